@@ -1,0 +1,32 @@
+# The two commands the README opens with. Both work on a fresh machine with python3 (3.11+).
+VENV ?= .venv
+PYTHON ?= python3
+DB ?= storyline.db
+BIN = $(VENV)/bin
+
+.PHONY: demo test install dev clean
+
+demo: $(VENV)/.installed
+	$(BIN)/storyline ingest examples/corpus --db $(DB)
+	$(BIN)/storyline articles --db $(DB)
+
+test: $(VENV)/.dev-installed
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+install: $(VENV)/.installed
+dev: $(VENV)/.dev-installed
+
+# requirements.lock pins every transitive dependency (pip freeze of a working install), so a
+# fresh machine gets exactly what the tests ran with; pyproject.toml pins the direct ones.
+$(VENV)/.installed: pyproject.toml requirements.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -c requirements.lock -e .
+	touch $@
+
+$(VENV)/.dev-installed: $(VENV)/.installed
+	$(BIN)/python -m pip install -q -c requirements.lock -e '.[dev]'
+	touch $@
+
+clean:
+	rm -rf $(VENV) $(DB) $(DB)-wal $(DB)-shm

@@ -1,0 +1,1 @@
+"""Sources -> Article: read inputs of every supported shape and clean them into articles."""

@@ -1,0 +1,325 @@
+"""Clean article text: headline, header metadata, bylines and aggregator boilerplate.
+
+Written by hand because no library handles these *text dump* shapes: trafilatura and friends
+work on HTML, where markup says what is navigation; in a plain-text dump from an aggregator the
+only signals are line shapes ("inews - News", "Source: X", "Read More Details"). Every rule
+here records what it removed as a :class:`~storyline.records.Cut`; nothing is dropped silently.
+
+Body format: paragraphs (non-empty input lines, stripped) joined by one blank line.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from storyline.ingest.dates import date_line, normalise_date
+from storyline.records import Cut, FieldSource
+
+# --- line shapes -----------------------------------------------------------------------------
+
+_NAME = r"[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|de|da|van|von|der|al|bin|and|&))*"
+BYLINE = re.compile(rf"^By[:\s]\s*(?P<name>{_NAME})\s*(?:[,|–—-]\s*(?P<rest>.{{0,60}}))?$")
+# "…opposed.By Leo Cendrowicz": a byline glued to the last sentence by a lost line break.
+GLUED_BYLINE = re.compile(rf"^(?P<text>.*?[.!?][”\"’]?)By (?P<name>{_NAME})$")
+# "…Spain’s foreign minister, said.Poland": a sub-heading glued to the end of a paragraph.
+GLUED_HEADING = re.compile(
+    r"^(?P<text>.*[a-z0-9%)’”\"][.!?][”\"’]?)(?P<heading>[A-Z][a-z]+(?: [A-Z][a-z]+)?)$"
+)
+SOURCE_LINE = re.compile(r"^(?:Source|Publisher|Outlet|Published by)\s*:\s*(?P<outlet>.+?)\s*$", re.I)
+ABSTRACT_LINE = re.compile(r"^(?:Abstract|Summary|Standfirst|Description)\s*:\s*(?P<text>.+)$", re.I)
+# "inews - News", "The Herald | Politics": a site name with a section, alone on a line.
+SECTION_WORDS = (
+    "News|Latest|Home|World|UK|US|Politics|Business|Opinion|Sport|Sports|World News|UK News|"
+    "Top Stories|Breaking News|Middle East|Europe|Analysis"
+)
+SITE_SECTION_LINE = re.compile(
+    rf"^(?P<site>[\w][\w .&'’-]{{0,40}}?)\s+[-|–—:]\s+(?:{SECTION_WORDS})$", re.I
+)
+# "UK locked in talks ... peace ...Middle East": a truncation mark followed by a section name.
+HEADLINE_SECTION_SUFFIX = re.compile(r"\s*(?:\.\.\.|…)\s*(?P<junk>[A-Z][\w&'’ -]{0,40})$")
+HEADLINE_SITE_SUFFIX = re.compile(r"\s+[|–—-]\s+(?P<site>[^|–—-]{2,40})$")
+DATELINE = re.compile(r"^(?P<place>[A-Z][A-Z.'’-]+(?:[ ,]+[A-Z][A-Z.'’-]+)*)\s*[–—-]\s+")
+
+ORIGINAL_ARTICLE = re.compile(r"^(?:The\s+)?original article\s*:\s*(?P<outlet>.*?)\s*\.?\s*$", re.I)
+# Aggregator and page furniture that is never article text, wherever it stands.
+BOILERPLATE_ANYWHERE = [
+    re.compile(p, re.I)
+    for p in (
+        r"^Read More Details\.?$",
+        r"^Finally,? We wish .{0,80} provided you with enough information\b.*$",
+        r"^Also on site\s*:?.*$",
+        r"^Advertisement$",
+        r"^Skip (?:to|past) (?:main )?(?:content|advertisement)$",
+    )
+]
+# Furniture that ends pages; removed only in the trailing run of lines, since a word like
+# "Comments" can be a real sub-heading mid-article.
+BOILERPLATE_TRAILING = [
+    re.compile(p, re.I)
+    for p in (
+        r"^Comments?(?:\s*\(\d+\))?$",
+        r"^Leave a (?:Comment|Reply)$",
+        r"^(?:.{0,60}\s)?belongs to\.?$",
+        r"^Read more\s*:?$",
+        r"^Share(?: this)?(?: article| story)?(?: on \w+)?:?$",
+        r"^Related(?: articles| stories| posts)?\s*:?$",
+        r"^Tags?\s*:.{0,200}$",
+        r"^(?:Copyright\s*)?©.{0,120}$",
+        r"^All rights reserved\.?$",
+        r"^Follow us on .{0,60}$",
+    )
+]
+
+_SENTENCE_END = re.compile(r"[.!?][”\"’)]*$")
+_FIRST_SENTENCE = re.compile(r"^(.+?[.!?][”\"’]?)(?:\s+(?=[A-Z“\"‘])|$)")
+
+# A first line longer than this, ending like a sentence, is a lede rather than a headline.
+MAX_HEADLINE_WORDS = 25
+# A first line ending in a full stop is a headline only if this short.
+SHORT_HEADLINE_WORDS = 15
+# A standfirst is headline-shaped: no final full stop and between these many words.
+STANDFIRST_WORDS = (6, 45)
+# How far into the text header metadata may stand (non-empty lines).
+HEADER_LINES = 8
+# Inferred headlines are cut to this many words.
+INFERRED_HEADLINE_WORDS = 20
+
+
+@dataclass(slots=True)
+class Cleaned:
+    """The result of cleaning: body, metadata with where each field came from, and the cuts."""
+
+    body: str
+    title: str | None = None
+    outlet: str | None = None
+    published: str | None = None
+    byline: str | None = None
+    abstract: str | None = None
+    fields: dict[str, FieldSource] = field(default_factory=dict)
+    cuts: list[Cut] = field(default_factory=list)
+
+
+def clean_text(text: str, *, stated: dict[str, str] | None = None) -> Cleaned:
+    """Clean a plain-text article (the shapes of aggregator and archive text dumps).
+
+    ``stated`` holds metadata the input already gave in structured form (JSONL keys, feed
+    fields, HTML meta): those values win, and the text is not searched for a headline.
+    """
+    stated = {k: v for k, v in (stated or {}).items() if v}
+    lines = _split_glued(_lines(text))
+    out = Cleaned(body="")
+    lines = _strip_boilerplate_anywhere(lines, out)
+    lines = _read_footer(lines, out)
+    lines = _read_header(lines, out, has_title="title" in stated)
+    if "title" in stated:
+        lines = _drop_repeated_title(lines, stated["title"], out)
+    for name, value in stated.items():
+        if name == "published":
+            value = normalise_date(value) or None
+            if value is None:
+                continue
+        if name in ("title", "outlet", "published", "byline", "abstract"):
+            setattr(out, name, value.strip() if isinstance(value, str) else value)
+            out.fields[name] = FieldSource("stated", "structured input")
+    if out.title is None and lines:
+        _infer_title(lines[0], out)
+    if out.title and out.outlet:
+        out.title = _strip_site_suffix(out.title, out.outlet, out)
+    out.body = "\n\n".join(lines)
+    for name in ("title", "outlet", "published", "byline", "abstract"):
+        out.fields.setdefault(name, FieldSource("missing"))
+    return out
+
+
+def paragraphs_to_body(text: str) -> str:
+    """Normalise any text to the body format: stripped non-empty lines, one blank line apart."""
+    return "\n\n".join(_lines(text))
+
+
+# --- steps -----------------------------------------------------------------------------------
+
+
+def _lines(text: str) -> list[str]:
+    text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
+    text = unicodedata.normalize("NFC", text)
+    return [" ".join(line.split()) for line in text.split("\n") if line.strip()]
+
+
+def _split_glued(lines: list[str]) -> list[str]:
+    """Restore line breaks lost between a paragraph and a following sub-heading or byline."""
+    out: list[str] = []
+    for line in lines:
+        glued = GLUED_BYLINE.match(line)
+        if glued and len(glued["text"].split()) >= 4:
+            out += [glued["text"], f"By {glued['name']}"]
+            continue
+        glued = GLUED_HEADING.match(line)
+        if glued and len(glued["text"].split()) >= 6:
+            out += [glued["text"], glued["heading"]]
+            continue
+        out.append(line)
+    return out
+
+
+def _strip_boilerplate_anywhere(lines: list[str], out: Cleaned) -> list[str]:
+    kept = []
+    for line in lines:
+        if any(p.match(line) for p in BOILERPLATE_ANYWHERE):
+            out.cuts.append(Cut("aggregator-boilerplate", line))
+        else:
+            kept.append(line)
+    return kept
+
+
+def _read_footer(lines: list[str], out: Cleaned) -> list[str]:
+    """Walk back from the end over bylines, source credits and page furniture."""
+    end = len(lines)
+    while end > 1:
+        line = lines[end - 1]
+        credit = ORIGINAL_ARTICLE.match(line)
+        byline = BYLINE.match(line)
+        if credit:
+            if credit["outlet"] and "outlet" not in out.fields:
+                _set(out, "outlet", credit["outlet"], "stated", line)
+            out.cuts.append(Cut("source-credit", line))
+        elif byline and "byline" not in out.fields:
+            _set(out, "byline", byline["name"], "stated", line)
+            out.cuts.append(Cut("byline", line))
+        elif any(p.match(line) for p in BOILERPLATE_TRAILING):
+            out.cuts.append(Cut("page-furniture", line))
+        else:
+            break
+        end -= 1
+    return lines[:end]
+
+
+def _read_header(lines: list[str], out: Cleaned, *, has_title: bool) -> list[str]:
+    """Read headline, site line, date, source, abstract and byline lines from the top."""
+    i = 0
+    if not has_title and lines and _is_headline(lines[0]):
+        _set_headline(lines[0], out)
+        i = 1
+    while i < min(len(lines), HEADER_LINES):
+        line = lines[i]
+        if _consume_header_line(line, out):
+            i += 1
+            continue
+        break
+    # A headline-shaped line right after the header is a standfirst: recorded as the abstract
+    # but kept in the body, since it is the article's own summary and may carry facts.
+    if (
+        i < len(lines) - 1
+        and out.title is not None
+        and "abstract" not in out.fields
+        and _is_standfirst(lines[i])
+    ):
+        _set(out, "abstract", lines[i], "inferred", "standfirst line under the headline")
+    return lines[i:]
+
+
+def _consume_header_line(line: str, out: Cleaned) -> bool:
+    """Recognise one header line; its text is cut, its value kept unless already known."""
+    if m := SOURCE_LINE.match(line):
+        kind, name, value, origin = "source-line", "outlet", m["outlet"], "stated"
+    elif m := ABSTRACT_LINE.match(line):
+        kind, name, value, origin = "abstract-line", "abstract", m["text"], "stated"
+    elif iso := date_line(line):
+        kind, name, value, origin = "date-line", "published", iso, "stated"
+    elif m := BYLINE.match(line):
+        kind, name, value, origin = "byline", "byline", m["name"], "stated"
+    elif m := SITE_SECTION_LINE.match(line):
+        kind, name, value, origin = "site-line", "outlet", m["site"], "stated"
+    elif out.title and _same_headline(line, out.title):
+        if len(line) > len(out.title):  # the first copy was truncated; keep the full one
+            out.title = line
+        out.cuts.append(Cut("repeated-headline", line))
+        return True
+    else:
+        return False
+    # A header line states the field more directly than a footer credit, so it wins.
+    if name not in out.fields or kind == "source-line":
+        _set(out, name, value, origin, line)
+    out.cuts.append(Cut(kind, line))
+    return True
+
+
+def _is_headline(line: str) -> bool:
+    words = len(line.split())
+    if words > 2 * MAX_HEADLINE_WORDS or (DATELINE.match(line) and words > 12):
+        return False
+    if not _SENTENCE_END.search(line):
+        return True
+    # Ends like a sentence: a headline only when short and a single sentence.
+    if ". " in line or words > MAX_HEADLINE_WORDS:
+        return False
+    return not line.rstrip("”\"’)").endswith(".") or words <= SHORT_HEADLINE_WORDS
+
+
+def _is_standfirst(line: str) -> bool:
+    lo, hi = STANDFIRST_WORDS
+    return lo <= len(line.split()) <= hi and not _SENTENCE_END.search(line)
+
+
+def _set_headline(line: str, out: Cleaned) -> None:
+    title = line
+    if m := HEADLINE_SECTION_SUFFIX.search(title):
+        out.cuts.append(Cut("headline-site-suffix", title[m.start() :]))
+        title = title[: m.start()].rstrip()
+    out.title = title
+    out.fields["title"] = FieldSource("stated", line)
+    out.cuts.append(Cut("headline", line))
+
+
+def _strip_site_suffix(title: str, outlet: str, out: Cleaned) -> str:
+    """Drop " - Outlet" or " | Outlet" when the suffix is the outlet's own name."""
+    m = HEADLINE_SITE_SUFFIX.search(title)
+    if m and _norm(m["site"]) in (_norm(outlet), _norm(outlet) + "news"):
+        out.cuts.append(Cut("headline-site-suffix", title[m.start() :]))
+        return title[: m.start()].rstrip()
+    return title
+
+
+def _drop_repeated_title(lines: list[str], title: str, out: Cleaned) -> list[str]:
+    if lines and _same_headline(lines[0], title):
+        out.cuts.append(Cut("repeated-headline", lines[0]))
+        return lines[1:]
+    return lines
+
+
+def _infer_title(first_paragraph: str, out: Cleaned) -> None:
+    """No headline stated: make one from the lede's first sentence (dateline and tail cut)."""
+    text = DATELINE.sub("", first_paragraph)
+    m = _FIRST_SENTENCE.match(text)
+    sentence = m.group(1) if m else text
+    # "X has done Y – but Z": the clause before a spaced dash is the news.
+    head = re.split(r"\s[–—]\s|\s-\s", sentence, maxsplit=1)[0]
+    if len(head.split()) >= 5:
+        sentence = head
+    sentence = sentence.rstrip(" .")
+    words = sentence.split()
+    if len(words) > INFERRED_HEADLINE_WORDS:
+        sentence = " ".join(words[:INFERRED_HEADLINE_WORDS]) + "…"
+    if sentence:
+        out.title = sentence
+        out.fields["title"] = FieldSource("inferred", "first sentence of the body")
+
+
+def _same_headline(a: str, b: str) -> bool:
+    na, nb = _norm(a), _norm(b)
+    if not na or not nb:
+        return False
+    return na == nb or (min(len(na), len(nb)) >= 20 and (na.startswith(nb) or nb.startswith(na)))
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\W+", "", text.casefold())
+
+
+def _set(out: Cleaned, name: str, value: str, origin: str, evidence: str) -> None:
+    value = value.strip()
+    if not value:
+        return
+    setattr(out, name, value)
+    out.fields[name] = FieldSource(origin, evidence)  # type: ignore[arg-type]

@@ -1,0 +1,59 @@
+"""Bytes -> text for inputs that carry no declared encoding (plain-text dumps, JSONL lines)."""
+
+from __future__ import annotations
+
+import codecs
+
+import charset_normalizer
+
+# A fallback decoding is accepted only when charset-normalizer finds it this coherent: above
+# this "chaos" (its mess ratio) the result reads as mojibake. 0.1 lets cp1252 and Latin-1 news
+# text through and rejects random bytes and broken UTF-8 (measured on hand-made samples in
+# tests/ingest/test_decode.py).
+MAX_FALLBACK_CHAOS = 0.1
+
+# Single-byte Western encodings that charset-normalizer may name for English text; cp1252 is a
+# superset of the printable Latin-1 range and is what Windows-made news dumps use.
+_WESTERN = {"cp1250", "cp1252", "latin_1", "iso8859_15", "iso8859_2", "mac_roman"}
+
+
+class UndecodableError(ValueError):
+    """The bytes are empty, binary, or not text in any plausible encoding."""
+
+
+def decode_text(data: bytes) -> str:
+    """Decode ``data`` as UTF-8 (BOM-aware), UTF-16 with a BOM, or a confident fallback guess.
+
+    Raises :class:`UndecodableError` with the reason when the bytes are empty, binary (NUL
+    bytes without a UTF-16 BOM), or not plausible text in any encoding.
+    """
+    if not data.strip():
+        raise UndecodableError("empty input")
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise UndecodableError(f"invalid UTF-16 at byte {exc.start}") from None
+    if b"\x00" in data[:8192]:
+        raise UndecodableError("binary content (NUL bytes), not text")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        first_bad = exc.start
+    guess = charset_normalizer.from_bytes(data[:65536]).best()
+    if guess is None or guess.chaos > MAX_FALLBACK_CHAOS:
+        raise UndecodableError(
+            f"not valid UTF-8 (first bad byte at offset {first_bad}) and no plausible encoding"
+        )
+    encoding = guess.encoding
+    if encoding in _WESTERN:
+        try:
+            return data.decode("cp1252")
+        except UnicodeDecodeError:
+            pass
+    try:
+        return data.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        raise UndecodableError(
+            f"not valid UTF-8 (first bad byte at offset {first_bad}) and no plausible encoding"
+        ) from None

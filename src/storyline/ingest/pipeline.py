@@ -1,0 +1,54 @@
+"""Input files -> raw documents -> articles, as lazy generator chains.
+
+A problem with one input (or one line, entry or record of it) becomes a :class:`Problem` in the
+stream; it never stops the inputs after it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+
+from storyline.ingest.convert import to_article
+from storyline.ingest.feeds import read_feed
+from storyline.ingest.files import InputError, InputFile
+from storyline.ingest.html import read_html
+from storyline.ingest.jsonl import read_jsonl
+from storyline.ingest.text import read_text
+from storyline.ingest.warc import read_warc
+from storyline.records import Article, Link, Problem, RawDocument
+
+Reader = Callable[..., Iterable[RawDocument | Link | Problem]]
+
+READERS: dict[str, Reader] = {
+    "text": read_text,
+    "html": read_html,
+    "feed": read_feed,
+    "jsonl": read_jsonl,
+    "warc": read_warc,
+}
+
+
+def documents(file: InputFile, *, max_bytes: int) -> Iterator[RawDocument | Link | Problem]:
+    """Everything one input file holds, or the problem that kept it from being read."""
+    if file.format is None:
+        yield Problem(str(file.path), "unsupported file type (expected text, HTML, feed, JSONL or WARC)")
+        return
+    try:
+        yield from READERS[file.format](Path(file.path), max_bytes=max_bytes)
+    except InputError as exc:
+        yield Problem(str(file.path), str(exc))
+
+
+def articles(items: Iterable[RawDocument | Link | Problem]) -> Iterator[Article | Link | Problem]:
+    """Clean each raw document into an article; links and problems pass through."""
+    for item in items:
+        if not isinstance(item, RawDocument):
+            yield item
+            continue
+        try:
+            yield to_article(item)
+        except InputError as exc:
+            yield Problem(item.source, str(exc), item.locator)
+        except Exception as exc:  # noqa: BLE001 - one odd page must not stop the batch
+            yield Problem(item.source, f"could not be processed ({type(exc).__name__}: {exc})", item.locator)

@@ -1,0 +1,62 @@
+"""WARC files (CC-News, web archives): each HTML response record is one page."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from warcio.archiveiterator import ArchiveIterator
+from warcio.exceptions import ArchiveLoadFailed
+
+from storyline.records import Problem, RawDocument
+
+_HTML_TYPES = ("text/html", "application/xhtml+xml")
+
+
+def read_warc(path: Path, *, max_bytes: int) -> Iterator[RawDocument | Problem]:
+    """Yield HTML pages from ``response`` records (HTTP 2xx) and text/HTML ``resource`` records.
+
+    Other records (warcinfo, request, metadata, redirects, images) are not articles and are
+    passed over. A damaged or truncated archive keeps every record read before the damage.
+    """
+    source = str(path)
+    number = 0
+    try:
+        with open(path, "rb") as fh:
+            for record in ArchiveIterator(fh):
+                number += 1
+                where = f"record {number}"
+                doc = _page(record, source, where, max_bytes)
+                if doc is not None:
+                    yield doc
+    except ArchiveLoadFailed as exc:
+        yield Problem(source, f"not a readable WARC file ({exc.msg if hasattr(exc, 'msg') else exc})",
+                      f"record {number + 1}")
+    except (EOFError, OSError, ValueError) as exc:
+        yield Problem(source, f"damaged or truncated WARC file ({exc or type(exc).__name__})",
+                      f"after record {number}")
+
+
+def _page(record, source: str, where: str, max_bytes: int) -> RawDocument | Problem | None:
+    if record.rec_type == "response":
+        if record.http_headers is None:
+            return None
+        status = record.http_headers.get_statuscode() or ""
+        ctype = (record.http_headers.get_header("Content-Type") or "").lower()
+    elif record.rec_type == "resource":
+        status = "200"
+        ctype = (record.rec_headers.get_header("Content-Type") or "").lower()
+    else:
+        return None
+    if not status.startswith("2"):
+        return None
+    media_type = "text/html" if ctype.startswith(_HTML_TYPES) else (
+        "text/plain" if ctype.startswith("text/plain") else None
+    )
+    if media_type is None:
+        return None
+    data = record.content_stream().read(max_bytes + 1)
+    if len(data) > max_bytes:
+        return Problem(source, f"record larger than the {max_bytes:,}-byte cap", where)
+    meta = {"url": record.rec_headers.get_header("WARC-Target-URI") or ""}
+    return RawDocument(source, media_type, data, where, {k: v for k, v in meta.items() if v})

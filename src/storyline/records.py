@@ -1,0 +1,224 @@
+"""Plain typed records that flow through the pipeline.
+
+Records are plain data: no methods that do I/O, no references to the Store. Every fact that
+comes out of analysis keeps its provenance as an article id plus character offsets into
+``Article.body``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Origin = Literal["stated", "inferred", "missing"]
+
+
+@dataclass(slots=True, frozen=True)
+class FieldSource:
+    """Where a metadata field came from.
+
+    ``origin`` is "stated" when the input says it (a "Source:" line, a <meta> tag, a JSON key),
+    "inferred" when Storyline derived it (a headline made from the first sentence), and
+    "missing" when there was nothing to go on. ``evidence`` quotes what it was read from.
+    """
+
+    origin: Origin
+    evidence: str | None = None
+
+
+@dataclass(slots=True, frozen=True)
+class Cut:
+    """Text removed from a body on the way in, so that no removal is silent.
+
+    ``kind`` names the rule (e.g. "aggregator-boilerplate", "repeated-headline", "byline"),
+    ``text`` is exactly what was removed.
+    """
+
+    kind: str
+    text: str
+
+
+@dataclass(slots=True, frozen=True)
+class RawDocument:
+    """One document as read from a source, before cleaning.
+
+    ``data`` keeps the original bytes (decompressed for .gz inputs). ``locator`` says where in
+    the input it was ("line 12", "entry 3", "record 5"), so every problem can point at it.
+    ``meta`` carries metadata that a structured source states (JSONL keys, feed fields, WARC
+    headers); cleaning treats it as "stated".
+    """
+
+    source: str
+    media_type: str  # "text/plain" | "text/html" | "application/json"
+    data: bytes
+    locator: str | None = None
+    meta: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(slots=True, frozen=True)
+class Link:
+    """A feed entry that names an article by URL only; fetched only when asked (--fetch)."""
+
+    url: str
+    source: str
+    title: str | None = None
+    published: str | None = None
+    locator: str | None = None
+
+
+@dataclass(slots=True, frozen=True)
+class Problem:
+    """An input that could not be read, with the reason, and where it was."""
+
+    source: str
+    reason: str
+    locator: str | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.source} ({self.locator})" if self.locator else self.source
+        return f"{where}: {self.reason}"
+
+
+@dataclass(slots=True, frozen=True)
+class Article:
+    """A cleaned article.
+
+    ``id`` is derived from ``content_hash`` so that the same text gets the same id in every
+    store and on every run. ``published`` is an ISO 8601 string (date, or date and time,
+    with an offset when the input gave one). ``fields`` maps each metadata field name
+    (title, outlet, published, byline, abstract) to its :class:`FieldSource`. ``raw`` is the
+    original input bytes; ``cuts`` lists what cleaning removed from it.
+    """
+
+    id: str
+    content_hash: str
+    source: str
+    body: str
+    title: str | None = None
+    url: str | None = None
+    outlet: str | None = None
+    published: str | None = None
+    byline: str | None = None
+    abstract: str | None = None
+    locator: str | None = None
+    fields: dict[str, FieldSource] = field(default_factory=dict)
+    cuts: tuple[Cut, ...] = ()
+    raw: bytes | None = None
+    raw_type: str | None = None
+    ingested_at: str | None = None
+
+
+# --- Records produced by the analysis and linking stages -------------------------------------
+# They are defined here, beside Article, so that every stage and Store speaks one vocabulary.
+
+
+@dataclass(slots=True, frozen=True)
+class Mention:
+    """A span of an article's body that names or refers to an entity."""
+
+    article_id: str
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(slots=True, frozen=True)
+class Role:
+    """A role or title given to a person ("Defence Secretary"), with where the article says it."""
+
+    title: str
+    article_id: str
+    start: int
+    end: int
+
+
+@dataclass(slots=True, frozen=True)
+class Entity:
+    """A person, organisation or place with its canonical name and every mention of it."""
+
+    id: str
+    name: str
+    type: Literal["PERSON", "ORG", "PLACE"]
+    aliases: tuple[str, ...] = ()
+    mentions: tuple[Mention, ...] = ()
+    roles: tuple[Role, ...] = ()
+
+
+@dataclass(slots=True, frozen=True)
+class Quote:
+    """Reported speech: the quoted or paraphrased text, its cue verb and its speaker."""
+
+    article_id: str
+    text: str
+    start: int
+    end: int
+    kind: Literal["direct", "partial", "indirect"]
+    cue: str | None = None
+    speaker: str | None = None  # canonical name, or the anonymous description
+    speaker_mention: Mention | None = None
+    anonymous: bool = False
+
+
+@dataclass(slots=True, frozen=True)
+class Fingerprint:
+    """Near-duplicate fingerprint of an article body (MinHash signature over word shingles)."""
+
+    article_id: str
+    signature: tuple[int, ...]
+
+
+@dataclass(slots=True, frozen=True)
+class Change:
+    """One difference between a source article and a text derived from it."""
+
+    type: str
+    source_text: str
+    derived_text: str
+    source_span: tuple[int, int] | None = None
+    derived_span: tuple[int, int] | None = None
+
+
+@dataclass(slots=True, frozen=True)
+class ReusePair:
+    """Two articles where one reuses the other: the kind of reuse, its direction and changes."""
+
+    source_id: str
+    derived_id: str
+    kind: Literal["duplicate", "syndicated", "rewrite", "partial", "independent"]
+    direction_confidence: float
+    coverage: float
+    changes: tuple[Change, ...] = ()
+
+
+@dataclass(slots=True, frozen=True)
+class TimePoint:
+    """A temporal expression resolved against the article's publication date."""
+
+    article_id: str
+    text: str
+    start: int
+    end: int
+    value: str  # ISO 8601 date, week or month
+    inferred: bool = False
+
+
+@dataclass(slots=True, frozen=True)
+class Event:
+    """Something that happened inside a story, with a date and its supporting sentences."""
+
+    id: str
+    story_id: str
+    label: str
+    date: str | None
+    article_ids: tuple[str, ...] = ()
+
+
+@dataclass(slots=True, frozen=True)
+class Story:
+    """Articles that tell the same story."""
+
+    id: str
+    label: str
+    article_ids: tuple[str, ...] = ()
+    first: str | None = None
+    last: str | None = None

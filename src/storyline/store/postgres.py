@@ -1,0 +1,55 @@
+"""PostgreSQL store: the same schema and behaviour as SQLite, for corpora that outgrow a file."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import psycopg
+
+from storyline.store.base import StoreError
+from storyline.store.sql import SQLStore
+
+# Any constant works; it only has to be the same in every Storyline process.
+_MIGRATION_LOCK = 0x5707_1E
+
+
+class PostgresStore(SQLStore):
+    serial_pk = "BIGSERIAL PRIMARY KEY"
+    blob = "BYTEA"
+    param = "%s"
+
+    def __init__(self, url: str):
+        self.url = url
+        try:
+            self._conn = psycopg.connect(url, autocommit=True)
+        except psycopg.Error as exc:
+            raise StoreError(f"cannot connect to PostgreSQL at {_redact(url)} ({exc})") from exc
+        self._migrate()
+
+    def _cursor(self):
+        return self._conn.cursor()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        with self._conn.transaction():
+            yield
+
+    def _lock_for_migration(self) -> None:
+        self._run("SELECT pg_advisory_xact_lock(?)", (_MIGRATION_LOCK,))
+
+    def _errors(self):
+        return (psycopg.Error,)
+
+    def close(self) -> None:
+        self._conn.close()
+
+
+def _redact(url: str) -> str:
+    """The URL without its password, for error messages."""
+    try:
+        info = psycopg.conninfo.conninfo_to_dict(url)
+    except psycopg.Error:
+        return "the given URL"
+    info.pop("password", None)
+    return " ".join(f"{k}={v}" for k, v in info.items())
