@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Regenerate examples/corpus/warc/crawl.warc.gz from examples/corpus/warc_src/.
+"""Regenerate examples/corpus/warc/crawl.warc.gz from examples/warc_src/.
 
 The WARC holds one ``warcinfo`` record followed by one ``response`` record per
 page listed in PAGES: an HTTP/1.1 200 response (text/html; charset=utf-8)
@@ -20,7 +20,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 HERE = Path(__file__).resolve().parent
-SRC = HERE / "corpus" / "warc_src"
+SRC = HERE / "warc_src"
 DEFAULT_OUT = HERE / "corpus" / "warc" / "crawl.warc.gz"
 
 # file in warc_src/ -> (target URI, capture time, Last-Modified time)

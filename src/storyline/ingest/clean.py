@@ -72,6 +72,7 @@ BOILERPLATE_TRAILING = [
     )
 ]
 
+_UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 _SENTENCE_END = re.compile(r"[.!?][”\"’)]*$")
 _FIRST_SENTENCE = re.compile(r"^(.+?[.!?][”\"’]?)(?:\s+(?=[A-Z“\"‘])|$)")
 
@@ -107,7 +108,8 @@ def clean_text(text: str, *, stated: dict[str, str] | None = None) -> Cleaned:
     ``stated`` holds metadata the input already gave in structured form (JSONL keys, feed
     fields, HTML meta): those values win, and the text is not searched for a headline.
     """
-    stated = {k: v for k, v in (stated or {}).items() if v}
+    stated = {k: " ".join(sanitize(v).split()) for k, v in (stated or {}).items() if v}
+    stated = {k: v for k, v in stated.items() if v}
     lines = _split_glued(_lines(text))
     out = Cleaned(body="")
     lines = _strip_boilerplate_anywhere(lines, out)
@@ -116,6 +118,8 @@ def clean_text(text: str, *, stated: dict[str, str] | None = None) -> Cleaned:
     if "title" in stated:
         lines = _drop_repeated_title(lines, stated["title"], out)
     for name, value in stated.items():
+        if name == "outlet":
+            value = outlet_name(value)
         if name == "published":
             value = normalise_date(value) or None
             if value is None:
@@ -133,6 +137,12 @@ def clean_text(text: str, *, stated: dict[str, str] | None = None) -> Cleaned:
     return out
 
 
+def outlet_name(text: str) -> str:
+    """An outlet's name without a section label: "The Herald - News" -> "The Herald"."""
+    m = SITE_SECTION_LINE.match(text.strip())
+    return m["site"] if m else text.strip()
+
+
 def paragraphs_to_body(text: str) -> str:
     """Normalise any text to the body format: stripped non-empty lines, one blank line apart."""
     return "\n\n".join(_lines(text))
@@ -141,9 +151,15 @@ def paragraphs_to_body(text: str) -> str:
 # --- steps -----------------------------------------------------------------------------------
 
 
+def sanitize(text: str) -> str:
+    """Drop control characters and lone surrogates: they are never article text, and NUL or a
+    surrogate would be refused by the stores (PostgreSQL text, UTF-8 encoding) mid-batch."""
+    return _UNSAFE.sub("", text)
+
+
 def _lines(text: str) -> list[str]:
     text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
-    text = unicodedata.normalize("NFC", text)
+    text = unicodedata.normalize("NFC", sanitize(text))
     return [" ".join(line.split()) for line in text.split("\n") if line.strip()]
 
 

@@ -62,7 +62,7 @@ class SQLStore:
 
     def _run(self, sql: str, params: Sequence[Any] = ()) -> Any:
         cur = self._cursor()
-        cur.execute(self._sql(sql), tuple(params))
+        cur.execute(self._sql(sql), tuple(_storable(p) for p in params))
         return cur
 
     @contextmanager
@@ -194,6 +194,19 @@ class SQLStore:
 
     def count(self) -> int:
         return int(self._run("SELECT COUNT(*) FROM articles").fetchone()[0])
+
+
+def _storable(value: Any) -> Any:
+    """Text that both backends can hold: file names read with surrogate escapes (undecodable
+    bytes in a path) become U+FFFD, and NUL (refused by PostgreSQL) is dropped."""
+    if not isinstance(value, str):
+        return value
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        value = value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        value = value.encode("utf-8", "replace").decode("utf-8")
+    return value.replace("\x00", "") if "\x00" in value else value
 
 
 def _statements(ddl: str) -> list[str]:
