@@ -1,0 +1,82 @@
+"""The storyline command, run as a user runs it: a real subprocess, real stores."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from helpers import run_cli, write_text_articles
+
+from storyline.cli import app
+
+
+def test_every_command_has_help():
+    for command in app.registered_commands:
+        name = command.name or command.callback.__name__
+        done = run_cli(name.removesuffix("_cli"), "--help")
+        assert done.returncode == 0, name
+        assert "Usage" in done.stdout and (command.callback.__doc__ or "").split("\n")[0][:30] in " ".join(done.stdout.split())
+
+
+def test_ingest_list_show_round_trip(store_url, tmp_path):
+    write_text_articles(tmp_path / "in", 3)
+    done = run_cli("ingest", str(tmp_path / "in"), "--db", store_url)
+    assert done.returncode == 0, done.stderr
+    assert "3 added, 0 already present, 0 skipped" in done.stdout
+
+    listed = json.loads(run_cli("articles", "--db", store_url, "--json").stdout)
+    assert [a["title"] for a in listed] == [f"Council report number {i} published" for i in range(3)]
+    for key in ("id", "title", "outlet", "published", "byline", "source", "body"):
+        assert key in listed[0]
+    assert listed[0]["source"].endswith("article-00000.txt")
+    assert listed[0]["body"].startswith("The council published report number 0")
+
+    shown = json.loads(run_cli("show", listed[1]["id"][:6], "--db", store_url, "--json", "--raw").stdout)
+    assert shown["id"] == listed[1]["id"] and shown["raw"].startswith("Council report number 1")
+    assert shown["fields"]["title"]["origin"] == "stated"
+
+    again = run_cli("ingest", str(tmp_path / "in"), "--db", store_url, "--json")
+    report = json.loads(again.stdout.strip().splitlines()[-1])
+    assert again.returncode == 0 and report["added"] == [] and len(report["present"]) == 3
+
+
+def test_db_from_environment(tmp_path):
+    write_text_articles(tmp_path / "in", 1)
+    db = tmp_path / "env.db"
+    assert run_cli("ingest", str(tmp_path / "in"), env={"STORYLINE_DB": str(db)}).returncode == 0
+    assert db.exists()
+    listed = json.loads(run_cli("articles", "--json", env={"STORYLINE_DB": str(db)}).stdout)
+    assert len(listed) == 1
+
+
+def test_exit_codes_and_stderr(tmp_path):
+    db = str(tmp_path / "x.db")
+    (tmp_path / "empty.txt").write_bytes(b"")
+    write_text_articles(tmp_path / "good", 1)
+
+    nothing = run_cli("ingest", str(tmp_path / "empty.txt"), str(tmp_path / "missing"), "--db", db)
+    assert nothing.returncode == 1
+    assert "empty.txt: empty input" in nothing.stderr and "no such file or folder" in nothing.stderr
+    assert "nothing could be read" in nothing.stderr
+
+    some = run_cli("ingest", str(tmp_path / "empty.txt"), str(tmp_path / "good"), "--db", db)
+    assert some.returncode == 0 and "1 added" in some.stdout and "empty input" in some.stderr
+
+    missing = run_cli("show", "abcdef", "--db", db)
+    assert missing.returncode == 1 and "no article with id" in missing.stderr and missing.stdout == ""
+
+
+def test_store_errors_are_reported_not_raised(tmp_path):
+    not_a_db = tmp_path / "notes.db"
+    not_a_db.write_text("this is not a database " * 100)
+    done = run_cli("articles", "--db", str(not_a_db))
+    assert done.returncode == 2
+    assert "notes.db" in done.stderr and "Traceback" not in done.stderr
+    assert not_a_db.read_text().startswith("this is not a database")  # left as it was
+
+
+@pytest.mark.parametrize("args", [["articles", "--json"], ["links", "--json"]])
+def test_listing_json_on_an_empty_store(tmp_path, args):
+    done = run_cli(*args, "--db", str(tmp_path / "new.db"))
+    assert done.returncode == 0 and json.loads(done.stdout) == []
