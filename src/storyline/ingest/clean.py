@@ -74,6 +74,8 @@ BOILERPLATE_TRAILING = [
 
 _UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 _SENTENCE_END = re.compile(r"[.!?][”\"’)]*$")
+# Two sentences in a line ("Who pays? The council does."): a lede, never a headline.
+_SENTENCE_BREAK = re.compile(r"[.!?][”\"’)]*\s")
 _FIRST_SENTENCE = re.compile(r"^(.+?[.!?][”\"’]?)(?:\s+(?=[A-Z“\"‘])|$)")
 
 # A first line longer than this, ending like a sentence, is a lede rather than a headline.
@@ -114,9 +116,10 @@ def clean_text(text: str, *, stated: dict[str, str] | None = None) -> Cleaned:
     out = Cleaned(body="")
     lines = _strip_boilerplate_anywhere(lines, out)
     lines = _read_footer(lines, out)
-    lines = _read_header(lines, out, has_title="title" in stated)
+    # The stated title repeated on top goes first, so the header lines under it are still read.
     if "title" in stated:
         lines = _drop_repeated_title(lines, stated["title"], out)
+    lines = _read_header(lines, out, has_title="title" in stated)
     for name, value in stated.items():
         if name == "outlet":
             value = outlet_name(value)
@@ -247,9 +250,11 @@ def _consume_header_line(line: str, out: Cleaned) -> bool:
         kind, name, value, origin = "byline", "byline", m["name"], "stated"
     elif m := SITE_SECTION_LINE.match(line):
         kind, name, value, origin = "site-line", "outlet", m["site"], "stated"
-    elif out.title and _same_headline(line, out.title):
-        if len(line) > len(out.title):  # the first copy was truncated; keep the full one
-            out.title = line
+    elif out.title and _is_repeat(full := HEADLINE_SECTION_SUFFIX.sub("", line), out.title):
+        # Compared and kept without the "...Section" junk that the aggregator may have put on
+        # this copy too. The first copy was truncated: keep the full one.
+        if len(full) > len(out.title):
+            out.title = full
         out.cuts.append(Cut("repeated-headline", line))
         return True
     else:
@@ -268,7 +273,7 @@ def _is_headline(line: str) -> bool:
     if not _SENTENCE_END.search(line):
         return True
     # Ends like a sentence: a headline only when short and a single sentence.
-    if ". " in line or words > MAX_HEADLINE_WORDS:
+    if _SENTENCE_BREAK.search(line) or words > MAX_HEADLINE_WORDS:
         return False
     return not line.rstrip("”\"’)").endswith(".") or words <= SHORT_HEADLINE_WORDS
 
@@ -298,7 +303,7 @@ def _strip_site_suffix(title: str, outlet: str, out: Cleaned) -> str:
 
 
 def _drop_repeated_title(lines: list[str], title: str, out: Cleaned) -> list[str]:
-    if lines and _same_headline(lines[0], title):
+    if lines and _is_repeat(lines[0], title):
         out.cuts.append(Cut("repeated-headline", lines[0]))
         return lines[1:]
     return lines
@@ -320,6 +325,12 @@ def _infer_title(first_paragraph: str, out: Cleaned) -> None:
     if sentence:
         out.title = sentence
         out.fields["title"] = FieldSource("inferred", "first sentence of the body")
+
+
+def _is_repeat(line: str, title: str) -> bool:
+    """``line`` repeats the headline: the same words, and headline-shaped itself, since a lede
+    often opens with the headline's words ("Council approves wall after a long debate. ...")."""
+    return _same_headline(line, title) and (_norm(line) == _norm(title) or _is_headline(line))
 
 
 def _same_headline(a: str, b: str) -> bool:

@@ -40,13 +40,20 @@ def decode_text(data: bytes) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         first_bad = exc.start
-    guess = charset_normalizer.from_bytes(data[:65536]).best()
+        # UTF-8 cut inside its last character (a file cut short by size): the text is UTF-8, and
+        # a fallback guess would garble all of it to save one character.
+        if exc.reason == "unexpected end of data" and exc.end == len(data) and len(data) - exc.start < 4:
+            return data[: exc.start].decode("utf-8-sig")
+    matches = charset_normalizer.from_bytes(data[:65536])
+    guess = matches.best()
     if guess is None or guess.chaos > MAX_FALLBACK_CHAOS:
         raise UndecodableError(
             f"not valid UTF-8 (first bad byte at offset {first_bad}) and no plausible encoding"
         )
     encoding = guess.encoding
-    if encoding in _WESTERN:
+    # Short Western text may be named for a DOS or Baltic code page first ("cp775" for a line
+    # of French): a Western candidate that reads it just as cleanly is preferred.
+    if encoding in _WESTERN or any(m.encoding in _WESTERN and m.chaos <= guess.chaos for m in matches):
         try:
             return data.decode("cp1252")
         except UnicodeDecodeError:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import feedparser
 
-from storyline.ingest.files import read_capped
+from storyline.ingest.files import InputError, read_capped
 from storyline.records import Link, Problem, RawDocument
 
 # Many feeds put the whole article in <description>; a summary at least this long is taken as
@@ -21,7 +21,10 @@ FULL_TEXT_SUMMARY_WORDS = 120
 
 def read_feed(path: Path, *, max_bytes: int) -> Iterator[RawDocument | Link | Problem]:
     source = str(path)
-    parsed = feedparser.parse(read_capped(path, max_bytes))
+    data = read_capped(path, max_bytes)
+    if not data.strip():
+        raise InputError("empty input")
+    parsed = feedparser.parse(data)
     if parsed.bozo and not parsed.entries:
         reason = getattr(parsed.get("bozo_exception"), "getMessage", None)
         detail = reason() if callable(reason) else str(parsed.get("bozo_exception"))
@@ -30,6 +33,9 @@ def read_feed(path: Path, *, max_bytes: int) -> Iterator[RawDocument | Link | Pr
     if parsed.bozo:
         yield Problem(source, f"feed is not well-formed; read {len(parsed.entries)} entries anyway "
                               f"({parsed.get('bozo_exception')})")
+    if not parsed.entries:
+        yield Problem(source, "feed has no entries")
+        return
     outlet = parsed.feed.get("title")
     for number, entry in enumerate(parsed.entries, start=1):
         where = f"entry {number}"

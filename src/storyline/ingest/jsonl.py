@@ -22,6 +22,7 @@ def read_jsonl(path: Path, *, max_bytes: int) -> Iterator[RawDocument | Problem]
     source = str(path)
     opener = gzip.open if path.suffix.lower() == ".gz" else open
     number = 0
+    empty = True  # no line with anything on it: reported, not passed over in silence
     try:
         with opener(path, "rb") as fh:
             while True:
@@ -31,6 +32,7 @@ def read_jsonl(path: Path, *, max_bytes: int) -> Iterator[RawDocument | Problem]
                 number += 1
                 where = f"line {number}"
                 if len(line) > max_bytes and not line.endswith(b"\n"):
+                    empty = False
                     # Skip the rest of the overlong line without holding it in memory.
                     while (rest := fh.readline(max_bytes)) and not rest.endswith(b"\n"):
                         pass
@@ -38,10 +40,13 @@ def read_jsonl(path: Path, *, max_bytes: int) -> Iterator[RawDocument | Problem]
                     continue
                 if not line.strip():
                     continue
+                empty = False
                 try:
                     yield _document(line, source, where)
                 except InputError as exc:
                     yield Problem(source, str(exc), where)
+        if empty:
+            yield Problem(source, "empty input")
     except EOFError:
         yield Problem(source, "truncated gzip file (compressed stream ends early)", f"after line {number}")
     except (gzip.BadGzipFile, zlib.error) as exc:

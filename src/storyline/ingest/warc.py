@@ -21,20 +21,47 @@ def read_warc(path: Path, *, max_bytes: int) -> Iterator[RawDocument | Problem]:
     """
     source = str(path)
     number = 0
+    end = 0  # file offset where the last whole record ends
+    found = False  # any page (or problem with one): a file with none is reported, not passed over
     try:
         with open(path, "rb") as fh:
-            for record in ArchiveIterator(fh):
+            records = ArchiveIterator(fh)
+            for record in records:
                 number += 1
                 where = f"record {number}"
                 doc = _page(record, source, where, max_bytes)
+                # warcio ends a record quietly where the file ends, so a cut-off page would
+                # pass as a whole one: a record left short of its Content-Length, or whose
+                # header was cut before its length was stated, is refused.
+                records.read_to_end()
+                if getattr(record.raw_stream, "limit", 0) > 0:
+                    yield Problem(source, "truncated WARC file (the file ends inside this record)", where)
+                    return
+                headers = record.rec_headers
+                declared = headers.get_header("Content-Length") or headers.get_header("length") or ""
+                if not declared.strip().isdigit():
+                    yield Problem(source, "damaged or truncated WARC file (no valid length in the "
+                                          "record header)", where)
+                    return
+                end = sum(records.member_info or (end, 0))
                 if doc is not None:
+                    found = True
                     yield doc
+            # A file cut inside a record's headers also ends the iteration quietly: anything
+            # but blank lines left after the last whole record means records were lost.
+            fh.seek(end)
+            if fh.read(64).strip():
+                yield Problem(source, "damaged or truncated WARC file (data after the last whole "
+                                      "record could not be read)", f"after record {number}")
+            elif not found:
+                yield Problem(source, f"no HTML or text pages found ({number} WARC records read)")
     except ArchiveLoadFailed as exc:
         yield Problem(source, f"not a readable WARC file ({exc.msg if hasattr(exc, 'msg') else exc})",
                       f"record {number + 1}")
-    except (EOFError, OSError, ValueError) as exc:
-        yield Problem(source, f"damaged or truncated WARC file ({exc or type(exc).__name__})",
-                      f"after record {number}")
+    except (EOFError, OSError, ValueError, AttributeError) as exc:
+        # warcio raises AttributeError (not EOFError) on a stream that ends inside a record header.
+        detail = "a record header is cut off" if isinstance(exc, AttributeError) else exc or type(exc).__name__
+        yield Problem(source, f"damaged or truncated WARC file ({detail})", f"after record {number}")
 
 
 def _page(record, source: str, where: str, max_bytes: int) -> RawDocument | Problem | None:

@@ -1,0 +1,422 @@
+"""The text-cleaning rules (storyline.ingest.clean), one hand-written dump per rule.
+
+Each case states the metadata the rule must find, what it must cut (and record as a Cut), and
+what must stay in the body. Every case also checks that nothing disappears silently: each
+word of the input is in the body or in a recorded cut.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from storyline.ingest.clean import clean_text
+
+P1 = ("The council voted on Tuesday night to approve the new harbour wall, after a debate that "
+      "ran for almost four hours.")
+P2 = "Residents on the quayside had asked for better protection for more than a decade, the mayor said."
+P3 = "Work is due to start in the autumn and should be finished within two years, officials said."
+BODY = [P1, P2, P3]
+
+
+def dump(*lines: str) -> str:
+    return "\n".join(lines) + "\n"
+
+
+def words(text: str) -> set[str]:
+    return set(re.findall(r"\w+", text.casefold()))
+
+
+def assert_nothing_lost(text: str, cleaned) -> None:
+    kept = cleaned.body + " " + " ".join(c.text for c in cleaned.cuts)
+    assert words(text) <= words(kept), words(text) - words(kept)
+
+
+def paragraphs(cleaned) -> list[str]:
+    return cleaned.body.split("\n\n")
+
+
+# --- header rules ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expect", "cuts"),
+    [
+        pytest.param(
+            dump("Harbour wall approved after four-hour debate ...Local News", *BODY),
+            {"title": "Harbour wall approved after four-hour debate"},
+            [("headline-site-suffix", " ...Local News"),
+             ("headline", "Harbour wall approved after four-hour debate ...Local News")],
+            id="headline-section-junk",
+        ),
+        pytest.param(
+            dump("Harbour wall approved after four-hour debate…Top Stories", *BODY),
+            {"title": "Harbour wall approved after four-hour debate"},
+            [("headline-site-suffix", "…Top Stories"),
+             ("headline", "Harbour wall approved after four-hour debate…Top Stories")],
+            id="headline-ellipsis-junk",
+        ),
+        pytest.param(
+            dump("Harbour wall approved", "portbayherald - News", *BODY),
+            {"title": "Harbour wall approved", "outlet": "portbayherald"},
+            [("headline", "Harbour wall approved"), ("site-line", "portbayherald - News")],
+            id="site-news-line",
+        ),
+        pytest.param(
+            dump("Harbour wall approved", "The Portbay Herald | Politics", *BODY),
+            {"outlet": "The Portbay Herald"},
+            [("headline", "Harbour wall approved"), ("site-line", "The Portbay Herald | Politics")],
+            id="site-pipe-section-line",
+        ),
+        pytest.param(
+            dump("Harbour wall approved ...Local News", "portbayherald - News", "Harbour wall approved ...Local News",
+                 *BODY),
+            {"title": "Harbour wall approved", "outlet": "portbayherald"},
+            [("headline-site-suffix", " ...Local News"), ("headline", "Harbour wall approved ...Local News"),
+             ("site-line", "portbayherald - News"), ("repeated-headline", "Harbour wall approved ...Local News")],
+            id="repeated-headline-with-junk",
+        ),
+        pytest.param(
+            dump("Harbour wall approved after a long ...Local News",
+                 "Harbour wall approved after a long night of debate", *BODY),
+            {"title": "Harbour wall approved after a long night of debate"},
+            [("headline-site-suffix", " ...Local News"),
+             ("headline", "Harbour wall approved after a long ...Local News"),
+             ("repeated-headline", "Harbour wall approved after a long night of debate")],
+            id="repeated-headline-full-copy-wins",
+        ),
+        pytest.param(
+            dump("Harbour wall approved", "2026-03-11 07:42:00", *BODY),
+            {"published": "2026-03-11T07:42:00"},
+            [("headline", "Harbour wall approved"), ("date-line", "2026-03-11 07:42:00")],
+            id="iso-date-line",
+        ),
+        pytest.param(
+            dump("Harbour wall approved", "Published: 11 March 2026", *BODY),
+            {"published": "2026-03-11"},
+            [("headline", "Harbour wall approved"), ("date-line", "Published: 11 March 2026")],
+            id="published-date-line",
+        ),
+        pytest.param(
+            dump("Harbour wall approved", "Wed, 11 Mar 2026 09:15:00 +0000", *BODY),
+            {"published": "2026-03-11T09:15:00+00:00"},
+            [("headline", "Harbour wall approved"), ("date-line", "Wed, 11 Mar 2026 09:15:00 +0000")],
+            id="rfc-date-line",
+        ),
+        pytest.param(
+            dump("Harbour wall approved", "Abstract: Councillors back a £40m wall to protect the quayside.", *BODY),
+            {"abstract": "Councillors back a £40m wall to protect the quayside."},
+            [("headline", "Harbour wall approved"),
+             ("abstract-line", "Abstract: Councillors back a £40m wall to protect the quayside.")],
+            id="abstract-line",
+        ),
+        pytest.param(
+            dump("Harbour wall approved", "Source: The Portbay Herald", *BODY),
+            {"outlet": "The Portbay Herald"},
+            [("headline", "Harbour wall approved"), ("source-line", "Source: The Portbay Herald")],
+            id="source-line",
+        ),
+        pytest.param(
+            dump("Harbour wall approved", "By Jane Roe", *BODY),
+            {"byline": "Jane Roe"},
+            [("headline", "Harbour wall approved"), ("byline", "By Jane Roe")],
+            id="byline-under-headline",
+        ),
+        pytest.param(
+            dump("Harbour wall approved", "portbay - News", "2026-03-11 07:42:00", "Source: The Portbay Herald",
+                 "Abstract: A wall for the quayside.", "By Jane Roe", *BODY),
+            {"title": "Harbour wall approved", "outlet": "The Portbay Herald", "published": "2026-03-11T07:42:00",
+             "abstract": "A wall for the quayside.", "byline": "Jane Roe"},
+            [("headline", "Harbour wall approved"), ("site-line", "portbay - News"),
+             ("date-line", "2026-03-11 07:42:00"),
+             ("source-line", "Source: The Portbay Herald"), ("abstract-line", "Abstract: A wall for the quayside."),
+             ("byline", "By Jane Roe")],
+            id="full-header-source-line-wins-over-site-line",
+        ),
+    ],
+)
+def test_header_rules(text, expect, cuts):
+    cleaned = clean_text(text)
+    for name, value in expect.items():
+        assert getattr(cleaned, name) == value, name
+        assert cleaned.fields[name].origin == "stated", name
+    assert [(c.kind, c.text) for c in cleaned.cuts] == cuts
+    assert paragraphs(cleaned) == BODY
+    assert_nothing_lost(text, cleaned)
+
+
+def test_field_evidence_quotes_the_line_it_was_read_from():
+    cleaned = clean_text(dump("Harbour wall approved", "2026-03-11 07:42:00", "Source: The Portbay Herald", *BODY))
+    assert cleaned.fields["published"].evidence == "2026-03-11 07:42:00"
+    assert cleaned.fields["outlet"].evidence == "Source: The Portbay Herald"
+    assert cleaned.fields["title"].evidence == "Harbour wall approved"
+    assert cleaned.fields["byline"].origin == "missing" and cleaned.byline is None
+
+
+# --- footer rules ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("tail", "expect", "cuts"),
+    [
+        pytest.param(["By Jane Roe"], {"byline": "Jane Roe"}, [("byline", "By Jane Roe")], id="trailing-byline"),
+        pytest.param(["By: Jane van der Berg, Political Correspondent"], {"byline": "Jane van der Berg"},
+                     [("byline", "By: Jane van der Berg, Political Correspondent")], id="byline-with-role"),
+        pytest.param(["The original article: The Portbay Herald ."], {"outlet": "The Portbay Herald"},
+                     [("source-credit", "The original article: The Portbay Herald .")], id="original-article-credit"),
+        pytest.param(
+            ["By Jane Roe", "The original article: The Portbay Herald .", "Jane Roe belongs to"],
+            {"byline": "Jane Roe", "outlet": "The Portbay Herald"},
+            [("page-furniture", "Jane Roe belongs to"), ("source-credit", "The original article: The Portbay Herald ."),
+             ("byline", "By Jane Roe")],
+            id="aggregator-trailer",
+        ),
+        pytest.param(
+            ["Comments", "Leave a Comment", "Share this article", "Tags: harbour, council", "© 2026 Portbay Media"],
+            {},
+            [("page-furniture", "© 2026 Portbay Media"), ("page-furniture", "Tags: harbour, council"),
+             ("page-furniture", "Share this article"), ("page-furniture", "Leave a Comment"),
+             ("page-furniture", "Comments")],
+            id="page-furniture",
+        ),
+    ],
+)
+def test_footer_rules(tail, expect, cuts):
+    text = dump("Harbour wall approved", *BODY, *tail)
+    cleaned = clean_text(text)
+    for name, value in expect.items():
+        assert getattr(cleaned, name) == value, name
+        assert cleaned.fields[name].origin == "stated", name
+    assert [(c.kind, c.text) for c in cleaned.cuts if c.kind != "headline"] == cuts
+    assert paragraphs(cleaned) == BODY
+    assert_nothing_lost(text, cleaned)
+
+
+def test_header_credit_beats_footer_credit():
+    cleaned = clean_text(dump("Harbour wall approved", "Source: Portbay Herald", *BODY,
+                              "The original article: Wire Copy Service ."))
+    assert cleaned.outlet == "Portbay Herald"
+    assert cleaned.fields["outlet"].evidence == "Source: Portbay Herald"
+    assert ("source-credit", "The original article: Wire Copy Service .") in [(c.kind, c.text) for c in cleaned.cuts]
+
+
+# --- glued lines -----------------------------------------------------------------------------
+
+
+def test_byline_glued_to_the_last_sentence():
+    last = "Work starts in the autumn, officials said, and that is the end.By Jane Roe"
+    text = dump("Harbour wall approved", P1, P2, last)
+    cleaned = clean_text(text)
+    assert cleaned.byline == "Jane Roe" and cleaned.fields["byline"].origin == "stated"
+    assert paragraphs(cleaned)[-1] == "Work starts in the autumn, officials said, and that is the end."
+    assert ("byline", "By Jane Roe") in [(c.kind, c.text) for c in cleaned.cuts]
+    assert_nothing_lost(text, cleaned)
+
+
+@pytest.mark.parametrize(
+    ("line", "text", "heading"),
+    [
+        ("The talks will resume next week in Oslo, she said.Norway",
+         "The talks will resume next week in Oslo, she said.", "Norway"),
+        ("“We are ready to sign,” the foreign minister told reporters.Next Steps",
+         "“We are ready to sign,” the foreign minister told reporters.", "Next Steps"),
+        ("Prices rose by 4.5% in the year to March, up from 3.9%.Outlook",
+         "Prices rose by 4.5% in the year to March, up from 3.9%.",
+         "Outlook"),
+    ],
+)
+def test_sub_heading_glued_to_a_paragraph_becomes_its_own_paragraph(line, text, heading):
+    raw = dump("Harbour wall approved", P1, line, P3)
+    cleaned = clean_text(raw)
+    assert paragraphs(cleaned) == [P1, text, heading, P3]
+    assert cleaned.cuts == [c for c in cleaned.cuts if c.kind == "headline"]  # a split, not a cut
+    assert_nothing_lost(raw, cleaned)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "The vote was 31 to 19.",  # an ordinary sentence
+        "He moved to the U.S.Navy base in 2019 and stayed.",  # an abbreviation, not a heading
+        "Short one.Word",  # too short to be a paragraph with a lost break
+    ],
+)
+def test_no_false_split(line):
+    cleaned = clean_text(dump("Harbour wall approved", P1, line, P3))
+    assert line in paragraphs(cleaned)
+
+
+# --- aggregator boilerplate ------------------------------------------------------------------
+
+
+def test_aggregator_boilerplate_is_removed_and_recorded():
+    junk_anywhere = [
+        "Read More Details",
+        "Finally We wish PressBee provided you with enough information of ( Harbour wall approved )",
+        "Also on site : Ferry strike called off",
+        "Advertisement",
+    ]
+    text = dump("Harbour wall approved", "portbay - News", P1, junk_anywhere[3], P2, junk_anywhere[0], P3,
+                junk_anywhere[1], junk_anywhere[2], "Comments", "Leave a Comment", "Harbour wall approved belongs to")
+    cleaned = clean_text(text)
+    assert paragraphs(cleaned) == BODY
+    cut = [(c.kind, c.text) for c in cleaned.cuts]
+    for line in junk_anywhere:
+        assert ("aggregator-boilerplate", line) in cut
+    for line in ("Comments", "Leave a Comment", "Harbour wall approved belongs to"):
+        assert ("page-furniture", line) in cut
+    assert cleaned.outlet == "portbay"
+    assert_nothing_lost(text, cleaned)
+
+
+def test_furniture_words_mid_article_are_kept():
+    # "Comments" and "Related" are furniture only in the trailing run; mid-article they may be
+    # sub-headings, and "Source:" deep in the body is text, not a header line.
+    text = dump("Harbour wall approved", P1, "Comments", P2, "Related", "Source: council minutes, page 4.", P3)
+    cleaned = clean_text(text)
+    assert paragraphs(cleaned) == [P1, "Comments", P2, "Related", "Source: council minutes, page 4.", P3]
+    assert cleaned.outlet is None
+
+
+# --- headline inference ----------------------------------------------------------------------
+
+
+def test_dateline_lede_gives_an_inferred_title_and_stays_in_the_body():
+    lede = ("LONDON – The government said on Monday that it would spend £2bn on sea defences along the "
+            "east coast over the next ten years, after a winter of record storms. Ministers said the money "
+            "would come from the transport budget.")
+    text = dump(lede, P2, P3)
+    cleaned = clean_text(text)
+    # The first sentence, without the dateline, cut to 20 words.
+    assert cleaned.title == ("The government said on Monday that it would spend £2bn on sea defences along "
+                             "the east coast over the next…")
+    assert cleaned.fields["title"].origin == "inferred"
+    assert "LONDON" not in cleaned.title
+    assert paragraphs(cleaned) == [lede, P2, P3]
+    assert cleaned.cuts == []
+
+
+@pytest.mark.parametrize(
+    ("first", "title"),
+    [
+        ("PORTBAY, ENGLAND — Councillors approved a new harbour wall on Tuesday. The vote was close.",
+         "Councillors approved a new harbour wall on Tuesday"),
+        ("ST. IVES - Councillors approved a new harbour wall on Tuesday. The vote was close.",
+         "Councillors approved a new harbour wall on Tuesday"),
+        ("Councillors approved a new harbour wall on Tuesday – but the money is not yet found. The vote was close.",
+         "Councillors approved a new harbour wall on Tuesday"),
+    ],
+)
+def test_inferred_title_from_lede(first, title):
+    cleaned = clean_text(dump(first, P2))
+    assert cleaned.title == title and cleaned.fields["title"].origin == "inferred"
+    assert paragraphs(cleaned)[0] == first
+
+
+def test_standfirst_is_the_abstract_and_stays_in_the_body():
+    standfirst = "Councillors back a £40m wall after residents spent a decade asking for protection"
+    cleaned = clean_text(dump("Harbour wall approved", standfirst, *BODY))
+    assert cleaned.abstract == standfirst and cleaned.fields["abstract"].origin == "inferred"
+    assert paragraphs(cleaned) == [standfirst, *BODY]
+
+
+def test_stated_metadata_wins_and_the_repeated_title_is_cut():
+    text = dump("Harbour wall approved", "Source: Some Aggregator", *BODY)
+    cleaned = clean_text(text, stated={"title": "Harbour wall approved", "outlet": "Portbay Herald - News",
+                                       "published": "Wed, 11 Mar 2026 09:15:00 +0000", "byline": "  Jane   Roe "})
+    assert cleaned.title == "Harbour wall approved"
+    assert cleaned.outlet == "Portbay Herald"  # its section label dropped
+    assert cleaned.published == "2026-03-11T09:15:00+00:00"
+    assert cleaned.byline == "Jane Roe"
+    assert all(cleaned.fields[n].evidence == "structured input" for n in ("title", "outlet", "published", "byline"))
+    assert paragraphs(cleaned) == BODY
+    assert ("repeated-headline", "Harbour wall approved") in [(c.kind, c.text) for c in cleaned.cuts]
+
+
+def test_unparseable_stated_date_is_missing_not_invented():
+    cleaned = clean_text(dump("Harbour wall approved", *BODY), stated={"published": "sometime last spring"})
+    assert cleaned.published is None and cleaned.fields["published"].origin == "missing"
+
+
+# --- property: plain paragraphs are never lost -----------------------------------------------
+
+_WORDS = ("harbour council wall residents money mayor night vote debate river town road school "
+          "ferry crew bridge library week year plan report budget officials engineers traders "
+          "said voted asked built opened closed agreed expects will would could new old long short "
+          "the a an of to in on for with after before and but near over under").split()
+_word = st.sampled_from(_WORDS)
+_number = st.integers(min_value=2, max_value=999).map(str)
+_sentence = st.builds(
+    lambda first, rest, end: " ".join([first.capitalize(), *rest]) + end,
+    _word,
+    st.lists(st.one_of(_word, _number), min_size=3, max_size=18),
+    st.sampled_from([".", ".", ".", "?", "!"]),
+)
+_paragraph = st.lists(_sentence, min_size=2, max_size=4).map(" ".join)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_paragraph, min_size=1, max_size=6), st.sampled_from(["\n", "\n\n", "\r\n", "\n  \n"]))
+def test_plain_paragraphs_are_never_lost(paras, sep):
+    cleaned = clean_text(sep.join(paras))
+    assert paragraphs(cleaned) == paras
+    assert cleaned.cuts == []
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(alphabet=string.ascii_letters + string.digits + " .,;:!?'-\n()", max_size=400))
+def test_every_word_is_in_the_body_or_a_cut(text):
+    cleaned = clean_text(text)
+    kept = cleaned.body + " " + " ".join(c.text for c in cleaned.cuts)
+    if cleaned.title and cleaned.fields["title"].origin == "stated":
+        kept += " " + cleaned.title
+    assert words(text) <= words(kept)
+
+
+@pytest.mark.parametrize(
+    "lede",
+    [
+        "Who will pay for the wall? The council says residents will not.",
+        "It is done! The wall was finished on Friday.",
+        "The wall is finished. Nobody thought it would be.",
+    ],
+)
+def test_two_sentence_first_line_is_a_lede_not_a_headline(lede):
+    cleaned = clean_text(dump(lede, P2))
+    assert paragraphs(cleaned) == [lede, P2]
+    assert cleaned.fields["title"].origin == "inferred"
+
+
+@pytest.mark.parametrize("stated", [False, True], ids=["headline-in-text", "title-stated"])
+def test_lede_opening_with_the_headline_words_is_kept(stated):
+    title = "Council approves new harbour wall"
+    lede = "Council approves new harbour wall after a four-hour debate on Tuesday night. The vote was 31 to 19."
+    text = dump(title, lede, P2)
+    cleaned = clean_text(text, stated={"title": title} if stated else None)
+    assert cleaned.title == title
+    assert paragraphs(cleaned) == [lede, P2]
+
+
+_headline = st.lists(_word, min_size=3, max_size=10).map(lambda ws: " ".join(ws).capitalize())
+
+
+@settings(max_examples=150, deadline=None)
+@given(_headline, st.lists(_paragraph, min_size=1, max_size=4), st.booleans(), st.booleans())
+def test_headline_then_paragraphs(headline, paras, lede_repeats_headline, stated):
+    # The lede may open with the headline's own words: it is still body text.
+    if lede_repeats_headline:
+        paras = [headline + " " + paras[0][0].lower() + paras[0][1:], *paras[1:]]
+    cleaned = clean_text("\n".join([headline, *paras]), stated={"title": headline} if stated else None)
+    assert cleaned.title == headline
+    assert paragraphs(cleaned) == paras
+
+
+@pytest.mark.xfail(strict=True, reason="DATELINE wants the whole place in capitals: 'PORTBAY, England —' is not one")
+def test_dateline_with_a_mixed_case_country():
+    lede = "PORTBAY, England — Councillors approved a new harbour wall on Tuesday. The vote was close."
+    cleaned = clean_text(dump(lede, P2))
+    assert cleaned.title == "Councillors approved a new harbour wall on Tuesday"
