@@ -110,9 +110,10 @@ CASES = [
     Bad("only-errors.warc.gz", warc([{"uri": "https://x.example/gone", "status": "404 Not Found", "body": SHORT_PAGE},
                                      {"uri": "https://x.example/a.png", "ctype": "image/png", "body": PNG}]),
         "no HTML or text pages found (3 WARC records read)"),
-    # Named explicitly, a file of an unsupported type is still looked at, and refused for what it is.
-    Bad("photo.png", PNG, "binary content (NUL bytes)"),
-    Bad("report.pdf", PDF, "binary content (NUL bytes)"),
+    # Named explicitly, a file with a suffix we do not read is refused by its type, unread.
+    Bad("photo.png", PNG, "unsupported file type"),
+    Bad("report.pdf", PDF, "unsupported file type"),
+    Bad("table.csv", b"name,votes\nOkafor,31\n", "unsupported file type"),
 ]
 
 
@@ -255,3 +256,13 @@ def test_only_bad_inputs_read_nothing(desk, tmp_path):
     assert not report.read_anything
     assert report.added == [] and len(report.problems) == 6
     assert desk.articles() == []
+
+
+def test_a_folder_with_no_supported_files_is_reported(tmp_path):
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "todo.md").write_text("nothing to ingest here\n")
+    with storyline.open(tmp_path / "s.db") as desk:
+        report = desk.ingest([tmp_path / "notes"])
+    assert not report.read_anything
+    [problem] = report.problems
+    assert problem.source == str(tmp_path / "notes") and "no supported files" in problem.reason

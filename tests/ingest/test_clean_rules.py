@@ -415,7 +415,6 @@ def test_headline_then_paragraphs(headline, paras, lede_repeats_headline, stated
     assert paragraphs(cleaned) == paras
 
 
-@pytest.mark.xfail(strict=True, reason="DATELINE wants the whole place in capitals: 'PORTBAY, England —' is not one")
 def test_dateline_with_a_mixed_case_country():
     lede = "PORTBAY, England — Councillors approved a new harbour wall on Tuesday. The vote was close."
     cleaned = clean_text(dump(lede, P2))

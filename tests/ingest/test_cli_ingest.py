@@ -36,7 +36,7 @@ def inputs(tmp_path) -> dict[str, Path]:
     return {
         "good": write(tmp_path, "in/good.txt", text_article(FERRY_TITLE, FERRY_PARAGRAPHS)),
         "empty": write(tmp_path, "in/empty.txt", b""),
-        "binary": write(tmp_path, "in/photo.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"),
+        "binary": write(tmp_path, "in/photo.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"),
         "truncated": write(tmp_path, "in/cut.txt.gz", gz(text_article(BRIDGE_TITLE, BRIDGE_PARAGRAPHS))[:-10]),
         "jsonl": write(tmp_path, "in/lines.jsonl", '{"text": "A short wire item about the harbour wall, '
                        'which the council approved on Tuesday after a long debate."}\n[1, 2]\n'),

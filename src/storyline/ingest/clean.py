@@ -40,7 +40,11 @@ SITE_SECTION_LINE = re.compile(
 # "UK locked in talks ... peace ...Middle East": a truncation mark followed by a section name.
 HEADLINE_SECTION_SUFFIX = re.compile(r"\s*(?:\.\.\.|…)\s*(?P<junk>[A-Z][\w&'’ -]{0,40})$")
 HEADLINE_SITE_SUFFIX = re.compile(r"\s+[|–—-]\s+(?P<site>[^|–—-]{2,40})$")
-DATELINE = re.compile(r"^(?P<place>[A-Z][A-Z.'’-]+(?:[ ,]+[A-Z][A-Z.'’-]+)*)\s*[–—-]\s+")
+# "WASHINGTON –", "PORTBAY, England —": a place in capitals, maybe a region after it, a dash.
+DATELINE = re.compile(
+    r"^(?P<place>[A-Z][A-Z.'’-]+(?:[ ,]+[A-Z][A-Z.'’-]+)*(?:,\s*[A-Z][\w.'’-]+(?:\s[A-Z][\w.'’-]+){0,2})?)"
+    r"\s*[–—-]\s+"
+)
 
 ORIGINAL_ARTICLE = re.compile(r"^(?:The\s+)?original article\s*:\s*(?P<outlet>.*?)\s*\.?\s*$", re.I)
 # Aggregator and page furniture that is never article text, wherever it stands.

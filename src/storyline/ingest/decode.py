@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import re
 
 import charset_normalizer
 
@@ -15,6 +16,30 @@ MAX_FALLBACK_CHAOS = 0.1
 # Single-byte Western encodings that charset-normalizer may name for English text; cp1252 is a
 # superset of the printable Latin-1 range and is what Windows-made news dumps use.
 _WESTERN = {"cp1250", "cp1252", "latin_1", "iso8859_15", "iso8859_2", "mac_roman"}
+
+
+# A valid multi-byte UTF-8 sequence: text holding any of these is UTF-8, whatever else is in it.
+_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+
+
+def _cp1252_bytes(error: UnicodeDecodeError) -> tuple[str, int]:
+    """Decode error handler: read the offending bytes as Windows-1252 (the usual stray)."""
+    bad = error.object[error.start : error.end]
+    return bad.decode("cp1252", errors="replace"), error.end
+
+
+codecs.register_error("storyline-cp1252", _cp1252_bytes)
+
+_HIGH_BYTE = re.compile(rb"[\x80-\xff]")
+# UTF-8 with strays: valid multi-byte sequences outnumber stray high bytes by this much.
+MIXED_UTF8_RATIO = 3
+
+
+def _mostly_utf8(data: bytes) -> bool:
+    sequences = _UTF8_MULTIBYTE.findall(data)
+    in_sequences = sum(len(s) for s in sequences)
+    high = len(_HIGH_BYTE.findall(data))
+    return bool(sequences) and len(sequences) >= MIXED_UTF8_RATIO * (high - in_sequences)
 
 
 class UndecodableError(ValueError):
@@ -44,6 +69,11 @@ def decode_text(data: bytes) -> str:
         # a fallback guess would garble all of it to save one character.
         if exc.reason == "unexpected end of data" and exc.end == len(data) and len(data) - exc.start < 4:
             return data[: exc.start].decode("utf-8-sig")
+    # UTF-8 text with a stray Windows-1252 byte pasted in (a curly quote from another tool): the
+    # UTF-8 is kept and only the stray bytes are read as cp1252, rather than guessing a
+    # single-byte encoding that would garble every UTF-8 character.
+    if _mostly_utf8(data):
+        return data.decode("utf-8", errors="storyline-cp1252").lstrip("\ufeff")
     matches = charset_normalizer.from_bytes(data[:65536])
     guess = matches.best()
     if guess is None or guess.chaos > MAX_FALLBACK_CHAOS:

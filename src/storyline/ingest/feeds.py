@@ -11,6 +11,7 @@ from pathlib import Path
 
 import feedparser
 
+from storyline.ingest.dates import normalise_date
 from storyline.ingest.files import InputError, read_capped
 from storyline.records import Link, Problem, RawDocument
 
@@ -52,7 +53,8 @@ def read_feed(path: Path, *, max_bytes: int) -> Iterator[RawDocument | Link | Pr
         if html:
             yield RawDocument(source, "text/html+fragment", html.encode("utf-8"), where, meta)
         elif link:
-            yield Link(link, source, meta.get("title"), meta.get("published"), where)
+            published = meta.get("published")
+            yield Link(link, source, meta.get("title"), normalise_date(published) or published, where)
         else:
             yield Problem(source, "entry has neither content nor a link", where)
 

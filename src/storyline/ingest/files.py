@@ -47,19 +47,26 @@ class InputFile:
 def discover(paths: list[str | os.PathLike]) -> Iterator[InputFile | tuple[str, str]]:
     """Yield input files under ``paths`` (folders recursively, sorted), each with its format.
 
-    Yields ``(path, reason)`` for a path that does not exist. Inside folders, hidden files and
-    files of unsupported types are passed over; a file named explicitly is always yielded.
+    Yields ``(path, reason)`` for a path that does not exist or a folder with no supported file.
+    Inside folders, hidden files and files of unsupported types are passed over; a file named
+    explicitly is always yielded (format None when its suffix is not one we read).
     """
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
+            supported = 0
             for sub in sorted(path.rglob("*")):
                 if sub.is_file() and not _hidden(sub.relative_to(path)):
                     fmt = format_of(sub)
                     if fmt is not None:
+                        supported += 1
                         yield InputFile(sub, fmt)
+            if not supported:
+                yield (str(path), "folder holds no supported files (text, HTML, feed, JSONL or WARC)")
         elif path.is_file():
-            yield InputFile(path, format_of(path) or _sniff(path))
+            # A file without a suffix is sniffed; one with a suffix we do not know (.csv, .pdf)
+            # is not an article format, and reading it as text would store junk.
+            yield InputFile(path, format_of(path) or (_sniff(path) if not path.suffix else None))
         else:
             yield (str(path), "no such file or folder")
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import lxml.etree
 import lxml.html
 import trafilatura
+from trafilatura.settings import set_date_params
 
 from storyline.ingest.clean import Cleaned, clean_text, paragraphs_to_body
 from storyline.ingest.files import InputError, read_capped
@@ -29,14 +30,17 @@ def extract_html(data: bytes, *, url: str | None = None, stated: dict[str, str] 
     """Extract the article from a full HTML page.
 
     trafilatura finds the body and the page metadata (title, site name, author, description);
-    its date comes from htmldate (page metadata first, then the page's own text and URL), with
+    its date comes from htmldate (page metadata first, then date elements and the URL), with
     ``original_date`` so that a later "updated" stamp does not replace the publication date.
     Values in ``stated`` (from JSONL keys, feed fields) win over what the page says.
     """
     _refuse_binary(data)
     try:
         doc = trafilatura.bare_extraction(
-            data, url=url, with_metadata=True, include_comments=False
+            data, url=url, with_metadata=True, include_comments=False,
+            # No extensive search: it reads a bare year in the text ("a flood in 2024") as a
+            # publication date (2024-01-01); metadata, <time> and dated elements are enough.
+            date_extraction_params=set_date_params(extensive=False),
         )
     except (lxml.etree.LxmlError, ValueError) as exc:
         raise InputError(f"malformed HTML ({exc})") from None
