@@ -5,12 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+import re
+
 import lxml.etree
 import lxml.html
 import trafilatura
 from trafilatura.settings import set_date_params
 
 from storyline.ingest.clean import Cleaned, clean_text, paragraphs_to_body
+from storyline.ingest.dates import normalise_date
 from storyline.ingest.files import InputError, read_capped
 from storyline.records import RawDocument
 
@@ -54,6 +57,8 @@ def extract_html(data: bytes, *, url: str | None = None, stated: dict[str, str] 
         "abstract": doc.description,
         "url": doc.url,
     }
+    if doc.date and (stamp := _stated_timestamp(data)) and stamp.startswith(doc.date):
+        page["published"] = stamp  # same day as htmldate found, with the time the page states
     merged = {k: v for k, v in page.items() if v} | {k: v for k, v in (stated or {}).items() if v}
     cleaned = clean_text(doc.text, stated=merged)
     return cleaned
@@ -80,6 +85,37 @@ def fragment_text(fragment: str) -> str:
                 continue
             el.text = "\n" + (el.text or "")
     return paragraphs_to_body(root.text_content())
+
+
+# htmldate returns days only; the time of day matters for telling which copy came first, so it
+# is read from the standard publication-time meta tags, in either attribute order.
+_TIME_META = [
+    re.compile(
+        rb"""<meta\s[^>]*?(?:property|name|itemprop)\s*=\s*["'](?:article:published_time|"""
+        rb"""og:published_time|datePublished|pubdate|publishdate|dc\.date\.issued)["'][^>]*?"""
+        rb"""content\s*=\s*["']([^"']{10,40})["']""",
+        re.I,
+    ),
+    re.compile(
+        rb"""<meta\s[^>]*?content\s*=\s*["']([^"']{10,40})["'][^>]*?(?:property|name|itemprop)\s*=\s*"""
+        rb"""["'](?:article:published_time|og:published_time|datePublished|pubdate|publishdate|"""
+        rb"""dc\.date\.issued)["']""",
+        re.I,
+    ),
+]
+# Meta tags live in <head>; searching further would only cost time.
+_HEAD_BYTES = 65536
+
+
+def _stated_timestamp(data: bytes) -> str | None:
+    """The publication date and time a page's meta tags state, as ISO 8601, or None."""
+    head = data[:_HEAD_BYTES]
+    for pattern in _TIME_META:
+        if m := pattern.search(head):
+            iso = normalise_date(m.group(1).decode("ascii", "replace"))
+            if iso and "T" in iso:
+                return iso
+    return None
 
 
 def _refuse_binary(data: bytes) -> None:
