@@ -25,6 +25,13 @@ class PostgresStore(SQLStore):
             self._conn = psycopg.connect(url, autocommit=True)
         except psycopg.Error as exc:
             raise StoreError(f"cannot connect to PostgreSQL at {_redact(url)} ({exc})") from exc
+        try:
+            # Raw HTML pages are large: pglz compression made storing them cost ~2.5 ms per
+            # article, lz4 ~0.9 ms at the same size (benchmarks/README.md). Servers built
+            # without lz4 refuse the setting and keep pglz.
+            self._conn.execute("SET default_toast_compression = 'lz4'")
+        except psycopg.Error:
+            pass
         self._migrate()
 
     def _cursor(self):
