@@ -3,7 +3,7 @@
 
 Usage::
 
-    python benchmarks/extraction.py /work/shared/eval/extraction-zyte [--bootstrap 1000] [--worst 15]
+    python benchmarks/extraction.py ../shared/eval/extraction-zyte [--bootstrap 1000] [--worst 15]
 
 PATH is a copy of https://github.com/scrapinghub/article-extraction-benchmark data:
 ``ground-truth.json``, ``html/<id>.html.gz`` and ``reference-output/*.json``.

@@ -6,7 +6,7 @@ Usage::
     python benchmarks/ingest_speed.py HTML_DIR [TEXT_DIR] [--docs 1000] [--repeats 3]
                                       [--no-postgres] [--profile 25]
 
-e.g. ``python benchmarks/ingest_speed.py /work/shared/eval/extraction-zyte/html --text /work/shared/seeds``
+e.g. ``python benchmarks/ingest_speed.py ../shared/eval/extraction-zyte/html --text ../shared/seeds``
 
 Measured, each ``--repeats`` times (median reported), peers and Storyline interleaved in the same
 process so that machine drift hits all of them alike:
