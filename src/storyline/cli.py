@@ -60,7 +60,7 @@ def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders (text, HTML, feeds, JSONL, WARC).")],
     db: DbOption = None,
     fetch: Annotated[bool, typer.Option(help="Fetch pages that feed entries only link to.")] = False,
-    max_bytes: Annotated[int, typer.Option(help="Refuse any single document larger than this.")] = DEFAULT_MAX_BYTES,
+    max_bytes: Annotated[int, typer.Option(help="Refuse any single document larger than this.", min=1)] = DEFAULT_MAX_BYTES,
     batch_size: Annotated[int, typer.Option(help="Articles written per transaction.", min=1)] = DEFAULT_BATCH,
     as_json: JsonOption = False,
 ) -> None:
