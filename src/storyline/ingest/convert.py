@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import re
 import unicodedata
 
@@ -79,7 +78,3 @@ def _article(raw: RawDocument, cleaned: Cleaned) -> Article:
         ingested_at=dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),
     )
 
-
-def stated_json(article: Article) -> str:
-    """The field sources of an article as JSON (for stores and --json output)."""
-    return json.dumps({k: {"origin": v.origin, "evidence": v.evidence} for k, v in article.fields.items()})

@@ -14,8 +14,6 @@ from pathlib import Path
 # small enough that a stray video or database dump is refused before it is parsed.
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 
-FORMATS = ("text", "html", "feed", "jsonl", "warc")
-
 _SUFFIXES = {
     ".txt": "text",
     ".text": "text",

@@ -60,8 +60,7 @@ def extract_html(data: bytes, *, url: str | None = None, stated: dict[str, str] 
     if doc.date and (stamp := _stated_timestamp(data)) and stamp.startswith(doc.date):
         page["published"] = stamp  # same day as htmldate found, with the time the page states
     merged = {k: v for k, v in page.items() if v} | {k: v for k, v in (stated or {}).items() if v}
-    cleaned = clean_text(doc.text, stated=merged)
-    return cleaned
+    return clean_text(doc.text, stated=merged)
 
 
 def fragment_text(fragment: str) -> str:
