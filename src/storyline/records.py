@@ -124,12 +124,18 @@ class Mention:
 
 @dataclass(slots=True, frozen=True)
 class Role:
-    """A role or title given to a person ("Defence Secretary"), with where the article says it."""
+    """A role or title given to a person ("Defence Secretary"), with where the article says it.
+
+    ``start``/``end`` are the offsets of the title itself; ``sentence_start``/``sentence_end``
+    those of the sentence that gives it, so a reader can check the claim in context.
+    """
 
     title: str
     article_id: str
     start: int
     end: int
+    sentence_start: int | None = None
+    sentence_end: int | None = None
 
 
 @dataclass(slots=True, frozen=True)
@@ -146,7 +152,16 @@ class Entity:
 
 @dataclass(slots=True, frozen=True)
 class Quote:
-    """Reported speech: the quoted or paraphrased text, its cue verb and its speaker."""
+    """Reported speech: the quoted or paraphrased text, its cue verb and its speaker.
+
+    ``kind`` is "direct" for a quotation that is a whole utterance, "partial" for quoted words
+    inside reported speech, and "indirect" for paraphrase ("X said that ..."). ``speaker`` is
+    the canonical name of the person (or organisation) the article means, or, for an anonymous
+    source, the description the article uses ("a senior MP"); ``speaker_mention`` is the span
+    where the speaker is named or referred to near the quote ("he", "the Prime Minister").
+    ``speaker_id`` is the in-article :class:`Entity` id. Quotes that continue one utterance
+    over several paragraphs share a ``group`` number.
+    """
 
     article_id: str
     text: str
@@ -154,9 +169,38 @@ class Quote:
     end: int
     kind: Literal["direct", "partial", "indirect"]
     cue: str | None = None
-    speaker: str | None = None  # canonical name, or the anonymous description
+    speaker: str | None = None
     speaker_mention: Mention | None = None
     anonymous: bool = False
+    speaker_id: str | None = None
+    group: int | None = None
+
+
+@dataclass(slots=True, frozen=True)
+class Analysis:
+    """What the per-article analysis stage finds in one article (pure: article in, this out)."""
+
+    article_id: str
+    entities: tuple[Entity, ...] = ()
+    quotes: tuple[Quote, ...] = ()
+
+
+@dataclass(slots=True, frozen=True)
+class Identity:
+    """One real-world person (or organisation, place) across articles.
+
+    ``members`` lists the in-article entities merged into it as (article_id, entity_id);
+    ``merges`` records why each non-trivial merge was made ("Zelenskyy ~ Zelensky: name
+    similarity 0.93, shared role 'President'").
+    """
+
+    id: str
+    name: str
+    type: Literal["PERSON", "ORG", "PLACE"]
+    aliases: tuple[str, ...] = ()
+    roles: tuple[str, ...] = ()
+    members: tuple[tuple[str, str], ...] = ()
+    merges: tuple[str, ...] = ()
 
 
 @dataclass(slots=True, frozen=True)

