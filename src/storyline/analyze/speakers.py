@@ -1,6 +1,258 @@
-"""Speaker resolution (placeholder until the full resolver lands)."""
+"""Speakers: from the span near a quote ("he", "the Prime Minister", "a senior MP") to a person.
+
+Resolution order, for the noun phrase a cue verb gives as its subject:
+1. a name: the in-article entity it belongs to ("Starmer" -> Keir Starmer);
+2. a role noun with the name in apposition ("Zelensky's chief of staff, Andriy Yermak");
+3. a pronoun: the previous speaker when the gender agrees and they spoke within the last
+   paragraphs, else the nearest earlier person in subject position, else the nearest earlier
+   person. Gender comes from honorifics and from earlier "he"/"she" resolved to the person;
+4. an indefinite description ("a UK Government source", "One Nato official"): an anonymous
+   speaker, kept as the article words it, never mapped to a named person;
+5. a definite description: the person the article gives that title ("the Prime Minister"),
+   else an earlier anonymous speaker with the same head noun ("the MP" -> "a senior MP"), else,
+   for a role noun, the most recent named speaker or subject (news varies the way it names the
+   person it is quoting: "Ellwood said ... The former Conservative MP went on").
+A quote with no cue of its own continues the utterance before it (same group, or the previous
+quote within two paragraphs). No pronoun is ever returned as a speaker name.
+"""
+
 from __future__ import annotations
 
+from dataclasses import dataclass
 
-def attribute(doc, article_id, found, people):
-    return []
+from storyline.analyze.entities import Cluster, People, parse_name
+from storyline.analyze.nlp import Doc, Span, Token
+from storyline.analyze.quotes import Found
+from storyline.analyze.roles import ROLE_HEADS
+from storyline.records import Mention, Quote
+
+MALE = {"he", "him", "his", "himself"}
+FEMALE = {"she", "her", "hers", "herself"}
+PLURAL = {"they", "them", "we", "us"}
+SELF = {"i", "me", "you", "it", "this", "that", "which", "who"}
+INDEFINITE = {"a", "an", "one", "some", "another", "two", "three", "four", "several", "many", "other", "senior", "most", "few", "multiple", "various", "numerous"}
+CONTINUATION_PARAGRAPHS = 2
+
+
+@dataclass(slots=True)
+class Speaker:
+    name: str | None
+    cluster: Cluster | None
+    anonymous: bool
+    mention: Span | None
+    paragraph: int
+    key: str | None = None  # head noun of an anonymous description
+
+
+def _gender_of(token: Token) -> str | None:
+    low = token.lower_
+    return "m" if low in MALE else "f" if low in FEMALE else None
+
+
+class Resolver:
+    def __init__(self, doc: Doc, people: People):
+        self.doc = doc
+        self.people = people
+        self.last: Speaker | None = None
+        self.anonymous: dict[str, Speaker] = {}
+
+    # -- helpers -----------------------------------------------------------------------------
+    def _persons_before(self, offset_token: int, subject_only: bool, gender: str | None, limit: int = 400):
+        """People mentioned before a token, nearest first."""
+        seen = set()
+        lo = max(0, offset_token - limit)
+        for i in range(offset_token - 1, lo - 1, -1):
+            cluster = self.people.cluster_at(i)
+            if cluster is None or cluster.type != "PERSON" or id(cluster) in seen:
+                continue
+            if subject_only and not _in_subject(self.doc[i]):
+                continue
+            if gender and cluster.gender and cluster.gender != gender:
+                continue
+            seen.add(id(cluster))
+            yield cluster
+
+    def _person(self, cluster: Cluster, mention: Span, paragraph: int) -> Speaker:
+        return Speaker(cluster.name, cluster, False, mention, paragraph)
+
+    # -- resolution --------------------------------------------------------------------------
+    def resolve(self, span: Span, paragraph: int) -> Speaker:
+        head = span.root
+        low = head.lower_
+        if head.pos_ == "PRON" or low in MALE | FEMALE | PLURAL | SELF:
+            return self._pronoun(head, span, paragraph)
+        cluster = self.people.cluster_at(head.i)
+        role_head = head.lower_ in ROLE_HEADS or head.lemma_.lower() in ROLE_HEADS
+        if cluster is not None and cluster.type != "PERSON" and role_head:
+            cluster = None  # "The Defence Secretary" is a person, not the ORG "Defence"
+        if cluster is None and head.pos_ == "PROPN":
+            # A name the NER missed ("Sir Iain added"): match it against the article's people.
+            name = parse_name(span.text)
+            persons = [c for c in self.people.clusters if c.type == "PERSON" and name.tokens and c.accepts(name)]
+            if len(persons) == 1:
+                cluster = persons[0]
+        if cluster is None:
+            # A name in apposition to a role noun: "Zelensky's chief of staff, Andriy Yermak".
+            for child in head.children:
+                if child.dep_ == "appos":
+                    cluster = self.people.cluster_at(child.i) or self.people.in_span(
+                        self.doc[child.left_edge.i : child.right_edge.i + 1]
+                    )
+                    if cluster is not None and cluster.type == "PERSON":
+                        break
+                    cluster = None
+        if cluster is None and head.pos_ == "PROPN" and not role_head:
+            # The parser sometimes heads a name on a token the NER left out of it.
+            compound = [
+                t for t in span
+                if t.dep_ in {"compound", "flat"} and (c := self.people.cluster_at(t.i)) is not None and c.type == "PERSON"
+            ]
+            if compound:
+                cluster = self.people.cluster_at(compound[-1].i)
+        if cluster is not None:
+            return self._person(cluster, span, paragraph) if cluster.type == "PERSON" else Speaker(
+                cluster.name, cluster, False, span, paragraph
+            )
+        return self._description(head, span, paragraph)
+
+    def _pronoun(self, head: Token, span: Span, paragraph: int) -> Speaker:
+        low = head.lower_
+        gender = _gender_of(head)
+        if low in SELF and low not in {"it"}:
+            return Speaker(None, None, False, span, paragraph)
+        last = self.last
+        recent = last is not None and paragraph - last.paragraph <= CONTINUATION_PARAGRAPHS
+        if low in PLURAL or low == "it":
+            if recent and last is not None and (last.anonymous or last.cluster is None or last.cluster.type != "PERSON"):
+                return Speaker(last.name, last.cluster, last.anonymous, span, paragraph, last.key)
+            if recent and last is not None and low in {"they", "them"} and last.anonymous:
+                return Speaker(last.name, last.cluster, True, span, paragraph, last.key)
+            return Speaker(None, None, False, span, paragraph)
+        # he / she
+        if recent and last is not None and last.cluster is not None and last.cluster.type == "PERSON":
+            if not (gender and last.cluster.gender and last.cluster.gender != gender):
+                # Only when no other person was the subject of a sentence in between.
+                between = next(self._persons_before(head.i, True, None, limit=120), None)
+                if between is None or between is last.cluster:
+                    self._learn(last.cluster, gender)
+                    return Speaker(last.name, last.cluster, False, span, paragraph)
+        if recent and last is not None and last.cluster is None and last.anonymous:
+            between = next(self._persons_before(head.i, True, None, limit=120), None)
+            if between is None:
+                return Speaker(last.name, None, True, span, paragraph, last.key)
+        for subject_only in (True, False):
+            cluster = next(self._persons_before(head.i, subject_only, gender, limit=300), None)
+            if cluster is not None:
+                self._learn(cluster, gender)
+                return Speaker(cluster.name, cluster, False, span, paragraph)
+        return Speaker(None, None, False, span, paragraph)
+
+    def _learn(self, cluster: Cluster, gender: str | None) -> None:
+        if gender and not cluster.gender:
+            cluster.gender = gender
+
+    def _description(self, head: Token, span: Span, paragraph: int) -> Speaker:
+        words = [t for t in span if not t.is_punct]
+        first = words[0].lower_ if words else ""
+        key = head.lemma_.lower()
+        text = span.text.strip()
+        possessor = next((c for c in head.children if c.dep_ == "poss"), None)
+        indefinite = first in INDEFINITE or (head.tag_ in {"NNS", "NNPS"} and first not in {"the", "his", "her", "their", "its"})
+        if indefinite:
+            speaker = Speaker(text, None, True, span, paragraph, key)
+            self.anonymous[key] = speaker
+            return speaker
+        role = head.lower_ in ROLE_HEADS or key in ROLE_HEADS
+        if possessor is None:
+            holder = self.people.with_role(text, before=span.start_char) if role else None
+            if holder is not None:
+                return self._person(holder, span, paragraph)
+        earlier = self.anonymous.get(key)
+        if earlier is not None:
+            return Speaker(earlier.name, None, True, span, paragraph, key)
+        if possessor is not None:
+            # "Starmer's official spokesman": someone's aide, not the person named.
+            speaker = Speaker(text, None, True, span, paragraph, key)
+            self.anonymous[key] = speaker
+            return speaker
+        if role:
+            last = self.last
+            if last is not None and last.cluster is not None and last.cluster.type == "PERSON" and paragraph - last.paragraph <= CONTINUATION_PARAGRAPHS:
+                return Speaker(last.name, last.cluster, False, span, paragraph)
+            cluster = next(self._persons_before(head.i, True, None, limit=120), None)
+            if cluster is not None:
+                return self._person(cluster, span, paragraph)
+            return Speaker(_strip_article(text), None, False, span, paragraph, key)
+        # An institution or a group named by a common noun ("the government", "officials").
+        return Speaker(text, None, True, span, paragraph, key)
+
+
+def _strip_article(text: str) -> str:
+    words = text.split(" ", 1)
+    return words[1] if len(words) == 2 and words[0].lower() == "the" else text
+
+
+def _in_subject(token: Token) -> bool:
+    node, steps = token, 0
+    while steps < 3:
+        if node.dep_ in {"nsubj", "nsubjpass"}:
+            return True
+        if node.dep_ not in {"compound", "flat", "appos", "poss", "amod"} or node.head is node:
+            return False
+        node = node.head
+        steps += 1
+    return False
+
+
+def attribute(doc: Doc, article_id: str, found: list[Found], people: People) -> list[Quote]:
+    resolver = Resolver(doc, people)
+    speakers: list[Speaker | None] = []
+    groups: dict[int, Speaker] = {}
+    previous: tuple[Found, Speaker | None] | None = None
+    for f in found:
+        speaker: Speaker | None = None
+        if f.source is not None:
+            speaker = resolver.resolve(f.source, f.paragraph)
+        elif f.group is not None and f.group in groups:
+            speaker = groups[f.group]
+        elif f.kind == "direct" and previous is not None and previous[1] is not None:
+            prev_found, prev_speaker = previous
+            if f.paragraph - prev_found.paragraph <= 1 or (
+                prev_found.group is not None and prev_found.group == f.group
+            ):
+                speaker = prev_speaker
+        if speaker is not None:
+            if f.group is not None:
+                groups.setdefault(f.group, speaker)
+            if speaker.name is not None:
+                resolver.last = speaker
+        speakers.append(speaker)
+        previous = (f, speaker)
+    # A multi-paragraph quote whose cue comes at its end ("...," he said) names its speaker in
+    # its last paragraph: give that speaker to the earlier paragraphs of the group.
+    for i, f in enumerate(found):
+        if speakers[i] is None and f.group is not None and f.group in groups:
+            speakers[i] = groups[f.group]
+    quotes = []
+    for f, speaker in zip(found, speakers, strict=True):
+        text = doc.text[f.start : f.end]
+        mention = None
+        if speaker is not None and speaker.mention is not None:
+            m = speaker.mention
+            mention = Mention(article_id, m.start_char, m.end_char, m.text)
+        quotes.append(
+            Quote(
+                article_id=article_id,
+                text=text,
+                start=f.start,
+                end=f.end,
+                kind=f.kind,  # type: ignore[arg-type]
+                cue=f.cue.text if f.cue is not None else None,
+                speaker=speaker.name if speaker is not None else None,
+                speaker_mention=mention,
+                anonymous=speaker.anonymous if speaker is not None else False,
+                speaker_id=speaker.cluster.id if speaker is not None and speaker.cluster is not None else None,
+                group=f.group,
+            )
+        )
+    return quotes
