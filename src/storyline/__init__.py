@@ -6,8 +6,18 @@
     ...     titles = [a.title for a in desk.articles()]
 """
 
-from storyline.desk import Desk, IngestAborted, IngestReport, open
+from storyline.desk import (
+    ANALYZER_VERSION,
+    AnalysisUnavailable,
+    AnalyzeAborted,
+    AnalyzeReport,
+    Desk,
+    IngestAborted,
+    IngestReport,
+    open,
+)
 from storyline.records import (
+    Analysis,
     Article,
     Change,
     Cut,
@@ -15,6 +25,7 @@ from storyline.records import (
     Event,
     FieldSource,
     Fingerprint,
+    Identity,
     Link,
     Mention,
     Problem,
@@ -27,7 +38,8 @@ from storyline.records import (
 )
 
 __all__ = [
+    "ANALYZER_VERSION", "Analysis", "AnalysisUnavailable", "AnalyzeAborted", "AnalyzeReport",
     "Article", "Change", "Cut", "Desk", "Entity", "Event", "FieldSource", "Fingerprint",
-    "IngestAborted", "IngestReport", "Link", "Mention", "Problem", "Quote", "RawDocument",
-    "ReusePair", "Role", "Story", "TimePoint", "open",
+    "Identity", "IngestAborted", "IngestReport", "Link", "Mention", "Problem", "Quote",
+    "RawDocument", "ReusePair", "Role", "Story", "TimePoint", "open",
 ]

@@ -17,9 +17,17 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 import storyline
-from storyline.desk import DEFAULT_BATCH, IngestAborted, IngestReport
+from storyline.desk import (
+    DEFAULT_BATCH,
+    AnalysisUnavailable,
+    AnalyzeAborted,
+    AnalyzeReport,
+    IngestAborted,
+    IngestReport,
+    analyze_inputs,
+)
 from storyline.ingest.files import DEFAULT_MAX_BYTES
-from storyline.records import Article
+from storyline.records import Analysis, Article, Entity, Identity, Problem, Quote
 from storyline.store import AmbiguousIdError, StoreError
 
 app = typer.Typer(
@@ -41,6 +49,8 @@ DbOption = Annotated[
     ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+LimitOption = Annotated[int | None, typer.Option(help="Show at most this many.", min=0)]
+OffsetOption = Annotated[int, typer.Option(help="Skip this many first.", min=0)]
 
 
 def _open(db: str | None) -> storyline.Desk:
@@ -51,8 +61,18 @@ def _open(db: str | None) -> storyline.Desk:
 
 
 def _fail(message: str, *, code: int = 1) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {message}", markup=True, highlight=False)
+    err.print(f"[bold red]error:[/] {_escape(message)}", markup=True, highlight=False)
     raise typer.Exit(code)
+
+
+def _progress(description: str) -> tuple[Progress, object]:
+    """A progress bar on stderr (only when it is a terminal) and its one task."""
+    progress = Progress(
+        TextColumn("[progress.description]{task.description}"), BarColumn(),
+        MofNCompleteColumn(), TimeRemainingColumn(), console=err, transient=True,
+        disable=not err.is_terminal,
+    )
+    return progress, progress.add_task(description, total=None)
 
 
 @app.command()
@@ -62,27 +82,26 @@ def ingest(
     fetch: Annotated[bool, typer.Option(help="Fetch pages that feed entries only link to.")] = False,
     max_bytes: Annotated[int, typer.Option(help="Refuse any single document larger than this.", min=1)] = DEFAULT_MAX_BYTES,
     batch_size: Annotated[int, typer.Option(help="Articles written per transaction.", min=1)] = DEFAULT_BATCH,
+    analyze: Annotated[bool, typer.Option("--analyze/--no-analyze",
+                                          help="Analyse the new articles (entities, quotes) once stored.")] = True,
     as_json: JsonOption = False,
 ) -> None:
     """Read articles from PATHS, clean them, and store the new ones.
 
     Exits 1 only when nothing at all could be read; skipped inputs are listed with the reason.
+    Articles whose analysis fails are kept (listed as "not analysed"; `storyline analyze`
+    retries them).
     """
     with _open(db) as desk:
-        progress = Progress(
-            TextColumn("[progress.description]{task.description}"), BarColumn(),
-            MofNCompleteColumn(), TimeRemainingColumn(), console=err, transient=True,
-            disable=not err.is_terminal,
-        )
+        progress, task = _progress("ingesting")
         with progress:
-            task = progress.add_task("ingesting", total=None)
 
             def advance(done: int, total: int, path: str) -> None:
                 progress.update(task, completed=done, total=total, description=Path(path).name[:40])
 
             try:
                 report = desk.ingest(paths, fetch=fetch, max_bytes=max_bytes, batch_size=batch_size,
-                                     progress=advance)
+                                     analyze=analyze, progress=advance)
             except IngestAborted as exc:
                 _print_report(exc.report, as_json=as_json)
                 _fail(str(exc), code=2)
@@ -99,10 +118,14 @@ def _print_report(report: IngestReport, *, as_json: bool) -> None:
             "present": report.present,
             "links_seen": report.links_seen,
             "links_new": report.links_new,
-            "skipped": [{"source": p.source, "where": p.locator, "reason": p.reason} for p in report.problems],
+            "skipped": [problem_json(p) for p in report.problems],
+            "analysed": report.analysis.analysed if report.analysis else None,
+            "not_analysed": [problem_json(p) for p in report.analysis.problems] if report.analysis else [],
         }, ensure_ascii=False))
     for problem in report.problems:
-        err.print(f"[yellow]skipped[/] {problem}", markup=True, highlight=False)
+        err.print(f"[yellow]skipped[/] {_escape(str(problem))}", markup=True, highlight=False)
+    for problem in report.analysis.problems if report.analysis else ():
+        err.print(f"[yellow]not analysed[/] {_escape(str(problem))}", markup=True, highlight=False)
     if not as_json:
         line = (f"{len(report.added)} added, {len(report.present)} already present, "
                 f"{len(report.problems)} skipped from {report.files} files")
@@ -111,11 +134,160 @@ def _print_report(report: IngestReport, *, as_json: bool) -> None:
         out.print(line, markup=False)
 
 
+@app.command("analyze")
+def analyze_cli(
+    files: Annotated[list[Path] | None, typer.Argument(
+        metavar="[FILE]...", help="Analyse these files and print the results (nothing is stored).",
+        show_default=False)] = None,
+    db: DbOption = None,
+    all_: Annotated[bool, typer.Option("--all", help="Re-analyse every stored article.")] = False,
+    verbatim: Annotated[bool, typer.Option(
+        "--verbatim", help="Take each FILE's text as is (no cleaning), so offsets index the file.")] = False,
+    max_bytes: Annotated[int, typer.Option(help="Refuse any single document larger than this.", min=1)] = DEFAULT_MAX_BYTES,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON (FILEs: one object per line).")] = False,
+) -> None:
+    """Find entities, roles, quotes and speakers in FILEs, or in the stored articles.
+
+    With FILEs nothing is stored: each article read from them is printed. Without FILEs the
+    stored articles not yet analysed by this version of Storyline are analysed and stored
+    (all of them with --all). Exits 1 if any input or article could not be analysed.
+    """
+    if files:
+        if all_:
+            _fail("--all re-analyses the stored articles; give it no FILEs", code=2)
+        _analyze_files(files, verbatim=verbatim, max_bytes=max_bytes, as_json=as_json)
+        return
+    if verbatim:
+        _fail("--verbatim needs FILEs to read", code=2)
+    with _open(db) as desk:
+        progress, task = _progress("analysing")
+        with progress:
+
+            def advance(done: int, total: int, label: str) -> None:
+                progress.update(task, completed=done, total=total, description=label[:40])
+
+            try:
+                report = desk.analyze(all=all_, progress=advance)
+            except AnalyzeAborted as exc:
+                _print_analyze_report(exc.report, as_json=as_json)
+                _fail(str(exc), code=2)
+            except AnalysisUnavailable as exc:
+                _fail(str(exc))
+    _print_analyze_report(report, as_json=as_json)
+    if report.problems:
+        raise typer.Exit(1)
+
+
+def _analyze_files(files: list[Path], *, verbatim: bool, max_bytes: int, as_json: bool) -> None:
+    failed = 0
+    try:
+        for item in analyze_inputs(files, verbatim=verbatim, max_bytes=max_bytes):
+            if isinstance(item, Problem):
+                failed += 1
+                err.print(f"[bold red]error:[/] {_escape(str(item))}", markup=True, highlight=False)
+            elif as_json:
+                print(json.dumps({"source": item.source, "where": item.locator, "body": item.body,
+                                  **analysis_json(item.analysis)}, ensure_ascii=False), flush=True)
+            else:
+                _print_analysis(item.source if not item.locator else f"{item.source} ({item.locator})",
+                                item.analysis)
+    except AnalysisUnavailable as exc:
+        _fail(str(exc))
+    if failed:
+        _fail(f"{failed} input{'s' if failed > 1 else ''} could not be analysed")
+
+
+def _print_analysis(title: str, analysis: Analysis) -> None:
+    out.print(f"[bold]{_escape(title)}[/]: {len(analysis.entities)} entities, {len(analysis.quotes)} quotes",
+              highlight=False)
+    people = [e for e in analysis.entities if e.type == "PERSON"]
+    if people:
+        out.print("  [cyan]people:[/] " + "; ".join(_escape(_person_line(e)) for e in people), highlight=False)
+    others = [e for e in analysis.entities if e.type != "PERSON"]
+    if others:
+        out.print("  [cyan]others:[/] " + "; ".join(_escape(f"{e.name} ({e.type})") for e in others),
+                  highlight=False)
+    for quote in analysis.quotes:
+        out.print(f"  {_escape(_quote_line(quote))}", highlight=False)
+
+
+def _person_line(entity: Entity) -> str:
+    titles = list(dict.fromkeys(r.title for r in entity.roles))
+    return entity.name + (f" ({', '.join(titles)})" if titles else "")
+
+
+def _quote_line(quote: Quote) -> str:
+    who = quote.speaker or (quote.speaker_mention.text if quote.speaker_mention else "unattributed")
+    if quote.anonymous:
+        who += " (anonymous)"
+    how = quote.kind + (f", {quote.cue}" if quote.cue else "")
+    return f"“{quote.text}” - {who} [{how}; {quote.start}-{quote.end}]"
+
+
+def _print_analyze_report(report: AnalyzeReport, *, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps({
+            "due": report.due,
+            "analysed": report.analysed,
+            "entities": report.entities,
+            "quotes": report.quotes,
+            "not_analysed": [problem_json(p) for p in report.problems],
+        }, ensure_ascii=False))
+    for problem in report.problems:
+        err.print(f"[yellow]not analysed[/] {_escape(str(problem))}", markup=True, highlight=False)
+    if not as_json:
+        if not report.due:
+            out.print("nothing to analyse: every stored article is analysed (--all re-analyses them)",
+                      markup=False)
+            return
+        out.print(f"{len(report.analysed)} articles analysed ({report.entities} entities, "
+                  f"{report.quotes} quotes), {len(report.problems)} failed", markup=False)
+
+
+@app.command("people")
+def people_cli(db: DbOption = None, as_json: JsonOption = False) -> None:
+    """List the people named in the stored articles, merged across articles."""
+    with _open(db) as desk:
+        found = desk.people()
+    if as_json:
+        print(json.dumps([identity_json(i) for i in found], ensure_ascii=False, indent=1))
+        return
+    table = Table("name", "articles", "roles", "aliases", box=None, pad_edge=False)
+    for identity in found:
+        table.add_row(identity.name, str(_article_count(identity)), "; ".join(identity.roles),
+                      "; ".join(a for a in identity.aliases if a != identity.name))
+    out.print(table)
+    out.print(f"{len(found)} people", markup=False)
+
+
+@app.command("quotes")
+def quotes_cli(
+    db: DbOption = None,
+    speaker: Annotated[str | None, typer.Option(help="Only quotes by this speaker (full name, case ignored).")] = None,
+    limit: LimitOption = None,
+    offset: OffsetOption = 0,
+    as_json: JsonOption = False,
+) -> None:
+    """List the quotes in the stored articles with who said them."""
+    with _open(db) as desk:
+        found = desk.quotes(speaker, limit=limit, offset=offset)
+    if as_json:
+        print(json.dumps([quote_json(q, article=True) for q in found], ensure_ascii=False, indent=1))
+        return
+    table = Table("article", "speaker", "kind", "quote", box=None, pad_edge=False)
+    for quote in found:
+        who = quote.speaker or (quote.speaker_mention.text if quote.speaker_mention else "")
+        table.add_row(quote.article_id, who + (" (anonymous)" if quote.anonymous else ""), quote.kind,
+                      f"“{quote.text}”")
+    out.print(table)
+    out.print(f"{len(found)} quotes", markup=False)
+
+
 @app.command("articles")
 def articles_cli(
     db: DbOption = None,
-    limit: Annotated[int | None, typer.Option(help="Show at most this many.", min=0)] = None,
-    offset: Annotated[int, typer.Option(help="Skip this many first.", min=0)] = 0,
+    limit: LimitOption = None,
+    offset: OffsetOption = 0,
     as_json: JsonOption = False,
 ) -> None:
     """List stored articles in the order they were ingested."""
@@ -205,6 +377,65 @@ def article_json(article: Article, *, raw: bool = False) -> dict:
         data["raw_type"] = article.raw_type
         data["raw"] = article.raw.decode("utf-8", "replace")
     return data
+
+
+def problem_json(problem: Problem) -> dict:
+    return {"source": problem.source, "where": problem.locator, "reason": problem.reason}
+
+
+def entity_json(entity: Entity) -> dict:
+    """The JSON shape of an in-article entity; offsets index the article body."""
+    return {
+        "id": entity.id,
+        "name": entity.name,
+        "type": entity.type,
+        "aliases": list(entity.aliases),
+        "roles": [{"title": r.title, "start": r.start, "end": r.end, "sentence_start": r.sentence_start,
+                   "sentence_end": r.sentence_end} for r in entity.roles],
+        "mentions": [{"start": m.start, "end": m.end, "text": m.text} for m in entity.mentions],
+    }
+
+
+def quote_json(quote: Quote, *, article: bool = False) -> dict:
+    """The JSON shape of a quote; ``speaker`` is null when nobody is named or described."""
+    mention = quote.speaker_mention
+    speaker = None
+    if quote.speaker is not None or mention is not None or quote.anonymous:
+        speaker = {
+            "name": quote.speaker,
+            "id": quote.speaker_id,
+            "mention": mention.text if mention else None,
+            "mention_start": mention.start if mention else None,
+            "mention_end": mention.end if mention else None,
+            "anonymous": quote.anonymous,
+        }
+    data = {"article_id": quote.article_id} if article else {}
+    return data | {
+        "text": quote.text, "start": quote.start, "end": quote.end, "kind": quote.kind, "cue": quote.cue,
+        "speaker": speaker, "group": quote.group,
+    }
+
+
+def analysis_json(analysis: Analysis) -> dict:
+    return {"entities": [entity_json(e) for e in analysis.entities],
+            "quotes": [quote_json(q) for q in analysis.quotes]}
+
+
+def identity_json(identity: Identity) -> dict:
+    return {
+        "id": identity.id,
+        "name": identity.name,
+        "type": identity.type,
+        "aliases": list(identity.aliases),
+        "roles": list(identity.roles),
+        "articles": _article_count(identity),
+        "members": [{"article_id": a, "entity_id": e} for a, e in identity.members],
+        "merges": list(identity.merges),
+    }
+
+
+def _article_count(identity: Identity) -> int:
+    return len({article_id for article_id, _ in identity.members})
 
 
 def _escape(text: str) -> str:

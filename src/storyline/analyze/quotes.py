@@ -45,7 +45,7 @@ BELIEF_CUES = {
     "believe", "think", "feel", "hope", "expect", "fear", "doubt", "suspect", "worry",
     "figure", "assume", "reckon", "know", "understand", "realize", "realise", "recognize",
     "recognise", "consider", "wonder", "guess", "imagine", "anticipate", "trust", "sense",
-    "decide", "learn", "find", "see", "want", "wish", "prefer", "envision", "hold",
+    "decide", "learn", "find", "want", "wish", "prefer", "envision",
 }
 CUES = SPEECH_CUES | BELIEF_CUES
 # Cue verbs whose quoted object is the utterance itself, not a complement clause.
@@ -75,9 +75,40 @@ class Found:
 
 
 def is_cue(token: Token) -> bool:
-    return token.pos_ in {"VERB", "AUX"} and token.lemma_.lower() in CUES or (
-        token.lemma_.lower() in {"say", "tell", "add", "insist", "warn", "argue"} and token.pos_ in {"NOUN", "PROPN"} and token.dep_ in {"ROOT", "ccomp"}
-    )
+    """A verb of saying or believing in the active voice ("all options are being considered"
+    reports no one), or in the passive with its agent ("was told by officials")."""
+    lemma = token.lemma_.lower()
+    if not (token.pos_ in {"VERB", "AUX"} and lemma in CUES or (
+        lemma in {"say", "tell", "add", "insist", "warn", "argue"} and token.pos_ in {"NOUN", "PROPN"} and token.dep_ in {"ROOT", "ccomp"}
+    )):
+        return False
+    deps = {c.dep_ for c in token.children}
+    if "auxpass" in deps and "agent" not in deps and lemma not in {"say", "understand", "report", "tell"}:
+        return False
+    return True
+
+
+# Words before a quotation mark that make it a name or a label, not speech.
+LABELS = {"so-called", "dubbed", "called", "named", "termed", "nicknamed", "titled", "entitled", "branded", "labelled", "labeled"}
+
+
+def _label_before(doc: Doc, open_char: int) -> bool:
+    before = doc.text[max(0, open_char - 24) : open_char].rstrip().casefold().replace("‐", "-")
+    return any(before.endswith(w) for w in LABELS) or before.endswith(("known as", "so called"))
+
+
+def _standalone(doc: Doc, open_char: int, sent: Span) -> bool:
+    """Whether a quotation stands as a whole utterance in its sentence: it opens the sentence,
+    or follows a colon, a comma or a cue verb ("said "...""), rather than sitting mid-clause."""
+    before = doc.text[sent.start_char : open_char].rstrip()
+    if not before or before[-1] in ":,;—–-(" or before[-1] in marks.ALL_MARKS:
+        return True
+    prev = doc.char_span(sent.start_char, open_char, alignment_mode="contract")
+    if prev is not None and len(prev):
+        last = [t for t in prev if not t.is_space]
+        if last and is_cue(last[-1]) and last[-1].lemma_.lower() in SPEECH_CUES:
+            return True
+    return False
 
 
 def _is_speech(token: Token) -> bool:
@@ -141,10 +172,22 @@ def _governing_cue(span: Span, inside: set[int], p_start: int, p_end: int) -> To
             if not p_start <= node.idx < p_end:
                 break
             if is_cue(node):
-                return node
+                return _outermost(node)
             if node.pos_ == "VERB" or (node.pos_ == "AUX" and node.dep_ not in {"ccomp", "ROOT", "conj", "xcomp"}):
                 break
     return None
+
+
+def _outermost(cue: Token) -> Token:
+    """Attribution is univocal: "a senior MP said they thought ..." is the MP's statement, so a
+    cue inside the reported clause of another cue gives way to the outer one."""
+    node = cue
+    for _ in range(3):
+        if node.dep_ in {"ccomp", "xcomp"} and node.head is not node and is_cue(node.head) and node.head.lemma_.lower() in SPEECH_CUES:
+            node = node.head
+        else:
+            break
+    return node
 
 
 def _cue_before_colon(doc: Doc, open_char: int, sent: Span) -> Token | None:
@@ -217,13 +260,18 @@ def extract(doc: Doc) -> list[Found]:
         inside = {t.i for t in span}
         p_end = paras[q.paragraph][1]
         sent = doc[span.start].sent
-        utterance = _looks_like_utterance(span)
+        if _label_before(doc, q.open):
+            continue  # a so-called "backstop": a label, not speech
+        standalone = _standalone(doc, q.open, sent)
+        utterance = _looks_like_utterance(span) and standalone
         cue = _cue_before_colon(doc, q.open, sent)
         kind = "direct"
         if cue is None:
             cue = _governing_cue(span, inside, paras[q.paragraph][0], p_end)
             if cue is not None and not utterance:
                 kind = "partial"
+            elif cue is None and not standalone:
+                continue  # mid-clause words with no cue: left to the indirect pass, or a scare quote
         if cue is None and (utterance or q.group is not None):
             after = _tokens_in(doc, q.end, p_end)
             close = q.end + 1 if q.closed else q.end
@@ -261,13 +309,18 @@ def extract(doc: Doc) -> list[Found]:
     for token in doc:
         if token.i in quoted_tokens or token.i in cues_used or not is_cue(token) or token.i in claimed:
             continue
-        comp = _clause_complement(token)
+        own = next((c for c in token.children if c.dep_ in {"nsubj", "nsubjpass", "agent"}), None)
+        if own is None and token.tag_ != "VBG":
+            continue  # "When asked whether ..., he said": the question put, not a statement
+        if _inverted_question(token) or _inside_question(token):
+            continue
+        comp = _clause_complement(token) or _preposed_clause(token)
         if comp is None:
             continue
         if any(t.i in claimed for t in comp):
             continue
         subject = subject_of(token)
-        if subject is None:
+        if subject is None or subject.root.lower_ in {"this", "that", "which", "what"}:
             continue
         if any(t.i in quoted_tokens for t in comp):
             kind = "partial"
@@ -301,6 +354,46 @@ def _clause_complement(verb: Token) -> Span | None:
             continue
         return span
     return None
+
+
+def _inverted_question(verb: Token) -> bool:
+    """"Does he believe ...?" asks; it does not report."""
+    subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    return subject is not None and any(
+        c.dep_ == "aux" and c.i < subject.i and c.lower_ in {"does", "do", "did"} for c in verb.children
+    )
+
+
+def _inside_question(verb: Token) -> bool:
+    """"When asked what form he thought this should take": a question put to someone."""
+    node = verb
+    for _ in range(3):
+        if node.head is node:
+            return False
+        node = node.head
+        if node.lemma_.lower() in {"ask", "wonder", "question"}:
+            return True
+    return False
+
+
+def _preposed_clause(verb: Token) -> Span | None:
+    """"Any manned Russian aircraft ... would have to be shot down, Ellwood said." The parser
+    often hangs the reported clause as an adverbial; take the sentence up to the comma before
+    the subject when the cue ends its sentence."""
+    sent = verb.sent
+    subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if subject is None or subject.i > verb.i:
+        left = verb.i
+    else:
+        left = subject.left_edge.i
+    if left - 1 <= sent.start or verb.doc[left - 1].text not in {",", "”", '"'}:
+        return None
+    tail = [t for t in verb.doc[verb.i + 1 : sent.end] if not (t.is_punct or t.is_space)]
+    if subject is not None and subject.i > verb.i:
+        tail = [t for t in tail if t.i > subject.right_edge.i]
+    if len(tail) > 6:
+        return None
+    return _trim(verb.doc[sent.start : left - 1])
 
 
 def _complement(cue: Token, quoted: Span) -> Span | None:

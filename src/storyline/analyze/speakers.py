@@ -18,12 +18,12 @@ quote within two paragraphs). No pronoun is ever returned as a speaker name.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from storyline.analyze.entities import Cluster, People, parse_name
 from storyline.analyze.nlp import Doc, Span, Token
 from storyline.analyze.quotes import Found
-from storyline.analyze.roles import ROLE_HEADS
+from storyline.analyze.roles import ROLE_HEADS, role_key
 from storyline.records import Mention, Quote
 
 MALE = {"he", "him", "his", "himself"}
@@ -32,6 +32,7 @@ PLURAL = {"they", "them", "we", "us"}
 SELF = {"i", "me", "you", "it", "this", "that", "which", "who"}
 INDEFINITE = {"a", "an", "one", "some", "another", "two", "three", "four", "several", "many", "other", "senior", "most", "few", "multiple", "various", "numerous"}
 CONTINUATION_PARAGRAPHS = 2
+UNNAMED_ROLES = {"spokesman", "spokeswoman", "spokesperson", "official", "source", "aide", "insider", "staffer", "adviser", "advisor", "ally", "friend"}
 
 
 @dataclass(slots=True)
@@ -55,6 +56,7 @@ class Resolver:
         self.people = people
         self.last: Speaker | None = None
         self.anonymous: dict[str, Speaker] = {}
+        self.learned: dict[tuple[str, ...], Cluster] = {}
 
     # -- helpers -----------------------------------------------------------------------------
     def _persons_before(self, offset_token: int, subject_only: bool, gender: str | None, limit: int = 400):
@@ -85,7 +87,7 @@ class Resolver:
         role_head = head.lower_ in ROLE_HEADS or head.lemma_.lower() in ROLE_HEADS
         if cluster is not None and cluster.type != "PERSON" and role_head:
             cluster = None  # "The Defence Secretary" is a person, not the ORG "Defence"
-        if cluster is None and head.pos_ == "PROPN":
+        if cluster is None and head.text[:1].isupper() and not role_head:
             # A name the NER missed ("Sir Iain added"): match it against the article's people.
             name = parse_name(span.text)
             persons = [c for c in self.people.clusters if c.type == "PERSON" and name.tokens and c.accepts(name)]
@@ -162,25 +164,35 @@ class Resolver:
             speaker = Speaker(text, None, True, span, paragraph, key)
             self.anonymous[key] = speaker
             return speaker
-        role = head.lower_ in ROLE_HEADS or key in ROLE_HEADS
-        if possessor is None:
-            holder = self.people.with_role(text, before=span.start_char) if role else None
+        last_word = words[-1] if words else head
+        role = head.lower_ in ROLE_HEADS or key in ROLE_HEADS or last_word.lower_ in ROLE_HEADS
+        if possessor is None and role:
+            holder = self.people.with_role(text, before=span.start_char) or self.learned.get(role_key(text))
             if holder is not None:
                 return self._person(holder, span, paragraph)
+        if head.pos_ == "PROPN" and not role:
+            return Speaker(_strip_article(text), None, False, span, paragraph, key)  # "Downing Street"
         earlier = self.anonymous.get(key)
         if earlier is not None:
             return Speaker(earlier.name, None, True, span, paragraph, key)
         if possessor is not None:
-            # "Starmer's official spokesman": someone's aide, not the person named.
-            speaker = Speaker(text, None, True, span, paragraph, key)
+            # "Starmer's official spokesman": someone's aide, not the person named. A
+            # spokesman or an official stays anonymous; "Zelensky's chief of staff" is a title.
+            unnamed = key in UNNAMED_ROLES or possessor.lower_ in MALE | FEMALE | PLURAL
+            speaker = Speaker(text, None, unnamed, span, paragraph, key)
             self.anonymous[key] = speaker
             return speaker
         if role:
+            # The title names someone the article has just been quoting, or the person just
+            # named as a subject; remember it, so the same title later means the same person.
             last = self.last
+            cluster = None
             if last is not None and last.cluster is not None and last.cluster.type == "PERSON" and paragraph - last.paragraph <= CONTINUATION_PARAGRAPHS:
-                return Speaker(last.name, last.cluster, False, span, paragraph)
-            cluster = next(self._persons_before(head.i, True, None, limit=120), None)
+                cluster = last.cluster
+            elif last is None or paragraph - last.paragraph > CONTINUATION_PARAGRAPHS:
+                cluster = next(self._persons_before(head.i, True, None, limit=80), None)
             if cluster is not None:
+                self.learned.setdefault(role_key(text), cluster)
                 return self._person(cluster, span, paragraph)
             return Speaker(_strip_article(text), None, False, span, paragraph, key)
         # An institution or a group named by a common noun ("the government", "officials").
@@ -225,7 +237,7 @@ def attribute(doc: Doc, article_id: str, found: list[Found], people: People) -> 
             if f.group is not None:
                 groups.setdefault(f.group, speaker)
             if speaker.name is not None:
-                resolver.last = speaker
+                resolver.last = replace(speaker, paragraph=f.paragraph)
         speakers.append(speaker)
         previous = (f, speaker)
     # A multi-paragraph quote whose cue comes at its end ("...," he said) names its speaker in

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Literal, Protocol
 
-from storyline.records import Article, Link
+from storyline.records import Analysis, Article, Entity, Link, Quote
 
 WriteStatus = Literal["added", "present"]
 
@@ -42,12 +42,46 @@ class Store(Protocol):
         """One article with its raw input, by id or unique id prefix (AmbiguousIdError if not)."""
         ...
 
-    def articles(self, *, limit: int | None = None, offset: int = 0) -> list[Article]:
-        """Articles in the order they were first stored, without their raw input."""
+    def articles(
+        self, *, limit: int | None = None, offset: int = 0, ids: Sequence[str] | None = None
+    ) -> list[Article]:
+        """Articles in the order they were first stored, without their raw input.
+
+        With ``ids``, only the articles with those exact ids (unknown ids are passed over).
+        """
         ...
 
     def links(self) -> list[Link]:
         """Link-only entries recorded from feeds, in the order first seen."""
+        ...
+
+    # --- per-article analysis ----------------------------------------------------------------
+    def put_analyses(self, analyses: Sequence[Analysis], version: str) -> None:
+        """Store analyses in one transaction, each replacing any earlier analysis of its article.
+
+        ``version`` names the analyzer that produced them (see :meth:`unanalysed`). Re-storing
+        an article's analysis never duplicates its entities or quotes. Every article must be
+        stored already; otherwise the whole batch is rolled back (StoreError).
+        """
+        ...
+
+    def analysis(self, article_id: str) -> Analysis | None:
+        """The stored analysis of one article (exact id), or None if it was never analysed."""
+        ...
+
+    def unanalysed(self, version: str | None = None, *, limit: int | None = None) -> list[str]:
+        """Ids of articles with no analysis (or, given ``version``, none by that version), in
+        the order the articles were stored."""
+        ...
+
+    def entities(self, type: str | None = None) -> list[tuple[str, Entity]]:  # noqa: A002
+        """(article id, entity) for every stored entity, of one ``type`` if given ("PERSON",
+        "ORG", "PLACE"), in article order and then the analyzer's order."""
+        ...
+
+    def quotes(self, speaker: str | None = None, *, limit: int | None = None, offset: int = 0) -> list[Quote]:
+        """Stored quotes in article order, then by position in the body. ``speaker`` keeps the
+        quotes whose speaker name equals it, ignoring case."""
         ...
 
     def count(self) -> int:

@@ -15,14 +15,21 @@ from importlib import resources
 from typing import Any
 
 from storyline.ingest.urls import url_key
-from storyline.records import Article, Cut, FieldSource, Link
+from storyline.records import Analysis, Article, Cut, Entity, FieldSource, Link, Mention, Quote, Role
 from storyline.store.base import AmbiguousIdError, StoreError, WriteStatus
 
 _ARTICLE_COLUMNS = (
     "id, content_hash, url, url_key, source, locator, title, outlet, published, byline, "
     "abstract, body, fields, cuts, ingested_at"
 )
+_ENTITY_COLUMNS = "article_id, pos, entity_id, name, type, aliases, roles, mentions"
+_QUOTE_COLUMNS = (
+    "article_id, pos, span_start, span_end, text, kind, cue, speaker, speaker_key, speaker_id, "
+    "mention_text, mention_start, mention_end, anonymous, grp"
+)
 _HEX = re.compile(r"^[0-9a-f]+$")
+# Ids per "IN (...)" query: far below SQLite's limit on bound parameters (32,766; 999 before 3.32).
+_IDS_PER_QUERY = 500
 
 
 def migrations() -> list[tuple[int, str, str]]:
@@ -64,6 +71,18 @@ class SQLStore:
         cur = self._cursor()
         cur.execute(self._sql(sql), tuple(_storable(p) for p in params))
         return cur
+
+    def _run_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        if rows:
+            self._cursor().executemany(self._sql(sql), [tuple(_storable(p) for p in row) for row in rows])
+
+    def _paged(self, sql: str, params: list[Any], limit: int | None, offset: int) -> tuple[str, list[Any]]:
+        """``sql`` with LIMIT/OFFSET appended as each backend spells "no limit"."""
+        if limit is not None:
+            return sql + " LIMIT ? OFFSET ?", [*params, limit, offset]
+        if offset:
+            return sql + (" LIMIT -1 OFFSET ?" if self.param == "?" else " OFFSET ?"), [*params, offset]
+        return sql, params
 
     @contextmanager
     def _writing(self, what: str) -> Iterator[None]:
@@ -148,6 +167,31 @@ class SQLStore:
                 added += max(cur.rowcount, 0)
         return added
 
+    def put_analyses(self, analyses: Sequence[Analysis], version: str) -> None:
+        if not analyses:
+            return
+        with self._writing(f"writing the analyses of {len(analyses)} articles"):
+            for analysis in analyses:
+                aid = analysis.article_id
+                # Replace, never append: a re-run (or a newer analyzer) must not duplicate rows.
+                self._run("DELETE FROM quotes WHERE article_id = ?", (aid,))
+                self._run("DELETE FROM entities WHERE article_id = ?", (aid,))
+                self._run(
+                    "INSERT INTO analyses (article_id, version, analysed_at) VALUES (?, ?, ?) "
+                    "ON CONFLICT (article_id) DO UPDATE SET version = excluded.version, "
+                    "analysed_at = excluded.analysed_at",
+                    (aid, version, _now()),
+                )
+                self._run_many(
+                    f"INSERT INTO entities ({_ENTITY_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    [_entity_row(aid, pos, e) for pos, e in enumerate(analysis.entities)],
+                )
+                self._run_many(
+                    f"INSERT INTO quotes ({_QUOTE_COLUMNS}) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [_quote_row(aid, pos, q) for pos, q in enumerate(analysis.quotes)],
+                )
+
     def _existing(self, content_hash: str, key: str | None) -> str | None:
         row = self._run(
             "SELECT id FROM articles WHERE content_hash = ? OR (url_key IS NOT NULL AND url_key = ?) "
@@ -175,16 +219,69 @@ class SQLStore:
         raw = row[-1]
         return _article_from(row[:-2], raw_type=row[-2], raw=bytes(raw) if raw is not None else None)
 
-    def articles(self, *, limit: int | None = None, offset: int = 0) -> list[Article]:
-        sql = f"SELECT {_ARTICLE_COLUMNS} FROM articles ORDER BY seq"
-        params: list[Any] = []
-        if limit is not None:
-            sql += " LIMIT ? OFFSET ?"
-            params += [limit, offset]
-        elif offset:
-            sql += " LIMIT -1 OFFSET ?" if self.param == "?" else " OFFSET ?"
-            params.append(offset)
+    def articles(
+        self, *, limit: int | None = None, offset: int = 0, ids: Sequence[str] | None = None
+    ) -> list[Article]:
+        if ids is not None:
+            return self._articles_by_id(ids)[offset:][:limit]
+        sql, params = self._paged(f"SELECT {_ARTICLE_COLUMNS} FROM articles ORDER BY seq", [], limit, offset)
         return [_article_from(row) for row in self._run(sql, params).fetchall()]
+
+    def _articles_by_id(self, ids: Sequence[str]) -> list[Article]:
+        found: list[tuple[int, Article]] = []
+        unique = list(dict.fromkeys(ids))
+        for i in range(0, len(unique), _IDS_PER_QUERY):
+            chunk = unique[i : i + _IDS_PER_QUERY]
+            rows = self._run(
+                f"SELECT seq, {_ARTICLE_COLUMNS} FROM articles WHERE id IN ({', '.join('?' * len(chunk))})",
+                chunk,
+            ).fetchall()
+            found += [(row[0], _article_from(row[1:])) for row in rows]
+        return [article for _, article in sorted(found, key=lambda x: x[0])]
+
+    def analysis(self, article_id: str) -> Analysis | None:
+        if self._run("SELECT 1 FROM analyses WHERE article_id = ?", (article_id,)).fetchone() is None:
+            return None
+        entities = self._run(
+            f"SELECT {_ENTITY_COLUMNS} FROM entities WHERE article_id = ? ORDER BY pos", (article_id,)
+        ).fetchall()
+        quotes = self._run(
+            f"SELECT {_QUOTE_COLUMNS} FROM quotes WHERE article_id = ? ORDER BY pos", (article_id,)
+        ).fetchall()
+        return Analysis(
+            article_id=article_id,
+            entities=tuple(_entity_from(row) for row in entities),
+            quotes=tuple(_quote_from(row) for row in quotes),
+        )
+
+    def unanalysed(self, version: str | None = None, *, limit: int | None = None) -> list[str]:
+        sql = "SELECT a.id FROM articles a LEFT JOIN analyses n ON n.article_id = a.id WHERE n.article_id IS NULL"
+        params: list[Any] = []
+        if version is not None:
+            sql += " OR n.version <> ?"
+            params.append(version)
+        sql, params = self._paged(sql + " ORDER BY a.seq", params, limit, 0)
+        return [row[0] for row in self._run(sql, params).fetchall()]
+
+    def entities(self, type: str | None = None) -> list[tuple[str, Entity]]:  # noqa: A002
+        sql = f"SELECT {', '.join('e.' + c for c in _ENTITY_COLUMNS.split(', '))} FROM entities e " \
+              "JOIN articles a ON a.id = e.article_id"
+        params: list[Any] = []
+        if type is not None:
+            sql += " WHERE e.type = ?"
+            params.append(type)
+        rows = self._run(sql + " ORDER BY a.seq, e.pos", params).fetchall()
+        return [(row[0], _entity_from(row)) for row in rows]
+
+    def quotes(self, speaker: str | None = None, *, limit: int | None = None, offset: int = 0) -> list[Quote]:
+        sql = f"SELECT {', '.join('q.' + c for c in _QUOTE_COLUMNS.split(', '))} FROM quotes q " \
+              "JOIN articles a ON a.id = q.article_id"
+        params: list[Any] = []
+        if speaker is not None:
+            sql += " WHERE q.speaker_key = ?"
+            params.append(_speaker_key(speaker))
+        sql, params = self._paged(sql + " ORDER BY a.seq, q.span_start, q.pos", params, limit, offset)
+        return [_quote_from(row) for row in self._run(sql, params).fetchall()]
 
     def links(self) -> list[Link]:
         rows = self._run(
@@ -237,4 +334,49 @@ def _article_from(row: Sequence[Any], *, raw_type: str | None = None, raw: bytes
         fields={k: FieldSource(v["origin"], v.get("evidence")) for k, v in json.loads(fields).items()},
         cuts=tuple(Cut(c["kind"], c["text"]) for c in json.loads(cuts)),
         ingested_at=ingested_at, raw=raw, raw_type=raw_type,
+    )
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _speaker_key(name: str | None) -> str | None:
+    return " ".join(name.casefold().split()) if name is not None else None
+
+
+def _entity_row(article_id: str, pos: int, e: Entity) -> tuple:
+    # Mentions and roles carry their article id in the record; stored once, on the row.
+    roles = [{"title": r.title, "start": r.start, "end": r.end, "sentence_start": r.sentence_start,
+              "sentence_end": r.sentence_end} for r in e.roles]
+    mentions = [{"start": m.start, "end": m.end, "text": m.text} for m in e.mentions]
+    return (article_id, pos, e.id, e.name, e.type, _json(list(e.aliases)), _json(roles), _json(mentions))
+
+
+def _entity_from(row: Sequence[Any]) -> Entity:
+    article_id, _pos, entity_id, name, type_, aliases, roles, mentions = row
+    return Entity(
+        id=entity_id, name=name, type=type_, aliases=tuple(json.loads(aliases)),
+        mentions=tuple(Mention(article_id, m["start"], m["end"], m["text"]) for m in json.loads(mentions)),
+        roles=tuple(Role(r["title"], article_id, r["start"], r["end"], r.get("sentence_start"),
+                         r.get("sentence_end")) for r in json.loads(roles)),
+    )
+
+
+def _quote_row(article_id: str, pos: int, q: Quote) -> tuple:
+    m = q.speaker_mention
+    return (
+        article_id, pos, q.start, q.end, q.text, q.kind, q.cue, q.speaker, _speaker_key(q.speaker),
+        q.speaker_id, m.text if m else None, m.start if m else None, m.end if m else None,
+        int(bool(q.anonymous)), q.group,
+    )
+
+
+def _quote_from(row: Sequence[Any]) -> Quote:
+    (article_id, _pos, start, end, text, kind, cue, speaker, _key, speaker_id, m_text, m_start, m_end,
+     anonymous, group) = row
+    mention = Mention(article_id, m_start, m_end, m_text) if m_text is not None else None
+    return Quote(
+        article_id=article_id, text=text, start=start, end=end, kind=kind, cue=cue, speaker=speaker,
+        speaker_mention=mention, anonymous=bool(anonymous), speaker_id=speaker_id, group=group,
     )
