@@ -314,7 +314,7 @@ def extract(doc: Doc) -> list[Found]:
             continue  # "When asked whether ..., he said": the question put, not a statement
         if _inverted_question(token) or _inside_question(token):
             continue
-        comp = _clause_complement(token) or _preposed_clause(token)
+        comp = _clause_complement(token) or _preposed_clause(token) or _object_content(token)
         if comp is None:
             continue
         if any(t.i in claimed for t in comp):
@@ -329,6 +329,24 @@ def extract(doc: Doc) -> list[Found]:
         found.append(Found(comp.start_char, comp.end_char, kind, token, subject, paragraph=_paragraph_of(paras, comp.start_char)))
         claimed.update(t.i for t in comp)
         claimed.add(token.i)
+
+    # 3. "according to X": the rest of the sentence is X's.
+    for token in doc:
+        if token.lower_ != "according" or token.i in quoted_tokens or token.i in claimed:
+            continue
+        to = next((c for c in token.children if c.lower_ == "to"), None)
+        source = next((c for c in to.children if c.dep_ == "pobj"), None) if to is not None else None
+        if source is None:
+            continue
+        sent = token.sent
+        pp_start, pp_end = token.i, source.right_edge.i + 1
+        before = _trim(doc[sent.start : pp_start]) if pp_start > sent.start else None
+        after = _trim(doc[pp_end : sent.end]) if pp_end < sent.end else None
+        content = max((x for x in (before, after) if x is not None), key=len, default=None)
+        if content is None or len([t for t in content if t.is_alpha]) < 3 or any(t.i in claimed for t in content):
+            continue
+        found.append(Found(content.start_char, content.end_char, "indirect", token, noun_phrase(source), paragraph=_paragraph_of(paras, content.start_char)))
+        claimed.update(t.i for t in content)
 
     found.sort(key=lambda f: f.start)
     return found
@@ -362,6 +380,29 @@ def _inverted_question(verb: Token) -> bool:
     return subject is not None and any(
         c.dep_ == "aux" and c.i < subject.i and c.lower_ in {"does", "do", "did"} for c in verb.children
     )
+
+
+# Verbs whose noun-phrase object is itself a stated position ("Clinton promised a country of
+# new opportunities", "Graham backs Cruz"): the object is reported content.
+OBJECT_CUES = {
+    "promise", "announce", "deny", "propose", "reject", "support", "back", "oppose", "endorse",
+    "favor", "favour", "want", "prefer", "praise", "criticize", "criticise", "blame", "defend",
+    "demand", "question", "dispute", "predict", "pledge", "vow", "mention", "cite", "concede",
+    "acknowledge", "admit", "confirm", "dismiss", "condemn", "applaud", "welcome", "like",  # not "urge": its object is the addressee
+    "love", "hate", "dislike", "fear", "doubt", "believe", "slam",
+}
+
+
+def _object_content(verb: Token) -> Span | None:
+    if verb.lemma_.lower() not in OBJECT_CUES:
+        return None
+    obj = next((c for c in verb.children if c.dep_ in {"dobj", "obj"}), None)
+    if obj is None or obj.pos_ == "PRON" and obj.lower_ in {"it", "this", "that", "them", "him", "her"}:
+        return None
+    span = _trim(verb.doc[obj.left_edge.i : obj.right_edge.i + 1])
+    if span is None or len([t for t in span if t.is_alpha]) < 1:
+        return None
+    return span
 
 
 def _inside_question(verb: Token) -> bool:
