@@ -283,6 +283,8 @@ def extract(doc: Doc) -> list[Found]:
             content = _complement(cue, span)
             if content is None:
                 content = span
+            if content.root.dep_ in {"dobj", "obj", "pobj"} and content.root.pos_ in {"NOUN", "PROPN"}:
+                continue  # marks on a noun phrase ("wants a robust "backstop""): scare quotes
             if any(t.i in claimed for t in content):
                 continue
             found.append(Found(content.start_char, content.end_char, "partial", cue, subject_of(cue), paragraph=q.paragraph))
@@ -323,6 +325,8 @@ def extract(doc: Doc) -> list[Found]:
         if subject is None or subject.root.lower_ in {"this", "that", "which", "what"}:
             continue
         if any(t.i in quoted_tokens for t in comp):
+            if comp.root.dep_ in {"dobj", "obj"}:
+                continue  # "wants a robust "backstop"": marks on a noun phrase are scare quotes
             kind = "partial"
         else:
             kind = "indirect"

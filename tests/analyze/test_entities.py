@@ -1,0 +1,59 @@
+"""In-article identity, type voting and roles (texts written for these tests)."""
+
+
+def people(analysis):
+    return {e.name: e for e in analysis.entities if e.type == "PERSON"}
+
+
+def test_name_variants_are_one_person(analyze):
+    text = (
+        "Sir Keir Starmer met Volodymyr Zelensky in London. Starmer said the talks went well, "
+        "and Mr Starmer later flew to Paris. Keir Starmer returned on Friday."
+    )
+    a = analyze(text)
+    persons = people(a)
+    assert "Keir Starmer" in persons
+    starmer = persons["Keir Starmer"]
+    assert {"Starmer", "Mr Starmer"} <= set(starmer.aliases) | {m.text for m in starmer.mentions}
+    assert sum(1 for e in a.entities if "Starmer" in e.name) == 1
+    for m in starmer.mentions:
+        assert text[m.start : m.end] == m.text
+
+
+def test_typo_in_surname_does_not_split_a_person(analyze):
+    text = "Volodymyr Zelensky spoke on Monday. Zelenskyy said the talks were useful. Zelensky left."
+    a = analyze(text)
+    assert sum(1 for e in a.entities if e.type == "PERSON" and e.name.startswith(("Volodymyr", "Zelens"))) == 1
+
+
+def test_different_people_with_one_surname_stay_apart(analyze):
+    text = "Boris Johnson met Mike Johnson in Washington. Boris Johnson spoke first."
+    a = analyze(text)
+    names = {e.name for e in a.entities if e.type == "PERSON"}
+    assert {"Boris Johnson", "Mike Johnson"} <= names
+
+
+def test_roles_from_premodifier_and_both_appositions(analyze):
+    text = (
+        "Defence Secretary John Healey flew to Washington. Sergei Lavrov, Russia's foreign minister, "
+        "rejected the plan. Zelensky's chief of staff, Andriy Yermak, called the talks useful."
+    )
+    a = analyze(text)
+    persons = people(a)
+    roles = {name: [r.title for r in e.roles] for name, e in persons.items()}
+    assert "Defence Secretary" in roles["John Healey"]
+    assert any("foreign minister" in r for r in roles["Sergei Lavrov"])
+    assert any("chief of staff" in r for r in roles["Andriy Yermak"])
+    for e in persons.values():
+        for r in e.roles:
+            assert text[r.start : r.end] == r.title
+            assert r.sentence_start <= r.start < r.end <= r.sentence_end
+
+
+def test_entity_ids_are_unique_and_types_known(analyze):
+    text = "Nato and NATO officials met in Brussels with Mark Rutte. The United Nations sent an envoy."
+    a = analyze(text)
+    ids = [e.id for e in a.entities]
+    assert len(ids) == len(set(ids))
+    assert all(e.type in {"PERSON", "ORG", "PLACE"} for e in a.entities)
+    assert sum(1 for e in a.entities if e.name.casefold() == "nato") <= 1

@@ -1,0 +1,160 @@
+"""Quote shapes of news copy, on short texts written for these tests (fictional people)."""
+
+import pytest
+
+PRONOUNS = {"he", "she", "they", "him", "her", "it", "i", "we", "you", "his", "their"}
+
+
+def quotes_with(analysis, fragment):
+    return [q for q in analysis.quotes if fragment in q.text]
+
+
+def only(analysis, fragment):
+    found = quotes_with(analysis, fragment)
+    assert len(found) == 1, f"expected one quote containing {fragment!r}, got {analysis.quotes}"
+    return found[0]
+
+
+def assert_offsets(text, analysis):
+    for q in analysis.quotes:
+        assert text[q.start : q.end] == q.text
+        if q.speaker_mention is not None:
+            m = q.speaker_mention
+            assert text[m.start : m.end] == m.text
+        assert (q.speaker or "").casefold() not in PRONOUNS
+
+
+def test_colon_introduced_quote_names_its_speaker(analyze):
+    text = "Harbour Minister Ana Ortiz told The Coast Herald: “We will finish the sea wall before the storms come.”"
+    a = analyze(text)
+    q = only(a, "We will finish the sea wall")
+    assert (q.kind, q.speaker, q.cue) == ("direct", "Ana Ortiz", "told")
+    assert q.text.startswith("We will") and not q.text.startswith("“")
+    assert_offsets(text, a)
+
+
+def test_postposed_cue_with_pronoun_resolves_to_the_person(analyze):
+    text = (
+        "Ana Ortiz visited the harbour on Monday.\n\n"
+        "“The wall is the only thing standing between this town and the sea,” she said."
+    )
+    a = analyze(text)
+    q = only(a, "The wall is the only thing")
+    assert q.kind == "direct"
+    assert q.speaker == "Ana Ortiz"
+    assert q.speaker_mention.text == "she"
+    assert_offsets(text, a)
+
+
+def test_inverted_cue_with_apposition(analyze):
+    text = "“Nobody here is planning to leave the valley this winter,” said Tomas Brenner, the mayor of Wend."
+    a = analyze(text)
+    q = only(a, "Nobody here is planning")
+    assert q.speaker == "Tomas Brenner"
+    assert_offsets(text, a)
+
+
+def test_multi_paragraph_quote_keeps_each_paragraph_and_one_speaker(analyze):
+    text = (
+        "Tomas Brenner said: “We built the first wall in a single summer.\n\n"
+        "“Nobody believed we could do it twice.\n\n"
+        "“But we will.”\n\n"
+        "The council meets again on Friday."
+    )
+    a = analyze(text)
+    parts = [q for q in a.quotes if q.kind == "direct"]
+    assert len(parts) == 3
+    assert {q.speaker for q in parts} == {"Tomas Brenner"}
+    assert len({q.group for q in parts}) == 1 and parts[0].group is not None
+    assert not any("council meets" in q.text for q in a.quotes)
+    assert_offsets(text, a)
+
+
+def test_partial_quote_inside_reported_speech(analyze):
+    text = "Council leader Mira Quell said the delay was “deeply irritating” for residents."
+    a = analyze(text)
+    q = only(a, "deeply irritating")
+    assert q.kind == "partial"
+    assert q.speaker == "Mira Quell"
+    assert_offsets(text, a)
+
+
+def test_indirect_speech(analyze):
+    text = "Mira Quell warned that the harbour could flood again before the repairs were finished."
+    a = analyze(text)
+    q = only(a, "the harbour could flood again")
+    assert (q.kind, q.cue, q.speaker) == ("indirect", "warned", "Mira Quell")
+    assert_offsets(text, a)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The council wants a robust “backstop” for the harbour fund.",
+        "Ministers talked about a “coalition of the willing” to pay for the wall.",
+        "The so-called “Harbourne plan” was published on Tuesday.",
+    ],
+)
+def test_scare_quotes_and_labels_are_not_speech(analyze, text):
+    a = analyze(text)
+    assert a.quotes == ()
+
+
+def test_anonymous_source_stays_anonymous(analyze):
+    text = (
+        "Mira Quell opened the meeting.\n\n"
+        "A senior council official said: “The money is simply not there this year.”"
+    )
+    a = analyze(text)
+    q = only(a, "The money is simply not there")
+    assert q.anonymous is True
+    assert q.speaker == "A senior council official"
+    assert q.speaker_id is None
+
+
+def test_title_resolves_to_the_person_given_it(analyze):
+    text = (
+        "Harbour Minister Ana Ortiz and Tomas Brenner toured the wall.\n\n"
+        "Brenner spoke first. Later the Harbour Minister said: “The wall will hold.”"
+    )
+    a = analyze(text)
+    q = only(a, "The wall will hold")
+    assert q.speaker == "Ana Ortiz"
+    assert q.speaker_mention.text == "the Harbour Minister"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "He said: “We will not stop.\n\nThe council disagreed and the vote was lost on Tuesday.",
+        "“Unbalanced marks \" everywhere “ here ” and ” there",
+        "Stray ” closing mark, then “an opening one that never closes",
+        '"Straight quotes," he said, "are fine too." And a stray " mark.',
+        "“" * 50 + "”" * 3,
+        "",
+    ],
+)
+def test_unbalanced_marks_never_crash_or_swallow_the_text(analyze, text):
+    a = analyze(text)
+    paragraphs = [p for p in text.split("\n") if p.strip()]
+    for q in a.quotes:
+        assert text[q.start : q.end] == q.text
+        # A quotation never runs past the paragraph it opens in.
+        assert any(q.text in p for p in paragraphs)
+
+
+def test_continuation_quote_without_cue_keeps_previous_speaker(analyze):
+    text = (
+        "Mira Quell said the vote had been close.\n\n"
+        "“We lost by two votes,” she said. “We will try again in the spring.”"
+    )
+    a = analyze(text)
+    second = only(a, "We will try again")
+    assert second.speaker == "Mira Quell"
+
+
+def test_no_pronoun_is_ever_a_speaker_name(analyze):
+    text = "“It was raining,” he said. “They told us,” they added. “I know,” I said."
+    a = analyze(text)
+    for q in a.quotes:
+        assert (q.speaker or "").casefold() not in PRONOUNS
