@@ -19,8 +19,10 @@ process so that machine drift hits all of them alike:
 * peer ``trafilatura_extract``: plain ``trafilatura.extract(html)`` on the same pages;
 * ``storyline_convert``: ``to_article`` on the in-memory pages (extraction + cleaning + hashing,
   no files, no store), to split the overhead between cleaning and storing;
-* ``html_sqlite`` / ``html_postgres``: ``storyline.open(db).ingest([folder])`` on a fresh store
-  (PostgreSQL: a ThrowawayPostgres started here, one new database per run);
+* ``html_sqlite`` / ``html_postgres``: ``storyline.open(db).ingest([folder], analyze=False)`` on
+  a fresh store (PostgreSQL: a ThrowawayPostgres started here, one new database per run). Analysis
+  (spaCy: entities, quotes) is left out, as ``storyline ingest --no-analyze`` does: the peers only
+  extract, so this measures what ingest adds to extraction; analysis speed is a separate question;
 * ``text_sqlite`` / ``text_postgres``: the same for plain-text articles, against a peer that only
   reads and decodes the same files.
 
@@ -269,7 +271,7 @@ def main(argv: list[str] | None = None) -> int:
                 db = fresh_db(kind)
                 t0 = time.perf_counter()
                 with storyline.open(db) as desk:
-                    report = desk.ingest([folder])
+                    report = desk.ingest([folder], analyze=False)
                 secs = time.perf_counter() - t0
                 drop_db(kind, db)
                 return secs, report
@@ -390,7 +392,7 @@ def main(argv: list[str] | None = None) -> int:
                 db = fresh_db(kind)
                 prof.enable()
                 with storyline.open(db) as desk:
-                    desk.ingest([html_dir])
+                    desk.ingest([html_dir], analyze=False)
                 prof.disable()
                 drop_db(kind, db)
                 buf = io.StringIO()

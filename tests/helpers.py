@@ -29,3 +29,62 @@ def write_text_articles(folder, count: int, *, start: int = 0) -> list:
         )
         paths.append(path)
     return paths
+
+
+def store_two_articles(store) -> tuple[list[str], list]:
+    """Store two small articles with hand-built analyses (real offsets into their bodies), so
+    that queries over analyses can be tested whatever the extractors find. Returns the article
+    ids and the analyses, in store order."""
+    from storyline.ingest.convert import content_hash
+    from storyline.records import Analysis, Article, Entity, Mention, Quote, Role
+
+    def span(aid, body, text, after=0):
+        start = body.index(text, after)
+        return Mention(aid, start, start + len(text), text)
+
+    bodies = [
+        '"We will build the wall," said Mayor Ana Ortiz.\n\n'
+        "Ben Cole, the harbour master, said the tide was rising every year.",
+        "Ortiz said work on the wall would start in May, and that Port Selby would pay half.",
+    ]
+    articles = [Article(id=content_hash(b)[:16], content_hash=content_hash(b), source=f"/in/{i}.txt", body=b)
+                for i, b in enumerate(bodies)]
+    store.add_articles(articles)
+    (a1, b1), (a2, b2) = [(a.id, a.body) for a in articles]
+
+    ortiz1 = span(a1, b1, "Mayor Ana Ortiz")
+    cole = span(a1, b1, "Ben Cole")
+    wall = span(a1, b1, "We will build the wall,")
+    tide = span(a1, b1, "the tide was rising every year")
+    first = Analysis(
+        a1,
+        entities=(
+            Entity("p1", "Ana Ortiz", "PERSON", mentions=(ortiz1,),
+                   roles=(Role("Mayor", a1, ortiz1.start, ortiz1.start + 5, 0, b1.index(".") + 1),)),
+            Entity("p2", "Ben Cole", "PERSON", mentions=(cole,),
+                   roles=(Role("harbour master", a1, *_bounds(b1, "harbour master")),)),
+        ),
+        quotes=(
+            Quote(a1, wall.text, wall.start, wall.end, "direct", cue="said", speaker="Ana Ortiz",
+                  speaker_mention=ortiz1, speaker_id="p1"),
+            Quote(a1, tide.text, tide.start, tide.end, "indirect", cue="said", speaker="Ben Cole",
+                  speaker_mention=cole, speaker_id="p2"),
+        ),
+    )
+    ortiz2 = span(a2, b2, "Ortiz")
+    may = span(a2, b2, "work on the wall would start in May")
+    selby = span(a2, b2, "Port Selby")
+    second = Analysis(
+        a2,
+        entities=(Entity("p1", "Ana Ortiz", "PERSON", aliases=("Ortiz",), mentions=(ortiz2,)),
+                  Entity("g1", "Port Selby", "PLACE", mentions=(selby,))),
+        quotes=(Quote(a2, may.text, may.start, may.end, "indirect", cue="said", speaker="Ana Ortiz",
+                      speaker_mention=ortiz2, speaker_id="p1"),),
+    )
+    store.put_analyses([first, second], "test")
+    return [a1, a2], [first, second]
+
+
+def _bounds(body: str, text: str) -> tuple[int, int]:
+    start = body.index(text)
+    return start, start + len(text)

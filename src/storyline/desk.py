@@ -27,7 +27,7 @@ DEFAULT_BATCH = 100
 # The analyzer whose output is stored with each analysis. Bump it whenever the extractors'
 # output changes (new rules, another model): `storyline analyze` then re-analyses every article
 # analysed by an older version, and leaves the up-to-date ones alone.
-ANALYZER_VERSION = "1"
+ANALYZER_VERSION = "1"  # bump when the analysis output changes, so stored articles are re-analysed
 
 # Articles analysed per store transaction. Parsing dominates (tens of ms per article with the
 # full extractor), so commit cost is negligible; a killed run re-does at most this many.
@@ -229,7 +229,9 @@ class Desk:
         else:
             ids = self.store.unanalysed(ANALYZER_VERSION)
             total = len(ids)
-            batches = (self.store.articles(ids=ids[start : start + batch_size]) for start in range(0, total, batch_size))
+            batches = (
+                self.store.articles(ids=ids[start : start + batch_size]) for start in range(0, total, batch_size)
+            )
         report.due = total
         done = 0
         try:
@@ -389,7 +391,9 @@ def analyze_inputs(
                 yield AnalysedText(article.source, article.body, item, article.locator)
 
 
-def _input_articles(paths: Iterable[str | os.PathLike], *, verbatim: bool, max_bytes: int) -> Iterator[Article | Problem]:
+def _input_articles(
+    paths: Iterable[str | os.PathLike], *, verbatim: bool, max_bytes: int
+) -> Iterator[Article | Problem]:
     for raw in paths:
         if verbatim:
             yield _verbatim_article(Path(raw), max_bytes)
@@ -406,7 +410,8 @@ def _input_articles(paths: Iterable[str | os.PathLike], *, verbatim: bool, max_b
                 found += isinstance(out, Article)
                 yield out
             if links and not found:
-                yield Problem(str(item.path), f"holds only link-only feed entries ({links}); analyze does not fetch them")
+                yield Problem(str(item.path),
+                              f"holds only link-only feed entries ({links}); analyze does not fetch them")
 
 
 def _verbatim_article(path: Path, max_bytes: int) -> Article | Problem:

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from storyline.ingest.convert import content_hash
-from storyline.records import Article, Cut, FieldSource, Link
+from storyline.records import Analysis, Article, Cut, Entity, FieldSource, Link, Mention, Quote, Role
 from storyline.store import AmbiguousIdError, StoreError, open_store
 from storyline.store.sql import migrations
 
@@ -159,3 +159,144 @@ def test_any_text_round_trips(store, body, title):
         assert back.body == body and back.title == title
     else:  # hypothesis may repeat a body that normalises equal to an earlier example
         assert content_hash(back.body) == a.content_hash
+
+
+# --- per-article analysis: entities, quotes, and which articles are analysed ------------------
+
+
+def sample_analysis(article_id: str, *, speaker: str = "Ana Ortiz", suffix: str = "") -> Analysis:
+    """A hand-built analysis with every field set (and some left None), offsets into a made-up body."""
+    ortiz = Entity(
+        id="p1", name=speaker, type="PERSON", aliases=("Ortiz", "Mayor Ortiz" + suffix),
+        mentions=(Mention(article_id, 31, 46, "Mayor " + speaker), Mention(article_id, 60, 65, "Ortiz")),
+        roles=(Role("Mayor", article_id, 31, 36, 0, 47), Role("chair of the harbour board", article_id, 70, 96)),
+    )
+    council = Entity(id="o1", name="Port Selby Council" + suffix, type="ORG",
+                     mentions=(Mention(article_id, 100, 118, "Port Selby Council"),))
+    town = Entity(id="g1", name="Port Selby", type="PLACE")
+    quotes = (
+        Quote(article_id, "We will build the wall," + suffix, 1, 24, "direct", cue="said", speaker=speaker,
+              speaker_mention=Mention(article_id, 31, 46, "Mayor " + speaker), speaker_id="p1", group=1),
+        Quote(article_id, "it would be finished by May", 140, 167, "indirect", cue="added", speaker=speaker,
+              speaker_mention=Mention(article_id, 120, 123, "She"), speaker_id="p1", group=None),
+        Quote(article_id, "a waste of money", 80, 96, "partial", cue=None, speaker="a senior councillor",
+              speaker_mention=Mention(article_id, 60, 78, "a senior councillor"), anonymous=True),
+        Quote(article_id, "Nobody owns up", 200, 214, "direct"),  # no speaker at all
+    )
+    return Analysis(article_id, entities=(ortiz, council, town), quotes=quotes)
+
+
+def test_analysis_round_trips_every_field(store):
+    a = make_article("An article about a wall.")
+    store.add_articles([a])
+    assert store.analysis(a.id) is None
+    analysis = sample_analysis(a.id)
+    store.put_analyses([analysis], "v1")
+    assert store.analysis(a.id) == analysis  # entities and quotes in the analyzer's order
+    assert store.analysis("0000000000000000") is None
+
+
+def test_empty_analysis_counts_as_analysed(store):
+    a, b = make_article("Nothing to find here."), make_article("Nor here.")
+    store.add_articles([a, b])
+    store.put_analyses([Analysis(a.id)], "v1")
+    assert store.analysis(a.id) == Analysis(a.id)
+    assert store.unanalysed() == [b.id]
+
+
+def test_put_analyses_replaces_and_never_duplicates(store):
+    a, b = make_article("First article."), make_article("Second article.")
+    store.add_articles([a, b])
+    store.put_analyses([sample_analysis(a.id), sample_analysis(b.id)], "v1")
+    store.put_analyses([sample_analysis(a.id)], "v1")  # the same again: a re-run
+    assert len(store.entities()) == 6 and len(store.quotes()) == 8
+
+    changed = sample_analysis(a.id, speaker="Ana Ortiz-Reyes", suffix=" (corrected)")
+    changed = dataclasses.replace(changed, quotes=changed.quotes[:1], entities=changed.entities[:2])
+    store.put_analyses([changed], "v2")
+    assert store.analysis(a.id) == changed
+    assert store.analysis(b.id) == sample_analysis(b.id)  # untouched
+    assert len(store.entities()) == 2 + 3 and len(store.quotes()) == 1 + 4
+    assert store.quotes(speaker="Ana Ortiz") == [q for q in sample_analysis(b.id).quotes if q.speaker == "Ana Ortiz"]
+
+
+def test_unanalysed_by_version_in_store_order(store):
+    arts = [make_article(f"Article number {i}.") for i in range(5)]
+    store.add_articles(arts)
+    ids = [a.id for a in arts]
+    assert store.unanalysed() == ids and store.unanalysed("v1") == ids
+    assert store.unanalysed(limit=2) == ids[:2]
+    store.put_analyses([Analysis(ids[1]), Analysis(ids[3])], "v1")
+    store.put_analyses([Analysis(ids[4])], "v2")
+    assert store.unanalysed() == [ids[0], ids[2]]  # any version counts
+    assert store.unanalysed("v1") == [ids[0], ids[2], ids[4]]  # v2 is not v1
+    assert store.unanalysed("v2") == [ids[0], ids[1], ids[2], ids[3]]
+    assert store.unanalysed("v1", limit=1) == [ids[0]]
+
+
+def test_entities_by_type_in_article_order(store):
+    a, b = make_article("Article A."), make_article("Article B.")
+    store.add_articles([a, b])
+    store.put_analyses([sample_analysis(b.id, speaker="Ben Cole"), sample_analysis(a.id)], "v1")
+    people = store.entities("PERSON")
+    assert [(aid, e.name) for aid, e in people] == [(a.id, "Ana Ortiz"), (b.id, "Ben Cole")]
+    assert people[0][1] == sample_analysis(a.id).entities[0]  # mentions and roles come back whole
+    assert [(aid, e.type) for aid, e in store.entities()] == [
+        (a.id, "PERSON"), (a.id, "ORG"), (a.id, "PLACE"), (b.id, "PERSON"), (b.id, "ORG"), (b.id, "PLACE")]
+    assert store.entities("EVENT") == []
+
+
+def test_quotes_by_speaker_in_article_then_body_order(store):
+    a, b = make_article("Article A."), make_article("Article B.")
+    store.add_articles([a, b])
+    store.put_analyses([sample_analysis(b.id, speaker="Ángela Núñez"), sample_analysis(a.id)], "v1")
+    every = store.quotes()
+    assert [(q.article_id, q.start) for q in every] == [(a.id, s) for s in (1, 80, 140, 200)] + [
+        (b.id, s) for s in (1, 80, 140, 200)]
+    assert store.quotes(limit=3, offset=2) == every[2:5]
+    assert store.quotes(offset=6) == every[6:]
+    assert store.quotes(limit=0) == []
+    # Case ignored, beyond ASCII too (the same on both backends).
+    assert [q.article_id for q in store.quotes(speaker="ana ORTIZ")] == [a.id, a.id]
+    assert [q.text for q in store.quotes(speaker="ÁNGELA NÚÑEZ")] == [
+        "We will build the wall,", "it would be finished by May"]
+    assert store.quotes(speaker="A senior councillor")[0].anonymous is True
+    assert store.quotes(speaker="Ortiz") == []  # the whole name, not a part of it
+    assert store.quotes(speaker="'; DROP TABLE quotes; --") == []
+
+
+def test_analyses_of_unknown_articles_are_refused_whole(store):
+    a = make_article("Stored article.")
+    store.add_articles([a])
+    with pytest.raises(StoreError, match="rolled back"):
+        store.put_analyses([sample_analysis(a.id), Analysis("ffffffffffffffff")], "v1")
+    assert store.analysis(a.id) is None and store.entities() == [] and store.quotes() == []
+    store.put_analyses([sample_analysis(a.id)], "v1")  # still usable
+    assert store.unanalysed() == []
+
+
+def test_articles_by_id(store):
+    arts = [make_article(f"Article number {i}.") for i in range(4)]
+    store.add_articles(arts)
+    got = store.articles(ids=[arts[3].id, arts[0].id, "ffffffffffffffff", arts[3].id])
+    assert [a.id for a in got] == [arts[0].id, arts[3].id]  # store order, once each, unknown ids passed over
+    assert got[0] == dataclasses.replace(store.article(arts[0].id), raw=None, raw_type=None)
+    assert store.articles(ids=[]) == []
+
+
+def test_a_store_made_before_analysis_is_upgraded(store_url, monkeypatch):
+    import storyline.store.sql as sql
+
+    first_only = sql.migrations()[:1]
+    with monkeypatch.context() as m:
+        m.setattr(sql, "migrations", lambda: first_only)
+        old = open_store(store_url)
+        assert old.schema_version() == 1
+        old.add_articles([make_article("Stored before analysis existed.")])
+        old.close()
+    upgraded = open_store(store_url)
+    try:
+        assert upgraded.schema_version() == migrations()[-1][0] >= 2
+        assert upgraded.count() == 1 and len(upgraded.unanalysed()) == 1
+    finally:
+        upgraded.close()

@@ -223,6 +223,10 @@ def _mention_span(ent: Span) -> Span:
             start += 1
         if start < end and doc[start].tag_ == "VBG":
             start += 1
+        # A title the NER took into the name ("Mayor Ana Ortiz") is a role, found as a
+        # premodifier once the name starts after it.
+        while end - start > 1 and (doc[start].lower_ in roles_mod.ROLE_HEADS or doc[start].lower_ in {"former", "ex", "deputy", "acting", "shadow"}):
+            start += 1
     return doc[start:end]
 
 
