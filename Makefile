@@ -9,6 +9,8 @@ BIN = $(VENV)/bin
 demo: $(VENV)/.installed
 	$(BIN)/storyline ingest examples/corpus --db $(DB)
 	$(BIN)/storyline articles --db $(DB)
+	$(BIN)/storyline people --db $(DB)
+	$(BIN)/storyline quotes --db $(DB) --limit 10
 
 test: $(VENV)/.dev-installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
