@@ -19,7 +19,6 @@ does in-article name clustering for news (coreference models need weights we can
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -27,6 +26,7 @@ from rapidfuzz.distance import OSA
 
 from storyline.analyze import roles as roles_mod
 from storyline.analyze.nlp import Doc, Span
+from storyline.folding import fold
 from storyline.records import Entity, Mention, Role
 
 TYPE_OF_LABEL = {"PERSON": "PERSON", "ORG": "ORG", "GPE": "PLACE", "LOC": "PLACE", "FAC": "PLACE"}
@@ -43,12 +43,6 @@ FIRST_NAME_HONORIFICS = {"sir", "dame", "lord", "lady"}
 NAME_PARTICLES = {"de", "da", "di", "van", "von", "der", "den", "la", "le", "bin", "al", "del"}
 _SPACE = re.compile(r"\s+")
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
-
-
-def fold(text: str) -> str:
-    """Case- and accent-insensitive key ("José" == "Jose", "NATO" == "Nato")."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
 @dataclass(slots=True)

@@ -48,8 +48,6 @@ BELIEF_CUES = {
     "decide", "learn", "find", "want", "wish", "prefer", "envision",
 }
 CUES = SPEECH_CUES | BELIEF_CUES
-# Cue verbs whose quoted object is the utterance itself, not a complement clause.
-_COMPLEMENT_DEPS = {"ccomp", "xcomp", "dobj", "parataxis", "advcl", "conj", "acomp", "attr", "oprd", "npadvmod", "dep", "obj"}
 _SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}
 _SENTENCE_END = {".", "!", "?", "…"}
 
@@ -109,10 +107,6 @@ def _standalone(doc: Doc, open_char: int, sent: Span) -> bool:
         if last and is_cue(last[-1]) and last[-1].lemma_.lower() in SPEECH_CUES:
             return True
     return False
-
-
-def _is_speech(token: Token) -> bool:
-    return token.lemma_.lower() in SPEECH_CUES
 
 
 def subject_of(verb: Token) -> Span | None:
@@ -221,13 +215,9 @@ def _cue_after(doc: Doc, close_char: int, limit_char: int) -> Token | None:
         if tok.text in _SENTENCE_END and n > 0:
             return None
         if is_cue(tok) and tok.lemma_.lower() in SPEECH_CUES:
-            subject = subject_of(tok)
-            if subject is not None and subject.start_char >= close_char:
-                return tok
-            if subject is None or subject.start_char < close_char:
-                # "..." he said: the parser sometimes hangs the subject elsewhere; take the
-                # noun phrase between the mark and the verb.
-                return tok
+            # Whatever subject the parser gave the verb, a speech verb right after the closing
+            # mark is the quote's cue.
+            return tok
     return None
 
 
@@ -252,9 +242,12 @@ def extract(doc: Doc) -> list[Found]:
     claimed: set[int] = set()  # token indices already inside a reported quote
     cues_used: set[int] = set()
 
+    spans = [(q, _tokens_in(doc, q.start, q.end)) for q in quoted]
+    # Words inside any quotation mark pair are never a cue for indirect speech.
+    quoted_tokens = {t.i for _, span in spans if span is not None for t in span}
+
     # 1. Quotation marks.
-    for q in quoted:
-        span = _tokens_in(doc, q.start, q.end)
+    for q, span in spans:
         if span is None or not len(span):
             continue
         inside = {t.i for t in span}
@@ -273,10 +266,8 @@ def extract(doc: Doc) -> list[Found]:
             elif cue is None and not standalone:
                 continue  # mid-clause words with no cue: left to the indirect pass, or a scare quote
         if cue is None and (utterance or q.group is not None):
-            after = _tokens_in(doc, q.end, p_end)
             close = q.end + 1 if q.closed else q.end
-            if after is not None:
-                cue = _cue_after(doc, close, p_end)
+            cue = _cue_after(doc, close, p_end)
         if cue is None and not utterance and q.group is None:
             continue  # scare quote, title or name: not speech
         if kind == "partial" and cue is not None:
@@ -299,13 +290,6 @@ def extract(doc: Doc) -> list[Found]:
         claimed.update(inside)
         if cue is not None:
             cues_used.add(cue.i)
-
-    # Words inside any quotation mark pair are never a cue for indirect speech.
-    quoted_tokens: set[int] = set()
-    for q in quoted:
-        span = _tokens_in(doc, q.start, q.end)
-        if span is not None:
-            quoted_tokens.update(t.i for t in span)
 
     # 2. Indirect speech: the clausal complement of a cue verb.
     for token in doc:

@@ -57,10 +57,6 @@ def role_key(title: str) -> tuple[str, ...]:
     return tuple(w for w in words if w in ROLE_HEADS or w in MODIFIERS_KEPT or w in {"staff", "state", "affairs", "commons", "lords", "justice", "treasury", "exchequer", "culture", "education", "environment", "energy", "transport", "trade", "business", "work", "pensions", "interior", "economy", "digital", "science"})
 
 
-def _sentence_of(doc: Doc, token: Token) -> Span:
-    return token.sent
-
-
 def _trim(span: Span) -> Span:
     doc = span.doc
     start, end = span.start, span.end

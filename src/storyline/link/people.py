@@ -45,7 +45,6 @@ from __future__ import annotations
 import hashlib
 import math
 import re
-import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -54,6 +53,7 @@ from itertools import combinations
 from rapidfuzz import fuzz
 from rapidfuzz.distance import JaroWinkler
 
+from storyline.folding import fold
 from storyline.records import Entity, Identity
 
 # --- Tuned numbers --------------------------------------------------------------------------
@@ -130,19 +130,9 @@ parliament bank agency group committee commission administration office union bo
 """.split())
 ACRONYM_STOPWORDS = frozenset("of the and for de des du la le et".split())
 
-_FOLD_EXTRA = str.maketrans({"ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "æ": "ae",
-                             "œ": "oe", "ı": "i", "’": "'", "‘": "'"})
 _DOTTED_INITIALS = re.compile(r"(?:[^\W\d_]\.)+[^\W\d_]?")  # "J.", "J.D."
 _PREFIXED_PARTICLE = re.compile(r"(al|el|ad|as|ash|bin|ben|ibn|abu)-(.+)")  # "al-Assad"
 _EDGE_PUNCT = ",;:!?\"()[]{}"
-
-
-def fold(text: str) -> str:
-    """Casefold and strip accents: "José" -> "jose", "Łukasz" -> "lukasz"."""
-    if text.isascii():  # most names: skip the per-character work
-        return text.casefold()
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).translate(_FOLD_EXTRA)
 
 
 def skeleton(token: str) -> str:

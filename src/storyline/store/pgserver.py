@@ -14,7 +14,6 @@ import shutil
 import socket
 import subprocess
 import tempfile
-import time
 from pathlib import Path
 
 # Where Debian's postgresql package puts the server binaries (not on PATH).

@@ -1,0 +1,19 @@
+"""Case- and accent-insensitive keys for names, shared by in-article clustering
+(analyze/entities.py) and cross-article merging (link/people.py). No spaCy import here, so
+the link stage can use it without loading the model."""
+
+from __future__ import annotations
+
+import unicodedata
+
+# Letters that NFKD does not decompose into a base letter plus an accent.
+_FOLD_EXTRA = str.maketrans({"ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "æ": "ae",
+                             "œ": "oe", "ı": "i", "’": "'", "‘": "'"})
+
+
+def fold(text: str) -> str:
+    """Casefold and strip accents: "José" -> "jose", "Łukasz" -> "lukasz", "NATO" -> "nato"."""
+    if text.isascii():  # most names: skip the per-character work
+        return text.casefold()
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).translate(_FOLD_EXTRA)
