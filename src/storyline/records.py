@@ -205,33 +205,77 @@ class Identity:
 
 @dataclass(slots=True, frozen=True)
 class Fingerprint:
-    """Near-duplicate fingerprint of an article body (MinHash signature over word shingles)."""
+    """Near-duplicate fingerprints of an article body: MinHash signatures over word 5-shingles
+    (near-verbatim reuse) and over the set of content words (rewrites that keep the vocabulary),
+    and the article vector (normalised mean of its sentence embeddings) for semantic neighbours."""
 
     article_id: str
-    signature: tuple[int, ...]
+    shingles: tuple[int, ...]
+    words: tuple[int, ...]
+    vector: tuple[float, ...] = ()
 
 
 @dataclass(slots=True, frozen=True)
 class Change:
-    """One difference between a source article and a text derived from it."""
+    """One difference between a source article and a text derived from it.
+
+    ``type`` is one of CHANGE_TYPES. Spans are character offsets into each article's body;
+    ``subject`` names what changed (a person for a role change, a speaker for a misquote)."""
 
     type: str
     source_text: str
     derived_text: str
     source_span: tuple[int, int] | None = None
     derived_span: tuple[int, int] | None = None
+    subject: str | None = None
+
+
+CHANGE_TYPES = (
+    "entity_added", "entity_dropped", "entity_replaced", "role_changed", "number_changed",
+    "date_changed", "misquote", "quote_to_paraphrase", "attribution_dropped", "hedge_dropped",
+    "claim_dropped", "claim_added",
+)
+
+ReuseKind = Literal["duplicate", "syndicated", "rewrite", "partial", "independent"]
+
+
+@dataclass(slots=True, frozen=True)
+class SentencePair:
+    """Two aligned sentences (character spans into each body), with the alignment score
+    (probability that the derived sentence restates the source one) and the verbatim share
+    (share of the derived sentence's words in runs copied from the source sentence)."""
+
+    source_span: tuple[int, int]
+    derived_span: tuple[int, int]
+    score: float
+    verbatim: float
 
 
 @dataclass(slots=True, frozen=True)
 class ReusePair:
-    """Two articles where one reuses the other: the kind of reuse, its direction and changes."""
+    """Two articles compared for reuse: the kind, which is the source, and what changed.
+
+    ``direction_confidence`` is the probability that ``source_id`` is the source; below
+    DIRECTION_MIN (link/direction.py) the direction is reported as unknown. ``coverage`` is the
+    share of the derived article that restates the source; ``source_coverage`` the share of the
+    source that was reused; ``verbatim`` the share of the derived article's word 5-shingles found in
+    the source. Pairs judged independent are kept too, so they are not compared again."""
 
     source_id: str
     derived_id: str
-    kind: Literal["duplicate", "syndicated", "rewrite", "partial", "independent"]
+    kind: ReuseKind
     direction_confidence: float
     coverage: float
     changes: tuple[Change, ...] = ()
+    source_coverage: float = 0.0
+    verbatim: float = 0.0
+    similarity: float = 0.0
+    evidence: tuple[str, ...] = ()
+    aligned: tuple[SentencePair, ...] = ()
+
+    @property
+    def is_reuse(self) -> bool:
+        return self.kind != "independent"
 
 
 @dataclass(slots=True, frozen=True)

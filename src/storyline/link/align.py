@@ -1,0 +1,223 @@
+"""Sentence alignment of two articles: which derived sentence restates which source sentence.
+
+Scores come from the sentence-level paraphrase model (embedding cosine plus lexical evidence,
+link/paraphrase.py). The alignment is order aware: the best monotone chain of links is taken first
+(a rewrite keeps the order of its source), then a link out of order is added only when it is
+strong (a moved paragraph), and a sentence merged from two source sentences keeps a second link to
+a neighbour of its first. Hand-written because sentence alignment for monolingual rewrites is a
+few dozen lines over a score matrix, and no maintained library does it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from storyline.analyze.sentences import sentence_spans
+from storyline.records import SentencePair
+
+# A link needs this paraphrase probability. Calibrated on the seeds (the rewrite's sentence pairs
+# score 0.55-0.99, independent same-story sentence pairs below 0.5) and the Clough-Stevenson
+# light/heavy revisions (benchmarks/reuse_grades.py).
+LINK_MIN = 0.5
+# A link against the order of the chain, or a second source sentence for one derived sentence,
+# must be stronger: moved paragraphs are rare in rewrites, coincidental matches less so.
+OUT_OF_ORDER_MIN = 0.8
+MERGE_MIN = 0.6
+# Sentence pairs whose cosine is below this are not scored by the model (a paraphrase with cosine
+# under 0.35 did not occur in MRPC's positives); it keeps scoring cheap for long articles.
+PREFILTER_COSINE = 0.35
+SHINGLE = 5
+
+_WORD = re.compile(r"\w+")
+
+Scorer = Callable[[Sequence[str], Sequence[str], np.ndarray, np.ndarray], np.ndarray]
+
+
+@dataclass(frozen=True, slots=True)
+class Alignment:
+    source_sentences: tuple[tuple[int, int], ...]
+    derived_sentences: tuple[tuple[int, int], ...]
+    pairs: tuple[SentencePair, ...]
+    source_coverage: float
+    derived_coverage: float
+    verbatim: float  # share of derived word 5-shingles present in the source
+    source_verbatim: float  # share of source word 5-shingles present in the derived
+    ordered: float  # share of links in the monotone chain
+    longest_run: int  # most consecutive derived sentences aligned in order
+
+    @property
+    def similarity(self) -> float:
+        return float(np.mean([p.score for p in self.pairs])) if self.pairs else 0.0
+
+
+def align(
+    source: str,
+    derived: str,
+    source_vectors: np.ndarray | None = None,
+    derived_vectors: np.ndarray | None = None,
+    *,
+    scorer: Scorer | None = None,
+) -> Alignment:
+    """Align the sentences of two bodies. Vectors (one unit row per sentence of
+    ``sentence_spans(body)``) are computed when not given."""
+    s_spans = sentence_spans(source)
+    d_spans = sentence_spans(derived)
+    s_text = [source[a:b] for a, b in s_spans]
+    d_text = [derived[a:b] for a, b in d_spans]
+    if source_vectors is None or derived_vectors is None:
+        from storyline.analyze.embed import embed
+
+        source_vectors = embed(s_text) if source_vectors is None else source_vectors
+        derived_vectors = embed(d_text) if derived_vectors is None else derived_vectors
+    scores = score_matrix(s_text, d_text, source_vectors, derived_vectors, scorer=scorer)
+    links = _links(scores)
+    s_tokens = [_tokens(t) for t in s_text]
+    d_tokens = [_tokens(t) for t in d_text]
+    pairs = tuple(
+        SentencePair(s_spans[i], d_spans[j], round(float(scores[i, j]), 4), round(_copied(s_tokens[i], d_tokens[j]), 4))
+        for i, j in links
+    )
+    chain = _chain(scores, LINK_MIN)
+    src_all = [t for ts in s_tokens for t in ts]
+    der_all = [t for ts in d_tokens for t in ts]
+    return Alignment(
+        source_sentences=tuple(s_spans),
+        derived_sentences=tuple(d_spans),
+        pairs=pairs,
+        source_coverage=_coverage(s_spans, {i for i, _ in links}),
+        derived_coverage=_coverage(d_spans, {j for _, j in links}),
+        verbatim=containment(der_all, src_all),
+        source_verbatim=containment(src_all, der_all),
+        ordered=len(chain) / len(links) if links else 0.0,
+        longest_run=_longest_run(chain),
+    )
+
+
+def score_matrix(
+    s_text: Sequence[str], d_text: Sequence[str], sv: np.ndarray, dv: np.ndarray, *, scorer: Scorer | None = None
+) -> np.ndarray:
+    """Paraphrase probability for every (source, derived) sentence pair; pairs under the cosine
+    prefilter score 0."""
+    scores = np.zeros((len(s_text), len(d_text)), dtype=np.float32)
+    if not len(s_text) or not len(d_text):
+        return scores
+    cosine = sv @ dv.T
+    ii, jj = np.nonzero(cosine >= PREFILTER_COSINE)
+    if not len(ii):
+        return scores
+    scorer = scorer or default_scorer()
+    probs = scorer([s_text[i] for i in ii], [d_text[j] for j in jj], sv[ii], dv[jj])
+    scores[ii, jj] = probs
+    return scores
+
+
+def default_scorer() -> Scorer:
+    from storyline.link.paraphrase import ParaphraseModel, features
+
+    model = ParaphraseModel.load()
+
+    def score(a: Sequence[str], b: Sequence[str], va: np.ndarray, vb: np.ndarray) -> np.ndarray:
+        return model.prob(features(a, b, va, vb))
+
+    return score
+
+
+def _links(scores: np.ndarray) -> list[tuple[int, int]]:
+    """The monotone chain, then strong out-of-order links and merges, sorted by derived index."""
+    chain = _chain(scores, LINK_MIN)
+    used_s = {i for i, _ in chain}
+    used_d = {j for _, j in chain}
+    links = list(chain)
+    primary = {j: i for i, j in chain}
+    n_s, n_d = scores.shape
+    # Moved passages: a strong link between two sentences the chain left out.
+    for i, j in sorted(zip(*np.nonzero(scores >= OUT_OF_ORDER_MIN)), key=lambda ij: -scores[ij]):
+        if i not in used_s and j not in used_d:
+            links.append((int(i), int(j)))
+            used_s.add(int(i))
+            used_d.add(int(j))
+            primary[int(j)] = int(i)
+    # Merges: a derived sentence that also restates a neighbour of its source sentence; and
+    # splits: a source sentence restated over two derived sentences.
+    for j, i in list(primary.items()):
+        for k in (i - 1, i + 1):
+            if 0 <= k < n_s and k not in used_s and scores[k, j] >= MERGE_MIN:
+                links.append((k, j))
+                used_s.add(k)
+        for k in (j - 1, j + 1):
+            if 0 <= k < n_d and k not in used_d and scores[i, k] >= MERGE_MIN:
+                links.append((i, k))
+                used_d.add(k)
+    return sorted(links, key=lambda ij: (ij[1], ij[0]))
+
+
+def _chain(scores: np.ndarray, floor: float) -> list[tuple[int, int]]:
+    """Heaviest chain of links increasing in both indices (weighted longest increasing
+    subsequence over the links above ``floor``; O(k^2) in the number of links, which the floor
+    keeps small)."""
+    cells = sorted((int(j), int(i)) for i, j in zip(*np.nonzero(scores >= floor)))
+    if not cells:
+        return []
+    best = [0.0] * len(cells)
+    back = [-1] * len(cells)
+    for c, (j, i) in enumerate(cells):
+        best[c] = float(scores[i, j])
+        for p in range(c):
+            pj, pi = cells[p]
+            if pj < j and pi < i and best[p] + scores[i, j] > best[c]:
+                best[c] = best[p] + float(scores[i, j])
+                back[c] = p
+    c = int(np.argmax(best))
+    out = []
+    while c >= 0:
+        j, i = cells[c]
+        out.append((i, j))
+        c = back[c]
+    return out[::-1]
+
+
+def _longest_run(chain: list[tuple[int, int]]) -> int:
+    run = best = 0
+    prev = None
+    for i, j in chain:
+        run = run + 1 if prev is not None and j == prev[1] + 1 and i <= prev[0] + 2 else 1
+        best = max(best, run)
+        prev = (i, j)
+    return best
+
+
+def _coverage(spans: Sequence[tuple[int, int]], aligned: set[int]) -> float:
+    total = sum(b - a for a, b in spans)
+    return sum(spans[k][1] - spans[k][0] for k in aligned) / total if total else 0.0
+
+
+def _tokens(text: str) -> list[str]:
+    return _WORD.findall(text.lower())
+
+
+def _shingles(tokens: Sequence[str], k: int = SHINGLE) -> set[tuple[str, ...]]:
+    if len(tokens) < k:
+        return {tuple(tokens)} if tokens else set()
+    return {tuple(tokens[i : i + k]) for i in range(len(tokens) - k + 1)}
+
+
+def containment(part: Sequence[str], whole: Sequence[str], k: int = SHINGLE) -> float:
+    """Share of ``part``'s word k-shingles that occur in ``whole``."""
+    a = _shingles(part, k)
+    return len(a & _shingles(whole, k)) / len(a) if a else 0.0
+
+
+def _copied(source: Sequence[str], derived: Sequence[str]) -> float:
+    """Share of the derived sentence's words inside runs of 3+ words copied from the source."""
+    if not derived:
+        return 0.0
+    grams = {tuple(source[i : i + 3]) for i in range(len(source) - 2)}
+    covered = [False] * len(derived)
+    for i in range(len(derived) - 2):
+        if tuple(derived[i : i + 3]) in grams:
+            covered[i] = covered[i + 1] = covered[i + 2] = True
+    return sum(covered) / len(derived)
