@@ -23,6 +23,9 @@ dev: $(VENV)/.dev-installed
 $(VENV)/.installed: pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
+	# torch first and alone, so that sentence-transformers finds it and asks for nothing more
+	# (its CPU wheel is on the machine; any other torch spec pulls GBs of CUDA packages).
+	$(BIN)/python -m pip install -q torch==2.13.0
 	$(BIN)/python -m pip install -q -c requirements.lock -e .
 	touch $@
 

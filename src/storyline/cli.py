@@ -444,6 +444,10 @@ def _escape(text: str) -> str:
     return escape(text)
 
 
+# The reuse commands live in their own module; importing it registers them on `app`.
+import storyline.cli_reuse  # noqa: E402,F401
+
+
 def main() -> None:  # pragma: no cover - console entry point
     try:
         app()

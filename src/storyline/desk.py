@@ -14,11 +14,12 @@ from storyline.ingest.fetch import fetch_link
 from storyline.ingest.files import DEFAULT_MAX_BYTES, InputError, InputFile, discover, read_capped
 from storyline.ingest.pipeline import articles as clean_articles
 from storyline.ingest.pipeline import documents
-from storyline.records import Analysis, Article, Entity, Identity, Link, Problem, Quote
+from storyline.records import Analysis, Article, Entity, Identity, Link, Problem, Quote, ReusePair
 from storyline.store import Store, StoreError, open_store
 
 if TYPE_CHECKING:  # the analyzer imports spaCy (about a second): loaded only when needed
     from storyline.analyze import Analyzer
+    from storyline.link.scan import ReuseReport
 
 # Articles written per transaction: large enough that commit cost is amortised, small enough
 # that a killed run loses (and re-does) little.
@@ -27,7 +28,7 @@ DEFAULT_BATCH = 100
 # The analyzer whose output is stored with each analysis. Bump it whenever the extractors'
 # output changes (new rules, another model): `storyline analyze` then re-analyses every article
 # analysed by an older version, and leaves the up-to-date ones alone.
-ANALYZER_VERSION = "1"  # bump when the analysis output changes, so stored articles are re-analysed
+ANALYZER_VERSION = "2"  # bump when the analysis output changes, so stored articles are re-analysed
 
 # Articles analysed per store transaction. Parsing dominates (tens of ms per article with the
 # full extractor), so commit cost is negligible; a killed run re-does at most this many.
@@ -307,6 +308,48 @@ class Desk:
         """Stored quotes in article order; ``speaker`` keeps those whose speaker name equals it
         (case ignored)."""
         return self.store.quotes(speaker, limit=limit, offset=offset)
+
+    # --- reuse -----------------------------------------------------------------------------
+    def find_reuse(self, *, progress: Progress | None = None) -> ReuseReport:
+        """Fingerprint the articles not yet fingerprinted, find their candidate pairs (LSH and
+        article-vector neighbours) and compare the pairs not yet compared (see link/scan.py).
+        Incremental and safe to re-run; a killed run resumes where it stopped."""
+        from storyline.link.scan import find_reuse
+
+        return find_reuse(self.store, progress=progress)
+
+    def reuse(self, *, all: bool = False, article: str | None = None) -> list[ReusePair]:  # noqa: A002
+        """Compared pairs judged reuse (every compared pair with ``all``), most covered first;
+        ``article`` (id or prefix) keeps the pairs involving it."""
+        aid = None
+        if article is not None:
+            found = self.store.article(article)
+            if found is None:
+                raise LookupError(f"no article {article!r}")
+            aid = found.id
+        kinds = None if all else ["duplicate", "syndicated", "rewrite", "partial"]
+        return self.store.reuse(kinds=kinds, article_id=aid)
+
+    def diff(self, a: str, b: str) -> tuple[Article, Article, ReusePair]:
+        """Compare any two stored articles now (ids or prefixes): (source, derived, pair) with
+        the aligned sentences and the changes, whatever the kind. Articles not yet analysed are
+        analysed for the comparison (not stored)."""
+        from storyline.link.reuse import compare
+
+        found = []
+        for ref in (a, b):
+            article = self.store.article(ref)
+            if article is None:
+                raise LookupError(f"no article {ref!r}")
+            found.append(article)
+        analyses = [self.store.analysis(x.id) for x in found]
+        missing = [x for x, an in zip(found, analyses) if an is None]
+        if missing:
+            fresh = {r.article_id: r for r in analyze_each(self._load_analyzer(), missing) if isinstance(r, Analysis)}
+            analyses = [an or fresh.get(x.id) for x, an in zip(found, analyses)]
+        pair = compare(found[0], found[1], analyses[0], analyses[1], always=True)
+        by_id = {x.id: x for x in found}
+        return by_id[pair.source_id], by_id[pair.derived_id], pair
 
 
 # --- analysis without a store ------------------------------------------------------------------

@@ -300,3 +300,60 @@ def test_a_store_made_before_analysis_is_upgraded(store_url, monkeypatch):
         assert upgraded.count() == 1 and len(upgraded.unanalysed()) == 1
     finally:
         upgraded.close()
+
+
+# --- reuse -------------------------------------------------------------------------------------
+
+
+def _fingerprint(article_id: str, seed: int):
+    from storyline.records import Fingerprint
+
+    sig = tuple((seed * 7919 + k * 104729) % 2**32 for k in range(8))
+    fp = Fingerprint(article_id, sig, sig[::-1], (0.5, -0.5))
+    blob = b"".join(x.to_bytes(4, "little") for x in sig)
+    return fp, blob, blob[::-1], b"\x00\x01" * 4
+
+
+def test_fingerprints_replace_and_buckets_find_mates(store):
+    a, b, c = (make_article(f"Reuse body {k}.") for k in range(3))
+    store.add_articles([a, b, c])
+    assert store.unfingerprinted("1") == [a.id, b.id, c.id]
+    big = 2**62 + 12345  # buckets are 63-bit: they must survive PostgreSQL's signed BIGINT
+    store.put_fingerprints(
+        [_fingerprint(a.id, 1), _fingerprint(b.id, 2)],
+        [(a.id, "shingles", 0, big), (b.id, "shingles", 0, big), (a.id, "words", 3, 7), (b.id, "words", 3, 8)],
+        "1",
+    )
+    assert store.unfingerprinted("1") == [c.id]
+    assert store.unfingerprinted("2") == [a.id, b.id, c.id]
+    assert store.bucket_mates(a.id, max_bucket=10) == {"shingles": {b.id}}
+    assert store.bucket_mates(a.id, max_bucket=1) == {}  # a full bucket is boilerplate, skipped
+    blobs = {r[0]: r for r in store.fingerprint_blobs([b.id, a.id])}
+    assert blobs[a.id][1:] == _fingerprint(a.id, 1)[1:]
+    # Re-fingerprinting replaces buckets rather than adding to them.
+    store.put_fingerprints([_fingerprint(a.id, 1)], [(a.id, "words", 3, 8)], "1")
+    assert store.bucket_mates(a.id, max_bucket=10) == {"words": {b.id}}
+    assert [r[0] for r in store.fingerprint_blobs()] == [a.id, b.id]
+
+
+def test_reuse_pairs_round_trip_and_replace(store):
+    from storyline.records import Change, ReusePair, SentencePair
+
+    a, b, c = (make_article(f"Pair body {k}.") for k in range(3))
+    store.add_articles([a, b, c])
+    change = Change("misquote", "bigger than", "outweighs “it”", (3, 14), (5, 20), "a senior MP")
+    pair = ReusePair(b.id, a.id, "rewrite", 0.91, 0.8, (change,), source_coverage=0.7, verbatim=0.05,
+                     similarity=0.83, evidence=("quotations (+2.50)",),
+                     aligned=(SentencePair((0, 10), (0, 12), 0.9, 0.2),))
+    other = ReusePair(a.id, c.id, "independent", 0.55, 0.1)
+    store.put_reuse([pair, other], "1")
+    assert store.reuse(kinds=["rewrite"]) == [pair]
+    assert {p.kind for p in store.reuse()} == {"rewrite", "independent"}
+    assert store.reuse(article_id=c.id) == [other]
+    assert store.compared("1") == {tuple(sorted((a.id, b.id))), tuple(sorted((a.id, c.id)))}
+    assert store.compared("2") == set()
+    # The same unordered pair, reversed and re-judged, replaces the row.
+    flipped = dataclasses.replace(pair, source_id=a.id, derived_id=b.id, kind="partial")
+    store.put_reuse([flipped], "2")
+    assert [p.kind for p in store.reuse(article_id=b.id)] == ["partial"]
+    assert store.compared("1") == {tuple(sorted((a.id, c.id)))}

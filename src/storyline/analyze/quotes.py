@@ -112,7 +112,7 @@ def _standalone(doc: Doc, open_char: int, sent: Span) -> bool:
 def subject_of(verb: Token) -> Span | None:
     """The subject of a cue verb as a span, walking up from participles and infinitives
     ("..., adding that ...", "went on to say") to the verb that has one."""
-    seen = 0
+    cue, seen = verb, 0
     while verb is not None and seen < 4:
         for child in verb.children:
             if child.dep_ in {"nsubj", "nsubjpass"}:
@@ -126,7 +126,9 @@ def subject_of(verb: Token) -> Span | None:
             seen += 1
             continue
         break
-    return None
+    # "At PMQs on Wednesday Starmer said:": the parser makes "Wednesday Starmer" the object of
+    # "on" and leaves the verb without a subject. A person named right before the cue is it.
+    return next((e for e in cue.doc.ents if e.end == cue.i and e.label_ == "PERSON"), None)
 
 
 def noun_phrase(head: Token) -> Span:

@@ -74,6 +74,14 @@ class Resolver:
             seen.add(id(cluster))
             yield cluster
 
+    @staticmethod
+    def _since(last: Speaker, head: Token, cap: int = 120) -> int:
+        """Tokens between the last speaker's mention and ``head`` (at most ``cap``): a person
+        named before that mention did not come "in between"."""
+        if last.mention is None or last.mention.doc is not head.doc or last.mention.end > head.i:
+            return cap
+        return min(cap, head.i - last.mention.end)
+
     def _person(self, cluster: Cluster, mention: Span, paragraph: int) -> Speaker:
         return Speaker(cluster.name, cluster, False, mention, paragraph)
 
@@ -134,12 +142,12 @@ class Resolver:
         if recent and last is not None and last.cluster is not None and last.cluster.type == "PERSON":
             if not (gender and last.cluster.gender and last.cluster.gender != gender):
                 # Only when no other person was the subject of a sentence in between.
-                between = next(self._persons_before(head.i, True, None, limit=120), None)
+                between = next(self._persons_before(head.i, True, None, limit=self._since(last, head)), None)
                 if between is None or between is last.cluster:
                     self._learn(last.cluster, gender)
                     return Speaker(last.name, last.cluster, False, span, paragraph)
         if recent and last is not None and last.cluster is None and last.anonymous:
-            between = next(self._persons_before(head.i, True, None, limit=120), None)
+            between = next(self._persons_before(head.i, True, None, limit=self._since(last, head)), None)
             if between is None:
                 return Speaker(last.name, None, True, span, paragraph, last.key)
         for subject_only in (True, False):
@@ -209,7 +217,8 @@ def _in_subject(token: Token) -> bool:
     while steps < 3:
         if node.dep_ in {"nsubj", "nsubjpass"}:
             return True
-        if node.dep_ not in {"compound", "flat", "appos", "poss", "amod"} or node.head is node:
+        # Not through "poss": in "Trump’s backing would be enough" Trump is not the subject.
+        if node.dep_ not in {"compound", "flat", "appos", "amod"} or node.head is node:
             return False
         node = node.head
         steps += 1

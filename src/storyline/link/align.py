@@ -10,6 +10,7 @@ few dozen lines over a score matrix, and no maintained library does it.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -115,6 +116,7 @@ def score_matrix(
     return scores
 
 
+@functools.lru_cache(maxsize=1)
 def default_scorer() -> Scorer:
     from storyline.link.paraphrase import ParaphraseModel, features
 

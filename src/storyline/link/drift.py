@@ -60,7 +60,7 @@ _NUMBER_WORDS = {
 }
 _NUMBER = re.compile(
     r"(?<![\w.])(?:[$£€¥]\s?)?\d[\d,]*(?:\.\d+)?(?:\s?(?:%|per cent|percent|bn|m|k|million|billion|trillion))?(?![\w])"
-    r"|\b(?:" + "|".join(_NUMBER_WORDS) + r")\b(?:[- ](?:hundred|thousand|million|billion|year|day|week|month))?",
+    r"|\b(?:" + "|".join(_NUMBER_WORDS) + r")\b(?:[- ](?:hundred|thousand|million|billion|years?|days?|weeks?|months?))?",
     re.IGNORECASE,
 )
 _WEEKDAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
@@ -196,6 +196,7 @@ def _head(title: str) -> str | None:
 
 def _roles(s: _Side, d: _Side, s_ids: set[int], d_ids: set[int]) -> list[Change]:
     out = []
+    seen: set[tuple] = set()
     window = _window(s, s_ids)
     for a, b, title, person in d.titles:
         if person is None or not _inside(d, d_ids, a, b):
@@ -209,6 +210,10 @@ def _roles(s: _Side, d: _Side, s_ids: set[int], d_ids: set[int]) -> list[Change]
         # When the person has no title in the source at all, an unattached title with the same
         # head word in the restated passage is the one the copy changed.
         src = (near or unattached or same_person)[0]
+        key = (person, role_key(src[2]), role_key(title))
+        if key in seen:  # the same title seen twice (a role and a speaker mention)
+            continue
+        seen.add(key)
         out.append(Change("role_changed", s.article.body[src[0] : src[1]], d.article.body[a:b], (src[0], src[1]), (a, b), person))
     return out
 

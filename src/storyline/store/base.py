@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Literal, Protocol
 
-from storyline.records import Analysis, Article, Entity, Link, Quote
+from storyline.records import Analysis, Article, Entity, Fingerprint, Link, Quote, ReusePair
 
 WriteStatus = Literal["added", "present"]
 
@@ -82,6 +82,41 @@ class Store(Protocol):
     def quotes(self, speaker: str | None = None, *, limit: int | None = None, offset: int = 0) -> list[Quote]:
         """Stored quotes in article order, then by position in the body. ``speaker`` keeps the
         quotes whose speaker name equals it, ignoring case."""
+        ...
+
+    # --- reuse ------------------------------------------------------------------------------
+    def put_fingerprints(
+        self, fingerprints: Sequence[tuple[Fingerprint, bytes, bytes, bytes | None]],
+        buckets: Sequence[tuple[str, str, int, int]], version: str,
+    ) -> None:
+        """Replace the fingerprints and LSH buckets ((article_id, kind, band, bucket)) of some
+        articles in one transaction. Each fingerprint comes with its encoded signatures and
+        vector (see link/candidates.py for the encoding)."""
+        ...
+
+    def unfingerprinted(self, version: str, *, limit: int | None = None) -> list[str]:
+        """Ids of articles with no fingerprint by ``version``, in the order they were stored."""
+        ...
+
+    def fingerprint_blobs(self, ids: Sequence[str] | None = None) -> list[tuple[str, bytes, bytes, bytes | None]]:
+        """(article_id, shingles, words, vector) encoded as stored, for ``ids`` or for all."""
+        ...
+
+    def bucket_mates(self, article_id: str, max_bucket: int) -> dict[str, set[str]]:
+        """By LSH kind: the articles sharing a bucket with ``article_id``, skipping buckets of
+        ``max_bucket`` or more members."""
+        ...
+
+    def put_reuse(self, pairs: Sequence[ReusePair], version: str) -> None:
+        """Insert or replace compared pairs (one row per unordered pair) in one transaction."""
+        ...
+
+    def compared(self, version: str) -> set[tuple[str, str]]:
+        """(first_id, second_id), first_id < second_id, of the pairs compared by ``version``."""
+        ...
+
+    def reuse(self, *, kinds: Sequence[str] | None = None, article_id: str | None = None) -> list[ReusePair]:
+        """Compared pairs, optionally of some kinds or involving one article, most covered first."""
         ...
 
     def count(self) -> int:

