@@ -11,6 +11,7 @@ demo: $(VENV)/.installed
 	$(BIN)/storyline articles --db $(DB)
 	$(BIN)/storyline people --db $(DB)
 	$(BIN)/storyline quotes --db $(DB) --limit 10
+	$(BIN)/storyline reuse --db $(DB)
 
 test: $(VENV)/.dev-installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

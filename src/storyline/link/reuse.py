@@ -37,6 +37,12 @@ REWRITE_RUN = 3  # consecutive derived sentences restating source sentences in o
 PARTIAL_RUN = 3
 PARTIAL_VERBATIM = 0.15
 PARTIAL_COPIED_SENTENCES = 2  # sentences copied near-verbatim (verbatim share ≥ 0.8)
+# A quarter of the derived text restated, over two sentences in a row or four sentences in all.
+# On Clough-Stevenson no independent answer has two restated sentences in a row, and none more
+# than three restated in all; heavy revisions of short answers often have no longer run.
+PARTIAL_COVERAGE = 0.25
+PARTIAL_SHORT_RUN = 2
+PARTIAL_PAIRS = 4
 
 
 def kind_of(al: Alignment) -> ReuseKind:
@@ -54,6 +60,10 @@ def kind_of(al: Alignment) -> ReuseKind:
         return "rewrite"
     copied = sum(1 for p in al.pairs if p.verbatim >= 0.8)
     if al.longest_run >= PARTIAL_RUN or al.verbatim >= PARTIAL_VERBATIM or copied >= PARTIAL_COPIED_SENTENCES:
+        return "partial"
+    if al.derived_coverage >= PARTIAL_COVERAGE and (
+        al.longest_run >= PARTIAL_SHORT_RUN or len(al.pairs) >= PARTIAL_PAIRS
+    ):
         return "partial"
     return "independent"
 
