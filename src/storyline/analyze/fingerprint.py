@@ -160,7 +160,7 @@ def _fmix64_int(h: int) -> int:
     return h ^ (h >> 33)
 
 
-def _fmix64(h: np.ndarray) -> np.ndarray:
+def fmix64(h: np.ndarray) -> np.ndarray:
     """MurmurHash3's 64-bit finaliser, in place (a bijection that spreads every input bit)."""
     h ^= h >> _U64(33)
     h *= _U64(0xFF51AFD7ED558CCD)
@@ -241,7 +241,7 @@ def _hash_batch(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarra
     hashes = (prefix[ends - 1] - prefix[starts - 1]) * inv[starts]
     token_len = ends - starts
     hashes += token_len.astype(_U64) * _U64(_LEN_MIX)
-    _fmix64(hashes)
+    fmix64(hashes)
     if astral:
         text_units = np.fromiter((len(t.encode("utf-16-le", "surrogatepass")) // 2 for t in lowered), np.int64, len(texts))
         low_before = np.concatenate([[0], np.cumsum(pair_low)])
@@ -336,7 +336,7 @@ def _shingles(hashes: np.ndarray, doc: np.ndarray, n_docs: int) -> tuple[np.ndar
             short[has] += hashes[first[has] + j] * _U64(_SHINGLE_MULT[j])
         full = np.concatenate([full, short])
         full_doc = np.concatenate([full_doc, short_docs])
-    return _fmix64(full), full_doc
+    return fmix64(full), full_doc
 
 
 @functools.cache
@@ -345,7 +345,7 @@ def _probe_order(num_perm: int) -> np.ndarray:
     Derived from a stable hash, not numpy's RNG (whose streams may change between versions),
     so stored signatures stay comparable."""
     keys = np.arange(num_perm * num_perm, dtype=_U64) + _U64(0x5851F42D4C957F2D)
-    return np.argsort(_fmix64(keys).reshape(num_perm, num_perm), axis=1)
+    return np.argsort(fmix64(keys).reshape(num_perm, num_perm), axis=1)
 
 
 def _one_permutation(values: np.ndarray, doc: np.ndarray, n_docs: int, num_perm: int) -> np.ndarray:

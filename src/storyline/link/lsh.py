@@ -21,7 +21,7 @@ and matches nothing.
 Why not datasketch's ``MinHashLSH``: it inserts and queries one MinHash at a time through
 Python dicts of byte strings (~85 us a text for insert + query at 25 bands, more than our whole
 fingerprint); here every step is a numpy call over all texts (sort the keys, group equal runs).
-This module is numpy only (it does not import the analyze package, which loads spaCy).
+It shares the hash finaliser and the empty-bin value with analyze/fingerprint.py (numpy only).
 """
 
 from __future__ import annotations
@@ -31,6 +31,8 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 
+from storyline.analyze.fingerprint import EMPTY, fmix64
+
 # Buckets (texts sharing one band key) with more members than this are "hot": boilerplate that
 # many texts share (a long standard disclaimer) or a story syndicated hundreds of times. All
 # pairs of a hot bucket would be quadratic, so a hot bucket only pairs each member with its
@@ -38,12 +40,10 @@ import numpy as np
 # query returns only its first MAX_BUCKET members.
 MAX_BUCKET = 64
 EMPTY_KEY = 0
-# The uint32 value of an empty MinHash bin (storyline.analyze.fingerprint.EMPTY); an all-EMPTY
-# signature is a text with no element. Repeated here so this module does not import analyze.
-EMPTY_VALUE = 0xFFFFFFFF
+# The uint32 value of an empty MinHash bin; an all-EMPTY signature is a text with no element.
+EMPTY_VALUE = int(EMPTY)
 MASK63 = np.uint64((1 << 63) - 1)
 _U64 = np.uint64
-_MASK64 = (1 << 64) - 1
 _BAND_SALT = 0x9E3779B97F4A7C15
 # Unmerged rows a query may scan linearly before the sorted arrays are rebuilt.
 _PENDING_ROWS = 4096
@@ -91,20 +91,10 @@ def collision_probability(jaccard: float | np.ndarray, bands: int, rows: int) ->
 # --- keys --------------------------------------------------------------------------------------
 
 
-def _fmix64(h: np.ndarray) -> np.ndarray:
-    """MurmurHash3's 64-bit finaliser, in place."""
-    h ^= h >> _U64(33)
-    h *= _U64(0xFF51AFD7ED558CCD)
-    h ^= h >> _U64(33)
-    h *= _U64(0xC4CEB9FE1A85EC53)
-    h ^= h >> _U64(33)
-    return h
-
-
 @functools.cache
 def _row_multipliers(rows: int) -> np.ndarray:
     """One fixed odd 64-bit multiplier per position in a band (so that order matters)."""
-    mult = _fmix64(np.arange(1, rows + 1, dtype=_U64) * _U64(0xD6E8FEB86659FD93))
+    mult = fmix64(np.arange(1, rows + 1, dtype=_U64) * _U64(0xD6E8FEB86659FD93))
     return mult | _U64(1)
 
 
@@ -123,7 +113,7 @@ def band_keys(sigs: np.ndarray, bands: int, rows: int) -> np.ndarray:
     block *= _row_multipliers(rows)
     keys = block.sum(axis=2, dtype=_U64)  # wraps mod 2**64, as intended
     keys += np.arange(1, bands + 1, dtype=_U64) * _U64(_BAND_SALT)
-    _fmix64(keys)
+    fmix64(keys)
     keys &= MASK63
     keys[keys == _U64(EMPTY_KEY)] = 1  # 0 is reserved for empty signatures
     keys[(sigs == EMPTY_VALUE).all(axis=1)] = EMPTY_KEY
