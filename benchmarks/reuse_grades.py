@@ -56,8 +56,8 @@ def main() -> None:
     args = parser.parse_args()
 
     from storyline.analyze.embed import embed
-    from storyline.analyze.sentences import sentence_spans
     from storyline.ingest.convert import content_hash
+    from storyline.link.align import align_spans
     from storyline.link.reuse import compare, grade
     from storyline.records import Article
 
@@ -70,7 +70,7 @@ def main() -> None:
         return Article(id=digest[:16], content_hash=digest, source=name, body=body)
 
     def vectors(a: Article):
-        return embed([a.body[x:y] for x, y in sentence_spans(a.body)])
+        return embed([a.body[x:y] for x, y in align_spans(a.body)])
 
     started = time.perf_counter()
     sources = {t: article(f"orig_task{t}.txt") for t in "abcde"}

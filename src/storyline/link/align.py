@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -39,6 +39,10 @@ GAP_MIN = 0.2
 # under 0.35 did not occur in MRPC's positives); it keeps scoring cheap for long articles.
 PREFILTER_COSINE = 0.35
 SHINGLE = 5
+# Sentences aligned per article: bodies can be megabytes of untrusted text, and the score matrix
+# grows with the product of both sentence counts. 500 sentences is ~10,000 words, far beyond a
+# news article; the rest of a longer body is left unaligned.
+MAX_ALIGN_SENTENCES = 500
 
 _WORD = re.compile(r"\w+")
 
@@ -56,10 +60,18 @@ class Alignment:
     source_verbatim: float  # share of source word 5-shingles present in the derived
     ordered: float  # share of links in the monotone chain
     longest_run: int  # most consecutive derived sentences aligned in order
+    # The paraphrase probabilities of every sentence pair, kept so the reverse alignment (derived
+    # as source) can reuse them: the features and the cosine are symmetric.
+    scores: np.ndarray = field(default=None, repr=False, compare=False)
 
     @property
     def similarity(self) -> float:
         return float(np.mean([p.score for p in self.pairs])) if self.pairs else 0.0
+
+
+def align_spans(body: str) -> list[tuple[int, int]]:
+    """The sentences of ``body`` that alignment uses (and that sentence vectors must match)."""
+    return sentence_spans(body)[:MAX_ALIGN_SENTENCES]
 
 
 def align(
@@ -69,11 +81,14 @@ def align(
     derived_vectors: np.ndarray | None = None,
     *,
     scorer: Scorer | None = None,
+    scores: np.ndarray | None = None,
 ) -> Alignment:
     """Align the sentences of two bodies. Vectors (one unit row per sentence of
-    ``sentence_spans(body)``) are computed when not given."""
-    s_spans = sentence_spans(source)
-    d_spans = sentence_spans(derived)
+    ``align_spans(body)``; extra rows are ignored) are computed when not given. ``scores``, the
+    ``scores`` of an earlier alignment of the same two bodies, transposed if they swapped sides,
+    saves scoring the sentence pairs again."""
+    s_spans = align_spans(source)
+    d_spans = align_spans(derived)
     s_text = [source[a:b] for a, b in s_spans]
     d_text = [derived[a:b] for a, b in d_spans]
     if source_vectors is None or derived_vectors is None:
@@ -81,16 +96,19 @@ def align(
 
         source_vectors = embed(s_text) if source_vectors is None else source_vectors
         derived_vectors = embed(d_text) if derived_vectors is None else derived_vectors
-    scores = score_matrix(s_text, d_text, source_vectors, derived_vectors, scorer=scorer)
-    cosine = source_vectors @ derived_vectors.T if len(s_text) and len(d_text) else scores
-    links = _links(scores, cosine)
+    source_vectors, derived_vectors = source_vectors[: len(s_spans)], derived_vectors[: len(d_spans)]
+    cosine = source_vectors @ derived_vectors.T
+    if scores is None:
+        scores = score_matrix(s_text, d_text, source_vectors, derived_vectors, scorer=scorer, cosine=cosine)
+    # Gap filling raises the scores of the links it adds: on a copy, so ``scores`` stays raw.
+    linked = scores.copy()
+    links, chain = _links(linked, cosine)
     s_tokens = [_tokens(t) for t in s_text]
     d_tokens = [_tokens(t) for t in d_text]
     pairs = tuple(
-        SentencePair(s_spans[i], d_spans[j], round(float(scores[i, j]), 4), round(_copied(s_tokens[i], d_tokens[j]), 4))
+        SentencePair(s_spans[i], d_spans[j], round(float(linked[i, j]), 4), round(_copied(s_tokens[i], d_tokens[j]), 4))
         for i, j in links
     )
-    chain = _chain(scores, LINK_MIN)
     src_all = [t for ts in s_tokens for t in ts]
     der_all = [t for ts in d_tokens for t in ts]
     return Alignment(
@@ -103,18 +121,20 @@ def align(
         source_verbatim=containment(src_all, der_all),
         ordered=len(chain) / len(links) if links else 0.0,
         longest_run=_longest_run(chain),
+        scores=scores,
     )
 
 
 def score_matrix(
-    s_text: Sequence[str], d_text: Sequence[str], sv: np.ndarray, dv: np.ndarray, *, scorer: Scorer | None = None
+    s_text: Sequence[str], d_text: Sequence[str], sv: np.ndarray, dv: np.ndarray, *,
+    scorer: Scorer | None = None, cosine: np.ndarray | None = None,
 ) -> np.ndarray:
     """Paraphrase probability for every (source, derived) sentence pair; pairs under the cosine
-    prefilter score 0."""
+    prefilter score 0. ``cosine`` is ``sv @ dv.T`` when the caller has it already."""
     scores = np.zeros((len(s_text), len(d_text)), dtype=np.float32)
     if not len(s_text) or not len(d_text):
         return scores
-    cosine = sv @ dv.T
+    cosine = sv @ dv.T if cosine is None else cosine
     ii, jj = np.nonzero(cosine >= PREFILTER_COSINE)
     if not len(ii):
         return scores
@@ -136,14 +156,15 @@ def default_scorer() -> Scorer:
     return score
 
 
-def _links(scores: np.ndarray, cosine: np.ndarray) -> list[tuple[int, int]]:
-    """The monotone chain, its small gaps filled, then strong out-of-order links and merges,
-    sorted by derived index."""
-    chain = _fill_gaps(_chain(scores, LINK_MIN), scores, cosine)
-    used_s = {i for i, _ in chain}
-    used_d = {j for _, j in chain}
-    links = list(chain)
-    primary = {j: i for i, j in chain}
+def _links(scores: np.ndarray, cosine: np.ndarray) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """(links, chain): the monotone chain, its small gaps filled, then strong out-of-order links
+    and merges, sorted by derived index; and the chain alone, before gap filling."""
+    chain = _chain(scores, LINK_MIN)
+    filled = _fill_gaps(chain, scores, cosine)
+    used_s = {i for i, _ in filled}
+    used_d = {j for _, j in filled}
+    links = list(filled)
+    primary = {j: i for i, j in filled}
     n_s, n_d = scores.shape
     # Moved passages: a strong link between two sentences the chain left out.
     for i, j in sorted(zip(*np.nonzero(scores >= OUT_OF_ORDER_MIN)), key=lambda ij: -scores[ij]):
@@ -163,7 +184,7 @@ def _links(scores: np.ndarray, cosine: np.ndarray) -> list[tuple[int, int]]:
             if 0 <= k < n_d and k not in used_d and scores[i, k] >= MERGE_MIN:
                 links.append((i, k))
                 used_d.add(k)
-    return sorted(links, key=lambda ij: (ij[1], ij[0]))
+    return sorted(links, key=lambda ij: (ij[1], ij[0])), chain
 
 
 def _fill_gaps(chain: list[tuple[int, int]], scores: np.ndarray, cosine: np.ndarray) -> list[tuple[int, int]]:

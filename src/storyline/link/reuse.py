@@ -81,14 +81,14 @@ def compare(
     always: bool = False,
 ) -> ReusePair:
     """The reuse between two articles, oriented source -> derived (a -> b when the direction is
-    unknown and a was given first). Sentence vectors are those of ``sentence_spans(body)``.
+    unknown and a was given first). Sentence vectors are those of ``align_spans(body)``.
     Independent pairs carry no alignment or changes unless ``always`` (as `storyline diff` asks)."""
     al = align(a.body, b.body, a_vectors, b_vectors, scorer=scorer)
     direction = decide(a, b, al, a_analysis, b_analysis)
     source, derived = (a, b) if direction.first_is_source else (b, a)
     s_an, d_an = (a_analysis, b_analysis) if direction.first_is_source else (b_analysis, a_analysis)
     if not direction.first_is_source:
-        al = align(b.body, a.body, b_vectors, a_vectors, scorer=scorer)
+        al = align(b.body, a.body, b_vectors, a_vectors, scorer=scorer, scores=al.scores.T)
     kind = kind_of(al)
     pair = ReusePair(
         source_id=source.id,

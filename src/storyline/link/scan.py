@@ -130,6 +130,6 @@ class _SentenceVectors:
     @staticmethod
     def _embed(_id: str, body: str) -> np.ndarray:
         from storyline.analyze.embed import embed
-        from storyline.analyze.sentences import sentence_spans
+        from storyline.link.align import align_spans
 
-        return embed([body[a:b] for a, b in sentence_spans(body)])
+        return embed([body[a:b] for a, b in align_spans(body)])
