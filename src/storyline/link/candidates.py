@@ -60,13 +60,13 @@ def fingerprint_articles(articles: Sequence[Article], *, vectors: bool = True) -
     keys = {kind: lsh.band_keys(sigs, *_bands(kind)) for kind, sigs in (("shingles", sh), ("words", wd))}
     for k, a in enumerate(articles):
         vec = _article_vector(a.body) if vectors else None
+        # An empty signature (no shingle, no content word) matches nothing: no buckets for it.
         buckets = tuple(
             (a.id, kind, band, int(bucket))
-            for kind in ("shingles", "words")
-            if not fingerprint.is_empty(sigs_row := (sh if kind == "shingles" else wd)[k])
+            for kind, sigs in (("shingles", sh), ("words", wd))
+            if not fingerprint.is_empty(sigs[k])
             for band, bucket in enumerate(keys[kind][k])
         )
-        del sigs_row
         fp = Fingerprint(a.id, tuple(int(x) for x in sh[k]), tuple(int(x) for x in wd[k]),
                          tuple(float(x) for x in vec) if vec is not None else ())
         out.append(Encoded(fp, _u32(sh[k]), _u32(wd[k]), vec.astype("<f4").tobytes() if vec is not None else None, buckets))

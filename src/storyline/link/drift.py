@@ -83,6 +83,7 @@ class _Side:
     quoted: list[tuple[int, int, Quote | None]] = field(default_factory=list)  # (start, end, speech quote)
     titles: list[tuple[int, int, str, str | None]] = field(default_factory=list)  # (start, end, title, person)
     names: dict[str, Entity] = field(default_factory=dict)  # folded alias -> entity
+    folded: str = ""  # the body, folded: searched for names of organisations and places
 
 
 def changes(source: Article, derived: Article, alignment: Alignment,
@@ -108,7 +109,7 @@ def changes(source: Article, derived: Article, alignment: Alignment,
 
 
 def _side(article: Article, analysis: Analysis | None, sentences: Sequence[tuple[int, int]]) -> _Side:
-    side = _Side(article, analysis, sentences)
+    side = _Side(article, analysis, sentences, folded=fold(article.body))
     body = article.body
     speech = [q for q in (analysis.quotes if analysis else ()) if q.kind in ("direct", "partial")]
     for q in marks.find(body):
@@ -273,13 +274,11 @@ def _inside_words(needle: list[str], hay: list[str]) -> bool:
 
 def _values(s: _Side, d: _Side, s_ids: set[int], d_ids: set[int]) -> list[Change]:
     out = []
-    for kind, pattern, norm in (("date_changed", _DATE, _norm_date), ("number_changed", _NUMBER, _norm_number)):
-        src = _found(s, s_ids, pattern, norm)
-        der = _found(d, d_ids, pattern, norm)
-        if kind == "number_changed":  # a year or a date's day is a date, not a number
-            dates = {sp for sp in _found(s, s_ids, _DATE, _norm_date).values()} | {sp for sp in _found(d, d_ids, _DATE, _norm_date).values()}
-            src = {k: v for k, v in src.items() if not any(x <= v[0] < y for x, y in dates)}
-            der = {k: v for k, v in der.items() if not any(x <= v[0] < y for x, y in dates)}
+    s_dates = _found(s, s_ids, _DATE, _norm_date)
+    d_dates = _found(d, d_ids, _DATE, _norm_date)
+    s_numbers = _undated(_found(s, s_ids, _NUMBER, _norm_number), s_dates)
+    d_numbers = _undated(_found(d, d_ids, _NUMBER, _norm_number), d_dates)
+    for kind, src, der in (("date_changed", s_dates, d_dates), ("number_changed", s_numbers, d_numbers)):
         gone = [v for k, v in src.items() if k not in der]
         new = [v for k, v in der.items() if k not in src]
         for n, (a, b) in enumerate(gone):
@@ -289,6 +288,12 @@ def _values(s: _Side, d: _Side, s_ids: set[int], d_ids: set[int]) -> list[Change
             else:
                 out.append(Change(kind, s.article.body[a:b], "", (a, b), None))
     return out
+
+
+def _undated(numbers: dict[object, tuple[int, int]], dates: dict[object, tuple[int, int]]) -> dict[object, tuple[int, int]]:
+    """The numbers that are not part of a date of the same body (a year, a date's day)."""
+    spans = dates.values()
+    return {k: v for k, v in numbers.items() if not any(x <= v[0] < y for x, y in spans)}
 
 
 def _found(side: _Side, ids: set[int], pattern: re.Pattern, norm) -> dict[object, tuple[int, int]]:
@@ -392,8 +397,7 @@ def _present(e: Entity, other: _Side) -> bool:
     if e.type == "PERSON":
         surname = fold(e.name).split()[-1]
         return any(o.type == "PERSON" and fold(o.name).split()[-1] == surname for o in other.names.values())
-    body = fold(other.article.body)
-    return fold(e.name) in body
+    return fold(e.name) in other.folded
 
 
 def _sentence_of(side: _Side, offset: int) -> int | None:
