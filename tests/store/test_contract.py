@@ -352,8 +352,10 @@ def test_reuse_pairs_round_trip_and_replace(store):
     assert store.reuse(article_id=c.id) == [other]
     assert store.compared("1") == {tuple(sorted((a.id, b.id))), tuple(sorted((a.id, c.id)))}
     assert store.compared("2") == set()
+    assert store.compared() == store.compared("1")
     # The same unordered pair, reversed and re-judged, replaces the row.
     flipped = dataclasses.replace(pair, source_id=a.id, derived_id=b.id, kind="partial")
     store.put_reuse([flipped], "2")
     assert [p.kind for p in store.reuse(article_id=b.id)] == ["partial"]
     assert store.compared("1") == {tuple(sorted((a.id, c.id)))}
+    assert store.compared() == {tuple(sorted((a.id, b.id))), tuple(sorted((a.id, c.id)))}

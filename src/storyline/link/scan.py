@@ -60,7 +60,7 @@ def find_reuse(store: Store, *, progress: Progress | None = None, vectors: bool 
 
     pairs = _candidates(store, new_ids, report)
     done = store.compared(REUSE_VERSION)
-    stale = {tuple(sorted((p.source_id, p.derived_id))) for p in store.reuse()} - done
+    stale = store.compared() - done
     todo = sorted((pairs - done) | stale)
     report.candidates = len(todo)
     compare_pairs(store, todo, report, progress)

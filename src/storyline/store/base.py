@@ -111,8 +111,9 @@ class Store(Protocol):
         """Insert or replace compared pairs (one row per unordered pair) in one transaction."""
         ...
 
-    def compared(self, version: str) -> set[tuple[str, str]]:
-        """(first_id, second_id), first_id < second_id, of the pairs compared by ``version``."""
+    def compared(self, version: str | None = None) -> set[tuple[str, str]]:
+        """(first_id, second_id), first_id < second_id, of the pairs compared by ``version``
+        (by any version when None)."""
         ...
 
     def reuse(self, *, kinds: Sequence[str] | None = None, article_id: str | None = None) -> list[ReusePair]:

@@ -103,9 +103,12 @@ class ReuseQueries:
                 [_pair_row(p, version, now) for p in pairs],
             )
 
-    def compared(self, version: str) -> set[tuple[str, str]]:
-        """(first_id, second_id) of every pair compared by this version."""
-        rows = self._run("SELECT first_id, second_id FROM reuse_pairs WHERE version = ?", (version,)).fetchall()
+    def compared(self, version: str | None = None) -> set[tuple[str, str]]:
+        """(first_id, second_id) of every pair compared by this version, or by any."""
+        if version is None:
+            rows = self._run("SELECT first_id, second_id FROM reuse_pairs").fetchall()
+        else:
+            rows = self._run("SELECT first_id, second_id FROM reuse_pairs WHERE version = ?", (version,)).fetchall()
         return {(r[0], r[1]) for r in rows}
 
     def reuse(self, *, kinds: Sequence[str] | None = None, article_id: str | None = None) -> list[ReusePair]:
