@@ -59,7 +59,7 @@ def fingerprint_articles(articles: Sequence[Article], *, vectors: bool = True) -
     out = []
     keys = {kind: lsh.band_keys(sigs, *_bands(kind)) for kind, sigs in (("shingles", sh), ("words", wd))}
     for k, a in enumerate(articles):
-        vec = _article_vector(a.body) if vectors else None
+        vec = article_vector(a.body) if vectors else None
         # An empty signature (no shingle, no content word) matches nothing: no buckets for it.
         buckets = tuple(
             (a.id, kind, band, int(bucket))
@@ -81,7 +81,8 @@ def _u32(sig: np.ndarray) -> bytes:
     return np.asarray(sig, dtype="<u4").tobytes()
 
 
-def _article_vector(body: str) -> np.ndarray | None:
+def article_vector(body: str) -> np.ndarray | None:
+    """The article vector: the unit mean of the first VECTOR_SENTENCES sentence embeddings."""
     spans = sentence_spans(body)[:VECTOR_SENTENCES]
     if not spans:
         return None
