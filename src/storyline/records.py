@@ -183,6 +183,7 @@ class Analysis:
     article_id: str
     entities: tuple[Entity, ...] = ()
     quotes: tuple[Quote, ...] = ()
+    times: tuple[TimePoint, ...] = ()
 
 
 @dataclass(slots=True, frozen=True)
@@ -280,33 +281,87 @@ class ReusePair:
 
 @dataclass(slots=True, frozen=True)
 class TimePoint:
-    """A temporal expression resolved against the article's publication date."""
+    """A temporal expression (TIMEX3) found in an article and resolved against its publication
+    date. ``value`` is None when the expression is relative and the article has no date;
+    ``inferred`` marks a value resolved against an inferred date. ``detail`` is what
+    :func:`storyline.analyze.timex.resolve` needs to resolve it again against another date."""
 
     article_id: str
     text: str
     start: int
     end: int
-    value: str  # ISO 8601 date, week or month
+    type: str  # DATE | TIME | DURATION | SET
+    value: str | None  # TIMEX3 value: "2025-02-26", "2025-W10", "2025-01", "P1W", "PAST_REF", ...
+    mod: str | None = None
+    anchored: bool = False  # the value depends on the anchor date ("on Wednesday", "last month")
     inferred: bool = False
+    detail: str | None = None
+
+
+@dataclass(slots=True, frozen=True)
+class Citation:
+    """A span of one article that supports a statement: provenance for every finding."""
+
+    article_id: str
+    start: int
+    end: int
+    text: str
 
 
 @dataclass(slots=True, frozen=True)
 class Event:
-    """Something that happened inside a story, with a date and its supporting sentences."""
+    """Something that happened inside a story (a meeting, a statement, a decision), with its
+    date and the sentences that report it. ``date`` is a TIMEX3 date value (a day, a week, a
+    month) or None; ``date_inferred`` says it rests on an inferred publication date."""
 
     id: str
     story_id: str
     label: str
     date: str | None
     article_ids: tuple[str, ...] = ()
+    sentences: tuple[Citation, ...] = ()
+    date_inferred: bool = False
+    date_evidence: tuple[Citation, ...] = ()
+
+
+@dataclass(slots=True, frozen=True)
+class ArticleDate:
+    """When an article was published: stated (``inferred`` False, first == last) or inferred
+    as a range from the dates it mentions and its story neighbours (``evidence`` says how)."""
+
+    article_id: str
+    first: str | None
+    last: str | None
+    inferred: bool
+    evidence: tuple[str, ...] = ()
+
+
+@dataclass(slots=True, frozen=True)
+class Finding:
+    """A cross-source check: where the articles of a story agree or disagree.
+
+    kind: "quote" (one quote in several articles; ``variants`` differ in wording when
+    ``differs``), "role_conflict" (one person given incompatible roles or titles),
+    "number_conflict" / "date_conflict" (the same claim with different figures or dates).
+    """
+
+    kind: str
+    subject: str
+    summary: str
+    citations: tuple[Citation, ...] = ()
+    differs: bool = True
 
 
 @dataclass(slots=True, frozen=True)
 class Story:
-    """Articles that tell the same story."""
+    """Articles that tell the same story. ``id`` is the id of its first article (the story
+    that survives a merge keeps its id); ``first``/``last`` is its date span (ISO dates)."""
 
     id: str
     label: str
     article_ids: tuple[str, ...] = ()
     first: str | None = None
     last: str | None = None
+    headline: str | None = None
+    key_entities: tuple[str, ...] = ()
+    span_inferred: bool = False

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from storyline.ingest.convert import content_hash
-from storyline.records import Analysis, Article, Cut, Entity, FieldSource, Link, Mention, Quote, Role
+from storyline.records import Analysis, Article, Cut, Entity, FieldSource, Link, Mention, Quote, Role, Story, TimePoint
 from storyline.store import AmbiguousIdError, StoreError, open_store
 from storyline.store.sql import migrations
 
@@ -183,7 +183,13 @@ def sample_analysis(article_id: str, *, speaker: str = "Ana Ortiz", suffix: str 
               speaker_mention=Mention(article_id, 60, 78, "a senior councillor"), anonymous=True),
         Quote(article_id, "Nobody owns up", 200, 214, "direct"),  # no speaker at all
     )
-    return Analysis(article_id, entities=(ortiz, council, town), quotes=quotes)
+    times = (
+        TimePoint(article_id, "on Wednesday", 230, 242, "DATE", "2026-03-11", anchored=True,
+                  detail='{"rule": "weekday"}'),
+        TimePoint(article_id, "next week", 250, 259, "DATE", None, mod="START", anchored=True),
+        TimePoint(article_id, "two years", 270, 279, "DURATION", "P2Y"),
+    )
+    return Analysis(article_id, entities=(ortiz, council, town), quotes=quotes, times=times)
 
 
 def test_analysis_round_trips_every_field(store):
@@ -359,3 +365,40 @@ def test_reuse_pairs_round_trip_and_replace(store):
     assert [p.kind for p in store.reuse(article_id=b.id)] == ["partial"]
     assert store.compared("1") == {tuple(sorted((a.id, c.id)))}
     assert store.compared() == {tuple(sorted((a.id, b.id))), tuple(sorted((a.id, c.id)))}
+
+
+# --- stories ---------------------------------------------------------------------------------
+
+
+def test_stories_memberships_merges_and_lookup(store):
+    arts = [make_article(f"Story body {k}.") for k in range(4)]
+    store.add_articles(arts)
+    a, b, c, d = (x.id for x in arts)
+    s1 = Story(a, "Ana Ortiz, Port Selby: the harbour wall", (a, b), "2026-03-10", "2026-03-11",
+               headline="The harbour wall", key_entities=("Ana Ortiz", "Port Selby"))
+    s2 = Story(c, "A second story", (c,), None, None, span_inferred=True)
+    store.put_stories([s1, s2], [(a, a, 0), (b, a, 1), (c, c, 2)], [], "1", "2026-03-12T00:00:00")
+    assert store.story_members() == [(a, a, 0), (b, a, 1), (c, c, 2)]
+    assert store.story_members("2") == []
+    assert store.stories() == [s1, s2]  # largest first
+    assert store.story(a) == s1 and store.story(c[:6]) == s2 if c[:6] != a[:6] else True
+    assert store.story_of(b) == a and store.story_of(d) is None
+    assert store.story("zzzz") is None
+
+    # The second story merges into the first: its members move, its row goes.
+    merged = dataclasses.replace(s1, article_ids=(a, b, c, d), last="2026-03-13")
+    store.put_stories([merged], [(c, a, 2), (d, a, 3)], [c], "1", "2026-03-13T00:00:00")
+    assert store.stories() == [merged]
+    assert [m[1] for m in store.story_members()] == [a, a, a, a]
+    store.clear_stories()
+    assert store.stories() == [] and store.story_members() == []
+
+
+def test_a_failing_story_batch_is_rolled_back_whole(store):
+    a = make_article("A story body.")
+    store.add_articles([a])
+    story = Story(a.id, "Label", (a.id,))
+    with pytest.raises(StoreError):
+        # The second membership names no stored article: nothing of the batch may stay.
+        store.put_stories([story], [(a.id, a.id, 0), ("0" * 16, a.id, 1)], [], "1", "2026-01-01")
+    assert store.stories() == [] and store.story_members() == []

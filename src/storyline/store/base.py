@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Literal, Protocol
 
-from storyline.records import Analysis, Article, Entity, Fingerprint, Link, Quote, ReusePair
+from storyline.records import Analysis, Article, Entity, Fingerprint, Link, Quote, ReusePair, Story
 
 WriteStatus = Literal["added", "present"]
 
@@ -118,6 +118,33 @@ class Store(Protocol):
 
     def reuse(self, *, kinds: Sequence[str] | None = None, article_id: str | None = None) -> list[ReusePair]:
         """Compared pairs, optionally of some kinds or involving one article, most covered first."""
+        ...
+
+    # --- stories ----------------------------------------------------------------------------
+    def put_stories(self, stories: Sequence[Story], members: Sequence[tuple[str, str, int]],
+                    removed: Sequence[str], version: str, updated_at: str) -> None:
+        """In one transaction: record memberships ((article_id, story_id, seq)), replace the
+        summaries of ``stories`` and delete the stories in ``removed`` (merged away)."""
+        ...
+
+    def story_members(self, version: str | None = None) -> list[tuple[str, str, int]]:
+        """(article_id, story_id, seq) of the clustered articles, in the clusterer's order."""
+        ...
+
+    def clear_stories(self) -> None:
+        """Forget every story and membership."""
+        ...
+
+    def stories(self, *, limit: int | None = None, offset: int = 0) -> list[Story]:
+        """Stored stories, largest first, with their article ids in the clusterer's order."""
+        ...
+
+    def story(self, id_or_prefix: str) -> Story | None:
+        """One story by id or unique prefix (LookupError when ambiguous)."""
+        ...
+
+    def story_of(self, article_id: str) -> str | None:
+        """The story id of a clustered article."""
         ...
 
     def count(self) -> int:

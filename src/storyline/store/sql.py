@@ -15,9 +15,10 @@ from importlib import resources
 from typing import Any
 
 from storyline.ingest.urls import url_key
-from storyline.records import Analysis, Article, Cut, Entity, FieldSource, Link, Mention, Quote, Role
+from storyline.records import Analysis, Article, Cut, Entity, FieldSource, Link, Mention, Quote, Role, TimePoint
 from storyline.store.base import AmbiguousIdError, StoreError, WriteStatus
 from storyline.store.reuse_sql import ReuseQueries
+from storyline.store.story_sql import StoryQueries
 
 _ARTICLE_COLUMNS = (
     "id, content_hash, url, url_key, source, locator, title, outlet, published, byline, "
@@ -28,6 +29,7 @@ _QUOTE_COLUMNS = (
     "article_id, pos, span_start, span_end, text, kind, cue, speaker, speaker_key, speaker_id, "
     "mention_text, mention_start, mention_end, anonymous, grp"
 )
+_TIME_COLUMNS = "article_id, pos, span_start, span_end, text, type, value, mod, anchored, detail"
 _HEX = re.compile(r"^[0-9a-f]+$")
 # Ids per "IN (...)" query: far below SQLite's limit on bound parameters (32,766; 999 before 3.32).
 _IDS_PER_QUERY = 500
@@ -43,7 +45,7 @@ def migrations() -> list[tuple[int, str, str]]:
     return sorted(found)
 
 
-class SQLStore(ReuseQueries):
+class SQLStore(ReuseQueries, StoryQueries):
     """Store logic over a DB-API connection. Subclasses set the dialect hooks below."""
 
     url: str
@@ -175,6 +177,7 @@ class SQLStore(ReuseQueries):
             for analysis in analyses:
                 aid = analysis.article_id
                 # Replace, never append: a re-run (or a newer analyzer) must not duplicate rows.
+                self._run("DELETE FROM times WHERE article_id = ?", (aid,))
                 self._run("DELETE FROM quotes WHERE article_id = ?", (aid,))
                 self._run("DELETE FROM entities WHERE article_id = ?", (aid,))
                 self._run(
@@ -191,6 +194,10 @@ class SQLStore(ReuseQueries):
                     f"INSERT INTO quotes ({_QUOTE_COLUMNS}) "
                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [_quote_row(aid, pos, q) for pos, q in enumerate(analysis.quotes)],
+                )
+                self._run_many(
+                    f"INSERT INTO times ({_TIME_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [_time_row(aid, pos, t) for pos, t in enumerate(analysis.times)],
                 )
 
     def _existing(self, content_hash: str, key: str | None) -> str | None:
@@ -249,10 +256,14 @@ class SQLStore(ReuseQueries):
         quotes = self._run(
             f"SELECT {_QUOTE_COLUMNS} FROM quotes WHERE article_id = ? ORDER BY pos", (article_id,)
         ).fetchall()
+        times = self._run(
+            f"SELECT {_TIME_COLUMNS} FROM times WHERE article_id = ? ORDER BY pos", (article_id,)
+        ).fetchall()
         return Analysis(
             article_id=article_id,
             entities=tuple(_entity_from(row) for row in entities),
             quotes=tuple(_quote_from(row) for row in quotes),
+            times=tuple(_time_from(row) for row in times),
         )
 
     def unanalysed(self, version: str | None = None, *, limit: int | None = None) -> list[str]:
@@ -381,3 +392,13 @@ def _quote_from(row: Sequence[Any]) -> Quote:
         article_id=article_id, text=text, start=start, end=end, kind=kind, cue=cue, speaker=speaker,
         speaker_mention=mention, anonymous=bool(anonymous), speaker_id=speaker_id, group=group,
     )
+
+
+def _time_row(article_id: str, pos: int, t: TimePoint) -> tuple:
+    return (article_id, pos, t.start, t.end, t.text, t.type, t.value, t.mod, int(bool(t.anchored)), t.detail)
+
+
+def _time_from(row: Sequence[Any]) -> TimePoint:
+    article_id, _pos, start, end, text, type_, value, mod, anchored, detail = row
+    return TimePoint(article_id=article_id, text=text, start=start, end=end, type=type_, value=value,
+                     mod=mod, anchored=bool(anchored), detail=detail)
