@@ -178,7 +178,7 @@ def _span(side: _Side, ids: Iterable[int]) -> tuple[int, int]:
 # --- roles ---------------------------------------------------------------------------------------
 
 
-def _same_title(a: str, b: str) -> bool:
+def same_title(a: str, b: str) -> bool:
     ka, kb = set(role_key(a)), set(role_key(b))
     if not ka or not kb:
         return fold(a) == fold(b)
@@ -190,7 +190,7 @@ def _same_title(a: str, b: str) -> bool:
 _OFFICE_CHANGING = {"former", "ex", "shadow", "deputy", "acting", "interim", "vice", "junior", "prime"}
 
 
-def _head(title: str) -> str | None:
+def role_head(title: str) -> str | None:
     words = [w for w in re.findall(r"[a-z]+", title.lower()) if w in ROLE_HEADS]
     return words[-1] if words else None
 
@@ -204,9 +204,9 @@ def _roles(s: _Side, d: _Side, s_ids: set[int], d_ids: set[int]) -> list[Change]
             continue
         same_person = [t for t in s.titles if t[3] and _same_person(t[3], person, s, d)]
         near = [t for t in same_person if _inside(s, window, t[0], t[1])]
-        unattached = [t for t in s.titles if t[3] is None and _inside(s, window, t[0], t[1]) and _head(t[2]) == _head(title)]
+        unattached = [t for t in s.titles if t[3] is None and _inside(s, window, t[0], t[1]) and role_head(t[2]) == role_head(title)]
         candidates = near or same_person or unattached
-        if not candidates or any(_same_title(t[2], title) for t in candidates):
+        if not candidates or any(same_title(t[2], title) for t in candidates):
             continue
         # When the person has no title in the source at all, an unattached title with the same
         # head word in the restated passage is the one the copy changed.

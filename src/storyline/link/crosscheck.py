@@ -1,0 +1,279 @@
+"""Cross-source checks inside one story: where its articles agree and where they do not.
+
+Three checks, each finding citing the articles and character offsets it rests on:
+
+- quotes: the same quotation found in several articles (direct or partial speech, matched by
+  its words and, when both are known, its speaker), with the wording differences marked;
+- roles: one person (a cross-article identity, see link/people.py) given incompatible titles
+  by different articles: the same office with a modifier that changes it ("former President"
+  against "US President"), not merely different offices ("Labour leader", "Prime Minister");
+- values: numbers, amounts and dates that differ for the same claim, from the reuse machinery's
+  sentence alignment (link/align.py, link/drift.py) of each pair of articles, kept only where
+  the two sentences say the same thing (paraphrase score) and both give a value.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+
+import numpy as np
+from rapidfuzz import fuzz
+
+from storyline.folding import fold
+from storyline.link.drift import role_head, same_title
+from storyline.records import Article, Citation, Entity, Finding, Identity, Quote, ReusePair
+
+# A one-word quotation ("great") matches too much by chance to be traced; two or three words
+# ("no plans", "have our backs") are traced only where one holds the other word for word.
+QUOTE_MIN_WORDS = 2
+FUZZY_MIN_WORDS = 4
+# Longer quotations are one when one holds the other's words in order (a partial quote inside
+# the full one), when their words nearly all overlap (rapidfuzz token-set ratio, 0-100), or
+# when their sentence vectors are this close. On the seeds a reworded quotation ("outweighs
+# the concern" for "is bigger than") has cosine 0.86, while different quotations on the same
+# subject by different people reach 0.76.
+QUOTE_SAME_WORDS = 85
+QUOTE_COSINE = 0.8
+# Sentences whose numbers are compared must say the same thing: the alignment's link score
+# (paraphrase probability or cosine) at least this.
+VALUE_SENTENCE_MIN = 0.7
+VALUE_CHANGES = {"number_changed": "number_conflict", "date_changed": "date_conflict"}
+
+
+# --- quotes --------------------------------------------------------------------------------------
+
+
+def quote_findings(quotes: Sequence[Quote], speaker_of: Mapping[tuple[str, str], str]) -> list[Finding]:
+    """Quotations found in more than one article. ``speaker_of`` maps (article id, in-article
+    speaker id) to the canonical person's name."""
+    usable = [q for q in quotes if q.kind in ("direct", "partial") and len(_words(quoted(q))) >= QUOTE_MIN_WORDS]
+    parent = list(range(len(usable)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    words = [_words(quoted(q)) for q in usable]
+    speakers = [_speaker(q, speaker_of) for q in usable]
+    cosine = _cosines([quoted(q) for q in usable])
+    for i in range(len(usable)):
+        for j in range(i + 1, len(usable)):
+            if usable[i].article_id == usable[j].article_id:
+                continue
+            if speakers[i] and speakers[j] and speakers[i] != speakers[j]:
+                continue
+            if _same_quote(words[i], words[j], float(cosine[i, j])):
+                parent[find(j)] = find(i)
+    groups: dict[int, list[int]] = defaultdict(list)
+    for i in range(len(usable)):
+        groups[find(i)].append(i)
+    out = []
+    for members in groups.values():
+        if len({usable[i].article_id for i in members}) < 2:
+            continue
+        out.append(_quote_finding([usable[i] for i in members], [words[i] for i in members],
+                                  next((speakers[i] for i in members if speakers[i]), None)))
+    return sorted(out, key=lambda f: (not f.differs, -len(f.citations), f.subject))
+
+
+def _quote_finding(quotes: list[Quote], words: list[list[str]], speaker: str | None) -> Finding:
+    # Wording differs when two quotations are not one inside the other: a partial quote that
+    # takes a few words of the full one is the same wording.
+    differs = any(not (_contains(a, b) or _contains(b, a)) for k, a in enumerate(words) for b in words[k + 1 :])
+    longest = max(range(len(quotes)), key=lambda k: len(words[k]))
+    subject = speaker or "unknown speaker"
+    articles = len({q.article_id for q in quotes})
+    if differs:
+        other = next(k for k in range(len(quotes)) if k != longest and not (
+            _contains(words[longest], words[k]) or _contains(words[k], words[longest])))
+        summary = (f"{subject}: one quotation in {articles} articles, worded differently: "
+                   f"{word_diff(quoted(quotes[longest]), quoted(quotes[other]))}")
+    else:
+        summary = f"{subject}: “{quoted(quotes[longest])}” in {articles} articles, same wording"
+    citations = tuple(Citation(q.article_id, q.start, q.end, q.text) for q in quotes)
+    return Finding("quote", subject, summary, citations, differs=differs)
+
+
+_OPEN, _CLOSE, _STRAIGHT = "“‘", "”’", '"'
+
+
+def quoted(q: Quote) -> str:
+    """The words a quotation puts inside quotation marks: all of a direct quote, only the
+    marked fragments of a partial one ("that “all options” are being considered"). A span that
+    starts inside the marks (its opening mark left out) counts from its start."""
+    text = q.text.strip()
+    if q.kind != "partial":
+        return text.strip(_OPEN + _CLOSE + _STRAIGHT + "' ")
+    fragments, start, inside = [], 0, False
+    first_mark = next((c for c in text if c in _OPEN + _CLOSE + _STRAIGHT), None)
+    inside = first_mark is not None and first_mark in _CLOSE  # opened before the span began
+    for i, c in enumerate(text):
+        opening = c in _OPEN or (c == _STRAIGHT and not inside)
+        closing = c in _CLOSE and not (c == "’" and 0 < i < len(text) - 1 and text[i + 1].isalpha()) \
+            or (c == _STRAIGHT and inside)
+        if opening and not inside:
+            inside, start = True, i + 1
+        elif closing and inside:
+            fragments.append(text[start:i])
+            inside = False
+    if inside:
+        fragments.append(text[start:])
+    fragments = [f.strip() for f in fragments if f.strip()]
+    return " … ".join(fragments) if fragments else text
+
+
+def _speaker(q: Quote, speaker_of: Mapping[tuple[str, str], str]) -> str | None:
+    if q.anonymous:
+        return None
+    if q.speaker_id is not None and (q.article_id, q.speaker_id) in speaker_of:
+        return speaker_of[(q.article_id, q.speaker_id)]
+    return None
+
+
+def _cosines(texts: list[str]) -> np.ndarray:
+    if not texts:
+        return np.zeros((0, 0), dtype=np.float32)
+    from storyline.analyze.embed import embed  # loads the model: only when there are quotes
+
+    vectors = embed(texts)
+    return vectors @ vectors.T
+
+
+def _same_quote(a: list[str], b: list[str], cosine: float) -> bool:
+    if _contains(a, b) or _contains(b, a):
+        return True
+    if min(len(a), len(b)) < FUZZY_MIN_WORDS:
+        return False
+    return cosine >= QUOTE_COSINE or fuzz.token_set_ratio(" ".join(a), " ".join(b)) >= QUOTE_SAME_WORDS
+
+
+def _contains(hay: list[str], needle: list[str]) -> bool:
+    if len(needle) > len(hay):
+        return False
+    n = len(needle)
+    return any(hay[i : i + n] == needle for i in range(len(hay) - n + 1))
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+", fold(text.replace("’", "'")))
+
+
+def word_diff(a: str, b: str) -> str:
+    """``a`` against ``b`` word by word: "[-removed-] {+added+}" around what differs."""
+    aw, bw = a.split(), b.split()
+    out: list[str] = []
+    matcher = difflib.SequenceMatcher(a=[fold(w) for w in aw], b=[fold(w) for w in bw], autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            out.append(" ".join(aw[i1:i2]))
+            continue
+        if i2 > i1:
+            out.append("[-" + " ".join(aw[i1:i2]) + "-]")
+        if j2 > j1:
+            out.append("{+" + " ".join(bw[j1:j2]) + "+}")
+    return " ".join(out)
+
+
+# --- roles ---------------------------------------------------------------------------------------
+
+
+def role_findings(identities: Iterable[Identity], entities: Iterable[tuple[str, Entity]]) -> list[Finding]:
+    """People given incompatible titles by different articles."""
+    by_member = {(a, e.id): e for a, e in entities}
+    out = []
+    for identity in identities:
+        if identity.type != "PERSON":
+            continue
+        titles: list[tuple[str, str, int, int]] = []  # (title, article, start, end)
+        for article_id, entity_id in identity.members:
+            entity = by_member.get((article_id, entity_id))
+            if entity is not None:
+                titles += [(r.title, article_id, r.start, r.end) for r in entity.roles]
+        out += _conflicts(identity.name, titles)
+    return sorted(out, key=lambda f: f.subject)
+
+
+def _conflicts(person: str, titles: list[tuple[str, str, int, int]]) -> list[Finding]:
+    by_head: dict[str, list[tuple[str, str, int, int]]] = defaultdict(list)
+    for t in titles:
+        head = role_head(t[0])
+        if head:
+            by_head[head].append(t)
+    out = []
+    for head, found in sorted(by_head.items()):
+        # Titles that agree with each other form one reading; a conflict is two readings of one
+        # office that cannot both hold, each from a different article.
+        readings: list[list[tuple[str, str, int, int]]] = []
+        for t in found:
+            home = next((r for r in readings if same_title(r[0][0], t[0])), None)
+            if home is None:
+                readings.append([t])
+            else:
+                home.append(t)
+        if len(readings) < 2:
+            continue
+        articles = [{t[1] for t in r} for r in readings]
+        if len(set().union(*articles)) < 2:
+            continue  # one article using two titles is its own business, not a disagreement
+        readings.sort(key=lambda r: (-len({t[1] for t in r}), r[0][0]))
+        parts = [f"“{r[0][0]}” ({len({t[1] for t in r})} article{'s' if len({t[1] for t in r}) > 1 else ''})"
+                 for r in readings]
+        summary = f"{person} is called " + " but ".join(parts)
+        citations = tuple(Citation(a, s, e, title) for r in readings for title, a, s, e in r)
+        out.append(Finding("role_conflict", person, summary, citations))
+    return out
+
+
+# --- numbers and dates ---------------------------------------------------------------------------
+
+
+def value_findings(pairs: Iterable[ReusePair], bodies: Mapping[str, Article]) -> list[Finding]:
+    """Numbers and dates that differ between restatements of one claim, from compared pairs
+    (``compare(..., always=True)`` so independent reports carry their changes too)."""
+    out = []
+    seen: set[tuple] = set()
+    for pair in pairs:
+        strong = [p for p in pair.aligned if p.score >= VALUE_SENTENCE_MIN]
+        for change in pair.changes:
+            kind = VALUE_CHANGES.get(change.type)
+            if kind is None or not change.source_text or not change.derived_text:
+                continue  # a value only one side gives is an omission, not a disagreement
+            if change.source_span is None or change.derived_span is None:
+                continue
+            if not any(_within(change.source_span, p.source_span) and _within(change.derived_span, p.derived_span)
+                       for p in strong):
+                continue
+            key = (kind, fold(change.source_text), fold(change.derived_text))
+            if key in seen:
+                continue
+            seen.add(key)
+            src, dst = bodies[pair.source_id], bodies[pair.derived_id]
+            s_sent = _sentence_around(src.body, change.source_span, strong, side=0)
+            d_sent = _sentence_around(dst.body, change.derived_span, strong, side=1)
+            what = "number" if kind == "number_conflict" else "date"
+            summary = (f"the same claim with a different {what}: “{change.source_text}” against "
+                       f"“{change.derived_text}”")
+            out.append(Finding(kind, change.subject or what, summary, (
+                Citation(src.id, *change.source_span, change.source_text),
+                Citation(dst.id, *change.derived_span, change.derived_text),
+                Citation(src.id, *s_sent, src.body[s_sent[0] : s_sent[1]]),
+                Citation(dst.id, *d_sent, dst.body[d_sent[0] : d_sent[1]]),
+            )))
+    return out
+
+
+def _within(span: tuple[int, int], outer: tuple[int, int]) -> bool:
+    return outer[0] <= span[0] and span[1] <= outer[1]
+
+
+def _sentence_around(body: str, span: tuple[int, int], pairs, *, side: int) -> tuple[int, int]:
+    for p in pairs:
+        outer = p.source_span if side == 0 else p.derived_span
+        if _within(span, outer):
+            return outer
+    return span
