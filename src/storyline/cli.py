@@ -446,6 +446,7 @@ def _escape(text: str) -> str:
 
 # The reuse commands live in their own module; importing it registers them on `app`.
 import storyline.cli_reuse  # noqa: E402,F401
+import storyline.cli_stories  # noqa: E402,F401
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -14,7 +14,7 @@ from storyline.ingest.fetch import fetch_link
 from storyline.ingest.files import DEFAULT_MAX_BYTES, InputError, InputFile, discover, read_capped
 from storyline.ingest.pipeline import articles as clean_articles
 from storyline.ingest.pipeline import documents
-from storyline.records import Analysis, Article, Entity, Identity, Link, Problem, Quote, ReusePair
+from storyline.records import Analysis, Article, Entity, Identity, Link, Problem, Quote, ReusePair, Story
 from storyline.store import Store, StoreError, open_store
 
 if TYPE_CHECKING:  # the analyzer imports spaCy (about a second): loaded only when needed
@@ -28,7 +28,7 @@ DEFAULT_BATCH = 100
 # The analyzer whose output is stored with each analysis. Bump it whenever the extractors'
 # output changes (new rules, another model): `storyline analyze` then re-analyses every article
 # analysed by an older version, and leaves the up-to-date ones alone.
-ANALYZER_VERSION = "2"  # bump when the analysis output changes, so stored articles are re-analysed
+ANALYZER_VERSION = "3"  # bump when the analysis output changes, so stored articles are re-analysed
 
 # Articles analysed per store transaction. Parsing dominates (tens of ms per article with the
 # full extractor), so commit cost is negligible; a killed run re-does at most this many.
@@ -329,6 +329,39 @@ class Desk:
             aid = found.id
         kinds = None if all else ["duplicate", "syndicated", "rewrite", "partial"]
         return self.store.reuse(kinds=kinds, article_id=aid)
+
+    # --- stories ---------------------------------------------------------------------------
+    def find_stories(self, *, progress: Progress | None = None, reuse: bool = True):
+        """Bring the stories up to date: analyse the articles not analysed yet, find reuse
+        (fingerprints give the article vectors; ``reuse=False`` only fingerprints), then
+        cluster the articles not in a story yet, online and in publication order (see
+        link/story_scan.py). Incremental and safe to re-run."""
+        from storyline.link.scan import find_reuse
+        from storyline.link.story_scan import find_stories
+
+        if self.store.unanalysed(ANALYZER_VERSION):
+            self.analyze(progress=progress)
+        if reuse:
+            find_reuse(self.store, progress=progress)
+        else:
+            find_reuse(self.store, progress=progress, compare=False)
+        return find_stories(self.store, progress=progress)
+
+    def stories(self, *, limit: int | None = None, offset: int = 0) -> list[Story]:
+        """Stored stories, largest first: id, label, article ids and date span."""
+        return self.store.stories(limit=limit, offset=offset)
+
+    def story(self, id_or_prefix: str):
+        """Everything about one story (id or unique prefix): its articles with stated or
+        inferred dates, events and timeline, people with roles, quotes by speaker, reuse pairs
+        and cross-source findings (a :class:`storyline.link.story_report.StoryReport`).
+        Raises LookupError when there is no such story."""
+        from storyline.link.story_report import build_report
+
+        story = self.store.story(id_or_prefix)
+        if story is None:
+            raise LookupError(f"no story {id_or_prefix!r}")
+        return build_report(self.store, story)
 
     def diff(self, a: str, b: str) -> tuple[Article, Article, ReusePair]:
         """Compare any two stored articles now (ids or prefixes): (source, derived, pair) with

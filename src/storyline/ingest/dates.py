@@ -63,3 +63,18 @@ def date_line(line: str) -> str | None:
     ):
         return None
     return normalise_date(candidate)
+
+
+def published_time(published: str | None) -> dt.datetime | None:
+    """A stored ``Article.published`` (ISO 8601) as an aware datetime, UTC when no zone is
+    given; None when absent or unreadable."""
+    if not published:
+        return None
+    try:
+        when = dt.datetime.fromisoformat(published.replace("Z", "+00:00"))
+    except ValueError:
+        try:
+            when = dt.datetime.combine(dt.date.fromisoformat(published[:10]), dt.time())
+        except ValueError:
+            return None
+    return when if when.tzinfo is not None else when.replace(tzinfo=dt.timezone.utc)

@@ -43,7 +43,10 @@ class ReuseReport:
     by_source: dict[str, int] = field(default_factory=dict)  # how candidates were found
 
 
-def find_reuse(store: Store, *, progress: Progress | None = None, vectors: bool = True) -> ReuseReport:
+def find_reuse(store: Store, *, progress: Progress | None = None, vectors: bool = True,
+               compare: bool = True) -> ReuseReport:
+    """Fingerprint new articles, then (unless ``compare`` is False) find and compare their
+    candidate pairs."""
     report = ReuseReport()
     new_ids = store.unfingerprinted(FINGERPRINT_VERSION)
     for start in range(0, len(new_ids), FINGERPRINT_BATCH):
@@ -57,6 +60,8 @@ def find_reuse(store: Store, *, progress: Progress | None = None, vectors: bool 
         report.fingerprinted += len(batch)
         if progress:
             progress(report.fingerprinted, len(new_ids), "fingerprints")
+    if not compare:
+        return report
 
     pairs = _candidates(store, new_ids, report)
     done = store.compared(REUSE_VERSION)

@@ -1,0 +1,161 @@
+"""Everything known about one story, assembled from the store: its articles with their dates
+(stated or inferred), events and timeline, people with their roles, quotes by speaker, reuse
+pairs and the cross-source findings.
+
+Computed when asked (it needs the sentence vectors of the story's articles); a story of more
+than MAX_ARTICLES articles is reported on its MAX_ARTICLES most recent ones for events, dates
+and findings (its article list stays whole), which bounds the work of one request.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from storyline.analyze.embed import embed
+from storyline.link.align import align_spans
+from storyline.link.crosscheck import quote_findings, role_findings, value_findings
+from storyline.link.dates import DatedSentence, infer_dates, to_timex
+from storyline.link.events import anchor_day, group_events, mentions
+from storyline.link.people import merge_people
+from storyline.link.story_scan import publication_time
+from storyline.records import (
+    Analysis, Article, ArticleDate, Event, Finding, Identity, Quote, ReusePair, Story, TimePoint,
+)
+from storyline.store import Store
+
+MAX_ARTICLES = 60
+# Numbers and dates are compared between each article and its closest neighbours (article
+# vectors): the same claim is told by articles that tell the story the same way.
+VALUE_NEIGHBOURS = 3
+
+
+@dataclass(slots=True)
+class StoryReport:
+    story: Story
+    articles: list[Article]
+    dates: dict[str, ArticleDate]
+    times: dict[str, list[TimePoint]]  # per article, resolved (inferred=True when on an inferred date)
+    events: list[Event]
+    people: list[Identity]
+    quotes: dict[str, list[Quote]]  # by speaker (canonical name when known)
+    reuse: list[ReusePair]
+    findings: list[Finding]
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def timeline(self) -> list[Event]:
+        """The dated events in date order."""
+        return [e for e in self.events if e.date]
+
+
+def build_report(store: Store, story: Story) -> StoryReport:
+    articles = store.articles(ids=list(story.article_ids))
+    notes = []
+    covered = articles
+    if len(articles) > MAX_ARTICLES:
+        covered = sorted(articles, key=lambda a: publication_time(a) or 0.0)[-MAX_ARTICLES:]
+        notes.append(f"events, dates and findings cover the {MAX_ARTICLES} most recent of {len(articles)} articles")
+    analyses = {a.id: store.analysis(a.id) or Analysis(a.id) for a in covered}
+    bodies = {a.id: a for a in covered}
+    vectors = {a.id: _sentence_vectors(a) for a in covered}
+    sentences = _dated_sentences(covered, analyses, vectors)
+    stated = {a.id: _stated_day(a) for a in covered}
+    dates = infer_dates(stated, sentences)
+    anchors = {a.id: anchor_day(dates[a.id], sentences) for a in covered}
+
+    found = []
+    for a in covered:
+        found += mentions(a, sentences, anchors[a.id], dates[a.id].inferred)
+    every_sentence = _all_sentences(covered, vectors)
+    events = group_events(story.id, found, every_sentence, bodies)
+    times = {a.id: _resolved(analyses[a.id].times, anchors[a.id], dates[a.id].inferred) for a in covered}
+
+    entities = [(aid, e) for aid, an in analyses.items() for e in an.entities]
+    people = merge_people([x for x in entities if x[1].type == "PERSON"])
+    speaker_of = {m: p.name for p in people for m in p.members}
+    quotes: dict[str, list[Quote]] = defaultdict(list)
+    for a in covered:
+        for q in analyses[a.id].quotes:
+            name = speaker_of.get((q.article_id, q.speaker_id)) if q.speaker_id and not q.anonymous else None
+            quotes[name or q.speaker or "unattributed"].append(q)
+
+    members = set(story.article_ids)
+    reuse = {}
+    for a in covered:
+        for pair in store.reuse(article_id=a.id):
+            if pair.source_id in members and pair.derived_id in members:
+                reuse[(pair.source_id, pair.derived_id)] = pair
+    findings = quote_findings([q for qs in quotes.values() for q in qs], speaker_of)
+    findings += role_findings(people, entities)
+    findings += value_findings(_value_pairs(covered, analyses, vectors), bodies)
+    people.sort(key=lambda i: (-len({a for a, _ in i.members}), i.name.casefold()))
+    return StoryReport(
+        story=story, articles=articles, dates=dates, times=times, events=events, people=people,
+        quotes=dict(sorted(quotes.items(), key=lambda kv: (-len(kv[1]), kv[0].casefold()))),
+        reuse=sorted(reuse.values(), key=lambda p: -p.coverage), findings=findings, notes=notes,
+    )
+
+
+def _stated_day(article: Article) -> dt.date | None:
+    t = publication_time(article)
+    return dt.datetime.fromtimestamp(t, dt.timezone.utc).date() if t is not None else None
+
+
+def _sentence_vectors(article: Article) -> tuple[list[tuple[int, int]], np.ndarray]:
+    spans = align_spans(article.body)
+    return spans, embed([article.body[a:b] for a, b in spans]) if spans else np.zeros((0, 384), np.float32)
+
+
+def _dated_sentences(articles: Sequence[Article], analyses: dict[str, Analysis], vectors) -> list[DatedSentence]:
+    out = []
+    for a in articles:
+        spans, matrix = vectors[a.id]
+        times = sorted(analyses[a.id].times, key=lambda t: t.start)
+        for (start, end), v in zip(spans, matrix):
+            inside = tuple(t for t in times if start <= t.start < end)
+            if inside:
+                out.append(DatedSentence(a.id, start, end, v, inside))
+    return out
+
+
+def _all_sentences(articles: Sequence[Article], vectors) -> list[DatedSentence]:
+    return [DatedSentence(a.id, s, e, v, ()) for a in articles for (s, e), v in zip(*vectors[a.id])]
+
+
+def _resolved(points: Sequence[TimePoint], anchor: dt.date | None, inferred: bool) -> list[TimePoint]:
+    from storyline.analyze.timex import resolve
+
+    out = []
+    for p in points:
+        if p.anchored and anchor is not None and inferred:
+            out.append(replace(p, value=resolve(to_timex(p), anchor).value, inferred=True))
+        else:
+            out.append(p)
+    return out
+
+
+def _value_pairs(articles: Sequence[Article], analyses: dict[str, Analysis], vectors) -> list[ReusePair]:
+    from storyline.link.reuse import compare
+
+    means = {}
+    for a in articles:
+        matrix = vectors[a.id][1]
+        if len(matrix):
+            m = matrix.mean(axis=0)
+            means[a.id] = m / (np.linalg.norm(m) or 1.0)
+    pairs: set[tuple[str, str]] = set()
+    ids = list(means)
+    for i in ids:
+        near = sorted((j for j in ids if j != i), key=lambda j: -float(means[i] @ means[j]))[:VALUE_NEIGHBOURS]
+        pairs |= {tuple(sorted((i, j))) for j in near}
+    by_id = {a.id: a for a in articles}
+    out = []
+    for i, j in sorted(pairs):
+        out.append(compare(by_id[i], by_id[j], analyses[i], analyses[j], a_vectors=vectors[i][1],
+                           b_vectors=vectors[j][1], always=True))
+    return out
