@@ -12,6 +12,8 @@ demo: $(VENV)/.installed
 	$(BIN)/storyline people --db $(DB)
 	$(BIN)/storyline quotes --db $(DB) --limit 10
 	$(BIN)/storyline reuse --db $(DB)
+	$(BIN)/storyline stories --db $(DB)
+	$(BIN)/storyline story --db $(DB) $$($(BIN)/storyline stories --db $(DB) --no-update --json | $(BIN)/python -c "import json, sys; print(json.load(sys.stdin)[0]['id'])")
 
 test: $(VENV)/.dev-installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -45,9 +45,10 @@ def stories_cli(
     if as_json:
         print(json.dumps([story_json(s) for s in stories], ensure_ascii=False, indent=1))
         return
-    table = Table("id", "articles", "dates", "label", box=None, pad_edge=False)
+    table = Table("id", "articles", "stated dates", "label", box=None, pad_edge=False)
     for s in stories:
-        table.add_row(s.id[:12], str(len(s.article_ids)), _span(s.first, s.last), escape(_clip(s.label, 100)))
+        undated = f" ({s.undated} undated)" if s.undated else ""
+        table.add_row(s.id[:12], f"{len(s.article_ids)}{undated}", _span(s.first, s.last), escape(_clip(s.label, 100)))
     out.print(table)
     out.print(f"{len(stories)} stories", markup=False)
 
@@ -78,7 +79,7 @@ def story_cli(
 
 def story_json(s: Story) -> dict:
     return {"id": s.id, "label": s.label, "headline": s.headline, "key_entities": list(s.key_entities),
-            "article_ids": list(s.article_ids), "first": s.first, "last": s.last, "span_inferred": s.span_inferred}
+            "article_ids": list(s.article_ids), "first": s.first, "last": s.last, "undated": s.undated}
 
 
 def citation_json(c: Citation) -> dict:
@@ -97,7 +98,7 @@ def finding_json(f: Finding) -> dict:
 
 
 def date_json(d: ArticleDate) -> dict:
-    return {"first": d.first, "last": d.last, "inferred": d.inferred, "evidence": list(d.evidence)}
+    return {"first": d.first, "last": d.last, "likely": d.likely, "inferred": d.inferred, "evidence": list(d.evidence)}
 
 
 def time_json(t: TimePoint) -> dict:

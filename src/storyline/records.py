@@ -334,6 +334,7 @@ class ArticleDate:
     last: str | None
     inferred: bool
     evidence: tuple[str, ...] = ()
+    likely: str | None = None  # the likeliest day within an inferred range
 
 
 @dataclass(slots=True, frozen=True)
@@ -355,7 +356,8 @@ class Finding:
 @dataclass(slots=True, frozen=True)
 class Story:
     """Articles that tell the same story. ``id`` is the id of its first article (the story
-    that survives a merge keeps its id); ``first``/``last`` is its date span (ISO dates)."""
+    that survives a merge keeps its id); ``first``/``last`` is the span of its members' stated
+    dates (ISO dates); ``undated`` counts the members without one."""
 
     id: str
     label: str
@@ -364,4 +366,4 @@ class Story:
     last: str | None = None
     headline: str | None = None
     key_entities: tuple[str, ...] = ()
-    span_inferred: bool = False
+    undated: int = 0  # members with no stated date (their dates are inferred by `story`)

@@ -376,7 +376,7 @@ def test_stories_memberships_merges_and_lookup(store):
     a, b, c, d = (x.id for x in arts)
     s1 = Story(a, "Ana Ortiz, Port Selby: the harbour wall", (a, b), "2026-03-10", "2026-03-11",
                headline="The harbour wall", key_entities=("Ana Ortiz", "Port Selby"))
-    s2 = Story(c, "A second story", (c,), None, None, span_inferred=True)
+    s2 = Story(c, "A second story", (c,), None, None, undated=1)
     store.put_stories([s1, s2], [(a, a, 0), (b, a, 1), (c, c, 2)], [], "1", "2026-03-12T00:00:00")
     assert store.story_members() == [(a, a, 0), (b, a, 1), (c, c, 2)]
     assert store.story_members("2") == []

@@ -76,8 +76,11 @@ def quote_findings(quotes: Sequence[Quote], speaker_of: Mapping[tuple[str, str],
     for members in groups.values():
         if len({usable[i].article_id for i in members}) < 2:
             continue
+        named = next((speakers[i] for i in members if speakers[i]), None)
+        # Unnamed speakers are shown as each article describes them ("a senior MP").
+        described = " / ".join(dict.fromkeys(usable[i].speaker for i in members if usable[i].speaker))
         out.append(_quote_finding([usable[i] for i in members], [words[i] for i in members],
-                                  next((speakers[i] for i in members if speakers[i]), None)))
+                                  named or described or None))
     return sorted(out, key=lambda f: (not f.differs, -len(f.citations), f.subject))
 
 

@@ -34,11 +34,11 @@ from storyline.records import ArticleDate, TimePoint
 # articles still undated then take weak evidence.
 TIERS = (0.55, 0.45)
 MARGIN = 0.05
+ROUNDS = 3
 # Candidate publication days are searched this far around the date an expression must match.
 SEARCH_DAYS = 45
 # An inferred range this narrow (days) anchors the next round's relative expressions.
 ANCHOR_MAX_DAYS = 7
-ROUNDS = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +75,8 @@ def infer_dates(stated: Mapping[str, dt.date | None], sentences: Sequence[DatedS
     out = {a: ArticleDate(a, d.isoformat(), d.isoformat(), False, ("stated",)) for a, d in stated.items() if d}
     anchors = {a: (d, d) for a, d in stated.items() if d}
     for threshold in TIERS:
+        # Round after round, every article its restatements date at this tier is dated; those
+        # then anchor the next round (a rewrite of an undated source waits for its source).
         for _ in range(ROUNDS):
             found = {}
             for article_id, d in stated.items():
@@ -82,7 +84,7 @@ def infer_dates(stated: Mapping[str, dt.date | None], sentences: Sequence[DatedS
                     continue
                 got = _from_restatements(article_id, anchors, sentences, threshold)
                 if got is not None:
-                    found[article_id] = got
+                    found[article_id] = got[1]
             if not found:
                 break
             out.update(found)
@@ -103,7 +105,8 @@ def infer_dates(stated: Mapping[str, dt.date | None], sentences: Sequence[DatedS
 
 
 def _from_restatements(article_id: str, anchors: Mapping[str, tuple[dt.date, dt.date]],
-                       sentences: Sequence[DatedSentence], threshold: float) -> ArticleDate | None:
+                       sentences: Sequence[DatedSentence], threshold: float) -> tuple[float, ArticleDate] | None:
+    """(strength, inferred date) of one article from its restatements of dated sentences."""
     own = [s for s in sentences if s.article_id == article_id and any(t.anchored for t in s.times)]
     dated = [s for s in sentences if s.article_id in anchors and s.article_id != article_id]
     if not own or not dated:
@@ -111,6 +114,7 @@ def _from_restatements(article_id: str, anchors: Mapping[str, tuple[dt.date, dt.
     matrix = np.stack([s.vector for s in dated])
     votes: dict[dt.date, float] = {}
     reasons: dict[dt.date, list[str]] = {}
+    hard: set[dt.date] | None = None
     for sentence in own:
         # Only the closest restatements speak for a sentence (those within MARGIN of the
         # closest; the first with a usable date votes): falling through to much weaker ones
@@ -121,27 +125,36 @@ def _from_restatements(article_id: str, anchors: Mapping[str, tuple[dt.date, dt.
             if cos[k] < floor:
                 break
             other = dated[int(k)]
-            allowed = _allowed_days(sentence, other, anchors[other.article_id])
+            allowed, precise = _allowed_days(sentence, other, anchors[other.article_id])
             for day, why in allowed.items():
                 votes[day] = votes.get(day, 0.0) + float(cos[k])
                 reasons.setdefault(day, []).append(why)
+            if precise:
+                hard = set(allowed) if hard is None else hard & set(allowed)
             if allowed:
                 break
     if not votes:
         return None
+    # Day-to-day evidence ("approved on Tuesday" = the vote of 10 March) bounds the date firmly;
+    # matches involving a week are looser. So when the day-to-day evidence agrees with itself,
+    # it alone decides; the votes decide otherwise.
+    if hard:
+        votes = {d: 1.0 for d in hard}
     best = max(votes.values())
     days = sorted(d for d, v in votes.items() if v >= best - 1e-9)
     why = tuple(dict.fromkeys(r for d in days for r in reasons[d]))
-    return ArticleDate(article_id, days[0].isoformat(), days[-1].isoformat(), True, why)
+    return best, ArticleDate(article_id, days[0].isoformat(), days[-1].isoformat(), True, why)
 
 
 def _allowed_days(sentence: DatedSentence, other: DatedSentence,
-                  other_anchor: tuple[dt.date, dt.date]) -> dict[dt.date, str]:
+                  other_anchor: tuple[dt.date, dt.date]) -> tuple[dict[dt.date, str], bool]:
     """Publication days of ``sentence``'s article under which one of its relative expressions
     resolves to a date that one of ``other``'s expressions names. ``other``'s article may have
     an inferred range: its expression then names every date it resolves to over the range, and
-    is used only when those stay within a week."""
+    is used only when those stay within a week. The flag says whether every match was of one
+    day to one day."""
     allowed: dict[dt.date, str] = {}
+    precise = True
     for theirs in other.times:
         if theirs.type not in ("DATE", "TIME"):
             continue
@@ -150,6 +163,12 @@ def _allowed_days(sentence: DatedSentence, other: DatedSentence,
             continue
         for mine in sentence.times:
             if not mine.anchored or mine.type not in ("DATE", "TIME"):
+                continue
+            if _weekly(mine) and _weekly(theirs) and mine.text.casefold() != theirs.text.casefold():
+                # Two different week expressions in restated sentences mostly belong to
+                # different verbs ("would publish ... next week" / "the timetable she had
+                # promised last week"); the same expression ("next week" / "next week") or a
+                # day against a week is kept.
                 continue
             timex = to_timex(mine)
             start = target[0] - dt.timedelta(days=SEARCH_DAYS)
@@ -160,7 +179,12 @@ def _allowed_days(sentence: DatedSentence, other: DatedSentence,
                     break  # a month or a year: too coarse to place a publication day
                 if got[0] <= target[1] and target[0] <= got[1]:
                     allowed.setdefault(day, f"“{mine.text}” = “{theirs.text}” ({target[0]}..{target[1]}) in {other.article_id}")
-    return allowed
+                    precise = precise and got[0] == got[1] and target[0] == target[1]
+    return allowed, precise and bool(allowed)
+
+
+def _weekly(point: TimePoint) -> bool:
+    return bool(point.value) and "-W" in point.value or "week" in point.text.casefold()
 
 
 def _target(point: TimePoint, anchor: tuple[dt.date, dt.date]) -> tuple[dt.date, dt.date] | None:

@@ -67,6 +67,7 @@ def build_report(store: Store, story: Story) -> StoryReport:
     stated = {a.id: _stated_day(a) for a in covered}
     dates = infer_dates(stated, sentences)
     anchors = {a.id: anchor_day(dates[a.id], sentences) for a in covered}
+    dates = {aid: replace(d, likely=anchors[aid].isoformat() if anchors[aid] else None) for aid, d in dates.items()}
 
     found = []
     for a in covered:

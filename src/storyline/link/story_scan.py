@@ -143,9 +143,10 @@ def summarise(story_id: str, member_ids: Sequence[str], by_id: dict[str, Article
     headline = representative_headline(articles, vectors)
     key = tuple(people + places)
     label = (", ".join(key) + ": " if key else "") + (headline or "untitled")
-    dates = sorted(a.published[:10] for a in articles if publication_time(a) is not None)
+    dates = sorted(_day(a) for a in articles if publication_time(a) is not None)
     return Story(id=story_id, label=label, article_ids=tuple(member_ids), first=dates[0] if dates else None,
-                 last=dates[-1] if dates else None, headline=headline, key_entities=key)
+                 last=dates[-1] if dates else None, headline=headline, key_entities=key,
+                 undated=len(articles) - len(dates))
 
 
 def _key_names(per_article: Iterable[Iterable[Entity]], type_: str, n: int) -> list[str]:
@@ -177,6 +178,10 @@ def representative_headline(articles: Sequence[Article], vectors: dict[str, np.n
     matrix = np.stack([vectors[a.id] for a in with_vec])
     centre = matrix.mean(axis=0)
     return with_vec[int(np.argmax(matrix @ centre))].title
+
+
+def _day(article: Article) -> str:
+    return dt.datetime.fromtimestamp(publication_time(article), dt.timezone.utc).date().isoformat()
 
 
 def _now() -> str:

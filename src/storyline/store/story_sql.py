@@ -10,7 +10,7 @@ from typing import Any
 
 from storyline.records import Story
 
-_STORY_COLUMNS = "id, label, headline, key_entities, first_date, last_date, span_inferred, size, updated_at"
+_STORY_COLUMNS = "id, label, headline, key_entities, first_date, last_date, undated, size, updated_at"
 
 
 class StoryQueries:
@@ -37,10 +37,10 @@ class StoryQueries:
                     f"INSERT INTO stories ({_STORY_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
                     "ON CONFLICT (id) DO UPDATE SET label = excluded.label, headline = excluded.headline, "
                     "key_entities = excluded.key_entities, first_date = excluded.first_date, "
-                    "last_date = excluded.last_date, span_inferred = excluded.span_inferred, "
+                    "last_date = excluded.last_date, undated = excluded.undated, "
                     "size = excluded.size, updated_at = excluded.updated_at",
                     (story.id, story.label, story.headline, json.dumps(list(story.key_entities)),
-                     story.first, story.last, int(story.span_inferred), len(story.article_ids), updated_at),
+                     story.first, story.last, story.undated, len(story.article_ids), updated_at),
                 )
 
     def story_members(self, version: str | None = None) -> list[tuple[str, str, int]]:
@@ -104,7 +104,7 @@ class StoryQueries:
 
 
 def _story_from(row: Sequence[Any], article_ids: Sequence[str]) -> Story:
-    sid, label, headline, key_entities, first, last, span_inferred, _size, _updated = row
+    sid, label, headline, key_entities, first, last, undated, _size, _updated = row
     return Story(id=sid, label=label, article_ids=tuple(article_ids), first=first, last=last,
                  headline=headline, key_entities=tuple(json.loads(key_entities)),
-                 span_inferred=bool(span_inferred))
+                 undated=int(undated))

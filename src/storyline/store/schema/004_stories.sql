@@ -38,7 +38,7 @@ CREATE TABLE stories (
     key_entities TEXT NOT NULL,
     first_date TEXT,
     last_date TEXT,
-    span_inferred INTEGER NOT NULL,
+    undated INTEGER NOT NULL,
     size INTEGER NOT NULL,
     updated_at TEXT NOT NULL
 );
