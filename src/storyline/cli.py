@@ -198,7 +198,8 @@ def _analyze_files(files: list[Path], *, verbatim: bool, max_bytes: int, as_json
 
 
 def _print_analysis(title: str, analysis: Analysis) -> None:
-    out.print(f"[bold]{_escape(title)}[/]: {len(analysis.entities)} entities, {len(analysis.quotes)} quotes",
+    out.print(f"[bold]{_escape(title)}[/]: {len(analysis.entities)} entities, {len(analysis.quotes)} quotes, "
+              f"{len(analysis.times)} time expressions",
               highlight=False)
     people = [e for e in analysis.entities if e.type == "PERSON"]
     if people:
@@ -209,6 +210,10 @@ def _print_analysis(title: str, analysis: Analysis) -> None:
                   highlight=False)
     for quote in analysis.quotes:
         out.print(f"  {_escape(_quote_line(quote))}", highlight=False)
+    dated = [t for t in analysis.times if t.value]
+    if dated:
+        out.print("  [cyan]times:[/] " + "; ".join(_escape(f"{t.text} = {t.value}") for t in dated[:12]),
+                  highlight=False)
 
 
 def _person_line(entity: Entity) -> str:
@@ -418,7 +423,9 @@ def quote_json(quote: Quote, *, article: bool = False) -> dict:
 
 def analysis_json(analysis: Analysis) -> dict:
     return {"entities": [entity_json(e) for e in analysis.entities],
-            "quotes": [quote_json(q) for q in analysis.quotes]}
+            "quotes": [quote_json(q) for q in analysis.quotes],
+            "times": [{"text": t.text, "start": t.start, "end": t.end, "type": t.type, "value": t.value,
+                       "mod": t.mod, "anchored": t.anchored} for t in analysis.times]}
 
 
 def identity_json(identity: Identity) -> dict:
