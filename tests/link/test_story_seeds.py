@@ -83,7 +83,7 @@ def test_events_in_date_order_with_the_three_the_story_is_made_of(story):
     assert event("2025-03-05", "Healey", "Washington")  # the defence secretary's talks
     bodies = {a.id: a.body for a in report.articles}
     for e in timeline:
-        for c in e.sentences:
+        for c in e.sentences + e.date_evidence:
             assert bodies[c.article_id][c.start : c.end] == c.text
 
 

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 from collections.abc import Iterable, Iterator
 
 from storyline.analyze import entities as entities_mod
 from storyline.analyze import quotes as quotes_mod
 from storyline.analyze import speakers as speakers_mod
+from storyline.analyze import timex as timex_mod
 from storyline.analyze.nlp import Doc, Language, pipeline
-from storyline.records import Analysis, Article
+from storyline.ingest.dates import published_time
+from storyline.records import Analysis, Article, TimePoint
 
 # spaCy's own default limit (nlp.max_length); the parser's memory grows with the text, so a body
 # longer than this is analysed up to the paragraph break before the limit and the rest ignored.
@@ -34,9 +38,9 @@ class Analyzer:
         self.batch_size = batch_size
 
     def analyze(self, articles: Iterable[Article]) -> Iterator[Analysis]:
-        pairs = ((_bounded(a.body), a.id) for a in articles)
-        for doc, article_id in self.nlp.pipe(pairs, as_tuples=True, batch_size=self.batch_size):
-            yield analyze_doc(doc, article_id)
+        pairs = ((_bounded(a.body), (a.id, _anchor(a))) for a in articles)
+        for doc, (article_id, anchor) in self.nlp.pipe(pairs, as_tuples=True, batch_size=self.batch_size):
+            yield analyze_doc(doc, article_id, anchor)
 
     def analyze_texts(self, texts: Iterable[str], ids: Iterable[str] | None = None) -> Iterator[Analysis]:
         texts = list(texts)
@@ -49,9 +53,22 @@ class Analyzer:
         return analyze_doc(self.nlp(_bounded(text)), article_id)
 
 
-def analyze_doc(doc: Doc, article_id: str) -> Analysis:
-    """Entities, roles, quotes and speakers of one parsed article."""
+def analyze_doc(doc: Doc, article_id: str, anchor: dt.date | None = None) -> Analysis:
+    """Entities, roles, quotes and speakers of one parsed article, and its temporal expressions
+    resolved against ``anchor`` (its publication date; relative ones stay unresolved without)."""
     people = entities_mod.extract(doc, article_id)
     found = quotes_mod.extract(doc)
     quotes = speakers_mod.attribute(doc, article_id, found, people)
-    return Analysis(article_id=article_id, entities=people.records(), quotes=tuple(quotes))
+    times = tuple(time_point(article_id, t) for t in timex_mod.find_timexes(doc.text, anchor, doc=doc))
+    return Analysis(article_id=article_id, entities=people.records(), quotes=tuple(quotes), times=times)
+
+
+def time_point(article_id: str, t: timex_mod.Timex) -> TimePoint:
+    """The stored form of a Timex; ``detail`` keeps what resolve() needs to value it again."""
+    detail = json.dumps({"rule": t.rule, "tense": t.tense}, separators=(",", ":"))
+    return TimePoint(article_id, t.text, t.start, t.end, t.type, t.value, t.mod, t.anchored, detail=detail)
+
+
+def _anchor(article: Article) -> dt.date | None:
+    when = published_time(article.published)
+    return when.date() if when is not None else None

@@ -40,7 +40,7 @@ class Mention:
     end: int
     vector: np.ndarray
     day: dt.date
-    when: str  # the expression as written
+    when: tuple[int, int, str]  # the expression: its offsets and text
     inferred: bool
 
 
@@ -90,7 +90,8 @@ def mentions(article: Article, sentences: Sequence[DatedSentence], anchor: dt.da
             got = day_range(value)
             if got is None or got[0] != got[1] or point.mod in ("BEFORE", "AFTER", "ON_OR_BEFORE", "ON_OR_AFTER"):
                 continue
-            out.append(Mention(article.id, s.start, s.end, s.vector, got[0], point.text, from_inferred))
+            out.append(Mention(article.id, s.start, s.end, s.vector, got[0], (point.start, point.end, point.text),
+                               from_inferred))
             break  # one event per sentence: its first day expression
     return out
 
@@ -148,7 +149,7 @@ def _event(story_id: str, day: dt.date, members: list[Mention], all_sentences: S
     return Event(
         id=hashlib.sha1(key.encode()).hexdigest()[:12], story_id=story_id, label=label, date=day.isoformat(),
         article_ids=articles, sentences=tuple(cites), date_inferred=all(m.inferred for m in members),
-        date_evidence=tuple(Citation(m.article_id, m.start, m.end, m.when) for m in members),
+        date_evidence=tuple(Citation(m.article_id, *m.when) for m in members),
     )
 
 
