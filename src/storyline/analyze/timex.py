@@ -55,11 +55,21 @@ _FUTURE_CUE_BEFORE = re.compile(
     r"(?i)\b(?:effective|takes?\s+effect|expires?|expiring|starting|as\s+soon\s+as|"
     r"as\s+early\s+as)\s+$"
 )
+# A deadline: "extended its deadline until Tuesday", "postponed until Monday morning"; but not
+# "it was not until Tuesday that", "up until Thursday" or "Until Thursday, they had not ...".
+_UNTIL_BEFORE = re.compile(r"(?<![Nn]ot )(?<![Uu]p )\b(?:until|till)\s+$")
 # Verbs of planning: what they govern lies ahead even in the past tense ("planned to leave on
 # Thursday", "has scheduled a news conference Thursday", "set to resume Monday").
 _PLANNING_LEMMAS = {"plan", "schedule", "expect", "set", "due", "intend", "aim", "prepare",
                     "promise", "vow", "hope", "want", "threaten", "agree", "decide", "propose"}
+# Verbs whose past form is their base form: tagged VBP after a singular subject by mistake.
+_SAME_FORM_PAST = {"hurt", "cut", "put", "set", "hit", "cost", "let", "shut", "spread", "bid",
+                   "cast", "quit", "split", "burst", "read", "beat", "bet", "upset", "forecast",
+                   "broadcast", "slit", "shed"}
+_NOT_SCHEDULED = {"be", "say", "tell", "report", "show", "add", "note", "write", "claim",
+                  "insist", "argue", "believe", "think", "know", "seem", "remain", "date"}
 _SENTENCE_END = re.compile(r"[.!?]\s|\n")
+_PROBE_ANCHOR = dt.date(2000, 1, 3)
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +103,30 @@ def find_timexes(text: str, anchor: dt.date | None, *, doc=None) -> list[Timex]:
         anchor = anchor.date()
     if doc is not None and doc.text != text:
         doc = None  # offsets would not line up
-    return [_finish(cand, text, anchor, doc) for cand in _select(candidates(text))]
+    found: list[Timex] = []
+    for cand in _select(candidates(text)):
+        if cand.rule.startswith("anaph|"):
+            cand = dataclasses.replace(cand, rule=_with_reference(cand.rule, found))
+        found.append(_finish(cand, text, anchor, doc))
+    return found
+
+
+def _with_reference(rule: str, before: list[Timex]) -> str:
+    """An anaphoric rule completed with the last date mentioned before it (precise enough)."""
+    unit = rule.split("|")[1]
+    for prior in reversed(before):
+        # the precision of a mentioned date does not depend on the anchor: any date will do
+        probe = prior.value or timex_values.compute(prior.rule, _PROBE_ANCHOR, prior.tense)
+        if prior.type not in (DATE, TIME) or not timex_values.anaphoric_reference_ok(unit, probe):
+            continue
+        if prior.rule.startswith("anaph|"):  # chains are kept flat: refer to its value
+            if prior.value is None:
+                continue
+            ref_rule, ref_tense = f"abs|{prior.value}", ""
+        else:
+            ref_rule, ref_tense = prior.rule, prior.tense
+        return f"{rule}|{ref_tense}|{ref_rule.replace('|', ';')}"
+    return rule
 
 
 def resolve(timex: Timex, anchor: dt.date, *, tense: str | None = None) -> Timex:
@@ -139,6 +172,9 @@ def _finish(cand: Candidate, text: str, anchor: dt.date | None, doc) -> Timex:
     if not tense and timex_values.needs_tense(cand.rule):
         if _FUTURE_CUE_BEFORE.search(text, max(0, cand.start - _MOD_REACH), cand.start):
             tense = FUTURE
+        elif cand.rule.startswith("wd|") and _UNTIL_BEFORE.search(
+                text, max(0, cand.start - _MOD_REACH), cand.start):
+            tense = FUTURE
         else:
             tense = _tense(text, cand.start, cand.end, doc)
     anchored = timex_values.needs_anchor(cand.rule)
@@ -164,13 +200,30 @@ def _tense_from_doc(doc, start: int, end: int) -> str:
     if span is None or not len(span):
         return ""
     token = span.root
+    steps = 0
     for _ in range(8):  # climb to the governing verb
         if token.pos_ in ("VERB", "AUX") or token.head.i == token.i:
             break
         token = token.head
+        steps += 1
     if token.pos_ not in ("VERB", "AUX"):
         return ""
-    return _verb_tense(token)
+    tense = _verb_tense(token)
+    if (tense == PAST and token.tag_ == "VBD" and token.lemma_ in ("plan", "schedule")
+            and span.start > token.i):
+        return FUTURE  # "protesters planned a rally on Saturday" (not "On Friday, they planned")
+    if tense == PRESENT and steps <= 2 and _scheduled_present(token):
+        return FUTURE  # "the president faces elections on Sunday", "they meet Monday"
+    return tense
+
+
+def _scheduled_present(verb) -> bool:
+    """An active present-tense verb that a date modifies directly: in news, a schedule
+    ("Rivals meet Tuesday"); not a copula or passive ("the letter is dated Monday") and not a
+    verb of saying (the historical present of quotes and captions)."""
+    if verb.lemma_ in _NOT_SCHEDULED or verb.tag_ not in ("VBZ", "VBP"):
+        return False
+    return not any(c.dep_ in ("auxpass", "aux", "neg") for c in verb.children)
 
 
 def _has_past_perfect(token) -> bool:
@@ -184,16 +237,26 @@ def _verb_tense(verb, depth: int = 0) -> str:
         return FUTURE
     if "going" in lowers:
         return FUTURE  # "is going to fly"
-    if verb.lemma_ in _PLANNING_LEMMAS and not _has_past_perfect(verb):
+    if verb.lemma_ in _PLANNING_LEMMAS and not _has_past_perfect(verb) and verb.tag_ != "VBD":
+        # "has scheduled a news conference Thursday", "is set for Monday"; but a date on a
+        # planning verb in the simple past dates the decision: "agreed in April to ...",
+        # "set Friday as the deadline", "decided on Feb. 11 that ..."
         return FUTURE
     if "to" in lowers and verb.tag_ == "VB" and verb.head.i != verb.i and depth < 3:
         # an infinitive takes the tense of its governor, and lies ahead of a planning verb
         # unless that is in the past perfect ("had been due to expire Friday")
         governor = verb.head
+        if governor.lemma_ == "be" and governor.tag_ in ("VBZ", "VBP"):
+            return FUTURE  # "is to resume trading Tuesday"
         if governor.lemma_ in _PLANNING_LEMMAS:
             return PAST if _has_past_perfect(governor) else FUTURE
         return _verb_tense(governor, depth + 1)
+    if lowers & {"is", "are", "am", "'s", "'re"} and "to" in lowers and verb.tag_ == "VB":
+        return FUTURE  # "is to resume trading Tuesday"
     tags = {verb.tag_} | {a.tag_ for a in auxes}
+    if verb.tag_ == "VBP" and verb.lower_ in _SAME_FORM_PAST and not auxes and any(
+            c.dep_ == "nsubj" and c.tag_ in ("NN", "NNP") for c in verb.children):
+        tags.add("VBD")  # "Weakness hurt the index": a singular subject, so the past form
     if "VBD" in tags:
         return PAST
     if verb.tag_ == "VBN" and (lowers & {"has", "have", "'ve", "'s"} or not auxes):

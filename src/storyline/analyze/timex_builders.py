@@ -326,9 +326,10 @@ def build_ref(m, text):
 
 
 def build_vague_period(m, text):
-    word = m["kind"].lower()
-    value = "FUTURE_REF" if word in ("coming", "next few", "upcoming") else "PAST_REF"
-    return [_c(m, 0, DATE, f"abs|{value}")]
+    # "recent years", "the coming weeks", "the past few days": TimeBank and HeidelTime value
+    # them as vague durations (PXY, PXW, PXD), not as PAST_REF / FUTURE_REF points.
+    unit = _unit_name(m["unit"])
+    return [_c(m, 0, DURATION, f"abs|{_duration_value(None, unit)}")]
 
 
 RELATIVE_UNITS = {"week": "week", "month": "month", "year": "year", "quarter": "quarter",
@@ -347,6 +348,39 @@ def build_relative_unit(m, text):
     if unit == "quarter" and offset == "-1":
         return [_c(m, 0, DATE, "lq|0")]
     return [_c(m, 0, DATE, f"{RELATIVE_UNITS[unit]}|{int(offset)}")]
+
+
+ANAPHORIC_STEPS = {"following": 1, "next": 1, "previous": -1, "preceding": -1}
+
+
+def build_anaphoric(m, text):
+    """"later that year", "that same day", "the following month", "the next morning": the
+    rule ``anaph|UNIT|N|TOD`` is completed with the last mentioned date by ``timex``."""
+    unit = m["unit"].lower()
+    if m["that"]:
+        step = 0
+    else:
+        step = ANAPHORIC_STEPS[m["rel"].split()[-1].lower()]
+        if step == 1 and m["rel"].split()[-1].lower() == "next" and unit in ("week", "month",
+                                                                              "year"):
+            return None  # "the next year" is mostly the coming one: the relative_unit rule
+    tod = PARTS_OF_DAY.get(unit, "")
+    if tod:
+        unit = "day"
+    elif unit in ("morning", "afternoon", "evening", "night", "overnight"):
+        return None
+    if m["that"] and m["that"].lower().startswith("the") and unit != "day":
+        return None  # "the same month last year"
+    if m["that"] and unit == "day" and not m["side"] and "same" not in m["that"].lower():
+        return None  # a bare "that day" is mostly not annotated ("trades made that day")
+    return [_c(m, 0, TIME if tod else DATE, f"anaph|{unit}|{step}|{tod}")]
+
+
+def build_anaphoric_weekday(m, text):
+    """"the previous Friday": the weekday before (after) the last mentioned date."""
+    wd = WEEKDAYS[m["wd"].lower().rstrip(".")]
+    step = ANAPHORIC_STEPS[m["rel"].split()[-1].lower()]
+    return [_c(m, 0, DATE, f"anaph|wd{wd}|{step}|")]
 
 
 def build_the_weekend(m, text):
@@ -496,6 +530,11 @@ def build_duration(m, text):
 
 
 def _build_ago(m, text, amount, unit, direction, mod):
+    if direction in ("later", "earlier") and UNITS[unit][0] != "Y":
+        # "three days later", "a day earlier": counted from an event, not from the anchor;
+        # TimeML tags the duration ("three days", P3D) and leaves the signal word out.
+        return [Candidate(m.start(), m.end("unit"), DURATION,
+                          f"abs|{_duration_value(amount, unit)}", mod)]
     sign = "+1" if direction in ("later", "from now", "hence") else "-1"
     if amount is None:
         value = "FUTURE_REF" if sign == "+1" else "PAST_REF"

@@ -101,17 +101,26 @@ RULES: list[tuple[str, str, Builder]] = [
      b.build_ref),
     ("vague_period",
      r"(?:(?i:the)\s+)?(?P<kind>(?i:coming|recent|upcoming|past\s+few|last\s+few|next\s+few))\s+"
-     r"(?i:days|weeks|months|years|decades)\b", b.build_vague_period),
-    ("relative_unit",
-     r"(?P<rel>(?i:(?:the\s+)?(?:past|last|previous|coming|current)|this|next))\s+(?i:fiscal\s+)?"
-     r"(?P<unit>(?i:week|weekend|month|year|quarter|decade|century))\b(?!-)", b.build_relative_unit),
-    ("the_weekend", r"\b(?i:the\s+weekend)\b", b.build_the_weekend),
+     r"(?P<unit>(?i:days|weeks|months|years|decades))\b", b.build_vague_period),
+    # Anaphoric: valued against the date mentioned last ("in June 1998 ... later that year").
+    ("anaphoric",
+     rf"\b(?:(?P<side>(?i:later|earlier))\s+)?(?:(?P<that>(?i:that(?:\s+same)?|the\s+same))"
+     rf"|(?P<rel>(?i:the\s+(?:following|next|previous|preceding))))\s+"
+     rf"(?P<unit>(?i:day|week|month|year|{_TOD}))\b(?!\s+(?:of|before|after|that|when|which)\b)",
+     b.build_anaphoric),
+    ("anaphoric_weekday",
+     rf"\b(?P<rel>(?i:the\s+(?:following|previous|preceding)))\s+(?P<wd>{WEEKDAY_RE})(?![\w-])",
+     b.build_anaphoric_weekday),
     ("year_end",
      r"(?i:(?:the\s+)?end\s+of\s+(?:the\s+)?(?:year|month)|year[- ]end|year's\s+end)\b",
      b.build_year_end),
     ("the_year", r"(?<=\b(?:or|in|of) )(?i:the\s+(?:fiscal\s+)?year)\b(?!\s+(?:before|after|\d))|"
                  r"(?<=\b[Ff]or )(?i:the\s+(?:fiscal\s+)?year)\b(?!\s+(?:before|after|\d))",
      b.build_the_year),
+    ("relative_unit",
+     r"(?P<rel>(?i:(?:the\s+)?(?:past|last|previous|coming|current)|this|next))\s+(?i:fiscal\s+)?"
+     r"(?P<unit>(?i:week|weekend|month|year|quarter|decade|century))\b(?!-)", b.build_relative_unit),
+    ("the_weekend", r"\b(?i:the\s+weekend)\b", b.build_the_weekend),
     ("weekday",
      rf"(?:(?P<rel>(?i:this\s+coming|last|next|this|coming|past))\s+)?(?P<wd>{WEEKDAY_RE})"
      rf"(?:\s+(?P<tod>{_TOD}))?(?![\w-])", b.build_weekday),

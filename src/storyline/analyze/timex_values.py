@@ -18,6 +18,10 @@ again. ``abs|2025-02-27`` does not depend on the anchor; every other kind does:
 ``lqy|YEAR``               that quarter's number in another year ("the 1988 quarter")
 ``ago|N|U|SIGN``           N units (U = Y, M, W, D) before (-1) or after (+1) the anchor
 ``hol|NAME|DIR``           a movable holiday (Thanksgiving) chosen like ``mon``
+``anaph|U|N|TOD|T|REF``    N units U (day, week, month, year, ``wdD``) from the date of the rule
+                           REF (its ``|`` written ``;``, valued in tense T): the last date the
+                           text mentioned ("later that year", "the following month"); without
+                           REF (nothing mentioned before) the anchor is the reference
 =========================  ===============================================================
 """
 
@@ -179,6 +183,10 @@ def _pick_year(anchor: dt.date, position: float, anchor_position: float, period:
 
 def _month_name(anchor, tense, month, direction):
     year = _pick_year(anchor, int(month), anchor.month, 12, direction, tense)
+    if direction == "-1" and (anchor.month - int(month)) % 12 == 1:
+        # "last February" written in March is not last month (that would be "last month"):
+        # it is the February of the year before
+        year -= 1
     return f"{year:04d}-{int(month):02d}"
 
 
@@ -243,11 +251,50 @@ def _holiday(anchor, tense, name, direction):
     return thanksgiving(year).isoformat()
 
 
+_DAY_VALUE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
+_MONTH_VALUE = re.compile(r"^(\d{4})-(\d{2})(?!\d)")
+_WEEK_VALUE = re.compile(r"^(\d{4})-W(\d{2})")
+_YEAR_VALUE = re.compile(r"^(\d{4})(?![\dX])")
+ANAPHORIC_GRAIN = {"day": (_DAY_VALUE,), "wd": (_DAY_VALUE,), "week": (_DAY_VALUE, _WEEK_VALUE),
+                   "month": (_DAY_VALUE, _MONTH_VALUE), "year": (_YEAR_VALUE,)}
+
+
+def anaphoric_reference_ok(unit: str, value: str | None) -> bool:
+    """Whether a mentioned date ``value`` is precise enough to anchor an anaphoric ``unit``."""
+    if not value:
+        return False
+    return any(p.match(value) for p in ANAPHORIC_GRAIN["wd" if unit.startswith("wd") else unit])
+
+
+def _anaphoric(anchor, tense, unit, n, tod="", ref_tense="", ref_rule=""):
+    ref = compute(ref_rule.replace(";", "|"), anchor, ref_tense) if ref_rule else anchor.isoformat()
+    if not anaphoric_reference_ok(unit, ref):
+        ref = anchor.isoformat()
+    step = int(n)
+    if unit == "year":
+        return f"{int(ref[:4]) + step:04d}"
+    if m := _DAY_VALUE.match(ref):
+        day = dt.date(int(m[1]), int(m[2]), int(m[3]))
+    elif m := _WEEK_VALUE.match(ref):
+        day = dt.date.fromisocalendar(int(m[1]), int(m[2]), 1)
+    else:
+        m = _MONTH_VALUE.match(ref)
+        day = dt.date(int(m[1]), int(m[2]), 1)
+    if unit == "month":
+        return _month(day, tense, step)
+    if unit == "week":
+        return _week(day, tense, step)
+    if unit.startswith("wd"):  # "the previous Friday": strictly before (after) the reference
+        return _weekday(day, tense, unit[2:], "-1" if step < 0 else "+1")
+    return _with_time(day + dt.timedelta(days=step), tod)
+
+
 _HANDLERS = {
     "day": _day, "wd": _weekday, "week": _week, "weekend": _weekend, "month": _month,
     "year": _year, "quarter": _quarter, "lq": _last_quarter, "lqy": _last_quarter_of_year, "decade": _decade,
     "century": _century, "mon": _month_name, "md": _month_day, "season": _season,
     "q": _year_quarter, "h": _year_half, "ago": _ago, "hol": _holiday,
+    "anaph": _anaphoric,
 }
 
 
