@@ -25,7 +25,7 @@ import numpy as np
 
 from storyline.ingest.dates import published_time
 from storyline.link.candidates import decode_vector
-from storyline.link.stories import Item, StoryClusterer, entity_keys
+from storyline.link.stories import Item, StoryClusterer, item_from
 from storyline.records import Analysis, Article, Entity, Story
 from storyline.store import Store
 
@@ -109,9 +109,9 @@ def _entities_by_article(store: Store) -> dict[str, list[Entity]]:
 
 
 def _item(article: Article, entities: dict[str, list[Entity]], vectors: dict[str, np.ndarray | None]) -> Item:
-    keys = entity_keys(Analysis(article.id, entities=tuple(entities.get(article.id, ()))))
-    return Item(id=article.id, vector=vectors.get(article.id), entities=keys,
-                time=publication_time(article), title=article.title)
+    analysis = Analysis(article.id, entities=tuple(entities.get(article.id, ())))
+    return item_from(article.id, article.body, analysis, vectors.get(article.id),
+                     publication_time(article), article.title)
 
 
 def publication_time(article: Article) -> float | None:

@@ -1,0 +1,289 @@
+#!/usr/bin/env python3
+"""Online story clustering: ``storyline.link.stories`` on ECB+ or the UCI headline prefix.
+
+Usage::
+
+    python benchmarks/stories.py PATH [--limit N] [--split train|dev|all] [--cache DIR]
+                                      [--set name=value ...] [--errors K]
+
+e.g. ``.venv/bin/python benchmarks/stories.py ../shared/eval/stories-ecbplus``
+
+PATH is a folder; its format is detected from its contents:
+
+* ``docs.jsonl`` (ECB+): one document a line with ``doc_id``, ``cluster_id`` (gold: topic +
+  sub-topic, i.e. one real event) and ``text`` tokenised one sentence a line. The text is
+  detokenised and a leading tokenised URL line is dropped (a URL is metadata, not body). Every
+  time is None: there is no date metadata, only some ecbplus documents carry a dateline, and
+  the file order is not publication order (a clock taken from datelines would jump by years).
+  Documents are fed in file order. ``--split train|dev`` scores one split of the README.
+* ``*.csv`` (UCI News Aggregator): headlines with ``STORY`` (gold: Google News story id) and
+  ``TIMESTAMP`` (ms). Body = title; fed in timestamp order (then ID). Malformed rows (the last
+  line of the prefix is cut off) are skipped and counted.
+
+Features are the product's: ``candidates.article_vector`` of the body and the ``Analyzer``'s
+analysis, turned into an Item by ``stories_features.item_from`` (entity keys + number keys).
+The vectors and analyses are cached (``--cache``, default ``$XDG_CACHE_HOME`` or ``~/.cache``
+/storyline-bench/stories, outside the repository) keyed by the data file's hash; the feature
+speed reported is the one measured when the cache was filled. Clustering runs with one BLAS
+thread (a matrix-vector product per article gains nothing from threads).
+
+Figures: pair-counting precision/recall/F1 over all pairs of items (same predicted story vs same
+gold cluster), BCubed precision/recall/F1, gold and predicted cluster counts, feature
+extraction and clustering speed (articles/s). ``--set name=value`` overrides a ``Params`` field
+for tuning; the defaults are the shipped parameters. The LAST line is one JSON object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import json
+import os
+import pickle
+import re
+import sys
+import time
+from collections import Counter, defaultdict
+from dataclasses import asdict, fields, replace
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "src"))
+
+from storyline.link.stories import DEFAULT, StoryClusterer  # noqa: E402
+from storyline.link.stories_features import analyse_texts, item_from  # noqa: E402
+from storyline.records import Analysis  # noqa: E402
+
+FEATURE_VERSION = "4"
+_URL_LINE = re.compile(r"^\s*(?:https?|www)\s*[:.]")
+
+
+# ---------------------------------------------------------------- data
+
+def detokenise(line: str) -> str:
+    """Undo PTB-style tokenisation well enough for NER and sentence embedding."""
+    s = " " + line.strip() + " "
+    s = re.sub(r"(\d) ([/:.]) (?=\d)", r"\1\2", s)  # "05 / 02 / 2013", "7 : 31"
+    s = s.replace(" `` ", ' "').replace(" '' ", '" ').replace("``", '"').replace("''", '"')
+    s = re.sub(r" ([,.;:!?%)\]}])", r"\1", s)
+    s = re.sub(r"([(\[{$]) ", r"\1", s)
+    s = re.sub(r" (n't|'s|'re|'ve|'ll|'d|'m|') ", r"\1 ", s)
+    s = re.sub(r" - ", "-", s)
+    return re.sub(r"\s+", " ", s).strip()
+
+
+def load_ecb(folder: Path):
+    rows = [json.loads(line) for line in (folder / "docs.jsonl").open(encoding="utf-8")]
+    docs = []
+    for r in rows:
+        lines = r["text"].split("\n")
+        if lines and _URL_LINE.match(lines[0]):
+            lines = lines[1:]
+        # No times: the file order is not publication order, and only some ecbplus documents
+        # carry a dateline, so a time window would act on an artificial clock.
+        body = "\n".join(detokenise(x) for x in lines if x.strip())
+        docs.append({"id": r["doc_id"], "gold": r["cluster_id"], "body": body, "time": None,
+                     "title": None, "group": str(r["topic"]), "split": r["split"]})
+    return docs, 0
+
+
+def load_uci(path: Path):
+    docs, bad = [], 0
+    with path.open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            try:
+                ts = int(row["TIMESTAMP"])
+                title, story = row["TITLE"].strip(), row["STORY"].strip()
+                if not title or not story or None in row:
+                    raise ValueError
+            except (KeyError, TypeError, ValueError):
+                bad += 1
+                continue
+            docs.append({"id": row["ID"], "gold": story, "body": title, "time": ts / 1000.0,
+                         "title": title, "group": row.get("CATEGORY", "")})
+    docs.sort(key=lambda d: (d["time"], int(d["id"]) if d["id"].isdigit() else 0, d["id"]))
+    return docs, bad
+
+
+def load(folder: Path):
+    if (folder / "docs.jsonl").exists():
+        return "ecbplus", folder / "docs.jsonl", *load_ecb(folder)
+    csvs = sorted(folder.glob("*.csv"))
+    if csvs:
+        return "uci-headlines", csvs[0], *load_uci(csvs[0])
+    raise SystemExit(f"{folder}: neither docs.jsonl (ECB+) nor a .csv (UCI headlines) found")
+
+
+# ---------------------------------------------------------------- features
+
+def cache_dir(arg: str | None) -> Path:
+    if arg:
+        return Path(arg)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "storyline-bench" / "stories"
+
+
+def features(docs, all_docs, data_file: Path, cache: Path):
+    """Items for docs and the extraction speed (articles/s).
+
+    The slow part (the product's analysis and article vectors) is cached, for all the file's
+    documents so that every split and limit shares one entry (a cold run with a subset
+    extracts only that subset); items are then built from it by the product's own
+    ``item_from``, so a change of keys needs no new extraction."""
+    digest = hashlib.sha256(data_file.read_bytes()).hexdigest()[:16]
+
+    def path_for(subset):
+        ids_hash = hashlib.sha256("\n".join(d["id"] for d in subset).encode()).hexdigest()[:12]
+        return cache / f"{digest}-{ids_hash}-v{FEATURE_VERSION}.pkl"
+
+    path = path_for(all_docs)
+    todo = all_docs if path.exists() or len(docs) == len(all_docs) else docs
+    path = path_for(todo)
+    cached = path.exists()
+    if cached:
+        with path.open("rb") as fh:
+            saved = pickle.load(fh)
+    else:
+        t0 = time.perf_counter()
+        analyses, vectors = analyse_texts([d["id"] for d in todo], [d["body"] for d in todo])
+        slim = [Analysis(a.article_id, entities=a.entities) for a in analyses]
+        saved = {"ids": [d["id"] for d in todo], "analyses": slim, "vectors": vectors,
+                 "seconds": time.perf_counter() - t0}
+        cache.mkdir(parents=True, exist_ok=True)
+        with path.open("wb") as fh:
+            pickle.dump(saved, fh)
+    row = {i: (a, v) for i, a, v in zip(saved["ids"], saved["analyses"], saved["vectors"])}
+    items = [item_from(d["id"], d["body"], *row[d["id"]], d["time"], d["title"]) for d in docs]
+    rate = len(saved["ids"]) / saved["seconds"] if saved["seconds"] else None
+    return items, rate, cached
+
+
+# ---------------------------------------------------------------- metrics
+
+def pair_counts(pred: list[str], gold: list[str]) -> dict[str, float]:
+    def pairs(counter):
+        return sum(n * (n - 1) // 2 for n in counter.values())
+
+    both = pairs(Counter(zip(pred, gold)))
+    p_pairs, g_pairs = pairs(Counter(pred)), pairs(Counter(gold))
+    p = both / p_pairs if p_pairs else 1.0
+    r = both / g_pairs if g_pairs else 1.0
+    return {"pair_precision": p, "pair_recall": r, "pair_f1": _f1(p, r)}
+
+
+def bcubed(pred: list[str], gold: list[str]) -> dict[str, float]:
+    both = Counter(zip(pred, gold))
+    p_size, g_size = Counter(pred), Counter(gold)
+    n = len(pred)
+    p = sum(both[(a, b)] / p_size[a] for a, b in zip(pred, gold)) / n
+    r = sum(both[(a, b)] / g_size[b] for a, b in zip(pred, gold)) / n
+    return {"bcubed_precision": p, "bcubed_recall": r, "bcubed_f1": _f1(p, r)}
+
+
+def _f1(p: float, r: float) -> float:
+    return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def score(pred, gold) -> dict[str, float]:
+    out = {**pair_counts(pred, gold), **bcubed(pred, gold)}
+    out["gold_clusters"] = len(set(gold))
+    out["predicted_clusters"] = len(set(pred))
+    out["singletons"] = sum(1 for n in Counter(pred).values() if n == 1)
+    return out
+
+
+def worst(pred, gold, k: int, parts: int = 6) -> list[str]:
+    """The k predicted stories with most wrongly joined pairs, and the k gold clusters split in
+    most parts (each with its largest parts)."""
+    by_pred = defaultdict(Counter)
+    by_gold = defaultdict(Counter)
+    for p, g in zip(pred, gold):
+        by_pred[p][g] += 1
+        by_gold[g][p] += 1
+
+    def line(kind, key, counter):
+        top = ", ".join(f"{x}: {n}" for x, n in counter.most_common(parts))
+        more = f" (+{len(counter) - parts} more)" if len(counter) > parts else ""
+        return f"  {kind} {key}: {top}{more}"
+
+    def wrong_pairs(counter):
+        n = sum(counter.values())
+        return (n * n - sum(c * c for c in counter.values())) // 2
+
+    mixed = sorted(by_pred.items(), key=lambda kv: (-wrong_pairs(kv[1]), kv[0]))[:k]
+    split = sorted(by_gold.items(), key=lambda kv: (-len(kv[1]), kv[0]))[:k]
+    return ([line("mixed story", p, c) for p, c in mixed if len(c) > 1]
+            + [line("split gold", g, c) for g, c in split if len(c) > 1])
+
+
+# ---------------------------------------------------------------- main
+
+def single_threaded_blas():
+    """One BLAS thread: the clusterer's products are one matrix-vector product per article,
+    where OpenBLAS threads only contend (20x slower on a busy 2-core machine)."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        import contextlib
+
+        return contextlib.nullcontext()
+    return threadpool_limits(1, user_api="blas")
+
+
+def parse_overrides(pairs: list[str]):
+    types = {f.name for f in fields(DEFAULT)}
+    changes = {}
+    for pair in pairs:
+        name, _, value = pair.partition("=")
+        if name not in types:
+            raise SystemExit(f"unknown parameter {name!r}; known: {', '.join(sorted(types))}")
+        changes[name] = type(getattr(DEFAULT, name))(value)
+    return replace(DEFAULT, **changes)
+
+
+def main(argv=None) -> dict:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("path", type=Path)
+    ap.add_argument("--limit", type=int, default=None, help="first N items (in feed order)")
+    ap.add_argument("--split", default="all", help="ECB+ split: train, dev or all (default; UCI has none)")
+    ap.add_argument("--cache", default=None, help="feature cache folder")
+    ap.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="override a Params field")
+    ap.add_argument("--errors", type=int, default=0, help="list the K worst mixed/split clusters")
+    args = ap.parse_args(argv)
+
+    params = parse_overrides(args.set)
+    fmt, data_file, all_docs, malformed = load(args.path)
+    docs = [d for d in all_docs if args.split == "all" or d.get("split") == args.split]
+    if args.limit:
+        docs = docs[: args.limit]
+    print(f"{fmt}: {len(docs)} items from {data_file} ({malformed} malformed rows skipped)", file=sys.stderr)
+    items, feat_rate, cached = features(docs, all_docs, data_file, cache_dir(args.cache))
+    t0 = time.perf_counter()
+    clusterer = StoryClusterer(params)
+    with single_threaded_blas():
+        clusterer.add_all(items)
+    cluster_s = time.perf_counter() - t0
+    assignment = clusterer.assignments()
+    pred = [assignment[d["id"]] for d in docs]
+    gold = [d["gold"] for d in docs]
+    figures = {"dataset": fmt, "items": len(docs), "malformed_rows": malformed, "split": args.split,
+               **score(pred, gold),
+               "feature_articles_per_s": feat_rate,
+               "feature_cached": cached,
+               "cluster_articles_per_s": len(docs) / cluster_s if cluster_s else None,
+               "params": asdict(params)}
+    print(f"pairs   P {figures['pair_precision']:.4f}  R {figures['pair_recall']:.4f}  F1 {figures['pair_f1']:.4f}")
+    print(f"BCubed  P {figures['bcubed_precision']:.4f}  R {figures['bcubed_recall']:.4f}  F1 {figures['bcubed_f1']:.4f}")
+    print(f"clusters gold {figures['gold_clusters']}  predicted {figures['predicted_clusters']}"
+          f" ({figures['singletons']} singletons)")
+    print(f"speed   features {figures['feature_articles_per_s']:.1f} art/s"
+          f"{' (from cache)' if cached else ''}, clustering {figures['cluster_articles_per_s']:.1f} art/s")
+    for line in worst(pred, gold, args.errors):
+        print(line)
+    print(json.dumps(figures))
+    return figures
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,105 @@
+"""Story-clustering features of one article: its entity keys and the :class:`Item` built from text.
+
+Entity keys are what two reports of one event share and two events of one kind do not: the
+people, organisations and places involved, and the numbers (years, ages, tolls, scores). Every
+entity is keyed by its whole folded name, and a person also by the folded surname alone,
+because follow-up reports name people by surname ("Starmer" for "Sir Keir Starmer"); the
+in-article clustering (analyze/entities.py) has already given each person their fullest name,
+so the last token is the surname. Keys carry no type: the small NER model tags one name ORG in
+one article and PERSON in the next, and a typed key would split them. Weights grow with the number of mentions, but slowly (a name
+mentioned ten times is central, not ten times as informative).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from storyline.folding import fold
+from storyline.records import Analysis
+
+# A number as written: "2013", "33", "3.5", "180,000" (not part of a word such as "G20").
+_NUMBER = re.compile(r"(?<![\w.])(\d[\d,.]*\d)(?!\w)")
+_POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
+_EDGE = " ,.;:\"“”'‘’()[]-–—"
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One article as the story clusterer sees it."""
+
+    id: str
+    vector: np.ndarray | None  # unit float32 article vector (candidates.article_vector)
+    entities: Mapping[str, float]  # key -> weight (entity_keys, plus number_keys)
+    time: float | None  # publication time, epoch seconds; None if unknown
+    title: str | None = None
+
+
+def entity_key(name: str, entity_type: str) -> str | None:
+    """The cross-article key of one entity name (None for names too short to mean anything)."""
+    text = _POSSESSIVE.sub("", name.strip(_EDGE)).strip(_EDGE)
+    words = [w for w in fold(text).split() if w]
+    if words and words[0] == "the":
+        words = words[1:]
+    if not words:
+        return None
+    key = words[-1] if entity_type == "PERSON" else " ".join(words)
+    if len(key) < 2 or not any(c.isalpha() for c in key):
+        return None
+    return key
+
+
+def entity_keys(analysis: Analysis) -> dict[str, float]:
+    """Entity key -> weight (1 + log of its mentions; keys of merged names add up).
+
+    Every entity gives its full folded name; a person of two or more words gives the surname
+    too. The full name is what matches when the NER types one person PERSON in one article
+    and ORG in the next ("Alina Okafor"), the surname what matches "Okafor" alone."""
+    out: dict[str, float] = {}
+    for entity in analysis.entities:
+        w = 1.0 + math.log(max(1, len(entity.mentions)))
+        keys = {entity_key(entity.name, "ORG"), entity_key(entity.name, entity.type)} - {None}
+        for key in sorted(keys):
+            out[key] = out.get(key, 0.0) + w
+    return out
+
+
+def number_keys(body: str) -> dict[str, float]:
+    """Numbers of two or more digits as keys ("#2013", "#33"): years, ages, tolls and scores tell
+    two events of one kind apart (a rehab in 2008 vs one in 2013; 12 dead vs 3). Common numbers
+    get a low IDF like common names. Weight 1 each, however often repeated."""
+    return {"#" + m.group(1).replace(",", ""): 1.0 for m in _NUMBER.finditer(body)}
+
+
+def article_keys(analysis: Analysis, body: str) -> dict[str, float]:
+    """All the keys of one article: its entity keys and its number keys."""
+    return {**number_keys(body), **entity_keys(analysis)}
+
+
+def item_from(article_id: str, body: str, analysis: Analysis, vector: np.ndarray | None,
+              time: float | None = None, title: str | None = None) -> Item:
+    """The item of one analysed article (vector: candidates.article_vector(body))."""
+    return Item(article_id, vector, article_keys(analysis, body), time, title)
+
+
+def analyse_texts(ids, bodies, *, analyzer=None) -> tuple[list[Analysis], list[np.ndarray | None]]:
+    """The product's analysis and article vector of each body (the slow part)."""
+    from storyline.analyze import Analyzer
+    from storyline.link.candidates import article_vector
+
+    analyzer = analyzer or Analyzer()
+    analyses = list(analyzer.analyze_texts(list(bodies), list(ids)))
+    return analyses, [article_vector(body) for body in bodies]
+
+
+def items_from_texts(ids, bodies, times=None, titles=None, *, analyzer=None) -> list[Item]:
+    """Items from raw article bodies, with the product's own vector and entity analysis."""
+    ids, bodies = list(ids), list(bodies)
+    times = list(times) if times is not None else [None] * len(ids)
+    titles = list(titles) if titles is not None else [None] * len(ids)
+    analyses, vectors = analyse_texts(ids, bodies, analyzer=analyzer)
+    return [item_from(*row) for row in zip(ids, bodies, analyses, vectors, times, titles, strict=True)]

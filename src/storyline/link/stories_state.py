@@ -1,0 +1,194 @@
+"""The state behind the story clusterer: stories, entity document frequencies, the active set.
+
+Everything here is a pure function of the ordered items and their story memberships:
+
+- a story's sums (vector, entity weights, entity document counts) are folded over its members
+  in arrival order, both when an article joins (it is always the newest member) and when two
+  stories merge (the sums are recomputed over the union, in arrival order), so a story that
+  grew by a merge holds bit-for-bit the sums of one that got the same members one at a time;
+- document frequencies are integer counts;
+- a story is active while its newest member is within the time window of the newest time seen
+  and within the last ``window_items`` arrivals; which stories are active therefore depends on
+  each story's own members only. The centroid matrix rows of active stories are reused through a
+  free list, so their layout depends on history, but no decision depends on the layout: the
+  cosines that decide are recomputed row by row (see Centroids.nearest) and ties are broken by
+  story age.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from storyline.analyze.embed import DIM
+from storyline.link.stories_features import Item
+
+
+@dataclass(slots=True)
+class Story:
+    key: str  # id of the first article
+    index: int  # arrival index of the first article (age order)
+    members: list[int] = field(default_factory=list)  # arrival indices, ascending
+    vsum: np.ndarray | None = None  # float64 sum of member vectors
+    ents: dict[str, float] = field(default_factory=dict)  # summed entity weights
+    ent_docs: dict[str, int] = field(default_factory=dict)  # members naming each entity
+    first_time: float | None = None
+    last_time: float | None = None
+    last_seq: int = -1
+    row: int = -1  # centroid matrix row while active, else -1
+
+    def add(self, seq: int, item: Item) -> None:
+        """Fold one member in (the newest one: seq is larger than every member's)."""
+        self.members.append(seq)
+        self.last_seq = seq
+        if item.vector is not None:
+            v = np.asarray(item.vector, dtype=np.float64)
+            self.vsum = v.copy() if self.vsum is None else self.vsum + v
+        for key, w in item.entities.items():
+            self.ents[key] = self.ents.get(key, 0.0) + float(w)
+            self.ent_docs[key] = self.ent_docs.get(key, 0) + 1
+        if item.time is not None:
+            self.first_time = item.time if self.first_time is None else min(self.first_time, item.time)
+            self.last_time = item.time if self.last_time is None else max(self.last_time, item.time)
+
+    def centroid(self) -> np.ndarray | None:
+        if self.vsum is None:
+            return None
+        norm = float(np.linalg.norm(self.vsum))
+        return self.vsum / norm if norm > 0 else None
+
+
+def rebuilt(key: str, index: int, members: list[int], items: Mapping[int, Item]) -> Story:
+    """A story folded from scratch over members in arrival order (used after a merge)."""
+    story = Story(key, index)
+    for seq in sorted(members):
+        story.add(seq, items[seq])
+    return story
+
+
+class DocFreq:
+    """Entity document frequencies and a smoothed IDF.
+
+    idf(e) = log((N + prior) / (df(e) + 1)): ``prior`` pseudo-documents mentioning nothing keep
+    the first articles of a stream from treating every name as common (with N = 1 every entity
+    would otherwise have IDF 0)."""
+
+    def __init__(self, prior: float):
+        self.prior = prior
+        self.n = 0
+        self.df: dict[str, int] = {}
+
+    def add(self, keys) -> None:
+        self.n += 1
+        for key in keys:
+            self.df[key] = self.df.get(key, 0) + 1
+
+    def idf(self, key: str) -> float:
+        return max(0.0, math.log((self.n + self.prior) / (self.df.get(key, 0) + 1)))
+
+
+# Far above the float32 rounding of a 384-term dot product of unit vectors (~1e-6).
+SLACK = 1e-4
+
+
+class Centroids:
+    """Unit centroids of the active stories, one matrix row each (rows reused via a free list)."""
+
+    def __init__(self, capacity: int = 256):
+        self.mat = np.zeros((capacity, DIM), dtype=np.float32)
+        self.alive = np.zeros(capacity, dtype=bool)
+        self.owner: list[str | None] = [None] * capacity
+        self.used = 0
+        self.free: list[int] = []
+
+    def put(self, story: Story) -> None:
+        c = story.centroid()
+        if c is None:
+            return
+        if story.row < 0:
+            story.row = self._take()
+        self.mat[story.row] = c
+        self.alive[story.row] = True
+        self.owner[story.row] = story.key
+
+    def drop(self, story: Story) -> None:
+        if story.row >= 0:
+            self.alive[story.row] = False
+            self.owner[story.row] = None
+            heapq.heappush(self.free, story.row)
+            story.row = -1
+
+    def nearest(self, vector: np.ndarray, floor: float, k: int) -> list[tuple[int, float]]:
+        """(row, cosine) of the live rows with cosine >= floor, the k nearest (ties: any order).
+
+        One BLAS product ranks all rows; its last bits can depend on where a row sits, so every
+        row near the cut (within SLACK of the floor or of the k-th value) is rescored on its own
+        in float64, and only those exact values decide."""
+        n = self.used
+        if not n:
+            return []
+        q = np.asarray(vector, dtype=np.float32)
+        fast = self.mat[:n] @ q
+        fast[~self.alive[:n]] = -np.inf
+        cut = floor
+        if k < n:
+            cut = max(cut, float(np.partition(fast, n - k)[n - k]))
+        rows = np.flatnonzero(fast >= cut - SLACK)
+        q64 = q.astype(np.float64)
+        exact = [(int(r), float(self.mat[r].astype(np.float64) @ q64)) for r in rows]
+        return [(r, c) for r, c in exact if c >= floor]
+
+    def _take(self) -> int:
+        if self.free:
+            return heapq.heappop(self.free)
+        if self.used == len(self.mat):
+            grow = len(self.mat)
+            self.mat = np.vstack([self.mat, np.zeros((grow, DIM), dtype=np.float32)])
+            self.alive = np.concatenate([self.alive, np.zeros(grow, dtype=bool)])
+            self.owner.extend([None] * grow)
+        self.used += 1
+        return self.used - 1
+
+
+class ActiveSet:
+    """Which stories can still take articles: newest member within ``window_s`` seconds of the
+    newest time seen and among the last ``window_items`` arrivals (so at most that many stories). Lazy heaps find the stale ones
+    in O(log n) per update."""
+
+    def __init__(self, window_s: float, window_items: int):
+        self.window_s = window_s
+        self.window_items = window_items
+        self.now: float | None = None
+        self.stories: dict[str, Story] = {}
+        self._by_seq: list[tuple[int, int, str]] = []
+        self._by_time: list[tuple[float, int, str]] = []
+
+    def touch(self, story: Story) -> None:
+        self.stories[story.key] = story
+        heapq.heappush(self._by_seq, (story.last_seq, story.index, story.key))
+        if story.last_time is not None:
+            heapq.heappush(self._by_time, (story.last_time, story.index, story.key))
+
+    def remove(self, story: Story) -> None:
+        self.stories.pop(story.key, None)
+
+    def stale(self, seq: int, time: float | None) -> list[Story]:
+        """Advance the clock to (seq, time) and pop the stories that fell out of the window."""
+        if time is not None and (self.now is None or time > self.now):
+            self.now = time
+        out: dict[str, Story] = {}
+        self._pop(self._by_seq, seq - self.window_items + 1, lambda s: s.last_seq, out)
+        if self.now is not None:
+            self._pop(self._by_time, self.now - self.window_s, lambda s: s.last_time, out)
+        return sorted(out.values(), key=lambda s: s.index)
+
+    def _pop(self, heap, limit, current, out) -> None:
+        while heap and heap[0][0] < limit:
+            value, _, key = heapq.heappop(heap)
+            story = self.stories.get(key)
+            if story is not None and current(story) == value:
+                out[key] = self.stories.pop(key)

