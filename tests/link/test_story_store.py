@@ -102,3 +102,19 @@ def test_story_lookup_errors(desk_with_model):
     desk = desk_with_model
     with pytest.raises(LookupError):
         desk.story("ffffffff")
+
+
+def test_story_report_from_the_store(desk_with_model):
+    desk = desk_with_model
+    articles = _articles()
+    desk.store.add_articles(articles)
+    desk.find_stories(reuse=False)
+    barrier = next(s for s in desk.stories() if articles[0].id in s.article_ids)
+    report = desk.story(barrier.id[:10])
+    assert report.story == barrier
+    assert {a.id for a in report.articles} == set(barrier.article_ids)
+    assert all(not d.inferred for d in report.dates.values())  # every article states its date
+    # The vote "on Tuesday night" in the first article is 10 March; the minister's "Thursday" 12 March.
+    days = {e.date for e in report.timeline}
+    assert {"2026-03-10", "2026-03-12"} <= days
+    assert "Alina Okafor" in {p.name for p in report.people}
