@@ -8,7 +8,7 @@ Usage::
 
 e.g. ``.venv/bin/python benchmarks/stories.py ../shared/eval/stories-ecbplus``
 
-PATH is a folder; its format is detected from its contents:
+PATH is a folder (or a .jsonl file); its format is detected from its contents:
 
 * ``docs.jsonl`` (ECB+): one document a line with ``doc_id``, ``cluster_id`` (gold: topic +
   sub-topic, i.e. one real event) and ``text`` tokenised one sentence a line. The text is
@@ -19,9 +19,17 @@ PATH is a folder; its format is detected from its contents:
 * ``*.csv`` (UCI News Aggregator): headlines with ``STORY`` (gold: Google News story id) and
   ``TIMESTAMP`` (ms). Body = title; fed in timestamp order (then ID). Malformed rows (the last
   line of the prefix is cut off) are skipped and counted.
+* any other ``*.jsonl`` (generic labelled news; PATH may be the file itself or a folder holding
+  exactly one): one JSON object a line with ``id`` (string), ``title`` (string or null),
+  ``text`` (the body; may be empty when there is a title), ``published`` (ISO 8601, optional;
+  a zone-less time is UTC) and ``cluster`` (the gold story). Body = text, or the title when
+  there is no text; the title goes to the item too (its words count once). Fed in publication
+  order (undated items keep their file position relative to each other and go first), then
+  file order. Lines that are not such an object are skipped and counted as malformed.
 
 Features are the product's: ``candidates.article_vector`` of the body and the ``Analyzer``'s
-analysis, turned into an Item by ``stories_features.item_from`` (entity keys + number keys).
+analysis, turned into an Item by ``stories_features.item_from`` (entity keys + number keys, and
+the TF-IDF terms of title + body).
 The vectors and analyses are cached (``--cache``, default ``$XDG_CACHE_HOME`` or ``~/.cache``
 /storyline-bench/stories, outside the repository) keyed by the data file's hash; the feature
 speed reported is the one measured when the cache was filled. Clustering runs with one BLAS
@@ -106,13 +114,52 @@ def load_uci(path: Path):
     return docs, bad
 
 
+def _iso_time(value) -> float | None:
+    from datetime import datetime, timezone
+
+    if not value:
+        return None
+    when = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return when.timestamp()
+
+
+def load_jsonl(path: Path):
+    """Generic labelled news: {"id", "title", "text", "published"?, "cluster"} a line."""
+    docs, bad = [], 0
+    for n, line in enumerate(path.open(encoding="utf-8")):
+        if not line.strip():
+            continue
+        try:
+            r = json.loads(line)
+            aid, gold = str(r["id"]), str(r["cluster"])
+            title = (r.get("title") or "").strip() or None
+            body = (r.get("text") or "").strip() or title
+            if not body:
+                raise ValueError
+            t = _iso_time(r.get("published"))
+        except (KeyError, TypeError, ValueError, AttributeError):
+            bad += 1
+            continue
+        docs.append({"id": aid, "gold": gold, "body": body, "time": t, "title": title,
+                     "group": "", "order": n})
+    docs.sort(key=lambda d: (d["time"] is not None, d["time"] or 0.0, d["order"]))
+    return docs, bad
+
+
 def load(folder: Path):
+    if folder.is_file() and folder.suffix == ".jsonl":
+        return "jsonl", folder, *load_jsonl(folder)
     if (folder / "docs.jsonl").exists():
         return "ecbplus", folder / "docs.jsonl", *load_ecb(folder)
     csvs = sorted(folder.glob("*.csv"))
     if csvs:
         return "uci-headlines", csvs[0], *load_uci(csvs[0])
-    raise SystemExit(f"{folder}: neither docs.jsonl (ECB+) nor a .csv (UCI headlines) found")
+    jsonls = sorted(folder.glob("*.jsonl"))
+    if len(jsonls) == 1:
+        return "jsonl", jsonls[0], *load_jsonl(jsonls[0])
+    raise SystemExit(f"{folder}: no docs.jsonl (ECB+), .csv (UCI headlines) or single .jsonl (generic) found")
 
 
 # ---------------------------------------------------------------- features

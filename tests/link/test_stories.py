@@ -59,10 +59,12 @@ MERGY = Params(join_threshold=1.2, merge_threshold=1.25, merge_cosine=0.6)
 def snapshot(c: StoryClusterer):
     """Everything that decides the future: memberships, sums, document frequencies, window."""
     stories = {k: (s.index, list(s.members), None if s.vsum is None else s.vsum.tobytes(),
-                   sorted(s.ents.items()), sorted(s.ent_docs.items()), s.first_time, s.last_time, s.last_seq)
+                   sorted(s.ents.items()), sorted(s.ent_docs.items()), s.first_time, s.last_time, s.last_seq,
+                   sorted(s.lex.items()), s.lex_sq)
                for k, s in c._stories.items()}
     return (c.assignments(), c.stories(), stories, c._df.n, sorted(c._df.df.items()),
-            sorted(c._active.stories), c._active.now, sorted(c._items))
+            sorted(c._tdf.df.items()), sorted(c._active.stories), c._active.now, sorted(c._items),
+            sorted((t, sorted(ks)) for t, ks in c._postings.items()))
 
 
 # ------------------------------------------------------------------ decisions
@@ -216,3 +218,35 @@ def test_the_five_seed_articles_are_one_story(seeds_dir):
     c = StoryClusterer()
     c.add_all(items)
     assert len(c.stories()) == 1, c.stories()
+
+
+# ------------------------------------------------------------------ lexical evidence
+
+def test_shared_rare_words_join_headlines_without_names():
+    """Headlines: the NER finds nothing, the vectors are only loosely related; the rare words
+    they share ("titanfall", "respawn") join them, and a headline sharing no word stays apart."""
+    from storyline.link.stories_features import term_weights
+
+    a, b = basis(30), basis(31)
+
+    def head(i, vec, text):
+        return Item(i, vec, {}, None, text, term_weights(text))
+
+    c = StoryClusterer()
+    # Background so that common words get a low IDF.
+    for k in range(20):
+        c.add(head(f"bg{k}", basis(100 + k), f"markets stocks shares review game {k}"))
+    assert c.add(head("h1", a, "Titanfall review: Respawn shooter lands on Xbox One")) == "h1"
+    assert c.add(head("h2", blend(a, b, 0.7), "Respawn's Titanfall shooter review roundup")) == "h1"
+    assert c.add(head("h3", blend(a, b, 0.7), "Console sales review for the quarter")) == "h3"
+
+
+def test_term_weights_are_content_stems():
+    from storyline.link.stories_features import item_from, term_weights
+    from storyline.records import Analysis
+
+    w = term_weights("Fed's Charles Plosser sees a high bar for tapering; the taper goes on in 2013.")
+    assert "taper" in w and w["taper"] > 1.0 and "2013" in w
+    assert "the" not in w and "for" not in w
+    it = item_from("x", "Body text about tapering.", Analysis("x"), None, None, "Plosser on taper")
+    assert "plosser" in it.terms and "body" in it.terms

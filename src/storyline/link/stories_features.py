@@ -15,10 +15,11 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
+from storyline.analyze.fingerprint import STOPWORDS
 from storyline.folding import fold
 from storyline.records import Analysis
 
@@ -37,6 +38,9 @@ class Item:
     entities: Mapping[str, float]  # key -> weight (entity_keys, plus number_keys)
     time: float | None  # publication time, epoch seconds; None if unknown
     title: str | None = None
+    # Content-word term -> sublinear tf (1 + log count) of title + body (term_weights); empty
+    # for items made without text, which then have no lexical evidence.
+    terms: Mapping[str, float] = field(default_factory=dict)
 
 
 def entity_key(name: str, entity_type: str) -> str | None:
@@ -80,10 +84,52 @@ def article_keys(analysis: Analysis, body: str) -> dict[str, float]:
     return {**number_keys(body), **entity_keys(analysis)}
 
 
+# Words of letters and digits (after folding); apostrophes end a word ("fed's" -> "fed").
+_WORD = re.compile(r"[a-z0-9]+")
+# One inflectional suffix is stripped (no lexicon): "tapering"/"taper", "arrests"/"arrested".
+_SUFFIXES = (("ies", "y"), ("ing", ""), ("ed", ""), ("s", ""))
+
+
+def _stem(word: str) -> str:
+    if word.isdigit():
+        return word
+    for suffix, repl in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4 and not word.endswith("ss"):
+            return word[: -len(suffix)] + repl
+    return word
+
+
+def term_weights(text: str) -> dict[str, float]:
+    """Content-word stems -> sublinear tf (1 + log count): the lexical profile of an article.
+
+    Lowercased, accent-folded words of three or more characters, stopwords and news boilerplate
+    (analyze.fingerprint.STOPWORDS) left out, one inflectional suffix stripped; numbers of two
+    or more digits stay ("2013"). Capitalised names are words like the others: the IDF, not the
+    case, says what is distinctive ("Titanfall", "Plosser", "taper")."""
+    counts: dict[str, int] = {}
+    for word in _WORD.findall(fold(text)):
+        if len(word) < 3 and not (len(word) == 2 and word.isdigit()):
+            continue
+        if word in STOPWORDS:
+            continue
+        stem = _stem(word)
+        counts[stem] = counts.get(stem, 0) + 1
+    return {t: 1.0 + math.log(n) for t, n in counts.items()}
+
+
+def article_text(body: str, title: str | None) -> str:
+    """Title and body as one text (the title once, when the body does not already start with it)."""
+    if not title or body.lstrip().startswith(title.strip()):
+        return body
+    return title + "\n" + body
+
+
 def item_from(article_id: str, body: str, analysis: Analysis, vector: np.ndarray | None,
               time: float | None = None, title: str | None = None) -> Item:
-    """The item of one analysed article (vector: candidates.article_vector(body))."""
-    return Item(article_id, vector, article_keys(analysis, body), time, title)
+    """The item of one analysed article (vector: candidates.article_vector(body)); the lexical
+    terms come from the title and the body."""
+    return Item(article_id, vector, article_keys(analysis, body), time, title,
+                term_weights(article_text(body, title)))
 
 
 def analyse_texts(ids, bodies, *, analyzer=None) -> tuple[list[Analysis], list[np.ndarray | None]]:

@@ -36,14 +36,29 @@ class Story:
     vsum: np.ndarray | None = None  # float64 sum of member vectors
     ents: dict[str, float] = field(default_factory=dict)  # summed entity weights
     ent_docs: dict[str, int] = field(default_factory=dict)  # members naming each entity
+    lex: dict[str, float] = field(default_factory=dict)  # sum of member unit TF-IDF vectors
+    lex_sq: float = 0.0  # squared norm of lex (folded with it)
     first_time: float | None = None
     last_time: float | None = None
     last_seq: int = -1
     row: int = -1  # centroid matrix row while active, else -1
 
-    def add(self, seq: int, item: Item) -> None:
-        """Fold one member in (the newest one: seq is larger than every member's)."""
+    def add(self, seq: int, item: Item, lex: Mapping[str, float] | None = None) -> None:
+        """Fold one member in (the newest one: seq is larger than every member's); lex is its
+        unit TF-IDF vector (IDF as of its arrival)."""
         self.members.append(seq)
+        if lex:
+            dot = 0.0
+            sq = 0.0
+            for t, w in lex.items():
+                old = self.lex.get(t)
+                if old is not None:
+                    dot += old * w
+                    self.lex[t] = old + w
+                else:
+                    self.lex[t] = w
+                sq += w * w
+            self.lex_sq += 2.0 * dot + sq
         self.last_seq = seq
         if item.vector is not None:
             v = np.asarray(item.vector, dtype=np.float64)
@@ -62,11 +77,25 @@ class Story:
         return self.vsum / norm if norm > 0 else None
 
 
-def rebuilt(key: str, index: int, members: list[int], items: Mapping[int, Item]) -> Story:
+    def lex_cosine(self, vec: Mapping[str, float]) -> float:
+        """Cosine of a unit sparse vector with the story's summed TF-IDF vector."""
+        if not vec or self.lex_sq <= 0:
+            return 0.0
+        lex = self.lex
+        dot = 0.0
+        for t, w in vec.items():
+            x = lex.get(t)
+            if x is not None:
+                dot += x * w
+        return dot / math.sqrt(self.lex_sq)
+
+
+def rebuilt(key: str, index: int, members: list[int], items: Mapping[int, Item],
+            lex: Mapping[int, Mapping[str, float]]) -> Story:
     """A story folded from scratch over members in arrival order (used after a merge)."""
     story = Story(key, index)
     for seq in sorted(members):
-        story.add(seq, items[seq])
+        story.add(seq, items[seq], lex.get(seq))
     return story
 
 
@@ -89,6 +118,20 @@ class DocFreq:
 
     def idf(self, key: str) -> float:
         return max(0.0, math.log((self.n + self.prior) / (self.df.get(key, 0) + 1)))
+
+    def unit(self, weights: Mapping[str, float]) -> dict[str, float]:
+        """weights * idf, L2-normalised (empty when nothing is left)."""
+        out = {}
+        sq = 0.0
+        for t, w in weights.items():
+            x = w * self.idf(t)
+            if x > 0:
+                out[t] = x
+                sq += x * x
+        if sq <= 0:
+            return {}
+        norm = math.sqrt(sq)
+        return {t: x / norm for t, x in out.items()}
 
 
 # Far above the float32 rounding of a 384-term dot product of unit vectors (~1e-6).
