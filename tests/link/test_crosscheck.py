@@ -182,3 +182,28 @@ def test_events_group_one_day_by_what_happened():
     barrier = next(e for e in events if len(e.article_ids) == 2)
     assert set(barrier.article_ids) == {a.id, b.id} and not barrier.date_inferred
     assert all(arts[x.article_id].body[x.start : x.end] == x.text for x in barrier.sentences + barrier.date_evidence)
+
+
+def test_dates_are_compared_by_what_they_mean(embedder):
+    from storyline.analyze.timex import find_timexes
+    from storyline.link.reuse import compare
+
+    def times(art: Article, anchor: dt.date) -> list[TimePoint]:
+        return [TimePoint(art.id, t.text, t.start, t.end, t.type, t.value, t.mod, t.anchored)
+                for t in find_timexes(art.body, anchor)]
+
+    first = article("Engineers inspected the main ramp of the Port Alder ferry on 3 March and found cracked bolts.")
+    moved = article("Engineers inspected the main ramp of the Port Alder ferry on 5 March and found cracked bolts.")
+    pair = compare(first, moved, always=True)
+    bodies = {first.id: first, moved.id: moved}
+    found = value_findings([pair], bodies, {first.id: times(first, dt.date(2026, 3, 6)),
+                                            moved.id: times(moved, dt.date(2026, 3, 6))})
+    assert [f.kind for f in found] == ["date_conflict"]
+
+    # "Tuesday" in an article of Wednesday and "last Tuesday" in one of the week after: one day.
+    tue = article("Councillors approved the Port Alder ferry repairs on Tuesday after a long debate.")
+    last = article("Councillors approved the Port Alder ferry repairs last Tuesday after a long debate.")
+    pair = compare(tue, last, always=True)
+    resolved = {tue.id: times(tue, dt.date(2026, 3, 11)), last.id: times(last, dt.date(2026, 3, 16))}
+    assert resolved[tue.id][0].value == resolved[last.id][0].value == "2026-03-10"
+    assert value_findings([pair], {tue.id: tue, last.id: last}, resolved) == []

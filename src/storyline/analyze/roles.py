@@ -54,7 +54,7 @@ def role_key(title: str) -> tuple[str, ...]:
     text = _PM.sub("prime minister", title.casefold().replace("’", "'"))
     text = text.replace("ex-", "former ").replace("-", " ")
     words = [w for w in re.findall(r"[a-z']+", text) if w not in {"the", "a", "an", "of", "'s", "s"}]
-    return tuple(w for w in words if w in ROLE_HEADS or w in MODIFIERS_KEPT or w in {"staff", "state", "affairs", "commons", "lords", "justice", "treasury", "exchequer", "culture", "education", "environment", "energy", "transport", "trade", "business", "work", "pensions", "interior", "economy", "digital", "science"})
+    return tuple(w for w in words if w in ROLE_HEADS or w in MODIFIERS_KEPT or w in {"staff", "state", "affairs", "commons", "lords", "justice", "treasury", "exchequer", "culture", "education", "environment", "energy", "transport", "trade", "business", "work", "pensions", "interior", "economy", "digital", "science", "infrastructure", "housing", "agriculture", "fisheries", "immigration", "employment", "industry", "tourism", "sport", "technology", "climate", "development", "planning", "international"})
 
 
 def _trim(span: Span) -> Span:

@@ -24,7 +24,7 @@ from rapidfuzz import fuzz
 
 from storyline.folding import fold
 from storyline.link.drift import role_head, same_title
-from storyline.records import Article, Citation, Entity, Finding, Identity, Quote, ReusePair
+from storyline.records import Article, Citation, Entity, Finding, Identity, Quote, ReusePair, TimePoint
 
 # A one-word quotation ("great") matches too much by chance to be traced; two or three words
 # ("no plans", "have our backs") are traced only where one holds the other word for word.
@@ -235,9 +235,16 @@ def _conflicts(person: str, titles: list[tuple[str, str, int, int]]) -> list[Fin
 # --- numbers and dates ---------------------------------------------------------------------------
 
 
-def value_findings(pairs: Iterable[ReusePair], bodies: Mapping[str, Article]) -> list[Finding]:
+def value_findings(pairs: Iterable[ReusePair], bodies: Mapping[str, Article],
+                   times: Mapping[str, Sequence[TimePoint]] | None = None) -> list[Finding]:
     """Numbers and dates that differ between restatements of one claim, from compared pairs
-    (``compare(..., always=True)`` so independent reports carry their changes too)."""
+    (``compare(..., always=True)`` so independent reports carry their changes too).
+
+    Dates are compared by what they mean, not how they are written: with ``times`` (each
+    article's time expressions resolved against its date), "next week" in one article and
+    "later this week" in another published a week later name the same week and are no
+    conflict; a relative date whose value rests on an inferred publication date, or has none,
+    is not reported either (it could be right)."""
     out = []
     seen: set[tuple] = set()
     for pair in pairs:
@@ -250,6 +257,9 @@ def value_findings(pairs: Iterable[ReusePair], bodies: Mapping[str, Article]) ->
                 continue
             if not any(_within(change.source_span, p.source_span) and _within(change.derived_span, p.derived_span)
                        for p in strong):
+                continue
+            if kind == "date_conflict" and times is not None and not _dates_differ(
+                    times.get(pair.source_id, ()), change.source_span, times.get(pair.derived_id, ()), change.derived_span):
                 continue
             key = (kind, fold(change.source_text), fold(change.derived_text))
             if key in seen:
@@ -268,6 +278,23 @@ def value_findings(pairs: Iterable[ReusePair], bodies: Mapping[str, Article]) ->
                 Citation(dst.id, *d_sent, dst.body[d_sent[0] : d_sent[1]]),
             )))
     return out
+
+
+def _dates_differ(a_times: Sequence[TimePoint], a_span: tuple[int, int],
+                  b_times: Sequence[TimePoint], b_span: tuple[int, int]) -> bool:
+    from storyline.link.dates import day_range
+
+    a = [t for t in a_times if t.start < a_span[1] and a_span[0] < t.end]
+    b = [t for t in b_times if t.start < b_span[1] and b_span[0] < t.end]
+    if not a or not b:
+        return True  # not a time expression the tagger knows: trust the textual difference
+    if any(t.value is None or t.inferred for t in a + b):
+        return False
+    ra = [day_range(t.value) for t in a]
+    rb = [day_range(t.value) for t in b]
+    if any(r is None for r in ra + rb):
+        return {t.value for t in a}.isdisjoint({t.value for t in b})
+    return not any(x[0] <= y[1] and y[0] <= x[1] for x in ra for y in rb)
 
 
 def _within(span: tuple[int, int], outer: tuple[int, int]) -> bool:

@@ -93,7 +93,7 @@ def build_report(store: Store, story: Story) -> StoryReport:
                 reuse[(pair.source_id, pair.derived_id)] = pair
     findings = quote_findings([q for qs in quotes.values() for q in qs], speaker_of)
     findings += role_findings(people, entities)
-    findings += value_findings(_value_pairs(covered, analyses, vectors), bodies)
+    findings += value_findings(_value_pairs(covered, analyses, vectors), bodies, times)
     people.sort(key=lambda i: (-len({a for a, _ in i.members}), i.name.casefold()))
     return StoryReport(
         story=story, articles=articles, dates=dates, times=times, events=events, people=people,
