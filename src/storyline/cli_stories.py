@@ -10,7 +10,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from storyline.cli import DbOption, JsonOption, _fail, _open, _progress, app, identity_json, out, quote_json
+from storyline.cli import DbOption, JsonOption, _fail, _open, _progress, app, err, identity_json, out, quote_json
 from storyline.cli_reuse import _clip, pair_json
 from storyline.records import ArticleDate, Citation, Event, Finding, Story, TimePoint
 from storyline.store import AmbiguousIdError, StoreError
@@ -63,7 +63,8 @@ def story_cli(
     their roles, quotes by speaker, reuse pairs, and where the sources disagree."""
     with _open(db) as desk:
         try:
-            report = desk.story(story_id)
+            with err.status("reading the story: dates, events, quotes, cross-source checks"):
+                report = desk.story(story_id)
         except (LookupError, AmbiguousIdError) as exc:
             _fail(str(exc).strip("'\""), code=2)
         except StoreError as exc:
