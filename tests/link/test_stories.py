@@ -52,8 +52,9 @@ def labelled_stream(n: int = 300, seed: int = 7) -> tuple[list[Item], list[int]]
     return out, labels
 
 
-# Looser than the defaults, so that the synthetic stream exercises merges.
-MERGY = Params(join_threshold=1.2, merge_threshold=1.25, merge_cosine=0.6)
+# Stricter joins and looser merges than the defaults, so that the synthetic stream exercises
+# merges (with the nearest-member term on, nearly every article joins at the default threshold).
+MERGY = Params(join_threshold=1.8, merge_threshold=1.85, merge_cosine=0.6)
 
 
 def snapshot(c: StoryClusterer):
@@ -107,6 +108,18 @@ def test_an_article_linking_two_stories_merges_them_under_the_older_key():
     assert c.add(item("m1", unit(a1 + b1), ["x", "y"])) == "a1"
     assert c.stories() == {"a1": ["a1", "b1", "m1"]}
     assert set(c.assignments().values()) == {"a1"}
+
+
+def test_nearest_member_lets_a_follow_up_join_a_story_grown_two_ways():
+    """A story whose members point two ways has a centroid between them; an article close to
+    one member (cosine 0.9, 0.63 to the centroid) joins through the nearest-member term."""
+    a, b, c = basis(1), basis(2), basis(3)
+    seed = [item("s1", a, ["reid", "promises"]), item("s2", b, ["reid", "promises"])]
+    follow_up = item("x", blend(a, c, 0.9), ["reid"])
+    for weight, expected in [(0.0, "x"), (DEFAULT.member_weight, "s1")]:
+        params = Params(member_weight=weight)
+        clusterer = StoryClusterer.restore(seed, {"s1": "s1", "s2": "s1"}, params)
+        assert clusterer.add(follow_up) == expected
 
 
 def test_time_window_keeps_old_stories_out():
@@ -180,7 +193,11 @@ def test_stream_has_merges():
 
 
 @pytest.mark.parametrize("cut", [0, 1, 50, 151, 299, 300])
-@pytest.mark.parametrize("params", [DEFAULT, Params(join_threshold=1.2, merge_threshold=1.25, merge_cosine=0.6, window_items=40)])
+@pytest.mark.parametrize("params", [
+    DEFAULT,
+    Params(join_threshold=1.8, merge_threshold=1.85, merge_cosine=0.6, window_items=40),
+    Params(join_threshold=1.2, merge_threshold=1.25, merge_cosine=0.6, window_items=40, member_weight=0.0),
+])
 def test_restore_prefix_then_add_equals_adding_everything(cut, params):
     items = stream()
     full = StoryClusterer(params)
