@@ -118,3 +118,20 @@ def test_story_report_from_the_store(desk_with_model):
     days = {e.date for e in report.timeline}
     assert {"2026-03-10", "2026-03-12"} <= days
     assert "Alina Okafor" in {p.name for p in report.people}
+
+
+def test_an_undated_article_is_taken_next_to_its_nearest_dated_one(desk_with_model):
+    import dataclasses
+
+    desk = desk_with_model
+    articles = _articles()
+    early = dataclasses.replace(articles[3], published="2026-02-20T12:00:00")  # weeks before the barrier
+    undated = dataclasses.replace(articles[4], published=None)
+    desk.store.add_articles(articles[:3] + [early, undated])
+    desk.find_stories(reuse=False)
+    # Taken last, the undated article would arrive after the barrier stories of March, when the
+    # football story of February is no longer active; placed after its nearest dated article,
+    # it joins it.
+    assert desk.store.story_of(undated.id) == desk.store.story_of(early.id) == early.id
+    football = desk.store.story(early.id)
+    assert football.undated == 1 and football.first == football.last == "2026-02-20"

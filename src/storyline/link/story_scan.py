@@ -6,8 +6,8 @@ memberships are stored (with the order they were seen in): a later run rebuilds 
 them and goes on with the new articles. Ingesting a corpus in one batch or in many therefore
 gives the same stories, as long as the articles arrive in the same order.
 
-Order: the new articles of a run are sorted by publication date, undated ones last in the
-order they were stored. An article published before one already clustered still joins after
+Order: the new articles of a run are sorted by publication date; an undated one goes just after
+its nearest dated article (article vectors), or last when none is near. An article published before one already clustered still joins after
 it (stories are not re-clustered from scratch; bump CLUSTER_VERSION to do that).
 
 Each run is one transaction per batch of new articles (memberships and the summaries of the
@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from storyline.ingest.dates import published_time
-from storyline.link.candidates import decode_vector
+from storyline.link.candidates import VectorIndex, decode_vector
 from storyline.link.stories import Item, StoryClusterer, item_from
 from storyline.records import Analysis, Article, Entity, Story
 from storyline.store import Store
@@ -33,6 +33,10 @@ from storyline.store import Store
 # the corpus is clustered again.
 CLUSTER_VERSION = "1"
 BATCH = 200
+# An undated article is ordered just after its nearest dated article when their article vectors
+# are this close (same story, by the seeds' and the demo corpus' measure), one second after it.
+PLACE_MIN = 0.6
+PLACE_AFTER_S = 1.0
 KEY_PEOPLE = 3
 KEY_PLACES = 2
 
@@ -73,7 +77,7 @@ def find_stories(store: Store, *, progress: Progress | None = None) -> StoriesRe
     )
     before = clusterer.assignments()
     seq = members[-1][2] + 1 if members else 0
-    new.sort(key=_publication_order(all_articles))
+    new.sort(key=_publication_order(all_articles, _placed_times(new, all_articles, vectors)))
     for start in range(0, len(new), BATCH):
         batch = new[start : start + BATCH]
         for article in batch:
@@ -120,14 +124,35 @@ def publication_time(article: Article) -> float | None:
     return when.timestamp() if when is not None else None
 
 
-def _publication_order(stored: Sequence[Article]) -> Callable[[Article], tuple]:
+def _publication_order(stored: Sequence[Article], placed: dict[str, float]) -> Callable[[Article], tuple]:
     rank = {a.id: k for k, a in enumerate(stored)}
 
     def key(article: Article) -> tuple:
         t = publication_time(article)
+        if t is None:
+            t = placed.get(article.id)
         return (t is None, t or 0.0, rank[article.id])
 
     return key
+
+
+def _placed_times(new: Sequence[Article], stored: Sequence[Article],
+                  vectors: dict[str, np.ndarray | None]) -> dict[str, float]:
+    """Where an undated new article goes in the stream: just after its nearest dated article
+    (by article vector, cosine at least PLACE_MIN). Taken last instead, it would only meet the
+    stories still active at the end of the stream and miss its own (the clusterer only looks at
+    stories active in the last days). Its own time stays unknown: this orders, it does not date."""
+    undated = [a.id for a in new if publication_time(a) is None and vectors.get(a.id) is not None]
+    dated = [(a.id, publication_time(a)) for a in stored if publication_time(a) is not None and vectors.get(a.id) is not None]
+    if not undated or not dated:
+        return {}
+    index = VectorIndex([d for d, _ in dated], np.stack([vectors[d] for d, _ in dated]))
+    when = dict(dated)
+    placed = {}
+    for aid, found in zip(undated, index.neighbours(np.stack([vectors[a] for a in undated]), k=1, floor=PLACE_MIN)):
+        if found:
+            placed[aid] = when[found[0][0]] + PLACE_AFTER_S
+    return placed
 
 
 # --- summaries ---------------------------------------------------------------------------------
@@ -141,7 +166,7 @@ def summarise(story_id: str, member_ids: Sequence[str], by_id: dict[str, Article
     people = _key_names((entities.get(a.id, ()) for a in articles), "PERSON", KEY_PEOPLE)
     places = _key_names((entities.get(a.id, ()) for a in articles), "PLACE", KEY_PLACES)
     headline = representative_headline(articles, vectors)
-    key = tuple(people + places)
+    key = tuple(dict.fromkeys(people + places))  # a name tagged both person and place once
     label = (", ".join(key) + ": " if key else "") + (headline or "untitled")
     dates = sorted(_day(a) for a in articles if publication_time(a) is not None)
     return Story(id=story_id, label=label, article_ids=tuple(member_ids), first=dates[0] if dates else None,
