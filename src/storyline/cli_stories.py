@@ -66,7 +66,7 @@ def story_cli(
             with err.status("reading the story: dates, events, quotes, cross-source checks"):
                 report = desk.story(story_id)
         except (LookupError, AmbiguousIdError) as exc:
-            _fail(str(exc).strip("'\""), code=2)
+            _fail(str(exc.args[0]) if exc.args else str(exc), code=2)
         except StoreError as exc:
             _fail(str(exc), code=2)
     if as_json:
