@@ -454,6 +454,8 @@ def _escape(text: str) -> str:
 # The reuse commands live in their own module; importing it registers them on `app`.
 import storyline.cli_reuse  # noqa: E402,F401
 import storyline.cli_stories  # noqa: E402,F401
+import storyline.cli_serve  # noqa: E402,F401
+import storyline.cli_brief  # noqa: E402,F401
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -84,14 +84,7 @@ def diff_cli(
         except StoreError as exc:
             _fail(str(exc), code=2)
     if as_json:
-        data = pair_json(pair, {source.id: source, derived.id: derived})
-        data["aligned"] = [
-            {"source_span": list(s.source_span), "derived_span": list(s.derived_span),
-             "source_text": source.body[slice(*s.source_span)], "derived_text": derived.body[slice(*s.derived_span)],
-             "score": s.score, "verbatim": s.verbatim}
-            for s in pair.aligned
-        ]
-        print(json.dumps(data, ensure_ascii=False, indent=1))
+        print(json.dumps(diff_json(source, derived, pair), ensure_ascii=False, indent=1))
         return
     out.print(f"[bold]source[/]  {escape(_label(source, source.id, 80))}")
     out.print(f"[bold]derived[/] {escape(_label(derived, derived.id, 80))}")
@@ -123,6 +116,18 @@ def pair_json(p: ReusePair, articles: dict[str, Article]) -> dict:
         "source_coverage": p.source_coverage, "verbatim": p.verbatim, "similarity": p.similarity,
         "evidence": list(p.evidence), "changes": [change_json(c) for c in p.changes],
     }
+
+
+def diff_json(source: Article, derived: Article, pair: ReusePair) -> dict:
+    """The pair with its aligned sentences, as `storyline diff --json` and the API give it."""
+    data = pair_json(pair, {source.id: source, derived.id: derived})
+    data["aligned"] = [
+        {"source_span": list(s.source_span), "derived_span": list(s.derived_span),
+         "source_text": source.body[slice(*s.source_span)], "derived_text": derived.body[slice(*s.derived_span)],
+         "score": s.score, "verbatim": s.verbatim}
+        for s in pair.aligned
+    ]
+    return data
 
 
 def change_json(c: Change) -> dict:

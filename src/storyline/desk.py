@@ -282,6 +282,11 @@ class Desk:
         """One article with its raw input, by id or unique id prefix."""
         return self.store.article(id_or_prefix)
 
+    def search(self, query: str, *, limit: int | None = None, offset: int = 0) -> list[Article]:
+        """Stored articles whose title or body holds every word of ``query`` (full text, case
+        ignored, words stemmed), best match first (bodies included, raw input not)."""
+        return self.store.search(query, limit=limit, offset=offset)
+
     def links(self) -> list[Link]:
         """Link-only feed entries recorded so far."""
         return self.store.links()

@@ -402,3 +402,83 @@ def test_a_failing_story_batch_is_rolled_back_whole(store):
         # The second membership names no stored article: nothing of the batch may stay.
         store.put_stories([story], [(a.id, a.id, 0), ("0" * 16, a.id, 1)], [], "1", "2026-01-01")
     assert store.stories() == [] and store.story_members() == []
+
+
+# --- search ------------------------------------------------------------------------------------
+
+
+def test_search_finds_words_in_titles_and_bodies(store):
+    a = make_article("The harbour authority approved the new ferry timetable on Monday.", title="Ferry changes")
+    b = make_article("Volunteers planted four hundred oak saplings along the river.", title="Saplings by the river")
+    store.add_articles([a, b])
+    assert [x.id for x in store.search("timetable")] == [a.id]
+    assert [x.id for x in store.search("FERRY")] == [a.id]          # case ignored; title and body
+    assert [x.id for x in store.search("saplings")] == [b.id]       # title word
+    assert [x.id for x in store.search("sapling")] == [b.id]        # stemmed
+    assert [x.id for x in store.search("oak river")] == [b.id]      # every word must occur
+    assert store.search("oak timetable") == []
+    assert store.search("zeppelin") == []
+    found = store.search("timetable")[0]
+    assert found.body == a.body and found.title == "Ferry changes" and found.raw is None
+
+
+def test_search_ranks_and_pages(store):
+    articles = [make_article(f"Report {i}: the orchestra toured the coast." + " orchestra" * i) for i in range(4)]
+    store.add_articles(articles)
+    ids = [x.id for x in store.search("orchestra")]
+    assert sorted(ids) == sorted(a.id for a in articles)
+    assert [x.id for x in store.search("orchestra", limit=2)] == ids[:2]
+    assert [x.id for x in store.search("orchestra", limit=2, offset=2)] == ids[2:]
+    assert [x.id for x in store.search("orchestra", offset=3)] == ids[3:]
+
+
+def test_search_takes_any_text_as_plain_words(store):
+    a = make_article('He said "NEAR" and OR, then AND: the meeting (held at noon) ended.')
+    store.add_articles([a])
+    for query in ['"', "meeting OR", "NEAR(meeting", "meeting*", "-meeting", "body:meeting", "'; DROP TABLE x"]:
+        store.search(query)  # never a syntax error
+    assert [x.id for x in store.search('meeting" noon')] == [a.id]
+    assert store.search("") == [] and store.search("  ...  ") == []
+
+
+def test_search_skips_present_duplicates_and_survives_reopen(store_url):
+    s = open_store(store_url)
+    a = make_article("A lighthouse keeper retired after forty years.")
+    s.add_articles([a, a])
+    s.add_articles([a])
+    assert [x.id for x in s.search("lighthouse")] == [a.id]
+    s.close()
+    again = open_store(store_url)
+    try:
+        assert [x.id for x in again.search("keeper")] == [a.id]
+    finally:
+        again.close()
+
+
+def test_a_store_made_before_search_gets_its_articles_indexed(store_url, monkeypatch):
+    import storyline.store.sql as sql
+
+    before = [m for m in sql.migrations() if m[0] < 5]
+    with monkeypatch.context() as m:
+        m.setattr(sql, "migrations", lambda: before)
+        old = open_store(store_url)
+        assert old.schema_version() == 4
+        old.add_articles([make_article("The glacier retreated by twelve metres.", title="Glacier")])
+        old.close()
+    upgraded = open_store(store_url)
+    try:
+        assert upgraded.schema_version() == migrations()[-1][0] >= 5
+        assert [x.title for x in upgraded.search("glacier metres")] == ["Glacier"]
+        upgraded.add_articles([make_article("Another glacier was measured in spring.")])
+        assert len(upgraded.search("glacier")) == 2
+    finally:
+        upgraded.close()
+
+
+def test_dialect_sections_of_a_migration():
+    from storyline.store.search_sql import for_dialect
+
+    ddl = "A;\n-- dialect: sqlite\nB;\n-- dialect: postgres\nC;\n"
+    assert for_dialect(ddl, "sqlite").split() == ["A;", "B;"]
+    assert for_dialect(ddl, "postgres").split() == ["A;", "C;"]
+    assert for_dialect("X;\nY;", "sqlite") == "X;\nY;"

@@ -147,6 +147,12 @@ class Store(Protocol):
         """The story id of a clustered article."""
         ...
 
+    # --- search -----------------------------------------------------------------------------
+    def search(self, query: str, *, limit: int | None = None, offset: int = 0) -> list[Article]:
+        """Articles whose title or body holds every word of ``query`` (case ignored, words
+        stemmed), best match first, without their raw input. Words only: no query operators."""
+        ...
+
     def count(self) -> int:
         """How many articles are stored."""
         ...

@@ -18,6 +18,7 @@ from storyline.ingest.urls import url_key
 from storyline.records import Analysis, Article, Cut, Entity, FieldSource, Link, Mention, Quote, Role, TimePoint
 from storyline.store.base import AmbiguousIdError, StoreError, WriteStatus
 from storyline.store.reuse_sql import ReuseQueries
+from storyline.store.search_sql import SearchQueries, for_dialect
 from storyline.store.story_sql import StoryQueries
 
 _ARTICLE_COLUMNS = (
@@ -45,7 +46,7 @@ def migrations() -> list[tuple[int, str, str]]:
     return sorted(found)
 
 
-class SQLStore(ReuseQueries, StoryQueries):
+class SQLStore(ReuseQueries, StoryQueries, SearchQueries):
     """Store logic over a DB-API connection. Subclasses set the dialect hooks below."""
 
     url: str
@@ -118,6 +119,7 @@ class SQLStore(ReuseQueries, StoryQueries):
                 if self.schema_version() >= version:  # another process applied it meanwhile
                     continue
                 ddl = template.replace("{serial_pk}", self.serial_pk).replace("{blob}", self.blob)
+                ddl = for_dialect(ddl, self._dialect())
                 for statement in _statements(ddl):
                     self._run(statement)
                 self._run(
@@ -153,6 +155,7 @@ class SQLStore(ReuseQueries, StoryQueries):
                         (article.id, article.raw_type or "application/octet-stream", article.raw),
                     )
                 results.append(("added", article.id))
+            self._index_articles([aid for status, aid in results if status == "added"])
         return results
 
     def add_links(self, links: Sequence[Link]) -> int:

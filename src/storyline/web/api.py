@@ -1,0 +1,268 @@
+"""The REST API: JSON over HTTP for everything the Desk answers, under /api/.
+
+The only module that imports the web framework (FastAPI). It holds no analysis logic: each
+endpoint borrows a Desk (web/pool.py), calls it, and returns the JSON shapes the command line
+prints with ``--json`` (the *_json functions of storyline/cli*.py). Every error is JSON:
+``{"error": {"status": N, "message": "..."}}``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from contextlib import asynccontextmanager
+from typing import Annotated, Any
+
+from fastapi import FastAPI, Path, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+
+from storyline.cli import analysis_json, article_json, identity_json, quote_json
+from storyline.cli_reuse import diff_json, pair_json
+from storyline.cli_stories import report_json, story_json
+from storyline.desk import AnalysisUnavailable, IngestAborted
+from storyline.ingest.files import DEFAULT_MAX_BYTES
+from storyline.store import AmbiguousIdError, StoreError
+from storyline.web.ingest import MAX_ITEMS, ingest_items
+from storyline.web.limits import BodyLimit, error_body
+from storyline.web.pool import DeskPool
+from storyline.web.rules import DEFAULT_HOST, DEFAULT_PORT, bearer_ok, check_serve_config
+
+log = logging.getLogger("storyline.web")
+
+DEFAULT_MAX_BODY = DEFAULT_MAX_BYTES  # the largest document `storyline ingest` accepts
+DEFAULT_LIMIT = 100
+MAX_LIMIT = 1000
+
+Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"At most this many (1..{MAX_LIMIT}).")]
+Offset = Annotated[int, Query(ge=0, description="Skip this many first.")]
+ArticleId = Annotated[str, Path(description="An article id or a unique prefix of it.")]
+
+_ARTICLE_BODY = {
+    "type": "object",
+    "properties": {k: {"type": "string"} for k in ("url", "title", "text", "html", "published", "outlet", "byline")},
+    "description": "One article: 'text' or 'html' is required.",
+}
+_POST_BODY = {"requestBody": {"required": True, "content": {"application/json": {"schema": {
+    "oneOf": [_ARTICLE_BODY, {"type": "array", "items": _ARTICLE_BODY, "maxItems": MAX_ITEMS}]}}}}}
+
+
+class ApiError(HTTPException):
+    """An error answered as JSON with this status and message."""
+
+
+def create_app(db: str, *, token: str | None = None, max_body: int = DEFAULT_MAX_BODY,
+               host: str = DEFAULT_HOST) -> FastAPI:
+    """The API over the store ``db`` (SQLite path or postgresql:// URL), opened (and migrated)
+    now. With ``token`` POST requests need ``Authorization: Bearer <token>``; ``host`` is where
+    the server will listen: beyond loopback a token is required (ServeConfigError otherwise).
+    Request bodies over ``max_body`` bytes are refused (413)."""
+    check_serve_config(host, token)
+    pool = DeskPool(db)
+    pool.open_one()
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI):
+        yield
+        pool.close()
+
+    app = FastAPI(
+        title="Storyline", version=_version(),
+        description="Articles, analyses, quotes, people, reuse, stories and full-text search.",
+        docs_url=None, redoc_url=None, lifespan=lifespan,  # the docs pages load assets from a CDN
+    )
+    app.state.pool = pool
+    _errors(app)
+
+    @app.middleware("http")
+    async def nosniff(request: Request, call_next):
+        response = await call_next(request)
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        return response
+
+    def borrow():
+        return pool.desk()
+
+    @app.get("/api", summary="What this API offers")
+    def index() -> JSONResponse:
+        paths = sorted({r.path for r in app.routes if getattr(r, "path", "").startswith("/api/")})
+        return _json({"name": "storyline", "openapi": "/openapi.json", "endpoints": paths})
+
+    @app.get("/api/articles", summary="Stored articles in the order first ingested")
+    def list_articles(limit: Limit = DEFAULT_LIMIT, offset: Offset = 0) -> JSONResponse:
+        with borrow() as desk:
+            found = desk.articles(limit=limit, offset=offset)
+        return _page([article_json(a) for a in found], limit, offset)
+
+    @app.get("/api/articles/{article_id}", summary="One article with its analysis")
+    def get_article(article_id: ArticleId,
+                    raw: Annotated[bool, Query(description="Include the raw input as read.")] = False) -> JSONResponse:
+        with borrow() as desk:
+            article = _lookup(lambda: desk.article(article_id), f"no article {article_id!r}")
+            analysis = desk.store.analysis(article.id)
+        data = article_json(article, raw=raw)
+        data["analysis"] = analysis_json(analysis) if analysis is not None else None
+        return _json(data)
+
+    @app.post("/api/articles", summary="Ingest one article or a list of them", status_code=201,
+              openapi_extra=_POST_BODY)
+    async def post_articles(
+        request: Request,
+        analyze: Annotated[bool, Query(description="Analyse the new articles once stored.")] = True,
+    ) -> JSONResponse:
+        if token is not None and not bearer_ok(request.headers.get("authorization"), token):
+            raise ApiError(401, "a valid 'Authorization: Bearer <token>' header is required to add articles",
+                           headers={"WWW-Authenticate": "Bearer"})
+        body = await request.body()
+        try:
+            data = json.loads(body)
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise ApiError(400, f"malformed JSON ({getattr(exc, 'msg', 'not UTF-8')})") from None
+        items = data if isinstance(data, list) else [data]
+        if not isinstance(data, (list, dict)):
+            raise ApiError(422, "expected a JSON object or a list of objects")
+        if len(items) > MAX_ITEMS:
+            raise ApiError(422, f"at most {MAX_ITEMS} articles per request")
+
+        def run() -> list[dict]:
+            with borrow() as desk:
+                return ingest_items(desk, items, analyze=analyze, max_bytes=max_body)
+
+        try:
+            results = await run_in_threadpool(run)
+        except IngestAborted as exc:
+            log.error("ingest failed: %s", exc)
+            raise ApiError(500, "the store failed while adding articles; articles stored before "
+                                "the failure are kept") from None
+        counts = {s: sum(r["status"] == s for r in results) for s in ("added", "present", "skipped")}
+        return _json({"items": results, **counts}, status=201 if counts["added"] else 200)
+
+    @app.get("/api/search", summary="Full-text search over titles and bodies")
+    def search(q: Annotated[str, Query(min_length=1, max_length=1000,
+                                       description="Words that must all occur (case ignored, stemmed).")],
+               limit: Limit = DEFAULT_LIMIT, offset: Offset = 0) -> JSONResponse:
+        with borrow() as desk:
+            found = desk.search(q, limit=limit, offset=offset)
+        return _page([article_json(a) for a in found], limit, offset, q=q)
+
+    @app.get("/api/stories", summary="Stored stories, largest first")
+    def list_stories(limit: Limit = DEFAULT_LIMIT, offset: Offset = 0) -> JSONResponse:
+        with borrow() as desk:
+            found = desk.stories(limit=limit, offset=offset)
+        return _page([story_json(s) for s in found], limit, offset)
+
+    @app.get("/api/stories/{story_id}", summary="One story: articles, timeline, people, quotes, reuse, findings")
+    def get_story(story_id: Annotated[str, Path(description="A story id or a unique prefix of it.")]) -> JSONResponse:
+        with borrow() as desk:
+            report = _lookup(lambda: desk.story(story_id), f"no story {story_id!r}")
+            return _json(report_json(report))
+
+    @app.get("/api/quotes", summary="Stored quotes with their speakers")
+    def list_quotes(speaker: Annotated[str | None, Query(description="Full speaker name, case ignored.")] = None,
+                    limit: Limit = DEFAULT_LIMIT, offset: Offset = 0) -> JSONResponse:
+        with borrow() as desk:
+            found = desk.quotes(speaker, limit=limit, offset=offset)
+        return _page([quote_json(q, article=True) for q in found], limit, offset)
+
+    @app.get("/api/people", summary="People named across the articles, merged")
+    def list_people(limit: Limit = DEFAULT_LIMIT, offset: Offset = 0) -> JSONResponse:
+        with borrow() as desk:
+            found = desk.people()
+        return _page([identity_json(i) for i in found[offset:offset + limit]], limit, offset)
+
+    @app.get("/api/reuse", summary="Stored reuse pairs, most covered first")
+    def list_reuse(all: Annotated[bool, Query(description="Also pairs judged independent.")] = False,  # noqa: A002
+                   article: Annotated[str | None, Query(description="Only pairs involving this article.")] = None,
+                   ) -> JSONResponse:
+        with borrow() as desk:
+            pairs = _lookup(lambda: desk.reuse(all=all, article=article), f"no article {article!r}")
+            ids = sorted({i for p in pairs for i in (p.source_id, p.derived_id)})
+            titles = {a.id: a for a in desk.store.articles(ids=ids)}
+        return _json([pair_json(p, titles) for p in pairs])
+
+    @app.get("/api/diff/{a}/{b}", summary="Compare two articles: aligned sentences and changes")
+    def diff(a: ArticleId, b: ArticleId) -> JSONResponse:
+        with borrow() as desk:
+            try:
+                source, derived, pair = _lookup(lambda: desk.diff(a, b), "no such article")
+            except AnalysisUnavailable as exc:
+                log.error("diff: %s", exc)
+                raise ApiError(503, "the analyzer is not available on this server") from None
+        return _json(diff_json(source, derived, pair))
+
+    # Added last, so outermost: bodies are capped before anything reads them.
+    app.add_middleware(BodyLimit, max_body=max_body)
+    return app
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("storyline")
+    except PackageNotFoundError:
+        return "0"
+
+
+def _lookup(call, missing: str):
+    """``call()``, with a missing id as 404 and an ambiguous prefix as 409."""
+    try:
+        found = call()
+    except AmbiguousIdError as exc:
+        raise ApiError(409, str(exc)) from None
+    except LookupError as exc:
+        message = str(exc.args[0]) if exc.args else missing
+        if "more than one" in message:  # Store.story's ambiguous prefix is a plain LookupError
+            raise ApiError(409, message) from None
+        raise ApiError(404, message) from None
+    if found is None:
+        raise ApiError(404, missing)
+    return found
+
+
+def _json(data: Any, status: int = 200) -> JSONResponse:
+    return JSONResponse(data, status_code=status)
+
+
+def _page(items: list, limit: int, offset: int, **extra: Any) -> JSONResponse:
+    return _json({**extra, "items": items, "limit": limit, "offset": offset, "count": len(items)})
+
+
+def _error(status: int, message: str, headers: dict | None = None) -> JSONResponse:
+    return JSONResponse(json.loads(error_body(status, message)), status_code=status, headers=headers)
+
+
+def _errors(app: FastAPI) -> None:
+    @app.exception_handler(HTTPException)
+    async def http_error(_request: Request, exc: HTTPException) -> JSONResponse:
+        return _error(exc.status_code, str(exc.detail), getattr(exc, "headers", None))
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        parts = []
+        for e in exc.errors():
+            where = ".".join(str(x) for x in e.get("loc", ())[1:]) or "request"
+            parts.append(f"{where}: {e.get('msg', 'invalid')}")
+        return _error(422, "; ".join(parts) or "invalid request")
+
+    @app.exception_handler(StoreError)
+    async def store_error(_request: Request, exc: StoreError) -> JSONResponse:
+        log.error("store error: %s", exc)  # the details (paths, SQL) stay in the server log
+        return _error(500, "the store could not answer; see the server log")
+
+
+def serve(db: str | None, *, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, token: str | None = None,
+          max_body: int = DEFAULT_MAX_BODY) -> None:
+    """Run the API with uvicorn until interrupted (ServeConfigError, StoreError before it starts)."""
+    import os
+
+    import uvicorn
+
+    from storyline.store import DEFAULT_DB
+
+    check_serve_config(host, token)
+    target = db or os.environ.get("STORYLINE_DB") or DEFAULT_DB
+    uvicorn.run(create_app(target, token=token, max_body=max_body, host=host), host=host, port=port,
+                log_level="info")
