@@ -395,7 +395,8 @@ def test_serve_passes_its_options_to_uvicorn(db, monkeypatch):
 def test_openapi_and_no_cdn_docs(client):
     spec = client.get("/openapi.json").json()
     for path in ("/api/articles", "/api/articles/{article_id}", "/api/stories", "/api/stories/{story_id}",
-                 "/api/quotes", "/api/people", "/api/reuse", "/api/diff/{a}/{b}", "/api/search"):
+                 "/api/quotes", "/api/people", "/api/reuse", "/api/diff/{a}/{b}", "/api/search",
+                 "/api/stories/{story_id}/brief"):
         assert path in spec["paths"], path
     assert "post" in spec["paths"]["/api/articles"]
     assert client.get("/docs").status_code == 404 and client.get("/redoc").status_code == 404
@@ -447,3 +448,11 @@ def test_stories_endpoints(tmp_path):
         assert report["id"] == stories[0]["id"]
         for key in ("articles", "events", "timeline", "people", "quotes", "reuse", "findings", "notes"):
             assert key in report
+        brief = c.get(f"/api/stories/{stories[0]['id'][:6]}/brief")
+        assert brief.status_code == 200 and brief.json()["what_happened"]
+        page = c.get(f"/api/stories/{stories[0]['id']}/brief", params={"format": "html"})
+        assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+        assert "<script" not in page.text.lower() and "Sam Reed" in page.text
+        assert c.get(f"/api/stories/{stories[0]['id']}/brief", params={"format": "md"}).text.startswith("# ")
+        assert c.get(f"/api/stories/{stories[0]['id']}/brief", params={"format": "pdf"}).status_code == 422
+        assert "no story" in error_of(c.get("/api/stories/zzzz/brief"), 404)

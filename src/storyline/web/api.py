@@ -15,7 +15,7 @@ from typing import Annotated, Any
 
 from fastapi import FastAPI, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
@@ -24,6 +24,7 @@ from storyline.cli_reuse import diff_json, pair_json
 from storyline.cli_stories import report_json, story_json
 from storyline.desk import AnalysisUnavailable, IngestAborted
 from storyline.ingest.files import DEFAULT_MAX_BYTES
+from storyline.report import build_briefing, to_html, to_json, to_markdown
 from storyline.store import AmbiguousIdError, StoreError
 from storyline.web.ingest import MAX_ITEMS, ingest_items
 from storyline.web.limits import BodyLimit, error_body
@@ -158,6 +159,19 @@ def create_app(db: str, *, token: str | None = None, max_body: int = DEFAULT_MAX
         with borrow() as desk:
             report = _lookup(lambda: desk.story(story_id), f"no story {story_id!r}")
             return _json(report_json(report))
+
+    @app.get("/api/stories/{story_id}/brief", summary="The story's briefing: every sentence sourced")
+    def get_brief(story_id: Annotated[str, Path(description="A story id or a unique prefix of it.")],
+                  format: Annotated[str, Query(pattern="^(json|html|md)$", description="json, html or md.")] = "json",  # noqa: A002
+                  ) -> Response:
+        with borrow() as desk:
+            report = _lookup(lambda: desk.story(story_id), f"no story {story_id!r}")
+        briefing = build_briefing(report)
+        if format == "html":  # one self-contained page, article text escaped (report/render.py)
+            return HTMLResponse(to_html(briefing))
+        if format == "md":
+            return PlainTextResponse(to_markdown(briefing), media_type="text/markdown; charset=utf-8")
+        return _json(to_json(briefing))
 
     @app.get("/api/quotes", summary="Stored quotes with their speakers")
     def list_quotes(speaker: Annotated[str | None, Query(description="Full speaker name, case ignored.")] = None,
