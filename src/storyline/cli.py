@@ -456,6 +456,7 @@ import storyline.cli_reuse  # noqa: E402,F401
 import storyline.cli_stories  # noqa: E402,F401
 import storyline.cli_serve  # noqa: E402,F401
 import storyline.cli_brief  # noqa: E402,F401
+import storyline.cli_export  # noqa: E402,F401
 
 
 def main() -> None:  # pragma: no cover - console entry point
