@@ -4,9 +4,7 @@ Registered on the main Typer app (storyline/cli.py imports this module)."""
 
 from __future__ import annotations
 
-import difflib
 import json
-import re
 from typing import Annotated
 
 import typer
@@ -16,6 +14,7 @@ from rich.table import Table
 from storyline.cli import DbOption, JsonOption, _fail, _open, _progress, app, err, out
 from storyline.link.direction import DIRECTION_MIN
 from storyline.records import Article, Change, ReusePair
+from storyline.report.words import word_ops
 from storyline.store import AmbiguousIdError, StoreError
 
 
@@ -160,12 +159,10 @@ def _clip(text: str, width: int = 120) -> str:
 def _marked(source: str, derived: str) -> tuple[str, str]:
     """Both sentences as Rich markup: words only in the source struck out in red, words only in
     the derived in green. Text is escaped (article text is untrusted)."""
-    a, b = re.findall(r"\S+\s*", source), re.findall(r"\S+\s*", derived)
     left: list[str] = []
     right: list[str] = []
-    matcher = difflib.SequenceMatcher(None, [w.strip().lower() for w in a], [w.strip().lower() for w in b], autojunk=False)
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
-        sa, sb = escape("".join(a[i1:i2])), escape("".join(b[j1:j2]))
+    for op, a, b in word_ops(source, derived):
+        sa, sb = escape(a), escape(b)
         if op == "equal":
             left.append(sa)
             right.append(sb)

@@ -352,9 +352,19 @@ class Desk:
             find_reuse(self.store, progress=progress, compare=False)
         return find_stories(self.store, progress=progress)
 
-    def stories(self, *, limit: int | None = None, offset: int = 0) -> list[Story]:
-        """Stored stories, largest first: id, label, article ids and date span."""
-        return self.store.stories(limit=limit, offset=offset)
+    def stories(self, *, limit: int | None = None, offset: int = 0, query: str | None = None,
+                outlet: str | None = None, person: str | None = None, since: str | None = None,
+                until: str | None = None) -> list[Story]:
+        """Stored stories, largest first: id, label, article ids and date span. Filters: a
+        member article holds every word of ``query`` (full text) or comes from ``outlet``
+        (exact name, case ignored), a member names a person whose name contains ``person``,
+        and the story's stated dates reach ``since``/``until`` (ISO dates)."""
+        return self.store.stories(limit=limit, offset=offset, query=query, outlet=outlet, person=person,
+                                  since=since, until=until)
+
+    def outlets(self) -> list[tuple[str, int]]:
+        """(outlet, article count) of every named outlet, most articles first."""
+        return self.store.outlets()
 
     def story(self, id_or_prefix: str):
         """Everything about one story (id or unique prefix): its articles with stated or

@@ -394,6 +394,40 @@ def test_stories_memberships_merges_and_lookup(store):
     assert store.stories() == [] and store.story_members() == []
 
 
+def test_stories_filtered_by_words_outlet_person_and_dates(store):
+    arts = [
+        make_article("The harbour wall vote passed on Monday.", title="Wall vote", outlet="Selby Post"),
+        make_article("Councillors argued about the harbour wall.", outlet="Bay News"),
+        make_article("The orchestra toured the coast.", title="Orchestra tour", outlet="bay news"),
+        make_article("A quiet week at the library.", outlet="Ákos Daily"),
+    ]
+    store.add_articles(arts)
+    a, b, c, d = (x.id for x in arts)
+    store.put_analyses([sample_analysis(a), sample_analysis(c, speaker="Ángela Núñez")], "v1")
+    wall = Story(a, "the harbour wall", (a, b), "2026-03-10", "2026-03-11")
+    tour = Story(c, "the orchestra", (c,), "2026-03-20", "2026-03-20")
+    quiet = Story(d, "the library", (d,), None, None, undated=1)
+    store.put_stories([wall, tour, quiet], [(a, a, 0), (b, a, 1), (c, c, 2), (d, d, 3)], [], "1", "2026-03-21")
+
+    def ids(**filters):
+        return [s.id for s in store.stories(**filters)]
+
+    assert ids() == [a, c, d]  # largest first, then the latest; undated last on every backend
+    assert ids(query="harbour") == [a] and ids(query="HARBOURS wall") == [a]  # stemmed, every word
+    assert ids(query="orchestra") == [c] and ids(query="zeppelin") == [] and ids(query="...") == []
+    assert ids(outlet="Bay News") == [a, c] and ids(outlet="selby post") == [a] and ids(outlet="Selby") == []
+    assert ids(person="ortiz") == [a] and ids(person="Ana Ortiz") == [a] and ids(person="Núñez") == [c]
+    assert ids(person="%") == [] and ids(person="_na") == []  # wildcards are plain characters
+    assert ids(since="2026-03-11") == [a, c] and ids(since="2026-03-12") == [c]
+    assert ids(until="2026-03-10") == [a] and ids(until="2026-03-09") == []
+    assert ids(outlet="bay news", query="wall", since="2026-03-01", until="2026-03-31") == [a]
+    assert ids(outlet="Bay News", limit=1, offset=1) == [c]
+    found = store.stories(query="orchestra")[0]
+    assert found == tour
+    assert {o for o, _ in store.outlets()} == {"Selby Post", "Bay News", "bay news", "Ákos Daily"}
+    assert all(n == 1 for _, n in store.outlets())
+
+
 def test_a_failing_story_batch_is_rolled_back_whole(store):
     a = make_article("A story body.")
     store.add_articles([a])

@@ -135,8 +135,16 @@ class Store(Protocol):
         """Forget every story and membership."""
         ...
 
-    def stories(self, *, limit: int | None = None, offset: int = 0) -> list[Story]:
-        """Stored stories, largest first, with their article ids in the clusterer's order."""
+    def stories(self, *, limit: int | None = None, offset: int = 0, query: str | None = None,
+                outlet: str | None = None, person: str | None = None, since: str | None = None,
+                until: str | None = None) -> list[Story]:
+        """Stored stories, largest first, with their article ids in the clusterer's order;
+        the filters keep stories with a member matching ``query`` (full text), from ``outlet``,
+        naming ``person`` (part of a name), and whose date span reaches ``since``/``until``."""
+        ...
+
+    def outlets(self) -> list[tuple[str, int]]:
+        """(outlet, article count) of every named outlet, most articles first."""
         ...
 
     def story(self, id_or_prefix: str) -> Story | None:

@@ -59,13 +59,69 @@ class StoryQueries:
             self._run("DELETE FROM story_members")
             self._run("DELETE FROM stories")
 
-    def stories(self, *, limit: int | None = None, offset: int = 0) -> list[Story]:
-        """Stories, largest first, then most recent."""
+    def stories(self, *, limit: int | None = None, offset: int = 0, query: str | None = None,
+                outlet: str | None = None, person: str | None = None, since: str | None = None,
+                until: str | None = None) -> list[Story]:
+        """Stories, largest first, then most recent. Filters (all must hold): ``query``, some
+        member article holds every word (full text, as :meth:`search`); ``outlet``, some member
+        comes from that outlet (exact name, case ignored for ASCII); ``person``, some member
+        names a person whose name contains this text (case ignored for ASCII); ``since`` /
+        ``until`` (ISO dates), the story's stated date span reaches that day (undated stories
+        are then left out)."""
+        where, params = self._story_filters(query, outlet, person, since, until)
+        if where is None:
+            return []
         sql, params = self._paged(
-            f"SELECT {_STORY_COLUMNS} FROM stories ORDER BY size DESC, last_date DESC, id", [], limit, offset)
+            f"SELECT {_STORY_COLUMNS} FROM stories s{where} ORDER BY size DESC, (last_date IS NULL), last_date DESC, id",
+            params, limit, offset)
         rows = self._run(sql, params).fetchall()
         members = self._members_of([r[0] for r in rows])
         return [_story_from(r, members.get(r[0], ())) for r in rows]
+
+    def outlets(self) -> list[tuple[str, int]]:
+        """(outlet, number of articles) of every named outlet, most articles first."""
+        rows = self._run("SELECT outlet, COUNT(*) FROM articles WHERE outlet IS NOT NULL AND outlet <> '' "
+                         "GROUP BY outlet ORDER BY COUNT(*) DESC, outlet").fetchall()
+        return [(r[0], int(r[1])) for r in rows]
+
+    def _story_filters(self, query, outlet, person, since, until) -> tuple[str | None, list[Any]]:
+        """The WHERE clause (with its leading space) and parameters of the story filters, or
+        (None, []) when the query has no words and so can match nothing."""
+        from storyline.store.search_sql import _WORD, PG_DOCUMENT, fts5_query
+
+        sqlite = self.param == "?"
+        clauses: list[str] = []
+        params: list[Any] = []
+        if since:
+            clauses.append("s.last_date >= ?")
+            params.append(since)
+        if until:
+            clauses.append("s.first_date <= ?")
+            params.append(until + "\U0010ffff")  # a stated date with a time of day still counts
+        if outlet:
+            clauses.append("EXISTS (SELECT 1 FROM story_members m JOIN articles a ON a.id = m.article_id "
+                           "WHERE m.story_id = s.id AND LOWER(a.outlet) = LOWER(?))")
+            params.append(outlet.strip())
+        if person:
+            like = "LIKE" if sqlite else "ILIKE"
+            clauses.append("EXISTS (SELECT 1 FROM story_members m JOIN entities e ON e.article_id = m.article_id "
+                           f"WHERE m.story_id = s.id AND e.type = 'PERSON' AND e.name {like} ? ESCAPE '\\')")
+            params.append("%" + _like_escape(person.strip()) + "%")
+        if query is not None:
+            if sqlite:
+                match = fts5_query(query)
+                if match is None:
+                    return None, []
+                clauses.append("s.id IN (SELECT m.story_id FROM articles_fts f JOIN articles a ON a.seq = f.rowid "
+                               "JOIN story_members m ON m.article_id = a.id WHERE articles_fts MATCH ?)")
+                params.append(match)
+            else:
+                if not _WORD.search(query):
+                    return None, []
+                clauses.append("s.id IN (SELECT m.story_id FROM articles a JOIN story_members m ON m.article_id = a.id "
+                               f"WHERE {PG_DOCUMENT} @@ plainto_tsquery('english'::regconfig, ?))")
+                params.append(query)
+        return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
 
     def story(self, id_or_prefix: str) -> Story | None:
         """One story by id or unique id prefix (LookupError if the prefix is ambiguous)."""
@@ -101,6 +157,11 @@ class StoryQueries:
             for story_id, article_id in rows:
                 out.setdefault(story_id, []).append(article_id)
         return {k: tuple(v) for k, v in out.items()}
+
+
+def _like_escape(text: str) -> str:
+    """``text`` with LIKE's wildcards taken literally (escape character: backslash)."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _story_from(row: Sequence[Any], article_ids: Sequence[str]) -> Story:

@@ -1,9 +1,11 @@
-"""The REST API: JSON over HTTP for everything the Desk answers, under /api/.
+"""The REST API: JSON over HTTP for everything the Desk answers, under /api/; the same app
+serves the web pages (web/pages.py).
 
-The only module that imports the web framework (FastAPI). It holds no analysis logic: each
-endpoint borrows a Desk (web/pool.py), calls it, and returns the JSON shapes the command line
-prints with ``--json`` (the *_json functions of storyline/cli*.py). Every error is JSON:
-``{"error": {"status": N, "message": "..."}}``.
+With web/pages.py, the only module that imports the web framework (FastAPI). It holds no
+analysis logic: each endpoint borrows a Desk (web/pool.py), calls it, and returns the JSON
+shapes the command line prints with ``--json`` (the *_json functions of storyline/cli*.py).
+Every API error is JSON: ``{"error": {"status": N, "message": "..."}}``; errors on pages are
+HTML pages with the same status.
 """
 
 from __future__ import annotations
@@ -24,11 +26,13 @@ from storyline.cli_reuse import diff_json, pair_json
 from storyline.cli_stories import report_json, story_json
 from storyline.desk import AnalysisUnavailable, IngestAborted
 from storyline.ingest.files import DEFAULT_MAX_BYTES
-from storyline.report import build_briefing, to_html, to_json, to_markdown
+from storyline.report import to_html, to_json, to_markdown
 from storyline.store import AmbiguousIdError, StoreError
 from storyline.web.ingest import MAX_ITEMS, ingest_items
 from storyline.web.limits import BodyLimit, error_body
+from storyline.web.pages import PAGE_CSP, add_pages
 from storyline.web.pool import DeskPool
+from storyline.web.reports import ReportCache
 from storyline.web.rules import DEFAULT_HOST, DEFAULT_PORT, bearer_ok, check_serve_config
 
 log = logging.getLogger("storyline.web")
@@ -63,6 +67,7 @@ def create_app(db: str, *, token: str | None = None, max_body: int = DEFAULT_MAX
     check_serve_config(host, token)
     pool = DeskPool(db)
     pool.open_one()
+    reports = ReportCache()
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
@@ -75,12 +80,15 @@ def create_app(db: str, *, token: str | None = None, max_body: int = DEFAULT_MAX
         docs_url=None, redoc_url=None, lifespan=lifespan,  # the docs pages load assets from a CDN
     )
     app.state.pool = pool
+    app.state.reports = reports
     _errors(app)
 
     @app.middleware("http")
-    async def nosniff(request: Request, call_next):
+    async def headers(request: Request, call_next):
         response = await call_next(request)
         response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers.setdefault("Content-Security-Policy", PAGE_CSP)
+        response.headers.setdefault("Referrer-Policy", "no-referrer")
         return response
 
     def borrow():
@@ -157,18 +165,19 @@ def create_app(db: str, *, token: str | None = None, max_body: int = DEFAULT_MAX
     @app.get("/api/stories/{story_id}", summary="One story: articles, timeline, people, quotes, reuse, findings")
     def get_story(story_id: Annotated[str, Path(description="A story id or a unique prefix of it.")]) -> JSONResponse:
         with borrow() as desk:
-            report = _lookup(lambda: desk.story(story_id), f"no story {story_id!r}")
-            return _json(report_json(report))
+            built = _lookup(lambda: reports.get(desk, story_id), f"no story {story_id!r}")
+        return _json(report_json(built.report))
 
     @app.get("/api/stories/{story_id}/brief", summary="The story's briefing: every sentence sourced")
     def get_brief(story_id: Annotated[str, Path(description="A story id or a unique prefix of it.")],
                   format: Annotated[str, Query(pattern="^(json|html|md)$", description="json, html or md.")] = "json",  # noqa: A002
                   ) -> Response:
         with borrow() as desk:
-            report = _lookup(lambda: desk.story(story_id), f"no story {story_id!r}")
-        briefing = build_briefing(report)
+            briefing = _lookup(lambda: reports.get(desk, story_id), f"no story {story_id!r}").briefing
         if format == "html":  # one self-contained page, article text escaped (report/render.py)
-            return HTMLResponse(to_html(briefing))
+            # Its stylesheet is inline (the file must stand alone); it has no script at all.
+            return HTMLResponse(to_html(briefing), headers={
+                "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'"})
         if format == "md":
             return PlainTextResponse(to_markdown(briefing), media_type="text/markdown; charset=utf-8")
         return _json(to_json(briefing))
@@ -206,6 +215,7 @@ def create_app(db: str, *, token: str | None = None, max_body: int = DEFAULT_MAX
                 raise ApiError(503, "the analyzer is not available on this server") from None
         return _json(diff_json(source, derived, pair))
 
+    add_pages(app, pool, reports)
     # Added last, so outermost: bodies are capped before anything reads them.
     app.add_middleware(BodyLimit, max_body=max_body)
     return app
@@ -249,22 +259,30 @@ def _error(status: int, message: str, headers: dict | None = None) -> JSONRespon
 
 
 def _errors(app: FastAPI) -> None:
+    def answer(request: Request, status: int, message: str, headers: dict | None = None) -> Response:
+        """JSON under /api/ (and for the spec), an HTML page anywhere else."""
+        path = request.url.path
+        html_error = getattr(request.app.state, "html_error", None)
+        if html_error is None or path == "/api" or path.startswith(("/api/", "/openapi")):
+            return _error(status, message, headers)
+        return html_error(request, status, message)
+
     @app.exception_handler(HTTPException)
-    async def http_error(_request: Request, exc: HTTPException) -> JSONResponse:
-        return _error(exc.status_code, str(exc.detail), getattr(exc, "headers", None))
+    async def http_error(request: Request, exc: HTTPException) -> Response:
+        return answer(request, exc.status_code, str(exc.detail), getattr(exc, "headers", None))
 
     @app.exception_handler(RequestValidationError)
-    async def invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
+    async def invalid(request: Request, exc: RequestValidationError) -> Response:
         parts = []
         for e in exc.errors():
             where = ".".join(str(x) for x in e.get("loc", ())[1:]) or "request"
             parts.append(f"{where}: {e.get('msg', 'invalid')}")
-        return _error(422, "; ".join(parts) or "invalid request")
+        return answer(request, 422, "; ".join(parts) or "invalid request")
 
     @app.exception_handler(StoreError)
-    async def store_error(_request: Request, exc: StoreError) -> JSONResponse:
+    async def store_error(request: Request, exc: StoreError) -> Response:
         log.error("store error: %s", exc)  # the details (paths, SQL) stay in the server log
-        return _error(500, "the store could not answer; see the server log")
+        return answer(request, 500, "the store could not answer; see the server log")
 
 
 def serve(db: str | None, *, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, token: str | None = None,

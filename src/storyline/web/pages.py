@@ -1,0 +1,143 @@
+"""The web app: HTML pages over the same Desk pool as the API, served by the same process.
+
+Pages: ``/`` (story list with full-text search and filters by date, outlet and person),
+``/stories/{id}`` (timeline picture, people and roles, quotes by speaker, provenance graph of
+copies with their changes, cross-source findings), ``/articles/{id}`` (quotes and people
+highlighted, links to its copies) and ``/diff/{a}/{b}`` (two articles side by side). Assets
+(one stylesheet, one small script, an icon) are files of this package under ``/static``: no CDN,
+the app works offline.
+
+Article text is untrusted: templates are autoescaped, SVG labels are escaped in web/svg.py,
+and every page is sent with a Content-Security-Policy that allows no inline script and nothing
+from another origin, so markup that slipped through could still not run.
+
+Besides web/api.py, the only module that imports the web framework; what a page shows is
+decided in web/views.py (plain Python).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import FastAPI, Query, Request
+from fastapi.responses import HTMLResponse
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from markupsafe import Markup, escape
+
+from storyline.desk import AnalysisUnavailable
+from storyline.web import views
+from storyline.web.pool import DeskPool
+from storyline.web.reports import ReportCache
+
+HERE = Path(__file__).parent
+PAGE_CSP = ("default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; "
+            "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
+MAX_FILTER_CHARS = 200
+
+_DEL = re.compile(r"\[-(.*?)-\]")
+_INS = re.compile(r"\{\+(.*?)\+\}")
+
+
+class PageError(Exception):
+    """A page that cannot be shown: answered as an HTML error page with this status."""
+
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def diff_marks(text: str | None) -> Markup:
+    """A word diff ("[-removed-] {+added+}") as HTML: escaped first, then <del>/<ins>."""
+    escaped = str(escape(text or ""))
+    return Markup(_INS.sub(r"<ins>\1</ins>", _DEL.sub(r"<del>\1</del>", escaped)))
+
+
+def _templates() -> Jinja2Templates:
+    templates = Jinja2Templates(directory=str(HERE / "templates"))  # autoescape on for .html
+    templates.env.filters["diffmarks"] = diff_marks
+    templates.env.filters["short"] = lambda aid: (aid or "")[:10]
+    return templates
+
+
+def add_pages(app: FastAPI, pool: DeskPool, reports: ReportCache) -> None:
+    templates = _templates()
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+
+    def page(request: Request, name: str, context: dict, status: int = 200) -> HTMLResponse:
+        return templates.TemplateResponse(request, name, context, status_code=status)
+
+    app.state.html_error = lambda request, status, message: page(
+        request, "error.html", {"status": status, "message": message}, status)
+
+    def text(value: str | None, name: str) -> str:
+        value = (value or "").strip()
+        if len(value) > MAX_FILTER_CHARS:
+            raise PageError(422, f"{name}: at most {MAX_FILTER_CHARS} characters")
+        return value
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def story_list(request: Request, q: str | None = None, outlet: str | None = None, person: str | None = None,
+                   since: str | None = None, until: str | None = None,
+                   offset: Annotated[int, Query(ge=0)] = 0,
+                   limit: Annotated[int, Query(ge=1, le=200)] = views.PAGE_SIZE) -> HTMLResponse:
+        try:
+            filters = views.Filters(q=text(q, "q"), outlet=text(outlet, "outlet"), person=text(person, "person"),
+                                    since=views.parse_day(since, "since"), until=views.parse_day(until, "until"))
+        except ValueError as exc:
+            raise PageError(422, str(exc)) from None
+        with pool.desk() as desk:
+            found = desk.stories(limit=limit + 1, offset=offset, query=filters.q or None,
+                                 outlet=filters.outlet or None, person=filters.person or None,
+                                 since=filters.since or None, until=filters.until or None)
+            outlets = desk.outlets()
+            total = desk.store.count()
+        context = views.story_list(found, outlets, filters, offset, limit)
+        context["total_articles"] = total
+        return page(request, "stories.html", context)
+
+    @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
+    def story_page(request: Request, story_id: str) -> HTMLResponse:
+        with pool.desk() as desk:
+            built = _found(lambda: reports.get(desk, story_id), f"no story {story_id!r}")
+        return page(request, "story.html", views.story_page(built))
+
+    @app.get("/articles/{article_id}", response_class=HTMLResponse, include_in_schema=False)
+    def article_page(request: Request, article_id: str) -> HTMLResponse:
+        with pool.desk() as desk:
+            article = _found(lambda: desk.article(article_id), f"no article {article_id!r}")
+            analysis = desk.store.analysis(article.id)
+            pairs = desk.reuse(article=article.id)
+            others = {a.id: a for a in desk.store.articles(
+                ids=sorted({i for p in pairs for i in (p.source_id, p.derived_id)} - {article.id}))}
+            story_id = desk.store.story_of(article.id)
+        return page(request, "article.html", views.article_page(article, analysis, pairs, others, story_id))
+
+    @app.get("/diff/{a}/{b}", response_class=HTMLResponse, include_in_schema=False)
+    def diff_page(request: Request, a: str, b: str) -> HTMLResponse:
+        with pool.desk() as desk:
+            try:
+                source, derived, pair = _found(lambda: desk.diff(a, b), "no such article")
+            except AnalysisUnavailable:
+                raise PageError(503, "the analyzer is not available on this server") from None
+        return page(request, "diff.html", views.diff_page(source, derived, pair, (a, b)))
+
+    @app.exception_handler(PageError)
+    async def page_error(request: Request, exc: PageError) -> HTMLResponse:
+        return app.state.html_error(request, exc.status, exc.message)
+
+
+def _found(call, missing: str):
+    """``call()``; a missing id is a 404 page, an ambiguous prefix a 409 page."""
+    try:
+        found = call()
+    except LookupError as exc:
+        message = str(exc.args[0]) if exc.args else missing
+        status = 409 if "more than one" in message or "ambiguous" in message.lower() else 404
+        raise PageError(status, message) from None
+    if found is None:
+        raise PageError(404, missing)
+    return found
