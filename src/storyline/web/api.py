@@ -30,6 +30,7 @@ from storyline.report import to_html, to_json, to_markdown
 from storyline.store import AmbiguousIdError, StoreError
 from storyline.web.ingest import MAX_ITEMS, ingest_items
 from storyline.web.limits import BodyLimit, error_body
+from storyline.web.linker import BackgroundLinker
 from storyline.web.pages import PAGE_CSP, add_pages
 from storyline.web.pool import DeskPool
 from storyline.web.reports import ReportCache
@@ -40,6 +41,7 @@ log = logging.getLogger("storyline.web")
 DEFAULT_MAX_BODY = DEFAULT_MAX_BYTES  # the largest document `storyline ingest` accepts
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000
+SHUTDOWN_WAIT = 60.0  # seconds a stopping server gives a background linking run to finish
 
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"At most this many (1..{MAX_LIMIT}).")]
 Offset = Annotated[int, Query(ge=0, description="Skip this many first.")]
@@ -68,10 +70,13 @@ def create_app(db: str, *, token: str | None = None, max_body: int = DEFAULT_MAX
     pool = DeskPool(db)
     pool.open_one()
     reports = ReportCache()
+    linker = BackgroundLinker(pool)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
         yield
+        # A run cut short is safe (every batch is a transaction), but one that finishes is better.
+        await run_in_threadpool(linker.wait, SHUTDOWN_WAIT)
         pool.close()
 
     app = FastAPI(
@@ -81,6 +86,7 @@ def create_app(db: str, *, token: str | None = None, max_body: int = DEFAULT_MAX
     )
     app.state.pool = pool
     app.state.reports = reports
+    app.state.linker = linker
     _errors(app)
 
     @app.middleware("http")
@@ -97,7 +103,8 @@ def create_app(db: str, *, token: str | None = None, max_body: int = DEFAULT_MAX
     @app.get("/api", summary="What this API offers")
     def index() -> JSONResponse:
         paths = sorted({r.path for r in app.routes if getattr(r, "path", "").startswith("/api/")})
-        return _json({"name": "storyline", "openapi": "/openapi.json", "endpoints": paths})
+        return _json({"name": "storyline", "openapi": "/openapi.json", "endpoints": paths,
+                      "linking": linker.busy})
 
     @app.get("/api/articles", summary="Stored articles in the order first ingested")
     def list_articles(limit: Limit = DEFAULT_LIMIT, offset: Offset = 0) -> JSONResponse:
@@ -120,6 +127,8 @@ def create_app(db: str, *, token: str | None = None, max_body: int = DEFAULT_MAX
     async def post_articles(
         request: Request,
         analyze: Annotated[bool, Query(description="Analyse the new articles once stored.")] = True,
+        link: Annotated[bool, Query(description="Then, in the background, find reuse and update the stories "
+                                                "(with analyze; GET /api says while it runs).")] = True,
     ) -> JSONResponse:
         if token is not None and not bearer_ok(request.headers.get("authorization"), token):
             raise ApiError(401, "a valid 'Authorization: Bearer <token>' header is required to add articles",
@@ -146,7 +155,10 @@ def create_app(db: str, *, token: str | None = None, max_body: int = DEFAULT_MAX
             raise ApiError(500, "the store failed while adding articles; articles stored before "
                                 "the failure are kept") from None
         counts = {s: sum(r["status"] == s for r in results) for s in ("added", "present", "skipped")}
-        return _json({"items": results, **counts}, status=201 if counts["added"] else 200)
+        linking = bool(analyze and link and counts["added"])
+        if linking:
+            linker.request()
+        return _json({"items": results, **counts, "linking": linking}, status=201 if counts["added"] else 200)
 
     @app.get("/api/search", summary="Full-text search over titles and bodies")
     def search(q: Annotated[str, Query(min_length=1, max_length=1000,

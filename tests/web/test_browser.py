@@ -1,0 +1,221 @@
+"""The web app in real headless Chromium (Debian's /usr/bin/chromium, driven by Playwright), over
+a real uvicorn server on loopback serving the seeds (read from ../shared/seeds at run time) plus
+one article full of markup.
+
+Walks what an editor does: open the story list, search, open the seeds' story, see the timeline
+and the quote table (and filter it), open the side-by-side diff of the rewrite, open the hostile
+article. Every page must load nothing from another origin and run no script but the app's own.
+Screenshots go to test-artifacts/browser/ (kept by CI as artifacts; ignored by git).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, copy_store, skip_or_fail
+
+pytest.importorskip("fastapi")
+sync_api = pytest.importorskip("playwright.sync_api")
+
+ARTIFACTS = REPO / "test-artifacts" / "browser"
+CHROMIUM_FLAGS = [  # as root, offline: no sandbox, no background calls to Google's hosts
+    "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+]
+HOSTILE = {
+    "title": "Markup test <script>window.pwned=1</script>",
+    "outlet": "Evil <img src=x onerror=\"window.pwned=2\">",
+    "published": "2025-03-01",
+    "text": "This paragraph holds <script>window.pwned=3</script> and <img src=x onerror=\"window.pwned=4\"> "
+            "and <b onmouseover=\"window.pwned=5\">bold</b> as plain text, nothing more.",
+}
+
+
+def chromium_path() -> str:
+    found = os.environ.get("STORYLINE_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    if not found:
+        skip_or_fail("Chromium is not installed (apt-get install chromium)")
+    return found
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(seeds_store, tmp_path_factory):
+    """uvicorn serving a copy of the seeds store (plus the hostile article) on a free loopback
+    port, in a thread of this process."""
+    import uvicorn
+
+    import storyline
+    from storyline.web.api import create_app
+
+    db = copy_store(seeds_store, tmp_path_factory.mktemp("browser") / "seeds.db")
+    app = create_app(str(db))
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(200):
+        try:
+            urllib.request.urlopen(base + "/api", timeout=1).read()
+            break
+        except OSError:
+            time.sleep(0.05)
+    request = urllib.request.Request(base + "/api/articles?analyze=true", data=json.dumps(HOSTILE).encode(),
+                                     headers={"Content-Type": "application/json"}, method="POST")
+    posted = json.loads(urllib.request.urlopen(request, timeout=120).read())
+    hostile = posted["items"][0]["id"]
+    assert posted["linking"]  # reuse and stories are brought up to date in the background
+    assert app.state.linker.wait(300) and app.state.linker.last_error is None
+    with storyline.open(db) as desk:
+        story = desk.stories()[0]
+        names = {a.source.rsplit("/", 1)[-1][:3]: a.id for a in desk.articles() if "seeds" in (a.source or "")}
+    # Build the story report once here (seconds: sentence vectors and alignment), not under a
+    # browser timeout.
+    urllib.request.urlopen(f"{base}/api/stories/{story.id}", timeout=300).read()
+    yield {"base": base, "story": story, "names": names, "hostile": hostile}
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    executable = chromium_path()
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS, headless=True)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, server, request):
+    """A fresh page that records every request to another origin, every dialog and every
+    console error; a screenshot of it is saved when the test ends."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    tab.foreign, tab.dialogs, tab.errors = [], [], []
+    base = server["base"]
+
+    def route(r):
+        if r.request.url.startswith(base) or r.request.url.startswith("data:"):
+            r.continue_()
+        else:
+            tab.foreign.append(r.request.url)
+            r.abort()
+
+    tab.route("**/*", route)
+    tab.on("dialog", lambda d: (tab.dialogs.append(d.message), d.dismiss()))
+    tab.on("console", lambda m: tab.errors.append(m.text) if m.type == "error" else None)
+    tab.set_default_timeout(30_000)
+    yield tab
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    tab.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+    assert tab.foreign == [], f"requests to another origin: {tab.foreign}"
+    assert tab.dialogs == [], f"a dialog opened: {tab.dialogs}"
+    assert tab.evaluate("window.pwned") is None, "article markup ran as script"
+    context.close()
+
+
+def test_story_list_search_and_the_seed_story(page, server):
+    page.goto(server["base"] + "/")
+    rows = page.locator('[data-testid="stories"] tbody tr')
+    assert rows.count() >= 2  # the seeds' story and the hostile article's
+    assert page.locator(f'a[href="/stories/{server["story"].id}"]').is_visible()
+
+    page.fill('form.filters input[name="q"]', "backstop peacekeeping")
+    page.click('form.filters button[type="submit"]')
+    page.wait_for_url("**/?q=backstop*")
+    links = page.locator('[data-testid="stories"] tbody a')
+    assert links.count() == 1
+    page.screenshot(path=str(_artifact("search-results.png")))
+
+    page.fill('form.filters input[name="q"]', "zeppelin airship")
+    page.click('form.filters button[type="submit"]')
+    assert page.locator('[data-testid="no-stories"]').is_visible()
+
+    page.goto(server["base"] + "/?q=backstop")
+    page.locator('[data-testid="stories"] tbody a').first.click()
+    page.wait_for_url(f"**/stories/{server['story'].id}")
+    assert "Ukraine" in page.locator('[data-testid="story-title"]').inner_text()
+
+
+def test_the_story_page_shows_timeline_people_quotes_and_copies(page, server):
+    page.goto(f"{server['base']}/stories/{server['story'].id}")
+    timeline = page.locator("svg.timeline")
+    assert timeline.is_visible()
+    box = timeline.bounding_box()
+    assert box["width"] > 500 and box["height"] > 60
+    assert page.locator("svg.timeline path.event").count() >= 5
+    assert page.locator('[data-testid="events"] li').count() >= 5
+    timeline.screenshot(path=str(_artifact("timeline.png")))
+
+    people = page.locator('[data-testid="people"]').inner_text()
+    assert "Keir Starmer" in people and "Prime Minister" in people
+
+    quotes = page.locator('#quotes-table tbody tr')
+    total = quotes.count()
+    assert total > 20
+    page.locator('#quotes-table').scroll_into_view_if_needed()
+    page.fill('input[data-filter="quotes-table"]', "Starmer")  # the app's script filters as you type
+    visible = page.locator('#quotes-table tbody tr:not(.hidden)')
+    page.wait_for_function("document.querySelectorAll('#quotes-table tbody tr.hidden').length > 0")
+    assert 0 < visible.count() < total
+    assert all("starmer" in t.lower() for t in visible.all_inner_texts())
+    page.fill('input[data-filter="quotes-table"]', "")
+
+    assert page.locator("svg.provenance").is_visible()
+    assert page.locator("svg.provenance rect.node").count() >= 2
+    page.locator("svg.provenance").screenshot(path=str(_artifact("provenance.png")))
+    assert "former President" in page.locator('[data-testid="findings"]').inner_text()
+
+
+def test_the_rewrite_diff_side_by_side(page, server):
+    names = server["names"]
+    page.goto(f"{server['base']}/stories/{server['story'].id}")
+    page.locator(f'a.diff-link[href="/diff/{names["001"]}/{names["000"]}"]').click()
+    page.wait_for_url(f"**/diff/{names['001']}/{names['000']}")
+    table = page.locator('[data-testid="diff"]')
+    assert table.is_visible()
+    assert table.locator("tbody tr").count() > 10
+    assert table.locator("del").count() > 0 and table.locator("ins").count() > 0
+    changes = page.locator('[data-testid="changes"]').inner_text()
+    assert "role changed" in changes.lower() and "former President" in changes
+    # The two columns sit side by side.
+    left, right = table.locator("tbody tr").first.locator("td").all()
+    assert left.bounding_box()["x"] < right.bounding_box()["x"]
+
+
+def test_hostile_markup_is_shown_as_text(page, server):
+    page.goto(f"{server['base']}/articles/{server['hostile']}")
+    body = page.locator('[data-testid="body"]').inner_text()
+    assert "<script>window.pwned=3</script>" in body and 'onerror="window.pwned=4"' in body
+    assert "<script>" in page.locator('[data-testid="article-title"]').inner_text()
+    assert page.locator('[data-testid="body"] img, [data-testid="body"] script, [data-testid="body"] b').count() == 0
+    page.goto(server["base"] + "/?q=markup")
+    assert "<script>" in page.locator('[data-testid="stories"]').inner_text()
+
+
+def test_the_briefing_opens_with_no_network(page, server):
+    page.goto(f"{server['base']}/api/stories/{server['story'].id}/brief?format=html")
+    assert page.locator("h1").is_visible()
+    text = page.locator("body").inner_text()
+    assert "What happened" in text and "Provenance of copies" in text and "Keir Starmer" in text
+
+
+def _artifact(name: str) -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS / name
