@@ -13,8 +13,9 @@ from storyline.ingest.decode import UndecodableError, decode_text
 from storyline.ingest.fetch import fetch_link
 from storyline.ingest.files import DEFAULT_MAX_BYTES, InputError, InputFile, discover, read_capped
 from storyline.ingest.pipeline import articles as clean_articles
+from storyline.ingest.jsonl import document_from_object
 from storyline.ingest.pipeline import documents
-from storyline.records import Analysis, Article, Entity, Identity, Link, Problem, Quote, ReusePair, Story
+from storyline.records import Analysis, Article, Entity, Identity, Link, Problem, Quote, RawDocument, ReusePair, Story
 from storyline.store import Store, StoreError, open_store
 
 if TYPE_CHECKING:  # the analyzer imports spaCy (about a second): loaded only when needed
@@ -137,22 +138,49 @@ class Desk:
         report = IngestReport(analysis=AnalyzeReport() if analyze else None)
         found = list(discover(list(paths)))
         report.files = len(found)
-        batch: list[Article] = []
         links: list[Link] = []
-        try:
+
+        def stream():
             for done, item in enumerate(found, start=1):
                 if isinstance(item, tuple):
-                    report.problems.append(Problem(item[0], item[1]))
+                    yield Problem(item[0], item[1])
                 else:
-                    for out in clean_articles(self._documents(item, max_bytes, fetch, links)):
-                        if isinstance(out, Problem):
-                            report.problems.append(out)
-                        elif isinstance(out, Article):
-                            batch.append(out)
-                            if len(batch) >= batch_size:
-                                self._flush(batch, report)
+                    yield from self._documents(item, max_bytes, fetch, links)
                 if progress:
                     progress(done, len(found), str(item[0] if isinstance(item, tuple) else item.path))
+
+        return self._store_all(stream(), report, links, batch_size)
+
+    def ingest_objects(self, objects: Sequence[object], *, source: str, analyze: bool = True,
+                       max_bytes: int = DEFAULT_MAX_BYTES, batch_size: int = DEFAULT_BATCH,
+                       start: int = 1) -> IngestReport:
+        """Store articles given in memory, each an object with the keys of a JSONL line (``url``,
+        ``title``, ``text`` or ``html``, ``published``, ``outlet``, ``byline``), as :meth:`ingest`
+        would from a JSONL file. Each article's source is ``source`` and its locator "item N"
+        (numbered from ``start``); an item that is not such an object, or is over ``max_bytes`` as JSON, is a
+        problem naming it, and the others go on."""
+        report = IngestReport(analysis=AnalyzeReport() if analyze else None)
+        report.files = 1 if objects else 0
+
+        def stream():
+            for number, obj in enumerate(objects, start=start):
+                yield document_from_object(obj, source=source, where=f"item {number}", max_bytes=max_bytes)
+
+        return self._store_all(stream(), report, [], batch_size)
+
+    def _store_all(self, items: Iterable[RawDocument | Link | Problem], report: IngestReport, links: list[Link],
+                   batch_size: int) -> IngestReport:
+        """Clean ``items`` into articles and store them in batches (the body of :meth:`ingest`);
+        ``links`` fills up as ``items`` is read."""
+        batch: list[Article] = []
+        try:
+            for out in clean_articles(items):
+                if isinstance(out, Problem):
+                    report.problems.append(out)
+                elif isinstance(out, Article):
+                    batch.append(out)
+                    if len(batch) >= batch_size:
+                        self._flush(batch, report)
             self._flush(batch, report)
             if links:
                 report.links_seen = len(links)

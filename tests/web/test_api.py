@@ -134,6 +134,13 @@ def test_post_reports_each_item(client):
     assert r.json()["skipped"] == 2
 
 
+def test_posted_articles_name_the_request_as_their_source(client):
+    r = post(client, [ORCHARD, HARBOUR])
+    second = client.get(f"/api/articles/{r.json()['items'][1]['id']}", params={"raw": "true"}).json()
+    assert second["source"] == "POST /api/articles" and second["where"] == "item 2"
+    assert json.loads(second["raw"])["title"] == HARBOUR["title"]  # the item as posted is kept
+
+
 def test_post_with_analysis_reports_it(client):
     r = post(client, ORCHARD, analyze="true")
     assert r.status_code == 201

@@ -168,6 +168,15 @@ def test_the_article_page_highlights_quotes_and_people_and_links_copies(site):
     assert "source:" in copy and f'href="/articles/{ids["wall"]}"' in copy
 
 
+def test_the_compare_form_leads_to_the_diff_page(site):
+    a, b = site.ids["wall"], site.ids["copy"]
+    r = site.get("/diff", params={"a": a, "b": b[:8].upper()}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == f"/diff/{a}/{b[:8].lower()}"
+    assert 'action="/diff"' in site.get(f"/articles/{a}").text
+    for bad in ({"a": a, "b": "//evil.example"}, {"a": a, "b": ""}, {"a": "x y", "b": b}):
+        assert "two article ids" in html_error(site.get("/diff", params=bad, follow_redirects=False), 422)
+
+
 def test_highlight_cuts_text_at_every_mark_and_combines_overlaps():
     segments = highlight("Mayor Ana said yes.", [(0, 9, "ent-person", "Ana"), (6, 19, "quote", "q"), (50, 60, "x", "out")])
     assert "".join(s["text"] for s in segments) == "Mayor Ana said yes."

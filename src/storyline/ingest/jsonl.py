@@ -71,6 +71,21 @@ def parse_line(data: bytes) -> dict:
     return obj
 
 
+def document_from_object(obj: object, *, source: str, where: str, max_bytes: int) -> RawDocument | Problem:
+    """An article given in memory (what one JSONL line holds) as the raw document a JSONL file
+    would give, or a Problem saying why it is not one. Its raw bytes are its compact JSON."""
+    try:
+        line = json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    except (TypeError, ValueError) as exc:
+        return Problem(source, f"not JSON data ({exc})", where)
+    if len(line) > max_bytes:
+        return Problem(source, f"article over the {max_bytes:,}-byte cap", where)
+    try:
+        return _document(line, source, where)
+    except InputError as exc:
+        return Problem(source, str(exc), where)
+
+
 def _document(line: bytes, source: str, where: str) -> RawDocument:
     obj = parse_line(line)
     meta = {k: str(obj[k]) for k in STATED_KEYS if isinstance(obj.get(k), (str, int, float)) and obj.get(k) != ""}

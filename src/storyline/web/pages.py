@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Annotated
 
 from fastapi import FastAPI, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
@@ -36,6 +36,7 @@ HERE = Path(__file__).parent
 PAGE_CSP = ("default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; "
             "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
 MAX_FILTER_CHARS = 200
+_ID = re.compile(r"[0-9a-f]{1,64}")
 
 _DEL = re.compile(r"\[-(.*?)-\]")
 _INS = re.compile(r"\{\+(.*?)\+\}")
@@ -115,6 +116,14 @@ def add_pages(app: FastAPI, pool: DeskPool, reports: ReportCache) -> None:
                 ids=sorted({i for p in pairs for i in (p.source_id, p.derived_id)} - {article.id}))}
             story_id = desk.store.story_of(article.id)
         return page(request, "article.html", views.article_page(article, analysis, pairs, others, story_id))
+
+    @app.get("/diff", include_in_schema=False)
+    def diff_form(a: str = "", b: str = "") -> RedirectResponse:
+        """The article page's "compare with" form: on to /diff/{a}/{b}."""
+        ids = [x.strip().lower() for x in (a, b)]
+        if not all(_ID.fullmatch(x) for x in ids):
+            raise PageError(422, "give two article ids (or unique prefixes of them: hex digits)")
+        return RedirectResponse(f"/diff/{ids[0]}/{ids[1]}", status_code=303)
 
     @app.get("/diff/{a}/{b}", response_class=HTMLResponse, include_in_schema=False)
     def diff_page(request: Request, a: str, b: str) -> HTMLResponse:
