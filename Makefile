@@ -14,6 +14,7 @@ demo: $(VENV)/.installed
 	$(BIN)/storyline reuse --db $(DB)
 	$(BIN)/storyline stories --db $(DB)
 	$(BIN)/storyline story --db $(DB) $$($(BIN)/storyline stories --db $(DB) --no-update --json | $(BIN)/python -c "import json, sys; print(json.load(sys.stdin)[0]['id'])")
+	@echo "Browse it: $(BIN)/storyline serve --db $(DB), then open http://127.0.0.1:8000/"
 
 test: $(VENV)/.dev-installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
