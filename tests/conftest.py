@@ -83,10 +83,13 @@ def seeds_store(seeds_dir, tmp_path_factory) -> Path:
     return db
 
 
-def copy_store(source: Path, target: Path) -> Path:
-    """A consistent copy of a SQLite store (the backup API, so a WAL is taken into account)."""
-    import sqlite3
 
-    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
-        src.backup(dst)
-    return target
+@pytest.fixture(scope="session")
+def chromium_executable() -> str:
+    """Debian's Chromium for the browser tests ($STORYLINE_CHROMIUM overrides)."""
+    import shutil
+
+    found = os.environ.get("STORYLINE_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    if not found:
+        skip_or_fail("Chromium is not installed (apt-get install chromium)")
+    return found

@@ -1,4 +1,4 @@
-"""Helpers shared by tests that run the real ``storyline`` command in a subprocess."""
+"""Helpers shared by tests: the real ``storyline`` command in a subprocess, small inputs, store copies."""
 
 from __future__ import annotations
 
@@ -88,3 +88,16 @@ def store_two_articles(store) -> tuple[list[str], list]:
 def _bounds(body: str, text: str) -> tuple[int, int]:
     start = body.index(text)
     return start, start + len(text)
+
+
+def copy_store(source, target):
+    """A consistent copy of a SQLite store (the backup API, so a WAL is taken into account)."""
+    import sqlite3
+
+    src, dst = sqlite3.connect(source), sqlite3.connect(target)
+    try:
+        src.backup(dst)
+    finally:
+        src.close()
+        dst.close()
+    return target

@@ -11,8 +11,6 @@ Screenshots go to test-artifacts/browser/ (kept by CI as artifacts; ignored by g
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import socket
 import threading
 import time
@@ -21,12 +19,12 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, copy_store, skip_or_fail
+from helpers import copy_store
 
 pytest.importorskip("fastapi")
 sync_api = pytest.importorskip("playwright.sync_api")
 
-ARTIFACTS = REPO / "test-artifacts" / "browser"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
 CHROMIUM_FLAGS = [  # as root, offline: no sandbox, no background calls to Google's hosts
     "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
@@ -38,13 +36,6 @@ HOSTILE = {
     "text": "This paragraph holds <script>window.pwned=3</script> and <img src=x onerror=\"window.pwned=4\"> "
             "and <b onmouseover=\"window.pwned=5\">bold</b> as plain text, nothing more.",
 }
-
-
-def chromium_path() -> str:
-    found = os.environ.get("STORYLINE_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
-    if not found:
-        skip_or_fail("Chromium is not installed (apt-get install chromium)")
-    return found
 
 
 def free_port() -> int:
@@ -93,10 +84,9 @@ def server(seeds_store, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def browser():
-    executable = chromium_path()
+def browser(chromium_executable):
     with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS, headless=True)
+        b = p.chromium.launch(executable_path=chromium_executable, args=CHROMIUM_FLAGS, headless=True)
         yield b
         b.close()
 

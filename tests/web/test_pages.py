@@ -16,7 +16,7 @@ pytest.importorskip("httpx")
 from fastapi.testclient import TestClient  # noqa: E402
 
 import storyline  # noqa: E402
-from conftest import copy_store  # noqa: E402
+from helpers import copy_store  # noqa: E402
 from storyline.records import Analysis, Entity, Mention, Quote, ReusePair, Change, Story  # noqa: E402
 from storyline.store import open_store  # noqa: E402
 from storyline.web.api import create_app  # noqa: E402
