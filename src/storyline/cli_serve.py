@@ -22,6 +22,9 @@ def serve_cli(
     token: Annotated[str | None, typer.Option(
         envvar=TOKEN_ENV, show_default=False,
         help="Require 'Authorization: Bearer TOKEN' to add articles (POST).")] = None,
+    warm: Annotated[int, typer.Option(
+        min=0, help="Build the reports of this many largest stories in the background at start, "
+                    "so that their pages open at once (0: build each on its first view).")] = 5,
 ) -> None:
     """Serve the REST API (JSON under /api/, schema at /openapi.json) over the store.
 
@@ -35,6 +38,6 @@ def serve_cli(
     from storyline.web.api import serve
 
     try:
-        serve(db, host=host, port=port, token=token)
+        serve(db, host=host, port=port, token=token, warm=warm)
     except StoreError as exc:
         _fail(str(exc), code=2)

@@ -210,6 +210,20 @@ def test_empty_analysis_counts_as_analysed(store):
     assert store.unanalysed() == [b.id]
 
 
+def test_analysis_state_changes_with_every_analysis(store):
+    a, b = make_article("One body."), make_article("Another body.")
+    store.add_articles([a, b])
+    assert store.analysis_state() == (0, None)
+    store.put_analyses([sample_analysis(a.id)], "v1")
+    one = store.analysis_state()
+    assert one[0] == 1 and one[1]
+    store.put_analyses([sample_analysis(a.id, suffix="x")], "v2")  # re-analysed: same count, later time
+    again = store.analysis_state()
+    assert again[0] == 1 and again != one
+    store.put_analyses([Analysis(b.id)], "v2")
+    assert store.analysis_state()[0] == 2
+
+
 def test_put_analyses_replaces_and_never_duplicates(store):
     a, b = make_article("First article."), make_article("Second article.")
     store.add_articles([a, b])
@@ -505,6 +519,37 @@ def test_a_store_made_before_search_gets_its_articles_indexed(store_url, monkeyp
         assert [x.title for x in upgraded.search("glacier metres")] == ["Glacier"]
         upgraded.add_articles([make_article("Another glacier was measured in spring.")])
         assert len(upgraded.search("glacier")) == 2
+    finally:
+        upgraded.close()
+
+
+def test_quotes_stored_before_the_listing_index_keep_their_order(store_url, monkeypatch):
+    import storyline.store.sql as sql
+
+    before = [m for m in sql.migrations() if m[0] < 6]
+    first, second = make_article("First body."), make_article("Second body.")
+    with monkeypatch.context() as m:
+        m.setattr(sql, "migrations", lambda: before)
+        old = open_store(store_url)
+        assert old.schema_version() == 5
+        old.add_articles([first, second])
+        # As version 5 wrote quotes (no article_seq column), second article first.
+        for article in (second, first):
+            old._run_many("INSERT INTO analyses (article_id, version, analysed_at) VALUES (?, ?, ?)",
+                          [(article.id, "v1", "2026-01-01")])
+            old._run_many(f"INSERT INTO quotes ({sql._QUOTE_COLUMNS}) VALUES ({', '.join('?' * 15)})",
+                          [sql._quote_row(article.id, pos, q) for pos, q in enumerate(sample_analysis(article.id).quotes)])
+        old.close()
+    upgraded = open_store(store_url)
+    try:
+        listed = upgraded.quotes()
+        assert [q.article_id for q in listed] == [first.id] * 4 + [second.id] * 4
+        assert [q.start for q in listed[:4]] == sorted(q.start for q in listed[:4])
+        assert [q.article_id for q in upgraded.quotes("ana ortiz", limit=2, offset=1)] == [first.id, second.id]
+        third = make_article("Third body.")
+        upgraded.add_articles([third])
+        upgraded.put_analyses([sample_analysis(third.id)], "v1")
+        assert [q.article_id for q in upgraded.quotes()][-4:] == [third.id] * 4
     finally:
         upgraded.close()
 

@@ -164,6 +164,9 @@ def test_posted_articles_join_stories_in_the_background(db):
         assert app.state.linker.last_error is None and c.get("/api").json()["linking"] is False
         stories = c.get("/api/stories").json()["items"]
         assert stories and set(stories[0]["article_ids"]) == {i["id"] for i in r.json()["items"]}
+        # The story's report was built after linking: its first view does not build it.
+        assert app.state.reports.builds == 1
+        assert c.get(f"/stories/{stories[0]['id']}").status_code == 200 and app.state.reports.builds == 1
         # Nothing new: no linking; without analysis: none either.
         assert post(c, {"text": base}, analyze="true", link="false").json()["linking"] is False
         assert post(c, ORCHARD).json()["linking"] is False
@@ -231,6 +234,24 @@ def test_quotes_and_people(loaded):
     people = loaded.get("/api/people").json()["items"]
     assert [p["name"] for p in people] == ["Ana Ortiz"] and people[0]["articles"] == 1
     assert loaded.get("/api/people", params={"offset": 1}).json()["items"] == []
+
+
+def test_people_are_merged_once_per_analysis_state(loaded, db):
+    merges = loaded.app.state.people
+    assert [p["name"] for p in loaded.get("/api/people").json()["items"]] == ["Ana Ortiz"]
+    assert [p["name"] for p in loaded.get("/api/people", params={"limit": 5}).json()["items"]] == ["Ana Ortiz"]
+    assert merges.computed == 1  # kept between requests...
+    store = open_store(db)  # ...until an analysis changes
+    try:
+        body = store.article(loaded.ids[1]).body
+        start = body.index("Volunteers")
+        store.put_analyses([Analysis(loaded.ids[1], entities=(
+            Entity("p9", "Volunteer Grey", "PERSON", mentions=(Mention(loaded.ids[1], start, start + 10, "Volunteers"),)),))],
+            "test")
+    finally:
+        store.close()
+    assert {p["name"] for p in loaded.get("/api/people").json()["items"]} == {"Ana Ortiz", "Volunteer Grey"}
+    assert merges.computed == 2
 
 
 def test_reuse(loaded, db):

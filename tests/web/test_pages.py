@@ -310,3 +310,17 @@ def test_the_seed_rewrite_diff_page(seeds_site):
     assert head.index(f'/articles/{names["001"]}') < head.index(f'/articles/{names["000"]}')
     assert "<del>" in page and "<ins>" in page and "role changed" in page
     assert page.count("<tr class=") > 10
+
+
+def test_the_largest_stories_are_built_when_the_server_starts(seeds_store, tmp_path):
+    import time
+
+    app = create_app(str(copy_store(seeds_store, tmp_path / "warm.db")), warm=1)
+    with TestClient(app) as client:
+        deadline = time.monotonic() + 300
+        while app.state.reports.builds < 1 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert app.state.reports.builds == 1
+        story = client.get("/api/stories").json()["items"][0]
+        assert client.get(f"/stories/{story['id']}").status_code == 200
+        assert app.state.reports.builds == 1

@@ -165,6 +165,11 @@ class Store(Protocol):
         """How many articles are stored."""
         ...
 
+    def analysis_state(self) -> tuple[int, str | None]:
+        """(articles analysed, time of the latest analysis); a cheap reading that changes
+        whenever stored analyses change (caches of what is derived from them key on it)."""
+        ...
+
     def schema_version(self) -> int:
         """The newest migration applied to this store."""
         ...

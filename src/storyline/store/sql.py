@@ -176,6 +176,7 @@ class SQLStore(ReuseQueries, StoryQueries, SearchQueries):
     def put_analyses(self, analyses: Sequence[Analysis], version: str) -> None:
         if not analyses:
             return
+        stamp = _now_precise()
         with self._writing(f"writing the analyses of {len(analyses)} articles"):
             for analysis in analyses:
                 aid = analysis.article_id
@@ -187,16 +188,16 @@ class SQLStore(ReuseQueries, StoryQueries, SearchQueries):
                     "INSERT INTO analyses (article_id, version, analysed_at) VALUES (?, ?, ?) "
                     "ON CONFLICT (article_id) DO UPDATE SET version = excluded.version, "
                     "analysed_at = excluded.analysed_at",
-                    (aid, version, _now()),
+                    (aid, version, stamp),
                 )
                 self._run_many(
                     f"INSERT INTO entities ({_ENTITY_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                     [_entity_row(aid, pos, e) for pos, e in enumerate(analysis.entities)],
                 )
                 self._run_many(
-                    f"INSERT INTO quotes ({_QUOTE_COLUMNS}) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [_quote_row(aid, pos, q) for pos, q in enumerate(analysis.quotes)],
+                    f"INSERT INTO quotes ({_QUOTE_COLUMNS}, article_seq) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT seq FROM articles WHERE id = ?))",
+                    [(*_quote_row(aid, pos, q), aid) for pos, q in enumerate(analysis.quotes)],
                 )
                 self._run_many(
                     f"INSERT INTO times ({_TIME_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -289,13 +290,13 @@ class SQLStore(ReuseQueries, StoryQueries, SearchQueries):
         return [(row[0], _entity_from(row)) for row in rows]
 
     def quotes(self, speaker: str | None = None, *, limit: int | None = None, offset: int = 0) -> list[Quote]:
-        sql = f"SELECT {', '.join('q.' + c for c in _QUOTE_COLUMNS.split(', '))} FROM quotes q " \
-              "JOIN articles a ON a.id = q.article_id"
+        # quotes.article_seq is the article's seq (migration 006): the order comes from an index.
+        sql = f"SELECT {_QUOTE_COLUMNS} FROM quotes"
         params: list[Any] = []
         if speaker is not None:
-            sql += " WHERE q.speaker_key = ?"
+            sql += " WHERE speaker_key = ?"
             params.append(_speaker_key(speaker))
-        sql, params = self._paged(sql + " ORDER BY a.seq, q.span_start, q.pos", params, limit, offset)
+        sql, params = self._paged(sql + " ORDER BY article_seq, span_start, pos", params, limit, offset)
         return [_quote_from(row) for row in self._run(sql, params).fetchall()]
 
     def links(self) -> list[Link]:
@@ -306,6 +307,11 @@ class SQLStore(ReuseQueries, StoryQueries, SearchQueries):
 
     def count(self) -> int:
         return int(self._run("SELECT COUNT(*) FROM articles").fetchone()[0])
+
+    def analysis_state(self) -> tuple[int, str | None]:
+        """(articles analysed, time of the latest analysis): changes whenever stored analyses do."""
+        count, latest = self._run("SELECT COUNT(*), MAX(analysed_at) FROM analyses").fetchone()
+        return int(count), latest
 
 
 def _storable(value: Any) -> Any:
@@ -328,6 +334,11 @@ def _statements(ddl: str) -> list[str]:
 
 def _now() -> str:
     return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
+
+
+def _now_precise() -> str:
+    """Now, to the microsecond: two analyses a moment apart get different times (analysis_state)."""
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="microseconds")
 
 
 def _article_row(a: Article, key: str | None) -> tuple:

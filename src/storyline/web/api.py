@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
@@ -31,6 +32,7 @@ from storyline.store import AmbiguousIdError, StoreError
 from storyline.web.ingest import MAX_ITEMS, ingest_items
 from storyline.web.limits import BodyLimit, error_body
 from storyline.web.linker import BackgroundLinker
+from storyline.web.memo import Memo
 from storyline.web.pages import PAGE_CSP, add_pages
 from storyline.web.pool import DeskPool
 from storyline.web.reports import ReportCache
@@ -42,6 +44,7 @@ DEFAULT_MAX_BODY = DEFAULT_MAX_BYTES  # the largest document `storyline ingest` 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000
 SHUTDOWN_WAIT = 60.0  # seconds a stopping server gives a background linking run to finish
+WARM_AFTER_LINKING = 10  # stories whose reports are built after a linking run
 
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"At most this many (1..{MAX_LIMIT}).")]
 Offset = Annotated[int, Query(ge=0, description="Skip this many first.")]
@@ -61,19 +64,40 @@ class ApiError(HTTPException):
 
 
 def create_app(db: str, *, token: str | None = None, max_body: int = DEFAULT_MAX_BODY,
-               host: str = DEFAULT_HOST) -> FastAPI:
+               host: str = DEFAULT_HOST, warm: int = 0) -> FastAPI:
     """The API over the store ``db`` (SQLite path or postgresql:// URL), opened (and migrated)
     now. With ``token`` POST requests need ``Authorization: Bearer <token>``; ``host`` is where
     the server will listen: beyond loopback a token is required (ServeConfigError otherwise).
-    Request bodies over ``max_body`` bytes are refused (413)."""
+    Request bodies over ``max_body`` bytes are refused (413). With ``warm`` the reports of the
+    ``warm`` largest stories are built in the background once the server starts."""
     check_serve_config(host, token)
     pool = DeskPool(db)
     pool.open_one()
     reports = ReportCache()
-    linker = BackgroundLinker(pool)
+
+    def warm_linked(desk, article_ids: set[str]) -> None:
+        """Build the reports of the stories these articles are in now (most recent first)."""
+        stories = dict.fromkeys(s for s in (desk.store.story_of(a) for a in sorted(article_ids)) if s)
+        for story_id in list(stories)[:WARM_AFTER_LINKING]:
+            reports.get(desk, story_id)
+
+    linker = BackgroundLinker(pool, after=warm_linked)
+    # People merged across the whole store: seconds to minutes on a big store, so kept per
+    # analysis state (Store.analysis_state changes with every stored analysis).
+    people: Memo[list] = Memo(keep=2)
+
+    def warm_largest() -> None:
+        try:
+            with pool.desk() as desk:
+                for story in desk.stories(limit=warm):
+                    reports.get(desk, story.id)
+        except Exception as exc:  # noqa: BLE001 - warming is an optimisation; a request will say what is wrong
+            log.error("building the reports of the largest stories failed: %s", exc)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
+        if warm > 0:
+            threading.Thread(target=warm_largest, name="storyline-warm", daemon=True).start()
         yield
         # A run cut short is safe (every batch is a transaction), but one that finishes is better.
         await run_in_threadpool(linker.wait, SHUTDOWN_WAIT)
@@ -87,6 +111,7 @@ def create_app(db: str, *, token: str | None = None, max_body: int = DEFAULT_MAX
     app.state.pool = pool
     app.state.reports = reports
     app.state.linker = linker
+    app.state.people = people
     _errors(app)
 
     @app.middleware("http")
@@ -157,7 +182,7 @@ def create_app(db: str, *, token: str | None = None, max_body: int = DEFAULT_MAX
         counts = {s: sum(r["status"] == s for r in results) for s in ("added", "present", "skipped")}
         linking = bool(analyze and link and counts["added"])
         if linking:
-            linker.request()
+            linker.request(r["id"] for r in results if r["status"] == "added")
         return _json({"items": results, **counts, "linking": linking}, status=201 if counts["added"] else 200)
 
     @app.get("/api/search", summary="Full-text search over titles and bodies")
@@ -204,7 +229,7 @@ def create_app(db: str, *, token: str | None = None, max_body: int = DEFAULT_MAX
     @app.get("/api/people", summary="People named across the articles, merged")
     def list_people(limit: Limit = DEFAULT_LIMIT, offset: Offset = 0) -> JSONResponse:
         with borrow() as desk:
-            found = desk.people()
+            found = people.get(("people", desk.store.analysis_state()), desk.people)
         return _page([identity_json(i) for i in found[offset:offset + limit]], limit, offset)
 
     @app.get("/api/reuse", summary="Stored reuse pairs, most covered first")
@@ -298,7 +323,7 @@ def _errors(app: FastAPI) -> None:
 
 
 def serve(db: str | None, *, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, token: str | None = None,
-          max_body: int = DEFAULT_MAX_BODY) -> None:
+          max_body: int = DEFAULT_MAX_BODY, warm: int = 0) -> None:
     """Run the API with uvicorn until interrupted (ServeConfigError, StoreError before it starts)."""
     import os
 
@@ -308,5 +333,5 @@ def serve(db: str | None, *, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
 
     check_serve_config(host, token)
     target = db or os.environ.get("STORYLINE_DB") or DEFAULT_DB
-    uvicorn.run(create_app(target, token=token, max_body=max_body, host=host), host=host, port=port,
+    uvicorn.run(create_app(target, token=token, max_body=max_body, host=host, warm=warm), host=host, port=port,
                 log_level="info")

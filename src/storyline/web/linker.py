@@ -7,6 +7,10 @@ into one more run after it (however many arrive), so a burst of POSTs costs at m
 A failed run is logged and leaves the store as its last committed batch left it (every step
 of find_stories is incremental and resumable), and the next request tries again.
 
+After a run, ``after(desk, article_ids)`` is called with the ids of the articles the run was
+asked for (the server uses it to build the reports of the stories they joined, so that the
+first reader of a changed story does not wait for it).
+
 Plain Python, no web framework: one instance per app.
 """
 
@@ -14,17 +18,21 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable, Iterable
 
+from storyline.desk import Desk
 from storyline.web.pool import DeskPool
 
 log = logging.getLogger("storyline.web")
 
 
 class BackgroundLinker:
-    def __init__(self, pool: DeskPool):
+    def __init__(self, pool: DeskPool, *, after: Callable[[Desk, set[str]], None] | None = None):
         self.pool = pool
+        self.after = after
         self._lock = threading.Lock()
         self._wanted = False
+        self._ids: set[str] = set()
         self._thread: threading.Thread | None = None
         self.idle = threading.Event()
         self.idle.set()
@@ -35,10 +43,11 @@ class BackgroundLinker:
     def busy(self) -> bool:
         return not self.idle.is_set()
 
-    def request(self) -> None:
-        """Ask for a run; returns at once."""
+    def request(self, article_ids: Iterable[str] = ()) -> None:
+        """Ask for a run for these new articles; returns at once."""
         with self._lock:
             self._wanted = True
+            self._ids.update(article_ids)
             if self._thread is not None and self._thread.is_alive():
                 return
             self.idle.clear()
@@ -56,9 +65,12 @@ class BackgroundLinker:
                     self.idle.set()
                     return
                 self._wanted = False
+                ids, self._ids = self._ids, set()
             try:
                 with self.pool.desk() as desk:
                     desk.find_stories()
+                    if self.after is not None and ids:
+                        self.after(desk, ids)
                 self.last_error = None
             except Exception as exc:  # noqa: BLE001 - a worker must not die silently; the next request retries
                 self.last_error = f"{type(exc).__name__}: {exc}"

@@ -29,6 +29,7 @@ from markupsafe import Markup, escape
 
 from storyline.desk import AnalysisUnavailable
 from storyline.web import views
+from storyline.web.memo import Memo
 from storyline.web.pool import DeskPool
 from storyline.web.reports import ReportCache
 
@@ -36,6 +37,7 @@ HERE = Path(__file__).parent
 PAGE_CSP = ("default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; "
             "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
 MAX_FILTER_CHARS = 200
+KEEP_PAGES = 128  # rendered story pages kept (each tens to hundreds of KB)
 _ID = re.compile(r"[0-9a-f]{1,64}")
 
 _DEL = re.compile(r"\[-(.*?)-\]")
@@ -66,6 +68,11 @@ def _templates() -> Jinja2Templates:
 
 def add_pages(app: FastAPI, pool: DeskPool, reports: ReportCache) -> None:
     templates = _templates()
+    # A story page is rendered once per story state (rendering a big story takes tens of ms);
+    # the outlet list once per article count.
+    rendered: Memo[str] = Memo(keep=KEEP_PAGES)
+    outlet_lists: Memo[list] = Memo(keep=2)
+    app.state.rendered_pages = rendered
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
     def page(request: Request, name: str, context: dict, status: int = 200) -> HTMLResponse:
@@ -94,8 +101,8 @@ def add_pages(app: FastAPI, pool: DeskPool, reports: ReportCache) -> None:
             found = desk.stories(limit=limit + 1, offset=offset, query=filters.q or None,
                                  outlet=filters.outlet or None, person=filters.person or None,
                                  since=filters.since or None, until=filters.until or None)
-            outlets = desk.outlets()
             total = desk.store.count()
+            outlets = outlet_lists.get(("outlets", total), desk.outlets)
         context = views.story_list(found, outlets, filters, offset, limit)
         context["total_articles"] = total
         return page(request, "stories.html", context)
@@ -104,7 +111,8 @@ def add_pages(app: FastAPI, pool: DeskPool, reports: ReportCache) -> None:
     def story_page(request: Request, story_id: str) -> HTMLResponse:
         with pool.desk() as desk:
             built = _found(lambda: reports.get(desk, story_id), f"no story {story_id!r}")
-        return page(request, "story.html", views.story_page(built))
+        html = rendered.get(built.key, lambda: templates.get_template("story.html").render(views.story_page(built)))
+        return HTMLResponse(html)
 
     @app.get("/articles/{article_id}", response_class=HTMLResponse, include_in_schema=False)
     def article_page(request: Request, article_id: str) -> HTMLResponse:
