@@ -115,7 +115,7 @@ def story_page(built: Built) -> dict:
         if first:
             marks.append(svg.Mark(a.id, a.outlet or a.title or a.id, first, last or first,
                                   svg._day(d.likely) if d else None, bool(d and d.inferred)))
-    nodes = [svg.Node(a.id, _name(a), _article_day(a, report.dates.get(a.id)))
+    nodes = [svg.Node(a.id, _name(a), _article_day(a, report.dates.get(a.id), short=True))
              for a in report.articles]
     pairs = [p for p in report.reuse if p.is_reuse][:MAX_PAIRS]
     edges = [svg.Edge(p.source_id, p.derived_id, p.kind, p.direction_confidence, len(p.changes)) for p in pairs]
@@ -158,9 +158,12 @@ def _name(art: Article | None, width: int = 40) -> str:
     return (title if len(title) <= width else title[: width - 1] + "…") or art.id[:10]
 
 
-def _article_day(a: Article, d) -> str:
+def _article_day(a: Article, d, *, short: bool = False) -> str:
+    """The stated day, or the inferred range ("≈ 2025-03-03 … 03-09" when ``short``)."""
     if d is not None and d.inferred:
-        return "inferred " + _span(d.first, d.last)
+        if short and d.first and d.last and d.first != d.last and d.first[:4] == d.last[:4]:
+            return f"≈ {d.first} … {d.last[5:]}"
+        return ("≈ " if short else "inferred ") + _span(d.first, d.last)
     if d is not None and d.first:
         return d.first
     return (a.published or "")[:10] or "undated"
