@@ -21,6 +21,7 @@ LANE = 16  # height of one article lane on the timeline
 MAX_LANES = 12  # article lanes drawn; more articles share the last lanes' rows
 MAX_NODES = 40  # articles drawn in the provenance graph (those in the most pairs first)
 NODE_W, NODE_H = 150, 34
+MAX_STACK = 2  # event numbers stacked under one day's diamond before they are shown as a range
 KIND_CLASS = {"duplicate": "k-dup", "syndicated": "k-syn", "rewrite": "k-rew", "partial": "k-par"}
 
 
@@ -106,15 +107,22 @@ def timeline_svg(events: Sequence[Point], marks: Sequence[Mark]) -> str:
     for day, label in _ticks(start, end):
         out.append(f'<line class="tick" x1="{x(day):.1f}" y1="{axis_y - 4}" x2="{x(day):.1f}" y2="{axis_y + 4}"/>'
                    f'<text class="tick" x="{x(day):.1f}" y="{axis_y + 52}" text-anchor="middle">{_e(label)}</text>')
-    same_day: dict[dt.date, int] = {}
+    by_day: dict[dt.date, list[Point]] = {}
     for p in events:
-        cx, cy = x(p.day), axis_y
-        stack = same_day[p.day] = same_day.get(p.day, -1) + 1  # numbers of one day's events stack down
-        cls = "event inferred" if p.inferred else "event"
-        out.append(f'<a href="#event-{p.number}"><path class="{cls}" d="M{cx:.1f} {cy - 9} l9 9 l-9 9 l-9 -9 z">'
-                   f"<title>{_e(p.day.isoformat())}{' (inferred)' if p.inferred else ''}: {_e(_clip(p.label, 160))} "
-                   f"({p.articles} articles)</title></path>"
-                   f'<text class="num" x="{cx:.1f}" y="{cy + 22 + 11 * min(stack, 2)}" text-anchor="middle">{p.number}</text></a>')
+        by_day.setdefault(p.day, []).append(p)
+    for day, points in by_day.items():
+        cx, cy = x(day), axis_y
+        for p in points:  # one day's diamonds coincide; each keeps its own tooltip and link
+            cls = "event inferred" if p.inferred else "event"
+            out.append(f'<a href="#event-{p.number}"><path class="{cls}" d="M{cx:.1f} {cy - 9} l9 9 l-9 9 l-9 -9 z">'
+                       f"<title>{_e(p.day.isoformat())}{' (inferred)' if p.inferred else ''}: {_e(_clip(p.label, 160))} "
+                       f"({p.articles} articles)</title></path></a>")
+        # Their numbers: stacked under the diamond, up to MAX_STACK; more as one range "4–9".
+        numbers = [str(p.number) for p in points]
+        if len(numbers) > MAX_STACK:
+            numbers = [f"{points[0].number}–{points[-1].number}"]
+        for row, label in enumerate(numbers):
+            out.append(f'<text class="num" x="{cx:.1f}" y="{cy + 22 + 11 * row}" text-anchor="middle">{label}</text>')
     out.append("</svg>")
     return "".join(out)
 
