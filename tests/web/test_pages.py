@@ -78,10 +78,10 @@ def html_error(r, status: int) -> str:
 
 
 @pytest.fixture
-def site(tmp_path):
-    """A client over a store of four self-written articles with hand-made analyses, two stories,
-    and one reuse pair (no model needed)."""
-    db = str(tmp_path / "pages.db")
+def site(store_url):
+    """A client over a store (each backend) of four self-written articles with hand-made
+    analyses, three stories, and one reuse pair (no model needed)."""
+    db = store_url
     with TestClient(create_app(db)) as client:
         r = client.post("/api/articles", params={"analyze": "false"}, content=json.dumps([WALL, WALL_COPY, TOUR, HOSTILE]),
                         headers={"Content-Type": "application/json"})
