@@ -75,24 +75,31 @@ def create_app(db: str, *, token: str | None = None, max_body: int = DEFAULT_MAX
     pool.open_one()
     reports = ReportCache()
 
-    def warm_linked(desk, article_ids: set[str]) -> None:
-        """Build the reports of the stories these articles are in now (most recent first)."""
-        stories = dict.fromkeys(s for s in (desk.store.story_of(a) for a in sorted(article_ids)) if s)
-        for story_id in list(stories)[:WARM_AFTER_LINKING]:
-            reports.get(desk, story_id)
-
-    linker = BackgroundLinker(pool, after=warm_linked)
     # People merged across the whole store: seconds to minutes on a big store, so kept per
     # analysis state (Store.analysis_state changes with every stored analysis).
     people: Memo[list] = Memo(keep=2)
+
+    def merged_people(desk) -> list:
+        return people.get(("people", desk.store.analysis_state()), desk.people)
+
+    def warm_linked(desk, article_ids: set[str]) -> None:
+        """After linking: build the reports of (at most WARM_AFTER_LINKING of) the stories these
+        articles are in now, and merge the people again (their analyses are new)."""
+        stories = dict.fromkeys(s for s in (desk.store.story_of(a) for a in sorted(article_ids)) if s)
+        for story_id in list(stories)[:WARM_AFTER_LINKING]:
+            reports.get(desk, story_id)
+        merged_people(desk)
+
+    linker = BackgroundLinker(pool, after=warm_linked)
 
     def warm_largest() -> None:
         try:
             with pool.desk() as desk:
                 for story in desk.stories(limit=warm):
                     reports.get(desk, story.id)
+                merged_people(desk)
         except Exception as exc:  # noqa: BLE001 - warming is an optimisation; a request will say what is wrong
-            log.error("building the reports of the largest stories failed: %s", exc)
+            log.error("warming the largest stories' reports and the people failed: %s", exc)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
@@ -229,7 +236,7 @@ def create_app(db: str, *, token: str | None = None, max_body: int = DEFAULT_MAX
     @app.get("/api/people", summary="People named across the articles, merged")
     def list_people(limit: Limit = DEFAULT_LIMIT, offset: Offset = 0) -> JSONResponse:
         with borrow() as desk:
-            found = people.get(("people", desk.store.analysis_state()), desk.people)
+            found = merged_people(desk)
         return _page([identity_json(i) for i in found[offset:offset + limit]], limit, offset)
 
     @app.get("/api/reuse", summary="Stored reuse pairs, most covered first")
