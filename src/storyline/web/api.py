@@ -1,8 +1,8 @@
 """The REST API: JSON over HTTP for everything the Desk answers, under /api/; the same app
 serves the web pages (web/pages.py).
 
-With web/pages.py, the only module that imports the web framework (FastAPI). It holds no
-analysis logic: each endpoint borrows a Desk (web/pool.py), calls it, and returns the JSON
+With web/pages.py (and web/errors.py, for its one exception), the only module that imports
+the web framework (FastAPI). It holds no analysis logic: each endpoint borrows a Desk (web/pool.py), calls it, and returns the JSON
 shapes the command line prints with ``--json`` (the *_json functions of storyline/cli*.py).
 Every API error is JSON: ``{"error": {"status": N, "message": "..."}}``; errors on pages are
 HTML pages with the same status.
@@ -28,8 +28,9 @@ from storyline.cli_stories import report_json, story_json
 from storyline.desk import AnalysisUnavailable, IngestAborted
 from storyline.ingest.files import DEFAULT_MAX_BYTES
 from storyline.report import to_html, to_json, to_markdown
-from storyline.store import AmbiguousIdError, StoreError
+from storyline.store import StoreError
 from storyline.web.ingest import MAX_ITEMS, ingest_items
+from storyline.web.errors import WebError, lookup
 from storyline.web.limits import BodyLimit, error_body
 from storyline.web.linker import BackgroundLinker
 from storyline.web.memo import Memo
@@ -57,10 +58,6 @@ _ARTICLE_BODY = {
 }
 _POST_BODY = {"requestBody": {"required": True, "content": {"application/json": {"schema": {
     "oneOf": [_ARTICLE_BODY, {"type": "array", "items": _ARTICLE_BODY, "maxItems": MAX_ITEMS}]}}}}}
-
-
-class ApiError(HTTPException):
-    """An error answered as JSON with this status and message."""
 
 
 def create_app(db: str, *, token: str | None = None, max_body: int = DEFAULT_MAX_BODY,
@@ -148,7 +145,7 @@ def create_app(db: str, *, token: str | None = None, max_body: int = DEFAULT_MAX
     def get_article(article_id: ArticleId,
                     raw: Annotated[bool, Query(description="Include the raw input as read.")] = False) -> JSONResponse:
         with borrow() as desk:
-            article = _lookup(lambda: desk.article(article_id), f"no article {article_id!r}")
+            article = lookup(lambda: desk.article(article_id), f"no article {article_id!r}")
             analysis = desk.store.analysis(article.id)
         data = article_json(article, raw=raw)
         data["analysis"] = analysis_json(analysis) if analysis is not None else None
@@ -163,18 +160,18 @@ def create_app(db: str, *, token: str | None = None, max_body: int = DEFAULT_MAX
                                                 "(with analyze; GET /api says while it runs).")] = True,
     ) -> JSONResponse:
         if token is not None and not bearer_ok(request.headers.get("authorization"), token):
-            raise ApiError(401, "a valid 'Authorization: Bearer <token>' header is required to add articles",
+            raise WebError(401, "a valid 'Authorization: Bearer <token>' header is required to add articles",
                            headers={"WWW-Authenticate": "Bearer"})
         body = await request.body()
         try:
             data = json.loads(body)
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise ApiError(400, f"malformed JSON ({getattr(exc, 'msg', 'not UTF-8')})") from None
+            raise WebError(400, f"malformed JSON ({getattr(exc, 'msg', 'not UTF-8')})") from None
         items = data if isinstance(data, list) else [data]
         if not isinstance(data, (list, dict)):
-            raise ApiError(422, "expected a JSON object or a list of objects")
+            raise WebError(422, "expected a JSON object or a list of objects")
         if len(items) > MAX_ITEMS:
-            raise ApiError(422, f"at most {MAX_ITEMS} articles per request")
+            raise WebError(422, f"at most {MAX_ITEMS} articles per request")
 
         def run() -> list[dict]:
             with borrow() as desk:
@@ -184,7 +181,7 @@ def create_app(db: str, *, token: str | None = None, max_body: int = DEFAULT_MAX
             results = await run_in_threadpool(run)
         except IngestAborted as exc:
             log.error("ingest failed: %s", exc)
-            raise ApiError(500, "the store failed while adding articles; articles stored before "
+            raise WebError(500, "the store failed while adding articles; articles stored before "
                                 "the failure are kept") from None
         counts = {s: sum(r["status"] == s for r in results) for s in ("added", "present", "skipped")}
         linking = bool(analyze and link and counts["added"])
@@ -209,7 +206,7 @@ def create_app(db: str, *, token: str | None = None, max_body: int = DEFAULT_MAX
     @app.get("/api/stories/{story_id}", summary="One story: articles, timeline, people, quotes, reuse, findings")
     def get_story(story_id: Annotated[str, Path(description="A story id or a unique prefix of it.")]) -> JSONResponse:
         with borrow() as desk:
-            built = _lookup(lambda: reports.get(desk, story_id), f"no story {story_id!r}")
+            built = lookup(lambda: reports.get(desk, story_id), f"no story {story_id!r}")
         return _json(report_json(built.report))
 
     @app.get("/api/stories/{story_id}/brief", summary="The story's briefing: every sentence sourced")
@@ -217,7 +214,7 @@ def create_app(db: str, *, token: str | None = None, max_body: int = DEFAULT_MAX
                   format: Annotated[str, Query(pattern="^(json|html|md)$", description="json, html or md.")] = "json",  # noqa: A002
                   ) -> Response:
         with borrow() as desk:
-            briefing = _lookup(lambda: reports.get(desk, story_id), f"no story {story_id!r}").briefing
+            briefing = lookup(lambda: reports.get(desk, story_id), f"no story {story_id!r}").briefing
         if format == "html":  # one self-contained page, article text escaped (report/render.py)
             # Its stylesheet is inline (the file must stand alone); it has no script at all.
             return HTMLResponse(to_html(briefing), headers={
@@ -244,7 +241,7 @@ def create_app(db: str, *, token: str | None = None, max_body: int = DEFAULT_MAX
                    article: Annotated[str | None, Query(description="Only pairs involving this article.")] = None,
                    ) -> JSONResponse:
         with borrow() as desk:
-            pairs = _lookup(lambda: desk.reuse(all=all, article=article), f"no article {article!r}")
+            pairs = lookup(lambda: desk.reuse(all=all, article=article), f"no article {article!r}")
             ids = sorted({i for p in pairs for i in (p.source_id, p.derived_id)})
             titles = {a.id: a for a in desk.store.articles(ids=ids)}
         return _json([pair_json(p, titles) for p in pairs])
@@ -253,10 +250,10 @@ def create_app(db: str, *, token: str | None = None, max_body: int = DEFAULT_MAX
     def diff(a: ArticleId, b: ArticleId) -> JSONResponse:
         with borrow() as desk:
             try:
-                source, derived, pair = _lookup(lambda: desk.diff(a, b), "no such article")
+                source, derived, pair = lookup(lambda: desk.diff(a, b), "no such article")
             except AnalysisUnavailable as exc:
                 log.error("diff: %s", exc)
-                raise ApiError(503, "the analyzer is not available on this server") from None
+                raise WebError(503, "the analyzer is not available on this server") from None
         return _json(diff_json(source, derived, pair))
 
     add_pages(app, pool, reports)
@@ -272,22 +269,6 @@ def _version() -> str:
         return version("storyline")
     except PackageNotFoundError:
         return "0"
-
-
-def _lookup(call, missing: str):
-    """``call()``, with a missing id as 404 and an ambiguous prefix as 409."""
-    try:
-        found = call()
-    except AmbiguousIdError as exc:
-        raise ApiError(409, str(exc)) from None
-    except LookupError as exc:
-        message = str(exc.args[0]) if exc.args else missing
-        if "more than one" in message:  # Store.story's ambiguous prefix is a plain LookupError
-            raise ApiError(409, message) from None
-        raise ApiError(404, message) from None
-    if found is None:
-        raise ApiError(404, missing)
-    return found
 
 
 def _json(data: Any, status: int = 200) -> JSONResponse:

@@ -11,8 +11,9 @@ Article text is untrusted: templates are autoescaped, SVG labels are escaped in 
 and every page is sent with a Content-Security-Policy that allows no inline script and nothing
 from another origin, so markup that slipped through could still not run.
 
-Besides web/api.py, the only module that imports the web framework; what a page shows is
-decided in web/views.py (plain Python).
+Besides web/api.py (and web/errors.py, for its one exception), the only module that imports the
+web framework; what a page shows is decided in web/views.py (plain Python). Errors are
+:class:`storyline.web.errors.WebError`, shown as HTML pages here by web/api.py's handlers.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from markupsafe import Markup, escape
 
 from storyline.desk import AnalysisUnavailable
 from storyline.web import views
+from storyline.web.errors import WebError, lookup
 from storyline.web.memo import Memo
 from storyline.web.pool import DeskPool
 from storyline.web.reports import ReportCache
@@ -42,15 +44,6 @@ _ID = re.compile(r"[0-9a-f]{1,64}")
 
 _DEL = re.compile(r"\[-(.*?)-\]")
 _INS = re.compile(r"\{\+(.*?)\+\}")
-
-
-class PageError(Exception):
-    """A page that cannot be shown: answered as an HTML error page with this status."""
-
-    def __init__(self, status: int, message: str):
-        super().__init__(message)
-        self.status = status
-        self.message = message
 
 
 def diff_marks(text: str | None) -> Markup:
@@ -84,7 +77,7 @@ def add_pages(app: FastAPI, pool: DeskPool, reports: ReportCache) -> None:
     def text(value: str | None, name: str) -> str:
         value = (value or "").strip()
         if len(value) > MAX_FILTER_CHARS:
-            raise PageError(422, f"{name}: at most {MAX_FILTER_CHARS} characters")
+            raise WebError(422, f"{name}: at most {MAX_FILTER_CHARS} characters")
         return value
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
@@ -96,7 +89,7 @@ def add_pages(app: FastAPI, pool: DeskPool, reports: ReportCache) -> None:
             filters = views.Filters(q=text(q, "q"), outlet=text(outlet, "outlet"), person=text(person, "person"),
                                     since=views.parse_day(since, "since"), until=views.parse_day(until, "until"))
         except ValueError as exc:
-            raise PageError(422, str(exc)) from None
+            raise WebError(422, str(exc)) from None
         with pool.desk() as desk:
             found = desk.stories(limit=limit + 1, offset=offset, query=filters.q or None,
                                  outlet=filters.outlet or None, person=filters.person or None,
@@ -110,14 +103,14 @@ def add_pages(app: FastAPI, pool: DeskPool, reports: ReportCache) -> None:
     @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
     def story_page(request: Request, story_id: str) -> HTMLResponse:
         with pool.desk() as desk:
-            built = _found(lambda: reports.get(desk, story_id), f"no story {story_id!r}")
+            built = lookup(lambda: reports.get(desk, story_id), f"no story {story_id!r}")
         html = rendered.get(built.key, lambda: templates.get_template("story.html").render(views.story_page(built)))
         return HTMLResponse(html)
 
     @app.get("/articles/{article_id}", response_class=HTMLResponse, include_in_schema=False)
     def article_page(request: Request, article_id: str) -> HTMLResponse:
         with pool.desk() as desk:
-            article = _found(lambda: desk.article(article_id), f"no article {article_id!r}")
+            article = lookup(lambda: desk.article(article_id), f"no article {article_id!r}")
             analysis = desk.store.analysis(article.id)
             pairs = desk.reuse(article=article.id)
             others = {a.id: a for a in desk.store.articles(
@@ -130,31 +123,14 @@ def add_pages(app: FastAPI, pool: DeskPool, reports: ReportCache) -> None:
         """The article page's "compare with" form: on to /diff/{a}/{b}."""
         ids = [x.strip().lower() for x in (a, b)]
         if not all(_ID.fullmatch(x) for x in ids):
-            raise PageError(422, "give two article ids (or unique prefixes of them: hex digits)")
+            raise WebError(422, "give two article ids (or unique prefixes of them: hex digits)")
         return RedirectResponse(f"/diff/{ids[0]}/{ids[1]}", status_code=303)
 
     @app.get("/diff/{a}/{b}", response_class=HTMLResponse, include_in_schema=False)
     def diff_page(request: Request, a: str, b: str) -> HTMLResponse:
         with pool.desk() as desk:
             try:
-                source, derived, pair = _found(lambda: desk.diff(a, b), "no such article")
+                source, derived, pair = lookup(lambda: desk.diff(a, b), "no such article")
             except AnalysisUnavailable:
-                raise PageError(503, "the analyzer is not available on this server") from None
+                raise WebError(503, "the analyzer is not available on this server") from None
         return page(request, "diff.html", views.diff_page(source, derived, pair, (a, b)))
-
-    @app.exception_handler(PageError)
-    async def page_error(request: Request, exc: PageError) -> HTMLResponse:
-        return app.state.html_error(request, exc.status, exc.message)
-
-
-def _found(call, missing: str):
-    """``call()``; a missing id is a 404 page, an ambiguous prefix a 409 page."""
-    try:
-        found = call()
-    except LookupError as exc:
-        message = str(exc.args[0]) if exc.args else missing
-        status = 409 if "more than one" in message or "ambiguous" in message.lower() else 404
-        raise PageError(status, message) from None
-    if found is None:
-        raise PageError(404, missing)
-    return found
