@@ -164,7 +164,7 @@ def _h(text: object) -> str:
     return html.escape(" ".join(str(text if text is not None else "").split()), quote=True)
 
 
-def _h_diff(text: str) -> str:
+def html_diff(text: str) -> str:
     """Escaped, then the word diff marks turned into <del>/<ins>."""
     escaped = _h(text)
     return _INS.sub(r"<ins>\1</ins>", _DEL.sub(r"<del>\1</del>", escaped))
@@ -219,7 +219,7 @@ def to_html(b: Briefing) -> str:
         for q in s.quotes:
             extra = ""
             if q.differs and q.diff:
-                extra += f"<br><span class=\"meta\">worded differently: {_h_diff(q.diff)}</span>"
+                extra += f"<br><span class=\"meta\">worded differently: {html_diff(q.diff)}</span>"
             if q.paraphrased_in:
                 extra += f"<br><span class=\"meta\">paraphrased in {_h_refs(b, q.paraphrased_in)}</span>"
             p.append(f"<li>{_quoted(_h(q.text), q.kind)} <span class=\"kind\">{_h(q.kind)}</span>{_h_refs(b, q.sources)}{extra}</li>")
@@ -232,7 +232,7 @@ def to_html(b: Briefing) -> str:
         p.append("<ul>")
         for d in b.disagreements:
             p.append(f"<li><span class=\"kind\">{_h(KIND_NAMES.get(d.kind, d.kind))}</span>, {_h(d.subject)}: "
-                     f"{_h_diff(d.summary)}{_h_refs(b, d.sources)}<ul>")
+                     f"{html_diff(d.summary)}{_h_refs(b, d.sources)}<ul>")
             p += [f"<li>{_h_ref(b, c.article_id)} “{_h(c.text)}”"
                   + (f' <span class="meta">in: {_h(c.context)}</span>' if c.context else "") + "</li>"
                   for c in d.citations]

@@ -26,9 +26,10 @@ from fastapi import FastAPI, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from storyline.desk import AnalysisUnavailable
+from storyline.report.render import html_diff
 from storyline.web import views
 from storyline.web.errors import WebError, lookup
 from storyline.web.memo import Memo
@@ -42,14 +43,11 @@ MAX_FILTER_CHARS = 200
 KEEP_PAGES = 128  # rendered story pages kept (each tens to hundreds of KB)
 _ID = re.compile(r"[0-9a-f]{1,64}")
 
-_DEL = re.compile(r"\[-(.*?)-\]")
-_INS = re.compile(r"\{\+(.*?)\+\}")
 
 
 def diff_marks(text: str | None) -> Markup:
-    """A word diff ("[-removed-] {+added+}") as HTML: escaped first, then <del>/<ins>."""
-    escaped = str(escape(text or ""))
-    return Markup(_INS.sub(r"<ins>\1</ins>", _DEL.sub(r"<del>\1</del>", escaped)))
+    """A word diff ("[-removed-] {+added+}") as HTML, as the briefing renders it (escaped first)."""
+    return Markup(html_diff(text or ""))
 
 
 def _templates() -> Jinja2Templates:

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from storyline.link.direction import DIRECTION_MIN
+from storyline.report.briefing import clip
 
 WIDTH = 960
 MARGIN = 24
@@ -29,12 +30,8 @@ def _e(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
-def _clip(text: str | None, width: int) -> str:
-    text = " ".join((text or "").split())
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
-def _day(value: str | None) -> dt.date | None:
+def iso_day(value: str | None) -> dt.date | None:
+    """The day an ISO date or datetime names, None for anything else (a week, a month)."""
     if not value or len(value) < 10:
         return None
     try:
@@ -115,7 +112,7 @@ def timeline_svg(events: Sequence[Point], marks: Sequence[Mark]) -> str:
         for p in points:  # one day's diamonds coincide; each keeps its own tooltip and link
             cls = "event inferred" if p.inferred else "event"
             out.append(f'<a href="#event-{p.number}"><path class="{cls}" d="M{cx:.1f} {cy - 9} l9 9 l-9 9 l-9 -9 z">'
-                       f"<title>{_e(p.day.isoformat())}{' (inferred)' if p.inferred else ''}: {_e(_clip(p.label, 160))} "
+                       f"<title>{_e(p.day.isoformat())}{' (inferred)' if p.inferred else ''}: {_e(clip(p.label, 160))} "
                        f"({p.articles} articles)</title></path></a>")
         # Their numbers: stacked under the diamond, up to MAX_STACK; more as one range "4–9".
         numbers = [str(p.number) for p in points]
@@ -231,8 +228,8 @@ def provenance_svg(nodes: Sequence[Node], edges: Sequence[Edge]) -> str:
         x, y = where[n.article_id]
         out.append(f'<a href="/articles/{_e(n.article_id)}"><rect class="node" x="{x:.1f}" y="{y:.1f}" '
                    f'width="{NODE_W}" height="{NODE_H}" rx="5"><title>{_e(n.outlet)} {_e(n.date)} ({_e(n.article_id)})</title></rect>'
-                   f'<text class="nlabel" x="{x + 8:.1f}" y="{y + 14:.1f}">{_e(_clip(n.outlet, 22))}</text>'
-                   f'<text class="ndate" x="{x + 8:.1f}" y="{y + 28:.1f}">{_e(_clip(n.date, 24))}</text></a>')
+                   f'<text class="nlabel" x="{x + 8:.1f}" y="{y + 14:.1f}">{_e(clip(n.outlet, 22))}</text>'
+                   f'<text class="ndate" x="{x + 8:.1f}" y="{y + 28:.1f}">{_e(clip(n.date, 24))}</text></a>')
     out.append("</svg>")
     return "".join(out)
 

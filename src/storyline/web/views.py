@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 from storyline.analyze.sentences import sentence_spans
 from storyline.link.direction import DIRECTION_MIN
 from storyline.records import Analysis, Article, ReusePair, Story
-from storyline.report.briefing import Briefing
+from storyline.report.briefing import clip
 from storyline.report.words import word_ops
 from storyline.web import svg
 from storyline.web.reports import Built
@@ -105,16 +105,16 @@ def story_page(built: Built) -> dict:
                         "outlet": _name(art), "title": art.title if art else None})
         return sorted(out, key=lambda c: (c["number"] is None, c["number"] or 0))
 
-    timeline = [e for e in report.timeline if svg._day(e.date)]
-    points = [svg.Point(i + 1, svg._day(e.date), e.label, e.date_inferred, len(e.article_ids))
+    timeline = [e for e in report.timeline if svg.iso_day(e.date)]
+    points = [svg.Point(i + 1, svg.iso_day(e.date), e.label, e.date_inferred, len(e.article_ids))
               for i, e in enumerate(timeline)]
     marks = []
     for a in report.articles:
         d = report.dates.get(a.id)
-        first, last = (svg._day(d.first), svg._day(d.last)) if d else (svg._day(a.published),) * 2
+        first, last = (svg.iso_day(d.first), svg.iso_day(d.last)) if d else (svg.iso_day(a.published),) * 2
         if first:
             marks.append(svg.Mark(a.id, a.outlet or a.title or a.id, first, last or first,
-                                  svg._day(d.likely) if d else None, bool(d and d.inferred)))
+                                  svg.iso_day(d.likely) if d else None, bool(d and d.inferred)))
     nodes = [svg.Node(a.id, _name(a), _article_day(a, report.dates.get(a.id), short=True))
              for a in report.articles]
     pairs = [p for p in report.reuse if p.is_reuse][:MAX_PAIRS]
@@ -154,8 +154,7 @@ def _name(art: Article | None, width: int = 40) -> str:
         return "unknown article"
     if art.outlet:
         return art.outlet
-    title = " ".join((art.title or "").split())
-    return (title if len(title) <= width else title[: width - 1] + "…") or art.id[:10]
+    return clip(art.title, width) or art.id[:10]
 
 
 def _article_day(a: Article, d, *, short: bool = False) -> str:
