@@ -81,11 +81,11 @@ def create_app(db: str, *, token: str | None = None, max_body: int = DEFAULT_MAX
 
     def warm_linked(desk, article_ids: set[str]) -> None:
         """After linking: build the reports of (at most WARM_AFTER_LINKING of) the stories these
-        articles are in now, and merge the people again (their analyses are new)."""
+        articles are in now. The people are not merged again here: that is a pass over every
+        person in the store (minutes at 50,000 articles), left to the next request that asks."""
         stories = dict.fromkeys(s for s in (desk.store.story_of(a) for a in sorted(article_ids)) if s)
         for story_id in list(stories)[:WARM_AFTER_LINKING]:
             reports.get(desk, story_id)
-        merged_people(desk)
 
     linker = BackgroundLinker(pool, after=warm_linked)
 
