@@ -32,7 +32,7 @@ analysed, with stories; a sidecar ``DB.load-bench.json`` keeps what the build di
 * *Analyses*: the real analyzer (``storyline.desk.load_analyzer``, ``analyze_each``: spaCy
   entities, quotes, times) runs on the showcase story and on whole further planted stories until
   ``--analysed`` articles (default 300) are done; the real reuse comparison
-  (``storyline.link.reuse.compare``) runs on their planted pairs, stored with ``REUSE_VERSION``.
+  (``storyline.link.reuse.compare.compare``) runs on their planted pairs, stored with ``REUSE_VERSION``.
   Every other article gets a **synthetic** analysis, because spaCy on 50,000 articles takes about
   an hour and this benchmark measures serving, not analysis. The synthetic rule: each span between
   paired double quotation marks within a paragraph, of 4+ words, is a quote (``direct`` when it
@@ -118,8 +118,8 @@ import corpus_synth  # noqa: E402
 
 import storyline  # noqa: E402
 from storyline.desk import ANALYZER_VERSION, analyze_each, load_analyzer  # noqa: E402
-from storyline.link.scan import REUSE_VERSION  # noqa: E402
-from storyline.link.story_scan import CLUSTER_VERSION, summarise  # noqa: E402
+from storyline.link.reuse.scan import REUSE_VERSION  # noqa: E402
+from storyline.link.stories.scan import CLUSTER_VERSION, summarise  # noqa: E402
 from storyline.records import Analysis, Article, Entity, Mention, Quote, Story  # noqa: E402
 
 SHOWCASE_PAIRS = 6  # planted pairs in the showcase story
@@ -395,7 +395,7 @@ def analyse_for_real(store, articles: list[Article], info: dict) -> dict[str, An
 def compare_planted(store, corpus: corpus_synth.Corpus, by_row: dict[int, Article], sample: set[int],
                     analyses: dict[str, Analysis], info: dict) -> None:
     """The product's reuse comparison on the planted pairs of the real-analysed stories."""
-    from storyline.link.reuse import compare
+    from storyline.link.reuse.compare import compare
 
     done = store.compared(REUSE_VERSION)
     pairs = []
@@ -440,7 +440,7 @@ def put_planted_stories(store, stories_rows: list[list[int]], alone: list[int], 
                         analyses: dict[str, Analysis]) -> str:
     """Memberships in publication order (seq), as the clusterer writes them; a story's id is its
     first article's. Returns the showcase story's id."""
-    from storyline.link.story_scan import publication_time
+    from storyline.link.stories.scan import publication_time
 
     groups = [[by_row[r] for r in rows] for rows in stories_rows if rows]
     groups += [[by_row[r]] for r in alone if r in by_row]

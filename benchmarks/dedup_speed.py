@@ -14,8 +14,8 @@ rewrites (``--rewrite-share``, 5%) of distinct base articles. Measured on the sa
 same process, single-process for both:
 
 * ``ours``: :func:`storyline.analyze.fingerprint.signatures` (both kinds: 5-shingles and content
-  words, 128 values each) -> :func:`storyline.link.lsh.band_keys` -> one
-  :class:`~storyline.link.lsh.LSHIndex` per kind -> ``candidate_pairs()`` (id pairs), the union of
+  words, 128 values each) -> :func:`storyline.link.reuse.lsh.band_keys` -> one
+  :class:`~storyline.link.reuse.lsh.LSHIndex` per kind -> ``candidate_pairs()`` (id pairs), the union of
   both. Shingles at ``--threshold`` (0.5 -> 25 bands x 5 rows). Content words at
   ``--words-threshold`` (0.4 -> 32 x 4): calibrated on this corpus, where planted rewrites have
   content-word Jaccard ~0.49 (median; 5th percentile ~0.39) and unrelated articles ~0.05 (99.9th
@@ -92,7 +92,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import corpus_synth  # noqa: E402
 
 from storyline.analyze import fingerprint  # noqa: E402
-from storyline.link import lsh  # noqa: E402
+from storyline.link.reuse import lsh  # noqa: E402
 
 GOAL = "ours docs/s >= 5x datasketch docs/s at equal or better recall"
 

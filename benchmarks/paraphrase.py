@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Sentence rewrite detection: ``storyline.link.paraphrase`` on MRPC (and PAN).
+"""Sentence rewrite detection: ``storyline.link.reuse.paraphrase`` on MRPC (and PAN).
 
 Usage::
 
@@ -14,10 +14,10 @@ TRAIN and TEST are MRPC-format files: tab-separated, header ``Quality  #1 ID  #2
 figure is over the pooled out-of-fold predictions; ``fold_accuracy_std`` shows the spread). Two
 files: fit on TRAIN, report on TEST. Nothing of the data is stored in this repository.
 
-**What is scored.** Each pair gets :func:`storyline.link.paraphrase.features` (MiniLM cosine plus
+**What is scored.** Each pair gets :func:`storyline.link.reuse.paraphrase.features` (MiniLM cosine plus
 lexical evidence) and these rows are reported:
 
-* ``mrpc``: the product's model (:func:`storyline.link.paraphrase.fit` defaults: one hidden layer
+* ``mrpc``: the product's model (:func:`storyline.link.reuse.paraphrase.fit` defaults: one hidden layer
   of 32 ReLU units, L2 alpha 1, threshold maximising accuracy on the training predictions);
 * ``logistic``: a logistic regression on the same features (no hidden layer);
 * ``baseline_cosine_only``: the MiniLM cosine alone, threshold maximising training accuracy;
@@ -56,7 +56,7 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
-from storyline.link import paraphrase  # noqa: E402
+from storyline.link.reuse import paraphrase  # noqa: E402
 
 GOAL = {"accuracy": 80.4, "f1": 85.9, "source": "Ji & Eisenstein 2013 (TF-KLD), MRPC test"}
 

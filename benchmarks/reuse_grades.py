@@ -6,8 +6,8 @@ DIR is the corpus folder (../shared/eval/reuse-clough-stevenson): corpus-2009041
 Wikipedia sources (orig_task*.txt) and 95 short answers; corpus-final09.xls (sheet "File list")
 grades each answer: cut (near copy), light (light revision), heavy (heavy revision), non
 (written independently). Each answer is compared with its task's source exactly as the product
-compares two articles (storyline.link.reuse.compare, no analysis: the kind and direction do not
-need it), and its kind mapped to a grade by storyline.link.reuse.grade.
+compares two articles (storyline.link.reuse.compare.compare, no analysis: the kind and direction do not
+need it), and its kind mapped to a grade by storyline.link.reuse.compare.grade.
 
 Prints per-grade precision/recall/F1, macro-F1, the confusion matrix, the direction accuracy on
 the reused answers (the source is known to be the Wikipedia text), and as the last line one JSON
@@ -57,8 +57,8 @@ def main() -> None:
 
     from storyline.analyze.embed import embed
     from storyline.ingest.convert import content_hash
-    from storyline.link.align import align_spans
-    from storyline.link.reuse import compare, grade
+    from storyline.link.reuse.align import align_spans
+    from storyline.link.reuse.compare import compare, grade
     from storyline.records import Article
 
     corpus = args.dir / "corpus-20090418"

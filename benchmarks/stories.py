@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Online story clustering: ``storyline.link.stories`` on ECB+ or the UCI headline prefix.
+"""Online story clustering: ``storyline.link.stories.cluster`` on ECB+ or the UCI headline prefix.
 
 Usage::
 
@@ -63,8 +63,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
-from storyline.link.stories import DEFAULT, StoryClusterer  # noqa: E402
-from storyline.link.stories_features import analyse_texts, item_from  # noqa: E402
+from storyline.link.stories.cluster import DEFAULT, StoryClusterer  # noqa: E402
+from storyline.link.stories.features import analyse_texts, item_from  # noqa: E402
 from storyline.records import Analysis  # noqa: E402
 
 FEATURE_VERSION = "4"
@@ -93,7 +93,7 @@ def stated_time(doc_id: str, body: str) -> float | None:
 
     from storyline.ingest.convert import to_article
     from storyline.ingest.files import InputError
-    from storyline.link.story_scan import publication_time
+    from storyline.link.stories.scan import publication_time
     from storyline.records import RawDocument
 
     with warnings.catch_warnings():

@@ -12,7 +12,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from storyline.cli import DbOption, JsonOption, _fail, _open, _progress, app, err, out
-from storyline.link.direction import DIRECTION_MIN
+from storyline.link.reuse.direction import DIRECTION_MIN
 from storyline.records import Article, Change, ReusePair
 from storyline.report.words import word_ops
 from storyline.store import AmbiguousIdError, StoreError

@@ -20,7 +20,7 @@ from storyline.store import Store, StoreError, open_store
 
 if TYPE_CHECKING:  # the analyzer imports spaCy (about a second): loaded only when needed
     from storyline.analyze import Analyzer
-    from storyline.link.scan import ReuseReport
+    from storyline.link.reuse.scan import ReuseReport
 
 # Articles written per transaction: large enough that commit cost is amortised, small enough
 # that a killed run loses (and re-does) little.
@@ -345,9 +345,9 @@ class Desk:
     # --- reuse -----------------------------------------------------------------------------
     def find_reuse(self, *, progress: Progress | None = None) -> ReuseReport:
         """Fingerprint the articles not yet fingerprinted, find their candidate pairs (LSH and
-        article-vector neighbours) and compare the pairs not yet compared (see link/scan.py).
+        article-vector neighbours) and compare the pairs not yet compared (see link/reuse/scan.py).
         Incremental and safe to re-run; a killed run resumes where it stopped."""
-        from storyline.link.scan import find_reuse
+        from storyline.link.reuse.scan import find_reuse
 
         return find_reuse(self.store, progress=progress)
 
@@ -368,9 +368,9 @@ class Desk:
         """Bring the stories up to date: analyse the articles not analysed yet, find reuse
         (fingerprints give the article vectors; ``reuse=False`` only fingerprints), then
         cluster the articles not in a story yet, online and in publication order (see
-        link/story_scan.py). Incremental and safe to re-run."""
-        from storyline.link.scan import find_reuse
-        from storyline.link.story_scan import find_stories
+        link/stories/scan.py). Incremental and safe to re-run."""
+        from storyline.link.reuse.scan import find_reuse
+        from storyline.link.stories.scan import find_stories
 
         if self.store.unanalysed(ANALYZER_VERSION):
             self.analyze(progress=progress)
@@ -397,9 +397,9 @@ class Desk:
     def story(self, id_or_prefix: str):
         """Everything about one story (id or unique prefix): its articles with stated or
         inferred dates, events and timeline, people with roles, quotes by speaker, reuse pairs
-        and cross-source findings (a :class:`storyline.link.story_report.StoryReport`).
+        and cross-source findings (a :class:`storyline.link.stories.report.StoryReport`).
         Raises LookupError when there is no such story."""
-        from storyline.link.story_report import build_report
+        from storyline.link.stories.report import build_report
 
         story = self.store.story(id_or_prefix)
         if story is None:
@@ -410,7 +410,7 @@ class Desk:
         """Compare any two stored articles now (ids or prefixes): (source, derived, pair) with
         the aligned sentences and the changes, whatever the kind. Articles not yet analysed are
         analysed for the comparison (not stored)."""
-        from storyline.link.reuse import compare
+        from storyline.link.reuse.compare import compare
 
         found = []
         for ref in (a, b):

@@ -257,7 +257,7 @@ class ReusePair:
     """Two articles compared for reuse: the kind, which is the source, and what changed.
 
     ``direction_confidence`` is the probability that ``source_id`` is the source; below
-    DIRECTION_MIN (link/direction.py) the direction is reported as unknown. ``coverage`` is the
+    DIRECTION_MIN (link/reuse/direction.py) the direction is reported as unknown. ``coverage`` is the
     share of the derived article that restates the source; ``source_coverage`` the share of the
     source that was reused; ``verbatim`` the share of the derived article's word 5-shingles found in
     the source. Pairs judged independent are kept too, so they are not compared again."""

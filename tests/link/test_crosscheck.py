@@ -9,9 +9,9 @@ import json
 import numpy as np
 import pytest
 
-from storyline.link.crosscheck import quote_findings, quoted, role_findings, value_findings, word_diff
-from storyline.link.dates import DatedSentence, infer_dates
-from storyline.link.events import anchor_day, group_events, mentions
+from storyline.link.stories.crosscheck import quote_findings, quoted, role_findings, value_findings, word_diff
+from storyline.link.stories.dates import DatedSentence, infer_dates
+from storyline.link.stories.events import anchor_day, group_events, mentions
 from storyline.records import Article, ArticleDate, Entity, Identity, Mention, Quote, Role, TimePoint
 
 # --- quotes --------------------------------------------------------------------------------------
@@ -108,7 +108,7 @@ def article(body: str) -> Article:
 
 
 def test_a_number_that_differs_for_the_same_claim_is_reported(embedder):
-    from storyline.link.reuse import compare
+    from storyline.link.reuse.compare import compare
 
     a, b = article(SOURCE), article(OTHER)
     pair = compare(a, b, always=True)
@@ -186,7 +186,7 @@ def test_events_group_one_day_by_what_happened():
 
 def test_dates_are_compared_by_what_they_mean(embedder):
     from storyline.analyze.timex import find_timexes
-    from storyline.link.reuse import compare
+    from storyline.link.reuse.compare import compare
 
     def times(art: Article, anchor: dt.date) -> list[TimePoint]:
         return [TimePoint(art.id, t.text, t.start, t.end, t.type, t.value, t.mod, t.anchored)

@@ -8,8 +8,8 @@ import dataclasses
 import pytest
 
 from storyline.ingest.convert import content_hash
-from storyline.link.align import align
-from storyline.link.reuse import compare
+from storyline.link.reuse.align import align
+from storyline.link.reuse.compare import compare
 from storyline.records import Article
 
 SOURCE = """Harbour Minister Elena Varga said on Tuesday that the ferry link to Port Alder would reopen within days.

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from storyline.analyze import fingerprint as fp
-from storyline.link import lsh
+from storyline.link.reuse import lsh
 
 
 def random_texts(n: int, seed: int = 0, length: int = 120) -> list[str]:

@@ -1,4 +1,4 @@
-"""Sentence rewrite detection (storyline.link.paraphrase): the shipped model and its features.
+"""Sentence rewrite detection (storyline.link.reuse.paraphrase): the shipped model and its features.
 
 The sentences are made up for these tests. The model itself is measured by
 ``benchmarks/paraphrase.py``; here we check that the shipped file loads, is consistent with the
@@ -12,7 +12,7 @@ import json
 import numpy as np
 import pytest
 
-from storyline.link.paraphrase import (
+from storyline.link.reuse.paraphrase import (
     DEFAULT_MODEL_PATH,
     LEXICAL_FEATURES,
     ParaphraseModel,

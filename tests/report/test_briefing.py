@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 import storyline
 from storyline.cli import app
-from storyline.link.story_report import StoryReport
+from storyline.link.stories.report import StoryReport
 from storyline.records import Article, ArticleDate, Citation, Event, Finding, Identity, Quote, ReusePair, Change, Story
 from storyline.report import build_briefing, to_html, to_json, to_markdown
 from storyline.report.briefing import MAX_QUOTE_CHARS, MAX_SENTENCE_CHARS, MAX_SUMMARY_SENTENCES

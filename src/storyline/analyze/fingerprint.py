@@ -16,7 +16,7 @@ Each text gets two signatures, each ``num_perm`` uint32 values (128 by default, 
 The fraction of equal positions of two signatures estimates the Jaccard similarity of the two
 sets. Signatures are plain arrays (store them as bytes: ``sig.tobytes()``, back with
 ``np.frombuffer(b, np.uint32)``); band keys for LSH are made from them in
-:mod:`storyline.link.lsh`.
+:mod:`storyline.link.reuse.lsh`.
 
 **Why hand-written and not datasketch.** datasketch 2.0.0 hashes every shingle with SHA-1 in
 Python and then applies ``num_perm`` affine permutations to every shingle; on the PolNeAR

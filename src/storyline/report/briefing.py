@@ -1,5 +1,5 @@
 """A briefing on one story: a short, sourced account built from a
-:class:`storyline.link.story_report.StoryReport`.
+:class:`storyline.link.stories.report.StoryReport`.
 
 ``build_briefing(report)`` is pure (report in, :class:`Briefing` out; no store, no model). The
 briefing has five sections, every statement pointing at the articles that support it (article
@@ -227,7 +227,7 @@ def _representative(report, articles: dict[str, Article]) -> Article | None:
 
 
 def _lead(article: Article) -> Citation | None:
-    from storyline.link.align import align_spans
+    from storyline.link.reuse.align import align_spans
 
     for start, end in align_spans(article.body):
         text = article.body[start:end]
@@ -401,7 +401,7 @@ def _disagreements(findings: list[Finding], articles: dict[str, Article]) -> tup
 
 def _context(c: Citation, articles: dict[str, Article]) -> str | None:
     """The sentence around a short cited span (a title), so that a reader sees it in use."""
-    from storyline.link.align import align_spans
+    from storyline.link.reuse.align import align_spans
 
     article = articles.get(c.article_id)
     if article is None or len(c.text) >= CONTEXT_BELOW or article.body[c.start:c.end] != c.text:

@@ -30,7 +30,7 @@ from collections.abc import Iterable, Sequence
 from itertools import combinations
 from typing import TYPE_CHECKING, Any
 
-from storyline.link.direction import DIRECTION_MIN
+from storyline.link.reuse.direction import DIRECTION_MIN
 from storyline.records import Article, Identity, Quote, ReusePair, Story
 
 if TYPE_CHECKING:

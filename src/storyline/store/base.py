@@ -91,7 +91,7 @@ class Store(Protocol):
     ) -> None:
         """Replace the fingerprints and LSH buckets ((article_id, kind, band, bucket)) of some
         articles in one transaction. Each fingerprint comes with its encoded signatures and
-        vector (see link/candidates.py for the encoding)."""
+        vector (see link/reuse/candidates.py for the encoding)."""
         ...
 
     def unfingerprinted(self, version: str, *, limit: int | None = None) -> list[str]:

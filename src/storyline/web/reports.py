@@ -1,7 +1,7 @@
 """Story reports for the server, computed once per story state and kept.
 
 A story report takes seconds (sentence vectors, alignment, date inference; see
-link/story_report.py), far too long to redo on every page view. The server keeps the last
+link/stories/report.py), far too long to redo on every page view. The server keeps the last
 reports it built (web/memo.py), keyed by what they were built from: the story's id, label, date
 span and member articles. When the clusterer adds an article to a story, or relabels it, the key
 changes and the next request builds a new report. Requests for a story whose report is being

@@ -13,7 +13,7 @@ import html
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from storyline.link.direction import DIRECTION_MIN
+from storyline.link.reuse.direction import DIRECTION_MIN
 from storyline.report.briefing import clip
 
 WIDTH = 960

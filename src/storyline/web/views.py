@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from storyline.analyze.sentences import sentence_spans
-from storyline.link.direction import DIRECTION_MIN
+from storyline.link.reuse.direction import DIRECTION_MIN
 from storyline.records import Analysis, Article, ReusePair, Story
 from storyline.report.briefing import clip
 from storyline.report.words import word_ops

@@ -12,7 +12,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from storyline.analyze.timex_lexicon import (
+from storyline.analyze.timex.lexicon import (
     MONTH_RE, MONTHS, ONES, PARTS_OF_DAY, SEASONS, TENS, TIME_UNITS, UNITS, UNITS_PLURAL,
     WEEKDAYS, parse_number, parse_ordinal_day,
 )

@@ -135,7 +135,7 @@ def item_from(article_id: str, body: str, analysis: Analysis, vector: np.ndarray
 def analyse_texts(ids, bodies, *, analyzer=None) -> tuple[list[Analysis], list[np.ndarray | None]]:
     """The product's analysis and article vector of each body (the slow part)."""
     from storyline.analyze import Analyzer
-    from storyline.link.candidates import article_vector
+    from storyline.link.reuse.candidates import article_vector
 
     analyzer = analyzer or Analyzer()
     analyses = list(analyzer.analyze_texts(list(bodies), list(ids)))

@@ -1,7 +1,7 @@
 """Sentence alignment of two articles: which derived sentence restates which source sentence.
 
 Scores come from the sentence-level paraphrase model (embedding cosine plus lexical evidence,
-link/paraphrase.py). The alignment is order aware: the best monotone chain of links is taken first
+link/reuse/paraphrase.py). The alignment is order aware: the best monotone chain of links is taken first
 (a rewrite keeps the order of its source), then a link out of order is added only when it is
 strong (a moved paragraph), and a sentence merged from two source sentences keeps a second link to
 a neighbour of its first. Hand-written because sentence alignment for monolingual rewrites is a
@@ -146,7 +146,7 @@ def score_matrix(
 
 @functools.lru_cache(maxsize=1)
 def default_scorer() -> Scorer:
-    from storyline.link.paraphrase import ParaphraseModel, features
+    from storyline.link.reuse.paraphrase import ParaphraseModel, features
 
     model = ParaphraseModel.load()
 

@@ -1,6 +1,6 @@
 """What changed between a source article and a text derived from it.
 
-Works on an alignment (link/align.py) and on both articles' analyses (entities with roles,
+Works on an alignment (link/reuse/align.py) and on both articles' analyses (entities with roles,
 quotes with speakers). Changes are compared per aligned component (the source and derived
 sentences linked to each other), so a fact is compared with its own restatement, not with the
 whole other article. Every change keeps character offsets into both bodies.
@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from storyline.analyze import marks
 from storyline.analyze.roles import ROLE_HEADS, role_key
 from storyline.folding import fold
-from storyline.link.align import Alignment
+from storyline.link.reuse.align import Alignment
 from storyline.records import Analysis, Article, Change, Entity, Quote
 
 # A sentence shorter than this carries no claim worth reporting when dropped or added

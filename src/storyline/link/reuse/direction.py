@@ -25,8 +25,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from storyline.analyze import marks
-from storyline.link.align import Alignment
-from storyline.link.drift import _DATE, _NUMBER
+from storyline.link.reuse.align import Alignment
+from storyline.link.reuse.drift import _DATE, _NUMBER
 from storyline.records import Analysis, Article
 
 DIRECTION_MIN = 0.6

@@ -1,6 +1,6 @@
 """The story step over a store: cluster the articles not clustered yet, online.
 
-The clusterer (link/stories.py) sees the articles one at a time, in publication order. Its
+The clusterer (link/stories/cluster.py) sees the articles one at a time, in publication order. Its
 state is a pure function of the articles it has seen and where they went, so only the
 memberships are stored (with the order they were seen in): a later run rebuilds the state from
 them and goes on with the new articles. Ingesting a corpus in one batch or in many therefore
@@ -24,8 +24,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from storyline.ingest.dates import published_time
-from storyline.link.candidates import VectorIndex, decode_vector
-from storyline.link.stories import Item, StoryClusterer, item_from
+from storyline.link.reuse.candidates import VectorIndex, decode_vector
+from storyline.link.stories.cluster import Item, StoryClusterer, item_from
 from storyline.records import Analysis, Article, Entity, Story
 from storyline.store import Store
 

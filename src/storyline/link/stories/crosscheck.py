@@ -8,7 +8,7 @@ Three checks, each finding citing the articles and character offsets it rests on
   by different articles: the same office with a modifier that changes it ("former President"
   against "US President"), not merely different offices ("Labour leader", "Prime Minister");
 - values: numbers, amounts and dates that differ for the same claim, from the reuse machinery's
-  sentence alignment (link/align.py, link/drift.py) of each pair of articles, kept only where
+  sentence alignment (link/reuse/align.py, link/reuse/drift.py) of each pair of articles, kept only where
   the two sentences say the same thing (paraphrase score) and both give a value.
 """
 
@@ -23,7 +23,7 @@ import numpy as np
 from rapidfuzz import fuzz
 
 from storyline.folding import fold
-from storyline.link.drift import role_head, same_title
+from storyline.link.reuse.drift import role_head, same_title
 from storyline.records import Article, Citation, Entity, Finding, Identity, Quote, ReusePair, TimePoint
 
 # A one-word quotation ("great") matches too much by chance to be traced; two or three words
@@ -282,7 +282,7 @@ def value_findings(pairs: Iterable[ReusePair], bodies: Mapping[str, Article],
 
 def _dates_differ(a_times: Sequence[TimePoint], a_span: tuple[int, int],
                   b_times: Sequence[TimePoint], b_span: tuple[int, int]) -> bool:
-    from storyline.link.dates import day_range
+    from storyline.link.stories.dates import day_range
 
     a = [t for t in a_times if t.start < a_span[1] and a_span[0] < t.end]
     b = [t for t in b_times if t.start < b_span[1] and b_span[0] < t.end]

@@ -1,6 +1,6 @@
 """Compare two articles: the kind of reuse, which one is the source, and what changed.
 
-Kinds, from the alignment (link/align.py):
+Kinds, from the alignment (link/reuse/align.py):
 - duplicate: the same text (each side's word 5-shingles ≥ DUPLICATE_MIN inside the other);
 - syndicated: a near-verbatim copy of most of the source (derived 5-shingles ≥ SYNDICATED_MIN
   inside the source and most derived sentences aligned);
@@ -23,9 +23,9 @@ from dataclasses import replace
 
 import numpy as np
 
-from storyline.link import drift
-from storyline.link.align import Alignment, Scorer, align
-from storyline.link.direction import decide
+from storyline.link.reuse import drift
+from storyline.link.reuse.align import Alignment, Scorer, align
+from storyline.link.reuse.direction import decide
 from storyline.records import Analysis, Article, ReuseKind, ReusePair
 
 DUPLICATE_MIN = 0.9

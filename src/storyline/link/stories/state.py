@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from storyline.analyze.embed import DIM
-from storyline.link.stories_features import Item
+from storyline.link.stories.features import Item
 
 
 @dataclass(slots=True)

@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from typing import Callable
 
-from storyline.analyze import timex_builders as b
-from storyline.analyze.timex_builders import DURATION_MOD_RE, Candidate
-from storyline.analyze.timex_lexicon import (
+from storyline.analyze.timex import builders as b
+from storyline.analyze.timex.builders import DURATION_MOD_RE, Candidate
+from storyline.analyze.timex.lexicon import (
     MONTH_RE, NUMBER_RE, ONES, ORDINAL_DAY_RE, ORDINALS, SEASON_RE, TENS, UNIT_RE, WEEKDAY_RE,
     YEAR_RE,
 )

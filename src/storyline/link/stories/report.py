@@ -17,12 +17,12 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from storyline.analyze.embed import embed
-from storyline.link.align import align_spans
-from storyline.link.crosscheck import quote_findings, role_findings, value_findings
-from storyline.link.dates import DatedSentence, infer_dates, to_timex
-from storyline.link.events import anchor_day, group_events, mentions
+from storyline.link.reuse.align import align_spans
+from storyline.link.stories.crosscheck import quote_findings, role_findings, value_findings
+from storyline.link.stories.dates import DatedSentence, infer_dates, to_timex
+from storyline.link.stories.events import anchor_day, group_events, mentions
 from storyline.link.people import merge_people
-from storyline.link.story_scan import publication_time
+from storyline.link.stories.scan import publication_time
 from storyline.records import (
     Analysis, Article, ArticleDate, Event, Finding, Identity, Quote, ReusePair, Story, TimePoint,
 )
@@ -141,7 +141,7 @@ def _resolved(points: Sequence[TimePoint], anchor: dt.date | None, inferred: boo
 
 
 def _value_pairs(articles: Sequence[Article], analyses: dict[str, Analysis], vectors) -> list[ReusePair]:
-    from storyline.link.reuse import compare
+    from storyline.link.reuse.compare import compare
 
     means = {}
     for a in articles:

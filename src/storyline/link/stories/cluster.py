@@ -47,7 +47,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from storyline.link.stories_features import (
+from storyline.link.stories.features import (
     Item,
     article_keys,
     entity_keys,
@@ -55,7 +55,7 @@ from storyline.link.stories_features import (
     items_from_texts,
     number_keys,
 )
-from storyline.link.stories_state import ActiveSet, Centroids, DocFreq, Story, rebuilt
+from storyline.link.stories.state import ActiveSet, Centroids, DocFreq, Story, rebuilt
 
 __all__ = ["DEFAULT", "Item", "Params", "StoryClusterer", "article_keys", "entity_keys", "item_from",
            "items_from_texts", "number_keys"]

@@ -21,10 +21,10 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from storyline.analyze import timex_values
-from storyline.analyze.timex_builders import DATE, TIME, Candidate
-from storyline.analyze.timex_rules import candidates
-from storyline.analyze.timex_values import FUTURE, PAST, PRESENT, interval
+from storyline.analyze.timex import values as timex_values
+from storyline.analyze.timex.builders import DATE, TIME, Candidate
+from storyline.analyze.timex.rules import candidates
+from storyline.analyze.timex.values import FUTURE, PAST, PRESENT, interval
 
 __all__ = ["Timex", "find_timexes", "resolve", "interval"]
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from storyline.analyze.timex import resolve
-from storyline.link.dates import ArticleDate, DatedSentence, day_range, to_timex
+from storyline.link.stories.dates import ArticleDate, DatedSentence, day_range, to_timex
 from storyline.records import Article, Citation, Event
 
 # Two mentions of one day are one event when their sentences are this close (single link): on

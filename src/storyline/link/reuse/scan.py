@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from storyline.link.candidates import (
+from storyline.link.reuse.candidates import (
     FINGERPRINT_VERSION,
     MAX_BUCKET,
     VectorIndex,
@@ -97,7 +97,7 @@ def _candidates(store: Store, new_ids: Sequence[str], report: ReuseReport) -> se
 
 def compare_pairs(store: Store, todo: Sequence[tuple[str, str]], report: ReuseReport,
                   progress: Progress | None = None) -> None:
-    from storyline.link.reuse import compare
+    from storyline.link.reuse.compare import compare
 
     vectors = _SentenceVectors()
     for start in range(0, len(todo), COMPARE_BATCH):
@@ -135,6 +135,6 @@ class _SentenceVectors:
     @staticmethod
     def _embed(_id: str, body: str) -> np.ndarray:
         from storyline.analyze.embed import embed
-        from storyline.link.align import align_spans
+        from storyline.link.reuse.align import align_spans
 
         return embed([body[a:b] for a, b in align_spans(body)])

@@ -21,7 +21,7 @@ import numpy as np
 from storyline.analyze import fingerprint
 from storyline.analyze.embed import DIM, embed, mean_vector
 from storyline.analyze.sentences import sentence_spans
-from storyline.link import lsh
+from storyline.link.reuse import lsh
 from storyline.records import Article, Fingerprint
 
 FINGERPRINT_VERSION = "1"

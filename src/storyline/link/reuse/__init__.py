@@ -1,0 +1,3 @@
+"""Reuse: fingerprints and vectors give candidate pairs (``candidates``, ``lsh``); ``align``
+pairs their sentences (``paraphrase`` decides rewrites); ``compare`` judges a pair's kind,
+``direction`` who copied whom, ``drift`` what the copy changed; ``scan`` runs it over the store."""
