@@ -19,7 +19,6 @@ from helpers import store_two_articles, write_text_articles
 
 import storyline
 import storyline.analyze
-import storyline.desk
 from storyline.desk import ANALYZE_BATCH, AnalysisUnavailable, Desk
 from storyline.records import Analysis, Entity, Identity, Mention, Quote, Role
 from storyline.store import open_store
@@ -142,7 +141,7 @@ def test_a_new_analyzer_version_makes_every_article_due(fake_desk, tmp_path, mon
     write_text_articles(tmp_path / "in", 4)
     fake_desk.ingest([tmp_path / "in"])
     assert fake_desk.analyze().due == 0
-    monkeypatch.setattr(storyline.desk, "ANALYZER_VERSION", "next")
+    fake_desk.analysing.version = "next"  # as if the analyzer had changed
     report = fake_desk.analyze()
     assert report.due == 4 and len(report.analysed) == 4
     assert fake_desk.store.unanalysed("next") == []

@@ -1,94 +1,36 @@
-"""Desk: the one façade that the CLI, the Python API and (later) the web layer call."""
+"""Desk: the one façade that the CLI, the Python API and the web layer call. It runs the
+pipeline (storyline/run/) and reads the Store; it holds no logic of its own."""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
-from pathlib import Path
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from storyline.ingest.convert import ID_LENGTH, content_hash
-from storyline.ingest.decode import UndecodableError, decode_text
-from storyline.ingest.fetch import fetch_link
-from storyline.ingest.files import DEFAULT_MAX_BYTES, InputError, InputFile, discover, read_capped
-from storyline.ingest.pipeline import articles as clean_articles
-from storyline.ingest.jsonl import document_from_object
-from storyline.ingest.pipeline import documents
-from storyline.records import Analysis, Article, Entity, Identity, Link, Problem, Quote, RawDocument, ReusePair, Story
-from storyline.store import Store, StoreError, open_store
+from storyline.ingest.files import DEFAULT_MAX_BYTES
+from storyline.records import Analysis, Article, Entity, Identity, Link, Quote, ReusePair, Story
+from storyline.run.analyze import Analysing
+from storyline.run.common import (
+    ANALYZE_BATCH,
+    ANALYZER_VERSION,
+    DEFAULT_BATCH,
+    AnalysisUnavailable,
+    AnalyzeAborted,
+    AnalyzeReport,
+    IngestAborted,
+    IngestReport,
+    Progress,
+)
+from storyline.store import Store, open_store
 
 if TYPE_CHECKING:  # the analyzer imports spaCy (about a second): loaded only when needed
     from storyline.analyze import Analyzer
     from storyline.link.reuse.scan import ReuseReport
 
-# Articles written per transaction: large enough that commit cost is amortised, small enough
-# that a killed run loses (and re-does) little.
-DEFAULT_BATCH = 100
-
-# The analyzer whose output is stored with each analysis. Bump it whenever the extractors'
-# output changes (new rules, another model): `storyline analyze` then re-analyses every article
-# analysed by an older version, and leaves the up-to-date ones alone.
-ANALYZER_VERSION = "3"  # bump when the analysis output changes, so stored articles are re-analysed
-
-# Articles analysed per store transaction. Parsing dominates (tens of ms per article with the
-# full extractor), so commit cost is negligible; a killed run re-does at most this many.
-ANALYZE_BATCH = 50
-
-Progress = Callable[[int, int, str], None]
-
-
-@dataclass(slots=True)
-class AnalyzeReport:
-    """What one analysis run did: articles analysed, what was found, and articles that failed.
-
-    An article that fails keeps its earlier analysis (if any) and stays due for the next run.
-    """
-
-    analysed: list[str] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-    entities: int = 0
-    quotes: int = 0
-    due: int = 0
-
-
-@dataclass(slots=True)
-class IngestReport:
-    """What one ingest run did: ids added and already present, links recorded, problems."""
-
-    added: list[str] = field(default_factory=list)
-    present: list[str] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-    links_seen: int = 0
-    links_new: int = 0
-    files: int = 0
-    # None when the ingest was run without analysis.
-    analysis: AnalyzeReport | None = None
-
-    @property
-    def read_anything(self) -> bool:
-        """True when at least one article or link could be read from the inputs."""
-        return bool(self.added or self.present or self.links_seen)
-
-
-class IngestAborted(StoreError):
-    """The store failed mid-run. Batches committed before the failure are kept (``report``)."""
-
-    def __init__(self, message: str, report: IngestReport):
-        super().__init__(message)
-        self.report = report
-
-
-class AnalyzeAborted(StoreError):
-    """The store failed mid-analysis. Batches committed before the failure are kept (``report``)."""
-
-    def __init__(self, message: str, report: AnalyzeReport):
-        super().__init__(message)
-        self.report = report
-
-
-class AnalysisUnavailable(RuntimeError):
-    """The analyzer could not be loaded (no spaCy model installed, a broken install)."""
+__all__ = [
+    "ANALYZE_BATCH", "ANALYZER_VERSION", "DEFAULT_BATCH", "AnalysisUnavailable", "AnalyzeAborted",
+    "AnalyzeReport", "Desk", "IngestAborted", "IngestReport", "open",
+]
 
 
 class Desk:
@@ -100,8 +42,7 @@ class Desk:
 
     def __init__(self, store: Store, *, analyzer: Analyzer | None = None):
         self.store = store
-        self._analyzer = analyzer
-        self._analyzer_error: AnalysisUnavailable | None = None
+        self.analysing = Analysing(store, analyzer)
 
     def __enter__(self) -> Desk:
         return self
@@ -135,21 +76,10 @@ class Desk:
         already present but not analysed by the current analyzer (left so by a killed run).
         An article whose analysis fails is kept, and reported in ``report.analysis.problems``.
         """
-        report = IngestReport(analysis=AnalyzeReport() if analyze else None)
-        found = list(discover(list(paths)))
-        report.files = len(found)
-        links: list[Link] = []
+        from storyline.run.ingest import Ingesting  # the readers import trafilatura, lxml, feedparser
 
-        def stream():
-            for done, item in enumerate(found, start=1):
-                if isinstance(item, tuple):
-                    yield Problem(item[0], item[1])
-                else:
-                    yield from self._documents(item, max_bytes, fetch, links)
-                if progress:
-                    progress(done, len(found), str(item[0] if isinstance(item, tuple) else item.path))
-
-        return self._store_all(stream(), report, links, batch_size)
+        ingesting = Ingesting(self.store, self.analysing if analyze else None, batch_size, max_bytes)
+        return ingesting.paths(paths, fetch=fetch, progress=progress)
 
     def ingest_objects(self, objects: Sequence[object], *, source: str, analyze: bool = True,
                        max_bytes: int = DEFAULT_MAX_BYTES, batch_size: int = DEFAULT_BATCH,
@@ -159,78 +89,10 @@ class Desk:
         would from a JSONL file. Each article's source is ``source`` and its locator "item N"
         (numbered from ``start``); an item that is not such an object, or is over ``max_bytes`` as JSON, is a
         problem naming it, and the others go on."""
-        report = IngestReport(analysis=AnalyzeReport() if analyze else None)
-        report.files = 1 if objects else 0
+        from storyline.run.ingest import Ingesting
 
-        def stream():
-            for number, obj in enumerate(objects, start=start):
-                yield document_from_object(obj, source=source, where=f"item {number}", max_bytes=max_bytes)
-
-        return self._store_all(stream(), report, [], batch_size)
-
-    def _store_all(self, items: Iterable[RawDocument | Link | Problem], report: IngestReport, links: list[Link],
-                   batch_size: int) -> IngestReport:
-        """Clean ``items`` into articles and store them in batches (the body of :meth:`ingest`);
-        ``links`` fills up as ``items`` is read."""
-        batch: list[Article] = []
-        try:
-            for out in clean_articles(items):
-                if isinstance(out, Problem):
-                    report.problems.append(out)
-                elif isinstance(out, Article):
-                    batch.append(out)
-                    if len(batch) >= batch_size:
-                        self._flush(batch, report)
-            self._flush(batch, report)
-            if links:
-                report.links_seen = len(links)
-                report.links_new = self.store.add_links(links)
-            if report.analysis is not None and report.present:
-                self._analyze_present(report)
-        except StoreError as exc:
-            raise IngestAborted(
-                f"{exc}; {len(report.added)} articles added before the failure are kept", report
-            ) from exc
-        return report
-
-    def _documents(self, file: InputFile, max_bytes: int, fetch: bool, links: list[Link]):
-        for item in documents(file, max_bytes=max_bytes):
-            if isinstance(item, Link):
-                links.append(item)
-                if fetch:
-                    yield fetch_link(item, max_bytes=max_bytes)
-            else:
-                yield item
-
-    def _flush(self, batch: list[Article], report: IngestReport) -> None:
-        if not batch:
-            return
-        added = []
-        for article, (status, article_id) in zip(batch, self.store.add_articles(batch), strict=True):
-            if status == "added":
-                report.added.append(article_id)
-                added.append(article)
-            else:
-                report.present.append(article_id)
-        batch.clear()
-        if report.analysis is not None:
-            self._analyze_during_ingest(added, report.analysis)
-
-    def _analyze_during_ingest(self, articles: list[Article], report: AnalyzeReport) -> None:
-        """Analyse while ingesting; an analyzer that cannot load is reported once, not raised."""
-        try:
-            for start in range(0, len(articles), ANALYZE_BATCH):
-                self._analyze_batch(articles[start : start + ANALYZE_BATCH], report)
-        except AnalysisUnavailable as exc:
-            if not any(p.source == _ANALYZER for p in report.problems):
-                report.problems.append(Problem(_ANALYZER, f"{exc}; articles are stored without analysis"))
-
-    def _analyze_present(self, report: IngestReport) -> None:
-        due = set(self.store.unanalysed(ANALYZER_VERSION))
-        ids = [i for i in dict.fromkeys(report.present) if i in due]
-        for start in range(0, len(ids), ANALYZE_BATCH):
-            self._analyze_during_ingest(self.store.articles(ids=ids[start : start + ANALYZE_BATCH]),
-                                        report.analysis)
+        ingesting = Ingesting(self.store, self.analysing if analyze else None, batch_size, max_bytes)
+        return ingesting.objects(objects, source=source, start=start)
 
     # --- analysis --------------------------------------------------------------------------
     def analyze(
@@ -249,57 +111,7 @@ class Desk:
         as it was. Raises :class:`AnalysisUnavailable` when the analyzer cannot be loaded and
         :class:`AnalyzeAborted` when the store fails.
         """
-        report = AnalyzeReport()
-        if all:
-            total = self.store.count()
-            batches: Iterator[list[Article]] = (
-                self.store.articles(limit=batch_size, offset=start) for start in range(0, total, batch_size)
-            )
-        else:
-            ids = self.store.unanalysed(ANALYZER_VERSION)
-            total = len(ids)
-            batches = (
-                self.store.articles(ids=ids[start : start + batch_size]) for start in range(0, total, batch_size)
-            )
-        report.due = total
-        done = 0
-        try:
-            for batch in batches:
-                self._analyze_batch(batch, report)
-                done += len(batch)
-                if progress and batch:
-                    progress(done, total, batch[-1].title or batch[-1].id)
-        except StoreError as exc:
-            raise AnalyzeAborted(
-                f"{exc}; {len(report.analysed)} articles analysed before the failure are kept", report
-            ) from exc
-        return report
-
-    def _analyze_batch(self, articles: Sequence[Article], report: AnalyzeReport) -> None:
-        if not articles:
-            return
-        analyses = []
-        for item in analyze_each(self._load_analyzer(), articles):
-            if isinstance(item, Problem):
-                report.problems.append(item)
-            else:
-                analyses.append(item)
-        self.store.put_analyses(analyses, ANALYZER_VERSION)
-        for analysis in analyses:
-            report.analysed.append(analysis.article_id)
-            report.entities += len(analysis.entities)
-            report.quotes += len(analysis.quotes)
-
-    def _load_analyzer(self) -> Analyzer:
-        if self._analyzer is None:
-            if self._analyzer_error is not None:  # tried once: failing again costs seconds each time
-                raise self._analyzer_error
-            try:
-                self._analyzer = load_analyzer()
-            except AnalysisUnavailable as exc:
-                self._analyzer_error = exc
-                raise
-        return self._analyzer
+        return self.analysing.run(all=all, batch_size=batch_size, progress=progress)
 
     # --- queries ---------------------------------------------------------------------------
     def articles(self, *, limit: int | None = None, offset: int = 0) -> list[Article]:
@@ -372,7 +184,7 @@ class Desk:
         from storyline.link.reuse.scan import find_reuse
         from storyline.link.stories.scan import find_stories
 
-        if self.store.unanalysed(ANALYZER_VERSION):
+        if self.analysing.due():
             self.analyze(progress=progress)
         if reuse:
             find_reuse(self.store, progress=progress)
@@ -421,129 +233,11 @@ class Desk:
         analyses = [self.store.analysis(x.id) for x in found]
         missing = [x for x, an in zip(found, analyses) if an is None]
         if missing:
-            fresh = {r.article_id: r for r in analyze_each(self._load_analyzer(), missing) if isinstance(r, Analysis)}
+            fresh = self.analysing.fresh(missing)
             analyses = [an or fresh.get(x.id) for x, an in zip(found, analyses)]
         pair = compare(found[0], found[1], analyses[0], analyses[1], always=True)
         by_id = {x.id: x for x in found}
         return by_id[pair.source_id], by_id[pair.derived_id], pair
-
-
-# --- analysis without a store ------------------------------------------------------------------
-
-# Problem.source for a problem with the analyzer itself rather than with one input.
-_ANALYZER = "analyzer"
-
-
-@dataclass(slots=True, frozen=True)
-class AnalysedText:
-    """One input text and its analysis; offsets in ``analysis`` index ``body``."""
-
-    source: str
-    body: str
-    analysis: Analysis
-    locator: str | None = None
-
-
-def load_analyzer() -> Analyzer:
-    """A new :class:`storyline.analyze.Analyzer` (the spaCy model loads once per process)."""
-    try:
-        from storyline.analyze import Analyzer
-
-        return Analyzer()
-    except Exception as exc:  # noqa: BLE001 - a missing model shows up as several error types
-        raise AnalysisUnavailable(f"the analyzer could not be loaded ({type(exc).__name__}: {exc})") from exc
-
-
-def analyze_each(analyzer: Analyzer, articles: Sequence[Article]) -> Iterator[Analysis | Problem]:
-    """Each article's analysis, or a Problem for an article the analyzer fails on.
-
-    The batch goes through the analyzer at once (spaCy batches well); only if that fails is each
-    article tried on its own, so one bad article costs the others nothing but time.
-    """
-    wanted = [a.id for a in articles]
-    try:
-        results = list(analyzer.analyze(articles))
-        if [r.article_id for r in results] == wanted:
-            yield from results
-            return
-    except Exception:  # noqa: BLE001,S110 - retried one by one below, where the error is reported
-        pass
-    for article in articles:
-        try:
-            results = list(analyzer.analyze([article]))
-            if [r.article_id for r in results] != [article.id]:
-                raise ValueError("the analyzer returned no analysis for this article")
-        except Exception as exc:  # noqa: BLE001 - one odd article must not stop the others
-            yield Problem(article.source, f"article {article.id} not analysed ({type(exc).__name__}: {exc})",
-                          article.locator)
-        else:
-            yield results[0]
-
-
-def analyze_inputs(
-    paths: Iterable[str | os.PathLike],
-    *,
-    verbatim: bool = False,
-    max_bytes: int = DEFAULT_MAX_BYTES,
-    analyzer: Analyzer | None = None,
-) -> Iterator[AnalysedText | Problem]:
-    """Analyse input files without storing anything, one result per article, in input order.
-
-    Without ``verbatim`` each file is read and cleaned as ``ingest`` does (a file holding several
-    articles, such as JSONL, gives several results; link-only feed entries are passed over), and
-    offsets index the cleaned body. With ``verbatim`` each file's decoded text, exactly as is
-    (line ends untouched; a byte-order mark is not counted), is the body, so offsets index the
-    file. An input that cannot be read or analysed gives a :class:`Problem`. The analyzer is
-    loaded when the first text is ready (:class:`AnalysisUnavailable` if it cannot be).
-    """
-    held: list[Analyzer] = [analyzer] if analyzer is not None else []
-    for article in _input_articles(paths, verbatim=verbatim, max_bytes=max_bytes):
-        if isinstance(article, Problem):
-            yield article
-            continue
-        if not held:
-            held.append(load_analyzer())
-        for item in analyze_each(held[0], [article]):
-            if isinstance(item, Problem):
-                yield item
-            else:
-                yield AnalysedText(article.source, article.body, item, article.locator)
-
-
-def _input_articles(
-    paths: Iterable[str | os.PathLike], *, verbatim: bool, max_bytes: int
-) -> Iterator[Article | Problem]:
-    for raw in paths:
-        if verbatim:
-            yield _verbatim_article(Path(raw), max_bytes)
-            continue
-        for item in discover([raw]):
-            if isinstance(item, tuple):
-                yield Problem(item[0], item[1])
-                continue
-            found = links = 0
-            for out in clean_articles(documents(item, max_bytes=max_bytes)):
-                if isinstance(out, Link):
-                    links += 1
-                    continue
-                found += isinstance(out, Article)
-                yield out
-            if links and not found:
-                yield Problem(str(item.path),
-                              f"holds only link-only feed entries ({links}); analyze does not fetch them")
-
-
-def _verbatim_article(path: Path, max_bytes: int) -> Article | Problem:
-    if path.is_dir():
-        return Problem(str(path), "is a folder (--verbatim reads files only)")
-    if not path.exists():
-        return Problem(str(path), "no such file or folder")
-    try:
-        text = decode_text(read_capped(path, max_bytes))
-    except (InputError, UndecodableError) as exc:
-        return Problem(str(path), str(exc))
-    digest = content_hash(text)
-    return Article(id=digest[:ID_LENGTH], content_hash=digest, source=str(path), body=text)
 
 
 def open(db: str | os.PathLike | None = None) -> Desk:  # noqa: A001 - the public name is storyline.open

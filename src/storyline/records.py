@@ -252,12 +252,17 @@ class SentencePair:
     verbatim: float
 
 
+# Below this confidence a pair's direction is reported as unknown (link/reuse/direction.py weighs
+# the evidence; every view of a pair reads this one threshold).
+DIRECTION_MIN = 0.6
+
+
 @dataclass(slots=True, frozen=True)
 class ReusePair:
     """Two articles compared for reuse: the kind, which is the source, and what changed.
 
     ``direction_confidence`` is the probability that ``source_id`` is the source; below
-    DIRECTION_MIN (link/reuse/direction.py) the direction is reported as unknown. ``coverage`` is the
+    :data:`DIRECTION_MIN` the direction is reported as unknown. ``coverage`` is the
     share of the derived article that restates the source; ``source_coverage`` the share of the
     source that was reused; ``verbatim`` the share of the derived article's word 5-shingles found in
     the source. Pairs judged independent are kept too, so they are not compared again."""
@@ -277,6 +282,11 @@ class ReusePair:
     @property
     def is_reuse(self) -> bool:
         return self.kind != "independent"
+
+    @property
+    def direction_known(self) -> bool:
+        """Whether the evidence says who copied whom (confidence at least DIRECTION_MIN)."""
+        return self.direction_confidence >= DIRECTION_MIN
 
 
 @dataclass(slots=True, frozen=True)

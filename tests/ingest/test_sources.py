@@ -165,7 +165,7 @@ def test_rss_feed_entries_become_articles_and_links(desk, tmp_path, monkeypatch)
     def no_fetch(*args, **kwargs):
         raise AssertionError("a link-only entry was fetched without --fetch")
 
-    monkeypatch.setattr("storyline.desk.fetch_link", no_fetch)
+    monkeypatch.setattr("storyline.run.ingest.fetch_link", no_fetch)
     feed = rss_feed("Millbrook Courier - News", [
         {"title": FERRY_TITLE, "link": FERRY_URL, "pubDate": "Thu, 05 Mar 2026 18:30:00 +0000",
          "creator": "Tom Reyes", "description": "Crews back three days of action.",

@@ -1,6 +1,23 @@
-"""Briefings: a short, sourced account of one story (``storyline brief``)."""
+"""What Storyline prints and exports: ``json`` (the JSON shapes shared by the CLI, the API and
+exports), ``briefing`` and ``render`` (a short, sourced account of one story), ``export``
+(tables and graphs) and ``words`` (word-level diffs).
 
-from storyline.report.briefing import Briefing, build_briefing
-from storyline.report.render import to_html, to_json, to_markdown
+The briefing names load on first use, so that importing ``storyline.report.json`` (as every
+listing command does) does not load the briefing's dependencies.
+"""
+
+from __future__ import annotations
 
 __all__ = ["Briefing", "build_briefing", "to_html", "to_json", "to_markdown"]
+
+
+def __getattr__(name: str):
+    if name in ("Briefing", "build_briefing"):
+        from storyline.report import briefing
+
+        return getattr(briefing, name)
+    if name in ("to_html", "to_json", "to_markdown"):
+        from storyline.report import render
+
+        return getattr(render, name)
+    raise AttributeError(f"module 'storyline.report' has no attribute {name!r}")

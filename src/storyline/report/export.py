@@ -30,8 +30,8 @@ from collections.abc import Iterable, Sequence
 from itertools import combinations
 from typing import TYPE_CHECKING, Any
 
-from storyline.link.reuse.direction import DIRECTION_MIN
 from storyline.records import Article, Identity, Quote, ReusePair, Story
+from storyline.report.json import change_json, identity_json, pair_json, quote_json, story_json
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -91,10 +91,6 @@ def _articles(desk: Desk) -> dict[str, Article]:
 
 def rows(desk: Desk, what: str, *, all_pairs: bool = False) -> tuple[list[dict], list[dict]]:
     """(JSON objects, flat rows) of one table; ``all_pairs`` keeps reuse pairs judged independent."""
-    from storyline.cli import identity_json, quote_json
-    from storyline.cli_reuse import pair_json
-    from storyline.cli_stories import story_json
-
     if what == "quotes":
         quotes = desk.quotes()
         articles = _articles(desk)
@@ -135,8 +131,6 @@ def person_row(i: Identity) -> dict:
 
 
 def pair_row(p: ReusePair, articles: dict[str, Article]) -> dict:
-    from storyline.cli_reuse import change_json
-
     row: dict[str, Any] = {}
     for side, aid in (("source", p.source_id), ("derived", p.derived_id)):
         art = articles.get(aid)
@@ -160,7 +154,7 @@ def story_row(s: Story) -> dict:
 
 
 def _direction(p: ReusePair) -> str:
-    return "known" if p.direction_confidence >= DIRECTION_MIN else "unknown"
+    return "known" if p.direction_known else "unknown"
 
 
 def _change_types(p: ReusePair) -> str:

@@ -3,7 +3,7 @@ serves the web pages (web/pages.py).
 
 With web/pages.py (and web/errors.py, for its one exception), the only module that imports
 the web framework (FastAPI). It holds no analysis logic: each endpoint borrows a Desk (web/pool.py), calls it, and returns the JSON
-shapes the command line prints with ``--json`` (the *_json functions of storyline/cli*.py).
+shapes the command line prints with ``--json`` (storyline/report/json.py).
 Every API error is JSON: ``{"error": {"status": N, "message": "..."}}``; errors on pages are
 HTML pages with the same status.
 """
@@ -22,12 +22,19 @@ from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Res
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
-from storyline.cli import analysis_json, article_json, identity_json, quote_json
-from storyline.cli_reuse import diff_json, pair_json
-from storyline.cli_stories import report_json, story_json
 from storyline.desk import AnalysisUnavailable, IngestAborted
 from storyline.ingest.files import DEFAULT_MAX_BYTES
 from storyline.report import to_html, to_json, to_markdown
+from storyline.report.json import (
+    analysis_json,
+    article_json,
+    diff_json,
+    identity_json,
+    pair_json,
+    quote_json,
+    report_json,
+    story_json,
+)
 from storyline.store import StoreError
 from storyline.web.ingest import MAX_ITEMS, ingest_items
 from storyline.web.errors import WebError, lookup

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from storyline.cli import problem_json
 from storyline.desk import Desk
+from storyline.report.json import problem_json
 
 MAX_ITEMS = 1000  # articles per request
 SOURCE = "POST /api/articles"

@@ -13,7 +13,7 @@ import html
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from storyline.link.reuse.direction import DIRECTION_MIN
+from storyline.records import DIRECTION_MIN
 from storyline.report.briefing import clip
 
 WIDTH = 960
@@ -175,6 +175,10 @@ class Edge:
     direction_confidence: float
     changes: int
 
+    @property
+    def direction_known(self) -> bool:
+        return self.direction_confidence >= DIRECTION_MIN
+
 
 def provenance_svg(nodes: Sequence[Node], edges: Sequence[Edge]) -> str:
     """Articles as boxes, columns by copy generation (originals left, copies of copies further
@@ -214,7 +218,7 @@ def provenance_svg(nodes: Sequence[Node], edges: Sequence[Edge]) -> str:
         x1, y1, x2, y2 = sx + NODE_W, sy + NODE_H / 2, dx, dy + NODE_H / 2
         if dx <= sx:  # same column (a cycle of unknown direction): bow out to the right
             x2 = dx + NODE_W
-        known = e.direction_confidence >= DIRECTION_MIN
+        known = e.direction_known
         cls = f"edge {KIND_CLASS.get(e.kind, 'k-other')}" + ("" if known else " unknown")
         head = ' marker-end="url(#arrow)"' if known else ""
         mid_x, mid_y = (x1 + x2) / 2, (y1 + y2) / 2

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from storyline.analyze.sentences import sentence_spans
-from storyline.link.reuse.direction import DIRECTION_MIN
 from storyline.records import Analysis, Article, ReusePair, Story
 from storyline.report.briefing import clip
 from storyline.report.words import word_ops
@@ -174,7 +173,7 @@ def _pair(p: ReusePair, articles: dict[str, Article]) -> dict:
         return {"id": aid, "outlet": _name(art), "title": art.title if art else None}
 
     return {"source": side(p.source_id), "derived": side(p.derived_id), "kind": p.kind,
-            "known": p.direction_confidence >= DIRECTION_MIN, "confidence": p.direction_confidence,
+            "known": p.direction_known, "confidence": p.direction_confidence,
             "coverage": p.coverage,
             "changes": [{"type": c.type.replace("_", " "), "subject": c.subject, "source": c.source_text,
                          "derived": c.derived_text} for c in p.changes[:MAX_CHANGES]],
@@ -206,7 +205,7 @@ def article_page(article: Article, analysis: Analysis | None, pairs: Sequence[Re
         other_id = p.derived_id if p.source_id == article.id else p.source_id
         other = others.get(other_id)
         role = "copy" if p.source_id == article.id else "source"
-        if p.direction_confidence < DIRECTION_MIN:
+        if not p.direction_known:
             role = "related (direction unknown)"
         copies.append({"id": other_id, "outlet": _name(other),
                        "title": other.title if other else None, "kind": p.kind, "role": role,

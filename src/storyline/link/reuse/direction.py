@@ -27,9 +27,10 @@ from dataclasses import dataclass
 from storyline.analyze import marks
 from storyline.link.reuse.align import Alignment
 from storyline.link.reuse.drift import _DATE, _NUMBER
-from storyline.records import Analysis, Article
+from storyline.records import DIRECTION_MIN, Analysis, Article
 
-DIRECTION_MIN = 0.6
+__all__ = ["DIRECTION_MIN", "Direction", "decide"]
+
 # Syndicated copies are often published within minutes of their source; below this gap the
 # timestamps say little.
 MIN_GAP_HOURS = 0.5

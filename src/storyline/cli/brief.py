@@ -1,5 +1,4 @@
-"""``storyline brief``: a short, sourced account of one story (Markdown, HTML or JSON).
-Registered on the main Typer app (storyline/cli.py imports this module)."""
+"""``storyline brief``: a short, sourced account of one story (Markdown, HTML or JSON)."""
 
 from __future__ import annotations
 
@@ -10,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from storyline.cli import DbOption, _fail, _open, app, err
+from storyline.cli.common import DbOption, app, err, fail, open_desk
 from storyline.store import AmbiguousIdError, StoreError
 
 
@@ -32,14 +31,14 @@ def brief_cli(
     numbered list of sources."""
     from storyline.report import build_briefing, to_html, to_json, to_markdown
 
-    with _open(db) as desk:
+    with open_desk(db) as desk:
         try:
             with err.status("reading the story: dates, events, quotes, cross-source checks"):
                 report = desk.story(story_id)
         except (LookupError, AmbiguousIdError) as exc:
-            _fail(str(exc.args[0]) if exc.args else str(exc), code=2)
+            fail(str(exc.args[0]) if exc.args else str(exc), code=2)
         except StoreError as exc:
-            _fail(str(exc), code=2)
+            fail(str(exc), code=2)
     briefing = build_briefing(report)
     if format_ is BriefFormat.json:
         text = json.dumps(to_json(briefing), ensure_ascii=False, indent=1) + "\n"
@@ -53,5 +52,5 @@ def brief_cli(
     try:
         output.write_text(text, encoding="utf-8")
     except OSError as exc:
-        _fail(f"cannot write {output}: {exc.strerror or exc}", code=2)
+        fail(f"cannot write {output}: {exc.strerror or exc}", code=2)
     err.print(f"wrote {output}", markup=False)

@@ -1,6 +1,4 @@
-"""``storyline reuse`` and ``storyline diff``: who copied or rewrote whom, and what changed.
-
-Registered on the main Typer app (storyline/cli.py imports this module)."""
+"""``storyline reuse`` and ``storyline diff``: who copied or rewrote whom, and what changed."""
 
 from __future__ import annotations
 
@@ -11,9 +9,9 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from storyline.cli import DbOption, JsonOption, _fail, _open, _progress, app, err, out
-from storyline.link.reuse.direction import DIRECTION_MIN
+from storyline.cli.common import DbOption, JsonOption, app, clip, fail, open_desk, out, progress_bar, warn
 from storyline.records import Article, Change, ReusePair
+from storyline.report.json import diff_json, pair_json
 from storyline.report.words import word_ops
 from storyline.store import AmbiguousIdError, StoreError
 
@@ -31,24 +29,19 @@ def reuse_cli(
     Kinds: duplicate, syndicated (near-verbatim copy), rewrite (paraphrased, same facts and
     structure), partial (some passages). New articles are fingerprinted and their candidate
     pairs compared first (incremental; --no-update only lists what is stored)."""
-    with _open(db) as desk:
+    with open_desk(db) as desk:
         try:
             if update:
-                progress, task = _progress("reuse")
-                with progress:
-
-                    def advance(done: int, total: int, label: str) -> None:
-                        progress.update(task, completed=done, total=total, description=label[:40])
-
+                with progress_bar("reuse") as advance:
                     report = desk.find_reuse(progress=advance)
                 for problem in report.problems:
-                    err.print(f"[yellow]skipped[/] {escape(problem.source)}: {escape(problem.reason)}")
+                    warn("skipped", f"{problem.source}: {problem.reason}")
             pairs = desk.reuse(all=all_, article=article)
             titles = {a.id: a for a in desk.store.articles(ids=sorted({i for p in pairs for i in (p.source_id, p.derived_id)}))}
         except (LookupError, AmbiguousIdError) as exc:
-            _fail(str(exc).strip("'\""), code=2)
+            fail(str(exc).strip("'\""), code=2)
         except StoreError as exc:
-            _fail(str(exc), code=2)
+            fail(str(exc), code=2)
     if as_json:
         print(json.dumps([pair_json(p, titles) for p in pairs], ensure_ascii=False, indent=1))
         if update and report.problems:
@@ -75,13 +68,13 @@ def diff_cli(
 ) -> None:
     """Compare two stored articles: aligned sentences with the changed words marked, and the
     changes a fact-checker cares about (roles, numbers, dates, quotes, hedges, claims)."""
-    with _open(db) as desk:
+    with open_desk(db) as desk:
         try:
             source, derived, pair = desk.diff(a, b)
         except (LookupError, AmbiguousIdError) as exc:
-            _fail(str(exc).strip("'\""), code=2)
+            fail(str(exc).strip("'\""), code=2)
         except StoreError as exc:
-            _fail(str(exc), code=2)
+            fail(str(exc), code=2)
     if as_json:
         print(json.dumps(diff_json(source, derived, pair), ensure_ascii=False, indent=1))
         return
@@ -99,49 +92,16 @@ def diff_cli(
     out.print(f"[bold]{len(pair.changes)} changes[/]")
     for c in pair.changes:
         subject = f" [{escape(c.subject)}]" if c.subject else ""
-        out.print(f"- {c.type}{subject}: [red]{escape(_clip(c.source_text))}[/] -> [green]{escape(_clip(c.derived_text))}[/]")
-
-
-def pair_json(p: ReusePair, articles: dict[str, Article]) -> dict:
-    def side(aid: str) -> dict:
-        art = articles.get(aid)
-        return {"id": aid, "title": art.title if art else None, "outlet": art.outlet if art else None,
-                "published": art.published if art else None}
-
-    return {
-        "source": side(p.source_id), "derived": side(p.derived_id), "kind": p.kind,
-        "direction": "known" if p.direction_confidence >= DIRECTION_MIN else "unknown",
-        "direction_confidence": p.direction_confidence, "coverage": p.coverage,
-        "source_coverage": p.source_coverage, "verbatim": p.verbatim, "similarity": p.similarity,
-        "evidence": list(p.evidence), "changes": [change_json(c) for c in p.changes],
-    }
-
-
-def diff_json(source: Article, derived: Article, pair: ReusePair) -> dict:
-    """The pair with its aligned sentences, as `storyline diff --json` and the API give it."""
-    data = pair_json(pair, {source.id: source, derived.id: derived})
-    data["aligned"] = [
-        {"source_span": list(s.source_span), "derived_span": list(s.derived_span),
-         "source_text": source.body[slice(*s.source_span)], "derived_text": derived.body[slice(*s.derived_span)],
-         "score": s.score, "verbatim": s.verbatim}
-        for s in pair.aligned
-    ]
-    return data
-
-
-def change_json(c: Change) -> dict:
-    return {"type": c.type, "subject": c.subject, "source_text": c.source_text, "derived_text": c.derived_text,
-            "source_span": list(c.source_span) if c.source_span else None,
-            "derived_span": list(c.derived_span) if c.derived_span else None}
+        out.print(f"- {c.type}{subject}: [red]{escape(clip(c.source_text))}[/] -> [green]{escape(clip(c.derived_text))}[/]")
 
 
 def _label(article: Article | None, aid: str, width: int = 40) -> str:
     title = (article.title or article.outlet or "") if article else ""
-    return f"{aid[:10]} {_clip(title, width)}".strip()
+    return f"{aid[:10]} {clip(title, width)}".strip()
 
 
 def _direction(p: ReusePair) -> str:
-    return f"{p.direction_confidence:.2f}" if p.direction_confidence >= DIRECTION_MIN else f"unknown ({p.direction_confidence:.2f})"
+    return f"{p.direction_confidence:.2f}" if p.direction_known else f"unknown ({p.direction_confidence:.2f})"
 
 
 def _change_summary(changes: tuple[Change, ...]) -> str:
@@ -149,11 +109,6 @@ def _change_summary(changes: tuple[Change, ...]) -> str:
     for c in changes:
         counts[c.type] = counts.get(c.type, 0) + 1
     return ", ".join(f"{k} {v}" for k, v in sorted(counts.items(), key=lambda kv: -kv[1]))
-
-
-def _clip(text: str, width: int = 120) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _marked(source: str, derived: str) -> tuple[str, str]:

@@ -1,6 +1,5 @@
 """``storyline serve``: the REST API (storyline/web/api.py) over one store, run with uvicorn.
-
-Registered on the main Typer app (storyline/cli.py imports this module). The web framework is
+ The web framework is
 imported only when the command runs."""
 
 from __future__ import annotations
@@ -9,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from storyline.cli import DbOption, _fail, app
+from storyline.cli.common import DbOption, app, fail
 from storyline.store import StoreError
 from storyline.web.rules import DEFAULT_HOST, DEFAULT_PORT, TOKEN_ENV, ServeConfigError, check_serve_config
 
@@ -34,10 +33,10 @@ def serve_cli(
     try:
         check_serve_config(host, token)
     except ServeConfigError as exc:
-        _fail(str(exc), code=2)
+        fail(str(exc), code=2)
     from storyline.web.api import serve
 
     try:
         serve(db, host=host, port=port, token=token, warm=warm)
     except StoreError as exc:
-        _fail(str(exc), code=2)
+        fail(str(exc), code=2)

@@ -1,5 +1,5 @@
 """``storyline stories`` and ``storyline story``: stories, their events, timeline and the
-cross-source checks. Registered on the main Typer app (storyline/cli.py imports this module)."""
+cross-source checks."""
 
 from __future__ import annotations
 
@@ -10,9 +10,8 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from storyline.cli import DbOption, JsonOption, _fail, _open, _progress, app, err, identity_json, out, quote_json
-from storyline.cli_reuse import _clip, pair_json
-from storyline.records import ArticleDate, Citation, Event, Finding, Story, TimePoint
+from storyline.cli.common import DbOption, JsonOption, app, clip, err, fail, open_desk, out, progress_bar
+from storyline.report.json import report_json, story_json
 from storyline.store import AmbiguousIdError, StoreError
 
 QUOTES_PER_SPEAKER = 3
@@ -29,26 +28,21 @@ def stories_cli(
     """List stories, largest first: id, label (key people and places, a representative
     headline), article count and date span. New articles join stories first (online, in
     publication order; --no-update only lists what is stored)."""
-    with _open(db) as desk:
+    with open_desk(db) as desk:
         try:
             if update:
-                progress, task = _progress("stories")
-                with progress:
-
-                    def advance(done: int, total: int, label: str) -> None:
-                        progress.update(task, completed=done, total=total, description=str(label)[:40])
-
+                with progress_bar("stories") as advance:
                     desk.find_stories(progress=advance)
             stories = desk.stories(limit=limit, offset=offset)
         except StoreError as exc:
-            _fail(str(exc), code=2)
+            fail(str(exc), code=2)
     if as_json:
         print(json.dumps([story_json(s) for s in stories], ensure_ascii=False, indent=1))
         return
     table = Table("id", "articles", "stated dates", "label", box=None, pad_edge=False)
     for s in stories:
         undated = f" ({s.undated} undated)" if s.undated else ""
-        table.add_row(s.id[:12], f"{len(s.article_ids)}{undated}", _span(s.first, s.last), escape(_clip(s.label, 100)))
+        table.add_row(s.id[:12], f"{len(s.article_ids)}{undated}", _span(s.first, s.last), escape(clip(s.label, 100)))
     out.print(table)
     out.print(f"{len(stories)} stories", markup=False)
 
@@ -61,71 +55,18 @@ def story_cli(
 ) -> None:
     """One story: its articles (stated or inferred dates), events and timeline, people with
     their roles, quotes by speaker, reuse pairs, and where the sources disagree."""
-    with _open(db) as desk:
+    with open_desk(db) as desk:
         try:
             with err.status("reading the story: dates, events, quotes, cross-source checks"):
                 report = desk.story(story_id)
         except (LookupError, AmbiguousIdError) as exc:
-            _fail(str(exc.args[0]) if exc.args else str(exc), code=2)
+            fail(str(exc.args[0]) if exc.args else str(exc), code=2)
         except StoreError as exc:
-            _fail(str(exc), code=2)
+            fail(str(exc), code=2)
     if as_json:
         print(json.dumps(report_json(report), ensure_ascii=False, indent=1))
         return
     _print_report(report)
-
-
-# --- JSON ----------------------------------------------------------------------------------------
-
-
-def story_json(s: Story) -> dict:
-    return {"id": s.id, "label": s.label, "headline": s.headline, "key_entities": list(s.key_entities),
-            "article_ids": list(s.article_ids), "first": s.first, "last": s.last, "undated": s.undated}
-
-
-def citation_json(c: Citation) -> dict:
-    return {"article_id": c.article_id, "start": c.start, "end": c.end, "text": c.text}
-
-
-def event_json(e: Event) -> dict:
-    return {"id": e.id, "date": e.date, "date_inferred": e.date_inferred, "label": e.label,
-            "article_ids": list(e.article_ids), "sentences": [citation_json(c) for c in e.sentences],
-            "date_evidence": [citation_json(c) for c in e.date_evidence]}
-
-
-def finding_json(f: Finding) -> dict:
-    return {"kind": f.kind, "subject": f.subject, "summary": f.summary, "differs": f.differs,
-            "citations": [citation_json(c) for c in f.citations]}
-
-
-def date_json(d: ArticleDate) -> dict:
-    return {"first": d.first, "last": d.last, "likely": d.likely, "inferred": d.inferred, "evidence": list(d.evidence)}
-
-
-def time_json(t: TimePoint) -> dict:
-    return {"text": t.text, "start": t.start, "end": t.end, "type": t.type, "value": t.value, "mod": t.mod,
-            "inferred": t.inferred}
-
-
-def report_json(report) -> dict:
-    articles = {a.id: a for a in report.articles}
-    return {
-        **story_json(report.story),
-        "articles": [
-            {"id": a.id, "title": a.title, "outlet": a.outlet, "url": a.url, "published": a.published,
-             "date": date_json(report.dates[a.id]) if a.id in report.dates else None,
-             "times": [time_json(t) for t in report.times.get(a.id, [])]}
-            for a in report.articles
-        ],
-        "events": [event_json(e) for e in report.events],
-        "timeline": [{"date": e.date, "date_inferred": e.date_inferred, "event": e.id, "label": e.label,
-                      "article_ids": list(e.article_ids)} for e in report.timeline],
-        "people": [identity_json(p) for p in report.people],
-        "quotes": {speaker: [quote_json(q) for q in qs] for speaker, qs in report.quotes.items()},
-        "reuse": [pair_json(p, articles) for p in report.reuse],
-        "findings": [finding_json(f) for f in report.findings],
-        "notes": list(report.notes),
-    }
 
 
 # --- text ----------------------------------------------------------------------------------------
@@ -149,14 +90,14 @@ def _print_report(report) -> None:
     table = Table("id", "date", "outlet", "title", box=None, pad_edge=False)
     for a in report.articles:
         d = report.dates.get(a.id)
-        table.add_row(a.id[:10], _span(d.first, d.last, d.inferred) if d else "", escape(_clip(a.outlet or "", 20)),
-                      escape(_clip(a.title or "", 70)))
+        table.add_row(a.id[:10], _span(d.first, d.last, d.inferred) if d else "", escape(clip(a.outlet or "", 20)),
+                      escape(clip(a.title or "", 70)))
     out.print(table)
 
     out.print("\n[bold]Timeline[/]")
     for e in report.timeline:
         mark = " (inferred)" if e.date_inferred else ""
-        out.print(f"{e.date}{mark}  {escape(_clip(e.label, 110))}  [dim]{len(e.article_ids)} articles[/]")
+        out.print(f"{e.date}{mark}  {escape(clip(e.label, 110))}  [dim]{len(e.article_ids)} articles[/]")
 
     out.print("\n[bold]People[/]")
     for p in report.people[:15]:
@@ -168,7 +109,7 @@ def _print_report(report) -> None:
     for speaker, quotes in list(report.quotes.items())[:12]:
         out.print(f"- {escape(speaker)}: {len(quotes)}")
         for q in quotes[:QUOTES_PER_SPEAKER]:
-            out.print(f"    [dim]{q.kind}[/] “{escape(_clip(q.text, 100))}” [dim]{q.article_id[:10]}[/]")
+            out.print(f"    [dim]{q.kind}[/] “{escape(clip(q.text, 100))}” [dim]{q.article_id[:10]}[/]")
 
     out.print("\n[bold]Reuse[/]")
     for p in report.reuse:
@@ -181,7 +122,7 @@ def _print_report(report) -> None:
         if f.kind == "quote" and not f.differs:
             continue
         cited = ", ".join(sorted({c.article_id[:10] for c in f.citations}))
-        out.print(f"- [yellow]{f.kind}[/] {escape(_clip(f.summary, 220))} [dim]{cited}[/]")
+        out.print(f"- [yellow]{f.kind}[/] {escape(clip(f.summary, 220))} [dim]{cited}[/]")
     same = sum(1 for f in report.findings if f.kind == "quote" and not f.differs)
     if same:
         out.print(f"  [dim]and {same} quotations carried by several articles word for word[/]")

@@ -1,6 +1,5 @@
 """``storyline export``: stored quotes, people, reuse pairs and stories as CSV, JSON or Parquet,
-and the provenance and people-quote graphs as GraphML (see storyline/report/export.py).
-Registered on the main Typer app (storyline/cli.py imports this module)."""
+and the provenance and people-quote graphs as GraphML (see storyline/report/export.py)."""
 
 from __future__ import annotations
 
@@ -13,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from storyline.cli import DbOption, _fail, _open, app, err
+from storyline.cli.common import DbOption, app, err, fail, open_desk
 from storyline.store import StoreError
 
 
@@ -57,23 +56,23 @@ def export_cli(
     is_graph = what in GRAPHS
     fmt = format_ or (ExportFormat.graphml if is_graph else ExportFormat.csv)
     if is_graph and fmt is not ExportFormat.graphml:
-        _fail(f"{what.value} is a graph: use --format graphml", code=2)
+        fail(f"{what.value} is a graph: use --format graphml", code=2)
     if not is_graph and fmt not in TABLE_FORMATS:
-        _fail(f"{what.value} is a table: use --format csv, json or parquet", code=2)
+        fail(f"{what.value} is a table: use --format csv, json or parquet", code=2)
     if fmt is ExportFormat.parquet and output is None:
-        _fail("parquet is binary: give a file with --output", code=2)
+        fail("parquet is binary: give a file with --output", code=2)
     if fmt is ExportFormat.parquet and importlib.util.find_spec("pyarrow") is None:
-        _fail("parquet export needs pyarrow (pip install pyarrow)")
+        fail("parquet export needs pyarrow (pip install pyarrow)")
     from storyline.report import export
 
-    with _open(db) as desk:
+    with open_desk(db) as desk:
         try:
             if is_graph:
                 found = export.graph(desk, what.value, all_pairs=all_)
             else:
                 objects, flat = export.rows(desk, what.value, all_pairs=all_)
         except StoreError as exc:
-            _fail(str(exc), code=2)
+            fail(str(exc), code=2)
 
     try:
         if is_graph:
@@ -90,7 +89,7 @@ def export_cli(
             else:
                 _emit(export.to_csv(what.value, flat).encode("utf-8"), output)
     except OSError as exc:
-        _fail(f"cannot write {output}: {exc.strerror or exc}", code=2)
+        fail(f"cannot write {output}: {exc.strerror or exc}", code=2)
     if output is not None:
         err.print(f"wrote {output} ({count})", markup=False)
 

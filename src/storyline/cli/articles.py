@@ -1,0 +1,147 @@
+"""``storyline ingest``, ``articles``, ``show`` and ``links``: putting articles in the store
+and reading them back."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from storyline.cli.common import (
+    DbOption,
+    JsonOption,
+    LimitOption,
+    OffsetOption,
+    app,
+    fail,
+    open_desk,
+    out,
+    progress_bar,
+    warn,
+)
+from storyline.ingest.files import DEFAULT_MAX_BYTES
+from storyline.report.json import article_json, ingest_report_json, link_json
+from storyline.run.common import DEFAULT_BATCH, IngestAborted
+from storyline.store import AmbiguousIdError
+
+if TYPE_CHECKING:
+    from storyline.run.common import IngestReport
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders (text, HTML, feeds, JSONL, WARC).")],
+    db: DbOption = None,
+    fetch: Annotated[bool, typer.Option(help="Fetch pages that feed entries only link to.")] = False,
+    max_bytes: Annotated[int, typer.Option(help="Refuse any single document larger than this.", min=1)] = DEFAULT_MAX_BYTES,
+    batch_size: Annotated[int, typer.Option(help="Articles written per transaction.", min=1)] = DEFAULT_BATCH,
+    analyze: Annotated[bool, typer.Option("--analyze/--no-analyze",
+                                          help="Analyse the new articles (entities, quotes) once stored.")] = True,
+    as_json: JsonOption = False,
+) -> None:
+    """Read articles from PATHS, clean them, and store the new ones.
+
+    Exits 1 only when nothing at all could be read; skipped inputs are listed with the reason.
+    Articles whose analysis fails are kept (listed as "not analysed"; `storyline analyze`
+    retries them).
+    """
+    with open_desk(db) as desk, progress_bar("ingesting") as advance:
+        try:
+            report = desk.ingest(paths, fetch=fetch, max_bytes=max_bytes, batch_size=batch_size, analyze=analyze,
+                                 progress=lambda done, total, path: advance(done, total, Path(path).name))
+        except IngestAborted as exc:
+            _print_report(exc.report, as_json=as_json)
+            fail(str(exc), code=2)
+    _print_report(report, as_json=as_json)
+    if not report.read_anything:
+        fail("nothing could be read from the inputs given", code=1)
+
+
+def _print_report(report: IngestReport, *, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(ingest_report_json(report), ensure_ascii=False))
+    for problem in report.problems:
+        warn("skipped", str(problem))
+    for problem in report.analysis.problems if report.analysis else ():
+        warn("not analysed", str(problem))
+    if not as_json:
+        line = (f"{len(report.added)} added, {len(report.present)} already present, "
+                f"{len(report.problems)} skipped from {report.files} files")
+        if report.links_seen:
+            line += f"; {report.links_seen} link-only feed entries ({report.links_new} new)"
+        out.print(line, markup=False)
+
+
+@app.command("articles")
+def articles_cli(
+    db: DbOption = None,
+    limit: LimitOption = None,
+    offset: OffsetOption = 0,
+    as_json: JsonOption = False,
+) -> None:
+    """List stored articles in the order they were ingested."""
+    with open_desk(db) as desk:
+        found = desk.articles(limit=limit, offset=offset)
+    if as_json:
+        print(json.dumps([article_json(a) for a in found], ensure_ascii=False, indent=1))
+        return
+    table = Table("id", "published", "outlet", "title", box=None, pad_edge=False)
+    for a in found:
+        table.add_row(a.id, a.published or "", a.outlet or "", a.title or "")
+    out.print(table)
+    out.print(f"{len(found)} articles", markup=False)
+
+
+@app.command()
+def show(
+    article_id: Annotated[str, typer.Argument(metavar="ID", help="Article id or a unique prefix of it.")],
+    db: DbOption = None,
+    raw: Annotated[bool, typer.Option("--raw", help="Include the raw input as read.")] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Show one article: metadata with where each field came from, body, and what was cut."""
+    with open_desk(db) as desk:
+        try:
+            article = desk.article(article_id)
+        except AmbiguousIdError as exc:
+            fail(str(exc))
+    if article is None:
+        fail(f"no article with id {article_id!r}")
+    data = article_json(article, raw=raw)
+    if as_json:
+        print(json.dumps(data, ensure_ascii=False, indent=1))
+        return
+    out.print(f"[bold]{article.title or '(no title)'}[/]", highlight=False)
+    for name in ("id", "outlet", "published", "byline", "abstract", "url", "source"):
+        value = data.get(name)
+        origin = article.fields.get(name)
+        note = f"  [dim]({origin.origin})[/]" if origin and value else ""
+        out.print(f"[cyan]{name:>9}[/] {escape(value or '-')}{note}", highlight=False)
+    out.print()
+    out.print(article.body, markup=False)
+    if article.cuts:
+        out.print("\n[dim]cut on ingest:[/]")
+        for cut in article.cuts:
+            out.print(f"  [dim]{cut.kind}:[/] {escape(cut.text)}", highlight=False)
+    if raw and article.raw is not None:
+        out.print(f"\n[dim]raw input ({article.raw_type}):[/]")
+        out.print(article.raw.decode("utf-8", "replace"), markup=False)
+
+
+@app.command()
+def links(db: DbOption = None, as_json: JsonOption = False) -> None:
+    """List feed entries recorded by link only (not fetched; use `ingest --fetch`)."""
+    with open_desk(db) as desk:
+        found = desk.links()
+    if as_json:
+        print(json.dumps([link_json(link) for link in found], ensure_ascii=False))
+        return
+    table = Table("published", "title", "url", box=None, pad_edge=False)
+    for link in found:
+        table.add_row(link.published or "", link.title or "", link.url)
+    out.print(table)
+    out.print(f"{len(found)} links", markup=False)

@@ -1,0 +1,91 @@
+"""What every command shares: the Typer app, the two consoles, the shared options, opening a
+store, failing with a message and a progress bar.
+
+Listings print a Rich table, or JSON with ``--json``. Progress and problems go to stderr, so
+``--json`` output on stdout stays machine-readable. Errors exit non-zero.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Annotated, NoReturn
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+from storyline.store import StoreError
+
+if TYPE_CHECKING:
+    from storyline.desk import Desk
+    from storyline.run.common import Progress
+
+app = typer.Typer(
+    help="Storyline: make sense of a pile of news.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+DbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        envvar="STORYLINE_DB",
+        help="SQLite file or postgresql:// URL [default: storyline.db]",
+        show_default=False,
+    ),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+LimitOption = Annotated[int | None, typer.Option(help="Show at most this many.", min=0)]
+OffsetOption = Annotated[int, typer.Option(help="Skip this many first.", min=0)]
+
+
+def open_desk(db: str | None) -> Desk:
+    """The Desk over ``db``; a store that cannot be opened fails the command (exit 2)."""
+    from storyline.desk import open as open_
+
+    try:
+        return open_(db)
+    except StoreError as exc:
+        fail(str(exc), code=2)
+
+
+def fail(message: str, *, code: int = 1) -> NoReturn:
+    """Print ``message`` as an error on stderr and exit with ``code``."""
+    err.print(f"[bold red]error:[/] {escape(message)}", markup=True, highlight=False)
+    raise typer.Exit(code)
+
+
+def warn(label: str, message: str) -> None:
+    """One line on stderr: a yellow ``label`` ("skipped", "not analysed") and the message."""
+    err.print(f"[yellow]{label}[/] {escape(message)}", markup=True, highlight=False)
+
+
+@contextmanager
+def progress_bar(description: str) -> Iterator[Progress]:
+    """A progress bar on stderr (drawn only when stderr is a terminal), as the ``progress``
+    callback that Desk methods take: ``advance(done, total, label)``."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    bar = Progress(
+        TextColumn("[progress.description]{task.description}"), BarColumn(),
+        MofNCompleteColumn(), TimeRemainingColumn(), console=err, transient=True,
+        disable=not err.is_terminal,
+    )
+    task = bar.add_task(description, total=None)
+
+    def advance(done: int, total: int, label: str) -> None:
+        bar.update(task, completed=done, total=total, description=str(label)[:40])
+
+    with bar:
+        yield advance
+
+
+def clip(text: str, width: int = 120) -> str:
+    """``text`` on one line, cut to ``width`` characters with an ellipsis."""
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"

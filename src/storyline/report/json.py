@@ -1,0 +1,239 @@
+"""The JSON shapes of every record, in one place: the CLI's ``--json``, the REST API and the
+exports all print these, so a field means the same wherever it appears.
+
+Plain functions from records to dicts of JSON types; nothing here reads a store or computes.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from storyline.records import (
+    Analysis,
+    Article,
+    ArticleDate,
+    Change,
+    Citation,
+    Entity,
+    Event,
+    Finding,
+    Identity,
+    Link,
+    Problem,
+    Quote,
+    ReusePair,
+    Story,
+    TimePoint,
+)
+
+if TYPE_CHECKING:
+    from storyline.link.stories.report import StoryReport
+    from storyline.run.common import AnalyzeReport, IngestReport
+
+
+def article_json(article: Article, *, raw: bool = False) -> dict:
+    """An article with where each metadata field came from and what cleaning cut."""
+    data = {
+        "id": article.id,
+        "title": article.title,
+        "outlet": article.outlet,
+        "published": article.published,
+        "byline": article.byline,
+        "abstract": article.abstract,
+        "url": article.url,
+        "source": article.source,
+        "where": article.locator,
+        "body": article.body,
+        "fields": {k: {"origin": v.origin, "evidence": v.evidence} for k, v in article.fields.items()},
+        "cuts": [{"kind": c.kind, "text": c.text} for c in article.cuts],
+        "content_hash": article.content_hash,
+        "ingested_at": article.ingested_at,
+    }
+    if raw and article.raw is not None:
+        data["raw_type"] = article.raw_type
+        data["raw"] = article.raw.decode("utf-8", "replace")
+    return data
+
+
+def link_json(link: Link) -> dict:
+    """A link-only feed entry."""
+    return {"url": link.url, "title": link.title, "published": link.published, "source": link.source,
+            "where": link.locator}
+
+
+def problem_json(problem: Problem) -> dict:
+    """An input or article that was skipped, and why."""
+    return {"source": problem.source, "where": problem.locator, "reason": problem.reason}
+
+
+def ingest_report_json(report: IngestReport) -> dict:
+    """What an ingest run did (``storyline ingest --json``, ``POST /api/articles``)."""
+    return {
+        "files": report.files,
+        "added": report.added,
+        "present": report.present,
+        "links_seen": report.links_seen,
+        "links_new": report.links_new,
+        "skipped": [problem_json(p) for p in report.problems],
+        "analysed": report.analysis.analysed if report.analysis else None,
+        "not_analysed": [problem_json(p) for p in report.analysis.problems] if report.analysis else [],
+    }
+
+
+def analyze_report_json(report: AnalyzeReport) -> dict:
+    """What an analysis run did (``storyline analyze --json``)."""
+    return {
+        "due": report.due,
+        "analysed": report.analysed,
+        "entities": report.entities,
+        "quotes": report.quotes,
+        "not_analysed": [problem_json(p) for p in report.problems],
+    }
+
+
+def entity_json(entity: Entity) -> dict:
+    """An in-article entity; offsets index the article body."""
+    return {
+        "id": entity.id,
+        "name": entity.name,
+        "type": entity.type,
+        "aliases": list(entity.aliases),
+        "roles": [{"title": r.title, "start": r.start, "end": r.end, "sentence_start": r.sentence_start,
+                   "sentence_end": r.sentence_end} for r in entity.roles],
+        "mentions": [{"start": m.start, "end": m.end, "text": m.text} for m in entity.mentions],
+    }
+
+
+def quote_json(quote: Quote, *, article: bool = False) -> dict:
+    """A quote; ``speaker`` is null when nobody is named or described."""
+    mention = quote.speaker_mention
+    speaker = None
+    if quote.speaker is not None or mention is not None or quote.anonymous:
+        speaker = {
+            "name": quote.speaker,
+            "id": quote.speaker_id,
+            "mention": mention.text if mention else None,
+            "mention_start": mention.start if mention else None,
+            "mention_end": mention.end if mention else None,
+            "anonymous": quote.anonymous,
+        }
+    data = {"article_id": quote.article_id} if article else {}
+    return data | {
+        "text": quote.text, "start": quote.start, "end": quote.end, "kind": quote.kind, "cue": quote.cue,
+        "speaker": speaker, "group": quote.group,
+    }
+
+
+def analysis_json(analysis: Analysis) -> dict:
+    """One article's entities, quotes and time expressions."""
+    return {"entities": [entity_json(e) for e in analysis.entities],
+            "quotes": [quote_json(q) for q in analysis.quotes],
+            "times": [{"text": t.text, "start": t.start, "end": t.end, "type": t.type, "value": t.value,
+                       "mod": t.mod, "anchored": t.anchored} for t in analysis.times]}
+
+
+def article_count(identity: Identity) -> int:
+    """In how many articles a person is named."""
+    return len({article_id for article_id, _ in identity.members})
+
+
+def identity_json(identity: Identity) -> dict:
+    """A person merged across articles, with the entities merged and why."""
+    return {
+        "id": identity.id,
+        "name": identity.name,
+        "type": identity.type,
+        "aliases": list(identity.aliases),
+        "roles": list(identity.roles),
+        "articles": article_count(identity),
+        "members": [{"article_id": a, "entity_id": e} for a, e in identity.members],
+        "merges": list(identity.merges),
+    }
+
+
+def change_json(c: Change) -> dict:
+    """One thing a copy changed."""
+    return {"type": c.type, "subject": c.subject, "source_text": c.source_text, "derived_text": c.derived_text,
+            "source_span": list(c.source_span) if c.source_span else None,
+            "derived_span": list(c.derived_span) if c.derived_span else None}
+
+
+def pair_json(p: ReusePair, articles: dict[str, Article]) -> dict:
+    """A compared pair: both sides (titled from ``articles`` where known), kind, direction and
+    changes."""
+    def side(aid: str) -> dict:
+        art = articles.get(aid)
+        return {"id": aid, "title": art.title if art else None, "outlet": art.outlet if art else None,
+                "published": art.published if art else None}
+
+    return {
+        "source": side(p.source_id), "derived": side(p.derived_id), "kind": p.kind,
+        "direction": "known" if p.direction_known else "unknown",
+        "direction_confidence": p.direction_confidence, "coverage": p.coverage,
+        "source_coverage": p.source_coverage, "verbatim": p.verbatim, "similarity": p.similarity,
+        "evidence": list(p.evidence), "changes": [change_json(c) for c in p.changes],
+    }
+
+
+def diff_json(source: Article, derived: Article, pair: ReusePair) -> dict:
+    """The pair with its aligned sentences, as `storyline diff --json` and the API give it."""
+    data = pair_json(pair, {source.id: source, derived.id: derived})
+    data["aligned"] = [
+        {"source_span": list(s.source_span), "derived_span": list(s.derived_span),
+         "source_text": source.body[slice(*s.source_span)], "derived_text": derived.body[slice(*s.derived_span)],
+         "score": s.score, "verbatim": s.verbatim}
+        for s in pair.aligned
+    ]
+    return data
+
+
+def story_json(s: Story) -> dict:
+    """A story as listed: id, label, members and stated date span."""
+    return {"id": s.id, "label": s.label, "headline": s.headline, "key_entities": list(s.key_entities),
+            "article_ids": list(s.article_ids), "first": s.first, "last": s.last, "undated": s.undated}
+
+
+def citation_json(c: Citation) -> dict:
+    return {"article_id": c.article_id, "start": c.start, "end": c.end, "text": c.text}
+
+
+def event_json(e: Event) -> dict:
+    return {"id": e.id, "date": e.date, "date_inferred": e.date_inferred, "label": e.label,
+            "article_ids": list(e.article_ids), "sentences": [citation_json(c) for c in e.sentences],
+            "date_evidence": [citation_json(c) for c in e.date_evidence]}
+
+
+def finding_json(f: Finding) -> dict:
+    return {"kind": f.kind, "subject": f.subject, "summary": f.summary, "differs": f.differs,
+            "citations": [citation_json(c) for c in f.citations]}
+
+
+def date_json(d: ArticleDate) -> dict:
+    return {"first": d.first, "last": d.last, "likely": d.likely, "inferred": d.inferred, "evidence": list(d.evidence)}
+
+
+def time_json(t: TimePoint) -> dict:
+    return {"text": t.text, "start": t.start, "end": t.end, "type": t.type, "value": t.value, "mod": t.mod,
+            "inferred": t.inferred}
+
+
+def report_json(report: StoryReport) -> dict:
+    """Everything about one story (``storyline story --json``, ``/api/stories/{id}``)."""
+    articles = {a.id: a for a in report.articles}
+    return {
+        **story_json(report.story),
+        "articles": [
+            {"id": a.id, "title": a.title, "outlet": a.outlet, "url": a.url, "published": a.published,
+             "date": date_json(report.dates[a.id]) if a.id in report.dates else None,
+             "times": [time_json(t) for t in report.times.get(a.id, [])]}
+            for a in report.articles
+        ],
+        "events": [event_json(e) for e in report.events],
+        "timeline": [{"date": e.date, "date_inferred": e.date_inferred, "event": e.id, "label": e.label,
+                      "article_ids": list(e.article_ids)} for e in report.timeline],
+        "people": [identity_json(p) for p in report.people],
+        "quotes": {speaker: [quote_json(q) for q in qs] for speaker, qs in report.quotes.items()},
+        "reuse": [pair_json(p, articles) for p in report.reuse],
+        "findings": [finding_json(f) for f in report.findings],
+        "notes": list(report.notes),
+    }

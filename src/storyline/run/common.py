@@ -1,0 +1,82 @@
+"""What the Desk, CLI and API need to know about a run without loading its steps: batch sizes,
+the analyzer version, the reports a run returns and the errors it raises. Imports nothing heavy."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from storyline.records import Problem
+from storyline.store import StoreError
+
+# Articles written per transaction: large enough that commit cost is amortised, small enough
+# that a killed run loses (and re-does) little.
+DEFAULT_BATCH = 100
+
+# The analyzer whose output is stored with each analysis. Bump it whenever the extractors'
+# output changes (new rules, another model): `storyline analyze` then re-analyses every article
+# analysed by an older version, and leaves the up-to-date ones alone.
+ANALYZER_VERSION = "3"
+
+# Articles analysed per store transaction. Parsing dominates (tens of ms per article with the
+# full extractor), so commit cost is negligible; a killed run re-does at most this many.
+ANALYZE_BATCH = 50
+
+# Problem.source for a problem with the analyzer itself rather than with one input.
+ANALYZER_SOURCE = "analyzer"
+
+# progress(done, total, label): called as a run advances.
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass(slots=True)
+class AnalyzeReport:
+    """What one analysis run did: articles analysed, what was found, and articles that failed.
+
+    An article that fails keeps its earlier analysis (if any) and stays due for the next run.
+    """
+
+    analysed: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    entities: int = 0
+    quotes: int = 0
+    due: int = 0
+
+
+@dataclass(slots=True)
+class IngestReport:
+    """What one ingest run did: ids added and already present, links recorded, problems."""
+
+    added: list[str] = field(default_factory=list)
+    present: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    links_seen: int = 0
+    links_new: int = 0
+    files: int = 0
+    # None when the ingest was run without analysis.
+    analysis: AnalyzeReport | None = None
+
+    @property
+    def read_anything(self) -> bool:
+        """True when at least one article or link could be read from the inputs."""
+        return bool(self.added or self.present or self.links_seen)
+
+
+class IngestAborted(StoreError):
+    """The store failed mid-run. Batches committed before the failure are kept (``report``)."""
+
+    def __init__(self, message: str, report: IngestReport):
+        super().__init__(message)
+        self.report = report
+
+
+class AnalyzeAborted(StoreError):
+    """The store failed mid-analysis. Batches committed before the failure are kept (``report``)."""
+
+    def __init__(self, message: str, report: AnalyzeReport):
+        super().__init__(message)
+        self.report = report
+
+
+class AnalysisUnavailable(RuntimeError):
+    """The analyzer could not be loaded (no spaCy model installed, a broken install)."""
