@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from storyline.link.people.names import PersonName, first_name_relation
 
+
 class Clusters:
     """Union-find over member positions that remembers why each merge was made.
 

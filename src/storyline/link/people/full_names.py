@@ -25,6 +25,7 @@ from storyline.link.people.tuning import (
     TYPO_RATIO,
 )
 
+
 @dataclass(slots=True)
 class _NameGroup:
     """Full-name members with the same folded name: the unit compared in pass 2."""
@@ -34,7 +35,6 @@ class _NameGroup:
     display: str = ""
     articles: list[str] = field(default_factory=list)
     roles: dict[str, str] = field(default_factory=dict)
-
 
 
 @dataclass(slots=True, order=True)

@@ -26,13 +26,14 @@ from storyline.link.people.roles import role_titles
 from storyline.link.people.tuning import ID_LENGTH
 from storyline.records import Entity, Identity
 
+
 def merge_people(entities: Iterable[tuple[str, Entity]]) -> list[Identity]:
     """Merge in-article entities, given as (article_id, entity), into cross-article identities.
 
     Entities merge only with entities of the same type. The result is the same for any order
-    of the input: identities are sorted by type, then name, then id. See the module docstring
-    for the rules; the work is near-linear in the input (comparisons happen only inside small
-    blocks of similar names).
+    of the input: identities are sorted by type, then name, then id. See the package docstring
+    (:mod:`storyline.link.people`) for the rules; the work is near-linear in the input
+    (comparisons happen only inside small blocks of similar names).
     """
     members = gather_members(entities)
     clusters = Clusters(len(members))

@@ -14,13 +14,16 @@ from storyline.link.people.roles import role_key
 from storyline.link.people.tuning import COMENTION_SAMPLE, SURPRISE_CAP
 from storyline.records import Entity
 
+
 @dataclass(slots=True)
 class Member:
+    """One in-article entity being merged: its article, its roles as (role key, title), and
+    for a person its parsed name (set when people are linked)."""
+
     article_id: str
     entity: Entity
     roles: tuple[tuple[str, str], ...] = ()  # (role key, title) for each role the entity has
     person: PersonName | None = None
-
 
 
 def gather_members(entities: Iterable[tuple[str, Entity]]) -> list[Member]:

@@ -227,7 +227,6 @@ def initial_fits(initial: str, first: str) -> bool:
     return first.startswith(initial) or NICKNAMES.get(first, first).startswith(initial)
 
 
-
 def most_frequent(forms: list[str]) -> str:
     """Most frequent form; ties go to the longest, then the alphabetically first."""
     counts = Counter(forms)

@@ -13,6 +13,8 @@ ROLE_FILLER = frozenset("the a an of for and former ex then current acting s".sp
 
 
 class HasRoles(Protocol):
+    """Anything with roles as (role key, title) pairs: a member, without importing ``mentions``."""
+
     roles: tuple[tuple[str, str], ...]  # (role key, title)
 
 
