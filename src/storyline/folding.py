@@ -1,5 +1,5 @@
 """Case- and accent-insensitive keys for names, shared by in-article clustering
-(analyze/entities.py) and cross-article merging (link/people.py). No spaCy import here, so
+(analyze/entities.py) and cross-article merging (link/people/). No spaCy import here, so
 the link stage can use it without loading the model."""
 
 from __future__ import annotations

@@ -20,7 +20,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from storyline.analyze.entities import Cluster, People, parse_name
+from storyline.analyze.clusters import Cluster, parse_name
+from storyline.analyze.entities import People
 from storyline.analyze.nlp import Doc, Span, Token
 from storyline.analyze.quotes import Found
 from storyline.analyze.roles import ROLE_HEADS, role_key

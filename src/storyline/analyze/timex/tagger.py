@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass
 
 from storyline.analyze.timex import values as timex_values
-from storyline.analyze.timex.builders import DATE, TIME, Candidate
+from storyline.analyze.timex.builders.common import DATE, TIME, Candidate
 from storyline.analyze.timex.rules import candidates
 from storyline.analyze.timex.values import FUTURE, PAST, PRESENT, interval
 

@@ -4,7 +4,7 @@ Three checks, each finding citing the articles and character offsets it rests on
 
 - quotes: the same quotation found in several articles (direct or partial speech, matched by
   its words and, when both are known, its speaker), with the wording differences marked;
-- roles: one person (a cross-article identity, see link/people.py) given incompatible titles
+- roles: one person (a cross-article identity, see link/people/) given incompatible titles
   by different articles: the same office with a modifier that changes it ("former President"
   against "US President"), not merely different offices ("Labour leader", "Prime Minister");
 - values: numbers, amounts and dates that differ for the same claim, from the reuse machinery's

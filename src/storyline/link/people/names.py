@@ -1,0 +1,238 @@
+"""Person names: parsing ("Defence Secretary John Healey" -> first "john", surname "healey"),
+the folded keys names are blocked and compared by, and how two names' parts relate.
+
+No clusters or articles here: only what can be said about names themselves.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from rapidfuzz.distance import JaroWinkler
+
+from storyline.folding import fold
+from storyline.link.people.tuning import FIRST_NAME_SIMILARITY_MIN
+from storyline.records import Entity
+
+# --- Word lists -----------------------------------------------------------------------------
+# Titles and title-like words that may precede a name ("Sir", "Defence Secretary", "US
+# President"). The last token of a name is never stripped, so "John Major" keeps "Major".
+TITLES = frozenset("""
+mr mrs ms miss mx sir dame dr doctor prof professor lord lady baroness baron earl duke duchess
+president vice prime minister secretary chancellor premier senator sen rep representative
+congressman congresswoman governor gov mayor ambassador general gen colonel col lieutenant lt
+captain capt admiral adm commander sergeant sgt marshal king queen prince princess crown pope
+sheikh emir rev reverend archbishop bishop cardinal rabbi imam judge justice chief deputy
+foreign defence defense home health interior finance former acting shadow us uk
+""".split())
+POST_NOMINALS = frozenset("mp msp mep kc qc obe cbe mbe kbe phd md esq".split())
+SUFFIXES = {"jr": "jr", "junior": "jr", "sr": "sr", "snr": "sr", "senior": "sr",
+            "ii": "ii", "iii": "iii", "iv": "iv"}
+# Surname particles: "Ursula von der Leyen" has first name "ursula", surname "von der leyen".
+PARTICLES = frozenset("von van der den de del della di da du la le bin ibn al el ter dos das".split())
+# Common short forms, so "Mike Johnson" can be compared with "Michael Johnson" (never merged on
+# the name alone: evidence is still required).
+NICKNAMES = {
+    "bill": "william", "billy": "william", "will": "william", "bob": "robert", "rob": "robert",
+    "bobby": "robert", "mike": "michael", "mick": "michael", "jim": "james", "jimmy": "james",
+    "joe": "joseph", "tony": "anthony", "dave": "david", "ed": "edward", "eddie": "edward",
+    "ted": "edward", "liz": "elizabeth", "beth": "elizabeth", "nick": "nicholas", "tom": "thomas",
+    "ben": "benjamin", "dan": "daniel", "chris": "christopher", "kate": "katherine",
+    "steve": "stephen", "steven": "stephen", "matt": "matthew", "sam": "samuel", "andy": "andrew",
+    "pete": "peter", "rick": "richard", "rich": "richard", "dick": "richard", "chuck": "charles",
+    "charlie": "charles", "don": "donald", "greg": "gregory", "jeff": "jeffrey", "ron": "ronald",
+    "vlad": "vladimir",
+}
+
+_DOTTED_INITIALS = re.compile(r"(?:[^\W\d_]\.)+[^\W\d_]?")  # "J.", "J.D."
+_PREFIXED_PARTICLE = re.compile(r"(al|el|ad|as|ash|bin|ben|ibn|abu)-(.+)")  # "al-Assad"
+_EDGE_PUNCT = ",;:!?\"()[]{}"
+
+
+def skeleton(token: str) -> str:
+    """A folded name token with common transliteration variation removed.
+
+    Zelensky, Zelenskyy, Zelenskiy and Zelenskyj all give "zelensk"; Volodymyr and Wolodymyr
+    give "volodimir"; Sergei and Sergey give "sergei". Only used as a key: two names are never
+    merged on their skeleton without also having compatible first names.
+    """
+    s = token.replace("ph", "f").replace("kh", "h").replace("w", "v").replace("y", "i")
+    s = re.sub(r"ij$", "i", s)
+    s = re.sub(r"(.)\1+", r"\1", s)
+    if len(s) >= 5 and re.search(r"[^aeiou]i$", s):
+        s = s[:-1]  # the -y/-i/-iy/-yy endings of transliterated Slavic names
+    return s
+
+
+# --- Person names ---------------------------------------------------------------------------
+
+
+@dataclass(slots=True, frozen=True)
+class PersonName:
+    """A person's name, parsed: ``display`` keeps the surface form less titles; the rest is folded.
+
+    ``kind`` is "full" (a first name and a surname), "initial" ("J. Healey") or "surname"
+    ("Starmer", "von der Leyen"). ``surname_key`` is the skeleton of the surname without
+    particles; ``first_key`` the skeleton of the first name after expanding nicknames.
+    """
+
+    display: str
+    kind: str
+    first: str
+    middle: tuple[str, ...]
+    surname: str
+    suffix: str
+    surname_key: str
+    first_key: str
+    key: str  # exact-equality key: the folded name
+
+    @property
+    def short(self) -> str:
+        """"first surname", folded, for similarity scores (middle names left out)."""
+        return f"{NICKNAMES.get(self.first, self.first)} {self.surname}".strip()
+
+
+def parse_person_name(text: str) -> PersonName | None:
+    """Parse a person's name, dropping leading titles and trailing post-nominals.
+
+    Returns None when nothing name-like is left. "Defence Secretary John Healey" -> first
+    "john", surname "healey"; "Mr Starmer's" -> surname "starmer"; "Donald Trump Jr" keeps
+    the suffix "jr" (father and son are different people).
+    """
+    raw = [t.strip(_EDGE_PUNCT) for t in text.split()]
+    raw = [t for t in raw if t]
+    suffix = ""
+    while len(raw) > 1:
+        last = _bare(raw[-1])
+        if last in POST_NOMINALS:
+            raw.pop()
+        elif last in SUFFIXES and not suffix:
+            suffix = SUFFIXES[last]
+            raw.pop()
+        else:
+            break
+    raw = _strip_titles(raw)  # after the suffix, so "Martin Luther King Jr" keeps "King"
+    if not raw:
+        return None
+    raw[-1] = re.sub(r"['’]s$", "", raw[-1])  # "Starmer's"
+    tokens = [part for t in raw for part in _name_tokens(t)]
+    if not tokens:
+        return None
+    start = _surname_start(tokens)
+    first = tokens[0] if start > 0 else ""
+    middle = tuple(tokens[1:start]) if start > 0 else ()
+    surname_tokens = tokens[start:]
+    core = [t for t in surname_tokens if t not in PARTICLES] or surname_tokens
+    kind = "surname" if not first else "initial" if len(first) == 1 else "full"
+    surname = " ".join(surname_tokens)
+    return PersonName(
+        display=" ".join(raw) + (f" {suffix.capitalize()}" if suffix else ""),
+        kind=kind,
+        first=first,
+        middle=middle,
+        surname=surname,
+        suffix=suffix,
+        surname_key=skeleton("".join(core)),
+        first_key=skeleton(NICKNAMES.get(first, first)) if kind == "full" else first,
+        key=" ".join([first, *middle, surname, suffix]).strip(),
+    )
+
+
+def _bare(token: str) -> str:
+    return fold(token).strip(".'")
+
+
+def _strip_titles(raw: list[str]) -> list[str]:
+    # Cut after the last title word among the first few tokens, so "Ukrainian President
+    # Volodymyr Zelensky" loses "Ukrainian" too; never cut the last token.
+    cut = 0
+    for i, token in enumerate(raw[:-1][:5]):
+        if _bare(token) in TITLES:
+            cut = i + 1
+    return raw[cut:]
+
+
+def _name_tokens(token: str) -> list[str]:
+    """One surface token as folded name tokens: "J.D." -> ["j", "d"], "al-Assad" -> ["al",
+    "assad"], "Rees-Mogg" -> ["reesmogg"], "O'Brien" -> ["obrien"]."""
+    folded = fold(token)
+    if _DOTTED_INITIALS.fullmatch(folded):
+        return [c for c in folded if c != "."]
+    particle = _PREFIXED_PARTICLE.fullmatch(folded)
+    parts = [particle[1], particle[2]] if particle else [folded]
+    return [cleaned for part in parts if (cleaned := re.sub(r"[\W_]", "", part))]
+
+
+def _surname_start(tokens: list[str]) -> int:
+    if len(tokens) == 1 or tokens[0] in PARTICLES:
+        return 0
+    for i in range(1, len(tokens) - 1):
+        if tokens[i] in PARTICLES:
+            return i
+    return len(tokens) - 1
+
+
+def best_person_name(entity: Entity) -> PersonName | None:
+    """The entity's name, or a fuller alias of the same person when the name is partial."""
+    name = parse_person_name(entity.name)
+    if name is None or name.kind == "full":
+        return name or _first_parsed(entity.aliases)
+    fuller = [
+        alias for a in entity.aliases
+        if (alias := parse_person_name(a)) is not None
+        and alias.surname_key == name.surname_key
+        and kind_rank(alias.kind) > kind_rank(name.kind)
+        and (name.kind != "initial" or alias.first[:1] == name.first)
+    ]
+    if not fuller:
+        return name
+    return min(fuller, key=lambda n: (-kind_rank(n.kind), -len(n.display), n.display))
+
+
+def _first_parsed(aliases: Iterable[str]) -> PersonName | None:
+    parsed = sorted((p for a in aliases if (p := parse_person_name(a))),
+                    key=lambda n: (-kind_rank(n.kind), -len(n.display), n.display))
+    return parsed[0] if parsed else None
+
+
+def kind_rank(kind: str) -> int:
+    return {"surname": 0, "initial": 1, "full": 2}[kind]
+
+
+def first_name_relation(a: str, b: str) -> str:
+    """How two spelled-out first names relate: "same", "nickname", "similar" or "different"."""
+    if a == b or skeleton(a) == skeleton(b):
+        return "same"
+    if NICKNAMES.get(a, a) == NICKNAMES.get(b, b):
+        return "nickname"
+    if JaroWinkler.normalized_similarity(a, b) >= FIRST_NAME_SIMILARITY_MIN:
+        return "similar"
+    return "different"
+
+
+def middles_compatible(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    # "George W. Bush" and "George H. W. Bush" differ; a missing middle name is no conflict.
+    if not a or not b:
+        return True
+    x, y = a[0], b[0]
+    if len(x) == 1 or len(y) == 1:
+        return x[0] == y[0]
+    return skeleton(x) == skeleton(y)
+
+
+def initial_fits(initial: str, first: str) -> bool:
+    return first.startswith(initial) or NICKNAMES.get(first, first).startswith(initial)
+
+
+def most_frequent(forms: list[str]) -> str:
+    """Most frequent form; ties go to the longest, then the alphabetically first."""
+    counts = Counter(forms)
+    return min(counts, key=lambda f: (-counts[f], -len(f), f))
+
+
+def identity_name(names: list[PersonName]) -> str:
+    full = [n.display for n in names if n.kind == "full"]
+    return most_frequent(full or [n.display for n in names])
