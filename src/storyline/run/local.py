@@ -1,0 +1,64 @@
+"""The local executor: runs steps in this process, in order, one batch at a time, with one
+progress display. Resumable by construction: each batch is one transaction and each step
+asks the store what is still due, so a run killed at any point is finished by the next."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from storyline.records import Problem
+from storyline.run.common import Progress
+from storyline.run.step import BatchResult, Step
+from storyline.store import Store
+
+
+@dataclass(slots=True)
+class StepReport:
+    """What one step did in a run."""
+
+    step: str
+    version: str
+    due: int = 0
+    done: int = 0
+    counts: dict[str, int] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class RunReport:
+    steps: list[StepReport] = field(default_factory=list)
+
+    def of(self, name: str) -> StepReport | None:
+        return next((s for s in self.steps if s.step == name), None)
+
+    @property
+    def problems(self) -> list[Problem]:
+        return [p for s in self.steps for p in s.problems]
+
+
+def run_steps(store: Store, steps: Sequence[Step], *, progress: Progress | None = None) -> RunReport:
+    """Run ``steps`` in order over what is due for each. A key that fails is reported and left
+    due (the next run tries it again); it does not stop its batch or the run."""
+    report = RunReport()
+    for step in steps:
+        report.steps.append(run_step(store, step, progress=progress))
+    return report
+
+
+def run_step(store: Store, step: Step, *, progress: Progress | None = None) -> StepReport:
+    out = StepReport(step.name, step.version)
+    keys = list(step.due(store))
+    out.due = len(keys)
+    position = 0
+    while position < len(keys):
+        batch = keys[position : position + step.batch_size]
+        position += len(batch)
+        result: BatchResult = step.run(store, batch)
+        out.done += result.done
+        for name, n in result.counts.items():
+            out.counts[name] = out.counts.get(name, 0) + n
+        out.problems += result.problems
+        if progress:
+            progress(min(position, len(keys)), len(keys), step.describe())
+    return out

@@ -1,0 +1,58 @@
+"""Steps: the pipeline's stages as named, versioned functions over batches of keys.
+
+A step declares what it reads and writes in the Store, which keys are due (their output by
+this version is missing: new articles, candidate pairs not compared yet, stories whose
+membership changed), and how to process one batch of them. Processing a batch writes its
+outputs in one transaction, so a killed run loses at most the open batch and the next run
+finds exactly what is still due. A step keeps no module state and never reads the whole
+store: it gets its batch's keys and looks up what it needs for them.
+
+An executor runs steps in order (``run/local.py`` in this process; a Ray executor can run the
+same steps, sharded by key).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from storyline.records import Problem
+from storyline.store import Store
+
+
+@dataclass(slots=True)
+class BatchResult:
+    """What one batch did: how many keys it finished, counters worth reporting, and the keys
+    it could not do (each a Problem naming the key and the reason; they do not stop the batch)."""
+
+    done: int = 0
+    counts: dict[str, int] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    def count(self, name: str, n: int = 1) -> None:
+        self.counts[name] = self.counts.get(name, 0) + n
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One stage of the pipeline.
+
+    ``due(store)`` lists the keys whose output by ``version`` is missing, in the order they
+    should be done; ``run(store, keys)`` processes one batch of at most ``batch_size`` of them
+    and writes its outputs in one transaction. ``key`` says what a key is ("article", "pair",
+    "story"); ``reads`` and ``writes`` name the stored facts, for the docs and the executor's
+    report.
+    """
+
+    name: str
+    version: str
+    key: str
+    reads: tuple[str, ...]
+    writes: tuple[str, ...]
+    due: Callable[[Store], Sequence]
+    run: Callable[[Store, Sequence], BatchResult]
+    batch_size: int = 50
+    label: str = ""  # what the progress display calls it ("pairs compared"); the name if empty
+
+    def describe(self) -> str:
+        return self.label or self.name
