@@ -15,8 +15,9 @@ from storyline.ingest.files import DEFAULT_MAX_BYTES, InputError, InputFile, dis
 from storyline.ingest.pipeline import articles as clean_articles
 from storyline.ingest.jsonl import document_from_object
 from storyline.ingest.pipeline import documents
-from storyline.records import Analysis, Article, Entity, Identity, Link, Problem, Quote, RawDocument, ReusePair, Story
+from storyline.records import Analysis, Article, Identity, Link, Problem, Quote, RawDocument, ReusePair, Story
 from storyline.store import Store, StoreError, open_store
+from storyline.store.records import ArticleEntity, OutletCount
 
 if TYPE_CHECKING:  # the analyzer imports spaCy (about a second): loaded only when needed
     from storyline.analyze import Analyzer
@@ -206,12 +207,12 @@ class Desk:
         if not batch:
             return
         added = []
-        for article, (status, article_id) in zip(batch, self.store.add_articles(batch), strict=True):
-            if status == "added":
-                report.added.append(article_id)
+        for article, result in zip(batch, self.store.add_articles(batch), strict=True):
+            if result.status == "added":
+                report.added.append(result.article_id)
                 added.append(article)
             else:
-                report.present.append(article_id)
+                report.present.append(result.article_id)
         batch.clear()
         if report.analysis is not None:
             self._analyze_during_ingest(added, report.analysis)
@@ -324,8 +325,8 @@ class Desk:
         article = self.store.article(id_or_prefix)
         return self.store.analysis(article.id) if article else None
 
-    def entities(self, type: str | None = None) -> list[tuple[str, Entity]]:  # noqa: A002
-        """(article id, entity) for every stored entity, of one type ("PERSON", "ORG", "PLACE")."""
+    def entities(self, type: str | None = None) -> list[ArticleEntity]:  # noqa: A002
+        """Every stored entity with its article id, of one type ("PERSON", "ORG", "PLACE") if given."""
         return self.store.entities(type)
 
     def people(self) -> list[Identity]:
@@ -390,8 +391,8 @@ class Desk:
         return self.store.stories(limit=limit, offset=offset, query=query, outlet=outlet, person=person,
                                   since=since, until=until)
 
-    def outlets(self) -> list[tuple[str, int]]:
-        """(outlet, article count) of every named outlet, most articles first."""
+    def outlets(self) -> list[OutletCount]:
+        """Every named outlet with its article count, most articles first."""
         return self.store.outlets()
 
     def story(self, id_or_prefix: str):

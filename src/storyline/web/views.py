@@ -18,6 +18,7 @@ from storyline.link.reuse.direction import DIRECTION_MIN
 from storyline.records import Analysis, Article, ReusePair, Story
 from storyline.report.briefing import clip
 from storyline.report.words import word_ops
+from storyline.store.records import OutletCount
 from storyline.web import svg
 from storyline.web.reports import Built
 
@@ -73,7 +74,7 @@ def parse_day(value: str | None, name: str) -> str:
 # --- story list ----------------------------------------------------------------------------------
 
 
-def story_list(stories: Sequence[Story], outlets: Sequence[tuple[str, int]], filters: Filters,
+def story_list(stories: Sequence[Story], outlets: Sequence[OutletCount], filters: Filters,
                offset: int, limit: int) -> dict:
     """``stories`` is one page plus one more (so we know whether a next page exists)."""
     more = len(stories) > limit
@@ -81,7 +82,7 @@ def story_list(stories: Sequence[Story], outlets: Sequence[tuple[str, int]], fil
              "span": _span(s.first, s.last), "undated": s.undated, "people": list(s.key_entities)[:6]}
             for s in stories[:limit]]
     return {
-        "stories": rows, "filters": filters, "outlets": [o for o, _ in outlets[:MAX_OUTLETS]],
+        "stories": rows, "filters": filters, "outlets": [o.outlet for o in outlets[:MAX_OUTLETS]],
         "offset": offset, "limit": limit,
         "prev": filters.query(offset=max(offset - limit, 0)) if offset > 0 else None,
         "next": filters.query(offset=offset + limit) if more else None,
