@@ -603,7 +603,7 @@ class Wrk:
 
 
 def quotes_sql(offset: int, limit: int = 100) -> str:
-    """The SQL of ``SQLStore.quotes`` (store/sql.py) without a speaker, inlined for Datasette:
+    """The SQL of ``SQLStore.quotes`` (store/sql/analysis.py) without a speaker, inlined for Datasette:
     the quotes in listing order, which the index of migration 006 gives without a sort."""
     cols = ("article_id, pos, span_start, span_end, text, kind, cue, speaker, speaker_key, speaker_id, "
             "mention_text, mention_start, mention_end, anonymous, grp")

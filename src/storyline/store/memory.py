@@ -17,9 +17,11 @@ import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Generic, TypeVar
 
 from storyline.ingest.urls import url_key
 from storyline.records import Analysis, Article, Link, Quote, ReusePair, Story
+from storyline.store import MEMORY_URL
 from storyline.store.base import AmbiguousIdError, StoreError, now, now_precise, speaker_key, storable
 from storyline.store.records import (
     AnalysisState,
@@ -33,12 +35,12 @@ from storyline.store.records import (
     WriteResult,
 )
 
-URL = "memory://"  # what open_store recognises (storyline.store.MEMORY_URL)
-
 _HEX = re.compile(r"^[0-9a-f]+$")
 _WORD = re.compile(r"\w+")
 # Longest first: "es" must be tried before "s".
 _SUFFIXES = ("ing", "es", "ed", "s")
+
+T = TypeVar("T")
 
 
 class _Refused(Exception):
@@ -46,28 +48,13 @@ class _Refused(Exception):
 
 
 @dataclass(slots=True, frozen=True)
-class _Analysed:
+class _Versioned(Generic[T]):
+    """A stored value with the version of the step that produced it (analyzer, fingerprinter,
+    comparison, clusterer) and, for analyses, when it was stored."""
+
     version: str
-    analysed_at: str
-    analysis: Analysis
-
-
-@dataclass(slots=True, frozen=True)
-class _Fingerprinted:
-    version: str
-    blob: FingerprintBlob
-
-
-@dataclass(slots=True, frozen=True)
-class _Compared:
-    version: str
-    pair: ReusePair
-
-
-@dataclass(slots=True, frozen=True)
-class _Member:
-    version: str
-    membership: Membership
+    value: T
+    at: str = ""
 
 
 @dataclass(slots=True, frozen=True)
@@ -84,11 +71,11 @@ class _Tables:
     by_hash: dict[str, str] = field(default_factory=dict)  # content hash -> article id
     by_url: dict[str, str] = field(default_factory=dict)  # normalised URL -> article id
     links: dict[str, Link] = field(default_factory=dict)  # by normalised URL, in the order seen
-    analyses: dict[str, _Analysed] = field(default_factory=dict)
-    fingerprints: dict[str, _Fingerprinted] = field(default_factory=dict)
+    analyses: dict[str, _Versioned[Analysis]] = field(default_factory=dict)
+    fingerprints: dict[str, _Versioned[FingerprintBlob]] = field(default_factory=dict)
     buckets: dict[str, frozenset[Bucket]] = field(default_factory=dict)  # by article id
-    pairs: dict[ComparedPair, _Compared] = field(default_factory=dict)
-    members: dict[str, _Member] = field(default_factory=dict)  # by article id
+    pairs: dict[ComparedPair, _Versioned[ReusePair]] = field(default_factory=dict)
+    members: dict[str, _Versioned[Membership]] = field(default_factory=dict)  # by article id
     stories: dict[str, _Summary] = field(default_factory=dict)
 
     def copy(self) -> _Tables:
@@ -99,7 +86,7 @@ class MemoryStore:
     """The Store protocol in memory (see the module docstring)."""
 
     def __init__(self) -> None:
-        self.url = URL
+        self.url = MEMORY_URL
         self._t = _Tables()
 
     @contextmanager
@@ -198,11 +185,11 @@ class MemoryStore:
         with self._writing(f"writing the analyses of {len(analyses)} articles"):
             for analysis in analyses:
                 self._require_article(analysis.article_id)
-                self._t.analyses[analysis.article_id] = _Analysed(version, stamp, analysis)
+                self._t.analyses[analysis.article_id] = _Versioned(version, analysis, stamp)
 
     def analysis(self, article_id: str) -> Analysis | None:
         found = self._t.analyses.get(article_id)
-        return found.analysis if found else None
+        return found.value if found else None
 
     def unanalysed(self, version: str | None = None, *, limit: int | None = None) -> list[str]:
         def done(aid: str) -> bool:
@@ -212,7 +199,7 @@ class MemoryStore:
         return _page([aid for aid in self._t.articles if not done(aid)], limit, 0)
 
     def _analyses_in_order(self) -> list[Analysis]:
-        return [self._t.analyses[aid].analysis for aid in self._t.articles if aid in self._t.analyses]
+        return [self._t.analyses[aid].value for aid in self._t.articles if aid in self._t.analyses]
 
     def entities(self, type: str | None = None) -> list[ArticleEntity]:  # noqa: A002
         return [ArticleEntity(an.article_id, e) for an in self._analyses_in_order() for e in an.entities
@@ -227,7 +214,7 @@ class MemoryStore:
         return _page(found, limit, offset)
 
     def analysis_state(self) -> AnalysisState:
-        times = [a.analysed_at for a in self._t.analyses.values()]
+        times = [a.at for a in self._t.analyses.values()]
         return AnalysisState(len(times), max(times) if times else None)
 
     # --- reuse -------------------------------------------------------------------------------
@@ -240,8 +227,7 @@ class MemoryStore:
                 aid = row.fingerprint.article_id
                 self._require_article(aid)
                 self._t.buckets.pop(aid, None)
-                self._t.fingerprints[aid] = _Fingerprinted(
-                    version, FingerprintBlob(aid, row.shingles, row.words, row.vector))
+                self._t.fingerprints[aid] = _Versioned(version, FingerprintBlob(aid, row.shingles, row.words, row.vector))
             for bucket in buckets:
                 if bucket.article_id not in self._t.fingerprints:
                     raise _Refused(f"a bucket of {bucket.article_id!r}, which has no fingerprint")
@@ -256,7 +242,7 @@ class MemoryStore:
 
     def fingerprint_blobs(self, ids: Sequence[str] | None = None) -> list[FingerprintBlob]:
         order = list(self._t.articles) if ids is None else list(dict.fromkeys(ids))
-        return [self._t.fingerprints[aid].blob for aid in order if aid in self._t.fingerprints]
+        return [self._t.fingerprints[aid].value for aid in order if aid in self._t.fingerprints]
 
     def bucket_mates(self, article_id: str, max_bucket: int) -> dict[str, set[str]]:
         out: dict[str, set[str]] = {}
@@ -275,14 +261,14 @@ class MemoryStore:
             for pair in pairs:
                 self._require_article(pair.source_id)
                 self._require_article(pair.derived_id)
-                self._t.pairs[ComparedPair(*sorted((pair.source_id, pair.derived_id)))] = _Compared(version, pair)
+                self._t.pairs[ComparedPair(*sorted((pair.source_id, pair.derived_id)))] = _Versioned(version, pair)
 
     def compared(self, version: str | None = None) -> set[ComparedPair]:
         return {key for key, c in self._t.pairs.items() if version is None or c.version == version}
 
     def reuse(self, *, kinds: Sequence[str] | None = None, article_id: str | None = None) -> list[ReusePair]:
-        chosen = [(key, c.pair) for key, c in self._t.pairs.items()
-                  if (kinds is None or c.pair.kind in kinds) and (article_id is None or article_id in key)]
+        chosen = [(key, c.value) for key, c in self._t.pairs.items()
+                  if (kinds is None or c.value.kind in kinds) and (article_id is None or article_id in key)]
         chosen.sort(key=lambda kp: (-kp[1].coverage, kp[0].first_id, kp[0].second_id))
         return [pair for _, pair in chosen]
 
@@ -296,12 +282,12 @@ class MemoryStore:
                 self._t.stories.pop(story_id, None)
             for m in members:
                 self._require_article(m.article_id)
-                self._t.members[m.article_id] = _Member(version, m)
+                self._t.members[m.article_id] = _Versioned(version, m)
             for story in stories:
                 self._t.stories[story.id] = _Summary(dataclasses.replace(story, article_ids=()), len(story.article_ids))
 
     def story_members(self, version: str | None = None) -> list[Membership]:
-        chosen = [m.membership for m in self._t.members.values() if version is None or m.version == version]
+        chosen = [m.value for m in self._t.members.values() if version is None or m.version == version]
         return sorted(chosen, key=lambda m: m.seq)
 
     def clear_stories(self) -> None:
@@ -314,7 +300,7 @@ class MemoryStore:
                 until: str | None = None) -> list[Story]:
         if query is not None and not _WORD.search(query):
             return []
-        matching = self._matching_ids(query) if query is not None else None
+        matching = {a.id for a in self.search(query)} if query is not None else None
         found = []
         for summary in self._t.stories.values():
             story = self._with_members(summary)
@@ -340,7 +326,7 @@ class MemoryStore:
     def _names_person(self, article_id: str, part: str) -> bool:
         found = self._t.analyses.get(article_id)
         return found is not None and any(
-            e.type == "PERSON" and part.casefold() in e.name.casefold() for e in found.analysis.entities)
+            e.type == "PERSON" and part.casefold() in e.name.casefold() for e in found.value.entities)
 
     def _with_members(self, summary: _Summary) -> Story:
         ids = tuple(m.article_id for m in self.story_members() if m.story_id == summary.story.id)
@@ -357,7 +343,7 @@ class MemoryStore:
 
     def story_of(self, article_id: str) -> str | None:
         found = self._t.members.get(article_id)
-        return found.membership.story_id if found else None
+        return found.value.story_id if found else None
 
     # --- search and the store itself ---------------------------------------------------------
     def search(self, query: str, *, limit: int | None = None, offset: int = 0) -> list[Article]:
@@ -371,9 +357,6 @@ class MemoryStore:
                 scored.append((-sum(2 * title.count(w) + body.count(w) for w in words), seq, a))
         scored.sort(key=lambda x: x[:2])
         return [_listed(a) for _, _, a in _page(scored, limit, offset)]
-
-    def _matching_ids(self, query: str) -> set[str]:
-        return {a.id for a in self.search(query)}
 
     def schema_version(self) -> int:
         """0: a memory store has no schema and applies no migration."""
