@@ -121,6 +121,7 @@ from storyline.desk import ANALYZER_VERSION, analyze_each, load_analyzer  # noqa
 from storyline.link.reuse.scan import REUSE_VERSION  # noqa: E402
 from storyline.link.stories.scan import CLUSTER_VERSION, summarise  # noqa: E402
 from storyline.records import Analysis, Article, Entity, Mention, Quote, Story  # noqa: E402
+from storyline.store.records import ComparedPair, Membership  # noqa: E402
 
 SHOWCASE_PAIRS = 6  # planted pairs in the showcase story
 SHOWCASE_SIZE = 30
@@ -403,7 +404,7 @@ def compare_planted(store, corpus: corpus_synth.Corpus, by_row: dict[int, Articl
     for base, derived in corpus.copies + corpus.rewrites:
         if base in sample and derived in sample and base in by_row and derived in by_row:
             a, b = by_row[base], by_row[derived]
-            if tuple(sorted((a.id, b.id))) not in done:
+            if ComparedPair(*sorted((a.id, b.id))) not in done:
                 pairs.append(compare(a, b, analyses.get(a.id), analyses.get(b.id)))
     store.put_reuse(pairs, REUSE_VERSION)
     info["reuse_pairs"] = len(pairs)
@@ -455,11 +456,11 @@ def put_planted_stories(store, stories_rows: list[list[int]], alone: list[int], 
     for start in range(0, len(groups), WRITE_BATCH):
         chunk = groups[start : start + WRITE_BATCH]
         summaries: list[Story] = []
-        members: list[tuple[str, str, int]] = []
+        members: list[Membership] = []
         for g in chunk:
             sid = g[0].id
             summaries.append(summarise(sid, [a.id for a in g], articles, entities, {}))
-            members += [(a.id, sid, seq[a.id]) for a in g]
+            members += [Membership(a.id, sid, seq[a.id]) for a in g]
         store.put_stories(summaries, members, [], CLUSTER_VERSION, now)
     return groups[0][0].id
 
@@ -602,7 +603,7 @@ class Wrk:
 
 
 def quotes_sql(offset: int, limit: int = 100) -> str:
-    """The SQL of ``SQLStore.quotes`` (store/sql.py) without a speaker, inlined for Datasette:
+    """The SQL of ``SQLStore.quotes`` (store/sql/analysis.py) without a speaker, inlined for Datasette:
     the quotes in listing order, which the index of migration 006 gives without a sort."""
     cols = ("article_id, pos, span_start, span_end, text, kind, cue, speaker, speaker_key, speaker_id, "
             "mention_text, mention_start, mention_end, anonymous, grp")

@@ -1,4 +1,4 @@
-"""Shared fixtures: both Store backends, the seed articles, and the "required in CI" rule."""
+"""Shared fixtures: every Store backend, the seed articles, and the "required in CI" rule."""
 
 from __future__ import annotations
 
@@ -54,6 +54,22 @@ def store_url(request, tmp_path) -> str:
 @pytest.fixture
 def store(store_url):
     s = open_store(store_url)
+    yield s
+    s.close()
+
+
+@pytest.fixture(params=["memory", "sqlite", "postgres"])
+def any_store(request, tmp_path):
+    """Every Store implementation, the in-memory reference included, each test on an empty
+    store. Separate from ``store_url``: a memory store lives in one process and cannot be
+    reopened, so it cannot stand in where a test hands a URL to the CLI or a subprocess."""
+    if request.param == "memory":
+        url = "memory://"
+    elif request.param == "sqlite":
+        url = str(tmp_path / "store.db")
+    else:
+        url = request.getfixturevalue("postgres_url")
+    s = open_store(url)
     yield s
     s.close()
 

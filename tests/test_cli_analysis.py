@@ -280,7 +280,7 @@ def analysed_db(store_url):
     store = open_store(store_url)
     try:
         ids, analyses = store_two_articles(store)
-        people = {(aid, e.id): e for aid, e in store.entities("PERSON")}
+        people = {(found.article_id, found.entity.id): found.entity for found in store.entities("PERSON")}
     finally:
         store.close()
     return store_url, ids, analyses, people

@@ -206,7 +206,7 @@ def test_people_and_quotes_over_stored_analyses(desk):
     ids, analyses = store_two_articles(desk.store)
     people = desk.people()
     assert people and all(isinstance(i, Identity) and i.type == "PERSON" for i in people)
-    stored = {(aid, e.id) for aid, e in desk.entities("PERSON")}
+    stored = {(found.article_id, found.entity.id) for found in desk.entities("PERSON")}
     members = [m for i in people for m in i.members]
     assert set(members) <= stored
     assert len(members) == len(set(members))  # each entity in one identity at most

@@ -68,6 +68,6 @@ def test_kill_mid_ingest_then_resume(store_url, tmp_path):
         assert len({a.id for a in articles}) == TOTAL
         assert {a.title for a in articles} == {f"Council report number {i} published" for i in range(TOTAL)}
         if not store_url.startswith("postgresql://"):
-            assert store._run("PRAGMA integrity_check").fetchone()[0] == "ok"
+            assert store.db.run("PRAGMA integrity_check").fetchone()[0] == "ok"
     finally:
         store.close()

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from storyline.ingest.files import DEFAULT_MAX_BYTES
-from storyline.records import Analysis, Article, Entity, Identity, Link, Quote, ReusePair, Story
+from storyline.records import Analysis, Article, Identity, Link, Quote, ReusePair, Story
 from storyline.run.analyze import Analysing
 from storyline.run.common import (
     ANALYZE_BATCH,
@@ -22,6 +22,7 @@ from storyline.run.common import (
     Progress,
 )
 from storyline.store import Store, open_store
+from storyline.store.records import ArticleEntity, OutletCount
 
 if TYPE_CHECKING:  # the analyzer imports spaCy (about a second): loaded only when needed
     from storyline.analyze import Analyzer
@@ -136,8 +137,8 @@ class Desk:
         article = self.store.article(id_or_prefix)
         return self.store.analysis(article.id) if article else None
 
-    def entities(self, type: str | None = None) -> list[tuple[str, Entity]]:  # noqa: A002
-        """(article id, entity) for every stored entity, of one type ("PERSON", "ORG", "PLACE")."""
+    def entities(self, type: str | None = None) -> list[ArticleEntity]:  # noqa: A002
+        """Every stored entity with its article id, of one type ("PERSON", "ORG", "PLACE") if given."""
         return self.store.entities(type)
 
     def people(self) -> list[Identity]:
@@ -202,8 +203,8 @@ class Desk:
         return self.store.stories(limit=limit, offset=offset, query=query, outlet=outlet, person=person,
                                   since=since, until=until)
 
-    def outlets(self) -> list[tuple[str, int]]:
-        """(outlet, article count) of every named outlet, most articles first."""
+    def outlets(self) -> list[OutletCount]:
+        """Every named outlet with its article count, most articles first."""
         return self.store.outlets()
 
     def story(self, id_or_prefix: str):

@@ -18,6 +18,7 @@ from storyline.ingest.convert import content_hash
 from storyline.records import Analysis, Article, Change, Entity, Mention, Quote, ReusePair, Role, Story
 from storyline.report.export import COLUMNS, neutralise
 from storyline.store import open_store
+from storyline.store.records import Membership
 
 FORMULA = '=HYPERLINK("http://example.invalid","click")'
 
@@ -77,7 +78,8 @@ def db(tmp_path):
         story = Story(a1.id, "Ana Ortiz, Port Selby: the harbour wall", (a1.id, a2.id, a3.id), "2026-03-10",
                       "2026-03-11", headline="Harbour wall to rise", key_entities=("Ana Ortiz", "Port Selby"),
                       undated=1)
-        store.put_stories([story], [(a1.id, a1.id, 0), (a2.id, a1.id, 1), (a3.id, a1.id, 2)], [], "1",
+        store.put_stories([story], [Membership(a1.id, a1.id, 0), Membership(a2.id, a1.id, 1), Membership(a3.id, a1.id, 2)],
+                          [], "1",
                           "2026-03-12T00:00:00")
     finally:
         store.close()

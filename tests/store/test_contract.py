@@ -1,4 +1,8 @@
-"""The Store contract: one suite, run against every backend (SQLite and PostgreSQL)."""
+"""The Store contract: one suite, run against every implementation (memory, SQLite, PostgreSQL).
+
+Tests that take ``store_url`` are about a durable SQL store (reopening it, migrating its schema)
+and run on SQLite and PostgreSQL only: a memory store has no schema and ends with its process.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +15,15 @@ from hypothesis import strategies as st
 from storyline.ingest.convert import content_hash
 from storyline.records import Analysis, Article, Cut, Entity, FieldSource, Link, Mention, Quote, Role, Story, TimePoint
 from storyline.store import AmbiguousIdError, StoreError, open_store
-from storyline.store.sql import migrations
+from storyline.store.records import AnalysisState, Bucket, ComparedPair, FingerprintRow, Membership, WriteResult
+from storyline.store.sql import migrate
+from storyline.store.sql.migrate import migrations
+
+
+@pytest.fixture
+def store(any_store):
+    """In this suite ``store`` is every implementation, memory included (see conftest.any_store)."""
+    return any_store
 
 
 def make_article(body: str, *, url: str | None = None, id_: str | None = None, **extra) -> Article:
@@ -33,7 +45,7 @@ def test_round_trip_keeps_every_field(store):
                 "byline": FieldSource("missing")},
         cuts=(Cut("headline", "A headline"), Cut("aggregator-boilerplate", "Read More Details")),
     )
-    assert store.add_articles([article]) == [("added", article.id)]
+    assert store.add_articles([article]) == [WriteResult("added", article.id)]
     back = store.article(article.id)
     assert dataclasses.replace(back, ingested_at=None) == dataclasses.replace(article, ingested_at=None)
     assert back.raw == article.raw and back.raw_type == "text/plain"
@@ -44,22 +56,22 @@ def test_round_trip_keeps_every_field(store):
 
 def test_same_content_is_present_not_added_twice(store):
     a = make_article("Same body text here.")
-    assert store.add_articles([a]) == [("added", a.id)]
+    assert store.add_articles([a]) == [WriteResult("added", a.id)]
     twin = make_article("  same   BODY text here. ", url="https://x.org/other")  # normalised equal
-    assert store.add_articles([twin]) == [("present", a.id)]
+    assert store.add_articles([twin]) == [WriteResult("present", a.id)]
     assert store.count() == 1
 
 
 def test_same_normalised_url_is_present(store):
     a = make_article("Version one of the story.", url="https://www.example.org/story/?utm_source=feed")
     b = make_article("Version two, edited later.", url="http://example.org/story#comments")
-    assert store.add_articles([a, b]) == [("added", a.id), ("present", a.id)]
+    assert store.add_articles([a, b]) == [WriteResult("added", a.id), WriteResult("present", a.id)]
     assert store.count() == 1
 
 
 def test_duplicates_inside_one_batch(store):
     a, b = make_article("One."), make_article("Two.")
-    assert [s for s, _ in store.add_articles([a, b, a])] == ["added", "added", "present"]
+    assert [r.status for r in store.add_articles([a, b, a])] == ["added", "added", "present"]
     assert store.count() == 2
 
 
@@ -71,7 +83,7 @@ def test_a_failing_batch_is_rolled_back_whole(store):
         store.add_articles([good, bad])
     assert store.count() == 1
     assert store.article(good.id) is None
-    assert store.add_articles([good]) == [("added", good.id)]  # the store is still usable
+    assert store.add_articles([good]) == [WriteResult("added", good.id)]  # the store is still usable
 
 
 def test_listing_order_limit_offset(store):
@@ -125,7 +137,7 @@ def test_schema_is_migrated_once(store_url):
 
 def test_refuses_a_schema_newer_than_the_code(store_url):
     s = open_store(store_url)
-    s._run("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+    s.db.run("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
            (999, "future", "2030-01-01"))
     s.close()
     with pytest.raises(StoreError, match="newer than this Storyline"):
@@ -143,7 +155,7 @@ def test_text_that_needs_escaping_round_trips(store):
 
 def test_unstorable_characters_in_names_do_not_break_a_batch(store):
     a = dataclasses.replace(make_article("Body."), source="/in/caf\udce9.txt", title="nul\x00here")
-    assert store.add_articles([a])[0][0] == "added"
+    assert store.add_articles([a])[0].status == "added"
     back = store.article(a.id)
     assert back.source == "/in/caf\ufffd.txt" and back.title == "nulhere"
 
@@ -153,9 +165,9 @@ def test_unstorable_characters_in_names_do_not_break_a_batch(store):
        title=st.one_of(st.none(), st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=80)))
 def test_any_text_round_trips(store, body, title):
     a = make_article(body, title=title)
-    status, stored_id = store.add_articles([a])[0]
-    back = store.article(stored_id)
-    if status == "added":
+    result = store.add_articles([a])[0]
+    back = store.article(result.article_id)
+    if result.status == "added":
         assert back.body == body and back.title == title
     else:  # hypothesis may repeat a body that normalises equal to an earlier example
         assert content_hash(back.body) == a.content_hash
@@ -213,15 +225,15 @@ def test_empty_analysis_counts_as_analysed(store):
 def test_analysis_state_changes_with_every_analysis(store):
     a, b = make_article("One body."), make_article("Another body.")
     store.add_articles([a, b])
-    assert store.analysis_state() == (0, None)
+    assert store.analysis_state() == AnalysisState(analysed=0, latest=None)
     store.put_analyses([sample_analysis(a.id)], "v1")
     one = store.analysis_state()
-    assert one[0] == 1 and one[1]
+    assert one.analysed == 1 and one.latest
     store.put_analyses([sample_analysis(a.id, suffix="x")], "v2")  # re-analysed: same count, later time
     again = store.analysis_state()
-    assert again[0] == 1 and again != one
+    assert again.analysed == 1 and again != one
     store.put_analyses([Analysis(b.id)], "v2")
-    assert store.analysis_state()[0] == 2
+    assert store.analysis_state().analysed == 2
 
 
 def test_put_analyses_replaces_and_never_duplicates(store):
@@ -305,11 +317,9 @@ def test_articles_by_id(store):
 
 
 def test_a_store_made_before_analysis_is_upgraded(store_url, monkeypatch):
-    import storyline.store.sql as sql
-
-    first_only = sql.migrations()[:1]
+    first_only = migrations()[:1]
     with monkeypatch.context() as m:
-        m.setattr(sql, "migrations", lambda: first_only)
+        m.setattr(migrate, "migrations", lambda: first_only)
         old = open_store(store_url)
         assert old.schema_version() == 1
         old.add_articles([make_article("Stored before analysis existed.")])
@@ -331,7 +341,7 @@ def _fingerprint(article_id: str, seed: int):
     sig = tuple((seed * 7919 + k * 104729) % 2**32 for k in range(8))
     fp = Fingerprint(article_id, sig, sig[::-1], (0.5, -0.5))
     blob = b"".join(x.to_bytes(4, "little") for x in sig)
-    return fp, blob, blob[::-1], b"\x00\x01" * 4
+    return FingerprintRow(fp, blob, blob[::-1], b"\x00\x01" * 4)
 
 
 def test_fingerprints_replace_and_buckets_find_mates(store):
@@ -341,19 +351,21 @@ def test_fingerprints_replace_and_buckets_find_mates(store):
     big = 2**62 + 12345  # buckets are 63-bit: they must survive PostgreSQL's signed BIGINT
     store.put_fingerprints(
         [_fingerprint(a.id, 1), _fingerprint(b.id, 2)],
-        [(a.id, "shingles", 0, big), (b.id, "shingles", 0, big), (a.id, "words", 3, 7), (b.id, "words", 3, 8)],
+        [Bucket(a.id, "shingles", 0, big), Bucket(b.id, "shingles", 0, big), Bucket(a.id, "words", 3, 7),
+         Bucket(b.id, "words", 3, 8)],
         "1",
     )
     assert store.unfingerprinted("1") == [c.id]
     assert store.unfingerprinted("2") == [a.id, b.id, c.id]
     assert store.bucket_mates(a.id, max_bucket=10) == {"shingles": {b.id}}
     assert store.bucket_mates(a.id, max_bucket=1) == {}  # a full bucket is boilerplate, skipped
-    blobs = {r[0]: r for r in store.fingerprint_blobs([b.id, a.id])}
-    assert blobs[a.id][1:] == _fingerprint(a.id, 1)[1:]
+    blobs = {r.article_id: r for r in store.fingerprint_blobs([b.id, a.id])}
+    expected = _fingerprint(a.id, 1)
+    assert (blobs[a.id].shingles, blobs[a.id].words, blobs[a.id].vector) == expected[1:]
     # Re-fingerprinting replaces buckets rather than adding to them.
-    store.put_fingerprints([_fingerprint(a.id, 1)], [(a.id, "words", 3, 8)], "1")
+    store.put_fingerprints([_fingerprint(a.id, 1)], [Bucket(a.id, "words", 3, 8)], "1")
     assert store.bucket_mates(a.id, max_bucket=10) == {"words": {b.id}}
-    assert [r[0] for r in store.fingerprint_blobs()] == [a.id, b.id]
+    assert [r.article_id for r in store.fingerprint_blobs()] == [a.id, b.id]
 
 
 def test_reuse_pairs_round_trip_and_replace(store):
@@ -370,15 +382,15 @@ def test_reuse_pairs_round_trip_and_replace(store):
     assert store.reuse(kinds=["rewrite"]) == [pair]
     assert {p.kind for p in store.reuse()} == {"rewrite", "independent"}
     assert store.reuse(article_id=c.id) == [other]
-    assert store.compared("1") == {tuple(sorted((a.id, b.id))), tuple(sorted((a.id, c.id)))}
+    assert store.compared("1") == {ComparedPair(*sorted((a.id, b.id))), ComparedPair(*sorted((a.id, c.id)))}
     assert store.compared("2") == set()
     assert store.compared() == store.compared("1")
     # The same unordered pair, reversed and re-judged, replaces the row.
     flipped = dataclasses.replace(pair, source_id=a.id, derived_id=b.id, kind="partial")
     store.put_reuse([flipped], "2")
     assert [p.kind for p in store.reuse(article_id=b.id)] == ["partial"]
-    assert store.compared("1") == {tuple(sorted((a.id, c.id)))}
-    assert store.compared() == {tuple(sorted((a.id, b.id))), tuple(sorted((a.id, c.id)))}
+    assert store.compared("1") == {ComparedPair(*sorted((a.id, c.id)))}
+    assert store.compared() == {ComparedPair(*sorted((a.id, b.id))), ComparedPair(*sorted((a.id, c.id)))}
 
 
 # --- stories ---------------------------------------------------------------------------------
@@ -391,8 +403,9 @@ def test_stories_memberships_merges_and_lookup(store):
     s1 = Story(a, "Ana Ortiz, Port Selby: the harbour wall", (a, b), "2026-03-10", "2026-03-11",
                headline="The harbour wall", key_entities=("Ana Ortiz", "Port Selby"))
     s2 = Story(c, "A second story", (c,), None, None, undated=1)
-    store.put_stories([s1, s2], [(a, a, 0), (b, a, 1), (c, c, 2)], [], "1", "2026-03-12T00:00:00")
-    assert store.story_members() == [(a, a, 0), (b, a, 1), (c, c, 2)]
+    members = [Membership(a, a, 0), Membership(b, a, 1), Membership(c, c, 2)]
+    store.put_stories([s1, s2], members, [], "1", "2026-03-12T00:00:00")
+    assert store.story_members() == members
     assert store.story_members("2") == []
     assert store.stories() == [s1, s2]  # largest first
     assert store.story(a) == s1 and store.story(c[:6]) == s2 if c[:6] != a[:6] else True
@@ -401,9 +414,9 @@ def test_stories_memberships_merges_and_lookup(store):
 
     # The second story merges into the first: its members move, its row goes.
     merged = dataclasses.replace(s1, article_ids=(a, b, c, d), last="2026-03-13")
-    store.put_stories([merged], [(c, a, 2), (d, a, 3)], [c], "1", "2026-03-13T00:00:00")
+    store.put_stories([merged], [Membership(c, a, 2), Membership(d, a, 3)], [c], "1", "2026-03-13T00:00:00")
     assert store.stories() == [merged]
-    assert [m[1] for m in store.story_members()] == [a, a, a, a]
+    assert [m.story_id for m in store.story_members()] == [a, a, a, a]
     store.clear_stories()
     assert store.stories() == [] and store.story_members() == []
 
@@ -421,7 +434,8 @@ def test_stories_filtered_by_words_outlet_person_and_dates(store):
     wall = Story(a, "the harbour wall", (a, b), "2026-03-10", "2026-03-11")
     tour = Story(c, "the orchestra", (c,), "2026-03-20", "2026-03-20")
     quiet = Story(d, "the library", (d,), None, None, undated=1)
-    store.put_stories([wall, tour, quiet], [(a, a, 0), (b, a, 1), (c, c, 2), (d, d, 3)], [], "1", "2026-03-21")
+    members = [Membership(a, a, 0), Membership(b, a, 1), Membership(c, c, 2), Membership(d, d, 3)]
+    store.put_stories([wall, tour, quiet], members, [], "1", "2026-03-21")
 
     def ids(**filters):
         return [s.id for s in store.stories(**filters)]
@@ -438,8 +452,8 @@ def test_stories_filtered_by_words_outlet_person_and_dates(store):
     assert ids(outlet="Bay News", limit=1, offset=1) == [c]
     found = store.stories(query="orchestra")[0]
     assert found == tour
-    assert {o for o, _ in store.outlets()} == {"Selby Post", "Bay News", "bay news", "Ákos Daily"}
-    assert all(n == 1 for _, n in store.outlets())
+    assert {o.outlet for o in store.outlets()} == {"Selby Post", "Bay News", "bay news", "Ákos Daily"}
+    assert all(o.articles == 1 for o in store.outlets())
 
 
 def test_a_failing_story_batch_is_rolled_back_whole(store):
@@ -448,7 +462,7 @@ def test_a_failing_story_batch_is_rolled_back_whole(store):
     story = Story(a.id, "Label", (a.id,))
     with pytest.raises(StoreError):
         # The second membership names no stored article: nothing of the batch may stay.
-        store.put_stories([story], [(a.id, a.id, 0), ("0" * 16, a.id, 1)], [], "1", "2026-01-01")
+        store.put_stories([story], [Membership(a.id, a.id, 0), Membership("0" * 16, a.id, 1)], [], "1", "2026-01-01")
     assert store.stories() == [] and store.story_members() == []
 
 
@@ -504,11 +518,9 @@ def test_search_skips_present_duplicates_and_survives_reopen(store_url):
 
 
 def test_a_store_made_before_search_gets_its_articles_indexed(store_url, monkeypatch):
-    import storyline.store.sql as sql
-
-    before = [m for m in sql.migrations() if m[0] < 5]
+    before = [m for m in migrations() if m[0] < 5]
     with monkeypatch.context() as m:
-        m.setattr(sql, "migrations", lambda: before)
+        m.setattr(migrate, "migrations", lambda: before)
         old = open_store(store_url)
         assert old.schema_version() == 4
         old.add_articles([make_article("The glacier retreated by twelve metres.", title="Glacier")])
@@ -524,21 +536,21 @@ def test_a_store_made_before_search_gets_its_articles_indexed(store_url, monkeyp
 
 
 def test_quotes_stored_before_the_listing_index_keep_their_order(store_url, monkeypatch):
-    import storyline.store.sql as sql
+    from storyline.store.sql import analysis
 
-    before = [m for m in sql.migrations() if m[0] < 6]
+    before = [m for m in migrations() if m[0] < 6]
     first, second = make_article("First body."), make_article("Second body.")
     with monkeypatch.context() as m:
-        m.setattr(sql, "migrations", lambda: before)
+        m.setattr(migrate, "migrations", lambda: before)
         old = open_store(store_url)
         assert old.schema_version() == 5
         old.add_articles([first, second])
         # As version 5 wrote quotes (no article_seq column), second article first.
         for article in (second, first):
-            old._run_many("INSERT INTO analyses (article_id, version, analysed_at) VALUES (?, ?, ?)",
+            old.db.run_many("INSERT INTO analyses (article_id, version, analysed_at) VALUES (?, ?, ?)",
                           [(article.id, "v1", "2026-01-01")])
-            old._run_many(f"INSERT INTO quotes ({sql._QUOTE_COLUMNS}) VALUES ({', '.join('?' * 15)})",
-                          [sql._quote_row(article.id, pos, q) for pos, q in enumerate(sample_analysis(article.id).quotes)])
+            old.db.run_many(f"INSERT INTO quotes ({analysis.QUOTE_COLUMNS}) VALUES ({', '.join('?' * 15)})",
+                          [analysis.quote_row(article.id, pos, q) for pos, q in enumerate(sample_analysis(article.id).quotes)])
         old.close()
     upgraded = open_store(store_url)
     try:
@@ -555,7 +567,7 @@ def test_quotes_stored_before_the_listing_index_keep_their_order(store_url, monk
 
 
 def test_dialect_sections_of_a_migration():
-    from storyline.store.search_sql import for_dialect
+    from storyline.store.sql.migrate import for_dialect
 
     ddl = "A;\n-- dialect: sqlite\nB;\n-- dialect: postgres\nC;\n"
     assert for_dialect(ddl, "sqlite").split() == ["A;", "B;"]

@@ -17,8 +17,8 @@ def test_full_disk_keeps_committed_batches_and_resumes(tmp_path):
     write_text_articles(tmp_path / "in", 400)
     db = tmp_path / "full.db"
     store = open_store(db)
-    pages = store._run("PRAGMA page_count").fetchone()[0]
-    store._run(f"PRAGMA max_page_count = {pages + 40}")
+    pages = store.db.run("PRAGMA page_count").fetchone()[0]
+    store.db.run(f"PRAGMA max_page_count = {pages + 40}")
     with pytest.raises(IngestAborted, match="full") as caught:
         Desk(store).ingest([tmp_path / "in"], batch_size=20)
     store.close()
@@ -26,7 +26,7 @@ def test_full_disk_keeps_committed_batches_and_resumes(tmp_path):
     assert 0 < len(kept) < 400 and len(kept) % 20 == 0
 
     with Desk(open_store(db)) as desk:
-        assert desk.store._run("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert desk.store.db.run("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert [a.id for a in desk.articles()] == kept
         resumed = desk.ingest([tmp_path / "in"], batch_size=20)
         assert len(resumed.added) == 400 - len(kept) and sorted(resumed.present) == sorted(kept)

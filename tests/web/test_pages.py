@@ -19,6 +19,7 @@ import storyline  # noqa: E402
 from helpers import copy_store  # noqa: E402
 from storyline.records import Analysis, Entity, Mention, Quote, ReusePair, Change, Story  # noqa: E402
 from storyline.store import open_store  # noqa: E402
+from storyline.store.records import Membership  # noqa: E402
 from storyline.web.api import create_app  # noqa: E402
 from storyline.web.views import highlight  # noqa: E402
 
@@ -102,7 +103,8 @@ def site(store_url):
                                Story(tour, "the orchestra tour", (tour,), "2026-04-10", "2026-04-10"),
                                Story(hostile, f"Label {SCRIPT}", (hostile,), "2026-04-11", "2026-04-11",
                                      headline=HOSTILE["title"], key_entities=(IMG,))],
-                              [(wall, wall, 0), (copy, wall, 1), (tour, tour, 2), (hostile, hostile, 3)], [], "t",
+                              [Membership(wall, wall, 0), Membership(copy, wall, 1), Membership(tour, tour, 2),
+                               Membership(hostile, hostile, 3)], [], "t",
                               "2026-04-12")
             store.put_reuse([ReusePair(wall, copy, "rewrite", 0.9, 0.8, changes=(
                 Change("number_changed", "April", "May", subject="start"),))], "test")

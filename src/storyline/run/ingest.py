@@ -102,12 +102,12 @@ class Ingesting:
         if not batch:
             return
         added = []
-        for article, (status, article_id) in zip(batch, self.store.add_articles(batch), strict=True):
-            if status == "added":
-                report.added.append(article_id)
+        for article, result in zip(batch, self.store.add_articles(batch), strict=True):
+            if result.status == "added":
+                report.added.append(result.article_id)
                 added.append(article)
             else:
-                report.present.append(article_id)
+                report.present.append(result.article_id)
         batch.clear()
         if self.analysing:
             self.analysing.while_ingesting(added, report.analysis)

@@ -1,4 +1,9 @@
-"""Stores: where articles and everything derived from them are kept."""
+"""Stores: where articles and everything derived from them are kept.
+
+``base`` holds the Store protocol, ``records`` the named records it takes and returns; the
+implementations are ``sqlite`` and ``postgres`` (over the shared queries in ``sql/``) and
+``memory`` (the plain reference implementation, kept in one process).
+"""
 
 from __future__ import annotations
 
@@ -8,21 +13,29 @@ from pathlib import Path
 from storyline.store.base import AmbiguousIdError, Store, StoreError
 
 DEFAULT_DB = "storyline.db"
+MEMORY_URL = "memory://"
 
-__all__ = ["AmbiguousIdError", "DEFAULT_DB", "Store", "StoreError", "open_store"]
+__all__ = ["AmbiguousIdError", "DEFAULT_DB", "MEMORY_URL", "Store", "StoreError", "open_store"]
 
 
 def open_store(db: str | os.PathLike | None = None) -> Store:
     """Open (creating and migrating as needed) the store named by ``db``.
 
-    A ``postgresql://`` or ``postgres://`` URL selects PostgreSQL; anything else is a SQLite
-    file path. Without ``db``, ``$STORYLINE_DB`` and then ``storyline.db`` are used.
+    A ``postgresql://`` or ``postgres://`` URL selects PostgreSQL; ``memory://`` a new, empty
+    in-memory store (:class:`storyline.store.memory.MemoryStore`), private to this call and gone
+    when it is dropped, so it cannot be shared between processes or reopened; anything else is
+    a SQLite file path (``:memory:`` included, which SQLite itself keeps in memory). Without
+    ``db``, ``$STORYLINE_DB`` and then ``storyline.db`` are used.
     """
     target = str(db) if db is not None else os.environ.get("STORYLINE_DB") or DEFAULT_DB
     if target.startswith(("postgresql://", "postgres://")):
         from storyline.store.postgres import PostgresStore
 
         return PostgresStore(target)
+    if target == MEMORY_URL:
+        from storyline.store.memory import MemoryStore
+
+        return MemoryStore()
     from storyline.store.sqlite import SQLiteStore
 
     return SQLiteStore(Path(target))

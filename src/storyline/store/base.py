@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
-from typing import Literal, Protocol
+from typing import Any, Protocol
 
-from storyline.records import Analysis, Article, Entity, Fingerprint, Link, Quote, ReusePair, Story
+from storyline.records import Analysis, Article, Link, Quote, ReusePair, Story
+from storyline.store.records import (
+    AnalysisState,
+    ArticleEntity,
+    Bucket,
+    ComparedPair,
+    FingerprintBlob,
+    FingerprintRow,
+    Membership,
+    OutletCount,
+    WriteResult,
+    WriteStatus,
+)
 
-WriteStatus = Literal["added", "present"]
+__all__ = ["AmbiguousIdError", "Store", "StoreError", "WriteStatus", "now", "now_precise", "speaker_key", "storable"]
 
 
 class StoreError(RuntimeError):
@@ -22,7 +35,9 @@ class AmbiguousIdError(LookupError):
 
 
 class Store(Protocol):
-    """A durable home for articles. Implementations: SQLite (default) and PostgreSQL.
+    """A home for articles. Implementations: SQLite (default) and PostgreSQL (durable), and an
+    in-memory reference implementation (store/memory.py) that the contract tests hold to the
+    same rules.
 
     Writes are idempotent: an article whose content hash or normalised URL is already stored
     is reported as "present" and not written again. Each call that writes is one transaction.
@@ -30,8 +45,9 @@ class Store(Protocol):
 
     url: str
 
-    def add_articles(self, articles: Sequence[Article]) -> list[tuple[WriteStatus, str]]:
-        """Store a batch in one transaction; per article, ("added" | "present", stored id)."""
+    def add_articles(self, articles: Sequence[Article]) -> list[WriteResult]:
+        """Store a batch in one transaction; per article, in order, whether it was added or
+        already present (and under which id)."""
         ...
 
     def add_links(self, links: Sequence[Link]) -> int:
@@ -74,8 +90,8 @@ class Store(Protocol):
         the order the articles were stored."""
         ...
 
-    def entities(self, type: str | None = None) -> list[tuple[str, Entity]]:  # noqa: A002
-        """(article id, entity) for every stored entity, of one ``type`` if given ("PERSON",
+    def entities(self, type: str | None = None) -> list[ArticleEntity]:  # noqa: A002
+        """Every stored entity with its article id, of one ``type`` if given ("PERSON",
         "ORG", "PLACE"), in article order and then the analyzer's order."""
         ...
 
@@ -86,20 +102,20 @@ class Store(Protocol):
 
     # --- reuse ------------------------------------------------------------------------------
     def put_fingerprints(
-        self, fingerprints: Sequence[tuple[Fingerprint, bytes, bytes, bytes | None]],
-        buckets: Sequence[tuple[str, str, int, int]], version: str,
+        self, fingerprints: Sequence[FingerprintRow], buckets: Sequence[Bucket], version: str,
     ) -> None:
-        """Replace the fingerprints and LSH buckets ((article_id, kind, band, bucket)) of some
-        articles in one transaction. Each fingerprint comes with its encoded signatures and
-        vector (see link/reuse/candidates.py for the encoding)."""
+        """Replace the fingerprints and LSH buckets of some articles in one transaction. Each
+        fingerprint comes with its encoded signatures and vector (see link/reuse/candidates.py
+        for the encoding)."""
         ...
 
     def unfingerprinted(self, version: str, *, limit: int | None = None) -> list[str]:
         """Ids of articles with no fingerprint by ``version``, in the order they were stored."""
         ...
 
-    def fingerprint_blobs(self, ids: Sequence[str] | None = None) -> list[tuple[str, bytes, bytes, bytes | None]]:
-        """(article_id, shingles, words, vector) encoded as stored, for ``ids`` or for all."""
+    def fingerprint_blobs(self, ids: Sequence[str] | None = None) -> list[FingerprintBlob]:
+        """Fingerprints encoded as stored, for ``ids`` (in no set order) or for all (in the
+        order the articles were stored)."""
         ...
 
     def bucket_mates(self, article_id: str, max_bucket: int) -> dict[str, set[str]]:
@@ -111,9 +127,8 @@ class Store(Protocol):
         """Insert or replace compared pairs (one row per unordered pair) in one transaction."""
         ...
 
-    def compared(self, version: str | None = None) -> set[tuple[str, str]]:
-        """(first_id, second_id), first_id < second_id, of the pairs compared by ``version``
-        (by any version when None)."""
+    def compared(self, version: str | None = None) -> set[ComparedPair]:
+        """The pairs compared by ``version`` (by any version when None)."""
         ...
 
     def reuse(self, *, kinds: Sequence[str] | None = None, article_id: str | None = None) -> list[ReusePair]:
@@ -121,14 +136,16 @@ class Store(Protocol):
         ...
 
     # --- stories ----------------------------------------------------------------------------
-    def put_stories(self, stories: Sequence[Story], members: Sequence[tuple[str, str, int]],
+    def put_stories(self, stories: Sequence[Story], members: Sequence[Membership],
                     removed: Sequence[str], version: str, updated_at: str) -> None:
-        """In one transaction: record memberships ((article_id, story_id, seq)), replace the
-        summaries of ``stories`` and delete the stories in ``removed`` (merged away)."""
+        """In one transaction: record memberships (each replacing the article's earlier one),
+        replace the summaries of ``stories`` and delete the stories in ``removed`` (merged
+        away). Every member must be a stored article; otherwise nothing is written (StoreError)."""
         ...
 
-    def story_members(self, version: str | None = None) -> list[tuple[str, str, int]]:
-        """(article_id, story_id, seq) of the clustered articles, in the clusterer's order."""
+    def story_members(self, version: str | None = None) -> list[Membership]:
+        """The memberships of the clustered articles (by ``version`` if given), in the
+        clusterer's order (seq)."""
         ...
 
     def clear_stories(self) -> None:
@@ -143,8 +160,8 @@ class Store(Protocol):
         naming ``person`` (part of a name), and whose date span reaches ``since``/``until``."""
         ...
 
-    def outlets(self) -> list[tuple[str, int]]:
-        """(outlet, article count) of every named outlet, most articles first."""
+    def outlets(self) -> list[OutletCount]:
+        """Every named outlet with its article count, most articles first, then by name."""
         ...
 
     def story(self, id_or_prefix: str) -> Story | None:
@@ -165,8 +182,8 @@ class Store(Protocol):
         """How many articles are stored."""
         ...
 
-    def analysis_state(self) -> tuple[int, str | None]:
-        """(articles analysed, time of the latest analysis); a cheap reading that changes
+    def analysis_state(self) -> AnalysisState:
+        """Articles analysed and the time of the latest analysis; a cheap reading that changes
         whenever stored analyses change (caches of what is derived from them key on it)."""
         ...
 
@@ -176,3 +193,35 @@ class Store(Protocol):
 
     def close(self) -> None:
         ...
+
+
+# --- rules every implementation applies alike ------------------------------------------------
+
+
+def storable(value: Any) -> Any:
+    """Text as every store keeps it: file names read with surrogate escapes (undecodable bytes
+    in a path) become U+FFFD, and NUL (refused by PostgreSQL) is dropped. Other values as given."""
+    if not isinstance(value, str):
+        return value
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        value = value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        value = value.encode("utf-8", "replace").decode("utf-8")
+    return value.replace("\x00", "") if "\x00" in value else value
+
+
+def speaker_key(name: str | None) -> str | None:
+    """A speaker name as the ``quotes(speaker=...)`` filter compares it: case-folded in Python
+    (so that SQLite, whose LOWER() folds ASCII only, agrees with PostgreSQL), spaces collapsed."""
+    return " ".join(name.casefold().split()) if name is not None else None
+
+
+def now() -> str:
+    """The time of a write, to the second (UTC, ISO 8601)."""
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
+
+
+def now_precise() -> str:
+    """Now, to the microsecond: two analyses a moment apart get different times (analysis_state)."""
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="microseconds")

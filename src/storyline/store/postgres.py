@@ -1,4 +1,7 @@
-"""PostgreSQL store: the same schema and behaviour as SQLite, for corpora that outgrow a file."""
+"""PostgreSQL store: the same schema and behaviour as SQLite, for corpora that outgrow a file.
+
+Only connecting and PostgreSQL's dialect live here; the queries are in store/sql/.
+"""
 
 from __future__ import annotations
 
@@ -8,48 +11,48 @@ from contextlib import contextmanager
 import psycopg
 
 from storyline.store.base import StoreError
-from storyline.store.sql import SQLStore
+from storyline.store.sql.connection import Connection
+from storyline.store.sql.store import SQLStore
 
 # Any constant works; it only has to be the same in every Storyline process.
 _MIGRATION_LOCK = 0x5707_1E
 
 
-class PostgresStore(SQLStore):
+class PostgresConnection(Connection):
+    dialect = "postgres"
     serial_pk = "BIGSERIAL PRIMARY KEY"
     blob = "BYTEA"
     param = "%s"
 
     def __init__(self, url: str):
-        self.url = url
         try:
-            self._conn = psycopg.connect(url, autocommit=True)
+            raw = psycopg.connect(url, autocommit=True)
         except psycopg.Error as exc:
             raise StoreError(f"cannot connect to PostgreSQL at {_redact(url)} ({exc})") from exc
         try:
             # Raw HTML pages are large: pglz compression made storing them cost ~2.5 ms per
             # article, lz4 ~0.9 ms at the same size (benchmarks/README.md). Servers built
             # without lz4 refuse the setting and keep pglz.
-            self._conn.execute("SET default_toast_compression = 'lz4'")
+            raw.execute("SET default_toast_compression = 'lz4'")
         except psycopg.Error:
             pass
-        self._migrate()
-
-    def _cursor(self):
-        return self._conn.cursor()
+        super().__init__(raw, url)
 
     @contextmanager
-    def _transaction(self) -> Iterator[None]:
-        with self._conn.transaction():
+    def transaction(self) -> Iterator[None]:
+        with self.raw.transaction():
             yield
 
-    def _lock_for_migration(self) -> None:
-        self._run("SELECT pg_advisory_xact_lock(?)", (_MIGRATION_LOCK,))
+    def lock_for_migration(self) -> None:
+        self.run("SELECT pg_advisory_xact_lock(?)", (_MIGRATION_LOCK,))
 
-    def _errors(self):
+    def errors(self):
         return (psycopg.Error,)
 
-    def close(self) -> None:
-        self._conn.close()
+
+class PostgresStore(SQLStore):
+    def __init__(self, url: str):
+        super().__init__(PostgresConnection(url))
 
 
 def _redact(url: str) -> str:

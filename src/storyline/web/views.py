@@ -17,6 +17,7 @@ from storyline.analyze.sentences import sentence_spans
 from storyline.records import Analysis, Article, ReusePair, Story
 from storyline.report.briefing import clip
 from storyline.report.words import word_ops
+from storyline.store.records import OutletCount
 from storyline.web import svg
 from storyline.web.reports import Built
 
@@ -72,7 +73,7 @@ def parse_day(value: str | None, name: str) -> str:
 # --- story list ----------------------------------------------------------------------------------
 
 
-def story_list(stories: Sequence[Story], outlets: Sequence[tuple[str, int]], filters: Filters,
+def story_list(stories: Sequence[Story], outlets: Sequence[OutletCount], filters: Filters,
                offset: int, limit: int) -> dict:
     """``stories`` is one page plus one more (so we know whether a next page exists)."""
     more = len(stories) > limit
@@ -80,7 +81,7 @@ def story_list(stories: Sequence[Story], outlets: Sequence[tuple[str, int]], fil
              "span": _span(s.first, s.last), "undated": s.undated, "people": list(s.key_entities)[:6]}
             for s in stories[:limit]]
     return {
-        "stories": rows, "filters": filters, "outlets": [o for o, _ in outlets[:MAX_OUTLETS]],
+        "stories": rows, "filters": filters, "outlets": [o.outlet for o in outlets[:MAX_OUTLETS]],
         "offset": offset, "limit": limit,
         "prev": filters.query(offset=max(offset - limit, 0)) if offset > 0 else None,
         "next": filters.query(offset=offset + limit) if more else None,

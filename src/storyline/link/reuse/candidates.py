@@ -23,6 +23,7 @@ from storyline.analyze.embed import DIM, embed, mean_vector
 from storyline.analyze.sentences import sentence_spans
 from storyline.link.reuse import lsh
 from storyline.records import Article, Fingerprint
+from storyline.store.records import Bucket
 
 FINGERPRINT_VERSION = "1"
 NUM_PERM = fingerprint.NUM_PERM
@@ -49,7 +50,7 @@ class Encoded:
     shingles: bytes
     words: bytes
     vector: bytes | None
-    buckets: tuple[tuple[str, str, int, int], ...]
+    buckets: tuple[Bucket, ...]
 
 
 def fingerprint_articles(articles: Sequence[Article], *, vectors: bool = True) -> list[Encoded]:
@@ -62,7 +63,7 @@ def fingerprint_articles(articles: Sequence[Article], *, vectors: bool = True) -
         vec = article_vector(a.body) if vectors else None
         # An empty signature (no shingle, no content word) matches nothing: no buckets for it.
         buckets = tuple(
-            (a.id, kind, band, int(bucket))
+            Bucket(a.id, kind, band, int(bucket))
             for kind, sigs in (("shingles", sh), ("words", wd))
             if not fingerprint.is_empty(sigs[k])
             for band, bucket in enumerate(keys[kind][k])

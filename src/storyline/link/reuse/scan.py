@@ -23,6 +23,7 @@ from storyline.link.reuse.candidates import (
 )
 from storyline.records import Article, Problem, ReusePair
 from storyline.store import Store
+from storyline.store.records import ComparedPair, FingerprintRow
 
 # Bump when the comparison's output changes (alignment, kinds, direction, changes): stored
 # pairs of older versions are compared again.
@@ -53,7 +54,7 @@ def find_reuse(store: Store, *, progress: Progress | None = None, vectors: bool 
         batch = store.articles(ids=new_ids[start : start + FINGERPRINT_BATCH])
         encoded = fingerprint_articles(batch, vectors=vectors)
         store.put_fingerprints(
-            [(e.fingerprint, e.shingles, e.words, e.vector) for e in encoded],
+            [FingerprintRow(e.fingerprint, e.shingles, e.words, e.vector) for e in encoded],
             [b for e in encoded for b in e.buckets],
             FINGERPRINT_VERSION,
         )
@@ -72,40 +73,40 @@ def find_reuse(store: Store, *, progress: Progress | None = None, vectors: bool 
     return report
 
 
-def _candidates(store: Store, new_ids: Sequence[str], report: ReuseReport) -> set[tuple[str, str]]:
-    pairs: dict[tuple[str, str], str] = {}
+def _candidates(store: Store, new_ids: Sequence[str], report: ReuseReport) -> set[ComparedPair]:
+    pairs: dict[ComparedPair, str] = {}
     for aid in new_ids:
         for kind, mates in store.bucket_mates(aid, MAX_BUCKET).items():
             for other in mates:
-                pairs.setdefault(tuple(sorted((aid, other))), kind)
+                pairs.setdefault(ComparedPair(*sorted((aid, other))), kind)
     if new_ids:
-        rows = store.fingerprint_blobs()
-        ids = [r[0] for r in rows if r[3]]
+        with_vector = [r for r in store.fingerprint_blobs() if r.vector]
+        ids = [r.article_id for r in with_vector]
         if ids:
-            index = VectorIndex(ids, np.stack([decode_vector(r[3]) for r in rows if r[3]]))
+            index = VectorIndex(ids, np.stack([decode_vector(r.vector) for r in with_vector]))
             wanted = set(new_ids)
             q_ids = [i for i in ids if i in wanted]
             q = index.vectors[[k for k, i in enumerate(ids) if i in wanted]]
             for aid, found in zip(q_ids, index.neighbours(q)):
                 for other, _ in found:
                     if other != aid:
-                        pairs.setdefault(tuple(sorted((aid, other))), "vector")
+                        pairs.setdefault(ComparedPair(*sorted((aid, other))), "vector")
     for kind in pairs.values():
         report.by_source[kind] = report.by_source.get(kind, 0) + 1
     return set(pairs)
 
 
-def compare_pairs(store: Store, todo: Sequence[tuple[str, str]], report: ReuseReport,
+def compare_pairs(store: Store, todo: Sequence[ComparedPair], report: ReuseReport,
                   progress: Progress | None = None) -> None:
     from storyline.link.reuse.compare import compare
 
     vectors = _SentenceVectors()
     for start in range(0, len(todo), COMPARE_BATCH):
         chunk = todo[start : start + COMPARE_BATCH]
-        ids = {i for pair in chunk for i in pair}
+        ids = {i for pair in chunk for i in (pair.first_id, pair.second_id)}
         articles = {a.id: a for a in store.articles(ids=list(ids))}
         results: list[ReusePair] = []
-        for a_id, b_id in chunk:
+        for a_id, b_id in ((pair.first_id, pair.second_id) for pair in chunk):
             a, b = articles.get(a_id), articles.get(b_id)
             if a is None or b is None:
                 continue

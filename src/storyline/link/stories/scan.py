@@ -28,6 +28,7 @@ from storyline.link.reuse.candidates import VectorIndex, decode_vector
 from storyline.link.stories.cluster import Item, StoryClusterer, item_from
 from storyline.records import Analysis, Article, Entity, Story
 from storyline.store import Store
+from storyline.store.records import Membership
 
 # Bump when clustering decisions change: stored stories of another version are dropped and
 # the corpus is clustered again.
@@ -60,23 +61,23 @@ def find_stories(store: Store, *, progress: Progress | None = None) -> StoriesRe
     if members and len(store.story_members(CLUSTER_VERSION)) != len(members):
         store.clear_stories()
         members, report.restarted = [], True
-    done = {a for a, _, _ in members}
+    done = {m.article_id for m in members}
     all_articles = store.articles()
     new = [a for a in all_articles if a.id not in done]
     if not new:
         report.stories = len(store.stories())
         return report
     entities = _entities_by_article(store)
-    vectors = {r[0]: decode_vector(r[3]) for r in store.fingerprint_blobs()}
+    vectors = {r.article_id: decode_vector(r.vector) for r in store.fingerprint_blobs()}
     by_id = {a.id: a for a in all_articles}
 
-    seen_order = [a for a, _, _ in members]
+    seen_order = [m.article_id for m in members]
     clusterer = StoryClusterer.restore(
         [_item(by_id[a], entities, vectors) for a in seen_order if a in by_id],
-        {a: s for a, s, _ in members},
+        {m.article_id: m.story_id for m in members},
     )
     before = clusterer.assignments()
-    seq = members[-1][2] + 1 if members else 0
+    seq = members[-1].seq + 1 if members else 0
     new.sort(key=_publication_order(all_articles, _placed_times(new, all_articles, vectors)))
     for start in range(0, len(new), BATCH):
         batch = new[start : start + BATCH]
@@ -87,15 +88,15 @@ def find_stories(store: Store, *, progress: Progress | None = None) -> StoriesRe
         moved = [a for a, s in after.items() if before.get(a) != s]
         rows = []
         for a in batch:
-            rows.append((a.id, after[a.id], seq))
+            rows.append(Membership(a.id, after[a.id], seq))
             seq += 1
-        order = {a: q for a, _, q in members}
-        rows += [(a, after[a], order[a]) for a in moved if a in order]
+        order = {m.article_id: m.seq for m in members}
+        rows += [Membership(a, after[a], order[a]) for a in moved if a in order]
         changed = {after[a] for a in moved}
         removed = sorted({before[a] for a in moved if a in before} - set(stories))
         summaries = [summarise(sid, stories[sid], by_id, entities, vectors) for sid in sorted(changed)]
         store.put_stories(summaries, rows, removed, CLUSTER_VERSION, _now())
-        members += [r for r in rows if r[0] not in order]
+        members += [r for r in rows if r.article_id not in order]
         report.merged += len(removed)
         report.clustered += len(batch)
         before = after
@@ -107,8 +108,8 @@ def find_stories(store: Store, *, progress: Progress | None = None) -> StoriesRe
 
 def _entities_by_article(store: Store) -> dict[str, list[Entity]]:
     out: dict[str, list[Entity]] = defaultdict(list)
-    for article_id, entity in store.entities():
-        out[article_id].append(entity)
+    for found in store.entities():
+        out[found.article_id].append(found.entity)
     return out
 
 

@@ -1,0 +1,406 @@
+"""``MemoryStore``: the whole Store protocol over plain dicts, in one process, kept nowhere.
+
+It is the reference implementation: each rule of the contract (store/base.py) is written here as
+plainly as Python allows, and tests/store/test_contract.py holds SQLite and PostgreSQL to the
+same rules. Open one with ``open_store("memory://")``; everything is gone when the process ends.
+
+Where the SQL stores lean on their schema, this store checks the same things itself: a write
+that names an unknown article, or an article without a body, is refused and the whole batch
+rolled back (StoreError). Full-text search is simpler than the SQL engines': every query word,
+stemmed by :func:`_stem`, must occur in the title or body; matches in the title count double.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Generic, TypeVar
+
+from storyline.ingest.urls import url_key
+from storyline.records import Analysis, Article, Link, Quote, ReusePair, Story
+from storyline.store import MEMORY_URL
+from storyline.store.base import AmbiguousIdError, StoreError, now, now_precise, speaker_key, storable
+from storyline.store.records import (
+    AnalysisState,
+    ArticleEntity,
+    Bucket,
+    ComparedPair,
+    FingerprintBlob,
+    FingerprintRow,
+    Membership,
+    OutletCount,
+    WriteResult,
+)
+
+_HEX = re.compile(r"^[0-9a-f]+$")
+_WORD = re.compile(r"\w+")
+# Longest first: "es" must be tried before "s".
+_SUFFIXES = ("ing", "es", "ed", "s")
+
+T = TypeVar("T")
+
+
+class _Refused(Exception):
+    """A write broke a rule the SQL schema enforces (unknown article, missing field)."""
+
+
+@dataclass(slots=True, frozen=True)
+class _Versioned(Generic[T]):
+    """A stored value with the version of the step that produced it (analyzer, fingerprinter,
+    comparison, clusterer) and, for analyses, when it was stored."""
+
+    version: str
+    value: T
+    at: str = ""
+
+
+@dataclass(slots=True, frozen=True)
+class _Summary:
+    story: Story  # without article ids: those come from the memberships, as in the SQL stores
+    size: int  # the story's size when it was last written (what the listing sorts by)
+
+
+@dataclass(slots=True)
+class _Tables:
+    """Everything the store holds. Values are immutable, so a shallow copy is a snapshot."""
+
+    articles: dict[str, Article] = field(default_factory=dict)  # by id, in the order stored
+    by_hash: dict[str, str] = field(default_factory=dict)  # content hash -> article id
+    by_url: dict[str, str] = field(default_factory=dict)  # normalised URL -> article id
+    links: dict[str, Link] = field(default_factory=dict)  # by normalised URL, in the order seen
+    analyses: dict[str, _Versioned[Analysis]] = field(default_factory=dict)
+    fingerprints: dict[str, _Versioned[FingerprintBlob]] = field(default_factory=dict)
+    buckets: dict[str, frozenset[Bucket]] = field(default_factory=dict)  # by article id
+    pairs: dict[ComparedPair, _Versioned[ReusePair]] = field(default_factory=dict)
+    members: dict[str, _Versioned[Membership]] = field(default_factory=dict)  # by article id
+    stories: dict[str, _Summary] = field(default_factory=dict)
+
+    def copy(self) -> _Tables:
+        return _Tables(**{f.name: dict(getattr(self, f.name)) for f in dataclasses.fields(self)})
+
+
+class MemoryStore:
+    """The Store protocol in memory (see the module docstring)."""
+
+    def __init__(self) -> None:
+        self.url = MEMORY_URL
+        self._t = _Tables()
+
+    @contextmanager
+    def _writing(self, what: str) -> Iterator[None]:
+        """One "transaction": on any error the tables go back to how they were."""
+        saved = self._t.copy()
+        try:
+            yield
+        except _Refused as exc:
+            self._t = saved
+            raise StoreError(f"{what} failed and was rolled back: {exc}") from exc
+        except BaseException:
+            self._t = saved
+            raise
+
+    def _require_article(self, article_id: str) -> None:
+        if article_id not in self._t.articles:
+            raise _Refused(f"no stored article {article_id!r}")
+
+    # --- articles ----------------------------------------------------------------------------
+    def add_articles(self, articles: Sequence[Article]) -> list[WriteResult]:
+        results: list[WriteResult] = []
+        with self._writing(f"writing a batch of {len(articles)} articles"):
+            for article in articles:
+                key = url_key(article.url)
+                existing = self._existing(article.content_hash, key)
+                if existing:
+                    results.append(WriteResult("present", existing))
+                    continue
+                if article.id in self._t.articles:  # the same id for other content: kept as first stored
+                    results.append(WriteResult("present", article.id))
+                    continue
+                self._t.articles[article.id] = _storable_article(article)
+                self._t.by_hash[article.content_hash] = article.id
+                if key:
+                    self._t.by_url[key] = article.id
+                results.append(WriteResult("added", article.id))
+        return results
+
+    def _existing(self, content_hash: str, key: str | None) -> str | None:
+        """The first stored article with this content or this normalised URL."""
+        same = {self._t.by_hash.get(content_hash), self._t.by_url.get(key) if key else None} - {None}
+        if len(same) > 1:
+            order = list(self._t.articles)
+            return min(same, key=order.index)
+        return same.pop() if same else None
+
+    def add_links(self, links: Sequence[Link]) -> int:
+        added = 0
+        with self._writing(f"writing {len(links)} links"):
+            for link in links:
+                key = url_key(link.url)
+                if key is None or key in self._t.links:
+                    continue
+                self._t.links[key] = dataclasses.replace(
+                    link, **{f.name: storable(getattr(link, f.name)) for f in dataclasses.fields(link)})
+                added += 1
+        return added
+
+    def article(self, id_or_prefix: str) -> Article | None:
+        wanted = id_or_prefix.strip().lower()
+        if not _HEX.match(wanted):
+            return None
+        found = sorted(aid for aid in self._t.articles if aid.startswith(wanted))
+        if len(found) > 1 and found[0] != wanted:
+            raise AmbiguousIdError(f"article id prefix {id_or_prefix!r} matches more than one article")
+        return self._t.articles[found[0]] if found else None
+
+    def articles(self, *, limit: int | None = None, offset: int = 0,
+                 ids: Sequence[str] | None = None) -> list[Article]:
+        if ids is None:
+            chosen = list(self._t.articles.values())
+        else:
+            wanted = set(ids)
+            chosen = [a for aid, a in self._t.articles.items() if aid in wanted]
+        return [_listed(a) for a in _page(chosen, limit, offset)]
+
+    def links(self) -> list[Link]:
+        return list(self._t.links.values())
+
+    def count(self) -> int:
+        return len(self._t.articles)
+
+    def outlets(self) -> list[OutletCount]:
+        counts: dict[str, int] = {}
+        for a in self._t.articles.values():
+            if a.outlet:
+                counts[a.outlet] = counts.get(a.outlet, 0) + 1
+        return [OutletCount(o, n) for o, n in sorted(counts.items(), key=lambda x: (-x[1], x[0]))]
+
+    # --- per-article analysis ----------------------------------------------------------------
+    def put_analyses(self, analyses: Sequence[Analysis], version: str) -> None:
+        if not analyses:
+            return
+        stamp = now_precise()
+        with self._writing(f"writing the analyses of {len(analyses)} articles"):
+            for analysis in analyses:
+                self._require_article(analysis.article_id)
+                self._t.analyses[analysis.article_id] = _Versioned(version, analysis, stamp)
+
+    def analysis(self, article_id: str) -> Analysis | None:
+        found = self._t.analyses.get(article_id)
+        return found.value if found else None
+
+    def unanalysed(self, version: str | None = None, *, limit: int | None = None) -> list[str]:
+        def done(aid: str) -> bool:
+            found = self._t.analyses.get(aid)
+            return found is not None and (version is None or found.version == version)
+
+        return _page([aid for aid in self._t.articles if not done(aid)], limit, 0)
+
+    def _analyses_in_order(self) -> list[Analysis]:
+        return [self._t.analyses[aid].value for aid in self._t.articles if aid in self._t.analyses]
+
+    def entities(self, type: str | None = None) -> list[ArticleEntity]:  # noqa: A002
+        return [ArticleEntity(an.article_id, e) for an in self._analyses_in_order() for e in an.entities
+                if type is None or e.type == type]
+
+    def quotes(self, speaker: str | None = None, *, limit: int | None = None, offset: int = 0) -> list[Quote]:
+        found = []
+        for an in self._analyses_in_order():
+            # Within an article: by position in the body, then in the analyzer's order.
+            in_body = sorted(enumerate(an.quotes), key=lambda pq: (pq[1].start, pq[0]))
+            found += [q for _, q in in_body if speaker is None or speaker_key(q.speaker) == speaker_key(speaker)]
+        return _page(found, limit, offset)
+
+    def analysis_state(self) -> AnalysisState:
+        times = [a.at for a in self._t.analyses.values()]
+        return AnalysisState(len(times), max(times) if times else None)
+
+    # --- reuse -------------------------------------------------------------------------------
+    def put_fingerprints(self, fingerprints: Sequence[FingerprintRow], buckets: Sequence[Bucket],
+                         version: str) -> None:
+        if not fingerprints:
+            return
+        with self._writing(f"writing the fingerprints of {len(fingerprints)} articles"):
+            for row in fingerprints:
+                aid = row.fingerprint.article_id
+                self._require_article(aid)
+                self._t.buckets.pop(aid, None)
+                self._t.fingerprints[aid] = _Versioned(version, FingerprintBlob(aid, row.shingles, row.words, row.vector))
+            for bucket in buckets:
+                if bucket.article_id not in self._t.fingerprints:
+                    raise _Refused(f"a bucket of {bucket.article_id!r}, which has no fingerprint")
+                self._t.buckets[bucket.article_id] = self._t.buckets.get(bucket.article_id, frozenset()) | {bucket}
+
+    def unfingerprinted(self, version: str, *, limit: int | None = None) -> list[str]:
+        def done(aid: str) -> bool:
+            found = self._t.fingerprints.get(aid)
+            return found is not None and found.version == version
+
+        return _page([aid for aid in self._t.articles if not done(aid)], limit, 0)
+
+    def fingerprint_blobs(self, ids: Sequence[str] | None = None) -> list[FingerprintBlob]:
+        order = list(self._t.articles) if ids is None else list(dict.fromkeys(ids))
+        return [self._t.fingerprints[aid].value for aid in order if aid in self._t.fingerprints]
+
+    def bucket_mates(self, article_id: str, max_bucket: int) -> dict[str, set[str]]:
+        out: dict[str, set[str]] = {}
+        for mine in self._t.buckets.get(article_id, ()):
+            mates = {b.article_id for bs in self._t.buckets.values() for b in bs
+                     if b.article_id != article_id and (b.kind, b.band, b.bucket) == (mine.kind, mine.band, mine.bucket)}
+            # A bucket this full is boilerplate every page shares, not a sign of reuse.
+            if mates and len(mates) < max_bucket:
+                out.setdefault(mine.kind, set()).update(mates)
+        return out
+
+    def put_reuse(self, pairs: Sequence[ReusePair], version: str) -> None:
+        if not pairs:
+            return
+        with self._writing(f"writing {len(pairs)} reuse pairs"):
+            for pair in pairs:
+                self._require_article(pair.source_id)
+                self._require_article(pair.derived_id)
+                self._t.pairs[ComparedPair(*sorted((pair.source_id, pair.derived_id)))] = _Versioned(version, pair)
+
+    def compared(self, version: str | None = None) -> set[ComparedPair]:
+        return {key for key, c in self._t.pairs.items() if version is None or c.version == version}
+
+    def reuse(self, *, kinds: Sequence[str] | None = None, article_id: str | None = None) -> list[ReusePair]:
+        chosen = [(key, c.value) for key, c in self._t.pairs.items()
+                  if (kinds is None or c.value.kind in kinds) and (article_id is None or article_id in key)]
+        chosen.sort(key=lambda kp: (-kp[1].coverage, kp[0].first_id, kp[0].second_id))
+        return [pair for _, pair in chosen]
+
+    # --- stories -----------------------------------------------------------------------------
+    def put_stories(self, stories: Sequence[Story], members: Sequence[Membership],
+                    removed: Sequence[str], version: str, updated_at: str) -> None:
+        if not stories and not members and not removed:
+            return
+        with self._writing(f"writing {len(stories)} stories"):
+            for story_id in removed:
+                self._t.stories.pop(story_id, None)
+            for m in members:
+                self._require_article(m.article_id)
+                self._t.members[m.article_id] = _Versioned(version, m)
+            for story in stories:
+                self._t.stories[story.id] = _Summary(dataclasses.replace(story, article_ids=()), len(story.article_ids))
+
+    def story_members(self, version: str | None = None) -> list[Membership]:
+        chosen = [m.value for m in self._t.members.values() if version is None or m.version == version]
+        return sorted(chosen, key=lambda m: m.seq)
+
+    def clear_stories(self) -> None:
+        with self._writing("clearing the stories"):
+            self._t.members.clear()
+            self._t.stories.clear()
+
+    def stories(self, *, limit: int | None = None, offset: int = 0, query: str | None = None,
+                outlet: str | None = None, person: str | None = None, since: str | None = None,
+                until: str | None = None) -> list[Story]:
+        if query is not None and not _WORD.search(query):
+            return []
+        matching = {a.id for a in self.search(query)} if query is not None else None
+        found = []
+        for summary in self._t.stories.values():
+            story = self._with_members(summary)
+            members = [self._t.articles[a] for a in story.article_ids if a in self._t.articles]
+            if since and not (story.last is not None and story.last >= since):
+                continue
+            # A stated date with a time of day still counts as that day.
+            if until and not (story.first is not None and story.first <= until + "\U0010ffff"):
+                continue
+            if outlet and not any((a.outlet or "").lower() == outlet.strip().lower() for a in members):
+                continue
+            if person and not any(self._names_person(a.id, person.strip()) for a in members):
+                continue
+            if matching is not None and not any(a.id in matching for a in members):
+                continue
+            found.append((summary.size, story))
+        # Largest first, then latest, undated last, then by id: stable sorts, last key first.
+        found.sort(key=lambda x: x[1].id)
+        found.sort(key=lambda x: x[1].last or "", reverse=True)
+        found.sort(key=lambda x: (-x[0], x[1].last is None))
+        return _page([story for _, story in found], limit, offset)
+
+    def _names_person(self, article_id: str, part: str) -> bool:
+        found = self._t.analyses.get(article_id)
+        return found is not None and any(
+            e.type == "PERSON" and part.casefold() in e.name.casefold() for e in found.value.entities)
+
+    def _with_members(self, summary: _Summary) -> Story:
+        ids = tuple(m.article_id for m in self.story_members() if m.story_id == summary.story.id)
+        return dataclasses.replace(summary.story, article_ids=ids)
+
+    def story(self, id_or_prefix: str) -> Story | None:
+        wanted = id_or_prefix.strip().lower()
+        found = sorted(sid for sid in self._t.stories if sid.startswith(wanted))
+        if wanted in found:
+            found = [wanted]
+        if len(found) > 1:
+            raise LookupError(f"story id prefix {id_or_prefix!r} matches more than one story")
+        return self._with_members(self._t.stories[found[0]]) if found else None
+
+    def story_of(self, article_id: str) -> str | None:
+        found = self._t.members.get(article_id)
+        return found.value.story_id if found else None
+
+    # --- search and the store itself ---------------------------------------------------------
+    def search(self, query: str, *, limit: int | None = None, offset: int = 0) -> list[Article]:
+        words = [_stem(w) for w in _WORD.findall(query)]
+        if not words:
+            return []
+        scored = []
+        for seq, a in enumerate(self._t.articles.values()):
+            title, body = _stems(a.title or ""), _stems(a.body)
+            if all(w in title or w in body for w in words):
+                scored.append((-sum(2 * title.count(w) + body.count(w) for w in words), seq, a))
+        scored.sort(key=lambda x: x[:2])
+        return [_listed(a) for _, _, a in _page(scored, limit, offset)]
+
+    def schema_version(self) -> int:
+        """0: a memory store has no schema and applies no migration."""
+        return 0
+
+    def close(self) -> None:
+        """Nothing to release; the contents stay until the store is dropped."""
+
+
+def _page(items: list, limit: int | None, offset: int) -> list:
+    return items[offset:] if limit is None else items[offset : offset + limit]
+
+
+def _listed(article: Article) -> Article:
+    """An article as listings return it: without its raw input."""
+    return dataclasses.replace(article, raw=None, raw_type=None)
+
+
+def _storable_article(article: Article) -> Article:
+    """The article as the SQL stores give it back: text made storable, fields required by their
+    schema checked, and the time of storing filled in when the article has none."""
+    for name in ("id", "content_hash", "source", "body"):
+        if not isinstance(getattr(article, name), str):
+            raise _Refused(f"article {article.id!r} has no {name}")
+    texts = {f.name: storable(getattr(article, f.name)) for f in dataclasses.fields(article)
+             if isinstance(getattr(article, f.name), str)}
+    texts["ingested_at"] = texts.get("ingested_at") or now()
+    return dataclasses.replace(article, **texts)
+
+
+def _stem(word: str) -> str:
+    """A crude English stem, enough to match "saplings" with "sapling": case folded, then common
+    suffixes dropped one after another ("saplings", "sapling" -> "sapl") while a stem of three
+    letters or more is left. Query words and text are stemmed alike, so crude is enough."""
+    word = word.casefold()
+    stripped = True
+    while stripped:
+        stripped = False
+        for suffix in _SUFFIXES:
+            if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+                word, stripped = word[: -len(suffix)], True
+                break
+    return word
+
+
+def _stems(text: str) -> list[str]:
+    return [_stem(w) for w in _WORD.findall(text)]

@@ -1,0 +1,158 @@
+"""Per-article analysis queries: entities, quotes and time expressions, and which articles are
+analysed (by which analyzer version). Also how those records become rows and back."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from storyline.records import Analysis, Entity, Mention, Quote, Role, TimePoint
+from storyline.store.base import now_precise, speaker_key
+from storyline.store.records import AnalysisState, ArticleEntity
+from storyline.store.sql.connection import Connection, marks
+
+ENTITY_COLUMNS = "article_id, pos, entity_id, name, type, aliases, roles, mentions"
+QUOTE_COLUMNS = (
+    "article_id, pos, span_start, span_end, text, kind, cue, speaker, speaker_key, speaker_id, "
+    "mention_text, mention_start, mention_end, anonymous, grp"
+)
+TIME_COLUMNS = "article_id, pos, span_start, span_end, text, type, value, mod, anchored, detail"
+
+
+def put_analyses(db: Connection, analyses: Sequence[Analysis], version: str) -> None:
+    if not analyses:
+        return
+    stamp = now_precise()
+    with db.writing(f"writing the analyses of {len(analyses)} articles"):
+        for analysis in analyses:
+            aid = analysis.article_id
+            # Replace, never append: a re-run (or a newer analyzer) must not duplicate rows.
+            db.run("DELETE FROM times WHERE article_id = ?", (aid,))
+            db.run("DELETE FROM quotes WHERE article_id = ?", (aid,))
+            db.run("DELETE FROM entities WHERE article_id = ?", (aid,))
+            db.run(
+                "INSERT INTO analyses (article_id, version, analysed_at) VALUES (?, ?, ?) "
+                "ON CONFLICT (article_id) DO UPDATE SET version = excluded.version, "
+                "analysed_at = excluded.analysed_at",
+                (aid, version, stamp),
+            )
+            db.run_many(
+                f"INSERT INTO entities ({ENTITY_COLUMNS}) VALUES ({marks(range(8))})",
+                [_entity_row(aid, pos, e) for pos, e in enumerate(analysis.entities)],
+            )
+            # article_seq copies the article's seq so that quotes list in article order from
+            # an index (migration 006).
+            db.run_many(
+                f"INSERT INTO quotes ({QUOTE_COLUMNS}, article_seq) "
+                f"VALUES ({marks(range(15))}, (SELECT seq FROM articles WHERE id = ?))",
+                [(*quote_row(aid, pos, q), aid) for pos, q in enumerate(analysis.quotes)],
+            )
+            db.run_many(
+                f"INSERT INTO times ({TIME_COLUMNS}) VALUES ({marks(range(10))})",
+                [_time_row(aid, pos, t) for pos, t in enumerate(analysis.times)],
+            )
+
+
+def analysis(db: Connection, article_id: str) -> Analysis | None:
+    if db.run("SELECT 1 FROM analyses WHERE article_id = ?", (article_id,)).fetchone() is None:
+        return None
+
+    def rows(columns: str, table: str) -> list[tuple]:
+        return db.run(f"SELECT {columns} FROM {table} WHERE article_id = ? ORDER BY pos", (article_id,)).fetchall()
+
+    return Analysis(
+        article_id=article_id,
+        entities=tuple(_entity_from(row) for row in rows(ENTITY_COLUMNS, "entities")),
+        quotes=tuple(_quote_from(row) for row in rows(QUOTE_COLUMNS, "quotes")),
+        times=tuple(_time_from(row) for row in rows(TIME_COLUMNS, "times")),
+    )
+
+
+def unanalysed(db: Connection, version: str | None = None, *, limit: int | None = None) -> list[str]:
+    sql = "SELECT a.id FROM articles a LEFT JOIN analyses n ON n.article_id = a.id WHERE n.article_id IS NULL"
+    params: list[Any] = []
+    if version is not None:
+        sql += " OR n.version <> ?"
+        params.append(version)
+    sql, params = db.paged(sql + " ORDER BY a.seq", params, limit, 0)
+    return [row[0] for row in db.run(sql, params).fetchall()]
+
+
+def entities(db: Connection, type: str | None = None) -> list[ArticleEntity]:  # noqa: A002
+    sql = f"SELECT {', '.join('e.' + c for c in ENTITY_COLUMNS.split(', '))} FROM entities e " \
+          "JOIN articles a ON a.id = e.article_id"
+    params: list[Any] = []
+    if type is not None:
+        sql += " WHERE e.type = ?"
+        params.append(type)
+    rows = db.run(sql + " ORDER BY a.seq, e.pos", params).fetchall()
+    return [ArticleEntity(row[0], _entity_from(row)) for row in rows]
+
+
+def quotes(db: Connection, speaker: str | None = None, *, limit: int | None = None, offset: int = 0) -> list[Quote]:
+    # quotes.article_seq is the article's seq (migration 006): the order comes from an index.
+    sql = f"SELECT {QUOTE_COLUMNS} FROM quotes"
+    params: list[Any] = []
+    if speaker is not None:
+        sql += " WHERE speaker_key = ?"
+        params.append(speaker_key(speaker))
+    sql, params = db.paged(sql + " ORDER BY article_seq, span_start, pos", params, limit, offset)
+    return [_quote_from(row) for row in db.run(sql, params).fetchall()]
+
+
+def analysis_state(db: Connection) -> AnalysisState:
+    count, latest = db.run("SELECT COUNT(*), MAX(analysed_at) FROM analyses").fetchone()
+    return AnalysisState(int(count), latest)
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _entity_row(article_id: str, pos: int, e: Entity) -> tuple:
+    # Mentions and roles carry their article id in the record; stored once, on the row.
+    roles = [{"title": r.title, "start": r.start, "end": r.end, "sentence_start": r.sentence_start,
+              "sentence_end": r.sentence_end} for r in e.roles]
+    mentions = [{"start": m.start, "end": m.end, "text": m.text} for m in e.mentions]
+    return (article_id, pos, e.id, e.name, e.type, _json(list(e.aliases)), _json(roles), _json(mentions))
+
+
+def _entity_from(row: Sequence[Any]) -> Entity:
+    article_id, _pos, entity_id, name, type_, aliases, roles, mentions = row
+    return Entity(
+        id=entity_id, name=name, type=type_, aliases=tuple(json.loads(aliases)),
+        mentions=tuple(Mention(article_id, m["start"], m["end"], m["text"]) for m in json.loads(mentions)),
+        roles=tuple(Role(r["title"], article_id, r["start"], r["end"], r.get("sentence_start"),
+                         r.get("sentence_end")) for r in json.loads(roles)),
+    )
+
+
+def quote_row(article_id: str, pos: int, q: Quote) -> tuple:
+    """A quote as a row of QUOTE_COLUMNS (the upgrade tests write rows as older versions did)."""
+    m = q.speaker_mention
+    return (
+        article_id, pos, q.start, q.end, q.text, q.kind, q.cue, q.speaker, speaker_key(q.speaker),
+        q.speaker_id, m.text if m else None, m.start if m else None, m.end if m else None,
+        int(bool(q.anonymous)), q.group,
+    )
+
+
+def _quote_from(row: Sequence[Any]) -> Quote:
+    (article_id, _pos, start, end, text, kind, cue, speaker, _key, speaker_id, m_text, m_start, m_end,
+     anonymous, group) = row
+    mention = Mention(article_id, m_start, m_end, m_text) if m_text is not None else None
+    return Quote(
+        article_id=article_id, text=text, start=start, end=end, kind=kind, cue=cue, speaker=speaker,
+        speaker_mention=mention, anonymous=bool(anonymous), speaker_id=speaker_id, group=group,
+    )
+
+
+def _time_row(article_id: str, pos: int, t: TimePoint) -> tuple:
+    return (article_id, pos, t.start, t.end, t.text, t.type, t.value, t.mod, int(bool(t.anchored)), t.detail)
+
+
+def _time_from(row: Sequence[Any]) -> TimePoint:
+    article_id, _pos, start, end, text, type_, value, mod, anchored, detail = row
+    return TimePoint(article_id=article_id, text=text, start=start, end=end, type=type_, value=value,
+                     mod=mod, anchored=bool(anchored), detail=detail)

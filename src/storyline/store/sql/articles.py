@@ -1,0 +1,165 @@
+"""Article queries: storing articles and feed links idempotently, and reading them back.
+
+Also how an article becomes a row and back (``ARTICLE_COLUMNS``, :func:`article_from`), which
+the search queries share, and keeping SQLite's full-text index in step with new articles (it
+must happen in the transaction that stores them).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from storyline.ingest.urls import url_key
+from storyline.records import Article, Cut, FieldSource, Link
+from storyline.store.base import AmbiguousIdError, now
+from storyline.store.records import OutletCount, WriteResult
+from storyline.store.sql.connection import Connection, chunks, marks
+
+ARTICLE_COLUMNS = (
+    "id, content_hash, url, url_key, source, locator, title, outlet, published, byline, "
+    "abstract, body, fields, cuts, ingested_at"
+)
+# The migration that creates the full-text index (005_search.sql).
+SEARCH_MIGRATION = 5
+_HEX = re.compile(r"^[0-9a-f]+$")
+
+
+def add_articles(db: Connection, articles: Sequence[Article]) -> list[WriteResult]:
+    results: list[WriteResult] = []
+    with db.writing(f"writing a batch of {len(articles)} articles"):
+        for article in articles:
+            key = url_key(article.url)
+            existing = _existing(db, article.content_hash, key)
+            if existing:
+                results.append(WriteResult("present", existing))
+                continue
+            cur = db.run(
+                f"INSERT INTO articles ({ARTICLE_COLUMNS}) VALUES ({marks(range(15))}) ON CONFLICT DO NOTHING",
+                _article_row(article, key),
+            )
+            if cur.rowcount == 0:  # a concurrent writer stored it first
+                results.append(WriteResult("present", _existing(db, article.content_hash, key) or article.id))
+                continue
+            if article.raw is not None:
+                db.run(
+                    "INSERT INTO raw_documents (article_id, media_type, data) VALUES (?, ?, ?)",
+                    (article.id, article.raw_type or "application/octet-stream", article.raw),
+                )
+            results.append(WriteResult("added", article.id))
+        _index_articles(db, [r.article_id for r in results if r.status == "added"])
+    return results
+
+
+def _existing(db: Connection, content_hash: str, key: str | None) -> str | None:
+    row = db.run(
+        "SELECT id FROM articles WHERE content_hash = ? OR (url_key IS NOT NULL AND url_key = ?) "
+        "ORDER BY seq LIMIT 1",
+        (content_hash, key),
+    ).fetchone()
+    return row[0] if row else None
+
+
+def _index_articles(db: Connection, ids: Sequence[str]) -> None:
+    """Add just-stored articles to the SQLite full-text index (inside the caller's
+    transaction). PostgreSQL's expression index needs nothing."""
+    if not ids or db.dialect != "sqlite" or not has_search_index(db):
+        return
+    for chunk in chunks(ids):
+        db.run(
+            "INSERT INTO articles_fts (rowid, title, body) SELECT seq, title, body FROM articles "
+            f"WHERE id IN ({marks(chunk)})",
+            chunk,
+        )
+
+
+def has_search_index(db: Connection) -> bool:
+    """True once migration 005 is applied (always, except for a store held at an older
+    schema, as the upgrade tests do). Cached once true: a schema never goes back."""
+    if not db.search_ready:
+        db.search_ready = db.schema_version() >= SEARCH_MIGRATION
+    return db.search_ready
+
+
+def add_links(db: Connection, links: Sequence[Link]) -> int:
+    added = 0
+    with db.writing(f"writing {len(links)} links"):
+        for link in links:
+            key = url_key(link.url)
+            if key is None:
+                continue
+            cur = db.run(
+                "INSERT INTO links (url_key, url, title, published, source, locator, seen_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                (key, link.url, link.title, link.published, link.source, link.locator, now()),
+            )
+            added += max(cur.rowcount, 0)
+    return added
+
+
+def article(db: Connection, id_or_prefix: str) -> Article | None:
+    wanted = id_or_prefix.strip().lower()
+    if not _HEX.match(wanted):
+        return None
+    rows = db.run(
+        f"SELECT {ARTICLE_COLUMNS}, r.media_type, r.data FROM articles a "
+        "LEFT JOIN raw_documents r ON r.article_id = a.id "
+        "WHERE a.id >= ? AND a.id < ? ORDER BY a.id LIMIT 2",
+        (wanted, wanted + "g"),  # "g" sorts after every hex digit: a prefix range scan
+    ).fetchall()
+    if len(rows) > 1 and rows[0][0] != wanted:
+        raise AmbiguousIdError(f"article id prefix {id_or_prefix!r} matches more than one article")
+    if not rows:
+        return None
+    row = rows[0]
+    raw = row[-1]
+    return article_from(row[:-2], raw_type=row[-2], raw=bytes(raw) if raw is not None else None)
+
+
+def articles(db: Connection, *, limit: int | None = None, offset: int = 0,
+             ids: Sequence[str] | None = None) -> list[Article]:
+    if ids is not None:
+        rows = db.rows_in(f"SELECT seq, {ARTICLE_COLUMNS} FROM articles WHERE id IN", ids)
+        return [article_from(row[1:]) for row in sorted(rows, key=lambda r: r[0])][offset:][:limit]
+    sql, params = db.paged(f"SELECT {ARTICLE_COLUMNS} FROM articles ORDER BY seq", [], limit, offset)
+    return [article_from(row) for row in db.run(sql, params).fetchall()]
+
+
+def links(db: Connection) -> list[Link]:
+    rows = db.run("SELECT url, source, title, published, locator FROM links ORDER BY seq").fetchall()
+    return [Link(*row) for row in rows]
+
+
+def count(db: Connection) -> int:
+    return int(db.run("SELECT COUNT(*) FROM articles").fetchone()[0])
+
+
+def outlets(db: Connection) -> list[OutletCount]:
+    rows = db.run("SELECT outlet, COUNT(*) FROM articles WHERE outlet IS NOT NULL AND outlet <> '' "
+                  "GROUP BY outlet ORDER BY COUNT(*) DESC, outlet").fetchall()
+    return [OutletCount(r[0], int(r[1])) for r in rows]
+
+
+def _article_row(a: Article, key: str | None) -> tuple:
+    fields = {k: {"origin": v.origin, "evidence": v.evidence} for k, v in a.fields.items()}
+    cuts = [{"kind": c.kind, "text": c.text} for c in a.cuts]
+    return (
+        a.id, a.content_hash, a.url, key, a.source, a.locator, a.title, a.outlet, a.published,
+        a.byline, a.abstract, a.body, json.dumps(fields, ensure_ascii=False),
+        json.dumps(cuts, ensure_ascii=False), a.ingested_at or now(),
+    )
+
+
+def article_from(row: Sequence[Any], *, raw_type: str | None = None, raw: bytes | None = None) -> Article:
+    """The article of a row of ARTICLE_COLUMNS (raw input only when given)."""
+    (id_, content_hash, url, _key, source, locator, title, outlet, published, byline, abstract,
+     body, fields, cuts, ingested_at) = row
+    return Article(
+        id=id_, content_hash=content_hash, url=url, source=source, locator=locator, title=title,
+        outlet=outlet, published=published, byline=byline, abstract=abstract, body=body,
+        fields={k: FieldSource(v["origin"], v.get("evidence")) for k, v in json.loads(fields).items()},
+        cuts=tuple(Cut(c["kind"], c["text"]) for c in json.loads(cuts)),
+        ingested_at=ingested_at, raw=raw, raw_type=raw_type,
+    )

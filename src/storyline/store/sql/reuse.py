@@ -1,0 +1,147 @@
+"""Reuse queries: fingerprints, LSH buckets and compared pairs; how a pair becomes a row and back."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from storyline.records import Change, ReusePair, SentencePair
+from storyline.store.base import now
+from storyline.store.records import Bucket, ComparedPair, FingerprintBlob, FingerprintRow
+from storyline.store.sql.connection import Connection, marks
+
+_PAIR_COLUMNS = (
+    "first_id, second_id, source_id, derived_id, kind, direction_confidence, coverage, "
+    "source_coverage, verbatim, similarity, evidence, aligned, changes, version, compared_at"
+)
+
+
+def put_fingerprints(db: Connection, fingerprints: Sequence[FingerprintRow], buckets: Sequence[Bucket],
+                     version: str) -> None:
+    if not fingerprints:
+        return
+    with db.writing(f"writing the fingerprints of {len(fingerprints)} articles"):
+        for row in fingerprints:
+            aid = row.fingerprint.article_id
+            db.run("DELETE FROM lsh_buckets WHERE article_id = ?", (aid,))
+            db.run(
+                "INSERT INTO fingerprints (article_id, version, shingles, words, vector) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT (article_id) DO UPDATE SET version = excluded.version, shingles = excluded.shingles, "
+                "words = excluded.words, vector = excluded.vector",
+                (aid, version, row.shingles, row.words, row.vector),
+            )
+        db.run_many(
+            "INSERT INTO lsh_buckets (article_id, kind, band, bucket) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            [(b.article_id, b.kind, b.band, b.bucket) for b in buckets],
+        )
+
+
+def unfingerprinted(db: Connection, version: str, *, limit: int | None = None) -> list[str]:
+    sql = ("SELECT a.id FROM articles a LEFT JOIN fingerprints f ON f.article_id = a.id "
+           "WHERE f.article_id IS NULL OR f.version <> ? ORDER BY a.seq")
+    sql, params = db.paged(sql, [version], limit, 0)
+    return [row[0] for row in db.run(sql, params).fetchall()]
+
+
+def fingerprint_blobs(db: Connection, ids: Sequence[str] | None = None) -> list[FingerprintBlob]:
+    if ids is None:
+        rows = db.run(
+            "SELECT f.article_id, f.shingles, f.words, f.vector FROM fingerprints f "
+            "JOIN articles a ON a.id = f.article_id ORDER BY a.seq"
+        ).fetchall()
+    else:
+        rows = db.rows_in("SELECT article_id, shingles, words, vector FROM fingerprints WHERE article_id IN", ids)
+    # PostgreSQL returns memoryview for BYTEA: callers get bytes either way.
+    return [FingerprintBlob(r[0], bytes(r[1]), bytes(r[2]), bytes(r[3]) if r[3] is not None else None)
+            for r in rows]
+
+
+def bucket_mates(db: Connection, article_id: str, max_bucket: int) -> dict[str, set[str]]:
+    rows = db.run(
+        "SELECT b.kind, b.band, b.bucket, b.article_id FROM lsh_buckets a JOIN lsh_buckets b "
+        "ON b.kind = a.kind AND b.band = a.band AND b.bucket = a.bucket "
+        "WHERE a.article_id = ? AND b.article_id <> ?",
+        (article_id, article_id),
+    ).fetchall()
+    by_bucket: dict[tuple[str, int, int], set[str]] = {}
+    for kind, band, bucket, other in rows:
+        by_bucket.setdefault((kind, band, bucket), set()).add(other)
+    out: dict[str, set[str]] = {}
+    for (kind, _, _), members in by_bucket.items():
+        # A bucket this full is boilerplate every page shares, not a sign of reuse.
+        if len(members) < max_bucket:
+            out.setdefault(kind, set()).update(members)
+    return out
+
+
+def put_reuse(db: Connection, pairs: Sequence[ReusePair], version: str) -> None:
+    if not pairs:
+        return
+    stamp = now()
+    with db.writing(f"writing {len(pairs)} reuse pairs"):
+        db.run_many(
+            f"INSERT INTO reuse_pairs ({_PAIR_COLUMNS}) VALUES ({marks(range(15))}) "
+            "ON CONFLICT (first_id, second_id) DO UPDATE SET source_id = excluded.source_id, "
+            "derived_id = excluded.derived_id, kind = excluded.kind, "
+            "direction_confidence = excluded.direction_confidence, coverage = excluded.coverage, "
+            "source_coverage = excluded.source_coverage, verbatim = excluded.verbatim, "
+            "similarity = excluded.similarity, evidence = excluded.evidence, aligned = excluded.aligned, "
+            "changes = excluded.changes, version = excluded.version, compared_at = excluded.compared_at",
+            [_pair_row(p, version, stamp) for p in pairs],
+        )
+
+
+def compared(db: Connection, version: str | None = None) -> set[ComparedPair]:
+    if version is None:
+        rows = db.run("SELECT first_id, second_id FROM reuse_pairs").fetchall()
+    else:
+        rows = db.run("SELECT first_id, second_id FROM reuse_pairs WHERE version = ?", (version,)).fetchall()
+    return {ComparedPair(r[0], r[1]) for r in rows}
+
+
+def reuse(db: Connection, *, kinds: Sequence[str] | None = None, article_id: str | None = None) -> list[ReusePair]:
+    sql = f"SELECT {_PAIR_COLUMNS} FROM reuse_pairs"
+    where: list[str] = []
+    params: list[Any] = []
+    if kinds is not None:
+        where.append(f"kind IN ({marks(kinds)})")
+        params += list(kinds)
+    if article_id is not None:
+        where.append("(first_id = ? OR second_id = ?)")
+        params += [article_id, article_id]
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    rows = db.run(sql + " ORDER BY coverage DESC, first_id, second_id", params).fetchall()
+    return [_pair_from(r) for r in rows]
+
+
+def _pair_row(p: ReusePair, version: str, stamp: str) -> tuple:
+    first, second = sorted((p.source_id, p.derived_id))
+    return (
+        first, second, p.source_id, p.derived_id, p.kind, p.direction_confidence, p.coverage,
+        p.source_coverage, p.verbatim, p.similarity, json.dumps(list(p.evidence)),
+        json.dumps([[*s.source_span, *s.derived_span, s.score, s.verbatim] for s in p.aligned]),
+        json.dumps([_change_json(c) for c in p.changes], ensure_ascii=False), version, stamp,
+    )
+
+
+def _change_json(c: Change) -> dict:
+    return {"type": c.type, "source_text": c.source_text, "derived_text": c.derived_text,
+            "source_span": list(c.source_span) if c.source_span else None,
+            "derived_span": list(c.derived_span) if c.derived_span else None, "subject": c.subject}
+
+
+def _pair_from(r: Sequence[Any]) -> ReusePair:
+    changes = tuple(
+        Change(c["type"], c["source_text"], c["derived_text"],
+               tuple(c["source_span"]) if c["source_span"] else None,
+               tuple(c["derived_span"]) if c["derived_span"] else None, c.get("subject"))
+        for c in json.loads(r[12])
+    )
+    aligned = tuple(SentencePair((a[0], a[1]), (a[2], a[3]), a[4], a[5]) for a in json.loads(r[11]))
+    return ReusePair(
+        source_id=r[2], derived_id=r[3], kind=r[4], direction_confidence=float(r[5]), coverage=float(r[6]),
+        changes=changes, source_coverage=float(r[7]), verbatim=float(r[8]), similarity=float(r[9]),
+        evidence=tuple(json.loads(r[10])), aligned=aligned,
+    )

@@ -1,0 +1,133 @@
+"""``SQLStore``: the Store protocol over one SQL connection, by delegation to the query modules.
+
+Each method is a one-line hand-over to the module of its area (articles, analysis, reuse,
+stories, search); the documentation of every method is on the protocol (store/base.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from storyline.records import Analysis, Article, Link, Quote, ReusePair, Story
+from storyline.store.records import (
+    AnalysisState,
+    ArticleEntity,
+    Bucket,
+    ComparedPair,
+    FingerprintBlob,
+    FingerprintRow,
+    Membership,
+    OutletCount,
+    WriteResult,
+)
+from storyline.store.sql import analysis, articles, reuse, search, stories
+from storyline.store.sql.connection import Connection
+from storyline.store.sql.migrate import migrate
+
+
+class SQLStore:
+    """The Store implementation shared by SQLite and PostgreSQL. A backend opens a
+    :class:`Connection` of its dialect and hands it over; the schema is migrated here."""
+
+    def __init__(self, db: Connection):
+        self.db = db
+        self.url = db.url
+        migrate(db)
+
+    # --- articles ----------------------------------------------------------------------------
+    def add_articles(self, batch: Sequence[Article]) -> list[WriteResult]:
+        return articles.add_articles(self.db, batch)
+
+    def add_links(self, links: Sequence[Link]) -> int:
+        return articles.add_links(self.db, links)
+
+    def article(self, id_or_prefix: str) -> Article | None:
+        return articles.article(self.db, id_or_prefix)
+
+    def articles(self, *, limit: int | None = None, offset: int = 0,
+                 ids: Sequence[str] | None = None) -> list[Article]:
+        return articles.articles(self.db, limit=limit, offset=offset, ids=ids)
+
+    def links(self) -> list[Link]:
+        return articles.links(self.db)
+
+    def count(self) -> int:
+        return articles.count(self.db)
+
+    def outlets(self) -> list[OutletCount]:
+        return articles.outlets(self.db)
+
+    # --- per-article analysis ----------------------------------------------------------------
+    def put_analyses(self, analyses: Sequence[Analysis], version: str) -> None:
+        analysis.put_analyses(self.db, analyses, version)
+
+    def analysis(self, article_id: str) -> Analysis | None:
+        return analysis.analysis(self.db, article_id)
+
+    def unanalysed(self, version: str | None = None, *, limit: int | None = None) -> list[str]:
+        return analysis.unanalysed(self.db, version, limit=limit)
+
+    def entities(self, type: str | None = None) -> list[ArticleEntity]:  # noqa: A002
+        return analysis.entities(self.db, type)
+
+    def quotes(self, speaker: str | None = None, *, limit: int | None = None, offset: int = 0) -> list[Quote]:
+        return analysis.quotes(self.db, speaker, limit=limit, offset=offset)
+
+    def analysis_state(self) -> AnalysisState:
+        return analysis.analysis_state(self.db)
+
+    # --- reuse -------------------------------------------------------------------------------
+    def put_fingerprints(self, fingerprints: Sequence[FingerprintRow], buckets: Sequence[Bucket],
+                         version: str) -> None:
+        reuse.put_fingerprints(self.db, fingerprints, buckets, version)
+
+    def unfingerprinted(self, version: str, *, limit: int | None = None) -> list[str]:
+        return reuse.unfingerprinted(self.db, version, limit=limit)
+
+    def fingerprint_blobs(self, ids: Sequence[str] | None = None) -> list[FingerprintBlob]:
+        return reuse.fingerprint_blobs(self.db, ids)
+
+    def bucket_mates(self, article_id: str, max_bucket: int) -> dict[str, set[str]]:
+        return reuse.bucket_mates(self.db, article_id, max_bucket)
+
+    def put_reuse(self, pairs: Sequence[ReusePair], version: str) -> None:
+        reuse.put_reuse(self.db, pairs, version)
+
+    def compared(self, version: str | None = None) -> set[ComparedPair]:
+        return reuse.compared(self.db, version)
+
+    def reuse(self, *, kinds: Sequence[str] | None = None, article_id: str | None = None) -> list[ReusePair]:
+        return reuse.reuse(self.db, kinds=kinds, article_id=article_id)
+
+    # --- stories -----------------------------------------------------------------------------
+    def put_stories(self, summaries: Sequence[Story], members: Sequence[Membership],
+                    removed: Sequence[str], version: str, updated_at: str) -> None:
+        stories.put_stories(self.db, summaries, members, removed, version, updated_at)
+
+    def story_members(self, version: str | None = None) -> list[Membership]:
+        return stories.story_members(self.db, version)
+
+    def clear_stories(self) -> None:
+        stories.clear_stories(self.db)
+
+    def stories(self, *, limit: int | None = None, offset: int = 0, query: str | None = None,
+                outlet: str | None = None, person: str | None = None, since: str | None = None,
+                until: str | None = None) -> list[Story]:
+        return stories.stories(self.db, limit=limit, offset=offset, query=query, outlet=outlet,
+                               person=person, since=since, until=until)
+
+    def story(self, id_or_prefix: str) -> Story | None:
+        return stories.story(self.db, id_or_prefix)
+
+    def story_of(self, article_id: str) -> str | None:
+        return stories.story_of(self.db, article_id)
+
+    # --- search and the store itself ---------------------------------------------------------
+    def search(self, query: str, *, limit: int | None = None, offset: int = 0) -> list[Article]:
+        return search.search(self.db, query, limit=limit, offset=offset)
+
+    def schema_version(self) -> int:
+        return self.db.schema_version()
+
+    def close(self) -> None:
+        self.db.close()

@@ -1,0 +1,153 @@
+"""Story queries: clustering memberships, story summaries, and the story filters."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from storyline.records import Story
+from storyline.store.records import Membership
+from storyline.store.sql.connection import Connection
+from storyline.store.sql.search import PG_DOCUMENT, fts5_query, has_words
+
+_STORY_COLUMNS = "id, label, headline, key_entities, first_date, last_date, undated, size, updated_at"
+
+
+def put_stories(db: Connection, stories: Sequence[Story], members: Sequence[Membership],
+                removed: Sequence[str], version: str, updated_at: str) -> None:
+    if not stories and not members and not removed:
+        return
+    with db.writing(f"writing {len(stories)} stories"):
+        for story_id in removed:
+            db.run("DELETE FROM stories WHERE id = ?", (story_id,))
+        db.run_many(
+            "INSERT INTO story_members (article_id, story_id, seq, version) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (article_id) DO UPDATE SET story_id = excluded.story_id, seq = excluded.seq, "
+            "version = excluded.version",
+            [(m.article_id, m.story_id, m.seq, version) for m in members],
+        )
+        for story in stories:
+            db.run(
+                f"INSERT INTO stories ({_STORY_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (id) DO UPDATE SET label = excluded.label, headline = excluded.headline, "
+                "key_entities = excluded.key_entities, first_date = excluded.first_date, "
+                "last_date = excluded.last_date, undated = excluded.undated, "
+                "size = excluded.size, updated_at = excluded.updated_at",
+                (story.id, story.label, story.headline, json.dumps(list(story.key_entities)),
+                 story.first, story.last, story.undated, len(story.article_ids), updated_at),
+            )
+
+
+def story_members(db: Connection, version: str | None = None) -> list[Membership]:
+    sql = "SELECT article_id, story_id, seq FROM story_members"
+    params: list[Any] = []
+    if version is not None:
+        sql += " WHERE version = ?"
+        params.append(version)
+    return [Membership(r[0], r[1], int(r[2])) for r in db.run(sql + " ORDER BY seq", params).fetchall()]
+
+
+def clear_stories(db: Connection) -> None:
+    with db.writing("clearing the stories"):
+        db.run("DELETE FROM story_members")
+        db.run("DELETE FROM stories")
+
+
+def stories(db: Connection, *, limit: int | None = None, offset: int = 0, query: str | None = None,
+            outlet: str | None = None, person: str | None = None, since: str | None = None,
+            until: str | None = None) -> list[Story]:
+    """Stories, largest first, then most recent (undated last). Filters (all must hold):
+    ``query``, some member article holds every word (full text, as search.search); ``outlet``,
+    some member comes from that outlet (exact name, case ignored for ASCII); ``person``, some
+    member names a person whose name contains this text (case ignored for ASCII); ``since`` /
+    ``until`` (ISO dates), the story's stated date span reaches that day (undated stories are
+    then left out)."""
+    where, params = _story_filters(db, query, outlet, person, since, until)
+    if where is None:
+        return []
+    sql, params = db.paged(
+        f"SELECT {_STORY_COLUMNS} FROM stories s{where} ORDER BY size DESC, (last_date IS NULL), last_date DESC, id",
+        params, limit, offset)
+    rows = db.run(sql, params).fetchall()
+    members = _members_of(db, [r[0] for r in rows])
+    return [_story_from(r, members.get(r[0], ())) for r in rows]
+
+
+def _story_filters(db: Connection, query, outlet, person, since, until) -> tuple[str | None, list[Any]]:
+    """The WHERE clause (with its leading space) and parameters of the story filters, or
+    (None, []) when the query has no words and so can match nothing."""
+    sqlite = db.dialect == "sqlite"
+    clauses: list[str] = []
+    params: list[Any] = []
+    if since:
+        clauses.append("s.last_date >= ?")
+        params.append(since)
+    if until:
+        clauses.append("s.first_date <= ?")
+        params.append(until + "\U0010ffff")  # a stated date with a time of day still counts
+    if outlet:
+        clauses.append("EXISTS (SELECT 1 FROM story_members m JOIN articles a ON a.id = m.article_id "
+                       "WHERE m.story_id = s.id AND LOWER(a.outlet) = LOWER(?))")
+        params.append(outlet.strip())
+    if person:
+        like = "LIKE" if sqlite else "ILIKE"
+        clauses.append("EXISTS (SELECT 1 FROM story_members m JOIN entities e ON e.article_id = m.article_id "
+                       f"WHERE m.story_id = s.id AND e.type = 'PERSON' AND e.name {like} ? ESCAPE '\\')")
+        params.append("%" + _like_escape(person.strip()) + "%")
+    if query is not None:
+        if sqlite:
+            match = fts5_query(query)
+            if match is None:
+                return None, []
+            clauses.append("s.id IN (SELECT m.story_id FROM articles_fts f JOIN articles a ON a.seq = f.rowid "
+                           "JOIN story_members m ON m.article_id = a.id WHERE articles_fts MATCH ?)")
+            params.append(match)
+        else:
+            if not has_words(query):
+                return None, []
+            clauses.append("s.id IN (SELECT m.story_id FROM articles a JOIN story_members m ON m.article_id = a.id "
+                           f"WHERE {PG_DOCUMENT} @@ plainto_tsquery('english'::regconfig, ?))")
+            params.append(query)
+    return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
+
+
+def story(db: Connection, id_or_prefix: str) -> Story | None:
+    wanted = id_or_prefix.strip().lower()
+    rows = db.run(
+        f"SELECT {_STORY_COLUMNS} FROM stories WHERE id >= ? AND id < ? ORDER BY id LIMIT 2",
+        (wanted, wanted + "\U0010ffff" if wanted else "\U0010ffff"),
+    ).fetchall()
+    exact = [r for r in rows if r[0] == wanted]
+    if exact:
+        rows = exact
+    if len(rows) > 1:
+        raise LookupError(f"story id prefix {id_or_prefix!r} matches more than one story")
+    if not rows:
+        return None
+    return _story_from(rows[0], _members_of(db, [rows[0][0]]).get(rows[0][0], ()))
+
+
+def story_of(db: Connection, article_id: str) -> str | None:
+    row = db.run("SELECT story_id FROM story_members WHERE article_id = ?", (article_id,)).fetchone()
+    return row[0] if row else None
+
+
+def _members_of(db: Connection, story_ids: Sequence[str]) -> dict[str, tuple[str, ...]]:
+    out: dict[str, list[str]] = {}
+    rows = db.rows_in("SELECT story_id, article_id FROM story_members WHERE story_id IN", story_ids, " ORDER BY seq")
+    for story_id, article_id in rows:
+        out.setdefault(story_id, []).append(article_id)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def _like_escape(text: str) -> str:
+    """``text`` with LIKE's wildcards taken literally (escape character: backslash)."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _story_from(row: Sequence[Any], article_ids: Sequence[str]) -> Story:
+    sid, label, headline, key_entities, first, last, undated, _size, _updated = row
+    return Story(id=sid, label=label, article_ids=tuple(article_ids), first=first, last=last,
+                 headline=headline, key_entities=tuple(json.loads(key_entities)),
+                 undated=int(undated))
