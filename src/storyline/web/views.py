@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 from storyline.analyze.sentences import sentence_spans
 from storyline.link.reuse.direction import DIRECTION_MIN
 from storyline.records import Analysis, Article, ReusePair, Story
-from storyline.report.briefing import clip
+from storyline.report.text import clip
 from storyline.report.words import word_ops
 from storyline.web import svg
 from storyline.web.reports import Built
