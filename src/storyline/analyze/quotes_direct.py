@@ -132,7 +132,11 @@ def _complement(cue: Token, quoted: Span) -> Span | None:
 
 
 def from_marks(
-    doc: Doc, spans: list[tuple[marks.Quoted, Span | None]], paras: list[tuple[int, int]], claimed: set[int], cues_used: set[int]
+    doc: Doc,
+    spans: list[tuple[marks.Quoted, Span | None]],
+    paras: list[tuple[int, int]],
+    claimed: set[int],
+    cues_used: set[int],
 ) -> list[Found]:
     """The direct and partial quotes of the quotation-mark pairs ``spans`` ((pair, its tokens));
     adds the tokens they take to ``claimed`` and their cue verbs to ``cues_used``."""

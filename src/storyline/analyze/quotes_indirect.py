@@ -9,7 +9,9 @@ from storyline.analyze.nlp import Doc, Span, Token
 from storyline.analyze.quote_base import SUBJECT_DEPS, Found, is_cue, noun_phrase, subject_of, trim
 
 
-def from_cue_verbs(doc: Doc, paras: list[tuple[int, int]], quoted_tokens: set[int], cues_used: set[int], claimed: set[int]) -> list[Found]:
+def from_cue_verbs(
+    doc: Doc, paras: list[tuple[int, int]], quoted_tokens: set[int], cues_used: set[int], claimed: set[int]
+) -> list[Found]:
     """Indirect (or, when it holds quoted words, partial) speech: the content a cue verb reports.
     Skips tokens in ``quoted_tokens``, ``cues_used`` and ``claimed``; adds what it takes to ``claimed``."""
     found: list[Found] = []
