@@ -14,11 +14,11 @@ TRAIN and TEST are MRPC-format files: tab-separated, header ``Quality  #1 ID  #2
 figure is over the pooled out-of-fold predictions; ``fold_accuracy_std`` shows the spread). Two
 files: fit on TRAIN, report on TEST. Nothing of the data is stored in this repository.
 
-**What is scored.** Each pair gets :func:`storyline.link.reuse.paraphrase.features` (MiniLM cosine plus
-lexical evidence) and these rows are reported:
+**What is scored.** Each pair gets :func:`storyline.link.reuse.paraphrase_features.features`
+(MiniLM cosine plus lexical evidence) and these rows are reported:
 
-* ``mrpc``: the product's model (:func:`storyline.link.reuse.paraphrase.fit` defaults: one hidden layer
-  of 32 ReLU units, L2 alpha 1, threshold maximising accuracy on the training predictions);
+* ``mrpc``: the product's model (:func:`storyline.link.reuse.paraphrase_training.fit` defaults: one
+  hidden layer of 32 ReLU units, L2 alpha 1, threshold maximising accuracy on the training predictions);
 * ``logistic``: a logistic regression on the same features (no hidden layer);
 * ``baseline_cosine_only``: the MiniLM cosine alone, threshold maximising training accuracy;
   the distance to ``mrpc`` is what the lexical features add;
@@ -56,7 +56,7 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
-from storyline.link.reuse import paraphrase  # noqa: E402
+from storyline.link.reuse import paraphrase_features, paraphrase_training  # noqa: E402
 
 GOAL = {"accuracy": 80.4, "f1": 85.9, "source": "Ji & Eisenstein 2013 (TF-KLD), MRPC test"}
 
@@ -133,13 +133,13 @@ Recipe = Callable[[np.ndarray, np.ndarray], Callable[[np.ndarray], np.ndarray]]
 
 def model_recipe(**kwargs) -> Recipe:
     def run(X: np.ndarray, y: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
-        return paraphrase.fit(X, y, **kwargs).predict
+        return paraphrase_training.fit(X, y, **kwargs).predict
 
     return run
 
 
 def cosine_recipe(X: np.ndarray, y: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
-    threshold = paraphrase.best_threshold(X[:, 0], y)  # column 0 is the cosine
+    threshold = paraphrase_training.best_threshold(X[:, 0], y)  # column 0 is the cosine
     return lambda Z: Z[:, 0] >= threshold
 
 
@@ -195,7 +195,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         log(f"{name}: {len(y)} pairs, {100 * y.mean():.1f}% paraphrases")
         VA, VB = embed_pairs(a, b, cache)
         t = time.perf_counter()
-        X = paraphrase.features(a, b, VA, VB)
+        X = paraphrase_features.features(a, b, VA, VB)
         log(f"  features in {time.perf_counter() - t:.1f} s ({1e6 * (time.perf_counter() - t) / len(y):.0f} µs a pair)")
         return X, y, VA, VB
 
@@ -220,7 +220,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             out["vectors"] = cross_validate(recipe, Xv, ytr, args.folds, args.seed, "vectors")
 
     t = time.perf_counter()
-    model = paraphrase.fit(Xtr, ytr, seed=args.seed)
+    model = paraphrase_training.fit(Xtr, ytr, seed=args.seed)
     log(f"fitted on all of {args.train.name} in {time.perf_counter() - t:.1f} s (threshold {model.threshold:.3f})")
     if args.pan:
         Xp, yp, _, _ = featurise(read_pan(args.pan), "PAN")

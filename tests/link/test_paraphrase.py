@@ -12,15 +12,9 @@ import json
 import numpy as np
 import pytest
 
-from storyline.link.reuse.paraphrase import (
-    DEFAULT_MODEL_PATH,
-    LEXICAL_FEATURES,
-    ParaphraseModel,
-    best_threshold,
-    feature_names,
-    features,
-    pair_features,
-)
+from storyline.link.reuse.paraphrase import DEFAULT_MODEL_PATH, ParaphraseModel
+from storyline.link.reuse.paraphrase_features import LEXICAL_FEATURES, feature_names, features, pair_features
+from storyline.link.reuse.paraphrase_training import best_threshold
 
 COUNCIL = "The city council approved the new budget on Tuesday after a long debate."
 COUNCIL_REWRITE = "After a lengthy debate on Tuesday, the city council approved the new budget."

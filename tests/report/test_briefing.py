@@ -17,7 +17,7 @@ from storyline.cli import app
 from storyline.link.stories.report import StoryReport
 from storyline.records import Article, ArticleDate, Citation, Event, Finding, Identity, Quote, ReusePair, Change, Story
 from storyline.report import build_briefing, to_html, to_json, to_markdown
-from storyline.report.briefing import MAX_QUOTE_CHARS, MAX_SENTENCE_CHARS, MAX_SUMMARY_SENTENCES
+from storyline.report.briefing_records import MAX_QUOTE_CHARS, MAX_SENTENCE_CHARS, MAX_SUMMARY_SENTENCES
 
 SCRIPT = "<script>alert(1)</script>"
 IMG = "<img src=x onerror=alert(1)>"

@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 from storyline.analyze.clusters import Cluster, parse_name
 from storyline.analyze.entities import People
 from storyline.analyze.nlp import Doc, Span, Token
-from storyline.analyze.quotes import Found
+from storyline.analyze.quote_base import Found
 from storyline.analyze.roles import ROLE_HEADS, role_key
 from storyline.records import Mention, Quote
 

@@ -12,10 +12,14 @@ __all__ = ["Briefing", "build_briefing", "to_html", "to_json", "to_markdown"]
 
 
 def __getattr__(name: str):
-    if name in ("Briefing", "build_briefing"):
-        from storyline.report import briefing
+    if name == "build_briefing":
+        from storyline.report.briefing import build_briefing
 
-        return getattr(briefing, name)
+        return build_briefing
+    if name == "Briefing":
+        from storyline.report.briefing_records import Briefing
+
+        return Briefing
     if name in ("to_html", "to_json", "to_markdown"):
         from storyline.report import render
 

@@ -12,7 +12,7 @@ import html
 import re
 from collections.abc import Iterable
 
-from storyline.report.briefing import Briefing, Source
+from storyline.report.briefing_records import Briefing, Source
 
 KIND_NAMES = {
     "role_conflict": "role conflict", "number_conflict": "number conflict", "date_conflict": "date conflict",

@@ -10,10 +10,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from storyline.store.base import AmbiguousIdError, Store, StoreError
+from storyline.store.base import MEMORY_URL, AmbiguousIdError, Store, StoreError
 
 DEFAULT_DB = "storyline.db"
-MEMORY_URL = "memory://"
 
 __all__ = ["AmbiguousIdError", "DEFAULT_DB", "MEMORY_URL", "Store", "StoreError", "open_store"]
 

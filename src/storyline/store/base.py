@@ -23,6 +23,10 @@ from storyline.store.records import (
 __all__ = ["AmbiguousIdError", "Store", "StoreError", "WriteStatus", "now", "now_precise", "speaker_key", "storable"]
 
 
+# The URL that opens a MemoryStore (store/memory.py): nothing is written anywhere.
+MEMORY_URL = "memory://"
+
+
 class StoreError(RuntimeError):
     """The store could not complete an operation (disk full, server gone, schema too new).
 

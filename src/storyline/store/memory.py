@@ -21,8 +21,7 @@ from typing import Generic, TypeVar
 
 from storyline.ingest.urls import url_key
 from storyline.records import Analysis, Article, Link, Quote, ReusePair, Story
-from storyline.store import MEMORY_URL
-from storyline.store.base import AmbiguousIdError, StoreError, now, now_precise, speaker_key, storable
+from storyline.store.base import MEMORY_URL, AmbiguousIdError, StoreError, now, now_precise, speaker_key, storable
 from storyline.store.records import (
     AnalysisState,
     ArticleEntity,

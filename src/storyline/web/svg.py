@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from storyline.records import DIRECTION_MIN
-from storyline.report.briefing import clip
+from storyline.report.text import clip
 
 WIDTH = 960
 MARGIN = 24

@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 
 from storyline.analyze.sentences import sentence_spans
 from storyline.records import Analysis, Article, ReusePair, Story
-from storyline.report.briefing import clip
+from storyline.report.text import clip
 from storyline.report.words import word_ops
 from storyline.store.records import OutletCount
 from storyline.web import svg

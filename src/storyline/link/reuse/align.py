@@ -146,7 +146,8 @@ def score_matrix(
 
 @functools.lru_cache(maxsize=1)
 def default_scorer() -> Scorer:
-    from storyline.link.reuse.paraphrase import ParaphraseModel, features
+    from storyline.link.reuse.paraphrase import ParaphraseModel
+    from storyline.link.reuse.paraphrase_features import features
 
     model = ParaphraseModel.load()
 

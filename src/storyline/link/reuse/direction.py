@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 from storyline.analyze import marks
 from storyline.link.reuse.align import Alignment
-from storyline.link.reuse.drift import _DATE, _NUMBER
+from storyline.link.reuse.drift_values import DATE, NUMBER
 from storyline.records import DIRECTION_MIN, Analysis, Article
 
 __all__ = ["DIRECTION_MIN", "Direction", "decide"]
@@ -144,7 +144,7 @@ def _speech_marks(article: Article, analysis: Analysis | None, spans: Sequence[t
 
 
 def _specifics(body: str, spans: Sequence[tuple[int, int]]) -> int:
-    return sum(len(_NUMBER.findall(body, a, b)) + len(_DATE.findall(body, a, b)) for a, b in set(spans))
+    return sum(len(NUMBER.findall(body, a, b)) + len(DATE.findall(body, a, b)) for a, b in set(spans))
 
 
 def _provenance(article: Article) -> int:

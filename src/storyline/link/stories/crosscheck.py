@@ -23,7 +23,7 @@ import numpy as np
 from rapidfuzz import fuzz
 
 from storyline.folding import fold
-from storyline.link.reuse.drift import role_head, same_title
+from storyline.link.reuse.drift_roles import role_head, same_title
 from storyline.records import Article, Citation, Entity, Finding, Identity, Quote, ReusePair, TimePoint
 
 # A one-word quotation ("great") matches too much by chance to be traced; two or three words

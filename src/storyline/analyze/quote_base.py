@@ -1,0 +1,128 @@
+"""What the quote passes share: the :class:`Found` record, the lexicon of cue verbs, and parse
+helpers for a cue verb, its subject (the speaker) and the spans it reports.
+
+Used by :mod:`storyline.analyze.quotes_direct` (quotation marks) and
+:mod:`storyline.analyze.quotes_indirect` (reported speech without marks), which
+:mod:`storyline.analyze.quotes` runs in turn.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from storyline.analyze import marks
+from storyline.analyze.nlp import Span, Token
+
+# Verbs that report speech or a stated belief (lemmas). Beliefs are included because news
+# attributes them like speech ("Starmer believes ...", "officials fear ...").
+SPEECH_CUES = {
+    "say", "tell", "add", "insist", "warn", "argue", "claim", "state", "assert", "explain",
+    "suggest", "note", "stress", "reiterate", "declare", "announce", "admit", "acknowledge",
+    "confirm", "deny", "reply", "respond", "answer", "write", "tweet", "post", "report",
+    "describe", "ask", "urge", "promise", "pledge", "vow", "predict", "indicate", "emphasise",
+    "emphasize", "concede", "contend", "maintain", "observe", "remark", "comment", "recall",
+    "complain", "allege", "testify", "agree", "joke", "quip", "boast", "lament", "inform",
+    "reveal", "disclose", "signal", "caution", "mention", "repeat", "counter", "retort",
+    "speculate", "estimate", "forecast", "accuse", "charge", "criticise", "criticize",
+    "praise", "question", "demand", "threaten", "assure", "reassure", "affirm", "reaffirm",
+    "proclaim", "conclude", "continue", "shout", "yell", "whisper", "exclaim", "plead",
+    "advise", "recommend", "propose", "hint", "imply", "dispute", "cite", "contend", "brief",
+    "predict", "project", "stipulate", "specify", "clarify", "point", "echo", "acknowledge",
+    "protest", "concur", "surmise", "read", "tout", "call", "dismiss", "hail",
+}
+BELIEF_CUES = {
+    "believe", "think", "feel", "hope", "expect", "fear", "doubt", "suspect", "worry",
+    "figure", "assume", "reckon", "know", "understand", "realize", "realise", "recognize",
+    "recognise", "consider", "wonder", "guess", "imagine", "anticipate", "trust", "sense",
+    "decide", "learn", "find", "want", "wish", "prefer", "envision",
+}
+CUES = SPEECH_CUES | BELIEF_CUES
+SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}
+
+
+@dataclass(slots=True)
+class Found:
+    """A quote before speaker resolution.
+
+    ``start``/``end`` delimit the quoted words (inside the marks for direct quotes; the whole
+    complement clause for partial and indirect ones). ``source`` is the span naming the speaker
+    near the quote, when there is one; ``follows`` is set for a quote with no cue of its own
+    that continues the utterance of an earlier quote (its index).
+    """
+
+    start: int
+    end: int
+    kind: str
+    cue: Token | None = None
+    source: Span | None = None
+    group: int | None = None
+    follows: int | None = None
+    paragraph: int = 0
+
+
+def is_cue(token: Token) -> bool:
+    """A verb of saying or believing in the active voice ("all options are being considered"
+    reports no one), or in the passive with its agent ("was told by officials")."""
+    lemma = token.lemma_.lower()
+    if not (token.pos_ in {"VERB", "AUX"} and lemma in CUES or (
+        lemma in {"say", "tell", "add", "insist", "warn", "argue"} and token.pos_ in {"NOUN", "PROPN"} and token.dep_ in {"ROOT", "ccomp"}
+    )):
+        return False
+    deps = {c.dep_ for c in token.children}
+    if "auxpass" in deps and "agent" not in deps and lemma not in {"say", "understand", "report", "tell"}:
+        return False
+    return True
+
+
+def subject_of(verb: Token) -> Span | None:
+    """The subject of a cue verb as a span, walking up from participles and infinitives
+    ("..., adding that ...", "went on to say") to the verb that has one."""
+    cue, seen = verb, 0
+    while verb is not None and seen < 4:
+        for child in verb.children:
+            if child.dep_ in {"nsubj", "nsubjpass"}:
+                return noun_phrase(child)
+            if child.dep_ == "agent":
+                for grandchild in child.children:
+                    if grandchild.dep_ == "pobj":
+                        return noun_phrase(grandchild)
+        if verb.dep_ in {"advcl", "xcomp", "conj", "ccomp", "acl", "pcomp"} and verb.head is not verb:
+            verb = verb.head
+            seen += 1
+            continue
+        break
+    # "At PMQs on Wednesday Starmer said:": the parser makes "Wednesday Starmer" the object of
+    # "on" and leaves the verb without a subject. A person named right before the cue is it.
+    return next((e for e in cue.doc.ents if e.end == cue.i and e.label_ == "PERSON"), None)
+
+
+def noun_phrase(head: Token) -> Span:
+    """The noun phrase of ``head`` without its appositions and relative clauses: "Sergei
+    Lavrov, Russia's foreign minister, who ..." gives "Sergei Lavrov"."""
+    doc = head.doc
+    start = head.left_edge.i
+    end = head.right_edge.i + 1
+    for tok in doc[head.i + 1 : end]:
+        if tok.text in {",", "(", "—", "–", "-"} or tok.dep_ in {"relcl", "appos", "acl"} or tok.text in marks.ALL_MARKS:
+            end = tok.i
+            break
+    for tok in doc[start : head.i]:
+        if tok.text in marks.ALL_MARKS or tok.text in {",", "(", "—", "–"}:
+            start = tok.i + 1
+    if start >= end:
+        return doc[head.i : head.i + 1]
+    return doc[start:end]
+
+
+def trim(span: Span) -> Span | None:
+    """``span`` without the punctuation and spaces at its edges (quotation marks kept); None
+    when nothing is left."""
+    doc = span.doc
+    start, end = span.start, span.end
+    while start < end and (doc[start].is_punct and doc[start].text not in marks.ALL_MARKS or doc[start].is_space):
+        start += 1
+    while end > start and (doc[end - 1].is_punct and doc[end - 1].text not in marks.ALL_MARKS or doc[end - 1].is_space):
+        end -= 1
+    if start >= end:
+        return None
+    return doc[start:end]
