@@ -6,13 +6,18 @@ import datetime as dt
 import json
 from collections.abc import Iterable, Iterator
 
+from typing import TYPE_CHECKING
+
 from storyline.analyze import entities as entities_mod
 from storyline.analyze import quotes as quotes_mod
 from storyline.analyze import speakers as speakers_mod
 from storyline.analyze import timex as timex_mod
-from storyline.analyze.nlp import Doc, Language, pipeline
+from storyline.analyze.nlp import pipeline
 from storyline.ingest.dates import published_time
 from storyline.records import Analysis, Article, TimePoint
+
+if TYPE_CHECKING:  # spaCy's types, for annotations only
+    from storyline.analyze.nlp import Doc, Language
 
 # spaCy's own default limit (nlp.max_length); the parser's memory grows with the text, so a body
 # longer than this is analysed up to the paragraph break before the limit and the rest ignored.

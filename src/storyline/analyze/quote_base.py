@@ -9,9 +9,12 @@ Used by :mod:`storyline.analyze.quotes_direct` (quotation marks) and
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from storyline.analyze import marks
-from storyline.analyze.nlp import Span, Token
+
+if TYPE_CHECKING:  # spaCy's types, for annotations only: spaCy loads with the pipeline
+    from storyline.analyze.nlp import Span, Token
 
 # Verbs that report speech or a stated belief (lemmas). Beliefs are included because news
 # attributes them like speech ("Starmer believes ...", "officials fear ...").

@@ -23,11 +23,15 @@ in :mod:`storyline.analyze.quotes_indirect`.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from storyline.analyze import marks
-from storyline.analyze.nlp import Doc, Span
 from storyline.analyze.quote_base import Found
 from storyline.analyze.quotes_direct import from_marks
 from storyline.analyze.quotes_indirect import from_according_to, from_cue_verbs
+
+if TYPE_CHECKING:  # spaCy's types, for annotations only: spaCy loads with the pipeline
+    from storyline.analyze.nlp import Doc, Span
 
 
 def _tokens_in(doc: Doc, start: int, end: int) -> Span | None:

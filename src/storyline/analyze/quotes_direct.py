@@ -5,9 +5,13 @@ quotes (quoted words inside a cue verb's complement); scare quotes, titles and n
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from storyline.analyze import marks
-from storyline.analyze.nlp import Doc, Span, Token
 from storyline.analyze.quote_base import SPEECH_CUES, SUBJECT_DEPS, Found, is_cue, subject_of, trim
+
+if TYPE_CHECKING:  # spaCy's types, for annotations only: spaCy loads with the pipeline
+    from storyline.analyze.nlp import Doc, Span, Token
 
 _SENTENCE_END = {".", "!", "?", "…"}
 

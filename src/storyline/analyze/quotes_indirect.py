@@ -5,8 +5,12 @@ and "according to X" sentences. Questions put to someone are not statements and 
 
 from __future__ import annotations
 
-from storyline.analyze.nlp import Doc, Span, Token
+from typing import TYPE_CHECKING
+
 from storyline.analyze.quote_base import SUBJECT_DEPS, Found, is_cue, noun_phrase, subject_of, trim
+
+if TYPE_CHECKING:  # spaCy's types, for annotations only: spaCy loads with the pipeline
+    from storyline.analyze.nlp import Doc, Span, Token
 
 
 def from_cue_verbs(

@@ -13,10 +13,13 @@ resolver turn "the Prime Minister" into the person this article calls Prime Mini
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from storyline.analyze.clusters import Cluster
-from storyline.analyze.nlp import Doc, Span, Token
 from storyline.records import Role
+
+if TYPE_CHECKING:  # spaCy's types, for annotations only: spaCy loads with the pipeline
+    from storyline.analyze.nlp import Doc, Span, Token
 
 ROLE_HEADS = {
     "minister", "secretary", "president", "chancellor", "leader", "adviser", "advisor",

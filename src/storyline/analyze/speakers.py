@@ -19,13 +19,16 @@ quote within two paragraphs). No pronoun is ever returned as a speaker name.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from storyline.analyze.clusters import Cluster, parse_name
 from storyline.analyze.entities import People
-from storyline.analyze.nlp import Doc, Span, Token
 from storyline.analyze.quote_base import Found
 from storyline.analyze.roles import ROLE_HEADS, role_key
 from storyline.records import Mention, Quote
+
+if TYPE_CHECKING:  # spaCy's types, for annotations only: spaCy loads with the pipeline
+    from storyline.analyze.nlp import Doc, Span, Token
 
 MALE = {"he", "him", "his", "himself"}
 FEMALE = {"she", "her", "hers", "herself"}
