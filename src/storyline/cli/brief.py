@@ -9,8 +9,8 @@ from typing import Annotated
 
 import typer
 
-from storyline.cli.common import DbOption, app, err, fail, open_desk
-from storyline.store import AmbiguousIdError, StoreError
+from storyline.cli.common import DbOption, app, err, fail
+from storyline.cli.stories import read_story
 
 
 class BriefFormat(str, Enum):
@@ -31,14 +31,7 @@ def brief_cli(
     numbered list of sources."""
     from storyline.report import build_briefing, to_html, to_json, to_markdown
 
-    with open_desk(db) as desk:
-        try:
-            with err.status("reading the story: dates, events, quotes, cross-source checks"):
-                report = desk.story(story_id)
-        except (LookupError, AmbiguousIdError) as exc:
-            fail(str(exc.args[0]) if exc.args else str(exc), code=2)
-        except StoreError as exc:
-            fail(str(exc), code=2)
+    report = read_story(db, story_id)
     briefing = build_briefing(report)
     if format_ is BriefFormat.json:
         text = json.dumps(to_json(briefing), ensure_ascii=False, indent=1) + "\n"

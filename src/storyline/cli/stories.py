@@ -4,7 +4,7 @@ cross-source checks."""
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
@@ -13,6 +13,9 @@ from rich.table import Table
 from storyline.cli.common import DbOption, JsonOption, app, clip, err, fail, open_desk, out, progress_bar
 from storyline.report.json import report_json, story_json
 from storyline.store import AmbiguousIdError, StoreError
+
+if TYPE_CHECKING:
+    from storyline.link.stories.report import StoryReport
 
 QUOTES_PER_SPEAKER = 3
 
@@ -55,18 +58,23 @@ def story_cli(
 ) -> None:
     """One story: its articles (stated or inferred dates), events and timeline, people with
     their roles, quotes by speaker, reuse pairs, and where the sources disagree."""
-    with open_desk(db) as desk:
-        try:
-            with err.status("reading the story: dates, events, quotes, cross-source checks"):
-                report = desk.story(story_id)
-        except (LookupError, AmbiguousIdError) as exc:
-            fail(str(exc.args[0]) if exc.args else str(exc), code=2)
-        except StoreError as exc:
-            fail(str(exc), code=2)
+    report = read_story(db, story_id)
     if as_json:
         print(json.dumps(report_json(report), ensure_ascii=False, indent=1))
         return
     _print_report(report)
+
+
+def read_story(db: str | None, story_id: str) -> StoryReport:
+    """One story's report (``story`` and ``brief``); an unknown or ambiguous id fails (exit 2)."""
+    with open_desk(db) as desk:
+        try:
+            with err.status("reading the story: dates, events, quotes, cross-source checks"):
+                return desk.story(story_id)
+        except (LookupError, AmbiguousIdError) as exc:
+            fail(str(exc.args[0]) if exc.args else str(exc), code=2)
+        except StoreError as exc:
+            fail(str(exc), code=2)
 
 
 # --- text ----------------------------------------------------------------------------------------
