@@ -123,3 +123,42 @@ def test_vector_lsh_collides_at_semantic_min_as_promised():
     assert [x.bucket for x in cand.vector_buckets("a", np.ones(384))] == keys
     assert len(keys) == cand.VECTOR_BANDS and max(keys) < 2**cand.VECTOR_ROWS
     assert cand.vector_buckets("z", np.zeros(384)) == ()
+
+
+def test_kill_9_during_reuse_then_resume(seeds_desk, seeds_dir, tmp_path):
+    """A real kill -9 of a find_reuse process once its first batches are committed; the next
+    run ends with the same candidates and pairs as an uninterrupted run, and a sound file."""
+    import os
+    import signal
+    import sqlite3
+    import subprocess
+    import sys
+    import time
+
+    _, whole, _ = seeds_desk
+    db = tmp_path / "reuse.db"
+    with storyline.open(db) as desk:
+        desk.ingest([seeds_dir], analyze=False)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    proc = subprocess.Popen([sys.executable, "-c", f"import storyline; storyline.open({str(db)!r}).find_reuse()"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+
+    def committed() -> int:
+        with sqlite3.connect(db) as con:
+            return con.execute("SELECT count(*) FROM fingerprints").fetchone()[0]
+
+    deadline = time.monotonic() + 300
+    try:
+        while committed() == 0:
+            assert proc.poll() is None, "find_reuse finished before it could be killed"
+            assert time.monotonic() < deadline
+            time.sleep(0.005)
+        proc.send_signal(signal.SIGKILL)
+    finally:
+        proc.wait(timeout=60)
+    assert proc.returncode == -signal.SIGKILL
+    with storyline.open(db) as desk:
+        report = desk.find_reuse()
+        assert not report.problems
+        assert _outcome(desk.store) == _outcome(whole.store)
+        assert desk.store.db.run("PRAGMA integrity_check").fetchone()[0] == "ok"
