@@ -57,7 +57,7 @@ def test_interrupted_between_and_inside_steps_ends_the_same(seeds_desk):
     store = desk.store
     # Killed after the fingerprints: the candidates are still due (they were not in PR 1).
     run_steps(store, reuse_steps()[:2])
-    assert store.candidates_due("1", cand.FINGERPRINT_VERSION) == [a.id for a in store.articles()]
+    assert store.candidates_due(steps.CANDIDATES_VERSION, cand.FINGERPRINT_VERSION) == [a.id for a in store.articles()]
     # Killed inside the candidates step, after its first batch of one article.
     first = steps.candidates_due(store)[:1]
     steps.candidates_run(store, first)

@@ -633,3 +633,24 @@ def test_candidates_due_stored_and_uncompared(store):
     assert store.candidates_due("1", "1") == [a.id, c.id]
     with pytest.raises(StoreError):
         store.put_candidates([CandidatePair(a.id, "missing", "words")], [], "1")
+
+
+def test_pairs_compared_before_stored_candidates_stay_due_for_a_new_version(store_url, monkeypatch):
+    from storyline.records import ReusePair
+
+    before = [m for m in migrations() if m[0] < 7]
+    a, b = make_article("Old pair one."), make_article("Old pair two.")
+    with monkeypatch.context() as m:
+        m.setattr(migrate, "migrations", lambda: before)
+        old = open_store(store_url)
+        assert old.schema_version() == 6
+        old.add_articles([a, b])
+        old.put_reuse([ReusePair(a.id, b.id, "rewrite", 0.9, 0.8)], "1")
+        old.close()
+    upgraded = open_store(store_url)
+    try:
+        key = ComparedPair(*sorted((a.id, b.id)))
+        assert [c.found_by for c in upgraded.candidates(a.id)] == ["compared"]
+        assert upgraded.uncompared("1") == [] and upgraded.uncompared("2") == [key]
+    finally:
+        upgraded.close()
