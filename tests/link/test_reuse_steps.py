@@ -129,11 +129,11 @@ def test_kill_9_during_reuse_then_resume(seeds_desk, seeds_dir, tmp_path):
     """A real kill -9 of a find_reuse process once its first batches are committed; the next
     run ends with the same candidates and pairs as an uninterrupted run, and a sound file."""
     import os
-    import signal
     import sqlite3
     import subprocess
     import sys
-    import time
+
+    from helpers import kill_when
 
     _, whole, _ = seeds_desk
     db = tmp_path / "reuse.db"
@@ -143,20 +143,11 @@ def test_kill_9_during_reuse_then_resume(seeds_desk, seeds_dir, tmp_path):
     proc = subprocess.Popen([sys.executable, "-c", f"import storyline; storyline.open({str(db)!r}).find_reuse()"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
 
-    def committed() -> int:
+    def committed() -> bool:
         with sqlite3.connect(db) as con:
-            return con.execute("SELECT count(*) FROM fingerprints").fetchone()[0]
+            return con.execute("SELECT count(*) FROM fingerprints").fetchone()[0] > 0
 
-    deadline = time.monotonic() + 300
-    try:
-        while committed() == 0:
-            assert proc.poll() is None, "find_reuse finished before it could be killed"
-            assert time.monotonic() < deadline
-            time.sleep(0.005)
-        proc.send_signal(signal.SIGKILL)
-    finally:
-        proc.wait(timeout=60)
-    assert proc.returncode == -signal.SIGKILL
+    kill_when(proc, committed, timeout=300, poll=0.005)
     with storyline.open(db) as desk:
         report = desk.find_reuse()
         assert not report.problems
