@@ -101,3 +101,21 @@ def copy_store(source, target):
         src.close()
         dst.close()
     return target
+
+
+def kill_when(proc, ready, *, timeout: float = 120, poll: float = 0.01) -> None:
+    """SIGKILL ``proc`` as soon as ``ready()`` is true (it must not have finished first), then
+    reap it: the kill -9 of the resume tests."""
+    import signal
+    import time
+
+    deadline = time.monotonic() + timeout
+    try:
+        while not ready():
+            assert proc.poll() is None, "the process finished before it could be killed"
+            assert time.monotonic() < deadline
+            time.sleep(poll)
+        proc.send_signal(signal.SIGKILL)
+    finally:
+        proc.wait(timeout=60)
+    assert proc.returncode == -signal.SIGKILL

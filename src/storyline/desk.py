@@ -26,7 +26,7 @@ from storyline.store.records import ArticleEntity, OutletCount
 
 if TYPE_CHECKING:  # the analyzer imports spaCy (about a second): loaded only when needed
     from storyline.analyze import Analyzer
-    from storyline.link.reuse.scan import ReuseReport
+    from storyline.run.reuse_steps import ReuseReport
 
 __all__ = [
     "ANALYZE_BATCH", "ANALYZER_VERSION", "DEFAULT_BATCH", "AnalysisUnavailable", "AnalyzeAborted",
@@ -158,9 +158,9 @@ class Desk:
     # --- reuse -----------------------------------------------------------------------------
     def find_reuse(self, *, progress: Progress | None = None) -> ReuseReport:
         """Fingerprint the articles not yet fingerprinted, find their candidate pairs (LSH and
-        article-vector neighbours) and compare the pairs not yet compared (see link/reuse/scan.py).
+        article-vector neighbours) and compare the pairs not yet compared (see run/reuse_steps.py).
         Incremental and safe to re-run; a killed run resumes where it stopped."""
-        from storyline.link.reuse.scan import find_reuse
+        from storyline.run.reuse_steps import find_reuse
 
         return find_reuse(self.store, progress=progress)
 
@@ -182,7 +182,7 @@ class Desk:
         (fingerprints give the article vectors; ``reuse=False`` only fingerprints), then
         cluster the articles not in a story yet, online and in publication order (see
         link/stories/scan.py). Incremental and safe to re-run."""
-        from storyline.link.reuse.scan import find_reuse
+        from storyline.run.reuse_steps import find_reuse
         from storyline.link.stories.scan import find_stories
 
         if self.analysing.due():

@@ -7,6 +7,7 @@ and run on SQLite and PostgreSQL only: a memory store has no schema and ends wit
 from __future__ import annotations
 
 import dataclasses
+from contextlib import closing
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -573,3 +574,81 @@ def test_dialect_sections_of_a_migration():
     assert for_dialect(ddl, "sqlite").split() == ["A;", "B;"]
     assert for_dialect(ddl, "postgres").split() == ["A;", "C;"]
     assert for_dialect("X;\nY;", "sqlite") == "X;\nY;"
+
+
+# --- reuse steps: sentence vectors, candidate pairs (migration 007) ---------------------------
+
+
+def test_sentence_vectors_round_trip_as_float16(store):
+    import numpy as np
+
+    from storyline.store.records import SentenceVectors
+
+    a, b, c = (make_article(f"Vector body {k}. Second sentence.") for k in range(3))
+    store.add_articles([a, b, c])
+    assert store.unembedded("1") == [a.id, b.id, c.id]
+    rng = np.random.default_rng(1)
+    matrix = rng.standard_normal((2, 384)).astype(np.float32)
+    matrix /= np.linalg.norm(matrix, axis=1, keepdims=True)
+    store.put_sentence_vectors({a.id: SentenceVectors(((0, 15), (16, 32)), matrix),
+                                b.id: SentenceVectors((), np.zeros((0, 384), np.float32))}, "1")
+    assert store.unembedded("1") == [c.id]
+    assert store.unembedded("2") == [a.id, b.id, c.id]
+    back = store.sentence_vectors([c.id, b.id, a.id, "nope"])
+    assert set(back) == {a.id, b.id}
+    assert back[a.id].spans == ((0, 15), (16, 32)) and back[a.id].matrix.dtype == np.float32
+    assert np.abs(back[a.id].matrix - matrix).max() < 1e-3  # float16: about three digits
+    assert back[b.id].spans == () and back[b.id].matrix.shape == (0, 384)
+    assert store.sentence_vectors([a.id], "2") == {}
+    # Replacing keeps one row per article.
+    store.put_sentence_vectors({a.id: SentenceVectors(((0, 15),), matrix[:1])}, "2")
+    assert store.sentence_vectors([a.id], "2")[a.id].spans == ((0, 15),)
+    with pytest.raises(StoreError):
+        store.put_sentence_vectors({"missing": SentenceVectors(((0, 1),), matrix[:1])}, "1")
+
+
+def test_candidates_due_stored_and_uncompared(store):
+    from storyline.records import ReusePair
+    from storyline.store.records import CandidatePair
+
+    a, b, c = (make_article(f"Candidate body {k}.") for k in range(3))
+    store.add_articles([a, b, c])
+    assert store.candidates_due("1", "1") == []  # nothing fingerprinted yet
+    store.put_fingerprints([_fingerprint(a.id, 1), _fingerprint(b.id, 2), _fingerprint(c.id, 3)], [], "1")
+    assert store.candidates_due("1", "1") == [a.id, b.id, c.id]
+    assert store.candidates_due("1", "2") == []
+    store.put_candidates([CandidatePair(b.id, a.id, "words"), CandidatePair(a.id, c.id, "vector")], [a.id], "1")
+    # The same pair found again (either way round) is kept once, with how it was first found.
+    store.put_candidates([CandidatePair(a.id, b.id, "shingles")], [b.id], "1")
+    assert store.candidates_due("1", "1") == [c.id]
+    assert store.candidates_due("2", "1") == [a.id, b.id, c.id]
+    ab, ac = sorted((a.id, b.id)), sorted((a.id, c.id))
+    assert store.candidates(a.id) == sorted([CandidatePair(*ab, "words"), CandidatePair(*ac, "vector")])
+    assert store.candidates(b.id) == [CandidatePair(*ab, "words")]
+    assert store.uncompared("1") == sorted([ComparedPair(*ab), ComparedPair(*ac)])
+    store.put_reuse([ReusePair(b.id, a.id, "independent", 0.5, 0.1)], "1")
+    assert store.uncompared("1") == [ComparedPair(*ac)]
+    assert store.uncompared("2") == sorted([ComparedPair(*ab), ComparedPair(*ac)])  # older version: again
+    # A new fingerprint changes the article's buckets: its candidates are due again.
+    store.put_fingerprints([_fingerprint(a.id, 1)], [], "1")
+    assert store.candidates_due("1", "1") == [a.id, c.id]
+    with pytest.raises(StoreError):
+        store.put_candidates([CandidatePair(a.id, "missing", "words")], [], "1")
+
+
+def test_pairs_compared_before_stored_candidates_stay_due_for_a_new_version(store_url, monkeypatch):
+    from storyline.records import ReusePair
+
+    a, b = make_article("Old pair one."), make_article("Old pair two.")
+    with monkeypatch.context() as m:  # a store as version 6 left it
+        m.setattr(migrate, "migrations", lambda: migrations()[:6])
+        with closing(open_store(store_url)) as old:
+            old.add_articles([a, b])
+            old.put_reuse([ReusePair(a.id, b.id, "rewrite", 0.9, 0.8)], "1")
+    upgraded = open_store(store_url)
+    try:
+        key = ComparedPair(*sorted((a.id, b.id)))
+        assert [c.found_by for c in upgraded.candidates(a.id)] == ["compared"]
+        assert upgraded.uncompared("1") == [] and upgraded.uncompared("2") == [key]
+    finally:
+        upgraded.close()

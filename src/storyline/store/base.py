@@ -11,11 +11,13 @@ from storyline.store.records import (
     AnalysisState,
     ArticleEntity,
     Bucket,
+    CandidatePair,
     ComparedPair,
     FingerprintBlob,
     FingerprintRow,
     Membership,
     OutletCount,
+    SentenceVectors,
     WriteResult,
     WriteStatus,
 )
@@ -137,6 +139,41 @@ class Store(Protocol):
 
     def reuse(self, *, kinds: Sequence[str] | None = None, article_id: str | None = None) -> list[ReusePair]:
         """Compared pairs, optionally of some kinds or involving one article, most covered first."""
+        ...
+
+    # --- reuse steps (link/reuse/steps.py) ---------------------------------------------------
+    def put_sentence_vectors(self, vectors: dict[str, SentenceVectors], version: str) -> None:
+        """Store (or replace) the sentence vectors of some articles, by article id, in one
+        transaction. Every article must be stored already (StoreError otherwise)."""
+        ...
+
+    def sentence_vectors(self, ids: Sequence[str], version: str | None = None) -> dict[str, SentenceVectors]:
+        """The stored sentence vectors of ``ids`` (by ``version`` if given), by article id;
+        articles without any are left out."""
+        ...
+
+    def unembedded(self, version: str, *, limit: int | None = None) -> list[str]:
+        """Ids of articles with no sentence vectors by ``version``, in the order stored."""
+        ...
+
+    def candidates_due(self, version: str, fingerprint_version: str, *, limit: int | None = None) -> list[str]:
+        """Ids of articles fingerprinted by ``fingerprint_version`` whose candidates were not
+        looked up by ``version`` since (a new fingerprint makes them due again), in the order
+        stored."""
+        ...
+
+    def put_candidates(self, pairs: Sequence[CandidatePair], done: Sequence[str], version: str) -> None:
+        """In one transaction: add candidate pairs (a pair already stored keeps how it was first
+        found) and mark the articles ``done`` as looked up by ``version``."""
+        ...
+
+    def candidates(self, article_id: str) -> list[CandidatePair]:
+        """The stored candidate pairs involving one article, by (first_id, second_id)."""
+        ...
+
+    def uncompared(self, version: str, *, limit: int | None = None) -> list[ComparedPair]:
+        """Candidate pairs not compared by ``version`` (never compared, or by another version),
+        by (first_id, second_id)."""
         ...
 
     # --- stories ----------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from typing import Generic, TypeVar
 from storyline.ingest.urls import url_key
 from storyline.records import Analysis, Article, Link, Quote, ReusePair, Story
 from storyline.store.base import MEMORY_URL, AmbiguousIdError, StoreError, now, now_precise, speaker_key, storable
+from storyline.store.memory_reuse import ReuseStepsMixin
 from storyline.store.records import (
     AnalysisState,
     ArticleEntity,
@@ -74,6 +75,10 @@ class _Tables:
     fingerprints: dict[str, _Versioned[FingerprintBlob]] = field(default_factory=dict)
     buckets: dict[str, frozenset[Bucket]] = field(default_factory=dict)  # by article id
     pairs: dict[ComparedPair, _Versioned[ReusePair]] = field(default_factory=dict)
+    # The reuse steps' tables (store/memory_reuse.py).
+    sentence_vectors: dict[str, tuple[str, tuple[bytes, bytes]]] = field(default_factory=dict)
+    candidates: dict[ComparedPair, str] = field(default_factory=dict)  # pair -> found_by
+    candidates_done: dict[str, str] = field(default_factory=dict)  # article id -> version
     members: dict[str, _Versioned[Membership]] = field(default_factory=dict)  # by article id
     stories: dict[str, _Summary] = field(default_factory=dict)
 
@@ -81,7 +86,7 @@ class _Tables:
         return _Tables(**{f.name: dict(getattr(self, f.name)) for f in dataclasses.fields(self)})
 
 
-class MemoryStore:
+class MemoryStore(ReuseStepsMixin):
     """The Store protocol in memory (see the module docstring)."""
 
     def __init__(self) -> None:
@@ -226,6 +231,7 @@ class MemoryStore:
                 aid = row.fingerprint.article_id
                 self._require_article(aid)
                 self._t.buckets.pop(aid, None)
+                self._t.candidates_done.pop(aid, None)  # new buckets: look the article up again
                 self._t.fingerprints[aid] = _Versioned(version, FingerprintBlob(aid, row.shingles, row.words, row.vector))
             for bucket in buckets:
                 if bucket.article_id not in self._t.fingerprints:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Literal, NamedTuple
 
+import numpy as np
+
 from storyline.records import Entity, Fingerprint
 
 WriteStatus = Literal["added", "present"]
@@ -86,3 +88,34 @@ class AnalysisState(NamedTuple):
 
     analysed: int
     latest: str | None
+
+
+class CandidatePair(NamedTuple):
+    """Two articles to compare for reuse (``first_id < second_id``) and the first way they were
+    found: "shingles" or "words" (a shared MinHash LSH bucket), "vector" (article vectors
+    within SEMANTIC_MIN), "compared" (compared before candidates were stored)."""
+
+    first_id: str
+    second_id: str
+    found_by: str
+
+
+class SentenceVectors(NamedTuple):
+    """An article's sentences (``align_spans(body)``: character offsets into the body) and one
+    unit embedding row per sentence (``matrix``: float32, n x 384)."""
+
+    spans: tuple[tuple[int, int], ...]
+    matrix: np.ndarray
+
+    def encode(self) -> tuple[bytes, bytes]:
+        """(spans, vectors) as stored: int32 and float16, little-endian. float16 halves the
+        bytes of float32 (768 bytes a sentence) and changes a cosine by about 1e-3, far below
+        any threshold the alignment uses (0.35 and up)."""
+        spans = np.asarray(self.spans, dtype="<i4").reshape(-1, 2)
+        return spans.tobytes(), np.asarray(self.matrix, dtype="<f2").tobytes()
+
+    @classmethod
+    def decode(cls, spans: bytes, vectors: bytes, dim: int = 384) -> SentenceVectors:
+        pairs = np.frombuffer(spans, dtype="<i4").reshape(-1, 2)
+        matrix = np.frombuffer(vectors, dtype="<f2").astype(np.float32).reshape(-1, dim)
+        return cls(tuple((int(a), int(b)) for a, b in pairs), matrix)

@@ -5,14 +5,31 @@ Three ways two articles become candidates, each cheap at corpus scale:
 - content-word-set MinHash in LSH buckets (rewrites that keep names, numbers and rare words:
   the seed rewrite shares 0.43 of its content words with its source and 0.05 of its shingles,
   while independent reports of the same story share 0.15-0.21);
-- nearest neighbours of the article vector (rewrites that change the vocabulary too): exact
-  cosine over all stored vectors up to EXACT_LIMIT articles, a faiss HNSW index beyond.
-A new article is fingerprinted once; its candidates come from indexed bucket lookups and one
-nearest-neighbour query, so the corpus is never recomputed.
+- nearest neighbours of the article vector (rewrites that change the vocabulary too), found
+  through random-hyperplane (SimHash) LSH buckets of kind "vector" and kept when the exact
+  cosine of the two stored vectors is at least SEMANTIC_MIN.
+A new article is fingerprinted once; its candidates come from indexed bucket lookups, so the
+corpus is never recomputed nor read whole.
+
+Why SimHash buckets in the store for the vector neighbours, and not a faiss/usearch index: an
+index file beside a SQLite file is not written in the store's transaction (a kill -9 between
+the two leaves them disagreeing, so it must be rebuilt from every vector after a crash), and
+PostgreSQL clients on other machines would not share it. Buckets in ``lsh_buckets`` are written
+with the fingerprint in one transaction, looked up by the same index as the MinHash buckets on
+both backends, and need nothing rebuilt. The cost is recall below the threshold, which the
+parameters bound: VECTOR_BANDS bands of VECTOR_ROWS sign bits each. Two unit vectors at cosine
+c agree on one random hyperplane's sign with probability p = 1 - arccos(c)/pi, so they share a
+band with probability 1 - (1 - p**rows)**bands. 12 bits x 35 bands: 0.972 at c = 0.85
+(SEMANTIC_MIN), 0.90 at 0.8, 0.24 at 0.5, 0.07 at 0.3 (the cosines of unrelated news), so few
+mates need the exact check; 4,096 buckets a band keep them small. 8 x 15 also reaches 0.97 but
+has only 256 buckets a band (hot buckets past MAX_BUCKET are skipped) and 0.45 at cosine 0.5;
+16 x 77 costs twice the rows for little. The hyperplanes are drawn from a fixed seed, so every
+process and every client computes the same keys.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -23,9 +40,10 @@ from storyline.analyze.embed import DIM, embed, mean_vector
 from storyline.analyze.sentences import sentence_spans
 from storyline.link.reuse import lsh
 from storyline.records import Article, Fingerprint
-from storyline.store.records import Bucket
+from storyline.store.records import Bucket, SentenceVectors
 
-FINGERPRINT_VERSION = "1"
+# 2: article vectors come from the stored sentence vectors and have "vector" buckets.
+FINGERPRINT_VERSION = "2"
 NUM_PERM = fingerprint.NUM_PERM
 # LSH thresholds (estimated Jaccard). Shingles: near-verbatim reuse; 0.3 also catches copies
 # that cut half the source. Words: 0.4, as measured in benchmarks/dedup_speed.py (0.83 of planted
@@ -42,6 +60,10 @@ MAX_BUCKET = 200
 # The article vector averages the first sentences: the lead carries the story, and it bounds
 # the embedding cost of very long bodies.
 VECTOR_SENTENCES = 40
+# SimHash LSH of the article vector (see the module docstring for the choice).
+VECTOR_ROWS = 12
+VECTOR_BANDS = 35
+VECTOR_SEED = 20240611
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,25 +75,48 @@ class Encoded:
     buckets: tuple[Bucket, ...]
 
 
-def fingerprint_articles(articles: Sequence[Article], *, vectors: bool = True) -> list[Encoded]:
-    """Signatures, LSH buckets and (optionally) the article vector of each article."""
+def fingerprint_articles(articles: Sequence[Article], *, vectors: bool = True,
+                         sentence_vectors: dict[str, SentenceVectors] | None = None) -> list[Encoded]:
+    """Signatures, LSH buckets and (optionally) the article vector of each article, from its
+    stored sentence vectors when given (so no sentence is embedded twice)."""
     texts = [a.body for a in articles]
+    stored = sentence_vectors or {}
     sh, wd = fingerprint.signatures(texts, num_perm=NUM_PERM)
     out = []
     keys = {kind: lsh.band_keys(sigs, *_bands(kind)) for kind, sigs in (("shingles", sh), ("words", wd))}
     for k, a in enumerate(articles):
-        vec = article_vector(a.body) if vectors else None
+        vec = None
+        if vectors:
+            vec = (mean_vector(stored[a.id].matrix[:VECTOR_SENTENCES]) if a.id in stored
+                   else article_vector(a.body))
         # An empty signature (no shingle, no content word) matches nothing: no buckets for it.
         buckets = tuple(
             Bucket(a.id, kind, band, int(bucket))
             for kind, sigs in (("shingles", sh), ("words", wd))
             if not fingerprint.is_empty(sigs[k])
             for band, bucket in enumerate(keys[kind][k])
-        )
+        ) + vector_buckets(a.id, vec)
         fp = Fingerprint(a.id, tuple(int(x) for x in sh[k]), tuple(int(x) for x in wd[k]),
                          tuple(float(x) for x in vec) if vec is not None else ())
         out.append(Encoded(fp, _u32(sh[k]), _u32(wd[k]), vec.astype("<f4").tobytes() if vec is not None else None, buckets))
     return out
+
+
+def vector_buckets(article_id: str, vec: np.ndarray | None) -> tuple[Bucket, ...]:
+    """The "vector" buckets of an article vector (none for a missing or zero vector)."""
+    if vec is None or not np.any(vec):
+        return ()
+    bits = (_hyperplanes() @ np.asarray(vec, dtype=np.float64)) > 0
+    weights = 1 << np.arange(VECTOR_ROWS, dtype=np.int64)
+    keys = bits.reshape(VECTOR_BANDS, VECTOR_ROWS).astype(np.int64) @ weights
+    return tuple(Bucket(article_id, "vector", band, int(key)) for band, key in enumerate(keys))
+
+
+@functools.lru_cache(maxsize=1)
+def _hyperplanes() -> np.ndarray:
+    # A constant of the algorithm, computed once per process (not state: same seed, same value).
+    rng = np.random.default_rng(VECTOR_SEED)
+    return rng.standard_normal((VECTOR_BANDS * VECTOR_ROWS, DIM))
 
 
 def _bands(kind: str) -> tuple[int, int]:

@@ -25,6 +25,8 @@ def put_fingerprints(db: Connection, fingerprints: Sequence[FingerprintRow], buc
         for row in fingerprints:
             aid = row.fingerprint.article_id
             db.run("DELETE FROM lsh_buckets WHERE article_id = ?", (aid,))
+            # New buckets, new mates: the candidates step looks this article up again.
+            db.run("DELETE FROM candidates_done WHERE article_id = ?", (aid,))
             db.run(
                 "INSERT INTO fingerprints (article_id, version, shingles, words, vector) VALUES (?, ?, ?, ?, ?) "
                 "ON CONFLICT (article_id) DO UPDATE SET version = excluded.version, shingles = excluded.shingles, "

@@ -13,14 +13,16 @@ from storyline.store.records import (
     AnalysisState,
     ArticleEntity,
     Bucket,
+    CandidatePair,
     ComparedPair,
     FingerprintBlob,
     FingerprintRow,
     Membership,
     OutletCount,
+    SentenceVectors,
     WriteResult,
 )
-from storyline.store.sql import analysis, articles, reuse, search, stories
+from storyline.store.sql import analysis, articles, reuse, reuse_steps, search, stories
 from storyline.store.sql.connection import Connection
 from storyline.store.sql.migrate import migrate
 
@@ -98,6 +100,28 @@ class SQLStore:
 
     def reuse(self, *, kinds: Sequence[str] | None = None, article_id: str | None = None) -> list[ReusePair]:
         return reuse.reuse(self.db, kinds=kinds, article_id=article_id)
+
+    # --- reuse steps -------------------------------------------------------------------------
+    def put_sentence_vectors(self, vectors: dict[str, SentenceVectors], version: str) -> None:
+        reuse_steps.put_sentence_vectors(self.db, vectors, version)
+
+    def sentence_vectors(self, ids: Sequence[str], version: str | None = None) -> dict[str, SentenceVectors]:
+        return reuse_steps.sentence_vectors(self.db, ids, version)
+
+    def unembedded(self, version: str, *, limit: int | None = None) -> list[str]:
+        return reuse_steps.unembedded(self.db, version, limit=limit)
+
+    def candidates_due(self, version: str, fingerprint_version: str, *, limit: int | None = None) -> list[str]:
+        return reuse_steps.candidates_due(self.db, version, fingerprint_version, limit=limit)
+
+    def put_candidates(self, pairs: Sequence[CandidatePair], done: Sequence[str], version: str) -> None:
+        reuse_steps.put_candidates(self.db, pairs, done, version)
+
+    def candidates(self, article_id: str) -> list[CandidatePair]:
+        return reuse_steps.candidates(self.db, article_id)
+
+    def uncompared(self, version: str, *, limit: int | None = None) -> list[ComparedPair]:
+        return reuse_steps.uncompared(self.db, version, limit=limit)
 
     # --- stories -----------------------------------------------------------------------------
     def put_stories(self, summaries: Sequence[Story], members: Sequence[Membership],

@@ -1,0 +1,239 @@
+"""The reuse stage as four resumable steps over batches of keys (Step objects are built in
+run/reuse_steps.py, which runs them; this layer cannot import run/):
+
+- embed (per article): the sentence vectors of ``align_spans(body)``, stored once
+  (``sentence_vectors``), so no sentence is embedded twice, whatever the number of pairs;
+- fingerprint (per article): MinHash signatures, the article vector (mean of the first stored
+  sentence vectors) and the LSH buckets of all three kinds (``fingerprints``, ``lsh_buckets``);
+- candidates (per article): the bucket mates of a fingerprinted article, vector mates checked
+  by exact cosine, stored as pairs with how they were found (``reuse_candidates``) in the same
+  transaction that marks the article done (``candidates_done``);
+- compare (per pair): stored candidate pairs not compared by REUSE_VERSION (``reuse_pairs``).
+
+Each ``*_due(store)`` asks the store what is missing; each ``*_run(store, keys)`` reads only
+what its batch needs and writes in one transaction. A kill at any point leaves whole batches
+behind, and the next run finds exactly what is still due. A key that fails is an
+:class:`Outcome` problem with the reason; the rest of its batch is written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+import numpy as np
+
+from storyline.link.reuse.candidates import (
+    FINGERPRINT_VERSION,
+    MAX_BUCKET,
+    NEIGHBOURS,
+    SEMANTIC_MIN,
+    decode_vector,
+    fingerprint_articles,
+)
+from storyline.records import Article, Problem, ReusePair
+from storyline.store import Store
+from storyline.store.records import CandidatePair, ComparedPair, FingerprintRow, SentenceVectors
+
+# Bump when the comparison's output changes (alignment, kinds, direction, changes): stored
+# pairs of older versions are compared again.
+REUSE_VERSION = "1"
+# Bump with the embedding model or the sentence splitting (align_spans).
+EMBED_VERSION = "1"
+# Bump when the way candidates are found changes: every article is looked up again.
+CANDIDATES_VERSION = "1"
+EMBED_BATCH = 50
+FINGERPRINT_BATCH = 100
+CANDIDATES_BATCH = 100
+COMPARE_BATCH = 20
+# How a pair was found, the first way winning when several found it.
+FOUND_BY = ("shingles", "words", "vector")
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+@dataclass(slots=True)
+class Outcome:
+    """What one batch did (the executor turns it into a run.step.BatchResult)."""
+
+    done: int = 0
+    counts: dict[str, int] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    def count(self, name: str, n: int = 1) -> None:
+        self.counts[name] = self.counts.get(name, 0) + n
+
+
+@dataclass(slots=True)
+class ReuseReport:
+    """What ``find_reuse`` (run/reuse_steps.py) did, summed over its steps."""
+
+    fingerprinted: int = 0
+    candidates: int = 0  # pairs due for comparison
+    compared: int = 0
+    reuse: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    by_source: dict[str, int] = field(default_factory=dict)  # how new candidates were found
+
+
+# --- embed --------------------------------------------------------------------------------
+
+
+def embed_due(store: Store) -> list[str]:
+    return store.unembedded(EMBED_VERSION)
+
+
+def embed_run(store: Store, ids: Sequence[str]) -> Outcome:
+    out = Outcome()
+    articles = store.articles(ids=list(ids))
+    done = _batch_or_each(articles, _embed_articles, out, "embedding", lambda a: a.id)
+    store.put_sentence_vectors(dict(done), EMBED_VERSION)
+    out.done = len(done)
+    return out
+
+
+def _embed_articles(articles: Sequence[Article]) -> list[tuple[str, SentenceVectors]]:
+    """Sentence vectors of several articles from one call to the model (batched across them)."""
+    from storyline.analyze.embed import embed
+    from storyline.link.reuse.align import align_spans
+
+    spans = [align_spans(a.body) for a in articles]
+    matrix = embed([a.body[s:e] for a, sp in zip(articles, spans) for s, e in sp])
+    ends = np.cumsum([len(sp) for sp in spans])
+    return [(a.id, SentenceVectors(tuple(sp), matrix[end - len(sp) : end]))
+            for a, sp, end in zip(articles, spans, ends)]
+
+
+# --- fingerprint ----------------------------------------------------------------------------
+
+
+def fingerprint_due(store: Store) -> list[str]:
+    return store.unfingerprinted(FINGERPRINT_VERSION)
+
+
+def fingerprint_run(store: Store, ids: Sequence[str], *, vectors: bool = True) -> Outcome:
+    out = Outcome()
+    articles = store.articles(ids=list(ids))
+    stored = store.sentence_vectors([a.id for a in articles], EMBED_VERSION) if vectors else None
+    encoded = _batch_or_each(
+        articles, lambda batch: fingerprint_articles(batch, vectors=vectors, sentence_vectors=stored),
+        out, "fingerprinting", lambda a: a.id,
+    )
+    store.put_fingerprints(
+        [FingerprintRow(e.fingerprint, e.shingles, e.words, e.vector) for e in encoded],
+        [b for e in encoded for b in e.buckets],
+        FINGERPRINT_VERSION,
+    )
+    out.done = len(encoded)
+    return out
+
+
+# --- candidates -----------------------------------------------------------------------------
+
+
+def candidates_due(store: Store) -> list[str]:
+    return store.candidates_due(CANDIDATES_VERSION, FINGERPRINT_VERSION)
+
+
+def candidates_run(store: Store, ids: Sequence[str]) -> Outcome:
+    out = Outcome()
+    found: dict[ComparedPair, str] = {}
+    done: list[str] = []
+    for aid in ids:
+        try:
+            mates = _mates(store, aid)
+        except Exception as exc:  # noqa: BLE001 - one bad article must not stop the batch
+            out.problems.append(Problem(aid, f"finding candidates failed: {type(exc).__name__}: {exc}"))
+            continue
+        for other, how in mates.items():
+            found.setdefault(ComparedPair(*sorted((aid, other))), how)
+        done.append(aid)
+    store.put_candidates([CandidatePair(*pair, how) for pair, how in found.items()], done, CANDIDATES_VERSION)
+    for how in found.values():
+        out.count(how)
+    out.done = len(done)
+    return out
+
+
+def _mates(store: Store, aid: str) -> dict[str, str]:
+    """The candidates of one article: {other id: how found}. Bucket mates of the MinHash kinds
+    as they are; vector mates only at exact cosine ≥ SEMANTIC_MIN, the NEIGHBOURS nearest."""
+    by_kind = store.bucket_mates(aid, MAX_BUCKET)
+    mates: dict[str, str] = {}
+    for kind in FOUND_BY[:2]:
+        for other in sorted(by_kind.get(kind, ())):
+            mates.setdefault(other, kind)
+    near = by_kind.get("vector", set())
+    if near:
+        blobs = {r.article_id: decode_vector(r.vector) for r in store.fingerprint_blobs([aid, *sorted(near)])}
+        mine = blobs.get(aid)
+        if mine is not None:
+            sims = sorted(((float(mine @ v), other) for other, v in blobs.items()
+                           if other != aid and v is not None), reverse=True)
+            for sim, other in sims[:NEIGHBOURS]:
+                if sim >= SEMANTIC_MIN:
+                    mates.setdefault(other, "vector")
+    return mates
+
+
+# --- compare --------------------------------------------------------------------------------
+
+
+def compare_due(store: Store) -> list[ComparedPair]:
+    return store.uncompared(REUSE_VERSION)
+
+
+def compare_run(store: Store, pairs: Sequence[ComparedPair]) -> Outcome:
+    from storyline.link.reuse.compare import compare
+
+    out = Outcome()
+    ids = sorted({i for pair in pairs for i in pair})
+    articles = {a.id: a for a in store.articles(ids=ids)}
+    vectors = _sentence_vectors(store, articles)
+    results: list[ReusePair] = []
+    for a_id, b_id in pairs:
+        a, b = articles.get(a_id), articles.get(b_id)
+        if a is None or b is None:
+            continue
+        try:
+            pair = compare(a, b, store.analysis(a_id), store.analysis(b_id),
+                           a_vectors=vectors[a_id], b_vectors=vectors[b_id])
+        except Exception as exc:  # noqa: BLE001 - one bad pair must not stop the run
+            out.problems.append(Problem(f"{a_id} {b_id}", f"comparison failed: {type(exc).__name__}: {exc}"))
+            continue
+        results.append(pair)
+    store.put_reuse(results, REUSE_VERSION)
+    out.done = len(results)
+    out.count("reuse", sum(p.is_reuse for p in results))
+    return out
+
+
+def _sentence_vectors(store: Store, articles: dict[str, Article]) -> dict[str, np.ndarray]:
+    """The stored sentence vectors of the articles; those not stored yet (the embed step failed
+    or was skipped) are embedded here, once for the batch."""
+    stored = store.sentence_vectors(list(articles), EMBED_VERSION)
+    missing = [a for aid, a in articles.items() if aid not in stored]
+    stored.update(_embed_articles(missing) if missing else [])
+    return {aid: sv.matrix for aid, sv in stored.items()}
+
+
+# --- helpers --------------------------------------------------------------------------------
+
+
+def _batch_or_each(items: Sequence[T], work: Callable[[Sequence[T]], list[R]], out: Outcome,
+                   what: str, key: Callable[[T], str]) -> list[R]:
+    """``work`` over the whole batch (the fast path: one model call); if it fails, over each
+    item alone, so that one bad item is a problem with its reason and the rest are done."""
+    try:
+        return work(items)
+    except Exception:  # noqa: BLE001 - find which item failed, below
+        pass
+    results: list[R] = []
+    for item in items:
+        try:
+            results += work([item])
+        except Exception as exc:  # noqa: BLE001 - one bad item must not stop the batch
+            out.problems.append(Problem(key(item), f"{what} failed: {type(exc).__name__}: {exc}"))
+    return results

@@ -1,0 +1,84 @@
+"""The reuse stage as Steps, and ``find_reuse``, which runs them with the local executor.
+
+The due/run functions live in link/reuse/steps.py (what each step does); this module names
+them, versions them and says what they read and write. Order matters only for speed: each step
+asks the store what is due, so a run killed anywhere is finished by the next.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Sequence
+
+from storyline.link.reuse import steps as reuse
+from storyline.link.reuse.candidates import FINGERPRINT_VERSION
+from storyline.link.reuse.steps import ReuseReport
+from storyline.run.common import Progress
+from storyline.run.local import run_steps
+from storyline.run.step import BatchResult, Step
+from storyline.store import Store
+
+__all__ = ["ReuseReport", "find_reuse", "reuse_steps"]
+
+
+def _result(run: Callable[..., reuse.Outcome]) -> Callable[[Store, Sequence], BatchResult]:
+    def batch(store: Store, keys: Sequence) -> BatchResult:
+        out = run(store, keys)
+        return BatchResult(out.done, out.counts, out.problems)
+
+    return batch
+
+
+EMBED = Step(
+    "embed", reuse.EMBED_VERSION, "article", reads=("articles",), writes=("sentence_vectors",),
+    due=reuse.embed_due, run=_result(reuse.embed_run), batch_size=reuse.EMBED_BATCH,
+    label="articles embedded",
+)
+CANDIDATES = Step(
+    "candidates", reuse.CANDIDATES_VERSION, "article", reads=("lsh_buckets", "fingerprints"),
+    writes=("reuse_candidates", "candidates_done"), due=reuse.candidates_due,
+    run=_result(reuse.candidates_run), batch_size=reuse.CANDIDATES_BATCH, label="candidates found",
+)
+COMPARE = Step(
+    "compare", reuse.REUSE_VERSION, "pair", reads=("reuse_candidates", "articles", "analyses", "sentence_vectors"),
+    writes=("reuse_pairs",), due=reuse.compare_due, run=_result(reuse.compare_run),
+    batch_size=reuse.COMPARE_BATCH, label="pairs compared",
+)
+
+
+def fingerprint_step(vectors: bool = True) -> Step:
+    """Fingerprints with article vectors (from the stored sentence vectors) or without."""
+    return Step(
+        "fingerprint", FINGERPRINT_VERSION, "article",
+        reads=("articles", "sentence_vectors") if vectors else ("articles",),
+        writes=("fingerprints", "lsh_buckets"), due=reuse.fingerprint_due,
+        run=_result(functools.partial(reuse.fingerprint_run, vectors=vectors)),
+        batch_size=reuse.FINGERPRINT_BATCH, label="fingerprints",
+    )
+
+
+def reuse_steps(vectors: bool = True, compare: bool = True) -> list[Step]:
+    """The steps in order. ``vectors=False`` leaves article vectors out of the fingerprints (the
+    compare step still needs sentence vectors, so embed stays when comparing);
+    ``compare=False`` stops after the fingerprints."""
+    steps = [EMBED] if vectors or compare else []
+    steps.append(fingerprint_step(vectors))
+    if compare:
+        steps += [CANDIDATES, COMPARE]
+    return steps
+
+
+def find_reuse(store: Store, *, progress: Progress | None = None, vectors: bool = True,
+               compare: bool = True) -> ReuseReport:
+    """Embed and fingerprint new articles, then (unless ``compare`` is False) find their
+    candidate pairs and compare every pair not compared by REUSE_VERSION."""
+    run = run_steps(store, reuse_steps(vectors, compare), progress=progress)
+    report = ReuseReport(problems=run.problems)
+    if fp := run.of("fingerprint"):
+        report.fingerprinted = fp.done
+    if found := run.of("candidates"):
+        report.by_source = dict(found.counts)
+    if compared := run.of("compare"):
+        report.candidates, report.compared = compared.due, compared.done
+        report.reuse = compared.counts.get("reuse", 0)
+    return report

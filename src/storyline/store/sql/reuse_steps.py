@@ -1,0 +1,77 @@
+"""Queries of the resumable reuse steps: stored sentence vectors, candidate pairs, and which
+articles and pairs are still due (see store/schema/007_reuse_steps.sql)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from storyline.store.records import CandidatePair, ComparedPair, SentenceVectors
+from storyline.store.sql.connection import Connection
+
+
+def put_sentence_vectors(db: Connection, vectors: dict[str, SentenceVectors], version: str) -> None:
+    if not vectors:
+        return
+    rows = [(aid, version, *sv.encode()) for aid, sv in vectors.items()]
+    with db.writing(f"writing the sentence vectors of {len(rows)} articles"):
+        db.run_many(
+            "INSERT INTO sentence_vectors (article_id, version, spans, vectors) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (article_id) DO UPDATE SET version = excluded.version, spans = excluded.spans, "
+            "vectors = excluded.vectors",
+            rows,
+        )
+
+
+def sentence_vectors(db: Connection, ids: Sequence[str], version: str | None = None) -> dict[str, SentenceVectors]:
+    rows = db.rows_in("SELECT article_id, version, spans, vectors FROM sentence_vectors WHERE article_id IN", ids)
+    # PostgreSQL returns memoryview for BYTEA: bytes() makes both backends alike.
+    return {r[0]: SentenceVectors.decode(bytes(r[2]), bytes(r[3])) for r in rows
+            if version is None or r[1] == version}
+
+
+def unembedded(db: Connection, version: str, *, limit: int | None = None) -> list[str]:
+    sql = ("SELECT a.id FROM articles a LEFT JOIN sentence_vectors v ON v.article_id = a.id "
+           "WHERE v.article_id IS NULL OR v.version <> ? ORDER BY a.seq")
+    sql, params = db.paged(sql, [version], limit, 0)
+    return [row[0] for row in db.run(sql, params).fetchall()]
+
+
+def candidates_due(db: Connection, version: str, fingerprint_version: str, *,
+                   limit: int | None = None) -> list[str]:
+    sql = ("SELECT a.id FROM articles a JOIN fingerprints f ON f.article_id = a.id "
+           "LEFT JOIN candidates_done d ON d.article_id = a.id "
+           "WHERE f.version = ? AND (d.article_id IS NULL OR d.version <> ?) ORDER BY a.seq")
+    sql, params = db.paged(sql, [fingerprint_version, version], limit, 0)
+    return [row[0] for row in db.run(sql, params).fetchall()]
+
+
+def put_candidates(db: Connection, pairs: Sequence[CandidatePair], done: Sequence[str], version: str) -> None:
+    if not pairs and not done:
+        return
+    with db.writing(f"writing {len(pairs)} candidate pairs of {len(done)} articles"):
+        db.run_many(
+            "INSERT INTO reuse_candidates (first_id, second_id, found_by) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+            [(*sorted((p.first_id, p.second_id)), p.found_by) for p in pairs],
+        )
+        db.run_many(
+            "INSERT INTO candidates_done (article_id, version) VALUES (?, ?) "
+            "ON CONFLICT (article_id) DO UPDATE SET version = excluded.version",
+            [(aid, version) for aid in done],
+        )
+
+
+def candidates(db: Connection, article_id: str) -> list[CandidatePair]:
+    rows = db.run(
+        "SELECT first_id, second_id, found_by FROM reuse_candidates WHERE first_id = ? OR second_id = ? "
+        "ORDER BY first_id, second_id",
+        (article_id, article_id),
+    ).fetchall()
+    return [CandidatePair(*r) for r in rows]
+
+
+def uncompared(db: Connection, version: str, *, limit: int | None = None) -> list[ComparedPair]:
+    sql = ("SELECT c.first_id, c.second_id FROM reuse_candidates c LEFT JOIN reuse_pairs r "
+           "ON r.first_id = c.first_id AND r.second_id = c.second_id "
+           "WHERE r.first_id IS NULL OR r.version <> ? ORDER BY c.first_id, c.second_id")
+    sql, params = db.paged(sql, [version], limit, 0)
+    return [ComparedPair(*row) for row in db.run(sql, params).fetchall()]
