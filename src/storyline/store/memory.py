@@ -31,8 +31,10 @@ from storyline.store.records import (
     FingerprintRow,
     Membership,
     OutletCount,
+    StoryCheckpoint,
     WriteResult,
 )
+from storyline.store.memory_stories import MemoryStoryReads
 
 _HEX = re.compile(r"^[0-9a-f]+$")
 _WORD = re.compile(r"\w+")
@@ -76,12 +78,13 @@ class _Tables:
     pairs: dict[ComparedPair, _Versioned[ReusePair]] = field(default_factory=dict)
     members: dict[str, _Versioned[Membership]] = field(default_factory=dict)  # by article id
     stories: dict[str, _Summary] = field(default_factory=dict)
+    checkpoint: dict[int, StoryCheckpoint] = field(default_factory=dict)  # the one row, under key 1
 
     def copy(self) -> _Tables:
         return _Tables(**{f.name: dict(getattr(self, f.name)) for f in dataclasses.fields(self)})
 
 
-class MemoryStore:
+class MemoryStore(MemoryStoryReads):
     """The Store protocol in memory (see the module docstring)."""
 
     def __init__(self) -> None:
@@ -273,10 +276,13 @@ class MemoryStore:
 
     # --- stories -----------------------------------------------------------------------------
     def put_stories(self, stories: Sequence[Story], members: Sequence[Membership],
-                    removed: Sequence[str], version: str, updated_at: str) -> None:
-        if not stories and not members and not removed:
+                    removed: Sequence[str], version: str, updated_at: str,
+                    checkpoint: StoryCheckpoint | None = None) -> None:
+        if not stories and not members and not removed and checkpoint is None:
             return
         with self._writing(f"writing {len(stories)} stories"):
+            if checkpoint is not None:
+                self._t.checkpoint[1] = checkpoint
             for story_id in removed:
                 self._t.stories.pop(story_id, None)
             for m in members:
@@ -293,6 +299,7 @@ class MemoryStore:
         with self._writing("clearing the stories"):
             self._t.members.clear()
             self._t.stories.clear()
+            self._t.checkpoint.clear()
 
     def stories(self, *, limit: int | None = None, offset: int = 0, query: str | None = None,
                 outlet: str | None = None, person: str | None = None, since: str | None = None,

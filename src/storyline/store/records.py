@@ -86,3 +86,14 @@ class AnalysisState(NamedTuple):
 
     analysed: int
     latest: str | None
+
+
+class StoryCheckpoint(NamedTuple):
+    """The story clusterer's state after the last clustered batch (link/stories/checkpoint.py):
+    enough to continue without replaying the memberships. Written with that batch's memberships."""
+
+    version: str  # the clusterer version (CLUSTER_VERSION) that wrote it
+    next_seq: int  # the seq the next clustered article gets
+    state: str  # JSON: document frequencies, active stories and their members' items
+    vectors: bytes  # the members' article vectors, float32 little-endian, 384 a row
+    sums: bytes  # the active stories' vector sums, float64 little-endian, 384 a row
