@@ -18,6 +18,7 @@ from storyline.store.records import (
     Membership,
     OutletCount,
     SentenceVectors,
+    StoryCheckpoint,
     WriteResult,
     WriteStatus,
 )
@@ -101,6 +102,11 @@ class Store(Protocol):
         "ORG", "PLACE"), in article order and then the analyzer's order."""
         ...
 
+    def entities_of(self, ids: Sequence[str]) -> list[ArticleEntity]:
+        """The stored entities of the articles ``ids`` (unknown or unanalysed ones give none),
+        in article order and then the analyzer's order."""
+        ...
+
     def quotes(self, speaker: str | None = None, *, limit: int | None = None, offset: int = 0) -> list[Quote]:
         """Stored quotes in article order, then by position in the body. ``speaker`` keeps the
         quotes whose speaker name equals it, ignoring case."""
@@ -178,10 +184,23 @@ class Store(Protocol):
 
     # --- stories ----------------------------------------------------------------------------
     def put_stories(self, stories: Sequence[Story], members: Sequence[Membership],
-                    removed: Sequence[str], version: str, updated_at: str) -> None:
+                    removed: Sequence[str], version: str, updated_at: str,
+                    checkpoint: StoryCheckpoint | None = None) -> None:
         """In one transaction: record memberships (each replacing the article's earlier one),
-        replace the summaries of ``stories`` and delete the stories in ``removed`` (merged
-        away). Every member must be a stored article; otherwise nothing is written (StoreError)."""
+        replace the summaries of ``stories``, delete the stories in ``removed`` (merged
+        away) and, when given, replace the clusterer's checkpoint (the state after these
+        memberships). Every member must be a stored article; otherwise nothing is written
+        (StoreError)."""
+        ...
+
+    def story_checkpoint(self) -> StoryCheckpoint | None:
+        """The clusterer's checkpoint last written by :meth:`put_stories` (None if none, or
+        since :meth:`clear_stories`)."""
+        ...
+
+    def unclustered(self, version: str, *, limit: int | None = None) -> list[str]:
+        """Ids of articles with no story membership by ``version``, in the order they were
+        stored (at most ``limit``)."""
         ...
 
     def story_members(self, version: str | None = None) -> list[Membership]:
@@ -190,7 +209,7 @@ class Store(Protocol):
         ...
 
     def clear_stories(self) -> None:
-        """Forget every story and membership."""
+        """Forget every story and membership, and the clusterer's checkpoint."""
         ...
 
     def stories(self, *, limit: int | None = None, offset: int = 0, query: str | None = None,

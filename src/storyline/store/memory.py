@@ -23,6 +23,7 @@ from storyline.ingest.urls import url_key
 from storyline.records import Analysis, Article, Link, Quote, ReusePair, Story
 from storyline.store.base import MEMORY_URL, AmbiguousIdError, StoreError, now, now_precise, speaker_key, storable
 from storyline.store.memory_reuse import ReuseStepsMixin
+from storyline.store.memory_stories import MemoryStoryReads
 from storyline.store.records import (
     AnalysisState,
     ArticleEntity,
@@ -32,6 +33,7 @@ from storyline.store.records import (
     FingerprintRow,
     Membership,
     OutletCount,
+    StoryCheckpoint,
     WriteResult,
 )
 
@@ -81,12 +83,13 @@ class _Tables:
     candidates_done: dict[str, str] = field(default_factory=dict)  # article id -> version
     members: dict[str, _Versioned[Membership]] = field(default_factory=dict)  # by article id
     stories: dict[str, _Summary] = field(default_factory=dict)
+    checkpoint: dict[int, StoryCheckpoint] = field(default_factory=dict)  # the one row, under key 1
 
     def copy(self) -> _Tables:
         return _Tables(**{f.name: dict(getattr(self, f.name)) for f in dataclasses.fields(self)})
 
 
-class MemoryStore(ReuseStepsMixin):
+class MemoryStore(ReuseStepsMixin, MemoryStoryReads):
     """The Store protocol in memory (see the module docstring)."""
 
     def __init__(self) -> None:
@@ -279,10 +282,13 @@ class MemoryStore(ReuseStepsMixin):
 
     # --- stories -----------------------------------------------------------------------------
     def put_stories(self, stories: Sequence[Story], members: Sequence[Membership],
-                    removed: Sequence[str], version: str, updated_at: str) -> None:
-        if not stories and not members and not removed:
+                    removed: Sequence[str], version: str, updated_at: str,
+                    checkpoint: StoryCheckpoint | None = None) -> None:
+        if not stories and not members and not removed and checkpoint is None:
             return
         with self._writing(f"writing {len(stories)} stories"):
+            if checkpoint is not None:
+                self._t.checkpoint[1] = checkpoint
             for story_id in removed:
                 self._t.stories.pop(story_id, None)
             for m in members:
@@ -299,6 +305,7 @@ class MemoryStore(ReuseStepsMixin):
         with self._writing("clearing the stories"):
             self._t.members.clear()
             self._t.stories.clear()
+            self._t.checkpoint.clear()
 
     def stories(self, *, limit: int | None = None, offset: int = 0, query: str | None = None,
                 outlet: str | None = None, person: str | None = None, since: str | None = None,

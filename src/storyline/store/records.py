@@ -119,3 +119,12 @@ class SentenceVectors(NamedTuple):
         pairs = np.frombuffer(spans, dtype="<i4").reshape(-1, 2)
         matrix = np.frombuffer(vectors, dtype="<f2").astype(np.float32).reshape(-1, dim)
         return cls(tuple((int(a), int(b)) for a, b in pairs), matrix)
+class StoryCheckpoint(NamedTuple):
+    """The story clusterer's state after the last clustered batch (link/stories/checkpoint.py):
+    enough to continue without replaying the memberships. Written with that batch's memberships."""
+
+    version: str  # the clusterer version (CLUSTER_VERSION) that wrote it
+    next_seq: int  # the seq the next clustered article gets
+    state: str  # JSON: document frequencies, active stories and their members' items
+    vectors: bytes  # the members' article vectors, float32 little-endian, 384 a row
+    sums: bytes  # the active stories' vector sums, float64 little-endian, 384 a row

@@ -47,6 +47,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from storyline.store.records import StoryCheckpoint
+
 from storyline.link.stories.features import (
     Item,
     article_keys,
@@ -55,6 +57,7 @@ from storyline.link.stories.features import (
     items_from_texts,
     number_keys,
 )
+from storyline.link.stories import checkpoint
 from storyline.link.stories.state import ActiveSet, Centroids, DocFreq, Story, rebuilt
 
 __all__ = ["DEFAULT", "Item", "Params", "StoryClusterer", "article_keys", "entity_keys", "item_from",
@@ -147,7 +150,9 @@ class StoryClusterer:
 
     def __init__(self, params: Params = DEFAULT):
         self.params = params
-        self._ids: list[str] = []  # arrival order
+        self._ids: dict[int, str] = {}  # arrival index -> article id (a restored one: active stories' only)
+        self._next = 0  # the next arrival index
+        self._retired = 0  # retired stories forgotten by a checkpoint (from_snapshot): counted, not held
         self._seq_of: dict[str, int] = {}
         self._story_of: dict[int, str] = {}  # arrival index -> story key
         self._stories: dict[str, Story] = {}  # every story ever made that still exists
@@ -178,12 +183,39 @@ class StoryClusterer:
 
     def assignments(self) -> dict[str, str]:
         """Article id -> current story key (after merges), in arrival order."""
-        return {aid: self._story_of[seq] for seq, aid in enumerate(self._ids)}
+        return {aid: self._story_of[seq] for seq, aid in self._ids.items()}
 
     def stories(self) -> dict[str, list[str]]:
         """Story key -> member ids in arrival order, stories in order of their first article."""
         return {s.key: [self._ids[i] for i in s.members]
                 for s in sorted(self._stories.values(), key=lambda s: s.index)}
+
+    def active_members(self) -> dict[str, str]:
+        """Article id -> story key of the active stories' members: the only articles a later
+        merge can move (bounded by the window, unlike :meth:`assignments`)."""
+        return {self._ids[seq]: s.key for s in self._active.stories.values() for seq in s.members}
+
+    def active_items(self) -> list[Item]:
+        """The items of the active stories' members, in arrival order."""
+        return [self._items[seq] for seq in sorted(self._items)]
+
+    def seq_of(self, article_id: str) -> int:
+        """The arrival index of an article this clusterer holds."""
+        return self._seq_of[article_id]
+
+    def story_of(self, article_id: str) -> str | None:
+        """The current story key of an article this clusterer holds."""
+        seq = self._seq_of.get(article_id)
+        return None if seq is None else self._story_of[seq]
+
+    def members(self, key: str) -> list[str] | None:
+        """A held story's member ids in arrival order (None when no such story is held)."""
+        story = self._stories.get(key)
+        return None if story is None else [self._ids[i] for i in story.members]
+
+    def story_count(self) -> int:
+        """How many stories exist, those a checkpoint forgot included."""
+        return len(self._stories) + self._retired
 
     @classmethod
     def restore(cls, items_in_order: Iterable[Item], assignment: Mapping[str, str],
@@ -202,13 +234,24 @@ class StoryClusterer:
                 raise ValueError(f"{item.id}: story {key!r} is not active (or not founded) at its arrival")
         return self
 
+    def snapshot(self, version: str = "") -> StoryCheckpoint:
+        """The state that later decisions read, as stored data (link/stories/checkpoint.py)."""
+        return checkpoint.snapshot(self, version)
+
+    @classmethod
+    def from_snapshot(cls, saved: StoryCheckpoint, params: Params = DEFAULT) -> StoryClusterer:
+        """A clusterer that continues exactly as the one ``saved`` was taken from (only the
+        stories still active are held; :meth:`stories` and :meth:`assignments` list those)."""
+        return checkpoint.from_snapshot(cls, saved, params)
+
     # ------------------------------------------------------------------ steps
 
     def _arrive(self, item: Item) -> int:
         if item.id in self._seq_of:
             raise ValueError(f"duplicate article id {item.id!r}")
-        seq = len(self._ids)
-        self._ids.append(item.id)
+        seq = self._next
+        self._next += 1
+        self._ids[seq] = item.id
         self._seq_of[item.id] = seq
         for story in self._active.stale(seq, item.time):
             self._retire(story)
@@ -235,7 +278,7 @@ class StoryClusterer:
             found = [(self._stories[self._centroids.owner[r]], c) for r, c in near]
             found.sort(key=lambda t: (-t[1], t[0].index))
             found = found[: p.candidates]
-        lex = self._lex[len(self._ids) - 1]
+        lex = self._lex[self._next - 1]
         if not lex or not p.lexical_terms:
             return found
         seen = {s.key for s, _ in found}
@@ -260,7 +303,7 @@ class StoryClusterer:
 
     def _score(self, item: Item, story: Story, cosine: float) -> float:
         p = self.params
-        vec = self._lex[len(self._ids) - 1]
+        vec = self._lex[self._next - 1]
         lex = story.lex_cosine(vec)
         score = cosine + p.lexical_weight * lex
         if p.member_weight:

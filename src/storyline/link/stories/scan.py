@@ -1,24 +1,32 @@
 """The story step over a store: cluster the articles not clustered yet, online.
 
-The clusterer (link/stories/cluster.py) sees the articles one at a time, in publication order. Its
-state is a pure function of the articles it has seen and where they went, so only the
-memberships are stored (with the order they were seen in): a later run rebuilds the state from
-them and goes on with the new articles. Ingesting a corpus in one batch or in many therefore
-gives the same stories, as long as the articles arrive in the same order.
+The clusterer (link/stories/cluster.py) sees the articles one at a time, in publication order.
+After each batch its state (what later decisions can read: document frequencies and the active
+stories, link/stories/checkpoint.py) is stored as a checkpoint in the same transaction as the
+batch's memberships, and the next batch, or the next run, continues from it. A batch reads only
+its own articles and the members of the stories it changed, so a new article costs the same
+whatever the size of the store. Ingesting a corpus in one batch or in many therefore gives the
+same stories, as long as the articles arrive in the same order.
+
+A store with memberships but no checkpoint of this CLUSTER_VERSION (written before checkpoints
+existed) is replayed once from its memberships (StoryClusterer.restore), and the checkpoint
+written; memberships of another version are dropped and the corpus clustered again.
 
 Order: the new articles of a run are sorted by publication date; an undated one goes just after
-its nearest dated article (article vectors), or last when none is near. An article published before one already clustered still joins after
-it (stories are not re-clustered from scratch; bump CLUSTER_VERSION to do that).
+its nearest dated article (article vectors) among the new ones and the members of the stories
+still active (only those can be joined), or last when none is near. An article published before
+one already clustered still joins after it (stories are not re-clustered from scratch; bump
+CLUSTER_VERSION to do that).
 
-Each run is one transaction per batch of new articles (memberships and the summaries of the
-stories they changed), so a killed run loses at most one batch and resumes without duplicates.
+Each batch is one transaction (memberships, the summaries of the stories it changed and the
+checkpoint), so a killed run loses at most one batch and resumes without duplicates.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -26,7 +34,7 @@ import numpy as np
 from storyline.ingest.dates import published_time
 from storyline.link.reuse.candidates import VectorIndex, decode_vector
 from storyline.link.stories.cluster import Item, StoryClusterer, item_from
-from storyline.records import Analysis, Article, Entity, Story
+from storyline.records import Analysis, Article, Entity, Problem, Story
 from storyline.store import Store
 from storyline.store.records import Membership
 
@@ -34,6 +42,8 @@ from storyline.store.records import Membership
 # the corpus is clustered again.
 CLUSTER_VERSION = "1"
 BATCH = 200
+# Articles read at a time where a whole list of them is walked (ordering, replay).
+READ_CHUNK = 1000
 # An undated article is ordered just after its nearest dated article when their article vectors
 # are this close (same story, by the seeds' and the demo corpus' measure), one second after it.
 PLACE_MIN = 0.6
@@ -52,65 +62,136 @@ class StoriesReport:
     restarted: bool = False
 
 
+@dataclass(slots=True)
+class BatchOutcome:
+    """What one clustered batch did; ``problems``: articles left out (they stay due)."""
+
+    clustered: int = 0
+    merged: int = 0
+    problems: list[Problem] | None = None
+
+
 def find_stories(store: Store, *, progress: Progress | None = None) -> StoriesReport:
     """Cluster the stored articles that are not in a story yet. Needs their analyses (entities)
     and fingerprints (article vectors); articles without either still cluster, on what they
     have."""
     report = StoriesReport()
-    members = store.story_members()
-    if members and len(store.story_members(CLUSTER_VERSION)) != len(members):
-        store.clear_stories()
-        members, report.restarted = [], True
-    done = {m.article_id for m in members}
-    all_articles = store.articles()
-    new = [a for a in all_articles if a.id not in done]
-    if not new:
-        report.stories = len(store.stories())
-        return report
-    entities = _entities_by_article(store)
-    vectors = {r.article_id: decode_vector(r.vector) for r in store.fingerprint_blobs()}
-    by_id = {a.id: a for a in all_articles}
-
-    seen_order = [m.article_id for m in members]
-    clusterer = StoryClusterer.restore(
-        [_item(by_id[a], entities, vectors) for a in seen_order if a in by_id],
-        {m.article_id: m.story_id for m in members},
-    )
-    before = clusterer.assignments()
-    seq = members[-1].seq + 1 if members else 0
-    new.sort(key=_publication_order(all_articles, _placed_times(new, all_articles, vectors)))
-    for start in range(0, len(new), BATCH):
-        batch = new[start : start + BATCH]
-        for article in batch:
-            clusterer.add(_item(article, entities, vectors))
-        after = clusterer.assignments()
-        stories = clusterer.stories()
-        moved = [a for a, s in after.items() if before.get(a) != s]
-        rows = []
-        for a in batch:
-            rows.append(Membership(a.id, after[a.id], seq))
-            seq += 1
-        order = {m.article_id: m.seq for m in members}
-        rows += [Membership(a, after[a], order[a]) for a in moved if a in order]
-        changed = {after[a] for a in moved}
-        removed = sorted({before[a] for a in moved if a in before} - set(stories))
-        summaries = [summarise(sid, stories[sid], by_id, entities, vectors) for sid in sorted(changed)]
-        store.put_stories(summaries, rows, removed, CLUSTER_VERSION, _now())
-        members += [r for r in rows if r.article_id not in order]
-        report.merged += len(removed)
-        report.clustered += len(batch)
-        before = after
+    clusterer, report.restarted = load_clusterer(store)
+    due = due_in_order(store, clusterer)
+    for start in range(0, len(due), BATCH):
+        outcome = cluster_batch(store, clusterer, due[start : start + BATCH])
+        report.clustered += outcome.clustered
+        report.merged += outcome.merged
         if progress:
-            progress(report.clustered, len(new), "articles clustered")
-    report.stories = len(clusterer.stories())
+            progress(min(start + BATCH, len(due)), len(due), "articles clustered")
+    report.stories = clusterer.story_count()
     return report
 
 
-def _entities_by_article(store: Store) -> dict[str, list[Entity]]:
+def load_clusterer(store: Store) -> tuple[StoryClusterer, bool]:
+    """The clusterer as the last stored batch left it, and whether the stories were dropped
+    (another CLUSTER_VERSION). From the checkpoint when there is one of this version; else by
+    replaying the stored memberships once, and the checkpoint is written."""
+    saved = store.story_checkpoint()
+    if saved is not None and saved.version == CLUSTER_VERSION:
+        return StoryClusterer.from_snapshot(saved), False
+    members = store.story_members()
+    restarted = False
+    if members and (saved is not None or len(store.story_members(CLUSTER_VERSION)) != len(members)):
+        store.clear_stories()
+        members, restarted = [], True
+    seen = [m.article_id for m in members]
+    clusterer = StoryClusterer.restore(_items(store, seen), {m.article_id: m.story_id for m in members})
+    if members:
+        store.put_stories([], [], [], CLUSTER_VERSION, _now(), clusterer.snapshot(CLUSTER_VERSION))
+    return clusterer, restarted
+
+
+def due_in_order(store: Store, clusterer: StoryClusterer) -> list[str]:
+    """The unclustered articles' ids in the order the clusterer takes them (module docstring).
+    Holds their times and, when some are undated, their vectors; never their bodies."""
+    ids = store.unclustered(CLUSTER_VERSION)
+    times: dict[str, float | None] = {}
+    for chunk in _chunks(ids):
+        times.update((a.id, publication_time(a)) for a in store.articles(ids=chunk))
+    ids = [a for a in ids if a in times]  # deleted meanwhile
+    placed: dict[str, float] = {}
+    if any(times[a] is None for a in ids):
+        vectors = _vectors(store, ids)
+        dated = [(a, times[a]) for a in ids if times[a] is not None]
+        held = clusterer.active_items()  # the dated articles an undated one can follow
+        dated += [(i.id, i.time) for i in held if i.time is not None]
+        vectors.update((i.id, i.vector) for i in held)
+        placed = _placed_times([a for a in ids if times[a] is None], dated, vectors)
+    rank = {a: k for k, a in enumerate(ids)}
+
+    def key(aid: str) -> tuple:
+        t = times[aid] if times[aid] is not None else placed.get(aid)
+        return (t is None, t or 0.0, rank[aid])
+
+    return sorted(ids, key=key)
+
+
+def cluster_batch(store: Store, clusterer: StoryClusterer, ids: Sequence[str]) -> BatchOutcome:
+    """Add the articles ``ids`` (in this order) to ``clusterer`` and store, in one transaction,
+    their memberships, the memberships merges moved, the summaries of the changed stories and
+    the checkpoint. An article that is gone or cannot be read is reported and left due."""
+    outcome = BatchOutcome(problems=[])
+    ids = [a for a in ids if clusterer.story_of(a) is None]  # a repeated key is done already
+    before = clusterer.active_members()
+    added = []
+    for item in _items(store, ids, outcome.problems):
+        clusterer.add(item)
+        added.append(item.id)
+    moved = [a for a, key in before.items() if clusterer.story_of(a) != key]
+    rows = [Membership(a, clusterer.story_of(a), clusterer.seq_of(a)) for a in added + moved]
+    changed = sorted({m.story_id for m in rows})
+    removed = sorted(key for key in {before[a] for a in moved} if clusterer.members(key) is None)
+    members = {sid: clusterer.members(sid) for sid in changed}
+    needed = list(dict.fromkeys(a for m in members.values() for a in m))
+    by_id = {a.id: a for chunk in _chunks(needed) for a in store.articles(ids=chunk)}
+    entities = _entities_by_article(store, needed)
+    vectors = _vectors(store, needed)
+    summaries = [summarise(sid, members[sid], by_id, entities, vectors) for sid in changed]
+    store.put_stories(summaries, rows, removed, CLUSTER_VERSION, _now(), clusterer.snapshot(CLUSTER_VERSION))
+    outcome.clustered, outcome.merged = len(added), len(removed)
+    return outcome
+
+
+def _items(store: Store, ids: Sequence[str], problems: list[Problem] | None = None) -> Iterator[Item]:
+    """The clusterer's items of the articles ``ids``, in that order, read a chunk at a time.
+    With ``problems``, an article that is gone or fails is reported there and skipped."""
+    for chunk in _chunks(ids):
+        by_id = {a.id: a for a in store.articles(ids=chunk)}
+        entities = _entities_by_article(store, chunk)
+        vectors = _vectors(store, chunk)
+        for aid in chunk:
+            try:
+                if aid not in by_id:
+                    raise LookupError("the article is no longer stored")
+                item = _item(by_id[aid], entities, vectors)
+            except Exception as exc:  # one unreadable article must not stop its batch
+                if problems is None:
+                    raise
+                problems.append(Problem(aid, f"not clustered: {exc}"))
+                continue
+            yield item
+
+
+def _chunks(ids: Sequence[str]) -> Iterator[list[str]]:
+    for start in range(0, len(ids), READ_CHUNK):
+        yield list(ids[start : start + READ_CHUNK])
+
+
+def _entities_by_article(store: Store, ids: Sequence[str]) -> dict[str, list[Entity]]:
     out: dict[str, list[Entity]] = defaultdict(list)
-    for found in store.entities():
+    for found in store.entities_of(ids):
         out[found.article_id].append(found.entity)
     return out
+
+
+def _vectors(store: Store, ids: Sequence[str]) -> dict[str, np.ndarray | None]:
+    return {r.article_id: decode_vector(r.vector) for chunk in _chunks(ids) for r in store.fingerprint_blobs(chunk)}
 
 
 def _item(article: Article, entities: dict[str, list[Entity]], vectors: dict[str, np.ndarray | None]) -> Item:
@@ -125,26 +206,14 @@ def publication_time(article: Article) -> float | None:
     return when.timestamp() if when is not None else None
 
 
-def _publication_order(stored: Sequence[Article], placed: dict[str, float]) -> Callable[[Article], tuple]:
-    rank = {a.id: k for k, a in enumerate(stored)}
-
-    def key(article: Article) -> tuple:
-        t = publication_time(article)
-        if t is None:
-            t = placed.get(article.id)
-        return (t is None, t or 0.0, rank[article.id])
-
-    return key
-
-
-def _placed_times(new: Sequence[Article], stored: Sequence[Article],
+def _placed_times(undated: Sequence[str], dated: Sequence[tuple[str, float]],
                   vectors: dict[str, np.ndarray | None]) -> dict[str, float]:
     """Where an undated new article goes in the stream: just after its nearest dated article
     (by article vector, cosine at least PLACE_MIN). Taken last instead, it would only meet the
     stories still active at the end of the stream and miss its own (the clusterer only looks at
     stories active in the last days). Its own time stays unknown: this orders, it does not date."""
-    undated = [a.id for a in new if publication_time(a) is None and vectors.get(a.id) is not None]
-    dated = [(a.id, publication_time(a)) for a in stored if publication_time(a) is not None and vectors.get(a.id) is not None]
+    undated = [a for a in undated if vectors.get(a) is not None]
+    dated = [(a, t) for a, t in dated if vectors.get(a) is not None]
     if not undated or not dated:
         return {}
     index = VectorIndex([d for d, _ in dated], np.stack([vectors[d] for d, _ in dated]))

@@ -90,6 +90,14 @@ def entities(db: Connection, type: str | None = None) -> list[ArticleEntity]:  #
     return [ArticleEntity(row[0], _entity_from(row)) for row in rows]
 
 
+def entities_of(db: Connection, ids: Sequence[str]) -> list[ArticleEntity]:
+    columns = ", ".join("e." + c for c in ENTITY_COLUMNS.split(", "))
+    rows = db.rows_in(f"SELECT {columns}, a.seq FROM entities e JOIN articles a ON a.id = e.article_id "
+                      "WHERE e.article_id IN", ids)
+    rows.sort(key=lambda row: (row[-1], row[1]))
+    return [ArticleEntity(row[0], _entity_from(row[:-1])) for row in rows]
+
+
 def quotes(db: Connection, speaker: str | None = None, *, limit: int | None = None, offset: int = 0) -> list[Quote]:
     # quotes.article_seq is the article's seq (migration 006): the order comes from an index.
     sql = f"SELECT {QUOTE_COLUMNS} FROM quotes"

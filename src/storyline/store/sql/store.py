@@ -20,6 +20,7 @@ from storyline.store.records import (
     Membership,
     OutletCount,
     SentenceVectors,
+    StoryCheckpoint,
     WriteResult,
 )
 from storyline.store.sql import analysis, articles, reuse, reuse_steps, search, stories
@@ -71,6 +72,9 @@ class SQLStore:
 
     def entities(self, type: str | None = None) -> list[ArticleEntity]:  # noqa: A002
         return analysis.entities(self.db, type)
+
+    def entities_of(self, ids: Sequence[str]) -> list[ArticleEntity]:
+        return analysis.entities_of(self.db, ids)
 
     def quotes(self, speaker: str | None = None, *, limit: int | None = None, offset: int = 0) -> list[Quote]:
         return analysis.quotes(self.db, speaker, limit=limit, offset=offset)
@@ -125,8 +129,15 @@ class SQLStore:
 
     # --- stories -----------------------------------------------------------------------------
     def put_stories(self, summaries: Sequence[Story], members: Sequence[Membership],
-                    removed: Sequence[str], version: str, updated_at: str) -> None:
-        stories.put_stories(self.db, summaries, members, removed, version, updated_at)
+                    removed: Sequence[str], version: str, updated_at: str,
+                    checkpoint: StoryCheckpoint | None = None) -> None:
+        stories.put_stories(self.db, summaries, members, removed, version, updated_at, checkpoint)
+
+    def story_checkpoint(self) -> StoryCheckpoint | None:
+        return stories.story_checkpoint(self.db)
+
+    def unclustered(self, version: str, *, limit: int | None = None) -> list[str]:
+        return stories.unclustered(self.db, version, limit=limit)
 
     def story_members(self, version: str | None = None) -> list[Membership]:
         return stories.story_members(self.db, version)

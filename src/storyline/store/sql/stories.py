@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from storyline.records import Story
-from storyline.store.records import Membership
+from storyline.store.records import Membership, StoryCheckpoint
 from storyline.store.sql.connection import Connection
 from storyline.store.sql.search import PG_DOCUMENT, fts5_query, has_words
 
@@ -15,10 +15,16 @@ _STORY_COLUMNS = "id, label, headline, key_entities, first_date, last_date, unda
 
 
 def put_stories(db: Connection, stories: Sequence[Story], members: Sequence[Membership],
-                removed: Sequence[str], version: str, updated_at: str) -> None:
-    if not stories and not members and not removed:
+                removed: Sequence[str], version: str, updated_at: str,
+                checkpoint: StoryCheckpoint | None = None) -> None:
+    if not stories and not members and not removed and checkpoint is None:
         return
     with db.writing(f"writing {len(stories)} stories"):
+        if checkpoint is not None:
+            db.run("DELETE FROM story_checkpoint")
+            db.run("INSERT INTO story_checkpoint (id, version, next_seq, state, vectors, sums) "
+                   "VALUES (1, ?, ?, ?, ?, ?)", (checkpoint.version, checkpoint.next_seq, checkpoint.state,
+                                                 checkpoint.vectors, checkpoint.sums))
         for story_id in removed:
             db.run("DELETE FROM stories WHERE id = ?", (story_id,))
         db.run_many(
@@ -48,8 +54,23 @@ def story_members(db: Connection, version: str | None = None) -> list[Membership
     return [Membership(r[0], r[1], int(r[2])) for r in db.run(sql + " ORDER BY seq", params).fetchall()]
 
 
+def story_checkpoint(db: Connection) -> StoryCheckpoint | None:
+    row = db.run("SELECT version, next_seq, state, vectors, sums FROM story_checkpoint").fetchone()
+    if row is None:
+        return None
+    return StoryCheckpoint(row[0], int(row[1]), row[2], bytes(row[3]), bytes(row[4]))
+
+
+def unclustered(db: Connection, version: str, *, limit: int | None = None) -> list[str]:
+    sql = ("SELECT a.id FROM articles a LEFT JOIN story_members m ON m.article_id = a.id "
+           "WHERE m.article_id IS NULL OR m.version <> ? ORDER BY a.seq")
+    sql, params = db.paged(sql, [version], limit, 0)
+    return [row[0] for row in db.run(sql, params).fetchall()]
+
+
 def clear_stories(db: Connection) -> None:
     with db.writing("clearing the stories"):
+        db.run("DELETE FROM story_checkpoint")
         db.run("DELETE FROM story_members")
         db.run("DELETE FROM stories")
 

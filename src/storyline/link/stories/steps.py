@@ -1,0 +1,29 @@
+"""The story stage as step functions (``due`` and ``run``), for run/story_steps.py to wrap in
+a Step: key = article id, due = the unclustered articles in the order the clusterer takes them.
+
+Each call starts from the stored checkpoint (link/stories/checkpoint.py), so no state is kept
+between calls and a batch reads only its own articles and the members of the stories it
+changes; ``run`` writes the batch in one transaction (scan.cluster_batch).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from storyline.link.stories.scan import BATCH, CLUSTER_VERSION, BatchOutcome, cluster_batch, due_in_order, load_clusterer
+from storyline.store import Store
+
+__all__ = ["BATCH", "CLUSTER_VERSION", "due", "run"]
+
+
+def due(store: Store) -> list[str]:
+    """The ids of the articles not in a story by CLUSTER_VERSION, in publication order (stories
+    of another version are dropped first, so that everything is due again)."""
+    clusterer, _ = load_clusterer(store)
+    return due_in_order(store, clusterer)
+
+
+def run(store: Store, keys: Sequence[str]) -> BatchOutcome:
+    """Cluster one batch of due articles, in the order given, from the stored checkpoint."""
+    clusterer, _ = load_clusterer(store)
+    return cluster_batch(store, clusterer, keys)

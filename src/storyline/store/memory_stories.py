@@ -1,0 +1,26 @@
+"""The MemoryStore's incremental-clustering reads (a mixin, to keep store/memory.py short):
+the articles still to cluster, the entities of some articles, and the clusterer's checkpoint.
+Each rule is the one the SQL stores apply (store/sql/stories.py, store/sql/analysis.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from storyline.store.records import ArticleEntity, StoryCheckpoint
+
+
+class MemoryStoryReads:
+    """Mixed into MemoryStore, whose tables (``self._t``) it reads."""
+
+    def story_checkpoint(self) -> StoryCheckpoint | None:
+        return self._t.checkpoint.get(1)
+
+    def unclustered(self, version: str, *, limit: int | None = None) -> list[str]:
+        members = self._t.members
+        due = [aid for aid in self._t.articles if aid not in members or members[aid].version != version]
+        return due if limit is None else due[:limit]
+
+    def entities_of(self, ids: Sequence[str]) -> list[ArticleEntity]:
+        wanted = set(ids)
+        return [ArticleEntity(aid, e) for aid in self._t.articles if aid in wanted and aid in self._t.analyses
+                for e in self._t.analyses[aid].value.entities]

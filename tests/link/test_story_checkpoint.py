@@ -1,0 +1,187 @@
+"""The story clusterer's checkpoint: a clusterer restored from it continues exactly as the one it
+was taken from, so stories from one run over everything, from runs over batches, from the step
+executor and from a run resumed after kill -9 are the same. Synthetic data (tests/story_synth.py),
+no model needed."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+
+from story_synth import corpus, items, store_batch
+
+from storyline.link.stories import scan
+from storyline.link.stories.cluster import StoryClusterer
+from storyline.run.local import run_steps
+from storyline.run.story_steps import STORIES
+from storyline.store import open_store
+
+
+def test_a_clusterer_restored_from_its_snapshot_continues_exactly():
+    stream = items(400, undated_every=9)
+    whole = StoryClusterer()
+    whole.add_all(stream)
+    assert len(whole.stories()) > 30  # enough stories, and some retired by the window
+    resumed = StoryClusterer()
+    for start in range(0, len(stream), 37):
+        if start:
+            resumed = StoryClusterer.from_snapshot(resumed.snapshot("v"))
+        resumed.add_all(stream[start : start + 37])
+    assert resumed.snapshot("v") == whole.snapshot("v")
+    assert resumed.story_count() == len(whole.stories())
+    assert all(whole.story_of(a) == s for a, s in resumed.assignments().items())
+    # ... and so does the replay from every membership (the old way; its matrix rows and dict
+    # orders may differ from the original's, its decisions may not).
+    first = StoryClusterer()
+    first.add_all(stream[:250])
+    replayed = StoryClusterer.restore(stream[:250], first.assignments())
+    replayed.add_all(stream[250:])
+    assert replayed.assignments() == whole.assignments()
+
+
+def test_the_snapshot_holds_only_the_active_window():
+    stream = items(400)
+    c = StoryClusterer()
+    c.add_all(stream)
+    snap = c.snapshot("v")
+    held = len(c.active_items())
+    # Only the active stories' members are kept (a story stays active while it grows, so these
+    # are more than the 7 days' 56 articles, but not the retired stories' ones).
+    assert 0 < held < 300 and c.story_count() > len(set(c.active_members().values()))
+    assert len(snap.vectors) == held * 384 * 4
+    restored = StoryClusterer.from_snapshot(snap)
+    assert restored.story_count() == len(c.stories())
+
+
+def _memberships(store):
+    return [(m.article_id, m.story_id, m.seq) for m in store.story_members()]
+
+
+def _summaries(store):
+    return sorted((s.id, s.label, s.article_ids, s.first, s.last) for s in store.stories())
+
+
+def test_one_run_batches_and_the_step_executor_give_the_same_stories(any_store, monkeypatch):
+    # All dated: an undated article is placed among the articles of its run, so one run and
+    # batched runs order it alike only when its dated neighbour arrived with it.
+    rows = corpus(300)
+    reference = open_store("memory://")
+    store_batch(reference, rows)
+    report = scan.find_stories(reference)
+    assert report.clustered == 300 and report.stories == len(reference.stories())
+    expected = _memberships(reference)
+
+    monkeypatch.setattr(scan, "BATCH", 23)
+    for start in range(0, 300, 70):  # ingested and clustered in four batches
+        store_batch(any_store, rows[start : start + 70])
+        scan.find_stories(any_store)
+    assert _memberships(any_store) == expected
+    assert _summaries(any_store) == _summaries(reference)
+    assert any_store.unclustered(scan.CLUSTER_VERSION) == []
+
+    stepped = open_store("memory://")
+    store_batch(stepped, rows)
+    step_report = run_steps(stepped, [STORIES]).of("stories")
+    assert step_report.due == 300 and step_report.done == 300 and not step_report.problems
+    assert _memberships(stepped) == expected and _summaries(stepped) == _summaries(reference)
+
+
+def test_a_store_without_a_checkpoint_is_replayed_once(store_url):
+    rows = corpus(200, seed=3)
+    store = open_store(store_url)
+    store_batch(store, rows[:120])
+    scan.find_stories(store)
+    store.db.run("DELETE FROM story_checkpoint")  # as a store clustered before checkpoints
+    store.db.raw.commit()
+    assert store.story_checkpoint() is None
+    store_batch(store, rows[120:])
+    report = scan.find_stories(store)
+    assert report.clustered == 80 and not report.restarted
+    assert store.story_checkpoint() is not None
+    reference = open_store("memory://")
+    store_batch(reference, rows)
+    scan.find_stories(reference)
+    assert _memberships(store) == _memberships(reference)
+    store.close()
+
+
+def test_another_cluster_version_starts_over(any_store, monkeypatch):
+    store_batch(any_store, corpus(60, seed=5))
+    scan.find_stories(any_store)
+    before = _memberships(any_store)
+    monkeypatch.setattr(scan, "CLUSTER_VERSION", "next")
+    report = scan.find_stories(any_store)
+    assert report.restarted and report.clustered == 60
+    assert [(a, s) for a, s, _ in _memberships(any_store)] == [(a, s) for a, s, _ in before]
+    assert any_store.story_checkpoint().version == "next"
+
+
+def test_a_failing_article_is_reported_and_stays_due(any_store, monkeypatch):
+    rows = corpus(30, seed=9)
+    store_batch(any_store, rows)
+    bad = rows[4][0].id
+    real = scan._item
+
+    def item(article, *args):
+        if article.id == bad:
+            raise ValueError("unreadable")
+        return real(article, *args)
+
+    monkeypatch.setattr(scan, "_item", item)
+    outcome = STORIES.run(any_store, STORIES.due(any_store))
+    assert outcome.done == 29 and [p.source for p in outcome.problems] == [bad]
+    assert "unreadable" in outcome.problems[0].reason
+    assert any_store.unclustered(scan.CLUSTER_VERSION) == [bad]
+
+
+_KILLED_RUN = textwrap.dedent("""
+    import os, signal, sys
+    from storyline.link.stories import scan
+    from storyline.store import open_store
+    from storyline.store.sql import stories as queries
+
+    scan.BATCH = 25
+    calls = [0]
+    put = queries.put_stories
+
+    class Killing(list):
+        def __iter__(self):  # inside the transaction, after the checkpoint row was replaced
+            os.kill(os.getpid(), signal.SIGKILL)
+
+    def killed_on_the_third(db, summaries, members, *args):
+        calls[0] += 1
+        return put(db, summaries, Killing(members) if calls[0] == 3 else members, *args)
+
+    queries.put_stories = killed_on_the_third
+    scan.find_stories(open_store(sys.argv[1]))
+""")
+
+
+def test_kill_9_during_clustering_resumes_with_the_same_stories(store_url):
+    rows = corpus(150, seed=11, undated_every=13)
+    store = open_store(store_url)
+    store_batch(store, rows)
+    store.close()
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    done = subprocess.run([sys.executable, "-c", _KILLED_RUN, store_url], env=env, capture_output=True, timeout=300)
+    assert done.returncode == -signal.SIGKILL, done.stderr.decode()
+    store = open_store(store_url)
+    assert len(store.story_members()) == 50  # two batches committed, the third rolled back
+    assert store.story_checkpoint().next_seq == 50
+    scan.find_stories(store)
+    reference = open_store("memory://")
+    store_batch(reference, rows)
+    scan.find_stories(reference)
+    members = _memberships(store)
+    assert members == _memberships(reference)
+    assert sorted(seq for _, _, seq in members) == list(range(150))  # no duplicates, no gaps
+    assert _summaries(store) == _summaries(reference)
+    store.close()
+
+
+def test_nothing_due_writes_nothing(any_store):
+    report = scan.find_stories(any_store)
+    assert report.clustered == 0 and report.stories == 0 and any_store.story_checkpoint() is None

@@ -1,0 +1,63 @@
+"""The Store contract for incremental story clustering, on every implementation (memory, SQLite,
+PostgreSQL): the articles still to cluster, the entities of given articles, and the clusterer's
+checkpoint, written in one transaction with the memberships it follows."""
+
+from __future__ import annotations
+
+import pytest
+from test_contract import make_article, sample_analysis
+
+from storyline.records import Analysis, Story
+from storyline.store import StoreError
+from storyline.store.records import Membership, StoryCheckpoint
+
+CHECKPOINT = StoryCheckpoint("1", 2, '{"format": 1, "x": [1.5, null]}', b"\x00\x01\x02\xff" * 3, b"\xfe" * 8)
+
+
+def _three(store) -> list[str]:
+    ids = [store.add_articles([make_article(f"article number {k}")])[0].article_id for k in range(3)]
+    return ids
+
+
+def test_unclustered_by_version_in_store_order_with_a_limit(any_store):
+    a, b, c = _three(any_store)
+    assert any_store.unclustered("1") == [a, b, c]
+    any_store.put_stories([], [Membership(b, b, 0)], [], "1", "2026-01-01T00:00:00+00:00")
+    any_store.put_stories([], [Membership(c, c, 1)], [], "0", "2026-01-01T00:00:00+00:00")
+    assert any_store.unclustered("1") == [a, c]
+    assert any_store.unclustered("1", limit=1) == [a]
+    assert any_store.unclustered("0") == [a, b]
+
+
+def test_entities_of_given_articles_in_article_then_analyzer_order(any_store):
+    a, b, c = _three(any_store)
+    any_store.put_analyses([sample_analysis(c, speaker="Zed Young"), sample_analysis(a), Analysis(b)], "v")
+    found = any_store.entities_of([c, b, a, "unknown"])
+    assert [x.article_id for x in found] == [a, a, a, c, c, c]
+    assert [x.entity.name for x in found[:3]] == ["Ana Ortiz", "Port Selby Council", "Port Selby"]
+    assert found[3].entity == sample_analysis(c, speaker="Zed Young").entities[0]
+    assert any_store.entities_of([]) == []
+
+
+def test_the_checkpoint_is_written_with_the_memberships_and_round_trips(any_store):
+    a, b, _ = _three(any_store)
+    assert any_store.story_checkpoint() is None
+    story = Story(id=a, label="A story", article_ids=(a, b))
+    any_store.put_stories([story], [Membership(a, a, 0), Membership(b, a, 1)], [], "1", "2026-01-01T00:00:00+00:00",
+                          CHECKPOINT)
+    assert any_store.story_checkpoint() == CHECKPOINT
+    later = CHECKPOINT._replace(next_seq=3, state="{}", vectors=b"", sums=b"")
+    any_store.put_stories([], [], [], "1", "2026-01-01T00:00:00+00:00", later)  # the checkpoint alone
+    assert any_store.story_checkpoint() == later
+    any_store.clear_stories()
+    assert any_store.story_checkpoint() is None
+
+
+def test_a_refused_batch_keeps_the_old_checkpoint(any_store):
+    a, _, _ = _three(any_store)
+    any_store.put_stories([], [Membership(a, a, 0)], [], "1", "2026-01-01T00:00:00+00:00", CHECKPOINT)
+    with pytest.raises(StoreError):
+        any_store.put_stories([], [Membership("no-such-article", a, 1)], [], "1", "2026-01-01T00:00:00+00:00",
+                              CHECKPOINT._replace(next_seq=9))
+    assert any_store.story_checkpoint() == CHECKPOINT
+    assert [m.article_id for m in any_store.story_members()] == [a]
