@@ -22,6 +22,7 @@ from typing import Generic, TypeVar
 from storyline.ingest.urls import url_key
 from storyline.records import Analysis, Article, Link, Quote, ReusePair, Story
 from storyline.store.base import MEMORY_URL, AmbiguousIdError, StoreError, now, now_precise, speaker_key, storable
+from storyline.store.memory_people import PeopleMixin, PersonRow
 from storyline.store.records import (
     AnalysisState,
     ArticleEntity,
@@ -76,12 +77,19 @@ class _Tables:
     pairs: dict[ComparedPair, _Versioned[ReusePair]] = field(default_factory=dict)
     members: dict[str, _Versioned[Membership]] = field(default_factory=dict)  # by article id
     stories: dict[str, _Summary] = field(default_factory=dict)
+    # People (store/memory_people.py): identities, the entity -> identity map, the name-key
+    # index and the people step's progress.
+    persons: dict[str, PersonRow] = field(default_factory=dict)
+    person_of: dict[tuple[str, str], str] = field(default_factory=dict)
+    person_keys: dict[str, frozenset[str]] = field(default_factory=dict)
+    people_done: dict[str, tuple[str, str]] = field(default_factory=dict)
+    person_surnames: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def copy(self) -> _Tables:
         return _Tables(**{f.name: dict(getattr(self, f.name)) for f in dataclasses.fields(self)})
 
 
-class MemoryStore:
+class MemoryStore(PeopleMixin):
     """The Store protocol in memory (see the module docstring)."""
 
     def __init__(self) -> None:
