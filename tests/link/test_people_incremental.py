@@ -143,10 +143,10 @@ def test_a_failing_article_is_reported_and_the_batch_goes_on(monkeypatch):
     ids = store_entities(store, numbered(person("Keir Starmer"), person("Boom Boom"), person("Keir Starmer")))
     real = incremental.name_keys
 
-    def fragile(entity):
+    def fragile(entity, *parse):
         if entity.name == "Boom Boom":
             raise ValueError("unreadable name")
-        return real(entity)
+        return real(entity, *parse)
 
     monkeypatch.setattr(incremental, "name_keys", fragile)
     report = run_step(store, PEOPLE_STEP)

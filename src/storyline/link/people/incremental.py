@@ -41,12 +41,12 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from storyline.link.people.identities import merge_people
 from storyline.link.people.mentions import CorpusCounts
-from storyline.link.people.names import best_person_name
+from storyline.link.people.names import PersonName, best_person_name
 from storyline.records import Entity, Identity, Problem
 from storyline.store import Store
 from storyline.store.base import now
@@ -71,11 +71,25 @@ def people_due(store: Store) -> list[str]:
     return store.people_due(PEOPLE_VERSION)
 
 
-def name_keys(entity: Entity) -> tuple[str, ...]:
+class NameCache:
+    """Parsed names of one batch: the same names come back many times (the batch's, the
+    neighbourhood's, co-mentioned people), and parsing is the step's main cost."""
+
+    def __init__(self) -> None:
+        self._parsed: dict[tuple[str, tuple[str, ...]], PersonName | None] = {}
+
+    def __call__(self, entity: Entity) -> PersonName | None:
+        key = (entity.name, entity.aliases)
+        if key not in self._parsed:
+            self._parsed[key] = best_person_name(entity)
+        return self._parsed[key]
+
+
+def name_keys(entity: Entity, parse: Callable[[Entity], PersonName | None] = best_person_name) -> tuple[str, ...]:
     """The keys a PERSON entity is indexed and looked up by: every key under which one of the
     merge passes could compare it with another name. None for a name that does not parse
     (merge_people leaves those alone)."""
-    name = best_person_name(entity)
+    name = parse(entity)
     if name is None or not name.surname_key:
         return ()
     keys = [f"surname:{name.surname_key}", "letters:" + "".join(sorted(name.surname_key))]
@@ -87,6 +101,7 @@ def name_keys(entity: Entity) -> tuple[str, ...]:
 def assign_people(store: Store, article_ids: Sequence[str]) -> PeopleBatch:
     """The people step over one batch of article ids (see the module docstring)."""
     out = PeopleBatch()
+    parse = NameCache()
     by_article: dict[str, list[ArticleEntity]] = defaultdict(list)
     for found in store.entities_of(article_ids, "PERSON"):
         by_article[found.article_id].append(found)
@@ -95,7 +110,7 @@ def assign_people(store: Store, article_ids: Sequence[str]) -> PeopleBatch:
     done: list[str] = []
     for aid in article_ids:
         try:
-            keys |= {k for found in by_article[aid] for k in name_keys(found.entity)}
+            keys |= {k for found in by_article[aid] for k in name_keys(found.entity, parse)}
         except Exception as exc:  # one bad name must not stop the batch
             out.problems.append(Problem(PEOPLE_SOURCE, f"people of article {aid} not assigned "
                                         f"({type(exc).__name__}: {exc})", aid))
@@ -105,7 +120,7 @@ def assign_people(store: Store, article_ids: Sequence[str]) -> PeopleBatch:
     if not done:
         return out
     try:
-        persons, redirects = _remerge(store, done, batch, keys)
+        persons, redirects = _remerge(store, done, batch, keys, parse)
     except Exception as exc:
         if len(done) == 1:
             out.problems.append(Problem(PEOPLE_SOURCE, f"people of article {done[0]} not assigned "
@@ -117,14 +132,14 @@ def assign_people(store: Store, article_ids: Sequence[str]) -> PeopleBatch:
             out.done += alone.done
             out.problems += alone.problems
         return out
-    store.put_people(persons, redirects, done, PEOPLE_VERSION, now(), surnames=_surnames(batch))
+    store.put_people(persons, redirects, done, PEOPLE_VERSION, now(), surnames=_surnames(batch, parse))
     out.done = len(done)
     out.counts = {"people written": len(persons), "people merged away": sum(r.new_id is not None for r in redirects)}
     return out
 
 
-def _remerge(store: Store, done: list[str], batch: list[ArticleEntity],
-             keys: set[str]) -> tuple[list[StoredPerson], list[PersonRedirect]]:
+def _remerge(store: Store, done: list[str], batch: list[ArticleEntity], keys: set[str],
+             parse: NameCache) -> tuple[list[StoredPerson], list[PersonRedirect]]:
     stored = {i.id: i for i in store.people_by_keys(sorted(keys)) + store.people_of(done)}
     held = {member: pid for pid, identity in stored.items() for member in identity.members}
     in_batch = set(done)
@@ -135,32 +150,32 @@ def _remerge(store: Store, done: list[str], batch: list[ArticleEntity],
     chosen = {(f.article_id, f.entity.id) for f in merged}
     company = [(f.article_id, f.entity) for f in context if (f.article_id, f.entity.id) not in chosen]
     identities = merge_people([(f.article_id, f.entity) for f in merged], company=company,
-                              corpus=_corpus_counts(store, context, done, batch))
+                              corpus=_corpus_counts(store, context, done, batch, parse))
     order = {(f.article_id, f.entity.id): n for n, f in enumerate(merged)}
     entities = {(f.article_id, f.entity.id): f.entity for f in merged}
     ids, redirects = _assign_ids(store, identities, held, order)
-    persons = [_stored(ids[n], identity, entities) for n, identity in enumerate(identities)]
+    persons = [_stored(ids[n], identity, entities, parse) for n, identity in enumerate(identities)]
     return persons, redirects
 
 
-def _surnames(found: list[ArticleEntity]) -> dict[str, set[str]]:
+def _surnames(found: list[ArticleEntity], parse: NameCache) -> dict[str, set[str]]:
     """The people (surname keys) each article mentions, parsed as merge_people parses them."""
     out: dict[str, set[str]] = defaultdict(set)
     for f in found:
-        name = best_person_name(f.entity)
+        name = parse(f.entity)
         if name is not None and name.surname_key:
             out[f.article_id].add(name.surname_key)
     return out
 
 
 def _corpus_counts(store: Store, context: list[ArticleEntity], done: list[str],
-                   batch: list[ArticleEntity]) -> CorpusCounts:
+                   batch: list[ArticleEntity], parse: NameCache) -> CorpusCounts:
     """How often each person of the neighbourhood is mentioned across the corpus, the batch
     included (it is not stored yet): the yardstick of co-mention evidence, as in merge_people."""
-    keys = sorted(set().union(*_surnames(context).values()))
+    keys = sorted(set().union(*_surnames(context, parse).values()))
     stored = store.mention_counts(keys, excluding=done)
     frequency = Counter(stored.counts)
-    mine = _surnames(batch)
+    mine = _surnames(batch, parse)
     for found in mine.values():
         frequency.update(found)
     return CorpusCounts(dict(frequency), stored.articles + len(mine))
@@ -211,22 +226,23 @@ def _new_id(member: tuple[str, str], salt: int = 0) -> str:
     return "p" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:ID_HEX]
 
 
-def _stored(pid: str, identity: Identity, entities: dict[tuple[str, str], Entity]) -> StoredPerson:
+def _stored(pid: str, identity: Identity, entities: dict[tuple[str, str], Entity],
+            parse: NameCache) -> StoredPerson:
     members, aliases, roles, keys = [], [], [], set()
     for aid, eid in identity.members:
         entity = entities[aid, eid]
-        members.append(PersonMember(aid, eid, _reason(entity, identity.merges)))
+        members.append(PersonMember(aid, eid, _reason(entity, identity.merges, parse)))
         surfaces = {s.strip() for s in (entity.name, *entity.aliases) if s.strip()}
         aliases += [PersonAlias(s, aid, eid) for s in sorted(surfaces)]
         roles += [PersonRole(r.title.strip(), aid, eid, r.start, r.end) for r in entity.roles if r.title.strip()]
-        keys.update(name_keys(entity))
+        keys.update(name_keys(entity, parse))
     return StoredPerson(pid, identity.name, identity.type, identity.aliases, identity.roles, identity.merges,
                         tuple(members), tuple(aliases), tuple(roles), tuple(sorted(keys)))
 
 
-def _reason(entity: Entity, merges: Sequence[str]) -> str:
+def _reason(entity: Entity, merges: Sequence[str], parse: NameCache) -> str:
     """Why a member is in its identity: the merge that names it ("Zelenksy ~ Zelensky: ..."),
     or "same name" for a member whose name is the identity's, up to case and accents."""
-    name = best_person_name(entity)
+    name = parse(entity)
     surfaces = {entity.name.strip(), *(a.strip() for a in entity.aliases)} | ({name.display} if name else set())
     return next((m for m in merges if m.split(" ~ ", 1)[0] in surfaces), "same name")
