@@ -101,3 +101,21 @@ def copy_store(source, target):
         src.close()
         dst.close()
     return target
+
+
+def kill_when(proc: subprocess.Popen, ready, *, timeout: float = 120, poll: float = 0.02) -> None:
+    """SIGKILL ``proc`` as soon as ``ready()`` is true (fails if it ends first or ``timeout``
+    passes), and wait for it to go."""
+    import signal
+    import time
+
+    deadline = time.monotonic() + timeout
+    try:
+        while not ready():
+            assert proc.poll() is None, f"finished before it could be killed: {proc.stderr and proc.stderr.read()}"
+            assert time.monotonic() < deadline
+            time.sleep(poll)
+        proc.send_signal(signal.SIGKILL)
+    finally:
+        proc.wait(timeout=60)
+    assert proc.returncode == -signal.SIGKILL

@@ -6,14 +6,13 @@ from __future__ import annotations
 import hashlib
 import os
 import random
-import signal
 import subprocess
 import sys
-import time
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from helpers import kill_when
 from test_people import CAST, articles, background, numbered, person
 
 import storyline
@@ -256,16 +255,7 @@ def test_kill_mid_people_step_then_resume(store_url):
     env = {k: v for k, v in os.environ.items() if k != "STORYLINE_DB"}
     proc = subprocess.Popen([sys.executable, "-c", KILLABLE, store_url, "0.2"], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 120
-    try:
-        while _assigned(store_url)[0] < 2 * PEOPLE_STEP.batch_size:
-            assert proc.poll() is None, proc.stderr.read().decode()
-            assert time.monotonic() < deadline
-            time.sleep(0.02)
-        proc.send_signal(signal.SIGKILL)
-    finally:
-        proc.wait(timeout=60)
-    assert proc.returncode == -signal.SIGKILL
+    kill_when(proc, lambda: _assigned(store_url)[0] >= 2 * PEOPLE_STEP.batch_size)
 
     done, per_article = _assigned(store_url)
     assert 2 * PEOPLE_STEP.batch_size <= done < total and done % PEOPLE_STEP.batch_size == 0

@@ -48,9 +48,9 @@ class PeopleMixin:
         t = self._t
         with self._writing(f"writing {len(persons)} people"):  # type: ignore[attr-defined]
             for aid in done:
-                self._require_article(aid)  # type: ignore[attr-defined]
                 t.person_surnames.pop(aid, None)
                 if (surnames or {}).get(aid):
+                    self._require_article(aid)  # type: ignore[attr-defined]  # as the SQL foreign key
                     t.person_surnames[aid] = frozenset(surnames[aid])
             for pid in [p.id for p in persons] + [r.old_id for r in redirects]:
                 self._drop_person_rows(pid)
