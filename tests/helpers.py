@@ -103,16 +103,16 @@ def copy_store(source, target):
     return target
 
 
-def kill_when(proc, ready, *, timeout: float = 120, poll: float = 0.01) -> None:
-    """SIGKILL ``proc`` as soon as ``ready()`` is true (it must not have finished first), then
-    reap it: the kill -9 of the resume tests."""
+def kill_when(proc: subprocess.Popen, ready, *, timeout: float = 120, poll: float = 0.01) -> None:
+    """SIGKILL ``proc`` as soon as ``ready()`` is true (fails if it ends first or ``timeout``
+    passes), and wait for it to go: the kill -9 of the resume tests."""
     import signal
     import time
 
     deadline = time.monotonic() + timeout
     try:
         while not ready():
-            assert proc.poll() is None, "the process finished before it could be killed"
+            assert proc.poll() is None, f"finished before it could be killed: {proc.stderr and proc.stderr.read()}"
             assert time.monotonic() < deadline
             time.sleep(poll)
         proc.send_signal(signal.SIGKILL)

@@ -144,10 +144,14 @@ class Desk:
     def people(self) -> list[Identity]:
         """The people named across the stored articles: each stored PERSON entity merged with
         the others that mean the same person (approximate: see
-        :func:`storyline.link.people.merge_people`). Those in most articles come first."""
-        from storyline.link.people import merge_people
+        :func:`storyline.link.people.merge_people`). Those in most articles come first.
+        Reads the stored identities, after assigning the people of articles not done yet
+        (link/people/incremental.py)."""
+        from storyline.run.local import run_step
+        from storyline.run.people_steps import PEOPLE_STEP
 
-        found = merge_people(self.store.entities("PERSON"))
+        run_step(self.store, PEOPLE_STEP)
+        found = self.store.people()
         return sorted(found, key=lambda i: (-len({a for a, _ in i.members}), i.name.casefold()))
 
     def quotes(self, speaker: str | None = None, *, limit: int | None = None, offset: int = 0) -> list[Quote]:

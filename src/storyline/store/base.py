@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
-from storyline.records import Analysis, Article, Link, Quote, ReusePair, Story
+from storyline.records import Analysis, Article, Identity, Link, Quote, ReusePair, Story
 from storyline.store.records import (
     AnalysisState,
     ArticleEntity,
@@ -16,9 +16,12 @@ from storyline.store.records import (
     FingerprintBlob,
     FingerprintRow,
     Membership,
+    MentionCounts,
     OutletCount,
     SentenceVectors,
     StoryCheckpoint,
+    PersonRedirect,
+    StoredPerson,
     WriteResult,
     WriteStatus,
 )
@@ -230,6 +233,53 @@ class Store(Protocol):
 
     def story_of(self, article_id: str) -> str | None:
         """The story id of a clustered article."""
+        ...
+
+    # --- people (link/people/incremental.py) ------------------------------------------------
+    def entities_of(self, article_ids: Sequence[str], type: str | None = None) -> list[ArticleEntity]:  # noqa: A002
+        """The stored entities of some articles (of one ``type`` if given), in article order and
+        then the analyzer's order; unknown or unanalysed ids are passed over."""
+        ...
+
+    def people_due(self, version: str, *, limit: int | None = None) -> list[str]:
+        """Ids of analysed articles the people step has not done by ``version`` against their
+        current analysis, in the order the articles were stored."""
+        ...
+
+    def put_people(self, persons: Sequence[StoredPerson], redirects: Sequence[PersonRedirect],
+                   done: Sequence[str], version: str, updated_at: str,
+                   surnames: Mapping[str, Sequence[str]] | None = None) -> None:
+        """In one transaction: replace ``persons`` (rows, members, alias and role sources, name
+        keys; a person keeps its creation time), mark each redirect's old identity absorbed by
+        its new one (or gone), drop what earlier runs assigned to the entities of ``done``,
+        replace the people (surname keys) each done article mentions with ``surnames[id]``
+        (none if absent) and record those articles as done by ``version`` against their current
+        analysis. Re-running the same write changes nothing."""
+        ...
+
+    def mention_counts(self, keys: Sequence[str], excluding: Sequence[str] = ()) -> MentionCounts:
+        """For each of ``keys``, how many done articles mention that surname key, and how many
+        done articles mention anybody; the articles in ``excluding`` left out of both."""
+        ...
+
+    def people(self, *, limit: int | None = None, offset: int = 0) -> list[Identity]:
+        """Stored identities, most articles first, then by name (then id)."""
+        ...
+
+    def person(self, person_id: str) -> Identity | None:
+        """One identity by id; an absorbed id finds the identity that absorbed it."""
+        ...
+
+    def people_of(self, article_ids: Sequence[str]) -> list[Identity]:
+        """The identities with a member in any of ``article_ids``, by id."""
+        ...
+
+    def people_by_keys(self, keys: Sequence[str]) -> list[Identity]:
+        """The identities indexed under any of the name ``keys``, by id (the blocking lookup)."""
+        ...
+
+    def known_person_ids(self, ids: Sequence[str]) -> set[str]:
+        """Which of ``ids`` were ever given to an identity (live, absorbed or gone)."""
         ...
 
     # --- search -----------------------------------------------------------------------------

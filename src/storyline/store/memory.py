@@ -24,6 +24,7 @@ from storyline.records import Analysis, Article, Link, Quote, ReusePair, Story
 from storyline.store.base import MEMORY_URL, AmbiguousIdError, StoreError, now, now_precise, speaker_key, storable
 from storyline.store.memory_reuse import ReuseStepsMixin
 from storyline.store.memory_stories import MemoryStoryReads
+from storyline.store.memory_people import PeopleMixin, PersonRow
 from storyline.store.records import (
     AnalysisState,
     ArticleEntity,
@@ -84,12 +85,19 @@ class _Tables:
     members: dict[str, _Versioned[Membership]] = field(default_factory=dict)  # by article id
     stories: dict[str, _Summary] = field(default_factory=dict)
     checkpoint: dict[int, StoryCheckpoint] = field(default_factory=dict)  # the one row, under key 1
+    # People (store/memory_people.py): identities, the entity -> identity map, the name-key
+    # index and the people step's progress.
+    persons: dict[str, PersonRow] = field(default_factory=dict)
+    person_of: dict[tuple[str, str], str] = field(default_factory=dict)
+    person_keys: dict[str, frozenset[str]] = field(default_factory=dict)
+    people_done: dict[str, tuple[str, str]] = field(default_factory=dict)
+    person_surnames: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def copy(self) -> _Tables:
         return _Tables(**{f.name: dict(getattr(self, f.name)) for f in dataclasses.fields(self)})
 
 
-class MemoryStore(ReuseStepsMixin, MemoryStoryReads):
+class MemoryStore(ReuseStepsMixin, MemoryStoryReads, PeopleMixin):
     """The Store protocol in memory (see the module docstring)."""
 
     def __init__(self) -> None:

@@ -128,3 +128,62 @@ class StoryCheckpoint(NamedTuple):
     state: str  # JSON: document frequencies, active stories and their members' items
     vectors: bytes  # the members' article vectors, float32 little-endian, 384 a row
     sums: bytes  # the active stories' vector sums, float64 little-endian, 384 a row
+class PersonMember(NamedTuple):
+    """An in-article entity in a stored identity, and why it joined ("same name", or the merge
+    reason that brought it in)."""
+
+    article_id: str
+    entity_id: str
+    reason: str
+
+
+class PersonAlias(NamedTuple):
+    """A name an identity goes by, with the entity that used it."""
+
+    alias: str
+    article_id: str
+    entity_id: str
+
+
+class PersonRole(NamedTuple):
+    """A role given to an identity, with where the article says it (offsets of the title)."""
+
+    title: str
+    article_id: str
+    entity_id: str
+    start: int
+    end: int
+
+
+class StoredPerson(NamedTuple):
+    """One identity as ``put_people`` writes it: the :class:`Identity` fields (``aliases``,
+    ``roles`` and ``merges`` as displayed), its members, its aliases and roles with their
+    sources, and its name keys (the index a new entity finds it by)."""
+
+    id: str
+    name: str
+    type: str
+    aliases: tuple[str, ...]
+    roles: tuple[str, ...]
+    merges: tuple[str, ...]
+    members: tuple[PersonMember, ...]
+    alias_sources: tuple[PersonAlias, ...]
+    role_sources: tuple[PersonRole, ...]
+    keys: tuple[str, ...]
+
+
+class PersonRedirect(NamedTuple):
+    """An identity absorbed by another: lookups of ``old_id`` find ``new_id``. ``new_id`` None
+    means the identity lost every member (its articles were re-analysed) and is gone."""
+
+    old_id: str
+    new_id: str | None
+
+
+
+class MentionCounts(NamedTuple):
+    """How many done articles mention each asked-for person (surname key), and how many done
+    articles mention anybody at all."""
+
+    counts: dict[str, int]
+    articles: int

@@ -11,7 +11,7 @@ from dataclasses import replace
 
 from storyline.link.people.clusters import Clusters
 from storyline.link.people.full_names import full_name_groups, merge_similar_full_names
-from storyline.link.people.mentions import Comentions, Member, gather_members
+from storyline.link.people.mentions import Comentions, CorpusCounts, Member, gather_members
 from storyline.link.people.names import (
     PersonName,
     best_person_name,
@@ -27,8 +27,14 @@ from storyline.link.people.tuning import ID_LENGTH
 from storyline.records import Entity, Identity
 
 
-def merge_people(entities: Iterable[tuple[str, Entity]]) -> list[Identity]:
+def merge_people(entities: Iterable[tuple[str, Entity]], *, company: Iterable[tuple[str, Entity]] = (),
+                 corpus: CorpusCounts | None = None) -> list[Identity]:
     """Merge in-article entities, given as (article_id, entity), into cross-article identities.
+
+    ``company`` are more PERSON entities that are not merged but count as people co-mentioned
+    in their articles (evidence for merging names): the incremental step (``incremental.py``)
+    merges a neighbourhood of names and passes the other people of the same articles here,
+    and the ``corpus`` counts that say how often each person is mentioned in the whole corpus.
 
     Entities merge only with entities of the same type. The result is the same for any order
     of the input: identities are sorted by type, then name, then id. See the package docstring
@@ -36,13 +42,14 @@ def merge_people(entities: Iterable[tuple[str, Entity]]) -> list[Identity]:
     (comparisons happen only inside small blocks of similar names).
     """
     members = gather_members(entities)
+    others = gather_members(company)
     clusters = Clusters(len(members))
     by_type: dict[str, list[int]] = defaultdict(list)
     for i, member in enumerate(members):
         by_type[member.entity.type].append(i)
     for type_, indices in by_type.items():
         if type_ == "PERSON":
-            _link_people(members, indices, clusters)
+            _link_people(members, indices, clusters, others, corpus)
         else:
             link_named_things(members, indices, clusters)
     identities = [
@@ -53,15 +60,19 @@ def merge_people(entities: Iterable[tuple[str, Entity]]) -> list[Identity]:
     return _with_unique_ids(identities)
 
 
-def _link_people(members: list[Member], people: list[int], clusters: Clusters) -> None:
+def _link_people(members: list[Member], people: list[int], clusters: Clusters, others: list[Member],
+                 corpus: CorpusCounts | None) -> None:
     parsed: dict[tuple[str, tuple[str, ...]], PersonName | None] = {}  # names repeat a lot
-    for i in people:
-        entity = members[i].entity
+    for member in [*(members[i] for i in people), *others]:
+        entity = member.entity
         if (entity.name, entity.aliases) not in parsed:
             parsed[entity.name, entity.aliases] = best_person_name(entity)
-        members[i].person = parsed[entity.name, entity.aliases]
+        member.person = parsed[entity.name, entity.aliases]
+    for i in people:
         clusters.track_person(i, members[i].article_id, members[i].person)
-    comentions = Comentions(members, people)
+    # Co-mentions count the merged people and their company alike.
+    comentions = Comentions(members + others, people + list(range(len(members), len(members) + len(others))),
+                            corpus)
     groups = full_name_groups(members, people, clusters)
     merge_similar_full_names(groups, clusters, comentions)
     ambiguous: set[int] = set()

@@ -43,6 +43,16 @@ def gather_members(entities: Iterable[tuple[str, Entity]]) -> list[Member]:
 
 
 @dataclass(slots=True, frozen=True)
+class CorpusCounts:
+    """In how many articles of the whole corpus each person (surname key) is mentioned, and how
+    many articles mention anybody: what co-mentions are weighed against when only a part of
+    the corpus is being merged (link/people/incremental.py)."""
+
+    frequency: dict[str, int]
+    articles: int
+
+
+@dataclass(slots=True, frozen=True)
 class Company:
     """Who a set of articles mentions: people (surname keys) -> articles, over ``articles``."""
 
@@ -54,7 +64,7 @@ class Comentions:
     """Which people each article mentions (by surname key), and which of them keep a name's
     company more often than chance would."""
 
-    def __init__(self, members: list[Member], people: list[int]) -> None:
+    def __init__(self, members: list[Member], people: list[int], corpus: CorpusCounts | None = None) -> None:
         self.by_article: dict[str, set[str]] = defaultdict(set)
         self.display: dict[str, str] = {}
         for i in people:
@@ -62,8 +72,12 @@ class Comentions:
             if name is not None and name.surname_key:
                 self.by_article[members[i].article_id].add(name.surname_key)
                 self.display.setdefault(name.surname_key, name.display.split()[-1])
-        self.frequency = Counter(k for keys in self.by_article.values() for k in keys)
-        self.total = max(len(self.by_article), 1)
+        if corpus is None:  # the members are the whole corpus
+            self.frequency = Counter(k for keys in self.by_article.values() for k in keys)
+            self.total = max(len(self.by_article), 1)
+        else:  # a part of it: chance is judged by the counts over the whole
+            self.frequency = Counter(corpus.frequency)
+            self.total = max(corpus.articles, 1)
 
     def company(self, articles: Iterable[str]) -> Company:
         sample = sorted(set(articles))[:COMENTION_SAMPLE]

@@ -6,9 +6,9 @@ stories, search); the documentation of every method is on the protocol (store/ba
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
-from storyline.records import Analysis, Article, Link, Quote, ReusePair, Story
+from storyline.records import Analysis, Article, Identity, Link, Quote, ReusePair, Story
 from storyline.store.records import (
     AnalysisState,
     ArticleEntity,
@@ -18,12 +18,15 @@ from storyline.store.records import (
     FingerprintBlob,
     FingerprintRow,
     Membership,
+    MentionCounts,
     OutletCount,
     SentenceVectors,
     StoryCheckpoint,
+    PersonRedirect,
+    StoredPerson,
     WriteResult,
 )
-from storyline.store.sql import analysis, articles, reuse, reuse_steps, search, stories
+from storyline.store.sql import analysis, articles, people, reuse, reuse_steps, search, stories
 from storyline.store.sql.connection import Connection
 from storyline.store.sql.migrate import migrate
 
@@ -156,6 +159,36 @@ class SQLStore:
 
     def story_of(self, article_id: str) -> str | None:
         return stories.story_of(self.db, article_id)
+
+    # --- people ------------------------------------------------------------------------------
+    def entities_of(self, article_ids: Sequence[str], type: str | None = None) -> list[ArticleEntity]:  # noqa: A002
+        return people.entities_of(self.db, article_ids, type)
+
+    def people_due(self, version: str, *, limit: int | None = None) -> list[str]:
+        return people.people_due(self.db, version, limit)
+
+    def put_people(self, persons: Sequence[StoredPerson], redirects: Sequence[PersonRedirect],
+                   done: Sequence[str], version: str, updated_at: str,
+                   surnames: Mapping[str, Sequence[str]] | None = None) -> None:
+        people.put_people(self.db, persons, redirects, done, version, updated_at, surnames or {})
+
+    def mention_counts(self, keys: Sequence[str], excluding: Sequence[str] = ()) -> MentionCounts:
+        return people.mention_counts(self.db, keys, excluding)
+
+    def people(self, *, limit: int | None = None, offset: int = 0) -> list[Identity]:
+        return people.people(self.db, limit=limit, offset=offset)
+
+    def person(self, person_id: str) -> Identity | None:
+        return people.person(self.db, person_id)
+
+    def people_of(self, article_ids: Sequence[str]) -> list[Identity]:
+        return people.people_of(self.db, article_ids)
+
+    def people_by_keys(self, keys: Sequence[str]) -> list[Identity]:
+        return people.people_by_keys(self.db, keys)
+
+    def known_person_ids(self, ids: Sequence[str]) -> set[str]:
+        return people.known_person_ids(self.db, ids)
 
     # --- search and the store itself ---------------------------------------------------------
     def search(self, query: str, *, limit: int | None = None, offset: int = 0) -> list[Article]:

@@ -1,0 +1,248 @@
+"""People, kept and grown incrementally: the ``people`` step assigns each new article's PERSON
+entities to stored identities, reading only what their names can reach.
+
+For a batch of articles the step
+1. computes the name keys of the batch's PERSON entities (:func:`name_keys`: the folded full
+   name and the blocking keys of the passes in ``full_names`` and ``partial_names``: surname
+   skeleton, surname letters sorted, first name + surname start);
+2. fetches, through the store's name-key index, the stored identities under those keys, plus
+   those already holding an entity of the batch (a re-analysed article);
+3. re-merges that neighbourhood (the identities' members and the batch's entities) with
+   :func:`merge_people` itself, the other people of the same articles counting as co-mentions;
+4. gives the resulting identities ids (:func:`_assign_ids`) and writes them, with the batch
+   marked done, in one transaction (``Store.put_people``).
+
+Ids. A new identity is "p" + the first 12 hex digits of SHA-256 of "article_id/entity_id" of its
+first member (article order), made unique against every id ever given. An identity that grows
+keeps its id. When a re-merge joins several stored identities, the result keeps the id of the
+oldest (whose first member's article was stored first) and the others are recorded as merged
+into it (``Store.person`` follows that). When a re-merge splits one (a surname that has become
+ambiguous), the part holding its oldest member keeps the id.
+
+Co-mention evidence needs to know how often each person is mentioned in the whole corpus
+(chance is judged against it): the store keeps, per done article, the people (surname keys) it
+mentions and a running total of such articles, so those counts are indexed lookups
+(``Store.mention_counts``) rather than a pass over the corpus.
+
+Parity with :func:`merge_people` over every entity. The neighbourhood sees every name that
+could be compared with the batch's, with the same co-mentions and corpus counts, so equal and
+near-equal names and partial names join as in the batch merge whatever order the articles come
+in. What can differ: a neighbourhood is re-merged only when a batch touches it, so a decision
+that rests on co-mention counts or on names two key hops away stays as it was when the
+neighbourhood was last touched, while the corpus has grown since. tests/link/
+test_people_incremental.py checks the result is identical on the demo corpus and the seeds, on
+the merge cases of tests/link/test_people.py in shuffled orders, and on a synthetic corpus.
+The cost per article is the size of its names' neighbourhoods, not of the store (a name as
+common as "John Smith" makes a big neighbourhood: MAX_BLOCK bounds the comparisons, not the
+reads).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter, defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from storyline.link.people.identities import merge_people
+from storyline.link.people.mentions import CorpusCounts
+from storyline.link.people.names import PersonName, best_person_name
+from storyline.records import Entity, Identity, Problem
+from storyline.store import Store
+from storyline.store.base import now
+from storyline.store.records import ArticleEntity, PersonAlias, PersonMember, PersonRedirect, PersonRole, StoredPerson
+
+PEOPLE_VERSION = "people-1"
+PEOPLE_SOURCE = "people"  # the source named by a Problem of this step
+ID_HEX = 12
+
+
+@dataclass(slots=True)
+class PeopleBatch:
+    """What one batch did: articles done, counters, and the articles it could not do."""
+
+    done: int = 0
+    counts: dict[str, int] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def people_due(store: Store) -> list[str]:
+    """Analysed articles whose PERSON entities are not assigned by PEOPLE_VERSION, in article order."""
+    return store.people_due(PEOPLE_VERSION)
+
+
+class NameCache:
+    """Parsed names of one batch: the same names come back many times (the batch's, the
+    neighbourhood's, co-mentioned people), and parsing is the step's main cost."""
+
+    def __init__(self) -> None:
+        self._parsed: dict[tuple[str, tuple[str, ...]], PersonName | None] = {}
+
+    def __call__(self, entity: Entity) -> PersonName | None:
+        key = (entity.name, entity.aliases)
+        if key not in self._parsed:
+            self._parsed[key] = best_person_name(entity)
+        return self._parsed[key]
+
+
+def name_keys(entity: Entity, parse: Callable[[Entity], PersonName | None] = best_person_name) -> tuple[str, ...]:
+    """The keys a PERSON entity is indexed and looked up by: every key under which one of the
+    merge passes could compare it with another name. None for a name that does not parse
+    (merge_people leaves those alone)."""
+    name = parse(entity)
+    if name is None or not name.surname_key:
+        return ()
+    keys = [f"surname:{name.surname_key}", "letters:" + "".join(sorted(name.surname_key))]
+    if name.kind == "full":
+        keys += [f"name:{name.key}", f"first:{name.first_key}:{name.surname_key[:3]}"]
+    return tuple(keys)
+
+
+def assign_people(store: Store, article_ids: Sequence[str]) -> PeopleBatch:
+    """The people step over one batch of article ids (see the module docstring)."""
+    out = PeopleBatch()
+    parse = NameCache()
+    by_article: dict[str, list[ArticleEntity]] = defaultdict(list)
+    for found in store.entities_of(article_ids, "PERSON"):
+        by_article[found.article_id].append(found)
+    batch: list[ArticleEntity] = []
+    keys: set[str] = set()
+    done: list[str] = []
+    for aid in article_ids:
+        try:
+            keys |= {k for found in by_article[aid] for k in name_keys(found.entity, parse)}
+        except Exception as exc:  # one bad name must not stop the batch
+            out.problems.append(Problem(PEOPLE_SOURCE, f"people of article {aid} not assigned "
+                                        f"({type(exc).__name__}: {exc})", aid))
+            continue
+        batch += by_article[aid]
+        done.append(aid)
+    if not done:
+        return out
+    try:
+        persons, redirects = _remerge(store, done, batch, keys, parse)
+    except Exception as exc:
+        if len(done) == 1:
+            out.problems.append(Problem(PEOPLE_SOURCE, f"people of article {done[0]} not assigned "
+                                        f"({type(exc).__name__}: {exc})", done[0]))
+            return out
+        # Find the article at fault: each alone, so that the others are still done.
+        for aid in done:
+            alone = assign_people(store, [aid])
+            out.done += alone.done
+            out.problems += alone.problems
+        return out
+    store.put_people(persons, redirects, done, PEOPLE_VERSION, now(), surnames=_surnames(batch, parse))
+    out.done = len(done)
+    out.counts = {"people written": len(persons), "people merged away": sum(r.new_id is not None for r in redirects)}
+    return out
+
+
+def _remerge(store: Store, done: list[str], batch: list[ArticleEntity], keys: set[str],
+             parse: NameCache) -> tuple[list[StoredPerson], list[PersonRedirect]]:
+    stored = {i.id: i for i in store.people_by_keys(sorted(keys)) + store.people_of(done)}
+    held = {member: pid for pid, identity in stored.items() for member in identity.members}
+    in_batch = set(done)
+    around = sorted({aid for aid, _ in held if aid not in in_batch})
+    # In article order: the neighbourhood's entities first, then the batch's (stored later).
+    context = [f for f in store.entities_of(around, "PERSON")] + batch
+    merged = [f for f in context if (f.article_id, f.entity.id) in held or f.article_id in in_batch]
+    chosen = {(f.article_id, f.entity.id) for f in merged}
+    company = [(f.article_id, f.entity) for f in context if (f.article_id, f.entity.id) not in chosen]
+    identities = merge_people([(f.article_id, f.entity) for f in merged], company=company,
+                              corpus=_corpus_counts(store, context, done, batch, parse))
+    order = {(f.article_id, f.entity.id): n for n, f in enumerate(merged)}
+    entities = {(f.article_id, f.entity.id): f.entity for f in merged}
+    ids, redirects = _assign_ids(store, identities, held, order)
+    persons = [_stored(ids[n], identity, entities, parse) for n, identity in enumerate(identities)]
+    return persons, redirects
+
+
+def _surnames(found: list[ArticleEntity], parse: NameCache) -> dict[str, set[str]]:
+    """The people (surname keys) each article mentions, parsed as merge_people parses them."""
+    out: dict[str, set[str]] = defaultdict(set)
+    for f in found:
+        name = parse(f.entity)
+        if name is not None and name.surname_key:
+            out[f.article_id].add(name.surname_key)
+    return out
+
+
+def _corpus_counts(store: Store, context: list[ArticleEntity], done: list[str],
+                   batch: list[ArticleEntity], parse: NameCache) -> CorpusCounts:
+    """How often each person of the neighbourhood is mentioned across the corpus, the batch
+    included (it is not stored yet): the yardstick of co-mention evidence, as in merge_people."""
+    keys = sorted(set().union(*_surnames(context, parse).values()))
+    stored = store.mention_counts(keys, excluding=done)
+    frequency = Counter(stored.counts)
+    mine = _surnames(batch, parse)
+    for found in mine.values():
+        frequency.update(found)
+    return CorpusCounts(dict(frequency), stored.articles + len(mine))
+
+
+def _assign_ids(store: Store, identities: list[Identity], held: dict[tuple[str, str], str],
+                order: dict[tuple[str, str], int]) -> tuple[list[str], list[PersonRedirect]]:
+    """An id per identity (in the order given) and the redirects of stored ids no longer used."""
+    first_seen: dict[str, int] = {}  # stored id -> position of its first member still there
+    for member, pid in held.items():
+        if member in order:
+            first_seen[pid] = min(first_seen.get(pid, len(order)), order[member])
+    # The identities holding the oldest members choose first.
+    ranked = sorted(range(len(identities)), key=lambda n: min(order[m] for m in identities[n].members))
+    ids: list[str | None] = [None] * len(identities)
+    taken: set[str] = set()
+    for n in ranked:
+        # The oldest of the stored identities it holds members of keeps its id.
+        held_ids = {held[m] for m in identities[n].members if m in held}
+        for pid in sorted(held_ids, key=lambda p: (first_seen.get(p, len(order)), p)):
+            if pid not in taken:
+                ids[n] = pid
+                taken.add(pid)
+                break
+    fresh = [n for n in ranked if ids[n] is None]
+    wanted = {n: _new_id(min(identities[n].members, key=order.__getitem__)) for n in fresh}
+    known = store.known_person_ids(sorted(set(wanted.values())))
+    for n in fresh:
+        pid, salt = wanted[n], 0
+        while pid in known or pid in taken:  # the first member once started another identity
+            salt += 1
+            pid = _new_id(min(identities[n].members, key=order.__getitem__), salt)
+            known |= store.known_person_ids([pid])
+        ids[n] = pid
+        taken.add(pid)
+    redirects = []
+    for pid in sorted(set(held.values()) - taken):
+        # Absorbed: into the identity now holding most of its members (the oldest on a tie).
+        holders = Counter(ids[n] for n, identity in enumerate(identities)
+                          for m in identity.members if held.get(m) == pid)
+        target = min(holders, key=lambda p: (-holders[p], p)) if holders else None
+        redirects.append(PersonRedirect(pid, target))
+    return [pid for pid in ids if pid is not None], redirects
+
+
+def _new_id(member: tuple[str, str], salt: int = 0) -> str:
+    text = f"{member[0]}/{member[1]}" + (f"#{salt}" if salt else "")
+    return "p" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:ID_HEX]
+
+
+def _stored(pid: str, identity: Identity, entities: dict[tuple[str, str], Entity],
+            parse: NameCache) -> StoredPerson:
+    members, aliases, roles, keys = [], [], [], set()
+    for aid, eid in identity.members:
+        entity = entities[aid, eid]
+        members.append(PersonMember(aid, eid, _reason(entity, identity.merges, parse)))
+        surfaces = {s.strip() for s in (entity.name, *entity.aliases) if s.strip()}
+        aliases += [PersonAlias(s, aid, eid) for s in sorted(surfaces)]
+        roles += [PersonRole(r.title.strip(), aid, eid, r.start, r.end) for r in entity.roles if r.title.strip()]
+        keys.update(name_keys(entity, parse))
+    return StoredPerson(pid, identity.name, identity.type, identity.aliases, identity.roles, identity.merges,
+                        tuple(members), tuple(aliases), tuple(roles), tuple(sorted(keys)))
+
+
+def _reason(entity: Entity, merges: Sequence[str], parse: NameCache) -> str:
+    """Why a member is in its identity: the merge that names it ("Zelenksy ~ Zelensky: ..."),
+    or "same name" for a member whose name is the identity's, up to case and accents."""
+    name = parse(entity)
+    surfaces = {entity.name.strip(), *(a.strip() for a in entity.aliases)} | ({name.display} if name else set())
+    return next((m for m in merges if m.split(" ~ ", 1)[0] in surfaces), "same name")

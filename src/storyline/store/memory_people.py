@@ -1,0 +1,131 @@
+"""The people part of :class:`~storyline.store.memory.MemoryStore`: stored identities, their
+members, alias and role sources, the name-key index and the people step's progress, as plainly
+as Python allows (the reference for store/sql/people.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from storyline.records import Identity
+from storyline.store.records import ArticleEntity, MentionCounts, PersonRedirect, StoredPerson
+
+
+@dataclass(slots=True, frozen=True)
+class PersonRow:
+    """One stored identity; ``merged_into`` "" marks one that lost all its members."""
+
+    person: StoredPerson
+    created_at: str
+    updated_at: str
+    merged_into: str | None = None
+
+
+class PeopleMixin:
+    """Store methods over ``self._t.persons`` (id -> PersonRow), ``self._t.person_of``
+    ((article id, entity id) -> person id), ``self._t.person_keys`` (name key -> ids) and
+    ``self._t.people_done`` (article id -> (version, analysed_at)) and ``self._t.person_surnames``
+    (article id -> the surname keys it mentions)."""
+
+    _t: Any
+
+    def entities_of(self, article_ids: Sequence[str], type: str | None = None) -> list[ArticleEntity]:  # noqa: A002
+        wanted = set(article_ids)
+        return [ArticleEntity(aid, e) for aid in self._t.articles if aid in wanted and aid in self._t.analyses
+                for e in self._t.analyses[aid].value.entities if type is None or e.type == type]
+
+    def people_due(self, version: str, *, limit: int | None = None) -> list[str]:
+        def done(aid: str) -> bool:
+            return self._t.people_done.get(aid) == (version, self._t.analyses[aid].at)
+
+        due = [aid for aid in self._t.articles if aid in self._t.analyses and not done(aid)]
+        return due[:limit] if limit is not None else due
+
+    def put_people(self, persons: Sequence[StoredPerson], redirects: Sequence[PersonRedirect],
+                   done: Sequence[str], version: str, updated_at: str,
+                   surnames: Mapping[str, Sequence[str]] | None = None) -> None:
+        t = self._t
+        with self._writing(f"writing {len(persons)} people"):  # type: ignore[attr-defined]
+            for aid in done:
+                t.person_surnames.pop(aid, None)
+                if (surnames or {}).get(aid):
+                    self._require_article(aid)  # type: ignore[attr-defined]  # as the SQL foreign key
+                    t.person_surnames[aid] = frozenset(surnames[aid])
+            for pid in [p.id for p in persons] + [r.old_id for r in redirects]:
+                self._drop_person_rows(pid)
+            done_set = set(done)
+            t.person_of = {k: v for k, v in t.person_of.items() if k[0] not in done_set}
+            for p in persons:
+                for m in p.members:
+                    self._require_article(m.article_id)  # type: ignore[attr-defined]
+                old = t.persons.get(p.id)
+                t.persons[p.id] = PersonRow(p, old.created_at if old else updated_at, updated_at)
+                for m in p.members:
+                    t.person_of[m.article_id, m.entity_id] = p.id
+                for key in p.keys:
+                    t.person_keys[key] = t.person_keys.get(key, frozenset()) | {p.id}
+            for r in redirects:
+                old = t.persons[r.old_id]
+                t.persons[r.old_id] = PersonRow(old.person._replace(members=(), alias_sources=(), role_sources=(), keys=()),
+                                                old.created_at, updated_at, r.new_id or "")
+                if r.new_id:  # older redirects to the absorbed id now point at its absorber
+                    for pid, row in list(t.persons.items()):
+                        if row.merged_into == r.old_id:
+                            t.persons[pid] = PersonRow(row.person, row.created_at, row.updated_at, r.new_id)
+            for aid in done:
+                if aid in t.analyses:
+                    t.people_done[aid] = (version, t.analyses[aid].at)
+
+    def mention_counts(self, keys: Sequence[str], excluding: Sequence[str] = ()) -> MentionCounts:
+        left_out = set(excluding)
+        counted = {aid: found for aid, found in self._t.person_surnames.items() if aid not in left_out}
+        counts = {key: n for key in keys if (n := sum(key in found for found in counted.values()))}
+        return MentionCounts(counts, len(counted))
+
+    def _drop_person_rows(self, pid: str) -> None:
+        t = self._t
+        row = t.persons.get(pid)
+        if row is None:
+            return
+        t.person_of = {k: v for k, v in t.person_of.items() if v != pid}
+        for key in row.person.keys:
+            t.person_keys[key] = t.person_keys.get(key, frozenset()) - {pid}
+
+    def people(self, *, limit: int | None = None, offset: int = 0) -> list[Identity]:
+        live = [self._identity(r) for r in self._t.persons.values() if r.merged_into is None and r.person.members]
+        live.sort(key=lambda i: (-len({a for a, _ in i.members}), i.name, i.id))
+        return live[offset:offset + limit] if limit is not None else live[offset:]
+
+    def person(self, person_id: str) -> Identity | None:
+        seen = set()
+        while person_id and person_id not in seen:
+            seen.add(person_id)
+            row = self._t.persons.get(person_id)
+            if row is None:
+                return None
+            if row.merged_into is None:
+                return self._identity(row)
+            person_id = row.merged_into
+        return None
+
+    def people_of(self, article_ids: Sequence[str]) -> list[Identity]:
+        wanted = set(article_ids)
+        return self._by_ids({pid for (aid, _), pid in self._t.person_of.items() if aid in wanted})
+
+    def people_by_keys(self, keys: Sequence[str]) -> list[Identity]:
+        return self._by_ids(set().union(*(self._t.person_keys.get(k, frozenset()) for k in keys)))
+
+    def known_person_ids(self, ids: Sequence[str]) -> set[str]:
+        return {pid for pid in ids if pid in self._t.persons}
+
+    def _by_ids(self, ids: set[str]) -> list[Identity]:
+        rows = [self._t.persons[pid] for pid in sorted(ids) if pid in self._t.persons]
+        return [self._identity(r) for r in rows if r.merged_into is None]
+
+    @staticmethod
+    def _identity(row: PersonRow) -> Identity:
+        p = row.person
+        return Identity(id=p.id, name=p.name, type=p.type, aliases=p.aliases, roles=p.roles,  # type: ignore[arg-type]
+                        members=tuple(sorted((m.article_id, m.entity_id) for m in p.members)), merges=p.merges)
+

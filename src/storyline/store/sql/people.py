@@ -1,0 +1,160 @@
+"""People queries: stored cross-article identities, their members, aliases, roles and name keys,
+and which articles the people step has done (migration 008)."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from storyline.records import Identity
+from storyline.store.records import ArticleEntity, MentionCounts, PersonRedirect, StoredPerson
+from storyline.store.sql.analysis import ENTITY_COLUMNS, _entity_from
+from storyline.store.sql.connection import Connection, chunks, marks
+
+_LIVE = "merged_into IS NULL"
+_PERSON_COLUMNS = "id, name, type, aliases, roles, merges"
+
+
+def entities_of(db: Connection, article_ids: Sequence[str], type: str | None = None) -> list[ArticleEntity]:  # noqa: A002
+    columns = ", ".join("e." + c for c in ENTITY_COLUMNS.split(", "))
+    rows = [row for row in db.rows_in(f"SELECT a.seq, {columns} FROM entities e JOIN articles a "
+                                      "ON a.id = e.article_id WHERE e.article_id IN", article_ids)
+            if type is None or row[5] == type]
+    rows.sort(key=lambda r: (r[0], r[2]))  # article order, then the analyzer's order
+    return [ArticleEntity(r[1], _entity_from(r[1:])) for r in rows]
+
+
+def people_due(db: Connection, version: str, limit: int | None = None) -> list[str]:
+    sql = ("SELECT n.article_id FROM analyses n JOIN articles a ON a.id = n.article_id "
+           "LEFT JOIN people_done d ON d.article_id = n.article_id "
+           "WHERE d.article_id IS NULL OR d.version <> ? OR d.analysed_at <> n.analysed_at ORDER BY a.seq")
+    sql, params = db.paged(sql, [version], limit, 0)
+    return [r[0] for r in db.run(sql, params).fetchall()]
+
+
+def put_people(db: Connection, persons: Sequence[StoredPerson], redirects: Sequence[PersonRedirect],
+               done: Sequence[str], version: str, updated_at: str, surnames: Mapping[str, Sequence[str]]) -> None:
+    with db.writing(f"writing {len(persons)} people"):
+        _put_surnames(db, done, surnames)
+        touched = [p.id for p in persons] + [r.old_id for r in redirects]
+        for table in ("person_members", "person_aliases", "person_roles", "person_keys"):
+            _delete_in(db, table, "person_id", touched)
+        # A done article's entities are assigned afresh: drop what an earlier run gave them.
+        _delete_in(db, "person_members", "article_id", done)
+        for p in persons:
+            articles = len({m.article_id for m in p.members})
+            db.run(
+                "INSERT INTO persons (id, name, type, aliases, roles, merges, articles, created_at, "
+                "updated_at, merged_into) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL) ON CONFLICT (id) DO UPDATE SET "
+                "name = excluded.name, type = excluded.type, aliases = excluded.aliases, roles = excluded.roles, "
+                "merges = excluded.merges, articles = excluded.articles, updated_at = excluded.updated_at, "
+                "merged_into = NULL",
+                (p.id, p.name, p.type, _json(p.aliases), _json(p.roles), _json(p.merges), articles,
+                 updated_at, updated_at))
+            db.run_many("INSERT INTO person_members (article_id, entity_id, person_id, reason) VALUES (?, ?, ?, ?)",
+                        [(m.article_id, m.entity_id, p.id, m.reason) for m in p.members])
+            db.run_many("INSERT INTO person_aliases (person_id, alias, article_id, entity_id) VALUES (?, ?, ?, ?) "
+                        "ON CONFLICT DO NOTHING", [(p.id, *a) for a in p.alias_sources])
+            db.run_many("INSERT INTO person_roles (person_id, title, article_id, entity_id, span_start, span_end) "
+                        "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING", [(p.id, *r) for r in p.role_sources])
+            db.run_many("INSERT INTO person_keys (name_key, person_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                        [(k, p.id) for k in p.keys])
+        for r in redirects:
+            # A redirect to nothing ("" ) marks an identity that lost all its members: gone.
+            db.run("UPDATE persons SET merged_into = ?, articles = 0, updated_at = ? WHERE id = ?",
+                   (r.new_id or "", updated_at, r.old_id))
+            # Older redirects to the absorbed id now point at its absorber (chains stay short).
+            if r.new_id:
+                db.run("UPDATE persons SET merged_into = ? WHERE merged_into = ?", (r.new_id, r.old_id))
+        _delete_in(db, "people_done", "article_id", done)
+        for chunk in chunks(done):
+            db.run("INSERT INTO people_done (article_id, version, analysed_at) SELECT article_id, ?, analysed_at "
+                   f"FROM analyses WHERE article_id IN ({marks(chunk)})", [version, *chunk])
+
+
+def _put_surnames(db: Connection, done: Sequence[str], surnames: Mapping[str, Sequence[str]]) -> None:
+    # The running total moves by the done articles that mention somebody now, less those that
+    # did before this write (a re-done article is not counted twice).
+    before = _articles_in(db, done)
+    _delete_in(db, "person_surnames", "article_id", done)
+    db.run_many("INSERT INTO person_surnames (surname_key, article_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                [(key, aid) for aid in dict.fromkeys(done) for key in sorted(set(surnames.get(aid, ())))])
+    change = _articles_in(db, done) - before
+    if change:
+        db.run("INSERT INTO people_stats (name, value) VALUES ('articles', ?) ON CONFLICT (name) "
+               "DO UPDATE SET value = people_stats.value + excluded.value", (change,))
+
+
+def _articles_in(db: Connection, article_ids: Sequence[str]) -> int:
+    return sum(int(r[0]) for r in db.rows_in("SELECT COUNT(DISTINCT article_id) FROM person_surnames "
+                                             "WHERE article_id IN", article_ids))
+
+
+def mention_counts(db: Connection, keys: Sequence[str], excluding: Sequence[str]) -> MentionCounts:
+    counts: dict[str, int] = {}
+    for key, n in db.rows_in("SELECT surname_key, COUNT(*) FROM person_surnames WHERE surname_key IN",
+                             keys, " GROUP BY surname_key"):
+        counts[key] = counts.get(key, 0) + int(n)
+    for (key,) in db.rows_in("SELECT surname_key FROM person_surnames WHERE article_id IN", excluding):
+        if key in counts:
+            counts[key] -= 1
+    row = db.run("SELECT value FROM people_stats WHERE name = 'articles'").fetchone()
+    return MentionCounts(counts, (int(row[0]) if row else 0) - _articles_in(db, excluding))
+
+
+def _delete_in(db: Connection, table: str, column: str, ids: Sequence[str]) -> None:
+    for chunk in chunks(ids):
+        db.run(f"DELETE FROM {table} WHERE {column} IN ({marks(chunk)})", chunk)
+
+
+def people(db: Connection, *, limit: int | None = None, offset: int = 0) -> list[Identity]:
+    sql, params = db.paged(f"SELECT {_PERSON_COLUMNS} FROM persons WHERE {_LIVE} AND articles > 0 "
+                           "ORDER BY articles DESC, name, id", [], limit, offset)
+    return _identities(db, db.run(sql, params).fetchall())
+
+
+def person(db: Connection, person_id: str) -> Identity | None:
+    seen = set()
+    while person_id and person_id not in seen:  # follow merged_into (kept one step long)
+        seen.add(person_id)
+        row = db.run(f"SELECT {_PERSON_COLUMNS}, merged_into FROM persons WHERE id = ?", (person_id,)).fetchone()
+        if row is None:
+            return None
+        if row[6] is None:
+            return _identities(db, [row[:6]])[0]
+        person_id = row[6]
+    return None
+
+
+def people_of(db: Connection, article_ids: Sequence[str]) -> list[Identity]:
+    ids = [r[0] for r in db.rows_in("SELECT DISTINCT person_id FROM person_members WHERE article_id IN", article_ids)]
+    return _by_ids(db, ids)
+
+
+def people_by_keys(db: Connection, keys: Sequence[str]) -> list[Identity]:
+    ids = [r[0] for r in db.rows_in("SELECT DISTINCT person_id FROM person_keys WHERE name_key IN", keys)]
+    return _by_ids(db, ids)
+
+
+def known_person_ids(db: Connection, ids: Sequence[str]) -> set[str]:
+    return {r[0] for r in db.rows_in("SELECT id FROM persons WHERE id IN", ids)}
+
+
+def _by_ids(db: Connection, ids: Sequence[str]) -> list[Identity]:
+    rows = db.rows_in(f"SELECT {_PERSON_COLUMNS} FROM persons WHERE {_LIVE} AND id IN", sorted(set(ids)))
+    return sorted(_identities(db, rows), key=lambda i: i.id)
+
+
+def _identities(db: Connection, rows: Sequence[tuple]) -> list[Identity]:
+    members: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for person_id, article_id, entity_id in db.rows_in(
+            "SELECT person_id, article_id, entity_id FROM person_members WHERE person_id IN", [r[0] for r in rows]):
+        members[person_id].append((article_id, entity_id))
+    return [Identity(id=r[0], name=r[1], type=r[2], aliases=tuple(json.loads(r[3])), roles=tuple(json.loads(r[4])),
+                     members=tuple(sorted(members.get(r[0], ()))), merges=tuple(json.loads(r[5]))) for r in rows]
+
+
+def _json(value: Any) -> str:
+    return json.dumps(list(value), ensure_ascii=False, separators=(",", ":"))

@@ -1,0 +1,281 @@
+"""The people step (link/people/incremental.py): stored identities grown one batch of articles
+at a time agree with merge_people over everything, keep stable ids, and survive kill -9."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import random
+import subprocess
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from helpers import kill_when
+from test_people import CAST, articles, background, numbered, person
+
+import storyline
+from storyline.link.people import merge_people
+from storyline.link.people import incremental
+from storyline.link.people.incremental import PEOPLE_VERSION, assign_people, people_due
+from storyline.records import Analysis, Article, Entity
+from storyline.run.local import run_step
+from storyline.run.people_steps import PEOPLE_STEP
+from storyline.store import open_store
+from storyline.store.memory import MemoryStore
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "corpus"
+
+
+def article_id(name: str) -> str:
+    return hashlib.sha256(name.encode()).hexdigest()[:16]
+
+
+def store_entities(store, entities: list[tuple[str, Entity]], order: list[str] | None = None) -> dict[str, str]:
+    """Store one article per article name in ``entities`` (in ``order``), each analysed with its
+    entities; returns article name -> stored id."""
+    names = order or list(dict.fromkeys(a for a, _ in entities))
+    ids = {n: article_id(n) for n in names}
+    store.add_articles([Article(id=ids[n], content_hash=ids[n] * 4, source=f"/in/{n}", body=f"About {n}.")
+                        for n in names])
+    store.put_analyses([Analysis(ids[n], entities=tuple(e for a, e in entities if a == n)) for n in names], "test")
+    return ids
+
+
+def partition(identities, type_: str = "PERSON") -> set[frozenset]:
+    return {frozenset(i.members) for i in identities if i.type == type_}
+
+
+def replayed(entities, *, seed: int | None = None, batch: int = 1):
+    """The identities the step builds over ``entities``, stored in a shuffled order."""
+    store = MemoryStore()
+    names = list(dict.fromkeys(a for a, _ in entities))
+    if seed is not None:
+        random.Random(seed).shuffle(names)
+    ids = store_entities(store, entities, names)
+    due = people_due(store)
+    for start in range(0, len(due), batch):
+        assert assign_people(store, due[start:start + batch]).problems == []
+    expected = merge_people([(ids[a], e) for a, e in entities])
+    return store, expected
+
+
+CASES = {
+    "cast": CAST,
+    "typo on co-mentions": articles("a", *[[person("Volodymyr Zelensky"), person("Vladimir Putin"),
+                                            person("Mark Rutte")]] * 3,
+                                    [person("Volodymyr Zelenksy"), person("Putin"), person("Rutte")]) + background(),
+    "partial names": numbered(person("John Healey", roles=("Defence Secretary",)), person("J. Healey"),
+                              person("Healey", "Mr Healey"), person("Defence Secretary John Healey")),
+    "partials alone": numbered(person("Zelensky"), person("Zelenskyy"), person("Mr Zelensky"),
+                               person("J. Healey"), person("J. Healey")),
+    "ambiguous initial": numbered(person("John Healey"), person("Jane Healey"), person("J. Healey"),
+                                  person("Healey")),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+@pytest.mark.parametrize("seed,batch", [(None, 1), (1, 1), (2, 3), (3, 50)])
+def test_incremental_identities_equal_the_batch_merge(case, seed, batch):
+    store, expected = replayed(CASES[case], seed=seed, batch=batch)
+    stored = store.people()
+    if (case, seed) == ("typo on co-mentions", None):
+        # The known difference (incremental.py): in stored order the typo's article comes
+        # before the 30 articles that make Putin and Rutte rare, so when its neighbourhood was
+        # merged their co-mentions were no evidence; no later batch touches it. One identity
+        # stays split in two.
+        assert len(partition(stored) - partition(expected)) == 2
+        assert len(partition(expected) - partition(stored)) == 1
+        return
+    assert partition(stored) == partition(expected)
+    assert sorted(i.name for i in stored) == sorted(i.name for i in expected if i.type == "PERSON")
+    members = [m for i in stored for m in i.members]
+    assert len(members) == len(set(members))
+    assert people_due(store) == []
+
+
+def test_ids_are_stable_and_a_merged_id_redirects():
+    store = MemoryStore()
+    ids = store_entities(store, numbered(person("Starmer"), person("Starmer")))
+    run_step(store, PEOPLE_STEP)
+    (starmer,) = store.people()
+    assert starmer.id.startswith("p") and len(starmer.id) == 13
+    # A full name arrives: "Starmer" joins "Keir Starmer", which keeps the older id.
+    store_entities(store, [("a3", person("Keir Starmer"))])
+    run_step(store, PEOPLE_STEP)
+    (keir,) = store.people()
+    assert keir.id == starmer.id and keir.name == "Keir Starmer" and len(keir.members) == 3
+    # Another Starmer: the bare surname is ambiguous now, so the identities split; the old id
+    # still finds a person holding its oldest member.
+    store_entities(store, [("a4", person("Victoria Starmer"))])
+    run_step(store, PEOPLE_STEP)
+    found = store.person(starmer.id)
+    assert found is not None and (ids["a1"], "e1") in found.members
+    assert len(store.people()) == len(merge_people([(article_id(a), e) for a, e in numbered(
+        person("Starmer"), person("Starmer"), person("Keir Starmer"), person("Victoria Starmer"))]))
+
+
+def test_two_identities_merging_leave_a_redirect():
+    # The typo comes first and stays alone, then the right spelling, alone too (one article
+    # each could be chance); more articles give the evidence, and the two merge: the younger
+    # id redirects to the older.
+    entities = CASES["typo on co-mentions"]
+    store = MemoryStore()
+    ids: dict[str, str] = {}
+    held: dict[str, str] = {}  # article name -> the id of the identity holding its Zelensky
+    for name in [f"b{n}" for n in range(30)] + ["a4", "a1", "a2", "a3"]:
+        ids |= store_entities(store, [(a, e) for a, e in entities if a == name])
+        run_step(store, PEOPLE_STEP)
+        if name in ("a4", "a1"):
+            held[name] = next(i.id for i in store.people() if (ids[name], "e1") in i.members)
+    assert held["a4"] != held["a1"]  # two identities before the evidence came
+    zelensky = store.person(held["a4"])
+    assert zelensky.id == held["a4"]  # the older keeps its id
+    assert {(ids[a], "e1") for a in ("a1", "a2", "a3", "a4")} <= set(zelensky.members)
+    assert store.person(held["a1"]) == zelensky  # the younger's id redirects
+    assert held["a1"] not in {i.id for i in store.people()}
+
+
+def test_a_failing_article_is_reported_and_the_batch_goes_on(monkeypatch):
+    store = MemoryStore()
+    ids = store_entities(store, numbered(person("Keir Starmer"), person("Boom Boom"), person("Keir Starmer")))
+    real = incremental.name_keys
+
+    def fragile(entity, *parse):
+        if entity.name == "Boom Boom":
+            raise ValueError("unreadable name")
+        return real(entity, *parse)
+
+    monkeypatch.setattr(incremental, "name_keys", fragile)
+    report = run_step(store, PEOPLE_STEP)
+    assert report.done == 2 and len(report.problems) == 1
+    assert ids["a2"] in str(report.problems[0]) and "unreadable name" in str(report.problems[0])
+    assert people_due(store) == [ids["a2"]]  # left due: the next run tries it again
+    (starmer,) = store.people()
+    assert len(starmer.members) == 2
+
+
+def test_rerunning_a_done_batch_changes_nothing(any_store):
+    entities = CASES["cast"]
+    ids = store_entities(any_store, entities)
+    run_step(any_store, PEOPLE_STEP)
+    before = any_store.people()
+    assert assign_people(any_store, [ids["a1"], ids["a5"]]).done == 2  # done again, on purpose
+    assert any_store.people() == before
+    assert partition(before) == partition(merge_people([(ids[a], e) for a, e in entities]))
+
+
+def test_a_reanalysed_article_is_due_again_and_loses_its_old_entities(any_store):
+    ids = store_entities(any_store, numbered(person("Keir Starmer"), person("Keir Starmer")))
+    run_step(any_store, PEOPLE_STEP)
+    any_store.put_analyses([Analysis(ids["a2"], entities=(person("Rishi Sunak", id="e9"),))], "test")
+    assert people_due(any_store) == [ids["a2"]]
+    run_step(any_store, PEOPLE_STEP)
+    assert partition(any_store.people()) == {frozenset({(ids["a1"], "e1")}), frozenset({(ids["a2"], "e9")})}
+
+
+# --- the demo corpus and the seeds, analysed for real ---------------------------------------
+
+
+@pytest.fixture(scope="module")
+def analysed_corpus(seeds_dir, tmp_path_factory) -> Path:
+    db = tmp_path_factory.mktemp("people") / "corpus.db"
+    with storyline.open(db) as desk:
+        desk.ingest([EXAMPLES, seeds_dir])
+        if desk.store.unanalysed():
+            pytest.skip("the analyzer is not available")
+    return db
+
+
+def test_parity_on_the_demo_corpus_and_the_seeds(analysed_corpus, tmp_path):
+    with storyline.open(analysed_corpus) as desk:
+        entities = desk.store.entities("PERSON")
+        expected = merge_people(entities)
+        assert len(entities) > 50
+        due = people_due(desk.store)
+        for start in range(0, len(due), 3):  # small batches: the most incremental
+            assert assign_people(desk.store, due[start:start + 3]).problems == []
+        stored = desk.people()  # nothing left due: reads what the step stored
+    # Identical on this corpus (the module docstring says where it could differ).
+    assert partition(stored) == partition(expected)
+    assert sorted(i.name for i in stored) == sorted(i.name for i in expected)
+
+
+# --- kill -9 mid-step ---------------------------------------------------------------------
+
+KILLABLE = """
+import sys, time
+from storyline.link.people import incremental
+from storyline.run.local import run_step
+from storyline.run.people_steps import PEOPLE_STEP
+from storyline.store import open_store
+
+real = incremental.merge_people
+def slow(*args, **kwargs):
+    time.sleep(float(sys.argv[2]))
+    return real(*args, **kwargs)
+incremental.merge_people = slow
+store = open_store(sys.argv[1])
+run_step(store, PEOPLE_STEP)
+store.close()
+"""
+
+FIRST = ["Keir", "Anna", "Boris", "Mike", "Jane", "John", "Olaf", "Maria"]
+SURNAMES = ["Starmer", "Healey", "Johnson", "Scholz", "Meloni", "Lavrov", "Rutte", "Tusk", "Sanchez"]
+
+
+def synthetic(count: int) -> list[tuple[str, Entity]]:
+    rng = random.Random(7)
+    out = []
+    for n in range(count):
+        names = rng.sample([f"{f} {s}" for f in FIRST for s in SURNAMES], 3) + [rng.choice(SURNAMES)]
+        out += [(f"k{n:04d}", replace(person(name), id=f"e{k}")) for k, name in enumerate(names, 1)]
+    return out
+
+
+def _assigned(store_url: str) -> tuple[int, dict[str, int]]:
+    store = open_store(store_url)
+    try:
+        per_article: dict[str, int] = {}
+        for identity in store.people():
+            for aid, _ in identity.members:
+                per_article[aid] = per_article.get(aid, 0) + 1
+        return store.count() - len(store.people_due(PEOPLE_VERSION)), per_article
+    finally:
+        store.close()
+
+
+def test_kill_mid_people_step_then_resume(store_url):
+    total = 300
+    entities = synthetic(total)
+    store = open_store(store_url)
+    ids = store_entities(store, entities)
+    store.close()
+    env = {k: v for k, v in os.environ.items() if k != "STORYLINE_DB"}
+    proc = subprocess.Popen([sys.executable, "-c", KILLABLE, store_url, "0.2"], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    kill_when(proc, lambda: _assigned(store_url)[0] >= 2 * PEOPLE_STEP.batch_size)
+
+    done, per_article = _assigned(store_url)
+    assert 2 * PEOPLE_STEP.batch_size <= done < total and done % PEOPLE_STEP.batch_size == 0
+    assert all(n == 4 for n in per_article.values())  # no article half assigned
+    assert len(per_article) == done
+
+    finished = subprocess.run([sys.executable, "-c", KILLABLE, store_url, "0"], env=env, capture_output=True,
+                              text=True, timeout=300)
+    assert finished.returncode == 0, finished.stderr
+    store = open_store(store_url)
+    try:
+        assert store.people_due(PEOPLE_VERSION) == []
+        resumed = store.people()
+    finally:
+        store.close()
+    members = [m for i in resumed for m in i.members]
+    assert len(members) == len(set(members)) == 4 * total  # nothing twice, nothing left out
+    clean = MemoryStore()
+    store_entities(clean, entities)
+    run_step(clean, PEOPLE_STEP)
+    assert partition(resumed) == partition(clean.people())
+    assert {i.id for i in resumed} == {i.id for i in clean.people()}
+    assert partition(resumed) == partition(merge_people([(ids[a], e) for a, e in entities]))

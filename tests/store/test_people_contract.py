@@ -1,0 +1,116 @@
+"""The Store's people methods (migration 008), held to one contract on memory, SQLite and
+PostgreSQL (``any_store``): identities written, read, redirected, and the step's progress."""
+
+from __future__ import annotations
+
+import pytest
+
+from storyline.ingest.convert import content_hash
+from storyline.records import Analysis, Article, Entity, Role
+from storyline.store import StoreError
+from storyline.store.records import PersonAlias, PersonMember, PersonRedirect, PersonRole, StoredPerson
+
+
+@pytest.fixture
+def store(any_store):
+    return any_store
+
+
+def add(store, *bodies: str) -> list[str]:
+    articles = [Article(id=content_hash(b)[:16], content_hash=content_hash(b), source="/in/a.txt", body=b)
+                for b in bodies]
+    store.add_articles(articles)
+    return [a.id for a in articles]
+
+
+def person(pid: str, name: str, *members: tuple[str, str], keys: tuple[str, ...] = ()) -> StoredPerson:
+    return StoredPerson(
+        id=pid, name=name, type="PERSON", aliases=(f"Mr {name.split()[-1]}",), roles=("Mayor",),
+        merges=(f"{name.split()[-1]} ~ {name}: the only one",),
+        members=tuple(PersonMember(a, e, "same name") for a, e in members),
+        alias_sources=tuple(PersonAlias(f"Mr {name.split()[-1]}", a, e) for a, e in members),
+        role_sources=tuple(PersonRole("Mayor", a, e, 0, 5) for a, e in members),
+        keys=keys or (f"surname:{name.split()[-1].lower()}",))
+
+
+def test_people_round_trip_in_listing_order(store):
+    a, b = add(store, "Mayor Ana Ortiz spoke.", "Ortiz and Ben Cole met.")
+    store.put_people([person("p1", "Ana Ortiz", (a, "e1"), (b, "e1")), person("p2", "Ben Cole", (b, "e2"))],
+                     [], [], "v1", "2026-01-01T00:00:00+00:00")
+    listed = store.people()
+    assert [i.id for i in listed] == ["p1", "p2"]  # most articles first
+    ortiz = listed[0]
+    assert (ortiz.name, ortiz.type, ortiz.aliases, ortiz.roles) == ("Ana Ortiz", "PERSON", ("Mr Ortiz",), ("Mayor",))
+    assert ortiz.members == ((a, "e1"), (b, "e1")) if a < b else ((b, "e1"), (a, "e1"))
+    assert ortiz.merges == ("Ortiz ~ Ana Ortiz: the only one",)
+    assert store.people(limit=1, offset=1) == [listed[1]]
+    assert store.person("p2") == listed[1] and store.person("nope") is None
+    assert [i.id for i in store.people_of([b])] == ["p1", "p2"]
+    assert [i.id for i in store.people_of([a])] == ["p1"]
+    assert [i.id for i in store.people_by_keys(["surname:cole", "surname:nobody"])] == ["p2"]
+    assert store.known_person_ids(["p1", "p9"]) == {"p1"}
+
+
+def test_rewriting_people_replaces_and_never_duplicates(store):
+    (a,) = add(store, "Ana Ortiz spoke.")
+    for _ in range(2):
+        store.put_people([person("p1", "Ana Ortiz", (a, "e1"), keys=("surname:ortiz", "name:ana ortiz"))],
+                         [], [a], "v1", "2026-01-01T00:00:00+00:00")
+    (ortiz,) = store.people()
+    assert ortiz.members == ((a, "e1"),)
+    # Rewritten with fewer keys: the dropped key no longer finds it.
+    store.put_people([person("p1", "Ana Ortiz", (a, "e1"), keys=("surname:ortiz",))], [], [], "v1", "2026-01-02")
+    assert store.people_by_keys(["name:ana ortiz"]) == []
+    assert [i.id for i in store.people_by_keys(["surname:ortiz"])] == ["p1"]
+
+
+def test_a_redirect_follows_to_the_absorbing_identity(store):
+    a, b = add(store, "Ana Ortiz spoke.", "Ortiz spoke.")
+    store.put_people([person("p1", "Ana Ortiz", (a, "e1")), person("p2", "Ortiz", (b, "e1"))], [], [a, b], "v1", "t1")
+    store.put_people([person("p1", "Ana Ortiz", (a, "e1"), (b, "e1"))], [PersonRedirect("p2", "p1")], [], "v1", "t2")
+    assert [i.id for i in store.people()] == ["p1"]
+    assert store.person("p2") == store.person("p1")
+    assert store.people_by_keys(["surname:ortiz"]) == [store.person("p1")]  # p2's keys went with it
+    # A chain: p1 absorbed in turn; p2 still finds the person.
+    store.put_people([person("p3", "Ana Ortiz", (a, "e1"), (b, "e1"))], [PersonRedirect("p1", "p3")], [], "v1", "t3")
+    assert store.person("p2").id == store.person("p1").id == "p3"
+    # An identity that lost every member is gone, but its id stays taken.
+    store.put_people([], [PersonRedirect("p3", None)], [], "v1", "t4")
+    assert store.people() == [] and store.person("p3") is None
+    assert store.known_person_ids(["p1", "p2", "p3"]) == {"p1", "p2", "p3"}
+
+
+def test_people_due_follows_version_and_reanalysis(store):
+    a, b, c = add(store, "One.", "Two.", "Three.")
+    ortiz = Entity("e1", "Ana Ortiz", "PERSON", roles=(Role("Mayor", a, 0, 5),))
+    store.put_analyses([Analysis(a, entities=(ortiz,)), Analysis(b)], "an1")
+    assert store.people_due("v1") == [a, b]  # c is not analysed
+    store.put_people([], [], [a, b], "v1", "t1")
+    assert store.people_due("v1") == [] and store.people_due("v2") == [a, b]
+    store.put_analyses([Analysis(b)], "an1")  # re-analysed: due again
+    assert store.people_due("v1") == [b]
+    assert store.people_due("v1", limit=0) == []
+    assert [(f.article_id, f.entity) for f in store.entities_of([c, a, "unknown"], "PERSON")] == [(a, ortiz)]
+    assert store.entities_of([b]) == []
+
+
+def test_mention_counts_are_kept_per_done_article(store):
+    a, b, c = add(store, "One.", "Two.", "Three.")
+    store.put_analyses([Analysis(x) for x in (a, b, c)], "an1")
+    store.put_people([], [], [a, b, c], "v1", "t1", surnames={a: ["ortiz", "cole"], b: ["ortiz"]})
+    assert store.mention_counts(["ortiz", "cole", "nobody"]) == ({"ortiz": 2, "cole": 1}, 2)
+    assert store.mention_counts(["ortiz"], excluding=[a, c]) == ({"ortiz": 1}, 1)
+    # Re-doing an article replaces its counts, never adds to them.
+    store.put_people([], [], [a], "v1", "t2", surnames={a: ["cole"]})
+    store.put_people([], [], [a], "v1", "t3", surnames={a: ["cole"]})
+    assert store.mention_counts(["ortiz", "cole"]) == ({"ortiz": 1, "cole": 1}, 2)
+    store.put_people([], [], [b], "v1", "t4")
+    assert store.mention_counts(["ortiz", "cole"]) == ({"cole": 1}, 1)
+
+
+def test_people_of_an_unknown_article_are_refused_whole(store):
+    (a,) = add(store, "Ana Ortiz spoke.")
+    with pytest.raises(StoreError):
+        store.put_people([person("p1", "Ana Ortiz", (a, "e1")), person("p2", "Ben Cole", ("f" * 16, "e1"))],
+                         [], [], "v1", "t1")
+    assert store.people() == [] and store.known_person_ids(["p1"]) == set()
