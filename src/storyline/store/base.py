@@ -8,6 +8,7 @@ from typing import Any, Protocol
 
 from storyline.records import Analysis, Article, Link, Quote, ReusePair, Story
 from storyline.store.records import (
+    AnalysisStamp,
     AnalysisState,
     ArticleEntity,
     Bucket,
@@ -16,6 +17,7 @@ from storyline.store.records import (
     FingerprintRow,
     Membership,
     OutletCount,
+    StoryFacts,
     WriteResult,
     WriteStatus,
 )
@@ -174,6 +176,28 @@ class Store(Protocol):
 
     def story_of(self, article_id: str) -> str | None:
         """The story id of a clustered article."""
+        ...
+
+    # --- story facts (link/stories/facts.py) -----------------------------------------------------
+    def analysis_stamps(self, ids: Sequence[str]) -> list[AnalysisStamp]:
+        """The analyzer version and analysis time of each analysed article among ``ids`` (in no
+        set order; articles not analysed are passed over)."""
+        ...
+
+    def put_story_facts(self, facts: Sequence[StoryFacts], removed: Sequence[str] = ()) -> None:
+        """In one transaction: store the facts of some stories (each replacing that story's
+        earlier facts) and forget the facts of the stories in ``removed``."""
+        ...
+
+    def story_facts(self, story_ids: Sequence[str]) -> list[StoryFacts]:
+        """The stored facts of these stories (exact ids, in no set order; stories without facts
+        are passed over)."""
+        ...
+
+    def story_facts_due(self, version: str, *, limit: int | None = None) -> list[str]:
+        """Ids of the stories whose facts may be out of date, largest first: none stored, or
+        built by another ``version``, or built no later (to the second) than the story's last
+        change, a member's analysis or the comparison of a pair with a member."""
         ...
 
     # --- search -----------------------------------------------------------------------------

@@ -31,8 +31,10 @@ from storyline.store.records import (
     FingerprintRow,
     Membership,
     OutletCount,
+    StoryFacts,
     WriteResult,
 )
+from storyline.store.memory_facts import FactsMixin
 
 _HEX = re.compile(r"^[0-9a-f]+$")
 _WORD = re.compile(r"\w+")
@@ -60,6 +62,7 @@ class _Versioned(Generic[T]):
 class _Summary:
     story: Story  # without article ids: those come from the memberships, as in the SQL stores
     size: int  # the story's size when it was last written (what the listing sorts by)
+    updated_at: str = ""  # when it was last written (story_facts_due compares it)
 
 
 @dataclass(slots=True)
@@ -76,12 +79,13 @@ class _Tables:
     pairs: dict[ComparedPair, _Versioned[ReusePair]] = field(default_factory=dict)
     members: dict[str, _Versioned[Membership]] = field(default_factory=dict)  # by article id
     stories: dict[str, _Summary] = field(default_factory=dict)
+    facts: dict[str, StoryFacts] = field(default_factory=dict)  # by story id (store/memory_facts.py)
 
     def copy(self) -> _Tables:
         return _Tables(**{f.name: dict(getattr(self, f.name)) for f in dataclasses.fields(self)})
 
 
-class MemoryStore:
+class MemoryStore(FactsMixin):
     """The Store protocol in memory (see the module docstring)."""
 
     def __init__(self) -> None:
@@ -260,7 +264,8 @@ class MemoryStore:
             for pair in pairs:
                 self._require_article(pair.source_id)
                 self._require_article(pair.derived_id)
-                self._t.pairs[ComparedPair(*sorted((pair.source_id, pair.derived_id)))] = _Versioned(version, pair)
+                key = ComparedPair(*sorted((pair.source_id, pair.derived_id)))
+                self._t.pairs[key] = _Versioned(version, pair, now())
 
     def compared(self, version: str | None = None) -> set[ComparedPair]:
         return {key for key, c in self._t.pairs.items() if version is None or c.version == version}
@@ -283,7 +288,8 @@ class MemoryStore:
                 self._require_article(m.article_id)
                 self._t.members[m.article_id] = _Versioned(version, m)
             for story in stories:
-                self._t.stories[story.id] = _Summary(dataclasses.replace(story, article_ids=()), len(story.article_ids))
+                self._t.stories[story.id] = _Summary(dataclasses.replace(story, article_ids=()),
+                                                     len(story.article_ids), updated_at)
 
     def story_members(self, version: str | None = None) -> list[Membership]:
         chosen = [m.value for m in self._t.members.values() if version is None or m.version == version]

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 from storyline.records import Analysis, Article, Link, Quote, ReusePair, Story
 from storyline.store.records import (
+    AnalysisStamp,
     AnalysisState,
     ArticleEntity,
     Bucket,
@@ -18,9 +19,10 @@ from storyline.store.records import (
     FingerprintRow,
     Membership,
     OutletCount,
+    StoryFacts,
     WriteResult,
 )
-from storyline.store.sql import analysis, articles, reuse, search, stories
+from storyline.store.sql import analysis, articles, facts, reuse, search, stories
 from storyline.store.sql.connection import Connection
 from storyline.store.sql.migrate import migrate
 
@@ -121,6 +123,19 @@ class SQLStore:
 
     def story_of(self, article_id: str) -> str | None:
         return stories.story_of(self.db, article_id)
+
+    # --- story facts -------------------------------------------------------------------------
+    def analysis_stamps(self, ids: Sequence[str]) -> list[AnalysisStamp]:
+        return facts.analysis_stamps(self.db, ids)
+
+    def put_story_facts(self, rows: Sequence[StoryFacts], removed: Sequence[str] = ()) -> None:
+        facts.put_story_facts(self.db, rows, removed)
+
+    def story_facts(self, story_ids: Sequence[str]) -> list[StoryFacts]:
+        return facts.story_facts(self.db, story_ids)
+
+    def story_facts_due(self, version: str, *, limit: int | None = None) -> list[str]:
+        return facts.story_facts_due(self.db, version, limit=limit)
 
     # --- search and the store itself ---------------------------------------------------------
     def search(self, query: str, *, limit: int | None = None, offset: int = 0) -> list[Article]:
