@@ -19,17 +19,40 @@ import hashlib
 import json
 import types
 import typing
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from storyline.records import ArticleDate, Event, Finding, Identity, Quote, ReusePair, Story, TimePoint
+from storyline.records import Article, ArticleDate, Event, Finding, Identity, Quote, ReusePair, Story, TimePoint
 from storyline.store import Store
+
+@dataclass(slots=True)
+class StoryReport:
+    """Everything known about one story (built by link/stories/report.py, stored by this
+    module): defined here so that reading stored facts loads none of the builder's libraries."""
+
+    story: Story
+    articles: list[Article]
+    dates: dict[str, ArticleDate]
+    times: dict[str, list[TimePoint]]  # per article, resolved (inferred=True when on an inferred date)
+    events: list[Event]
+    people: list[Identity]
+    quotes: dict[str, list[Quote]]  # by speaker (canonical name when known)
+    reuse: list[ReusePair]
+    findings: list[Finding]
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def timeline(self) -> list[Event]:
+        """The dated events in date order."""
+        return [e for e in self.events if e.date]
+
 
 # Bumped whenever the codec or what build_report computes changes: older facts are then due.
 FACTS_VERSION = "1"
 
 
-def encode_facts(report) -> dict:
+def encode_facts(report: StoryReport) -> dict:
     """The JSON-ready document of a StoryReport (link/stories/report.py), without what is
     stored elsewhere (the story, its articles, the reuse pairs' contents)."""
     return {
@@ -45,11 +68,9 @@ def encode_facts(report) -> dict:
     }
 
 
-def decode_facts(store: Store, story: Story, facts: dict):
+def decode_facts(store: Store, story: Story, facts: dict) -> StoryReport:
     """The StoryReport of ``story`` from its stored document, with its articles and reuse pairs
     read from ``store`` by id (a pair no longer stored is left out)."""
-    from storyline.link.stories.report import StoryReport
-
     pairs = _reuse_pairs(store, [tuple(k) for k in facts["reuse"]])
     return StoryReport(
         story=story,
