@@ -81,3 +81,13 @@ def test_due_lists_missing_stale_and_changed_stories(store):
     # The story changed (a member joined) after its facts were built.
     store.put_stories([Story(c.id, "Mudflats", (c.id,))], [], [], "1", "3000-01-01T00:00:00+00:00")
     assert store.story_facts_due("1") == [c.id]
+
+
+def test_merged_and_cleared_stories_lose_their_facts(store):
+    a, b, c = _two_stories(store)
+    store.put_story_facts([StoryFacts(a.id, "s", "1", now_precise(), {}), StoryFacts(c.id, "s", "1", now_precise(), {})])
+    merged = Story(a.id, "Harbour", (a.id, b.id, c.id))
+    store.put_stories([merged], [Membership(c.id, a.id, 2)], [c.id], "1", "2026-03-13T00:00:00+00:00")
+    assert [f.story_id for f in store.story_facts([a.id, c.id])] == [a.id]
+    store.clear_stories()
+    assert store.story_facts([a.id]) == []

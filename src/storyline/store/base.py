@@ -146,7 +146,8 @@ class Store(Protocol):
                     removed: Sequence[str], version: str, updated_at: str) -> None:
         """In one transaction: record memberships (each replacing the article's earlier one),
         replace the summaries of ``stories`` and delete the stories in ``removed`` (merged
-        away). Every member must be a stored article; otherwise nothing is written (StoreError)."""
+        away, with their stored facts). Every member must be a stored article; otherwise nothing
+        is written (StoreError)."""
         ...
 
     def story_members(self, version: str | None = None) -> list[Membership]:
@@ -155,7 +156,7 @@ class Store(Protocol):
         ...
 
     def clear_stories(self) -> None:
-        """Forget every story and membership."""
+        """Forget every story and membership, and the stories' stored facts."""
         ...
 
     def stories(self, *, limit: int | None = None, offset: int = 0, query: str | None = None,

@@ -284,6 +284,7 @@ class MemoryStore(FactsMixin):
         with self._writing(f"writing {len(stories)} stories"):
             for story_id in removed:
                 self._t.stories.pop(story_id, None)
+                self._t.facts.pop(story_id, None)
             for m in members:
                 self._require_article(m.article_id)
                 self._t.members[m.article_id] = _Versioned(version, m)
@@ -299,6 +300,7 @@ class MemoryStore(FactsMixin):
         with self._writing("clearing the stories"):
             self._t.members.clear()
             self._t.stories.clear()
+            self._t.facts.clear()
 
     def stories(self, *, limit: int | None = None, offset: int = 0, query: str | None = None,
                 outlet: str | None = None, person: str | None = None, since: str | None = None,
