@@ -221,7 +221,7 @@ class Desk:
     def story(self, id_or_prefix: str):
         """Everything about one story (id or unique prefix): its articles with stated or
         inferred dates, events and timeline, people with roles, quotes by speaker, reuse pairs
-        and cross-source findings (a :class:`storyline.link.stories.report.StoryReport`).
+        and cross-source findings (a :class:`storyline.link.stories.facts.StoryReport`).
         Read from the stored facts; facts missing or stale (linking interrupted) are built and
         stored first. Raises LookupError when there is no such story."""
         from storyline.link.stories.steps import story_report

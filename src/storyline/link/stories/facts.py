@@ -68,10 +68,11 @@ def encode_facts(report: StoryReport) -> dict:
     }
 
 
-def decode_facts(store: Store, story: Story, facts: dict) -> StoryReport:
-    """The StoryReport of ``story`` from its stored document, with its articles and reuse pairs
-    read from ``store`` by id (a pair no longer stored is left out)."""
-    pairs = _reuse_pairs(store, [tuple(k) for k in facts["reuse"]])
+def decode_facts(store: Store, story: Story, facts: dict, pairs: list[ReusePair] | None = None) -> StoryReport:
+    """The StoryReport of ``story`` from its stored document, with its articles read from
+    ``store`` by id and its reuse pairs taken from ``pairs`` (member_pairs; read when not
+    given). A pair no longer stored is left out."""
+    by_key = {(p.source_id, p.derived_id): p for p in (member_pairs(store, story) if pairs is None else pairs)}
     return StoryReport(
         story=story,
         articles=store.articles(ids=list(story.article_ids)),
@@ -80,33 +81,30 @@ def decode_facts(store: Store, story: Story, facts: dict) -> StoryReport:
         events=[_load(Event, e) for e in facts["events"]],
         people=[_load(Identity, p) for p in facts["people"]],
         quotes={speaker: [_load(Quote, q) for q in qs] for speaker, qs in facts["quotes"]},
-        reuse=[pairs[k] for k in map(tuple, facts["reuse"]) if k in pairs],
+        reuse=[by_key[k] for k in map(tuple, facts["reuse"]) if k in by_key],
         findings=[_load(Finding, f) for f in facts["findings"]],
         notes=list(facts["notes"]),
     )
 
 
-def fact_state(store: Store, story: Story) -> str:
+def member_pairs(store: Store, story: Story) -> list[ReusePair]:
+    """The compared pairs between two members of ``story`` (one indexed lookup per member)."""
+    inside = set(story.article_ids)
+    found = {(p.source_id, p.derived_id): p for aid in story.article_ids for p in store.reuse(article_id=aid)
+             if p.source_id in inside and p.derived_id in inside}
+    return list(found.values())
+
+
+def fact_state(store: Store, story: Story, pairs: list[ReusePair] | None = None) -> str:
     """The fingerprint of what the facts of ``story`` are built from (see the module docstring):
-    a few indexed lookups for the story's members, no article bodies."""
+    a few indexed lookups for the story's members, no article bodies. ``pairs``: member_pairs,
+    when already read."""
     members = list(story.article_ids)
     stamps = sorted((s.article_id, s.version, s.analysed_at) for s in store.analysis_stamps(members))
-    inside = set(members)
-    pairs = sorted({(p.source_id, p.derived_id, p.kind) for aid in members for p in store.reuse(article_id=aid)
-                    if p.source_id in inside and p.derived_id in inside})
+    kinds = sorted((p.source_id, p.derived_id, p.kind) for p in (member_pairs(store, story) if pairs is None else pairs))
     summary = [story.id, story.label, story.headline, story.first, story.last, story.undated, list(story.key_entities)]
-    text = json.dumps([FACTS_VERSION, summary, members, stamps, pairs], ensure_ascii=False)
+    text = json.dumps([FACTS_VERSION, summary, members, stamps, kinds], ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
-
-
-def _reuse_pairs(store: Store, keys: list[tuple]) -> dict[tuple, ReusePair]:
-    found: dict[tuple, ReusePair] = {}
-    wanted = set(keys)
-    for source in dict.fromkeys(k[0] for k in keys):
-        for p in store.reuse(article_id=source):
-            if (p.source_id, p.derived_id) in wanted:
-                found[(p.source_id, p.derived_id)] = p
-    return found
 
 
 # --- a generic codec for the slotted, frozen record dataclasses -------------------------------

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from storyline.link.stories.facts import FACTS_VERSION, decode_facts, encode_facts, fact_state
+from storyline.link.stories.facts import FACTS_VERSION, decode_facts, encode_facts, fact_state, member_pairs
 from storyline.records import Problem, Story
 from storyline.store import Store
 from storyline.store.base import now_precise
@@ -69,10 +69,11 @@ def build_story_facts(store: Store, story_ids: Sequence[str]) -> FactsResult:
 def story_report(store: Store, story: Story):
     """The StoryReport of ``story`` from its stored facts; when they are missing or stale they
     are built and stored first (write-through: the next read is a read)."""
-    state = fact_state(store, story)
+    pairs = member_pairs(store, story)
+    state = fact_state(store, story, pairs)
     found = store.story_facts([story.id])
     if found and found[0].version == FACTS_VERSION and found[0].state == state:
-        return decode_facts(store, story, found[0].facts)
+        return decode_facts(store, story, found[0].facts, pairs)
     from storyline.link.stories.report import build_report
 
     report = build_report(store, story)
