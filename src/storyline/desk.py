@@ -195,7 +195,18 @@ class Desk:
             find_reuse(self.store, progress=progress)
         else:
             find_reuse(self.store, progress=progress, compare=False)
-        return find_stories(self.store, progress=progress)
+        report = find_stories(self.store, progress=progress)
+        self.build_story_facts(progress=progress)
+        return report
+
+    def build_story_facts(self, *, progress: Progress | None = None):
+        """Build and store the facts of the stories whose facts are missing or stale (the
+        story_facts step, run/fact_steps.py): only the stories a linking run changed. A story
+        whose build fails is reported in the returned StepReport and stays due."""
+        from storyline.run.fact_steps import STORY_FACTS
+        from storyline.run.local import run_step
+
+        return run_step(self.store, STORY_FACTS, progress=progress)
 
     def stories(self, *, limit: int | None = None, offset: int = 0, query: str | None = None,
                 outlet: str | None = None, person: str | None = None, since: str | None = None,
@@ -214,14 +225,15 @@ class Desk:
     def story(self, id_or_prefix: str):
         """Everything about one story (id or unique prefix): its articles with stated or
         inferred dates, events and timeline, people with roles, quotes by speaker, reuse pairs
-        and cross-source findings (a :class:`storyline.link.stories.report.StoryReport`).
-        Raises LookupError when there is no such story."""
-        from storyline.link.stories.report import build_report
+        and cross-source findings (a :class:`storyline.link.stories.facts.StoryReport`).
+        Read from the stored facts; facts missing or stale (linking interrupted) are built and
+        stored first. Raises LookupError when there is no such story."""
+        from storyline.link.stories.fact_steps import story_report
 
         story = self.store.story(id_or_prefix)
         if story is None:
             raise LookupError(f"no story {id_or_prefix!r}")
-        return build_report(self.store, story)
+        return story_report(self.store, story)
 
     def diff(self, a: str, b: str) -> tuple[Article, Article, ReusePair]:
         """Compare any two stored articles now (ids or prefixes): (source, derived, pair) with

@@ -135,3 +135,26 @@ def test_an_undated_article_is_taken_next_to_its_nearest_dated_one(desk_with_mod
     assert desk.store.story_of(undated.id) == desk.store.story_of(early.id) == early.id
     football = desk.store.story(early.id)
     assert football.undated == 1 and football.first == football.last == "2026-02-20"
+
+
+def test_story_facts_are_stored_by_linking_and_read_back_alike(desk_with_model, monkeypatch):
+    """On SQLite and PostgreSQL: find_stories stores every story's facts, and Desk.story reads
+    them back, without embedding anything, equal to a fresh build."""
+    from storyline.link.stories import report as report_module
+    from storyline.link.stories.facts import FACTS_VERSION, fact_state
+
+    desk = desk_with_model
+    desk.store.add_articles(_articles())
+    desk.find_stories(reuse=False)
+    stories = desk.stories()
+    stored = {f.story_id: f for f in desk.store.story_facts([s.id for s in stories])}
+    assert set(stored) == {s.id for s in stories}
+    assert all(stored[s.id].state == fact_state(desk.store, s) and stored[s.id].version == FACTS_VERSION
+               for s in stories)
+    fresh = report_module.build_report(desk.store, stories[0])
+
+    def boom(*_a, **_k):
+        raise AssertionError("a read of fresh facts embedded sentences")
+
+    monkeypatch.setattr(report_module, "embed", boom)
+    assert desk.story(stories[0].id) == fresh

@@ -8,6 +8,7 @@ from typing import Any, Protocol
 
 from storyline.records import Analysis, Article, Identity, Link, Quote, ReusePair, Story
 from storyline.store.records import (
+    AnalysisStamp,
     AnalysisState,
     ArticleEntity,
     Bucket,
@@ -20,6 +21,7 @@ from storyline.store.records import (
     OutletCount,
     SentenceVectors,
     StoryCheckpoint,
+    StoryFacts,
     PersonRedirect,
     StoredPerson,
     WriteResult,
@@ -191,7 +193,7 @@ class Store(Protocol):
                     checkpoint: StoryCheckpoint | None = None) -> None:
         """In one transaction: record memberships (each replacing the article's earlier one),
         replace the summaries of ``stories``, delete the stories in ``removed`` (merged
-        away) and, when given, replace the clusterer's checkpoint (the state after these
+        away, with their stored facts) and, when given, replace the clusterer's checkpoint (the state after these
         memberships). Every member must be a stored article; otherwise nothing is written
         (StoreError)."""
         ...
@@ -212,7 +214,7 @@ class Store(Protocol):
         ...
 
     def clear_stories(self) -> None:
-        """Forget every story and membership, and the clusterer's checkpoint."""
+        """Forget every story and membership, the clusterer's checkpoint and the stories' stored facts."""
         ...
 
     def stories(self, *, limit: int | None = None, offset: int = 0, query: str | None = None,
@@ -280,6 +282,28 @@ class Store(Protocol):
 
     def known_person_ids(self, ids: Sequence[str]) -> set[str]:
         """Which of ``ids`` were ever given to an identity (live, absorbed or gone)."""
+        ...
+
+    # --- story facts (link/stories/facts.py) -----------------------------------------------------
+    def analysis_stamps(self, ids: Sequence[str]) -> list[AnalysisStamp]:
+        """The analyzer version and analysis time of each analysed article among ``ids`` (in no
+        set order; articles not analysed are passed over)."""
+        ...
+
+    def put_story_facts(self, facts: Sequence[StoryFacts], removed: Sequence[str] = ()) -> None:
+        """In one transaction: store the facts of some stories (each replacing that story's
+        earlier facts) and forget the facts of the stories in ``removed``."""
+        ...
+
+    def story_facts(self, story_ids: Sequence[str]) -> list[StoryFacts]:
+        """The stored facts of these stories (exact ids, in no set order; stories without facts
+        are passed over)."""
+        ...
+
+    def story_facts_due(self, version: str, *, limit: int | None = None) -> list[str]:
+        """Ids of the stories whose facts may be out of date, largest first: none stored, or
+        built by another ``version``, or built no later (to the second) than the story's last
+        change, a member's analysis or the comparison of a pair with a member."""
         ...
 
     # --- search -----------------------------------------------------------------------------

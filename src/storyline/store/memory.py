@@ -22,6 +22,7 @@ from typing import Generic, TypeVar
 from storyline.ingest.urls import url_key
 from storyline.records import Analysis, Article, Link, Quote, ReusePair, Story
 from storyline.store.base import MEMORY_URL, AmbiguousIdError, StoreError, now, now_precise, speaker_key, storable
+from storyline.store.memory_facts import FactsMixin
 from storyline.store.memory_reuse import ReuseStepsMixin
 from storyline.store.memory_stories import MemoryStoryReads
 from storyline.store.memory_people import PeopleMixin, PersonRow
@@ -35,6 +36,7 @@ from storyline.store.records import (
     Membership,
     OutletCount,
     StoryCheckpoint,
+    StoryFacts,
     WriteResult,
 )
 
@@ -64,6 +66,7 @@ class _Versioned(Generic[T]):
 class _Summary:
     story: Story  # without article ids: those come from the memberships, as in the SQL stores
     size: int  # the story's size when it was last written (what the listing sorts by)
+    updated_at: str = ""  # when it was last written (story_facts_due compares it)
 
 
 @dataclass(slots=True)
@@ -84,6 +87,7 @@ class _Tables:
     candidates_done: dict[str, str] = field(default_factory=dict)  # article id -> version
     members: dict[str, _Versioned[Membership]] = field(default_factory=dict)  # by article id
     stories: dict[str, _Summary] = field(default_factory=dict)
+    facts: dict[str, StoryFacts] = field(default_factory=dict)  # by story id (store/memory_facts.py)
     checkpoint: dict[int, StoryCheckpoint] = field(default_factory=dict)  # the one row, under key 1
     # People (store/memory_people.py): identities, the entity -> identity map, the name-key
     # index and the people step's progress.
@@ -97,7 +101,7 @@ class _Tables:
         return _Tables(**{f.name: dict(getattr(self, f.name)) for f in dataclasses.fields(self)})
 
 
-class MemoryStore(ReuseStepsMixin, MemoryStoryReads, PeopleMixin):
+class MemoryStore(ReuseStepsMixin, MemoryStoryReads, PeopleMixin, FactsMixin):
     """The Store protocol in memory (see the module docstring)."""
 
     def __init__(self) -> None:
@@ -277,7 +281,8 @@ class MemoryStore(ReuseStepsMixin, MemoryStoryReads, PeopleMixin):
             for pair in pairs:
                 self._require_article(pair.source_id)
                 self._require_article(pair.derived_id)
-                self._t.pairs[ComparedPair(*sorted((pair.source_id, pair.derived_id)))] = _Versioned(version, pair)
+                key = ComparedPair(*sorted((pair.source_id, pair.derived_id)))
+                self._t.pairs[key] = _Versioned(version, pair, now())
 
     def compared(self, version: str | None = None) -> set[ComparedPair]:
         return {key for key, c in self._t.pairs.items() if version is None or c.version == version}
@@ -299,11 +304,13 @@ class MemoryStore(ReuseStepsMixin, MemoryStoryReads, PeopleMixin):
                 self._t.checkpoint[1] = checkpoint
             for story_id in removed:
                 self._t.stories.pop(story_id, None)
+                self._t.facts.pop(story_id, None)
             for m in members:
                 self._require_article(m.article_id)
                 self._t.members[m.article_id] = _Versioned(version, m)
             for story in stories:
-                self._t.stories[story.id] = _Summary(dataclasses.replace(story, article_ids=()), len(story.article_ids))
+                self._t.stories[story.id] = _Summary(dataclasses.replace(story, article_ids=()),
+                                                     len(story.article_ids), updated_at)
 
     def story_members(self, version: str | None = None) -> list[Membership]:
         chosen = [m.value for m in self._t.members.values() if version is None or m.version == version]
@@ -314,6 +321,7 @@ class MemoryStore(ReuseStepsMixin, MemoryStoryReads, PeopleMixin):
             self._t.members.clear()
             self._t.stories.clear()
             self._t.checkpoint.clear()
+            self._t.facts.clear()
 
     def stories(self, *, limit: int | None = None, offset: int = 0, query: str | None = None,
                 outlet: str | None = None, person: str | None = None, since: str | None = None,

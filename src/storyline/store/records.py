@@ -187,3 +187,22 @@ class MentionCounts(NamedTuple):
 
     counts: dict[str, int]
     articles: int
+
+
+class AnalysisStamp(NamedTuple):
+    """Which analyzer version analysed an article, and when (what derived facts depend on)."""
+
+    article_id: str
+    version: str
+    analysed_at: str
+
+
+class StoryFacts(NamedTuple):
+    """A story's stored facts: ``facts`` is the JSON-ready document of link/stories/facts.py,
+    ``state`` the fingerprint of what it was built from, ``version`` the builder's version."""
+
+    story_id: str
+    state: str
+    version: str
+    built_at: str
+    facts: dict

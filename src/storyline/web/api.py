@@ -87,8 +87,8 @@ def create_app(db: str, *, token: str | None = None, max_body: int = DEFAULT_MAX
         return people.get(("people", desk.store.analysis_state()), desk.people)
 
     def warm_linked(desk, article_ids: set[str]) -> None:
-        """After linking: build the reports of (at most WARM_AFTER_LINKING of) the stories these
-        articles are in now. The people are not merged again here: that is a pass over every
+        """After linking (which stored the changed stories' facts): read the reports of (at most
+        WARM_AFTER_LINKING of) the stories these articles are in now into the cache. The people are not merged again here: that is a pass over every
         person in the store (minutes at 50,000 articles), left to the next request that asks."""
         stories = dict.fromkeys(s for s in (desk.store.story_of(a) for a in sorted(article_ids)) if s)
         for story_id in list(stories)[:WARM_AFTER_LINKING]:

@@ -8,8 +8,8 @@ A failed run is logged and leaves the store as its last committed batch left it 
 of find_stories is incremental and resumable), and the next request tries again.
 
 After a run, ``after(desk, article_ids)`` is called with the ids of the articles the run was
-asked for (the server uses it to build the reports of the stories they joined, so that the
-first reader of a changed story does not wait for it).
+asked for (the server uses it to read the reports of the stories they joined into its cache;
+find_stories has already stored their facts, see link/stories/fact_steps.py).
 
 Plain Python, no web framework: one instance per app.
 """

@@ -1,11 +1,11 @@
-"""Story reports for the server, computed once per story state and kept.
+"""Story reports for the server, read once per story state and kept.
 
-A story report takes seconds (sentence vectors, alignment, date inference; see
-link/stories/report.py), far too long to redo on every page view. The server keeps the last
-reports it built (web/memo.py), keyed by what they were built from: the story's id, label, date
-span and member articles. When the clusterer adds an article to a story, or relabels it, the key
-changes and the next request builds a new report. Requests for a story whose report is being
-built wait for that one build instead of starting their own.
+A story's facts are built by the linking run (the story_facts step) and stored; Desk.story
+reads them (building and storing them first only when linking was interrupted). What is kept
+here is the decoded report and the briefing made from it, keyed by the story's id, label, date
+span and member articles, so that repeated views of a story neither read nor render it again.
+When the clusterer adds an article to a story, or relabels it, the key changes and the next
+request reads the new facts. Requests for a story being read wait for that one read.
 """
 
 from __future__ import annotations
@@ -17,13 +17,13 @@ from storyline.records import Story
 from storyline.report import Briefing, build_briefing
 from storyline.web.memo import Memo
 
-# Reports kept; a report of a 60-article story holds its bodies and sentences (a few MB at most).
+# Reports kept; a report of a 60-article story holds its bodies (a few MB at most).
 DEFAULT_KEEP = 64
 
 
 @dataclass(slots=True, frozen=True)
 class Built:
-    """A story report (link/story_report.StoryReport), the briefing made from it, and the key
+    """A story report (link/stories/facts.StoryReport), the briefing made from it, and the key
     of the story state it was built from."""
 
     report: object
@@ -41,7 +41,7 @@ class ReportCache:
 
     @property
     def builds(self) -> int:
-        """How many reports were computed."""
+        """How many reports were read (and briefings made)."""
         return self._memo.computed
 
     def get(self, desk: Desk, story_id: str) -> Built:

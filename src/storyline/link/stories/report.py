@@ -2,9 +2,11 @@
 (stated or inferred), events and timeline, people with their roles, quotes by speaker, reuse
 pairs and the cross-source findings.
 
-Computed when asked (it needs the sentence vectors of the story's articles); a story of more
+Built by the story_facts step (link/stories/fact_steps.py) when a story changes and stored (facts.py),
+never on a read of fresh facts (it needs the sentence vectors of the story's articles; they come
+from ``_sentence_vectors`` alone, so that stored vectors can replace it); a story of more
 than MAX_ARTICLES articles is reported on its MAX_ARTICLES most recent ones for events, dates
-and findings (its article list stays whole), which bounds the work of one request.
+and findings (its article list stays whole), which bounds the work of one build.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
 import numpy as np
 
@@ -21,6 +23,7 @@ from storyline.link.reuse.align import align_spans
 from storyline.link.stories.crosscheck import quote_findings, role_findings, value_findings
 from storyline.link.stories.dates import DatedSentence, infer_dates, to_timex
 from storyline.link.stories.events import anchor_day, group_events, mentions
+from storyline.link.stories.facts import StoryReport
 from storyline.link.people import merge_people
 from storyline.link.stories.scan import publication_time
 from storyline.records import (
@@ -32,25 +35,6 @@ MAX_ARTICLES = 60
 # Numbers and dates are compared between each article and its closest neighbours (article
 # vectors): the same claim is told by articles that tell the story the same way.
 VALUE_NEIGHBOURS = 3
-
-
-@dataclass(slots=True)
-class StoryReport:
-    story: Story
-    articles: list[Article]
-    dates: dict[str, ArticleDate]
-    times: dict[str, list[TimePoint]]  # per article, resolved (inferred=True when on an inferred date)
-    events: list[Event]
-    people: list[Identity]
-    quotes: dict[str, list[Quote]]  # by speaker (canonical name when known)
-    reuse: list[ReusePair]
-    findings: list[Finding]
-    notes: list[str] = field(default_factory=list)
-
-    @property
-    def timeline(self) -> list[Event]:
-        """The dated events in date order."""
-        return [e for e in self.events if e.date]
 
 
 def build_report(store: Store, story: Story) -> StoryReport:

@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 
 from storyline.records import Analysis, Article, Identity, Link, Quote, ReusePair, Story
 from storyline.store.records import (
+    AnalysisStamp,
     AnalysisState,
     ArticleEntity,
     Bucket,
@@ -22,11 +23,12 @@ from storyline.store.records import (
     OutletCount,
     SentenceVectors,
     StoryCheckpoint,
+    StoryFacts,
     PersonRedirect,
     StoredPerson,
     WriteResult,
 )
-from storyline.store.sql import analysis, articles, people, reuse, reuse_steps, search, stories
+from storyline.store.sql import analysis, articles, facts, people, reuse, reuse_steps, search, stories
 from storyline.store.sql.connection import Connection
 from storyline.store.sql.migrate import migrate
 
@@ -159,6 +161,19 @@ class SQLStore:
 
     def story_of(self, article_id: str) -> str | None:
         return stories.story_of(self.db, article_id)
+
+    # --- story facts -------------------------------------------------------------------------
+    def analysis_stamps(self, ids: Sequence[str]) -> list[AnalysisStamp]:
+        return facts.analysis_stamps(self.db, ids)
+
+    def put_story_facts(self, rows: Sequence[StoryFacts], removed: Sequence[str] = ()) -> None:
+        facts.put_story_facts(self.db, rows, removed)
+
+    def story_facts(self, story_ids: Sequence[str]) -> list[StoryFacts]:
+        return facts.story_facts(self.db, story_ids)
+
+    def story_facts_due(self, version: str, *, limit: int | None = None) -> list[str]:
+        return facts.story_facts_due(self.db, version, limit=limit)
 
     # --- people ------------------------------------------------------------------------------
     def entities_of(self, article_ids: Sequence[str], type: str | None = None) -> list[ArticleEntity]:  # noqa: A002

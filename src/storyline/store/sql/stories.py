@@ -27,6 +27,7 @@ def put_stories(db: Connection, stories: Sequence[Story], members: Sequence[Memb
                                                  checkpoint.vectors, checkpoint.sums))
         for story_id in removed:
             db.run("DELETE FROM stories WHERE id = ?", (story_id,))
+            db.run("DELETE FROM story_facts WHERE story_id = ?", (story_id,))  # merged away: no reader
         db.run_many(
             "INSERT INTO story_members (article_id, story_id, seq, version) VALUES (?, ?, ?, ?) "
             "ON CONFLICT (article_id) DO UPDATE SET story_id = excluded.story_id, seq = excluded.seq, "
@@ -73,6 +74,7 @@ def clear_stories(db: Connection) -> None:
         db.run("DELETE FROM story_checkpoint")
         db.run("DELETE FROM story_members")
         db.run("DELETE FROM stories")
+        db.run("DELETE FROM story_facts")
 
 
 def stories(db: Connection, *, limit: int | None = None, offset: int = 0, query: str | None = None,

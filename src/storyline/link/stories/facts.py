@@ -1,0 +1,143 @@
+"""A story's facts as stored: the codec between a StoryReport and a JSON-ready document, and
+the state fingerprint that says when stored facts are stale.
+
+Stored: the dates, resolved times, events with their citations, people (Identity records),
+quotes by speaker, findings and notes. Not stored, because they are kept elsewhere and read by
+id when the facts are read: the story itself (its row and memberships), its articles, and the
+reuse pairs among them (the document names them by (source, derived) id pairs).
+
+The state is a hash of what the facts are built from: the story's summary and its members in
+order, each member's analysis stamp (analyzer version and time), and the reuse pairs among the
+members (kind and version). Facts whose stored state differs from the story's state now are
+stale: the story gained or lost a member, a member was analysed again, or a pair was compared.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import types
+import typing
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from storyline.records import Article, ArticleDate, Event, Finding, Identity, Quote, ReusePair, Story, TimePoint
+from storyline.store import Store
+
+@dataclass(slots=True)
+class StoryReport:
+    """Everything known about one story (built by link/stories/report.py, stored by this
+    module): defined here so that reading stored facts loads none of the builder's libraries."""
+
+    story: Story
+    articles: list[Article]
+    dates: dict[str, ArticleDate]
+    times: dict[str, list[TimePoint]]  # per article, resolved (inferred=True when on an inferred date)
+    events: list[Event]
+    people: list[Identity]
+    quotes: dict[str, list[Quote]]  # by speaker (canonical name when known)
+    reuse: list[ReusePair]
+    findings: list[Finding]
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def timeline(self) -> list[Event]:
+        """The dated events in date order."""
+        return [e for e in self.events if e.date]
+
+
+# Bumped whenever the codec or what build_report computes changes: older facts are then due.
+FACTS_VERSION = "1"
+
+
+def encode_facts(report: StoryReport) -> dict:
+    """The JSON-ready document of a StoryReport (link/stories/report.py), without what is
+    stored elsewhere (the story, its articles, the reuse pairs' contents)."""
+    return {
+        "dates": {aid: _plain(d) for aid, d in report.dates.items()},
+        "times": {aid: [_plain(t) for t in ts] for aid, ts in report.times.items()},
+        "events": [_plain(e) for e in report.events],
+        "people": [_plain(p) for p in report.people],
+        # A list, not an object: the speakers' order (most quoted first) is part of the report.
+        "quotes": [[speaker, [_plain(q) for q in qs]] for speaker, qs in report.quotes.items()],
+        "reuse": [[p.source_id, p.derived_id] for p in report.reuse],
+        "findings": [_plain(f) for f in report.findings],
+        "notes": list(report.notes),
+    }
+
+
+def decode_facts(store: Store, story: Story, facts: dict, pairs: list[ReusePair] | None = None) -> StoryReport:
+    """The StoryReport of ``story`` from its stored document, with its articles read from
+    ``store`` by id and its reuse pairs taken from ``pairs`` (member_pairs; read when not
+    given). A pair no longer stored is left out."""
+    by_key = {(p.source_id, p.derived_id): p for p in (member_pairs(store, story) if pairs is None else pairs)}
+    return StoryReport(
+        story=story,
+        articles=store.articles(ids=list(story.article_ids)),
+        dates={aid: _load(ArticleDate, d) for aid, d in facts["dates"].items()},
+        times={aid: [_load(TimePoint, t) for t in ts] for aid, ts in facts["times"].items()},
+        events=[_load(Event, e) for e in facts["events"]],
+        people=[_load(Identity, p) for p in facts["people"]],
+        quotes={speaker: [_load(Quote, q) for q in qs] for speaker, qs in facts["quotes"]},
+        reuse=[by_key[k] for k in map(tuple, facts["reuse"]) if k in by_key],
+        findings=[_load(Finding, f) for f in facts["findings"]],
+        notes=list(facts["notes"]),
+    )
+
+
+def member_pairs(store: Store, story: Story) -> list[ReusePair]:
+    """The compared pairs between two members of ``story`` (one indexed lookup per member)."""
+    inside = set(story.article_ids)
+    found = {(p.source_id, p.derived_id): p for aid in story.article_ids for p in store.reuse(article_id=aid)
+             if p.source_id in inside and p.derived_id in inside}
+    return list(found.values())
+
+
+def fact_state(store: Store, story: Story, pairs: list[ReusePair] | None = None) -> str:
+    """The fingerprint of what the facts of ``story`` are built from (see the module docstring):
+    a few indexed lookups for the story's members, no article bodies. ``pairs``: member_pairs,
+    when already read."""
+    members = list(story.article_ids)
+    stamps = sorted((s.article_id, s.version, s.analysed_at) for s in store.analysis_stamps(members))
+    kinds = sorted((p.source_id, p.derived_id, p.kind) for p in (member_pairs(store, story) if pairs is None else pairs))
+    summary = [story.id, story.label, story.headline, story.first, story.last, story.undated, list(story.key_entities)]
+    text = json.dumps([FACTS_VERSION, summary, members, stamps, kinds], ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+# --- a generic codec for the slotted, frozen record dataclasses -------------------------------
+
+
+def _plain(value: Any) -> Any:
+    """A record as JSON-ready data: dataclasses as objects by field name, tuples as lists."""
+    if dataclasses.is_dataclass(value):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, (tuple, list)):
+        return [_plain(v) for v in value]
+    return value
+
+
+@cache
+def _hints(cls: type) -> dict[str, Any]:
+    return typing.get_type_hints(cls)
+
+
+def _load(kind: Any, data: Any) -> Any:
+    """``data`` (from :func:`_plain`) back as a value of the annotated type ``kind``."""
+    if data is None:
+        return None
+    if dataclasses.is_dataclass(kind):
+        hints = _hints(kind)
+        return kind(**{name: _load(hints[name], v) for name, v in data.items() if name in hints})
+    origin = typing.get_origin(kind)
+    if origin in (typing.Union, types.UnionType):
+        inner = [a for a in typing.get_args(kind) if a is not type(None)]
+        return _load(inner[0], data) if len(inner) == 1 else data
+    if origin is tuple:
+        args = typing.get_args(kind)
+        if len(args) == 2 and args[1] is Ellipsis:
+            return tuple(_load(args[0], v) for v in data)
+        return tuple(_load(a, v) for a, v in zip(args, data))
+    return data

@@ -1,0 +1,37 @@
+"""The Steps that keep the facts derived across articles stored (link/stories/fact_steps.py holds
+their functions; run/ is above link/, so the Step objects are made here)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from storyline.link.stories.facts import FACTS_VERSION
+from storyline.link.stories.fact_steps import build_story_facts, due_story_facts
+from storyline.run.step import BatchResult, Step
+from storyline.store import Store
+
+
+def _run_story_facts(store: Store, story_ids: Sequence) -> BatchResult:
+    done = build_story_facts(store, list(story_ids))
+    result = BatchResult(done=done.built + done.kept + done.removed, problems=done.problems)
+    result.count("built", done.built)
+    result.count("unchanged", done.kept)
+    result.count("removed", done.removed)
+    return result
+
+
+# A story's facts take seconds to build (sentence vectors of up to 60 articles): small batches
+# keep the work lost to a kill, and the wait for a progress tick, short.
+STORY_FACTS = Step(
+    name="story_facts",
+    version=FACTS_VERSION,
+    key="story",
+    reads=("stories", "story_members", "articles", "analyses", "reuse_pairs"),
+    writes=("story_facts",),
+    due=due_story_facts,
+    run=_run_story_facts,
+    batch_size=4,
+    label="story facts built",
+)
+
+FACT_STEPS = (STORY_FACTS,)

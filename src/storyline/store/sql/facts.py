@@ -1,0 +1,56 @@
+"""Story facts queries: the stored facts of stories (link/stories/facts.py), the analysis stamps
+their state is made from, and which stories' facts may be out of date."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+from storyline.store.records import AnalysisStamp, StoryFacts
+from storyline.store.sql.connection import Connection
+
+# Times are compared to the second (the first 19 characters of an ISO time): stories and reuse
+# pairs are stamped to the second, analyses and facts to the microsecond. A change in the same
+# second as a build counts as later, so a story is never missed (at worst it is checked again).
+_SINCE_BUILT = "substr({0}, 1, 19) >= substr(f.built_at, 1, 19)"
+_DUE = (
+    "SELECT s.id FROM stories s LEFT JOIN story_facts f ON f.story_id = s.id "
+    "WHERE f.story_id IS NULL OR f.version <> ? OR " + _SINCE_BUILT.format("s.updated_at") + " "
+    "OR EXISTS (SELECT 1 FROM story_members m JOIN analyses a ON a.article_id = m.article_id "
+    "WHERE m.story_id = s.id AND " + _SINCE_BUILT.format("a.analysed_at") + ") "
+    "OR EXISTS (SELECT 1 FROM story_members m JOIN reuse_pairs r ON r.first_id = m.article_id "
+    "WHERE m.story_id = s.id AND " + _SINCE_BUILT.format("r.compared_at") + ") "
+    "OR EXISTS (SELECT 1 FROM story_members m JOIN reuse_pairs r ON r.second_id = m.article_id "
+    "WHERE m.story_id = s.id AND " + _SINCE_BUILT.format("r.compared_at") + ") "
+    "ORDER BY s.size DESC, s.id"
+)
+
+
+def analysis_stamps(db: Connection, ids: Sequence[str]) -> list[AnalysisStamp]:
+    rows = db.rows_in("SELECT article_id, version, analysed_at FROM analyses WHERE article_id IN", list(ids))
+    return [AnalysisStamp(*r) for r in rows]
+
+
+def put_story_facts(db: Connection, facts: Sequence[StoryFacts], removed: Sequence[str] = ()) -> None:
+    if not facts and not removed:
+        return
+    with db.writing(f"writing the facts of {len(facts)} stories"):
+        for story_id in removed:
+            db.run("DELETE FROM story_facts WHERE story_id = ?", (story_id,))
+        db.run_many(
+            "INSERT INTO story_facts (story_id, state, version, built_at, facts) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT (story_id) DO UPDATE SET state = excluded.state, version = excluded.version, "
+            "built_at = excluded.built_at, facts = excluded.facts",
+            [(f.story_id, f.state, f.version, f.built_at, json.dumps(f.facts, ensure_ascii=False)) for f in facts],
+        )
+
+
+def story_facts(db: Connection, story_ids: Sequence[str]) -> list[StoryFacts]:
+    rows = db.rows_in("SELECT story_id, state, version, built_at, facts FROM story_facts WHERE story_id IN",
+                      list(story_ids))
+    return [StoryFacts(r[0], r[1], r[2], r[3], json.loads(r[4])) for r in rows]
+
+
+def story_facts_due(db: Connection, version: str, *, limit: int | None = None) -> list[str]:
+    sql, params = db.paged(_DUE, [version], limit, 0)
+    return [r[0] for r in db.run(sql, params).fetchall()]

@@ -1,0 +1,134 @@
+"""Story facts stored and read (link/stories/facts.py, steps.py): built by find_stories, read by
+Desk.story without computing anything, rebuilt only for the stories that changed, and the
+JSON codec lossless on the seeds' story."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import storyline
+from storyline.link.stories import report as report_module
+from storyline.link.stories.facts import FACTS_VERSION, decode_facts, encode_facts, fact_state
+from tests.helpers import copy_store
+
+# An article of our own about something else (the seeds are read from ../shared at run time).
+UNRELATED = {
+    "url": "https://example.org/mudflats", "title": "Barrier could starve the mudflats of silt",
+    "published": "2026-03-16", "outlet": "Estuary Post",
+    "text": "Engineers at Calder Marsh Engineering warned on Monday that the proposed tidal barrier could "
+            "starve the Wend mudflats of silt. \"The birds feed there every winter,\" said Femi Adeyemi, "
+            "who counts dunlin on the estuary. The council will publish the full survey next month.",
+}
+
+
+def _no_embedding(monkeypatch):
+    def boom(*_a, **_k):
+        raise AssertionError("a read embedded sentences")
+
+    monkeypatch.setattr("storyline.analyze.embed.embed", boom)
+    monkeypatch.setattr(report_module, "embed", boom)  # build_report's own reference to it
+
+
+def _counting_builds(monkeypatch) -> list[str]:
+    built: list[str] = []
+    real = report_module.build_report
+
+    def counting(store, story):
+        built.append(story.id)
+        return real(store, story)
+
+    monkeypatch.setattr(report_module, "build_report", counting)
+    return built
+
+
+def test_facts_are_stored_by_find_stories_and_read_without_embedding(seeds_store, monkeypatch):
+    with storyline.open(seeds_store) as desk:
+        story = desk.stories()[0]
+        stored = desk.store.story_facts([story.id])
+        assert stored and stored[0].version == FACTS_VERSION
+        assert stored[0].state == fact_state(desk.store, story)
+        assert desk.build_story_facts().counts.get("built", 0) == 0  # nothing left to build
+        _no_embedding(monkeypatch)
+        report = desk.story(story.id)
+    assert report.story == story and sorted(a.id for a in report.articles) == sorted(story.article_ids)
+    assert report.events and report.people and report.dates
+
+
+def test_the_json_round_trip_is_lossless(seeds_store):
+    with storyline.open(seeds_store) as desk:
+        story = desk.stories()[0]
+        built = report_module.build_report(desk.store, story)
+        doc = json.loads(json.dumps(encode_facts(built)))
+        back = decode_facts(desk.store, story, doc)
+    assert back == built
+    assert list(back.quotes) == list(built.quotes)  # the speakers' order too
+    assert back.reuse and back.findings and back.timeline == built.timeline
+
+
+def test_only_the_changed_story_is_rebuilt(seeds_store, tmp_path, monkeypatch):
+    db = copy_store(seeds_store, tmp_path / "facts.db")
+    with storyline.open(db) as desk:
+        seeds_story = desk.stories()[0]
+        built = _counting_builds(monkeypatch)
+
+        # A new member of the seeds' story (a seed told again with a line added): exactly that
+        # story's facts are stale, and only they are rebuilt.
+        seed = desk.article(seeds_story.article_ids[0])
+        retold = {"url": "https://example.org/retold", "title": seed.title, "outlet": "Retold",
+                  "published": seed.published, "text": seed.body + "\n\nMore on this story as it develops."}
+        desk.ingest_objects([retold], source="test")
+        assert fact_state(desk.store, desk.store.story(seeds_story.id)) == desk.store.story_facts([seeds_story.id])[0].state
+        desk.find_stories()
+        grown = desk.store.story(seeds_story.id)
+        assert len(grown.article_ids) == len(seeds_story.article_ids) + 1
+        assert built == [seeds_story.id]
+
+        # A new article about something else: a story of its own, the only one built.
+        desk.ingest_objects([UNRELATED], source="test")
+        desk.find_stories()
+        new_story = desk.store.story_of(desk.articles()[-1].id)
+        assert new_story != seeds_story.id and built == [seeds_story.id, new_story]
+
+        _no_embedding(monkeypatch)
+        assert len(desk.story(grown.id).articles) == len(grown.article_ids)
+
+
+def test_a_read_of_stale_facts_builds_and_stores_them(seeds_store, tmp_path, monkeypatch):
+    db = copy_store(seeds_store, tmp_path / "stale.db")
+    with storyline.open(db) as desk:
+        story = desk.stories()[0]
+        desk.store.put_story_facts([], removed=[story.id])  # linking killed before the facts step
+        built = _counting_builds(monkeypatch)
+        first = desk.story(story.id)
+        assert built == [story.id] and desk.store.story_facts([story.id])
+        _no_embedding(monkeypatch)
+        assert desk.story(story.id) == first and built == [story.id]
+
+
+def test_a_story_that_fails_is_reported_and_stays_due(monkeypatch):
+    from storyline.records import Analysis, Article, Story
+    from storyline.run.fact_steps import STORY_FACTS
+    from storyline.run.local import run_step
+    from storyline.store import open_store
+    from storyline.store.records import Membership
+
+    store = open_store("memory://")
+    a, b = (Article(id=f"{n:016x}", content_hash=f"h{n}", source="test", body=f"Body {n}.") for n in (1, 2))
+    store.add_articles([a, b])
+    store.put_analyses([Analysis(a.id), Analysis(b.id)], "1")
+    store.put_stories([Story(a.id, "A", (a.id,)), Story(b.id, "B", (b.id,))],
+                      [Membership(a.id, a.id, 0), Membership(b.id, b.id, 1)], [], "1", "2026-03-12T00:00:00+00:00")
+
+    def build(store, story):
+        if story.id == b.id:
+            raise ValueError("no sentences")
+        return report_module.StoryReport(story, [], {}, {}, [], [], {}, [], [])
+
+    monkeypatch.setattr(report_module, "build_report", build)
+    report = run_step(store, STORY_FACTS)
+    assert report.done == 1 and report.counts["built"] == 1
+    assert [(p.source, p.reason) for p in report.problems] == [(f"story {b.id}", "ValueError: no sentences")]
+    assert [f.story_id for f in store.story_facts([a.id, b.id])] == [a.id]
+    assert b.id in store.story_facts_due(FACTS_VERSION)
