@@ -25,6 +25,8 @@ from storyline.store import Store, open_store
 from storyline.store.records import ArticleEntity, OutletCount
 
 if TYPE_CHECKING:  # the analyzer imports spaCy (about a second): loaded only when needed
+    from storyline.run.local import RunReport
+    from storyline.run.step import Step
     from storyline.analyze import Analyzer
     from storyline.run.reuse_steps import ReuseReport
 
@@ -147,10 +149,7 @@ class Desk:
         :func:`storyline.link.people.merge_people`). Those in most articles come first.
         Reads the stored identities, after assigning the people of articles not done yet
         (link/people/incremental.py)."""
-        from storyline.run.local import run_step
-        from storyline.run.people_steps import PEOPLE_STEP
-
-        run_step(self.store, PEOPLE_STEP)
+        self.link(["people"])
         found = self.store.people()
         return sorted(found, key=lambda i: (-len({a for a, _ in i.members}), i.name.casefold()))
 
@@ -196,17 +195,25 @@ class Desk:
         else:
             find_reuse(self.store, progress=progress, compare=False)
         report = find_stories(self.store, progress=progress)
-        self.build_story_facts(progress=progress)
+        self.link(["people", "story_facts"], progress=progress)
         return report
 
-    def build_story_facts(self, *, progress: Progress | None = None):
-        """Build and store the facts of the stories whose facts are missing or stale (the
-        story_facts step, run/fact_steps.py): only the stories a linking run changed. A story
-        whose build fails is reported in the returned StepReport and stays due."""
-        from storyline.run.fact_steps import STORY_FACTS
-        from storyline.run.local import run_step
+    # --- the pipeline as steps -------------------------------------------------------------
+    def steps(self) -> list[Step]:
+        """Every step after ingest, in the order they run (analysis, then the linking steps)."""
+        from storyline.run.pipeline import all_steps
 
-        return run_step(self.store, STORY_FACTS, progress=progress)
+        return all_steps(self.analysing)
+
+    def link(self, steps: Sequence[str] | None = None, *, progress: Progress | None = None) -> RunReport:
+        """Run the pipeline's steps (all, or those named, in pipeline order) over what is due
+        for each: what is new, and what an outdated version of a step produced. Resumable: a
+        run killed anywhere is finished by the next. A key that fails is reported in the
+        returned report and stays due. Raises ValueError for an unknown step name."""
+        from storyline.run.local import run_steps
+        from storyline.run.pipeline import select
+
+        return run_steps(self.store, select(self.steps(), steps), progress=progress)
 
     def stories(self, *, limit: int | None = None, offset: int = 0, query: str | None = None,
                 outlet: str | None = None, person: str | None = None, since: str | None = None,

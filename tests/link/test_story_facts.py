@@ -49,7 +49,7 @@ def test_facts_are_stored_by_find_stories_and_read_without_embedding(seeds_store
         stored = desk.store.story_facts([story.id])
         assert stored and stored[0].version == FACTS_VERSION
         assert stored[0].state == fact_state(desk.store, story)
-        assert desk.build_story_facts().counts.get("built", 0) == 0  # nothing left to build
+        assert desk.link(["story_facts"]).of("story_facts").counts.get("built", 0) == 0  # nothing left to build
         _no_embedding(monkeypatch)
         report = desk.story(story.id)
     assert report.story == story and sorted(a.id for a in report.articles) == sorted(story.article_ids)

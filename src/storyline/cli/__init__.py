@@ -1,6 +1,6 @@
 """The ``storyline`` command: thin wrappers that parse options, call Desk, and print.
 
-One module per command group (``articles``, ``analysis``, ``reuse``, ``stories``, ``brief``,
+One module per command group (``articles``, ``analysis``, ``reuse``, ``stories``, ``link``, ``brief``,
 ``export``, ``serve``); what they share (the app, options, consoles, progress) is in
 ``common``. Importing a group registers its commands on ``app``. Heavy libraries (spaCy, torch,
 the readers, the web framework) are imported inside the commands that use them, so that
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sys
 
-from storyline.cli import analysis, articles, brief, export, reuse, serve, stories  # noqa: F401 - registers the commands
+from storyline.cli import analysis, articles, brief, export, link, reuse, serve, stories  # noqa: F401 - registers the commands
 from storyline.cli.common import app
 
 __all__ = ["app", "main"]

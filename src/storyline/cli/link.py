@@ -1,0 +1,64 @@
+"""``storyline relink`` and ``storyline steps``: the pipeline's steps, what is due for each,
+and running them again after a step's version changed."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from storyline.cli.common import DbOption, JsonOption, app, fail, open_desk, out, progress_bar, warn
+from storyline.store import StoreError
+
+
+@app.command("steps")
+def steps_cli(db: DbOption = None, as_json: JsonOption = False) -> None:
+    """List the pipeline's steps in the order they run: name, version, what a key is, how many
+    keys are due (new, or made by an outdated version), and what each reads and writes."""
+    with open_desk(db) as desk:
+        try:
+            rows = [{"name": s.name, "version": s.version, "key": s.key, "due": len(s.due(desk.store)),
+                     "reads": list(s.reads), "writes": list(s.writes)} for s in desk.steps()]
+        except StoreError as exc:
+            fail(str(exc), code=2)
+    if as_json:
+        print(json.dumps(rows, ensure_ascii=False, indent=1))
+        return
+    table = Table("step", "version", "key", "due", "writes", box=None, pad_edge=False)
+    for r in rows:
+        table.add_row(r["name"], r["version"], r["key"], str(r["due"]), ", ".join(r["writes"]))
+    out.print(table)
+
+
+@app.command("relink")
+def relink_cli(
+    db: DbOption = None,
+    step: Annotated[list[str] | None, typer.Option(
+        "--step", help="Only this step (repeat for several); see `storyline steps`.")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Run the steps over what is due: what is new, and everything an outdated version of a
+    step produced (after an upgrade that changed the analyzer, the clusterer, ...). Safe to
+    interrupt: the next run carries on where this one stopped. Exits 1 if any key failed (it
+    stays due and is listed on stderr)."""
+    with open_desk(db) as desk, progress_bar("relink") as advance:
+        try:
+            report = desk.link(step, progress=advance)
+        except ValueError as exc:
+            fail(str(exc), code=2)
+        except StoreError as exc:
+            fail(str(exc), code=2)
+    for problem in report.problems:
+        warn("failed", str(problem))
+    if as_json:
+        print(json.dumps([{"step": s.step, "version": s.version, "due": s.due, "done": s.done, "counts": s.counts,
+                           "failed": len(s.problems)} for s in report.steps], ensure_ascii=False, indent=1))
+    else:
+        for s in report.steps:
+            counts = "".join(f", {k} {v}" for k, v in s.counts.items())
+            out.print(f"{s.step} (version {s.version}): {s.done} of {s.due} done{counts}"
+                      + (f", {len(s.problems)} failed" if s.problems else ""), markup=False)
+    if report.problems:
+        raise typer.Exit(1)
