@@ -3,8 +3,8 @@
 pairs and the cross-source findings.
 
 Built by the story_facts step (link/stories/fact_steps.py) when a story changes and stored (facts.py),
-never on a read of fresh facts (it needs the sentence vectors of the story's articles; they come
-from ``_sentence_vectors`` alone, so that stored vectors can replace it); a story of more
+never on a read of fresh facts. It reads the sentence vectors the reuse step stored (embedding
+only an article that has none); a story of more
 than MAX_ARTICLES articles is reported on its MAX_ARTICLES most recent ones for events, dates
 and findings (its article list stays whole), which bounds the work of one build.
 """
@@ -46,7 +46,7 @@ def build_report(store: Store, story: Story) -> StoryReport:
         notes.append(f"events, dates and findings cover the {MAX_ARTICLES} most recent of {len(articles)} articles")
     analyses = {a.id: store.analysis(a.id) or Analysis(a.id) for a in covered}
     bodies = {a.id: a for a in covered}
-    vectors = {a.id: _sentence_vectors(a) for a in covered}
+    vectors = _sentence_vectors(store, covered)
     sentences = _dated_sentences(covered, analyses, vectors)
     stated = {a.id: _stated_day(a) for a in covered}
     dates = infer_dates(stated, sentences)
@@ -91,9 +91,18 @@ def _stated_day(article: Article) -> dt.date | None:
     return dt.datetime.fromtimestamp(t, dt.timezone.utc).date() if t is not None else None
 
 
-def _sentence_vectors(article: Article) -> tuple[list[tuple[int, int]], np.ndarray]:
-    spans = align_spans(article.body)
-    return spans, embed([article.body[a:b] for a, b in spans]) if spans else np.zeros((0, 384), np.float32)
+def _sentence_vectors(store: Store, articles: Sequence[Article]) -> dict[str, tuple[list[tuple[int, int]], np.ndarray]]:
+    """Each article's sentence spans and vectors: those the reuse step's embed stored, and only
+    for an article without them (linking interrupted before embedding) embedded now."""
+    stored = store.sentence_vectors([a.id for a in articles])
+    out = {}
+    for a in articles:
+        if a.id in stored:
+            out[a.id] = (list(stored[a.id].spans), stored[a.id].matrix)
+            continue
+        spans = align_spans(a.body)
+        out[a.id] = (spans, embed([a.body[s:e] for s, e in spans]) if spans else np.zeros((0, 384), np.float32))
+    return out
 
 
 def _dated_sentences(articles: Sequence[Article], analyses: dict[str, Analysis], vectors) -> list[DatedSentence]:
