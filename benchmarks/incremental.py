@@ -664,6 +664,8 @@ def run_backend(backend, args, new_file: Path) -> dict:
         log(f"  {m['ms_per_added']} ms/article ({m['linking_ms_per_added']} linking), linking CPU fraction "
             f"{m['linking_cpu_fraction']}, peak RSS {m['peak_rss_mb']} MB; showcase story "
             f"{m.get('showcase_in_story')}/{args.showcase} showcase + {m.get('new_in_showcase_story')} new")
+        with (backend.work / "partial-results.jsonl").open("a", encoding="utf-8") as fh:  # survives a stopped run
+            fh.write(json.dumps({"backend": backend.name, "size": size, "new": args.new, "add": m}) + "\n")
         r = run_child(["--_render", url, str(showcase_file), str(args.repeats), str(args.render_budget)])
         log(f"  story {r['story_articles']} articles: cold {r['cold_ms']} ms, warm p50 {r['warm_p50_ms']} ms, "
             f"p95 {r['warm_p95_ms']} ms; people {r['people_first_ms']} ms")
@@ -683,7 +685,8 @@ def run_backend(backend, args, new_file: Path) -> dict:
             "story_articles", "cold_ms", "warm_p50_ms", "warm_p95_ms")},
         "showcase_in_story": {s: v["add"].get("showcase_in_story") for s, v in per_size.items()},
         "per_size": per_size,
-        "builds": {str(k): v for k, v in builds.items()},
+        "builds": {str(k): {**{f: x for f, x in v.items() if f != "showcase_ids"},
+                            "showcase_articles": len(v.get("showcase_ids", []))} for k, v in builds.items()},
     }
 
 
