@@ -117,10 +117,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))  # corpus_synth beside 
 import corpus_synth  # noqa: E402
 
 import storyline  # noqa: E402
-from storyline.desk import ANALYZER_VERSION, analyze_each, load_analyzer  # noqa: E402
+from storyline.desk import ANALYZER_VERSION  # noqa: E402
 from storyline.link.reuse.steps import REUSE_VERSION  # noqa: E402
 from storyline.link.stories.scan import CLUSTER_VERSION, summarise  # noqa: E402
 from storyline.records import Analysis, Article, Entity, Mention, Quote, Story  # noqa: E402
+from storyline.run.analyze import analyze_each, load_analyzer  # noqa: E402
 from storyline.store.records import ComparedPair, Membership  # noqa: E402
 
 SHOWCASE_PAIRS = 6  # planted pairs in the showcase story

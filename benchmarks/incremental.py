@@ -1,0 +1,757 @@
+#!/usr/bin/env python3
+"""Incremental linking: the cost of adding 100 articles to stores of 1k, 10k and 50k articles.
+
+Usage::
+
+    python benchmarks/incremental.py DATA_DIR [--sizes 1000,10000,50000] [--new 100]
+                                     [--backend sqlite|postgres|both] [--work DIR] [--seed N]
+                                     [--showcase 100] [--repeats 20] [--render-budget 120]
+
+e.g. ``PYTHONPATH=src .venv/bin/python benchmarks/incremental.py ../shared/eval --work /tmp/incr``.
+Progress goes to stderr; the LAST stdout line is one JSON object with every figure.
+
+It measures through the public Desk API only (``storyline.open``, ``Desk(store, analyzer=...)``,
+``ingest``, ``find_stories``, ``stories``, ``story``, ``people``, ``report.build_briefing`` and
+``report.to_html``), so the same script measures today's design and the "link incrementally"
+design once it is merged, unchanged.
+
+**The corpus** (nothing read from ``DATA_DIR`` is written into this repository; texts are made at
+run time and written only under ``--work``):
+
+* *Base rows*: ``corpus_synth.build`` chunks of 1,000 articles (real news sentences, 5% planted near
+  copies and 5% planted rewrites within the chunk), chunk ``k`` made with seed
+  ``seed * 100003 + k``. A store of N articles holds the first ``N - showcase`` rows of the
+  concatenated chunks plus the showcase story, so every store holds the smaller ones and the
+  corpus does not depend on ``--sizes``. Base rows are published uniformly over the two years from
+  2023-01-01 (``CORPUS_DAYS``); a planted copy or rewrite 1-48 h after its base.
+* *The showcase story* (``--showcase``, default 100 articles, in every base store): one long real
+  article of the pool (25+ sentences) is the story's core. Each showcase article is 2 consecutive
+  core sentences as lede, 6-10 further core sentences in core order, and 2-4 random pool
+  sentences, published within 3 days, 2-5 days before the corpus ends (the new articles come
+  after it, inside the clusterer's 7-day window). The articles share names, words and some
+  sentences, so the clusterer groups them; how many of them end in one story is reported
+  (``showcase_in_story``) and that story is the one whose report and brief are rendered.
+* *The new articles* (``--new``, default 100, the same at every size, published in the 2 days after
+  the corpus ends): 10% near copies and 10% rewrites (``corpus_synth.near_copy`` / ``rewrite``)
+  of base rows that every store holds (rows below the smallest size), 10% new showcase-style
+  articles (they should join the showcase story), the rest fresh base articles of a chunk no
+  store holds.
+
+**Building the base stores** (cached under ``--work``; a sidecar ``.json`` says what is in each,
+and a base is used only when the sidecar says it is complete). Articles are ingested with
+``ingest(..., analyze=False)`` from JSONL files, then ``find_stories()`` brings everything up to
+date on a ``Desk(store, analyzer=SyntheticAnalyzer())``: analyses are ``api_load.synthetic_analysis``
+(regex quotes and PERSON names: spaCy on 50k articles takes about an hour), then reuse and
+stories are computed for real by the product. While a base is built, and only in this process,
+``storyline.analyze.embed.encoder`` is replaced by a caching wrapper around the real MiniLM
+encoder: each distinct sentence is embedded once for real and its vector kept (and saved to
+``--work/embed-cache.*`` so later builds reuse it); the vectors are the real ones. ``embed()``
+looks ``encoder`` up at call time, so every caller goes through the cache. A bigger base starts
+from a copy of the biggest smaller one that is cached (same seed and showcase) and adds the rows
+in between. SQLite: the base is a file, checkpointed and copied. PostgreSQL: a throwaway server
+(``storyline.store.pgserver.ThrowawayPostgres``) for the run; each base is kept as a
+``pg_dump -Fc`` file under ``--work`` and restored into a fresh database for each use.
+
+**The measurement** of one size, in a fresh subprocess of this script (so peak RSS does not carry
+over): a copy of the base (SQLite file copy / ``pg_restore`` into a new database); the real
+analyzer is loaded and warmed (one short text) and the real embedder warmed (``embed`` of one
+sentence) before the clock starts: model loading is reported (``load_s``), not counted. Then
+
+* (a) ``desk.ingest([new.jsonl], analyze=True)`` — ingest and real spaCy analysis;
+* (b) ``desk.find_stories()`` — linking (reuse, stories; after the merge also people and story
+  facts), with the real embedder;
+
+each timed by wall clock (``time.perf_counter``) and CPU (``time.process_time`` plus
+``RUSAGE_CHILDREN``). On PostgreSQL the server's CPU is not in the client's process: it is
+reported beside it (``server_cpu_s``, the postmaster's children's utime+stime from ``/proc``
+before and after; best effort) and is not in the fraction. Figures per size: ``ms_per_added`` =
+(a+b wall) / new, ``linking_ms_per_added`` = b wall / new, ``linking_cpu_fraction`` = b CPU / a CPU,
+``peak_rss_mb`` = the subprocess's ``ru_maxrss`` (models included; ``rss_after_load_mb`` is the
+peak before the timed part).
+
+**Rendering** (a second fresh subprocess per size, on the store after the new articles were
+added): the showcase story is the one among the 20 largest holding most showcase articles. *Cold*
+= the first ``desk.story(id)`` + ``build_briefing`` + ``to_html`` in that process (imports and any
+model load included; opening the store is not); *warm* = p50/p95 over ``--repeats`` (default 20)
+further calls of the same. Today's ``Desk.story`` recomputes the report on every call (it embeds the
+members' sentences: tens of seconds on 2 cores), so no further warm call starts once
+``--render-budget`` seconds (default 120) of warm calls have run, after at least 2; ``warm_repeats``
+says how many ran (p95 of 2 calls is their maximum). Also timed once each: ``desk.people()`` (first and second call) and
+``desk.stories(limit=20)``.
+
+**Summary** per backend: ``ms_per_added`` per size, ``ratio`` = largest / smallest size (goal <=
+1.3 for 50k/1k), ``linking_cpu_fraction`` per size (goal <= 0.5), ``peak_rss_mb`` per size (goal:
+flat), and the story page at the largest size (goal: warm p95 < 100 ms, cold < 1 s).
+
+Caveats: on a shared machine wall times are noisy (the CPU figures less so); the new articles are
+only 100, so one slow batch shows. Run the sizes from small to large: the bigger bases are built
+from the smaller ones.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import functools
+import json
+import os
+import random
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # corpus_synth, api_load beside this script
+import api_load  # noqa: E402
+import corpus_synth  # noqa: E402
+
+CHUNK = 1000  # base rows per corpus_synth chunk
+CORPUS_START = dt.datetime(2023, 1, 1, tzinfo=dt.timezone.utc)
+CORPUS_DAYS = 730
+URL_BASE = "https://incremental-bench.invalid"
+SHOWCASE_SPREAD_DAYS = 3.0
+NEW_SPREAD_DAYS = 2.0
+CORE_MIN_SENTENCES = 25
+
+
+def log(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+# --- the corpus ------------------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=1)
+def pool_docs(data_dir: str) -> tuple[list[list[str]], list[str], frozenset[str]]:
+    docs, _ = corpus_synth.sentence_pool(corpus_synth.load_documents(Path(data_dir)))
+    if not docs:
+        raise SystemExit(f"no news text found under {data_dir}")
+    pool = [s for d in docs for s in d]
+    return docs, pool, corpus_synth.common_words(pool)
+
+
+def _patch_corpus_loader(data_dir: Path) -> None:
+    """corpus_synth.build reads the sentence sources each call; read them once per process."""
+    cached = functools.lru_cache(maxsize=4)(corpus_synth.load_documents)
+    corpus_synth.load_documents = cached
+
+
+def _when(rng: random.Random) -> dt.datetime:
+    return CORPUS_START + dt.timedelta(days=rng.uniform(0, CORPUS_DAYS - 6))
+
+
+def chunk_rows(data_dir: Path, seed: int, k: int) -> list[dict]:
+    """Chunk k of the base rows as JSONL objects (url, title, text, outlet, published)."""
+    corpus = corpus_synth.build(data_dir, CHUNK, seed * 100003 + k)
+    rng = random.Random(f"times:{seed}:{k}")
+    derived_of = {d: b for b, d in corpus.copies + corpus.rewrites}
+    copy_base = {d: b for b, d in corpus.copies}
+    when = {r: _when(rng) for r in range(len(corpus.texts)) if r not in derived_of}
+    for d, b in derived_of.items():
+        when[d] = when[b] + dt.timedelta(hours=rng.uniform(1, 48))
+    rows = []
+    for r, text in enumerate(corpus.texts):
+        rows.append({
+            "url": f"{URL_BASE}/c{k:03d}/{corpus.ids[r]}",
+            "title": api_load.title_of(corpus.texts[copy_base.get(r, r)]),
+            "text": text, "outlet": rng.choice(api_load.OUTLETS),
+            "published": when[r].isoformat(timespec="seconds"),
+        })
+    return rows
+
+
+def base_rows(data_dir: Path, seed: int, start: int, stop: int) -> list[dict]:
+    out = []
+    for k in range(start // CHUNK, (stop + CHUNK - 1) // CHUNK):
+        rows = chunk_rows(data_dir, seed, k)
+        lo, hi = max(start - k * CHUNK, 0), min(stop - k * CHUNK, CHUNK)
+        out += rows[lo:hi]
+    return out
+
+
+def showcase_core(data_dir: Path, seed: int) -> list[str]:
+    docs, _, _ = pool_docs(str(data_dir))
+    long_docs = [d for d in docs if len(d) >= CORE_MIN_SENTENCES]
+    return random.Random(f"core:{seed}").choice(long_docs)
+
+
+def showcase_article(rng: random.Random, core: list[str], pool: list[str]) -> str:
+    at = rng.randrange(len(core) - 1)
+    lede = core[at : at + 2]
+    rest = sorted(rng.sample([i for i in range(len(core)) if i not in (at, at + 1)], rng.randint(6, 10)))
+    sentences = lede + [core[i] for i in rest]
+    for _ in range(rng.randint(2, 4)):
+        sentences.insert(rng.randrange(2, len(sentences) + 1), rng.choice(pool))
+    return corpus_synth._paragraphs(rng, sentences)
+
+
+def showcase_rows(data_dir: Path, seed: int, n: int, tag: str, start: dt.datetime) -> list[dict]:
+    _, pool, _ = pool_docs(str(data_dir))
+    core = showcase_core(data_dir, seed)
+    rng = random.Random(f"showcase:{tag}:{seed}")
+    rows = []
+    for i in range(n):
+        text = showcase_article(rng, core, pool)
+        rows.append({
+            "url": f"{URL_BASE}/{tag}/{i:04d}", "title": api_load.title_of(text), "text": text,
+            "outlet": rng.choice(api_load.OUTLETS),
+            "published": (start + dt.timedelta(days=rng.uniform(0, SHOWCASE_SPREAD_DAYS))).isoformat(
+                timespec="seconds"),
+        })
+    return rows
+
+
+def new_rows(data_dir: Path, seed: int, n: int, reusable: int) -> list[dict]:
+    """The articles every size gets: copies and rewrites of rows below ``reusable`` (held by
+    every store), showcase joiners, fresh articles."""
+    _, pool, common = pool_docs(str(data_dir))
+    rng = random.Random(f"new:{seed}")
+    end = CORPUS_START + dt.timedelta(days=CORPUS_DAYS)
+    n_copy = n_rewrite = n_story = n // 10
+    n_fresh = n - n_copy - n_rewrite - n_story
+    sources = base_rows(data_dir, seed, 0, reusable)
+    picked = rng.sample(range(len(sources)), n_copy + n_rewrite)
+    rows = []
+    for j, r in enumerate(picked):
+        sentences = corpus_synth.split_sentences(sources[r]["text"])
+        if j < n_copy:
+            text, kind, title = corpus_synth.near_copy(rng, sentences, pool), "copy", sources[r]["title"]
+        else:
+            text, kind = corpus_synth.rewrite(rng, sentences, pool, common), "rewrite"
+            title = api_load.title_of(text)
+        rows.append({"url": f"{URL_BASE}/new/{kind}-{j:03d}", "title": title, "text": text,
+                     "outlet": rng.choice(api_load.OUTLETS)})
+    rows += showcase_rows(data_dir, seed, n_story, "new-showcase", end - dt.timedelta(days=1))
+    fresh_chunk = chunk_rows(data_dir, seed + 7919, 99_999)  # a chunk no base holds
+    rows += [dict(r, url=r["url"].replace(URL_BASE, URL_BASE + "/new")) for r in fresh_chunk[:n_fresh]]
+    for r in rows:
+        if "new-showcase" not in r["url"]:
+            r["published"] = (end + dt.timedelta(days=rng.uniform(0, NEW_SPREAD_DAYS))).isoformat(
+                timespec="seconds")
+    return rows
+
+
+def write_jsonl(rows: list[dict], path: Path) -> Path:
+    with path.open("w", encoding="utf-8") as fh:
+        for r in rows:
+            fh.write(json.dumps(r) + "\n")
+    return path
+
+
+# --- the embedding cache used while building bases -------------------------------------------
+
+
+class CachedEncoder:
+    """Stands in for the sentence encoder while bases are built: real vectors, each distinct
+    text embedded once (and kept on disk for the next build)."""
+
+    def __init__(self, real, folder: Path):
+        self.real, self.folder = real, folder
+        self.index: dict[str, int] = {}
+        self.rows: list = []
+        self.saved = 0
+        self.hits = self.misses = 0
+        texts_file, vec_file = folder / "embed-cache.jsonl", folder / "embed-cache.npy"
+        if texts_file.exists() and vec_file.exists():
+            import numpy as np
+
+            vectors = np.load(vec_file)
+            texts = [json.loads(x) for x in texts_file.read_text(encoding="utf-8").splitlines()]
+            if len(texts) == len(vectors):
+                self.rows = list(vectors)
+                self.index = {t: i for i, t in enumerate(texts)}
+                self.saved = len(texts)
+
+    def encode(self, texts, batch_size=64, normalize_embeddings=True, show_progress_bar=False,
+               convert_to_numpy=True, **kw):
+        import numpy as np
+
+        texts = list(texts)
+        missing = list(dict.fromkeys(t for t in texts if t not in self.index))
+        self.hits += len(texts) - len(missing)
+        self.misses += len(missing)
+        if missing:
+            vectors = self.real().encode(missing, batch_size=batch_size, normalize_embeddings=normalize_embeddings,
+                                         show_progress_bar=False, convert_to_numpy=True)
+            for t, v in zip(missing, np.asarray(vectors, dtype=np.float32)):
+                self.index[t] = len(self.rows)
+                self.rows.append(v)
+        if not texts:
+            return np.zeros((0, 384), dtype=np.float32)
+        return np.stack([self.rows[self.index[t]] for t in texts])
+
+    def save(self) -> None:
+        import numpy as np
+
+        if len(self.rows) == self.saved:
+            return
+        on_disk = CachedEncoder(self.real, self.folder)  # another run may have saved meanwhile
+        for t, i in on_disk.index.items():
+            if t not in self.index:
+                self.index[t] = len(self.rows)
+                self.rows.append(on_disk.rows[i])
+        texts = sorted(self.index, key=self.index.get)
+        tmp_t, tmp_v = self.folder / "embed-cache.jsonl.tmp", self.folder / "embed-cache.tmp.npy"
+        tmp_t.write_text("".join(json.dumps(t) + "\n" for t in texts), encoding="utf-8")
+        np.save(tmp_v, np.stack(self.rows).astype(np.float32))
+        os.replace(tmp_v, self.folder / "embed-cache.npy")
+        os.replace(tmp_t, self.folder / "embed-cache.jsonl")
+        self.saved = len(self.rows)
+
+
+class SyntheticAnalyzer:
+    """``api_load.synthetic_analysis`` behind the analyzer interface Desk takes."""
+
+    def analyze(self, articles):
+        return [api_load.synthetic_analysis(a) for a in articles]
+
+
+# --- backends --------------------------------------------------------------------------------
+
+
+class SqliteBackend:
+    name = "sqlite"
+
+    def __init__(self, work: Path):
+        self.work = work
+
+    def base_path(self, key: str) -> Path:
+        return self.work / f"{key}.db"
+
+    def has(self, key: str) -> bool:
+        return self.base_path(key).exists()
+
+    def fresh(self, label: str) -> str:
+        path = self.work / "runs" / f"{label}.db"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+            p.unlink(missing_ok=True)
+        return str(path)
+
+    def copy_of(self, key: str, label: str) -> str:
+        url = self.fresh(label)
+        shutil.copyfile(self.base_path(key), url)
+        return url
+
+    def keep(self, url: str, key: str) -> None:
+        api_load.checkpoint(Path(url))
+        tmp = self.base_path(key).with_suffix(".tmp")
+        shutil.copyfile(url, tmp)
+        os.replace(tmp, self.base_path(key))
+
+    def drop(self, url: str) -> None:
+        for p in (Path(url), Path(f"{url}-wal"), Path(f"{url}-shm")):
+            p.unlink(missing_ok=True)
+
+    def server_pid(self) -> int | None:
+        return None
+
+    def close(self) -> None:
+        pass
+
+
+class PostgresBackend:
+    name = "postgres"
+
+    def __init__(self, work: Path):
+        from storyline.store.pgserver import ThrowawayPostgres
+
+        self.work = work
+        self.server = ThrowawayPostgres().start()
+        self.n = 0
+        log(f"postgres: throwaway server on port {self.server.port}")
+
+    def base_path(self, key: str) -> Path:
+        return self.work / f"{key}.pgdump"
+
+    def has(self, key: str) -> bool:
+        return self.base_path(key).exists()
+
+    def fresh(self, label: str) -> str:
+        self.n += 1
+        return self.server.new_database(f"{label.replace('-', '_')}_{self.n}")
+
+    def _tool(self, name: str, *args: str) -> None:
+        cmd = [str(self.server.bindir / name), *args]
+        out = subprocess.run(cmd, capture_output=True, text=True)
+        if out.returncode != 0:
+            raise SystemExit(f"{name} failed ({out.returncode}): {out.stderr[-2000:]}")
+
+    def copy_of(self, key: str, label: str) -> str:
+        url = self.fresh(label)
+        self._tool("pg_restore", "--no-owner", "-d", url, str(self.base_path(key)))
+        return url
+
+    def keep(self, url: str, key: str) -> None:
+        tmp = self.base_path(key).with_suffix(".tmp")
+        self._tool("pg_dump", "-Fc", "--no-owner", "-f", str(tmp), url)
+        os.replace(tmp, self.base_path(key))
+
+    def drop(self, url: str) -> None:
+        name = url.rsplit("/", 1)[1]
+        self._tool("dropdb", "-h", "127.0.0.1", "-p", str(self.server.port), "-U", "storyline", name)
+
+    def server_pid(self) -> int | None:
+        try:
+            return int((self.server.data / "postmaster.pid").read_text().split()[0])
+        except (OSError, ValueError, IndexError):
+            return None
+
+    def close(self) -> None:
+        self.server.stop()
+
+
+# --- building the bases ----------------------------------------------------------------------
+
+
+def base_key(seed: int, size: int, showcase: int) -> str:
+    return f"base-s{seed}-sc{showcase}-n{size}"
+
+
+def sidecar(backend, key: str) -> Path:
+    return backend.work / f"{backend.name}-{key}.json"
+
+
+def ensure_base(backend, args, size: int, encoder_box: dict) -> dict:
+    key = base_key(args.seed, size, args.showcase)
+    side = sidecar(backend, key)
+    if backend.has(key) and side.exists():
+        info = json.loads(side.read_text())
+        if info.get("complete"):
+            log(f"{backend.name} base {size}: cached ({backend.base_path(key)})")
+            return {**info, "reused": True}
+    # The biggest smaller base that is cached (checked in the order of the size list, then any).
+    pattern = f"{backend.name}-base-s{args.seed}-sc{args.showcase}-n*.json"
+    candidates = sorted(int(n) for p in backend.work.glob(pattern)
+                        if (n := p.name[:-len(".json")].rsplit("-n", 1)[1]).isdigit())
+    prev = None
+    for n in candidates:
+        k = base_key(args.seed, n, args.showcase)
+        if n < size and backend.has(k) and json.loads(sidecar(backend, k).read_text()).get("complete"):
+            prev = n
+    t0 = time.perf_counter()
+    label = f"build-{size}"
+    if prev is not None:
+        info = json.loads(sidecar(backend, base_key(args.seed, prev, args.showcase)).read_text())
+        url = backend.copy_of(base_key(args.seed, prev, args.showcase), label)
+        start = prev - args.showcase
+        log(f"{backend.name} base {size}: from the base of {prev}")
+    else:
+        info = {}
+        url = backend.fresh(label)
+        start = 0
+    info = {k: v for k, v in info.items() if k in ("showcase_ids",)}
+    info.update(size=size, seed=args.seed, showcase=args.showcase, built_from=prev)
+
+    import storyline
+    from storyline.analyze import embed as embed_mod
+    from storyline.store import open_store
+
+    with tempfile.TemporaryDirectory(prefix="incremental-", dir=args.work) as tmp:
+        t1 = time.perf_counter()
+        files = []
+        if prev is None:
+            end = CORPUS_START + dt.timedelta(days=CORPUS_DAYS)
+            sc = showcase_rows(args.data_dir, args.seed, args.showcase, "showcase", end - dt.timedelta(days=5))
+            files.append(write_jsonl(sc, Path(tmp) / "showcase.jsonl"))
+        rows = base_rows(args.data_dir, args.seed, start, size - args.showcase)
+        files.append(write_jsonl(rows, Path(tmp) / "rows.jsonl"))
+        info["corpus_s"] = round(time.perf_counter() - t1, 1)
+        with storyline.open(url) as desk:
+            t1 = time.perf_counter()
+            for f in files:
+                report = desk.ingest([str(f)], analyze=False)
+                if f.name == "showcase.jsonl":
+                    info["showcase_ids"] = list(report.added)
+                log(f"  ingest {f.name}: {len(report.added)} added, {len(report.present)} present, "
+                    f"{len(report.problems)} problems")
+            info["ingest_s"] = round(time.perf_counter() - t1, 1)
+
+        if "cached" not in encoder_box:
+            encoder_box["real"] = embed_mod.encoder
+            encoder_box["cached"] = CachedEncoder(embed_mod.encoder, args.work)
+            log(f"  embedding cache: {encoder_box['cached'].saved} vectors on disk")
+        cached = encoder_box["cached"]
+        hits0, misses0 = cached.hits, cached.misses
+        embed_mod.encoder = lambda: cached
+        try:
+            t1 = time.perf_counter()
+            desk = storyline.Desk(open_store(url), analyzer=SyntheticAnalyzer())
+            with desk:
+                desk.find_stories()
+                info["stories"] = len(desk.stories())
+                info["articles"] = desk.store.count()
+            info["link_s"] = round(time.perf_counter() - t1, 1)
+        finally:
+            embed_mod.encoder = encoder_box["real"]
+            cached.save()
+        info["embed_hits"], info["embed_misses"] = cached.hits - hits0, cached.misses - misses0
+    backend.keep(url, key)
+    backend.drop(url)
+    info["build_s"] = round(time.perf_counter() - t0, 1)
+    info["added_rows"] = size - args.showcase - start + (args.showcase if prev is None else 0)
+    info["build_s_per_1k_added"] = round(info["build_s"] / max(1, info["added_rows"]) * 1000, 1)
+    info["complete"] = True
+    sidecar(backend, key).write_text(json.dumps(info, indent=1))
+    log(f"{backend.name} base {size}: built in {info['build_s']} s ({info['added_rows']} rows added; "
+        f"ingest {info['ingest_s']} s, linking {info['link_s']} s; {info['stories']} stories; "
+        f"embeddings {info['embed_misses']} computed, {info['embed_hits']} cached)")
+    return {**info, "reused": False}
+
+
+# --- the measurement subprocesses ------------------------------------------------------------
+
+
+def _cpu() -> float:
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + kids.ru_utime + kids.ru_stime
+
+
+def _rss_mb() -> float:
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)  # KB on Linux
+
+
+def _server_cpu(pid: int | None) -> float | None:
+    """utime+stime (s) of the PostgreSQL postmaster's children (the backends), from /proc."""
+    if not pid:
+        return None
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    try:
+        kids = set()
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            kids.update((task / "children").read_text().split())
+        for k in kids:
+            try:
+                fields = Path(f"/proc/{k}/stat").read_text().rsplit(")", 1)[1].split()
+                total += int(fields[11]) + int(fields[12])
+            except (OSError, IndexError, ValueError):
+                pass
+    except OSError:
+        return None
+    return total / tick
+
+
+def measure_child(url: str, new_file: str, showcase_file: str, server_pid: int | None) -> dict:
+    import storyline
+    from storyline.run.analyze import load_analyzer
+    from storyline.store import open_store
+
+    out: dict = {}
+    t0 = time.perf_counter()
+    analyzer = load_analyzer()
+    if hasattr(analyzer, "analyze_texts"):
+        list(analyzer.analyze_texts(["Warm-up text. Jane Doe said the council met on Monday."]))
+    from storyline.analyze.embed import embed
+
+    embed(["A warm-up sentence for the embedding model."])
+    out["load_s"] = round(time.perf_counter() - t0, 2)
+    out["rss_after_load_mb"] = _rss_mb()
+
+    desk = storyline.Desk(open_store(url), analyzer=analyzer)
+    with desk:
+        out["articles_before"] = desk.store.count()
+        c0, w0, s0 = _cpu(), time.perf_counter(), _server_cpu(server_pid)
+        report = desk.ingest([new_file], analyze=True)
+        c1, w1, s1 = _cpu(), time.perf_counter(), _server_cpu(server_pid)
+        desk.find_stories()
+        c2, w2, s2 = _cpu(), time.perf_counter(), _server_cpu(server_pid)
+        n = max(1, len(report.added))
+        out.update(
+            added=len(report.added), present=len(report.present), problems=len(report.problems),
+            analysis_problems=len(report.analysis.problems) if report.analysis else None,
+            ingest_analysis_wall_s=round(w1 - w0, 3), ingest_analysis_cpu_s=round(c1 - c0, 3),
+            linking_wall_s=round(w2 - w1, 3), linking_cpu_s=round(c2 - c1, 3),
+            ms_per_added=round((w2 - w0) * 1000 / n, 1), linking_ms_per_added=round((w2 - w1) * 1000 / n, 1),
+            linking_cpu_fraction=round((c2 - c1) / max(c1 - c0, 1e-9), 3),
+        )
+        if s0 is not None:
+            out["server_cpu_s"] = {"ingest_analysis": round(s1 - s0, 3), "linking": round(s2 - s1, 3)}
+        out["peak_rss_mb"] = _rss_mb()
+        out["articles_after"] = desk.store.count()
+        added = set(report.added)
+        showcase = set(json.loads(Path(showcase_file).read_text()))
+        top = desk.stories(limit=20)
+        best = max(top, key=lambda s: len(showcase & set(s.article_ids)), default=None)
+        if best is not None:
+            out["showcase_story"] = best.id
+            out["showcase_story_articles"] = len(best.article_ids)
+            out["showcase_in_story"] = len(showcase & set(best.article_ids))
+            out["new_in_showcase_story"] = len(added & set(best.article_ids))
+        out["stories_after"] = len(desk.stories())
+    return out
+
+
+def render_child(url: str, showcase_file: str, repeats: int, budget_s: float = 120.0) -> dict:
+    out: dict = {}
+    t0 = time.perf_counter()
+    import storyline
+
+    desk = storyline.open(url)
+    out["open_ms"] = round((time.perf_counter() - t0) * 1000, 1)
+    showcase = set(json.loads(Path(showcase_file).read_text()))
+    with desk:
+        top = desk.stories(limit=20)
+        best = max(top, key=lambda s: len(showcase & set(s.article_ids)))
+        out["story"] = best.id
+        out["story_articles"] = len(best.article_ids)
+
+        def render() -> tuple[float, float, int]:
+            from storyline import report as rep
+
+            a = time.perf_counter()
+            story = desk.story(best.id)
+            b = time.perf_counter()
+            html = rep.to_html(rep.build_briefing(story))
+            c = time.perf_counter()
+            return (b - a) * 1000, (c - b) * 1000, len(html)
+
+        story_ms, brief_ms, size = render()
+        out["cold_ms"] = round(story_ms + brief_ms, 1)
+        out["cold_story_ms"], out["cold_brief_ms"] = round(story_ms, 1), round(brief_ms, 1)
+        out["html_kb"] = round(size / 1024, 1)
+        warm: list[tuple[float, float, int]] = []
+        t_warm = time.perf_counter()
+        while len(warm) < repeats:  # today's reports are recomputed per call (tens of s): bounded
+            warm.append(render())
+            if len(warm) >= 2 and time.perf_counter() - t_warm > budget_s:
+                break
+        totals = sorted(s + b for s, b, _ in warm)
+        out["warm_p50_ms"] = round(statistics.median(totals), 1)
+        out["warm_p95_ms"] = round(totals[min(len(totals) - 1, max(0, round(0.95 * len(totals)) - 1))], 1)
+        out["warm_story_p50_ms"] = round(statistics.median(s for s, _, _ in warm), 1)
+        out["warm_brief_p50_ms"] = round(statistics.median(b for _, b, _ in warm), 1)
+        out["warm_repeats"] = len(warm)
+        if len(warm) < repeats:
+            out["warm_note"] = f"stopped after {len(warm)} warm calls: over the {budget_s:.0f} s budget"
+        for name, call in (("people_first_ms", desk.people), ("people_second_ms", desk.people),
+                           ("stories_top20_ms", lambda: desk.stories(limit=20))):
+            a = time.perf_counter()
+            found = call()
+            out[name] = round((time.perf_counter() - a) * 1000, 1)
+            if name.startswith("people"):
+                out["people"] = len(found)
+    return out
+
+
+def run_child(args_list: list[str]) -> dict:
+    cmd = [sys.executable, str(Path(__file__).resolve()), *args_list]
+    proc = subprocess.run(cmd, stdout=subprocess.PIPE, text=True)
+    if proc.returncode != 0:
+        raise SystemExit(f"child {args_list[:2]} failed with {proc.returncode}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+# --- main ------------------------------------------------------------------------------------
+
+
+def run_backend(backend, args, new_file: Path) -> dict:
+    encoder_box: dict = {}
+    builds, per_size = {}, {}
+    for size in args.sizes:
+        builds[size] = ensure_base(backend, args, size, encoder_box)
+    for size in args.sizes:
+        key = base_key(args.seed, size, args.showcase)
+        showcase_file = backend.work / f"{backend.name}-{key}.showcase-ids"
+        showcase_file.write_text(json.dumps(builds[size]["showcase_ids"]))
+        url = backend.copy_of(key, f"measure-{size}")
+        log(f"{backend.name} {size}: adding {args.new} articles (fresh process)")
+        m = run_child(["--_measure", url, str(new_file), str(showcase_file), str(backend.server_pid() or 0)])
+        log(f"  {m['ms_per_added']} ms/article ({m['linking_ms_per_added']} linking), linking CPU fraction "
+            f"{m['linking_cpu_fraction']}, peak RSS {m['peak_rss_mb']} MB; showcase story "
+            f"{m.get('showcase_in_story')}/{args.showcase} showcase + {m.get('new_in_showcase_story')} new")
+        with (backend.work / "partial-results.jsonl").open("a", encoding="utf-8") as fh:  # survives a stopped run
+            fh.write(json.dumps({"backend": backend.name, "size": size, "new": args.new, "add": m}) + "\n")
+        r = run_child(["--_render", url, str(showcase_file), str(args.repeats), str(args.render_budget)])
+        log(f"  story {r['story_articles']} articles: cold {r['cold_ms']} ms, warm p50 {r['warm_p50_ms']} ms, "
+            f"p95 {r['warm_p95_ms']} ms; people {r['people_first_ms']} ms")
+        backend.drop(url)
+        per_size[str(size)] = {"add": m, "render": r}
+    first, last = str(args.sizes[0]), str(args.sizes[-1])
+    ms = {s: v["add"]["ms_per_added"] for s, v in per_size.items()}
+    return {
+        "ms_per_added": ms,
+        "linking_ms_per_added": {s: v["add"]["linking_ms_per_added"] for s, v in per_size.items()},
+        "ratio_largest_smallest": round(ms[last] / ms[first], 3) if ms[first] else None,
+        "linking_ratio_largest_smallest": round(per_size[last]["add"]["linking_ms_per_added"]
+                                                / max(per_size[first]["add"]["linking_ms_per_added"], 1e-9), 3),
+        "linking_cpu_fraction": {s: v["add"]["linking_cpu_fraction"] for s, v in per_size.items()},
+        "peak_rss_mb": {s: v["add"]["peak_rss_mb"] for s, v in per_size.items()},
+        "story_page_largest": {k: per_size[last]["render"][k] for k in (
+            "story_articles", "cold_ms", "warm_p50_ms", "warm_p95_ms")},
+        "showcase_in_story": {s: v["add"].get("showcase_in_story") for s, v in per_size.items()},
+        "per_size": per_size,
+        "builds": {str(k): {**{f: x for f, x in v.items() if f != "showcase_ids"},
+                            "showcase_articles": len(v.get("showcase_ids", []))} for k, v in builds.items()},
+    }
+
+
+def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "--_measure":
+        _, _, url, new_file, showcase_file, pid = sys.argv
+        print(json.dumps(measure_child(url, new_file, showcase_file, int(pid) or None)))
+        return
+    if len(sys.argv) > 1 and sys.argv[1] == "--_render":
+        url, showcase_file, repeats, *budget = sys.argv[2:]
+        print(json.dumps(render_child(url, showcase_file, int(repeats), *map(float, budget))))
+        return
+
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("data_dir", type=Path, help="evaluation data folder with news text (e.g. ../shared/eval)")
+    ap.add_argument("--sizes", default="1000,10000,50000", help="store sizes, comma-separated (default 1000,10000,50000)")
+    ap.add_argument("--new", type=int, default=100, help="articles added at each size (default 100)")
+    ap.add_argument("--backend", choices=["sqlite", "postgres", "both"], default="both")
+    ap.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "storyline-incremental",
+                    help="where bases, caches and run stores go (outside the repo; default /tmp/storyline-incremental)")
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--showcase", type=int, default=100, help="articles in the planted showcase story (default 100)")
+    ap.add_argument("--repeats", type=int, default=20, help="warm renders (default 20)")
+    ap.add_argument("--render-budget", type=float, default=120.0,
+                    help="seconds of warm renders after which no more are started (at least 2 run; default 120)")
+    args = ap.parse_args()
+    args.sizes = sorted(int(s) for s in args.sizes.split(","))
+    if args.sizes[0] < 2 * args.showcase:
+        raise SystemExit(f"every size must be at least twice --showcase ({2 * args.showcase})")
+    if args.new < 10:
+        raise SystemExit("--new must be at least 10")
+    args.work = args.work.resolve()
+    args.work.mkdir(parents=True, exist_ok=True)
+    args.data_dir = args.data_dir.resolve()
+    _patch_corpus_loader(args.data_dir)
+
+    t0 = time.perf_counter()
+    new_file = write_jsonl(new_rows(args.data_dir, args.seed, args.new, args.sizes[0] - args.showcase),
+                           args.work / f"new-s{args.seed}-n{args.new}.jsonl")
+    backends = ["sqlite", "postgres"] if args.backend == "both" else [args.backend]
+    figures: dict = {"sizes": args.sizes, "new": args.new, "seed": args.seed, "showcase": args.showcase,
+                     "cores": os.cpu_count(), "load_avg_start": [round(x, 2) for x in os.getloadavg()]}
+    for name in backends:
+        if name == "sqlite":
+            backend = SqliteBackend(args.work)
+        else:
+            from storyline.store.pgserver import PostgresUnavailable
+
+            try:
+                backend = PostgresBackend(args.work)
+            except PostgresUnavailable as exc:
+                figures["postgres"] = f"skipped: {exc}"
+                continue
+        try:
+            figures[name] = run_backend(backend, args, new_file)
+        finally:
+            backend.close()
+    figures["goals"] = {
+        "ratio_largest_smallest_max": 1.3, "linking_cpu_fraction_max": 0.5,
+        "peak_rss": "flat across sizes", "story_page_warm_p95_ms_max": 100, "story_page_cold_ms_max": 1000,
+    }
+    figures["load_avg_end"] = [round(x, 2) for x in os.getloadavg()]
+    figures["total_s"] = round(time.perf_counter() - t0, 1)
+    print(json.dumps(figures))
+
+
+if __name__ == "__main__":
+    main()
