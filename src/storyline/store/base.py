@@ -107,9 +107,9 @@ class Store(Protocol):
         "ORG", "PLACE"), in article order and then the analyzer's order."""
         ...
 
-    def entities_of(self, ids: Sequence[str]) -> list[ArticleEntity]:
-        """The stored entities of the articles ``ids`` (unknown or unanalysed ones give none),
-        in article order and then the analyzer's order."""
+    def entities_of(self, article_ids: Sequence[str], type: str | None = None) -> list[ArticleEntity]:  # noqa: A002
+        """The stored entities of some articles (of one ``type`` if given), in article order and
+        then the analyzer's order; unknown or unanalysed ids are passed over."""
         ...
 
     def quotes(self, speaker: str | None = None, *, limit: int | None = None, offset: int = 0) -> list[Quote]:
@@ -231,16 +231,6 @@ class Store(Protocol):
 
     def story(self, id_or_prefix: str) -> Story | None:
         """One story by id or unique prefix (LookupError when ambiguous)."""
-        ...
-
-    def story_of(self, article_id: str) -> str | None:
-        """The story id of a clustered article."""
-        ...
-
-    # --- people (link/people/incremental.py) ------------------------------------------------
-    def entities_of(self, article_ids: Sequence[str], type: str | None = None) -> list[ArticleEntity]:  # noqa: A002
-        """The stored entities of some articles (of one ``type`` if given), in article order and
-        then the analyzer's order; unknown or unanalysed ids are passed over."""
         ...
 
     def people_due(self, version: str, *, limit: int | None = None) -> list[str]:

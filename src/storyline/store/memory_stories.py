@@ -1,12 +1,13 @@
 """The MemoryStore's incremental-clustering reads (a mixin, to keep store/memory.py short):
-the articles still to cluster, the entities of some articles, and the clusterer's checkpoint.
+the articles still to cluster and the clusterer's checkpoint (the entities of some articles are
+read by store/memory_people.py's ``entities_of``).
 Each rule is the one the SQL stores apply (store/sql/stories.py, store/sql/analysis.py)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from storyline.store.records import ArticleEntity, StoryCheckpoint
+from storyline.store.records import StoryCheckpoint
 
 
 class MemoryStoryReads:
@@ -19,8 +20,3 @@ class MemoryStoryReads:
         members = self._t.members
         due = [aid for aid in self._t.articles if aid not in members or members[aid].version != version]
         return due if limit is None else due[:limit]
-
-    def entities_of(self, ids: Sequence[str]) -> list[ArticleEntity]:
-        wanted = set(ids)
-        return [ArticleEntity(aid, e) for aid in self._t.articles if aid in wanted and aid in self._t.analyses
-                for e in self._t.analyses[aid].value.entities]

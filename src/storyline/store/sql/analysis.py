@@ -90,12 +90,13 @@ def entities(db: Connection, type: str | None = None) -> list[ArticleEntity]:  #
     return [ArticleEntity(row[0], _entity_from(row)) for row in rows]
 
 
-def entities_of(db: Connection, ids: Sequence[str]) -> list[ArticleEntity]:
+def entities_of(db: Connection, ids: Sequence[str], type: str | None = None) -> list[ArticleEntity]:  # noqa: A002
     columns = ", ".join("e." + c for c in ENTITY_COLUMNS.split(", "))
     rows = db.rows_in(f"SELECT {columns}, a.seq FROM entities e JOIN articles a ON a.id = e.article_id "
-                      "WHERE e.article_id IN", ids)
-    rows.sort(key=lambda row: (row[-1], row[1]))
-    return [ArticleEntity(row[0], _entity_from(row[:-1])) for row in rows]
+                      "WHERE e.article_id IN", list(ids))
+    rows.sort(key=lambda row: (row[-1], row[1]))  # article order, then the analyzer's order
+    found = [ArticleEntity(row[0], _entity_from(row[:-1])) for row in rows]
+    return [f for f in found if type is None or f.entity.type == type]
 
 
 def quotes(db: Connection, speaker: str | None = None, *, limit: int | None = None, offset: int = 0) -> list[Quote]:

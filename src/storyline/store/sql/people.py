@@ -9,21 +9,11 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from storyline.records import Identity
-from storyline.store.records import ArticleEntity, MentionCounts, PersonRedirect, StoredPerson
-from storyline.store.sql.analysis import ENTITY_COLUMNS, _entity_from
+from storyline.store.records import MentionCounts, PersonRedirect, StoredPerson
 from storyline.store.sql.connection import Connection, chunks, marks
 
 _LIVE = "merged_into IS NULL"
 _PERSON_COLUMNS = "id, name, type, aliases, roles, merges"
-
-
-def entities_of(db: Connection, article_ids: Sequence[str], type: str | None = None) -> list[ArticleEntity]:  # noqa: A002
-    columns = ", ".join("e." + c for c in ENTITY_COLUMNS.split(", "))
-    rows = [row for row in db.rows_in(f"SELECT a.seq, {columns} FROM entities e JOIN articles a "
-                                      "ON a.id = e.article_id WHERE e.article_id IN", article_ids)
-            if type is None or row[5] == type]
-    rows.sort(key=lambda r: (r[0], r[2]))  # article order, then the analyzer's order
-    return [ArticleEntity(r[1], _entity_from(r[1:])) for r in rows]
 
 
 def people_due(db: Connection, version: str, limit: int | None = None) -> list[str]:

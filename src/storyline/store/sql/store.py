@@ -78,8 +78,8 @@ class SQLStore:
     def entities(self, type: str | None = None) -> list[ArticleEntity]:  # noqa: A002
         return analysis.entities(self.db, type)
 
-    def entities_of(self, ids: Sequence[str]) -> list[ArticleEntity]:
-        return analysis.entities_of(self.db, ids)
+    def entities_of(self, article_ids: Sequence[str], type: str | None = None) -> list[ArticleEntity]:  # noqa: A002
+        return analysis.entities_of(self.db, article_ids, type)
 
     def quotes(self, speaker: str | None = None, *, limit: int | None = None, offset: int = 0) -> list[Quote]:
         return analysis.quotes(self.db, speaker, limit=limit, offset=offset)
@@ -176,9 +176,6 @@ class SQLStore:
         return facts.story_facts_due(self.db, version, limit=limit)
 
     # --- people ------------------------------------------------------------------------------
-    def entities_of(self, article_ids: Sequence[str], type: str | None = None) -> list[ArticleEntity]:  # noqa: A002
-        return people.entities_of(self.db, article_ids, type)
-
     def people_due(self, version: str, *, limit: int | None = None) -> list[str]:
         return people.people_due(self.db, version, limit)
 
