@@ -6,9 +6,11 @@ tests that compare them with plain tuples keep working; new code reads them by n
 
 from __future__ import annotations
 
-from typing import Literal, NamedTuple
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
-import numpy as np
+if TYPE_CHECKING:  # numpy loads with the vectors, not with every listing command
+    import numpy as np
+
 
 from storyline.records import Entity, Fingerprint
 
@@ -111,11 +113,15 @@ class SentenceVectors(NamedTuple):
         """(spans, vectors) as stored: int32 and float16, little-endian. float16 halves the
         bytes of float32 (768 bytes a sentence) and changes a cosine by about 1e-3, far below
         any threshold the alignment uses (0.35 and up)."""
+        import numpy as np
+
         spans = np.asarray(self.spans, dtype="<i4").reshape(-1, 2)
         return spans.tobytes(), np.asarray(self.matrix, dtype="<f2").tobytes()
 
     @classmethod
     def decode(cls, spans: bytes, vectors: bytes, dim: int = 384) -> SentenceVectors:
+        import numpy as np
+
         pairs = np.frombuffer(spans, dtype="<i4").reshape(-1, 2)
         matrix = np.frombuffer(vectors, dtype="<f2").astype(np.float32).reshape(-1, dim)
         return cls(tuple((int(a), int(b)) for a, b in pairs), matrix)
