@@ -394,6 +394,21 @@ def test_reuse_pairs_round_trip_and_replace(store):
     assert store.compared() == {ComparedPair(*sorted((a.id, b.id))), ComparedPair(*sorted((a.id, c.id)))}
 
 
+
+def test_reuse_among_keeps_only_pairs_inside_the_ids(store):
+    from storyline.records import ReusePair
+
+    a, b, c, d = (make_article(f"Among body {k}.") for k in range(4))
+    store.add_articles([a, b, c, d])
+    inside = ReusePair(b.id, a.id, "rewrite", 0.9, 0.5)
+    stronger = ReusePair(c.id, a.id, "syndicated", 0.9, 0.9)
+    leaving = ReusePair(a.id, d.id, "partial", 0.9, 0.95)  # d is not among the ids
+    store.put_reuse([inside, stronger, leaving], "1")
+    assert store.reuse_among([a.id, b.id, c.id]) == [stronger, inside]  # most covered first
+    assert store.reuse_among([d.id, a.id]) == [leaving]
+    assert store.reuse_among([b.id]) == [] and store.reuse_among([]) == []
+
+
 # --- stories ---------------------------------------------------------------------------------
 
 

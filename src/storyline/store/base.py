@@ -152,6 +152,11 @@ class Store(Protocol):
         """Compared pairs, optionally of some kinds or involving one article, most covered first."""
         ...
 
+    def reuse_among(self, article_ids: Sequence[str]) -> list[ReusePair]:
+        """The compared pairs whose two articles are both among ``article_ids`` (a story's
+        members), most covered first; only those pairs are read and decoded."""
+        ...
+
     # --- reuse steps (link/reuse/steps.py) ---------------------------------------------------
     def put_sentence_vectors(self, vectors: dict[str, SentenceVectors], version: str) -> None:
         """Store (or replace) the sentence vectors of some articles, by article id, in one

@@ -293,6 +293,12 @@ class MemoryStore(ReuseStepsMixin, MemoryStoryReads, PeopleMixin, FactsMixin):
         chosen.sort(key=lambda kp: (-kp[1].coverage, kp[0].first_id, kp[0].second_id))
         return [pair for _, pair in chosen]
 
+    def reuse_among(self, article_ids: Sequence[str]) -> list[ReusePair]:
+        inside = set(article_ids)
+        chosen = [(key, c.value) for key, c in self._t.pairs.items() if key.first_id in inside and key.second_id in inside]
+        chosen.sort(key=lambda kp: (-kp[1].coverage, kp[0].first_id, kp[0].second_id))
+        return [pair for _, pair in chosen]
+
     # --- stories -----------------------------------------------------------------------------
     def put_stories(self, stories: Sequence[Story], members: Sequence[Membership],
                     removed: Sequence[str], version: str, updated_at: str,

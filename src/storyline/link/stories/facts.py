@@ -88,11 +88,9 @@ def decode_facts(store: Store, story: Story, facts: dict, pairs: list[ReusePair]
 
 
 def member_pairs(store: Store, story: Story) -> list[ReusePair]:
-    """The compared pairs between two members of ``story`` (one indexed lookup per member)."""
-    inside = set(story.article_ids)
-    found = {(p.source_id, p.derived_id): p for aid in story.article_ids for p in store.reuse(article_id=aid)
-             if p.source_id in inside and p.derived_id in inside}
-    return list(found.values())
+    """The compared pairs between two members of ``story`` (an indexed lookup by first id;
+    pairs leaving the story are not decoded)."""
+    return store.reuse_among(story.article_ids)
 
 
 def fact_state(store: Store, story: Story, pairs: list[ReusePair] | None = None) -> str:

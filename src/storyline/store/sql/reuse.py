@@ -118,6 +118,17 @@ def reuse(db: Connection, *, kinds: Sequence[str] | None = None, article_id: str
     return [_pair_from(r) for r in rows]
 
 
+def reuse_among(db: Connection, article_ids: Sequence[str]) -> list[ReusePair]:
+    # A pair is stored once with first_id < second_id, so the pairs among the ids are those whose
+    # first_id is one of them and whose second_id is too: checked before the row is decoded
+    # (decoding the aligned sentences and changes is what a pair costs).
+    inside = set(article_ids)
+    rows = db.rows_in(f"SELECT {_PAIR_COLUMNS} FROM reuse_pairs WHERE first_id IN", sorted(inside))
+    pairs = [_pair_from(r) for r in rows if r[0] in inside and r[1] in inside]
+    pairs.sort(key=lambda p: (-p.coverage, *sorted((p.source_id, p.derived_id))))
+    return pairs
+
+
 def _pair_row(p: ReusePair, version: str, stamp: str) -> tuple:
     first, second = sorted((p.source_id, p.derived_id))
     return (

@@ -110,6 +110,9 @@ class SQLStore:
     def reuse(self, *, kinds: Sequence[str] | None = None, article_id: str | None = None) -> list[ReusePair]:
         return reuse.reuse(self.db, kinds=kinds, article_id=article_id)
 
+    def reuse_among(self, article_ids: Sequence[str]) -> list[ReusePair]:
+        return reuse.reuse_among(self.db, article_ids)
+
     # --- reuse steps -------------------------------------------------------------------------
     def put_sentence_vectors(self, vectors: dict[str, SentenceVectors], version: str) -> None:
         reuse_steps.put_sentence_vectors(self.db, vectors, version)
