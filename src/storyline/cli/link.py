@@ -54,11 +54,12 @@ def relink_cli(
         warn("failed", str(problem))
     if as_json:
         print(json.dumps([{"step": s.step, "version": s.version, "due": s.due, "done": s.done, "counts": s.counts,
-                           "failed": len(s.problems)} for s in report.steps], ensure_ascii=False, indent=1))
+                           "failed": len(s.problems), "seconds": round(s.seconds, 3),
+                           "cpu_seconds": round(s.cpu_seconds, 3)} for s in report.steps], ensure_ascii=False, indent=1))
     else:
         for s in report.steps:
             counts = "".join(f", {k} {v}" for k, v in s.counts.items())
             out.print(f"{s.step} (version {s.version}): {s.done} of {s.due} done{counts}"
-                      + (f", {len(s.problems)} failed" if s.problems else ""), markup=False)
+                      + (f", {len(s.problems)} failed" if s.problems else "") + f"; {s.seconds:.1f} s", markup=False)
     if report.problems:
         raise typer.Exit(1)

@@ -4,6 +4,7 @@ asks the store what is still due, so a run killed at any point is finished by th
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -21,6 +22,8 @@ class StepReport:
     version: str
     due: int = 0
     done: int = 0
+    seconds: float = 0.0  # wall time of the step in this run
+    cpu_seconds: float = 0.0  # this process's CPU time in the step
     counts: dict[str, int] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
 
@@ -47,6 +50,7 @@ def run_steps(store: Store, steps: Sequence[Step], *, progress: Progress | None 
 
 
 def run_step(store: Store, step: Step, *, progress: Progress | None = None) -> StepReport:
+    started, started_cpu = time.perf_counter(), time.process_time()
     out = StepReport(step.name, step.version)
     keys = list(step.due(store))
     out.due = len(keys)
@@ -61,4 +65,6 @@ def run_step(store: Store, step: Step, *, progress: Progress | None = None) -> S
         out.problems += result.problems
         if progress:
             progress(min(position, len(keys)), len(keys), step.describe())
+    out.seconds = time.perf_counter() - started
+    out.cpu_seconds = time.process_time() - started_cpu
     return out
