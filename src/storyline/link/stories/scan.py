@@ -88,21 +88,24 @@ def find_stories(store: Store, *, progress: Progress | None = None) -> StoriesRe
     return report
 
 
-def load_clusterer(store: Store) -> tuple[StoryClusterer, bool]:
-    """The clusterer as the last stored batch left it, and whether the stories were dropped
+def load_clusterer(store: Store, *, write: bool = True) -> tuple[StoryClusterer, bool]:
+    """The clusterer as the last stored batch left it, and whether the stories are dropped
     (another CLUSTER_VERSION). From the checkpoint when there is one of this version; else by
-    replaying the stored memberships once, and the checkpoint is written."""
+    replaying the stored memberships once. With ``write`` the dropped stories are cleared and
+    a replayed state is checkpointed; without it (listing what is due) nothing is written, and
+    dropped stories count as gone: every article is then unclustered by this version."""
     saved = store.story_checkpoint()
     if saved is not None and saved.version == CLUSTER_VERSION:
         return StoryClusterer.from_snapshot(saved), False
     members = store.story_members()
     restarted = False
     if members and (saved is not None or len(store.story_members(CLUSTER_VERSION)) != len(members)):
-        store.clear_stories()
+        if write:
+            store.clear_stories()
         members, restarted = [], True
     seen = [m.article_id for m in members]
     clusterer = StoryClusterer.restore(_items(store, seen), {m.article_id: m.story_id for m in members})
-    if members:
+    if members and write:
         store.put_stories([], [], [], CLUSTER_VERSION, _now(), clusterer.snapshot(CLUSTER_VERSION))
     return clusterer, restarted
 

@@ -18,8 +18,9 @@ __all__ = ["BATCH", "CLUSTER_VERSION", "due", "run"]
 
 def due(store: Store) -> list[str]:
     """The ids of the articles not in a story by CLUSTER_VERSION, in publication order (stories
-    of another version are dropped first, so that everything is due again)."""
-    clusterer, _ = load_clusterer(store)
+    of another version count as dropped, so everything is due again; ``run`` drops them).
+    Writes nothing: `storyline steps` lists what is due through this."""
+    clusterer, _ = load_clusterer(store, write=False)
     return due_in_order(store, clusterer)
 
 
