@@ -79,8 +79,9 @@ def create_app(db: str, *, token: str | None = None, max_body: int = DEFAULT_MAX
     pool.open_one()
     reports = ReportCache()
 
-    # People merged across the whole store: seconds to minutes on a big store, so kept per
-    # analysis state (Store.analysis_state changes with every stored analysis).
+    # People across the store, as stored by the people step (Desk.people first assigns the people
+    # of articles analysed since: the only change a new analysis makes), kept per analysis state
+    # (Store.analysis_state changes with every stored analysis) so a listing is not re-read.
     people: Memo[list] = Memo(keep=2)
 
     def merged_people(desk) -> list:
@@ -88,8 +89,8 @@ def create_app(db: str, *, token: str | None = None, max_body: int = DEFAULT_MAX
 
     def warm_linked(desk, article_ids: set[str]) -> None:
         """After linking (which stored the changed stories' facts): read the reports of (at most
-        WARM_AFTER_LINKING of) the stories these articles are in now into the cache. The people are not merged again here: that is a pass over every
-        person in the store (minutes at 50,000 articles), left to the next request that asks."""
+        WARM_AFTER_LINKING of) the stories these articles are in now into the cache. Linking has
+        assigned their people too; the next people request reads them."""
         stories = dict.fromkeys(s for s in (desk.store.story_of(a) for a in sorted(article_ids)) if s)
         for story_id in list(stories)[:WARM_AFTER_LINKING]:
             reports.get(desk, story_id)
