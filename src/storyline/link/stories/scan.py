@@ -36,6 +36,7 @@ from storyline.link.reuse.candidates import VectorIndex, decode_vector
 from storyline.link.stories.cluster import Item, StoryClusterer, item_from
 from storyline.records import Analysis, Article, Entity, Problem, Story
 from storyline.store import Store
+from storyline.store.base import now
 from storyline.store.records import Membership
 
 # Bump when clustering decisions change: stored stories of another version are dropped and
@@ -106,7 +107,7 @@ def load_clusterer(store: Store, *, write: bool = True) -> tuple[StoryClusterer,
     seen = [m.article_id for m in members]
     clusterer = StoryClusterer.restore(_items(store, seen), {m.article_id: m.story_id for m in members})
     if members and write:
-        store.put_stories([], [], [], CLUSTER_VERSION, _now(), clusterer.snapshot(CLUSTER_VERSION))
+        store.put_stories([], [], [], CLUSTER_VERSION, now(), clusterer.snapshot(CLUSTER_VERSION))
     return clusterer, restarted
 
 
@@ -156,7 +157,7 @@ def cluster_batch(store: Store, clusterer: StoryClusterer, ids: Sequence[str]) -
     entities = _entities_by_article(store, needed)
     vectors = _vectors(store, needed)
     summaries = [summarise(sid, members[sid], by_id, entities, vectors) for sid in changed]
-    store.put_stories(summaries, rows, removed, CLUSTER_VERSION, _now(), clusterer.snapshot(CLUSTER_VERSION))
+    store.put_stories(summaries, rows, removed, CLUSTER_VERSION, now(), clusterer.snapshot(CLUSTER_VERSION))
     outcome.clustered, outcome.merged = len(added), len(removed)
     return outcome
 
@@ -280,7 +281,3 @@ def representative_headline(articles: Sequence[Article], vectors: dict[str, np.n
 
 def _day(article: Article) -> str:
     return dt.datetime.fromtimestamp(publication_time(article), dt.timezone.utc).date().isoformat()
-
-
-def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
