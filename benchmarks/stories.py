@@ -63,6 +63,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
+from storyline.link.reuse.candidates import VECTOR_SENTENCES  # noqa: E402
 from storyline.link.stories.cluster import DEFAULT, StoryClusterer  # noqa: E402
 from storyline.link.stories.features import analyse_texts, item_from  # noqa: E402
 from storyline.records import Analysis  # noqa: E402
@@ -223,7 +224,8 @@ def features(docs, all_docs, data_file: Path, cache: Path):
 
     def path_for(subset):
         ids_hash = hashlib.sha256("\n".join(d["id"] for d in subset).encode()).hexdigest()[:12]
-        return cache / f"{digest}-{ids_hash}-v{FEATURE_VERSION}.pkl"
+        # The article vector's lead length is part of the features (candidates.VECTOR_SENTENCES).
+        return cache / f"{digest}-{ids_hash}-v{FEATURE_VERSION}-lead{VECTOR_SENTENCES}.pkl"
 
     path = path_for(all_docs)
     todo = all_docs if path.exists() or len(docs) == len(all_docs) else docs

@@ -153,3 +153,40 @@ def test_kill_9_during_reuse_then_resume(seeds_desk, seeds_dir, tmp_path):
         assert not report.problems
         assert _outcome(desk.store) == _outcome(whole.store)
         assert desk.store.db.run("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_only_leads_are_embedded_until_a_pair_or_story_needs_the_rest(seeds_desk, monkeypatch):
+    from storyline.link.reuse import vectors
+    from storyline.link.reuse.align import align_spans
+
+    fresh, whole, _ = seeds_desk
+    store = fresh().store
+    run_steps(store, reuse_steps()[:1])  # the embed step alone
+    articles = store.articles()
+    stored = store.sentence_vectors([a.id for a in articles], vectors.EMBED_VERSION)
+    assert set(stored) == {a.id for a in articles}
+    for a in articles:
+        assert list(stored[a.id].spans) == align_spans(a.body)[: vectors.LEAD_SENTENCES]
+    assert any(len(align_spans(a.body)) > vectors.LEAD_SENTENCES for a in articles)
+
+    # The rest of the run compares the candidate pairs: their articles now hold every sentence,
+    # embedded once (each embedded text is new: nothing stored is embedded again).
+    embedded: list[str] = []
+    real = vectors.embed
+
+    def counting(texts, *a, **k):
+        embedded.extend(texts)
+        return real(texts, *a, **k)
+
+    monkeypatch.setattr(vectors, "embed", counting)
+    find_reuse(store)
+    after = store.sentence_vectors([a.id for a in articles], vectors.EMBED_VERSION)
+    assert embedded and len(embedded) == sum(len(after[a.id].spans) - len(stored[a.id].spans) for a in articles)
+    compared = {i for p in store.reuse() for i in (p.source_id, p.derived_id)}
+    for a in articles:
+        if a.id in compared:
+            assert set(align_spans(a.body)) <= set(after[a.id].spans)
+        # Stored rows are the vectors of their spans' text (spot check against the model).
+        (s, e), row = after[a.id].spans[-1], after[a.id].matrix[-1]
+        assert float(row @ real([a.body[s:e]])[0]) > 0.99
+    assert _outcome(store) == _outcome(whole.store)

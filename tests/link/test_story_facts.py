@@ -28,7 +28,7 @@ def _no_embedding(monkeypatch):
         raise AssertionError("a read embedded sentences")
 
     monkeypatch.setattr("storyline.analyze.embed.embed", boom)
-    monkeypatch.setattr(report_module, "embed", boom)  # build_report's own reference to it
+    monkeypatch.setattr("storyline.link.reuse.vectors.embed", boom)  # span_vectors' own reference
 
 
 def _counting_builds(monkeypatch) -> list[str]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 
 from storyline.link.people.clusters import Clusters
@@ -28,13 +28,16 @@ from storyline.records import Entity, Identity
 
 
 def merge_people(entities: Iterable[tuple[str, Entity]], *, company: Iterable[tuple[str, Entity]] = (),
-                 corpus: CorpusCounts | None = None) -> list[Identity]:
+                 corpus: CorpusCounts | None = None,
+                 parse: Callable[[Entity], PersonName | None] = best_person_name) -> list[Identity]:
     """Merge in-article entities, given as (article_id, entity), into cross-article identities.
 
     ``company`` are more PERSON entities that are not merged but count as people co-mentioned
     in their articles (evidence for merging names): the incremental step (``incremental.py``)
     merges a neighbourhood of names and passes the other people of the same articles here,
     and the ``corpus`` counts that say how often each person is mentioned in the whole corpus.
+    ``parse`` is :func:`best_person_name`, or a caller's cache of it (the incremental step has
+    parsed the same names already).
 
     Entities merge only with entities of the same type. The result is the same for any order
     of the input: identities are sorted by type, then name, then id. See the package docstring
@@ -49,7 +52,7 @@ def merge_people(entities: Iterable[tuple[str, Entity]], *, company: Iterable[tu
         by_type[member.entity.type].append(i)
     for type_, indices in by_type.items():
         if type_ == "PERSON":
-            _link_people(members, indices, clusters, others, corpus)
+            _link_people(members, indices, clusters, others, corpus, parse)
         else:
             link_named_things(members, indices, clusters)
     identities = [
@@ -61,12 +64,12 @@ def merge_people(entities: Iterable[tuple[str, Entity]], *, company: Iterable[tu
 
 
 def _link_people(members: list[Member], people: list[int], clusters: Clusters, others: list[Member],
-                 corpus: CorpusCounts | None) -> None:
+                 corpus: CorpusCounts | None, parse: Callable[[Entity], PersonName | None]) -> None:
     parsed: dict[tuple[str, tuple[str, ...]], PersonName | None] = {}  # names repeat a lot
     for member in [*(members[i] for i in people), *others]:
         entity = member.entity
         if (entity.name, entity.aliases) not in parsed:
-            parsed[entity.name, entity.aliases] = best_person_name(entity)
+            parsed[entity.name, entity.aliases] = parse(entity)
         member.person = parsed[entity.name, entity.aliases]
     for i in people:
         clusters.track_person(i, members[i].article_id, members[i].person)

@@ -150,7 +150,7 @@ def _remerge(store: Store, done: list[str], batch: list[ArticleEntity], keys: se
     chosen = {(f.article_id, f.entity.id) for f in merged}
     company = [(f.article_id, f.entity) for f in context if (f.article_id, f.entity.id) not in chosen]
     identities = merge_people([(f.article_id, f.entity) for f in merged], company=company,
-                              corpus=_corpus_counts(store, context, done, batch, parse))
+                              corpus=_corpus_counts(store, context, done, batch, parse), parse=parse)
     order = {(f.article_id, f.entity.id): n for n, f in enumerate(merged)}
     entities = {(f.article_id, f.entity.id): f.entity for f in merged}
     ids, redirects = _assign_ids(store, identities, held, order)

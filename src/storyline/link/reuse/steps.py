@@ -1,9 +1,10 @@
 """The reuse stage as four resumable steps over batches of keys (Step objects are built in
 run/reuse_steps.py, which runs them; this layer cannot import run/):
 
-- embed (per article): the sentence vectors of ``align_spans(body)``, stored once
-  (``sentence_vectors``), so no sentence is embedded twice, whatever the number of pairs;
-- fingerprint (per article): MinHash signatures, the article vector (mean of the first stored
+- embed (per article): the vectors of the article's lead sentences, stored once
+  (``sentence_vectors``; the other sentences are embedded when a pair or a story needs them,
+  see link/reuse/vectors.py), so no sentence is embedded twice, whatever the number of pairs;
+- fingerprint (per article): MinHash signatures, the article vector (mean of the stored lead
   sentence vectors) and the LSH buckets of all three kinds (``fingerprints``, ``lsh_buckets``);
 - candidates (per article): the bucket mates of a fingerprinted article, vector mates checked
   by exact cosine, stored as pairs with how they were found (``reuse_candidates``) in the same
@@ -32,6 +33,9 @@ from storyline.link.reuse.candidates import (
     decode_vector,
     fingerprint_articles,
 )
+from storyline.link.reuse.vectors import (
+    EMBED_VERSION, embed_spans, lead_spans, matrix_of, sentence_matrices, span_vectors,
+)
 from storyline.records import Article, Problem, ReusePair
 from storyline.store import Store
 from storyline.store.records import CandidatePair, ComparedPair, FingerprintRow, SentenceVectors
@@ -39,8 +43,6 @@ from storyline.store.records import CandidatePair, ComparedPair, FingerprintRow,
 # Bump when the comparison's output changes (alignment, kinds, direction, changes): stored
 # pairs of older versions are compared again.
 REUSE_VERSION = "1"
-# Bump with the embedding model or the sentence splitting (align_spans).
-EMBED_VERSION = "1"
 # Bump when the way candidates are found changes: every article is looked up again.
 CANDIDATES_VERSION = "1"
 EMBED_BATCH = 50
@@ -88,22 +90,15 @@ def embed_due(store: Store) -> list[str]:
 def embed_run(store: Store, ids: Sequence[str]) -> Outcome:
     out = Outcome()
     articles = store.articles(ids=list(ids))
-    done = _batch_or_each(articles, _embed_articles, out, "embedding", lambda a: a.id)
+    done = _batch_or_each(articles, _embed_leads, out, "embedding", lambda a: a.id)
     store.put_sentence_vectors(dict(done), EMBED_VERSION)
     out.done = len(done)
     return out
 
 
-def _embed_articles(articles: Sequence[Article]) -> list[tuple[str, SentenceVectors]]:
-    """Sentence vectors of several articles from one call to the model (batched across them)."""
-    from storyline.analyze.embed import embed
-    from storyline.link.reuse.align import align_spans
-
-    spans = [align_spans(a.body) for a in articles]
-    matrix = embed([a.body[s:e] for a, sp in zip(articles, spans) for s, e in sp])
-    ends = np.cumsum([len(sp) for sp in spans])
-    return [(a.id, SentenceVectors(tuple(sp), matrix[end - len(sp) : end]))
-            for a, sp, end in zip(articles, spans, ends)]
+def _embed_leads(articles: Sequence[Article]) -> list[tuple[str, SentenceVectors]]:
+    """The lead vectors of several articles from one call to the model (batched across them)."""
+    return list(embed_spans([(a, lead_spans(a.body)) for a in articles]).items())
 
 
 # --- fingerprint ----------------------------------------------------------------------------
@@ -116,7 +111,8 @@ def fingerprint_due(store: Store) -> list[str]:
 def fingerprint_run(store: Store, ids: Sequence[str], *, vectors: bool = True) -> Outcome:
     out = Outcome()
     articles = store.articles(ids=list(ids))
-    stored = store.sentence_vectors([a.id for a in articles], EMBED_VERSION) if vectors else None
+    # The leads, embedded here for an article the embed step has not done (killed, or it failed).
+    stored = _leads(store, articles) if vectors else None
     encoded = _batch_or_each(
         articles, lambda batch: fingerprint_articles(batch, vectors=vectors, sentence_vectors=stored),
         out, "fingerprinting", lambda a: a.id,
@@ -211,12 +207,17 @@ def compare_run(store: Store, pairs: Sequence[ComparedPair]) -> Outcome:
 
 
 def _sentence_vectors(store: Store, articles: dict[str, Article]) -> dict[str, np.ndarray]:
-    """The stored sentence vectors of the articles; those not stored yet (the embed step failed
-    or was skipped) are embedded here, once for the batch."""
-    stored = store.sentence_vectors(list(articles), EMBED_VERSION)
-    missing = [a for aid, a in articles.items() if aid not in stored]
-    stored.update(_embed_articles(missing) if missing else [])
-    return {aid: sv.matrix for aid, sv in stored.items()}
+    """Every aligned sentence's vector, those not stored embedded now (once for the batch)."""
+    return {aid: matrix for aid, (_, matrix) in sentence_matrices(store, list(articles.values())).items()}
+
+
+def _leads(store: Store, articles: Sequence[Article]) -> dict[str, SentenceVectors]:
+    try:
+        leads = {a.id: lead_spans(a.body) for a in articles}
+        found = span_vectors(store, [(a, leads[a.id]) for a in articles])
+    except Exception:  # noqa: BLE001 - fingerprint_articles embeds what is missing, one by one
+        return {}
+    return {aid: SentenceVectors(tuple(leads[aid]), matrix_of(v, leads[aid])) for aid, v in found.items()}
 
 
 # --- helpers --------------------------------------------------------------------------------

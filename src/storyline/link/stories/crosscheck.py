@@ -26,6 +26,8 @@ from storyline.folding import fold
 from storyline.link.reuse.drift_roles import role_head, same_title
 from storyline.records import Article, Citation, Entity, Finding, Identity, Quote, ReusePair, TimePoint
 
+Span = tuple[int, int]
+
 # A one-word quotation ("great") matches too much by chance to be traced; two or three words
 # ("no plans", "have our backs") are traced only where one holds the other word for word.
 QUOTE_MIN_WORDS = 2
@@ -46,10 +48,13 @@ VALUE_CHANGES = {"number_changed": "number_conflict", "date_changed": "date_conf
 # --- quotes --------------------------------------------------------------------------------------
 
 
-def quote_findings(quotes: Sequence[Quote], speaker_of: Mapping[tuple[str, str], str]) -> list[Finding]:
+def quote_findings(quotes: Sequence[Quote], speaker_of: Mapping[tuple[str, str], str],
+                   vectors: Mapping[tuple[str, Span], np.ndarray] | None = None) -> list[Finding]:
     """Quotations found in more than one article. ``speaker_of`` maps (article id, in-article
-    speaker id) to the canonical person's name."""
-    usable = [q for q in quotes if q.kind in ("direct", "partial") and len(_words(quoted(q))) >= QUOTE_MIN_WORDS]
+    speaker id) to the canonical person's name. ``vectors`` maps (article id, span) to the
+    stored vector of each span of :func:`quoted_spans` (usable_quotes' ones); without it the
+    quotations are embedded here."""
+    usable = usable_quotes(quotes)
     parent = list(range(len(usable)))
 
     def find(i: int) -> int:
@@ -60,7 +65,8 @@ def quote_findings(quotes: Sequence[Quote], speaker_of: Mapping[tuple[str, str],
 
     words = [_words(quoted(q)) for q in usable]
     speakers = [_speaker(q, speaker_of) for q in usable]
-    cosine = _cosines([quoted(q) for q in usable])
+    cosine = (_cosines([quoted(q) for q in usable]) if vectors is None
+              else _cosines_of([[vectors[(q.article_id, span)] for span in quoted_spans(q)] for q in usable]))
     for i in range(len(usable)):
         for j in range(i + 1, len(usable)):
             if usable[i].article_id == usable[j].article_id:
@@ -105,13 +111,31 @@ def _quote_finding(quotes: list[Quote], words: list[list[str]], speaker: str | N
 _OPEN, _CLOSE, _STRAIGHT = "“‘", "”’", '"'
 
 
+def usable_quotes(quotes: Iterable[Quote]) -> list[Quote]:
+    """The quotations worth tracing across articles: direct or partial, two words or more."""
+    return [q for q in quotes if q.kind in ("direct", "partial") and len(_words(quoted(q))) >= QUOTE_MIN_WORDS]
+
+
+def quoted_spans(q: Quote) -> list[Span]:
+    """Where the words of :func:`quoted` lie in the article body: one span for a direct quote,
+    a span per marked fragment of a partial one (the whole quote when it has none)."""
+    lead = len(q.text) - len(q.text.lstrip())
+    return [(q.start + lead + a, q.start + lead + b) for a, b in _fragments(q.text.strip(), q.kind)]
+
+
 def quoted(q: Quote) -> str:
     """The words a quotation puts inside quotation marks: all of a direct quote, only the
     marked fragments of a partial one ("that “all options” are being considered"). A span that
     starts inside the marks (its opening mark left out) counts from its start."""
     text = q.text.strip()
-    if q.kind != "partial":
-        return text.strip(_OPEN + _CLOSE + _STRAIGHT + "' ")
+    return " … ".join(text[a:b] for a, b in _fragments(text, q.kind))
+
+
+def _fragments(text: str, kind: str) -> list[Span]:
+    """Offsets into ``text`` (stripped) of what :func:`quoted` keeps."""
+    if kind != "partial":
+        a, b = _trim(text, 0, len(text), _OPEN + _CLOSE + _STRAIGHT + "' ")
+        return [(a, b)] if a < b else []
     fragments, start, inside = [], 0, False
     first_mark = next((c for c in text if c in _OPEN + _CLOSE + _STRAIGHT), None)
     inside = first_mark is not None and first_mark in _CLOSE  # opened before the span began
@@ -122,12 +146,21 @@ def quoted(q: Quote) -> str:
         if opening and not inside:
             inside, start = True, i + 1
         elif closing and inside:
-            fragments.append(text[start:i])
+            fragments.append((start, i))
             inside = False
     if inside:
-        fragments.append(text[start:])
-    fragments = [f.strip() for f in fragments if f.strip()]
-    return " … ".join(fragments) if fragments else text
+        fragments.append((start, len(text)))
+    kept = [span for span in (_trim(text, a, b, "") for a, b in fragments) if span[0] < span[1]]
+    return kept or [(0, len(text))]
+
+
+def _trim(text: str, a: int, b: int, chars: str) -> tuple[int, int]:
+    """``text[a:b]`` without leading and trailing whitespace or ``chars``, as offsets."""
+    while a < b and (text[a].isspace() or text[a] in chars):
+        a += 1
+    while b > a and (text[b - 1].isspace() or text[b - 1] in chars):
+        b -= 1
+    return a, b
 
 
 def _speaker(q: Quote, speaker_of: Mapping[tuple[str, str], str]) -> str | None:
@@ -145,6 +178,15 @@ def _cosines(texts: list[str]) -> np.ndarray:
 
     vectors = embed(texts)
     return vectors @ vectors.T
+
+
+def _cosines_of(rows: list[list[np.ndarray]]) -> np.ndarray:
+    """Cosines of quotations given by their fragments' vectors (a quotation is the unit mean)."""
+    if not rows:
+        return np.zeros((0, 0), dtype=np.float32)
+    means = np.stack([np.mean(r, axis=0) if r else np.zeros(384, np.float32) for r in rows])
+    means /= np.maximum(np.linalg.norm(means, axis=1, keepdims=True), 1e-12)
+    return means @ means.T
 
 
 def _same_quote(a: list[str], b: list[str], cosine: float) -> bool:

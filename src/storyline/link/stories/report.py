@@ -3,14 +3,15 @@
 pairs and the cross-source findings.
 
 Built by the story_facts step (link/stories/fact_steps.py) when a story changes and stored (facts.py),
-never on a read of fresh facts. It reads the sentence vectors the reuse step stored (embedding
-only an article that has none); a story of more
+never on a read of fresh facts. It reads the span vectors stored for its articles' sentences and
+quotations, embedding (and storing) only those not stored yet; a story of more
 than MAX_ARTICLES articles is reported on its MAX_ARTICLES most recent ones for events, dates
 and findings (its article list stays whole), which bounds the work of one build.
 """
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
@@ -18,9 +19,11 @@ from dataclasses import replace
 
 import numpy as np
 
-from storyline.analyze.embed import embed
 from storyline.link.reuse.align import align_spans
-from storyline.link.stories.crosscheck import quote_findings, role_findings, value_findings
+from storyline.link.reuse.vectors import matrix_of, span_vectors
+from storyline.link.stories.crosscheck import (
+    quote_findings, quoted_spans, role_findings, usable_quotes, value_findings,
+)
 from storyline.link.stories.dates import DatedSentence, infer_dates, to_timex
 from storyline.link.stories.events import anchor_day, group_events, mentions
 from storyline.link.stories.facts import StoryReport
@@ -46,7 +49,7 @@ def build_report(store: Store, story: Story) -> StoryReport:
         notes.append(f"events, dates and findings cover the {MAX_ARTICLES} most recent of {len(articles)} articles")
     analyses = {a.id: store.analysis(a.id) or Analysis(a.id) for a in covered}
     bodies = {a.id: a for a in covered}
-    vectors = _sentence_vectors(store, covered)
+    vectors, quote_vectors = _vectors(store, covered, analyses)
     sentences = _dated_sentences(covered, analyses, vectors)
     stated = {a.id: _stated_day(a) for a in covered}
     dates = infer_dates(stated, sentences)
@@ -75,7 +78,7 @@ def build_report(store: Store, story: Story) -> StoryReport:
         for pair in store.reuse(article_id=a.id):
             if pair.source_id in members and pair.derived_id in members:
                 reuse[(pair.source_id, pair.derived_id)] = pair
-    findings = quote_findings([q for qs in quotes.values() for q in qs], speaker_of)
+    findings = quote_findings([q for qs in quotes.values() for q in qs], speaker_of, quote_vectors)
     findings += role_findings(people, entities)
     findings += value_findings(_value_pairs(covered, analyses, vectors), bodies, times)
     people.sort(key=lambda i: (-len({a for a, _ in i.members}), i.name.casefold()))
@@ -91,18 +94,30 @@ def _stated_day(article: Article) -> dt.date | None:
     return dt.datetime.fromtimestamp(t, dt.timezone.utc).date() if t is not None else None
 
 
-def _sentence_vectors(store: Store, articles: Sequence[Article]) -> dict[str, tuple[list[tuple[int, int]], np.ndarray]]:
-    """Each article's sentence spans and vectors: those the reuse step's embed stored, and only
-    for an article without them (linking interrupted before embedding) embedded now."""
-    stored = store.sentence_vectors([a.id for a in articles])
-    out = {}
-    for a in articles:
-        if a.id in stored:
-            out[a.id] = (list(stored[a.id].spans), stored[a.id].matrix)
-            continue
-        spans = align_spans(a.body)
-        out[a.id] = (spans, embed([a.body[s:e] for s, e in spans]) if spans else np.zeros((0, 384), np.float32))
-    return out
+def _vectors(store: Store, articles: Sequence[Article], analyses: dict[str, Analysis]):
+    """Each article's aligned sentences with their vectors ({id: (spans, matrix)}), and the
+    vectors of its traceable quotations' fragments ({(id, span): vector}): stored ones read, the
+    rest embedded in one call and stored (link/reuse/vectors.py).
+
+    A story of one article compares nothing across articles (no supporting sentences, values or
+    quotes elsewhere): only its dated sentences are needed, for its events. Most stories are
+    single articles, whose other sentences then never need embedding."""
+    sentences = {a.id: align_spans(a.body) for a in articles}
+    if len(articles) == 1:
+        only = articles[0].id
+        times = sorted(t.start for t in analyses[only].times)
+        sentences[only] = [(s, e) for s, e in sentences[only] if _any_between(times, s, e)]
+        quoted = {only: []}
+    else:
+        quoted = {a.id: [s for q in usable_quotes(analyses[a.id].quotes) for s in quoted_spans(q)] for a in articles}
+    found = span_vectors(store, [(a, sentences[a.id] + quoted[a.id]) for a in articles])
+    matrices = {aid: (spans, matrix_of(found[aid], spans)) for aid, spans in sentences.items()}
+    return matrices, {(aid, s): found[aid][s] for aid, spans in quoted.items() for s in spans}
+
+
+def _any_between(sorted_starts: list[int], start: int, end: int) -> bool:
+    k = bisect.bisect_left(sorted_starts, start)
+    return k < len(sorted_starts) and sorted_starts[k] < end
 
 
 def _dated_sentences(articles: Sequence[Article], analyses: dict[str, Analysis], vectors) -> list[DatedSentence]:
