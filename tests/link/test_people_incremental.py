@@ -279,3 +279,49 @@ def test_kill_mid_people_step_then_resume(store_url):
     assert partition(resumed) == partition(clean.people())
     assert {i.id for i in resumed} == {i.id for i in clean.people()}
     assert partition(resumed) == partition(merge_people([(ids[a], e) for a, e in entities]))
+
+
+# --- big identities are grown, not re-merged ------------------------------------------------
+
+
+def test_a_big_identity_gains_exact_names_and_lone_surnames_without_a_remerge(any_store, monkeypatch):
+    monkeypatch.setattr(incremental, "GROWN_MEMBERS", 3)
+    first = numbered(*[person("Hillary Clinton", roles=("Secretary of State",))] * 4)
+    ids = store_entities(any_store, first)
+    run_step(any_store, PEOPLE_STEP)
+    (hillary,) = any_store.people()
+    # The re-merge must not see the big identity again: reading its members' articles would be
+    # the pass over a third of the corpus that the grown path exists to avoid.
+    real = any_store.entities_of
+
+    def entities_of(article_ids, *a, **k):
+        assert not set(article_ids) & set(ids.values()), "a big identity's articles were read"
+        return real(article_ids, *a, **k)
+
+    monkeypatch.setattr(any_store, "entities_of", entities_of, raising=False)
+    later = [("b1", person("Hillary Clinton", roles=("Senator",))), ("b2", person("Clinton", "Mrs Clinton")),
+             ("b3", person("Bill Clinton")), ("b3", person("Clinton", id="e2"))]
+    more = store_entities(any_store, later)
+    report = assign_people(any_store, [more["b1"], more["b2"], more["b3"]])
+    assert not report.problems and report.counts["people grown"] == 1
+    people = {i.name: i for i in any_store.people()}
+    grown = people["Hillary Clinton"]
+    assert grown.id == hillary.id  # the id is kept
+    assert set(grown.members) == set(hillary.members) | {(more["b1"], "e1"), (more["b2"], "e1")}
+    assert "Senator" in grown.roles and "Secretary of State" in grown.roles
+    # b3 names another Clinton in full: its bare "Clinton" is left to the re-merge, never
+    # given to the big one.
+    assert (more["b3"], "e2") not in grown.members and (more["b3"], "e1") in people["Bill Clinton"].members
+    assert any_store.person(hillary.id) == grown
+    assert not people_due(any_store)
+
+
+def test_a_reanalysed_article_leaves_a_big_identity(any_store, monkeypatch):
+    monkeypatch.setattr(incremental, "GROWN_MEMBERS", 3)
+    ids = store_entities(any_store, numbered(*[person("Keir Starmer")] * 4))
+    run_step(any_store, PEOPLE_STEP)
+    any_store.put_analyses([Analysis(ids["a2"], entities=(person("Rishi Sunak", id="e9"),))], "test")
+    run_step(any_store, PEOPLE_STEP)
+    people = {i.name: i for i in any_store.people()}
+    assert (ids["a2"], "e1") not in people["Keir Starmer"].members and len(people["Keir Starmer"].members) == 3
+    assert people["Rishi Sunak"].members == ((ids["a2"], "e9"),)

@@ -156,5 +156,5 @@ def test_story_facts_are_stored_by_linking_and_read_back_alike(desk_with_model, 
     def boom(*_a, **_k):
         raise AssertionError("a read of fresh facts embedded sentences")
 
-    monkeypatch.setattr(report_module, "embed", boom)
+    monkeypatch.setattr("storyline.link.reuse.vectors.embed", boom)
     assert desk.story(stories[0].id) == fresh

@@ -667,3 +667,24 @@ def test_pairs_compared_before_stored_candidates_stay_due_for_a_new_version(stor
         assert upgraded.uncompared("1") == [] and upgraded.uncompared("2") == [key]
     finally:
         upgraded.close()
+
+
+def test_a_pair_is_compared_again_when_one_of_its_articles_is_analysed_again(store):
+    from storyline.records import Analysis, ReusePair
+    from storyline.store.records import CandidatePair
+
+    a, b = (make_article(f"Reanalysed body {k}.") for k in range(2))
+    store.add_articles([a, b])
+    store.put_analyses([Analysis(a.id), Analysis(b.id)], "1")
+    store.put_fingerprints([_fingerprint(a.id, 1), _fingerprint(b.id, 2)], [], "1")
+    store.put_candidates([CandidatePair(a.id, b.id, "words")], [a.id, b.id], "1")
+    key = ComparedPair(*sorted((a.id, b.id)))
+    assert store.uncompared("1") == [key]
+    store.put_reuse([ReusePair(a.id, b.id, "rewrite", 0.9, 0.5)], "1")
+    assert store.uncompared("1") == []
+    # A new analyzer re-analyses b: the pair's changes read b's analysis, so it is due again ...
+    store.put_analyses([Analysis(b.id)], "2")
+    assert store.uncompared("1") == [key]
+    # ... until it is compared again.
+    store.put_reuse([ReusePair(a.id, b.id, "rewrite", 0.9, 0.5)], "1")
+    assert store.uncompared("1") == []

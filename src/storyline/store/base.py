@@ -245,13 +245,17 @@ class Store(Protocol):
 
     def put_people(self, persons: Sequence[StoredPerson], redirects: Sequence[PersonRedirect],
                    done: Sequence[str], version: str, updated_at: str,
-                   surnames: Mapping[str, Sequence[str]] | None = None) -> None:
+                   surnames: Mapping[str, Sequence[str]] | None = None,
+                   grown: Sequence[StoredPerson] = ()) -> None:
         """In one transaction: replace ``persons`` (rows, members, alias and role sources, name
         keys; a person keeps its creation time), mark each redirect's old identity absorbed by
         its new one (or gone), drop what earlier runs assigned to the entities of ``done``,
-        replace the people (surname keys) each done article mentions with ``surnames[id]``
-        (none if absent) and record those articles as done by ``version`` against their current
-        analysis. Re-running the same write changes nothing."""
+        add to each stored person of ``grown`` its members, alias and role sources and keys (the
+        ones it gains; its shown name, aliases and roles replaced, its article count made
+        anew; nothing else of it read or rewritten), replace the people (surname keys) each done
+        article mentions with ``surnames[id]`` (none if absent) and record those articles as
+        done by ``version`` against their current analysis. Re-running the same write changes
+        nothing."""
         ...
 
     def mention_counts(self, keys: Sequence[str], excluding: Sequence[str] = ()) -> MentionCounts:

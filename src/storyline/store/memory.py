@@ -282,7 +282,7 @@ class MemoryStore(ReuseStepsMixin, MemoryStoryReads, PeopleMixin, FactsMixin):
                 self._require_article(pair.source_id)
                 self._require_article(pair.derived_id)
                 key = ComparedPair(*sorted((pair.source_id, pair.derived_id)))
-                self._t.pairs[key] = _Versioned(version, pair, now())
+                self._t.pairs[key] = _Versioned(version, pair, now_precise())
 
     def compared(self, version: str | None = None) -> set[ComparedPair]:
         return {key for key, c in self._t.pairs.items() if version is None or c.version == version}

@@ -44,7 +44,8 @@ class PeopleMixin:
 
     def put_people(self, persons: Sequence[StoredPerson], redirects: Sequence[PersonRedirect],
                    done: Sequence[str], version: str, updated_at: str,
-                   surnames: Mapping[str, Sequence[str]] | None = None) -> None:
+                   surnames: Mapping[str, Sequence[str]] | None = None,
+                   grown: Sequence[StoredPerson] = ()) -> None:
         t = self._t
         with self._writing(f"writing {len(persons)} people"):  # type: ignore[attr-defined]
             for aid in done:
@@ -63,6 +64,22 @@ class PeopleMixin:
                 t.persons[p.id] = PersonRow(p, old.created_at if old else updated_at, updated_at)
                 for m in p.members:
                     t.person_of[m.article_id, m.entity_id] = p.id
+                for key in p.keys:
+                    t.person_keys[key] = t.person_keys.get(key, frozenset()) | {p.id}
+            for p in grown:
+                row = t.persons[p.id]
+                kept = tuple(m for m in row.person.members if m.article_id not in done_set)
+                had = {(k.article_id, k.entity_id) for k in kept}
+                members = kept + tuple(m for m in p.members if (m.article_id, m.entity_id) not in had)
+                for m in p.members:
+                    self._require_article(m.article_id)  # type: ignore[attr-defined]
+                    t.person_of[m.article_id, m.entity_id] = p.id
+                person = row.person._replace(
+                    name=p.name, aliases=p.aliases, roles=p.roles, members=members,
+                    alias_sources=tuple(dict.fromkeys(row.person.alias_sources + p.alias_sources)),
+                    role_sources=tuple(dict.fromkeys(row.person.role_sources + p.role_sources)),
+                    keys=tuple(sorted(set(row.person.keys) | set(p.keys))))
+                t.persons[p.id] = PersonRow(person, row.created_at, updated_at)
                 for key in p.keys:
                     t.person_keys[key] = t.person_keys.get(key, frozenset()) | {p.id}
             for r in redirects:

@@ -60,6 +60,10 @@ class ReuseStepsMixin:
                 if article_id in key]
 
     def uncompared(self, version: str, *, limit: int | None = None) -> list[ComparedPair]:
+        def analysed_since(key: ComparedPair) -> bool:
+            at = self._t.pairs[key].at
+            return any((a := self._t.analyses.get(aid)) is not None and a.at > at for aid in key)
+
         due = [key for key in sorted(self._t.candidates)
-               if key not in self._t.pairs or self._t.pairs[key].version != version]
+               if key not in self._t.pairs or self._t.pairs[key].version != version or analysed_since(key)]
         return due if limit is None else due[:limit]

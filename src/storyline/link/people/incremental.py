@@ -42,11 +42,12 @@ from __future__ import annotations
 import hashlib
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from storyline.link.people.identities import merge_people
 from storyline.link.people.mentions import CorpusCounts
-from storyline.link.people.names import PersonName, best_person_name
+from storyline.link.people.names import PersonName, best_person_name, parse_person_name
+from storyline.link.people.tuning import GROWN_MEMBERS
 from storyline.records import Entity, Identity, Problem
 from storyline.store import Store
 from storyline.store.base import now
@@ -120,7 +121,7 @@ def assign_people(store: Store, article_ids: Sequence[str]) -> PeopleBatch:
     if not done:
         return out
     try:
-        persons, redirects = _remerge(store, done, batch, keys, parse)
+        persons, redirects, grown = _remerge(store, done, batch, keys, parse)
     except Exception as exc:
         if len(done) == 1:
             out.problems.append(Problem(PEOPLE_SOURCE, f"people of article {done[0]} not assigned "
@@ -132,30 +133,76 @@ def assign_people(store: Store, article_ids: Sequence[str]) -> PeopleBatch:
             out.done += alone.done
             out.problems += alone.problems
         return out
-    store.put_people(persons, redirects, done, PEOPLE_VERSION, now(), surnames=_surnames(batch, parse))
+    store.put_people(persons, redirects, done, PEOPLE_VERSION, now(), surnames=_surnames(batch, parse),
+                     grown=grown)
     out.done = len(done)
-    out.counts = {"people written": len(persons), "people merged away": sum(r.new_id is not None for r in redirects)}
+    out.counts = {"people written": len(persons), "people merged away": sum(r.new_id is not None for r in redirects),
+                  "people grown": len(grown)}
     return out
 
 
 def _remerge(store: Store, done: list[str], batch: list[ArticleEntity], keys: set[str],
-             parse: NameCache) -> tuple[list[StoredPerson], list[PersonRedirect]]:
-    stored = {i.id: i for i in store.people_by_keys(sorted(keys)) + store.people_of(done)}
+             parse: NameCache) -> tuple[list[StoredPerson], list[PersonRedirect], list[StoredPerson]]:
+    reached = {i.id: i for i in store.people_by_keys(sorted(keys)) + store.people_of(done)}
+    big = {pid: i for pid, i in reached.items() if len(i.members) >= GROWN_MEMBERS}
+    attached, rest = _attach_to_big(reached, big, batch, parse)
+    in_done = set(done)
+    # A big identity is written when it gains members, or loses those of re-analysed articles.
+    grown = [_stored(pid, big[pid], {(f.article_id, f.entity.id): f.entity for f in attached.get(pid, [])}, parse,
+                     gained=[(f.article_id, f.entity.id) for f in attached.get(pid, [])])
+             for pid in sorted(big) if pid in attached or any(a in in_done for a, _ in big[pid].members)]
+    stored = {pid: i for pid, i in reached.items() if pid not in big}
     held = {member: pid for pid, identity in stored.items() for member in identity.members}
     in_batch = set(done)
     around = sorted({aid for aid, _ in held if aid not in in_batch})
     # In article order: the neighbourhood's entities first, then the batch's (stored later).
-    context = [f for f in store.entities_of(around, "PERSON")] + batch
+    context = [f for f in store.entities_of(around, "PERSON")] + rest
     merged = [f for f in context if (f.article_id, f.entity.id) in held or f.article_id in in_batch]
     chosen = {(f.article_id, f.entity.id) for f in merged}
+    # Those that joined a big identity still count as people co-mentioned in their articles.
     company = [(f.article_id, f.entity) for f in context if (f.article_id, f.entity.id) not in chosen]
+    company += [(f.article_id, f.entity) for found in attached.values() for f in found]
     identities = merge_people([(f.article_id, f.entity) for f in merged], company=company,
                               corpus=_corpus_counts(store, context, done, batch, parse), parse=parse)
     order = {(f.article_id, f.entity.id): n for n, f in enumerate(merged)}
     entities = {(f.article_id, f.entity.id): f.entity for f in merged}
     ids, redirects = _assign_ids(store, identities, held, order)
     persons = [_stored(ids[n], identity, entities, parse) for n, identity in enumerate(identities)]
-    return persons, redirects
+    return persons, redirects, grown
+
+
+def _attach_to_big(reached: dict[str, Identity], big: dict[str, Identity], batch: list[ArticleEntity],
+                   parse: NameCache) -> tuple[dict[str, list[ArticleEntity]], list[ArticleEntity]]:
+    """The batch's entities that join a big identity outright ({id: entities}), and the rest.
+
+    An entity joins when its full name, folded, is a full name of exactly one reached identity
+    and that one is big (pass 1 of merge_people merges equal full names outright), or when it is
+    a bare surname, the only reached person with a full name of that surname is big, and its
+    own article names nobody else of that surname in full (there the surname means that one)."""
+    full: dict[str, set[str]] = defaultdict(set)
+    surname: dict[str, set[str]] = defaultdict(set)
+    for pid, identity in reached.items():
+        for text in (identity.name, *identity.aliases):
+            name = parse_person_name(text)
+            if name is not None and name.kind == "full":
+                full[name.key].add(pid)
+                surname[name.surname_key].add(pid)
+    named_in_full = {(f.article_id, n.surname_key) for f in batch
+                     if (n := parse(f.entity)) is not None and n.kind == "full"}
+    attached: dict[str, list[ArticleEntity]] = defaultdict(list)
+    rest = []
+    for f in batch:
+        name = parse(f.entity)
+        owners: set[str] = set()
+        if name is not None and name.kind == "full":
+            owners = full.get(name.key, set())
+        elif name is not None and name.kind == "surname" and (f.article_id, name.surname_key) not in named_in_full:
+            owners = surname.get(name.surname_key, set())
+        if len(owners) == 1 and (pid := next(iter(owners))) in big:
+            attached[pid].append(f)
+        else:
+            rest.append(f)
+    return attached, rest
 
 
 def _surnames(found: list[ArticleEntity], parse: NameCache) -> dict[str, set[str]]:
@@ -227,7 +274,14 @@ def _new_id(member: tuple[str, str], salt: int = 0) -> str:
 
 
 def _stored(pid: str, identity: Identity, entities: dict[tuple[str, str], Entity],
-            parse: NameCache) -> StoredPerson:
+            parse: NameCache, gained: Sequence[tuple[str, str]] | None = None) -> StoredPerson:
+    """The identity as put_people writes it; with ``gained``, only those members (the ones a
+    big identity gains: its shown aliases and roles grow by theirs)."""
+    if gained is not None:
+        new = [entities[m] for m in gained]
+        shown = tuple(dict.fromkeys([*identity.aliases, *(e.name.strip() for e in new if e.name.strip())]))
+        titles = tuple(dict.fromkeys([*identity.roles, *(r.title.strip() for e in new for r in e.roles if r.title.strip())]))
+        identity = replace(identity, aliases=shown, roles=titles, members=tuple(gained))
     members, aliases, roles, keys = [], [], [], set()
     for aid, eid in identity.members:
         entity = entities[aid, eid]

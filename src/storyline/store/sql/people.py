@@ -25,7 +25,8 @@ def people_due(db: Connection, version: str, limit: int | None = None) -> list[s
 
 
 def put_people(db: Connection, persons: Sequence[StoredPerson], redirects: Sequence[PersonRedirect],
-               done: Sequence[str], version: str, updated_at: str, surnames: Mapping[str, Sequence[str]]) -> None:
+               done: Sequence[str], version: str, updated_at: str, surnames: Mapping[str, Sequence[str]],
+               grown: Sequence[StoredPerson] = ()) -> None:
     with db.writing(f"writing {len(persons)} people"):
         _put_surnames(db, done, surnames)
         touched = [p.id for p in persons] + [r.old_id for r in redirects]
@@ -43,14 +44,13 @@ def put_people(db: Connection, persons: Sequence[StoredPerson], redirects: Seque
                 "merged_into = NULL",
                 (p.id, p.name, p.type, _json(p.aliases), _json(p.roles), _json(p.merges), articles,
                  updated_at, updated_at))
-            db.run_many("INSERT INTO person_members (article_id, entity_id, person_id, reason) VALUES (?, ?, ?, ?)",
-                        [(m.article_id, m.entity_id, p.id, m.reason) for m in p.members])
-            db.run_many("INSERT INTO person_aliases (person_id, alias, article_id, entity_id) VALUES (?, ?, ?, ?) "
-                        "ON CONFLICT DO NOTHING", [(p.id, *a) for a in p.alias_sources])
-            db.run_many("INSERT INTO person_roles (person_id, title, article_id, entity_id, span_start, span_end) "
-                        "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING", [(p.id, *r) for r in p.role_sources])
-            db.run_many("INSERT INTO person_keys (name_key, person_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
-                        [(k, p.id) for k in p.keys])
+            _put_sources(db, p)
+        for p in grown:
+            # Added to, never rewritten: a big identity's other rows are not read or touched.
+            _put_sources(db, p)
+            db.run("UPDATE persons SET name = ?, aliases = ?, roles = ?, updated_at = ?, articles = "
+                   "(SELECT COUNT(DISTINCT article_id) FROM person_members WHERE person_id = ?) WHERE id = ?",
+                   (p.name, _json(p.aliases), _json(p.roles), updated_at, p.id, p.id))
         for r in redirects:
             # A redirect to nothing ("" ) marks an identity that lost all its members: gone.
             db.run("UPDATE persons SET merged_into = ?, articles = 0, updated_at = ? WHERE id = ?",
@@ -62,6 +62,17 @@ def put_people(db: Connection, persons: Sequence[StoredPerson], redirects: Seque
         for chunk in chunks(done):
             db.run("INSERT INTO people_done (article_id, version, analysed_at) SELECT article_id, ?, analysed_at "
                    f"FROM analyses WHERE article_id IN ({marks(chunk)})", [version, *chunk])
+
+
+def _put_sources(db: Connection, p: StoredPerson) -> None:
+    db.run_many("INSERT INTO person_members (article_id, entity_id, person_id, reason) VALUES (?, ?, ?, ?)",
+                [(m.article_id, m.entity_id, p.id, m.reason) for m in p.members])
+    db.run_many("INSERT INTO person_aliases (person_id, alias, article_id, entity_id) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT DO NOTHING", [(p.id, *a) for a in p.alias_sources])
+    db.run_many("INSERT INTO person_roles (person_id, title, article_id, entity_id, span_start, span_end) "
+                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING", [(p.id, *r) for r in p.role_sources])
+    db.run_many("INSERT INTO person_keys (name_key, person_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                [(k, p.id) for k in p.keys])
 
 
 def _put_surnames(db: Connection, done: Sequence[str], surnames: Mapping[str, Sequence[str]]) -> None:

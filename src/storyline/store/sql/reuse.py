@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from storyline.records import Change, ReusePair, SentencePair
-from storyline.store.base import now
+from storyline.store.base import now_precise
 from storyline.store.records import Bucket, ComparedPair, FingerprintBlob, FingerprintRow
 from storyline.store.sql.connection import Connection, marks
 
@@ -80,7 +80,7 @@ def bucket_mates(db: Connection, article_id: str, max_bucket: int) -> dict[str, 
 def put_reuse(db: Connection, pairs: Sequence[ReusePair], version: str) -> None:
     if not pairs:
         return
-    stamp = now()
+    stamp = now_precise()  # compared with analyses' stamps (reuse_steps.uncompared)
     with db.writing(f"writing {len(pairs)} reuse pairs"):
         db.run_many(
             f"INSERT INTO reuse_pairs ({_PAIR_COLUMNS}) VALUES ({marks(range(15))}) "

@@ -70,8 +70,14 @@ def candidates(db: Connection, article_id: str) -> list[CandidatePair]:
 
 
 def uncompared(db: Connection, version: str, *, limit: int | None = None) -> list[ComparedPair]:
+    # A pair is due when it was never compared by this version, or when one of its articles was
+    # analysed again after the comparison (the changes it reports read the analyses). Both
+    # stamps are microsecond ISO times of one format, so text order is time order.
     sql = ("SELECT c.first_id, c.second_id FROM reuse_candidates c LEFT JOIN reuse_pairs r "
            "ON r.first_id = c.first_id AND r.second_id = c.second_id "
-           "WHERE r.first_id IS NULL OR r.version <> ? ORDER BY c.first_id, c.second_id")
+           "LEFT JOIN analyses a1 ON a1.article_id = c.first_id "
+           "LEFT JOIN analyses a2 ON a2.article_id = c.second_id "
+           "WHERE r.first_id IS NULL OR r.version <> ? OR a1.analysed_at > r.compared_at "
+           "OR a2.analysed_at > r.compared_at ORDER BY c.first_id, c.second_id")
     sql, params = db.paged(sql, [version], limit, 0)
     return [ComparedPair(*row) for row in db.run(sql, params).fetchall()]

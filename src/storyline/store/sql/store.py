@@ -184,8 +184,9 @@ class SQLStore:
 
     def put_people(self, persons: Sequence[StoredPerson], redirects: Sequence[PersonRedirect],
                    done: Sequence[str], version: str, updated_at: str,
-                   surnames: Mapping[str, Sequence[str]] | None = None) -> None:
-        people.put_people(self.db, persons, redirects, done, version, updated_at, surnames or {})
+                   surnames: Mapping[str, Sequence[str]] | None = None,
+                   grown: Sequence[StoredPerson] = ()) -> None:
+        people.put_people(self.db, persons, redirects, done, version, updated_at, surnames or {}, grown)
 
     def mention_counts(self, keys: Sequence[str], excluding: Sequence[str] = ()) -> MentionCounts:
         return people.mention_counts(self.db, keys, excluding)
