@@ -37,3 +37,19 @@ def test_the_seeds_story_shows_its_days_of_coverage(seeds_store):
     assert (story["coverage_first"], story["coverage_last"]) == ("2025-02-17", "2025-03-09")
     table = run_cli("stories", "--db", str(seeds_store), "--no-update")
     assert "2025-02-17 .. 2025-03-09" in table.stdout
+
+
+def test_the_seeds_briefing_and_timeline_read_in_date_order(seeds_store):
+    from storyline.report.briefing import build_briefing
+    from storyline.report.render import to_markdown
+
+    with storyline.open(seeds_store) as desk:
+        [story] = [s for s in desk.stories() if len(s.article_ids) == 5]
+        report = desk.story(story.id)
+    days = [e.date for e in report.timeline]
+    assert days == sorted(days) and days
+    briefing = build_briefing(report)
+    dated = [s.date[:10] for s in briefing.what_happened if s.date]
+    assert len(dated) >= 3 and dated == sorted(dated)
+    assert (briefing.first, briefing.last) == ("2025-02-17", "2025-03-09")
+    assert "5 articles, published 2025-02-17 .. 2025-03-09" in to_markdown(briefing)
