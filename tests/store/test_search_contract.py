@@ -48,3 +48,15 @@ def test_hit_filters(any_store):
     assert [h.article.id for h in any_store.search_hits("council", story_id=c.id)] == [c.id, a.id] or \
         sorted(h.article.id for h in any_store.search_hits("council", story_id=c.id)) == sorted([a.id, c.id])
     assert any_store.search_hits("   ") == [] and any_store.search_hits('"OR" NEAR(') == []
+
+
+def test_arrived_since_counts_and_lists_the_newest_first(any_store):
+    import dataclasses
+
+    old = dataclasses.replace(make_article("An old story."), ingested_at="2026-01-01T00:00:00+00:00")
+    new = [dataclasses.replace(make_article(f"New story {i}."), ingested_at=f"2026-02-0{i + 1}T00:00:00+00:00")
+           for i in range(3)]
+    any_store.add_articles([old, *new])
+    total, latest = any_store.arrived_since("2026-01-15T00:00:00+00:00", limit=2)
+    assert total == 3 and [a.id for a in latest] == [new[2].id, new[1].id] and latest[0].raw is None
+    assert any_store.arrived_since("2026-03-01T00:00:00+00:00") == (0, [])

@@ -34,11 +34,8 @@ def serve_cli(
         check_serve_config(host, token)
     except ServeConfigError as exc:
         fail(str(exc), code=2)
-    from storyline.store import missing_store
     from storyline.web.api import serve
 
-    if missing_store(db):
-        fail(f"{missing_store(db)}: no such store (create one with `storyline init` or `storyline ingest`)", code=2)
     try:
         serve(db, host=host, port=port, token=token, warm=warm)
     except StoreError as exc:

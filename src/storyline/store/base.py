@@ -86,6 +86,11 @@ class Store(Protocol):
         """Link-only entries recorded from feeds, in the order first seen."""
         ...
 
+    def arrived_since(self, since: str, *, limit: int = 20) -> tuple[int, list[Article]]:
+        """How many articles were stored after ``since`` (an ISO time as :func:`now` writes
+        them), and the latest ``limit`` of them, newest first, without raw input."""
+        ...
+
     # --- per-article analysis ----------------------------------------------------------------
     def put_analyses(self, analyses: Sequence[Analysis], version: str) -> None:
         """Store analyses in one transaction, each replacing any earlier analysis of its article.

@@ -196,6 +196,10 @@ class MemoryStore(ReuseStepsMixin, MemoryStoryReads, PeopleMixin, FactsMixin, Fe
     def count(self) -> int:
         return len(self._t.articles)
 
+    def arrived_since(self, since: str, *, limit: int = 20) -> tuple[int, list[Article]]:
+        found = [a for a in self._t.articles.values() if (a.ingested_at or "") > since]
+        return len(found), [_listed(a) for a in reversed(found[-limit:])] if limit else []
+
     def outlets(self) -> list[OutletCount]:
         counts: dict[str, int] = {}
         for a in self._t.articles.values():

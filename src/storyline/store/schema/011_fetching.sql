@@ -30,3 +30,5 @@ CREATE TABLE feeds (
 );
 -- Articles per day of a feed count the articles whose source is the feed, by ingest time.
 CREATE INDEX articles_source ON articles (source, ingested_at);
+-- What arrived since a time (the web app's "since your last visit").
+CREATE INDEX articles_ingested ON articles (ingested_at);

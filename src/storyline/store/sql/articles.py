@@ -132,6 +132,13 @@ def links(db: Connection) -> list[Link]:
     return [Link(*row) for row in rows]
 
 
+def arrived_since(db: Connection, since: str, limit: int) -> tuple[int, list[Article]]:
+    total = int(db.run("SELECT COUNT(*) FROM articles WHERE ingested_at > ?", (since,)).fetchone()[0])
+    rows = db.run(f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE ingested_at > ? ORDER BY seq DESC LIMIT ?",
+                  (since, limit)).fetchall() if total else []
+    return total, [article_from(r) for r in rows]
+
+
 def count(db: Connection) -> int:
     return int(db.run("SELECT COUNT(*) FROM articles").fetchone()[0])
 

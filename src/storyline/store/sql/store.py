@@ -63,6 +63,9 @@ class SQLStore:
     def links(self) -> list[Link]:
         return articles.links(self.db)
 
+    def arrived_since(self, since: str, *, limit: int = 20) -> tuple[int, list[Article]]:
+        return articles.arrived_since(self.db, since, limit)
+
     def count(self) -> int:
         return articles.count(self.db)
 
