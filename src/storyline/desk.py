@@ -23,7 +23,10 @@ from storyline.run.common import (
 )
 from storyline.store import Store, open_store
 from storyline.store.base import now
-from storyline.store.records import ArticleEntity, FeedRecord, OutletCount, SearchHit
+from storyline.store.records import ArticleEntity, FeedRecord, OutletCount, OutletProfile, SearchHit
+
+# The kinds of compared pair that are reuse (the others are independent reports).
+REUSE_KINDS = ("duplicate", "syndicated", "rewrite", "partial")
 
 if TYPE_CHECKING:  # the analyzer imports spaCy (about a second): loaded only when needed
     from storyline.ingest.fetch import FetchPolicy
@@ -235,7 +238,7 @@ class Desk:
             if found is None:
                 raise LookupError(f"no article {article!r}")
             aid = found.id
-        kinds = None if all else ["duplicate", "syndicated", "rewrite", "partial"]
+        kinds = None if all else list(REUSE_KINDS)
         return self.store.reuse(kinds=kinds, article_id=aid)
 
     # --- stories ---------------------------------------------------------------------------
@@ -287,6 +290,11 @@ class Desk:
     def outlets(self) -> list[OutletCount]:
         """Every named outlet with its article count, most articles first."""
         return self.store.outlets()
+
+    def outlet_profiles(self) -> list[OutletProfile]:
+        """Every named outlet with its article count, first and last stated publication day,
+        and reuse across outlets (its articles copying others', others' copying its own)."""
+        return self.store.outlet_profiles(REUSE_KINDS)
 
     def story(self, id_or_prefix: str):
         """Everything about one story (id or unique prefix): its articles with stated or

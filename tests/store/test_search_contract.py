@@ -60,3 +60,26 @@ def test_arrived_since_counts_and_lists_the_newest_first(any_store):
     total, latest = any_store.arrived_since("2026-01-15T00:00:00+00:00", limit=2)
     assert total == 3 and [a.id for a in latest] == [new[2].id, new[1].id] and latest[0].raw is None
     assert any_store.arrived_since("2026-03-01T00:00:00+00:00") == (0, [])
+
+
+def test_outlet_profiles_count_reuse_across_outlets(any_store):
+    from storyline.records import ReusePair
+    from storyline.store.records import OutletProfile
+
+    wire = make_article("Wire copy about the harbour.", outlet="Reuters", published="2025-02-17T09:00:00")
+    paper = make_article("Paper rewrite of the harbour.", outlet="The i Paper", published="2025-02-18")
+    paper2 = make_article("Paper's own follow-up.", outlet="The i Paper", published="2025-03-09")
+    same = make_article("Paper copying itself.", outlet="The i Paper")
+    other = make_article("Unrelated story.", outlet="BBC News")
+    any_store.add_articles([wire, paper, paper2, same, other])
+    any_store.put_reuse([
+        ReusePair(wire.id, paper.id, "rewrite", 0.9, 0.8),
+        ReusePair(paper2.id, same.id, "duplicate", 0.9, 0.9),  # within one outlet: not counted
+        ReusePair(wire.id, other.id, "independent", 0.5, 0.1),  # not reuse
+    ], "1")
+    kinds = ["duplicate", "syndicated", "rewrite", "partial"]
+    assert any_store.outlet_profiles(kinds) == [
+        OutletProfile("The i Paper", 3, "2025-02-18", "2025-03-09", 1, 0),
+        OutletProfile("BBC News", 1, None, None, 0, 0),
+        OutletProfile("Reuters", 1, "2025-02-17", "2025-02-17", 0, 1),
+    ]

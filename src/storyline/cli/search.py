@@ -53,14 +53,19 @@ def search_cli(
 
 @app.command("outlets")
 def outlets_cli(db: DbOption = None, as_json: JsonOption = False) -> None:
-    """Every named outlet with its article count, most articles first."""
+    """Every named outlet (canonical names): articles, first and last stated publication day,
+    and reuse across outlets: its articles copying another outlet's ("copies in") and other
+    outlets' articles copying its own ("copied out"), from the stored reuse pairs."""
     with open_desk(db) as desk:
-        found = desk.outlets()
+        found = desk.outlet_profiles()
     if as_json:
-        print(json.dumps([{"outlet": o.outlet, "articles": o.articles} for o in found], ensure_ascii=False))
+        print(json.dumps([{"outlet": o.outlet, "articles": o.articles, "first_published": o.first_published,
+                           "last_published": o.last_published, "copies_in": o.copied_from_others,
+                           "copied_out": o.copied_by_others} for o in found], ensure_ascii=False))
         return
-    table = Table("articles", "outlet", box=None, pad_edge=False)
+    table = Table("articles", "outlet", "first", "last", "copies in", "copied out", box=None, pad_edge=False)
     for o in found:
-        table.add_row(str(o.articles), escape(clip(o.outlet, 80)))
+        table.add_row(str(o.articles), escape(clip(o.outlet, 60)), o.first_published or "-", o.last_published or "-",
+                      str(o.copied_from_others), str(o.copied_by_others))
     out.print(table)
     out.print(f"{len(found)} outlets", markup=False)

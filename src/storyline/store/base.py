@@ -22,6 +22,7 @@ from storyline.store.records import (
     Membership,
     MentionCounts,
     OutletCount,
+    OutletProfile,
     SentenceVectors,
     StoryCheckpoint,
     StoryFacts,
@@ -240,6 +241,12 @@ class Store(Protocol):
 
     def outlets(self) -> list[OutletCount]:
         """Every named outlet with its article count, most articles first, then by name."""
+        ...
+
+    def outlet_profiles(self, reuse_kinds: Sequence[str]) -> list[OutletProfile]:
+        """Every named outlet with its article count, first and last stated publication day, and
+        reuse across outlets (pairs of ``reuse_kinds`` whose two articles name different
+        outlets), most articles first, then by name."""
         ...
 
     def story(self, id_or_prefix: str) -> Story | None:

@@ -41,6 +41,7 @@ from storyline.store.records import (
     FingerprintRow,
     Membership,
     OutletCount,
+    OutletProfile,
     StoryCheckpoint,
     StoryFacts,
     WriteResult,
@@ -199,6 +200,23 @@ class MemoryStore(ReuseStepsMixin, MemoryStoryReads, PeopleMixin, FactsMixin, Fe
     def arrived_since(self, since: str, *, limit: int = 20) -> tuple[int, list[Article]]:
         found = [a for a in self._t.articles.values() if (a.ingested_at or "") > since]
         return len(found), [_listed(a) for a in reversed(found[-limit:])] if limit else []
+
+    def outlet_profiles(self, reuse_kinds: Sequence[str]) -> list[OutletProfile]:
+        arts = self._t.articles
+        copied_from: dict[str, int] = {}
+        copied_by: dict[str, int] = {}
+        for pair in self.reuse(kinds=list(reuse_kinds)):
+            src, der = arts[pair.source_id].outlet, arts[pair.derived_id].outlet
+            if src and der and src != der:
+                copied_from[der] = copied_from.get(der, 0) + 1
+                copied_by[src] = copied_by.get(src, 0) + 1
+        out = []
+        for count in self.outlets():
+            days = sorted(a.published[:10] for a in arts.values() if a.outlet == count.outlet and a.published)
+            out.append(OutletProfile(count.outlet, count.articles, days[0] if days else None,
+                                     days[-1] if days else None, copied_from.get(count.outlet, 0),
+                                     copied_by.get(count.outlet, 0)))
+        return out
 
     def outlets(self) -> list[OutletCount]:
         counts: dict[str, int] = {}

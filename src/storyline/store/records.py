@@ -134,6 +134,20 @@ class FeedRecord(NamedTuple):
     articles_7d: int = 0
 
 
+class OutletProfile(NamedTuple):
+    """An outlet as ``outlet_profiles`` reads it: articles, its first and last publication day
+    (stated dates), and reuse across outlets: ``copied_from_others`` counts its articles that
+    reuse another outlet's article, ``copied_by_others`` the other outlets' articles that reuse
+    one of its own (reuse pairs of the reuse kinds, directed)."""
+
+    outlet: str
+    articles: int
+    first_published: str | None
+    last_published: str | None
+    copied_from_others: int
+    copied_by_others: int
+
+
 class AnalysisState(NamedTuple):
     """How many articles are analysed and when the latest analysis was stored (None when none
     is): a cheap reading that changes whenever stored analyses change."""

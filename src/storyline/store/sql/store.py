@@ -24,6 +24,7 @@ from storyline.store.records import (
     Membership,
     MentionCounts,
     OutletCount,
+    OutletProfile,
     SentenceVectors,
     StoryCheckpoint,
     StoryFacts,
@@ -71,6 +72,9 @@ class SQLStore:
 
     def outlets(self) -> list[OutletCount]:
         return articles.outlets(self.db)
+
+    def outlet_profiles(self, reuse_kinds: Sequence[str]) -> list[OutletProfile]:
+        return articles.outlet_profiles(self.db, reuse_kinds)
 
     # --- per-article analysis ----------------------------------------------------------------
     def put_analyses(self, analyses: Sequence[Analysis], version: str) -> None:
