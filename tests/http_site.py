@@ -18,6 +18,7 @@ class Route:
     etag: str | None = None  # answered with 304 when the request's If-None-Match matches
     delay_s: float = 0.0  # before answering
     fail_first: int = 0  # answer 503 this many times first
+    drip_s: float = 0.0  # send the body 1 KB at a time, this long apart (a slow-drip server)
 
 
 @dataclass
@@ -72,9 +73,10 @@ class Site:
                     headers["ETag"] = route.etag
                     if self.headers.get("If-None-Match") == route.etag:
                         return self._answer(304, b"", None, headers)
-                self._answer(route.status, route.body, route.content_type, headers)
+                self._answer(route.status, route.body, route.content_type, headers, route.drip_s)
 
-            def _answer(self, status: int, body: bytes, content_type: str | None, headers: dict) -> None:
+            def _answer(self, status: int, body: bytes, content_type: str | None, headers: dict,
+                        drip_s: float = 0.0) -> None:
                 try:
                     self.send_response(status)
                     if content_type:
@@ -83,8 +85,11 @@ class Site:
                         self.send_header(name, value)
                     self.send_header("Content-Length", str(len(body)))
                     self.end_headers()
-                    if body:
-                        self.wfile.write(body)
+                    for at in range(0, len(body), 1024 if drip_s else max(len(body), 1)):
+                        self.wfile.write(body[at: at + (1024 if drip_s else len(body))])
+                        if drip_s:
+                            self.wfile.flush()
+                            time.sleep(drip_s)
                 except (BrokenPipeError, ConnectionResetError):
                     pass
 

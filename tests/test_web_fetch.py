@@ -3,6 +3,8 @@ conditional requests, slow and failing hosts, and the address and size limits.""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 import storyline
@@ -184,3 +186,12 @@ def test_failures_back_off_longer_each_time(site, tmp_path):
         second = desk.store.fetches([url])[url]
     assert (first.attempts, second.attempts) == (1, 2) and second.reason == "HTTP 502"
     assert isinstance(second, FetchRecord) and second.next_try > first.next_try
+
+
+def test_a_dripping_page_is_cut_off_at_the_time_limit(site):
+    site.routes["/drip.html"] = Route(article_page("Drip", paragraphs=60), drip_s=0.25)  # ~10 KB: ~2.5 s
+    with Fetcher(FetchPolicy(**{**FAST, "timeout_s": 0.6, "retries": 0, "robots": False})) as fetcher:
+        started = time.monotonic()
+        got = fetcher.fetch(f"{site.base}/drip.html")
+    assert got.status == "failed" and "took longer than 0.6 s" in got.reason
+    assert time.monotonic() - started < 2.0  # not the ~2.5 s the whole page would take
