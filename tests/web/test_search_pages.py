@@ -74,3 +74,13 @@ def test_the_story_list_says_what_arrived_since_the_last_visit(db):
         client.cookies.clear()
         client.cookies.set("storyline_seen", "<bad>")
         assert 'data-testid="arrived"' not in client.get("/").text  # a forged stamp is ignored
+
+
+def test_the_outlets_page_lists_canonical_outlets(db):
+    with TestClient(create_app(db)) as client:
+        page = client.get("/outlets")
+    assert page.status_code == 200
+    table = page.text.split('data-testid="outlets"', 1)[1]
+    # "inews" was stored as The i Paper, "BBC" as BBC News.
+    assert "The i Paper" in table and "BBC News" in table and ">inews<" not in table
+    assert 'href="/?outlet=The%20i%20Paper"' in table

@@ -1,7 +1,7 @@
 """The web app: HTML pages over the same Desk pool as the API, served by the same process.
 
 Pages: ``/`` (story list with full-text search and filters by date, outlet and person, and what
-arrived since the last visit), ``/search`` (the header's search: articles, people, stories),
+arrived since the last visit), ``/search`` (the header's search: articles, people, stories), ``/outlets``,
 ``/stories/{id}`` (timeline picture, people and roles, quotes by speaker, provenance graph of
 copies with their changes, cross-source findings), ``/articles/{id}`` (quotes and people
 highlighted, links to its copies) and ``/diff/{a}/{b}`` (two articles side by side). Assets
@@ -115,6 +115,13 @@ def add_pages(app: FastAPI, pool: DeskPool, reports: ReportCache) -> None:
         if visit:
             response.set_cookie(SEEN_COOKIE, now(), max_age=SEEN_MAX_AGE_S, httponly=True, samesite="lax")
         return response
+
+    @app.get("/outlets", response_class=HTMLResponse, include_in_schema=False)
+    def outlets_page(request: Request) -> HTMLResponse:
+        """Every canonical outlet: articles, first and last day, reuse in and out."""
+        with pool.desk() as desk:
+            profiles = desk.outlet_profiles()
+        return page(request, "outlets.html", {"outlets": profiles})
 
     @app.get("/search", response_class=HTMLResponse, include_in_schema=False)
     def search_page(request: Request, q: str = "") -> HTMLResponse:
