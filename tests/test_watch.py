@@ -85,3 +85,16 @@ def test_bad_feed_lists_are_refused_with_the_reason(tmp_path):
     assert done.returncode == 2 and "bad.opml: not a readable OPML file" in done.stderr
     done = run_cli("watch", str(tmp_path / "none.txt"), "--db", str(tmp_path / "s.db"), "--every", "soon")
     assert done.returncode == 2 and "not a duration" in done.stderr
+
+
+@pytest.mark.slow
+def test_a_watch_links_what_it_adds_into_stories(site, tmp_path):
+    for name in ("one", "two"):
+        site.routes[f"/{name}.html"] = Route(article_page(f"Harbour budget {name}"))
+    site.routes["/port.xml"] = port_feed(site, ["one", "two"])
+    with storyline.open(tmp_path / "s.db") as desk:
+        [report] = desk.watch([f"{site.base}/port.xml"], every_s=0, cycles=1, fetch_policy=FAST)
+        assert report.error is None and len(report.ingest.added) == 2
+        stories = desk.stories()
+        assert stories and sum(len(s.article_ids) for s in stories) == 2  # both articles linked into stories
+        assert desk.store.unanalysed() == []
