@@ -78,5 +78,24 @@ def test_store_errors_are_reported_not_raised(tmp_path):
 
 @pytest.mark.parametrize("args", [["articles", "--json"], ["links", "--json"]])
 def test_listing_json_on_an_empty_store(tmp_path, args):
-    done = run_cli(*args, "--db", str(tmp_path / "new.db"))
+    db = str(tmp_path / "new.db")
+    assert run_cli("init", "--db", db).returncode == 0
+    done = run_cli(*args, "--db", db)
     assert done.returncode == 0 and json.loads(done.stdout) == []
+
+
+@pytest.mark.parametrize("command", ["articles", "links", "stories", "quotes", "search backstop", "outlets",
+                                     "feeds", "steps"])
+def test_reading_a_store_that_does_not_exist_is_an_error(tmp_path, command):
+    db = tmp_path / "typo.db"
+    done = run_cli(*command.split(), "--db", str(db))
+    assert done.returncode == 2 and "typo.db: no such store" in done.stderr and "storyline init" in done.stderr
+    assert not db.exists()  # nothing created by a read
+
+
+def test_init_creates_a_store_once(tmp_path):
+    db = tmp_path / "new.db"
+    first = run_cli("init", "--db", str(db))
+    assert first.returncode == 0 and "created" in first.stdout and "schema v" in first.stdout and db.exists()
+    again = run_cli("init", "--db", str(db))
+    assert again.returncode == 0 and "already there" in again.stdout

@@ -338,6 +338,7 @@ def test_people(analysed_db):
 
 @pytest.mark.parametrize("command", ["people", "quotes"])
 def test_listings_on_an_empty_store(tmp_path, command):
+    assert cli("init", "--db", str(tmp_path / "new.db")).exit_code == 0
     result = cli(command, "--db", str(tmp_path / "new.db"), "--json")
     assert result.exit_code == 0 and json.loads(result.stdout) == []
 

@@ -1,4 +1,5 @@
-"""Link-only feed entries: recorded, and fetched only with --fetch (from a loopback server)."""
+"""Link-only feed entries: recorded, and fetched only with --fetch (from a loopback server,
+allowed by STORYLINE_ALLOW_PRIVATE=1)."""
 
 from __future__ import annotations
 
@@ -57,7 +58,16 @@ def test_links_are_recorded_not_fetched_by_default(site, tmp_path):
         assert desk.articles() == []
 
 
-def test_fetch_ingests_linked_pages(site, tmp_path):
+def test_fetch_refuses_loopback_links_unless_allowed(site, tmp_path):
+    (tmp_path / "port.rss").write_text(feed(site), encoding="utf-8")
+    with storyline.open(tmp_path / "s.db") as desk:
+        report = desk.ingest([tmp_path / "port.rss"], fetch=True, analyze=False)
+    assert report.added == [] and len(report.problems) == 2
+    assert all("non-public address 127.0.0.1" in p.reason for p in report.problems)
+
+
+def test_fetch_ingests_linked_pages(site, tmp_path, monkeypatch):
+    monkeypatch.setenv("STORYLINE_ALLOW_PRIVATE", "1")
     (tmp_path / "port.rss").write_text(feed(site), encoding="utf-8")
     with storyline.open(tmp_path / "s.db") as desk:
         report = desk.ingest([tmp_path / "port.rss"], fetch=True)

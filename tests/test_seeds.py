@@ -69,7 +69,10 @@ def test_stated_date_and_outlets(seeds):
     assert seeds["002"][0].fields["published"].origin == "stated"
     for key in ("000", "001", "003", "004"):
         assert seeds[key][0].published is None and seeds[key][0].fields["published"].origin == "missing"
-    assert seeds["001"][0].outlet == "inews"
+    # "inews" (a site line) is one of The i Paper's names: one canonical outlet, the alias kept
+    # as the evidence.
+    assert seeds["001"][0].outlet == "The i Paper" and "'inews'" in seeds["001"][0].fields["outlet"].evidence
+    assert seeds["001"][0].fields["outlet"].origin == "stated"
     assert seeds["004"][0].outlet == "The i Paper"
     assert seeds["004"][0].byline == "Leo Cendrowicz"
     assert seeds["002"][0].abstract and seeds["002"][0].fields["abstract"].origin == "stated"

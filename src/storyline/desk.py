@@ -4,7 +4,7 @@ pipeline (storyline/run/) and reads the Store; it holds no logic of its own."""
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from storyline.ingest.files import DEFAULT_MAX_BYTES
@@ -22,9 +22,15 @@ from storyline.run.common import (
     Progress,
 )
 from storyline.store import Store, open_store
-from storyline.store.records import ArticleEntity, OutletCount
+from storyline.store.base import now
+from storyline.store.records import ArticleEntity, FeedRecord, OutletCount, OutletProfile, SearchHit
+
+# The kinds of compared pair that are reuse (the others are independent reports).
+REUSE_KINDS = ("duplicate", "syndicated", "rewrite", "partial")
 
 if TYPE_CHECKING:  # the analyzer imports spaCy (about a second): loaded only when needed
+    from storyline.ingest.fetch import FetchPolicy
+    from storyline.run.watching import CycleReport
     from storyline.run.local import RunReport
     from storyline.run.step import Step
     from storyline.analyze import Analyzer
@@ -66,6 +72,8 @@ class Desk:
         fetch: bool = False,
         analyze: bool = True,
         progress: Progress | None = None,
+        fetch_policy: FetchPolicy | None = None,
+        retry_failed: bool = False,
     ) -> IngestReport:
         """Read every input under ``paths``, clean it, and store new articles.
 
@@ -74,6 +82,12 @@ class Desk:
         present rather than written twice. Feed entries with only a link are recorded as
         links, and fetched and ingested only when ``fetch`` is true.
 
+        An http(s) URL among ``paths`` is fetched (run/fetching.py): a page becomes an article, a
+        feed has every entry's page fetched (entries fetched before are skipped). Fetching
+        follows ``fetch_policy`` (default: polite limits, public addresses only unless
+        ``$STORYLINE_ALLOW_PRIVATE`` is 1). A page that fails is recorded with its reason and,
+        with ``retry_failed``, fetched again once due.
+
         With ``analyze`` (the default) each batch is analysed right after it is stored (its
         own transactions, see :meth:`analyze`), and so are articles of this run that were
         already present but not analysed by the current analyzer (left so by a killed run).
@@ -81,8 +95,9 @@ class Desk:
         """
         from storyline.run.ingest import Ingesting  # the readers import trafilatura, lxml, feedparser
 
-        ingesting = Ingesting(self.store, self.analysing if analyze else None, batch_size, max_bytes)
-        return ingesting.paths(paths, fetch=fetch, progress=progress)
+        ingesting = Ingesting(self.store, self.analysing if analyze else None, batch_size, max_bytes,
+                              policy=fetch_policy)
+        return ingesting.paths(paths, fetch=fetch, retry_failed=retry_failed, progress=progress)
 
     def ingest_objects(self, objects: Sequence[object], *, source: str, analyze: bool = True,
                        max_bytes: int = DEFAULT_MAX_BYTES, batch_size: int = DEFAULT_BATCH,
@@ -96,6 +111,38 @@ class Desk:
 
         ingesting = Ingesting(self.store, self.analysing if analyze else None, batch_size, max_bytes)
         return ingesting.objects(objects, source=source, start=start)
+
+    # --- watching feeds ---------------------------------------------------------------------
+    def add_feeds(self, feeds: Sequence[tuple[str, str | None]]) -> int:
+        """Watch these feeds ((URL, title) pairs); returns how many were not watched already."""
+        from storyline.run.watching import register_feeds
+
+        return register_feeds(self.store, feeds)
+
+    def feeds(self) -> list[FeedRecord]:
+        """The watched feeds with their last success, last error and articles added."""
+        return self.store.feeds()
+
+    def watch(self, feeds: Sequence[str], *, every_s: float, cycles: int | None = None, link: bool = True,
+              analyze: bool = True, fetch_policy: FetchPolicy | None = None,
+              on_cycle: Callable[[CycleReport], None] | None = None) -> list[CycleReport]:
+        """Poll ``feeds`` every ``every_s`` seconds (``cycles`` times, or until interrupted):
+        ingest the entries not fetched before and the failed pages due again, update each
+        feed's record, and with ``link`` bring stories up to date when anything was added.
+        A failed cycle is reported (``on_cycle``) and the next one runs (run/watching.py)."""
+        from storyline.run.watching import CycleReport, record_poll, watch
+
+        self.add_feeds([(url, None) for url in feeds])
+
+        def cycle(number: int) -> CycleReport:
+            started = now()
+            report = self.ingest(list(feeds), analyze=analyze, fetch_policy=fetch_policy, retry_failed=True)
+            records = record_poll(self.store, feeds, report)
+            if link and report.added:
+                self.find_stories()
+            return CycleReport(number, started, report, feeds=records)
+
+        return watch(cycle, every_s=every_s, cycles=cycles, on_cycle=on_cycle)
 
     # --- analysis --------------------------------------------------------------------------
     def analyze(
@@ -129,6 +176,21 @@ class Desk:
         """Stored articles whose title or body holds every word of ``query`` (full text, case
         ignored, words stemmed), best match first (bodies included, raw input not)."""
         return self.store.search(query, limit=limit, offset=offset)
+
+    def search_hits(self, query: str, *, outlet: str | None = None, since: str | None = None,
+                    person: str | None = None, story: str | None = None, limit: int = 20,
+                    offset: int = 0) -> list[SearchHit]:
+        """Ranked articles holding every word of ``query``, each with a snippet whose matched
+        words are marked (see :meth:`Store.search_hits`); ``story`` is a story id or unique
+        prefix (LookupError when there is no such story)."""
+        story_id = None
+        if story:
+            found = self.store.story(story)
+            if found is None:
+                raise LookupError(f"no story {story!r}")
+            story_id = found.id
+        return self.store.search_hits(query, outlet=outlet, since=since, person=person, story_id=story_id,
+                                      limit=limit, offset=offset)
 
     def links(self) -> list[Link]:
         """Link-only feed entries recorded so far."""
@@ -176,7 +238,7 @@ class Desk:
             if found is None:
                 raise LookupError(f"no article {article!r}")
             aid = found.id
-        kinds = None if all else ["duplicate", "syndicated", "rewrite", "partial"]
+        kinds = None if all else list(REUSE_KINDS)
         return self.store.reuse(kinds=kinds, article_id=aid)
 
     # --- stories ---------------------------------------------------------------------------
@@ -228,6 +290,11 @@ class Desk:
     def outlets(self) -> list[OutletCount]:
         """Every named outlet with its article count, most articles first."""
         return self.store.outlets()
+
+    def outlet_profiles(self) -> list[OutletProfile]:
+        """Every named outlet with its article count, first and last stated publication day,
+        and reuse across outlets (its articles copying others', others' copying its own)."""
+        return self.store.outlet_profiles(REUSE_KINDS)
 
     def story(self, id_or_prefix: str):
         """Everything about one story (id or unique prefix): its articles with stated or

@@ -367,7 +367,8 @@ class Finding:
 class Story:
     """Articles that tell the same story. ``id`` is the id of its first article (the story
     that survives a merge keeps its id); ``first``/``last`` is the span of its members' stated
-    dates (ISO dates); ``undated`` counts the members without one."""
+    dates (ISO dates); ``undated`` counts the members without one; ``coverage_first``/``coverage_last``
+    is the span with inferred dates too."""
 
     id: str
     label: str
@@ -377,3 +378,7 @@ class Story:
     headline: str | None = None
     key_entities: tuple[str, ...] = ()
     undated: int = 0  # members with no stated date (their dates are inferred by `story`)
+    # The days of coverage: the span of the members' publication days, stated or inferred,
+    # as stored with the story's facts (None until they are built).
+    coverage_first: str | None = None
+    coverage_last: str | None = None

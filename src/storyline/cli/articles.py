@@ -12,15 +12,20 @@ from rich.markup import escape
 from rich.table import Table
 
 from storyline.cli.common import (
+    AllowPrivateOption,
     DbOption,
+    DelayOption,
     JsonOption,
     LimitOption,
     OffsetOption,
+    PerHostOption,
     app,
     fail,
+    fetch_policy,
     open_desk,
     out,
     progress_bar,
+    read_url_list,
     warn,
 )
 from storyline.ingest.files import DEFAULT_MAX_BYTES
@@ -33,31 +38,65 @@ if TYPE_CHECKING:
 
 
 @app.command()
+def init(db: DbOption = None) -> None:
+    """Create an empty store (a SQLite file, or the tables in a PostgreSQL database); an existing
+    store is left as it is, migrated to this version's schema."""
+    from storyline.store import missing_store
+
+    created = missing_store(db)
+    with open_desk(db, create=True) as desk:
+        url, version = desk.store.url, desk.store.schema_version()
+    out.print(f"{'created' if created else 'already there'}: {url} (schema v{version})", markup=False)
+
+
+@app.command()
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Files or folders (text, HTML, feeds, JSONL, WARC).")],
+    paths: Annotated[list[str] | None, typer.Argument(
+        help="Files or folders (text, HTML, feeds, JSONL, WARC), or http(s) URLs of pages and feeds.",
+        show_default=False)] = None,
     db: DbOption = None,
-    fetch: Annotated[bool, typer.Option(help="Fetch pages that feed entries only link to.")] = False,
+    urls: Annotated[Path | None, typer.Option("--urls", help="A file of URLs to fetch, one a line (# comments).",
+                                              show_default=False)] = None,
+    fetch: Annotated[bool, typer.Option(help="Fetch pages that feed files' entries only link to.")] = False,
+    retry_failed: Annotated[bool, typer.Option("--retry-failed",
+                                               help="Fetch again the pages that failed earlier and are due.")] = False,
+    allow_private: AllowPrivateOption = False,
+    per_host: PerHostOption = 2,
+    delay: DelayOption = 1.0,
     max_bytes: Annotated[int, typer.Option(help="Refuse any single document larger than this.", min=1)] = DEFAULT_MAX_BYTES,
     batch_size: Annotated[int, typer.Option(help="Articles written per transaction.", min=1)] = DEFAULT_BATCH,
     analyze: Annotated[bool, typer.Option("--analyze/--no-analyze",
                                           help="Analyse the new articles (entities, quotes) once stored.")] = True,
     as_json: JsonOption = False,
 ) -> None:
-    """Read articles from PATHS, clean them, and store the new ones.
+    """Read articles from PATHS (files, folders or URLs), clean them, and store the new ones.
+
+    A URL is fetched politely (robots.txt, per-host limits, conditional requests, retries): a
+    page becomes an article, a feed has every entry's page fetched (entries fetched before are
+    skipped). A page that fails is recorded with its reason; `--retry-failed` (and `watch`)
+    fetch it again once due. Private and loopback addresses are refused unless
+    `--allow-private` (or STORYLINE_ALLOW_PRIVATE=1).
 
     Exits 1 only when nothing at all could be read; skipped inputs are listed with the reason.
     Articles whose analysis fails are kept (listed as "not analysed"; `storyline analyze`
     retries them).
     """
-    with open_desk(db) as desk, progress_bar("ingesting") as advance:
+    inputs = list(paths or [])
+    if urls is not None:
+        inputs += read_url_list(urls)
+    if not inputs and not retry_failed:
+        fail("nothing to ingest: give files, folders or URLs (or --urls FILE, --retry-failed)", code=2)
+    policy = fetch_policy(allow_private=allow_private, per_host=per_host, delay=delay, max_bytes=max_bytes)
+    with open_desk(db, create=True) as desk, progress_bar("ingesting") as advance:
         try:
-            report = desk.ingest(paths, fetch=fetch, max_bytes=max_bytes, batch_size=batch_size, analyze=analyze,
+            report = desk.ingest(inputs, fetch=fetch, max_bytes=max_bytes, batch_size=batch_size, analyze=analyze,
+                                 fetch_policy=policy, retry_failed=retry_failed,
                                  progress=lambda done, total, path: advance(done, total, Path(path).name))
         except IngestAborted as exc:
             _print_report(exc.report, as_json=as_json)
             fail(str(exc), code=2)
     _print_report(report, as_json=as_json)
-    if not report.read_anything:
+    if not report.read_anything and not (retry_failed and not inputs):
         fail("nothing could be read from the inputs given", code=1)
 
 
@@ -73,6 +112,8 @@ def _print_report(report: IngestReport, *, as_json: bool) -> None:
                 f"{len(report.problems)} skipped from {report.files} files")
         if report.links_seen:
             line += f"; {report.links_seen} link-only feed entries ({report.links_new} new)"
+        if report.fetched or report.not_modified:
+            line += f"; {report.fetched} pages and feeds fetched, {report.not_modified} unchanged"
         out.print(line, markup=False)
 
 

@@ -42,16 +42,45 @@ DbOption = Annotated[
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 LimitOption = Annotated[int | None, typer.Option(help="Show at most this many.", min=0)]
 OffsetOption = Annotated[int, typer.Option(help="Skip this many first.", min=0)]
+AllowPrivateOption = Annotated[bool, typer.Option(
+    "--allow-private", envvar="STORYLINE_ALLOW_PRIVATE",
+    help="Allow fetching private, loopback and link-local addresses (an intranet, a local test server).")]
+PerHostOption = Annotated[int, typer.Option(help="Requests at once to one host.", min=1)]
+DelayOption = Annotated[float, typer.Option(help="Seconds between request starts to one host "
+                                                 "(robots.txt Crawl-delay if longer).", min=0)]
 
 
-def open_desk(db: str | None) -> Desk:
-    """The Desk over ``db``; a store that cannot be opened fails the command (exit 2)."""
+def open_desk(db: str | None, *, create: bool = False) -> Desk:
+    """The Desk over ``db``; a store that cannot be opened fails the command (exit 2). A SQLite
+    file that does not exist is an error (a typo must not read as an empty store) unless
+    ``create`` (``init``, ``ingest``, ``watch``)."""
     from storyline.desk import open as open_
+    from storyline.store import missing_store
 
+    missing = None if create else missing_store(db)
+    if missing:
+        fail(f"{missing}: no such store (create one with `storyline init --db {missing}` or `storyline ingest`)",
+             code=2)
     try:
         return open_(db)
     except StoreError as exc:
         fail(str(exc), code=2)
+
+
+def fetch_policy(*, allow_private: bool, per_host: int, delay: float, max_bytes: int):
+    """The fetch policy the fetching commands' options ask for."""
+    from storyline.ingest.fetch import FetchPolicy
+
+    return FetchPolicy(allow_private=allow_private, per_host=per_host, delay_s=delay, max_bytes=max_bytes)
+
+
+def read_url_list(path) -> list[str]:
+    """The URLs of a ``--urls`` file: one a line; blank lines and # comments skipped."""
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError as exc:
+        fail(f"{path}: cannot read the URL list ({exc.strerror or exc})", code=2)
+    return [line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
 
 
 def fail(message: str, *, code: int = 1) -> NoReturn:

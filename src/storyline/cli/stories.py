@@ -29,7 +29,7 @@ def stories_cli(
     as_json: JsonOption = False,
 ) -> None:
     """List stories, largest first: id, label (key people and places, a representative
-    headline), article count and date span. New articles join stories first (online, in
+    headline), article count and the first and last day of coverage (inferred dates included). New articles join stories first (online, in
     publication order; --no-update only lists what is stored)."""
     with open_desk(db) as desk:
         try:
@@ -42,10 +42,12 @@ def stories_cli(
     if as_json:
         print(json.dumps([story_json(s) for s in stories], ensure_ascii=False, indent=1))
         return
-    table = Table("id", "articles", "stated dates", "label", box=None, pad_edge=False)
+    table = Table("id", "articles", "coverage", "label", box=None, pad_edge=False)
     for s in stories:
         undated = f" ({s.undated} undated)" if s.undated else ""
-        table.add_row(s.id[:12], f"{len(s.article_ids)}{undated}", _span(s.first, s.last), escape(clip(s.label, 100)))
+        # Coverage counts inferred publication days too; the stated span until facts are built.
+        span = _span(s.coverage_first, s.coverage_last) if s.coverage_first else _span(s.first, s.last)
+        table.add_row(s.id[:12], f"{len(s.article_ids)}{undated}", span, escape(clip(s.label, 100)))
     out.print(table)
     out.print(f"{len(stories)} stories", markup=False)
 

@@ -12,7 +12,8 @@ from storyline.ingest.decode import UndecodableError, decode_text
 from storyline.ingest.files import InputError
 from storyline.ingest.html import extract_html, fragment_text
 from storyline.ingest.jsonl import parse_line
-from storyline.records import Article, RawDocument
+from storyline.ingest.outlets import canonical_outlet
+from storyline.records import Article, FieldSource, RawDocument
 
 ID_LENGTH = 16  # hex digits of the content hash: 64 bits, no collision expected below ~10^8
 
@@ -59,6 +60,11 @@ def _decode(data: bytes) -> str:
 def _article(raw: RawDocument, cleaned: Cleaned) -> Article:
     digest = content_hash(cleaned.body)
     url = raw.meta.get("url") or (raw.source if raw.source.startswith(("http://", "https://")) else None)
+    outlet, why = canonical_outlet(cleaned.outlet, url)
+    if why is not None:
+        origin = cleaned.fields["outlet"].origin if cleaned.outlet and "outlet" in cleaned.fields else "inferred"
+        cleaned.fields["outlet"] = FieldSource(origin, why)
+        cleaned.outlet = outlet
     return Article(
         id=digest[:ID_LENGTH],
         content_hash=digest,

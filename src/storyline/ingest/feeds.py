@@ -7,6 +7,7 @@ by its link is recorded as a :class:`Link` and fetched only when the user asks (
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import feedparser
@@ -21,10 +22,25 @@ FULL_TEXT_SUMMARY_WORDS = 120
 
 
 def read_feed(path: Path, *, max_bytes: int) -> Iterator[RawDocument | Link | Problem]:
-    source = str(path)
     data = read_capped(path, max_bytes)
     if not data.strip():
         raise InputError("empty input")
+    yield from feed_items(data, str(path))
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One feed entry: where it is in the feed, its link, its content if the feed carries the
+    article, and the metadata the feed states."""
+
+    where: str
+    link: str | None
+    html: str | None
+    meta: dict[str, str]
+
+
+def feed_entries(data: bytes, source: str) -> Iterator[Entry | Problem]:
+    """Every entry of the RSS/Atom feed in ``data`` (``source`` names it in problems)."""
     parsed = feedparser.parse(data)
     if parsed.bozo and not parsed.entries:
         reason = getattr(parsed.get("bozo_exception"), "getMessage", None)
@@ -39,9 +55,7 @@ def read_feed(path: Path, *, max_bytes: int) -> Iterator[RawDocument | Link | Pr
         return
     outlet = parsed.feed.get("title")
     for number, entry in enumerate(parsed.entries, start=1):
-        where = f"entry {number}"
         link = entry.get("link")
-        html = _content(entry)
         meta = {
             "url": link,
             "title": entry.get("title"),
@@ -49,14 +63,23 @@ def read_feed(path: Path, *, max_bytes: int) -> Iterator[RawDocument | Link | Pr
             "byline": entry.get("author"),
             "outlet": outlet,
         }
-        meta = {k: v for k, v in meta.items() if v}
-        if html:
-            yield RawDocument(source, "text/html+fragment", html.encode("utf-8"), where, meta)
-        elif link:
-            published = meta.get("published")
-            yield Link(link, source, meta.get("title"), normalise_date(published) or published, where)
+        yield Entry(f"entry {number}", link, _content(entry), {k: v for k, v in meta.items() if v})
+
+
+def feed_items(data: bytes, source: str) -> Iterator[RawDocument | Link | Problem]:
+    """A feed read as a file is: an entry with content is an article, one with only a link is
+    recorded as a :class:`Link`."""
+    for entry in feed_entries(data, source):
+        if isinstance(entry, Problem):
+            yield entry
+        elif entry.html:
+            yield RawDocument(source, "text/html+fragment", entry.html.encode("utf-8"), entry.where, entry.meta)
+        elif entry.link:
+            published = entry.meta.get("published")
+            yield Link(entry.link, source, entry.meta.get("title"), normalise_date(published) or published,
+                       entry.where)
         else:
-            yield Problem(source, "entry has neither content nor a link", where)
+            yield Problem(source, "entry has neither content nor a link", entry.where)
 
 
 def _content(entry: dict) -> str | None:

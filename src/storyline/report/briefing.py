@@ -37,9 +37,13 @@ def build_briefing(report) -> Briefing:
     articles = {a.id: a for a in report.articles}
     derived = {p.derived_id for p in report.reuse if p.is_reuse}
     rep = representative(report, articles)
+    # The days of coverage: the articles' publication days, stated or inferred.
+    firsts = [d.first[:10] for d in report.dates.values() if d.first]
+    lasts = [d.last[:10] for d in report.dates.values() if d.last]
     b = Briefing(
-        story_id=story.id, title=story.headline or story.label, label=story.label, first=story.first,
-        last=story.last, article_count=len(story.article_ids), representative_id=rep.id if rep else None,
+        story_id=story.id, title=story.headline or story.label, label=story.label,
+        first=min(firsts) if firsts else story.first, last=max(lasts) if lasts else story.last,
+        article_count=len(story.article_ids), representative_id=rep.id if rep else None,
         notes=list(report.notes),
     )
     b.what_happened = what_happened(report, rep, derived)

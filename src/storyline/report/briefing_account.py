@@ -102,10 +102,12 @@ def what_happened(report, rep: Article | None, derived: set[str]) -> list[Senten
         chosen.append((best, c))
         used.append(c)
         covered |= set(best.article_ids)
-    chosen.sort(key=lambda ec: (ec[0].date is None, ec[0].date or ""))
     for e, c in chosen:
         sources = _supporters(c, [s.article_id for s in e.sentences], report.events, report.reuse)
         out.append(Sentence(clip(c.text, MAX_SENTENCE_CHARS), c, sources, date=e.date, date_inferred=e.date_inferred))
+    # In date order, the lead included (dated by its article): an account reads as it happened.
+    # Undated sentences keep their place at the end; equal dates keep the order chosen.
+    out.sort(key=lambda s: (s.date is None, (s.date or "")[:10]))
     return out
 
 

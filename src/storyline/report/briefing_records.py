@@ -139,7 +139,7 @@ class Briefing:
     story_id: str
     title: str
     label: str
-    first: str | None
+    first: str | None  # the first and last publication day of its articles, stated or inferred
     last: str | None
     article_count: int
     representative_id: str | None

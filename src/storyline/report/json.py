@@ -27,6 +27,7 @@ from storyline.records import (
 )
 
 if TYPE_CHECKING:
+    from storyline.store.records import SearchHit
     from storyline.link.stories.report import StoryReport
     from storyline.run.common import AnalyzeReport, IngestReport
 
@@ -188,9 +189,11 @@ def diff_json(source: Article, derived: Article, pair: ReusePair) -> dict:
 
 
 def story_json(s: Story) -> dict:
-    """A story as listed: id, label, members and stated date span."""
+    """A story as listed: id, label, members, stated date span (``first``/``last``) and the days
+    of coverage with inferred dates too (``coverage_first``/``coverage_last``)."""
     return {"id": s.id, "label": s.label, "headline": s.headline, "key_entities": list(s.key_entities),
-            "article_ids": list(s.article_ids), "first": s.first, "last": s.last, "undated": s.undated}
+            "article_ids": list(s.article_ids), "first": s.first, "last": s.last, "undated": s.undated,
+            "coverage_first": s.coverage_first or s.first, "coverage_last": s.coverage_last or s.last}
 
 
 def citation_json(c: Citation) -> dict:
@@ -237,3 +240,31 @@ def report_json(report: StoryReport) -> dict:
         "findings": [finding_json(f) for f in report.findings],
         "notes": list(report.notes),
     }
+
+
+def snippet_parts(snippet: str) -> list[tuple[str, bool]]:
+    """A search snippet as (text, matched) runs, the markers (records.HIT_START/HIT_END) removed."""
+    from storyline.store.records import HIT_END, HIT_START
+
+    parts: list[tuple[str, bool]] = []
+    for i, chunk in enumerate(snippet.split(HIT_START)):
+        if i == 0:
+            parts.append((chunk.replace(HIT_END, ""), False))
+            continue
+        matched, _, rest = chunk.partition(HIT_END)
+        parts += [(matched, True), (rest, False)]
+    return [(text, hit) for text, hit in parts if text]
+
+
+def search_hit_json(hit: SearchHit) -> dict:
+    """One search result (``storyline search --json``, ``/api/search``): the article's listing
+    fields, its rank, the snippet as plain text and the [start, end) offsets of the matched
+    words in it."""
+    text, highlights = "", []
+    for part, matched in snippet_parts(hit.snippet):
+        if matched:
+            highlights.append([len(text), len(text) + len(part)])
+        text += part
+    a = hit.article
+    return {"id": a.id, "title": a.title, "outlet": a.outlet, "published": a.published, "url": a.url,
+            "rank": round(hit.rank, 6), "snippet": text, "highlights": highlights}

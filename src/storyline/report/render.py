@@ -63,7 +63,7 @@ def _md_ref(b: Briefing, aid: str) -> str:
 
 def to_markdown(b: Briefing) -> str:
     lines = [f"# Briefing: {_md(b.title)}", "",
-             f"Story `{b.story_id}`: {b.article_count} articles; stated dates {_span(b.first, b.last)}.", ""]
+             f"Story `{b.story_id}`: {b.article_count} articles, published {_span(b.first, b.last)}.", ""]
     for note in b.notes:
         lines += [f"> {_md(note)}", ""]
 
@@ -185,7 +185,7 @@ def to_html(b: Briefing) -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>Briefing: {_h(b.title)}</title>", f"<style>{CSS}</style></head><body>",
         f"<h1>{_h(b.title)}</h1>",
-        f'<p class="meta">Story <code>{_h(b.story_id)}</code>: {b.article_count} articles; stated dates '
+        f'<p class="meta">Story <code>{_h(b.story_id)}</code>: {b.article_count} articles, published '
         f"{_h(_span(b.first, b.last))}.</p>",
     ]
     p += [f'<p class="note">{_h(n)}</p>' for n in b.notes]

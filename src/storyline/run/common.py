@@ -53,13 +53,20 @@ class IngestReport:
     links_seen: int = 0
     links_new: int = 0
     files: int = 0
+    # Fetching (run/fetching.py): pages and feeds fetched, those unchanged since the last
+    # fetch, the outcome of each URL asked for (by URL), and articles added by source.
+    fetched: int = 0
+    not_modified: int = 0
+    outcomes: dict = field(default_factory=dict)
+    added_by_source: dict[str, int] = field(default_factory=dict)
     # None when the ingest was run without analysis.
     analysis: AnalyzeReport | None = None
 
     @property
     def read_anything(self) -> bool:
-        """True when at least one article or link could be read from the inputs."""
-        return bool(self.added or self.present or self.links_seen)
+        """True when at least one article or link could be read from the inputs (a page or feed
+        unchanged since its last fetch counts as read)."""
+        return bool(self.added or self.present or self.links_seen or self.fetched or self.not_modified)
 
 
 class IngestAborted(StoreError):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Iterator, Sequence
 
-from storyline.ingest.fetch import fetch_link
+from storyline.ingest.fetch import Fetcher, FetchPolicy, fetch_link, private_allowed_by_env
 from storyline.ingest.files import DEFAULT_MAX_BYTES, InputFile, discover
 from storyline.ingest.jsonl import document_from_object
 from storyline.ingest.pipeline import articles as clean_articles
@@ -17,6 +17,7 @@ from storyline.ingest.pipeline import documents
 from storyline.records import Article, Link, Problem, RawDocument
 from storyline.run.analyze import Analysing
 from storyline.run.common import DEFAULT_BATCH, AnalyzeReport, IngestAborted, IngestReport, Progress
+from storyline.run.fetching import WebSource, is_url
 from storyline.store import Store, StoreError
 
 
@@ -26,31 +27,49 @@ class Ingesting:
     but not analysed (left so by a killed run)."""
 
     def __init__(self, store: Store, analysing: Analysing | None = None,
-                 batch_size: int = DEFAULT_BATCH, max_bytes: int = DEFAULT_MAX_BYTES):
+                 batch_size: int = DEFAULT_BATCH, max_bytes: int = DEFAULT_MAX_BYTES,
+                 policy: FetchPolicy | None = None):
         self.store = store
         self.analysing = analysing
         self.batch_size = batch_size
         self.max_bytes = max_bytes
+        self.policy = policy or FetchPolicy(max_bytes=max_bytes, allow_private=private_allowed_by_env())
+        self._web: WebSource | None = None
 
-    def paths(self, paths: Sequence[str | os.PathLike], *, fetch: bool = False,
+    def paths(self, paths: Sequence[str | os.PathLike], *, fetch: bool = False, retry_failed: bool = False,
               progress: Progress | None = None) -> IngestReport:
-        """Every input under ``paths``; link-only feed entries are recorded as links, and
-        fetched and ingested only with ``fetch``."""
+        """Every input under ``paths``: files and folders, and http(s) URLs (a page, or a feed
+        whose every entry's page is fetched: see run/fetching.py). Link-only entries of feed
+        files are recorded as links, and fetched and ingested only with ``fetch``. With
+        ``retry_failed``, pages whose fetch failed earlier and is due again are fetched too."""
         report = self._report()
-        found = list(discover(list(paths)))
-        report.files = len(found)
+        urls = [str(p) for p in paths if is_url(p)]
+        found = list(discover([p for p in paths if not is_url(p)]))
+        report.files = len(found) + len(urls)
         links: list[Link] = []
+        fetcher = Fetcher(self.policy) if fetch or urls or retry_failed else None
 
         def stream() -> Iterator[RawDocument | Link | Problem]:
             for done, item in enumerate(found, start=1):
                 if isinstance(item, tuple):
                     yield Problem(item[0], item[1])
                 else:
-                    yield from self._documents(item, fetch, links)
+                    yield from self._documents(item, fetcher if fetch else None, links)
                 if progress:
                     progress(done, len(found), str(item[0] if isinstance(item, tuple) else item.path))
+            if urls or retry_failed:
+                self._web = WebSource(self.store, fetcher)
+                yield from self._web.documents(urls, retry_failed=retry_failed, progress=progress)
 
-        return self._store_all(stream(), report, links)
+        try:
+            return self._store_all(stream(), report, links)
+        finally:
+            if self._web is not None:
+                report.fetched, report.not_modified = self._web.fetched, self._web.not_modified
+                report.outcomes = self._web.outcomes
+                self._web = None
+            if fetcher is not None:
+                fetcher.close()
 
     def objects(self, objects: Sequence[object], *, source: str, start: int = 1) -> IngestReport:
         """Articles given in memory, each an object with the keys of a JSONL line; each one's
@@ -78,6 +97,8 @@ class Ingesting:
                     if len(batch) >= self.batch_size:
                         self._flush(batch, report)
             self._flush(batch, report)
+            if self._web is not None:  # pages that gave no article (unchanged, or skipped)
+                self._web.commit()
             if links:
                 report.links_seen = len(links)
                 report.links_new = self.store.add_links(links)
@@ -89,12 +110,13 @@ class Ingesting:
             ) from exc
         return report
 
-    def _documents(self, file: InputFile, fetch: bool, links: list[Link]) -> Iterator[RawDocument | Problem]:
+    def _documents(self, file: InputFile, fetcher: Fetcher | None,
+                   links: list[Link]) -> Iterator[RawDocument | Problem]:
         for item in documents(file, max_bytes=self.max_bytes):
             if isinstance(item, Link):
                 links.append(item)
-                if fetch:
-                    yield fetch_link(item, max_bytes=self.max_bytes)
+                if fetcher is not None:
+                    yield fetch_link(item, max_bytes=self.max_bytes, fetcher=fetcher)
             else:
                 yield item
 
@@ -105,9 +127,12 @@ class Ingesting:
         for article, result in zip(batch, self.store.add_articles(batch), strict=True):
             if result.status == "added":
                 report.added.append(result.article_id)
+                report.added_by_source[article.source] = report.added_by_source.get(article.source, 0) + 1
                 added.append(article)
             else:
                 report.present.append(result.article_id)
         batch.clear()
+        if self._web is not None:  # the pages of this batch are stored: record them fetched
+            self._web.commit()
         if self.analysing:
             self.analysing.while_ingesting(added, report.analysis)

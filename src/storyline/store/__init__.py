@@ -14,7 +14,20 @@ from storyline.store.base import MEMORY_URL, AmbiguousIdError, Store, StoreError
 
 DEFAULT_DB = "storyline.db"
 
-__all__ = ["AmbiguousIdError", "DEFAULT_DB", "MEMORY_URL", "Store", "StoreError", "open_store"]
+__all__ = ["AmbiguousIdError", "DEFAULT_DB", "MEMORY_URL", "Store", "StoreError", "missing_store", "open_store"]
+
+
+def _target(db: str | os.PathLike | None) -> str:
+    return str(db) if db is not None else os.environ.get("STORYLINE_DB") or DEFAULT_DB
+
+
+def missing_store(db: str | os.PathLike | None = None) -> str | None:
+    """The path of the SQLite file ``db`` names (as :func:`open_store` resolves it) when that
+    file does not exist; None for an existing file, a server URL or an in-memory store."""
+    target = _target(db)
+    if target.startswith(("postgresql://", "postgres://")) or target in (MEMORY_URL, ":memory:"):
+        return None
+    return None if Path(target).exists() else target
 
 
 def open_store(db: str | os.PathLike | None = None) -> Store:
@@ -26,7 +39,7 @@ def open_store(db: str | os.PathLike | None = None) -> Store:
     a SQLite file path (``:memory:`` included, which SQLite itself keeps in memory). Without
     ``db``, ``$STORYLINE_DB`` and then ``storyline.db`` are used.
     """
-    target = str(db) if db is not None else os.environ.get("STORYLINE_DB") or DEFAULT_DB
+    target = _target(db)
     if target.startswith(("postgresql://", "postgres://")):
         from storyline.store.postgres import PostgresStore
 

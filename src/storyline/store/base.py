@@ -14,11 +14,15 @@ from storyline.store.records import (
     Bucket,
     CandidatePair,
     ComparedPair,
+    FeedRecord,
+    FetchRecord,
     FingerprintBlob,
+    SearchHit,
     FingerprintRow,
     Membership,
     MentionCounts,
     OutletCount,
+    OutletProfile,
     SentenceVectors,
     StoryCheckpoint,
     StoryFacts,
@@ -81,6 +85,11 @@ class Store(Protocol):
 
     def links(self) -> list[Link]:
         """Link-only entries recorded from feeds, in the order first seen."""
+        ...
+
+    def arrived_since(self, since: str, *, limit: int = 20) -> tuple[int, list[Article]]:
+        """How many articles were stored after ``since`` (an ISO time as :func:`now` writes
+        them), and the latest ``limit`` of them, newest first, without raw input."""
         ...
 
     # --- per-article analysis ----------------------------------------------------------------
@@ -234,6 +243,12 @@ class Store(Protocol):
         """Every named outlet with its article count, most articles first, then by name."""
         ...
 
+    def outlet_profiles(self, reuse_kinds: Sequence[str]) -> list[OutletProfile]:
+        """Every named outlet with its article count, first and last stated publication day, and
+        reuse across outlets (pairs of ``reuse_kinds`` whose two articles name different
+        outlets), most articles first, then by name."""
+        ...
+
     def story(self, id_or_prefix: str) -> Story | None:
         """One story by id or unique prefix (LookupError when ambiguous)."""
         ...
@@ -305,10 +320,45 @@ class Store(Protocol):
         change, a member's analysis or the comparison of a pair with a member."""
         ...
 
+    # --- fetching and watching (ingest/fetch.py, run/fetching.py) ----------------------------
+    def put_fetches(self, records: Sequence[FetchRecord]) -> None:
+        """Record what fetching some URLs answered (one transaction), each replacing the earlier
+        record of the same normalised URL."""
+        ...
+
+    def fetches(self, urls: Sequence[str]) -> dict[str, FetchRecord]:
+        """The last fetch of each of ``urls`` (matched by normalised URL), keyed by the URL as
+        given; URLs never fetched are left out."""
+        ...
+
+    def failed_fetches(self, due_by: str | None = None) -> list[FetchRecord]:
+        """Pages whose last fetch failed (those due again by ``due_by`` if given), soonest due
+        first."""
+        ...
+
+    def put_feeds(self, records: Sequence[FeedRecord]) -> None:
+        """Add or update watched feeds (one transaction; matched by normalised URL). A feed
+        keeps the ``added_at`` of its first write; ``articles_7d`` is not stored."""
+        ...
+
+    def feeds(self) -> list[FeedRecord]:
+        """Every watched feed, by normalised URL, with ``articles_7d`` counted from the fetches
+        of its entries in the last seven days."""
+        ...
+
     # --- search -----------------------------------------------------------------------------
     def search(self, query: str, *, limit: int | None = None, offset: int = 0) -> list[Article]:
         """Articles whose title or body holds every word of ``query`` (case ignored, words
         stemmed), best match first, without their raw input. Words only: no query operators."""
+        ...
+
+    def search_hits(self, query: str, *, outlet: str | None = None, since: str | None = None,
+                    person: str | None = None, story_id: str | None = None, limit: int = 20,
+                    offset: int = 0) -> list[SearchHit]:
+        """As :meth:`search`, ranked, each with a snippet whose matched words are marked
+        (``records.HIT_START``/``HIT_END``); the filters keep articles from ``outlet`` (name,
+        case ignored), published on or after ``since`` (ISO date), naming a person whose name
+        contains ``person`` (case ignored), or in the story ``story_id`` (exact id)."""
         ...
 
     def count(self) -> int:
@@ -353,6 +403,12 @@ def speaker_key(name: str | None) -> str | None:
 def now() -> str:
     """The time of a write, to the second (UTC, ISO 8601)."""
     return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
+
+
+def days_ago(days: float) -> str:
+    """The time ``days`` ago, as :func:`now` writes times."""
+    then = dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=days)
+    return then.replace(microsecond=0).isoformat()
 
 
 def now_precise() -> str:

@@ -23,6 +23,10 @@ from storyline.ingest.urls import url_key
 from storyline.records import Analysis, Article, Link, Quote, ReusePair, Story
 from storyline.store.base import MEMORY_URL, AmbiguousIdError, StoreError, now, now_precise, speaker_key, storable
 from storyline.store.memory_facts import FactsMixin
+from storyline.store.memory_fetching import FetchingMixin
+from storyline.store.memory_search import SearchMixin
+from storyline.store.memory_search import stem as _stem
+from storyline.store.memory_search import stems as _stems
 from storyline.store.memory_reuse import ReuseStepsMixin
 from storyline.store.memory_stories import MemoryStoryReads
 from storyline.store.memory_people import PeopleMixin, PersonRow
@@ -31,10 +35,13 @@ from storyline.store.records import (
     ArticleEntity,
     Bucket,
     ComparedPair,
+    FeedRecord,
+    FetchRecord,
     FingerprintBlob,
     FingerprintRow,
     Membership,
     OutletCount,
+    OutletProfile,
     StoryCheckpoint,
     StoryFacts,
     WriteResult,
@@ -42,8 +49,6 @@ from storyline.store.records import (
 
 _HEX = re.compile(r"^[0-9a-f]+$")
 _WORD = re.compile(r"\w+")
-# Longest first: "es" must be tried before "s".
-_SUFFIXES = ("ing", "es", "ed", "s")
 
 T = TypeVar("T")
 
@@ -96,12 +101,15 @@ class _Tables:
     person_keys: dict[str, frozenset[str]] = field(default_factory=dict)
     people_done: dict[str, tuple[str, str]] = field(default_factory=dict)
     person_surnames: dict[str, frozenset[str]] = field(default_factory=dict)
+    # Fetching (store/memory_fetching.py), by normalised URL.
+    fetches: dict[str, FetchRecord] = field(default_factory=dict)
+    feeds: dict[str, FeedRecord] = field(default_factory=dict)
 
     def copy(self) -> _Tables:
         return _Tables(**{f.name: dict(getattr(self, f.name)) for f in dataclasses.fields(self)})
 
 
-class MemoryStore(ReuseStepsMixin, MemoryStoryReads, PeopleMixin, FactsMixin):
+class MemoryStore(ReuseStepsMixin, MemoryStoryReads, PeopleMixin, FactsMixin, FetchingMixin, SearchMixin):
     """The Store protocol in memory (see the module docstring)."""
 
     def __init__(self) -> None:
@@ -188,6 +196,27 @@ class MemoryStore(ReuseStepsMixin, MemoryStoryReads, PeopleMixin, FactsMixin):
 
     def count(self) -> int:
         return len(self._t.articles)
+
+    def arrived_since(self, since: str, *, limit: int = 20) -> tuple[int, list[Article]]:
+        found = [a for a in self._t.articles.values() if (a.ingested_at or "") > since]
+        return len(found), [_listed(a) for a in reversed(found[-limit:])] if limit else []
+
+    def outlet_profiles(self, reuse_kinds: Sequence[str]) -> list[OutletProfile]:
+        arts = self._t.articles
+        copied_from: dict[str, int] = {}
+        copied_by: dict[str, int] = {}
+        for pair in self.reuse(kinds=list(reuse_kinds)):
+            src, der = arts[pair.source_id].outlet, arts[pair.derived_id].outlet
+            if src and der and src != der:
+                copied_from[der] = copied_from.get(der, 0) + 1
+                copied_by[src] = copied_by.get(src, 0) + 1
+        out = []
+        for count in self.outlets():
+            days = sorted(a.published[:10] for a in arts.values() if a.outlet == count.outlet and a.published)
+            out.append(OutletProfile(count.outlet, count.articles, days[0] if days else None,
+                                     days[-1] if days else None, copied_from.get(count.outlet, 0),
+                                     copied_by.get(count.outlet, 0)))
+        return out
 
     def outlets(self) -> list[OutletCount]:
         counts: dict[str, int] = {}
@@ -364,7 +393,10 @@ class MemoryStore(ReuseStepsMixin, MemoryStoryReads, PeopleMixin, FactsMixin):
 
     def _with_members(self, summary: _Summary) -> Story:
         ids = tuple(m.article_id for m in self.story_members() if m.story_id == summary.story.id)
-        return dataclasses.replace(summary.story, article_ids=ids)
+        facts = self._t.facts.get(summary.story.id)
+        return dataclasses.replace(summary.story, article_ids=ids,
+                                   coverage_first=facts.coverage_first if facts else None,
+                                   coverage_last=facts.coverage_last if facts else None)
 
     def story(self, id_or_prefix: str) -> Story | None:
         wanted = id_or_prefix.strip().lower()
@@ -419,22 +451,3 @@ def _storable_article(article: Article) -> Article:
              if isinstance(getattr(article, f.name), str)}
     texts["ingested_at"] = texts.get("ingested_at") or now()
     return dataclasses.replace(article, **texts)
-
-
-def _stem(word: str) -> str:
-    """A crude English stem, enough to match "saplings" with "sapling": case folded, then common
-    suffixes dropped one after another ("saplings", "sapling" -> "sapl") while a stem of three
-    letters or more is left. Query words and text are stemmed alike, so crude is enough."""
-    word = word.casefold()
-    stripped = True
-    while stripped:
-        stripped = False
-        for suffix in _SUFFIXES:
-            if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-                word, stripped = word[: -len(suffix)], True
-                break
-    return word
-
-
-def _stems(text: str) -> list[str]:
-    return [_stem(w) for w in _WORD.findall(text)]

@@ -12,7 +12,7 @@ if TYPE_CHECKING:  # numpy loads with the vectors, not with every listing comman
     import numpy as np
 
 
-from storyline.records import Entity, Fingerprint
+from storyline.records import Article, Entity, Fingerprint
 
 WriteStatus = Literal["added", "present"]
 
@@ -82,6 +82,70 @@ class OutletCount(NamedTuple):
 
     outlet: str
     articles: int
+
+
+# Where a search snippet's matched words start and end: private-use characters, which news text
+# does not hold (one that did would show a stray highlight, nothing worse).
+HIT_START = "\ue000"
+HIT_END = "\ue001"
+
+
+class SearchHit(NamedTuple):
+    """One search result: the article (without raw input), its rank (higher is better; only
+    comparable within one result list) and a snippet with the matched words between
+    :data:`HIT_START` and :data:`HIT_END`."""
+
+    article: Article
+    rank: float
+    snippet: str
+
+
+class FetchRecord(NamedTuple):
+    """What fetching one URL answered last (``put_fetches`` / ``fetches``): ``status`` is "ok",
+    "not_modified" or "failed"; ``attempts`` counts failures in a row and ``next_try`` says when
+    a failed page is due again; ``etag`` and ``last_modified`` make the next request conditional;
+    ``feed`` is the feed whose entry named the page."""
+
+    url: str
+    status: str
+    fetched_at: str
+    reason: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    attempts: int = 0
+    next_try: str | None = None
+    feed: str | None = None
+
+
+class FeedRecord(NamedTuple):
+    """A watched feed (``put_feeds`` / ``feeds``). ``entries``: entries at the last successful
+    poll; ``articles``: articles added from it over all polls; ``articles_7d`` (read only):
+    stored articles whose source is the feed, ingested in the last seven days."""
+
+    url: str
+    added_at: str
+    title: str | None = None
+    last_polled: str | None = None
+    last_success: str | None = None
+    last_error: str | None = None
+    last_error_at: str | None = None
+    entries: int = 0
+    articles: int = 0
+    articles_7d: int = 0
+
+
+class OutletProfile(NamedTuple):
+    """An outlet as ``outlet_profiles`` reads it: articles, its first and last publication day
+    (stated dates), and reuse across outlets: ``copied_from_others`` counts its articles that
+    reuse another outlet's article, ``copied_by_others`` the other outlets' articles that reuse
+    one of its own (reuse pairs of the reuse kinds, directed)."""
+
+    outlet: str
+    articles: int
+    first_published: str | None
+    last_published: str | None
+    copied_from_others: int
+    copied_by_others: int
 
 
 class AnalysisState(NamedTuple):
@@ -212,3 +276,6 @@ class StoryFacts(NamedTuple):
     version: str
     built_at: str
     facts: dict
+    # The span of its articles' publication days, stated or inferred (ISO dates).
+    coverage_first: str | None = None
+    coverage_last: str | None = None

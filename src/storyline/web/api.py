@@ -32,6 +32,7 @@ from storyline.report.json import (
     identity_json,
     pair_json,
     quote_json,
+    search_hit_json,
     report_json,
     story_json,
 )
@@ -197,13 +198,22 @@ def create_app(db: str, *, token: str | None = None, max_body: int = DEFAULT_MAX
             linker.request(r["id"] for r in results if r["status"] == "added")
         return _json({"items": results, **counts, "linking": linking}, status=201 if counts["added"] else 200)
 
-    @app.get("/api/search", summary="Full-text search over titles and bodies")
+    @app.get("/api/search", summary="Full-text search over titles and bodies, ranked, with snippets")
     def search(q: Annotated[str, Query(min_length=1, max_length=1000,
                                        description="Words that must all occur (case ignored, stemmed).")],
-               limit: Limit = DEFAULT_LIMIT, offset: Offset = 0) -> JSONResponse:
+               limit: Limit = DEFAULT_LIMIT, offset: Offset = 0,
+               outlet: Annotated[str | None, Query(max_length=200, description="Only this outlet.")] = None,
+               since: Annotated[str | None, Query(max_length=40, description="Published on or after (ISO).")] = None,
+               person: Annotated[str | None, Query(max_length=200, description="Names a person (part of a name).")] = None,
+               story: Annotated[str | None, Query(max_length=64, description="In this story (id or prefix).")] = None,
+               ) -> JSONResponse:
         with borrow() as desk:
-            found = desk.search(q, limit=limit, offset=offset)
-        return _page([article_json(a) for a in found], limit, offset, q=q)
+            hits = lookup(lambda: desk.search_hits(q, outlet=outlet, since=since, person=person, story=story,
+                                                   limit=limit, offset=offset), f"no story {story!r}")
+        # Each item: the article as listed, plus rank, snippet and highlight offsets.
+        items = [article_json(h.article) | {k: v for k, v in search_hit_json(h).items()
+                                            if k in ("rank", "snippet", "highlights")} for h in hits]
+        return _page(items, limit, offset, q=q)
 
     @app.get("/api/stories", summary="Stored stories, largest first")
     def list_stories(limit: Limit = DEFAULT_LIMIT, offset: Offset = 0) -> JSONResponse:

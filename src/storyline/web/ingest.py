@@ -1,5 +1,6 @@
 """POSTed articles go through the product's JSONL ingest path (Desk.ingest_objects: each item is
-read as a JSONL line would be).
+read as a JSONL line would be); an item with only a URL is fetched (Desk.ingest of the URL, the
+polite fetcher, public addresses only unless STORYLINE_ALLOW_PRIVATE=1).
 
 Each item is ingested on its own, so that its outcome (added, already present, skipped and
 why) is known per item. A stored article names ``SOURCE`` as its source and "item N" (its
@@ -26,7 +27,10 @@ def ingest_items(desk: Desk, items: list[Any], *, analyze: bool, max_bytes: int)
     """
     results = []
     for index, item in enumerate(items):
-        report = desk.ingest_objects([item], source=SOURCE, analyze=analyze, max_bytes=max_bytes, start=index + 1)
+        if _url_only(item):  # {"url": ...} alone: the page is fetched (public addresses only)
+            report = desk.ingest([item["url"].strip()], analyze=analyze, max_bytes=max_bytes)
+        else:
+            report = desk.ingest_objects([item], source=SOURCE, analyze=analyze, max_bytes=max_bytes, start=index + 1)
         result: dict[str, Any] = {"index": index}
         if report.added:
             result |= {"status": "added", "id": report.added[0]}
@@ -36,9 +40,18 @@ def ingest_items(desk: Desk, items: list[Any], *, analyze: bool, max_bytes: int)
             result |= {"status": "skipped", "id": None}
         if report.problems:
             result["reasons"] = [problem_json(p)["reason"] for p in report.problems]
+        elif report.not_modified:
+            result["reasons"] = ["unchanged since it was last fetched"]
         if report.analysis is not None:
             result["analysed"] = bool(report.analysis.analysed)
             if report.analysis.problems:
                 result["not_analysed"] = [p.reason for p in report.analysis.problems]
         results.append(result)
     return results
+
+
+def _url_only(item: Any) -> bool:
+    """An item that names an article by its http(s) URL and gives no text or HTML."""
+    return (isinstance(item, dict) and isinstance(item.get("url"), str)
+            and item["url"].strip().lower().startswith(("http://", "https://"))
+            and not any(item.get(k) for k in ("text", "html")))

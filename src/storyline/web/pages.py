@@ -1,6 +1,7 @@
 """The web app: HTML pages over the same Desk pool as the API, served by the same process.
 
-Pages: ``/`` (story list with full-text search and filters by date, outlet and person),
+Pages: ``/`` (story list with full-text search and filters by date, outlet and person, and what
+arrived since the last visit), ``/search`` (the header's search: articles, people, stories), ``/outlets``,
 ``/stories/{id}`` (timeline picture, people and roles, quotes by speaker, provenance graph of
 copies with their changes, cross-source findings), ``/articles/{id}`` (quotes and people
 highlighted, links to its copies) and ``/diff/{a}/{b}`` (two articles side by side). Assets
@@ -30,7 +31,8 @@ from markupsafe import Markup
 
 from storyline.desk import AnalysisUnavailable
 from storyline.report.render import html_diff
-from storyline.web import views
+from storyline.store.base import now
+from storyline.web import search_views, views
 from storyline.web.errors import WebError, lookup
 from storyline.web.memo import Memo
 from storyline.web.pool import DeskPool
@@ -42,6 +44,11 @@ PAGE_CSP = ("default-src 'none'; style-src 'self'; script-src 'self'; img-src 's
 MAX_FILTER_CHARS = 200
 KEEP_PAGES = 128  # rendered story pages kept (each tens to hundreds of KB)
 _ID = re.compile(r"[0-9a-f]{1,64}")
+SEARCH_HITS = 30  # articles on the search page
+SEEN_COOKIE = "storyline_seen"  # when this browser last saw the story list (UTC, ISO)
+SEEN_MAX_AGE_S = 365 * 86400
+ARRIVALS_SHOWN = 10
+_STAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00")
 
 
 
@@ -96,7 +103,39 @@ def add_pages(app: FastAPI, pool: DeskPool, reports: ReportCache) -> None:
             outlets = outlet_lists.get(("outlets", total), desk.outlets)
         context = views.story_list(found, outlets, filters, offset, limit)
         context["total_articles"] = total
-        return page(request, "stories.html", context)
+        # "Since your last visit": the time of the last visit is kept in a cookie, stamped when
+        # the unfiltered first page is shown (paging and filtering do not count as a visit).
+        seen = request.cookies.get(SEEN_COOKIE)
+        seen = seen if seen and _STAMP.fullmatch(seen) else None
+        visit = offset == 0 and not filters.active()
+        if visit and seen:
+            with pool.desk() as desk:
+                context["arrived"] = search_views.arrivals(seen, *desk.store.arrived_since(seen, limit=ARRIVALS_SHOWN))
+        response = page(request, "stories.html", context)
+        if visit:
+            response.set_cookie(SEEN_COOKIE, now(), max_age=SEEN_MAX_AGE_S, httponly=True, samesite="lax")
+        return response
+
+    @app.get("/outlets", response_class=HTMLResponse, include_in_schema=False)
+    def outlets_page(request: Request) -> HTMLResponse:
+        """Every canonical outlet: articles, first and last day, reuse in and out."""
+        with pool.desk() as desk:
+            profiles = desk.outlet_profiles()
+        return page(request, "outlets.html", {"outlets": profiles})
+
+    @app.get("/search", response_class=HTMLResponse, include_in_schema=False)
+    def search_page(request: Request, q: str = "") -> HTMLResponse:
+        """The header's search: articles (ranked, with snippets), people and stories."""
+        query = text(q, "q")
+        if not query:
+            return RedirectResponse("/", status_code=303)
+        with pool.desk() as desk:
+            hits = desk.search_hits(query, limit=SEARCH_HITS)
+            people = search_views.matching_people(desk.store.people(), query)
+            stories = desk.stories(query=query, limit=search_views.MAX_STORIES_FOUND)
+        context = search_views.search_page(query, hits, people, stories)
+        context["limit"] = SEARCH_HITS
+        return page(request, "search.html", context)
 
     @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
     def story_page(request: Request, story_id: str) -> HTMLResponse:

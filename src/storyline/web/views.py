@@ -78,7 +78,7 @@ def story_list(stories: Sequence[Story], outlets: Sequence[OutletCount], filters
     """``stories`` is one page plus one more (so we know whether a next page exists)."""
     more = len(stories) > limit
     rows = [{"id": s.id, "label": s.label, "headline": s.headline, "size": len(s.article_ids),
-             "span": _span(s.first, s.last), "undated": s.undated, "people": list(s.key_entities)[:6]}
+             "span": _span(s.coverage_first or s.first, s.coverage_last or s.last), "undated": s.undated, "people": list(s.key_entities)[:6]}
             for s in stories[:limit]]
     return {
         "stories": rows, "filters": filters, "outlets": [o.outlet for o in outlets[:MAX_OUTLETS]],

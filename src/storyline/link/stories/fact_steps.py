@@ -10,6 +10,8 @@ something happened in the same second) is not rebuilt, its facts are stamped aga
 
 from __future__ import annotations
 
+import dataclasses
+
 from collections.abc import Sequence
 
 from storyline.link.stories.facts import FACTS_VERSION, decode_facts, encode_facts, fact_state, member_pairs
@@ -56,8 +58,7 @@ def build_story_facts(store: Store, story_ids: Sequence[str]) -> FactsResult:
                 rows.append(old._replace(built_at=now_precise()))
                 out.kept += 1
                 continue
-            rows.append(StoryFacts(story_id, state, FACTS_VERSION, now_precise(),
-                                   encode_facts(build_report(store, story))))
+            rows.append(_facts_row(story_id, state, build_report(store, story)))
             out.built += 1
         except Exception as exc:  # noqa: BLE001 - one story's failure must not stop the batch
             out.problems.append(Problem(f"story {story_id}", f"{type(exc).__name__}: {exc}"))
@@ -77,5 +78,17 @@ def story_report(store: Store, story: Story):
     from storyline.link.stories.report import build_report
 
     report = build_report(store, story)
-    store.put_story_facts([StoryFacts(story.id, state, FACTS_VERSION, now_precise(), encode_facts(report))])
-    return report
+    row = _facts_row(story.id, state, report)
+    store.put_story_facts([row])
+    # The story as it reads from now on: with the coverage just stored.
+    return dataclasses.replace(report, story=dataclasses.replace(
+        report.story, coverage_first=row.coverage_first, coverage_last=row.coverage_last))
+
+
+def _facts_row(story_id: str, state: str, report) -> StoryFacts:
+    """The stored row of a story's facts, with its coverage: the first and last publication day
+    of its articles, stated or inferred (the range ends of an inferred date count)."""
+    firsts = [d.first[:10] for d in report.dates.values() if d.first]
+    lasts = [d.last[:10] for d in report.dates.values() if d.last]
+    return StoryFacts(story_id, state, FACTS_VERSION, now_precise(), encode_facts(report),
+                      min(firsts) if firsts else None, max(lasts) if lasts else None)

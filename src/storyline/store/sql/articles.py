@@ -15,7 +15,7 @@ from typing import Any
 from storyline.ingest.urls import url_key
 from storyline.records import Article, Cut, FieldSource, Link
 from storyline.store.base import AmbiguousIdError, now
-from storyline.store.records import OutletCount, WriteResult
+from storyline.store.records import OutletCount, OutletProfile, WriteResult
 from storyline.store.sql.connection import Connection, chunks, marks
 
 ARTICLE_COLUMNS = (
@@ -132,6 +132,13 @@ def links(db: Connection) -> list[Link]:
     return [Link(*row) for row in rows]
 
 
+def arrived_since(db: Connection, since: str, limit: int) -> tuple[int, list[Article]]:
+    total = int(db.run("SELECT COUNT(*) FROM articles WHERE ingested_at > ?", (since,)).fetchone()[0])
+    rows = db.run(f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE ingested_at > ? ORDER BY seq DESC LIMIT ?",
+                  (since, limit)).fetchall() if total else []
+    return total, [article_from(r) for r in rows]
+
+
 def count(db: Connection) -> int:
     return int(db.run("SELECT COUNT(*) FROM articles").fetchone()[0])
 
@@ -140,6 +147,20 @@ def outlets(db: Connection) -> list[OutletCount]:
     rows = db.run("SELECT outlet, COUNT(*) FROM articles WHERE outlet IS NOT NULL AND outlet <> '' "
                   "GROUP BY outlet ORDER BY COUNT(*) DESC, outlet").fetchall()
     return [OutletCount(r[0], int(r[1])) for r in rows]
+
+
+def outlet_profiles(db: Connection, reuse_kinds: Sequence[str]) -> list[OutletProfile]:
+    kinds = list(reuse_kinds) or [""]
+    across = ("FROM reuse_pairs r JOIN articles s ON s.id = r.source_id JOIN articles d ON d.id = r.derived_id "
+              f"WHERE r.kind IN ({marks(kinds)}) AND s.outlet IS NOT NULL AND d.outlet IS NOT NULL "
+              "AND s.outlet <> d.outlet")
+    copied_from = dict(db.run(f"SELECT d.outlet, COUNT(*) {across} GROUP BY d.outlet", kinds).fetchall())
+    copied_by = dict(db.run(f"SELECT s.outlet, COUNT(*) {across} GROUP BY s.outlet", kinds).fetchall())
+    rows = db.run("SELECT outlet, COUNT(*), MIN(substr(published, 1, 10)), MAX(substr(published, 1, 10)) "
+                  "FROM articles WHERE outlet IS NOT NULL AND outlet <> '' "
+                  "GROUP BY outlet ORDER BY COUNT(*) DESC, outlet").fetchall()
+    return [OutletProfile(r[0], int(r[1]), r[2], r[3], int(copied_from.get(r[0], 0)), int(copied_by.get(r[0], 0)))
+            for r in rows]
 
 
 def _article_row(a: Article, key: str | None) -> tuple:

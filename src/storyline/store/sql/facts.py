@@ -38,17 +38,20 @@ def put_story_facts(db: Connection, facts: Sequence[StoryFacts], removed: Sequen
         for story_id in removed:
             db.run("DELETE FROM story_facts WHERE story_id = ?", (story_id,))
         db.run_many(
-            "INSERT INTO story_facts (story_id, state, version, built_at, facts) VALUES (?, ?, ?, ?, ?) "
+            "INSERT INTO story_facts (story_id, state, version, built_at, facts, coverage_first, coverage_last) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT (story_id) DO UPDATE SET state = excluded.state, version = excluded.version, "
-            "built_at = excluded.built_at, facts = excluded.facts",
-            [(f.story_id, f.state, f.version, f.built_at, json.dumps(f.facts, ensure_ascii=False)) for f in facts],
+            "built_at = excluded.built_at, facts = excluded.facts, coverage_first = excluded.coverage_first, "
+            "coverage_last = excluded.coverage_last",
+            [(f.story_id, f.state, f.version, f.built_at, json.dumps(f.facts, ensure_ascii=False),
+              f.coverage_first, f.coverage_last) for f in facts],
         )
 
 
 def story_facts(db: Connection, story_ids: Sequence[str]) -> list[StoryFacts]:
-    rows = db.rows_in("SELECT story_id, state, version, built_at, facts FROM story_facts WHERE story_id IN",
-                      list(story_ids))
-    return [StoryFacts(r[0], r[1], r[2], r[3], json.loads(r[4])) for r in rows]
+    rows = db.rows_in("SELECT story_id, state, version, built_at, facts, coverage_first, coverage_last "
+                      "FROM story_facts WHERE story_id IN", list(story_ids))
+    return [StoryFacts(r[0], r[1], r[2], r[3], json.loads(r[4]), r[5], r[6]) for r in rows]
 
 
 def story_facts_due(db: Connection, version: str, *, limit: int | None = None) -> list[str]:

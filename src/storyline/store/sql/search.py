@@ -19,6 +19,7 @@ from typing import Any
 
 from storyline.records import Article
 from storyline.store.sql.articles import ARTICLE_COLUMNS, article_from
+from storyline.store.records import HIT_END, HIT_START, SearchHit
 from storyline.store.sql.connection import Connection
 
 # The indexed expression, spelled exactly as in 005_search.sql so that the index is used.
@@ -59,3 +60,70 @@ def search(db: Connection, query: str, *, limit: int | None = None, offset: int 
         params = [query]
     sql, params = db.paged(sql, params, limit, offset)
     return [article_from(row) for row in db.run(sql, params).fetchall()]
+
+
+# Words around the matches in a snippet.
+SNIPPET_WORDS = 24
+
+
+def search_hits(db: Connection, query: str, *, outlet: str | None = None, since: str | None = None,
+                person: str | None = None, story_id: str | None = None, limit: int = 20,
+                offset: int = 0) -> list[SearchHit]:
+    """Ranked articles holding every word of ``query``, filtered, with a highlighted snippet
+    each (FTS5 ``snippet()`` on SQLite, ``ts_headline`` on PostgreSQL, run on the page of
+    results only)."""
+    columns = ", ".join("a." + c for c in ARTICLE_COLUMNS.split(", "))
+    filters, params = _filters(outlet, since, person, story_id, db.dialect)
+    if db.dialect == "sqlite":
+        match = fts5_query(query)
+        if match is None:
+            return []
+        sql = (f"SELECT {columns}, -bm25(articles_fts, 2.0, 1.0), "
+               f"snippet(articles_fts, -1, char(57344), char(57345), '…', {SNIPPET_WORDS}) "
+               f"FROM articles_fts f JOIN articles a ON a.seq = f.rowid WHERE articles_fts MATCH ?{filters} "
+               "ORDER BY bm25(articles_fts, 2.0, 1.0), a.seq")
+        sql, all_params = db.paged(sql, [match, *params], limit, offset)
+    else:
+        if not has_words(query):
+            return []
+        # ts_headline reads the whole text, so it runs on the page of results only.
+        options = (f'StartSel={HIT_START}, StopSel={HIT_END}, MaxWords={SNIPPET_WORDS}, MinWords=8, '
+                   'MaxFragments=2, FragmentDelimiter=" … "')
+        inner = (f"SELECT {columns}, a.seq AS seq_, ts_rank({PG_DOCUMENT}, q) AS rank_ "
+                 f"FROM articles a, plainto_tsquery('english'::regconfig, ?) q WHERE {PG_DOCUMENT} @@ q{filters} "
+                 "ORDER BY rank_ DESC, a.seq")
+        inner, all_params = db.paged(inner, [query, *params], limit, offset)
+        outer_columns = ", ".join("p." + c for c in ARTICLE_COLUMNS.split(", "))
+        sql = (f"SELECT {outer_columns}, p.rank_, ts_headline('english'::regconfig, "
+               "coalesce(p.title, '') || ' — ' || left(p.body, 200000), "
+               f"plainto_tsquery('english'::regconfig, ?), '{options}') FROM ({inner}) p ORDER BY p.rank_ DESC, p.seq_")
+        all_params = [query, *all_params]  # the headline's query comes first in the text
+    found = []
+    for row in db.run(sql, all_params).fetchall():
+        found.append(SearchHit(article_from(row[:-2]), float(row[-2]), row[-1] or ""))
+    return found
+
+
+def _filters(outlet, since, person, story_id, dialect) -> tuple[str, list[Any]]:
+    clauses: list[str] = []
+    params: list[Any] = []
+    if outlet:
+        clauses.append("LOWER(a.outlet) = LOWER(?)")
+        params.append(outlet.strip())
+    if since:
+        clauses.append("a.published >= ?")
+        params.append(since)
+    if person:
+        like = "LIKE" if dialect == "sqlite" else "ILIKE"
+        clauses.append("EXISTS (SELECT 1 FROM entities e WHERE e.article_id = a.id AND e.type = 'PERSON' "
+                       f"AND e.name {like} ? ESCAPE '\\')")
+        params.append("%" + like_escape(person.strip()) + "%")
+    if story_id:
+        clauses.append("a.id IN (SELECT m.article_id FROM story_members m WHERE m.story_id = ?)")
+        params.append(story_id)
+    return "".join(" AND " + c for c in clauses), params
+
+
+def like_escape(text: str) -> str:
+    """``text`` with LIKE's wildcards taken literally (escape character: backslash)."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

@@ -16,11 +16,15 @@ from storyline.store.records import (
     Bucket,
     CandidatePair,
     ComparedPair,
+    FeedRecord,
+    FetchRecord,
     FingerprintBlob,
+    SearchHit,
     FingerprintRow,
     Membership,
     MentionCounts,
     OutletCount,
+    OutletProfile,
     SentenceVectors,
     StoryCheckpoint,
     StoryFacts,
@@ -28,7 +32,8 @@ from storyline.store.records import (
     StoredPerson,
     WriteResult,
 )
-from storyline.store.sql import analysis, articles, facts, people, reuse, reuse_steps, search, stories
+from storyline.store.base import days_ago
+from storyline.store.sql import analysis, articles, facts, fetching, people, reuse, reuse_steps, search, stories
 from storyline.store.sql.connection import Connection
 from storyline.store.sql.migrate import migrate
 
@@ -59,11 +64,17 @@ class SQLStore:
     def links(self) -> list[Link]:
         return articles.links(self.db)
 
+    def arrived_since(self, since: str, *, limit: int = 20) -> tuple[int, list[Article]]:
+        return articles.arrived_since(self.db, since, limit)
+
     def count(self) -> int:
         return articles.count(self.db)
 
     def outlets(self) -> list[OutletCount]:
         return articles.outlets(self.db)
+
+    def outlet_profiles(self, reuse_kinds: Sequence[str]) -> list[OutletProfile]:
+        return articles.outlet_profiles(self.db, reuse_kinds)
 
     # --- per-article analysis ----------------------------------------------------------------
     def put_analyses(self, analyses: Sequence[Analysis], version: str) -> None:
@@ -206,9 +217,31 @@ class SQLStore:
     def known_person_ids(self, ids: Sequence[str]) -> set[str]:
         return people.known_person_ids(self.db, ids)
 
+    # --- fetching and watching ----------------------------------------------------------------
+    def put_fetches(self, records: Sequence[FetchRecord]) -> None:
+        fetching.put_fetches(self.db, records)
+
+    def fetches(self, urls: Sequence[str]) -> dict[str, FetchRecord]:
+        return fetching.fetches(self.db, urls)
+
+    def failed_fetches(self, due_by: str | None = None) -> list[FetchRecord]:
+        return fetching.failed_fetches(self.db, due_by)
+
+    def put_feeds(self, records: Sequence[FeedRecord]) -> None:
+        fetching.put_feeds(self.db, records)
+
+    def feeds(self) -> list[FeedRecord]:
+        return fetching.feeds(self.db, days_ago(7))
+
     # --- search and the store itself ---------------------------------------------------------
     def search(self, query: str, *, limit: int | None = None, offset: int = 0) -> list[Article]:
         return search.search(self.db, query, limit=limit, offset=offset)
+
+    def search_hits(self, query: str, *, outlet: str | None = None, since: str | None = None,
+                    person: str | None = None, story_id: str | None = None, limit: int = 20,
+                    offset: int = 0) -> list[SearchHit]:
+        return search.search_hits(self.db, query, outlet=outlet, since=since, person=person, story_id=story_id,
+                                  limit=limit, offset=offset)
 
     def schema_version(self) -> int:
         return self.db.schema_version()

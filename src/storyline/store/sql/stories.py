@@ -9,9 +9,11 @@ from typing import Any
 from storyline.records import Story
 from storyline.store.records import Membership, StoryCheckpoint
 from storyline.store.sql.connection import Connection
-from storyline.store.sql.search import PG_DOCUMENT, fts5_query, has_words
+from storyline.store.sql.search import PG_DOCUMENT, fts5_query, has_words, like_escape
 
 _STORY_COLUMNS = "id, label, headline, key_entities, first_date, last_date, undated, size, updated_at"
+# What a listing reads: the story row and its coverage, stored with its facts.
+_LISTED_COLUMNS = ", ".join("s." + c for c in _STORY_COLUMNS.split(", ")) + ", f.coverage_first, f.coverage_last"
 
 
 def put_stories(db: Connection, stories: Sequence[Story], members: Sequence[Membership],
@@ -90,7 +92,8 @@ def stories(db: Connection, *, limit: int | None = None, offset: int = 0, query:
     if where is None:
         return []
     sql, params = db.paged(
-        f"SELECT {_STORY_COLUMNS} FROM stories s{where} ORDER BY size DESC, (last_date IS NULL), last_date DESC, id",
+        f"SELECT {_LISTED_COLUMNS} FROM stories s LEFT JOIN story_facts f ON f.story_id = s.id{where} "
+        "ORDER BY s.size DESC, (s.last_date IS NULL), s.last_date DESC, s.id",
         params, limit, offset)
     rows = db.run(sql, params).fetchall()
     members = _members_of(db, [r[0] for r in rows])
@@ -117,7 +120,7 @@ def _story_filters(db: Connection, query, outlet, person, since, until) -> tuple
         like = "LIKE" if sqlite else "ILIKE"
         clauses.append("EXISTS (SELECT 1 FROM story_members m JOIN entities e ON e.article_id = m.article_id "
                        f"WHERE m.story_id = s.id AND e.type = 'PERSON' AND e.name {like} ? ESCAPE '\\')")
-        params.append("%" + _like_escape(person.strip()) + "%")
+        params.append("%" + like_escape(person.strip()) + "%")
     if query is not None:
         if sqlite:
             match = fts5_query(query)
@@ -138,7 +141,8 @@ def _story_filters(db: Connection, query, outlet, person, since, until) -> tuple
 def story(db: Connection, id_or_prefix: str) -> Story | None:
     wanted = id_or_prefix.strip().lower()
     rows = db.run(
-        f"SELECT {_STORY_COLUMNS} FROM stories WHERE id >= ? AND id < ? ORDER BY id LIMIT 2",
+        f"SELECT {_LISTED_COLUMNS} FROM stories s LEFT JOIN story_facts f ON f.story_id = s.id "
+        "WHERE s.id >= ? AND s.id < ? ORDER BY s.id LIMIT 2",
         (wanted, wanted + "\U0010ffff" if wanted else "\U0010ffff"),
     ).fetchall()
     exact = [r for r in rows if r[0] == wanted]
@@ -164,13 +168,8 @@ def _members_of(db: Connection, story_ids: Sequence[str]) -> dict[str, tuple[str
     return {k: tuple(v) for k, v in out.items()}
 
 
-def _like_escape(text: str) -> str:
-    """``text`` with LIKE's wildcards taken literally (escape character: backslash)."""
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 def _story_from(row: Sequence[Any], article_ids: Sequence[str]) -> Story:
-    sid, label, headline, key_entities, first, last, undated, _size, _updated = row
+    sid, label, headline, key_entities, first, last, undated, _size, _updated, cover_first, cover_last = row
     return Story(id=sid, label=label, article_ids=tuple(article_ids), first=first, last=last,
                  headline=headline, key_entities=tuple(json.loads(key_entities)),
-                 undated=int(undated))
+                 undated=int(undated), coverage_first=cover_first, coverage_last=cover_last)
