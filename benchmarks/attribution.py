@@ -721,6 +721,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--speed-docs", type=int, default=200)
     ap.add_argument("--speed-repeats", type=int, default=3)
     ap.add_argument("--batch-size", type=int, default=None, help="Analyzer batch size (default: Analyzer's)")
+    ap.add_argument("--model", type=Path, default=None,
+                    help="a spaCy model directory to use instead of the installed pipeline (to compare models)")
     args = ap.parse_args(argv)
 
     if args.errors is not None:
@@ -733,7 +735,7 @@ def main(argv: list[str] | None = None) -> int:
     from rich.console import Console
 
     from storyline.analyze import Analyzer
-    from storyline.analyze.nlp import pipeline
+    from storyline.analyze.nlp import pipeline, pipeline_at
 
     console = Console(width=None if sys.stdout.isatty() else 180)
     stats: Counter = Counter()
@@ -742,7 +744,7 @@ def main(argv: list[str] | None = None) -> int:
     if not articles:
         raise SystemExit("no articles found")
     profile = gold_profile(articles)
-    nlp = pipeline()
+    nlp = pipeline() if args.model is None else pipeline_at(str(args.model))
     analyzer = Analyzer(nlp=nlp) if args.batch_size is None else Analyzer(nlp=nlp, batch_size=args.batch_size)
 
     preds: dict[str, dict[str, list[Pred]]] = {}

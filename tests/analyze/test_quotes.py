@@ -158,3 +158,35 @@ def test_no_pronoun_is_ever_a_speaker_name(analyze):
     a = analyze(text)
     for q in a.quotes:
         assert (q.speaker or "").casefold() not in PRONOUNS
+
+
+def test_indirect_speech_needs_a_reporting_verb(analyzer):
+    a = analyzer.analyze_text(
+        "The troops crossed the border on Monday. Smith wants a new deal with the unions. "
+        "Jones decided that the plan was too costly. Brown praised the firefighters. "
+        "Green said that the bridge would reopen in May. Black denied the allegations."
+    )
+    by_cue = {q.cue: q for q in a.quotes}
+    assert set(by_cue) == {"said", "denied"}
+    assert by_cue["said"].text.endswith("the bridge would reopen in May") and by_cue["said"].kind == "indirect"
+    assert by_cue["denied"].text == "the allegations"
+
+
+def test_split_quote_is_one_quote(analyzer):
+    text = "“We will rebuild the station,” the mayor, Ana Ortiz, said. “It will take two years.”\n"
+    a = analyzer.analyze_text(text)
+    direct = [q for q in a.quotes if q.kind == "direct"]
+    assert len(direct) == 1
+    q = direct[0]
+    assert q.text.startswith("We will rebuild") and q.text.endswith("two years.")
+    assert text[q.start : q.end] == q.text and q.speaker == "Ana Ortiz"
+
+
+def test_a_journalists_question_is_not_the_answer(analyzer):
+    a = analyzer.analyze_text(
+        "Helen Park is the city's spokeswoman. Park, asked if the council thought the budget was enough, "
+        "said that “talks are ongoing” and that the city was “engaging at all levels”."
+    )
+    assert not any("budget" in q.text for q in a.quotes)
+    talks = [q for q in a.quotes if "talks are ongoing" in q.text]
+    assert talks and talks[0].speaker == "Helen Park"

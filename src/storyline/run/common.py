@@ -16,7 +16,7 @@ DEFAULT_BATCH = 100
 # The analyzer whose output is stored with each analysis. Bump it whenever the extractors'
 # output changes (new rules, another model): `storyline analyze` then re-analyses every article
 # analysed by an older version, and leaves the up-to-date ones alone.
-ANALYZER_VERSION = "3"
+ANALYZER_VERSION = "4"
 
 # Articles analysed per store transaction. Parsing dominates (tens of ms per article with the
 # full extractor), so commit cost is negligible; a killed run re-does at most this many.
