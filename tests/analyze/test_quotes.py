@@ -184,9 +184,9 @@ def test_split_quote_is_one_quote(analyzer):
 
 def test_a_journalists_question_is_not_the_answer(analyzer):
     a = analyzer.analyze_text(
-        "Helen Park is the city's spokeswoman. Park, asked if the council thought the budget was enough, "
+        "Helen Marsh is the city's spokeswoman. Marsh, asked if the council thought the budget was enough, "
         "said that “talks are ongoing” and that the city was “engaging at all levels”."
     )
     assert not any("budget" in q.text for q in a.quotes)
     talks = [q for q in a.quotes if "talks are ongoing" in q.text]
-    assert talks and talks[0].speaker == "Helen Park"
+    assert talks and talks[0].speaker == "Helen Marsh"

@@ -14,6 +14,8 @@ if TYPE_CHECKING:  # spaCy's types, for annotations only: spaCy loads with the p
     from storyline.analyze.nlp import Doc, Span, Token
 
 _SENTENCE_END = {".", "!", "?", "…"}
+# Verbs that put a question: their complement is what was asked, never the answer.
+QUESTION_CUES = {"ask", "wonder", "question"}
 
 
 # Words before a quotation mark that make it a name or a label, not speech.
@@ -65,7 +67,10 @@ def _outermost(cue: Token) -> Token:
     cue inside the reported clause of another cue gives way to the outer one."""
     node = cue
     for _ in range(3):
-        if node.dep_ in {"ccomp", "xcomp"} and node.head is not node and is_cue(node.head) and node.head.lemma_.lower() in SPEECH_CUES:
+        if (
+            node.dep_ in {"ccomp", "xcomp"} and node.head is not node and is_cue(node.head)
+            and node.head.lemma_.lower() in SPEECH_CUES - QUESTION_CUES
+        ):
             node = node.head
         else:
             break
@@ -168,6 +173,8 @@ def from_marks(
             cue = _cue_after(doc, close, p_end)
         if cue is None and not utterance and q.group is None:
             continue  # scare quote, title or name: not speech
+        if kind == "partial" and cue is not None and cue.lemma_.lower() in QUESTION_CUES:
+            continue  # "asked if the council thought ...": the question put, not a statement
         if kind == "partial" and cue is not None:
             content = _complement(cue, span)
             if content is None:
