@@ -190,3 +190,26 @@ def test_a_journalists_question_is_not_the_answer(analyzer):
     assert not any("budget" in q.text for q in a.quotes)
     talks = [q for q in a.quotes if "talks are ongoing" in q.text]
     assert talks and talks[0].speaker == "Helen Marsh"
+
+
+def test_documents_speak_for_their_issuer_and_the_ministry_is_the_one_named(analyzer):
+    a = analyzer.analyze_text(
+        "A statement from the Ministry of Transport said the tunnel would close for repairs.\n\n"
+        "The ministry added that buses would replace trains during the works."
+    )
+    assert {q.speaker for q in a.quotes} == {"Ministry of Transport"}
+
+
+def test_pronouns_agree_in_gender_with_the_first_name(analyzer):
+    a = analyzer.analyze_text(
+        "Kamala Reed, the shadow chancellor, met Victor Hale on Monday. Hale runs the country's largest bank.\n\n"
+        "\"We cannot keep borrowing,\" she said after the meeting.\n\nHe said the bank would support the plan."
+    )
+    assert only(a, "keep borrowing").speaker == "Kamala Reed"
+    assert only(a, "support the plan").speaker == "Victor Hale"
+
+
+def test_an_unnamed_spokeswoman_stays_anonymous(analyzer):
+    a = analyzer.analyze_text("The spokeswoman for the fire service said the blaze started in a kitchen.")
+    q = only(a, "blaze started")
+    assert q.anonymous and q.speaker_id is None

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from storyline.analyze import entity_types
+from storyline.analyze import entity_types, gender
 from storyline.analyze import roles as roles_mod
 from storyline.analyze.clusters import HONORIFICS, PEERAGE, Cluster, Name, parse_name
 from storyline.folding import fold
@@ -192,6 +192,9 @@ def extract(doc: Doc, article_id: str) -> People:
 
     entity_types.correct(doc, clusters)
     _renumber(clusters)
+    for cluster in clusters:
+        if cluster.type == "PERSON" and cluster.gender is None and len(cluster.full.tokens) > 1:
+            cluster.gender = gender.of_first_name(cluster.full.text.split(" ")[0])
     _add_bare_surnames(doc, clusters)
     roles_mod.attach(doc, article_id, clusters)
     return People(article_id, clusters, doc)

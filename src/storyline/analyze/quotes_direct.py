@@ -140,6 +140,16 @@ def _complement(cue: Token, quoted: Span) -> Span | None:
     return None
 
 
+def _second_part(doc: Doc, found: list[Found], q: marks.Quoted) -> bool:
+    """A short quotation right after a direct quote and its cue, in the same paragraph
+    (""We saw no side effects," Hall said. "None at all.""): the rest of that utterance."""
+    prev = found[-1] if found else None
+    return (
+        prev is not None and prev.kind == "direct" and prev.paragraph == q.paragraph and prev.cue is not None
+        and prev.end <= prev.cue.idx < q.open and q.open - prev.end <= 80 and q.closed
+    )
+
+
 def from_marks(
     doc: Doc,
     spans: list[tuple[marks.Quoted, Span | None]],
@@ -171,7 +181,7 @@ def from_marks(
         if cue is None and (utterance or q.group is not None):
             close = q.end + 1 if q.closed else q.end
             cue = _cue_after(doc, close, p_end)
-        if cue is None and not utterance and q.group is None:
+        if cue is None and not utterance and q.group is None and not _second_part(doc, found, q):
             continue  # scare quote, title or name: not speech
         if kind == "partial" and cue is not None and cue.lemma_.lower() in QUESTION_CUES:
             continue  # "asked if the council thought ...": the question put, not a statement
