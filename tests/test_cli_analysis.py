@@ -376,3 +376,22 @@ def test_ortiz_stored_quote_found_by_speaker(tmp_path):
     assert "We will build the wall" in quote["text"] and quote["kind"] == "direct"
     people = json.loads(cli("people", "--db", db, "--json").stdout)
     assert [p["name"] for p in people] == ["Ana Ortiz"]
+
+
+def test_quotes_by_surname_alias_or_person_id_and_reported_speech_without_marks(analysed_db):
+    db, ids, analyses, _ = analysed_db
+    by_name = json.loads(cli("quotes", "--db", db, "--speaker", "Ana Ortiz", "--json").stdout)
+    assert by_name
+    for query in ("Ortiz", "ortiz", " ANA ORTIZ "):
+        found = json.loads(cli("quotes", "--db", db, "--speaker", query, "--json").stdout)
+        assert [(q["article_id"], q["text"]) for q in found] == [(q["article_id"], q["text"]) for q in by_name], query
+    people = json.loads(cli("people", "--db", db, "--json").stdout)
+    ortiz = next(p for p in people if p["name"] == "Ana Ortiz")
+    by_id = json.loads(cli("quotes", "--db", db, "--speaker", ortiz["id"], "--json").stdout)
+    assert {q["text"] for q in by_id} == {q["text"] for q in by_name}
+    assert json.loads(cli("quotes", "--db", db, "--speaker", "Ort", "--json").stdout) == []
+
+    table = cli("quotes", "--db", db, "--speaker", "Ortiz").stdout
+    indirect = next(q for a in analyses for q in a.quotes if q.kind == "indirect" and q.speaker == "Ana Ortiz")
+    assert indirect.text in table and f"“{indirect.text}”" not in table
+    assert "“We will build the wall,”" in table
