@@ -395,3 +395,34 @@ def test_quotes_by_surname_alias_or_person_id_and_reported_speech_without_marks(
     indirect = next(q for a in analyses for q in a.quotes if q.kind == "indirect" and q.speaker == "Ana Ortiz")
     assert indirect.text in table and f"“{indirect.text}”" not in table
     assert "“We will build the wall,”" in table
+
+
+GERMAN_TEXT = (
+    "Bürgermeisterin Anna Ortmann hat am Dienstag angekündigt, dass die neue Brücke im Mai eröffnet wird. "
+    "„Wir bauen die Brücke für die nächste Generation“, sagte sie vor Journalisten im Rathaus. "
+    "Die Bauarbeiten sollen zwei Jahre dauern und werden von der Stadt bezahlt.\n"
+)
+
+
+def test_articles_not_in_english_are_skipped_with_a_note(store_url, tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "en.txt").write_text("Harbour vote\n\n" + ORTIZ_TEXT * 3, encoding="utf-8")
+    (folder / "de.txt").write_text("Neue Brücke\n\n" + GERMAN_TEXT, encoding="utf-8")
+    ingested = cli("ingest", str(folder), "--db", store_url, "--json")
+    assert ingested.exit_code == 0, ingested.stderr
+    report = json.loads(ingested.stdout.strip().splitlines()[-1])
+    assert len(report["added"]) == 2 and len(report["analysed"]) == 1 and report["not_analysed"] == []
+    [note] = report["not_english"]
+    assert note["source"].endswith("de.txt") and "written in de" in note["reason"] and "skipped" in note["reason"]
+    assert "written in de" in ingested.stderr
+    store = open_store(store_url)
+    try:
+        german = next(a for a in store.articles() if a.source.endswith("de.txt"))
+        analysis = store.analysis(german.id)
+        assert analysis is not None and analysis.quotes == () and analysis.entities == ()
+        assert store.unanalysed() == []  # not due again: the note was given once
+    finally:
+        store.close()
+    from_file = cli("analyze", str(folder / "de.txt"))
+    assert from_file.exit_code == 1 and "written in de" in from_file.stderr

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from storyline.records import Problem
+from storyline.records import Analysis, Problem
 from storyline.store import StoreError
 
 # Articles written per transaction: large enough that commit cost is amortised, small enough
@@ -38,9 +38,18 @@ class AnalyzeReport:
 
     analysed: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    skipped: list[Problem] = field(default_factory=list)  # not English: stored empty, with why
     entities: int = 0
     quotes: int = 0
     due: int = 0
+
+
+@dataclass(slots=True, frozen=True)
+class Skipped:
+    """An article the analysis does not read (not English): its empty analysis, and the note."""
+
+    analysis: Analysis
+    note: Problem
 
 
 @dataclass(slots=True)
