@@ -31,10 +31,13 @@ def from_cue_verbs(
     for token in doc:
         if token.i in quoted_tokens or token.i in cues_used or token.i in claimed:
             continue
-        if token.lemma_.lower() not in CLAUSE_REPORTING | OBJECT_REPORTING or not is_cue(token):
+        if token.lemma_.lower() not in CLAUSE_REPORTING | OBJECT_REPORTING | {"call"} or not is_cue(token):
             continue
         own = next((c for c in token.children if c.dep_ in {"nsubj", "nsubjpass", "agent"}), None)
-        if own is None and token.tag_ != "VBG":
+        shared = token.dep_ == "conj" and token.head.pos_ in {"VERB", "AUX"} and any(
+            c.dep_ in {"nsubj", "nsubjpass"} for c in token.head.children
+        )  # "... is telling veterans X and says he will ...": the subject of the first verb
+        if own is None and token.tag_ != "VBG" and not shared:
             continue  # "When asked whether ..., he said": the question put, not a statement
         if _inverted_question(token) or _inside_question(token):
             continue
@@ -115,8 +118,17 @@ def _inverted_question(verb: Token) -> bool:
 
 
 def _object_content(verb: Token) -> Span | None:
-    """The noun-phrase object of a verb of the "object" frame ("denied the claims")."""
-    if verb.lemma_.lower() not in OBJECT_REPORTING:
+    """The noun-phrase object of a verb of the "object" frame ("denied the claims"), and what
+    a speaker "called for" (a demand is a speech act; "called him a liar" is left to the marks)."""
+    lemma = verb.lemma_.lower()
+    if lemma == "call":
+        prep = next((c for c in verb.children if c.dep_ == "prep" and c.lower_ == "for"), None)
+        obj = next((c for c in prep.children if c.dep_ == "pobj"), None) if prep is not None else None
+        if obj is None:
+            return None
+        span = trim(verb.doc[obj.left_edge.i : obj.right_edge.i + 1])
+        return span if span is not None and any(t.is_alpha for t in span) else None
+    if lemma not in OBJECT_REPORTING:
         return None
     obj = next((c for c in verb.children if c.dep_ in {"dobj", "obj"}), None)
     if obj is None or obj.pos_ == "PRON" and obj.lower_ in {"it", "this", "that", "them", "him", "her"}:
