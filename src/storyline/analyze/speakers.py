@@ -26,7 +26,7 @@ from storyline.analyze.entities import People
 from storyline.analyze.quote_base import Found
 from storyline.analyze.quote_base import noun_phrase as _noun_phrase
 from storyline.analyze.roles import ROLE_HEADS, role_key
-from storyline.records import Mention, Quote
+from storyline.records import Mention, Quote, Role
 
 if TYPE_CHECKING:  # spaCy's types, for annotations only: spaCy loads with the pipeline
     from storyline.analyze.nlp import Doc, Span, Token
@@ -88,6 +88,17 @@ class Resolver:
         if last.mention is None or last.mention.doc is not head.doc or last.mention.end > head.i:
             return cap
         return min(cap, head.i - last.mention.end)
+
+    def _titled(self, cluster: Cluster, mention: Span, paragraph: int) -> Speaker:
+        """A speaker named by a title ("the Prime Minister said"): the title is a role the
+        article gives the person, kept with the mention's offsets (across articles a title
+        given this way counts as evidence like "Prime Minister Keir Starmer")."""
+        title = _strip_article(mention.text.strip())
+        if role_key(title) and not any(r.start == mention.start_char for r in cluster.roles):
+            sent = mention.sent
+            cluster.roles.append(Role(title, self.people.article_id, mention.start_char, mention.end_char,
+                                      sent.start_char, sent.end_char))
+        return self._person(cluster, mention, paragraph)
 
     def _person(self, cluster: Cluster, mention: Span, paragraph: int) -> Speaker:
         return Speaker(cluster.name, cluster, False, mention, paragraph)
@@ -218,7 +229,7 @@ class Resolver:
         if possessor is None and role:
             holder = self.people.with_role(text, before=span.start_char) or self.learned.get(role_key(text))
             if holder is not None:
-                return self._person(holder, span, paragraph)
+                return self._titled(holder, span, paragraph)
         if head.pos_ == "PROPN" and not role:
             return Speaker(_strip_article(text), None, False, span, paragraph, key)  # "Downing Street"
         earlier = self.anonymous.get(key)
@@ -242,7 +253,7 @@ class Resolver:
                 cluster = next(self._persons_before(head.i, True, None, limit=80), None)
             if cluster is not None:
                 self.learned.setdefault(role_key(text), cluster)
-                return self._person(cluster, span, paragraph)
+                return self._titled(cluster, span, paragraph)
             # "The spokeswoman for the fire service" with nobody named: an anonymous source.
             return Speaker(_strip_article(text), None, key in UNNAMED_ROLES, span, paragraph, key)
         # An institution or a group named by a common noun ("the government", "officials").
