@@ -213,3 +213,11 @@ def test_an_unnamed_spokeswoman_stays_anonymous(analyzer):
     a = analyzer.analyze_text("The spokeswoman for the fire service said the blaze started in a kitchen.")
     q = only(a, "blaze started")
     assert q.anonymous and q.speaker_id is None
+
+
+def test_a_title_that_names_the_speaker_is_kept_as_a_role_with_its_offsets(analyzer):
+    text = "Keir Starmer met the press on Monday.\n\n\"We are ready,\" the Prime Minister said.\n"
+    a = analyzer.analyze_text(text)
+    starmer = next(e for e in a.entities if e.name == "Keir Starmer")
+    role = next(r for r in starmer.roles if r.title == "Prime Minister")
+    assert text[role.start : role.end] == "Prime Minister"

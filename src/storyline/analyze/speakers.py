@@ -94,9 +94,10 @@ class Resolver:
         article gives the person, kept with the mention's offsets (across articles a title
         given this way counts as evidence like "Prime Minister Keir Starmer")."""
         title = _strip_article(mention.text.strip())
-        if role_key(title) and not any(r.start == mention.start_char for r in cluster.roles):
+        start = mention.start_char + mention.text.find(title)  # offsets of the title itself
+        if role_key(title) and not any(r.start == start for r in cluster.roles):
             sent = mention.sent
-            cluster.roles.append(Role(title, self.people.article_id, mention.start_char, mention.end_char,
+            cluster.roles.append(Role(title, self.people.article_id, start, start + len(title),
                                       sent.start_char, sent.end_char))
         return self._person(cluster, mention, paragraph)
 
