@@ -221,3 +221,14 @@ def test_a_title_that_names_the_speaker_is_kept_as_a_role_with_its_offsets(analy
     starmer = next(e for e in a.entities if e.name == "Keir Starmer")
     role = next(r for r in starmer.roles if r.title == "Prime Minister")
     assert text[role.start : role.end] == "Prime Minister"
+
+
+def test_a_possessive_title_is_the_person_the_article_names_with_it(analyzer):
+    a = analyzer.analyze_text(
+        "Zelensky's chief of staff, Andriy Yermak, arrived in Riyadh on Monday.\n\n"
+        "Later, Zelensky's chief of staff said the talks had been useful.\n\n"
+        "Starmer's official spokesman said a statement would follow."
+    )
+    assert only(a, "talks had been useful").speaker == "Andriy Yermak"
+    spokesman = only(a, "statement would follow")
+    assert spokesman.anonymous and spokesman.speaker_id is None

@@ -231,6 +231,12 @@ class Resolver:
             holder = self.people.with_role(text, before=span.start_char) or self.learned.get(role_key(text))
             if holder is not None:
                 return self._titled(holder, span, paragraph)
+        if possessor is not None and role and key not in UNNAMED_ROLES and possessor.lower_ not in MALE | FEMALE | PLURAL:
+            # "Zelensky's chief of staff said": the person the article names with that very
+            # title ("Zelensky's chief of staff, Andriy Yermak"), if it does.
+            holder = self.people.with_role(text, before=span.start_char)
+            if holder is not None and _same_possessor(holder, possessor):
+                return self._person(holder, span, paragraph)
         if head.pos_ == "PROPN" and not role:
             return Speaker(_strip_article(text), None, False, span, paragraph, key)  # "Downing Street"
         earlier = self.anonymous.get(key)
@@ -259,6 +265,12 @@ class Resolver:
             return Speaker(_strip_article(text), None, key in UNNAMED_ROLES, span, paragraph, key)
         # An institution or a group named by a common noun ("the government", "officials").
         return Speaker(text, None, True, span, paragraph, key)
+
+
+def _same_possessor(holder: Cluster, possessor: Token) -> bool:
+    """Whether one of the holder's titles names the same possessor ("Zelensky's ...")."""
+    word = possessor.text.casefold()
+    return any(word in r.title.casefold() for r in holder.roles)
 
 
 def _strip_article(text: str) -> str:
