@@ -709,9 +709,122 @@ def print_tables(console, results: dict, profile: dict, speed: dict | None, peer
                       f"(median of totals: ratio {speed['median_of_totals']['ratio']:.3f})")
 
 
+# --- the speaker set (benchmarks/data/speakers.jsonl) -------------------------------------------
+
+SPEAKER_CLASSES = ("named", "pronoun", "description", "document", "followon", "split", "anonymous")
+
+
+def _norm_speaker(name: str | None) -> str:
+    """Case, accents, a leading "the" and a possessive dropped: "The Ministry" == "ministry"."""
+    import unicodedata
+
+    text = unicodedata.normalize("NFKD", name or "").encode("ascii", "ignore").decode().casefold()
+    text = re.sub(r"[’']s\b|[^\w ]", " ", text)
+    words = [w for w in text.split() if w]
+    while words and words[0] in {"the", "a", "an"}:
+        words = words[1:]
+    return " ".join(words)
+
+
+def speaker_matches(pred_speaker: str | None, pred_anonymous: bool, gold: dict) -> bool:
+    """The canonical speaker is right: the same name (or one ends with the other: "Marchenko"
+    for "Bohdan Marchenko" is not enough, the full canonical name is expected, but "Ministry of
+    Transport" for "the Ministry of Transport" is); an anonymous gold needs an anonymous pred."""
+    if gold.get("anonymous"):
+        return bool(pred_anonymous)
+    p, g = _norm_speaker(pred_speaker), _norm_speaker(gold.get("speaker"))
+    return bool(p) and (p == g or (len(p.split()) > 1 and (g.endswith(" " + p) or p.endswith(" " + g))))
+
+
+def _covered(start: int, end: int, qs: int, qe: int) -> float:
+    return max(0, min(end, qe) - max(start, qs)) / max(1, qe - qs)
+
+
+def score_speaker_set(items: Sequence[dict], analyses: dict) -> dict:
+    """Quote P/R/F1, canonical speaker accuracy and errors by class on the speaker set.
+
+    A gold quote is its fragment ``q`` (a substring of the text); a predicted quote finds it when
+    it covers at least half of the fragment. A prediction that finds no gold fragment is a false
+    positive; ``not_quotes`` are traps (reported separately when a prediction covers one).
+    ``persons``/``places`` check entity types.
+    """
+    from collections import defaultdict
+
+    found = missed = correct = preds = fps = traps = 0
+    by_class: dict[str, Counter] = defaultdict(Counter)
+    type_errors: list[str] = []
+    wrong: list[dict] = []
+    for item in items:
+        text, an = item["text"], analyses[item["id"]]
+        quotes = list(an.quotes)
+        preds += len(quotes)
+        used: set[int] = set()
+        for gold in item["quotes"]:
+            qs = text.index(gold["q"])
+            qe = qs + len(gold["q"])
+            cls = by_class[gold["class"]]
+            cls["gold"] += 1
+            best = max(range(len(quotes)), key=lambda i: _covered(quotes[i].start, quotes[i].end, qs, qe), default=None)
+            if best is None or _covered(quotes[best].start, quotes[best].end, qs, qe) < 0.5:
+                missed += 1
+                cls["missed"] += 1
+                continue
+            used.add(best)
+            found += 1
+            q = quotes[best]
+            if speaker_matches(q.speaker, q.anonymous, gold):
+                correct += 1
+                cls["correct"] += 1
+            else:
+                cls["wrong_speaker"] += 1
+                wrong.append({"id": item["id"], "quote": gold["q"][:40], "gold": gold.get("speaker"), "pred": q.speaker})
+        for i, q in enumerate(quotes):
+            if i in used:
+                continue
+            fps += 1
+            if any(_covered(q.start, q.end, (s := text.index(t)), s + len(t)) >= 0.5 for t in item.get("not_quotes", ())):
+                traps += 1
+        entities = {_norm_speaker(e.name): e.type for e in an.entities}
+        for name in item.get("persons", ()):
+            if entities.get(_norm_speaker(name)) != "PERSON":
+                type_errors.append(f"{item['id']}: {name} not a PERSON ({entities.get(_norm_speaker(name))})")
+        for name in item.get("places", ()):
+            if entities.get(_norm_speaker(name)) == "PERSON":
+                type_errors.append(f"{item['id']}: {name} typed PERSON")
+    gold_n = found + missed
+    return {
+        "articles": len(items),
+        "quotes": {**prf(found, preds, gold_n), "found": found, "gold": gold_n, "pred": preds},
+        "canonical_speaker_accuracy": round(correct / found, 4) if found else 0.0,
+        "speaker_right_of_all_gold": round(correct / gold_n, 4) if gold_n else 0.0,
+        "false_positives": fps,
+        "false_positives_on_traps": traps,
+        "by_class": {c: dict(by_class[c]) for c in SPEAKER_CLASSES if c in by_class},
+        "entity_type_errors": type_errors,
+        "wrong_speakers": wrong,
+    }
+
+
+def run_speaker_set(path: Path, model: Path | None) -> int:
+    from storyline.analyze import Analyzer
+    from storyline.analyze import nlp as nlp_mod
+
+    items = [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
+    analyzer = Analyzer(nlp=nlp_mod.pipeline() if model is None else nlp_mod.pipeline_at(str(model)))
+    analyses = {a.article_id: a for a in analyzer.analyze_texts([i["text"] for i in items], [i["id"] for i in items])}
+    result = score_speaker_set(items, analyses)
+    for key in ("quotes", "canonical_speaker_accuracy", "false_positives", "false_positives_on_traps", "by_class"):
+        print(f"{key}: {result[key]}", file=sys.stderr)
+    for line in result["entity_type_errors"] + [json.dumps(w, ensure_ascii=False) for w in result["wrong_speakers"]]:
+        print(f"  {line}", file=sys.stderr)
+    print(json.dumps(_rounded(result), ensure_ascii=False))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("dir", type=Path, help="PolNeAR copy (holds data/<split>/text and attributions)")
+    ap.add_argument("dir", type=Path, help="PolNeAR copy (holds data/<split>/text and attributions), "
+                    "or a speaker-set .jsonl file (benchmarks/data/speakers.jsonl)")
     ap.add_argument("--split", choices=("dev", "train"), default="dev")
     ap.add_argument("--limit", type=int, default=None, help="first N articles only")
     ap.add_argument("--errors", type=Path, default=None, help="write Storyline's misses (JSONL) here")
@@ -721,7 +834,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--speed-docs", type=int, default=200)
     ap.add_argument("--speed-repeats", type=int, default=3)
     ap.add_argument("--batch-size", type=int, default=None, help="Analyzer batch size (default: Analyzer's)")
+    ap.add_argument("--model", type=Path, default=None,
+                    help="a spaCy model directory to use instead of the installed pipeline (to compare models)")
     args = ap.parse_args(argv)
+    if args.dir.is_file() and args.dir.suffix == ".jsonl":
+        # The speaker set: short articles written for this project, with canonical speakers.
+        return run_speaker_set(args.dir, args.model)
 
     if args.errors is not None:
         target = args.errors.resolve()
@@ -733,7 +851,7 @@ def main(argv: list[str] | None = None) -> int:
     from rich.console import Console
 
     from storyline.analyze import Analyzer
-    from storyline.analyze.nlp import pipeline
+    from storyline.analyze.nlp import pipeline, pipeline_at
 
     console = Console(width=None if sys.stdout.isatty() else 180)
     stats: Counter = Counter()
@@ -742,7 +860,7 @@ def main(argv: list[str] | None = None) -> int:
     if not articles:
         raise SystemExit("no articles found")
     profile = gold_profile(articles)
-    nlp = pipeline()
+    nlp = pipeline() if args.model is None else pipeline_at(str(args.model))
     analyzer = Analyzer(nlp=nlp) if args.batch_size is None else Analyzer(nlp=nlp, batch_size=args.batch_size)
 
     preds: dict[str, dict[str, list[Pred]]] = {}

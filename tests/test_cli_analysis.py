@@ -377,3 +377,53 @@ def test_ortiz_stored_quote_found_by_speaker(tmp_path):
     assert "We will build the wall" in quote["text"] and quote["kind"] == "direct"
     people = json.loads(cli("people", "--db", db, "--json").stdout)
     assert [p["name"] for p in people] == ["Ana Ortiz"]
+
+
+def test_quotes_by_surname_alias_or_person_id_and_reported_speech_without_marks(analysed_db):
+    db, ids, analyses, _ = analysed_db
+    by_name = json.loads(cli("quotes", "--db", db, "--speaker", "Ana Ortiz", "--json").stdout)
+    assert by_name
+    for query in ("Ortiz", "ortiz", " ANA ORTIZ "):
+        found = json.loads(cli("quotes", "--db", db, "--speaker", query, "--json").stdout)
+        assert [(q["article_id"], q["text"]) for q in found] == [(q["article_id"], q["text"]) for q in by_name], query
+    people = json.loads(cli("people", "--db", db, "--json").stdout)
+    ortiz = next(p for p in people if p["name"] == "Ana Ortiz")
+    by_id = json.loads(cli("quotes", "--db", db, "--speaker", ortiz["id"], "--json").stdout)
+    assert {q["text"] for q in by_id} == {q["text"] for q in by_name}
+    assert json.loads(cli("quotes", "--db", db, "--speaker", "Ort", "--json").stdout) == []
+
+    table = cli("quotes", "--db", db, "--speaker", "Ortiz").stdout
+    indirect = next(q for a in analyses for q in a.quotes if q.kind == "indirect" and q.speaker == "Ana Ortiz")
+    assert indirect.text in table and f"“{indirect.text}”" not in table
+    assert "“We will build the wall,”" in table
+
+
+GERMAN_TEXT = (
+    "Bürgermeisterin Anna Ortmann hat am Dienstag angekündigt, dass die neue Brücke im Mai eröffnet wird. "
+    "„Wir bauen die Brücke für die nächste Generation“, sagte sie vor Journalisten im Rathaus. "
+    "Die Bauarbeiten sollen zwei Jahre dauern und werden von der Stadt bezahlt.\n"
+)
+
+
+def test_articles_not_in_english_are_skipped_with_a_note(store_url, tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "en.txt").write_text("Harbour vote\n\n" + ORTIZ_TEXT * 3, encoding="utf-8")
+    (folder / "de.txt").write_text("Neue Brücke\n\n" + GERMAN_TEXT, encoding="utf-8")
+    ingested = cli("ingest", str(folder), "--db", store_url, "--json")
+    assert ingested.exit_code == 0, ingested.stderr
+    report = json.loads(ingested.stdout.strip().splitlines()[-1])
+    assert len(report["added"]) == 2 and len(report["analysed"]) == 1 and report["not_analysed"] == []
+    [note] = report["not_english"]
+    assert note["source"].endswith("de.txt") and "written in de" in note["reason"] and "skipped" in note["reason"]
+    assert "written in de" in ingested.stderr
+    store = open_store(store_url)
+    try:
+        german = next(a for a in store.articles() if a.source.endswith("de.txt"))
+        analysis = store.analysis(german.id)
+        assert analysis is not None and analysis.quotes == () and analysis.entities == ()
+        assert store.unanalysed() == []  # not due again: the note was given once
+    finally:
+        store.close()
+    from_file = cli("analyze", str(folder / "de.txt"))
+    assert from_file.exit_code == 1 and "written in de" in from_file.stderr

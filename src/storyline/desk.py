@@ -216,9 +216,16 @@ class Desk:
         return sorted(found, key=lambda i: (-len({a for a, _ in i.members}), i.name.casefold()))
 
     def quotes(self, speaker: str | None = None, *, limit: int | None = None, offset: int = 0) -> list[Quote]:
-        """Stored quotes in article order; ``speaker`` keeps those whose speaker name equals it
-        (case ignored)."""
-        return self.store.quotes(speaker, limit=limit, offset=offset)
+        """Stored quotes in article order; ``speaker`` keeps those of the person it names (full
+        name, surname, alias or person id: see :mod:`storyline.link.people.lookup`) and those
+        whose speaker is written exactly so (case ignored)."""
+        if speaker is None:
+            return self.store.quotes(None, limit=limit, offset=offset)
+        from storyline.link.people.lookup import speaker_quotes
+
+        self.link(["people"])
+        found = speaker_quotes(self.store, speaker)
+        return found[offset : None if limit is None else offset + limit]
 
     # --- reuse -----------------------------------------------------------------------------
     def find_reuse(self, *, progress: Progress | None = None) -> ReuseReport:

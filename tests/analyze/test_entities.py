@@ -57,3 +57,37 @@ def test_entity_ids_are_unique_and_types_known(analyze):
     assert len(ids) == len(set(ids))
     assert all(e.type in {"PERSON", "ORG", "PLACE"} for e in a.entities)
     assert sum(1 for e in a.entities if e.name.casefold() == "nato") <= 1
+
+
+def types_of(analysis):
+    return {e.name: e.type for e in analysis.entities}
+
+
+def test_capitals_and_cities_are_never_people(analyze):
+    a = analyze(
+        "A ceasefire between Moscow and Kyiv appears within reach. Washington cut intelligence "
+        "sharing with Kyiv on Tuesday, officials said."
+    )
+    types = types_of(a)
+    assert types.get("Kyiv") == "PLACE" and types.get("Moscow") == "PLACE"
+    assert not any(e.type == "PERSON" for e in a.entities)
+
+
+def test_a_titled_name_that_speaks_is_a_person_and_keeps_his_quote(analyze):
+    text = (
+        "Following the visit, Trump will host Ukrainian President Zelenskyy. Zelenskyy has indicated "
+        "that the minerals deal is preliminary and that he still hopes for more agreements, arguing that without guarantees, "
+        "\"we will have no ceasefire, nothing will work.\""
+    )
+    a = analyze(text)
+    assert types_of(a).get("Zelenskyy") == "PERSON"
+    person = next(e for e in a.entities if e.name == "Zelenskyy")
+    assert person.id.startswith("p")
+    quote = next(q for q in a.quotes if "no ceasefire" in q.text)
+    assert quote.speaker == "Zelenskyy" and quote.speaker_id == person.id
+
+
+def test_a_programme_named_after_its_host_is_not_a_person(analyze):
+    a = analyze("David Lammy, speaking on ITV's Peston programme, said he was hopeful about the deal.")
+    assert types_of(a).get("Peston") != "PERSON"
+    assert types_of(a).get("David Lammy") == "PERSON"

@@ -158,3 +158,77 @@ def test_no_pronoun_is_ever_a_speaker_name(analyze):
     a = analyze(text)
     for q in a.quotes:
         assert (q.speaker or "").casefold() not in PRONOUNS
+
+
+def test_indirect_speech_needs_a_reporting_verb(analyzer):
+    a = analyzer.analyze_text(
+        "The troops crossed the border on Monday. Smith wants a new deal with the unions. "
+        "Jones decided that the plan was too costly. Brown praised the firefighters. "
+        "Green said that the bridge would reopen in May. Black denied the allegations."
+    )
+    by_cue = {q.cue: q for q in a.quotes}
+    assert set(by_cue) == {"said", "denied"}
+    assert by_cue["said"].text.endswith("the bridge would reopen in May") and by_cue["said"].kind == "indirect"
+    assert by_cue["denied"].text == "the allegations"
+
+
+def test_split_quote_is_one_quote(analyzer):
+    text = "“We will rebuild the station,” the mayor, Ana Ortiz, said. “It will take two years.”\n"
+    a = analyzer.analyze_text(text)
+    direct = [q for q in a.quotes if q.kind == "direct"]
+    assert len(direct) == 1
+    q = direct[0]
+    assert q.text.startswith("We will rebuild") and q.text.endswith("two years.")
+    assert text[q.start : q.end] == q.text and q.speaker == "Ana Ortiz"
+
+
+def test_a_journalists_question_is_not_the_answer(analyzer):
+    a = analyzer.analyze_text(
+        "Helen Marsh is the city's spokeswoman. Marsh, asked if the council thought the budget was enough, "
+        "said that “talks are ongoing” and that the city was “engaging at all levels”."
+    )
+    assert not any("budget" in q.text for q in a.quotes)
+    talks = [q for q in a.quotes if "talks are ongoing" in q.text]
+    assert talks and talks[0].speaker == "Helen Marsh"
+
+
+def test_documents_speak_for_their_issuer_and_the_ministry_is_the_one_named(analyzer):
+    a = analyzer.analyze_text(
+        "A statement from the Ministry of Transport said the tunnel would close for repairs.\n\n"
+        "The ministry added that buses would replace trains during the works."
+    )
+    assert {q.speaker for q in a.quotes} == {"Ministry of Transport"}
+
+
+def test_pronouns_agree_in_gender_with_the_first_name(analyzer):
+    a = analyzer.analyze_text(
+        "Kamala Reed, the shadow chancellor, met Victor Hale on Monday. Hale runs the country's largest bank.\n\n"
+        "\"We cannot keep borrowing,\" she said after the meeting.\n\nHe said the bank would support the plan."
+    )
+    assert only(a, "keep borrowing").speaker == "Kamala Reed"
+    assert only(a, "support the plan").speaker == "Victor Hale"
+
+
+def test_an_unnamed_spokeswoman_stays_anonymous(analyzer):
+    a = analyzer.analyze_text("The spokeswoman for the fire service said the blaze started in a kitchen.")
+    q = only(a, "blaze started")
+    assert q.anonymous and q.speaker_id is None
+
+
+def test_a_title_that_names_the_speaker_is_kept_as_a_role_with_its_offsets(analyzer):
+    text = "Keir Starmer met the press on Monday.\n\n\"We are ready,\" the Prime Minister said.\n"
+    a = analyzer.analyze_text(text)
+    starmer = next(e for e in a.entities if e.name == "Keir Starmer")
+    role = next(r for r in starmer.roles if r.title == "Prime Minister")
+    assert text[role.start : role.end] == "Prime Minister"
+
+
+def test_a_possessive_title_is_the_person_the_article_names_with_it(analyzer):
+    a = analyzer.analyze_text(
+        "Zelensky's chief of staff, Andriy Yermak, arrived in Riyadh on Monday.\n\n"
+        "Later, Zelensky's chief of staff said the talks had been useful.\n\n"
+        "Starmer's official spokesman said a statement would follow."
+    )
+    assert only(a, "talks had been useful").speaker == "Andriy Yermak"
+    spokesman = only(a, "statement would follow")
+    assert spokesman.anonymous and spokesman.speaker_id is None

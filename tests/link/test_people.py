@@ -506,3 +506,24 @@ def test_twenty_thousand_entities_merge_in_seconds():
     assert len(mixed) <= len(identities) // 100, [i.merges for i in mixed[:5]]
     # Recall: the full names of each person end up in few identities.
     assert len(identities) < 0.5 * len(entities)
+
+
+def test_a_conflicting_top_title_is_reported_not_merged_as_a_role():
+    from storyline.records import Role
+
+    def titled(name, *titles, id="e1"):
+        return Entity(id=id, name=name, type="PERSON", roles=tuple(Role(t, "a", 0, 1, 0, 1) for t in titles))
+
+    identities = merge_people([
+        ("a1", titled("Keir Starmer", "Labour leader")), ("a2", titled("Keir Starmer", "UK Prime Minister")),
+        ("a3", titled("Keir Starmer", "Prime Minister")), ("a4", titled("Olaf Scholz", "German Chancellor", "Germany's leader")),
+        ("a5", titled("Donald Trump", "President")), ("a6", titled("Donald Trump", "US President")),
+    ])
+    by_name = {i.name: i for i in identities}
+    starmer = by_name["Keir Starmer"]
+    assert "Labour leader" not in starmer.roles and "Prime Minister" in starmer.roles
+    assert any("Labour leader" in m and "conflicting" in m for m in starmer.merges)
+    # One article using two titles, or two spellings of one office, is no conflict.
+    assert set(by_name["Olaf Scholz"].roles) == {"German Chancellor", "Germany's leader"}
+    assert set(by_name["Donald Trump"].roles) == {"President", "US President"}
+    assert not any("conflicting" in m for i in identities if i.name != "Keir Starmer" for m in i.merges)

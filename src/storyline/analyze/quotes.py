@@ -58,4 +58,38 @@ def extract(doc: Doc) -> list[Found]:
     found += from_cue_verbs(doc, paras, quoted_tokens, cues_used, claimed)
     found += from_according_to(doc, paras, quoted_tokens, claimed)
     found.sort(key=lambda f: f.start)
-    return found
+    return join_split(doc, found)
+
+
+# At most this many characters between the two parts of a split quotation (the interruption:
+# closing mark, "she said", opening mark).
+SPLIT_GAP = 80
+
+
+def join_split(doc: Doc, found: list[Found]) -> list[Found]:
+    """A quotation interrupted by its cue is one quote: ""We will win," she said, "and soon.""
+    and ""We will win," she said. "We always do."" are one utterance of one speaker, so the two
+    quoted parts become one quote from the first part's start to the last part's end (its text
+    then holds the interruption between the inner marks, exactly as printed). Only within one
+    paragraph, only when the cue sits between the parts and the second part has no cue of its own.
+    """
+    out: list[Found] = []
+    for f in found:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and prev.kind == "direct"
+            and f.kind == "direct"
+            and prev.paragraph == f.paragraph
+            and prev.cue is not None
+            and prev.end <= prev.cue.idx < f.start
+            and (f.cue is None or f.cue.i == prev.cue.i)
+            and f.start - prev.end <= SPLIT_GAP
+            and sum(1 for ch in doc.text[prev.end : f.start] if ch in marks.ALL_MARKS) <= 2
+        ):
+            prev.end = f.end
+            if prev.group is None:
+                prev.group = f.group
+            continue
+        out.append(f)
+    return out

@@ -14,6 +14,8 @@ if TYPE_CHECKING:  # spaCy's types, for annotations only: spaCy loads with the p
     from storyline.analyze.nlp import Doc, Span, Token
 
 _SENTENCE_END = {".", "!", "?", "…"}
+# Verbs that put a question: their complement is what was asked, never the answer.
+QUESTION_CUES = {"ask", "wonder", "question"}
 
 
 # Words before a quotation mark that make it a name or a label, not speech.
@@ -65,7 +67,10 @@ def _outermost(cue: Token) -> Token:
     cue inside the reported clause of another cue gives way to the outer one."""
     node = cue
     for _ in range(3):
-        if node.dep_ in {"ccomp", "xcomp"} and node.head is not node and is_cue(node.head) and node.head.lemma_.lower() in SPEECH_CUES:
+        if (
+            node.dep_ in {"ccomp", "xcomp"} and node.head is not node and is_cue(node.head)
+            and node.head.lemma_.lower() in SPEECH_CUES - QUESTION_CUES
+        ):
             node = node.head
         else:
             break
@@ -135,6 +140,16 @@ def _complement(cue: Token, quoted: Span) -> Span | None:
     return None
 
 
+def _second_part(doc: Doc, found: list[Found], q: marks.Quoted) -> bool:
+    """A short quotation right after a direct quote and its cue, in the same paragraph
+    (""We saw no side effects," Hall said. "None at all.""): the rest of that utterance."""
+    prev = found[-1] if found else None
+    return (
+        prev is not None and prev.kind == "direct" and prev.paragraph == q.paragraph and prev.cue is not None
+        and prev.end <= prev.cue.idx < q.open and q.open - prev.end <= 80 and q.closed
+    )
+
+
 def from_marks(
     doc: Doc,
     spans: list[tuple[marks.Quoted, Span | None]],
@@ -166,8 +181,10 @@ def from_marks(
         if cue is None and (utterance or q.group is not None):
             close = q.end + 1 if q.closed else q.end
             cue = _cue_after(doc, close, p_end)
-        if cue is None and not utterance and q.group is None:
+        if cue is None and not utterance and q.group is None and not _second_part(doc, found, q):
             continue  # scare quote, title or name: not speech
+        if kind == "partial" and cue is not None and cue.lemma_.lower() in QUESTION_CUES:
+            continue  # "asked if the council thought ...": the question put, not a statement
         if kind == "partial" and cue is not None:
             content = _complement(cue, span)
             if content is None:

@@ -7,7 +7,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from storyline.analyze.quote_base import SUBJECT_DEPS, Found, is_cue, noun_phrase, subject_of, trim
+from storyline.analyze.quote_base import (
+    CLAUSE_REPORTING,
+    OBJECT_REPORTING,
+    SUBJECT_DEPS,
+    Found,
+    is_cue,
+    noun_phrase,
+    subject_of,
+    trim,
+)
 
 if TYPE_CHECKING:  # spaCy's types, for annotations only: spaCy loads with the pipeline
     from storyline.analyze.nlp import Doc, Span, Token
@@ -20,14 +29,23 @@ def from_cue_verbs(
     Skips tokens in ``quoted_tokens``, ``cues_used`` and ``claimed``; adds what it takes to ``claimed``."""
     found: list[Found] = []
     for token in doc:
-        if token.i in quoted_tokens or token.i in cues_used or not is_cue(token) or token.i in claimed:
+        if token.i in quoted_tokens or token.i in cues_used or token.i in claimed:
+            continue
+        if token.lemma_.lower() not in CLAUSE_REPORTING | OBJECT_REPORTING | {"call"} or not is_cue(token):
             continue
         own = next((c for c in token.children if c.dep_ in {"nsubj", "nsubjpass", "agent"}), None)
-        if own is None and token.tag_ != "VBG":
+        shared = token.dep_ == "conj" and token.head.pos_ in {"VERB", "AUX"} and any(
+            c.dep_ in {"nsubj", "nsubjpass"} for c in token.head.children
+        )  # "... is telling veterans X and says he will ...": the subject of the first verb
+        if own is None and token.tag_ != "VBG" and not shared:
             continue  # "When asked whether ..., he said": the question put, not a statement
         if _inverted_question(token) or _inside_question(token):
             continue
-        comp = _clause_complement(token) or _preposed_clause(token) or _object_content(token)
+        comp = None
+        if token.lemma_.lower() in CLAUSE_REPORTING:
+            comp = _clause_complement(token) or _preposed_clause(token)
+        if comp is None:
+            comp = _object_content(token)
         if comp is None:
             continue
         if any(t.i in claimed for t in comp):
@@ -99,19 +117,18 @@ def _inverted_question(verb: Token) -> bool:
     )
 
 
-# Verbs whose noun-phrase object is itself a stated position ("Clinton promised a country of
-# new opportunities", "Graham backs Cruz"): the object is reported content.
-OBJECT_CUES = {
-    "promise", "announce", "deny", "propose", "reject", "support", "back", "oppose", "endorse",
-    "favor", "favour", "want", "prefer", "praise", "criticize", "criticise", "blame", "defend",
-    "demand", "question", "dispute", "predict", "pledge", "vow", "mention", "cite", "concede",
-    "acknowledge", "admit", "confirm", "dismiss", "condemn", "applaud", "welcome", "like",  # not "urge": its object is the addressee
-    "love", "hate", "dislike", "fear", "doubt", "believe", "slam",
-}
-
-
 def _object_content(verb: Token) -> Span | None:
-    if verb.lemma_.lower() not in OBJECT_CUES:
+    """The noun-phrase object of a verb of the "object" frame ("denied the claims"), and what
+    a speaker "called for" (a demand is a speech act; "called him a liar" is left to the marks)."""
+    lemma = verb.lemma_.lower()
+    if lemma == "call":
+        prep = next((c for c in verb.children if c.dep_ == "prep" and c.lower_ == "for"), None)
+        obj = next((c for c in prep.children if c.dep_ == "pobj"), None) if prep is not None else None
+        if obj is None:
+            return None
+        span = trim(verb.doc[obj.left_edge.i : obj.right_edge.i + 1])
+        return span if span is not None and any(t.is_alpha for t in span) else None
+    if lemma not in OBJECT_REPORTING:
         return None
     obj = next((c for c in verb.children if c.dep_ in {"dobj", "obj"}), None)
     if obj is None or obj.pos_ == "PRON" and obj.lower_ in {"it", "this", "that", "them", "him", "her"}:

@@ -38,6 +38,11 @@ ROLE_HEADS = {
     "monarch", "emperor", "sultan", "emir", "sheikh", "ayatollah", "vice-president",
     "vice", "whip", "campaigner", "activist", "lawyer", "solicitor", "barrister", "partner",
     "vp", "cfo", "coo", "cto", "superintendent", "inspector", "commandant", "ruler",
+    # occupations news writes before a name ("Astronaut Lena Fischer", "Economist Jo Bell")
+    "astronaut", "scientist", "doctor", "nurse", "teacher", "engineer", "pilot", "author",
+    "writer", "novelist", "actor", "actress", "singer", "artist", "architect", "chef",
+    "physicist", "historian", "epidemiologist", "surgeon", "detective", "principal",
+    "headteacher", "headmaster", "headmistress", "president-elect", "senator-elect",
 }
 # Words that change which office is meant; kept in the comparison key.
 MODIFIERS_KEPT = {"former", "ex", "shadow", "deputy", "acting", "interim", "vice", "junior", "chief", "senior", "foreign", "defence", "defense", "home", "prime", "finance", "health", "security", "national"}

@@ -24,8 +24,9 @@ from typing import TYPE_CHECKING
 from storyline.analyze.clusters import Cluster, parse_name
 from storyline.analyze.entities import People
 from storyline.analyze.quote_base import Found
+from storyline.analyze.quote_base import noun_phrase as _noun_phrase
 from storyline.analyze.roles import ROLE_HEADS, role_key
-from storyline.records import Mention, Quote
+from storyline.records import Mention, Quote, Role
 
 if TYPE_CHECKING:  # spaCy's types, for annotations only: spaCy loads with the pipeline
     from storyline.analyze.nlp import Doc, Span, Token
@@ -36,6 +37,8 @@ PLURAL = {"they", "them", "we", "us"}
 SELF = {"i", "me", "you", "it", "this", "that", "which", "who"}
 INDEFINITE = {"a", "an", "one", "some", "another", "two", "three", "four", "several", "many", "other", "senior", "most", "few", "multiple", "various", "numerous"}
 CONTINUATION_PARAGRAPHS = 2
+# Documents speak for whoever issued them ("A release from the institute said").
+DOCUMENTS = {"statement", "release", "report", "letter", "memo", "filing", "document", "email", "note", "notice", "communique", "communiqué", "bulletin", "post", "tweet", "announcement", "ruling", "judgment", "judgement", "study", "survey", "poll", "paper", "briefing"}
 UNNAMED_ROLES = {"spokesman", "spokeswoman", "spokesperson", "official", "source", "aide", "insider", "staffer", "adviser", "advisor", "ally", "friend"}
 
 
@@ -86,11 +89,23 @@ class Resolver:
             return cap
         return min(cap, head.i - last.mention.end)
 
+    def _titled(self, cluster: Cluster, mention: Span, paragraph: int) -> Speaker:
+        """A speaker named by a title ("the Prime Minister said"): the title is a role the
+        article gives the person, kept with the mention's offsets (across articles a title
+        given this way counts as evidence like "Prime Minister Keir Starmer")."""
+        title = _strip_article(mention.text.strip())
+        start = mention.start_char + mention.text.find(title)  # offsets of the title itself
+        if role_key(title) and not any(r.start == start for r in cluster.roles):
+            sent = mention.sent
+            cluster.roles.append(Role(title, self.people.article_id, start, start + len(title),
+                                      sent.start_char, sent.end_char))
+        return self._person(cluster, mention, paragraph)
+
     def _person(self, cluster: Cluster, mention: Span, paragraph: int) -> Speaker:
         return Speaker(cluster.name, cluster, False, mention, paragraph)
 
     # -- resolution --------------------------------------------------------------------------
-    def resolve(self, span: Span, paragraph: int) -> Speaker:
+    def resolve(self, span: Span, paragraph: int, depth: int = 0) -> Speaker:
         head = span.root
         low = head.lower_
         if head.pos_ == "PRON" or low in MALE | FEMALE | PLURAL | SELF:
@@ -127,7 +142,7 @@ class Resolver:
             return self._person(cluster, span, paragraph) if cluster.type == "PERSON" else Speaker(
                 cluster.name, cluster, False, span, paragraph
             )
-        return self._description(head, span, paragraph)
+        return self._description(head, span, paragraph, depth)
 
     def _pronoun(self, head: Token, span: Span, paragraph: int) -> Speaker:
         low = head.lower_
@@ -165,12 +180,46 @@ class Resolver:
         if gender and not cluster.gender:
             cluster.gender = gender
 
-    def _description(self, head: Token, span: Span, paragraph: int) -> Speaker:
+    def _document(self, head: Token, span: Span, paragraph: int, depth: int) -> Speaker | None:
+        """"A release from the institute said", "a Pentagon statement said", "the ministry's
+        letter said": a document speaks for whoever issued it. None when the article does not say."""
+        for child in head.children:
+            if child.dep_ == "prep" and child.lower_ in {"from", "by", "of", "on"}:
+                pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
+                if pobj is not None and pobj.lemma_.lower() not in DOCUMENTS:
+                    return self.resolve(_noun_phrase(pobj), paragraph, depth + 1)
+            if child.dep_ in {"poss", "compound"} and child.pos_ in {"PROPN", "NOUN"}:
+                cluster = self.people.cluster_at(child.i)
+                if cluster is not None:
+                    return Speaker(cluster.name, cluster, False, span, paragraph)
+                if child.dep_ == "poss":
+                    return self.resolve(_noun_phrase(child), paragraph, depth + 1)
+        return None
+
+    def _organisation(self, head: Token, span: Span, paragraph: int) -> Speaker | None:
+        """"The ministry added": the organisation named earlier whose name holds the noun
+        ("the Ministry of Transport")."""
+        key = head.lemma_.lower()
+        for i in range(head.i - 1, max(-1, head.i - 400), -1):
+            cluster = self.people.cluster_at(i)
+            if cluster is not None and cluster.type == "ORG" and any(key in n.tokens or head.lower_ in n.tokens for n in cluster.names):
+                return Speaker(cluster.name, cluster, False, span, paragraph)
+        return None
+
+    def _description(self, head: Token, span: Span, paragraph: int, depth: int = 0) -> Speaker:
         words = [t for t in span if not t.is_punct]
         first = words[0].lower_ if words else ""
         key = head.lemma_.lower()
         text = span.text.strip()
         possessor = next((c for c in head.children if c.dep_ == "poss"), None)
+        if key in DOCUMENTS and depth < 2:
+            issuer = self._document(head, span, paragraph, depth)
+            if issuer is not None and issuer.name is not None:
+                return replace(issuer, mention=span)
+        if first in {"the", "its"} and key not in ROLE_HEADS and head.pos_ == "NOUN":
+            organisation = self._organisation(head, span, paragraph)
+            if organisation is not None:
+                return organisation
         indefinite = first in INDEFINITE or (head.tag_ in {"NNS", "NNPS"} and first not in {"the", "his", "her", "their", "its"})
         if indefinite:
             speaker = Speaker(text, None, True, span, paragraph, key)
@@ -181,6 +230,12 @@ class Resolver:
         if possessor is None and role:
             holder = self.people.with_role(text, before=span.start_char) or self.learned.get(role_key(text))
             if holder is not None:
+                return self._titled(holder, span, paragraph)
+        if possessor is not None and role and key not in UNNAMED_ROLES and possessor.lower_ not in MALE | FEMALE | PLURAL:
+            # "Zelensky's chief of staff said": the person the article names with that very
+            # title ("Zelensky's chief of staff, Andriy Yermak"), if it does.
+            holder = self.people.with_role(text, before=span.start_char)
+            if holder is not None and _same_possessor(holder, possessor):
                 return self._person(holder, span, paragraph)
         if head.pos_ == "PROPN" and not role:
             return Speaker(_strip_article(text), None, False, span, paragraph, key)  # "Downing Street"
@@ -205,10 +260,17 @@ class Resolver:
                 cluster = next(self._persons_before(head.i, True, None, limit=80), None)
             if cluster is not None:
                 self.learned.setdefault(role_key(text), cluster)
-                return self._person(cluster, span, paragraph)
-            return Speaker(_strip_article(text), None, False, span, paragraph, key)
+                return self._titled(cluster, span, paragraph)
+            # "The spokeswoman for the fire service" with nobody named: an anonymous source.
+            return Speaker(_strip_article(text), None, key in UNNAMED_ROLES, span, paragraph, key)
         # An institution or a group named by a common noun ("the government", "officials").
         return Speaker(text, None, True, span, paragraph, key)
+
+
+def _same_possessor(holder: Cluster, possessor: Token) -> bool:
+    """Whether one of the holder's titles names the same possessor ("Zelensky's ...")."""
+    word = possessor.text.casefold()
+    return any(word in r.title.casefold() for r in holder.roles)
 
 
 def _strip_article(text: str) -> str:

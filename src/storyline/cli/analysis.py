@@ -25,6 +25,7 @@ from storyline.cli.common import (
 )
 from storyline.ingest.files import DEFAULT_MAX_BYTES
 from storyline.report.json import analysis_json, analyze_report_json, article_count, identity_json, quote_json
+from storyline.report.words import quoted
 from storyline.run.common import AnalysisUnavailable, AnalyzeAborted
 
 if TYPE_CHECKING:
@@ -121,7 +122,7 @@ def _quote_line(quote: Quote) -> str:
     if quote.anonymous:
         who += " (anonymous)"
     how = quote.kind + (f", {quote.cue}" if quote.cue else "")
-    return f"“{quote.text}” - {who} [{how}; {quote.start}-{quote.end}]"
+    return f"{quoted(quote.text, quote.kind)} - {who} [{how}; {quote.start}-{quote.end}]"
 
 
 def _print_analyze_report(report: AnalyzeReport, *, as_json: bool) -> None:
@@ -129,6 +130,8 @@ def _print_analyze_report(report: AnalyzeReport, *, as_json: bool) -> None:
         print(json.dumps(analyze_report_json(report), ensure_ascii=False))
     for problem in report.problems:
         warn("not analysed", str(problem))
+    for note in report.skipped:
+        warn("skipped", str(note))
     if not as_json:
         if not report.due:
             out.print("nothing to analyse: every stored article is analysed (--all re-analyses them)",
@@ -157,7 +160,7 @@ def people_cli(db: DbOption = None, as_json: JsonOption = False) -> None:
 @app.command("quotes")
 def quotes_cli(
     db: DbOption = None,
-    speaker: Annotated[str | None, typer.Option(help="Only quotes by this speaker (full name, case ignored).")] = None,
+    speaker: Annotated[str | None, typer.Option(help="Only quotes by this speaker: full name, surname, alias or person id (case ignored).")] = None,
     limit: LimitOption = None,
     offset: OffsetOption = 0,
     as_json: JsonOption = False,
@@ -171,7 +174,7 @@ def quotes_cli(
     table = Table("article", "speaker", "kind", "quote", box=None, pad_edge=False)
     for quote in found:
         who = quote.speaker or (quote.speaker_mention.text if quote.speaker_mention else "")
-        table.add_row(quote.article_id, who + (" (anonymous)" if quote.anonymous else ""), quote.kind,
-                      f"“{quote.text}”")
+        table.add_row(quote.article_id, escape(who + (" (anonymous)" if quote.anonymous else "")), quote.kind,
+                      escape(quoted(quote.text, quote.kind)))
     out.print(table)
     out.print(f"{len(found)} quotes", markup=False)

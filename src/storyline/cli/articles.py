@@ -107,6 +107,8 @@ def _print_report(report: IngestReport, *, as_json: bool) -> None:
         warn("skipped", str(problem))
     for problem in report.analysis.problems if report.analysis else ():
         warn("not analysed", str(problem))
+    for note in report.analysis.skipped if report.analysis else ():
+        warn("not analysed", str(note))
     if not as_json:
         line = (f"{len(report.added)} added, {len(report.present)} already present, "
                 f"{len(report.problems)} skipped from {report.files} files")

@@ -12,6 +12,7 @@ from rich.table import Table
 
 from storyline.cli.common import DbOption, JsonOption, app, clip, err, fail, open_desk, out, progress_bar
 from storyline.report.json import report_json, story_json
+from storyline.report.words import quoted
 from storyline.store import AmbiguousIdError, StoreError
 
 if TYPE_CHECKING:
@@ -119,7 +120,7 @@ def _print_report(report) -> None:
     for speaker, quotes in list(report.quotes.items())[:12]:
         out.print(f"- {escape(speaker)}: {len(quotes)}")
         for q in quotes[:QUOTES_PER_SPEAKER]:
-            out.print(f"    [dim]{q.kind}[/] “{escape(clip(q.text, 100))}” [dim]{q.article_id[:10]}[/]")
+            out.print(f"    [dim]{q.kind}[/] {escape(quoted(clip(q.text, 100), q.kind))} [dim]{q.article_id[:10]}[/]")
 
     out.print("\n[bold]Reuse[/]")
     for p in report.reuse:

@@ -78,6 +78,7 @@ def ingest_report_json(report: IngestReport) -> dict:
         "skipped": [problem_json(p) for p in report.problems],
         "analysed": report.analysis.analysed if report.analysis else None,
         "not_analysed": [problem_json(p) for p in report.analysis.problems] if report.analysis else [],
+        "not_english": [problem_json(p) for p in report.analysis.skipped] if report.analysis else [],
     }
 
 
@@ -89,6 +90,7 @@ def analyze_report_json(report: AnalyzeReport) -> dict:
         "entities": report.entities,
         "quotes": report.quotes,
         "not_analysed": [problem_json(p) for p in report.problems],
+        "not_english": [problem_json(p) for p in report.skipped],
     }
 
 

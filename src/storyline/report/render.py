@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable
 
 from storyline.report.briefing_records import Briefing, Source
+from storyline.report.words import quoted
 
 KIND_NAMES = {
     "role_conflict": "role conflict", "number_conflict": "number conflict", "date_conflict": "date conflict",
@@ -47,9 +48,7 @@ def _md_diff(text: str) -> str:
     return re.sub(r"\{\+(.*?)\+\}", r"**\1**", escaped)
 
 
-def _quoted(text: str, kind: str) -> str:
-    """A direct quotation in quotation marks; reported speech as it is."""
-    return f"“{text}”" if kind == "direct" else text
+_quoted = quoted  # a direct quotation in quotation marks; reported speech as it is
 
 
 def _md_refs(b: Briefing, ids: Iterable[str]) -> str:

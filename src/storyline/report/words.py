@@ -1,4 +1,5 @@
-"""Word-by-word comparison of two passages, for side-by-side views (diff page, `storyline diff`)."""
+"""Word-by-word comparison of two passages, for side-by-side views (diff page, `storyline diff`),
+and how a quote is written out (:func:`quoted`)."""
 
 from __future__ import annotations
 
@@ -23,3 +24,10 @@ def word_ops(source: str, derived: str) -> list[tuple[Op, str, str]]:
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         ops.append(("equal" if op == "equal" else "changed", "".join(a[i1:i2]), "".join(b[j1:j2])))
     return ops
+
+
+def quoted(text: str, kind: str) -> str:
+    """A quote as a reader should see it: a direct quotation inside quotation marks; partial and
+    indirect quotes as the reported speech they are ("that the bridge would reopen", with any
+    quoted words keeping their own marks), never inside marks the speaker did not utter."""
+    return f"“{text}”" if kind == "direct" else text

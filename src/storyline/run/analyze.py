@@ -18,6 +18,7 @@ from storyline.run.common import (
     AnalyzeAborted,
     AnalyzeReport,
     Progress,
+    Skipped,
 )
 from storyline.store import Store, StoreError
 
@@ -35,12 +36,26 @@ def load_analyzer() -> Analyzer:
         raise AnalysisUnavailable(f"the analyzer could not be loaded ({type(exc).__name__}: {exc})") from exc
 
 
-def analyze_each(analyzer: Analyzer, articles: Sequence[Article]) -> Iterator[Analysis | Problem]:
-    """Each article's analysis, or a Problem for an article the analyzer fails on.
+def analyze_each(analyzer: Analyzer, articles: Sequence[Article]) -> Iterator[Analysis | Problem | Skipped]:
+    """Each article's analysis, a Problem for an article the analyzer fails on, or, for an
+    article not written in English (analyze/language.py), a :class:`Skipped` with an empty
+    analysis and the note saying why.
 
     The batch goes through the analyzer at once (spaCy batches well); only if that fails is each
     article tried on its own, so one bad article costs the others nothing but time.
     """
+    from storyline.analyze.language import not_english
+
+    english = []
+    for article in articles:
+        reason = not_english(article.body)
+        if reason is None:
+            english.append(article)
+        else:
+            yield Skipped(Analysis(article.id), Problem(article.source, f"article {article.id} {reason}", article.locator))
+    articles = english
+    if not articles:
+        return
     wanted = [a.id for a in articles]
     try:
         results = list(analyzer.analyze(articles))
@@ -124,13 +139,21 @@ class Analysing:
         if not articles:
             return
         analyses = []
+        skipped = set()
         for item in analyze_each(self.analyzer(), articles):
-            if isinstance(item, Problem):
+            if isinstance(item, Skipped):
+                # Stored empty, so that it is not due again; the note says why.
+                analyses.append(item.analysis)
+                skipped.add(item.analysis.article_id)
+                report.skipped.append(item.note)
+            elif isinstance(item, Problem):
                 report.problems.append(item)
             else:
                 analyses.append(item)
         self.store.put_analyses(analyses, self.version)
         for analysis in analyses:
+            if analysis.article_id in skipped:
+                continue
             report.analysed.append(analysis.article_id)
             report.entities += len(analysis.entities)
             report.quotes += len(analysis.quotes)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from storyline.records import Problem
+from storyline.records import Analysis, Problem
 from storyline.store import StoreError
 
 # Articles written per transaction: large enough that commit cost is amortised, small enough
@@ -16,7 +16,7 @@ DEFAULT_BATCH = 100
 # The analyzer whose output is stored with each analysis. Bump it whenever the extractors'
 # output changes (new rules, another model): `storyline analyze` then re-analyses every article
 # analysed by an older version, and leaves the up-to-date ones alone.
-ANALYZER_VERSION = "3"
+ANALYZER_VERSION = "4"
 
 # Articles analysed per store transaction. Parsing dominates (tens of ms per article with the
 # full extractor), so commit cost is negligible; a killed run re-does at most this many.
@@ -38,9 +38,18 @@ class AnalyzeReport:
 
     analysed: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    skipped: list[Problem] = field(default_factory=list)  # not English: stored empty, with why
     entities: int = 0
     quotes: int = 0
     due: int = 0
+
+
+@dataclass(slots=True, frozen=True)
+class Skipped:
+    """An article the analysis does not read (not English): its empty analysis, and the note."""
+
+    analysis: Analysis
+    note: Problem
 
 
 @dataclass(slots=True)

@@ -16,6 +16,7 @@ from storyline.ingest.pipeline import articles as clean_articles
 from storyline.ingest.pipeline import documents
 from storyline.records import Analysis, Article, Link, Problem
 from storyline.run.analyze import analyze_each, load_analyzer
+from storyline.run.common import Skipped
 
 if TYPE_CHECKING:
     from storyline.analyze import Analyzer
@@ -55,7 +56,9 @@ def analyze_inputs(
         if not held:
             held.append(load_analyzer())
         for item in analyze_each(held[0], [article]):
-            if isinstance(item, Problem):
+            if isinstance(item, Skipped):
+                yield item.note  # not English: reported, not analysed
+            elif isinstance(item, Problem):
                 yield item
             else:
                 yield AnalysedText(article.source, article.body, item, article.locator)

@@ -22,7 +22,7 @@ from storyline.link.people.names import (
 )
 from storyline.link.people.orgs import link_named_things, org_key
 from storyline.link.people.partial_names import attach_partial_names
-from storyline.link.people.roles import role_titles
+from storyline.link.people.roles import conflicting_roles, role_titles
 from storyline.link.people.tuning import ID_LENGTH
 from storyline.records import Entity, Identity
 
@@ -93,7 +93,9 @@ def _identity(members: list[Member], indices: list[int], reasons: list[str]) -> 
         name = most_frequent([m.entity.name.strip() for m in group])
     surfaces = Counter(s.strip() for m in group for s in (m.entity.name, *m.entity.aliases) if s.strip())
     surfaces.pop(name, None)
-    roles = role_titles(group)
+    roles, conflicts = conflicting_roles(group, role_titles(group))
+    if type_ == "PERSON":
+        reasons = [*reasons, *conflicts]
     return Identity(
         id="",  # given by _with_unique_ids
         name=name,

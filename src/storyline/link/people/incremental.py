@@ -53,7 +53,7 @@ from storyline.store import Store
 from storyline.store.base import now
 from storyline.store.records import ArticleEntity, PersonAlias, PersonMember, PersonRedirect, PersonRole, StoredPerson
 
-PEOPLE_VERSION = "people-1"
+PEOPLE_VERSION = "people-2"
 PEOPLE_SOURCE = "people"  # the source named by a Problem of this step
 ID_HEX = 12
 

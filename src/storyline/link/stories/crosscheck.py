@@ -23,6 +23,8 @@ import numpy as np
 from rapidfuzz import fuzz
 
 from storyline.folding import fold
+from storyline.link.people.roles import office_of
+from storyline.link.people.roles import role_key as people_role_key
 from storyline.link.reuse.drift_roles import role_head, same_title
 from storyline.records import Article, Citation, Entity, Finding, Identity, Quote, ReusePair, TimePoint
 
@@ -240,7 +242,27 @@ def role_findings(identities: Iterable[Identity], entities: Iterable[tuple[str, 
             if entity is not None:
                 titles += [(r.title, article_id, r.start, r.end) for r in entity.roles]
         out += _conflicts(identity.name, titles)
+        out += _office_conflicts(identity.name, titles)
     return sorted(out, key=lambda f: f.subject)
+
+
+def _office_conflicts(person: str, titles: list[tuple[str, str, int, int]]) -> list[Finding]:
+    """Two top offices (link/people/roles.py: "Labour leader" in one article, "Prime Minister"
+    in another) given to one person by different articles: the reading a fact-checker must check."""
+    by_office: dict[str, list[tuple[str, str, int, int]]] = defaultdict(list)
+    for t in titles:
+        office = office_of(people_role_key(t[0]))
+        if office is not None:
+            by_office[office].append(t)
+    if len(by_office) < 2:
+        return []
+    readings = sorted(by_office.values(), key=lambda r: (-len({t[1] for t in r}), r[0][0]))
+    articles = [{t[1] for t in r} for r in readings]
+    if all(a <= articles[0] for a in articles[1:]):
+        return []  # one article using two titles is its own business
+    parts = [f"“{r[0][0]}” ({len(a)} article{'s' if len(a) > 1 else ''})" for r, a in zip(readings, articles, strict=True)]
+    citations = tuple(Citation(a, s, e, title) for r in readings for title, a, s, e in r)
+    return [Finding("role_conflict", person, f"{person} is called " + " but ".join(parts), citations)]
 
 
 def _conflicts(person: str, titles: list[tuple[str, str, int, int]]) -> list[Finding]:

@@ -49,7 +49,8 @@ class StoryReport:
 
 
 # Bumped whenever the codec or what build_report computes changes: older facts are then due.
-FACTS_VERSION = "2"  # 2: facts rows carry the story's coverage
+# 2: facts rows carry the story's coverage. 3: role_conflict findings (conflicting top titles).
+FACTS_VERSION = "3"
 
 
 def encode_facts(report: StoryReport) -> dict:

@@ -1,0 +1,96 @@
+"""Entity types corrected with evidence from the whole article.
+
+The NER tags each mention on its own, and the small model gets names it has not seen wrong:
+"Zelenskyy" comes out a place (so his quote went to Trump), "Kyiv" a person, and "ITV's Peston
+programme" a person. Once an article's mentions are clustered, the cluster's type is corrected
+from what the article says about it:
+
+- a well-known place (countries, capitals, major cities: :mod:`storyline.analyze.places`) named
+  only by that one word, with no honorific or title, is a PLACE, whatever the tagger voted;
+- a name with a title just before it ("Ukrainian President Zelenskyy") or a title in apposition,
+  or, for a name tagged as a place that is not a known place, a name that is the subject of a
+  verb of saying ("Zelenskyy has indicated ..."), is a PERSON. An organisation that speaks
+  ("Reuters reported") stays an organisation: only a title turns an ORG into a person;
+- a "person" named only as the modifier of a programme or publication ("ITV's Peston
+  programme") is the title of a work, kept as an ORG.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from storyline.analyze.clusters import HONORIFICS, PEERAGE, Cluster
+from storyline.analyze.places import is_place
+from storyline.analyze.quote_base import SPEECH_CUES
+from storyline.analyze.roles import ROLE_HEADS
+
+if TYPE_CHECKING:  # spaCy's types, for annotations only: spaCy loads with the pipeline
+    from storyline.analyze.nlp import Doc, Span
+
+MEDIA_NOUNS = {"program", "programme", "show", "podcast", "series", "column", "newspaper", "magazine", "broadcast", "documentary"}
+# Words of a place name that make it an institution when it "says" something ("Downing Street
+# said", "the White House said"): metonymy, not a person.
+SEAT_WORDS = {"street", "house", "office", "hall", "palace", "square", "road", "building", "quay", "avenue"}
+
+
+def _spans(doc: Doc, cluster: Cluster) -> list[Span]:
+    spans = []
+    for start, end, _ in cluster.mentions:
+        span = doc.char_span(start, end, alignment_mode="expand")
+        if span is not None and len(span):
+            spans.append(span)
+    return spans
+
+
+def _titled(span: Span) -> bool:
+    """A title or an honorific right before the name, or a title in apposition."""
+    doc = span.doc
+    before = doc[span.start - 1] if span.start > 0 else None
+    if before is not None and (before.lower_ in ROLE_HEADS or before.lower_.rstrip(".") in HONORIFICS or before.lower_ in PEERAGE):
+        return True
+    return any(
+        child.dep_ == "appos" and (child.lower_ in ROLE_HEADS or child.lemma_.lower() in ROLE_HEADS)
+        for tok in span for child in tok.children if not span.start <= child.i < span.end
+    )
+
+
+def _speaks(span: Span) -> bool:
+    root = span.root
+    return root.dep_ in {"nsubj", "nsubjpass"} and root.head.lemma_.lower() in SPEECH_CUES and root.head.pos_ in {"VERB", "AUX"}
+
+
+def _names_a_work(span: Span) -> bool:
+    root = span.root
+    return root.dep_ in {"compound", "nmod", "poss"} and root.head.lemma_.lower() in MEDIA_NOUNS
+
+
+def _vote(cluster: Cluster, type_: str) -> None:
+    """Make ``type_`` win the cluster's vote."""
+    cluster.labels[type_] = max(cluster.labels.values(), default=0) + 1
+
+
+def correct(doc: Doc, clusters: list[Cluster]) -> None:
+    """Correct each cluster's type in place from the evidence listed in the module docstring."""
+    for cluster in clusters:
+        spans = _spans(doc, cluster)
+        if not spans:
+            continue
+        titled = any(_titled(s) for s in spans) or any(n.gender for n in cluster.names)
+        one_word = all(len(n.tokens) == 1 for n in cluster.names)
+        if cluster.type == "PERSON":
+            if one_word and not titled and all(is_place(n.text) for n in cluster.names):
+                _vote(cluster, "PLACE")
+            elif not titled and not any(_speaks(s) for s in spans) and all(_names_a_work(s) for s in spans):
+                _vote(cluster, "ORG")
+            continue
+        known_place = any(is_place(n.text) for n in cluster.names)
+        if known_place or any(w in SEAT_WORDS for n in cluster.names for w in n.tokens):
+            continue
+        if cluster.type == "ORG":
+            if titled and len(cluster.full.tokens) <= 3 and all(t.pos_ == "PROPN" for s in spans for t in s):
+                _vote(cluster, "PERSON")
+            continue
+        # A PLACE that is no known place: a name with a title, or one that speaks, is a person.
+        speaks = any(_speaks(s) and s.start > 0 and doc[s.start - 1].lower_ != "the" for s in spans)
+        if titled or speaks and all(t.pos_ == "PROPN" for s in spans for t in s):
+            _vote(cluster, "PERSON")

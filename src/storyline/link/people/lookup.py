@@ -1,0 +1,74 @@
+"""Finding a person the way a user names them, and the quotes they gave across articles.
+
+``storyline quotes --speaker Starmer`` must find Keir Starmer's quotes: the query may be a full
+name, a surname, any alias the person was written under ("Sir Keir", "Zelenskyy") or a stored
+person id. The lookup uses the stored identities and their name-key index (the same keys the
+people step blocks on), so it reads a handful of rows, never the whole store.
+"""
+
+from __future__ import annotations
+
+from storyline.folding import fold
+from storyline.link.people.incremental import name_keys
+from storyline.records import Entity, Identity, Quote
+from storyline.store.base import Store
+
+
+def _words(text: str) -> list[str]:
+    return fold(text).replace(".", " ").split()
+
+
+def _names(identity: Identity) -> list[str]:
+    return [identity.name, *identity.aliases]
+
+
+def matches(identity: Identity, query: str) -> bool:
+    """The query is the identity's name or an alias (case and accents ignored), or, for a
+    one-word query, the last word of one of them (its surname)."""
+    wanted = _words(query)
+    if not wanted:
+        return False
+    for name in _names(identity):
+        words = _words(name)
+        if words == wanted or (len(wanted) == 1 and words and words[-1] == wanted[0]):
+            return True
+    return False
+
+
+def find_people(store: Store, query: str) -> list[Identity]:
+    """The stored identities the query names (a person id, a name, an alias or a surname)."""
+    query = query.strip()
+    if not query:
+        return []
+    by_id = store.person(query)
+    if by_id is not None:
+        return [by_id]
+    keys = name_keys(Entity(id="query", name=query, type="PERSON"))
+    return [i for i in store.people_by_keys(list(keys)) if matches(i, query)] if keys else []
+
+
+def speaker_quotes(store: Store, query: str) -> list[Quote]:
+    """The quotes of the person (or people) ``query`` names, in every article they were
+    assigned to, plus quotes whose speaker is written exactly as the query (an anonymous
+    source, an organisation). Articles in the order the identities list them, quotes in text
+    order within an article."""
+    exact = store.quotes(query)
+    members: dict[str, set[str]] = {}
+    for identity in find_people(store, query):
+        for article_id, entity_id in identity.members:
+            members.setdefault(article_id, set()).add(entity_id)
+    seen = {(q.article_id, q.start, q.end, q.kind) for q in exact}
+    found = list(exact)
+    for article_id, entity_ids in members.items():
+        analysis = store.analysis(article_id)
+        if analysis is None:
+            continue
+        for q in sorted(analysis.quotes, key=lambda q: q.start):
+            key = (q.article_id, q.start, q.end, q.kind)
+            if q.speaker_id in entity_ids and key not in seen:
+                seen.add(key)
+                found.append(q)
+    return found
+
+
+__all__ = ["find_people", "matches", "speaker_quotes"]
