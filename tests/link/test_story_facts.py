@@ -90,6 +90,9 @@ def test_only_the_changed_story_is_rebuilt(seeds_store, tmp_path, monkeypatch):
         desk.find_stories()
         new_story = desk.store.story_of(desk.articles()[-1].id)
         assert new_story != seeds_story.id and built == [seeds_story.id, new_story]
+        # A one-article story with a quotation: built and stored (its quotes are traced nowhere).
+        (alone,) = desk.store.story_facts([new_story])
+        assert alone.version == FACTS_VERSION and desk.story(new_story).quotes
 
         _no_embedding(monkeypatch)
         assert len(desk.story(grown.id).articles) == len(grown.article_ids)

@@ -57,6 +57,8 @@ def quote_findings(quotes: Sequence[Quote], speaker_of: Mapping[tuple[str, str],
     stored vector of each span of :func:`quoted_spans` (usable_quotes' ones); without it the
     quotations are embedded here."""
     usable = usable_quotes(quotes)
+    if len({q.article_id for q in usable}) < 2:  # nothing to trace across articles
+        return []
     parent = list(range(len(usable)))
 
     def find(i: int) -> int:
