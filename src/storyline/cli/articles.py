@@ -68,6 +68,8 @@ def _print_report(report: IngestReport, *, as_json: bool) -> None:
         warn("skipped", str(problem))
     for problem in report.analysis.problems if report.analysis else ():
         warn("not analysed", str(problem))
+    for problem in report.analysis.truncated if report.analysis else ():
+        warn("analysed in part", str(problem))
     if not as_json:
         line = (f"{len(report.added)} added, {len(report.present)} already present, "
                 f"{len(report.problems)} skipped from {report.files} files")
@@ -115,7 +117,7 @@ def show(
     if as_json:
         print(json.dumps(data, ensure_ascii=False, indent=1))
         return
-    out.print(f"[bold]{article.title or '(no title)'}[/]", highlight=False)
+    out.print(f"[bold]{escape(article.title or '(no title)')}[/]", highlight=False)
     for name in ("id", "outlet", "published", "byline", "abstract", "url", "source"):
         value = data.get(name)
         origin = article.fields.get(name)

@@ -7,7 +7,7 @@ import hashlib
 import re
 import unicodedata
 
-from storyline.ingest.clean import Cleaned, clean_text
+from storyline.ingest.clean import Cleaned, clean_text, sanitize
 from storyline.ingest.decode import UndecodableError, decode_text
 from storyline.ingest.files import InputError
 from storyline.ingest.html import extract_html, fragment_text
@@ -59,6 +59,8 @@ def _decode(data: bytes) -> str:
 def _article(raw: RawDocument, cleaned: Cleaned) -> Article:
     digest = content_hash(cleaned.body)
     url = raw.meta.get("url") or (raw.source if raw.source.startswith(("http://", "https://")) else None)
+    # A URL is printed and linked as it is: control characters (terminal escapes) never belong in one.
+    url = "".join(sanitize(url).split()) or None if url else None
     return Article(
         id=digest[:ID_LENGTH],
         content_hash=digest,

@@ -6,11 +6,14 @@ by its link is recorded as a :class:`Link` and fetched only when the user asks (
 
 from __future__ import annotations
 
+import codecs
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import feedparser
 
+from storyline.ingest.clean import sanitize
 from storyline.ingest.dates import normalise_date
 from storyline.ingest.files import InputError, read_capped
 from storyline.records import Link, Problem, RawDocument
@@ -19,13 +22,25 @@ from storyline.records import Link, Problem, RawDocument
 # the article text, a shorter one as a teaser for a linked page (news teasers run 20-60 words).
 FULL_TEXT_SUMMARY_WORDS = 120
 
+# Bytes XML 1.0 forbids (C0 controls but tab, LF, CR): one of them makes feedparser drop to its
+# loose parser or lose the entry, so they are removed before parsing (the text is kept).
+_XML_CONTROLS = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# A numeric character reference; feedparser calls chr() on it unchecked, so one naming no
+# character ("&#1114112;") raises ValueError and would lose the whole feed.
+_CHAR_REF = re.compile(rb"&#(?:[xX]([0-9a-fA-F]{1,16})|([0-9]{1,16}));?")
+_FAR_DIGITS = re.compile(rb"&#[xX]?[0-9a-fA-F]{17,}")
+
 
 def read_feed(path: Path, *, max_bytes: int) -> Iterator[RawDocument | Link | Problem]:
     source = str(path)
     data = read_capped(path, max_bytes)
     if not data.strip():
         raise InputError("empty input")
-    parsed = feedparser.parse(data)
+    try:
+        parsed = feedparser.parse(defuse(data))
+    except Exception as exc:  # noqa: BLE001 - feedparser's own bugs on hostile input; one file is lost, not the run
+        yield Problem(source, f"broken feed ({type(exc).__name__}: {exc})")
+        return
     if parsed.bozo and not parsed.entries:
         reason = getattr(parsed.get("bozo_exception"), "getMessage", None)
         detail = reason() if callable(reason) else str(parsed.get("bozo_exception"))
@@ -40,7 +55,7 @@ def read_feed(path: Path, *, max_bytes: int) -> Iterator[RawDocument | Link | Pr
     outlet = parsed.feed.get("title")
     for number, entry in enumerate(parsed.entries, start=1):
         where = f"entry {number}"
-        link = entry.get("link")
+        link = sanitize(entry.get("link") or "").strip() or None
         html = _content(entry)
         meta = {
             "url": link,
@@ -54,7 +69,8 @@ def read_feed(path: Path, *, max_bytes: int) -> Iterator[RawDocument | Link | Pr
             yield RawDocument(source, "text/html+fragment", html.encode("utf-8"), where, meta)
         elif link:
             published = meta.get("published")
-            yield Link(link, source, meta.get("title"), normalise_date(published) or published, where)
+            title = " ".join(sanitize(meta.get("title") or "").split()) or None
+            yield Link(link, source, title, normalise_date(published) or published, where)
         else:
             yield Problem(source, "entry has neither content nor a link", where)
 
@@ -68,3 +84,24 @@ def _content(entry: dict) -> str | None:
     if len(summary.split()) >= FULL_TEXT_SUMMARY_WORDS:
         return summary
     return None
+
+
+def defuse(data: bytes) -> bytes:
+    """The feed with what would make feedparser fail or drop entries made harmless: control bytes
+    removed, and character references that name no allowed XML character replaced by U+FFFD
+    (out of range, surrogates) or removed (control characters). UTF-16 feeds are left as they
+    are (their bytes include NULs)."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data
+    data = _XML_CONTROLS.sub(b"", data)
+    data = _FAR_DIGITS.sub(b"&#xFFFD;", data)
+    return _CHAR_REF.sub(_char_ref, data)
+
+
+def _char_ref(m: re.Match[bytes]) -> bytes:
+    code = int(m[1], 16) if m[1] is not None else int(m[2])
+    if code in (0x9, 0xA, 0xD) or 0x20 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD or 0x10000 <= code <= 0x10FFFF:
+        return m[0]
+    if code < 0x20:
+        return b""  # a control character: not text
+    return b"&#xFFFD;"
