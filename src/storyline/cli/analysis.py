@@ -129,6 +129,8 @@ def _print_analyze_report(report: AnalyzeReport, *, as_json: bool) -> None:
         print(json.dumps(analyze_report_json(report), ensure_ascii=False))
     for problem in report.problems:
         warn("not analysed", str(problem))
+    for problem in report.truncated:
+        warn("analysed in part", str(problem))
     if not as_json:
         if not report.due:
             out.print("nothing to analyse: every stored article is analysed (--all re-analyses them)",

@@ -77,6 +77,7 @@ def ingest_report_json(report: IngestReport) -> dict:
         "skipped": [problem_json(p) for p in report.problems],
         "analysed": report.analysis.analysed if report.analysis else None,
         "not_analysed": [problem_json(p) for p in report.analysis.problems] if report.analysis else [],
+        "analysed_in_part": [problem_json(p) for p in report.analysis.truncated] if report.analysis else [],
     }
 
 
@@ -88,6 +89,7 @@ def analyze_report_json(report: AnalyzeReport) -> dict:
         "entities": report.entities,
         "quotes": report.quotes,
         "not_analysed": [problem_json(p) for p in report.problems],
+        "analysed_in_part": [problem_json(p) for p in report.truncated],
     }
 
 

@@ -124,11 +124,17 @@ class Analysing:
         if not articles:
             return
         analyses = []
+        where = {a.id: a for a in articles}
         for item in analyze_each(self.analyzer(), articles):
             if isinstance(item, Problem):
                 report.problems.append(item)
             else:
                 analyses.append(item)
+                if item.truncated:
+                    article = where[item.article_id]
+                    report.truncated.append(Problem(
+                        article.source, f"article {article.id} analysed in part: {'; '.join(item.truncated)}",
+                        article.locator))
         self.store.put_analyses(analyses, self.version)
         for analysis in analyses:
             report.analysed.append(analysis.article_id)

@@ -38,6 +38,8 @@ class AnalyzeReport:
 
     analysed: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    # Articles analysed only in part (over a cap of storyline.analyze.bounds), with what was left out.
+    truncated: list[Problem] = field(default_factory=list)
     entities: int = 0
     quotes: int = 0
     due: int = 0

@@ -40,5 +40,7 @@ def ingest_items(desk: Desk, items: list[Any], *, analyze: bool, max_bytes: int)
             result["analysed"] = bool(report.analysis.analysed)
             if report.analysis.problems:
                 result["not_analysed"] = [p.reason for p in report.analysis.problems]
+            if report.analysis.truncated:
+                result["analysed_in_part"] = [p.reason for p in report.analysis.truncated]
         results.append(result)
     return results
