@@ -196,3 +196,14 @@ def test_discover_reports_a_named_fifo(tmp_path):
     os.mkfifo(tmp_path / "named")
     assert list(discover([tmp_path / "named"])) == [
         (str(tmp_path / "named"), "not a regular file (a FIFO, socket or device); not read")]
+
+
+def test_fetch_never_reads_file_links_found_in_a_feed(tmp_path):
+    secret = write(tmp_path, "secret.html", html_page("Local secret page title", FERRY_PARAGRAPHS))
+    urls = [f"file://localhost{secret}", f"file:{secret}", f"file://127.0.0.1{secret}", f"FILE://{secret}"]
+    feed = write(tmp_path, "feed.rss", rss_feed("Courier", [{"title": f"Entry {i}", "link": u} for i, u in enumerate(urls)]))
+    with storyline.open(str(tmp_path / "s.db")) as desk:
+        report = desk.ingest([str(feed)], analyze=False, fetch=True)
+        assert desk.articles() == []
+    assert [p.reason for p in report.problems] == ["not fetched: only http and https links are fetched"] * 4
+    assert [p.source for p in report.problems][:3] == urls[:3]  # the last one as feedparser spells it

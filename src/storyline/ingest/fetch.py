@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import urllib.error
+import urllib.parse
 import urllib.request
 
 from storyline.records import Link, Problem, RawDocument
@@ -12,7 +13,12 @@ USER_AGENT = "Storyline/0.1 (+news analysis; fetches only links the user asked f
 
 
 def fetch_link(link: Link, *, max_bytes: int) -> RawDocument | Problem:
-    """Download the page a feed entry links to, as a raw HTML document (size-capped)."""
+    """Download the page a feed entry links to, as a raw HTML document (size-capped).
+
+    Only http and https links are fetched: a feed is untrusted, and urllib would read a
+    ``file:`` link (``file://localhost/etc/passwd``) from the local disk."""
+    if urllib.parse.urlsplit(link.url).scheme.lower() not in ("http", "https"):
+        return Problem(link.url, "not fetched: only http and https links are fetched", link.locator)
     request = urllib.request.Request(link.url, headers={"User-Agent": USER_AGENT})
     try:
         with urllib.request.urlopen(request, timeout=FETCH_TIMEOUT_S) as response:
