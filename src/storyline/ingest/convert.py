@@ -32,7 +32,8 @@ def to_article(raw: RawDocument) -> Article:
     elif raw.media_type == "application/json":
         obj = parse_line(raw.data)
         if isinstance(obj.get("html"), str) and obj["html"].strip():
-            cleaned = extract_html(obj["html"].encode("utf-8"), url=stated.get("url"), stated=stated)
+            # JSON may escape lone surrogates ("\ud800"), which UTF-8 cannot encode.
+            cleaned = extract_html(sanitize(obj["html"]).encode("utf-8"), url=stated.get("url"), stated=stated)
         else:
             cleaned = clean_text(obj["text"], stated=stated)
     else:
