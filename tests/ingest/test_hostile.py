@@ -207,3 +207,15 @@ def test_fetch_never_reads_file_links_found_in_a_feed(tmp_path):
         assert desk.articles() == []
     assert [p.reason for p in report.problems] == ["not fetched: only http and https links are fetched"] * 4
     assert [p.source for p in report.problems][:3] == urls[:3]  # the last one as feedparser spells it
+
+
+def test_a_date_with_an_impossible_utc_offset_is_no_date(tmp_path):
+    # Found by the atheris harness: dateutil reads "05:112-27" as a 112-hour UTC offset, and
+    # datetime raised when the stamp was written out, losing the article.
+    from storyline.ingest.dates import date_line
+
+    assert date_line("2025-12-27 05:112-27 05:14:00") is None
+    page = write(tmp_path, "a.txt", "Ferry crews vote to strike over rota\n\n2025-12-27 05:112-27 05:14:00\n\n"
+                 + "\n\n".join(FERRY_PARAGRAPHS))
+    report, stored, _ = ingest(tmp_path, page)
+    assert report.problems == [] and len(stored) == 1 and stored[0].published is None
