@@ -31,8 +31,9 @@ PIECES = st.sampled_from([
 TEXT = st.lists(st.one_of(PIECES, st.text(max_size=40)), max_size=40).map("".join)
 
 
-def _folder() -> Path:
-    return Path(tempfile.mkdtemp(prefix="storyline-fuzz-"))
+def _read(fmt: str, data: bytes) -> list:
+    with tempfile.TemporaryDirectory(prefix="storyline-fuzz-") as folder:
+        return read_one(fmt, data, Path(folder))
 
 
 def _encode(text: str) -> bytes:
@@ -49,7 +50,7 @@ def test_cleaner_keeps_its_invariants(text):
 @FAST
 @given(st.one_of(TEXT.map(_encode), st.binary(max_size=600)))
 def test_text_reader(data):
-    read_one("text", data, _folder())
+    _read("text", data)
 
 
 @FAST
@@ -58,7 +59,7 @@ def test_html_reader(title, body, attributes):
     attrs = "".join(f' {k}="{v}"' for k, v in attributes)
     page = (f"<html><head><title>{title}</title><meta property=\"article:published_time\"{attrs} content=\"{title}\">"
             f"</head><body><article{attrs}><p>{body}</p><p>{body} {title}</p></article></body></html>")
-    read_one("html", _encode(page), _folder())
+    _read("html", _encode(page))
 
 
 @FAST
@@ -67,7 +68,7 @@ def test_feed_reader(channel, entries):
     items = "".join(f"<item><title>{t}</title><link>{link}</link><description>{d}</description></item>"
                     for t, link, d in entries)
     feed = f'<?xml version="1.0"?><rss version="2.0"><channel><title>{channel}</title>{items}</channel></rss>'
-    for item in read_one("feed", _encode(feed), _folder()):
+    for item in _read("feed", _encode(feed)):
         assert "\x1b" not in str(getattr(item, "title", "") or "")
 
 
@@ -86,7 +87,7 @@ JSON_VALUES = st.recursive(
 ), max_size=5), st.sampled_from(["", "[" * 5000, '{"n": ' + "9" * 5000 + "}", "\xff"]))
 def test_jsonl_reader(objects, hostile_line):
     lines = [json.dumps(o, ensure_ascii=False) for o in objects] + [hostile_line]
-    read_one("jsonl", _encode("\n".join(lines)), _folder())
+    _read("jsonl", _encode("\n".join(lines)))
 
 
 @FAST
@@ -101,4 +102,4 @@ def test_warc_reader(pages, cut):
         writer.write_record(writer.create_warc_record(f"https://x.example/{number}", "response",
                                                       payload=io.BytesIO(html), http_headers=http))
     data = buffer.getvalue()
-    read_one("warc", data[: len(data) - cut] if cut < len(data) else data, _folder())
+    _read("warc", data[: len(data) - cut] if cut < len(data) else data)
