@@ -62,6 +62,14 @@ class Desk:
     def close(self) -> None:
         self.store.close()
 
+    def check(self, *, repair: bool = False) -> list:
+        """The store's integrity, checked (and with ``repair`` fixed where it can be) and
+        reported in plain words: a list of findings (check, status, detail, repaired)."""
+        run = getattr(self.store, "check", None)
+        if run is None:
+            raise NotImplementedError("this store keeps nothing on disk to check")
+        return run(analyzer_version=ANALYZER_VERSION, repair=repair)
+
     # --- ingest ----------------------------------------------------------------------------
     def ingest(
         self,

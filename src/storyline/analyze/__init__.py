@@ -13,6 +13,10 @@ __all__ = ["MAX_ANALYSED_CHARS", "Analyzer", "analyze_doc"]
 
 
 def __getattr__(name: str):
+    if name == "MAX_ANALYSED_CHARS":
+        from storyline.analyze.bounds import MAX_ANALYSED_CHARS
+
+        return MAX_ANALYSED_CHARS
     if name in __all__:
         from storyline.analyze import analyzer
 

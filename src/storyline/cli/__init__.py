@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sys
 
-from storyline.cli import analysis, articles, brief, export, link, reuse, search, serve, stories, watch  # noqa: F401 - registers the commands
+from storyline.cli import analysis, articles, brief, check, export, link, reuse, search, serve, stories, watch  # noqa: F401 - registers the commands
 from storyline.cli.common import app
 
 __all__ = ["app", "main"]

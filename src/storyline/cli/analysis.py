@@ -132,6 +132,8 @@ def _print_analyze_report(report: AnalyzeReport, *, as_json: bool) -> None:
         warn("not analysed", str(problem))
     for note in report.skipped:
         warn("skipped", str(note))
+    for problem in report.truncated:
+        warn("analysed in part", str(problem))
     if not as_json:
         if not report.due:
             out.print("nothing to analyse: every stored article is analysed (--all re-analyses them)",

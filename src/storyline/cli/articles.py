@@ -109,6 +109,8 @@ def _print_report(report: IngestReport, *, as_json: bool) -> None:
         warn("not analysed", str(problem))
     for note in report.analysis.skipped if report.analysis else ():
         warn("not analysed", str(note))
+    for problem in report.analysis.truncated if report.analysis else ():
+        warn("analysed in part", str(problem))
     if not as_json:
         line = (f"{len(report.added)} added, {len(report.present)} already present, "
                 f"{len(report.problems)} skipped from {report.files} files")
@@ -158,7 +160,7 @@ def show(
     if as_json:
         print(json.dumps(data, ensure_ascii=False, indent=1))
         return
-    out.print(f"[bold]{article.title or '(no title)'}[/]", highlight=False)
+    out.print(f"[bold]{escape(article.title or '(no title)')}[/]", highlight=False)
     for name in ("id", "outlet", "published", "byline", "abstract", "url", "source"):
         value = data.get(name)
         origin = article.fields.get(name)

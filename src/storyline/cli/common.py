@@ -7,13 +7,15 @@ Listings print a Rich table, or JSON with ``--json``. Progress and problems go t
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 from rich.console import Console
 from rich.markup import escape
+from rich.segment import Segment
 
 from storyline.store import StoreError
 
@@ -27,8 +29,32 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+# C0 controls but tab and newline, DEL and C1 controls: ESC (and the one-byte CSI) start
+# terminal escape sequences, which can move the cursor, rewrite the window title or the
+# clipboard. Article text, URLs and titles are untrusted and stored text may predate the
+# cleaning at ingest, so every console strips them from what it prints.
+_TERMINAL_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """``text`` without the control characters a terminal would act on."""
+    return _TERMINAL_CONTROLS.sub("", text)
+
+
+class SafeConsole(Console):
+    """A Rich console that strips control characters from the text it prints, while keeping
+    its own styling and cursor control (Rich marks those segments as control or styles them
+    after this point). Rich itself strips only BEL, BS, VT, FF and CR."""
+
+    def _render_buffer(self, buffer: Iterable[Segment]) -> str:
+        return super()._render_buffer(
+            segment if segment.control else Segment(printable(segment.text), segment.style)
+            for segment in buffer
+        )
+
+
+out = SafeConsole(highlight=False, soft_wrap=True)
+err = SafeConsole(stderr=True, highlight=False, soft_wrap=True)
 
 DbOption = Annotated[
     str | None,

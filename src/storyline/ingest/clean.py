@@ -22,11 +22,13 @@ from storyline.records import Cut, FieldSource
 _NAME = r"[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|de|da|van|von|der|al|bin|and|&))*"
 BYLINE = re.compile(rf"^By[:\s]\s*(?P<name>{_NAME})\s*(?:[,|–—-]\s*(?P<rest>.{{0,60}}))?$")
 # "…opposed.By Leo Cendrowicz": a byline glued to the last sentence by a lost line break.
-GLUED_BYLINE = re.compile(rf"^(?P<text>.*?[.!?][”\"’]?)By (?P<name>{_NAME})$")
+# Both glued shapes are searched for only in a line's last GLUED_TAIL characters (a name or a
+# heading is short): over a whole line, ".By A" repeated makes Python's backtracking regex
+# engine take time growing faster than the square of the line's length.
+GLUED_BYLINE = re.compile(rf"[.!?][”\"’]?By (?P<name>{_NAME})$")
 # "…Spain’s foreign minister, said.Poland": a sub-heading glued to the end of a paragraph.
-GLUED_HEADING = re.compile(
-    r"^(?P<text>.*[a-z0-9%)’”\"][.!?][”\"’]?)(?P<heading>[A-Z][a-z]+(?: [A-Z][a-z]+)?)$"
-)
+GLUED_HEADING = re.compile(r"(?<=[a-z0-9%)’”\"])[.!?][”\"’]?(?P<heading>[A-Z][a-z]+(?: [A-Z][a-z]+)?)$")
+GLUED_TAIL = 120
 SOURCE_LINE = re.compile(r"^(?:Source|Publisher|Outlet|Published by)\s*:\s*(?P<outlet>.+?)\s*$", re.I)
 ABSTRACT_LINE = re.compile(r"^(?:Abstract|Summary|Standfirst|Description)\s*:\s*(?P<text>.+)$", re.I)
 # "inews - News", "The Herald | Politics": a site name with a section, alone on a line.
@@ -76,7 +78,8 @@ BOILERPLATE_TRAILING = [
     )
 ]
 
-_UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+# C0 and C1 controls (ESC and CSI start terminal escape sequences) and lone surrogates.
+_UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 _SENTENCE_END = re.compile(r"[.!?][”\"’)]*$")
 # Two sentences in a line ("Who pays? The council does."): a lede, never a headline.
 _SENTENCE_BREAK = re.compile(r"[.!?][”\"’)]*\s")
@@ -174,13 +177,15 @@ def _split_glued(lines: list[str]) -> list[str]:
     """Restore line breaks lost between a paragraph and a following sub-heading or byline."""
     out: list[str] = []
     for line in lines:
-        glued = GLUED_BYLINE.match(line)
-        if glued and len(glued["text"].split()) >= 4:
-            out += [glued["text"], f"By {glued['name']}"]
+        start = max(0, len(line) - GLUED_TAIL)
+        glued = GLUED_BYLINE.search(line, start)
+        # The text keeps its closing punctuation; "By" starts the byline.
+        if glued and len((text := line[: glued.start("name") - 3]).split()) >= 4:
+            out += [text, f"By {glued['name']}"]
             continue
-        glued = GLUED_HEADING.match(line)
-        if glued and len(glued["text"].split()) >= 6:
-            out += [glued["text"], glued["heading"]]
+        glued = GLUED_HEADING.search(line, start)
+        if glued and len((text := line[: glued.start("heading")]).split()) >= 6:
+            out += [text, glued["heading"]]
             continue
         out.append(line)
     return out

@@ -7,7 +7,7 @@ import hashlib
 import re
 import unicodedata
 
-from storyline.ingest.clean import Cleaned, clean_text
+from storyline.ingest.clean import Cleaned, clean_text, sanitize
 from storyline.ingest.decode import UndecodableError, decode_text
 from storyline.ingest.files import InputError
 from storyline.ingest.html import extract_html, fragment_text
@@ -33,7 +33,8 @@ def to_article(raw: RawDocument) -> Article:
     elif raw.media_type == "application/json":
         obj = parse_line(raw.data)
         if isinstance(obj.get("html"), str) and obj["html"].strip():
-            cleaned = extract_html(obj["html"].encode("utf-8"), url=stated.get("url"), stated=stated)
+            # JSON may escape lone surrogates ("\ud800"), which UTF-8 cannot encode.
+            cleaned = extract_html(sanitize(obj["html"]).encode("utf-8"), url=stated.get("url"), stated=stated)
         else:
             cleaned = clean_text(obj["text"], stated=stated)
     else:
@@ -60,6 +61,8 @@ def _decode(data: bytes) -> str:
 def _article(raw: RawDocument, cleaned: Cleaned) -> Article:
     digest = content_hash(cleaned.body)
     url = raw.meta.get("url") or (raw.source if raw.source.startswith(("http://", "https://")) else None)
+    # A URL is printed and linked as it is: control characters (terminal escapes) never belong in one.
+    url = "".join(sanitize(url).split()) or None if url else None
     outlet, why = canonical_outlet(cleaned.outlet, url)
     if why is not None:
         origin = cleaned.fields["outlet"].origin if cleaned.outlet and "outlet" in cleaned.fields else "inferred"

@@ -46,8 +46,12 @@ def normalise_date(text: str | None) -> str | None:
     has_time = (a.hour, a.minute) == (b.hour, b.minute)
     if not has_time:
         return a.date().isoformat()
-    stamp = a.replace(microsecond=0)
-    return stamp.isoformat()
+    try:
+        return a.replace(microsecond=0).isoformat()
+    except ValueError:
+        # dateutil reads "05:112-27" as a UTC offset of 112 hours, which datetime refuses when
+        # asked for it (found by fuzzing): a date with an impossible zone is not a date.
+        return None
 
 
 def date_line(line: str) -> str | None:

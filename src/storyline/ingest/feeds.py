@@ -6,12 +6,15 @@ by its link is recorded as a :class:`Link` and fetched only when the user asks (
 
 from __future__ import annotations
 
+import codecs
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import feedparser
 
+from storyline.ingest.clean import sanitize
 from storyline.ingest.dates import normalise_date
 from storyline.ingest.files import InputError, read_capped
 from storyline.records import Link, Problem, RawDocument
@@ -19,6 +22,15 @@ from storyline.records import Link, Problem, RawDocument
 # Many feeds put the whole article in <description>; a summary at least this long is taken as
 # the article text, a shorter one as a teaser for a linked page (news teasers run 20-60 words).
 FULL_TEXT_SUMMARY_WORDS = 120
+
+# Bytes XML 1.0 forbids (C0 controls but tab, LF, CR): one of them makes feedparser drop to its
+# loose parser or lose the entry, so they are removed before parsing (the text is kept).
+_XML_CONTROLS = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# A numeric character reference; feedparser calls chr() on it unchecked, so one naming no
+# character ("&#1114112;") raises ValueError and would lose the whole feed.
+_CHAR_REF = re.compile(rb"&#(?:[xX]([0-9a-fA-F]{1,16})|([0-9]{1,16}));?")
+_FAR_DIGITS = re.compile(rb"&#[xX]?[0-9a-fA-F]{17,}")
+
 
 
 def read_feed(path: Path, *, max_bytes: int) -> Iterator[RawDocument | Link | Problem]:
@@ -41,7 +53,11 @@ class Entry:
 
 def feed_entries(data: bytes, source: str) -> Iterator[Entry | Problem]:
     """Every entry of the RSS/Atom feed in ``data`` (``source`` names it in problems)."""
-    parsed = feedparser.parse(data)
+    try:
+        parsed = feedparser.parse(defuse(data))
+    except Exception as exc:  # noqa: BLE001 - feedparser's own bugs on hostile input; one file is lost, not the run
+        yield Problem(source, f"broken feed ({type(exc).__name__}: {exc})")
+        return
     if parsed.bozo and not parsed.entries:
         reason = getattr(parsed.get("bozo_exception"), "getMessage", None)
         detail = reason() if callable(reason) else str(parsed.get("bozo_exception"))
@@ -55,7 +71,7 @@ def feed_entries(data: bytes, source: str) -> Iterator[Entry | Problem]:
         return
     outlet = parsed.feed.get("title")
     for number, entry in enumerate(parsed.entries, start=1):
-        link = entry.get("link")
+        link = sanitize(entry.get("link") or "").strip() or None
         meta = {
             "url": link,
             "title": entry.get("title"),
@@ -76,8 +92,8 @@ def feed_items(data: bytes, source: str) -> Iterator[RawDocument | Link | Proble
             yield RawDocument(source, "text/html+fragment", entry.html.encode("utf-8"), entry.where, entry.meta)
         elif entry.link:
             published = entry.meta.get("published")
-            yield Link(entry.link, source, entry.meta.get("title"), normalise_date(published) or published,
-                       entry.where)
+            title = " ".join(sanitize(entry.meta.get("title") or "").split()) or None
+            yield Link(entry.link, source, title, normalise_date(published) or published, entry.where)
         else:
             yield Problem(source, "entry has neither content nor a link", entry.where)
 
@@ -91,3 +107,24 @@ def _content(entry: dict) -> str | None:
     if len(summary.split()) >= FULL_TEXT_SUMMARY_WORDS:
         return summary
     return None
+
+
+def defuse(data: bytes) -> bytes:
+    """The feed with what would make feedparser fail or drop entries made harmless: control bytes
+    removed, and character references that name no allowed XML character replaced by U+FFFD
+    (out of range, surrogates) or removed (control characters). UTF-16 feeds are left as they
+    are (their bytes include NULs)."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data
+    data = _XML_CONTROLS.sub(b"", data)
+    data = _FAR_DIGITS.sub(b"&#xFFFD;", data)
+    return _CHAR_REF.sub(_char_ref, data)
+
+
+def _char_ref(m: re.Match[bytes]) -> bytes:
+    code = int(m[1], 16) if m[1] is not None else int(m[2])
+    if code in (0x9, 0xA, 0xD) or 0x20 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD or 0x10000 <= code <= 0x10FFFF:
+        return m[0]
+    if code < 0x20:
+        return b""  # a control character: not text
+    return b"&#xFFFD;"

@@ -45,7 +45,9 @@ class InputFile:
 def discover(paths: list[str | os.PathLike]) -> Iterator[InputFile | tuple[str, str]]:
     """Yield input files under ``paths`` (folders recursively, sorted), each with its format.
 
-    Yields ``(path, reason)`` for a path that does not exist or a folder with no supported file.
+    Yields ``(path, reason)`` for a path that does not exist, a folder with no supported file,
+    and anything that is not a regular file (a broken symbolic link, a FIFO, a socket, a
+    device), named or found in a folder: it is reported, never opened.
     Inside folders, hidden files and files of unsupported types are passed over; a file named
     explicitly is always yielded (format None when its suffix is not one we read).
     """
@@ -54,17 +56,23 @@ def discover(paths: list[str | os.PathLike]) -> Iterator[InputFile | tuple[str, 
         if path.is_dir():
             supported = 0
             for sub in sorted(path.rglob("*")):
-                if sub.is_file() and not _hidden(sub.relative_to(path)):
-                    fmt = format_of(sub)
-                    if fmt is not None:
-                        supported += 1
-                        yield InputFile(sub, fmt)
+                if _hidden(sub.relative_to(path)) or sub.is_dir():
+                    continue
+                if not sub.is_file():
+                    yield (str(sub), _not_a_file(sub))
+                    continue
+                fmt = format_of(sub)
+                if fmt is not None:
+                    supported += 1
+                    yield InputFile(sub, fmt)
             if not supported:
                 yield (str(path), "folder holds no supported files (text, HTML, feed, JSONL or WARC)")
         elif path.is_file():
             # A file without a suffix is sniffed; one with a suffix we do not know (.csv, .pdf)
             # is not an article format, and reading it as text would store junk.
             yield InputFile(path, format_of(path) or (_sniff(path) if not path.suffix else None))
+        elif path.is_symlink() or path.exists():
+            yield (str(path), _not_a_file(path))
         else:
             yield (str(path), "no such file or folder")
 
@@ -98,6 +106,14 @@ def read_capped(path: Path, max_bytes: int) -> bytes:
     if len(data) > max_bytes:
         raise InputError(f"larger than the {max_bytes:,}-byte cap")
     return data
+
+
+def _not_a_file(path: Path) -> str:
+    """Why an entry that is neither a folder nor a regular file is not read. Opening a FIFO
+    would block the run until something writes to it; a device could be endless."""
+    if path.is_symlink() and not path.exists():
+        return "broken symbolic link (its target does not exist); not read"
+    return "not a regular file (a FIFO, socket or device); not read"
 
 
 def _hidden(relative: Path) -> bool:

@@ -63,6 +63,11 @@ def parse_line(data: bytes) -> dict:
         raise InputError("not valid UTF-8") from None
     except json.JSONDecodeError as exc:
         raise InputError(f"invalid JSON ({exc.msg} at column {exc.colno})") from None
+    except RecursionError:
+        # json's parser recurses once per nesting level: "[[[[..." deep enough exhausts the stack.
+        raise InputError("JSON nested too deeply") from None
+    except ValueError as exc:  # e.g. an integer of more digits than Python converts (4,300)
+        raise InputError(f"invalid JSON ({exc})") from None
     if not isinstance(obj, dict):
         raise InputError(f"expected a JSON object, got {type(obj).__name__}")
     text, html = obj.get("text"), obj.get("html")
@@ -78,6 +83,8 @@ def document_from_object(obj: object, *, source: str, where: str, max_bytes: int
         line = json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     except (TypeError, ValueError) as exc:
         return Problem(source, f"not JSON data ({exc})", where)
+    except RecursionError:
+        return Problem(source, "JSON nested too deeply", where)
     if len(line) > max_bytes:
         return Problem(source, f"article over the {max_bytes:,}-byte cap", where)
     try:

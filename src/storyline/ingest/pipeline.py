@@ -38,6 +38,8 @@ def documents(file: InputFile, *, max_bytes: int) -> Iterator[RawDocument | Link
         yield from READERS[file.format](Path(file.path), max_bytes=max_bytes)
     except InputError as exc:
         yield Problem(str(file.path), str(exc))
+    except Exception as exc:  # noqa: BLE001 - a reader's bug on one hostile file must not stop the run
+        yield Problem(str(file.path), f"could not be read ({type(exc).__name__}: {exc})")
 
 
 def articles(items: Iterable[RawDocument | Link | Problem]) -> Iterator[Article | Link | Problem]:

@@ -79,6 +79,7 @@ def ingest_report_json(report: IngestReport) -> dict:
         "analysed": report.analysis.analysed if report.analysis else None,
         "not_analysed": [problem_json(p) for p in report.analysis.problems] if report.analysis else [],
         "not_english": [problem_json(p) for p in report.analysis.skipped] if report.analysis else [],
+        "analysed_in_part": [problem_json(p) for p in report.analysis.truncated] if report.analysis else [],
     }
 
 
@@ -91,6 +92,7 @@ def analyze_report_json(report: AnalyzeReport) -> dict:
         "quotes": report.quotes,
         "not_analysed": [problem_json(p) for p in report.problems],
         "not_english": [problem_json(p) for p in report.skipped],
+        "analysed_in_part": [problem_json(p) for p in report.truncated],
     }
 
 

@@ -140,6 +140,7 @@ class Analysing:
             return
         analyses = []
         skipped = set()
+        where = {a.id: a for a in articles}
         for item in analyze_each(self.analyzer(), articles):
             if isinstance(item, Skipped):
                 # Stored empty, so that it is not due again; the note says why.
@@ -150,6 +151,11 @@ class Analysing:
                 report.problems.append(item)
             else:
                 analyses.append(item)
+                if item.truncated:
+                    article = where[item.article_id]
+                    report.truncated.append(Problem(
+                        article.source, f"article {article.id} analysed in part: {'; '.join(item.truncated)}",
+                        article.locator))
         self.store.put_analyses(analyses, self.version)
         for analysis in analyses:
             if analysis.article_id in skipped:

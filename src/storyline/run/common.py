@@ -39,6 +39,8 @@ class AnalyzeReport:
     analysed: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     skipped: list[Problem] = field(default_factory=list)  # not English: stored empty, with why
+    # Articles analysed only in part (over a cap of storyline.analyze.bounds), with what was left out.
+    truncated: list[Problem] = field(default_factory=list)
     entities: int = 0
     quotes: int = 0
     due: int = 0

@@ -37,15 +37,16 @@ from storyline.report.json import (
     story_json,
 )
 from storyline.store import StoreError
-from storyline.web.ingest import MAX_ITEMS, ingest_items
+from storyline.web.guard import ERROR_CSP, LoopbackGuard
+from storyline.web.ingest import MAX_ITEMS, RETRY_AFTER_S, GateFull, IngestGate, ingest_items
 from storyline.web.errors import WebError, lookup
-from storyline.web.limits import BodyLimit, error_body
+from storyline.web.limits import MAX_OFFSET, BodyLimit, error_body
 from storyline.web.linker import BackgroundLinker
 from storyline.web.memo import Memo
 from storyline.web.pages import PAGE_CSP, add_pages
 from storyline.web.pool import DeskPool
 from storyline.web.reports import ReportCache
-from storyline.web.rules import DEFAULT_HOST, DEFAULT_PORT, bearer_ok, check_serve_config
+from storyline.web.rules import DEFAULT_HOST, DEFAULT_PORT, bearer_ok, check_serve_config, is_loopback
 
 log = logging.getLogger("storyline.web")
 
@@ -56,7 +57,7 @@ SHUTDOWN_WAIT = 60.0  # seconds a stopping server gives a background linking run
 WARM_AFTER_LINKING = 10  # stories whose reports are built after a linking run
 
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"At most this many (1..{MAX_LIMIT}).")]
-Offset = Annotated[int, Query(ge=0, description="Skip this many first.")]
+Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description=f"Skip this many first (0..{MAX_OFFSET}).")]
 ArticleId = Annotated[str, Path(description="An article id or a unique prefix of it.")]
 
 _ARTICLE_BODY = {
@@ -97,6 +98,7 @@ def create_app(db: str, *, token: str | None = None, max_body: int = DEFAULT_MAX
             reports.get(desk, story_id)
 
     linker = BackgroundLinker(pool, after=warm_linked)
+    gate = IngestGate()
 
     def warm_largest() -> None:
         try:
@@ -113,6 +115,7 @@ def create_app(db: str, *, token: str | None = None, max_body: int = DEFAULT_MAX
             threading.Thread(target=warm_largest, name="storyline-warm", daemon=True).start()
         yield
         # A run cut short is safe (every batch is a transaction), but one that finishes is better.
+        await run_in_threadpool(gate.close)
         await run_in_threadpool(linker.wait, SHUTDOWN_WAIT)
         pool.close()
 
@@ -125,6 +128,7 @@ def create_app(db: str, *, token: str | None = None, max_body: int = DEFAULT_MAX
     app.state.reports = reports
     app.state.linker = linker
     app.state.people = people
+    app.state.ingest_gate = gate
     _errors(app)
 
     @app.middleware("http")
@@ -176,6 +180,10 @@ def create_app(db: str, *, token: str | None = None, max_body: int = DEFAULT_MAX
             data = json.loads(body)
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise WebError(400, f"malformed JSON ({getattr(exc, 'msg', 'not UTF-8')})") from None
+        except RecursionError:
+            raise WebError(400, "malformed JSON (nested too deeply)") from None
+        except ValueError as exc:  # an integer of more than 4,300 digits
+            raise WebError(400, f"malformed JSON ({exc})") from None
         items = data if isinstance(data, list) else [data]
         if not isinstance(data, (list, dict)):
             raise WebError(422, "expected a JSON object or a list of objects")
@@ -187,7 +195,9 @@ def create_app(db: str, *, token: str | None = None, max_body: int = DEFAULT_MAX
                 return ingest_items(desk, items, analyze=analyze, max_bytes=max_body)
 
         try:
-            results = await run_in_threadpool(run)
+            results = await gate.run(run)
+        except GateFull as exc:
+            raise WebError(429, str(exc), headers={"Retry-After": str(RETRY_AFTER_S)}) from None
         except IngestAborted as exc:
             log.error("ingest failed: %s", exc)
             raise WebError(500, "the store failed while adding articles; articles stored before "
@@ -277,6 +287,8 @@ def create_app(db: str, *, token: str | None = None, max_body: int = DEFAULT_MAX
     add_pages(app, pool, reports)
     # Added last, so outermost: bodies are capped before anything reads them.
     app.add_middleware(BodyLimit, max_body=max_body)
+    if is_loopback(host):  # outermost of all: a refused request is not read at all
+        app.add_middleware(LoopbackGuard)
     return app
 
 
@@ -303,12 +315,17 @@ def _error(status: int, message: str, headers: dict | None = None) -> JSONRespon
 
 def _errors(app: FastAPI) -> None:
     def answer(request: Request, status: int, message: str, headers: dict | None = None) -> Response:
-        """JSON under /api/ (and for the spec), an HTML page anywhere else."""
+        """JSON under /api/ (and for the spec), an HTML page anywhere else; either with the
+        security headers, which a 500 (answered outside the middleware) would otherwise lack."""
         path = request.url.path
         html_error = getattr(request.app.state, "html_error", None)
         if html_error is None or path == "/api" or path.startswith(("/api/", "/openapi")):
-            return _error(status, message, headers)
-        return html_error(request, status, message)
+            response = _error(status, message, headers)
+        else:
+            response = html_error(request, status, message)
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers.setdefault("Content-Security-Policy", PAGE_CSP if html_error else ERROR_CSP.decode())
+        return response
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:
@@ -326,6 +343,12 @@ def _errors(app: FastAPI) -> None:
     async def store_error(request: Request, exc: StoreError) -> Response:
         log.error("store error: %s", exc)  # the details (paths, SQL) stay in the server log
         return answer(request, 500, "the store could not answer; see the server log")
+
+    @app.exception_handler(Exception)
+    async def internal_error(request: Request, exc: Exception) -> Response:
+        # Any other failure: the traceback goes to the server log, never to the client.
+        log.error("internal error on %s %s", request.method, request.url.path, exc_info=exc)
+        return answer(request, 500, "internal error; see the server log")
 
 
 def serve(db: str | None, *, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, token: str | None = None,

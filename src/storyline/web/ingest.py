@@ -9,13 +9,69 @@ place in the request, from 1) as its locator.
 
 from __future__ import annotations
 
-from typing import Any
+import asyncio
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
 
 from storyline.desk import Desk
 from storyline.report.json import problem_json
 
 MAX_ITEMS = 1000  # articles per request
 SOURCE = "POST /api/articles"
+# POSTs that may wait behind the one being ingested; one more is answered 429.
+MAX_WAITING = 4
+RETRY_AFTER_S = 10
+
+T = TypeVar("T")
+
+
+class GateFull(RuntimeError):
+    """The ingest queue is full: the client should try again later."""
+
+
+class IngestGate:
+    """POSTed ingests run one at a time on a worker thread of their own, never in the server's
+    event loop nor in the threadpool that answers reads; at most ``1 + waiting`` are running
+    or queued, and one more is refused (:class:`GateFull`, answered 429 with Retry-After).
+
+    One at a time because cleaning and analysis are CPU-bound and a store takes one writer
+    anyway; a bounded queue so that a flood of POSTs costs memory for five bodies, not for all.
+    """
+
+    def __init__(self, waiting: int = MAX_WAITING):
+        self.capacity = 1 + waiting
+        self._pending = 0
+        self._lock = threading.Lock()
+        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="storyline-ingest")
+
+    @property
+    def pending(self) -> int:
+        return self._pending
+
+    async def run(self, work: Callable[[], T]) -> T:
+        """``work()`` on the ingest thread, awaited; raises GateFull when the queue is full."""
+        with self._lock:
+            if self._pending >= self.capacity:
+                raise GateFull(f"{self._pending} ingests are running or queued (at most {self.capacity}); "
+                               f"try again in a few seconds")
+            self._pending += 1
+        future = self._worker.submit(work)
+        # Released when the work ends, not when this request does: a client that hangs up
+        # does not stop its ingest, and that ingest still holds its place.
+        future.add_done_callback(lambda _: self._release())
+        return await asyncio.wrap_future(future)
+
+    def _release(self) -> None:
+        with self._lock:
+            self._pending -= 1
+
+    def close(self) -> None:
+        """Finish the ingests queued, then stop the thread (a new one starts if the app is
+        started again)."""
+        worker, self._worker = self._worker, ThreadPoolExecutor(max_workers=1, thread_name_prefix="storyline-ingest")
+        worker.shutdown(wait=True)
 
 
 def ingest_items(desk: Desk, items: list[Any], *, analyze: bool, max_bytes: int) -> list[dict]:
@@ -46,6 +102,8 @@ def ingest_items(desk: Desk, items: list[Any], *, analyze: bool, max_bytes: int)
             result["analysed"] = bool(report.analysis.analysed)
             if report.analysis.problems:
                 result["not_analysed"] = [p.reason for p in report.analysis.problems]
+            if report.analysis.truncated:
+                result["analysed_in_part"] = [p.reason for p in report.analysis.truncated]
         results.append(result)
     return results
 

@@ -12,6 +12,10 @@ import json
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+# The largest offset a listing accepts (422 beyond): far beyond any store, and within SQLite's
+# and PostgreSQL's 64-bit integers (2^63 and more made the stores fail with a 500).
+MAX_OFFSET = 1_000_000_000
+
 Scope = dict[str, Any]
 Message = dict[str, Any]
 Receive = Callable[[], Awaitable[Message]]

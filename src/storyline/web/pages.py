@@ -34,6 +34,7 @@ from storyline.report.render import html_diff
 from storyline.store.base import now
 from storyline.web import search_views, views
 from storyline.web.errors import WebError, lookup
+from storyline.web.limits import MAX_OFFSET
 from storyline.web.memo import Memo
 from storyline.web.pool import DeskPool
 from storyline.web.reports import ReportCache
@@ -88,7 +89,7 @@ def add_pages(app: FastAPI, pool: DeskPool, reports: ReportCache) -> None:
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def story_list(request: Request, q: str | None = None, outlet: str | None = None, person: str | None = None,
                    since: str | None = None, until: str | None = None,
-                   offset: Annotated[int, Query(ge=0)] = 0,
+                   offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
                    limit: Annotated[int, Query(ge=1, le=200)] = views.PAGE_SIZE) -> HTMLResponse:
         try:
             filters = views.Filters(q=text(q, "q"), outlet=text(outlet, "outlet"), person=text(person, "person"),

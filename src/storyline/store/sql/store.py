@@ -33,7 +33,7 @@ from storyline.store.records import (
     WriteResult,
 )
 from storyline.store.base import days_ago
-from storyline.store.sql import analysis, articles, facts, fetching, people, reuse, reuse_steps, search, stories
+from storyline.store.sql import analysis, articles, check, facts, fetching, people, reuse, reuse_steps, search, stories
 from storyline.store.sql.connection import Connection
 from storyline.store.sql.migrate import migrate
 
@@ -48,6 +48,10 @@ class SQLStore:
         migrate(db)
 
     # --- articles ----------------------------------------------------------------------------
+    def check(self, *, analyzer_version: str, repair: bool = False) -> list[check.Finding]:
+        """Integrity findings in plain words (storyline/store/sql/check.py)."""
+        return check.check(self.db, analyzer_version=analyzer_version, repair=repair)
+
     def add_articles(self, batch: Sequence[Article]) -> list[WriteResult]:
         return articles.add_articles(self.db, batch)
 
