@@ -32,6 +32,8 @@ def run_cli(
         "--ray-address", help="Join this Ray cluster (with --engine ray); without it a local one is started.")] = None,
     workers: Annotated[int | None, typer.Option(
         help="Ray workers per step (default: the cluster's CPUs).", min=1)] = None,
+    gpus_per_worker: Annotated[float, typer.Option(
+        help="GPUs each Ray analyse/embed worker asks for (set STORYLINE_DEVICE=cuda too).", min=0)] = 0.0,
     fetch: Annotated[bool, typer.Option(help="Fetch pages that feed entries only link to.")] = False,
     max_bytes: Annotated[int, typer.Option(help="Refuse any single document larger than this.", min=1)] = DEFAULT_MAX_BYTES,
     as_json: JsonOption = False,
@@ -47,7 +49,7 @@ def run_cli(
     """
     if ray_address and engine is not Engine.ray:
         fail("--ray-address needs --engine ray", code=2)
-    options = RayOptions(address=ray_address, workers=workers)
+    options = RayOptions(address=ray_address, workers=workers, gpus_per_worker=gpus_per_worker)
     with open_desk(db) as desk, progress_bar("run") as advance:
         try:
             report = desk.run(paths, engine=engine.value, ray=options, fetch=fetch, max_bytes=max_bytes,

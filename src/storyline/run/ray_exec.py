@@ -55,6 +55,9 @@ ACTOR_STEPS = frozenset({"analyze", "embed", "fingerprint"})
 TASK_STEPS = frozenset({"candidates", "compare", "story_facts"})
 # Everything else runs on the driver, in order (see the module docstring).
 
+# The environment a joined cluster's workers get from the driver.
+PASSED_ON = ("STORYLINE_DEVICE", "STORYLINE_TORCH_THREADS")
+
 # Test hook only: with both set, the first batch of each named step (comma-separated) makes
 # its worker process exit right after the batch committed, once per marker folder (a file per
 # step marks it done), so a test can show that a dead worker costs neither results nor
@@ -72,7 +75,11 @@ def cluster(options: RayOptions = RayOptions(), *, num_cpus: int | None = None) 
         yield
         return
     if options.address:
-        ray.init(address=options.address, logging_level=logging.WARNING, log_to_driver=False)
+        # Workers on other machines do not inherit this process's environment: pass on the
+        # settings that change how they run (the device, torch's threads).
+        settings = {k: v for k, v in os.environ.items() if k in PASSED_ON}
+        ray.init(address=options.address, logging_level=logging.WARNING, log_to_driver=False,
+                 runtime_env={"env_vars": settings} if settings else None)
     else:
         ray.init(num_cpus=num_cpus, include_dashboard=False, logging_level=logging.WARNING, log_to_driver=False)
     try:
