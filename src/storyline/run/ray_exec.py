@@ -233,8 +233,10 @@ def _on_tasks(store: Store, url: str, step: Step, options: RayOptions, workers: 
     batches = iter([keys[i : i + step.batch_size] for i in range(0, len(keys), step.batch_size)])
     pending: dict = {}
     done_keys = 0
-    # A bounded number in flight: a million pairs must not become a million queued tasks at once.
-    limit = 2 * workers
+    # As many in flight as workers: a million pairs must not become a million queued tasks, and
+    # each worker process a task lands on loads the sentence model once (compare and story_facts
+    # embed sentences), so more processes than workers would only load it more often.
+    limit = workers
     while True:
         while len(pending) < limit and (batch := next(batches, None)) is not None:
             pending[remote.remote(url, recipe, batch)] = len(batch)
