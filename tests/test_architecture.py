@@ -17,7 +17,7 @@ from importlinter.cli import lint_imports
 REPO = Path(__file__).resolve().parents[1]
 
 HEAVY = ("spacy", "thinc", "torch", "sentence_transformers", "faiss", "fastapi", "starlette", "uvicorn",
-         "trafilatura", "lxml", "feedparser", "warcio", "numpy", "pyarrow", "networkx", "psycopg")
+         "trafilatura", "lxml", "feedparser", "warcio", "numpy", "pyarrow", "networkx", "psycopg", "ray")
 
 
 def test_the_import_contracts_in_pyproject_are_kept(monkeypatch):
@@ -98,6 +98,7 @@ def _loaded_after(argv: list[str], tmp_path: Path) -> list[str]:
 
 
 @pytest.mark.parametrize("argv", [["--help"], ["articles"], ["articles", "--json"], ["quotes", "--json"],
-                                  ["stories", "--no-update", "--json"], ["links"], ["ingest", "--help"]])
+                                  ["stories", "--no-update", "--json"], ["links"], ["ingest", "--help"],
+                                  ["run", "--help"]])
 def test_help_and_listings_load_no_heavy_library(argv, tmp_path):
     assert _loaded_after(argv, tmp_path) == []

@@ -17,9 +17,12 @@ from storyline.run.common import (
     AnalysisUnavailable,
     AnalyzeAborted,
     AnalyzeReport,
+    EngineError,
     IngestAborted,
     IngestReport,
     Progress,
+    RayOptions,
+    shared_url,
 )
 from storyline.store import Store, open_store
 from storyline.store.base import now
@@ -31,14 +34,14 @@ REUSE_KINDS = ("duplicate", "syndicated", "rewrite", "partial")
 if TYPE_CHECKING:  # the analyzer imports spaCy (about a second): loaded only when needed
     from storyline.ingest.fetch import FetchPolicy
     from storyline.run.watching import CycleReport
-    from storyline.run.local import RunReport
+    from storyline.run.local import PipelineReport, RunReport
     from storyline.run.step import Step
     from storyline.analyze import Analyzer
     from storyline.run.reuse_steps import ReuseReport
 
 __all__ = [
     "ANALYZE_BATCH", "ANALYZER_VERSION", "DEFAULT_BATCH", "AnalysisUnavailable", "AnalyzeAborted",
-    "AnalyzeReport", "Desk", "IngestAborted", "IngestReport", "open",
+    "AnalyzeReport", "Desk", "EngineError", "IngestAborted", "IngestReport", "RayOptions", "open",
 ]
 
 
@@ -291,6 +294,34 @@ class Desk:
         from storyline.run.pipeline import select
 
         return run_steps(self.store, select(self.steps(), steps), progress=progress)
+
+    def run(self, paths: Sequence[str | os.PathLike], *, engine: str = "local", ray: RayOptions | None = None,
+            fetch: bool = False, max_bytes: int = DEFAULT_MAX_BYTES,
+            progress: Progress | None = None) -> PipelineReport:
+        """The whole pipeline over ``paths``: ingest (stored in batches on this process), then
+        every step (analysis, reuse, stories, people, story facts) over what is due, by the local
+        executor or, with ``engine="ray"``, spread over a Ray cluster (``ray.address`` to join
+        one; a local one is started and stopped otherwise). Resumable: a run killed anywhere is
+        finished by running it again, with nothing stored twice. Raises ValueError for an
+        unknown engine and :class:`EngineError` for a store Ray workers cannot open
+        (``memory://``), before anything is read."""
+        from storyline.run.local import PipelineReport, run_steps
+
+        if engine not in ("local", "ray"):
+            raise ValueError(f"unknown engine {engine!r}; the engines are local, ray")
+        if engine == "ray":
+            shared_url(self.store)  # fail before ingesting, not after
+        ingest = self.ingest(paths, fetch=fetch, max_bytes=max_bytes, analyze=False, progress=progress)
+        report = PipelineReport(engine, ingest)
+        if engine == "local":
+            report.steps = run_steps(self.store, self.steps(), progress=progress)
+            return report
+        from storyline.run.ray_exec import cluster, run_steps_ray  # imports ray (seconds)
+
+        options = ray or RayOptions()
+        with cluster(options):
+            report.steps = run_steps_ray(self.store, self.steps(), options=options, progress=progress)
+        return report
 
     def stories(self, *, limit: int | None = None, offset: int = 0, query: str | None = None,
                 outlet: str | None = None, person: str | None = None, since: str | None = None,

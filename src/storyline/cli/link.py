@@ -4,13 +4,25 @@ and running them again after a step's version changed."""
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
 from storyline.cli.common import DbOption, JsonOption, app, fail, open_desk, out, progress_bar, warn
+from storyline.report.json import step_report_json
 from storyline.store import StoreError
+
+if TYPE_CHECKING:
+    from storyline.run.local import StepReport
+
+
+def print_steps(steps: list[StepReport]) -> None:
+    """One line per step: what was due, what was done, its counters and time."""
+    for s in steps:
+        counts = "".join(f", {k} {v}" for k, v in s.counts.items())
+        out.print(f"{s.step} (version {s.version}): {s.done} of {s.due} done{counts}"
+                  + (f", {len(s.problems)} failed" if s.problems else "") + f"; {s.seconds:.1f} s", markup=False)
 
 
 @app.command("steps")
@@ -53,13 +65,8 @@ def relink_cli(
     for problem in report.problems:
         warn("failed", str(problem))
     if as_json:
-        print(json.dumps([{"step": s.step, "version": s.version, "due": s.due, "done": s.done, "counts": s.counts,
-                           "failed": len(s.problems), "seconds": round(s.seconds, 3),
-                           "cpu_seconds": round(s.cpu_seconds, 3)} for s in report.steps], ensure_ascii=False, indent=1))
+        print(json.dumps([step_report_json(s) for s in report.steps], ensure_ascii=False, indent=1))
     else:
-        for s in report.steps:
-            counts = "".join(f", {k} {v}" for k, v in s.counts.items())
-            out.print(f"{s.step} (version {s.version}): {s.done} of {s.due} done{counts}"
-                      + (f", {len(s.problems)} failed" if s.problems else "") + f"; {s.seconds:.1f} s", markup=False)
+        print_steps(report.steps)
     if report.problems:
         raise typer.Exit(1)

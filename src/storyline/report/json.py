@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from storyline.store.records import SearchHit
     from storyline.link.stories.report import StoryReport
     from storyline.run.common import AnalyzeReport, IngestReport
+    from storyline.run.local import PipelineReport, StepReport
 
 
 def article_json(article: Article, *, raw: bool = False) -> dict:
@@ -81,6 +82,20 @@ def ingest_report_json(report: IngestReport) -> dict:
         "not_english": [problem_json(p) for p in report.analysis.skipped] if report.analysis else [],
         "analysed_in_part": [problem_json(p) for p in report.analysis.truncated] if report.analysis else [],
     }
+
+
+def step_report_json(step: StepReport) -> dict:
+    """What one step did in a run (``storyline relink --json``, ``storyline run --json``)."""
+    return {"step": step.step, "version": step.version, "due": step.due, "done": step.done, "counts": step.counts,
+            "failed": len(step.problems), "seconds": round(step.seconds, 3), "cpu_seconds": round(step.cpu_seconds, 3)}
+
+
+def pipeline_report_json(report: PipelineReport) -> dict:
+    """What ``storyline run`` did: the ingest (with the inputs skipped and why), each step,
+    and the keys that failed (they stay due for the next run)."""
+    return {"engine": report.engine, "ingest": ingest_report_json(report.ingest),
+            "steps": [step_report_json(s) for s in report.steps.steps],
+            "failed": [problem_json(p) for p in report.steps.problems]}
 
 
 def analyze_report_json(report: AnalyzeReport) -> dict:

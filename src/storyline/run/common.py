@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from storyline.records import Analysis, Problem
-from storyline.store import StoreError
+from storyline.store import MEMORY_URL, Store, StoreError
 
 # Articles written per transaction: large enough that commit cost is amortised, small enough
 # that a killed run loses (and re-does) little.
@@ -98,3 +99,34 @@ class AnalyzeAborted(StoreError):
 
 class AnalysisUnavailable(RuntimeError):
     """The analyzer could not be loaded (no spaCy model installed, a broken install)."""
+
+
+class EngineError(ValueError):
+    """The Ray engine cannot run over this store (or with these settings)."""
+
+
+@dataclass(frozen=True, slots=True)
+class RayOptions:
+    """How the work is spread. ``workers``: actors per per-article step and tasks in flight
+    (default: the cluster's CPUs, at least 1); ``cpus_per_worker`` below 1 leaves room for Ray
+    Data's own read tasks (a pool that claims every CPU starves them and hangs); ``gpus_per_worker``
+    above 0 puts the model steps on GPUs (set STORYLINE_DEVICE=cuda too); ``max_retries``:
+    retries of a lost task before the job fails (Ray Data restarts dead pool actors itself)."""
+
+    address: str | None = None
+    workers: int | None = None
+    cpus_per_worker: float = 0.5
+    gpus_per_worker: float = 0.0
+    max_retries: int = 3
+
+
+def shared_url(store: Store) -> str:
+    """The URL workers open ``store`` by: PostgreSQL as is, a SQLite file as an absolute path.
+    An in-memory store cannot be shared between processes: :class:`EngineError`."""
+    url = str(store.url)
+    if url in (MEMORY_URL, ":memory:") or url.startswith("file::memory:"):
+        raise EngineError(f"--engine ray needs a store several processes can open (a SQLite file or a "
+                          f"postgresql:// URL); {url!r} lives in one process only")
+    if url.startswith(("postgresql://", "postgres://")):
+        return url
+    return str(Path(url).resolve())

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from storyline.records import Problem
-from storyline.run.common import Progress
+from storyline.run.common import IngestReport, Progress
 from storyline.run.step import BatchResult, Step
 from storyline.store import Store
 
@@ -27,6 +27,13 @@ class StepReport:
     counts: dict[str, int] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
 
+    def add(self, result: BatchResult) -> None:
+        """Count one finished batch in."""
+        self.done += result.done
+        for name, n in result.counts.items():
+            self.counts[name] = self.counts.get(name, 0) + n
+        self.problems += result.problems
+
 
 @dataclass(slots=True)
 class RunReport:
@@ -38,6 +45,15 @@ class RunReport:
     @property
     def problems(self) -> list[Problem]:
         return [p for s in self.steps for p in s.problems]
+
+
+@dataclass(slots=True)
+class PipelineReport:
+    """What ``Desk.run`` did: the ingest, then every step after it (either executor)."""
+
+    engine: str
+    ingest: IngestReport
+    steps: RunReport = field(default_factory=RunReport)
 
 
 def run_steps(store: Store, steps: Sequence[Step], *, progress: Progress | None = None) -> RunReport:
@@ -58,11 +74,7 @@ def run_step(store: Store, step: Step, *, progress: Progress | None = None) -> S
     while position < len(keys):
         batch = keys[position : position + step.batch_size]
         position += len(batch)
-        result: BatchResult = step.run(store, batch)
-        out.done += result.done
-        for name, n in result.counts.items():
-            out.counts[name] = out.counts.get(name, 0) + n
-        out.problems += result.problems
+        out.add(step.run(store, batch))
         if progress:
             progress(min(position, len(keys)), len(keys), step.describe())
     out.seconds = time.perf_counter() - started

@@ -1,0 +1,122 @@
+#!/usr/bin/env python3
+"""The whole pipeline (analysis included) on the same input: the local executor against the Ray
+executor with 1 and with 2 workers, in the same run.
+
+Usage::
+
+    python benchmarks/scale.py DATA_DIR [--articles 40] [--work DIR] [--seed N] [--cpus 2]
+
+e.g. ``PYTHONPATH=src .venv/bin/python benchmarks/scale.py ../shared/eval --articles 40``.
+Progress goes to stderr; the LAST stdout line is one JSON object.
+
+**The input**: ``corpus_synth.build(DATA_DIR, articles, seed)`` (real news sentences, 5% planted
+near copies, 5% planted rewrites), written as JSONL under ``--work`` (nothing read from DATA_DIR
+is written into this repository).
+
+**Each configuration** (local; ray with 1 worker; ray with 2 workers) ingests the JSONL into a new
+SQLite store with ``analyze=False`` and then runs every step (``Desk.steps()``) with its
+executor; the wall time of each step and of the whole run are reported. Ray configurations share
+one local cluster of ``--cpus`` CPUs, started once before them (its start-up, about 5-10 s, is
+reported apart, not in any configuration's time); each step's time includes starting that
+step's actors and loading their models, which is the real cost of a run of this size.
+
+**Checks**: every configuration must store the same number of reuse pairs, stories and people
+(``same_results``), and the planted copies/rewrites found (``planted_found``) are reported
+for each, so a speed-up never hides a loss.
+
+**What is not measured here** (docs/scale.md): a million articles, PostgreSQL, a multi-machine
+cluster, GPUs. The ratios mean little on a shared 2-core machine, where two workers compete
+with each other and with the driver for the same two cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # corpus_synth beside this script
+
+import corpus_synth  # noqa: E402
+
+import storyline  # noqa: E402
+from storyline.run.common import RayOptions  # noqa: E402
+from storyline.run.local import run_steps  # noqa: E402
+
+
+def write_input(corpus: corpus_synth.Corpus, folder: Path) -> Path:
+    path = folder / "input.jsonl"
+    with path.open("w", encoding="utf-8") as fh:
+        for row, text in enumerate(corpus.texts):
+            fh.write(json.dumps({"url": f"https://example.test/a/{row}", "title": f"Article {row}",
+                                 "text": text}) + "\n")
+    return path
+
+
+def measure(name: str, db: Path, source: Path, run) -> dict:
+    started = time.perf_counter()
+    with storyline.open(db) as desk:
+        ingest = desk.ingest([source], analyze=False)
+        report = run(desk)
+        rows = [tuple(sorted((p.source_id, p.derived_id))) for p in desk.store.reuse()]
+        stored = {"reuse": len(rows), "stories": len(desk.store.stories()), "people": len(desk.store.people())}
+    seconds = time.perf_counter() - started
+    print(f"{name}: {seconds:.1f} s", file=sys.stderr)
+    return {"seconds": round(seconds, 2), "ingested": len(ingest.added),
+            "steps": {s.step: round(s.seconds, 2) for s in report.steps},
+            "failed": len(report.problems), "stored": stored, "pairs": rows}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("data_dir", type=Path)
+    parser.add_argument("--articles", type=int, default=40)
+    parser.add_argument("--seed", type=int, default=16)
+    parser.add_argument("--cpus", type=int, default=2, help="CPUs of the local Ray cluster")
+    parser.add_argument("--work", type=Path, default=None)
+    args = parser.parse_args()
+    work = args.work or Path(tempfile.mkdtemp(prefix="storyline-scale-"))
+    work.mkdir(parents=True, exist_ok=True)
+    corpus = corpus_synth.build(args.data_dir, args.articles, args.seed)
+    source = write_input(corpus, work)
+    results = {"local": measure("local", work / "local.db", source,
+                                lambda desk: run_steps(desk.store, desk.steps()))}
+
+    from storyline.run.ray_exec import cluster, run_steps_ray
+
+    started = time.perf_counter()
+    with cluster(RayOptions(), num_cpus=args.cpus):
+        startup = time.perf_counter() - started
+        for workers in (1, 2):
+            options = RayOptions(workers=workers)
+            results[f"ray_{workers}"] = measure(
+                f"ray, {workers} worker(s)", work / f"ray{workers}.db", source,
+                lambda desk, options=options: run_steps_ray(desk.store, desk.steps(), options=options))
+
+    planted = {tuple(sorted((corpus.ids[a], corpus.ids[b]))) for a, b in corpus.planted}
+    stored_ids = _stored_ids(work / "local.db", corpus)
+    for result in results.values():
+        pairs = {tuple(sorted((stored_ids.get(a, a), stored_ids.get(b, b)))) for a, b in result.pop("pairs")}
+        result["planted_found"] = round(len(planted & pairs) / len(planted), 3) if planted else None
+    print(json.dumps({
+        "benchmark": "scale", "articles": args.articles, "ray_cpus": args.cpus,
+        "ray_startup_seconds": round(startup, 2), **results,
+        "same_results": len({json.dumps(r["stored"], sort_keys=True) for r in results.values()}) == 1,
+        "local_over_ray_2": round(results["local"]["seconds"] / results["ray_2"]["seconds"], 2),
+        "ray_1_over_ray_2": round(results["ray_1"]["seconds"] / results["ray_2"]["seconds"], 2),
+    }))
+
+
+def _stored_ids(db: Path, corpus: corpus_synth.Corpus) -> dict[str, str]:
+    """Stored article id -> the corpus id of the row it came from (matched by the row's URL)."""
+    with storyline.open(db) as desk:
+        rows = {a.url: a.id for a in desk.store.articles()}
+    return {rows[f"https://example.test/a/{row}"]: corpus.ids[row]
+            for row in range(len(corpus.texts)) if f"https://example.test/a/{row}" in rows}
+
+
+if __name__ == "__main__":
+    main()

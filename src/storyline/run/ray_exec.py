@@ -1,0 +1,261 @@
+"""The Ray executor: the same Steps as run/local.py, spread over a Ray cluster (the only module
+that imports ray; it is loaded only for ``--engine ray``).
+
+How each step runs:
+
+- per-article steps whose batches are independent and model-bound (analyze, embed,
+  fingerprint): Ray Data ``map_batches`` over the due keys, with an actor pool; each actor
+  opens the store by URL and loads spaCy or the sentence model once, in its constructor
+  (``fn_constructor_kwargs``), then processes batch after batch;
+- steps over pairs, candidate look-ups and story facts (candidates, compare, story_facts):
+  one Ray task per batch of keys, a bounded number in flight;
+- order-dependent steps (stories, people) run on the driver through the local executor. The
+  story clusterer is online: each article is placed against the stories made by the articles
+  published before it, and its state (the checkpoint) is the result of every earlier batch, so
+  batches cannot run side by side without changing the stories; people identities likewise
+  grow batch after batch through the name-key neighbourhood of earlier batches. Sharding them
+  (by time window with a merge step; by name-key shard) is the follow-up.
+
+Every batch, wherever it runs, is ``step.run(store, keys)``: one transaction with idempotent
+writes. A worker that dies mid-batch leaves nothing of that batch; one that dies after its
+commit but before replying has its batch done again, which rewrites the same rows. Ray restarts
+dead actors and retries lost tasks (``max_retries``), and a killed job is finished by the next
+run, which asks each step what is still due.
+
+Workers open the store themselves, so the store must be one several processes can open: a
+SQLite file (WAL mode, which Storyline always uses; on one machine, or a shared file system
+that supports locking) or PostgreSQL. ``memory://`` and SQLite's ``:memory:`` are refused.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import ray
+import ray.data
+
+from storyline.records import Problem
+from storyline.run.analyze import Analysing
+from storyline.run.common import EngineError, Progress, RayOptions, shared_url
+from storyline.run.local import RunReport, StepReport, run_step
+from storyline.run.pipeline import analysis_step
+from storyline.run.step import BatchResult, Step
+from storyline.store import Store, open_store
+
+# Steps whose batches are independent and load a model: Ray Data actor pools.
+ACTOR_STEPS = frozenset({"analyze", "embed", "fingerprint"})
+# Steps whose batches are independent and light to start: one Ray task per batch.
+TASK_STEPS = frozenset({"candidates", "compare", "story_facts"})
+# Everything else runs on the driver, in order (see the module docstring).
+
+# The environment a joined cluster's workers get from the driver.
+PASSED_ON = ("STORYLINE_DEVICE", "STORYLINE_TORCH_THREADS")
+
+# Test hook only: with both set, the first batch of each named step (comma-separated) makes
+# its worker process exit right after the batch committed, once per marker folder (a file per
+# step marks it done), so a test can show that a dead worker costs neither results nor
+# duplicates. Never set in normal use.
+CRASH_STEPS = "STORYLINE_RAY_CRASH_STEPS"
+CRASH_DIR = "STORYLINE_RAY_CRASH_DIR"
+
+
+@contextmanager
+def cluster(options: RayOptions = RayOptions(), *, num_cpus: int | None = None) -> Iterator[None]:
+    """Ray, started for the block: joins ``options.address`` if given, else starts a local
+    cluster (``num_cpus`` of this machine's CPUs, all by default) and shuts it down afterwards.
+    An already initialised Ray (a test's fixture, a notebook) is used as is and left running."""
+    if ray.is_initialized():
+        yield
+        return
+    if options.address:
+        # Workers on other machines do not inherit this process's environment: pass on the
+        # settings that change how they run (the device, torch's threads).
+        settings = {k: v for k, v in os.environ.items() if k in PASSED_ON}
+        ray.init(address=options.address, logging_level=logging.WARNING, log_to_driver=False,
+                 runtime_env={"env_vars": settings} if settings else None)
+    else:
+        ray.init(num_cpus=num_cpus, include_dashboard=False, logging_level=logging.WARNING, log_to_driver=False)
+    try:
+        yield
+    finally:
+        ray.shutdown()
+
+
+def run_steps_ray(store: Store, steps: Sequence[Step], *, options: RayOptions = RayOptions(),
+                  progress: Progress | None = None) -> RunReport:
+    """Run ``steps`` in order over what is due for each, on the Ray cluster this process is
+    connected to (see :func:`cluster`). Same contract as ``run.local.run_steps``: a key that
+    fails is reported and stays due."""
+    url = shared_url(store)
+    if not ray.is_initialized():
+        raise EngineError("Ray is not initialised: run inside storyline.run.ray_exec.cluster()")
+    _quiet_ray_data()
+    workers = options.workers or max(1, int(ray.cluster_resources().get("CPU", 1)))
+    report = RunReport()
+    for step in steps:
+        if step.name in ACTOR_STEPS:
+            report.steps.append(_on_actors(store, url, step, options, workers, progress))
+        elif step.name in TASK_STEPS:
+            report.steps.append(_on_tasks(store, url, step, options, workers, progress))
+        else:
+            report.steps.append(run_step(store, step, progress=progress))
+    return report
+
+
+# --- what a worker runs ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _AnalysisRecipe:
+    """The analysis step as shipped to a worker: its run is bound to one store and analyzer,
+    so the worker builds its own over the store it opened."""
+
+    version: str
+
+
+def _portable(step: Step) -> Step | _AnalysisRecipe:
+    # Other steps are plain functions of (store, keys): cloudpickle ships them as they are.
+    return _AnalysisRecipe(step.version) if step.name == "analyze" else step
+
+
+def _bind(recipe: Step | _AnalysisRecipe, store: Store) -> tuple[Step, Analysing | None]:
+    if isinstance(recipe, _AnalysisRecipe):
+        analysing = Analysing(store, version=recipe.version)
+        return analysis_step(analysing), analysing
+    return recipe, None
+
+
+def _crash_once(step: str) -> None:
+    folder, names = os.environ.get(CRASH_DIR), os.environ.get(CRASH_STEPS, "")
+    if not folder or step not in names.split(","):
+        return
+    try:
+        os.close(os.open(Path(folder) / step, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+    except FileExistsError:
+        return
+    os._exit(1)
+
+
+class _StepWorker:
+    """A Ray Data actor: one store connection and one loaded model for its whole life."""
+
+    def __init__(self, url: str, recipe: Step | _AnalysisRecipe):
+        self.store = open_store(url)
+        self.step, analysing = _bind(recipe, self.store)
+        self._warm(analysing)
+
+    def _warm(self, analysing: Analysing | None) -> None:
+        # Load the model now, once per actor, not inside the first batch. A failure to load is
+        # left to the batches, which report it the way the local executor does.
+        try:
+            if analysing is not None:
+                analysing.analyzer()
+            elif self.step.name == "embed":
+                from storyline.analyze.embed import encoder
+
+                encoder()
+        except Exception:  # noqa: BLE001, S110 - raised again, with its message, by the first batch
+            pass
+
+    def __call__(self, batch: dict) -> dict:
+        keys = [str(k) for k in batch["key"]]
+        result = self.step.run(self.store, keys)
+        _crash_once(self.step.name)
+        return {"keys": [len(keys)], "result": [_encode(result)]}
+
+
+def _run_task(url: str, recipe: Step | _AnalysisRecipe, keys: list) -> BatchResult:
+    store = open_store(url)
+    try:
+        step, _ = _bind(recipe, store)
+        result = step.run(store, keys)
+        _crash_once(step.name)
+        return result
+    finally:
+        store.close()
+
+
+def _encode(result: BatchResult) -> str:
+    # JSON, so that Ray Data keeps the output column as plain strings in Arrow.
+    return json.dumps({"done": result.done, "counts": result.counts,
+                       "problems": [[p.source, p.reason, p.locator] for p in result.problems]})
+
+
+def _decode(text: str) -> BatchResult:
+    data = json.loads(text)
+    return BatchResult(data["done"], data["counts"], [Problem(*p) for p in data["problems"]])
+
+
+# --- the driver's side ------------------------------------------------------------------------
+
+
+def _on_actors(store: Store, url: str, step: Step, options: RayOptions, workers: int,
+               progress: Progress | None) -> StepReport:
+    started = time.perf_counter()
+    keys = [str(k) for k in step.due(store)]
+    out = StepReport(step.name, step.version, due=len(keys))
+    if keys:
+        dataset = ray.data.from_items([{"key": k} for k in keys]).map_batches(
+            _StepWorker,
+            fn_constructor_kwargs={"url": url, "recipe": _portable(step)},
+            batch_size=step.batch_size,
+            batch_format="numpy",
+            # Ray Data restarts a dead pool actor and gives its batch to a live one (its
+            # defaults: max_restarts=-1, max_task_retries=-1).
+            compute=ray.data.ActorPoolStrategy(size=max(1, min(workers, -(-len(keys) // step.batch_size)))),
+            num_cpus=options.cpus_per_worker,
+            num_gpus=options.gpus_per_worker or None,
+        )
+        position = 0
+        for row in dataset.iter_rows():
+            position += int(row["keys"])
+            out.add(_decode(row["result"]))
+            if progress:
+                progress(position, len(keys), step.describe())
+    out.seconds = time.perf_counter() - started
+    return out
+
+
+def _on_tasks(store: Store, url: str, step: Step, options: RayOptions, workers: int,
+              progress: Progress | None) -> StepReport:
+    started = time.perf_counter()
+    keys = list(step.due(store))
+    out = StepReport(step.name, step.version, due=len(keys))
+    remote = ray.remote(_run_task).options(num_cpus=options.cpus_per_worker, max_retries=options.max_retries)
+    recipe = ray.put(_portable(step))
+    batches = iter([keys[i : i + step.batch_size] for i in range(0, len(keys), step.batch_size)])
+    pending: dict = {}
+    done_keys = 0
+    # As many in flight as workers: a million pairs must not become a million queued tasks, and
+    # each worker process a task lands on loads the sentence model once (compare and story_facts
+    # embed sentences), so more processes than workers would only load it more often.
+    limit = workers
+    while True:
+        while len(pending) < limit and (batch := next(batches, None)) is not None:
+            pending[remote.remote(url, recipe, batch)] = len(batch)
+        if not pending:
+            break
+        finished, _ = ray.wait(list(pending), num_returns=1)
+        for ref in finished:
+            done_keys += pending.pop(ref)
+            out.add(ray.get(ref))
+            if progress:
+                progress(done_keys, len(keys), step.describe())
+    out.seconds = time.perf_counter() - started
+    return out
+
+
+def _quiet_ray_data() -> None:
+    # Ray Data's own progress bars and execution banners would interleave with ours on stderr.
+    from ray.data import DataContext
+
+    context = DataContext.get_current()
+    context.enable_progress_bars = False
+    context.print_on_execution_start = False

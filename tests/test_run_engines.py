@@ -1,0 +1,111 @@
+"""``storyline run`` on both engines: the local executor and a real local Ray cluster store the
+same articles, reuse pairs, stories, people and quotes from the seed articles; a Ray worker
+killed mid-run costs neither results nor duplicates; a store Ray workers cannot open is a clear
+error. Ray tests are few and small (five articles, 2 CPUs) and always shut their cluster down."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+import pytest
+
+import storyline
+from helpers import run_cli
+
+ORDER = ["analyze", "embed", "fingerprint", "candidates", "compare", "stories", "people", "story_facts"]
+# Rows per table, to show that nothing was written twice (a retried batch rewrites its rows).
+TABLES = ("articles", "analyses", "entities", "quotes", "sentence_vectors", "fingerprints", "lsh_buckets",
+          "reuse_candidates", "reuse_pairs", "story_members", "stories", "persons", "person_members", "story_facts")
+
+
+def snapshot(db) -> dict:
+    """What a run stored, in a form two stores can be compared by (sorted lists, so a row
+    stored twice would show)."""
+    with storyline.open(db) as desk:
+        store = desk.store
+        found = {
+            "articles": sorted((a.id, a.content_hash, a.title, a.body) for a in store.articles()),
+            "reuse": sorted(repr(p) for p in store.reuse()),
+            "stories": sorted((tuple(sorted(s.article_ids)), s.label, s.first, s.last) for s in store.stories()),
+            "people": sorted((i.name, i.type, i.aliases, i.roles, tuple(sorted(i.members))) for i in store.people()),
+            "quotes": sorted(repr(q) for q in store.quotes()),
+        }
+    with sqlite3.connect(db) as raw:
+        found["rows"] = {t: raw.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES}  # noqa: S608
+    return found
+
+
+def _run(db, *args: str) -> dict:
+    result = run_cli("run", *args, "--db", str(db), "--json", timeout=900)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return json.loads(result.stdout)
+
+
+@pytest.fixture(scope="module")
+def local_db(seeds_dir, tmp_path_factory):
+    """The seeds run through the local engine once for this module."""
+    db = tmp_path_factory.mktemp("local") / "local.db"
+    report = _run(db, str(seeds_dir), "--engine", "local")
+    assert report["engine"] == "local" and len(report["ingest"]["added"]) == 5
+    assert [s["step"] for s in report["steps"]] == ORDER and report["failed"] == []
+    return db
+
+
+@pytest.mark.slow
+def test_ray_engine_stores_what_the_local_engine_stores(local_db, seeds_dir, tmp_path):
+    db = tmp_path / "ray.db"
+    report = _run(db, str(seeds_dir), "--engine", "ray", "--workers", "2")
+    assert report["engine"] == "ray" and len(report["ingest"]["added"]) == 5 and report["failed"] == []
+    steps = {s["step"]: s for s in report["steps"]}
+    assert list(steps) == ORDER
+    assert steps["analyze"]["done"] == 5 and steps["people"]["done"] == 5 and steps["compare"]["done"] >= 1
+    ray_run, local_run = snapshot(db), snapshot(local_db)
+    assert ray_run["rows"]["reuse_pairs"] >= 1 and ray_run["rows"]["quotes"] > 0 and ray_run["people"]
+    for part in ("articles", "reuse", "stories", "people", "quotes", "rows"):
+        assert ray_run[part] == local_run[part], part
+
+
+@pytest.fixture
+def crashing_ray(tmp_path, monkeypatch):
+    """A local Ray cluster (2 CPUs) whose workers die once: right after the first committed
+    batch of analyze (a Ray Data actor) and of compare (a Ray task)."""
+    ray = pytest.importorskip("ray")
+    from storyline.run.ray_exec import CRASH_DIR, CRASH_STEPS
+
+    marks = tmp_path / "crashed"
+    marks.mkdir()
+    # Set before ray.init: the cluster's worker processes inherit this environment.
+    monkeypatch.setenv(CRASH_DIR, str(marks))
+    monkeypatch.setenv(CRASH_STEPS, "analyze,compare")
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    try:
+        yield marks
+    finally:
+        ray.shutdown()
+
+
+@pytest.mark.slow
+def test_a_killed_worker_costs_no_results_and_no_duplicates(crashing_ray, local_db, seeds_dir, tmp_path):
+    from storyline.run.common import RayOptions
+    from storyline.run.ray_exec import run_steps_ray
+
+    db = tmp_path / "crashed.db"
+    with storyline.open(db) as desk:
+        desk.ingest([seeds_dir], analyze=False)
+        report = run_steps_ray(desk.store, desk.steps(), options=RayOptions(workers=2))
+        assert sorted(p.name for p in crashing_ray.iterdir()) == ["analyze", "compare"]  # both workers died
+        assert report.problems == [] and report.of("analyze").done == 5
+        again = run_steps_ray(desk.store, desk.steps(), options=RayOptions(workers=2))
+        assert all(s.due == 0 for s in again.steps if s.step != "story_facts")
+    crashed, local_run = snapshot(db), snapshot(local_db)
+    for part in ("articles", "reuse", "stories", "people", "quotes", "rows"):
+        assert crashed[part] == local_run[part], part
+
+
+def test_ray_needs_a_store_other_processes_can_open(seeds_dir):
+    result = run_cli("run", str(seeds_dir), "--engine", "ray", "--db", "memory://")
+    assert result.returncode == 2
+    assert "memory://" in result.stderr and "several processes" in result.stderr
+    wrong = run_cli("run", str(seeds_dir), "--ray-address", "127.0.0.1:6379", "--db", "memory://")
+    assert wrong.returncode == 2 and "--ray-address needs --engine ray" in wrong.stderr
