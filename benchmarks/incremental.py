@@ -558,12 +558,13 @@ def measure_child(url: str, new_file: str, showcase_file: str, server_pid: int |
         c0, w0, s0 = _cpu(), time.perf_counter(), _server_cpu(server_pid)
         report = desk.ingest([new_file], analyze=True)
         c1, w1, s1 = _cpu(), time.perf_counter(), _server_cpu(server_pid)
-        desk.find_stories()
+        linked = desk.find_stories()
         c2, w2, s2 = _cpu(), time.perf_counter(), _server_cpu(server_pid)
         n = max(1, len(report.added))
         out.update(
             added=len(report.added), present=len(report.present), problems=len(report.problems),
             analysis_problems=len(report.analysis.problems) if report.analysis else None,
+            link_problems=len(linked.problems),
             ingest_analysis_wall_s=round(w1 - w0, 3), ingest_analysis_cpu_s=round(c1 - c0, 3),
             linking_wall_s=round(w2 - w1, 3), linking_cpu_s=round(c2 - c1, 3),
             ms_per_added=round((w2 - w0) * 1000 / n, 1), linking_ms_per_added=round((w2 - w1) * 1000 / n, 1),

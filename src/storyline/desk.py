@@ -264,18 +264,18 @@ class Desk:
         """Bring the stories up to date: analyse the articles not analysed yet, find reuse
         (fingerprints give the article vectors; ``reuse=False`` only fingerprints), then
         cluster the articles not in a story yet, online and in publication order (see
-        link/stories/scan.py). Incremental and safe to re-run."""
+        link/stories/scan.py), assign people and build the facts of changed stories.
+        Incremental and safe to re-run; what a step could not do is in ``report.problems`` (it
+        stays due)."""
         from storyline.run.reuse_steps import find_reuse
         from storyline.link.stories.scan import find_stories
 
         if self.analysing.due():
             self.analyze(progress=progress)
-        if reuse:
-            find_reuse(self.store, progress=progress)
-        else:
-            find_reuse(self.store, progress=progress, compare=False)
+        found = find_reuse(self.store, progress=progress, compare=reuse)
         report = find_stories(self.store, progress=progress)
-        self.link(["people", "story_facts"], progress=progress)
+        linked = self.link(["people", "story_facts"], progress=progress)
+        report.problems += found.problems + linked.problems
         return report
 
     # --- the pipeline as steps -------------------------------------------------------------

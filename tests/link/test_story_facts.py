@@ -135,3 +135,17 @@ def test_a_story_that_fails_is_reported_and_stays_due(monkeypatch):
     assert [(p.source, p.reason) for p in report.problems] == [(f"story {b.id}", "ValueError: no sentences")]
     assert [f.story_id for f in store.story_facts([a.id, b.id])] == [a.id]
     assert b.id in store.story_facts_due(FACTS_VERSION)
+
+
+def test_find_stories_reports_what_a_linking_step_could_not_do(seeds_store, tmp_path, monkeypatch):
+    db = copy_store(seeds_store, tmp_path / "fails.db")
+    with storyline.open(db) as desk:
+        story = desk.stories()[0]
+        desk.store.put_story_facts([], removed=[story.id])  # due again
+
+        def build(store, story):
+            raise ValueError("no sentences")
+
+        monkeypatch.setattr(report_module, "build_report", build)
+        report = desk.find_stories()
+    assert [(p.source, p.reason) for p in report.problems] == [(f"story {story.id}", "ValueError: no sentences")]

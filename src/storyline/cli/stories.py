@@ -10,7 +10,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from storyline.cli.common import DbOption, JsonOption, app, clip, err, fail, open_desk, out, progress_bar
+from storyline.cli.common import DbOption, JsonOption, app, clip, err, fail, open_desk, out, progress_bar, warn
 from storyline.report.json import report_json, story_json
 from storyline.report.words import quoted
 from storyline.store import AmbiguousIdError, StoreError
@@ -36,7 +36,9 @@ def stories_cli(
         try:
             if update:
                 with progress_bar("stories") as advance:
-                    desk.find_stories(progress=advance)
+                    linked = desk.find_stories(progress=advance)
+                for problem in linked.problems:
+                    warn("not linked", str(problem))
             stories = desk.stories(limit=limit, offset=offset)
         except StoreError as exc:
             fail(str(exc), code=2)

@@ -27,7 +27,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -61,6 +61,8 @@ class StoriesReport:
     stories: int = 0
     merged: int = 0
     restarted: bool = False
+    # What any linking step could not do (Desk.find_stories gathers them): each stays due.
+    problems: list[Problem] = field(default_factory=list)
 
 
 @dataclass(slots=True)
