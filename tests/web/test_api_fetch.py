@@ -31,7 +31,7 @@ def post(client, payload):
 
 def test_a_url_alone_is_fetched(site, tmp_path, monkeypatch):
     monkeypatch.setenv("STORYLINE_ALLOW_PRIVATE", "1")
-    with TestClient(create_app(str(tmp_path / "api.db"))) as client:
+    with TestClient(create_app(str(tmp_path / "api.db")), base_url="http://127.0.0.1:8000") as client:
         r = post(client, {"url": f"{site.base}/harbour.html"})
         assert r.status_code == 201, r.text
         [item] = r.json()["items"]
@@ -45,14 +45,14 @@ def test_a_url_alone_is_fetched(site, tmp_path, monkeypatch):
 
 def test_a_url_on_a_private_address_is_refused_by_default(site, tmp_path, monkeypatch):
     monkeypatch.delenv("STORYLINE_ALLOW_PRIVATE", raising=False)
-    with TestClient(create_app(str(tmp_path / "api.db"))) as client:
+    with TestClient(create_app(str(tmp_path / "api.db")), base_url="http://127.0.0.1:8000") as client:
         [item] = post(client, {"url": f"{site.base}/harbour.html"}).json()["items"]
     assert item["status"] == "skipped" and "non-public address" in item["reasons"][0]
     assert site.hits == []
 
 
 def test_api_search_gives_ranked_items_with_snippets(tmp_path):
-    with TestClient(create_app(str(tmp_path / "api.db"))) as client:
+    with TestClient(create_app(str(tmp_path / "api.db")), base_url="http://127.0.0.1:8000") as client:
         post(client, [{"title": "Backstop talks", "outlet": "inews", "published": "2025-02-17",
                        "text": "Britain is pressing the US over a backstop for a peacekeeping force."},
                       {"title": "Ferry", "outlet": "BBC", "text": "The ferry was cancelled; no backstop there."}])

@@ -50,7 +50,7 @@ def run_cli(
     if ray_address and engine is not Engine.ray:
         fail("--ray-address needs --engine ray", code=2)
     options = RayOptions(address=ray_address, workers=workers, gpus_per_worker=gpus_per_worker)
-    with open_desk(db) as desk, progress_bar("run") as advance:
+    with open_desk(db, create=True) as desk, progress_bar("run") as advance:
         try:
             report = desk.run(paths, engine=engine.value, ray=options, fetch=fetch, max_bytes=max_bytes,
                               progress=advance)
