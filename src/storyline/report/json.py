@@ -294,13 +294,10 @@ def outlet_json(detail: OutletDetail) -> dict:
     each other outlet (``copied_from``: its articles reusing theirs; ``copied_by``: theirs
     reusing its own), the stories it covered with its first day and rank there (``first``: no
     named outlet had the story earlier), its latest articles (without body)."""
-    dated = sum(n for _, n in detail.days)
+    first, last = detail.span
     return {
-        "outlet": detail.outlet,
-        "articles": detail.articles,
-        "undated": detail.articles - dated,
-        "first_published": detail.days[0][0] if detail.days else None,
-        "last_published": detail.days[-1][0] if detail.days else None,
+        "outlet": detail.outlet, "articles": detail.articles, "undated": detail.undated,
+        "first_published": first, "last_published": last,
         "per_day": [{"day": d, "articles": n} for d, n in detail.days],
         "reuse": [{"outlet": r.other, "copied_from": r.copied_from, "copied_by": r.copied_by}
                   for r in detail.reuse],

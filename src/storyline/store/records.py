@@ -191,6 +191,16 @@ class OutletDetail(NamedTuple):
     stories: list[OutletStory]
     latest: list[Article]
 
+    @property
+    def undated(self) -> int:
+        """Its articles with no stated publication day."""
+        return self.articles - sum(n for _, n in self.days)
+
+    @property
+    def span(self) -> tuple[str | None, str | None]:
+        """Its first and last stated publication day (None, None when none is dated)."""
+        return (self.days[0][0], self.days[-1][0]) if self.days else (None, None)
+
 
 class AnalysisState(NamedTuple):
     """How many articles are analysed and when the latest analysis was stored (None when none

@@ -32,15 +32,10 @@ def _standing(rank: int | None, outlets: int) -> str:
 
 def outlet_page(detail: OutletDetail) -> dict:
     binned = bin_days(detail.days)
-    dated = sum(n for _, n in detail.days)
+    first, last = detail.span
     return {
-        "outlet": detail.outlet,
-        "articles": detail.articles,
-        "undated": detail.articles - dated,
-        "first": detail.days[0][0] if detail.days else None,
-        "last": detail.days[-1][0] if detail.days else None,
-        "unit": binned.unit,
-        "dropped": binned.dropped,
+        "outlet": detail.outlet, "articles": detail.articles, "undated": detail.undated, "first": first,
+        "last": last, "unit": binned.unit, "dropped": binned.dropped,
         "chart": Markup(bars_svg(binned, detail.outlet)),  # noqa: S704 - built escaped in web/bars.py
         "reuse": [{"outlet": r.other, "href": outlet_href(r.other), "copied_from": r.copied_from,
                    "copied_by": r.copied_by} for r in detail.reuse],
