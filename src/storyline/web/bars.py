@@ -19,6 +19,7 @@ from storyline.web.svg import iso_day
 WIDTH, HEIGHT = 960, 240
 LEFT, RIGHT, TOP, BOTTOM = 40, 12, 16, 40
 MAX_BARS = 130
+MAX_BAR_W = 48  # a lone week is a bar, not a wall
 MAX_LABELS = 12  # axis labels shown (every n-th bar), so they never overlap
 WEEKS_UP_TO_DAYS = 183
 MONTHS_UP_TO_DAYS = 3660
@@ -109,7 +110,8 @@ def bars_svg(binned: Binned, name: str) -> str:
         x = LEFT + i * slot
         h = inner_h * bar.articles / top
         noun = "article" if bar.articles == 1 else "articles"
-        out.append(f'<rect class="bar" x="{x + gap / 2:.1f}" y="{base - h:.1f}" width="{slot - gap:.1f}" '
+        w = min(slot - gap, MAX_BAR_W)
+        out.append(f'<rect class="bar" x="{x + (slot - w) / 2:.1f}" y="{base - h:.1f}" width="{w:.1f}" '
                    f'height="{h:.1f}"><title>{_e(binned.unit)} of {_e(bar.label)}: {bar.articles} {noun}</title></rect>')
         if i % every == 0:
             out.append(f'<text class="tick" x="{x + slot / 2:.1f}" y="{base + 16}" text-anchor="middle">'
