@@ -4,6 +4,8 @@ escaping of a hostile outlet name, links from the other pages, and 404 for an un
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 pytest.importorskip("fastapi")
@@ -106,3 +108,16 @@ def test_bins_are_weeks_months_or_years_and_bounded():
     years = bin_days([("0001-01-01", 1), ("2025-02-17", 1)])
     assert years.unit == "year" and len(years.bars) == MAX_BARS and years.dropped == 1
     assert bin_days([]).bars == []
+
+
+def test_the_outlet_command_prints_and_gives_json(db):
+    from helpers import run_cli
+
+    path, wire, paper, later = db
+    text = run_cli("outlet", "The i Paper", "--db", path)
+    assert text.returncode == 0 and "2 articles" in text.stdout and "2 of 2" in text.stdout
+    assert "Evil <img" in text.stdout and later[:10] in text.stdout
+    data = run_cli("outlet", "The i Paper", "--db", path, "--json")
+    assert json.loads(data.stdout)["stories"][0]["rank"] == 2
+    missing = run_cli("outlet", "Nobody", "--db", path)
+    assert missing.returncode == 2 and "no outlet named 'Nobody'" in missing.stderr
