@@ -25,8 +25,9 @@ WITH mine AS (
     WHERE a.outlet = ? GROUP BY m.story_id),
 per AS (
     SELECT m.story_id, a.outlet, MIN(substr(a.published, 1, 10)) AS first_day
-    FROM mine JOIN story_members m ON m.story_id = mine.story_id JOIN articles a ON a.id = m.article_id
-    WHERE a.outlet IS NOT NULL AND a.outlet <> '' GROUP BY m.story_id, a.outlet)
+    FROM story_members m JOIN articles a ON a.id = m.article_id
+    WHERE m.story_id IN (SELECT story_id FROM mine) AND a.outlet IS NOT NULL AND a.outlet <> ''
+    GROUP BY m.story_id, a.outlet)
 SELECT mine.story_id, s.label, mine.n, mine.first_day,
     (SELECT MIN(p.first_day) FROM per p WHERE p.story_id = mine.story_id),
     (SELECT COUNT(*) FROM per p WHERE p.story_id = mine.story_id AND p.first_day < mine.first_day),
