@@ -84,7 +84,7 @@ def test_listing_json_on_an_empty_store(tmp_path, args):
     assert done.returncode == 0 and json.loads(done.stdout) == []
 
 
-@pytest.mark.parametrize("command", ["articles", "links", "stories", "quotes", "search backstop", "outlets",
+@pytest.mark.parametrize("command", ["articles", "links", "stories", "quotes", "search backstop", "outlets", "outlet BBC",
                                      "feeds", "steps"])
 def test_reading_a_store_that_does_not_exist_is_an_error(tmp_path, command):
     db = tmp_path / "typo.db"

@@ -26,7 +26,7 @@ from storyline.run.common import (
 )
 from storyline.store import Store, open_store
 from storyline.store.base import now
-from storyline.store.records import ArticleEntity, FeedRecord, OutletCount, OutletProfile, SearchHit
+from storyline.store.records import ArticleEntity, FeedRecord, OutletCount, OutletDetail, OutletProfile, SearchHit
 
 # The kinds of compared pair that are reuse (the others are independent reports).
 REUSE_KINDS = ("duplicate", "syndicated", "rewrite", "partial")
@@ -341,6 +341,14 @@ class Desk:
         """Every named outlet with its article count, first and last stated publication day,
         and reuse across outlets (its articles copying others', others' copying its own)."""
         return self.store.outlet_profiles(REUSE_KINDS)
+
+    def outlet(self, name: str, *, stories: int = 50, latest: int = 20) -> OutletDetail | None:
+        """One outlet by its canonical name (exact), None when no article names it: articles
+        per stated publication day, reuse with each other outlet in both directions (who it
+        copies, who copies it), the stories it covered (latest first, at most ``stories``) with
+        its first day there and its rank among the story's outlets, and its ``latest`` articles.
+        Aggregated by the store from stored facts."""
+        return self.store.outlet_detail(name, REUSE_KINDS, stories=stories, latest=latest)
 
     def story(self, id_or_prefix: str):
         """Everything about one story (id or unique prefix): its articles with stated or

@@ -206,6 +206,41 @@ def test_the_briefing_opens_with_no_network(page, server):
     assert "What happened" in text and "Provenance of copies" in text and "Keir Starmer" in text
 
 
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_outlet_page_has_its_chart_and_fits_the_screen(page, server, width):
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(server["base"] + "/outlets")
+    dated = [r for r in page.locator('[data-testid="outlets"] tbody tr').all() if r.locator("td").nth(2).inner_text()]
+    assert dated, "no outlet states a publication day"
+    link = dated[0].locator("a").first
+    name = link.inner_text()
+    link.click()
+    page.wait_for_url("**/outlets/*")
+    assert page.locator('[data-testid="outlet-name"]').inner_text() == name
+    chart = page.locator('[data-testid="outlet-chart"] svg.bars')
+    assert chart.is_visible() and chart.locator("rect.bar").count() >= 1
+    box = chart.bounding_box()
+    assert 0 < box["width"] <= width and box["height"] > 40
+    assert page.locator('[data-testid="outlet-stories"] tbody tr').count() >= 1
+    assert page.locator('[data-testid="outlet-latest"] li').count() >= 1
+    # Nothing wider than the screen: no sideways scrolling on a phone either.
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), page.evaluate(
+        "[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > window.innerWidth"
+        " && !e.closest('.scroll, figure'))"
+        ".map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right)).slice(0, 8).concat([document.documentElement.scrollWidth, window.innerWidth])")
+    chart.screenshot(path=str(_artifact(f"outlet-chart-{width}.png")))
+    page.goto(server["base"] + "/outlets/No%20such%20outlet")
+    assert "no outlet named" in page.locator('[data-testid="error"]').inner_text()
+
+
+def test_the_hostile_outlet_page_shows_its_name_as_text(page, server):
+    page.goto(f"{server['base']}/articles/{server['hostile']}")
+    page.locator('p.meta a[href^="/outlets/"]').first.click()
+    page.wait_for_url("**/outlets/*")
+    assert page.locator('[data-testid="outlet-name"]').inner_text() == HOSTILE["outlet"]
+    assert page.locator("main img").count() == 0
+
+
 def _artifact(name: str) -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS / name

@@ -83,4 +83,4 @@ def test_the_outlets_page_lists_canonical_outlets(db):
     table = page.text.split('data-testid="outlets"', 1)[1]
     # "inews" was stored as The i Paper, "BBC" as BBC News.
     assert "The i Paper" in table and "BBC News" in table and ">inews<" not in table
-    assert 'href="/?outlet=The%20i%20Paper"' in table
+    assert 'href="/outlets/The%20i%20Paper"' in table

@@ -11,7 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from storyline.cli.common import DbOption, JsonOption, OffsetOption, app, clip, fail, open_desk, out
-from storyline.report.json import search_hit_json, snippet_parts
+from storyline.report.json import outlet_json, search_hit_json, snippet_parts
 from storyline.store import AmbiguousIdError
 
 
@@ -69,3 +69,33 @@ def outlets_cli(db: DbOption = None, as_json: JsonOption = False) -> None:
                       str(o.copied_from_others), str(o.copied_by_others))
     out.print(table)
     out.print(f"{len(found)} outlets", markup=False)
+
+
+@app.command("outlet")
+def outlet_cli(name: Annotated[str, typer.Argument(help="The canonical outlet name, exact (see `storyline outlets`).")],
+               db: DbOption = None, as_json: JsonOption = False) -> None:
+    """One outlet: its stated publication days, who it copies and who copies it (per other outlet,
+    from the stored reuse pairs), the stories it covered with its first day there and whether it
+    was first among the story's outlets, and its latest articles. ``--json`` adds the articles
+    per day (as ``/api/outlets/{name}``)."""
+    with open_desk(db) as desk:
+        detail = desk.outlet(name)
+    if detail is None:
+        fail(f"no outlet named {name!r} (see `storyline outlets`)", code=2)
+    if as_json:
+        print(json.dumps(outlet_json(detail), ensure_ascii=False))
+        return
+    first, last = detail.span
+    out.print(f"{escape(detail.outlet)}: {detail.articles} articles, stated days {first or '-'} .. {last or '-'}"
+              f" ({detail.undated} undated)", highlight=False)
+    reuse = Table("other outlet", "it copies", "copies it", box=None, pad_edge=False)
+    for r in detail.reuse:
+        reuse.add_row(escape(clip(r.other, 60)), str(r.copied_from), str(r.copied_by))
+    out.print(reuse if detail.reuse else "no reuse with another outlet", highlight=False)
+    stories = Table("story", "articles", "its first day", "story's first day", "rank", box=None, pad_edge=False)
+    for s in detail.stories:
+        stories.add_row(escape(clip(s.label, 60)), str(s.articles), s.first_day or "undated", s.story_first_day or "-",
+                        f"{s.rank} of {s.outlets}" if s.rank else "-")
+    out.print(stories if detail.stories else "in no story yet", highlight=False)
+    for a in detail.latest:
+        out.print(f"{a.id[:10]}  {a.published or 'undated':<10}  {escape(clip(a.title or '', 70))}", highlight=False)

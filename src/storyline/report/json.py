@@ -27,7 +27,7 @@ from storyline.records import (
 )
 
 if TYPE_CHECKING:
-    from storyline.store.records import SearchHit
+    from storyline.store.records import OutletDetail, SearchHit
     from storyline.link.stories.report import StoryReport
     from storyline.run.common import AnalyzeReport, IngestReport
     from storyline.run.local import PipelineReport, StepReport
@@ -287,3 +287,23 @@ def search_hit_json(hit: SearchHit) -> dict:
     a = hit.article
     return {"id": a.id, "title": a.title, "outlet": a.outlet, "published": a.published, "url": a.url,
             "rank": round(hit.rank, 6), "snippet": text, "highlights": highlights}
+
+
+def outlet_json(detail: OutletDetail) -> dict:
+    """One outlet's page as data (``/api/outlets/{name}``): articles per stated day, reuse with
+    each other outlet (``copied_from``: its articles reusing theirs; ``copied_by``: theirs
+    reusing its own), the stories it covered with its first day and rank there (``first``: no
+    named outlet had the story earlier), its latest articles (without body)."""
+    first, last = detail.span
+    return {
+        "outlet": detail.outlet, "articles": detail.articles, "undated": detail.undated,
+        "first_published": first, "last_published": last,
+        "per_day": [{"day": d, "articles": n} for d, n in detail.days],
+        "reuse": [{"outlet": r.other, "copied_from": r.copied_from, "copied_by": r.copied_by}
+                  for r in detail.reuse],
+        "stories": [{"id": s.story_id, "label": s.label, "articles": s.articles, "first_day": s.first_day,
+                     "story_first_day": s.story_first_day, "rank": s.rank, "first": s.rank == 1,
+                     "outlets": s.outlets} for s in detail.stories],
+        "latest": [{k: v for k, v in article_json(a).items() if k not in ("body", "fields", "cuts")}
+                   for a in detail.latest],
+    }

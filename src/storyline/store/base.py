@@ -22,6 +22,7 @@ from storyline.store.records import (
     Membership,
     MentionCounts,
     OutletCount,
+    OutletDetail,
     OutletProfile,
     SentenceVectors,
     StoryCheckpoint,
@@ -247,6 +248,14 @@ class Store(Protocol):
         """Every named outlet with its article count, first and last stated publication day, and
         reuse across outlets (pairs of ``reuse_kinds`` whose two articles name different
         outlets), most articles first, then by name."""
+        ...
+
+    def outlet_detail(self, outlet: str, reuse_kinds: Sequence[str], *, stories: int = 50,
+                      latest: int = 20) -> OutletDetail | None:
+        """One outlet (exact canonical name) for its page, None when no article names it: its
+        articles per stated publication day, reuse with each other outlet (pairs of
+        ``reuse_kinds``, both directions), up to ``stories`` stories it covered with its first
+        day there and its rank among the story's outlets, and its ``latest`` articles."""
         ...
 
     def story(self, id_or_prefix: str) -> Story | None:

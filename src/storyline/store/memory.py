@@ -24,6 +24,7 @@ from storyline.records import Analysis, Article, Link, Quote, ReusePair, Story
 from storyline.store.base import MEMORY_URL, AmbiguousIdError, StoreError, now, now_precise, speaker_key, storable
 from storyline.store.memory_facts import FactsMixin
 from storyline.store.memory_fetching import FetchingMixin
+from storyline.store.memory_outlets import OutletsMixin
 from storyline.store.memory_search import SearchMixin
 from storyline.store.memory_search import stem as _stem
 from storyline.store.memory_search import stems as _stems
@@ -109,7 +110,7 @@ class _Tables:
         return _Tables(**{f.name: dict(getattr(self, f.name)) for f in dataclasses.fields(self)})
 
 
-class MemoryStore(ReuseStepsMixin, MemoryStoryReads, PeopleMixin, FactsMixin, FetchingMixin, SearchMixin):
+class MemoryStore(ReuseStepsMixin, MemoryStoryReads, PeopleMixin, FactsMixin, FetchingMixin, SearchMixin, OutletsMixin):
     """The Store protocol in memory (see the module docstring)."""
 
     def __init__(self) -> None:

@@ -148,6 +148,60 @@ class OutletProfile(NamedTuple):
     copied_by_others: int
 
 
+class OutletReuse(NamedTuple):
+    """Reuse between one outlet and another (``other``), counted in reuse pairs of the reuse
+    kinds: ``copied_from`` its articles that reuse one of the other's, ``copied_by`` the
+    other's articles that reuse one of its own."""
+
+    other: str
+    copied_from: int
+    copied_by: int
+
+
+def sort_reuse(counts: dict[str, list[int]]) -> list[OutletReuse]:
+    """``{other outlet: [copied_from, copied_by]}`` as OutletReuse rows, the most reuse in both
+    directions first, then by name (every store orders them so)."""
+    return [OutletReuse(o, f, b) for o, (f, b) in sorted(counts.items(), key=lambda x: (-sum(x[1]), x[0]))]
+
+
+class OutletStory(NamedTuple):
+    """A story an outlet covered: its articles there, its first stated publication day there,
+    the story's first day among all named outlets, ``rank`` (1 + the named outlets whose first
+    day there is earlier: 1 is first, ties share; None when the outlet's articles are undated)
+    and the named outlets in the story."""
+
+    story_id: str
+    label: str
+    articles: int
+    first_day: str | None
+    story_first_day: str | None
+    rank: int | None
+    outlets: int
+
+
+class OutletDetail(NamedTuple):
+    """One outlet as ``outlet_detail`` reads it: articles per stated publication day (days in
+    order; undated articles only in ``articles``), reuse with each other outlet (most first),
+    the stories it covered (latest first day first) and its latest articles (without raw input)."""
+
+    outlet: str
+    articles: int
+    days: list[tuple[str, int]]
+    reuse: list[OutletReuse]
+    stories: list[OutletStory]
+    latest: list[Article]
+
+    @property
+    def undated(self) -> int:
+        """Its articles with no stated publication day."""
+        return self.articles - sum(n for _, n in self.days)
+
+    @property
+    def span(self) -> tuple[str | None, str | None]:
+        """Its first and last stated publication day (None, None when none is dated)."""
+        return (self.days[0][0], self.days[-1][0]) if self.days else (None, None)
+
+
 class AnalysisState(NamedTuple):
     """How many articles are analysed and when the latest analysis was stored (None when none
     is): a cheap reading that changes whenever stored analyses change."""

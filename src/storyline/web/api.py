@@ -30,6 +30,7 @@ from storyline.report.json import (
     article_json,
     diff_json,
     identity_json,
+    outlet_json,
     pair_json,
     quote_json,
     search_hit_json,
@@ -224,6 +225,14 @@ def create_app(db: str, *, token: str | None = None, max_body: int = DEFAULT_MAX
         items = [article_json(h.article) | {k: v for k, v in search_hit_json(h).items()
                                             if k in ("rank", "snippet", "highlights")} for h in hits]
         return _page(items, limit, offset, q=q)
+
+    @app.get("/api/outlets/{name:path}", summary="One outlet: articles per day, reuse with other outlets, "
+             "stories covered with its first day and rank, latest articles")
+    def get_outlet(name: Annotated[str, Path(max_length=200, description="The canonical outlet name, exact.")]
+                   ) -> JSONResponse:
+        with borrow() as desk:
+            detail = lookup(lambda: desk.outlet(name), f"no outlet named {name!r}")
+        return _json(outlet_json(detail))
 
     @app.get("/api/stories", summary="Stored stories, largest first")
     def list_stories(limit: Limit = DEFAULT_LIMIT, offset: Offset = 0) -> JSONResponse:

@@ -1,7 +1,8 @@
 """The web app: HTML pages over the same Desk pool as the API, served by the same process.
 
 Pages: ``/`` (story list with full-text search and filters by date, outlet and person, and what
-arrived since the last visit), ``/search`` (the header's search: articles, people, stories), ``/outlets``,
+arrived since the last visit), ``/search`` (the header's search: articles, people, stories), ``/outlets``
+and ``/outlets/{name}`` (articles over time, who copies whom, first coverage per story),
 ``/stories/{id}`` (timeline picture, people and roles, quotes by speaker, provenance graph of
 copies with their changes, cross-source findings), ``/articles/{id}`` (quotes and people
 highlighted, links to its copies) and ``/diff/{a}/{b}`` (two articles side by side). Assets
@@ -32,7 +33,7 @@ from markupsafe import Markup
 from storyline.desk import AnalysisUnavailable
 from storyline.report.render import html_diff
 from storyline.store.base import now
-from storyline.web import search_views, views
+from storyline.web import outlet_views, search_views, views
 from storyline.web.errors import WebError, lookup
 from storyline.web.limits import MAX_OFFSET
 from storyline.web.memo import Memo
@@ -62,6 +63,7 @@ def _templates() -> Jinja2Templates:
     templates = Jinja2Templates(directory=str(HERE / "templates"))  # autoescape on for .html
     templates.env.filters["diffmarks"] = diff_marks
     templates.env.filters["short"] = lambda aid: (aid or "")[:10]
+    templates.env.filters["outlet_href"] = outlet_views.outlet_href
     return templates
 
 
@@ -123,6 +125,15 @@ def add_pages(app: FastAPI, pool: DeskPool, reports: ReportCache) -> None:
         with pool.desk() as desk:
             profiles = desk.outlet_profiles()
         return page(request, "outlets.html", {"outlets": profiles})
+
+    @app.get("/outlets/{name:path}", response_class=HTMLResponse, include_in_schema=False)
+    def outlet_page(request: Request, name: str) -> HTMLResponse:
+        """One outlet: articles over time, who it copies and who copies it, the stories it
+        covered (first or not) and its latest articles; 404 for a name no article carries."""
+        name = text(name, "outlet")
+        with pool.desk() as desk:
+            detail = lookup(lambda: desk.outlet(name), f"no outlet named {name!r}")
+        return page(request, "outlet.html", outlet_views.outlet_page(detail))
 
     @app.get("/search", response_class=HTMLResponse, include_in_schema=False)
     def search_page(request: Request, q: str = "") -> HTMLResponse:

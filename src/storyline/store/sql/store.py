@@ -24,6 +24,7 @@ from storyline.store.records import (
     Membership,
     MentionCounts,
     OutletCount,
+    OutletDetail,
     OutletProfile,
     SentenceVectors,
     StoryCheckpoint,
@@ -33,7 +34,7 @@ from storyline.store.records import (
     WriteResult,
 )
 from storyline.store.base import days_ago
-from storyline.store.sql import analysis, articles, check, facts, fetching, people, reuse, reuse_steps, search, stories
+from storyline.store.sql import analysis, articles, check, facts, fetching, outlets, people, reuse, reuse_steps, search, stories
 from storyline.store.sql.connection import Connection
 from storyline.store.sql.migrate import migrate
 
@@ -79,6 +80,10 @@ class SQLStore:
 
     def outlet_profiles(self, reuse_kinds: Sequence[str]) -> list[OutletProfile]:
         return articles.outlet_profiles(self.db, reuse_kinds)
+
+    def outlet_detail(self, outlet: str, reuse_kinds: Sequence[str], *, stories: int = 50,
+                      latest: int = 20) -> OutletDetail | None:
+        return outlets.outlet_detail(self.db, outlet, reuse_kinds, stories=stories, latest=latest)
 
     # --- per-article analysis ----------------------------------------------------------------
     def put_analyses(self, analyses: Sequence[Analysis], version: str) -> None:

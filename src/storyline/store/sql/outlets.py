@@ -1,0 +1,67 @@
+"""One outlet's page as SQL aggregates (``Store.outlet_detail``): every part is read through the
+``articles_outlet`` index and grouped in the database, so an outlet with many articles is never
+loaded whole (store/memory_outlets.py is the plain version)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from storyline.store.records import OutletDetail, OutletStory, sort_reuse
+from storyline.store.sql.articles import ARTICLE_COLUMNS, article_from
+from storyline.store.sql.connection import Connection, marks
+
+# Pairs that hold one of the outlet's articles: two index lookups (reuse_pairs' primary key
+# starts with first_id, reuse_pairs_second covers second_id) rather than an OR the planner
+# might scan for.
+_PAIRS = ("SELECT r.source_id, r.derived_id, r.kind FROM articles a JOIN reuse_pairs r ON r.first_id = a.id "
+          "WHERE a.outlet = ? UNION ALL "
+          "SELECT r.source_id, r.derived_id, r.kind FROM articles a JOIN reuse_pairs r ON r.second_id = a.id "
+          "WHERE a.outlet = ?")
+
+_STORIES = """
+WITH mine AS (
+    SELECT m.story_id, COUNT(*) AS n, MIN(substr(a.published, 1, 10)) AS first_day
+    FROM articles a JOIN story_members m ON m.article_id = a.id
+    WHERE a.outlet = ? GROUP BY m.story_id),
+per AS (
+    SELECT m.story_id, a.outlet, MIN(substr(a.published, 1, 10)) AS first_day
+    FROM story_members m JOIN articles a ON a.id = m.article_id
+    WHERE m.story_id IN (SELECT story_id FROM mine) AND a.outlet IS NOT NULL AND a.outlet <> ''
+    GROUP BY m.story_id, a.outlet)
+SELECT mine.story_id, s.label, mine.n, mine.first_day,
+    (SELECT MIN(p.first_day) FROM per p WHERE p.story_id = mine.story_id),
+    (SELECT COUNT(*) FROM per p WHERE p.story_id = mine.story_id AND p.first_day < mine.first_day),
+    (SELECT COUNT(*) FROM per p WHERE p.story_id = mine.story_id)
+FROM mine JOIN stories s ON s.id = mine.story_id
+ORDER BY (mine.first_day IS NULL), mine.first_day DESC, mine.story_id
+LIMIT ?
+"""
+
+
+def outlet_detail(db: Connection, outlet: str, reuse_kinds: Sequence[str], *, stories: int,
+                  latest: int) -> OutletDetail | None:
+    total = int(db.run("SELECT COUNT(*) FROM articles WHERE outlet = ?", (outlet,)).fetchone()[0])
+    if not total:
+        return None
+    days = [(r[0], int(r[1])) for r in db.run(
+        "SELECT substr(published, 1, 10) AS day, COUNT(*) FROM articles WHERE outlet = ? AND published IS NOT NULL "
+        "GROUP BY substr(published, 1, 10) ORDER BY day", (outlet,)).fetchall()]
+    kinds = list(reuse_kinds) or [""]
+    rows = db.run(
+        f"SELECT s.outlet, d.outlet, COUNT(*) FROM ({_PAIRS}) p "
+        "JOIN articles s ON s.id = p.source_id JOIN articles d ON d.id = p.derived_id "
+        f"WHERE p.kind IN ({marks(kinds)}) AND s.outlet IS NOT NULL AND d.outlet IS NOT NULL "
+        "AND s.outlet <> '' AND d.outlet <> '' AND s.outlet <> d.outlet GROUP BY s.outlet, d.outlet",
+        [outlet, outlet, *kinds]).fetchall()
+    reuse: dict[str, list[int]] = {}
+    for src, der, n in rows:
+        if der == outlet:
+            reuse.setdefault(src, [0, 0])[0] += int(n)
+        else:
+            reuse.setdefault(der, [0, 0])[1] += int(n)
+    found = [OutletStory(r[0], r[1], int(r[2]), r[3], r[4], int(r[5]) + 1 if r[3] is not None else None, int(r[6]))
+             for r in db.run(_STORIES, (outlet, stories)).fetchall()]
+    newest = db.run(f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE outlet = ? "
+                    "ORDER BY (published IS NULL), published DESC, seq DESC LIMIT ?", (outlet, latest)).fetchall()
+    return OutletDetail(outlet, total, days, sort_reuse(reuse), found, [article_from(r) for r in newest])
+
