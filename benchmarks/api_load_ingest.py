@@ -32,8 +32,10 @@ turn while, for the whole phase,
 * one CLI ``storyline ingest CHUNK.jsonl --db DB --json`` after another (``--cli-chunk``
   articles each, analysed unless ``--no-analyze``) runs in its own process.
 
-The new articles are real-shaped: ``corpus_synth`` texts (a different seed from the store's),
-titled, with outlet, URL and publication time, the same JSONL shape the store was built from.
+The new articles are real-shaped: ``corpus_synth`` texts (seeded by ``--seed``, an offset and
+the store's article count, so never the store's texts, and a rerun on a store that an earlier
+run grew makes articles it does not hold yet), titled, with outlet, URL and publication time, the
+same JSONL shape the store was built from. Each run adds what it ingested to the store.
 When the routes are done, the POST clients stop and the CLI chunk under way is left to finish
 (so the phase ends with a clean store). A read fails when it is not 2xx (wrk's status errors)
 or a socket error or timeout; POSTs may be 429 (expected, counted), anything else than
@@ -253,7 +255,10 @@ def main() -> None:
     build = api_load.ensure_store(args.data_dir, db, args.articles, args.analysed, args.seed)
     with tempfile.TemporaryDirectory(prefix="api-load-ingest-") as tmp:
         tmp_path = Path(tmp)
-        lines = new_articles(args.data_dir, args.new, args.seed, tmp_path)
+        count_before = article_count(db)
+        # Seeded by the store's size too: a run on a store an earlier run grew makes articles
+        # the store does not hold yet (the same ones would be "present" and skip analysis).
+        lines = new_articles(args.data_dir, args.new, args.seed + count_before, tmp_path)
         half = len(lines) // 2
         post_lines, cli_lines = lines[:half], lines[half:]
         chunks = []
@@ -268,7 +273,6 @@ def main() -> None:
         port = api_load.free_port()
         cmd = [sys.executable, "-m", "storyline", "serve", "--db", str(db), "--port", str(port), "--warm", "0"]
         with api_load.server("storyline", cmd, "/api", port, tmp_path) as base:
-            count_before = article_count(db)
             story = build.get("showcase") or json.loads(api_load.get(base + "/api/stories?limit=1")[1])["items"][0]["id"]
             routes = read_routes(story)
             warm = {}
