@@ -98,7 +98,9 @@ def new_articles(data_dir: Path, n: int, seed: int, folder: Path) -> list[str]:
     for part in sorted(folder.glob("part-*.jsonl")):
         for line in part.read_text(encoding="utf-8").splitlines():
             item = json.loads(line)
-            item["url"] = item["url"].replace("https://load-bench.invalid/", NEW_URL)  # not the store's URLs
+            # Not the store's URLs, nor an earlier run's: corpus ids repeat across seeds, and a
+            # known URL is "present" however its text differs.
+            item["url"] = item["url"].replace("https://load-bench.invalid/", f"{NEW_URL}{seed}/")
             lines.append(json.dumps(item))
         part.unlink()
     return lines
