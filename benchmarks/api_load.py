@@ -344,6 +344,25 @@ def build_store(data_dir: Path, db: Path, n_articles: int, n_analysed: int, seed
     return info
 
 
+def ensure_store(data_dir: Path, db: Path, articles: int, analysed: int, seed: int) -> dict:
+    """The store at ``db``, reused when it is ready (see :func:`store_ready`) or built; returns
+    what the build did (kept in the sidecar ``DB.load-bench.json``). Other benchmarks
+    (``api_load_ingest.py``) build their store with this too."""
+    sidecar = db.with_name(db.name + ".load-bench.json")
+    t0 = time.perf_counter()
+    built = json.loads(sidecar.read_text()) if sidecar.exists() else {}
+    if store_ready(db, articles, built):
+        build = {**built, "reused": True}  # the figures of the run that built it
+        log(f"store {db} reused (already {articles}+ articles, analysed, with stories)")
+    else:
+        build = build_store(data_dir, db, articles, analysed, seed)
+        build["build_s"] = round(time.perf_counter() - t0, 1)
+        sidecar.write_text(json.dumps(build, indent=1))
+        log(f"store built in {build['build_s']} s")
+    checkpoint(db)
+    return build
+
+
 def rows_to_articles(stored: list[Article], corpus: corpus_synth.Corpus) -> dict[int, Article]:
     """Corpus row -> stored article, by the corpus id at the end of the URL we gave it."""
     row_of = {cid: r for r, cid in enumerate(corpus.ids)}
@@ -743,19 +762,26 @@ def ratio(a: dict, b: dict) -> float | None:
 # --- main --------------------------------------------------------------------------------------
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def load_arguments(description: str, *, duration: int, connections: int, threads: int) -> argparse.ArgumentParser:
+    """The arguments of the store (built or reused by :func:`ensure_store`) and of wrk, shared
+    with ``api_load_ingest.py``."""
+    ap = argparse.ArgumentParser(description=description)
     ap.add_argument("data_dir", type=Path, help="evaluation data folder with news text (e.g. ../shared/eval)")
     ap.add_argument("--db", type=Path, required=True, help="SQLite store to build or reuse (outside the repo)")
     ap.add_argument("--articles", type=int, default=50_000, help="articles in the store (default 50000)")
     ap.add_argument("--analysed", type=int, default=300, help="articles analysed by the real analyzer (default 300)")
     ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--duration", type=int, default=10, help="seconds of load per URL (default 10)")
-    ap.add_argument("--connections", type=int, default=8, help="wrk connections (default 8)")
-    ap.add_argument("--threads", type=int, default=2, help="wrk threads (default 2)")
+    ap.add_argument("--duration", type=int, default=duration, help=f"seconds of load per URL (default {duration})")
+    ap.add_argument("--connections", type=int, default=connections, help=f"wrk connections (default {connections})")
+    ap.add_argument("--threads", type=int, default=threads, help=f"wrk threads (default {threads})")
     ap.add_argument("--wrk-timeout", type=int, default=30, help="seconds before wrk counts a timeout (default 30)")
-    ap.add_argument("--deep-offset", type=int, default=40_000, help="offset of the deep quotes page (default 40000)")
     ap.add_argument("--wrk", default=shutil.which("wrk") or "/usr/bin/wrk")
+    return ap
+
+
+def main() -> None:
+    ap = load_arguments(__doc__.split("\n\n")[0], duration=10, connections=8, threads=2)
+    ap.add_argument("--deep-offset", type=int, default=40_000, help="offset of the deep quotes page (default 40000)")
     ap.add_argument("--datasette", default=str(Path(sys.executable).with_name("datasette")),
                     help="the datasette command (default: beside this Python)")
     args = ap.parse_args()
@@ -767,18 +793,7 @@ def main() -> None:
         raise SystemExit("--connections must be at least --threads")
 
     db = args.db.resolve()
-    sidecar = db.with_name(db.name + ".load-bench.json")
-    t0 = time.perf_counter()
-    built = json.loads(sidecar.read_text()) if sidecar.exists() else {}
-    if store_ready(db, args.articles, built):
-        build = {**built, "reused": True}  # the figures of the run that built it
-        log(f"store {db} reused (already {args.articles}+ articles, analysed, with stories)")
-    else:
-        build = build_store(args.data_dir, db, args.articles, args.analysed, args.seed)
-        build["build_s"] = round(time.perf_counter() - t0, 1)
-        sidecar.write_text(json.dumps(build, indent=1))
-        log(f"store built in {build['build_s']} s")
-    checkpoint(db)
+    build = ensure_store(args.data_dir, db, args.articles, args.analysed, args.seed)
 
     diag = store_diagnostics(db, args.deep_offset)
     deep = min(args.deep_offset, max(0, diag["quotes"] - 100))
