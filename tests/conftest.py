@@ -27,6 +27,15 @@ def skip_or_fail(reason: str) -> None:
 
 
 @pytest.fixture(scope="session")
+def ray_available() -> None:
+    """The Ray tests need the `ray` extra (in the dev extra too, so CI has it)."""
+    try:
+        import ray  # noqa: F401
+    except ImportError:
+        skip_or_fail("ray is not installed (pip install -e '.[ray]')")
+
+
+@pytest.fixture(scope="session")
 def postgres_server():
     """One throwaway PostgreSQL server for the whole test session."""
     try:

@@ -53,7 +53,7 @@ def local_db(seeds_dir, tmp_path_factory):
 
 
 @pytest.mark.slow
-def test_ray_engine_stores_what_the_local_engine_stores(local_db, seeds_dir, tmp_path):
+def test_ray_engine_stores_what_the_local_engine_stores(ray_available, local_db, seeds_dir, tmp_path):
     db = tmp_path / "ray.db"
     report = _run(db, str(seeds_dir), "--engine", "ray", "--workers", "2")
     assert report["engine"] == "ray" and len(report["ingest"]["added"]) == 5 and report["failed"] == []
@@ -67,10 +67,11 @@ def test_ray_engine_stores_what_the_local_engine_stores(local_db, seeds_dir, tmp
 
 
 @pytest.fixture
-def crashing_ray(tmp_path, monkeypatch):
+def crashing_ray(ray_available, tmp_path, monkeypatch):
     """A local Ray cluster (2 CPUs) whose workers die once: right after the first committed
     batch of analyze (a Ray Data actor) and of compare (a Ray task)."""
-    ray = pytest.importorskip("ray")
+    import ray
+
     from storyline.run.ray_exec import CRASH_DIR, CRASH_STEPS
 
     marks = tmp_path / "crashed"
