@@ -30,6 +30,11 @@ TORCH_THREADS = "STORYLINE_TORCH_THREADS"
 def encoder():
     """Load the sentence encoder once per process (CPU; set STORYLINE_DEVICE to override)."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    # No "Loading weights" progress bar on every command's stderr (it is not our progress).
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    from transformers.utils import logging as transformers_logging
+
+    transformers_logging.disable_progress_bar()
     device = os.environ.get("STORYLINE_DEVICE", "cpu")
     import torch
 
