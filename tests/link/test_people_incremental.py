@@ -325,3 +325,16 @@ def test_a_reanalysed_article_leaves_a_big_identity(any_store, monkeypatch):
     people = {i.name: i for i in any_store.people()}
     assert (ids["a2"], "e1") not in people["Keir Starmer"].members and len(people["Keir Starmer"].members) == 3
     assert people["Rishi Sunak"].members == ((ids["a2"], "e9"),)
+
+
+def test_a_big_identity_reports_a_conflicting_top_title_instead_of_listing_it(any_store, monkeypatch):
+    monkeypatch.setattr(incremental, "GROWN_MEMBERS", 3)
+    ids = store_entities(any_store, numbered(*[person("Keir Starmer", roles=("Prime Minister",))] * 4))
+    run_step(any_store, PEOPLE_STEP)
+    later = store_entities(any_store, [("b1", person("Keir Starmer", roles=("Labour leader", "MP for Holborn")))])
+    assert assign_people(any_store, [later["b1"]]).counts["people grown"] == 1
+    (starmer,) = any_store.people()
+    assert (later["b1"], "e1") in starmer.members and len(starmer.members) == len(ids) + 1
+    assert "Prime Minister" in starmer.roles and "MP for Holborn" in starmer.roles
+    assert "Labour leader" not in starmer.roles
+    assert any("conflicting titles" in m and "Labour leader" in m for m in starmer.merges)

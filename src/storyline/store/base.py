@@ -275,7 +275,7 @@ class Store(Protocol):
         keys; a person keeps its creation time), mark each redirect's old identity absorbed by
         its new one (or gone), drop what earlier runs assigned to the entities of ``done``,
         add to each stored person of ``grown`` its members, alias and role sources and keys (the
-        ones it gains; its shown name, aliases and roles replaced, its article count made
+        ones it gains; its shown name, aliases, roles and merges replaced, its article count made
         anew; nothing else of it read or rewritten), replace the people (surname keys) each done
         article mentions with ``surnames[id]`` (none if absent) and record those articles as
         done by ``version`` against their current analysis. Re-running the same write changes

@@ -75,7 +75,7 @@ class PeopleMixin:
                     self._require_article(m.article_id)  # type: ignore[attr-defined]
                     t.person_of[m.article_id, m.entity_id] = p.id
                 person = row.person._replace(
-                    name=p.name, aliases=p.aliases, roles=p.roles, members=members,
+                    name=p.name, aliases=p.aliases, roles=p.roles, merges=p.merges, members=members,
                     alias_sources=tuple(dict.fromkeys(row.person.alias_sources + p.alias_sources)),
                     role_sources=tuple(dict.fromkeys(row.person.role_sources + p.role_sources)),
                     keys=tuple(sorted(set(row.person.keys) | set(p.keys))))

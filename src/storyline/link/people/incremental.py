@@ -47,6 +47,7 @@ from dataclasses import dataclass, field, replace
 from storyline.link.people.identities import merge_people
 from storyline.link.people.mentions import CorpusCounts
 from storyline.link.people.names import PersonName, best_person_name, parse_person_name
+from storyline.link.people.roles import grown_roles
 from storyline.link.people.tuning import GROWN_MEMBERS
 from storyline.records import Entity, Identity, Problem
 from storyline.store import Store
@@ -146,14 +147,13 @@ def _remerge(store: Store, done: list[str], batch: list[ArticleEntity], keys: se
     reached = {i.id: i for i in store.people_by_keys(sorted(keys)) + store.people_of(done)}
     big = {pid: i for pid, i in reached.items() if len(i.members) >= GROWN_MEMBERS}
     attached, rest = _attach_to_big(reached, big, batch, parse)
-    in_done = set(done)
+    in_batch = set(done)
     # A big identity is written when it gains members, or loses those of re-analysed articles.
     grown = [_stored(pid, big[pid], {(f.article_id, f.entity.id): f.entity for f in attached.get(pid, [])}, parse,
                      gained=[(f.article_id, f.entity.id) for f in attached.get(pid, [])])
-             for pid in sorted(big) if pid in attached or any(a in in_done for a, _ in big[pid].members)]
+             for pid in sorted(big) if pid in attached or any(a in in_batch for a, _ in big[pid].members)]
     stored = {pid: i for pid, i in reached.items() if pid not in big}
     held = {member: pid for pid, identity in stored.items() for member in identity.members}
-    in_batch = set(done)
     around = sorted({aid for aid, _ in held if aid not in in_batch})
     # In article order: the neighbourhood's entities first, then the batch's (stored later).
     context = [f for f in store.entities_of(around, "PERSON")] + rest
@@ -280,8 +280,10 @@ def _stored(pid: str, identity: Identity, entities: dict[tuple[str, str], Entity
     if gained is not None:
         new = [entities[m] for m in gained]
         shown = tuple(dict.fromkeys([*identity.aliases, *(e.name.strip() for e in new if e.name.strip())]))
-        titles = tuple(dict.fromkeys([*identity.roles, *(r.title.strip() for e in new for r in e.roles if r.title.strip())]))
-        identity = replace(identity, aliases=shown, roles=titles, members=tuple(gained))
+        titles, conflicts = grown_roles(identity.roles, [(aid, r.title.strip()) for aid, eid in gained
+                                                          for r in entities[aid, eid].roles if r.title.strip()])
+        identity = replace(identity, aliases=shown, roles=titles, members=tuple(gained),
+                           merges=tuple(dict.fromkeys([*identity.merges, *conflicts])))
     members, aliases, roles, keys = [], [], [], set()
     for aid, eid in identity.members:
         entity = entities[aid, eid]

@@ -99,3 +99,22 @@ def conflicting_roles(members: Iterable[HasRoles], titles: dict[str, str]) -> tu
                  for keys in ([kept] if kept not in losers else []) + losers]
         notes.append("conflicting titles: " + " against ".join(parts) + "; reported, not merged as roles")
     return out, notes
+
+
+def grown_roles(shown: Iterable[str], gained: Iterable[tuple[str, str]]) -> tuple[tuple[str, ...], list[str]]:
+    """A big identity's shown roles grown by the titles it gains ((article id, title) pairs),
+    without re-reading its members (link/people/incremental.py): a gained title naming another
+    top office than one it shows is reported in a note, as :func:`conflicting_roles` does, and not
+    listed (the shown one has the support of many articles; the gained one of one batch)."""
+    out = list(dict.fromkeys(shown))
+    offices = {office: title for title in out if (office := office_of(role_key(title))) is not None}
+    against: dict[str, set[str]] = {}
+    for article_id, title in gained:
+        office = office_of(role_key(title))
+        if office is not None and offices and office not in offices:
+            against.setdefault(title, set()).add(article_id)
+        elif title not in out:
+            out.append(title)
+    notes = [f"conflicting titles: “{title}” ({len(ids)} article{'s' if len(ids) > 1 else ''}) against "
+             f"“{next(iter(offices.values()))}”; reported, not merged as roles" for title, ids in against.items()]
+    return tuple(out), notes

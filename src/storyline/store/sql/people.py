@@ -48,9 +48,9 @@ def put_people(db: Connection, persons: Sequence[StoredPerson], redirects: Seque
         for p in grown:
             # Added to, never rewritten: a big identity's other rows are not read or touched.
             _put_sources(db, p)
-            db.run("UPDATE persons SET name = ?, aliases = ?, roles = ?, updated_at = ?, articles = "
+            db.run("UPDATE persons SET name = ?, aliases = ?, roles = ?, merges = ?, updated_at = ?, articles = "
                    "(SELECT COUNT(DISTINCT article_id) FROM person_members WHERE person_id = ?) WHERE id = ?",
-                   (p.name, _json(p.aliases), _json(p.roles), updated_at, p.id, p.id))
+                   (p.name, _json(p.aliases), _json(p.roles), _json(p.merges), updated_at, p.id, p.id))
         for r in redirects:
             # A redirect to nothing ("" ) marks an identity that lost all its members: gone.
             db.run("UPDATE persons SET merged_into = ?, articles = 0, updated_at = ? WHERE id = ?",
