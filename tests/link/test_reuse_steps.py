@@ -190,3 +190,33 @@ def test_only_leads_are_embedded_until_a_pair_or_story_needs_the_rest(seeds_desk
         (s, e), row = after[a.id].spans[-1], after[a.id].matrix[-1]
         assert float(row @ real([a.body[s:e]])[0]) > 0.99
     assert _outcome(store) == _outcome(whole.store)
+
+
+def test_an_article_that_cannot_be_embedded_leaves_its_pairs_due_and_the_batch_goes_on(seeds_desk, monkeypatch):
+    from storyline.link.reuse import vectors
+    from storyline.store.records import SentenceVectors
+
+    fresh, whole, _ = seeds_desk
+    store = fresh().store
+    run_steps(store, reuse_steps()[:3])  # embedded, fingerprinted, candidates found
+    due = steps.compare_due(store)
+    bad = due[0][0]
+    others = [a.body for a in store.articles() if a.id != bad]
+    # Its stored vectors gone (its sentences must be embedded now), and the model failing on a
+    # sentence only it has.
+    store.put_sentence_vectors({bad: SentenceVectors((), np.zeros((0, 384), np.float32))}, vectors.EMBED_VERSION)
+    body = store.article(bad).body
+    own = {t for s, e in vectors.align_spans(body) if (t := body[s:e]).strip() and not any(t in o for o in others)}
+    assert own
+    real = vectors.embed
+
+    def failing(texts, *a, **k):
+        if own & set(texts):
+            raise ValueError("model failed")
+        return real(texts, *a, **k)
+
+    monkeypatch.setattr(vectors, "embed", failing)
+    out = steps.compare_run(store, due)
+    assert [p.source for p in out.problems] == [bad] and "model failed" in out.problems[0].reason
+    assert out.done == len([p for p in due if bad not in p]) > 0
+    assert set(steps.compare_due(store)) == {p for p in due if bad in p}

@@ -187,11 +187,13 @@ def compare_run(store: Store, pairs: Sequence[ComparedPair]) -> Outcome:
     out = Outcome()
     ids = sorted({i for pair in pairs for i in pair})
     articles = {a.id: a for a in store.articles(ids=ids)}
-    vectors = _sentence_vectors(store, articles)
+    # An article whose sentences cannot be embedded is a problem; its pairs stay due.
+    vectors = dict(_batch_or_each(list(articles.values()), lambda batch: _sentence_vectors(store, batch),
+                                  out, "embedding", lambda a: a.id))
     results: list[ReusePair] = []
     for a_id, b_id in pairs:
         a, b = articles.get(a_id), articles.get(b_id)
-        if a is None or b is None:
+        if a is None or b is None or a_id not in vectors or b_id not in vectors:
             continue
         try:
             pair = compare(a, b, store.analysis(a_id), store.analysis(b_id),
@@ -206,9 +208,9 @@ def compare_run(store: Store, pairs: Sequence[ComparedPair]) -> Outcome:
     return out
 
 
-def _sentence_vectors(store: Store, articles: dict[str, Article]) -> dict[str, np.ndarray]:
+def _sentence_vectors(store: Store, articles: Sequence[Article]) -> list[tuple[str, np.ndarray]]:
     """Every aligned sentence's vector, those not stored embedded now (once for the batch)."""
-    return {aid: matrix for aid, (_, matrix) in sentence_matrices(store, list(articles.values())).items()}
+    return [(aid, matrix) for aid, (_, matrix) in sentence_matrices(store, articles).items()]
 
 
 def _leads(store: Store, articles: Sequence[Article]) -> dict[str, SentenceVectors]:
