@@ -492,3 +492,88 @@ def build(data_dir: Path, n_articles: int, seed: int, copy_share: float = 0.05, 
         pair = (new_row[b], new_row[n_base + k])
         (corpus.copies if kind == "copy" else corpus.rewrites).append(pair)
     return corpus
+
+
+# --- streaming, for corpora that do not fit in memory -------------------------------------------
+
+
+@dataclass
+class Stream:
+    """The same kinds of articles as :func:`build`, generated shard by shard so that a million
+    articles never sit in memory: only each base article's sentence numbers are kept (int32, in
+    one flat array), so a planted copy or rewrite can be made of a base from any earlier shard.
+    Row numbers are global and in generation order; each shard holds bases and planted texts
+    (``copy_share`` + ``rewrite_share`` of it, derived from distinct random bases made before
+    them). ``copies`` and ``rewrites`` (base row, planted row) fill in as shards are made."""
+
+    data_dir: Path
+    n_articles: int
+    seed: int
+    shard: int = 50_000
+    copy_share: float = 0.05
+    rewrite_share: float = 0.05
+    copies: list[tuple[int, int]] = field(default_factory=list)
+    rewrites: list[tuple[int, int]] = field(default_factory=list)
+
+    @property
+    def planted(self) -> set[tuple[int, int]]:
+        return {tuple(sorted(p)) for p in self.copies + self.rewrites}  # type: ignore[misc]
+
+    def shards(self):
+        """Yield (first row, texts) per shard."""
+        import numpy as np
+
+        rng = random.Random(self.seed)
+        docs, _ = sentence_pool(load_documents(self.data_dir))
+        if not docs:
+            raise SystemExit(f"no news text found under {self.data_dir}")
+        pool = [s for d in docs for s in d]
+        starts = [0]
+        for d in docs:
+            starts.append(starts[-1] + len(d))
+        common = common_words(pool)
+        base_rows: list[int] = []  # row of each base, in base order
+        flat = np.empty(0, np.int32)  # sentence numbers of every base, concatenated
+        offsets = [0]
+        used: set[int] = set()  # bases already given a planted text (each at most one)
+        row = 0
+        while row < self.n_articles:
+            size = min(self.shard, self.n_articles - row)
+            # Planted texts derive from bases of this shard or any earlier one (a copy made a
+            # month after its source is as common as one made the same day).
+            n_planted = round(size * (self.copy_share + self.rewrite_share))
+            texts: list[str] = []
+            numbers: list[int] = []
+            for _ in range(size - n_planted):
+                d = rng.randrange(len(docs))
+                lede = min(len(docs[d]), rng.randint(2, 5))
+                at = rng.randrange(len(docs[d]) - lede + 1)
+                total = rng.randint(12, 40)
+                sent = [starts[d] + at + k for k in range(lede)] + [rng.randrange(len(pool)) for _ in range(total - lede)]
+                texts.append(_paragraphs(rng, [pool[i] for i in sent]))
+                numbers.extend(sent)
+                offsets.append(offsets[-1] + len(sent))
+                base_rows.append(row + len(texts) - 1)
+            share_copy = self.copy_share / (self.copy_share + self.rewrite_share)
+            n_planted = min(n_planted, len(base_rows) - len(used))
+            for _ in range(n_planted):
+                b = rng.randrange(len(base_rows))
+                while b in used:
+                    b = rng.randrange(len(base_rows))
+                used.add(b)
+                sentences = [pool[i] for i in _base_numbers(flat, numbers, offsets, b)]
+                kind = "copy" if rng.random() < share_copy else "rewrite"
+                text = near_copy(rng, sentences, pool) if kind == "copy" else rewrite(rng, sentences, pool, common)
+                (self.copies if kind == "copy" else self.rewrites).append((base_rows[b], row + len(texts)))
+                texts.append(text)
+            flat = np.concatenate([flat, np.asarray(numbers, np.int32)])
+            yield row, texts
+            row += size
+
+
+def _base_numbers(flat, pending: list[int], offsets: list[int], b: int) -> list[int]:
+    """Sentence numbers of base b: in the flat array, or among this shard's pending numbers."""
+    lo, hi = offsets[b], offsets[b + 1]
+    if hi <= len(flat):
+        return flat[lo:hi].tolist()
+    return pending[lo - len(flat) : hi - len(flat)]
