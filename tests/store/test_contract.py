@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 from storyline.ingest.convert import content_hash
 from storyline.records import Analysis, Article, Cut, Entity, FieldSource, Link, Mention, Quote, Role, Story, TimePoint
 from storyline.store import AmbiguousIdError, StoreError, open_store
-from storyline.store.records import AnalysisState, Bucket, ComparedPair, FingerprintRow, Membership, WriteResult
+from storyline.store.records import (AnalysisState, Bucket, CandidatePair, ComparedPair, FingerprintRow, Membership,
+                                     WriteResult)
 from storyline.store.sql import migrate
 from storyline.store.sql.migrate import migrations
 
@@ -367,6 +368,27 @@ def test_fingerprints_replace_and_buckets_find_mates(store):
     store.put_fingerprints([_fingerprint(a.id, 1)], [Bucket(a.id, "words", 3, 8)], "1")
     assert store.bucket_mates(a.id, max_bucket=10) == {"words": {b.id}}
     assert [r.article_id for r in store.fingerprint_blobs()] == [a.id, b.id]
+
+
+def test_bulk_writes_of_buckets_and_candidates_keep_every_row_once(store):
+    # Enough rows that PostgreSQL takes its COPY path (insert_new), on every backend alike.
+    arts = [make_article(f"Bulk body {k}.") for k in range(24)]
+    store.add_articles(arts)
+    buckets = [Bucket(a.id, kind, band, 1000 + band + (k % 3)) for k, a in enumerate(arts)
+               for kind in ("shingles", "words") for band in range(8)]
+    store.put_fingerprints([_fingerprint(a.id, k) for k, a in enumerate(arts)], buckets, "1")
+    store.put_fingerprints([_fingerprint(a.id, k) for k, a in enumerate(arts)], buckets, "1")  # a re-run
+    # Articles k, k+3, k+6, ... share every bucket: mates are the other seven of their group.
+    assert store.bucket_mates(arts[0].id, max_bucket=100) == {
+        "shingles": {a.id for a in arts[3::3]}, "words": {a.id for a in arts[3::3]}}
+    pairs = [CandidatePair(*sorted((a.id, b.id)), "words") for i, a in enumerate(arts) for b in arts[i + 1:]]
+    store.put_candidates(pairs + pairs[:40], [a.id for a in arts], "1")  # duplicates are skipped
+    store.put_candidates(pairs[:300], [], "1")  # and pairs already stored too
+    assert len(store.uncompared("1")) == len(pairs) == 276
+    assert store.candidates_due("1", "1") == []
+    with pytest.raises(StoreError):
+        store.put_candidates(pairs + [CandidatePair(arts[0].id, "missing", "words")], [], "1")
+    assert len(store.uncompared("1")) == 276  # the failed batch left nothing behind
 
 
 def test_reuse_pairs_round_trip_and_replace(store):

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 
 import psycopg
 
-from storyline.store.base import StoreError
+from storyline.store.base import StoreError, storable
 from storyline.store.sql.connection import Connection
 from storyline.store.sql.store import SQLStore
 
@@ -48,6 +48,30 @@ class PostgresConnection(Connection):
 
     def errors(self):
         return (psycopg.Error,)
+
+    # Below this many rows a COPY's temporary table costs more than it saves.
+    COPY_FROM = 256
+
+    def insert_new(self, table, columns, rows):
+        """COPY into a temporary table, then one INSERT ... SELECT that skips stored keys:
+        COPY streams the rows in one round trip where executemany sends a statement a row
+        (benchmarks/bulk_load.py measures both on the same rows). Must run in a transaction
+        (every store write does: ``Connection.writing``)."""
+        if len(rows) < self.COPY_FROM:
+            super().insert_new(table, columns, rows)
+            return
+        cols = ", ".join(columns)
+        stage = f"copy_{table}"
+        # A savepoint inside the caller's transaction (a transaction of its own outside one),
+        # so the staged rows never outlive the insert that reads them.
+        with self.raw.transaction():
+            cur = self.raw.cursor()
+            cur.execute(f"CREATE TEMP TABLE IF NOT EXISTS {stage} (LIKE {table}) ON COMMIT DELETE ROWS")
+            with cur.copy(f"COPY {stage} ({cols}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(tuple(storable(v) for v in row))
+            cur.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM {stage} ON CONFLICT DO NOTHING")
+            cur.execute(f"TRUNCATE {stage}")
 
 
 class PostgresStore(SQLStore):

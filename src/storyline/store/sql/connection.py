@@ -61,6 +61,14 @@ class Connection:
         if rows:
             self.raw.cursor().executemany(self.sql(sql), [tuple(storable(p) for p in row) for row in rows])
 
+    def insert_new(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+        """Insert rows, skipping any whose key is already stored (``ON CONFLICT DO NOTHING``).
+        Backends may load in bulk (PostgreSQL: COPY); ``table`` and ``columns`` are ours, never
+        input."""
+        if rows:
+            cols = ", ".join(columns)
+            self.run_many(f"INSERT INTO {table} ({cols}) VALUES ({marks(columns)}) ON CONFLICT DO NOTHING", rows)
+
     def rows_in(self, sql: str, ids: Sequence[Any], suffix: str = "") -> list[tuple]:
         """The rows of ``sql`` (which ends in "IN", ``suffix`` follows the list) for every one
         of ``ids``, in chunks that stay under the backend's limit on bound parameters; each

@@ -9,7 +9,7 @@ from typing import Any
 from storyline.records import Change, ReusePair, SentencePair
 from storyline.store.base import now_precise
 from storyline.store.records import Bucket, ComparedPair, FingerprintBlob, FingerprintRow
-from storyline.store.sql.connection import Connection, marks
+from storyline.store.sql.connection import Connection, chunks, marks
 
 _PAIR_COLUMNS = (
     "first_id, second_id, source_id, derived_id, kind, direction_confidence, coverage, "
@@ -22,21 +22,20 @@ def put_fingerprints(db: Connection, fingerprints: Sequence[FingerprintRow], buc
     if not fingerprints:
         return
     with db.writing(f"writing the fingerprints of {len(fingerprints)} articles"):
-        for row in fingerprints:
-            aid = row.fingerprint.article_id
-            db.run("DELETE FROM lsh_buckets WHERE article_id = ?", (aid,))
-            # New buckets, new mates: the candidates step looks this article up again.
-            db.run("DELETE FROM candidates_done WHERE article_id = ?", (aid,))
-            db.run(
-                "INSERT INTO fingerprints (article_id, version, shingles, words, vector) VALUES (?, ?, ?, ?, ?) "
-                "ON CONFLICT (article_id) DO UPDATE SET version = excluded.version, shingles = excluded.shingles, "
-                "words = excluded.words, vector = excluded.vector",
-                (aid, version, row.shingles, row.words, row.vector),
-            )
+        ids = [row.fingerprint.article_id for row in fingerprints]
+        for chunk in chunks(ids):
+            db.run(f"DELETE FROM lsh_buckets WHERE article_id IN ({marks(chunk)})", chunk)
+            # New buckets, new mates: the candidates step looks these articles up again.
+            db.run(f"DELETE FROM candidates_done WHERE article_id IN ({marks(chunk)})", chunk)
         db.run_many(
-            "INSERT INTO lsh_buckets (article_id, kind, band, bucket) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
-            [(b.article_id, b.kind, b.band, b.bucket) for b in buckets],
+            "INSERT INTO fingerprints (article_id, version, shingles, words, vector) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT (article_id) DO UPDATE SET version = excluded.version, shingles = excluded.shingles, "
+            "words = excluded.words, vector = excluded.vector",
+            [(row.fingerprint.article_id, version, row.shingles, row.words, row.vector) for row in fingerprints],
         )
+        # ~90 bucket rows an article: the biggest write of linking (COPY on PostgreSQL).
+        db.insert_new("lsh_buckets", ("article_id", "kind", "band", "bucket"),
+                      [(b.article_id, b.kind, b.band, b.bucket) for b in buckets])
 
 
 def unfingerprinted(db: Connection, version: str, *, limit: int | None = None) -> list[str]:

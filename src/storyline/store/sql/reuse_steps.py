@@ -49,10 +49,8 @@ def put_candidates(db: Connection, pairs: Sequence[CandidatePair], done: Sequenc
     if not pairs and not done:
         return
     with db.writing(f"writing {len(pairs)} candidate pairs of {len(done)} articles"):
-        db.run_many(
-            "INSERT INTO reuse_candidates (first_id, second_id, found_by) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-            [(*sorted((p.first_id, p.second_id)), p.found_by) for p in pairs],
-        )
+        db.insert_new("reuse_candidates", ("first_id", "second_id", "found_by"),
+                      [(*sorted((p.first_id, p.second_id)), p.found_by) for p in pairs])
         db.run_many(
             "INSERT INTO candidates_done (article_id, version) VALUES (?, ?) "
             "ON CONFLICT (article_id) DO UPDATE SET version = excluded.version",
