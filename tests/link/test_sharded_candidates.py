@@ -52,7 +52,8 @@ def _sharded(texts: list[str], tmp_path, *, partitions: int, batch: int):
     for at in range(0, len(texts), batch):
         keys, rows = sharded.key_rows(np.arange(at, min(at + batch, len(texts))), *sharded.signatures(texts[at : at + batch]))
         sharded.spill(folder, f"b{at:06d}", keys, rows, partitions)
-    found = [sharded.partition_pairs(sharded.partition_files(folder, p)) for p in range(partitions)]
+    shingles, words = sharded.signatures(texts)
+    found = [sharded.partition_verified(sharded.partition_files(folder, p), shingles, words) for p in range(partitions)]
     pairs, kind = sharded.unique_pairs(np.concatenate([f[0] for f in found]), np.concatenate([f[1] for f in found]))
     return {(int(a), int(b)): sharded.FOUND_BY[k] for (a, b), k in zip(pairs.tolist(), kind.tolist(), strict=True)}
 
@@ -125,4 +126,7 @@ def test_verified_keeps_copies_and_rewrites_and_drops_chance_pairs():
     texts = _texts(160)
     shingles, words = sharded.signatures(texts)
     pairs = np.array([[0, 160], [3, 183], [1, 2], [5, 6]])  # a copy, a rewrite, two unrelated
-    assert sharded.verified(pairs, shingles, words).tolist() == [True, True, False, False]
+    found_by_words = np.ones(len(pairs), np.int8)
+    assert sharded.verified(pairs, found_by_words, shingles, words).tolist() == [True, True, False, False]
+    # A pair that shares a shingle band is kept as it is (it shares text, if only a paragraph).
+    assert sharded.verified(pairs, np.zeros(len(pairs), np.int8), shingles, words).all()

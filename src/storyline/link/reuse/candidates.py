@@ -50,6 +50,14 @@ NUM_PERM = fingerprint.NUM_PERM
 # rewrites found; 0.3 finds 0.98 but gives ten times the candidates); the seed rewrite has 0.43.
 SHINGLE_THRESHOLD = 0.3
 WORDS_THRESHOLD = 0.4
+# A mate found only by a words band is kept when its estimated Jaccard reaches this on content
+# words (or SHINGLE_THRESHOLD on shingles). The words bands (32 x 4) let in pairs well below 0.4
+# by chance, and those chance pairs grow with the square of the corpus: at a million
+# synthetic articles 117 candidates an article before this check, 0.23 after
+# (benchmarks/scale_link.py), every one a sentence-by-sentence comparison. Planted rewrites sit
+# at ~0.49 (median; 5th percentile ~0.39), unrelated articles at ~0.05 (99.9th percentile ~0.1).
+# Mates sharing a shingle band are kept as they are: they share text, if only a paragraph.
+VERIFY_WORDS = 0.3
 # Article-vector neighbours: the seed rewrite's vectors have cosine 0.97; independent reports of
 # the same story 0.80-0.90. Candidates are cheap to reject (alignment), so the bar is low.
 SEMANTIC_MIN = 0.85
@@ -100,6 +108,24 @@ def fingerprint_articles(articles: Sequence[Article], *, vectors: bool = True,
                          tuple(float(x) for x in vec) if vec is not None else ())
         out.append(Encoded(fp, _u32(sh[k]), _u32(wd[k]), vec.astype("<f4").tobytes() if vec is not None else None, buckets))
     return out
+
+
+def plausible(shingles_a: np.ndarray, shingles_b: np.ndarray, words_a: np.ndarray,
+              words_b: np.ndarray) -> np.ndarray:
+    """Which rows (pairs of (n, NUM_PERM) signatures) look like reuse by estimated Jaccard:
+    shingles at least SHINGLE_THRESHOLD or content words at least VERIFY_WORDS (an empty
+    signature estimates 0)."""
+    keep = np.zeros(len(shingles_a), bool)
+    for a, b, threshold in ((shingles_a, shingles_b, SHINGLE_THRESHOLD), (words_a, words_b, VERIFY_WORDS)):
+        a, b = np.atleast_2d(a), np.atleast_2d(b)
+        est = (a == b).mean(axis=1)
+        est[(a == lsh.EMPTY_VALUE).all(axis=1) | (b == lsh.EMPTY_VALUE).all(axis=1)] = 0.0
+        keep |= est >= threshold
+    return keep
+
+
+def decode_signature(blob: bytes) -> np.ndarray:
+    return np.frombuffer(blob, dtype="<u4")
 
 
 def vector_buckets(article_id: str, vec: np.ndarray | None) -> tuple[Bucket, ...]:

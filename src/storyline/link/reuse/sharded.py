@@ -15,10 +15,11 @@ rows. Here the same band keys go through a partitioned group-by on disk instead:
    sorted by key, every pair of rows within a bucket; a bucket of more than ``max_bucket``
    members is boilerplate that many texts share and gives no pairs, as in the store path. Each
    pair carries how it was found (shingles win over words, as in the store path).
-4. :func:`verified` (per chunk of pairs): the pairs whose estimated Jaccard says reuse, read
-   from the signatures (kept on disk, memory-mapped); candidates found by chance band
-   collisions go no further. This is what keeps the stage linear: the number of chance
-   candidates grows with the square of the corpus, the verified ones with the corpus.
+4. :func:`verified` (per chunk of pairs, inside the partition's task): the store path's rule,
+   a words-found pair only when its estimated Jaccard says reuse, read from the signatures
+   (kept on disk, memory-mapped); candidates found by chance band collisions go no further.
+   This is what keeps the stage linear: chance candidates grow with the square of the corpus,
+   the verified ones with the corpus.
 5. :func:`components` (once, over the verified pairs): families of copies and rewrites by
    union-find, vectorised (pointer jumping over edge arrays).
 
@@ -41,16 +42,12 @@ import numpy as np
 
 from storyline.analyze import fingerprint
 from storyline.link.reuse import lsh
-from storyline.link.reuse.candidates import MAX_BUCKET, NUM_PERM, SHINGLE_THRESHOLD, WORDS_THRESHOLD
+from storyline.link.reuse.candidates import MAX_BUCKET, NUM_PERM, SHINGLE_THRESHOLD, WORDS_THRESHOLD, plausible
 
 PARTITIONS = 64
 WORDS_BIT = np.uint64(1 << 63)
 # How a pair was found, as the store path names it (reuse_candidates.found_by).
 FOUND_BY = ("shingles", "words")
-# Content-word Jaccard a candidate must reach to count as a likely rewrite before any sentence
-# is compared. On the dedup_speed.py corpus planted rewrites sit at ~0.49 (median; 5th
-# percentile ~0.39) and unrelated articles at ~0.05 (99.9th percentile ~0.1).
-VERIFY_WORDS = 0.3
 
 
 def signatures(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -75,19 +72,19 @@ def key_rows(rows: np.ndarray, shingles: np.ndarray, words: np.ndarray) -> tuple
     return np.concatenate(keys_out), np.concatenate(rows_out)
 
 
-def verified(pairs: np.ndarray, shingles: np.ndarray, words: np.ndarray, *,
-             words_min: float = VERIFY_WORDS, chunk: int = 1 << 16) -> np.ndarray:
-    """Which candidate pairs look like reuse by their estimated Jaccard: shingles at least
-    SHINGLE_THRESHOLD or content words at least ``words_min``. ``shingles`` and ``words`` are
-    indexed by row (a memory map is fine: only the rows of the pairs are read)."""
-    keep = np.zeros(len(pairs), bool)
-    for lo in range(0, len(pairs), chunk):
-        a, b = pairs[lo : lo + chunk, 0], pairs[lo : lo + chunk, 1]
-        for sigs, threshold in ((shingles, SHINGLE_THRESHOLD), (words, words_min)):
-            sa, sb = np.asarray(sigs[a]), np.asarray(sigs[b])
-            est = (sa == sb).mean(axis=1)
-            est[(sa == lsh.EMPTY_VALUE).all(axis=1) | (sb == lsh.EMPTY_VALUE).all(axis=1)] = 0.0
-            keep[lo : lo + chunk] |= est >= threshold
+def verified(pairs: np.ndarray, kind: np.ndarray, shingles: np.ndarray, words: np.ndarray, *,
+             chunk: int = 1 << 16) -> np.ndarray:
+    """Which candidate pairs go on to be compared, by the store path's rule
+    (``candidates.plausible``): a pair found by a shingle band always; one found only by a words
+    band when its estimated Jaccard says reuse. ``shingles`` and ``words`` are indexed by row (a
+    memory map is fine: only the rows of the words-found pairs are read)."""
+    keep = kind == 0
+    check = np.flatnonzero(~keep)
+    for lo in range(0, len(check), chunk):
+        at = check[lo : lo + chunk]
+        a, b = pairs[at, 0], pairs[at, 1]
+        keep[at] = plausible(np.asarray(shingles[a]), np.asarray(shingles[b]), np.asarray(words[a]),
+                             np.asarray(words[b]))
     return keep
 
 
@@ -160,7 +157,7 @@ def partition_verified(paths: Sequence[Path], shingles: np.ndarray, words: np.nd
     verification. Chance candidates grow with the square of the corpus; this keeps them
     inside the partition that found them."""
     pairs, kind = partition_pairs(paths, max_bucket)
-    keep = verified(pairs, shingles, words)
+    keep = verified(pairs, kind, shingles, words)
     return pairs[keep], kind[keep], len(pairs)
 
 

@@ -30,8 +30,10 @@ from storyline.link.reuse.candidates import (
     MAX_BUCKET,
     NEIGHBOURS,
     SEMANTIC_MIN,
+    decode_signature,
     decode_vector,
     fingerprint_articles,
+    plausible,
 )
 from storyline.link.reuse.vectors import (
     EMBED_VERSION, embed_spans, lead_spans, matrix_of, sentence_matrices, span_vectors,
@@ -161,6 +163,7 @@ def _mates(store: Store, aid: str) -> dict[str, str]:
     for kind in FOUND_BY[:2]:
         for other in sorted(by_kind.get(kind, ())):
             mates.setdefault(other, kind)
+    _drop_chance_mates(store, aid, mates)
     near = by_kind.get("vector", set())
     if near:
         blobs = {r.article_id: decode_vector(r.vector) for r in store.fingerprint_blobs([aid, *sorted(near)])}
@@ -172,6 +175,28 @@ def _mates(store: Store, aid: str) -> dict[str, str]:
                 if sim >= SEMANTIC_MIN:
                     mates.setdefault(other, "vector")
     return mates
+
+
+def _drop_chance_mates(store: Store, aid: str, mates: dict[str, str]) -> None:
+    """Drop the mates found only by a words band whose signatures say no reuse
+    (``candidates.plausible``): chance collisions, which grow with the square of the corpus."""
+    words_only = [other for other, how in mates.items() if how == "words"]
+    if not words_only:
+        return
+    blobs = {r.article_id: r for r in store.fingerprint_blobs([aid, *words_only])}
+    mine = blobs.get(aid)
+    others = [o for o in words_only if o in blobs]
+    if mine is None or not others:
+        return
+    keep = plausible(
+        np.tile(decode_signature(mine.shingles), (len(others), 1)),
+        np.stack([decode_signature(blobs[o].shingles) for o in others]),
+        np.tile(decode_signature(mine.words), (len(others), 1)),
+        np.stack([decode_signature(blobs[o].words) for o in others]),
+    )
+    for other, kept in zip(others, keep.tolist(), strict=True):
+        if not kept:
+            del mates[other]
 
 
 # --- compare --------------------------------------------------------------------------------
