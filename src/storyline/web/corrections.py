@@ -35,6 +35,7 @@ from storyline.web.rules import bearer_ok
 PREFIX = "/api/v1/corrections"
 WEB_AUTHOR = "web"
 LISTED = 200  # corrections on the page
+PEOPLE_OFFERED = 1000  # people offered by the forms' id fields (most articles first)
 Name = Annotated[str, Field(min_length=1, max_length=200)]
 Id = Annotated[str, Field(min_length=1, max_length=64)]
 Reason = Annotated[str, Field(min_length=1, max_length=2000, description="Why this is right (required).")]
@@ -154,8 +155,10 @@ def add_corrections(app: FastAPI, pool: DeskPool, token: str | None) -> None:
         and the forms for corrections that start from person ids."""
         with pool.desk() as desk:
             found = desk.corrections(limit=LISTED)
+            people = desk.store.people(limit=PEOPLE_OFFERED)  # stored: no linking on a page view
         rows = [{"c": c, "summary": correction_summary(c)} for c in found]
-        return templates.TemplateResponse(request, "corrections.html", {"rows": rows, "listed": LISTED})
+        return templates.TemplateResponse(request, "corrections.html", {"rows": rows, "listed": LISTED,
+                                                                        "people": people})
 
 
 def _forget_cached(app: FastAPI) -> None:
