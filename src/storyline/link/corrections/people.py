@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from storyline.link.corrections.common import CorrectionError, record
+from storyline.link.corrections.common import CorrectionError, record, who_and_why
 from storyline.link.people import corrected
 from storyline.link.people.incremental import assign_people, keep_ids
 from storyline.records import Identity
@@ -17,6 +17,7 @@ def merge_people(store: Store, keep_id: str, other_id: str, *, author: str | Non
                  reason: str | None) -> Correction:
     """``other_id`` is the same person as ``keep_id``: one identity from now on, shown under
     the name of ``keep_id`` (the other id finds it too)."""
+    who_and_why(author, reason)  # a missing reason is said first, before any lookup
     keep, other = _person(store, keep_id), _person(store, other_id)
     if keep.id == other.id:
         raise CorrectionError(f"{keep_id} and {other_id} are one person already ({keep.name}, {keep.id})")
@@ -36,6 +37,7 @@ def split_person(store: Store, person_id: str, *, names: Sequence[str] = (), art
     as the article writes it, case ignored) or in one of ``articles`` (ids or unique prefixes)
     become a person of their own, shown as ``name`` (by default the first of ``names``, or the
     most used name among them)."""
+    who_and_why(author, reason)  # a missing reason is said first, before any lookup
     person = _person(store, person_id)
     entities = _named_entities(store, person.members)
     wanted_names = {n.strip().casefold() for n in names if n.strip()}

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from storyline.link.corrections.common import QUOTE, CorrectionError, record
+from storyline.link.corrections.common import QUOTE, CorrectionError, record, who_and_why
 from storyline.records import Analysis, Mention, Quote
 from storyline.store import Store
 from storyline.store.records import Correction
@@ -31,6 +31,7 @@ def quote_speaker(store: Store, article: str, number: int, speaker: str, *, auth
                   reason: str | None) -> Correction:
     """The ``number``-th quote of an article (1-based, in the order the article page lists them)
     was said by ``speaker``."""
+    who_and_why(author, reason)  # a missing reason is said first, before any lookup
     try:
         found = store.article(article)
     except LookupError as exc:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 
-from storyline.link.corrections.common import CorrectionError, record
+from storyline.link.corrections.common import CorrectionError, record, who_and_why
 from storyline.link.stories import pinned, scan
 from storyline.link.stories.cluster import StoryClusterer
 from storyline.records import Story
@@ -27,6 +27,7 @@ STORY_ID_HEX = 16  # as long as an article id, which is what the clusterer names
 def move_article(store: Store, article: str, story: str, *, author: str | None,
                  reason: str | None) -> Correction:
     """The article belongs to ``story`` (id or unique prefix), and stays there."""
+    who_and_why(author, reason)  # a missing reason is said first, before any lookup
     aid = _article_id(store, article)
     target = _story(store, story)
     now_in = _membership(store, aid)
@@ -42,6 +43,7 @@ def move_article(store: Store, article: str, story: str, *, author: str | None,
 def split_story(store: Store, story: str, articles: Sequence[str], *, author: str | None,
                 reason: str | None) -> Correction:
     """These articles of ``story`` are a story of their own (a new story, with a new id)."""
+    who_and_why(author, reason)  # a missing reason is said first, before any lookup
     source = _story(store, story)
     chosen = list(dict.fromkeys(_article_id(store, a) for a in articles if a.strip()))
     if not chosen:
