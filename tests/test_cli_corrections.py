@@ -10,6 +10,8 @@ from helpers import copy_store, run_cli
 
 import storyline
 
+pytestmark = pytest.mark.slow  # each test copies the seeds store and links it (seconds)
+
 
 @pytest.fixture
 def db(seeds_store, tmp_path) -> str:

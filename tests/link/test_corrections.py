@@ -13,6 +13,8 @@ from storyline.link.corrections.common import CorrectionError
 from storyline.link.stories import scan
 from storyline.run.common import AnalyzeReport
 
+pytestmark = pytest.mark.slow  # each test copies the seeds store and links it (seconds)
+
 
 @pytest.fixture
 def desk(seeds_store, tmp_path):

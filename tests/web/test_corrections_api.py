@@ -19,6 +19,8 @@ from storyline.web.api import create_app  # noqa: E402
 
 BASE = "http://127.0.0.1:8000"
 
+pytestmark = pytest.mark.slow  # each test copies the seeds store and links it (seconds)
+
 
 @pytest.fixture
 def db(seeds_store, tmp_path) -> str:
