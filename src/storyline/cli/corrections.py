@@ -28,7 +28,7 @@ app.add_typer(correct, name="correct")
 
 WhyOption = Annotated[str, typer.Option("--why", help="Why this is right (required; kept with the correction).")]
 AuthorOption = Annotated[str | None, typer.Option(
-    "--author", envvar="STORYLINE_AUTHOR", help="Who makes it [default: your user name].", show_default=False)]
+    "--author", envvar="STORYLINE_AUTHOR", help="Who makes it (by default, your user name).", show_default=False)]
 
 
 def _author(given: str | None) -> str:
@@ -77,7 +77,7 @@ def split_person_cli(
     article: Annotated[list[str] | None, typer.Option(
         "--article", help="Split off the mentions in this article (id or prefix; repeatable).")] = None,
     as_name: Annotated[str | None, typer.Option(
-        "--as", help="The name to show for the person split off [default: the first --name-used].")] = None,
+        "--as", help="The name to show for the person split off (by default, the first --name-used).")] = None,
     author: AuthorOption = None, db: DbOption = None, as_json: JsonOption = False,
 ) -> None:
     """Some mentions of a person are somebody else: they become a person of their own."""
@@ -131,7 +131,7 @@ def undo_cli(
 def corrections_cli(
     db: DbOption = None,
     active: Annotated[bool | None, typer.Option(
-        "--active/--undone", help="Only those in force, or only those undone [default: all].", show_default=False)] = None,
+        "--active/--undone", help="Only those in force, or only those undone (by default, all).", show_default=False)] = None,
     limit: LimitOption = None, offset: OffsetOption = 0, as_json: JsonOption = False,
 ) -> None:
     """List the corrections made by hand, newest first: what, who, when, why, and whether undone."""
