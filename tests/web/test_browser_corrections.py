@@ -1,6 +1,6 @@
 """Corrections through the web app in real headless Chromium over a real uvicorn server on a
-copy of the seeds store: split the story, move an article back, fix a quote's speaker, merge
-two people and undo it, each from its form; then the store is checked, and checked again after
+copy of the seeds store: split the story, move an article into the new story, fix a quote's
+speaker, merge two people and undo it, split a person, each from its form; then the store is checked, and checked again after
 a relink that re-clusters the whole corpus (a new clusterer version) and re-assigns the people."""
 
 from __future__ import annotations
@@ -133,16 +133,30 @@ def test_each_correction_through_the_ui_lands_in_the_store_and_survives_a_relink
     with page.expect_navigation():
         page.locator('[data-testid="corrections"] tbody tr').first.locator('button').click()
     assert "undone" in page.locator('[data-testid="corrections"] tbody tr').first.inner_text()
+    # Split one article's mentions off the first person, on the same page.
+    split = page.locator('[data-testid="split-person"]')
+    split.locator('input[name="person"]').fill(people[0].id)
+    split.locator('input[name="articles"]').fill(f"{third}, ")
+    split.locator('input[name="name"]').fill("Someone Else")
+    split.locator('input[name="reason"]').fill("a namesake in that article")
+    with page.expect_navigation():
+        split.locator('button[type="submit"]').click()
+    assert "Someone Else" in page.locator('[data-testid="corrections"] tbody tr').first.inner_text()
     page.screenshot(path=str(ARTIFACTS / "corrections-page.png"), full_page=True)
 
     def check(desk) -> None:
         assert set(desk.store.story(new_story).article_ids) == {first, second, third}
         assert desk.store.analysis(third).quotes[0].speaker == "Jane Testperson"
         assert desk.store.person(people[1].id).id == people[1].id  # the merge was undone
+        kept = desk.store.person(people[0].id)
+        assert all(a != third for a, _ in kept.members)
+        (other,) = [p for p in desk.store.people() if p.name == "Someone Else"]
+        assert {a for a, _ in other.members} == {third}
         made = desk.corrections()
-        assert [c.kind for c in made] == ["merge-people", "quote-speaker", "move-article", "split-story"]
-        assert [c.author for c in made] == ["web", "web", "web", "ana"]
-        assert made[0].undone_at is not None and all(c.undone_at is None for c in made[1:])
+        assert [c.kind for c in made] == ["split-person", "merge-people", "quote-speaker", "move-article",
+                                          "split-story"]
+        assert [c.author for c in made] == ["web", "web", "web", "web", "ana"]
+        assert made[1].undone_at is not None and all(c.undone_at is None for c in made[:1] + made[2:])
 
     with storyline.open(db) as desk:
         check(desk)
