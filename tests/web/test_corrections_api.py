@@ -78,7 +78,8 @@ def test_story_and_quote_corrections_over_http(client, db):
     assert r.status_code == 201, r.text
     new_story = r.json()["payload"]["story"]
     assert client.get(f"/api/stories/{new_story}").status_code == 200
-    assert client.get(f"/stories/{new_story}").status_code == 200
+    shown = client.get(f"/stories/{new_story}")
+    assert shown.status_code == 200 and 'data-testid="corrections-here"' in shown.text and "another event" in shown.text
     r = post(client, "/move-article", {"article": article, "story": story.id, "reason": "no, the same event"})
     assert r.status_code == 201, r.text
     r = post(client, "/quote-speaker", {"article": article, "quote": 1, "speaker": "Jane Testperson",
@@ -88,7 +89,8 @@ def test_story_and_quote_corrections_over_http(client, db):
         assert desk.store.story_of(article) == story.id
         assert desk.store.analysis(article).quotes[0].speaker == "Jane Testperson"
         assert [c.kind for c in desk.corrections()] == ["quote-speaker", "move-article", "split-story"]
-    assert "Jane Testperson" in client.get(f"/articles/{article}").text
+    shown = client.get(f"/articles/{article}").text
+    assert "Jane Testperson" in shown and "named in the next line" in shown and "no, the same event" in shown
 
 
 @pytest.mark.parametrize(("path", "body", "status", "says"), [
