@@ -99,6 +99,6 @@ def _loaded_after(argv: list[str], tmp_path: Path) -> list[str]:
 
 @pytest.mark.parametrize("argv", [["--help"], ["articles"], ["articles", "--json"], ["quotes", "--json"],
                                   ["stories", "--no-update", "--json"], ["links"], ["ingest", "--help"],
-                                  ["run", "--help"]])
+                                  ["run", "--help"], ["corrections", "--json"], ["correct", "--help"]])
 def test_help_and_listings_load_no_heavy_library(argv, tmp_path):
     assert _loaded_after(argv, tmp_path) == []

@@ -21,6 +21,7 @@ class ExportWhat(str, Enum):
     people = "people"
     reuse = "reuse"
     stories = "stories"
+    corrections = "corrections"
     provenance = "provenance"
     network = "network"
 
@@ -39,7 +40,7 @@ TABLE_FORMATS = {ExportFormat.csv, ExportFormat.json, ExportFormat.parquet}
 @app.command("export")
 def export_cli(
     what: Annotated[ExportWhat, typer.Argument(
-        help="quotes, people, reuse, stories (tables) or provenance, network (graphs).")],
+        help="quotes, people, reuse, stories, corrections (tables) or provenance, network (graphs).")],
     format_: Annotated[ExportFormat | None, typer.Option(
         "--format", help="csv, json or parquet for tables; graphml for graphs (default: csv for "
         "tables, graphml for graphs).", show_default=False)] = None,

@@ -31,14 +31,14 @@ from itertools import combinations
 from typing import TYPE_CHECKING, Any
 
 from storyline.records import Article, Identity, Quote, ReusePair, Story
-from storyline.report.json import change_json, identity_json, pair_json, quote_json, story_json
+from storyline.report.json import change_json, correction_json, identity_json, pair_json, quote_json, story_json
 
 if TYPE_CHECKING:
     import networkx as nx
 
     from storyline.desk import Desk
 
-TABLES = ("quotes", "people", "reuse", "stories")
+TABLES = ("quotes", "people", "reuse", "stories", "corrections")
 GRAPHS = ("provenance", "network")
 
 # Flat columns per table, with their Parquet type: "str", "int", "float" or "bool".
@@ -66,6 +66,11 @@ COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
         ("id", "str"), ("label", "str"), ("headline", "str"), ("key_entities", "str"),
         ("article_count", "int"), ("article_ids", "str"), ("first", "str"), ("last", "str"),
         ("undated", "int"),
+    ),
+    "corrections": (
+        ("id", "int"), ("kind", "str"), ("targets", "str"), ("author", "str"), ("reason", "str"),
+        ("created_at", "str"), ("active", "bool"), ("undone_at", "str"), ("undone_by", "str"),
+        ("summary", "str"), ("payload", "str"),
     ),
 }
 
@@ -105,7 +110,17 @@ def rows(desk: Desk, what: str, *, all_pairs: bool = False) -> tuple[list[dict],
     if what == "stories":
         stories = desk.stories()
         return [story_json(s) for s in stories], [story_row(s) for s in stories]
+    if what == "corrections":
+        made = desk.corrections()
+        return [correction_json(c) for c in made], [correction_row(c) for c in made]
     raise ExportError(f"{what} is not a table (tables: {', '.join(TABLES)})")
+
+
+def correction_row(c) -> dict:
+    """A correction as one flat row (its details as JSON text)."""
+    data = correction_json(c)
+    return {**{k: v for k, v in data.items() if k not in ("targets", "payload")},
+            "targets": SEP.join(c.targets), "payload": json.dumps(c.payload, ensure_ascii=False, sort_keys=True)}
 
 
 def quote_row(q: Quote, articles: dict[str, Article]) -> dict:

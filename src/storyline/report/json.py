@@ -27,7 +27,7 @@ from storyline.records import (
 )
 
 if TYPE_CHECKING:
-    from storyline.store.records import OutletDetail, SearchHit
+    from storyline.store.records import Correction, OutletDetail, SearchHit
     from storyline.link.stories.report import StoryReport
     from storyline.run.common import AnalyzeReport, IngestReport
     from storyline.run.local import PipelineReport, StepReport
@@ -307,3 +307,33 @@ def outlet_json(detail: OutletDetail) -> dict:
         "latest": [{k: v for k, v in article_json(a).items() if k not in ("body", "fields", "cuts")}
                    for a in detail.latest],
     }
+
+
+def correction_json(c: Correction) -> dict:
+    """A correction made by hand: what (``kind``, the ids it names in ``targets``, the details
+    in ``payload``), who (``author``), when (``created_at``, UTC) and why (``reason``); an undone
+    one has ``undone_at`` and ``undone_by`` and is ``active`` no longer."""
+    return {"id": c.id, "kind": c.kind, "targets": list(c.targets), "author": c.author, "reason": c.reason,
+            "created_at": c.created_at, "active": c.undone_at is None, "undone_at": c.undone_at,
+            "undone_by": c.undone_by, "summary": correction_summary(c), "payload": c.payload}
+
+
+def correction_summary(c: Correction) -> str:
+    """One line saying what a correction does, in words (listings and the web page)."""
+    p = c.payload
+    if c.kind == "merge-people":
+        return f"{p.get('join_name')} ({c.targets[1]}) is {p.get('keep_name')} ({c.targets[0]})"
+    if c.kind == "split-person":
+        return (f"{len(p.get('apart', ()))} mentions of {p.get('from_name')} ({c.targets[0]}) are "
+                f"{p.get('name')}, somebody else")
+    if c.kind == "quote-speaker":
+        text = str(p.get("text", ""))
+        shown = text if len(text) <= 60 else text[:60] + "\u2026"
+        return (f"\u201c{shown}\u201d (article {p.get('article')}) was said by {p.get('speaker')}, "
+                f"not {p.get('was') or 'nobody named'}")
+    if c.kind == "move-article":
+        return f"article {p.get('article')} belongs to story {p.get('story')}, not {p.get('from')}"
+    if c.kind == "split-story":
+        return f"{len(p.get('articles', ()))} articles of story {p.get('from')} are story {p.get('story')}"
+    return c.kind
+

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
+from storyline.link.corrections.quotes import corrected_analyses
 from storyline.records import Analysis, Article, Problem
 from storyline.run.common import (
     ANALYZE_BATCH,
@@ -156,6 +157,8 @@ class Analysing:
                     report.truncated.append(Problem(
                         article.source, f"article {article.id} analysed in part: {'; '.join(item.truncated)}",
                         article.locator))
+        # Speakers corrected by hand stay corrected however often an article is analysed.
+        analyses = corrected_analyses(self.store, analyses)
         self.store.put_analyses(analyses, self.version)
         for analysis in analyses:
             if analysis.article_id in skipped:

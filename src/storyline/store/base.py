@@ -14,6 +14,7 @@ from storyline.store.records import (
     Bucket,
     CandidatePair,
     ComparedPair,
+    Correction,
     FeedRecord,
     FetchRecord,
     FingerprintBlob,
@@ -327,6 +328,35 @@ class Store(Protocol):
         """Ids of the stories whose facts may be out of date, largest first: none stored, or
         built by another ``version``, or built no later (to the second) than the story's last
         change, a member's analysis or the comparison of a pair with a member."""
+        ...
+
+    # --- corrections (link/corrections, run/corrections.py) ----------------------------------
+    def add_correction(self, correction: Correction) -> Correction:
+        """Store a correction with its lookup keys in one transaction; returns it with the id
+        given (ids grow with every correction) and ``undone_at`` None. ``created_at`` as given."""
+        ...
+
+    def corrections(self, *, limit: int | None = None, offset: int = 0,
+                    active: bool | None = None) -> list[Correction]:
+        """Stored corrections, newest first; ``active`` True keeps those not undone, False the
+        undone ones, None all."""
+        ...
+
+    def correction(self, correction_id: int) -> Correction | None:
+        """One correction by id (undone or not), None if there is none."""
+        ...
+
+    def undo_correction(self, correction_id: int, undone_at: str, undone_by: str) -> bool:
+        """Mark a correction undone (one transaction); False when it is unknown or undone already."""
+        ...
+
+    def corrections_by_keys(self, keys: Sequence[str]) -> list[Correction]:
+        """The active corrections indexed under any of ``keys`` (the steps' lookup for the batch
+        in hand), oldest first: a later correction is applied after, and wins over, an earlier one."""
+        ...
+
+    def memberships_of(self, article_ids: Sequence[str]) -> list[Membership]:
+        """The story memberships of these articles (those clustered), in the clusterer's order."""
         ...
 
     # --- fetching and watching (ingest/fetch.py, run/fetching.py) ----------------------------

@@ -22,6 +22,7 @@ from typing import Generic, TypeVar
 from storyline.ingest.urls import url_key
 from storyline.records import Analysis, Article, Link, Quote, ReusePair, Story
 from storyline.store.base import MEMORY_URL, AmbiguousIdError, StoreError, now, now_precise, speaker_key, storable
+from storyline.store.memory_corrections import CorrectionsMixin
 from storyline.store.memory_facts import FactsMixin
 from storyline.store.memory_fetching import FetchingMixin
 from storyline.store.memory_outlets import OutletsMixin
@@ -36,6 +37,7 @@ from storyline.store.records import (
     ArticleEntity,
     Bucket,
     ComparedPair,
+    Correction,
     FeedRecord,
     FetchRecord,
     FingerprintBlob,
@@ -105,12 +107,15 @@ class _Tables:
     # Fetching (store/memory_fetching.py), by normalised URL.
     fetches: dict[str, FetchRecord] = field(default_factory=dict)
     feeds: dict[str, FeedRecord] = field(default_factory=dict)
+    # Corrections (store/memory_corrections.py): by id, and the lookup keys -> ids.
+    corrections: dict[int, Correction] = field(default_factory=dict)
+    correction_keys: dict[str, frozenset[int]] = field(default_factory=dict)
 
     def copy(self) -> _Tables:
         return _Tables(**{f.name: dict(getattr(self, f.name)) for f in dataclasses.fields(self)})
 
 
-class MemoryStore(ReuseStepsMixin, MemoryStoryReads, PeopleMixin, FactsMixin, FetchingMixin, SearchMixin, OutletsMixin):
+class MemoryStore(CorrectionsMixin, ReuseStepsMixin, MemoryStoryReads, PeopleMixin, FactsMixin, FetchingMixin, SearchMixin, OutletsMixin):
     """The Store protocol in memory (see the module docstring)."""
 
     def __init__(self) -> None:

@@ -333,3 +333,21 @@ class StoryFacts(NamedTuple):
     # The span of its articles' publication days, stated or inferred (ISO dates).
     coverage_first: str | None = None
     coverage_last: str | None = None
+
+
+class Correction(NamedTuple):
+    """A correction made by hand (store/schema/015_corrections.sql). ``kind`` is one of
+    link/corrections' kinds; ``targets`` the ids it names, ``payload`` what re-applying it
+    needs (JSON-ready), ``keys`` the lookup keys the linking steps find it by. ``undone_at`` is
+    set when it was undone (it is then no longer applied, but kept and listed)."""
+
+    id: int
+    kind: str
+    targets: tuple[str, ...]
+    payload: dict
+    author: str
+    reason: str
+    created_at: str
+    undone_at: str | None = None
+    undone_by: str | None = None
+    keys: tuple[str, ...] = ()

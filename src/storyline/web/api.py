@@ -38,6 +38,7 @@ from storyline.report.json import (
     story_json,
 )
 from storyline.store import StoreError
+from storyline.web.corrections import add_corrections
 from storyline.web.guard import ERROR_CSP, LoopbackGuard
 from storyline.web.ingest import MAX_ITEMS, RETRY_AFTER_S, GateFull, IngestGate, ingest_items
 from storyline.web.errors import WebError, lookup
@@ -294,6 +295,7 @@ def create_app(db: str, *, token: str | None = None, max_body: int = DEFAULT_MAX
         return _json(diff_json(source, derived, pair))
 
     add_pages(app, pool, reports)
+    add_corrections(app, pool, token)
     # Added last, so outermost: bodies are capped before anything reads them.
     app.add_middleware(BodyLimit, max_body=max_body)
     if is_loopback(host):  # outermost of all: a refused request is not read at all

@@ -52,3 +52,9 @@ class Memo(Generic[T]):
                         while len(self._done) > self.keep:
                             self._done.popitem(last=False)
         return value
+
+    def clear(self) -> None:
+        """Forget every kept value (a change the keys do not see, such as a correction)."""
+        with self._lock:
+            self._done.clear()
+

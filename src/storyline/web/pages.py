@@ -34,6 +34,7 @@ from storyline.desk import AnalysisUnavailable
 from storyline.report.render import html_diff
 from storyline.store.base import now
 from storyline.web import outlet_views, search_views, views
+from storyline.web.correction_views import correction_notes
 from storyline.web.errors import WebError, lookup
 from storyline.web.limits import MAX_OFFSET
 from storyline.web.memo import Memo
@@ -153,7 +154,13 @@ def add_pages(app: FastAPI, pool: DeskPool, reports: ReportCache) -> None:
     def story_page(request: Request, story_id: str) -> HTMLResponse:
         with pool.desk() as desk:
             built = lookup(lambda: reports.get(desk, story_id), f"no story {story_id!r}")
-        html = rendered.get(built.key, lambda: templates.get_template("story.html").render(views.story_page(built)))
+        def render() -> str:
+            context = views.story_page(built)
+            with pool.desk() as desk:  # the story's corrections, shown under its articles
+                context["corrections"] = correction_notes(desk.store, story=built.report.story)
+            return templates.get_template("story.html").render(context)
+
+        html = rendered.get(built.key, render)
         return HTMLResponse(html)
 
     @app.get("/articles/{article_id}", response_class=HTMLResponse, include_in_schema=False)
@@ -165,7 +172,10 @@ def add_pages(app: FastAPI, pool: DeskPool, reports: ReportCache) -> None:
             others = {a.id: a for a in desk.store.articles(
                 ids=sorted({i for p in pairs for i in (p.source_id, p.derived_id)} - {article.id}))}
             story_id = desk.store.story_of(article.id)
-        return page(request, "article.html", views.article_page(article, analysis, pairs, others, story_id))
+            notes = correction_notes(desk.store, article_id=article.id)
+        context = views.article_page(article, analysis, pairs, others, story_id)
+        context["corrections"] = notes
+        return page(request, "article.html", context)
 
     @app.get("/diff", include_in_schema=False)
     def diff_form(a: str = "", b: str = "") -> RedirectResponse:

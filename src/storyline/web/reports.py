@@ -39,6 +39,11 @@ class ReportCache:
     def __init__(self, *, keep: int = DEFAULT_KEEP):
         self._memo: Memo[Built] = Memo(keep=keep)
 
+    def clear(self) -> None:
+        """Forget every kept report (after a correction, which can change a story's people or
+        quotes without changing the story)."""
+        self._memo.clear()
+
     @property
     def builds(self) -> int:
         """How many reports were read (and briefings made)."""

@@ -9,6 +9,7 @@ For a batch of articles the step
    those already holding an entity of the batch (a re-analysed article);
 3. re-merges that neighbourhood (the identities' members and the batch's entities) with
    :func:`merge_people` itself, the other people of the same articles counting as co-mentions;
+   then applies the corrections made by hand that touch it (link/people/corrected.py);
 4. gives the resulting identities ids (:func:`_assign_ids`) and writes them, with the batch
    marked done, in one transaction (``Store.put_people``).
 
@@ -44,6 +45,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
+from storyline.link.people import corrected
 from storyline.link.people.identities import merge_people
 from storyline.link.people.mentions import CorpusCounts
 from storyline.link.people.names import PersonName, best_person_name, parse_person_name
@@ -145,7 +147,10 @@ def assign_people(store: Store, article_ids: Sequence[str]) -> PeopleBatch:
 def _remerge(store: Store, done: list[str], batch: list[ArticleEntity], keys: set[str],
              parse: NameCache) -> tuple[list[StoredPerson], list[PersonRedirect], list[StoredPerson]]:
     reached = {i.id: i for i in store.people_by_keys(sorted(keys)) + store.people_of(done)}
-    big = {pid: i for pid, i in reached.items() if len(i.members) >= GROWN_MEMBERS}
+    # Corrections made by hand (link/people/corrected.py) reach further and win over the merge.
+    corrections = corrected.reach(store, reached, done)
+    big = {pid: i for pid, i in reached.items()
+           if len(i.members) >= GROWN_MEMBERS and not corrected.touched(i, corrections)}
     attached, rest = _attach_to_big(reached, big, batch, parse)
     in_batch = set(done)
     # A big identity is written when it gains members, or loses those of re-analysed articles.
@@ -166,6 +171,7 @@ def _remerge(store: Store, done: list[str], batch: list[ArticleEntity], keys: se
                               corpus=_corpus_counts(store, context, done, batch, parse), parse=parse)
     order = {(f.article_id, f.entity.id): n for n, f in enumerate(merged)}
     entities = {(f.article_id, f.entity.id): f.entity for f in merged}
+    identities = corrected.apply(identities, corrections, entities)
     ids, redirects = _assign_ids(store, identities, held, order)
     persons = [_stored(ids[n], identity, entities, parse) for n, identity in enumerate(identities)]
     return persons, redirects, grown
@@ -266,6 +272,37 @@ def _assign_ids(store: Store, identities: list[Identity], held: dict[tuple[str, 
         target = min(holders, key=lambda p: (-holders[p], p)) if holders else None
         redirects.append(PersonRedirect(pid, target))
     return [pid for pid in ids if pid is not None], redirects
+
+
+def keep_ids(store: Store, wanted: Sequence[tuple[Sequence[tuple[str, str]], str]]) -> None:
+    """For each (members, id): the identity now holding most of those members takes that id,
+    and the id it had redirects there (a merge made by hand keeps the id merged into; an undone
+    merge gives each person back its own id). An id live on another identity is left alone."""
+    chosen: dict[str, tuple[Identity, str]] = {}
+    for members, pid in wanted:
+        group = set(members)
+        holders = [(len(group & set(i.members)), i) for i in store.people_of(sorted({a for a, _ in group}))]
+        count, identity = max(holders, key=lambda h: (h[0], h[1].id), default=(0, None))
+        if identity is None or not count or identity.id == pid or identity.id in chosen:
+            continue
+        chosen[identity.id] = (identity, pid)
+    new_ids = {pid for _, pid in chosen.values()}
+    old_ids = set(chosen)
+    # A wanted id live on an identity that is not renamed here would be overwritten: skip it.
+    chosen = {old: (i, pid) for old, (i, pid) in chosen.items() if pid in old_ids or not _live(store, pid)}
+    if not chosen:
+        return
+    parse = NameCache()
+    articles = sorted({a for i, _ in chosen.values() for a, _ in i.members})
+    entities = {(f.article_id, f.entity.id): f.entity for f in store.entities_of(articles, "PERSON")}
+    persons = [_stored(pid, identity, entities, parse) for identity, pid in chosen.values()]
+    redirects = [PersonRedirect(old, pid) for old, (_, pid) in chosen.items() if old not in new_ids]
+    store.put_people(persons, redirects, [], PEOPLE_VERSION, now())
+
+
+def _live(store: Store, pid: str) -> bool:
+    found = store.person(pid)
+    return found is not None and found.id == pid
 
 
 def _new_id(member: tuple[str, str], salt: int = 0) -> str:

@@ -27,7 +27,7 @@ from storyline.link.stories.crosscheck import (
 from storyline.link.stories.dates import DatedSentence, infer_dates, to_timex
 from storyline.link.stories.events import anchor_day, group_events, mentions
 from storyline.link.stories.facts import StoryReport
-from storyline.link.people import merge_people
+from storyline.link.people import corrected, merge_people
 from storyline.link.stories.scan import publication_time
 from storyline.records import (
     Analysis, Article, ArticleDate, Event, Finding, Identity, Quote, ReusePair, Story, TimePoint,
@@ -65,6 +65,10 @@ def build_report(store: Store, story: Story) -> StoryReport:
 
     entities = [(aid, e) for aid, an in analyses.items() for e in an.entities]
     people = merge_people([x for x in entities if x[1].type == "PERSON"])
+    # The people corrections made by hand hold here too (link/people/corrected.py).
+    fixes = [c for c in store.corrections_by_keys([corrected.people_key(a) for a in analyses])
+             if c.kind in corrected.KINDS]
+    people = corrected.apply(people, fixes, {(aid, e.id): e for aid, e in entities}) if fixes else people
     speaker_of = {m: p.name for p in people for m in p.members}
     quotes: dict[str, list[Quote]] = defaultdict(list)
     for a in covered:

@@ -33,6 +33,7 @@ import numpy as np
 
 from storyline.ingest.dates import published_time
 from storyline.link.reuse.candidates import VectorIndex, decode_vector
+from storyline.link.stories import pinned
 from storyline.link.stories.cluster import Item, StoryClusterer, item_from
 from storyline.records import Analysis, Article, Entity, Problem, Story
 from storyline.store import Store
@@ -151,15 +152,14 @@ def cluster_batch(store: Store, clusterer: StoryClusterer, ids: Sequence[str]) -
         added.append(item.id)
     moved = [a for a, key in before.items() if clusterer.story_of(a) != key]
     rows = [Membership(a, clusterer.story_of(a), clusterer.seq_of(a)) for a in added + moved]
-    changed = sorted({m.story_id for m in rows})
-    removed = sorted(key for key in {before[a] for a in moved} if clusterer.members(key) is None)
-    members = {sid: clusterer.members(sid) for sid in changed}
-    needed = list(dict.fromkeys(a for m in members.values() for a in m))
-    by_id = {a.id: a for chunk in _chunks(needed) for a in store.articles(ids=chunk)}
-    entities = _entities_by_article(store, needed)
-    vectors = _vectors(store, needed)
-    summaries = [summarise(sid, members[sid], by_id, entities, vectors) for sid in changed]
-    store.put_stories(summaries, rows, removed, CLUSTER_VERSION, now(), clusterer.snapshot(CLUSTER_VERSION))
+    # Corrections made by hand (link/stories/pinned.py): a pinned article stays in its story.
+    pinned_to = pinned.pins(store, [m.article_id for m in rows])
+    rows = [m._replace(story_id=pinned_to.get(m.article_id, m.story_id)) for m in rows]
+    touched = {m.story_id for m in rows} | {clusterer.story_of(m.article_id) for m in rows} | {before[a] for a in moved}
+    members = pinned.corrected_members(store, sorted(touched), clusterer.members)
+    removed = sorted(sid for sid, held in members.items() if not held)
+    store.put_stories(summaries(store, {sid: held for sid, held in members.items() if held}), rows, removed,
+                      CLUSTER_VERSION, now(), clusterer.snapshot(CLUSTER_VERSION))
     outcome.clustered, outcome.merged = len(added), len(removed)
     return outcome
 
@@ -232,6 +232,15 @@ def _placed_times(undated: Sequence[str], dated: Sequence[tuple[str, float]],
 
 
 # --- summaries ---------------------------------------------------------------------------------
+
+
+def summaries(store: Store, members: dict[str, Sequence[str]]) -> list[Story]:
+    """The summaries of some stories, given their member ids (read a chunk at a time)."""
+    needed = list(dict.fromkeys(a for m in members.values() for a in m))
+    by_id = {a.id: a for chunk in _chunks(needed) for a in store.articles(ids=chunk)}
+    entities = _entities_by_article(store, needed)
+    vectors = _vectors(store, needed)
+    return [summarise(sid, held, by_id, entities, vectors) for sid, held in members.items()]
 
 
 def summarise(story_id: str, member_ids: Sequence[str], by_id: dict[str, Article],

@@ -16,6 +16,7 @@ from storyline.store.records import (
     Bucket,
     CandidatePair,
     ComparedPair,
+    Correction,
     FeedRecord,
     FetchRecord,
     FingerprintBlob,
@@ -34,7 +35,7 @@ from storyline.store.records import (
     WriteResult,
 )
 from storyline.store.base import days_ago
-from storyline.store.sql import analysis, articles, check, facts, fetching, outlets, people, reuse, reuse_steps, search, stories
+from storyline.store.sql import analysis, articles, check, corrections, facts, fetching, outlets, people, reuse, reuse_steps, search, stories
 from storyline.store.sql.connection import Connection
 from storyline.store.sql.migrate import migrate
 
@@ -225,6 +226,26 @@ class SQLStore:
 
     def known_person_ids(self, ids: Sequence[str]) -> set[str]:
         return people.known_person_ids(self.db, ids)
+
+    # --- corrections -------------------------------------------------------------------------
+    def add_correction(self, correction: Correction) -> Correction:
+        return corrections.add_correction(self.db, correction)
+
+    def corrections(self, *, limit: int | None = None, offset: int = 0,
+                    active: bool | None = None) -> list[Correction]:
+        return corrections.corrections(self.db, limit=limit, offset=offset, active=active)
+
+    def correction(self, correction_id: int) -> Correction | None:
+        return corrections.correction(self.db, correction_id)
+
+    def undo_correction(self, correction_id: int, undone_at: str, undone_by: str) -> bool:
+        return corrections.undo_correction(self.db, correction_id, undone_at, undone_by)
+
+    def corrections_by_keys(self, keys: Sequence[str]) -> list[Correction]:
+        return corrections.corrections_by_keys(self.db, keys)
+
+    def memberships_of(self, article_ids: Sequence[str]) -> list[Membership]:
+        return corrections.memberships_of(self.db, article_ids)
 
     # --- fetching and watching ----------------------------------------------------------------
     def put_fetches(self, records: Sequence[FetchRecord]) -> None:
