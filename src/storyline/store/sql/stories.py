@@ -9,7 +9,8 @@ from typing import Any
 from storyline.records import Story
 from storyline.store.records import Membership, StoryCheckpoint
 from storyline.store.sql.connection import Connection
-from storyline.store.sql.search import PG_DOCUMENT, fts5_query, has_words, like_escape
+from storyline.store.sql.filters import like_escape
+from storyline.store.sql.search import PG_DOCUMENT, fts5_query, has_words
 
 _STORY_COLUMNS = "id, label, headline, key_entities, first_date, last_date, undated, size, updated_at"
 # What a listing reads: the story row and its coverage, stored with its facts.
@@ -98,6 +99,15 @@ def stories(db: Connection, *, limit: int | None = None, offset: int = 0, query:
     rows = db.run(sql, params).fetchall()
     members = _members_of(db, [r[0] for r in rows])
     return [_story_from(r, members.get(r[0], ())) for r in rows]
+
+
+def count_stories(db: Connection, *, query: str | None = None, outlet: str | None = None,
+                  person: str | None = None, since: str | None = None, until: str | None = None) -> int:
+    """How many stories :func:`stories` lists with these filters (the total of its pages)."""
+    where, params = _story_filters(db, query, outlet, person, since, until)
+    if where is None:
+        return 0
+    return int(db.run(f"SELECT COUNT(*) FROM stories s{where}", params).fetchone()[0])
 
 
 def _story_filters(db: Connection, query, outlet, person, since, until) -> tuple[str | None, list[Any]]:

@@ -1,0 +1,36 @@
+"""The article filters shared by search and the article list: by outlet, stated publication
+day, person named and story."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def article_filters(outlet, since, person, story_id, dialect, until=None) -> tuple[str, list[Any]]:
+    """The article filters (shared by search and the article list) as " AND ..." clauses over
+    ``articles a``; ``until`` keeps a stated date with a time of day on that day."""
+    clauses: list[str] = []
+    params: list[Any] = []
+    if outlet:
+        clauses.append("LOWER(a.outlet) = LOWER(?)")
+        params.append(outlet.strip())
+    if since:
+        clauses.append("a.published >= ?")
+        params.append(since)
+    if until:
+        clauses.append("a.published <= ?")
+        params.append(until + "\U0010ffff")
+    if person:
+        like = "LIKE" if dialect == "sqlite" else "ILIKE"
+        clauses.append("EXISTS (SELECT 1 FROM entities e WHERE e.article_id = a.id AND e.type = 'PERSON' "
+                       f"AND e.name {like} ? ESCAPE '\\')")
+        params.append("%" + like_escape(person.strip()) + "%")
+    if story_id:
+        clauses.append("a.id IN (SELECT m.article_id FROM story_members m WHERE m.story_id = ?)")
+        params.append(story_id)
+    return "".join(" AND " + c for c in clauses), params
+
+
+def like_escape(text: str) -> str:
+    """``text`` with LIKE's wildcards taken literally (escape character: backslash)."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
