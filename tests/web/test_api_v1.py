@@ -155,3 +155,25 @@ def test_exports_of_every_list_with_its_filters(site):
     assert site.get("/api/v1/export/network.graphml").headers["content-type"].startswith("application/graphml")
     error_of(site.get("/api/v1/export/articles.graphml"), 422)  # a table is not a graph
     error_of(site.get("/api/v1/export/articles.xlsx"), 422)
+
+
+def test_list_pages_link_their_exports_with_their_filters(site):
+    import html
+
+    page = site.get("/", params={"outlet": "Quay Times", "since": "2026-04-01"}).text
+    links = [html.unescape(h) for h in re_hrefs(page) if "/export/" in h]
+    assert "/api/v1/export/stories.csv?outlet=Quay+Times&since=2026-04-01" in links
+    for link in links:  # every link answers a file with the page's filters applied
+        assert site.get(link).status_code == 200, link
+    outlet = site.get("/outlets/Quay Times").text
+    (csv_link,) = [html.unescape(h) for h in re_hrefs(outlet) if h.endswith("articles.csv?outlet=Quay+Times")]
+    assert len(list(csv.DictReader(io.StringIO(site.get(csv_link).text)))) == 2
+    graphs = [h for h in re_hrefs(site.get("/outlets").text) if h.endswith(".graphml")]
+    assert graphs == ["/api/v1/export/provenance.graphml", "/api/v1/export/network.graphml"]
+    assert all(site.get(g).status_code == 200 for g in graphs)
+
+
+def re_hrefs(page: str) -> list[str]:
+    import re
+
+    return re.findall(r'href="([^"]+)"', page)

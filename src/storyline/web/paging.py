@@ -53,3 +53,10 @@ def fresh(headers: Mapping[str, str], tag: str) -> bool:
         return False
     wanted = tag.removeprefix("W/")
     return any(t.strip() == "*" or t.strip().removeprefix("W/") == wanted for t in asked.split(","))
+
+
+def export_href(kind: str, fmt: str, filters: Mapping[str, Any] | None = None) -> str:
+    """The API's download of a list (web/api_exports.py) with the page's filters (empty ones
+    left out): what the export links on the list pages point at."""
+    kept = [(k, str(v)) for k, v in (filters or {}).items() if v not in (None, "")]
+    return f"/api/v1/export/{kind}.{fmt}" + (f"?{urlencode(kept)}" if kept else "")
