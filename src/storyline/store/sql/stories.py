@@ -128,8 +128,10 @@ def _story_filters(db: Connection, query, outlet, person, since, until) -> tuple
         params.append(outlet.strip())
     if person:
         like = "LIKE" if sqlite else "ILIKE"
-        clauses.append("EXISTS (SELECT 1 FROM story_members m JOIN entities e ON e.article_id = m.article_id "
-                       f"WHERE m.story_id = s.id AND e.type = 'PERSON' AND e.name {like} ? ESCAPE '\\')")
+        # One pass over the PERSON entities (correlated on s.id, SQLite's planner read every
+        # PERSON row once per story: minutes on a 50,000-article store).
+        clauses.append("s.id IN (SELECT m.story_id FROM story_members m JOIN entities e ON e.article_id = m.article_id "
+                       f"WHERE e.type = 'PERSON' AND e.name {like} ? ESCAPE '\\')")
         params.append("%" + like_escape(person.strip()) + "%")
     if query is not None:
         if sqlite:
