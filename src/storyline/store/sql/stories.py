@@ -9,7 +9,7 @@ from typing import Any
 from storyline.records import Story
 from storyline.store.records import Membership, StoryCheckpoint
 from storyline.store.sql.connection import Connection
-from storyline.store.sql.filters import like_escape
+from storyline.store.sql.filters import OUTLET_NAMES, like_escape
 from storyline.store.sql.search import PG_DOCUMENT, fts5_query, has_words
 
 _STORY_COLUMNS = "id, label, headline, key_entities, first_date, last_date, undated, size, updated_at"
@@ -123,9 +123,10 @@ def _story_filters(db: Connection, query, outlet, person, since, until) -> tuple
         clauses.append("s.first_date <= ?")
         params.append(until + "\U0010ffff")  # a stated date with a time of day still counts
     if outlet:
-        # One pass over the articles (a correlated EXISTS per story took 4x the CPU at 50,000).
+        # The outlet's articles found through the outlet index (OUTLET_NAMES), once, not by an
+        # EXISTS per story: about 4x faster on 50,000 articles.
         clauses.append("s.id IN (SELECT m.story_id FROM articles a JOIN story_members m ON m.article_id = a.id "
-                       "WHERE LOWER(a.outlet) = LOWER(?))")
+                       f"WHERE a.outlet IN {OUTLET_NAMES})")
         params.append(outlet.strip())
     if person:
         like = "LIKE" if sqlite else "ILIKE"
