@@ -173,9 +173,11 @@ def old_path(path: str) -> str | None:
     route = old.split("?")[0]
     if route in ("/api/outlets",):
         return None
-    for new_only in ("outlet=", "since=", "story=", "person=", "q=minister&limit=20"):
-        if new_only in old and route in ("/api/articles", "/api/stories"):
-            return None
+    query = urllib.parse.parse_qs(old.partition("?")[2])
+    if route == "/api/articles" and query.keys() - {"limit", "offset"}:
+        return None  # the article list had no filters
+    if route == "/api/stories" and query.keys() & {"q", "outlet", "person", "since", "until"}:
+        return None  # the story list's filters were only on the page, not in the API
     if route == "/api/reuse":  # it had no paging: every pair at once
         return "/api/reuse"
     return old
