@@ -56,7 +56,7 @@ bare Starlette app on the same uvicorn that returns the story page and the quote
 fetched from our server (no database, no rendering: what the HTTP stack alone costs).
 
 **The story page** is ``/stories/{id}`` (the HTML page); while that route is missing (404), the
-JSON report ``/api/stories/{id}`` is measured instead and ``story_page.path`` says which. Before
+JSON report ``/api/v1/stories/{id}`` is measured instead and ``story_page.path`` says which. Before
 it, one request to another, small story (the 1,001st largest) loads the embedding model
 (``model_warmup_ms``: model load plus that story's report); then the
 first request to the showcase is timed alone (``cold_ms``: the report is computed on it) and a
@@ -66,13 +66,13 @@ second one (``second_ms``: the same again unless the server caches reports).
 per URL, closed loop (each connection sends its next request when the last one is answered), with
 a Lua ``done`` hook printing requests/s, p50/p90/p95/p99/max and errors (``non2xx`` = wrk's
 status errors, i.e. HTTP status >= 400; ``errors`` adds connect/read/write/timeout errors). URLs:
-the story page, ``/api/quotes?limit=100``, the same at ``offset={deep_offset}`` and
-``/api/stories?limit=20``; Datasette's table view ``/DB/quotes.json?_size=100&_shape=array``
+the story page, ``/api/v1/quotes?limit=100``, the same at ``offset={deep_offset}`` and
+``/api/v1/stories?limit=20``; Datasette's table view ``/DB/quotes.json?_size=100&_shape=array``
 (its own order: the primary key) and our store's own quotes SQL (same joins, order and
 LIMIT/OFFSET, copied from ``SQLStore.quotes``) as Datasette custom SQL at offset 0 and at the
 deep offset; the floor's two pages.
 
-**Ratios** (same store, same run): ``quotes_ratio_vs_datasette`` = our ``/api/quotes?limit=100``
+**Ratios** (same store, same run): ``quotes_ratio_vs_datasette`` = our ``/api/v1/quotes?limit=100``
 rps / Datasette's table view rps; ``*_vs_datasette_same_sql`` divide by Datasette running our
 SQL (the framework and JSON compared, the query held equal); ``*_vs_floor`` divide by the static
 floor (what share of the HTTP stack's ceiling the endpoint reaches).
@@ -665,33 +665,33 @@ def measure_storyline(args, db: Path, wrk: Wrk, logs: Path, floor_dir: Path, sho
     # --warm 0: the story page's first request is timed cold (serve builds the largest stories'
     # reports at start by default).
     cmd = [sys.executable, "-m", "storyline", "serve", "--db", str(db), "--port", str(port), "--warm", "0"]
-    with server("storyline", cmd, "/api", port, logs) as base:
-        listed = json.loads(get(base + "/api/stories?limit=1")[1])["items"]
+    with server("storyline", cmd, "/api/v1", port, logs) as base:
+        listed = json.loads(get(base + "/api/v1/stories?limit=1")[1])["items"]
         story = showcase or listed[0]["id"]
-        small = json.loads(get(base + "/api/stories?limit=1&offset=1000")[1])["items"]
+        small = json.loads(get(base + "/api/v1/stories?limit=1&offset=1000")[1])["items"]
         if small:  # load the embedding model on another story, so cold_ms is the report alone
-            res["model_warmup_ms"] = timed_get(f"{base}/api/stories/{small[0]['id']}")[1]
+            res["model_warmup_ms"] = timed_get(f"{base}/api/v1/stories/{small[0]['id']}")[1]
         status, cold, body, ctype = timed_get(f"{base}/stories/{story}")
         path = f"/stories/{story}"
         if status == 404:
-            res["story_page_note"] = "/stories/{id} answered 404 (not there yet): measured /api/stories/{id}"
-            path = f"/api/stories/{story}"
+            res["story_page_note"] = "/stories/{id} answered 404 (not there yet): measured /api/v1/stories/{id}"
+            path = f"/api/v1/stories/{story}"
             status, cold, body, ctype = timed_get(base + path)
         if status != 200:
             raise SystemExit(f"{path} answered {status}: {body[:300]!r}")
         second = timed_get(base + path)[1]
         (floor_dir / "story").write_bytes(body)
         (floor_dir / "story.type").write_text(ctype)
-        status, _, qbody, qtype = timed_get(base + "/api/quotes?limit=100")
+        status, _, qbody, qtype = timed_get(base + "/api/v1/quotes?limit=100")
         (floor_dir / "quotes").write_bytes(qbody)
         (floor_dir / "quotes.type").write_text(qtype)
         log(f"storyline: story {story} ({path}) cold {cold} ms, second {second} ms")
 
         story_fig = wrk.run("story page", base + path)
         res["story_page"] = {**story_fig, "cold_ms": cold, "second_ms": second, "path": path}
-        res["quotes_api"] = wrk.run("/api/quotes", base + "/api/quotes?limit=100")
-        res["quotes_api_deep"] = wrk.run(f"/api/quotes offset {deep}", f"{base}/api/quotes?limit=100&offset={deep}")
-        res["stories_api"] = wrk.run("/api/stories", base + "/api/stories?limit=20")
+        res["quotes_api"] = wrk.run("/api/v1/quotes", base + "/api/v1/quotes?limit=100")
+        res["quotes_api_deep"] = wrk.run(f"/api/v1/quotes offset {deep}", f"{base}/api/v1/quotes?limit=100&offset={deep}")
+        res["stories_api"] = wrk.run("/api/v1/stories", base + "/api/v1/stories?limit=20")
         res["probes"] = probes(base, deep)
     return res
 
@@ -703,11 +703,11 @@ def probes(base: str, deep: int) -> dict:
     """One request each to endpoints not loaded (status and ms); a slow one is worth knowing."""
     urls = {
         "home_page": "/",
-        "articles_deep": f"/api/articles?limit=100&offset={deep}",
-        "search": "/api/search?q=election&limit=20",
-        "quotes_one_speaker": "/api/quotes?speaker=" + urllib.parse.quote(FALLBACK_SPEAKERS[0]) + "&limit=100",
-        "people": "/api/people?limit=20",
-        "people_again": "/api/people?limit=20&offset=20",  # merged people are kept per analysis state
+        "articles_deep": f"/api/v1/articles?limit=100&offset={deep}",
+        "search": "/api/v1/search?q=election&limit=20",
+        "quotes_one_speaker": "/api/v1/quotes?speaker=" + urllib.parse.quote(FALLBACK_SPEAKERS[0]) + "&limit=100",
+        "people": "/api/v1/people?limit=20",
+        "people_again": "/api/v1/people?limit=20&offset=20",  # merged people are kept per analysis state
     }
     out = {}
     for name, path in urls.items():

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Reads while an ingest runs: requests/s and p50/p95/p99 of the main read routes of a real
 ``storyline serve`` on a 50,000-article store, first idle, then while articles are added both
-through the server (POST /api/articles, its ingest queue) and by a CLI ``storyline ingest`` in
+through the server (POST /api/v1/articles, its ingest queue) and by a CLI ``storyline ingest`` in
 another process writing into the same SQLite file.
 
 Usage::
@@ -16,17 +16,17 @@ analyses, planted stories). Needs ``wrk`` on the PATH (``apt-get install wrk``).
 output line is one JSON object with the figures.
 
 **Routes** (each loaded by ``wrk -t{threads} -c{connections} -d{duration}s``, closed loop, one
-route after the other): ``/api/articles?limit=20``, ``/api/stories?limit=20``,
-``/api/stories/{id}`` and the HTML page ``/stories/{id}`` of the largest story (its report is
+route after the other): ``/api/v1/articles?limit=20``, ``/api/v1/stories?limit=20``,
+``/api/v1/stories/{id}`` and the HTML page ``/stories/{id}`` of the largest story (its report is
 built by one request before the idle phase, so both phases read the kept report),
-``/api/quotes?limit=100``, ``/api/search?q=said&limit=20`` and the home page ``/``.
+``/api/v1/quotes?limit=100``, ``/api/v1/search?q=said&limit=20`` and the home page ``/``.
 
 **Phases.** *Idle*: the routes in turn with nothing else running. *Ingest*: the same routes in
 turn while, for the whole phase,
 
 * ``--post-clients`` threads (default 6: one more than the server's ingest queue holds, so
   back-pressure is exercised) each POST one new article at a time to
-  ``/api/articles?analyze=true&link=false`` (``--no-analyze``: analyze=false; ``--post-link``:
+  ``/api/v1/articles?analyze=true&link=false`` (``--no-analyze``: analyze=false; ``--post-link``:
   link=true, i.e. background reuse finding and story updates after each POST); a 429 is counted
   and the client waits 1 s (less than the server's Retry-After, to keep the queue full);
 * one CLI ``storyline ingest CHUNK.jsonl --db DB --json`` after another (``--cli-chunk``
@@ -78,12 +78,12 @@ POST_BACKOFF_S = 1.0
 
 def read_routes(story: str) -> dict[str, str]:
     return {
-        "articles": "/api/articles?limit=20",
-        "stories": "/api/stories?limit=20",
-        "story_api": f"/api/stories/{story}",
+        "articles": "/api/v1/articles?limit=20",
+        "stories": "/api/v1/stories?limit=20",
+        "story_api": f"/api/v1/stories/{story}",
         "story_page": f"/stories/{story}",
-        "quotes": "/api/quotes?limit=100",
-        "search": "/api/search?q=said&limit=20",
+        "quotes": "/api/v1/quotes?limit=100",
+        "search": "/api/v1/search?q=said&limit=20",
         "home": "/",
     }
 
@@ -110,7 +110,7 @@ class Posters:
     """``clients`` threads POSTing one article each at a time until stopped; counts statuses."""
 
     def __init__(self, base: str, lines: list[str], clients: int, analyze: bool, link: bool):
-        self.url = f"{base}/api/articles?analyze={str(analyze).lower()}&link={str(link).lower()}"
+        self.url = f"{base}/api/v1/articles?analyze={str(analyze).lower()}&link={str(link).lower()}"
         self.lines, self.clients = lines, clients
         self.lock, self.stop = threading.Lock(), threading.Event()
         self.statuses: dict[str, int] = {}
@@ -274,8 +274,8 @@ def main() -> None:
 
         port = api_load.free_port()
         cmd = [sys.executable, "-m", "storyline", "serve", "--db", str(db), "--port", str(port), "--warm", "0"]
-        with api_load.server("storyline", cmd, "/api", port, tmp_path) as base:
-            story = build.get("showcase") or json.loads(api_load.get(base + "/api/stories?limit=1")[1])["items"][0]["id"]
+        with api_load.server("storyline", cmd, "/api/v1", port, tmp_path) as base:
+            story = build.get("showcase") or json.loads(api_load.get(base + "/api/v1/stories?limit=1")[1])["items"][0]["id"]
             routes = read_routes(story)
             warm = {}
             for name, path in routes.items():  # every route answers 2xx before it is loaded

@@ -175,9 +175,29 @@ class Desk:
         return self.analysing.run(all=all, batch_size=batch_size, progress=progress)
 
     # --- queries ---------------------------------------------------------------------------
-    def articles(self, *, limit: int | None = None, offset: int = 0) -> list[Article]:
-        """Stored articles in the order first ingested (bodies included, raw input not)."""
-        return self.store.articles(limit=limit, offset=offset)
+    def articles(self, *, limit: int | None = None, offset: int = 0, outlet: str | None = None,
+                 since: str | None = None, until: str | None = None, story: str | None = None,
+                 person: str | None = None) -> list[Article]:
+        """Stored articles in the order first ingested (bodies included, raw input not); the
+        filters keep those from ``outlet`` (case ignored), stated as published within
+        ``since``..``until`` (ISO days), in ``story`` (id or unique prefix; LookupError when
+        there is none) and naming a person whose name contains ``person``."""
+        return self.store.articles(limit=limit, offset=offset, outlet=outlet, since=since, until=until,
+                                   story_id=self._story_id(story), person=person)
+
+    def article_count(self, *, outlet: str | None = None, since: str | None = None, until: str | None = None,
+                      story: str | None = None, person: str | None = None) -> int:
+        """How many articles :meth:`articles` lists with these filters."""
+        return self.store.count(outlet=outlet, since=since, until=until, story_id=self._story_id(story),
+                                person=person)
+
+    def _story_id(self, story: str | None) -> str | None:
+        if not story:
+            return None
+        found = self.store.story(story)
+        if found is None:
+            raise LookupError(f"no story {story!r}")
+        return found.id
 
     def article(self, id_or_prefix: str) -> Article | None:
         """One article with its raw input, by id or unique id prefix."""
@@ -194,14 +214,14 @@ class Desk:
         """Ranked articles holding every word of ``query``, each with a snippet whose matched
         words are marked (see :meth:`Store.search_hits`); ``story`` is a story id or unique
         prefix (LookupError when there is no such story)."""
-        story_id = None
-        if story:
-            found = self.store.story(story)
-            if found is None:
-                raise LookupError(f"no story {story!r}")
-            story_id = found.id
-        return self.store.search_hits(query, outlet=outlet, since=since, person=person, story_id=story_id,
-                                      limit=limit, offset=offset)
+        return self.store.search_hits(query, outlet=outlet, since=since, person=person,
+                                      story_id=self._story_id(story), limit=limit, offset=offset)
+
+    def search_count(self, query: str, *, outlet: str | None = None, since: str | None = None,
+                     person: str | None = None, story: str | None = None) -> int:
+        """How many articles :meth:`search_hits` finds with these filters (its pages' total)."""
+        return self.store.count_hits(query, outlet=outlet, since=since, person=person,
+                                     story_id=self._story_id(story))
 
     def links(self) -> list[Link]:
         """Link-only feed entries recorded so far."""
@@ -237,6 +257,12 @@ class Desk:
         self.link(["people"])
         found = speaker_quotes(self.store, speaker)
         return found[offset : None if limit is None else offset + limit]
+
+    def quote_count(self, speaker: str | None = None) -> int:
+        """How many quotes :meth:`quotes` lists for ``speaker`` (all with None)."""
+        if speaker is None:
+            return self.store.count_quotes()
+        return len(self.quotes(speaker))
 
     # --- reuse -----------------------------------------------------------------------------
     def find_reuse(self, *, progress: Progress | None = None) -> ReuseReport:
@@ -332,6 +358,11 @@ class Desk:
         and the story's stated dates reach ``since``/``until`` (ISO dates)."""
         return self.store.stories(limit=limit, offset=offset, query=query, outlet=outlet, person=person,
                                   since=since, until=until)
+
+    def story_count(self, *, query: str | None = None, outlet: str | None = None, person: str | None = None,
+                    since: str | None = None, until: str | None = None) -> int:
+        """How many stories :meth:`stories` lists with these filters."""
+        return self.store.count_stories(query=query, outlet=outlet, person=person, since=since, until=until)
 
     def outlets(self) -> list[OutletCount]:
         """Every named outlet with its article count, most articles first."""

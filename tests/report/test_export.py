@@ -98,7 +98,7 @@ def read_csv(result) -> list[dict]:
 # --- tables ----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("what", ["quotes", "people", "reuse", "stories"])
+@pytest.mark.parametrize("what", ["articles", "quotes", "people", "reuse", "stories"])
 def test_tables_round_trip_in_every_format(db, tmp_path, what):
     pq = pytest.importorskip("pyarrow.parquet")
     path = db[0]
@@ -117,11 +117,30 @@ def test_tables_round_trip_in_every_format(db, tmp_path, what):
     assert len(rows) == len(objects) == table.num_rows > 0
     parquet_rows = table.to_pylist()
     # Same rows, same order, in every format.
-    key = {"quotes": "article_id", "people": "id", "reuse": "source_id", "stories": "id"}[what]
-    json_key = {"quotes": "article_id", "people": "id", "reuse": None, "stories": "id"}[what]
+    key = {"articles": "id", "quotes": "article_id", "people": "id", "reuse": "source_id", "stories": "id"}[what]
+    json_key = {"articles": "id", "quotes": "article_id", "people": "id", "reuse": None, "stories": "id"}[what]
     assert [r[key] for r in rows] == [r[key] for r in parquet_rows]
     if json_key:
         assert [o[json_key] for o in objects] == [r[key] for r in rows]
+
+
+def test_articles_are_exported_whole_with_their_story_and_filtered(db):
+    path, a1, a2, a3 = db
+    rows = read_csv(export(path, "articles"))
+    assert [r["id"] for r in rows] == [a1.id, a2.id, a3.id]
+    assert rows[0]["body"] == a1.body and rows[0]["story_id"] == a1.id and rows[0]["source"] == "/in/x.txt"
+    assert rows[1]["title"] == "'@quay: two voices"  # neutralised like every other CSV cell
+    assert [r["id"] for r in read_csv(export(path, "articles", "--outlet", "quay radio"))] == [a2.id]
+    assert [r["id"] for r in read_csv(export(path, "articles", "--since", "2026-03-11"))] == [a2.id]
+    assert [r["id"] for r in read_csv(export(path, "articles", "--person", "reyes"))] == [a1.id, a2.id]
+    assert len(read_csv(export(path, "articles", "--story", a1.id[:6]))) == 3
+    assert [r["id"] for r in read_csv(export(path, "stories", "--outlet", "Nobody"))] == []
+    assert len(json.loads(export(path, "quotes", "--speaker", "Tom Reyes", "--format", "json").stdout_bytes)) == 2
+    assert len(read_csv(export(path, "reuse", "--all", "--article", a2.id[:8]))) == 1
+    wrong = export(path, "people", "--outlet", "x")
+    assert wrong.exit_code == 2 and "people cannot be filtered by --outlet" in wrong.stderr
+    missing = export(path, "articles", "--story", "ffffff")
+    assert missing.exit_code == 2 and "no story" in missing.stderr
 
 
 def test_quotes_columns(db, tmp_path):
@@ -308,7 +327,7 @@ def test_parquet_needs_an_output_file(db):
 
 
 def test_unknown_table_or_format_is_a_usage_error(db):
-    assert export(db[0], "articles").exit_code == 2
+    assert export(db[0], "entities").exit_code == 2
     assert export(db[0], "quotes", "--format", "xlsx").exit_code == 2
 
 

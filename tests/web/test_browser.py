@@ -66,7 +66,7 @@ def server(seeds_store, tmp_path_factory):
             break
         except OSError:
             time.sleep(0.05)
-    request = urllib.request.Request(base + "/api/articles?analyze=true", data=json.dumps(HOSTILE).encode(),
+    request = urllib.request.Request(base + "/api/v1/articles?analyze=true", data=json.dumps(HOSTILE).encode(),
                                      headers={"Content-Type": "application/json"}, method="POST")
     posted = json.loads(urllib.request.urlopen(request, timeout=120).read())
     hostile = posted["items"][0]["id"]
@@ -77,7 +77,7 @@ def server(seeds_store, tmp_path_factory):
         names = {a.source.rsplit("/", 1)[-1][:3]: a.id for a in desk.articles() if "seeds" in (a.source or "")}
     # Build the story report once here (seconds: sentence vectors and alignment), not under a
     # browser timeout.
-    urllib.request.urlopen(f"{base}/api/stories/{story.id}", timeout=300).read()
+    urllib.request.urlopen(f"{base}/api/v1/stories/{story.id}", timeout=300).read()
     yield {"base": base, "story": story, "names": names, "hostile": hostile}
     server.should_exit = True
     thread.join(timeout=10)

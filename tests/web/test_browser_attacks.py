@@ -91,7 +91,7 @@ def test_a_page_on_another_origin_cannot_write(chromium_executable, target, atta
         browser.close()
     assert _stored(db) == 0
     # The same request from the server's own origin is accepted (the guard is not a wall).
-    request = urllib.request.Request(f"{base}/api/articles?analyze=false", data=ARTICLE.encode(), method="POST",
+    request = urllib.request.Request(f"{base}/api/v1/articles?analyze=false", data=ARTICLE.encode(), method="POST",
                                      headers={"Content-Type": "application/json", "Origin": base})
     assert urllib.request.urlopen(request, timeout=60).status == 201
 

@@ -39,7 +39,7 @@ def post(client, body, **headers):
 
 
 def stored(client) -> int:
-    return client.get("/api/articles").json()["count"]
+    return client.get("/api/v1/articles").json()["total"]
 
 
 @pytest.mark.parametrize("headers", [

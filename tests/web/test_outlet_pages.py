@@ -80,7 +80,7 @@ def test_the_outlet_api_gives_the_same_data(db):
     path, wire, paper, later = db
     with TestClient(create_app(path), base_url=BASE) as client:
         data = client.get("/api/outlets/The i Paper").json()
-        assert "/api/outlets/{name:path}" in client.get("/api").json()["endpoints"]
+        assert "/api/v1/outlets/{name:path}" in client.get("/api").json()["endpoints"]
     assert data["articles"] == 2 and data["undated"] == 0
     assert (data["first_published"], data["last_published"]) == ("2025-02-19", "2025-03-20")
     assert data["per_day"] == [{"day": "2025-02-19", "articles": 1}, {"day": "2025-03-20", "articles": 1}]

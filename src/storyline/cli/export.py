@@ -1,5 +1,7 @@
-"""``storyline export``: stored quotes, people, reuse pairs and stories as CSV, JSON or Parquet,
-and the provenance and people-quote graphs as GraphML (see storyline/report/export.py)."""
+"""``storyline export``: stored articles, quotes, people, reuse pairs and stories as CSV, JSON or
+Parquet, filtered as their listings are, and the provenance and people-quote graphs as GraphML
+(see storyline/report/export.py). The web app's export links give the same files over HTTP
+(/api/v1/export/, web/api_exports.py)."""
 
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ from storyline.store import StoreError
 
 
 class ExportWhat(str, Enum):
+    articles = "articles"
     quotes = "quotes"
     people = "people"
     reuse = "reuse"
@@ -35,12 +38,19 @@ class ExportFormat(str, Enum):
 
 GRAPHS = {ExportWhat.provenance, ExportWhat.network}
 TABLE_FORMATS = {ExportFormat.csv, ExportFormat.json, ExportFormat.parquet}
+# Which filter options each table takes (the keyword arguments of the Desk method listing it).
+FILTERS = {
+    ExportWhat.articles: {"outlet", "since", "until", "story", "person"},
+    ExportWhat.stories: {"query", "outlet", "since", "until", "person"},
+    ExportWhat.quotes: {"speaker"},
+    ExportWhat.reuse: {"article"},
+}
 
 
 @app.command("export")
 def export_cli(
     what: Annotated[ExportWhat, typer.Argument(
-        help="quotes, people, reuse, stories, corrections (tables) or provenance, network (graphs).")],
+        help="articles, quotes, people, reuse, stories, corrections (tables) or provenance, network (graphs).")],
     format_: Annotated[ExportFormat | None, typer.Option(
         "--format", help="csv, json or parquet for tables; graphml for graphs (default: csv for "
         "tables, graphml for graphs).", show_default=False)] = None,
@@ -49,8 +59,18 @@ def export_cli(
         "--output", "-o", help="Write to this file instead of stdout (required for parquet).")] = None,
     all_: Annotated[bool, typer.Option(
         "--all", help="reuse, provenance: also export compared pairs judged independent.")] = False,
+    outlet: Annotated[str | None, typer.Option(help="articles, stories: from this outlet (case ignored).")] = None,
+    since: Annotated[str | None, typer.Option(help="articles, stories: published on or after (YYYY-MM-DD).")] = None,
+    until: Annotated[str | None, typer.Option(help="articles, stories: published on or before (YYYY-MM-DD).")] = None,
+    story: Annotated[str | None, typer.Option(help="articles: in this story (id or unique prefix).")] = None,
+    person: Annotated[str | None, typer.Option(help="articles, stories: naming a person whose name contains this.")] = None,
+    query: Annotated[str | None, typer.Option("--query", "-q", help="stories: a member holds all these words.")] = None,
+    speaker: Annotated[str | None, typer.Option(help="quotes: of this person (name, surname, alias or id).")] = None,
+    article: Annotated[str | None, typer.Option(help="reuse: pairs involving this article (id or prefix).")] = None,
 ) -> None:
-    """Export what is stored (nothing is recomputed): tables as CSV, JSON or Parquet, the
+    """Export what is stored (nothing is recomputed): tables as CSV, JSON or Parquet (filtered
+    as their listings are: --outlet, --since, --until, --story, --person, --query, --speaker,
+    --article, where they apply; articles whole, with their story), the
     provenance graph (articles, reuse source -> derived) and the people-quote network as GraphML
     for Gephi. Text is UTF-8; CSV cells that a spreadsheet would run as a formula are prefixed
     with a single quote."""
@@ -64,6 +84,11 @@ def export_cli(
         fail("parquet is binary: give a file with --output", code=2)
     if fmt is ExportFormat.parquet and importlib.util.find_spec("pyarrow") is None:
         fail("parquet export needs pyarrow (pip install pyarrow)")
+    given = {k: v for k, v in {"outlet": outlet, "since": since, "until": until, "story": story, "person": person,
+                               "query": query, "speaker": speaker, "article": article}.items() if v is not None}
+    wrong = sorted(set(given) - FILTERS.get(what, set()))
+    if wrong:
+        fail(f"{what.value} cannot be filtered by --{', --'.join(wrong)}", code=2)
     from storyline.report import export
 
     with open_desk(db) as desk:
@@ -71,9 +96,11 @@ def export_cli(
             if is_graph:
                 found = export.graph(desk, what.value, all_pairs=all_)
             else:
-                objects, flat = export.rows(desk, what.value, all_pairs=all_)
+                objects, flat = export.rows(desk, what.value, all_pairs=all_, filters=given)
         except StoreError as exc:
             fail(str(exc), code=2)
+        except LookupError as exc:
+            fail(str(exc.args[0]) if exc.args else str(exc), code=2)
 
     try:
         if is_graph:

@@ -4,7 +4,9 @@ provenance and people-quote graphs as GraphML.
 Exports only read the store: they never run find_stories/find_reuse, so they show what the
 last ``storyline stories`` / ``storyline reuse`` run left there.
 
-Tables (``quotes``, ``people``, ``reuse``, ``stories``):
+Tables (``articles``, ``quotes``, ``people``, ``reuse``, ``stories``); each can be filtered as
+its listing is (:func:`rows`' ``filters``: the keyword arguments of the Desk method that lists
+it). An article is exported whole (body included) with the id of its story, if any:
 
 - JSON is a list of objects in the shapes the ``--json`` listings already print (nested
   objects and real lists), so a JSON export equals ``storyline quotes --json`` and friends
@@ -31,18 +33,24 @@ from itertools import combinations
 from typing import TYPE_CHECKING, Any
 
 from storyline.records import Article, Identity, Quote, ReusePair, Story
-from storyline.report.json import change_json, correction_json, identity_json, pair_json, quote_json, story_json
+from storyline.report.json import (article_json, change_json, correction_json, identity_json, pair_json,
+                                     quote_json, story_json)
 
 if TYPE_CHECKING:
     import networkx as nx
 
     from storyline.desk import Desk
 
-TABLES = ("quotes", "people", "reuse", "stories", "corrections")
+TABLES = ("articles", "quotes", "people", "reuse", "stories", "corrections")
 GRAPHS = ("provenance", "network")
 
 # Flat columns per table, with their Parquet type: "str", "int", "float" or "bool".
 COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
+    "articles": (
+        ("id", "str"), ("title", "str"), ("outlet", "str"), ("published", "str"), ("byline", "str"),
+        ("abstract", "str"), ("url", "str"), ("source", "str"), ("where", "str"), ("content_hash", "str"),
+        ("ingested_at", "str"), ("story_id", "str"), ("body", "str"),
+    ),
     "quotes": (
         ("article_id", "str"), ("article_title", "str"), ("article_outlet", "str"),
         ("article_published", "str"), ("text", "str"), ("start", "int"), ("end", "int"),
@@ -94,21 +102,32 @@ def _articles(desk: Desk) -> dict[str, Article]:
     return {a.id: a for a in desk.articles()}
 
 
-def rows(desk: Desk, what: str, *, all_pairs: bool = False) -> tuple[list[dict], list[dict]]:
-    """(JSON objects, flat rows) of one table; ``all_pairs`` keeps reuse pairs judged independent."""
+def rows(desk: Desk, what: str, *, all_pairs: bool = False, public: bool = False,
+         filters: dict[str, Any] | None = None) -> tuple[list[dict], list[dict]]:
+    """(JSON objects, flat rows) of one table; ``all_pairs`` keeps reuse pairs judged independent;
+    ``filters`` are passed to the Desk method that lists the table (``articles``: outlet, since,
+    until, story, person; ``stories``: query, outlet, person, since, until; ``quotes``: speaker;
+    ``reuse``: article); with ``public`` an article's source is its URL or file name only
+    (as the API shows it), never a path on this machine."""
+    filters = {k: v for k, v in (filters or {}).items() if v is not None}
+    if what == "articles":
+        found = desk.articles(**filters)
+        story_of = {mb.article_id: mb.story_id for mb in desk.store.story_members()}
+        objects = [article_json(a, public=public) | {"story_id": story_of.get(a.id)} for a in found]
+        return objects, [{k: v for k, v in o.items() if k not in ("fields", "cuts")} for o in objects]
     if what == "quotes":
-        quotes = desk.quotes()
+        quotes = desk.quotes(filters.get("speaker"))
         articles = _articles(desk)
         return [quote_json(q, article=True) for q in quotes], [quote_row(q, articles) for q in quotes]
     if what == "people":
         people = desk.people()
         return [identity_json(i) for i in people], [person_row(i) for i in people]
     if what == "reuse":
-        pairs = desk.reuse(all=all_pairs)
+        pairs = desk.reuse(all=all_pairs, article=filters.get("article"))
         articles = _articles(desk)
         return [pair_json(p, articles) for p in pairs], [pair_row(p, articles) for p in pairs]
     if what == "stories":
-        stories = desk.stories()
+        stories = desk.stories(**filters)
         return [story_json(s) for s in stories], [story_row(s) for s in stories]
     if what == "corrections":
         made = desk.corrections()
@@ -217,6 +236,16 @@ def parquet_table(what: str, flat: Sequence[dict]):
     types = {"str": pa.string(), "int": pa.int64(), "float": pa.float64(), "bool": pa.bool_()}
     schema = pa.schema([pa.field(name, types[kind], nullable=True) for name, kind in COLUMNS[what]])
     return pa.Table.from_pylist([{n: r.get(n) for n in schema.names} for r in flat], schema=schema)
+
+
+def parquet_bytes(what: str, flat: Sequence[dict]) -> bytes:
+    """The Parquet file of the flat rows, in memory (the API's download)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    sink = pa.BufferOutputStream()
+    pq.write_table(parquet_table(what, flat), sink)
+    return sink.getvalue().to_pybytes()
 
 
 def write_parquet(what: str, flat: Sequence[dict], path) -> None:

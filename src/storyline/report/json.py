@@ -27,14 +27,35 @@ from storyline.records import (
 )
 
 if TYPE_CHECKING:
-    from storyline.store.records import Correction, OutletDetail, SearchHit
+    from storyline.store.records import Correction, OutletDetail, OutletProfile, SearchHit
     from storyline.link.stories.report import StoryReport
     from storyline.run.common import AnalyzeReport, IngestReport
     from storyline.run.local import PipelineReport, StepReport
 
 
-def article_json(article: Article, *, raw: bool = False) -> dict:
-    """An article with where each metadata field came from and what cleaning cut."""
+def public_source(source: str | None) -> str | None:
+    """Where an article came from, fit to show to others: an http(s) URL, or the label of an
+    API request ("POST /api/articles"), as it is; any other source (a path on the machine that
+    ingested it) by its file name only."""
+    if not source or source.lower().startswith(("http://", "https://", "post ")):
+        return source
+    return source.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1] or None
+
+
+def article_summary_json(article: Article) -> dict:
+    """An article as lists show it (the API's lists, an outlet's latest articles): its metadata
+    without the body, and its source by URL or file name only (:func:`public_source`)."""
+    return {
+        "id": article.id, "title": article.title, "outlet": article.outlet, "published": article.published,
+        "byline": article.byline, "abstract": article.abstract, "url": article.url,
+        "source": public_source(article.source), "where": article.locator,
+        "content_hash": article.content_hash, "ingested_at": article.ingested_at,
+    }
+
+
+def article_json(article: Article, *, raw: bool = False, public: bool = False) -> dict:
+    """An article with where each metadata field came from and what cleaning cut; with
+    ``public`` (the API) its source by URL or file name only, never a local path."""
     data = {
         "id": article.id,
         "title": article.title,
@@ -43,7 +64,7 @@ def article_json(article: Article, *, raw: bool = False) -> dict:
         "byline": article.byline,
         "abstract": article.abstract,
         "url": article.url,
-        "source": article.source,
+        "source": public_source(article.source) if public else article.source,
         "where": article.locator,
         "body": article.body,
         "fields": {k: {"origin": v.origin, "evidence": v.evidence} for k, v in article.fields.items()},
@@ -171,6 +192,12 @@ def identity_json(identity: Identity) -> dict:
     }
 
 
+def person_summary_json(identity: Identity) -> dict:
+    """A person as lists show them: :func:`identity_json` without members and merge reasons."""
+    return {"id": identity.id, "name": identity.name, "type": identity.type, "aliases": list(identity.aliases),
+            "roles": list(identity.roles), "articles": article_count(identity)}
+
+
 def change_json(c: Change) -> dict:
     """One thing a copy changed."""
     return {"type": c.type, "subject": c.subject, "source_text": c.source_text, "derived_text": c.derived_text,
@@ -213,6 +240,14 @@ def story_json(s: Story) -> dict:
     return {"id": s.id, "label": s.label, "headline": s.headline, "key_entities": list(s.key_entities),
             "article_ids": list(s.article_ids), "first": s.first, "last": s.last, "undated": s.undated,
             "coverage_first": s.coverage_first or s.first, "coverage_last": s.coverage_last or s.last}
+
+
+def story_summary_json(s: Story) -> dict:
+    """A story as lists show it: :func:`story_json` with the number of its articles instead of
+    their ids (a big story has thousands)."""
+    data = story_json(s)
+    del data["article_ids"]
+    return data | {"articles": len(s.article_ids)}
 
 
 def citation_json(c: Citation) -> dict:
@@ -289,6 +324,13 @@ def search_hit_json(hit: SearchHit) -> dict:
             "rank": round(hit.rank, 6), "snippet": text, "highlights": highlights}
 
 
+def outlet_profile_json(p: OutletProfile) -> dict:
+    """An outlet as the outlet list shows it (``/api/v1/outlets``)."""
+    return {"outlet": p.outlet, "articles": p.articles, "first_published": p.first_published,
+            "last_published": p.last_published, "copied_from": p.copied_from_others,
+            "copied_by": p.copied_by_others}
+
+
 def outlet_json(detail: OutletDetail) -> dict:
     """One outlet's page as data (``/api/outlets/{name}``): articles per stated day, reuse with
     each other outlet (``copied_from``: its articles reusing theirs; ``copied_by``: theirs
@@ -304,8 +346,7 @@ def outlet_json(detail: OutletDetail) -> dict:
         "stories": [{"id": s.story_id, "label": s.label, "articles": s.articles, "first_day": s.first_day,
                      "story_first_day": s.story_first_day, "rank": s.rank, "first": s.rank == 1,
                      "outlets": s.outlets} for s in detail.stories],
-        "latest": [{k: v for k, v in article_json(a).items() if k not in ("body", "fields", "cuts")}
-                   for a in detail.latest],
+        "latest": [article_summary_json(a) for a in detail.latest],
     }
 
 

@@ -77,11 +77,18 @@ class Store(Protocol):
         ...
 
     def articles(
-        self, *, limit: int | None = None, offset: int = 0, ids: Sequence[str] | None = None
+        self, *, limit: int | None = None, offset: int = 0, ids: Sequence[str] | None = None,
+        outlet: str | None = None, since: str | None = None, until: str | None = None,
+        story_id: str | None = None, person: str | None = None,
     ) -> list[Article]:
         """Articles in the order they were first stored, without their raw input.
 
-        With ``ids``, only the articles with those exact ids (unknown ids are passed over).
+        With ``ids``, only the articles with those exact ids (unknown ids are passed over; the
+        filters are not applied). Otherwise the filters (all must hold) keep articles from
+        ``outlet`` (name, case ignored), stated as published on or after ``since`` and on or
+        before ``until`` (ISO dates; undated articles are then left out), in the story
+        ``story_id`` (exact id), naming a person whose name contains ``person`` (case ignored),
+        as :meth:`search_hits` filters.
         """
         ...
 
@@ -400,8 +407,23 @@ class Store(Protocol):
         contains ``person`` (case ignored), or in the story ``story_id`` (exact id)."""
         ...
 
-    def count(self) -> int:
-        """How many articles are stored."""
+    def count(self, *, outlet: str | None = None, since: str | None = None, until: str | None = None,
+              story_id: str | None = None, person: str | None = None) -> int:
+        """How many articles are stored (those :meth:`articles` keeps with these filters)."""
+        ...
+
+    def count_stories(self, *, query: str | None = None, outlet: str | None = None, person: str | None = None,
+                      since: str | None = None, until: str | None = None) -> int:
+        """How many stories :meth:`stories` lists with these filters (a listing's total)."""
+        ...
+
+    def count_quotes(self, speaker: str | None = None) -> int:
+        """How many quotes :meth:`quotes` lists for ``speaker`` (all with None)."""
+        ...
+
+    def count_hits(self, query: str, *, outlet: str | None = None, since: str | None = None,
+                   person: str | None = None, story_id: str | None = None) -> int:
+        """How many articles :meth:`search_hits` finds with these filters (a listing's total)."""
         ...
 
     def analysis_state(self) -> AnalysisState:

@@ -188,10 +188,11 @@ class MemoryStore(CorrectionsMixin, ReuseStepsMixin, MemoryStoryReads, PeopleMix
             raise AmbiguousIdError(f"article id prefix {id_or_prefix!r} matches more than one article")
         return self._t.articles[found[0]] if found else None
 
-    def articles(self, *, limit: int | None = None, offset: int = 0,
-                 ids: Sequence[str] | None = None) -> list[Article]:
+    def articles(self, *, limit: int | None = None, offset: int = 0, ids: Sequence[str] | None = None,
+                 outlet: str | None = None, since: str | None = None, until: str | None = None,
+                 story_id: str | None = None, person: str | None = None) -> list[Article]:
         if ids is None:
-            chosen = list(self._t.articles.values())
+            chosen = [a for a in self._t.articles.values() if self._kept(a, outlet, since, person, story_id, until)]
         else:
             wanted = set(ids)
             chosen = [a for aid, a in self._t.articles.items() if aid in wanted]
@@ -200,8 +201,16 @@ class MemoryStore(CorrectionsMixin, ReuseStepsMixin, MemoryStoryReads, PeopleMix
     def links(self) -> list[Link]:
         return list(self._t.links.values())
 
-    def count(self) -> int:
-        return len(self._t.articles)
+    def count(self, *, outlet: str | None = None, since: str | None = None, until: str | None = None,
+              story_id: str | None = None, person: str | None = None) -> int:
+        return sum(self._kept(a, outlet, since, person, story_id, until) for a in self._t.articles.values())
+
+    def count_stories(self, *, query: str | None = None, outlet: str | None = None, person: str | None = None,
+                      since: str | None = None, until: str | None = None) -> int:
+        return len(self.stories(query=query, outlet=outlet, person=person, since=since, until=until))
+
+    def count_quotes(self, speaker: str | None = None) -> int:
+        return len(self.quotes(speaker))
 
     def arrived_since(self, since: str, *, limit: int = 20) -> tuple[int, list[Article]]:
         found = [a for a in self._t.articles.values() if (a.ingested_at or "") > since]

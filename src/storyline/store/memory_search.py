@@ -56,10 +56,18 @@ class SearchMixin:
         return [SearchHit(dataclasses.replace(a, raw=None, raw_type=None), float(-r), _snippet(a, words))
                 for r, _, a in page]
 
-    def _kept(self, a, outlet, since, person, story_id) -> bool:
+    def count_hits(self, query: str, *, outlet: str | None = None, since: str | None = None,
+                   person: str | None = None, story_id: str | None = None) -> int:
+        return len(self.search_hits(query, outlet=outlet, since=since, person=person, story_id=story_id,
+                                    limit=len(self._t.articles)))
+
+    def _kept(self, a, outlet, since, person, story_id, until=None) -> bool:
+        """The article filters (search's and the article list's), as sql/filters.py applies them."""
         if outlet and (a.outlet or "").casefold() != outlet.strip().casefold():
             return False
         if since and not (a.published and a.published >= since):
+            return False
+        if until and not (a.published and a.published <= until + "\U0010ffff"):
             return False
         if person:
             analysis = self._t.analyses.get(a.id)

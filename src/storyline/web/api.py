@@ -1,5 +1,11 @@
-"""The REST API: JSON over HTTP for everything the Desk answers, under /api/; the same app
+"""The REST API: JSON over HTTP for everything the Desk answers, under /api/v1/; the same app
 serves the web pages (web/pages.py).
+
+/api/v1/ is the one canonical prefix; an old path under /api/ answers a permanent redirect (308,
+method, body and query kept) to the same path under /api/v1/. Read routes are in
+web/api_reads.py (every list in one envelope with totals and next/prev links, summaries in
+lists, ETags; web/paging.py), exports in web/api_exports.py, the response models that make
+/openapi.json complete in web/models.py.
 
 With web/pages.py (and web/errors.py, for its one exception), the only module that imports
 the web framework (FastAPI). It holds no analysis logic: each endpoint borrows a Desk (web/pool.py), calls it, and returns the JSON
@@ -14,37 +20,28 @@ import json
 import logging
 import threading
 from contextlib import asynccontextmanager
-from typing import Annotated, Any
+from typing import Annotated
 
-from fastapi import FastAPI, Path, Query, Request
+from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
+from starlette.routing import Match
 
-from storyline.desk import AnalysisUnavailable, IngestAborted
+from storyline.desk import IngestAborted
 from storyline.ingest.files import DEFAULT_MAX_BYTES
-from storyline.report import to_html, to_json, to_markdown
-from storyline.report.json import (
-    analysis_json,
-    article_json,
-    diff_json,
-    identity_json,
-    outlet_json,
-    pair_json,
-    quote_json,
-    search_hit_json,
-    report_json,
-    story_json,
-)
 from storyline.store import StoreError
 from storyline.web.corrections import add_corrections
 from storyline.web.guard import ERROR_CSP, LoopbackGuard
 from storyline.web.ingest import MAX_ITEMS, RETRY_AFTER_S, GateFull, IngestGate, ingest_items
-from storyline.web.errors import WebError, lookup
-from storyline.web.limits import MAX_OFFSET, BodyLimit, error_body
+from storyline.web.api_exports import add_exports
+from storyline.web.api_reads import V1, add_reads, answer, doc
+from storyline.web.errors import WebError
+from storyline.web.limits import MAX_OFFSET, BodyLimit, error_body  # noqa: F401 - MAX_OFFSET: tests import it here
 from storyline.web.linker import BackgroundLinker
 from storyline.web.memo import Memo
+from storyline.web.models import IngestResult
 from storyline.web.pages import PAGE_CSP, add_pages
 from storyline.web.pool import DeskPool
 from storyline.web.reports import ReportCache
@@ -53,14 +50,9 @@ from storyline.web.rules import DEFAULT_HOST, DEFAULT_PORT, bearer_ok, check_ser
 log = logging.getLogger("storyline.web")
 
 DEFAULT_MAX_BODY = DEFAULT_MAX_BYTES  # the largest document `storyline ingest` accepts
-DEFAULT_LIMIT = 100
-MAX_LIMIT = 1000
+_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 SHUTDOWN_WAIT = 60.0  # seconds a stopping server gives a background linking run to finish
 WARM_AFTER_LINKING = 10  # stories whose reports are built after a linking run
-
-Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"At most this many (1..{MAX_LIMIT}).")]
-Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description=f"Skip this many first (0..{MAX_OFFSET}).")]
-ArticleId = Annotated[str, Path(description="An article id or a unique prefix of it.")]
 
 _ARTICLE_BODY = {
     "type": "object",
@@ -144,36 +136,23 @@ def create_app(db: str, *, token: str | None = None, max_body: int = DEFAULT_MAX
     def borrow():
         return pool.desk()
 
-    @app.get("/api", summary="What this API offers")
-    def index() -> JSONResponse:
-        paths = sorted({r.path for r in app.routes if getattr(r, "path", "").startswith("/api/")})
-        return _json({"name": "storyline", "openapi": "/openapi.json", "endpoints": paths,
-                      "linking": linker.busy})
+    def index() -> dict:
+        paths = sorted({r.path for r in app.routes if getattr(r, "path", "").startswith(V1 + "/")})
+        return {"name": "storyline", "version": "v1", "openapi": "/openapi.json", "endpoints": paths,
+                "linking": linker.busy}
 
-    @app.get("/api/articles", summary="Stored articles in the order first ingested")
-    def list_articles(limit: Limit = DEFAULT_LIMIT, offset: Offset = 0) -> JSONResponse:
-        with borrow() as desk:
-            found = desk.articles(limit=limit, offset=offset)
-        return _page([article_json(a) for a in found], limit, offset)
+    add_reads(app, borrow, reports, merged_people, index)
+    add_exports(app, borrow)
 
-    @app.get("/api/articles/{article_id}", summary="One article with its analysis")
-    def get_article(article_id: ArticleId,
-                    raw: Annotated[bool, Query(description="Include the raw input as read.")] = False) -> JSONResponse:
-        with borrow() as desk:
-            article = lookup(lambda: desk.article(article_id), f"no article {article_id!r}")
-            analysis = desk.store.analysis(article.id)
-        data = article_json(article, raw=raw)
-        data["analysis"] = analysis_json(analysis) if analysis is not None else None
-        return _json(data)
-
-    @app.post("/api/articles", summary="Ingest one article or a list of them", status_code=201,
-              openapi_extra=_POST_BODY)
+    @app.post(f"{V1}/articles", summary="Ingest one article or a list of them", status_code=201,
+              openapi_extra=_POST_BODY, responses={**doc(IngestResult, status=201, cached=False),
+                                                   200: {"model": IngestResult, "description": "Nothing new added."}})
     async def post_articles(
         request: Request,
         analyze: Annotated[bool, Query(description="Analyse the new articles once stored.")] = True,
         link: Annotated[bool, Query(description="Then, in the background, find reuse and update the stories "
-                                                "(with analyze; GET /api says while it runs).")] = True,
-    ) -> JSONResponse:
+                                                "(with analyze; GET /api/v1 says while it runs).")] = True,
+    ) -> Response:
         if token is not None and not bearer_ok(request.headers.get("authorization"), token):
             raise WebError(401, "a valid 'Authorization: Bearer <token>' header is required to add articles",
                            headers={"WWW-Authenticate": "Bearer"})
@@ -208,91 +187,24 @@ def create_app(db: str, *, token: str | None = None, max_body: int = DEFAULT_MAX
         linking = bool(analyze and link and counts["added"])
         if linking:
             linker.request(r["id"] for r in results if r["status"] == "added")
-        return _json({"items": results, **counts, "linking": linking}, status=201 if counts["added"] else 200)
+        return answer(request, {"items": results, **counts, "linking": linking},
+                      status=201 if counts["added"] else 200)
 
-    @app.get("/api/search", summary="Full-text search over titles and bodies, ranked, with snippets")
-    def search(q: Annotated[str, Query(min_length=1, max_length=1000,
-                                       description="Words that must all occur (case ignored, stemmed).")],
-               limit: Limit = DEFAULT_LIMIT, offset: Offset = 0,
-               outlet: Annotated[str | None, Query(max_length=200, description="Only this outlet.")] = None,
-               since: Annotated[str | None, Query(max_length=40, description="Published on or after (ISO).")] = None,
-               person: Annotated[str | None, Query(max_length=200, description="Names a person (part of a name).")] = None,
-               story: Annotated[str | None, Query(max_length=64, description="In this story (id or prefix).")] = None,
-               ) -> JSONResponse:
-        with borrow() as desk:
-            hits = lookup(lambda: desk.search_hits(q, outlet=outlet, since=since, person=person, story=story,
-                                                   limit=limit, offset=offset), f"no story {story!r}")
-        # Each item: the article as listed, plus rank, snippet and highlight offsets.
-        items = [article_json(h.article) | {k: v for k, v in search_hit_json(h).items()
-                                            if k in ("rank", "snippet", "highlights")} for h in hits]
-        return _page(items, limit, offset, q=q)
-
-    @app.get("/api/outlets/{name:path}", summary="One outlet: articles per day, reuse with other outlets, "
-             "stories covered with its first day and rank, latest articles")
-    def get_outlet(name: Annotated[str, Path(max_length=200, description="The canonical outlet name, exact.")]
-                   ) -> JSONResponse:
-        with borrow() as desk:
-            detail = lookup(lambda: desk.outlet(name), f"no outlet named {name!r}")
-        return _json(outlet_json(detail))
-
-    @app.get("/api/stories", summary="Stored stories, largest first")
-    def list_stories(limit: Limit = DEFAULT_LIMIT, offset: Offset = 0) -> JSONResponse:
-        with borrow() as desk:
-            found = desk.stories(limit=limit, offset=offset)
-        return _page([story_json(s) for s in found], limit, offset)
-
-    @app.get("/api/stories/{story_id}", summary="One story: articles, timeline, people, quotes, reuse, findings")
-    def get_story(story_id: Annotated[str, Path(description="A story id or a unique prefix of it.")]) -> JSONResponse:
-        with borrow() as desk:
-            built = lookup(lambda: reports.get(desk, story_id), f"no story {story_id!r}")
-        return _json(report_json(built.report))
-
-    @app.get("/api/stories/{story_id}/brief", summary="The story's briefing: every sentence sourced")
-    def get_brief(story_id: Annotated[str, Path(description="A story id or a unique prefix of it.")],
-                  format: Annotated[str, Query(pattern="^(json|html|md)$", description="json, html or md.")] = "json",  # noqa: A002
-                  ) -> Response:
-        with borrow() as desk:
-            briefing = lookup(lambda: reports.get(desk, story_id), f"no story {story_id!r}").briefing
-        if format == "html":  # one self-contained page, article text escaped (report/render.py)
-            # Its stylesheet is inline (the file must stand alone); it has no script at all.
-            return HTMLResponse(to_html(briefing), headers={
-                "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'"})
-        if format == "md":
-            return PlainTextResponse(to_markdown(briefing), media_type="text/markdown; charset=utf-8")
-        return _json(to_json(briefing))
-
-    @app.get("/api/quotes", summary="Stored quotes with their speakers")
-    def list_quotes(speaker: Annotated[str | None, Query(description="Full speaker name, case ignored.")] = None,
-                    limit: Limit = DEFAULT_LIMIT, offset: Offset = 0) -> JSONResponse:
-        with borrow() as desk:
-            found = desk.quotes(speaker, limit=limit, offset=offset)
-        return _page([quote_json(q, article=True) for q in found], limit, offset)
-
-    @app.get("/api/people", summary="People named across the articles, merged")
-    def list_people(limit: Limit = DEFAULT_LIMIT, offset: Offset = 0) -> JSONResponse:
-        with borrow() as desk:
-            found = merged_people(desk)
-        return _page([identity_json(i) for i in found[offset:offset + limit]], limit, offset)
-
-    @app.get("/api/reuse", summary="Stored reuse pairs, most covered first")
-    def list_reuse(all: Annotated[bool, Query(description="Also pairs judged independent.")] = False,  # noqa: A002
-                   article: Annotated[str | None, Query(description="Only pairs involving this article.")] = None,
-                   ) -> JSONResponse:
-        with borrow() as desk:
-            pairs = lookup(lambda: desk.reuse(all=all, article=article), f"no article {article!r}")
-            ids = sorted({i for p in pairs for i in (p.source_id, p.derived_id)})
-            titles = {a.id: a for a in desk.store.articles(ids=ids)}
-        return _json([pair_json(p, titles) for p in pairs])
-
-    @app.get("/api/diff/{a}/{b}", summary="Compare two articles: aligned sentences and changes")
-    def diff(a: ArticleId, b: ArticleId) -> JSONResponse:
-        with borrow() as desk:
-            try:
-                source, derived, pair = lookup(lambda: desk.diff(a, b), "no such article")
-            except AnalysisUnavailable as exc:
-                log.error("diff: %s", exc)
-                raise WebError(503, "the analyzer is not available on this server") from None
-        return _json(diff_json(source, derived, pair))
+    @app.api_route("/api", methods=_METHODS, include_in_schema=False)
+    @app.api_route("/api/{rest:path}", methods=_METHODS, include_in_schema=False)
+    def moved(request: Request, rest: str = "") -> Response:
+        """The paths before /api/v1: a permanent redirect, method and query kept."""
+        if rest == "v1" or rest.startswith("v1/"):  # not a v1 route, or not with this method
+            known = any(getattr(r, "path", "").startswith(V1) and r.matches(request.scope)[0] is Match.PARTIAL
+                        for r in app.routes)
+            if known:
+                raise WebError(405, "Method Not Allowed")
+            raise WebError(404, f"no such endpoint: {request.url.path} (see GET {V1})")
+        raw = request.scope.get("raw_path") or request.url.path.encode()
+        target = V1 + raw.decode("latin-1").removeprefix("/api")
+        if request.url.query:
+            target += "?" + request.url.query
+        return RedirectResponse(target, status_code=308)
 
     add_pages(app, pool, reports)
     add_corrections(app, pool, token)
@@ -310,14 +222,6 @@ def _version() -> str:
         return version("storyline")
     except PackageNotFoundError:
         return "0"
-
-
-def _json(data: Any, status: int = 200) -> JSONResponse:
-    return JSONResponse(data, status_code=status)
-
-
-def _page(items: list, limit: int, offset: int, **extra: Any) -> JSONResponse:
-    return _json({**extra, "items": items, "limit": limit, "offset": offset, "count": len(items)})
 
 
 def _error(status: int, message: str, headers: dict | None = None) -> JSONResponse:

@@ -38,6 +38,7 @@ from storyline.web.correction_views import correction_notes
 from storyline.web.errors import WebError, lookup
 from storyline.web.limits import MAX_OFFSET
 from storyline.web.memo import Memo
+from storyline.web.paging import export_href
 from storyline.web.pool import DeskPool
 from storyline.web.reports import ReportCache
 
@@ -65,6 +66,7 @@ def _templates() -> Jinja2Templates:
     templates.env.filters["diffmarks"] = diff_marks
     templates.env.filters["short"] = lambda aid: (aid or "")[:10]
     templates.env.filters["outlet_href"] = outlet_views.outlet_href
+    templates.env.globals["export_href"] = export_href  # the export links of list pages (_exports.html)
     return templates
 
 

@@ -110,6 +110,12 @@ def quotes(db: Connection, speaker: str | None = None, *, limit: int | None = No
     return [_quote_from(row) for row in db.run(sql, params).fetchall()]
 
 
+def count_quotes(db: Connection, speaker: str | None = None) -> int:
+    if speaker is None:
+        return int(db.run("SELECT COUNT(*) FROM quotes").fetchone()[0])
+    return int(db.run("SELECT COUNT(*) FROM quotes WHERE speaker_key = ?", (speaker_key(speaker),)).fetchone()[0])
+
+
 def analysis_state(db: Connection) -> AnalysisState:
     count, latest = db.run("SELECT COUNT(*), MAX(analysed_at) FROM analyses").fetchone()
     return AnalysisState(int(count), latest)

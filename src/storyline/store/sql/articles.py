@@ -17,6 +17,7 @@ from storyline.records import Article, Cut, FieldSource, Link
 from storyline.store.base import AmbiguousIdError, now
 from storyline.store.records import OutletCount, OutletProfile, WriteResult
 from storyline.store.sql.connection import Connection, chunks, marks
+from storyline.store.sql.filters import article_filters
 
 ARTICLE_COLUMNS = (
     "id, content_hash, url, url_key, source, locator, title, outlet, published, byline, "
@@ -119,12 +120,21 @@ def article(db: Connection, id_or_prefix: str) -> Article | None:
 
 
 def articles(db: Connection, *, limit: int | None = None, offset: int = 0,
-             ids: Sequence[str] | None = None) -> list[Article]:
+             ids: Sequence[str] | None = None, **filters: Any) -> list[Article]:
     if ids is not None:
         rows = db.rows_in(f"SELECT seq, {ARTICLE_COLUMNS} FROM articles WHERE id IN", ids)
         return [article_from(row[1:]) for row in sorted(rows, key=lambda r: r[0])][offset:][:limit]
-    sql, params = db.paged(f"SELECT {ARTICLE_COLUMNS} FROM articles ORDER BY seq", [], limit, offset)
+    where, params = _where(db, **filters)
+    columns = ", ".join("a." + c for c in ARTICLE_COLUMNS.split(", "))
+    sql, params = db.paged(f"SELECT {columns} FROM articles a{where} ORDER BY a.seq", params, limit, offset)
     return [article_from(row) for row in db.run(sql, params).fetchall()]
+
+
+def _where(db: Connection, *, outlet: str | None = None, since: str | None = None, until: str | None = None,
+           story_id: str | None = None, person: str | None = None) -> tuple[str, list[Any]]:
+    """The article list's filters as a WHERE clause over ``articles a`` (search's filters)."""
+    clauses, params = article_filters(outlet, since, person, story_id, db.dialect, until)
+    return (" WHERE " + clauses.removeprefix(" AND ") if clauses else ""), params
 
 
 def links(db: Connection) -> list[Link]:
@@ -139,8 +149,9 @@ def arrived_since(db: Connection, since: str, limit: int) -> tuple[int, list[Art
     return total, [article_from(r) for r in rows]
 
 
-def count(db: Connection) -> int:
-    return int(db.run("SELECT COUNT(*) FROM articles").fetchone()[0])
+def count(db: Connection, **filters: Any) -> int:
+    where, params = _where(db, **filters)
+    return int(db.run(f"SELECT COUNT(*) FROM articles a{where}", params).fetchone()[0])
 
 
 def outlets(db: Connection) -> list[OutletCount]:

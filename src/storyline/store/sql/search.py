@@ -21,6 +21,7 @@ from storyline.records import Article
 from storyline.store.sql.articles import ARTICLE_COLUMNS, article_from
 from storyline.store.records import HIT_END, HIT_START, SearchHit
 from storyline.store.sql.connection import Connection
+from storyline.store.sql.filters import article_filters as _filters
 
 # The indexed expression, spelled exactly as in 005_search.sql so that the index is used.
 PG_DOCUMENT = "to_tsvector('english'::regconfig, coalesce(a.title, '') || ' ' || left(a.body, 200000))"
@@ -104,26 +105,19 @@ def search_hits(db: Connection, query: str, *, outlet: str | None = None, since:
     return found
 
 
-def _filters(outlet, since, person, story_id, dialect) -> tuple[str, list[Any]]:
-    clauses: list[str] = []
-    params: list[Any] = []
-    if outlet:
-        clauses.append("LOWER(a.outlet) = LOWER(?)")
-        params.append(outlet.strip())
-    if since:
-        clauses.append("a.published >= ?")
-        params.append(since)
-    if person:
-        like = "LIKE" if dialect == "sqlite" else "ILIKE"
-        clauses.append("EXISTS (SELECT 1 FROM entities e WHERE e.article_id = a.id AND e.type = 'PERSON' "
-                       f"AND e.name {like} ? ESCAPE '\\')")
-        params.append("%" + like_escape(person.strip()) + "%")
-    if story_id:
-        clauses.append("a.id IN (SELECT m.article_id FROM story_members m WHERE m.story_id = ?)")
-        params.append(story_id)
-    return "".join(" AND " + c for c in clauses), params
-
-
-def like_escape(text: str) -> str:
-    """``text`` with LIKE's wildcards taken literally (escape character: backslash)."""
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+def count_hits(db: Connection, query: str, *, outlet: str | None = None, since: str | None = None,
+               person: str | None = None, story_id: str | None = None) -> int:
+    """How many articles :func:`search_hits` finds with these filters (the total of its pages)."""
+    filters, params = _filters(outlet, since, person, story_id, db.dialect)
+    if db.dialect == "sqlite":
+        match = fts5_query(query)
+        if match is None:
+            return 0
+        sql = ("SELECT COUNT(*) FROM articles_fts f JOIN articles a ON a.seq = f.rowid "
+               f"WHERE articles_fts MATCH ?{filters}")
+        return int(db.run(sql, [match, *params]).fetchone()[0])
+    if not has_words(query):
+        return 0
+    sql = (f"SELECT COUNT(*) FROM articles a WHERE {PG_DOCUMENT} @@ plainto_tsquery('english'::regconfig, ?)"
+           f"{filters}")
+    return int(db.run(sql, [query, *params]).fetchone()[0])

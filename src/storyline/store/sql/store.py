@@ -63,9 +63,11 @@ class SQLStore:
     def article(self, id_or_prefix: str) -> Article | None:
         return articles.article(self.db, id_or_prefix)
 
-    def articles(self, *, limit: int | None = None, offset: int = 0,
-                 ids: Sequence[str] | None = None) -> list[Article]:
-        return articles.articles(self.db, limit=limit, offset=offset, ids=ids)
+    def articles(self, *, limit: int | None = None, offset: int = 0, ids: Sequence[str] | None = None,
+                 outlet: str | None = None, since: str | None = None, until: str | None = None,
+                 story_id: str | None = None, person: str | None = None) -> list[Article]:
+        return articles.articles(self.db, limit=limit, offset=offset, ids=ids, outlet=outlet, since=since,
+                                 until=until, story_id=story_id, person=person)
 
     def links(self) -> list[Link]:
         return articles.links(self.db)
@@ -73,8 +75,9 @@ class SQLStore:
     def arrived_since(self, since: str, *, limit: int = 20) -> tuple[int, list[Article]]:
         return articles.arrived_since(self.db, since, limit)
 
-    def count(self) -> int:
-        return articles.count(self.db)
+    def count(self, *, outlet: str | None = None, since: str | None = None, until: str | None = None,
+              story_id: str | None = None, person: str | None = None) -> int:
+        return articles.count(self.db, outlet=outlet, since=since, until=until, story_id=story_id, person=person)
 
     def outlets(self) -> list[OutletCount]:
         return articles.outlets(self.db)
@@ -104,6 +107,9 @@ class SQLStore:
 
     def quotes(self, speaker: str | None = None, *, limit: int | None = None, offset: int = 0) -> list[Quote]:
         return analysis.quotes(self.db, speaker, limit=limit, offset=offset)
+
+    def count_quotes(self, speaker: str | None = None) -> int:
+        return analysis.count_quotes(self.db, speaker)
 
     def analysis_state(self) -> AnalysisState:
         return analysis.analysis_state(self.db)
@@ -179,6 +185,10 @@ class SQLStore:
                 until: str | None = None) -> list[Story]:
         return stories.stories(self.db, limit=limit, offset=offset, query=query, outlet=outlet,
                                person=person, since=since, until=until)
+
+    def count_stories(self, *, query: str | None = None, outlet: str | None = None, person: str | None = None,
+                      since: str | None = None, until: str | None = None) -> int:
+        return stories.count_stories(self.db, query=query, outlet=outlet, person=person, since=since, until=until)
 
     def story(self, id_or_prefix: str) -> Story | None:
         return stories.story(self.db, id_or_prefix)
@@ -272,6 +282,10 @@ class SQLStore:
                     offset: int = 0) -> list[SearchHit]:
         return search.search_hits(self.db, query, outlet=outlet, since=since, person=person, story_id=story_id,
                                   limit=limit, offset=offset)
+
+    def count_hits(self, query: str, *, outlet: str | None = None, since: str | None = None,
+                   person: str | None = None, story_id: str | None = None) -> int:
+        return search.count_hits(self.db, query, outlet=outlet, since=since, person=person, story_id=story_id)
 
     def schema_version(self) -> int:
         return self.db.schema_version()
