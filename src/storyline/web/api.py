@@ -190,6 +190,9 @@ def create_app(db: str, *, token: str | None = None, max_body: int = DEFAULT_MAX
         return answer(request, {"items": results, **counts, "linking": linking},
                       status=201 if counts["added"] else 200)
 
+    # Before the catch-all below, which would otherwise answer /api/v1/corrections with a 404.
+    add_corrections(app, pool, token)
+
     @app.api_route("/api", methods=_METHODS, include_in_schema=False)
     @app.api_route("/api/{rest:path}", methods=_METHODS, include_in_schema=False)
     def moved(request: Request, rest: str = "") -> Response:
@@ -207,7 +210,6 @@ def create_app(db: str, *, token: str | None = None, max_body: int = DEFAULT_MAX
         return RedirectResponse(target, status_code=308)
 
     add_pages(app, pool, reports)
-    add_corrections(app, pool, token)
     # Added last, so outermost: bodies are capped before anything reads them.
     app.add_middleware(BodyLimit, max_body=max_body)
     if is_loopback(host):  # outermost of all: a refused request is not read at all

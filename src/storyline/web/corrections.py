@@ -23,12 +23,17 @@ from pathlib import Path
 from typing import Annotated
 
 from fastapi import FastAPI, Query, Request
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi import Path as FastPath
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, Field
 
 from storyline.report.json import correction_json, correction_summary
+from storyline.web import models as m
+from storyline.web.api_reads import answer, doc
 from storyline.web.errors import WebError
+from storyline.web.limits import MAX_OFFSET
+from storyline.web.paging import envelope
 from storyline.web.pool import DeskPool
 from storyline.web.rules import bearer_ok
 
@@ -38,6 +43,8 @@ LISTED = 200  # corrections on the page
 PEOPLE_OFFERED = 1000  # people offered by the forms' id fields (most articles first)
 Name = Annotated[str, Field(min_length=1, max_length=200)]
 Id = Annotated[str, Field(min_length=1, max_length=64)]
+# A correction's number: a SQL BIGINT (a larger number is a 422, not a driver overflow).
+CorrectionId = Annotated[int, FastPath(ge=1, le=2**63 - 1, description="A correction's number.")]
 Reason = Annotated[str, Field(min_length=1, max_length=2000, description="Why this is right (required).")]
 Author = Annotated[str | None, Field(default=None, max_length=200, description=f"Who; default {WEB_AUTHOR!r}.")]
 
@@ -102,51 +109,55 @@ def add_corrections(app: FastAPI, pool: DeskPool, token: str | None) -> None:
         _forget_cached(app)
         return JSONResponse(correction_json(correction), status_code=status)
 
-    @app.get(PREFIX, summary="Corrections made by hand, newest first")
-    def list_corrections(active: Annotated[bool | None, Query(description="Only active (true) or undone (false).")] = None,
+    @app.get(PREFIX, summary="Corrections made by hand, newest first", responses=doc(m.Page[m.CorrectionOut]))
+    def list_corrections(request: Request,
+                         active: Annotated[bool | None, Query(description="Only active (true) or undone (false).")] = None,
                          limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-                         offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0) -> JSONResponse:
+                         offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0) -> Response:
         with pool.desk() as desk:
             found = desk.corrections(limit=limit, offset=offset, active=active)
-        items = [correction_json(c) for c in found]
-        return JSONResponse({"items": items, "limit": limit, "offset": offset, "count": len(items)})
+            # Corrections are made by hand: a few thousand at most, counted by listing them.
+            total = len(desk.corrections(active=active))
+        page = envelope([correction_json(c) for c in found], total, limit, offset, request.url.path,
+                        request.query_params.multi_items(), max_offset=MAX_OFFSET)
+        return answer(request, page)
 
-    @app.get(PREFIX + "/{correction_id}", summary="One correction")
-    def get_correction(correction_id: int) -> JSONResponse:
+    @app.get(PREFIX + "/{correction_id}", summary="One correction", responses=doc(m.CorrectionOut))
+    def get_correction(request: Request, correction_id: CorrectionId) -> Response:
         with pool.desk() as desk:
             found = desk.store.correction(correction_id)
         if found is None:
             raise WebError(404, f"no correction {correction_id}")
-        return JSONResponse(correction_json(found))
+        return answer(request, correction_json(found))
 
-    @app.post(PREFIX + "/merge-people", status_code=201, summary="Two people are one")
+    @app.post(PREFIX + "/merge-people", status_code=201, summary="Two people are one", responses=doc(m.CorrectionOut, status=201, cached=False))
     def merge_people(request: Request, body: MergePeople) -> JSONResponse:
         return made(request, lambda d: d.merge_people(body.keep, body.other, author=body.author or WEB_AUTHOR,
                                                       reason=body.reason))
 
-    @app.post(PREFIX + "/split-person", status_code=201, summary="Some mentions of a person are somebody else")
+    @app.post(PREFIX + "/split-person", status_code=201, summary="Some mentions of a person are somebody else", responses=doc(m.CorrectionOut, status=201, cached=False))
     def split_person(request: Request, body: SplitPerson) -> JSONResponse:
         return made(request, lambda d: d.split_person(body.person, names=body.names, articles=body.articles,
                                                       name=body.name, author=body.author or WEB_AUTHOR,
                                                       reason=body.reason))
 
-    @app.post(PREFIX + "/quote-speaker", status_code=201, summary="A quote was said by somebody else")
+    @app.post(PREFIX + "/quote-speaker", status_code=201, summary="A quote was said by somebody else", responses=doc(m.CorrectionOut, status=201, cached=False))
     def quote_speaker(request: Request, body: QuoteSpeaker) -> JSONResponse:
         return made(request, lambda d: d.fix_quote_speaker(body.article, body.quote, body.speaker,
                                                            author=body.author or WEB_AUTHOR, reason=body.reason))
 
-    @app.post(PREFIX + "/move-article", status_code=201, summary="An article belongs to another story")
+    @app.post(PREFIX + "/move-article", status_code=201, summary="An article belongs to another story", responses=doc(m.CorrectionOut, status=201, cached=False))
     def move_article(request: Request, body: MoveArticle) -> JSONResponse:
         return made(request, lambda d: d.move_article(body.article, body.story, author=body.author or WEB_AUTHOR,
                                                       reason=body.reason))
 
-    @app.post(PREFIX + "/split-story", status_code=201, summary="Some articles of a story are a story of their own")
+    @app.post(PREFIX + "/split-story", status_code=201, summary="Some articles of a story are a story of their own", responses=doc(m.CorrectionOut, status=201, cached=False))
     def split_story(request: Request, body: SplitStory) -> JSONResponse:
         return made(request, lambda d: d.split_story(body.story, body.articles, author=body.author or WEB_AUTHOR,
                                                      reason=body.reason))
 
-    @app.post(PREFIX + "/{correction_id}/undo", summary="Undo a correction (it stays listed, marked undone)")
-    def undo(request: Request, correction_id: int, body: Undo) -> JSONResponse:
+    @app.post(PREFIX + "/{correction_id}/undo", summary="Undo a correction (it stays listed, marked undone)", responses=doc(m.CorrectionOut, cached=False))
+    def undo(request: Request, correction_id: CorrectionId, body: Undo) -> JSONResponse:
         return made(request, lambda d: d.undo_correction(correction_id, author=body.author or WEB_AUTHOR), 200)
 
     @app.get("/corrections", response_class=HTMLResponse, include_in_schema=False)

@@ -10,7 +10,7 @@ only if the new field breaks a declared type, so keep them in step by hand).
 
 from __future__ import annotations
 
-from typing import Generic, Literal, TypeVar
+from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, Field
 
@@ -387,3 +387,19 @@ class OutletSummary(BaseModel):
     last_published: str | None
     copied_from: int = Field(description="Its articles reusing other outlets' articles.")
     copied_by: int = Field(description="Other outlets' articles reusing its own.")
+
+
+class CorrectionOut(BaseModel):
+    """A correction made by hand (report/json.py ``correction_json``)."""
+
+    id: int
+    kind: str
+    targets: list[str]
+    author: str
+    reason: str
+    created_at: str
+    active: bool
+    undone_at: str | None
+    undone_by: str | None
+    summary: str
+    payload: dict[str, Any]
