@@ -124,12 +124,46 @@ def test_nearest_member_lets_a_follow_up_join_a_story_grown_two_ways():
 
 def test_time_window_keeps_old_stories_out():
     v = basis(20)
-    c = StoryClusterer(Params(window_s=2 * DAY))
+    c = StoryClusterer(Params(window_s=2 * DAY, hold_items=0))
     c.add(item("old", v, ["e"], t=1e9))
     assert c.add(item("same-day", v, ["e"], t=1e9 + 3600)) == "old"
     # Identical content a month later: the old story is out of the window, a new story starts.
     assert c.add(item("later", v, ["e"], t=1e9 + 30 * DAY)) == "later"
     assert list(c._active.stories) == ["later"]
+
+
+def test_a_dated_article_far_from_a_held_story_starts_its_own():
+    """Held on arrivals (hold_items), the old story is still active, but a dated article more
+    than window_s from every dated member does not join it: the same kind of news years apart."""
+    v = basis(21)
+    c = StoryClusterer(Params(window_s=2 * DAY))
+    c.add(item("old", v, ["e"], t=1e9))
+    assert c.add(item("later", v, ["e"], t=1e9 + 30 * DAY)) == "later"
+    assert set(c._active.stories) == {"old", "later"}
+
+
+def test_a_missing_date_never_counts_against_a_match():
+    """An undated follow-up joins its story whatever the clock says (a dated stream ran on for
+    weeks meanwhile), and a dated one joins an undated story."""
+    v, w = basis(22), basis(23)
+    c = StoryClusterer(Params(window_s=2 * DAY))
+    c.add(item("event", v, ["e"], t=1e9))
+    c.add(item("undated-story", w, ["u"]))
+    for k in range(20):  # the clock moves 40 days on with other news
+        c.add(item(f"other{k}", basis(400 + k), [f"o{k}"], t=1e9 + (k + 1) * 2 * DAY))
+    assert c.add(item("follow-up", v, ["e"])) == "event"
+    assert c.add(item("dated-follow-up", w, ["u"], t=1e9 + 41 * DAY)) == "undated-story"
+
+
+def test_a_clock_jump_does_not_split_a_weeks_long_story():
+    """A story covered for weeks takes a follow-up measured against its nearest member, and a
+    misdated article far in the future does not retire it (hold_items)."""
+    v = basis(24)
+    c = StoryClusterer(Params(window_s=7 * DAY))
+    for k in range(6):
+        assert c.add(item(f"week{k}", v, ["e"], t=1e9 + k * 6 * DAY)) == "week0"
+    c.add(item("misdated", basis(25), ["z"], t=1e9 + 3650 * DAY))
+    assert c.add(item("late-follow-up", v, ["e"], t=1e9 + 33 * DAY)) == "week0"
 
 
 def test_work_per_article_is_bounded_by_the_window():
@@ -143,7 +177,7 @@ def test_work_per_article_is_bounded_by_the_window():
 
 
 def test_time_known_window_bounds_active_stories():
-    c = StoryClusterer(Params(window_s=DAY))
+    c = StoryClusterer(Params(window_s=DAY, hold_items=10))
     for i in range(300):
         c.add(item(f"n{i}", basis(9000 + i), [f"e{i}"], t=1e9 + i * 3600.0))
         assert len(c._active.stories) <= 25  # one story an hour, one day of them
