@@ -95,7 +95,7 @@ def test_rerun_adds_nothing_and_a_new_version_starts_over(desk_with_model, monke
     redone = desk.find_stories(reuse=False)
     assert redone.restarted and redone.clustered == len(members)
     assert {frozenset(s.article_ids) for s in desk.stories()} == {
-        frozenset(a for a, s2, _ in members if s2 == s) for s in {m[1] for m in members}}
+        frozenset(a for a, s2, *_ in members if s2 == s) for s in {m[1] for m in members}}
 
 
 def test_story_lookup_errors(desk_with_model):
@@ -157,4 +157,8 @@ def test_story_facts_are_stored_by_linking_and_read_back_alike(desk_with_model, 
         raise AssertionError("a read of fresh facts embedded sentences")
 
     monkeypatch.setattr("storyline.link.reuse.vectors.embed", boom)
-    assert desk.story(stories[0].id) == fresh
+    read = desk.story(stories[0].id)
+    # The membership evidence is read with the story (stored by the clustering, not a fact).
+    assert set(read.why) == set(stories[0].article_ids)
+    read.why = {}
+    assert read == fresh

@@ -67,6 +67,8 @@ __all__ = ["DEFAULT", "Item", "Params", "StoryClusterer", "article_keys", "entit
            "items_from_texts", "number_keys"]
 
 DAY = 86_400.0
+# Shared names and words listed in an article's membership evidence.
+EVIDENCE_KEYS = 6
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,6 +187,10 @@ class StoryClusterer:
         self._postings: dict[str, set[str]] = {}  # term -> active stories whose members carry it
         self._active = ActiveSet(params.window_s, params.window_items, params.hold_items)
         self._centroids = Centroids()
+        # Why each article was placed and which stories merged, since the last take_evidence()
+        # (stored with the batch; not state: no decision reads it).
+        self._why: dict[str, dict] = {}
+        self._merged: list[dict] = []
 
     # ------------------------------------------------------------------ public API
 
@@ -195,8 +201,10 @@ class StoryClusterer:
         p = self.params
         passing = [t for t in scored if t[0] >= p.join_threshold or t[2] >= p.duplicate_cosine]
         if not passing:
+            self._why[item.id] = self._founded(scored)
             story = self._start(seq, item)
             return self._refine(story, scored).key
+        self._why[item.id] = self._evidence(item, *passing[0])
         story = self._join(passing[0][1], seq, item)
         story = self._converge(story, [t for t in scored if t is not passing[0]])
         return self._refine(story, scored).key
@@ -204,6 +212,15 @@ class StoryClusterer:
     def add_all(self, items: Iterable[Item]) -> None:
         for item in items:
             self.add(item)
+
+    def take_evidence(self) -> tuple[dict[str, dict], list[dict]]:
+        """Why each article added since the last call was placed where it was (article id ->
+        evidence: see :meth:`_evidence`), and the merges made meanwhile (absorbed story, the
+        story it went into, the article that showed they are one and the scores), then forgets
+        them."""
+        why, merged = self._why, self._merged
+        self._why, self._merged = {}, []
+        return why, merged
 
     def assignments(self) -> dict[str, str]:
         """Article id -> current story key (after merges), in arrival order."""
@@ -424,8 +441,10 @@ class StoryClusterer:
         for score, other, _ in others:
             if score < p.merge_threshold:
                 break
-            if _cosine(story.centroid(), other.centroid()) >= p.merge_cosine:
-                story = self._merge(story, other)
+            centroids = _cosine(story.centroid(), other.centroid())
+            if centroids >= p.merge_cosine:
+                story = self._merge(story, other, {"rule": "converge", "score": round(score, 4),
+                                                   "centroid_cosine": round(centroids, 4)})
         return story
 
     def _refine(self, story: Story, scored: list[tuple[float, Story, float]]) -> Story:
@@ -440,8 +459,10 @@ class StoryClusterer:
             ents = self._profile_cosine(story, other)
             if ents < p.refine_entity_floor:
                 continue
-            if self._link(story, other) + p.refine_entity * ents >= p.refine_threshold:
-                story = self._merge(story, other)
+            link = self._link(story, other) + p.refine_entity * ents
+            if link >= p.refine_threshold:
+                story = self._merge(story, other, {"rule": "average link", "link": round(link, 4),
+                                                   "name_profile_cosine": round(ents, 4)})
         return story
 
     def _profile_cosine(self, a: Story, b: Story) -> float:
@@ -470,9 +491,49 @@ class StoryClusterer:
             vec = float(a.vsum @ b.vsum) / pairs
         return self.params.refine_vector * vec + lex
 
-    def _merge(self, a: Story, b: Story) -> Story:
+    def _founded(self, scored: list[tuple[float, Story, float]]) -> dict:
+        """Evidence of an article that started a story: the nearest story it did not join."""
+        why: dict = {"kind": "founded", "join_threshold": self.params.join_threshold}
+        if scored:
+            score, story, cosine = scored[0]
+            why["nearest_story"] = story.key
+            why["nearest_score"] = round(score, 4)
+            why["nearest_cosine"] = round(cosine, 4)
+        return why
+
+    def _evidence(self, item: Item, score: float, story: Story, cosine: float) -> dict:
+        """Why an article joins ``story`` (read before it joins): the score and its parts, the
+        names and numbers and the words both sides carry (rarest first), and the nearest
+        member with its similarity."""
+        vec = self._lex[self._next - 1]
+        lex = story.lex_cosine(vec)
+        ents = sorted((k for k in item.entities if k in story.ent_docs),
+                      key=lambda k: (-self._df.idf(k), k))[:EVIDENCE_KEYS]
+        words = sorted((t for t in vec if t in story.lex), key=lambda t: (-vec[t] * story.lex[t], t))[:EVIDENCE_KEYS]
+        nearest, near_cos = None, -1.0
+        q = None if item.vector is None else np.asarray(item.vector, dtype=np.float64)
+        for seq in story.members[-self.params.member_limit:]:
+            member = self._items.get(seq)
+            if member is None:
+                continue
+            if q is not None and member.vector is not None:
+                c = float(q @ np.asarray(member.vector, dtype=np.float64))
+            else:
+                c = _sparse_dot(vec, self._lex.get(seq) or {})
+            if c > near_cos:
+                nearest, near_cos = member.id, c
+        return {"kind": "joined", "story": story.key, "score": round(score, 4),
+                "join_threshold": self.params.join_threshold, "cosine": round(cosine, 4),
+                "lexical": round(lex, 4),
+                "entities": round(self._entity_overlap(item, story, score, lex, exact=True), 4),
+                "shared_entities": ents, "shared_terms": words, "nearest_article": nearest,
+                "nearest_similarity": round(near_cos, 4) if nearest is not None else None}
+
+    def _merge(self, a: Story, b: Story, why: dict | None = None) -> Story:
         """One story from two: the older key survives, sums refolded in arrival order."""
         old, young = (a, b) if a.index < b.index else (b, a)
+        self._merged.append({"absorbed": young.key, "into": old.key, "by": self._ids[self._next - 1],
+                             "absorbed_size": len(young.members), "into_size": len(old.members), **(why or {})})
         for s in (old, young):
             self._active.remove(s)
             self._centroids.drop(s)
@@ -506,6 +567,11 @@ class StoryClusterer:
                 post.discard(story.key)
                 if not post:
                     del self._postings[t]
+
+
+def _sparse_dot(a: Mapping[str, float], b: Mapping[str, float]) -> float:
+    small, big = (a, b) if len(a) <= len(b) else (b, a)
+    return sum(w * big[t] for t, w in small.items() if t in big)
 
 
 def _cosine(a: np.ndarray | None, b: np.ndarray | None) -> float:

@@ -25,6 +25,7 @@ checkpoint), so a killed run loses at most one batch and resumes without duplica
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -37,7 +38,7 @@ from storyline.link.stories.cluster import Item, StoryClusterer, item_from
 from storyline.records import Analysis, Article, Entity, Problem, Story
 from storyline.store import Store
 from storyline.store.base import now
-from storyline.store.records import Membership
+from storyline.store.records import Membership, StoryMerge
 
 # Bump when clustering decisions change: stored stories of another version are dropped and
 # the corpus is clustered again.
@@ -145,12 +146,17 @@ def cluster_batch(store: Store, clusterer: StoryClusterer, ids: Sequence[str]) -
     outcome = BatchOutcome(problems=[])
     ids = [a for a in ids if clusterer.story_of(a) is None]  # a repeated key is done already
     before = clusterer.active_members()
+    clusterer.take_evidence()  # nothing of an earlier, unstored batch
     added = []
     for item in _items(store, ids, outcome.problems):
         clusterer.add(item)
         added.append(item.id)
+    why, merged = clusterer.take_evidence()
     moved = [a for a, key in before.items() if clusterer.story_of(a) != key]
-    rows = [Membership(a, clusterer.story_of(a), clusterer.seq_of(a)) for a in added + moved]
+    # A moved member keeps the evidence it joined with (None: the store keeps what it has).
+    rows = [Membership(a, clusterer.story_of(a), clusterer.seq_of(a), _json(why.get(a))) for a in added + moved]
+    when = now()
+    merges = [StoryMerge(m["absorbed"], m["into"], when, _json(m)) for m in merged]
     changed = sorted({m.story_id for m in rows})
     removed = sorted(key for key in {before[a] for a in moved} if clusterer.members(key) is None)
     members = {sid: clusterer.members(sid) for sid in changed}
@@ -159,9 +165,13 @@ def cluster_batch(store: Store, clusterer: StoryClusterer, ids: Sequence[str]) -
     entities = _entities_by_article(store, needed)
     vectors = _vectors(store, needed)
     summaries = [summarise(sid, members[sid], by_id, entities, vectors) for sid in changed]
-    store.put_stories(summaries, rows, removed, CLUSTER_VERSION, now(), clusterer.snapshot(CLUSTER_VERSION))
+    store.put_stories(summaries, rows, removed, CLUSTER_VERSION, when, clusterer.snapshot(CLUSTER_VERSION), merges)
     outcome.clustered, outcome.merged = len(added), len(removed)
     return outcome
+
+
+def _json(value: dict | None) -> str | None:
+    return None if value is None else json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def _items(store: Store, ids: Sequence[str], problems: list[Problem] | None = None) -> Iterator[Item]:
