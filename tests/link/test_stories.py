@@ -301,3 +301,45 @@ def test_term_weights_are_content_stems():
     assert "the" not in w and "for" not in w
     it = item_from("x", "Body text about tapering.", Analysis("x"), None, None, "Plosser on taper")
     assert "plosser" in it.terms and "body" in it.terms
+
+
+# ------------------------------------------------------------------ evidence
+
+def test_evidence_says_why_each_article_was_placed_and_which_stories_merged():
+    a1 = basis(30)
+    b1 = blend(a1, basis(31), 0.85)
+    c = StoryClusterer()
+    c.add(item("a1", a1, ["okafor", "port selby"]))
+    c.add(item("a2", blend(a1, basis(32), 0.97), ["okafor", "port selby"]))
+    c.add(item("b1", b1, ["zed"]))
+    why, merged = c.take_evidence()
+    assert why["a1"] == {"kind": "founded", "join_threshold": DEFAULT.join_threshold}
+    joined = why["a2"]
+    assert joined["kind"] == "joined" and joined["story"] == "a1" and joined["score"] >= DEFAULT.join_threshold
+    assert set(joined["shared_entities"]) == {"okafor", "port selby"} and joined["nearest_article"] == "a1"
+    assert joined["nearest_similarity"] == pytest.approx(0.97, abs=1e-3)
+    assert why["b1"]["kind"] == "founded" and why["b1"]["nearest_story"] == "a1"
+    assert why["b1"]["nearest_score"] < DEFAULT.join_threshold and merged == []
+    # The article that shows the two are one story merges them; the merge is recorded.
+    c.add(item("m1", unit(a1 + b1), ["okafor", "port selby", "zed"]))
+    why, merged = c.take_evidence()
+    assert why["m1"]["kind"] == "joined"
+    assert [(m["absorbed"], m["into"], m["by"], m["rule"]) for m in merged] == [("b1", "a1", "m1", "converge")]
+    assert merged[0]["centroid_cosine"] >= DEFAULT.merge_cosine
+    assert c.take_evidence() == ({}, [])  # taken once
+
+
+def test_the_average_link_refinement_merges_and_records_its_link():
+    """With the refinement on, a new story whose members' average link with a candidate story
+    passes the threshold is merged into the older one, with the link recorded; off (the
+    default) the two stay apart."""
+    a, b = basis(40), basis(41)
+    seed = [item("s1", a, ["x"]), item("s2", blend(a, b, 0.5), ["y"])]
+    for params, stories in ((DEFAULT, 2), (Params(refine_threshold=0.45, refine_vector=1.0), 1)):
+        c = StoryClusterer(params)
+        c.add_all(seed)
+        assert len(c.stories()) == stories
+        if stories == 1:
+            merged = c.take_evidence()[1]
+            assert merged[0]["rule"] == "average link" and merged[0]["link"] >= 0.45
+            assert merged[0]["absorbed"] == "s2" and merged[0]["into"] == "s1"
