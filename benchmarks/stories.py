@@ -6,6 +6,7 @@ Usage::
     python benchmarks/stories.py PATH [--limit N] [--split train|dev|all] [--cache DIR]
                                       [--set name=value ...] [--errors K]
                                       [--ecb-times none|file|published]
+                                      [--via direct|cli|both] [--workdir DIR] [--no-baseline]
 
 e.g. ``.venv/bin/python benchmarks/stories.py ../shared/eval/stories-ecbplus``
 
@@ -39,10 +40,31 @@ The vectors and analyses are cached (``--cache``, default ``$XDG_CACHE_HOME`` or
 speed reported is the one measured when the cache was filled. Clustering runs with one BLAS
 thread (a matrix-vector product per article gains nothing from threads).
 
+Three systems can be scored in one run:
+
+* ``--via direct`` (the default): the clusterer on the cached features above, in the feed
+  order, with the times the loader gives (ECB+: none). Fast; what parameters are tuned with.
+* ``--via cli`` (or ``both``): the product path, as a user runs it. The documents are written to
+  a JSONL file at run time (``url``, ``text``, ``title`` when the data has one, ``published``
+  for UCI/JSONL; ECB+ bodies are given as text, so the ingest reads their datelines itself),
+  stored with ``python -m storyline ingest FILE --db STORE --json`` (a subprocess: cleaning,
+  dateline reading, spaCy analysis), clustered by ``Desk.find_stories(reuse=False)`` (what
+  ``storyline stories`` runs, less the reuse comparison, which does not change memberships and
+  takes minutes) and read back from the store's memberships. A document stored as another's
+  article (the same cleaned text) gets that article's story; one the ingest drops is scored as
+  a story of its own and listed (``cli.dropped_ids``). ``--set`` does not reach this path.
+* the baseline (unless ``--no-baseline``): TF-IDF (scikit-learn, sublinear tf, English
+  stopwords, fitted on the documents clustered) of title + body and average-link
+  agglomerative clustering on cosine distance (scipy), the cut tuned for pair F1 on the ECB+
+  train split over 0.50..0.99 and applied to the scored split; on data without splits (UCI,
+  JSONL) the cut is tuned on the scored items themselves (an oracle that can only flatter it).
+  It sees all documents at once, with no order and no time.
+
 Figures: pair-counting precision/recall/F1 over all pairs of items (same predicted story vs same
 gold cluster), BCubed precision/recall/F1, gold and predicted cluster counts, feature
 extraction and clustering speed (articles/s). ``--set name=value`` overrides a ``Params`` field
-for tuning; the defaults are the shipped parameters. The LAST line is one JSON object.
+for tuning; the defaults are the shipped parameters. The LAST line is one JSON object (the
+direct figures at its top level, ``cli`` and ``baseline`` objects beside them).
 """
 
 from __future__ import annotations
