@@ -6,6 +6,7 @@ Usage::
     python benchmarks/stories.py PATH [--limit N] [--split train|dev|all] [--cache DIR]
                                       [--set name=value ...] [--errors K]
                                       [--ecb-times none|file|published]
+                                      [--via direct|cli|both] [--workdir DIR] [--no-baseline]
 
 e.g. ``.venv/bin/python benchmarks/stories.py ../shared/eval/stories-ecbplus``
 
@@ -39,10 +40,31 @@ The vectors and analyses are cached (``--cache``, default ``$XDG_CACHE_HOME`` or
 speed reported is the one measured when the cache was filled. Clustering runs with one BLAS
 thread (a matrix-vector product per article gains nothing from threads).
 
+Three systems can be scored in one run:
+
+* ``--via direct`` (the default): the clusterer on the cached features above, in the feed
+  order, with the times the loader gives (ECB+: none). Fast; what parameters are tuned with.
+* ``--via cli`` (or ``both``): the product path, as a user runs it. The documents are written to
+  a JSONL file at run time (``url``, ``text``, ``title`` when the data has one, ``published``
+  for UCI/JSONL; ECB+ bodies are given as text, so the ingest reads their datelines itself),
+  stored with ``python -m storyline ingest FILE --db STORE --json`` (a subprocess: cleaning,
+  dateline reading, spaCy analysis), clustered by ``Desk.find_stories(reuse=False)`` (what
+  ``storyline stories`` runs, less the reuse comparison, which does not change memberships and
+  takes minutes) and read back from the store's memberships. A document stored as another's
+  article (the same cleaned text) gets that article's story; one the ingest drops is scored as
+  a story of its own and listed (``cli.dropped_ids``). ``--set`` does not reach this path.
+* the baseline (unless ``--no-baseline``): TF-IDF (scikit-learn, sublinear tf, English
+  stopwords, fitted on the documents clustered) of title + body and average-link
+  agglomerative clustering on cosine distance (scipy), the cut tuned for pair F1 on the ECB+
+  train split over 0.50..0.99 and applied to the scored split; on data without splits (UCI,
+  JSONL) the cut is tuned on the scored items themselves (an oracle that can only flatter it).
+  It sees all documents at once, with no order and no time.
+
 Figures: pair-counting precision/recall/F1 over all pairs of items (same predicted story vs same
 gold cluster), BCubed precision/recall/F1, gold and predicted cluster counts, feature
 extraction and clustering speed (articles/s). ``--set name=value`` overrides a ``Params`` field
-for tuning; the defaults are the shipped parameters. The LAST line is one JSON object.
+for tuning; the defaults are the shipped parameters. The LAST line is one JSON object (the
+direct figures at its top level, ``cli`` and ``baseline`` objects beside them).
 """
 
 from __future__ import annotations
@@ -151,7 +173,7 @@ def load_uci(path: Path):
                 bad += 1
                 continue
             docs.append({"id": row["ID"], "gold": story, "body": title, "time": ts / 1000.0,
-                         "title": title, "group": row.get("CATEGORY", "")})
+                         "stated_time": ts / 1000.0, "title": title, "group": row.get("CATEGORY", "")})
     docs.sort(key=lambda d: (d["time"], int(d["id"]) if d["id"].isdigit() else 0, d["id"]))
     return docs, bad
 
@@ -184,7 +206,7 @@ def load_jsonl(path: Path):
         except (KeyError, TypeError, ValueError, AttributeError):
             bad += 1
             continue
-        docs.append({"id": aid, "gold": gold, "body": body, "time": t, "title": title,
+        docs.append({"id": aid, "gold": gold, "body": body, "time": t, "stated_time": t, "title": title,
                      "group": "", "order": n})
     docs.sort(key=lambda d: (d["time"] is not None, d["time"] or 0.0, d["order"]))
     return docs, bad
@@ -307,6 +329,137 @@ def worst(pred, gold, k: int, parts: int = 6) -> list[str]:
             + [line("split gold", g, c) for g, c in split if len(c) > 1])
 
 
+# ---------------------------------------------------------------- baseline
+
+# Distance thresholds the baseline is tuned over (cosine distance, average link).
+BASELINE_GRID = [round(0.50 + 0.01 * k, 2) for k in range(50)]
+
+
+def baseline_tree(docs):
+    """A plain batch peer: TF-IDF (sublinear tf, English stopwords, fitted on the documents
+    clustered) of title + body, average-link agglomerative clustering on cosine distance (the
+    tree is built once; :func:`baseline_labels` cuts it). It sees every document at once (no
+    order, no time), which the online clusterer never does."""
+    import numpy as np
+    from scipy.cluster.hierarchy import linkage
+    from scipy.spatial.distance import squareform
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    texts = [(d["title"] + "\n" + d["body"]) if d.get("title") and d["title"] != d["body"] else d["body"]
+             for d in docs]
+    x = TfidfVectorizer(sublinear_tf=True, stop_words="english").fit_transform(texts)  # rows L2-normalised
+    dist = 1.0 - (x @ x.T).toarray()
+    np.fill_diagonal(dist, 0.0)
+    return linkage(squareform(np.clip(dist, 0.0, 2.0), checks=False), method="average")
+
+
+def baseline_labels(tree, threshold: float) -> list[str]:
+    """Clusters of the tree cut at cosine distance ``threshold``."""
+    from scipy.cluster.hierarchy import fcluster
+
+    return [f"b{label}" for label in fcluster(tree, t=threshold, criterion="distance")]
+
+
+def tune_baseline(docs) -> tuple[float, float]:
+    """The grid threshold with the best pair F1 on ``docs`` (ties: the lower), and that F1."""
+    gold = [d["gold"] for d in docs]
+    tree = baseline_tree(docs)
+    best = (-1.0, 0.0)
+    for t in BASELINE_GRID:
+        f1 = pair_counts(baseline_labels(tree, t), gold)["pair_f1"]
+        if f1 > best[0] + 1e-12:
+            best = (f1, t)
+    return best[1], best[0]
+
+
+def baseline_figures(docs, all_docs, split: str) -> dict:
+    """The baseline tuned on the ECB+ train split and scored on ``docs``; on data without
+    splits (UCI, JSONL) it is tuned on ``docs`` themselves, an oracle threshold that can only
+    flatter the peer."""
+    train = [d for d in all_docs if d.get("split") == "train"]
+    tuned_on = "train" if train else "scored items (oracle)"
+    threshold, tune_f1 = tune_baseline(train if train else docs)
+    pred = baseline_labels(baseline_tree(docs), threshold)
+    return {"threshold": threshold, "tuned_on": tuned_on, "tune_pair_f1": tune_f1,
+            **score(pred, [d["gold"] for d in docs])}
+
+
+# ---------------------------------------------------------------- the product path
+
+def product_labels(docs, workdir: Path) -> tuple[list[str], dict]:
+    """Storyline as a user runs it: the documents written as a JSONL file (url, title, text,
+    published when known), stored with ``storyline ingest`` (the CLI, in a subprocess:
+    cleaning, dateline reading, analysis), then the stories found by ``Desk.find_stories``
+    (what ``storyline stories`` runs; reuse comparison off: it does not change memberships and
+    costs minutes) and the memberships read back from the store. A document the ingest drops
+    (cleaning) is scored as a story of its own and counted."""
+    import subprocess
+    from datetime import datetime, timezone
+
+    import storyline
+
+    workdir.mkdir(parents=True, exist_ok=True)
+    src, db = workdir / "docs.jsonl", workdir / "store.db"
+    for path in (db, db.with_suffix(".db-wal"), db.with_suffix(".db-shm")):
+        path.unlink(missing_ok=True)
+    url_of = {}
+    with src.open("w", encoding="utf-8") as fh:
+        for n, d in enumerate(docs):
+            url_of[d["id"]] = f"https://bench.invalid/{n}"
+            row = {"url": url_of[d["id"]], "text": d["body"]}
+            if d.get("title"):
+                row["title"] = d["title"]
+            if d.get("stated_time") is not None:
+                row["published"] = datetime.fromtimestamp(d["stated_time"], timezone.utc).isoformat()
+            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
+    t0 = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "storyline", "ingest", str(src), "--db", str(db), "--json"],
+                          env=env, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"storyline ingest failed ({done.returncode}): {done.stderr[-2000:]}")
+    ingest_s = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    with storyline.open(str(db)) as desk:
+        report = desk.find_stories(reuse=False)
+        by_url = {a.url: a for a in desk.store.articles()}
+        story_of = {m.article_id: m.story_id for m in desk.store.story_members()}
+        dated = sum(1 for a in by_url.values() if a.published)
+    stories_s = time.perf_counter() - t0
+    pred, dropped, same = [], [], 0
+    lines = src.read_bytes().splitlines()
+    for d, line in zip(docs, lines, strict=True):
+        article = by_url.get(url_of[d["id"]])
+        aid = article.id if article is not None else _stored_as(line)
+        if aid is not None and article is None and aid in story_of:
+            same += 1  # stored once under another document's URL (same cleaned text)
+        if aid is None or aid not in story_of:
+            dropped.append(d["id"])
+            pred.append("dropped:" + d["id"])
+        else:
+            pred.append(story_of[aid])
+    return pred, {"dropped": len(dropped), "dropped_ids": dropped, "same_text_as_another": same,
+                  "dated_articles": dated, "ingest_s": ingest_s, "stories_s": stories_s,
+                  "problems": len(report.problems)}
+
+
+def _stored_as(line: bytes) -> str | None:
+    """The id the ingest gives one JSONL line's article (its cleaned text's hash: a document
+    whose text another already has is that article), or None when cleaning leaves nothing."""
+    from storyline.ingest.convert import to_article
+    from storyline.ingest.files import DEFAULT_MAX_BYTES, InputError
+    from storyline.ingest.jsonl import document_from_object
+    from storyline.records import RawDocument
+
+    raw = document_from_object(json.loads(line), source="bench.jsonl", where="", max_bytes=DEFAULT_MAX_BYTES)
+    if not isinstance(raw, RawDocument):
+        return None
+    try:
+        return to_article(raw).id
+    except InputError:
+        return None
+
+
 # ---------------------------------------------------------------- main
 
 def single_threaded_blas():
@@ -332,6 +485,13 @@ def parse_overrides(pairs: list[str]):
     return replace(DEFAULT, **changes)
 
 
+def _print_scores(name: str, f: dict) -> None:
+    print(f"{name}")
+    print(f"  pairs   P {f['pair_precision']:.4f}  R {f['pair_recall']:.4f}  F1 {f['pair_f1']:.4f}")
+    print(f"  BCubed  P {f['bcubed_precision']:.4f}  R {f['bcubed_recall']:.4f}  F1 {f['bcubed_f1']:.4f}")
+    print(f"  clusters gold {f['gold_clusters']}  predicted {f['predicted_clusters']} ({f['singletons']} singletons)")
+
+
 def main(argv=None) -> dict:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("path", type=Path)
@@ -342,6 +502,12 @@ def main(argv=None) -> dict:
     ap.add_argument("--ecb-times", choices=("none", "file", "published"), default=ECB_TIMES,
                     help="ECB+ times from the datelines the product reads (default none; see load_ecb)")
     ap.add_argument("--errors", type=int, default=0, help="list the K worst mixed/split clusters")
+    ap.add_argument("--via", choices=("direct", "cli", "both"), default="direct",
+                    help="direct: the clusterer on cached features (fast, for tuning); cli: the product path "
+                         "(JSONL -> storyline ingest -> find_stories -> the store's memberships); both")
+    ap.add_argument("--workdir", type=Path, default=None,
+                    help="where --via cli writes its JSONL and store (default: a temporary folder)")
+    ap.add_argument("--no-baseline", action="store_true", help="skip the TF-IDF average-link peer")
     args = ap.parse_args(argv)
 
     params = parse_overrides(args.set)
@@ -350,29 +516,44 @@ def main(argv=None) -> dict:
     if args.limit:
         docs = docs[: args.limit]
     print(f"{fmt}: {len(docs)} items from {data_file} ({malformed} malformed rows skipped)", file=sys.stderr)
-    items, feat_rate, cached = features(docs, all_docs, data_file, cache_dir(args.cache))
-    t0 = time.perf_counter()
-    clusterer = StoryClusterer(params)
-    with single_threaded_blas():
-        clusterer.add_all(items)
-    cluster_s = time.perf_counter() - t0
-    assignment = clusterer.assignments()
-    pred = [assignment[d["id"]] for d in docs]
     gold = [d["gold"] for d in docs]
     figures = {"dataset": fmt, "items": len(docs), "malformed_rows": malformed, "split": args.split,
-               **score(pred, gold),
-               "feature_articles_per_s": feat_rate,
-               "feature_cached": cached,
-               "cluster_articles_per_s": len(docs) / cluster_s if cluster_s else None,
                "params": asdict(params)}
-    print(f"pairs   P {figures['pair_precision']:.4f}  R {figures['pair_recall']:.4f}  F1 {figures['pair_f1']:.4f}")
-    print(f"BCubed  P {figures['bcubed_precision']:.4f}  R {figures['bcubed_recall']:.4f}  F1 {figures['bcubed_f1']:.4f}")
-    print(f"clusters gold {figures['gold_clusters']}  predicted {figures['predicted_clusters']}"
-          f" ({figures['singletons']} singletons)")
-    print(f"speed   features {figures['feature_articles_per_s']:.1f} art/s"
-          f"{' (from cache)' if cached else ''}, clustering {figures['cluster_articles_per_s']:.1f} art/s")
-    for line in worst(pred, gold, args.errors):
-        print(line)
+    if args.via in ("direct", "both"):
+        items, feat_rate, cached = features(docs, all_docs, data_file, cache_dir(args.cache))
+        t0 = time.perf_counter()
+        clusterer = StoryClusterer(params)
+        with single_threaded_blas():
+            clusterer.add_all(items)
+        cluster_s = time.perf_counter() - t0
+        assignment = clusterer.assignments()
+        pred = [assignment[d["id"]] for d in docs]
+        figures.update(score(pred, gold))
+        figures.update({"feature_articles_per_s": feat_rate, "feature_cached": cached,
+                        "cluster_articles_per_s": len(docs) / cluster_s if cluster_s else None})
+        _print_scores("storyline", figures)
+        print(f"speed   features {feat_rate:.1f} art/s{' (from cache)' if cached else ''},"
+              f" clustering {figures['cluster_articles_per_s']:.1f} art/s")
+        for line in worst(pred, gold, args.errors):
+            print(line)
+    if args.via in ("cli", "both"):
+        import tempfile
+
+        if args.set:
+            print("note: --set does not reach the product path (it runs the shipped parameters)", file=sys.stderr)
+        with tempfile.TemporaryDirectory(prefix="stories-bench-") as tmp:
+            cli_pred, extra = product_labels(docs, args.workdir or Path(tmp))
+        figures["cli"] = {**score(cli_pred, gold), **extra}
+        _print_scores("via CLI", figures["cli"])
+        print(f"        {extra['dropped']} documents dropped by ingest ({extra['same_text_as_another']} stored as"
+              f" another's article), {extra['dated_articles']} dated;"
+              f" ingest {extra['ingest_s']:.0f} s, stories {extra['stories_s']:.0f} s")
+        for line in worst(cli_pred, gold, args.errors):
+            print(line)
+    if not args.no_baseline:
+        figures["baseline"] = baseline_figures(docs, all_docs, args.split)
+        _print_scores(f"baseline (t={figures['baseline']['threshold']}, tuned on {figures['baseline']['tuned_on']})",
+                      figures["baseline"])
     print(json.dumps(figures))
     return figures
 

@@ -3,6 +3,7 @@ pipeline (storyline/run/) and reads the Store; it holds no logic of its own."""
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
@@ -30,6 +31,8 @@ from storyline.store.records import ArticleEntity, Correction, FeedRecord, Outle
 
 # The kinds of compared pair that are reuse (the others are independent reports).
 REUSE_KINDS = ("duplicate", "syndicated", "rewrite", "partial")
+# Merged-away story ids followed at most this far (a chain longer than this is a broken store).
+MAX_MERGE_CHAIN = 100
 
 if TYPE_CHECKING:  # the analyzer imports spaCy (about a second): loaded only when needed
     from storyline.ingest.fetch import FetchPolicy
@@ -390,9 +393,22 @@ class Desk:
         from storyline.link.stories.fact_steps import story_report
 
         story = self.store.story(id_or_prefix)
+        absorbed = []
+        wanted = id_or_prefix.strip().lower()
+        while story is None and len(absorbed) < MAX_MERGE_CHAIN:  # a merged-away id resolves
+            merge = self.store.story_merge(wanted)
+            if merge is None:
+                break
+            absorbed.append(merge)
+            wanted = merge.story_id
+            story = self.store.story(wanted)
         if story is None:
             raise LookupError(f"no story {id_or_prefix!r}")
-        return story_report(self.store, story)
+        report = story_report(self.store, story)
+        report.why = {aid: json.loads(e) for aid, e in self.store.member_evidence(list(story.article_ids)).items()}
+        for merge in absorbed:
+            report.notes.insert(0, f"story {merge.absorbed_id} was merged into {merge.story_id} on {merge.merged_at[:10]}")
+        return report
 
     def diff(self, a: str, b: str) -> tuple[Article, Article, ReusePair]:
         """Compare any two stored articles now (ids or prefixes): (source, derived, pair) with

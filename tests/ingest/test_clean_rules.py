@@ -419,3 +419,13 @@ def test_dateline_with_a_mixed_case_country():
     lede = "PORTBAY, England — Councillors approved a new harbour wall on Tuesday. The vote was close."
     cleaned = clean_text(dump(lede, P2))
     assert cleaned.title == "Councillors approved a new harbour wall on Tuesday"
+
+
+def test_a_one_paragraph_brief_is_kept_as_its_body_and_a_bare_headline_is_not():
+    """A text of one sentence-long line is read as a headline and was dropped (no body): a
+    brief of one paragraph keeps it as its body too; a headline-length line alone is no article."""
+    brief = ("Reports that the mayor had approached the harbour engineer to lead the sea wall project "
+             "inspired a parlour game among people with too much free time:")
+    cleaned = clean_text(brief)
+    assert cleaned.title and paragraphs(cleaned) == [brief] and cleaned.cuts == []
+    assert clean_text("Port Selby to build a sea wall").body == ""

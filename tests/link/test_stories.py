@@ -124,12 +124,46 @@ def test_nearest_member_lets_a_follow_up_join_a_story_grown_two_ways():
 
 def test_time_window_keeps_old_stories_out():
     v = basis(20)
-    c = StoryClusterer(Params(window_s=2 * DAY))
+    c = StoryClusterer(Params(window_s=2 * DAY, hold_items=0))
     c.add(item("old", v, ["e"], t=1e9))
     assert c.add(item("same-day", v, ["e"], t=1e9 + 3600)) == "old"
     # Identical content a month later: the old story is out of the window, a new story starts.
     assert c.add(item("later", v, ["e"], t=1e9 + 30 * DAY)) == "later"
     assert list(c._active.stories) == ["later"]
+
+
+def test_a_dated_article_far_from_a_held_story_starts_its_own():
+    """Held on arrivals (hold_items), the old story is still active, but a dated article more
+    than window_s from every dated member does not join it: the same kind of news years apart."""
+    v = basis(21)
+    c = StoryClusterer(Params(window_s=2 * DAY))
+    c.add(item("old", v, ["e"], t=1e9))
+    assert c.add(item("later", v, ["e"], t=1e9 + 30 * DAY)) == "later"
+    assert set(c._active.stories) == {"old", "later"}
+
+
+def test_a_missing_date_never_counts_against_a_match():
+    """An undated follow-up joins its story whatever the clock says (a dated stream ran on for
+    weeks meanwhile), and a dated one joins an undated story."""
+    v, w = basis(22), basis(23)
+    c = StoryClusterer(Params(window_s=2 * DAY))
+    c.add(item("event", v, ["e"], t=1e9))
+    c.add(item("undated-story", w, ["u"]))
+    for k in range(20):  # the clock moves 40 days on with other news
+        c.add(item(f"other{k}", basis(400 + k), [f"o{k}"], t=1e9 + (k + 1) * 2 * DAY))
+    assert c.add(item("follow-up", v, ["e"])) == "event"
+    assert c.add(item("dated-follow-up", w, ["u"], t=1e9 + 41 * DAY)) == "undated-story"
+
+
+def test_a_clock_jump_does_not_split_a_weeks_long_story():
+    """A story covered for weeks takes a follow-up measured against its nearest member, and a
+    misdated article far in the future does not retire it (hold_items)."""
+    v = basis(24)
+    c = StoryClusterer(Params(window_s=7 * DAY))
+    for k in range(6):
+        assert c.add(item(f"week{k}", v, ["e"], t=1e9 + k * 6 * DAY)) == "week0"
+    c.add(item("misdated", basis(25), ["z"], t=1e9 + 3650 * DAY))
+    assert c.add(item("late-follow-up", v, ["e"], t=1e9 + 33 * DAY)) == "week0"
 
 
 def test_work_per_article_is_bounded_by_the_window():
@@ -143,7 +177,7 @@ def test_work_per_article_is_bounded_by_the_window():
 
 
 def test_time_known_window_bounds_active_stories():
-    c = StoryClusterer(Params(window_s=DAY))
+    c = StoryClusterer(Params(window_s=DAY, hold_items=10))
     for i in range(300):
         c.add(item(f"n{i}", basis(9000 + i), [f"e{i}"], t=1e9 + i * 3600.0))
         assert len(c._active.stories) <= 25  # one story an hour, one day of them
@@ -267,3 +301,45 @@ def test_term_weights_are_content_stems():
     assert "the" not in w and "for" not in w
     it = item_from("x", "Body text about tapering.", Analysis("x"), None, None, "Plosser on taper")
     assert "plosser" in it.terms and "body" in it.terms
+
+
+# ------------------------------------------------------------------ evidence
+
+def test_evidence_says_why_each_article_was_placed_and_which_stories_merged():
+    a1 = basis(30)
+    b1 = blend(a1, basis(31), 0.85)
+    c = StoryClusterer()
+    c.add(item("a1", a1, ["okafor", "port selby"]))
+    c.add(item("a2", blend(a1, basis(32), 0.97), ["okafor", "port selby"]))
+    c.add(item("b1", b1, ["zed"]))
+    why, merged = c.take_evidence()
+    assert why["a1"] == {"kind": "founded", "join_threshold": DEFAULT.join_threshold}
+    joined = why["a2"]
+    assert joined["kind"] == "joined" and joined["story"] == "a1" and joined["score"] >= DEFAULT.join_threshold
+    assert set(joined["shared_entities"]) == {"okafor", "port selby"} and joined["nearest_article"] == "a1"
+    assert joined["nearest_similarity"] == pytest.approx(0.97, abs=1e-3)
+    assert why["b1"]["kind"] == "founded" and why["b1"]["nearest_story"] == "a1"
+    assert why["b1"]["nearest_score"] < DEFAULT.join_threshold and merged == []
+    # The article that shows the two are one story merges them; the merge is recorded.
+    c.add(item("m1", unit(a1 + b1), ["okafor", "port selby", "zed"]))
+    why, merged = c.take_evidence()
+    assert why["m1"]["kind"] == "joined"
+    assert [(m["absorbed"], m["into"], m["by"], m["rule"]) for m in merged] == [("b1", "a1", "m1", "converge")]
+    assert merged[0]["centroid_cosine"] >= DEFAULT.merge_cosine
+    assert c.take_evidence() == ({}, [])  # taken once
+
+
+def test_the_average_link_refinement_merges_and_records_its_link():
+    """With the refinement on, a new story whose members' average link with a candidate story
+    passes the threshold is merged into the older one, with the link recorded; off (the
+    default) the two stay apart."""
+    a, b = basis(40), basis(41)
+    seed = [item("s1", a, ["x"]), item("s2", blend(a, b, 0.5), ["y"])]
+    for params, stories in ((DEFAULT, 2), (Params(refine_threshold=0.45, refine_vector=1.0), 1)):
+        c = StoryClusterer(params)
+        c.add_all(seed)
+        assert len(c.stories()) == stories
+        if stories == 1:
+            merged = c.take_evidence()[1]
+            assert merged[0]["rule"] == "average link" and merged[0]["link"] >= 0.45
+            assert merged[0]["absorbed"] == "s2" and merged[0]["into"] == "s1"

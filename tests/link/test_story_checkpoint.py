@@ -14,37 +14,42 @@ import textwrap
 from story_synth import corpus, items, store_batch
 
 from storyline.link.stories import scan
-from storyline.link.stories.cluster import StoryClusterer
+from storyline.link.stories.cluster import DAY, Params, StoryClusterer
 from storyline.run.local import run_steps
 from storyline.run.story_steps import STORIES
 from storyline.store import open_store
 
 
+# A short window and hold, so that stories retire within these streams (the defaults keep a
+# story for 2,000 arrivals).
+SHORT = Params(window_s=7 * DAY, hold_items=40)
+
+
 def test_a_clusterer_restored_from_its_snapshot_continues_exactly():
     stream = items(400, undated_every=9)
-    whole = StoryClusterer()
+    whole = StoryClusterer(SHORT)
     whole.add_all(stream)
     assert len(whole.stories()) > 30  # enough stories, and some retired by the window
-    resumed = StoryClusterer()
+    resumed = StoryClusterer(SHORT)
     for start in range(0, len(stream), 37):
         if start:
-            resumed = StoryClusterer.from_snapshot(resumed.snapshot("v"))
+            resumed = StoryClusterer.from_snapshot(resumed.snapshot("v"), SHORT)
         resumed.add_all(stream[start : start + 37])
     assert resumed.snapshot("v") == whole.snapshot("v")
     assert resumed.story_count() == len(whole.stories())
     assert all(whole.story_of(a) == s for a, s in resumed.assignments().items())
     # ... and so does the replay from every membership (the old way; its matrix rows and dict
     # orders may differ from the original's, its decisions may not).
-    first = StoryClusterer()
+    first = StoryClusterer(SHORT)
     first.add_all(stream[:250])
-    replayed = StoryClusterer.restore(stream[:250], first.assignments())
+    replayed = StoryClusterer.restore(stream[:250], first.assignments(), SHORT)
     replayed.add_all(stream[250:])
     assert replayed.assignments() == whole.assignments()
 
 
 def test_the_snapshot_holds_only_the_active_window():
     stream = items(400)
-    c = StoryClusterer()
+    c = StoryClusterer(SHORT)
     c.add_all(stream)
     snap = c.snapshot("v")
     held = len(c.active_items())
@@ -52,7 +57,7 @@ def test_the_snapshot_holds_only_the_active_window():
     # are more than the 7 days' 56 articles, but not the retired stories' ones).
     assert 0 < held < 300 and c.story_count() > len(set(c.active_members().values()))
     assert len(snap.vectors) == held * 384 * 4
-    restored = StoryClusterer.from_snapshot(snap)
+    restored = StoryClusterer.from_snapshot(snap, SHORT)
     assert restored.story_count() == len(c.stories())
 
 

@@ -118,3 +118,36 @@ def test_cli_stories_and_story_json(story):
     assert any(f["kind"] == "role_conflict" for f in full["findings"])
     missing = runner.invoke(app, ["story", "zzzz", "--db", str(db)])
     assert missing.exit_code == 2 and "no story" in missing.stderr
+
+
+def test_every_article_says_why_it_joined_and_a_merged_away_id_resolves(story, tmp_path):
+    """The clusterer's evidence is stored with each membership and shown by `storyline story`
+    (JSON and text): the first article started the story, the others joined it with a score
+    above the threshold, shared names or words and their nearest member. A story id absorbed by
+    a merge still leads to the story it went into, with a note."""
+    db, stories, _, _ = story
+    sid = stories[0].id
+    runner = CliRunner()
+    shown = json.loads(runner.invoke(app, ["story", sid, "--db", str(db), "--json"]).stdout)
+    why = {a["id"]: a["why"] for a in shown["articles"]}
+    assert set(why) == set(stories[0].article_ids) and all(why.values())
+    assert [w["kind"] for w in why.values()].count("founded") == 1 and why[sid]["kind"] == "founded"
+    for aid, w in why.items():
+        if w["kind"] == "joined":
+            assert w["score"] >= w["join_threshold"] and w["story"] == sid
+            assert (w["shared_entities"] or w["shared_terms"]) and w["nearest_article"] in why
+            assert w["nearest_article"] != aid
+    text = runner.invoke(app, ["story", sid, "--db", str(db)])
+    assert text.exit_code == 0 and "Why these articles" in text.stdout and "joined with score" in text.stdout
+    from helpers import copy_store
+
+    from storyline.store.records import StoryMerge
+
+    absorbed = "f" * 16
+    db = tmp_path / "merged.db"
+    copy_store(story[0], db)
+    with storyline.open(db) as desk:
+        desk.store.put_stories([], [], [], "x", "2026-01-02T00:00:00+00:00",
+                               merges=[StoryMerge(absorbed, sid, "2026-01-02T00:00:00+00:00", "{}")])
+    resolved = json.loads(runner.invoke(app, ["story", absorbed, "--db", str(db), "--json"]).stdout)
+    assert resolved["id"] == sid and any(absorbed in n and "merged into" in n for n in resolved["notes"])

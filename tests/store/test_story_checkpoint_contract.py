@@ -9,7 +9,7 @@ from test_contract import make_article, sample_analysis
 
 from storyline.records import Analysis, Story
 from storyline.store import StoreError
-from storyline.store.records import Membership, StoryCheckpoint
+from storyline.store.records import Membership, StoryCheckpoint, StoryMerge
 
 CHECKPOINT = StoryCheckpoint("1", 2, '{"format": 1, "x": [1.5, null]}', b"\x00\x01\x02\xff" * 3, b"\xfe" * 8)
 
@@ -61,3 +61,25 @@ def test_a_refused_batch_keeps_the_old_checkpoint(any_store):
                               CHECKPOINT._replace(next_seq=9))
     assert any_store.story_checkpoint() == CHECKPOINT
     assert [m.article_id for m in any_store.story_members()] == [a]
+
+
+def test_membership_evidence_is_kept_when_a_merge_moves_the_member_and_merges_resolve(any_store):
+    """Why an article joined is stored with its membership; a merge rewrites the membership
+    without evidence (None) and the stored evidence stays; the absorbed story's id is recorded
+    with the story it went into; clear_stories forgets both."""
+    a, b, c = _three(any_store)
+    t = "2026-01-01T00:00:00+00:00"
+    why_b = '{"kind":"joined","story":"%s","score":1.9}' % a
+    any_store.put_stories([Story(id=a, label="A", article_ids=(a, b)), Story(id=c, label="C", article_ids=(c,))],
+                          [Membership(a, a, 0, '{"kind":"founded"}'), Membership(b, a, 1, why_b),
+                           Membership(c, c, 2, '{"kind":"founded"}')], [], "1", t)
+    assert any_store.member_evidence([b, "unknown"]) == {b: why_b}
+    merge = StoryMerge(c, a, t, '{"absorbed":"%s","into":"%s","rule":"converge"}' % (c, a))
+    any_store.put_stories([Story(id=a, label="A", article_ids=(a, b, c))], [Membership(c, a, 2)], [c], "1", t,
+                          merges=[merge])
+    assert any_store.member_evidence([a, b, c]) == {a: '{"kind":"founded"}', b: why_b, c: '{"kind":"founded"}'}
+    assert any_store.story_merge(c) == merge and any_store.story_merge(a) is None
+    assert any_store.story(c) is None and any_store.story_of(c) == a
+    assert [m.evidence for m in any_store.story_members()] == [None, None, None]  # replay reads no JSON
+    any_store.clear_stories()
+    assert any_store.story_merge(c) is None and any_store.member_evidence([a, b, c]) == {}

@@ -12,7 +12,7 @@ from rich.table import Table
 
 from storyline.cli.common import DbOption, JsonOption, app, clip, err, fail, open_desk, out, progress_bar, warn
 from storyline.report.json import report_json, story_json
-from storyline.report.words import quoted
+from storyline.report.words import membership_reason, quoted
 from storyline.store import AmbiguousIdError, StoreError
 
 if TYPE_CHECKING:
@@ -106,6 +106,12 @@ def _print_report(report) -> None:
         table.add_row(a.id[:10], _span(d.first, d.last, d.inferred) if d else "", escape(clip(a.outlet or "", 20)),
                       escape(clip(a.title or "", 70)))
     out.print(table)
+    reasons = [(a.id, membership_reason(report.why.get(a.id))) for a in report.articles]
+    if any(r for _, r in reasons):
+        out.print("\n[bold]Why these articles[/]")
+        for aid, reason in reasons:
+            if reason:
+                out.print(f"- {aid[:10]} [dim]{escape(reason)}[/]")
 
     out.print("\n[bold]Timeline[/]")
     for e in report.timeline:

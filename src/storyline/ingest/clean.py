@@ -95,6 +95,9 @@ STANDFIRST_WORDS = (6, 45)
 HEADER_LINES = 8
 # Inferred headlines are cut to this many words.
 INFERRED_HEADLINE_WORDS = 20
+# A text whose only line was read as its headline keeps it as its body too when it is at least
+# this long: a one-paragraph brief (ECB+ holds a 40-word one), not a bare headline.
+BRIEF_WORDS = SHORT_HEADLINE_WORDS
 
 
 @dataclass(slots=True)
@@ -127,6 +130,14 @@ def clean_text(text: str, *, stated: dict[str, str] | None = None) -> Cleaned:
     if "title" in stated:
         lines = _drop_repeated_title(lines, stated["title"], out)
     lines = _read_header(lines, out, has_title="title" in stated)
+    if not lines:
+        # The only paragraph was read as the headline. A sentence-long one is the article (a
+        # one-paragraph brief), so it stays the body too rather than the input being dropped;
+        # a headline-length line alone is still no article.
+        heads = [c for c in out.cuts if c.kind == "headline"]
+        if heads and len(heads[-1].text.split()) >= BRIEF_WORDS:
+            out.cuts.remove(heads[-1])
+            lines = [heads[-1].text]
     for name, value in stated.items():
         if name == "outlet":
             value = outlet_name(value)

@@ -282,6 +282,7 @@ def report_json(report: StoryReport) -> dict:
         "articles": [
             {"id": a.id, "title": a.title, "outlet": a.outlet, "url": a.url, "published": a.published,
              "date": date_json(report.dates[a.id]) if a.id in report.dates else None,
+             "why": report.why.get(a.id),
              "times": [time_json(t) for t in report.times.get(a.id, [])]}
             for a in report.articles
         ],

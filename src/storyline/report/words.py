@@ -31,3 +31,28 @@ def quoted(text: str, kind: str) -> str:
     indirect quotes as the reported speech they are ("that the bridge would reopen", with any
     quoted words keeping their own marks), never inside marks the speaker did not utter."""
     return f"“{text}”" if kind == "direct" else text
+
+
+def membership_reason(why: dict | None) -> str:
+    """One line saying why an article is in its story, from the evidence the clusterer stored
+    when it joined (link/stories/cluster.py ``_evidence``); empty when none was stored (an
+    article clustered before evidence was kept)."""
+    if not why:
+        return ""
+    if why.get("kind") == "founded":
+        near = why.get("nearest_story")
+        if near is None:
+            return "started the story (no earlier story was near)"
+        return (f"started the story (nearest story {near[:12]} scored {why.get('nearest_score', 0):.2f},"
+                f" below the {why.get('join_threshold', 0):.2f} needed)")
+    parts = [f"joined with score {why.get('score', 0):.2f} (needs {why.get('join_threshold', 0):.2f}:"
+             f" meaning {why.get('cosine', 0):.2f}, words {why.get('lexical', 0):.2f},"
+             f" names {why.get('entities', 0):.2f})"]
+    names = [n.lstrip("#") for n in why.get("shared_entities") or ()]
+    if names:
+        parts.append("shares " + ", ".join(names))
+    if why.get("shared_terms"):
+        parts.append("words " + ", ".join(why["shared_terms"]))
+    if why.get("nearest_article"):
+        parts.append(f"nearest {why['nearest_article'][:10]} ({why.get('nearest_similarity') or 0:.2f})")
+    return "; ".join(parts)

@@ -21,6 +21,7 @@ from storyline.store.records import (
     SearchHit,
     FingerprintRow,
     Membership,
+    StoryMerge,
     MentionCounts,
     OutletCount,
     OutletDetail,
@@ -213,8 +214,10 @@ class Store(Protocol):
     # --- stories ----------------------------------------------------------------------------
     def put_stories(self, stories: Sequence[Story], members: Sequence[Membership],
                     removed: Sequence[str], version: str, updated_at: str,
-                    checkpoint: StoryCheckpoint | None = None) -> None:
-        """In one transaction: record memberships (each replacing the article's earlier one),
+                    checkpoint: StoryCheckpoint | None = None, merges: Sequence[StoryMerge] = ()) -> None:
+        """In one transaction: record memberships (each replacing the article's earlier one;
+        a membership whose evidence is None keeps the stored evidence), record ``merges`` (an
+        absorbed id already recorded is replaced), and
         replace the summaries of ``stories``, delete the stories in ``removed`` (merged
         away, with their stored facts) and, when given, replace the clusterer's checkpoint (the state after these
         memberships). Every member must be a stored article; otherwise nothing is written
@@ -237,7 +240,17 @@ class Store(Protocol):
         ...
 
     def clear_stories(self) -> None:
-        """Forget every story and membership, the clusterer's checkpoint and the stories' stored facts."""
+        """Forget every story and membership, the merges, the clusterer's checkpoint and the
+        stories' stored facts."""
+        ...
+
+    def member_evidence(self, article_ids: Sequence[str]) -> dict[str, str]:
+        """Article id -> the stored JSON evidence of why it joined its story (articles without
+        any are left out)."""
+        ...
+
+    def story_merge(self, absorbed_id: str) -> StoryMerge | None:
+        """The merge that absorbed the story ``absorbed_id`` (exact id), or None."""
         ...
 
     def stories(self, *, limit: int | None = None, offset: int = 0, query: str | None = None,

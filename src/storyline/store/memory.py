@@ -43,6 +43,7 @@ from storyline.store.records import (
     FingerprintBlob,
     FingerprintRow,
     Membership,
+    StoryMerge,
     OutletCount,
     OutletProfile,
     StoryCheckpoint,
@@ -97,6 +98,7 @@ class _Tables:
     stories: dict[str, _Summary] = field(default_factory=dict)
     facts: dict[str, StoryFacts] = field(default_factory=dict)  # by story id (store/memory_facts.py)
     checkpoint: dict[int, StoryCheckpoint] = field(default_factory=dict)  # the one row, under key 1
+    merges: dict[str, StoryMerge] = field(default_factory=dict)  # absorbed story id -> its merge
     # People (store/memory_people.py): identities, the entity -> identity map, the name-key
     # index and the people step's progress.
     persons: dict[str, PersonRow] = field(default_factory=dict)
@@ -346,8 +348,8 @@ class MemoryStore(CorrectionsMixin, ReuseStepsMixin, MemoryStoryReads, PeopleMix
     # --- stories -----------------------------------------------------------------------------
     def put_stories(self, stories: Sequence[Story], members: Sequence[Membership],
                     removed: Sequence[str], version: str, updated_at: str,
-                    checkpoint: StoryCheckpoint | None = None) -> None:
-        if not stories and not members and not removed and checkpoint is None:
+                    checkpoint: StoryCheckpoint | None = None, merges: Sequence[StoryMerge] = ()) -> None:
+        if not stories and not members and not removed and checkpoint is None and not merges:
             return
         with self._writing(f"writing {len(stories)} stories"):
             if checkpoint is not None:
@@ -357,18 +359,32 @@ class MemoryStore(CorrectionsMixin, ReuseStepsMixin, MemoryStoryReads, PeopleMix
                 self._t.facts.pop(story_id, None)
             for m in members:
                 self._require_article(m.article_id)
+                old = self._t.members.get(m.article_id)
+                if m.evidence is None and old is not None and old.value.evidence is not None:
+                    m = m._replace(evidence=old.value.evidence)
                 self._t.members[m.article_id] = _Versioned(version, m)
+            for merge in merges:
+                self._t.merges[merge.absorbed_id] = merge
             for story in stories:
                 self._t.stories[story.id] = _Summary(dataclasses.replace(story, article_ids=()),
                                                      len(story.article_ids), updated_at)
 
     def story_members(self, version: str | None = None) -> list[Membership]:
-        chosen = [m.value for m in self._t.members.values() if version is None or m.version == version]
+        chosen = [m.value._replace(evidence=None) for m in self._t.members.values()
+                  if version is None or m.version == version]
         return sorted(chosen, key=lambda m: m.seq)
+
+    def member_evidence(self, article_ids: Sequence[str]) -> dict[str, str]:
+        found = (self._t.members.get(a) for a in article_ids)
+        return {m.value.article_id: m.value.evidence for m in found if m is not None and m.value.evidence is not None}
+
+    def story_merge(self, absorbed_id: str) -> StoryMerge | None:
+        return self._t.merges.get(absorbed_id)
 
     def clear_stories(self) -> None:
         with self._writing("clearing the stories"):
             self._t.members.clear()
+            self._t.merges.clear()
             self._t.stories.clear()
             self._t.checkpoint.clear()
             self._t.facts.clear()

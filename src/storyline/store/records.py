@@ -68,6 +68,19 @@ class Membership(NamedTuple):
     article_id: str
     story_id: str
     seq: int
+    # Why it joined (JSON, link/stories/cluster.py ``_evidence``); None keeps what is stored
+    # (a member moved by a merge keeps the reason it joined). Not read back by story_members.
+    evidence: str | None = None
+
+
+class StoryMerge(NamedTuple):
+    """A story absorbed by another: ``absorbed_id`` now resolves to ``story_id``; ``evidence``
+    is JSON (the article that showed they are one, the rule and its scores)."""
+
+    absorbed_id: str
+    story_id: str
+    merged_at: str
+    evidence: str
 
 
 class ArticleEntity(NamedTuple):

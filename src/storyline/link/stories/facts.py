@@ -41,6 +41,10 @@ class StoryReport:
     reuse: list[ReusePair]
     findings: list[Finding]
     notes: list[str] = field(default_factory=list)
+    # Why each article is in the story, as the clusterer stored it when the article joined
+    # (link/stories/cluster.py ``_evidence``: kind, score and its parts, shared names and words,
+    # nearest member); read with the story, not part of its facts.
+    why: dict[str, dict] = field(default_factory=dict)
 
     @property
     def timeline(self) -> list[Event]:

@@ -198,17 +198,23 @@ class Centroids:
 
 
 class ActiveSet:
-    """Which stories can still take articles: newest member within ``window_s`` seconds of the
-    newest time seen and among the last ``window_items`` arrivals (so at most that many stories). Lazy heaps find the stale ones
-    in O(log n) per update."""
+    """Which stories can still take articles: those among the last ``window_items`` arrivals
+    (so at most that many stories), less those whose newest member is more than ``window_s``
+    before the newest time seen, but a story leaves on time only once it is also ``hold_items``
+    arrivals old: a clock that jumps (a misdated article, a corpus fed out of order, undated
+    follow-ups ordered after the dated ones) must not retire the story a follow-up belongs to;
+    the time window keeps the work bounded on a long dated stream, it does not judge. Lazy heaps
+    find the stale ones in O(log n) per update."""
 
-    def __init__(self, window_s: float, window_items: int):
+    def __init__(self, window_s: float, window_items: int, hold_items: int = 0):
         self.window_s = window_s
         self.window_items = window_items
+        self.hold_items = hold_items
         self.now: float | None = None
         self.stories: dict[str, Story] = {}
         self._by_seq: list[tuple[int, int, str]] = []
         self._by_time: list[tuple[float, int, str]] = []
+        self._held: list[tuple[int, int, str]] = []  # (last_seq, index, key) of time-stale stories
 
     def touch(self, story: Story) -> None:
         self.stories[story.key] = story
@@ -226,7 +232,15 @@ class ActiveSet:
         out: dict[str, Story] = {}
         self._pop(self._by_seq, seq - self.window_items + 1, lambda s: s.last_seq, out)
         if self.now is not None:
-            self._pop(self._by_time, self.now - self.window_s, lambda s: s.last_time, out)
+            late: dict[str, Story] = {}
+            self._pop(self._by_time, self.now - self.window_s, lambda s: s.last_time, late)
+            for key, story in late.items():
+                if seq - story.last_seq >= self.hold_items:
+                    out[key] = story
+                else:  # back in, until it is hold_items arrivals old
+                    self.stories[key] = story
+                    heapq.heappush(self._held, (story.last_seq, story.index, key))
+            self._pop(self._held, seq - self.hold_items + 1, lambda s: s.last_seq, out)
         return sorted(out.values(), key=lambda s: s.index)
 
     def _pop(self, heap, limit, current, out) -> None:

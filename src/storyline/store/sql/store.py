@@ -23,6 +23,7 @@ from storyline.store.records import (
     SearchHit,
     FingerprintRow,
     Membership,
+    StoryMerge,
     MentionCounts,
     OutletCount,
     OutletDetail,
@@ -165,8 +166,14 @@ class SQLStore:
     # --- stories -----------------------------------------------------------------------------
     def put_stories(self, summaries: Sequence[Story], members: Sequence[Membership],
                     removed: Sequence[str], version: str, updated_at: str,
-                    checkpoint: StoryCheckpoint | None = None) -> None:
-        stories.put_stories(self.db, summaries, members, removed, version, updated_at, checkpoint)
+                    checkpoint: StoryCheckpoint | None = None, merges: Sequence[StoryMerge] = ()) -> None:
+        stories.put_stories(self.db, summaries, members, removed, version, updated_at, checkpoint, merges)
+
+    def member_evidence(self, article_ids: Sequence[str]) -> dict[str, str]:
+        return stories.member_evidence(self.db, article_ids)
+
+    def story_merge(self, absorbed_id: str) -> StoryMerge | None:
+        return stories.story_merge(self.db, absorbed_id)
 
     def story_checkpoint(self) -> StoryCheckpoint | None:
         return stories.story_checkpoint(self.db)

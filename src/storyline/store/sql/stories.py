@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from storyline.records import Story
-from storyline.store.records import Membership, StoryCheckpoint
+from storyline.store.records import Membership, StoryCheckpoint, StoryMerge
 from storyline.store.sql.connection import Connection
 from storyline.store.sql.filters import OUTLET_NAMES, like_escape
 from storyline.store.sql.search import PG_DOCUMENT, fts5_query, has_words
@@ -19,8 +19,8 @@ _LISTED_COLUMNS = ", ".join("s." + c for c in _STORY_COLUMNS.split(", ")) + ", f
 
 def put_stories(db: Connection, stories: Sequence[Story], members: Sequence[Membership],
                 removed: Sequence[str], version: str, updated_at: str,
-                checkpoint: StoryCheckpoint | None = None) -> None:
-    if not stories and not members and not removed and checkpoint is None:
+                checkpoint: StoryCheckpoint | None = None, merges: Sequence[StoryMerge] = ()) -> None:
+    if not stories and not members and not removed and checkpoint is None and not merges:
         return
     with db.writing(f"writing {len(stories)} stories"):
         if checkpoint is not None:
@@ -32,10 +32,16 @@ def put_stories(db: Connection, stories: Sequence[Story], members: Sequence[Memb
             db.run("DELETE FROM stories WHERE id = ?", (story_id,))
             db.run("DELETE FROM story_facts WHERE story_id = ?", (story_id,))  # merged away: no reader
         db.run_many(
-            "INSERT INTO story_members (article_id, story_id, seq, version) VALUES (?, ?, ?, ?) "
+            "INSERT INTO story_members (article_id, story_id, seq, version, evidence) VALUES (?, ?, ?, ?, ?) "
             "ON CONFLICT (article_id) DO UPDATE SET story_id = excluded.story_id, seq = excluded.seq, "
-            "version = excluded.version",
-            [(m.article_id, m.story_id, m.seq, version) for m in members],
+            "version = excluded.version, evidence = COALESCE(excluded.evidence, story_members.evidence)",
+            [(m.article_id, m.story_id, m.seq, version, m.evidence) for m in members],
+        )
+        db.run_many(
+            "INSERT INTO story_merges (absorbed_id, story_id, merged_at, evidence) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (absorbed_id) DO UPDATE SET story_id = excluded.story_id, "
+            "merged_at = excluded.merged_at, evidence = excluded.evidence",
+            [tuple(m) for m in merges],
         )
         for story in stories:
             db.run(
@@ -58,6 +64,18 @@ def story_members(db: Connection, version: str | None = None) -> list[Membership
     return [Membership(r[0], r[1], int(r[2])) for r in db.run(sql + " ORDER BY seq", params).fetchall()]
 
 
+def member_evidence(db: Connection, article_ids: Sequence[str]) -> dict[str, str]:
+    rows = db.rows_in("SELECT article_id, evidence FROM story_members WHERE article_id IN", article_ids,
+                      " AND evidence IS NOT NULL")
+    return {r[0]: r[1] for r in rows}
+
+
+def story_merge(db: Connection, absorbed_id: str) -> StoryMerge | None:
+    row = db.run("SELECT absorbed_id, story_id, merged_at, evidence FROM story_merges WHERE absorbed_id = ?",
+                 (absorbed_id,)).fetchone()
+    return StoryMerge(*row) if row else None
+
+
 def story_checkpoint(db: Connection) -> StoryCheckpoint | None:
     row = db.run("SELECT version, next_seq, state, vectors, sums FROM story_checkpoint").fetchone()
     if row is None:
@@ -76,6 +94,7 @@ def clear_stories(db: Connection) -> None:
     with db.writing("clearing the stories"):
         db.run("DELETE FROM story_checkpoint")
         db.run("DELETE FROM story_members")
+        db.run("DELETE FROM story_merges")
         db.run("DELETE FROM stories")
         db.run("DELETE FROM story_facts")
 
