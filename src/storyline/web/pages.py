@@ -33,7 +33,7 @@ from markupsafe import Markup
 from storyline.desk import AnalysisUnavailable
 from storyline.report.render import html_diff
 from storyline.store.base import now
-from storyline.web import outlet_views, search_views, views
+from storyline.web import glossary, outlet_views, search_views, views
 from storyline.web.errors import WebError, lookup
 from storyline.web.limits import MAX_OFFSET
 from storyline.web.memo import Memo
@@ -64,6 +64,8 @@ def _templates() -> Jinja2Templates:
     templates.env.filters["diffmarks"] = diff_marks
     templates.env.filters["short"] = lambda aid: (aid or "")[:10]
     templates.env.filters["outlet_href"] = outlet_views.outlet_href
+    templates.env.globals["term"] = glossary.term
+    templates.env.globals["glossary"] = glossary.GLOSSARY
     return templates
 
 
