@@ -282,8 +282,18 @@ def test_the_seed_story_page(seeds_site):
     for name in ("Keir Starmer", "Donald Trump", "John Healey"):
         assert name in text
     assert "Prime Minister" in text and "former President" in text
-    rows = page[page.index('id="quotes-table"'):].split("</table>")[0].count("<tr")
-    assert rows > 20  # the seeds carry dozens of quotes
+    quotes = page[page.index('id="quotes-list"'):].split("</section>")[0]
+    assert quotes.count('<details class="speaker">') > 20  # the seeds carry dozens of speakers,
+    assert quotes.count("<li>") > 60  # and quotes: all there, collapsed under each speaker
+    assert "<details class=\"speaker\" open" not in quotes
+    band = page[page.index('data-testid="summary-band"'):].split("</dl>")[0]
+    assert "<dt>Articles</dt><dd>5" in band and "<dt>Dates</dt><dd>2025-02-17 – 2025-03-09" in band
+    assert '<svg class="coverage"' in page and "rect class=\"bar s0\"" in page
+    # The plain-words reasons: the rewrite pair, each speaker decision, each member article.
+    assert "94% of the copy restates the source" in text and "9 quotes turned into paraphrase" in text
+    assert "Given to Keir Starmer: named as “Starmer”" in text
+    assert page.count('data-testid="member-why"') == len(story.article_ids)
+    assert '<abbr title="How much of the copy restates the source' in page
     names = seeds_site.names
     assert f'href="/diff/{names["001"]}/{names["000"]}"' in page  # the rewrite, source first
     assert "role changed" in text
