@@ -32,7 +32,7 @@ def search_page(query: str, hits: Sequence[SearchHit], people: Sequence[Identity
         "articles": [{"id": h.article.id, "title": h.article.title or "(no title)", "outlet": h.article.outlet or "",
                       "published": (h.article.published or "")[:10],
                       "parts": snippet_parts(" ".join(h.snippet.split()))} for h in hits],
-        "people": [{"name": p.name, "roles": list(p.roles)[:3], "articles": len({a for a, _ in p.members}),
+        "people": [{"id": p.id, "name": p.name, "roles": list(p.roles)[:3], "articles": len({a for a, _ in p.members}),
                     "aliases": [a for a in p.aliases if a != p.name][:4]} for p in people],
         "stories": [{"id": s.id, "title": s.headline or s.label, "size": len(s.article_ids),
                      "first": s.coverage_first or s.first, "last": s.coverage_last or s.last}
