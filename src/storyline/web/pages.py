@@ -50,6 +50,8 @@ SEARCH_HITS = 30  # articles on the search page
 SEEN_COOKIE = "storyline_seen"  # when this browser last saw the story list (UTC, ISO)
 SEEN_MAX_AGE_S = 365 * 86400
 ARRIVALS_SHOWN = 10
+HOME_LATEST = 8  # newest articles on the home page
+HOME_PEOPLE = 10  # most named people on the home page
 _STAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00")
 
 
@@ -121,9 +123,14 @@ def add_pages(app: FastAPI, pool: DeskPool, reports: ReportCache) -> None:
         seen = request.cookies.get(SEEN_COOKIE)
         seen = seen if seen and _STAMP.fullmatch(seen) else None
         visit = offset == 0 and not filters.active()
-        if visit and seen:
+        if visit:  # the home page: what is new beside the largest stories
             with pool.desk() as desk:
-                context["arrived"] = search_views.arrivals(seen, *desk.store.arrived_since(seen, limit=ARRIVALS_SHOWN))
+                if seen:
+                    context["arrived"] = search_views.arrivals(seen, *desk.store.arrived_since(seen, limit=ARRIVALS_SHOWN))
+                latest = desk.store.list_articles(limit=HOME_LATEST).articles
+                context["latest"] = list_views.article_rows(latest, {a.id: desk.store.story_of(a.id) for a in latest})
+                context["top_people"] = [{"id": p.id, "name": p.name, "articles": len({a for a, _ in p.members})}
+                                         for p in desk.store.people(limit=HOME_PEOPLE)]
         response = page(request, "stories.html", context)
         if visit:
             response.set_cookie(SEEN_COOKIE, now(), max_age=SEEN_MAX_AGE_S, httponly=True, samesite="lax")
