@@ -96,7 +96,8 @@ def site(store_url):
             ortiz = Entity("p1", "Ana Ortiz", "PERSON", mentions=(Mention(wall, m, m + 15, "Mayor Ana Ortiz"),))
             store.put_analyses([
                 Analysis(wall, entities=(ortiz,), quotes=(Quote(wall, "the work would start in April", q, q + 29,
-                                                                "indirect", cue="said", speaker="Ana Ortiz"),)),
+                                                                "indirect", cue="said", speaker="Ana Ortiz",
+                                                                speaker_id="p1"),)),
                 Analysis(copy), Analysis(tour), Analysis(hostile)], "test")
             store.put_stories([Story(wall, "Ana Ortiz: the harbour wall", (wall, copy), "2026-03-02", "2026-03-03",
                                      headline=WALL["title"], key_entities=("Ana Ortiz",)),
@@ -118,6 +119,9 @@ def site(store_url):
 
 
 def story_links(page: str) -> list[str]:
+    """The story list's links (the table only: the home page's side boxes link stories too)."""
+    if 'data-testid="stories"' in page:
+        page = page[page.index('data-testid="stories"'):].split("</table>")[0]
     return [a["href"] for tag, a in parse(page).tags if tag == "a" and a.get("href", "").startswith("/stories/")]
 
 
