@@ -50,10 +50,12 @@ def _start(day: dt.date, unit: str) -> dt.date:
     return day.replace(day=1) if unit == "month" else day
 
 
-def _next(start: dt.date, unit: str) -> dt.date:
+def _previous(start: dt.date, unit: str) -> dt.date:
+    """The start of the bar before the one starting at ``start`` (never before date.min: the
+    caller stops at the first bar, which is on or after date.min)."""
     if unit == "month":
-        return (start.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-    return start + dt.timedelta(days=7 if unit == "week" else 1)
+        return (start - dt.timedelta(days=1)).replace(day=1)
+    return start - dt.timedelta(days=7 if unit == "week" else 1)
 
 
 def _label(start: dt.date, unit: str) -> str:
@@ -67,10 +69,12 @@ def coverage_chart(dated: Sequence[tuple[dt.date, str]]) -> Coverage:
     first, last = min(d for d, _ in dated), max(d for d, _ in dated)
     span = (last - first).days
     unit = "day" if span <= DAYS_UP_TO else "week" if span <= WEEKS_UP_TO else "month"
-    starts = [_start(first, unit)]
-    while starts[-1] < _start(last, unit):
-        starts.append(_next(starts[-1], unit))
-    starts = starts[-MAX_BARS:]
+    # Walk back from the last bar, so that the cap keeps the newest and a hostile early date
+    # costs no more than MAX_BARS steps.
+    starts = [_start(last, unit)]
+    while starts[-1] > _start(first, unit) and len(starts) < MAX_BARS:
+        starts.append(_previous(starts[-1], unit))
+    starts.reverse()
     totals = Counter(outlet or "unnamed outlet" for _, outlet in dated)
     named = [name for name, _ in sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))]
     own = named[:MAX_SERIES] if len(named) <= MAX_SERIES else named[:MAX_SERIES - 1]

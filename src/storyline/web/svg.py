@@ -27,6 +27,7 @@ MAX_STACK = 2  # event numbers listed under one day's diamond before they are sh
 NUMBER_ROW = 12  # height of a row of event numbers under the axis
 MAX_NUMBER_ROWS = 4
 LABEL_CHAR_W = 7.0  # width of a character of an 11px label, generously (no font metrics on the server)
+MAX_TICKS = 40
 TICK_GAP = 64  # least distance between two axis labels ("27 Feb", "Mar 2025")
 KIND_CLASS = {"duplicate": "k-dup", "syndicated": "k-syn", "rewrite": "k-rew", "partial": "k-par"}
 
@@ -78,7 +79,9 @@ def timeline_svg(events: Sequence[Point], marks: Sequence[Mark]) -> str:
     days = [p.day for p in events] + [m.first for m in marks] + [m.last for m in marks]
     if not days:
         return ""
-    start, end = min(days) - dt.timedelta(days=1), max(days) + dt.timedelta(days=1)
+    # A day of margin each side, within the calendar (a hostile "0001-01-01" must not crash the page).
+    start = min(days) - dt.timedelta(days=1) if min(days) > dt.date.min else dt.date.min
+    end = max(days) + dt.timedelta(days=1) if max(days) < dt.date.max else dt.date.max
     span = max((end - start).days, 1)
     inner = WIDTH - 2 * MARGIN
 
@@ -182,18 +185,33 @@ def _lanes(marks: Sequence[Mark]) -> dict[str, int]:
 
 def _ticks(start: dt.date, end: dt.date, day_width: float) -> list[tuple[dt.date, str]]:
     """Axis ticks at the finest step whose labels stay TICK_GAP apart (``day_width``: pixels
-    per day): every day, every 2 days, Mondays, every other Monday, first of the month, of
-    every quarter, of every year."""
+    per day): every day, every 2 days, Mondays, every other Monday, the first of each month, of
+    each quarter, then of every 1, 2, 5, 10, 25, 50 or 100 years. Only the ticks drawn are
+    made, so a span of centuries (a hostile date) costs no more than a week."""
     span = (end - start).days
-    days = [start + dt.timedelta(days=i) for i in range(span + 1)]
-    steps = [(1, lambda d: True, "%d %b"), (2, lambda d: (d - start).days % 2 == 0, "%d %b"),
-             (7, lambda d: d.weekday() == 0, "%d %b"), (14, lambda d: d.weekday() == 0 and d.isocalendar()[1] % 2 == 0, "%d %b"),
-             (31, lambda d: d.day == 1, "%b %Y"), (92, lambda d: d.day == 1 and d.month % 3 == 1, "%b %Y"),
-             (366, lambda d: d.day == 1 and d.month == 1, "%Y")]
-    for step, keep, fmt in steps:
-        if step * day_width >= TICK_GAP or step == 366:
-            return [(d, d.strftime(fmt)) for d in days if keep(d)]
-    return []
+    for step, keep in ((1, lambda d: True), (2, lambda d: (d - start).days % 2 == 0),
+                       (7, lambda d: d.weekday() == 0), (14, lambda d: d.weekday() == 0 and d.isocalendar()[1] % 2 == 0)):
+        if step * day_width >= TICK_GAP:
+            days = (start + dt.timedelta(days=i) for i in range(span + 1))
+            return [(d, d.strftime("%d %b")) for d in days if keep(d)]
+    for months in (1, 3):
+        if 30.5 * months * day_width >= TICK_GAP:
+            return [(d, d.strftime("%b %Y")) for d in _firsts(start, end, months)]
+    years = next((y for y in (1, 2, 5, 10, 25, 50, 100) if 365.25 * y * day_width >= TICK_GAP), 100)
+    return [(d, str(d.year)) for d in _firsts(start, end, 12) if d.year % years == 0][:MAX_TICKS]
+
+
+def _firsts(start: dt.date, end: dt.date, months: int) -> list[dt.date]:
+    """The first days of every ``months``-th month (counted from January) within start..end."""
+    out = []
+    year, month = start.year, start.month
+    while (year, month) <= (end.year, end.month) and len(out) < 10 * MAX_TICKS:
+        if (month - 1) % months == 0:
+            day = dt.date(year, month, 1)
+            if start <= day <= end:
+                out.append(day)
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return out
 
 
 # --- provenance ----------------------------------------------------------------------------------
