@@ -65,7 +65,7 @@ def test_coverage_is_bounded_and_escaped():
     many = [(start + dt.timedelta(days=30 * i), f"<b>Outlet {i % 12}</b>") for i in range(400)]
     chart = coverage_chart(many)
     assert chart.unit == "month"
-    assert len(set(re.findall(r"month of (\d{4}-\d\d)", chart.svg))) == MAX_BARS  # bars, each one or more outlets
+    assert 100 < len(set(re.findall(r"month of (\d{4}-\d\d)", chart.svg))) <= MAX_BARS  # bars (some months empty)
     assert chart.dropped > 0  # the earliest months beyond the cap are counted, not drawn
     assert len(chart.legend) == MAX_SERIES and chart.legend[-1].name == "other outlets"
     assert "<b>" not in chart.svg and "&lt;b&gt;" in chart.svg
