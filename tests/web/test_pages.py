@@ -178,7 +178,11 @@ def test_the_compare_form_leads_to_the_diff_page(site):
     a, b = site.ids["wall"], site.ids["copy"]
     r = site.get("/diff", params={"a": a, "b": b[:8].upper()}, follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"] == f"/diff/{a}/{b[:8].lower()}"
-    assert 'action="/diff"' in site.get(f"/articles/{a}").text
+    page = site.get(f"/articles/{a}").text
+    assert 'action="/diff"' in page
+    # Its story's other articles are offered by name: no hex id to know.
+    assert f'<option value="{b}">Bay News: Harbour wall gets the go-ahead</option>' in page
+    assert f'href="/diff/{a}/{b}"' in page[page.index('class="compare-list"'):]
     for bad in ({"a": a, "b": "//evil.example"}, {"a": a, "b": ""}, {"a": "x y", "b": b}):
         assert "two article ids" in html_error(site.get("/diff", params=bad, follow_redirects=False), 422)
 

@@ -253,7 +253,10 @@ def add_pages(app: FastAPI, pool: DeskPool, reports: ReportCache) -> None:
             others = {a.id: a for a in desk.store.articles(
                 ids=sorted({i for p in pairs for i in (p.source_id, p.derived_id)} - {article.id}))}
             story_id = desk.store.story_of(article.id)
-        return page(request, "article.html", views.article_page(article, analysis, pairs, others, story_id))
+            story = desk.store.story(story_id) if story_id else None
+            mates = [i for i in (story.article_ids if story else ()) if i != article.id][:views.MAX_COMPARE]
+            neighbours = desk.store.articles(ids=mates) if mates else []
+        return page(request, "article.html", views.article_page(article, analysis, pairs, others, story_id, neighbours))
 
     @app.get("/diff", include_in_schema=False)
     def diff_form(a: str = "", b: str = "") -> RedirectResponse:

@@ -34,6 +34,7 @@ MAX_PAIRS = 60
 MAX_CHANGES = 20
 MAX_BODY_CHARS = 200_000  # of an article body shown (the rest is cut, with a note)
 MAX_DIFF_ROWS = 600
+MAX_COMPARE = 60  # story mates offered in the article page's "compare with" box
 
 
 def _span(first: str | None, last: str | None) -> str:
@@ -227,7 +228,9 @@ def _pair(p: ReusePair, articles: dict[str, Article]) -> dict:
 
 
 def article_page(article: Article, analysis: Analysis | None, pairs: Sequence[ReusePair],
-                 others: dict[str, Article], story_id: str | None) -> dict:
+                 others: dict[str, Article], story_id: str | None, neighbours: Sequence[Article] = ()) -> dict:
+    """``neighbours``: the other articles of its story, offered by name in the "compare with"
+    box (so nobody has to know a hex id)."""
     body = article.body[:MAX_BODY_CHARS]
     marks: list[tuple[int, int, str, str]] = []
     people = []
@@ -257,6 +260,7 @@ def article_page(article: Article, analysis: Analysis | None, pairs: Sequence[Re
         "a": article, "story_id": story_id, "segments": highlight(body, marks),
         "cut": len(article.body) > MAX_BODY_CHARS, "people": people, "quotes": quotes, "copies": copies,
         "analysed": analysis is not None,
+        "compare": [{"id": a.id, "label": f"{_name(a)}: {clip(a.title or a.body, 80)}"} for a in neighbours],
         "url": article.url if article.url and article.url.startswith(("http://", "https://")) else None,
     }
 
