@@ -306,3 +306,26 @@ def test_every_page_fits_the_screen(page, server, width):
 def _artifact(name: str) -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS / name
+
+
+def test_the_pages_work_without_javascript(browser, server):
+    """Script off: the story page's speakers still open, the home page's filters still submit,
+    the article list still pages (all plain HTML: forms, links and <details>)."""
+    context = browser.new_context(viewport={"width": 390, "height": 800}, java_script_enabled=False)
+    tab = context.new_page()
+    try:
+        tab.goto(f"{server['base']}/stories/{server['story'].id}")
+        speaker = tab.locator("#quotes-list > details.speaker").first
+        speaker.locator("summary").click()
+        assert speaker.locator("ul.quotes li").first.is_visible()
+        tab.goto(server["base"] + "/articles?limit=2")
+        tab.locator('a[rel="next"]').click()
+        tab.wait_for_url("**/articles?*offset=2*")
+        assert tab.locator('[data-testid="article-list"] tbody tr').count() == 2
+        tab.fill('form.filters input[name="person"]', "Starmer")
+        tab.click('form.filters button[type="submit"]')
+        tab.wait_for_url("**/articles?*person=Starmer*")
+        assert "Keir Starmer" in tab.locator("main").inner_text()
+        tab.screenshot(path=str(_artifact("no-script-articles-390.png")), full_page=True)
+    finally:
+        context.close()

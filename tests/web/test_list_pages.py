@@ -58,6 +58,7 @@ def test_the_article_list_filters_and_pages(site):
     assert article_links(nobody) == [] and "Nobody named “Zebedee” is known" in text_of(nobody)
     first = site.get("/articles", params={"limit": 3}).text
     assert len(article_links(first)) == 3 and 'rel="next"' in first and "1–3 of 4" in text_of(first)
+    assert 'href="/articles?offset=3&amp;limit=3" rel="next"' in first  # the page size is kept
     last = site.get("/articles", params={"limit": 3, "offset": 3}).text
     assert article_links(last) == [f"/articles/{ids['wall']}"] and 'rel="prev"' in last and 'rel="next"' not in last
     assert "no story" in html_error(site.get("/articles", params={"story": "ffff"}), 404)

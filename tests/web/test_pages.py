@@ -144,6 +144,7 @@ def test_the_story_list_searches_and_filters(site):
 def test_the_story_list_pages(site):
     first = site.get("/", params={"limit": 1}).text
     assert len(story_links(first)) == 1 and 'rel="next"' in first and 'rel="prev"' not in first
+    assert 'href="/?offset=1&amp;limit=1" rel="next"' in first  # the next page keeps the page size
     second = site.get("/", params={"limit": 1, "offset": 1}).text
     assert story_links(second) == [f"/stories/{site.ids['hostile']}"] and 'rel="prev"' in second
     last = site.get("/", params={"limit": 1, "offset": 2}).text

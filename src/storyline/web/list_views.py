@@ -46,11 +46,13 @@ def article_list(page: ArticlePage, filters: ArticleFilters, offset: int, limit:
     """``story``/``person``: what the story and person filters found (None when not given or
     not found); ``others``: more people the typed name may mean."""
     shown = len(page.articles)
+    size = limit if limit != PAGE_SIZE else None
     return {
         "rows": article_rows(page.articles, story_of), "total": page.total, "filters": filters,
         "first": offset + 1 if shown else 0, "last": offset + shown, "outlets": list(outlets),
         "story": story, "person": person, "others": [{"id": p.id, "name": p.name} for p in others[:5]],
         "unknown_person": bool(filters.person) and person is None,
-        "prev": filters.query(offset=max(offset - limit, 0)) if offset > 0 else None,
-        "next": filters.query(offset=offset + limit) if offset + shown < page.total else None,
+        # Paging keeps the page size asked for (the default is left out of the address).
+        "prev": filters.query(offset=max(offset - limit, 0), limit=size) if offset > 0 else None,
+        "next": filters.query(offset=offset + limit, limit=size) if offset + shown < page.total else None,
     }

@@ -82,14 +82,16 @@ def story_list(stories: Sequence[Story], outlets: Sequence[OutletCount], filters
                offset: int, limit: int) -> dict:
     """``stories`` is one page plus one more (so we know whether a next page exists)."""
     more = len(stories) > limit
+    size = limit if limit != PAGE_SIZE else None
     rows = [{"id": s.id, "label": s.label, "headline": s.headline, "size": len(s.article_ids),
              "span": _span(s.coverage_first or s.first, s.coverage_last or s.last), "undated": s.undated, "people": list(s.key_entities)[:6]}
             for s in stories[:limit]]
     return {
         "stories": rows, "filters": filters, "outlets": [o.outlet for o in outlets[:MAX_OUTLETS]],
         "offset": offset, "limit": limit,
-        "prev": filters.query(offset=max(offset - limit, 0)) if offset > 0 else None,
-        "next": filters.query(offset=offset + limit) if more else None,
+        # Paging keeps the page size asked for (the default is left out of the address).
+        "prev": filters.query(offset=max(offset - limit, 0), limit=size) if offset > 0 else None,
+        "next": filters.query(offset=offset + limit, limit=size) if more else None,
     }
 
 
