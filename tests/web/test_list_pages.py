@@ -81,6 +81,8 @@ def test_the_person_page_gives_roles_with_sources_quotes_and_stories(site):
     why = text_of(page[page.index('data-testid="person-why"'):].split("</ul>")[0])
     assert why.endswith(">1 mention: same name")  # the one member, with the reason it joined
     assert "no person" in html_error(site.get("/people/nobody"), 404)
+    article = site.get(f"/articles/{site.ids['wall']}").text  # its names link to their person pages
+    assert f'href="/people/{ortiz["id"]}"' in article[article.index('data-testid="article-people"'):]
     listing = site.get("/people").text
     assert f'href="/people/{ortiz["id"]}"' in listing
     search = site.get("/search", params={"q": "Ortiz"}).text

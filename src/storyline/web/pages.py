@@ -256,7 +256,9 @@ def add_pages(app: FastAPI, pool: DeskPool, reports: ReportCache) -> None:
             story = desk.store.story(story_id) if story_id else None
             mates = [i for i in (story.article_ids if story else ()) if i != article.id][:views.MAX_COMPARE]
             neighbours = desk.store.articles(ids=mates) if mates else []
-        return page(request, "article.html", views.article_page(article, analysis, pairs, others, story_id, neighbours))
+            person_of = {e: p.id for p in desk.store.people_of([article.id]) for a, e in p.members if a == article.id}
+        return page(request, "article.html", views.article_page(article, analysis, pairs, others, story_id, neighbours,
+                                                                person_of))
 
     @app.get("/diff", include_in_schema=False)
     def diff_form(a: str = "", b: str = "") -> RedirectResponse:

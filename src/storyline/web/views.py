@@ -230,9 +230,12 @@ def _pair(p: ReusePair, articles: dict[str, Article]) -> dict:
 
 
 def article_page(article: Article, analysis: Analysis | None, pairs: Sequence[ReusePair],
-                 others: dict[str, Article], story_id: str | None, neighbours: Sequence[Article] = ()) -> dict:
+                 others: dict[str, Article], story_id: str | None, neighbours: Sequence[Article] = (),
+                 person_of: dict[str, str] | None = None) -> dict:
     """``neighbours``: the other articles of its story, offered by name in the "compare with"
-    box (so nobody has to know a hex id)."""
+    box (so nobody has to know a hex id); ``person_of``: entity id -> the person (identity) id
+    it belongs to, so that each name links to its person page."""
+    person_of = person_of or {}
     body = article.body[:MAX_BODY_CHARS]
     marks: list[tuple[int, int, str, str]] = []
     people = []
@@ -240,7 +243,8 @@ def article_page(article: Article, analysis: Analysis | None, pairs: Sequence[Re
     if analysis is not None:
         for e in analysis.entities:
             if e.type == "PERSON":
-                people.append({"name": e.name, "roles": sorted({r.title for r in e.roles})[:4], "mentions": len(e.mentions)})
+                people.append({"name": e.name, "roles": sorted({r.title for r in e.roles})[:4], "mentions": len(e.mentions),
+                               "person": person_of.get(e.id)})
             for m in e.mentions:
                 marks.append((m.start, m.end, "ent-" + e.type.lower(), e.name))
         for i, q in enumerate(analysis.quotes):
