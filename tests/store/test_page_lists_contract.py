@@ -71,3 +71,28 @@ def test_person_sources_read_back_members_aliases_and_roles(any_store):
     store.put_people([stored_person("p0", "Ana Ortiz", [(a, "e1"), (b, "e1")], roles)], [PersonRedirect("p1", "p0")],
                      [], "v1", "2026-03-14T00:00:00+00:00")
     assert store.person_sources("p1") is None and len(store.person_sources("p0").members) == 2
+
+
+def test_people_named_finds_a_part_of_a_name_or_alias(any_store):
+    store = any_store
+    arts = [make_article(f"Body {i}.") for i in range(3)]
+    store.add_articles(arts)
+    a, b, c = (x.id for x in arts)
+    store.put_people([stored_person("p1", "Keir Starmer", [(a, "e1"), (b, "e1")], []),
+                      stored_person("p2", "Ana Ortiz", [(c, "e1")], []),
+                      stored_person("p3", "Ben_Cole 100%", [(c, "e2")], [])], [], [], "v1", "2026-03-13T00:00:00+00:00")
+
+    def names(part, **kw):
+        return [p.name for p in store.people_named(part, **kw)]
+
+    assert names("starmer") == ["Keir Starmer"] and names("  KEIR  ") == ["Keir Starmer"]
+    assert names("r") == ["Keir Starmer", "Ana Ortiz"]  # most articles first
+    assert names("r", limit=1) == ["Keir Starmer"]
+    assert names("Ortiz") == ["Ana Ortiz"] and names("z") == ["Ana Ortiz"]
+    assert names("_") == [] and names("%") == [] and names('"') == [] and names(" ") == []  # no wildcards
+    assert names("n_c") == ["Ben_Cole 100%"] and names("0%") == ["Ben_Cole 100%"]  # taken literally
+    assert names("Cole 1") == ["Ben_Cole 100%"] and names("zeppelin") == []
+    # An alias counts (stored_person gives each the surname as an alias).
+    store.put_people([stored_person("p1", "Sir Keir", [(a, "e1"), (b, "e1")], [])._replace(aliases=("Starmer",))],
+                     [], [], "v1", "2026-03-14T00:00:00+00:00")
+    assert names("starmer") == ["Sir Keir"]

@@ -302,6 +302,12 @@ class Store(Protocol):
         """Stored identities, most articles first, then by name (then id)."""
         ...
 
+    def people_named(self, part: str, *, limit: int = 20) -> list[Identity]:
+        """Up to ``limit`` live identities whose name or an alias contains ``part`` (case ignored;
+        on SQLite, case folding covers ASCII letters only), most articles first, then by name:
+        the header search's people, read without loading every identity."""
+        ...
+
     def person(self, person_id: str) -> Identity | None:
         """One identity by id; an absorbed id finds the identity that absorbed it."""
         ...

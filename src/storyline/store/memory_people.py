@@ -126,6 +126,12 @@ class PeopleMixin:
             person_id = row.merged_into
         return None
 
+    def people_named(self, part: str, *, limit: int = 20) -> list[Identity]:
+        wanted = " ".join(part.split()).lower()
+        if not any(c.isalnum() for c in wanted):
+            return []
+        return [p for p in self.people() if any(wanted in n.lower() for n in (p.name, *p.aliases))][:limit]
+
     def person_sources(self, person_id: str) -> PersonSources | None:
         row = self._t.persons.get(person_id)
         if row is None or row.merged_into is not None or not row.person.members:

@@ -231,7 +231,7 @@ def add_pages(app: FastAPI, pool: DeskPool, reports: ReportCache) -> None:
             return RedirectResponse("/", status_code=303)
         with pool.desk() as desk:
             hits = desk.search_hits(query, limit=SEARCH_HITS)
-            people = search_views.matching_people(desk.store.people(), query)
+            people = desk.store.people_named(query, limit=search_views.MAX_PEOPLE_FOUND)
             stories = desk.stories(query=query, limit=search_views.MAX_STORIES_FOUND)
         context = search_views.search_page(query, hits, people, stories)
         context["limit"] = SEARCH_HITS

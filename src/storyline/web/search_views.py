@@ -14,16 +14,6 @@ MAX_PEOPLE_FOUND = 20
 MAX_STORIES_FOUND = 20
 
 
-def matching_people(people: Sequence[Identity], query: str) -> list[Identity]:
-    """People whose name or an alias contains ``query`` (case ignored), most articles first."""
-    wanted = " ".join(query.casefold().split())
-    if not wanted:
-        return []
-    found = [p for p in people if any(wanted in n.casefold() for n in (p.name, *p.aliases))]
-    found.sort(key=lambda p: (-len({a for a, _ in p.members}), p.name.casefold()))
-    return found[:MAX_PEOPLE_FOUND]
-
-
 def search_page(query: str, hits: Sequence[SearchHit], people: Sequence[Identity],
                 stories: Sequence[Story]) -> dict:
     """Articles (ranked, snippets as (text, matched) parts), people and stories, each a section."""

@@ -19,6 +19,7 @@ from storyline.store.records import (
     StoredPerson,
 )
 from storyline.store.sql.connection import Connection, chunks, marks
+from storyline.store.sql.search import like_escape
 
 _LIVE = "merged_into IS NULL"
 _PERSON_COLUMNS = "id, name, type, aliases, roles, merges"
@@ -135,6 +136,17 @@ def person(db: Connection, person_id: str) -> Identity | None:
             return _identities(db, [row[:6]])[0]
         person_id = row[6]
     return None
+
+
+def people_named(db: Connection, part: str, limit: int) -> list[Identity]:
+    wanted = " ".join(part.split()).lower()
+    if not any(c.isalnum() for c in wanted):  # punctuation alone would match the aliases' JSON
+        return []
+    like = "%" + like_escape(wanted) + "%"
+    rows = db.run(f"SELECT {_PERSON_COLUMNS} FROM persons WHERE {_LIVE} AND articles > 0 AND "
+                  "(LOWER(name) LIKE ? ESCAPE '\\' OR LOWER(aliases) LIKE ? ESCAPE '\\') "
+                  "ORDER BY articles DESC, name, id LIMIT ?", (like, like, limit)).fetchall()
+    return _identities(db, rows)
 
 
 def person_sources(db: Connection, person_id: str) -> PersonSources | None:

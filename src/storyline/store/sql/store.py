@@ -225,6 +225,9 @@ class SQLStore:
     def person(self, person_id: str) -> Identity | None:
         return people.person(self.db, person_id)
 
+    def people_named(self, part: str, *, limit: int = 20) -> list[Identity]:
+        return people.people_named(self.db, part, limit)
+
     def person_sources(self, person_id: str) -> PersonSources | None:
         return people.person_sources(self.db, person_id)
 
