@@ -14,7 +14,8 @@ see that script's docstring), or on any store, e.g. the seeds: ``pages.py /tmp/s
 Progress goes to stderr; the LAST stdout line is one JSON object.
 
 **Before timing** (untimed, reported): the people step runs over every analysed article not done
-yet (``Desk.link(["people"])``, as ``storyline link`` would), and the facts of the ``--stories``
+yet (``Desk.link(["people"])``, as ``storyline link`` would; ``--skip-people`` measures with the
+people stored so far and reports for how many articles, ``people_done_articles``), and the facts of the ``--stories``
 sampled stories are built and stored (``Desk.story``: the linking run's story_facts step does this
 for every story; a page only reads them). Nothing else is prepared.
 
@@ -51,6 +52,7 @@ from urllib.parse import quote
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # api_load beside this script
 
 import storyline  # noqa: E402
+from storyline.run.people_steps import PEOPLE_VERSION  # noqa: E402
 
 
 def log(message: str) -> None:
@@ -76,9 +78,12 @@ def prepare(db: str, args: argparse.Namespace, rng: random.Random) -> dict:
     info: dict = {}
     with storyline.open(db) as desk:
         t0 = time.perf_counter()
-        desk.link(["people"])
+        if not args.skip_people:
+            desk.link(["people"])
         info["people_step_s"] = round(time.perf_counter() - t0, 1)
         store = desk.store
+        info["people_done_articles"] = store.count() - len(store.people_due(PEOPLE_VERSION)) \
+            if args.skip_people else info.get("articles")
         info["articles"] = store.count()
         stories = store.stories(limit=2000)
         info["stories_listed"] = len(stories)
@@ -168,6 +173,8 @@ def main() -> None:
     parser.add_argument("--samples", type=int, default=20, help="targets per page kind")
     parser.add_argument("--stories", type=int, default=8, help="story pages measured (their facts are built first)")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--skip-people", action="store_true",
+                        help="measure with the people stored so far (the people step is not run first)")
     args = parser.parse_args()
     rng = random.Random(args.seed)
     result: dict = {"db": args.db}

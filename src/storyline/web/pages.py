@@ -232,7 +232,10 @@ def add_pages(app: FastAPI, pool: DeskPool, reports: ReportCache) -> None:
         with pool.desk() as desk:
             hits = desk.search_hits(query, limit=SEARCH_HITS)
             people = desk.store.people_named(query, limit=search_views.MAX_PEOPLE_FOUND)
-            stories = desk.stories(query=query, limit=search_views.MAX_STORIES_FOUND)
+            # The stories of the articles found, best hit first: read by id (a handful of rows),
+            # where filtering every story by the words cost 80-440 ms on 50,000 articles.
+            story_ids = dict.fromkeys(sid for h in hits if (sid := desk.store.story_of(h.article.id)))
+            stories = [st for sid in list(story_ids)[:search_views.MAX_STORIES_FOUND] if (st := desk.store.story(sid))]
         context = search_views.search_page(query, hits, people, stories)
         context["limit"] = SEARCH_HITS
         return page(request, "search.html", context)
