@@ -1,7 +1,10 @@
 """The web app: HTML pages over the same Desk pool as the API, served by the same process.
 
-Pages: ``/`` (story list with full-text search and filters by date, outlet and person, and what
-arrived since the last visit), ``/search`` (the header's search: articles, people, stories), ``/outlets``
+Pages: ``/`` (home: story list with full-text search and filters by date, outlet and person,
+what arrived since the last visit, the latest articles, the most named people), ``/articles``
+(every article, filtered by outlet, days, story and person, paged with the total), ``/people`` and
+``/people/{id}`` (roles with their sources, quotes over time, stories), ``/search`` (the header's
+search: articles, people, stories), ``/outlets``
 and ``/outlets/{name}`` (articles over time, who copies whom, first coverage per story),
 ``/stories/{id}`` (timeline picture, people and roles, quotes by speaker, provenance graph of
 copies with their changes, cross-source findings), ``/articles/{id}`` (quotes and people
