@@ -124,7 +124,7 @@ def test_story_list_search_and_the_seed_story(page, server):
     page.goto(server["base"] + "/")
     rows = page.locator('[data-testid="stories"] tbody tr')
     assert rows.count() >= 2  # the seeds' story and the hostile article's
-    assert page.locator(f'a[href="/stories/{server["story"].id}"]').is_visible()
+    assert page.locator(f'[data-testid="stories"] a[href="/stories/{server["story"].id}"]').is_visible()
 
     page.fill('form.filters input[name="q"]', "backstop peacekeeping")
     page.click('form.filters button[type="submit"]')
@@ -156,16 +156,22 @@ def test_the_story_page_shows_timeline_people_quotes_and_copies(page, server):
     people = page.locator('[data-testid="people"]').inner_text()
     assert "Keir Starmer" in people and "Prime Minister" in people
 
-    quotes = page.locator('#quotes-table tbody tr')
-    total = quotes.count()
+    speakers = page.locator('#quotes-list > details.speaker')
+    total = speakers.count()
     assert total > 20
-    page.locator('#quotes-table').scroll_into_view_if_needed()
-    page.fill('input[data-filter="quotes-table"]', "Starmer")  # the app's script filters as you type
-    visible = page.locator('#quotes-table tbody tr:not(.hidden)')
-    page.wait_for_function("document.querySelectorAll('#quotes-table tbody tr.hidden').length > 0")
-    assert 0 < visible.count() < total
-    assert all("starmer" in t.lower() for t in visible.all_inner_texts())
-    page.fill('input[data-filter="quotes-table"]', "")
+    assert page.locator('#quotes-list > details[open]').count() == 0  # collapsed until asked
+    page.locator('#quotes-list').scroll_into_view_if_needed()
+    page.fill('input[data-filter="quotes-list"]', "Starmer")  # the app's script filters as you type
+    page.wait_for_function("document.querySelectorAll('#quotes-list > details.hidden').length > 0")
+    shown = page.locator('#quotes-list > details:not(.hidden)')
+    assert 0 < shown.count() < total
+    assert all("starmer" in t.lower() for t in shown.all_inner_texts())
+    assert page.locator('#quotes-list > details[open]').count() == shown.count()  # matches opened
+    page.fill('input[data-filter="quotes-list"]', "")
+    first = speakers.first
+    first.locator("summary").click()  # without the script too: a <details> opens by itself
+    assert first.locator("ul.quotes li").first.is_visible()
+    assert "Given to" in first.locator(".why").first.inner_text()
 
     assert page.locator("svg.provenance").is_visible()
     assert page.locator("svg.provenance rect.node").count() >= 2
@@ -241,6 +247,85 @@ def test_the_hostile_outlet_page_shows_its_name_as_text(page, server):
     assert page.locator("main img").count() == 0
 
 
+NO_SIDEWAYS = "document.scrollingElement.scrollWidth <= window.innerWidth"
+WIDER = ("[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > window.innerWidth"
+         " && !e.closest('.scroll, figure')).map(e => e.tagName + '.' + e.getAttribute('class') + ' '"
+         " + Math.round(e.getBoundingClientRect().right)).slice(0, 8)")
+OVERLAPS = """() => {
+  const boxes = [...document.querySelectorAll('svg.timeline text')].map(t => t.getBoundingClientRect())
+    .filter(b => b.width > 0);
+  const out = [];
+  for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
+    const a = boxes[i], b = boxes[j];
+    if (a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5) out.push([i, j]);
+  }
+  return [boxes.length, out];
+}"""
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_story_page_is_short_fits_the_screen_and_its_labels_never_overlap(page, server, width):
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(f"{server['base']}/stories/{server['story'].id}")
+    height = page.evaluate("document.scrollingElement.scrollHeight")
+    if width == 1280:
+        assert height < 5000, f"the seeds' story page is {height} px tall"
+    assert page.evaluate(NO_SIDEWAYS), page.evaluate(WIDER)
+    band = page.locator('[data-testid="summary-band"]').inner_text()
+    assert "ARTICLES" in band.upper() and "OUTLETS" in band.upper()
+    chart = page.locator('[data-testid="coverage"] svg.coverage')
+    assert chart.is_visible() and chart.locator("rect.bar").count() >= 3
+    assert 0 < chart.bounding_box()["width"] <= width
+    labels, overlapping = page.evaluate(OVERLAPS)
+    assert labels >= 10 and overlapping == [], f"{len(overlapping)} overlapping timeline labels"
+    assert "% of the copy restates the source" in page.locator('[data-testid="pair-why"]').first.inner_text()
+    assert page.locator("abbr[title]").count() >= 3  # the jargon explained
+    page.screenshot(path=str(_artifact(f"story-{width}.png")), full_page=True)
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_every_page_fits_the_screen(page, server, width):
+    """No page scrolls sideways, on a laptop or a phone; each is screenshotted."""
+    page.set_viewport_size({"width": width, "height": 900})
+    base = server["base"]
+    page.goto(base + "/people")
+    person = page.locator('[data-testid="people-list"] a').first.get_attribute("href")
+    paths = {"home": "/", "articles": "/articles", "articles-person": "/articles?person=Starmer",
+             "people": "/people", "person": person, "search": "/search?q=Starmer", "outlets": "/outlets",
+             "article": f"/articles/{server['names']['000']}",
+             "diff": f"/diff/{server['names']['001']}/{server['names']['000']}"}
+    for name, path in paths.items():
+        page.goto(base + path)
+        assert page.evaluate(NO_SIDEWAYS), (path, page.evaluate(WIDER))
+        page.screenshot(path=str(_artifact(f"{name}-{width}.png")), full_page=True)
+    page.goto(base + person)
+    assert page.locator('[data-testid="person-roles"] li').count() >= 1
+    assert page.locator('[data-testid="person-stories"] a').count() >= 1
+
+
 def _artifact(name: str) -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS / name
+
+
+def test_the_pages_work_without_javascript(browser, server):
+    """Script off: the story page's speakers still open, the home page's filters still submit,
+    the article list still pages (all plain HTML: forms, links and <details>)."""
+    context = browser.new_context(viewport={"width": 390, "height": 800}, java_script_enabled=False)
+    tab = context.new_page()
+    try:
+        tab.goto(f"{server['base']}/stories/{server['story'].id}")
+        speaker = tab.locator("#quotes-list > details.speaker").first
+        speaker.locator("summary").click()
+        assert speaker.locator("ul.quotes li").first.is_visible()
+        tab.goto(server["base"] + "/articles?limit=2")
+        tab.locator('a[rel="next"]').click()
+        tab.wait_for_url("**/articles?*offset=2*")
+        assert tab.locator('[data-testid="article-list"] tbody tr').count() == 2
+        tab.fill('form.filters input[name="person"]', "Starmer")
+        tab.click('form.filters button[type="submit"]')
+        tab.wait_for_url("**/articles?*person=Starmer*")
+        assert "Keir Starmer" in tab.locator("main").inner_text()
+        tab.screenshot(path=str(_artifact("no-script-articles-390.png")), full_page=True)
+    finally:
+        context.close()

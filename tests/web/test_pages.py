@@ -96,7 +96,8 @@ def site(store_url):
             ortiz = Entity("p1", "Ana Ortiz", "PERSON", mentions=(Mention(wall, m, m + 15, "Mayor Ana Ortiz"),))
             store.put_analyses([
                 Analysis(wall, entities=(ortiz,), quotes=(Quote(wall, "the work would start in April", q, q + 29,
-                                                                "indirect", cue="said", speaker="Ana Ortiz"),)),
+                                                                "indirect", cue="said", speaker="Ana Ortiz",
+                                                                speaker_id="p1"),)),
                 Analysis(copy), Analysis(tour), Analysis(hostile)], "test")
             store.put_stories([Story(wall, "Ana Ortiz: the harbour wall", (wall, copy), "2026-03-02", "2026-03-03",
                                      headline=WALL["title"], key_entities=("Ana Ortiz",)),
@@ -118,6 +119,9 @@ def site(store_url):
 
 
 def story_links(page: str) -> list[str]:
+    """The story list's links (the table only: the home page's side boxes link stories too)."""
+    if 'data-testid="stories"' in page:
+        page = page[page.index('data-testid="stories"'):].split("</table>")[0]
     return [a["href"] for tag, a in parse(page).tags if tag == "a" and a.get("href", "").startswith("/stories/")]
 
 
@@ -140,6 +144,7 @@ def test_the_story_list_searches_and_filters(site):
 def test_the_story_list_pages(site):
     first = site.get("/", params={"limit": 1}).text
     assert len(story_links(first)) == 1 and 'rel="next"' in first and 'rel="prev"' not in first
+    assert 'href="/?offset=1&amp;limit=1" rel="next"' in first  # the next page keeps the page size
     second = site.get("/", params={"limit": 1, "offset": 1}).text
     assert story_links(second) == [f"/stories/{site.ids['hostile']}"] and 'rel="prev"' in second
     last = site.get("/", params={"limit": 1, "offset": 2}).text
@@ -174,7 +179,11 @@ def test_the_compare_form_leads_to_the_diff_page(site):
     a, b = site.ids["wall"], site.ids["copy"]
     r = site.get("/diff", params={"a": a, "b": b[:8].upper()}, follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"] == f"/diff/{a}/{b[:8].lower()}"
-    assert 'action="/diff"' in site.get(f"/articles/{a}").text
+    page = site.get(f"/articles/{a}").text
+    assert 'action="/diff"' in page
+    # Its story's other articles are offered by name: no hex id to know.
+    assert f'<option value="{b}">Bay News: Harbour wall gets the go-ahead</option>' in page
+    assert f'href="/diff/{a}/{b}"' in page[page.index('class="compare-list"'):]
     for bad in ({"a": a, "b": "//evil.example"}, {"a": a, "b": ""}, {"a": "x y", "b": b}):
         assert "two article ids" in html_error(site.get("/diff", params=bad, follow_redirects=False), 422)
 
@@ -282,8 +291,18 @@ def test_the_seed_story_page(seeds_site):
     for name in ("Keir Starmer", "Donald Trump", "John Healey"):
         assert name in text
     assert "Prime Minister" in text and "former President" in text
-    rows = page[page.index('id="quotes-table"'):].split("</table>")[0].count("<tr")
-    assert rows > 20  # the seeds carry dozens of quotes
+    quotes = page[page.index('id="quotes-list"'):].split("</section>")[0]
+    assert quotes.count('<details class="speaker">') > 20  # the seeds carry dozens of speakers,
+    assert quotes.count("<li>") > 60  # and quotes: all there, collapsed under each speaker
+    assert "<details class=\"speaker\" open" not in quotes
+    band = page[page.index('data-testid="summary-band"'):].split("</dl>")[0]
+    assert "<dt>Articles</dt><dd>5" in band and "<dt>Dates</dt><dd>2025-02-17 – 2025-03-09" in band
+    assert '<svg class="coverage"' in page and "rect class=\"bar s0\"" in page
+    # The plain-words reasons: the rewrite pair, each speaker decision, each member article.
+    assert "94% of the copy restates the source" in text and "9 quotes turned into paraphrase" in text
+    assert "Given to Keir Starmer: named as “Starmer”" in text
+    assert page.count('data-testid="member-why"') == len(story.article_ids)
+    assert '<abbr title="How much of the copy restates the source' in page
     names = seeds_site.names
     assert f'href="/diff/{names["001"]}/{names["000"]}"' in page  # the rewrite, source first
     assert "role changed" in text

@@ -10,10 +10,9 @@ pytest.importorskip("fastapi")
 from fastapi.testclient import TestClient  # noqa: E402
 
 import storyline  # noqa: E402
-from storyline.records import Identity, Story  # noqa: E402
+from storyline.records import Story  # noqa: E402
 from storyline.store.records import Membership  # noqa: E402
 from storyline.web.api import create_app  # noqa: E402
-from storyline.web.search_views import matching_people  # noqa: E402
 
 ARTICLES = [
     {"title": "Backstop <script>alert(1)</script> talks", "outlet": "inews", "published": "2025-02-17",
@@ -33,15 +32,6 @@ def db(tmp_path):
         desk.store.put_stories([Story(first, "Backstop story", headline="UK presses US on backstop")],
                                [Membership(first, first, 1)], [], "1", "2026-01-01T00:00:00+00:00")
     return str(path)
-
-
-def test_people_match_by_name_or_alias_most_articles_first():
-    starmer = Identity("p1", "Keir Starmer", "PERSON", aliases=("Sir Keir Starmer", "the PM"),
-                       members=(("a1", "e1"), ("a2", "e1")))
-    keir = Identity("p2", "Keir Hardie", "PERSON", members=(("a3", "e1"),))
-    assert matching_people([keir, starmer], "  KEIR ") == [starmer, keir]
-    assert matching_people([keir, starmer], "the pm") == [starmer]
-    assert matching_people([keir, starmer], " ") == []
 
 
 def test_search_has_three_sections_with_marked_escaped_snippets(db):

@@ -9,6 +9,7 @@ from typing import Any, Protocol
 from storyline.records import Analysis, Article, Identity, Link, Quote, ReusePair, Story
 from storyline.store.records import (
     AnalysisStamp,
+    ArticlePage,
     AnalysisState,
     ArticleEntity,
     Bucket,
@@ -30,6 +31,7 @@ from storyline.store.records import (
     StoryCheckpoint,
     StoryFacts,
     PersonRedirect,
+    PersonSources,
     StoredPerson,
     WriteResult,
     WriteStatus,
@@ -95,6 +97,15 @@ class Store(Protocol):
 
     def links(self) -> list[Link]:
         """Link-only entries recorded from feeds, in the order first seen."""
+        ...
+
+    def list_articles(self, *, outlet: str | None = None, since: str | None = None, until: str | None = None,
+                      story_id: str | None = None, person_id: str | None = None, limit: int = 50,
+                      offset: int = 0) -> ArticlePage:
+        """The article list page: articles from ``outlet`` (exact name), published on or after
+        ``since`` and on or before ``until`` (ISO days), members of the story ``story_id`` and
+        naming the person ``person_id`` (exact ids), newest stated publication first (undated
+        last, then latest stored first); one page, without raw input, and the total matching."""
         ...
 
     def arrived_since(self, since: str, *, limit: int = 20) -> tuple[int, list[Article]]:
@@ -312,8 +323,19 @@ class Store(Protocol):
         """Stored identities, most articles first, then by name (then id)."""
         ...
 
+    def people_named(self, part: str, *, limit: int = 20) -> list[Identity]:
+        """Up to ``limit`` live identities whose name or an alias contains ``part`` (case ignored;
+        on SQLite, case folding covers ASCII letters only), most articles first, then by name:
+        the header search's people, read without loading every identity."""
+        ...
+
     def person(self, person_id: str) -> Identity | None:
         """One identity by id; an absorbed id finds the identity that absorbed it."""
+        ...
+
+    def person_sources(self, person_id: str) -> PersonSources | None:
+        """Where the identity ``person_id`` (exact live id) got its members, aliases and roles,
+        each in article then entity order; None for an unknown or absorbed id."""
         ...
 
     def people_of(self, article_ids: Sequence[str]) -> list[Identity]:
@@ -477,6 +499,12 @@ def speaker_key(name: str | None) -> str | None:
 def now() -> str:
     """The time of a write, to the second (UTC, ISO 8601)."""
     return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
+
+
+def day_after(day: str) -> str:
+    """The ISO day after ``day`` (an ISO day); ValueError for anything else. Article lists keep
+    ``published < day_after(until)`` so that a publication time on ``until`` itself counts."""
+    return (dt.date.fromisoformat(day[:10]) + dt.timedelta(days=1)).isoformat()
 
 
 def days_ago(days: float) -> str:

@@ -21,7 +21,8 @@ from typing import Generic, TypeVar
 
 from storyline.ingest.urls import url_key
 from storyline.records import Analysis, Article, Link, Quote, ReusePair, Story
-from storyline.store.base import MEMORY_URL, AmbiguousIdError, StoreError, now, now_precise, speaker_key, storable
+from storyline.store.base import (MEMORY_URL, AmbiguousIdError, StoreError, day_after, now, now_precise,
+                                   speaker_key, storable)
 from storyline.store.memory_corrections import CorrectionsMixin
 from storyline.store.memory_facts import FactsMixin
 from storyline.store.memory_fetching import FetchingMixin
@@ -34,6 +35,7 @@ from storyline.store.memory_stories import MemoryStoryReads
 from storyline.store.memory_people import PeopleMixin, PersonRow
 from storyline.store.records import (
     AnalysisState,
+    ArticlePage,
     ArticleEntity,
     Bucket,
     ComparedPair,
@@ -213,6 +215,21 @@ class MemoryStore(CorrectionsMixin, ReuseStepsMixin, MemoryStoryReads, PeopleMix
 
     def count_quotes(self, speaker: str | None = None) -> int:
         return len(self.quotes(speaker))
+
+    def list_articles(self, *, outlet: str | None = None, since: str | None = None, until: str | None = None,
+                      story_id: str | None = None, person_id: str | None = None, limit: int = 50,
+                      offset: int = 0) -> ArticlePage:
+        t = self._t
+        in_story = {aid for aid, m in t.members.items() if m.value.story_id == story_id} if story_id else None
+        naming = {aid for (aid, _), pid in t.person_of.items() if pid == person_id} if person_id else None
+        before = day_after(until) if until else None
+        found = [(seq, a) for seq, a in enumerate(t.articles.values())
+                 if (not outlet or a.outlet == outlet) and (not since or (a.published is not None and a.published >= since))
+                 and (not before or (a.published is not None and a.published < before))
+                 and (in_story is None or a.id in in_story) and (naming is None or a.id in naming)]
+        # Newest stated publication first, undated last; then latest stored first.
+        found.sort(key=lambda sa: (sa[1].published is not None, sa[1].published or "", sa[0]), reverse=True)
+        return ArticlePage(len(found), [_listed(a) for _, a in found[offset:offset + limit]])
 
     def arrived_since(self, since: str, *, limit: int = 20) -> tuple[int, list[Article]]:
         found = [a for a in self._t.articles.values() if (a.ingested_at or "") > since]

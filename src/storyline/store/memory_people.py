@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from storyline.records import Identity
-from storyline.store.records import ArticleEntity, MentionCounts, PersonRedirect, StoredPerson
+from storyline.store.records import ArticleEntity, MentionCounts, PersonRedirect, PersonSources, StoredPerson
 
 
 @dataclass(slots=True, frozen=True)
@@ -125,6 +125,21 @@ class PeopleMixin:
                 return self._identity(row)
             person_id = row.merged_into
         return None
+
+    def people_named(self, part: str, *, limit: int = 20) -> list[Identity]:
+        wanted = " ".join(part.split()).lower()
+        if not any(c.isalnum() for c in wanted):
+            return []
+        return [p for p in self.people() if any(wanted in n.lower() for n in (p.name, *p.aliases))][:limit]
+
+    def person_sources(self, person_id: str) -> PersonSources | None:
+        row = self._t.persons.get(person_id)
+        if row is None or row.merged_into is not None or not row.person.members:
+            return None
+        p = row.person
+        return PersonSources(tuple(sorted(p.members, key=lambda m: (m.article_id, m.entity_id))),
+                             tuple(sorted(set(p.alias_sources), key=lambda a: (a.article_id, a.entity_id, a.alias))),
+                             tuple(sorted(set(p.role_sources), key=lambda r: (r.article_id, r.entity_id, r.start, r.end, r.title))))
 
     def people_of(self, article_ids: Sequence[str]) -> list[Identity]:
         wanted = set(article_ids)

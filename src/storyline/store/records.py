@@ -309,6 +309,22 @@ class StoredPerson(NamedTuple):
     keys: tuple[str, ...]
 
 
+class PersonSources(NamedTuple):
+    """Where a stored identity's facts come from, for its page: each member entity with the
+    reason it joined, each alias and each role with the entity (and offsets) that gave it."""
+
+    members: tuple[PersonMember, ...]
+    aliases: tuple[PersonAlias, ...]
+    roles: tuple[PersonRole, ...]
+
+
+class ArticlePage(NamedTuple):
+    """One page of a filtered article list, with how many articles match in all."""
+
+    total: int
+    articles: list  # of records.Article, without raw input
+
+
 class PersonRedirect(NamedTuple):
     """An identity absorbed by another: lookups of ``old_id`` find ``new_id``. ``new_id`` None
     means the identity lost every member (its articles were re-analysed) and is gone."""

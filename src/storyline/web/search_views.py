@@ -14,16 +14,6 @@ MAX_PEOPLE_FOUND = 20
 MAX_STORIES_FOUND = 20
 
 
-def matching_people(people: Sequence[Identity], query: str) -> list[Identity]:
-    """People whose name or an alias contains ``query`` (case ignored), most articles first."""
-    wanted = " ".join(query.casefold().split())
-    if not wanted:
-        return []
-    found = [p for p in people if any(wanted in n.casefold() for n in (p.name, *p.aliases))]
-    found.sort(key=lambda p: (-len({a for a, _ in p.members}), p.name.casefold()))
-    return found[:MAX_PEOPLE_FOUND]
-
-
 def search_page(query: str, hits: Sequence[SearchHit], people: Sequence[Identity],
                 stories: Sequence[Story]) -> dict:
     """Articles (ranked, snippets as (text, matched) parts), people and stories, each a section."""
@@ -32,7 +22,7 @@ def search_page(query: str, hits: Sequence[SearchHit], people: Sequence[Identity
         "articles": [{"id": h.article.id, "title": h.article.title or "(no title)", "outlet": h.article.outlet or "",
                       "published": (h.article.published or "")[:10],
                       "parts": snippet_parts(" ".join(h.snippet.split()))} for h in hits],
-        "people": [{"name": p.name, "roles": list(p.roles)[:3], "articles": len({a for a, _ in p.members}),
+        "people": [{"id": p.id, "name": p.name, "roles": list(p.roles)[:3], "articles": len({a for a, _ in p.members}),
                     "aliases": [a for a in p.aliases if a != p.name][:4]} for p in people],
         "stories": [{"id": s.id, "title": s.headline or s.label, "size": len(s.article_ids),
                      "first": s.coverage_first or s.first, "last": s.coverage_last or s.last}

@@ -22,7 +22,13 @@ LANE = 16  # height of one article lane on the timeline
 MAX_LANES = 12  # article lanes drawn; more articles share the last lanes' rows
 MAX_NODES = 40  # articles drawn in the provenance graph (those in the most pairs first)
 NODE_W, NODE_H = 150, 34
-MAX_STACK = 2  # event numbers stacked under one day's diamond before they are shown as a range
+NODE_CHARS = 17  # of a bold 12px label that fit in a box NODE_W wide (longer ones end in "…"; the tooltip has all)
+MAX_STACK = 2  # event numbers listed under one day's diamond before they are shown as a range
+NUMBER_ROW = 12  # height of a row of event numbers under the axis
+MAX_NUMBER_ROWS = 4
+LABEL_CHAR_W = 7.0  # width of a character of an 11px label, generously (no font metrics on the server)
+MAX_TICKS = 40
+TICK_GAP = 64  # least distance between two axis labels ("27 Feb", "Mar 2025")
 KIND_CLASS = {"duplicate": "k-dup", "syndicated": "k-syn", "rewrite": "k-rew", "partial": "k-par"}
 
 
@@ -73,7 +79,9 @@ def timeline_svg(events: Sequence[Point], marks: Sequence[Mark]) -> str:
     days = [p.day for p in events] + [m.first for m in marks] + [m.last for m in marks]
     if not days:
         return ""
-    start, end = min(days) - dt.timedelta(days=1), max(days) + dt.timedelta(days=1)
+    # A day of margin each side, within the calendar (a hostile "0001-01-01" must not crash the page).
+    start = min(days) - dt.timedelta(days=1) if min(days) > dt.date.min else dt.date.min
+    end = max(days) + dt.timedelta(days=1) if max(days) < dt.date.max else dt.date.max
     span = max((end - start).days, 1)
     inner = WIDTH - 2 * MARGIN
 
@@ -84,7 +92,13 @@ def timeline_svg(events: Sequence[Point], marks: Sequence[Mark]) -> str:
     n_lanes = min(max(lanes.values(), default=-1) + 1, MAX_LANES)
     top = 22
     axis_y = top + n_lanes * LANE + 18
-    height = axis_y + 62
+    by_day: dict[dt.date, list[Point]] = {}
+    for p in events:
+        by_day.setdefault(p.day, []).append(p)
+    numbers = _number_rows([(x(day), _numbers(points)) for day, points in sorted(by_day.items())])
+    rows = max((row for _, _, row in numbers), default=-1) + 1
+    tick_y = axis_y + 24 + NUMBER_ROW * rows + 6
+    height = tick_y + 10
     out = [f'<svg class="timeline" viewBox="0 0 {WIDTH} {height}" width="100%" role="img" '
            f'aria-label="Timeline: {len(events)} events, {len(marks)} dated articles" xmlns="http://www.w3.org/2000/svg">',
            f'<text class="cap" x="{MARGIN}" y="14">articles (dot: stated date, bar: inferred range)</text>']
@@ -101,12 +115,9 @@ def timeline_svg(events: Sequence[Point], marks: Sequence[Mark]) -> str:
             out.append(f'<circle class="stated" cx="{x(m.first):.1f}" cy="{y:.1f}" r="5">{title}</circle>')
         out.append("</a>")
     out.append(f'<line class="axis" x1="{MARGIN}" y1="{axis_y}" x2="{WIDTH - MARGIN}" y2="{axis_y}"/>')
-    for day, label in _ticks(start, end):
+    for day, label in _ticks(start, end, inner / span):
         out.append(f'<line class="tick" x1="{x(day):.1f}" y1="{axis_y - 4}" x2="{x(day):.1f}" y2="{axis_y + 4}"/>'
-                   f'<text class="tick" x="{x(day):.1f}" y="{axis_y + 52}" text-anchor="middle">{_e(label)}</text>')
-    by_day: dict[dt.date, list[Point]] = {}
-    for p in events:
-        by_day.setdefault(p.day, []).append(p)
+                   f'<text class="tick" x="{x(day):.1f}" y="{tick_y}" text-anchor="middle">{_e(label)}</text>')
     for day, points in by_day.items():
         cx, cy = x(day), axis_y
         for p in points:  # one day's diamonds coincide; each keeps its own tooltip and link
@@ -114,14 +125,41 @@ def timeline_svg(events: Sequence[Point], marks: Sequence[Mark]) -> str:
             out.append(f'<a href="#event-{p.number}"><path class="{cls}" d="M{cx:.1f} {cy - 9} l9 9 l-9 9 l-9 -9 z">'
                        f"<title>{_e(p.day.isoformat())}{' (inferred)' if p.inferred else ''}: {_e(clip(p.label, 160))} "
                        f"({p.articles} articles)</title></path></a>")
-        # Their numbers: stacked under the diamond, up to MAX_STACK; more as one range "4–9".
-        numbers = [str(p.number) for p in points]
-        if len(numbers) > MAX_STACK:
-            numbers = [f"{points[0].number}–{points[-1].number}"]
-        for row, label in enumerate(numbers):
-            out.append(f'<text class="num" x="{cx:.1f}" y="{cy + 22 + 11 * row}" text-anchor="middle">{label}</text>')
+    for cx, label, row in numbers:
+        # A leader line from the axis down to a label pushed to a lower row.
+        if row:
+            out.append(f'<line class="leader" x1="{cx:.1f}" y1="{axis_y + 10}" x2="{cx:.1f}" '
+                       f'y2="{axis_y + 12 + NUMBER_ROW * row}"/>')
+        out.append(f'<text class="num" x="{cx:.1f}" y="{axis_y + 22 + NUMBER_ROW * row}" text-anchor="middle">{label}</text>')
     out.append("</svg>")
     return "".join(out)
+
+
+def _numbers(points: Sequence[Point]) -> str:
+    """One day's event numbers: "3", "3, 4", or a range "4–9" beyond MAX_STACK."""
+    if len(points) > MAX_STACK:
+        return f"{points[0].number}–{points[-1].number}"
+    return ", ".join(str(p.number) for p in points)
+
+
+def _number_rows(labels: Sequence[tuple[float, str]]) -> list[tuple[float, str, int]]:
+    """Each label (centre x, text) in the first row where it clears the previous label of that
+    row, so that no two labels overlap however close their days are; a label that finds no row
+    within MAX_NUMBER_ROWS is left out (its diamond keeps its tooltip, the list its line)."""
+    ends: list[float] = []
+    placed = []
+    for cx, text in labels:
+        half = LABEL_CHAR_W * len(text) / 2 + 2
+        for row, end in enumerate(ends):
+            if end <= cx - half:
+                ends[row] = cx + half
+                placed.append((cx, text, row))
+                break
+        else:
+            if len(ends) < MAX_NUMBER_ROWS:
+                ends.append(cx + half)
+                placed.append((cx, text, len(ends) - 1))
+    return placed
 
 
 def _range(first: dt.date, last: dt.date) -> str:
@@ -145,16 +183,35 @@ def _lanes(marks: Sequence[Mark]) -> dict[str, int]:
     return lanes
 
 
-def _ticks(start: dt.date, end: dt.date) -> list[tuple[dt.date, str]]:
-    """Day ticks for a span of up to three weeks, Monday ticks up to four months, else the
-    first of each month."""
+def _ticks(start: dt.date, end: dt.date, day_width: float) -> list[tuple[dt.date, str]]:
+    """Axis ticks at the finest step whose labels stay TICK_GAP apart (``day_width``: pixels
+    per day): every day, every 2 days, Mondays, every other Monday, the first of each month, of
+    each quarter, then of every 1, 2, 5, 10, 25, 50 or 100 years. Only the ticks drawn are
+    made, so a span of centuries (a hostile date) costs no more than a week."""
     span = (end - start).days
-    days = [start + dt.timedelta(days=i) for i in range(span + 1)]
-    if span <= 21:
-        return [(d, d.strftime("%d %b")) for d in days]
-    if span <= 120:
-        return [(d, d.strftime("%d %b")) for d in days if d.weekday() == 0]
-    return [(d, d.strftime("%b %Y")) for d in days if d.day == 1]
+    for step, keep in ((1, lambda d: True), (2, lambda d: (d - start).days % 2 == 0),
+                       (7, lambda d: d.weekday() == 0), (14, lambda d: d.weekday() == 0 and d.isocalendar()[1] % 2 == 0)):
+        if step * day_width >= TICK_GAP:
+            days = (start + dt.timedelta(days=i) for i in range(span + 1))
+            return [(d, d.strftime("%d %b")) for d in days if keep(d)]
+    for months in (1, 3):
+        if 30.5 * months * day_width >= TICK_GAP:
+            return [(d, d.strftime("%b %Y")) for d in _firsts(start, end, months)]
+    years = next((y for y in (1, 2, 5, 10, 25, 50, 100) if 365.25 * y * day_width >= TICK_GAP), 100)
+    return [(d, str(d.year)) for d in _firsts(start, end, 12) if d.year % years == 0][:MAX_TICKS]
+
+
+def _firsts(start: dt.date, end: dt.date, months: int) -> list[dt.date]:
+    """The first days of every ``months``-th month (counted from January) within start..end."""
+    out = []
+    year, month = start.year, start.month
+    while (year, month) <= (end.year, end.month) and len(out) < 10 * MAX_TICKS:
+        if (month - 1) % months == 0:
+            day = dt.date(year, month, 1)
+            if start <= day <= end:
+                out.append(day)
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return out
 
 
 # --- provenance ----------------------------------------------------------------------------------
@@ -232,7 +289,7 @@ def provenance_svg(nodes: Sequence[Node], edges: Sequence[Edge]) -> str:
         x, y = where[n.article_id]
         out.append(f'<a href="/articles/{_e(n.article_id)}"><rect class="node" x="{x:.1f}" y="{y:.1f}" '
                    f'width="{NODE_W}" height="{NODE_H}" rx="5"><title>{_e(n.outlet)} {_e(n.date)} ({_e(n.article_id)})</title></rect>'
-                   f'<text class="nlabel" x="{x + 8:.1f}" y="{y + 14:.1f}">{_e(clip(n.outlet, 22))}</text>'
+                   f'<text class="nlabel" x="{x + 8:.1f}" y="{y + 14:.1f}">{_e(clip(n.outlet, NODE_CHARS))}</text>'
                    f'<text class="ndate" x="{x + 8:.1f}" y="{y + 28:.1f}">{_e(clip(n.date, 24))}</text></a>')
     out.append("</svg>")
     return "".join(out)

@@ -13,12 +13,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from markupsafe import Markup
+
 from storyline.analyze.sentences import sentence_spans
 from storyline.records import Analysis, Article, ReusePair, Story
+from storyline.report import why
 from storyline.report.text import clip
 from storyline.report.words import word_ops
 from storyline.store.records import OutletCount
 from storyline.web import svg
+from storyline.web.coverage import coverage_chart
 from storyline.web.reports import Built
 
 PAGE_SIZE = 50
@@ -30,6 +34,7 @@ MAX_PAIRS = 60
 MAX_CHANGES = 20
 MAX_BODY_CHARS = 200_000  # of an article body shown (the rest is cut, with a note)
 MAX_DIFF_ROWS = 600
+MAX_COMPARE = 60  # story mates offered in the article page's "compare with" box
 
 
 def _span(first: str | None, last: str | None) -> str:
@@ -77,14 +82,16 @@ def story_list(stories: Sequence[Story], outlets: Sequence[OutletCount], filters
                offset: int, limit: int) -> dict:
     """``stories`` is one page plus one more (so we know whether a next page exists)."""
     more = len(stories) > limit
+    size = limit if limit != PAGE_SIZE else None
     rows = [{"id": s.id, "label": s.label, "headline": s.headline, "size": len(s.article_ids),
              "span": _span(s.coverage_first or s.first, s.coverage_last or s.last), "undated": s.undated, "people": list(s.key_entities)[:6]}
             for s in stories[:limit]]
     return {
         "stories": rows, "filters": filters, "outlets": [o.outlet for o in outlets[:MAX_OUTLETS]],
         "offset": offset, "limit": limit,
-        "prev": filters.query(offset=max(offset - limit, 0)) if offset > 0 else None,
-        "next": filters.query(offset=offset + limit) if more else None,
+        # Paging keeps the page size asked for (the default is left out of the address).
+        "prev": filters.query(offset=max(offset - limit, 0), limit=size) if offset > 0 else None,
+        "next": filters.query(offset=offset + limit, limit=size) if more else None,
     }
 
 
@@ -121,31 +128,69 @@ def story_page(built: Built) -> dict:
     edges = [svg.Edge(p.source_id, p.derived_id, p.kind, p.direction_confidence, len(p.changes)) for p in pairs]
 
     speakers = sorted(report.quotes.items(), key=lambda kv: (-len(kv[1]), kv[0].casefold()))[:MAX_SPEAKERS]
+    names = {a.id: _name(a) for a in report.articles}
+    chart = coverage_chart([(day, a.outlet or "") for a, day in
+                            ((a, _chart_day(a, report.dates.get(a.id))) for a in report.articles) if day])
+    outlets = {a.outlet for a in report.articles if a.outlet}
     return {
         "b": b, "story": report.story, "span": _span(report.story.first, report.story.last),
         "notes": list(report.notes),
+        "band": {"first": report.story.coverage_first or report.story.first,
+                 "last": report.story.coverage_last or report.story.last,
+                 "articles": len(report.articles), "outlets": len(outlets), "people": len(report.people),
+                 "quotes": sum(len(qs) for qs in report.quotes.values()), "copies": len(pairs),
+                 "undated": report.story.undated},
+        "coverage": {"svg": Markup(chart.svg), "unit": chart.unit, "legend": chart.legend,  # noqa: S704 - escaped in web/coverage.py
+                     "dropped": chart.dropped},
         "summary": [{"text": s.text, "cites": cite(s.sources)} for s in b.what_happened],
         "timeline_svg": svg.timeline_svg(points, marks),
         "events": [{"number": p.number, "date": p.day.isoformat(), "inferred": p.inferred, "label": e.label,
                     "cites": cite(e.article_ids)} for p, e in zip(points, timeline)],
-        "people": [{"name": p.name, "roles": list(p.roles)[:4], "articles": len({a for a, _ in p.members}),
+        "people": [{"id": p.id, "name": p.name, "roles": list(p.roles)[:4], "articles": len({a for a, _ in p.members}),
                     "aliases": [x for x in p.aliases if x != p.name][:4]} for p in report.people[:MAX_PEOPLE]],
-        "speakers": [{"name": name, "count": len(qs),
-                      "quotes": [{"text": q.text, "kind": q.kind, "cite": cite([q.article_id])[0]}
-                                 for q in qs[:MAX_QUOTES_PER_SPEAKER]]} for name, qs in speakers],
+        "speakers": [{"name": name, "count": len(qs), "kinds": _kinds(qs),
+                      "outlets": len({q.article_id for q in qs}),
+                      "quotes": [{"text": q.text, "kind": q.kind, "cite": cite([q.article_id])[0], "why": why.speaker_why(q)}
+                                 for q in qs[:MAX_QUOTES_PER_SPEAKER]],
+                      "more": max(len(qs) - MAX_QUOTES_PER_SPEAKER, 0)} for name, qs in speakers],
+        "more_speakers": max(len(report.quotes) - MAX_SPEAKERS, 0),
         "across": [{"name": s.actor.name, "roles": list(s.actor.roles),
                     "quotes": [{"text": q.text, "kind": q.kind, "cites": cite(q.sources), "diff": q.diff if q.differs else None,
                                 "paraphrased": cite(q.paraphrased_in)} for q in s.quotes]} for s in b.speakers],
         "provenance_svg": svg.provenance_svg(nodes, edges),
         "pairs": [_pair(p, articles) for p in pairs],
+        "independent": sum(not p.is_reuse for p in report.reuse),
         "findings": [{"kind": d.kind.replace("_", " "), "subject": d.subject, "summary": d.summary,
                       "citations": [{"cite": cite([c.article_id])[0], "text": c.text, "context": c.context}
                                     for c in d.citations]} for d in b.disagreements],
         "articles": [{"id": a.id, "outlet": a.outlet, "title": a.title, "url": a.url,
                       "date": _article_day(a, report.dates.get(a.id)),
                       "inferred": bool(report.dates.get(a.id) and report.dates[a.id].inferred),
-                      "number": sources[a.id].number if a.id in sources else None} for a in report.articles],
+                      "number": sources[a.id].number if a.id in sources else None,
+                      "why": why.membership_why(a.id, report.reuse, _shared_people(a.id, report.people), names)}
+                     for a in report.articles],
     }
+
+
+def _kinds(quotes: Sequence) -> str:
+    """"3 direct, 5 indirect": the kinds of a speaker's quotes, most first."""
+    counts: dict[str, int] = {}
+    for q in quotes:
+        counts[q.kind] = counts.get(q.kind, 0) + 1
+    return ", ".join(f"{n} {k}" for k, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def _shared_people(article_id: str, people: Sequence) -> list[str]:
+    """The people an article names that another article of the story names too."""
+    return [p.name for p in people
+            if any(a == article_id for a, _ in p.members) and any(a != article_id for a, _ in p.members)]
+
+
+def _chart_day(a: Article, d) -> dt.date | None:
+    """The day an article counts on in the coverage chart: stated, else the likeliest inferred."""
+    if d is not None:
+        return svg.iso_day(d.likely if d.inferred and d.likely else d.first)
+    return svg.iso_day(a.published)
 
 
 def _name(art: Article | None, width: int = 40) -> str:
@@ -178,14 +223,19 @@ def _pair(p: ReusePair, articles: dict[str, Article]) -> dict:
             "coverage": p.coverage,
             "changes": [{"type": c.type.replace("_", " "), "subject": c.subject, "source": c.source_text,
                          "derived": c.derived_text} for c in p.changes[:MAX_CHANGES]],
-            "more": max(len(p.changes) - MAX_CHANGES, 0)}
+            "more": max(len(p.changes) - MAX_CHANGES, 0), "why": why.reuse_why(p)}
 
 
 # --- article page --------------------------------------------------------------------------------
 
 
 def article_page(article: Article, analysis: Analysis | None, pairs: Sequence[ReusePair],
-                 others: dict[str, Article], story_id: str | None) -> dict:
+                 others: dict[str, Article], story_id: str | None, neighbours: Sequence[Article] = (),
+                 person_of: dict[str, str] | None = None) -> dict:
+    """``neighbours``: the other articles of its story, offered by name in the "compare with"
+    box (so nobody has to know a hex id); ``person_of``: entity id -> the person (identity) id
+    it belongs to, so that each name links to its person page."""
+    person_of = person_of or {}
     body = article.body[:MAX_BODY_CHARS]
     marks: list[tuple[int, int, str, str]] = []
     people = []
@@ -193,7 +243,8 @@ def article_page(article: Article, analysis: Analysis | None, pairs: Sequence[Re
     if analysis is not None:
         for e in analysis.entities:
             if e.type == "PERSON":
-                people.append({"name": e.name, "roles": sorted({r.title for r in e.roles})[:4], "mentions": len(e.mentions)})
+                people.append({"name": e.name, "roles": sorted({r.title for r in e.roles})[:4], "mentions": len(e.mentions),
+                               "person": person_of.get(e.id)})
             for m in e.mentions:
                 marks.append((m.start, m.end, "ent-" + e.type.lower(), e.name))
         for i, q in enumerate(analysis.quotes):
@@ -215,6 +266,7 @@ def article_page(article: Article, analysis: Analysis | None, pairs: Sequence[Re
         "a": article, "story_id": story_id, "segments": highlight(body, marks),
         "cut": len(article.body) > MAX_BODY_CHARS, "people": people, "quotes": quotes, "copies": copies,
         "analysed": analysis is not None,
+        "compare": [{"id": a.id, "label": f"{_name(a)}: {clip(a.title or a.body, 80)}"} for a in neighbours],
         "url": article.url if article.url and article.url.startswith(("http://", "https://")) else None,
     }
 

@@ -14,8 +14,8 @@ from typing import Any
 
 from storyline.ingest.urls import url_key
 from storyline.records import Article, Cut, FieldSource, Link
-from storyline.store.base import AmbiguousIdError, now
-from storyline.store.records import OutletCount, OutletProfile, WriteResult
+from storyline.store.base import AmbiguousIdError, day_after, now
+from storyline.store.records import ArticlePage, OutletCount, OutletProfile, WriteResult
 from storyline.store.sql.connection import Connection, chunks, marks
 from storyline.store.sql.filters import article_filters
 
@@ -135,6 +135,38 @@ def _where(db: Connection, *, outlet: str | None = None, since: str | None = Non
     """The article list's filters as a WHERE clause over ``articles a`` (search's filters)."""
     clauses, params = article_filters(outlet, since, person, story_id, db.dialect, until)
     return (" WHERE " + clauses.removeprefix(" AND ") if clauses else ""), params
+
+
+def list_articles(db: Connection, *, outlet: str | None, since: str | None, until: str | None,
+                  story_id: str | None, person_id: str | None, limit: int, offset: int) -> ArticlePage:
+    clauses: list[str] = []
+    params: list[Any] = []
+    if outlet:
+        clauses.append("outlet = ?")
+        params.append(outlet)
+    if since:
+        clauses.append("published >= ?")
+        params.append(since)
+    if until:  # published may carry a time: everything before the next day
+        clauses.append("published < ?")
+        params.append(day_after(until))
+    if story_id:
+        clauses.append("id IN (SELECT article_id FROM story_members WHERE story_id = ?)")
+        params.append(story_id)
+    if person_id:
+        clauses.append("id IN (SELECT article_id FROM person_members WHERE person_id = ?)")
+        params.append(person_id)
+    where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
+    total = int(db.run(f"SELECT COUNT(*) FROM articles{where}", params).fetchone()[0])
+    if not total or offset >= total:
+        return ArticlePage(total, [])
+    # The page's seqs first (an index walk, no body read), then those rows whole.
+    nulls = " NULLS LAST" if db.dialect != "sqlite" else ""  # SQLite puts NULLs last in DESC already
+    sql, page_params = db.paged(f"SELECT seq FROM articles{where} ORDER BY published DESC{nulls}, seq DESC",
+                                list(params), limit, offset)
+    seqs = [r[0] for r in db.run(sql, page_params).fetchall()]
+    rows = {r[0]: r[1:] for r in db.rows_in(f"SELECT seq, {ARTICLE_COLUMNS} FROM articles WHERE seq IN", seqs)}
+    return ArticlePage(total, [article_from(rows[s]) for s in seqs if s in rows])
 
 
 def links(db: Connection) -> list[Link]:

@@ -9,8 +9,17 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from storyline.records import Identity
-from storyline.store.records import MentionCounts, PersonRedirect, StoredPerson
+from storyline.store.records import (
+    MentionCounts,
+    PersonAlias,
+    PersonMember,
+    PersonRedirect,
+    PersonRole,
+    PersonSources,
+    StoredPerson,
+)
 from storyline.store.sql.connection import Connection, chunks, marks
+from storyline.store.sql.search import like_escape
 
 _LIVE = "merged_into IS NULL"
 _PERSON_COLUMNS = "id, name, type, aliases, roles, merges"
@@ -127,6 +136,31 @@ def person(db: Connection, person_id: str) -> Identity | None:
             return _identities(db, [row[:6]])[0]
         person_id = row[6]
     return None
+
+
+def people_named(db: Connection, part: str, limit: int) -> list[Identity]:
+    wanted = " ".join(part.split()).lower()
+    if not any(c.isalnum() for c in wanted):  # punctuation alone would match the aliases' JSON
+        return []
+    like = "%" + like_escape(wanted) + "%"
+    rows = db.run(f"SELECT {_PERSON_COLUMNS} FROM persons WHERE {_LIVE} AND articles > 0 AND "
+                  "(LOWER(name) LIKE ? ESCAPE '\\' OR LOWER(aliases) LIKE ? ESCAPE '\\') "
+                  "ORDER BY articles DESC, name, id LIMIT ?", (like, like, limit)).fetchall()
+    return _identities(db, rows)
+
+
+def person_sources(db: Connection, person_id: str) -> PersonSources | None:
+    live = db.run(f"SELECT 1 FROM persons WHERE id = ? AND {_LIVE} AND articles > 0", (person_id,)).fetchone()
+    if live is None:
+        return None
+    members = db.run("SELECT article_id, entity_id, reason FROM person_members WHERE person_id = ? "
+                     "ORDER BY article_id, entity_id", (person_id,)).fetchall()
+    aliases = db.run("SELECT alias, article_id, entity_id FROM person_aliases WHERE person_id = ? "
+                     "ORDER BY article_id, entity_id, alias", (person_id,)).fetchall()
+    roles = db.run("SELECT title, article_id, entity_id, span_start, span_end FROM person_roles WHERE person_id = ? "
+                   "ORDER BY article_id, entity_id, span_start, span_end, title", (person_id,)).fetchall()
+    return PersonSources(tuple(PersonMember(*r) for r in members), tuple(PersonAlias(*r) for r in aliases),
+                         tuple(PersonRole(r[0], r[1], r[2], int(r[3]), int(r[4])) for r in roles))
 
 
 def people_of(db: Connection, article_ids: Sequence[str]) -> list[Identity]:

@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from storyline.records import Analysis, Article, Identity, Link, Quote, ReusePair, Story
 from storyline.store.records import (
     AnalysisStamp,
+    ArticlePage,
     AnalysisState,
     ArticleEntity,
     Bucket,
@@ -32,6 +33,7 @@ from storyline.store.records import (
     StoryCheckpoint,
     StoryFacts,
     PersonRedirect,
+    PersonSources,
     StoredPerson,
     WriteResult,
 )
@@ -72,6 +74,12 @@ class SQLStore:
 
     def links(self) -> list[Link]:
         return articles.links(self.db)
+
+    def list_articles(self, *, outlet: str | None = None, since: str | None = None, until: str | None = None,
+                      story_id: str | None = None, person_id: str | None = None, limit: int = 50,
+                      offset: int = 0) -> ArticlePage:
+        return articles.list_articles(self.db, outlet=outlet, since=since, until=until, story_id=story_id,
+                                      person_id=person_id, limit=limit, offset=offset)
 
     def arrived_since(self, since: str, *, limit: int = 20) -> tuple[int, list[Article]]:
         return articles.arrived_since(self.db, since, limit)
@@ -234,6 +242,12 @@ class SQLStore:
 
     def person(self, person_id: str) -> Identity | None:
         return people.person(self.db, person_id)
+
+    def people_named(self, part: str, *, limit: int = 20) -> list[Identity]:
+        return people.people_named(self.db, part, limit)
+
+    def person_sources(self, person_id: str) -> PersonSources | None:
+        return people.person_sources(self.db, person_id)
 
     def people_of(self, article_ids: Sequence[str]) -> list[Identity]:
         return people.people_of(self.db, article_ids)

@@ -1,18 +1,21 @@
 // Storyline web app: the one script. Pages work without it, except the correction forms: it filters long
-// tables as you type, and sends the correction forms (form[data-correct]) as JSON, the only body a write
-// may have (web/guard.py), then reloads the page (or opens the new story) or shows the server's error.
-// Rows are shown or hidden by their text content; nothing from the page is ever parsed as HTML.
+// lists as you type (a table's rows, or a list of <details>: the story page's speakers, opened when
+// they match), and sends the correction forms (form[data-correct]) as JSON, the only body a write may
+// have (web/guard.py), then reloads the page (or opens the new story) or shows the server's error.
+// Items are shown or hidden by their text content; nothing from the page is ever parsed as HTML.
 "use strict";
 document.addEventListener("DOMContentLoaded", function () {
   document.querySelectorAll("input[data-filter]").forEach(function (input) {
-    var table = document.getElementById(input.getAttribute("data-filter"));
-    if (!table) return;
+    var box = document.getElementById(input.getAttribute("data-filter"));
+    if (!box) return;
+    var items = box.tagName === "TABLE" ? box.querySelectorAll("tbody tr") : box.querySelectorAll(":scope > details");
     input.addEventListener("input", function () {
       var words = input.value.toLowerCase().split(/\s+/).filter(Boolean);
-      table.querySelectorAll("tbody tr").forEach(function (row) {
-        var text = row.textContent.toLowerCase();
+      items.forEach(function (item) {
+        var text = item.textContent.toLowerCase();
         var keep = words.every(function (w) { return text.indexOf(w) !== -1; });
-        row.classList.toggle("hidden", !keep);
+        item.classList.toggle("hidden", !keep);
+        if (item.tagName === "DETAILS") item.open = keep && words.length > 0;
       });
     });
   });

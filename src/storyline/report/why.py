@@ -1,0 +1,134 @@
+"""Plain-words reasons for the three decisions a reader most often doubts: why two articles are
+a copy (a reuse pair), why an article is in its story, and why a quote is given to its speaker.
+
+Each function turns facts already stored (the pair with its alignment, changes and evidence;
+the story report's pairs and people; the quote's speaker mention) into one short sentence, e.g.
+"94% of the copy restates the source (27 of 30 sentences; 9 word for word); 20 changes: 9 quotes
+turned into paraphrase, 2 roles changed, …". Nothing is recomputed: the numbers are the
+stored ones, so the sentence says what the decision was made from.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+
+from storyline.records import Quote, ReusePair
+
+# How each change type reads in a sentence: (one, many).
+CHANGE_WORDS = {
+    "entity_added": ("a name added", "names added"),
+    "entity_dropped": ("a name dropped", "names dropped"),
+    "entity_replaced": ("a name replaced", "names replaced"),
+    "role_changed": ("a title changed", "titles changed"),
+    "number_changed": ("a number changed", "numbers changed"),
+    "date_changed": ("a date changed", "dates changed"),
+    "misquote": ("a quote reworded", "quotes reworded"),
+    "quote_to_paraphrase": ("a quote turned into paraphrase", "quotes turned into paraphrase"),
+    "attribution_dropped": ("an attribution dropped", "attributions dropped"),
+    "hedge_dropped": ("a hedge dropped", "hedges dropped"),
+    "claim_dropped": ("a claim dropped", "claims dropped"),
+    "claim_added": ("a claim added", "claims added"),
+}
+KIND_WORDS = {
+    "duplicate": "the same text",
+    "syndicated": "the same wire text, lightly edited",
+    "rewrite": "a rewrite of the source",
+    "partial": "a partial copy",
+    "independent": "independent reporting",
+}
+MAX_CHANGE_KINDS = 3  # change types named in a sentence (the rest as "…")
+PRONOUNS = frozenset({"he", "she", "they", "his", "her", "their", "him", "them", "it", "its", "we", "i"})
+VERBATIM_SENTENCE = 0.99  # an aligned sentence this verbatim counts as "word for word"
+
+
+def _pct(share: float) -> str:
+    return f"{round(max(0.0, min(share, 1.0)) * 100)}%"
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def changes_phrase(types: Iterable[str]) -> str:
+    """"20 changes: 9 quotes turned into paraphrase, 3 claims added, 2 titles changed, …"
+    (most frequent first); "no changes" when there are none."""
+    counts = Counter(types)
+    total = sum(counts.values())
+    if not total:
+        return "no changes"
+    parts = []
+    for kind, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_CHANGE_KINDS]:
+        one, many = CHANGE_WORDS.get(kind, (kind.replace("_", " "), kind.replace("_", " ")))
+        parts.append(one if n == 1 else f"{n} {many}")
+    more = " and more" if len(counts) > MAX_CHANGE_KINDS else ""
+    return f"{_count(total, 'change', 'changes')}: {', '.join(parts)}{more}"
+
+
+def reuse_why(pair: ReusePair) -> str:
+    """Why the pair is the kind it is, from its stored coverage, alignment and changes; then
+    how sure the direction is and the strongest evidence for it."""
+    if not pair.is_reuse:
+        return (f"Judged independent: only {_pct(pair.coverage)} of one restates the other "
+                f"(similarity {pair.similarity:.2f}).")
+    aligned = len(pair.aligned)
+    word_for_word = sum(s.verbatim >= VERBATIM_SENTENCE for s in pair.aligned)
+    matched = f"{_pct(pair.coverage)} of the copy restates the source"
+    if aligned:
+        matched += f" ({_count(aligned, 'sentence', 'sentences')} matched, {word_for_word} word for word)"
+    text = f"{KIND_WORDS.get(pair.kind, pair.kind).capitalize()}: {matched}; {changes_phrase(c.type for c in pair.changes)}."
+    if pair.direction_known:
+        text += f" Direction {_pct(pair.direction_confidence)} sure"
+        if pair.evidence:
+            text += f", mainly from {_evidence(pair.evidence[0])}"
+        text += "."
+    else:
+        text += " Which one copied the other is unknown (the evidence is too weak either way)."
+    return text
+
+
+def _evidence(line: str) -> str:
+    """An evidence line without its trailing weight ("… 4 vs 14 (-2.50)" → "… 4 vs 14")."""
+    head, sep, tail = line.rpartition(" (")
+    if sep and tail.endswith(")") and tail[:-1].lstrip("+-").replace(".", "", 1).isdigit():
+        return head
+    return line
+
+
+def membership_why(article_id: str, pairs: Sequence[ReusePair], shared_people: Sequence[str],
+                   names: dict[str, str]) -> str:
+    """Why an article sits in its story: the copies it shares with other members (``pairs``
+    among the story's articles) and the people it names that other members name too.
+    ``names`` gives each article's short name (its outlet) for the sentence."""
+    linked = [p for p in pairs if p.is_reuse and article_id in (p.source_id, p.derived_id)]
+    parts = []
+    if linked:
+        others = [names.get(p.derived_id if p.source_id == article_id else p.source_id, "another article")
+                  for p in linked]
+        shown = ", ".join(dict.fromkeys(others[:3])) + (", …" if len(others) > 3 else "")
+        parts.append(f"shares copied passages with {shown}")
+    if shared_people:
+        shown = ", ".join(shared_people[:3]) + (", …" if len(shared_people) > 3 else "")
+        parts.append(f"names {shown}, as other articles of the story do")
+    if not parts:
+        return "Placed here by the similarity of its wording and dates to the story's articles."
+    return "In this story because it " + " and ".join(parts) + "."
+
+
+def speaker_why(quote: Quote) -> str:
+    """How the quote's speaker was decided, from the stored mention and flags."""
+    if not quote.speaker:
+        return "No speaker found near the quote."
+    cue = f" with “{quote.cue}”" if quote.cue else ""
+    if quote.anonymous:
+        return f"An unnamed source: the article describes the speaker as “{quote.speaker}”{cue}."
+    mention = quote.speaker_mention.text if quote.speaker_mention else None
+    if mention is None:
+        return f"Given to {quote.speaker}: the speaker named in the passage{cue}."
+    if mention.casefold() == quote.speaker.casefold():
+        return f"Given to {quote.speaker}: named next to the quote{cue}."
+    if mention.casefold() in PRONOUNS:
+        return f"Given to {quote.speaker}: “{mention}”{cue} refers back to the last person named, {quote.speaker}."
+    if set(mention.casefold().split()) <= set(quote.speaker.casefold().split()):
+        return f"Given to {quote.speaker}: named as “{mention}” next to the quote{cue}."
+    return f"Given to {quote.speaker}: the article calls the speaker “{mention}”{cue}, a name or title it gives {quote.speaker}."

@@ -1,0 +1,128 @@
+"""The pages of issue 22 with FastAPI's TestClient on every backend (the ``site`` of
+test_pages.py: four articles, three stories, one reuse pair, Ana Ortiz quoted): the home page's
+boxes, the article list's filters and paging, the people list, the person page, the search
+page's people links, and the plain-words reasons (report/why.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("fastapi")
+
+from test_pages import assert_inert, html_error, parse, site  # noqa: E402,F401 - the fixture is shared
+
+from storyline.records import Change, Mention, Quote, ReusePair, SentencePair  # noqa: E402
+from storyline.report.why import changes_phrase, membership_why, reuse_why, speaker_why  # noqa: E402
+from storyline.web.person_views import title_conflicts  # noqa: E402
+
+
+def article_links(page: str) -> list[str]:
+    page = page[page.index('data-testid="article-list"'):].split("</table>")[0] if "article-list" in page else ""
+    return [a["href"] for tag, a in parse(page).tags if tag == "a" and a.get("href", "").startswith("/articles/")]
+
+
+def text_of(page: str) -> str:
+    return " ".join("".join(parse(page).text).split())
+
+
+def test_the_home_page_shows_what_is_new_beside_the_largest_stories(site):
+    site.get("/api/people")  # assigns the people (the people step)
+    page = site.get("/").text
+    latest = page[page.index('data-testid="home-latest"'):].split("</section>")[0]
+    hrefs = [a["href"] for tag, a in parse(latest).tags if tag == "a" and a["href"].startswith("/articles/")]
+    assert hrefs[0] == f"/articles/{site.ids['hostile']}" and len(hrefs) == 4  # newest stated day first
+    assert f'href="/stories/{site.ids["wall"]}"' in latest  # each with its story
+    assert "Ana Ortiz" in page[page.index('data-testid="home-people"'):]
+    # Filtering or paging is not the home page: no boxes.
+    assert 'data-testid="home-latest"' not in site.get("/", params={"q": "wall"}).text
+    assert_inert(page)
+
+
+def test_the_article_list_filters_and_pages(site):
+    ids = site.ids
+    site.get("/api/people")
+    everything = site.get("/articles").text
+    assert article_links(everything) == [f"/articles/{ids[k]}" for k in ("hostile", "tour", "copy", "wall")]
+    assert "1–4 of 4 articles" in text_of(everything)
+    assert article_links(site.get("/articles", params={"outlet": "Bay News"}).text) == [
+        f"/articles/{ids['tour']}", f"/articles/{ids['copy']}"]
+    assert article_links(site.get("/articles", params={"since": "2026-03-03", "until": "2026-04-10"}).text) == [
+        f"/articles/{ids['tour']}", f"/articles/{ids['copy']}"]
+    in_story = site.get("/articles", params={"story": ids["wall"]}).text
+    assert article_links(in_story) == [f"/articles/{ids['copy']}", f"/articles/{ids['wall']}"]
+    assert "In the story" in text_of(in_story)
+    for typed in ("Ortiz", "ana ortiz"):  # a name (or surname) finds the person
+        found = site.get("/articles", params={"person": typed}).text
+        assert article_links(found) == [f"/articles/{ids['wall']}"] and "Naming Ana Ortiz" in text_of(found)
+    nobody = site.get("/articles", params={"person": "Zebedee"}).text
+    assert article_links(nobody) == [] and "Nobody named “Zebedee” is known" in text_of(nobody)
+    first = site.get("/articles", params={"limit": 3}).text
+    assert len(article_links(first)) == 3 and 'rel="next"' in first and "1–3 of 4" in text_of(first)
+    assert 'href="/articles?offset=3&amp;limit=3" rel="next"' in first  # the page size is kept
+    last = site.get("/articles", params={"limit": 3, "offset": 3}).text
+    assert article_links(last) == [f"/articles/{ids['wall']}"] and 'rel="prev"' in last and 'rel="next"' not in last
+    assert "no story" in html_error(site.get("/articles", params={"story": "ffff"}), 404)
+    assert "since" in html_error(site.get("/articles", params={"since": "soon"}), 422)
+    assert "at most" in html_error(site.get("/articles", params={"person": "x" * 201}), 422)
+    assert_inert(everything)
+
+
+def test_the_person_page_gives_roles_with_sources_quotes_and_stories(site):
+    people = site.get("/api/people").json()["items"]
+    ortiz = next(p for p in people if p["name"] == "Ana Ortiz")
+    r = site.get(f"/people/{ortiz['id']}")
+    assert r.status_code == 200
+    page, text = r.text, text_of(r.text)
+    assert_inert(page)
+    assert "the work would start in April" in page[page.index('data-testid="person-quotes"'):]
+    assert "Given to Ana Ortiz" in text
+    assert f'href="/stories/{site.ids["wall"]}"' in page[page.index('data-testid="person-stories"'):]
+    assert f'href="/articles?person={ortiz["id"]}"' in page
+    why = text_of(page[page.index('data-testid="person-why"'):].split("</ul>")[0])
+    assert why.endswith(">1 mention: same name")  # the one member, with the reason it joined
+    assert "no person" in html_error(site.get("/people/nobody"), 404)
+    article = site.get(f"/articles/{site.ids['wall']}").text  # its names link to their person pages
+    assert f'href="/people/{ortiz["id"]}"' in article[article.index('data-testid="article-people"'):]
+    listing = site.get("/people").text
+    assert f'href="/people/{ortiz["id"]}"' in listing
+    search = site.get("/search", params={"q": "Ortiz"}).text
+    assert f'href="/people/{ortiz["id"]}"' in search[search.index('data-testid="search-people"'):]
+
+
+def test_title_conflicts_name_former_and_current_titles_only():
+    assert title_conflicts([("President", 3), ("former President", 1)]) == [
+        "called “President” in 3 articles but “former President” in 1 article"]
+    assert title_conflicts([("Prime Minister", 2), ("UK Prime Minister", 1)]) == []  # the same office
+    assert title_conflicts([("Defence Secretary", 2), ("MP", 1)]) == []  # two offices, both may hold
+    assert len(title_conflicts([("Chancellor", 1), ("ex-Chancellor", 1)])) == 1
+
+
+def test_the_reasons_are_plain_words_from_the_stored_numbers():
+    aligned = tuple(SentencePair((i, i + 1), (i, i + 1), 0.9, 1.0 if i < 2 else 0.5) for i in range(5))
+    pair = ReusePair("s", "d", "rewrite", 0.93, 0.82, changes=(
+        Change("role_changed", "President", "former President"), Change("number_changed", "3", "4"),
+        Change("quote_to_paraphrase", "“a”", "a"), Change("quote_to_paraphrase", "“b”", "b")),
+        evidence=("quotations in the shared passages: 4 vs 14 (-2.50)",), aligned=aligned)
+    said = reuse_why(pair)
+    assert said.startswith("A rewrite of the source: 82% of the copy restates the source (5 sentences matched, 2 word for word)")
+    assert "4 changes: 2 quotes turned into paraphrase, a number changed, a title changed." in said
+    assert "Direction 93% sure, mainly from quotations in the shared passages: 4 vs 14." in said
+    assert "Which one copied the other is unknown" in reuse_why(ReusePair("s", "d", "partial", 0.5, 0.4))
+    assert reuse_why(ReusePair("s", "d", "independent", 0.5, 0.1, similarity=0.3)).startswith("Judged independent")
+    assert changes_phrase([]) == "no changes"
+    assert changes_phrase(["a", "b", "c", "d"]).endswith("and more")
+
+    assert membership_why("d", [pair], ["Ana Ortiz"], {"s": "Selby Post"}) == (
+        "In this story because it shares copied passages with Selby Post and names Ana Ortiz, "
+        "as other articles of the story do.")
+    assert membership_why("x", [], [], {}).startswith("Placed here by the similarity")
+
+    def quote(speaker, mention=None, anonymous=False):
+        m = Mention("a", 0, len(mention), mention) if mention else None
+        return Quote("a", "words", 10, 15, "direct", cue="said", speaker=speaker, speaker_mention=m, anonymous=anonymous)
+
+    assert speaker_why(quote("Keir Starmer", "Starmer")) == "Given to Keir Starmer: named as “Starmer” next to the quote with “said”."
+    assert "refers back to the last person named, Keir Starmer" in speaker_why(quote("Keir Starmer", "he"))
+    assert "calls the speaker “the Prime Minister”" in speaker_why(quote("Keir Starmer", "the Prime Minister"))
+    assert speaker_why(quote("a senior MP", anonymous=True)).startswith("An unnamed source")
+    assert speaker_why(quote(None)) == "No speaker found near the quote."
