@@ -19,7 +19,7 @@ from storyline.store.records import (
     StoredPerson,
 )
 from storyline.store.sql.connection import Connection, chunks, marks
-from storyline.store.sql.search import like_escape
+from storyline.store.sql.filters import like_escape
 
 _LIVE = "merged_into IS NULL"
 _PERSON_COLUMNS = "id, name, type, aliases, roles, merges"
