@@ -172,8 +172,10 @@ def identity_json(identity: Identity) -> dict:
 
 
 def change_json(c: Change) -> dict:
-    """One thing a copy changed."""
-    return {"type": c.type, "subject": c.subject, "source_text": c.source_text, "derived_text": c.derived_text,
+    """One thing a copy changed: its type, what it does to the meaning (``kind``; ``meaning`` is
+    false for wording-only changes) and how much it matters (``severity``)."""
+    return {"type": c.type, "kind": c.meaning_kind, "severity": c.severity or "low", "meaning": c.meaning,
+            "subject": c.subject, "source_text": c.source_text, "derived_text": c.derived_text,
             "source_span": list(c.source_span) if c.source_span else None,
             "derived_span": list(c.derived_span) if c.derived_span else None}
 

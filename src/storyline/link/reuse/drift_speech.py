@@ -8,7 +8,17 @@ import difflib
 import re
 
 from storyline.folding import fold
-from storyline.link.reuse.drift_sides import Side, inside, nearby, span_of, text_of, words
+from storyline.link.reuse.drift_sides import (
+    Side,
+    content_words,
+    inside,
+    nearby,
+    sentence_of,
+    span_of,
+    text_of,
+    word_spans,
+    words,
+)
 from storyline.records import Change, Quote
 
 # Two quotations restate each other when this share of their words match (difflib ratio).
@@ -24,6 +34,12 @@ HEDGES = (
     "appears to", "appeared to", "seems to", "unconfirmed", "unverified",
 )
 _HEDGE = re.compile(r"\b(" + "|".join(re.escape(h) for h in HEDGES) + r")\b", re.IGNORECASE)
+
+
+# A quoted phrase that is not speech (scare quotes, a quoted term) is compared with the words of
+# the restated passage: a run of words this similar (difflib ratio) is its restatement.
+PHRASE_MATCH_MIN = 0.6
+PHRASE_MAX_WORDS = 12
 
 
 def quote_changes(s: Side, d: Side, s_ids: set[int], d_ids: set[int]) -> list[Change]:
@@ -43,13 +59,63 @@ def quote_changes(s: Side, d: Side, s_ids: set[int], d_ids: set[int]) -> list[Ch
         speaker = owner.speaker
         if best is not None and best_ratio >= QUOTE_MATCH_MIN:
             if best_ratio < 1.0:
-                out.append(Change("misquote", s.article.body[a:b], d.article.body[best[0] : best[1]], (a, b), best, speaker))
+                out.append(_reworded(s.article.body[a:b], d.article.body[best[0] : best[1]], (a, b), best, speaker))
             continue
         if _inside_words(src_words, words(text_of(d, d_near))):
             continue  # the words are all there, only the marks went: not a paraphrase
         da, db = span_of(d, d_ids)
-        out.append(Change("quote_to_paraphrase", s.article.body[a:b], d.article.body[da:db], (a, b), (da, db), speaker))
+        out.append(Change("quote_to_paraphrase", s.article.body[a:b], d.article.body[da:db], (a, b), (da, db), speaker,
+                          severity="medium"))
+    out += _phrase_changes(s, d, s_ids, d_near)
     return out
+
+
+def _reworded(src: str, der: str, s_span: tuple[int, int], d_span: tuple[int, int], speaker: str | None) -> Change:
+    """A quotation whose words changed: a misquote (high) unless only function words changed
+    (the same content words, in any order: wording, low)."""
+    same = sorted(content_words(src)) == sorted(content_words(der))
+    return Change("misquote", src, der, s_span, d_span, speaker, kind="wording" if same else "quote",
+                  severity="low" if same else "high")
+
+
+def _phrase_changes(s: Side, d: Side, s_ids: set[int], d_near: set[int]) -> list[Change]:
+    """Quoted phrases that are not attributed speech ("a “heated legal argument” going on"),
+    restated with other words inside or outside marks: a misquote naming the speaker of the
+    passage (the nearest attributed quotation in the same or the previous sentence), if any."""
+    out = []
+    d_words = word_spans(d, d_near)
+    d_seq = [w for w, _, _ in d_words]
+    for a, b in s.phrases:
+        if not inside(s, s_ids, a, b):
+            continue
+        src = words(s.article.body[a:b])
+        n = len(src)
+        if n < 2 or n > PHRASE_MAX_WORDS or _inside_words(src, d_seq):
+            continue
+        best, best_ratio = None, 0.0
+        # Matched words over the longer of the two runs; at a tie the run as long as the phrase
+        # wins ("heated legal debate" over "heated legal" for "heated legal argument").
+        for size in (n, n + 1, n - 1):
+            for i in range(max(0, len(d_seq) - size + 1)):
+                run = d_seq[i : i + size]
+                blocks = difflib.SequenceMatcher(None, src, run, autojunk=False).get_matching_blocks()
+                ratio = sum(b.size for b in blocks) / max(n, size) + 0.01 * sum(x == y for x, y in zip(src, run)) / n
+                if ratio > best_ratio:
+                    best, best_ratio = (d_words[i][1], d_words[i + size - 1][2]), ratio
+        if best is None or best_ratio < PHRASE_MATCH_MIN:
+            continue
+        out.append(_reworded(s.article.body[a:b], d.article.body[best[0] : best[1]], (a, b), best, _speaker_near(s, a)))
+    return out
+
+
+def _speaker_near(s: Side, offset: int) -> str | None:
+    k = sentence_of(s, offset)
+    if k is None:
+        return None
+    for a, b, owner in reversed(s.quoted):
+        if owner is not None and owner.speaker and sentence_of(s, a) in (k, k - 1) and a < offset:
+            return owner.speaker
+    return None
 
 
 def _inside_words(needle: list[str], hay: list[str]) -> bool:
@@ -66,14 +132,16 @@ def hedge_changes(s: Side, d: Side, s_ids: set[int], d_ids: set[int]) -> list[Ch
         for m in _HEDGE.finditer(s.article.body, a0, b0):
             phrase = m.group().lower()
             if phrase not in d_text and not _HEDGE.search(d_text):
-                out.append(Change("hedge_dropped", m.group(), d.article.body[da:db], (m.start(), m.end()), (da, db)))
+                out.append(Change("hedge_dropped", m.group(), d.article.body[da:db], (m.start(), m.end()), (da, db),
+                              severity="medium"))
     for q in s.analysis.quotes if s.analysis else ():
         if not q.speaker or not inside(s, s_ids, q.start, q.end):
             continue
         if not _speaker_named(q, d, d_ids):
             m = q.speaker_mention
             span = (m.start, m.end) if m else (q.start, q.end)
-            out.append(Change("attribution_dropped", s.article.body[span[0] : span[1]], d.article.body[da:db], span, (da, db), q.speaker))
+            out.append(Change("attribution_dropped", s.article.body[span[0] : span[1]], d.article.body[da:db], span, (da, db),
+                              q.speaker, severity="high"))
     return out
 
 
