@@ -49,6 +49,7 @@ MAX_ALIGN_SENTENCES = 500
 REGROUP_MIN = 0.7
 REGROUP_WORDS = 4
 REGROUP_SCORE = 0.6
+MOVED_COPY_MIN = 0.8
 _STOP = frozenset("the and for that this with from was were are has have had but not his her its their they "
                   "which who will would said says been also than into".split())
 
@@ -207,7 +208,7 @@ def _regroup(links: list[tuple[int, int]], s_tokens: list[list[str]], d_tokens: 
     so a sentence split in three joins up too. The links added score REGROUP_SCORE (or the model's
     probability, if higher)."""
     links = list(links)
-    for _ in range(2):
+    for _ in range(3):
         s_of = {}
         d_of = {}
         for i, j in links:
@@ -229,11 +230,31 @@ def _regroup(links: list[tuple[int, int]], s_tokens: list[list[str]], d_tokens: 
             if best[0] >= REGROUP_MIN:
                 added.append((i, best[1]))
         if not added:
+            added = _moved_copies(s_tokens, d_tokens, {i for i, _ in links}, {j for _, j in links})
+        if not added:
             break
         for i, j in added:
             scores[i, j] = max(float(scores[i, j]), REGROUP_SCORE)
         links += added
     return sorted(set(links), key=lambda ij: (ij[1], ij[0]))
+
+
+def _moved_copies(s_tokens: list[list[str]], d_tokens: list[list[str]], s_used: set[int],
+                  d_used: set[int]) -> list[tuple[int, int]]:
+    """Unlinked sentences copied nearly word for word (MOVED_COPY_MIN of the words of each in
+    the other) anywhere in the other text: a moved passage the model scored low because it was
+    also merged with or split from a neighbour."""
+    out = []
+    free_d = [j for j in range(len(d_tokens)) if j not in d_used]
+    for i in range(len(s_tokens)):
+        if i in s_used:
+            continue
+        best = max(((min(_within(s_tokens[i], d_tokens[j]), _within(d_tokens[j], s_tokens[i])), j) for j in free_d),
+                   default=(0.0, -1))
+        if best[0] >= MOVED_COPY_MIN:
+            out.append((i, best[1]))
+            free_d.remove(best[1])
+    return out
 
 
 def _within(part: list[str], whole: list[str]) -> float:

@@ -66,7 +66,9 @@ def _present(e: Entity, other: Side) -> bool:
             return True
     if e.type == "PERSON":
         surname = fold(e.name).split()[-1]
-        return any(o.type == "PERSON" and fold(o.name).split()[-1] == surname for o in other.names.values())
+        if any(o.type == "PERSON" and fold(o.name).split()[-1] == surname for o in other.names.values()):
+            return True
+    # The name is in the other text (its extractor typed or missed it differently there).
     return fold(e.name) in other.folded
 
 

@@ -29,8 +29,9 @@ def negation_changes(s: Side, d: Side, s_ids: set[int], d_ids: set[int]) -> list
     d_found = _negators(d, d_ids)
     if bool(s_found) == bool(d_found) or not _close(text_of(s, s_ids), text_of(d, d_ids)):
         return []
-    # The negation may have moved to a neighbouring sentence (a clause split off): not a flip.
-    if _negators(d, nearby(d, d_ids)) if s_found else _negators(s, nearby(s, s_ids)):
+    # The negation may have moved to a neighbouring sentence (a clause split off): not a flip
+    # when the passages with their neighbours hold as many negators on each side.
+    if len(_negators(s, nearby(s, s_ids))) == len(_negators(d, nearby(d, d_ids))):
         return []
     sa, sb = s_found[0] if s_found else span_of(s, s_ids)
     da, db = d_found[0] if d_found else span_of(d, d_ids)

@@ -103,13 +103,11 @@ FUNCTION_WORDS = frozenset("""
 a an the and or but so of in on at to for from by with as into onto about over under than then that this these
 those there here it its it's he she they them his her their we our us you your i me my is are was were be been
 being am has have had do does did will would shall should can could may might must also just very really quite
-which who whom whose what when where while if because though although however s t d ll ve re said says say
+which who whom whose what when where while if because though although however yet s t d ll ve re said says say
 """.split())
 
 
 _WORD = re.compile(r"\w+")
-
-
 def content_words(text: str) -> list[str]:
     """The folded words of ``text`` that carry meaning (not :data:`FUNCTION_WORDS`)."""
     return [w for w in words(text) if w not in FUNCTION_WORDS]

@@ -19,6 +19,7 @@ from storyline.link.reuse.drift_sides import (
     word_spans,
     words,
 )
+from storyline.link.reuse.drift_values import canonical
 from storyline.records import Change, Quote
 
 # Two quotations restate each other when this share of their words match (difflib ratio).
@@ -73,7 +74,7 @@ def quote_changes(s: Side, d: Side, s_ids: set[int], d_ids: set[int]) -> list[Ch
 def _reworded(src: str, der: str, s_span: tuple[int, int], d_span: tuple[int, int], speaker: str | None) -> Change:
     """A quotation whose words changed: a misquote (high) unless only function words changed
     (the same content words, in any order: wording, low)."""
-    same = sorted(content_words(src)) == sorted(content_words(der))
+    same = sorted(content_words(canonical(src))) == sorted(content_words(canonical(der)))
     return Change("misquote", src, der, s_span, d_span, speaker, kind="wording" if same else "quote",
                   severity="low" if same else "high")
 
@@ -90,7 +91,16 @@ def _phrase_changes(s: Side, d: Side, s_ids: set[int], d_near: set[int]) -> list
             continue
         src = words(s.article.body[a:b])
         n = len(src)
-        if n < 2 or n > PHRASE_MAX_WORDS or _inside_words(src, d_seq):
+        if n < 2 or _inside_words(src, d_seq):
+            continue
+        # Still in quotation marks in the copy, with other words: the closest quoted span.
+        marked = [(x, y) for x, y in [*d.phrases, *((x, y) for x, y, _ in d.quoted)] if inside(d, d_near, x, y)]
+        ratios = [(difflib.SequenceMatcher(None, src, words(d.article.body[x:y]), autojunk=False).ratio(), (x, y)) for x, y in marked]
+        ratio, span = max(ratios, default=(0.0, None))
+        if span is not None and ratio >= QUOTE_MATCH_MIN:
+            out.append(_reworded(s.article.body[a:b], d.article.body[span[0] : span[1]], (a, b), span, _speaker_near(s, a)))
+            continue
+        if n > PHRASE_MAX_WORDS:
             continue
         best, best_ratio = None, 0.0
         # Matched words over the longer of the two runs; at a tie the run as long as the phrase
@@ -137,7 +147,7 @@ def hedge_changes(s: Side, d: Side, s_ids: set[int], d_ids: set[int]) -> list[Ch
     for q in s.analysis.quotes if s.analysis else ():
         if not q.speaker or not inside(s, s_ids, q.start, q.end):
             continue
-        if not _speaker_named(q, d, d_ids):
+        if not _speaker_named(q, d, nearby(d, d_ids)):
             m = q.speaker_mention
             span = (m.start, m.end) if m else (q.start, q.end)
             out.append(Change("attribution_dropped", s.article.body[span[0] : span[1]], d.article.body[da:db], span, (da, db),

@@ -48,8 +48,8 @@ def value_changes(s: Side, d: Side, s_ids: set[int], d_ids: set[int]) -> list[Ch
     out = []
     s_dates = _found(s, s_ids, DATE, _norm_date)
     d_dates = _found(d, d_ids, DATE, _norm_date)
-    s_numbers = _undated(_found(s, s_ids, NUMBER, _norm_number), s_dates)
-    d_numbers = _undated(_found(d, d_ids, NUMBER, _norm_number), d_dates)
+    s_numbers = _undated(_found(s, s_ids, NUMBER, norm_number), s_dates)
+    d_numbers = _undated(_found(d, d_ids, NUMBER, norm_number), d_dates)
     for kind, src, der, vague in (("date", s_dates, d_dates, _VAGUE_TIME), ("number", s_numbers, d_numbers, _VAGUE_AMOUNT)):
         gone = [v for k, v in src.items() if k not in der]
         new = [v for k, v in der.items() if k not in src]
@@ -127,7 +127,7 @@ def _norm_date(text: str) -> object | None:
     return t or None
 
 
-def _norm_number(text: str) -> object | None:
+def norm_number(text: str) -> object | None:
     t = text.lower().replace(",", "").strip()
     m = re.match(r"[$£€¥]?\s?(\d+(?:\.\d+)?)", t)
     if m:
@@ -142,3 +142,25 @@ def _norm_number(text: str) -> object | None:
     if word not in _NUMBER_WORDS or word in {"once", "first", "second"} or t == "one":
         return None
     return float(_NUMBER_WORDS[word])
+
+
+_CONTRACTION = re.compile(r"\b(won|can|shan)[’']t\b|n[’']t\b|[’'](re|ve|ll|d|m)\b", re.IGNORECASE)
+_EXPANDED = {"won": "will not", "can": "cannot", "shan": "shall not", "re": " are", "ve": " have", "ll": " will",
+             "d": " would", "m": " am"}
+
+
+def canonical(text: str) -> str:
+    """``text`` with contractions expanded ("won't" -> "will not") and amounts written one way
+    ("£60m", "£60 million" -> "60000000"), so that two spellings of the same words compare equal."""
+    def expand(m: re.Match) -> str:
+        if m.group(1):
+            return _EXPANDED[m.group(1).lower()]
+        if m.group(2):
+            return _EXPANDED[m.group(2).lower()]
+        return " not"
+
+    def amount(m: re.Match) -> str:
+        value = norm_number(m.group())
+        return m.group() if value is None else f" {int(value) if value == int(value) else value} "
+
+    return NUMBER.sub(amount, _CONTRACTION.sub(expand, text))
