@@ -103,7 +103,7 @@ def test_direction_follows_publication_times(analysed):
     dated = compare(late_src, early_der, s_an, d_an, with_changes=False)
     assert not plain.direction_known  # outlet and byline alone do not decide it
     assert dated.source_id == early_der.id and dated.direction_known
-    assert any("published earlier" in e for e in dated.evidence)
+    assert any(e.startswith("published later") for e in dated.evidence)
 
 
 def test_unrelated_and_identical_articles(analysed):
