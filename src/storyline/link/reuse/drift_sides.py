@@ -72,8 +72,14 @@ def has_role_head(text: str) -> bool:
 
 
 def inside(side: Side, ids: Iterable[int], start: int, end: int) -> bool:
-    """Whether the span start..end lies within one of the sentences ``ids``."""
-    return any(side.sentences[k][0] <= start and end <= side.sentences[k][1] for k in ids)
+    """Whether the span start..end lies within the sentences ``ids``: inside one of them, or
+    (a quotation of several sentences) from one of them to a later one with all between in ids."""
+    ids = set(ids)
+    first = next((k for k in ids if side.sentences[k][0] <= start < side.sentences[k][1]), None)
+    if first is None:
+        return False
+    last = next((k for k in ids if side.sentences[k][0] < end <= side.sentences[k][1]), None)
+    return last is not None and last >= first and all(k in ids for k in range(first, last + 1))
 
 
 def nearby(side: Side, ids: set[int], pad: int = 1) -> set[int]:

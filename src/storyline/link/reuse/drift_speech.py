@@ -47,10 +47,13 @@ def quote_changes(s: Side, d: Side, s_ids: set[int], d_ids: set[int]) -> list[Ch
     out = []
     # The restatement may sit one sentence away (a merge the alignment did not link).
     d_near = nearby(d, d_ids)
-    d_quoted = [(a, b) for a, b, _ in d.quoted if inside(d, d_near, a, b)]
+    # A quotation of several sentences spans several components: it is compared once, in the
+    # component where it starts, with the copy's quotations starting near there.
+    d_quoted = [(a, b) for a, b, _ in d.quoted if _starts_in(d, d_near, a)]
     for a, b, owner in s.quoted:
-        if owner is None or not inside(s, s_ids, a, b):
+        if owner is None or not _starts_in(s, s_ids, a):
             continue
+        near = d_near if inside(s, s_ids, a, b) else _widened(d, d_near, _sentences_over(s, a, b))
         src_words = words(s.article.body[a:b])
         best, best_ratio = None, 0.0
         for x, y in d_quoted:
@@ -62,13 +65,27 @@ def quote_changes(s: Side, d: Side, s_ids: set[int], d_ids: set[int]) -> list[Ch
             if best_ratio < 1.0:
                 out.append(_reworded(s.article.body[a:b], d.article.body[best[0] : best[1]], (a, b), best, speaker))
             continue
-        if _inside_words(src_words, words(text_of(d, d_near))):
+        if _inside_words(src_words, words(text_of(d, near))):
             continue  # the words are all there, only the marks went: not a paraphrase
         da, db = span_of(d, d_ids)
         out.append(Change("quote_to_paraphrase", s.article.body[a:b], d.article.body[da:db], (a, b), (da, db), speaker,
                           severity="medium"))
     out += _phrase_changes(s, d, s_ids, d_near)
     return out
+
+
+def _starts_in(side: Side, ids: set[int], start: int) -> bool:
+    return sentence_of(side, start) in ids
+
+
+def _sentences_over(side: Side, start: int, end: int) -> int:
+    return sum(1 for a, b in side.sentences if a < end and start < b)
+
+
+def _widened(side: Side, ids: set[int], extra: int) -> set[int]:
+    """``ids`` and the ``extra`` sentences after the last of them."""
+    last = max(ids)
+    return ids | {k for k in range(last + 1, last + 1 + extra) if k < len(side.sentences)}
 
 
 def _reworded(src: str, der: str, s_span: tuple[int, int], d_span: tuple[int, int], speaker: str | None) -> Change:
