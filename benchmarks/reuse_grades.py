@@ -22,6 +22,7 @@ import json
 import re
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
@@ -77,6 +78,7 @@ def main() -> None:
     source_vecs = {t: vectors(a) for t, a in sources.items()}
     confusion = {g: {h: 0 for h in GRADES} for g in GRADES}
     direction_right = direction_total = 0
+    known = Counter()  # direction reported as known: right / wrong; or unknown
     dump = args.dump.open("w") if args.dump else None
     for k, (name, task, gold) in enumerate(rows):
         answer = article(name)
@@ -86,6 +88,7 @@ def main() -> None:
         if gold != "non" and pair.kind != "independent":
             direction_total += 1
             direction_right += pair.source_id == sources[task].id
+            known["unknown" if not pair.direction_known else "right" if pair.source_id == sources[task].id else "wrong"] += 1
         if dump:
             dump.write(json.dumps({"file": name, "gold": gold, "predicted": predicted, "kind": pair.kind,
                                    "coverage": pair.coverage, "source_coverage": pair.source_coverage,
@@ -117,7 +120,10 @@ def main() -> None:
         "data": str(args.dir), "answers": len(rows), "macro_f1": round(macro, 3), "accuracy": round(accuracy, 3),
         "per_grade": per_grade, "confusion": confusion,
         "direction_accuracy": round(direction_right / direction_total, 3) if direction_total else None,
-        "direction_pairs": direction_total, "seconds": round(seconds, 1),
+        "direction_pairs": direction_total,
+        # What a user sees: the direction said known and right or wrong, or said unknown.
+        "direction_known_right": known["right"], "direction_known_wrong": known["wrong"],
+        "direction_unknown": known["unknown"], "seconds": round(seconds, 1),
     }))
 
 

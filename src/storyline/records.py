@@ -224,7 +224,13 @@ class Change:
     """One difference between a source article and a text derived from it.
 
     ``type`` is one of CHANGE_TYPES. Spans are character offsets into each article's body;
-    ``subject`` names what changed (a person for a role change, a speaker for a misquote)."""
+    ``subject`` names what changed (a person for a role change, a speaker for a misquote).
+    ``kind`` is what the change does to the meaning (one of CHANGE_KINDS; "wording" changes
+    only the words, never the meaning) and ``severity`` how much a reader would care: "high"
+    (a fact now differs: another number, title, speaker's words, a negation), "medium" (a
+    claim, an entity, a hedge or a quotation added or lost), "low" (a detail made vaguer or
+    dropped, or wording only). Empty ``kind`` (pairs stored before kinds existed) reads as
+    the type's default kind (:data:`CHANGE_KIND_OF`)."""
 
     type: str
     source_text: str
@@ -232,13 +238,38 @@ class Change:
     source_span: tuple[int, int] | None = None
     derived_span: tuple[int, int] | None = None
     subject: str | None = None
+    kind: str = ""
+    severity: str = ""
+
+    @property
+    def meaning_kind(self) -> str:
+        return self.kind or CHANGE_KIND_OF.get(self.type, "wording")
+
+    @property
+    def meaning(self) -> bool:
+        """Whether the change alters what the text says (every kind but "wording")."""
+        return self.meaning_kind != "wording"
 
 
 CHANGE_TYPES = (
     "entity_added", "entity_dropped", "entity_replaced", "role_changed", "number_changed",
     "date_changed", "misquote", "quote_to_paraphrase", "attribution_dropped", "hedge_dropped",
-    "claim_dropped", "claim_added",
+    "claim_dropped", "claim_added", "negation_changed", "number_dropped", "date_dropped",
+    "reworded", "split", "merged", "moved",
 )
+
+# What each type of change does to the meaning, unless the change says otherwise (a misquote
+# that only swaps function words is "wording").
+CHANGE_KINDS = ("number", "date", "role", "entity", "negation", "attribution", "quote", "claim", "wording")
+CHANGE_KIND_OF = {
+    "entity_added": "entity", "entity_dropped": "entity", "entity_replaced": "entity", "role_changed": "role",
+    "number_changed": "number", "number_dropped": "number", "date_changed": "date", "date_dropped": "date",
+    "misquote": "quote", "quote_to_paraphrase": "quote", "attribution_dropped": "attribution",
+    "hedge_dropped": "attribution", "claim_dropped": "claim", "claim_added": "claim", "negation_changed": "negation",
+    "reworded": "wording", "split": "wording", "merged": "wording", "moved": "wording",
+}
+SEVERITIES = ("high", "medium", "low")
+
 
 ReuseKind = Literal["duplicate", "syndicated", "rewrite", "partial", "independent"]
 

@@ -9,7 +9,7 @@ import json
 import numpy as np
 import pytest
 
-from storyline.link.stories.crosscheck import quote_findings, quoted, role_findings, value_findings, word_diff
+from storyline.link.stories.crosscheck import quote_findings, quoted, quoted_spans, role_findings, value_findings, word_diff
 from storyline.link.stories.dates import DatedSentence, infer_dates
 from storyline.link.stories.events import anchor_day, group_events, mentions
 from storyline.records import Article, ArticleDate, Entity, Identity, Mention, Quote, Role, TimePoint
@@ -207,3 +207,25 @@ def test_dates_are_compared_by_what_they_mean(embedder):
     resolved = {tue.id: times(tue, dt.date(2026, 3, 11)), last.id: times(last, dt.date(2026, 3, 16))}
     assert resolved[tue.id][0].value == resolved[last.id][0].value == "2026-03-10"
     assert value_findings([pair], {tue.id: tue, last.id: last}, resolved) == []
+
+
+def test_a_reworded_quotation_is_shown_from_its_source():
+    """The copy's quotation is the longer one here; the known source still comes first."""
+    import dataclasses
+
+    from storyline.link.stories.crosscheck import original_order
+    from storyline.records import ReusePair
+
+    src = dataclasses.replace(article("The MP said: “The risk of Putin winning is bigger.”"), id="src0")
+    copy = dataclasses.replace(article("The MP said: “The risk of Putin prevailing is far bigger than we thought.”"), id="copy")
+    pair = ReusePair("src0", "copy", "rewrite", 0.9, 0.8)
+    order = original_order([pair], [src, copy])
+    assert order["src0"] < order["copy"]
+    quotes = [Quote(a.id, a.body[13:], 13, len(a.body), "direct", speaker="The MP") for a in (src, copy)]
+    vectors = {(q.article_id, span): np.ones(4, dtype=np.float32) / 2 for q in quotes for span in quoted_spans(q)}
+    finding = quote_findings(quotes, {}, vectors, order)[0]
+    assert finding.differs and finding.summary.index("winning") < finding.summary.index("prevailing")
+    assert "[-winning-]" in finding.summary or "[-winning" in finding.summary
+    # Unknown direction, no dates: the longest quotation, as before.
+    unknown = original_order([dataclasses.replace(pair, direction_confidence=0.55)], [src, copy])
+    assert unknown["src0"] == unknown["copy"]

@@ -61,7 +61,22 @@ def test_the_changes_a_fact_checker_needs(seeded):
     # The senior MP's quote is reworded inside its quotation marks.
     misquotes = [c for c in pair.changes if c.type == "misquote"]
     mp = [c for c in misquotes if c.subject and "MP" in c.subject]
-    assert len(mp) == 1 and "winning" in mp[0].source_text and "prevailing" in mp[0].derived_text
+    winning = [c for c in mp if "winning" in c.source_text]
+    assert len(winning) == 1 and "prevailing" in winning[0].derived_text
+    # A quoted phrase the copy reworded and unquoted is found too, naming the passage's speaker.
+    heated = [c for c in mp if c.source_text == "heated legal argument"]
+    assert len(heated) == 1 and heated[0].derived_text == "heated legal debate"
+    assert len(mp) == 2
+    # The planted changes are changes of meaning, of the right kind, and matter most.
+    for c in (trump[0], starmer[0]):
+        assert (c.meaning_kind, c.severity, c.meaning) == ("role", "high", True)
+    assert (winning[0].meaning_kind, winning[0].severity) == ("quote", "high")
+    # No empty change: a value the copy lost shows what stands in its place, or says dropped.
+    for c in pair.changes:
+        if c.type in ("number_changed", "date_changed"):
+            assert c.source_text and c.derived_text
+    assert any(c.source_text == "last week" and c.derived_text == "recent" for c in pair.changes)
+    assert all(c.severity in ("high", "medium", "low") for c in pair.changes)
     # Identical quotations are not misquotes ("conversations are ongoing", "all options").
     assert not any(c.source_text == c.derived_text for c in misquotes)
     kinds = {c.type for c in pair.changes}

@@ -396,13 +396,16 @@ def test_reuse_pairs_round_trip_and_replace(store):
 
     a, b, c = (make_article(f"Pair body {k}.") for k in range(3))
     store.add_articles([a, b, c])
-    change = Change("misquote", "bigger than", "outweighs “it”", (3, 14), (5, 20), "a senior MP")
-    pair = ReusePair(b.id, a.id, "rewrite", 0.91, 0.8, (change,), source_coverage=0.7, verbatim=0.05,
+    change = Change("misquote", "bigger than", "outweighs “it”", (3, 14), (5, 20), "a senior MP", "quote", "high")
+    wording = Change("split", "One, and two.", "One. And two.", (0, 13), (0, 13), kind="wording", severity="low")
+    pair = ReusePair(b.id, a.id, "rewrite", 0.91, 0.8, (change, wording), source_coverage=0.7, verbatim=0.05,
                      similarity=0.83, evidence=("quotations (+2.50)",),
                      aligned=(SentencePair((0, 10), (0, 12), 0.9, 0.2),))
     other = ReusePair(a.id, c.id, "independent", 0.55, 0.1)
     store.put_reuse([pair, other], "1")
     assert store.reuse(kinds=["rewrite"]) == [pair]
+    back = store.reuse(kinds=["rewrite"])[0].changes
+    assert [(c.meaning_kind, c.severity, c.meaning) for c in back] == [("quote", "high", True), ("wording", "low", False)]
     assert {p.kind for p in store.reuse()} == {"rewrite", "independent"}
     assert store.reuse(article_id=c.id) == [other]
     assert store.compared("1") == {ComparedPair(*sorted((a.id, b.id))), ComparedPair(*sorted((a.id, c.id)))}

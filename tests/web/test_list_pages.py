@@ -105,7 +105,7 @@ def test_the_reasons_are_plain_words_from_the_stored_numbers():
         evidence=("quotations in the shared passages: 4 vs 14 (-2.50)",), aligned=aligned)
     said = reuse_why(pair)
     assert said.startswith("A rewrite of the source: 82% of the copy restates the source (5 sentences matched, 2 word for word)")
-    assert "4 changes: 2 quotes turned into paraphrase, a number changed, a title changed." in said
+    assert "4 changes of meaning: 2 quotes turned into paraphrase, a number changed, a title changed." in said
     assert "Direction 93% sure, mainly from quotations in the shared passages: 4 vs 14." in said
     assert "Which one copied the other is unknown" in reuse_why(ReusePair("s", "d", "partial", 0.5, 0.4))
     assert reuse_why(ReusePair("s", "d", "independent", 0.5, 0.1, similarity=0.3)).startswith("Judged independent")

@@ -331,6 +331,14 @@ def test_the_seed_rewrite_diff_page(seeds_site):
     assert head.index(f'/articles/{names["001"]}') < head.index(f'/articles/{names["000"]}')
     assert "<del>" in page and "<ins>" in page and "role changed" in page
     assert page.count("<tr class=") > 10
+    # Changes of meaning carry their kind and severity, the most severe first; the evidence for
+    # the direction is shown; only differing sentences by default, all on request.
+    changes = page[page.index('data-testid="changes"'):]
+    assert "role, high" in changes and changes.index("role, high") < changes.index("medium")
+    assert 'data-testid="evidence"' in page and "quotations in the shared passages" in page
+    assert 'href="?all=1"' in page
+    full = seeds_site.get(f"/diff/{names['000']}/{names['001']}", params={"all": 1}).text
+    assert full.count("<tr class=") >= page.count("<tr class=") and "Only what differs" in full
 
 
 def test_the_largest_stories_are_built_when_the_server_starts(seeds_store, tmp_path):

@@ -64,10 +64,13 @@ def diff_cli(
     a: Annotated[str, typer.Argument(help="An article id or prefix.")],
     b: Annotated[str, typer.Argument(help="Another article id or prefix.")],
     db: DbOption = None,
+    all_: Annotated[bool, typer.Option("--all", help="Show every aligned sentence, not only those that differ.")] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Compare two stored articles: aligned sentences with the changed words marked, and the
-    changes a fact-checker cares about (roles, numbers, dates, quotes, hedges, claims)."""
+    """Compare two stored articles: the changes of meaning a fact-checker cares about (roles,
+    numbers, dates, quotes, negations, attributions, claims; most severe first), the wording-only
+    ones apart, who copied whom with the evidence, and the aligned sentences that differ side by
+    side (moved ones marked; --all for every sentence)."""
     with open_desk(db) as desk:
         try:
             source, derived, pair = desk.diff(a, b)
@@ -78,21 +81,48 @@ def diff_cli(
     if as_json:
         print(json.dumps(diff_json(source, derived, pair), ensure_ascii=False, indent=1))
         return
-    out.print(f"[bold]source[/]  {escape(_label(source, source.id, 80))}")
-    out.print(f"[bold]derived[/] {escape(_label(derived, derived.id, 80))}")
+    known = pair.direction_known
+    out.print(f"[bold]{'source' if known else 'first'}[/]  {escape(_label(source, source.id, 80))}")
+    out.print(f"[bold]{'derived' if known else 'second'}[/] {escape(_label(derived, derived.id, 80))}")
     out.print(f"{pair.kind}; direction {_direction(pair)}; coverage {pair.coverage:.2f} of the derived, "
               f"{pair.source_coverage:.2f} of the source; verbatim {pair.verbatim:.2f}")
     for why in pair.evidence:
         out.print(f"  [dim]{escape(why)}[/]")
+    from storyline.link.reuse.align import in_order  # numpy: not on `storyline --help`
+
+    kept = in_order([(s.source_span[0], s.derived_span[0]) for s in pair.aligned])
     table = Table("source", "derived", "score", box=None, pad_edge=False, show_lines=True)
+    hidden = 0
     for s in pair.aligned:
-        left, right = _marked(source.body[slice(*s.source_span)], derived.body[slice(*s.derived_span)])
+        moved = (s.source_span[0], s.derived_span[0]) not in kept
+        text_a, text_b = source.body[slice(*s.source_span)], derived.body[slice(*s.derived_span)]
+        if not all_ and not moved and all(op == "equal" for op, _, _ in word_ops(text_a, text_b)):
+            hidden += 1
+            continue
+        left, right = _marked(text_a, text_b)
+        if moved:
+            left, right = f"[cyan]moved:[/] {left}", f"[cyan]moved here:[/] {right}"
         table.add_row(left, right, f"{s.score:.2f}")
     out.print(table)
-    out.print(f"[bold]{len(pair.changes)} changes[/]")
-    for c in pair.changes:
-        subject = f" [{escape(c.subject)}]" if c.subject else ""
-        out.print(f"- {c.type}{subject}: [red]{escape(clip(c.source_text))}[/] -> [green]{escape(clip(c.derived_text))}[/]")
+    if hidden:
+        out.print(f"[dim]{hidden} aligned sentences the same in both not shown (--all shows them)[/]")
+    meaning = sorted((c for c in pair.changes if c.meaning), key=lambda c: _SEVERITY.get(c.severity, 2))
+    wording = [c for c in pair.changes if not c.meaning]
+    out.print(f"[bold]{len(meaning)} changes of meaning[/]" + (f", {len(wording)} of wording only" if wording else ""))
+    for c in meaning:
+        _print_change(c, f"{c.meaning_kind}, {c.severity or 'low'}")
+    if wording:
+        out.print("[bold]wording only[/]")
+        for c in wording:
+            _print_change(c, "wording")
+
+
+_SEVERITY = {"high": 0, "medium": 1, "low": 2}
+
+
+def _print_change(c: Change, tag: str) -> None:
+    subject = f" [{escape(c.subject)}]" if c.subject else ""
+    out.print(f"- {c.type} ({tag}){subject}: [red]{escape(clip(c.source_text))}[/] -> [green]{escape(clip(c.derived_text))}[/]")
 
 
 def _label(article: Article | None, aid: str, width: int = 40) -> str:
@@ -105,9 +135,11 @@ def _direction(p: ReusePair) -> str:
 
 
 def _change_summary(changes: tuple[Change, ...]) -> str:
+    """Changes of meaning by type (wording-only ones are not counted here)."""
     counts: dict[str, int] = {}
     for c in changes:
-        counts[c.type] = counts.get(c.type, 0) + 1
+        if c.meaning:
+            counts[c.type] = counts.get(c.type, 0) + 1
     return ", ".join(f"{k} {v}" for k, v in sorted(counts.items(), key=lambda kv: -kv[1]))
 
 

@@ -199,8 +199,10 @@ def person_summary_json(identity: Identity) -> dict:
 
 
 def change_json(c: Change) -> dict:
-    """One thing a copy changed."""
-    return {"type": c.type, "subject": c.subject, "source_text": c.source_text, "derived_text": c.derived_text,
+    """One thing a copy changed: its type, what it does to the meaning (``kind``; ``meaning`` is
+    false for wording-only changes) and how much it matters (``severity``)."""
+    return {"type": c.type, "kind": c.meaning_kind, "severity": c.severity or "low", "meaning": c.meaning,
+            "subject": c.subject, "source_text": c.source_text, "derived_text": c.derived_text,
             "source_span": list(c.source_span) if c.source_span else None,
             "derived_span": list(c.derived_span) if c.derived_span else None}
 
@@ -223,12 +225,16 @@ def pair_json(p: ReusePair, articles: dict[str, Article]) -> dict:
 
 
 def diff_json(source: Article, derived: Article, pair: ReusePair) -> dict:
-    """The pair with its aligned sentences, as `storyline diff --json` and the API give it."""
+    """The pair with its aligned sentences, as `storyline diff --json` and the API give it;
+    ``moved`` marks a restatement out of the source's order."""
+    from storyline.link.reuse.align import in_order  # numpy: loaded only when a diff is shown
+
     data = pair_json(pair, {source.id: source, derived.id: derived})
+    kept = in_order([(s.source_span[0], s.derived_span[0]) for s in pair.aligned])
     data["aligned"] = [
         {"source_span": list(s.source_span), "derived_span": list(s.derived_span),
          "source_text": source.body[slice(*s.source_span)], "derived_text": derived.body[slice(*s.derived_span)],
-         "score": s.score, "verbatim": s.verbatim}
+         "score": s.score, "verbatim": s.verbatim, "moved": (s.source_span[0], s.derived_span[0]) not in kept}
         for s in pair.aligned
     ]
     return data

@@ -76,7 +76,18 @@ def reuse_why(pair: ReusePair) -> str:
     matched = f"{_pct(pair.coverage)} of the copy restates the source"
     if aligned:
         matched += f" ({_count(aligned, 'sentence', 'sentences')} matched, {word_for_word} word for word)"
-    text = f"{KIND_WORDS.get(pair.kind, pair.kind).capitalize()}: {matched}; {changes_phrase(c.type for c in pair.changes)}."
+    # Changes of meaning only: a wording-only edit never counts as one (see records.Change).
+    meaning = [c for c in pair.changes if c.meaning]
+    wording = len(pair.changes) - len(meaning)
+    if meaning:  # "3 changes: a title, ..." -> "3 changes of meaning: a title, ..."
+        count, _, listed = changes_phrase(c.type for c in meaning).partition(": ")
+        said = f"{count} of meaning: {listed}"
+    else:
+        said = "no change of meaning"
+    text = f"{KIND_WORDS.get(pair.kind, pair.kind).capitalize()}: {matched}; {said}"
+    if wording:
+        text += f" and {_count(wording, 'wording-only edit', 'wording-only edits')}"
+    text += "."
     if pair.direction_known:
         text += f" Direction {_pct(pair.direction_confidence)} sure"
         if pair.evidence:

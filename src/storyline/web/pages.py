@@ -286,10 +286,10 @@ def add_pages(app: FastAPI, pool: DeskPool, reports: ReportCache) -> None:
         return RedirectResponse(f"/diff/{ids[0]}/{ids[1]}", status_code=303)
 
     @app.get("/diff/{a}/{b}", response_class=HTMLResponse, include_in_schema=False)
-    def diff_page(request: Request, a: str, b: str) -> HTMLResponse:
+    def diff_page(request: Request, a: str, b: str, all: bool = False) -> HTMLResponse:  # noqa: A002 - ?all=1
         with pool.desk() as desk:
             try:
                 source, derived, pair = lookup(lambda: desk.diff(a, b), "no such article")
             except AnalysisUnavailable:
                 raise WebError(503, "the analyzer is not available on this server") from None
-        return page(request, "diff.html", views.diff_page(source, derived, pair, (a, b)))
+        return page(request, "diff.html", views.diff_page(source, derived, pair, (a, b), show_all=all))

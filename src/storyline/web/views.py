@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 from markupsafe import Markup
 
 from storyline.analyze.sentences import sentence_spans
-from storyline.records import Analysis, Article, ReusePair, Story
+from storyline.records import Analysis, Article, Change, ReusePair, Story
 from storyline.report import why
 from storyline.report.text import clip
 from storyline.report.words import word_ops
@@ -218,12 +218,24 @@ def _pair(p: ReusePair, articles: dict[str, Article]) -> dict:
         art = articles.get(aid)
         return {"id": aid, "outlet": _name(art), "title": art.title if art else None}
 
+    # Changes of meaning first, the most severe first (stable: in body order within a severity);
+    # wording-only changes (splits, merges, moves, respellings) apart.
+    meaning = sorted((c for c in p.changes if c.meaning), key=lambda c: _SEVERITY_ORDER.get(c.severity, 2))
+    wording = [c for c in p.changes if not c.meaning]
     return {"source": side(p.source_id), "derived": side(p.derived_id), "kind": p.kind,
             "known": p.direction_known, "confidence": p.direction_confidence,
             "coverage": p.coverage,
-            "changes": [{"type": c.type.replace("_", " "), "subject": c.subject, "source": c.source_text,
-                         "derived": c.derived_text} for c in p.changes[:MAX_CHANGES]],
-            "more": max(len(p.changes) - MAX_CHANGES, 0), "why": why.reuse_why(p)}
+            "changes": [_change(c) for c in meaning[:MAX_CHANGES]],
+            "more": max(len(meaning) - MAX_CHANGES, 0),
+            "wording": [_change(c) for c in wording[:MAX_CHANGES]], "why": why.reuse_why(p)}
+
+
+_SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
+
+
+def _change(c: Change) -> dict:
+    return {"type": c.type.replace("_", " "), "kind": c.meaning_kind, "severity": c.severity or "low",
+            "subject": c.subject, "source": c.source_text, "derived": c.derived_text}
 
 
 # --- article page --------------------------------------------------------------------------------
@@ -293,30 +305,42 @@ def highlight(text: str, marks: Sequence[tuple[int, int, str, str]]) -> list[dic
 # --- diff page -----------------------------------------------------------------------------------
 
 
-def diff_page(source: Article, derived: Article, pair: ReusePair, asked: tuple[str, str]) -> dict:
+def diff_page(source: Article, derived: Article, pair: ReusePair, asked: tuple[str, str], *,
+              show_all: bool = False) -> dict:
     """Side by side: each row a source passage and the derived passage that restates it (words
-    that differ marked), or a passage only one side has, in the derived article's order."""
+    that differ marked), a passage restated out of the source's order ("moved"), or a passage only
+    one side has, in the derived article's order. Compact unless ``show_all``: only the rows that
+    differ (sentences copied word for word in place are counted, not shown). The changes come
+    meaning first (by severity), wording-only ones apart; the direction with its evidence."""
+    from storyline.link.reuse.align import in_order
+
     rows = []
     covered_s: list[tuple[int, int]] = []
     covered_d: list[tuple[int, int]] = []
+    kept = in_order([(s.source_span[0], s.derived_span[0]) for s in pair.aligned])
     for s in pair.aligned:
         covered_s.append(tuple(s.source_span))
         covered_d.append(tuple(s.derived_span))
         a, b = source.body[slice(*s.source_span)], derived.body[slice(*s.derived_span)]
-        rows.append({"kind": "verbatim" if s.verbatim >= 0.99 else "restated", "score": s.score,
-                     "ops": word_ops(a, b), "s": s.source_span[0], "d": s.derived_span[0]})
+        kind = "verbatim" if s.verbatim >= 0.99 else "restated"
+        if (s.source_span[0], s.derived_span[0]) not in kept:
+            kind = "moved"
+        rows.append({"kind": kind, "score": s.score, "ops": word_ops(a, b), "s": s.source_span[0], "d": s.derived_span[0],
+                     "same": all(op == "equal" for op, _, _ in word_ops(a, b))})
     for start, end in _uncovered(source.body, covered_s):
         rows.append({"kind": "removed", "ops": [("changed", source.body[start:end], "")], "s": start,
-                     "d": _derived_position(start, pair)})
+                     "d": _derived_position(start, pair), "same": False})
     for start, end in _uncovered(derived.body, covered_d):
-        rows.append({"kind": "added", "ops": [("changed", "", derived.body[start:end])], "s": None, "d": start})
+        rows.append({"kind": "added", "ops": [("changed", "", derived.body[start:end])], "s": None, "d": start, "same": False})
     rows.sort(key=lambda r: (r["d"], r["s"] if r["s"] is not None else -1))
     swapped = not source.id.startswith(asked[0].strip().lower())  # the direction says b is the source
-    counts = {k: sum(r["kind"] == k for r in rows) for k in ("verbatim", "restated", "removed", "added")}
+    counts = {k: sum(r["kind"] == k for r in rows) for k in ("verbatim", "restated", "moved", "removed", "added")}
+    shown = rows if show_all else [r for r in rows if r["kind"] != "verbatim" and not (r["kind"] == "restated" and r["same"])]
     return {
         "source": source, "derived": derived, "pair": _pair(pair, {source.id: source, derived.id: derived}),
-        "rows": rows[:MAX_DIFF_ROWS], "cut": len(rows) > MAX_DIFF_ROWS, "counts": counts, "swapped": swapped,
-        "similarity": pair.similarity, "verbatim": pair.verbatim,
+        "rows": shown[:MAX_DIFF_ROWS], "cut": len(shown) > MAX_DIFF_ROWS, "counts": counts, "swapped": swapped,
+        "similarity": pair.similarity, "verbatim": pair.verbatim, "show_all": show_all,
+        "hidden": len(rows) - len(shown), "evidence": list(pair.evidence),
     }
 
 

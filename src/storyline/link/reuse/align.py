@@ -44,6 +44,15 @@ SHINGLE = 5
 # news article; the rest of a longer body is left unaligned.
 MAX_ALIGN_SENTENCES = 500
 
+# Splits and merges (_regroup): a part restates a whole when this share of its content words
+# is in it; parts with fewer content words are too short to tell.
+REGROUP_MIN = 0.7
+REGROUP_WORDS = 4
+REGROUP_SCORE = 0.6
+MOVED_COPY_MIN = 0.8
+_STOP = frozenset("the and for that this with from was were are has have had but not his her its their they "
+                  "which who will would said says been also than into".split())
+
 _WORD = re.compile(r"\w+")
 
 Scorer = Callable[[Sequence[str], Sequence[str], np.ndarray, np.ndarray], np.ndarray]
@@ -105,6 +114,7 @@ def align(
     links, chain = _links(linked, cosine)
     s_tokens = [_tokens(t) for t in s_text]
     d_tokens = [_tokens(t) for t in d_text]
+    links = _regroup(links, s_tokens, d_tokens, linked)
     pairs = tuple(
         SentencePair(s_spans[i], d_spans[j], round(float(linked[i, j]), 4), round(_copied(s_tokens[i], d_tokens[j]), 4))
         for i, j in links
@@ -188,6 +198,75 @@ def _links(scores: np.ndarray, cosine: np.ndarray) -> tuple[list[tuple[int, int]
     return sorted(links, key=lambda ij: (ij[1], ij[0])), chain
 
 
+def _regroup(links: list[tuple[int, int]], s_tokens: list[list[str]], d_tokens: list[list[str]],
+             scores: np.ndarray) -> list[tuple[int, int]]:
+    """Splits and merges the paraphrase model misses: it scores a half sentence low against the
+    whole one (their lengths differ), so a sentence split in two, or two merged into one, left
+    one part unlinked and was reported as a claim dropped and another added. An unlinked
+    sentence whose words (:data:`REGROUP_MIN` of them) lie inside the counterpart of a
+    neighbour, or inside an unlinked neighbour of that counterpart, is linked to it. Two passes,
+    so a sentence split in three joins up too. The links added score REGROUP_SCORE (or the model's
+    probability, if higher)."""
+    links = list(links)
+    for _ in range(3):
+        s_of = {}
+        d_of = {}
+        for i, j in links:
+            s_of.setdefault(j, []).append(i)
+            d_of.setdefault(i, []).append(j)
+        added = []
+        for j in range(len(d_tokens)):
+            if j in s_of:
+                continue
+            near = {i + k for n in (j - 1, j + 1) for i in s_of.get(n, ()) for k in (-1, 0, 1)}
+            best = max(((_within(d_tokens[j], s_tokens[i]), i) for i in near if 0 <= i < len(s_tokens)), default=(0.0, -1))
+            if best[0] >= REGROUP_MIN:
+                added.append((best[1], j))
+        for i in range(len(s_tokens)):
+            if i in d_of or any(a == i for a, _ in added):
+                continue
+            near = {j + k for n in (i - 1, i + 1) for j in d_of.get(n, ()) for k in (-1, 0, 1)}
+            best = max(((_within(s_tokens[i], d_tokens[j]), j) for j in near if 0 <= j < len(d_tokens)), default=(0.0, -1))
+            if best[0] >= REGROUP_MIN:
+                added.append((i, best[1]))
+        if not added:
+            added = _moved_copies(s_tokens, d_tokens, {i for i, _ in links}, {j for _, j in links})
+        if not added:
+            break
+        for i, j in added:
+            scores[i, j] = max(float(scores[i, j]), REGROUP_SCORE)
+        links += added
+    return sorted(set(links), key=lambda ij: (ij[1], ij[0]))
+
+
+def _moved_copies(s_tokens: list[list[str]], d_tokens: list[list[str]], s_used: set[int],
+                  d_used: set[int]) -> list[tuple[int, int]]:
+    """Unlinked sentences copied nearly word for word (MOVED_COPY_MIN of the words of each in
+    the other) anywhere in the other text: a moved passage the model scored low because it was
+    also merged with or split from a neighbour."""
+    out = []
+    free_d = [j for j in range(len(d_tokens)) if j not in d_used]
+    for i in range(len(s_tokens)):
+        if i in s_used:
+            continue
+        best = max(((min(_within(s_tokens[i], d_tokens[j]), _within(d_tokens[j], s_tokens[i])), j) for j in free_d),
+                   default=(0.0, -1))
+        if best[0] >= MOVED_COPY_MIN:
+            out.append((i, best[1]))
+            free_d.remove(best[1])
+    return out
+
+
+def _within(part: list[str], whole: list[str]) -> float:
+    """Share of the content words (3+ letters) of ``part`` found in ``whole``; 0 for a part of
+    fewer than REGROUP_WORDS such words (a dateline, a lone name)."""
+    mine = [t for t in part if len(t) > 2 and t not in _STOP]
+    if len(mine) < REGROUP_WORDS:
+        return 0.0
+    theirs = set(whole)
+    return sum(t in theirs for t in mine) / len(mine)
+
+
 def _fill_gaps(chain: list[tuple[int, int]], scores: np.ndarray, cosine: np.ndarray) -> list[tuple[int, int]]:
     """Between two consecutive links of the chain, a few sentences on each side that are not
     linked are most likely restatements the model scored low (a long sentence reworded with a
@@ -241,6 +320,27 @@ def _chain(scores: np.ndarray, floor: float) -> list[tuple[int, int]]:
         out.append((i, j))
         c = back[c]
     return out[::-1]
+
+
+def in_order(links: Sequence[tuple[int, int]]) -> set[tuple[int, int]]:
+    """The links (source, derived index) that keep the order of both texts: the longest chain
+    increasing in both, over ``links`` sorted by derived index. The rest were moved."""
+    ordered = sorted(set(links), key=lambda ij: (ij[1], ij[0]))
+    best: list[int] = []
+    back: list[int] = []
+    for c, (i, j) in enumerate(ordered):
+        best.append(1)
+        back.append(-1)
+        for p in range(c):
+            pi, pj = ordered[p]
+            if pi <= i and pj <= j and (pi, pj) != (i, j) and best[p] + 1 > best[c]:
+                best[c], back[c] = best[p] + 1, p
+    out = set()
+    c = max(range(len(best)), key=best.__getitem__, default=-1)
+    while c >= 0:
+        out.add(ordered[c])
+        c = back[c]
+    return out
 
 
 def _longest_run(chain: list[tuple[int, int]]) -> int:

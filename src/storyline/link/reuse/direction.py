@@ -13,8 +13,18 @@ accuracy):
   "recently"), because rewriting loses detail far more often than it adds it;
 - containment: a copy drops source passages more often than it adds its own, so the side with
   more unaligned text is the source;
-- provenance metadata: an article with a known outlet and byline over one with neither (weak).
+- provenance metadata: an article with a known outlet and byline over one with neither (weak);
+- added attributions: a copy attributes what it restates to reporting ("according to reports",
+  "it was reported", "first reported by") where its source states it.
 Below DIRECTION_MIN the direction is "unknown".
+
+Never a guess: the cues are strong (publication times, credits, quotation marks, added
+attributions: each says which text came from which) or weak (specifics, the share restated,
+metadata: tendencies of rewrites that an updated or expanded article also shows). Without a
+strong cue the confidence stays under DIRECTION_MIN however the weak ones add up, and the
+evidence says so. Aggregator boilerplate ("The original article ... belongs to") counts only as
+a credit naming the other article's outlet: the seeds show an aggregator's trailer on the
+*source* of a rewrite (it republished a third outlet's article).
 """
 
 from __future__ import annotations
@@ -34,6 +44,8 @@ __all__ = ["DIRECTION_MIN", "Direction", "decide"]
 # Syndicated copies are often published within minutes of their source; below this gap the
 # timestamps say little.
 MIN_GAP_HOURS = 0.5
+# The confidence reported when only weak cues speak: under DIRECTION_MIN, so "unknown".
+UNDECIDED = round(DIRECTION_MIN - 0.05, 2)
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,11 +70,13 @@ def decide(
     first as source, second as derived)."""
     score = 0.0
     evidence: list[str] = []
+    strong = False
 
-    def add(weight: float, why: str) -> None:
-        nonlocal score
+    def add(weight: float, why: str, *, decisive: bool = True) -> None:
+        nonlocal score, strong
         if weight:
             score += weight
+            strong = strong or decisive
             evidence.append(f"{why} ({'+' if weight > 0 else ''}{weight:.2f})")
 
     gap = _hours_between(first.published, second.published)
@@ -79,22 +93,34 @@ def decide(
     if s_quotes != d_quotes:
         add(max(-2.5, min(2.5, 0.6 * (s_quotes - d_quotes))), f"quotations in the shared passages: {s_quotes} vs {d_quotes}")
 
+    s_credit = _reported(first.body, [p.source_span for p in alignment.pairs])
+    d_credit = _reported(second.body, [p.derived_span for p in alignment.pairs])
+    if s_credit != d_credit:
+        add(max(-1.5, min(1.5, 0.75 * (d_credit - s_credit))),
+            f"attributions to reports in the shared passages: {s_credit} vs {d_credit}")
+
     s_specific = _specifics(first.body, [p.source_span for p in alignment.pairs])
     d_specific = _specifics(second.body, [p.derived_span for p in alignment.pairs])
     if s_specific != d_specific:
-        add(max(-1.0, min(1.0, 0.25 * (s_specific - d_specific))), f"numbers and dates in the shared passages: {s_specific} vs {d_specific}")
+        add(max(-1.0, min(1.0, 0.25 * (s_specific - d_specific))), f"numbers and dates in the shared passages: {s_specific} vs {d_specific}",
+            decisive=False)
 
     spread = alignment.derived_coverage - alignment.source_coverage
     if abs(spread) >= 0.05:
-        add(max(-1.5, min(1.5, 3.0 * spread)), f"share restated: {alignment.source_coverage:.2f} of this vs {alignment.derived_coverage:.2f} of the other")
+        add(max(-1.5, min(1.5, 3.0 * spread)), f"share restated: {alignment.source_coverage:.2f} of this vs {alignment.derived_coverage:.2f} of the other",
+            decisive=False)
 
     meta = _provenance(first) - _provenance(second)
     if meta:
-        add(0.4 * meta, "outlet and byline known" if meta > 0 else "outlet and byline missing")
+        add(0.4 * meta, "outlet and byline known" if meta > 0 else "outlet and byline missing", decisive=False)
 
     p = 1.0 / (1.0 + math.exp(-score))
     first_is_source = p >= 0.5
-    return Direction(first_is_source, round(max(p, 1 - p), 3), tuple(evidence))
+    confidence = max(p, 1 - p)
+    if not strong:
+        confidence = min(confidence, UNDECIDED)
+        evidence.append("no publication times, credits, quotations or attributions tell them apart: direction unknown")
+    return Direction(first_is_source, round(confidence, 3), tuple(evidence))
 
 
 def _hours_between(a: str | None, b: str | None) -> float | None:
@@ -141,6 +167,17 @@ def _speech_marks(article: Article, analysis: Analysis | None, spans: Sequence[t
         if analysis is None or any(a <= q.start and q.end <= b + 1 for a, b in speech):
             count += 1
     return count
+
+
+# A restatement attributed to reporting, which its source states as fact (or as its own report).
+# Not "reportedly" or "it is understood": hedges a copy drops as often as it adds.
+_REPORTED = re.compile(r"\b(?:according to (?:a |the |media |press |local |news )?reports?|it (?:was|has been) reported|"
+                       r"(?:media|press|news) reports? (?:say|said|suggest(?:ed)?)|(?:as )?first reported|reported by)\b",
+                       re.IGNORECASE)
+
+
+def _reported(body: str, spans: Sequence[tuple[int, int]]) -> int:
+    return sum(len(_REPORTED.findall(body, a, b)) for a, b in set(spans))
 
 
 def _specifics(body: str, spans: Sequence[tuple[int, int]]) -> int:

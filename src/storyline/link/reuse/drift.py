@@ -19,7 +19,13 @@ Kinds, and the evidence each needs:
   restatement names no speaker.
 - entity_added / entity_dropped / entity_replaced: people, organisations and places present in
   one article only (replaced when the restated passage swaps one for another of the same type).
-- claim_dropped / claim_added: sentences with no counterpart.
+- negation_changed: a restated passage negated on one side only.
+- claim_dropped / claim_added: sentences with no counterpart ("reworded" when the other side
+  says the same words nearby).
+- split / merged / moved (wording): a source sentence restated over several derived sentences,
+  several restated in one, or a restatement out of the source's order.
+Each change carries a meaning ``kind`` and a ``severity`` (see :class:`storyline.records.Change`);
+"wording" changes never count as changes of meaning.
 Each kind is detected in its own module: drift_roles, drift_speech (quotes, hedges, attribution),
 drift_values (numbers, dates), drift_entities (entities, claims); drift_sides reads each article
 once. This module runs them over the aligned components and orders the result.
@@ -29,10 +35,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from storyline.link.reuse.align import Alignment
+from storyline.link.reuse.align import Alignment, in_order
 from storyline.link.reuse.drift_entities import claim_changes, entity_changes
+from storyline.link.reuse.drift_negation import negation_changes
 from storyline.link.reuse.drift_roles import role_changes
-from storyline.link.reuse.drift_sides import build_side
+from storyline.link.reuse.drift_sides import Side, build_side, span_of
 from storyline.link.reuse.drift_speech import hedge_changes, quote_changes
 from storyline.link.reuse.drift_values import value_changes
 from storyline.records import Analysis, Article, Change
@@ -52,9 +59,34 @@ def changes(source: Article, derived: Article, alignment: Alignment,
         out += quote_changes(s, d, s_ids, d_ids)
         out += value_changes(s, d, s_ids, d_ids)
         out += hedge_changes(s, d, s_ids, d_ids)
+        out += negation_changes(s, d, s_ids, d_ids)
+        out += _regrouped(s, d, s_ids, d_ids)
+    out += _moved(s, d, links)
     out += entity_changes(s, d, links)
     out += claim_changes(s, d, links)
     return _dedupe(out)
+
+
+def _regrouped(s: Side, d: Side, s_ids: set[int], d_ids: set[int]) -> list[Change]:
+    """One source sentence restated as several (split), or several as one (merged): wording."""
+    if len(s_ids) == len(d_ids) or min(len(s_ids), len(d_ids)) != 1:
+        return []
+    (sa, sb), (da, db) = span_of(s, s_ids), span_of(d, d_ids)
+    kind = "split" if len(s_ids) == 1 else "merged"
+    return [Change(kind, s.article.body[sa:sb], d.article.body[da:db], (sa, sb), (da, db), kind="wording", severity="low")]
+
+
+def _moved(s: Side, d: Side, links: list[tuple[int, int]]) -> list[Change]:
+    """Restatements out of the source's order (a moved paragraph): wording, not a claim dropped
+    in one place and added in another."""
+    kept = in_order(links)
+    out = []
+    for i, j in links:
+        if (i, j) not in kept:
+            (sa, sb), (da, db) = s.sentences[i], d.sentences[j]
+            out.append(Change("moved", s.article.body[sa:sb], d.article.body[da:db], (sa, sb), (da, db),
+                              kind="wording", severity="low"))
+    return out
 
 
 def _components(links: Iterable[tuple[int, int]]) -> list[tuple[set[int], set[int]]]:

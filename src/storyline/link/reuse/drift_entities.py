@@ -4,13 +4,23 @@ organisations and places), and claim_dropped / claim_added (sentences with no co
 
 from __future__ import annotations
 
+import difflib
+
 from storyline.folding import fold
-from storyline.link.reuse.drift_sides import Side, sentence_of, words
+from storyline.link.reuse.drift_sides import Side, content_words, sentence_of, words
 from storyline.records import Change, Entity
 
 # A sentence shorter than this carries no claim worth reporting when dropped or added
 # (datelines, "Comments", a lone name).
 CLAIM_MIN_WORDS = 6
+# An unaligned sentence whose content words are nearly all in the other article's nearby
+# sentences says nothing new: its words were moved or regrouped (a split or merge the alignment
+# missed, a clause moved to the next sentence), so it is "reworded", not a claim added or dropped.
+CLAIM_COVERED = 0.8
+CLAIM_WINDOW = 2  # sentences either side of the nearest aligned neighbour
+# Two names this alike (difflib ratio of the folded names) are one name spelled two ways: a
+# corrected typo ("Zelenskyy" / "Zelensky") is wording, not another person.
+SAME_SPELLING = 0.8
 
 
 def entity_changes(s: Side, d: Side, links: list[tuple[int, int]]) -> list[Change]:
@@ -31,15 +41,22 @@ def entity_changes(s: Side, d: Side, links: list[tuple[int, int]]) -> list[Chang
         if partner is not None:
             paired.add(partner.id)
             pm = partner.mentions[0]
-            out.append(Change("entity_replaced", m.text, pm.text, (m.start, m.end), (pm.start, pm.end), e.name))
-        else:
-            out.append(Change("entity_dropped", e.name, "", (m.start, m.end) if m else None, None, e.name))
+            respelled = _alike(e.name, partner.name)
+            out.append(Change("entity_replaced", m.text, pm.text, (m.start, m.end), (pm.start, pm.end), e.name,
+                              kind="wording" if respelled else "", severity="low" if respelled else "high"))
+        elif not any(_alike(e.name, n.name) for n in new):
+            out.append(Change("entity_dropped", e.name, "", (m.start, m.end) if m else None, None, e.name, severity="medium"))
     for n in new:
-        if n.id in paired:
+        if n.id in paired or any(_alike(n.name, e.name) for e in gone):
             continue
         m = n.mentions[0] if n.mentions else None
-        out.append(Change("entity_added", "", n.name, None, (m.start, m.end) if m else None, n.name))
+        out.append(Change("entity_added", "", n.name, None, (m.start, m.end) if m else None, n.name, severity="medium"))
     return out
+
+
+def _alike(a: str, b: str) -> bool:
+    fa, fb = fold(a), fold(b)
+    return difflib.SequenceMatcher(None, fa, fb, autojunk=False).ratio() >= SAME_SPELLING
 
 
 def _present(e: Entity, other: Side) -> bool:
@@ -49,18 +66,55 @@ def _present(e: Entity, other: Side) -> bool:
             return True
     if e.type == "PERSON":
         surname = fold(e.name).split()[-1]
-        return any(o.type == "PERSON" and fold(o.name).split()[-1] == surname for o in other.names.values())
+        if any(o.type == "PERSON" and fold(o.name).split()[-1] == surname for o in other.names.values()):
+            return True
+    # The name is in the other text (its extractor typed or missed it differently there).
     return fold(e.name) in other.folded
 
 
 def claim_changes(s: Side, d: Side, links: list[tuple[int, int]]) -> list[Change]:
+    """Sentences with no counterpart: claim_dropped / claim_added (medium), or "reworded"
+    (wording) when the other article says the same words nearby (:data:`CLAIM_COVERED`)."""
     out = []
     s_linked = {i for i, _ in links}
     d_linked = {j for _, j in links}
     for k, (a, b) in enumerate(s.sentences):
-        if k not in s_linked and len(words(s.article.body[a:b])) >= CLAIM_MIN_WORDS:
-            out.append(Change("claim_dropped", s.article.body[a:b], "", (a, b), None))
+        text = s.article.body[a:b]
+        if k not in s_linked and len(words(text)) >= CLAIM_MIN_WORDS:
+            near = _near_text(d, _partners(k, links, 0))
+            if _covered(text, near):
+                out.append(Change("reworded", text, "", (a, b), None, kind="wording", severity="low"))
+            else:
+                out.append(Change("claim_dropped", text, "", (a, b), None, severity="medium"))
     for k, (a, b) in enumerate(d.sentences):
-        if k not in d_linked and len(words(d.article.body[a:b])) >= CLAIM_MIN_WORDS:
-            out.append(Change("claim_added", "", d.article.body[a:b], None, (a, b)))
+        text = d.article.body[a:b]
+        if k not in d_linked and len(words(text)) >= CLAIM_MIN_WORDS:
+            near = _near_text(s, _partners(k, links, 1))
+            if _covered(text, near):
+                out.append(Change("reworded", "", text, None, (a, b), kind="wording", severity="low"))
+            else:
+                out.append(Change("claim_added", "", text, None, (a, b), severity="medium"))
     return out
+
+
+def _partners(k: int, links: list[tuple[int, int]], side: int) -> list[int]:
+    """The other side's sentences linked to the nearest linked neighbours of sentence ``k``
+    (``side`` 0: k is a source sentence; 1: a derived one)."""
+    linked = sorted({link[side] for link in links})
+    before = [x for x in linked if x < k][-1:]
+    after = [x for x in linked if x > k][:1]
+    anchors = set(before + after)
+    return [link[1 - side] for link in links if link[side] in anchors]
+
+
+def _near_text(side: Side, anchors: list[int]) -> str:
+    ids = {i for a in anchors for i in range(a - CLAIM_WINDOW, a + CLAIM_WINDOW + 1) if 0 <= i < len(side.sentences)}
+    return " ".join(side.article.body[slice(*side.sentences[i])] for i in sorted(ids))
+
+
+def _covered(text: str, other: str) -> bool:
+    mine = content_words(text)
+    if not mine or not other:
+        return False
+    theirs = set(content_words(other))
+    return sum(w in theirs for w in mine) / len(mine) >= CLAIM_COVERED

@@ -50,7 +50,8 @@ def role_changes(s: Side, d: Side, s_ids: set[int], d_ids: set[int]) -> list[Cha
         if key in seen:  # the same title seen twice (a role and a speaker mention)
             continue
         seen.add(key)
-        out.append(Change("role_changed", s.article.body[src[0] : src[1]], d.article.body[a:b], (src[0], src[1]), (a, b), person))
+        out.append(Change("role_changed", s.article.body[src[0] : src[1]], d.article.body[a:b], (src[0], src[1]), (a, b), person,
+                          severity="high"))
     return out
 
 

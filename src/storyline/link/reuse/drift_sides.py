@@ -23,6 +23,9 @@ class Side:
     analysis: Analysis | None
     sentences: Sequence[tuple[int, int]]
     quoted: list[tuple[int, int, Quote | None]] = field(default_factory=list)  # (start, end, speech quote)
+    # Quoted phrases that are not speech by the analysis (scare quotes, a quoted term, speech the
+    # extractor did not attribute): their words are compared too, as a quote's are.
+    phrases: list[tuple[int, int]] = field(default_factory=list)
     titles: list[tuple[int, int, str, str | None]] = field(default_factory=list)  # (start, end, title, person)
     names: dict[str, Entity] = field(default_factory=dict)  # folded alias -> entity
     folded: str = ""  # the body, folded: searched for names of organisations and places
@@ -37,6 +40,8 @@ def build_side(article: Article, analysis: Analysis | None, sentences: Sequence[
         owner = next((x for x in speech if x.start <= q.start and q.end <= x.end + 1), None)
         if analysis is None or owner is not None:
             side.quoted.append((q.start, q.end, owner))
+        else:
+            side.phrases.append((q.start, q.end))
     people = {e.id: e for e in (analysis.entities if analysis else ())}
     for e in people.values():
         for alias in (e.name, *e.aliases):
@@ -67,8 +72,14 @@ def has_role_head(text: str) -> bool:
 
 
 def inside(side: Side, ids: Iterable[int], start: int, end: int) -> bool:
-    """Whether the span start..end lies within one of the sentences ``ids``."""
-    return any(side.sentences[k][0] <= start and end <= side.sentences[k][1] for k in ids)
+    """Whether the span start..end lies within the sentences ``ids``: inside one of them, or
+    (a quotation of several sentences) from one of them to a later one with all between in ids."""
+    ids = set(ids)
+    first = next((k for k in ids if side.sentences[k][0] <= start < side.sentences[k][1]), None)
+    if first is None:
+        return False
+    last = next((k for k in ids if side.sentences[k][0] < end <= side.sentences[k][1]), None)
+    return last is not None and last >= first and all(k in ids for k in range(first, last + 1))
 
 
 def nearby(side: Side, ids: set[int], pad: int = 1) -> set[int]:
@@ -90,6 +101,32 @@ def span_of(side: Side, ids: Iterable[int]) -> tuple[int, int]:
 def words(text: str) -> list[str]:
     """The folded words of ``text``."""
     return re.findall(r"\w+", fold(text))
+
+
+# Function words: a change that adds, drops or swaps only these changes the wording, not what
+# is said. Negations are not here ("not", "no", "never"): they change the meaning.
+FUNCTION_WORDS = frozenset("""
+a an the and or but so of in on at to for from by with as into onto about over under than then that this these
+those there here it its it's he she they them his her their we our us you your i me my is are was were be been
+being am has have had do does did will would shall should can could may might must also just very really quite
+which who whom whose what when where while if because though although however yet s t d ll ve re said says say
+""".split())
+
+
+_WORD = re.compile(r"\w+")
+def content_words(text: str) -> list[str]:
+    """The folded words of ``text`` that carry meaning (not :data:`FUNCTION_WORDS`)."""
+    return [w for w in words(text) if w not in FUNCTION_WORDS]
+
+
+def word_spans(side: Side, ids: Iterable[int]) -> list[tuple[str, int, int]]:
+    """(folded word, start, end) of every word of the sentences ``ids``, in body order."""
+    body = side.article.body
+    out = []
+    for k in sorted(ids):
+        a, b = side.sentences[k]
+        out += [(fold(m.group()), m.start(), m.end()) for m in _WORD.finditer(body, a, b)]
+    return out
 
 
 def sentence_of(side: Side, offset: int) -> int | None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from storyline.link.reuse.drift_sides import Side
+from storyline.link.reuse.drift_sides import Side, span_of
 from storyline.records import Change
 
 _NUMBER_WORDS = {
@@ -33,22 +33,64 @@ DATE = re.compile(
 )
 
 
+# Words a rewrite puts where a date or a number was, making it vaguer ("last week" -> "recent",
+# "14 bolts" -> "several bolts"): reported as the replacement, so the change is not empty.
+_VAGUE_TIME = re.compile(r"\b(?:recent(?:ly)?|soon|shortly|promptly|earlier|later|previously|lately|"
+                         r"in (?:the )?(?:coming|past|near) (?:days|weeks|months|future)|imminently|quickly)\b", re.IGNORECASE)
+_VAGUE_AMOUNT = re.compile(r"\b(?:several|many|numerous|multiple|some|a few|a number of|dozens|hundreds|"
+                           r"thousands|millions|a handful of|various|countless|a couple of)\b", re.IGNORECASE)
+
+
 def value_changes(s: Side, d: Side, s_ids: set[int], d_ids: set[int]) -> list[Change]:
+    """Values on one side of a component only. A value replaced by another is ``*_changed``
+    (severity high); replaced by a vaguer word, ``*_changed`` too, showing that word (low); gone
+    with nothing in its place, ``*_dropped`` (low): never an empty change."""
     out = []
     s_dates = _found(s, s_ids, DATE, _norm_date)
     d_dates = _found(d, d_ids, DATE, _norm_date)
-    s_numbers = _undated(_found(s, s_ids, NUMBER, _norm_number), s_dates)
-    d_numbers = _undated(_found(d, d_ids, NUMBER, _norm_number), d_dates)
-    for kind, src, der in (("date_changed", s_dates, d_dates), ("number_changed", s_numbers, d_numbers)):
+    s_numbers = _undated(_found(s, s_ids, NUMBER, norm_number), s_dates)
+    d_numbers = _undated(_found(d, d_ids, NUMBER, norm_number), d_dates)
+    for kind, src, der, vague in (("date", s_dates, d_dates, _VAGUE_TIME), ("number", s_numbers, d_numbers, _VAGUE_AMOUNT)):
         gone = [v for k, v in src.items() if k not in der]
         new = [v for k, v in der.items() if k not in src]
-        for n, (a, b) in enumerate(gone):
-            if n < len(new):
-                x, y = new[n]
-                out.append(Change(kind, s.article.body[a:b], d.article.body[x:y], (a, b), (x, y)))
+        fuzzy = [m.span() for m in _vague_only(s, d, s_ids, d_ids, vague)]
+        for n, (a, b) in enumerate(gone[: len(new)]):
+            x, y = new[n]
+            out.append(Change(f"{kind}_changed", s.article.body[a:b], d.article.body[x:y], (a, b), (x, y), severity="high"))
+        rest = gone[len(new) :]
+        vaguer = _nearest(rest, fuzzy, span_of(s, s_ids), span_of(d, d_ids))
+        for (a, b), found in zip(rest, vaguer):
+            if found is not None:
+                x, y = found
+                out.append(Change(f"{kind}_changed", s.article.body[a:b], d.article.body[x:y], (a, b), (x, y), severity="low"))
             else:
-                out.append(Change(kind, s.article.body[a:b], "", (a, b), None))
+                out.append(Change(f"{kind}_dropped", s.article.body[a:b], "", (a, b), None, severity="low"))
     return out
+
+
+def _nearest(gone: list[tuple[int, int]], vague: list[tuple[int, int]], s_span: tuple[int, int],
+             d_span: tuple[int, int]) -> list[tuple[int, int] | None]:
+    """For each value gone from the source passage, the vague word taking its place: the one at
+    the nearest relative position in the derived passage ("said on Tuesday it would reopen
+    within days" -> "said it would resume soon": "soon" replaces "within days"), each used once."""
+    def where(span: tuple[int, int], whole: tuple[int, int]) -> float:
+        return (span[0] - whole[0]) / max(1, whole[1] - whole[0])
+
+    free = list(vague)
+    out: list[tuple[int, int] | None] = [None] * len(gone)
+    pairs = sorted((abs(where(g, s_span) - where(v, d_span)), k, v) for k, g in enumerate(gone) for v in vague)
+    for _, k, v in pairs:
+        if out[k] is None and v in free:
+            out[k] = v
+            free.remove(v)
+    return out
+
+
+def _vague_only(s: Side, d: Side, s_ids: set[int], d_ids: set[int], pattern: re.Pattern) -> list[re.Match]:
+    """Vague words in the derived sentences that the source sentences do not have."""
+    had = {m.group().lower() for k in s_ids for m in pattern.finditer(s.article.body, *s.sentences[k])}
+    found = [m for k in sorted(d_ids) for m in pattern.finditer(d.article.body, *d.sentences[k])]
+    return [m for m in found if m.group().lower() not in had]
 
 
 def _undated(numbers: dict[object, tuple[int, int]], dates: dict[object, tuple[int, int]]) -> dict[object, tuple[int, int]]:
@@ -68,12 +110,24 @@ def _found(side: Side, ids: set[int], pattern: re.Pattern, norm) -> dict[object,
     return out
 
 
-def _norm_date(text: str) -> str | None:
+_MONTH_NUMBER = {m: k + 1 for k, m in enumerate(_MONTHS.split("|"))}
+
+
+def _norm_date(text: str) -> object | None:
+    """A key that two spellings of one date share: "5 March 2025", "March 5, 2025" and
+    "on March 5" name the same day (year only when given); "on Tuesday" is "tuesday"."""
+    if text.strip().lower() in ("may", "march") and not text.strip()[:1].isupper():
+        return None  # the verbs "may" and "march", not the months
     t = re.sub(r"^(?:on|late|early)\s+", "", text.lower().strip())
+    month = next((n for m, n in _MONTH_NUMBER.items() if re.search(rf"\b{m}\b", t)), None)
+    if month is not None:
+        day = re.search(r"(?<!\d)(\d{1,2})(?!\d)", t)
+        year = re.search(r"\b(\d{4})\b", t)
+        return ("date", month, int(day.group(1)) if day else None, int(year.group(1)) if year else None)
     return t or None
 
 
-def _norm_number(text: str) -> object | None:
+def norm_number(text: str) -> object | None:
     t = text.lower().replace(",", "").strip()
     m = re.match(r"[$£€¥]?\s?(\d+(?:\.\d+)?)", t)
     if m:
@@ -84,4 +138,29 @@ def _norm_number(text: str) -> object | None:
                 break
         return value
     word = re.split(r"[- ]", t)[0]
-    return float(_NUMBER_WORDS[word]) if word in _NUMBER_WORDS and word not in {"once", "first", "second"} else None
+    # "one" alone is mostly a pronoun ("one of the", "no one"), "second" a unit of time.
+    if word not in _NUMBER_WORDS or word in {"once", "first", "second"} or t == "one":
+        return None
+    return float(_NUMBER_WORDS[word])
+
+
+_CONTRACTION = re.compile(r"\b(won|can|shan)[’']t\b|n[’']t\b|[’'](re|ve|ll|d|m)\b", re.IGNORECASE)
+_EXPANDED = {"won": "will not", "can": "cannot", "shan": "shall not", "re": " are", "ve": " have", "ll": " will",
+             "d": " would", "m": " am"}
+
+
+def canonical(text: str) -> str:
+    """``text`` with contractions expanded ("won't" -> "will not") and amounts written one way
+    ("£60m", "£60 million" -> "60000000"), so that two spellings of the same words compare equal."""
+    def expand(m: re.Match) -> str:
+        if m.group(1):
+            return _EXPANDED[m.group(1).lower()]
+        if m.group(2):
+            return _EXPANDED[m.group(2).lower()]
+        return " not"
+
+    def amount(m: re.Match) -> str:
+        value = norm_number(m.group())
+        return m.group() if value is None else f" {int(value) if value == int(value) else value} "
+
+    return NUMBER.sub(amount, _CONTRACTION.sub(expand, text))

@@ -26,6 +26,7 @@ from storyline.folding import fold
 from storyline.link.people.roles import office_of
 from storyline.link.people.roles import role_key as people_role_key
 from storyline.link.reuse.drift_roles import role_head, same_title
+from storyline.link.stories.scan import publication_time
 from storyline.records import Article, Citation, Entity, Finding, Identity, Quote, ReusePair, TimePoint
 
 Span = tuple[int, int]
@@ -51,11 +52,14 @@ VALUE_CHANGES = {"number_changed": "number_conflict", "date_changed": "date_conf
 
 
 def quote_findings(quotes: Sequence[Quote], speaker_of: Mapping[tuple[str, str], str],
-                   vectors: Mapping[tuple[str, Span], np.ndarray] | None = None) -> list[Finding]:
+                   vectors: Mapping[tuple[str, Span], np.ndarray] | None = None,
+                   first: Mapping[str, tuple] | None = None) -> list[Finding]:
     """Quotations found in more than one article. ``speaker_of`` maps (article id, in-article
     speaker id) to the canonical person's name. ``vectors`` maps (article id, span) to the
     stored vector of each span of :func:`quoted_spans` (usable_quotes' ones); without it the
-    quotations are embedded here."""
+    quotations are embedded here. ``first`` ranks articles (lowest first: a source before its
+    copies, then the earlier published; see :func:`original_order`): a wording difference is
+    shown from the first article's quotation to the other's, never from a copy to its source."""
     usable = usable_quotes(quotes)
     if len({q.article_id for q in usable}) < 2:  # nothing to trace across articles
         return []
@@ -90,15 +94,27 @@ def quote_findings(quotes: Sequence[Quote], speaker_of: Mapping[tuple[str, str],
         # Unnamed speakers are shown as each article describes them ("a senior MP").
         described = " / ".join(dict.fromkeys(usable[i].speaker for i in members if usable[i].speaker))
         out.append(_quote_finding([usable[i] for i in members], [words[i] for i in members],
-                                  named or described or None))
+                                  named or described or None, first or {}))
     return sorted(out, key=lambda f: (not f.differs, -len(f.citations), f.subject))
 
 
-def _quote_finding(quotes: list[Quote], words: list[list[str]], speaker: str | None) -> Finding:
+def original_order(pairs: Iterable[ReusePair], articles: Iterable[Article]) -> dict[str, tuple]:
+    """A rank per article for :func:`quote_findings`: articles that are the known source of
+    others first (fewest known sources of their own), then by publication time (undated last)."""
+    copied_from: dict[str, int] = defaultdict(int)
+    for p in pairs:
+        if p.is_reuse and p.direction_known:
+            copied_from[p.derived_id] += 1
+    return {a.id: (copied_from[a.id], publication_time(a) or float("inf")) for a in articles}
+
+
+def _quote_finding(quotes: list[Quote], words: list[list[str]], speaker: str | None,
+                   first: Mapping[str, tuple]) -> Finding:
     # Wording differs when two quotations are not one inside the other: a partial quote that
     # takes a few words of the full one is the same wording.
     differs = any(not (_contains(a, b) or _contains(b, a)) for k, a in enumerate(words) for b in words[k + 1 :])
-    longest = max(range(len(quotes)), key=lambda k: len(words[k]))
+    # The quotation shown as the original: the first article's (the source), its longest.
+    longest = min(range(len(quotes)), key=lambda k: (first.get(quotes[k].article_id, (0, 0.0)), -len(words[k])))
     subject = speaker or "unknown speaker"
     articles = len({q.article_id for q in quotes})
     if differs:

@@ -22,7 +22,7 @@ import numpy as np
 from storyline.link.reuse.align import align_spans
 from storyline.link.reuse.vectors import matrix_of, span_vectors
 from storyline.link.stories.crosscheck import (
-    quote_findings, quoted_spans, role_findings, usable_quotes, value_findings,
+    original_order, quote_findings, quoted_spans, role_findings, usable_quotes, value_findings,
 )
 from storyline.link.stories.dates import DatedSentence, infer_dates, to_timex
 from storyline.link.stories.events import anchor_day, group_events, mentions
@@ -82,7 +82,8 @@ def build_report(store: Store, story: Story) -> StoryReport:
         for pair in store.reuse(article_id=a.id):
             if pair.source_id in members and pair.derived_id in members:
                 reuse[(pair.source_id, pair.derived_id)] = pair
-    findings = quote_findings([q for qs in quotes.values() for q in qs], speaker_of, quote_vectors)
+    findings = quote_findings([q for qs in quotes.values() for q in qs], speaker_of, quote_vectors,
+                              original_order(reuse.values(), covered))
     findings += role_findings(people, entities)
     findings += value_findings(_value_pairs(covered, analyses, vectors), bodies, times)
     people.sort(key=lambda i: (-len({a for a, _ in i.members}), i.name.casefold()))

@@ -141,14 +141,16 @@ def _pair_row(p: ReusePair, version: str, stamp: str) -> tuple:
 def _change_json(c: Change) -> dict:
     return {"type": c.type, "source_text": c.source_text, "derived_text": c.derived_text,
             "source_span": list(c.source_span) if c.source_span else None,
-            "derived_span": list(c.derived_span) if c.derived_span else None, "subject": c.subject}
+            "derived_span": list(c.derived_span) if c.derived_span else None, "subject": c.subject,
+            "kind": c.kind, "severity": c.severity}
 
 
 def _pair_from(r: Sequence[Any]) -> ReusePair:
     changes = tuple(
         Change(c["type"], c["source_text"], c["derived_text"],
                tuple(c["source_span"]) if c["source_span"] else None,
-               tuple(c["derived_span"]) if c["derived_span"] else None, c.get("subject"))
+               tuple(c["derived_span"]) if c["derived_span"] else None, c.get("subject"),
+               c.get("kind") or "", c.get("severity") or "")
         for c in json.loads(r[12])
     )
     aligned = tuple(SentencePair((a[0], a[1]), (a[2], a[3]), a[4], a[5]) for a in json.loads(r[11]))

@@ -1,0 +1,225 @@
+"""Planted edits for ``drift.py``: one meaning change, or wording-only edits, made to an article.
+
+Every function takes the article body, its sentence spans, its analysis and a seeded
+``random.Random``, and returns an :class:`Edit` (the new body and where the edit is on each
+side) or None when the article offers no place for it. Meaning edits name the change kind a
+reader expects Storyline to report; wording edits must not be reported as meaning changes.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from storyline.analyze import marks
+from storyline.records import Analysis
+
+Span = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class Edit:
+    name: str  # the planted edit ("number", "split", ...)
+    kind: str  # the meaning kind expected ("wording" for wording-only edits)
+    body: str  # the edited body
+    source: Span | None  # the edited region in the original body
+    derived: Span | None  # the edited region in the edited body
+
+
+Planter = Callable[[str, Sequence[Span], Analysis, random.Random], "Edit | None"]
+
+_NEGATOR = re.compile(r"\b(?:not|no|never|none|nothing|nor|without|cannot)\b|n[’']t\b", re.IGNORECASE)
+_AUX = re.compile(r"\b(will|would|is|was|are|were|has|had|can|could|should)\b(?! not)")
+_WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
+           "October", "November", "December"]
+_DIGITS = re.compile(r"(?<![\w.,])\d[\d,]*(?:\.\d+)?")
+_QUOTE_WORDS = ["costly", "doubtful", "minor", "urgent", "reckless", "modest", "sudden"]
+_NEW_CLAIMS = [
+    "Engineers have been asked to prepare a second survey of the site before any further work begins.",
+    "The contractor has been told to submit revised plans to the planning committee.",
+    "Several residents said they had received letters warning them about heavy traffic on the approach roads.",
+]
+
+
+def _replace(body: str, a: int, b: int, new: str) -> str:
+    return body[:a] + new + body[b:]
+
+
+def _sentence(spans: Sequence[Span], offset: int) -> Span:
+    return next((s for s in spans if s[0] <= offset < s[1]), (offset, offset))
+
+
+def _edited(name: str, kind: str, body: str, spans: Sequence[Span], a: int, b: int, new: str) -> Edit:
+    """Replace body[a:b] with ``new``; the regions are the sentence around it on each side."""
+    sa, sb = _sentence(spans, a)
+    return Edit(name, kind, _replace(body, a, b, new), (sa, sb), (sa, sb + len(new) - (b - a)))
+
+
+def _choose(rng: random.Random, items: list):
+    return rng.choice(items) if items else None
+
+
+def plant_number(body, spans, analysis, rng):
+    found = [m for m in _DIGITS.finditer(body) if not re.fullmatch(r"(?:19|20)\d\d", m.group())
+             and not re.match(r"\s*(?:" + "|".join(_MONTHS) + ")", body[m.end():m.end() + 12])
+             and not re.search(r"(?:" + "|".join(_MONTHS) + r")\s*$", body[max(0, m.start() - 12):m.start()])]
+    m = _choose(rng, found)
+    if m is None:
+        return None
+    value = float(m.group().replace(",", ""))
+    new = int(value * 1.5 + 3) if value.is_integer() else round(value * 1.5 + 0.3, 1)
+    return _edited("number", "number", body, spans, m.start(), m.end(), str(new))
+
+
+def plant_date(body, spans, analysis, rng):
+    names = _WEEKDAYS + [m for m in _MONTHS if m not in ("May", "March")]
+    found = list(re.finditer(r"\b(" + "|".join(names) + r")\b", body))
+    m = _choose(rng, found)
+    if m is None:
+        return None
+    pool = _WEEKDAYS if m.group() in _WEEKDAYS else _MONTHS
+    new = pool[(pool.index(m.group()) + rng.randint(2, 4)) % len(pool)]
+    return _edited("date", "date", body, spans, m.start(), m.end(), new)
+
+
+def plant_role(body, spans, analysis, rng):
+    roles = [r for e in analysis.entities if e.type == "PERSON" for r in e.roles
+             if "former" not in r.title.lower() and body[r.start:r.end] == r.title]
+    r = _choose(rng, roles)
+    if r is None:
+        return None
+    return _edited("role", "role", body, spans, r.start, r.start, "former ")
+
+
+def plant_entity(body, spans, analysis, rng):
+    people = [m for e in analysis.entities if e.type in ("PERSON", "ORG") for m in e.mentions[:1]
+              if len(m.text.split()) >= 2 and m.text[:1].isupper()]
+    m = _choose(rng, people)
+    if m is None:
+        return None
+    return _edited("entity", "entity", body, spans, m.start, m.end, "Harriet Quillon" if " " in m.text else "Quillon")
+
+
+def plant_negation(body, spans, analysis, rng):
+    found = [(a, b) for a, b in spans if not _NEGATOR.search(body, a, b) and _AUX.search(body, a, b)
+             and len(body[a:b].split()) >= 8]
+    s = _choose(rng, found)
+    if s is None:
+        return None
+    m = _AUX.search(body, *s)
+    return _edited("negation", "negation", body, spans, m.end(), m.end(), " not")
+
+
+def plant_quote(body, spans, analysis, rng):
+    quoted = [q for q in marks.find(body) if q.closed and len(body[q.start:q.end].split()) >= 4]
+    q = _choose(rng, quoted)
+    if q is None:
+        return None
+    words = [m for m in re.finditer(r"\b[a-z]{5,}\b(?![’'])", body[q.start:q.end])
+             if not _NEGATOR.fullmatch(m.group())][1:]
+    w = _choose(rng, words)
+    if w is None:
+        return None
+    return _edited("quote", "quote", body, spans, q.start + w.start(), q.start + w.end(), rng.choice(_QUOTE_WORDS))
+
+
+def plant_claim_removed(body, spans, analysis, rng):
+    found = [(a, b) for a, b in spans[1:] if len(body[a:b].split()) >= 8 and not marks.find(body[a:b])]
+    s = _choose(rng, found)
+    if s is None:
+        return None
+    a, b = s
+    end = b + len(body[b:]) - len(body[b:].lstrip(" "))
+    return Edit("claim_removed", "claim", _replace(body, a, end, ""), (a, b), None)
+
+
+def plant_claim_added(body, spans, analysis, rng):
+    if len(spans) < 3:
+        return None
+    a, b = rng.choice(spans[1:-1])
+    new = " " + rng.choice(_NEW_CLAIMS)
+    return Edit("claim_added", "claim", _replace(body, b, b, new), None, (b + 1, b + len(new)))
+
+
+# --- wording-only edits ---------------------------------------------------------------------------
+
+
+def plant_synonyms(body, spans, analysis, rng):
+    quoted = [(q.open, q.end + 1) for q in marks.find(body)]  # words inside quotes are the speaker's
+    found = [m for m in re.finditer(r"\b(said|told|says|big|help|about|also|but)\b", body)
+             if not any(a <= m.start() < b for a, b in quoted)]
+    if not found:
+        return None
+    swap = {"said": "stated", "told": "informed", "says": "states", "big": "large", "help": "assist",
+            "about": "around", "also": "additionally", "but": "yet"}
+    for m in sorted(rng.sample(found, min(3, len(found))), key=lambda m: -m.start()):
+        body = _replace(body, m.start(), m.end(), swap[m.group()])
+    return Edit("synonyms", "wording", body, None, None)
+
+
+def plant_split(body, spans, analysis, rng):
+    found = [(a, b, m) for a, b in spans for m in re.finditer(r", (and|but) ", body[a:b])
+             if len(body[a:a + m.start()].split()) >= 5 and len(body[a + m.end():b].split()) >= 5]
+    hit = _choose(rng, found)
+    if hit is None:
+        return None
+    a, b, m = hit
+    return Edit("split", "wording", _replace(body, a + m.start(), a + m.end(), f". {m.group(1).capitalize()} "), None, None)
+
+
+def plant_merge(body, spans, analysis, rng):
+    found = [(x, y) for x, y in zip(spans, spans[1:]) if "\n" not in body[x[1]:y[0]]
+             and body[x[1] - 1] == "." and re.match(r"(?:The|It|He|She|They|This) ", body[y[0]:y[1]])
+             and not marks.find(body[x[0]:y[1]])]
+    hit = _choose(rng, found)
+    if hit is None:
+        return None
+    x, y = hit
+    nxt = body[y[0]].lower() + body[y[0] + 1:y[1]]
+    return Edit("merge", "wording", _replace(body, x[1] - 1, y[1], ", and " + nxt), None, None)
+
+
+def plant_reorder(body, spans, analysis, rng):
+    paras = [m.span() for m in re.finditer(r"[^\n]+", body)]
+    if len(paras) < 5:
+        return None
+    k = rng.randint(2, len(paras) - 2)
+    (a1, b1), (a2, b2) = paras[k - 1], paras[k]
+    return Edit("reorder", "wording", body[:a1] + body[a2:b2] + body[b1:a2] + body[a1:b1] + body[b2:], None, None)
+
+
+def plant_formats(body, spans, analysis, rng):
+    """Numbers and dates written another way: "£240m" -> "£240 million", "3" -> "three",
+    "10 March" -> "March 10", "do not" -> "don't"."""
+    small = {"2": "two", "3": "three", "4": "four", "5": "five", "6": "six", "7": "seven", "8": "eight", "9": "nine"}
+    rules = [
+        (re.compile(r"(£\d+(?:\.\d+)?)m\b"), lambda m: f"{m.group(1)} million"),
+        (re.compile(r"(?<![\w.,£$])([2-9])(?![\w.,])"), lambda m: small[m.group(1)]),
+        (re.compile(r"\b(\d{1,2}) (" + "|".join(_MONTHS) + r")\b"), lambda m: f"{m.group(2)} {m.group(1)}"),
+        (re.compile(r"\b(do|does|did|will|is|was) not\b"),
+         lambda m: {"will": "won't"}.get(m.group(1), m.group(1) + "n't")),
+    ]
+    hits = [(m, f) for rx, f in rules for m in rx.finditer(body)]
+    if not hits:
+        return None
+    chosen: list = []
+    for m, f in rng.sample(hits, len(hits)):
+        if len(chosen) < 3 and not any(m.start() < c.end() and c.start() < m.end() for c, _ in chosen):
+            chosen.append((m, f))
+    for m, f in sorted(chosen, key=lambda h: -h[0].start()):
+        body = _replace(body, m.start(), m.end(), f(m))
+    return Edit("formats", "wording", body, None, None)
+
+
+MEANING: dict[str, Planter] = {
+    "number": plant_number, "date": plant_date, "role": plant_role, "entity": plant_entity,
+    "negation": plant_negation, "quote": plant_quote, "claim_removed": plant_claim_removed,
+    "claim_added": plant_claim_added,
+}
+WORDING: dict[str, Planter] = {
+    "synonyms": plant_synonyms, "split": plant_split, "merge": plant_merge, "reorder": plant_reorder,
+    "formats": plant_formats,
+}

