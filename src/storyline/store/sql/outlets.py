@@ -23,18 +23,21 @@ WITH mine AS (
     SELECT m.story_id, COUNT(*) AS n, MIN(substr(a.published, 1, 10)) AS first_day
     FROM articles a JOIN story_members m ON m.article_id = a.id
     WHERE a.outlet = ? GROUP BY m.story_id),
+shown AS (
+    -- The page's stories first: every outlet's first day is then read for those alone, not
+    -- for each of the (thousands of) stories a big outlet covered (about 60 ms of 90 at 1,200).
+    SELECT * FROM mine ORDER BY (first_day IS NULL), first_day DESC, story_id LIMIT ?),
 per AS (
     SELECT m.story_id, a.outlet, MIN(substr(a.published, 1, 10)) AS first_day
     FROM story_members m JOIN articles a ON a.id = m.article_id
-    WHERE m.story_id IN (SELECT story_id FROM mine) AND a.outlet IS NOT NULL AND a.outlet <> ''
+    WHERE m.story_id IN (SELECT story_id FROM shown) AND a.outlet IS NOT NULL AND a.outlet <> ''
     GROUP BY m.story_id, a.outlet)
-SELECT mine.story_id, s.label, mine.n, mine.first_day,
-    (SELECT MIN(p.first_day) FROM per p WHERE p.story_id = mine.story_id),
-    (SELECT COUNT(*) FROM per p WHERE p.story_id = mine.story_id AND p.first_day < mine.first_day),
-    (SELECT COUNT(*) FROM per p WHERE p.story_id = mine.story_id)
-FROM mine JOIN stories s ON s.id = mine.story_id
-ORDER BY (mine.first_day IS NULL), mine.first_day DESC, mine.story_id
-LIMIT ?
+SELECT shown.story_id, s.label, shown.n, shown.first_day,
+    (SELECT MIN(p.first_day) FROM per p WHERE p.story_id = shown.story_id),
+    (SELECT COUNT(*) FROM per p WHERE p.story_id = shown.story_id AND p.first_day < shown.first_day),
+    (SELECT COUNT(*) FROM per p WHERE p.story_id = shown.story_id)
+FROM shown JOIN stories s ON s.id = shown.story_id
+ORDER BY (shown.first_day IS NULL), shown.first_day DESC, shown.story_id
 """
 
 
