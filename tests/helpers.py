@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from contextlib import contextmanager
 
 
 def run_cli(*args: str, env: dict[str, str] | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
@@ -119,3 +120,45 @@ def kill_when(proc: subprocess.Popen, ready, *, timeout: float = 120, poll: floa
     finally:
         proc.wait(timeout=60)
     assert proc.returncode == -signal.SIGKILL
+
+
+def free_port() -> int:
+    """A free TCP port on loopback (for a server started by a test)."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def serving(app, *, port: int | None = None, start_timeout: float = 30):
+    """Serve the ASGI ``app`` with uvicorn on loopback in a thread of this process; yields
+    (base URL, port) once the server has started, and stops it afterwards."""
+    import threading
+    import time
+
+    import uvicorn
+
+    port = port or free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + start_timeout
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}", port
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+def seeds_with_people(seeds_store, path) -> str:
+    """A copy of the seeds store at ``path`` with its people assigned (what corrections start from)."""
+    import storyline
+
+    copied = str(copy_store(seeds_store, path))
+    with storyline.open(copied) as desk:
+        desk.link(["people"])
+    return copied

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from helpers import copy_store, run_cli
+from helpers import run_cli, seeds_with_people
 
 import storyline
 
@@ -15,10 +15,7 @@ pytestmark = pytest.mark.slow  # each test copies the seeds store and links it (
 
 @pytest.fixture
 def db(seeds_store, tmp_path) -> str:
-    path = str(copy_store(seeds_store, tmp_path / "seeds.db"))
-    with storyline.open(path) as desk:
-        desk.link(["people"])
-    return path
+    return seeds_with_people(seeds_store, tmp_path / "seeds.db")
 
 
 def cli_json(*args: str):

@@ -11,15 +11,12 @@ Screenshots go to test-artifacts/browser/ (kept by CI as artifacts; ignored by g
 from __future__ import annotations
 
 import json
-import socket
-import threading
-import time
 import urllib.request
 from pathlib import Path
 
 import pytest
 
-from helpers import copy_store
+from helpers import copy_store, serving
 
 pytest.importorskip("fastapi")
 sync_api = pytest.importorskip("playwright.sync_api")
@@ -38,49 +35,29 @@ HOSTILE = {
 }
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(seeds_store, tmp_path_factory):
     """uvicorn serving a copy of the seeds store (plus the hostile article) on a free loopback
     port, in a thread of this process."""
-    import uvicorn
-
     import storyline
     from storyline.web.api import create_app
 
     db = copy_store(seeds_store, tmp_path_factory.mktemp("browser") / "seeds.db")
     app = create_app(str(db))
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(200):
-        try:
-            urllib.request.urlopen(base + "/api", timeout=1).read()
-            break
-        except OSError:
-            time.sleep(0.05)
-    request = urllib.request.Request(base + "/api/v1/articles?analyze=true", data=json.dumps(HOSTILE).encode(),
-                                     headers={"Content-Type": "application/json"}, method="POST")
-    posted = json.loads(urllib.request.urlopen(request, timeout=120).read())
-    hostile = posted["items"][0]["id"]
-    assert posted["linking"]  # reuse and stories are brought up to date in the background
-    assert app.state.linker.wait(300) and app.state.linker.last_error is None
-    with storyline.open(db) as desk:
-        story = desk.stories()[0]
-        names = {a.source.rsplit("/", 1)[-1][:3]: a.id for a in desk.articles() if "seeds" in (a.source or "")}
-    # Build the story report once here (seconds: sentence vectors and alignment), not under a
-    # browser timeout.
-    urllib.request.urlopen(f"{base}/api/v1/stories/{story.id}", timeout=300).read()
-    yield {"base": base, "story": story, "names": names, "hostile": hostile}
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(app) as (base, _):
+        request = urllib.request.Request(base + "/api/v1/articles?analyze=true", data=json.dumps(HOSTILE).encode(),
+                                         headers={"Content-Type": "application/json"}, method="POST")
+        posted = json.loads(urllib.request.urlopen(request, timeout=120).read())
+        hostile = posted["items"][0]["id"]
+        assert posted["linking"]  # reuse and stories are brought up to date in the background
+        assert app.state.linker.wait(300) and app.state.linker.last_error is None
+        with storyline.open(db) as desk:
+            story = desk.stories()[0]
+            names = {a.source.rsplit("/", 1)[-1][:3]: a.id for a in desk.articles() if "seeds" in (a.source or "")}
+        # Build the story report once here (seconds: sentence vectors and alignment), not under a
+        # browser timeout.
+        urllib.request.urlopen(f"{base}/api/v1/stories/{story.id}", timeout=300).read()
+        yield {"base": base, "story": story, "names": names, "hostile": hostile}
 
 
 @pytest.fixture(scope="module")

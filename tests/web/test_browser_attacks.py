@@ -7,9 +7,7 @@ the store must stay empty and the rebound page must read nothing."""
 from __future__ import annotations
 
 import http.server
-import socket
 import threading
-import time
 import urllib.request
 from functools import partial
 
@@ -18,6 +16,7 @@ import pytest
 pytest.importorskip("fastapi")
 sync_api = pytest.importorskip("playwright.sync_api")
 
+from helpers import serving  # noqa: E402
 from test_browser import CHROMIUM_FLAGS  # noqa: E402
 
 import storyline  # noqa: E402
@@ -25,30 +24,14 @@ import storyline  # noqa: E402
 ARTICLE = '{"title": "Planted by another site", "text": "This article was planted by a page on another origin."}'
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def target(tmp_path):
     """Storyline's server on loopback over an empty store; yields (base URL, port, db)."""
-    import uvicorn
-
     from storyline.web.api import create_app
 
     db = str(tmp_path / "target.db")
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(db), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", port, db
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(create_app(db)) as (base, port):
+        yield base, port, db
 
 
 @pytest.fixture

@@ -5,17 +5,14 @@ a relink that re-clusters the whole corpus (a new clusterer version) and re-assi
 
 from __future__ import annotations
 
-import threading
-import time
-import urllib.request
 
 import pytest
-from helpers import copy_store
+from helpers import seeds_with_people, serving
 
 pytest.importorskip("fastapi")
 sync_api = pytest.importorskip("playwright.sync_api")
 
-from test_browser import ARTIFACTS, CHROMIUM_FLAGS, free_port  # noqa: E402
+from test_browser import ARTIFACTS, CHROMIUM_FLAGS  # noqa: E402
 
 import storyline  # noqa: E402
 from storyline.link.stories import scan  # noqa: E402
@@ -25,28 +22,11 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def served(seeds_store, tmp_path_factory):
-    import uvicorn
-
     from storyline.web.api import create_app
 
-    db = str(copy_store(seeds_store, tmp_path_factory.mktemp("corrections") / "seeds.db"))
-    with storyline.open(db) as desk:
-        desk.link(["people"])
-    app = create_app(db)
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(200):
-        try:
-            urllib.request.urlopen(base + "/api", timeout=1).read()
-            break
-        except OSError:
-            time.sleep(0.05)
-    yield {"base": base, "db": db}
-    server.should_exit = True
-    thread.join(timeout=10)
+    db = seeds_with_people(seeds_store, tmp_path_factory.mktemp("corrections") / "seeds.db")
+    with serving(create_app(db)) as (base, _):
+        yield {"base": base, "db": db}
 
 
 @pytest.fixture(scope="module")
