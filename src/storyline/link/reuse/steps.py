@@ -40,7 +40,7 @@ from storyline.link.reuse.vectors import (
 )
 from storyline.records import Article, Problem, ReusePair
 from storyline.store import Store
-from storyline.store.records import CandidatePair, ComparedPair, FingerprintRow, SentenceVectors
+from storyline.store.records import CandidatePair, ComparedPair, FingerprintBlob, FingerprintRow, SentenceVectors
 
 # Bump when the comparison's output changes (alignment, kinds, direction, changes): stored
 # pairs of older versions are compared again.
@@ -156,37 +156,40 @@ def candidates_run(store: Store, ids: Sequence[str]) -> Outcome:
 
 
 def _mates(store: Store, aid: str) -> dict[str, str]:
-    """The candidates of one article: {other id: how found}. Bucket mates of the MinHash kinds
-    as they are; vector mates only at exact cosine ≥ SEMANTIC_MIN, the NEIGHBOURS nearest."""
+    """The candidates of one article: {other id: how found}. Bucket mates of the MinHash kinds,
+    less the words-only ones whose signatures say no reuse; vector mates only at exact cosine
+    ≥ SEMANTIC_MIN, the NEIGHBOURS nearest."""
     by_kind = store.bucket_mates(aid, MAX_BUCKET)
     mates: dict[str, str] = {}
     for kind in FOUND_BY[:2]:
         for other in sorted(by_kind.get(kind, ())):
             mates.setdefault(other, kind)
-    _drop_chance_mates(store, aid, mates)
-    near = by_kind.get("vector", set())
-    if near:
-        blobs = {r.article_id: decode_vector(r.vector) for r in store.fingerprint_blobs([aid, *sorted(near)])}
-        mine = blobs.get(aid)
-        if mine is not None:
-            sims = sorted(((float(mine @ v), other) for other, v in blobs.items()
-                           if other != aid and v is not None), reverse=True)
-            for sim, other in sims[:NEIGHBOURS]:
-                if sim >= SEMANTIC_MIN:
-                    mates.setdefault(other, "vector")
+    words_only = [other for other, how in mates.items() if how == "words"]
+    near = sorted(by_kind.get("vector", set()))
+    if not words_only and not near:
+        return mates
+    # One read of the fingerprints the article is checked against: signatures and vectors.
+    blobs = {r.article_id: r for r in store.fingerprint_blobs([aid, *dict.fromkeys(words_only + near)])}
+    mine = blobs.get(aid)
+    if mine is None:
+        return mates
+    _drop_chance_mates(mine, blobs, words_only, mates)
+    vector = decode_vector(mine.vector)
+    if vector is not None:
+        others = {other: decode_vector(blobs[other].vector) for other in near if other in blobs}
+        sims = sorted(((float(vector @ v), other) for other, v in others.items() if v is not None), reverse=True)
+        for sim, other in sims[:NEIGHBOURS]:
+            if sim >= SEMANTIC_MIN:
+                mates.setdefault(other, "vector")
     return mates
 
 
-def _drop_chance_mates(store: Store, aid: str, mates: dict[str, str]) -> None:
+def _drop_chance_mates(mine: FingerprintBlob, blobs: dict[str, FingerprintBlob], words_only: Sequence[str],
+                       mates: dict[str, str]) -> None:
     """Drop the mates found only by a words band whose signatures say no reuse
     (``candidates.plausible``): chance collisions, which grow with the square of the corpus."""
-    words_only = [other for other, how in mates.items() if how == "words"]
-    if not words_only:
-        return
-    blobs = {r.article_id: r for r in store.fingerprint_blobs([aid, *words_only])}
-    mine = blobs.get(aid)
     others = [o for o in words_only if o in blobs]
-    if mine is None or not others:
+    if not others:
         return
     keep = plausible(
         np.tile(decode_signature(mine.shingles), (len(others), 1)),
