@@ -125,13 +125,18 @@ class ListedQuote(QuoteOut):
     article_id: str
 
 
-class TimeOut(BaseModel):
+class _TimeSpan(BaseModel):
+    """A time expression's text, offsets and TimeML type, value and modifier."""
+
     text: str
     start: int
     end: int
     type: str
     value: str | None
     mod: str | None
+
+
+class TimeOut(_TimeSpan):
     anchored: bool
 
 
@@ -292,13 +297,7 @@ class DateOut(BaseModel):
     evidence: list[str]
 
 
-class TimePointOut(BaseModel):
-    text: str
-    start: int
-    end: int
-    type: str
-    value: str | None
-    mod: str | None
+class TimePointOut(_TimeSpan):
     inferred: bool
 
 
