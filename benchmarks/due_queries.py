@@ -20,6 +20,13 @@ product's migrations (so the tables and indexes are the product's), then the pro
 in milliseconds, per size, and the ratio of the largest size to the smallest. A linking run
 calls each of them once (then works through the due keys in batches), so their sum is the
 fixed cost a run pays before it adds anything.
+
+Two designs in the same run (issue 15): ``scan`` is each query over its whole table (what every
+run paid before the change log); ``log`` is what run/due.py asks now: the keys the change log
+names since the step's cursor (``changed_keys``), then the same query restricted to them
+(``among=``), as each step's ``due_among`` does. The log holds what the writers would have
+logged for the new articles (stored, analysed, fingerprinted, their candidate pairs), and each
+step's cursor sits just before them. Both designs must find the same keys (checked).
 """
 
 from __future__ import annotations
@@ -85,6 +92,53 @@ def build(path: Path, n: int, new: int) -> None:
     tmp.rename(path)
 
 
+def log_changes(db, n: int, new: int) -> None:
+    """The change log as the writers leave it after storing, analysing and fingerprinting the
+    ``new`` articles and writing their candidate pairs; every cursor just before."""
+    ids = [f"a{k:08d}" for k in range(n - new, n)]
+    pairs = [(f"a{k:08d}", f"a{k + 1:08d}") for k in range(n - new - 1, n - 1) if k % 2 == 0]
+    with db.writing("bench change log"):
+        db.run("DELETE FROM changes")
+        db.run("DELETE FROM step_cursors")
+        start = db.run("SELECT COALESCE(MAX(seq), 0) FROM changes").fetchone()[0]
+        for kind in ("article", "analysis", "fingerprint"):
+            db.run_many("INSERT INTO changes (kind, key) VALUES (?, ?)", [(kind, i) for i in ids])
+        db.run_many("INSERT INTO changes (kind, key) VALUES ('candidate', ?)", [(i,) for p in pairs for i in p])
+    return start
+
+
+def log_queries(store, since: int):
+    """Each step's due work as run/due.py finds it: changed keys, then the restricted query."""
+    def among(*kinds):
+        changed = store.changed_keys(list(kinds), since)
+        return [k for kind in kinds for k in changed[kind]]
+
+    def facts():
+        articles = among("analysis", "pair")
+        stories = [m.story_id for m in store.memberships_of(articles)]
+        return store.story_facts_due(FACTS_VERSION, among=[*stories, *among("story")])
+
+    return {
+        "unembedded": lambda: store.unembedded(EMBED_VERSION, among=among("article")),
+        "unfingerprinted": lambda: store.unfingerprinted(FINGERPRINT_VERSION, among=among("article")),
+        "candidates_due": lambda: store.candidates_due(CANDIDATES_VERSION, FINGERPRINT_VERSION,
+                                                       among=among("fingerprint")),
+        "uncompared": lambda: store.uncompared(REUSE_VERSION, among=among("candidate", "analysis")),
+        "people_due": lambda: store.people_due(PEOPLE_VERSION, among=among("analysis")),
+        "unclustered": lambda: store.unclustered(CLUSTER_VERSION, among=among("article")),
+        "story_facts_due": facts,
+    }
+
+
+def timed(query, repeats: int) -> tuple[float, list]:
+    best, found = float("inf"), []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        found = query()
+        best = min(best, time.perf_counter() - started)
+    return round(best * 1000, 1), found
+
+
 def queries(store):
     return {
         "unembedded": lambda: store.unembedded(EMBED_VERSION),
@@ -111,15 +165,17 @@ def main() -> None:
         path = args.work / f"due-{n}-{args.new}.db"
         build(path, n, args.new)
         with storyline.open(path) as desk:
-            ms, due = {}, {}
-            for name, query in queries(desk.store).items():
-                best = float("inf")
-                for _ in range(args.repeats):
-                    started = time.perf_counter()
-                    found = query()
-                    best = min(best, time.perf_counter() - started)
-                ms[name], due[name] = round(best * 1000, 1), len(found)
-            results[str(n)] = {"ms": ms, "total_ms": round(sum(ms.values()), 1), "due": due}
+            since = log_changes(desk.store.db, n, args.new)
+            ms, log_ms, due = {}, {}, {}
+            scans, logged = queries(desk.store), log_queries(desk.store, since)
+            for name in scans:
+                ms[name], found = timed(scans[name], args.repeats)
+                log_ms[name], from_log = timed(logged[name], args.repeats)
+                if sorted(found) != sorted(from_log):
+                    raise SystemExit(f"{name}: the log finds {len(from_log)} keys, the scan {len(found)}")
+                due[name] = len(found)
+            results[str(n)] = {"ms": ms, "total_ms": round(sum(ms.values()), 1), "log_ms": log_ms,
+                               "log_total_ms": round(sum(log_ms.values()), 1), "due": due}
             print(json.dumps({n: results[str(n)]}), file=sys.stderr)
     small, big = results[str(sizes[0])], results[str(sizes[-1])]
     print(json.dumps({
@@ -129,6 +185,9 @@ def main() -> None:
         "sizes": results,
         "ratio": {k: round(big["ms"][k] / max(small["ms"][k], 0.1), 1) for k in big["ms"]},
         "total_ms_per_new_article": {n: round(r["total_ms"] / args.new, 2) for n, r in results.items()},
+        "log_total_ms_per_new_article": {n: round(r["log_total_ms"] / args.new, 3) for n, r in results.items()},
+        "log_ratio": round(big["log_total_ms"] / max(small["log_total_ms"], 0.1), 2),
+        "scan_over_log": {n: round(r["total_ms"] / max(r["log_total_ms"], 0.1), 1) for n, r in results.items()},
     }))
 
 

@@ -296,16 +296,15 @@ class Desk:
         link/stories/scan.py), assign people and build the facts of changed stories.
         Incremental and safe to re-run; what a step could not do is in ``report.problems`` (it
         stays due)."""
-        from storyline.run.reuse_steps import find_reuse
-        from storyline.link.stories.scan import find_stories
+        from storyline.link.stories.scan import StoriesReport
 
-        if self.analysing.due():
-            self.analyze(progress=progress)
-        found = find_reuse(self.store, progress=progress, compare=reuse)
-        report = find_stories(self.store, progress=progress)
-        linked = self.link(["people", "story_facts"], progress=progress)
-        report.problems += found.problems + linked.problems
-        return report
+        skipped = () if reuse else ("candidates", "compare")
+        linked = self.link([s.name for s in self.steps() if s.name not in skipped], progress=progress)
+        clustered = linked.of("stories")
+        counts = clustered.counts if clustered else {}
+        return StoriesReport(clustered=counts.get("clustered", 0), stories=self.store.count_stories(),
+                             merged=counts.get("merged", 0), restarted=bool(counts.get("restarted")),
+                             problems=linked.problems)
 
     # --- the pipeline as steps -------------------------------------------------------------
     def steps(self) -> list[Step]:

@@ -31,8 +31,13 @@ def steps_cli(db: DbOption = None, as_json: JsonOption = False) -> None:
     keys are due (new, or made by an outdated version), and what each reads and writes."""
     with open_desk(db) as desk:
         try:
-            rows = [{"name": s.name, "version": s.version, "key": s.key, "due": len(s.due(desk.store)),
-                     "reads": list(s.reads), "writes": list(s.writes)} for s in desk.steps()]
+            from storyline.run.due import due
+
+            rows = []
+            for s in desk.steps():
+                found = due(desk.store, s)  # from the change log, or a scan (no cursor, or a new version)
+                rows.append({"name": s.name, "version": s.version, "key": s.key, "due": len(found.keys),
+                             "full_scan": found.scanned, "reads": list(s.reads), "writes": list(s.writes)})
         except StoreError as exc:
             fail(str(exc), code=2)
     if as_json:

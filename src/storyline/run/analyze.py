@@ -104,6 +104,10 @@ class Analysing:
         """Ids of the stored articles with no analysis by this version, in stored order."""
         return self.store.unanalysed(self.version)
 
+    def due_among(self, ids: Sequence[str]) -> list[str]:
+        """Those of ``ids`` with no analysis by this version (run/due.py asks this)."""
+        return self.store.unanalysed(self.version, among=ids)
+
     def run(self, *, all: bool = False, batch_size: int = ANALYZE_BATCH,  # noqa: A002 - the option is --all
             progress: Progress | None = None) -> AnalyzeReport:
         """Analyse the articles due (every stored article with ``all``), ``batch_size`` per
@@ -180,8 +184,7 @@ class Analysing:
     def those_due(self, ids: Sequence[str], report: AnalyzeReport) -> None:
         """Analyse those of ``ids`` that are due (articles an earlier, killed run stored but
         did not analyse)."""
-        due = set(self.due())
-        todo = [i for i in dict.fromkeys(ids) if i in due]
+        todo = self.due_among(list(dict.fromkeys(ids)))
         for start in range(0, len(todo), ANALYZE_BATCH):
             self.while_ingesting(self.store.articles(ids=todo[start : start + ANALYZE_BATCH]), report)
 

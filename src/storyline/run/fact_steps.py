@@ -3,11 +3,11 @@ their functions; run/ is above link/, so the Step objects are made here)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from storyline.link.stories.facts import FACTS_VERSION
 from storyline.link.stories.fact_steps import build_story_facts, due_story_facts
-from storyline.run.step import BatchResult, Step
+from storyline.run.step import BatchResult, Step, named
 from storyline.store import Store
 
 
@@ -18,6 +18,14 @@ def _run_story_facts(store: Store, story_ids: Sequence) -> BatchResult:
     result.count("unchanged", done.kept)
     result.count("removed", done.removed)
     return result
+
+
+def _due_among(store: Store, changed: Mapping[str, Sequence[str]], pending: Sequence) -> list:
+    # A story's facts read its members, their analyses and their reuse pairs: a story written
+    # (members in or out), or a member analysed again or compared, makes it due.
+    articles = named(changed, (), "analysis", "pair")
+    stories = [m.story_id for m in store.memberships_of(articles)] if articles else []
+    return store.story_facts_due(FACTS_VERSION, among=named(changed, [*pending, *stories], "story"))
 
 
 # A story's facts take seconds to build (sentence vectors of up to 60 articles): small batches
@@ -32,6 +40,8 @@ STORY_FACTS = Step(
     run=_run_story_facts,
     batch_size=4,
     label="story facts built",
+    watches=("story", "analysis", "pair"),
+    due_among=_due_among,
 )
 
 FACT_STEPS = (STORY_FACTS,)

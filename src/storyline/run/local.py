@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from storyline.records import Problem
 from storyline.run.common import IngestReport, Progress
+from storyline.run.due import due, settle
 from storyline.run.step import BatchResult, Step
 from storyline.store import Store
 
@@ -58,17 +59,20 @@ class PipelineReport:
 
 def run_steps(store: Store, steps: Sequence[Step], *, progress: Progress | None = None) -> RunReport:
     """Run ``steps`` in order over what is due for each. A key that fails is reported and left
-    due (the next run tries it again); it does not stop its batch or the run."""
+    due (the next run tries it again); it does not stop its batch or the run. Then the change
+    log is pruned of what every step has read."""
     report = RunReport()
     for step in steps:
         report.steps.append(run_step(store, step, progress=progress))
+    store.prune_changes()
     return report
 
 
 def run_step(store: Store, step: Step, *, progress: Progress | None = None) -> StepReport:
     started, started_cpu = time.perf_counter(), time.process_time()
     out = StepReport(step.name, step.version)
-    keys = list(step.due(store))
+    todo = due(store, step)
+    keys = todo.keys
     out.due = len(keys)
     position = 0
     while position < len(keys):
@@ -77,6 +81,7 @@ def run_step(store: Store, step: Step, *, progress: Progress | None = None) -> S
         out.add(step.run(store, batch))
         if progress:
             progress(min(position, len(keys)), len(keys), step.describe())
+    settle(store, step, todo)
     out.seconds = time.perf_counter() - started
     out.cpu_seconds = time.process_time() - started_cpu
     return out

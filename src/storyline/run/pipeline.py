@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from storyline.run.analyze import Analysing
 from storyline.run.common import ANALYZE_BATCH, AnalyzeReport
-from storyline.run.step import BatchResult, Step
+from storyline.run.step import BatchResult, Step, named
 from storyline.store import Store
 
 
@@ -30,7 +30,8 @@ def analysis_step(analysing: Analysing) -> Step:
 
     return Step("analyze", analysing.version, "article", reads=("articles",),
                 writes=("analyses", "entities", "quotes", "times"), due=lambda store: analysing.due(),
-                run=run, batch_size=ANALYZE_BATCH, label="articles analysed")
+                run=run, batch_size=ANALYZE_BATCH, label="articles analysed", watches=("article",),
+                due_among=lambda store, changed, pending: analysing.due_among(named(changed, pending, "article")))
 
 
 def linking_steps(*, vectors: bool = True, compare: bool = True) -> list[Step]:
@@ -38,9 +39,9 @@ def linking_steps(*, vectors: bool = True, compare: bool = True) -> list[Step]:
     from storyline.run.fact_steps import FACT_STEPS
     from storyline.run.people_steps import PEOPLE_STEP
     from storyline.run.reuse_steps import reuse_steps
-    from storyline.run.story_steps import STEPS as STORY_STEPS
+    from storyline.run.story_steps import stories_step
 
-    return [*reuse_steps(vectors, compare), *STORY_STEPS, PEOPLE_STEP, *FACT_STEPS]
+    return [*reuse_steps(vectors, compare), stories_step(), PEOPLE_STEP, *FACT_STEPS]
 
 
 def all_steps(analysing: Analysing) -> list[Step]:

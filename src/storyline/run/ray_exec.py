@@ -44,6 +44,7 @@ import ray.data
 from storyline.records import Problem
 from storyline.run.analyze import Analysing
 from storyline.run.common import EngineError, Progress, RayOptions, shared_url
+from storyline.run.due import due, settle
 from storyline.run.local import RunReport, StepReport, run_step
 from storyline.run.pipeline import analysis_step
 from storyline.run.step import BatchResult, Step
@@ -106,6 +107,7 @@ def run_steps_ray(store: Store, steps: Sequence[Step], *, options: RayOptions = 
             report.steps.append(_on_tasks(store, url, step, options, workers, progress))
         else:
             report.steps.append(run_step(store, step, progress=progress))
+    store.prune_changes()
     return report
 
 
@@ -199,7 +201,8 @@ def _decode(text: str) -> BatchResult:
 def _on_actors(store: Store, url: str, step: Step, options: RayOptions, workers: int,
                progress: Progress | None) -> StepReport:
     started = time.perf_counter()
-    keys = [str(k) for k in step.due(store)]
+    todo = due(store, step)
+    keys = [str(k) for k in todo.keys]
     out = StepReport(step.name, step.version, due=len(keys))
     if keys:
         dataset = ray.data.from_items([{"key": k} for k in keys]).map_batches(
@@ -219,6 +222,7 @@ def _on_actors(store: Store, url: str, step: Step, options: RayOptions, workers:
             out.add(_decode(row["result"]))
             if progress:
                 progress(position, len(keys), step.describe())
+    settle(store, step, todo)
     out.seconds = time.perf_counter() - started
     return out
 
@@ -226,7 +230,8 @@ def _on_actors(store: Store, url: str, step: Step, options: RayOptions, workers:
 def _on_tasks(store: Store, url: str, step: Step, options: RayOptions, workers: int,
               progress: Progress | None) -> StepReport:
     started = time.perf_counter()
-    keys = list(step.due(store))
+    todo = due(store, step)
+    keys = todo.keys
     out = StepReport(step.name, step.version, due=len(keys))
     remote = ray.remote(_run_task).options(num_cpus=options.cpus_per_worker, max_retries=options.max_retries)
     recipe = ray.put(_portable(step))
@@ -248,6 +253,7 @@ def _on_tasks(store: Store, url: str, step: Step, options: RayOptions, workers: 
             out.add(ray.get(ref))
             if progress:
                 progress(done_keys, len(keys), step.describe())
+    settle(store, step, todo)
     out.seconds = time.perf_counter() - started
     return out
 

@@ -8,14 +8,14 @@ asks the store what is due, so a run killed anywhere is finished by the next.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from storyline.link.reuse import steps as reuse
 from storyline.link.reuse.candidates import FINGERPRINT_VERSION
 from storyline.link.reuse.steps import ReuseReport
 from storyline.run.common import Progress
 from storyline.run.local import run_steps
-from storyline.run.step import BatchResult, Step
+from storyline.run.step import BatchResult, Step, named
 from storyline.store import Store
 
 __all__ = ["ReuseReport", "find_reuse", "reuse_steps"]
@@ -29,20 +29,43 @@ def _result(run: Callable[..., reuse.Outcome]) -> Callable[[Store, Sequence], Ba
     return batch
 
 
+# What each step re-checks from the change log (run/due.py): the articles stored since (embed,
+# fingerprint), fingerprinted since (candidates); for compare, the pairs of the articles that got
+# new candidates or were analysed again (a pair's changes read both analyses).
+def _embed_among(store: Store, changed: Mapping[str, Sequence[str]], pending: Sequence) -> list:
+    return store.unembedded(reuse.EMBED_VERSION, among=named(changed, pending, "article"))
+
+
+def _fingerprint_among(store: Store, changed: Mapping[str, Sequence[str]], pending: Sequence) -> list:
+    return store.unfingerprinted(FINGERPRINT_VERSION, among=named(changed, pending, "article"))
+
+
+def _candidates_among(store: Store, changed: Mapping[str, Sequence[str]], pending: Sequence) -> list:
+    return store.candidates_due(reuse.CANDIDATES_VERSION, FINGERPRINT_VERSION,
+                                among=named(changed, pending, "fingerprint"))
+
+
+def _compare_among(store: Store, changed: Mapping[str, Sequence[str]], pending: Sequence) -> list:
+    articles = [aid for pair in pending for aid in pair]  # pending keys are pairs
+    return store.uncompared(reuse.REUSE_VERSION, among=named(changed, articles, "candidate", "analysis"))
+
+
 EMBED = Step(
     "embed", reuse.EMBED_VERSION, "article", reads=("articles",), writes=("sentence_vectors",),
     due=reuse.embed_due, run=_result(reuse.embed_run), batch_size=reuse.EMBED_BATCH,
-    label="articles embedded",
+    label="articles embedded", watches=("article",), due_among=_embed_among,
 )
 CANDIDATES = Step(
     "candidates", reuse.CANDIDATES_VERSION, "article", reads=("lsh_buckets", "fingerprints"),
     writes=("reuse_candidates", "candidates_done"), due=reuse.candidates_due,
     run=_result(reuse.candidates_run), batch_size=reuse.CANDIDATES_BATCH, label="candidates found",
+    watches=("fingerprint",), due_among=_candidates_among,
 )
 COMPARE = Step(
     "compare", reuse.REUSE_VERSION, "pair", reads=("reuse_candidates", "articles", "analyses", "sentence_vectors"),
     writes=("reuse_pairs",), due=reuse.compare_due, run=_result(reuse.compare_run),
-    batch_size=reuse.COMPARE_BATCH, label="pairs compared",
+    batch_size=reuse.COMPARE_BATCH, label="pairs compared", watches=("candidate", "analysis"),
+    due_among=_compare_among,
 )
 
 
@@ -53,7 +76,8 @@ def fingerprint_step(vectors: bool = True) -> Step:
         reads=("articles", "sentence_vectors") if vectors else ("articles",),
         writes=("fingerprints", "lsh_buckets"), due=reuse.fingerprint_due,
         run=_result(functools.partial(reuse.fingerprint_run, vectors=vectors)),
-        batch_size=reuse.FINGERPRINT_BATCH, label="fingerprints",
+        batch_size=reuse.FINGERPRINT_BATCH, label="fingerprints", watches=("article",),
+        due_among=_fingerprint_among,
     )
 
 

@@ -13,7 +13,7 @@ same steps, sharded by key).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from storyline.records import Problem
@@ -38,7 +38,8 @@ class Step:
     """One stage of the pipeline.
 
     ``due(store)`` lists the keys whose output by ``version`` is missing, in the order they
-    should be done; ``run(store, keys)`` processes one batch of at most ``batch_size`` of them
+    should be done (a scan; the executors ask ``due_among`` instead when they can, see
+    run/due.py); ``run(store, keys)`` processes one batch of at most ``batch_size`` of them
     and writes its outputs in one transaction. ``key`` says what a key is ("article", "pair",
     "story"); ``reads`` and ``writes`` name the stored facts, for the docs and the executor's
     report.
@@ -53,6 +54,17 @@ class Step:
     run: Callable[[Store, Sequence], BatchResult]
     batch_size: int = 50
     label: str = ""  # what the progress display calls it ("pairs compared"); the name if empty
+    # Incremental due work (run/due.py): the change kinds that can make a key due, and
+    # ``due_among(store, changed, pending)``: the keys due among those the changes name
+    # (``changed``: kind -> changed keys) and the step's own ``pending`` keys, by the very
+    # condition ``due`` scans for. None: the step always scans.
+    watches: tuple[str, ...] = ()
+    due_among: Callable[[Store, Mapping[str, Sequence[str]], Sequence], Sequence] | None = None
 
     def describe(self) -> str:
         return self.label or self.name
+
+
+def named(changed: Mapping[str, Sequence[str]], pending: Sequence, *kinds: str) -> list:
+    """The step's pending keys, then every key the changes of ``kinds`` name (for ``due_among``)."""
+    return [*pending, *(key for kind in kinds for key in changed.get(kind, ()))]

@@ -3,10 +3,11 @@ so the Step record is built here)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
+from storyline.link.stories import scan
 from storyline.link.stories import steps as story
-from storyline.run.step import BatchResult, Step
+from storyline.run.step import BatchResult, Step, named
 from storyline.store import Store
 
 
@@ -15,19 +16,32 @@ def _run(store: Store, keys: Sequence[str]) -> BatchResult:
     result = BatchResult(done=outcome.clustered, problems=list(outcome.problems or ()))
     result.count("clustered", outcome.clustered)
     result.count("merged", outcome.merged)
+    if outcome.restarted:
+        result.count("restarted")
     return result
 
 
-STORIES = Step(
-    name="stories",
-    version=story.CLUSTER_VERSION,
-    key="article",
-    reads=("articles", "entities", "fingerprints", "story_checkpoint"),
-    writes=("story_members", "story_merges", "stories", "story_checkpoint"),
-    due=story.due,
-    run=_run,
-    batch_size=story.BATCH,
-    label="articles clustered",
-)
+def stories_step() -> Step:
+    """The step, at the clusterer's version as it is now (read at call time, so that a new
+    CLUSTER_VERSION, the upgrade that re-clusters everything, also makes the step scan in full
+    instead of reading the change log)."""
+    return Step(
+        name="stories",
+        version=scan.CLUSTER_VERSION,
+        key="article",
+        reads=("articles", "entities", "fingerprints", "story_checkpoint"),
+        writes=("story_members", "story_merges", "stories", "story_checkpoint"),
+        due=story.due,
+        run=_run,
+        batch_size=story.BATCH,
+        label="articles clustered",
+        watches=("article",),
+        due_among=_due_among,
+    )
 
-STEPS = (STORIES,)
+
+def _due_among(store: Store, changed: Mapping[str, Sequence[str]], pending: Sequence) -> list:
+    return story.due_among(store, named(changed, pending, "article"))
+
+
+STORIES = stories_step()

@@ -29,6 +29,7 @@ from storyline.store.records import (
     OutletProfile,
     SentenceVectors,
     StoryCheckpoint,
+    StepCursor,
     StoryFacts,
     PersonRedirect,
     PersonSources,
@@ -127,7 +128,8 @@ class Store(Protocol):
         """The stored analysis of one article (exact id), or None if it was never analysed."""
         ...
 
-    def unanalysed(self, version: str | None = None, *, limit: int | None = None) -> list[str]:
+    def unanalysed(self, version: str | None = None, *, limit: int | None = None,
+                    among: Sequence[str] | None = None) -> list[str]:
         """Ids of articles with no analysis (or, given ``version``, none by that version), in
         the order the articles were stored."""
         ...
@@ -156,7 +158,8 @@ class Store(Protocol):
         for the encoding)."""
         ...
 
-    def unfingerprinted(self, version: str, *, limit: int | None = None) -> list[str]:
+    def unfingerprinted(self, version: str, *, limit: int | None = None,
+                         among: Sequence[str] | None = None) -> list[str]:
         """Ids of articles with no fingerprint by ``version``, in the order they were stored."""
         ...
 
@@ -198,11 +201,13 @@ class Store(Protocol):
         articles without any are left out."""
         ...
 
-    def unembedded(self, version: str, *, limit: int | None = None) -> list[str]:
+    def unembedded(self, version: str, *, limit: int | None = None,
+                    among: Sequence[str] | None = None) -> list[str]:
         """Ids of articles with no sentence vectors by ``version``, in the order stored."""
         ...
 
-    def candidates_due(self, version: str, fingerprint_version: str, *, limit: int | None = None) -> list[str]:
+    def candidates_due(self, version: str, fingerprint_version: str, *, limit: int | None = None,
+                        among: Sequence[str] | None = None) -> list[str]:
         """Ids of articles fingerprinted by ``fingerprint_version`` whose candidates were not
         looked up by ``version`` since (a new fingerprint makes them due again), in the order
         stored."""
@@ -217,7 +222,8 @@ class Store(Protocol):
         """The stored candidate pairs involving one article, by (first_id, second_id)."""
         ...
 
-    def uncompared(self, version: str, *, limit: int | None = None) -> list[ComparedPair]:
+    def uncompared(self, version: str, *, limit: int | None = None,
+                    among: Sequence[str] | None = None) -> list[ComparedPair]:
         """Candidate pairs not compared by ``version`` (never compared, or by another version),
         by (first_id, second_id)."""
         ...
@@ -240,7 +246,8 @@ class Store(Protocol):
         since :meth:`clear_stories`)."""
         ...
 
-    def unclustered(self, version: str, *, limit: int | None = None) -> list[str]:
+    def unclustered(self, version: str, *, limit: int | None = None,
+                     among: Sequence[str] | None = None) -> list[str]:
         """Ids of articles with no story membership by ``version``, in the order they were
         stored (at most ``limit``)."""
         ...
@@ -294,7 +301,8 @@ class Store(Protocol):
         """One story by id or unique prefix (LookupError when ambiguous)."""
         ...
 
-    def people_due(self, version: str, *, limit: int | None = None) -> list[str]:
+    def people_due(self, version: str, *, limit: int | None = None,
+                    among: Sequence[str] | None = None) -> list[str]:
         """Ids of analysed articles the people step has not done by ``version`` against their
         current analysis, in the order the articles were stored."""
         ...
@@ -366,7 +374,8 @@ class Store(Protocol):
         are passed over)."""
         ...
 
-    def story_facts_due(self, version: str, *, limit: int | None = None) -> list[str]:
+    def story_facts_due(self, version: str, *, limit: int | None = None,
+                         among: Sequence[str] | None = None) -> list[str]:
         """Ids of the stories whose facts may be out of date, largest first: none stored, or
         built by another ``version``, or built no later (to the second) than the story's last
         change, a member's analysis or the comparison of a pair with a member."""
@@ -399,6 +408,31 @@ class Store(Protocol):
 
     def memberships_of(self, article_ids: Sequence[str]) -> list[Membership]:
         """The story memberships of these articles (those clustered), in the clusterer's order."""
+        ...
+
+    # --- the change log and the steps' cursors (run/due.py; store/schema/017_changes.sql) -----
+    # Every write that can make work due for a step logs (kind, key) in its own transaction:
+    # "article" (stored), "analysis", "fingerprint", "candidate" and "pair" (keys: the pair's
+    # article ids), "story" (a story written, or members moved in or out).
+    def change_position(self) -> int:
+        """The log position a step reading the log now resumes from next time."""
+        ...
+
+    def changed_keys(self, kinds: Sequence[str], since: int) -> dict[str, list[str]]:
+        """The keys of each of ``kinds`` changed after position ``since``, oldest first, each once
+        (every kind asked for is in the answer)."""
+        ...
+
+    def step_cursor(self, step: str) -> StepCursor | None:
+        """Where ``step`` stands in the log, or None when it never finished a run."""
+        ...
+
+    def put_step_cursor(self, cursor: StepCursor) -> None:
+        """Store a step's cursor (replacing its last one)."""
+        ...
+
+    def prune_changes(self) -> int:
+        """Delete the changes every stored cursor has read; returns how many went."""
         ...
 
     # --- fetching and watching (ingest/fetch.py, run/fetching.py) ----------------------------

@@ -23,6 +23,7 @@ from storyline.ingest.urls import url_key
 from storyline.records import Analysis, Article, Link, Quote, ReusePair, Story
 from storyline.store.base import (MEMORY_URL, AmbiguousIdError, StoreError, day_after, now, now_precise,
                                    speaker_key, storable)
+from storyline.store.memory_changes import ChangesMixin, only_among
 from storyline.store.memory_corrections import CorrectionsMixin
 from storyline.store.memory_facts import FactsMixin
 from storyline.store.memory_fetching import FetchingMixin
@@ -49,6 +50,7 @@ from storyline.store.records import (
     OutletCount,
     OutletProfile,
     StoryCheckpoint,
+    StepCursor,
     StoryFacts,
     WriteResult,
 )
@@ -114,12 +116,15 @@ class _Tables:
     # Corrections (store/memory_corrections.py): by id, and the lookup keys -> ids.
     corrections: dict[int, Correction] = field(default_factory=dict)
     correction_keys: dict[str, frozenset[int]] = field(default_factory=dict)
+    # The change log and the steps' cursors (store/memory_changes.py).
+    changes: dict[int, tuple[str, str]] = field(default_factory=dict)
+    cursors: dict[str, StepCursor] = field(default_factory=dict)
 
     def copy(self) -> _Tables:
         return _Tables(**{f.name: dict(getattr(self, f.name)) for f in dataclasses.fields(self)})
 
 
-class MemoryStore(CorrectionsMixin, ReuseStepsMixin, MemoryStoryReads, PeopleMixin, FactsMixin, FetchingMixin, SearchMixin, OutletsMixin):
+class MemoryStore(ChangesMixin, CorrectionsMixin, ReuseStepsMixin, MemoryStoryReads, PeopleMixin, FactsMixin, FetchingMixin, SearchMixin, OutletsMixin):
     """The Store protocol in memory (see the module docstring)."""
 
     def __init__(self) -> None:
@@ -161,6 +166,7 @@ class MemoryStore(CorrectionsMixin, ReuseStepsMixin, MemoryStoryReads, PeopleMix
                 if key:
                     self._t.by_url[key] = article.id
                 results.append(WriteResult("added", article.id))
+            self._log("article", [r.article_id for r in results if r.status == "added"])
         return results
 
     def _existing(self, content_hash: str, key: str | None) -> str | None:
@@ -265,6 +271,7 @@ class MemoryStore(CorrectionsMixin, ReuseStepsMixin, MemoryStoryReads, PeopleMix
             return
         stamp = now_precise()
         with self._writing(f"writing the analyses of {len(analyses)} articles"):
+            self._log("analysis", [a.article_id for a in analyses])
             for analysis in analyses:
                 self._require_article(analysis.article_id)
                 self._t.analyses[analysis.article_id] = _Versioned(version, analysis, stamp)
@@ -273,12 +280,13 @@ class MemoryStore(CorrectionsMixin, ReuseStepsMixin, MemoryStoryReads, PeopleMix
         found = self._t.analyses.get(article_id)
         return found.value if found else None
 
-    def unanalysed(self, version: str | None = None, *, limit: int | None = None) -> list[str]:
+    def unanalysed(self, version: str | None = None, *, limit: int | None = None,
+                    among: Sequence[str] | None = None) -> list[str]:
         def done(aid: str) -> bool:
             found = self._t.analyses.get(aid)
             return found is not None and (version is None or found.version == version)
 
-        return _page([aid for aid in self._t.articles if not done(aid)], limit, 0)
+        return only_among([aid for aid in self._t.articles if not done(aid)], among, limit)
 
     def _analyses_in_order(self) -> list[Analysis]:
         return [self._t.analyses[aid].value for aid in self._t.articles if aid in self._t.analyses]
@@ -305,6 +313,7 @@ class MemoryStore(CorrectionsMixin, ReuseStepsMixin, MemoryStoryReads, PeopleMix
         if not fingerprints:
             return
         with self._writing(f"writing the fingerprints of {len(fingerprints)} articles"):
+            self._log("fingerprint", [row.fingerprint.article_id for row in fingerprints])
             for row in fingerprints:
                 aid = row.fingerprint.article_id
                 self._require_article(aid)
@@ -316,12 +325,13 @@ class MemoryStore(CorrectionsMixin, ReuseStepsMixin, MemoryStoryReads, PeopleMix
                     raise _Refused(f"a bucket of {bucket.article_id!r}, which has no fingerprint")
                 self._t.buckets[bucket.article_id] = self._t.buckets.get(bucket.article_id, frozenset()) | {bucket}
 
-    def unfingerprinted(self, version: str, *, limit: int | None = None) -> list[str]:
+    def unfingerprinted(self, version: str, *, limit: int | None = None,
+                         among: Sequence[str] | None = None) -> list[str]:
         def done(aid: str) -> bool:
             found = self._t.fingerprints.get(aid)
             return found is not None and found.version == version
 
-        return _page([aid for aid in self._t.articles if not done(aid)], limit, 0)
+        return only_among([aid for aid in self._t.articles if not done(aid)], among, limit)
 
     def fingerprint_blobs(self, ids: Sequence[str] | None = None) -> list[FingerprintBlob]:
         order = list(self._t.articles) if ids is None else list(dict.fromkeys(ids))
@@ -341,6 +351,7 @@ class MemoryStore(CorrectionsMixin, ReuseStepsMixin, MemoryStoryReads, PeopleMix
         if not pairs:
             return
         with self._writing(f"writing {len(pairs)} reuse pairs"):
+            self._log("pair", [aid for p in pairs for aid in (p.source_id, p.derived_id)])
             for pair in pairs:
                 self._require_article(pair.source_id)
                 self._require_article(pair.derived_id)
@@ -369,6 +380,7 @@ class MemoryStore(CorrectionsMixin, ReuseStepsMixin, MemoryStoryReads, PeopleMix
         if not stories and not members and not removed and checkpoint is None and not merges:
             return
         with self._writing(f"writing {len(stories)} stories"):
+            self._log("story", [*(s.id for s in stories), *(m.story_id for m in members), *removed])
             if checkpoint is not None:
                 self._t.checkpoint[1] = checkpoint
             for story_id in removed:

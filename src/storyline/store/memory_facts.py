@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from storyline.store.memory_changes import only_among
 from storyline.store.records import AnalysisStamp, StoryFacts
 
 
@@ -29,13 +30,15 @@ class FactsMixin:
         with self._writing(f"writing the facts of {len(facts)} stories"):
             for story_id in removed:
                 self._t.facts.pop(story_id, None)
+            self._log("story", removed)  # type: ignore[attr-defined]
             for row in facts:
                 self._t.facts[row.story_id] = row
 
     def story_facts(self, story_ids: Sequence[str]) -> list[StoryFacts]:
         return [self._t.facts[sid] for sid in dict.fromkeys(story_ids) if sid in self._t.facts]
 
-    def story_facts_due(self, version: str, *, limit: int | None = None) -> list[str]:
+    def story_facts_due(self, version: str, *, limit: int | None = None,
+                         among: Sequence[str] | None = None) -> list[str]:
         members: dict[str, list[str]] = {}
         for m in self._t.members.values():
             members.setdefault(m.value.story_id, []).append(m.value.article_id)
@@ -56,5 +59,4 @@ class FactsMixin:
             return any(t and t >= built for t in times)
 
         chosen = sorted((s for s in self._t.stories.items() if due(*s)), key=lambda s: (-s[1].size, s[0]))
-        ids = [sid for sid, _ in chosen]
-        return ids if limit is None else ids[:limit]
+        return only_among([sid for sid, _ in chosen], among, limit)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from storyline.records import Identity
+from storyline.store.memory_changes import only_among
 from storyline.store.records import ArticleEntity, MentionCounts, PersonRedirect, PersonSources, StoredPerson
 
 
@@ -35,12 +36,13 @@ class PeopleMixin:
         return [ArticleEntity(aid, e) for aid in self._t.articles if aid in wanted and aid in self._t.analyses
                 for e in self._t.analyses[aid].value.entities if type is None or e.type == type]
 
-    def people_due(self, version: str, *, limit: int | None = None) -> list[str]:
+    def people_due(self, version: str, *, limit: int | None = None,
+                    among: Sequence[str] | None = None) -> list[str]:
         def done(aid: str) -> bool:
             return self._t.people_done.get(aid) == (version, self._t.analyses[aid].at)
 
         due = [aid for aid in self._t.articles if aid in self._t.analyses and not done(aid)]
-        return due[:limit] if limit is not None else due
+        return only_among(due, among, limit)
 
     def put_people(self, persons: Sequence[StoredPerson], redirects: Sequence[PersonRedirect],
                    done: Sequence[str], version: str, updated_at: str,

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from storyline.store.memory_changes import only_among
 from storyline.store.records import CandidatePair, ComparedPair, SentenceVectors
 
 
@@ -32,21 +33,24 @@ class ReuseStepsMixin:
         return {aid: SentenceVectors.decode(*blobs) for aid, (v, blobs) in
                 ((a, f) for a, f in found.items() if f is not None) if version is None or v == version}
 
-    def unembedded(self, version: str, *, limit: int | None = None) -> list[str]:
+    def unembedded(self, version: str, *, limit: int | None = None,
+                    among: Sequence[str] | None = None) -> list[str]:
         due = [aid for aid in self._t.articles
                if self._t.sentence_vectors.get(aid, (None,))[0] != version]
-        return due if limit is None else due[:limit]
+        return only_among(due, among, limit)
 
-    def candidates_due(self, version: str, fingerprint_version: str, *, limit: int | None = None) -> list[str]:
+    def candidates_due(self, version: str, fingerprint_version: str, *, limit: int | None = None,
+                        among: Sequence[str] | None = None) -> list[str]:
         due = [aid for aid in self._t.articles
                if aid in self._t.fingerprints and self._t.fingerprints[aid].version == fingerprint_version
                and self._t.candidates_done.get(aid) != version]
-        return due if limit is None else due[:limit]
+        return only_among(due, among, limit)
 
     def put_candidates(self, pairs: Sequence[CandidatePair], done: Sequence[str], version: str) -> None:
         if not pairs and not done:
             return
         with self._writing(f"writing {len(pairs)} candidate pairs of {len(done)} articles"):  # type: ignore[attr-defined]
+            self._log("candidate", [aid for p in pairs for aid in (p.first_id, p.second_id)])  # type: ignore[attr-defined]
             for pair in pairs:
                 self._require_article(pair.first_id)  # type: ignore[attr-defined]
                 self._require_article(pair.second_id)  # type: ignore[attr-defined]
@@ -59,11 +63,12 @@ class ReuseStepsMixin:
         return [CandidatePair(*key, found_by) for key, found_by in sorted(self._t.candidates.items())
                 if article_id in key]
 
-    def uncompared(self, version: str, *, limit: int | None = None) -> list[ComparedPair]:
+    def uncompared(self, version: str, *, limit: int | None = None,
+                    among: Sequence[str] | None = None) -> list[ComparedPair]:
         def analysed_since(key: ComparedPair) -> bool:
             at = self._t.pairs[key].at
             return any((a := self._t.analyses.get(aid)) is not None and a.at > at for aid in key)
 
         due = [key for key in sorted(self._t.candidates)
                if key not in self._t.pairs or self._t.pairs[key].version != version or analysed_since(key)]
-        return due if limit is None else due[:limit]
+        return only_among(due, among, limit, pairs=True)

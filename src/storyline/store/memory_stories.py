@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from storyline.store.memory_changes import only_among
 from storyline.store.records import StoryCheckpoint
 
 
@@ -16,7 +17,8 @@ class MemoryStoryReads:
     def story_checkpoint(self) -> StoryCheckpoint | None:
         return self._t.checkpoint.get(1)
 
-    def unclustered(self, version: str, *, limit: int | None = None) -> list[str]:
+    def unclustered(self, version: str, *, limit: int | None = None,
+                     among: Sequence[str] | None = None) -> list[str]:
         members = self._t.members
         due = [aid for aid in self._t.articles if aid not in members or members[aid].version != version]
-        return due if limit is None else due[:limit]
+        return only_among(due, among, limit)

@@ -380,3 +380,14 @@ class Correction(NamedTuple):
     undone_at: str | None = None
     undone_by: str | None = None
     keys: tuple[str, ...] = ()
+
+
+class StepCursor(NamedTuple):
+    """Where a step stands in the change log (store/schema/017_changes.sql): the step version it
+    last ran at, the log position it has read up to, and the keys it left due (failures).
+    Pending keys are JSON values: an article or story id, or a pair as a two-item list."""
+
+    step: str
+    version: str
+    position: int
+    pending: tuple = ()

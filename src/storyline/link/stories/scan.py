@@ -76,6 +76,7 @@ class BatchOutcome:
     clustered: int = 0
     merged: int = 0
     problems: list[Problem] | None = None
+    restarted: bool = False  # the batch found the stories of another version and dropped them
 
 
 def find_stories(store: Store, *, progress: Progress | None = None) -> StoriesReport:
@@ -117,10 +118,11 @@ def load_clusterer(store: Store, *, write: bool = True) -> tuple[StoryClusterer,
     return clusterer, restarted
 
 
-def due_in_order(store: Store, clusterer: StoryClusterer) -> list[str]:
-    """The unclustered articles' ids in the order the clusterer takes them (module docstring).
-    Holds their times and, when some are undated, their vectors; never their bodies."""
-    ids = store.unclustered(CLUSTER_VERSION)
+def due_in_order(store: Store, clusterer: StoryClusterer, among: Sequence[str] | None = None) -> list[str]:
+    """The unclustered articles' ids (of ``among`` only, when given) in the order the clusterer
+    takes them (module docstring). Holds their times and, when some are undated, their vectors;
+    never their bodies."""
+    ids = store.unclustered(CLUSTER_VERSION, among=among)
     times: dict[str, float | None] = {}
     for chunk in _chunks(ids):
         times.update((a.id, publication_time(a)) for a in store.articles(ids=chunk))

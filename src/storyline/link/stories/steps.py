@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from storyline.link.stories.scan import BATCH, CLUSTER_VERSION, BatchOutcome, cluster_batch, due_in_order, load_clusterer
 from storyline.store import Store
 
-__all__ = ["BATCH", "CLUSTER_VERSION", "due", "run"]
+__all__ = ["BATCH", "CLUSTER_VERSION", "due", "due_among", "run"]
 
 
 def due(store: Store) -> list[str]:
@@ -24,7 +24,15 @@ def due(store: Store) -> list[str]:
     return due_in_order(store, clusterer)
 
 
+def due_among(store: Store, ids: Sequence[str]) -> list[str]:
+    """``due`` asked of the articles ``ids`` only (those the change log names, run/due.py)."""
+    clusterer, _ = load_clusterer(store, write=False)
+    return due_in_order(store, clusterer, ids)
+
+
 def run(store: Store, keys: Sequence[str]) -> BatchOutcome:
     """Cluster one batch of due articles, in the order given, from the stored checkpoint."""
-    clusterer, _ = load_clusterer(store)
-    return cluster_batch(store, clusterer, keys)
+    clusterer, restarted = load_clusterer(store)
+    outcome = cluster_batch(store, clusterer, keys)
+    outcome.restarted = restarted
+    return outcome

@@ -10,6 +10,7 @@ from typing import Any
 from storyline.records import Analysis, Entity, Mention, Quote, Role, TimePoint
 from storyline.store.base import now_precise, speaker_key
 from storyline.store.records import AnalysisState, ArticleEntity
+from storyline.store.sql import changes
 from storyline.store.sql.connection import Connection, marks
 
 ENTITY_COLUMNS = "article_id, pos, entity_id, name, type, aliases, roles, mentions"
@@ -25,6 +26,7 @@ def put_analyses(db: Connection, analyses: Sequence[Analysis], version: str) -> 
         return
     stamp = now_precise()
     with db.writing(f"writing the analyses of {len(analyses)} articles"):
+        changes.log(db, "analysis", [a.article_id for a in analyses])
         for analysis in analyses:
             aid = analysis.article_id
             # Replace, never append: a re-run (or a newer analyzer) must not duplicate rows.
@@ -69,14 +71,15 @@ def analysis(db: Connection, article_id: str) -> Analysis | None:
     )
 
 
-def unanalysed(db: Connection, version: str | None = None, *, limit: int | None = None) -> list[str]:
-    sql = "SELECT a.id FROM articles a LEFT JOIN analyses n ON n.article_id = a.id WHERE n.article_id IS NULL"
+def unanalysed(db: Connection, version: str | None = None, *, limit: int | None = None,
+               among: Sequence[str] | None = None) -> list[str]:
+    cond = "n.article_id IS NULL"
     params: list[Any] = []
     if version is not None:
-        sql += " OR n.version <> ?"
+        cond += " OR n.version <> ?"
         params.append(version)
-    sql, params = db.paged(sql + " ORDER BY a.seq", params, limit, 0)
-    return [row[0] for row in db.run(sql, params).fetchall()]
+    sql = f"SELECT a.id FROM articles a LEFT JOIN analyses n ON n.article_id = a.id WHERE ({cond})"
+    return [r[0] for r in db.due(sql, "a.seq", params, limit=limit, among=among, columns=("a.id",))]
 
 
 def entities(db: Connection, type: str | None = None) -> list[ArticleEntity]:  # noqa: A002

@@ -16,6 +16,7 @@ from storyline.ingest.urls import url_key
 from storyline.records import Article, Cut, FieldSource, Link
 from storyline.store.base import AmbiguousIdError, day_after, now
 from storyline.store.records import ArticlePage, OutletCount, OutletProfile, WriteResult
+from storyline.store.sql import changes
 from storyline.store.sql.connection import Connection, chunks, marks
 from storyline.store.sql.filters import article_filters
 
@@ -50,7 +51,9 @@ def add_articles(db: Connection, articles: Sequence[Article]) -> list[WriteResul
                     (article.id, article.raw_type or "application/octet-stream", article.raw),
                 )
             results.append(WriteResult("added", article.id))
-        _index_articles(db, [r.article_id for r in results if r.status == "added"])
+        added = [r.article_id for r in results if r.status == "added"]
+        _index_articles(db, added)
+        changes.log(db, "article", added)
     return results
 
 

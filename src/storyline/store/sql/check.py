@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from storyline.store.sql import changes
 from storyline.store.sql.connection import Connection, chunks, marks
 
 Status = Literal["ok", "problem", "note"]
@@ -120,6 +121,7 @@ def _offsets(db: Connection, repair: bool):
     with db.transaction():
         for chunk in chunks(sorted(bad)):
             db.run(f"DELETE FROM analyses WHERE article_id IN ({marks(chunk)})", chunk)  # noqa: S608
+        changes.log(db, "article", sorted(bad))  # the analyze step re-checks them
     return "ok", f"{detail}: their analyses were deleted; run `storyline analyze` to redo them", True
 
 

@@ -33,6 +33,8 @@ class Connection:
         self.url = url
         # Whether the full-text index exists (migration 005); see search.has_search_index.
         self.search_ready = False
+        # Whether the change log exists (migration 017); see changes.log.
+        self.logs_changes = False
 
     # --- dialect hooks -------------------------------------------------------------------
     @contextmanager
@@ -85,6 +87,23 @@ class Connection:
         if offset:
             return sql + (" LIMIT -1 OFFSET ?" if self.dialect == "sqlite" else " OFFSET ?"), [*params, offset]
         return sql, params
+
+    def due(self, select: str, order: str, params: Sequence[Any], *, limit: int | None = None,
+            among: Sequence[Any] | None = None, columns: Sequence[str] = ()) -> list[tuple]:
+        """The rows of a due query: ``select`` ends in its WHERE condition (parenthesised),
+        ``order`` is its ORDER BY. With ``among``, only rows whose ``columns`` (any of them)
+        hold one of those keys, chunk by chunk (each chunk's rows in order; a row found by two
+        chunks once): the steps re-check just the keys the change log names this way, with the
+        very condition of the full scan."""
+        if among is None:
+            sql, args = self.paged(f"{select} ORDER BY {order}", list(params), limit, 0)
+            return self.run(sql, args).fetchall()
+        rows: dict[tuple, None] = {}
+        for chunk in chunks(among):
+            restrict = " OR ".join(f"{c} IN ({marks(chunk)})" for c in columns)
+            found = self.run(f"{select} AND ({restrict}) ORDER BY {order}", [*params, *chunk * len(columns)])
+            rows.update(dict.fromkeys(tuple(r) for r in found.fetchall()))
+        return list(rows)[:limit] if limit is not None else list(rows)
 
     @contextmanager
     def writing(self, what: str) -> Iterator[None]:

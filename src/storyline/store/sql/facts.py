@@ -7,6 +7,7 @@ import json
 from collections.abc import Sequence
 
 from storyline.store.records import AnalysisStamp, StoryFacts
+from storyline.store.sql import changes
 from storyline.store.sql.connection import Connection
 
 # Times are compared to the second (the first 19 characters of an ISO time): stories and reuse
@@ -15,14 +16,13 @@ from storyline.store.sql.connection import Connection
 _SINCE_BUILT = "substr({0}, 1, 19) >= substr(f.built_at, 1, 19)"
 _DUE = (
     "SELECT s.id FROM stories s LEFT JOIN story_facts f ON f.story_id = s.id "
-    "WHERE f.story_id IS NULL OR f.version <> ? OR " + _SINCE_BUILT.format("s.updated_at") + " "
+    "WHERE (f.story_id IS NULL OR f.version <> ? OR " + _SINCE_BUILT.format("s.updated_at") + " "
     "OR EXISTS (SELECT 1 FROM story_members m JOIN analyses a ON a.article_id = m.article_id "
     "WHERE m.story_id = s.id AND " + _SINCE_BUILT.format("a.analysed_at") + ") "
     "OR EXISTS (SELECT 1 FROM story_members m JOIN reuse_pairs r ON r.first_id = m.article_id "
     "WHERE m.story_id = s.id AND " + _SINCE_BUILT.format("r.compared_at") + ") "
     "OR EXISTS (SELECT 1 FROM story_members m JOIN reuse_pairs r ON r.second_id = m.article_id "
-    "WHERE m.story_id = s.id AND " + _SINCE_BUILT.format("r.compared_at") + ") "
-    "ORDER BY s.size DESC, s.id"
+    "WHERE m.story_id = s.id AND " + _SINCE_BUILT.format("r.compared_at") + "))"
 )
 
 
@@ -37,6 +37,7 @@ def put_story_facts(db: Connection, facts: Sequence[StoryFacts], removed: Sequen
     with db.writing(f"writing the facts of {len(facts)} stories"):
         for story_id in removed:
             db.run("DELETE FROM story_facts WHERE story_id = ?", (story_id,))
+        changes.log(db, "story", removed)  # facts gone: the story is due again (if it still exists)
         db.run_many(
             "INSERT INTO story_facts (story_id, state, version, built_at, facts, coverage_first, coverage_last) "
             "VALUES (?, ?, ?, ?, ?, ?, ?) "
@@ -54,6 +55,6 @@ def story_facts(db: Connection, story_ids: Sequence[str]) -> list[StoryFacts]:
     return [StoryFacts(r[0], r[1], r[2], r[3], json.loads(r[4]), r[5], r[6]) for r in rows]
 
 
-def story_facts_due(db: Connection, version: str, *, limit: int | None = None) -> list[str]:
-    sql, params = db.paged(_DUE, [version], limit, 0)
-    return [r[0] for r in db.run(sql, params).fetchall()]
+def story_facts_due(db: Connection, version: str, *, limit: int | None = None,
+                    among: Sequence[str] | None = None) -> list[str]:
+    return [r[0] for r in db.due(_DUE, "s.size DESC, s.id", [version], limit=limit, among=among, columns=("s.id",))]

@@ -25,12 +25,12 @@ _LIVE = "merged_into IS NULL"
 _PERSON_COLUMNS = "id, name, type, aliases, roles, merges"
 
 
-def people_due(db: Connection, version: str, limit: int | None = None) -> list[str]:
+def people_due(db: Connection, version: str, limit: int | None = None,
+               among: Sequence[str] | None = None) -> list[str]:
     sql = ("SELECT n.article_id FROM analyses n JOIN articles a ON a.id = n.article_id "
            "LEFT JOIN people_done d ON d.article_id = n.article_id "
-           "WHERE d.article_id IS NULL OR d.version <> ? OR d.analysed_at <> n.analysed_at ORDER BY a.seq")
-    sql, params = db.paged(sql, [version], limit, 0)
-    return [r[0] for r in db.run(sql, params).fetchall()]
+           "WHERE (d.article_id IS NULL OR d.version <> ? OR d.analysed_at <> n.analysed_at)")
+    return [r[0] for r in db.due(sql, "a.seq", [version], limit=limit, among=among, columns=("a.id",))]
 
 
 def put_people(db: Connection, persons: Sequence[StoredPerson], redirects: Sequence[PersonRedirect],

@@ -9,6 +9,7 @@ from typing import Any
 from storyline.records import Change, ReusePair, SentencePair
 from storyline.store.base import now_precise
 from storyline.store.records import Bucket, ComparedPair, FingerprintBlob, FingerprintRow
+from storyline.store.sql import changes
 from storyline.store.sql.connection import Connection, chunks, marks
 
 _PAIR_COLUMNS = (
@@ -23,6 +24,7 @@ def put_fingerprints(db: Connection, fingerprints: Sequence[FingerprintRow], buc
         return
     with db.writing(f"writing the fingerprints of {len(fingerprints)} articles"):
         ids = [row.fingerprint.article_id for row in fingerprints]
+        changes.log(db, "fingerprint", ids)
         for chunk in chunks(ids):
             db.run(f"DELETE FROM lsh_buckets WHERE article_id IN ({marks(chunk)})", chunk)
             # New buckets, new mates: the candidates step looks these articles up again.
@@ -38,11 +40,11 @@ def put_fingerprints(db: Connection, fingerprints: Sequence[FingerprintRow], buc
                       [(b.article_id, b.kind, b.band, b.bucket) for b in buckets])
 
 
-def unfingerprinted(db: Connection, version: str, *, limit: int | None = None) -> list[str]:
+def unfingerprinted(db: Connection, version: str, *, limit: int | None = None,
+                    among: Sequence[str] | None = None) -> list[str]:
     sql = ("SELECT a.id FROM articles a LEFT JOIN fingerprints f ON f.article_id = a.id "
-           "WHERE f.article_id IS NULL OR f.version <> ? ORDER BY a.seq")
-    sql, params = db.paged(sql, [version], limit, 0)
-    return [row[0] for row in db.run(sql, params).fetchall()]
+           "WHERE (f.article_id IS NULL OR f.version <> ?)")
+    return [r[0] for r in db.due(sql, "a.seq", [version], limit=limit, among=among, columns=("a.id",))]
 
 
 def fingerprint_blobs(db: Connection, ids: Sequence[str] | None = None) -> list[FingerprintBlob]:
@@ -81,6 +83,7 @@ def put_reuse(db: Connection, pairs: Sequence[ReusePair], version: str) -> None:
         return
     stamp = now_precise()  # compared with analyses' stamps (reuse_steps.uncompared)
     with db.writing(f"writing {len(pairs)} reuse pairs"):
+        changes.log(db, "pair", [aid for p in pairs for aid in (p.source_id, p.derived_id)])
         db.run_many(
             f"INSERT INTO reuse_pairs ({_PAIR_COLUMNS}) VALUES ({marks(range(15))}) "
             "ON CONFLICT (first_id, second_id) DO UPDATE SET source_id = excluded.source_id, "

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from storyline.store.records import CandidatePair, ComparedPair, SentenceVectors
+from storyline.store.sql import changes
 from storyline.store.sql.connection import Connection
 
 
@@ -29,26 +30,29 @@ def sentence_vectors(db: Connection, ids: Sequence[str], version: str | None = N
             if version is None or r[1] == version}
 
 
-def unembedded(db: Connection, version: str, *, limit: int | None = None) -> list[str]:
+def unembedded(db: Connection, version: str, *, limit: int | None = None,
+               among: Sequence[str] | None = None) -> list[str]:
     sql = ("SELECT a.id FROM articles a LEFT JOIN sentence_vectors v ON v.article_id = a.id "
-           "WHERE v.article_id IS NULL OR v.version <> ? ORDER BY a.seq")
-    sql, params = db.paged(sql, [version], limit, 0)
-    return [row[0] for row in db.run(sql, params).fetchall()]
+           "WHERE (v.article_id IS NULL OR v.version <> ?)")
+    return [r[0] for r in db.due(sql, "a.seq", [version], limit=limit, among=among, columns=("a.id",))]
 
 
 def candidates_due(db: Connection, version: str, fingerprint_version: str, *,
-                   limit: int | None = None) -> list[str]:
-    sql = ("SELECT a.id FROM articles a JOIN fingerprints f ON f.article_id = a.id "
+                   limit: int | None = None, among: Sequence[str] | None = None) -> list[str]:
+    # CROSS JOIN keeps SQLite's planner on articles first: left free, it starts from the index on
+    # fingerprints.version (all of them) even when a handful of ids is asked for (``among``).
+    sql = ("SELECT a.id FROM articles a CROSS JOIN fingerprints f "
            "LEFT JOIN candidates_done d ON d.article_id = a.id "
-           "WHERE f.version = ? AND (d.article_id IS NULL OR d.version <> ?) ORDER BY a.seq")
-    sql, params = db.paged(sql, [fingerprint_version, version], limit, 0)
-    return [row[0] for row in db.run(sql, params).fetchall()]
+           "WHERE (f.article_id = a.id AND f.version = ? AND (d.article_id IS NULL OR d.version <> ?))")
+    return [r[0] for r in db.due(sql, "a.seq", [fingerprint_version, version], limit=limit, among=among,
+                                 columns=("a.id",))]
 
 
 def put_candidates(db: Connection, pairs: Sequence[CandidatePair], done: Sequence[str], version: str) -> None:
     if not pairs and not done:
         return
     with db.writing(f"writing {len(pairs)} candidate pairs of {len(done)} articles"):
+        changes.log(db, "candidate", [aid for p in pairs for aid in (p.first_id, p.second_id)])
         db.insert_new("reuse_candidates", ("first_id", "second_id", "found_by"),
                       [(*sorted((p.first_id, p.second_id)), p.found_by) for p in pairs])
         db.run_many(
@@ -67,7 +71,8 @@ def candidates(db: Connection, article_id: str) -> list[CandidatePair]:
     return [CandidatePair(*r) for r in rows]
 
 
-def uncompared(db: Connection, version: str, *, limit: int | None = None) -> list[ComparedPair]:
+def uncompared(db: Connection, version: str, *, limit: int | None = None,
+               among: Sequence[str] | None = None) -> list[ComparedPair]:
     # A pair is due when it was never compared by this version, or when one of its articles was
     # analysed again after the comparison (the changes it reports read the analyses). Both
     # stamps are microsecond ISO times of one format, so text order is time order.
@@ -75,7 +80,9 @@ def uncompared(db: Connection, version: str, *, limit: int | None = None) -> lis
            "ON r.first_id = c.first_id AND r.second_id = c.second_id "
            "LEFT JOIN analyses a1 ON a1.article_id = c.first_id "
            "LEFT JOIN analyses a2 ON a2.article_id = c.second_id "
-           "WHERE r.first_id IS NULL OR r.version <> ? OR a1.analysed_at > r.compared_at "
-           "OR a2.analysed_at > r.compared_at ORDER BY c.first_id, c.second_id")
-    sql, params = db.paged(sql, [version], limit, 0)
-    return [ComparedPair(*row) for row in db.run(sql, params).fetchall()]
+           "WHERE (r.first_id IS NULL OR r.version <> ? OR a1.analysed_at > r.compared_at "
+           "OR a2.analysed_at > r.compared_at)")
+    # ``among``: article ids; the due pairs with either article among them.
+    rows = db.due(sql, "c.first_id, c.second_id", [version], limit=limit, among=among,
+                  columns=("c.first_id", "c.second_id"))
+    return [ComparedPair(*row) for row in rows]

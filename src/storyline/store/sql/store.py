@@ -31,6 +31,7 @@ from storyline.store.records import (
     OutletProfile,
     SentenceVectors,
     StoryCheckpoint,
+    StepCursor,
     StoryFacts,
     PersonRedirect,
     PersonSources,
@@ -38,7 +39,7 @@ from storyline.store.records import (
     WriteResult,
 )
 from storyline.store.base import days_ago
-from storyline.store.sql import analysis, articles, check, corrections, facts, fetching, outlets, people, reuse, reuse_steps, search, stories
+from storyline.store.sql import analysis, articles, changes, check, corrections, facts, fetching, outlets, people, reuse, reuse_steps, search, stories
 from storyline.store.sql.connection import Connection
 from storyline.store.sql.migrate import migrate
 
@@ -105,8 +106,9 @@ class SQLStore:
     def analysis(self, article_id: str) -> Analysis | None:
         return analysis.analysis(self.db, article_id)
 
-    def unanalysed(self, version: str | None = None, *, limit: int | None = None) -> list[str]:
-        return analysis.unanalysed(self.db, version, limit=limit)
+    def unanalysed(self, version: str | None = None, *, limit: int | None = None,
+                    among: Sequence[str] | None = None) -> list[str]:
+        return analysis.unanalysed(self.db, version, limit=limit, among=among)
 
     def entities(self, type: str | None = None) -> list[ArticleEntity]:  # noqa: A002
         return analysis.entities(self.db, type)
@@ -128,8 +130,9 @@ class SQLStore:
                          version: str) -> None:
         reuse.put_fingerprints(self.db, fingerprints, buckets, version)
 
-    def unfingerprinted(self, version: str, *, limit: int | None = None) -> list[str]:
-        return reuse.unfingerprinted(self.db, version, limit=limit)
+    def unfingerprinted(self, version: str, *, limit: int | None = None,
+                         among: Sequence[str] | None = None) -> list[str]:
+        return reuse.unfingerprinted(self.db, version, limit=limit, among=among)
 
     def fingerprint_blobs(self, ids: Sequence[str] | None = None) -> list[FingerprintBlob]:
         return reuse.fingerprint_blobs(self.db, ids)
@@ -156,11 +159,13 @@ class SQLStore:
     def sentence_vectors(self, ids: Sequence[str], version: str | None = None) -> dict[str, SentenceVectors]:
         return reuse_steps.sentence_vectors(self.db, ids, version)
 
-    def unembedded(self, version: str, *, limit: int | None = None) -> list[str]:
-        return reuse_steps.unembedded(self.db, version, limit=limit)
+    def unembedded(self, version: str, *, limit: int | None = None,
+                    among: Sequence[str] | None = None) -> list[str]:
+        return reuse_steps.unembedded(self.db, version, limit=limit, among=among)
 
-    def candidates_due(self, version: str, fingerprint_version: str, *, limit: int | None = None) -> list[str]:
-        return reuse_steps.candidates_due(self.db, version, fingerprint_version, limit=limit)
+    def candidates_due(self, version: str, fingerprint_version: str, *, limit: int | None = None,
+                        among: Sequence[str] | None = None) -> list[str]:
+        return reuse_steps.candidates_due(self.db, version, fingerprint_version, limit=limit, among=among)
 
     def put_candidates(self, pairs: Sequence[CandidatePair], done: Sequence[str], version: str) -> None:
         reuse_steps.put_candidates(self.db, pairs, done, version)
@@ -168,8 +173,9 @@ class SQLStore:
     def candidates(self, article_id: str) -> list[CandidatePair]:
         return reuse_steps.candidates(self.db, article_id)
 
-    def uncompared(self, version: str, *, limit: int | None = None) -> list[ComparedPair]:
-        return reuse_steps.uncompared(self.db, version, limit=limit)
+    def uncompared(self, version: str, *, limit: int | None = None,
+                    among: Sequence[str] | None = None) -> list[ComparedPair]:
+        return reuse_steps.uncompared(self.db, version, limit=limit, among=among)
 
     # --- stories -----------------------------------------------------------------------------
     def put_stories(self, summaries: Sequence[Story], members: Sequence[Membership],
@@ -186,8 +192,9 @@ class SQLStore:
     def story_checkpoint(self) -> StoryCheckpoint | None:
         return stories.story_checkpoint(self.db)
 
-    def unclustered(self, version: str, *, limit: int | None = None) -> list[str]:
-        return stories.unclustered(self.db, version, limit=limit)
+    def unclustered(self, version: str, *, limit: int | None = None,
+                     among: Sequence[str] | None = None) -> list[str]:
+        return stories.unclustered(self.db, version, limit=limit, among=among)
 
     def story_members(self, version: str | None = None) -> list[Membership]:
         return stories.story_members(self.db, version)
@@ -221,12 +228,14 @@ class SQLStore:
     def story_facts(self, story_ids: Sequence[str]) -> list[StoryFacts]:
         return facts.story_facts(self.db, story_ids)
 
-    def story_facts_due(self, version: str, *, limit: int | None = None) -> list[str]:
-        return facts.story_facts_due(self.db, version, limit=limit)
+    def story_facts_due(self, version: str, *, limit: int | None = None,
+                         among: Sequence[str] | None = None) -> list[str]:
+        return facts.story_facts_due(self.db, version, limit=limit, among=among)
 
     # --- people ------------------------------------------------------------------------------
-    def people_due(self, version: str, *, limit: int | None = None) -> list[str]:
-        return people.people_due(self.db, version, limit)
+    def people_due(self, version: str, *, limit: int | None = None,
+                    among: Sequence[str] | None = None) -> list[str]:
+        return people.people_due(self.db, version, limit, among=among)
 
     def put_people(self, persons: Sequence[StoredPerson], redirects: Sequence[PersonRedirect],
                    done: Sequence[str], version: str, updated_at: str,
@@ -277,6 +286,22 @@ class SQLStore:
 
     def memberships_of(self, article_ids: Sequence[str]) -> list[Membership]:
         return corrections.memberships_of(self.db, article_ids)
+
+    # --- the change log and the steps' cursors ------------------------------------------------
+    def change_position(self) -> int:
+        return changes.position(self.db)
+
+    def changed_keys(self, kinds: Sequence[str], since: int) -> dict[str, list[str]]:
+        return changes.changed(self.db, kinds, since)
+
+    def step_cursor(self, step: str) -> StepCursor | None:
+        return changes.cursor(self.db, step)
+
+    def put_step_cursor(self, cursor: StepCursor) -> None:
+        changes.put_cursor(self.db, cursor)
+
+    def prune_changes(self) -> int:
+        return changes.prune(self.db)
 
     # --- fetching and watching ----------------------------------------------------------------
     def put_fetches(self, records: Sequence[FetchRecord]) -> None:

@@ -8,6 +8,7 @@ from typing import Any
 
 from storyline.records import Story
 from storyline.store.records import Membership, StoryCheckpoint, StoryMerge
+from storyline.store.sql import changes
 from storyline.store.sql.connection import Connection
 from storyline.store.sql.filters import OUTLET_NAMES, like_escape
 from storyline.store.sql.search import PG_DOCUMENT, fts5_query, has_words
@@ -23,6 +24,7 @@ def put_stories(db: Connection, stories: Sequence[Story], members: Sequence[Memb
     if not stories and not members and not removed and checkpoint is None and not merges:
         return
     with db.writing(f"writing {len(stories)} stories"):
+        changes.log(db, "story", [*(s.id for s in stories), *(m.story_id for m in members), *removed])
         if checkpoint is not None:
             db.run("DELETE FROM story_checkpoint")
             db.run("INSERT INTO story_checkpoint (id, version, next_seq, state, vectors, sums) "
@@ -83,11 +85,11 @@ def story_checkpoint(db: Connection) -> StoryCheckpoint | None:
     return StoryCheckpoint(row[0], int(row[1]), row[2], bytes(row[3]), bytes(row[4]))
 
 
-def unclustered(db: Connection, version: str, *, limit: int | None = None) -> list[str]:
+def unclustered(db: Connection, version: str, *, limit: int | None = None,
+                among: Sequence[str] | None = None) -> list[str]:
     sql = ("SELECT a.id FROM articles a LEFT JOIN story_members m ON m.article_id = a.id "
-           "WHERE m.article_id IS NULL OR m.version <> ? ORDER BY a.seq")
-    sql, params = db.paged(sql, [version], limit, 0)
-    return [row[0] for row in db.run(sql, params).fetchall()]
+           "WHERE (m.article_id IS NULL OR m.version <> ?)")
+    return [r[0] for r in db.due(sql, "a.seq", [version], limit=limit, among=among, columns=("a.id",))]
 
 
 def clear_stories(db: Connection) -> None:

@@ -1,0 +1,87 @@
+"""The change log and the steps' cursors (store/schema/017_changes.sql).
+
+Writers call :func:`log` inside their own transaction, so a change is in the log exactly when
+what it announces is stored. A position is a number a step stores and later reads the log
+from: SQLite's sequence (one writer at a time: sequence order is commit order); PostgreSQL's
+snapshot xmin, because concurrent transactions commit out of sequence order (the migration
+says why that is exact).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+
+from storyline.store.base import now
+from storyline.store.records import StepCursor
+from storyline.store.sql.connection import Connection, marks
+
+
+# The migration that creates the log (017_changes.sql).
+CHANGES_MIGRATION = 17
+
+
+def log(db: Connection, kind: str, keys: Iterable[str]) -> None:
+    """Append one change of ``kind`` per distinct key (inside the caller's transaction). A
+    store held at an older schema (only while it is being upgraded, or in the upgrade tests)
+    has no log: its steps have no cursors either, so they scan."""
+    if not db.logs_changes:
+        db.logs_changes = db.schema_version() >= CHANGES_MIGRATION
+        if not db.logs_changes:
+            return
+    rows = [(kind, k) for k in dict.fromkeys(keys)]
+    db.run_many("INSERT INTO changes (kind, key) VALUES (?, ?)", rows)
+
+
+def position(db: Connection) -> int:
+    """Where a step that reads the log now should read from next time."""
+    if db.dialect == "postgres":
+        return int(db.run("SELECT pg_snapshot_xmin(pg_current_snapshot())::text").fetchone()[0])
+    return int(db.run("SELECT COALESCE(MAX(seq), 0) FROM changes").fetchone()[0])
+
+
+def changed(db: Connection, kinds: Sequence[str], since: int) -> dict[str, list[str]]:
+    """The keys of each kind changed after position ``since``, oldest first, each once."""
+    if not kinds:
+        return {}
+    where = "xid >= CAST(? AS xid8)" if db.dialect == "postgres" else "seq > ?"
+    rows = db.run(f"SELECT kind, key FROM changes WHERE {where} AND kind IN ({marks(kinds)}) "  # noqa: S608
+                  "ORDER BY seq", [str(since) if db.dialect == "postgres" else since, *kinds]).fetchall()
+    out: dict[str, dict[str, None]] = {k: {} for k in kinds}
+    for kind, key in rows:
+        out[kind][key] = None
+    return {k: list(v) for k, v in out.items()}
+
+
+def cursor(db: Connection, step: str) -> StepCursor | None:
+    row = db.run("SELECT step, version, position, pending FROM step_cursors WHERE step = ?", (step,)).fetchone()
+    if row is None:
+        return None
+    return StepCursor(row[0], row[1], int(row[2]), tuple(_key(k) for k in json.loads(row[3])))
+
+
+def put_cursor(db: Connection, value: StepCursor) -> None:
+    with db.writing(f"storing the {value.step} step's cursor"):
+        db.run("INSERT INTO step_cursors (step, version, position, pending, updated_at) VALUES (?, ?, ?, ?, ?) "
+               "ON CONFLICT (step) DO UPDATE SET version = excluded.version, position = excluded.position, "
+               "pending = excluded.pending, updated_at = excluded.updated_at",
+               (value.step, value.version, value.position, json.dumps(list(value.pending)), now()))
+
+
+def prune(db: Connection) -> int:
+    """Drop the changes every step with a cursor has read; returns how many. A step with no
+    cursor scans in full on its next run, so it needs none of them."""
+    with db.writing("pruning the change log"):
+        row = db.run("SELECT MIN(position) FROM step_cursors").fetchone()
+        if row is None or row[0] is None:
+            return 0
+        if db.dialect == "postgres":
+            cur = db.run("DELETE FROM changes WHERE xid < CAST(? AS xid8)", (str(row[0]),))
+        else:
+            cur = db.run("DELETE FROM changes WHERE seq <= ?", (int(row[0]),))
+        return max(cur.rowcount, 0)
+
+
+def _key(value: object) -> object:
+    # A pair comes back from JSON as a list; a tuple keeps it hashable.
+    return tuple(value) if isinstance(value, list) else value
