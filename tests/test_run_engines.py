@@ -68,8 +68,9 @@ def test_ray_engine_stores_what_the_local_engine_stores(ray_available, local_db,
 
 @pytest.fixture
 def crashing_ray(ray_available, tmp_path, monkeypatch):
-    """A local Ray cluster (2 CPUs) whose workers die once: right after the first committed
-    batch of analyze (a Ray Data actor) and of compare (a Ray task)."""
+    """A local Ray cluster (2 CPUs) whose workers die once: after reading their first file (a
+    Ray task), and right after the first committed batch of analyze (a Ray Data actor) and of
+    compare (a Ray task)."""
     import ray
 
     from storyline.run.ray_exec import CRASH_DIR, CRASH_STEPS
@@ -78,7 +79,7 @@ def crashing_ray(ray_available, tmp_path, monkeypatch):
     marks.mkdir()
     # Set before ray.init: the cluster's worker processes inherit this environment.
     monkeypatch.setenv(CRASH_DIR, str(marks))
-    monkeypatch.setenv(CRASH_STEPS, "analyze,compare")
+    monkeypatch.setenv(CRASH_STEPS, "read,analyze,compare")
     ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
     try:
         yield marks
@@ -93,9 +94,11 @@ def test_a_killed_worker_costs_no_results_and_no_duplicates(crashing_ray, local_
 
     db = tmp_path / "crashed.db"
     with storyline.open(db) as desk:
-        desk.ingest([seeds_dir], analyze=False)
-        report = run_steps_ray(desk.store, desk.steps(), options=RayOptions(workers=2))
-        assert sorted(p.name for p in crashing_ray.iterdir()) == ["analyze", "compare"]  # both workers died
+        # The cluster of the fixture is used as it is (Desk.run joins an initialised Ray).
+        run = desk.run([seeds_dir], engine="ray", ray=RayOptions(workers=2))
+        assert sorted(p.name for p in crashing_ray.iterdir()) == ["analyze", "compare", "read"]  # all died once
+        assert len(run.ingest.added) == 5 and run.ingest.problems == []
+        report = run.steps
         assert report.problems == [] and report.of("analyze").done == 5
         again = run_steps_ray(desk.store, desk.steps(), options=RayOptions(workers=2))
         assert all(s.due == 0 for s in again.steps if s.step != "story_facts")

@@ -326,7 +326,8 @@ class Desk:
     def run(self, paths: Sequence[str | os.PathLike], *, engine: str = "local", ray: RayOptions | None = None,
             fetch: bool = False, max_bytes: int = DEFAULT_MAX_BYTES,
             progress: Progress | None = None) -> PipelineReport:
-        """The whole pipeline over ``paths``: ingest (stored in batches on this process), then
+        """The whole pipeline over ``paths``: ingest (stored in batches on this process; with Ray
+        the files are read and cleaned on the cluster, a task a file), then
         every step (analysis, reuse, stories, people, story facts) over what is due, by the local
         executor or, with ``engine="ray"``, spread over a Ray cluster (``ray.address`` to join
         one; a local one is started and stopped otherwise). Resumable: a run killed anywhere is
@@ -337,17 +338,21 @@ class Desk:
 
         if engine not in ("local", "ray"):
             raise ValueError(f"unknown engine {engine!r}; the engines are local, ray")
-        if engine == "ray":
-            shared_url(self.store)  # fail before ingesting, not after
-        ingest = self.ingest(paths, fetch=fetch, max_bytes=max_bytes, analyze=False, progress=progress)
-        report = PipelineReport(engine, ingest)
         if engine == "local":
+            ingest = self.ingest(paths, fetch=fetch, max_bytes=max_bytes, analyze=False, progress=progress)
+            report = PipelineReport(engine, ingest)
             report.steps = run_steps(self.store, self.steps(), progress=progress)
             return report
-        from storyline.run.ray_exec import cluster, run_steps_ray  # imports ray (seconds)
+        shared_url(self.store)  # fail before ingesting, not after
+        from storyline.run.ingest import Ingesting
+        from storyline.run.ray_exec import cluster, file_reader, run_steps_ray  # imports ray (seconds)
 
         options = ray or RayOptions()
         with cluster(options):
+            # Files are read and cleaned on the cluster; the articles are stored here, in order.
+            ingesting = Ingesting(self.store, None, max_bytes=max_bytes)
+            report = PipelineReport(engine, ingesting.paths(paths, fetch=fetch, progress=progress,
+                                                            read=file_reader(options, max_bytes)))
             report.steps = run_steps_ray(self.store, self.steps(), options=options, progress=progress)
         return report
 

@@ -7,7 +7,7 @@ and re-running adds exactly what is missing."""
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from storyline.ingest.fetch import Fetcher, FetchPolicy, fetch_link, private_allowed_by_env
 from storyline.ingest.files import DEFAULT_MAX_BYTES, InputFile, discover
@@ -19,6 +19,17 @@ from storyline.run.analyze import Analysing
 from storyline.run.common import DEFAULT_BATCH, AnalyzeReport, IngestAborted, IngestReport, Progress
 from storyline.run.fetching import WebSource, is_url
 from storyline.store import Store, StoreError
+
+
+# Reads and cleans files elsewhere: yields, per file in order, the file's articles, links and
+# problems (Ingesting.paths).
+FileReader = Callable[[Sequence[InputFile]], Iterator[list]]
+
+
+def read_file(file: InputFile, max_bytes: int) -> list:
+    """One file read and cleaned: its articles, links and problems, in order (what a Ray task
+    of run/ray_ingest.py does with a file)."""
+    return list(clean_articles(documents(file, max_bytes=max_bytes)))
 
 
 class Ingesting:
@@ -37,22 +48,30 @@ class Ingesting:
         self._web: WebSource | None = None
 
     def paths(self, paths: Sequence[str | os.PathLike], *, fetch: bool = False, retry_failed: bool = False,
-              progress: Progress | None = None) -> IngestReport:
+              progress: Progress | None = None, read: FileReader | None = None) -> IngestReport:
         """Every input under ``paths``: files and folders, and http(s) URLs (a page, or a feed
         whose every entry's page is fetched: see run/fetching.py). Link-only entries of feed
         files are recorded as links, and fetched and ingested only with ``fetch``. With
-        ``retry_failed``, pages whose fetch failed earlier and is due again are fetched too."""
+        ``retry_failed``, pages whose fetch failed earlier and is due again are fetched too.
+
+        ``read`` reads and cleans the files elsewhere (the Ray engine: run/ray_ingest.py): given
+        the files, it yields each one's items (articles, links, problems) in the files' order;
+        storing stays here, in that order, so both engines store the same articles under the
+        same ids. Without it, files are read here one after another, lazily."""
         report = self._report()
         urls = [str(p) for p in paths if is_url(p)]
         found = list(discover([p for p in paths if not is_url(p)]))
         report.files = len(found) + len(urls)
         links: list[Link] = []
         fetcher = Fetcher(self.policy) if fetch or urls or retry_failed else None
+        read_elsewhere = read([f for f in found if not isinstance(f, tuple)]) if read else None
 
-        def stream() -> Iterator[RawDocument | Link | Problem]:
+        def stream() -> Iterator[Article | RawDocument | Link | Problem]:
             for done, item in enumerate(found, start=1):
                 if isinstance(item, tuple):
                     yield Problem(item[0], item[1])
+                elif read_elsewhere is not None:
+                    yield from self._with_links(next(read_elsewhere), fetcher if fetch else None, links)
                 else:
                     yield from self._documents(item, fetcher if fetch else None, links)
                 if progress:
@@ -112,7 +131,12 @@ class Ingesting:
 
     def _documents(self, file: InputFile, fetcher: Fetcher | None,
                    links: list[Link]) -> Iterator[RawDocument | Problem]:
-        for item in documents(file, max_bytes=self.max_bytes):
+        yield from self._with_links(documents(file, max_bytes=self.max_bytes), fetcher, links)
+
+    def _with_links(self, items: Iterable, fetcher: Fetcher | None, links: list[Link]) -> Iterator:
+        """``items`` with each link recorded in ``links`` and, given a ``fetcher``, replaced by
+        its fetched page (fetching stays on this process: one polite fetcher per run)."""
+        for item in items:
             if isinstance(item, Link):
                 links.append(item)
                 if fetcher is not None:

@@ -1,7 +1,8 @@
 """The Ray executor: the same Steps as run/local.py, spread over a Ray cluster (the only module
 that imports ray; it is loaded only for ``--engine ray``).
 
-How each step runs:
+Input files are read and cleaned by Ray tasks, a task a file (:func:`file_reader`); the driver
+stores the articles in order. How each step runs:
 
 - per-article steps whose batches are independent and model-bound (analyze, embed,
   fingerprint): Ray Data ``map_batches`` over the due keys, with an actor pool; each actor
@@ -33,7 +34,8 @@ import json
 import logging
 import os
 import time
-from collections.abc import Iterator, Sequence
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,9 +44,11 @@ import ray
 import ray.data
 
 from storyline.records import Problem
+from storyline.ingest.files import InputFile
 from storyline.run.analyze import Analysing
 from storyline.run.common import EngineError, Progress, RayOptions, shared_url
 from storyline.run.due import due, settle
+from storyline.run.ingest import read_file
 from storyline.run.local import RunReport, StepReport, run_step
 from storyline.run.pipeline import analysis_step
 from storyline.run.step import BatchResult, Step
@@ -109,6 +113,39 @@ def run_steps_ray(store: Store, steps: Sequence[Step], *, options: RayOptions = 
             report.steps.append(run_step(store, step, progress=progress))
     store.prune_changes()
     return report
+
+
+def file_reader(options: RayOptions, max_bytes: int) -> Callable[[Sequence[InputFile]], Iterator[list]]:
+    """Reading and cleaning input files on the cluster (text extraction from HTML and WARC is
+    the costly part of ingest): one Ray task per file, at most two per worker in flight, each
+    file's items handed back in the files' order, so the driver stores the same articles under
+    the same ids as the local engine (run/ingest.py ``Ingesting.paths``). A file is the unit:
+    one big JSONL or WARC file is read by one task. A task lost with its worker is retried."""
+
+    def read(files: Sequence[InputFile]) -> Iterator[list]:
+        if not ray.is_initialized():
+            raise EngineError("Ray is not initialised: run inside storyline.run.ray_exec.cluster()")
+        workers = options.workers or max(1, int(ray.cluster_resources().get("CPU", 1)))
+        remote = ray.remote(_read_task).options(num_cpus=options.cpus_per_worker, max_retries=options.max_retries)
+        waiting = iter(files)
+        in_flight: deque = deque()
+        for file in waiting:
+            in_flight.append(remote.remote(file, max_bytes))
+            if len(in_flight) >= 2 * workers:
+                break
+        while in_flight:
+            items = ray.get(in_flight.popleft())
+            if (file := next(waiting, None)) is not None:
+                in_flight.append(remote.remote(file, max_bytes))
+            yield items
+
+    return read
+
+
+def _read_task(file: InputFile, max_bytes: int) -> list:
+    items = read_file(file, max_bytes)
+    _crash_once("read")
+    return items
 
 
 # --- what a worker runs ---------------------------------------------------------------------
