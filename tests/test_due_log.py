@@ -1,4 +1,4 @@
-"""Due work from the change log (run/due.py, store/schema/017_changes.sql): a step with a
+"""Due work from the change log (run/due.py, store/schema/016_changes.sql): a step with a
 cursor finds exactly what a full scan finds, keeps what failed, scans again after a version
 change; and on PostgreSQL a change committed out of sequence order is never skipped."""
 
@@ -145,3 +145,100 @@ def test_postgres_change_committed_out_of_order_is_read(postgres_url):
 
 def _articles(count: int, start: int = 0) -> list:
     return [make_article(f"Probe article number {i} for the change log.") for i in range(start, start + count)]
+
+
+def _probe(failing: set[str], done: set[str]) -> Step:
+    """A step over articles that does nothing but remember what it did (and refuses
+    ``failing``), watching stored articles: the log's bookkeeping without any model."""
+
+    def run(store, keys):
+        result = BatchResult()
+        for key in keys:
+            if key in failing:
+                result.problems.append(Problem(key, "refused by the test"))
+            else:
+                done.add(key)
+                result.done += 1
+        return result
+
+    return Step("probe", "1", "article", (), (), run=run, watches=("article",),
+                due=lambda store: [a.id for a in store.articles() if a.id not in done],
+                due_among=lambda store, changed, pending: [
+                    a for a in dict.fromkeys(named(changed, pending, "article")) if a not in done])
+
+
+def test_a_cursor_ahead_of_the_log_scans_and_stops_pruning(any_store):
+    """A store restored into another PostgreSQL cluster carries cursors whose transaction ids
+    the new cluster has not reached: the step scans in full, and nothing is pruned meanwhile."""
+    any_store.add_articles(_articles(2))
+    step = _probe(set(), set())
+    ahead = any_store.change_position() + 10**9
+    any_store.put_step_cursor(StepCursor("probe", "1", ahead, ()))
+    found = due(any_store, step)
+    assert found.scanned and len(found.keys) == 2
+    assert any_store.prune_changes() == 0 and len(any_store.changed_keys(["article"], 0)["article"]) == 2
+    assert run_step(any_store, step).done == 2
+    assert any_store.step_cursor("probe").position <= any_store.change_position()
+
+
+def test_a_full_scan_holds_the_log_against_another_process_prune(any_store):
+    """A step's first full scan is under way when an article arrives and another process
+    prunes: the scan's claim keeps the article's change, so the next run does it."""
+    from storyline.run.due import SCANNING, claim, settle
+
+    any_store.add_articles(_articles(2))
+    done: set[str] = set()
+    step = _probe(set(), done)
+    todo = due(any_store, step)  # the scan reads two articles...
+    claim(any_store, step, todo)
+    assert any_store.step_cursor("probe").version == SCANNING
+    any_store.add_articles(_articles(1, start=2))  # ...one arrives meanwhile...
+    other = StepCursor("other", "1", any_store.change_position(), ())
+    any_store.put_step_cursor(other)
+    any_store.prune_changes()  # ...and another process prunes what its own step has read
+    for key in todo.keys:
+        done.add(key)
+    settle(any_store, step, todo)
+    assert due(any_store, step).keys == [_articles(1, start=2)[0].id]
+
+
+def test_two_overlapping_runs_of_a_step_keep_each_others_failures(any_store):
+    from storyline.run.due import settle
+
+    any_store.add_articles(_articles(3))
+    ids = [a.id for a in any_store.articles()]
+    done: set[str] = set()
+    run_step(any_store, _probe(set(), done))  # a cursor to start from
+    any_store.add_articles(_articles(2, start=3))
+    new = [a.id for a in any_store.articles()][3:]
+    slow, quick = _probe(set(), done), _probe({new[0]}, done)
+    slow_todo = due(any_store, slow)
+    quick_todo = due(any_store, quick)
+    done.add(new[1])  # the quick run does one and fails the other...
+    settle(any_store, quick, quick_todo)
+    assert any_store.step_cursor("probe").pending == (new[0],)
+    settle(any_store, slow, slow_todo)  # ...then the slow one, which did nothing, ends
+    assert new[0] in any_store.step_cursor("probe").pending and new[0] in due(any_store, slow).keys
+    assert set(ids) <= done  # the first run did the first three
+
+
+def test_a_step_with_nothing_due_writes_nothing(any_store):
+    any_store.add_articles(_articles(2))
+    step = _probe(set(), set())
+    run_step(any_store, step)
+    before = any_store.step_cursor("probe")
+    report = run_step(any_store, step)
+    assert report.due == 0 and any_store.step_cursor("probe") == before
+
+
+def test_many_changed_keys_come_in_the_scan_order(store):
+    """More keys than one restricted query takes: the scan's order all the same (the people and
+    story steps depend on it)."""
+    from storyline.store.sql.connection import IDS_PER_QUERY
+
+    store.add_articles(_articles(IDS_PER_QUERY + 20))
+    ids = store.unanalysed()
+    assert len(ids) == IDS_PER_QUERY + 20
+    assert store.unanalysed(among=ids[::-1]) == ids
+    every_other = ids[1::2]
+    assert store.unanalysed(among=every_other[::-1]) == every_other

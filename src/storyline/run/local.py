@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from storyline.records import Problem
 from storyline.run.common import IngestReport, Progress
-from storyline.run.due import due, settle
+from storyline.run.due import claim, due, settle
 from storyline.run.step import BatchResult, Step
 from storyline.store import Store
 
@@ -64,7 +64,8 @@ def run_steps(store: Store, steps: Sequence[Step], *, progress: Progress | None 
     report = RunReport()
     for step in steps:
         report.steps.append(run_step(store, step, progress=progress))
-    store.prune_changes()
+    if any(s.due for s in report.steps):
+        store.prune_changes()
     return report
 
 
@@ -72,6 +73,7 @@ def run_step(store: Store, step: Step, *, progress: Progress | None = None) -> S
     started, started_cpu = time.perf_counter(), time.process_time()
     out = StepReport(step.name, step.version)
     todo = due(store, step)
+    claim(store, step, todo)
     keys = todo.keys
     out.due = len(keys)
     position = 0

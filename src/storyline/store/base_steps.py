@@ -117,7 +117,7 @@ class StepRecords(Protocol):
         """The story memberships of these articles (those clustered), in the clusterer's order."""
         ...
 
-    # --- the change log and the steps' cursors (run/due.py; store/schema/017_changes.sql) -----
+    # --- the change log and the steps' cursors (run/due.py; store/schema/016_changes.sql) -----
     # Every write that can make work due for a step logs (kind, key) in its own transaction:
     # "article" (stored), "analysis", "fingerprint", "candidate" and "pair" (keys: the pair's
     # article ids), "story" (a story written, or members moved in or out).

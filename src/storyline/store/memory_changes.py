@@ -1,5 +1,5 @@
 """The change log and the steps' cursors of MemoryStore (store/memory.py inherits them); the
-SQL stores keep them in the tables of store/schema/017_changes.sql. A position is the sequence
+SQL stores keep them in the tables of store/schema/016_changes.sql. A position is the sequence
 number of the last change read (one process, one writer)."""
 
 from __future__ import annotations
@@ -51,9 +51,10 @@ class ChangesMixin:
             self._t.cursors[cursor.step] = cursor._replace(pending=tuple(cursor.pending))
 
     def prune_changes(self) -> int:
-        if not self._t.cursors:
+        positions = [c.position for c in self._t.cursors.values()]
+        if not positions or max(positions) > self._last_change:  # a cursor ahead of the log: none
             return 0
-        below = min(c.position for c in self._t.cursors.values())
+        below = min(positions)
         gone = [seq for seq in self._t.changes if seq <= below]
         for seq in gone:
             del self._t.changes[seq]

@@ -383,7 +383,7 @@ class Correction(NamedTuple):
 
 
 class StepCursor(NamedTuple):
-    """Where a step stands in the change log (store/schema/017_changes.sql): the step version it
+    """Where a step stands in the change log (store/schema/016_changes.sql): the step version it
     last ran at, the log position it has read up to, and the keys it left due (failures).
     Pending keys are JSON values: an article or story id, or a pair as a two-item list."""
 

@@ -1,4 +1,4 @@
-"""The change log and the steps' cursors (store/schema/017_changes.sql).
+"""The change log and the steps' cursors (store/schema/016_changes.sql).
 
 Writers call :func:`log` inside their own transaction, so a change is in the log exactly when
 what it announces is stored. A position is a number a step stores and later reads the log
@@ -17,8 +17,8 @@ from storyline.store.records import StepCursor
 from storyline.store.sql.connection import Connection, marks
 
 
-# The migration that creates the log (017_changes.sql).
-CHANGES_MIGRATION = 17
+# The migration that creates the log (016_changes.sql).
+CHANGES_MIGRATION = 16
 
 
 def log(db: Connection, kind: str, keys: Iterable[str]) -> None:
@@ -37,7 +37,10 @@ def position(db: Connection) -> int:
     """Where a step that reads the log now should read from next time."""
     if db.dialect == "postgres":
         return int(db.run("SELECT pg_snapshot_xmin(pg_current_snapshot())::text").fetchone()[0])
-    return int(db.run("SELECT COALESCE(MAX(seq), 0) FROM changes").fetchone()[0])
+    # The highest sequence number ever given, which a prune never lowers (MAX(seq) would drop
+    # to 0 when the log is emptied, and every cursor would look ahead of the log).
+    row = db.run("SELECT seq FROM sqlite_sequence WHERE name = 'changes'").fetchone()
+    return int(row[0]) if row else 0
 
 
 def changed(db: Connection, kinds: Sequence[str], since: int) -> dict[str, list[str]]:
@@ -70,10 +73,13 @@ def put_cursor(db: Connection, value: StepCursor) -> None:
 
 def prune(db: Connection) -> int:
     """Drop the changes every step with a cursor has read; returns how many. A step with no
-    cursor scans in full on its next run, so it needs none of them."""
+    cursor scans in full on its next run, so it needs none of them. Nothing is dropped while a
+    cursor lies ahead of the log (a store restored into another PostgreSQL cluster: its steps
+    scan in full first, run/due.py)."""
+    head = position(db)
     with db.writing("pruning the change log"):
-        row = db.run("SELECT MIN(position) FROM step_cursors").fetchone()
-        if row is None or row[0] is None:
+        row = db.run("SELECT MIN(position), MAX(position) FROM step_cursors").fetchone()
+        if row is None or row[0] is None or int(row[1]) > head:
             return 0
         if db.dialect == "postgres":
             cur = db.run("DELETE FROM changes WHERE xid < CAST(? AS xid8)", (str(row[0]),))

@@ -33,7 +33,7 @@ class Connection:
         self.url = url
         # Whether the full-text index exists (migration 005); see search.has_search_index.
         self.search_ready = False
-        # Whether the change log exists (migration 017); see changes.log.
+        # Whether the change log exists (migration 016); see changes.log.
         self.logs_changes = False
 
     # --- dialect hooks -------------------------------------------------------------------
@@ -92,12 +92,21 @@ class Connection:
             among: Sequence[Any] | None = None, columns: Sequence[str] = ()) -> list[tuple]:
         """The rows of a due query: ``select`` ends in its WHERE condition (parenthesised),
         ``order`` is its ORDER BY. With ``among``, only rows whose ``columns`` (any of them)
-        hold one of those keys, chunk by chunk (each chunk's rows in order; a row found by two
-        chunks once): the steps re-check just the keys the change log names this way, with the
-        very condition of the full scan."""
-        if among is None:
-            sql, args = self.paged(f"{select} ORDER BY {order}", list(params), limit, 0)
-            return self.run(sql, args).fetchall()
+        hold one of those keys: the steps re-check just the keys the change log names this way,
+        with the very condition of the full scan, in its order. Up to IDS_PER_QUERY keys that is
+        one restricted query; more keys (a bulk load) would need several, whose rows could not
+        be put in the scan's order (the people and story steps depend on it), so then the full
+        query runs and its rows are filtered here: its cost is shared by that many keys' work."""
+        if among is None or len(set(among)) > IDS_PER_QUERY:
+            sql, args = self.paged(f"{select} ORDER BY {order}", list(params), None if among else limit, 0)
+            rows = self.run(sql, args).fetchall()
+            if among is None:
+                return rows
+            wanted = set(among)
+            # A due query selects its keys only (an id, or a pair's two ids): a row is kept
+            # when one of them is among the keys, as the restricted query would.
+            kept = [r for r in rows if any(value in wanted for value in r)]
+            return kept[:limit] if limit is not None else kept
         rows: dict[tuple, None] = {}
         for chunk in chunks(among):
             restrict = " OR ".join(f"{c} IN ({marks(chunk)})" for c in columns)
