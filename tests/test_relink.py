@@ -23,17 +23,19 @@ def ingested(tmp_path):
     return db
 
 
-def _due(db: str) -> dict[str, int]:
+def _due(db: str, *, full_scan: bool | None = None) -> dict[str, int]:
     result = run_cli("steps", "--db", db, "--json")
     assert result.returncode == 0, result.stderr
     rows = json.loads(result.stdout)
     assert [r["name"] for r in rows] == ORDER
     assert all(r["version"] and r["writes"] for r in rows)
+    if full_scan is not None:  # before any run every step scans; after one, the change log serves
+        assert [r["full_scan"] for r in rows] == [full_scan] * len(ORDER)
     return {r["name"]: r["due"] for r in rows}
 
 
 def test_steps_list_what_is_due_and_relink_does_it(ingested):
-    due = _due(ingested)
+    due = _due(ingested, full_scan=True)
     assert due["analyze"] == 3 and due["embed"] == 3 and due["stories"] == 3
     result = run_cli("relink", "--db", ingested, "--json", timeout=600)
     assert result.returncode == 0, result.stderr
@@ -41,7 +43,7 @@ def test_steps_list_what_is_due_and_relink_does_it(ingested):
     assert list(done) == ORDER
     assert done["analyze"]["done"] == 3 and done["stories"]["done"] == 3 and done["people"]["done"] == 3
     assert done["story_facts"]["done"] >= 1
-    left = _due(ingested)
+    left = _due(ingested, full_scan=False)
     # Facts are stamped to the second: a story changed in the second its facts were built is
     # listed again, and found unchanged (nothing rebuilt).
     assert {k: v for k, v in left.items() if k != "story_facts"} == dict.fromkeys(ORDER[:-1], 0)
