@@ -93,11 +93,17 @@ def test_a_killed_worker_costs_no_results_and_no_duplicates(crashing_ray, local_
     from storyline.run.ray_exec import run_steps_ray
 
     db = tmp_path / "crashed.db"
+    # A shard with bad records beside the seeds: each is skipped and reported, the job goes on.
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "broken.jsonl").write_text('{"title": "no closing brace"\n{"title": "No text at all"}\n', encoding="utf-8")
     with storyline.open(db) as desk:
         # The cluster of the fixture is used as it is (Desk.run joins an initialised Ray).
-        run = desk.run([seeds_dir], engine="ray", ray=RayOptions(workers=2))
+        run = desk.run([seeds_dir, bad], engine="ray", ray=RayOptions(workers=2))
         assert sorted(p.name for p in crashing_ray.iterdir()) == ["analyze", "compare", "read"]  # all died once
-        assert len(run.ingest.added) == 5 and run.ingest.problems == []
+        assert len(run.ingest.added) == 5
+        assert [(p.source.endswith("broken.jsonl"), p.locator) for p in run.ingest.problems] == [
+            (True, "line 1"), (True, "line 2")]
         report = run.steps
         assert report.problems == [] and report.of("analyze").done == 5
         again = run_steps_ray(desk.store, desk.steps(), options=RayOptions(workers=2))
