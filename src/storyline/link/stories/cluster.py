@@ -61,14 +61,13 @@ from storyline.link.stories.features import (
     number_keys,
 )
 from storyline.link.stories import checkpoint
+from storyline.link.stories.evidence import EvidenceMixin
 from storyline.link.stories.state import ActiveSet, Centroids, DocFreq, Story, rebuilt
 
 __all__ = ["DEFAULT", "Item", "Params", "StoryClusterer", "article_keys", "entity_keys", "item_from",
            "items_from_texts", "number_keys"]
 
 DAY = 86_400.0
-# Shared names and words listed in an article's membership evidence.
-EVIDENCE_KEYS = 6
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,7 +172,7 @@ class Params:
 DEFAULT = Params()
 
 
-class StoryClusterer:
+class StoryClusterer(EvidenceMixin):
     """Single-pass story clustering; see the module docstring for the decision rule."""
 
     def __init__(self, params: Params = DEFAULT):
@@ -451,86 +450,6 @@ class StoryClusterer:
                                                    "centroid_cosine": round(centroids, 4)})
         return story
 
-    def _refine(self, story: Story, scored: list[tuple[float, Story, float]]) -> Story:
-        """Average-link refinement: merge the article's story with each other candidate whose
-        mean pairwise member similarity passes ``refine_threshold``."""
-        p = self.params
-        if not p.refine_threshold:
-            return story
-        for _, other, _ in scored:
-            if other.key == story.key or self._stories.get(other.key) is not other:
-                continue
-            ents = self._profile_cosine(story, other)
-            link = self._link(story, other) + p.refine_entity * ents
-            if link >= p.refine_threshold:
-                story = self._merge(story, other, {"rule": "average link", "link": round(link, 4),
-                                                   "name_profile_cosine": round(ents, 4)})
-        return story
-
-    def _profile_cosine(self, a: Story, b: Story) -> float:
-        """Cosine of the two stories' name profiles: each key weighted by its IDF and the share
-        of the story's members naming it."""
-        if not a.ent_docs or not b.ent_docs:
-            return 0.0
-        def profile(s):
-            n = len(s.members)
-            return {k: d / n * self._df.idf(k) for k, d in s.ent_docs.items()}
-        pa, pb = profile(a), profile(b)
-        dot = sum(w * pb[k] for k, w in pa.items() if k in pb)
-        na = math.sqrt(sum(w * w for w in pa.values()))
-        nb = math.sqrt(sum(w * w for w in pb.values()))
-        return dot / (na * nb) if na and nb else 0.0
-
-    def _link(self, a: Story, b: Story) -> float:
-        """Mean pairwise similarity of two stories' members: refine_vector * the mean vector
-        cosine (vector sums' dot product over the pair count) + the mean TF-IDF cosine (the
-        same for the summed unit TF-IDF vectors)."""
-        pairs = len(a.members) * len(b.members)
-        small, big = (a.lex, b.lex) if len(a.lex) <= len(b.lex) else (b.lex, a.lex)
-        lex = sum(w * big[t] for t, w in small.items() if t in big) / pairs
-        vec = 0.0
-        if self.params.refine_vector and a.vsum is not None and b.vsum is not None:
-            vec = float(a.vsum @ b.vsum) / pairs
-        return self.params.refine_vector * vec + lex
-
-    def _founded(self, scored: list[tuple[float, Story, float]]) -> dict:
-        """Evidence of an article that started a story: the nearest story it did not join."""
-        why: dict = {"kind": "founded", "join_threshold": self.params.join_threshold}
-        if scored:
-            score, story, cosine = scored[0]
-            why["nearest_story"] = story.key
-            why["nearest_score"] = round(score, 4)
-            why["nearest_cosine"] = round(cosine, 4)
-        return why
-
-    def _evidence(self, item: Item, score: float, story: Story, cosine: float) -> dict:
-        """Why an article joins ``story`` (read before it joins): the score and its parts, the
-        names and numbers and the words both sides carry (rarest first), and the nearest
-        member with its similarity."""
-        vec = self._lex[self._next - 1]
-        lex = story.lex_cosine(vec)
-        ents = sorted((k for k in item.entities if k in story.ent_docs),
-                      key=lambda k: (-self._df.idf(k), k))[:EVIDENCE_KEYS]
-        words = sorted((t for t in vec if t in story.lex), key=lambda t: (-vec[t] * story.lex[t], t))[:EVIDENCE_KEYS]
-        nearest, near_cos = None, -1.0
-        q = None if item.vector is None else np.asarray(item.vector, dtype=np.float64)
-        for seq in story.members[-self.params.member_limit:]:
-            member = self._items.get(seq)
-            if member is None:
-                continue
-            if q is not None and member.vector is not None:
-                c = float(q @ np.asarray(member.vector, dtype=np.float64))
-            else:
-                c = _sparse_dot(vec, self._lex.get(seq) or {})
-            if c > near_cos:
-                nearest, near_cos = member.id, c
-        return {"kind": "joined", "story": story.key, "score": round(score, 4),
-                "join_threshold": self.params.join_threshold, "cosine": round(cosine, 4),
-                "lexical": round(lex, 4),
-                "entities": round(self._entity_overlap(item, story, score, lex, exact=True), 4),
-                "shared_entities": ents, "shared_terms": words, "nearest_article": nearest,
-                "nearest_similarity": round(near_cos, 4) if nearest is not None else None}
-
     def _merge(self, a: Story, b: Story, why: dict | None = None) -> Story:
         """One story from two: the older key survives, sums refolded in arrival order."""
         old, young = (a, b) if a.index < b.index else (b, a)
@@ -569,11 +488,6 @@ class StoryClusterer:
                 post.discard(story.key)
                 if not post:
                     del self._postings[t]
-
-
-def _sparse_dot(a: Mapping[str, float], b: Mapping[str, float]) -> float:
-    small, big = (a, b) if len(a) <= len(b) else (b, a)
-    return sum(w * big[t] for t, w in small.items() if t in big)
 
 
 def _cosine(a: np.ndarray | None, b: np.ndarray | None) -> float:
