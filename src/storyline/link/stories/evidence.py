@@ -65,9 +65,9 @@ class EvidenceMixin:
             vec = float(a.vsum @ b.vsum) / pairs
         return self.params.refine_vector * vec + lex
 
-    def _founded(self, scored: list[tuple[float, Story, float]]) -> dict:
+    def _founded(self, item: Item, scored: list[tuple[float, Story, float]]) -> dict:
         """Evidence of an article that started a story: the nearest story it did not join."""
-        why: dict = {"kind": "founded", "join_threshold": self.params.join_threshold}
+        why: dict = {"kind": "founded", "join_threshold": self.params.join_bar(item)}
         if scored:
             score, story, cosine = scored[0]
             why["nearest_story"] = story.key
@@ -97,7 +97,7 @@ class EvidenceMixin:
             if c > near_cos:
                 nearest, near_cos = member.id, c
         return {"kind": "joined", "story": story.key, "score": round(score, 4),
-                "join_threshold": self.params.join_threshold, "cosine": round(cosine, 4),
+                "join_threshold": self.params.join_bar(item), "cosine": round(cosine, 4),
                 "lexical": round(lex, 4),
                 "entities": round(self._entity_overlap(item, story, score, lex, exact=True), 4),
                 "shared_entities": ents, "shared_terms": words, "nearest_article": nearest,

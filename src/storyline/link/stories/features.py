@@ -25,6 +25,8 @@ from storyline.records import Analysis
 
 # A number as written: "2013", "33", "3.5", "180,000" (not part of a word such as "G20").
 _NUMBER = re.compile(r"(?<![\w.])(\d[\d,.]*\d)(?!\w)")
+# A clock time ("7:35 am", "1:00pm", "13:45"): when a report was posted, not what it is about.
+_CLOCK = re.compile(r"(?<![\w.:])\d{1,2}:\d{2}(?::\d{2})?(?!\d)")
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
 _EDGE = " ,.;:\"“”'‘’()[]-–—"
 
@@ -76,7 +78,7 @@ def number_keys(body: str) -> dict[str, float]:
     """Numbers of two or more digits as keys ("#2013", "#33"): years, ages, tolls and scores tell
     two events of one kind apart (a rehab in 2008 vs one in 2013; 12 dead vs 3). Common numbers
     get a low IDF like common names. Weight 1 each, however often repeated."""
-    return {"#" + m.group(1).replace(",", ""): 1.0 for m in _NUMBER.finditer(body)}
+    return {"#" + m.group(1).replace(",", ""): 1.0 for m in _NUMBER.finditer(_CLOCK.sub(" ", body))}
 
 
 def article_keys(analysis: Analysis, body: str) -> dict[str, float]:
