@@ -6,23 +6,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from story_synth import basis, blend, unit
+
 from storyline.analyze.embed import DIM
 from storyline.link.stories.cluster import DEFAULT, Item, Params, StoryClusterer
 
 DAY = 86_400.0
-
-
-def unit(v: np.ndarray) -> np.ndarray:
-    return (v / np.linalg.norm(v)).astype(np.float32)
-
-
-def basis(seed: int) -> np.ndarray:
-    return unit(np.random.default_rng(seed).standard_normal(DIM))
-
-
-def blend(a: np.ndarray, b: np.ndarray, cos: float) -> np.ndarray:
-    """A unit vector with cosine ~cos to a, the rest towards b (b ~ orthogonal to a)."""
-    return unit(cos * a + np.sqrt(1 - cos * cos) * b)
 
 
 def item(i, vec, ents=(), t=None) -> Item:

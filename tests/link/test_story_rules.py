@@ -5,24 +5,11 @@ from __future__ import annotations
 
 import dataclasses
 
-import numpy as np
 import pytest
+from story_synth import basis, blend, unit
 
-from storyline.analyze.embed import DIM
 from storyline.link.stories.cluster import DEFAULT, Item, Params, StoryClusterer
 from storyline.link.stories.features import number_keys, term_weights
-
-
-def unit(v: np.ndarray) -> np.ndarray:
-    return (v / np.linalg.norm(v)).astype(np.float32)
-
-
-def basis(seed: int) -> np.ndarray:
-    return unit(np.random.default_rng(seed).standard_normal(DIM))
-
-
-def blend(a: np.ndarray, b: np.ndarray, cos: float) -> np.ndarray:
-    return unit(cos * a + np.sqrt(1 - cos * cos) * b)
 
 
 def text_item(i: str, vec, text: str, ents=()) -> Item:
