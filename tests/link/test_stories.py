@@ -106,7 +106,8 @@ def test_nearest_member_lets_a_follow_up_join_a_story_grown_two_ways():
     seed = [item("s1", a, ["reid", "promises"]), item("s2", b, ["reid", "promises"])]
     follow_up = item("x", blend(a, c, 0.9), ["reid"])
     for weight, expected in [(0.0, "x"), (DEFAULT.member_weight, "s1")]:
-        params = Params(member_weight=weight)
+        # At the threshold these vectors were built for (the default was 1.60 then).
+        params = Params(member_weight=weight, join_threshold=1.60)
         clusterer = StoryClusterer.restore(seed, {"s1": "s1", "s2": "s1"}, params)
         assert clusterer.add(follow_up) == expected
 
