@@ -83,6 +83,25 @@ def test_an_article_naming_other_years_than_a_story_starts_its_own():
     assert outcome[True] == ["e2", "e1", "e1"]
 
 
+def test_an_article_kept_out_by_its_years_says_so():
+    """The founded article's evidence names the story the veto kept it from and both sides'
+    years, and the story page's line says it in words."""
+    from storyline.report.words import membership_reason
+
+    v = basis(55)
+    names = ["turkmenistan", "majlis"]
+    c = StoryClusterer()
+    c.add(item_with("e1", v, names + ["#2008"]))
+    c.add(item_with("e2", blend(v, basis(56), 0.95), names + ["#2013", "#2014"]))
+    why, _ = c.take_evidence()
+    assert why["e1"]["kind"] == "founded" and "other_years" not in why["e1"]
+    kept = why["e2"]["other_years"]
+    assert kept["story"] == "e1" and kept["article_years"] == ["2013", "2014"] and kept["story_years"] == ["2008"]
+    assert kept["cosine"] > 0.9
+    line = membership_reason(why["e2"])
+    assert line.startswith("started the story") and "kept out of story e1: it names 2013, 2014, that story 2008" in line
+
+
 def test_a_story_sharing_one_of_the_article_years_is_not_vetoed():
     v = basis(60)
     c = StoryClusterer()

@@ -68,7 +68,7 @@ from storyline.link.stories.features import (
 )
 from storyline.link.stories import checkpoint
 from storyline.link.stories.evidence import EvidenceMixin
-from storyline.link.stories.state import ActiveSet, Centroids, DocFreq, Story, rebuilt
+from storyline.link.stories.state import ActiveSet, Centroids, DocFreq, Story, majority_years, rebuilt
 
 __all__ = ["DEFAULT", "Item", "Params", "StoryClusterer", "article_keys", "entity_keys", "item_from",
            "items_from_texts", "number_keys"]
@@ -238,6 +238,9 @@ class StoryClusterer(EvidenceMixin):
         # (stored with the batch; not state: no decision reads it).
         self._why: dict[str, dict] = {}
         self._merged: list[dict] = []
+        # The candidates the year veto kept out of the current article's scoring (for its
+        # evidence; not state).
+        self._kept_out: list[tuple[float, Story]] = []
 
     # ------------------------------------------------------------------ public API
 
@@ -355,8 +358,15 @@ class StoryClusterer(EvidenceMixin):
         Params.year_veto), is not scored."""
         window = self.params.window_s
         years = year_keys(item.entities) if self.params.year_veto else set()
-        out = [(self._score(item, story, cos), story, cos) for story, cos in self._candidates(item)
-               if (_time_gap(item.time, story) or 0.0) <= window and not _other_years(years, story)]
+        self._kept_out = []
+        out = []
+        for story, cos in self._candidates(item):
+            if (_time_gap(item.time, story) or 0.0) > window:
+                continue
+            if _other_years(years, story):
+                self._kept_out.append((cos, story))
+                continue
+            out.append((self._score(item, story, cos), story, cos))
         out.sort(key=lambda t: (-t[0], t[1].index))
         return out
 
@@ -554,8 +564,7 @@ def _other_years(years: set[str], story: Story) -> bool:
     candidate's keys, as for its entity overlap."""
     if not years or any(y in story.ent_docs for y in years):
         return False
-    half = len(story.members) / 2
-    return any(story.ent_docs[k] >= half for k in year_keys(story.ent_docs))
+    return bool(majority_years(story))
 
 
 def _time_gap(t: float | None, story: Story) -> float | None:

@@ -13,8 +13,8 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from storyline.link.stories.features import Item
-from storyline.link.stories.state import Story
+from storyline.link.stories.features import Item, year_keys
+from storyline.link.stories.state import Story, majority_years
 
 # Shared names and words listed in an article's membership evidence.
 EVIDENCE_KEYS = 6
@@ -73,6 +73,11 @@ class EvidenceMixin:
             why["nearest_story"] = story.key
             why["nearest_score"] = round(score, 4)
             why["nearest_cosine"] = round(cosine, 4)
+        if self._kept_out:  # the nearest story the year veto kept it from
+            cosine, story = min(self._kept_out, key=lambda t: (-t[0], t[1].index))
+            why["other_years"] = {"story": story.key, "cosine": round(cosine, 4),
+                                  "article_years": sorted(k.lstrip("#") for k in year_keys(item.entities)),
+                                  "story_years": [k.lstrip("#") for k in majority_years(story)]}
         return why
 
     def _evidence(self, item: Item, score: float, story: Story, cosine: float) -> dict:
