@@ -481,7 +481,13 @@ def parse_overrides(pairs: list[str]):
         name, _, value = pair.partition("=")
         if name not in types:
             raise SystemExit(f"unknown parameter {name!r}; known: {', '.join(sorted(types))}")
-        changes[name] = type(getattr(DEFAULT, name))(value)
+        kind = type(getattr(DEFAULT, name))
+        if kind is bool:  # bool("False") is True
+            if value.lower() not in ("true", "false", "1", "0"):
+                raise SystemExit(f"{name}: expected true or false, got {value!r}")
+            changes[name] = value.lower() in ("true", "1")
+        else:
+            changes[name] = kind(value)
     return replace(DEFAULT, **changes)
 
 

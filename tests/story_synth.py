@@ -15,6 +15,20 @@ from storyline.records import Analysis, Article, Entity, Fingerprint
 from storyline.store.records import FingerprintRow
 
 TOPICS = 24
+
+
+def unit(v: np.ndarray) -> np.ndarray:
+    return (v / np.linalg.norm(v)).astype(np.float32)
+
+
+def basis(seed: int) -> np.ndarray:
+    """A random unit vector, the same for the same seed."""
+    return unit(np.random.default_rng(seed).standard_normal(DIM))
+
+
+def blend(a: np.ndarray, b: np.ndarray, cos: float) -> np.ndarray:
+    """A unit vector with cosine ~cos to a, the rest towards b (b ~ orthogonal to a)."""
+    return unit(cos * a + np.sqrt(1 - cos * cos) * b)
 START = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
 
 

@@ -14,7 +14,8 @@ import textwrap
 from story_synth import corpus, items, store_batch
 
 from storyline.link.stories import scan
-from storyline.link.stories.cluster import DAY, Params, StoryClusterer
+from storyline.link.stories.cluster import Params, StoryClusterer
+from storyline.link.stories.params import DAY
 from storyline.run.local import run_steps
 from storyline.run.story_steps import STORIES
 from storyline.store import open_store

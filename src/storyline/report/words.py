@@ -42,9 +42,16 @@ def membership_reason(why: dict | None) -> str:
     if why.get("kind") == "founded":
         near = why.get("nearest_story")
         if near is None:
-            return "started the story (no earlier story was near)"
-        return (f"started the story (nearest story {near[:12]} scored {why.get('nearest_score', 0):.2f},"
-                f" below the {why.get('join_threshold', 0):.2f} needed)")
+            text = "started the story (no earlier story was near)"
+        else:
+            text = (f"started the story (nearest story {near[:12]} scored {why.get('nearest_score', 0):.2f},"
+                    f" below the {why.get('join_threshold', 0):.2f} needed)")
+        other = why.get("other_years")
+        if other:
+            text += (f"; kept out of story {str(other.get('story', ''))[:12]}: it names"
+                     f" {', '.join(other.get('article_years') or ())}, that story"
+                     f" {', '.join(other.get('story_years') or ())}")
+        return text
     parts = [f"joined with score {why.get('score', 0):.2f} (needs {why.get('join_threshold', 0):.2f}:"
              f" meaning {why.get('cosine', 0):.2f}, words {why.get('lexical', 0):.2f},"
              f" names {why.get('entities', 0):.2f})"]

@@ -29,7 +29,12 @@ The algorithm (single pass, like Google News or Event Registry, after Miranda et
    headline with no recognised names is judged by its words). The cosine says what kind of
    story it is; the words and keys say which one. The optional time penalty grows with the log
    of the gap (when both times are known).
-4. The best candidate at or above ``join_threshold`` (or a near-duplicate, cosine at least
+   A candidate that names years (number keys such as "#2013"), none of them among the
+   article's, is not scored at all (``year_veto``): the same kind of event in another year.
+   The TF-IDF terms of the article's lead (headline and first sentence) weigh more
+   (features.lead_weighted_terms).
+4. The best candidate at or above ``join_threshold`` (``short_join_threshold`` for a headline
+   or brief of at most ``short_terms`` terms; or a near-duplicate, cosine at least
    ``duplicate_cosine``, whatever the keys) takes the article; otherwise it starts a new story
    keyed by its own id.
 5. Convergence: every other candidate that the article also scores at least ``merge_threshold``
@@ -46,7 +51,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 
 import numpy as np
 
@@ -59,121 +63,18 @@ from storyline.link.stories.features import (
     item_from,
     items_from_texts,
     number_keys,
+    year_keys,
 )
 from storyline.link.stories import checkpoint
-from storyline.link.stories.state import ActiveSet, Centroids, DocFreq, Story, rebuilt
+from storyline.link.stories.evidence import EvidenceMixin
+from storyline.link.stories.params import DEFAULT, Params
+from storyline.link.stories.state import ActiveSet, Centroids, DocFreq, Story, majority_years, rebuilt
 
 __all__ = ["DEFAULT", "Item", "Params", "StoryClusterer", "article_keys", "entity_keys", "item_from",
            "items_from_texts", "number_keys"]
 
-DAY = 86_400.0
-# Shared names and words listed in an article's membership evidence.
-EVIDENCE_KEYS = 6
 
-
-@dataclass(frozen=True, slots=True)
-class Params:
-    # Score (cosine + lexical_weight * TF-IDF cosine + entity_weight * entity overlap) needed to
-    # join a story. Chosen with lexical_weight and entity_weight by a grid on the ECB+ train
-    # topics (each holds two events of one kind, undated) as the loosest setting with pair
-    # precision about 0.98: 1.60 gives 0.981 / recall 0.64 there (1.55: 0.976 / 0.68; 1.70:
-    # 0.980 / 0.54; without the lexical term the best was 0.981 / 0.52 at 1.50, 0.976 / 0.64 at
-    # 1.40). On the dev topics it gives 0.90 / 0.64, nearly all of the loss from one topic (the
-    # same footballer arrested for drink-driving twice, years apart).
-    join_threshold: float = 1.60
-    # Entity overlap (0..1) counts twice the cosine: the cosine tells the kind of story (two
-    # rehab stories are as close as two reports of one rehab: same-topic other-event centroids
-    # reach 0.84 at the 90th percentile), the names and numbers tell which one.
-    entity_weight: float = 2.0
-    # Article-to-second-story score that makes two stories one; above joining (it must not be
-    # below: scores that cannot reach joining are only bounds), because a merge glues
-    # everything already in both.
-    merge_threshold: float = 1.65
-    # ... and the two stories' centroids must be this close themselves (ECB+ train: fragments
-    # of one event have median centroid cosine 0.74, two events of one topic 0.59). 0.75 with
-    # the nearest-member term (grid 0.60..0.80: train pair F1 0.792 -> 0.811 at precision
-    # 0.982, dev 0.767 -> 0.770 at 0.897; lower still gained on ECB+ but cost precision on the
-    # UCI headlines: 0.877 at 0.75, 0.853 at 0.60).
-    merge_cosine: float = 0.75
-    # Stories below this centroid cosine are not candidates at all: joining from there would
-    # take an entity overlap above 0.5 with a story on another subject (same names, different
-    # news), which is better kept apart; it also keeps the rescored candidate set small.
-    vector_floor: float = 0.40
-    # A cosine this high joins without entity evidence (near-duplicates, e.g. headlines whose
-    # names the NER missed).
-    duplicate_cosine: float = 0.95
-    # At most this many candidates are scored per article (bounded work), by vector and again
-    # by TF-IDF.
-    candidates: int = 10
-    # TF-IDF cosine (article vs the story's summed member TF-IDF vectors) weight in the score.
-    # It counts a quarter of the entity overlap: on ECB+ the two events of a topic share most of
-    # their vocabulary (a logistic fit on gold-replay pairs gave cosine 1 : lexical 1.2 : keys
-    # 1.6, but in the single pass weights 1 and 2 lost precision; 0.5 was best, grid 0..2). The
-    # words also stand in for the keys where the NER finds few (see entity_mass_prior).
-    lexical_weight: float = 0.5
-    # Lexical candidates: stories sharing one of the article's heaviest terms...
-    lexical_terms: int = 10
-    # ... unless the term is in more stories than this (too common to find anything).
-    posting_limit: int = 50
-    # A dated article joins no story whose dated members are all more than this far from its
-    # own time (before or after): two events of one kind years apart (the same footballer
-    # arrested twice) stay apart, while a story covered for weeks keeps taking follow-ups, each
-    # measured against its nearest member, not the first. A missing date on either side never
-    # counts against a match. (It was 7 days after the newest member, measured against the
-    # newest time seen; through the CLI, datelines read as publication dates then split one
-    # event's coverage: ECB+ dev pair F1 0.725 via the CLI against 0.770 without dates.)
-    window_s: float = 30 * DAY
-    # A story takes no article after this many arrivals (bounds the work when times are unknown)...
-    window_items: int = 20_000
-    # ... and leaves the active set on time (its newest member window_s before the newest time
-    # seen) only once it is also this many arrivals old (state.ActiveSet: a clock that jumps
-    # never retires the story of a follow-up).
-    hold_items: int = 2_000
-    # Time penalty time_weight * log1p(gap / time_scale_s); off by default: the window already
-    # keeps old stories out, and no labelled stream with times was at hand to tune it.
-    time_weight: float = 0.0
-    time_scale_s: float = DAY
-    # IDF smoothing: pseudo-documents that mention nothing, so the first articles of a stream
-    # do not treat every name as common.
-    idf_prior: float = 50.0
-    # Entity mass (IDF units) added to both sides of the overlap: one shared common name out of
-    # one is weak evidence. The pseudo-mass is filled at the lexical cosine, so an article with
-    # few keys (a headline) is judged by its words instead of scoring no overlap at all.
-    entity_mass_prior: float = 2.0
-    # Nearest-member term: member_weight * how much closer the nearest of the story's last
-    # member_limit members is than the story as a whole (vector cosine, plus lexical_weight
-    # times the same for the TF-IDF cosine); 0: off. A story that has grown in two directions
-    # (the arrest, then the court case) has a centroid between them that neither follow-up is
-    # near. Grid on ECB+ train (0, 0.25 .. 2) at join 1.60: 1.5 gives pair F1 0.772 -> 0.792 at
-    # precision 0.982 (2.0: 0.797 at 0.978); dev 0.749 -> 0.767 (precision 0.902 -> 0.897); UCI
-    # headlines 0.375 -> 0.435 (precision 0.895 -> 0.888). Joining at 1.65 or 1.70 instead lost
-    # more recall than the term won. The last 50 members give the same results as all of them
-    # (10 lose some) and bound the work.
-    member_weight: float = 1.5
-    member_limit: int = 50
-    # Refinement (average link, online): after each article is placed, its story merges with
-    # every other candidate story whose link, ``mean TF-IDF cosine of member pairs +
-    # refine_vector * mean vector cosine + refine_entity * cosine of the IDF-weighted name
-    # profiles``, is at least ``refine_threshold`` (each merge recorded with its link). OFF
-    # (0): on ECB+ train it trades precision for recall far below the precision this product
-    # keeps (benchmarks/stories.py --set ...): refine_entity 2, threshold 0.65 gives pair P
-    # 0.752 R 0.919 F1 0.827, BCubed 0.883 (off: 0.983 / 0.691 / 0.811, BCubed 0.830); the
-    # TF-IDF link alone 0.755 / 0.832 at 0.25; the wrong merges are a new singleton linked
-    # into the sibling event of its topic, and allowing only story-to-story merges (both sides
-    # of 2+ members) was worse (P 0.77, R 0.74).
-    refine_threshold: float = 0.0
-    refine_vector: float = 0.0
-    refine_entity: float = 0.0
-
-    def __post_init__(self):
-        if self.merge_threshold < self.join_threshold:
-            raise ValueError("merge_threshold must be at least join_threshold")
-
-
-DEFAULT = Params()
-
-
-class StoryClusterer:
+class StoryClusterer(EvidenceMixin):
     """Single-pass story clustering; see the module docstring for the decision rule."""
 
     def __init__(self, params: Params = DEFAULT):
@@ -195,6 +96,9 @@ class StoryClusterer:
         # (stored with the batch; not state: no decision reads it).
         self._why: dict[str, dict] = {}
         self._merged: list[dict] = []
+        # The candidates the year veto kept out of the current article's scoring (for its
+        # evidence; not state).
+        self._kept_out: list[tuple[float, Story]] = []
 
     # ------------------------------------------------------------------ public API
 
@@ -203,9 +107,10 @@ class StoryClusterer:
         seq = self._arrive(item)
         scored = self._scored(item)
         p = self.params
-        passing = [t for t in scored if t[0] >= p.join_threshold or t[2] >= p.duplicate_cosine]
+        bar = p.join_bar(item)
+        passing = [t for t in scored if t[0] >= bar or t[2] >= p.duplicate_cosine]
         if not passing:
-            self._why[item.id] = self._founded(scored)
+            self._why[item.id] = self._founded(item, scored)
             story = self._start(seq, item)
             return self._refine(story, scored).key
         self._why[item.id] = self._evidence(item, *passing[0])
@@ -306,10 +211,20 @@ class StoryClusterer:
         return seq
 
     def _scored(self, item: Item) -> list[tuple[float, Story, float]]:
-        """(score, story, cosine) of the candidates, best first (ties: older story first)."""
+        """(score, story, cosine) of the candidates, best first (ties: older story first); a
+        candidate out of the time window, or naming other years than the article's (see
+        Params.year_veto), is not scored."""
         window = self.params.window_s
-        out = [(self._score(item, story, cos), story, cos) for story, cos in self._candidates(item)
-               if (_time_gap(item.time, story) or 0.0) <= window]
+        years = year_keys(item.entities) if self.params.year_veto else set()
+        self._kept_out = []
+        out = []
+        for story, cos in self._candidates(item):
+            if (_time_gap(item.time, story) or 0.0) > window:
+                continue
+            if _other_years(years, story):
+                self._kept_out.append((cos, story))
+                continue
+            out.append((self._score(item, story, cos), story, cos))
         out.sort(key=lambda t: (-t[0], t[1].index))
         return out
 
@@ -406,7 +321,7 @@ class StoryClusterer:
             return 0.0
         forward = (shared + prior) / (mass + p.entity_mass_prior)
         bound = math.sqrt(forward)
-        if not exact and score + p.entity_weight * bound < p.join_threshold and score < p.duplicate_cosine:
+        if not exact and score + p.entity_weight * bound < p.join_bar(item) and score < p.duplicate_cosine:
             return bound
         s_mass = s_shared = 0.0
         for key, docs in story.ent_docs.items():
@@ -451,86 +366,6 @@ class StoryClusterer:
                                                    "centroid_cosine": round(centroids, 4)})
         return story
 
-    def _refine(self, story: Story, scored: list[tuple[float, Story, float]]) -> Story:
-        """Average-link refinement: merge the article's story with each other candidate whose
-        mean pairwise member similarity passes ``refine_threshold``."""
-        p = self.params
-        if not p.refine_threshold:
-            return story
-        for _, other, _ in scored:
-            if other.key == story.key or self._stories.get(other.key) is not other:
-                continue
-            ents = self._profile_cosine(story, other)
-            link = self._link(story, other) + p.refine_entity * ents
-            if link >= p.refine_threshold:
-                story = self._merge(story, other, {"rule": "average link", "link": round(link, 4),
-                                                   "name_profile_cosine": round(ents, 4)})
-        return story
-
-    def _profile_cosine(self, a: Story, b: Story) -> float:
-        """Cosine of the two stories' name profiles: each key weighted by its IDF and the share
-        of the story's members naming it."""
-        if not a.ent_docs or not b.ent_docs:
-            return 0.0
-        def profile(s):
-            n = len(s.members)
-            return {k: d / n * self._df.idf(k) for k, d in s.ent_docs.items()}
-        pa, pb = profile(a), profile(b)
-        dot = sum(w * pb[k] for k, w in pa.items() if k in pb)
-        na = math.sqrt(sum(w * w for w in pa.values()))
-        nb = math.sqrt(sum(w * w for w in pb.values()))
-        return dot / (na * nb) if na and nb else 0.0
-
-    def _link(self, a: Story, b: Story) -> float:
-        """Mean pairwise similarity of two stories' members: refine_vector * the mean vector
-        cosine (vector sums' dot product over the pair count) + the mean TF-IDF cosine (the
-        same for the summed unit TF-IDF vectors)."""
-        pairs = len(a.members) * len(b.members)
-        small, big = (a.lex, b.lex) if len(a.lex) <= len(b.lex) else (b.lex, a.lex)
-        lex = sum(w * big[t] for t, w in small.items() if t in big) / pairs
-        vec = 0.0
-        if self.params.refine_vector and a.vsum is not None and b.vsum is not None:
-            vec = float(a.vsum @ b.vsum) / pairs
-        return self.params.refine_vector * vec + lex
-
-    def _founded(self, scored: list[tuple[float, Story, float]]) -> dict:
-        """Evidence of an article that started a story: the nearest story it did not join."""
-        why: dict = {"kind": "founded", "join_threshold": self.params.join_threshold}
-        if scored:
-            score, story, cosine = scored[0]
-            why["nearest_story"] = story.key
-            why["nearest_score"] = round(score, 4)
-            why["nearest_cosine"] = round(cosine, 4)
-        return why
-
-    def _evidence(self, item: Item, score: float, story: Story, cosine: float) -> dict:
-        """Why an article joins ``story`` (read before it joins): the score and its parts, the
-        names and numbers and the words both sides carry (rarest first), and the nearest
-        member with its similarity."""
-        vec = self._lex[self._next - 1]
-        lex = story.lex_cosine(vec)
-        ents = sorted((k for k in item.entities if k in story.ent_docs),
-                      key=lambda k: (-self._df.idf(k), k))[:EVIDENCE_KEYS]
-        words = sorted((t for t in vec if t in story.lex), key=lambda t: (-vec[t] * story.lex[t], t))[:EVIDENCE_KEYS]
-        nearest, near_cos = None, -1.0
-        q = None if item.vector is None else np.asarray(item.vector, dtype=np.float64)
-        for seq in story.members[-self.params.member_limit:]:
-            member = self._items.get(seq)
-            if member is None:
-                continue
-            if q is not None and member.vector is not None:
-                c = float(q @ np.asarray(member.vector, dtype=np.float64))
-            else:
-                c = _sparse_dot(vec, self._lex.get(seq) or {})
-            if c > near_cos:
-                nearest, near_cos = member.id, c
-        return {"kind": "joined", "story": story.key, "score": round(score, 4),
-                "join_threshold": self.params.join_threshold, "cosine": round(cosine, 4),
-                "lexical": round(lex, 4),
-                "entities": round(self._entity_overlap(item, story, score, lex, exact=True), 4),
-                "shared_entities": ents, "shared_terms": words, "nearest_article": nearest,
-                "nearest_similarity": round(near_cos, 4) if nearest is not None else None}
-
     def _merge(self, a: Story, b: Story, why: dict | None = None) -> Story:
         """One story from two: the older key survives, sums refolded in arrival order."""
         old, young = (a, b) if a.index < b.index else (b, a)
@@ -571,17 +406,23 @@ class StoryClusterer:
                     del self._postings[t]
 
 
-def _sparse_dot(a: Mapping[str, float], b: Mapping[str, float]) -> float:
-    small, big = (a, b) if len(a) <= len(b) else (b, a)
-    return sum(w * big[t] for t, w in small.items() if t in big)
-
-
 def _cosine(a: np.ndarray | None, b: np.ndarray | None) -> float:
     return float(np.dot(a, b)) if a is not None and b is not None else -1.0
 
 
 def _shares_entity(item: Item, story: Story) -> bool:
     return any(k in story.ent_docs for k in item.entities)
+
+
+def _other_years(years: set[str], story: Story) -> bool:
+    """Whether the article names years, none of them named in the story, while at least half
+    of the story's members name one same year. Background years ("the 2014 Minsk deal") that
+    one member of a story mentions never keep an article out. A shared year is found by
+    lookups; only a story without one is scanned, so the cost is that of one pass over the
+    candidate's keys, as for its entity overlap."""
+    if not years or any(y in story.ent_docs for y in years):
+        return False
+    return bool(majority_years(story))
 
 
 def _time_gap(t: float | None, story: Story) -> float | None:

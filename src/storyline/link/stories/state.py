@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from storyline.analyze.embed import DIM
-from storyline.link.stories.features import Item
+from storyline.link.stories.features import Item, year_keys
 
 
 @dataclass(slots=True)
@@ -88,6 +88,12 @@ class Story:
             if x is not None:
                 dot += x * w
         return dot / math.sqrt(self.lex_sq)
+
+
+def majority_years(story: Story) -> list[str]:
+    """The year keys ("#2013") named by at least half of the story's members, sorted."""
+    half = len(story.members) / 2
+    return sorted(k for k in year_keys(story.ent_docs) if story.ent_docs[k] >= half)
 
 
 def rebuilt(key: str, index: int, members: list[int], items: Mapping[int, Item],

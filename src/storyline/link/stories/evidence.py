@@ -1,0 +1,114 @@
+"""Why an article was placed where it was, and the optional average-link refinement.
+
+Split from cluster.py: these read the clusterer's state (its stories, items, TF-IDF vectors and
+name document frequencies) but decide nothing in the single pass itself, except the refinement,
+which is off by default (Params.refine_threshold). :class:`StoryClusterer` takes them as a
+mixin, so they keep using its state directly.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+
+import numpy as np
+
+from storyline.link.stories.features import Item, year_keys
+from storyline.link.stories.state import Story, majority_years
+
+# Shared names and words listed in an article's membership evidence.
+EVIDENCE_KEYS = 6
+
+
+class EvidenceMixin:
+    """Membership evidence and refinement for :class:`~storyline.link.stories.cluster.StoryClusterer`."""
+
+    def _refine(self, story: Story, scored: list[tuple[float, Story, float]]) -> Story:
+        """Average-link refinement: merge the article's story with each other candidate whose
+        mean pairwise member similarity passes ``refine_threshold``."""
+        p = self.params
+        if not p.refine_threshold:
+            return story
+        for _, other, _ in scored:
+            if other.key == story.key or self._stories.get(other.key) is not other:
+                continue
+            ents = self._profile_cosine(story, other)
+            link = self._link(story, other) + p.refine_entity * ents
+            if link >= p.refine_threshold:
+                story = self._merge(story, other, {"rule": "average link", "link": round(link, 4),
+                                                   "name_profile_cosine": round(ents, 4)})
+        return story
+
+    def _profile_cosine(self, a: Story, b: Story) -> float:
+        """Cosine of the two stories' name profiles: each key weighted by its IDF and the share
+        of the story's members naming it."""
+        if not a.ent_docs or not b.ent_docs:
+            return 0.0
+        def profile(s):
+            n = len(s.members)
+            return {k: d / n * self._df.idf(k) for k, d in s.ent_docs.items()}
+        pa, pb = profile(a), profile(b)
+        dot = sum(w * pb[k] for k, w in pa.items() if k in pb)
+        na = math.sqrt(sum(w * w for w in pa.values()))
+        nb = math.sqrt(sum(w * w for w in pb.values()))
+        return dot / (na * nb) if na and nb else 0.0
+
+    def _link(self, a: Story, b: Story) -> float:
+        """Mean pairwise similarity of two stories' members: refine_vector * the mean vector
+        cosine (vector sums' dot product over the pair count) + the mean TF-IDF cosine (the
+        same for the summed unit TF-IDF vectors)."""
+        pairs = len(a.members) * len(b.members)
+        small, big = (a.lex, b.lex) if len(a.lex) <= len(b.lex) else (b.lex, a.lex)
+        lex = sum(w * big[t] for t, w in small.items() if t in big) / pairs
+        vec = 0.0
+        if self.params.refine_vector and a.vsum is not None and b.vsum is not None:
+            vec = float(a.vsum @ b.vsum) / pairs
+        return self.params.refine_vector * vec + lex
+
+    def _founded(self, item: Item, scored: list[tuple[float, Story, float]]) -> dict:
+        """Evidence of an article that started a story: the nearest story it did not join."""
+        why: dict = {"kind": "founded", "join_threshold": self.params.join_bar(item)}
+        if scored:
+            score, story, cosine = scored[0]
+            why["nearest_story"] = story.key
+            why["nearest_score"] = round(score, 4)
+            why["nearest_cosine"] = round(cosine, 4)
+        if self._kept_out:  # the nearest story the year veto kept it from
+            cosine, story = min(self._kept_out, key=lambda t: (-t[0], t[1].index))
+            why["other_years"] = {"story": story.key, "cosine": round(cosine, 4),
+                                  "article_years": sorted(k.lstrip("#") for k in year_keys(item.entities)),
+                                  "story_years": [k.lstrip("#") for k in majority_years(story)]}
+        return why
+
+    def _evidence(self, item: Item, score: float, story: Story, cosine: float) -> dict:
+        """Why an article joins ``story`` (read before it joins): the score and its parts, the
+        names and numbers and the words both sides carry (rarest first), and the nearest
+        member with its similarity."""
+        vec = self._lex[self._next - 1]
+        lex = story.lex_cosine(vec)
+        ents = sorted((k for k in item.entities if k in story.ent_docs),
+                      key=lambda k: (-self._df.idf(k), k))[:EVIDENCE_KEYS]
+        words = sorted((t for t in vec if t in story.lex), key=lambda t: (-vec[t] * story.lex[t], t))[:EVIDENCE_KEYS]
+        nearest, near_cos = None, -1.0
+        q = None if item.vector is None else np.asarray(item.vector, dtype=np.float64)
+        for seq in story.members[-self.params.member_limit:]:
+            member = self._items.get(seq)
+            if member is None:
+                continue
+            if q is not None and member.vector is not None:
+                c = float(q @ np.asarray(member.vector, dtype=np.float64))
+            else:
+                c = _sparse_dot(vec, self._lex.get(seq) or {})
+            if c > near_cos:
+                nearest, near_cos = member.id, c
+        return {"kind": "joined", "story": story.key, "score": round(score, 4),
+                "join_threshold": self.params.join_bar(item), "cosine": round(cosine, 4),
+                "lexical": round(lex, 4),
+                "entities": round(self._entity_overlap(item, story, score, lex, exact=True), 4),
+                "shared_entities": ents, "shared_terms": words, "nearest_article": nearest,
+                "nearest_similarity": round(near_cos, 4) if nearest is not None else None}
+
+
+def _sparse_dot(a: Mapping[str, float], b: Mapping[str, float]) -> float:
+    small, big = (a, b) if len(a) <= len(b) else (b, a)
+    return sum(w * big[t] for t, w in small.items() if t in big)

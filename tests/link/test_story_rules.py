@@ -1,0 +1,139 @@
+"""The story clusterer's rules added for held-out recall (issue 18): each on tiny items built
+here, with the rule on and off."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+from story_synth import basis, blend, unit
+
+from storyline.link.stories.cluster import DEFAULT, Item, Params, StoryClusterer
+from storyline.link.stories.features import number_keys, term_weights
+
+
+def text_item(i: str, vec, text: str, ents=()) -> Item:
+    return Item(i, vec, {e: 1.0 for e in ents}, None, text, term_weights(text))
+
+
+def background(c: StoryClusterer, n: int = 20) -> None:
+    """Unrelated items, so that common words and names get a low IDF."""
+    for k in range(n):
+        c.add(text_item(f"bg{k}", basis(500 + k), f"markets stocks shares report week {k}"))
+
+
+# ------------------------------------------------------------------ short items
+
+def test_short_items_are_held_to_the_short_threshold():
+    head = text_item("h", basis(1), "Titanfall review lands")
+    body = text_item("b", basis(1), " ".join(f"word{k}" for k in range(DEFAULT.short_terms + 1)))
+    bare = Item("n", basis(1), {"x": 1.0}, None)  # no text: no lexical evidence, full bar
+    assert DEFAULT.join_bar(head) == DEFAULT.short_join_threshold < DEFAULT.join_threshold
+    assert DEFAULT.join_bar(body) == DEFAULT.join_bar(bare) == DEFAULT.join_threshold
+    with pytest.raises(ValueError, match="short_join_threshold"):
+        Params(short_join_threshold=DEFAULT.join_threshold + 0.1)
+
+
+def test_a_headline_joins_the_story_of_its_headlines_at_the_short_threshold():
+    """Two headlines on one story share a rare word and a loosely related vector: too little
+    for an article, enough for a headline. With the short threshold at the full one they stay
+    apart; a headline on another subject stays apart either way."""
+    a, b = basis(30), basis(31)
+    outcome = {}
+    for name, params in [("short", DEFAULT), ("off", dataclasses.replace(DEFAULT, short_join_threshold=DEFAULT.join_threshold))]:
+        c = StoryClusterer(params)
+        background(c)
+        c.add(text_item("h1", a, "Plosser sees high bar for taper"))
+        outcome[name] = (c.add(text_item("h2", blend(a, b, 0.4), "Plosser taper comments weigh on bonds")),
+                         c.add(text_item("h3", blend(a, basis(32), 0.4), "Console sales fall for the quarter")))
+    assert outcome["short"] == ("h1", "h3")
+    assert outcome["off"] == ("h2", "h3")
+
+
+# ------------------------------------------------------------------ number keys
+
+def test_clock_times_are_not_number_keys():
+    keys = number_keys("Posted 7:35 am, updated 13:45:10 and 1:00pm CST; 288 candidates in 2013, 12/16/08")
+    assert "#2013" in keys and "#288" in keys and "#16" in keys
+    assert not {"#35", "#45", "#10", "#00", "#13"} & set(keys)
+
+
+# ------------------------------------------------------------------ years
+
+def test_year_keys_are_the_numbers_that_read_as_years():
+    from storyline.link.stories.features import year_keys
+
+    assert year_keys({"#2013", "#1951", "#288", "#20130", "#1890", "turkmenistan", "#2039"}) == {"#2013", "#1951", "#2039"}
+
+
+def test_an_article_naming_other_years_than_a_story_starts_its_own():
+    """Two parliamentary elections in one country, five years apart, undated: the same words
+    and names, different years. With the veto the 2013 report starts a story; a 2008 follow-up
+    still joins, and so does a report naming no year."""
+    v = basis(50)
+    names = ["turkmenistan", "majlis", "berdymukhamedov"]
+    outcome = {}
+    for veto in (True, False):
+        c = StoryClusterer(dataclasses.replace(DEFAULT, year_veto=veto))
+        c.add(item_with("e1", v, names + ["#2008", "#125"]))
+        outcome[veto] = [c.add(item_with("e2", blend(v, basis(51), 0.95), names + ["#2013", "#125"])),
+                         c.add(item_with("e3", blend(v, basis(52), 0.95), names + ["#2008"])),
+                         c.add(item_with("e4", blend(v, basis(53), 0.95), names))]
+    assert outcome[False] == ["e1", "e1", "e1"]
+    assert outcome[True] == ["e2", "e1", "e1"]
+
+
+def test_an_article_kept_out_by_its_years_says_so():
+    """The founded article's evidence names the story the veto kept it from and both sides'
+    years, and the story page's line says it in words."""
+    from storyline.report.words import membership_reason
+
+    v = basis(55)
+    names = ["turkmenistan", "majlis"]
+    c = StoryClusterer()
+    c.add(item_with("e1", v, names + ["#2008"]))
+    c.add(item_with("e2", blend(v, basis(56), 0.95), names + ["#2013", "#2014"]))
+    why, _ = c.take_evidence()
+    assert why["e1"]["kind"] == "founded" and "other_years" not in why["e1"]
+    kept = why["e2"]["other_years"]
+    assert kept["story"] == "e1" and kept["article_years"] == ["2013", "2014"] and kept["story_years"] == ["2008"]
+    assert kept["cosine"] > 0.9
+    line = membership_reason(why["e2"])
+    assert line.startswith("started the story") and "kept out of story e1: it names 2013, 2014, that story 2008" in line
+
+
+def test_a_story_sharing_one_of_the_article_years_is_not_vetoed():
+    v = basis(60)
+    c = StoryClusterer()
+    c.add(item_with("a", v, ["qeshm", "#2005"]))
+    assert c.add(item_with("b", blend(v, basis(61), 0.95), ["qeshm", "#2005", "#2008"])) == "a"
+
+
+def test_a_year_one_member_names_in_passing_vetoes_nothing():
+    """Background years ("the 2014 Minsk deal") named by a minority of a story's members do
+    not keep out an article naming another year."""
+    v = basis(70)
+    names = ["ukraine", "starmer", "coalition"]
+    c = StoryClusterer()
+    c.add(item_with("s1", v, names))
+    c.add(item_with("s2", blend(v, basis(71), 0.95), names))
+    assert c.add(item_with("s3", blend(v, basis(72), 0.95), names + ["#2014", "#2015"])) == "s1"
+    assert c.add(item_with("s4", blend(v, basis(73), 0.95), names + ["#2025"])) == "s1"
+
+
+def item_with(i: str, vec, keys) -> Item:
+    return Item(i, vec, {k: 1.0 for k in keys}, None)
+
+
+# ------------------------------------------------------------------ the lead
+
+def test_the_lead_terms_are_weighted_up():
+    from storyline.link.stories.features import LEAD_BOOST, LEAD_CHARS, lead_weighted_terms
+
+    tail = " ".join(f"background{k}" for k in range(LEAD_CHARS // 10))
+    text = "Angels offer Teixeira eight years. " + tail + " angels"
+    plain, lead = term_weights(text), lead_weighted_terms(text)
+    assert lead["teixeira"] == plain["teixeira"] + LEAD_BOOST
+    assert lead["angel"] == plain["angel"] + LEAD_BOOST  # in the lead and the tail: boosted once
+    assert lead[f"background{LEAD_CHARS // 10 - 1}"] == plain[f"background{LEAD_CHARS // 10 - 1}"]
+    assert set(lead) == set(plain)  # the cut at LEAD_CHARS never makes a half word a term
