@@ -200,10 +200,9 @@ def held_out(name: str, pairs: Pairs, X: np.ndarray, fit_on: tuple[np.ndarray, n
     feature_prob = today.prob(X[dev])
     z = cross.logits(da, db)
     out = {"pairs": int(len(dy)), "today": scores(dy, feature_prob >= today.threshold),
-           "cross_encoder": scores(dy, z >= 0.0), "combined": scores(dy, combine(feature_prob, z) >= 0.5),
-           "mean_of_both": scores(dy, (feature_prob + 1 / (1 + np.exp(-z))) / 2 >= 0.5),
+           "cross_encoder": scores(dy, z >= 0.0), "product": scores(dy, combine(feature_prob, z) >= 0.5),
            "stacked_cv": stacked(X[dev], z, dy, seed)}
-    for row in ("today", "cross_encoder", "combined", "mean_of_both", "stacked_cv"):
+    for row in ("today", "cross_encoder", "product", "stacked_cv"):
         log(f"  {name} held out {row:<14} acc {out[row]['accuracy']:.2f}  F1 {out[row]['f1']:.2f}")
     if name == "mrpc":
         n = len(dy)

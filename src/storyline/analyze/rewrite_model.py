@@ -56,7 +56,7 @@ def build(rank: int, alpha: float, dropout: float = 0.0):
 
     folder = str(base_dir())
     tokenizer = AutoTokenizer.from_pretrained(folder)
-    encoder = AutoModel.from_pretrained(folder, add_pooling_layer=False)
+    encoder = _encoder(AutoModel, folder)
     for p in encoder.parameters():
         p.requires_grad_(False)
     for block in encoder.encoder.layer:
@@ -64,6 +64,14 @@ def build(rank: int, alpha: float, dropout: float = 0.0):
             parent, leaf = _parent(block, name)
             setattr(parent, leaf, LoRALinear(getattr(parent, leaf), rank, alpha, dropout))
     return tokenizer, encoder, Head(torch)
+
+
+def _encoder(auto_model, folder: str):
+    """The base MiniLM without its pooler (unused: the head pools). Loaded with it and dropped
+    after, so transformers does not report the file's pooler weights as unexpected on stderr."""
+    encoder = auto_model.from_pretrained(folder)
+    encoder.pooler = None
+    return encoder
 
 
 def _parent(block, dotted: str):
@@ -202,7 +210,7 @@ def load(path: str | Path | None = None) -> RewriteModel:
     torch.set_num_threads(int(os.environ.get(TORCH_THREADS, "1")))
     folder = str(base_dir())
     tokenizer = AutoTokenizer.from_pretrained(folder)
-    encoder = AutoModel.from_pretrained(folder, add_pooling_layer=False)
+    encoder = _encoder(AutoModel, folder)
     merge(encoder, tensors)
     head = Head(torch)
     head.load_state_dict({k[len("head."):]: v.float() for k, v in tensors.items() if k.startswith("head.")})
