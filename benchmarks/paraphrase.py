@@ -4,7 +4,7 @@
 Usage::
 
     python benchmarks/paraphrase.py TRAIN [TEST] [--folds 10] [--seed 0] [--pan DIR]
-                                    [--save PATH] [--cache DIR] [--vectors]
+                                    [--save PATH] [--cache DIR] [--vectors] [--cross [WEIGHTS]]
 
 e.g. ``.venv/bin/python benchmarks/paraphrase.py ../shared/eval/paraphrase-mrpc/msr_paraphrase_train.txt
 --pan ../shared/eval/paraphrase-pan --save src/storyline/link/paraphrase_model.json``
@@ -34,6 +34,13 @@ model fitted on all of TRAIN applied as is (its own threshold), ``pan_cv`` cross
 same recipe on PAN. ``--save PATH`` writes the model fitted on all of TRAIN as the JSON that
 ``ParaphraseModel.load`` reads, with a note of the data, date and the figures above.
 ``--cache DIR`` (opt-in, outside the repository) keeps sentence vectors between runs.
+
+``--cross [WEIGHTS]`` adds ``held_out``: the rewrite cross-encoder
+(:mod:`storyline.analyze.rewrite_model`, the shipped weights unless WEIGHTS is given) against
+today's model refitted on the same 90% of TRAIN, on the stratified 10% of TRAIN (and of PAN) that
+``benchmarks/train_rewrite_model.py`` holds out (:func:`split`); rows ``today``,
+``cross_encoder``, ``product`` (:func:`storyline.link.reuse.rewrites.combine`, what alignment
+uses) and ``stacked_cv``; ``pairs_per_s`` of both models on the held-out MRPC pairs, same run.
 
 Progress goes to stderr; the LAST stdout line is one JSON object with all figures.
 """
