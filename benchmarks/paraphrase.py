@@ -4,7 +4,7 @@
 Usage::
 
     python benchmarks/paraphrase.py TRAIN [TEST] [--folds 10] [--seed 0] [--pan DIR]
-                                    [--save PATH] [--cache DIR] [--vectors]
+                                    [--save PATH] [--cache DIR] [--vectors] [--cross [WEIGHTS]]
 
 e.g. ``.venv/bin/python benchmarks/paraphrase.py ../shared/eval/paraphrase-mrpc/msr_paraphrase_train.txt
 --pan ../shared/eval/paraphrase-pan --save src/storyline/link/paraphrase_model.json``
@@ -34,6 +34,13 @@ model fitted on all of TRAIN applied as is (its own threshold), ``pan_cv`` cross
 same recipe on PAN. ``--save PATH`` writes the model fitted on all of TRAIN as the JSON that
 ``ParaphraseModel.load`` reads, with a note of the data, date and the figures above.
 ``--cache DIR`` (opt-in, outside the repository) keeps sentence vectors between runs.
+
+``--cross [WEIGHTS]`` adds ``held_out``: the rewrite cross-encoder
+(:mod:`storyline.analyze.rewrite_model`, the shipped weights unless WEIGHTS is given) against
+today's model refitted on the same 90% of TRAIN, on the stratified 10% of TRAIN (and of PAN) that
+``benchmarks/train_rewrite_model.py`` holds out (:func:`split`); rows ``today``,
+``cross_encoder``, ``product`` (:func:`storyline.link.reuse.rewrites.combine`, what alignment
+uses) and ``stacked_cv``; ``pairs_per_s`` of both models on the held-out MRPC pairs, same run.
 
 Progress goes to stderr; the LAST stdout line is one JSON object with all figures.
 """
@@ -164,6 +171,72 @@ def train_test(recipe: Recipe, Xtr: np.ndarray, ytr: np.ndarray, Xte: np.ndarray
     return result
 
 
+# The held-out tenth the cross-encoder never trains on (benchmarks/train_rewrite_model.py).
+DEV_SHARE = 0.1
+SPLIT_SEED = 0
+
+
+def split(y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(train indices, held-out indices): a stratified DEV_SHARE held out, fixed seed."""
+    from sklearn.model_selection import train_test_split
+
+    idx = np.arange(len(y))
+    train, dev = train_test_split(idx, test_size=DEV_SHARE, stratify=y, random_state=SPLIT_SEED)
+    return np.sort(train), np.sort(dev)
+
+
+def pairs_per_second(run: Callable[[], object], n: int) -> float:
+    t = time.perf_counter()
+    run()
+    return round(n / (time.perf_counter() - t), 1)
+
+
+def held_out(name: str, pairs: Pairs, X: np.ndarray, fit_on: tuple[np.ndarray, np.ndarray], seed: int,
+             weights: Path | None) -> dict:
+    """Today's model (fitted on ``fit_on``) against the cross-encoder on the held-out tenth of ``pairs``;
+    pairs a second of both, one thread, in this run."""
+    from storyline.analyze.embed import embed
+    from storyline.analyze.rewrite_model import load
+    from storyline.link.reuse.rewrites import combine
+
+    a, b, y = pairs
+    _, dev = split(y)
+    da, db, dy = [a[i] for i in dev], [b[i] for i in dev], y[dev]
+    today = paraphrase_training.fit(*fit_on, seed=seed)
+    cross = load(weights)
+    feature_prob = today.prob(X[dev])
+    z = cross.logits(da, db)
+    out = {"pairs": int(len(dy)), "today": scores(dy, feature_prob >= today.threshold),
+           "cross_encoder": scores(dy, z >= 0.0), "product": scores(dy, combine(feature_prob, z) >= 0.5),
+           "stacked_cv": stacked(X[dev], z, dy, seed)}
+    for row in ("today", "cross_encoder", "product", "stacked_cv"):
+        log(f"  {name} held out {row:<14} acc {out[row]['accuracy']:.2f}  F1 {out[row]['f1']:.2f}")
+    if name == "mrpc":
+        n = len(dy)
+        VA, VB = embed(da), embed(db)
+        out["pairs_per_s"] = {
+            "today_given_vectors": pairs_per_second(lambda: today.prob(paraphrase_features.features(da, db, VA, VB)), n),
+            "today_with_embedding": pairs_per_second(
+                lambda: today.prob(paraphrase_features.features(da, db, embed(da), embed(db))), n),
+            "cross_encoder": pairs_per_second(lambda: cross.logits(da, db), n),
+        }
+        log(f"  pairs/s: {out['pairs_per_s']}")
+    return out
+
+
+def stacked(X: np.ndarray, z: np.ndarray, y: np.ndarray, seed: int) -> dict:
+    """Today's recipe with the cross-encoder's logit as one more feature, 10-fold CV within the
+    held-out pairs (the only pairs whose logits are not in-sample)."""
+    pred = np.zeros(len(y), dtype=bool)
+    from sklearn.model_selection import StratifiedKFold
+
+    Xz = np.hstack([X, z[:, None]])
+    names = [*paraphrase_features.feature_names(False), "cross_logit"]
+    for tr, te in StratifiedKFold(10, shuffle=True, random_state=seed).split(Xz, y):
+        pred[te] = paraphrase_training.fit(Xz[tr], y[tr], seed=seed, feature_names_=names).predict(Xz[te])
+    return scores(y, pred)
+
+
 def outside_repo(path: Path) -> Path:
     if path.resolve().is_relative_to(REPO):
         raise SystemExit(f"{path}: cache data outside the repository")
@@ -180,6 +253,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--save", type=Path, help="write the model fitted on all of TRAIN here (JSON)")
     parser.add_argument("--cache", type=Path, help="keep sentence vectors in this folder (outside the repo)")
     parser.add_argument("--vectors", action="store_true", help="also score the model with |va-vb| and va*vb")
+    parser.add_argument("--cross", nargs="?", const="shipped", metavar="WEIGHTS",
+                        help="also compare the rewrite cross-encoder (default: the shipped one) with today's model "
+                             "on the held-out tenth of TRAIN (and of PAN)")
     args = parser.parse_args(argv)
     cache = outside_repo(args.cache) if args.cache else None
     started = time.perf_counter()
@@ -228,6 +304,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         log(f"  {'pan_transfer':<22} acc {out['pan_transfer']['accuracy']:.2f}  F1 {out['pan_transfer']['f1']:.2f}")
         out["pan_cv"] = cross_validate(recipe, Xp, yp, args.folds, args.seed, "pan_cv")
         out["pan_baseline_cosine_only"] = cross_validate(cosine_recipe, Xp, yp, args.folds, args.seed, "pan cosine only")
+    if args.cross:
+        weights = None if args.cross == "shipped" else Path(args.cross)
+        train_part, _ = split(ytr)
+        out["held_out"] = {"protocol": f"stratified {DEV_SHARE:.0%} of each set held out (seed {SPLIT_SEED}); today's"
+                                       " model fitted on the other 90% of TRAIN",
+                           "mrpc": held_out("mrpc", read_mrpc(args.train), Xtr, (Xtr[train_part], ytr[train_part]),
+                                            args.seed, weights)}
+        if args.pan:
+            out["held_out"]["pan"] = held_out("pan", read_pan(args.pan), Xp, (Xtr[train_part], ytr[train_part]),
+                                              args.seed, weights)
     out["goal"] = GOAL
     out["seconds"] = round(time.perf_counter() - started, 1)
 

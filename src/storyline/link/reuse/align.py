@@ -1,7 +1,8 @@
 """Sentence alignment of two articles: which derived sentence restates which source sentence.
 
 Scores come from the sentence-level paraphrase model (embedding cosine plus lexical evidence,
-link/reuse/paraphrase.py). The alignment is order aware: the best monotone chain of links is taken first
+link/reuse/paraphrase.py), with the pairs that can become links re-scored by the rewrite
+cross-encoder (link/reuse/rewrites.py). The alignment is order aware: the best monotone chain of links is taken first
 (a rewrite keeps the order of its source), then a link out of order is added only when it is
 strong (a moved paragraph), and a sentence merged from two source sentences keeps a second link to
 a neighbour of its first. Hand-written because sentence alignment for monolingual rewrites is a
@@ -18,6 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from storyline.analyze.sentences import sentence_spans
+from storyline.link.reuse.rewrites import refine
 from storyline.records import SentencePair
 
 # A link needs this paraphrase probability. Calibrated on the seeds (the rewrite's sentence pairs
@@ -140,7 +142,9 @@ def score_matrix(
     scorer: Scorer | None = None, cosine: np.ndarray | None = None,
 ) -> np.ndarray:
     """Paraphrase probability for every (source, derived) sentence pair; pairs under the cosine
-    prefilter score 0. ``cosine`` is ``sv @ dv.T`` when the caller has it already."""
+    prefilter score 0. ``cosine`` is ``sv @ dv.T`` when the caller has it already. Without a
+    ``scorer``, the feature model scores every pair and the cross-encoder re-scores those that
+    can become links (:func:`storyline.link.reuse.rewrites.refine`)."""
     scores = np.zeros((len(s_text), len(d_text)), dtype=np.float32)
     if not len(s_text) or not len(d_text):
         return scores
@@ -148,9 +152,10 @@ def score_matrix(
     ii, jj = np.nonzero(cosine >= PREFILTER_COSINE)
     if not len(ii):
         return scores
-    scorer = scorer or default_scorer()
-    probs = scorer([s_text[i] for i in ii], [d_text[j] for j in jj], sv[ii], dv[jj])
+    probs = (scorer or default_scorer())([s_text[i] for i in ii], [d_text[j] for j in jj], sv[ii], dv[jj])
     scores[ii, jj] = probs
+    if scorer is None:
+        refine(scores, s_text, d_text)
     return scores
 
 

@@ -17,6 +17,10 @@ The shipped model (``paraphrase_model.json`` next to this module) is a small neu
 file records how and when it was fitted, and its cross-validated figures. Inference here needs
 numpy and rapidfuzz, nothing else.
 
+Alignment re-scores the pairs that can become links with the rewrite cross-encoder and averages
+the two (:mod:`storyline.link.reuse.rewrites`); this model alone decides when those weights
+cannot be loaded.
+
 Known limits: no synonyms beyond what the embedding knows (words match exactly, or by a crude
 5-letter stem); the features are English-centric (function words, negations, number words).
 """

