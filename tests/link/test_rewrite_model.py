@@ -85,7 +85,10 @@ def test_refine_rescores_with_the_cross_encoder():
     assert scores[1].tolist() == [0.0, 0.0]  # below RESCORE_MIN: untouched
 
 
-def test_missing_or_broken_weights_fall_back_with_a_warning(tmp_path, caplog):
+def test_missing_or_broken_weights_fall_back_with_a_warning(tmp_path, caplog, monkeypatch):
+    # A logging.config call by an earlier test in the same process (import-linter's, in
+    # test_architecture) disables loggers that existed then; this test needs ours enabled.
+    monkeypatch.setattr(logging.getLogger("storyline.reuse"), "disabled", False)
     broken = tmp_path / "broken.safetensors"
     broken.write_bytes(b"not a safetensors file")
     for path in (tmp_path / "missing.safetensors", broken):
