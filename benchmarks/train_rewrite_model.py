@@ -10,9 +10,9 @@ e.g. ``.venv/bin/python benchmarks/train_rewrite_model.py ../shared/eval --work 
 --out src/storyline/analyze/rewrite_model.safetensors``
 
 EVAL_DIR holds ``paraphrase-mrpc/msr_paraphrase_train.txt`` and ``paraphrase-pan/`` (PAN
-sentence pairs, see benchmarks/paraphrase.py). Neither has a dev split, so :func:`split` holds
+sentence pairs, see benchmarks/paraphrase.py). Neither has a dev split, so ``paraphrase.split`` holds
 out a stratified 10% of each (seed 0): the model never trains on it, and
-``benchmarks/paraphrase.py --dev`` scores today's model and this one on exactly those pairs.
+``benchmarks/paraphrase.py --cross`` scores today's model and this one on exactly those pairs.
 Training data: the other 90% of MRPC, plus ``--pan-pairs`` pairs drawn from the other 90% of PAN
 (0: MRPC only).
 
