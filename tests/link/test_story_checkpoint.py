@@ -191,3 +191,19 @@ def test_kill_9_during_clustering_resumes_with_the_same_stories(store_url):
 def test_nothing_due_writes_nothing(any_store):
     report = scan.find_stories(any_store)
     assert report.clustered == 0 and report.stories == 0 and any_store.story_checkpoint() is None
+
+
+def test_an_undated_article_is_taken_as_published_when_it_arrived():
+    """Undated articles come where they arrived among the dated ones (at the time of the latest
+    dated article stored before them), not after every dated article of the run."""
+    from storyline.store import open_store
+    from store.test_contract import make_article
+
+    store = open_store("memory://")
+    first = make_article("The council voted on the bridge budget on Monday.", published="2026-03-01")
+    undated = make_article("The bridge budget vote drew a large crowd to the council chamber.")
+    later = make_article("Work on the bridge began ten days after the council vote.", published="2026-03-10")
+    earliest = make_article("An undated note stored before every dated article.")
+    store.add_articles([earliest, first, undated, later])
+    clusterer, _ = scan.load_clusterer(store, write=False)
+    assert scan.due_in_order(store, clusterer) == [earliest.id, first.id, undated.id, later.id]

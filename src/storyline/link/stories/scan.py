@@ -12,10 +12,11 @@ A store with memberships but no checkpoint of this CLUSTER_VERSION (written befo
 existed) is replayed once from its memberships (StoryClusterer.restore), and the checkpoint
 written; memberships of another version are dropped and the corpus clustered again.
 
-Order: the new articles of a run are sorted by publication date; an undated one goes last, or,
-when more than ``hold_items`` dated articles would come after the place of its nearest dated
-article (article vectors) among the new ones and the members of the stories still active (its
-story could be retired before it arrives), just after that article. An article published before
+Order: the new articles of a run are sorted by publication date. An undated one is placed just
+after its nearest dated article (article vectors) among the new ones and the members of the
+stories still active when more than ``hold_items`` dated articles would come after that place
+(its story could be retired before it arrives); otherwise it is taken as published when it
+arrived, at the time of the latest dated article stored before it. An article published before
 one already clustered still joins after it (stories are not re-clustered from scratch; bump
 CLUSTER_VERSION to do that).
 
@@ -143,6 +144,17 @@ def due_in_order(store: Store, clusterer: StoryClusterer, among: Sequence[str] |
         hold = clusterer.params.hold_items
         placed = {a: t for a, t in placed.items() if len(later) - bisect.bisect_right(later, t) > hold}
     rank = {a: k for k, a in enumerate(ids)}
+    # The other undated articles are taken as published when they arrived: at the time of the
+    # latest dated article stored before them (before any, the earliest). Going last instead
+    # met a sibling event's story grown meanwhile: ECB+ via the CLI, dev pair F1 0.789 last,
+    # 0.800 on arrival (precision 0.882 -> 0.903); train 0.813 both ways.
+    dated_times = [times[a] for a in ids if times[a] is not None]
+    latest = min(dated_times) if dated_times else None
+    for aid in ids:
+        if times[aid] is not None:
+            latest = max(latest, times[aid])
+        elif aid not in placed and latest is not None:
+            placed[aid] = latest
 
     def key(aid: str) -> tuple:
         t = times[aid] if times[aid] is not None else placed.get(aid)
