@@ -72,27 +72,8 @@ def test_each_step_finds_from_the_log_what_a_scan_finds(desk, tmp_path):
 def test_a_failed_key_stays_due_and_a_new_version_scans(any_store):
     any_store.add_articles(_articles(3))
     failing: set[str] = set()
-
-    def run(store, keys):
-        result = BatchResult()
-        for key in keys:
-            if key in failing:
-                result.problems.append(Problem(key, "refused by the test"))
-            else:
-                store.put_sentence_vectors({}, "v")  # nothing to write; the key is done below
-                done.add(key)
-                result.done += 1
-        return result
-
     done: set[str] = set()
-
-    def due_scan(store):
-        return [a for a in store.unanalysed() if a not in done]
-
-    def due_among(store, changed, pending):
-        return [a for a in dict.fromkeys(named(changed, pending, "article")) if a not in done]
-
-    step = Step("probe", "1", "article", (), (), due=due_scan, run=run, watches=("article",), due_among=due_among)
+    step = _probe(failing, done)
     ids = [a.id for a in any_store.articles()]
     failing.add(ids[0])
     report = run_step(any_store, step)
