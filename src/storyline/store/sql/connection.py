@@ -97,22 +97,20 @@ class Connection:
         one restricted query; more keys (a bulk load) would need several, whose rows could not
         be put in the scan's order (the people and story steps depend on it), so then the full
         query runs and its rows are filtered here: its cost is shared by that many keys' work."""
-        if among is None or len(set(among)) > IDS_PER_QUERY:
+        keys = list(dict.fromkeys(among)) if among is not None else []
+        if among is None or len(keys) > IDS_PER_QUERY:
             sql, args = self.paged(f"{select} ORDER BY {order}", list(params), None if among else limit, 0)
             rows = self.run(sql, args).fetchall()
             if among is None:
                 return rows
-            wanted = set(among)
+            wanted = set(keys)
             # A due query selects its keys only (an id, or a pair's two ids): a row is kept
             # when one of them is among the keys, as the restricted query would.
-            kept = [r for r in rows if any(value in wanted for value in r)]
-            return kept[:limit] if limit is not None else kept
-        rows: dict[tuple, None] = {}
-        for chunk in chunks(among):
-            restrict = " OR ".join(f"{c} IN ({marks(chunk)})" for c in columns)
-            found = self.run(f"{select} AND ({restrict}) ORDER BY {order}", [*params, *chunk * len(columns)])
-            rows.update(dict.fromkeys(tuple(r) for r in found.fetchall()))
-        return list(rows)[:limit] if limit is not None else list(rows)
+            return [r for r in rows if any(value in wanted for value in r)][:limit]
+        if not keys:
+            return []
+        restrict = " OR ".join(f"{c} IN ({marks(keys)})" for c in columns)
+        return self.run(f"{select} AND ({restrict}) ORDER BY {order}", [*params, *keys * len(columns)]).fetchall()[:limit]
 
     @contextmanager
     def writing(self, what: str) -> Iterator[None]:
