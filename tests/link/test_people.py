@@ -86,6 +86,16 @@ def together(identities: list[Identity], *keys: str) -> bool:
     ("Keir Starmer MP", "full", "keir", "starmer", "", "Keir Starmer"),
     ("John Major", "full", "john", "major", "", "John Major"),  # a surname that is also a title
     ("Jacob Rees-Mogg", "full", "jacob", "reesmogg", "", "Jacob Rees-Mogg"),
+    # Words the tagger swallows in headlines and at sentence starts are no part of the name.
+    ("Under Obama", "surname", "", "obama", "", "Obama"),
+    ("Republican Donald Trump", "full", "donald", "trump", "", "Donald Trump"),
+    ("Like Donald Trump", "full", "donald", "trump", "", "Donald Trump"),
+    ("State Hillary Clinton", "full", "hillary", "clinton", "", "Hillary Clinton"),
+    ("Hillary And Obama", "surname", "", "obama", "", "Obama"),
+    # ... but given names that are also words stay: they are names.
+    ("Will Sanders", "full", "will", "sanders", "", "Will Sanders"),
+    ("Can Dündar", "full", "can", "dundar", "", "Can Dündar"),
+    ("Said Jalili", "full", "said", "jalili", "", "Said Jalili"),
 ])
 def test_parse_person_name(text, kind, first, surname, suffix, display):
     name = parse_person_name(text)
@@ -250,6 +260,29 @@ def test_ambiguous_surname_stays_its_own_identity():
     assert len(identities) == 4  # and the two "Johnson"s are not merged with each other either
     assert {i.name for i in identities} == {"Boris Johnson", "Mike Johnson", "Johnson"}
     assert len({i.id for i in identities}) == 4
+
+
+def trumps(donald: int, ivanka: int, *bare: Entity) -> list[tuple[str, Entity]]:
+    return numbered(*[person("Donald Trump")] * donald, *[person("Ivanka Trump")] * ivanka, *bare)
+
+
+def test_a_bare_surname_goes_to_the_by_far_most_mentioned_bearer():
+    identities = merge_people(trumps(25, 2, person("Trump")))
+    donald = identity_of(identities, "a1")
+    assert ("a28", "e1") in donald.members and len(identities) == 2
+    assert "Trump ~ Donald Trump: by far the most mentioned person named Trump (25 mentions, the next 2)" \
+        in donald.merges
+
+
+@pytest.mark.parametrize("cast", [
+    trumps(25, 4, person("Trump")),  # 6 times the mentions: not by far
+    trumps(12, 1, person("Trump")),  # by far, but too few mentions to call anyone prominent
+    trumps(25, 2, person("Trump", "Mrs Trump")),  # a courtesy title may name the other one
+], ids=["comparable", "few", "courtesy-title"])
+def test_a_bare_surname_without_a_prominent_bearer_stays_its_own(cast):
+    identities = merge_people(cast)
+    bare = cast[-1][0]
+    assert identity_of(identities, bare).members == ((bare, "e1"),)
 
 
 def test_co_mentions_that_fit_both_candidates_resolve_nothing():

@@ -338,3 +338,52 @@ def test_a_big_identity_reports_a_conflicting_top_title_instead_of_listing_it(an
     assert "Prime Minister" in starmer.roles and "MP for Holborn" in starmer.roles
     assert "Labour leader" not in starmer.roles
     assert any("conflicting titles" in m and "Labour leader" in m for m in starmer.merges)
+
+
+def test_a_bare_surname_joins_the_prominent_big_identity_as_in_the_batch_merge(any_store, monkeypatch):
+    monkeypatch.setattr(incremental, "GROWN_MEMBERS", 10)
+    first = numbered(*[person("Donald Trump")] * 25, *[person("Ivanka Trump")] * 2)
+    store_entities(any_store, first)
+    run_step(any_store, PEOPLE_STEP)
+    (donald,) = [i for i in any_store.people() if i.name == "Donald Trump"]
+    more = store_entities(any_store, [("b1", person("Trump")), ("b2", person("Trump", "Mrs Trump"))])
+    report = assign_people(any_store, [more["b1"], more["b2"]])
+    assert not report.problems and report.counts["people grown"] == 1
+    people = any_store.people()
+    grown = next(i for i in people if i.id == donald.id)
+    assert (more["b1"], "e1") in grown.members  # by far the most mentioned Trump
+    assert (more["b2"], "e1") not in grown.members  # "Mrs Trump": maybe the other one
+    batch = merge_people(first + [("b1", person("Trump")), ("b2", person("Trump", "Mrs Trump"))])
+    assert ("b1", "e1") in next(i for i in batch if ("a1", "e1") in i.members).members
+
+
+def test_a_crowded_neighbourhood_is_bounded_and_loses_nobody(any_store, monkeypatch):
+    # Forty one-mention "Obama"s that nothing could place, and one new article naming Obama.
+    cast = [person("Barack Obama"), person("Michelle Obama")] + [person("Obama")] * 40
+    ids = store_entities(any_store, numbered(*cast))
+    run_step(any_store, PEOPLE_STEP)
+    before = {i.id: i for i in any_store.people()}
+    assert len(before) == 42
+    monkeypatch.setattr(incremental, "NEIGHBOURHOOD_MEMBERS", 5)
+    read: list[str] = []
+    real = any_store.entities_of
+
+    def entities_of(article_ids, *a, **k):
+        read.extend(article_ids)
+        return real(article_ids, *a, **k)
+
+    monkeypatch.setattr(any_store, "entities_of", entities_of, raising=False)
+    more = store_entities(any_store, [("n1", person("Obama")), ("n1", person("Michelle Obama", id="e2"))])
+    report = assign_people(any_store, [more["n1"]])
+    assert not report.problems
+    # The full names came first, and at most the bound's worth of members was read around.
+    around = set(read) - {more["n1"]}
+    assert {ids["a1"], ids["a2"]} <= around and len(around) <= 5
+    people = any_store.people()
+    members = [m for i in people for m in i.members]
+    assert len(members) == len(set(members)) == 44  # nobody lost, nobody twice
+    michelle = next(i for i in people if (ids["a2"], "e1") in i.members)
+    assert (more["n1"], "e2") in michelle.members
+    # The identities left outside the bound keep their last decision (and their ids).
+    kept = [pid for pid, i in before.items() if i.name == "Obama" and any_store.person(pid) == i]
+    assert len(kept) >= 35

@@ -33,9 +33,11 @@ that rests on co-mention counts or on names two key hops away stays as it was wh
 neighbourhood was last touched, while the corpus has grown since. tests/link/
 test_people_incremental.py checks the result is identical on the demo corpus and the seeds, on
 the merge cases of tests/link/test_people.py in shuffled orders, and on a synthetic corpus.
-The cost per article is the size of its names' neighbourhoods, not of the store (a name as
-common as "John Smith" makes a big neighbourhood: MAX_BLOCK bounds the comparisons, not the
-reads).
+The cost per article is the size of its names' neighbourhoods, not of the store: only names not
+attached to a big identity reach a neighbourhood, and it is cut at NEIGHBOURHOOD_MEMBERS members
+(identities a name reaches by its exact or first-name key first, then those with a full name;
+:func:`_bounded`). Below that bound, parity holds as above; past it (a surname shared by hundreds
+of one-mention identities), the identities left out keep their last decision.
 """
 
 from __future__ import annotations
@@ -48,15 +50,15 @@ from dataclasses import dataclass, field, replace
 from storyline.link.people import corrected
 from storyline.link.people.identities import merge_people
 from storyline.link.people.mentions import CorpusCounts
-from storyline.link.people.names import PersonName, best_person_name, parse_person_name
+from storyline.link.people.names import PersonName, best_person_name, parse_person_name, prominent
 from storyline.link.people.roles import grown_roles
-from storyline.link.people.tuning import GROWN_MEMBERS
+from storyline.link.people.tuning import GROWN_MEMBERS, NEIGHBOURHOOD_MEMBERS
 from storyline.records import Entity, Identity, Problem
 from storyline.store import Store
 from storyline.store.base import now
-from storyline.store.records import ArticleEntity, PersonAlias, PersonMember, PersonRedirect, PersonRole, StoredPerson
+from storyline.store.records import ArticleEntity, Correction, PersonAlias, PersonMember, PersonRedirect, PersonRole, StoredPerson
 
-PEOPLE_VERSION = "people-2"
+PEOPLE_VERSION = "people-3"  # 3: names lose swallowed words; prominent bearers take bare surnames
 PEOPLE_SOURCE = "people"  # the source named by a Problem of this step
 ID_HEX = 12
 
@@ -153,12 +155,25 @@ def _remerge(store: Store, done: list[str], batch: list[ArticleEntity], keys: se
            if len(i.members) >= GROWN_MEMBERS and not corrected.touched(i, corrections)}
     attached, rest = _attach_to_big(reached, big, batch, parse)
     in_batch = set(done)
+    # The small identities to re-merge: those the names not attached to a big one reach (a name
+    # that joined a big identity compares with nobody), bounded (tuning.NEIGHBOURHOOD_MEMBERS).
+    rest_keys = {k for f in rest for k in name_keys(f.entity, parse)}
+    if rest_keys != keys:
+        by_rest = {i.id for i in store.people_by_keys(sorted(rest_keys))} if rest_keys else set()
+        by_rest |= {pid for pid, i in reached.items()
+                    if any(a in in_batch for a, _ in i.members) or corrected.touched(i, corrections)}
+    else:
+        by_rest = set(reached)
+    small = {pid: i for pid, i in reached.items() if pid not in big and pid in by_rest}
+    if sum(len(i.members) for i in small.values()) > NEIGHBOURHOOD_MEMBERS:
+        exact = {k for k in rest_keys if k.startswith(("name:", "first:"))}
+        near = {i.id for i in store.people_by_keys(sorted(exact))} if exact else set()
+        small = _bounded(small, in_batch, corrections, near)
     # A big identity is written when it gains members, or loses those of re-analysed articles.
     grown = [_stored(pid, big[pid], {(f.article_id, f.entity.id): f.entity for f in attached.get(pid, [])}, parse,
                      gained=[(f.article_id, f.entity.id) for f in attached.get(pid, [])])
              for pid in sorted(big) if pid in attached or any(a in in_batch for a, _ in big[pid].members)]
-    stored = {pid: i for pid, i in reached.items() if pid not in big}
-    held = {member: pid for pid, identity in stored.items() for member in identity.members}
+    held = {member: pid for pid, identity in small.items() for member in identity.members}
     around = sorted({aid for aid, _ in held if aid not in in_batch})
     # In article order: the neighbourhood's entities first, then the batch's (stored later).
     context = [f for f in store.entities_of(around, "PERSON")] + rest
@@ -173,8 +188,41 @@ def _remerge(store: Store, done: list[str], batch: list[ArticleEntity], keys: se
     entities = {(f.article_id, f.entity.id): f.entity for f in merged}
     identities = corrected.apply(identities, corrections, entities)
     ids, redirects = _assign_ids(store, identities, held, order)
-    persons = [_stored(ids[n], identity, entities, parse) for n, identity in enumerate(identities)]
+    # An identity the re-merge left as it was is not written again (most of a neighbourhood).
+    persons = [_stored(ids[n], identity, entities, parse) for n, identity in enumerate(identities)
+               if not _unchanged(small.get(ids[n]), identity, in_batch)]
     return persons, redirects, grown
+
+
+def _unchanged(old: Identity | None, new: Identity, in_batch: set[str]) -> bool:
+    return (old is not None and not any(a in in_batch for a, _ in new.members)
+            and set(old.members) == set(new.members)
+            and (old.name, old.type, tuple(old.aliases), tuple(old.roles), tuple(old.merges))
+            == (new.name, new.type, tuple(new.aliases), tuple(new.roles), tuple(new.merges)))
+
+
+def _bounded(small: dict[str, Identity], in_batch: set[str], corrections: Sequence[Correction],
+             near: set[str]) -> dict[str, Identity]:
+    """The small identities to re-merge, up to NEIGHBOURHOOD_MEMBERS members in all: those
+    holding the batch's articles or touched by a correction always; then those a batch name
+    reaches by its exact or first-name key (``near``), then those with a full name (the
+    targets of partial names), smaller first (each member costs its article's people)."""
+    must = {pid for pid, i in small.items()
+            if any(a in in_batch for a, _ in i.members) or corrected.touched(i, corrections)}
+
+    def rank(pid: str) -> tuple[bool, bool, bool, int, str]:
+        identity = small[pid]
+        full = any((n := parse_person_name(t)) is not None and n.kind == "full"
+                   for t in (identity.name, *identity.aliases))
+        return (pid not in must, pid not in near, not full, len(identity.members), pid)
+
+    kept, members = {}, 0
+    for pid in sorted(small, key=rank):
+        if pid not in must and members + len(small[pid].members) > NEIGHBOURHOOD_MEMBERS:
+            continue
+        kept[pid] = small[pid]
+        members += len(small[pid].members)
+    return kept
 
 
 def _attach_to_big(reached: dict[str, Identity], big: dict[str, Identity], batch: list[ArticleEntity],
@@ -183,8 +231,11 @@ def _attach_to_big(reached: dict[str, Identity], big: dict[str, Identity], batch
 
     An entity joins when its full name, folded, is a full name of exactly one reached identity
     and that one is big (pass 1 of merge_people merges equal full names outright), or when it is
-    a bare surname, the only reached person with a full name of that surname is big, and its
-    own article names nobody else of that surname in full (there the surname means that one)."""
+    a bare surname, its own article names nobody else of that surname in full, and the reached
+    person with a full name of that surname is big and the only one, or by far the most
+    mentioned of them (``names.prominent``: the rule pass 4 of merge_people applies when
+    evidence cannot pick; here the others' evidence is not weighed, as a big identity is not
+    re-merged)."""
     full: dict[str, set[str]] = defaultdict(set)
     surname: dict[str, set[str]] = defaultdict(set)
     for pid, identity in reached.items():
@@ -204,6 +255,9 @@ def _attach_to_big(reached: dict[str, Identity], big: dict[str, Identity], batch
             owners = full.get(name.key, set())
         elif name is not None and name.kind == "surname" and (f.article_id, name.surname_key) not in named_in_full:
             owners = surname.get(name.surname_key, set())
+            if len(owners) > 1 and (top := prominent({pid: len(reached[pid].members) for pid in owners},
+                                                     f.entity)) is not None:
+                owners = {top}
         if len(owners) == 1 and (pid := next(iter(owners))) in big:
             attached[pid].append(f)
         else:

@@ -9,7 +9,7 @@ from collections import Counter, defaultdict
 from storyline.folding import fold
 from storyline.link.people.clusters import Clusters
 from storyline.link.people.mentions import Comentions, Company, Member
-from storyline.link.people.names import PersonName, identity_name, initial_fits, kind_rank
+from storyline.link.people.names import PersonName, identity_name, initial_fits, kind_rank, prominent
 from storyline.link.people.roles import role_titles, shared_roles
 from storyline.link.people.tuning import EVIDENCE_MARGIN, EVIDENCE_MIN
 
@@ -123,7 +123,7 @@ def _choose_cluster(members: list[Member], i: int, targets: _Targets, by_letters
     best = scored[0]
     runner_up = scored[1][0] if len(scored) > 1 else 0.0
     if best[0] < EVIDENCE_MIN or best[0] < EVIDENCE_MARGIN * runner_up:
-        return None, "ambiguous"
+        return _most_mentioned(member, scored, evidence)
     notes = [f"shared role '{r}'" for r in best[2]]
     if best[4] >= EVIDENCE_MIN / 2:
         notes.append(f"co-mentioned with {best[3]}")
@@ -134,6 +134,19 @@ def _choose_cluster(members: list[Member], i: int, targets: _Targets, by_letters
         more = f" and {len(others) - 3} more" if len(others) > 3 else ""
         notes.append("over " + ", ".join(others[:3]) + more)
     return best[1], f"{name.display} ~ {evidence.display(best[1])}: " + "; ".join(notes)
+
+
+def _most_mentioned(member: Member, scored: list, evidence: _ClusterEvidence) -> tuple[int | None, str | None]:
+    """Evidence could not pick: the candidate mentioned by far the most, when evidence does not
+    point elsewhere (tuning.PROMINENT_RATIO); else (None, "ambiguous")."""
+    mentions = {s[1]: len(evidence.groups[s[1]]) for s in scored}
+    top = prominent(mentions, member.entity)
+    if top is None or any(s[0] >= EVIDENCE_MIN for s in scored if s[1] != top):
+        return None, "ambiguous"
+    runner_up = max(n for root, n in mentions.items() if root != top)
+    name = evidence.display(top)
+    return top, (f"{member.person.display} ~ {name}: by far the most mentioned person named "
+                 f"{name.split()[-1]} ({mentions[top]} mentions, the next {runner_up})")
 
 
 def _compatible_roots(name: PersonName, candidates: dict[tuple[int, str, str], int],
