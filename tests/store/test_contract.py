@@ -432,6 +432,13 @@ def test_reuse_among_keeps_only_pairs_inside_the_ids(store):
     assert store.reuse_among([a.id, b.id, c.id]) == [stronger, inside]  # most covered first
     assert store.reuse_among([d.id, a.id]) == [leaving]
     assert store.reuse_among([b.id]) == [] and store.reuse_among([]) == []
+    # Read again (the SQL stores keep decoded pairs): the same; a pair compared again, even
+    # under the same version, is read as it is now, not as it was decoded before.
+    assert store.reuse_among([a.id, b.id, c.id]) == [stronger, inside]
+    again = dataclasses.replace(inside, kind="partial", coverage=0.95)
+    store.put_reuse([again], "1")
+    assert store.reuse_among([a.id, b.id, c.id]) == [again, stronger]
+    assert store.reuse_among([a.id, d.id]) == [leaving]
 
 
 # --- stories ---------------------------------------------------------------------------------

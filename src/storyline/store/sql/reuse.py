@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
 
@@ -120,13 +122,61 @@ def reuse(db: Connection, *, kinds: Sequence[str] | None = None, article_id: str
     return [_pair_from(r) for r in rows]
 
 
-def reuse_among(db: Connection, article_ids: Sequence[str]) -> list[ReusePair]:
+class DecodedPairs:
+    """Decoded reuse pairs kept by one store object, keyed by their stored row's (version,
+    compared_at): a story report reads every pair among its members, and decoding a pair's
+    changes and aligned sentences is most of a warm story read (371 pairs, 10,000 changes,
+    about 100 ms for the 92-article story of the 3k incremental benchmark). A pair compared
+    again has a new stamp and is decoded afresh; at most ``limit`` pairs are kept (LRU)."""
+
+    def __init__(self, limit: int = 4096):
+        self.limit = limit
+        self._pairs: OrderedDict[tuple[str, str], tuple[tuple, ReusePair]] = OrderedDict()
+        self._lock = threading.Lock()  # the web server's threads may share one store
+
+    def get(self, key: tuple[str, str], stamp: tuple) -> ReusePair | None:
+        with self._lock:
+            found = self._pairs.get(key)
+            if found is None or found[0] != stamp:
+                return None
+            self._pairs.move_to_end(key)
+            return found[1]
+
+    def put(self, key: tuple[str, str], stamp: tuple, pair: ReusePair) -> None:
+        with self._lock:
+            self._pairs[key] = (stamp, pair)
+            self._pairs.move_to_end(key)
+            while len(self._pairs) > self.limit:
+                self._pairs.popitem(last=False)
+
+
+def reuse_among(db: Connection, article_ids: Sequence[str], cache: DecodedPairs | None = None) -> list[ReusePair]:
     # A pair is stored once with first_id < second_id, so the pairs among the ids are those whose
     # first_id is one of them and whose second_id is too: checked before the row is decoded
-    # (decoding the aligned sentences and changes is what a pair costs).
+    # (decoding the aligned sentences and changes is what a pair costs). With a cache, the keys
+    # and stamps are read first and only the pairs not decoded yet are read whole.
     inside = set(article_ids)
-    rows = db.rows_in(f"SELECT {_PAIR_COLUMNS} FROM reuse_pairs WHERE first_id IN", sorted(inside))
-    pairs = [_pair_from(r) for r in rows if r[0] in inside and r[1] in inside]
+    pairs: list[ReusePair] = []
+    wanted = sorted(inside)
+    if cache is not None:
+        missing = set()
+        for first, second, version, stamp in db.rows_in(
+                "SELECT first_id, second_id, version, compared_at FROM reuse_pairs WHERE first_id IN", wanted):
+            if second in inside:
+                found = cache.get((first, second), (version, stamp))
+                if found is None:
+                    missing.add(first)
+                else:
+                    pairs.append(found)
+        wanted = sorted(missing)
+        known = {(min(p.source_id, p.derived_id), max(p.source_id, p.derived_id)) for p in pairs}
+    rows = db.rows_in(f"SELECT {_PAIR_COLUMNS} FROM reuse_pairs WHERE first_id IN", wanted) if wanted else []
+    for r in rows:
+        if r[0] in inside and r[1] in inside and (cache is None or (r[0], r[1]) not in known):
+            pair = _pair_from(r)
+            pairs.append(pair)
+            if cache is not None:
+                cache.put((r[0], r[1]), (r[13], r[14]), pair)
     pairs.sort(key=lambda p: (-p.coverage, *sorted((p.source_id, p.derived_id))))
     return pairs
 

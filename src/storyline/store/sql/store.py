@@ -51,6 +51,7 @@ class SQLStore:
     def __init__(self, db: Connection):
         self.db = db
         self.url = db.url
+        self._decoded_pairs = reuse.DecodedPairs()
         migrate(db)
 
     # --- articles ----------------------------------------------------------------------------
@@ -150,7 +151,7 @@ class SQLStore:
         return reuse.reuse(self.db, kinds=kinds, article_id=article_id)
 
     def reuse_among(self, article_ids: Sequence[str]) -> list[ReusePair]:
-        return reuse.reuse_among(self.db, article_ids)
+        return reuse.reuse_among(self.db, article_ids, self._decoded_pairs)
 
     # --- reuse steps -------------------------------------------------------------------------
     def put_sentence_vectors(self, vectors: dict[str, SentenceVectors], version: str) -> None:
