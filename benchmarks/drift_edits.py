@@ -214,6 +214,108 @@ def plant_formats(body, spans, analysis, rng):
     return Edit("formats", "wording", body, None, None)
 
 
+# --- fluency, clarity and style revisions ------------------------------------------------------
+# What an editor's revision of a news text mostly is (the edit intents of revision corpora:
+# fluency, clarity, coherence, style), none of which changes what the text says.
+
+_US = {"organisation": "organization", "recognise": "recognize", "criticised": "criticized",
+       "defence": "defense", "labour": "labor", "centre": "center", "favour": "favor",
+       "programme": "program", "travelled": "traveled", "apologised": "apologized", "colour": "color"}
+
+
+def _words(body: str, quoted: bool = False) -> list[re.Match]:
+    """Lower-case words of 5+ letters outside quotation marks (names and quotes left alone)."""
+    inside = [(q.open, q.end + 1) for q in marks.find(body)]
+    return [m for m in re.finditer(r"\b[a-z]{5,}\b", body) if quoted or not any(a <= m.start() < b for a, b in inside)]
+
+
+def plant_typos(body, spans, analysis, rng):
+    """Two typos fixed: the source had two adjacent letters swapped in two common words."""
+    found = _words(body)
+    if len(found) < 2:
+        return None
+    for m in sorted(rng.sample(found, 2), key=lambda m: -m.start()):
+        w = m.group()
+        k = rng.randrange(1, len(w) - 2)
+        body = _replace(body, m.start(), m.end(), w[:k] + w[k + 1] + w[k] + w[k + 2:])
+    return Edit("typos", "wording", body, None, None)
+
+
+def plant_name_typo(body, spans, analysis, rng):
+    """A person's surname misspelt in one place (a slip a revision fixes)."""
+    found = [m for e in analysis.entities if e.type == "PERSON" for m in e.mentions
+             if len(m.text.split()[-1]) >= 6 and m.text[:1].isupper()]
+    m = _choose(rng, found)
+    if m is None:
+        return None
+    last = m.text.split()[-1]
+    a = m.end - len(last)
+    k = rng.randrange(2, len(last) - 2)
+    return Edit("name_typo", "wording", _replace(body, a + k, a + k + 2, last[k + 1] + last[k]), None, None)
+
+
+def plant_punctuation(body, spans, analysis, rng):
+    """Quotation marks changed in style (curly <-> straight), and commas before "and", "but",
+    "which" and "who" dropped."""
+    if "\u201c" in body:
+        body = body.replace("\u201c", '"').replace("\u201d", '"').replace("\u2019", "'")
+    else:
+        body = re.sub(r'"([^"\n]{1,400})"', "\u201c\\1\u201d", body)
+    body = re.sub(r", (and|but|which|who) ", r" \1 ", body)
+    return Edit("punctuation", "wording", body, None, None)
+
+
+def plant_function_words(body, spans, analysis, rng):
+    """"said that" -> "said", "in order to" -> "to", "on Monday" -> "Monday"."""
+    rules = [(re.compile(r"\b(said|says|told \w+) that\b"), lambda m: m.group(1)),
+             (re.compile(r"\bin order to\b"), lambda m: "to"),
+             (re.compile(r"\bon (" + "|".join(_WEEKDAYS) + r")\b"), lambda m: m.group(1))]
+    hits = [(m, f) for rx, f in rules for m in rx.finditer(body)]
+    if not hits:
+        return None
+    for m, f in sorted(rng.sample(hits, min(3, len(hits))), key=lambda h: -h[0].start()):
+        body = _replace(body, m.start(), m.end(), f(m))
+    return Edit("function_words", "wording", body, None, None)
+
+
+def plant_title_case(body, spans, analysis, rng):
+    """A person's title written in the other case ("Prime Minister" <-> "prime minister")."""
+    roles = [r for e in analysis.entities if e.type == "PERSON" for r in e.roles if body[r.start:r.end] == r.title]
+    r = _choose(rng, roles)
+    if r is None:
+        return None
+    new = r.title.lower() if r.title[:1].isupper() else r.title.title()
+    return Edit("title_case", "wording", _replace(body, r.start, r.end, new), None, None)
+
+
+def plant_spelling(body, spans, analysis, rng):
+    """British spellings written the American way (and back)."""
+    back = {us: uk for uk, us in _US.items()}
+    rx = re.compile(r"\b(" + "|".join(sorted({*_US, *back}, key=len, reverse=True)) + r")\b", re.IGNORECASE)
+    hits = list(rx.finditer(body))
+    if not hits:
+        return None
+
+    def swap(m: re.Match) -> str:
+        w = m.group()
+        new = _US.get(w.lower()) or back[w.lower()]
+        return new.capitalize() if w[:1].isupper() else new
+
+    return Edit("spelling", "wording", rx.sub(swap, body), None, None)
+
+
+def plant_tense(body, spans, analysis, rng):
+    """Reporting verbs moved to the present: "said" -> "says" (outside quotation marks)."""
+    inside = [(q.open, q.end + 1) for q in marks.find(body)]
+    found = [m for m in re.finditer(r"\b(said|added|told)\b", body) if not any(a <= m.start() < b for a, b in inside)]
+    if not found:
+        return None
+    present = {"said": "says", "added": "adds", "told": "tells"}
+    for m in sorted(rng.sample(found, min(3, len(found))), key=lambda m: -m.start()):
+        body = _replace(body, m.start(), m.end(), present[m.group()])
+    return Edit("tense", "wording", body, None, None)
+
+
 MEANING: dict[str, Planter] = {
     "number": plant_number, "date": plant_date, "role": plant_role, "entity": plant_entity,
     "negation": plant_negation, "quote": plant_quote, "claim_removed": plant_claim_removed,
@@ -221,5 +323,7 @@ MEANING: dict[str, Planter] = {
 }
 WORDING: dict[str, Planter] = {
     "synonyms": plant_synonyms, "split": plant_split, "merge": plant_merge, "reorder": plant_reorder,
-    "formats": plant_formats,
+    "formats": plant_formats, "typos": plant_typos, "name_typo": plant_name_typo,
+    "punctuation": plant_punctuation, "function_words": plant_function_words, "title_case": plant_title_case,
+    "spelling": plant_spelling, "tense": plant_tense,
 }

@@ -1,6 +1,6 @@
 """Changes typed by meaning: planted meaning changes are found with their kind and severity, and
-wording-only edits (splits, merges, moved paragraphs, contractions, amounts written another way)
-are never reported as changes of meaning. Articles written for these tests."""
+wording-only edits (splits, merges, moved paragraphs, contractions, amounts written another way,
+spelling slips) are never reported as changes of meaning. Articles written for these tests."""
 
 from __future__ import annotations
 
@@ -44,12 +44,16 @@ WORDING = {
     "merge": edit("early.\nThe council will", "early, and the council will"),
     "moved": "\n".join(lines(SOURCE)[4:6] + lines(SOURCE)[:4] + lines(SOURCE)[6:]),
     "formats": edit("£2.4m", "£2.4 million", edit("we will not cut", "we won't cut")),
+    # A revision fixing slips: in a name (the tagger may cut its span otherwise) and in quoted words.
+    "slips": edit("Varga told", "Vagra told", edit("single sailing", "single sailnig", edit("regional government", "regional goverment"))),
 }
 MEANING = {
     "negation": ("negation", edit("The council will meet", "The council will not meet")),
     "number": ("number", edit("14 cracked", "41 cracked")),
     "quote": ("quote", edit("cut a single sailing", "cut a single route")),
     "role": ("role", edit("Harbour Minister Elena Varga", "Former Harbour Minister Elena Varga")),
+    # Another person whose name is close as a whole string (0.8), not a slip.
+    "person": ("entity", edit("Opposition spokesman Tom Reyes", "Opposition spokesman Tim Reyes")),
 }
 
 
@@ -108,3 +112,25 @@ def test_a_value_dropped_is_said_dropped_not_changed_to_nothing(compared):
     assert not any(c.type.endswith("_changed") and not c.derived_text for c in pair.changes)
     undated = dataclasses.replace(copy, published=None)
     assert not compare(dataclasses.replace(src, published=None), undated).direction_known
+
+
+@pytest.mark.parametrize("a, b, one_slip", [
+    ("goverment", "government", True), ("Okaofr", "Okafor", True), ("enginereing", "engineering", True),
+    ("million", "billion", False), ("now", "not", False), ("lawful", "unlawful", False),
+    ("council", "councils", False), ("cause", "pause", False),
+])
+def test_a_slip_is_one_letter_added_dropped_or_swapped_inside_a_long_word(a, b, one_slip):
+    from storyline.link.reuse.drift_spelling import slip
+
+    assert slip(a, b) is one_slip and slip(b, a) is one_slip
+
+
+@pytest.mark.parametrize("a, b, alike", [
+    ("Zelenskyy", "Zelensky", True), ("Volodymyr Zelenskyy", "Volodymyr Zelensky", True),
+    ("Calder Marsh Engineering", "Marsh Enginereing", True), ("Jane Smith", "John Smith", False),
+    ("Tom Reyes", "Tim Reyes", False), ("Keir Starmer", "Rishi Sunak", False),
+])
+def test_names_spelled_two_ways_are_alike_word_by_word(a, b, alike):
+    from storyline.link.reuse.drift_spelling import alike_names
+
+    assert alike_names(a, b) is alike and alike_names(b, a) is alike

@@ -4,10 +4,11 @@ organisations and places), and claim_dropped / claim_added (sentences with no co
 
 from __future__ import annotations
 
-import difflib
-
+from storyline.analyze.clusters import FIRST_NAME_HONORIFICS, HONORIFICS
+from storyline.analyze.roles import ROLE_HEADS
 from storyline.folding import fold
 from storyline.link.reuse.drift_sides import Side, content_words, sentence_of, words
+from storyline.link.reuse.drift_spelling import alike_names
 from storyline.records import Change, Entity
 
 # A sentence shorter than this carries no claim worth reporting when dropped or added
@@ -17,10 +18,8 @@ CLAIM_MIN_WORDS = 6
 # sentences says nothing new: its words were moved or regrouped (a split or merge the alignment
 # missed, a clause moved to the next sentence), so it is "reworded", not a claim added or dropped.
 CLAIM_COVERED = 0.8
-CLAIM_WINDOW = 2  # sentences either side of the nearest aligned neighbour
-# Two names this alike (difflib ratio of the folded names) are one name spelled two ways: a
-# corrected typo ("Zelenskyy" / "Zelensky") is wording, not another person.
-SAME_SPELLING = 0.8
+CLAIM_WINDOW = 2
+_NOT_FIRST_NAMES = set(HONORIFICS) | FIRST_NAME_HONORIFICS | ROLE_HEADS  # sentences either side of the nearest aligned neighbour
 
 
 def entity_changes(s: Side, d: Side, links: list[tuple[int, int]]) -> list[Change]:
@@ -44,10 +43,11 @@ def entity_changes(s: Side, d: Side, links: list[tuple[int, int]]) -> list[Chang
             respelled = _alike(e.name, partner.name)
             out.append(Change("entity_replaced", m.text, pm.text, (m.start, m.end), (pm.start, pm.end), e.name,
                               kind="wording" if respelled else "", severity="low" if respelled else "high"))
-        elif not any(_alike(e.name, n.name) for n in new):
+        elif not any(_alike(e.name, n.name) for n in d.analysis.entities):
             out.append(Change("entity_dropped", e.name, "", (m.start, m.end) if m else None, None, e.name, severity="medium"))
     for n in new:
-        if n.id in paired or any(_alike(n.name, e.name) for e in gone):
+        # A name the source spells otherwise is a slip fixed or made, not somebody new.
+        if n.id in paired or any(_alike(n.name, e.name) for e in s.analysis.entities):
             continue
         m = n.mentions[0] if n.mentions else None
         out.append(Change("entity_added", "", n.name, None, (m.start, m.end) if m else None, n.name, severity="medium"))
@@ -55,8 +55,7 @@ def entity_changes(s: Side, d: Side, links: list[tuple[int, int]]) -> list[Chang
 
 
 def _alike(a: str, b: str) -> bool:
-    fa, fb = fold(a), fold(b)
-    return difflib.SequenceMatcher(None, fa, fb, autojunk=False).ratio() >= SAME_SPELLING
+    return alike_names(a, b)
 
 
 def _present(e: Entity, other: Side) -> bool:
@@ -65,11 +64,25 @@ def _present(e: Entity, other: Side) -> bool:
         if f in other.names:
             return True
     if e.type == "PERSON":
-        surname = fold(e.name).split()[-1]
-        if any(o.type == "PERSON" and fold(o.name).split()[-1] == surname for o in other.names.values()):
+        # The same surname with a compatible first name, or none on one side ("Starmer" / "Keir
+        # Starmer"); "Tom Reyes" / "Tim Reyes" are two people.
+        mine = fold(e.name).split()
+        if any(o.type == "PERSON" and (theirs := fold(o.name).split()) and theirs[-1] == mine[-1]
+               and _first_names_fit(mine, theirs) for o in other.names.values()):
             return True
     # The name is in the other text (its extractor typed or missed it differently there).
     return fold(e.name) in other.folded
+
+
+def _first_names_fit(a: list[str], b: list[str]) -> bool:
+    if len(a) < 2 or len(b) < 2:
+        return True
+    x, y = a[0].rstrip("."), b[0].rstrip(".")
+    if {x, y} & _NOT_FIRST_NAMES:  # "Mr Reyes", "President Reyes": no first name given
+        return True
+    if len(x) == 1 or len(y) == 1:  # an initial
+        return x[0] == y[0]
+    return alike_names(x, y)
 
 
 def claim_changes(s: Side, d: Side, links: list[tuple[int, int]]) -> list[Change]:

@@ -19,6 +19,7 @@ from storyline.link.reuse.drift_sides import (
     word_spans,
     words,
 )
+from storyline.link.reuse.drift_spelling import same_but_slips
 from storyline.link.reuse.drift_values import canonical
 from storyline.records import Change, Quote
 
@@ -90,8 +91,8 @@ def _widened(side: Side, ids: set[int], extra: int) -> set[int]:
 
 def _reworded(src: str, der: str, s_span: tuple[int, int], d_span: tuple[int, int], speaker: str | None) -> Change:
     """A quotation whose words changed: a misquote (high) unless only function words changed
-    (the same content words, in any order: wording, low)."""
-    same = sorted(content_words(canonical(src))) == sorted(content_words(canonical(der)))
+    (the same content words, in any order, up to spelling slips: wording, low)."""
+    same = same_but_slips(content_words(canonical(src)), content_words(canonical(der)))
     return Change("misquote", src, der, s_span, d_span, speaker, kind="wording" if same else "quote",
                   severity="low" if same else "high")
 

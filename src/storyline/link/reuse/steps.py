@@ -44,7 +44,7 @@ from storyline.store.records import CandidatePair, ComparedPair, FingerprintBlob
 
 # Bump when the comparison's output changes (alignment, kinds, direction, changes): stored
 # pairs of older versions are compared again.
-REUSE_VERSION = "3"  # 2: changes carry kind and severity; splits, merges, moves aligned; 3: the rewrite cross-encoder re-scores sentence pairs
+REUSE_VERSION = "4"  # 2: changes carry kind and severity; splits, merges, moves aligned; 3: the rewrite cross-encoder re-scores sentence pairs; 4: spelling slips are wording, first names tell people apart
 # Bump when the way candidates are found changes: every article is looked up again.
 CANDIDATES_VERSION = "1"
 EMBED_BATCH = 50

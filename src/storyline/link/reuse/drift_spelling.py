@@ -1,0 +1,67 @@
+"""Spelling slips: two words, or two names, that are one spelled two ways. A revision that fixes a
+typo ("goverment" -> "government", "Okaofr" -> "Okafor") is a fluency edit, never a meaning change.
+
+Hand-written rather than a spelling library: what is needed is not whether a word is in a
+dictionary (names never are) but whether two given spellings are one slip apart, and that is a
+few lines.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections import Counter
+
+from storyline.folding import fold
+
+# A slip is one letter inserted, dropped, or two neighbours swapped, in a word this long at least
+# (shorter words have real-word neighbours one letter away: "now" / "not"). A letter replaced by
+# another is not a slip here: "million" / "billion", "cause" / "pause" are other words.
+SLIP_MIN_LETTERS = 5
+# Two names this alike (difflib ratio of each folded word with the word in its place, or, for
+# names of different length, with some word of the longer) are one name spelled two ways:
+# "Zelenskyy" / "Zelensky", and a name whose span the tagger cut differently around a slip
+# ("Calder Marsh Engineering" / "Marsh Enginereing"). Word by word, so that "Jane Smith" /
+# "John Smith" (0.8 as whole strings) stay two people.
+SAME_SPELLING = 0.8
+
+
+def slip(a: str, b: str) -> bool:
+    """Whether ``a`` and ``b`` (words) are one slip apart (see SLIP_MIN_LETTERS)."""
+    a, b = fold(a), fold(b)
+    if a == b or min(len(a), len(b)) < SLIP_MIN_LETTERS or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [i for i, (x, y) in enumerate(zip(a, b)) if x != y]
+        return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    # Not at the end: "council" / "councils", "agree" / "agreed" are other forms, not slips.
+    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_) - 1))
+
+
+def same_but_slips(a: list[str], b: list[str]) -> bool:
+    """Whether two word lists are the same words (any order) once each word of one that the
+    other lacks is paired with a word of the other one slip away."""
+    left = list((Counter(a) - Counter(b)).elements())
+    right = list((Counter(b) - Counter(a)).elements())
+    if len(left) != len(right):
+        return False
+    for word in left:
+        match = next((w for w in right if slip(word, w)), None)
+        if match is None:
+            return False
+        right.remove(match)
+    return True
+
+
+def alike_names(a: str, b: str) -> bool:
+    """Whether two names are one name spelled two ways (SAME_SPELLING)."""
+    short, long_ = sorted((fold(a).split(), fold(b).split()), key=len)
+    if not short:
+        return False
+    if len(short) == len(long_):
+        return all(_ratio(x, y) >= SAME_SPELLING for x, y in zip(short, long_))
+    return all(any(_ratio(w, x) >= SAME_SPELLING for x in long_) for w in short)
+
+
+def _ratio(a: str, b: str) -> float:
+    return 1.0 if a == b else difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
