@@ -304,6 +304,17 @@ def plant_spelling(body, spans, analysis, rng):
     return Edit("spelling", "wording", rx.sub(swap, body), None, None)
 
 
+def plant_grammar(body, spans, analysis, rng):
+    """A quoted word's inflection changed (a grammar fix: "the councils" -> "the council")."""
+    inside = [(q.open, q.end + 1) for q in marks.find(body)]
+    found = [m for m in re.finditer(r"\b[a-z]{5,}s\b", body)
+             if not m.group().endswith("ss") and any(a <= m.start() < b for a, b in inside)]
+    m = _choose(rng, found)
+    if m is None:
+        return None
+    return Edit("grammar", "wording", _replace(body, m.end() - 1, m.end(), ""), None, None)
+
+
 def plant_tense(body, spans, analysis, rng):
     """Reporting verbs moved to the present: "said" -> "says" (outside quotation marks)."""
     inside = [(q.open, q.end + 1) for q in marks.find(body)]
@@ -325,5 +336,5 @@ WORDING: dict[str, Planter] = {
     "synonyms": plant_synonyms, "split": plant_split, "merge": plant_merge, "reorder": plant_reorder,
     "formats": plant_formats, "typos": plant_typos, "name_typo": plant_name_typo,
     "punctuation": plant_punctuation, "function_words": plant_function_words, "title_case": plant_title_case,
-    "spelling": plant_spelling, "tense": plant_tense,
+    "spelling": plant_spelling, "tense": plant_tense, "grammar": plant_grammar,
 }

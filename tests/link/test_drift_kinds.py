@@ -45,6 +45,7 @@ WORDING = {
     "moved": "\n".join(lines(SOURCE)[4:6] + lines(SOURCE)[:4] + lines(SOURCE)[6:]),
     "formats": edit("£2.4m", "£2.4 million", edit("we will not cut", "we won't cut")),
     # A revision fixing slips: in a name (the tagger may cut its span otherwise) and in quoted words.
+    "grammar": edit("single sailing", "single sailings"),
     "slips": edit("Varga told", "Vagra told", edit("single sailing", "single sailnig", edit("regional government", "regional goverment"))),
 }
 MEANING = {
@@ -134,3 +135,14 @@ def test_names_spelled_two_ways_are_alike_word_by_word(a, b, alike):
     from storyline.link.reuse.drift_spelling import alike_names
 
     assert alike_names(a, b) is alike and alike_names(b, a) is alike
+
+
+@pytest.mark.parametrize("a, b, same", [
+    ("council", "councils", True), ("agree", "agreed", True), ("warn", "warning", True), ("closed", "closes", True),
+    ("increase", "decrease", False), ("new", "news", False), ("sailing", "sailing", False),
+])
+def test_inflected_forms_of_one_word_are_a_grammar_fix(a, b, same):
+    from storyline.link.reuse.drift_spelling import same_but_slips, same_form
+
+    assert same_form(a, b) is same
+    assert same_but_slips(["ferry", a], [b, "ferry"]) is (same or a == b)

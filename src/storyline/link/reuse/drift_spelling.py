@@ -17,6 +17,7 @@ from storyline.folding import fold
 # (shorter words have real-word neighbours one letter away: "now" / "not"). A letter replaced by
 # another is not a slip here: "million" / "billion", "cause" / "pause" are other words.
 SLIP_MIN_LETTERS = 5
+STEM_MIN_LETTERS = 4  # shorter stems are left whole: "new" / "news" are two words
 # Two names this alike (difflib ratio of each folded word with the word in its place, or, for
 # names of different length, with some word of the longer) are one name spelled two ways:
 # "Zelenskyy" / "Zelensky", and a name whose span the tagger cut differently around a slip
@@ -38,15 +39,27 @@ def slip(a: str, b: str) -> bool:
     return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_) - 1))
 
 
+def same_form(a: str, b: str) -> bool:
+    """Whether two words are one word inflected two ways ("council" / "councils", "agree" /
+    "agreed", "warn" / "warning"): a grammar fix, the other half of a fluency revision."""
+    return a != b and bool(_stems(fold(a)) & _stems(fold(b)))
+
+
+def _stems(word: str) -> set[str]:
+    """The word and what is left of it without an inflection ("agreed": agreed, agre, agree)."""
+    return {word} | {word[: -len(suffix)] for suffix in ("ing", "ed", "es", "s", "d")
+                     if word.endswith(suffix) and len(word) - len(suffix) >= STEM_MIN_LETTERS}
+
+
 def same_but_slips(a: list[str], b: list[str]) -> bool:
     """Whether two word lists are the same words (any order) once each word of one that the
-    other lacks is paired with a word of the other one slip away."""
+    other lacks is paired with a word of the other one slip away or another form of it."""
     left = list((Counter(a) - Counter(b)).elements())
     right = list((Counter(b) - Counter(a)).elements())
     if len(left) != len(right):
         return False
     for word in left:
-        match = next((w for w in right if slip(word, w)), None)
+        match = next((w for w in right if slip(word, w) or same_form(word, w)), None)
         if match is None:
             return False
         right.remove(match)
