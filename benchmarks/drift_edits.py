@@ -197,7 +197,8 @@ def plant_formats(body, spans, analysis, rng):
     small = {"2": "two", "3": "three", "4": "four", "5": "five", "6": "six", "7": "seven", "8": "eight", "9": "nine"}
     rules = [
         (re.compile(r"(£\d+(?:\.\d+)?)m\b"), lambda m: f"{m.group(1)} million"),
-        (re.compile(r"(?<![\w.,£$])([2-9])(?![\w.,])"), lambda m: small[m.group(1)]),
+        # A count, not a day of a month ("2 May" -> "two May" is no way of writing a date).
+        (re.compile(r"(?<![\w.,£$])([2-9])(?![\w.,])(?! (?:" + "|".join(_MONTHS) + r")\b)"), lambda m: small[m.group(1)]),
         (re.compile(r"\b(\d{1,2}) (" + "|".join(_MONTHS) + r")\b"), lambda m: f"{m.group(2)} {m.group(1)}"),
         (re.compile(r"\b(do|does|did|will|is|was) not\b"),
          lambda m: {"will": "won't"}.get(m.group(1), m.group(1) + "n't")),

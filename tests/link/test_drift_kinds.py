@@ -146,3 +146,13 @@ def test_inflected_forms_of_one_word_are_a_grammar_fix(a, b, same):
 
     assert same_form(a, b) is same
     assert same_but_slips(["ferry", a], [b, "ferry"]) is (same or a == b)
+
+
+def test_a_misspelt_negator_is_no_flip(compared):
+    base = edit("The council will meet on Thursday", "The council will meet without the mayor on Thursday")
+    src = article(base, 1)
+    copy = article(edit("without the mayor", "wihtout the mayor", base), 2)
+    pair = compare(src, copy, with_changes=True)
+    assert not [c for c in pair.changes if c.type == "negation_changed"]
+    flipped = article(edit("will meet without the mayor", "will meet with the mayor", base), 2)
+    assert [c.type for c in compare(src, flipped, with_changes=True).changes if c.meaning] == ["negation_changed"]

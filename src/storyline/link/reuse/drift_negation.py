@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 from storyline.link.reuse.drift_sides import Side, content_words, nearby, span_of, text_of
+from storyline.link.reuse.drift_spelling import slip
 from storyline.records import Change
 
 NEGATOR = re.compile(
@@ -32,6 +33,13 @@ def negation_changes(s: Side, d: Side, s_ids: set[int], d_ids: set[int]) -> list
     # The negation may have moved to a neighbouring sentence (a clause split off): not a flip
     # when the passages with their neighbours hold as many negators on each side.
     if len(_negators(s, nearby(s, s_ids))) == len(_negators(d, nearby(d, d_ids))):
+        return []
+    # A negator misspelt on one side ("wihtout") is a slip, not a flip.
+    if s_found:
+        said, other = {s.article.body[a:b] for a, b in s_found}, text_of(d, d_ids)
+    else:
+        said, other = {d.article.body[a:b] for a, b in d_found}, text_of(s, s_ids)
+    if any(slip(word, negator) for word in content_words(other) for negator in said):
         return []
     sa, sb = s_found[0] if s_found else span_of(s, s_ids)
     da, db = d_found[0] if d_found else span_of(d, d_ids)
