@@ -87,7 +87,9 @@ def make_copies(base, analysis, variants: int, rng: random.Random) -> list[drift
                     out.append(edit)
     for _ in range(variants):  # three wording edits stacked
         body, names = base.body, []
-        for name in rng.sample(sorted(drift_edits.WORDING), 3):
+        # Only edits that read the body itself: the analysis's offsets are the source's, and
+        # after a first edit they point elsewhere (a name slip would land inside another word).
+        for name in rng.sample(sorted(set(drift_edits.WORDING) - drift_edits.READS_ANALYSIS), 3):
             edit = drift_edits.WORDING[name](body, sentence_spans(body), analysis, rng)
             if edit is not None:
                 body, names = edit.body, [*names, name]

@@ -339,3 +339,5 @@ WORDING: dict[str, Planter] = {
     "punctuation": plant_punctuation, "function_words": plant_function_words, "title_case": plant_title_case,
     "spelling": plant_spelling, "tense": plant_tense, "grammar": plant_grammar,
 }
+# Wording edits placed by the analysis's offsets: right on the source only, so never stacked.
+READS_ANALYSIS = frozenset({"name_typo", "title_case"})

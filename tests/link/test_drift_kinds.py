@@ -156,3 +156,11 @@ def test_a_misspelt_negator_is_no_flip(compared):
     assert not [c for c in pair.changes if c.type == "negation_changed"]
     flipped = article(edit("will meet without the mayor", "will meet with the mayor", base), 2)
     assert [c.type for c in compare(src, flipped, with_changes=True).changes if c.meaning] == ["negation_changed"]
+
+
+def test_a_hedge_with_a_slip_in_it_is_still_said():
+    from storyline.link.reuse.drift_spelling import contains_with_slips
+
+    assert contains_with_slips(["is", "expected", "to"], "the barrier is expceted to be ready".split())
+    assert not contains_with_slips(["is", "expected", "to"], "the barrier will be ready".split())
+    assert not contains_with_slips([], ["anything"])

@@ -19,7 +19,7 @@ from storyline.link.reuse.drift_sides import (
     word_spans,
     words,
 )
-from storyline.link.reuse.drift_spelling import same_but_slips
+from storyline.link.reuse.drift_spelling import contains_with_slips, same_but_slips
 from storyline.link.reuse.drift_values import canonical
 from storyline.records import Change, Quote
 
@@ -159,7 +159,7 @@ def hedge_changes(s: Side, d: Side, s_ids: set[int], d_ids: set[int]) -> list[Ch
         a0, b0 = s.sentences[k]
         for m in _HEDGE.finditer(s.article.body, a0, b0):
             phrase = m.group().lower()
-            if phrase not in d_text and not _HEDGE.search(d_text):
+            if phrase not in d_text and not _HEDGE.search(d_text) and not contains_with_slips(phrase.split(), d_text.split()):
                 out.append(Change("hedge_dropped", m.group(), d.article.body[da:db], (m.start(), m.end()), (da, db),
                               severity="medium"))
     for q in s.analysis.quotes if s.analysis else ():

@@ -66,6 +66,14 @@ def same_but_slips(a: list[str], b: list[str]) -> bool:
     return True
 
 
+def contains_with_slips(needle: list[str], hay: list[str]) -> bool:
+    """Whether the words ``needle`` stand in ``hay`` in a row, each the same or one slip away
+    ("is expected to" in "... is expceted to be ...")."""
+    n = len(needle)
+    return n > 0 and any(all(x == y or slip(x, y) for x, y in zip(needle, hay[i:i + n]))
+                         for i in range(len(hay) - n + 1))
+
+
 def alike_names(a: str, b: str) -> bool:
     """Whether two names are one name spelled two ways (SAME_SPELLING)."""
     short, long_ = sorted((fold(a).split(), fold(b).split()), key=len)
