@@ -237,12 +237,20 @@ def _read_footer(lines: list[str], out: Cleaned) -> list[str]:
 def _read_header(lines: list[str], out: Cleaned, *, has_title: bool) -> list[str]:
     """Read headline, site line, date, source, abstract and byline lines from the top."""
     i = 0
-    if not has_title and lines and _is_headline(lines[0]):
+    if not has_title and lines and _is_headline(lines[0]) and not date_line(lines[0]):
         _set_headline(lines[0], out)
         i = 1
     while i < min(len(lines), HEADER_LINES):
         line = lines[i]
         if _consume_header_line(line, out):
+            i += 1
+            continue
+        # A date on top ("Friday, November 11, 2011", then the headline) is the publication
+        # date, not the headline: the headline is the first line after the date lines, read as
+        # it would be on top. (Taken as the headline, the date was lost as a date: 5 of the 45
+        # dated ECB+ dev documents.)
+        if out.title is None and not has_title and i < len(lines) - 1 and _is_headline(line):
+            _set_headline(line, out)
             i += 1
             continue
         break
