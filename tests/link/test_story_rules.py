@@ -137,7 +137,7 @@ def test_a_dated_article_is_kept_out_of_a_story_of_other_years_by_its_date():
     naming 2008), with the veto on; with it off, or for an undated report, it joins."""
     from storyline.link.stories.features import publication_years
 
-    assert publication_years(None, 30 * 86400) == set()
+    assert publication_years(None, 30 * 86400) == set() == publication_years(1e20)  # no calendar year
     assert publication_years(_at("2013-06-15"), 30 * 86400) == {"#2013"}
     assert publication_years(_at("2014-01-02"), 30 * 86400) == {"#2013", "#2014"}
     v = basis(80)

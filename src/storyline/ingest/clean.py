@@ -252,8 +252,8 @@ def _read_header(lines: list[str], out: Cleaned, *, has_title: bool) -> list[str
             continue
         # A date on top ("Friday, November 11, 2011", then the headline) is the publication
         # date, not the headline: the headline is the first line after the date lines, read as
-        # it would be on top. (Taken as the headline, the date was lost as a date: 5 of the 45
-        # dated ECB+ dev documents.)
+        # it would be on top. (Taken as the headline, the date was lost: ECB+ dev through the
+        # CLI had 45 documents dated before, 51 after.)
         if out.title is None and not has_title and i < len(lines) - 1 and _is_headline(line):
             _set_headline(line, out)
             i += 1

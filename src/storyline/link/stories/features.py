@@ -103,9 +103,13 @@ def publication_years(time: float | None, margin: float = 0.0) -> set[str]:
     date: :func:`article_keys` adds its year back, so a report dated 2013 is still told from a
     2008 story of the same kind through the CLI as it is with the dateline in the text. The
     margin (the year veto's) keeps a report of 2 January with the December story it follows."""
-    if time is None:
-        return set()
-    return {f"#{dt.datetime.fromtimestamp(t, dt.timezone.utc).year}" for t in (time - margin, time, time + margin)}
+    out = set()
+    for t in () if time is None else (time - margin, time, time + margin):
+        try:
+            out.add(f"#{dt.datetime.fromtimestamp(t, dt.timezone.utc).year}")
+        except (OverflowError, OSError, ValueError):  # a time no calendar holds names no year
+            continue
+    return out
 
 
 def article_keys(analysis: Analysis, body: str, title: str | None = None,

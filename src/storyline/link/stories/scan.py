@@ -155,12 +155,12 @@ def due_in_order(store: Store, clusterer: StoryClusterer, among: Sequence[str] |
     # 0.916 / 0.749 / 0.824 latest, 0.964 / 0.724 / 0.827 neighbour; dev 0.886 / 0.740 / 0.807
     # latest, 0.995 / 0.746 / 0.853 neighbour).
     dated_times = [times[a] for a in ids if times[a] is not None]
-    latest = min(dated_times) if dated_times else None
+    neighbour = min(dated_times) if dated_times else None
     for aid in ids:
         if times[aid] is not None:
-            latest = times[aid]
-        elif aid not in placed and latest is not None:
-            placed[aid] = latest
+            neighbour = times[aid]
+        elif aid not in placed and neighbour is not None:
+            placed[aid] = neighbour
 
     def key(aid: str) -> tuple:
         t = times[aid] if times[aid] is not None else placed.get(aid)
