@@ -108,6 +108,19 @@ def paragraphs(cleaned) -> list[str]:
             id="rfc-date-line",
         ),
         pytest.param(
+            dump("Wednesday, March 11, 2026", "Harbour wall approved", *BODY),
+            {"title": "Harbour wall approved", "published": "2026-03-11"},
+            [("date-line", "Wednesday, March 11, 2026"), ("headline", "Harbour wall approved")],
+            id="date-line-above-the-headline",
+        ),
+        pytest.param(
+            dump("Updated: March 11, 2026 20:09", "Harbour wall approved", "By Jane Roe", *BODY),
+            {"title": "Harbour wall approved", "published": "2026-03-11T20:09:00", "byline": "Jane Roe"},
+            [("date-line", "Updated: March 11, 2026 20:09"), ("headline", "Harbour wall approved"),
+             ("byline", "By Jane Roe")],
+            id="updated-line-above-the-headline-and-byline",
+        ),
+        pytest.param(
             dump("Harbour wall approved", "Abstract: Councillors back a £40m wall to protect the quayside.", *BODY),
             {"abstract": "Councillors back a £40m wall to protect the quayside."},
             [("headline", "Harbour wall approved"),
@@ -413,6 +426,17 @@ def test_headline_then_paragraphs(headline, paras, lede_repeats_headline, stated
     cleaned = clean_text("\n".join([headline, *paras]), stated={"title": headline} if stated else None)
     assert cleaned.title == headline
     assert paragraphs(cleaned) == paras
+
+
+def test_a_date_line_on_top_of_a_lede_is_the_date_and_the_lede_stays_the_body():
+    """A date above the first paragraph is the publication date; with no headline after it the
+    title is inferred from the lede, which stays in the body (only the date is cut)."""
+    lede = "Councillors approved a new harbour wall on Tuesday. The vote was close."
+    cleaned = clean_text(dump("Friday, March 13, 2026", lede, P2))
+    assert cleaned.published == "2026-03-13" and cleaned.fields["published"].origin == "stated"
+    assert cleaned.title == "Councillors approved a new harbour wall on Tuesday"
+    assert cleaned.fields["title"].origin == "inferred"
+    assert paragraphs(cleaned) == [lede, P2]
 
 
 def test_dateline_with_a_mixed_case_country():

@@ -268,6 +268,23 @@ def test_jsonl_with_text_and_with_html(desk, tmp_path, name):
     assert NAV_TEXT not in library.body and FOOTER_TEXT not in library.body
 
 
+def test_a_jsonl_record_of_one_line_keeps_it_as_its_body(desk, tmp_path):
+    """A record's text field of one line (a short brief; a headline-only record whose text
+    repeats its title) is its text: kept as the body, not dropped as a bare headline as a
+    one-line plain-text file is."""
+    lines = jsonl([
+        {"url": "https://wire.example/brief", "text": "The harbour election is over in Port Selby."},
+        {"url": "https://wire.example/head", "title": "Port Selby shares rise", "text": "Port Selby shares rise"},
+    ])
+    report = desk.ingest([write(tmp_path, "briefs.jsonl", lines)])
+    assert report.problems == [] and len(report.added) == 2
+    brief, head = desk.articles()
+    assert brief.body == "The harbour election is over in Port Selby." and brief.title == brief.body
+    assert head.body == "Port Selby shares rise" and head.title == "Port Selby shares rise"
+    one_line = write(tmp_path, "brief.txt", "The harbour election is over in Port Selby.")
+    assert desk.ingest([one_line]).added == []
+
+
 # --- WARC ------------------------------------------------------------------------------------
 
 

@@ -194,8 +194,8 @@ def test_nothing_due_writes_nothing(any_store):
 
 
 def test_an_undated_article_is_taken_as_published_when_it_arrived():
-    """Undated articles come where they arrived among the dated ones (at the time of the latest
-    dated article stored before them), not after every dated article of the run."""
+    """Undated articles come where they arrived among the dated ones (at the time of the dated
+    article stored just before them), not after every dated article of the run."""
     from storyline.store import open_store
     from store.test_contract import make_article
 
@@ -207,3 +207,20 @@ def test_an_undated_article_is_taken_as_published_when_it_arrived():
     store.add_articles([earliest, first, undated, later])
     clusterer, _ = scan.load_clusterer(store, write=False)
     assert scan.due_in_order(store, clusterer) == [earliest.id, first.id, undated.id, later.id]
+
+
+def test_an_undated_article_takes_the_time_of_its_neighbour_not_the_latest_seen():
+    """In an input that is not in date order, an undated article goes with the dated article
+    stored just before it, not at the latest time seen so far (where every later undated
+    article would pile up after the dated coverage of its own event)."""
+    from storyline.store import open_store
+    from store.test_contract import make_article
+
+    store = open_store("memory://")
+    new = make_article("Rescuers reached the climbers on the north face on Sunday.", published="2013-09-15")
+    old_a = make_article("The 2008 election results were announced in the capital.", published="2008-12-15")
+    old_undated = make_article("Turnout in the election was the highest in a decade.")
+    new_b = make_article("A second climber died on the mountain, police said.", published="2013-09-16")
+    store.add_articles([new, old_a, old_undated, new_b])
+    clusterer, _ = scan.load_clusterer(store, write=False)
+    assert scan.due_in_order(store, clusterer) == [old_a.id, old_undated.id, new.id, new_b.id]

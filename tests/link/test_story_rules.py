@@ -125,6 +125,67 @@ def item_with(i: str, vec, keys) -> Item:
     return Item(i, vec, {k: 1.0 for k in keys}, None)
 
 
+def _at(day: str) -> float:
+    import datetime as dt
+
+    return dt.datetime.fromisoformat(day).replace(tzinfo=dt.timezone.utc).timestamp()
+
+
+def test_a_dated_article_is_kept_out_of_a_story_of_other_years_by_its_date():
+    """The ingest cuts a dateline from the body and keeps it as the publication date: the
+    report dated 2013 that names no year is still told from the 2008 story (undated reports
+    naming 2008), with the veto on; with it off, or for an undated report, it joins."""
+    from storyline.link.stories.features import publication_years
+
+    assert publication_years(None, 30 * 86400) == set() == publication_years(1e20)  # no calendar year
+    assert publication_years(_at("2013-06-15"), 30 * 86400) == {"#2013"}
+    assert publication_years(_at("2014-01-02"), 30 * 86400) == {"#2013", "#2014"}
+    v = basis(80)
+    names = ["turkmenistan", "majlis", "berdymukhamedov"]
+    outcome = {}
+    for veto in (True, False):
+        c = StoryClusterer(dataclasses.replace(DEFAULT, year_veto=veto))
+        c.add(item_with("e1", v, names + ["#2008"]))
+        c.add(item_with("e2", blend(v, basis(81), 0.95), names + ["#2008"]))
+        dated = dataclasses.replace(item_with("e3", blend(v, basis(82), 0.95), names), time=_at("2013-12-15"))
+        undated = item_with("e4", blend(v, basis(83), 0.95), names)
+        outcome[veto] = [c.add(dated), c.add(undated)]
+    assert outcome[True] == ["e3", "e1"]
+    assert outcome[False] == ["e1", "e1"]
+
+
+def test_a_follow_up_dated_in_january_joins_the_december_story():
+    """A report of 2 January names no year; the story of late December names the old one in
+    every member. The years within the window of its date count as its own."""
+    v = basis(85)
+    names = ["qeshm", "quake", "hormozgan"]
+    c = StoryClusterer()
+    for k, day in enumerate(["2013-12-27", "2013-12-28"]):
+        c.add(dataclasses.replace(item_with(f"d{k}", blend(v, basis(86 + k), 0.95), names + ["#2013"]), time=_at(day)))
+    late = dataclasses.replace(item_with("j", blend(v, basis(88), 0.95), names), time=_at("2014-01-02"))
+    assert c.add(late) == "d0"
+
+
+def test_a_vetoed_dated_article_names_its_publication_year_in_its_evidence():
+    v = basis(90)
+    names = ["turkmenistan", "majlis"]
+    c = StoryClusterer()
+    c.add(item_with("e1", v, names + ["#2008"]))
+    c.add(dataclasses.replace(item_with("e2", blend(v, basis(91), 0.95), names), time=_at("2013-05-01")))
+    why, _ = c.take_evidence()
+    assert why["e2"]["other_years"]["article_years"] == ["2013"]
+
+
+def test_numbers_of_the_title_are_keys():
+    """The ingest may take a number-bearing first line as the title: its numbers still count."""
+    from storyline.link.stories.features import article_keys
+    from storyline.records import Analysis
+
+    keys = article_keys(Analysis("a"), "The navy captured the pirates on Friday.", "26 pirates held in 2011")
+    assert {"#26", "#2011"} <= set(keys)
+    assert article_keys(Analysis("a"), "26 pirates held in 2011", "26 pirates held in 2011") == {"#26": 1.0, "#2011": 1.0}
+
+
 # ------------------------------------------------------------------ the lead
 
 def test_the_lead_terms_are_weighted_up():

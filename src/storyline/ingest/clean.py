@@ -96,7 +96,9 @@ HEADER_LINES = 8
 # Inferred headlines are cut to this many words.
 INFERRED_HEADLINE_WORDS = 20
 # A text whose only line was read as its headline keeps it as its body too when it is at least
-# this long: a one-paragraph brief (ECB+ holds a 40-word one), not a bare headline.
+# this long: a one-paragraph brief (ECB+ holds a 40-word one), not a bare headline. A record's
+# text field (JSONL) keeps its one line whatever its length: the record says it is the text
+# (ECB+ through the CLI lost two one-line documents of 8 and 13 words).
 BRIEF_WORDS = SHORT_HEADLINE_WORDS
 
 
@@ -114,11 +116,14 @@ class Cleaned:
     cuts: list[Cut] = field(default_factory=list)
 
 
-def clean_text(text: str, *, stated: dict[str, str] | None = None) -> Cleaned:
+def clean_text(text: str, *, stated: dict[str, str] | None = None, structured: bool = False) -> Cleaned:
     """Clean a plain-text article (the shapes of aggregator and archive text dumps).
 
     ``stated`` holds metadata the input already gave in structured form (JSONL keys, feed
     fields, HTML meta): those values win, and the text is not searched for a headline.
+    ``structured``: the text is a record's own text field (JSONL), so a text of one line is
+    kept as the body whatever its length (a brief, or a headline-only record), not dropped as
+    a bare headline as in a plain-text dump.
     """
     stated = {k: " ".join(sanitize(v).split()) for k, v in (stated or {}).items() if v}
     stated = {k: v for k, v in stated.items() if v}
@@ -134,8 +139,8 @@ def clean_text(text: str, *, stated: dict[str, str] | None = None) -> Cleaned:
         # The only paragraph was read as the headline. A sentence-long one is the article (a
         # one-paragraph brief), so it stays the body too rather than the input being dropped;
         # a headline-length line alone is still no article.
-        heads = [c for c in out.cuts if c.kind == "headline"]
-        if heads and len(heads[-1].text.split()) >= BRIEF_WORDS:
+        heads = [c for c in out.cuts if c.kind in ("headline", "repeated-headline")]
+        if heads and (structured or heads[-1].kind == "headline" and len(heads[-1].text.split()) >= BRIEF_WORDS):
             out.cuts.remove(heads[-1])
             lines = [heads[-1].text]
     for name, value in stated.items():
@@ -237,12 +242,20 @@ def _read_footer(lines: list[str], out: Cleaned) -> list[str]:
 def _read_header(lines: list[str], out: Cleaned, *, has_title: bool) -> list[str]:
     """Read headline, site line, date, source, abstract and byline lines from the top."""
     i = 0
-    if not has_title and lines and _is_headline(lines[0]):
+    if not has_title and lines and _is_headline(lines[0]) and not date_line(lines[0]):
         _set_headline(lines[0], out)
         i = 1
     while i < min(len(lines), HEADER_LINES):
         line = lines[i]
         if _consume_header_line(line, out):
+            i += 1
+            continue
+        # A date on top ("Friday, November 11, 2011", then the headline) is the publication
+        # date, not the headline: the headline is the first line after the date lines, read as
+        # it would be on top. (Taken as the headline, the date was lost: ECB+ dev through the
+        # CLI had 45 documents dated before, 51 after.)
+        if out.title is None and not has_title and i < len(lines) - 1 and _is_headline(line):
+            _set_headline(line, out)
             i += 1
             continue
         break

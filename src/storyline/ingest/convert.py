@@ -36,7 +36,7 @@ def to_article(raw: RawDocument) -> Article:
             # JSON may escape lone surrogates ("\ud800"), which UTF-8 cannot encode.
             cleaned = extract_html(sanitize(obj["html"]).encode("utf-8"), url=stated.get("url"), stated=stated)
         else:
-            cleaned = clean_text(obj["text"], stated=stated)
+            cleaned = clean_text(obj["text"], stated=stated, structured=True)
     else:
         raise InputError(f"unsupported media type {raw.media_type!r}")
     if not cleaned.body.strip():

@@ -30,7 +30,8 @@ The algorithm (single pass, like Google News or Event Registry, after Miranda et
    story it is; the words and keys say which one. The optional time penalty grows with the log
    of the gap (when both times are known).
    A candidate that names years (number keys such as "#2013"), none of them among the
-   article's, is not scored at all (``year_veto``): the same kind of event in another year.
+   article's, is not scored at all (``year_veto``): the same kind of event in another year. A
+   dated article's years include its publication year (features.publication_years).
    The TF-IDF terms of the article's lead (headline and first sentence) weigh more
    (features.lead_weighted_terms).
 4. The best candidate at or above ``join_threshold`` (``short_join_threshold`` for a headline
@@ -63,6 +64,7 @@ from storyline.link.stories.features import (
     item_from,
     items_from_texts,
     number_keys,
+    publication_years,
     year_keys,
 )
 from storyline.link.stories import checkpoint
@@ -215,7 +217,7 @@ class StoryClusterer(EvidenceMixin):
         candidate out of the time window, or naming other years than the article's (see
         Params.year_veto), is not scored."""
         window = self.params.window_s
-        years = year_keys(item.entities) if self.params.year_veto else set()
+        years = year_keys(item.entities) | publication_years(item.time, window) if self.params.year_veto else set()
         self._kept_out = []
         out = []
         for story, cos in self._candidates(item):

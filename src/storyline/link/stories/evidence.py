@@ -13,7 +13,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from storyline.link.stories.features import Item, year_keys
+from storyline.link.stories.features import Item, publication_years, year_keys
 from storyline.link.stories.state import Story, majority_years
 
 # Shared names and words listed in an article's membership evidence.
@@ -76,7 +76,8 @@ class EvidenceMixin:
         if self._kept_out:  # the nearest story the year veto kept it from
             cosine, story = min(self._kept_out, key=lambda t: (-t[0], t[1].index))
             why["other_years"] = {"story": story.key, "cosine": round(cosine, 4),
-                                  "article_years": sorted(k.lstrip("#") for k in year_keys(item.entities)),
+                                  "article_years": sorted(k.lstrip("#") for k in year_keys(item.entities)
+                                                          | publication_years(item.time, 0.0)),
                                   "story_years": [k.lstrip("#") for k in majority_years(story)]}
         return why
 

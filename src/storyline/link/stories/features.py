@@ -12,6 +12,7 @@ mentioned ten times is central, not ten times as informative).
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 from collections.abc import Mapping
@@ -90,9 +91,34 @@ def year_keys(keys) -> set[str]:
     return {k for k in keys if len(k) == 5 and _YEAR_KEY.fullmatch(k)}
 
 
-def article_keys(analysis: Analysis, body: str) -> dict[str, float]:
-    """All the keys of one article: its entity keys and its number keys."""
-    return {**number_keys(body), **entity_keys(analysis)}
+def is_year_key(key: str) -> bool:
+    """Whether one key reads as a year ("#2013"); cheap enough for every IDF lookup."""
+    return len(key) == 5 and key[0] == "#" and _YEAR_KEY.fullmatch(key) is not None
+
+
+def publication_years(time: float | None, margin: float = 0.0) -> set[str]:
+    """The year keys ("#2013") of an article's publication date and of the dates ``margin``
+    either side of it (none when undated). A dateline ("May 03, 2013") is a year key while it
+    stands in the body, but the ingest cuts it from the body and keeps it as the publication
+    date: :func:`article_keys` adds its year back, so a report dated 2013 is still told from a
+    2008 story of the same kind through the CLI as it is with the dateline in the text. The
+    margin (the year veto's) keeps a report of 2 January with the December story it follows."""
+    out = set()
+    for t in () if time is None else (time - margin, time, time + margin):
+        try:
+            out.add(f"#{dt.datetime.fromtimestamp(t, dt.timezone.utc).year}")
+        except (OverflowError, OSError, ValueError):  # a time no calendar holds names no year
+            continue
+    return out
+
+
+def article_keys(analysis: Analysis, body: str, title: str | None = None,
+                 time: float | None = None) -> dict[str, float]:
+    """All the keys of one article: its entity keys, the number keys of its title and body (the
+    ingest may have cut a number-bearing first line into the title) and its publication year
+    (publication_years)."""
+    dated = dict.fromkeys(publication_years(time), 1.0)
+    return {**dated, **number_keys(article_text(body, title)), **entity_keys(analysis)}
 
 
 # Words of letters and digits (after folding); apostrophes end a word ("fed's" -> "fed").
@@ -159,7 +185,7 @@ def item_from(article_id: str, body: str, analysis: Analysis, vector: np.ndarray
               time: float | None = None, title: str | None = None) -> Item:
     """The item of one analysed article (vector: candidates.article_vector(body)); the lexical
     terms come from the title and the body, the lead's weighted up (lead_weighted_terms)."""
-    return Item(article_id, vector, article_keys(analysis, body), time, title,
+    return Item(article_id, vector, article_keys(analysis, body, title, time), time, title,
                 lead_weighted_terms(article_text(body, title)))
 
 
