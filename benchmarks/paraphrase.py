@@ -5,6 +5,7 @@ Usage::
 
     python benchmarks/paraphrase.py TRAIN [TEST] [--folds 10] [--seed 0] [--pan DIR]
                                     [--save PATH] [--cache DIR] [--vectors] [--cross [WEIGHTS]]
+                                    [--compare NAME=WEIGHTS ...] [--int8]
 
 e.g. ``.venv/bin/python benchmarks/paraphrase.py ../shared/eval/paraphrase-mrpc/msr_paraphrase_train.txt
 --pan ../shared/eval/paraphrase-pan --save src/storyline/link/paraphrase_model.json``
@@ -41,6 +42,11 @@ today's model refitted on the same 90% of TRAIN, on the stratified 10% of TRAIN 
 ``benchmarks/train_rewrite_model.py`` holds out (:func:`split`); rows ``today``,
 ``cross_encoder``, ``product`` (:func:`storyline.link.reuse.rewrites.combine`, what alignment
 uses) and ``stacked_cv``; ``pairs_per_s`` of both models on the held-out MRPC pairs, same run.
+``--compare NAME=WEIGHTS`` (repeatable) adds the rows ``cross_encoder_NAME`` and ``product_NAME``
+(and its pairs/s) for other weights, e.g. the previously shipped ones (``git show REV:PATH >
+FILE``), so a retrained model is compared with its predecessor in one run. ``--int8`` adds ``cross_encoder_int8``
+and ``product_int8``: the cross-encoder's linear layers quantised to int8 on the fly
+(``torch.ao.quantization.quantize_dynamic``), with its pairs/s.
 
 Progress goes to stderr; the LAST stdout line is one JSON object with all figures.
 """
@@ -192,25 +198,28 @@ def pairs_per_second(run: Callable[[], object], n: int) -> float:
 
 
 def held_out(name: str, pairs: Pairs, X: np.ndarray, fit_on: tuple[np.ndarray, np.ndarray], seed: int,
-             weights: Path | None) -> dict:
-    """Today's model (fitted on ``fit_on``) against the cross-encoder on the held-out tenth of ``pairs``;
-    pairs a second of both, one thread, in this run."""
+             crosses: dict[str, object]) -> dict:
+    """Today's model (fitted on ``fit_on``) against the cross-encoders (suffix of their rows ->
+    model; "" is the one under test) on the held-out tenth of ``pairs``; pairs a second of each,
+    one thread, in this run."""
     from storyline.analyze.embed import embed
-    from storyline.analyze.rewrite_model import load
     from storyline.link.reuse.rewrites import combine
 
     a, b, y = pairs
     _, dev = split(y)
     da, db, dy = [a[i] for i in dev], [b[i] for i in dev], y[dev]
     today = paraphrase_training.fit(*fit_on, seed=seed)
-    cross = load(weights)
     feature_prob = today.prob(X[dev])
-    z = cross.logits(da, db)
-    out = {"pairs": int(len(dy)), "today": scores(dy, feature_prob >= today.threshold),
-           "cross_encoder": scores(dy, z >= 0.0), "product": scores(dy, combine(feature_prob, z) >= 0.5),
-           "stacked_cv": stacked(X[dev], z, dy, seed)}
-    for row in ("today", "cross_encoder", "product", "stacked_cv"):
-        log(f"  {name} held out {row:<14} acc {out[row]['accuracy']:.2f}  F1 {out[row]['f1']:.2f}")
+    out: dict = {"pairs": int(len(dy)), "today": scores(dy, feature_prob >= today.threshold)}
+    for suffix, cross in crosses.items():
+        z = cross.logits(da, db)
+        out["cross_encoder" + suffix] = scores(dy, z >= 0.0)
+        out["product" + suffix] = scores(dy, combine(feature_prob, z) >= 0.5)
+        if not suffix:
+            out["stacked_cv"] = stacked(X[dev], z, dy, seed)
+    for row in out:
+        if row != "pairs":
+            log(f"  {name} held out {row:<22} acc {out[row]['accuracy']:.2f}  F1 {out[row]['f1']:.2f}")
     if name == "mrpc":
         n = len(dy)
         VA, VB = embed(da), embed(db)
@@ -218,9 +227,33 @@ def held_out(name: str, pairs: Pairs, X: np.ndarray, fit_on: tuple[np.ndarray, n
             "today_given_vectors": pairs_per_second(lambda: today.prob(paraphrase_features.features(da, db, VA, VB)), n),
             "today_with_embedding": pairs_per_second(
                 lambda: today.prob(paraphrase_features.features(da, db, embed(da), embed(db))), n),
-            "cross_encoder": pairs_per_second(lambda: cross.logits(da, db), n),
         }
+        for suffix, cross in crosses.items():
+            out["pairs_per_s"]["cross_encoder" + suffix] = pairs_per_second(lambda c=cross: c.logits(da, db), n)
         log(f"  pairs/s: {out['pairs_per_s']}")
+    return out
+
+
+def cross_encoders(weights: Path | None, others: Sequence[str], int8: bool) -> dict[str, object]:
+    """The cross-encoders to score: "" (``weights``, or the shipped ones), "_NAME" for each
+    ``NAME=WEIGHTS`` of ``others``, "_int8" (the first, quantised)."""
+    from storyline.analyze.rewrite_model import RewriteModel, load
+
+    cross = load(weights)
+    out: dict[str, object] = {"": cross}
+    for other in others:
+        name, sep, path = other.partition("=")
+        if not sep or not name or not path:
+            raise SystemExit(f"--compare {other!r}: expected NAME=WEIGHTS")
+        out["_" + name] = load(Path(path))
+    if int8:
+        import copy
+
+        import torch
+
+        encoder = torch.ao.quantization.quantize_dynamic(copy.deepcopy(cross.encoder), {torch.nn.Linear},
+                                                         dtype=torch.qint8)
+        out["_int8"] = RewriteModel(cross.tokenizer, encoder, cross.head, cross.meta)
     return out
 
 
@@ -256,6 +289,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--cross", nargs="?", const="shipped", metavar="WEIGHTS",
                         help="also compare the rewrite cross-encoder (default: the shipped one) with today's model "
                              "on the held-out tenth of TRAIN (and of PAN)")
+    parser.add_argument("--compare", action="append", default=[], metavar="NAME=WEIGHTS",
+                        help="with --cross: also score these weights (e.g. before=the previously shipped ones)")
+    parser.add_argument("--int8", action="store_true",
+                        help="with --cross: also score the cross-encoder with int8 dynamic quantisation")
     args = parser.parse_args(argv)
     cache = outside_repo(args.cache) if args.cache else None
     started = time.perf_counter()
@@ -306,14 +343,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         out["pan_baseline_cosine_only"] = cross_validate(cosine_recipe, Xp, yp, args.folds, args.seed, "pan cosine only")
     if args.cross:
         weights = None if args.cross == "shipped" else Path(args.cross)
+        crosses = cross_encoders(weights, args.compare, args.int8)
         train_part, _ = split(ytr)
         out["held_out"] = {"protocol": f"stratified {DEV_SHARE:.0%} of each set held out (seed {SPLIT_SEED}); today's"
                                        " model fitted on the other 90% of TRAIN",
                            "mrpc": held_out("mrpc", read_mrpc(args.train), Xtr, (Xtr[train_part], ytr[train_part]),
-                                            args.seed, weights)}
+                                            args.seed, crosses)}
         if args.pan:
             out["held_out"]["pan"] = held_out("pan", read_pan(args.pan), Xp, (Xtr[train_part], ytr[train_part]),
-                                              args.seed, weights)
+                                              args.seed, crosses)
     out["goal"] = GOAL
     out["seconds"] = round(time.perf_counter() - started, 1)
 

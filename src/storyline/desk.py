@@ -338,10 +338,11 @@ class Desk:
 
         if engine not in ("local", "ray"):
             raise ValueError(f"unknown engine {engine!r}; the engines are local, ray")
+        steps = self.steps()  # a bad setting (STORYLINE_REWRITE_MODEL) fails before ingesting, not after
         if engine == "local":
             ingest = self.ingest(paths, fetch=fetch, max_bytes=max_bytes, analyze=False, progress=progress)
             report = PipelineReport(engine, ingest)
-            report.steps = run_steps(self.store, self.steps(), progress=progress)
+            report.steps = run_steps(self.store, steps, progress=progress)
             return report
         shared_url(self.store)  # fail before ingesting, not after
         from storyline.run.ingest import Ingesting

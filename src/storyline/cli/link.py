@@ -10,6 +10,7 @@ import typer
 from rich.table import Table
 
 from storyline.cli.common import DbOption, JsonOption, app, fail, open_desk, out, progress_bar, warn
+from storyline.link.reuse.rewrite_switch import SwitchError
 from storyline.report.json import step_report_json
 from storyline.store import StoreError
 
@@ -38,7 +39,7 @@ def steps_cli(db: DbOption = None, as_json: JsonOption = False) -> None:
                 found = due(desk.store, s)  # from the change log, or a scan (no cursor, or a new version)
                 rows.append({"name": s.name, "version": s.version, "key": s.key, "due": len(found.keys),
                              "full_scan": found.scanned, "reads": list(s.reads), "writes": list(s.writes)})
-        except StoreError as exc:
+        except (StoreError, SwitchError) as exc:
             fail(str(exc), code=2)
     if as_json:
         print(json.dumps(rows, ensure_ascii=False, indent=1))

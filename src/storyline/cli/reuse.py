@@ -10,6 +10,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from storyline.cli.common import DbOption, JsonOption, app, clip, fail, open_desk, out, progress_bar, warn
+from storyline.link.reuse.rewrite_switch import SwitchError
 from storyline.records import Article, Change, ReusePair
 from storyline.report.json import diff_json, pair_json
 from storyline.report.words import word_ops
@@ -28,7 +29,11 @@ def reuse_cli(
 
     Kinds: duplicate, syndicated (near-verbatim copy), rewrite (paraphrased, same facts and
     structure), partial (some passages). New articles are fingerprinted and their candidate
-    pairs compared first (incremental; --no-update only lists what is stored)."""
+    pairs compared first (incremental; --no-update only lists what is stored).
+
+    Sentence rewrites are decided by a feature model and a small cross-encoder together;
+    STORYLINE_REWRITE_MODEL=off leaves the cross-encoder out (faster, a little less accurate),
+    and switching either way compares the stored pairs again."""
     with open_desk(db) as desk:
         try:
             if update:
@@ -40,7 +45,7 @@ def reuse_cli(
             titles = {a.id: a for a in desk.store.articles(ids=sorted({i for p in pairs for i in (p.source_id, p.derived_id)}))}
         except (LookupError, AmbiguousIdError) as exc:
             fail(str(exc).strip("'\""), code=2)
-        except StoreError as exc:
+        except (StoreError, SwitchError) as exc:
             fail(str(exc), code=2)
     if as_json:
         print(json.dumps([pair_json(p, titles) for p in pairs], ensure_ascii=False, indent=1))

@@ -13,6 +13,7 @@ import typer
 from storyline.cli.common import DbOption, JsonOption, app, fail, open_desk, out, progress_bar, warn
 from storyline.cli.link import print_steps
 from storyline.ingest.files import DEFAULT_MAX_BYTES
+from storyline.link.reuse.rewrite_switch import SwitchError
 from storyline.report.json import pipeline_report_json
 from storyline.run.common import EngineError, IngestAborted, RayOptions
 from storyline.store import StoreError
@@ -54,7 +55,7 @@ def run_cli(
         try:
             report = desk.run(paths, engine=engine.value, ray=options, fetch=fetch, max_bytes=max_bytes,
                               progress=advance)
-        except (EngineError, IngestAborted, StoreError) as exc:
+        except (EngineError, IngestAborted, StoreError, SwitchError) as exc:
             fail(str(exc), code=2)
         except Exception as exc:  # a Ray job that failed surfaces as Ray's own error types
             if engine is not Engine.ray:

@@ -61,7 +61,8 @@ TASK_STEPS = frozenset({"candidates", "compare", "story_facts"})
 # Everything else runs on the driver, in order (see the module docstring).
 
 # The environment a joined cluster's workers get from the driver.
-PASSED_ON = ("STORYLINE_DEVICE", "STORYLINE_TORCH_THREADS")
+# STORYLINE_REWRITE_MODEL: the compare step's workers must decide as the driver versioned it.
+PASSED_ON = ("STORYLINE_DEVICE", "STORYLINE_TORCH_THREADS", "STORYLINE_REWRITE_MODEL")
 
 # Test hook only: with both set, the first batch of each named step (comma-separated) makes
 # its worker process exit right after the batch committed, once per marker folder (a file per

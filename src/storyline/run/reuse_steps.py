@@ -47,7 +47,7 @@ def _candidates_among(store: Store, changed: Mapping[str, Sequence[str]], pendin
 
 def _compare_among(store: Store, changed: Mapping[str, Sequence[str]], pending: Sequence) -> list:
     articles = [aid for pair in pending for aid in pair]  # pending keys are pairs
-    return store.uncompared(reuse.REUSE_VERSION, among=named(changed, articles, "candidate", "analysis"))
+    return store.uncompared(reuse.reuse_version(), among=named(changed, articles, "candidate", "analysis"))
 
 
 EMBED = Step(
@@ -61,12 +61,18 @@ CANDIDATES = Step(
     run=_result(reuse.candidates_run), batch_size=reuse.CANDIDATES_BATCH, label="candidates found",
     watches=("fingerprint",), due_among=_candidates_among,
 )
-COMPARE = Step(
-    "compare", reuse.REUSE_VERSION, "pair", reads=("reuse_candidates", "articles", "analyses", "sentence_vectors"),
-    writes=("reuse_pairs",), due=reuse.compare_due, run=_result(reuse.compare_run),
-    batch_size=reuse.COMPARE_BATCH, label="pairs compared", watches=("candidate", "analysis"),
-    due_among=_compare_among,
-)
+
+
+def compare_step() -> Step:
+    """The compare step, versioned by the rewrite cross-encoder setting read now
+    (STORYLINE_REWRITE_MODEL, see link/reuse/rewrites.py): a run started with the other setting
+    finds every stored pair due again."""
+    return Step(
+        "compare", reuse.reuse_version(), "pair",
+        reads=("reuse_candidates", "articles", "analyses", "sentence_vectors"), writes=("reuse_pairs",),
+        due=reuse.compare_due, run=_result(reuse.compare_run), batch_size=reuse.COMPARE_BATCH,
+        label="pairs compared", watches=("candidate", "analysis"), due_among=_compare_among,
+    )
 
 
 def fingerprint_step(vectors: bool = True) -> Step:
@@ -88,14 +94,14 @@ def reuse_steps(vectors: bool = True, compare: bool = True) -> list[Step]:
     steps = [EMBED] if vectors or compare else []
     steps.append(fingerprint_step(vectors))
     if compare:
-        steps += [CANDIDATES, COMPARE]
+        steps += [CANDIDATES, compare_step()]
     return steps
 
 
 def find_reuse(store: Store, *, progress: Progress | None = None, vectors: bool = True,
                compare: bool = True) -> ReuseReport:
     """Embed and fingerprint new articles, then (unless ``compare`` is False) find their
-    candidate pairs and compare every pair not compared by REUSE_VERSION."""
+    candidate pairs and compare every pair not compared by the current compare version."""
     run = run_steps(store, reuse_steps(vectors, compare), progress=progress)
     report = ReuseReport(problems=run.problems)
     if fp := run.of("fingerprint"):

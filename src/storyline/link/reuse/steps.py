@@ -9,7 +9,8 @@ run/reuse_steps.py, which runs them; this layer cannot import run/):
 - candidates (per article): the bucket mates of a fingerprinted article, vector mates checked
   by exact cosine, stored as pairs with how they were found (``reuse_candidates``) in the same
   transaction that marks the article done (``candidates_done``);
-- compare (per pair): stored candidate pairs not compared by REUSE_VERSION (``reuse_pairs``).
+- compare (per pair): stored candidate pairs not compared by :func:`reuse_version` (REUSE_VERSION,
+  marked when the rewrite cross-encoder is switched off) (``reuse_pairs``).
 
 Each ``*_due(store)`` asks the store what is missing; each ``*_run(store, keys)`` reads only
 what its batch needs and writes in one transaction. A kill at any point leaves whole batches
@@ -25,6 +26,7 @@ from typing import TypeVar
 
 import numpy as np
 
+from storyline.link.reuse import rewrite_switch
 from storyline.link.reuse.candidates import (
     FINGERPRINT_VERSION,
     MAX_BUCKET,
@@ -45,6 +47,9 @@ from storyline.store.records import CandidatePair, ComparedPair, FingerprintBlob
 # Bump when the comparison's output changes (alignment, kinds, direction, changes): stored
 # pairs of older versions are compared again.
 REUSE_VERSION = "4"  # 2: changes carry kind and severity; splits, merges, moves aligned; 3: the rewrite cross-encoder re-scores sentence pairs; 4: spelling slips are wording, first names tell people apart
+# Appended to REUSE_VERSION when the cross-encoder is switched off (STORYLINE_REWRITE_MODEL=off):
+# its pairs are decided differently, so switching either way compares the stored pairs again.
+FEATURES_ONLY = "-features"
 # Bump when the way candidates are found changes: every article is looked up again.
 CANDIDATES_VERSION = "1"
 EMBED_BATCH = 50
@@ -205,14 +210,22 @@ def _drop_chance_mates(mine: FingerprintBlob, blobs: dict[str, FingerprintBlob],
 # --- compare --------------------------------------------------------------------------------
 
 
+def reuse_version() -> str:
+    """The compare step's version under the current setting: REUSE_VERSION with the rewrite
+    cross-encoder, REUSE_VERSION + FEATURES_ONLY without it (read at run time; a bad setting is
+    a :class:`storyline.link.reuse.rewrite_switch.SwitchError`)."""
+    return REUSE_VERSION if rewrite_switch.enabled() else REUSE_VERSION + FEATURES_ONLY
+
+
 def compare_due(store: Store) -> list[ComparedPair]:
-    return store.uncompared(REUSE_VERSION)
+    return store.uncompared(reuse_version())
 
 
 def compare_run(store: Store, pairs: Sequence[ComparedPair]) -> Outcome:
     from storyline.link.reuse.compare import compare
 
     out = Outcome()
+    version = reuse_version()  # before comparing: a bad setting fails the batch, not each pair
     ids = sorted({i for pair in pairs for i in pair})
     articles = {a.id: a for a in store.articles(ids=ids)}
     # An article whose sentences cannot be embedded is a problem; its pairs stay due.
@@ -230,7 +243,7 @@ def compare_run(store: Store, pairs: Sequence[ComparedPair]) -> Outcome:
             out.problems.append(Problem(f"{a_id} {b_id}", f"comparison failed: {type(exc).__name__}: {exc}"))
             continue
         results.append(pair)
-    store.put_reuse(results, REUSE_VERSION)
+    store.put_reuse(results, version)
     out.done = len(results)
     out.count("reuse", sum(p.is_reuse for p in results))
     return out
