@@ -18,8 +18,9 @@ CLAIM_MIN_WORDS = 6
 # sentences says nothing new: its words were moved or regrouped (a split or merge the alignment
 # missed, a clause moved to the next sentence), so it is "reworded", not a claim added or dropped.
 CLAIM_COVERED = 0.8
-CLAIM_WINDOW = 2
-_NOT_FIRST_NAMES = set(HONORIFICS) | FIRST_NAME_HONORIFICS | ROLE_HEADS  # sentences either side of the nearest aligned neighbour
+CLAIM_WINDOW = 2  # sentences either side of the nearest aligned neighbour
+# Words in the first-name place that give no first name ("Mr Reyes", "President Reyes").
+_NOT_FIRST_NAMES = set(HONORIFICS) | FIRST_NAME_HONORIFICS | ROLE_HEADS
 
 
 def entity_changes(s: Side, d: Side, links: list[tuple[int, int]]) -> list[Change]:
@@ -40,22 +41,18 @@ def entity_changes(s: Side, d: Side, links: list[tuple[int, int]]) -> list[Chang
         if partner is not None:
             paired.add(partner.id)
             pm = partner.mentions[0]
-            respelled = _alike(e.name, partner.name)
+            respelled = alike_names(e.name, partner.name)
             out.append(Change("entity_replaced", m.text, pm.text, (m.start, m.end), (pm.start, pm.end), e.name,
                               kind="wording" if respelled else "", severity="low" if respelled else "high"))
-        elif not any(_alike(e.name, n.name) for n in d.analysis.entities):
+        elif not any(alike_names(e.name, n.name) for n in d.analysis.entities):
             out.append(Change("entity_dropped", e.name, "", (m.start, m.end) if m else None, None, e.name, severity="medium"))
     for n in new:
         # A name the source spells otherwise is a slip fixed or made, not somebody new.
-        if n.id in paired or any(_alike(n.name, e.name) for e in s.analysis.entities):
+        if n.id in paired or any(alike_names(n.name, e.name) for e in s.analysis.entities):
             continue
         m = n.mentions[0] if n.mentions else None
         out.append(Change("entity_added", "", n.name, None, (m.start, m.end) if m else None, n.name, severity="medium"))
     return out
-
-
-def _alike(a: str, b: str) -> bool:
-    return alike_names(a, b)
 
 
 def _present(e: Entity, other: Side) -> bool:
