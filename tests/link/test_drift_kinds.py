@@ -164,3 +164,23 @@ def test_a_hedge_with_a_slip_in_it_is_still_said():
     assert contains_with_slips(["is", "expected", "to"], "the barrier is expceted to be ready".split())
     assert not contains_with_slips(["is", "expected", "to"], "the barrier will be ready".split())
     assert not contains_with_slips([], ["anything"])
+
+
+@pytest.mark.parametrize("old, new", [
+    ("14 cracked bolts", "2,000 cracked bolts"),  # then "2,000" -> "2000": an amount, not a year
+    ("meet on Thursday", "meet this Thursday"),
+    ("on the main ramp", "on the 12 metre main ramp"),  # then "12 metre" -> "12m"
+])
+def test_one_value_written_another_way_is_no_change(old, new):
+    base = edit(old, new)
+    again = {"2,000": "2000", "on Thursday": "this Thursday", "12 metre": "12m"}
+    variant = next(edit(k, v, base) for k, v in again.items() if k in base) if "this" not in new else edit(new, old, base)
+    pair = compare(article(base, 1), article(variant, 2), with_changes=True)
+    assert pair.changes is not None
+    assert not [c for c in pair.changes if c.meaning], pair.changes
+
+
+def test_a_negated_hedge_is_a_negation_not_a_hedge_dropped():
+    base = edit("The harbour office will publish", "The harbour office is expected to publish")
+    pair = compare(article(base, 1), article(edit("is expected to", "is not expected to", base), 2), with_changes=True)
+    assert [c.type for c in pair.changes if c.meaning] == ["negation_changed"]

@@ -35,6 +35,7 @@ HEDGES = (
     "is likely to", "it is likely", "it's likely", "may have", "might have", "could have",
     "appears to", "appeared to", "seems to", "unconfirmed", "unverified",
 )
+_NOT = re.compile(r"\bnot\s+|(?<=\w)n[’']t\b")
 _HEDGE = re.compile(r"\b(" + "|".join(re.escape(h) for h in HEDGES) + r")\b", re.IGNORECASE)
 
 
@@ -153,7 +154,9 @@ def _inside_words(needle: list[str], hay: list[str]) -> bool:
 
 def hedge_changes(s: Side, d: Side, s_ids: set[int], d_ids: set[int]) -> list[Change]:
     out = []
-    d_text = text_of(d, d_ids).lower()
+    # The hedge negated ("is expected to" -> "is not expected to") is still there: the negation
+    # is reported as a negation change, not as the hedge dropped.
+    d_text = _NOT.sub("", text_of(d, d_ids).lower())
     da, db = span_of(d, d_ids)
     for k in sorted(s_ids):
         a0, b0 = s.sentences[k]

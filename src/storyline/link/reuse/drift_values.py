@@ -50,6 +50,8 @@ def value_changes(s: Side, d: Side, s_ids: set[int], d_ids: set[int]) -> list[Ch
     d_dates = _found(d, d_ids, DATE, _norm_date)
     s_numbers = _undated(_found(s, s_ids, NUMBER, norm_number), s_dates)
     d_numbers = _undated(_found(d, d_ids, NUMBER, norm_number), d_dates)
+    _year_or_number(s_dates, s_numbers, d_dates, d_numbers)
+    _unit_letter(s, s_numbers, d, d_numbers)
     for kind, src, der, vague in (("date", s_dates, d_dates, _VAGUE_TIME), ("number", s_numbers, d_numbers, _VAGUE_AMOUNT)):
         gone = [v for k, v in src.items() if k not in der]
         new = [v for k, v in der.items() if k not in src]
@@ -66,6 +68,36 @@ def value_changes(s: Side, d: Side, s_ids: set[int], d_ids: set[int]) -> list[Ch
             else:
                 out.append(Change(f"{kind}_dropped", s.article.body[a:b], "", (a, b), None, severity="low"))
     return out
+
+
+def _year_or_number(s_dates: dict, s_numbers: dict, d_dates: dict, d_numbers: dict) -> None:
+    """A four-digit number read as a year on one side and as an amount on the other is one
+    value ("about 2,000 residents" -> "around 2000 residents"): dropped from both sides' keys."""
+    for dates, numbers, o_dates, o_numbers in ((s_dates, s_numbers, d_dates, d_numbers),
+                                               (d_dates, d_numbers, s_dates, s_numbers)):
+        for key in [k for k in dates if isinstance(k, str) and k.isdigit() and k not in o_dates]:
+            if float(key) in o_numbers and float(key) not in numbers:
+                del dates[key]
+                del o_numbers[float(key)]
+
+
+# A unit word whose abbreviation is its first letter ("3 metres" -> "3m", "5 miles" -> "5m").
+_M_UNIT = re.compile(r"\s*-?\s*(?:met(?:re|er)s?|miles?|minutes?)\b", re.IGNORECASE)
+
+
+def _unit_letter(s: Side, s_numbers: dict, d: Side, d_numbers: dict) -> None:
+    """"3m" read as three million on one side where the other writes "3 metres" (miles,
+    minutes): the same value, dropped from both sides' keys."""
+    for side, numbers, o_side, o_numbers in ((d, d_numbers, s, s_numbers), (s, s_numbers, d, d_numbers)):
+        for key, (a, b) in list(numbers.items()):
+            text = side.article.body[a:b]
+            if key in o_numbers or not re.fullmatch(r"\d+(?:\.\d+)?m", text, re.IGNORECASE):
+                continue
+            plain = float(text[:-1])
+            spot = o_numbers.get(plain)
+            if spot is not None and key not in o_numbers and _M_UNIT.match(o_side.article.body, spot[1]):
+                del numbers[key]
+                del o_numbers[plain]
 
 
 def _nearest(gone: list[tuple[int, int]], vague: list[tuple[int, int]], s_span: tuple[int, int],
@@ -118,7 +150,7 @@ def _norm_date(text: str) -> object | None:
     "on March 5" name the same day (year only when given); "on Tuesday" is "tuesday"."""
     if text.strip().lower() in ("may", "march") and not text.strip()[:1].isupper():
         return None  # the verbs "may" and "march", not the months
-    t = re.sub(r"^(?:on|late|early)\s+", "", text.lower().strip())
+    t = re.sub(r"^(?:on|late|early|this)\s+", "", text.lower().strip())  # "this Thursday" is "on Thursday"
     month = next((n for m, n in _MONTH_NUMBER.items() if re.search(rf"\b{m}\b", t)), None)
     if month is not None:
         day = re.search(r"(?<!\d)(\d{1,2})(?!\d)", t)
