@@ -255,6 +255,7 @@ CHANGE_TYPES = (
     "entity_added", "entity_dropped", "entity_replaced", "role_changed", "number_changed",
     "date_changed", "misquote", "quote_to_paraphrase", "attribution_dropped", "hedge_dropped",
     "claim_dropped", "claim_added", "negation_changed", "number_dropped", "date_dropped",
+    "number_added", "date_added",
     "reworded", "split", "merged", "moved",
 )
 
@@ -263,7 +264,8 @@ CHANGE_TYPES = (
 CHANGE_KINDS = ("number", "date", "role", "entity", "negation", "attribution", "quote", "claim", "wording")
 CHANGE_KIND_OF = {
     "entity_added": "entity", "entity_dropped": "entity", "entity_replaced": "entity", "role_changed": "role",
-    "number_changed": "number", "number_dropped": "number", "date_changed": "date", "date_dropped": "date",
+    "number_changed": "number", "number_dropped": "number", "number_added": "number", "date_changed": "date",
+    "date_dropped": "date", "date_added": "date",
     "misquote": "quote", "quote_to_paraphrase": "quote", "attribution_dropped": "attribution",
     "hedge_dropped": "attribution", "claim_dropped": "claim", "claim_added": "claim", "negation_changed": "negation",
     "reworded": "wording", "split": "wording", "merged": "wording", "moved": "wording",

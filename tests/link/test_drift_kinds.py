@@ -184,3 +184,32 @@ def test_a_negated_hedge_is_a_negation_not_a_hedge_dropped():
     base = edit("The harbour office will publish", "The harbour office is expected to publish")
     pair = compare(article(base, 1), article(edit("is expected to", "is not expected to", base), 2), with_changes=True)
     assert [c.type for c in pair.changes if c.meaning] == ["negation_changed"]
+
+
+# One sentence revised (the unit of news revision corpora): clarity and style edits that name the
+# same things another way, and edits that add a fact.
+REVISIONS = [
+    ("The U.S. government announced new sanctions on Monday.",
+     "The United States government announced new sanctions on Monday.", []),
+    ("NASA launched the probe in 2006.",
+     "The National Aeronautics and Space Administration (NASA) launched the probe in 2006.", []),
+    ("The president of France, Emmanuel Macron, visited Berlin.", "French President Emmanuel Macron visited Berlin.", []),
+    ("Over 300 flights were cancelled at Heathrow airport.",
+     "More than 300 flights were canceled at London's Heathrow Airport.", []),
+    ("Police arrested the man on Tuesday after a short chase.",
+     "Police arrested two men on Tuesday after a short chase.", ["number_added"]),
+    ("The council will vote on the plan later in the week.",
+     "The council will vote on the plan on Friday.", ["date_added"]),
+    ("The council will vote on the plan later in the week.",
+     "The council will vote on the plan later this week.", []),
+]
+
+
+@pytest.mark.parametrize("before, after, expected", REVISIONS)
+def test_a_revised_sentence_reports_new_facts_only(compared, before, after, expected):
+    from storyline.analyze.analyzer import Analyzer
+
+    a, b = article(before, 1), article(after, 2)
+    an_a, an_b = Analyzer().analyze([a, b])
+    pair = compare(a, b, an_a, an_b)
+    assert [c.type for c in pair.changes if c.meaning] == expected

@@ -4,6 +4,8 @@ organisations and places), and claim_dropped / claim_added (sentences with no co
 
 from __future__ import annotations
 
+import re
+
 from storyline.analyze.clusters import FIRST_NAME_HONORIFICS, HONORIFICS
 from storyline.analyze.roles import ROLE_HEADS
 from storyline.folding import fold
@@ -50,6 +52,8 @@ def entity_changes(s: Side, d: Side, links: list[tuple[int, int]]) -> list[Chang
         # A name the source spells otherwise is a slip fixed or made, not somebody new.
         if n.id in paired or any(alike_names(n.name, e.name) for e in s.analysis.entities):
             continue
+        if _qualifier(n, d, s):
+            continue
         m = n.mentions[0] if n.mentions else None
         out.append(Change("entity_added", "", n.name, None, (m.start, m.end) if m else None, n.name, severity="medium"))
     return out
@@ -68,7 +72,77 @@ def _present(e: Entity, other: Side) -> bool:
                and _first_names_fit(mine, theirs) for o in other.names.values()):
             return True
     # The name is in the other text (its extractor typed or missed it differently there).
-    return fold(e.name) in other.folded
+    if fold(e.name) in other.folded:
+        return True
+    return _as_acronym(e, other) or (e.type == "PLACE" and _as_demonym(fold(e.name), other))
+
+
+# Words left out of an acronym ("National Aeronautics and Space Administration" -> NASA).
+_ACRONYM_SKIP = {"of", "and", "the", "for", "&", "on", "in", "de"}
+_ACRONYM = re.compile(r"(?:[A-Z]\.?){2,6}")
+
+
+def _initials(name: str) -> str | None:
+    words = [w for w in re.findall(r"[A-Za-z][\w'-]*", name) if w.lower() not in _ACRONYM_SKIP]
+    return "".join(w[0] for w in words).upper() if len(words) >= 2 else None
+
+
+def _as_acronym(e: Entity, other: Side) -> bool:
+    """One side spells the name out, the other writes its acronym ("United States" / "U.S.",
+    "National Aeronautics and Space Administration" / "NASA"): the same name. An acronym is
+    matched in capitals only (the pronoun "us" is not the U.S.)."""
+    letters = _initials(e.name)
+    if letters is not None:
+        dotted = r"\.?".join(letters)
+        return re.search(rf"(?<![\w.]){dotted}\.?(?![\w])", other.article.body) is not None
+    if _ACRONYM.fullmatch(e.name.strip()):
+        short = e.name.replace(".", "").strip()
+        return any(_initials(o.name) == short for o in other.names.values())
+    return False
+
+
+# Places written as their adjective ("France" -> "French President") where the adjective is not
+# the name's stem plus a usual ending (_DEMONYM_ENDINGS finds "Kenyan", "Chinese", "Iraqi").
+_DEMONYMS = {
+    "france": "french", "netherlands": "dutch", "holland": "dutch", "wales": "welsh", "switzerland": "swiss",
+    "denmark": "danish", "spain": "spanish", "poland": "polish", "ireland": "irish", "finland": "finnish",
+    "philippines": "filipino", "united states": "american", "america": "american", "britain": "british",
+    "united kingdom": "british", "norway": "norwegian", "peru": "peruvian", "greece": "greek", "turkey": "turkish",
+    "sweden": "swedish", "scotland": "scottish", "england": "english", "afghanistan": "afghan", "iceland": "icelandic",
+    "thailand": "thai", "portugal": "portuguese", "vietnam": "vietnamese", "new zealand": "new zealander",
+    "bangladesh": "bangladeshi", "argentina": "argentine", "belgium": "belgian", "lebanon": "lebanese",
+}
+_DEMONYM_ENDINGS = ("", "n", "an", "ian", "ean", "ese", "i", "ish", "ic")
+
+
+def _as_demonym(place: str, other: Side) -> bool:
+    """The other text names the place by its adjective ("France" / "French", "Kenya" / "Kenyan")."""
+    if place in _DEMONYMS:
+        return re.search(rf"\b{re.escape(_DEMONYMS[place])}s?\b", other.folded) is not None
+    if " " in place or len(place) < 4:
+        return False
+    stem = place.rstrip("aeiouy")
+    found = re.findall(rf"\b{re.escape(stem)}([a-z]*)\b", other.folded)
+    return any(end in _DEMONYM_ENDINGS or end[:-1] in _DEMONYM_ENDINGS and end.endswith("s") for end in found)
+
+
+def _qualifier(n: Entity, side: Side, other: Side) -> bool:
+    """A place added only to say where a named thing is ("Heathrow airport" -> "London's
+    Heathrow Airport", "Springfield" -> "Springfield, Illinois"): clarity, not a new fact."""
+    if n.type != "PLACE" or len(n.mentions) != 1:
+        return False
+    m, body = n.mentions[0], side.article.body
+    before = body[max(0, m.start - 60) : m.start].rstrip()
+    after = body[m.end : m.end + 60]
+    for e in side.analysis.entities if side.analysis else ():
+        if e is n or not _present(e, other):
+            continue
+        for o in e.mentions:
+            if o.start >= m.end and re.match(r"['’]s\s+$", body[m.end : o.start]):
+                return True
+            if o.end <= m.start and before.endswith(",") and body[o.end : m.start].strip() == ",":
+                return True
+    return False
 
 
 def _first_names_fit(a: list[str], b: list[str]) -> bool:

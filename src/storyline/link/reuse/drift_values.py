@@ -1,5 +1,6 @@
 """number_changed / date_changed: numbers, amounts and date expressions present on one side of a
-component only (replaced, or dropped when the copy has none). :data:`NUMBER` and :data:`DATE`
+component only (replaced, or dropped when the copy has none, or added when the source has them
+nowhere). :data:`NUMBER` and :data:`DATE`
 also serve the direction cues (:mod:`storyline.link.reuse.direction`).
 """
 
@@ -67,7 +68,25 @@ def value_changes(s: Side, d: Side, s_ids: set[int], d_ids: set[int]) -> list[Ch
                 out.append(Change(f"{kind}_changed", s.article.body[a:b], d.article.body[x:y], (a, b), (x, y), severity="low"))
             else:
                 out.append(Change(f"{kind}_dropped", s.article.body[a:b], "", (a, b), None, severity="low"))
+        # A value the copy states and the source nowhere does ("the man" -> "two men", "on
+        # Tuesday" -> "on Tuesday, 6 January"): new information, not the same facts reworded.
+        anywhere = _found(s, set(range(len(s.sentences))), DATE if kind == "date" else NUMBER,
+                          _norm_date if kind == "date" else norm_number)
+        for x, y in new[len(gone):]:
+            key = (_norm_date if kind == "date" else norm_number)(d.article.body[x:y])
+            if key not in anywhere and (_named_day(key) if kind == "date" else not _in_date(x, d_dates)):
+                out.append(Change(f"{kind}_added", "", d.article.body[x:y], None, (x, y), severity="medium"))
     return out
+
+
+def _named_day(key: object) -> bool:
+    """A date that names its day, month or year ("Friday", "6 January", "2011"), not a span said
+    another way ("later in the week" -> "later this week")."""
+    return isinstance(key, tuple) or (isinstance(key, str) and (key.isdigit() or key in _WEEKDAYS.split("|")))
+
+
+def _in_date(x: int, dates: dict[object, tuple[int, int]]) -> bool:
+    return any(a <= x < b for a, b in dates.values())
 
 
 def _year_or_number(s_dates: dict, s_numbers: dict, d_dates: dict, d_numbers: dict) -> None:
