@@ -26,6 +26,7 @@ DISAGREEMENT_KINDS = ("role_conflict", "number_conflict", "date_conflict", "quot
 CHANGE_ORDER = (
     "role_changed", "number_changed", "date_changed", "misquote", "attribution_dropped", "hedge_dropped",
     "entity_replaced", "quote_to_paraphrase", "claim_dropped", "claim_added", "entity_dropped", "entity_added",
+    "number_added", "date_added", "number_dropped", "date_dropped",
 )
 
 

@@ -13,7 +13,8 @@ Kinds, and the evidence each needs:
 - quote_to_paraphrase: a source quotation (direct or partial speech, not scare quotes) whose
   passage is restated without it.
 - number_changed / date_changed: numbers, amounts and date expressions present on one side of
-  a component only (replaced, or dropped when the copy has none).
+  a component only (replaced, or dropped when the copy has none); number_added / date_added: a
+  number, or a date naming its day, month or year, that the copy states and the source nowhere does.
 - hedge_dropped: "it is understood", "reportedly", "reports suggest"... in the source passage,
   absent from its restatement. attribution_dropped: a source passage says who said it, its
   restatement names no speaker.
