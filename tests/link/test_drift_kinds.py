@@ -202,6 +202,8 @@ REVISIONS = [
      "The council will vote on the plan on Friday.", ["date_added"]),
     ("The council will vote on the plan later in the week.",
      "The council will vote on the plan later this week.", []),
+    ("The minister resigned on May 5.", "The minister resigned on May 5, 2011.", []),
+    ("The minister resigned on May 5.", "The minister resigned on May 6, 2011.", ["date_changed"]),
 ]
 
 

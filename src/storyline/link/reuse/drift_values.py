@@ -52,6 +52,7 @@ def value_changes(s: Side, d: Side, s_ids: set[int], d_ids: set[int]) -> list[Ch
     s_numbers = _undated(_found(s, s_ids, NUMBER, norm_number), s_dates)
     d_numbers = _undated(_found(d, d_ids, NUMBER, norm_number), d_dates)
     _year_or_number(s_dates, s_numbers, d_dates, d_numbers)
+    _year_added(s_dates, d_dates)
     _unit_letter(s, s_numbers, d, d_numbers)
     for kind, src, der, vague in (("date", s_dates, d_dates, _VAGUE_TIME), ("number", s_numbers, d_numbers, _VAGUE_AMOUNT)):
         gone = [v for k, v in src.items() if k not in der]
@@ -87,6 +88,16 @@ def _named_day(key: object) -> bool:
 
 def _in_date(x: int, dates: dict[object, tuple[int, int]]) -> bool:
     return any(a <= x < b for a, b in dates.values())
+
+
+def _year_added(s_dates: dict, d_dates: dict) -> None:
+    """One day written with and without its year ("May 5" -> "May 5, 2011"): a clarity edit.
+    Keyed the same on both sides, so it is neither changed nor added."""
+    for dates, other in ((s_dates, d_dates), (d_dates, s_dates)):
+        for key in [k for k in dates if isinstance(k, tuple) and k[3] is None and k not in other]:
+            fuller = [k for k in other if isinstance(k, tuple) and k[:3] == key[:3] and k[3] is not None]
+            if len(fuller) == 1 and fuller[0] not in dates:
+                other[key] = other.pop(fuller[0])
 
 
 def _year_or_number(s_dates: dict, s_numbers: dict, d_dates: dict, d_numbers: dict) -> None:
