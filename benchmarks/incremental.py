@@ -66,6 +66,10 @@ each timed by wall clock (``time.perf_counter``) and CPU (``time.process_time`` 
 reported beside it (``server_cpu_s``, the postmaster's children's utime+stime from ``/proc``
 before and after; best effort) and is not in the fraction. Figures per size: ``ms_per_added`` =
 (a+b wall) / new, ``linking_ms_per_added`` = b wall / new, ``linking_cpu_fraction`` = b CPU / a CPU,
+``step_cpu_s`` = each linking step's CPU, and ``cross_article_cpu_fraction`` = the CPU of the
+steps that relate articles (candidates, compare, stories, people, story facts) / the CPU of the
+per-article work (a, plus the per-article steps of b: embed and fingerprint, which look at one
+article at a time, as analysis does; :data:`PER_ARTICLE_STEPS`),
 ``peak_rss_mb`` = the subprocess's ``ru_maxrss`` (models included; ``rss_after_load_mb`` is the
 peak before the timed part).
 
@@ -116,6 +120,8 @@ URL_BASE = "https://incremental-bench.invalid"
 SHOWCASE_SPREAD_DAYS = 3.0
 NEW_SPREAD_DAYS = 2.0
 CORE_MIN_SENTENCES = 25
+# Linking steps that look at one article at a time, as analysis does (the rest relate articles).
+PER_ARTICLE_STEPS = frozenset({"analyze", "embed", "fingerprint"})
 
 
 def log(message: str) -> None:
@@ -558,8 +564,10 @@ def measure_child(url: str, new_file: str, showcase_file: str, server_pid: int |
         c0, w0, s0 = _cpu(), time.perf_counter(), _server_cpu(server_pid)
         report = desk.ingest([new_file], analyze=True)
         c1, w1, s1 = _cpu(), time.perf_counter(), _server_cpu(server_pid)
-        linked = desk.find_stories()
+        linked = desk.link([s.name for s in desk.steps()])  # what find_stories() runs, per step
         c2, w2, s2 = _cpu(), time.perf_counter(), _server_cpu(server_pid)
+        step_cpu = {s.step: round(s.cpu_seconds, 3) for s in linked.steps}
+        per_article = sum(v for k, v in step_cpu.items() if k in PER_ARTICLE_STEPS)
         n = max(1, len(report.added))
         out.update(
             added=len(report.added), present=len(report.present), problems=len(report.problems),
@@ -569,6 +577,8 @@ def measure_child(url: str, new_file: str, showcase_file: str, server_pid: int |
             linking_wall_s=round(w2 - w1, 3), linking_cpu_s=round(c2 - c1, 3),
             ms_per_added=round((w2 - w0) * 1000 / n, 1), linking_ms_per_added=round((w2 - w1) * 1000 / n, 1),
             linking_cpu_fraction=round((c2 - c1) / max(c1 - c0, 1e-9), 3),
+            step_cpu_s=step_cpu,
+            cross_article_cpu_fraction=round((c2 - c1 - per_article) / max(c1 - c0 + per_article, 1e-9), 3),
         )
         if s0 is not None:
             out["server_cpu_s"] = {"ingest_analysis": round(s1 - s0, 3), "linking": round(s2 - s1, 3)}
@@ -663,7 +673,7 @@ def run_backend(backend, args, new_file: Path) -> dict:
         log(f"{backend.name} {size}: adding {args.new} articles (fresh process)")
         m = run_child(["--_measure", url, str(new_file), str(showcase_file), str(backend.server_pid() or 0)])
         log(f"  {m['ms_per_added']} ms/article ({m['linking_ms_per_added']} linking), linking CPU fraction "
-            f"{m['linking_cpu_fraction']}, peak RSS {m['peak_rss_mb']} MB; showcase story "
+            f"{m['linking_cpu_fraction']} (cross-article {m['cross_article_cpu_fraction']}), peak RSS {m['peak_rss_mb']} MB; showcase story "
             f"{m.get('showcase_in_story')}/{args.showcase} showcase + {m.get('new_in_showcase_story')} new")
         with (backend.work / "partial-results.jsonl").open("a", encoding="utf-8") as fh:  # survives a stopped run
             fh.write(json.dumps({"backend": backend.name, "size": size, "new": args.new, "add": m}) + "\n")
@@ -681,6 +691,7 @@ def run_backend(backend, args, new_file: Path) -> dict:
         "linking_ratio_largest_smallest": round(per_size[last]["add"]["linking_ms_per_added"]
                                                 / max(per_size[first]["add"]["linking_ms_per_added"], 1e-9), 3),
         "linking_cpu_fraction": {s: v["add"]["linking_cpu_fraction"] for s, v in per_size.items()},
+        "cross_article_cpu_fraction": {s: v["add"]["cross_article_cpu_fraction"] for s, v in per_size.items()},
         "peak_rss_mb": {s: v["add"]["peak_rss_mb"] for s, v in per_size.items()},
         "story_page_largest": {k: per_size[last]["render"][k] for k in (
             "story_articles", "cold_ms", "warm_p50_ms", "warm_p95_ms")},

@@ -215,3 +215,8 @@ def test_a_revised_sentence_reports_new_facts_only(compared, before, after, expe
     an_a, an_b = Analyzer().analyze([a, b])
     pair = compare(a, b, an_a, an_b)
     assert [c.type for c in pair.changes if c.meaning] == expected
+
+
+def test_a_date_misspelt_is_a_slip_not_a_date_dropped():
+    pair = compare(article(SOURCE, 1), article(edit("next month", "next mnoth"), 2), with_changes=True)
+    assert not [c for c in pair.changes if c.meaning], pair.changes

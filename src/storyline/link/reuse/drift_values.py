@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 
-from storyline.link.reuse.drift_sides import Side, span_of
+from storyline.link.reuse.drift_sides import Side, span_of, words
+from storyline.link.reuse.drift_spelling import contains_with_slips
 from storyline.records import Change
 
 _NUMBER_WORDS = {
@@ -63,7 +64,10 @@ def value_changes(s: Side, d: Side, s_ids: set[int], d_ids: set[int]) -> list[Ch
             out.append(Change(f"{kind}_changed", s.article.body[a:b], d.article.body[x:y], (a, b), (x, y), severity="high"))
         rest = gone[len(new) :]
         vaguer = _nearest(rest, fuzzy, span_of(s, s_ids), span_of(d, d_ids))
+        d_words = words(d.article.body[slice(*span_of(d, d_ids))])
         for (a, b), found in zip(rest, vaguer):
+            if found is None and contains_with_slips(words(s.article.body[a:b]), d_words):
+                continue  # still there, misspelt ("next month" -> "next mnoth"): a slip, not a drop
             if found is not None:
                 x, y = found
                 out.append(Change(f"{kind}_changed", s.article.body[a:b], d.article.body[x:y], (a, b), (x, y), severity="low"))
