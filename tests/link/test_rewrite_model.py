@@ -91,6 +91,15 @@ def test_refine_rescores_with_the_cross_encoder():
     assert scores[1].tolist() == [0.0, 0.0]  # below RESCORE_MIN: untouched
 
 
+def test_a_sentence_copied_word_for_word_needs_no_cross_encoder():
+    s_text = ["The ferry link will reopen on Friday, the minister said.", REWRITES[0][0]]
+    d_text = ["the ferry link  will reopen on Friday, the minister said.", REWRITES[0][1]]
+    scores = np.array([[0.9, 0.0], [0.0, 0.3]], dtype=np.float32)
+    assert rewrites.refine(scores, s_text, d_text) == 1  # only the rewrite went through the model
+    assert scores[0, 0] == pytest.approx(0.95)  # half the feature model's 0.9, half certainty
+    assert scores[1, 1] > 0.5
+
+
 def test_missing_or_broken_weights_fall_back_with_a_warning(tmp_path, caplog, monkeypatch):
     # A logging.config call by an earlier test in the same process (import-linter's, in
     # test_architecture) disables loggers that existed then; this test needs ours enabled.

@@ -68,17 +68,27 @@ def contested(scores: np.ndarray, top: int = TOP, floor: float = RESCORE_MIN) ->
 def refine(scores: np.ndarray, s_text: Sequence[str], d_text: Sequence[str], weights: str | Path | None = None) -> int:
     """Re-score the contested pairs of ``scores`` (feature-model probabilities, source x derived)
     in place with the cross-encoder (the shipped one, or the one in ``weights``); returns how
-    many. Without a usable cross-encoder, or with it switched off (``rewrite_switch.enabled``), nothing changes."""
+    many it ran on (verbatim pairs are scored without it). Without a usable cross-encoder, or with it switched off (``rewrite_switch.enabled``), nothing changes."""
     if not enabled():
         return 0
     model = cross_encoder(weights)
     if model is None:
         return 0
     ii, jj = contested(scores)
+    # A sentence copied word for word restates its source whatever the cross-encoder would say:
+    # it is not run on those (most of a syndicated copy), their cross probability is 1.
+    same = np.array([_plain(s_text[i]) == _plain(d_text[j]) for i, j in zip(ii, jj)], dtype=bool)
+    if same.any():
+        scores[ii[same], jj[same]] = combine(scores[ii[same], jj[same]], np.full(int(same.sum()), np.inf))
+        ii, jj = ii[~same], jj[~same]
     if len(ii):
         z = model.logits([s_text[i] for i in ii], [d_text[j] for j in jj])
         scores[ii, jj] = combine(scores[ii, jj], z)
     return len(ii)
+
+
+def _plain(text: str) -> str:
+    return " ".join(text.split()).casefold()
 
 
 @functools.lru_cache(maxsize=2)

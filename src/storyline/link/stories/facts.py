@@ -54,7 +54,8 @@ class StoryReport:
 
 # Bumped whenever the codec or what build_report computes changes: older facts are then due.
 # 2: facts rows carry the story's coverage. 3: role_conflict findings (conflicting top titles).
-FACTS_VERSION = "3"
+# 4: value pairs aligned by the feature model alone (and changes typed as in REUSE_VERSION 5).
+FACTS_VERSION = "4"
 
 
 def encode_facts(report: StoryReport) -> dict:

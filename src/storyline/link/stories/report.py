@@ -154,8 +154,13 @@ def _resolved(points: Sequence[TimePoint], anchor: dt.date | None, inferred: boo
 
 
 def _value_pairs(articles: Sequence[Article], analyses: dict[str, Analysis], vectors) -> list[ReusePair]:
+    from storyline.link.reuse.align import default_scorer
     from storyline.link.reuse.compare import compare
 
+    # The feature model alone aligns these pairs: they are mostly independent reports, whose
+    # numbers and dates are checked against each other, not rewrites to decide; the
+    # cross-encoder made this step five times slower (benchmarks/README.md, incremental).
+    scorer = default_scorer()
     means = {}
     for a in articles:
         matrix = vectors[a.id][1]
@@ -171,5 +176,5 @@ def _value_pairs(articles: Sequence[Article], analyses: dict[str, Analysis], vec
     out = []
     for i, j in sorted(pairs):
         out.append(compare(by_id[i], by_id[j], analyses[i], analyses[j], a_vectors=vectors[i][1],
-                           b_vectors=vectors[j][1], always=True))
+                           b_vectors=vectors[j][1], scorer=scorer, always=True))
     return out
