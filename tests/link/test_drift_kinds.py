@@ -220,3 +220,10 @@ def test_a_revised_sentence_reports_new_facts_only(compared, before, after, expe
 def test_a_date_misspelt_is_a_slip_not_a_date_dropped():
     pair = compare(article(SOURCE, 1), article(edit("next month", "next mnoth"), 2), with_changes=True)
     assert not [c for c in pair.changes if c.meaning], pair.changes
+
+
+def test_a_quotation_negated_is_a_change_of_meaning(compared):
+    src = compared[0]
+    copy = article(edit("we will not cut a single sailing", "we will cut a single sailing"), 2)
+    pair = compare(src, copy, with_changes=True)
+    assert "negation" in {c.meaning_kind for c in pair.changes if c.meaning}

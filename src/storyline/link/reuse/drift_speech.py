@@ -19,6 +19,7 @@ from storyline.link.reuse.drift_sides import (
     word_spans,
     words,
 )
+from storyline.link.reuse.drift_negation import NEGATOR
 from storyline.link.reuse.drift_spelling import contains_with_slips, same_but_slips
 from storyline.link.reuse.drift_values import canonical
 from storyline.records import Change, Quote
@@ -94,8 +95,10 @@ def _reworded(src: str, der: str, s_span: tuple[int, int], d_span: tuple[int, in
     """A quotation whose words changed: a misquote (high) unless only function words changed
     (the same content words, in any order, up to spelling slips: wording, low)."""
     same = same_but_slips(content_words(canonical(src)), content_words(canonical(der)))
-    return Change("misquote", src, der, s_span, d_span, speaker, kind="wording" if same else "quote",
-                  severity="low" if same else "high")
+    # The speaker's words negated on one side only: the quotation now says the opposite.
+    flipped = bool(NEGATOR.search(src)) != bool(NEGATOR.search(der))
+    kind = "negation" if flipped else "wording" if same else "quote"
+    return Change("misquote", src, der, s_span, d_span, speaker, kind=kind, severity="low" if kind == "wording" else "high")
 
 
 def _phrase_changes(s: Side, d: Side, s_ids: set[int], d_near: set[int]) -> list[Change]:
