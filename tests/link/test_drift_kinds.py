@@ -224,6 +224,8 @@ def test_a_date_misspelt_is_a_slip_not_a_date_dropped():
 
 def test_a_quotation_negated_is_a_change_of_meaning(compared):
     src = compared[0]
+    from storyline.analyze.analyzer import Analyzer
+
     copy = article(edit("we will not cut a single sailing", "we will cut a single sailing"), 2)
-    pair = compare(src, copy, with_changes=True)
-    assert "negation" in {c.meaning_kind for c in pair.changes if c.meaning}
+    pair = compare(src, copy, *Analyzer().analyze([src, copy]))
+    assert {c.meaning_kind for c in pair.changes if c.type == "misquote"} == {"negation"}, pair.changes
