@@ -75,9 +75,10 @@ def value_changes(s: Side, d: Side, s_ids: set[int], d_ids: set[int]) -> list[Ch
                 out.append(Change(f"{kind}_dropped", s.article.body[a:b], "", (a, b), None, severity="low"))
         # A value the copy states and the source nowhere does ("the man" -> "two men", "on
         # Tuesday" -> "on Tuesday, 6 January"): new information, not the same facts reworded.
+        extra = new[len(gone):]
         anywhere = _found(s, set(range(len(s.sentences))), DATE if kind == "date" else NUMBER,
-                          _norm_date if kind == "date" else norm_number)
-        for x, y in new[len(gone):]:
+                          _norm_date if kind == "date" else norm_number) if extra else {}
+        for x, y in extra:
             key = (_norm_date if kind == "date" else norm_number)(d.article.body[x:y])
             if key not in anywhere and (_named_day(key) if kind == "date" else not _in_date(x, d_dates)):
                 out.append(Change(f"{kind}_added", "", d.article.body[x:y], None, (x, y), severity="medium"))
