@@ -133,7 +133,6 @@ def _qualifier(n: Entity, side: Side, other: Side) -> bool:
         return False
     m, body = n.mentions[0], side.article.body
     before = body[max(0, m.start - 60) : m.start].rstrip()
-    after = body[m.end : m.end + 60]
     for e in side.analysis.entities if side.analysis else ():
         if e is n or not _present(e, other):
             continue
