@@ -119,10 +119,12 @@ def load_clusterer(store: Store, *, write: bool = True) -> tuple[StoryClusterer,
     return clusterer, restarted
 
 
-def due_in_order(store: Store, clusterer: StoryClusterer, among: Sequence[str] | None = None) -> list[str]:
+def due_in_order(store: Store, clusterer: StoryClusterer | Callable[[], StoryClusterer],
+                 among: Sequence[str] | None = None) -> list[str]:
     """The unclustered articles' ids (of ``among`` only, when given) in the order the clusterer
     takes them (module docstring). Holds their times and, when some are undated, their vectors;
-    never their bodies."""
+    never their bodies. ``clusterer`` may be a function that loads it: only undated articles
+    need its state (restoring it from the checkpoint is most of a dated batch's ordering cost)."""
     ids = store.unclustered(CLUSTER_VERSION, among=among)
     times: dict[str, float | None] = {}
     for chunk in _chunks(ids):
@@ -132,6 +134,8 @@ def due_in_order(store: Store, clusterer: StoryClusterer, among: Sequence[str] |
     if any(times[a] is None for a in ids):
         vectors = _vectors(store, ids)
         dated = [(a, times[a]) for a in ids if times[a] is not None]
+        if callable(clusterer):
+            clusterer = clusterer()
         held = clusterer.active_items()  # the dated articles an undated one can follow
         dated += [(i.id, i.time) for i in held if i.time is not None]
         vectors.update((i.id, i.vector) for i in held)

@@ -20,14 +20,12 @@ def due(store: Store) -> list[str]:
     """The ids of the articles not in a story by CLUSTER_VERSION, in publication order (stories
     of another version count as dropped, so everything is due again; ``run`` drops them).
     Writes nothing: `storyline steps` lists what is due through this."""
-    clusterer, _ = load_clusterer(store, write=False)
-    return due_in_order(store, clusterer)
+    return due_in_order(store, lambda: load_clusterer(store, write=False)[0])
 
 
 def due_among(store: Store, ids: Sequence[str]) -> list[str]:
     """``due`` asked of the articles ``ids`` only (those the change log names, run/due.py)."""
-    clusterer, _ = load_clusterer(store, write=False)
-    return due_in_order(store, clusterer, ids)
+    return due_in_order(store, lambda: load_clusterer(store, write=False)[0], ids)
 
 
 def run(store: Store, keys: Sequence[str]) -> BatchOutcome:
