@@ -166,6 +166,12 @@ class Store(StepRecords, Protocol):
         ``max_bucket`` or more members."""
         ...
 
+    def bucket_neighbours(self, ids: Sequence[str]) -> list[Bucket]:
+        """The LSH bucket rows of every other article in a bucket of one of ``ids`` (articles
+        among ``ids`` left out; each row once, in no set order): what a bulk candidate search
+        over ``ids`` needs of the rest of the store (link/reuse/bulk.py)."""
+        ...
+
     def put_reuse(self, pairs: Sequence[ReusePair], version: str) -> None:
         """Insert or replace compared pairs (one row per unordered pair) in one transaction."""
         ...

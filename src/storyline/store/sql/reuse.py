@@ -80,6 +80,21 @@ def bucket_mates(db: Connection, article_id: str, max_bucket: int) -> dict[str, 
     return out
 
 
+def bucket_neighbours(db: Connection, ids: Sequence[str]) -> list[Bucket]:
+    rows: set[tuple] = set()
+    # DISTINCT per chunk, a set over the chunks: a bucket several of the ids share comes back
+    # once a chunk, and one reached from two chunks once in all.
+    for chunk in chunks(ids):
+        rows.update(db.run(
+            "SELECT DISTINCT b.article_id, b.kind, b.band, b.bucket FROM lsh_buckets a JOIN lsh_buckets b "
+            "ON b.kind = a.kind AND b.band = a.band AND b.bucket = a.bucket "
+            f"WHERE a.article_id IN ({marks(chunk)}) AND b.article_id NOT IN ({marks(chunk)})",
+            [*chunk, *chunk],
+        ).fetchall())
+    wanted = set(ids)
+    return [Bucket(*r) for r in rows if r[0] not in wanted]
+
+
 def put_reuse(db: Connection, pairs: Sequence[ReusePair], version: str) -> None:
     if not pairs:
         return
