@@ -146,3 +146,30 @@ def test_a_killed_sharded_pass_is_finished_by_the_next_run(per_article, tmp_path
     assert again.due == len(due) and again.done == len(due)
     _check(_stored(store, articles), per_article)
     store.close()
+
+
+@pytest.fixture
+def ray_cluster(ray_available):
+    """A local Ray cluster of 2 CPUs, always shut down."""
+    import ray
+
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    try:
+        yield
+    finally:
+        ray.shutdown()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("store_url", ["sqlite"], indirect=True)
+def test_on_ray_the_partitions_are_tasks_and_the_pairs_the_same(per_article, second_url, ray_cluster, monkeypatch):
+    from storyline.run.common import RayOptions
+    from storyline.run.ray_exec import run_steps_ray
+
+    def on_ray(store, step):
+        return run_steps_ray(store, [step], options=RayOptions(workers=2)).steps[0]
+
+    store, articles, report = _load(second_url, monkeypatch, "1", runner=on_ray)
+    assert report.done == report.due == per_article[1].due and not report.problems
+    _check(_stored(store, articles), per_article)
+    store.close()
