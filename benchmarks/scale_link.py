@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import sys
 import tempfile
@@ -180,6 +181,80 @@ def measure(data_dir: Path, size: int, args, engine, work: Path) -> dict:
     }
 
 
+def pipeline(args) -> dict:
+    """The ``candidates`` step of ``storyline run`` on one bulk load, both ways: per-article
+    store lookups against the sharded pass (link/reuse/bulk.py), on copies of one store."""
+    import shutil
+    import sqlite3
+
+    import storyline
+    from storyline.ingest.convert import content_hash
+    from storyline.link.reuse.steps import fingerprint_run
+    from storyline.records import Article
+    from storyline.run.local import run_step
+    from storyline.run.reuse_steps import BULK_SETTING, candidates_step
+
+    work = Path(tempfile.mkdtemp(dir=args.work))
+    stream = corpus_synth.Stream(args.data_dir, args.pipeline, args.seed, shard=min(args.shard, args.pipeline))
+    base = work / "base.db"
+    started = time.perf_counter()
+    with storyline.open(base) as desk:
+        for first, texts in stream.shards():
+            ids = [f"a{first + k:07d}" for k in range(len(texts))]
+            desk.store.add_articles([Article(id=i, content_hash=content_hash(t), source=f"/synth/{i}.txt", body=t)
+                                     for i, t in zip(ids, texts, strict=True)])
+            for lo in range(0, len(ids), 1000):
+                # Fingerprints without article vectors: no sentence model needed (the vector
+                # kind is exercised by tests/link/test_bulk_candidates.py).
+                fingerprint_run(desk.store, ids[lo : lo + 1000], vectors=False)
+            print(f"  {first + len(texts):,} articles stored and fingerprinted", file=sys.stderr)
+    prepared = time.perf_counter() - started
+    found, figures = {}, {}
+    for way, threshold in (("per_article", "0"), ("sharded", "1")):
+        db = work / f"{way}.db"
+        with sqlite3.connect(base) as src, sqlite3.connect(db) as dst:
+            src.backup(dst)
+        os.environ[BULK_SETTING] = threshold
+        with storyline.open(db) as desk:
+            if args.engine == "ray" and way == "sharded":
+                from storyline.run.common import RayOptions
+                from storyline.run.ray_exec import cluster, run_steps_ray
+
+                with cluster(num_cpus=args.cpus):
+                    report = run_steps_ray(desk.store, [candidates_step()], options=RayOptions(workers=args.cpus)).steps[0]
+            else:
+                report = run_step(desk.store, candidates_step())
+        with sqlite3.connect(db) as raw:
+            found[way] = set(raw.execute("SELECT first_id, second_id, found_by FROM reuse_candidates").fetchall())
+        figures[way] = {"due": report.due, "done": report.done, "seconds": round(report.seconds, 2),
+                        "cpu_seconds": round(report.cpu_seconds, 2), "pairs": len(found[way]),
+                        "articles_per_s": round(report.done / report.seconds) if report.seconds else None}
+        print(f"  {way}: {json.dumps(figures[way])}", file=sys.stderr)
+    os.environ.pop(BULK_SETTING, None)
+    pairs = {(a, b) for a, b, _ in found["sharded"]}
+
+    def recall(planted: list[tuple[int, int]]) -> float | None:
+        want = [tuple(sorted((f"a{a:07d}", f"a{b:07d}"))) for a, b in planted]
+        return round(sum(p in pairs for p in want) / len(want), 4) if want else None
+
+    shutil.rmtree(work, ignore_errors=True)
+    per, sharded_ = figures["per_article"], figures["sharded"]
+    return {
+        "benchmark": "scale_link_pipeline",
+        "articles": args.pipeline,
+        "engine": args.engine,
+        "prepare_seconds": round(prepared, 1),
+        **figures,
+        "same_pairs": found["per_article"] == found["sharded"],
+        "recall_copies": recall(stream.copies),
+        "recall_rewrites": recall(stream.rewrites),
+        "speedup_wall": round(per["seconds"] / sharded_["seconds"], 2) if sharded_["seconds"] else None,
+        # With --engine ray the partitions' CPU is spent in Ray's workers, not counted here.
+        "speedup_cpu": round(per["cpu_seconds"] / sharded_["cpu_seconds"], 2) if sharded_["cpu_seconds"] else None,
+        "peak_rss_mb": _peak_mb(),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("data_dir", type=Path)
@@ -190,7 +265,13 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=None, help="where the Parquet spills go (a temporary folder)")
     parser.add_argument("--engine", choices=("local", "ray"), default="local")
     parser.add_argument("--cpus", type=int, default=2, help="CPUs of the local Ray cluster")
+    parser.add_argument("--pipeline", type=int, default=0, metavar="N",
+                        help="instead: the candidates step of `storyline run` on N stored articles, "
+                             "per-article lookups against the sharded pass")
     args = parser.parse_args()
+    if args.pipeline:
+        print(json.dumps(pipeline(args)))
+        return
     sizes = [int(s) for s in args.sizes.split(",")]
     engine = Ray(args.cpus) if args.engine == "ray" else Local()
     with tempfile.TemporaryDirectory(dir=args.work) as tmp:

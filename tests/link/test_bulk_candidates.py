@@ -66,11 +66,11 @@ def _stored(store, articles) -> set[tuple[str, str, str]]:
     return pairs
 
 
-def _load(url: str, monkeypatch, threshold: str, *, runner=run_step):
-    """Two loads into one store: 60% of the articles looked up one by one, then the rest with
-    ``threshold`` as STORYLINE_BULK_CANDIDATES (0: one by one too)."""
+def _load(url: str, monkeypatch, threshold: str, *, split: int = 3, runner=run_step):
+    """Two loads into one store: ``split`` fifths of the articles looked up one by one, then
+    the rest with ``threshold`` as STORYLINE_BULK_CANDIDATES (0: one by one too)."""
     articles, vectors = _corpus()
-    first = np.arange(len(articles)) % 5 < 3  # families, copies and boilerplate on both sides
+    first = np.arange(len(articles)) % 5 < split  # families, copies and boilerplate on both sides
     store = open_store(url)
     monkeypatch.setenv(BULK_SETTING, "0")
     _add(store, [a for a, f in zip(articles, first, strict=True) if f], vectors[first])
@@ -80,9 +80,16 @@ def _load(url: str, monkeypatch, threshold: str, *, runner=run_step):
     return store, articles, runner(store, candidates_step())
 
 
+# Fifths of the corpus in the store before the bulk load: 3 (more than the load: the rest of
+# the store is read by the buckets the load touches) or 1 (fewer: every row of it is read).
+@pytest.fixture(params=[3, 1], ids=["big-store", "small-store"])
+def split(request) -> int:
+    return request.param
+
+
 @pytest.fixture
-def per_article(store_url, monkeypatch):
-    store, articles, report = _load(store_url, monkeypatch, "0")
+def per_article(store_url, split, monkeypatch):
+    store, articles, report = _load(store_url, monkeypatch, "0", split=split)
     found = _stored(store, articles)
     store.close()
     return found, report
@@ -108,9 +115,19 @@ def second_url(store_url, request, tmp_path) -> str:
     return request.getfixturevalue("postgres_server").new_database("t_" + uuid.uuid4().hex[:12])
 
 
-def test_the_sharded_pass_stores_what_the_per_article_path_stores(per_article, second_url, tmp_path, monkeypatch):
+def test_the_sharded_pass_stores_what_the_per_article_path_stores(per_article, split, second_url, tmp_path,
+                                                                  monkeypatch):
     monkeypatch.setattr(bulk, "WRITE_BATCH", 50)  # several transactions
-    store, articles, report = _load(second_url, monkeypatch, "1")
+    sides = []
+
+    def spied(store, step):
+        for name in ("settled_buckets", "bucket_neighbours"):
+            real = getattr(store, name)
+            setattr(store, name, lambda *a, _real=real, _name=name: sides.append(_name) or _real(*a))
+        return run_step(store, step)
+
+    store, articles, report = _load(second_url, monkeypatch, "1", split=split, runner=spied)
+    assert set(sides) == {"bucket_neighbours" if split == 3 else "settled_buckets"}
     assert report.done == report.due == per_article[1].due and not report.problems
     assert sum(report.counts.values()) > 0
     _check(_stored(store, articles), per_article)
@@ -119,7 +136,8 @@ def test_the_sharded_pass_stores_what_the_per_article_path_stores(per_article, s
     store.close()
 
 
-def test_a_killed_sharded_pass_is_finished_by_the_next_run(per_article, tmp_path, monkeypatch):
+@pytest.mark.parametrize(("store_url", "split"), [("sqlite", 1)], indirect=True)
+def test_a_killed_sharded_pass_is_finished_by_the_next_run(per_article, split, tmp_path, monkeypatch):
     monkeypatch.setattr(bulk, "WRITE_BATCH", 40)
     url = str(tmp_path / "killed.db")
     calls = []
@@ -139,7 +157,7 @@ def test_a_killed_sharded_pass_is_finished_by_the_next_run(per_article, tmp_path
         store.put_candidates = real
         return None
 
-    store, articles, _ = _load(url, monkeypatch, "1", runner=killed)
+    store, articles, _ = _load(url, monkeypatch, "1", split=split, runner=killed)
     due = store.candidates_due(CANDIDATES_VERSION, FINGERPRINT_VERSION)
     assert len(due) == per_article[1].due - 2 * 40  # the two written batches are done
     again = run_step(store, candidates_step())
@@ -161,15 +179,16 @@ def ray_cluster(ray_available):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("store_url", ["sqlite"], indirect=True)
-def test_on_ray_the_partitions_are_tasks_and_the_pairs_the_same(per_article, second_url, ray_cluster, monkeypatch):
+@pytest.mark.parametrize(("store_url", "split"), [("sqlite", 3)], indirect=True)
+def test_on_ray_the_partitions_are_tasks_and_the_pairs_the_same(per_article, split, second_url, ray_cluster,
+                                                                 monkeypatch):
     from storyline.run.common import RayOptions
     from storyline.run.ray_exec import run_steps_ray
 
     def on_ray(store, step):
         return run_steps_ray(store, [step], options=RayOptions(workers=2)).steps[0]
 
-    store, articles, report = _load(second_url, monkeypatch, "1", runner=on_ray)
+    store, articles, report = _load(second_url, monkeypatch, "1", split=split, runner=on_ray)
     assert report.done == report.due == per_article[1].due and not report.problems
     _check(_stored(store, articles), per_article)
     store.close()

@@ -399,6 +399,10 @@ def test_bulk_writes_of_buckets_and_candidates_keep_every_row_once(store):
     assert {b.article_id for b in found} == group
     assert sorted(found) == sorted(b for b in buckets if b.article_id in group)
     assert store.bucket_neighbours([]) == []
+    # The other side: every row of the articles not due for candidates (all looked up by "1").
+    assert sorted(store.settled_buckets("1", "1")) == sorted(set(buckets))
+    assert store.settled_buckets("2", "1") == []  # none looked up by "2": all due
+    assert len(store.settled_buckets("2", "0")) == len(set(buckets))  # fingerprints of another version
 
 
 def test_reuse_pairs_round_trip_and_replace(store):

@@ -172,6 +172,13 @@ class Store(StepRecords, Protocol):
         over ``ids`` needs of the rest of the store (link/reuse/bulk.py)."""
         ...
 
+    def settled_buckets(self, version: str, fingerprint_version: str) -> list[Bucket]:
+        """The LSH bucket rows of every fingerprinted article not due for candidates (see
+        :meth:`candidates_due`: looked up by ``version`` since its fingerprint, or fingerprinted
+        by another version), in no set order: the other side of a bulk candidate search when
+        the store holds fewer of them than the search's due articles."""
+        ...
+
     def put_reuse(self, pairs: Sequence[ReusePair], version: str) -> None:
         """Insert or replace compared pairs (one row per unordered pair) in one transaction."""
         ...

@@ -44,7 +44,8 @@ import numpy as np
 from storyline.analyze.embed import DIM
 from storyline.link.reuse import lsh, sharded
 from storyline.link.reuse.candidates import (
-    MAX_BUCKET, NEIGHBOURS, NUM_PERM, SEMANTIC_MIN, VECTOR_BANDS, VECTOR_ROWS, decode_signature, decode_vector, vector_keys,
+    FINGERPRINT_VERSION, MAX_BUCKET, NEIGHBOURS, NUM_PERM, SEMANTIC_MIN, VECTOR_BANDS, VECTOR_ROWS,
+    decode_signature, decode_vector, vector_keys,
 )
 from storyline.records import Problem
 from storyline.store import Store
@@ -97,7 +98,7 @@ def run(store: Store, ids: Sequence[str], folder: Path, version: str, mapper: Ma
     default). Returns (articles done, pairs by how found, problems). The work folder is removed
     afterwards."""
     mapper = mapper or (lambda fn, args: [fn(*a) for a in args])
-    plan = prepare(store, ids, folder)
+    plan = prepare(store, ids, folder, version)
     try:
         found = list(mapper(partition_task, [(str(plan.folder), p, plan.due) for p in range(plan.partitions)]))
         return finish(store, plan, found, version, progress)
@@ -105,14 +106,11 @@ def run(store: Store, ids: Sequence[str], folder: Path, version: str, mapper: Ma
         shutil.rmtree(plan.folder, ignore_errors=True)
 
 
-def prepare(store: Store, ids: Sequence[str], folder: Path) -> Plan:
+def prepare(store: Store, ids: Sequence[str], folder: Path, version: str) -> Plan:
     ids = list(dict.fromkeys(ids))
     shutil.rmtree(folder, ignore_errors=True)  # a killed run's spill is stale: start afresh
     folder.mkdir(parents=True)
-    wanted = set(ids)
-    neighbours: set[Bucket] = set()
-    for lo in range(0, len(ids), READ_BATCH):
-        neighbours.update(b for b in store.bucket_neighbours(ids[lo : lo + READ_BATCH]) if b.article_id not in wanted)
+    neighbours = _neighbours(store, ids, version)
     others = sorted({b.article_id for b in neighbours})
     every = ids + others
     partitions = int(min(sharded.PARTITIONS, max(MIN_PARTITIONS, -(-len(every) // ARTICLES_PER_PARTITION))))
@@ -136,6 +134,21 @@ def prepare(store: Store, ids: Sequence[str], folder: Path) -> Plan:
     for array in arrays.values():
         array.flush()
     return Plan(folder, every, len(ids), partitions, tuple(problems))
+
+
+def _neighbours(store: Store, ids: list[str], version: str) -> set[Bucket]:
+    """The bucket rows of the stored articles not among ``ids`` that may share a bucket with
+    them, from the smaller side: when the store holds no more other articles than ``ids``
+    (a load into a new or small store), every row of the articles not due (rows in buckets no
+    due article touches make no pair: a pair needs a due article); else the rows of the
+    buckets ``ids`` touch, by an indexed join (bucket_neighbours)."""
+    wanted = set(ids)
+    if store.count() - len(ids) <= len(ids):
+        return {b for b in store.settled_buckets(version, FINGERPRINT_VERSION) if b.article_id not in wanted}
+    found: set[Bucket] = set()
+    for lo in range(0, len(ids), READ_BATCH):
+        found.update(b for b in store.bucket_neighbours(ids[lo : lo + READ_BATCH]) if b.article_id not in wanted)
+    return found
 
 
 def _read(store: Store, chunk: Sequence[str], first: int, arrays: dict[str, np.ndarray],

@@ -95,6 +95,19 @@ def bucket_neighbours(db: Connection, ids: Sequence[str]) -> list[Bucket]:
     return [Bucket(*r) for r in rows if r[0] not in wanted]
 
 
+def settled_buckets(db: Connection, version: str, fingerprint_version: str) -> list[Bucket]:
+    # From the small side: the articles done (candidates_done, then their rows by article), and
+    # those whose fingerprint is of another version; never a scan of every bucket row.
+    done = db.run(
+        "SELECT b.article_id, b.kind, b.band, b.bucket FROM candidates_done d "
+        "JOIN fingerprints f ON f.article_id = d.article_id JOIN lsh_buckets b ON b.article_id = d.article_id "
+        "WHERE d.version = ? AND f.version = ?", (version, fingerprint_version)).fetchall()
+    stale = db.run(
+        "SELECT b.article_id, b.kind, b.band, b.bucket FROM fingerprints f "
+        "JOIN lsh_buckets b ON b.article_id = f.article_id WHERE f.version <> ?", (fingerprint_version,)).fetchall()
+    return [Bucket(*r) for r in done + stale]
+
+
 def put_reuse(db: Connection, pairs: Sequence[ReusePair], version: str) -> None:
     if not pairs:
         return

@@ -144,6 +144,9 @@ class SQLStore:
     def bucket_neighbours(self, ids: Sequence[str]) -> list[Bucket]:
         return reuse.bucket_neighbours(self.db, ids)
 
+    def settled_buckets(self, version: str, fingerprint_version: str) -> list[Bucket]:
+        return reuse.settled_buckets(self.db, version, fingerprint_version)
+
     def put_reuse(self, pairs: Sequence[ReusePair], version: str) -> None:
         reuse.put_reuse(self.db, pairs, version)
 
