@@ -192,3 +192,13 @@ def test_on_ray_the_partitions_are_tasks_and_the_pairs_the_same(per_article, spl
     assert report.done == report.due == per_article[1].due and not report.problems
     _check(_stored(store, articles), per_article)
     store.close()
+
+
+def test_a_bad_threshold_setting_is_a_clear_error(tmp_path):
+    from helpers import run_cli
+
+    db = tmp_path / "store.db"
+    open_store(str(db)).close()
+    result = run_cli("relink", "--db", str(db), "--step", "candidates", env={BULK_SETTING: "lots"})
+    assert result.returncode == 2
+    assert BULK_SETTING in result.stderr and "'lots'" in result.stderr

@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 from storyline.link.reuse import steps as reuse
 from storyline.link.reuse.candidates import FINGERPRINT_VERSION
+from storyline.link.reuse.rewrite_switch import SwitchError
 from storyline.link.reuse.steps import ReuseReport
 from storyline.run.common import Progress, work_folder
 from storyline.run.local import run_steps
@@ -62,14 +63,19 @@ BULK_SETTING = "STORYLINE_BULK_CANDIDATES"
 CANDIDATES_LABEL = "candidates found"
 
 
+class BulkSettingError(SwitchError):
+    """STORYLINE_BULK_CANDIDATES is not a whole number (the commands report it as they report a
+    bad STORYLINE_REWRITE_MODEL: exit 2, the message on stderr)."""
+
+
 def bulk_candidates_min() -> int:
     """BULK_CANDIDATES, or the STORYLINE_BULK_CANDIDATES setting (a whole number; 0: never);
-    a bad setting is a ValueError naming it."""
+    a bad setting is a :class:`BulkSettingError` naming it."""
     raw = os.environ.get(BULK_SETTING, "").strip()
     if not raw:
         return reuse.BULK_CANDIDATES
     if not raw.isdigit():
-        raise ValueError(f"{BULK_SETTING} must be a whole number of articles (0 turns the sharded "
+        raise BulkSettingError(f"{BULK_SETTING} must be a whole number of articles (0 turns the sharded "
                          f"candidate search off), not {raw!r}")
     return int(raw)
 

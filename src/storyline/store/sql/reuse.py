@@ -103,8 +103,10 @@ def settled_buckets(db: Connection, version: str, fingerprint_version: str) -> l
         "JOIN fingerprints f ON f.article_id = d.article_id JOIN lsh_buckets b ON b.article_id = d.article_id "
         "WHERE d.version = ? AND f.version = ?", (version, fingerprint_version)).fetchall()
     stale = db.run(
+        # CROSS JOIN keeps SQLite on fingerprints first (left free it scans every bucket row).
         "SELECT b.article_id, b.kind, b.band, b.bucket FROM fingerprints f "
-        "JOIN lsh_buckets b ON b.article_id = f.article_id WHERE f.version <> ?", (fingerprint_version,)).fetchall()
+        "CROSS JOIN lsh_buckets b WHERE b.article_id = f.article_id AND f.version <> ?",
+        (fingerprint_version,)).fetchall()
     return [Bucket(*r) for r in done + stale]
 
 
