@@ -183,80 +183,79 @@ def measure(data_dir: Path, size: int, args, engine, work: Path) -> dict:
 
 def pipeline(args) -> dict:
     """The ``candidates`` step of ``storyline run`` on one bulk load, both ways: per-article
-    store lookups against the sharded pass (link/reuse/bulk.py), on copies of one store."""
+    store lookups against the sharded pass (link/reuse/bulk.py), on two stores loaded alike."""
+    import contextlib
     import shutil
-    import sqlite3
 
-    import storyline
     from storyline.ingest.convert import content_hash
-    from storyline.link.reuse.candidates import FINGERPRINT_VERSION
-    from storyline.link.reuse.steps import CANDIDATES_VERSION, candidates_run, fingerprint_run
+    from storyline.link.reuse.candidates import FINGERPRINT_VERSION, fingerprint_articles
+    from storyline.link.reuse.steps import CANDIDATES_VERSION, candidates_run
     from storyline.records import Article
     from storyline.run.local import run_step
     from storyline.run.reuse_steps import BULK_SETTING, candidates_step
+    from storyline.store import open_store
+    from storyline.store.pgserver import ThrowawayPostgres
+    from storyline.store.records import FingerprintRow
 
     work = Path(tempfile.mkdtemp(dir=args.work))
+    ways = (("per_article", "0"), ("sharded", "1"))
     stream = corpus_synth.Stream(args.data_dir, args.pipeline, args.seed, shard=min(args.shard, args.pipeline))
-    base = work / "base.db"
-    started = time.perf_counter()
-    with storyline.open(base) as desk:
+    with contextlib.ExitStack() as stack:
+        if args.backend == "postgres":
+            server = stack.enter_context(ThrowawayPostgres())
+            urls = {way: server.new_database(f"pipeline_{way}") for way, _ in ways}
+        else:
+            urls = {way: str(work / f"{way}.db") for way, _ in ways}
+        stores = {way: stack.enter_context(contextlib.closing(open_store(url))) for way, url in urls.items()}
+        started = time.perf_counter()
         for first, texts in stream.shards():
-            ids = [f"a{first + k:07d}" for k in range(len(texts))]
-            desk.store.add_articles([Article(id=i, content_hash=content_hash(t), source=f"/synth/{i}.txt", body=t)
-                                     for i, t in zip(ids, texts, strict=True)])
-            for lo in range(0, len(ids), 1000):
+            articles = [Article(id=f"a{first + k:07d}", content_hash=content_hash(t), source=f"/synth/{first + k}.txt",
+                                body=t) for k, t in enumerate(texts)]
+            for lo in range(0, len(articles), 1000):
                 # Fingerprints without article vectors: no sentence model needed (the vector
                 # kind is exercised by tests/link/test_bulk_candidates.py).
-                fingerprint_run(desk.store, ids[lo : lo + 1000], vectors=False)
+                encoded = fingerprint_articles(articles[lo : lo + 1000], vectors=False)
+                for store in stores.values():
+                    store.add_articles(articles[lo : lo + 1000])
+                    store.put_fingerprints([FingerprintRow(e.fingerprint, e.shingles, e.words, e.vector) for e in encoded],
+                                           [b for e in encoded for b in e.buckets], FINGERPRINT_VERSION)
             print(f"  {first + len(texts):,} articles stored and fingerprinted", file=sys.stderr)
-        # An earlier load already looked up (one by one), so the bulk load meets a store.
-        settled = desk.store.candidates_due(CANDIDATES_VERSION, FINGERPRINT_VERSION)[: args.stored]
-        for lo in range(0, len(settled), 1000):
-            candidates_run(desk.store, settled[lo : lo + 1000])
-    prepared = time.perf_counter() - started
-    found, figures = {}, {}
-    for way, threshold in (("per_article", "0"), ("sharded", "1")):
-        db = work / f"{way}.db"
-        with sqlite3.connect(base) as src, sqlite3.connect(db) as dst:
-            src.backup(dst)
-        os.environ[BULK_SETTING] = threshold
-        with storyline.open(db) as desk:
-            if args.engine == "ray" and way == "sharded":
-                from storyline.run.common import RayOptions
-                from storyline.run.ray_exec import cluster, run_steps_ray
-
-                with cluster(num_cpus=args.cpus):
-                    report = run_steps_ray(desk.store, [candidates_step()], options=RayOptions(workers=args.cpus)).steps[0]
-            else:
-                report = run_step(desk.store, candidates_step())
-        with sqlite3.connect(db) as raw:
-            found[way] = set(raw.execute("SELECT first_id, second_id, found_by FROM reuse_candidates").fetchall())
-        figures[way] = {"due": report.due, "done": report.done, "seconds": round(report.seconds, 2),
-                        "cpu_seconds": round(report.cpu_seconds, 2), "pairs": len(found[way]),
-                        "articles_per_s": round(report.done / report.seconds) if report.seconds else None}
-        print(f"  {way}: {json.dumps(figures[way])}", file=sys.stderr)
-    os.environ.pop(BULK_SETTING, None)
+        for store in stores.values():
+            # An earlier load already looked up (one by one): the bulk load meets a store.
+            settled = store.candidates_due(CANDIDATES_VERSION, FINGERPRINT_VERSION)[: args.stored]
+            for lo in range(0, len(settled), 1000):
+                candidates_run(store, settled[lo : lo + 1000])
+        prepared = time.perf_counter() - started
+        found, figures = {}, {}
+        for way, threshold in ways:
+            os.environ[BULK_SETTING] = threshold
+            report = run_step(stores[way], candidates_step())
+            found[way] = set(stores[way].db.run("SELECT first_id, second_id, found_by FROM reuse_candidates").fetchall())
+            figures[way] = {"due": report.due, "done": report.done, "seconds": round(report.seconds, 2),
+                            "cpu_seconds": round(report.cpu_seconds, 2), "pairs": len(found[way]),
+                            "articles_per_s": round(report.done / report.seconds) if report.seconds else None}
+            print(f"  {way}: {json.dumps(figures[way])}", file=sys.stderr)
+        os.environ.pop(BULK_SETTING, None)
+    shutil.rmtree(work, ignore_errors=True)
     pairs = {(a, b) for a, b, _ in found["sharded"]}
 
     def recall(planted: list[tuple[int, int]]) -> float | None:
         want = [tuple(sorted((f"a{a:07d}", f"a{b:07d}"))) for a, b in planted]
         return round(sum(p in pairs for p in want) / len(want), 4) if want else None
 
-    shutil.rmtree(work, ignore_errors=True)
-    per, sharded_ = figures["per_article"], figures["sharded"]
+    per, bulk = figures["per_article"], figures["sharded"]
     return {
         "benchmark": "scale_link_pipeline",
         "articles": args.pipeline,
         "stored_before": args.stored,
-        "engine": args.engine,
+        "backend": args.backend,
         "prepare_seconds": round(prepared, 1),
         **figures,
         "same_pairs": found["per_article"] == found["sharded"],
         "recall_copies": recall(stream.copies),
         "recall_rewrites": recall(stream.rewrites),
-        "speedup_wall": round(per["seconds"] / sharded_["seconds"], 2) if sharded_["seconds"] else None,
-        # With --engine ray the partitions' CPU is spent in Ray's workers, not counted here.
-        "speedup_cpu": round(per["cpu_seconds"] / sharded_["cpu_seconds"], 2) if sharded_["cpu_seconds"] else None,
+        "speedup_wall": round(per["seconds"] / bulk["seconds"], 2) if bulk["seconds"] else None,
+        "speedup_cpu": round(per["cpu_seconds"] / bulk["cpu_seconds"], 2) if bulk["cpu_seconds"] else None,
         "peak_rss_mb": _peak_mb(),
     }
 
@@ -274,6 +273,8 @@ def main() -> None:
     parser.add_argument("--pipeline", type=int, default=0, metavar="N",
                         help="instead: the candidates step of `storyline run` on N stored articles, "
                              "per-article lookups against the sharded pass")
+    parser.add_argument("--backend", choices=("sqlite", "postgres"), default="sqlite",
+                        help="with --pipeline: the stores (postgres: a throwaway local server)")
     parser.add_argument("--stored", type=int, default=0, metavar="M",
                         help="with --pipeline: the first M articles are looked up beforehand (a store "
                              "the bulk load meets), so the load is the other N - M")

@@ -9,7 +9,9 @@ stores the articles in order. How each step runs:
   opens the store by URL and loads spaCy or the sentence model once, in its constructor
   (``fn_constructor_kwargs``), then processes batch after batch;
 - steps over pairs, candidate look-ups and story facts (candidates, compare, story_facts):
-  one Ray task per batch of keys, a bounded number in flight;
+  one Ray task per batch of keys, a bounded number in flight; a step with a ``bulk`` pass and
+  enough keys due (the candidates step of a bulk load, link/reuse/bulk.py) runs it on the
+  driver, with its partitions as Ray tasks (:func:`_ray_map`);
 - order-dependent steps (stories, people) run on the driver through the local executor. The
   story clusterer is online: each article is placed against the stories made by the articles
   published before it, and its state (the checkpoint) is the result of every earlier batch, so
