@@ -208,9 +208,11 @@ def pipeline(args) -> dict:
             urls = {way: str(work / f"{way}.db") for way, _ in ways}
         stores = {way: stack.enter_context(contextlib.closing(open_store(url))) for way, url in urls.items()}
         started = time.perf_counter()
+        seen: set[str] = set()  # a text made twice is stored once (the store skips it): fingerprint it once
         for first, texts in stream.shards():
             articles = [Article(id=f"a{first + k:07d}", content_hash=content_hash(t), source=f"/synth/{first + k}.txt",
                                 body=t) for k, t in enumerate(texts)]
+            articles = [a for a in articles if not (a.content_hash in seen or seen.add(a.content_hash))]
             for lo in range(0, len(articles), 1000):
                 # Fingerprints without article vectors: no sentence model needed (the vector
                 # kind is exercised by tests/link/test_bulk_candidates.py).

@@ -9,13 +9,16 @@ small queries. Here (the run layer decides when, by the number of due articles):
 1. :func:`prepare` (the driver): the due articles' signatures and vectors, decoded from their
    stored fingerprints and kept in memory-mapped ``.npy`` files, and their band keys (recomputed
    exactly as the fingerprint step computed the stored buckets), spilled to hash-partitioned
-   Parquet under ``folder``; then the articles already in the store that share a bucket with
-   them, with their stored bucket rows (``Store.bucket_neighbours``, one query per 500 due
-   articles) and fingerprints, spilled beside them. Why read the stored neighbours rather than
-   look the cross pairs up article by article: the per-article lookup of the due articles is
-   exactly the cost this path removes, and the neighbours' rows are also what makes a bucket
-   count its full size (a bucket past MAX_BUCKET is boilerplate however its members arrived).
-   In a load into an empty store the query finds only other due articles, which are dropped.
+   Parquet under ``folder``; then the articles already in the store that may share a bucket
+   with them, with their stored bucket rows and fingerprints, spilled beside them, read from the
+   smaller side (:func:`_neighbours`): every row of the articles not due
+   (``Store.settled_buckets``) when the store holds no more of them than are due, else the rows
+   of the buckets the due articles touch (``Store.bucket_neighbours``, a join per 500 due
+   articles). Why read the stored side rather than look the cross pairs up article by article:
+   the per-article lookup of the due articles is exactly the cost this path removes, and the
+   stored rows are also what makes a bucket count its full size (a bucket past MAX_BUCKET is
+   boilerplate however its members arrived). benchmarks/scale_link.py ``--pipeline`` measures
+   both sides against the per-article path (docs/scale.md).
 2. :func:`partition_task` (per partition, any worker, any order): MinHash pairs within buckets
    of 2..MAX_BUCKET members, words-only ones verified as the per-article path verifies them
    (``candidates.plausible``); vector pairs within the "vector" buckets, kept at exact cosine
