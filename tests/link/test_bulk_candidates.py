@@ -202,3 +202,21 @@ def test_a_bad_threshold_setting_is_a_clear_error(tmp_path):
     result = run_cli("relink", "--db", str(db), "--step", "candidates", env={BULK_SETTING: "lots"})
     assert result.returncode == 2
     assert BULK_SETTING in result.stderr and "'lots'" in result.stderr
+
+
+@pytest.mark.parametrize(("store_url", "split"), [("sqlite", 1)], indirect=True)
+def test_an_article_whose_fingerprint_does_not_decode_is_reported_and_stays_due(store_url, split, monkeypatch):
+    bad = {}
+
+    def corrupted(store, step):
+        due = store.candidates_due(CANDIDATES_VERSION, FINGERPRINT_VERSION)
+        bad["id"] = due[7]
+        store.db.run("UPDATE fingerprints SET words = ? WHERE article_id = ?", (b"\x01\x02\x03", due[7]))
+        return run_step(store, step)
+
+    store, _, report = _load(store_url, monkeypatch, "1", split=split, runner=corrupted)
+    assert [p.source for p in report.problems] == [bad["id"]]
+    assert "fingerprint" in report.problems[0].reason
+    assert report.done == report.due - 1
+    assert store.candidates_due(CANDIDATES_VERSION, FINGERPRINT_VERSION) == [bad["id"]]
+    store.close()
