@@ -94,7 +94,7 @@ class Found:
     cosine: np.ndarray
 
 
-def run(store: Store, ids: Sequence[str], folder: Path, version: str, mapper: Mapper = None,
+def run(store: Store, ids: Sequence[str], folder: Path, version: str, mapper: Mapper | None = None,
         progress: Callable[[int, int], None] | None = None) -> tuple[int, dict[str, int], list[Problem]]:
     """Find and store the candidates of ``ids`` (due articles) with the sharded stage;
     ``mapper(fn, args)`` runs :func:`partition_task` over the partitions (in this process by
@@ -110,6 +110,8 @@ def run(store: Store, ids: Sequence[str], folder: Path, version: str, mapper: Ma
 
 
 def prepare(store: Store, ids: Sequence[str], folder: Path, version: str) -> Plan:
+    """Steps 1 and 2 of the module docstring: the arrays and the spill under ``folder``
+    (emptied first), and which row is which article."""
     ids = list(dict.fromkeys(ids))
     shutil.rmtree(folder, ignore_errors=True)  # a killed run's spill is stale: start afresh
     folder.mkdir(parents=True)
