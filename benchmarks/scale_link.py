@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import sys
 import tempfile
@@ -180,6 +181,87 @@ def measure(data_dir: Path, size: int, args, engine, work: Path) -> dict:
     }
 
 
+def pipeline(args) -> dict:
+    """The ``candidates`` step of ``storyline run`` on one bulk load, both ways: per-article
+    store lookups against the sharded pass (link/reuse/bulk.py), on two stores loaded alike."""
+    import contextlib
+    import shutil
+
+    from storyline.ingest.convert import content_hash
+    from storyline.link.reuse.candidates import FINGERPRINT_VERSION, fingerprint_articles
+    from storyline.link.reuse.steps import CANDIDATES_VERSION, candidates_run
+    from storyline.records import Article
+    from storyline.run.local import run_step
+    from storyline.run.reuse_steps import BULK_SETTING, candidates_step
+    from storyline.store import open_store
+    from storyline.store.pgserver import ThrowawayPostgres
+    from storyline.store.records import FingerprintRow
+
+    work = Path(tempfile.mkdtemp(dir=args.work))
+    ways = (("per_article", "0"), ("sharded", "1"))
+    stream = corpus_synth.Stream(args.data_dir, args.pipeline, args.seed, shard=min(args.shard, args.pipeline))
+    with contextlib.ExitStack() as stack:
+        if args.backend == "postgres":
+            server = stack.enter_context(ThrowawayPostgres())
+            urls = {way: server.new_database(f"pipeline_{way}") for way, _ in ways}
+        else:
+            urls = {way: str(work / f"{way}.db") for way, _ in ways}
+        stores = {way: stack.enter_context(contextlib.closing(open_store(url))) for way, url in urls.items()}
+        started = time.perf_counter()
+        seen: set[str] = set()  # a text made twice is stored once (the store skips it): fingerprint it once
+        for first, texts in stream.shards():
+            articles = [Article(id=f"a{first + k:07d}", content_hash=content_hash(t), source=f"/synth/{first + k}.txt",
+                                body=t) for k, t in enumerate(texts)]
+            articles = [a for a in articles if not (a.content_hash in seen or seen.add(a.content_hash))]
+            for lo in range(0, len(articles), 1000):
+                # Fingerprints without article vectors: no sentence model needed (the vector
+                # kind is exercised by tests/link/test_bulk_candidates.py).
+                encoded = fingerprint_articles(articles[lo : lo + 1000], vectors=False)
+                for store in stores.values():
+                    store.add_articles(articles[lo : lo + 1000])
+                    store.put_fingerprints([FingerprintRow(e.fingerprint, e.shingles, e.words, e.vector) for e in encoded],
+                                           [b for e in encoded for b in e.buckets], FINGERPRINT_VERSION)
+            print(f"  {first + len(texts):,} articles stored and fingerprinted", file=sys.stderr)
+        for store in stores.values():
+            # An earlier load already looked up (one by one): the bulk load meets a store.
+            settled = store.candidates_due(CANDIDATES_VERSION, FINGERPRINT_VERSION)[: args.stored]
+            for lo in range(0, len(settled), 1000):
+                candidates_run(store, settled[lo : lo + 1000])
+        prepared = time.perf_counter() - started
+        found, figures = {}, {}
+        for way, threshold in ways:
+            os.environ[BULK_SETTING] = threshold
+            report = run_step(stores[way], candidates_step())
+            found[way] = set(stores[way].db.run("SELECT first_id, second_id, found_by FROM reuse_candidates").fetchall())
+            figures[way] = {"due": report.due, "done": report.done, "seconds": round(report.seconds, 2),
+                            "cpu_seconds": round(report.cpu_seconds, 2), "pairs": len(found[way]),
+                            "articles_per_s": round(report.done / report.seconds) if report.seconds else None}
+            print(f"  {way}: {json.dumps(figures[way])}", file=sys.stderr)
+        os.environ.pop(BULK_SETTING, None)
+    shutil.rmtree(work, ignore_errors=True)
+    pairs = {(a, b) for a, b, _ in found["sharded"]}
+
+    def recall(planted: list[tuple[int, int]]) -> float | None:
+        want = [tuple(sorted((f"a{a:07d}", f"a{b:07d}"))) for a, b in planted]
+        return round(sum(p in pairs for p in want) / len(want), 4) if want else None
+
+    per, bulk = figures["per_article"], figures["sharded"]
+    return {
+        "benchmark": "scale_link_pipeline",
+        "articles": args.pipeline,
+        "stored_before": args.stored,
+        "backend": args.backend,
+        "prepare_seconds": round(prepared, 1),
+        **figures,
+        "same_pairs": found["per_article"] == found["sharded"],
+        "recall_copies": recall(stream.copies),
+        "recall_rewrites": recall(stream.rewrites),
+        "speedup_wall": round(per["seconds"] / bulk["seconds"], 2) if bulk["seconds"] else None,
+        "speedup_cpu": round(per["cpu_seconds"] / bulk["cpu_seconds"], 2) if bulk["cpu_seconds"] else None,
+        "peak_rss_mb": _peak_mb(),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("data_dir", type=Path)
@@ -190,7 +272,18 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=None, help="where the Parquet spills go (a temporary folder)")
     parser.add_argument("--engine", choices=("local", "ray"), default="local")
     parser.add_argument("--cpus", type=int, default=2, help="CPUs of the local Ray cluster")
+    parser.add_argument("--pipeline", type=int, default=0, metavar="N",
+                        help="instead: the candidates step of `storyline run` on N stored articles, "
+                             "per-article lookups against the sharded pass")
+    parser.add_argument("--backend", choices=("sqlite", "postgres"), default="sqlite",
+                        help="with --pipeline: the stores (postgres: a throwaway local server)")
+    parser.add_argument("--stored", type=int, default=0, metavar="M",
+                        help="with --pipeline: the first M articles are looked up beforehand (a store "
+                             "the bulk load meets), so the load is the other N - M")
     args = parser.parse_args()
+    if args.pipeline:
+        print(json.dumps(pipeline(args)))
+        return
     sizes = [int(s) for s in args.sizes.split(",")]
     engine = Ray(args.cpus) if args.engine == "ray" else Local()
     with tempfile.TemporaryDirectory(dir=args.work) as tmp:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import random
 import subprocess
 import sys
 from contextlib import contextmanager
@@ -162,3 +163,35 @@ def seeds_with_people(seeds_store, path) -> str:
     with storyline.open(copied) as desk:
         desk.link(["people"])
     return copied
+
+
+def reuse_texts(n: int, seed: int = 3) -> list[str]:
+    """Made-up articles: random bases, near copies (a few words changed), rewrites (a third of
+    the words replaced, sentences reordered), and one boilerplate notice shared by more texts
+    than MAX_BUCKET."""
+    rng = random.Random(seed)
+    vocab = [f"w{i}" for i in range(3000)]
+
+    def sentence() -> str:
+        return " ".join(rng.choice(vocab) for _ in range(rng.randint(8, 18))) + "."
+
+    texts: list[str] = []
+    for _ in range(n):
+        texts.append("\n\n".join(sentence() for _ in range(rng.randint(6, 14))))
+    for i in range(0, n, 7):  # near copies
+        words = texts[i].split(" ")
+        for _ in range(3):
+            words[rng.randrange(len(words))] = rng.choice(vocab)
+        texts.append(" ".join(words))
+    for i in range(3, n, 11):  # rewrites
+        paras = texts[i].split("\n\n")
+        rng.shuffle(paras)
+        words = "\n\n".join(paras).split(" ")
+        for k in rng.sample(range(len(words)), len(words) // 3):
+            words[k] = rng.choice(vocab)
+        texts.append(" ".join(words))
+    from storyline.link.reuse.candidates import MAX_BUCKET
+
+    notice = "Subscribe to our newsletter for the latest local news and weather every morning."
+    texts += [f"{notice} Edition {k}." for k in range(MAX_BUCKET + 20)]
+    return texts

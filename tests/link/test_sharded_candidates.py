@@ -4,47 +4,16 @@ batches; boilerplate buckets give no pairs; components join families and nothing
 
 from __future__ import annotations
 
-import random
-
 import numpy as np
 import pytest
 
 import storyline
+from helpers import reuse_texts
 from storyline.ingest.convert import content_hash
 from storyline.link.reuse import sharded
 from storyline.link.reuse.candidates import MAX_BUCKET
 from storyline.link.reuse.steps import candidates_run, fingerprint_run
 from storyline.records import Article
-
-
-def _texts(n: int, seed: int = 3) -> list[str]:
-    """Made-up articles: random bases, near copies (a few words changed), rewrites (a third of
-    the words replaced, sentences reordered), and one boilerplate notice shared by more texts
-    than MAX_BUCKET."""
-    rng = random.Random(seed)
-    vocab = [f"w{i}" for i in range(3000)]
-
-    def sentence() -> str:
-        return " ".join(rng.choice(vocab) for _ in range(rng.randint(8, 18))) + "."
-
-    texts: list[str] = []
-    for _ in range(n):
-        texts.append("\n\n".join(sentence() for _ in range(rng.randint(6, 14))))
-    for i in range(0, n, 7):  # near copies
-        words = texts[i].split(" ")
-        for _ in range(3):
-            words[rng.randrange(len(words))] = rng.choice(vocab)
-        texts.append(" ".join(words))
-    for i in range(3, n, 11):  # rewrites
-        paras = texts[i].split("\n\n")
-        rng.shuffle(paras)
-        words = "\n\n".join(paras).split(" ")
-        for k in rng.sample(range(len(words)), len(words) // 3):
-            words[k] = rng.choice(vocab)
-        texts.append(" ".join(words))
-    notice = "Subscribe to our newsletter for the latest local news and weather every morning."
-    texts += [f"{notice} Edition {k}." for k in range(MAX_BUCKET + 20)]
-    return texts
 
 
 def _sharded(texts: list[str], tmp_path, *, partitions: int, batch: int):
@@ -60,7 +29,7 @@ def _sharded(texts: list[str], tmp_path, *, partitions: int, batch: int):
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory):
-    texts = _texts(160)
+    texts = reuse_texts(160)
     articles = [Article(id=f"a{row:05d}", content_hash=content_hash(t), source=f"/in/{row}.txt", body=t)
                 for row, t in enumerate(texts)]
     # SQLite, not the memory store: its bucket_mates scans every bucket (fine for a dozen articles).
@@ -99,7 +68,7 @@ def test_a_bucket_over_max_bucket_gives_no_pairs_and_shingles_win(tmp_path):
 
 
 def test_a_rewritten_batch_replaces_its_files(tmp_path):
-    texts = _texts(40)
+    texts = reuse_texts(40)
     keys, rows = sharded.key_rows(np.arange(len(texts)), *sharded.signatures(texts))
     sharded.spill(tmp_path, "b0", keys, rows, 4)
     sharded.spill(tmp_path, "b0", keys, rows, 4)  # a re-run after a kill
@@ -123,7 +92,7 @@ def test_row_numbers_must_match_the_signatures():
 
 
 def test_verified_keeps_copies_and_rewrites_and_drops_chance_pairs():
-    texts = _texts(160)
+    texts = reuse_texts(160)
     shingles, words = sharded.signatures(texts)
     pairs = np.array([[0, 160], [3, 183], [1, 2], [5, 6]])  # a copy, a rewrite, two unrelated
     found_by_words = np.ones(len(pairs), np.int8)

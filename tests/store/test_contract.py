@@ -390,6 +390,20 @@ def test_bulk_writes_of_buckets_and_candidates_keep_every_row_once(store):
         store.put_candidates(pairs + [CandidatePair(arts[0].id, "missing", "words")], [], "1")
     assert len(store.uncompared("1")) == 276  # the failed batch left nothing behind
 
+    # A bulk search over some articles reads the rest of their buckets: every other article's
+    # row of a bucket they touch, once, none of their own, and no bucket they do not touch.
+    first = [a.id for a in arts[:2]]
+    found = store.bucket_neighbours(first)
+    assert len(found) == len(set(found))
+    group = {a.id for a in arts[3::3]} | {a.id for a in arts[4::3]}
+    assert {b.article_id for b in found} == group
+    assert sorted(found) == sorted(b for b in buckets if b.article_id in group)
+    assert store.bucket_neighbours([]) == []
+    # The other side: every row of the articles not due for candidates (all looked up by "1").
+    assert sorted(store.settled_buckets("1", "1")) == sorted(set(buckets))
+    assert store.settled_buckets("2", "1") == []  # none looked up by "2": all due
+    assert len(store.settled_buckets("2", "0")) == len(set(buckets))  # fingerprints of another version
+
 
 def test_reuse_pairs_round_trip_and_replace(store):
     from storyline.records import Change, ReusePair, SentencePair

@@ -3,6 +3,9 @@ the analyzer version, the reports a run returns and the errors it raises. Import
 
 from __future__ import annotations
 
+import hashlib
+import os
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -130,3 +133,22 @@ def shared_url(store: Store) -> str:
     if url.startswith(("postgresql://", "postgres://")):
         return url
     return str(Path(url).resolve())
+
+
+# Where bulk steps keep their intermediates (the candidates step's Parquet spills): a folder
+# beside a SQLite file ("news.db.work"), the system's temporary folder for PostgreSQL and
+# memory stores. This setting overrides it: on a Ray cluster of several machines it must be a
+# folder every machine reads at the same path (a shared file system).
+WORK_DIR = "STORYLINE_WORK_DIR"
+
+
+def work_folder(store: Store, name: str) -> Path:
+    """The folder a bulk step named ``name`` spills to for ``store`` (not created here)."""
+    url = str(store.url)
+    tag = hashlib.sha256(url.encode()).hexdigest()[:12]  # one folder a store, no password in a name
+    if base := os.environ.get(WORK_DIR):
+        return Path(base) / f"storyline-{tag}" / name
+    if url in (MEMORY_URL, ":memory:") or url.startswith(("file:", "postgresql://", "postgres://")):
+        return Path(tempfile.gettempdir()) / f"storyline-work-{tag}" / name
+    path = Path(url).resolve()
+    return path.parent / f"{path.name}.work" / name

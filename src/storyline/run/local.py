@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from storyline.records import Problem
 from storyline.run.common import IngestReport, Progress
 from storyline.run.due import claim, due, settle
-from storyline.run.step import BatchResult, Step
+from storyline.run.step import BatchResult, Step, local_map
 from storyline.store import Store
 
 
@@ -77,6 +77,9 @@ def run_step(store: Store, step: Step, *, progress: Progress | None = None) -> S
     keys = todo.keys
     out.due = len(keys)
     position = 0
+    if step.in_bulk(len(keys)):
+        out.add(step.bulk(store, keys, local_map, progress))
+        position = len(keys)
     while position < len(keys):
         batch = keys[position : position + step.batch_size]
         position += len(batch)

@@ -9,7 +9,9 @@ stores the articles in order. How each step runs:
   opens the store by URL and loads spaCy or the sentence model once, in its constructor
   (``fn_constructor_kwargs``), then processes batch after batch;
 - steps over pairs, candidate look-ups and story facts (candidates, compare, story_facts):
-  one Ray task per batch of keys, a bounded number in flight;
+  one Ray task per batch of keys, a bounded number in flight; a step with a ``bulk`` pass and
+  enough keys due (the candidates step of a bulk load, link/reuse/bulk.py) runs it on the
+  driver, with its partitions as Ray tasks (:func:`_ray_map`);
 - order-dependent steps (stories, people) run on the driver through the local executor. The
   story clusterer is online: each article is placed against the stories made by the articles
   published before it, and its state (the checkpoint) is the result of every earlier batch, so
@@ -290,6 +292,10 @@ def _on_tasks(store: Store, url: str, step: Step, options: RayOptions, workers: 
     claim(store, step, todo)
     keys = todo.keys
     out = StepReport(step.name, step.version, due=len(keys))
+    if step.in_bulk(len(keys)):
+        # The driver reads and spills; each partition is a Ray task (bulk.partition_task).
+        out.add(step.bulk(store, keys, _ray_map(options), progress))
+        keys = []
     remote = ray.remote(_run_task).options(num_cpus=options.cpus_per_worker, max_retries=options.max_retries)
     recipe = ray.put(_portable(step))
     batches = iter([keys[i : i + step.batch_size] for i in range(0, len(keys), step.batch_size)])
@@ -313,6 +319,18 @@ def _on_tasks(store: Store, url: str, step: Step, options: RayOptions, workers: 
     settle(store, step, todo)
     out.seconds = time.perf_counter() - started
     return out
+
+
+def _ray_map(options: RayOptions) -> Callable[[Callable, Sequence[tuple]], list]:
+    """A bulk step's mapper (``Step.bulk``): one Ray task a call, ``cpus_per_worker`` CPUs each
+    (fractional: the driver keeps working beside them), retried when lost; results in order. A
+    bulk step makes a few dozen calls (its partitions), so all are submitted at once."""
+
+    def run(fn: Callable, args: Sequence[tuple]) -> list:
+        remote = ray.remote(fn).options(num_cpus=options.cpus_per_worker, max_retries=options.max_retries)
+        return ray.get([remote.remote(*a) for a in args])
+
+    return run
 
 
 def _quiet_ray_data() -> None:

@@ -7,15 +7,18 @@ asks the store what is due, so a run killed anywhere is finished by the next.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import os
 from collections.abc import Callable, Mapping, Sequence
 
 from storyline.link.reuse import steps as reuse
 from storyline.link.reuse.candidates import FINGERPRINT_VERSION
+from storyline.link.reuse.rewrite_switch import SwitchError
 from storyline.link.reuse.steps import ReuseReport
-from storyline.run.common import Progress
+from storyline.run.common import Progress, work_folder
 from storyline.run.local import run_steps
-from storyline.run.step import BatchResult, Step, named
+from storyline.run.step import BatchResult, Mapper, Step, named
 from storyline.store import Store
 
 __all__ = ["ReuseReport", "find_reuse", "reuse_steps"]
@@ -55,12 +58,49 @@ EMBED = Step(
     due=reuse.embed_due, run=_result(reuse.embed_run), batch_size=reuse.EMBED_BATCH,
     label="articles embedded", watches=("article",), due_among=_embed_among,
 )
-CANDIDATES = Step(
-    "candidates", reuse.CANDIDATES_VERSION, "article", reads=("lsh_buckets", "fingerprints"),
-    writes=("reuse_candidates", "candidates_done"), due=reuse.candidates_due,
-    run=_result(reuse.candidates_run), batch_size=reuse.CANDIDATES_BATCH, label="candidates found",
-    watches=("fingerprint",), due_among=_candidates_among,
-)
+# The number of due articles from which the candidates step runs sharded (see BULK_CANDIDATES).
+BULK_SETTING = "STORYLINE_BULK_CANDIDATES"
+CANDIDATES_LABEL = "candidates found"
+
+
+class BulkSettingError(SwitchError):
+    """STORYLINE_BULK_CANDIDATES is not a whole number (the commands report it as they report a
+    bad STORYLINE_REWRITE_MODEL: exit 2, the message on stderr)."""
+
+
+def bulk_candidates_min() -> int:
+    """BULK_CANDIDATES, or the STORYLINE_BULK_CANDIDATES setting (a whole number; 0: never);
+    a bad setting is a :class:`BulkSettingError` naming it."""
+    raw = os.environ.get(BULK_SETTING, "").strip()
+    if not raw:
+        return reuse.BULK_CANDIDATES
+    if not raw.isdigit():
+        raise BulkSettingError(f"{BULK_SETTING} must be a whole number of articles (0 turns the sharded "
+                         f"candidate search off), not {raw!r}")
+    return int(raw)
+
+
+def _bulk_candidates(store: Store, keys: Sequence, mapper: Mapper, progress: Progress | None) -> BatchResult:
+    from storyline.link.reuse import bulk
+
+    label = CANDIDATES_LABEL + " (sharded)"
+    folder = work_folder(store, "candidates")
+    done, counts, problems = bulk.run(store, list(keys), folder, reuse.CANDIDATES_VERSION, mapper,
+                                      (lambda n, total: progress(n, total, label)) if progress else None)
+    with contextlib.suppress(OSError):
+        folder.parent.rmdir()  # the store's work folder, when no other bulk step uses it
+    return BatchResult(done, counts, problems)
+
+
+def candidates_step() -> Step:
+    """The candidates step; from ``bulk_candidates_min()`` due articles on (read now), sharded."""
+    return Step(
+        "candidates", reuse.CANDIDATES_VERSION, "article", reads=("lsh_buckets", "fingerprints"),
+        writes=("reuse_candidates", "candidates_done"), due=reuse.candidates_due,
+        run=_result(reuse.candidates_run), batch_size=reuse.CANDIDATES_BATCH, label=CANDIDATES_LABEL,
+        watches=("fingerprint",), due_among=_candidates_among,
+        bulk=_bulk_candidates, bulk_min=bulk_candidates_min(),
+    )
 
 
 def compare_step() -> Step:
@@ -94,7 +134,7 @@ def reuse_steps(vectors: bool = True, compare: bool = True) -> list[Step]:
     steps = [EMBED] if vectors or compare else []
     steps.append(fingerprint_step(vectors))
     if compare:
-        steps += [CANDIDATES, compare_step()]
+        steps += [candidates_step(), compare_step()]
     return steps
 
 

@@ -17,7 +17,11 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from storyline.records import Problem
+from storyline.run.common import Progress
 from storyline.store import Store
+
+# mapper(fn, args): fn(*a) for each a in args, wherever the executor runs work; results in order.
+Mapper = Callable[[Callable, Sequence[tuple]], Sequence]
 
 
 @dataclass(slots=True)
@@ -60,9 +64,24 @@ class Step:
     # condition ``due`` scans for. None: the step always scans.
     watches: tuple[str, ...] = ()
     due_among: Callable[[Store, Mapping[str, Sequence[str]], Sequence], Sequence] | None = None
+    # A run with at least ``bulk_min`` (> 0) keys due does them all in one ``bulk(store, keys,
+    # mapper, progress)`` call instead of batch after batch (the candidates step's sharded
+    # search, link/reuse/bulk.py); ``mapper(fn, args)`` runs its independent parts where the
+    # executor runs work (in this process, or as Ray tasks), results in the order of ``args``.
+    bulk: Callable[[Store, Sequence, Mapper, Progress | None], BatchResult] | None = None
+    bulk_min: int = 0
 
     def describe(self) -> str:
         return self.label or self.name
+
+    def in_bulk(self, due: int) -> bool:
+        """Whether ``due`` keys are done by ``bulk`` rather than in batches."""
+        return self.bulk is not None and 0 < self.bulk_min <= due
+
+
+def local_map(fn: Callable, args: Sequence[tuple]) -> list:
+    """The local executor's mapper (see ``Step.bulk``): each call in turn, in this process."""
+    return [fn(*a) for a in args]
 
 
 def named(changed: Mapping[str, Sequence[str]], pending: Sequence, *kinds: str) -> list:

@@ -166,6 +166,19 @@ class Store(StepRecords, Protocol):
         ``max_bucket`` or more members."""
         ...
 
+    def bucket_neighbours(self, ids: Sequence[str]) -> list[Bucket]:
+        """The LSH bucket rows of every other article in a bucket of one of ``ids`` (articles
+        among ``ids`` left out; each row once, in no set order): what a bulk candidate search
+        over ``ids`` needs of the rest of the store (link/reuse/bulk.py)."""
+        ...
+
+    def settled_buckets(self, version: str, fingerprint_version: str) -> list[Bucket]:
+        """The LSH bucket rows of every fingerprinted article not due for candidates (see
+        :meth:`candidates_due`: looked up by ``version`` since its fingerprint, or fingerprinted
+        by another version), in no set order: the other side of a bulk candidate search when
+        the store holds fewer of them than the search's due articles."""
+        ...
+
     def put_reuse(self, pairs: Sequence[ReusePair], version: str) -> None:
         """Insert or replace compared pairs (one row per unordered pair) in one transaction."""
         ...

@@ -59,6 +59,19 @@ class FingerprintsMixin:
                 out.setdefault(mine.kind, set()).update(mates)
         return out
 
+    def bucket_neighbours(self, ids: Sequence[str]) -> list[Bucket]:
+        wanted = set(ids)
+        touched = {(b.kind, b.band, b.bucket) for aid in wanted for b in self._t.buckets.get(aid, ())}
+        return [b for aid, bs in self._t.buckets.items() if aid not in wanted for b in bs
+                if (b.kind, b.band, b.bucket) in touched]
+
+    def settled_buckets(self, version: str, fingerprint_version: str) -> list[Bucket]:
+        def settled(aid: str) -> bool:
+            done = self._t.candidates_done.get(aid)
+            return self._t.fingerprints[aid].version != fingerprint_version or (done is not None and done == version)
+
+        return [b for aid, bs in self._t.buckets.items() if settled(aid) for b in bs]
+
     def put_reuse(self, pairs: Sequence[ReusePair], version: str) -> None:
         if not pairs:
             return

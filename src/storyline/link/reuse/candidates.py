@@ -132,10 +132,21 @@ def vector_buckets(article_id: str, vec: np.ndarray | None) -> tuple[Bucket, ...
     """The "vector" buckets of an article vector (none for a missing or zero vector)."""
     if vec is None or not np.any(vec):
         return ()
-    bits = (_hyperplanes() @ np.asarray(vec, dtype=np.float64)) > 0
-    weights = 1 << np.arange(VECTOR_ROWS, dtype=np.int64)
-    keys = bits.reshape(VECTOR_BANDS, VECTOR_ROWS).astype(np.int64) @ weights
+    keys = vector_keys(np.asarray(vec)[None, :])[0]
     return tuple(Bucket(article_id, "vector", band, int(key)) for band, key in enumerate(keys))
+
+
+def vector_keys(vectors: np.ndarray) -> np.ndarray:
+    """(n, VECTOR_BANDS) int64 bucket keys (0..2**VECTOR_ROWS - 1) of (n, DIM) article vectors,
+    band by band: the "vector" buckets' ``bucket`` column (a zero vector gets keys too; callers
+    leave it out, as :func:`vector_buckets` does)."""
+    planes = _hyperplanes()
+    # One matrix-vector product a row, not one matrix product: a sign near zero must come out
+    # as it did when the fingerprint step stored the article's buckets (same BLAS call).
+    bits = np.stack([planes @ v for v in np.atleast_2d(np.asarray(vectors, dtype=np.float64))]) > 0 \
+        if len(vectors) else np.zeros((0, len(planes)), bool)
+    weights = 1 << np.arange(VECTOR_ROWS, dtype=np.int64)
+    return bits.reshape(len(bits), VECTOR_BANDS, VECTOR_ROWS).astype(np.int64) @ weights
 
 
 @functools.lru_cache(maxsize=1)

@@ -55,6 +55,12 @@ CANDIDATES_VERSION = "1"
 EMBED_BATCH = 50
 FINGERPRINT_BATCH = 100
 CANDIDATES_BATCH = 100
+# From this many due articles on, the candidates step finds their pairs in one sharded pass
+# (link/reuse/bulk.py: band keys grouped in Parquet partitions) instead of one store lookup per
+# article: benchmarks/scale_link.py --pipeline measures the two on the same bulk load. Below it
+# the per-article lookups are cheap and start at once. STORYLINE_BULK_CANDIDATES overrides it
+# (run/reuse_steps.py; 0 turns the sharded pass off).
+BULK_CANDIDATES = 5_000
 COMPARE_BATCH = 20
 # How a pair was found, the first way winning when several found it.
 FOUND_BY = ("shingles", "words", "vector")

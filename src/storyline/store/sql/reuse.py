@@ -80,6 +80,36 @@ def bucket_mates(db: Connection, article_id: str, max_bucket: int) -> dict[str, 
     return out
 
 
+def bucket_neighbours(db: Connection, ids: Sequence[str]) -> list[Bucket]:
+    rows: set[tuple] = set()
+    # DISTINCT per chunk, a set over the chunks: a bucket several of the ids share comes back
+    # once a chunk, and one reached from two chunks once in all.
+    for chunk in chunks(ids):
+        rows.update(db.run(
+            "SELECT DISTINCT b.article_id, b.kind, b.band, b.bucket FROM lsh_buckets a JOIN lsh_buckets b "
+            "ON b.kind = a.kind AND b.band = a.band AND b.bucket = a.bucket "
+            f"WHERE a.article_id IN ({marks(chunk)}) AND b.article_id NOT IN ({marks(chunk)})",
+            [*chunk, *chunk],
+        ).fetchall())
+    wanted = set(ids)
+    return [Bucket(*r) for r in rows if r[0] not in wanted]
+
+
+def settled_buckets(db: Connection, version: str, fingerprint_version: str) -> list[Bucket]:
+    # From the small side: the articles done (candidates_done, then their rows by article), and
+    # those whose fingerprint is of another version; never a scan of every bucket row.
+    done = db.run(
+        "SELECT b.article_id, b.kind, b.band, b.bucket FROM candidates_done d "
+        "JOIN fingerprints f ON f.article_id = d.article_id JOIN lsh_buckets b ON b.article_id = d.article_id "
+        "WHERE d.version = ? AND f.version = ?", (version, fingerprint_version)).fetchall()
+    stale = db.run(
+        # CROSS JOIN keeps SQLite on fingerprints first (left free it scans every bucket row).
+        "SELECT b.article_id, b.kind, b.band, b.bucket FROM fingerprints f "
+        "CROSS JOIN lsh_buckets b WHERE b.article_id = f.article_id AND f.version <> ?",
+        (fingerprint_version,)).fetchall()
+    return [Bucket(*r) for r in done + stale]
+
+
 def put_reuse(db: Connection, pairs: Sequence[ReusePair], version: str) -> None:
     if not pairs:
         return

@@ -141,6 +141,12 @@ class SQLStore:
     def bucket_mates(self, article_id: str, max_bucket: int) -> dict[str, set[str]]:
         return reuse.bucket_mates(self.db, article_id, max_bucket)
 
+    def bucket_neighbours(self, ids: Sequence[str]) -> list[Bucket]:
+        return reuse.bucket_neighbours(self.db, ids)
+
+    def settled_buckets(self, version: str, fingerprint_version: str) -> list[Bucket]:
+        return reuse.settled_buckets(self.db, version, fingerprint_version)
+
     def put_reuse(self, pairs: Sequence[ReusePair], version: str) -> None:
         reuse.put_reuse(self.db, pairs, version)
 
