@@ -40,6 +40,7 @@ import hashlib
 import json
 import math
 import random
+import shutil
 import sys
 import time
 from collections.abc import Sequence
@@ -92,8 +93,8 @@ def _kept(history: list[dict], keep: str) -> dict | None:
     return max(history, key=lambda r: (r["mrpc_dev"]["accuracy"], r["mrpc_dev"]["f1"], -r["epoch"]))
 
 
-def _ship(args, argv, encoder, head, history: list[dict], row: dict, torch) -> None:
-    """Write the shipped tensors of the current epoch to ``args.out``, with their provenance."""
+def _ship(args, argv, encoder, head, history: list[dict], row: dict, torch, path: Path) -> None:
+    """Write the shipped tensors of the current epoch to ``path``, with their provenance."""
     from safetensors.torch import save_file
 
     mrpc = args.eval_dir / "paraphrase-mrpc" / "msr_paraphrase_train.txt"
@@ -108,8 +109,8 @@ def _ship(args, argv, encoder, head, history: list[dict], row: dict, torch) -> N
         "history": json.dumps([{k: r[k] for k in ("epoch", "mrpc_dev", "pan_dev")} for r in history]),
         "torch": torch.__version__,
     }
-    save_file(rewrite_model.shipped_tensors(encoder, head), str(args.out), metadata=meta)
-    print(f"saved epoch {row['epoch']} to {args.out} ({args.out.stat().st_size / 1e6:.2f} MB)", file=sys.stderr,
+    save_file(rewrite_model.shipped_tensors(encoder, head), str(path), metadata=meta)
+    print(f"saved epoch {row['epoch']} to {path} ({path.stat().st_size / 1e6:.2f} MB)", file=sys.stderr,
           flush=True)
 
 
@@ -163,6 +164,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         torch.set_rng_state(state["rng"])
         history, first_epoch = state["history"], state["epoch"] + 1
         print(f"resumed from {checkpoint} after epoch {first_epoch}", file=sys.stderr, flush=True)
+    kept_file, shipped = checkpoint.with_suffix(".kept.safetensors"), False
     loss_fn = torch.nn.BCEWithLogitsLoss()
     started = time.perf_counter()
     for epoch in range(first_epoch, args.epochs):
@@ -197,8 +199,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         torch.save({"encoder": {n: p for n, p in encoder.named_parameters() if p.requires_grad},
                     "head": head.state_dict(), "optimizer": optimizer.state_dict(), "schedule": schedule.state_dict(),
                     "rng": torch.get_rng_state(), "history": history, "epoch": epoch}, checkpoint)
-        if args.out and kept is row:
-            _ship(args, argv, encoder, head, history, row, torch)
+        if kept is row:
+            # Kept beside the checkpoint too: a resumed run whose best epoch came before the resume
+            # no longer has that epoch's weights in memory, and still writes --out from this copy.
+            _ship(args, argv, encoder, head, history, row, torch, kept_file)
+            if args.out:
+                shutil.copyfile(kept_file, args.out)
+                shipped = True
+    if args.out and not shipped and kept_file.exists():
+        shutil.copyfile(kept_file, args.out)
+        print(f"copied the kept epoch from {kept_file} to {args.out}", file=sys.stderr, flush=True)
     out = {"pairs": int(len(y)), "pan_pairs": args.pan_pairs, "epochs": history, "kept": _kept(history, args.keep),
            "seconds": round(time.perf_counter() - started, 1)}
     print(json.dumps(out))
