@@ -55,9 +55,11 @@ def value_changes(s: Side, d: Side, s_ids: set[int], d_ids: set[int]) -> list[Ch
     _year_or_number(s_dates, s_numbers, d_dates, d_numbers)
     _year_added(s_dates, d_dates)
     _unit_letter(s, s_numbers, d, d_numbers)
-    for kind, src, der, vague in (("date", s_dates, d_dates, _VAGUE_TIME), ("number", s_numbers, d_numbers, _VAGUE_AMOUNT)):
+    for kind, src, der, vague, pattern, norm in (("date", s_dates, d_dates, _VAGUE_TIME, DATE, _norm_date),
+                                                  ("number", s_numbers, d_numbers, _VAGUE_AMOUNT, NUMBER, norm_number)):
         gone = [v for k, v in src.items() if k not in der]
-        new = [v for k, v in der.items() if k not in src]
+        new_keys = [k for k in der if k not in src]
+        new = [der[k] for k in new_keys]
         fuzzy = [m.span() for m in _vague_only(s, d, s_ids, d_ids, vague)]
         for n, (a, b) in enumerate(gone[: len(new)]):
             x, y = new[n]
@@ -75,12 +77,12 @@ def value_changes(s: Side, d: Side, s_ids: set[int], d_ids: set[int]) -> list[Ch
                 out.append(Change(f"{kind}_dropped", s.article.body[a:b], "", (a, b), None, severity="low"))
         # A value the copy states and the source nowhere does ("the man" -> "two men", "on
         # Tuesday" -> "on Tuesday, 6 January"): new information, not the same facts reworded.
-        extra = new[len(gone):]
-        anywhere = _found(s, set(range(len(s.sentences))), DATE if kind == "date" else NUMBER,
-                          _norm_date if kind == "date" else norm_number) if extra else {}
-        for x, y in extra:
-            key = (_norm_date if kind == "date" else norm_number)(d.article.body[x:y])
-            if key not in anywhere and (_named_day(key) if kind == "date" else not _in_date(x, d_dates)):
+        # (The numbers are already those outside dates: _undated.)
+        extra = new_keys[len(gone):]
+        anywhere = _found(s, set(range(len(s.sentences))), pattern, norm) if extra else {}
+        for key in extra:
+            if key not in anywhere and (kind == "number" or _named_day(key)):
+                x, y = der[key]
                 out.append(Change(f"{kind}_added", "", d.article.body[x:y], None, (x, y), severity="medium"))
     return out
 
@@ -89,10 +91,6 @@ def _named_day(key: object) -> bool:
     """A date that names its day, month or year ("Friday", "6 January", "2011"), not a span said
     another way ("later in the week" -> "later this week")."""
     return isinstance(key, tuple) or (isinstance(key, str) and (key.isdigit() or key in _WEEKDAYS.split("|")))
-
-
-def _in_date(x: int, dates: dict[object, tuple[int, int]]) -> bool:
-    return any(a <= x < b for a, b in dates.values())
 
 
 def _year_added(s_dates: dict, d_dates: dict) -> None:
@@ -130,7 +128,7 @@ def _unit_letter(s: Side, s_numbers: dict, d: Side, d_numbers: dict) -> None:
                 continue
             plain = float(text[:-1])
             spot = o_numbers.get(plain)
-            if spot is not None and key not in o_numbers and _M_UNIT.match(o_side.article.body, spot[1]):
+            if spot is not None and _M_UNIT.match(o_side.article.body, spot[1]):
                 del numbers[key]
                 del o_numbers[plain]
 
