@@ -76,6 +76,49 @@ def test_near_duplicate_joins_without_names():
     assert c.add(item("d3", blend(v, basis(8), 0.80), [])) == "d3"  # related, no evidence
 
 
+def _lone_then_story(params):
+    """y1 comes second and falls short of the join bar against one article; x2 then grows
+    that story; rescue_after unrelated articles follow."""
+    a = basis(1)
+    c = StoryClusterer(params)
+    c.add(item("x1", a, ["reid", "promises", "ketsoyan"]))
+    assert c.add(item("y1", blend(a, basis(2), 0.8), ["reid", "malibu"])) == "y1"
+    c.add(item("x2", blend(a, basis(3), 0.95), ["reid", "promises", "ketsoyan"]))
+    for i in range(max(params.rescue_after, 50)):
+        c.add(item(f"f{i}", basis(100 + i), [f"n{i}"]))
+    return c
+
+
+def test_a_lone_article_is_rescued_once_its_story_has_grown():
+    c = _lone_then_story(DEFAULT)
+    assert c.story_of("y1") == "x1"
+    why, merged = c.take_evidence()
+    assert why["y1"]["kind"] == "rescued" and why["y1"]["story"] == "x1"
+    assert DEFAULT.rescue_threshold <= why["y1"]["score"] < DEFAULT.join_threshold
+    assert [(m["rule"], m["by"]) for m in merged] == [("rescue", "y1")]
+    from storyline.report.words import membership_reason
+
+    assert membership_reason(why["y1"]).startswith("joined later, on a second look, with score")
+    # The unrelated articles were looked at too, and stay alone.
+    assert all(c.story_of(f"f{i}") == f"f{i}" for i in range(DEFAULT.rescue_after))
+
+
+def test_without_the_rescue_the_lone_article_stays_alone():
+    from dataclasses import replace
+
+    c = _lone_then_story(replace(DEFAULT, rescue_after=0))
+    assert c.story_of("y1") == "y1"
+
+
+def test_a_lone_article_is_not_rescued_into_a_story_of_another_kind():
+    """The centroids must be merge_cosine close: a rescue below the join bar does not rest on
+    the names and the nearest member alone."""
+    from dataclasses import replace
+
+    c = _lone_then_story(replace(DEFAULT, merge_cosine=0.99))
+    assert c.story_of("y1") == "y1"
+
+
 def test_same_kind_of_story_with_other_people_is_a_new_story():
     kind, other = basis(3), basis(4)
     c = StoryClusterer()

@@ -52,9 +52,14 @@ def membership_reason(why: dict | None) -> str:
                      f" {', '.join(other.get('article_years') or ())}, that story"
                      f" {', '.join(other.get('story_years') or ())}")
         return text
-    parts = [f"joined with score {why.get('score', 0):.2f} (needs {why.get('join_threshold', 0):.2f}:"
-             f" meaning {why.get('cosine', 0):.2f}, words {why.get('lexical', 0):.2f},"
-             f" names {why.get('entities', 0):.2f})"]
+    if why.get("kind") == "rescued":  # a second look once the story had grown (Params.rescue_after)
+        parts = [f"joined later, on a second look, with score {why.get('score', 0):.2f}"
+                 f" (needs {why.get('rescue_threshold', 0):.2f} then: meaning {why.get('cosine', 0):.2f},"
+                 f" words {why.get('lexical', 0):.2f}, names {why.get('entities', 0):.2f})"]
+    else:
+        parts = [f"joined with score {why.get('score', 0):.2f} (needs {why.get('join_threshold', 0):.2f}:"
+                 f" meaning {why.get('cosine', 0):.2f}, words {why.get('lexical', 0):.2f},"
+                 f" names {why.get('entities', 0):.2f})"]
     names = [n.lstrip("#") for n in why.get("shared_entities") or ()]
     if names:
         parts.append("shares " + ", ".join(names))

@@ -41,6 +41,12 @@ The algorithm (single pass, like Google News or Event Registry, after Miranda et
 5. Convergence: every other candidate that the article also scores at least ``merge_threshold``
    with, and whose centroid is at least ``merge_cosine`` from the joined story's, merges with it;
    the oldest story's key survives.
+6. Rescue: ``rescue_after`` arrivals later, an article still alone in its story is scored
+   again against the stories as they are then, and joins the best one at the lower
+   ``rescue_threshold`` when that leads the runner-up (Params.rescue_after). Its own event's
+   story has often grown only after it arrived. The look comes at a fixed age, inside
+   :meth:`add`, so the decisions stay a function of the order alone, however the stream is cut
+   into batches.
 
 The state (both IDF tables included) is a pure function of the ordered items and their
 memberships (see stories_state), so
@@ -83,6 +89,7 @@ class StoryClusterer(EvidenceMixin):
         self.params = params
         self._ids: dict[int, str] = {}  # arrival index -> article id (a restored one: active stories' only)
         self._next = 0  # the next arrival index
+        self._cur = -1  # the arrival index of the article being placed (or rescued)
         self._retired = 0  # retired stories forgotten by a checkpoint (from_snapshot): counted, not held
         self._seq_of: dict[str, int] = {}
         self._story_of: dict[int, str] = {}  # arrival index -> story key
@@ -114,11 +121,15 @@ class StoryClusterer(EvidenceMixin):
         if not passing:
             self._why[item.id] = self._founded(item, scored)
             story = self._start(seq, item)
-            return self._refine(story, scored).key
-        self._why[item.id] = self._evidence(item, *passing[0])
-        story = self._join(passing[0][1], seq, item)
-        story = self._converge(story, [t for t in scored if t is not passing[0]])
-        return self._refine(story, scored).key
+        else:
+            self._why[item.id] = self._evidence(item, *passing[0])
+            story = self._join(passing[0][1], seq, item)
+            story = self._converge(story, [t for t in scored if t is not passing[0]])
+        story = self._refine(story, scored)
+        if p.rescue_after and seq >= p.rescue_after:
+            self._rescue(seq - p.rescue_after)
+            self._cur = seq
+        return self._story_of[seq]
 
     def add_all(self, items: Iterable[Item]) -> None:
         for item in items:
@@ -203,6 +214,7 @@ class StoryClusterer(EvidenceMixin):
             raise ValueError(f"duplicate article id {item.id!r}")
         seq = self._next
         self._next += 1
+        self._cur = seq
         self._ids[seq] = item.id
         self._seq_of[item.id] = seq
         for story in self._active.stale(seq, item.time):
@@ -242,7 +254,7 @@ class StoryClusterer(EvidenceMixin):
             found = [(self._stories[self._centroids.owner[r]], c) for r, c in near]
             found.sort(key=lambda t: (-t[1], t[0].index))
             found = found[: p.candidates]
-        lex = self._lex[self._next - 1]
+        lex = (self._lex.get(self._cur) or {})
         if not lex or not p.lexical_terms:
             return found
         seen = {s.key for s, _ in found}
@@ -267,7 +279,7 @@ class StoryClusterer(EvidenceMixin):
 
     def _score(self, item: Item, story: Story, cosine: float) -> float:
         p = self.params
-        vec = self._lex[self._next - 1]
+        vec = (self._lex.get(self._cur) or {})
         lex = story.lex_cosine(vec)
         score = cosine + p.lexical_weight * lex
         if p.member_weight:
@@ -371,7 +383,7 @@ class StoryClusterer(EvidenceMixin):
     def _merge(self, a: Story, b: Story, why: dict | None = None) -> Story:
         """One story from two: the older key survives, sums refolded in arrival order."""
         old, young = (a, b) if a.index < b.index else (b, a)
-        self._merged.append({"absorbed": young.key, "into": old.key, "by": self._ids[self._next - 1],
+        self._merged.append({"absorbed": young.key, "into": old.key, "by": self._ids[self._cur],
                              "absorbed_size": len(young.members), "into_size": len(old.members), **(why or {})})
         for s in (old, young):
             self._active.remove(s)

@@ -39,6 +39,37 @@ class EvidenceMixin:
                                                    "name_profile_cosine": round(ents, 4)})
         return story
 
+    def _rescue(self, seq: int) -> None:
+        """A second look at a lone article (see Params.rescue_after): if it is still the only
+        article of its story, it is scored again against the stories as they stand now and
+        joins the best one when that scores at least its rescue bar (Params.rescue_bar), holds
+        at least ``rescue_min_size`` articles and leads the runner-up by ``rescue_margin``."""
+        p = self.params
+        story = self._stories.get(self._story_of.get(seq, ""))
+        item = self._items.get(seq)
+        if story is None or item is None or len(story.members) != 1 or story.key not in self._active.stories:
+            return
+        self._cur = seq
+        scored = [t for t in self._scored(item) if t[1] is not story]
+        if not scored:
+            return
+        best, target, cosine = scored[0]
+        runner = scored[1][0] if len(scored) > 1 else None
+        terms = len(self._lex.get(seq) or ())
+        bar = p.rescue_bar(terms)
+        if best < bar or len(target.members) < p.rescue_min_size:
+            return
+        # Below the join bar (a full article's), the story must also be as close in kind as
+        # two stories that merge: names and the nearest member alone do not take it there.
+        if bar < p.join_threshold - p.short_shift(terms) and cosine < p.merge_cosine:
+            return
+        if runner is not None and best - runner < p.rescue_margin:
+            return
+        self._why[item.id] = {**self._evidence(item, best, target, cosine), "kind": "rescued",
+                              "rescue_threshold": bar}
+        self._merge(story, target, {"rule": "rescue", "score": round(best, 4), "cosine": round(cosine, 4),
+                                    "runner_up": None if runner is None else round(runner, 4)})
+
     def _profile_cosine(self, a: Story, b: Story) -> float:
         """Cosine of the two stories' name profiles: each key weighted by its IDF and the share
         of the story's members naming it."""
@@ -85,7 +116,7 @@ class EvidenceMixin:
         """Why an article joins ``story`` (read before it joins): the score and its parts, the
         names and numbers and the words both sides carry (rarest first), and the nearest
         member with its similarity."""
-        vec = self._lex[self._next - 1]
+        vec = (self._lex.get(self._cur) or {})
         lex = story.lex_cosine(vec)
         ents = sorted((k for k in item.entities if k in story.ent_docs),
                       key=lambda k: (-self._df.idf(k), k))[:EVIDENCE_KEYS]
