@@ -16,7 +16,7 @@ from storyline.ingest.urls import url_key
 from storyline.records import Article, Cut, FieldSource, Link
 from storyline.store.base import AmbiguousIdError, day_after, now
 from storyline.store.records import ArticlePage, OutletCount, OutletProfile, WriteResult
-from storyline.store.sql import changes
+from storyline.store.sql import changes, sightings
 from storyline.store.sql.connection import Connection, chunks, marks
 from storyline.store.sql.filters import article_filters
 
@@ -36,7 +36,11 @@ def add_articles(db: Connection, articles: Sequence[Article]) -> list[WriteResul
             key = url_key(article.url)
             existing = _existing(db, article.content_hash, key)
             if existing:
-                results.append(WriteResult("present", existing))
+                results.append(WriteResult("present", existing, sightings.record(db, article, key, existing)))
+                continue
+            seen = sightings.url_holder(db, key)
+            if seen:  # its URL was seen carrying a stored text: present, as an article's own URL
+                results.append(WriteResult("present", seen))
                 continue
             cur = db.run(
                 f"INSERT INTO articles ({ARTICLE_COLUMNS}) VALUES ({marks(range(15))}) ON CONFLICT DO NOTHING",
