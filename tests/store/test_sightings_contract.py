@@ -102,3 +102,25 @@ def test_a_store_made_at_016_is_upgraded_and_records_sightings(store_url, monkey
         assert [s.outlet for s in upgraded.sightings([first.id])[first.id]] == ["The Paper"]
     finally:
         upgraded.close()
+
+
+def test_the_outlet_filters_find_an_outlet_through_its_sightings(any_store):
+    from storyline.records import Story
+    from storyline.store.records import Membership
+
+    first = _copy("https://wire.example/f", "Wire", title="Rates", published="2026-03-10")
+    own = make_article("The Paper's own report on rates and mortgages.", outlet="The Paper", title="Own",
+                       published="2026-03-09")
+    any_store.add_articles([first, own, _copy("https://paper.example/f", "The Paper")])
+    any_store.put_stories([Story(first.id, "Rates", first="2026-03-10", last="2026-03-10")],
+                          [Membership(first.id, first.id, 0)], [], "1", "2026-03-11")
+    assert [a.id for a in any_store.articles(outlet="the paper")] == [first.id, own.id]
+    assert any_store.count(outlet="THE PAPER") == 2 and any_store.count(outlet="Wire") == 1
+    assert [a.id for a in any_store.list_articles(outlet="The Paper").articles] == [first.id, own.id]
+    assert any_store.list_articles(outlet="The Paper").total == 2
+    # Ranking differs between engines; the set found does not.
+    assert {h.article.id for h in any_store.search_hits("rates", outlet="the paper")} == {first.id, own.id}
+    assert any_store.count_hits("rates", outlet="the paper") == 2
+    assert [s.id for s in any_store.stories(outlet="the paper")] == [first.id]
+    assert any_store.count_stories(outlet="The Paper") == 1
+    assert any_store.stories(outlet="Nobody") == [] and any_store.count(outlet="Nobody") == 0

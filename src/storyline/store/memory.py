@@ -220,7 +220,7 @@ class MemoryStore(SightingsMixin, ChangesMixin, FingerprintsMixin, CorrectionsMi
         naming = {aid for (aid, _), pid in t.person_of.items() if pid == person_id} if person_id else None
         before = day_after(until) if until else None
         found = [(seq, a) for seq, a in enumerate(t.articles.values())
-                 if (not outlet or a.outlet == outlet) and (not since or (a.published is not None and a.published >= since))
+                 if (not outlet or self._from_outlet(a, outlet, str)) and (not since or (a.published is not None and a.published >= since))
                  and (not before or (a.published is not None and a.published < before))
                  and (in_story is None or a.id in in_story) and (naming is None or a.id in naming)]
         # Newest stated publication first, undated last; then latest stored first.
@@ -357,7 +357,7 @@ class MemoryStore(SightingsMixin, ChangesMixin, FingerprintsMixin, CorrectionsMi
             # A stated date with a time of day still counts as that day.
             if until and not (story.first is not None and story.first <= until + "\U0010ffff"):
                 continue
-            if outlet and not any((a.outlet or "").lower() == outlet.strip().lower() for a in members):
+            if outlet and not any(self._from_outlet(a, outlet.strip().lower(), str.lower) for a in members):
                 continue
             if person and not any(self._names_person(a.id, person.strip()) for a in members):
                 continue

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from storyline.records import Article, Sighting
@@ -40,3 +40,9 @@ class SightingsMixin:
             if s.article_id in wanted:
                 found.setdefault(s.article_id, []).append(s)
         return found
+
+    def _from_outlet(self, article: Article, wanted: str, fold: Callable[[str], str]) -> bool:
+        """Whether ``article`` comes from the outlet ``wanted`` (as ``fold`` spells names), as
+        its own outlet or a sighting's: the outlet filters' rule (store/sql/filters.py)."""
+        names = [article.outlet, *(s.outlet for s in self._t.sightings.values() if s.article_id == article.id)]
+        return any(n is not None and fold(n) == wanted for n in names)

@@ -22,3 +22,5 @@ CREATE TABLE sightings (
 
 -- An article's sightings are read by article id, first seen first.
 CREATE INDEX sightings_article ON sightings (article_id, seq);
+-- The outlet filters (articles, search, stories) find an outlet's sightings too, by name.
+CREATE INDEX sightings_outlet ON sightings (outlet);

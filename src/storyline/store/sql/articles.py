@@ -148,9 +148,10 @@ def list_articles(db: Connection, *, outlet: str | None, since: str | None, unti
                   story_id: str | None, person_id: str | None, limit: int, offset: int) -> ArticlePage:
     clauses: list[str] = []
     params: list[Any] = []
-    if outlet:
-        clauses.append("outlet = ?")
-        params.append(outlet)
+    if outlet:  # its own articles and those it ran as a sighting (exact name)
+        clauses.append("id IN (SELECT id FROM articles WHERE outlet = ? UNION "
+                       "SELECT article_id FROM sightings WHERE outlet = ?)")
+        params += [outlet, outlet]
     if since:
         clauses.append("published >= ?")
         params.append(since)

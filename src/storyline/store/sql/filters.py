@@ -1,5 +1,5 @@
-"""The article filters shared by search and the article list: by outlet, stated publication
-day, person named and story."""
+"""The article filters shared by search and the article list: by outlet (sightings included),
+stated publication day, person named and story."""
 
 from __future__ import annotations
 
@@ -10,6 +10,14 @@ from typing import Any
 # covering scan of short strings), so that the articles are then found through that index and
 # the article table (bodies and all) is not scanned for LOWER(outlet).
 OUTLET_NAMES = "(SELECT DISTINCT o.outlet FROM articles o WHERE LOWER(o.outlet) = LOWER(?))"
+# An outlet's articles, case ignored: those stored under its name and those it ran as a sighting
+# (the same text, stored under another outlet's copy; migration 017), each found through its
+# outlet index. One semi-join on the article id (an OR of the two would make PostgreSQL scan
+# the whole article table).
+OUTLET_IDS = ("(SELECT x.id FROM articles x WHERE x.outlet IN "
+              "(SELECT DISTINCT o.outlet FROM articles o WHERE LOWER(o.outlet) = LOWER(?)) UNION "
+              "SELECT g.article_id FROM sightings g WHERE g.outlet IN "
+              "(SELECT DISTINCT n.outlet FROM sightings n WHERE LOWER(n.outlet) = LOWER(?)))")
 
 
 def article_filters(outlet, since, person, story_id, dialect, until=None) -> tuple[str, list[Any]]:
@@ -18,8 +26,8 @@ def article_filters(outlet, since, person, story_id, dialect, until=None) -> tup
     clauses: list[str] = []
     params: list[Any] = []
     if outlet:
-        clauses.append(f"a.outlet IN {OUTLET_NAMES}")
-        params.append(outlet.strip())
+        clauses.append(f"a.id IN {OUTLET_IDS}")
+        params += [outlet.strip()] * 2
     if since:
         clauses.append("a.published >= ?")
         params.append(since)
