@@ -124,3 +124,26 @@ def test_the_outlet_filters_find_an_outlet_through_its_sightings(any_store):
     assert [s.id for s in any_store.stories(outlet="the paper")] == [first.id]
     assert any_store.count_stories(outlet="The Paper") == 1
     assert any_store.stories(outlet="Nobody") == [] and any_store.count(outlet="Nobody") == 0
+
+
+def test_the_list_page_merges_an_outlets_own_and_sighted_articles_in_order(any_store):
+    own = [make_article(f"The Paper's own piece number {i}.", outlet="The Paper", published=p)
+           for i, p in enumerate(["2026-03-01", None, "2026-03-05", "2026-03-03T08:00:00"])]
+    wires = [make_article(f"Wire copy number {i}.", url=f"https://wire.example/{i}", outlet="Wire", published=p)
+             for i, p in enumerate(["2026-03-04", None, "2026-03-02", "2026-03-06"])]
+    any_store.add_articles(own + wires)
+    sighted = [dataclasses.replace(w, url=f"https://paper.example/{i}", outlet="The Paper")
+               for i, w in enumerate(wires[:3])]
+    # The Paper also under its own name at a second URL of its own piece: counted once.
+    twice = dataclasses.replace(own[0], url="https://paper.example/own-0")
+    assert [r.sighting for r in any_store.add_articles([*sighted, twice])] == [True] * 4
+    whole = any_store.list_articles(outlet="The Paper", limit=50)
+    assert whole.total == 7
+    # Newest stated publication first, undated last (latest stored first among them).
+    assert [a.id for a in whole.articles] == [own[2].id, wires[0].id, own[3].id, wires[2].id, own[0].id,
+                                              wires[1].id, own[1].id]
+    paged = [a.id for n in range(8) for a in any_store.list_articles(outlet="The Paper", limit=1, offset=n).articles]
+    assert paged == [a.id for a in whole.articles]
+    assert any_store.list_articles(outlet="The Paper", since="2026-03-03").total == 3
+    assert [a.id for a in any_store.list_articles(outlet="Wire", limit=50).articles] == [
+        wires[3].id, wires[0].id, wires[2].id, wires[1].id]

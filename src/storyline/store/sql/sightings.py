@@ -36,6 +36,14 @@ def url_holder(db: Connection, key: str | None) -> str | None:
     return row[0] if row else None
 
 
+def outlet_sighted(db: Connection, outlet: str) -> bool:
+    """Whether any sighting names ``outlet`` (case ignored): only then do the outlet filters
+    look through the sightings (store/sql/filters.py)."""
+    if not ready(db):
+        return False
+    return db.run("SELECT 1 FROM sightings WHERE LOWER(outlet) = LOWER(?) LIMIT 1", (outlet,)).fetchone() is not None
+
+
 def record(db: Connection, article: Article, key: str | None, stored_id: str) -> bool:
     """Record ``article`` (present by its content hash) as a sighting of ``stored_id`` when it is
     new (inside the caller's transaction); True when one was recorded. A URL stored as an

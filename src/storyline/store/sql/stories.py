@@ -10,7 +10,7 @@ from storyline.records import Story
 from storyline.store.records import Membership, StoryCheckpoint, StoryMerge
 from storyline.store.sql import changes
 from storyline.store.sql.connection import Connection
-from storyline.store.sql.filters import OUTLET_IDS, like_escape
+from storyline.store.sql.filters import like_escape, outlet_clause
 from storyline.store.sql.search import PG_DOCUMENT, fts5_query, has_words
 
 _STORY_COLUMNS = "id, label, headline, key_entities, first_date, last_date, undated, size, updated_at"
@@ -147,8 +147,10 @@ def _story_filters(db: Connection, query, outlet, person, since, until) -> tuple
         # The outlet's articles found through the outlet indexes (OUTLET_IDS), once, not by an
         # EXISTS per story: about 4x faster on 50,000 articles. Sightings count: a story whose
         # wire copy the outlet ran word for word is its story too.
-        clauses.append(f"s.id IN (SELECT m.story_id FROM story_members m WHERE m.article_id IN {OUTLET_IDS})")
-        params += [outlet.strip()] * 2
+        clause, names = outlet_clause(db, outlet, "a")
+        clauses.append(f"s.id IN (SELECT m.story_id FROM articles a JOIN story_members m ON m.article_id = a.id "
+                       f"WHERE {clause})")
+        params += names
     if person:
         like = "LIKE" if sqlite else "ILIKE"
         # One pass over the PERSON entities (correlated on s.id, SQLite's planner read every
