@@ -6,15 +6,17 @@ filtered by outlet, on a big SQLite store, against the previous design in the sa
 
 Usage::
 
-    python benchmarks/outlet_filter.py --peer ../main/src [--articles 50000] [--repeat 15] [--db /tmp/of.db]
+    python benchmarks/outlet_filter.py --peer ../main/src [--articles 50000] [--repeat 15] [--rounds 3] [--db /tmp/of.db]
 
 Protocol: a synthetic store (``--articles`` articles of random words from a fixed vocabulary,
 over 25 outlets of Zipf-like sizes, in stories of 1 to 8 articles) is built by the PEER's code
-(its schema, before sightings) unless ``--db`` exists already. The peer times each query on it
-(one process). The store is then copied, opened by this checkout (migrated in place), and given
-sightings: a copy of every tenth article from another outlet at a new URL (``add_articles``);
-this checkout times the same queries there. Each query runs once untimed, then ``--repeat``
-times; per query the median over the outlets asked (the largest, a middle one and the smallest).
+(its schema, before sightings) unless ``--db`` exists already (built earlier, same sizes). A
+copy is opened by this checkout (migrated in place) and given sightings: a copy of every tenth
+article from another outlet at a new URL (``add_articles``). The peer times each query on its
+store, this checkout on the copy, one process each, alternating for ``--rounds`` rounds (the
+machine is shared: a change of load falls on both). Each query runs once untimed, then
+``--repeat`` times; per query the median over the outlets asked (the largest, a middle one and
+the smallest), then over the rounds.
 Both sides read the same articles and stories; only the sightings (and their table) differ.
 The LAST output line is one JSON object: per query both medians (ms) and the ratio
 ``this / peer``.
@@ -136,6 +138,7 @@ def main() -> None:
     parser.add_argument("--peer", help="The previous design's src folder (e.g. ../main/src); required.")
     parser.add_argument("--articles", type=int, default=50_000)
     parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument("--rounds", type=int, default=3, help="Alternating runs of each side.")
     parser.add_argument("--db", default="/tmp/outlet_filter.db", help="Built by the peer when missing.")
     parser.add_argument("--worker", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -152,19 +155,23 @@ def main() -> None:
     if not args.peer:
         parser.error("--peer is required: the previous design's src folder")
     here = str(Path(__file__).resolve().parents[1] / "src")
-    started = time.perf_counter()
     if not Path(args.db).exists():
         _worker(args.peer, "build", args.db, str(args.articles))
-    built_s = time.perf_counter() - started
-    peer = json.loads(_worker(args.peer, "time", args.db, str(args.repeat)))
     ours_db = args.db + ".sightings"
     shutil.copyfile(args.db, ours_db)
     sightings = json.loads(_worker(here, "sight", ours_db))["sightings"]
-    ours = json.loads(_worker(here, "time", ours_db, str(args.repeat)))
+    # The two sides alternate, round after round, so that a change in the machine's load (it
+    # is shared) falls on both; per query, the median over the rounds.
+    rounds: dict[str, list[dict]] = {"peer": [], "this": []}
+    for _ in range(args.rounds):
+        rounds["peer"].append(json.loads(_worker(args.peer, "time", args.db, str(args.repeat))))
+        rounds["this"].append(json.loads(_worker(here, "time", ours_db, str(args.repeat))))
     os.remove(ours_db)
+    peer, ours = ({q: round(statistics.median(r[q] for r in rounds[side]), 3) for q in rounds[side][0]}
+                  for side in ("peer", "this"))
     for name in ours:
         print(f"{name:>14}: peer {peer[name]:8.2f} ms   this {ours[name]:8.2f} ms   ×{ours[name] / peer[name]:.2f}")
-    print(json.dumps({"articles": args.articles, "sightings": sightings, "build_s": round(built_s, 1),
+    print(json.dumps({"articles": args.articles, "sightings": sightings, "rounds": args.rounds,
                       "peer_ms": peer, "this_ms": ours,
                       "ratio": {k: round(ours[k] / peer[k], 3) for k in ours}}))
 

@@ -13,23 +13,22 @@ from storyline.store.sql.connection import Connection
 # covering scan of short strings), so that the articles are then found through that index and
 # the article table (bodies and all) is not scanned for LOWER(outlet).
 OUTLET_NAMES = "(SELECT DISTINCT o.outlet FROM articles o WHERE LOWER(o.outlet) = LOWER(?))"
-# An outlet's articles, case ignored, when it also ran some as sightings (the same text stored
-# under another outlet's copy; migration 017): those stored under its name and those it ran as a
-# sighting, each found through its outlet index, in one semi-join on the article id (an OR of
-# the two would make PostgreSQL scan the whole article table). An outlet no sighting names keeps
-# the plain OUTLET_NAMES clause (the list page's index walk is ten times faster with it).
-OUTLET_IDS = ("(SELECT x.id FROM articles x WHERE x.outlet IN "
-              "(SELECT DISTINCT o.outlet FROM articles o WHERE LOWER(o.outlet) = LOWER(?)) UNION "
-              "SELECT g.article_id FROM sightings g WHERE g.outlet IN "
-              "(SELECT DISTINCT n.outlet FROM sightings n WHERE LOWER(n.outlet) = LOWER(?)))")
+# The articles an outlet ran as sightings (the same text stored under another outlet's copy;
+# migration 017), its name's stored spellings read from the sightings' outlet index.
+SIGHTED_IDS = ("(SELECT g.article_id FROM sightings g WHERE g.outlet IN "
+               "(SELECT DISTINCT n.outlet FROM sightings n WHERE LOWER(n.outlet) = LOWER(?)))")
 
 
 def outlet_clause(db: Connection, outlet: str, alias: str) -> tuple[str, list[Any]]:
     """A condition keeping the articles (``alias`` names their table) of ``outlet`` (case
-    ignored), its sightings included when it has any, and its parameters."""
+    ignored), its sightings included when it has any, and its parameters. An outlet no
+    sighting names keeps the plain clause. With sightings, an OR of the two index lookups:
+    on 50,000 articles SQLite runs it as a multi-index OR (14 ms for the largest outlet,
+    against 51 for one semi-join over their UNION; 8 without sightings), and PostgreSQL's
+    page of 100 costs what the plain clause does (31 ms against 29; the UNION 76)."""
     name = outlet.strip()
     if sightings.outlet_sighted(db, name):
-        return f"{alias}.id IN {OUTLET_IDS}", [name, name]
+        return f"({alias}.outlet IN {OUTLET_NAMES} OR {alias}.id IN {SIGHTED_IDS})", [name, name]
     return f"{alias}.outlet IN {OUTLET_NAMES}", [name]
 
 
