@@ -33,6 +33,7 @@ from storyline.records import (
     RawDocument,
     ReusePair,
     Role,
+    Sighting,
     Story,
     TimePoint,
 )
@@ -41,5 +42,5 @@ __all__ = [
     "ANALYZER_VERSION", "Analysis", "AnalysisUnavailable", "AnalyzeAborted", "AnalyzeReport",
     "Article", "Change", "Cut", "Desk", "Entity", "Event", "FieldSource", "Fingerprint",
     "Identity", "IngestAborted", "IngestReport", "Link", "Mention", "Problem", "Quote",
-    "RawDocument", "ReusePair", "Role", "Story", "TimePoint", "open",
+    "RawDocument", "ReusePair", "Role", "Sighting", "Story", "TimePoint", "open",
 ]

@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from storyline.ingest.files import DEFAULT_MAX_BYTES
-from storyline.records import Analysis, Article, Identity, Link, Quote, ReusePair, Story
+from storyline.records import Analysis, Article, Identity, Link, Quote, ReusePair, Sighting, Story
 from storyline.run.analyze import Analysing
 from storyline.run.common import (
     ANALYZE_BATCH,
@@ -205,6 +205,11 @@ class Desk:
     def article(self, id_or_prefix: str) -> Article | None:
         """One article with its raw input, by id or unique id prefix."""
         return self.store.article(id_or_prefix)
+
+    def sightings(self, article_id: str) -> list[Sighting]:
+        """The other places an article's text was seen (the same text from another URL or,
+        without URL, another outlet), first seen first; by exact id."""
+        return self.store.sightings([article_id]).get(article_id, [])
 
     def search(self, query: str, *, limit: int | None = None, offset: int = 0) -> list[Article]:
         """Stored articles whose title or body holds every word of ``query`` (full text, case
@@ -411,6 +416,7 @@ class Desk:
             raise LookupError(f"no story {id_or_prefix!r}")
         report = story_report(self.store, story)
         report.why = {aid: json.loads(e) for aid, e in self.store.member_evidence(list(story.article_ids)).items()}
+        report.sightings = self.store.sightings(list(story.article_ids))
         for merge in absorbed:
             report.notes.insert(0, f"story {merge.absorbed_id} was merged into {merge.story_id} on {merge.merged_at[:10]}")
         return report

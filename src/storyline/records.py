@@ -108,6 +108,24 @@ class Article:
     ingested_at: str | None = None
 
 
+
+@dataclass(slots=True, frozen=True)
+class Sighting:
+    """Another place a stored article's text was seen: the same cleaned text (same content
+    hash) from another URL, or without a URL from another outlet (syndicated wire copy run
+    word for word). The article is stored once; each sighting keeps the copy's own URL,
+    outlet, title, publication time and where it was read (``source``, ``locator``), and
+    ``seen_at``, when it was first recorded. See ``Store.add_articles`` for when one is kept."""
+
+    article_id: str
+    source: str
+    url: str | None = None
+    outlet: str | None = None
+    title: str | None = None
+    published: str | None = None
+    locator: str | None = None
+    seen_at: str | None = None
+
 # --- Records produced by the analysis and linking stages -------------------------------------
 # They are defined here, beside Article, so that every stage and Store speaks one vocabulary.
 

@@ -60,7 +60,8 @@ def test_same_content_is_present_not_added_twice(store):
     a = make_article("Same body text here.")
     assert store.add_articles([a]) == [WriteResult("added", a.id)]
     twin = make_article("  same   BODY text here. ", url="https://x.org/other")  # normalised equal
-    assert store.add_articles([twin]) == [WriteResult("present", a.id)]
+    # Present, and kept as a sighting: the same text from a URL the store did not know.
+    assert store.add_articles([twin]) == [WriteResult("present", a.id, sighting=True)]
     assert store.count() == 1
 
 

@@ -26,10 +26,11 @@ from storyline.cli.common import (
     out,
     progress_bar,
     read_url_list,
+    sighted_note,
     warn,
 )
 from storyline.ingest.files import DEFAULT_MAX_BYTES
-from storyline.report.json import article_json, ingest_report_json, link_json
+from storyline.report.json import article_json, ingest_report_json, link_json, public_source
 from storyline.run.common import DEFAULT_BATCH, IngestAborted
 from storyline.store import AmbiguousIdError
 
@@ -112,7 +113,7 @@ def _print_report(report: IngestReport, *, as_json: bool) -> None:
     for problem in report.analysis.truncated if report.analysis else ():
         warn("analysed in part", str(problem))
     if not as_json:
-        line = (f"{len(report.added)} added, {len(report.present)} already present, "
+        line = (f"{len(report.added)} added, {len(report.present)} already present{sighted_note(report)}, "
                 f"{len(report.problems)} skipped from {report.files} files")
         if report.links_seen:
             line += f"; {report.links_seen} link-only feed entries ({report.links_new} new)"
@@ -154,9 +155,10 @@ def show(
             article = desk.article(article_id)
         except AmbiguousIdError as exc:
             fail(str(exc))
-    if article is None:
-        fail(f"no article with id {article_id!r}")
-    data = article_json(article, raw=raw)
+        if article is None:
+            fail(f"no article with id {article_id!r}")
+        sightings = desk.sightings(article.id)
+    data = article_json(article, raw=raw, sightings=sightings)
     if as_json:
         print(json.dumps(data, ensure_ascii=False, indent=1))
         return
@@ -166,6 +168,12 @@ def show(
         origin = article.fields.get(name)
         note = f"  [dim]({origin.origin})[/]" if origin and value else ""
         out.print(f"[cyan]{name:>9}[/] {escape(value or '-')}{note}", highlight=False)
+    if sightings:
+        out.print("[cyan]also published by[/]", highlight=False)
+        for x in sightings:
+            where = x.url or public_source(x.source) or ""
+            out.print(f"  {x.outlet or 'unknown outlet'} · {x.published or 'undated'} · {where}",
+                      markup=False, highlight=False)
     out.print()
     out.print(article.body, markup=False)
     if article.cuts:

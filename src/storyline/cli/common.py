@@ -21,7 +21,7 @@ from storyline.store import StoreError
 
 if TYPE_CHECKING:
     from storyline.desk import Desk
-    from storyline.run.common import Progress
+    from storyline.run.common import IngestReport, Progress
 
 app = typer.Typer(
     help="Storyline: make sense of a pile of news.",
@@ -144,3 +144,9 @@ def clip(text: str, width: int = 120) -> str:
     """``text`` on one line, cut to ``width`` characters with an ellipsis."""
     text = " ".join(text.split())
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def sighted_note(report: IngestReport) -> str:
+    """How many of an ingest's present articles were kept as new sightings (the same text
+    from a new URL or outlet), for the summary line: " (2 from new outlets or URLs)"."""
+    return f" ({len(report.sighted)} from new outlets or URLs)" if report.sighted else ""

@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from storyline.cli.common import DbOption, JsonOption, app, fail, open_desk, out, progress_bar, warn
+from storyline.cli.common import DbOption, JsonOption, app, fail, open_desk, out, progress_bar, sighted_note, warn
 from storyline.cli.link import print_steps
 from storyline.ingest.files import DEFAULT_MAX_BYTES
 from storyline.link.reuse.rewrite_switch import SwitchError
@@ -69,7 +69,7 @@ def run_cli(
         warn("failed", str(problem))
     if not as_json:
         ingest = report.ingest
-        out.print(f"ingest: {len(ingest.added)} added, {len(ingest.present)} already present, "
+        out.print(f"ingest: {len(ingest.added)} added, {len(ingest.present)} already present{sighted_note(ingest)}, "
                   f"{len(ingest.problems)} skipped from {ingest.files} files", markup=False)
         print_steps(report.steps.steps)
     if not report.ingest.read_anything:

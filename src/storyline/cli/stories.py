@@ -95,7 +95,9 @@ def _span(first: str | None, last: str | None, inferred: bool = False) -> str:
 def _print_report(report) -> None:
     s = report.story
     out.print(f"[bold]{escape(s.label)}[/]")
-    out.print(f"story {s.id}; {len(s.article_ids)} articles; {_span(s.first, s.last)}", markup=False)
+    outlets = len(report.outlets)
+    out.print(f"story {s.id}; {len(s.article_ids)} articles from {outlets} outlet{'' if outlets == 1 else 's'}; "
+              f"{_span(s.first, s.last)}", markup=False)
     for note in report.notes:
         out.print(f"[dim]{escape(note)}[/]")
 
@@ -106,6 +108,12 @@ def _print_report(report) -> None:
         table.add_row(a.id[:10], _span(d.first, d.last, d.inferred) if d else "", escape(clip(a.outlet or "", 20)),
                       escape(clip(a.title or "", 70)))
     out.print(table)
+    if report.sightings:
+        out.print("\n[bold]Also published by[/] [dim](the same text run elsewhere)[/]")
+        for a in report.articles:
+            for x in report.sightings.get(a.id, ()):
+                out.print(f"- {a.id[:10]} {x.outlet or 'unknown outlet'} · {x.published or 'undated'} · {x.url or ''}",
+                          markup=False)
     reasons = [(a.id, membership_reason(report.why.get(a.id))) for a in report.articles]
     if any(r for _, r in reasons):
         out.print("\n[bold]Why these articles[/]")

@@ -6,6 +6,7 @@ Plain functions from records to dicts of JSON types; nothing here reads a store 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from storyline.records import (
@@ -22,6 +23,7 @@ from storyline.records import (
     Problem,
     Quote,
     ReusePair,
+    Sighting,
     Story,
     TimePoint,
 )
@@ -53,9 +55,19 @@ def article_summary_json(article: Article) -> dict:
     }
 
 
-def article_json(article: Article, *, raw: bool = False, public: bool = False) -> dict:
+def sighting_json(s: Sighting, *, public: bool = False) -> dict:
+    """Another place an article's text was seen (the same text from another URL or outlet);
+    with ``public`` its source by URL or file name only."""
+    return {"url": s.url, "outlet": s.outlet, "title": s.title, "published": s.published,
+            "source": public_source(s.source) if public else s.source, "where": s.locator, "seen_at": s.seen_at}
+
+
+def article_json(article: Article, *, raw: bool = False, public: bool = False,
+                 sightings: Sequence[Sighting] | None = None) -> dict:
     """An article with where each metadata field came from and what cleaning cut; with
-    ``public`` (the API) its source by URL or file name only, never a local path."""
+    ``public`` (the API) its source by URL or file name only, never a local path. With
+    ``sightings`` (one article's view), ``also_published``: the other places its text was
+    seen, first seen first."""
     data = {
         "id": article.id,
         "title": article.title,
@@ -72,6 +84,8 @@ def article_json(article: Article, *, raw: bool = False, public: bool = False) -
         "content_hash": article.content_hash,
         "ingested_at": article.ingested_at,
     }
+    if sightings is not None:
+        data["also_published"] = [sighting_json(x, public=public) for x in sightings]
     if raw and article.raw is not None:
         data["raw_type"] = article.raw_type
         data["raw"] = article.raw.decode("utf-8", "replace")
@@ -95,6 +109,8 @@ def ingest_report_json(report: IngestReport) -> dict:
         "files": report.files,
         "added": report.added,
         "present": report.present,
+        # The present ones kept as new sightings (same text from a new URL or outlet).
+        "sighted": [{"id": x.article_id} | sighting_json(x) for x in report.sighted],
         "links_seen": report.links_seen,
         "links_new": report.links_new,
         "skipped": [problem_json(p) for p in report.problems],
@@ -280,16 +296,26 @@ def time_json(t: TimePoint) -> dict:
             "inferred": t.inferred}
 
 
+def member_sighting_json(s: Sighting) -> dict:
+    """A story member's sighting, as the story lists it: where else its text ran."""
+    return {"url": s.url, "outlet": s.outlet, "title": s.title, "published": s.published}
+
+
 def report_json(report: StoryReport) -> dict:
-    """Everything about one story (``storyline story --json``, ``/api/stories/{id}``)."""
+    """Everything about one story (``storyline story --json``, ``/api/stories/{id}``); each
+    article with its ``sightings`` (the same text run elsewhere), and ``outlets``: every
+    outlet that ran one of its articles, sightings included."""
     articles = {a.id: a for a in report.articles}
+    seen = report.sightings
     return {
         **story_json(report.story),
+        "outlets": report.outlets,
         "articles": [
             {"id": a.id, "title": a.title, "outlet": a.outlet, "url": a.url, "published": a.published,
              "date": date_json(report.dates[a.id]) if a.id in report.dates else None,
              "why": report.why.get(a.id),
-             "times": [time_json(t) for t in report.times.get(a.id, [])]}
+             "times": [time_json(t) for t in report.times.get(a.id, [])],
+             "sightings": [member_sighting_json(x) for x in seen.get(a.id, ())]}
             for a in report.articles
         ],
         "events": [event_json(e) for e in report.events],

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from storyline.records import Analysis, Problem
+from storyline.records import Analysis, Problem, Sighting
 from storyline.store import MEMORY_URL, Store, StoreError
 
 # Articles written per transaction: large enough that commit cost is amortised, small enough
@@ -64,6 +64,9 @@ class IngestReport:
 
     added: list[str] = field(default_factory=list)
     present: list[str] = field(default_factory=list)
+    # The present articles kept as new sightings (same text, new URL or outlet): one per copy,
+    # ``article_id`` the stored article's (store/base.py ``add_articles``).
+    sighted: list[Sighting] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     links_seen: int = 0
     links_new: int = 0

@@ -14,7 +14,7 @@ from storyline.ingest.files import DEFAULT_MAX_BYTES, InputFile, discover
 from storyline.ingest.jsonl import document_from_object
 from storyline.ingest.pipeline import articles as clean_articles
 from storyline.ingest.pipeline import documents
-from storyline.records import Article, Link, Problem, RawDocument
+from storyline.records import Article, Link, Problem, RawDocument, Sighting
 from storyline.run.analyze import Analysing
 from storyline.run.common import DEFAULT_BATCH, AnalyzeReport, IngestAborted, IngestReport, Progress
 from storyline.run.fetching import WebSource, is_url
@@ -155,6 +155,10 @@ class Ingesting:
                 added.append(article)
             else:
                 report.present.append(result.article_id)
+                if result.sighting:
+                    report.sighted.append(Sighting(result.article_id, article.source, url=article.url,
+                                                   outlet=article.outlet, title=article.title,
+                                                   published=article.published, locator=article.locator))
         batch.clear()
         if self._web is not None:  # the pages of this batch are stored: record them fetched
             self._web.commit()

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
-from storyline.records import Analysis, Article, Identity, Link, Quote, ReusePair, Story
+from storyline.records import Analysis, Article, Identity, Link, Quote, ReusePair, Sighting, Story
 from storyline.store.base_steps import StepRecords
 from storyline.store.records import (
     ArticlePage,
@@ -62,7 +62,22 @@ class Store(StepRecords, Protocol):
 
     def add_articles(self, articles: Sequence[Article]) -> list[WriteResult]:
         """Store a batch in one transaction; per article, in order, whether it was added or
-        already present (and under which id)."""
+        already present (and under which id).
+
+        A present article is kept as a *sighting* of the stored one (``WriteResult.sighting``)
+        when its text is stored (same content hash) and it adds a place the store does not know:
+        a URL (normalised) that is neither a stored article's nor an earlier sighting's, or,
+        without a URL, an outlet (case ignored) that neither the stored article nor its
+        sightings name. A URL known through a sighting counts as stored: another text from it
+        later is present under the sighted article, as with an article's own URL. Recording is
+        idempotent (a unique key per URL, or per article and outlet): ingesting the same input
+        again, or resuming a killed run, records nothing new.
+        """
+        ...
+
+    def sightings(self, article_ids: Sequence[str]) -> dict[str, list[Sighting]]:
+        """The sightings of each of ``article_ids`` (one query), first seen first; articles
+        without any are left out."""
         ...
 
     def add_links(self, links: Sequence[Link]) -> int:

@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from storyline.ingest.urls import url_key
-from storyline.records import Analysis, Article, Link, Quote, ReusePair, Story
+from storyline.records import Analysis, Article, Link, Quote, ReusePair, Sighting, Story
 from storyline.store.base import (MEMORY_URL, AmbiguousIdError, StoreError, day_after, now, now_precise,
                                    speaker_key, storable)
 from storyline.store.memory_changes import ChangesMixin, only_among
@@ -31,6 +31,7 @@ from storyline.store.memory_facts import FactsMixin
 from storyline.store.memory_fetching import FetchingMixin
 from storyline.store.memory_outlets import OutletsMixin
 from storyline.store.memory_search import SearchMixin
+from storyline.store.memory_sightings import SightingsMixin
 from storyline.store.memory_search import stem as _stem
 from storyline.store.memory_search import stems as _stems
 from storyline.store.memory_reuse import ReuseStepsMixin
@@ -74,6 +75,7 @@ class _Tables:
     by_hash: dict[str, str] = field(default_factory=dict)  # content hash -> article id
     by_url: dict[str, str] = field(default_factory=dict)  # normalised URL -> article id
     links: dict[str, Link] = field(default_factory=dict)  # by normalised URL, in the order seen
+    sightings: dict[str, Sighting] = field(default_factory=dict)  # by unique key (store/sighting_rule.py)
     analyses: dict[str, _Versioned[Analysis]] = field(default_factory=dict)
     fingerprints: dict[str, _Versioned[FingerprintBlob]] = field(default_factory=dict)
     buckets: dict[str, frozenset[Bucket]] = field(default_factory=dict)  # by article id
@@ -108,7 +110,7 @@ class _Tables:
         return _Tables(**{f.name: dict(getattr(self, f.name)) for f in dataclasses.fields(self)})
 
 
-class MemoryStore(ChangesMixin, FingerprintsMixin, CorrectionsMixin, ReuseStepsMixin, MemoryStoryReads, PeopleMixin, FactsMixin, FetchingMixin, SearchMixin, OutletsMixin):
+class MemoryStore(SightingsMixin, ChangesMixin, FingerprintsMixin, CorrectionsMixin, ReuseStepsMixin, MemoryStoryReads, PeopleMixin, FactsMixin, FetchingMixin, SearchMixin, OutletsMixin):
     """The Store protocol in memory (see the module docstring)."""
 
     def __init__(self) -> None:
@@ -140,7 +142,11 @@ class MemoryStore(ChangesMixin, FingerprintsMixin, CorrectionsMixin, ReuseStepsM
                 key = url_key(article.url)
                 existing = self._existing(article.content_hash, key)
                 if existing:
-                    results.append(WriteResult("present", existing))
+                    results.append(WriteResult("present", existing, self._record_sighting(article, key, existing)))
+                    continue
+                seen = self._url_holder(key)
+                if seen:  # its URL was seen carrying a stored text: present, as an article's own URL
+                    results.append(WriteResult("present", seen))
                     continue
                 if article.id in self._t.articles:  # the same id for other content: kept as first stored
                     results.append(WriteResult("present", article.id))
@@ -214,7 +220,7 @@ class MemoryStore(ChangesMixin, FingerprintsMixin, CorrectionsMixin, ReuseStepsM
         naming = {aid for (aid, _), pid in t.person_of.items() if pid == person_id} if person_id else None
         before = day_after(until) if until else None
         found = [(seq, a) for seq, a in enumerate(t.articles.values())
-                 if (not outlet or a.outlet == outlet) and (not since or (a.published is not None and a.published >= since))
+                 if (not outlet or self._from_outlet(a, outlet, str)) and (not since or (a.published is not None and a.published >= since))
                  and (not before or (a.published is not None and a.published < before))
                  and (in_story is None or a.id in in_story) and (naming is None or a.id in naming)]
         # Newest stated publication first, undated last; then latest stored first.
@@ -351,7 +357,7 @@ class MemoryStore(ChangesMixin, FingerprintsMixin, CorrectionsMixin, ReuseStepsM
             # A stated date with a time of day still counts as that day.
             if until and not (story.first is not None and story.first <= until + "\U0010ffff"):
                 continue
-            if outlet and not any((a.outlet or "").lower() == outlet.strip().lower() for a in members):
+            if outlet and not any(self._from_outlet(a, outlet.strip().lower(), str.lower) for a in members):
                 continue
             if person and not any(self._names_person(a.id, person.strip()) for a in members):
                 continue

@@ -63,7 +63,7 @@ class SearchMixin:
 
     def _kept(self, a, outlet, since, person, story_id, until=None) -> bool:
         """The article filters (search's and the article list's), as sql/filters.py applies them."""
-        if outlet and (a.outlet or "").casefold() != outlet.strip().casefold():
+        if outlet and not self._from_outlet(a, outlet.strip().casefold(), str.casefold):
             return False
         if since and not (a.published and a.published >= since):
             return False

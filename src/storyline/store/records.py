@@ -19,10 +19,13 @@ WriteStatus = Literal["added", "present"]
 
 class WriteResult(NamedTuple):
     """What ``add_articles`` did with one article: "added", or "present" under ``article_id``
-    (the id of the copy already stored, which may differ from the article's own)."""
+    (the id of the copy already stored, which may differ from the article's own); ``sighting``
+    is True when a present article was recorded as a new sighting of the stored one (the same
+    text from a new URL or, without URL, a new outlet: see ``Store.add_articles``)."""
 
     status: WriteStatus
     article_id: str
+    sighting: bool = False
 
 
 class FingerprintRow(NamedTuple):

@@ -184,6 +184,7 @@ def create_app(db: str, *, token: str | None = None, max_body: int = DEFAULT_MAX
             raise WebError(500, "the store failed while adding articles; articles stored before "
                                 "the failure are kept") from None
         counts = {s: sum(r["status"] == s for r in results) for s in ("added", "present", "skipped")}
+        counts["sightings"] = sum(bool(r.get("sighting")) for r in results)
         linking = bool(analyze and link and counts["added"])
         if linking:
             linker.request(r["id"] for r in results if r["status"] == "added")

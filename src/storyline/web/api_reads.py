@@ -34,6 +34,7 @@ from storyline.web import models as m
 from storyline.web.errors import WebError, lookup
 from storyline.web.limits import MAX_OFFSET
 from storyline.web.paging import encode, envelope, etag, fresh
+from storyline.web.reports import fresh_sightings
 
 V1 = "/api/v1"
 DEFAULT_LIMIT = 100
@@ -138,7 +139,8 @@ def add_reads(app: FastAPI, borrow, reports, merged_people, index: dict) -> None
         with borrow() as desk:
             article = lookup(lambda: desk.article(article_id), f"no article {article_id!r}")
             analysis = desk.store.analysis(article.id)
-        data = article_json(article, raw=raw, public=True)
+            sightings = desk.sightings(article.id)
+        data = article_json(article, raw=raw, public=True, sightings=sightings)
         data["analysis"] = analysis_json(analysis) if analysis is not None else None
         return answer(request, data)
 
@@ -187,7 +189,8 @@ def add_reads(app: FastAPI, borrow, reports, merged_people, index: dict) -> None
     def get_story(request: Request, story_id: StoryId) -> Response:
         with borrow() as desk:
             built = lookup(lambda: reports.get(desk, story_id), f"no story {story_id!r}")
-        return answer(request, report_json(built.report))
+            report = fresh_sightings(desk, built.report)
+        return answer(request, report_json(report))
 
     brief_doc = doc(Briefing)
     brief_doc[200]["content"] = {"text/html": {"schema": {"type": "string"}},

@@ -76,7 +76,8 @@ class IngestGate:
 
 def ingest_items(desk: Desk, items: list[Any], *, analyze: bool, max_bytes: int) -> list[dict]:
     """Ingest each item (a JSON object as a JSONL line holds one); per item: index, status
-    ("added", "present" or "skipped"), id, and the reasons for a skip or a failed analysis.
+    ("added", "present" or "skipped"), id, ``sighting`` (true for a present one kept as a new
+    sighting: same text, new URL or outlet), and the reasons for a skip or a failed analysis.
 
     Raises :class:`storyline.desk.IngestAborted` when the store fails; items before the
     failing one are kept.
@@ -92,6 +93,8 @@ def ingest_items(desk: Desk, items: list[Any], *, analyze: bool, max_bytes: int)
             result |= {"status": "added", "id": report.added[0]}
         elif report.present:
             result |= {"status": "present", "id": report.present[0]}
+            if report.sighted:  # the same text from a new URL or outlet: kept as a sighting
+                result["sighting"] = True
         else:
             result |= {"status": "skipped", "id": None}
         if report.problems:

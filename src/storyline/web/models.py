@@ -146,13 +146,29 @@ class AnalysisOut(BaseModel):
     times: list[TimeOut]
 
 
+class SightingOut(BaseModel):
+    """Another place an article's text was seen: the same cleaned text from another URL or,
+    without URL, another outlet (syndicated copy run word for word). The article is stored once;
+    this is the copy's own metadata."""
+
+    url: str | None
+    outlet: str | None
+    title: str | None
+    published: str | None
+    source: str | None = Field(description="The URL or file name it was read from.")
+    where: str | None = Field(description="Where in the source: a line, a record, an item.")
+    seen_at: str | None = Field(description="When this copy was first recorded.")
+
+
 class ArticleOut(ArticleSummary):
-    """One article in full: body, where each metadata field came from, what cleaning cut, its
-    analysis (null before it is analysed) and, when asked, the raw input."""
+    """One article in full: body, where each metadata field came from, what cleaning cut, the
+    other places its text was published, its analysis (null before it is analysed) and, when
+    asked, the raw input."""
 
     body: str
     fields: dict[str, FieldOrigin]
     cuts: list[CutText]
+    also_published: list[SightingOut] = Field(description="The same text seen elsewhere, first seen first.")
     analysis: AnalysisOut | None
     raw_type: str | None = None
     raw: str | None = None
@@ -172,12 +188,15 @@ class IngestItem(BaseModel):
     analysed: bool | None = None
     not_analysed: list[str] | None = None
     analysed_in_part: list[str] | None = None
+    sighting: bool | None = Field(None, description="Present, and kept as a new sighting of the stored "
+                                                    "article: the same text from a new URL or outlet.")
 
 
 class IngestResult(BaseModel):
     items: list[IngestItem]
     added: int
     present: int
+    sightings: int = Field(description="How many of the present ones were kept as new sightings.")
     skipped: int
     linking: bool
 
@@ -301,6 +320,15 @@ class TimePointOut(_TimeSpan):
     inferred: bool
 
 
+class MemberSighting(BaseModel):
+    """Where else a story member's text ran (see SightingOut)."""
+
+    url: str | None
+    outlet: str | None
+    title: str | None
+    published: str | None
+
+
 class StoryArticle(BaseModel):
     id: str
     title: str | None
@@ -309,6 +337,7 @@ class StoryArticle(BaseModel):
     published: str | None
     date: DateOut | None
     times: list[TimePointOut]
+    sightings: list[MemberSighting] = Field(description="The same text run elsewhere, first seen first.")
 
 
 class TimelineEntry(BaseModel):
@@ -332,6 +361,7 @@ class StoryOut(BaseModel):
     undated: int
     coverage_first: str | None
     coverage_last: str | None
+    outlets: list[str] = Field(description="Every outlet that ran one of its articles, sightings included.")
     articles: list[StoryArticle]
     events: list[EventOut]
     timeline: list[TimelineEntry]

@@ -23,6 +23,7 @@ web framework; what a page shows is decided in web/views.py (plain Python). Erro
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 from typing import Annotated
@@ -43,7 +44,7 @@ from storyline.web.limits import MAX_OFFSET
 from storyline.web.memo import Memo
 from storyline.web.paging import export_href
 from storyline.web.pool import DeskPool
-from storyline.web.reports import ReportCache
+from storyline.web.reports import ReportCache, fresh_sightings
 
 HERE = Path(__file__).parent
 PAGE_CSP = ("default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; "
@@ -250,13 +251,17 @@ def add_pages(app: FastAPI, pool: DeskPool, reports: ReportCache) -> None:
     def story_page(request: Request, story_id: str) -> HTMLResponse:
         with pool.desk() as desk:
             built = lookup(lambda: reports.get(desk, story_id), f"no story {story_id!r}")
+            # Sightings change no story state: read as stored now, and part of the page's key.
+            built = dataclasses.replace(built, report=fresh_sightings(desk, built.report))
+        key = (built.key, sum(len(v) for v in built.report.sightings.values()))
+
         def render() -> str:
             context = views.story_page(built)
             with pool.desk() as desk:  # the story's corrections, shown under its articles
                 context["corrections"] = correction_notes(desk.store, story=built.report.story)
             return templates.get_template("story.html").render(context)
 
-        html = rendered.get(built.key, render)
+        html = rendered.get(key, render)
         return HTMLResponse(html)
 
     @app.get("/articles/{article_id}", response_class=HTMLResponse, include_in_schema=False)
@@ -273,7 +278,8 @@ def add_pages(app: FastAPI, pool: DeskPool, reports: ReportCache) -> None:
             neighbours = desk.store.articles(ids=mates) if mates else []
             person_of = {e: p.id for p in desk.store.people_of([article.id]) for a, e in p.members if a == article.id}
             notes = correction_notes(desk.store, article_id=article.id)
-        context = views.article_page(article, analysis, pairs, others, story_id, neighbours, person_of)
+            sightings = desk.sightings(article.id)
+        context = views.article_page(article, analysis, pairs, others, story_id, neighbours, person_of, sightings)
         context["corrections"] = notes
         return page(request, "article.html", context)
 

@@ -10,6 +10,7 @@ request reads the new facts. Requests for a story being read wait for that one r
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from storyline.desk import Desk
@@ -62,3 +63,9 @@ class ReportCache:
             return Built(report, build_briefing(report), key)
 
         return self._memo.get(key, build)
+
+
+def fresh_sightings(desk: Desk, report):
+    """``report`` (kept) with its members' sightings as stored now: a sighting changes no story
+    state, so the kept report's may be older (one query; the kept report is not changed)."""
+    return dataclasses.replace(report, sightings=desk.store.sightings(list(report.story.article_ids)))

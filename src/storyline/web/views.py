@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 from markupsafe import Markup
 
 from storyline.analyze.sentences import sentence_spans
-from storyline.records import Analysis, Article, Change, ReusePair, Story
+from storyline.records import Analysis, Article, Change, ReusePair, Sighting, Story
 from storyline.report import why
 from storyline.report.text import clip
 from storyline.report.words import word_ops
@@ -131,7 +131,7 @@ def story_page(built: Built) -> dict:
     names = {a.id: _name(a) for a in report.articles}
     chart = coverage_chart([(day, a.outlet or "") for a, day in
                             ((a, _chart_day(a, report.dates.get(a.id))) for a in report.articles) if day])
-    outlets = {a.outlet for a in report.articles if a.outlet}
+    outlets = report.outlets  # sightings' outlets included: the wire copy run by five outlets is five
     return {
         "b": b, "story": report.story, "span": _span(report.story.first, report.story.last),
         "notes": list(report.notes),
@@ -167,7 +167,8 @@ def story_page(built: Built) -> dict:
                       "date": _article_day(a, report.dates.get(a.id)),
                       "inferred": bool(report.dates.get(a.id) and report.dates[a.id].inferred),
                       "number": sources[a.id].number if a.id in sources else None,
-                      "why": why.membership_why(a.id, report.reuse, _shared_people(a.id, report.people), names)}
+                      "why": why.membership_why(a.id, report.reuse, _shared_people(a.id, report.people), names),
+                      "also": sighting_rows(report.sightings.get(a.id, ()))}
                      for a in report.articles],
     }
 
@@ -241,12 +242,25 @@ def _change(c: Change) -> dict:
 # --- article page --------------------------------------------------------------------------------
 
 
+def _web_link(url: str | None) -> str | None:
+    """A URL fit to be a link on a page: http(s) only (never javascript:, data: or a path)."""
+    return url if url and url.lower().startswith(("http://", "https://")) else None
+
+
+def sighting_rows(sightings: Sequence[Sighting]) -> list[dict]:
+    """The "also published by" list: each other place the text ran, its outlet, link and date
+    (the template escapes them; only an http(s) URL becomes a link)."""
+    return [{"outlet": s.outlet or "unknown outlet", "href": _web_link(s.url), "url": s.url,
+             "date": s.published or "undated", "title": s.title} for s in sightings]
+
+
 def article_page(article: Article, analysis: Analysis | None, pairs: Sequence[ReusePair],
                  others: dict[str, Article], story_id: str | None, neighbours: Sequence[Article] = (),
-                 person_of: dict[str, str] | None = None) -> dict:
+                 person_of: dict[str, str] | None = None, sightings: Sequence[Sighting] = ()) -> dict:
     """``neighbours``: the other articles of its story, offered by name in the "compare with"
     box (so nobody has to know a hex id); ``person_of``: entity id -> the person (identity) id
-    it belongs to, so that each name links to its person page."""
+    it belongs to, so that each name links to its person page; ``sightings``: where else the
+    same text was published."""
     person_of = person_of or {}
     body = article.body[:MAX_BODY_CHARS]
     marks: list[tuple[int, int, str, str]] = []
@@ -279,7 +293,7 @@ def article_page(article: Article, analysis: Analysis | None, pairs: Sequence[Re
         "cut": len(article.body) > MAX_BODY_CHARS, "people": people, "quotes": quotes, "copies": copies,
         "analysed": analysis is not None,
         "compare": [{"id": a.id, "label": f"{_name(a)}: {clip(a.title or a.body, 80)}"} for a in neighbours],
-        "url": article.url if article.url and article.url.startswith(("http://", "https://")) else None,
+        "url": _web_link(article.url), "also": sighting_rows(sightings),
     }
 
 

@@ -23,7 +23,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from storyline.records import Article, ArticleDate, Event, Finding, Identity, Quote, ReusePair, Story, TimePoint
+from storyline.records import (Article, ArticleDate, Event, Finding, Identity, Quote, ReusePair, Sighting, Story,
+                               TimePoint)
 from storyline.store import Store
 
 @dataclass(slots=True)
@@ -45,11 +46,26 @@ class StoryReport:
     # (link/stories/cluster.py ``_evidence``: kind, score and its parts, shared names and words,
     # nearest member); read with the story, not part of its facts.
     why: dict[str, dict] = field(default_factory=dict)
+    # Where else each article's text ran (store ``sightings``: same text, another URL or
+    # outlet), read with the story like ``why``, not part of its facts.
+    sightings: dict[str, list[Sighting]] = field(default_factory=dict)
 
     @property
     def timeline(self) -> list[Event]:
         """The dated events in date order."""
         return [e for e in self.events if e.date]
+
+    @property
+    def outlets(self) -> list[str]:
+        """Every outlet that ran one of the story's articles, its sightings' included (the wire
+        copy run word for word by five outlets is five outlets), each once (case ignored, as
+        first spelled), in article order."""
+        names: dict[str, str] = {}
+        for a in self.articles:
+            for name in (a.outlet, *(s.outlet for s in self.sightings.get(a.id, ()))):
+                if name and name.strip():
+                    names.setdefault(name.strip().casefold(), name.strip())
+        return list(names.values())
 
 
 # Bumped whenever the codec or what build_report computes changes: older facts are then due.

@@ -16,7 +16,7 @@ from storyline.ingest.urls import url_key
 from storyline.records import Article, Cut, FieldSource, Link
 from storyline.store.base import AmbiguousIdError, day_after, now
 from storyline.store.records import ArticlePage, OutletCount, OutletProfile, WriteResult
-from storyline.store.sql import changes
+from storyline.store.sql import changes, sightings
 from storyline.store.sql.connection import Connection, chunks, marks
 from storyline.store.sql.filters import article_filters
 
@@ -36,7 +36,11 @@ def add_articles(db: Connection, articles: Sequence[Article]) -> list[WriteResul
             key = url_key(article.url)
             existing = _existing(db, article.content_hash, key)
             if existing:
-                results.append(WriteResult("present", existing))
+                results.append(WriteResult("present", existing, sightings.record(db, article, key, existing)))
+                continue
+            seen = sightings.url_holder(db, key)
+            if seen:  # its URL was seen carrying a stored text: present, as an article's own URL
+                results.append(WriteResult("present", seen))
                 continue
             cur = db.run(
                 f"INSERT INTO articles ({ARTICLE_COLUMNS}) VALUES ({marks(range(15))}) ON CONFLICT DO NOTHING",
@@ -136,38 +140,57 @@ def articles(db: Connection, *, limit: int | None = None, offset: int = 0,
 def _where(db: Connection, *, outlet: str | None = None, since: str | None = None, until: str | None = None,
            story_id: str | None = None, person: str | None = None) -> tuple[str, list[Any]]:
     """The article list's filters as a WHERE clause over ``articles a`` (search's filters)."""
-    clauses, params = article_filters(outlet, since, person, story_id, db.dialect, until)
+    clauses, params = article_filters(db, outlet, since, person, story_id, until)
     return (" WHERE " + clauses.removeprefix(" AND ") if clauses else ""), params
 
 
 def list_articles(db: Connection, *, outlet: str | None, since: str | None, until: str | None,
                   story_id: str | None, person_id: str | None, limit: int, offset: int) -> ArticlePage:
-    clauses: list[str] = []
+    rest: list[str] = []
     params: list[Any] = []
-    if outlet:
-        clauses.append("outlet = ?")
-        params.append(outlet)
     if since:
-        clauses.append("published >= ?")
+        rest.append("a.published >= ?")
         params.append(since)
     if until:  # published may carry a time: everything before the next day
-        clauses.append("published < ?")
+        rest.append("a.published < ?")
         params.append(day_after(until))
     if story_id:
-        clauses.append("id IN (SELECT article_id FROM story_members WHERE story_id = ?)")
+        rest.append("a.id IN (SELECT article_id FROM story_members WHERE story_id = ?)")
         params.append(story_id)
     if person_id:
-        clauses.append("id IN (SELECT article_id FROM person_members WHERE person_id = ?)")
+        rest.append("a.id IN (SELECT article_id FROM person_members WHERE person_id = ?)")
         params.append(person_id)
-    where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
-    total = int(db.run(f"SELECT COUNT(*) FROM articles{where}", params).fetchone()[0])
+    # The outlet's own articles (the (outlet, published) index walk) and, when it has any, those
+    # it ran as sightings (exact name; an article it runs under its own name too counted once):
+    # two walks merged, ten times faster than one query over their union on 50,000 articles.
+    halves = [("articles a", ["a.outlet = ?"] if outlet else [], [outlet] if outlet else [])]
+    if outlet and sightings.outlet_sighted(db, outlet):
+        halves.append(("sightings g JOIN articles a ON a.id = g.article_id",
+                       ["g.outlet = ?", "(a.outlet IS NULL OR a.outlet <> ?)"], [outlet, outlet]))
+    total = 0
+    for i, (source, own, own_params) in enumerate(halves):
+        where = " WHERE " + " AND ".join(own + rest) if own or rest else ""
+        counted = "COUNT(DISTINCT a.seq)" if i else "COUNT(*)"
+        total += int(db.run(f"SELECT {counted} FROM {source}{where}", [*own_params, *params]).fetchone()[0])
     if not total or offset >= total:
         return ArticlePage(total, [])
     # The page's seqs first (an index walk, no body read), then those rows whole.
     nulls = " NULLS LAST" if db.dialect != "sqlite" else ""  # SQLite puts NULLs last in DESC already
-    sql, page_params = db.paged(f"SELECT seq FROM articles{where} ORDER BY published DESC{nulls}, seq DESC",
-                                list(params), limit, offset)
-    seqs = [r[0] for r in db.run(sql, page_params).fetchall()]
+    order = f" ORDER BY a.published DESC{nulls}, a.seq DESC"
+    found: dict[int, str | None] = {}
+    for i, (source, own, own_params) in enumerate(halves):
+        where = " WHERE " + " AND ".join(own + rest) if own or rest else ""
+        select = f"SELECT {'DISTINCT ' if i else ''}a.seq, a.published FROM {source}{where}{order}"
+        if len(halves) == 1:
+            sql, page_params = db.paged(select, [*own_params, *params], limit, offset)
+        else:  # each half's first offset + limit, merged below
+            sql, page_params = db.paged(select, [*own_params, *params], offset + limit, 0)
+        found.update(db.run(sql, page_params).fetchall())
+    if len(halves) == 1:
+        seqs = list(found)  # in the query's order
+    else:  # the merge, in the same order: newest stated date first, undated last, latest stored first
+        ranked = sorted(found.items(), key=lambda sp: (sp[1] is not None, sp[1] or "", sp[0]), reverse=True)
+        seqs = [seq for seq, _ in ranked[offset:offset + limit]]
     rows = {r[0]: r[1:] for r in db.rows_in(f"SELECT seq, {ARTICLE_COLUMNS} FROM articles WHERE seq IN", seqs)}
     return ArticlePage(total, [article_from(rows[s]) for s in seqs if s in rows])
 

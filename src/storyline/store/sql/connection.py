@@ -35,6 +35,8 @@ class Connection:
         self.search_ready = False
         # Whether the change log exists (migration 016); see changes.log.
         self.logs_changes = False
+        # Whether the sightings table exists (migration 017); see sightings.ready.
+        self.sightings_ready = False
 
     # --- dialect hooks -------------------------------------------------------------------
     @contextmanager

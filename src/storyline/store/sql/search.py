@@ -74,7 +74,7 @@ def search_hits(db: Connection, query: str, *, outlet: str | None = None, since:
     each (FTS5 ``snippet()`` on SQLite, ``ts_headline`` on PostgreSQL, run on the page of
     results only)."""
     columns = ", ".join("a." + c for c in ARTICLE_COLUMNS.split(", "))
-    filters, params = _filters(outlet, since, person, story_id, db.dialect)
+    filters, params = _filters(db, outlet, since, person, story_id)
     if db.dialect == "sqlite":
         match = fts5_query(query)
         if match is None:
@@ -108,7 +108,7 @@ def search_hits(db: Connection, query: str, *, outlet: str | None = None, since:
 def count_hits(db: Connection, query: str, *, outlet: str | None = None, since: str | None = None,
                person: str | None = None, story_id: str | None = None) -> int:
     """How many articles :func:`search_hits` finds with these filters (the total of its pages)."""
-    filters, params = _filters(outlet, since, person, story_id, db.dialect)
+    filters, params = _filters(db, outlet, since, person, story_id)
     if db.dialect == "sqlite":
         match = fts5_query(query)
         if match is None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from storyline.records import Analysis, Article, Identity, Link, Quote, ReusePair, Story
+from storyline.records import Analysis, Article, Identity, Link, Quote, ReusePair, Sighting, Story
 from storyline.store.records import (
     AnalysisStamp,
     ArticlePage,
@@ -39,7 +39,7 @@ from storyline.store.records import (
     WriteResult,
 )
 from storyline.store.base import days_ago
-from storyline.store.sql import analysis, articles, changes, check, corrections, facts, fetching, outlets, people, reuse, reuse_steps, search, stories
+from storyline.store.sql import analysis, articles, changes, check, corrections, facts, fetching, outlets, people, reuse, reuse_steps, search, sightings, stories
 from storyline.store.sql.connection import Connection
 from storyline.store.sql.migrate import migrate
 
@@ -64,6 +64,9 @@ class SQLStore:
 
     def add_links(self, links: Sequence[Link]) -> int:
         return articles.add_links(self.db, links)
+
+    def sightings(self, article_ids: Sequence[str]) -> dict[str, list[Sighting]]:
+        return sightings.sightings(self.db, article_ids)
 
     def article(self, id_or_prefix: str) -> Article | None:
         return articles.article(self.db, id_or_prefix)

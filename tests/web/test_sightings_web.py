@@ -1,0 +1,85 @@
+"""Sightings in the web app and the API: a POSTed copy of a stored text from another outlet is
+reported as a sighting, shown on the article page ("Also published by", escaped, only http(s)
+links) and in the article and story answers (their models validate them). A real SQLite
+store under FastAPI's TestClient."""
+
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("fastapi")
+
+from storyline.ingest.convert import content_hash  # noqa: E402
+from storyline.records import Article, Story  # noqa: E402
+from storyline.store import open_store  # noqa: E402
+from storyline.store.records import Membership  # noqa: E402
+from storyline.web import models as m  # noqa: E402
+from test_api import HARBOUR, client, db, post  # noqa: E402,F401 - fixtures used by name
+
+HOSTILE = '<script>alert("x")</script>'
+
+
+def test_a_copy_from_another_outlet_is_a_sighting_everywhere(client, db):
+    first = post(client, HARBOUR).json()["items"][0]
+    copy = HARBOUR | {"url": "https://other.test/harbour", "outlet": "Bay " + HOSTILE,
+                      "title": "Wall <b>approved</b>", "published": "2026-03-03"}
+    r = post(client, copy).json()
+    assert r["items"] == [{"index": 0, "status": "present", "id": first["id"], "sighting": True}]
+    assert (r["present"], r["sightings"]) == (1, 1)
+    m.IngestResult.model_validate(r)
+    again = post(client, copy).json()
+    assert again["sightings"] == 0 and "sighting" not in again["items"][0]
+
+    # A copy whose URL is no web address: kept by outlet, shown, never a link.
+    body = client.get(f"/api/v1/articles/{first['id']}").json()["body"]
+    digest = content_hash(body)
+    store = open_store(db)
+    try:
+        sneaky = Article(id=digest[:16], content_hash=digest, body=body, source="/home/desk/x.txt",
+                         url="javascript:alert(1)", outlet="Sneaky Sheet")
+        assert store.add_articles([sneaky])[0].sighting
+        store.put_stories([Story(first["id"], "Harbour wall", first="2026-03-02", last="2026-03-03")],
+                          [Membership(first["id"], first["id"], 0)], [], "1", "2026-03-04")
+    finally:
+        store.close()
+
+    article = client.get(f"/api/v1/articles/{first['id']}").json()
+    m.ArticleOut.model_validate(article)
+    seen = article["also_published"]
+    assert [(s["outlet"], s["url"], s["published"]) for s in seen] == [
+        ("Bay " + HOSTILE, "https://other.test/harbour", "2026-03-03"), ("Sneaky Sheet", "javascript:alert(1)", None)]
+    assert seen[1]["source"] == "x.txt"  # no local path in the API
+
+    story = client.get(f"/api/v1/stories/{first['id']}").json()
+    m.StoryOut.model_validate(story)
+    assert [s["outlet"] for s in story["articles"][0]["sightings"]] == ["Bay " + HOSTILE, "Sneaky Sheet"]
+    assert story["outlets"] == [HARBOUR["outlet"], "Bay " + HOSTILE, "Sneaky Sheet"]
+
+    page = client.get(f"/articles/{first['id']}").text
+    assert "Also published by" in page and 'data-testid="also-published"' in page
+    assert HOSTILE not in page and "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in page
+    assert "Wall &lt;b&gt;approved&lt;/b&gt;" in page
+    assert 'href="https://other.test/harbour"' in page
+    assert 'href="javascript:' not in page and "<code>javascript:alert(1)</code>" in page
+
+    story_page = client.get(f"/stories/{first['id']}").text
+    assert 'data-testid="member-also"' in story_page and HOSTILE not in story_page
+    assert "<dt>Outlets</dt><dd>3</dd>" in story_page
+
+
+def test_the_story_page_shows_a_sighting_recorded_after_it_was_rendered(client, db):
+    first = post(client, HARBOUR).json()["items"][0]
+    store = open_store(db)
+    try:
+        store.put_stories([Story(first["id"], "Harbour wall", first="2026-03-02", last="2026-03-02")],
+                          [Membership(first["id"], first["id"], 0)], [], "1", "2026-03-04")
+    finally:
+        store.close()
+    before = client.get(f"/stories/{first['id']}").text
+    assert "<dt>Outlets</dt><dd>1</dd>" in before and "member-also" not in before
+    assert client.get(f"/api/v1/stories/{first['id']}").json()["articles"][0]["sightings"] == []
+    assert post(client, HARBOUR | {"url": "https://late.test/wall", "outlet": "Late Ledger"}).json()["sightings"] == 1
+    after = client.get(f"/stories/{first['id']}").text
+    assert "<dt>Outlets</dt><dd>2</dd>" in after and "Late Ledger" in after
+    api = client.get(f"/api/v1/stories/{first['id']}").json()
+    assert [s["outlet"] for s in api["articles"][0]["sightings"]] == ["Late Ledger"]
