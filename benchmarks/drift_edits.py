@@ -144,6 +144,52 @@ def plant_claim_added(body, spans, analysis, rng):
     return Edit("claim_added", "claim", _replace(body, b, b, new), None, (b + 1, b + len(new)))
 
 
+_CLOSE = "\"”"
+_TAIL = re.compile(r"\s*[^\"“”]{3,80}?[.!?]?\s*$")
+_LEAD_CUE = re.compile(r"\s+(?:said|says|told \w+|warned|claimed|insisted|added)(?:\s+that)?\s+")
+
+
+def _cut_attribution(body, spans, q):
+    """(sentence start, sentence end, the sentence without its attribution) or None: a direct
+    quotation's trailing attribution ("...," Quillon said.) or reported speech's leading one
+    (Quillon said that ...)."""
+    m = q.speaker_mention
+    k = next((i for i, (a, b) in enumerate(spans) if a <= m.start < b), None)
+    if k is None or not spans[k][0] <= q.start < spans[k][1]:
+        return None
+    a, b = spans[k]
+    end = len(body[:b].rstrip())
+    if q.kind == "direct":
+        close = next((i for i in range(q.end, min(q.end + 3, b)) if body[i] in _CLOSE), None)
+        if close is None or close >= m.start or not _TAIL.fullmatch(body, close + 1, b):
+            return None
+        inner = body[a:close].rstrip(",")
+        new = inner + ("" if inner[-1:] in ".!?" else ".") + body[close]
+    elif q.kind == "indirect" and m.start == a and _LEAD_CUE.fullmatch(body, m.end, q.start):
+        rest = body[q.start:end]
+        new = rest[:1].upper() + rest[1:]
+    else:
+        return None
+    # Who said it must not stay named next to it (the comparison looks at neighbours too).
+    names = [w for w in re.findall(r"[A-Za-z]{3,}", q.speaker) if w[0].isupper()]
+    around = body[spans[max(0, k - 1)][0]:a] + new + body[b:spans[min(len(spans) - 1, k + 1)][1]]
+    if not names or any(w in around for w in names):
+        return None
+    return a, end, new
+
+
+def plant_attribution(body, spans, analysis, rng):
+    """An attribution cut from its sentence: "...," Quillon said. -> "..." ; Quillon said
+    that the bridge ... -> The bridge ...; no neighbouring sentence names the speaker."""
+    found = [c for q in analysis.quotes if q.speaker and q.speaker_mention
+             for c in [_cut_attribution(body, spans, q)] if c]
+    pick = _choose(rng, found)
+    if pick is None:
+        return None
+    a, end, new = pick
+    return Edit("attribution", "attribution", _replace(body, a, end, new), (a, end), (a, a + len(new)))
+
+
 # --- wording-only edits ---------------------------------------------------------------------------
 
 
@@ -331,7 +377,7 @@ def plant_tense(body, spans, analysis, rng):
 MEANING: dict[str, Planter] = {
     "number": plant_number, "date": plant_date, "role": plant_role, "entity": plant_entity,
     "negation": plant_negation, "quote": plant_quote, "claim_removed": plant_claim_removed,
-    "claim_added": plant_claim_added,
+    "claim_added": plant_claim_added, "attribution": plant_attribution,
 }
 WORDING: dict[str, Planter] = {
     "synonyms": plant_synonyms, "split": plant_split, "merge": plant_merge, "reorder": plant_reorder,

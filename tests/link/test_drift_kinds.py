@@ -229,3 +229,24 @@ def test_a_quotation_negated_is_a_change_of_meaning(compared):
     copy = article(edit("we will not cut a single sailing", "we will cut a single sailing"), 2)
     pair = compare(src, copy, *Analyzer().analyze([src, copy]))
     assert {c.meaning_kind for c in pair.changes if c.type == "misquote"} == {"negation"}, pair.changes
+
+
+REYES = "Opposition spokesman Tom Reyes said the government had ignored warnings about the ramp for three years."
+
+
+@pytest.mark.parametrize("new, dropped", [
+    # The claim cut loose from its speaker, next to other people's words ("Local traders said"):
+    # another person's quote nearby does not say who said this.
+    ("The government had ignored warnings about the ramp for three years.", True),
+    # Referred to, not named: the attribution is still there.
+    ("He said the government had ignored warnings about the ramp for three years.", False),
+])
+def test_an_attribution_cut_from_its_claim_is_dropped(new, dropped):
+    from storyline.analyze.analyzer import Analyzer
+
+    src, copy = article(SOURCE, 1), article(edit(REYES, new), 2)
+    pair = compare(src, copy, *Analyzer().analyze([src, copy]))
+    found = [c for c in pair.changes if c.type == "attribution_dropped"]
+    assert bool(found) is dropped, pair.changes
+    if dropped:
+        assert found[0].subject == "Tom Reyes"

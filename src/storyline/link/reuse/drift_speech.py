@@ -20,7 +20,7 @@ from storyline.link.reuse.drift_sides import (
     words,
 )
 from storyline.link.reuse.drift_negation import NEGATOR
-from storyline.link.reuse.drift_spelling import contains_with_slips, same_but_slips
+from storyline.link.reuse.drift_spelling import alike_names, contains_with_slips, same_but_slips
 from storyline.link.reuse.drift_values import canonical
 from storyline.records import Change, Quote
 
@@ -180,11 +180,30 @@ def hedge_changes(s: Side, d: Side, s_ids: set[int], d_ids: set[int]) -> list[Ch
 
 
 def _speaker_named(q: Quote, d: Side, d_ids: set[int]) -> bool:
-    """Does the restated passage still say who is speaking (the same person, any speaker of a
-    quote there, or the speaker's words)?"""
+    """Does the restated passage still say who is speaking? It does when a quote there has the
+    same speaker (or a name spelled like theirs), or a speaker referred to, not named ("he",
+    "the mayor": the attribution is there, whoever the copy's reading takes it for), or when
+    the passage has the speaker's words. Another named person's quote nearby does not say it:
+    a claim cut loose from "Okafor said" beside a quote of Raman's has lost its source."""
     for dq in d.analysis.quotes if d.analysis else ():
-        if inside(d, d_ids, dq.start, dq.end) and dq.speaker:
+        if not (inside(d, d_ids, dq.start, dq.end) and dq.speaker):
+            continue
+        if alike_names(dq.speaker, q.speaker or "") or _referred(dq):
             return True
     text = fold(text_of(d, d_ids))
     names = [w for w in words(q.speaker or "") if len(w) > 2]
     return bool(names) and any(w in text for w in names)
+
+
+_PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i", "his", "her", "their"})
+
+
+def _referred(q: Quote) -> bool:
+    """Whether a quote's speaker is referred to (a pronoun, or a one-word description such as
+    "the mayor") rather than named."""
+    m = q.speaker_mention
+    if m is None:
+        return False
+    words_ = fold(m.text).split()
+    # A pronoun, or a determiner and one noun ("the mayor"); "the port authority" names a body.
+    return (len(words_) == 1 and words_[0] in _PRONOUNS) or (len(words_) == 2 and words_[0] in ("the", "a", "an"))
