@@ -254,7 +254,7 @@ class StoryClusterer(EvidenceMixin):
             found = [(self._stories[self._centroids.owner[r]], c) for r, c in near]
             found.sort(key=lambda t: (-t[1], t[0].index))
             found = found[: p.candidates]
-        lex = (self._lex.get(self._cur) or {})
+        lex = self._lex.get(self._cur) or {}
         if not lex or not p.lexical_terms:
             return found
         seen = {s.key for s, _ in found}
@@ -279,7 +279,7 @@ class StoryClusterer(EvidenceMixin):
 
     def _score(self, item: Item, story: Story, cosine: float) -> float:
         p = self.params
-        vec = (self._lex.get(self._cur) or {})
+        vec = self._lex.get(self._cur) or {}
         lex = story.lex_cosine(vec)
         score = cosine + p.lexical_weight * lex
         if p.member_weight:

@@ -116,7 +116,7 @@ class EvidenceMixin:
         """Why an article joins ``story`` (read before it joins): the score and its parts, the
         names and numbers and the words both sides carry (rarest first), and the nearest
         member with its similarity."""
-        vec = (self._lex.get(self._cur) or {})
+        vec = self._lex.get(self._cur) or {}
         lex = story.lex_cosine(vec)
         ents = sorted((k for k in item.entities if k in story.ent_docs),
                       key=lambda k: (-self._df.idf(k), k))[:EVIDENCE_KEYS]

@@ -145,7 +145,7 @@ class Params:
     # when that score is at least rescue_bar (rescue_threshold, or its own join bar when that
     # is lower: a short item's), that story holds rescue_min_size articles or more, the
     # runner-up scores rescue_margin less (a near tie is no evidence), and, below the join
-    # bar, the centroids are merge_cosine close. 0: off. Most recall lost on ECB+ was lone
+    # bar, the centroids are merge_cosine close. rescue_after 0: off. Most recall lost on ECB+ was lone
     # articles whose own event's story grew only after they arrived (their nearest story
     # then scored 1.2-1.5 and was their own event's for 31 of the 42 train singletons).
     # A look at a fixed age, not at the end of a batch, so that a live feed taken one article
@@ -173,7 +173,7 @@ class Params:
 
     def join_bar(self, item: Item) -> float:
         """The score ``item`` needs to join a story (short_join_threshold for a short item)."""
-        return self.join_threshold - self._short_shift(item)
+        return self.join_threshold - self.short_shift(len(item.terms))
 
     def rescue_bar(self, terms: int) -> float:
         """The score a lone article of ``terms`` content terms needs to be rescued: its join
@@ -184,9 +184,6 @@ class Params:
         """How much lower the join bar of an item of ``terms`` content terms is (a short one's)."""
         short = 0 < terms <= self.short_terms
         return self.join_threshold - self.short_join_threshold if short else 0.0
-
-    def _short_shift(self, item: Item) -> float:
-        return self.short_shift(len(item.terms))
 
 
 DEFAULT = Params()
