@@ -43,7 +43,8 @@ thread (a matrix-vector product per article gains nothing from threads).
 Three systems can be scored in one run:
 
 * ``--via direct`` (the default): the clusterer on the cached features above, in the feed
-  order, with the times the loader gives (ECB+: none). Fast; what parameters are tuned with.
+  order, in batches of the story step's size (scan.BATCH, each ending with ``settle``), with the
+  times the loader gives (ECB+: none). Fast; what parameters are tuned with.
 * ``--via cli`` (or ``both``): the product path, as a user runs it. The documents are written to
   a JSONL file at run time (``url``, ``text``, ``title`` when the data has one, ``published``
   for UCI/JSONL; ECB+ bodies are given as text, so the ingest reads their datelines itself),
@@ -87,6 +88,7 @@ sys.path.insert(0, str(REPO / "src"))
 
 from storyline.link.reuse.candidates import VECTOR_SENTENCES  # noqa: E402
 from storyline.link.stories.cluster import DEFAULT, StoryClusterer  # noqa: E402
+from storyline.link.stories.scan import BATCH  # noqa: E402
 from storyline.link.stories.features import analyse_texts, item_from  # noqa: E402
 from storyline.records import Analysis  # noqa: E402
 
@@ -530,7 +532,9 @@ def main(argv=None) -> dict:
         t0 = time.perf_counter()
         clusterer = StoryClusterer(params)
         with single_threaded_blas():
-            clusterer.add_all(items)
+            for start in range(0, len(items), BATCH):  # batches as the story step takes them
+                clusterer.add_all(items[start : start + BATCH])
+                clusterer.settle()
         cluster_s = time.perf_counter() - t0
         assignment = clusterer.assignments()
         pred = [assignment[d["id"]] for d in docs]

@@ -76,17 +76,36 @@ def test_near_duplicate_joins_without_names():
     assert c.add(item("d3", blend(v, basis(8), 0.80), [])) == "d3"  # related, no evidence
 
 
-def _lone_then_story(params):
+def _lone_then_story(params, later: int | None = None):
     """y1 comes second and falls short of the join bar against one article; x2 then grows
-    that story; rescue_after unrelated articles follow."""
+    that story; ``later`` (default: rescue_after) unrelated articles follow."""
     a = basis(1)
     c = StoryClusterer(params)
     c.add(item("x1", a, ["reid", "promises", "ketsoyan"]))
     assert c.add(item("y1", blend(a, basis(2), 0.8), ["reid", "malibu"])) == "y1"
     c.add(item("x2", blend(a, basis(3), 0.95), ["reid", "promises", "ketsoyan"]))
-    for i in range(max(params.rescue_after, 50)):
+    for i in range(max(params.rescue_after, 50) if later is None else later):
         c.add(item(f"f{i}", basis(100 + i), [f"n{i}"]))
     return c
+
+
+def test_the_end_of_a_batch_gives_old_enough_lone_articles_their_look():
+    """A closed corpus: y1 is followed by fewer than rescue_after articles, so only the
+    settle at the end of the batch (scan.cluster_batch) gives it its look."""
+    from dataclasses import replace
+
+    later = DEFAULT.settle_after + 5
+    c = _lone_then_story(DEFAULT, later)
+    assert c.story_of("y1") == "y1"  # no look yet
+    c.settle()
+    assert c.story_of("y1") == "x1"
+    assert c.take_evidence()[0]["y1"]["kind"] == "rescued"
+    young = _lone_then_story(DEFAULT, DEFAULT.settle_after - 5)
+    young.settle()  # too young for a look at a batch's end
+    assert young.story_of("y1") == "y1"
+    off = _lone_then_story(replace(DEFAULT, settle_after=0), later)
+    off.settle()
+    assert off.story_of("y1") == "y1"
 
 
 def test_a_lone_article_is_rescued_once_its_story_has_grown():

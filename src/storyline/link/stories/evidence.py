@@ -39,6 +39,17 @@ class EvidenceMixin:
                                                    "name_profile_cosine": round(ents, 4)})
         return story
 
+    def settle(self) -> None:
+        """Give the lone articles at least ``settle_after`` arrivals old (and not yet
+        ``rescue_after``, whose look comes in :meth:`add`) a look now: the story step calls this
+        at the end of each batch, so that a closed corpus's last articles are not left without
+        one (Params.settle_after)."""
+        p = self.params
+        if not (p.settle_after and p.rescue_after):
+            return
+        for seq in range(max(0, self._next - p.rescue_after), self._next - p.settle_after):
+            self._rescue(seq)
+
     def _rescue(self, seq: int) -> None:
         """A second look at a lone article (see Params.rescue_after): if it is still the only
         article of its story, it is scored again against the stories as they stand now and

@@ -164,6 +164,15 @@ class Params:
     rescue_margin: float = 0.01
     rescue_min_size: int = 2
     rescue_after: int = 50
+    # At the end of each batch (the story step's transaction: scan.cluster_batch calls
+    # StoryClusterer.settle), the lone articles at least settle_after arrivals old and not yet
+    # rescue_after get that look early (0: off): the last rescue_after articles of a closed
+    # corpus otherwise get none. A lone article may then be looked at more than once (once
+    # per batch end until its fixed look), which is why not earlier than 20. ECB+ train / dev
+    # pair F1 in batches of 200: 0.910 / 0.859 -> 0.911 / 0.869; in batches of one (a live
+    # feed): 0.913 / 0.877. The synthetic stream of tests/link keeps its events apart in
+    # batches of 200; in batches of one, one seed of four mixes two stories more (3 vs 1).
+    settle_after: int = 20
 
     def __post_init__(self):
         if self.merge_threshold < self.join_threshold:

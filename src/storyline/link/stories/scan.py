@@ -185,6 +185,7 @@ def cluster_batch(store: Store, clusterer: StoryClusterer, ids: Sequence[str]) -
     for item in _items(store, ids, outcome.problems):
         clusterer.add(item)
         added.append(item.id)
+    clusterer.settle()  # the batch's lone articles old enough get their look (Params.settle_after)
     why, merged = clusterer.take_evidence()
     moved = [a for a, key in before.items() if clusterer.story_of(a) != key]
     # A moved member keeps the evidence it joined with (None: the store keeps what it has).
