@@ -45,8 +45,10 @@ The algorithm (single pass, like Google News or Event Registry, after Miranda et
    again against the stories as they are then, and joins the best one at the lower
    ``rescue_threshold`` when that leads the runner-up (Params.rescue_after). Its own event's
    story has often grown only after it arrived. The look comes at a fixed age, inside
-   :meth:`add`, so the decisions stay a function of the order alone, however the stream is cut
-   into batches.
+   :meth:`add`, so what :meth:`add` decides is a function of the order alone, however the
+   stream is cut into batches; the story step also calls :meth:`settle` at the end of each
+   batch, which gives lone articles at least ``settle_after`` arrivals old their look early
+   (the last articles of a closed corpus would otherwise get none).
 
 The state (both IDF tables included) is a pure function of the ordered items and their
 memberships (see stories_state), so
