@@ -42,6 +42,9 @@ def test_two_outlets_one_text_one_article_one_sighting(tmp_path):
         ("Harbour Gazette", second["url"], "2026-05-05T10:00:00")]
     text = run_cli("show", article_id, "--db", db)
     assert "also published by" in text.stdout and "Harbour Gazette" in text.stdout
+    # The listing carries them too: a URL looked up in `articles --json` is found.
+    listed = json.loads(run_cli("articles", "--db", db, "--json").stdout)
+    assert [[s["url"] for s in a["also_published"]] for a in listed] == [[second["url"]]]
 
     store = open_store(db)
     try:

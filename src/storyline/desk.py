@@ -211,6 +211,10 @@ class Desk:
         without URL, another outlet), first seen first; by exact id."""
         return self.store.sightings([article_id]).get(article_id, [])
 
+    def sightings_of(self, article_ids: Sequence[str]) -> dict[str, list[Sighting]]:
+        """:meth:`sightings` of many articles in one read (ids without any left out)."""
+        return self.store.sightings(list(article_ids))
+
     def search(self, query: str, *, limit: int | None = None, offset: int = 0) -> list[Article]:
         """Stored articles whose title or body holds every word of ``query`` (full text, case
         ignored, words stemmed), best match first (bodies included, raw input not)."""

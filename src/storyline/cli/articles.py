@@ -129,11 +129,13 @@ def articles_cli(
     offset: OffsetOption = 0,
     as_json: JsonOption = False,
 ) -> None:
-    """List stored articles in the order they were ingested."""
+    """List stored articles in the order they were ingested (with ``--json``, each with
+    ``also_published``: where else its text ran)."""
     with open_desk(db) as desk:
         found = desk.articles(limit=limit, offset=offset)
+        seen = desk.sightings_of([a.id for a in found]) if as_json else {}
     if as_json:
-        print(json.dumps([article_json(a) for a in found], ensure_ascii=False, indent=1))
+        print(json.dumps([article_json(a, sightings=seen.get(a.id, [])) for a in found], ensure_ascii=False, indent=1))
         return
     table = Table("id", "published", "outlet", "title", box=None, pad_edge=False)
     for a in found:
