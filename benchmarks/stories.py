@@ -445,6 +445,46 @@ def product_labels(docs, workdir: Path) -> tuple[list[str], dict]:
                   "problems": len(report.problems)}
 
 
+def replay_labels(docs, workdir: Path, params) -> list[str]:
+    """The product path's clustering again, with ``params``, on the features a ``--via cli``
+    run stored in ``workdir`` (kept with ``--workdir``): the store's articles, analyses and
+    article vectors, in the order and batches the story step takes them (``scan.due_in_order``,
+    ``scan.BATCH``, each ending with ``settle``). Nothing is written to that store (a copy
+    has its stories cleared). Seconds instead of minutes, so CLI-path parameters can be tuned."""
+    import sqlite3
+    import tempfile
+
+    import storyline
+    from storyline.link.stories import scan
+
+    src, db = workdir / "docs.jsonl", workdir / "store.db"
+    if not db.exists() or not src.exists():
+        raise SystemExit(f"{workdir}: no store of a --via cli run here (run it with --workdir {workdir} first)")
+    with tempfile.TemporaryDirectory(prefix="stories-replay-") as tmp:
+        copy = Path(tmp) / "store.db"
+        live, out = sqlite3.connect(db), sqlite3.connect(copy)
+        live.backup(out)  # a consistent copy, the WAL folded in
+        live.close()
+        out.close()
+        with storyline.open(str(copy)) as desk:
+            store = desk.store
+            store.clear_stories()
+            clusterer = StoryClusterer(params)
+            due = scan.due_in_order(store, clusterer)
+            with single_threaded_blas():
+                for start in range(0, len(due), scan.BATCH):
+                    clusterer.add_all(list(scan._items(store, due[start : start + scan.BATCH])))
+                    clusterer.settle()
+            assignment = clusterer.assignments()
+            by_url = {a.url: a.id for a in store.articles()}
+    pred = []
+    lines = src.read_bytes().splitlines()
+    for n, (d, line) in enumerate(zip(docs, lines, strict=True)):
+        aid = by_url.get(f"https://bench.invalid/{n}") or _stored_as(line)
+        pred.append(assignment.get(aid, "dropped:" + d["id"]) if aid else "dropped:" + d["id"])
+    return pred
+
+
 def _stored_as(line: bytes) -> str | None:
     """The id the ingest gives one JSONL line's article (its cleaned text's hash: a document
     whose text another already has is that article), or None when cleaning leaves nothing."""
@@ -510,9 +550,11 @@ def main(argv=None) -> dict:
     ap.add_argument("--ecb-times", choices=("none", "file", "published"), default=ECB_TIMES,
                     help="ECB+ times from the datelines the product reads (default none; see load_ecb)")
     ap.add_argument("--errors", type=int, default=0, help="list the K worst mixed/split clusters")
-    ap.add_argument("--via", choices=("direct", "cli", "both"), default="direct",
+    ap.add_argument("--via", choices=("direct", "cli", "both", "replay"), default="direct",
                     help="direct: the clusterer on cached features (fast, for tuning); cli: the product path "
-                         "(JSONL -> storyline ingest -> find_stories -> the store's memberships); both")
+                         "(JSONL -> storyline ingest -> find_stories -> the store's memberships); both; "
+                         "replay: the product path's clustering again, with --set, on the store a cli run "
+                         "kept in --workdir")
     ap.add_argument("--workdir", type=Path, default=None,
                     help="where --via cli writes its JSONL and store (default: a temporary folder)")
     ap.add_argument("--no-baseline", action="store_true", help="skip the TF-IDF average-link peer")
@@ -559,6 +601,14 @@ def main(argv=None) -> dict:
               f" another's article), {extra['dated_articles']} dated;"
               f" ingest {extra['ingest_s']:.0f} s, stories {extra['stories_s']:.0f} s")
         for line in worst(cli_pred, gold, args.errors):
+            print(line)
+    if args.via == "replay":
+        if args.workdir is None:
+            raise SystemExit("--via replay needs --workdir (the folder a --via cli run kept)")
+        replay_pred = replay_labels(docs, args.workdir, params)
+        figures["replay"] = score(replay_pred, gold)
+        _print_scores("replayed CLI store", figures["replay"])
+        for line in worst(replay_pred, gold, args.errors):
             print(line)
     if not args.no_baseline:
         figures["baseline"] = baseline_figures(docs, all_docs, args.split)

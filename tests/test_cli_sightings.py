@@ -59,6 +59,18 @@ def test_two_outlets_one_text_one_article_one_sighting(tmp_path):
     assert story["outlets"] == ["Coast Wire", "Harbour Gazette"]
     assert "from 2 outlets" in run_cli("story", article_id, "--db", db).stdout
 
+    # The outlet that only ran the wire copy is an outlet: listed, and with a page of its own.
+    outlets = json.loads(run_cli("outlets", "--db", db, "--json").stdout)
+    assert [(o["outlet"], o["articles"], o["sighted"]) for o in outlets] == [("Coast Wire", 1, 0),
+                                                                           ("Harbour Gazette", 0, 1)]
+    page = json.loads(run_cli("outlet", "Harbour Gazette", "--db", db, "--json").stdout)
+    assert (page["articles"], page["sighted"], page["latest"]) == (0, 1, [])
+    assert [(s["article_id"], s["url"]) for s in page["sighted_latest"]] == [(article_id, second["url"])]
+    assert [(s["id"], s["articles"], s["first_day"], s["rank"]) for s in page["stories"]] == [
+        (article_id, 1, "2026-05-05", 1)]
+    text = run_cli("outlet", "Harbour Gazette", "--db", db).stdout
+    assert "also ran 1 stored texts word for word" in text and "Last keepers retire" in text
+
 
 def test_a_dump_without_urls_keeps_each_outlet_once(tmp_path):
     db = str(tmp_path / "d.db")

@@ -147,3 +147,44 @@ def test_the_list_page_merges_an_outlets_own_and_sighted_articles_in_order(any_s
     assert any_store.list_articles(outlet="The Paper", since="2026-03-03").total == 3
     assert [a.id for a in any_store.list_articles(outlet="Wire", limit=50).articles] == [
         wires[3].id, wires[0].id, wires[2].id, wires[1].id]
+
+
+def test_the_outlet_reads_count_what_an_outlet_ran_as_sightings(any_store):
+    """An outlet that only syndicates is listed, profiled and has a page: its sightings, the
+    stories it ran a copy in (ranked among outlets that include sightings), and its latest
+    sightings, latest stated day first."""
+    from storyline.records import Story
+    from storyline.store.records import Membership, OutletCount
+
+    wire = _copy("https://wire.example/g", "Wire", title="Rates", published="2026-03-10")
+    other = make_article("Another wire story about the harbour strike, filed in the morning.",
+                         url="https://wire.example/h", outlet="Wire", title="Strike", published="2026-03-12")
+    own = make_article("The Paper's own report on rates and mortgages.", outlet="The Paper", title="Own",
+                       published="2026-03-09")
+    any_store.add_articles([wire, other, own])
+    copies = [_copy("https://echo.example/g", "Echo", title="Rates (Echo)", published="2026-03-09T22:00:00"),
+              dataclasses.replace(other, url="https://echo.example/h", outlet="Echo", published="2026-03-13"),
+              _copy("https://paper.example/g", "The Paper", published="2026-03-11")]
+    assert [r.sighting for r in any_store.add_articles(copies)] == [True] * 3
+    any_store.put_stories([Story(wire.id, "Rates", first="2026-03-10", last="2026-03-10")],
+                          [Membership(wire.id, wire.id, 0), Membership(own.id, wire.id, 1)], [], "1", "2026-03-14")
+
+    # Most articles and sightings together first, then by name.
+    assert any_store.outlets() == [OutletCount("Echo", 0, 2), OutletCount("The Paper", 1, 1), OutletCount("Wire", 2, 0)]
+    profiles = {p.outlet: p for p in any_store.outlet_profiles(["copy"])}
+    echo = profiles["Echo"]
+    assert (echo.articles, echo.sighted, echo.first_published, echo.last_published) == (0, 2, "2026-03-09", "2026-03-13")
+    assert (profiles["Wire"].sighted, profiles["Wire"].first_published) == (0, "2026-03-10")
+
+    page = any_store.outlet_detail("Echo", ["copy"])
+    assert page is not None and (page.articles, page.sighted, page.days, page.latest) == (0, 2, [], [])
+    assert [(s.article_id, s.url) for s in page.sighted_latest] == [(other.id, "https://echo.example/h"),
+                                                                    (wire.id, "https://echo.example/g")]
+    [story] = page.stories
+    # Echo ran the wire copy on the 9th, before Wire's own (10th) and The Paper (9th, own piece).
+    assert (story.story_id, story.articles, story.first_day, story.story_first_day, story.rank, story.outlets) == (
+        wire.id, 1, "2026-03-09", "2026-03-09", 1, 3)
+    paper = any_store.outlet_detail("The Paper", ["copy"])
+    assert (paper.articles, paper.sighted, paper.stories[0].articles, paper.stories[0].first_day) == (1, 1, 2, "2026-03-09")
+    assert [s.url for s in any_store.outlet_detail("The Paper", ["copy"], latest=0).sighted_latest] == []
+    assert any_store.outlet_detail("Nobody", ["copy"]) is None

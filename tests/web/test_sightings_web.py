@@ -5,6 +5,8 @@ store under FastAPI's TestClient."""
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 import pytest
 
 pytest.importorskip("fastapi")
@@ -65,6 +67,26 @@ def test_a_copy_from_another_outlet_is_a_sighting_everywhere(client, db):
     story_page = client.get(f"/stories/{first['id']}").text
     assert 'data-testid="member-also"' in story_page and HOSTILE not in story_page
     assert "<dt>Outlets</dt><dd>3</dd>" in story_page
+
+    # The outlets that only ran the copy: listed (API and page) and with a page, escaped.
+    listed = client.get("/api/v1/outlets").json()
+    sighted = {o["outlet"]: (o["articles"], o["sighted"]) for o in listed["items"]}
+    assert sighted == {HARBOUR["outlet"]: (1, 0), "Bay " + HOSTILE: (0, 1), "Sneaky Sheet": (0, 1)}
+    for o in listed["items"]:
+        m.OutletSummary.model_validate(o)
+    bay = client.get("/api/v1/outlets/" + quote("Bay " + HOSTILE, safe="")).json()
+    m.OutletOut.model_validate(bay)
+    assert (bay["articles"], bay["sighted"]) == (0, 1)
+    assert [(s["article_id"], s["url"]) for s in bay["sighted_latest"]] == [(first["id"], "https://other.test/harbour")]
+    assert [s["id"] for s in bay["stories"]] == [first["id"]]
+    sneaky = client.get("/api/v1/outlets/Sneaky%20Sheet").json()
+    assert sneaky["sighted_latest"][0]["source"] == "x.txt"  # no local path in the API
+    outlets_page = client.get("/outlets").text
+    assert HOSTILE not in outlets_page and "Also ran" in outlets_page
+    bay_page = client.get("/outlets/" + quote("Bay " + HOSTILE, safe=""))
+    assert bay_page.status_code == 200 and HOSTILE not in bay_page.text
+    assert 'data-testid="outlet-sighted"' in bay_page.text and f'href="/articles/{first["id"]}"' in bay_page.text
+    assert "also ran 1 stored text word for word" in bay_page.text and "No article of its own." in bay_page.text
 
 
 def test_the_story_page_shows_a_sighting_recorded_after_it_was_rendered(client, db):

@@ -53,19 +53,21 @@ def search_cli(
 
 @app.command("outlets")
 def outlets_cli(db: DbOption = None, as_json: JsonOption = False) -> None:
-    """Every named outlet (canonical names): articles, first and last stated publication day,
-    and reuse across outlets: its articles copying another outlet's ("copies in") and other
+    """Every named outlet (canonical names): articles, the stored texts it also ran word for word
+    ("also ran": its sightings), first and last stated publication day, and reuse across outlets: its articles copying another outlet's ("copies in") and other
     outlets' articles copying its own ("copied out"), from the stored reuse pairs."""
     with open_desk(db) as desk:
         found = desk.outlet_profiles()
     if as_json:
-        print(json.dumps([{"outlet": o.outlet, "articles": o.articles, "first_published": o.first_published,
+        print(json.dumps([{"outlet": o.outlet, "articles": o.articles, "sighted": o.sighted,
+                           "first_published": o.first_published,
                            "last_published": o.last_published, "copies_in": o.copied_from_others,
                            "copied_out": o.copied_by_others} for o in found], ensure_ascii=False))
         return
-    table = Table("articles", "outlet", "first", "last", "copies in", "copied out", box=None, pad_edge=False)
+    table = Table("articles", "also ran", "outlet", "first", "last", "copies in", "copied out", box=None, pad_edge=False)
     for o in found:
-        table.add_row(str(o.articles), escape(clip(o.outlet, 60)), o.first_published or "-", o.last_published or "-",
+        table.add_row(str(o.articles), str(o.sighted), escape(clip(o.outlet, 60)), o.first_published or "-",
+                      o.last_published or "-",
                       str(o.copied_from_others), str(o.copied_by_others))
     out.print(table)
     out.print(f"{len(found)} outlets", markup=False)
@@ -86,7 +88,8 @@ def outlet_cli(name: Annotated[str, typer.Argument(help="The canonical outlet na
         print(json.dumps(outlet_json(detail), ensure_ascii=False))
         return
     first, last = detail.span
-    out.print(f"{escape(detail.outlet)}: {detail.articles} articles, stated days {first or '-'} .. {last or '-'}"
+    also = f", also ran {detail.sighted} stored texts word for word" if detail.sighted else ""
+    out.print(f"{escape(detail.outlet)}: {detail.articles} articles{also}, stated days {first or '-'} .. {last or '-'}"
               f" ({detail.undated} undated)", highlight=False)
     reuse = Table("other outlet", "it copies", "copies it", box=None, pad_edge=False)
     for r in detail.reuse:
@@ -99,3 +102,8 @@ def outlet_cli(name: Annotated[str, typer.Argument(help="The canonical outlet na
     out.print(stories if detail.stories else "in no story yet", highlight=False)
     for a in detail.latest:
         out.print(f"{a.id[:10]}  {a.published or 'undated':<10}  {escape(clip(a.title or '', 70))}", highlight=False)
+    if detail.sighted_latest:
+        out.print("also ran (stored texts, word for word):", highlight=False)
+    for s in detail.sighted_latest:
+        out.print(f"{s.article_id[:10]}  {(s.published or 'undated')[:10]:<10}  {escape(clip(s.title or s.url or '', 70))}",
+                  highlight=False)

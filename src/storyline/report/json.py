@@ -359,16 +359,19 @@ def search_hit_json(hit: SearchHit) -> dict:
 
 def outlet_profile_json(p: OutletProfile) -> dict:
     """An outlet as the outlet list shows it (``/api/v1/outlets``)."""
-    return {"outlet": p.outlet, "articles": p.articles, "first_published": p.first_published,
+    return {"outlet": p.outlet, "articles": p.articles, "sighted": p.sighted, "first_published": p.first_published,
             "last_published": p.last_published, "copied_from": p.copied_from_others,
             "copied_by": p.copied_by_others}
 
 
-def outlet_json(detail: OutletDetail) -> dict:
+def outlet_json(detail: OutletDetail, *, public: bool = False) -> dict:
     """One outlet's page as data (``/api/outlets/{name}``): articles per stated day, reuse with
     each other outlet (``copied_from``: its articles reusing theirs; ``copied_by``: theirs
     reusing its own), the stories it covered with its first day and rank there (``first``: no
-    named outlet had the story earlier), its latest articles (without body)."""
+    named outlet had the story earlier; a story it ran a sighted copy in counts), its latest
+    articles (without body), and ``sighted``/``sighted_latest``: the stored texts it also ran word
+    for word (its sightings), the latest first (with ``public`` their sources by URL or file
+    name only, as the API shows them)."""
     first, last = detail.span
     return {
         "outlet": detail.outlet, "articles": detail.articles, "undated": detail.undated,
@@ -380,6 +383,9 @@ def outlet_json(detail: OutletDetail) -> dict:
                      "story_first_day": s.story_first_day, "rank": s.rank, "first": s.rank == 1,
                      "outlets": s.outlets} for s in detail.stories],
         "latest": [article_summary_json(a) for a in detail.latest],
+        "sighted": detail.sighted,
+        "sighted_latest": [{"article_id": s.article_id, **sighting_json(s, public=public)}
+                           for s in detail.sighted_latest],
     }
 
 

@@ -240,20 +240,27 @@ class MemoryStore(SightingsMixin, ChangesMixin, FingerprintsMixin, CorrectionsMi
             if src and der and src != der:
                 copied_from[der] = copied_from.get(der, 0) + 1
                 copied_by[src] = copied_by.get(src, 0) + 1
+        days: dict[str, list[str]] = {}
+        for o, day in [(a.outlet, a.published) for a in arts.values()] + \
+                [(g.outlet, g.published) for g in self._t.sightings.values()]:
+            if o and day:
+                days.setdefault(o, []).append(day[:10])
         out = []
-        for count in self.outlets():
-            days = sorted(a.published[:10] for a in arts.values() if a.outlet == count.outlet and a.published)
-            out.append(OutletProfile(count.outlet, count.articles, days[0] if days else None,
-                                     days[-1] if days else None, copied_from.get(count.outlet, 0),
-                                     copied_by.get(count.outlet, 0)))
+        for c in self.outlets():
+            ds = days.get(c.outlet)
+            out.append(OutletProfile(c.outlet, c.articles, min(ds) if ds else None, max(ds) if ds else None,
+                                     copied_from.get(c.outlet, 0), copied_by.get(c.outlet, 0), c.sighted))
         return out
 
     def outlets(self) -> list[OutletCount]:
-        counts: dict[str, int] = {}
+        counts: dict[str, list[int]] = {}
         for a in self._t.articles.values():
             if a.outlet:
-                counts[a.outlet] = counts.get(a.outlet, 0) + 1
-        return [OutletCount(o, n) for o, n in sorted(counts.items(), key=lambda x: (-x[1], x[0]))]
+                counts.setdefault(a.outlet, [0, 0])[0] += 1
+        for g in self._t.sightings.values():
+            if g.outlet:
+                counts.setdefault(g.outlet, [0, 0])[1] += 1
+        return [OutletCount(o, n, m) for o, (n, m) in sorted(counts.items(), key=lambda x: (-sum(x[1]), x[0]))]
 
     # --- per-article analysis ----------------------------------------------------------------
     def put_analyses(self, analyses: Sequence[Analysis], version: str) -> None:

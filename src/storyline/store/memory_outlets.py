@@ -17,7 +17,8 @@ class OutletsMixin:
                       latest: int = 20) -> OutletDetail | None:
         arts = self._t.articles
         mine = [(seq, a) for seq, a in enumerate(arts.values()) if a.outlet == outlet]
-        if not mine:
+        seen = [(seq, g) for seq, g in enumerate(self._t.sightings.values()) if g.outlet == outlet]
+        if not mine and not seen:
             return None
         days: dict[str, int] = {}
         for _, a in mine:
@@ -34,22 +35,29 @@ class OutletsMixin:
             else:
                 reuse.setdefault(der, [0, 0])[1] += 1
         return OutletDetail(outlet, len(mine), sorted(days.items()), sort_reuse(reuse),
-                            self._outlet_stories(outlet, stories), _newest(mine, latest))
+                            self._outlet_stories(outlet, stories), _newest(mine, latest), len(seen),
+                            tuple(g for _, g in _latest_first(seen)[:latest]))
 
     def _outlet_stories(self, outlet: str, limit: int) -> list[OutletStory]:
         firsts: dict[str, dict[str, str | None]] = {}  # story -> outlet -> first day
         counts: dict[str, int] = {}
+        ran: dict[str, list] = {}  # article id -> its sightings (the outlets that also ran it)
+        for g in self._t.sightings.values():
+            ran.setdefault(g.article_id, []).append(g)
         for member in self._t.members.values():
             a = self._t.articles[member.value.article_id]
             sid = member.value.story_id
-            if not a.outlet or sid not in self._t.stories:
+            if sid not in self._t.stories:
                 continue
-            day = a.published[:10] if a.published is not None else None
-            seen = firsts.setdefault(sid, {})
-            old = seen.get(a.outlet)
-            seen[a.outlet] = day if old is None else (old if day is None else min(old, day))
-            if a.outlet == outlet:
-                counts[sid] = counts.get(sid, 0) + 1
+            for who in (a, *ran.get(a.id, ())):
+                if not who.outlet:
+                    continue
+                day = who.published[:10] if who.published is not None else None
+                seen = firsts.setdefault(sid, {})
+                old = seen.get(who.outlet)
+                seen[who.outlet] = day if old is None else (old if day is None else min(old, day))
+                if who.outlet == outlet:
+                    counts[sid] = counts.get(sid, 0) + 1
         out = []
         for sid, n in counts.items():
             days = firsts[sid]
@@ -66,7 +74,12 @@ class OutletsMixin:
 
 def _newest(mine: list, limit: int) -> list:
     """The outlet's articles, latest publication first (undated last, then latest stored first)."""
-    ordered = sorted(mine, key=lambda x: -x[0])
+    return [dataclasses.replace(a, raw=None, raw_type=None) for _, a in _latest_first(mine)[:limit]]
+
+
+def _latest_first(rows: list) -> list:
+    """(seq, record) rows, latest publication first (undated last, then latest stored first)."""
+    ordered = sorted(rows, key=lambda x: -x[0])
     ordered.sort(key=lambda x: x[1].published or "", reverse=True)
     ordered.sort(key=lambda x: x[1].published is None)
-    return [dataclasses.replace(a, raw=None, raw_type=None) for _, a in ordered[:limit]]
+    return ordered

@@ -12,7 +12,7 @@ if TYPE_CHECKING:  # numpy loads with the vectors, not with every listing comman
     import numpy as np
 
 
-from storyline.records import Article, Entity, Fingerprint
+from storyline.records import Article, Entity, Fingerprint, Sighting
 
 WriteStatus = Literal["added", "present"]
 
@@ -94,10 +94,13 @@ class ArticleEntity(NamedTuple):
 
 
 class OutletCount(NamedTuple):
-    """A named outlet and how many stored articles come from it."""
+    """A named outlet, how many stored articles come from it and how many times it was seen
+    running a stored article's text word for word (``sighted``: its sightings; an outlet that
+    only syndicates has articles 0)."""
 
     outlet: str
     articles: int
+    sighted: int = 0
 
 
 # Where a search snippet's matched words start and end: private-use characters, which news text
@@ -154,7 +157,9 @@ class OutletProfile(NamedTuple):
     """An outlet as ``outlet_profiles`` reads it: articles, its first and last publication day
     (stated dates), and reuse across outlets: ``copied_from_others`` counts its articles that
     reuse another outlet's article, ``copied_by_others`` the other outlets' articles that reuse
-    one of its own (reuse pairs of the reuse kinds, directed)."""
+    one of its own (reuse pairs of the reuse kinds, directed). ``sighted`` counts the stored
+    articles whose text it also ran word for word (its sightings); the first and last days are
+    over its articles and its sightings."""
 
     outlet: str
     articles: int
@@ -162,6 +167,7 @@ class OutletProfile(NamedTuple):
     last_published: str | None
     copied_from_others: int
     copied_by_others: int
+    sighted: int = 0
 
 
 class OutletReuse(NamedTuple):
@@ -198,7 +204,10 @@ class OutletStory(NamedTuple):
 class OutletDetail(NamedTuple):
     """One outlet as ``outlet_detail`` reads it: articles per stated publication day (days in
     order; undated articles only in ``articles``), reuse with each other outlet (most first),
-    the stories it covered (latest first day first) and its latest articles (without raw input)."""
+    the stories it covered (latest first day first; a story it only ran a sighted copy in
+    counts too) and its latest articles (without raw input). ``sighted`` counts its sightings
+    (stored texts it also ran word for word) and ``sighted_latest`` holds the latest of them,
+    latest stated publication first; ``days`` counts its own articles only."""
 
     outlet: str
     articles: int
@@ -206,6 +215,8 @@ class OutletDetail(NamedTuple):
     reuse: list[OutletReuse]
     stories: list[OutletStory]
     latest: list[Article]
+    sighted: int = 0
+    sighted_latest: tuple[Sighting, ...] = ()
 
     @property
     def undated(self) -> int:

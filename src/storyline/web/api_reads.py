@@ -173,7 +173,7 @@ def add_reads(app: FastAPI, borrow, reports, merged_people, index: dict) -> None
             max_length=200, description="The canonical outlet name, exact.")]) -> Response:
         with borrow() as desk:
             detail = lookup(lambda: desk.outlet(name), f"no outlet named {name!r}")
-        return answer(request, outlet_json(detail))
+        return answer(request, outlet_json(detail, public=True))
 
     @app.get(f"{V1}/stories", summary="Stored stories, largest first", responses=doc(m.Page[m.StorySummary]))
     def list_stories(request: Request, filters: Annotated[StoryFilters, Depends()],

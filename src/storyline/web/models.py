@@ -397,6 +397,19 @@ class OutletStory(BaseModel):
     outlets: int
 
 
+class OutletSighting(BaseModel):
+    """A stored article whose text the outlet also ran word for word (one of its sightings)."""
+
+    article_id: str
+    url: str | None
+    outlet: str | None
+    title: str | None
+    published: str | None
+    source: str
+    where: str | None
+    seen_at: str | None
+
+
 class OutletOut(BaseModel):
     outlet: str
     articles: int
@@ -407,11 +420,14 @@ class OutletOut(BaseModel):
     reuse: list[OutletReuse]
     stories: list[OutletStory]
     latest: list[ArticleSummary]
+    sighted: int = Field(description="Stored texts it also ran word for word (its sightings).")
+    sighted_latest: list[OutletSighting]
 
 
 class OutletSummary(BaseModel):
     outlet: str
     articles: int
+    sighted: int = Field(description="Stored texts it also ran word for word (its sightings).")
     first_published: str | None
     last_published: str | None
     copied_from: int = Field(description="Its articles reusing other outlets' articles.")

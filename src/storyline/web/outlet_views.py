@@ -1,6 +1,7 @@
 """What the outlet page (``/outlets/{name}``) shows, decided in plain Python from the store's
 ``OutletDetail``: the chart of articles over time, reuse with each other outlet, the stories it
-covered (first among outlets or how many were earlier) and its latest articles."""
+covered (first among outlets or how many were earlier), its latest articles and the latest stored
+texts it also ran word for word (sightings)."""
 
 from __future__ import annotations
 
@@ -42,5 +43,5 @@ def outlet_page(detail: OutletDetail) -> dict:
         "stories": [{"id": s.story_id, "label": s.label, "articles": s.articles,
                      "first_day": s.first_day, "story_first_day": s.story_first_day, "first": s.rank == 1,
                      "standing": _standing(s.rank, s.outlets)} for s in detail.stories],
-        "latest": detail.latest,
+        "latest": detail.latest, "sighted": detail.sighted, "sighted_latest": detail.sighted_latest,
     }

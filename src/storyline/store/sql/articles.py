@@ -213,9 +213,22 @@ def count(db: Connection, **filters: Any) -> int:
 
 
 def outlets(db: Connection) -> list[OutletCount]:
-    rows = db.run("SELECT outlet, COUNT(*) FROM articles WHERE outlet IS NOT NULL AND outlet <> '' "
-                  "GROUP BY outlet ORDER BY COUNT(*) DESC, outlet").fetchall()
-    return [OutletCount(r[0], int(r[1])) for r in rows]
+    """Every named outlet with its articles and its sightings (an outlet seen only running
+    others' texts is listed too), the most of both first."""
+    if not sightings.ready(db):
+        rows = db.run("SELECT outlet, COUNT(*), 0 FROM articles WHERE outlet IS NOT NULL AND outlet <> '' "
+                      "GROUP BY outlet ORDER BY COUNT(*) DESC, outlet").fetchall()
+    else:
+        rows = db.run(f"SELECT outlet, SUM(own), SUM(seen) FROM ({_OWN_AND_SIGHTED}) x GROUP BY outlet "
+                      "ORDER BY SUM(own) + SUM(seen) DESC, outlet").fetchall()
+    return [OutletCount(r[0], int(r[1]), int(r[2])) for r in rows]
+
+
+# Each outlet's articles and sightings, one row each (own, seen, stated day).
+_OWN_AND_SIGHTED = ("SELECT outlet, 1 AS own, 0 AS seen, substr(published, 1, 10) AS day FROM articles "
+                    "WHERE outlet IS NOT NULL AND outlet <> '' UNION ALL "
+                    "SELECT outlet, 0, 1, substr(published, 1, 10) FROM sightings "
+                    "WHERE outlet IS NOT NULL AND outlet <> ''")
 
 
 def outlet_profiles(db: Connection, reuse_kinds: Sequence[str]) -> list[OutletProfile]:
@@ -225,10 +238,15 @@ def outlet_profiles(db: Connection, reuse_kinds: Sequence[str]) -> list[OutletPr
               "AND s.outlet <> d.outlet")
     copied_from = dict(db.run(f"SELECT d.outlet, COUNT(*) {across} GROUP BY d.outlet", kinds).fetchall())
     copied_by = dict(db.run(f"SELECT s.outlet, COUNT(*) {across} GROUP BY s.outlet", kinds).fetchall())
-    rows = db.run("SELECT outlet, COUNT(*), MIN(substr(published, 1, 10)), MAX(substr(published, 1, 10)) "
-                  "FROM articles WHERE outlet IS NOT NULL AND outlet <> '' "
-                  "GROUP BY outlet ORDER BY COUNT(*) DESC, outlet").fetchall()
-    return [OutletProfile(r[0], int(r[1]), r[2], r[3], int(copied_from.get(r[0], 0)), int(copied_by.get(r[0], 0)))
+    if not sightings.ready(db):
+        rows = db.run("SELECT outlet, COUNT(*), 0, MIN(substr(published, 1, 10)), MAX(substr(published, 1, 10)) "
+                      "FROM articles WHERE outlet IS NOT NULL AND outlet <> '' "
+                      "GROUP BY outlet ORDER BY COUNT(*) DESC, outlet").fetchall()
+    else:
+        rows = db.run(f"SELECT outlet, SUM(own), SUM(seen), MIN(day), MAX(day) FROM ({_OWN_AND_SIGHTED}) x "
+                      "GROUP BY outlet ORDER BY SUM(own) + SUM(seen) DESC, outlet").fetchall()
+    return [OutletProfile(r[0], int(r[1]), r[3], r[4], int(copied_from.get(r[0], 0)), int(copied_by.get(r[0], 0)),
+                          int(r[2]))
             for r in rows]
 
 
