@@ -48,6 +48,22 @@ def test_a_reworded_quotation_is_matched_and_the_difference_shown(embedder):
     assert "outweighs+}" in found[0].summary and "[-ever is bigger than-]" in found[0].summary
 
 
+def test_a_quotation_split_around_its_attribution_is_the_same_wording(embedder):
+    """Two pieces of one quotation (an article that broke it around "he said") are each inside
+    the whole one another article quotes: the same wording, not a finding that fails. It
+    failed with StopIteration on ECB+ train, story facts left undone."""
+    whole = q("a", "Whatever the motives of the arsonist, the governor has faith that what was intended "
+                   "for evil will be used for good.")
+    head = q("b", "Whatever the motives of the arsonist,", kind="partial")
+    tail = q("b", "the governor has faith that what was intended for evil will be used for good.")
+    found = quote_findings([whole, head, tail], {})
+    assert len(found) == 1 and not found[0].differs and "same wording" in found[0].summary
+    # A third article rewording it still differs, shown from the original's words.
+    other = q("c", "Whatever the motives of the arsonist, the governor believes evil will be turned to good.")
+    [finding] = quote_findings([whole, head, tail, other], {}, first={"a": (0, 1.0), "b": (0, 2.0), "c": (0, 3.0)})
+    assert finding.differs and "{+believes" in finding.summary and "[-has faith" in finding.summary
+
+
 def test_quotes_by_different_named_speakers_never_match(embedder):
     a = q("a", "We will not cut a single sailing before the summer is over.", speaker_id="p1")
     b = q("b", "We will not cut a single sailing before the summer is over.", speaker_id="p2")

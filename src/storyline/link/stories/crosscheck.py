@@ -110,18 +110,25 @@ def original_order(pairs: Iterable[ReusePair], articles: Iterable[Article]) -> d
 
 def _quote_finding(quotes: list[Quote], words: list[list[str]], speaker: str | None,
                    first: Mapping[str, tuple]) -> Finding:
-    # Wording differs when two quotations are not one inside the other: a partial quote that
-    # takes a few words of the full one is the same wording.
-    differs = any(not (_contains(a, b) or _contains(b, a)) for k, a in enumerate(words) for b in words[k + 1 :])
+    # Wording differs when two quotations are not one inside the other, nor both inside a third:
+    # a partial quote that takes a few words of the full one is the same wording, and so are two
+    # pieces of one quotation that an article split around its attribution ("Whatever the
+    # motives," he said, "the governor has faith ...").
+    def same(a: list[str], b: list[str]) -> bool:
+        return _contains(a, b) or _contains(b, a) or any(_contains(c, a) and _contains(c, b) for c in words)
+
+    rank = sorted(range(len(quotes)), key=lambda k: (first.get(quotes[k].article_id, (0, 0.0)), -len(words[k]), k))
     # The quotation shown as the original: the first article's (the source), its longest.
-    longest = min(range(len(quotes)), key=lambda k: (first.get(quotes[k].article_id, (0, 0.0)), -len(words[k])))
+    longest = rank[0]
+    # What the summary compares: the original against a quotation worded otherwise; failing
+    # one, the earliest-ranked pair worded differently (each of them the original's wording).
+    shown = next(((i, j) for n, i in enumerate(rank) for j in rank[n + 1 :] if not same(words[i], words[j])), None)
     subject = speaker or "unknown speaker"
     articles = len({q.article_id for q in quotes})
-    if differs:
-        other = next(k for k in range(len(quotes)) if k != longest and not (
-            _contains(words[longest], words[k]) or _contains(words[k], words[longest])))
+    differs = shown is not None
+    if shown is not None:
         summary = (f"{subject}: one quotation in {articles} articles, worded differently: "
-                   f"{word_diff(quoted(quotes[longest]), quoted(quotes[other]))}")
+                   f"{word_diff(quoted(quotes[shown[0]]), quoted(quotes[shown[1]]))}")
     else:
         summary = f"{subject}: “{quoted(quotes[longest])}” in {articles} articles, same wording"
     citations = tuple(Citation(q.article_id, q.start, q.end, q.text) for q in quotes)
