@@ -6,7 +6,7 @@ Usage::
     python benchmarks/stories.py PATH [--limit N] [--split train|dev|all] [--cache DIR]
                                       [--set name=value ...] [--errors K]
                                       [--ecb-times none|file|published]
-                                      [--via direct|cli|both] [--workdir DIR] [--no-baseline]
+                                      [--via direct|cli|both|replay] [--workdir DIR] [--no-baseline]
 
 e.g. ``.venv/bin/python benchmarks/stories.py ../shared/eval/stories-ecbplus``
 
@@ -54,6 +54,11 @@ Three systems can be scored in one run:
   takes minutes) and read back from the store's memberships. A document stored as another's
   article (the same cleaned text) gets that article's story; one the ingest drops is scored as
   a story of its own and listed (``cli.dropped_ids``). ``--set`` does not reach this path.
+* ``--via replay --workdir DIR``: the product path's clustering again, on the features a
+  ``--via cli --workdir DIR`` run stored there (articles, analyses, article vectors), in the
+  story step's order and batches, with ``--set`` overrides; the store is copied, never
+  written. Seconds instead of minutes: how CLI-path parameters and feature changes are tried.
+  With the shipped parameters it reproduces the CLI run's figures.
 * the baseline (unless ``--no-baseline``): TF-IDF (scikit-learn, sublinear tf, English
   stopwords, fitted on the documents clustered) of title + body and average-link
   agglomerative clustering on cosine distance (scipy), the cut tuned for pair F1 on the ECB+
