@@ -143,6 +143,35 @@ def test_articles_are_exported_whole_with_their_story_and_filtered(db):
     assert missing.exit_code == 2 and "no story" in missing.stderr
 
 
+def test_articles_carry_their_sightings_in_every_format(db, tmp_path):
+    """The same text run by another outlet (a sighting) is in the export: the outlets in a
+    column of names, the sightings as JSON text (CSV, Parquet), a list in JSON."""
+    pq = pytest.importorskip("pyarrow.parquet")
+    import dataclasses
+
+    path, a1, a2, _ = db
+    store = open_store(str(path))
+    try:
+        copies = [dataclasses.replace(a1, url="https://echo.example/wall", outlet="Bay Echo", published="2026-03-11"),
+                  dataclasses.replace(a1, url="https://x.example/wall", outlet="=cmd", source="/home/me/dump.jsonl")]
+        assert [r.sighting for r in store.add_articles(copies)] == [True, True]
+    finally:
+        store.close()
+    rows = {r["id"]: r for r in read_csv(export(path, "articles"))}
+    assert rows[a1.id]["also_published_outlets"] == "Bay Echo; =cmd"  # a cell starting "B" runs nothing
+    seen = json.loads(rows[a1.id]["also_published"])
+    assert [(s["outlet"], s["url"], s["published"]) for s in seen] == [
+        ("Bay Echo", "https://echo.example/wall", "2026-03-11"), ("=cmd", "https://x.example/wall", "2026-03-10")]
+    assert rows[a2.id]["also_published_outlets"] == rows[a2.id]["also_published"] == ""
+    objects = {o["id"]: o for o in json.loads(export(path, "articles", "--format", "json").stdout_bytes)}
+    assert [s["outlet"] for s in objects[a1.id]["also_published"]] == ["Bay Echo", "=cmd"]
+    assert objects[a2.id]["also_published"] == []
+    out = tmp_path / "articles.parquet"
+    assert export(path, "articles", "--format", "parquet", "--output", str(out)).exit_code == 0
+    by_id = {r["id"]: r for r in pq.read_table(out).to_pylist()}
+    assert by_id[a1.id]["also_published_outlets"] == "Bay Echo; =cmd" and by_id[a2.id]["also_published"] is None
+
+
 def test_quotes_columns(db, tmp_path):
     pq = pytest.importorskip("pyarrow.parquet")
     path, a1, a2, a3 = db

@@ -6,7 +6,8 @@ last ``storyline stories`` / ``storyline reuse`` run left there.
 
 Tables (``articles``, ``quotes``, ``people``, ``reuse``, ``stories``); each can be filtered as
 its listing is (:func:`rows`' ``filters``: the keyword arguments of the Desk method that lists
-it). An article is exported whole (body included) with the id of its story, if any:
+it). An article is exported whole (body included) with the id of its story, if any, and its
+sightings (``also_published``: the same text run by other outlets or at other URLs):
 
 - JSON is a list of objects in the shapes the ``--json`` listings already print (nested
   objects and real lists), so a JSON export equals ``storyline quotes --json`` and friends
@@ -49,7 +50,8 @@ COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
     "articles": (
         ("id", "str"), ("title", "str"), ("outlet", "str"), ("published", "str"), ("byline", "str"),
         ("abstract", "str"), ("url", "str"), ("source", "str"), ("where", "str"), ("content_hash", "str"),
-        ("ingested_at", "str"), ("story_id", "str"), ("body", "str"),
+        ("ingested_at", "str"), ("story_id", "str"), ("also_published_outlets", "str"),
+        ("also_published", "str"), ("body", "str"),
     ),
     "quotes": (
         ("article_id", "str"), ("article_title", "str"), ("article_outlet", "str"),
@@ -113,8 +115,10 @@ def rows(desk: Desk, what: str, *, all_pairs: bool = False, public: bool = False
     if what == "articles":
         found = desk.articles(**filters)
         story_of = {mb.article_id: mb.story_id for mb in desk.store.story_members()}
-        objects = [article_json(a, public=public) | {"story_id": story_of.get(a.id)} for a in found]
-        return objects, [{k: v for k, v in o.items() if k not in ("fields", "cuts")} for o in objects]
+        seen = desk.sightings_of([a.id for a in found])
+        objects = [article_json(a, public=public, sightings=seen.get(a.id, [])) | {"story_id": story_of.get(a.id)}
+                   for a in found]
+        return objects, [article_row(o) for o in objects]
     if what == "quotes":
         quotes = desk.quotes(filters.get("speaker"))
         articles = _articles(desk)
@@ -133,6 +137,17 @@ def rows(desk: Desk, what: str, *, all_pairs: bool = False, public: bool = False
         made = desk.corrections()
         return [correction_json(c) for c in made], [correction_row(c) for c in made]
     raise ExportError(f"{what} is not a table (tables: {', '.join(TABLES)})")
+
+
+def article_row(obj: dict) -> dict:
+    """An article's JSON object as one flat row: its sightings (the same text run elsewhere) as
+    the outlets that ran it, joined with "; ", and the sightings themselves as JSON text (empty
+    when there are none)."""
+    row = {k: v for k, v in obj.items() if k not in ("fields", "cuts", "also_published")}
+    seen = obj.get("also_published") or []
+    row["also_published_outlets"] = "; ".join(dict.fromkeys(s["outlet"] for s in seen if s["outlet"])) or None
+    row["also_published"] = json.dumps(seen, ensure_ascii=False) if seen else None
+    return row
 
 
 def correction_row(c) -> dict:

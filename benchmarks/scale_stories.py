@@ -1,0 +1,269 @@
+#!/usr/bin/env python3
+"""Story clustering at a million articles: the product's clusterer on a stream of planted stories.
+
+Usage::
+
+    PYTHONPATH=src .venv/bin/python benchmarks/scale_stories.py DATA_DIR [--sizes 10000,100000,1000000]
+                                     [--per-day 345] [--seed 0] [--work DIR]
+
+e.g. ``PYTHONPATH=src .venv/bin/python benchmarks/scale_stories.py ../shared/eval --sizes 10000,1000000``.
+Progress goes to stderr; the LAST stdout line is one JSON object with every figure.
+
+**The stream** (nothing read from ``DATA_DIR`` is written into this repository; texts are made at
+run time): the sentence pool of ``corpus_synth`` (real news sentences under ``DATA_DIR``). Every
+article belongs to a planted story. A story has a *core*, one real article of the pool (12+
+sentences), a start day and a duration of 1-5 days; its size is drawn from a long-tailed law
+(1 to 80 articles, mean about 12). Each article of a story is, like the incremental benchmark's
+showcase articles, 2 consecutive core sentences as its lede, 6-10 further core sentences in core
+order and 2-4 random pool sentences, published at a uniform time within the story's days. The
+stream carries ``--per-day`` articles a day (345: a mid-sized newsroom's monitored feeds), so 10k
+articles span a month and a million eight years. There are about 1,440 cores, so a core is used
+again, for another story, at least ``REUSE_DAYS`` (45) after its last story started: the same
+kind of event again, which must become a new story (the clusterer's window, 30 days, has retired
+the old one by then).
+
+**What runs** is the product's decision core, as the story step runs it: ``features.item_from`` on
+each article (its TF-IDF terms and lead, number and entity keys, its publication time and
+article vector), then ``StoryClusterer.add`` in publication order, in batches of ``scan.BATCH``
+each ending with ``settle``. Two inputs are stand-ins, so that a million articles fit this
+machine: the entities are capitalised names found by a regex (``api_load``'s synthetic analysis;
+spaCy takes about an hour per 50k articles), and the article vector is the mean of the real
+MiniLM vectors of its first ``VECTOR_SENTENCES`` sentences, each pool sentence embedded once
+(about 53k sentences, cached under ``--work``) instead of once per article. The store is not
+involved (its reads and writes are measured by ``incremental.py``); the checkpoint the story
+step writes after every batch is made once at the end of each size (``snapshot``), and its size
+and the time to make it are reported: it holds the active stories only, so it must not grow with
+the stream.
+
+**Reported per size**: pair precision/recall/F1 and BCubed of the predicted stories against the
+planted ones, planted and predicted story counts, clustering articles/s over the whole stream and
+over its first and last tenth, feature seconds, the active stories and items at the end, the
+checkpoint's bytes and seconds, and the process's peak RSS. The goal is the issue's: recall at
+1M the same as at 10k, rate flat, memory bounded.
+"""
+
+from __future__ import annotations
+
+import argparse
+import bisect
+import json
+import math
+import random
+import resource
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import corpus_synth  # noqa: E402
+from api_load import _NAME, _NOT_FIRST  # noqa: E402
+from stories import bcubed, pair_counts, single_threaded_blas  # noqa: E402
+
+from storyline.link.reuse.candidates import VECTOR_SENTENCES  # noqa: E402
+from storyline.link.stories import scan  # noqa: E402
+from storyline.link.stories.cluster import StoryClusterer  # noqa: E402
+from storyline.link.stories.features import item_from  # noqa: E402
+from storyline.records import Analysis, Entity, Mention  # noqa: E402
+
+DAY = 86_400.0
+START = 1_672_531_200.0  # 2023-01-01 UTC
+REUSE_DAYS = 45
+MAX_SIZE = 80
+MIN_CORE = 12
+
+
+def log(msg: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+
+
+def story_size(rng: random.Random) -> int:
+    """A long-tailed story size, 1..MAX_SIZE (a Pareto draw, alpha 1.1: half the stories hold 1-2
+    articles, a few hold dozens), mean about 12."""
+    return min(MAX_SIZE, int(rng.paretovariate(1.1)))
+
+
+def plan(n: int, cores: int, per_day: float, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(time, story, core) of n articles, in publication order: stories drawn until n articles
+    are planned, each with a core not used for another story started within REUSE_DAYS."""
+    rng = random.Random(seed)
+    days = n / per_day
+    starts, sizes = [], []
+    total = 0
+    while total < n:
+        size = min(story_size(rng), n - total)
+        starts.append(rng.uniform(0.0, days))
+        sizes.append(size)
+        total += size
+    order = sorted(range(len(starts)), key=starts.__getitem__)
+    last = [-math.inf] * cores  # the start day of each core's latest story
+    story_core = [0] * len(starts)
+    for s in order:
+        for _ in range(50):
+            c = rng.randrange(cores)
+            if last[c] <= starts[s] - REUSE_DAYS:
+                break
+        else:  # every try was taken: the core idle longest
+            c = min(range(cores), key=last.__getitem__)
+        story_core[s] = c
+        last[c] = starts[s]
+    times = np.empty(n)
+    story = np.empty(n, np.int64)
+    k = 0
+    for s, size in enumerate(sizes):
+        span = rng.uniform(1.0, 5.0)
+        for _ in range(size):
+            times[k] = START + (starts[s] + rng.uniform(0.0, span)) * DAY
+            story[k] = s
+            k += 1
+    by_time = np.argsort(times, kind="stable")
+    return times[by_time], story[by_time], np.asarray(story_core)[story[by_time]]
+
+
+def article_sentences(rng: random.Random, core: list[int], pool_size: int) -> list[int]:
+    """Sentence numbers of one story article: 2 consecutive core sentences as lede, 6-10 more of
+    the core in its order, 2-4 random pool sentences among them."""
+    at = rng.randrange(len(core) - 1)
+    lede = core[at : at + 2]
+    rest = [i for i in core if i not in lede]
+    more = sorted(rng.sample(range(len(rest)), min(len(rest), rng.randint(6, 10))))
+    body = [rest[i] for i in more]
+    for _ in range(rng.randint(2, 4)):
+        body.insert(rng.randrange(len(body) + 1), rng.randrange(pool_size))
+    return lede + body
+
+
+def synthetic_analysis(article_id: str, body: str) -> Analysis:
+    """PERSON entities for capitalised names (api_load's rule)."""
+    spans: dict[str, list[tuple[int, int]]] = {}
+    for m in _NAME.finditer(body):
+        if m.group().split()[0] not in _NOT_FIRST:
+            spans.setdefault(m.group(), []).append(m.span())
+    return Analysis(article_id, entities=tuple(
+        Entity(id=f"p{k}", name=name, type="PERSON", mentions=tuple(Mention(article_id, s, e, name) for s, e in found))
+        for k, (name, found) in enumerate(spans.items())))
+
+
+def pool_vectors(pool: list[str], work: Path) -> np.ndarray:
+    """The MiniLM vector of every pool sentence, cached under ``work`` (keyed by the pool)."""
+    import hashlib
+
+    key = hashlib.sha256("\n".join(pool).encode()).hexdigest()[:16]
+    path = work / f"pool-vectors-{key}.npy"
+    if path.exists():
+        return np.load(path)
+    from storyline.analyze.embed import embed
+
+    log(f"embedding {len(pool)} pool sentences (once; cached in {path})")
+    t0 = time.perf_counter()
+    vectors = np.concatenate([embed(pool[i : i + 2048]) for i in range(0, len(pool), 2048)]).astype(np.float32)
+    log(f"  {time.perf_counter() - t0:.0f} s")
+    work.mkdir(parents=True, exist_ok=True)
+    np.save(path, vectors)
+    return vectors
+
+
+def run_size(n: int, docs: list[list[str]], pool: list[str], vectors: np.ndarray, per_day: float,
+             seed: int) -> dict:
+    starts = [0]
+    for d in docs:
+        starts.append(starts[-1] + len(d))
+    cores = [list(range(starts[k], starts[k] + len(d))) for k, d in enumerate(docs) if len(d) >= MIN_CORE]
+    times, story, core = plan(n, len(cores), per_day, seed)
+    gold = story.tolist()
+    log(f"{n} articles: {len(set(gold))} planted stories over {n / per_day:.0f} days")
+    clusterer = StoryClusterer()
+    feature_s = 0.0
+    cluster_s = 0.0
+    tenth = max(1, n // 10)
+    marks: list[tuple[int, float]] = []  # (articles, cluster seconds so far), each tenth
+    rng = random.Random(seed + 1)
+    with single_threaded_blas():
+        for start in range(0, n, scan.BATCH):
+            t0 = time.perf_counter()
+            items = []
+            for row in range(start, min(n, start + scan.BATCH)):
+                numbers = article_sentences(rng, cores[core[row]], len(pool))
+                body = " ".join(pool[i] for i in numbers)
+                vec = vectors[numbers[:VECTOR_SENTENCES]].astype(np.float64).mean(axis=0)
+                vec = (vec / np.linalg.norm(vec)).astype(np.float32)
+                aid = f"a{row:08d}"
+                items.append(item_from(aid, body, synthetic_analysis(aid, body), vec, float(times[row])))
+            t1 = time.perf_counter()
+            clusterer.add_all(items)
+            clusterer.settle()
+            t2 = time.perf_counter()
+            feature_s += t1 - t0
+            cluster_s += t2 - t1
+            done = min(n, start + scan.BATCH)
+            if done // tenth != (done - len(items)) // tenth or done == n:
+                marks.append((done, cluster_s))
+                log(f"  {done:>9} clustered, {done / cluster_s:.0f} articles/s so far, "
+                    f"{len(clusterer._active.stories)} active stories, peak RSS {_rss_mb():.0f} MB")
+    t0 = time.perf_counter()
+    saved = clusterer.snapshot("bench")
+    snapshot_s = time.perf_counter() - t0
+    assignment = clusterer.assignments()
+    pred = [assignment[f"a{row:08d}"] for row in range(n)]
+    gold_s = [str(g) for g in gold]
+    first = bisect.bisect_left([m[0] for m in marks], tenth)
+    first_rate = marks[first][0] / marks[first][1] if marks and marks[first][1] else None
+    last_rate = None
+    if len(marks) >= 2:
+        (a0, s0), (a1, s1) = marks[-2], marks[-1]
+        last_rate = (a1 - a0) / (s1 - s0) if s1 > s0 else None
+    return {
+        "articles": n, "planted_stories": len(set(gold)), "days": round(n / per_day, 1),
+        **pair_counts(pred, gold_s), **bcubed(pred, gold_s),
+        "predicted_stories": len(set(pred)), "singletons": sum(1 for c in Counter(pred).values() if c == 1),
+        "cluster_s": round(cluster_s, 2), "cluster_articles_per_s": round(n / cluster_s, 1),
+        "first_tenth_articles_per_s": round(first_rate, 1) if first_rate else None,
+        "last_tenth_articles_per_s": round(last_rate, 1) if last_rate else None,
+        "feature_s": round(feature_s, 2),
+        "active_stories_end": len(clusterer._active.stories), "active_items_end": len(clusterer._items),
+        "checkpoint_bytes": len(saved.state) + len(saved.vectors) + len(saved.sums),
+        "checkpoint_s": round(snapshot_s, 3), "peak_rss_mb": round(_rss_mb()),
+    }
+
+
+def _rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def main(argv=None) -> dict:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("data", type=Path, help="the evaluation data folder (the sentence pool's source)")
+    ap.add_argument("--sizes", default="10000,100000,1000000")
+    ap.add_argument("--per-day", type=float, default=345.0)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--work", type=Path, default=Path("/tmp/scale-stories"), help="where pool vectors are cached")
+    args = ap.parse_args(argv)
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    if not sizes or any(s < 10 for s in sizes):
+        raise SystemExit(f"--sizes: give sizes of at least 10 articles, got {args.sizes!r}")
+    docs, _ = corpus_synth.sentence_pool(corpus_synth.load_documents(args.data))
+    if not docs:
+        raise SystemExit(f"{args.data}: no news text found (see benchmarks/corpus_synth.py)")
+    pool = [s for d in docs for s in d]
+    vectors = pool_vectors(pool, args.work)
+    out = {"per_day": args.per_day, "seed": args.seed, "pool_sentences": len(pool),
+           "cores": sum(1 for d in docs if len(d) >= MIN_CORE), "sizes": {}}
+    for n in sizes:
+        out["sizes"][str(n)] = figures = run_size(n, docs, pool, vectors, args.per_day, args.seed)
+        log(f"{n}: pair P {figures['pair_precision']:.3f} R {figures['pair_recall']:.3f} "
+            f"F1 {figures['pair_f1']:.3f}, BCubed {figures['bcubed_f1']:.3f}, "
+            f"{figures['cluster_articles_per_s']} articles/s, peak RSS {figures['peak_rss_mb']} MB")
+    if len(sizes) >= 2:
+        lo, hi = out["sizes"][str(sizes[0])], out["sizes"][str(sizes[-1])]
+        out["recall_ratio_largest_over_smallest"] = round(hi["pair_recall"] / lo["pair_recall"], 3) \
+            if lo["pair_recall"] else None
+        out["rate_ratio_largest_over_smallest"] = round(hi["cluster_articles_per_s"] / lo["cluster_articles_per_s"], 3)
+    print(json.dumps(out))
+    return out
+
+
+if __name__ == "__main__":
+    main()
