@@ -88,6 +88,14 @@ def test_a_copy_from_another_outlet_is_a_sighting_everywhere(client, db):
     assert 'data-testid="outlet-sighted"' in bay_page.text and f'href="/articles/{first["id"]}"' in bay_page.text
     assert "also ran 1 stored text word for word" in bay_page.text and "No article of its own." in bay_page.text
 
+    # The briefing's sources say who else ran each text (escaped in HTML, listed in JSON).
+    brief = client.get(f"/api/v1/stories/{first['id']}/brief").json()
+    [source] = brief["sources"]
+    assert source["also_published"] == ["Bay " + HOSTILE, "Sneaky Sheet"]
+    html = client.get(f"/api/v1/stories/{first['id']}/brief?format=html").text
+    assert "also run by Bay &lt;script&gt;" in html and HOSTILE not in html
+    assert "also run by Bay" in client.get(f"/api/v1/stories/{first['id']}/brief?format=md").text
+
 
 def test_the_story_page_shows_a_sighting_recorded_after_it_was_rendered(client, db):
     first = post(client, HARBOUR).json()["items"][0]

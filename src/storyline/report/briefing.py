@@ -97,6 +97,8 @@ def _sources(report, b: Briefing) -> list[Source]:
     for n, aid in enumerate(sorted(chosen, key=key), 1):
         a = articles[aid]
         date, inferred = when(aid)
+        others = dict.fromkeys(clip(s.outlet, MAX_TITLE_CHARS) for s in report.sightings.get(aid, ()) if s.outlet)
+        others.pop(clip(a.outlet, MAX_TITLE_CHARS), None)
         out.append(Source(n, aid, clip(a.outlet, MAX_TITLE_CHARS) or None, clip(a.title, MAX_TITLE_CHARS) or None,
-                          date, inferred, a.url))
+                          date, inferred, a.url, tuple(others)))
     return out

@@ -37,7 +37,8 @@ MAX_TITLE_CHARS = 200
 @dataclass(slots=True, frozen=True)
 class Source:
     """One article the briefing cites; ``number`` is its reference number ([1], [2], ...).
-    ``date`` is the stated date, or "inferred: first..last"."""
+    ``date`` is the stated date, or "inferred: first..last". ``also_published``: the other
+    outlets that ran the same text word for word (its sightings), first seen first."""
 
     number: int
     id: str
@@ -46,6 +47,7 @@ class Source:
     date: str
     inferred: bool
     url: str | None
+    also_published: tuple[str, ...] = ()
 
 
 @dataclass(slots=True, frozen=True)

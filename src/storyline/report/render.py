@@ -139,6 +139,8 @@ def _md_source(s: Source) -> str:
              f"`{s.id}`"]
     if s.url:
         parts.append(f"<{_md(s.url)}>" if _safe_url(s.url) else _md(s.url))
+    if s.also_published:
+        parts.append("also run by " + ", ".join(_md(o) for o in s.also_published))
     return ", ".join(parts)
 
 
@@ -266,8 +268,9 @@ def to_html(b: Briefing) -> str:
         url = ""
         if s.url:
             url = f', <a href="{_h(s.url)}" rel="noopener noreferrer">{_h(s.url)}</a>' if _safe_url(s.url) else f", {_h(s.url)}"
+        also = f', <span class="also">also run by {_h(", ".join(s.also_published))}</span>' if s.also_published else ""
         p.append(f'<li id="src-{s.number}">{_h(s.outlet or "unknown outlet")}, {title}, {_h(s.date)}, '
-                 f"<code>{_h(s.id)}</code>{url}</li>")
+                 f"<code>{_h(s.id)}</code>{url}{also}</li>")
     p.append("</ol></body></html>")
     return "\n".join(p) + "\n"
 
