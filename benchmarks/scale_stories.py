@@ -195,6 +195,7 @@ def run_size(n: int, docs: list[list[str]], pool: list[str], vectors: np.ndarray
             t1 = time.perf_counter()
             clusterer.add_all(items)
             clusterer.settle()
+            clusterer.take_evidence()  # the story step stores it with the batch; kept, it would pile up
             t2 = time.perf_counter()
             feature_s += t1 - t0
             cluster_s += t2 - t1

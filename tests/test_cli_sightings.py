@@ -69,7 +69,7 @@ def test_two_outlets_one_text_one_article_one_sighting(tmp_path):
     assert [(s["id"], s["articles"], s["first_day"], s["rank"]) for s in page["stories"]] == [
         (article_id, 1, "2026-05-05", 1)]
     text = run_cli("outlet", "Harbour Gazette", "--db", db).stdout
-    assert "also ran 1 stored texts word for word" in text and "Last keepers retire" in text
+    assert "also ran 1 stored text word for word" in text and "Last keepers retire" in text
 
 
 def test_a_dump_without_urls_keeps_each_outlet_once(tmp_path):

@@ -382,20 +382,23 @@ class Desk:
         return self.store.count_stories(query=query, outlet=outlet, person=person, since=since, until=until)
 
     def outlets(self) -> list[OutletCount]:
-        """Every named outlet with its article count, most articles first."""
+        """Every named outlet with its article count and sightings (stored texts it also ran),
+        most of both first."""
         return self.store.outlets()
 
     def outlet_profiles(self) -> list[OutletProfile]:
-        """Every named outlet with its article count, first and last stated publication day,
-        and reuse across outlets (its articles copying others', others' copying its own)."""
+        """Every named outlet with its article count, sightings, first and last stated
+        publication day, and reuse across outlets (its articles copying others', others'
+        copying its own)."""
         return self.store.outlet_profiles(REUSE_KINDS)
 
     def outlet(self, name: str, *, stories: int = 50, latest: int = 20) -> OutletDetail | None:
-        """One outlet by its canonical name (exact), None when no article names it: articles
+        """One outlet by its canonical name (exact), None when neither an article nor a
+        sighting names it: articles
         per stated publication day, reuse with each other outlet in both directions (who it
         copies, who copies it), the stories it covered (latest first, at most ``stories``) with
-        its first day there and its rank among the story's outlets, and its ``latest`` articles.
-        Aggregated by the store from stored facts."""
+        its first day there and its rank among the story's outlets, its ``latest`` articles and
+        its latest sightings (``sighted_latest``). Aggregated by the store from stored facts."""
         return self.store.outlet_detail(name, REUSE_KINDS, stories=stories, latest=latest)
 
     def story(self, id_or_prefix: str):

@@ -166,6 +166,7 @@ def test_the_outlet_reads_count_what_an_outlet_ran_as_sightings(any_store):
               dataclasses.replace(other, url="https://echo.example/h", outlet="Echo", published="2026-03-13"),
               _copy("https://paper.example/g", "The Paper", published="2026-03-11")]
     assert [r.sighting for r in any_store.add_articles(copies)] == [True] * 3
+    assert any_store.count_sightings() == 3
     any_store.put_stories([Story(wire.id, "Rates", first="2026-03-10", last="2026-03-10")],
                           [Membership(wire.id, wire.id, 0), Membership(own.id, wire.id, 1)], [], "1", "2026-03-14")
 
@@ -186,5 +187,10 @@ def test_the_outlet_reads_count_what_an_outlet_ran_as_sightings(any_store):
         wire.id, 1, "2026-03-09", "2026-03-09", 1, 3)
     paper = any_store.outlet_detail("The Paper", ["copy"])
     assert (paper.articles, paper.sighted, paper.stories[0].articles, paper.stories[0].first_day) == (1, 1, 2, "2026-03-09")
+    assert (paper.stories[0].rank, paper.stories[0].outlets) == (1, 3)  # ties share a rank
+    # An outlet without sightings ranks among the same outlets: the sighted ones came first.
+    [own_story] = any_store.outlet_detail("Wire", ["copy"]).stories
+    assert (own_story.first_day, own_story.story_first_day, own_story.rank, own_story.outlets) == (
+        "2026-03-10", "2026-03-09", 3, 3)
     assert [s.url for s in any_store.outlet_detail("The Paper", ["copy"], latest=0).sighted_latest] == []
     assert any_store.outlet_detail("Nobody", ["copy"]) is None

@@ -108,8 +108,18 @@ def test_the_story_page_shows_a_sighting_recorded_after_it_was_rendered(client, 
     before = client.get(f"/stories/{first['id']}").text
     assert "<dt>Outlets</dt><dd>1</dd>" in before and "member-also" not in before
     assert client.get(f"/api/v1/stories/{first['id']}").json()["articles"][0]["sightings"] == []
+    assert client.get(f"/api/v1/stories/{first['id']}/brief").json()["sources"][0]["also_published"] == []
+    assert "Late Ledger" not in client.get("/").text + client.get("/articles").text  # outlet filters kept
     assert post(client, HARBOUR | {"url": "https://late.test/wall", "outlet": "Late Ledger"}).json()["sightings"] == 1
     after = client.get(f"/stories/{first['id']}").text
     assert "<dt>Outlets</dt><dd>2</dd>" in after and "Late Ledger" in after
     api = client.get(f"/api/v1/stories/{first['id']}").json()
     assert [s["outlet"] for s in api["articles"][0]["sightings"]] == ["Late Ledger"]
+    # The outlet filter lists, kept by the store's counts, list the outlet that only ran a copy.
+    assert "Late Ledger" in client.get("/").text and "Late Ledger" in client.get("/articles").text
+    # The briefing kept from before the sighting is made again with it. The article's own outlet
+    # at another URL (its name in other case) is no other outlet.
+    assert post(client, HARBOUR | {"url": "https://late.test/wall-2", "outlet": HARBOUR["outlet"].upper()}
+                ).json()["sightings"] == 1
+    brief = client.get(f"/api/v1/stories/{first['id']}/brief").json()
+    assert brief["sources"][0]["also_published"] == ["Late Ledger"]

@@ -88,7 +88,8 @@ def outlet_cli(name: Annotated[str, typer.Argument(help="The canonical outlet na
         print(json.dumps(outlet_json(detail), ensure_ascii=False))
         return
     first, last = detail.span
-    also = f", also ran {detail.sighted} stored texts word for word" if detail.sighted else ""
+    also = (f", also ran {detail.sighted} stored text{'' if detail.sighted == 1 else 's'} word for word"
+            if detail.sighted else "")
     out.print(f"{escape(detail.outlet)}: {detail.articles} articles{also}, stated days {first or '-'} .. {last or '-'}"
               f" ({detail.undated} undated)", highlight=False)
     reuse = Table("other outlet", "it copies", "copies it", box=None, pad_edge=False)

@@ -97,8 +97,11 @@ def _sources(report, b: Briefing) -> list[Source]:
     for n, aid in enumerate(sorted(chosen, key=key), 1):
         a = articles[aid]
         date, inferred = when(aid)
-        others = dict.fromkeys(clip(s.outlet, MAX_TITLE_CHARS) for s in report.sightings.get(aid, ()) if s.outlet)
-        others.pop(clip(a.outlet, MAX_TITLE_CHARS), None)
+        # Other outlets by name, case and spacing ignored (as StoryReport.outlets counts them).
+        others: dict[str, str] = {(a.outlet or "").strip().casefold(): ""}
+        for s in report.sightings.get(aid, ()):
+            name = (s.outlet or "").strip()
+            others.setdefault(name.casefold(), clip(name, MAX_TITLE_CHARS))
         out.append(Source(n, aid, clip(a.outlet, MAX_TITLE_CHARS) or None, clip(a.title, MAX_TITLE_CHARS) or None,
-                          date, inferred, a.url, tuple(others)))
+                          date, inferred, a.url, tuple(n for n in others.values() if n)))
     return out

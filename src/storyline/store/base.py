@@ -80,6 +80,11 @@ class Store(StepRecords, Protocol):
         without any are left out."""
         ...
 
+    def count_sightings(self) -> int:
+        """How many sightings are stored (with :meth:`count`, what says that the outlet list
+        may have changed)."""
+        ...
+
     def add_links(self, links: Sequence[Link]) -> int:
         """Record link-only feed entries (one transaction); returns how many were new."""
         ...
@@ -263,21 +268,24 @@ class Store(StepRecords, Protocol):
         ...
 
     def outlets(self) -> list[OutletCount]:
-        """Every named outlet with its article count, most articles first, then by name."""
+        """Every named outlet with its article count and its sightings (the stored texts it also
+        ran; an outlet seen only so is listed with 0 articles), most of both first, then by name."""
         ...
 
     def outlet_profiles(self, reuse_kinds: Sequence[str]) -> list[OutletProfile]:
-        """Every named outlet with its article count, first and last stated publication day, and
-        reuse across outlets (pairs of ``reuse_kinds`` whose two articles name different
-        outlets), most articles first, then by name."""
+        """Every named outlet with its article count, its sightings, first and last stated
+        publication day (of its articles and sightings), and reuse across outlets (pairs of
+        ``reuse_kinds`` whose two articles name different outlets), most articles and
+        sightings first, then by name."""
         ...
 
     def outlet_detail(self, outlet: str, reuse_kinds: Sequence[str], *, stories: int = 50,
                       latest: int = 20) -> OutletDetail | None:
-        """One outlet (exact canonical name) for its page, None when no article names it: its
-        articles per stated publication day, reuse with each other outlet (pairs of
-        ``reuse_kinds``, both directions), up to ``stories`` stories it covered with its first
-        day there and its rank among the story's outlets, and its ``latest`` articles."""
+        """One outlet (exact canonical name) for its page, None when neither an article nor a
+        sighting names it: its articles per stated publication day, reuse with each other outlet
+        (pairs of ``reuse_kinds``, both directions), up to ``stories`` stories it covered (a
+        sighted copy counts) with its first day there and its rank among the story's outlets
+        (sightings' outlets included), its ``latest`` articles and its latest sightings."""
         ...
 
     def story(self, id_or_prefix: str) -> Story | None:

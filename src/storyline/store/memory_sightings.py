@@ -33,6 +33,9 @@ class SightingsMixin:
             locator=storable(article.locator), seen_at=now())
         return True
 
+    def count_sightings(self) -> int:
+        return len(self._t.sightings)
+
     def sightings(self, article_ids: Sequence[str]) -> dict[str, list[Sighting]]:
         wanted = set(article_ids)
         found: dict[str, list[Sighting]] = {}

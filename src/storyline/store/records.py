@@ -187,7 +187,8 @@ def sort_reuse(counts: dict[str, list[int]]) -> list[OutletReuse]:
 
 
 class OutletStory(NamedTuple):
-    """A story an outlet covered: its articles there, its first stated publication day there,
+    """A story an outlet covered: its articles there (a sighted copy counts: the same text run
+    at one more address), its first stated publication day there,
     the story's first day among all named outlets, ``rank`` (1 + the named outlets whose first
     day there is earlier: 1 is first, ties share; None when the outlet's articles are undated)
     and the named outlets in the story."""

@@ -34,7 +34,6 @@ from storyline.web import models as m
 from storyline.web.errors import WebError, lookup
 from storyline.web.limits import MAX_OFFSET
 from storyline.web.paging import encode, envelope, etag, fresh
-from storyline.web.reports import fresh_sightings
 
 V1 = "/api/v1"
 DEFAULT_LIMIT = 100
@@ -189,8 +188,7 @@ def add_reads(app: FastAPI, borrow, reports, merged_people, index: dict) -> None
     def get_story(request: Request, story_id: StoryId) -> Response:
         with borrow() as desk:
             built = lookup(lambda: reports.get(desk, story_id), f"no story {story_id!r}")
-            report = fresh_sightings(desk, built.report)
-        return answer(request, report_json(report))
+        return answer(request, report_json(built.report))
 
     brief_doc = doc(Briefing)
     brief_doc[200]["content"] = {"text/html": {"schema": {"type": "string"}},

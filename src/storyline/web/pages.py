@@ -23,7 +23,6 @@ web framework; what a page shows is decided in web/views.py (plain Python). Erro
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from pathlib import Path
 from typing import Annotated
@@ -44,7 +43,7 @@ from storyline.web.limits import MAX_OFFSET
 from storyline.web.memo import Memo
 from storyline.web.paging import export_href
 from storyline.web.pool import DeskPool
-from storyline.web.reports import ReportCache, fresh_sightings
+from storyline.web.reports import ReportCache
 
 HERE = Path(__file__).parent
 PAGE_CSP = ("default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; "
@@ -122,7 +121,7 @@ def add_pages(app: FastAPI, pool: DeskPool, reports: ReportCache) -> None:
                                  outlet=filters.outlet or None, person=filters.person or None,
                                  since=filters.since or None, until=filters.until or None)
             total = desk.store.count()
-            outlets = outlet_lists.get(("outlets", total), desk.outlets)
+            outlets = outlet_lists.get(("outlets", total, desk.store.count_sightings()), desk.outlets)
         context = views.story_list(found, outlets, filters, offset, limit)
         context["total_articles"] = total
         # "Since your last visit": the time of the last visit is kept in a cookie, stamped when
@@ -168,7 +167,7 @@ def add_pages(app: FastAPI, pool: DeskPool, reports: ReportCache) -> None:
                                              until=filters.until or None, story_id=found_story.id if found_story else None,
                                              person_id=who.id if who else None, limit=limit, offset=offset)
             story_of = {a.id: store.story_of(a.id) for a in listed.articles}
-            outlets = outlet_lists.get(("outlets", store.count()), desk.outlets)
+            outlets = outlet_lists.get(("outlets", store.count(), store.count_sightings()), desk.outlets)
         context = list_views.article_list(listed, filters, offset, limit, [o.outlet for o in outlets[:views.MAX_OUTLETS]],
                                           story_of, found_story, who, people[1:])
         return page(request, "articles.html", context)
@@ -224,7 +223,8 @@ def add_pages(app: FastAPI, pool: DeskPool, reports: ReportCache) -> None:
     @app.get("/outlets/{name:path}", response_class=HTMLResponse, include_in_schema=False)
     def outlet_page(request: Request, name: str) -> HTMLResponse:
         """One outlet: articles over time, who it copies and who copies it, the stories it
-        covered (first or not) and its latest articles; 404 for a name no article carries."""
+        covered (first or not), its latest articles and the texts it also ran; 404 for a name
+        neither an article nor a sighting carries."""
         name = text(name, "outlet")
         with pool.desk() as desk:
             detail = lookup(lambda: desk.outlet(name), f"no outlet named {name!r}")
@@ -251,9 +251,7 @@ def add_pages(app: FastAPI, pool: DeskPool, reports: ReportCache) -> None:
     def story_page(request: Request, story_id: str) -> HTMLResponse:
         with pool.desk() as desk:
             built = lookup(lambda: reports.get(desk, story_id), f"no story {story_id!r}")
-            # Sightings change no story state: read as stored now, and part of the page's key.
-            built = dataclasses.replace(built, report=fresh_sightings(desk, built.report))
-        key = (built.key, sum(len(v) for v in built.report.sightings.values()))
+        key = built.key  # the story's state and its sightings (web/reports.py)
 
         def render() -> str:
             context = views.story_page(built)

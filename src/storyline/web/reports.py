@@ -3,14 +3,14 @@
 A story's facts are built by the linking run (the story_facts step) and stored; Desk.story
 reads them (building and storing them first only when linking was interrupted). What is kept
 here is the decoded report and the briefing made from it, keyed by the story's id, label, date
-span and member articles, so that repeated views of a story neither read nor render it again.
+span, member articles and its members' sightings (how many), so that repeated views of a story
+neither read nor render it again.
 When the clusterer adds an article to a story, or relabels it, the key changes and the next
 request reads the new facts. Requests for a story being read wait for that one read.
 """
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 
 from storyline.desk import Desk
@@ -56,16 +56,13 @@ class ReportCache:
         story = desk.store.story(story_id)
         if story is None:
             raise LookupError(f"no story {story_id!r}")
-        key = report_key(story)
+        # A sighting changes no story state but does change the report (its members' other
+        # outlets) and the briefing ("also run by"): their count is part of the key.
+        seen = desk.store.sightings(list(story.article_ids))
+        key = (*report_key(story), sum(len(v) for v in seen.values()))
 
         def build() -> Built:
             report = desk.story(story.id)
             return Built(report, build_briefing(report), key)
 
         return self._memo.get(key, build)
-
-
-def fresh_sightings(desk: Desk, report):
-    """``report`` (kept) with its members' sightings as stored now: a sighting changes no story
-    state, so the kept report's may be older (one query; the kept report is not changed)."""
-    return dataclasses.replace(report, sightings=desk.store.sightings(list(report.story.article_ids)))

@@ -47,9 +47,10 @@ per AS (
     GROUP BY m.story_id, a.outlet)
 """ + _RANKED
 
-# The same for an outlet that has sightings: a story it ran a sighted copy in is one it
-# covered (on the day the copy states), and every story's outlets include its sightings' (as
-# the story list counts them). Only for such outlets: the plain query stays on the index alone.
+# The same with sightings (from migration 017 on): a story the outlet ran a sighted copy in is
+# one it covered (on the day the copy states), and every story's outlets include their
+# sightings' (as the story list counts them), so every outlet's page ranks it among the same
+# outlets. _STORIES serves a store held at an older schema.
 _STORIES_SIGHTED = """
 WITH own AS (
     SELECT m.story_id, a.published FROM articles a JOIN story_members m ON m.article_id = a.id WHERE a.outlet = ?
@@ -96,7 +97,7 @@ def outlet_detail(db: Connection, outlet: str, reuse_kinds: Sequence[str], *, st
             reuse.setdefault(src, [0, 0])[0] += int(n)
         else:
             reuse.setdefault(der, [0, 0])[1] += int(n)
-    story_rows = (db.run(_STORIES_SIGHTED, (outlet, outlet, stories)) if sighted
+    story_rows = (db.run(_STORIES_SIGHTED, (outlet, outlet, stories)) if sightings.ready(db)
                   else db.run(_STORIES, (outlet, stories))).fetchall()
     found = [OutletStory(r[0], r[1], int(r[2]), r[3], r[4], int(r[5]) + 1 if r[3] is not None else None, int(r[6]))
              for r in story_rows]

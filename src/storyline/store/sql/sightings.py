@@ -70,6 +70,11 @@ def record(db: Connection, article: Article, key: str | None, stored_id: str) ->
     return cur.rowcount > 0
 
 
+def count(db: Connection) -> int:
+    """How many sightings are stored (0 before migration 017)."""
+    return int(db.run("SELECT COUNT(*) FROM sightings").fetchone()[0]) if ready(db) else 0
+
+
 def sightings(db: Connection, article_ids: Sequence[str]) -> dict[str, list[Sighting]]:
     """Each article's sightings, first seen first; articles without any are left out."""
     found: dict[str, list[Sighting]] = {}

@@ -68,6 +68,9 @@ class SQLStore:
     def sightings(self, article_ids: Sequence[str]) -> dict[str, list[Sighting]]:
         return sightings.sightings(self.db, article_ids)
 
+    def count_sightings(self) -> int:
+        return sightings.count(self.db)
+
     def article(self, id_or_prefix: str) -> Article | None:
         return articles.article(self.db, id_or_prefix)
 
