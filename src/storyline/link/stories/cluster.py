@@ -78,7 +78,7 @@ from storyline.link.stories.features import (
 from storyline.link.stories import checkpoint
 from storyline.link.stories.evidence import EvidenceMixin
 from storyline.link.stories.params import DEFAULT, Params
-from storyline.link.stories.state import ActiveSet, Centroids, DocFreq, Story, majority_years, rebuilt
+from storyline.link.stories.state import ActiveSet, Centroids, DocFreq, Story, majority_years, rebuilt, sparse_dot
 
 __all__ = ["DEFAULT", "Item", "Params", "StoryClusterer", "article_keys", "entity_keys", "item_from",
            "items_from_texts", "number_keys"]
@@ -305,8 +305,7 @@ class StoryClusterer(EvidenceMixin):
                 best_cos = max(best_cos, float(q @ np.asarray(member.vector, dtype=np.float64)))
             mlex = self._lex.get(seq)
             if mlex and vec:
-                small, big = (vec, mlex) if len(vec) <= len(mlex) else (mlex, vec)
-                best_lex = max(best_lex, sum(w * big[t] for t, w in small.items() if t in big))
+                best_lex = max(best_lex, sparse_dot(vec, mlex))
         return (best_cos - cosine) + p.lexical_weight * (best_lex - lex)
 
     def _entity_overlap(self, item: Item, story: Story, score: float, lex: float = 0.0,

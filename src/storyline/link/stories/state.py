@@ -81,13 +81,19 @@ class Story:
         """Cosine of a unit sparse vector with the story's summed TF-IDF vector."""
         if not vec or self.lex_sq <= 0:
             return 0.0
-        lex = self.lex
-        dot = 0.0
-        for t, w in vec.items():
-            x = lex.get(t)
-            if x is not None:
-                dot += x * w
-        return dot / math.sqrt(self.lex_sq)
+        return sparse_dot(vec, self.lex) / math.sqrt(self.lex_sq)
+
+
+def sparse_dot(a: Mapping[str, float], b: Mapping[str, float]) -> float:
+    """The dot product of two sparse vectors (term -> weight). The shared terms are found by a
+    set intersection of the keys, in C, and only those are multiplied in Python: a member's or
+    story's vector shares a few dozen of an article's hundreds of terms, so looking each term up
+    in Python was most of the clustering time (the nearest-member gain and the lexical
+    candidates: 55% of a profile on a synthetic stream). A set's order follows string hashes,
+    which differ from process to process, so the products are summed with math.fsum, whose
+    result (correctly rounded) does not depend on their order: a restored clusterer in another
+    process decides as the saved one did."""
+    return math.fsum(a[t] * b[t] for t in a.keys() & b.keys())
 
 
 def majority_years(story: Story) -> list[str]:
