@@ -10,7 +10,7 @@ from storyline.analyze.clusters import FIRST_NAME_HONORIFICS, HONORIFICS
 from storyline.analyze.roles import ROLE_HEADS
 from storyline.folding import fold
 from storyline.link.reuse.drift_sides import Side, content_words, sentence_of, words
-from storyline.link.reuse.drift_spelling import alike_names
+from storyline.link.reuse.drift_spelling import alike_names, alike_words, name_words
 from storyline.records import Change, Entity
 
 # A sentence shorter than this carries no claim worth reporting when dropped or added
@@ -30,6 +30,12 @@ def entity_changes(s: Side, d: Side, links: list[tuple[int, int]]) -> list[Chang
         return []
     gone = [e for e in s.analysis.entities if not _present(e, d)]
     new = [e for e in d.analysis.entities if not _present(e, s)]
+    # Every gone name is compared with every name of the other side: fold each name once.
+    words = {e.name: name_words(e.name) for e in (*s.analysis.entities, *d.analysis.entities)}
+
+    def alike(x: str, y: str) -> bool:
+        return alike_words(words[x], words[y])
+
     out = []
     paired: set[str] = set()
     for e in gone:
@@ -43,14 +49,14 @@ def entity_changes(s: Side, d: Side, links: list[tuple[int, int]]) -> list[Chang
         if partner is not None:
             paired.add(partner.id)
             pm = partner.mentions[0]
-            respelled = alike_names(e.name, partner.name)
+            respelled = alike(e.name, partner.name)
             out.append(Change("entity_replaced", m.text, pm.text, (m.start, m.end), (pm.start, pm.end), e.name,
                               kind="wording" if respelled else "", severity="low" if respelled else "high"))
-        elif not any(alike_names(e.name, n.name) for n in d.analysis.entities):
+        elif not any(alike(e.name, n.name) for n in d.analysis.entities):
             out.append(Change("entity_dropped", e.name, "", (m.start, m.end) if m else None, None, e.name, severity="medium"))
     for n in new:
         # A name the source spells otherwise is a slip fixed or made, not somebody new.
-        if n.id in paired or any(alike_names(n.name, e.name) for e in s.analysis.entities):
+        if n.id in paired or any(alike(n.name, e.name) for e in s.analysis.entities):
             continue
         if _qualifier(n, d, s):
             continue

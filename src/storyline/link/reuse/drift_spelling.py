@@ -76,13 +76,32 @@ def contains_with_slips(needle: list[str], hay: list[str]) -> bool:
 
 def alike_names(a: str, b: str) -> bool:
     """Whether two names are one name spelled two ways (SAME_SPELLING)."""
-    short, long_ = sorted((fold(a).split(), fold(b).split()), key=len)
+    return alike_words(name_words(a), name_words(b))
+
+
+def name_words(name: str) -> list[str]:
+    """A name's words as :func:`alike_words` compares them (folded): fold once, compare often."""
+    return fold(name).split()
+
+
+def alike_words(a: list[str], b: list[str]) -> bool:
+    """:func:`alike_names` of two names given as :func:`name_words`."""
+    short, long_ = (a, b) if len(a) <= len(b) else (b, a)
     if not short:
         return False
     if len(short) == len(long_):
-        return all(_ratio(x, y) >= SAME_SPELLING for x, y in zip(short, long_))
-    return all(any(_ratio(w, x) >= SAME_SPELLING for x in long_) for w in short)
+        return all(_alike_words(x, y) for x, y in zip(short, long_))
+    return all(any(_alike_words(w, x) for x in long_) for w in short)
 
 
-def _ratio(a: str, b: str) -> float:
-    return 1.0 if a == b else difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
+def _alike_words(a: str, b: str) -> bool:
+    """Whether difflib's ratio of two words reaches SAME_SPELLING. Its two upper bounds (the
+    lengths alone, then the letters as multisets) turn most pairs away before the full match:
+    a story's facts compare every name of one article with every name of another (282k word
+    pairs for 80 stories on the incremental benchmark's 1k store, 40% of the story facts' CPU).
+    The bounds never exceed the ratio, so the answer is the full ratio's."""
+    if a == b:
+        return True
+    m = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    return (m.real_quick_ratio() >= SAME_SPELLING and m.quick_ratio() >= SAME_SPELLING
+            and m.ratio() >= SAME_SPELLING)
