@@ -37,7 +37,8 @@ the stream.
 
 **Reported per size**: pair precision/recall/F1 and BCubed of the predicted stories against the
 planted ones, planted and predicted story counts, clustering articles/s over the whole stream and
-over its first and last tenth, feature seconds, the active stories and items at the end, the
+over its first and last tenth, feature seconds, the five largest predicted stories (articles,
+planted stories mixed, days spanned), the active stories and items at the end, the
 checkpoint's bytes and seconds, and the process's peak RSS. The goal is the issue's: recall at
 1M the same as at 10k, rate flat, memory bounded.
 """
@@ -220,6 +221,7 @@ def run_size(n: int, docs: list[list[str]], pool: list[str], vectors: np.ndarray
         "articles": n, "planted_stories": len(set(gold)), "days": round(n / per_day, 1),
         **pair_counts(pred, gold_s), **bcubed(pred, gold_s),
         "predicted_stories": len(set(pred)), "singletons": sum(1 for c in Counter(pred).values() if c == 1),
+        "largest_stories": _largest(pred, gold, times),
         "cluster_s": round(cluster_s, 2), "cluster_articles_per_s": round(n / cluster_s, 1),
         "first_tenth_articles_per_s": round(first_rate, 1) if first_rate else None,
         "last_tenth_articles_per_s": round(last_rate, 1) if last_rate else None,
@@ -228,6 +230,19 @@ def run_size(n: int, docs: list[list[str]], pool: list[str], vectors: np.ndarray
         "checkpoint_bytes": len(saved.state) + len(saved.vectors) + len(saved.sums),
         "checkpoint_s": round(snapshot_s, 3), "peak_rss_mb": round(_rss_mb()),
     }
+
+
+def _largest(pred: list[str], gold: list[int], times: np.ndarray, k: int = 5) -> list[dict]:
+    """The k biggest predicted stories: articles, how many planted stories they mix, and the
+    days between their first and last article (a story that never leaves the window shows here)."""
+    members: dict[str, list[int]] = {}
+    for row, key in enumerate(pred):
+        members.setdefault(key, []).append(row)
+    out = []
+    for rows in sorted(members.values(), key=len, reverse=True)[:k]:
+        span = (max(times[r] for r in rows) - min(times[r] for r in rows)) / DAY
+        out.append({"articles": len(rows), "planted_stories": len({gold[r] for r in rows}), "days": round(span, 1)})
+    return out
 
 
 def _rss_mb() -> float:
