@@ -27,6 +27,7 @@ from __future__ import annotations
 from storyline.report.briefing_account import developments, representative, what_happened
 from storyline.report.briefing_conflicts import disagreements, provenance
 from storyline.report.briefing_people import people
+from storyline.link.stories.facts import distinct_outlets
 from storyline.report.briefing_records import MAX_SOURCES, MAX_TITLE_CHARS, Briefing, Source
 from storyline.report.text import clip
 
@@ -98,10 +99,8 @@ def _sources(report, b: Briefing) -> list[Source]:
         a = articles[aid]
         date, inferred = when(aid)
         # Other outlets by name, case and spacing ignored (as StoryReport.outlets counts them).
-        others: dict[str, str] = {(a.outlet or "").strip().casefold(): ""}
-        for s in report.sightings.get(aid, ()):
-            name = (s.outlet or "").strip()
-            others.setdefault(name.casefold(), clip(name, MAX_TITLE_CHARS))
+        own = (a.outlet or "").strip().casefold()
+        others = distinct_outlets(s.outlet for s in report.sightings.get(aid, ()))
         out.append(Source(n, aid, clip(a.outlet, MAX_TITLE_CHARS) or None, clip(a.title, MAX_TITLE_CHARS) or None,
-                          date, inferred, a.url, tuple(n for n in others.values() if n)))
+                          date, inferred, a.url, tuple(clip(v, MAX_TITLE_CHARS) for k, v in others.items() if k != own)))
     return out

@@ -21,6 +21,7 @@ import types
 import typing
 from dataclasses import dataclass, field
 from functools import cache
+from collections.abc import Iterable
 from typing import Any
 
 from storyline.records import (Article, ArticleDate, Event, Finding, Identity, Quote, ReusePair, Sighting, Story,
@@ -60,12 +61,18 @@ class StoryReport:
         """Every outlet that ran one of the story's articles, its sightings' included (the wire
         copy run word for word by five outlets is five outlets), each once (case ignored, as
         first spelled), in article order."""
-        names: dict[str, str] = {}
-        for a in self.articles:
-            for name in (a.outlet, *(s.outlet for s in self.sightings.get(a.id, ()))):
-                if name and name.strip():
-                    names.setdefault(name.strip().casefold(), name.strip())
-        return list(names.values())
+        return list(distinct_outlets(name for a in self.articles
+                                     for name in (a.outlet, *(s.outlet for s in self.sightings.get(a.id, ())))).values())
+
+
+def distinct_outlets(names: Iterable[str | None]) -> dict[str, str]:
+    """Outlet names once each: case-folded name -> its first spelling (stripped); blank or
+    missing names left out."""
+    out: dict[str, str] = {}
+    for name in names:
+        if name and name.strip():
+            out.setdefault(name.strip().casefold(), name.strip())
+    return out
 
 
 # Bumped whenever the codec or what build_report computes changes: older facts are then due.
