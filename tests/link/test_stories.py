@@ -48,8 +48,8 @@ MERGY = Params(join_threshold=1.8, merge_threshold=1.85, merge_cosine=0.6)
 
 def snapshot(c: StoryClusterer):
     """Everything that decides the future: memberships, sums, document frequencies, window."""
-    stories = {k: (s.index, list(s.members), None if s.vsum is None else s.vsum.tobytes(),
-                   sorted(s.ents.items()), sorted(s.ent_docs.items()), s.first_time, s.last_time, s.last_seq,
+    stories = {k: (s.index, list(s.members), list(s.profile), None if s.vsum is None else s.vsum.tobytes(),
+                   sorted(s.ent_docs.items()), s.first_time, s.last_time, s.last_seq,
                    sorted(s.lex.items()), s.lex_sq)
                for k, s in c._stories.items()}
     return (c.assignments(), c.stories(), stories, c._df.n, sorted(c._df.df.items()),
@@ -283,6 +283,11 @@ def test_stream_has_merges():
     DEFAULT,
     Params(join_threshold=1.8, merge_threshold=1.85, merge_cosine=0.6, window_items=40),
     Params(join_threshold=1.2, merge_threshold=1.25, merge_cosine=0.6, window_items=40, member_weight=0.0),
+    # Small profiles (a story's profile holds its last 6 members, of the last 12 hours): merges
+    # and members leaving the profile, by count and by time.
+    Params(join_threshold=1.2, merge_threshold=1.25, merge_cosine=0.6, member_weight=0.0, profile_members=6,
+           profile_s=0.5 * DAY),
+    Params(join_threshold=1.8, merge_threshold=1.85, merge_cosine=0.6, profile_members=4),
 ])
 def test_restore_prefix_then_add_equals_adding_everything(cut, params):
     items = stream()
@@ -399,3 +404,46 @@ def test_the_average_link_refinement_merges_and_records_its_link():
             merged = c.take_evidence()[1]
             assert merged[0]["rule"] == "average link" and merged[0]["link"] >= 0.45
             assert merged[0]["absorbed"] == "s2" and merged[0]["into"] == "s1"
+
+
+def test_a_story_is_judged_by_its_recent_members_only():
+    """A story that runs longer than profile_s (or past profile_members) keeps every member, but
+    its sums, its postings and the items held are those of its recent members only, exactly as
+    if it had been folded over them alone."""
+    from storyline.link.stories.state import Story
+
+    a, b = basis(1), basis(2)
+    params = Params(profile_s=3 * DAY, profile_members=5, window_s=30 * DAY)
+    c = StoryClusterer(params)
+    # One story that drifts from direction a towards b over ten days, an article a day.
+    for day in range(10):
+        vec = unit(blend(a, b, 1 - day / 18) + 0.05 * basis(100 + day))
+        assert c.add(item(f"d{day}", vec, ["reid", "ketsoyan", f"day{day}"], 1.7e9 + day * DAY)) == "d0"
+    story = c._stories["d0"]
+    assert c.members("d0") == [f"d{d}" for d in range(10)]
+    # The last 4 days (days 6-9: within 3 days of the newest) are the profile, and the only
+    # items held.
+    assert [c._ids[s] for s in story.profile] == ["d6", "d7", "d8", "d9"]
+    assert sorted(c._items) == story.profile
+    fresh = Story("d0", 0)
+    for seq in story.profile:
+        fresh.add(seq, c._items[seq], c._lex[seq])
+    assert story.ent_docs == fresh.ent_docs and "day0" not in story.ent_docs
+    assert story.lex == fresh.lex and story.lex_sq == fresh.lex_sq
+    assert np.array_equal(story.vsum, fresh.vsum)
+    assert all(c._postings[t] == {"d0"} for t in story.lex)
+    # An article like the story's first days is no longer like the story; judged by all it
+    # ever held (the default profile) it would still join.
+    late = item("late", unit(a), ["ketsoyan", "day0", "day1"], 1.7e9 + 10 * DAY)
+    assert c.add(late) == "late"
+    whole = StoryClusterer()
+    for day in range(10):
+        whole.add(item(f"d{day}", unit(blend(a, b, 1 - day / 18) + 0.05 * basis(100 + day)),
+                       ["reid", "ketsoyan", f"day{day}"], 1.7e9 + day * DAY))
+    assert whole.add(late) == "d0"
+    # Without dates, the count bound alone holds the profile to the last profile_members.
+    c = StoryClusterer(params)
+    for k in range(12):
+        c.add(item(f"u{k}", unit(a + 0.05 * basis(200 + k)), ["reid"]))
+    assert [c._ids[s] for s in c._stories["u0"].profile] == [f"u{k}" for k in range(7, 12)]
+    assert len(c.active_items()) == 5

@@ -10,6 +10,9 @@ import signal
 import subprocess
 import sys
 import textwrap
+from dataclasses import replace
+
+import pytest
 
 from story_synth import corpus, items, store_batch
 
@@ -26,24 +29,26 @@ from storyline.store import open_store
 SHORT = Params(window_s=7 * DAY, hold_items=40)
 
 
-def test_a_clusterer_restored_from_its_snapshot_continues_exactly():
+@pytest.mark.parametrize("params", [SHORT, replace(SHORT, profile_s=DAY, profile_members=8)])
+def test_a_clusterer_restored_from_its_snapshot_continues_exactly(params):
     stream = items(400, undated_every=9)
-    whole = StoryClusterer(SHORT)
+    whole = StoryClusterer(params)
     whole.add_all(stream)
     assert len(whole.stories()) > 30  # enough stories, and some retired by the window
-    resumed = StoryClusterer(SHORT)
+    resumed = StoryClusterer(params)
     for start in range(0, len(stream), 37):
         if start:
-            resumed = StoryClusterer.from_snapshot(resumed.snapshot("v"), SHORT)
+            resumed = StoryClusterer.from_snapshot(resumed.snapshot("v"), params)
         resumed.add_all(stream[start : start + 37])
     assert resumed.snapshot("v") == whole.snapshot("v")
     assert resumed.story_count() == len(whole.stories())
     assert all(whole.story_of(a) == s for a, s in resumed.assignments().items())
+    assert resumed.stories() == {k: m for k, m in whole.stories().items() if k in resumed.stories()}
     # ... and so does the replay from every membership (the old way; its matrix rows and dict
     # orders may differ from the original's, its decisions may not).
-    first = StoryClusterer(SHORT)
+    first = StoryClusterer(params)
     first.add_all(stream[:250])
-    replayed = StoryClusterer.restore(stream[:250], first.assignments(), SHORT)
+    replayed = StoryClusterer.restore(stream[:250], first.assignments(), params)
     replayed.add_all(stream[250:])
     assert replayed.assignments() == whole.assignments()
 

@@ -297,7 +297,7 @@ class StoryClusterer(EvidenceMixin):
         p = self.params
         best_cos, best_lex = cosine, lex
         q = None if item.vector is None else np.asarray(item.vector, dtype=np.float64)
-        for seq in story.members[-p.member_limit:]:
+        for seq in story.profile[-p.member_limit:]:
             member = self._items.get(seq)
             if member is None:
                 continue
@@ -324,7 +324,7 @@ class StoryClusterer(EvidenceMixin):
         returned then, which is below every threshold and so decides nothing."""
         p = self.params
         prior = p.entity_mass_prior * lex
-        size = len(story.members)
+        size = story.size
         mass = shared = 0.0
         for key, w in item.entities.items():
             x = float(w) * self._df.idf(key)
@@ -338,12 +338,12 @@ class StoryClusterer(EvidenceMixin):
         bound = math.sqrt(forward)
         if not exact and score + p.entity_weight * bound < p.join_bar(item) and score < p.duplicate_cosine:
             return bound
-        s_mass = s_shared = 0.0
-        for key, docs in story.ent_docs.items():
-            x = docs / size * self._df.idf(key)
-            s_mass += x
-            if key in item.entities:
-                s_shared += x
+        # Summed with fsum: the profile's keys are in the order they (re)entered it, which
+        # differs between a story grown one member at a time and the same story made by a
+        # merge; fsum's result does not depend on the order.
+        idf = self._df.idf
+        s_mass = math.fsum(docs * idf(key) for key, docs in story.ent_docs.items()) / size
+        s_shared = math.fsum(story.ent_docs[key] * idf(key) for key in item.entities if key in story.ent_docs) / size
         return math.sqrt(forward * (s_shared + prior) / (s_mass + p.entity_mass_prior))
 
     def _start(self, seq: int, item: Item) -> Story:
@@ -358,9 +358,25 @@ class StoryClusterer(EvidenceMixin):
             self._postings.setdefault(t, set()).add(story.key)
         self._story_of[seq] = story.key
         self._items[seq] = item
+        self._trim(story)
         self._active.touch(story)
         self._centroids.put(story)
         return story
+
+    def _trim(self, story: Story) -> None:
+        """Take the members that left the story's profile (Params.profile_s, profile_members)
+        out of its sums, its postings and memory."""
+        leaving = story.leaving(self._items, self.params.profile_s, self.params.profile_members)
+        if not leaving:
+            return
+        gone = set(leaving)
+        story.profile = [seq for seq in story.profile if seq not in gone]
+        for seq in leaving:
+            lex = self._lex.pop(seq, None)
+            story.fold(self._items.pop(seq), lex, -1)
+            for t in lex or ():
+                if t not in story.lex:
+                    self._unpost_term(t, story.key)
 
     def _converge(self, story: Story, others: list[tuple[float, Story, float]]) -> Story:
         """Merge the joined story with every other candidate that the article also scores at
@@ -391,7 +407,15 @@ class StoryClusterer(EvidenceMixin):
             self._centroids.drop(s)
             self._unpost(s)
             del self._stories[s.key]
-        merged = rebuilt(old.key, old.index, old.members + young.members, self._items, self._lex)
+        p = self.params
+        times = (_min_time(old.first_time, young.first_time), _max_time(old.last_time, young.last_time))
+        merged = rebuilt(old.key, old.index, old.members + young.members, self._items, self._lex, times,
+                         p.profile_s, p.profile_members)
+        kept = set(merged.profile)
+        for seq in old.profile + young.profile:
+            if seq not in kept:  # left the profile with the merge
+                self._items.pop(seq, None)
+                self._lex.pop(seq, None)
         self._stories[merged.key] = merged
         for t in merged.lex:
             self._postings.setdefault(t, set()).add(merged.key)
@@ -405,20 +429,31 @@ class StoryClusterer(EvidenceMixin):
         """A story out of the window: keep its members, free its centroid and items."""
         self._centroids.drop(story)
         self._unpost(story)
-        for seq in story.members:
+        for seq in story.profile:
             self._items.pop(seq, None)
             self._lex.pop(seq, None)
         story.vsum = None
-        story.ents, story.ent_docs = {}, {}
-        story.lex, story.lex_sq = {}, 0.0
+        story.profile, story.ent_docs = [], {}
+        story.lex, story.lex_sq = {}, 0
 
     def _unpost(self, story: Story) -> None:
         for t in story.lex:
-            post = self._postings.get(t)
-            if post is not None:
-                post.discard(story.key)
-                if not post:
-                    del self._postings[t]
+            self._unpost_term(t, story.key)
+
+    def _unpost_term(self, term: str, key: str) -> None:
+        post = self._postings.get(term)
+        if post is not None:
+            post.discard(key)
+            if not post:
+                del self._postings[term]
+
+
+def _min_time(a: float | None, b: float | None) -> float | None:
+    return b if a is None else a if b is None else min(a, b)
+
+
+def _max_time(a: float | None, b: float | None) -> float | None:
+    return b if a is None else a if b is None else max(a, b)
 
 
 def _cosine(a: np.ndarray | None, b: np.ndarray | None) -> float:

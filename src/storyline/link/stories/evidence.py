@@ -14,7 +14,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from storyline.link.stories.features import Item, publication_years, year_keys
-from storyline.link.stories.state import Story, majority_years
+from storyline.link.stories.state import FIXED, Story, majority_years, sparse_dot
 
 # Shared names and words listed in an article's membership evidence.
 EVIDENCE_KEYS = 6
@@ -87,24 +87,25 @@ class EvidenceMixin:
         if not a.ent_docs or not b.ent_docs:
             return 0.0
         def profile(s):
-            n = len(s.members)
+            n = s.size
             return {k: d / n * self._df.idf(k) for k, d in s.ent_docs.items()}
         pa, pb = profile(a), profile(b)
-        dot = sum(w * pb[k] for k, w in pa.items() if k in pb)
-        na = math.sqrt(sum(w * w for w in pa.values()))
-        nb = math.sqrt(sum(w * w for w in pb.values()))
+        # fsum: a profile's keys are in no fixed order (state.Story).
+        dot = math.fsum(w * pb[k] for k, w in pa.items() if k in pb)
+        na = math.sqrt(math.fsum(w * w for w in pa.values()))
+        nb = math.sqrt(math.fsum(w * w for w in pb.values()))
         return dot / (na * nb) if na and nb else 0.0
 
     def _link(self, a: Story, b: Story) -> float:
         """Mean pairwise similarity of two stories' members: refine_vector * the mean vector
         cosine (vector sums' dot product over the pair count) + the mean TF-IDF cosine (the
         same for the summed unit TF-IDF vectors)."""
-        pairs = len(a.members) * len(b.members)
-        small, big = (a.lex, b.lex) if len(a.lex) <= len(b.lex) else (b.lex, a.lex)
-        lex = sum(w * big[t] for t, w in small.items() if t in big) / pairs
+        pairs = a.size * b.size
+        lex = sparse_dot(a.lex, b.lex) / (FIXED * FIXED) / pairs
         vec = 0.0
-        if self.params.refine_vector and a.vsum is not None and b.vsum is not None:
-            vec = float(a.vsum @ b.vsum) / pairs
+        va, vb = a.vector_sum(), b.vector_sum()
+        if self.params.refine_vector and va is not None and vb is not None:
+            vec = float(va @ vb) / pairs
         return self.params.refine_vector * vec + lex
 
     def _founded(self, item: Item, scored: list[tuple[float, Story, float]]) -> dict:
@@ -134,7 +135,7 @@ class EvidenceMixin:
         words = sorted((t for t in vec if t in story.lex), key=lambda t: (-vec[t] * story.lex[t], t))[:EVIDENCE_KEYS]
         nearest, near_cos = None, -1.0
         q = None if item.vector is None else np.asarray(item.vector, dtype=np.float64)
-        for seq in story.members[-self.params.member_limit:]:
+        for seq in story.profile[-self.params.member_limit:]:
             member = self._items.get(seq)
             if member is None:
                 continue

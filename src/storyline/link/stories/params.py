@@ -104,6 +104,17 @@ class Params:
     # seen) only once it is also this many arrivals old (state.ActiveSet: a clock that jumps
     # never retires the story of a follow-up).
     hold_items: int = 2_000
+    # A story's profile (the sums every decision reads: centroid, names, words, and the members
+    # the nearest-member gain looks at) holds its members of the last profile_s before its
+    # newest member, at most the last profile_members of them (state.Story.leaving). Without
+    # it a story covered for months was judged by all it had ever been: on a 100k-article
+    # planted stream (benchmarks/scale_stories.py) a few stories took every article that
+    # resembled anything they had held, never left the active set, and kept every member's
+    # vector and words in memory and in each checkpoint (87% of all articles held at the end,
+    # 534 MB per checkpoint, pair precision 0.118). With the profile, what a story holds is
+    # bounded by what it took in the last profile_s.
+    profile_s: float = 30 * DAY
+    profile_members: int = 400
     # Time penalty time_weight * log1p(gap / time_scale_s); off by default: the window already
     # keeps old stories out, and no labelled stream with times was at hand to tune it.
     time_weight: float = 0.0

@@ -2,10 +2,9 @@
 
 Everything here is a pure function of the ordered items and their story memberships:
 
-- a story's sums (vector, entity weights, entity document counts) are folded over its members
-  in arrival order, both when an article joins (it is always the newest member) and when two
-  stories merge (the sums are recomputed over the union, in arrival order), so a story that
-  grew by a merge holds bit-for-bit the sums of one that got the same members one at a time;
+- a story's sums (vector, entity document counts, TF-IDF vector) are exact fixed-point sums
+  over its profile (Story), so a story that grew by a merge holds exactly the sums of one that
+  got the same members one at a time, and a member leaving the profile leaves no residue;
 - document frequencies are integer counts;
 - a story is active while its newest member is within the time window of the newest time seen
   and within the last ``window_items`` arrivals; which stories are active therefore depends on
@@ -28,60 +27,112 @@ from storyline.analyze.embed import DIM
 from storyline.link.stories.features import Item, is_year_key, year_keys
 
 
+# Story sums are fixed-point integers: a member's vector entries and unit TF-IDF weights (all in
+# [-1, 1]) times FIXED, rounded. Integer sums are exact, so a member that leaves a story's profile
+# is subtracted without residue, a term whose weight returns to zero leaves the profile, and the
+# sums do not depend on the order they were folded in: a story that grew by a merge holds exactly
+# the sums of one that got the same members one at a time, and a restored clusterer decides as
+# the saved one did. 2**40 keeps ~12 significant digits per weight, far below any decision's
+# margin, and a profile of up to 2**22 members inside int64.
+FIXED = float(2**40)
+
+
+def fixed_vector(vector) -> np.ndarray:
+    return np.rint(np.asarray(vector, dtype=np.float64) * FIXED).astype(np.int64)
+
+
 @dataclass(slots=True)
 class Story:
+    """A story: every member (arrival indices, ascending) and the sums over its *profile*, the
+    members that are still :meth:`in_profile` (Params.profile_s, profile_members). Leaving is
+    for good: a member's count of newer members and the story's newest time only grow. So the
+    profile is a function of the members alone, however they came together (joins one at a
+    time, or merges: a member in the merged profile was in its own story's). Decisions read the
+    profile only, so a story that runs for months is judged by what it is about now, and the
+    clusterer holds the items of profile members only."""
+
     key: str  # id of the first article
     index: int  # arrival index of the first article (age order)
     members: list[int] = field(default_factory=list)  # arrival indices, ascending
-    vsum: np.ndarray | None = None  # float64 sum of member vectors
-    ents: dict[str, float] = field(default_factory=dict)  # summed entity weights
-    ent_docs: dict[str, int] = field(default_factory=dict)  # members naming each entity
-    lex: dict[str, float] = field(default_factory=dict)  # sum of member unit TF-IDF vectors
-    lex_sq: float = 0.0  # squared norm of lex (folded with it)
-    first_time: float | None = None
+    profile: list[int] = field(default_factory=list)  # the profile's members, ascending
+    vsum: np.ndarray | None = None  # int64 fixed-point sum of the profile's vectors
+    ent_docs: dict[str, int] = field(default_factory=dict)  # profile members naming each entity
+    lex: dict[str, int] = field(default_factory=dict)  # fixed-point sum of their unit TF-IDF vectors
+    lex_sq: int = 0  # squared norm of lex (exact)
+    first_time: float | None = None  # over every member
     last_time: float | None = None
     last_seq: int = -1
     row: int = -1  # centroid matrix row while active, else -1
 
+    @property
+    def size(self) -> int:
+        """How many members the profile holds."""
+        return len(self.profile)
+
     def add(self, seq: int, item: Item, lex: Mapping[str, float] | None = None) -> None:
-        """Fold one member in (the newest one: seq is larger than every member's); lex is its
-        unit TF-IDF vector (IDF as of its arrival)."""
+        """Append one member (the newest: seq is larger than every member's) and fold it into
+        the profile; lex is its unit TF-IDF vector (IDF as of its arrival)."""
         self.members.append(seq)
-        if lex:
-            dot = 0.0
-            sq = 0.0
-            for t, w in lex.items():
-                old = self.lex.get(t)
-                if old is not None:
-                    dot += old * w
-                    self.lex[t] = old + w
-                else:
-                    self.lex[t] = w
-                sq += w * w
-            self.lex_sq += 2.0 * dot + sq
+        self.profile.append(seq)
         self.last_seq = seq
-        if item.vector is not None:
-            v = np.asarray(item.vector, dtype=np.float64)
-            self.vsum = v.copy() if self.vsum is None else self.vsum + v
-        for key, w in item.entities.items():
-            self.ents[key] = self.ents.get(key, 0.0) + float(w)
-            self.ent_docs[key] = self.ent_docs.get(key, 0) + 1
+        self.fold(item, lex, 1)
         if item.time is not None:
             self.first_time = item.time if self.first_time is None else min(self.first_time, item.time)
             self.last_time = item.time if self.last_time is None else max(self.last_time, item.time)
 
+    def fold(self, item: Item, lex: Mapping[str, float] | None, sign: int) -> None:
+        """Add (sign 1) or subtract (sign -1) one profile member's vector, names and words."""
+        if lex:
+            for t, w in lex.items():
+                x = round(w * FIXED)
+                if not x:
+                    continue
+                old = self.lex.get(t, 0)
+                new = old + sign * x
+                self.lex_sq += new * new - old * old
+                if new:
+                    self.lex[t] = new
+                else:
+                    del self.lex[t]
+        if item.vector is not None:
+            v = fixed_vector(item.vector)
+            if self.vsum is None:
+                self.vsum = v if sign > 0 else -v
+            else:
+                self.vsum = self.vsum + v if sign > 0 else self.vsum - v
+        for key in item.entities:
+            n = self.ent_docs.get(key, 0) + sign
+            if n:
+                self.ent_docs[key] = n
+            else:
+                del self.ent_docs[key]
+
+    def vector_sum(self) -> np.ndarray | None:
+        """The profile's vector sum as float64 (None when no profile member has a vector)."""
+        return None if self.vsum is None else self.vsum.astype(np.float64) / FIXED
+
     def centroid(self) -> np.ndarray | None:
         if self.vsum is None:
             return None
-        norm = float(np.linalg.norm(self.vsum))
-        return self.vsum / norm if norm > 0 else None
-
+        v = self.vsum.astype(np.float64)
+        norm = float(np.linalg.norm(v))
+        return v / norm if norm > 0 else None
 
     def lex_cosine(self, vec: Mapping[str, float]) -> float:
-        """Cosine of a unit sparse vector with the story's summed TF-IDF vector."""
+        """Cosine of a unit sparse vector with the profile's summed TF-IDF vector."""
         if not vec or self.lex_sq <= 0:
             return 0.0
         return sparse_dot(vec, self.lex) / math.sqrt(self.lex_sq)
+
+    def leaving(self, items: Mapping[int, Item], profile_s: float, profile_members: int) -> list[int]:
+        """The profile members that are no longer in it: those with ``profile_members`` or more
+        newer members, and dated ones more than ``profile_s`` before the story's newest time.
+        ``items`` holds every profile member's item."""
+        n = len(self.members)
+        last_in = self.members[n - profile_members] if n >= profile_members else -1  # oldest kept by count
+        oldest = None if self.last_time is None else self.last_time - profile_s
+        return [seq for seq in self.profile
+                if seq < last_in or (oldest is not None and (t := items[seq].time) is not None and t < oldest)]
 
 
 def sparse_dot(a: Mapping[str, float], b: Mapping[str, float]) -> float:
@@ -98,16 +149,26 @@ def sparse_dot(a: Mapping[str, float], b: Mapping[str, float]) -> float:
 
 def majority_years(story: Story) -> list[str]:
     """The year keys ("#2013") named by at least half of the story's members, sorted."""
-    half = len(story.members) / 2
+    half = story.size / 2
     return sorted(k for k in year_keys(story.ent_docs) if story.ent_docs[k] >= half)
 
 
 def rebuilt(key: str, index: int, members: list[int], items: Mapping[int, Item],
-            lex: Mapping[int, Mapping[str, float]]) -> Story:
-    """A story folded from scratch over members in arrival order (used after a merge)."""
-    story = Story(key, index)
-    for seq in sorted(members):
-        story.add(seq, items[seq], lex.get(seq))
+            lex: Mapping[int, Mapping[str, float]], times: tuple[float | None, float | None],
+            profile_s: float, profile_members: int) -> Story:
+    """The story of ``members`` (after a merge): every member listed, the profile folded from
+    scratch. ``items`` holds the members of the old stories' profiles; a member that had left
+    its old story's profile is out of the merged one too (it has at least as many newer
+    members, and the merged story's newest time is no earlier). ``times``: the first and last
+    time over every member (the old stories' own)."""
+    story = Story(key, index, sorted(members))
+    story.first_time, story.last_time = times
+    story.last_seq = story.members[-1]
+    story.profile = [seq for seq in story.members if seq in items]
+    leaving = set(story.leaving(items, profile_s, profile_members))
+    story.profile = [seq for seq in story.profile if seq not in leaving]
+    for seq in story.profile:
+        story.fold(items[seq], lex.get(seq), 1)
     return story
 
 
