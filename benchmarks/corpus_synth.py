@@ -305,14 +305,16 @@ def load_documents(data_dir: Path) -> dict[str, list[list[str]]]:
     return sources
 
 
-def sentence_pool(docs_by_source: dict[str, list[list[str]]]) -> tuple[list[list[str]], dict[str, int]]:
-    """Documents as lists of usable sentences (6-80 words, each sentence once overall)."""
+def sentence_pool(docs_by_source: dict[str, list[list[str]]],
+                  origins: list[tuple[str, int]] | None = None) -> tuple[list[list[str]], dict[str, int]]:
+    """Documents as lists of usable sentences (6-80 words, each sentence once overall). With
+    ``origins``, (source name, position in that source) of each kept document is appended to it."""
     seen: set[str] = set()
     docs: list[list[str]] = []
     counts: dict[str, int] = {}
     for name, source_docs in docs_by_source.items():
         counts[name] = 0
-        for doc in source_docs:
+        for position, doc in enumerate(source_docs):
             kept = []
             for s in doc:
                 words = _WORDS.findall(s.lower())
@@ -323,6 +325,8 @@ def sentence_pool(docs_by_source: dict[str, list[list[str]]]) -> tuple[list[list
             if kept:
                 docs.append(kept)
                 counts[name] += len(kept)
+                if origins is not None:
+                    origins.append((name, position))
     return docs, counts
 
 
