@@ -4,7 +4,7 @@
 Usage::
 
     PYTHONPATH=src .venv/bin/python benchmarks/scale_stories.py DATA_DIR [--sizes 10000,100000,1000000]
-                                     [--per-day 345] [--seed 0] [--work DIR]
+                                     [--per-day 345] [--seed 0] [--work DIR] [--set NAME=VALUE ...]
 
 e.g. ``PYTHONPATH=src .venv/bin/python benchmarks/scale_stories.py ../shared/eval --sizes 10000,1000000``.
 Progress goes to stderr; the LAST stdout line is one JSON object with every figure.
@@ -73,7 +73,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import corpus_synth  # noqa: E402
 from api_load import _NAME, _NOT_FIRST  # noqa: E402
-from stories import bcubed, pair_counts, single_threaded_blas  # noqa: E402
+from stories import bcubed, pair_counts, parse_overrides, single_threaded_blas  # noqa: E402
 
 from storyline.link.reuse.candidates import VECTOR_SENTENCES  # noqa: E402
 from storyline.link.stories import scan  # noqa: E402
@@ -216,7 +216,7 @@ def real_events(story: np.ndarray, core_event: list[str], times: np.ndarray) -> 
 
 
 def run_size(n: int, docs: list[list[str]], pool: list[str], vectors: np.ndarray, per_day: float,
-             seed: int, events: list[str]) -> dict:
+             seed: int, events: list[str], params=None) -> dict:
     starts = [0]
     for d in docs:
         starts.append(starts[-1] + len(d))
@@ -226,7 +226,7 @@ def run_size(n: int, docs: list[list[str]], pool: list[str], vectors: np.ndarray
     gold = story.tolist()
     event = real_events(story, [events[kept[c]] for c in core.tolist()], times)
     log(f"{n} articles: {len(set(gold))} planted stories over {n / per_day:.0f} days")
-    clusterer = StoryClusterer()
+    clusterer = StoryClusterer(params) if params is not None else StoryClusterer()
     feature_s = 0.0
     cluster_s = 0.0
     tenth = max(1, n // 10)
@@ -310,6 +310,8 @@ def main(argv=None) -> dict:
     ap.add_argument("--sizes", default="10000,100000,1000000")
     ap.add_argument("--per-day", type=float, default=345.0)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                    help="override a clusterer Params field (as in stories.py)")
     ap.add_argument("--work", type=Path, default=Path("/tmp/scale-stories"), help="where pool vectors are cached")
     args = ap.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
@@ -322,10 +324,11 @@ def main(argv=None) -> dict:
         raise SystemExit(f"{args.data}: no news text found (see benchmarks/corpus_synth.py)")
     pool = [s for d in docs for s in d]
     vectors = pool_vectors(pool, args.work)
-    out = {"per_day": args.per_day, "seed": args.seed, "pool_sentences": len(pool),
+    out = {"per_day": args.per_day, "seed": args.seed, "set": args.set, "pool_sentences": len(pool),
            "cores": sum(1 for d in docs if len(d) >= MIN_CORE), "sizes": {}}
     for n in sizes:
-        out["sizes"][str(n)] = figures = run_size(n, docs, pool, vectors, args.per_day, args.seed, events)
+        out["sizes"][str(n)] = figures = run_size(n, docs, pool, vectors, args.per_day, args.seed, events,
+                                                  parse_overrides(args.set))
         log(f"{n}: pair P {figures['pair_precision']:.3f} R {figures['pair_recall']:.3f} "
             f"F1 {figures['pair_f1']:.3f}, BCubed {figures['bcubed_f1']:.3f}; real events: pair P "
             f"{figures['event_pair_precision']:.3f} R {figures['event_pair_recall']:.3f}, "

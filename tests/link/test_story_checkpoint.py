@@ -67,6 +67,23 @@ def test_the_snapshot_holds_only_the_active_window():
     assert restored.story_count() == len(c.stories())
 
 
+def test_the_snapshot_holds_only_profile_items():
+    """Members that left their story's profile are kept by id only: the snapshot's items (and
+    vectors) are bounded by the profiles, while every member of an active story is still listed."""
+    params = replace(SHORT, profile_members=3)
+    stream = items(400)
+    c = StoryClusterer(params)
+    c.add_all(stream)
+    snap = c.snapshot("v")
+    active = list(c._active.stories.values())
+    assert any(s.size < len(s.members) for s in active)  # some members did leave a profile
+    assert len(c.active_items()) == sum(s.size for s in active) <= 3 * len(active)
+    assert len(snap.vectors) == len(c.active_items()) * 384 * 4
+    restored = StoryClusterer.from_snapshot(snap, params)
+    assert restored.active_members() == c.active_members()
+    assert restored.stories() == {k: m for k, m in c.stories().items() if k in restored.stories()}
+
+
 def _memberships(store):
     return [(m.article_id, m.story_id, m.seq) for m in store.story_members()]
 
