@@ -447,3 +447,43 @@ def test_a_story_is_judged_by_its_recent_members_only():
         c.add(item(f"u{k}", unit(a + 0.05 * basis(200 + k)), ["reid"]))
     assert [c._ids[s] for s in c._stories["u0"].profile] == [f"u{k}" for k in range(7, 12)]
     assert len(c.active_items()) == 5
+
+
+def _chained(params):
+    """A story that chained two subjects: six articles on one (reid, direction a), five on
+    another (kaling, direction b), restored as one story keyed a0 (no decision made)."""
+    a, b = basis(21), basis(22)
+    order = ["a0", "a1", "a2", "b0", "a3", "b1", "b2", "a4", "b3", "a5", "b4"]
+    items = [item(k, unit((a if k[0] == "a" else b) + 0.3 * basis(300 + n)), ["reid"] if k[0] == "a" else ["kaling"])
+             for n, k in enumerate(order)]
+    c = StoryClusterer.restore(items, {k: "a0" for k in order}, params)
+    return c, unit(a + 0.3 * basis(400)), unit(b + 0.3 * basis(401))
+
+
+def test_a_story_that_chained_two_subjects_is_split_in_two():
+    from dataclasses import replace
+
+    from storyline.report.words import membership_reason
+
+    params = replace(DEFAULT, split_every=12, split_min=4, split_cosine=0.4)
+    c, near_a, near_b = _chained(params)
+    c.take_evidence()
+    # The twelfth member triggers the check: the part without the oldest member leaves.
+    assert c.add(item("a6", near_a, ["reid"])) == "a0"
+    assert c.stories() == {"a0": ["a0", "a1", "a2", "a3", "a4", "a5", "a6"], "b0": ["b0", "b1", "b2", "b3", "b4"]}
+    why, merged = c.take_evidence()
+    assert merged == []
+    assert {k for k, w in why.items() if w["kind"] == "split"} == {"b0", "b1", "b2", "b3", "b4"}
+    assert why["b2"]["from"] == "a0" and why["b2"]["moved"] == 5 and why["b2"]["centroid_cosine"] < 0.4
+    assert membership_reason(why["b2"]).startswith("split off story a0 with the 5 articles on its subject")
+    # Each part is a story of its own from then on, sums and all.
+    assert c.add(item("b5", near_b, ["kaling"])) == "b0"
+    assert c._stories["a0"].ent_docs == {"reid": 7}
+    # Without splitting, the chained story keeps both subjects.
+    off, near_a, _ = _chained(replace(params, split_every=0))
+    assert off.add(item("a6", near_a, ["reid"])) == "a0" and len(off.stories()) == 1
+    # Parts too small, or too much alike, stay together.
+    for other in (replace(params, split_min=6), replace(params, split_cosine=-1.0)):
+        kept, near_a, _ = _chained(other)
+        kept.add(item("a6", near_a, ["reid"]))
+        assert len(kept.stories()) == 1

@@ -29,7 +29,11 @@ from storyline.store import open_store
 SHORT = Params(window_s=7 * DAY, hold_items=40)
 
 
-@pytest.mark.parametrize("params", [SHORT, replace(SHORT, profile_s=DAY, profile_members=8)])
+# Splits that the synthetic stream does make (40 articles moved): an eager check, small parts.
+SPLITTY = replace(SHORT, split_every=4, split_min=2, split_cosine=0.8)
+
+
+@pytest.mark.parametrize("params", [SHORT, replace(SHORT, profile_s=DAY, profile_members=8), SPLITTY])
 def test_a_clusterer_restored_from_its_snapshot_continues_exactly(params):
     stream = items(400, undated_every=9)
     whole = StoryClusterer(params)
@@ -44,6 +48,13 @@ def test_a_clusterer_restored_from_its_snapshot_continues_exactly(params):
     assert resumed.story_count() == len(whole.stories())
     assert all(whole.story_of(a) == s for a, s in resumed.assignments().items())
     assert resumed.stories() == {k: m for k, m in whole.stories().items() if k in resumed.stories()}
+    split = any(w["kind"] == "split" for w in whole.take_evidence()[0].values())
+    assert split or params is not SPLITTY
+    if split:
+        # A split takes members out of a story's profile, and the replay from memberships cannot
+        # know which had left it before: it is exact only without splits (module docstring of
+        # link/stories/split.py). The checkpoint above is the product's path.
+        return
     # ... and so does the replay from every membership (the old way; its matrix rows and dict
     # orders may differ from the original's, its decisions may not).
     first = StoryClusterer(params)

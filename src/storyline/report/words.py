@@ -52,6 +52,11 @@ def membership_reason(why: dict | None) -> str:
                      f" {', '.join(other.get('article_years') or ())}, that story"
                      f" {', '.join(other.get('story_years') or ())}")
         return text
+    if why.get("kind") == "split":  # moved with its part when a story was cut in two (link/stories/split.py)
+        text = (f"split off story {str(why.get('from', ''))[:12]} with the {why.get('moved', 0)} articles on"
+                f" its subject (the two parts alike {why.get('centroid_cosine', 0):.2f} in meaning)")
+        before = membership_reason(why.get("before"))
+        return f"{text}; before that: {before}" if before else text
     if why.get("kind") == "rescued":  # a second look once the story had grown (Params.rescue_after)
         parts = [f"joined later, on a second look, with score {why.get('score', 0):.2f}"
                  f" (needs {why.get('rescue_threshold', 0):.2f} then: meaning {why.get('cosine', 0):.2f},"

@@ -49,11 +49,19 @@ The algorithm (single pass, like Google News or Event Registry, after Miranda et
    stream is cut into batches; the story step also calls :meth:`settle` at the end of each
    batch, which gives lone articles at least ``settle_after`` arrivals old their look early
    (the last articles of a closed corpus would otherwise get none).
+7. Split: every ``split_every`` members, a story whose profile falls in two parts of different
+   subjects (2-means over article vectors, centroids less than ``split_cosine`` alike) gives the
+   part without its oldest member a story of its own (link/stories/split.py).
+
+A story is judged by its *profile*, its members of the last ``profile_s`` (at most
+``profile_members``; state.Story): the clusterer holds only their items, so what it holds is
+bounded by what arrived in the last ``profile_s``, not by how long a story runs.
 
 The state (both IDF tables included) is a pure function of the ordered items and their
 memberships (see stories_state), so
 :meth:`StoryClusterer.restore` rebuilds it from persisted memberships without re-deciding, and a
-restored clusterer continues exactly as the original would.
+restored clusterer continues exactly as the original would (restored from memberships: when no
+story was split; from a checkpoint: always).
 """
 
 from __future__ import annotations
@@ -77,6 +85,7 @@ from storyline.link.stories.features import (
 )
 from storyline.link.stories import checkpoint
 from storyline.link.stories.evidence import EvidenceMixin
+from storyline.link.stories.split import SplitMixin
 from storyline.link.stories.params import DEFAULT, Params
 from storyline.link.stories.state import ActiveSet, Centroids, DocFreq, Story, majority_years, rebuilt, sparse_dot
 
@@ -84,7 +93,7 @@ __all__ = ["DEFAULT", "Item", "Params", "StoryClusterer", "article_keys", "entit
            "items_from_texts", "number_keys"]
 
 
-class StoryClusterer(EvidenceMixin):
+class StoryClusterer(EvidenceMixin, SplitMixin):
     """Single-pass story clustering; see the module docstring for the decision rule."""
 
     def __init__(self, params: Params = DEFAULT):
@@ -127,6 +136,7 @@ class StoryClusterer(EvidenceMixin):
             self._why[item.id] = self._evidence(item, *passing[0])
             story = self._join(passing[0][1], seq, item)
             story = self._converge(story, [t for t in scored if t is not passing[0]])
+            story = self._maybe_split(story)
         story = self._refine(story, scored)
         if p.rescue_after and seq >= p.rescue_after:
             self._rescue(seq - p.rescue_after)
