@@ -257,3 +257,54 @@ def test_an_undated_article_takes_the_time_of_its_neighbour_not_the_latest_seen(
     store.add_articles([new, old_a, old_undated, new_b])
     clusterer, _ = scan.load_clusterer(store, write=False)
     assert scan.due_in_order(store, clusterer) == [old_a.id, old_undated.id, new.id, new_b.id]
+
+
+def test_a_split_is_stored_the_moved_members_with_their_evidence(any_store):
+    """A story that chained two subjects is split by a later batch: the members stored by the
+    earlier batch move to the new story in the store, both stories' summaries are rewritten,
+    and each moved member's evidence says it was split off."""
+    import datetime as dt
+    import json
+
+    import numpy as np
+
+    from story_synth import START, basis, store_batch, unit
+    from storyline.ingest.convert import content_hash
+    from storyline.records import Article, Entity
+
+    # Every article joins the one story (no bar), and the twelfth member triggers a split.
+    params = Params(join_threshold=-10.0, short_join_threshold=-10.0, merge_threshold=100.0, vector_floor=-1.0,
+                    rescue_after=0, split_every=12, split_min=4, split_cosine=0.4)
+    a, b = basis(21), basis(22)
+    rows = []
+    for n, key in enumerate(["a0", "a1", "a2", "b0", "a3", "b1", "b2", "a4", "b3", "a5", "b4", "a6"]):
+        side = key[0]
+        body = (f"Harbourne barrier vote report {key}." if side == "a" else f"Ashcombe stadium sale report {key}.")
+        digest = content_hash(body)
+        name = "Alina Okafor" if side == "a" else "Neil Garside"
+        rows.append((Article(id=digest[:16], content_hash=digest, source=f"/in/{key}.txt", body=body, title=body,
+                             published=(START + dt.timedelta(hours=n)).isoformat(), ingested_at=START.isoformat()),
+                     (Entity(id="p0", name=name, type="PERSON"),),
+                     unit((a if side == "a" else b) + 0.3 * basis(300 + n))))
+    store_batch(any_store, rows)
+    ids = [r[0].id for r in rows]
+    clusterer = StoryClusterer(params)
+    scan.cluster_batch(any_store, clusterer, ids[:11])
+    first = ids[0]
+    assert {m.story_id for m in any_store.story_members()} == {first}
+    scan.cluster_batch(any_store, clusterer, ids[11:])
+    b_ids = [r[0].id for r in rows if "Ashcombe" in r[0].body]
+    by_article = {m.article_id: m.story_id for m in any_store.story_members()}
+    assert {by_article[i] for i in b_ids} == {b_ids[0]}
+    assert {by_article[i] for i in ids if i not in b_ids} == {first}
+    stories = {s.id: s for s in any_store.stories()}
+    assert set(stories) == {first, b_ids[0]}
+    assert set(stories[b_ids[0]].article_ids) == set(b_ids) and len(stories[first].article_ids) == 7
+    assert "Garside" in stories[b_ids[0]].label and "Garside" not in stories[first].label
+    evidence = {k: json.loads(v) for k, v in any_store.member_evidence(b_ids).items()}
+    assert {e["kind"] for e in evidence.values()} == {"split"} and len(evidence) == 5
+    assert all(e["from"] == first for e in evidence.values())
+    # The checkpoint holds the split state: a clusterer restored from it has both stories.
+    restored = StoryClusterer.from_snapshot(any_store.story_checkpoint(), params)
+    assert restored.story_of(b_ids[-1]) == b_ids[0] and restored.story_of(ids[-1]) == first
+    assert np.isfinite(restored._stories[b_ids[0]].centroid()).all()
