@@ -4,6 +4,8 @@ change that starts over. Articles are self-written (fictional)."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 import storyline
@@ -162,3 +164,23 @@ def test_story_facts_are_stored_by_linking_and_read_back_alike(desk_with_model, 
     assert set(read.why) == set(stories[0].article_ids)
     read.why = {}
     assert read == fresh
+
+
+def test_a_long_story_is_labelled_by_its_recent_members_and_dated_by_all(any_store, monkeypatch):
+    """The summary reads the texts of a story's last SUMMARY_MEMBERS members only (its label and
+    headline say what it is about now), but its date span and undated count cover every member."""
+    articles = [a for a in _articles() if "arrier" in a.title]
+    undated = dataclasses.replace(articles[0], id="0" * 16, content_hash="0" * 64, source="/in/undated.txt", published=None,
+                                   body=articles[0].body + " Undated copy.", title="Undated barrier copy")
+    any_store.add_articles(articles + [undated])
+    ids = [undated.id] + [a.id for a in articles]  # arrival order: the undated one first
+    monkeypatch.setattr(story_scan, "SUMMARY_MEMBERS", 1)
+    [story] = story_scan.summaries(any_store, {"s": ids})
+    assert story.headline == articles[-1].title  # the only text read
+    assert (story.first, story.last, story.undated) == ("2026-03-10", "2026-03-12", 1)
+    assert story.article_ids == tuple(ids)
+    monkeypatch.setattr(story_scan, "SUMMARY_MEMBERS", 400)
+    [whole] = story_scan.summaries(any_store, {"s": ids})
+    assert (whole.first, whole.last, whole.undated) == (story.first, story.last, story.undated)
+    # Every text read: with no article vectors stored, the first titled member's title.
+    assert whole.headline == undated.title

@@ -109,6 +109,11 @@ class Store(StepRecords, Protocol):
         """
         ...
 
+    def publication_dates(self, article_ids: Sequence[str]) -> dict[str, str | None]:
+        """The stated publication date (``published``, as stored) of each of these articles;
+        unknown ids are passed over. Reads no text: what a story's date span needs."""
+        ...
+
     def links(self) -> list[Link]:
         """Link-only entries recorded from feeds, in the order first seen."""
         ...

@@ -198,6 +198,10 @@ class MemoryStore(SightingsMixin, ChangesMixin, FingerprintsMixin, CorrectionsMi
             chosen = [a for aid, a in self._t.articles.items() if aid in wanted]
         return [_listed(a) for a in _page(chosen, limit, offset)]
 
+    def publication_dates(self, article_ids: Sequence[str]) -> dict[str, str | None]:
+        found = self._t.articles
+        return {aid: found[aid].published for aid in article_ids if aid in found}
+
     def links(self) -> list[Link]:
         return list(self._t.links.values())
 

@@ -56,6 +56,11 @@ PLACE_MIN = 0.6
 PLACE_AFTER_S = 1.0
 KEY_PEOPLE = 3
 KEY_PLACES = 2
+# A story's label (key names, representative headline) is made from its most recent members,
+# at most this many (the clusterer's profile bound, Params.profile_members): a story that runs
+# for months is labelled by what it is about now, and a batch that touches it reads a bounded
+# number of texts. Its date span and undated count still cover every member (dates only).
+SUMMARY_MEMBERS = 400
 
 Progress = Callable[[int, int, str], None]
 
@@ -279,28 +284,36 @@ def _placed_times(undated: Sequence[str], dated: Sequence[tuple[str, float]],
 
 
 def summaries(store: Store, members: dict[str, Sequence[str]]) -> list[Story]:
-    """The summaries of some stories, given their member ids (read a chunk at a time)."""
-    needed = list(dict.fromkeys(a for m in members.values() for a in m))
-    by_id = {a.id: a for chunk in _chunks(needed) for a in store.articles(ids=chunk)}
-    entities = _entities_by_article(store, needed)
-    vectors = _vectors(store, needed)
-    return [summarise(sid, held, by_id, entities, vectors) for sid, held in members.items()]
+    """The summaries of some stories, given their member ids in arrival order (read a chunk at
+    a time): texts of the last SUMMARY_MEMBERS of each, dates of all."""
+    recent = list(dict.fromkeys(a for m in members.values() for a in m[-SUMMARY_MEMBERS:]))
+    by_id = {a.id: a for chunk in _chunks(recent) for a in store.articles(ids=chunk)}
+    entities = _entities_by_article(store, recent)
+    vectors = _vectors(store, recent)
+    everyone = list(dict.fromkeys(a for m in members.values() for a in m))
+    published = {aid: when for chunk in _chunks(everyone) for aid, when in store.publication_dates(chunk).items()}
+    return [summarise(sid, held, by_id, entities, vectors, published) for sid, held in members.items()]
 
 
 def summarise(story_id: str, member_ids: Sequence[str], by_id: dict[str, Article],
-              entities: dict[str, list[Entity]], vectors: dict[str, np.ndarray | None]) -> Story:
-    """A story's label (key people and places, and the headline nearest its centre) and its
-    stated date span."""
-    articles = [by_id[a] for a in member_ids if a in by_id]
+              entities: dict[str, list[Entity]], vectors: dict[str, np.ndarray | None],
+              published: dict[str, str | None] | None = None) -> Story:
+    """A story's label (key people and places, and the headline nearest its centre, over its
+    last SUMMARY_MEMBERS members) and its stated date span (over every member whose
+    publication date ``published`` holds; without it, over the articles in ``by_id``)."""
+    articles = [by_id[a] for a in member_ids[-SUMMARY_MEMBERS:] if a in by_id]
     people = _key_names((entities.get(a.id, ()) for a in articles), "PERSON", KEY_PEOPLE)
     places = _key_names((entities.get(a.id, ()) for a in articles), "PLACE", KEY_PLACES)
     headline = representative_headline(articles, vectors)
     key = tuple(dict.fromkeys(people + places))  # a name tagged both person and place once
     label = (", ".join(key) + ": " if key else "") + (headline or "untitled")
-    dates = sorted(_day(a) for a in articles if publication_time(a) is not None)
+    if published is None:
+        published = {a: by_id[a].published for a in member_ids if a in by_id}
+    stated = [published[a] for a in member_ids if a in published]
+    dates = sorted(_day(t) for t in (published_time(s) for s in stated) if t is not None)
     return Story(id=story_id, label=label, article_ids=tuple(member_ids), first=dates[0] if dates else None,
                  last=dates[-1] if dates else None, headline=headline, key_entities=key,
-                 undated=len(articles) - len(dates))
+                 undated=len(stated) - len(dates))
 
 
 def _key_names(per_article: Iterable[Iterable[Entity]], type_: str, n: int) -> list[str]:
@@ -334,5 +347,5 @@ def representative_headline(articles: Sequence[Article], vectors: dict[str, np.n
     return with_vec[int(np.argmax(matrix @ centre))].title
 
 
-def _day(article: Article) -> str:
-    return dt.datetime.fromtimestamp(publication_time(article), dt.timezone.utc).date().isoformat()
+def _day(when: dt.datetime) -> str:
+    return dt.datetime.fromtimestamp(when.timestamp(), dt.timezone.utc).date().isoformat()

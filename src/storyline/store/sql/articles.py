@@ -137,6 +137,10 @@ def articles(db: Connection, *, limit: int | None = None, offset: int = 0,
     return [article_from(row) for row in db.run(sql, params).fetchall()]
 
 
+def publication_dates(db: Connection, ids: Sequence[str]) -> dict[str, str | None]:
+    return {r[0]: r[1] for r in db.rows_in("SELECT id, published FROM articles WHERE id IN", ids)}
+
+
 def _where(db: Connection, *, outlet: str | None = None, since: str | None = None, until: str | None = None,
            story_id: str | None = None, person: str | None = None) -> tuple[str, list[Any]]:
     """The article list's filters as a WHERE clause over ``articles a`` (search's filters)."""

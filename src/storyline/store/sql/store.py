@@ -80,6 +80,9 @@ class SQLStore:
         return articles.articles(self.db, limit=limit, offset=offset, ids=ids, outlet=outlet, since=since,
                                  until=until, story_id=story_id, person=person)
 
+    def publication_dates(self, article_ids: Sequence[str]) -> dict[str, str | None]:
+        return articles.publication_dates(self.db, article_ids)
+
     def links(self) -> list[Link]:
         return articles.links(self.db)
 
