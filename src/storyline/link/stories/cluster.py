@@ -382,11 +382,18 @@ class StoryClusterer(EvidenceMixin, SplitMixin):
         gone = set(leaving)
         story.profile = [seq for seq in story.profile if seq not in gone]
         for seq in leaving:
-            lex = self._lex.pop(seq, None)
-            story.fold(self._items.pop(seq), lex, -1)
-            for t in lex or ():
-                if t not in story.lex:
-                    self._unpost_term(t, story.key)
+            self._unfold(story, seq)
+            del self._items[seq]
+            self._lex.pop(seq, None)
+
+    def _unfold(self, story: Story, seq: int) -> None:
+        """Subtract a member from the story's sums (it stays held), and drop the story from the
+        postings of the terms that left its profile with it."""
+        lex = self._lex.get(seq)
+        story.fold(self._items[seq], lex, -1)
+        for t in lex or ():
+            if t not in story.lex:
+                self._unpost_term(t, story.key)
 
     def _converge(self, story: Story, others: list[tuple[float, Story, float]]) -> Story:
         """Merge the joined story with every other candidate that the article also scores at

@@ -297,18 +297,16 @@ def summaries(store: Store, members: dict[str, Sequence[str]]) -> list[Story]:
 
 def summarise(story_id: str, member_ids: Sequence[str], by_id: dict[str, Article],
               entities: dict[str, list[Entity]], vectors: dict[str, np.ndarray | None],
-              published: dict[str, str | None] | None = None) -> Story:
+              published: dict[str, str | None]) -> Story:
     """A story's label (key people and places, and the headline nearest its centre, over its
     last SUMMARY_MEMBERS members) and its stated date span (over every member whose
-    publication date ``published`` holds; without it, over the articles in ``by_id``)."""
+    publication date ``published`` holds)."""
     articles = [by_id[a] for a in member_ids[-SUMMARY_MEMBERS:] if a in by_id]
     people = _key_names((entities.get(a.id, ()) for a in articles), "PERSON", KEY_PEOPLE)
     places = _key_names((entities.get(a.id, ()) for a in articles), "PLACE", KEY_PLACES)
     headline = representative_headline(articles, vectors)
     key = tuple(dict.fromkeys(people + places))  # a name tagged both person and place once
     label = (", ".join(key) + ": " if key else "") + (headline or "untitled")
-    if published is None:
-        published = {a: by_id[a].published for a in member_ids if a in by_id}
     stated = [published[a] for a in member_ids if a in published]
     dates = sorted(_day(t) for t in (published_time(s) for s in stated) if t is not None)
     return Story(id=story_id, label=label, article_ids=tuple(member_ids), first=dates[0] if dates else None,

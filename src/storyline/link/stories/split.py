@@ -58,11 +58,7 @@ class SplitMixin:
         self._active.remove(story)
         self._centroids.drop(story)
         for seq in moved:
-            lex = self._lex.get(seq)
-            story.fold(self._items[seq], lex, -1)
-            for t in lex or ():
-                if t not in story.lex:
-                    self._unpost_term(t, story.key)
+            self._unfold(story, seq)
         story.members = [s for s in story.members if s not in gone]
         story.profile = [s for s in story.profile if s not in gone]
         story.last_seq = story.members[-1]
@@ -72,23 +68,17 @@ class SplitMixin:
         self._active.touch(story)
         self._centroids.put(story)
 
-        first = self._items[moved[0]]
-        new = Story(first.id, moved[0])
-        self._stories[new.key] = new
+        # The moved members found a story as if they had arrived alone, in their order (none
+        # leaves its profile: they were all in the old one, whose newest time is no earlier).
+        new = self._start(moved[0], self._items[moved[0]])
+        for seq in moved[1:]:
+            self._join(new, seq, self._items[seq])
+        why = {"kind": "split", "from": story.key, "centroid_cosine": cosine, "split_by": self._ids[self._cur],
+               "kept": story.size, "moved": len(moved)}
         for seq in moved:
-            item = self._items[seq]
-            lex = self._lex.get(seq)
-            new.add(seq, item, lex)
-            for t in lex or ():
-                self._postings.setdefault(t, set()).add(new.key)
-            self._story_of[seq] = new.key
-            why = {"kind": "split", "from": story.key, "centroid_cosine": cosine, "split_by": self._ids[self._cur],
-                   "kept": story.size, "moved": len(moved)}
-            if item.id in self._why:  # placed in this batch: how it joined first
-                why["before"] = self._why[item.id]
-            self._why[item.id] = why
-        self._active.touch(new)
-        self._centroids.put(new)
+            aid = self._ids[seq]
+            before = self._why.get(aid)  # placed in this batch: how it joined first
+            self._why[aid] = {**why, "before": before} if before else dict(why)
         return new
 
 

@@ -44,7 +44,7 @@ def fixed_vector(vector) -> np.ndarray:
 @dataclass(slots=True)
 class Story:
     """A story: every member (arrival indices, ascending) and the sums over its *profile*, the
-    members that are still :meth:`in_profile` (Params.profile_s, profile_members). Leaving is
+    members that have not left it (:meth:`leaving`; Params.profile_s, profile_members). Leaving is
     for good: a member's count of newer members and the story's newest time only grow. So the
     profile is a function of the members alone, however they came together (joins one at a
     time, or merges: a member in the merged profile was in its own story's). Decisions read the
