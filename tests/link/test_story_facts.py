@@ -35,9 +35,9 @@ def _counting_builds(monkeypatch) -> list[str]:
     built: list[str] = []
     real = report_module.build_report
 
-    def counting(store, story):
+    def counting(store, story, previous=None):
         built.append(story.id)
-        return real(store, story)
+        return real(store, story, previous)
 
     monkeypatch.setattr(report_module, "build_report", counting)
     return built
@@ -124,7 +124,7 @@ def test_a_story_that_fails_is_reported_and_stays_due(monkeypatch):
     store.put_stories([Story(a.id, "A", (a.id,)), Story(b.id, "B", (b.id,))],
                       [Membership(a.id, a.id, 0), Membership(b.id, b.id, 1)], [], "1", "2026-03-12T00:00:00+00:00")
 
-    def build(store, story):
+    def build(store, story, previous=None):
         if story.id == b.id:
             raise ValueError("no sentences")
         return report_module.StoryReport(story, [], {}, {}, [], [], {}, [], [])
@@ -143,9 +143,77 @@ def test_find_stories_reports_what_a_linking_step_could_not_do(seeds_store, tmp_
         story = desk.stories()[0]
         desk.store.put_story_facts([], removed=[story.id])  # due again
 
-        def build(store, story):
+        def build(store, story, previous=None):
             raise ValueError("no sentences")
 
         monkeypatch.setattr(report_module, "build_report", build)
         report = desk.find_stories()
     assert [(p.source, p.reason) for p in report.problems] == [(f"story {story.id}", "ValueError: no sentences")]
+
+
+def _counting_compares(monkeypatch) -> list[tuple[str, str]]:
+    from storyline.link.reuse import compare as compare_module
+
+    calls: list[tuple[str, str]] = []
+    real = compare_module.compare
+
+    def counting(a, b, *args, **kwargs):
+        calls.append((a.id, b.id))
+        return real(a, b, *args, **kwargs)
+
+    monkeypatch.setattr(compare_module, "compare", counting)
+    return calls
+
+
+def test_a_grown_story_compares_only_its_new_members_value_pairs(seeds_store, tmp_path, monkeypatch):
+    """The facts document keeps the value pairs it compared: when the story gains a member,
+    the rebuild compares only pairs with the new member, and its findings are those of a build
+    from nothing."""
+    db = copy_store(seeds_store, tmp_path / "values.db")
+    with storyline.open(db) as desk:
+        story = desk.stories()[0]
+        kept = desk.store.story_facts([story.id])[0].facts["values"]["pairs"]
+        assert len(kept) >= len(story.article_ids) - 1  # every member is compared with a neighbour
+        assert any(entry[4] for entry in kept)  # the seeds disagree on numbers: some evidence kept
+        seed = desk.article(story.article_ids[0])
+        retold = {"url": "https://example.org/retold", "title": seed.title, "outlet": "Retold",
+                  "published": seed.published, "text": seed.body + "\n\nMore on this story as it develops."}
+        desk.ingest_objects([retold], source="test")
+        new_id = desk.articles()[-1].id
+        calls = _counting_compares(monkeypatch)
+        desk.find_stories()
+        grown = desk.store.story(story.id)
+        assert new_id in grown.article_ids
+        value_calls = [c for c in calls if new_id in c or set(c) <= set(story.article_ids)]
+        assert value_calls and all(new_id in c for c in value_calls)
+        stored = desk.store.story_facts([story.id])[0].facts
+        calls.clear()
+        fresh = report_module.build_report(desk.store, grown)
+        assert len(calls) == len(stored["values"]["pairs"]) > len(value_calls)
+        assert stored["findings"] == encode_facts(fresh)["findings"]
+        assert stored["values"] == fresh.values
+
+
+def test_a_member_analysed_again_has_its_value_pairs_compared_again(seeds_store, tmp_path, monkeypatch):
+    db = copy_store(seeds_store, tmp_path / "again.db")
+    with storyline.open(db) as desk:
+        story = desk.stories()[0]
+        doc = desk.store.story_facts([story.id])[0].facts
+        calls = _counting_compares(monkeypatch)
+        same = report_module.build_report(desk.store, story, doc)
+        assert calls == [] and same.values == doc["values"]
+        # A stamp that no longer matches (the article analysed again since): its pairs only.
+        target = story.article_ids[0]
+        stale = json.loads(json.dumps(doc))
+        for entry in stale["values"]["pairs"]:
+            if target in entry[:2]:
+                entry[2 if entry[0] == target else 3] = "0" * 16
+        again = report_module.build_report(desk.store, story, stale)
+        assert calls and all(target in c for c in calls)
+        assert len(calls) == sum(target in e[:2] for e in doc["values"]["pairs"])
+        assert again.values == doc["values"] and again.findings == same.findings
+        # Entries of another reuse version are not used at all.
+        calls.clear()
+        other = dict(doc, values=dict(doc["values"], version="0"))
+        report_module.build_report(desk.store, story, other)
+        assert len(calls) == len(doc["values"]["pairs"])

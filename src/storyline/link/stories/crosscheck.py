@@ -18,6 +18,7 @@ import difflib
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -324,6 +325,27 @@ def _conflicts(person: str, titles: list[tuple[str, str, int, int]]) -> list[Fin
 # --- numbers and dates ---------------------------------------------------------------------------
 
 
+def value_evidence(pair: ReusePair) -> ReusePair | None:
+    """What value_findings reads of a compared pair: its value changes that both sides give,
+    inside a strongly aligned sentence pair, with the strongly aligned pairs (in order); None
+    when there is no such change. The findings of the result are those of ``pair`` (the dates'
+    meaning is checked later, against the times of the build that reads it)."""
+    strong = tuple(p for p in pair.aligned if p.score >= VALUE_SENTENCE_MIN)
+    changes = tuple(c for c in pair.changes if _value_change(c, strong))
+    if not changes:
+        return None
+    return replace(pair, changes=changes, aligned=strong, evidence=())
+
+
+def _value_change(change, strong: Sequence) -> bool:
+    if VALUE_CHANGES.get(change.type) is None or not change.source_text or not change.derived_text:
+        return False  # a value only one side gives is an omission, not a disagreement
+    if change.source_span is None or change.derived_span is None:
+        return False
+    return any(_within(change.source_span, p.source_span) and _within(change.derived_span, p.derived_span)
+               for p in strong)
+
+
 def value_findings(pairs: Iterable[ReusePair], bodies: Mapping[str, Article],
                    times: Mapping[str, Sequence[TimePoint]] | None = None) -> list[Finding]:
     """Numbers and dates that differ between restatements of one claim, from compared pairs
@@ -339,14 +361,9 @@ def value_findings(pairs: Iterable[ReusePair], bodies: Mapping[str, Article],
     for pair in pairs:
         strong = [p for p in pair.aligned if p.score >= VALUE_SENTENCE_MIN]
         for change in pair.changes:
-            kind = VALUE_CHANGES.get(change.type)
-            if kind is None or not change.source_text or not change.derived_text:
-                continue  # a value only one side gives is an omission, not a disagreement
-            if change.source_span is None or change.derived_span is None:
+            if not _value_change(change, strong):
                 continue
-            if not any(_within(change.source_span, p.source_span) and _within(change.derived_span, p.derived_span)
-                       for p in strong):
-                continue
+            kind = VALUE_CHANGES[change.type]
             if kind == "date_conflict" and times is not None and not _dates_differ(
                     times.get(pair.source_id, ()), change.source_span, times.get(pair.derived_id, ()), change.derived_span):
                 continue

@@ -6,6 +6,8 @@ A batch builds each story's report (link/stories/report.py: seconds for a large 
 stores all of them in one transaction. A story whose build fails is reported and stays due; a
 story whose state is unchanged since its facts were built (it was only listed because
 something happened in the same second) is not rebuilt, its facts are stamped again.
+A story's last facts are handed to the new build, which reuses their compared value pairs
+(link/stories/value_pairs.py): a story that gains a member compares only that member's pairs.
 """
 
 from __future__ import annotations
@@ -58,7 +60,8 @@ def build_story_facts(store: Store, story_ids: Sequence[str]) -> FactsResult:
                 rows.append(old._replace(built_at=now_precise()))
                 out.kept += 1
                 continue
-            rows.append(_facts_row(story_id, state, build_report(store, story)))
+            previous = old.facts if old is not None and old.version == FACTS_VERSION else None
+            rows.append(_facts_row(story_id, state, build_report(store, story, previous)))
             out.built += 1
         except Exception as exc:  # noqa: BLE001 - one story's failure must not stop the batch
             out.problems.append(Problem(f"story {story_id}", f"{type(exc).__name__}: {exc}"))
@@ -77,7 +80,7 @@ def story_report(store: Store, story: Story):
         return decode_facts(store, story, found[0].facts, pairs)
     from storyline.link.stories.report import build_report
 
-    report = build_report(store, story)
+    report = build_report(store, story, found[0].facts if found and found[0].version == FACTS_VERSION else None)
     row = _facts_row(story.id, state, report)
     store.put_story_facts([row])
     # The story as it reads from now on: with the coverage just stored.

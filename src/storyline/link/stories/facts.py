@@ -28,6 +28,10 @@ from storyline.records import (Article, ArticleDate, Event, Finding, Identity, Q
                                TimePoint)
 from storyline.store import Store
 
+# The document's key for the value pairs' entries (link/stories/value_pairs.py, which imports
+# this module, says what they are).
+FACTS_KEY = "values"
+
 @dataclass(slots=True)
 class StoryReport:
     """Everything known about one story (built by link/stories/report.py, stored by this
@@ -50,6 +54,9 @@ class StoryReport:
     # Where else each article's text ran (store ``sightings``: same text, another URL or
     # outlet), read with the story like ``why``, not part of its facts.
     sightings: dict[str, list[Sighting]] = field(default_factory=dict)
+    # The value pairs the build compared, kept in the stored document so that the next build
+    # of the story compares only new pairs (link/stories/value_pairs.py); empty when read.
+    values: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def timeline(self) -> list[Event]:
@@ -96,6 +103,7 @@ def encode_facts(report: StoryReport) -> dict:
         "reuse": [[p.source_id, p.derived_id] for p in report.reuse],
         "findings": [_plain(f) for f in report.findings],
         "notes": list(report.notes),
+        **({FACTS_KEY: report.values} if report.values else {}),
     }
 
 
@@ -137,6 +145,16 @@ def fact_state(store: Store, story: Story, pairs: list[ReusePair] | None = None)
 
 
 # --- a generic codec for the slotted, frozen record dataclasses -------------------------------
+
+
+def plain(value: Any) -> Any:
+    """A record as JSON-ready data (dataclasses as objects by field name, tuples as lists)."""
+    return _plain(value)
+
+
+def load_pair(data: Any) -> ReusePair:
+    """A ReusePair back from :func:`plain`."""
+    return _load(ReusePair, data)
 
 
 def _plain(value: Any) -> Any:

@@ -17,8 +17,6 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import replace
 
-import numpy as np
-
 from storyline.link.reuse.align import align_spans
 from storyline.link.reuse.vectors import matrix_of, span_vectors
 from storyline.link.stories.crosscheck import (
@@ -29,18 +27,19 @@ from storyline.link.stories.events import anchor_day, group_events, mentions
 from storyline.link.stories.facts import StoryReport
 from storyline.link.people import corrected, merge_people
 from storyline.link.stories.scan import publication_time
+from storyline.link.stories.value_pairs import stamp, value_pairs
 from storyline.records import (
-    Analysis, Article, ArticleDate, Event, Finding, Identity, Quote, ReusePair, Story, TimePoint,
+    Analysis, Article, Quote, Story, TimePoint,
 )
 from storyline.store import Store
 
 MAX_ARTICLES = 60
-# Numbers and dates are compared between each article and its closest neighbours (article
-# vectors): the same claim is told by articles that tell the story the same way.
-VALUE_NEIGHBOURS = 3
 
 
-def build_report(store: Store, story: Story) -> StoryReport:
+def build_report(store: Store, story: Story, previous: dict | None = None) -> StoryReport:
+    """The report of ``story``; ``previous``: its last stored facts document of this
+    FACTS_VERSION, whose compared value pairs are reused for unchanged articles
+    (link/stories/value_pairs.py)."""
     articles = store.articles(ids=list(story.article_ids))
     notes = []
     covered = articles
@@ -85,12 +84,16 @@ def build_report(store: Store, story: Story) -> StoryReport:
     findings = quote_findings([q for qs in quotes.values() for q in qs], speaker_of, quote_vectors,
                               original_order(reuse.values(), covered))
     findings += role_findings(people, entities)
-    findings += value_findings(_value_pairs(covered, analyses, vectors), bodies, times)
+    analysed = {st.article_id: st for st in store.analysis_stamps(list(bodies))}
+    stamps = {a.id: stamp(a, analysed.get(a.id)) for a in covered}
+    values = value_pairs(covered, analyses, vectors, stamps, previous)
+    findings += value_findings(values.pairs, bodies, times)
     people.sort(key=lambda i: (-len({a for a, _ in i.members}), i.name.casefold()))
     return StoryReport(
         story=story, articles=articles, dates=dates, times=times, events=events, people=people,
         quotes=dict(sorted(quotes.items(), key=lambda kv: (-len(kv[1]), kv[0].casefold()))),
         reuse=sorted(reuse.values(), key=lambda p: -p.coverage), findings=findings, notes=notes,
+        values=values.document(),
     )
 
 
@@ -150,31 +153,4 @@ def _resolved(points: Sequence[TimePoint], anchor: dt.date | None, inferred: boo
             out.append(replace(p, value=resolve(to_timex(p), anchor).value, inferred=True))
         else:
             out.append(p)
-    return out
-
-
-def _value_pairs(articles: Sequence[Article], analyses: dict[str, Analysis], vectors) -> list[ReusePair]:
-    from storyline.link.reuse.align import default_scorer
-    from storyline.link.reuse.compare import compare
-
-    # The feature model alone aligns these pairs: they are mostly independent reports, whose
-    # numbers and dates are checked against each other, not rewrites to decide; the
-    # cross-encoder made this step five times slower (benchmarks/README.md, incremental).
-    scorer = default_scorer()
-    means = {}
-    for a in articles:
-        matrix = vectors[a.id][1]
-        if len(matrix):
-            m = matrix.mean(axis=0)
-            means[a.id] = m / (np.linalg.norm(m) or 1.0)
-    pairs: set[tuple[str, str]] = set()
-    ids = list(means)
-    for i in ids:
-        near = sorted((j for j in ids if j != i), key=lambda j: -float(means[i] @ means[j]))[:VALUE_NEIGHBOURS]
-        pairs |= {tuple(sorted((i, j))) for j in near}
-    by_id = {a.id: a for a in articles}
-    out = []
-    for i, j in sorted(pairs):
-        out.append(compare(by_id[i], by_id[j], analyses[i], analyses[j], a_vectors=vectors[i][1],
-                           b_vectors=vectors[j][1], scorer=scorer, always=True))
     return out

@@ -1,0 +1,112 @@
+"""The compared pairs a story's number and date findings come from, and their reuse from one
+build of the story's facts to the next.
+
+Each covered article is compared (link/reuse/compare.py, the feature model alone) with its
+VALUE_NEIGHBOURS closest members by mean sentence vector. Those compares were 94% of a story's
+facts CPU (benchmarks/README.md, incremental, session 8), and a story's facts are rebuilt
+whenever it gains a member: rebuilt from nothing, the cost of one new article grew with its
+story. A compare's result depends only on the two articles, not on the story, so the facts
+document keeps, for every pair it compared, a stamp of both articles and what
+crosscheck.value_evidence keeps of the result (the value changes inside strongly aligned
+sentences: nothing, for most pairs). The next build compares only the pairs it has no entry
+for with the same stamps; the findings are the same as from a build from nothing (a test
+checks it).
+
+An article's stamp covers what a compare reads of it: its analysis (analyzer version and
+time), its publication date and title (the direction of a pair reads them); its body cannot
+change under one id (ids come from the content hash). The entries carry REUSE_VERSION: when
+the compare itself changes, none is used.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+
+from storyline.link.reuse.steps import REUSE_VERSION
+from storyline.link.stories.crosscheck import value_evidence
+from storyline.link.stories.facts import FACTS_KEY, load_pair, plain
+from storyline.records import Analysis, Article, ReusePair
+from storyline.store.records import AnalysisStamp
+
+# Numbers and dates are compared between each article and its closest neighbours (article
+# vectors): the same claim is told by articles that tell the story the same way.
+VALUE_NEIGHBOURS = 3
+
+
+class ValuePairs:
+    """The value pairs of one build: ``pairs`` (value_evidence of each compared pair that has
+    any, in the order a build from nothing gives) and ``entries`` (what the document keeps)."""
+
+    __slots__ = ("compared", "entries", "pairs", "reused")
+
+    def __init__(self) -> None:
+        self.pairs: list[ReusePair] = []
+        self.entries: list[list] = []
+        self.compared = 0  # compares run in this build
+        self.reused = 0  # pairs taken from the previous build's entries
+
+    def document(self) -> dict:
+        return {"version": REUSE_VERSION, "pairs": self.entries}
+
+
+def stamp(article: Article, analysed: AnalysisStamp | None) -> str | None:
+    """What a compare reads of ``article`` besides its body, as a short hash; None when it has
+    no stored analysis (then nothing of it is reused)."""
+    if analysed is None:
+        return None
+    text = "\x1f".join((analysed.version, analysed.analysed_at, article.published or "", article.title or ""))
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
+
+
+def known_pairs(previous: Mapping | None) -> dict[tuple[str, str], tuple[str, str, dict | None]]:
+    """The previous build's entries by pair of ids: (stamp a, stamp b, evidence or None)."""
+    block = (previous or {}).get(FACTS_KEY)
+    if not isinstance(block, Mapping) or block.get("version") != REUSE_VERSION:
+        return {}
+    return {(a, b): (sa, sb, ev) for a, b, sa, sb, ev in block.get("pairs", ())}
+
+
+def value_pairs(articles: Sequence[Article], analyses: Mapping[str, Analysis], vectors,
+                stamps: Mapping[str, str | None], previous: Mapping | None = None) -> ValuePairs:
+    """The value pairs of ``articles`` (vectors: {id: (spans, matrix)} of their sentences),
+    taking what ``previous`` (the story's last facts document) holds for unchanged articles."""
+    from storyline.link.reuse.align import default_scorer
+    from storyline.link.reuse.compare import compare
+
+    means = {}
+    for a in articles:
+        matrix = vectors[a.id][1]
+        if len(matrix):
+            m = matrix.mean(axis=0)
+            means[a.id] = m / (np.linalg.norm(m) or 1.0)
+    pairs: set[tuple[str, str]] = set()
+    ids = list(means)
+    for i in ids:
+        near = sorted((j for j in ids if j != i), key=lambda j: -float(means[i] @ means[j]))[:VALUE_NEIGHBOURS]
+        pairs |= {tuple(sorted((i, j))) for j in near}
+    known = known_pairs(previous)
+    by_id = {a.id: a for a in articles}
+    out = ValuePairs()
+    scorer = None
+    for i, j in sorted(pairs):
+        si, sj = stamps.get(i), stamps.get(j)
+        old = known.get((i, j))
+        if old is not None and si is not None and old[0] == si and old[1] == sj:
+            evidence = load_pair(old[2]) if old[2] is not None else None
+            out.reused += 1
+        else:
+            # The feature model alone aligns these pairs: they are mostly independent reports,
+            # whose numbers and dates are checked against each other, not rewrites to decide;
+            # the cross-encoder made this step five times slower (benchmarks/README.md).
+            scorer = scorer or default_scorer()
+            evidence = value_evidence(compare(by_id[i], by_id[j], analyses[i], analyses[j], a_vectors=vectors[i][1],
+                                              b_vectors=vectors[j][1], scorer=scorer, always=True))
+            out.compared += 1
+        if evidence is not None:
+            out.pairs.append(evidence)
+        if si is not None and sj is not None:
+            out.entries.append([i, j, si, sj, plain(evidence) if evidence is not None else None])
+    return out
