@@ -6,6 +6,11 @@ Usage::
     python benchmarks/incremental.py DATA_DIR [--sizes 1000,10000,50000] [--new 100]
                                      [--backend sqlite|postgres|both] [--work DIR] [--seed N]
                                      [--showcase 100] [--repeats 20] [--render-budget 120]
+                                     [--compare-previous]
+
+``--compare-previous`` also measures the design before session 10 on the same base and new
+articles (story facts built from nothing, the story checkpoint written whole each batch; see
+``previous_design``) and reports ``step_cpu_ratio_previous_current`` per size.
 
 e.g. ``PYTHONPATH=src .venv/bin/python benchmarks/incremental.py ../shared/eval --work /tmp/incr``.
 Progress goes to stderr; the LAST stdout line is one JSON object with every figure.
@@ -542,12 +547,25 @@ def _server_cpu(pid: int | None) -> float | None:
     return total / tick
 
 
-def measure_child(url: str, new_file: str, showcase_file: str, server_pid: int | None) -> dict:
+def previous_design() -> None:
+    """Make this process link as the design before session 10 did, on the same input: story
+    facts built from nothing (no compared value pairs reused) and the story checkpoint written
+    whole after every batch (no delta)."""
+    from storyline.link.stories import checkpoint, value_pairs
+
+    whole = checkpoint.snapshot
+    value_pairs.known_pairs = lambda previous: {}
+    checkpoint.snapshot = lambda clusterer, version, delta=False: whole(clusterer, version, False)
+
+
+def measure_child(url: str, new_file: str, showcase_file: str, server_pid: int | None, design: str = "current") -> dict:
     import storyline
     from storyline.run.analyze import load_analyzer
     from storyline.store import open_store
 
-    out: dict = {}
+    if design == "previous":
+        previous_design()
+    out: dict = {"design": design}
     t0 = time.perf_counter()
     analyzer = load_analyzer()
     if hasattr(analyzer, "analyze_texts"):
@@ -669,9 +687,21 @@ def run_backend(backend, args, new_file: Path) -> dict:
         key = base_key(args.seed, size, args.showcase)
         showcase_file = backend.work / f"{backend.name}-{key}.showcase-ids"
         showcase_file.write_text(json.dumps(builds[size]["showcase_ids"]))
+        if args.compare_previous:
+            url = backend.copy_of(key, f"measure-previous-{size}")
+            log(f"{backend.name} {size}: adding {args.new} articles, previous design (fresh process)")
+            before = run_child(["--_measure", url, str(new_file), str(showcase_file), str(backend.server_pid() or 0),
+                                "previous"])
+            log(f"  previous design: {before['ms_per_added']} ms/article, step CPU {before['step_cpu_s']}")
+            backend.drop(url)
         url = backend.copy_of(key, f"measure-{size}")
         log(f"{backend.name} {size}: adding {args.new} articles (fresh process)")
         m = run_child(["--_measure", url, str(new_file), str(showcase_file), str(backend.server_pid() or 0)])
+        if args.compare_previous:
+            m["previous_design"] = before
+            m["step_cpu_ratio_previous_current"] = {
+                k: round(before["step_cpu_s"].get(k, 0.0) / v, 2) for k, v in m["step_cpu_s"].items() if v > 0.05}
+            log(f"  step CPU previous / current: {m['step_cpu_ratio_previous_current']}")
         log(f"  {m['ms_per_added']} ms/article ({m['linking_ms_per_added']} linking), linking CPU fraction "
             f"{m['linking_cpu_fraction']} (cross-article {m['cross_article_cpu_fraction']}), peak RSS {m['peak_rss_mb']} MB; showcase story "
             f"{m.get('showcase_in_story')}/{args.showcase} showcase + {m.get('new_in_showcase_story')} new")
@@ -704,8 +734,8 @@ def run_backend(backend, args, new_file: Path) -> dict:
 
 def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "--_measure":
-        _, _, url, new_file, showcase_file, pid = sys.argv
-        print(json.dumps(measure_child(url, new_file, showcase_file, int(pid) or None)))
+        url, new_file, showcase_file, pid, *design = sys.argv[2:]
+        print(json.dumps(measure_child(url, new_file, showcase_file, int(pid) or None, *design)))
         return
     if len(sys.argv) > 1 and sys.argv[1] == "--_render":
         url, showcase_file, repeats, *budget = sys.argv[2:]
@@ -724,6 +754,10 @@ def main() -> None:
     ap.add_argument("--repeats", type=int, default=20, help="warm renders (default 20)")
     ap.add_argument("--render-budget", type=float, default=120.0,
                     help="seconds of warm renders after which no more are started (at least 2 run; default 120)")
+    ap.add_argument("--compare-previous", action="store_true",
+                    help="at each size, also add the same articles to another copy of the base with the design "
+                         "before session 10 (story facts from nothing, whole story checkpoints) and report the "
+                         "step CPU ratios")
     args = ap.parse_args()
     args.sizes = sorted(int(s) for s in args.sizes.split(","))
     if args.sizes[0] < 2 * args.showcase:

@@ -9,7 +9,7 @@ from test_contract import make_article, sample_analysis
 
 from storyline.records import Analysis, Story
 from storyline.store import StoreError
-from storyline.store.records import Membership, StoryCheckpoint, StoryMerge
+from storyline.store.records import CheckpointPart, Membership, StoryCheckpoint, StoryMerge
 
 CHECKPOINT = StoryCheckpoint("1", 2, '{"format": 1, "x": [1.5, null]}', b"\x00\x01\x02\xff" * 3, b"\xfe" * 8)
 
@@ -51,6 +51,38 @@ def test_the_checkpoint_is_written_with_the_memberships_and_round_trips(any_stor
     assert any_store.story_checkpoint() == later
     any_store.clear_stories()
     assert any_store.story_checkpoint() is None
+
+
+def test_a_delta_checkpoint_replaces_and_drops_parts_and_leaves_the_others(any_store):
+    a, b, _ = _three(any_store)  # noqa: F841 - the third is a member in a refused batch
+    t = "2026-01-01T00:00:00+00:00"
+    p1, p2, p3 = (CheckpointPart(k, '{"k": "%s"}' % k, bytes([n]) * 4) for n, k in enumerate(("s/a", "i/1", "i/2")))
+    whole = StoryCheckpoint("1", 2, '{"format": 3}', parts=(p2, p1, p3))
+    any_store.put_stories([], [Membership(a, a, 0)], [], "1", t, whole)
+    assert any_store.story_checkpoint() == whole._replace(parts=(p2, p3, p1))  # read in key order
+    p1b, p4 = CheckpointPart("s/a", '{"k": 2}', b""), CheckpointPart("i/3", "[]", b"\x07")
+    delta = StoryCheckpoint("1", 3, '{"format": 3, "n": 3}', parts=(p1b, p4), dropped=("i/1",), whole=False,
+                            generation=1)
+    any_store.put_stories([], [Membership(b, a, 1)], [], "1", t, delta)
+    assert any_store.story_checkpoint() == StoryCheckpoint("1", 3, '{"format": 3, "n": 3}', parts=(p3, p4, p1b),
+                                                           generation=1)
+    # A delta over another generation than the stored one (another run wrote meanwhile) is
+    # refused, with its batch.
+    with pytest.raises(StoreError, match="another run"):
+        any_store.put_stories([], [Membership(_, a, 2)], [], "1", t, delta._replace(parts=(), dropped=("i/2",)))
+    assert len(any_store.story_checkpoint().parts) == 3 and len(any_store.story_members()) == 2
+    # A refused batch writes none of its delta.
+    with pytest.raises(StoreError):
+        any_store.put_stories([], [Membership("no-such-article", a, 2)], [], "1", t,
+                              delta._replace(next_seq=9, parts=(), dropped=("i/2", "i/3"), generation=2))
+    assert len(any_store.story_checkpoint().parts) == 3
+    # Written whole again: the parts not in it are gone.
+    any_store.put_stories([], [], [], "1", t, whole._replace(parts=(p4,)))
+    assert any_store.story_checkpoint().parts == (p4,)
+    any_store.clear_stories()
+    assert any_store.story_checkpoint() is None
+    any_store.put_stories([], [], [], "1", t, StoryCheckpoint("1", 0, "{}"))
+    assert any_store.story_checkpoint().parts == ()
 
 
 def test_a_refused_batch_keeps_the_old_checkpoint(any_store):

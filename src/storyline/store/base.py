@@ -45,6 +45,14 @@ class StoreError(RuntimeError):
     """
 
 
+def check_generation(checkpoint: StoryCheckpoint, stored: int | None) -> None:
+    """Refuse a delta checkpoint that does not follow the stored one (StoryCheckpoint.generation)."""
+    if stored is None or stored != checkpoint.generation - 1:
+        raise StoreError(f"story checkpoint {checkpoint.generation} is a delta over checkpoint "
+                         f"{checkpoint.generation - 1}, but the store holds {stored!r}: another run "
+                         "clustered meanwhile; this batch is rolled back and will be clustered again")
+
+
 class AmbiguousIdError(LookupError):
     """An id prefix matches more than one article."""
 
@@ -229,14 +237,16 @@ class Store(StepRecords, Protocol):
         a membership whose evidence is None keeps the stored evidence), record ``merges`` (an
         absorbed id already recorded is replaced), and
         replace the summaries of ``stories``, delete the stories in ``removed`` (merged
-        away, with their stored facts) and, when given, replace the clusterer's checkpoint (the state after these
-        memberships). Every member must be a stored article; otherwise nothing is written
-        (StoreError)."""
+        away, with their stored facts) and, when given, write the clusterer's checkpoint (the state after these
+        memberships): its header replaces the stored one; a whole checkpoint replaces every
+        part, a delta replaces its parts and deletes its dropped keys, leaving the others.
+        Every member must be a stored article; otherwise nothing is written (StoreError)."""
         ...
 
     def story_checkpoint(self) -> StoryCheckpoint | None:
-        """The clusterer's checkpoint last written by :meth:`put_stories` (None if none, or
-        since :meth:`clear_stories`)."""
+        """The clusterer's checkpoint as the writes of :meth:`put_stories` left it, whole:
+        the header and every stored part, in key order (None if none, or since
+        :meth:`clear_stories`)."""
         ...
 
     def unclustered(self, version: str, *, limit: int | None = None,

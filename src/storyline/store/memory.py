@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from storyline.ingest.urls import url_key
 from storyline.records import Analysis, Article, Link, Quote, ReusePair, Sighting, Story
-from storyline.store.base import (MEMORY_URL, AmbiguousIdError, StoreError, day_after, now, now_precise,
+from storyline.store.base import (MEMORY_URL, AmbiguousIdError, StoreError, check_generation, day_after, now, now_precise,
                                    speaker_key, storable)
 from storyline.store.memory_changes import ChangesMixin, only_among
 from storyline.store.memory_fingerprints import FingerprintsMixin
@@ -51,6 +51,7 @@ from storyline.store.records import (
     StoryMerge,
     OutletCount,
     OutletProfile,
+    CheckpointPart,
     StoryCheckpoint,
     StepCursor,
     StoryFacts,
@@ -87,7 +88,8 @@ class _Tables:
     members: dict[str, _Versioned[Membership]] = field(default_factory=dict)  # by article id
     stories: dict[str, _Summary] = field(default_factory=dict)
     facts: dict[str, StoryFacts] = field(default_factory=dict)  # by story id (store/memory_facts.py)
-    checkpoint: dict[int, StoryCheckpoint] = field(default_factory=dict)  # the one row, under key 1
+    checkpoint: dict[int, StoryCheckpoint] = field(default_factory=dict)  # the header row, under key 1
+    checkpoint_parts: dict[str, CheckpointPart] = field(default_factory=dict)  # by part key
     merges: dict[str, StoryMerge] = field(default_factory=dict)  # absorbed story id -> its merge
     # People (store/memory_people.py): identities, the entity -> identity map, the name-key
     # index and the people step's progress.
@@ -317,7 +319,16 @@ class MemoryStore(SightingsMixin, ChangesMixin, FingerprintsMixin, CorrectionsMi
         with self._writing(f"writing {len(stories)} stories"):
             self._log("story", [*(s.id for s in stories), *(m.story_id for m in members), *removed])
             if checkpoint is not None:
-                self._t.checkpoint[1] = checkpoint
+                if not checkpoint.whole:
+                    header = self._t.checkpoint.get(1)
+                    check_generation(checkpoint, None if header is None else header.generation)
+                self._t.checkpoint[1] = checkpoint._replace(parts=(), dropped=(), whole=True)
+                parts = self._t.checkpoint_parts
+                if checkpoint.whole:
+                    parts.clear()
+                for key in checkpoint.dropped:
+                    parts.pop(key, None)
+                parts.update((p.key, CheckpointPart(*p)) for p in checkpoint.parts)
             for story_id in removed:
                 self._t.stories.pop(story_id, None)
                 self._t.facts.pop(story_id, None)
@@ -351,6 +362,7 @@ class MemoryStore(SightingsMixin, ChangesMixin, FingerprintsMixin, CorrectionsMi
             self._t.merges.clear()
             self._t.stories.clear()
             self._t.checkpoint.clear()
+            self._t.checkpoint_parts.clear()
             self._t.facts.clear()
 
     def stories(self, *, limit: int | None = None, offset: int = 0, query: str | None = None,

@@ -15,7 +15,10 @@ class MemoryStoryReads:
     """Mixed into MemoryStore, whose tables (``self._t``) it reads."""
 
     def story_checkpoint(self) -> StoryCheckpoint | None:
-        return self._t.checkpoint.get(1)
+        header = self._t.checkpoint.get(1)
+        if header is None:
+            return None
+        return header._replace(parts=tuple(self._t.checkpoint_parts[k] for k in sorted(self._t.checkpoint_parts)))
 
     def unclustered(self, version: str, *, limit: int | None = None,
                      among: Sequence[str] | None = None) -> list[str]:

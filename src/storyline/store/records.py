@@ -271,15 +271,36 @@ class SentenceVectors(NamedTuple):
         pairs = np.frombuffer(spans, dtype="<i4").reshape(-1, 2)
         matrix = np.frombuffer(vectors, dtype="<f2").astype(np.float32).reshape(-1, dim)
         return cls(tuple((int(a), int(b)) for a, b in pairs), matrix)
+class CheckpointPart(NamedTuple):
+    """One keyed part of a story checkpoint (an active story, or a held member's item): JSON
+    data and a little-endian binary blob (link/stories/checkpoint.py says what each holds)."""
+
+    key: str
+    data: str
+    blob: bytes = b""
+
+
 class StoryCheckpoint(NamedTuple):
     """The story clusterer's state after the last clustered batch (link/stories/checkpoint.py):
-    enough to continue without replaying the memberships. Written with that batch's memberships."""
+    enough to continue without replaying the memberships. Written with that batch's memberships.
+
+    Stored as a header (``state``) and keyed parts. Written whole (``whole``: every stored part
+    not in ``parts`` is deleted) or as a delta: the parts in ``parts`` replace those stored
+    under their keys and the keys in ``dropped`` are deleted, so a batch writes what it
+    changed, not the whole active state. Read, it is always whole."""
 
     version: str  # the clusterer version (CLUSTER_VERSION) that wrote it
     next_seq: int  # the seq the next clustered article gets
-    state: str  # JSON: document frequencies, active stories and their members' items
-    vectors: bytes  # the members' article vectors, float32 little-endian, 384 a row
-    sums: bytes  # the active stories' vector sums, float64 little-endian, 384 a row
+    state: str  # JSON header: document frequencies, clock, centroid rows (format 2: everything)
+    vectors: bytes = b""  # format 2 only: the members' article vectors, float32, 384 a row
+    sums: bytes = b""  # format 2 only: the active stories' vector sums, int64, 384 a row
+    parts: tuple[CheckpointPart, ...] = ()
+    dropped: tuple[str, ...] = ()
+    whole: bool = True
+    # How many checkpoints the clusterer wrote before this one plus one: a delta is written
+    # only over the checkpoint of the generation before it (else StoreError: another run wrote
+    # meanwhile, and the delta would corrupt the state).
+    generation: int = 0
 class PersonMember(NamedTuple):
     """An in-article entity in a stored identity, and why it joined ("same name", or the merge
     reason that brought it in)."""

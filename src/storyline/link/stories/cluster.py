@@ -119,6 +119,12 @@ class StoryClusterer(EvidenceMixin, SplitMixin):
         # The candidates the year veto kept out of the current article's scoring (for its
         # evidence; not state).
         self._kept_out: list[tuple[float, Story]] = []
+        # What the last snapshot (or the checkpoint restored from) holds: the active stories'
+        # keys and the held items' arrival indexes, None before any; and the stories changed
+        # since (checkpoint.py writes a delta from these).
+        self._saved: tuple[set[str], set[int]] | None = None
+        self._dirty: set[str] = set()
+        self._generation = 0  # of the last snapshot or the restored checkpoint
 
     # ------------------------------------------------------------------ public API
 
@@ -209,9 +215,10 @@ class StoryClusterer(EvidenceMixin, SplitMixin):
                 raise ValueError(f"{item.id}: story {key!r} is not active (or not founded) at its arrival")
         return self
 
-    def snapshot(self, version: str = "") -> StoryCheckpoint:
-        """The state that later decisions read, as stored data (link/stories/checkpoint.py)."""
-        return checkpoint.snapshot(self, version)
+    def snapshot(self, version: str = "", delta: bool = False) -> StoryCheckpoint:
+        """The state that later decisions read, as stored data (link/stories/checkpoint.py);
+        with ``delta``, only what changed since the last snapshot (or the restored checkpoint)."""
+        return checkpoint.snapshot(self, version, delta)
 
     @classmethod
     def from_snapshot(cls, saved: StoryCheckpoint, params: Params = DEFAULT) -> StoryClusterer:
@@ -369,9 +376,15 @@ class StoryClusterer(EvidenceMixin, SplitMixin):
         self._story_of[seq] = story.key
         self._items[seq] = item
         self._trim(story)
+        self._changed(story)
+        return story
+
+    def _changed(self, story: Story) -> None:
+        """After any change to an active story: its place in the window, its centroid row, and
+        a mark for the next delta snapshot."""
         self._active.touch(story)
         self._centroids.put(story)
-        return story
+        self._dirty.add(story.key)
 
     def _trim(self, story: Story) -> None:
         """Take the members that left the story's profile (Params.profile_s, profile_members)
@@ -438,8 +451,7 @@ class StoryClusterer(EvidenceMixin, SplitMixin):
             self._postings.setdefault(t, set()).add(merged.key)
         for seq in young.members:
             self._story_of[seq] = old.key
-        self._active.touch(merged)
-        self._centroids.put(merged)
+        self._changed(merged)
         return merged
 
     def _retire(self, story: Story) -> None:

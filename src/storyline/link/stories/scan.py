@@ -120,7 +120,7 @@ def load_clusterer(store: Store, *, write: bool = True) -> tuple[StoryClusterer,
     seen = [m.article_id for m in members]
     clusterer = StoryClusterer.restore(_items(store, seen), {m.article_id: m.story_id for m in members})
     if members and write:
-        store.put_stories([], [], [], CLUSTER_VERSION, now(), clusterer.snapshot(CLUSTER_VERSION))
+        store.put_stories([], [], [], CLUSTER_VERSION, now(), clusterer.snapshot(CLUSTER_VERSION, delta=True))
     return clusterer, restarted
 
 
@@ -204,7 +204,7 @@ def cluster_batch(store: Store, clusterer: StoryClusterer, ids: Sequence[str]) -
     when = now()
     merges = [StoryMerge(m["absorbed"], m["into"], when, _json(m)) for m in merged]
     store.put_stories(summaries(store, {sid: held for sid, held in members.items() if held}), rows, removed,
-                      CLUSTER_VERSION, when, clusterer.snapshot(CLUSTER_VERSION), merges)
+                      CLUSTER_VERSION, when, clusterer.snapshot(CLUSTER_VERSION, delta=True), merges)
     outcome.clustered, outcome.merged = len(added), len(removed)
     return outcome
 

@@ -65,8 +65,7 @@ class SplitMixin:
         times = [t for s in story.profile if (t := self._items[s].time) is not None]
         if times:
             story.last_time = max(times)
-        self._active.touch(story)
-        self._centroids.put(story)
+        self._changed(story)
 
         # The moved members found a story as if they had arrived alone, in their order (none
         # leaves its profile: they were all in the old one, whose newest time is no earlier).

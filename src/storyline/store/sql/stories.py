@@ -7,7 +7,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from storyline.records import Story
-from storyline.store.records import Membership, StoryCheckpoint, StoryMerge
+from storyline.store.base import check_generation
+from storyline.store.records import CheckpointPart, Membership, StoryCheckpoint, StoryMerge
 from storyline.store.sql import changes, sightings
 from storyline.store.sql.connection import Connection
 from storyline.store.sql.filters import OUTLET_NAMES, SIGHTED_IDS, like_escape
@@ -26,10 +27,7 @@ def put_stories(db: Connection, stories: Sequence[Story], members: Sequence[Memb
     with db.writing(f"writing {len(stories)} stories"):
         changes.log(db, "story", [*(s.id for s in stories), *(m.story_id for m in members), *removed])
         if checkpoint is not None:
-            db.run("DELETE FROM story_checkpoint")
-            db.run("INSERT INTO story_checkpoint (id, version, next_seq, state, vectors, sums) "
-                   "VALUES (1, ?, ?, ?, ?, ?)", (checkpoint.version, checkpoint.next_seq, checkpoint.state,
-                                                 checkpoint.vectors, checkpoint.sums))
+            _put_checkpoint(db, checkpoint)
         for story_id in removed:
             db.run("DELETE FROM stories WHERE id = ?", (story_id,))
             db.run("DELETE FROM story_facts WHERE story_id = ?", (story_id,))  # merged away: no reader
@@ -78,11 +76,32 @@ def story_merge(db: Connection, absorbed_id: str) -> StoryMerge | None:
     return StoryMerge(*row) if row else None
 
 
+def _put_checkpoint(db: Connection, checkpoint: StoryCheckpoint) -> None:
+    if not checkpoint.whole:
+        row = db.run("SELECT generation FROM story_checkpoint").fetchone()
+        check_generation(checkpoint, None if row is None else int(row[0]))
+    db.run("DELETE FROM story_checkpoint")
+    db.run("INSERT INTO story_checkpoint (id, version, next_seq, state, vectors, sums, generation) "
+           "VALUES (1, ?, ?, ?, ?, ?, ?)", (checkpoint.version, checkpoint.next_seq, checkpoint.state,
+                                            checkpoint.vectors, checkpoint.sums, checkpoint.generation))
+    if checkpoint.whole:
+        db.run("DELETE FROM story_checkpoint_parts")
+    else:
+        db.run_many("DELETE FROM story_checkpoint_parts WHERE part = ?", [(k,) for k in checkpoint.dropped])
+    db.run_many(
+        "INSERT INTO story_checkpoint_parts (part, data, blob) VALUES (?, ?, ?) "
+        "ON CONFLICT (part) DO UPDATE SET data = excluded.data, blob = excluded.blob",
+        [tuple(p) for p in checkpoint.parts],
+    )
+
+
 def story_checkpoint(db: Connection) -> StoryCheckpoint | None:
-    row = db.run("SELECT version, next_seq, state, vectors, sums FROM story_checkpoint").fetchone()
+    row = db.run("SELECT version, next_seq, state, vectors, sums, generation FROM story_checkpoint").fetchone()
     if row is None:
         return None
-    return StoryCheckpoint(row[0], int(row[1]), row[2], bytes(row[3]), bytes(row[4]))
+    parts = tuple(CheckpointPart(r[0], r[1], bytes(r[2]))
+                  for r in db.run("SELECT part, data, blob FROM story_checkpoint_parts ORDER BY part").fetchall())
+    return StoryCheckpoint(row[0], int(row[1]), row[2], bytes(row[3]), bytes(row[4]), parts, generation=int(row[5]))
 
 
 def unclustered(db: Connection, version: str, *, limit: int | None = None,
@@ -95,6 +114,7 @@ def unclustered(db: Connection, version: str, *, limit: int | None = None,
 def clear_stories(db: Connection) -> None:
     with db.writing("clearing the stories"):
         db.run("DELETE FROM story_checkpoint")
+        db.run("DELETE FROM story_checkpoint_parts")
         db.run("DELETE FROM story_members")
         db.run("DELETE FROM story_merges")
         db.run("DELETE FROM stories")
