@@ -5,6 +5,7 @@ Usage::
 
     PYTHONPATH=src .venv/bin/python benchmarks/scale_stories.py DATA_DIR [--sizes 10000,100000,1000000]
                                      [--per-day 345] [--seed 0] [--work DIR] [--set NAME=VALUE ...]
+                                     [--checkpoints DIR [--checkpoint-every 10]]
 
 e.g. ``PYTHONPATH=src .venv/bin/python benchmarks/scale_stories.py ../shared/eval --sizes 10000,1000000``.
 Progress goes to stderr; the LAST stdout line is one JSON object with every figure.
@@ -37,7 +38,10 @@ MiniLM vectors of its first ``VECTOR_SENTENCES`` sentences, each pool sentence e
 involved (its reads and writes are measured by ``incremental.py``); the checkpoint the story
 step writes after every batch is made once at the end of each size (``snapshot``), and its size
 and the time to make it are reported: it holds the active stories only, so it must not grow with
-the stream.
+the stream. With ``--checkpoints DIR`` the checkpoint is also written after every batch into
+real SQLite stores, as the story step writes it (a delta: what the batch changed) and, every
+``--checkpoint-every`` batches, whole (the design before session 10), with the restore each
+batch of the step starts with (``CheckpointStores``).
 
 **Two golds.** A planted story is what the stream's maker knows, but not every pair of planted
 stories is two events. Of the 1,443 cores, 350 are ECB+ documents, written in groups about one
@@ -219,8 +223,87 @@ def real_events(story: np.ndarray, core_event: list[str], times: np.ndarray) -> 
     return [label[s] for s in story.tolist()]
 
 
+class CheckpointStores:
+    """``--checkpoints DIR``: the checkpoint the story step writes after every batch, written
+    for real into SQLite stores, both ways on the same stream in the same run.
+
+    After every batch the clusterer's delta snapshot is made and written into store A (the
+    design now: only what the batch changed). Every ``every``-th batch, a clusterer is restored
+    from store A (read + parse, the cost each batch of the story step pays to start), its whole
+    snapshot made and written into store B (the design before: the whole active state per
+    batch). The clusterer being measured is never touched by the second path."""
+
+    def __init__(self, work: Path, n: int, every: int):
+        from storyline.store import open_store
+
+        work.mkdir(parents=True, exist_ok=True)
+        self.stores = []
+        for name in ("delta", "whole"):
+            path = work / f"checkpoint-{name}-{n}.db"
+            for f in work.glob(path.name + "*"):
+                f.unlink()
+            self.stores.append(open_store(str(path)))
+        self.every = every
+        self.batches = 0
+        self.delta = {"s": 0.0, "write_s": 0.0, "bytes": 0, "header": 0, "n": 0}
+        self.whole = {"s": 0.0, "write_s": 0.0, "bytes": 0, "header": 0, "n": 0, "restore_s": 0.0}
+
+    def after_batch(self, clusterer, params) -> None:
+        delta_store, whole_store = self.stores
+        t0 = time.perf_counter()
+        delta = clusterer.snapshot("bench", delta=True)
+        t1 = time.perf_counter()
+        delta_store.put_stories([], [], [], "bench", "2026-01-01T00:00:00+00:00", delta)
+        t2 = time.perf_counter()
+        self._count(self.delta, t1 - t0, t2 - t1, delta)
+        self.batches += 1
+        if self.batches % self.every:
+            return
+        t0 = time.perf_counter()
+        saved = delta_store.story_checkpoint()
+        copy = StoryClusterer.from_snapshot(saved, params) if params is not None else StoryClusterer.from_snapshot(saved)
+        t1 = time.perf_counter()
+        whole = copy.snapshot("bench")
+        t2 = time.perf_counter()
+        whole_store.put_stories([], [], [], "bench", "2026-01-01T00:00:00+00:00", whole)
+        t3 = time.perf_counter()
+        self.whole["restore_s"] += t1 - t0
+        self._count(self.whole, t2 - t1, t3 - t2, whole)
+
+    @staticmethod
+    def _count(acc: dict, make_s: float, write_s: float, checkpoint) -> None:
+        acc["s"] += make_s
+        acc["write_s"] += write_s
+        acc["bytes"] += checkpoint_bytes(checkpoint)
+        acc["header"] += len(checkpoint.state)
+        acc["n"] += 1
+
+    def figures(self) -> dict:
+        def per_batch(acc: dict) -> dict:
+            n = max(acc["n"], 1)
+            out = {"batches": acc["n"], "make_ms": round(acc["s"] * 1000 / n, 1),
+                   "write_ms": round(acc["write_s"] * 1000 / n, 1), "mb": round(acc["bytes"] / n / 1e6, 2),
+                   "header_mb": round(acc["header"] / n / 1e6, 2)}
+            if "restore_s" in acc:
+                out["restore_ms"] = round(acc["restore_s"] * 1000 / n, 1)
+            return out
+
+        d, w = per_batch(self.delta), per_batch(self.whole)
+        for store in self.stores:
+            store.close()
+        return {"delta_per_batch": d, "whole_per_batch": w,
+                "whole_over_delta_make_write": round((w["make_ms"] + w["write_ms"]) / max(d["make_ms"] + d["write_ms"], 1e-9), 2)}
+
+
+def checkpoint_bytes(checkpoint) -> int:
+    """The bytes a checkpoint writes: its header, parts and (format 2) matrices."""
+    return (len(checkpoint.state) + len(checkpoint.vectors) + len(checkpoint.sums)
+            + sum(len(p.data) + len(p.blob) for p in checkpoint.parts))
+
+
 def run_size(n: int, docs: list[list[str]], pool: list[str], vectors: np.ndarray, per_day: float,
-             seed: int, events: list[str], params=None) -> dict:
+             seed: int, events: list[str], params=None, checkpoints: Path | None = None,
+             checkpoint_every: int = 10) -> dict:
     starts = [0]
     for d in docs:
         starts.append(starts[-1] + len(d))
@@ -236,6 +319,7 @@ def run_size(n: int, docs: list[list[str]], pool: list[str], vectors: np.ndarray
     tenth = max(1, n // 10)
     marks: list[tuple[int, float]] = []  # (articles, cluster seconds so far), each tenth
     rng = random.Random(seed + 1)
+    stores = CheckpointStores(checkpoints, n, checkpoint_every) if checkpoints else None
     with single_threaded_blas():
         for start in range(0, n, scan.BATCH):
             t0 = time.perf_counter()
@@ -252,6 +336,8 @@ def run_size(n: int, docs: list[list[str]], pool: list[str], vectors: np.ndarray
             clusterer.settle()
             clusterer.take_evidence()  # the story step stores it with the batch; kept, it would pile up
             t2 = time.perf_counter()
+            if stores is not None:
+                stores.after_batch(clusterer, params)
             feature_s += t1 - t0
             cluster_s += t2 - t1
             done = min(n, start + scan.BATCH)
@@ -284,8 +370,9 @@ def run_size(n: int, docs: list[list[str]], pool: list[str], vectors: np.ndarray
         "last_tenth_articles_per_s": round(last_rate, 1) if last_rate else None,
         "feature_s": round(feature_s, 2),
         "active_stories_end": len(clusterer._active.stories), "active_items_end": len(clusterer._items),
-        "checkpoint_bytes": len(saved.state) + len(saved.vectors) + len(saved.sums),
+        "checkpoint_bytes": checkpoint_bytes(saved),
         "checkpoint_s": round(snapshot_s, 3), "peak_rss_mb": round(_rss_mb()),
+        **({"checkpoints": stores.figures()} if stores is not None else {}),
     }
 
 
@@ -317,6 +404,10 @@ def main(argv=None) -> dict:
     ap.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                     help="override a clusterer Params field (as in stories.py)")
     ap.add_argument("--work", type=Path, default=Path("/tmp/scale-stories"), help="where pool vectors are cached")
+    ap.add_argument("--checkpoints", type=Path, default=None, metavar="DIR",
+                    help="also write the story step's checkpoint after every batch into SQLite stores under DIR, "
+                         "as a delta (now) and whole every --checkpoint-every batches (before), and report both")
+    ap.add_argument("--checkpoint-every", type=int, default=10)
     args = ap.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     if not sizes or any(s < 10 for s in sizes):
@@ -332,7 +423,9 @@ def main(argv=None) -> dict:
            "cores": sum(1 for d in docs if len(d) >= MIN_CORE), "sizes": {}}
     for n in sizes:
         out["sizes"][str(n)] = figures = run_size(n, docs, pool, vectors, args.per_day, args.seed, events,
-                                                  parse_overrides(args.set))
+                                                  parse_overrides(args.set), args.checkpoints, args.checkpoint_every)
+        if "checkpoints" in figures:
+            log(f"{n}: checkpoint per batch {figures['checkpoints']}")
         log(f"{n}: pair P {figures['pair_precision']:.3f} R {figures['pair_recall']:.3f} "
             f"F1 {figures['pair_f1']:.3f}, BCubed {figures['bcubed_f1']:.3f}; real events: pair P "
             f"{figures['event_pair_precision']:.3f} R {figures['event_pair_recall']:.3f}, "

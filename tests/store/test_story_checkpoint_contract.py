@@ -57,16 +57,17 @@ def test_a_delta_checkpoint_replaces_and_drops_parts_and_leaves_the_others(any_s
     a, b, _ = _three(any_store)  # noqa: F841 - the third is a member in a refused batch
     t = "2026-01-01T00:00:00+00:00"
     p1, p2, p3 = (CheckpointPart(k, '{"k": "%s"}' % k, bytes([n]) * 4) for n, k in enumerate(("s/a", "i/1", "i/2")))
-    whole = StoryCheckpoint("1", 2, '{"format": 3}', parts=(p2, p1, p3))
+    whole = StoryCheckpoint("1", 2, '{"format": 3}', parts=(p2, p1, p3), token="t1")
     any_store.put_stories([], [Membership(a, a, 0)], [], "1", t, whole)
     assert any_store.story_checkpoint() == whole._replace(parts=(p2, p3, p1))  # read in key order
     p1b, p4 = CheckpointPart("s/a", '{"k": 2}', b""), CheckpointPart("i/3", "[]", b"\x07")
     delta = StoryCheckpoint("1", 3, '{"format": 3, "n": 3}', parts=(p1b, p4), dropped=("i/1",), whole=False,
-                            generation=1)
+                            token="t2", base="t1")
     any_store.put_stories([], [Membership(b, a, 1)], [], "1", t, delta)
     assert any_store.story_checkpoint() == StoryCheckpoint("1", 3, '{"format": 3, "n": 3}', parts=(p3, p4, p1b),
-                                                           generation=1)
-    # A delta over another generation than the stored one (another run wrote meanwhile) is
+                                                           token="t2")
+    assert any_store.story_checkpoint_token() == ("1", "t2")
+    # A delta over another checkpoint than the stored one (another run wrote meanwhile) is
     # refused, with its batch.
     with pytest.raises(StoreError, match="another run"):
         any_store.put_stories([], [Membership(_, a, 2)], [], "1", t, delta._replace(parts=(), dropped=("i/2",)))
@@ -74,13 +75,13 @@ def test_a_delta_checkpoint_replaces_and_drops_parts_and_leaves_the_others(any_s
     # A refused batch writes none of its delta.
     with pytest.raises(StoreError):
         any_store.put_stories([], [Membership("no-such-article", a, 2)], [], "1", t,
-                              delta._replace(next_seq=9, parts=(), dropped=("i/2", "i/3"), generation=2))
+                              delta._replace(next_seq=9, parts=(), dropped=("i/2", "i/3"), token="t3", base="t2"))
     assert len(any_store.story_checkpoint().parts) == 3
     # Written whole again: the parts not in it are gone.
     any_store.put_stories([], [], [], "1", t, whole._replace(parts=(p4,)))
     assert any_store.story_checkpoint().parts == (p4,)
     any_store.clear_stories()
-    assert any_store.story_checkpoint() is None
+    assert any_store.story_checkpoint() is None and any_store.story_checkpoint_token() is None
     any_store.put_stories([], [], [], "1", t, StoryCheckpoint("1", 0, "{}"))
     assert any_store.story_checkpoint().parts == ()
 

@@ -45,12 +45,12 @@ class StoreError(RuntimeError):
     """
 
 
-def check_generation(checkpoint: StoryCheckpoint, stored: int | None) -> None:
-    """Refuse a delta checkpoint that does not follow the stored one (StoryCheckpoint.generation)."""
-    if stored is None or stored != checkpoint.generation - 1:
-        raise StoreError(f"story checkpoint {checkpoint.generation} is a delta over checkpoint "
-                         f"{checkpoint.generation - 1}, but the store holds {stored!r}: another run "
-                         "clustered meanwhile; this batch is rolled back and will be clustered again")
+def check_base(checkpoint: StoryCheckpoint, stored: str | None) -> None:
+    """Refuse a delta checkpoint that does not apply over the stored one (StoryCheckpoint.base)."""
+    if stored is None or stored != checkpoint.base:
+        raise StoreError(f"story checkpoint {checkpoint.token} is a delta over checkpoint {checkpoint.base}, "
+                         f"but the store holds {stored!r}: another run clustered meanwhile; this batch "
+                         "is rolled back and will be clustered again")
 
 
 class AmbiguousIdError(LookupError):
@@ -67,6 +67,10 @@ class Store(StepRecords, Protocol):
     """
 
     url: str
+    # Objects a step keeps in memory between its batches while this store is open, by name
+    # (the story step's clusterer): a cache of this process, never a source of truth; whoever
+    # takes one out checks that it still mirrors what is stored (story_checkpoint_token).
+    warm: dict
 
     def add_articles(self, articles: Sequence[Article]) -> list[WriteResult]:
         """Store a batch in one transaction; per article, in order, whether it was added or
@@ -247,6 +251,11 @@ class Store(StepRecords, Protocol):
         """The clusterer's checkpoint as the writes of :meth:`put_stories` left it, whole:
         the header and every stored part, in key order (None if none, or since
         :meth:`clear_stories`)."""
+        ...
+
+    def story_checkpoint_token(self) -> tuple[str, str] | None:
+        """The stored checkpoint's (version, token), without its state: whether a clusterer
+        kept in memory still mirrors it (None when there is no checkpoint)."""
         ...
 
     def unclustered(self, version: str, *, limit: int | None = None,

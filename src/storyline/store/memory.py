@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from storyline.ingest.urls import url_key
 from storyline.records import Analysis, Article, Link, Quote, ReusePair, Sighting, Story
-from storyline.store.base import (MEMORY_URL, AmbiguousIdError, StoreError, check_generation, day_after, now, now_precise,
+from storyline.store.base import (MEMORY_URL, AmbiguousIdError, StoreError, check_base, day_after, now, now_precise,
                                    speaker_key, storable)
 from storyline.store.memory_changes import ChangesMixin, only_among
 from storyline.store.memory_fingerprints import FingerprintsMixin
@@ -118,6 +118,7 @@ class MemoryStore(SightingsMixin, ChangesMixin, FingerprintsMixin, CorrectionsMi
     def __init__(self) -> None:
         self.url = MEMORY_URL
         self._t = _Tables()
+        self.warm: dict = {}
 
     @contextmanager
     def _writing(self, what: str) -> Iterator[None]:
@@ -321,8 +322,8 @@ class MemoryStore(SightingsMixin, ChangesMixin, FingerprintsMixin, CorrectionsMi
             if checkpoint is not None:
                 if not checkpoint.whole:
                     header = self._t.checkpoint.get(1)
-                    check_generation(checkpoint, None if header is None else header.generation)
-                self._t.checkpoint[1] = checkpoint._replace(parts=(), dropped=(), whole=True)
+                    check_base(checkpoint, None if header is None else header.token)
+                self._t.checkpoint[1] = checkpoint._replace(parts=(), dropped=(), whole=True, base=None)
                 parts = self._t.checkpoint_parts
                 if checkpoint.whole:
                     parts.clear()

@@ -14,6 +14,10 @@ from storyline.store.records import StoryCheckpoint
 class MemoryStoryReads:
     """Mixed into MemoryStore, whose tables (``self._t``) it reads."""
 
+    def story_checkpoint_token(self) -> tuple[str, str] | None:
+        header = self._t.checkpoint.get(1)
+        return None if header is None else (header.version, header.token)
+
     def story_checkpoint(self) -> StoryCheckpoint | None:
         header = self._t.checkpoint.get(1)
         if header is None:

@@ -297,10 +297,12 @@ class StoryCheckpoint(NamedTuple):
     parts: tuple[CheckpointPart, ...] = ()
     dropped: tuple[str, ...] = ()
     whole: bool = True
-    # How many checkpoints the clusterer wrote before this one plus one: a delta is written
-    # only over the checkpoint of the generation before it (else StoreError: another run wrote
-    # meanwhile, and the delta would corrupt the state).
-    generation: int = 0
+    # A random id of this write, and for a delta the id of the checkpoint it applies over: a
+    # delta is written only over that one (else StoreError: another run wrote meanwhile, and
+    # the delta would corrupt the state). A clusterer kept in memory between batches is used
+    # only while the stored token is the one it wrote (link/stories/scan.py).
+    token: str = ""
+    base: str | None = None
 class PersonMember(NamedTuple):
     """An in-article entity in a stored identity, and why it joined ("same name", or the merge
     reason that brought it in)."""

@@ -31,6 +31,7 @@ holds bit-for-bit the state of the one that was saved and continues with the sam
 from __future__ import annotations
 
 import json
+import secrets
 from typing import Any
 
 import numpy as np
@@ -67,8 +68,8 @@ def snapshot(clusterer: Any, version: str, delta: bool = False) -> StoryCheckpoi
     keys, held = {s.key for s in active}, set(seqs)
     dropped = () if saved is None else tuple(sorted(
         [STORY + k for k in saved[0] - keys] + [ITEM + str(q) for q in saved[1] - held]))
-    c._saved, c._dirty = (keys, held), set()
-    c._generation += 1
+    base = c.token if saved is not None else None
+    c._saved, c._dirty, c.token = (keys, held), set(), secrets.token_hex(8)
     state = {
         "format": FORMAT,
         "next": c._next,
@@ -79,7 +80,7 @@ def snapshot(clusterer: Any, version: str, delta: bool = False) -> StoryCheckpoi
         "centroids": [c._centroids.used, c._centroids.free],
     }
     return StoryCheckpoint(version=version, next_seq=c._next, state=_json(state), parts=tuple(parts),
-                           dropped=dropped, whole=saved is None, generation=c._generation)
+                           dropped=dropped, whole=saved is None, token=c.token, base=base)
 
 
 def _story_part(c: Any, s: Story) -> CheckpointPart:
@@ -138,7 +139,7 @@ def from_snapshot(cls: type, checkpoint: StoryCheckpoint, params: Any) -> Any:
 
 def _header(cls: type, checkpoint: StoryCheckpoint, state: dict, params: Any) -> Any:
     c = cls(params)
-    c._generation = checkpoint.generation
+    c.token = checkpoint.token
     c._next = int(state["next"])
     c._retired = int(state["retired"])
     c._df.n, c._df.df = state["df"][0], state["df"][1]

@@ -124,7 +124,7 @@ class StoryClusterer(EvidenceMixin, SplitMixin):
         # since (checkpoint.py writes a delta from these).
         self._saved: tuple[set[str], set[int]] | None = None
         self._dirty: set[str] = set()
-        self._generation = 0  # of the last snapshot or the restored checkpoint
+        self.token = ""  # of the last snapshot, or of the checkpoint restored from
 
     # ------------------------------------------------------------------ public API
 

@@ -3,14 +3,17 @@ a Step: key = article id, due = the unclustered articles in the order the cluste
 
 Each call starts from the stored checkpoint (link/stories/checkpoint.py), so no state is kept
 between calls and a batch reads only its own articles and the members of the stories it
-changes; ``run`` writes the batch in one transaction (scan.cluster_batch).
+changes; ``run`` writes the batch in one transaction (scan.cluster_batch). Within one process
+the clusterer the last batch stored is kept with the open store (Store.warm) and used while
+the stored checkpoint is still the one it wrote, instead of restoring it again.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from storyline.link.stories.scan import BATCH, CLUSTER_VERSION, BatchOutcome, cluster_batch, due_in_order, load_clusterer
+from storyline.link.stories.scan import (BATCH, CLUSTER_VERSION, BatchOutcome, cluster_batch, due_in_order, keep_warm,
+                                         load_clusterer)
 from storyline.store import Store
 
 __all__ = ["BATCH", "CLUSTER_VERSION", "due", "due_among", "run"]
@@ -32,5 +35,6 @@ def run(store: Store, keys: Sequence[str]) -> BatchOutcome:
     """Cluster one batch of due articles, in the order given, from the stored checkpoint."""
     clusterer, restarted = load_clusterer(store)
     outcome = cluster_batch(store, clusterer, keys)
+    keep_warm(store, clusterer)
     outcome.restarted = restarted
     return outcome

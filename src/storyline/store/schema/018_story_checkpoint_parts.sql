@@ -9,6 +9,6 @@ CREATE TABLE story_checkpoint_parts (
     blob {blob} NOT NULL
 );
 
--- Which write the header is (StoryCheckpoint.generation): a delta applies only over the one
--- before it.
-ALTER TABLE story_checkpoint ADD COLUMN generation BIGINT NOT NULL DEFAULT 0;
+-- Which write the header is (StoryCheckpoint.token, random): a delta applies only over the
+-- checkpoint it names as its base.
+ALTER TABLE story_checkpoint ADD COLUMN token TEXT NOT NULL DEFAULT '';

@@ -52,6 +52,7 @@ class SQLStore:
         self.db = db
         self.url = db.url
         self._decoded_pairs = reuse.DecodedPairs()
+        self.warm: dict = {}
         migrate(db)
 
     # --- articles ----------------------------------------------------------------------------
@@ -207,6 +208,9 @@ class SQLStore:
 
     def story_checkpoint(self) -> StoryCheckpoint | None:
         return stories.story_checkpoint(self.db)
+
+    def story_checkpoint_token(self) -> tuple[str, str] | None:
+        return stories.story_checkpoint_token(self.db)
 
     def unclustered(self, version: str, *, limit: int | None = None,
                      among: Sequence[str] | None = None) -> list[str]:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from storyline.records import Story
-from storyline.store.base import check_generation
+from storyline.store.base import check_base
 from storyline.store.records import CheckpointPart, Membership, StoryCheckpoint, StoryMerge
 from storyline.store.sql import changes, sightings
 from storyline.store.sql.connection import Connection
@@ -78,12 +78,12 @@ def story_merge(db: Connection, absorbed_id: str) -> StoryMerge | None:
 
 def _put_checkpoint(db: Connection, checkpoint: StoryCheckpoint) -> None:
     if not checkpoint.whole:
-        row = db.run("SELECT generation FROM story_checkpoint").fetchone()
-        check_generation(checkpoint, None if row is None else int(row[0]))
+        row = db.run("SELECT token FROM story_checkpoint").fetchone()
+        check_base(checkpoint, None if row is None else row[0])
     db.run("DELETE FROM story_checkpoint")
-    db.run("INSERT INTO story_checkpoint (id, version, next_seq, state, vectors, sums, generation) "
+    db.run("INSERT INTO story_checkpoint (id, version, next_seq, state, vectors, sums, token) "
            "VALUES (1, ?, ?, ?, ?, ?, ?)", (checkpoint.version, checkpoint.next_seq, checkpoint.state,
-                                            checkpoint.vectors, checkpoint.sums, checkpoint.generation))
+                                            checkpoint.vectors, checkpoint.sums, checkpoint.token))
     if checkpoint.whole:
         db.run("DELETE FROM story_checkpoint_parts")
     else:
@@ -96,12 +96,17 @@ def _put_checkpoint(db: Connection, checkpoint: StoryCheckpoint) -> None:
 
 
 def story_checkpoint(db: Connection) -> StoryCheckpoint | None:
-    row = db.run("SELECT version, next_seq, state, vectors, sums, generation FROM story_checkpoint").fetchone()
+    row = db.run("SELECT version, next_seq, state, vectors, sums, token FROM story_checkpoint").fetchone()
     if row is None:
         return None
     parts = tuple(CheckpointPart(r[0], r[1], bytes(r[2]))
                   for r in db.run("SELECT part, data, blob FROM story_checkpoint_parts ORDER BY part").fetchall())
-    return StoryCheckpoint(row[0], int(row[1]), row[2], bytes(row[3]), bytes(row[4]), parts, generation=int(row[5]))
+    return StoryCheckpoint(row[0], int(row[1]), row[2], bytes(row[3]), bytes(row[4]), parts, token=row[5])
+
+
+def story_checkpoint_token(db: Connection) -> tuple[str, str] | None:
+    row = db.run("SELECT version, token FROM story_checkpoint").fetchone()
+    return None if row is None else (row[0], row[1])
 
 
 def unclustered(db: Connection, version: str, *, limit: int | None = None,
