@@ -9,8 +9,8 @@ Usage::
                                      [--compare-previous]
 
 ``--compare-previous`` also measures the design before session 10 on the same base and new
-articles (story facts built from nothing, the story checkpoint written whole each batch; see
-``previous_design``) and reports ``step_cpu_ratio_previous_current`` per size.
+articles (story facts built from nothing, the story checkpoint written whole and restored each
+batch; see ``previous_design``) and reports ``step_cpu_ratio_previous_current`` per size.
 
 e.g. ``PYTHONPATH=src .venv/bin/python benchmarks/incremental.py ../shared/eval --work /tmp/incr``.
 Progress goes to stderr; the LAST stdout line is one JSON object with every figure.
@@ -549,13 +549,15 @@ def _server_cpu(pid: int | None) -> float | None:
 
 def previous_design() -> None:
     """Make this process link as the design before session 10 did, on the same input: story
-    facts built from nothing (no compared value pairs reused) and the story checkpoint written
-    whole after every batch (no delta)."""
-    from storyline.link.stories import checkpoint, value_pairs
+    facts built from nothing (no compared value pairs reused), the story checkpoint written
+    whole after every batch (no delta) and restored at the start of every batch (no clusterer
+    kept warm)."""
+    from storyline.link.stories import checkpoint, scan, steps, value_pairs
 
     whole = checkpoint.snapshot
     value_pairs.known_pairs = lambda previous: {}
     checkpoint.snapshot = lambda clusterer, version, delta=False: whole(clusterer, version, False)
+    scan.keep_warm = steps.keep_warm = lambda store, clusterer: None
 
 
 def measure_child(url: str, new_file: str, showcase_file: str, server_pid: int | None, design: str = "current") -> dict:
