@@ -5,7 +5,7 @@ Usage::
 
     PYTHONPATH=src .venv/bin/python benchmarks/scale_stories.py DATA_DIR [--sizes 10000,100000,1000000]
                                      [--per-day 345] [--seed 0] [--work DIR] [--set NAME=VALUE ...]
-                                     [--checkpoints DIR [--checkpoint-every 10]]
+                                     [--checkpoints DIR [--checkpoint-every 10]] [--hubs 0.05]
 
 e.g. ``PYTHONPATH=src .venv/bin/python benchmarks/scale_stories.py ../shared/eval --sizes 10000,1000000``.
 Progress goes to stderr; the LAST stdout line is one JSON object with every figure.
@@ -41,7 +41,10 @@ and the time to make it are reported: it holds the active stories only, so it mu
 the stream. With ``--checkpoints DIR`` the checkpoint is also written after every batch into
 real SQLite stores, as the story step writes it (a delta: what the batch changed) and, every
 ``--checkpoint-every`` batches, whole (the design before session 10), with the restore each
-batch of the step starts with (``CheckpointStores``).
+batch of the step starts with (``CheckpointStores``). With ``--hubs F`` a share F of the
+articles are round-ups: the first half of an article of their own story, then the first half of
+one of another story running at the same time (``HUB_REACH`` rows away at most); they are left
+out of the scores, which then say whether round-ups glue the stories they bridge (issue 18).
 
 **Two golds.** A planted story is what the stream's maker knows, but not every pair of planted
 stories is two events. Of the 1,443 cores, 350 are ECB+ documents, written in groups about one
@@ -142,6 +145,10 @@ def plan(n: int, cores: int, per_day: float, seed: int) -> tuple[np.ndarray, np.
             k += 1
     by_time = np.argsort(times, kind="stable")
     return times[by_time], story[by_time], np.asarray(story_core)[story[by_time]]
+
+
+# A round-up's second story is that of an article up to this many rows away in the stream.
+HUB_REACH = 100
 
 
 def article_sentences(rng: random.Random, core: list[int], pool_size: int) -> list[int]:
@@ -303,7 +310,7 @@ def checkpoint_bytes(checkpoint) -> int:
 
 def run_size(n: int, docs: list[list[str]], pool: list[str], vectors: np.ndarray, per_day: float,
              seed: int, events: list[str], params=None, checkpoints: Path | None = None,
-             checkpoint_every: int = 10) -> dict:
+             checkpoint_every: int = 10, hubs: float = 0.0) -> dict:
     starts = [0]
     for d in docs:
         starts.append(starts[-1] + len(d))
@@ -319,6 +326,8 @@ def run_size(n: int, docs: list[list[str]], pool: list[str], vectors: np.ndarray
     tenth = max(1, n // 10)
     marks: list[tuple[int, float]] = []  # (articles, cluster seconds so far), each tenth
     rng = random.Random(seed + 1)
+    hub_rng = random.Random(seed + 2)  # its own draws: the other articles are those of a stream without hubs
+    hub_rows: set[int] = set()
     stores = CheckpointStores(checkpoints, n, checkpoint_every) if checkpoints else None
     with single_threaded_blas():
         for start in range(0, n, scan.BATCH):
@@ -326,6 +335,14 @@ def run_size(n: int, docs: list[list[str]], pool: list[str], vectors: np.ndarray
             items = []
             for row in range(start, min(n, start + scan.BATCH)):
                 numbers = article_sentences(rng, cores[core[row]], len(pool))
+                if hubs and hub_rng.random() < hubs:
+                    # A round-up: the first half of its own story's article, then the first half
+                    # of one of another story running at the same time.
+                    other = core[min(n - 1, max(0, row + hub_rng.randint(-HUB_REACH, HUB_REACH)))]
+                    if other != core[row]:
+                        half = article_sentences(hub_rng, cores[other], len(pool))
+                        numbers = numbers[: len(numbers) // 2] + half[: len(half) // 2]
+                        hub_rows.add(row)
                 body = " ".join(pool[i] for i in numbers)
                 vec = vectors[numbers[:VECTOR_SENTENCES]].astype(np.float64).mean(axis=0)
                 vec = (vec / np.linalg.norm(vec)).astype(np.float32)
@@ -349,7 +366,13 @@ def run_size(n: int, docs: list[list[str]], pool: list[str], vectors: np.ndarray
     saved = clusterer.snapshot("bench")
     snapshot_s = time.perf_counter() - t0
     assignment = clusterer.assignments()
-    pred = [assignment[f"a{row:08d}"] for row in range(n)]
+    # Round-ups belong to two stories: they are left out of the scores, which then say whether
+    # they glued the stories they bridge.
+    scored = [row for row in range(n) if row not in hub_rows]
+    pred = [assignment[f"a{row:08d}"] for row in scored]
+    gold = [gold[row] for row in scored]
+    event = [event[row] for row in scored]
+    times = times[scored]
     gold_s = [str(g) for g in gold]
     first = bisect.bisect_left([m[0] for m in marks], tenth)
     first_rate = marks[first][0] / marks[first][1] if marks and marks[first][1] else None
@@ -358,7 +381,7 @@ def run_size(n: int, docs: list[list[str]], pool: list[str], vectors: np.ndarray
         (a0, s0), (a1, s1) = marks[-2], marks[-1]
         last_rate = (a1 - a0) / (s1 - s0) if s1 > s0 else None
     return {
-        "articles": n, "planted_stories": len(set(gold)), "days": round(n / per_day, 1),
+        "articles": n, "hubs": len(hub_rows), "planted_stories": len(set(gold)), "days": round(n / per_day, 1),
         **pair_counts(pred, gold_s), **bcubed(pred, gold_s),
         "real_events": len(set(event)),
         **{f"event_{k}": v for k, v in {**pair_counts(pred, [str(e) for e in event]),
@@ -408,6 +431,9 @@ def main(argv=None) -> dict:
                     help="also write the story step's checkpoint after every batch into SQLite stores under DIR, "
                          "as a delta (now) and whole every --checkpoint-every batches (before), and report both")
     ap.add_argument("--checkpoint-every", type=int, default=10)
+    ap.add_argument("--hubs", type=float, default=0.0, metavar="FRACTION",
+                    help="make this share of the articles round-ups of two stories running at once (left out of "
+                         "the scores, which then say whether they glued the stories they bridge)")
     args = ap.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     if not sizes or any(s < 10 for s in sizes):
@@ -423,7 +449,8 @@ def main(argv=None) -> dict:
            "cores": sum(1 for d in docs if len(d) >= MIN_CORE), "sizes": {}}
     for n in sizes:
         out["sizes"][str(n)] = figures = run_size(n, docs, pool, vectors, args.per_day, args.seed, events,
-                                                  parse_overrides(args.set), args.checkpoints, args.checkpoint_every)
+                                                  parse_overrides(args.set), args.checkpoints, args.checkpoint_every,
+                                                  args.hubs)
         if "checkpoints" in figures:
             log(f"{n}: checkpoint per batch {figures['checkpoints']}")
         log(f"{n}: pair P {figures['pair_precision']:.3f} R {figures['pair_recall']:.3f} "

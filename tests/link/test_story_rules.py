@@ -198,3 +198,46 @@ def test_the_lead_terms_are_weighted_up():
     assert lead["angel"] == plain["angel"] + LEAD_BOOST  # in the lead and the tail: boosted once
     assert lead[f"background{LEAD_CHARS // 10 - 1}"] == plain[f"background{LEAD_CHARS // 10 - 1}"]
     assert set(lead) == set(plain)  # the cut at LEAD_CHARS never makes a half word a term
+
+
+# ------------------------------------------------------------------ round-ups (bridge_overlap)
+
+def _two_stories_and(third: Item, bridge: float) -> tuple[StoryClusterer, str]:
+    """Two stories of one kind (their vectors alike, their names not) and then ``third``."""
+    c = StoryClusterer(dataclasses.replace(DEFAULT, bridge_overlap=bridge))
+    background(c)
+    a, b = basis(40), blend(basis(40), basis(41), 0.65)
+    c.add(text_item("a1", a, "warehouse fire Hollins Street crews Brannock depot", ["Brannock", "Hollins"]))
+    c.add(text_item("a2", blend(a, basis(42), 0.95), "Brannock depot fire Hollins Street crews night",
+                    ["Brannock", "Hollins"]))
+    c.add(text_item("b1", b, "Osterley mill blaze Quayside firefighters", ["Osterley", "Quayside"]))
+    c.add(text_item("b2", blend(b, basis(43), 0.95), "Osterley mill blaze Quayside firefighters evening",
+                    ["Osterley", "Quayside"]))
+    assert c.story_of("a2") == "a1" and c.story_of("b2") == "b1"
+    c.add(third)
+    return c, c.story_of(third.id)
+
+
+def test_a_round_up_of_two_stories_joins_one_without_gluing_them():
+    """A round-up names both stories' people and places: it scores the merge bar with both,
+    but each carries a different part of its names, so with bridge_overlap they stay apart;
+    without it (the default, see Params.bridge_overlap) the round-up merges them."""
+    hub = text_item("hub", unit(basis(40) + blend(basis(40), basis(41), 0.65)),
+                    "warehouse fire Brannock depot Hollins Street crews Osterley mill blaze Quayside firefighters",
+                    ["Brannock", "Hollins", "Osterley", "Quayside"])
+    glued, _ = _two_stories_and(hub, 0.0)
+    assert glued.story_of("a1") == glued.story_of("b1")  # the glue the rule prevents
+    kept, joined = _two_stories_and(hub, 0.4)
+    assert kept.story_of("a1") != kept.story_of("b1") and joined in ("a1", "b1")
+
+
+def test_names_in_common_is_the_share_of_the_articles_names_both_stories_carry():
+    """What the rule reads: over the article's names (IDF-weighted) that each story carries
+    (the joined one through its other members), the share both carry; None without evidence."""
+    c, _ = _two_stories_and(text_item("z", basis(60), "unrelated market item"), 0.4)
+    a, b = c._stories["a1"], c._stories["b1"]
+    both = text_item("q", basis(40), "x", ["Brannock", "Hollins"])
+    assert c._names_in_common(both, a, a) == 1.0
+    assert c._names_in_common(text_item("r", basis(40), "x", ["Brannock", "Osterley"]), a, b) == 0.0
+    assert c._names_in_common(text_item("s", basis(40), "x", ["Nobody"]), a, b) is None
+    assert c._names_in_common(both, a, b) is None  # b carries none of them: no evidence either way

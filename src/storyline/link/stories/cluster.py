@@ -141,7 +141,7 @@ class StoryClusterer(EvidenceMixin, SplitMixin):
         else:
             self._why[item.id] = self._evidence(item, *passing[0])
             story = self._join(passing[0][1], seq, item)
-            story = self._converge(story, [t for t in scored if t is not passing[0]])
+            story = self._converge(item, story, [t for t in scored if t is not passing[0]])
             story = self._maybe_split(story)
         story = self._refine(story, scored)
         if p.rescue_after and seq >= p.rescue_after:
@@ -408,7 +408,7 @@ class StoryClusterer(EvidenceMixin, SplitMixin):
             if t not in story.lex:
                 self._unpost_term(t, story.key)
 
-    def _converge(self, story: Story, others: list[tuple[float, Story, float]]) -> Story:
+    def _converge(self, item: Item, story: Story, others: list[tuple[float, Story, float]]) -> Story:
         """Merge the joined story with every other candidate that the article also scores at
         least merge_threshold with, when the two centroids are merge_cosine close. (Merging
         on the two stories' own profiles was tried, twice: on ECB+ it glues the two events of a
@@ -422,10 +422,30 @@ class StoryClusterer(EvidenceMixin, SplitMixin):
             if score < p.merge_threshold:
                 break
             centroids = _cosine(story.centroid(), other.centroid())
-            if centroids >= p.merge_cosine:
-                story = self._merge(story, other, {"rule": "converge", "score": round(score, 4),
-                                                   "centroid_cosine": round(centroids, 4)})
+            if centroids < p.merge_cosine:
+                continue
+            shared = self._names_in_common(item, story, other)
+            if p.bridge_overlap and shared is not None and shared < p.bridge_overlap:
+                continue  # a round-up bridging two stories by different names of its own
+            story = self._merge(story, other, {"rule": "converge", "score": round(score, 4),
+                                               "centroid_cosine": round(centroids, 4),
+                                               **({} if shared is None else {"names_in_common": round(shared, 4)})})
         return story
+
+    def _names_in_common(self, item: Item, joined: Story, other: Story) -> float | None:
+        """Of the article's names (IDF-weighted) that the story it joined carries through its
+        other members and those ``other`` carries, the share both carry (over the smaller side;
+        None when either carries none). Two fragments of one event share the article's main
+        names; a round-up that bridges two stories matches each by names of its own part."""
+        idf = self._df.idf
+        weights = {k: float(w) * idf(k) for k, w in item.entities.items()}
+        in_joined = {k for k in weights if joined.ent_docs.get(k, 0) > 1}  # the article's own count is 1
+        in_other = {k for k in weights if k in other.ent_docs}
+        a = math.fsum(weights[k] for k in in_joined)
+        b = math.fsum(weights[k] for k in in_other)
+        if a <= 0 or b <= 0:
+            return None
+        return math.fsum(weights[k] for k in in_joined & in_other) / min(a, b)
 
     def _merge(self, a: Story, b: Story, why: dict | None = None) -> Story:
         """One story from two: the older key survives, sums refolded in arrival order."""
