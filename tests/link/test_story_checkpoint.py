@@ -245,6 +245,20 @@ def test_the_step_keeps_its_clusterer_warm_while_the_checkpoint_is_its_own(any_s
     assert _memberships(any_store) == _memberships(reference)
 
 
+def test_a_clusterer_kept_warm_forgets_its_retired_stories_as_a_checkpoint_does():
+    stream = items(400, undated_every=9)
+    kept = StoryClusterer(SHORT)
+    kept.add_all(stream[:250])
+    restored = StoryClusterer.from_snapshot(kept.snapshot("v"), SHORT)
+    count = kept.story_count()
+    kept.forget_retired()
+    assert kept.story_count() == count and set(kept.assignments()) == set(kept.active_members())
+    assert kept.assignments() == restored.assignments()
+    kept.add_all(stream[250:])
+    restored.add_all(stream[250:])
+    assert _untokened(kept.snapshot("v")) == _untokened(restored.snapshot("v"))
+
+
 def test_a_batch_that_fails_leaves_no_warm_clusterer(monkeypatch):
     from storyline.store import StoreError
 

@@ -194,6 +194,16 @@ class StoryClusterer(EvidenceMixin, SplitMixin):
         story = self._stories.get(key)
         return None if story is None else [self._ids[i] for i in story.members]
 
+    def forget_retired(self) -> None:
+        """Forget the retired stories and their members, as a checkpoint does (they can never
+        be candidates again): a clusterer kept across the batches of a long run then holds what
+        one restored from its checkpoint holds, bounded by the window, not the stream."""
+        for key in [k for k in self._stories if k not in self._active.stories]:
+            for seq in self._stories.pop(key).members:
+                self._seq_of.pop(self._ids.pop(seq), None)
+                self._story_of.pop(seq, None)
+            self._retired += 1
+
     def story_count(self) -> int:
         """How many stories exist, those a checkpoint forgot included."""
         return len(self._stories) + self._retired

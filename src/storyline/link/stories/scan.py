@@ -141,7 +141,9 @@ def load_clusterer(store: Store, *, write: bool = True) -> tuple[StoryClusterer,
 
 def keep_warm(store: Store, clusterer: StoryClusterer) -> None:
     """Keep ``clusterer`` for the next batch of this process (load_clusterer), once the batch
-    that changed it is stored: its state is then the stored checkpoint's."""
+    that changed it is stored: its state is then the stored checkpoint's. Its retired stories
+    are forgotten first, so that what a long run keeps is bounded as the checkpoint is."""
+    clusterer.forget_retired()
     store.warm[WARM] = clusterer
 
 
