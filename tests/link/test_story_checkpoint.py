@@ -259,6 +259,27 @@ def test_a_clusterer_kept_warm_forgets_its_retired_stories_as_a_checkpoint_does(
     assert _untokened(kept.snapshot("v")) == _untokened(restored.snapshot("v"))
 
 
+def test_a_story_left_with_no_vector_in_its_profile_gives_its_centroid_row_back():
+    """When the profile's last member with a vector leaves it, the story has no centroid: its
+    matrix row is freed (a stale centroid left live was found by a clusterer that never stopped
+    and not by one restored from its checkpoint)."""
+    from story_synth import basis
+
+    from storyline.link.stories.features import Item
+
+    params = replace(SHORT, profile_members=2)
+    names = {f"name{k}": 1.0 for k in range(12)}
+    c = StoryClusterer(params)
+    c.add(Item("v1", basis(1), names, None))
+    for k in range(3):
+        assert c.add(Item(f"n{k}", None, names, None)) == "v1"
+    story = c._stories["v1"]
+    assert story.centroid() is None and story.row == -1 and "v1" not in c._centroids.owner
+    restored = StoryClusterer.from_snapshot(c.snapshot("v"), params)
+    probe = Item("p", basis(1), {"other": 1.0}, None)
+    assert restored.add(probe) == c.add(probe)
+
+
 def test_a_batch_that_fails_leaves_no_warm_clusterer(monkeypatch):
     from storyline.store import StoreError
 

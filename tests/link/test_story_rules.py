@@ -241,3 +241,11 @@ def test_names_in_common_is_the_share_of_the_articles_names_both_stories_carry()
     assert c._names_in_common(text_item("r", basis(40), "x", ["Brannock", "Osterley"]), a, b) == 0.0
     assert c._names_in_common(text_item("s", basis(40), "x", ["Nobody"]), a, b) is None
     assert c._names_in_common(both, a, b) is None  # b carries none of them: no evidence either way
+
+
+def test_the_average_link_of_a_story_with_an_empty_profile_is_zero():
+    """A profile emptied by its count bound has no pairs: no link (it divided by zero)."""
+    from storyline.link.stories.state import Story
+
+    c = StoryClusterer(dataclasses.replace(DEFAULT, refine_threshold=0.4, refine_vector=1.0))
+    assert c._link(Story("a", 0), Story("b", 1)) == 0.0

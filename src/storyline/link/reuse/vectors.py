@@ -62,7 +62,9 @@ def embed_spans(wanted: Sequence[tuple[Article, Sequence[Span]]],
             known.update(zip(stored[article.id].spans, stored[article.id].matrix))
         todo += [(article.id, span) for span in dict.fromkeys(spans) if span not in known]
     bodies = {a.id: a.body for a, _ in wanted}
-    matrix = embed([bodies[aid][s:e] for aid, (s, e) in todo])
+    # Rounded as they are stored (float16), so that what is computed now and what is read back
+    # later are the same numbers (a story's facts built twice must agree).
+    matrix = np.asarray(embed([bodies[aid][s:e] for aid, (s, e) in todo]), dtype=np.float16).astype(np.float32)
     for (aid, span), row in zip(todo, matrix):
         have[aid][span] = row
     return {aid: _row(known) for aid, known in have.items()}

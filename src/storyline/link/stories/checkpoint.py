@@ -168,7 +168,7 @@ def _activate(c: Any, stories: list, state: dict) -> None:
         for t in story.lex:
             c._postings.setdefault(t, set()).add(story.key)
         c._active.touch(story)
-        if crow >= 0:
+        if crow >= 0 and story.centroid() is not None:
             story.row = crow
             c._centroids.put(story)
     c._active.now = state["now"]

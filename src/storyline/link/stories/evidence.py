@@ -101,6 +101,8 @@ class EvidenceMixin:
         cosine (vector sums' dot product over the pair count) + the mean TF-IDF cosine (the
         same for the summed unit TF-IDF vectors)."""
         pairs = a.size * b.size
+        if not pairs:  # a profile emptied by its count bound (Params.profile_members): no link
+            return 0.0
         lex = sparse_dot(a.lex, b.lex) / (FIXED * FIXED) / pairs
         vec = 0.0
         va, vb = a.vector_sum(), b.vector_sum()

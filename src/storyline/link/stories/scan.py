@@ -120,7 +120,7 @@ def load_clusterer(store: Store, *, write: bool = True) -> tuple[StoryClusterer,
     mark = store.story_checkpoint_token()
     if mark is not None and mark[0] == CLUSTER_VERSION:
         warm = store.warm.get(WARM)
-        if warm is not None and warm.token == mark[1]:
+        if warm is not None and warm.token and warm.token == mark[1]:
             if write:
                 del store.warm[WARM]
             return warm, False

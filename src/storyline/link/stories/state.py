@@ -229,6 +229,10 @@ class Centroids:
     def put(self, story: Story) -> None:
         c = story.centroid()
         if c is None:
+            # No member with a vector left in its profile: no centroid to be found by, and the
+            # row of the one it had is given back (kept live, a stale centroid would be found
+            # by a clusterer that never stopped and not by one restored from its checkpoint).
+            self.drop(story)
             return
         if story.row < 0:
             story.row = self._take()

@@ -14,8 +14,9 @@ checks it).
 
 An article's stamp covers what a compare reads of it: its analysis (analyzer version and
 time), its publication date and title (the direction of a pair reads them); its body cannot
-change under one id (ids come from the content hash). The entries carry REUSE_VERSION: when
-the compare itself changes, none is used.
+change under one id (ids come from the content hash). The entries carry REUSE_VERSION and
+EMBED_VERSION: when the compare or the sentence vectors change, none is used. Sentence vectors
+are the stored (float16) ones whether just embedded or read back (link/reuse/vectors.py).
 """
 
 from __future__ import annotations
@@ -26,11 +27,14 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from storyline.link.reuse.steps import REUSE_VERSION
+from storyline.link.reuse.vectors import EMBED_VERSION
 from storyline.link.stories.crosscheck import value_evidence
 from storyline.link.stories.facts import FACTS_KEY, load_pair, plain
 from storyline.records import Analysis, Article, ReusePair
 from storyline.store.records import AnalysisStamp
 
+# What the entries were made by: the compare and the sentence vectors it read.
+VERSION = f"{REUSE_VERSION}/{EMBED_VERSION}"
 # Numbers and dates are compared between each article and its closest neighbours (article
 # vectors): the same claim is told by articles that tell the story the same way.
 VALUE_NEIGHBOURS = 3
@@ -49,7 +53,7 @@ class ValuePairs:
         self.reused = 0  # pairs taken from the previous build's entries
 
     def document(self) -> dict:
-        return {"version": REUSE_VERSION, "pairs": self.entries}
+        return {"version": VERSION, "pairs": self.entries}
 
 
 def stamp(article: Article, analysed: AnalysisStamp | None) -> str | None:
@@ -64,7 +68,7 @@ def stamp(article: Article, analysed: AnalysisStamp | None) -> str | None:
 def known_pairs(previous: Mapping | None) -> dict[tuple[str, str], tuple[str, str, dict | None]]:
     """The previous build's entries by pair of ids: (stamp a, stamp b, evidence or None)."""
     block = (previous or {}).get(FACTS_KEY)
-    if not isinstance(block, Mapping) or block.get("version") != REUSE_VERSION:
+    if not isinstance(block, Mapping) or block.get("version") != VERSION:
         return {}
     return {(a, b): (sa, sb, ev) for a, b, sa, sb, ev in block.get("pairs", ())}
 
