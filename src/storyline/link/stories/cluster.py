@@ -53,6 +53,9 @@ The algorithm (single pass, like Google News or Event Registry, after Miranda et
    subjects (2-means over article vectors, centroids less than ``split_cosine`` alike) gives the
    part without its oldest member a story of its own (link/stories/split.py).
 
+Steps 2-3 (candidates and scores) live in link/stories/scoring.py, the evidence and the second
+looks in evidence.py, the split in split.py; this module holds the decisions and the state.
+
 A story is judged by its *profile*, its members of the last ``profile_s`` (at most
 ``profile_members``; state.Story): the clusterer holds only their items, so what it holds is
 bounded by what arrived in the last ``profile_s``, not by how long a story runs.
@@ -66,7 +69,6 @@ story was split; from a checkpoint: always).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Mapping
 
 import numpy as np
@@ -80,20 +82,19 @@ from storyline.link.stories.features import (
     item_from,
     items_from_texts,
     number_keys,
-    publication_years,
-    year_keys,
 )
 from storyline.link.stories import checkpoint
 from storyline.link.stories.evidence import EvidenceMixin
+from storyline.link.stories.scoring import ScoringMixin
 from storyline.link.stories.split import SplitMixin
 from storyline.link.stories.params import DEFAULT, Params
-from storyline.link.stories.state import ActiveSet, Centroids, DocFreq, Story, majority_years, rebuilt, sparse_dot
+from storyline.link.stories.state import ActiveSet, Centroids, DocFreq, Story, rebuilt
 
 __all__ = ["DEFAULT", "Item", "Params", "StoryClusterer", "article_keys", "entity_keys", "item_from",
            "items_from_texts", "number_keys"]
 
 
-class StoryClusterer(EvidenceMixin, SplitMixin):
+class StoryClusterer(ScoringMixin, EvidenceMixin, SplitMixin):
     """Single-pass story clustering; see the module docstring for the decision rule."""
 
     def __init__(self, params: Params = DEFAULT):
@@ -253,126 +254,6 @@ class StoryClusterer(EvidenceMixin, SplitMixin):
         self._lex[seq] = self._tdf.unit(item.terms)
         return seq
 
-    def _scored(self, item: Item) -> list[tuple[float, Story, float]]:
-        """(score, story, cosine) of the candidates, best first (ties: older story first); a
-        candidate out of the time window, or naming other years than the article's (see
-        Params.year_veto), is not scored."""
-        window = self.params.window_s
-        years = year_keys(item.entities) | publication_years(item.time, window) if self.params.year_veto else set()
-        self._kept_out = []
-        out = []
-        for story, cos in self._candidates(item):
-            if (_time_gap(item.time, story) or 0.0) > window:
-                continue
-            if _other_years(years, story):
-                self._kept_out.append((cos, story))
-                continue
-            out.append((self._score(item, story, cos), story, cos))
-        out.sort(key=lambda t: (-t[0], t[1].index))
-        return out
-
-    def _candidates(self, item: Item) -> list[tuple[Story, float]]:
-        """The ``candidates`` stories nearest by vector (cosine at least vector_floor) and the
-        ``candidates`` nearest by TF-IDF among the active stories sharing one of the article's
-        ``lexical_terms`` heaviest terms (terms in more than ``posting_limit`` stories skipped)."""
-        p = self.params
-        if item.vector is None:  # no vector: entity evidence alone, over the active stories
-            found = [(s, 0.0) for s in self._active.stories.values() if _shares_entity(item, s)]
-        else:
-            near = self._centroids.nearest(item.vector, p.vector_floor, p.candidates)
-            found = [(self._stories[self._centroids.owner[r]], c) for r, c in near]
-            found.sort(key=lambda t: (-t[1], t[0].index))
-            found = found[: p.candidates]
-        lex = self._lex.get(self._cur) or {}
-        if not lex or not p.lexical_terms:
-            return found
-        seen = {s.key for s, _ in found}
-        keys: set[str] = set()
-        for t in sorted(lex, key=lambda t: (-lex[t], t))[: p.lexical_terms]:
-            post = self._postings.get(t)
-            if post and len(post) <= p.posting_limit:
-                keys |= post
-        extra = [self._stories[k] for k in keys - seen]
-        if not extra:
-            return found
-        ranked = sorted(((s.lex_cosine(lex), s) for s in extra), key=lambda t: (-t[0], t[1].index))
-        for _, story in ranked[: p.candidates]:
-            found.append((story, self._vector_cosine(item, story)))
-        return found
-
-    def _vector_cosine(self, item: Item, story: Story) -> float:
-        if item.vector is None or story.vsum is None:
-            return 0.0
-        c = story.centroid()
-        return float(np.asarray(item.vector, dtype=np.float64) @ c) if c is not None else 0.0
-
-    def _score(self, item: Item, story: Story, cosine: float) -> float:
-        p = self.params
-        vec = self._lex.get(self._cur) or {}
-        lex = story.lex_cosine(vec)
-        score = cosine + p.lexical_weight * lex
-        if p.member_weight:
-            score += p.member_weight * self._nearest_member_gain(item, vec, story, cosine, lex)
-        score += p.entity_weight * self._entity_overlap(item, story, score, lex)
-        gap = _time_gap(item.time, story)
-        if gap is not None and p.time_weight:
-            score -= p.time_weight * math.log1p(gap / p.time_scale_s)
-        return score
-
-    def _nearest_member_gain(self, item: Item, vec, story: Story, cosine: float, lex: float) -> float:
-        """How much closer the nearest recent member is than the story as a whole."""
-        p = self.params
-        best_cos, best_lex = cosine, lex
-        q = None if item.vector is None else np.asarray(item.vector, dtype=np.float64)
-        for seq in story.profile[-p.member_limit:]:
-            member = self._items.get(seq)
-            if member is None:
-                continue
-            if q is not None and member.vector is not None:
-                best_cos = max(best_cos, float(q @ np.asarray(member.vector, dtype=np.float64)))
-            mlex = self._lex.get(seq)
-            if mlex and vec:
-                best_lex = max(best_lex, sparse_dot(vec, mlex))
-        return (best_cos - cosine) + p.lexical_weight * (best_lex - lex)
-
-    def _entity_overlap(self, item: Item, story: Story, score: float, lex: float = 0.0,
-                        exact: bool = False) -> float:
-        """Geometric mean of how much of the article's IDF-weighted key mass the story carries
-        and how much of the story's the article carries (each story key counted by the share of
-        members naming it): both sides must be about the same people, places and numbers.
-
-        Each side is shrunk towards the lexical cosine ``lex`` by ``entity_mass_prior``
-        pseudo-mass: (shared + prior * lex) / (mass + prior). With many keys the keys decide;
-        with few (a headline, where the NER finds little) the overlap falls back on the words,
-        which carry the same names ("Titanfall", "Plosser").
-
-        The story side costs a pass over all the story's keys, so it is skipped when even a
-        full story side could not lift the score to joining; the bound (story side = 1) is
-        returned then, which is below every threshold and so decides nothing."""
-        p = self.params
-        prior = p.entity_mass_prior * lex
-        size = story.size
-        mass = shared = 0.0
-        for key, w in item.entities.items():
-            x = float(w) * self._df.idf(key)
-            mass += x
-            docs = story.ent_docs.get(key)
-            if docs:
-                shared += x * docs / size
-        if shared <= 0 and prior <= 0:
-            return 0.0
-        forward = (shared + prior) / (mass + p.entity_mass_prior)
-        bound = math.sqrt(forward)
-        if not exact and score + p.entity_weight * bound < p.join_bar(item) and score < p.duplicate_cosine:
-            return bound
-        # Summed with fsum: the profile's keys are in the order they (re)entered it, which
-        # differs between a story grown one member at a time and the same story made by a
-        # merge; fsum's result does not depend on the order.
-        idf = self._df.idf
-        s_mass = math.fsum(docs * idf(key) for key, docs in story.ent_docs.items()) / size
-        s_shared = math.fsum(story.ent_docs[key] * idf(key) for key in item.entities if key in story.ent_docs) / size
-        return math.sqrt(forward * (s_shared + prior) / (s_mass + p.entity_mass_prior))
-
     def _start(self, seq: int, item: Item) -> Story:
         story = Story(item.id, seq)
         self._stories[story.key] = story
@@ -442,21 +323,6 @@ class StoryClusterer(EvidenceMixin, SplitMixin):
                                                **({} if shared is None else {"names_in_common": round(shared, 4)})})
         return story
 
-    def _names_in_common(self, item: Item, joined: Story, other: Story) -> float | None:
-        """Of the article's names (IDF-weighted) that the story it joined carries through its
-        other members and those ``other`` carries, the share both carry (over the smaller side;
-        None when either carries none). Two fragments of one event share the article's main
-        names; a round-up that bridges two stories matches each by names of its own part."""
-        idf = self._df.idf
-        weights = {k: float(w) * idf(k) for k, w in item.entities.items()}
-        in_joined = {k for k in weights if joined.ent_docs.get(k, 0) > 1}  # the article's own count is 1
-        in_other = {k for k in weights if k in other.ent_docs}
-        a = math.fsum(weights[k] for k in in_joined)
-        b = math.fsum(weights[k] for k in in_other)
-        if a <= 0 or b <= 0:
-            return None
-        return math.fsum(weights[k] for k in in_joined & in_other) / min(a, b)
-
     def _merge(self, a: Story, b: Story, why: dict | None = None) -> Story:
         """One story from two: the older key survives, sums refolded in arrival order."""
         old, young = (a, b) if a.index < b.index else (b, a)
@@ -517,24 +383,3 @@ def _max_time(a: float | None, b: float | None) -> float | None:
 
 def _cosine(a: np.ndarray | None, b: np.ndarray | None) -> float:
     return float(np.dot(a, b)) if a is not None and b is not None else -1.0
-
-
-def _shares_entity(item: Item, story: Story) -> bool:
-    return any(k in story.ent_docs for k in item.entities)
-
-
-def _other_years(years: set[str], story: Story) -> bool:
-    """Whether the article names years, none of them named in the story, while at least half
-    of the story's members name one same year. Background years ("the 2014 Minsk deal") that
-    one member of a story mentions never keep an article out. A shared year is found by
-    lookups; only a story without one is scanned, so the cost is that of one pass over the
-    candidate's keys, as for its entity overlap."""
-    if not years or any(y in story.ent_docs for y in years):
-        return False
-    return bool(majority_years(story))
-
-
-def _time_gap(t: float | None, story: Story) -> float | None:
-    if t is None or story.last_time is None:
-        return None
-    return max(0.0, t - story.last_time, story.first_time - t)
