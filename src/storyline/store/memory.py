@@ -329,7 +329,7 @@ class MemoryStore(SightingsMixin, ChangesMixin, FingerprintsMixin, CorrectionsMi
                     parts.clear()
                 for key in checkpoint.dropped:
                     parts.pop(key, None)
-                parts.update((p.key, CheckpointPart(*p)) for p in checkpoint.parts)
+                parts.update((p.key, p) for p in checkpoint.parts)
             for story_id in removed:
                 self._t.stories.pop(story_id, None)
                 self._t.facts.pop(story_id, None)

@@ -271,6 +271,8 @@ class SentenceVectors(NamedTuple):
         pairs = np.frombuffer(spans, dtype="<i4").reshape(-1, 2)
         matrix = np.frombuffer(vectors, dtype="<f2").astype(np.float32).reshape(-1, dim)
         return cls(tuple((int(a), int(b)) for a, b in pairs), matrix)
+
+
 class CheckpointPart(NamedTuple):
     """One keyed part of a story checkpoint (an active story, or a held member's item): JSON
     data and a little-endian binary blob (link/stories/checkpoint.py says what each holds)."""

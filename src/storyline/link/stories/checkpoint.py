@@ -193,12 +193,6 @@ def _from_format2(cls: type, checkpoint: StoryCheckpoint, state: dict, params: A
     return c
 
 
-def _blob(rows: list[np.ndarray], dtype) -> bytes:
-    if not rows:
-        return b""
-    return np.stack(rows).astype(np.dtype(dtype).newbyteorder("<")).tobytes()
-
-
 def _matrix(blob: bytes | None, dtype: str) -> np.ndarray:
     if not blob:
         return np.zeros((0, DIM), dtype=dtype)

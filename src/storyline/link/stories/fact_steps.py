@@ -60,8 +60,7 @@ def build_story_facts(store: Store, story_ids: Sequence[str]) -> FactsResult:
                 rows.append(old._replace(built_at=now_precise()))
                 out.kept += 1
                 continue
-            previous = old.facts if old is not None and old.version == FACTS_VERSION else None
-            rows.append(_facts_row(story_id, state, build_report(store, story, previous)))
+            rows.append(_facts_row(story_id, state, build_report(store, story, _reusable(old))))
             out.built += 1
         except Exception as exc:  # noqa: BLE001 - one story's failure must not stop the batch
             out.problems.append(Problem(f"story {story_id}", f"{type(exc).__name__}: {exc}"))
@@ -80,12 +79,17 @@ def story_report(store: Store, story: Story):
         return decode_facts(store, story, found[0].facts, pairs)
     from storyline.link.stories.report import build_report
 
-    report = build_report(store, story, found[0].facts if found and found[0].version == FACTS_VERSION else None)
+    report = build_report(store, story, _reusable(found[0] if found else None))
     row = _facts_row(story.id, state, report)
     store.put_story_facts([row])
     # The story as it reads from now on: with the coverage just stored.
     return dataclasses.replace(report, story=dataclasses.replace(
         report.story, coverage_first=row.coverage_first, coverage_last=row.coverage_last))
+
+
+def _reusable(row: StoryFacts | None) -> dict | None:
+    """A stored facts document a new build of its story may reuse (its version's), or None."""
+    return row.facts if row is not None and row.version == FACTS_VERSION else None
 
 
 def _facts_row(story_id: str, state: str, report) -> StoryFacts:

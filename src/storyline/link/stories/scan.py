@@ -125,10 +125,9 @@ def load_clusterer(store: Store, *, write: bool = True) -> tuple[StoryClusterer,
                 del store.warm[WARM]
             return warm, False
         return StoryClusterer.from_snapshot(store.story_checkpoint()), False
-    saved = mark
     members = store.story_members()
     restarted = False
-    if members and (saved is not None or len(store.story_members(CLUSTER_VERSION)) != len(members)):
+    if members and (mark is not None or len(store.story_members(CLUSTER_VERSION)) != len(members)):
         if write:
             store.clear_stories()
         members, restarted = [], True
