@@ -371,6 +371,25 @@ def test_fingerprints_replace_and_buckets_find_mates(store):
     assert [r.article_id for r in store.fingerprint_blobs()] == [a.id, b.id]
 
 
+def test_vector_mates_need_their_votes_and_skip_hot_buckets(store):
+    arts = [make_article(f"Vector body {k}.") for k in range(6)]
+    store.add_articles(arts)
+    a, b, c, d, *hot = [x.id for x in arts]
+    # a shares bands 0 and 1 with b, only band 2 with c; d shares band 3 with a and band 4,
+    # whose bucket holds every other article (hot at max_bucket=3).
+    rows = [Bucket(a, "vector", 0, 1), Bucket(b, "vector", 0, 1), Bucket(a, "vector", 1, 7),
+            Bucket(b, "vector", 1, 7), Bucket(a, "vector", 2, 9), Bucket(c, "vector", 2, 9),
+            Bucket(a, "vector", 3, 5), Bucket(d, "vector", 3, 5), Bucket(a, "shingles", 0, 4),
+            Bucket(c, "shingles", 0, 4)]
+    rows += [Bucket(x, "vector", 4, 2) for x in (a, d, *hot)]
+    store.put_fingerprints([_fingerprint(x, k) for k, x in enumerate([a, b, c, d, *hot])], rows, "1")
+    assert store.bucket_mates(a, max_bucket=10) == {"shingles": {c}, "vector": {b, c, d, *hot}}
+    assert store.bucket_mates(a, max_bucket=10, vector_votes=2) == {"shingles": {c}, "vector": {b, d}}
+    assert store.bucket_mates(a, max_bucket=3, vector_votes=2) == {"shingles": {c}, "vector": {b}}
+    assert store.bucket_mates(a, max_bucket=10, vector_votes=3) == {"shingles": {c}}
+    assert store.bucket_mates(c, max_bucket=10, vector_votes=2) == {"shingles": {a}}
+
+
 def test_bulk_writes_of_buckets_and_candidates_keep_every_row_once(store):
     # Enough rows that PostgreSQL takes its COPY path (insert_new), on every backend alike.
     arts = [make_article(f"Bulk body {k}.") for k in range(24)]

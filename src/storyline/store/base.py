@@ -198,9 +198,10 @@ class Store(StepRecords, Protocol):
         order the articles were stored)."""
         ...
 
-    def bucket_mates(self, article_id: str, max_bucket: int) -> dict[str, set[str]]:
+    def bucket_mates(self, article_id: str, max_bucket: int, vector_votes: int = 1) -> dict[str, set[str]]:
         """By LSH kind: the articles sharing a bucket with ``article_id``, skipping buckets of
-        ``max_bucket`` or more members."""
+        ``max_bucket`` or more members; of kind "vector", only those sharing at least
+        ``vector_votes`` such buckets (bands)."""
         ...
 
     def bucket_neighbours(self, ids: Sequence[str]) -> list[Bucket]:

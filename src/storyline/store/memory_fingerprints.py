@@ -4,6 +4,7 @@ them."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
@@ -49,14 +50,21 @@ class FingerprintsMixin:
         order = list(self._t.articles) if ids is None else list(dict.fromkeys(ids))
         return [self._t.fingerprints[aid].value for aid in order if aid in self._t.fingerprints]
 
-    def bucket_mates(self, article_id: str, max_bucket: int) -> dict[str, set[str]]:
+    def bucket_mates(self, article_id: str, max_bucket: int, vector_votes: int = 1) -> dict[str, set[str]]:
         out: dict[str, set[str]] = {}
+        votes: Counter[str] = Counter()
         for mine in self._t.buckets.get(article_id, ()):
             mates = {b.article_id for bs in self._t.buckets.values() for b in bs
                      if b.article_id != article_id and (b.kind, b.band, b.bucket) == (mine.kind, mine.band, mine.bucket)}
             # A bucket this full is boilerplate every page shares, not a sign of reuse.
             if mates and len(mates) < max_bucket:
-                out.setdefault(mine.kind, set()).update(mates)
+                if mine.kind == "vector":
+                    votes.update(mates)
+                else:
+                    out.setdefault(mine.kind, set()).update(mates)
+        near = {other for other, n in votes.items() if n >= vector_votes}
+        if near:
+            out["vector"] = near
         return out
 
     def bucket_neighbours(self, ids: Sequence[str]) -> list[Bucket]:

@@ -22,9 +22,11 @@ small queries. Here (the run layer decides when, by the number of due articles):
 2. :func:`partition_task` (per partition, any worker, any order): MinHash pairs within buckets
    of 2..MAX_BUCKET members, words-only ones verified as the per-article path verifies them
    (``candidates.plausible``); vector pairs within the "vector" buckets, kept at exact cosine
-   >= SEMANTIC_MIN. Only pairs with a due article leave the partition.
+   >= SEMANTIC_MIN, with how many of the partition's buckets they share (their votes). Only
+   pairs with a due article leave the partition.
 3. :func:`finish` (the driver): each pair once (a shingle band wins over a words band, MinHash
-   over a vector); a vector pair kept when it is among the NEIGHBOURS most similar of one of
+   over a vector); a vector pair kept when its votes over every partition reach VECTOR_VOTES
+   (its bands' keys hash to different partitions) and it is among the NEIGHBOURS most similar of one of
    its due articles (sim, then id, as the per-article path sorts); then the pairs written with
    ``put_candidates`` and the articles marked done, WRITE_BATCH articles a transaction, so a
    killed run keeps what it wrote and the next finds the rest due. A pair between a written
@@ -47,7 +49,7 @@ import numpy as np
 from storyline.analyze.embed import DIM
 from storyline.link.reuse import lsh, sharded
 from storyline.link.reuse.candidates import (
-    FINGERPRINT_VERSION, MAX_BUCKET, NEIGHBOURS, NUM_PERM, SEMANTIC_MIN, VECTOR_BANDS, VECTOR_ROWS,
+    FINGERPRINT_VERSION, MAX_BUCKET, NEIGHBOURS, NUM_PERM, SEMANTIC_MIN, VECTOR_BANDS, VECTOR_ROWS, VECTOR_VOTES,
     decode_signature, decode_vector, vector_keys,
 )
 from storyline.records import Problem
@@ -86,12 +88,13 @@ class Plan:
 @dataclass(frozen=True, slots=True)
 class Found:
     """One partition's pairs (rows, first < second): MinHash ones with how (index into HOW),
-    vector ones with their cosine."""
+    vector ones with their cosine and how many of the partition's buckets they share."""
 
     minhash: np.ndarray
     kind: np.ndarray
     vector: np.ndarray
     cosine: np.ndarray
+    votes: np.ndarray
 
 
 def run(store: Store, ids: Sequence[str], folder: Path, version: str, mapper: Mapper | None = None,
@@ -212,11 +215,12 @@ def partition_task(folder: str, partition: int, due: int) -> Found:
     mine = pairs[:, 0] < due  # rows are sorted within a pair, due rows first
     pairs, kind = pairs[mine], kind[mine]
     keep = sharded.verified(pairs, kind, shingles, words)
-    near, _ = sharded.partition_pairs(sharded.partition_files(root / "vector", partition), MAX_BUCKET)
-    near = near[near[:, 0] < due]
+    near, votes = sharded.partition_pair_counts(sharded.partition_files(root / "vector", partition), MAX_BUCKET)
+    mine = near[:, 0] < due
+    near, votes = near[mine], votes[mine]
     cosine = _cosines(near, np.load(root / "vectors.npy", mmap_mode="r"))
     close = cosine >= SEMANTIC_MIN
-    return Found(pairs[keep], kind[keep], near[close], cosine[close])
+    return Found(pairs[keep], kind[keep], near[close], cosine[close], votes[close])
 
 
 def _cosines(pairs: np.ndarray, vectors: np.ndarray, chunk: int = 1 << 16) -> np.ndarray:
@@ -238,8 +242,9 @@ def finish(store: Store, plan: Plan, found: Sequence[Found], version: str,
     """Merge the partitions' pairs and store them with the done marks (see the module docstring)."""
     pairs, kind = sharded.unique_pairs(np.concatenate([f.minhash for f in found]),
                                        np.concatenate([f.kind for f in found]))
-    near = _nearest(np.concatenate([f.vector for f in found]), np.concatenate([f.cosine for f in found]),
-                    plan.due, plan.ids)
+    near, cosine = _voted(np.concatenate([f.vector for f in found]), np.concatenate([f.cosine for f in found]),
+                          np.concatenate([f.votes for f in found]))
+    near = _nearest(near, cosine, plan.due, plan.ids)
     if len(near):
         # A pair found by a MinHash band keeps that way: unique_pairs keeps the lowest kind.
         pairs, kind = sharded.unique_pairs(np.concatenate([pairs, near]),
@@ -262,6 +267,17 @@ def finish(store: Store, plan: Plan, found: Sequence[Found], version: str,
         if progress:
             progress(min(lo + WRITE_BATCH, plan.due), plan.due)
     return done, counts, list(plan.problems)
+
+
+def _voted(pairs: np.ndarray, cosine: np.ndarray, votes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The vector pairs whose votes summed over the partitions reach VECTOR_VOTES, each once."""
+    if len(pairs) == 0:
+        return np.empty((0, 2), np.int64), np.empty(0, np.float64)
+    code = (pairs[:, 0].astype(np.uint64) << np.uint64(32)) | pairs[:, 1].astype(np.uint64)
+    code, first, inverse = np.unique(code, return_index=True, return_inverse=True)
+    total = np.bincount(inverse.ravel(), weights=votes, minlength=len(code))
+    keep = first[total >= VECTOR_VOTES]
+    return pairs[keep], cosine[keep]
 
 
 def _nearest(pairs: np.ndarray, cosine: np.ndarray, due: int, ids: Sequence[str]) -> np.ndarray:

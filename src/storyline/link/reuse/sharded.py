@@ -123,6 +123,25 @@ def partition_files(folder: Path, partition: int) -> list[Path]:
 def partition_pairs(paths: Sequence[Path], max_bucket: int = MAX_BUCKET) -> tuple[np.ndarray, np.ndarray]:
     """(pairs (m, 2) int64 with first < second, found_by (m,) int8 index into FOUND_BY) of one
     partition's files, each pair once."""
+    pairs, kind = _bucket_pairs(paths, max_bucket)
+    return unique_pairs(pairs, kind)
+
+
+def partition_pair_counts(paths: Sequence[Path], max_bucket: int = MAX_BUCKET) -> tuple[np.ndarray, np.ndarray]:
+    """(pairs (m, 2) int64 with first < second, each once; (m,) int64 how many of the
+    partition's buckets each pair shares): the votes of the "vector" bands."""
+    pairs, _ = _bucket_pairs(paths, max_bucket)
+    if len(pairs) == 0:
+        return pairs, np.empty(0, np.int64)
+    code = (pairs[:, 0].astype(np.uint64) << np.uint64(32)) | pairs[:, 1].astype(np.uint64)
+    code, counts = np.unique(code, return_counts=True)
+    out = np.stack([(code >> np.uint64(32)).astype(np.int64), (code & np.uint64(0xFFFFFFFF)).astype(np.int64)], axis=1)
+    return out, counts.astype(np.int64)
+
+
+def _bucket_pairs(paths: Sequence[Path], max_bucket: int) -> tuple[np.ndarray, np.ndarray]:
+    """Every pair of rows sharing a bucket of 2..max_bucket members (first < second), once per
+    bucket, with its found_by index."""
     import pyarrow.parquet as pq
 
     if not paths:
@@ -147,7 +166,7 @@ def partition_pairs(paths: Sequence[Path], max_bucket: int = MAX_BUCKET) -> tupl
     kind = (keys[np.repeat(starts, sizes * (sizes - 1) // 2)] >= WORDS_BIT).astype(np.int8)
     pairs = np.sort(pairs, axis=1)
     same = pairs[:, 0] == pairs[:, 1]
-    return unique_pairs(pairs[~same], kind[~same])
+    return pairs[~same], kind[~same]
 
 
 def partition_verified(paths: Sequence[Path], shingles: np.ndarray, words: np.ndarray,

@@ -32,6 +32,7 @@ from storyline.link.reuse.candidates import (
     MAX_BUCKET,
     NEIGHBOURS,
     SEMANTIC_MIN,
+    VECTOR_VOTES,
     decode_signature,
     decode_vector,
     fingerprint_articles,
@@ -170,7 +171,7 @@ def _mates(store: Store, aid: str) -> dict[str, str]:
     """The candidates of one article: {other id: how found}. Bucket mates of the MinHash kinds,
     less the words-only ones whose signatures say no reuse; vector mates only at exact cosine
     ≥ SEMANTIC_MIN, the NEIGHBOURS nearest."""
-    by_kind = store.bucket_mates(aid, MAX_BUCKET)
+    by_kind = store.bucket_mates(aid, MAX_BUCKET, VECTOR_VOTES)
     mates: dict[str, str] = {}
     for kind in FOUND_BY[:2]:
         for other in sorted(by_kind.get(kind, ())):

@@ -62,11 +62,11 @@ def fingerprint_blobs(db: Connection, ids: Sequence[str] | None = None) -> list[
             for r in rows]
 
 
-def bucket_mates(db: Connection, article_id: str, max_bucket: int) -> dict[str, set[str]]:
+def bucket_mates(db: Connection, article_id: str, max_bucket: int, vector_votes: int = 1) -> dict[str, set[str]]:
     rows = db.run(
         "SELECT b.kind, b.band, b.bucket, b.article_id FROM lsh_buckets a JOIN lsh_buckets b "
         "ON b.kind = a.kind AND b.band = a.band AND b.bucket = a.bucket "
-        "WHERE a.article_id = ? AND b.article_id <> ?",
+        "WHERE a.article_id = ? AND a.kind <> 'vector' AND b.article_id <> ?",
         (article_id, article_id),
     ).fetchall()
     by_bucket: dict[tuple[str, int, int], set[str]] = {}
@@ -77,7 +77,31 @@ def bucket_mates(db: Connection, article_id: str, max_bucket: int) -> dict[str, 
         # A bucket this full is boilerplate every page shares, not a sign of reuse.
         if len(members) < max_bucket:
             out.setdefault(kind, set()).update(members)
+    near = _vector_mates(db, article_id, max_bucket, vector_votes)
+    if near:
+        out["vector"] = near
     return out
+
+
+def _vector_mates(db: Connection, article_id: str, max_bucket: int, votes: int) -> set[str]:
+    # The vote is counted in the database: most articles sharing one vector band with this
+    # one are unrelated news (cosine 0.2-0.6), and fetching every such row was the step's
+    # main cost, growing with the corpus. The bands of hot buckets are left out first (an
+    # index-only count, at most max_bucket + 1 entries each).
+    bands = [band for band, size in db.run(
+        "SELECT a.band, (SELECT COUNT(*) FROM (SELECT 1 FROM lsh_buckets b WHERE b.kind = a.kind "
+        "AND b.band = a.band AND b.bucket = a.bucket LIMIT ?) AS capped) FROM lsh_buckets a "
+        "WHERE a.article_id = ? AND a.kind = 'vector'", (max_bucket + 1, article_id)).fetchall()
+        if size <= max_bucket]
+    if not bands:
+        return set()
+    rows = db.run(
+        "SELECT b.article_id FROM lsh_buckets a JOIN lsh_buckets b "
+        "ON b.kind = a.kind AND b.band = a.band AND b.bucket = a.bucket "
+        f"WHERE a.article_id = ? AND a.kind = 'vector' AND a.band IN ({marks(bands)}) AND b.article_id <> ? "
+        "GROUP BY b.article_id HAVING COUNT(*) >= ?",
+        (article_id, *bands, article_id, votes)).fetchall()
+    return {r[0] for r in rows}
 
 
 def bucket_neighbours(db: Connection, ids: Sequence[str]) -> list[Bucket]:

@@ -148,8 +148,8 @@ class SQLStore:
     def fingerprint_blobs(self, ids: Sequence[str] | None = None) -> list[FingerprintBlob]:
         return reuse.fingerprint_blobs(self.db, ids)
 
-    def bucket_mates(self, article_id: str, max_bucket: int) -> dict[str, set[str]]:
-        return reuse.bucket_mates(self.db, article_id, max_bucket)
+    def bucket_mates(self, article_id: str, max_bucket: int, vector_votes: int = 1) -> dict[str, set[str]]:
+        return reuse.bucket_mates(self.db, article_id, max_bucket, vector_votes)
 
     def bucket_neighbours(self, ids: Sequence[str]) -> list[Bucket]:
         return reuse.bucket_neighbours(self.db, ids)
