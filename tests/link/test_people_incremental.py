@@ -299,11 +299,22 @@ def test_a_big_identity_gains_exact_names_and_lone_surnames_without_a_remerge(an
         return real(article_ids, *a, **k)
 
     monkeypatch.setattr(any_store, "entities_of", entities_of, raising=False)
+    # Nor its members: it is read with those in the batch's articles only (and its size).
+    read: list = []
+    for name in ("people_by_keys", "people_of"):
+        def reader(*a, _real=getattr(any_store, name), **k):
+            found = _real(*a, **k)
+            read.extend(found)
+            return found
+
+        monkeypatch.setattr(any_store, name, reader, raising=False)
     later = [("b1", person("Hillary Clinton", roles=("Senator",))), ("b2", person("Clinton", "Mrs Clinton")),
              ("b3", person("Bill Clinton")), ("b3", person("Clinton", id="e2"))]
     more = store_entities(any_store, later)
     report = assign_people(any_store, [more["b1"], more["b2"], more["b3"]])
     assert not report.problems and report.counts["people grown"] == 1
+    assert hillary.id in {i.id for i in read}
+    assert not {m for i in read if i.id == hillary.id for m in i.members} & set(hillary.members)
     people = {i.name: i for i in any_store.people()}
     grown = people["Hillary Clinton"]
     assert grown.id == hillary.id  # the id is kept

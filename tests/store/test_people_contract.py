@@ -51,6 +51,22 @@ def test_people_round_trip_in_listing_order(store):
     assert store.known_person_ids(["p1", "p9"]) == {"p1"}
 
 
+def test_big_identities_are_read_with_the_asked_articles_members_and_their_size(store):
+    a, b, c = add(store, "Mayor Ana Ortiz spoke.", "Ortiz and Ben Cole met.", "Ortiz again.")
+    store.put_people([person("p1", "Ana Ortiz", (a, "e1"), (b, "e1"), (c, "e1")), person("p2", "Ben Cole", (b, "e2"))],
+                     [], [], "v1", "2026-01-01T00:00:00+00:00")
+    assert store.person_sizes(["p1", "p2", "p9"]) == {"p1": 3, "p2": 1}
+    whole = store.person("p1")
+    # p1 has 3 members: at whole_below=3 it carries those in the asked articles only; p2 (1) is whole.
+    ortiz, cole = store.people_by_keys(["surname:ortiz", "surname:cole"], whole_below=3, among=[b])
+    assert ortiz.members == ((b, "e1"),) and cole.members == ((b, "e2"),)
+    assert (ortiz.name, ortiz.aliases, ortiz.roles, ortiz.merges) == (whole.name, whole.aliases, whole.roles, whole.merges)
+    assert store.people_by_keys(["surname:ortiz"], whole_below=3)[0].members == ()
+    assert store.people_by_keys(["surname:ortiz"], whole_below=4) == [whole]
+    assert [i.members for i in store.people_of([c], whole_below=2)] == [((c, "e1"),)]
+    assert store.people_of([c]) == [whole]
+
+
 def test_rewriting_people_replaces_and_never_duplicates(store):
     (a,) = add(store, "Ana Ortiz spoke.")
     for _ in range(2):

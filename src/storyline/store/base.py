@@ -362,12 +362,21 @@ class Store(StepRecords, Protocol):
         each in article then entity order; None for an unknown or absorbed id."""
         ...
 
-    def people_of(self, article_ids: Sequence[str]) -> list[Identity]:
-        """The identities with a member in any of ``article_ids``, by id."""
+    def people_of(self, article_ids: Sequence[str], whole_below: int | None = None) -> list[Identity]:
+        """The identities with a member in any of ``article_ids``, by id. With ``whole_below``,
+        an identity of that many members or more carries only its members in ``article_ids``."""
         ...
 
-    def people_by_keys(self, keys: Sequence[str]) -> list[Identity]:
-        """The identities indexed under any of the name ``keys``, by id (the blocking lookup)."""
+    def people_by_keys(self, keys: Sequence[str], whole_below: int | None = None,
+                       among: Sequence[str] = ()) -> list[Identity]:
+        """The identities indexed under any of the name ``keys``, by id (the blocking lookup).
+        With ``whole_below``, an identity of that many members or more carries only its
+        members in the articles ``among`` (a famous name's identity may hold hundreds of
+        thousands; see :meth:`person_sizes`)."""
+        ...
+
+    def person_sizes(self, ids: Sequence[str]) -> dict[str, int]:
+        """How many members each of ``ids`` holds (absent: none, or no such identity)."""
         ...
 
     def known_person_ids(self, ids: Sequence[str]) -> set[str]:

@@ -5,7 +5,7 @@ as Python allows (the reference for store/sql/people.py)."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from storyline.records import Identity
@@ -143,19 +143,29 @@ class PeopleMixin:
                              tuple(sorted(set(p.alias_sources), key=lambda a: (a.article_id, a.entity_id, a.alias))),
                              tuple(sorted(set(p.role_sources), key=lambda r: (r.article_id, r.entity_id, r.start, r.end, r.title))))
 
-    def people_of(self, article_ids: Sequence[str]) -> list[Identity]:
+    def people_of(self, article_ids: Sequence[str], whole_below: int | None = None) -> list[Identity]:
         wanted = set(article_ids)
-        return self._by_ids({pid for (aid, _), pid in self._t.person_of.items() if aid in wanted})
+        return self._by_ids({pid for (aid, _), pid in self._t.person_of.items() if aid in wanted}, whole_below, wanted)
 
-    def people_by_keys(self, keys: Sequence[str]) -> list[Identity]:
-        return self._by_ids(set().union(*(self._t.person_keys.get(k, frozenset()) for k in keys)))
+    def people_by_keys(self, keys: Sequence[str], whole_below: int | None = None,
+                       among: Sequence[str] = ()) -> list[Identity]:
+        return self._by_ids(set().union(*(self._t.person_keys.get(k, frozenset()) for k in keys)), whole_below,
+                            set(among))
+
+    def person_sizes(self, ids: Sequence[str]) -> dict[str, int]:
+        rows = [self._t.persons[pid] for pid in dict.fromkeys(ids) if pid in self._t.persons]
+        return {r.person.id: len(r.person.members) for r in rows if r.person.members}
 
     def known_person_ids(self, ids: Sequence[str]) -> set[str]:
         return {pid for pid in ids if pid in self._t.persons}
 
-    def _by_ids(self, ids: set[str]) -> list[Identity]:
+    def _by_ids(self, ids: set[str], whole_below: int | None = None, among: set[str] = frozenset()) -> list[Identity]:
         rows = [self._t.persons[pid] for pid in sorted(ids) if pid in self._t.persons]
-        return [self._identity(r) for r in rows if r.merged_into is None]
+        out = [self._identity(r) for r in rows if r.merged_into is None]
+        if whole_below is None:
+            return out
+        return [i if len(i.members) < whole_below else replace(i, members=tuple(m for m in i.members if m[0] in among))
+                for i in out]
 
     @staticmethod
     def _identity(row: PersonRow) -> Identity:

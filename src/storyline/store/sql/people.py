@@ -163,30 +163,48 @@ def person_sources(db: Connection, person_id: str) -> PersonSources | None:
                          tuple(PersonRole(r[0], r[1], r[2], int(r[3]), int(r[4])) for r in roles))
 
 
-def people_of(db: Connection, article_ids: Sequence[str]) -> list[Identity]:
+def people_of(db: Connection, article_ids: Sequence[str], whole_below: int | None = None) -> list[Identity]:
     ids = [r[0] for r in db.rows_in("SELECT DISTINCT person_id FROM person_members WHERE article_id IN", article_ids)]
-    return _by_ids(db, ids)
+    return _by_ids(db, ids, whole_below, article_ids)
 
 
-def people_by_keys(db: Connection, keys: Sequence[str]) -> list[Identity]:
+def people_by_keys(db: Connection, keys: Sequence[str], whole_below: int | None = None,
+                   among: Sequence[str] = ()) -> list[Identity]:
     ids = [r[0] for r in db.rows_in("SELECT DISTINCT person_id FROM person_keys WHERE name_key IN", keys)]
-    return _by_ids(db, ids)
+    return _by_ids(db, ids, whole_below, among)
+
+
+def person_sizes(db: Connection, ids: Sequence[str]) -> dict[str, int]:
+    return {r[0]: int(r[1]) for r in db.rows_in(
+        "SELECT person_id, COUNT(*) FROM person_members WHERE person_id IN", ids, " GROUP BY person_id")}
 
 
 def known_person_ids(db: Connection, ids: Sequence[str]) -> set[str]:
     return {r[0] for r in db.rows_in("SELECT id FROM persons WHERE id IN", ids)}
 
 
-def _by_ids(db: Connection, ids: Sequence[str]) -> list[Identity]:
+def _by_ids(db: Connection, ids: Sequence[str], whole_below: int | None = None,
+            among: Sequence[str] = ()) -> list[Identity]:
     rows = db.rows_in(f"SELECT {_PERSON_COLUMNS} FROM persons WHERE {_LIVE} AND id IN", sorted(set(ids)))
-    return sorted(_identities(db, rows), key=lambda i: i.id)
+    return sorted(_identities(db, rows, whole_below, among), key=lambda i: i.id)
 
 
-def _identities(db: Connection, rows: Sequence[tuple]) -> list[Identity]:
+def _identities(db: Connection, rows: Sequence[tuple], whole_below: int | None = None,
+                among: Sequence[str] = ()) -> list[Identity]:
+    pids = [r[0] for r in rows]
+    big = set() if whole_below is None else {pid for pid, n in person_sizes(db, pids).items() if n >= whole_below}
     members: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for person_id, article_id, entity_id in db.rows_in(
-            "SELECT person_id, article_id, entity_id FROM person_members WHERE person_id IN", [r[0] for r in rows]):
+            "SELECT person_id, article_id, entity_id FROM person_members WHERE person_id IN",
+            [pid for pid in pids if pid not in big]):
         members[person_id].append((article_id, entity_id))
+    if big and among:
+        # A big identity's members in the articles asked about only: it may hold hundreds of
+        # thousands, and the people step needs no more of it (link/people/incremental.py).
+        for person_id, article_id, entity_id in db.rows_in(
+                "SELECT person_id, article_id, entity_id FROM person_members WHERE article_id IN", among):
+            if person_id in big:
+                members[person_id].append((article_id, entity_id))
     return [Identity(id=r[0], name=r[1], type=r[2], aliases=tuple(json.loads(r[3])), roles=tuple(json.loads(r[4])),
                      members=tuple(sorted(members.get(r[0], ()))), merges=tuple(json.loads(r[5]))) for r in rows]
 

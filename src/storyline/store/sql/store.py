@@ -278,11 +278,15 @@ class SQLStore:
     def person_sources(self, person_id: str) -> PersonSources | None:
         return people.person_sources(self.db, person_id)
 
-    def people_of(self, article_ids: Sequence[str]) -> list[Identity]:
-        return people.people_of(self.db, article_ids)
+    def people_of(self, article_ids: Sequence[str], whole_below: int | None = None) -> list[Identity]:
+        return people.people_of(self.db, article_ids, whole_below)
 
-    def people_by_keys(self, keys: Sequence[str]) -> list[Identity]:
-        return people.people_by_keys(self.db, keys)
+    def people_by_keys(self, keys: Sequence[str], whole_below: int | None = None,
+                       among: Sequence[str] = ()) -> list[Identity]:
+        return people.people_by_keys(self.db, keys, whole_below, among)
+
+    def person_sizes(self, ids: Sequence[str]) -> dict[str, int]:
+        return people.person_sizes(self.db, ids)
 
     def known_person_ids(self, ids: Sequence[str]) -> set[str]:
         return people.known_person_ids(self.db, ids)
