@@ -6,7 +6,7 @@ Usage::
     python benchmarks/incremental.py DATA_DIR [--sizes 1000,10000,50000] [--new 100]
                                      [--backend sqlite|postgres|both] [--work DIR] [--seed N]
                                      [--showcase 100] [--repeats 20] [--render-budget 120]
-                                     [--compare-previous]
+                                     [--compare-previous] [--build-only]
 
 ``--compare-previous`` also measures the design before session 10 on the same base and new
 articles (story facts built from nothing, the story checkpoint written whole and restored each
@@ -694,6 +694,8 @@ def run_backend(backend, args, new_file: Path) -> dict:
     builds, per_size = {}, {}
     for size in args.sizes:
         builds[size] = ensure_base(backend, args, size, encoder_box)
+    if args.build_only:
+        return {"builds": {str(k): {f: x for f, x in v.items() if f != "showcase_ids"} for k, v in builds.items()}}
     for size in args.sizes:
         key = base_key(args.seed, size, args.showcase)
         showcase_file = backend.work / f"{backend.name}-{key}.showcase-ids"
@@ -769,6 +771,9 @@ def main() -> None:
                     help="at each size, also add the same articles to another copy of the base with the design "
                          "before session 10 (story facts from nothing, whole story checkpoints) and report the "
                          "step CPU ratios")
+    ap.add_argument("--build-only", action="store_true",
+                    help="build (or find) the base stores and stop: a big base can be built while the machine is "
+                         "busy, and measured later when it is quiet")
     args = ap.parse_args()
     args.sizes = sorted(int(s) for s in args.sizes.split(","))
     if args.sizes[0] < 2 * args.showcase:
