@@ -64,7 +64,8 @@ TASK_STEPS = frozenset({"candidates", "compare", "story_facts"})
 
 # The environment a joined cluster's workers get from the driver.
 # STORYLINE_REWRITE_MODEL: the compare step's workers must decide as the driver versioned it.
-PASSED_ON = ("STORYLINE_DEVICE", "STORYLINE_TORCH_THREADS", "STORYLINE_REWRITE_MODEL")
+PASSED_ON = ("STORYLINE_DEVICE", "STORYLINE_TORCH_THREADS", "STORYLINE_REWRITE_MODEL", "STORYLINE_EMBEDDER",
+             "STORYLINE_MODEL_CACHE")
 
 # Test hook only: with both set, the first batch of each named step (comma-separated) makes
 # its worker process exit right after the batch committed, once per marker folder (a file per
