@@ -44,8 +44,20 @@ NOT_REWRITES = [
 
 
 @pytest.fixture(scope="module")
-def model() -> rewrite_model.RewriteModel:
-    return rewrite_model.load()
+def model():
+    from storyline.analyze import rewrite_onnx
+
+    return rewrite_onnx.load()
+
+
+def test_on_the_cpu_it_runs_on_onnx_with_torchs_logits(model):
+    from storyline.analyze.rewrite_onnx import OnnxRewriteModel
+
+    assert isinstance(model, OnnxRewriteModel)
+    on_torch = rewrite_model.RewriteModel(*rewrite_model.merged(rewrite_model.WEIGHTS_PATH))
+    a, b = zip(*REWRITES, *NOT_REWRITES, ("A short one.", "A rather longer second sentence, cut from its longer side. " * 30))
+    assert np.abs(model.logits(list(a), list(b)) - on_torch.logits(list(a), list(b))).max() < 1e-3
+    assert model.meta == on_torch.meta
 
 
 def test_shipped_weights_are_small_and_say_how_they_were_trained(model):

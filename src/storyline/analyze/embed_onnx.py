@@ -54,21 +54,24 @@ def cache_dir() -> Path:
     return Path(found) if found else Path.home() / ".cache" / "storyline" / "models"
 
 
-def model_file(source: Path) -> Path:
-    """Where the export of the weights in ``source`` lives: named by the weights file (size and
-    modification time: a reinstalled package is exported again) and the exporter's versions."""
+def model_file(source: Path, name: str = "all-minilm-l6-v2", *extra: Path) -> Path:
+    """Where the export of the weights in ``source`` (and ``extra`` files) lives: named by the
+    weights files (path, size and modification time: a reinstalled package is exported again)
+    and the exporter's versions."""
     from importlib.metadata import PackageNotFoundError, version
 
-    weights = source / "model.safetensors"
-    stat = weights.stat()
+    stamps = []
+    for weights in (source / "model.safetensors", *extra):
+        stat = weights.stat()
+        stamps.append([str(weights), stat.st_size, stat.st_mtime_ns])
     versions = []
     for package in ("torch", "transformers", "onnx"):
         try:
             versions.append(version(package))
         except PackageNotFoundError:
             versions.append("-")
-    key = json.dumps([str(weights), stat.st_size, stat.st_mtime_ns, versions, OPSET])
-    return cache_dir() / f"all-minilm-l6-v2-{hashlib.sha256(key.encode()).hexdigest()[:16]}.onnx"
+    key = json.dumps([stamps, versions, OPSET])
+    return cache_dir() / f"{name}-{hashlib.sha256(key.encode()).hexdigest()[:16]}.onnx"
 
 
 def export(source: Path, target: Path) -> Path:
@@ -95,31 +98,49 @@ def export(source: Path, target: Path) -> Path:
             return self.inner(input_ids=input_ids, attention_mask=mask, token_type_ids=token_type_ids,
                               return_dict=True).last_hidden_state
 
+    export_module(LastHidden(model).eval(), target, "last_hidden_state", {0: "batch", 1: "tokens"})
+    return target
+
+
+def export_module(module, target: Path, output: str, output_axes: dict[int, str]) -> None:
+    """Export a torch module taking (input ids, attention mask, token type ids) of any batch
+    and length to ``target``, atomically (a temporary file renamed)."""
+    import torch
+
     ids = torch.tensor([[101, 2023, 102, 0], [101, 2023, 2003, 102]])
     sample = (ids, (ids > 0).long(), torch.zeros_like(ids))
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=target.stem, suffix=".tmp")
     os.close(fd)
+    axes = {n: {0: "batch", 1: "tokens"} for n in INPUTS} | {output: output_axes}
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # the exporter's deprecation and tracer notices
             with torch.no_grad():
-                torch.onnx.export(LastHidden(model).eval(), sample, tmp, dynamo=False, opset_version=OPSET,
-                                  input_names=list(INPUTS), output_names=["last_hidden_state"],
-                                  dynamic_axes={n: {0: "batch", 1: "tokens"} for n in (*INPUTS, "last_hidden_state")},
-                                  do_constant_folding=True)
+                torch.onnx.export(module, sample, tmp, dynamo=False, opset_version=OPSET, input_names=list(INPUTS),
+                                  output_names=[output], dynamic_axes=axes, do_constant_folding=True)
         os.replace(tmp, target)
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
-    return target
+
+
+def session(path: Path, threads: int):
+    """An ONNX Runtime CPU session of ``path`` on ``threads`` intra-op threads."""
+    import onnxruntime as ort
+
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
 
 
 class OnnxEncoder:
     """The sentence encoder on ONNX Runtime; ``encode`` takes sentence-transformers' arguments."""
 
     def __init__(self, threads: int = 1, source: Path | None = None):
-        import onnxruntime as ort
         from tokenizers import Tokenizer
 
         source = source or model_dir()
@@ -130,12 +151,7 @@ class OnnxEncoder:
         self.tokenizer = Tokenizer.from_file(str(source / "tokenizer.json"))
         self.tokenizer.enable_truncation(max_length=int(config.get("max_seq_length", 256)))
         self.tokenizer.enable_padding(pad_id=0, pad_type_id=0, pad_token="[PAD]")  # to the longest
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = threads
-        options.inter_op_num_threads = 1
-        options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
-        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        self.session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+        self.session = session(path, threads)
         self.path = path
 
     def encode(self, texts: Sequence[str], batch_size: int = 16, **_: object) -> np.ndarray:

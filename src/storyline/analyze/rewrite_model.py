@@ -66,10 +66,10 @@ def build(rank: int, alpha: float, dropout: float = 0.0):
     return tokenizer, encoder, Head(torch)
 
 
-def _encoder(auto_model, folder: str):
+def _encoder(auto_model, folder: str, attention: str | None = None):
     """The base MiniLM without its pooler (unused: the head pools). Loaded with it and dropped
     after, so transformers does not report the file's pooler weights as unexpected on stderr."""
-    encoder = auto_model.from_pretrained(folder)
+    encoder = auto_model.from_pretrained(folder, **({"attn_implementation": attention} if attention else {}))
     encoder.pooler = None
     return encoder
 
@@ -186,11 +186,21 @@ def encode(tokenizer, a: Sequence[str], b: Sequence[str]):
 
 @functools.lru_cache(maxsize=2)
 def load(path: str | Path | None = None) -> RewriteModel:
-    """The shipped model (or the one at ``path``), merged and in eval mode; loaded once per process.
+    """The shipped model (or the one at ``path``) on torch, merged and in eval mode; loaded once
+    per process. ``rewrite_onnx.load`` is the product's loader (ONNX Runtime on the CPU).
 
     Raises OSError (file missing or unreadable), ImportError (no torch or base model) or
     ValueError/KeyError (a file of another shape): the caller decides how to fall back.
     """
+    file = Path(path or WEIGHTS_PATH)
+    if not file.is_file():
+        raise OSError(f"{file}: rewrite model weights not found")
+    return RewriteModel(*merged(file))
+
+
+def merged(file: Path, attention: str | None = None) -> tuple[Any, Any, Any, dict[str, str]]:
+    """(tokenizer, encoder with the updates added, head, metadata) of the weights in ``file``, in
+    eval mode; ``attention`` picks transformers' attention implementation (its default if None)."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     import torch
@@ -201,19 +211,16 @@ def load(path: str | Path | None = None) -> RewriteModel:
     from storyline.analyze.embed import TORCH_THREADS
 
     transformers_logging.disable_progress_bar()
-    file = Path(path or WEIGHTS_PATH)
-    if not file.is_file():
-        raise OSError(f"{file}: rewrite model weights not found")
     with safe_open(str(file), framework="pt") as f:
         tensors = {k: f.get_tensor(k) for k in f.keys()}
         meta = dict(f.metadata() or {})
     torch.set_num_threads(int(os.environ.get(TORCH_THREADS, "1")))
     folder = str(base_dir())
     tokenizer = AutoTokenizer.from_pretrained(folder)
-    encoder = _encoder(AutoModel, folder)
+    encoder = _encoder(AutoModel, folder, attention)
     merge(encoder, tensors)
     head = Head(torch)
     head.load_state_dict({k[len("head."):]: v.float() for k, v in tensors.items() if k.startswith("head.")})
     encoder.eval()
     head.eval()
-    return RewriteModel(tokenizer, encoder, head, meta)
+    return tokenizer, encoder, head, meta

@@ -96,7 +96,8 @@ def _plain(text: str) -> str:
 @functools.lru_cache(maxsize=2)
 def cross_encoder(path: str | Path | None = None):
     """The cross-encoder (loaded once per process), or None with a logged warning when it cannot be loaded."""
-    from storyline.analyze.rewrite_model import WEIGHTS_PATH, load
+    from storyline.analyze.rewrite_model import WEIGHTS_PATH
+    from storyline.analyze.rewrite_onnx import load
 
     try:
         return load(path)
