@@ -534,11 +534,12 @@ def relink_base(backend, args, size: int, encoder_box: dict) -> dict:
         with desk:
             _relabel_value_pairs(desk.store)
             done = desk.link([s.name for s in desk.steps() if s.name != "analyze"])
+            out_pairs = _backfill_value_pairs(desk)
     finally:
         embed_mod.encoder = encoder_box["real"]
         encoder_box["cached"].save()
     out = {"s": round(time.perf_counter() - t0, 1), "due": {s.step: s.due for s in done.steps if s.due},
-           "problems": len(done.problems)}
+           "problems": len(done.problems), "value_pairs_backfilled": out_pairs}
     log(f"{backend.name} base {size}: relinked in {out['s']} s, due {out['due']}")
     backend.keep(url, key)
     backend.drop(url)
@@ -558,6 +559,28 @@ def _relabel_value_pairs(store) -> None:
     old, new = '"values": {"version": "6",', '"values": {"version": "6/1",'
     with store.db.transaction():
         store.db.run("UPDATE story_facts SET facts = REPLACE(facts, ?, ?) WHERE facts LIKE ?", (old, new, f"%{old}%"))
+
+
+def _backfill_value_pairs(desk) -> int:
+    """Put the value pairs the stories' facts documents hold into the store's value_pairs
+    table (migration 019), as a store built with this code holds them; a store upgraded in use
+    fills it as its stories are rebuilt."""
+    from storyline.link.stories.facts import FACTS_KEY
+    from storyline.link.stories.value_pairs import VERSION
+    from storyline.store.records import ValuePairEntry
+
+    ids = [s.id for s in desk.stories()]
+    written = 0
+    for lo in range(0, len(ids), 500):
+        entries = []
+        for row in desk.store.story_facts(ids[lo : lo + 500]):
+            block = row.facts.get(FACTS_KEY) or {}
+            if block.get("version") == VERSION:
+                entries += [ValuePairEntry(a, b, VERSION, sa, sb, json.dumps(ev, ensure_ascii=False) if ev is not None else None)
+                            for a, b, sa, sb, ev in block.get("pairs", ())]
+        desk.store.put_value_pairs(entries)
+        written += len(entries)
+    return written
 
 
 # --- the measurement subprocesses ------------------------------------------------------------

@@ -188,7 +188,7 @@ def test_a_grown_story_compares_only_its_new_members_value_pairs(seeds_store, tm
         assert value_calls and all(new_id in c for c in value_calls)
         stored = desk.store.story_facts([story.id])[0].facts
         calls.clear()
-        fresh = report_module.build_report(desk.store, grown)
+        fresh = report_module.build_report(desk.store, grown, stored=False)
         assert len(calls) == len(stored["values"]["pairs"]) > len(value_calls)
         assert stored["findings"] == encode_facts(fresh)["findings"]
         assert stored["values"] == fresh.values
@@ -208,12 +208,39 @@ def test_a_member_analysed_again_has_its_value_pairs_compared_again(seeds_store,
         for entry in stale["values"]["pairs"]:
             if target in entry[:2]:
                 entry[2 if entry[0] == target else 3] = "0" * 16
-        again = report_module.build_report(desk.store, story, stale)
+        again = report_module.build_report(desk.store, story, stale, stored=False)
         assert calls and all(target in c for c in calls)
         assert len(calls) == sum(target in e[:2] for e in doc["values"]["pairs"])
         assert again.values == doc["values"] and again.findings == same.findings
         # Entries of another reuse version are not used at all.
         calls.clear()
         other = dict(doc, values=dict(doc["values"], version="0"))
-        report_module.build_report(desk.store, story, other)
+        report_module.build_report(desk.store, story, other, stored=False)
         assert len(calls) == len(doc["values"]["pairs"])
+
+
+def test_a_story_without_a_document_reuses_the_stores_value_pairs(seeds_store, tmp_path, monkeypatch):
+    """The pairs a build compared are stored by pair of articles (Store.value_pairs), so a story
+    that has no document of its own holding them (one that absorbed another, or split from
+    one) compares none again; a pair whose article changed since is compared again."""
+    db = copy_store(seeds_store, tmp_path / "stored.db")
+    with storyline.open(db) as desk:
+        story = desk.stories()[0]
+        doc = desk.store.story_facts([story.id])[0].facts
+        pairs = [tuple(e[:2]) for e in doc["values"]["pairs"]]
+        from storyline.link.stories.value_pairs import VERSION
+
+        entries = {(e.first_id, e.second_id): e for e in desk.store.value_pairs(pairs, VERSION)}
+        assert set(entries) == set(pairs)  # every compared pair is stored
+        assert desk.store.value_pairs(pairs, "other version") == []
+        calls = _counting_compares(monkeypatch)
+        again = report_module.build_report(desk.store, story)  # no document handed over
+        assert calls == [] and again.values == doc["values"]
+        target = story.article_ids[0]
+        desk.store.put_value_pairs([e._replace(first_stamp="0" * 16) if e.first_id == target
+                                    else e._replace(second_stamp="0" * 16) if e.second_id == target else e
+                                    for e in entries.values()])
+        redone = report_module.build_report(desk.store, story)
+        assert calls and all(target in c for c in calls)
+        assert redone.values == doc["values"]  # compared again, stored again as they were
+        assert {(e.first_id, e.second_id): e for e in desk.store.value_pairs(pairs, VERSION)} == entries

@@ -10,7 +10,8 @@ import pytest
 
 from storyline.records import Analysis, ReusePair, Story
 from storyline.store.base import now_precise
-from storyline.store.records import Membership, StoryFacts
+from storyline.store import StoreError
+from storyline.store.records import Membership, StoryFacts, ValuePairEntry
 from tests.store.test_contract import make_article
 
 
@@ -28,6 +29,25 @@ def _two_stories(store):
     members = [Membership(a.id, a.id, 0), Membership(b.id, a.id, 1), Membership(c.id, c.id, 2)]
     store.put_stories([big, small], members, [], "1", "2026-03-12T00:00:00+00:00")
     return a, b, c
+
+
+def test_value_pairs_round_trip_by_pair_and_version_and_are_replaced(store):
+    a, b, c = (make_article(f"Value pair body {n}.") for n in range(3))
+    store.add_articles([a, b, c])
+    x, y, z = sorted([a.id, b.id, c.id])
+    one = ValuePairEntry(x, y, "6/1", "s" * 16, "t" * 16, '{"changes": ["12 → 13 “hurt”"]}')
+    two = ValuePairEntry(x, z, "6/1", "s" * 16, "u" * 16, None)
+    store.put_value_pairs([one, two])
+    assert sorted(store.value_pairs([(x, y), (x, z), (y, z)], "6/1")) == [one, two]
+    assert store.value_pairs([(x, y)], "5") == []  # another version is not returned
+    assert store.value_pairs([(y, x)], "6/1") == []  # ids in order only
+    newer = one._replace(second_stamp="v" * 16, evidence=None)
+    store.put_value_pairs([newer])
+    assert store.value_pairs([(x, y)], "6/1") == [newer]
+    with pytest.raises(StoreError):
+        store.put_value_pairs([ValuePairEntry(x, "no-such-article", "6/1", "s", "t", None), two._replace(evidence="{}")])
+    assert store.value_pairs([(x, z)], "6/1") == [two]  # the refused call wrote nothing
+    store.put_value_pairs([])
 
 
 def test_facts_round_trip_and_are_replaced(store):

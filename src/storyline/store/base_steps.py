@@ -19,6 +19,7 @@ from storyline.store.records import (
     SentenceVectors,
     StepCursor,
     StoryFacts,
+    ValuePairEntry,
 )
 
 
@@ -86,6 +87,16 @@ class StepRecords(Protocol):
         """Ids of the stories whose facts may be out of date, largest first: none stored, or
         built by another ``version``, or built no later (to the second) than the story's last
         change, a member's analysis or the comparison of a pair with a member."""
+        ...
+
+    def value_pairs(self, pairs: Sequence[tuple[str, str]], version: str) -> list[ValuePairEntry]:
+        """The stored value pairs among ``pairs`` ((first, second) ids, first < second) made by
+        ``version``, in no set order (link/stories/value_pairs.py)."""
+        ...
+
+    def put_value_pairs(self, entries: Sequence[ValuePairEntry]) -> None:
+        """Store value pairs in one transaction, each replacing the pair's earlier entry. An
+        entry naming an article not stored is refused, with the whole call (StoreError)."""
         ...
 
     # --- corrections (link/corrections, run/corrections.py) ----------------------------------

@@ -55,6 +55,7 @@ from storyline.store.records import (
     StoryCheckpoint,
     StepCursor,
     StoryFacts,
+    ValuePairEntry,
     WriteResult,
 )
 
@@ -88,6 +89,7 @@ class _Tables:
     members: dict[str, _Versioned[Membership]] = field(default_factory=dict)  # by article id
     stories: dict[str, _Summary] = field(default_factory=dict)
     facts: dict[str, StoryFacts] = field(default_factory=dict)  # by story id (store/memory_facts.py)
+    value_pairs: dict[tuple[str, str], ValuePairEntry] = field(default_factory=dict)  # by (first, second)
     checkpoint: dict[int, StoryCheckpoint] = field(default_factory=dict)  # the header row, under key 1
     checkpoint_parts: dict[str, CheckpointPart] = field(default_factory=dict)  # by part key
     merges: dict[str, StoryMerge] = field(default_factory=dict)  # absorbed story id -> its merge

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from storyline.store.memory_changes import only_among
-from storyline.store.records import AnalysisStamp, StoryFacts
+from storyline.store.records import AnalysisStamp, StoryFacts, ValuePairEntry
 
 
 def _second(stamp: str) -> str:
@@ -36,6 +36,19 @@ class FactsMixin:
 
     def story_facts(self, story_ids: Sequence[str]) -> list[StoryFacts]:
         return [self._t.facts[sid] for sid in dict.fromkeys(story_ids) if sid in self._t.facts]
+
+    def value_pairs(self, pairs: Sequence[tuple[str, str]], version: str) -> list[ValuePairEntry]:
+        found = (self._t.value_pairs.get(tuple(p)) for p in dict.fromkeys(pairs))
+        return [e for e in found if e is not None and e.version == version]
+
+    def put_value_pairs(self, entries: Sequence[ValuePairEntry]) -> None:
+        if not entries:
+            return
+        with self._writing(f"writing {len(entries)} value pairs"):
+            for e in entries:
+                self._require_article(e.first_id)  # type: ignore[attr-defined]
+                self._require_article(e.second_id)  # type: ignore[attr-defined]
+                self._t.value_pairs[(e.first_id, e.second_id)] = e
 
     def story_facts_due(self, version: str, *, limit: int | None = None,
                          among: Sequence[str] | None = None) -> list[str]:

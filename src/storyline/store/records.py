@@ -404,6 +404,19 @@ class StoryFacts(NamedTuple):
     coverage_last: str | None = None
 
 
+class ValuePairEntry(NamedTuple):
+    """A pair of articles compared for story facts (link/stories/value_pairs.py): ids with
+    first < second, the version of what compared them, a stamp of each article, and
+    ``evidence``: the JSON of what the number and date findings read of it, or None."""
+
+    first_id: str
+    second_id: str
+    version: str
+    first_stamp: str
+    second_stamp: str
+    evidence: str | None
+
+
 class Correction(NamedTuple):
     """A correction made by hand (store/schema/015_corrections.sql). ``kind`` is one of
     link/corrections' kinds; ``targets`` the ids it names, ``payload`` what re-applying it

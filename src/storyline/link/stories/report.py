@@ -27,7 +27,7 @@ from storyline.link.stories.events import anchor_day, group_events, mentions
 from storyline.link.stories.facts import StoryReport
 from storyline.link.people import corrected, merge_people
 from storyline.link.stories.scan import publication_time
-from storyline.link.stories.value_pairs import stamp, value_pairs
+from storyline.link.stories.value_pairs import stamp, stored_pairs, value_pairs
 from storyline.records import (
     Analysis, Article, Quote, Story, TimePoint,
 )
@@ -36,10 +36,11 @@ from storyline.store import Store
 MAX_ARTICLES = 60
 
 
-def build_report(store: Store, story: Story, previous: dict | None = None) -> StoryReport:
+def build_report(store: Store, story: Story, previous: dict | None = None, *, stored: bool = True) -> StoryReport:
     """The report of ``story``; ``previous``: its last stored facts document of this
-    FACTS_VERSION, whose compared value pairs are reused for unchanged articles
-    (link/stories/value_pairs.py)."""
+    FACTS_VERSION, whose compared value pairs are reused for unchanged articles, and then the
+    store's value pairs (``stored``; False builds from nothing, as a test's yardstick), see
+    link/stories/value_pairs.py. The pairs compared are stored."""
     articles = store.articles(ids=list(story.article_ids))
     notes = []
     covered = articles
@@ -86,7 +87,8 @@ def build_report(store: Store, story: Story, previous: dict | None = None) -> St
     findings += role_findings(people, entities)
     analysed = {st.article_id: st for st in store.analysis_stamps(list(bodies))}
     stamps = {a.id: stamp(a, analysed.get(a.id)) for a in covered}
-    values = value_pairs(covered, analyses, vectors, stamps, previous)
+    values = value_pairs(covered, analyses, vectors, stamps, previous, stored_pairs(store) if stored else None)
+    store.put_value_pairs(values.fresh)
     findings += value_findings(values.pairs, bodies, times)
     people.sort(key=lambda i: (-len({a for a, _ in i.members}), i.name.casefold()))
     return StoryReport(

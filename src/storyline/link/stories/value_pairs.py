@@ -22,7 +22,8 @@ are the stored (float16) ones whether just embedded or read back (link/reuse/vec
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
+import json
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 
@@ -31,7 +32,7 @@ from storyline.link.reuse.vectors import EMBED_VERSION
 from storyline.link.stories.crosscheck import value_evidence
 from storyline.link.stories.facts import FACTS_KEY, load_pair, plain
 from storyline.records import Analysis, Article, ReusePair
-from storyline.store.records import AnalysisStamp
+from storyline.store.records import AnalysisStamp, ValuePairEntry
 
 # What the entries were made by: the compare and the sentence vectors it read.
 VERSION = f"{REUSE_VERSION}/{EMBED_VERSION}"
@@ -44,13 +45,14 @@ class ValuePairs:
     """The value pairs of one build: ``pairs`` (value_evidence of each compared pair that has
     any, in the order a build from nothing gives) and ``entries`` (what the document keeps)."""
 
-    __slots__ = ("compared", "entries", "pairs", "reused")
+    __slots__ = ("compared", "entries", "fresh", "pairs", "reused")
 
     def __init__(self) -> None:
         self.pairs: list[ReusePair] = []
         self.entries: list[list] = []
+        self.fresh: list[ValuePairEntry] = []  # entries the store lacks (compared now, or from the document)
         self.compared = 0  # compares run in this build
-        self.reused = 0  # pairs taken from the previous build's entries
+        self.reused = 0  # pairs taken from the previous build's entries or the store
 
     def document(self) -> dict:
         return {"version": VERSION, "pairs": self.entries}
@@ -73,10 +75,26 @@ def known_pairs(previous: Mapping | None) -> dict[tuple[str, str], tuple[str, st
     return {(a, b): (sa, sb, ev) for a, b, sa, sb, ev in block.get("pairs", ())}
 
 
+Lookup = Callable[[list[tuple[str, str]]], Mapping[tuple[str, str], tuple[str, str, dict | None]]]
+
+
+def stored_pairs(store) -> Lookup:
+    """A lookup of the store's value pairs (``Store.value_pairs``) of this VERSION, by pair."""
+    def lookup(pairs: list[tuple[str, str]]) -> dict[tuple[str, str], tuple[str, str, dict | None]]:
+        return {(e.first_id, e.second_id): (e.first_stamp, e.second_stamp,
+                                            json.loads(e.evidence) if e.evidence is not None else None)
+                for e in store.value_pairs(pairs, VERSION)}
+
+    return lookup
+
+
 def value_pairs(articles: Sequence[Article], analyses: Mapping[str, Analysis], vectors,
-                stamps: Mapping[str, str | None], previous: Mapping | None = None) -> ValuePairs:
+                stamps: Mapping[str, str | None], previous: Mapping | None = None,
+                lookup: Lookup | None = None) -> ValuePairs:
     """The value pairs of ``articles`` (vectors: {id: (spans, matrix)} of their sentences),
-    taking what ``previous`` (the story's last facts document) holds for unchanged articles."""
+    taking what ``previous`` (the story's last facts document) holds for unchanged articles,
+    then what ``lookup`` (the store's value pairs: a story that absorbed another, or was split
+    from one) holds for the pairs still missing; ``fresh`` lists the entries the store lacks."""
     from storyline.link.reuse.align import default_scorer
     from storyline.link.reuse.compare import compare
 
@@ -92,13 +110,20 @@ def value_pairs(articles: Sequence[Article], analyses: Mapping[str, Analysis], v
         near = sorted((j for j in ids if j != i), key=lambda j: -float(means[i] @ means[j]))[:VALUE_NEIGHBOURS]
         pairs |= {tuple(sorted((i, j))) for j in near}
     known = known_pairs(previous)
+    # What the store holds of these pairs: used where the document has nothing current, and
+    # written where it lacks an entry the document has (a store older than the table fills it
+    # as its stories are rebuilt).
+    in_store = lookup(sorted(pairs)) if lookup is not None and pairs else {}
+    for p, entry in in_store.items():
+        if not _current(known.get(p), stamps.get(p[0]), stamps.get(p[1])):
+            known[p] = entry
     by_id = {a.id: a for a in articles}
     out = ValuePairs()
     scorer = None
     for i, j in sorted(pairs):
         si, sj = stamps.get(i), stamps.get(j)
         old = known.get((i, j))
-        if old is not None and si is not None and old[0] == si and old[1] == sj:
+        if _current(old, si, sj):
             evidence = load_pair(old[2]) if old[2] is not None else None
             out.reused += 1
         else:
@@ -109,8 +134,17 @@ def value_pairs(articles: Sequence[Article], analyses: Mapping[str, Analysis], v
             evidence = value_evidence(compare(by_id[i], by_id[j], analyses[i], analyses[j], a_vectors=vectors[i][1],
                                               b_vectors=vectors[j][1], scorer=scorer, always=True))
             out.compared += 1
+        kept = plain(evidence) if evidence is not None else None
         if evidence is not None:
             out.pairs.append(evidence)
         if si is not None and sj is not None:
-            out.entries.append([i, j, si, sj, plain(evidence) if evidence is not None else None])
+            out.entries.append([i, j, si, sj, kept])
+            if lookup is not None and not _current(in_store.get((i, j)), si, sj):
+                out.fresh.append(ValuePairEntry(i, j, VERSION, si, sj,
+                                                json.dumps(kept, ensure_ascii=False) if kept is not None else None))
     return out
+
+
+def _current(entry: tuple[str, str, dict | None] | None, si: str | None, sj: str | None) -> bool:
+    """Whether a kept entry was made of the articles as they are (both stamps match)."""
+    return entry is not None and si is not None and entry[0] == si and entry[1] == sj

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
-from storyline.store.records import AnalysisStamp, StoryFacts
+from storyline.store.records import AnalysisStamp, StoryFacts, ValuePairEntry
 from storyline.store.sql import changes
 from storyline.store.sql.connection import Connection
 
@@ -53,6 +53,25 @@ def story_facts(db: Connection, story_ids: Sequence[str]) -> list[StoryFacts]:
     rows = db.rows_in("SELECT story_id, state, version, built_at, facts, coverage_first, coverage_last "
                       "FROM story_facts WHERE story_id IN", list(story_ids))
     return [StoryFacts(r[0], r[1], r[2], r[3], json.loads(r[4]), r[5], r[6]) for r in rows]
+
+
+def value_pairs(db: Connection, pairs: Sequence[tuple[str, str]], version: str) -> list[ValuePairEntry]:
+    # By first id (indexed), the second checked here: a story's pairs share few first ids.
+    wanted = set(pairs)
+    rows = db.rows_in("SELECT first_id, second_id, version, first_stamp, second_stamp, evidence "
+                      "FROM value_pairs WHERE first_id IN", sorted({a for a, _ in wanted}))
+    return [ValuePairEntry(*r) for r in rows if (r[0], r[1]) in wanted and r[2] == version]
+
+
+def put_value_pairs(db: Connection, entries: Sequence[ValuePairEntry]) -> None:
+    if not entries:
+        return
+    with db.writing(f"writing {len(entries)} value pairs"):
+        db.run_many(
+            "INSERT INTO value_pairs (first_id, second_id, version, first_stamp, second_stamp, evidence) "
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (first_id, second_id) DO UPDATE SET version = excluded.version, "
+            "first_stamp = excluded.first_stamp, second_stamp = excluded.second_stamp, evidence = excluded.evidence",
+            [tuple(e) for e in entries])
 
 
 def story_facts_due(db: Connection, version: str, *, limit: int | None = None,

@@ -33,6 +33,7 @@ from storyline.store.records import (
     StoryCheckpoint,
     StepCursor,
     StoryFacts,
+    ValuePairEntry,
     PersonRedirect,
     PersonSources,
     StoredPerson,
@@ -247,6 +248,12 @@ class SQLStore:
 
     def story_facts(self, story_ids: Sequence[str]) -> list[StoryFacts]:
         return facts.story_facts(self.db, story_ids)
+
+    def value_pairs(self, pairs: Sequence[tuple[str, str]], version: str) -> list[ValuePairEntry]:
+        return facts.value_pairs(self.db, pairs, version)
+
+    def put_value_pairs(self, entries: Sequence[ValuePairEntry]) -> None:
+        facts.put_value_pairs(self.db, entries)
 
     def story_facts_due(self, version: str, *, limit: int | None = None,
                          among: Sequence[str] | None = None) -> list[str]:
