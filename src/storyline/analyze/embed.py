@@ -27,9 +27,15 @@ MAX_SENTENCE_CHARS = 2000
 TORCH_THREADS = "STORYLINE_TORCH_THREADS"
 
 
-# Which runtime embeds on the CPU: "onnx" (analyze/embed_onnx.py: the same vectors, 2.5x
+# Which runtime embeds on the CPU: "onnx" (analyze/embed_onnx.py: the same vectors, 2.1-2.5x
 # faster) or "torch" (sentence-transformers). On a device (STORYLINE_DEVICE) it is always torch.
 EMBEDDER = "STORYLINE_EMBEDDER"
+
+
+def on_onnx() -> bool:
+    """Whether the MiniLM models (this one and the rewrite cross-encoder) run on ONNX Runtime:
+    on the CPU unless STORYLINE_EMBEDDER=torch."""
+    return os.environ.get("STORYLINE_DEVICE", "cpu") == "cpu" and os.environ.get(EMBEDDER, "onnx") == "onnx"
 
 
 @functools.lru_cache(maxsize=1)
@@ -38,7 +44,7 @@ def encoder():
     (STORYLINE_DEVICE) or when STORYLINE_EMBEDDER=torch or the weights package is missing."""
     device = os.environ.get("STORYLINE_DEVICE", "cpu")
     threads = int(os.environ.get(TORCH_THREADS, "1"))
-    if device == "cpu" and os.environ.get(EMBEDDER, "onnx") == "onnx":
+    if on_onnx():
         try:
             from storyline.analyze.embed_onnx import OnnxEncoder
 

@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from storyline.analyze import rewrite_model
-from storyline.analyze.embed import EMBEDDER
+from storyline.analyze.embed import on_onnx
 from storyline.analyze.embed_onnx import export_module, model_file, session
 from storyline.analyze.rewrite_model import BATCH, MAX_CHARS, MAX_LENGTH, WEIGHTS_PATH, base_dir, merged
 
@@ -40,7 +40,7 @@ def load(path: str | Path | None = None):
     if not file.is_file():
         raise OSError(f"{file}: rewrite model weights not found")
     _metadata(file)  # a broken file fails here, as itself, whatever the runtime
-    if os.environ.get("STORYLINE_DEVICE", "cpu") == "cpu" and os.environ.get(EMBEDDER, "onnx") == "onnx":
+    if on_onnx():
         try:
             return OnnxRewriteModel(file)
         except Exception as exc:  # noqa: BLE001 - no onnxruntime, a failed export: torch

@@ -273,7 +273,7 @@ def _voted(pairs: np.ndarray, cosine: np.ndarray, votes: np.ndarray) -> tuple[np
     """The vector pairs whose votes summed over the partitions reach VECTOR_VOTES, each once."""
     if len(pairs) == 0:
         return np.empty((0, 2), np.int64), np.empty(0, np.float64)
-    code = (pairs[:, 0].astype(np.uint64) << np.uint64(32)) | pairs[:, 1].astype(np.uint64)
+    code = sharded.pair_codes(pairs)
     code, first, inverse = np.unique(code, return_index=True, return_inverse=True)
     total = np.bincount(inverse.ravel(), weights=votes, minlength=len(code))
     keep = first[total >= VECTOR_VOTES]

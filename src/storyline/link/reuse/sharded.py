@@ -133,10 +133,9 @@ def partition_pair_counts(paths: Sequence[Path], max_bucket: int = MAX_BUCKET) -
     pairs, _ = _bucket_pairs(paths, max_bucket)
     if len(pairs) == 0:
         return pairs, np.empty(0, np.int64)
-    code = (pairs[:, 0].astype(np.uint64) << np.uint64(32)) | pairs[:, 1].astype(np.uint64)
+    code = pair_codes(pairs)
     code, counts = np.unique(code, return_counts=True)
-    out = np.stack([(code >> np.uint64(32)).astype(np.int64), (code & np.uint64(0xFFFFFFFF)).astype(np.int64)], axis=1)
-    return out, counts.astype(np.int64)
+    return code_pairs(code), counts.astype(np.int64)
 
 
 def _bucket_pairs(paths: Sequence[Path], max_bucket: int) -> tuple[np.ndarray, np.ndarray]:
@@ -180,17 +179,26 @@ def partition_verified(paths: Sequence[Path], shingles: np.ndarray, words: np.nd
     return pairs[keep], kind[keep], len(pairs)
 
 
+def pair_codes(pairs: np.ndarray) -> np.ndarray:
+    """One uint64 per (m, 2) pair of rows (each below 2**32): first in the high half."""
+    return (pairs[:, 0].astype(np.uint64) << np.uint64(32)) | pairs[:, 1].astype(np.uint64)
+
+
+def code_pairs(code: np.ndarray) -> np.ndarray:
+    """The (m, 2) int64 pairs of :func:`pair_codes`."""
+    return np.stack([(code >> np.uint64(32)).astype(np.int64), (code & np.uint64(0xFFFFFFFF)).astype(np.int64)], axis=1)
+
+
 def unique_pairs(pairs: np.ndarray, kind: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Each pair once, with the lowest found_by index (shingles before words)."""
     if len(pairs) == 0:
         return np.empty((0, 2), np.int64), np.empty(0, np.int8)
-    code = (pairs[:, 0].astype(np.uint64) << np.uint64(32)) | pairs[:, 1].astype(np.uint64)
+    code = pair_codes(pairs)
     order = np.lexsort((kind, code))
     code, kind = code[order], kind[order]
     first = np.concatenate([[True], code[1:] != code[:-1]])
     code, kind = code[first], kind[first]
-    out = np.stack([(code >> np.uint64(32)).astype(np.int64), (code & np.uint64(0xFFFFFFFF)).astype(np.int64)], axis=1)
-    return out, kind
+    return code_pairs(code), kind
 
 
 def components(n: int, pairs: np.ndarray) -> np.ndarray:
