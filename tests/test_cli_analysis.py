@@ -335,6 +335,14 @@ def test_people(analysed_db):
     assert table.exit_code == 0 and "Ben Cole" in table.stdout
     assert table.stdout.strip().endswith(f"{len(listed)} people")
 
+    # A page at a time, in the same order, as JSON and as a table.
+    assert len(listed) >= 2
+    second = json.loads(cli("people", "--db", db, "--json", "--limit", "1", "--offset", "1").stdout)
+    assert [p["id"] for p in second] == [listed[1]["id"]]
+    page = cli("people", "--db", db, "--limit", "1", "--offset", "1")
+    assert listed[1]["name"] in page.stdout and listed[0]["name"] not in page.stdout
+    assert page.stdout.strip().endswith(f"2-2 of {len(listed)} people")
+
 
 @pytest.mark.parametrize("command", ["people", "quotes"])
 def test_listings_on_an_empty_store(tmp_path, command):

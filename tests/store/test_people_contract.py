@@ -8,7 +8,14 @@ import pytest
 from storyline.ingest.convert import content_hash
 from storyline.records import Analysis, Article, Entity, Role
 from storyline.store import StoreError
-from storyline.store.records import PersonAlias, PersonMember, PersonRedirect, PersonRole, StoredPerson
+from storyline.store.records import (
+    PersonAlias,
+    PersonMember,
+    PersonRedirect,
+    PersonRole,
+    PersonSummary,
+    StoredPerson,
+)
 
 
 @pytest.fixture
@@ -65,6 +72,24 @@ def test_big_identities_are_read_with_the_asked_articles_members_and_their_size(
     assert store.people_by_keys(["surname:ortiz"], whole_below=4) == [whole]
     assert [i.members for i in store.people_of([c], whole_below=2)] == [((c, "e1"),)]
     assert store.people_of([c]) == [whole]
+
+
+def test_summaries_list_the_people_in_order_with_their_stored_article_counts(store):
+    a, b, c = add(store, "Mayor Ana Ortiz spoke.", "Ortiz and Ben Cole met.", "Cole again.")
+    store.put_people([person("p1", "Ana Ortiz", (a, "e1"), (b, "e1"), (b, "e3")), person("p2", "Ben Cole", (b, "e2")),
+                      person("p3", "Cy Dunn", (c, "e1"))], [], [a, b, c], "v1", "t1")
+    assert store.count_people() == 3
+    listed = store.person_summaries()
+    assert [(p.id, p.articles) for p in listed] == [("p1", 2), ("p2", 1), ("p3", 1)]  # articles, then name
+    assert listed[0] == PersonSummary("p1", "Ana Ortiz", "PERSON", ("Mr Ortiz",), ("Mayor",), 2)
+    assert [p.id for p in store.person_summaries(limit=1, offset=1)] == ["p2"]
+    assert [p.id for p in store.person_summaries()] == [i.id for i in store.people()]
+    # A grown identity's count follows its added members; an absorbed one leaves the list.
+    store.put_people([person("p3", "Cy Dunn", (c, "e1"))], [PersonRedirect("p2", "p3")], [], "v1", "t2",
+                     grown=[person("p1", "Ana Ortiz", (c, "e2"))])
+    assert [(p.id, p.articles) for p in store.person_summaries()] == [("p1", 3), ("p3", 1)]
+    assert store.count_people() == 2
+    assert [p.id for p in store.people_named("ortiz")] == ["p1"] and store.people_named("ortiz")[0].articles == 3
 
 
 def test_rewriting_people_replaces_and_never_duplicates(store):
@@ -130,3 +155,25 @@ def test_people_of_an_unknown_article_are_refused_whole(store):
         store.put_people([person("p1", "Ana Ortiz", (a, "e1")), person("p2", "Ben Cole", ("f" * 16, "e1"))],
                          [], [], "v1", "t1")
     assert store.people() == [] and store.known_person_ids(["p1"]) == set()
+
+
+def test_a_store_with_people_before_the_running_count_is_upgraded_with_it(store_url, monkeypatch):
+    from storyline.store import open_store
+    from storyline.store.sql import migrate
+
+    before_count = [m for m in migrate.migrations() if m[0] < 20]
+    with monkeypatch.context() as m:
+        m.setattr(migrate, "migrations", lambda: before_count)
+        old = open_store(store_url)
+        a, b = add(old, "Ana Ortiz spoke.", "Ben Cole spoke.")
+        old.put_people([person("p1", "Ana Ortiz", (a, "e1")), person("p2", "Ben Cole", (b, "e1"))], [], [a, b],
+                       "v1", "t1")
+        with old.db.writing("as written before the count"):
+            old.db.run("DELETE FROM people_stats WHERE name = 'people'")
+        assert old.count_people() == 0
+        old.close()
+    upgraded = open_store(store_url)
+    try:
+        assert upgraded.count_people() == 2 == len(upgraded.person_summaries())
+    finally:
+        upgraded.close()

@@ -24,7 +24,7 @@ from storyline.cli.common import (
     warn,
 )
 from storyline.ingest.files import DEFAULT_MAX_BYTES
-from storyline.report.json import analysis_json, analyze_report_json, article_count, identity_json, quote_json
+from storyline.report.json import analysis_json, analyze_report_json, identity_json, quote_json
 from storyline.report.words import quoted
 from storyline.run.common import AnalysisUnavailable, AnalyzeAborted
 
@@ -144,19 +144,23 @@ def _print_analyze_report(report: AnalyzeReport, *, as_json: bool) -> None:
 
 
 @app.command("people")
-def people_cli(db: DbOption = None, as_json: JsonOption = False) -> None:
-    """List the people named in the stored articles, merged across articles."""
+def people_cli(db: DbOption = None, limit: LimitOption = None, offset: OffsetOption = 0,
+               as_json: JsonOption = False) -> None:
+    """List the people named in the stored articles, merged across articles, most articles
+    first (--json: with the entities merged into each and why)."""
     with open_desk(db) as desk:
-        found = desk.people()
-    if as_json:
-        print(json.dumps([identity_json(i) for i in found], ensure_ascii=False, indent=1))
-        return
+        if as_json:
+            found = desk.people(limit=limit, offset=offset)
+            print(json.dumps([identity_json(i) for i in found], ensure_ascii=False, indent=1))
+            return
+        listed, total = desk.person_summaries(limit=limit, offset=offset), desk.count_people()
     table = Table("name", "articles", "roles", "aliases", box=None, pad_edge=False)
-    for identity in found:
-        table.add_row(identity.name, str(article_count(identity)), "; ".join(identity.roles),
-                      "; ".join(a for a in identity.aliases if a != identity.name))
+    for person in listed:
+        table.add_row(person.name, str(person.articles), "; ".join(person.roles),
+                      "; ".join(a for a in person.aliases if a != person.name))
     out.print(table)
-    out.print(f"{len(found)} people", markup=False)
+    shown = f"{offset + 1}-{offset + len(listed)} of " if listed and len(listed) < total else ""
+    out.print(f"{shown}{total} people", markup=False)
 
 
 @app.command("quotes")

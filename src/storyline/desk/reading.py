@@ -7,7 +7,7 @@ import json
 from collections.abc import Sequence
 
 from storyline.records import Analysis, Article, Identity, Link, Quote, ReusePair, Sighting, Story
-from storyline.store.records import ArticleEntity, OutletCount, OutletDetail, OutletProfile, SearchHit
+from storyline.store.records import ArticleEntity, OutletCount, OutletDetail, OutletProfile, PersonSummary, SearchHit
 
 # The kinds of compared pair that are reuse (the others are independent reports).
 REUSE_KINDS = ("duplicate", "syndicated", "rewrite", "partial")
@@ -89,15 +89,25 @@ class Reading:
         """Every stored entity with its article id, of one type ("PERSON", "ORG", "PLACE") if given."""
         return self.store.entities(type)
 
-    def people(self) -> list[Identity]:
+    def people(self, *, limit: int | None = None, offset: int = 0) -> list[Identity]:
         """The people named across the stored articles: each stored PERSON entity merged with
         the others that mean the same person (approximate: see
-        :func:`storyline.link.people.merge_people`). Those in most articles come first.
-        Reads the stored identities, after assigning the people of articles not done yet
+        :func:`storyline.link.people.merge_people`), with every member. Those in most articles
+        come first (then by name and id), ``limit`` of them from ``offset``. Reads the stored
+        identities, after assigning the people of articles not done yet
         (link/people/incremental.py)."""
         self.link(["people"])
-        found = self.store.people()
-        return sorted(found, key=lambda i: (-len({a for a, _ in i.members}), i.name.casefold()))
+        return self.store.people(limit=limit, offset=offset)
+
+    def person_summaries(self, *, limit: int | None = None, offset: int = 0) -> list[PersonSummary]:
+        """:meth:`people` as lists show them (no members: a page of stored rows), after the same
+        assignment; :meth:`count_people` says how many there are in all."""
+        self.link(["people"])
+        return self.store.person_summaries(limit=limit, offset=offset)
+
+    def count_people(self) -> int:
+        """How many people :meth:`people` lists (stored identities; nothing is assigned)."""
+        return self.store.count_people()
 
     def quotes(self, speaker: str | None = None, *, limit: int | None = None, offset: int = 0) -> list[Quote]:
         """Stored quotes in article order; ``speaker`` keeps those of the person it names (full

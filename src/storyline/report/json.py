@@ -29,7 +29,7 @@ from storyline.records import (
 )
 
 if TYPE_CHECKING:
-    from storyline.store.records import Correction, OutletDetail, OutletProfile, SearchHit
+    from storyline.store.records import Correction, OutletDetail, OutletProfile, PersonSummary, SearchHit
     from storyline.link.stories.report import StoryReport
     from storyline.run.common import AnalyzeReport, IngestReport
     from storyline.run.local import PipelineReport, StepReport
@@ -208,10 +208,10 @@ def identity_json(identity: Identity) -> dict:
     }
 
 
-def person_summary_json(identity: Identity) -> dict:
+def person_summary_json(person: PersonSummary) -> dict:
     """A person as lists show them: :func:`identity_json` without members and merge reasons."""
-    return {"id": identity.id, "name": identity.name, "type": identity.type, "aliases": list(identity.aliases),
-            "roles": list(identity.roles), "articles": article_count(identity)}
+    return {"id": person.id, "name": person.name, "type": person.type, "aliases": list(person.aliases),
+            "roles": list(person.roles), "articles": person.articles}
 
 
 def change_json(c: Change) -> dict:

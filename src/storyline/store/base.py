@@ -26,6 +26,7 @@ from storyline.store.records import (
     StoryCheckpoint,
     PersonRedirect,
     PersonSources,
+    PersonSummary,
     StoredPerson,
     WriteResult,
     WriteStatus,
@@ -347,7 +348,16 @@ class Store(StepRecords, Protocol):
         """Stored identities, most articles first, then by name (then id)."""
         ...
 
-    def people_named(self, part: str, *, limit: int = 20) -> list[Identity]:
+    def person_summaries(self, *, limit: int | None = None, offset: int = 0) -> list[PersonSummary]:
+        """Stored identities as lists show them, in the order of :meth:`people`, without reading
+        a member: the people pages, the API's list and ``storyline people`` page through these."""
+        ...
+
+    def count_people(self) -> int:
+        """How many identities :meth:`people` lists."""
+        ...
+
+    def people_named(self, part: str, *, limit: int = 20) -> list[PersonSummary]:
         """Up to ``limit`` live identities whose name or an alias contains ``part`` (case ignored;
         on SQLite, case folding covers ASCII letters only), most articles first, then by name:
         the header search's people, read without loading every identity."""

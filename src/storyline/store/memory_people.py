@@ -10,7 +10,7 @@ from typing import Any
 
 from storyline.records import Identity
 from storyline.store.memory_changes import only_among
-from storyline.store.records import ArticleEntity, MentionCounts, PersonRedirect, PersonSources, StoredPerson
+from storyline.store.records import ArticleEntity, MentionCounts, PersonRedirect, PersonSources, PersonSummary, StoredPerson
 
 
 @dataclass(slots=True, frozen=True)
@@ -116,6 +116,12 @@ class PeopleMixin:
         live.sort(key=lambda i: (-len({a for a, _ in i.members}), i.name, i.id))
         return live[offset:offset + limit] if limit is not None else live[offset:]
 
+    def person_summaries(self, *, limit: int | None = None, offset: int = 0) -> list[PersonSummary]:
+        return [_summary(i) for i in self.people(limit=limit, offset=offset)]
+
+    def count_people(self) -> int:
+        return sum(r.merged_into is None and bool(r.person.members) for r in self._t.persons.values())
+
     def person(self, person_id: str) -> Identity | None:
         seen = set()
         while person_id and person_id not in seen:
@@ -128,11 +134,11 @@ class PeopleMixin:
             person_id = row.merged_into
         return None
 
-    def people_named(self, part: str, *, limit: int = 20) -> list[Identity]:
+    def people_named(self, part: str, *, limit: int = 20) -> list[PersonSummary]:
         wanted = " ".join(part.split()).lower()
         if not any(c.isalnum() for c in wanted):
             return []
-        return [p for p in self.people() if any(wanted in n.lower() for n in (p.name, *p.aliases))][:limit]
+        return [_summary(p) for p in self.people() if any(wanted in n.lower() for n in (p.name, *p.aliases))][:limit]
 
     def person_sources(self, person_id: str) -> PersonSources | None:
         row = self._t.persons.get(person_id)
@@ -173,3 +179,7 @@ class PeopleMixin:
         return Identity(id=p.id, name=p.name, type=p.type, aliases=p.aliases, roles=p.roles,  # type: ignore[arg-type]
                         members=tuple(sorted((m.article_id, m.entity_id) for m in p.members)), merges=p.merges)
 
+
+def _summary(identity: Identity) -> PersonSummary:
+    return PersonSummary(identity.id, identity.name, identity.type, identity.aliases, identity.roles,
+                         len({a for a, _ in identity.members}))

@@ -349,6 +349,18 @@ class StoredPerson(NamedTuple):
     keys: tuple[str, ...]
 
 
+class PersonSummary(NamedTuple):
+    """A stored identity as lists show it: no members (a well-known person has hundreds of
+    thousands), the number of articles it is named in as the people step stored it."""
+
+    id: str
+    name: str
+    type: str
+    aliases: tuple[str, ...]
+    roles: tuple[str, ...]
+    articles: int
+
+
 class PersonSources(NamedTuple):
     """Where a stored identity's facts come from, for its page: each member entity with the
     reason it joined, each alias and each role with the entity (and offsets) that gave it."""

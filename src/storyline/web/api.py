@@ -75,13 +75,13 @@ def create_app(db: str, *, token: str | None = None, max_body: int = DEFAULT_MAX
     pool.open_one()
     reports = ReportCache()
 
-    # People across the store, as stored by the people step (Desk.people first assigns the people
-    # of articles analysed since: the only change a new analysis makes), kept per analysis state
-    # (Store.analysis_state changes with every stored analysis) so a listing is not re-read.
-    people: Memo[list] = Memo(keep=2)
+    # The people list reads a page of stored identities; before it, the people step assigns the
+    # people of articles analysed since (the only change a new analysis makes), once per analysis
+    # state (Store.analysis_state changes with every stored analysis), not on every request.
+    people: Memo[object] = Memo(keep=2)
 
-    def merged_people(desk) -> list:
-        return people.get(("people", desk.store.analysis_state()), desk.people)
+    def link_people(desk) -> None:
+        people.get(("people", desk.store.analysis_state()), lambda: desk.link(["people"]))
 
     def warm_linked(desk, article_ids: set[str]) -> None:
         """After linking (which stored the changed stories' facts): read the reports of (at most
@@ -99,7 +99,7 @@ def create_app(db: str, *, token: str | None = None, max_body: int = DEFAULT_MAX
             with pool.desk() as desk:
                 for story in desk.stories(limit=warm):
                     reports.get(desk, story.id)
-                merged_people(desk)
+                link_people(desk)
         except Exception as exc:  # noqa: BLE001 - warming is an optimisation; a request will say what is wrong
             log.error("warming the largest stories' reports and the people failed: %s", exc)
 
@@ -141,7 +141,7 @@ def create_app(db: str, *, token: str | None = None, max_body: int = DEFAULT_MAX
         return {"name": "storyline", "version": "v1", "openapi": "/openapi.json", "endpoints": paths,
                 "linking": linker.busy}
 
-    add_reads(app, borrow, reports, merged_people, index)
+    add_reads(app, borrow, reports, link_people, index)
     add_exports(app, borrow)
 
     @app.post(f"{V1}/articles", summary="Ingest one article or a list of them", status_code=201,

@@ -113,9 +113,10 @@ class ReuseFilters:
         self.all, self.article = all, article
 
 
-def add_reads(app: FastAPI, borrow, reports, merged_people, index: dict) -> None:
+def add_reads(app: FastAPI, borrow, reports, link_people, index: dict) -> None:
     """Add the read routes; ``borrow()`` lends a Desk, ``reports`` is the story report cache,
-    ``merged_people(desk)`` the people list (memoised), ``index`` what GET /api/v1 answers."""
+    ``link_people(desk)`` assigns the people of newly analysed articles (once per analysis
+    state), ``index`` what GET /api/v1 answers."""
 
     @app.get(V1, summary="What this API offers", responses=doc(m.Index))
     def api_index(request: Request) -> Response:
@@ -225,9 +226,9 @@ def add_reads(app: FastAPI, borrow, reports, merged_people, index: dict) -> None
              responses=doc(m.Page[m.PersonSummary]))
     def list_people(request: Request, limit: Limit = DEFAULT_LIMIT, offset: Offset = 0) -> Response:
         with borrow() as desk:
-            found = merged_people(desk)
-        return page(request, [person_summary_json(i) for i in found[offset:offset + limit]], len(found), limit,
-                    offset)
+            link_people(desk)
+            found, total = desk.store.person_summaries(limit=limit, offset=offset), desk.store.count_people()
+        return page(request, [person_summary_json(i) for i in found], total, limit, offset)
 
     @app.get(f"{V1}/people/{{person_id}}", summary="One person: the entities merged and why",
              responses=doc(m.PersonOut))

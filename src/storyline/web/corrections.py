@@ -166,7 +166,7 @@ def add_corrections(app: FastAPI, pool: DeskPool, token: str | None) -> None:
         and the forms for corrections that start from person ids."""
         with pool.desk() as desk:
             found = desk.corrections(limit=LISTED)
-            people = desk.store.people(limit=PEOPLE_OFFERED)  # stored: no linking on a page view
+            people = desk.store.person_summaries(limit=PEOPLE_OFFERED)  # stored: no linking on a page view
         rows = [{"c": c, "summary": correction_summary(c)} for c in found]
         return templates.TemplateResponse(request, "corrections.html", {"rows": rows, "listed": LISTED,
                                                                         "people": people})

@@ -135,8 +135,8 @@ def add_pages(app: FastAPI, pool: DeskPool, reports: ReportCache) -> None:
                     context["arrived"] = search_views.arrivals(seen, *desk.store.arrived_since(seen, limit=ARRIVALS_SHOWN))
                 latest = desk.store.list_articles(limit=HOME_LATEST).articles
                 context["latest"] = list_views.article_rows(latest, {a.id: desk.store.story_of(a.id) for a in latest})
-                context["top_people"] = [{"id": p.id, "name": p.name, "articles": len({a for a, _ in p.members})}
-                                         for p in desk.store.people(limit=HOME_PEOPLE)]
+                context["top_people"] = [{"id": p.id, "name": p.name, "articles": p.articles}
+                                         for p in desk.store.person_summaries(limit=HOME_PEOPLE)]
         response = page(request, "stories.html", context)
         if visit:
             response.set_cookie(SEEN_COOKIE, now(), max_age=SEEN_MAX_AGE_S, httponly=True, samesite="lax")
@@ -176,8 +176,8 @@ def add_pages(app: FastAPI, pool: DeskPool, reports: ReportCache) -> None:
     def people_list(request: Request, offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0) -> HTMLResponse:
         """People named across the articles, most articles first, a page at a time."""
         with pool.desk() as desk:
-            found = desk.store.people(limit=list_views.PAGE_SIZE + 1, offset=offset)
-        rows = [{"id": p.id, "name": p.name, "roles": list(p.roles)[:3], "articles": len({a for a, _ in p.members}),
+            found = desk.store.person_summaries(limit=list_views.PAGE_SIZE + 1, offset=offset)
+        rows = [{"id": p.id, "name": p.name, "roles": list(p.roles)[:3], "articles": p.articles,
                  "aliases": [a for a in p.aliases if a != p.name][:3]} for p in found[:list_views.PAGE_SIZE]]
         return page(request, "people.html", {
             "people": rows, "offset": offset,

@@ -5,16 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from storyline.records import Article, Identity, Story
+from storyline.records import Article, Story
 from storyline.report.json import snippet_parts
 from storyline.report.text import clip
-from storyline.store.records import SearchHit
+from storyline.store.records import PersonSummary, SearchHit
 
 MAX_PEOPLE_FOUND = 20
 MAX_STORIES_FOUND = 20
 
 
-def search_page(query: str, hits: Sequence[SearchHit], people: Sequence[Identity],
+def search_page(query: str, hits: Sequence[SearchHit], people: Sequence[PersonSummary],
                 stories: Sequence[Story]) -> dict:
     """Articles (ranked, snippets as (text, matched) parts), people and stories, each a section."""
     return {
@@ -22,7 +22,7 @@ def search_page(query: str, hits: Sequence[SearchHit], people: Sequence[Identity
         "articles": [{"id": h.article.id, "title": h.article.title or "(no title)", "outlet": h.article.outlet or "",
                       "published": (h.article.published or "")[:10],
                       "parts": snippet_parts(" ".join(h.snippet.split()))} for h in hits],
-        "people": [{"id": p.id, "name": p.name, "roles": list(p.roles)[:3], "articles": len({a for a, _ in p.members}),
+        "people": [{"id": p.id, "name": p.name, "roles": list(p.roles)[:3], "articles": p.articles,
                     "aliases": [a for a in p.aliases if a != p.name][:4]} for p in people],
         "stories": [{"id": s.id, "title": s.headline or s.label, "size": len(s.article_ids),
                      "first": s.coverage_first or s.first, "last": s.coverage_last or s.last}

@@ -16,6 +16,7 @@ from storyline.store.records import (
     PersonRedirect,
     PersonRole,
     PersonSources,
+    PersonSummary,
     StoredPerson,
 )
 from storyline.store.sql.connection import Connection, chunks, marks
@@ -23,6 +24,9 @@ from storyline.store.sql.filters import like_escape
 
 _LIVE = "merged_into IS NULL"
 _PERSON_COLUMNS = "id, name, type, aliases, roles, merges"
+_SUMMARY_COLUMNS = "id, name, type, aliases, roles, articles"
+_LISTED = f"{_LIVE} AND articles > 0"
+_LIST_ORDER = "ORDER BY articles DESC, name, id"
 
 
 def people_due(db: Connection, version: str, limit: int | None = None,
@@ -39,6 +43,10 @@ def put_people(db: Connection, persons: Sequence[StoredPerson], redirects: Seque
     with db.writing(f"writing {len(persons)} people"):
         _put_surnames(db, done, surnames)
         touched = [p.id for p in persons] + [r.old_id for r in redirects]
+        # The list's running total moves by the written identities that are listed now, less
+        # those that were before this write.
+        written = sorted({*touched, *(p.id for p in grown)})
+        listed_before = _listed_in(db, written)
         for table in ("person_members", "person_aliases", "person_roles", "person_keys"):
             _delete_in(db, table, "person_id", touched)
         # A done article's entities are assigned afresh: drop what an earlier run gave them.
@@ -67,6 +75,7 @@ def put_people(db: Connection, persons: Sequence[StoredPerson], redirects: Seque
             # Older redirects to the absorbed id now point at its absorber (chains stay short).
             if r.new_id:
                 db.run("UPDATE persons SET merged_into = ? WHERE merged_into = ?", (r.new_id, r.old_id))
+        _count(db, "people", _listed_in(db, written) - listed_before)
         _delete_in(db, "people_done", "article_id", done)
         for chunk in chunks(done):
             db.run("INSERT INTO people_done (article_id, version, analysed_at) SELECT article_id, ?, analysed_at "
@@ -91,10 +100,17 @@ def _put_surnames(db: Connection, done: Sequence[str], surnames: Mapping[str, Se
     _delete_in(db, "person_surnames", "article_id", done)
     db.run_many("INSERT INTO person_surnames (surname_key, article_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
                 [(key, aid) for aid in dict.fromkeys(done) for key in sorted(set(surnames.get(aid, ())))])
-    change = _articles_in(db, done) - before
+    _count(db, "articles", _articles_in(db, done) - before)
+
+
+def _count(db: Connection, name: str, change: int) -> None:
     if change:
-        db.run("INSERT INTO people_stats (name, value) VALUES ('articles', ?) ON CONFLICT (name) "
-               "DO UPDATE SET value = people_stats.value + excluded.value", (change,))
+        db.run("INSERT INTO people_stats (name, value) VALUES (?, ?) ON CONFLICT (name) "
+               "DO UPDATE SET value = people_stats.value + excluded.value", (name, change))
+
+
+def _listed_in(db: Connection, person_ids: Sequence[str]) -> int:
+    return sum(int(r[0]) for r in db.rows_in(f"SELECT COUNT(*) FROM persons WHERE {_LISTED} AND id IN", person_ids))
 
 
 def _articles_in(db: Connection, article_ids: Sequence[str]) -> int:
@@ -120,9 +136,24 @@ def _delete_in(db: Connection, table: str, column: str, ids: Sequence[str]) -> N
 
 
 def people(db: Connection, *, limit: int | None = None, offset: int = 0) -> list[Identity]:
-    sql, params = db.paged(f"SELECT {_PERSON_COLUMNS} FROM persons WHERE {_LIVE} AND articles > 0 "
-                           "ORDER BY articles DESC, name, id", [], limit, offset)
+    sql, params = db.paged(f"SELECT {_PERSON_COLUMNS} FROM persons WHERE {_LISTED} {_LIST_ORDER}", [], limit, offset)
     return _identities(db, db.run(sql, params).fetchall())
+
+
+def person_summaries(db: Connection, *, limit: int | None = None, offset: int = 0) -> list[PersonSummary]:
+    # The stored article count, not the members: the first page holds the best-known people,
+    # each named in thousands of articles (reading their members cost 1.3 s at 69k people).
+    sql, params = db.paged(f"SELECT {_SUMMARY_COLUMNS} FROM persons WHERE {_LISTED} {_LIST_ORDER}", [], limit, offset)
+    return [_summary(r) for r in db.run(sql, params).fetchall()]
+
+
+def count_people(db: Connection) -> int:
+    row = db.run("SELECT value FROM people_stats WHERE name = 'people'").fetchone()
+    return int(row[0]) if row else 0
+
+
+def _summary(row: Sequence[Any]) -> PersonSummary:
+    return PersonSummary(row[0], row[1], row[2], tuple(json.loads(row[3])), tuple(json.loads(row[4])), int(row[5]))
 
 
 def person(db: Connection, person_id: str) -> Identity | None:
@@ -138,15 +169,15 @@ def person(db: Connection, person_id: str) -> Identity | None:
     return None
 
 
-def people_named(db: Connection, part: str, limit: int) -> list[Identity]:
+def people_named(db: Connection, part: str, limit: int) -> list[PersonSummary]:
     wanted = " ".join(part.split()).lower()
     if not any(c.isalnum() for c in wanted):  # punctuation alone would match the aliases' JSON
         return []
     like = "%" + like_escape(wanted) + "%"
-    rows = db.run(f"SELECT {_PERSON_COLUMNS} FROM persons WHERE {_LIVE} AND articles > 0 AND "
+    rows = db.run(f"SELECT {_SUMMARY_COLUMNS} FROM persons WHERE {_LISTED} AND "
                   "(LOWER(name) LIKE ? ESCAPE '\\' OR LOWER(aliases) LIKE ? ESCAPE '\\') "
-                  "ORDER BY articles DESC, name, id LIMIT ?", (like, like, limit)).fetchall()
-    return _identities(db, rows)
+                  f"{_LIST_ORDER} LIMIT ?", (like, like, limit)).fetchall()
+    return [_summary(r) for r in rows]
 
 
 def person_sources(db: Connection, person_id: str) -> PersonSources | None:

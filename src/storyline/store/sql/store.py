@@ -36,6 +36,7 @@ from storyline.store.records import (
     ValuePairEntry,
     PersonRedirect,
     PersonSources,
+    PersonSummary,
     StoredPerson,
     WriteResult,
 )
@@ -279,7 +280,13 @@ class SQLStore:
     def person(self, person_id: str) -> Identity | None:
         return people.person(self.db, person_id)
 
-    def people_named(self, part: str, *, limit: int = 20) -> list[Identity]:
+    def person_summaries(self, *, limit: int | None = None, offset: int = 0) -> list[PersonSummary]:
+        return people.person_summaries(self.db, limit=limit, offset=offset)
+
+    def count_people(self) -> int:
+        return people.count_people(self.db)
+
+    def people_named(self, part: str, *, limit: int = 20) -> list[PersonSummary]:
         return people.people_named(self.db, part, limit)
 
     def person_sources(self, person_id: str) -> PersonSources | None:
