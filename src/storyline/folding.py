@@ -4,6 +4,7 @@ the link stage can use it without loading the model."""
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 # Letters that NFKD does not decompose into a base letter plus an accent.
@@ -11,9 +12,18 @@ _FOLD_EXTRA = str.maketrans({"ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "
                              "œ": "oe", "ı": "i", "’": "'", "‘": "'"})
 
 
+# Combining marks are never ASCII: only the other characters are looked up (a body folded
+# whole has a few curly quotes among thousands of ASCII letters).
+_NOT_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
 def fold(text: str) -> str:
     """Casefold and strip accents: "José" -> "jose", "Łukasz" -> "lukasz", "NATO" -> "nato"."""
     if text.isascii():  # most names: skip the per-character work
         return text.casefold()
     decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).translate(_FOLD_EXTRA)
+    return _NOT_ASCII.sub(_unless_combining, decomposed).translate(_FOLD_EXTRA)
+
+
+def _unless_combining(m: re.Match) -> str:
+    return "" if unicodedata.combining(m.group()) else m.group()

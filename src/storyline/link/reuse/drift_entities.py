@@ -99,6 +99,10 @@ def _as_acronym(e: Entity, other: Side) -> bool:
     matched in capitals only (the pronoun "us" is not the U.S.)."""
     letters = _initials(e.name)
     if letters is not None:
+        # What the pattern matches reads ``letters`` once its dots are dropped: most names'
+        # initials are nowhere in the other text, and a pattern per name is not compiled for them.
+        if letters not in other.undotted:
+            return False
         dotted = r"\.?".join(letters)
         return re.search(rf"(?<![\w.]){dotted}\.?(?![\w])", other.article.body) is not None
     if _ACRONYM.fullmatch(e.name.strip()):

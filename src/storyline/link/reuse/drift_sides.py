@@ -29,11 +29,12 @@ class Side:
     titles: list[tuple[int, int, str, str | None]] = field(default_factory=list)  # (start, end, title, person)
     names: dict[str, Entity] = field(default_factory=dict)  # folded alias -> entity
     folded: str = ""  # the body, folded: searched for names of organisations and places
+    undotted: str = ""  # the body without full stops: an acronym "N.A.S.A." in it reads "NASA"
 
 
 def build_side(article: Article, analysis: Analysis | None, sentences: Sequence[tuple[int, int]]) -> Side:
     """Read ``article`` (and its analysis) once for every kind of change."""
-    side = Side(article, analysis, sentences, folded=fold(article.body))
+    side = Side(article, analysis, sentences, folded=fold(article.body), undotted=article.body.replace(".", ""))
     body = article.body
     speech = [q for q in (analysis.quotes if analysis else ()) if q.kind in ("direct", "partial")]
     for q in marks.find(body):
