@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -223,14 +223,17 @@ def prominent(mentions: Mapping[K, int], entity: Entity) -> K | None:
     return top if most >= PROMINENT_MIN and most >= PROMINENT_RATIO * next_most else None
 
 
-def best_person_name(entity: Entity) -> PersonName | None:
-    """The entity's name, or a fuller alias of the same person when the name is partial."""
-    name = parse_person_name(entity.name)
+def best_person_name(entity: Entity,
+                     parse: Callable[[str], PersonName | None] | None = None) -> PersonName | None:
+    """The entity's name, or a fuller alias of the same person when the name is partial.
+    ``parse`` is :func:`parse_person_name` or a caller's cache of it."""
+    parse = parse or parse_person_name
+    name = parse(entity.name)
     if name is None or name.kind == "full":
-        return name or _first_parsed(entity.aliases)
+        return name or _first_parsed(entity.aliases, parse)
     fuller = [
         alias for a in entity.aliases
-        if (alias := parse_person_name(a)) is not None
+        if (alias := parse(a)) is not None
         and alias.surname_key == name.surname_key
         and kind_rank(alias.kind) > kind_rank(name.kind)
         and (name.kind != "initial" or alias.first[:1] == name.first)
@@ -240,8 +243,8 @@ def best_person_name(entity: Entity) -> PersonName | None:
     return min(fuller, key=lambda n: (-kind_rank(n.kind), -len(n.display), n.display))
 
 
-def _first_parsed(aliases: Iterable[str]) -> PersonName | None:
-    parsed = sorted((p for a in aliases if (p := parse_person_name(a))),
+def _first_parsed(aliases: Iterable[str], parse: Callable[[str], PersonName | None]) -> PersonName | None:
+    parsed = sorted((p for a in aliases if (p := parse(a))),
                     key=lambda n: (-kind_rank(n.kind), -len(n.display), n.display))
     return parsed[0] if parsed else None
 
