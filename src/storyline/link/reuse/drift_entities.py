@@ -11,7 +11,7 @@ from storyline.analyze.roles import ROLE_HEADS
 from storyline.folding import fold
 from storyline.link.reuse.drift_sides import Side, content_words, sentence_of, words
 from storyline.link.reuse.drift_spelling import alike_names, alike_words, name_words
-from storyline.records import Change, Entity
+from storyline.records import Change, Entity, Mention
 
 # A sentence shorter than this carries no claim worth reporting when dropped or added
 # (datelines, "Comments", a lone name).
@@ -74,8 +74,7 @@ def _present(e: Entity, other: Side) -> bool:
         # The same surname with a compatible first name, or none on one side ("Starmer" / "Keir
         # Starmer"); "Tom Reyes" / "Tim Reyes" are two people.
         mine = fold(e.name).split()
-        if any(o.type == "PERSON" and (theirs := fold(o.name).split()) and theirs[-1] == mine[-1]
-               and _first_names_fit(mine, theirs) for o in other.names.values()):
+        if mine and any(_first_names_fit(mine, theirs) for theirs in other.people.get(mine[-1], ())):
             return True
     # The name is in the other text (its extractor typed or missed it differently there).
     if fold(e.name) in other.folded:
@@ -144,14 +143,18 @@ def _qualifier(n: Entity, side: Side, other: Side) -> bool:
     m, body = n.mentions[0], side.article.body
     before = body[max(0, m.start - 60) : m.start].rstrip()
     for e in side.analysis.entities if side.analysis else ():
-        if e is n or not _present(e, other):
-            continue
-        for o in e.mentions:
-            if o.start >= m.end and re.match(r"['’]s\s+$", body[m.end : o.start]):
-                return True
-            if o.end <= m.start and before.endswith(",") and body[o.end : m.start].strip() == ",":
-                return True
+        # Next to the place first: whether the other text has the thing is the costly question.
+        if e is not n and any(_qualified_by(o, m, body, before) for o in e.mentions) and _present(e, other):
+            return True
     return False
+
+
+def _qualified_by(o: Mention, m: Mention, body: str, before: str) -> bool:
+    """Whether mention ``o`` is what the place mention ``m`` qualifies ("London's Heathrow",
+    "Springfield, Illinois")."""
+    if o.start >= m.end and re.match(r"['’]s\s+$", body[m.end : o.start]):
+        return True
+    return o.end <= m.start and before.endswith(",") and body[o.end : m.start].strip() == ","
 
 
 def _first_names_fit(a: list[str], b: list[str]) -> bool:

@@ -30,6 +30,8 @@ class Side:
     names: dict[str, Entity] = field(default_factory=dict)  # folded alias -> entity
     folded: str = ""  # the body, folded: searched for names of organisations and places
     undotted: str = ""  # the body without full stops: an acronym "N.A.S.A." in it reads "NASA"
+    # The PERSON names among ``names``, folded into words, by their last word (the surname).
+    people: dict[str, list[list[str]]] = field(default_factory=dict)
 
 
 def build_side(article: Article, analysis: Analysis | None, sentences: Sequence[tuple[int, int]]) -> Side:
@@ -47,6 +49,9 @@ def build_side(article: Article, analysis: Analysis | None, sentences: Sequence[
     for e in people.values():
         for alias in (e.name, *e.aliases):
             side.names.setdefault(fold(alias), e)
+    for e in side.names.values():
+        if e.type == "PERSON" and (words := fold(e.name).split()):
+            side.people.setdefault(words[-1], []).append(words)
         if e.type == "PERSON":
             for r in e.roles:
                 side.titles.append((r.start, r.end, r.title, e.name))
