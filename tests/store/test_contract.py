@@ -419,6 +419,12 @@ def test_bulk_writes_of_buckets_and_candidates_keep_every_row_once(store):
     assert {b.article_id for b in found} == group
     assert sorted(found) == sorted(b for b in buckets if b.article_id in group)
     assert store.bucket_neighbours([]) == []
+    # Bounded: a bucket of more rows than max_bucket in all (the asked articles' own counted) is
+    # left out whole; each bucket here holds 8.
+    assert sorted(store.bucket_neighbours(first, max_bucket=8)) == sorted(found)
+    assert store.bucket_neighbours(first, max_bucket=7) == []
+    assert {b.article_id for b in store.bucket_neighbours([arts[0].id, arts[1].id, arts[2].id], max_bucket=8)} \
+        == group | {a.id for a in arts[5::3]}
     # The other side: every row of the articles not due for candidates (all looked up by "1").
     assert sorted(store.settled_buckets("1", "1")) == sorted(set(buckets))
     assert store.settled_buckets("2", "1") == []  # none looked up by "2": all due

@@ -205,10 +205,12 @@ class Store(StepRecords, Protocol):
         ``vector_votes`` such buckets (bands)."""
         ...
 
-    def bucket_neighbours(self, ids: Sequence[str]) -> list[Bucket]:
+    def bucket_neighbours(self, ids: Sequence[str], max_bucket: int | None = None) -> list[Bucket]:
         """The LSH bucket rows of every other article in a bucket of one of ``ids`` (articles
         among ``ids`` left out; each row once, in no set order): what a bulk candidate search
-        over ``ids`` needs of the rest of the store (link/reuse/bulk.py)."""
+        over ``ids`` needs of the rest of the store (link/reuse/bulk.py). With ``max_bucket``,
+        a bucket holding more rows than that in all (``ids``' own included) is left out whole:
+        the search makes no pair in it."""
         ...
 
     def settled_buckets(self, version: str, fingerprint_version: str) -> list[Bucket]:

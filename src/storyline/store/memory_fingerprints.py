@@ -67,9 +67,13 @@ class FingerprintsMixin:
             out["vector"] = near
         return out
 
-    def bucket_neighbours(self, ids: Sequence[str]) -> list[Bucket]:
+    def bucket_neighbours(self, ids: Sequence[str], max_bucket: int | None = None) -> list[Bucket]:
         wanted = set(ids)
         touched = {(b.kind, b.band, b.bucket) for aid in wanted for b in self._t.buckets.get(aid, ())}
+        if max_bucket is not None:
+            sizes = Counter((b.kind, b.band, b.bucket) for bs in self._t.buckets.values() for b in bs
+                            if (b.kind, b.band, b.bucket) in touched)
+            touched = {key for key in touched if sizes[key] <= max_bucket}
         return [b for aid, bs in self._t.buckets.items() if aid not in wanted for b in bs
                 if (b.kind, b.band, b.bucket) in touched]
 

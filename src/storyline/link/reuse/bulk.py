@@ -158,7 +158,8 @@ def _neighbours(store: Store, ids: list[str], version: str) -> set[Bucket]:
         return {b for b in store.settled_buckets(version, FINGERPRINT_VERSION) if b.article_id not in wanted}
     found: set[Bucket] = set()
     for lo in range(0, len(ids), READ_BATCH):
-        found.update(b for b in store.bucket_neighbours(ids[lo : lo + READ_BATCH]) if b.article_id not in wanted)
+        found.update(b for b in store.bucket_neighbours(ids[lo : lo + READ_BATCH], MAX_BUCKET)
+                     if b.article_id not in wanted)
     return found
 
 

@@ -106,17 +106,32 @@ def _vector_mates(db: Connection, article_id: str, max_bucket: int, votes: int) 
     return {r[0] for r in rows}
 
 
-def bucket_neighbours(db: Connection, ids: Sequence[str]) -> list[Bucket]:
+def bucket_neighbours(db: Connection, ids: Sequence[str], max_bucket: int | None = None) -> list[Bucket]:
     rows: set[tuple] = set()
     # DISTINCT per chunk, a set over the chunks: a bucket several of the ids share comes back
     # once a chunk, and one reached from two chunks once in all.
     for chunk in chunks(ids):
-        rows.update(db.run(
-            "SELECT DISTINCT b.article_id, b.kind, b.band, b.bucket FROM lsh_buckets a JOIN lsh_buckets b "
-            "ON b.kind = a.kind AND b.band = a.band AND b.bucket = a.bucket "
-            f"WHERE a.article_id IN ({marks(chunk)}) AND b.article_id NOT IN ({marks(chunk)})",
-            [*chunk, *chunk],
-        ).fetchall())
+        if max_bucket is None:
+            found = db.run(
+                "SELECT DISTINCT b.article_id, b.kind, b.band, b.bucket FROM lsh_buckets a JOIN lsh_buckets b "
+                "ON b.kind = a.kind AND b.band = a.band AND b.bucket = a.bucket "
+                f"WHERE a.article_id IN ({marks(chunk)}) AND b.article_id NOT IN ({marks(chunk)})",
+                [*chunk, *chunk])
+        else:
+            # The chunk's buckets first, each sized by counting at most max_bucket + 1 of its rows
+            # on the primary key: a hot bucket (a vector band of a dense store holds thousands)
+            # is never read whole. Materialised, so neither planner re-counts per joined row.
+            found = db.run(
+                "WITH touched AS MATERIALIZED (SELECT DISTINCT kind, band, bucket FROM lsh_buckets "
+                f"WHERE article_id IN ({marks(chunk)})), "
+                "small AS MATERIALIZED (SELECT t.kind, t.band, t.bucket FROM touched t WHERE (SELECT COUNT(*) FROM "
+                "(SELECT 1 FROM lsh_buckets c WHERE c.kind = t.kind AND c.band = t.band AND c.bucket = t.bucket "
+                "LIMIT ?) AS capped) <= ?) "
+                "SELECT DISTINCT b.article_id, b.kind, b.band, b.bucket FROM small s JOIN lsh_buckets b "
+                "ON b.kind = s.kind AND b.band = s.band AND b.bucket = s.bucket "
+                f"WHERE b.article_id NOT IN ({marks(chunk)})",
+                [*chunk, max_bucket + 1, max_bucket, *chunk])
+        rows.update(found.fetchall())
     wanted = set(ids)
     return [Bucket(*r) for r in rows if r[0] not in wanted]
 

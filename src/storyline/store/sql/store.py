@@ -153,8 +153,8 @@ class SQLStore:
     def bucket_mates(self, article_id: str, max_bucket: int, vector_votes: int = 1) -> dict[str, set[str]]:
         return reuse.bucket_mates(self.db, article_id, max_bucket, vector_votes)
 
-    def bucket_neighbours(self, ids: Sequence[str]) -> list[Bucket]:
-        return reuse.bucket_neighbours(self.db, ids)
+    def bucket_neighbours(self, ids: Sequence[str], max_bucket: int | None = None) -> list[Bucket]:
+        return reuse.bucket_neighbours(self.db, ids, max_bucket)
 
     def settled_buckets(self, version: str, fingerprint_version: str) -> list[Bucket]:
         return reuse.settled_buckets(self.db, version, fingerprint_version)
