@@ -177,3 +177,29 @@ def test_a_store_with_people_before_the_running_count_is_upgraded_with_it(store_
         assert upgraded.count_people() == 2 == len(upgraded.person_summaries())
     finally:
         upgraded.close()
+
+
+def test_quotes_of_people_through_their_members_with_the_written_speaker_paged(store):
+    from storyline.records import Quote
+
+    a, b, c = add(store, "Mayor Ana Ortiz said yes. Cole said no.", "Ortiz said maybe.", "The mayor said later.")
+    store.put_analyses([
+        Analysis(a, entities=(Entity("e1", "Ana Ortiz", "PERSON"), Entity("e2", "Ben Cole", "PERSON")), quotes=(
+            Quote(a, "no", 40, 42, "direct", speaker="Ben Cole", speaker_id="e2"),
+            Quote(a, "yes", 20, 23, "direct", speaker="Ana Ortiz", speaker_id="e1"))),
+        Analysis(b, entities=(Entity("e1", "Ortiz", "PERSON"),), quotes=(
+            Quote(b, "maybe", 12, 17, "direct", speaker="Ortiz", speaker_id="e1"),)),
+        Analysis(c, quotes=(Quote(c, "later", 16, 21, "direct", speaker="ana ortiz"),)),
+    ], "v1")
+    store.put_people([person("p1", "Ana Ortiz", (a, "e1"), (b, "e1")), person("p2", "Ben Cole", (a, "e2"))],
+                     [], [a, b], "v1", "t1")
+    texts = lambda found: [q.text for q in found]  # noqa: E731
+    # Through the identity: each member's quotes, in article order, then by place in the body.
+    assert texts(store.quotes(people=["p1"])) == ["yes", "maybe"]
+    # With the speaker as written ("ana ortiz", no entity): either, each once.
+    assert texts(store.quotes("Ana Ortiz", people=["p1"])) == ["yes", "maybe", "later"]
+    assert store.count_quotes("Ana Ortiz", people=["p1"]) == 3
+    assert texts(store.quotes("Ana Ortiz", people=["p1"], limit=1, offset=1)) == ["maybe"]
+    assert texts(store.quotes(people=["p1", "p2"])) == ["yes", "no", "maybe"]
+    assert store.quotes(people=["nobody"]) == [] and store.count_quotes(people=["nobody"]) == 0
+    assert texts(store.quotes("Ana Ortiz")) == ["yes", "later"]  # as before: the written speaker only

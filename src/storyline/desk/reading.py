@@ -110,22 +110,28 @@ class Reading:
         return self.store.count_people()
 
     def quotes(self, speaker: str | None = None, *, limit: int | None = None, offset: int = 0) -> list[Quote]:
-        """Stored quotes in article order; ``speaker`` keeps those of the person it names (full
-        name, surname, alias or person id: see :mod:`storyline.link.people.lookup`) and those
-        whose speaker is written exactly so (case ignored)."""
+        """Stored quotes in article order (then by position in the body); ``speaker`` keeps
+        those of the person it names (full name, surname, alias or person id: see
+        :mod:`storyline.link.people.lookup`) and those whose speaker is written exactly so (case
+        ignored)."""
         if speaker is None:
             return self.store.quotes(None, limit=limit, offset=offset)
-        from storyline.link.people.lookup import speaker_quotes
-
-        self.link(["people"])
-        found = speaker_quotes(self.store, speaker)
-        return found[offset : None if limit is None else offset + limit]
+        return self.store.quotes(speaker, people=self._speakers(speaker), limit=limit, offset=offset)
 
     def quote_count(self, speaker: str | None = None) -> int:
         """How many quotes :meth:`quotes` lists for ``speaker`` (all with None)."""
         if speaker is None:
             return self.store.count_quotes()
-        return len(self.quotes(speaker))
+        return self.store.count_quotes(speaker, people=self._speakers(speaker))
+
+    def _speakers(self, speaker: str) -> list[str]:
+        """The ids of the people ``speaker`` names, after assigning the people of new articles.
+        Their quotes are then a page of stored rows (through the identities' members), not a
+        read of every analysis a famous speaker is in."""
+        from storyline.link.people.lookup import find_people
+
+        self.link(["people"])
+        return [p.id for p in find_people(self.store, speaker)]
 
     def reuse(self, *, all: bool = False, article: str | None = None) -> list[ReusePair]:  # noqa: A002
         """Compared pairs judged reuse (every compared pair with ``all``), most covered first;

@@ -175,9 +175,12 @@ class Store(StepRecords, Protocol):
         then the analyzer's order; unknown or unanalysed ids are passed over."""
         ...
 
-    def quotes(self, speaker: str | None = None, *, limit: int | None = None, offset: int = 0) -> list[Quote]:
+    def quotes(self, speaker: str | None = None, *, people: Sequence[str] = (), limit: int | None = None,
+               offset: int = 0) -> list[Quote]:
         """Stored quotes in article order, then by position in the body. ``speaker`` keeps the
-        quotes whose speaker name equals it, ignoring case."""
+        quotes whose speaker name equals it, ignoring case; ``people`` (person ids) those whose
+        speaker entity is a member of one of these identities (with ``speaker``: either, each
+        quote once)."""
         ...
 
     # --- reuse ------------------------------------------------------------------------------
@@ -420,8 +423,8 @@ class Store(StepRecords, Protocol):
         """How many stories :meth:`stories` lists with these filters (a listing's total)."""
         ...
 
-    def count_quotes(self, speaker: str | None = None) -> int:
-        """How many quotes :meth:`quotes` lists for ``speaker`` (all with None)."""
+    def count_quotes(self, speaker: str | None = None, *, people: Sequence[str] = ()) -> int:
+        """How many quotes :meth:`quotes` lists for ``speaker`` and ``people`` (all with neither)."""
         ...
 
     def count_hits(self, query: str, *, outlet: str | None = None, since: str | None = None,

@@ -218,8 +218,8 @@ class MemoryStore(SightingsMixin, ChangesMixin, FingerprintsMixin, CorrectionsMi
                       since: str | None = None, until: str | None = None) -> int:
         return len(self.stories(query=query, outlet=outlet, person=person, since=since, until=until))
 
-    def count_quotes(self, speaker: str | None = None) -> int:
-        return len(self.quotes(speaker))
+    def count_quotes(self, speaker: str | None = None, *, people: Sequence[str] = ()) -> int:
+        return len(self.quotes(speaker, people=people))
 
     def list_articles(self, *, outlet: str | None = None, since: str | None = None, until: str | None = None,
                       story_id: str | None = None, person_id: str | None = None, limit: int = 50,
@@ -301,12 +301,22 @@ class MemoryStore(SightingsMixin, ChangesMixin, FingerprintsMixin, CorrectionsMi
         return [ArticleEntity(an.article_id, e) for an in self._analyses_in_order() for e in an.entities
                 if type is None or e.type == type]
 
-    def quotes(self, speaker: str | None = None, *, limit: int | None = None, offset: int = 0) -> list[Quote]:
+    def quotes(self, speaker: str | None = None, *, people: Sequence[str] = (), limit: int | None = None,
+               offset: int = 0) -> list[Quote]:
+        wanted = set(people)
+        spoken = {member for member, pid in self._t.person_of.items() if pid in wanted}
+
+        def kept(q: Quote) -> bool:
+            if people and (q.article_id, q.speaker_id) in spoken:
+                return True
+            return (speaker is None and not people) or (speaker is not None
+                                                        and speaker_key(q.speaker) == speaker_key(speaker))
+
         found = []
         for an in self._analyses_in_order():
             # Within an article: by position in the body, then in the analyzer's order.
             in_body = sorted(enumerate(an.quotes), key=lambda pq: (pq[1].start, pq[0]))
-            found += [q for _, q in in_body if speaker is None or speaker_key(q.speaker) == speaker_key(speaker)]
+            found += [q for _, q in in_body if kept(q)]
         return _page(found, limit, offset)
 
     def analysis_state(self) -> AnalysisState:

@@ -215,11 +215,9 @@ def add_reads(app: FastAPI, borrow, reports, link_people, index: dict) -> None:
     def list_quotes(request: Request, filters: Annotated[QuoteFilters, Depends()],
                     limit: Limit = DEFAULT_LIMIT, offset: Offset = 0) -> Response:
         with borrow() as desk:
-            if filters.speaker is None:  # a page and a COUNT in SQL
-                found, total = desk.quotes(limit=limit, offset=offset), desk.quote_count()
-            else:  # the person lookup gives every quote of theirs: counted, then cut
-                every = desk.quotes(filters.speaker)
-                found, total = every[offset:offset + limit], len(every)
+            # A page and a COUNT in SQL, with a speaker too (through the people it names).
+            found = desk.quotes(filters.speaker, limit=limit, offset=offset)
+            total = desk.quote_count(filters.speaker)
         return page(request, [quote_json(q, article=True) for q in found], total, limit, offset)
 
     @app.get(f"{V1}/people", summary="People named across the articles, merged; most articles first",

@@ -50,25 +50,8 @@ def find_people(store: Store, query: str) -> list[Identity]:
 def speaker_quotes(store: Store, query: str) -> list[Quote]:
     """The quotes of the person (or people) ``query`` names, in every article they were
     assigned to, plus quotes whose speaker is written exactly as the query (an anonymous
-    source, an organisation). Articles in the order the identities list them, quotes in text
-    order within an article."""
-    exact = store.quotes(query)
-    members: dict[str, set[str]] = {}
-    for identity in find_people(store, query):
-        for article_id, entity_id in identity.members:
-            members.setdefault(article_id, set()).add(entity_id)
-    seen = {(q.article_id, q.start, q.end, q.kind) for q in exact}
-    found = list(exact)
-    for article_id, entity_ids in members.items():
-        analysis = store.analysis(article_id)
-        if analysis is None:
-            continue
-        for q in sorted(analysis.quotes, key=lambda q: q.start):
-            key = (q.article_id, q.start, q.end, q.kind)
-            if q.speaker_id in entity_ids and key not in seen:
-                seen.add(key)
-                found.append(q)
-    return found
+    source, an organisation), each once, in article order and then text order."""
+    return store.quotes(query, people=[p.id for p in find_people(store, query)])
 
 
 __all__ = ["find_people", "matches", "speaker_quotes"]

@@ -103,10 +103,16 @@ def entities_of(db: Connection, ids: Sequence[str], type: str | None = None) -> 
     return [ArticleEntity(row[0], _entity_from(row[:-1])) for row in rows if type is None or row[4] == type]
 
 
-def quotes(db: Connection, speaker: str | None = None, *, limit: int | None = None, offset: int = 0) -> list[Quote]:
+def quotes(db: Connection, speaker: str | None = None, *, people: Sequence[str] = (), limit: int | None = None,
+           offset: int = 0) -> list[Quote]:
+    if people:
+        sql, params = _of_people(db, QUOTE_COLUMNS + ", article_seq", speaker, people)
+        sql, params = db.paged(f"SELECT * FROM ({sql}) AS found ORDER BY article_seq, span_start, pos", params,
+                               limit, offset)
+        return [_quote_from(row[:-1]) for row in db.run(sql, params).fetchall()]
     # quotes.article_seq is the article's seq (migration 006): the order comes from an index.
     sql = f"SELECT {QUOTE_COLUMNS} FROM quotes"
-    params: list[Any] = []
+    params = []
     if speaker is not None:
         sql += " WHERE speaker_key = ?"
         params.append(speaker_key(speaker))
@@ -114,10 +120,28 @@ def quotes(db: Connection, speaker: str | None = None, *, limit: int | None = No
     return [_quote_from(row) for row in db.run(sql, params).fetchall()]
 
 
-def count_quotes(db: Connection, speaker: str | None = None) -> int:
+def count_quotes(db: Connection, speaker: str | None = None, people: Sequence[str] = ()) -> int:
+    if people:
+        sql, params = _of_people(db, "article_id, pos", speaker, people)
+        return int(db.run(f"SELECT COUNT(*) FROM ({sql}) AS found", params).fetchone()[0])
     if speaker is None:
         return int(db.run("SELECT COUNT(*) FROM quotes").fetchone()[0])
     return int(db.run("SELECT COUNT(*) FROM quotes WHERE speaker_key = ?", (speaker_key(speaker),)).fetchone()[0])
+
+
+def _of_people(db: Connection, columns: str, speaker: str | None, people: Sequence[str]) -> tuple[str, list[Any]]:
+    """The quotes spoken by a member entity of ``people`` (through person_members, by person),
+    and those whose speaker is written as ``speaker``: one query of each, on their indexes, their
+    union without repeats."""
+    people = sorted(set(people))
+    q_columns = ", ".join(f"q.{c.strip()}" for c in columns.split(","))
+    sql = (f"SELECT {q_columns} FROM person_members m JOIN quotes q ON q.article_id = m.article_id "
+           f"AND q.speaker_id = m.entity_id WHERE m.person_id IN ({marks(people)})")
+    params: list[Any] = list(people)
+    if speaker is not None:
+        sql = f"SELECT {columns} FROM quotes WHERE speaker_key = ? UNION {sql}"
+        params.insert(0, speaker_key(speaker))
+    return sql, params
 
 
 def analysis_state(db: Connection) -> AnalysisState:

@@ -129,11 +129,12 @@ class SQLStore:
     def entities_of(self, article_ids: Sequence[str], type: str | None = None) -> list[ArticleEntity]:  # noqa: A002
         return analysis.entities_of(self.db, article_ids, type)
 
-    def quotes(self, speaker: str | None = None, *, limit: int | None = None, offset: int = 0) -> list[Quote]:
-        return analysis.quotes(self.db, speaker, limit=limit, offset=offset)
+    def quotes(self, speaker: str | None = None, *, people: Sequence[str] = (), limit: int | None = None,
+               offset: int = 0) -> list[Quote]:
+        return analysis.quotes(self.db, speaker, people=people, limit=limit, offset=offset)
 
-    def count_quotes(self, speaker: str | None = None) -> int:
-        return analysis.count_quotes(self.db, speaker)
+    def count_quotes(self, speaker: str | None = None, *, people: Sequence[str] = ()) -> int:
+        return analysis.count_quotes(self.db, speaker, people)
 
     def analysis_state(self) -> AnalysisState:
         return analysis.analysis_state(self.db)
