@@ -90,6 +90,11 @@ def test_summaries_list_the_people_in_order_with_their_stored_article_counts(sto
     assert [(p.id, p.articles) for p in store.person_summaries()] == [("p1", 3), ("p3", 1)]
     assert store.count_people() == 2
     assert [p.id for p in store.people_named("ortiz")] == ["p1"] and store.people_named("ortiz")[0].articles == 3
+    # By name key, as the name lookup reads them (no members), in the same order.
+    assert [(p.id, p.articles) for p in store.person_summaries(keys=["surname:ortiz", "surname:dunn"])] \
+        == [("p1", 3), ("p3", 1)]
+    assert store.person_summaries(keys=["surname:cole"]) == []  # p2 was absorbed
+    assert [p.id for p in store.person_summaries(keys=["surname:ortiz", "surname:dunn"], limit=1, offset=1)] == ["p3"]
 
 
 def test_rewriting_people_replaces_and_never_duplicates(store):

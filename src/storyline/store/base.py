@@ -353,9 +353,11 @@ class Store(StepRecords, Protocol):
         """Stored identities, most articles first, then by name (then id)."""
         ...
 
-    def person_summaries(self, *, limit: int | None = None, offset: int = 0) -> list[PersonSummary]:
+    def person_summaries(self, *, keys: Sequence[str] | None = None, limit: int | None = None,
+                         offset: int = 0) -> list[PersonSummary]:
         """Stored identities as lists show them, in the order of :meth:`people`, without reading
-        a member: the people pages, the API's list and ``storyline people`` page through these."""
+        a member: the people pages, the API's list and ``storyline people`` page through these.
+        ``keys``: only those under one of these name keys (as :meth:`people_by_keys` finds them)."""
         ...
 
     def count_people(self) -> int:

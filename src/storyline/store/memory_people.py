@@ -116,7 +116,12 @@ class PeopleMixin:
         live.sort(key=lambda i: (-len({a for a, _ in i.members}), i.name, i.id))
         return live[offset:offset + limit] if limit is not None else live[offset:]
 
-    def person_summaries(self, *, limit: int | None = None, offset: int = 0) -> list[PersonSummary]:
+    def person_summaries(self, *, keys: Sequence[str] | None = None, limit: int | None = None,
+                         offset: int = 0) -> list[PersonSummary]:
+        if keys is not None:
+            found = [_summary(i) for i in self.people_by_keys(keys)]
+            found.sort(key=lambda p: (-p.articles, p.name, p.id))
+            return found[offset:] if limit is None else found[offset:offset + limit]
         return [_summary(i) for i in self.people(limit=limit, offset=offset)]
 
     def count_people(self) -> int:

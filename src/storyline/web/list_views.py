@@ -8,9 +8,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from storyline.records import Article, Identity, Story
+from storyline.records import Article, Story
 from storyline.report.text import clip
-from storyline.store.records import ArticlePage
+from storyline.store.records import ArticlePage, PersonSummary
 
 PAGE_SIZE = 50
 
@@ -41,8 +41,8 @@ def article_rows(articles: Sequence[Article], story_of: dict[str, str | None]) -
 
 
 def article_list(page: ArticlePage, filters: ArticleFilters, offset: int, limit: int, outlets: Sequence[str],
-                 story_of: dict[str, str | None], story: Story | None, person: Identity | None,
-                 others: Sequence[Identity]) -> dict:
+                 story_of: dict[str, str | None], story: Story | None, person: PersonSummary | None,
+                 others: Sequence[PersonSummary]) -> dict:
     """``story``/``person``: what the story and person filters found (None when not given or
     not found); ``others``: more people the typed name may mean."""
     shown = len(page.articles)

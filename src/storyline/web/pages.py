@@ -71,7 +71,7 @@ def _people_named(store, typed: str) -> list:
     from storyline.link.people.lookup import find_people  # the name-key index; loads the name folding on use
 
     found = find_people(store, typed)
-    return sorted(found, key=lambda p: (-len({a for a, _ in p.members}), p.name.casefold(), p.id))
+    return sorted(found, key=lambda p: (-p.articles, p.name.casefold(), p.id))
 
 
 def _templates() -> Jinja2Templates:

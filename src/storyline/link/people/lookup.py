@@ -12,17 +12,18 @@ from storyline.folding import fold
 from storyline.link.people.incremental import name_keys
 from storyline.records import Entity, Identity, Quote
 from storyline.store.base import Store
+from storyline.store.records import PersonSummary
 
 
 def _words(text: str) -> list[str]:
     return fold(text).replace(".", " ").split()
 
 
-def _names(identity: Identity) -> list[str]:
+def _names(identity: Identity | PersonSummary) -> list[str]:
     return [identity.name, *identity.aliases]
 
 
-def matches(identity: Identity, query: str) -> bool:
+def matches(identity: Identity | PersonSummary, query: str) -> bool:
     """The query is the identity's name or an alias (case and accents ignored), or, for a
     one-word query, the last word of one of them (its surname)."""
     wanted = _words(query)
@@ -35,16 +36,19 @@ def matches(identity: Identity, query: str) -> bool:
     return False
 
 
-def find_people(store: Store, query: str) -> list[Identity]:
-    """The stored identities the query names (a person id, a name, an alias or a surname)."""
+def find_people(store: Store, query: str) -> list[PersonSummary]:
+    """The stored identities the query names (a person id, a name, an alias or a surname), most
+    articles first, as lists show them: a common surname's identities are read without their
+    members (a famous one has hundreds of thousands)."""
     query = query.strip()
     if not query:
         return []
     by_id = store.person(query)
     if by_id is not None:
-        return [by_id]
+        return [PersonSummary(by_id.id, by_id.name, by_id.type, by_id.aliases, by_id.roles,
+                              len({a for a, _ in by_id.members}))]
     keys = name_keys(Entity(id="query", name=query, type="PERSON"))
-    return [i for i in store.people_by_keys(list(keys)) if matches(i, query)] if keys else []
+    return [p for p in store.person_summaries(keys=list(keys)) if matches(p, query)] if keys else []
 
 
 def speaker_quotes(store: Store, query: str) -> list[Quote]:

@@ -281,8 +281,9 @@ class SQLStore:
     def person(self, person_id: str) -> Identity | None:
         return people.person(self.db, person_id)
 
-    def person_summaries(self, *, limit: int | None = None, offset: int = 0) -> list[PersonSummary]:
-        return people.person_summaries(self.db, limit=limit, offset=offset)
+    def person_summaries(self, *, keys: Sequence[str] | None = None, limit: int | None = None,
+                         offset: int = 0) -> list[PersonSummary]:
+        return people.person_summaries(self.db, keys=keys, limit=limit, offset=offset)
 
     def count_people(self) -> int:
         return people.count_people(self.db)
