@@ -71,10 +71,12 @@ def encoder():
 
 
 # Sentences per model call on the CPU: smaller batches pad less (the model pads to the longest
-# sentence in a batch). 530 news sentences, one thread: 8 -> 6.4-6.9 s, 16 -> 7.2-7.6 s,
-# 32 -> 8.0 s, 64 -> 10.5 s (/tmp measurement, 2026-12-03). 16 keeps the per-call overhead of
-# tiny batches down; an accelerator wants big batches (STORYLINE_DEVICE set: 128).
-CPU_BATCH = 16
+# sentence in a batch). Torch, 530 news sentences, one thread: 8 -> 6.4-6.9 s, 16 -> 7.2-7.6 s,
+# 32 -> 8.0 s, 64 -> 10.5 s (2026-12-03). ONNX Runtime, 1,500 sentences of the incremental
+# benchmark's new articles (sorted by length, as both encoders do), sentences per CPU second:
+# 1 -> 196, 2 -> 219, 4 -> 233, 8 -> 233, 16 -> 209-216, 32 -> 171, 64 -> 133 (2026-12-04).
+# An accelerator wants big batches (STORYLINE_DEVICE set: 128).
+CPU_BATCH = 8
 DEVICE_BATCH = 128
 
 

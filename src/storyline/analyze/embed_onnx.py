@@ -154,7 +154,7 @@ class OnnxEncoder:
         self.session = session(path, threads)
         self.path = path
 
-    def encode(self, texts: Sequence[str], batch_size: int = 16, **_: object) -> np.ndarray:
+    def encode(self, texts: Sequence[str], batch_size: int = 8, **_: object) -> np.ndarray:
         """Unit vectors (float32), one row per text, in the order given."""
         texts = list(texts)
         out = np.empty((len(texts), DIM), dtype=np.float32)
