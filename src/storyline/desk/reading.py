@@ -124,6 +124,12 @@ class Reading:
             return self.store.count_quotes()
         return self.store.count_quotes(speaker, people=self._speakers(speaker))
 
+    def quote_page(self, speaker: str | None = None, *, limit: int, offset: int = 0) -> tuple[list[Quote], int]:
+        """:meth:`quotes` and :meth:`quote_count` together, the speaker looked up once."""
+        people = self._speakers(speaker) if speaker is not None else ()
+        return (self.store.quotes(speaker, people=people, limit=limit, offset=offset),
+                self.store.count_quotes(speaker, people=people))
+
     def _speakers(self, speaker: str) -> list[str]:
         """The ids of the people ``speaker`` names, after assigning the people of new articles.
         Their quotes are then a page of stored rows (through the identities' members), not a

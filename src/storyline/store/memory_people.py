@@ -119,10 +119,10 @@ class PeopleMixin:
     def person_summaries(self, *, keys: Sequence[str] | None = None, limit: int | None = None,
                          offset: int = 0) -> list[PersonSummary]:
         if keys is not None:
-            found = [_summary(i) for i in self.people_by_keys(keys)]
+            found = [PersonSummary.of(i) for i in self.people_by_keys(keys)]
             found.sort(key=lambda p: (-p.articles, p.name, p.id))
             return found[offset:] if limit is None else found[offset:offset + limit]
-        return [_summary(i) for i in self.people(limit=limit, offset=offset)]
+        return [PersonSummary.of(i) for i in self.people(limit=limit, offset=offset)]
 
     def count_people(self) -> int:
         return sum(r.merged_into is None and bool(r.person.members) for r in self._t.persons.values())
@@ -143,7 +143,7 @@ class PeopleMixin:
         wanted = " ".join(part.split()).lower()
         if not any(c.isalnum() for c in wanted):
             return []
-        return [_summary(p) for p in self.people() if any(wanted in n.lower() for n in (p.name, *p.aliases))][:limit]
+        return [PersonSummary.of(p) for p in self.people() if any(wanted in n.lower() for n in (p.name, *p.aliases))][:limit]
 
     def person_sources(self, person_id: str) -> PersonSources | None:
         row = self._t.persons.get(person_id)
@@ -183,8 +183,3 @@ class PeopleMixin:
         p = row.person
         return Identity(id=p.id, name=p.name, type=p.type, aliases=p.aliases, roles=p.roles,  # type: ignore[arg-type]
                         members=tuple(sorted((m.article_id, m.entity_id) for m in p.members)), merges=p.merges)
-
-
-def _summary(identity: Identity) -> PersonSummary:
-    return PersonSummary(identity.id, identity.name, identity.type, identity.aliases, identity.roles,
-                         len({a for a, _ in identity.members}))

@@ -12,7 +12,7 @@ if TYPE_CHECKING:  # numpy loads with the vectors, not with every listing comman
     import numpy as np
 
 
-from storyline.records import Article, Entity, Fingerprint, Sighting
+from storyline.records import Article, Entity, Fingerprint, Identity, Sighting
 
 WriteStatus = Literal["added", "present"]
 
@@ -359,6 +359,12 @@ class PersonSummary(NamedTuple):
     aliases: tuple[str, ...]
     roles: tuple[str, ...]
     articles: int
+
+    @classmethod
+    def of(cls, identity: Identity) -> PersonSummary:
+        """The summary of an identity read whole (its articles counted from its members)."""
+        return cls(identity.id, identity.name, identity.type, identity.aliases, identity.roles,
+                   len({a for a, _ in identity.members}))
 
 
 class PersonSources(NamedTuple):

@@ -216,8 +216,7 @@ def add_reads(app: FastAPI, borrow, reports, link_people, index: dict) -> None:
                     limit: Limit = DEFAULT_LIMIT, offset: Offset = 0) -> Response:
         with borrow() as desk:
             # A page and a COUNT in SQL, with a speaker too (through the people it names).
-            found = desk.quotes(filters.speaker, limit=limit, offset=offset)
-            total = desk.quote_count(filters.speaker)
+            found, total = desk.quote_page(filters.speaker, limit=limit, offset=offset)
         return page(request, [quote_json(q, article=True) for q in found], total, limit, offset)
 
     @app.get(f"{V1}/people", summary="People named across the articles, merged; most articles first",

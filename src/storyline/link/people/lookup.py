@@ -45,8 +45,7 @@ def find_people(store: Store, query: str) -> list[PersonSummary]:
         return []
     by_id = store.person(query)
     if by_id is not None:
-        return [PersonSummary(by_id.id, by_id.name, by_id.type, by_id.aliases, by_id.roles,
-                              len({a for a, _ in by_id.members}))]
+        return [PersonSummary.of(by_id)]
     keys = name_keys(Entity(id="query", name=query, type="PERSON"))
     return [p for p in store.person_summaries(keys=list(keys)) if matches(p, query)] if keys else []
 

@@ -106,13 +106,13 @@ def entities_of(db: Connection, ids: Sequence[str], type: str | None = None) -> 
 def quotes(db: Connection, speaker: str | None = None, *, people: Sequence[str] = (), limit: int | None = None,
            offset: int = 0) -> list[Quote]:
     if people:
-        sql, params = _of_people(db, QUOTE_COLUMNS + ", article_seq", speaker, people)
-        sql, params = db.paged(f"SELECT * FROM ({sql}) AS found ORDER BY article_seq, span_start, pos", params,
+        union, args = _of_people(QUOTE_COLUMNS + ", article_seq", speaker, people)
+        paged, args = db.paged(f"SELECT * FROM ({union}) AS found ORDER BY article_seq, span_start, pos", args,
                                limit, offset)
-        return [_quote_from(row[:-1]) for row in db.run(sql, params).fetchall()]
+        return [_quote_from(row[:-1]) for row in db.run(paged, args).fetchall()]
     # quotes.article_seq is the article's seq (migration 006): the order comes from an index.
     sql = f"SELECT {QUOTE_COLUMNS} FROM quotes"
-    params = []
+    params: list[Any] = []
     if speaker is not None:
         sql += " WHERE speaker_key = ?"
         params.append(speaker_key(speaker))
@@ -122,14 +122,14 @@ def quotes(db: Connection, speaker: str | None = None, *, people: Sequence[str] 
 
 def count_quotes(db: Connection, speaker: str | None = None, people: Sequence[str] = ()) -> int:
     if people:
-        sql, params = _of_people(db, "article_id, pos", speaker, people)
+        sql, params = _of_people("article_id, pos", speaker, people)
         return int(db.run(f"SELECT COUNT(*) FROM ({sql}) AS found", params).fetchone()[0])
     if speaker is None:
         return int(db.run("SELECT COUNT(*) FROM quotes").fetchone()[0])
     return int(db.run("SELECT COUNT(*) FROM quotes WHERE speaker_key = ?", (speaker_key(speaker),)).fetchone()[0])
 
 
-def _of_people(db: Connection, columns: str, speaker: str | None, people: Sequence[str]) -> tuple[str, list[Any]]:
+def _of_people(columns: str, speaker: str | None, people: Sequence[str]) -> tuple[str, list[Any]]:
     """The quotes spoken by a member entity of ``people`` (through person_members, by person),
     and those whose speaker is written as ``speaker``: one query of each, on their indexes, their
     union without repeats."""
