@@ -28,7 +28,13 @@ run time and written only under ``--work``):
   ``seed * 100003 + k``. A store of N articles holds the first ``N - showcase`` rows of the
   concatenated chunks plus the showcase story, so every store holds the smaller ones and the
   corpus does not depend on ``--sizes``. Base rows are published uniformly over the two years from
-  2023-01-01 (``CORPUS_DAYS``); a planted copy or rewrite 1-48 h after its base.
+  2023-01-01 (``CORPUS_DAYS``); a planted copy or rewrite 1-48 h after its base. So a bigger base
+  is also a denser one (50k: 68 articles a day; 1k: 1.4), and the stories the new articles can
+  join grow with it. ``--steady N`` separates the two: every base arrives at the rate of N
+  articles over two years, a smaller one over its last ``730 * size / N`` days (at least 7), so
+  the sizes differ by how long the store has been filled (a newsroom's archive at a steady
+  feed), not by density. A steady base below N is built from nothing (its rows' dates differ
+  from a smaller base's); at N and above it is the default base.
 * *The showcase story* (``--showcase``, default 100 articles, in every base store): one long real
   article of the pool (25+ sentences) is the story's core. Each showcase article is 2 consecutive
   core sentences as lede, 6-10 further core sentences in core order, and 2-4 random pool
@@ -153,17 +159,30 @@ def _patch_corpus_loader(data_dir: Path) -> None:
     corpus_synth.load_documents = cached
 
 
-def _when(rng: random.Random) -> dt.datetime:
-    return CORPUS_START + dt.timedelta(days=rng.uniform(0, CORPUS_DAYS - 6))
+def span_days(size: int, steady: int | None) -> float:
+    """The days a base of ``size`` articles is published over: the two years of the corpus, or
+    with ``--steady N`` the days a base of N articles over two years takes to reach ``size`` at
+    its rate (N / 730 a day), ending when the two years end: every base then holds articles
+    arriving at the same rate, and the stores differ by how long they have been filled."""
+    if steady is None or size >= steady:
+        return float(CORPUS_DAYS)
+    return max(7.0, CORPUS_DAYS * size / steady)
 
 
-def chunk_rows(data_dir: Path, seed: int, k: int) -> list[dict]:
-    """Chunk k of the base rows as JSONL objects (url, title, text, outlet, published)."""
+def _when(rng: random.Random, span: float = CORPUS_DAYS) -> dt.datetime:
+    # With span == CORPUS_DAYS: the same draw as before --steady existed (the bases stay valid).
+    return CORPUS_START + dt.timedelta(days=(CORPUS_DAYS - span) + rng.uniform(0, span - 6))
+
+
+def chunk_rows(data_dir: Path, seed: int, k: int, span: float = CORPUS_DAYS) -> list[dict]:
+    """Chunk k of the base rows as JSONL objects (url, title, text, outlet, published); the base
+    rows (not their copies, 1-48 h later) are published over the last ``span`` days of the corpus.
+    The texts do not depend on ``span``."""
     corpus = corpus_synth.build(data_dir, CHUNK, seed * 100003 + k)
     rng = random.Random(f"times:{seed}:{k}")
     derived_of = {d: b for b, d in corpus.copies + corpus.rewrites}
     copy_base = {d: b for b, d in corpus.copies}
-    when = {r: _when(rng) for r in range(len(corpus.texts)) if r not in derived_of}
+    when = {r: _when(rng, span) for r in range(len(corpus.texts)) if r not in derived_of}
     for d, b in derived_of.items():
         when[d] = when[b] + dt.timedelta(hours=rng.uniform(1, 48))
     rows = []
@@ -177,10 +196,10 @@ def chunk_rows(data_dir: Path, seed: int, k: int) -> list[dict]:
     return rows
 
 
-def base_rows(data_dir: Path, seed: int, start: int, stop: int) -> list[dict]:
+def base_rows(data_dir: Path, seed: int, start: int, stop: int, span: float = CORPUS_DAYS) -> list[dict]:
     out = []
     for k in range(start // CHUNK, (stop + CHUNK - 1) // CHUNK):
-        rows = chunk_rows(data_dir, seed, k)
+        rows = chunk_rows(data_dir, seed, k, span)
         lo, hi = max(start - k * CHUNK, 0), min(stop - k * CHUNK, CHUNK)
         out += rows[lo:hi]
     return out
@@ -421,8 +440,10 @@ class PostgresBackend:
 # --- building the bases ----------------------------------------------------------------------
 
 
-def base_key(seed: int, size: int, showcase: int) -> str:
-    return f"base-s{seed}-sc{showcase}-n{size}"
+def base_key(seed: int, size: int, showcase: int, steady: int | None = None) -> str:
+    # A steady-rate base shorter than two years is a corpus of its own: its rows' dates differ.
+    tail = f"-st{steady}" if span_days(size, steady) < CORPUS_DAYS else ""
+    return f"base-s{seed}-sc{showcase}-n{size}{tail}"
 
 
 def sidecar(backend, key: str) -> Path:
@@ -430,7 +451,7 @@ def sidecar(backend, key: str) -> Path:
 
 
 def ensure_base(backend, args, size: int, encoder_box: dict) -> dict:
-    key = base_key(args.seed, size, args.showcase)
+    key = base_key(args.seed, size, args.showcase, args.steady)
     side = sidecar(backend, key)
     if backend.has(key) and side.exists():
         info = json.loads(side.read_text())
@@ -444,6 +465,9 @@ def ensure_base(backend, args, size: int, encoder_box: dict) -> dict:
     prev = None
     for n in candidates:
         k = base_key(args.seed, n, args.showcase)
+        # A steady-rate base grows from nothing: a smaller one's rows carry other dates.
+        if span_days(size, args.steady) < CORPUS_DAYS:
+            break
         if n < size and backend.has(k) and json.loads(sidecar(backend, k).read_text()).get("complete"):
             prev = n
     t0 = time.perf_counter()
@@ -458,7 +482,8 @@ def ensure_base(backend, args, size: int, encoder_box: dict) -> dict:
         url = backend.fresh(label)
         start = 0
     info = {k: v for k, v in info.items() if k in ("showcase_ids",)}
-    info.update(size=size, seed=args.seed, showcase=args.showcase, built_from=prev)
+    info.update(size=size, seed=args.seed, showcase=args.showcase, built_from=prev, steady=args.steady,
+                span_days=round(span_days(size, args.steady), 1))
 
     import storyline
     from storyline.analyze import embed as embed_mod
@@ -471,7 +496,7 @@ def ensure_base(backend, args, size: int, encoder_box: dict) -> dict:
             end = CORPUS_START + dt.timedelta(days=CORPUS_DAYS)
             sc = showcase_rows(args.data_dir, args.seed, args.showcase, "showcase", end - dt.timedelta(days=5))
             files.append(write_jsonl(sc, Path(tmp) / "showcase.jsonl"))
-        rows = base_rows(args.data_dir, args.seed, start, size - args.showcase)
+        rows = base_rows(args.data_dir, args.seed, start, size - args.showcase, span_days(size, args.steady))
         files.append(write_jsonl(rows, Path(tmp) / "rows.jsonl"))
         info["corpus_s"] = round(time.perf_counter() - t1, 1)
         with storyline.open(url) as desk:
@@ -524,7 +549,7 @@ def relink_base(backend, args, size: int, encoder_box: dict) -> dict:
     from storyline.analyze import embed as embed_mod
     from storyline.store import open_store
 
-    key = base_key(args.seed, size, args.showcase)
+    key = base_key(args.seed, size, args.showcase, args.steady)
     url = backend.copy_of(key, f"relink-{size}")
     if "cached" not in encoder_box:
         encoder_box["real"] = embed_mod.encoder
@@ -778,7 +803,7 @@ def run_backend(backend, args, new_file: Path) -> dict:
     if args.build_only:
         return {"builds": {str(k): {f: x for f, x in v.items() if f != "showcase_ids"} for k, v in builds.items()}}
     for size in args.sizes:
-        key = base_key(args.seed, size, args.showcase)
+        key = base_key(args.seed, size, args.showcase, args.steady)
         showcase_file = backend.work / f"{backend.name}-{key}.showcase-ids"
         showcase_file.write_text(json.dumps(builds[size]["showcase_ids"]))
         if args.compare_previous:
@@ -845,6 +870,10 @@ def main() -> None:
                     help="where bases, caches and run stores go (outside the repo; default /tmp/storyline-incremental)")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--showcase", type=int, default=100, help="articles in the planted showcase story (default 100)")
+    ap.add_argument("--steady", type=int, default=None, metavar="N",
+                    help="publish every base at the rate of N articles over two years (a smaller base over "
+                         "fewer days, ending on the same day), so sizes differ by how long the store has been "
+                         "filled, not by how dense its days are (default: every base over two years)")
     ap.add_argument("--repeats", type=int, default=20, help="warm renders (default 20)")
     ap.add_argument("--render-budget", type=float, default=120.0,
                     help="seconds of warm renders after which no more are started (at least 2 run; default 120)")
@@ -874,6 +903,7 @@ def main() -> None:
                            args.work / f"new-s{args.seed}-n{args.new}.jsonl")
     backends = ["sqlite", "postgres"] if args.backend == "both" else [args.backend]
     figures: dict = {"sizes": args.sizes, "new": args.new, "seed": args.seed, "showcase": args.showcase,
+                     "steady": args.steady, "span_days": {n: round(span_days(n, args.steady), 1) for n in args.sizes},
                      "cores": os.cpu_count(), "load_avg_start": [round(x, 2) for x in os.getloadavg()]}
     for name in backends:
         if name == "sqlite":

@@ -48,6 +48,8 @@ def test_only_active_corrections_are_found_by_key_and_undo_is_once(any_store):
     undone = any_store.correction(a.id)
     assert (undone.undone_at, undone.undone_by) == ("2026-01-02T00:00:00+00:00", "ben")
     assert [c.id for c in any_store.corrections_by_keys(["people:a1"])] == [b.id]
+    assert any_store.correction_keys("people:") == ["people:a1", "people:a2"]  # b's; a is undone
+    assert any_store.correction_keys("story:") == []
     assert [c.id for c in any_store.corrections(active=True)] == [b.id]
     assert [c.id for c in any_store.corrections(active=False)] == [a.id]
 

@@ -3,10 +3,12 @@ PostgreSQL (``any_store``): identities written, read, redirected, and the step's
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from storyline.ingest.convert import content_hash
-from storyline.records import Analysis, Article, Entity, Role
+from storyline.records import Analysis, Article, Entity, Mention, Role
 from storyline.store import StoreError
 from storyline.store.records import (
     PersonAlias,
@@ -72,6 +74,22 @@ def test_big_identities_are_read_with_the_asked_articles_members_and_their_size(
     assert store.people_by_keys(["surname:ortiz"], whole_below=4) == [whole]
     assert [i.members for i in store.people_of([c], whole_below=2)] == [((c, "e1"),)]
     assert store.people_of([c]) == [whole]
+    # whole_below=0: every identity carries the asked articles' members only.
+    assert [i.members for i in store.people_by_keys(["surname:ortiz", "surname:cole"], 0, among=[c])] == [((c, "e1"),), ()]
+    assert store.person_ids_by_keys(["surname:ortiz", "surname:cole", "surname:nobody"]) == {"p1", "p2"}
+    assert store.people_by_ids(["p2", "p1", "p9"]) == [whole, store.person("p2")]
+
+
+def test_ids_by_keys_and_by_id_leave_absorbed_identities_out(store):
+    a, b = add(store, "Ana Ortiz spoke.", "A. Ortiz spoke.")
+    store.put_people([person("p1", "Ana Ortiz", (a, "e1"), keys=("surname:ortiz",)),
+                      person("p2", "A. Ortiz", (b, "e1"), keys=("surname:ortiz",))], [], [], "v1",
+                     "2026-01-01T00:00:00+00:00")
+    assert store.person_ids_by_keys(["surname:ortiz"]) == {"p1", "p2"}
+    merged = person("p1", "Ana Ortiz", (a, "e1"), (b, "e1"), keys=("surname:ortiz",))
+    store.put_people([merged], [PersonRedirect("p2", "p1")], [], "v1", "2026-01-02T00:00:00+00:00")
+    assert store.person_ids_by_keys(["surname:ortiz"]) == {"p1"}
+    assert [i.id for i in store.people_by_ids(["p1", "p2"])] == ["p1"]
 
 
 def test_summaries_list_the_people_in_order_with_their_stored_article_counts(store):
@@ -128,7 +146,7 @@ def test_a_redirect_follows_to_the_absorbing_identity(store):
 
 def test_people_due_follows_version_and_reanalysis(store):
     a, b, c = add(store, "One.", "Two.", "Three.")
-    ortiz = Entity("e1", "Ana Ortiz", "PERSON", roles=(Role("Mayor", a, 0, 5),))
+    ortiz = Entity("e1", "Ana Ortiz", "PERSON", roles=(Role("Mayor", a, 0, 5),), mentions=(Mention(a, 6, 11, "Ortiz"),))
     store.put_analyses([Analysis(a, entities=(ortiz,)), Analysis(b)], "an1")
     assert store.people_due("v1") == [a, b]  # c is not analysed
     store.put_people([], [], [a, b], "v1", "t1")
@@ -138,6 +156,8 @@ def test_people_due_follows_version_and_reanalysis(store):
     assert store.people_due("v1", limit=0) == []
     assert [(f.article_id, f.entity) for f in store.entities_of([c, a, "unknown"], "PERSON")] == [(a, ortiz)]
     assert store.entities_of([b]) == []
+    # Without mentions (what the people step reads): the same entities, their mentions left out.
+    assert [f.entity for f in store.entities_of([a], "PERSON", mentions=False)] == [replace(ortiz, mentions=())]
 
 
 def test_mention_counts_are_kept_per_done_article(store):

@@ -170,9 +170,12 @@ class Store(StepRecords, Protocol):
         "ORG", "PLACE"), in article order and then the analyzer's order."""
         ...
 
-    def entities_of(self, article_ids: Sequence[str], type: str | None = None) -> list[ArticleEntity]:  # noqa: A002
+    def entities_of(self, article_ids: Sequence[str], type: str | None = None, *,  # noqa: A002
+                    mentions: bool = True) -> list[ArticleEntity]:
         """The stored entities of some articles (of one ``type`` if given), in article order and
-        then the analyzer's order; unknown or unanalysed ids are passed over."""
+        then the analyzer's order; unknown or unanalysed ids are passed over. ``mentions``
+        False leaves each entity's mentions out (``()``): the people step reads names and roles
+        only, and decoding the mentions was most of its reading."""
         ...
 
     def quotes(self, speaker: str | None = None, *, people: Sequence[str] = (), limit: int | None = None,
@@ -390,6 +393,15 @@ class Store(StepRecords, Protocol):
         With ``whole_below``, an identity of that many members or more carries only its
         members in the articles ``among`` (a famous name's identity may hold hundreds of
         thousands; see :meth:`person_sizes`)."""
+        ...
+
+    def person_ids_by_keys(self, keys: Sequence[str]) -> set[str]:
+        """The ids of the identities :meth:`people_by_keys` finds, without reading them."""
+        ...
+
+    def people_by_ids(self, ids: Sequence[str]) -> list[Identity]:
+        """The live identities among ``ids``, whole, by id (an absorbed id is not followed:
+        :meth:`person` does that)."""
         ...
 
     def person_sizes(self, ids: Sequence[str]) -> dict[str, int]:

@@ -124,6 +124,12 @@ class StepRecords(Protocol):
         in hand), oldest first: a later correction is applied after, and wins over, an earlier one."""
         ...
 
+    def correction_keys(self, prefix: str) -> list[str]:
+        """The keys starting with ``prefix`` that an active correction is indexed under, sorted
+        (corrections are made by hand: few; the people step asks which of its identities' articles
+        any person correction names without reading those identities' members)."""
+        ...
+
     def memberships_of(self, article_ids: Sequence[str]) -> list[Membership]:
         """The story memberships of these articles (those clustered), in the clusterer's order."""
         ...

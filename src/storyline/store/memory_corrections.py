@@ -51,6 +51,10 @@ class CorrectionsMixin:
         ids = set().union(*(self._t.correction_keys.get(k, frozenset()) for k in keys))
         return [self._t.corrections[i] for i in sorted(ids) if self._t.corrections[i].undone_at is None]
 
+    def correction_keys(self, prefix: str) -> list[str]:
+        return sorted(k for k, ids in self._t.correction_keys.items()
+                      if k.startswith(prefix) and any(self._t.corrections[i].undone_at is None for i in ids))
+
     def memberships_of(self, article_ids: Sequence[str]) -> list[Membership]:
         found = (self._t.members.get(a) for a in dict.fromkeys(article_ids))
         return sorted((m.value for m in found if m is not None), key=lambda m: m.seq)

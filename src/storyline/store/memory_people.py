@@ -31,9 +31,11 @@ class PeopleMixin:
 
     _t: Any
 
-    def entities_of(self, article_ids: Sequence[str], type: str | None = None) -> list[ArticleEntity]:  # noqa: A002
+    def entities_of(self, article_ids: Sequence[str], type: str | None = None, *,  # noqa: A002
+                    mentions: bool = True) -> list[ArticleEntity]:
         wanted = set(article_ids)
-        return [ArticleEntity(aid, e) for aid in self._t.articles if aid in wanted and aid in self._t.analyses
+        return [ArticleEntity(aid, e if mentions else replace(e, mentions=())) for aid in self._t.articles
+                if aid in wanted and aid in self._t.analyses
                 for e in self._t.analyses[aid].value.entities if type is None or e.type == type]
 
     def people_due(self, version: str, *, limit: int | None = None,
@@ -162,6 +164,13 @@ class PeopleMixin:
                        among: Sequence[str] = ()) -> list[Identity]:
         return self._by_ids(set().union(*(self._t.person_keys.get(k, frozenset()) for k in keys)), whole_below,
                             set(among))
+
+    def person_ids_by_keys(self, keys: Sequence[str]) -> set[str]:
+        ids = set().union(*(self._t.person_keys.get(k, frozenset()) for k in keys))
+        return {pid for pid in ids if pid in self._t.persons and self._t.persons[pid].merged_into is None}
+
+    def people_by_ids(self, ids: Sequence[str]) -> list[Identity]:
+        return self._by_ids(set(ids))
 
     def person_sizes(self, ids: Sequence[str]) -> dict[str, int]:
         rows = [self._t.persons[pid] for pid in dict.fromkeys(ids) if pid in self._t.persons]

@@ -22,7 +22,7 @@ a relink, however the articles are batched, reproduces the corrected people.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Sequence, Set
 from dataclasses import replace
 
 from storyline.records import Entity, Identity
@@ -37,9 +37,12 @@ REACH_ROUNDS = 4  # hops from correction to identity to correction when gatherin
 Member = tuple[str, str]
 
 
+PEOPLE_PREFIX = "people:"
+
+
 def people_key(article_id: str) -> str:
     """The lookup key a person correction is found by, one per article of its entities."""
-    return f"people:{article_id}"
+    return PEOPLE_PREFIX + article_id
 
 
 def named(correction: Correction) -> list[tuple[str, str, str]]:
@@ -52,12 +55,26 @@ def _entry(m: Sequence[str]) -> tuple[str, str, str]:
     return str(m[0]), str(m[1]), str(m[2]) if len(m) > 2 else ""
 
 
-def reach(store: Store, reached: dict[str, Identity], done: Sequence[str]) -> list[Correction]:
+def reach(store: Store, reached: dict[str, Identity], done: Sequence[str],
+          partial: Set[str] = frozenset()) -> list[Correction]:
     """The active person corrections touching the batch's articles or the reached identities,
-    oldest first; ``reached`` grows, in place, by the identities holding the entities they name
-    (a correction can lead to an identity that leads to another correction: a few rounds)."""
+    oldest first; ``reached`` grows, in place, by the identities holding the entities they name,
+    whole (a correction can lead to an identity that leads to another correction: a few rounds).
+
+    The identities in ``reached`` may carry only the batch's members (the people step reads the
+    members of the identities it keeps, last): an identity is reached through all its articles,
+    except one in ``partial`` (a big identity, grown rather than re-merged), through the
+    batch's only. Which of an identity's articles a correction names is asked of the store
+    (``correction_keys``: the articles any active person correction names, few, as corrections
+    are made by hand; then the identities with members there), not read from its members."""
     found: dict[int, Correction] = {}
-    articles = set(done) | {a for i in reached.values() for a, _ in i.members}
+    keyed = {k[len(PEOPLE_PREFIX):] for k in store.correction_keys(PEOPLE_PREFIX)}
+    if not keyed:
+        return []
+    holding: dict[str, set[str]] = {}  # identity id -> its articles that a correction names
+    for identity in store.people_of(sorted(keyed), whole_below=0):
+        holding[identity.id] = {a for a, _ in identity.members}
+    articles = set(done) | {a for pid in reached if pid not in partial for a in holding.get(pid, ())}
     asked: set[str] = set()
     for _ in range(REACH_ROUNDS):
         keys = sorted(people_key(a) for a in articles - asked)
@@ -70,7 +87,7 @@ def reach(store: Store, reached: dict[str, Identity], done: Sequence[str]) -> li
         for identity in store.people_of(sorted({a for a, _, _ in entries})):
             if identity.id not in reached and _holds(identity, entries):
                 reached[identity.id] = identity
-                articles |= {a for a, _ in identity.members}
+                articles |= holding.get(identity.id, set())
     return [found[k] for k in sorted(found)]
 
 
@@ -78,6 +95,22 @@ def touched(identity: Identity, corrections: Sequence[Correction]) -> bool:
     """Whether a correction names one of the identity's entities (it is then re-merged in full,
     however big: only that way can the correction move its entities)."""
     return any(_holds(identity, named(c)) for c in corrections)
+
+
+def touched_ids(store: Store, corrections: Sequence[Correction], reached: dict[str, Identity],
+                partial: Set[str] = frozenset()) -> set[str]:
+    """The ids in ``reached`` that :func:`touched` holds for, its identities carrying only some
+    of their members (see :func:`reach`): one in ``partial`` is judged by the members it
+    carries, the others by their members in the articles the corrections name (all that
+    ``_holds`` looks at)."""
+    if not corrections:
+        return set()
+    entries = [e for c in corrections for e in named(c)]
+    hit = {pid for pid in partial if pid in reached and _holds(reached[pid], entries)}
+    for identity in store.people_of(sorted({a for a, _, _ in entries}), whole_below=0):
+        if identity.id in reached and identity.id not in partial and _holds(identity, entries):
+            hit.add(identity.id)
+    return hit
 
 
 def _holds(identity: Identity, entries: Sequence[tuple[str, str, str]]) -> bool:

@@ -62,7 +62,7 @@ from storyline.link.people.tuning import GROWN_MEMBERS, NEIGHBOURHOOD_MEMBERS
 from storyline.records import Entity, Identity, Problem
 from storyline.store import Store
 from storyline.store.base import now
-from storyline.store.records import ArticleEntity, Correction, PersonAlias, PersonMember, PersonRedirect, PersonRole, StoredPerson
+from storyline.store.records import ArticleEntity, PersonAlias, PersonMember, PersonRedirect, PersonRole, StoredPerson
 
 PEOPLE_VERSION = "people-3"  # 3: names lose swallowed words; prominent bearers take bare surnames
 PEOPLE_SOURCE = "people"  # the source named by a Problem of this step
@@ -123,7 +123,7 @@ def assign_people(store: Store, article_ids: Sequence[str]) -> PeopleBatch:
     out = PeopleBatch()
     parse = NameCache()
     by_article: dict[str, list[ArticleEntity]] = defaultdict(list)
-    for found in store.entities_of(article_ids, "PERSON"):
+    for found in store.entities_of(article_ids, "PERSON", mentions=False):
         by_article[found.article_id].append(found)
     batch: list[ArticleEntity] = []
     keys: set[str] = set()
@@ -162,34 +162,36 @@ def assign_people(store: Store, article_ids: Sequence[str]) -> PeopleBatch:
 
 def _remerge(store: Store, done: list[str], batch: list[ArticleEntity], keys: set[str],
              parse: NameCache) -> tuple[list[StoredPerson], list[PersonRedirect], list[StoredPerson]]:
-    # A big identity comes with its members in the batch's articles only (a famous name's may
-    # hold hundreds of thousands): it is grown, never re-merged, unless a correction touches it.
-    reached = {i.id: i for i in store.people_by_keys(sorted(keys), GROWN_MEMBERS, done)
-               + store.people_of(done, GROWN_MEMBERS)}
-    # Corrections made by hand (link/people/corrected.py) reach further and win over the merge.
-    corrections = corrected.reach(store, reached, done)
+    # Every identity the batch's names reach, or holding its articles, first with its members
+    # in the batch's articles only: the names and sizes decide which ones are re-merged, and
+    # only those are read whole (below). A big one (a famous name's may hold hundreds of
+    # thousands of members) is grown, never re-merged, unless a correction touches it.
+    reached = {i.id: i for i in store.people_by_keys(sorted(keys), 0, done) + store.people_of(done, 0)}
     sizes = store.person_sizes(sorted(reached))
-    for pid, identity in list(reached.items()):
-        if len(identity.members) < sizes.get(pid, 0) and corrected.touched(identity, corrections):
-            reached[pid] = store.person(pid) or identity  # re-merged in full: all of it
-    big = {pid: i for pid, i in reached.items()
-           if sizes.get(pid, 0) >= GROWN_MEMBERS and not corrected.touched(i, corrections)}
+    partial = {pid for pid in reached if sizes.get(pid, 0) >= GROWN_MEMBERS}
+    # Corrections made by hand (link/people/corrected.py) reach further and win over the merge.
+    corrections = corrected.reach(store, reached, done, partial)
+    sizes.update(store.person_sizes(sorted(set(reached) - set(sizes))))
+    touched = corrected.touched_ids(store, corrections, reached, partial)
+    big = {pid: i for pid, i in reached.items() if pid in partial and pid not in touched}
     attached, rest = _attach_to_big(reached, big, batch, parse, sizes)
     in_batch = set(done)
     # The small identities to re-merge: those the names not attached to a big one reach (a name
     # that joined a big identity compares with nobody), bounded (tuning.NEIGHBOURHOOD_MEMBERS).
     rest_keys = {k for f in rest for k in name_keys(f.entity, parse)}
+    # Those holding the batch's articles or touched by a correction are always re-merged.
+    must = {pid for pid, i in reached.items() if any(a in in_batch for a, _ in i.members) or pid in touched}
     if rest_keys != keys:
-        by_rest = {i.id for i in store.people_by_keys(sorted(rest_keys), GROWN_MEMBERS, done)} if rest_keys else set()
-        by_rest |= {pid for pid, i in reached.items()
-                    if any(a in in_batch for a, _ in i.members) or corrected.touched(i, corrections)}
+        by_rest = store.person_ids_by_keys(sorted(rest_keys)) if rest_keys else set()
+        by_rest |= must
     else:
         by_rest = set(reached)
-    small = {pid: i for pid, i in reached.items() if pid not in big and pid in by_rest}
-    if sum(len(i.members) for i in small.values()) > NEIGHBOURHOOD_MEMBERS:
+    kept = {pid for pid in reached if pid not in big and pid in by_rest}
+    if sum(sizes.get(pid, 0) for pid in kept) > NEIGHBOURHOOD_MEMBERS:
         exact = {k for k in rest_keys if k.startswith(("name:", "first:"))}
-        near = {i.id for i in store.people_by_keys(sorted(exact), GROWN_MEMBERS, done)} if exact else set()
-        small = _bounded(small, in_batch, corrections, near, parse)
+        near = store.person_ids_by_keys(sorted(exact)) if exact else set()
+        kept = _bounded({pid: reached[pid] for pid in kept}, sizes, must, near, parse)
+    small = {i.id: i for i in store.people_by_ids(sorted(kept))}
     # A big identity is written when it gains members, or loses those of re-analysed articles.
     grown = [_stored(pid, big[pid], {(f.article_id, f.entity.id): f.entity for f in attached.get(pid, [])}, parse,
                      gained=[(f.article_id, f.entity.id) for f in attached.get(pid, [])])
@@ -197,7 +199,7 @@ def _remerge(store: Store, done: list[str], batch: list[ArticleEntity], keys: se
     held = {member: pid for pid, identity in small.items() for member in identity.members}
     around = sorted({aid for aid, _ in held if aid not in in_batch})
     # In article order: the neighbourhood's entities first, then the batch's (stored later).
-    context = [f for f in store.entities_of(around, "PERSON")] + rest
+    context = [f for f in store.entities_of(around, "PERSON", mentions=False)] + rest
     merged = [f for f in context if (f.article_id, f.entity.id) in held or f.article_id in in_batch]
     chosen = {(f.article_id, f.entity.id) for f in merged}
     # Those that joined a big identity still count as people co-mentioned in their articles.
@@ -222,27 +224,26 @@ def _unchanged(old: Identity | None, new: Identity, in_batch: set[str]) -> bool:
             == (new.name, new.type, tuple(new.aliases), tuple(new.roles), tuple(new.merges)))
 
 
-def _bounded(small: dict[str, Identity], in_batch: set[str], corrections: Sequence[Correction],
-             near: set[str], parse: NameCache) -> dict[str, Identity]:
-    """The small identities to re-merge, up to NEIGHBOURHOOD_MEMBERS members in all: those
-    holding the batch's articles or touched by a correction always; then those a batch name
-    reaches by its exact or first-name key (``near``), then those with a full name (the
-    targets of partial names), smaller first (each member costs its article's people)."""
-    must = {pid for pid, i in small.items()
-            if any(a in in_batch for a, _ in i.members) or corrected.touched(i, corrections)}
+def _bounded(small: dict[str, Identity], sizes: dict[str, int], must: set[str], near: set[str],
+             parse: NameCache) -> set[str]:
+    """The ids of the small identities to re-merge, up to NEIGHBOURHOOD_MEMBERS members in all
+    (``sizes``): those in ``must`` (holding the batch's articles or touched by a correction)
+    always; then those a batch name reaches by its exact or first-name key (``near``), then
+    those with a full name (the targets of partial names), smaller first (each member costs its
+    article's people). Decided by names and sizes: no member is read for it."""
 
     def rank(pid: str) -> tuple[bool, bool, bool, int, str]:
         identity = small[pid]
         full = any((n := parse.text(t)) is not None and n.kind == "full"
                    for t in (identity.name, *identity.aliases))
-        return (pid not in must, pid not in near, not full, len(identity.members), pid)
+        return (pid not in must, pid not in near, not full, sizes.get(pid, 0), pid)
 
-    kept, members = {}, 0
+    kept, members = set(), 0
     for pid in sorted(small, key=rank):
-        if pid not in must and members + len(small[pid].members) > NEIGHBOURHOOD_MEMBERS:
+        if pid not in must and members + sizes.get(pid, 0) > NEIGHBOURHOOD_MEMBERS:
             continue
-        kept[pid] = small[pid]
-        members += len(small[pid].members)
+        kept.add(pid)
+        members += sizes.get(pid, 0)
     return kept
 
 
@@ -369,7 +370,7 @@ def keep_ids(store: Store, wanted: Sequence[tuple[Sequence[tuple[str, str]], str
         return
     parse = NameCache()
     articles = sorted({a for i, _ in chosen.values() for a, _ in i.members})
-    entities = {(f.article_id, f.entity.id): f.entity for f in store.entities_of(articles, "PERSON")}
+    entities = {(f.article_id, f.entity.id): f.entity for f in store.entities_of(articles, "PERSON", mentions=False)}
     persons = [_stored(pid, identity, entities, parse) for identity, pid in chosen.values()]
     redirects = [PersonRedirect(old, pid) for old, (_, pid) in chosen.items() if old not in new_ids]
     store.put_people(persons, redirects, [], PEOPLE_VERSION, now())

@@ -93,8 +93,9 @@ def entities(db: Connection, type: str | None = None) -> list[ArticleEntity]:  #
     return [ArticleEntity(row[0], _entity_from(row)) for row in rows]
 
 
-def entities_of(db: Connection, ids: Sequence[str], type: str | None = None) -> list[ArticleEntity]:  # noqa: A002
-    columns = ", ".join("e." + c for c in ENTITY_COLUMNS.split(", "))
+def entities_of(db: Connection, ids: Sequence[str], type: str | None = None, *,  # noqa: A002
+                mentions: bool = True) -> list[ArticleEntity]:
+    columns = ", ".join("e." + c if mentions or c != "mentions" else "'[]'" for c in ENTITY_COLUMNS.split(", "))
     rows = db.rows_in(f"SELECT {columns}, a.seq FROM entities e JOIN articles a ON a.id = e.article_id "
                       "WHERE e.article_id IN", list(ids))
     rows.sort(key=lambda row: (row[-1], row[1]))  # article order, then the analyzer's order

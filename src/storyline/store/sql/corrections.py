@@ -51,6 +51,12 @@ def corrections_by_keys(db: Connection, keys: Sequence[str]) -> list[Correction]
     return sorted(_with_keys(db, rows), key=lambda c: c.id)
 
 
+def correction_keys(db: Connection, prefix: str) -> list[str]:
+    rows = db.run("SELECT DISTINCT k.key FROM correction_keys k JOIN corrections c ON c.id = k.correction_id "
+                  "WHERE c.undone_at IS NULL AND substr(k.key, 1, ?) = ? ORDER BY k.key", (len(prefix), prefix))
+    return [r[0] for r in rows.fetchall()]
+
+
 def memberships_of(db: Connection, article_ids: Sequence[str]) -> list[Membership]:
     rows = db.rows_in("SELECT article_id, story_id, seq FROM story_members WHERE article_id IN",
                       sorted(set(article_ids)))

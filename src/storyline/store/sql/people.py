@@ -208,8 +208,12 @@ def people_of(db: Connection, article_ids: Sequence[str], whole_below: int | Non
 
 def people_by_keys(db: Connection, keys: Sequence[str], whole_below: int | None = None,
                    among: Sequence[str] = ()) -> list[Identity]:
-    ids = [r[0] for r in db.rows_in("SELECT DISTINCT person_id FROM person_keys WHERE name_key IN", keys)]
-    return _by_ids(db, ids, whole_below, among)
+    return _by_ids(db, sorted(person_ids_by_keys(db, keys)), whole_below, among)
+
+
+def person_ids_by_keys(db: Connection, keys: Sequence[str]) -> set[str]:
+    # person_keys holds live identities only (a redirect moves the keys to the absorbing one).
+    return {r[0] for r in db.rows_in("SELECT DISTINCT person_id FROM person_keys WHERE name_key IN", keys)}
 
 
 def person_sizes(db: Connection, ids: Sequence[str]) -> dict[str, int]:
@@ -230,7 +234,12 @@ def _by_ids(db: Connection, ids: Sequence[str], whole_below: int | None = None,
 def _identities(db: Connection, rows: Sequence[tuple], whole_below: int | None = None,
                 among: Sequence[str] = ()) -> list[Identity]:
     pids = [r[0] for r in rows]
-    big = set() if whole_below is None else {pid for pid, n in person_sizes(db, pids).items() if n >= whole_below}
+    if whole_below is None:
+        big: set[str] = set()
+    elif whole_below <= 1:  # every identity (each holds a member): no need to count them
+        big = set(pids)
+    else:
+        big = {pid for pid, n in person_sizes(db, pids).items() if n >= whole_below}
     members: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for person_id, article_id, entity_id in db.rows_in(
             "SELECT person_id, article_id, entity_id FROM person_members WHERE person_id IN",

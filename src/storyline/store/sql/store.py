@@ -126,8 +126,9 @@ class SQLStore:
     def entities(self, type: str | None = None) -> list[ArticleEntity]:  # noqa: A002
         return analysis.entities(self.db, type)
 
-    def entities_of(self, article_ids: Sequence[str], type: str | None = None) -> list[ArticleEntity]:  # noqa: A002
-        return analysis.entities_of(self.db, article_ids, type)
+    def entities_of(self, article_ids: Sequence[str], type: str | None = None, *,  # noqa: A002
+                    mentions: bool = True) -> list[ArticleEntity]:
+        return analysis.entities_of(self.db, article_ids, type, mentions=mentions)
 
     def quotes(self, speaker: str | None = None, *, people: Sequence[str] = (), limit: int | None = None,
                offset: int = 0) -> list[Quote]:
@@ -301,6 +302,12 @@ class SQLStore:
                        among: Sequence[str] = ()) -> list[Identity]:
         return people.people_by_keys(self.db, keys, whole_below, among)
 
+    def person_ids_by_keys(self, keys: Sequence[str]) -> set[str]:
+        return people.person_ids_by_keys(self.db, keys)
+
+    def people_by_ids(self, ids: Sequence[str]) -> list[Identity]:
+        return people._by_ids(self.db, ids)
+
     def person_sizes(self, ids: Sequence[str]) -> dict[str, int]:
         return people.person_sizes(self.db, ids)
 
@@ -323,6 +330,9 @@ class SQLStore:
 
     def corrections_by_keys(self, keys: Sequence[str]) -> list[Correction]:
         return corrections.corrections_by_keys(self.db, keys)
+
+    def correction_keys(self, prefix: str) -> list[str]:
+        return corrections.correction_keys(self.db, prefix)
 
     def memberships_of(self, article_ids: Sequence[str]) -> list[Membership]:
         return corrections.memberships_of(self.db, article_ids)
