@@ -165,11 +165,17 @@ def _entity_row(article_id: str, pos: int, e: Entity) -> tuple:
 def _entity_from(row: Sequence[Any]) -> Entity:
     article_id, _pos, entity_id, name, type_, aliases, roles, mentions = row
     return Entity(
-        id=entity_id, name=name, type=type_, aliases=tuple(json.loads(aliases)),
-        mentions=tuple(Mention(article_id, m["start"], m["end"], m["text"]) for m in json.loads(mentions)),
+        id=entity_id, name=name, type=type_, aliases=tuple(_list(aliases)),
+        mentions=tuple(Mention(article_id, m["start"], m["end"], m["text"]) for m in _list(mentions)),
         roles=tuple(Role(r["title"], article_id, r["start"], r["end"], r.get("sentence_start"),
-                         r.get("sentence_end")) for r in json.loads(roles)),
+                         r.get("sentence_end")) for r in _list(roles)),
     )
+
+
+def _list(text: str) -> list:
+    # Most entities have no aliases or roles: "[]" is not worth a JSON decoder call (the people
+    # step decodes tens of thousands of entities per batch).
+    return [] if text == "[]" else json.loads(text)
 
 
 def quote_row(article_id: str, pos: int, q: Quote) -> tuple:
