@@ -35,9 +35,9 @@ def _counting_builds(monkeypatch) -> list[str]:
     built: list[str] = []
     real = report_module.build_report
 
-    def counting(store, story, previous=None):
+    def counting(store, story, previous=None, **options):
         built.append(story.id)
-        return real(store, story, previous)
+        return real(store, story, previous, **options)
 
     monkeypatch.setattr(report_module, "build_report", counting)
     return built
@@ -65,6 +65,29 @@ def test_the_json_round_trip_is_lossless(seeds_store):
     assert back == built
     assert list(back.quotes) == list(built.quotes)  # the speakers' order too
     assert back.reuse and back.findings and back.timeline == built.timeline
+
+
+def test_a_big_story_is_built_from_its_most_recent_articles_bodies_only(seeds_store, monkeypatch):
+    monkeypatch.setattr(report_module, "MAX_ARTICLES", 3)
+    with storyline.open(seeds_store) as desk:
+        story = desk.stories()[0]
+        every = desk.store.articles(ids=list(story.article_ids))
+        assert len(every) > 3
+        recent = [a.id for a in sorted(every, key=lambda a: report_module.publication_time(a) or 0.0)[-3:]]
+        whole = report_module.build_report(desk.store, story)
+        read: list[str] = []
+        real = desk.store.articles
+
+        def articles(**kw):
+            read.extend(kw.get("ids") or ())
+            return real(**kw)
+
+        monkeypatch.setattr(desk.store, "articles", articles, raising=False)
+        covered = report_module.build_report(desk.store, story, whole=False)
+    assert sorted(read) == sorted(recent)  # the other articles' bodies are never read
+    assert [a.id for a in covered.articles] == recent and sorted(a.id for a in whole.articles) == sorted(a.id for a in every)
+    assert encode_facts(covered) == encode_facts(whole)  # what the step stores is the same
+    assert f"cover the 3 most recent of {len(every)} articles" in " ".join(whole.notes)
 
 
 def test_only_the_changed_story_is_rebuilt(seeds_store, tmp_path, monkeypatch):
@@ -124,7 +147,7 @@ def test_a_story_that_fails_is_reported_and_stays_due(monkeypatch):
     store.put_stories([Story(a.id, "A", (a.id,)), Story(b.id, "B", (b.id,))],
                       [Membership(a.id, a.id, 0), Membership(b.id, b.id, 1)], [], "1", "2026-03-12T00:00:00+00:00")
 
-    def build(store, story, previous=None):
+    def build(store, story, previous=None, **_options):
         if story.id == b.id:
             raise ValueError("no sentences")
         return report_module.StoryReport(story, [], {}, {}, [], [], {}, [], [])
@@ -143,7 +166,7 @@ def test_find_stories_reports_what_a_linking_step_could_not_do(seeds_store, tmp_
         story = desk.stories()[0]
         desk.store.put_story_facts([], removed=[story.id])  # due again
 
-        def build(store, story, previous=None):
+        def build(store, story, previous=None, **_options):
             raise ValueError("no sentences")
 
         monkeypatch.setattr(report_module, "build_report", build)

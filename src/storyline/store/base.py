@@ -123,8 +123,10 @@ class Store(StepRecords, Protocol):
         ...
 
     def publication_dates(self, article_ids: Sequence[str]) -> dict[str, str | None]:
-        """The stated publication date (``published``, as stored) of each of these articles;
-        unknown ids are passed over. Reads no text: what a story's date span needs."""
+        """The stated publication date (``published``, as stored) of each of these articles, in
+        the order they were first stored (as :meth:`articles`); unknown ids are passed over.
+        Reads no text: what a story's date span needs, and which of a big story's articles its
+        report covers."""
         ...
 
     def links(self) -> list[Link]:

@@ -204,8 +204,8 @@ class MemoryStore(SightingsMixin, ChangesMixin, FingerprintsMixin, CorrectionsMi
         return [_listed(a) for a in _page(chosen, limit, offset)]
 
     def publication_dates(self, article_ids: Sequence[str]) -> dict[str, str | None]:
-        found = self._t.articles
-        return {aid: found[aid].published for aid in article_ids if aid in found}
+        wanted = set(article_ids)
+        return {aid: a.published for aid, a in self._t.articles.items() if aid in wanted}
 
     def links(self) -> list[Link]:
         return list(self._t.links.values())

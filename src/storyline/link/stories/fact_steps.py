@@ -60,7 +60,7 @@ def build_story_facts(store: Store, story_ids: Sequence[str]) -> FactsResult:
                 rows.append(old._replace(built_at=now_precise()))
                 out.kept += 1
                 continue
-            rows.append(_facts_row(story_id, state, build_report(store, story, _reusable(old))))
+            rows.append(_facts_row(story_id, state, build_report(store, story, _reusable(old), whole=False)))
             out.built += 1
         except Exception as exc:  # noqa: BLE001 - one story's failure must not stop the batch
             out.problems.append(Problem(f"story {story_id}", f"{type(exc).__name__}: {exc}"))

@@ -26,6 +26,7 @@ from storyline.link.stories.dates import DatedSentence, infer_dates, to_timex
 from storyline.link.stories.events import anchor_day, group_events, mentions
 from storyline.link.stories.facts import StoryReport
 from storyline.link.people import corrected, merge_people
+from storyline.ingest.dates import published_time
 from storyline.link.stories.scan import publication_time
 from storyline.link.stories.value_pairs import stamp, stored_pairs, value_pairs
 from storyline.records import (
@@ -36,17 +37,29 @@ from storyline.store import Store
 MAX_ARTICLES = 60
 
 
-def build_report(store: Store, story: Story, previous: dict | None = None, *, stored: bool = True) -> StoryReport:
+def build_report(store: Store, story: Story, previous: dict | None = None, *, stored: bool = True,
+                 whole: bool = True) -> StoryReport:
     """The report of ``story``; ``previous``: its last stored facts document of this
     FACTS_VERSION, whose compared value pairs are reused for unchanged articles, and then the
     store's value pairs (``stored``; False builds from nothing, as a test's yardstick), see
-    link/stories/value_pairs.py. The pairs compared are stored."""
-    articles = store.articles(ids=list(story.article_ids))
+    link/stories/value_pairs.py. The pairs compared are stored.
+
+    A story of more than MAX_ARTICLES articles is covered by its most recent ones, chosen by
+    their stated dates (no text read); only their bodies are read. ``whole`` False leaves the
+    others out of the report's article list too: the story_facts step stores what the covered
+    articles give and never reads the list, so a build reads MAX_ARTICLES bodies however big
+    the story grows."""
+    ids = list(story.article_ids)
     notes = []
-    covered = articles
-    if len(articles) > MAX_ARTICLES:
-        covered = sorted(articles, key=lambda a: publication_time(a) or 0.0)[-MAX_ARTICLES:]
-        notes.append(f"events, dates and findings cover the {MAX_ARTICLES} most recent of {len(articles)} articles")
+    if len(ids) > MAX_ARTICLES:
+        stated = store.publication_dates(ids)  # in store order: the order ties keep
+        recent = sorted(stated, key=lambda a: _epoch(stated[a]) or 0.0)[-MAX_ARTICLES:]
+        found = {a.id: a for a in store.articles(ids=recent)}
+        covered = [found[a] for a in recent if a in found]
+        articles = store.articles(ids=ids) if whole else covered
+        notes.append(f"events, dates and findings cover the {MAX_ARTICLES} most recent of {len(stated)} articles")
+    else:
+        articles = covered = store.articles(ids=ids)
     analyses = {a.id: store.analysis(a.id) or Analysis(a.id) for a in covered}
     bodies = {a.id: a for a in covered}
     vectors, quote_vectors = _vectors(store, covered, analyses)
@@ -97,6 +110,12 @@ def build_report(store: Store, story: Story, previous: dict | None = None, *, st
         reuse=sorted(reuse.values(), key=lambda p: -p.coverage), findings=findings, notes=notes,
         values=values.document(),
     )
+
+
+def _epoch(published: str | None) -> float | None:
+    """publication_time of an article published ``published`` (as stored)."""
+    when = published_time(published)
+    return when.timestamp() if when is not None else None
 
 
 def _stated_day(article: Article) -> dt.date | None:

@@ -138,7 +138,8 @@ def articles(db: Connection, *, limit: int | None = None, offset: int = 0,
 
 
 def publication_dates(db: Connection, ids: Sequence[str]) -> dict[str, str | None]:
-    return {r[0]: r[1] for r in db.rows_in("SELECT id, published FROM articles WHERE id IN", ids)}
+    rows = db.rows_in("SELECT seq, id, published FROM articles WHERE id IN", ids)
+    return {r[1]: r[2] for r in sorted(rows, key=lambda r: r[0])}
 
 
 def _where(db: Connection, *, outlet: str | None = None, since: str | None = None, until: str | None = None,
