@@ -17,6 +17,7 @@ import sys
 import pytest
 
 from helpers import run_cli, store_two_articles, write_text_articles
+from storyline.records import Article
 from storyline.store import open_store
 
 
@@ -175,3 +176,30 @@ def test_a_read_only_store_refuses_writes_and_still_answers_reads(tmp_path):
         assert _digest(db) == before
     finally:
         subprocess.run(["chattr", "-i", str(db)], check=True)
+
+
+def test_a_postgres_table_without_statistics_is_analysed_when_a_store_opens(postgres_url, monkeypatch):
+    """A restored dump or a bulk load has no planner statistics until autovacuum reaches it;
+    the planner's guesses then cost seconds a query (store/postgres.py)."""
+    import psycopg
+
+    from storyline.store import postgres
+
+    monkeypatch.setattr(postgres, "ANALYSE_ROWS", 10)
+    store = open_store(postgres_url)
+    store.add_articles([Article(id=f"{n:016x}", content_hash=f"h{n}", source="/in/a.txt", body=f"Body {n}.")
+                        for n in range(30)])
+    store.close()
+
+    def analysed() -> dict[str, bool]:
+        with psycopg.connect(postgres_url, autocommit=True) as c:
+            c.execute("SELECT pg_stat_force_next_flush()")
+            return {r[0]: r[1] is not None for r in c.execute(
+                "SELECT relname, last_analyze FROM pg_stat_user_tables WHERE relname IN ('articles', 'stories')")}
+
+    with psycopg.connect(postgres_url, autocommit=True) as c:  # the stats of the writes, now
+        c.execute("SELECT pg_stat_force_next_flush()")
+    assert analysed() == {"articles": False, "stories": False}
+    reopened = open_store(postgres_url)
+    assert analysed() == {"articles": True, "stories": False}  # stories holds no rows
+    reopened.close()

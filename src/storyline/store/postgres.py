@@ -74,9 +74,31 @@ class PostgresConnection(Connection):
             cur.execute(f"TRUNCATE {stage}")
 
 
+# A table with more rows than this that was never analysed is analysed when a store opens.
+ANALYSE_ROWS = 1000
+
+
 class PostgresStore(SQLStore):
     def __init__(self, url: str):
         super().__init__(PostgresConnection(url))
+        analyse_unanalysed(self.db)
+
+
+def analyse_unanalysed(db: Connection) -> list[str]:
+    """ANALYZE the tables that hold rows but have no planner statistics yet (a restored dump,
+    a bulk load that autovacuum has not reached: it looks every minute or more). Until then the
+    planner guesses, and a guessed plan of the story facts' due query took 4.7 s instead of
+    57 ms at 10k articles. ANALYZE samples at most 30k rows a table: once, then nothing. A
+    role that may not analyse a table is passed over (PostgreSQL warns and skips it)."""
+    try:
+        tables = [r[0] for r in db.run(
+            "SELECT relname FROM pg_stat_user_tables WHERE schemaname = current_schema() AND n_live_tup > ? "
+            "AND last_analyze IS NULL AND last_autoanalyze IS NULL ORDER BY relname", (ANALYSE_ROWS,)).fetchall()]
+        for table in tables:
+            db.run(f'ANALYZE "{table}"')  # our own tables' names, read from the catalogue
+    except psycopg.Error:
+        return []
+    return tables
 
 
 def _redact(url: str) -> str:
