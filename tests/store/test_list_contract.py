@@ -5,7 +5,7 @@ article, story, quote and search listings that the API's pages report."""
 from __future__ import annotations
 
 from storyline.records import Analysis, Entity, Quote, Story
-from storyline.store.records import Membership
+from storyline.store.records import Membership, StorySummary
 from test_contract import make_article
 
 
@@ -61,6 +61,10 @@ def test_story_quote_and_search_totals_match_their_listings(any_store):
     for filters in ({}, {"outlet": "bbc news"}, {"person": "lind"}, {"since": "2025-02-18"},
                     {"query": "harbour"}, {"query": "   "}, {"until": "2025-01-01"}):
         assert any_store.count_stories(**filters) == len(any_store.stories(**filters)), filters
+        # The lists' summaries: the same stories in the same order, each with its article count.
+        assert any_store.story_summaries(**filters) == [StorySummary.of(s) for s in any_store.stories(**filters)]
+    assert any_store.story_summaries(limit=1, offset=1) == [StorySummary.of(any_store.stories()[1])]
+    assert all(s.articles > 0 for s in any_store.story_summaries())
     assert any_store.count_stories() == 2 and any_store.count_stories(person="lind") == 1
     assert any_store.count_quotes() == 3 == len(any_store.quotes())
     assert any_store.count_quotes("anna lind") == 2 and any_store.count_quotes("Nobody") == 0

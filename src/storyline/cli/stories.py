@@ -39,18 +39,21 @@ def stories_cli(
                     linked = desk.find_stories(progress=advance)
                 for problem in linked.problems:
                     warn("not linked", str(problem))
-            stories = desk.stories(limit=limit, offset=offset)
+            if as_json:
+                whole = desk.stories(limit=limit, offset=offset)
+            else:
+                stories = desk.story_summaries(limit=limit, offset=offset)
         except StoreError as exc:
             fail(str(exc), code=2)
     if as_json:
-        print(json.dumps([story_json(s) for s in stories], ensure_ascii=False, indent=1))
+        print(json.dumps([story_json(s) for s in whole], ensure_ascii=False, indent=1))
         return
     table = Table("id", "articles", "coverage", "label", box=None, pad_edge=False)
     for s in stories:
         undated = f" ({s.undated} undated)" if s.undated else ""
         # Coverage counts inferred publication days too; the stated span until facts are built.
         span = _span(s.coverage_first, s.coverage_last) if s.coverage_first else _span(s.first, s.last)
-        table.add_row(s.id[:12], f"{len(s.article_ids)}{undated}", span, escape(clip(s.label, 100)))
+        table.add_row(s.id[:12], f"{s.articles}{undated}", span, escape(clip(s.label, 100)))
     out.print(table)
     out.print(f"{len(stories)} stories", markup=False)
 

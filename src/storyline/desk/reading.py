@@ -7,7 +7,7 @@ import json
 from collections.abc import Sequence
 
 from storyline.records import Analysis, Article, Identity, Link, Quote, ReusePair, Sighting, Story
-from storyline.store.records import ArticleEntity, OutletCount, OutletDetail, OutletProfile, PersonSummary, SearchHit
+from storyline.store.records import ArticleEntity, OutletCount, OutletDetail, OutletProfile, PersonSummary, SearchHit, StorySummary
 
 # The kinds of compared pair that are reuse (the others are independent reports).
 REUSE_KINDS = ("duplicate", "syndicated", "rewrite", "partial")
@@ -160,6 +160,14 @@ class Reading:
         and the story's stated dates reach ``since``/``until`` (ISO dates)."""
         return self.store.stories(limit=limit, offset=offset, query=query, outlet=outlet, person=person,
                                   since=since, until=until)
+
+    def story_summaries(self, *, limit: int | None = None, offset: int = 0, query: str | None = None,
+                        outlet: str | None = None, person: str | None = None, since: str | None = None,
+                        until: str | None = None) -> list[StorySummary]:
+        """:meth:`stories` with each story's article count instead of its article ids: what lists
+        show (a big story's ids are thousands of rows)."""
+        return self.store.story_summaries(limit=limit, offset=offset, query=query, outlet=outlet, person=person,
+                                          since=since, until=until)
 
     def story_count(self, *, query: str | None = None, outlet: str | None = None, person: str | None = None,
                     since: str | None = None, until: str | None = None) -> int:

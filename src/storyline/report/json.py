@@ -29,7 +29,7 @@ from storyline.records import (
 )
 
 if TYPE_CHECKING:
-    from storyline.store.records import Correction, OutletDetail, OutletProfile, PersonSummary, SearchHit
+    from storyline.store.records import Correction, OutletDetail, OutletProfile, PersonSummary, SearchHit, StorySummary
     from storyline.link.stories.report import StoryReport
     from storyline.run.common import AnalyzeReport, IngestReport
     from storyline.run.local import PipelineReport, StepReport
@@ -264,12 +264,13 @@ def story_json(s: Story) -> dict:
             "coverage_first": s.coverage_first or s.first, "coverage_last": s.coverage_last or s.last}
 
 
-def story_summary_json(s: Story) -> dict:
+def story_summary_json(s: StorySummary) -> dict:
     """A story as lists show it: :func:`story_json` with the number of its articles instead of
     their ids (a big story has thousands)."""
-    data = story_json(s)
-    del data["article_ids"]
-    return data | {"articles": len(s.article_ids)}
+    return {"id": s.id, "label": s.label, "headline": s.headline, "key_entities": list(s.key_entities),
+            "first": s.first, "last": s.last, "undated": s.undated,
+            "coverage_first": s.coverage_first or s.first, "coverage_last": s.coverage_last or s.last,
+            "articles": s.articles}
 
 
 def citation_json(c: Citation) -> dict:

@@ -27,6 +27,7 @@ from storyline.store.records import (
     PersonRedirect,
     PersonSources,
     PersonSummary,
+    StorySummary,
     StoredPerson,
     WriteResult,
     WriteStatus,
@@ -301,6 +302,13 @@ class Store(StepRecords, Protocol):
         """Stored stories, largest first, with their article ids in the clusterer's order;
         the filters keep stories with a member matching ``query`` (full text), from ``outlet``,
         naming ``person`` (part of a name), and whose date span reaches ``since``/``until``."""
+        ...
+
+    def story_summaries(self, *, limit: int | None = None, offset: int = 0, query: str | None = None,
+                        outlet: str | None = None, person: str | None = None, since: str | None = None,
+                        until: str | None = None) -> list[StorySummary]:
+        """The stories :meth:`stories` lists, in its order, with the number of their articles
+        instead of their ids: what the story lists (page, API, ``storyline stories``) show."""
         ...
 
     def outlets(self) -> list[OutletCount]:

@@ -39,22 +39,23 @@ from storyline.store.memory_stories import MemoryStoryReads
 from storyline.store.memory_people import PeopleMixin, PersonRow
 from storyline.store.records import (
     AnalysisState,
-    ArticlePage,
     ArticleEntity,
+    ArticlePage,
     Bucket,
+    CheckpointPart,
     ComparedPair,
     Correction,
     FeedRecord,
     FetchRecord,
     FingerprintBlob,
     Membership,
-    StoryMerge,
     OutletCount,
     OutletProfile,
-    CheckpointPart,
-    StoryCheckpoint,
     StepCursor,
+    StoryCheckpoint,
     StoryFacts,
+    StoryMerge,
+    StorySummary,
     ValuePairEntry,
     WriteResult,
 )
@@ -405,6 +406,12 @@ class MemoryStore(SightingsMixin, ChangesMixin, FingerprintsMixin, CorrectionsMi
         found.sort(key=lambda x: x[1].last or "", reverse=True)
         found.sort(key=lambda x: (-x[0], x[1].last is None))
         return _page([story for _, story in found], limit, offset)
+
+    def story_summaries(self, *, limit: int | None = None, offset: int = 0, query: str | None = None,
+                        outlet: str | None = None, person: str | None = None, since: str | None = None,
+                        until: str | None = None) -> list[StorySummary]:
+        return [StorySummary.of(s) for s in self.stories(limit=limit, offset=offset, query=query, outlet=outlet,
+                                                           person=person, since=since, until=until)]
 
     def _names_person(self, article_id: str, part: str) -> bool:
         found = self._t.analyses.get(article_id)

@@ -12,7 +12,7 @@ if TYPE_CHECKING:  # numpy loads with the vectors, not with every listing comman
     import numpy as np
 
 
-from storyline.records import Article, Entity, Fingerprint, Identity, Sighting
+from storyline.records import Article, Entity, Fingerprint, Identity, Sighting, Story
 
 WriteStatus = Literal["added", "present"]
 
@@ -365,6 +365,28 @@ class PersonSummary(NamedTuple):
         """The summary of an identity read whole (its articles counted from its members)."""
         return cls(identity.id, identity.name, identity.type, identity.aliases, identity.roles,
                    len({a for a, _ in identity.members}))
+
+
+class StorySummary(NamedTuple):
+    """A stored story as lists show it: the number of its articles, not their ids (a big story
+    has thousands; reading them was most of a list's cost at 50k articles)."""
+
+    id: str
+    label: str
+    headline: str | None
+    key_entities: tuple[str, ...]
+    first: str | None
+    last: str | None
+    undated: int
+    articles: int
+    coverage_first: str | None = None
+    coverage_last: str | None = None
+
+    @classmethod
+    def of(cls, story: Story) -> StorySummary:
+        """The summary of a story read with its members."""
+        return cls(story.id, story.label, story.headline, story.key_entities, story.first, story.last,
+                   story.undated, len(story.article_ids), story.coverage_first, story.coverage_last)
 
 
 class PersonSources(NamedTuple):

@@ -180,7 +180,7 @@ def add_reads(app: FastAPI, borrow, reports, link_people, index: dict) -> None:
                      limit: Limit = DEFAULT_LIMIT, offset: Offset = 0) -> Response:
         f = filters.kw
         with borrow() as desk:
-            found = desk.stories(limit=limit, offset=offset, **f)
+            found = desk.story_summaries(limit=limit, offset=offset, **f)
             total = desk.story_count(**f)
         return page(request, [story_summary_json(s) for s in found], total, limit, offset)
 

@@ -117,7 +117,7 @@ def add_pages(app: FastAPI, pool: DeskPool, reports: ReportCache) -> None:
         except ValueError as exc:
             raise WebError(422, str(exc)) from None
         with pool.desk() as desk:
-            found = desk.stories(limit=limit + 1, offset=offset, query=filters.q or None,
+            found = desk.story_summaries(limit=limit + 1, offset=offset, query=filters.q or None,
                                  outlet=filters.outlet or None, person=filters.person or None,
                                  since=filters.since or None, until=filters.until or None)
             total = desk.store.count()

@@ -16,11 +16,11 @@ from urllib.parse import urlencode
 from markupsafe import Markup
 
 from storyline.analyze.sentences import sentence_spans
-from storyline.records import Analysis, Article, Change, ReusePair, Sighting, Story
+from storyline.records import Analysis, Article, Change, ReusePair, Sighting
 from storyline.report import why
 from storyline.report.text import clip
 from storyline.report.words import word_ops
-from storyline.store.records import OutletCount
+from storyline.store.records import OutletCount, StorySummary
 from storyline.web import svg
 from storyline.web.coverage import coverage_chart
 from storyline.web.reports import Built
@@ -78,12 +78,12 @@ def parse_day(value: str | None, name: str) -> str:
 # --- story list ----------------------------------------------------------------------------------
 
 
-def story_list(stories: Sequence[Story], outlets: Sequence[OutletCount], filters: Filters,
+def story_list(stories: Sequence[StorySummary], outlets: Sequence[OutletCount], filters: Filters,
                offset: int, limit: int) -> dict:
     """``stories`` is one page plus one more (so we know whether a next page exists)."""
     more = len(stories) > limit
     size = limit if limit != PAGE_SIZE else None
-    rows = [{"id": s.id, "label": s.label, "headline": s.headline, "size": len(s.article_ids),
+    rows = [{"id": s.id, "label": s.label, "headline": s.headline, "size": s.articles,
              "span": _span(s.coverage_first or s.first, s.coverage_last or s.last), "undated": s.undated, "people": list(s.key_entities)[:6]}
             for s in stories[:limit]]
     return {

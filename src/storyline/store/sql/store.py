@@ -37,6 +37,7 @@ from storyline.store.records import (
     PersonRedirect,
     PersonSources,
     PersonSummary,
+    StorySummary,
     StoredPerson,
     WriteResult,
 )
@@ -231,6 +232,12 @@ class SQLStore:
                 until: str | None = None) -> list[Story]:
         return stories.stories(self.db, limit=limit, offset=offset, query=query, outlet=outlet,
                                person=person, since=since, until=until)
+
+    def story_summaries(self, *, limit: int | None = None, offset: int = 0, query: str | None = None,
+                        outlet: str | None = None, person: str | None = None, since: str | None = None,
+                        until: str | None = None) -> list[StorySummary]:
+        return stories.story_summaries(self.db, limit=limit, offset=offset, query=query, outlet=outlet,
+                                       person=person, since=since, until=until)
 
     def count_stories(self, *, query: str | None = None, outlet: str | None = None, person: str | None = None,
                       since: str | None = None, until: str | None = None) -> int:

@@ -8,7 +8,7 @@ from typing import Any
 
 from storyline.records import Story
 from storyline.store.base import check_base
-from storyline.store.records import CheckpointPart, Membership, StoryCheckpoint, StoryMerge
+from storyline.store.records import CheckpointPart, Membership, StoryCheckpoint, StoryMerge, StorySummary
 from storyline.store.sql import changes, sightings
 from storyline.store.sql.connection import Connection
 from storyline.store.sql.filters import OUTLET_NAMES, SIGHTED_IDS, like_escape
@@ -135,6 +135,30 @@ def stories(db: Connection, *, limit: int | None = None, offset: int = 0, query:
     member names a person whose name contains this text (case ignored for ASCII); ``since`` /
     ``until`` (ISO dates), the story's stated date span reaches that day (undated stories are
     then left out)."""
+    rows = _listed(db, limit, offset, query, outlet, person, since, until)
+    members = _members_of(db, [r[0] for r in rows])
+    return [_story_from(r, members.get(r[0], ())) for r in rows]
+
+
+def story_summaries(db: Connection, *, limit: int | None = None, offset: int = 0, query: str | None = None,
+                    outlet: str | None = None, person: str | None = None, since: str | None = None,
+                    until: str | None = None) -> list[StorySummary]:
+    """:func:`stories` with each story's article count instead of its article ids: counted in
+    the members' index, never read (the stored ``size`` orders the list, but it is what the
+    story step last wrote, and a deleted article leaves its story's members on its own)."""
+    rows = _listed(db, limit, offset, query, outlet, person, since, until)
+    counts = {r[0]: int(r[1]) for r in db.rows_in("SELECT story_id, COUNT(*) FROM story_members WHERE story_id IN",
+                                                  [r[0] for r in rows], " GROUP BY story_id")}
+    out = []
+    for row in rows:
+        sid, label, headline, key_entities, first, last, undated, _size, _updated, cover_first, cover_last = row
+        out.append(StorySummary(sid, label, headline, tuple(json.loads(key_entities)), first, last, int(undated),
+                                counts.get(sid, 0), cover_first, cover_last))
+    return out
+
+
+def _listed(db: Connection, limit: int | None, offset: int, query: str | None, outlet: str | None,
+            person: str | None, since: str | None, until: str | None) -> list[tuple]:
     where, params = _story_filters(db, query, outlet, person, since, until)
     if where is None:
         return []
@@ -142,9 +166,7 @@ def stories(db: Connection, *, limit: int | None = None, offset: int = 0, query:
         f"SELECT {_LISTED_COLUMNS} FROM stories s LEFT JOIN story_facts f ON f.story_id = s.id{where} "
         "ORDER BY s.size DESC, (s.last_date IS NULL), s.last_date DESC, s.id",
         params, limit, offset)
-    rows = db.run(sql, params).fetchall()
-    members = _members_of(db, [r[0] for r in rows])
-    return [_story_from(r, members.get(r[0], ())) for r in rows]
+    return db.run(sql, params).fetchall()
 
 
 def count_stories(db: Connection, *, query: str | None = None, outlet: str | None = None,
