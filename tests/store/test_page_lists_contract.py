@@ -4,8 +4,12 @@ and ``person_sources`` (members with reasons, aliases and roles with their sourc
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from storyline.records import Story
-from storyline.store.records import Membership, PersonAlias, PersonMember, PersonRedirect, PersonRole, StoredPerson
+from storyline.store.records import (
+    Membership, PersonAlias, PersonMember, PersonRedirect, PersonRole, PersonTallies, StoredPerson,
+)
 from test_contract import make_article
 
 
@@ -67,10 +71,36 @@ def test_person_sources_read_back_members_aliases_and_roles(any_store):
     assert {(r.title, r.article_id, r.start, r.end) for r in got.roles} == {("Mayor", a, 0, 5), ("former mayor", b, 8, 20)}
     assert {(x.alias, x.article_id) for x in got.aliases} == {("Ortiz", a), ("Ortiz", b)}
     assert store.person_sources("nobody") is None
+    # A page's few articles: their members and aliases only, every role.
+    few = store.person_sources("p1", articles=[b, "unknown"])
+    assert [tuple(m) for m in few.members] == [(b, "e1", "same name")]
+    assert {(x.alias, x.article_id) for x in few.aliases} == {("Ortiz", b)} and few.roles == got.roles
+    assert store.person_sources("p1", articles=[]).members == ()
+    # Counted in the store: aliases and reasons, most first, ties in text order.
+    assert store.person_tallies("p1") == PersonTallies((("Ortiz", 2),), (("same name", 2),))
+    assert store.person_tallies("nobody") is None
+    whole = store.person("p1")
+    assert store.person("p1", members=False) == replace(whole, members=())
     # Absorbed into another identity: the old id has no sources of its own.
     store.put_people([stored_person("p0", "Ana Ortiz", [(a, "e1"), (b, "e1")], roles)], [PersonRedirect("p1", "p0")],
                      [], "v1", "2026-03-14T00:00:00+00:00")
     assert store.person_sources("p1") is None and len(store.person_sources("p0").members) == 2
+    assert store.person_tallies("p1") is None and store.person("p1", members=False).id == "p0"
+
+
+def test_person_tallies_count_every_member_most_first_ties_in_text_order(any_store):
+    arts = [make_article(f"Ana Ortiz said {n}.") for n in range(3)]
+    any_store.add_articles(arts)
+    a, b, c = (x.id for x in arts)
+    person = stored_person("p1", "Ana Ortiz", [(a, "e1"), (b, "e1"), (c, "e1")], [])
+    person = person._replace(members=(PersonMember(a, "e1", "same name"), PersonMember(b, "e1", "Ortiz ~ Ana Ortiz"),
+                                      PersonMember(c, "e1", "Ana ~ Ana Ortiz")),
+                     alias_sources=(PersonAlias("Ortiz", a, "e1"), PersonAlias("A. Ortiz", b, "e1"),
+                                    PersonAlias("A. Ortiz", c, "e1"), PersonAlias("Ana", c, "e1")))
+    any_store.put_people([person], [], [], "v1", "2026-03-13T00:00:00+00:00")
+    assert any_store.person_tallies("p1") == PersonTallies(
+        (("A. Ortiz", 2), ("Ana", 1), ("Ortiz", 1)),
+        (("Ana ~ Ana Ortiz", 1), ("Ortiz ~ Ana Ortiz", 1), ("same name", 1)))
 
 
 def test_people_named_finds_a_part_of_a_name_or_alias(any_store):

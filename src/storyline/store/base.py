@@ -27,6 +27,7 @@ from storyline.store.records import (
     PersonRedirect,
     PersonSources,
     PersonSummary,
+    PersonTallies,
     StorySummary,
     StoredPerson,
     WriteResult,
@@ -383,13 +384,22 @@ class Store(StepRecords, Protocol):
         the header search's people, read without loading every identity."""
         ...
 
-    def person(self, person_id: str) -> Identity | None:
-        """One identity by id; an absorbed id finds the identity that absorbed it."""
+    def person(self, person_id: str, *, members: bool = True) -> Identity | None:
+        """One identity by id; an absorbed id finds the identity that absorbed it. ``members``
+        False leaves its members out (``()``): what a page shows of a person needs none."""
         ...
 
-    def person_sources(self, person_id: str) -> PersonSources | None:
+    def person_sources(self, person_id: str, *, articles: Sequence[str] | None = None) -> PersonSources | None:
         """Where the identity ``person_id`` (exact live id) got its members, aliases and roles,
-        each in article then entity order; None for an unknown or absorbed id."""
+        each in article then entity order; None for an unknown or absorbed id. With
+        ``articles``, the members and aliases in those articles only (its roles all): a page
+        shows a well-known person's latest articles, not their hundreds of thousands."""
+        ...
+
+    def person_tallies(self, person_id: str) -> PersonTallies | None:
+        """How often the identity ``person_id`` (exact live id) goes by each alias (alias rows)
+        and why its members joined it, counted in the store, most first, ties in text order;
+        None for an unknown or absorbed id."""
         ...
 
     def people_of(self, article_ids: Sequence[str], whole_below: int | None = None) -> list[Identity]:

@@ -4,13 +4,14 @@ as Python allows (the reference for store/sql/people.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
 from storyline.records import Identity
 from storyline.store.memory_changes import only_among
-from storyline.store.records import ArticleEntity, MentionCounts, PersonRedirect, PersonSources, PersonSummary, StoredPerson
+from storyline.store.records import ArticleEntity, MentionCounts, PersonRedirect, PersonSources, PersonSummary, PersonTallies, StoredPerson
 
 
 @dataclass(slots=True, frozen=True)
@@ -129,7 +130,7 @@ class PeopleMixin:
     def count_people(self) -> int:
         return sum(r.merged_into is None and bool(r.person.members) for r in self._t.persons.values())
 
-    def person(self, person_id: str) -> Identity | None:
+    def person(self, person_id: str, *, members: bool = True) -> Identity | None:
         seen = set()
         while person_id and person_id not in seen:
             seen.add(person_id)
@@ -137,7 +138,8 @@ class PeopleMixin:
             if row is None:
                 return None
             if row.merged_into is None:
-                return self._identity(row)
+                found = self._identity(row)
+                return found if members else replace(found, members=())
             person_id = row.merged_into
         return None
 
@@ -147,14 +149,27 @@ class PeopleMixin:
             return []
         return [PersonSummary.of(p) for p in self.people() if any(wanted in n.lower() for n in (p.name, *p.aliases))][:limit]
 
-    def person_sources(self, person_id: str) -> PersonSources | None:
+    def person_sources(self, person_id: str, *, articles: Sequence[str] | None = None) -> PersonSources | None:
         row = self._t.persons.get(person_id)
         if row is None or row.merged_into is not None or not row.person.members:
             return None
         p = row.person
-        return PersonSources(tuple(sorted(p.members, key=lambda m: (m.article_id, m.entity_id))),
-                             tuple(sorted(set(p.alias_sources), key=lambda a: (a.article_id, a.entity_id, a.alias))),
+        wanted = None if articles is None else set(articles)
+        return PersonSources(tuple(sorted((m for m in p.members if wanted is None or m.article_id in wanted),
+                                          key=lambda m: (m.article_id, m.entity_id))),
+                             tuple(sorted({a for a in p.alias_sources if wanted is None or a.article_id in wanted},
+                                          key=lambda a: (a.article_id, a.entity_id, a.alias))),
                              tuple(sorted(set(p.role_sources), key=lambda r: (r.article_id, r.entity_id, r.start, r.end, r.title))))
+
+    def person_tallies(self, person_id: str) -> PersonTallies | None:
+        sources = self.person_sources(person_id)
+        if sources is None:
+            return None
+
+        def most_first(texts: Iterable[str]) -> tuple[tuple[str, int], ...]:
+            return tuple(sorted(Counter(texts).items(), key=lambda tn: (-tn[1], tn[0])))
+
+        return PersonTallies(most_first(a.alias for a in sources.aliases), most_first(m.reason for m in sources.members))
 
     def people_of(self, article_ids: Sequence[str], whole_below: int | None = None) -> list[Identity]:
         wanted = set(article_ids)

@@ -389,6 +389,14 @@ class StorySummary(NamedTuple):
                    story.undated, len(story.article_ids), story.coverage_first, story.coverage_last)
 
 
+class PersonTallies(NamedTuple):
+    """How often a stored identity goes by each alias and why its members joined it, counted
+    where they are stored: (text, count) pairs, most first, ties in text order."""
+
+    aliases: tuple[tuple[str, int], ...]
+    reasons: tuple[tuple[str, int], ...]
+
+
 class PersonSources(NamedTuple):
     """Where a stored identity's facts come from, for its page: each member entity with the
     reason it joined, each alias and each role with the entity (and offsets) that gave it."""

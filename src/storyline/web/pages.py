@@ -192,15 +192,18 @@ def add_pages(app: FastAPI, pool: DeskPool, reports: ReportCache) -> None:
         person_id = text(person_id, "person")
         with pool.desk() as desk:
             store = desk.store
-            person = store.person(person_id)
+            # Nothing here reads all of a person's members (a well-known one has hundreds of
+            # thousands): counts are made in the store, sources read for the latest articles.
+            person = store.person(person_id, members=False)
             if person is None:
                 raise WebError(404, f"no person {person_id!r}")
             if person.id != person_id:
                 return RedirectResponse(f"/people/{person.id}", status_code=301)
-            sources = store.person_sources(person.id)
-            if sources is None:
+            tallies = store.person_tallies(person.id)
+            if tallies is None:
                 raise WebError(404, f"no person {person_id!r}")
             listed = store.list_articles(person_id=person.id, limit=person_views.RECENT_ARTICLES)
+            sources = store.person_sources(person.id, articles=[a.id for a in listed.articles])
             role_articles = {a.id: a for a in store.articles(ids=person_views.role_sources_wanted(sources))}
             analyses = {a.id: found for a in listed.articles if (found := store.analysis(a.id)) is not None}
             per_story = {}
@@ -211,7 +214,7 @@ def add_pages(app: FastAPI, pool: DeskPool, reports: ReportCache) -> None:
             stories = [(s, n) for sid, n in sorted(per_story.items(), key=lambda kv: -kv[1])[:person_views.MAX_STORIES]
                        if (s := store.story(sid)) is not None]
         return page(request, "person.html", person_views.person_page(
-            person, sources, role_articles, listed.total, listed.articles, analyses, stories))
+            person, sources, tallies, role_articles, listed.total, listed.articles, analyses, stories))
 
     @app.get("/outlets", response_class=HTMLResponse, include_in_schema=False)
     def outlets_page(request: Request) -> HTMLResponse:

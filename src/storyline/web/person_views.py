@@ -18,7 +18,7 @@ from markupsafe import Markup
 from storyline.records import Analysis, Article, Identity, Story
 from storyline.report.text import clip
 from storyline.report.why import speaker_why
-from storyline.store.records import PersonSources
+from storyline.store.records import PersonSources, PersonTallies
 from storyline.web.coverage import coverage_chart
 from storyline.web.svg import iso_day
 
@@ -72,11 +72,14 @@ def title_conflicts(titles: Sequence[tuple[str, int]]) -> list[str]:
     return out
 
 
-def person_page(person: Identity, sources: PersonSources, role_articles: dict[str, Article], total: int,
-                recent: Sequence[Article], analyses: dict[str, Analysis], stories: Sequence[tuple[Story, int]]) -> dict:
+def person_page(person: Identity, sources: PersonSources, tallies: PersonTallies, role_articles: dict[str, Article],
+                total: int, recent: Sequence[Article], analyses: dict[str, Analysis],
+                stories: Sequence[tuple[Story, int]]) -> dict:
     """``recent``: their newest articles (up to RECENT_ARTICLES) with ``analyses`` of those
-    read; ``stories``: the stories of those articles with how many of them each holds;
-    ``total``: how many articles name them in all."""
+    read; ``sources``: their members and aliases in those articles, and all their roles;
+    ``tallies``: their aliases and reasons counted over all their members; ``stories``: the
+    stories of those articles with how many of them each holds; ``total``: how many articles
+    name them in all."""
     roles = []
     for title, rows in _roles(sources)[:MAX_ROLES]:
         cites = []
@@ -88,8 +91,6 @@ def person_page(person: Identity, sources: PersonSources, role_articles: dict[st
                           "before": _tail(art.body[max(r.start - CONTEXT_CHARS, 0):r.start]),
                           "title": art.body[r.start:r.end], "after": _head(art.body[r.end:r.end + CONTEXT_CHARS])})
         roles.append({"title": title, "articles": len({r.article_id for r in rows}), "cites": cites})
-    aliases = Counter(a.alias for a in sources.aliases)
-    reasons = Counter(m.reason for m in sources.members)
     members: dict[str, set[str]] = {}
     for m in sources.members:
         members.setdefault(m.article_id, set()).add(m.entity_id)
@@ -104,11 +105,11 @@ def person_page(person: Identity, sources: PersonSources, role_articles: dict[st
     chart = coverage_chart([(day, art.outlet or "") for art, _ in quotes if (day := iso_day(art.published))])
     return {
         "person": person, "total": total, "recent": len(recent),
-        "aliases": [{"name": n, "articles": c} for n, c in aliases.most_common() if n != person.name],
+        "aliases": [{"name": n, "articles": c} for n, c in tallies.aliases if n != person.name],
         "roles": roles,
         "conflicts": title_conflicts([(r["title"], r["articles"]) for r in roles]),
         "merges": list(person.merges),
-        "reasons": [{"reason": r, "count": c} for r, c in reasons.most_common(8)],
+        "reasons": [{"reason": r, "count": c} for r, c in tallies.reasons[:8]],
         "quotes": [{"text": q.text, "kind": q.kind, "id": art.id, "outlet": art.outlet or "unknown outlet",
                     "date": (art.published or "")[:10] or "undated", "why": speaker_why(q)}
                    for art, q in quotes[:MAX_QUOTES]],

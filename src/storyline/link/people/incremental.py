@@ -377,7 +377,7 @@ def keep_ids(store: Store, wanted: Sequence[tuple[Sequence[tuple[str, str]], str
 
 
 def _live(store: Store, pid: str) -> bool:
-    found = store.person(pid)
+    found = store.person(pid, members=False)
     return found is not None and found.id == pid
 
 

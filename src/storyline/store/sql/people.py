@@ -17,6 +17,7 @@ from storyline.store.records import (
     PersonRole,
     PersonSources,
     PersonSummary,
+    PersonTallies,
     StoredPerson,
 )
 from storyline.store.sql.connection import Connection, chunks, marks
@@ -163,7 +164,7 @@ def _summary(row: Sequence[Any]) -> PersonSummary:
     return PersonSummary(row[0], row[1], row[2], tuple(json.loads(row[3])), tuple(json.loads(row[4])), int(row[5]))
 
 
-def person(db: Connection, person_id: str) -> Identity | None:
+def person(db: Connection, person_id: str, members: bool = True) -> Identity | None:
     seen = set()
     while person_id and person_id not in seen:  # follow merged_into (kept one step long)
         seen.add(person_id)
@@ -171,7 +172,7 @@ def person(db: Connection, person_id: str) -> Identity | None:
         if row is None:
             return None
         if row[6] is None:
-            return _identities(db, [row[:6]])[0]
+            return _identities(db, [row[:6]], None if members else 0)[0]
         person_id = row[6]
     return None
 
@@ -187,18 +188,41 @@ def people_named(db: Connection, part: str, limit: int) -> list[PersonSummary]:
     return [_summary(r) for r in rows]
 
 
-def person_sources(db: Connection, person_id: str) -> PersonSources | None:
-    live = db.run(f"SELECT 1 FROM persons WHERE id = ? AND {_LIVE} AND articles > 0", (person_id,)).fetchone()
-    if live is None:
+def person_sources(db: Connection, person_id: str, articles: Sequence[str] | None = None) -> PersonSources | None:
+    if not _listed_person(db, person_id):
         return None
-    members = db.run("SELECT article_id, entity_id, reason FROM person_members WHERE person_id = ? "
-                     "ORDER BY article_id, entity_id", (person_id,)).fetchall()
-    aliases = db.run("SELECT alias, article_id, entity_id FROM person_aliases WHERE person_id = ? "
-                     "ORDER BY article_id, entity_id, alias", (person_id,)).fetchall()
+    among, args = "", [person_id]
+    if articles is not None:  # a page's few articles: one list of parameters
+        wanted = sorted(set(articles))
+        among, args = (f" AND article_id IN ({marks(wanted)})", [person_id, *wanted]) if wanted else (" AND 1 = 0", args)
+    members = db.run(f"SELECT article_id, entity_id, reason FROM person_members WHERE person_id = ?{among} "
+                     "ORDER BY article_id, entity_id", args).fetchall()
+    aliases = db.run(f"SELECT alias, article_id, entity_id FROM person_aliases WHERE person_id = ?{among} "
+                     "ORDER BY article_id, entity_id, alias", args).fetchall()
     roles = db.run("SELECT title, article_id, entity_id, span_start, span_end FROM person_roles WHERE person_id = ? "
                    "ORDER BY article_id, entity_id, span_start, span_end, title", (person_id,)).fetchall()
     return PersonSources(tuple(PersonMember(*r) for r in members), tuple(PersonAlias(*r) for r in aliases),
                          tuple(PersonRole(r[0], r[1], r[2], int(r[3]), int(r[4])) for r in roles))
+
+
+def person_tallies(db: Connection, person_id: str) -> PersonTallies | None:
+    if not _listed_person(db, person_id):
+        return None
+    # Grouped where they are stored: a well-known person's rows never leave the database.
+    aliases = db.run("SELECT alias, COUNT(*) FROM person_aliases WHERE person_id = ? GROUP BY alias",
+                     (person_id,)).fetchall()
+    reasons = db.run("SELECT reason, COUNT(*) FROM person_members WHERE person_id = ? GROUP BY reason",
+                     (person_id,)).fetchall()
+    return PersonTallies(_most_first(aliases), _most_first(reasons))
+
+
+def _most_first(rows: Sequence[tuple]) -> tuple[tuple[str, int], ...]:
+    # Ties in Python's text order, the same on every backend (a database orders text by its collation).
+    return tuple(sorted(((str(t), int(n)) for t, n in rows), key=lambda tn: (-tn[1], tn[0])))
+
+
+def _listed_person(db: Connection, person_id: str) -> bool:
+    return db.run(f"SELECT 1 FROM persons WHERE id = ? AND {_LIVE} AND articles > 0", (person_id,)).fetchone() is not None
 
 
 def people_of(db: Connection, article_ids: Sequence[str], whole_below: int | None = None) -> list[Identity]:

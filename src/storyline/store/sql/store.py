@@ -37,6 +37,7 @@ from storyline.store.records import (
     PersonRedirect,
     PersonSources,
     PersonSummary,
+    PersonTallies,
     StorySummary,
     StoredPerson,
     WriteResult,
@@ -286,8 +287,8 @@ class SQLStore:
     def people(self, *, limit: int | None = None, offset: int = 0) -> list[Identity]:
         return people.people(self.db, limit=limit, offset=offset)
 
-    def person(self, person_id: str) -> Identity | None:
-        return people.person(self.db, person_id)
+    def person(self, person_id: str, *, members: bool = True) -> Identity | None:
+        return people.person(self.db, person_id, members)
 
     def person_summaries(self, *, keys: Sequence[str] | None = None, limit: int | None = None,
                          offset: int = 0) -> list[PersonSummary]:
@@ -299,8 +300,11 @@ class SQLStore:
     def people_named(self, part: str, *, limit: int = 20) -> list[PersonSummary]:
         return people.people_named(self.db, part, limit)
 
-    def person_sources(self, person_id: str) -> PersonSources | None:
-        return people.person_sources(self.db, person_id)
+    def person_sources(self, person_id: str, *, articles: Sequence[str] | None = None) -> PersonSources | None:
+        return people.person_sources(self.db, person_id, articles)
+
+    def person_tallies(self, person_id: str) -> PersonTallies | None:
+        return people.person_tallies(self.db, person_id)
 
     def people_of(self, article_ids: Sequence[str], whole_below: int | None = None) -> list[Identity]:
         return people.people_of(self.db, article_ids, whole_below)
