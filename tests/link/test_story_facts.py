@@ -88,6 +88,17 @@ def test_a_big_story_is_built_from_its_most_recent_articles_bodies_only(seeds_st
     assert [a.id for a in covered.articles] == recent and sorted(a.id for a in whole.articles) == sorted(a.id for a in every)
     assert encode_facts(covered) == encode_facts(whole)  # what the step stores is the same
     assert f"cover the 3 most recent of {len(every)} articles" in " ".join(whole.notes)
+    # Its article list: every member, bodies for the covered ones and the headline's article only,
+    # the same whether just built or read back from the stored facts.
+    headline = [a.id for a in every if story.headline and (a.title or "").strip() == story.headline.strip()]
+    with_body = {a.id for a in whole.articles if a.body}
+    assert with_body == set(recent) | set(headline) and len(whole.articles) == len(every)
+    assert {a.id: a.title for a in whole.articles} == {a.id: a.title for a in every}
+    monkeypatch.undo()
+    monkeypatch.setattr(report_module, "MAX_ARTICLES", 3)
+    with storyline.open(seeds_store) as desk:
+        back = decode_facts(desk.store, story, json.loads(json.dumps(encode_facts(whole))))
+    assert back.articles == whole.articles
 
 
 def test_only_the_changed_story_is_rebuilt(seeds_store, tmp_path, monkeypatch):

@@ -4,6 +4,8 @@ checkpoint, written in one transaction with the memberships it follows."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from test_contract import make_article, sample_analysis
 
@@ -116,3 +118,17 @@ def test_membership_evidence_is_kept_when_a_merge_moves_the_member_and_merges_re
     assert [m.evidence for m in any_store.story_members()] == [None, None, None]  # replay reads no JSON
     any_store.clear_stories()
     assert any_store.story_merge(c) is None and any_store.member_evidence([a, b, c]) == {}
+
+
+def test_publication_dates_and_heads_in_store_order_without_bodies(any_store):
+    arts = [make_article("Third day.", published="2026-03-03"), make_article("Undated."),
+            make_article("First day.", published="2026-03-01")]
+    any_store.add_articles(arts)
+    a, b, c = (x.id for x in arts)
+    # Asked in any order, given in the order the articles were stored (the order ties keep).
+    assert list(any_store.publication_dates([c, "unknown", a, b]).items()) == [(a, "2026-03-03"), (b, None),
+                                                                              (c, "2026-03-01")]
+    heads = any_store.article_heads([c, "unknown", a])
+    whole = any_store.articles(ids=[c, a])
+    assert [h.id for h in heads] == [a, c] and all(h.body == "" for h in heads)
+    assert [dataclasses.replace(h, body=w.body) for h, w in zip(heads, whole)] == whole

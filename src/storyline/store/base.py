@@ -124,6 +124,12 @@ class Store(StepRecords, Protocol):
         """
         ...
 
+    def article_heads(self, ids: Sequence[str]) -> list[Article]:
+        """The articles with these ids as :meth:`articles` gives them, each with an empty body:
+        a story's article list shows titles, outlets and dates (a big story has thousands of
+        bodies); unknown ids are passed over."""
+        ...
+
     def publication_dates(self, article_ids: Sequence[str]) -> dict[str, str | None]:
         """The stated publication date (``published``, as stored) of each of these articles, in
         the order they were first stored (as :meth:`articles`); unknown ids are passed over.

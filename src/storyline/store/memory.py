@@ -204,6 +204,9 @@ class MemoryStore(SightingsMixin, ChangesMixin, FingerprintsMixin, CorrectionsMi
             chosen = [a for aid, a in self._t.articles.items() if aid in wanted]
         return [_listed(a) for a in _page(chosen, limit, offset)]
 
+    def article_heads(self, ids: Sequence[str]) -> list[Article]:
+        return [dataclasses.replace(a, body="") for a in self.articles(ids=ids)]
+
     def publication_dates(self, article_ids: Sequence[str]) -> dict[str, str | None]:
         wanted = set(article_ids)
         return {aid: a.published for aid, a in self._t.articles.items() if aid in wanted}

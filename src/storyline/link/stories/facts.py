@@ -21,7 +21,7 @@ import types
 import typing
 from dataclasses import dataclass, field
 from functools import cache
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from typing import Any
 
 from storyline.records import (Article, ArticleDate, Event, Finding, Identity, Quote, ReusePair, Sighting, Story,
@@ -114,7 +114,7 @@ def decode_facts(store: Store, story: Story, facts: dict, pairs: list[ReusePair]
     by_key = {(p.source_id, p.derived_id): p for p in (member_pairs(store, story) if pairs is None else pairs)}
     return StoryReport(
         story=story,
-        articles=store.articles(ids=list(story.article_ids)),
+        articles=report_articles(store, story, facts["dates"]),
         dates={aid: _load(ArticleDate, d) for aid, d in facts["dates"].items()},
         times={aid: [_load(TimePoint, t) for t in ts] for aid, ts in facts["times"].items()},
         events=[_load(Event, e) for e in facts["events"]],
@@ -124,6 +124,23 @@ def decode_facts(store: Store, story: Story, facts: dict, pairs: list[ReusePair]
         findings=[_load(Finding, f) for f in facts["findings"]],
         notes=list(facts["notes"]),
     )
+
+
+def report_articles(store: Store, story: Story, covered: Collection[str]) -> list[Article]:
+    """A report's article list: every member, in store order, with its body when the report
+    covers it (its events, dates and findings cite it) or its title is the story's headline (the
+    briefing leads with that article), and without otherwise. A story of more than
+    report.MAX_ARTICLES articles is covered by its most recent ones; a view of it reads those
+    bodies, not thousands. (The briefing's representative article, when no title is the
+    headline, is the one in most events, then the longest: among the covered ones.)"""
+    ids = list(story.article_ids)
+    if all(a in covered for a in ids):
+        return store.articles(ids=ids)
+    heads = store.article_heads(ids)
+    headline = (story.headline or "").strip()
+    wanted = {a.id for a in heads if a.id in covered or (headline and (a.title or "").strip() == headline)}
+    whole = {a.id: a for a in store.articles(ids=sorted(wanted))}
+    return [whole.get(a.id, a) for a in heads]
 
 
 def member_pairs(store: Store, story: Story) -> list[ReusePair]:

@@ -24,7 +24,7 @@ from storyline.link.stories.crosscheck import (
 )
 from storyline.link.stories.dates import DatedSentence, infer_dates, to_timex
 from storyline.link.stories.events import anchor_day, group_events, mentions
-from storyline.link.stories.facts import StoryReport
+from storyline.link.stories.facts import StoryReport, report_articles
 from storyline.link.people import corrected, merge_people
 from storyline.ingest.dates import published_time
 from storyline.link.stories.scan import publication_time
@@ -48,7 +48,8 @@ def build_report(store: Store, story: Story, previous: dict | None = None, *, st
     their stated dates (no text read); only their bodies are read. ``whole`` False leaves the
     others out of the report's article list too: the story_facts step stores what the covered
     articles give and never reads the list, so a build reads MAX_ARTICLES bodies however big
-    the story grows."""
+    the story grows. With ``whole``, the others are listed without their bodies, as a read of
+    the stored facts lists them (facts.report_articles)."""
     ids = list(story.article_ids)
     notes = []
     if len(ids) > MAX_ARTICLES:
@@ -56,7 +57,7 @@ def build_report(store: Store, story: Story, previous: dict | None = None, *, st
         recent = sorted(stated, key=lambda a: _epoch(stated[a]) or 0.0)[-MAX_ARTICLES:]
         found = {a.id: a for a in store.articles(ids=recent)}
         covered = [found[a] for a in recent if a in found]
-        articles = store.articles(ids=ids) if whole else covered
+        articles = report_articles(store, story, {a.id for a in covered}) if whole else covered
         notes.append(f"events, dates and findings cover the {MAX_ARTICLES} most recent of {len(stated)} articles")
     else:
         articles = covered = store.articles(ids=ids)

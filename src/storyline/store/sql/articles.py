@@ -137,6 +137,12 @@ def articles(db: Connection, *, limit: int | None = None, offset: int = 0,
     return [article_from(row) for row in db.run(sql, params).fetchall()]
 
 
+def article_heads(db: Connection, ids: Sequence[str]) -> list[Article]:
+    columns = ARTICLE_COLUMNS.replace("abstract, body,", "abstract, '' AS body,")
+    rows = db.rows_in(f"SELECT seq, {columns} FROM articles WHERE id IN", ids)
+    return [article_from(row[1:]) for row in sorted(rows, key=lambda r: r[0])]
+
+
 def publication_dates(db: Connection, ids: Sequence[str]) -> dict[str, str | None]:
     rows = db.rows_in("SELECT seq, id, published FROM articles WHERE id IN", ids)
     return {r[1]: r[2] for r in sorted(rows, key=lambda r: r[0])}

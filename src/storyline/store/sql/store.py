@@ -85,6 +85,9 @@ class SQLStore:
         return articles.articles(self.db, limit=limit, offset=offset, ids=ids, outlet=outlet, since=since,
                                  until=until, story_id=story_id, person=person)
 
+    def article_heads(self, ids: Sequence[str]) -> list[Article]:
+        return articles.article_heads(self.db, ids)
+
     def publication_dates(self, article_ids: Sequence[str]) -> dict[str, str | None]:
         return articles.publication_dates(self.db, article_ids)
 
