@@ -101,6 +101,7 @@ def pipeline(disable: tuple[str, ...] = ()) -> Language:
         # out of the cyclic collector's sight, each full collection no longer walks them. It
         # ran a dozen times in the story step of 100 articles (checkpoint restore, entity
         # decoding) and cost 0.34 s there at 50k articles, 0.06 s frozen (benchmarks/README.md).
+        gc.collect()  # what is garbage now is freed, not frozen with the model
         gc.freeze()
         return nlp
     raise RuntimeError(

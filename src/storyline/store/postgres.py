@@ -94,11 +94,16 @@ def analyse_unanalysed(db: Connection) -> list[str]:
         tables = [r[0] for r in db.run(
             "SELECT relname FROM pg_stat_user_tables WHERE schemaname = current_schema() AND n_live_tup > ? "
             "AND last_analyze IS NULL AND last_autoanalyze IS NULL ORDER BY relname", (ANALYSE_ROWS,)).fetchall()]
-        for table in tables:
-            db.run(f'ANALYZE "{table}"')  # our own tables' names, read from the catalogue
     except psycopg.Error:
         return []
-    return tables
+    done = []
+    for table in tables:
+        try:
+            db.run('ANALYZE "{}"'.format(table.replace('"', '""')))  # a name from the catalogue, quoted
+            done.append(table)
+        except psycopg.Error:
+            continue
+    return done
 
 
 def _redact(url: str) -> str:

@@ -52,8 +52,8 @@ def build_report(store: Store, story: Story, previous: dict | None = None, *, st
     the stored facts lists them (facts.report_articles)."""
     ids = list(story.article_ids)
     notes = []
-    if len(ids) > MAX_ARTICLES:
-        stated = store.publication_dates(ids)  # in store order: the order ties keep
+    stated = store.publication_dates(ids) if len(ids) > MAX_ARTICLES else {}  # in store order: ties keep it
+    if len(stated) > MAX_ARTICLES:
         recent = sorted(stated, key=lambda a: _epoch(stated[a]) or 0.0)[-MAX_ARTICLES:]
         found = {a.id: a for a in store.articles(ids=recent)}
         covered = [found[a] for a in recent if a in found]

@@ -191,14 +191,21 @@ def people_named(db: Connection, part: str, limit: int) -> list[PersonSummary]:
 def person_sources(db: Connection, person_id: str, articles: Sequence[str] | None = None) -> PersonSources | None:
     if not _listed_person(db, person_id):
         return None
-    among, args = "", [person_id]
-    if articles is not None:  # a page's few articles: one list of parameters
-        wanted = sorted(set(articles))
-        among, args = (f" AND article_id IN ({marks(wanted)})", [person_id, *wanted]) if wanted else (" AND 1 = 0", args)
-    members = db.run(f"SELECT article_id, entity_id, reason FROM person_members WHERE person_id = ?{among} "
-                     "ORDER BY article_id, entity_id", args).fetchall()
-    aliases = db.run(f"SELECT alias, article_id, entity_id FROM person_aliases WHERE person_id = ?{among} "
-                     "ORDER BY article_id, entity_id, alias", args).fetchall()
+    if articles is None:
+        members = db.run("SELECT article_id, entity_id, reason FROM person_members WHERE person_id = ? "
+                         "ORDER BY article_id, entity_id", (person_id,)).fetchall()
+        aliases = db.run("SELECT alias, article_id, entity_id FROM person_aliases WHERE person_id = ? "
+                         "ORDER BY article_id, entity_id, alias", (person_id,)).fetchall()
+    else:
+        members, aliases = [], []
+        for chunk in chunks(sorted(set(articles))):
+            among, args = f" AND article_id IN ({marks(chunk)})", [person_id, *chunk]
+            members += db.run(f"SELECT article_id, entity_id, reason FROM person_members WHERE person_id = ?{among}",
+                              args).fetchall()
+            aliases += db.run(f"SELECT alias, article_id, entity_id FROM person_aliases WHERE person_id = ?{among}",
+                              args).fetchall()
+        members.sort(key=lambda r: (r[0], r[1]))
+        aliases.sort(key=lambda r: (r[1], r[2], r[0]))
     roles = db.run("SELECT title, article_id, entity_id, span_start, span_end FROM person_roles WHERE person_id = ? "
                    "ORDER BY article_id, entity_id, span_start, span_end, title", (person_id,)).fetchall()
     return PersonSources(tuple(PersonMember(*r) for r in members), tuple(PersonAlias(*r) for r in aliases),
@@ -236,8 +243,8 @@ def people_by_keys(db: Connection, keys: Sequence[str], whole_below: int | None 
 
 
 def person_ids_by_keys(db: Connection, keys: Sequence[str]) -> set[str]:
-    # person_keys holds live identities only (a redirect moves the keys to the absorbing one).
-    return {r[0] for r in db.rows_in("SELECT DISTINCT person_id FROM person_keys WHERE name_key IN", keys)}
+    return {r[0] for r in db.rows_in(f"SELECT DISTINCT k.person_id FROM person_keys k JOIN persons p ON p.id = k.person_id "
+                                      f"AND p.{_LIVE} WHERE k.name_key IN", keys)}
 
 
 def person_sizes(db: Connection, ids: Sequence[str]) -> dict[str, int]:
