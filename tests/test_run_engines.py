@@ -119,3 +119,20 @@ def test_ray_needs_a_store_other_processes_can_open(seeds_dir):
     assert "memory://" in result.stderr and "several processes" in result.stderr
     wrong = run_cli("run", str(seeds_dir), "--ray-address", "127.0.0.1:6379", "--db", "memory://")
     assert wrong.returncode == 2 and "--ray-address needs --engine ray" in wrong.stderr
+
+
+def test_people_runs_beside_the_stories_and_story_facts_they_do_not_touch(ray_available):
+    """The Ray executor runs the people step in a Ray task beside the driver's stories (and
+    story facts) only because their declared tables do not meet (run/ray_exec.py BESIDE_STEPS)."""
+    from dataclasses import replace
+
+    from storyline.run import ray_exec
+    from storyline.run.fact_steps import STORY_FACTS
+    from storyline.run.people_steps import PEOPLE_STEP as PEOPLE
+    from storyline.run.story_steps import STORIES
+
+    assert "people" in ray_exec.BESIDE_STEPS
+    assert not ray_exec._conflict(STORIES, PEOPLE) and not ray_exec._conflict(STORY_FACTS, PEOPLE)
+    # A step that read the people's tables would wait for them, and one that wrote what they read too.
+    assert ray_exec._conflict(replace(STORY_FACTS, reads=(*STORY_FACTS.reads, "persons")), PEOPLE)
+    assert ray_exec._conflict(replace(STORIES, writes=(*STORIES.writes, "entities")), PEOPLE)

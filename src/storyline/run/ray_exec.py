@@ -17,7 +17,9 @@ stores the articles in order. How each step runs:
   published before it, and its state (the checkpoint) is the result of every earlier batch, so
   batches cannot run side by side without changing the stories; people identities likewise
   grow batch after batch through the name-key neighbourhood of earlier batches. Sharding them
-  (by time window with a merge step; by name-key shard) is the follow-up.
+  (by time window with a merge step; by name-key shard) is the follow-up. The two touch
+  different tables, so people runs, in order, in one Ray task beside the driver's stories and
+  story facts (``BESIDE_STEPS``): the run waits for the longer of the two, not their sum.
 
 Every batch, wherever it runs, is ``step.run(store, keys)``: one transaction with idempotent
 writes. A worker that dies mid-batch leaves nothing of that batch; one that dies after its
@@ -40,6 +42,7 @@ from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 from pathlib import Path
 
 import ray
@@ -60,7 +63,13 @@ from storyline.store import Store, open_store
 ACTOR_STEPS = frozenset({"analyze", "embed", "fingerprint"})
 # Steps whose batches are independent and light to start: one Ray task per batch.
 TASK_STEPS = frozenset({"candidates", "compare", "story_facts"})
-# Everything else runs on the driver, in order (see the module docstring).
+# Everything else runs on the driver, in order (see the module docstring), except that a step
+# here runs in one Ray task (the local executor, in that process) beside the driver's step
+# before it when neither writes what the other reads or writes (their declared tables), and is
+# waited for before any later step that touches what it writes, or at the end. People reads the
+# analysed entities and its own tables; stories and story facts touch neither, so the run's two
+# driver-bound stages overlap instead of adding up (docs/scale.md).
+BESIDE_STEPS = frozenset({"people"})
 
 # The environment a joined cluster's workers get from the driver.
 # STORYLINE_REWRITE_MODEL: the compare step's workers must decide as the driver versioned it.
@@ -107,17 +116,46 @@ def run_steps_ray(store: Store, steps: Sequence[Step], *, options: RayOptions = 
         raise EngineError("Ray is not initialised: run inside storyline.run.ray_exec.cluster()")
     _quiet_ray_data()
     workers = options.workers or max(1, int(ray.cluster_resources().get("CPU", 1)))
-    report = RunReport()
-    for step in steps:
+    steps = list(steps)
+    reports: dict[int, StepReport] = {}
+    beside: dict[int, Any] = {}  # position of a step running in a Ray task -> its result's ref
+    for n, step in enumerate(steps):
+        for at in [at for at in beside if _conflict(step, steps[at])]:
+            reports[at] = ray.get(beside.pop(at))
+        if n in reports or n in beside:
+            continue
+        following = steps[n + 1] if n + 1 < len(steps) else None
+        if (following is not None and following.name in BESIDE_STEPS and step.name not in ACTOR_STEPS | TASK_STEPS
+                and not _conflict(step, following)):
+            remote = ray.remote(_run_beside).options(num_cpus=options.cpus_per_worker, max_retries=options.max_retries)
+            beside[n + 1] = remote.remote(url, _portable(following))
         if step.name in ACTOR_STEPS:
-            report.steps.append(_on_actors(store, url, step, options, workers, progress))
+            reports[n] = _on_actors(store, url, step, options, workers, progress)
         elif step.name in TASK_STEPS:
-            report.steps.append(_on_tasks(store, url, step, options, workers, progress))
+            reports[n] = _on_tasks(store, url, step, options, workers, progress)
         else:
-            report.steps.append(run_step(store, step, progress=progress))
+            reports[n] = run_step(store, step, progress=progress)
+    for at, ref in beside.items():
+        reports[at] = ray.get(ref)
+    report = RunReport(steps=[reports[n] for n in range(len(steps))])
     if any(s.due for s in report.steps):
         store.prune_changes()
     return report
+
+
+def _conflict(a: Step, b: Step) -> bool:
+    """Whether one of the two steps writes a table the other reads or writes (as declared)."""
+    return bool(set(a.writes) & (set(b.reads) | set(b.writes)) or set(b.writes) & set(a.reads))
+
+
+def _run_beside(url: str, recipe: Step | _AnalysisRecipe) -> StepReport:
+    """A driver step run in a Ray task, as the local executor runs it (in order, resumable)."""
+    store = open_store(url)
+    try:
+        step, _ = _bind(recipe, store)
+        return run_step(store, step)
+    finally:
+        store.close()
 
 
 def file_reader(options: RayOptions, max_bytes: int) -> Callable[[Sequence[InputFile]], Iterator[list]]:
