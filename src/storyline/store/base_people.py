@@ -1,0 +1,119 @@
+"""The Store protocol's methods for people across articles (link/people/: the ``people`` step,
+its corrections, the people pages and lists). ``store/base.py``'s
+:class:`~storyline.store.base.Store` inherits them (kept apart, as base_steps.py is, so that
+neither file grows past a screenful of areas)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Protocol
+
+from storyline.records import Identity
+from storyline.store.records import (
+    MentionCounts,
+    PersonRedirect,
+    PersonSources,
+    PersonSummary,
+    PersonTallies,
+    StoredPerson,
+)
+
+
+class PeopleRecords(Protocol):
+    """People identities, their sources and the people step's bookkeeping (see
+    :class:`~storyline.store.base.Store` for the rules every store follows)."""
+
+    def people_due(self, version: str, *, limit: int | None = None,
+                    among: Sequence[str] | None = None) -> list[str]:
+        """Ids of analysed articles the people step has not done by ``version`` against their
+        current analysis, in the order the articles were stored."""
+        ...
+
+    def put_people(self, persons: Sequence[StoredPerson], redirects: Sequence[PersonRedirect],
+                   done: Sequence[str], version: str, updated_at: str,
+                   surnames: Mapping[str, Sequence[str]] | None = None,
+                   grown: Sequence[StoredPerson] = ()) -> None:
+        """In one transaction: replace ``persons`` (rows, members, alias and role sources, name
+        keys; a person keeps its creation time), mark each redirect's old identity absorbed by
+        its new one (or gone), drop what earlier runs assigned to the entities of ``done``,
+        add to each stored person of ``grown`` its members, alias and role sources and keys (the
+        ones it gains; its shown name, aliases, roles and merges replaced, its article count made
+        anew; nothing else of it read or rewritten), replace the people (surname keys) each done
+        article mentions with ``surnames[id]`` (none if absent) and record those articles as
+        done by ``version`` against their current analysis. Re-running the same write changes
+        nothing."""
+        ...
+
+    def mention_counts(self, keys: Sequence[str], excluding: Sequence[str] = ()) -> MentionCounts:
+        """For each of ``keys``, how many done articles mention that surname key, and how many
+        done articles mention anybody; the articles in ``excluding`` left out of both."""
+        ...
+
+    def people(self, *, limit: int | None = None, offset: int = 0) -> list[Identity]:
+        """Stored identities, most articles first, then by name (then id)."""
+        ...
+
+    def person_summaries(self, *, keys: Sequence[str] | None = None, limit: int | None = None,
+                         offset: int = 0) -> list[PersonSummary]:
+        """Stored identities as lists show them, in the order of :meth:`people`, without reading
+        a member: the people pages, the API's list and ``storyline people`` page through these.
+        ``keys``: only those under one of these name keys (as :meth:`people_by_keys` finds them)."""
+        ...
+
+    def count_people(self) -> int:
+        """How many identities :meth:`people` lists."""
+        ...
+
+    def people_named(self, part: str, *, limit: int = 20) -> list[PersonSummary]:
+        """Up to ``limit`` live identities whose name or an alias contains ``part`` (case ignored;
+        on SQLite, case folding covers ASCII letters only), most articles first, then by name:
+        the header search's people, read without loading every identity."""
+        ...
+
+    def person(self, person_id: str, *, members: bool = True) -> Identity | None:
+        """One identity by id; an absorbed id finds the identity that absorbed it. ``members``
+        False leaves its members out (``()``): what a page shows of a person needs none."""
+        ...
+
+    def person_sources(self, person_id: str, *, articles: Sequence[str] | None = None) -> PersonSources | None:
+        """Where the identity ``person_id`` (exact live id) got its members, aliases and roles,
+        each in article then entity order; None for an unknown or absorbed id. With
+        ``articles``, the members and aliases in those articles only (its roles all): a page
+        shows a well-known person's latest articles, not their hundreds of thousands."""
+        ...
+
+    def person_tallies(self, person_id: str) -> PersonTallies | None:
+        """How often the identity ``person_id`` (exact live id) goes by each alias (alias rows)
+        and why its members joined it, counted in the store, most first, ties in text order;
+        None for an unknown or absorbed id."""
+        ...
+
+    def people_of(self, article_ids: Sequence[str], whole_below: int | None = None) -> list[Identity]:
+        """The identities with a member in any of ``article_ids``, by id. With ``whole_below``,
+        an identity of that many members or more carries only its members in ``article_ids``."""
+        ...
+
+    def people_by_keys(self, keys: Sequence[str], whole_below: int | None = None,
+                       among: Sequence[str] = ()) -> list[Identity]:
+        """The identities indexed under any of the name ``keys``, by id (the blocking lookup).
+        With ``whole_below``, an identity of that many members or more carries only its
+        members in the articles ``among`` (a famous name's identity may hold hundreds of
+        thousands; see :meth:`person_sizes`)."""
+        ...
+
+    def person_ids_by_keys(self, keys: Sequence[str]) -> set[str]:
+        """The ids of the identities :meth:`people_by_keys` finds, without reading them."""
+        ...
+
+    def people_by_ids(self, ids: Sequence[str]) -> list[Identity]:
+        """The live identities among ``ids``, whole, by id (an absorbed id is not followed:
+        :meth:`person` does that)."""
+        ...
+
+    def person_sizes(self, ids: Sequence[str]) -> dict[str, int]:
+        """How many members each of ``ids`` holds (absent: none, or no such identity)."""
+        ...
+
+    def known_person_ids(self, ids: Sequence[str]) -> set[str]:
+        """Which of ``ids`` were ever given to an identity (live, absorbed or gone)."""
+        ...
