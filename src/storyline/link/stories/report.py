@@ -26,8 +26,7 @@ from storyline.link.stories.dates import DatedSentence, infer_dates, to_timex
 from storyline.link.stories.events import anchor_day, group_events, mentions
 from storyline.link.stories.facts import StoryReport, report_articles
 from storyline.link.people import corrected, merge_people
-from storyline.ingest.dates import published_time
-from storyline.link.stories.scan import publication_time
+from storyline.link.stories.scan import publication_time, published_epoch
 from storyline.link.stories.value_pairs import stamp, stored_pairs, value_pairs
 from storyline.records import (
     Analysis, Article, Quote, Story, TimePoint,
@@ -54,7 +53,7 @@ def build_report(store: Store, story: Story, previous: dict | None = None, *, st
     notes = []
     stated = store.publication_dates(ids) if len(ids) > MAX_ARTICLES else {}  # in store order: ties keep it
     if len(stated) > MAX_ARTICLES:
-        recent = sorted(stated, key=lambda a: _epoch(stated[a]) or 0.0)[-MAX_ARTICLES:]
+        recent = sorted(stated, key=lambda a: published_epoch(stated[a]) or 0.0)[-MAX_ARTICLES:]
         found = {a.id: a for a in store.articles(ids=recent)}
         covered = [found[a] for a in recent if a in found]
         articles = report_articles(store, story, {a.id for a in covered}) if whole else covered
@@ -111,12 +110,6 @@ def build_report(store: Store, story: Story, previous: dict | None = None, *, st
         reuse=sorted(reuse.values(), key=lambda p: -p.coverage), findings=findings, notes=notes,
         values=values.document(),
     )
-
-
-def _epoch(published: str | None) -> float | None:
-    """publication_time of an article published ``published`` (as stored)."""
-    when = published_time(published)
-    return when.timestamp() if when is not None else None
 
 
 def _stated_day(article: Article) -> dt.date | None:

@@ -279,7 +279,13 @@ def _item(article: Article, entities: dict[str, list[Entity]], vectors: dict[str
 
 def publication_time(article: Article) -> float | None:
     """The stated publication time in epoch seconds (UTC when no zone is given), or None."""
-    when = published_time(article.published)
+    return published_epoch(article.published)
+
+
+def published_epoch(published: str | None) -> float | None:
+    """:func:`publication_time` of an article published ``published`` (as stored): what a read
+    of ``Store.publication_dates`` gives, without the article."""
+    when = published_time(published)
     return when.timestamp() if when is not None else None
 
 

@@ -138,7 +138,7 @@ def articles(db: Connection, *, limit: int | None = None, offset: int = 0,
 
 
 def article_heads(db: Connection, ids: Sequence[str]) -> list[Article]:
-    columns = ARTICLE_COLUMNS.replace("abstract, body,", "abstract, '' AS body,")
+    columns = ", ".join("'' AS body" if c == "body" else c for c in ARTICLE_COLUMNS.split(", "))
     rows = db.rows_in(f"SELECT seq, {columns} FROM articles WHERE id IN", ids)
     return [article_from(row[1:]) for row in sorted(rows, key=lambda r: r[0])]
 

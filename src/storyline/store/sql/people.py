@@ -146,7 +146,7 @@ def person_summaries(db: Connection, *, keys: Sequence[str] | None = None, limit
     # The stored article count, not the members: the first page holds the best-known people,
     # each named in thousands of articles (reading their members cost 1.3 s at 69k people).
     if keys is not None:
-        ids = sorted({r[0] for r in db.rows_in("SELECT person_id FROM person_keys WHERE name_key IN", keys)})
+        ids = sorted(person_ids_by_keys(db, keys))
         found = [_summary(r) for r in db.rows_in(f"SELECT {_SUMMARY_COLUMNS} FROM persons WHERE {_LISTED} AND id IN",
                                                  ids)]
         found.sort(key=lambda p: (-p.articles, p.name, p.id))
