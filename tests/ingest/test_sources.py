@@ -285,6 +285,42 @@ def test_a_jsonl_record_of_one_line_keeps_it_as_its_body(desk, tmp_path):
     assert desk.ingest([one_line]).added == []
 
 
+def test_jsonl_dumps_of_other_tools_are_read_with_their_field_names(desk, tmp_path):
+    """news-please, Media Cloud and NewsAPI name the same fields otherwise (maintext,
+    date_publish, publish_date, publishedAt, source_domain, media_name, a source object, a list
+    of authors); a Unix time in milliseconds is a date; HTML kept under "content" is read as a
+    page. Our own field names win over an alias in the same record."""
+    lines = jsonl([
+        {"url": FERRY_URL, "title": FERRY_TITLE, "maintext": "\n".join(FERRY_PARAGRAPHS),
+         "date_publish": "2026-03-05 18:30:00", "source_domain": "meridianwire.example", "authors": ["Tom Reyes", "Ana Lund"]},
+        {"link": BRIDGE_URL, "headline": BRIDGE_TITLE, "content": "\n".join(BRIDGE_PARAGRAPHS),
+         "publishedAt": "2026-03-02T10:00:00Z", "source": {"id": None, "name": "Riverside Weekly"}, "author": "Ana Lund"},
+        {"url": "https://courier.example/library", "media_name": "Millbrook Courier", "timestamp": 1772877600000,
+         "content": html_page(LIBRARY_TITLE, LIBRARY_PARAGRAPHS)},
+        {"url": "https://wire.example/own", "text": "The harbour election is over in Port Selby.",
+         "body": "Not this one.", "published": "2026-03-09", "date": "2026-01-01", "title": "Port Selby votes"},
+    ])
+    report = desk.ingest([write(tmp_path, "other-tools.jsonl", lines)])
+    assert report.problems == [] and len(report.added) == 4
+    ferry, bridge, library, own = desk.articles()
+    assert ferry.body == body_of(FERRY_PARAGRAPHS) and ferry.title == FERRY_TITLE
+    assert (ferry.published, ferry.byline) == ("2026-03-05T18:30:00", "Tom Reyes, Ana Lund")
+    assert ferry.outlet and "meridianwire" in ferry.outlet.casefold()
+    assert all(ferry.fields[n].origin == "stated" for n in ("title", "published", "byline"))
+    assert (bridge.url, bridge.title, bridge.outlet, bridge.byline) == (BRIDGE_URL, BRIDGE_TITLE, "Riverside Weekly", "Ana Lund")
+    assert bridge.published == "2026-03-02T10:00:00+00:00" and bridge.body == body_of(BRIDGE_PARAGRAPHS)
+    assert library.published == "2026-03-07T10:00:00+00:00" and library.outlet == "Millbrook Courier"
+    assert library.body == body_of(LIBRARY_PARAGRAPHS) and NAV_TEXT not in library.body
+    assert (own.body, own.published, own.title) == ("The harbour election is over in Port Selby.", "2026-03-09", "Port Selby votes")
+
+
+def test_a_jsonl_record_without_any_text_field_names_the_names_it_looked_for(desk, tmp_path):
+    report = desk.ingest([write(tmp_path, "no-text.jsonl", jsonl([{"url": FERRY_URL, "summary": "short"}]))])
+    assert report.added == [] and len(report.problems) == 1
+    reason = report.problems[0].reason
+    assert "'text'" in reason and "'maintext'" in reason and "'content'" in reason
+
+
 # --- WARC ------------------------------------------------------------------------------------
 
 

@@ -1,9 +1,19 @@
-"""JSONL dumps: one article per line with url, title, text or html, published, outlet, byline."""
+"""JSONL dumps: one article per line with url, title, text or html, published, outlet, byline.
+
+Dumps made by other tools name the same fields otherwise, and a reader that knows only its own
+names turns a whole dump away ("no 'text' field") or silently loses its dates. The names of the
+common news tools are read as ours (FIELD_ALIASES: news-please, Media Cloud, newspaper4k,
+NewsAPI, schema.org NewsArticle, feeds): our own name wins when both are there, then the aliases
+in their listed order. A list of authors is one byline; a source object gives its name; a date
+given as a Unix time (seconds or milliseconds, as a number or digits) is read as UTC.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import gzip
 import json
+import re
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,6 +22,20 @@ from storyline.ingest.files import InputError
 from storyline.records import Problem, RawDocument
 
 STATED_KEYS = ("url", "title", "published", "outlet", "byline")
+# Other tools' names for our fields, tried in this order after our own.
+FIELD_ALIASES: dict[str, tuple[str, ...]] = {
+    "text": ("maintext", "body", "content", "article_text", "articleBody", "full_text"),
+    "html": ("raw_html", "content_html"),
+    "url": ("link", "canonical_url", "source_url"),
+    "title": ("headline",),
+    "published": ("date_publish", "publish_date", "published_at", "publishedAt", "datePublished", "pubDate",
+                  "pub_date", "date", "publication_date", "timestamp"),
+    "outlet": ("source_domain", "media_name", "source_name", "site_name", "publisher", "source", "domain"),
+    "byline": ("authors", "author", "creator"),
+}
+_LOOKS_HTML = re.compile(r"\s*<(?:!doctype|html|body|article|div|p|section|main|h[1-6])\b", re.IGNORECASE)
+# A Unix time is read as a date from 1e9 seconds (2001-09-09) to 1e10 (2286), or the same in
+# milliseconds, so a plain count ("1500") is never taken for one.
 
 
 def read_jsonl(path: Path, *, max_bytes: int) -> Iterator[RawDocument | Problem]:
@@ -70,10 +94,78 @@ def parse_line(data: bytes) -> dict:
         raise InputError(f"invalid JSON ({exc})") from None
     if not isinstance(obj, dict):
         raise InputError(f"expected a JSON object, got {type(obj).__name__}")
+    obj = canonical_fields(obj)
     text, html = obj.get("text"), obj.get("html")
     if not (isinstance(text, str) and text.strip()) and not (isinstance(html, str) and html.strip()):
-        raise InputError("no 'text' or 'html' field with content")
+        raise InputError("no 'text' or 'html' field with content (nor " + ", ".join(
+            repr(a) for a in FIELD_ALIASES["text"] + FIELD_ALIASES["html"]) + ")")
     return obj
+
+
+def canonical_fields(obj: dict) -> dict:
+    """``obj`` with each of our fields it lacks (or holds empty) filled from the first of its
+    aliases that holds a usable value (FIELD_ALIASES), in the shape our field takes: text for
+    text and html, a string for the stated fields. The other keys stay as they are."""
+    out = dict(obj)
+    if _usable("text", out.get("text")) is None and _usable("html", out.get("html")) is None:
+        # Some tools keep the page's HTML under a text-like name ("content"): read as HTML.
+        for alias in FIELD_ALIASES["text"]:
+            value = _usable("text", obj.get(alias))
+            if value is not None:
+                out["html" if _LOOKS_HTML.match(value) else "text"] = value
+                break
+    for name, aliases in FIELD_ALIASES.items():
+        if name == "text" and _usable("html", out.get("html")) is not None:
+            continue  # the page is there; the converter reads it before any text
+        if _usable(name, out.get(name)) is not None:
+            out[name] = _usable(name, out[name])
+            continue
+        for alias in aliases:
+            value = _usable(name, obj.get(alias))
+            if value is not None:
+                out[name] = value
+                break
+    return out
+
+
+def _usable(name: str, value: object) -> str | None:
+    """``value`` as field ``name`` reads it, or None when it gives nothing."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if name == "published" and isinstance(value, (int, float, str)):
+        epoch = _epoch(value)
+        if epoch is not None:
+            return epoch
+    if name == "byline" and isinstance(value, list):
+        names = [v.get("name") if isinstance(v, dict) else v for v in value]
+        value = ", ".join(n.strip() for n in names if isinstance(n, str) and n.strip())
+    if name == "outlet" and isinstance(value, dict):
+        value = value.get("name") or value.get("title")
+    if name in ("text", "html"):
+        return value if isinstance(value, str) and value.strip() else None
+    if isinstance(value, (int, float)) and name not in ("published",):
+        return None
+    if isinstance(value, (str, int, float)) and str(value).strip():
+        return str(value)
+    return None
+
+
+def _epoch(value: int | float | str) -> str | None:
+    """A Unix time in seconds or milliseconds (a number, or a string of its digits with an
+    optional fraction) as an ISO UTC date and time; None for anything else."""
+    if isinstance(value, str):
+        whole, _, fraction = value.strip().partition(".")
+        if not whole.isdigit() or (fraction and not fraction.isdigit()):
+            return None
+        value = float(value)
+    number = float(value)
+    if 1e9 <= number < 1e10:
+        seconds = number
+    elif 1e12 <= number < 1e13:
+        seconds = number / 1000
+    else:
+        return None
+    return dt.datetime.fromtimestamp(seconds, dt.timezone.utc).replace(microsecond=0).isoformat()
 
 
 def document_from_object(obj: object, *, source: str, where: str, max_bytes: int) -> RawDocument | Problem:
