@@ -30,7 +30,10 @@ PATH is a folder (or a .jsonl file); its format is detected from its contents:
   a zone-less time is UTC) and ``cluster`` (the gold story). Body = text, or the title when
   there is no text; the title goes to the item too (its words count once). Fed in publication
   order (undated items keep their file position relative to each other and go first), then
-  file order. Lines that are not such an object are skipped and counted as malformed.
+  file order. Lines that are not such an object are skipped and counted as malformed. Other
+  dumps' names are read too (the product's JSONL aliases: ``body``, ``content``, ``date``,
+  ``publish_date``, Unix times...; the gold as ``cluster_id``, ``story``, ``label``...; the id
+  as ``doc_id``...); a date that cannot be read leaves its document undated, never dropped.
 
 Features are the product's: ``candidates.article_vector`` of the body and the ``Analyzer``'s
 analysis, turned into an Item by ``stories_features.item_from`` (entity keys + number keys, and
@@ -186,35 +189,63 @@ def load_uci(path: Path):
 
 
 def _iso_time(value) -> float | None:
+    """A stated time as a Unix time; None when absent or unreadable (an unreadable date is a
+    missing one: the document is kept, as the product keeps an article whose date it cannot
+    read). ISO 8601 first, then the product's own date reading (RFC 2822, "March 10, 2014")."""
     from datetime import datetime, timezone
+
+    from storyline.ingest.dates import normalise_date
 
     if not value:
         return None
-    when = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    text = str(value).strip()
+    try:
+        when = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        iso = normalise_date(text)
+        if iso is None:
+            return None
+        when = datetime.fromisoformat(iso)
     if when.tzinfo is None:
         when = when.replace(tzinfo=timezone.utc)
     return when.timestamp()
 
 
+# The gold story's and the document id's names in labelled dumps other than ours.
+CLUSTER_KEYS = ("cluster", "cluster_id", "story", "story_id", "event", "event_id", "label")
+ID_KEYS = ("id", "doc_id", "article_id", "uid")
+
+
 def load_jsonl(path: Path):
-    """Generic labelled news: {"id", "title", "text", "published"?, "cluster"} a line."""
+    """Generic labelled news: {"id", "title", "text", "published"?, "cluster"} a line. The
+    product's JSONL field aliases are read too (``text`` as ``body``/``content``/``maintext``,
+    ``published`` as ``date``/``publish_date``/a Unix time..., see ingest/jsonl.py), the gold as
+    any of CLUSTER_KEYS and the id as any of ID_KEYS (else the line number). A date that cannot
+    be read leaves the document undated (counted in ``unread_dates``), never drops it."""
+    from storyline.ingest.jsonl import canonical_fields
+
     docs, bad = [], 0
+    unread = 0
     for n, line in enumerate(path.open(encoding="utf-8")):
         if not line.strip():
             continue
         try:
-            r = json.loads(line)
-            aid, gold = str(r["id"]), str(r["cluster"])
+            r = canonical_fields(json.loads(line))
+            gold = next(r[k] for k in CLUSTER_KEYS if r.get(k) is not None and str(r[k]) != "")
+            aid = str(next((r[k] for k in ID_KEYS if r.get(k) is not None), f"line-{n + 1}"))
             title = (r.get("title") or "").strip() or None
             body = (r.get("text") or "").strip() or title
             if not body:
                 raise ValueError
-            t = _iso_time(r.get("published"))
-        except (KeyError, TypeError, ValueError, AttributeError):
+        except (KeyError, TypeError, ValueError, AttributeError, StopIteration):
             bad += 1
             continue
-        docs.append({"id": aid, "gold": gold, "body": body, "time": t, "stated_time": t, "title": title,
+        t = _iso_time(r.get("published"))
+        unread += t is None and bool(r.get("published"))
+        docs.append({"id": aid, "gold": str(gold), "body": body, "time": t, "stated_time": t, "title": title,
                      "group": "", "order": n})
+    if unread:
+        print(f"{path}: {unread} dates could not be read; those documents are undated", file=sys.stderr)
     docs.sort(key=lambda d: (d["time"] is not None, d["time"] or 0.0, d["order"]))
     return docs, bad
 
