@@ -322,6 +322,13 @@ def test_dateline_lede_gives_an_inferred_title_and_stays_in_the_body():
          "Councillors approved a new harbour wall on Tuesday"),
         ("Councillors approved a new harbour wall on Tuesday – but the money is not yet found. The vote was close.",
          "Councillors approved a new harbour wall on Tuesday"),
+        # A stop after an abbreviation or an initial ends no sentence (the title was "Dr").
+        ("Dr. Ana Lund, the harbour engineer, approved the new wall on Tuesday. The vote was close.",
+         "Dr. Ana Lund, the harbour engineer, approved the new wall on Tuesday"),
+        ("Gen. Tom Reyes met J. Doe at the U.S. embassy in Port Selby. The visit was brief.",
+         "Gen. Tom Reyes met J. Doe at the U.S. embassy in Port Selby"),
+        ('The mayor said "no." Councillors then approved the wall anyway after a long debate.',
+         'The mayor said "no."'),
     ],
 )
 def test_inferred_title_from_lede(first, title):
@@ -437,6 +444,28 @@ def test_a_date_line_on_top_of_a_lede_is_the_date_and_the_lede_stays_the_body():
     assert cleaned.title == "Councillors approved a new harbour wall on Tuesday"
     assert cleaned.fields["title"].origin == "inferred"
     assert paragraphs(cleaned) == [lede, P2]
+
+
+@pytest.mark.parametrize(("line", "published"), [
+    ("AUGUST 2, 2013 | 08:06AM PT", "2013-08-02T08:06:00-08:00"),
+    ("Posted: Friday, Dec 12, 2008 | 10:15 a.m.", "2008-12-12T10:15:00"),
+    ("Port Selby, Jul 13, 2009/02:00 pm (CNA)", "2009-07-13T14:00:00"),
+    ("Washington D. C., Jul 13, 2009", "2009-07-13"),
+])
+def test_date_lines_as_news_pages_print_them(line, published):
+    """A time after a bar or a slash, "a.m.", a US zone's letters, an outlet in brackets after
+    the date and a dateline's place before it: the line is the date, cut from the body."""
+    lede = "Councillors approved a new harbour wall on Tuesday. The vote was close."
+    cleaned = clean_text(dump("Harbour wall approved", line, lede, P2))
+    assert cleaned.published == published and cleaned.fields["published"].origin == "stated"
+    assert paragraphs(cleaned) == [lede, P2]
+
+
+@pytest.mark.parametrize("line", ["The council met on Jul 13, 2009", "By Ana Lund | May 3, 2013 and more"])
+def test_a_line_that_mentions_a_date_is_no_date_line(line):
+    from storyline.ingest.dates import date_line
+
+    assert date_line(line) is None
 
 
 def test_dateline_with_a_mixed_case_country():

@@ -200,6 +200,21 @@ def test_the_lead_terms_are_weighted_up():
     assert set(lead) == set(plain)  # the cut at LEAD_CHARS never makes a half word a term
 
 
+def test_a_title_made_from_the_first_sentence_is_not_counted_twice():
+    """The ingest makes a headline of the first sentence's 20 words and "…" when none is stated:
+    that is the body's start, so the text is the body alone and the lead its first characters,
+    as for a stated title the body opens with; a title the body does not open with comes first."""
+    from storyline.link.stories.features import article_text
+
+    body = ("Philadelphia 76ers management had enough of the NBA team lurking near the bottom of the "
+            "Eastern Conference standings and fired head coach Maurice Cheeks on Saturday.\n\nMore.")
+    inferred = " ".join(body.split()[:20]) + "…"
+    assert article_text(body, inferred) == body
+    assert article_text(body, "Philadelphia 76ers management had enough") == body
+    assert article_text(body, "Sixers fire Cheeks") == "Sixers fire Cheeks\n" + body
+    assert article_text(body, None) == body
+
+
 # ------------------------------------------------------------------ round-ups (bridge_overlap)
 
 def _two_stories_and(third: Item, bridge: float) -> tuple[StoryClusterer, str]:

@@ -11,11 +11,9 @@ from __future__ import annotations
 
 import re
 
+from storyline.ingest.abbreviations import ends_no_sentence
+
 _END = re.compile(r"""[.!?…]+["'”’)\]]*(?=\s+["“‘'(\[]?[A-Z0-9])""")
-_ABBREVIATIONS = frozenset(
-    "mr mrs ms dr prof sir st jr sr gen col lt sgt capt cmdr adm gov sen rep rev hon no nos vs "
-    "inc ltd co corp dept est fig jan feb mar apr jun jul aug sep sept oct nov dec u.s u.k u.n e.g i.e".split()
-)
 MAX_SENTENCE_CHARS = 2000
 
 
@@ -28,8 +26,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         for m in _END.finditer(para.group()):
             end = para.start() + m.end()
             word = re.search(r"([\w.]+)[.!?…]*[\"'”’)\]]*$", text[start:end])
-            stem = word.group(1).rstrip(".").lower() if word else ""
-            if stem in _ABBREVIATIONS or (len(stem) == 1 and stem.isalpha()):
+            if word and ends_no_sentence(word.group(1)):
                 continue
             _add(text, start, end, spans)
             start = end

@@ -14,6 +14,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from storyline.ingest.abbreviations import ends_no_sentence
 from storyline.ingest.dates import date_line, normalise_date
 from storyline.records import Cut, FieldSource
 
@@ -83,7 +84,9 @@ _UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 _SENTENCE_END = re.compile(r"[.!?][”\"’)]*$")
 # Two sentences in a line ("Who pays? The council does."): a lede, never a headline.
 _SENTENCE_BREAK = re.compile(r"[.!?][”\"’)]*\s")
-_FIRST_SENTENCE = re.compile(r"^(.+?[.!?][”\"’]?)(?:\s+(?=[A-Z“\"‘])|$)")
+# A sentence's end: a stop (then a closing quote) before a capital or the end of the text.
+_FIRST_STOP = re.compile(r"([.!?])[”\"’]?(?=\s+[A-Z“\"‘]|\s*$)")
+_LAST_WORD = re.compile(r"([\w.]+)\.?$")
 
 # A first line longer than this, ending like a sentence, is a lede rather than a headline.
 MAX_HEADLINE_WORDS = 25
@@ -345,8 +348,7 @@ def _drop_repeated_title(lines: list[str], title: str, out: Cleaned) -> list[str
 def _infer_title(first_paragraph: str, out: Cleaned) -> None:
     """No headline stated: make one from the lede's first sentence (dateline and tail cut)."""
     text = DATELINE.sub("", first_paragraph)
-    m = _FIRST_SENTENCE.match(text)
-    sentence = m.group(1) if m else text
+    sentence = _first_sentence(text)
     # "X has done Y – but Z": the clause before a spaced dash is the news.
     head = re.split(r"\s[–—]\s|\s-\s", sentence, maxsplit=1)[0]
     if len(head.split()) >= 5:
@@ -358,6 +360,19 @@ def _infer_title(first_paragraph: str, out: Cleaned) -> None:
     if sentence:
         out.title = sentence
         out.fields["title"] = FieldSource("inferred", "first sentence of the body")
+
+
+def _first_sentence(text: str) -> str:
+    """The first sentence of ``text``: up to the first . ! ? (closing quote kept) followed by a
+    capital or the end, unless the word before the stop is an abbreviation or an initial
+    ("Dr. Sanjay Gupta, ..." is not the sentence "Dr.")."""
+    for m in _FIRST_STOP.finditer(text):
+        # The word is looked for in the 40 characters before the stop: linear in the text.
+        word = _LAST_WORD.search(text, max(0, m.start() - 40), m.start() + 1)
+        if m.group(0) == "." and word and ends_no_sentence(word.group(1)) and m.end() < len(text):
+            continue
+        return text[: m.end()].rstrip()
+    return text
 
 
 def _is_repeat(line: str, title: str) -> bool:

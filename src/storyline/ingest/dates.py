@@ -16,6 +16,18 @@ _DATE_PREFIX = re.compile(
 _EARLIEST_YEAR = 1970
 
 
+# Zone abbreviations news pages print that dateutil does not know (it warns and drops them), as
+# UTC offsets in seconds; a generic "PT" or "ET" is taken at its standard time (an hour off in
+# summer, never a day unless the time is within an hour of midnight).
+_H = 3600
+_ZONES = {
+    "PT": -8 * _H, "PST": -8 * _H, "PDT": -7 * _H, "MT": -7 * _H, "MST": -7 * _H, "MDT": -6 * _H,
+    "CT": -6 * _H, "CST": -6 * _H, "CDT": -5 * _H, "ET": -5 * _H, "EST": -5 * _H, "EDT": -4 * _H,
+    "BST": 1 * _H, "CET": 1 * _H, "CEST": 2 * _H, "EET": 2 * _H, "EEST": 3 * _H, "IST": 5 * _H + 1800,
+    "HKT": 8 * _H, "SGT": 8 * _H, "JST": 9 * _H, "KST": 9 * _H, "AEST": 10 * _H, "AEDT": 11 * _H,
+}
+
+
 class _NoDefault:
     """Sentinel dates that tell which parts dateutil filled in rather than read."""
 
@@ -31,12 +43,12 @@ def normalise_date(text: str | None) -> str | None:
     """
     if not text:
         return None
-    text = text.strip()
+    text = _tidy(text.strip())
     if not _YEAR.search(text):
         return None
     try:
-        a = dateparser.parse(text, default=_NoDefault.a)
-        b = dateparser.parse(text, default=_NoDefault.b)
+        a = dateparser.parse(text, default=_NoDefault.a, tzinfos=_ZONES)
+        b = dateparser.parse(text, default=_NoDefault.b, tzinfos=_ZONES)
     except (ValueError, OverflowError, TypeError):
         return None
     if a.day != b.day or a.month != b.month or a.year != b.year:
@@ -54,11 +66,35 @@ def normalise_date(text: str | None) -> str | None:
         return None
 
 
+# What news pages put between a date and its time ("AUGUST 2, 2013 | 08:06AM PT",
+# "Jul 13, 2009/02:00 pm", "Dec 12, 2008 · 10:15 a.m."), and an outlet's name after it
+# ("(CNA)"): dateutil reads none of them.
+_SEPARATOR = re.compile(r"\s*[|·•]\s*")
+_YEAR_SLASH_TIME = re.compile(r"\b(\d{4})/(?=\d{1,2}:\d\d)")
+_MERIDIEM = re.compile(r"\b([ap])\.m\.", re.IGNORECASE)
+_TRAILING_SOURCE = re.compile(r"\s*\([A-Za-z][\w .&-]{0,30}\)\s*$")
+# A dateline's place before its date ("Washington D. C., Jul 13, 2009"): capitalised words and
+# a comma, then a month's name.
+_PLACE_BEFORE_MONTH = re.compile(
+    r"^(?:[A-Z][\w'-]*\.?\s*){1,4},\s*(?=(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d)",
+    re.IGNORECASE)
+
+
+def _tidy(text: str) -> str:
+    text = _SEPARATOR.sub(" ", text)
+    text = _YEAR_SLASH_TIME.sub(r"\1 ", text)
+    text = _MERIDIEM.sub(r"\1m", text)
+    return _TRAILING_SOURCE.sub("", text)
+
+
 def date_line(line: str) -> str | None:
-    """If ``line`` is a header line that states a date and nothing else, the ISO date."""
+    """If ``line`` is a header line that states a date and nothing else, the ISO date. A
+    dateline's place before the date is allowed ("Washington D. C., Jul 13, 2009/02:00 pm
+    (CNA)"); a sentence that mentions a date is not a date line."""
     if len(line) > _MAX_DATE_LINE or not _YEAR.search(line):
         return None
     candidate = _DATE_PREFIX.sub("", line).strip()
+    candidate = _PLACE_BEFORE_MONTH.sub("", _tidy(candidate))
     # A sentence that merely mentions a year is not a date line.
     if len(candidate.split()) > 7 or candidate.endswith((".", "!", "?")) and " " in candidate[-4:]:
         return None
