@@ -451,6 +451,13 @@ def test_a_date_line_on_top_of_a_lede_is_the_date_and_the_lede_stays_the_body():
     ("Posted: Friday, Dec 12, 2008 | 10:15 a.m.", "2008-12-12T10:15:00"),
     ("Port Selby, Jul 13, 2009/02:00 pm (CNA)", "2009-07-13T14:00:00"),
     ("Washington D. C., Jul 13, 2009", "2009-07-13"),
+    ("on April 30, 2008 at 4:31 AM, updated April 30, 2008 at 8:33 AM", "2008-04-30T04:31:00"),
+    ("First Published: June 13, 2013 4:59 PM EDT", "2013-06-13T16:59:00-04:00"),
+    ("Reuters Sep 18, 2013, 02.16PM IST", "2013-09-18T14:16:00+05:30"),
+    ("WASHINGTON, DC, April 28, 2009", "2009-04-28"),
+    ("Jan 5, 2011 – 4:35 PM", "2011-01-05T16:35:00"),
+    ("26 September 2013, 10:00 (GMT+05:00)", "2013-09-26T10:00:00"),
+    ("Sat Nov 12 2011, 01:19 hrs", "2011-11-12T01:19:00"),
 ])
 def test_date_lines_as_news_pages_print_them(line, published):
     """A time after a bar or a slash, "a.m.", a US zone's letters, an outlet in brackets after
@@ -461,11 +468,20 @@ def test_date_lines_as_news_pages_print_them(line, published):
     assert paragraphs(cleaned) == [lede, P2]
 
 
-@pytest.mark.parametrize("line", ["The council met on Jul 13, 2009", "By Ana Lund | May 3, 2013 and more"])
+@pytest.mark.parametrize("line", ["The council met on Jul 13, 2009", "By Ana Lund | May 3, 2013 and more",
+                                  "Posted 1 year, 160 days ago [downloaded on 2 October 2013]",
+                                  "The price rose 2.50 in 2013 after talks", "Police said the 2013 attack killed 5"])
 def test_a_line_that_mentions_a_date_is_no_date_line(line):
     from storyline.ingest.dates import date_line
 
     assert date_line(line) is None
+
+
+@pytest.mark.parametrize("fragment", ["APR 28", "11/28/05", "8:24am:"])
+def test_a_date_or_time_without_a_year_is_no_headline(fragment):
+    """A page's date or time above the headline is not the headline (titles read "APR 28")."""
+    cleaned = clean_text(dump(fragment, "Harbour wall approved after a decade of asking", P2, P3))
+    assert cleaned.title == "Harbour wall approved after a decade of asking"
 
 
 def test_dateline_with_a_mixed_case_country():

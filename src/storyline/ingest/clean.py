@@ -84,6 +84,10 @@ _UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 _SENTENCE_END = re.compile(r"[.!?][”\"’)]*$")
 # Two sentences in a line ("Who pays? The council does."): a lede, never a headline.
 _SENTENCE_BREAK = re.compile(r"[.!?][”\"’)]*\s")
+# A line that is a date or a time and nothing else, without a year (no date line then).
+_DATE_FRAGMENT = re.compile(
+    r"^\W*(?:(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?"
+    r"|\d{1,2}[/.-]\d{1,2}(?:[/.-]\d{2,4})?|\d{1,2}[:.]\d\d\s*(?i:[ap]\.?m\.?)?)\W*$")
 # A sentence's end: a stop (then a closing quote) before a capital or the end of the text.
 _FIRST_STOP = re.compile(r"([.!?])[”\"’]?(?=\s+[A-Z“\"‘]|\s*$)")
 _LAST_WORD = re.compile(r"([\w.]+)\.?$")
@@ -253,6 +257,10 @@ def _read_header(lines: list[str], out: Cleaned, *, has_title: bool) -> list[str
         if _consume_header_line(line, out):
             i += 1
             continue
+        if _DATE_FRAGMENT.match(line):  # a page's date or time without a year: furniture
+            out.cuts.append(Cut("date-fragment", line))
+            i += 1
+            continue
         # A date on top ("Friday, November 11, 2011", then the headline) is the publication
         # date, not the headline: the headline is the first line after the date lines, read as
         # it would be on top. (Taken as the headline, the date was lost: ECB+ dev through the
@@ -303,6 +311,8 @@ def _consume_header_line(line: str, out: Cleaned) -> bool:
 
 
 def _is_headline(line: str) -> bool:
+    if _DATE_FRAGMENT.match(line):
+        return False  # "APR 28", "11/28/05", "8:24am:": a page's date or time, no headline
     words = len(line.split())
     if words > 2 * MAX_HEADLINE_WORDS or (DATELINE.match(line) and words > 12):
         return False

@@ -8,11 +8,16 @@ import re
 from dateutil import parser as dateparser
 
 # A header line that is a date and nothing else: short, holds a year, no sentence in it.
-_MAX_DATE_LINE = 60
+_MAX_DATE_LINE = 80
+# A stated date longer than this is no date (and the rules below only ever see this much).
+_MAX_DATE_TEXT = 200
 _YEAR = re.compile(r"\b(19[7-9]\d|20\d\d)\b")
 _DATE_PREFIX = re.compile(
-    r"^(?:published|updated|posted|last updated|date)(?: on)?\s*:?\s*", re.IGNORECASE
+    r"^(?:(?:first|originally|last)\s+)?(?:published|updated|posted|modified|released?|dated?|found)?"
+    r"(?:\s+time)?(?:\s+on)?\s*:?\s*(?:on\s+)?", re.IGNORECASE
 )
+# "..., updated April 30, 2008": the line's first date is the publication's.
+_UPDATED = re.compile(r"[|,;]?\s*\b(?:last\s+)?(?:updated|modified)\b", re.IGNORECASE)
 _EARLIEST_YEAR = 1970
 
 
@@ -41,7 +46,7 @@ def normalise_date(text: str | None) -> str | None:
     Only full dates are accepted (a year alone or a month and year is not a publication date);
     a time is kept when the input states one, and the UTC offset when it states one.
     """
-    if not text:
+    if not text or len(text) > _MAX_DATE_TEXT:
         return None
     text = _tidy(text.strip())
     if not _YEAR.search(text):
@@ -69,22 +74,30 @@ def normalise_date(text: str | None) -> str | None:
 # What news pages put between a date and its time ("AUGUST 2, 2013 | 08:06AM PT",
 # "Jul 13, 2009/02:00 pm", "Dec 12, 2008 · 10:15 a.m."), and an outlet's name after it
 # ("(CNA)"): dateutil reads none of them.
-_SEPARATOR = re.compile(r"\s*[|·•]\s*")
-_YEAR_SLASH_TIME = re.compile(r"\b(\d{4})/(?=\d{1,2}:\d\d)")
+_SEPARATOR = re.compile(r"\s*[|·•@]\s*|\s+at\s+(?=\d)")
+# A time glued to the date by a slash or a dash ("2009/02:00 pm", "2007-7:07AM", "2011 – 4:35 PM").
+_DATE_THEN_TIME = re.compile(r"\b(\d{4})\s*[/–—-]\s*(?=\d{1,2}[:.]\d\d)")
+_DOTTED_TIME = re.compile(r"\b(\d{1,2})\.(\d\d)(?=\s*(?:[AaPp][Mm]\b|hrs\b)|\s|$)")
 _MERIDIEM = re.compile(r"\b([ap])\.m\.", re.IGNORECASE)
-_TRAILING_SOURCE = re.compile(r"\s*\([A-Za-z][\w .&-]{0,30}\)\s*$")
-# A dateline's place before its date ("Washington D. C., Jul 13, 2009"): capitalised words and
-# a comma, then a month's name.
+_HOURS = re.compile(r"\s*\bhrs\b\.?", re.IGNORECASE)
+# An outlet or a zone in brackets after the date ("(CNA)", "(GMT+05:00)"), a place after it
+# ("IST MUMBAI:"), a stop after it ("1:35 pm.").
+_TRAILING_SOURCE = re.compile(r"\s*\([^()]{1,30}\)\s*$")
+_TRAILING_PLACE = re.compile(r"\s+[A-Z][A-Z'-]+:\s*$")
+# A dateline's place or an outlet before its date ("Washington D. C., Jul 13, 2009", "WASHINGTON,
+# DC, April 28, 2009", "Reuters Sep 18, 2013"): up to four capitalised words, then a month.
 _PLACE_BEFORE_MONTH = re.compile(
-    r"^(?:[A-Z][\w'-]*\.?\s*){1,4},\s*(?=(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d)",
-    re.IGNORECASE)
+    r"^(?:[A-Z][\w'-]*\.?,?\s+){1,4}(?=(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d)")
 
 
 def _tidy(text: str) -> str:
     text = _SEPARATOR.sub(" ", text)
-    text = _YEAR_SLASH_TIME.sub(r"\1 ", text)
+    text = _DATE_THEN_TIME.sub(r"\1 ", text)
     text = _MERIDIEM.sub(r"\1m", text)
-    return _TRAILING_SOURCE.sub("", text)
+    text = _DOTTED_TIME.sub(r"\1:\2", text)
+    text = _HOURS.sub("", text)
+    text = _TRAILING_PLACE.sub("", _TRAILING_SOURCE.sub("", text))
+    return text.rstrip(" .,")
 
 
 def date_line(line: str) -> str | None:
@@ -93,7 +106,8 @@ def date_line(line: str) -> str | None:
     (CNA)"); a sentence that mentions a date is not a date line."""
     if len(line) > _MAX_DATE_LINE or not _YEAR.search(line):
         return None
-    candidate = _DATE_PREFIX.sub("", line).strip()
+    first = _UPDATED.split(line, maxsplit=1)[0]
+    candidate = _DATE_PREFIX.sub("", first if _YEAR.search(first) else line).strip()
     candidate = _PLACE_BEFORE_MONTH.sub("", _tidy(candidate))
     # A sentence that merely mentions a year is not a date line.
     if len(candidate.split()) > 7 or candidate.endswith((".", "!", "?")) and " " in candidate[-4:]:
