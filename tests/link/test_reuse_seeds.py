@@ -91,6 +91,13 @@ def test_cli_reuse_and_diff(seeded):
     data = json.loads(listed.stdout)
     assert len(data) == 1 and data[0]["kind"] == "rewrite" and data[0]["direction"] == "known"
     assert {"type", "source_text", "derived_text", "source_span", "derived_span"} <= set(data[0]["changes"][0])
+    # Paged: every compared pair (--all) a page at a time, the same pairs as the whole list.
+    whole = json.loads(runner.invoke(app, ["reuse", "--db", str(db), "--all", "--no-update", "--json"]).stdout)
+    pages = [json.loads(runner.invoke(app, ["reuse", "--db", str(db), "--all", "--no-update", "--json", "--limit", "1",
+                                            "--offset", str(k)]).stdout) for k in range(len(whole) + 1)]
+    assert len(whole) >= 2 and [p for page in pages for p in page] == whole and pages[-1] == []
+    table = runner.invoke(app, ["reuse", "--db", str(db), "--all", "--no-update", "--limit", "1"])
+    assert table.exit_code == 0 and f"1 of {len(whole)} pairs" in table.stdout
     pair = reuse[0]
     shown = runner.invoke(app, ["diff", pair.derived_id[:8], pair.source_id[:8], "--db", str(db), "--json"])
     assert shown.exit_code == 0, shown.output

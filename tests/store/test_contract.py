@@ -460,6 +460,27 @@ def test_reuse_pairs_round_trip_and_replace(store):
 
 
 
+def test_reuse_pages_are_slices_of_the_whole_list_and_counted_in_the_store(store):
+    """A page of pairs is read from the store in the whole list's order (coverage, then the
+    pair's ids: ties included), and counted there, for every filter."""
+    from storyline.records import ReusePair
+
+    arts = [make_article(f"Paged pair body {k}.") for k in range(9)]
+    store.add_articles(arts)
+    pairs = [ReusePair(arts[i].id, arts[j].id, "rewrite" if (i + j) % 3 else "independent", 0.8,
+                       round(0.3 + 0.1 * ((i * j) % 4), 2))  # coverages repeat: ties by the ids
+             for i in range(9) for j in range(i + 1, 9) if (i + j) % 2]
+    store.put_reuse(pairs, "1")
+    for kinds, article_id in ((None, None), (["rewrite"], None), (None, arts[2].id), (["independent"], arts[3].id)):
+        whole = store.reuse(kinds=kinds, article_id=article_id)
+        assert store.count_reuse(kinds=kinds, article_id=article_id) == len(whole)
+        for limit, offset in ((3, 0), (3, 3), (5, 7), (4, len(whole) - 2), (2, len(whole) + 5), (0, 0)):
+            assert store.reuse(kinds=kinds, article_id=article_id, limit=limit, offset=offset) == \
+                whole[offset:offset + limit]
+        assert store.reuse(kinds=kinds, article_id=article_id, offset=2) == whole[2:]
+    assert len(store.reuse()) == len(pairs) and store.count_reuse(kinds=["partial"]) == 0
+
+
 def test_reuse_among_keeps_only_pairs_inside_the_ids(store):
     from storyline.records import ReusePair
 

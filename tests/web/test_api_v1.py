@@ -45,6 +45,34 @@ def site(client, db):
     return client
 
 
+def test_the_reuse_list_pages_in_the_store(site, db):
+    """/api/v1/reuse reads its page from the store (the whole list's order, its total counted
+    there); ?all=true counts the independent pairs too; an unknown article is a 404."""
+    ids = site.ids
+    store = open_store(db)
+    try:
+        store.put_reuse([ReusePair(ids[a], ids[b], kind, 0.8, cov) for a, b, kind, cov in
+                         [(1, 2, "partial", 0.5), (2, 3, "syndicated", 0.95), (3, 4, "independent", 0.1),
+                          (0, 4, "rewrite", 0.5)]], "test")
+    finally:
+        store.close()
+    whole = site.get("/api/v1/reuse").json()
+    assert whole["total"] == 4 and [p["coverage"] for p in whole["items"]] == sorted(
+        (p["coverage"] for p in whole["items"]), reverse=True)
+    walk, seen = site.get("/api/v1/reuse", params={"limit": 3}).json(), []
+    while True:
+        assert walk["total"] == 4
+        seen += walk["items"]
+        if not walk["next"]:
+            break
+        walk = site.get(walk["next"]).json()
+    assert seen == whole["items"]
+    assert site.get("/api/v1/reuse", params={"all": "true"}).json()["total"] == 5
+    one = site.get("/api/v1/reuse", params={"article": ids[4], "limit": 1}).json()
+    assert one["total"] == 1 and len(one["items"]) == 1
+    assert site.get("/api/v1/reuse", params={"article": "ffffffffffff"}).status_code == 404
+
+
 def test_old_paths_redirect_permanently_with_their_query(site):
     r = site.get("/api/articles?limit=2&outlet=Quay%20Times", follow_redirects=False)
     assert r.status_code == 308 and r.headers["location"] == "/api/v1/articles?limit=2&outlet=Quay%20Times"

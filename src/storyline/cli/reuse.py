@@ -9,7 +9,9 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from storyline.cli.common import DbOption, JsonOption, app, clip, fail, open_desk, out, progress_bar, warn
+from storyline.cli.common import (
+    DbOption, JsonOption, LimitOption, OffsetOption, app, clip, fail, open_desk, out, progress_bar, warn,
+)
 from storyline.link.reuse.rewrite_switch import SwitchError
 from storyline.records import Article, Change, ReusePair
 from storyline.report.json import diff_json, pair_json
@@ -23,6 +25,8 @@ def reuse_cli(
     all_: Annotated[bool, typer.Option("--all", help="Also list compared pairs judged independent.")] = False,
     article: Annotated[str | None, typer.Option(help="Only pairs involving this article (id or prefix).")] = None,
     update: Annotated[bool, typer.Option(help="First fingerprint new articles and compare new candidate pairs.")] = True,
+    limit: LimitOption = None,
+    offset: OffsetOption = 0,
     as_json: JsonOption = False,
 ) -> None:
     """List reuse between stored articles: source, derived, kind, direction and changes.
@@ -41,7 +45,8 @@ def reuse_cli(
                     report = desk.find_reuse(progress=advance)
                 for problem in report.problems:
                     warn("skipped", f"{problem.source}: {problem.reason}")
-            pairs = desk.reuse(all=all_, article=article)
+            pairs = desk.reuse(all=all_, article=article, limit=limit, offset=offset)
+            total = desk.reuse_count(all=all_, article=article) if limit is not None or offset else len(pairs)
             titles = {a.id: a for a in desk.store.articles(ids=sorted({i for p in pairs for i in (p.source_id, p.derived_id)}))}
         except (LookupError, AmbiguousIdError) as exc:
             fail(str(exc).strip("'\""), code=2)
@@ -59,7 +64,8 @@ def reuse_cli(
             _direction(p), f"{p.coverage:.2f}", f"{p.verbatim:.2f}", _change_summary(p.changes),
         )
     out.print(table)
-    out.print(f"{len(pairs)} pairs", markup=False)
+    shown = f"{len(pairs)} pairs" if len(pairs) == total else f"{len(pairs)} of {total} pairs (from {offset + 1})"
+    out.print(shown, markup=False)
     if update and report.problems:
         raise typer.Exit(1)
 

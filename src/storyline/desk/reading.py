@@ -139,17 +139,27 @@ class Reading:
         self.link(["people"])
         return [p.id for p in find_people(self.store, speaker)]
 
-    def reuse(self, *, all: bool = False, article: str | None = None) -> list[ReusePair]:  # noqa: A002
+    def reuse(self, *, all: bool = False, article: str | None = None,  # noqa: A002
+              limit: int | None = None, offset: int = 0) -> list[ReusePair]:
         """Compared pairs judged reuse (every compared pair with ``all``), most covered first;
-        ``article`` (id or prefix) keeps the pairs involving it."""
+        ``article`` (id or prefix) keeps the pairs involving it; ``limit``/``offset`` page
+        them (read and decoded a page at a time)."""
+        kinds, aid = self._reuse_filter(all, article)
+        return self.store.reuse(kinds=kinds, article_id=aid, limit=limit, offset=offset)
+
+    def reuse_count(self, *, all: bool = False, article: str | None = None) -> int:  # noqa: A002
+        """How many pairs :meth:`reuse` lists with these filters."""
+        kinds, aid = self._reuse_filter(all, article)
+        return self.store.count_reuse(kinds=kinds, article_id=aid)
+
+    def _reuse_filter(self, all_: bool, article: str | None) -> tuple[list[str] | None, str | None]:
         aid = None
         if article is not None:
             found = self.store.article(article)
             if found is None:
                 raise LookupError(f"no article {article!r}")
             aid = found.id
-        kinds = None if all else list(REUSE_KINDS)
-        return self.store.reuse(kinds=kinds, article_id=aid)
+        return (None if all_ else list(REUSE_KINDS)), aid
 
     def stories(self, *, limit: int | None = None, offset: int = 0, query: str | None = None,
                 outlet: str | None = None, person: str | None = None, since: str | None = None,

@@ -239,8 +239,15 @@ class Store(StepRecords, PeopleRecords, Protocol):
         """The pairs compared by ``version`` (by any version when None)."""
         ...
 
-    def reuse(self, *, kinds: Sequence[str] | None = None, article_id: str | None = None) -> list[ReusePair]:
-        """Compared pairs, optionally of some kinds or involving one article, most covered first."""
+    def reuse(self, *, kinds: Sequence[str] | None = None, article_id: str | None = None,
+              limit: int | None = None, offset: int = 0) -> list[ReusePair]:
+        """Compared pairs, optionally of some kinds or involving one article, most covered first
+        (ties by the pair's ids); ``limit``/``offset`` page them in the store: only the page's
+        pairs are read and decoded (a list of 20 of 150,000 pairs decodes 20)."""
+        ...
+
+    def count_reuse(self, *, kinds: Sequence[str] | None = None, article_id: str | None = None) -> int:
+        """How many pairs :meth:`reuse` lists with these filters (no pair decoded)."""
         ...
 
     def reuse_among(self, article_ids: Sequence[str]) -> list[ReusePair]:

@@ -98,11 +98,17 @@ class FingerprintsMixin:
     def compared(self, version: str | None = None) -> set[ComparedPair]:
         return {key for key, c in self._t.pairs.items() if version is None or c.version == version}
 
-    def reuse(self, *, kinds: Sequence[str] | None = None, article_id: str | None = None) -> list[ReusePair]:
+    def reuse(self, *, kinds: Sequence[str] | None = None, article_id: str | None = None,
+              limit: int | None = None, offset: int = 0) -> list[ReusePair]:
         chosen = [(key, c.value) for key, c in self._t.pairs.items()
                   if (kinds is None or c.value.kind in kinds) and (article_id is None or article_id in key)]
         chosen.sort(key=lambda kp: (-kp[1].coverage, kp[0].first_id, kp[0].second_id))
-        return [pair for _, pair in chosen]
+        end = None if limit is None else offset + limit
+        return [pair for _, pair in chosen[offset:end]]
+
+    def count_reuse(self, *, kinds: Sequence[str] | None = None, article_id: str | None = None) -> int:
+        return sum(1 for key, c in self._t.pairs.items()
+                   if (kinds is None or c.value.kind in kinds) and (article_id is None or article_id in key))
 
     def reuse_among(self, article_ids: Sequence[str]) -> list[ReusePair]:
         inside = set(article_ids)

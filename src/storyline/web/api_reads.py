@@ -241,12 +241,13 @@ def add_reads(app: FastAPI, borrow, reports, link_people, index: dict) -> None:
     def list_reuse(request: Request, filters: Annotated[ReuseFilters, Depends()],
                    limit: Limit = DEFAULT_LIMIT, offset: Offset = 0) -> Response:
         with borrow() as desk:
-            pairs = lookup(lambda: desk.reuse(all=filters.all, article=filters.article),
+            # The page is read from the store: a page of 20 decodes 20 pairs, not every pair.
+            shown = lookup(lambda: desk.reuse(all=filters.all, article=filters.article, limit=limit, offset=offset),
                            f"no article {filters.article!r}")
-            shown = pairs[offset:offset + limit]
+            total = desk.reuse_count(all=filters.all, article=filters.article)
             ids = sorted({i for p in shown for i in (p.source_id, p.derived_id)})
             titles = {a.id: a for a in desk.store.articles(ids=ids)}
-        return page(request, [pair_json(p, titles) for p in shown], len(pairs), limit, offset)
+        return page(request, [pair_json(p, titles) for p in shown], total, limit, offset)
 
     @app.get(f"{V1}/diff/{{a}}/{{b}}", summary="Compare two articles: aligned sentences and changes",
              responses=doc(m.DiffOut))

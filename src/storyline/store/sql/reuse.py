@@ -177,8 +177,25 @@ def compared(db: Connection, version: str | None = None) -> set[ComparedPair]:
     return {ComparedPair(r[0], r[1]) for r in rows}
 
 
-def reuse(db: Connection, *, kinds: Sequence[str] | None = None, article_id: str | None = None) -> list[ReusePair]:
-    sql = f"SELECT {_PAIR_COLUMNS} FROM reuse_pairs"
+def reuse(db: Connection, *, kinds: Sequence[str] | None = None, article_id: str | None = None,
+          limit: int | None = None, offset: int = 0) -> list[ReusePair]:
+    where, params = _reuse_filter(kinds, article_id)
+    order = " ORDER BY coverage DESC, first_id, second_id"
+    if limit is None and not offset:
+        return [_pair_from(r) for r in db.run(f"SELECT {_PAIR_COLUMNS} FROM reuse_pairs{where}{order}", params).fetchall()]
+    # A page: the keys are sorted and skipped without the rows' alignments and changes (most of
+    # a row), and only the page's rows are read whole and decoded.
+    keys, params = db.paged(f"SELECT first_id, second_id FROM reuse_pairs{where}{order}", params, limit, offset)
+    sql = f"SELECT {_PAIR_COLUMNS} FROM reuse_pairs WHERE (first_id, second_id) IN ({keys}){order}"
+    return [_pair_from(r) for r in db.run(sql, params).fetchall()]
+
+
+def count_reuse(db: Connection, *, kinds: Sequence[str] | None = None, article_id: str | None = None) -> int:
+    where, params = _reuse_filter(kinds, article_id)
+    return int(db.run(f"SELECT COUNT(*) FROM reuse_pairs{where}", params).fetchone()[0])
+
+
+def _reuse_filter(kinds: Sequence[str] | None, article_id: str | None) -> tuple[str, list[Any]]:
     where: list[str] = []
     params: list[Any] = []
     if kinds is not None:
@@ -187,10 +204,7 @@ def reuse(db: Connection, *, kinds: Sequence[str] | None = None, article_id: str
     if article_id is not None:
         where.append("(first_id = ? OR second_id = ?)")
         params += [article_id, article_id]
-    if where:
-        sql += " WHERE " + " AND ".join(where)
-    rows = db.run(sql + " ORDER BY coverage DESC, first_id, second_id", params).fetchall()
-    return [_pair_from(r) for r in rows]
+    return (" WHERE " + " AND ".join(where) if where else ""), params
 
 
 class DecodedPairs:

@@ -172,8 +172,12 @@ class SQLStore:
     def compared(self, version: str | None = None) -> set[ComparedPair]:
         return reuse.compared(self.db, version)
 
-    def reuse(self, *, kinds: Sequence[str] | None = None, article_id: str | None = None) -> list[ReusePair]:
-        return reuse.reuse(self.db, kinds=kinds, article_id=article_id)
+    def reuse(self, *, kinds: Sequence[str] | None = None, article_id: str | None = None,
+              limit: int | None = None, offset: int = 0) -> list[ReusePair]:
+        return reuse.reuse(self.db, kinds=kinds, article_id=article_id, limit=limit, offset=offset)
+
+    def count_reuse(self, *, kinds: Sequence[str] | None = None, article_id: str | None = None) -> int:
+        return reuse.count_reuse(self.db, kinds=kinds, article_id=article_id)
 
     def reuse_among(self, article_ids: Sequence[str]) -> list[ReusePair]:
         return reuse.reuse_among(self.db, article_ids, self._decoded_pairs)
