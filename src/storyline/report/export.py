@@ -100,8 +100,10 @@ class ExportError(ValueError):
 # --- reading the store -----------------------------------------------------------------------
 
 
-def _articles(desk: Desk) -> dict[str, Article]:
-    return {a.id: a for a in desk.articles()}
+def _articles(desk: Desk, ids: Iterable[str]) -> dict[str, Article]:
+    """The named articles' titles, outlets and dates (heads: no body), for the rows that cite
+    them: an export of a million articles' pairs must not hold every body."""
+    return {a.id: a for a in desk.store.article_heads(sorted(set(ids)))}
 
 
 def rows(desk: Desk, what: str, *, all_pairs: bool = False, public: bool = False,
@@ -121,14 +123,14 @@ def rows(desk: Desk, what: str, *, all_pairs: bool = False, public: bool = False
         return objects, [article_row(o) for o in objects]
     if what == "quotes":
         quotes = desk.quotes(filters.get("speaker"))
-        articles = _articles(desk)
+        articles = _articles(desk, (q.article_id for q in quotes))
         return [quote_json(q, article=True) for q in quotes], [quote_row(q, articles) for q in quotes]
     if what == "people":
         people = desk.people()
         return [identity_json(i) for i in people], [person_row(i) for i in people]
     if what == "reuse":
         pairs = desk.reuse(all=all_pairs, article=filters.get("article"))
-        articles = _articles(desk)
+        articles = _articles(desk, (i for p in pairs for i in (p.source_id, p.derived_id)))
         return [pair_json(p, articles) for p in pairs], [pair_row(p, articles) for p in pairs]
     if what == "stories":
         stories = desk.stories(**filters)
@@ -354,7 +356,7 @@ def network_graph(desk: Desk) -> nx.DiGraph:
                        aliases=SEP.join(ident.aliases), articles=len({a for a, _ in ident.members}),
                        quotes=quoted[node])
 
-    articles = _articles(desk)
+    articles = _articles(desk, (article_id for _, article_id in counts))
     in_article: dict[str, list[str]] = defaultdict(list)
     for (person, article_id), n in sorted(counts.items()):
         node = "article:" + article_id
