@@ -42,6 +42,23 @@ def person(pid: str, name: str, *members: tuple[str, str], keys: tuple[str, ...]
         keys=keys or (f"surname:{name.split()[-1].lower()}",))
 
 
+def test_person_members_come_a_page_at_a_time_in_the_persons_order(store):
+    ids = add(store, *(f"Mayor Ana Ortiz spoke, part {k}." for k in range(5)))
+    members = [(ids[k % 5], f"e{k}") for k in range(9)]
+    store.put_people([person("p1", "Ana Ortiz", *members), person("p2", "Ben Cole", (ids[0], "e99"))],
+                     [], [], "v1", "2026-01-01T00:00:00+00:00")
+    whole = store.person("p1").members
+    assert store.person_members("p1") == list(whole) and len(whole) == 9
+    for limit, offset in ((4, 0), (4, 4), (4, 8), (3, 20), (0, 0)):
+        assert store.person_members("p1", limit=limit, offset=offset) == list(whole[offset:offset + limit])
+    assert store.person_members("p1", offset=7) == list(whole[7:])
+    assert store.person_members("nope") == []
+    # Absorbed: its members are the absorbing identity's now; its own id lists none.
+    store.put_people([person("p1", "Ana Ortiz", *members, (ids[0], "e99"))], [PersonRedirect("p2", "p1")], [], "v1",
+                     "2026-01-02T00:00:00+00:00")
+    assert store.person_members("p2") == [] and len(store.person_members("p1")) == 10
+
+
 def test_people_round_trip_in_listing_order(store):
     a, b = add(store, "Mayor Ana Ortiz spoke.", "Ortiz and Ben Cole met.")
     store.put_people([person("p1", "Ana Ortiz", (a, "e1"), (b, "e1")), person("p2", "Ben Cole", (b, "e2"))],

@@ -45,6 +45,33 @@ def site(client, db):
     return client
 
 
+def test_a_persons_members_come_a_page_at_a_time(site, db):
+    """/api/v1/people/{id} answers with a page of the person's members (members_limit,
+    members_offset: in the store's order) and their total; an absorbed id answers for the
+    identity that absorbed it, with its members."""
+    from storyline.store.records import PersonMember, PersonRedirect, StoredPerson
+
+    store = open_store(db)
+    try:
+        members = tuple(PersonMember(site.ids[k % 5], f"m{k}", "same name") for k in range(7))
+        lund = StoredPerson("pbig", "Ana Lund", "PERSON", (), (), (), members, (), (), ("surname:lund",))
+        other = (PersonMember(site.ids[0], "x0", "same name"),)
+        store.put_people([lund, lund._replace(id="pold", members=other)], [], [], "test", "2026-04-09")
+        store.put_people([lund], [PersonRedirect("pold", "pbig")], [], "test", "2026-04-09")
+    finally:
+        store.close()
+    whole = site.get("/api/v1/people/pbig").json()
+    assert whole["members_total"] == 7 and len(whole["members"]) == 7 and whole["articles"] == 5
+    assert whole["members"] == sorted(whole["members"], key=lambda mb: (mb["article_id"], mb["entity_id"]))
+    pages = [site.get("/api/v1/people/pbig", params={"members_limit": 3, "members_offset": k}).json()
+             for k in (0, 3, 6)]
+    assert [mb for p in pages for mb in p["members"]] == whole["members"]
+    assert all(p["members_total"] == 7 for p in pages) and pages[2]["members_offset"] == 6
+    assert site.get("/api/v1/people/pbig", params={"members_limit": 0}).json()["members"] == []
+    assert site.get("/api/v1/people/pold").json()["id"] == "pbig"
+    assert site.get("/api/v1/people/pbig", params={"members_limit": 10001}).status_code == 422
+
+
 def test_the_reuse_list_pages_in_the_store(site, db):
     """/api/v1/reuse reads its page from the store (the whole list's order, its total counted
     there); ?all=true counts the independent pairs too; an unknown article is a 404."""
@@ -138,6 +165,7 @@ def test_lists_give_summaries_and_no_local_paths(site):
     assert set(person) == {"id", "name", "type", "aliases", "roles", "articles"}
     full = site.get(f"/api/v1/people/{person['id']}").json()
     assert full["members"] == [{"article_id": site.ids[0], "entity_id": "e1"}]
+    assert (full["members_total"], full["members_offset"]) == (1, 0)
     assert "no person" in error_of(site.get("/api/v1/people/nobody"), 404)
     story = site.get("/api/v1/stories").json()["items"][0]
     assert "article_ids" not in story and story["articles"] == 3

@@ -75,6 +75,12 @@ class PeopleRecords(Protocol):
         False leaves its members out (``()``): what a page shows of a person needs none."""
         ...
 
+    def person_members(self, person_id: str, *, limit: int | None = None, offset: int = 0) -> list[tuple[str, str]]:
+        """The members (article id, entity id) of the identity ``person_id`` (exact live id), in
+        that order (as :meth:`person` gives them), a page at a time: a famous name's identity
+        holds hundreds of thousands. Empty for an unknown or absorbed id."""
+        ...
+
     def person_sources(self, person_id: str, *, articles: Sequence[str] | None = None) -> PersonSources | None:
         """Where the identity ``person_id`` (exact live id) got its members, aliases and roles,
         each in article then entity order; None for an unknown or absorbed id. With

@@ -187,6 +187,13 @@ class PeopleMixin:
     def people_by_ids(self, ids: Sequence[str]) -> list[Identity]:
         return self._by_ids(set(ids))
 
+    def person_members(self, person_id: str, *, limit: int | None = None, offset: int = 0) -> list[tuple[str, str]]:
+        row = self._t.persons.get(person_id)
+        if row is None or row.merged_into is not None:
+            return []
+        members = sorted((m[0], m[1]) for m in row.person.members)
+        return members[offset:None if limit is None else offset + limit]
+
     def person_sizes(self, ids: Sequence[str]) -> dict[str, int]:
         rows = [self._t.persons[pid] for pid in dict.fromkeys(ids) if pid in self._t.persons]
         return {r.person.id: len(r.person.members) for r in rows if r.person.members}

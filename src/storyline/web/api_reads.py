@@ -8,6 +8,7 @@ of report/json.py's shapes, documented by the models of web/models.py, with a we
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Path, Query, Request
@@ -38,6 +39,9 @@ from storyline.web.paging import encode, envelope, etag, fresh
 V1 = "/api/v1"
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000
+# Members of one person in one answer (/api/v1/people/{id}).
+DEFAULT_MEMBERS = 1000
+MAX_MEMBERS = 10000
 _DAY = r"^\d{4}(-\d\d(-\d\d)?)?$"
 
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"At most this many (1..{MAX_LIMIT}).")]
@@ -228,14 +232,21 @@ def add_reads(app: FastAPI, borrow, reports, link_people, index: dict) -> None:
         return page(request, [person_summary_json(i) for i in found], total, limit, offset)
 
     @app.get(f"{V1}/people/{{person_id}}", summary="One person: the entities merged and why",
-             responses=doc(m.PersonOut))
-    def get_person(request: Request, person_id: Annotated[str, Path(max_length=200, description="A person id.")]
-                   ) -> Response:
+             responses=doc(m.PersonPage))
+    def get_person(request: Request, person_id: Annotated[str, Path(max_length=200, description="A person id.")],
+                   members_limit: Annotated[int, Query(ge=0, le=MAX_MEMBERS, description=(
+                       f"At most this many members (0..{MAX_MEMBERS}; {DEFAULT_MEMBERS} by default)."))] = DEFAULT_MEMBERS,
+                   members_offset: Offset = 0) -> Response:
+        # A famous name's identity holds hundreds of thousands of members: they come a page at
+        # a time, read in the store, with their total (members_total).
         with borrow() as desk:
-            found = desk.store.person(person_id)
-        if found is None:
-            raise WebError(404, f"no person {person_id!r}")
-        return answer(request, identity_json(found))
+            found = desk.store.person(person_id, members=False)
+            if found is None:
+                raise WebError(404, f"no person {person_id!r}")
+            page_of = desk.store.person_members(found.id, limit=members_limit, offset=members_offset)
+            total = desk.store.person_sizes([found.id]).get(found.id, 0)
+        body = identity_json(dataclasses.replace(found, members=tuple(page_of)))
+        return answer(request, body | {"members_total": total, "members_offset": members_offset})
 
     @app.get(f"{V1}/reuse", summary="Stored reuse pairs, most covered first", responses=doc(m.Page[m.PairOut]))
     def list_reuse(request: Request, filters: Annotated[ReuseFilters, Depends()],

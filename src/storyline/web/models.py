@@ -225,6 +225,14 @@ class PersonOut(PersonSummary):
     merges: list[str]
 
 
+class PersonPage(PersonOut):
+    """/api/v1/people/{id}: ``members`` is a page (from ``members_offset``, at most
+    ``members_limit``) of the person's ``members_total``."""
+
+    members_total: int
+    members_offset: int
+
+
 class Side(BaseModel):
     id: str
     title: str | None

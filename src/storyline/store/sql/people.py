@@ -247,6 +247,12 @@ def person_ids_by_keys(db: Connection, keys: Sequence[str]) -> set[str]:
                                       f"AND p.{_LIVE} WHERE k.name_key IN", keys)}
 
 
+def person_members(db: Connection, person_id: str, limit: int | None, offset: int) -> list[tuple[str, str]]:
+    sql, params = db.paged("SELECT article_id, entity_id FROM person_members WHERE person_id = ? "
+                           "ORDER BY article_id, entity_id", [person_id], limit, offset)
+    return [(r[0], r[1]) for r in db.run(sql, params).fetchall()]
+
+
 def person_sizes(db: Connection, ids: Sequence[str]) -> dict[str, int]:
     return {r[0]: int(r[1]) for r in db.rows_in(
         "SELECT person_id, COUNT(*) FROM person_members WHERE person_id IN", ids, " GROUP BY person_id")}
