@@ -453,7 +453,7 @@ def test_a_date_line_on_top_of_a_lede_is_the_date_and_the_lede_stays_the_body():
     ("Washington D. C., Jul 13, 2009", "2009-07-13"),
     ("on April 30, 2008 at 4:31 AM, updated April 30, 2008 at 8:33 AM", "2008-04-30T04:31:00"),
     ("First Published: June 13, 2013 4:59 PM EDT", "2013-06-13T16:59:00-04:00"),
-    ("Reuters Sep 18, 2013, 02.16PM IST", "2013-09-18T14:16:00+05:30"),
+    ("TNN Nov 12, 2011, 05.51AM IST MUMBAI:", "2011-11-12T05:51:00+05:30"),
     ("WASHINGTON, DC, April 28, 2009", "2009-04-28"),
     ("Jan 5, 2011 – 4:35 PM", "2011-01-05T16:35:00"),
     ("26 September 2013, 10:00 (GMT+05:00)", "2013-09-26T10:00:00"),
@@ -470,11 +470,18 @@ def test_date_lines_as_news_pages_print_them(line, published):
 
 @pytest.mark.parametrize("line", ["The council met on Jul 13, 2009", "By Ana Lund | May 3, 2013 and more",
                                   "Posted 1 year, 160 days ago [downloaded on 2 October 2013]",
-                                  "The price rose 2.50 in 2013 after talks", "Police said the 2013 attack killed 5"])
+                                  "The price rose 2.50 in 2013 after talks", "Police said the 2013 attack killed 5",
+                                  "Gunman Kills Four Dec 12, 2008", "Obama Elected President | Nov 4, 2008"])
 def test_a_line_that_mentions_a_date_is_no_date_line(line):
     from storyline.ingest.dates import date_line
 
     assert date_line(line) is None
+
+
+@pytest.mark.parametrize("headline", ["Maroon 5", "Mayor 5", "9/11", "24/7"])
+def test_a_short_headline_with_a_number_is_no_date_fragment(headline):
+    cleaned = clean_text(dump(headline, "Harbour wall approved after a decade of asking", P2, P3))
+    assert cleaned.title == headline
 
 
 @pytest.mark.parametrize("fragment", ["APR 28", "11/28/05", "8:24am:"])

@@ -314,6 +314,22 @@ def test_jsonl_dumps_of_other_tools_are_read_with_their_field_names(desk, tmp_pa
     assert (own.body, own.published, own.title) == ("The harbour election is over in Port Selby.", "2026-03-09", "Port Selby votes")
 
 
+def test_odd_jsonl_values_of_other_tools_fields_never_stop_the_file(desk, tmp_path):
+    """A 400-digit number or other scripts' digits as a date leave the article undated; our own
+    text wins over another tool's copy of the page; a schema.org author object is a byline."""
+    lines = "".join([
+        '{"text": "The harbour election is over in Port Selby.", "published": 1' + "0" * 400 + "}\n",
+        jsonl([{"text": "Port Selby shares rose on Monday after the vote.", "date": "²²²²²²²²²²"},
+               {"text": "Ferry crews voted to strike over the new rota.", "raw_html": "<html><body>Cookie banner</body></html>",
+                "author": {"@type": "Person", "name": "Jane Roe"}}]),
+    ])
+    report = desk.ingest([write(tmp_path, "odd.jsonl", lines)])
+    assert report.problems == [] and len(report.added) == 3
+    first, second, third = desk.articles()
+    assert first.published is None and second.published is None
+    assert third.body == "Ferry crews voted to strike over the new rota." and third.byline == "Jane Roe"
+
+
 def test_a_jsonl_record_without_any_text_field_names_the_names_it_looked_for(desk, tmp_path):
     report = desk.ingest([write(tmp_path, "no-text.jsonl", jsonl([{"url": FERRY_URL, "summary": "short"}]))])
     assert report.added == [] and len(report.problems) == 1

@@ -53,6 +53,7 @@ def test_person_members_come_a_page_at_a_time_in_the_persons_order(store):
         assert store.person_members("p1", limit=limit, offset=offset) == list(whole[offset:offset + limit])
     assert store.person_members("p1", offset=7) == list(whole[7:])
     assert store.person_members("nope") == []
+    assert store.person_article_counts(["p1", "p2", "nope"]) == {"p1": 5, "p2": 1}
     # Absorbed: its members are the absorbing identity's now; its own id lists none.
     store.put_people([person("p1", "Ana Ortiz", *members, (ids[0], "e99"))], [PersonRedirect("p2", "p1")], [], "v1",
                      "2026-01-02T00:00:00+00:00")

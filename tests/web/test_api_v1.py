@@ -66,7 +66,7 @@ def test_a_persons_members_come_a_page_at_a_time(site, db):
     pages = [site.get("/api/v1/people/pbig", params={"members_limit": 3, "members_offset": k}).json()
              for k in (0, 3, 6)]
     assert [mb for p in pages for mb in p["members"]] == whole["members"]
-    assert all(p["members_total"] == 7 for p in pages) and pages[2]["members_offset"] == 6
+    assert all(p["members_total"] == 7 and p["articles"] == 5 for p in pages) and pages[2]["members_offset"] == 6
     assert site.get("/api/v1/people/pbig", params={"members_limit": 0}).json()["members"] == []
     assert site.get("/api/v1/people/pold").json()["id"] == "pbig"
     assert site.get("/api/v1/people/pbig", params={"members_limit": 10001}).status_code == 422

@@ -86,8 +86,9 @@ _SENTENCE_END = re.compile(r"[.!?][”\"’)]*$")
 _SENTENCE_BREAK = re.compile(r"[.!?][”\"’)]*\s")
 # A line that is a date or a time and nothing else, without a year (no date line then).
 _DATE_FRAGMENT = re.compile(
-    r"^\W*(?:(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?"
-    r"|\d{1,2}[/.-]\d{1,2}(?:[/.-]\d{2,4})?|\d{1,2}[:.]\d\d\s*(?i:[ap]\.?m\.?)?)\W*$")
+    r"^\W*(?:(?i:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?"
+    r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?\s+\d{1,2}(?:st|nd|rd|th)?"
+    r"|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{1,2}[:.]\d\d\s*(?i:[ap]\.?m\.?)?)\W*$")
 # A sentence's end: a stop (then a closing quote) before a capital or the end of the text.
 _FIRST_STOP = re.compile(r"([.!?])[”\"’]?(?=\s+[A-Z“\"‘]|\s*$)")
 _LAST_WORD = re.compile(r"([\w.]+)\.?$")

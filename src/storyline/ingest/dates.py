@@ -77,17 +77,20 @@ def normalise_date(text: str | None) -> str | None:
 _SEPARATOR = re.compile(r"\s*[|·•@]\s*|\s+at\s+(?=\d)")
 # A time glued to the date by a slash or a dash ("2009/02:00 pm", "2007-7:07AM", "2011 – 4:35 PM").
 _DATE_THEN_TIME = re.compile(r"\b(\d{4})\s*[/–—-]\s*(?=\d{1,2}[:.]\d\d)")
-_DOTTED_TIME = re.compile(r"\b(\d{1,2})\.(\d\d)(?=\s*(?:[AaPp][Mm]\b|hrs\b)|\s|$)")
+_DOTTED_TIME = re.compile(r"(?<![.\d])\b(\d{1,2})\.(\d\d)(?=\s*(?:[AaPp][Mm]\b|hrs\b)|\s|$)")
 _MERIDIEM = re.compile(r"\b([ap])\.m\.", re.IGNORECASE)
 _HOURS = re.compile(r"\s*\bhrs\b\.?", re.IGNORECASE)
 # An outlet or a zone in brackets after the date ("(CNA)", "(GMT+05:00)"), a place after it
 # ("IST MUMBAI:"), a stop after it ("1:35 pm.").
 _TRAILING_SOURCE = re.compile(r"\s*\([^()]{1,30}\)\s*$")
 _TRAILING_PLACE = re.compile(r"\s+[A-Z][A-Z'-]+:\s*$")
-# A dateline's place or an outlet before its date ("Washington D. C., Jul 13, 2009", "WASHINGTON,
-# DC, April 28, 2009", "Reuters Sep 18, 2013"): up to four capitalised words, then a month.
+# A dateline's place before its date ("Washington D. C., Jul 13, 2009", "WASHINGTON, DC, April
+# 28, 2009"): up to four capitalised words and a comma, then a month; or an agency's capitals
+# alone ("TNN Nov 12, 2011"). Without the comma, a title-case headline ending in a date ("Gunman
+# Kills Four Dec 12, 2008") would be read as one.
 _PLACE_BEFORE_MONTH = re.compile(
-    r"^(?:[A-Z][\w'-]*\.?,?\s+){1,4}(?=(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d)")
+    r"^(?:(?:[A-Z][\w'-]*\.?,?\s+){0,3}[A-Z][\w'.-]*,\s*|[A-Z]{2,6}\s+)"
+    r"(?=(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d)")
 
 
 def _tidy(text: str) -> str:

@@ -33,7 +33,7 @@ FIELD_ALIASES: dict[str, tuple[str, ...]] = {
     "outlet": ("source_domain", "media_name", "source_name", "site_name", "publisher", "source", "domain"),
     "byline": ("authors", "author", "creator"),
 }
-_LOOKS_HTML = re.compile(r"\s*<(?:!doctype|html|body|article|div|p|section|main|h[1-6])\b", re.IGNORECASE)
+_LOOKS_HTML = re.compile(r"\s*<(?:!--|!doctype\b|/?[a-z][a-z0-9-]*(?:\s[^<>]{0,200})?/?>)", re.IGNORECASE)
 # A Unix time is read as a date from 1e9 seconds (2001-09-09) to 1e10 (2286), or the same in
 # milliseconds, so a plain count ("1500") is never taken for one.
 
@@ -117,6 +117,8 @@ def canonical_fields(obj: dict) -> dict:
     for name, aliases in FIELD_ALIASES.items():
         if name == "text" and _usable("html", out.get("html")) is not None:
             continue  # the page is there; the converter reads it before any text
+        if name == "html" and _usable("text", obj.get("text")) is not None:
+            continue  # our own text wins over another tool's copy of the page
         if _usable(name, out.get(name)) is not None:
             out[name] = _usable(name, out[name])
             continue
@@ -139,6 +141,8 @@ def _usable(name: str, value: object) -> str | None:
     if name == "byline" and isinstance(value, list):
         names = [v.get("name") if isinstance(v, dict) else v for v in value]
         value = ", ".join(n.strip() for n in names if isinstance(n, str) and n.strip())
+    if name == "byline" and isinstance(value, dict):  # schema.org: {"@type": "Person", "name": ...}
+        value = value.get("name")
     if name == "outlet" and isinstance(value, dict):
         value = value.get("name") or value.get("title")
     if name in ("text", "html"):
@@ -155,10 +159,13 @@ def _epoch(value: int | float | str) -> str | None:
     optional fraction) as an ISO UTC date and time; None for anything else."""
     if isinstance(value, str):
         whole, _, fraction = value.strip().partition(".")
-        if not whole.isdigit() or (fraction and not fraction.isdigit()):
+        digits = (whole + fraction).isascii() and whole.isdigit() and (not fraction or fraction.isdigit())
+        if not digits or len(whole) > 13:
             return None
-        value = float(value)
-    number = float(value)
+    try:
+        number = float(value)
+    except (OverflowError, ValueError):  # an integer of hundreds of digits
+        return None
     if 1e9 <= number < 1e10:
         seconds = number
     elif 1e12 <= number < 1e13:

@@ -81,6 +81,11 @@ class PeopleRecords(Protocol):
         holds hundreds of thousands. Empty for an unknown or absorbed id."""
         ...
 
+    def person_article_counts(self, ids: Sequence[str]) -> dict[str, int]:
+        """How many articles each live identity of ``ids`` is named in, as the people step
+        stored it (what lists show; absent: unknown or absorbed)."""
+        ...
+
     def person_sources(self, person_id: str, *, articles: Sequence[str] | None = None) -> PersonSources | None:
         """Where the identity ``person_id`` (exact live id) got its members, aliases and roles,
         each in article then entity order; None for an unknown or absorbed id. With

@@ -187,6 +187,10 @@ class PeopleMixin:
     def people_by_ids(self, ids: Sequence[str]) -> list[Identity]:
         return self._by_ids(set(ids))
 
+    def person_article_counts(self, ids: Sequence[str]) -> dict[str, int]:
+        rows = [self._t.persons[pid] for pid in dict.fromkeys(ids) if pid in self._t.persons]
+        return {r.person.id: len({m[0] for m in r.person.members}) for r in rows if r.merged_into is None}
+
     def person_members(self, person_id: str, *, limit: int | None = None, offset: int = 0) -> list[tuple[str, str]]:
         row = self._t.persons.get(person_id)
         if row is None or row.merged_into is not None:

@@ -245,8 +245,10 @@ def add_reads(app: FastAPI, borrow, reports, link_people, index: dict) -> None:
                 raise WebError(404, f"no person {person_id!r}")
             page_of = desk.store.person_members(found.id, limit=members_limit, offset=members_offset)
             total = desk.store.person_sizes([found.id]).get(found.id, 0)
+            named_in = desk.store.person_article_counts([found.id]).get(found.id, 0)
         body = identity_json(dataclasses.replace(found, members=tuple(page_of)))
-        return answer(request, body | {"members_total": total, "members_offset": members_offset})
+        # "articles" counts all of them, not the page's (the stored count lists show).
+        return answer(request, body | {"articles": named_in, "members_total": total, "members_offset": members_offset})
 
     @app.get(f"{V1}/reuse", summary="Stored reuse pairs, most covered first", responses=doc(m.Page[m.PairOut]))
     def list_reuse(request: Request, filters: Annotated[ReuseFilters, Depends()],

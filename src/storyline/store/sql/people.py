@@ -253,6 +253,10 @@ def person_members(db: Connection, person_id: str, limit: int | None, offset: in
     return [(r[0], r[1]) for r in db.run(sql, params).fetchall()]
 
 
+def person_article_counts(db: Connection, ids: Sequence[str]) -> dict[str, int]:
+    return {r[0]: int(r[1]) for r in db.rows_in(f"SELECT id, articles FROM persons WHERE {_LIVE} AND id IN", ids)}
+
+
 def person_sizes(db: Connection, ids: Sequence[str]) -> dict[str, int]:
     return {r[0]: int(r[1]) for r in db.rows_in(
         "SELECT person_id, COUNT(*) FROM person_members WHERE person_id IN", ids, " GROUP BY person_id")}

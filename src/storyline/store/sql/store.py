@@ -329,6 +329,9 @@ class SQLStore:
     def person_sizes(self, ids: Sequence[str]) -> dict[str, int]:
         return people.person_sizes(self.db, ids)
 
+    def person_article_counts(self, ids: Sequence[str]) -> dict[str, int]:
+        return people.person_article_counts(self.db, ids)
+
     def person_members(self, person_id: str, *, limit: int | None = None, offset: int = 0) -> list[tuple[str, str]]:
         return people.person_members(self.db, person_id, limit, offset)
 
