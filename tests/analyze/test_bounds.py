@@ -83,3 +83,16 @@ def test_sentence_cap_cuts_at_a_sentence_boundary(analyzer, monkeypatch):
     kept = int(analysis.truncated[0].split("first ")[1].split(" of")[0].replace(",", ""))
     assert text[:kept].rstrip().endswith("Sentence number 9 is about the ferry.")
     assert all(t.end <= kept for t in analysis.times)
+
+
+@pytest.mark.parametrize("hostile", ["A. " * 100_000, "Dr. " * 50_000, "x" * 200_000 + ". Then"])
+def test_sentence_spans_of_hostile_text_are_cut_and_cover_it(hostile):
+    """Stops that end no sentence ("A.", "Dr.") a hundred thousand times over: the splitter
+    looks only at the word before each stop (it searched the whole sentence so far, 650 s
+    here), and a run-on sentence is cut at MAX_SENTENCE_CHARS."""
+    from storyline.analyze.sentences import MAX_SENTENCE_CHARS, sentence_spans
+
+    spans = sentence_spans(hostile)
+    assert spans and all(0 < e - s <= MAX_SENTENCE_CHARS for s, e in spans)
+    assert spans[0][0] == 0 and spans[-1][1] == len(hostile.rstrip())
+    assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:]))
