@@ -11,12 +11,10 @@ from __future__ import annotations
 
 import re
 
-from storyline.ingest.abbreviations import ends_no_sentence
+from storyline.ingest.abbreviations import abbreviation_stop
 
 _END = re.compile(r"""[.!?…]+["'”’)\]]*(?=\s+["“‘'(\[]?[A-Z0-9])""")
 MAX_SENTENCE_CHARS = 2000
-WORD_WINDOW = 64
-_WORD_BEFORE_STOP = re.compile(r"([\w.]+)[.!?…]*[\"'”’)\]]*$")
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
@@ -27,12 +25,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         start = para.start()
         for m in _END.finditer(para.group()):
             end = para.start() + m.end()
-            # The word before the stop, looked for in the last WORD_WINDOW characters only: a
-            # whole-sentence search made text of many skipped stops ("A. A. A. ...") quadratic.
-            # A word reaching the window's edge is longer than any abbreviation.
-            window = max(start, end - WORD_WINDOW)
-            word = _WORD_BEFORE_STOP.search(text, window, end)
-            if word and not (word.start() == window and window > start) and ends_no_sentence(word.group(1)):
+            if abbreviation_stop(text, start, end):
                 continue
             _add(text, start, end, spans)
             start = end

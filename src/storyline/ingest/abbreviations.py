@@ -4,10 +4,28 @@ splitter (analyze/sentences.py), which sits above it."""
 
 from __future__ import annotations
 
+import re
+
 ABBREVIATIONS = frozenset(
     "mr mrs ms dr prof sir st jr sr gen col lt sgt capt cmdr adm gov sen rep rev hon no nos vs "
     "inc ltd co corp dept est fig jan feb mar apr jun jul aug sep sept oct nov dec u.s u.k u.n e.g i.e".split()
 )
+
+
+# The word before a stop is looked for in this many characters before it, not in the whole
+# sentence so far: text of many stops that end no sentence ("A. A. A. ...") made that quadratic.
+# A word reaching the window's edge is longer than any abbreviation.
+WORD_WINDOW = 64
+_WORD_BEFORE_STOP = re.compile(r"([\w.]+)[.!?…]*[\"'”’)\]]*$")
+
+
+def abbreviation_stop(text: str, start: int, end: int) -> bool:
+    """Whether the stop ending ``text[start:end]`` (closing quotes or brackets after it allowed)
+    follows an abbreviation or an initial, and so ends no sentence; ``start`` is where the
+    sentence began."""
+    window = max(start, end - WORD_WINDOW)
+    word = _WORD_BEFORE_STOP.search(text, window, end)
+    return bool(word) and not (word.start() == window and window > start) and ends_no_sentence(word.group(1))
 
 
 def ends_no_sentence(word: str) -> bool:

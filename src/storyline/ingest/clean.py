@@ -14,7 +14,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from storyline.ingest.abbreviations import ends_no_sentence
+from storyline.ingest.abbreviations import abbreviation_stop
 from storyline.ingest.dates import date_line, normalise_date
 from storyline.records import Cut, FieldSource
 
@@ -91,7 +91,6 @@ _DATE_FRAGMENT = re.compile(
     r"|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{1,2}[:.]\d\d\s*(?i:[ap]\.?m\.?)?)\W*$")
 # A sentence's end: a stop (then a closing quote) before a capital or the end of the text.
 _FIRST_STOP = re.compile(r"([.!?])[”\"’]?(?=\s+[A-Z“\"‘]|\s*$)")
-_LAST_WORD = re.compile(r"([\w.]+)\.?$")
 
 # A first line longer than this, ending like a sentence, is a lede rather than a headline.
 MAX_HEADLINE_WORDS = 25
@@ -378,9 +377,7 @@ def _first_sentence(text: str) -> str:
     capital or the end, unless the word before the stop is an abbreviation or an initial
     ("Dr. Sanjay Gupta, ..." is not the sentence "Dr.")."""
     for m in _FIRST_STOP.finditer(text):
-        # The word is looked for in the 40 characters before the stop: linear in the text.
-        word = _LAST_WORD.search(text, max(0, m.start() - 40), m.start() + 1)
-        if m.group(0) == "." and word and ends_no_sentence(word.group(1)) and m.end() < len(text):
+        if m.group(0) == "." and m.end() < len(text) and abbreviation_stop(text, 0, m.end()):
             continue
         return text[: m.end()].rstrip()
     return text

@@ -34,8 +34,6 @@ FIELD_ALIASES: dict[str, tuple[str, ...]] = {
     "byline": ("authors", "author", "creator"),
 }
 _LOOKS_HTML = re.compile(r"\s*<(?:!--|!doctype\b|/?[a-z][a-z0-9-]*(?:\s[^<>]{0,200})?/?>)", re.IGNORECASE)
-# A Unix time is read as a date from 1e9 seconds (2001-09-09) to 1e10 (2286), or the same in
-# milliseconds, so a plain count ("1500") is never taken for one.
 
 
 def read_jsonl(path: Path, *, max_bytes: int) -> Iterator[RawDocument | Problem]:
@@ -119,8 +117,9 @@ def canonical_fields(obj: dict) -> dict:
             continue  # the page is there; the converter reads it before any text
         if name == "html" and _usable("text", obj.get("text")) is not None:
             continue  # our own text wins over another tool's copy of the page
-        if _usable(name, out.get(name)) is not None:
-            out[name] = _usable(name, out[name])
+        own = _usable(name, out.get(name))
+        if own is not None:
+            out[name] = own
             continue
         for alias in aliases:
             value = _usable(name, obj.get(alias))
@@ -166,6 +165,8 @@ def _epoch(value: int | float | str) -> str | None:
         number = float(value)
     except (OverflowError, ValueError):  # an integer of hundreds of digits
         return None
+    # From 1e9 seconds (2001-09-09) to 1e10 (2286), or the same in milliseconds, so that a
+    # plain count ("1500") is never taken for a date.
     if 1e9 <= number < 1e10:
         seconds = number
     elif 1e12 <= number < 1e13:
