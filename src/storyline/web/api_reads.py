@@ -190,10 +190,15 @@ def add_reads(app: FastAPI, borrow, reports, link_people, index: dict) -> None:
 
     @app.get(f"{V1}/stories/{{story_id}}", summary="One story: articles, timeline, people, quotes, reuse, "
              "findings", responses=doc(m.StoryOut))
-    def get_story(request: Request, story_id: StoryId) -> Response:
+    def get_story(request: Request, story_id: StoryId,
+                  articles_limit: Annotated[int, Query(ge=0, le=MAX_MEMBERS, description=(
+                      f"At most this many articles (0..{MAX_MEMBERS}; {DEFAULT_MEMBERS} by default)."))] = DEFAULT_MEMBERS,
+                  articles_offset: Offset = 0) -> Response:
+        # A story a live topic grew to thousands of articles: its articles come a page at a time
+        # (articles_total says how many); article_ids, events, people... stay whole.
         with borrow() as desk:
             built = lookup(lambda: reports.get(desk, story_id), f"no story {story_id!r}")
-        return answer(request, report_json(built.report))
+        return answer(request, report_json(built.report, offset=articles_offset, limit=articles_limit))
 
     brief_doc = doc(Briefing)
     brief_doc[200]["content"] = {"text/html": {"schema": {"type": "string"}},

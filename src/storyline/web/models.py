@@ -370,7 +370,10 @@ class StoryOut(BaseModel):
     coverage_first: str | None
     coverage_last: str | None
     outlets: list[str] = Field(description="Every outlet that ran one of its articles, sightings included.")
-    articles: list[StoryArticle]
+    articles: list[StoryArticle] = Field(description="A page of the story's articles (articles_offset, "
+                                         "at most articles_limit), in store order.")
+    articles_total: int
+    articles_offset: int
     events: list[EventOut]
     timeline: list[TimelineEntry]
     people: list[PersonOut]

@@ -35,6 +35,10 @@ MAX_CHANGES = 20
 MAX_BODY_CHARS = 200_000  # of an article body shown (the rest is cut, with a note)
 MAX_DIFF_ROWS = 600
 MAX_COMPARE = 60  # story mates offered in the article page's "compare with" box
+# Rows of a story page's article table: a story a live topic grew to thousands of articles would
+# otherwise send megabytes of rows (each with its "why"); the rest are one link away, paged, on
+# /articles?story=ID.
+MAX_ARTICLE_ROWS = 300
 
 
 def _span(first: str | None, last: str | None) -> str:
@@ -163,14 +167,31 @@ def story_page(built: Built) -> dict:
         "findings": [{"kind": d.kind.replace("_", " "), "subject": d.subject, "summary": d.summary,
                       "citations": [{"cite": cite([c.article_id])[0], "text": c.text, "context": c.context}
                                     for c in d.citations]} for d in b.disagreements],
+        "articles_total": len(report.articles),
         "articles": [{"id": a.id, "outlet": a.outlet, "title": a.title, "url": a.url,
                       "date": _article_day(a, report.dates.get(a.id)),
                       "inferred": bool(report.dates.get(a.id) and report.dates[a.id].inferred),
                       "number": sources[a.id].number if a.id in sources else None,
                       "why": why.membership_why(a.id, report.reuse, _shared_people(a.id, report.people), names),
                       "also": sighting_rows(report.sightings.get(a.id, ()))}
-                     for a in report.articles],
+                     for a in _table_rows(report.articles, sources)],
     }
+
+
+def _table_rows(articles: Sequence[Article], sources: dict) -> list[Article]:
+    """The story's articles its page lists, in store order: all of them up to MAX_ARTICLE_ROWS;
+    beyond, the briefing's sources (the numbers its sentences cite) and then the latest stored,
+    MAX_ARTICLE_ROWS in all."""
+    if len(articles) <= MAX_ARTICLE_ROWS:
+        return list(articles)
+    keep = {a.id for a in articles if a.id in sources}
+    if len(keep) > MAX_ARTICLE_ROWS:
+        keep = set(sorted(keep, key=lambda aid: sources[aid].number)[:MAX_ARTICLE_ROWS])
+    for a in reversed(articles):
+        if len(keep) >= MAX_ARTICLE_ROWS:
+            break
+        keep.add(a.id)
+    return [a for a in articles if a.id in keep]
 
 
 def _kinds(quotes: Sequence) -> str:
