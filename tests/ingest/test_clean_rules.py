@@ -491,6 +491,34 @@ def test_a_date_or_time_without_a_year_is_no_headline(fragment):
     assert cleaned.title == "Harbour wall approved after a decade of asking"
 
 
+@pytest.mark.parametrize(("line", "published"), [("8/2/13 at 1:30 PM", "2013-08-02T13:30:00"),
+                                                 ("11/28/05", "2005-11-28"), ("Posted 3-4-13", "2013-03-04")])
+def test_a_numeric_date_with_a_two_digit_year_is_the_date_not_the_headline(line, published):
+    """"8/2/13 at 1:30 PM" above the headline was taken for the headline (an ECB+ page): a
+    numeric date with a two-digit year is a date line, read month first as "8/2/2013" is."""
+    cleaned = clean_text(dump(line, "Harbour wall approved after a decade of asking", P2, P3))
+    assert cleaned.title == "Harbour wall approved after a decade of asking"
+    assert cleaned.published == published and cleaned.fields["published"].evidence == line
+
+
+@pytest.mark.parametrize(("line", "published"), [
+    ("updated 8:41 p. m. EST, Tue March 3, 2009", "2009-03-03T20:41:00-05:00"),
+    ("PUBLISHED FRIDAY, MARCH 8, 2013 AT 12:46 PM / UPDATED AT 12:48 PM", "2013-03-08T12:46:00"),
+])
+def test_more_date_lines_pages_print(line, published):
+    """Two ECB+ pages' date lines the CLI left in the body (their headline came after)."""
+    cleaned = clean_text(dump("Harbour wall approved after a decade of asking", line, P2, P3))
+    assert cleaned.title == "Harbour wall approved after a decade of asking"
+    assert cleaned.published == published and line not in cleaned.body
+
+
+def test_a_date_glued_to_the_headline_is_the_date():
+    cleaned = clean_text(dump("27/09/2013-Harbour wall approved after a decade of asking", P2, P3))
+    assert cleaned.title == "Harbour wall approved after a decade of asking"
+    assert cleaned.published == "2013-09-27"
+    assert clean_text(dump("2013-09-27 harbour report", P2, P3)).title == "2013-09-27 harbour report"
+
+
 def test_dateline_with_a_mixed_case_country():
     lede = "PORTBAY, England — Councillors approved a new harbour wall on Tuesday. The vote was close."
     cleaned = clean_text(dump(lede, P2))

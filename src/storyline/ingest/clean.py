@@ -89,6 +89,8 @@ _DATE_FRAGMENT = re.compile(
     r"^\W*(?:(?i:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?"
     r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?\s+\d{1,2}(?:st|nd|rd|th)?"
     r"|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{1,2}[:.]\d\d\s*(?i:[ap]\.?m\.?)?)\W*$")
+# A numeric date with a four-digit year, then a dash, a colon or a bar, before a headline.
+_DATE_BEFORE_HEADLINE = re.compile(r"(?P<date>\d{1,2}[/.-]\d{1,2}[/.-](?:19|20)\d\d)\s*[-–—:|]\s*(?=\w)")
 # A sentence's end: a stop (then a closing quote) before a capital or the end of the text.
 _FIRST_STOP = re.compile(r"([.!?])[”\"’]?(?=\s+[A-Z“\"‘]|\s*$)")
 
@@ -334,6 +336,13 @@ def _set_headline(line: str, out: Cleaned) -> None:
     if m := HEADLINE_SECTION_SUFFIX.search(title):
         out.cuts.append(Cut("headline-site-suffix", title[m.start() :]))
         title = title[: m.start()].rstrip()
+    # "27/09/2013-Turkmenistan to hold first-ever...": a numeric date glued to the headline is
+    # the page's date, not the title's first word.
+    if (m := _DATE_BEFORE_HEADLINE.match(title)) and (iso := date_line(m["date"])):
+        if "published" not in out.fields:
+            _set(out, "published", iso, "stated", m["date"])
+        out.cuts.append(Cut("date-line", m["date"]))
+        title = title[m.end() :]
     out.title = title
     out.fields["title"] = FieldSource("stated", line)
     out.cuts.append(Cut("headline", line))

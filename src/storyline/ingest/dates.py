@@ -12,12 +12,16 @@ _MAX_DATE_LINE = 80
 # A stated date longer than this is no date (and the rules below only ever see this much).
 _MAX_DATE_TEXT = 200
 _YEAR = re.compile(r"\b(19[7-9]\d|20\d\d)\b")
+# A numeric date with a two-digit year ("8/2/13 at 1:30 PM"), read month first as dateutil
+# reads "8/2/2013" (a US page's order; the same assumption as for four-digit years).
+_SHORT_YEAR_DATE = re.compile(r"(?<![\d/.-])\d{1,2}([/.-])\d{1,2}\1\d\d(?![\d/.-])")
 _DATE_PREFIX = re.compile(
     r"^(?:(?:first|originally|last)\s+)?(?:published|updated|posted|modified|released?|dated?|found)?"
     r"(?:\s+time)?(?:\s+on)?\s*:?\s*(?:on\s+)?", re.IGNORECASE
 )
-# "..., updated April 30, 2008": the line's first date is the publication's.
-_UPDATED = re.compile(r"[|,;]?\s*\b(?:last\s+)?(?:updated|modified)\b", re.IGNORECASE)
+# "..., updated April 30, 2008", "... 12:46 PM / UPDATED AT 12:48 PM": the line's first date is
+# the publication's.
+_UPDATED = re.compile(r"\s*[|,;/]?\s*\b(?:last\s+)?(?:updated|modified)\b", re.IGNORECASE)
 _EARLIEST_YEAR = 1970
 
 
@@ -49,7 +53,7 @@ def normalise_date(text: str | None) -> str | None:
     if not text or len(text) > _MAX_DATE_TEXT:
         return None
     text = _tidy(text.strip())
-    if not _YEAR.search(text):
+    if not _YEAR.search(text) and not _SHORT_YEAR_DATE.search(text):
         return None
     try:
         a = dateparser.parse(text, default=_NoDefault.a, tzinfos=_ZONES)
@@ -74,11 +78,11 @@ def normalise_date(text: str | None) -> str | None:
 # What news pages put between a date and its time ("AUGUST 2, 2013 | 08:06AM PT",
 # "Jul 13, 2009/02:00 pm", "Dec 12, 2008 · 10:15 a.m."), and an outlet's name after it
 # ("(CNA)"): dateutil reads none of them.
-_SEPARATOR = re.compile(r"\s*[|·•@]\s*|\s+at\s+(?=\d)")
+_SEPARATOR = re.compile(r"\s*[|·•@]\s*|\s+(?i:at)\s+(?=\d)")
 # A time glued to the date by a slash or a dash ("2009/02:00 pm", "2007-7:07AM", "2011 – 4:35 PM").
 _DATE_THEN_TIME = re.compile(r"\b(\d{4})\s*[/–—-]\s*(?=\d{1,2}[:.]\d\d)")
 _DOTTED_TIME = re.compile(r"(?<![.\d])\b(\d{1,2})\.(\d\d)(?=\s*(?:[AaPp][Mm]\b|hrs\b)|\s|$)")
-_MERIDIEM = re.compile(r"\b([ap])\.m\.", re.IGNORECASE)
+_MERIDIEM = re.compile(r"\b([ap])\. ?m\.", re.IGNORECASE)
 _HOURS = re.compile(r"\s*\bhrs\b\.?", re.IGNORECASE)
 # An outlet or a zone in brackets after the date ("(CNA)", "(GMT+05:00)"), a place after it
 # ("IST MUMBAI:"), a stop after it ("1:35 pm.").
@@ -107,7 +111,7 @@ def date_line(line: str) -> str | None:
     """If ``line`` is a header line that states a date and nothing else, the ISO date. A
     dateline's place before the date is allowed ("Washington D. C., Jul 13, 2009/02:00 pm
     (CNA)"); a sentence that mentions a date is not a date line."""
-    if len(line) > _MAX_DATE_LINE or not _YEAR.search(line):
+    if len(line) > _MAX_DATE_LINE or not (_YEAR.search(line) or _SHORT_YEAR_DATE.search(line)):
         return None
     first = _UPDATED.split(line, maxsplit=1)[0]
     candidate = _DATE_PREFIX.sub("", first if _YEAR.search(first) else line).strip()
