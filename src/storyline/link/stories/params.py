@@ -181,12 +181,6 @@ class Params:
     # same figures (1.3: 0.907 / 0.868); rescue_margin 0 and 0.01 the same (0.03: 0.917 /
     # 0.859, at rescue_after 0 in batches); the centroid floor costs 0.001 / 0.004 on ECB+
     # and keeps the synthetic stream's events apart (UCI unchanged: headlines are exempt).
-    # The look picks among the stories of rescue_min_size or more (session 15): a lone article
-    # scoring higher, or within rescue_margin, ended it before (ECB+ train through the CLI had
-    # four articles of one event left alone so: a lone mate on top, or two fragments of their
-    # story tied). CLI features replayed, pair F1 (BCubed): train 0.865 -> 0.867 (0.891 ->
-    # 0.893), dev 0.880 -> 0.884 (0.887 -> 0.892), UCI unchanged; direct: train 0.913 -> 0.915,
-    # dev 0.864 -> 0.877.
     rescue_threshold: float = 1.2
     rescue_margin: float = 0.01
     rescue_min_size: int = 2
