@@ -61,16 +61,14 @@ class EvidenceMixin:
         if story is None or item is None or len(story.members) != 1 or story.key not in self._active.stories:
             return
         self._cur = seq
-        # Among the stories it could join: a lone article scoring higher is no reason to stay
-        # alone (it gets its own look), nor a near tie with one.
-        scored = [t for t in self._scored(item) if t[1] is not story and len(t[1].members) >= p.rescue_min_size]
+        scored = [t for t in self._scored(item) if t[1] is not story]
         if not scored:
             return
         best, target, cosine = scored[0]
         runner = scored[1][0] if len(scored) > 1 else None
         terms = len(self._lex.get(seq) or ())
         bar = p.rescue_bar(terms)
-        if best < bar:
+        if best < bar or len(target.members) < p.rescue_min_size:
             return
         # Below the join bar (a full article's), the story must also be as close in kind as
         # two stories that merge: names and the nearest member alone do not take it there.
