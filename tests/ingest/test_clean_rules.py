@@ -517,6 +517,29 @@ def test_a_date_glued_to_the_headline_is_the_date():
     assert cleaned.title == "Harbour wall approved after a decade of asking"
     assert cleaned.published == "2013-09-27"
     assert clean_text(dump("2013-09-27 harbour report", P2, P3)).title == "2013-09-27 harbour report"
+    # A date line under it states the publication date better.
+    later = clean_text(dump("27/09/2013-Harbour wall approved", "September 28, 2013", P2, P3))
+    assert (later.title, later.published) == ("Harbour wall approved", "2013-09-28")
+
+
+@pytest.mark.parametrize("headline", ["7/7/2005: London bombings ten years on",
+                                      "9/11/2001 - The day that changed America"])
+def test_a_headline_about_a_date_keeps_it(headline):
+    """Set off by a colon or spaces, the date is what the headline is about (the review found
+    "7/7/2005: ..." read as published 2005 over the page's own date line)."""
+    cleaned = clean_text(dump(headline, "July 7, 2015", P2, P3))
+    assert (cleaned.title, cleaned.published) == (headline, "2015-07-07")
+
+
+def test_a_two_digit_year_is_read_on_a_page_only():
+    """A structured field's "13-03-02" may be year first: two-digit years are read in a page's
+    date lines (month first), never in a stated field."""
+    from storyline.ingest.dates import date_line, normalise_date
+
+    assert [normalise_date(v) for v in ("13-03-02", "24.05.26", "05/03/13")] == [None, None, None]
+    assert clean_text(dump(P2, P3), stated={"published": "05/03/13"}).published is None
+    assert date_line("8/2/13 at 1:30 PM / Updated at 2:00 PM") == "2013-08-02T13:30:00"
+    assert date_line("Posted 8/2/13 | updated 8/3/13") == "2013-08-02"
 
 
 def test_dateline_with_a_mixed_case_country():

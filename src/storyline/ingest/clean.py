@@ -89,8 +89,9 @@ _DATE_FRAGMENT = re.compile(
     r"^\W*(?:(?i:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?"
     r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?\s+\d{1,2}(?:st|nd|rd|th)?"
     r"|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{1,2}[:.]\d\d\s*(?i:[ap]\.?m\.?)?)\W*$")
-# A numeric date with a four-digit year, then a dash, a colon or a bar, before a headline.
-_DATE_BEFORE_HEADLINE = re.compile(r"(?P<date>\d{1,2}[/.-]\d{1,2}[/.-](?:19|20)\d\d)\s*[-–—:|]\s*(?=\w)")
+# A numeric date with a four-digit year glued to a headline by a bare hyphen.
+_DATE_BEFORE_HEADLINE = re.compile(r"(?P<date>\d{1,2}[/.-]\d{1,2}[/.-](?:19|20)\d\d)-(?=[^\W\d_])")
+_HEADLINE_DATE = "headline-date"
 # A sentence's end: a stop (then a closing quote) before a capital or the end of the text.
 _FIRST_STOP = re.compile(r"([.!?])[”\"’]?(?=\s+[A-Z“\"‘]|\s*$)")
 
@@ -274,6 +275,9 @@ def _read_header(lines: list[str], out: Cleaned, *, has_title: bool) -> list[str
         break
     # A headline-shaped line right after the header is a standfirst: recorded as the abstract
     # but kept in the body, since it is the article's own summary and may carry facts.
+    glued = next((c.text for c in out.cuts if c.kind == _HEADLINE_DATE), None)
+    if glued is not None and "published" not in out.fields:
+        _set(out, "published", date_line(glued) or "", "stated", glued)
     if (
         i < len(lines) - 1
         and out.title is not None
@@ -336,12 +340,12 @@ def _set_headline(line: str, out: Cleaned) -> None:
     if m := HEADLINE_SECTION_SUFFIX.search(title):
         out.cuts.append(Cut("headline-site-suffix", title[m.start() :]))
         title = title[: m.start()].rstrip()
-    # "27/09/2013-Turkmenistan to hold first-ever...": a numeric date glued to the headline is
-    # the page's date, not the title's first word.
-    if (m := _DATE_BEFORE_HEADLINE.match(title)) and (iso := date_line(m["date"])):
-        if "published" not in out.fields:
-            _set(out, "published", iso, "stated", m["date"])
-        out.cuts.append(Cut("date-line", m["date"]))
+    # "27/09/2013-Turkmenistan to hold first-ever...": a numeric date glued to the headline by
+    # a bare hyphen is the page's date, not the title's first word; it is the publication date
+    # only when no date line follows (_read_header). A date set off by spaces or a colon ("7/7/2005:
+    # London bombings ten years on") is the headline's own.
+    if (m := _DATE_BEFORE_HEADLINE.match(title)) and date_line(m["date"]):
+        out.cuts.append(Cut(_HEADLINE_DATE, m["date"]))
         title = title[m.end() :]
     out.title = title
     out.fields["title"] = FieldSource("stated", line)

@@ -21,7 +21,7 @@ _DATE_PREFIX = re.compile(
 )
 # "..., updated April 30, 2008", "... 12:46 PM / UPDATED AT 12:48 PM": the line's first date is
 # the publication's.
-_UPDATED = re.compile(r"\s*[|,;/]?\s*\b(?:last\s+)?(?:updated|modified)\b", re.IGNORECASE)
+_UPDATED = re.compile(r"\s*(?:[|,;/]\s*)?\b(?:last\s+)?(?:updated|modified)\b", re.IGNORECASE)
 _EARLIEST_YEAR = 1970
 
 
@@ -44,16 +44,18 @@ class _NoDefault:
     b = dt.datetime(1902, 2, 2, 1, 1, 1)
 
 
-def normalise_date(text: str | None) -> str | None:
+def normalise_date(text: str | None, *, short_year: bool = False) -> str | None:
     """Return ``text`` as ISO 8601 ("2025-02-27" or "2025-02-27T05:14:00[+00:00]"), or None.
 
     Only full dates are accepted (a year alone or a month and year is not a publication date);
-    a time is kept when the input states one, and the UTC offset when it states one.
-    """
+    a time is kept when the input states one, and the UTC offset when it states one. A numeric
+    date with a two-digit year ("8/2/13") only with ``short_year`` (a page's date line, read
+    month first): a structured field's "13-03-02" may be year first, and a wrong date is worse
+    than none there."""
     if not text or len(text) > _MAX_DATE_TEXT:
         return None
     text = _tidy(text.strip())
-    if not _YEAR.search(text) and not _SHORT_YEAR_DATE.search(text):
+    if not _YEAR.search(text) and not (short_year and _SHORT_YEAR_DATE.search(text)):
         return None
     try:
         a = dateparser.parse(text, default=_NoDefault.a, tzinfos=_ZONES)
@@ -114,7 +116,8 @@ def date_line(line: str) -> str | None:
     if len(line) > _MAX_DATE_LINE or not (_YEAR.search(line) or _SHORT_YEAR_DATE.search(line)):
         return None
     first = _UPDATED.split(line, maxsplit=1)[0]
-    candidate = _DATE_PREFIX.sub("", first if _YEAR.search(first) else line).strip()
+    dated = _YEAR.search(first) or _SHORT_YEAR_DATE.search(first)
+    candidate = _DATE_PREFIX.sub("", first if dated else line).strip()
     candidate = _PLACE_BEFORE_MONTH.sub("", _tidy(candidate))
     # A sentence that merely mentions a year is not a date line.
     if len(candidate.split()) > 7 or candidate.endswith((".", "!", "?")) and " " in candidate[-4:]:
@@ -123,7 +126,7 @@ def date_line(line: str) -> str | None:
         r"(?i)\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)", candidate
     ):
         return None
-    return normalise_date(candidate)
+    return normalise_date(candidate, short_year=True)
 
 
 def published_time(published: str | None) -> dt.datetime | None:
