@@ -276,8 +276,8 @@ def _read_header(lines: list[str], out: Cleaned, *, has_title: bool) -> list[str
     # A headline-shaped line right after the header is a standfirst: recorded as the abstract
     # but kept in the body, since it is the article's own summary and may carry facts.
     glued = next((c.text for c in out.cuts if c.kind == _HEADLINE_DATE), None)
-    if glued is not None and "published" not in out.fields:
-        _set(out, "published", date_line(glued) or "", "stated", glued)
+    if glued is not None and "published" not in out.fields and (iso := date_line(glued)):
+        _set(out, "published", iso, "stated", glued)
     if (
         i < len(lines) - 1
         and out.title is not None
