@@ -108,3 +108,28 @@ def test_cli_reuse_and_diff(seeded):
     assert table.exit_code == 0 and "role_changed" in table.stdout and "Labour leader" in table.stdout
     missing = runner.invoke(app, ["diff", "ffff", pair.source_id, "--db", str(db)])
     assert missing.exit_code == 2 and "ffff" in missing.stderr
+
+
+def test_value_only_changes_are_the_value_changes_of_the_full_report(seeded):
+    """A story's value pairs ask compare for numbers and dates only (values_only): for every pair
+    of seeds, rewrite or independent, it gives the full report's number and date changes, the
+    same ones in the same order, and nothing else."""
+    from itertools import combinations
+
+    from storyline.link.reuse.align import default_scorer
+    from storyline.link.reuse.compare import compare
+
+    db = seeded[0]
+    with storyline.open(db) as desk:
+        arts = list(desk.articles())
+        analyses = {a.id: desk.store.analysis(a.id) for a in arts}
+    scorer = default_scorer()
+    seen = 0
+    for a, b in combinations(arts, 2):
+        full = compare(a, b, analyses[a.id], analyses[b.id], scorer=scorer, always=True)
+        values = compare(a, b, analyses[a.id], analyses[b.id], scorer=scorer, always=True, values_only=True)
+        assert (values.source_id, values.derived_id, values.aligned) == (full.source_id, full.derived_id, full.aligned)
+        assert all(c.type.split("_")[0] in ("number", "date") for c in values.changes)
+        assert list(values.changes) == [c for c in full.changes if c.type.split("_")[0] in ("number", "date")]
+        seen += len(values.changes)
+    assert seen  # the seeds disagree on numbers and dates somewhere

@@ -79,10 +79,12 @@ def compare(
     scorer: Scorer | None = None,
     with_changes: bool = True,
     always: bool = False,
+    values_only: bool = False,
 ) -> ReusePair:
     """The reuse between two articles, oriented source -> derived (a -> b when the direction is
     unknown and a was given first). Sentence vectors are those of ``align_spans(body)``.
-    Independent pairs carry no alignment or changes unless ``always`` (as `storyline diff` asks)."""
+    Independent pairs carry no alignment or changes unless ``always`` (as `storyline diff` asks);
+    ``values_only`` keeps only the number and date changes (``drift.value_only_changes``)."""
     al = align(a.body, b.body, a_vectors, b_vectors, scorer=scorer)
     direction = decide(a, b, al, a_analysis, b_analysis)
     source, derived = (a, b) if direction.first_is_source else (b, a)
@@ -104,6 +106,8 @@ def compare(
     )
     if not always and (kind == "independent" or not with_changes):
         return replace(pair, aligned=al.pairs if kind != "independent" else ())
+    if values_only:
+        return replace(pair, changes=tuple(drift.value_only_changes(source, derived, al)))
     return replace(pair, changes=tuple(drift.changes(source, derived, al, s_an, d_an)))
 
 

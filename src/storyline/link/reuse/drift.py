@@ -51,9 +51,7 @@ def changes(source: Article, derived: Article, alignment: Alignment,
     """All changes from ``source`` to ``derived``, in the order of the derived body."""
     s = build_side(source, source_analysis, alignment.source_sentences)
     d = build_side(derived, derived_analysis, alignment.derived_sentences)
-    s_index = {span: k for k, span in enumerate(alignment.source_sentences)}
-    d_index = {span: k for k, span in enumerate(alignment.derived_sentences)}
-    links = [(s_index[p.source_span], d_index[p.derived_span]) for p in alignment.pairs]
+    links = _sentence_links(alignment)
     out: list[Change] = []
     for s_ids, d_ids in _components(links):
         out += role_changes(s, d, s_ids, d_ids)
@@ -66,6 +64,26 @@ def changes(source: Article, derived: Article, alignment: Alignment,
     out += entity_changes(s, d, links)
     out += claim_changes(s, d, links)
     return _dedupe(out)
+
+
+def value_only_changes(source: Article, derived: Article, alignment: Alignment) -> list[Change]:
+    """The number and date changes of :func:`changes`, the same ones in the same order, without
+    the other kinds: a story's value pairs (link/stories/value_pairs.py) keep nothing else, and
+    entities, claims, roles and quotes were most of their drift CPU. Values read only the
+    bodies and the aligned sentences, so the sides skip the analysis."""
+    s = Side(source, None, alignment.source_sentences)
+    d = Side(derived, None, alignment.derived_sentences)
+    out: list[Change] = []
+    for s_ids, d_ids in _components(_sentence_links(alignment)):
+        out += value_changes(s, d, s_ids, d_ids)
+    return _dedupe(out)
+
+
+def _sentence_links(alignment: Alignment) -> list[tuple[int, int]]:
+    """The aligned pairs as (source sentence index, derived sentence index)."""
+    s_index = {span: k for k, span in enumerate(alignment.source_sentences)}
+    d_index = {span: k for k, span in enumerate(alignment.derived_sentences)}
+    return [(s_index[p.source_span], d_index[p.derived_span]) for p in alignment.pairs]
 
 
 def _regrouped(s: Side, d: Side, s_ids: set[int], d_ids: set[int]) -> list[Change]:

@@ -129,10 +129,13 @@ def value_pairs(articles: Sequence[Article], analyses: Mapping[str, Analysis], v
         else:
             # The feature model alone aligns these pairs: they are mostly independent reports,
             # whose numbers and dates are checked against each other, not rewrites to decide;
-            # the cross-encoder made this step five times slower (benchmarks/README.md).
+            # the cross-encoder made this step five times slower (benchmarks/README.md). Only
+            # numbers and dates are kept, so only they are looked for (compare's values_only:
+            # the other kinds of change were a seventh of the step, session 16).
             scorer = scorer or default_scorer()
             evidence = value_evidence(compare(by_id[i], by_id[j], analyses[i], analyses[j], a_vectors=vectors[i][1],
-                                              b_vectors=vectors[j][1], scorer=scorer, always=True))
+                                              b_vectors=vectors[j][1], scorer=scorer, always=True,
+                                              values_only=True))
             out.compared += 1
         kept = plain(evidence) if evidence is not None else None
         if evidence is not None:
