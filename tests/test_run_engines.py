@@ -42,6 +42,15 @@ def _run(db, *args: str) -> dict:
     return json.loads(result.stdout)
 
 
+@pytest.fixture(scope="module", autouse=True)
+def people_in_many_shards():
+    """The seeds' people in as many name-key shards as they have groups (up to 16), so that
+    the Ray run assigns them in several Ray tasks side by side (link/people/sharded.py)."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("STORYLINE_PEOPLE_SHARD_MIN", "1")
+        yield
+
+
 @pytest.fixture(scope="module")
 def local_db(seeds_dir, tmp_path_factory):
     """The seeds run through the local engine once for this module."""
@@ -60,6 +69,7 @@ def test_ray_engine_stores_what_the_local_engine_stores(ray_available, local_db,
     steps = {s["step"]: s for s in report["steps"]}
     assert list(steps) == ORDER
     assert steps["analyze"]["done"] == 5 and steps["people"]["done"] == 5 and steps["compare"]["done"] >= 1
+    assert steps["people"]["counts"]["people shards"] > 2  # Ray tasks side by side
     ray_run, local_run = snapshot(db), snapshot(local_db)
     assert ray_run["rows"]["reuse_pairs"] >= 1 and ray_run["rows"]["quotes"] > 0 and ray_run["people"]
     for part in ("articles", "reuse", "stories", "people", "quotes", "rows"):
@@ -69,8 +79,9 @@ def test_ray_engine_stores_what_the_local_engine_stores(ray_available, local_db,
 @pytest.fixture
 def crashing_ray(ray_available, tmp_path, monkeypatch):
     """A local Ray cluster (2 CPUs) whose workers die once: after reading their first file (a
-    Ray task), and right after the first committed batch of analyze (a Ray Data actor) and of
-    compare (a Ray task)."""
+    Ray task), right after the first committed batch of analyze (a Ray Data actor) and of
+    compare (a Ray task), and after the first people shard committed its batches (a Ray task
+    retried: it skips what it stored)."""
     import ray
 
     from storyline.run.ray_exec import CRASH_DIR, CRASH_STEPS
@@ -79,7 +90,7 @@ def crashing_ray(ray_available, tmp_path, monkeypatch):
     marks.mkdir()
     # Set before ray.init: the cluster's worker processes inherit this environment.
     monkeypatch.setenv(CRASH_DIR, str(marks))
-    monkeypatch.setenv(CRASH_STEPS, "read,analyze,compare")
+    monkeypatch.setenv(CRASH_STEPS, "read,analyze,compare,run_shard")
     ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
     try:
         yield marks
@@ -100,7 +111,7 @@ def test_a_killed_worker_costs_no_results_and_no_duplicates(crashing_ray, local_
     with storyline.open(db) as desk:
         # The cluster of the fixture is used as it is (Desk.run joins an initialised Ray).
         run = desk.run([seeds_dir, bad], engine="ray", ray=RayOptions(workers=2))
-        assert sorted(p.name for p in crashing_ray.iterdir()) == ["analyze", "compare", "read"]  # all died once
+        assert sorted(p.name for p in crashing_ray.iterdir()) == ["analyze", "compare", "read", "run_shard"]  # all died once
         assert len(run.ingest.added) == 5
         assert [(p.source.endswith("broken.jsonl"), p.locator) for p in run.ingest.problems] == [
             (True, "line 1"), (True, "line 2")]

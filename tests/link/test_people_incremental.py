@@ -206,7 +206,9 @@ def test_parity_on_the_demo_corpus_and_the_seeds(analysed_corpus, tmp_path):
 
 KILLABLE = """
 import sys, time
-from storyline.link.people import incremental
+from storyline.link.people import incremental, sharded
+sharded.SHARD_BATCH = 100
+sharded.SHARD_MIN = 100
 from storyline.run.local import run_step
 from storyline.run.people_steps import PEOPLE_STEP
 from storyline.store import open_store
@@ -235,6 +237,7 @@ def synthetic(count: int) -> list[tuple[str, Entity]]:
 
 
 def _assigned(store_url: str) -> tuple[int, dict[str, int]]:
+    """(articles marked done, members assigned per article)."""
     store = open_store(store_url)
     try:
         per_article: dict[str, int] = {}
@@ -247,6 +250,10 @@ def _assigned(store_url: str) -> tuple[int, dict[str, int]]:
 
 
 def test_kill_mid_people_step_then_resume(store_url):
+    """A run is planned by name-key shards (link/people/sharded.py), each in batches of
+    mentions (100 here), one transaction each; its articles are marked done when every shard
+    is. Killed mid-shard, whole batches are stored and no article is done; the next run plans
+    again without the assigned mentions and ends where a run never killed ends."""
     total = 300
     entities = synthetic(total)
     store = open_store(store_url)
@@ -255,12 +262,11 @@ def test_kill_mid_people_step_then_resume(store_url):
     env = {k: v for k, v in os.environ.items() if k != "STORYLINE_DB"}
     proc = subprocess.Popen([sys.executable, "-c", KILLABLE, store_url, "0.2"], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    kill_when(proc, lambda: _assigned(store_url)[0] >= 2 * PEOPLE_STEP.batch_size)
+    kill_when(proc, lambda: sum(_assigned(store_url)[1].values()) >= 200)
 
     done, per_article = _assigned(store_url)
-    assert 2 * PEOPLE_STEP.batch_size <= done < total and done % PEOPLE_STEP.batch_size == 0
-    assert all(n == 4 for n in per_article.values())  # no article half assigned
-    assert len(per_article) == done
+    assigned = sum(per_article.values())
+    assert done == 0 and 200 <= assigned < 4 * total
 
     finished = subprocess.run([sys.executable, "-c", KILLABLE, store_url, "0"], env=env, capture_output=True,
                               text=True, timeout=300)
@@ -275,7 +281,10 @@ def test_kill_mid_people_step_then_resume(store_url):
     assert len(members) == len(set(members)) == 4 * total  # nothing twice, nothing left out
     clean = MemoryStore()
     store_entities(clean, entities)
-    run_step(clean, PEOPLE_STEP)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr("storyline.link.people.sharded.SHARD_BATCH", 100)
+        mp.setattr("storyline.link.people.sharded.SHARD_MIN", 100)
+        run_step(clean, PEOPLE_STEP)
     assert partition(resumed) == partition(clean.people())
     assert {i.id for i in resumed} == {i.id for i in clean.people()}
     assert partition(resumed) == partition(merge_people([(ids[a], e) for a, e in entities]))

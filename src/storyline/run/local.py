@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from storyline.records import Problem
 from storyline.run.common import IngestReport, Progress
 from storyline.run.due import claim, due, settle
-from storyline.run.step import BatchResult, Step, local_map
+from storyline.run.step import BatchResult, Step, StoreMapper, local_map, local_store_map
 from storyline.store import Store
 
 
@@ -69,7 +69,10 @@ def run_steps(store: Store, steps: Sequence[Step], *, progress: Progress | None 
     return report
 
 
-def run_step(store: Store, step: Step, *, progress: Progress | None = None) -> StepReport:
+def run_step(store: Store, step: Step, *, progress: Progress | None = None,
+             store_mapper: StoreMapper | None = None) -> StepReport:
+    """One step over what is due for it; a sharded step's shards through ``store_mapper``
+    (the Ray executor's tasks), else one after another in this process."""
     started, started_cpu = time.perf_counter(), time.process_time()
     out = StepReport(step.name, step.version)
     todo = due(store, step)
@@ -79,6 +82,9 @@ def run_step(store: Store, step: Step, *, progress: Progress | None = None) -> S
     position = 0
     if step.in_bulk(len(keys)):
         out.add(step.bulk(store, keys, local_map, progress))
+        position = len(keys)
+    elif step.shards is not None and keys:
+        out.add(step.shards(store, keys, store_mapper or local_store_map(store), progress))
         position = len(keys)
     while position < len(keys):
         batch = keys[position : position + step.batch_size]

@@ -1,20 +1,34 @@
 """The people step: each analysed article's PERSON entities assigned to stored cross-article
-identities (link/people/incremental.py), as a :class:`Step` the executors run."""
+identities (link/people/incremental.py), as a :class:`Step` the executors run: by name-key
+shards (link/people/sharded.py), side by side on Ray."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
 from storyline.link.people.incremental import PEOPLE_VERSION, assign_people, people_due
-from storyline.run.step import BatchResult, Step, named
+from storyline.run.common import Progress
+from storyline.run.step import BatchResult, Step, StoreMapper, named
 from storyline.store import Store
 
-PEOPLE_BATCH = 50  # articles per transaction
+PEOPLE_BATCH = 50  # articles per transaction (articles done before; see sharded.plan)
+LABEL = "articles' people assigned"
 
 
 def _run(store: Store, keys: Sequence[str]) -> BatchResult:
     done = assign_people(store, list(keys))
     return BatchResult(done.done, dict(done.counts), list(done.problems))
+
+
+def _shards(store: Store, keys: Sequence[str], store_mapper: StoreMapper, progress: Progress | None) -> BatchResult:
+    from storyline.link.people.sharded import run_sharded
+
+    def moved(finished: int, total: int) -> None:
+        if progress:
+            progress(finished, total, "people's mentions assigned")
+
+    done, counts, problems = run_sharded(store, list(keys), store_mapper, moved)
+    return BatchResult(done, counts, problems)
 
 
 def _due_among(store: Store, changed: Mapping[str, Sequence[str]], pending: Sequence) -> list:
@@ -31,7 +45,8 @@ PEOPLE_STEP = Step(
     due=people_due,
     run=_run,
     batch_size=PEOPLE_BATCH,
-    label="articles' people assigned",
+    label=LABEL,
     watches=("analysis",),
     due_among=_due_among,
+    shards=_shards,
 )

@@ -12,14 +12,17 @@ stores the articles in order. How each step runs:
   one Ray task per batch of keys, a bounded number in flight; a step with a ``bulk`` pass and
   enough keys due (the candidates step of a bulk load, link/reuse/bulk.py) runs it on the
   driver, with its partitions as Ray tasks (:func:`_ray_map`);
-- order-dependent steps (stories, people) run on the driver through the local executor. The
-  story clusterer is online: each article is placed against the stories made by the articles
-  published before it, and its state (the checkpoint) is the result of every earlier batch, so
-  batches cannot run side by side without changing the stories; people identities likewise
-  grow batch after batch through the name-key neighbourhood of earlier batches. Sharding them
-  (by time window with a merge step; by name-key shard) is the follow-up. The two touch
-  different tables, so people runs, in order, in one Ray task beside the driver's stories and
-  story facts (``BESIDE_STEPS``): the run waits for the longer of the two, not their sum.
+- the stories step runs on the driver through the local executor: the story clusterer is
+  online (each article is placed against the stories made by the articles published before
+  it, and its state, the checkpoint, is the result of every earlier batch), so its batches
+  cannot run side by side without changing the stories. Sharding it by time window with a
+  merge step is the follow-up;
+- the people step plans its run by name-key shards (link/people/sharded.py: groups of
+  mentions that no name key or identity joins) and runs each shard as a Ray task
+  (:func:`_ray_store_map`); the plan does not depend on the executor, so both store the same
+  people. It touches other tables than stories and story facts, so its planning and its
+  shards run from one Ray task beside the driver's stories and story facts
+  (``BESIDE_STEPS``): the run waits for the longer of the two, not their sum.
 
 Every batch, wherever it runs, is ``step.run(store, keys)``: one transaction with idempotent
 writes. A worker that dies mid-batch leaves nothing of that batch; one that dies after its
@@ -73,8 +76,9 @@ BESIDE_STEPS = frozenset({"people"})
 
 # The environment a joined cluster's workers get from the driver.
 # STORYLINE_REWRITE_MODEL: the compare step's workers must decide as the driver versioned it.
+# STORYLINE_PEOPLE_SHARDS / _SHARD_MIN: the people step is planned in a Ray task (beside the stories).
 PASSED_ON = ("STORYLINE_DEVICE", "STORYLINE_TORCH_THREADS", "STORYLINE_REWRITE_MODEL", "STORYLINE_EMBEDDER",
-             "STORYLINE_MODEL_CACHE")
+             "STORYLINE_MODEL_CACHE", "STORYLINE_PEOPLE_SHARDS", "STORYLINE_PEOPLE_SHARD_MIN")
 
 # Test hook only: with both set, the first batch of each named step (comma-separated) makes
 # its worker process exit right after the batch committed, once per marker folder (a file per
@@ -128,13 +132,13 @@ def run_steps_ray(store: Store, steps: Sequence[Step], *, options: RayOptions = 
         if (following is not None and following.name in BESIDE_STEPS and step.name not in ACTOR_STEPS | TASK_STEPS
                 and not _conflict(step, following)):
             remote = ray.remote(_run_beside).options(num_cpus=options.cpus_per_worker, max_retries=options.max_retries)
-            beside[n + 1] = remote.remote(url, _portable(following))
+            beside[n + 1] = remote.remote(url, _portable(following), options)
         if step.name in ACTOR_STEPS:
             reports[n] = _on_actors(store, url, step, options, workers, progress)
         elif step.name in TASK_STEPS:
             reports[n] = _on_tasks(store, url, step, options, workers, progress)
         else:
-            reports[n] = run_step(store, step, progress=progress)
+            reports[n] = run_step(store, step, progress=progress, store_mapper=_ray_store_map(url, options))
     for at, ref in beside.items():
         reports[at] = ray.get(ref)
     report = RunReport(steps=[reports[n] for n in range(len(steps))])
@@ -148,12 +152,13 @@ def _conflict(a: Step, b: Step) -> bool:
     return bool(set(a.writes) & (set(b.reads) | set(b.writes)) or set(b.writes) & set(a.reads))
 
 
-def _run_beside(url: str, recipe: Step | _AnalysisRecipe) -> StepReport:
-    """A driver step run in a Ray task, as the local executor runs it (in order, resumable)."""
+def _run_beside(url: str, recipe: Step | _AnalysisRecipe, options: RayOptions) -> StepReport:
+    """A driver step run in a Ray task, as the local executor runs it (in order, resumable);
+    a sharded step's shards as more Ray tasks (the people step's name-key shards)."""
     store = open_store(url)
     try:
         step, _ = _bind(recipe, store)
-        return run_step(store, step)
+        return run_step(store, step, store_mapper=_ray_store_map(url, options))
     finally:
         store.close()
 
@@ -370,6 +375,28 @@ def _ray_map(options: RayOptions) -> Callable[[Callable, Sequence[tuple]], list]
         return ray.get([remote.remote(*a) for a in args])
 
     return run
+
+
+def _ray_store_map(url: str, options: RayOptions) -> Callable[[Callable, Sequence[tuple]], list]:
+    """A sharded step's store mapper (``Step.shards``): one Ray task a call, each opening the
+    store by ``url``, ``cpus_per_worker`` CPUs each, retried when lost (a shard run again skips
+    the batches it finished); results in order. A run has a few shards (sharded.SHARDS)."""
+
+    def run(fn: Callable, args: Sequence[tuple]) -> list:
+        remote = ray.remote(_store_task).options(num_cpus=options.cpus_per_worker, max_retries=options.max_retries)
+        return ray.get([remote.remote(url, fn, *a) for a in args])
+
+    return run
+
+
+def _store_task(url: str, fn: Callable, *args: Any) -> Any:
+    store = open_store(url)
+    try:
+        result = fn(store, *args)
+        _crash_once(getattr(fn, "__name__", ""))
+        return result
+    finally:
+        store.close()
 
 
 def _quiet_ray_data() -> None:

@@ -22,6 +22,9 @@ from storyline.store import Store
 
 # mapper(fn, args): fn(*a) for each a in args, wherever the executor runs work; results in order.
 Mapper = Callable[[Callable, Sequence[tuple]], Sequence]
+# store mapper(fn, args): fn(store, *a) for each a in args, each with a store open where it runs
+# (this process's store; a Ray task's own connection by URL); results in order.
+StoreMapper = Callable[[Callable, Sequence[tuple]], Sequence]
 
 
 @dataclass(slots=True)
@@ -70,6 +73,12 @@ class Step:
     # executor runs work (in this process, or as Ray tasks), results in the order of ``args``.
     bulk: Callable[[Store, Sequence, Mapper, Progress | None], BatchResult] | None = None
     bulk_min: int = 0
+    # A step whose due keys split into independent shards (the people step's name-key shards,
+    # link/people/sharded.py) does every run in one ``shards(store, keys, store_mapper,
+    # progress)`` call, which plans the shards and runs them through ``store_mapper`` (one
+    # after another here, side by side on Ray). Its plan must not depend on the executor, so
+    # that both store the same results.
+    shards: Callable[[Store, Sequence, StoreMapper, Progress | None], BatchResult] | None = None
 
     def describe(self) -> str:
         return self.label or self.name
@@ -82,6 +91,11 @@ class Step:
 def local_map(fn: Callable, args: Sequence[tuple]) -> list:
     """The local executor's mapper (see ``Step.bulk``): each call in turn, in this process."""
     return [fn(*a) for a in args]
+
+
+def local_store_map(store: Store) -> StoreMapper:
+    """The local executor's store mapper (see ``Step.shards``): each call in turn, on ``store``."""
+    return lambda fn, args: [fn(store, *a) for a in args]
 
 
 def named(changed: Mapping[str, Sequence[str]], pending: Sequence, *kinds: str) -> list:

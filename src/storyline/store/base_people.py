@@ -128,3 +128,29 @@ class PeopleRecords(Protocol):
     def known_person_ids(self, ids: Sequence[str]) -> set[str]:
         """Which of ``ids`` were ever given to an identity (live, absorbed or gone)."""
         ...
+
+    # --- the people step's sharded run (link/people/sharded.py) -------------------------------
+
+    def put_surnames(self, articles: Sequence[str], surnames: Mapping[str, Sequence[str]]) -> None:
+        """In one transaction: replace the people (surname keys) each of ``articles`` mentions
+        with ``surnames[id]`` (none if absent), as :meth:`put_people` does for its done
+        articles, moving the count of articles that mention anybody (:meth:`mention_counts`)."""
+        ...
+
+    def people_done_among(self, article_ids: Sequence[str]) -> set[str]:
+        """Which of ``article_ids`` the people step has done before, by any version."""
+        ...
+
+    def assigned_members(self, members: Sequence[tuple[str, str]]) -> set[tuple[str, str]]:
+        """Which of ``members`` ((article id, entity id)) an identity holds."""
+        ...
+
+    def person_ids_by_key(self, keys: Sequence[str]) -> dict[str, set[str]]:
+        """For each of the name ``keys`` that has any, the ids of the live identities under it
+        (:meth:`person_ids_by_keys`, key by key)."""
+        ...
+
+    def mark_people_done(self, article_ids: Sequence[str], version: str) -> None:
+        """In one transaction: record ``article_ids`` as done by ``version`` against their
+        current analysis (their people written already, shard by shard)."""
+        ...

@@ -99,6 +99,34 @@ class PeopleMixin:
                 if aid in t.analyses:
                     t.people_done[aid] = (version, t.analyses[aid].at)
 
+    def put_surnames(self, articles: Sequence[str], surnames: Mapping[str, Sequence[str]]) -> None:
+        t = self._t
+        with self._writing(f"writing the people of {len(articles)} articles"):  # type: ignore[attr-defined]
+            for aid in articles:
+                t.person_surnames.pop(aid, None)
+                if surnames.get(aid):
+                    self._require_article(aid)  # type: ignore[attr-defined]
+                    t.person_surnames[aid] = frozenset(surnames[aid])
+
+    def people_done_among(self, article_ids: Sequence[str]) -> set[str]:
+        return {aid for aid in article_ids if aid in self._t.people_done}
+
+    def assigned_members(self, members: Sequence[tuple[str, str]]) -> set[tuple[str, str]]:
+        return {m for m in members if m in self._t.person_of}
+
+    def person_ids_by_key(self, keys: Sequence[str]) -> dict[str, set[str]]:
+        t = self._t
+        found = {key: {pid for pid in t.person_keys.get(key, ()) if pid in t.persons
+                       and t.persons[pid].merged_into is None} for key in keys}
+        return {key: ids for key, ids in found.items() if ids}
+
+    def mark_people_done(self, article_ids: Sequence[str], version: str) -> None:
+        t = self._t
+        with self._writing(f"marking {len(article_ids)} articles' people done"):  # type: ignore[attr-defined]
+            for aid in article_ids:
+                if aid in t.analyses:
+                    t.people_done[aid] = (version, t.analyses[aid].at)
+
     def mention_counts(self, keys: Sequence[str], excluding: Sequence[str] = ()) -> MentionCounts:
         left_out = set(excluding)
         counted = {aid: found for aid, found in self._t.person_surnames.items() if aid not in left_out}

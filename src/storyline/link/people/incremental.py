@@ -120,11 +120,32 @@ def name_keys(entity: Entity, parse: Callable[[Entity], PersonName | None] = bes
 
 def assign_people(store: Store, article_ids: Sequence[str]) -> PeopleBatch:
     """The people step over one batch of article ids (see the module docstring)."""
+    return _assign(store, list(dict.fromkeys(article_ids)), None)
+
+
+def assign_members(store: Store, members: Sequence[tuple[str, str]]) -> PeopleBatch:
+    """One batch of a sharded run (link/people/sharded.py): the PERSON entities ``members``
+    ((article id, entity id), in the run's order) assigned as :func:`assign_people` assigns an
+    article's, except that their articles' other people are company (another shard assigns
+    them), the corpus counts are read as stored (the run wrote every article's surnames
+    first), and nothing is marked done (the run does that when every shard is). ``done``
+    counts the articles of the batch; ``problems`` name the articles that failed."""
+    chosen: dict[str, set[str]] = defaultdict(set)
+    for aid, eid in members:
+        chosen[aid].add(eid)
+    return _assign(store, list(chosen), chosen)
+
+
+def _assign(store: Store, article_ids: list[str], chosen: dict[str, set[str]] | None) -> PeopleBatch:
     out = PeopleBatch()
     parse = NameCache()
     by_article: dict[str, list[ArticleEntity]] = defaultdict(list)
+    others: list[ArticleEntity] = []  # the batch articles' people that another batch assigns
     for found in store.entities_of(article_ids, "PERSON", mentions=False):
-        by_article[found.article_id].append(found)
+        if chosen is None or found.entity.id in chosen.get(found.article_id, ()):
+            by_article[found.article_id].append(found)
+        else:
+            others.append(found)
     batch: list[ArticleEntity] = []
     keys: set[str] = set()
     done: list[str] = []
@@ -140,7 +161,8 @@ def assign_people(store: Store, article_ids: Sequence[str]) -> PeopleBatch:
     if not done:
         return out
     try:
-        persons, redirects, grown = _remerge(store, done, batch, keys, parse)
+        persons, redirects, grown = _remerge(store, done, batch, keys, parse,
+                                             None if chosen is None else [f for f in others if f.article_id in done])
     except Exception as exc:
         if len(done) == 1:
             out.problems.append(Problem(PEOPLE_SOURCE, f"people of article {done[0]} not assigned "
@@ -148,25 +170,32 @@ def assign_people(store: Store, article_ids: Sequence[str]) -> PeopleBatch:
             return out
         # Find the article at fault: each alone, so that the others are still done.
         for aid in done:
-            alone = assign_people(store, [aid])
+            alone = _assign(store, [aid], None if chosen is None else {aid: chosen[aid]})
             out.done += alone.done
             out.problems += alone.problems
         return out
-    store.put_people(persons, redirects, done, PEOPLE_VERSION, now(), surnames=_surnames(batch, parse),
-                     grown=grown)
+    if chosen is None:
+        store.put_people(persons, redirects, done, PEOPLE_VERSION, now(), surnames=mentioned_surnames(batch, parse),
+                         grown=grown)
+    else:
+        store.put_people(persons, redirects, [], PEOPLE_VERSION, now(), grown=grown)
     out.done = len(done)
     out.counts = {"people written": len(persons), "people merged away": sum(r.new_id is not None for r in redirects),
                   "people grown": len(grown)}
     return out
 
 
-def _remerge(store: Store, done: list[str], batch: list[ArticleEntity], keys: set[str],
-             parse: NameCache) -> tuple[list[StoredPerson], list[PersonRedirect], list[StoredPerson]]:
+def _remerge(store: Store, done: list[str], batch: list[ArticleEntity], keys: set[str], parse: NameCache,
+             others: list[ArticleEntity] | None = None) -> tuple[list[StoredPerson], list[PersonRedirect], list[StoredPerson]]:
+    # ``others``: for a batch of a sharded run, the batch articles' people it does not assign.
+    # They are company only, and the identities holding them are not reached through their
+    # articles (they belong to another shard, which may be writing them now).
+    sharded = others is not None
     # Every identity the batch's names reach, or holding its articles, first with its members
     # in the batch's articles only: the names and sizes decide which ones are re-merged, and
     # only those are read whole (below). A big one (a famous name's may hold hundreds of
     # thousands of members) is grown, never re-merged, unless a correction touches it.
-    reached = {i.id: i for i in store.people_by_keys(sorted(keys), 0, done) + store.people_of(done, 0)}
+    reached = {i.id: i for i in store.people_by_keys(sorted(keys), 0, done) + ([] if sharded else store.people_of(done, 0))}
     sizes = store.person_sizes(sorted(reached))
     partial = {pid for pid in reached if sizes.get(pid, 0) >= GROWN_MEMBERS}
     # Corrections made by hand (link/people/corrected.py) reach further and win over the merge.
@@ -199,14 +228,16 @@ def _remerge(store: Store, done: list[str], batch: list[ArticleEntity], keys: se
     held = {member: pid for pid, identity in small.items() for member in identity.members}
     around = sorted({aid for aid, _ in held if aid not in in_batch})
     # In article order: the neighbourhood's entities first, then the batch's (stored later).
-    context = [f for f in store.entities_of(around, "PERSON", mentions=False)] + rest
-    merged = [f for f in context if (f.article_id, f.entity.id) in held or f.article_id in in_batch]
+    context = [f for f in store.entities_of(around, "PERSON", mentions=False)] + (others or []) + rest
+    mine = {(f.article_id, f.entity.id) for f in rest}
+    merged = [f for f in context if (f.article_id, f.entity.id) in held
+              or (f.article_id in in_batch if not sharded else (f.article_id, f.entity.id) in mine)]
     chosen = {(f.article_id, f.entity.id) for f in merged}
     # Those that joined a big identity still count as people co-mentioned in their articles.
     company = [(f.article_id, f.entity) for f in context if (f.article_id, f.entity.id) not in chosen]
     company += [(f.article_id, f.entity) for found in attached.values() for f in found]
     identities = merge_people([(f.article_id, f.entity) for f in merged], company=company,
-                              corpus=_corpus_counts(store, context, done, batch, parse), parse=parse)
+                              corpus=_corpus_counts(store, context, done, batch, parse, sharded), parse=parse)
     order = {(f.article_id, f.entity.id): n for n, f in enumerate(merged)}
     entities = {(f.article_id, f.entity.id): f.entity for f in merged}
     identities = corrected.apply(identities, corrections, entities)
@@ -287,7 +318,7 @@ def _attach_to_big(reached: dict[str, Identity], big: dict[str, Identity], batch
     return attached, rest
 
 
-def _surnames(found: list[ArticleEntity], parse: NameCache) -> dict[str, set[str]]:
+def mentioned_surnames(found: list[ArticleEntity], parse: NameCache) -> dict[str, set[str]]:
     """The people (surname keys) each article mentions, parsed as merge_people parses them."""
     out: dict[str, set[str]] = defaultdict(set)
     for f in found:
@@ -298,13 +329,18 @@ def _surnames(found: list[ArticleEntity], parse: NameCache) -> dict[str, set[str
 
 
 def _corpus_counts(store: Store, context: list[ArticleEntity], done: list[str],
-                   batch: list[ArticleEntity], parse: NameCache) -> CorpusCounts:
+                   batch: list[ArticleEntity], parse: NameCache, stored_only: bool = False) -> CorpusCounts:
     """How often each person of the neighbourhood is mentioned across the corpus, the batch
-    included (it is not stored yet): the yardstick of co-mention evidence, as in merge_people."""
-    keys = sorted(set().union(*_surnames(context, parse).values()))
+    included (it is not stored yet): the yardstick of co-mention evidence, as in merge_people.
+    ``stored_only``: the batch is stored already (a sharded run writes every article's
+    surnames before its shards run), so the counts are read as they are."""
+    keys = sorted(set().union(*mentioned_surnames(context, parse).values()))
+    if stored_only:
+        counted = store.mention_counts(keys)
+        return CorpusCounts(dict(counted.counts), counted.articles)
     stored = store.mention_counts(keys, excluding=done)
     frequency = Counter(stored.counts)
-    mine = _surnames(batch, parse)
+    mine = mentioned_surnames(batch, parse)
     for found in mine.values():
         frequency.update(found)
     return CorpusCounts(dict(frequency), stored.articles + len(mine))

@@ -23,7 +23,8 @@ from storyline.store.records import (
 from storyline.store.sql.connection import Connection, chunks, marks
 from storyline.store.sql.filters import like_escape
 
-_LIVE = "merged_into IS NULL"
+LIVE = "merged_into IS NULL"
+_LIVE = LIVE
 _PERSON_COLUMNS = "id, name, type, aliases, roles, merges"
 _SUMMARY_COLUMNS = "id, name, type, aliases, roles, articles"
 _LISTED = f"{_LIVE} AND articles > 0"
@@ -42,16 +43,16 @@ def put_people(db: Connection, persons: Sequence[StoredPerson], redirects: Seque
                done: Sequence[str], version: str, updated_at: str, surnames: Mapping[str, Sequence[str]],
                grown: Sequence[StoredPerson] = ()) -> None:
     with db.writing(f"writing {len(persons)} people"):
-        _put_surnames(db, done, surnames)
+        put_surnames(db, done, surnames)
         touched = [p.id for p in persons] + [r.old_id for r in redirects]
         # The list's running total moves by the written identities that are listed now, less
         # those that were before this write.
         written = sorted({*touched, *(p.id for p in grown)})
         listed_before = _listed_in(db, written)
         for table in ("person_members", "person_aliases", "person_roles", "person_keys"):
-            _delete_in(db, table, "person_id", touched)
+            delete_in(db, table, "person_id", touched)
         # A done article's entities are assigned afresh: drop what an earlier run gave them.
-        _delete_in(db, "person_members", "article_id", done)
+        delete_in(db, "person_members", "article_id", done)
         for p in persons:
             articles = len({m.article_id for m in p.members})
             db.run(
@@ -77,7 +78,7 @@ def put_people(db: Connection, persons: Sequence[StoredPerson], redirects: Seque
             if r.new_id:
                 db.run("UPDATE persons SET merged_into = ? WHERE merged_into = ?", (r.new_id, r.old_id))
         _count(db, "people", _listed_in(db, written) - listed_before)
-        _delete_in(db, "people_done", "article_id", done)
+        delete_in(db, "people_done", "article_id", done)
         for chunk in chunks(done):
             db.run("INSERT INTO people_done (article_id, version, analysed_at) SELECT article_id, ?, analysed_at "
                    f"FROM analyses WHERE article_id IN ({marks(chunk)})", [version, *chunk])
@@ -94,11 +95,11 @@ def _put_sources(db: Connection, p: StoredPerson) -> None:
                 [(k, p.id) for k in p.keys])
 
 
-def _put_surnames(db: Connection, done: Sequence[str], surnames: Mapping[str, Sequence[str]]) -> None:
+def put_surnames(db: Connection, done: Sequence[str], surnames: Mapping[str, Sequence[str]]) -> None:
     # The running total moves by the done articles that mention somebody now, less those that
     # did before this write (a re-done article is not counted twice).
     before = _articles_in(db, done)
-    _delete_in(db, "person_surnames", "article_id", done)
+    delete_in(db, "person_surnames", "article_id", done)
     db.run_many("INSERT INTO person_surnames (surname_key, article_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
                 [(key, aid) for aid in dict.fromkeys(done) for key in sorted(set(surnames.get(aid, ())))])
     _count(db, "articles", _articles_in(db, done) - before)
@@ -131,7 +132,7 @@ def mention_counts(db: Connection, keys: Sequence[str], excluding: Sequence[str]
     return MentionCounts(counts, (int(row[0]) if row else 0) - _articles_in(db, excluding))
 
 
-def _delete_in(db: Connection, table: str, column: str, ids: Sequence[str]) -> None:
+def delete_in(db: Connection, table: str, column: str, ids: Sequence[str]) -> None:
     for chunk in chunks(ids):
         db.run(f"DELETE FROM {table} WHERE {column} IN ({marks(chunk)})", chunk)
 

@@ -43,7 +43,7 @@ from storyline.store.records import (
     WriteResult,
 )
 from storyline.store.base import days_ago
-from storyline.store.sql import analysis, articles, changes, check, corrections, facts, fetching, outlets, people, reuse, reuse_steps, search, sightings, stories
+from storyline.store.sql import analysis, articles, changes, check, corrections, facts, fetching, outlets, people, people_shards, reuse, reuse_steps, search, sightings, stories
 from storyline.store.sql.connection import Connection
 from storyline.store.sql.migrate import migrate
 
@@ -337,6 +337,21 @@ class SQLStore:
 
     def known_person_ids(self, ids: Sequence[str]) -> set[str]:
         return people.known_person_ids(self.db, ids)
+
+    def put_surnames(self, articles: Sequence[str], surnames: Mapping[str, Sequence[str]]) -> None:
+        people_shards.put_surnames(self.db, articles, surnames)
+
+    def people_done_among(self, article_ids: Sequence[str]) -> set[str]:
+        return people_shards.people_done_among(self.db, article_ids)
+
+    def assigned_members(self, members: Sequence[tuple[str, str]]) -> set[tuple[str, str]]:
+        return people_shards.assigned_members(self.db, members)
+
+    def person_ids_by_key(self, keys: Sequence[str]) -> dict[str, set[str]]:
+        return people_shards.person_ids_by_key(self.db, keys)
+
+    def mark_people_done(self, article_ids: Sequence[str], version: str) -> None:
+        people_shards.mark_people_done(self.db, article_ids, version)
 
     # --- corrections -------------------------------------------------------------------------
     def add_correction(self, correction: Correction) -> Correction:

@@ -1,0 +1,222 @@
+"""The people step by name-key shards: one run's PERSON entities split into groups that no name
+key or stored identity joins, each group assigned in order, the groups side by side.
+
+Why: the people step was the order-dependent part of a run that could not spread over workers
+(run/ray_exec.py ran it in one Ray task beside the stories). An article is not the unit to
+shard by: articles name several people, and on the 10k benchmark base every article with people
+was joined to every other through someone they share (one component of 9,982). A mention is:
+the merge only ever compares names under a shared name key (``incremental.name_keys``), so the
+same base splits into 5,485 groups of entities, the largest 3.6% of them.
+
+A run (:func:`run_sharded`) over the due articles:
+
+1. **Plan** (:func:`plan`). Articles the step has done before (re-analysed, or a new step
+   version) are assigned first, article batch after article batch, as before: their old
+   members must leave the identities that hold them, which is not a question of keys. For the
+   others, the surname keys of every article are written first (``Store.put_surnames``), so
+   the co-mention counts every batch reads are those of the whole run, whatever ran before it;
+   then their entities that no identity holds yet (a killed run leaves some assigned) are
+   joined by union-find: an entity with each of its name keys, a key with each live identity
+   under it (``Store.person_ids_by_key``). Two groups so found never reach a common identity,
+   so no batch of one reads what a batch of the other writes. When person corrections exist,
+   every group touching an article they name, or an identity holding one, is joined into one
+   (a correction reaches across keys). The groups are packed into at most ``shards()`` shards
+   (STORYLINE_PEOPLE_SHARDS, 16 by default), fewer when a shard would hold fewer than
+   ``shard_min()`` mentions (STORYLINE_PEOPLE_SHARD_MIN, 200): each group into the shard with
+   fewest entities so far, in the order of the group's first entity; a shard lists its
+   entities in the run's order. Both settings are read where the run is planned (the driver).
+2. **Shards** run side by side (``mapper``: one after another here, Ray tasks in the Ray
+   executor), each in batches of SHARD_BATCH entities (``incremental.assign_members``). A batch
+   is one transaction; a shard run again (a retried Ray task) skips the batches it finished.
+3. **Done**: the articles whose every entity was assigned are marked done, in chunks.
+
+The plan depends only on the store and the due articles, never on the executor, and a shard's
+batches are the same wherever it runs: the local and Ray executors store the same people
+(tests/test_run_engines.py; tests/link/test_people_sharded.py runs the shards in reverse order
+and gets the same identities).
+
+Memory: the plan holds the run's entities as (article, entity) pairs and their keys; at a
+million articles of about five people each, a few GB, so runs that large come in parts (a
+``storyline run`` per input folder), as any run can.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from storyline.link.people import corrected
+from storyline.link.people.incremental import (PEOPLE_SOURCE, PEOPLE_VERSION, NameCache, assign_members,
+                                               assign_people, mentioned_surnames, name_keys)
+from storyline.records import Problem
+from storyline.store import Store
+
+SHARD_BATCH = 400  # entities per batch of a shard (the article path's 50 articles hold about 250-700)
+SHARDS = 16  # at most, whatever the executor: the plan must not depend on it
+SHARDS_ENV = "STORYLINE_PEOPLE_SHARDS"  # more shards for a bigger cluster (read by the planning process)
+SHARD_MIN = 200  # mentions: a shard smaller than this is not worth a task of its own
+SHARD_MIN_ENV = "STORYLINE_PEOPLE_SHARD_MIN"
+PLAN_READ = 1000  # articles read at a time while planning
+Member = tuple[str, str]
+
+
+def shards() -> int:
+    """How many shards a run is split into at most (STORYLINE_PEOPLE_SHARDS, else SHARDS)."""
+    return _setting(SHARDS_ENV, SHARDS)
+
+
+def shard_min() -> int:
+    """How many mentions a shard holds at least, when the run has that many
+    (STORYLINE_PEOPLE_SHARD_MIN, else SHARD_MIN)."""
+    return _setting(SHARD_MIN_ENV, SHARD_MIN)
+
+
+def _setting(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    return max(1, int(value)) if value.isdigit() else default
+
+
+@dataclass(slots=True)
+class Plan:
+    """A run of the people step: ``again`` (articles done before, assigned by article batches
+    first), ``fresh`` (the others, marked done at the end) and ``shards`` (their entities)."""
+
+    again: list[str] = field(default_factory=list)
+    fresh: list[str] = field(default_factory=list)
+    shards: list[list[Member]] = field(default_factory=list)
+
+
+def plan(store: Store, article_ids: Sequence[str], most: int | None = None) -> Plan:
+    """The plan of a run over ``article_ids`` (see the module docstring); writes the fresh
+    articles' surname keys."""
+    before = store.people_done_among(list(article_ids))
+    out = Plan(again=[a for a in article_ids if a in before], fresh=[a for a in article_ids if a not in before])
+    parse = NameCache()
+    members: list[Member] = []
+    keys_of: list[tuple[str, ...]] = []
+    for start in range(0, len(out.fresh), PLAN_READ):
+        chunk = out.fresh[start:start + PLAN_READ]
+        found = store.entities_of(chunk, "PERSON", mentions=False)
+        keys = []
+        for f in found:
+            try:
+                keys.append(name_keys(f.entity, parse))
+            except Exception:  # noqa: BLE001 - its batch reports the article (assign_members)
+                keys.append(())
+        store.put_surnames(chunk, mentioned_surnames(found, parse))
+        assigned = store.assigned_members([(f.article_id, f.entity.id) for f in found])
+        position = {aid: n for n, aid in enumerate(chunk)}
+        for f, k in sorted(zip(found, keys), key=lambda fk: position[fk[0].article_id]):
+            if (f.article_id, f.entity.id) not in assigned:
+                members.append((f.article_id, f.entity.id))
+                keys_of.append(k)
+    out.shards = _pack(_groups(store, members, keys_of), members, most or shards())
+    return out
+
+
+def _groups(store: Store, members: list[Member], keys_of: list[tuple[str, ...]]) -> list[list[int]]:
+    """The members (by position) in groups no key or identity joins, each in order, the groups
+    in the order of their first member."""
+    parent = list(range(len(members)))
+    node: dict[str, int] = {}  # a key, an identity or "corrected" -> its place in ``parent``
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def join(x: int, name: str) -> None:
+        if name not in node:
+            node[name] = len(parent)
+            parent.append(len(parent))
+        a, b = find(x), find(node[name])
+        if a != b:
+            parent[max(a, b)] = min(a, b)  # a member's place is below every node's: it stays the root
+
+    all_keys = sorted({k for ks in keys_of for k in ks})
+    identities: dict[str, set[str]] = {}
+    for start in range(0, len(all_keys), PLAN_READ):
+        identities.update(store.person_ids_by_key(all_keys[start:start + PLAN_READ]))
+    for n, ks in enumerate(keys_of):
+        for k in ks:
+            join(n, "k:" + k)
+            for pid in identities.get(k, ()):
+                join(n, "p:" + pid)
+    # A correction names entities across keys and reaches identities through them
+    # (corrected.reach): everything it could reach is one group.
+    named = {k[len(corrected.PEOPLE_PREFIX):] for k in store.correction_keys(corrected.PEOPLE_PREFIX)}
+    if named:
+        for n, (aid, _) in enumerate(members):
+            if aid in named:
+                join(n, "corrected")
+        for identity in store.people_of(sorted(named), whole_below=0):
+            if "p:" + identity.id in node:
+                join(node["p:" + identity.id], "corrected")
+    groups: dict[int, list[int]] = defaultdict(list)
+    for n in range(len(members)):
+        groups[find(n)].append(n)
+    return sorted(groups.values(), key=lambda g: g[0])
+
+
+def _pack(groups: list[list[int]], members: list[Member], most: int) -> list[list[Member]]:
+    count = max(1, min(most, -(-len(members) // shard_min())))
+    bins: list[list[int]] = [[] for _ in range(count)]
+    for group in groups:  # the largest groups first would balance better, but order is the plan
+        min(bins, key=len).extend(group)
+    return [[members[n] for n in sorted(b)] for b in bins if b]
+
+
+def run_shard(store: Store, members: Sequence[Member]) -> tuple[int, dict[str, int], list[Problem]]:
+    """One shard's batches, in order; a batch whose entities an identity holds already (a shard
+    run again after a lost worker) is skipped. Returns (entities done, counts, problems)."""
+    done, counts, problems = 0, defaultdict(int), []
+    for start in range(0, len(members), SHARD_BATCH):
+        batch = list(members[start:start + SHARD_BATCH])
+        if len(store.assigned_members(batch)) == len(batch):
+            done += len(batch)
+            continue
+        result = assign_members(store, batch)
+        failed = {p.locator for p in result.problems}
+        done += sum(1 for aid, _ in batch if aid not in failed)
+        for name, n in result.counts.items():
+            counts[name] += n
+        problems += result.problems
+    return done, dict(counts), problems
+
+
+Mapper = Callable[[Callable, Sequence[tuple]], Sequence]
+
+
+def run_sharded(store: Store, article_ids: Sequence[str], store_mapper: Mapper,
+                progress: Callable[[int, int], None] | None = None) -> tuple[int, dict[str, int], list[Problem]]:
+    """The people step over ``article_ids`` by shards (module docstring). ``store_mapper(fn,
+    args)`` runs ``fn(store, *a)`` for each ``a``, with a store open where it runs, results in
+    order. Returns (articles done, counts, problems)."""
+    work = plan(store, article_ids)
+    done, counts, problems = 0, defaultdict(int), []
+    for start in range(0, len(work.again), 50):
+        result = assign_people(store, work.again[start:start + 50])
+        done += result.done
+        problems += result.problems
+        for name, n in result.counts.items():
+            counts[name] += n
+    total = sum(len(s) for s in work.shards)
+    if progress:
+        progress(0, total)
+    finished = 0
+    for (n_done, found, trouble), shard in zip(store_mapper(run_shard, [(s,) for s in work.shards]), work.shards):
+        finished += len(shard)
+        problems += trouble
+        for name, n in found.items():
+            counts[name] += n
+        if progress:
+            progress(finished, total)
+    failed = {p.locator for p in problems if p.source == PEOPLE_SOURCE}
+    fresh = [a for a in work.fresh if a not in failed]
+    for start in range(0, len(fresh), PLAN_READ):
+        store.mark_people_done(fresh[start:start + PLAN_READ], PEOPLE_VERSION)
+    counts["people shards"] = len(work.shards)
+    return done + len(fresh), dict(counts), problems

@@ -1,0 +1,109 @@
+"""The people step by name-key shards (link/people/sharded.py): a run's mentions split into
+groups no name key or identity joins, even when every article names people of several groups;
+the shards run in any order give the same people, which is what lets the Ray executor run them
+side by side; and the result agrees with merge_people over everything."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import replace
+
+from test_people import person
+from test_people_incremental import partition, store_entities
+
+from storyline.link.people import merge_people, sharded
+from storyline.link.people.incremental import PEOPLE_VERSION
+from storyline.records import Entity
+from storyline.run.local import run_step
+from storyline.run.people_steps import PEOPLE_STEP
+from storyline.run.step import local_store_map
+from storyline.store.memory import MemoryStore
+
+# Three families of names that share no name key; every article names someone of two of them.
+FAMILIES = [
+    ["Keir Starmer", "Starmer", "Mr Starmer", "Rachel Reeves", "Reeves"],
+    ["Olaf Scholz", "Scholz", "Chancellor Scholz", "Annalena Baerbock", "Baerbock"],
+    ["Giorgia Meloni", "Meloni", "Matteo Salvini", "Salvini", "Mr Salvini"],
+]
+
+
+def corpus(count: int, seed: int = 3) -> list[tuple[str, Entity]]:
+    rng = random.Random(seed)
+    out = []
+    for n in range(count):
+        a, b = rng.sample(range(len(FAMILIES)), 2)
+        names = [rng.choice(FAMILIES[a]), rng.choice(FAMILIES[b]), rng.choice(FAMILIES[a])]
+        out += [(f"s{n:03d}", replace(person(name), id=f"e{k}")) for k, name in enumerate(names, 1)]
+    return out
+
+
+def people_of(store) -> list[tuple]:
+    return sorted((i.id, i.name, tuple(sorted(i.members)), i.aliases) for i in store.people())
+
+
+def test_mentions_split_by_name_keys_though_every_article_joins_two_families(monkeypatch):
+    monkeypatch.setattr(sharded, "SHARD_MIN", 7)  # room for a shard per group
+    store = MemoryStore()
+    store_entities(store, corpus(40))
+    due = store.people_due(PEOPLE_VERSION)
+    plan = sharded.plan(store, due, most=8)
+    assert plan.again == [] and plan.fresh == due
+    # Each surname is a group of its own (the two people of a family share no key either):
+    # six shards, each holding the mentions of one surname.
+    surnames = [{name.split()[-1] for name in _names(store, shard)} for shard in plan.shards]
+    assert sorted(map(sorted, surnames)) == sorted([[s] for s in ("Baerbock", "Meloni", "Reeves", "Salvini",
+                                                                       "Scholz", "Starmer")])
+    # An article's mentions are in two shards: no article is a unit of this plan.
+    by_article = {}
+    for n, shard in enumerate(plan.shards):
+        for aid, _ in shard:
+            by_article.setdefault(aid, set()).add(n)
+    assert all(len(s) >= 2 for s in by_article.values())
+    # Each shard lists its mentions in the run's order.
+    order = {aid: n for n, aid in enumerate(due)}
+    assert all([order[a] for a, _ in shard] == sorted(order[a] for a, _ in shard) for shard in plan.shards)
+
+
+def _names(store, shard):
+    wanted = set(shard)
+    return [f.entity.name for f in store.entities_of(sorted({a for a, _ in shard}), "PERSON", mentions=False)
+            if (f.article_id, f.entity.id) in wanted]
+
+
+def test_shards_in_any_order_give_the_same_people_as_the_batch_merge(monkeypatch):
+    monkeypatch.setattr(sharded, "SHARD_BATCH", 7)  # several batches per shard
+    monkeypatch.setattr(sharded, "SHARD_MIN", 20)
+    entities = corpus(60)
+    forward, backward = MemoryStore(), MemoryStore()
+    ids = store_entities(forward, entities)
+    store_entities(backward, entities)
+    run_step(forward, PEOPLE_STEP)
+
+    def reversed_map(store):
+        run = local_store_map(store)
+        return lambda fn, args: list(reversed(run(fn, list(reversed(args)))))
+
+    step = replace(PEOPLE_STEP, shards=lambda store, keys, _, progress: PEOPLE_STEP.shards(
+        store, keys, reversed_map(store), progress))
+    report = run_step(backward, step)
+    assert report.problems == [] and report.done == 60
+    assert forward.people_due(PEOPLE_VERSION) == backward.people_due(PEOPLE_VERSION) == []
+    assert people_of(forward) == people_of(backward)
+    assert partition(forward.people()) == partition(merge_people([(ids[a], e) for a, e in entities]))
+
+
+def test_new_mentions_join_stored_identities_and_done_articles_are_assigned_again(monkeypatch):
+    monkeypatch.setenv(sharded.SHARD_MIN_ENV, "1")
+    store = MemoryStore()
+    first = store_entities(store, [("t0", person("Keir Starmer")), ("t1", person("Olaf Scholz"))])
+    run_step(store, PEOPLE_STEP)
+    later = store_entities(store, [("t2", person("Keir Starmer")), ("t3", person("Olaf Scholz"))])
+    # t1 analysed again (a new analyzer): done before, so it is assigned again by article.
+    store.put_analyses([store.analysis(first["t1"])], "test-2")
+    due = store.people_due(PEOPLE_VERSION)
+    plan = sharded.plan(store, due, most=8)
+    assert plan.again == [first["t1"]] and plan.fresh == [later["t2"], later["t3"]]
+    assert sorted(map(len, plan.shards)) == [1, 1]  # Starmer and Scholz share no key
+    run_step(store, PEOPLE_STEP)
+    assert store.people_due(PEOPLE_VERSION) == []
+    assert {i.name: len(i.members) for i in store.people()} == {"Keir Starmer": 2, "Olaf Scholz": 2}
