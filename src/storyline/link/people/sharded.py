@@ -22,7 +22,7 @@ A run (:func:`run_sharded`) over the due articles:
    every group touching an article they name, or an identity holding one, is joined into one
    (a correction reaches across keys). The groups are packed into at most ``shards()`` shards
    (STORYLINE_PEOPLE_SHARDS, 16 by default), fewer when a shard would hold fewer than
-   ``shard_min()`` mentions (STORYLINE_PEOPLE_SHARD_MIN, 200): each group into the shard with
+   ``shard_min()`` mentions (STORYLINE_PEOPLE_SHARD_MIN, 2,000): each group into the shard with
    fewest entities so far, in the order of the group's first entity; a shard lists its
    entities in the run's order. Both settings are read where the run is planned (the driver).
 2. **Shards** run side by side (``mapper``: one after another here, Ray tasks in the Ray
@@ -53,10 +53,10 @@ from storyline.link.people.incremental import (PEOPLE_SOURCE, PEOPLE_VERSION, Na
 from storyline.records import Problem
 from storyline.store import Store
 
-SHARD_BATCH = 400  # entities per batch of a shard (the article path's 50 articles hold about 250-700)
+SHARD_BATCH = 1000  # mentions per batch of a shard (the article path's 50 articles held about 250-700)
 SHARDS = 16  # at most, whatever the executor: the plan must not depend on it
 SHARDS_ENV = "STORYLINE_PEOPLE_SHARDS"  # more shards for a bigger cluster (read by the planning process)
-SHARD_MIN = 200  # mentions: a shard smaller than this is not worth a task of its own
+SHARD_MIN = 2000  # mentions: a shard smaller than this is not worth a task of its own
 SHARD_MIN_ENV = "STORYLINE_PEOPLE_SHARD_MIN"
 PLAN_READ = 1000  # articles read at a time while planning
 Member = tuple[str, str]
