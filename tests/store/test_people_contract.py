@@ -246,3 +246,31 @@ def test_quotes_of_people_through_their_members_with_the_written_speaker_paged(s
     assert texts(store.quotes(people=["p1", "p2"])) == ["yes", "no", "maybe"]
     assert store.quotes(people=["nobody"]) == [] and store.count_quotes(people=["nobody"]) == 0
     assert texts(store.quotes("Ana Ortiz")) == ["yes", "later"]  # as before: the written speaker only
+
+
+def test_what_a_sharded_people_run_reads_and_writes(store):
+    """link/people/sharded.py: surname keys written for a whole run first (put_surnames, moving
+    the count as put_people does, and replaced, never added, when written again), which
+    articles were done before, which mentions an identity holds, the identities under each key
+    (absorbed ones left out), and articles marked done against their current analysis."""
+    a, b, c = add(store, "One.", "Two.", "Three.")
+    store.put_analyses([Analysis(x) for x in (a, b, c)], "an1")
+    store.put_surnames([a, b, c], {a: ["ortiz", "cole"], b: ["ortiz"]})
+    store.put_surnames([a, b], {a: ["ortiz", "cole"], b: ["ortiz"]})
+    assert store.mention_counts(["ortiz", "cole"]) == ({"ortiz": 2, "cole": 1}, 2)
+    store.put_people([person("p1", "Ana Ortiz", (a, "e1"), keys=("surname:ortiz", "name:ana ortiz")),
+                      person("p2", "Ben Cole", (b, "e1"), keys=("surname:cole",))], [], [], "v1", "t1")
+    assert store.mention_counts(["ortiz"]) == ({"ortiz": 2}, 2)  # put_people without done leaves them
+    assert store.assigned_members([(a, "e1"), (a, "e2"), (b, "e1"), (c, "e1")]) == {(a, "e1"), (b, "e1")}
+    assert store.person_ids_by_key(["surname:ortiz", "name:ana ortiz", "surname:cole", "nobody"]) == {
+        "surname:ortiz": {"p1"}, "name:ana ortiz": {"p1"}, "surname:cole": {"p2"}}
+    store.put_people([person("p1", "Ana Ortiz", (a, "e1"), (b, "e1"), keys=("surname:ortiz", "surname:cole"))],
+                     [PersonRedirect("p2", "p1")], [], "v1", "t2")
+    assert store.person_ids_by_key(["surname:cole"]) == {"surname:cole": {"p1"}}
+    assert store.people_done_among([a, b, c]) == set() and store.people_due("v1") == [a, b, c]
+    store.mark_people_done([a, b], "v1")
+    store.mark_people_done([a, b], "v1")
+    assert store.people_done_among([a, b, c]) == {a, b} and store.people_due("v1") == [c]
+    assert store.people_done_among([a]) == {a} and store.people_due("v2") == [a, b, c]
+    store.put_analyses([Analysis(b)], "an1")  # re-analysed: due again, but done before
+    assert store.people_due("v1") == [b, c] and store.people_done_among([b]) == {b}
