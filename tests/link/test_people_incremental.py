@@ -19,7 +19,7 @@ import storyline
 from storyline.link.people import merge_people
 from storyline.link.people import incremental
 from storyline.link.people.incremental import PEOPLE_VERSION, assign_people, people_due
-from storyline.records import Analysis, Article, Entity
+from storyline.records import Analysis, Article, Entity, Identity
 from storyline.run.local import run_step
 from storyline.run.people_steps import PEOPLE_STEP
 from storyline.store import open_store
@@ -336,6 +336,35 @@ def test_a_big_identity_gains_exact_names_and_lone_surnames_without_a_remerge(an
     assert not people_due(any_store)
 
 
+@pytest.mark.parametrize("pieces", [1, 3])
+def test_a_fragment_of_a_big_identity_joins_it_when_a_batch_reaches_it(any_store, monkeypatch, pieces):
+    """merge_people joins equal full names outright; a big identity is grown, never re-merged,
+    so a piece of it split off earlier (a cut neighbourhood) stayed apart and new mentions of
+    the name joined neither. A batch reaching such a fragment (small, or big itself but
+    smaller) hands it to the biggest identity of the name, whose id the fragment's now
+    redirects to."""
+    monkeypatch.setattr(incremental, "GROWN_MEMBERS", 3)
+    first = numbered(*[person("Hillary Clinton")] * 4)
+    ids = store_entities(any_store, first)
+    run_step(any_store, PEOPLE_STEP)
+    (hillary,) = any_store.people()
+    # The fragment: "Hillary Clinton" stored apart (as a cut neighbourhood left one).
+    lone = store_entities(any_store, [(f"f{n}", person("Hillary Clinton")) for n in range(pieces)])
+    members = tuple((aid, "e1") for aid in lone.values())
+    any_store.put_people([incremental._stored(
+        "pfragment", Identity("pfragment", "Hillary Clinton", "PERSON", (), (), members, ()),
+        {m: person("Hillary Clinton") for m in members}, incremental.NameCache())], [], list(lone.values()),
+        PEOPLE_VERSION, "2026-01-01T00:00:00+00:00")
+    assert len(any_store.people()) == 2
+    more = store_entities(any_store, [("g1", person("Hillary Clinton"))])
+    report = assign_people(any_store, [more["g1"]])
+    assert not report.problems and report.counts["people merged away"] == 1
+    (joined,) = any_store.people()
+    assert joined.id == hillary.id
+    assert set(joined.members) == {(ids[n], "e1") for n in ids} | set(members) | {(more["g1"], "e1")}
+    assert any_store.person("pfragment").id == hillary.id  # the fragment's id finds it
+
+
 def test_a_reanalysed_article_leaves_a_big_identity(any_store, monkeypatch):
     monkeypatch.setattr(incremental, "GROWN_MEMBERS", 3)
     ids = store_entities(any_store, numbered(*[person("Keir Starmer")] * 4))
@@ -375,6 +404,26 @@ def test_a_bare_surname_joins_the_prominent_big_identity_as_in_the_batch_merge(a
     assert (more["b2"], "e1") not in grown.members  # "Mrs Trump": maybe the other one
     batch = merge_people(first + [("b1", person("Trump")), ("b2", person("Trump", "Mrs Trump"))])
     assert ("b1", "e1") in next(i for i in batch if ("a1", "e1") in i.members).members
+
+
+def test_a_cut_neighbourhood_keeps_every_identity_of_a_batch_name(any_store, monkeypatch):
+    """Identities carrying a batch name's exact full name are never left out of the re-merge
+    by the bound: merge_people joins equal full names outright, so a piece left out would stay
+    a separate person for good (the 10k benchmark base had "Ben Carson" in 23 identities)."""
+    cast = [person("Obama")] * 12
+    store_entities(any_store, numbered(*cast))
+    run_step(any_store, PEOPLE_STEP)
+    # Three pieces of "Ana Ortiz" stored apart, as cut neighbourhoods left them.
+    pieces = store_entities(any_store, [(f"o{n}", person("Ana Ortiz")) for n in range(3)])
+    for n, aid in enumerate(pieces.values()):
+        any_store.put_people([incremental._stored(
+            f"portiz{n}", Identity(f"portiz{n}", "Ana Ortiz", "PERSON", (), (), ((aid, "e1"),), ()),
+            {(aid, "e1"): person("Ana Ortiz")}, incremental.NameCache())], [], [aid], PEOPLE_VERSION, "t")
+    monkeypatch.setattr(incremental, "NEIGHBOURHOOD_MEMBERS", 1)
+    more = store_entities(any_store, [("n1", person("Ana Ortiz")), ("n1", person("Obama", id="e2"))])
+    assert not assign_people(any_store, [more["n1"]]).problems
+    ortiz = [i for i in any_store.people() if i.name == "Ana Ortiz"]
+    assert len(ortiz) == 1 and len(ortiz[0].members) == 4
 
 
 def test_a_crowded_neighbourhood_is_bounded_and_loses_nobody(any_store, monkeypatch):

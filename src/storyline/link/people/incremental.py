@@ -97,6 +97,10 @@ class NameCache:
             self._parsed[key] = best_person_name(entity, self.text)
         return self._parsed[key]
 
+    def size(self) -> int:
+        """Names held (a long-lived cache is dropped past a bound by its owner)."""
+        return len(self._parsed) + len(self._texts)
+
     def text(self, text: str) -> PersonName | None:
         """:func:`parse_person_name` of one name or alias (an entity's aliases vary more than
         its names: 37k parses of 16k entities at 10k articles)."""
@@ -123,22 +127,24 @@ def assign_people(store: Store, article_ids: Sequence[str]) -> PeopleBatch:
     return _assign(store, list(dict.fromkeys(article_ids)), None)
 
 
-def assign_members(store: Store, members: Sequence[tuple[str, str]]) -> PeopleBatch:
+def assign_members(store: Store, members: Sequence[tuple[str, str]], parse: NameCache | None = None) -> PeopleBatch:
     """One batch of a sharded run (link/people/sharded.py): the PERSON entities ``members``
     ((article id, entity id), in the run's order) assigned as :func:`assign_people` assigns an
     article's, except that their articles' other people are company (another shard assigns
     them), the corpus counts are read as stored (the run wrote every article's surnames
     first), and nothing is marked done (the run does that when every shard is). ``done``
-    counts the articles of the batch; ``problems`` name the articles that failed."""
+    counts the articles of the batch; ``problems`` name the articles that failed. ``parse``: a
+    shard's name cache, kept from batch to batch (a shard's batches read the same names)."""
     chosen: dict[str, set[str]] = defaultdict(set)
     for aid, eid in members:
         chosen[aid].add(eid)
-    return _assign(store, list(chosen), chosen)
+    return _assign(store, list(chosen), chosen, parse)
 
 
-def _assign(store: Store, article_ids: list[str], chosen: dict[str, set[str]] | None) -> PeopleBatch:
+def _assign(store: Store, article_ids: list[str], chosen: dict[str, set[str]] | None,
+            parse: NameCache | None = None) -> PeopleBatch:
     out = PeopleBatch()
-    parse = NameCache()
+    parse = parse or NameCache()
     by_article: dict[str, list[ArticleEntity]] = defaultdict(list)
     others: list[ArticleEntity] = []  # the batch articles' people that another batch assigns
     for found in store.entities_of(article_ids, "PERSON", mentions=False):
@@ -170,7 +176,7 @@ def _assign(store: Store, article_ids: list[str], chosen: dict[str, set[str]] | 
             return out
         # Find the article at fault: each alone, so that the others are still done.
         for aid in done:
-            alone = _assign(store, [aid], None if chosen is None else {aid: chosen[aid]})
+            alone = _assign(store, [aid], None if chosen is None else {aid: chosen[aid]}, parse)
             out.done += alone.done
             out.problems += alone.problems
         return out
@@ -203,28 +209,38 @@ def _remerge(store: Store, done: list[str], batch: list[ArticleEntity], keys: se
     sizes.update(store.person_sizes(sorted(set(reached) - set(sizes))))
     touched = corrected.touched_ids(store, corrections, reached, partial)
     big = {pid: i for pid, i in reached.items() if pid in partial and pid not in touched}
-    attached, rest = _attach_to_big(reached, big, batch, parse, sizes)
     in_batch = set(done)
+    # Those holding the batch's articles or touched by a correction are always re-merged.
+    must = {pid for pid, i in reached.items() if any(a in in_batch for a, _ in i.members) or pid in touched}
+    fragments = _fragments(reached, big, must, sizes, parse)
+    big = {pid: i for pid, i in big.items() if pid not in fragments}
+    attached, rest = _attach_to_big({pid: i for pid, i in reached.items() if pid not in fragments}, big, batch,
+                                    parse, sizes)
     # The small identities to re-merge: those the names not attached to a big one reach (a name
     # that joined a big identity compares with nobody), bounded (tuning.NEIGHBOURHOOD_MEMBERS).
     rest_keys = {k for f in rest for k in name_keys(f.entity, parse)}
-    # Those holding the batch's articles or touched by a correction are always re-merged.
-    must = {pid for pid, i in reached.items() if any(a in in_batch for a, _ in i.members) or pid in touched}
     if rest_keys != keys:
         by_rest = store.person_ids_by_keys(sorted(rest_keys)) if rest_keys else set()
         by_rest |= must
     else:
         by_rest = set(reached)
-    kept = {pid for pid in reached if pid not in big and pid in by_rest}
+    kept = {pid for pid in reached if pid not in big and pid not in fragments and pid in by_rest}
     if sum(sizes.get(pid, 0) for pid in kept) > NEIGHBOURHOOD_MEMBERS:
         exact = {k for k in rest_keys if k.startswith(("name:", "first:"))}
         near = store.person_ids_by_keys(sorted(exact)) if exact else set()
-        kept = _bounded({pid: reached[pid] for pid in kept}, sizes, must, near, parse)
+        # Those carrying a batch name's exact full name are never cut: merge_people joins equal
+        # full names outright, so one left out stays a piece of that person for good (at the
+        # 10k benchmark base "Ben Carson" was 23 identities of 9-49 members). Once joined they
+        # are one identity, soon a big one, so the cost is paid once.
+        full = {k for k in exact if k.startswith("name:")}
+        same = (store.person_ids_by_keys(sorted(full)) & kept) if full else set()
+        kept = _bounded({pid: reached[pid] for pid in kept}, sizes, must | same, near, parse)
     small = {i.id: i for i in store.people_by_ids(sorted(kept))}
-    # A big identity is written when it gains members, or loses those of re-analysed articles.
-    grown = [_stored(pid, big[pid], {(f.article_id, f.entity.id): f.entity for f in attached.get(pid, [])}, parse,
-                     gained=[(f.article_id, f.entity.id) for f in attached.get(pid, [])])
-             for pid in sorted(big) if pid in attached or any(a in in_batch for a, _ in big[pid].members)]
+    # A big identity is written when it gains members (the batch's, or a fragment's), or loses
+    # those of re-analysed articles.
+    gained, gained_entities, absorbed = _absorb(store, fragments, attached)
+    grown = [_stored(pid, big[pid], gained_entities, parse, gained=gained.get(pid, []))
+             for pid in sorted(big) if pid in gained or any(a in in_batch for a, _ in big[pid].members)]
     held = {member: pid for pid, identity in small.items() for member in identity.members}
     around = sorted({aid for aid, _ in held if aid not in in_batch})
     # In article order: the neighbourhood's entities first, then the batch's (stored later).
@@ -242,10 +258,67 @@ def _remerge(store: Store, done: list[str], batch: list[ArticleEntity], keys: se
     entities = {(f.article_id, f.entity.id): f.entity for f in merged}
     identities = corrected.apply(identities, corrections, entities)
     ids, redirects = _assign_ids(store, identities, held, order)
+    redirects += absorbed
     # An identity the re-merge left as it was is not written again (most of a neighbourhood).
     persons = [_stored(ids[n], identity, entities, parse) for n, identity in enumerate(identities)
                if not _unchanged(small.get(ids[n]), identity, in_batch)]
     return persons, redirects, grown
+
+
+def _fragments(reached: dict[str, Identity], big: dict[str, Identity], must: set[str], sizes: dict[str, int],
+               parse: NameCache) -> dict[str, str]:
+    """The reached identities that are fragments of a big one ({fragment id: big id}): those
+    carrying a full name of a big identity bigger than they are, one such identity only (the
+    biggest owner of each of their full names). merge_people joins equal full names outright,
+    but a big identity is grown, never re-merged, so a piece split off before it grew big (a
+    batch whose neighbourhood was cut, tuning.NEIGHBOURHOOD_MEMBERS) stayed apart for good, and
+    new mentions of the name, reaching both, joined neither: at the 10k benchmark base "Ben
+    Carson" was 23 identities. A batch that reaches fragments hands them to their big
+    identity. Those holding the batch's articles or touched by a correction (``must``) are
+    re-merged instead."""
+    def rank(pid: str) -> tuple[int, str]:
+        return (-sizes.get(pid, 0), pid)
+
+    owner: dict[str, str] = {}  # full-name key -> the biggest big identity carrying it
+    for pid in sorted(big, key=rank):
+        for key in _full_keys(big[pid], parse):
+            owner.setdefault(key, pid)
+    out = {}
+    for pid, identity in reached.items():
+        if pid in must:
+            continue
+        homes = {owner[k] for k in _full_keys(identity, parse) if k in owner and owner[k] != pid}
+        if len(homes) == 1 and rank(home := homes.pop()) < rank(pid):
+            out[pid] = home
+    for pid in out:  # a home that is a fragment itself hands on to its own home
+        seen = {pid}
+        while out[pid] in out and out[out[pid]] not in seen:
+            seen.add(out[pid])
+            out[pid] = out[out[pid]]
+    return {pid: home for pid, home in out.items() if home not in out}
+
+
+def _full_keys(identity: Identity, parse: NameCache) -> set[str]:
+    return {n.key for t in (identity.name, *identity.aliases) if (n := parse.text(t)) is not None and n.kind == "full"}
+
+
+def _absorb(store: Store, fragments: dict[str, str], attached: dict[str, list[ArticleEntity]]
+            ) -> tuple[dict[str, list[tuple[str, str]]], dict[tuple[str, str], Entity], list[PersonRedirect]]:
+    """What each big identity gains ({id: members}: the batch's names attached to it, then the
+    members of its fragments), those members' entities, and the fragments' redirects."""
+    gained = {pid: [(f.article_id, f.entity.id) for f in found] for pid, found in attached.items()}
+    entities = {(f.article_id, f.entity.id): f.entity for found in attached.values() for f in found}
+    if not fragments:
+        return gained, entities, []
+    whole = store.people_by_ids(sorted(fragments))
+    articles = sorted({a for i in whole for a, _ in i.members})
+    entities.update({(f.article_id, f.entity.id): f.entity for f in store.entities_of(articles, "PERSON", mentions=False)})
+    redirects = []
+    for identity in whole:
+        members = [m for m in identity.members if m in entities]
+        gained.setdefault(fragments[identity.id], []).extend(members)
+        redirects.append(PersonRedirect(identity.id, fragments[identity.id]))
+    return gained, entities, redirects
 
 
 def _unchanged(old: Identity | None, new: Identity, in_batch: set[str]) -> bool:

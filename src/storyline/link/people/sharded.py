@@ -59,6 +59,7 @@ SHARDS_ENV = "STORYLINE_PEOPLE_SHARDS"  # more shards for a bigger cluster (read
 SHARD_MIN = 2000  # mentions: a shard smaller than this is not worth a task of its own
 SHARD_MIN_ENV = "STORYLINE_PEOPLE_SHARD_MIN"
 PLAN_READ = 1000  # articles read at a time while planning
+SHARD_NAMES = 300_000  # parsed names a shard keeps from batch to batch, at most (tens of MB)
 Member = tuple[str, str]
 
 
@@ -173,12 +174,15 @@ def run_shard(store: Store, members: Sequence[Member]) -> tuple[int, dict[str, i
     """One shard's batches, in order; a batch whose entities an identity holds already (a shard
     run again after a lost worker) is skipped. Returns (entities done, counts, problems)."""
     done, counts, problems = 0, defaultdict(int), []
+    parse = NameCache()  # parsing names is most of a batch's CPU, and a shard's batches share them
     for start in range(0, len(members), SHARD_BATCH):
         batch = list(members[start:start + SHARD_BATCH])
         if len(store.assigned_members(batch)) == len(batch):
             done += len(batch)
             continue
-        result = assign_members(store, batch)
+        if parse.size() > SHARD_NAMES:
+            parse = NameCache()
+        result = assign_members(store, batch, parse)
         failed = {p.locator for p in result.problems}
         done += sum(1 for aid, _ in batch if aid not in failed)
         for name, n in result.counts.items():
