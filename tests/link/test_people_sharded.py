@@ -168,4 +168,4 @@ def test_a_shard_run_again_skips_what_it_stored(any_store, monkeypatch):
     stored = people_of(store)
     again = sharded.run_shard(store, shard)
     assert people_of(store) == stored
-    assert [p.locator for p in first[2]] == [p.locator for p in again[2]] and len(first[2]) == 1
+    assert [p.locator for p in first.problems] == [p.locator for p in again.problems] and len(first.problems) == 1

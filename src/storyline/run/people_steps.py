@@ -7,11 +7,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from storyline.link.people.incremental import PEOPLE_VERSION, assign_people, people_due
+from storyline.link.people.sharded import ARTICLE_BATCH
 from storyline.run.common import Progress
 from storyline.run.step import BatchResult, Step, StoreMapper, named
 from storyline.store import Store
 
-PEOPLE_BATCH = 50  # articles per transaction (articles done before; see sharded.plan)
+PEOPLE_BATCH = ARTICLE_BATCH  # articles per transaction (articles done before; see sharded.run_sharded)
 LABEL = "articles' people assigned"
 
 
@@ -27,8 +28,8 @@ def _shards(store: Store, keys: Sequence[str], store_mapper: StoreMapper, progre
         if progress:
             progress(finished, total, "people's mentions assigned")
 
-    done, counts, problems = run_sharded(store, list(keys), store_mapper, moved)
-    return BatchResult(done, counts, problems)
+    done = run_sharded(store, list(keys), store_mapper, moved)
+    return BatchResult(done.done, dict(done.counts), list(done.problems))
 
 
 def _due_among(store: Store, changed: Mapping[str, Sequence[str]], pending: Sequence) -> list:

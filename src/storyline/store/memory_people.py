@@ -53,11 +53,7 @@ class PeopleMixin:
                    grown: Sequence[StoredPerson] = ()) -> None:
         t = self._t
         with self._writing(f"writing {len(persons)} people"):  # type: ignore[attr-defined]
-            for aid in done:
-                t.person_surnames.pop(aid, None)
-                if (surnames or {}).get(aid):
-                    self._require_article(aid)  # type: ignore[attr-defined]  # as the SQL foreign key
-                    t.person_surnames[aid] = frozenset(surnames[aid])
+            self._set_surnames(done, surnames or {})
             for pid in [p.id for p in persons] + [r.old_id for r in redirects]:
                 self._drop_person_rows(pid)
             done_set = set(done)
@@ -95,18 +91,19 @@ class PeopleMixin:
                     for pid, row in list(t.persons.items()):
                         if row.merged_into == r.old_id:
                             t.persons[pid] = PersonRow(row.person, row.created_at, row.updated_at, r.new_id)
-            for aid in done:
-                if aid in t.analyses:
-                    t.people_done[aid] = (version, t.analyses[aid].at)
+            self._mark_done(done, version)
 
     def put_surnames(self, articles: Sequence[str], surnames: Mapping[str, Sequence[str]]) -> None:
-        t = self._t
         with self._writing(f"writing the people of {len(articles)} articles"):  # type: ignore[attr-defined]
-            for aid in articles:
-                t.person_surnames.pop(aid, None)
-                if surnames.get(aid):
-                    self._require_article(aid)  # type: ignore[attr-defined]
-                    t.person_surnames[aid] = frozenset(surnames[aid])
+            self._set_surnames(articles, surnames)
+
+    def _set_surnames(self, articles: Sequence[str], surnames: Mapping[str, Sequence[str]]) -> None:
+        t = self._t
+        for aid in articles:
+            t.person_surnames.pop(aid, None)
+            if surnames.get(aid):
+                self._require_article(aid)  # type: ignore[attr-defined]  # as the SQL foreign key
+                t.person_surnames[aid] = frozenset(surnames[aid])
 
     def people_done_among(self, article_ids: Sequence[str]) -> set[str]:
         return {aid for aid in article_ids if aid in self._t.people_done}
@@ -121,11 +118,14 @@ class PeopleMixin:
         return {key: ids for key, ids in found.items() if ids}
 
     def mark_people_done(self, article_ids: Sequence[str], version: str) -> None:
-        t = self._t
         with self._writing(f"marking {len(article_ids)} articles' people done"):  # type: ignore[attr-defined]
-            for aid in article_ids:
-                if aid in t.analyses:
-                    t.people_done[aid] = (version, t.analyses[aid].at)
+            self._mark_done(article_ids, version)
+
+    def _mark_done(self, article_ids: Sequence[str], version: str) -> None:
+        t = self._t
+        for aid in article_ids:
+            if aid in t.analyses:
+                t.people_done[aid] = (version, t.analyses[aid].at)
 
     def mention_counts(self, keys: Sequence[str], excluding: Sequence[str] = ()) -> MentionCounts:
         left_out = set(excluding)

@@ -54,6 +54,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 from storyline.link.people import corrected
+from storyline.link.people.fragments import absorb, fragments_of
 from storyline.link.people.identities import merge_people
 from storyline.link.people.mentions import CorpusCounts
 from storyline.link.people.names import PersonName, best_person_name, parse_person_name, prominent
@@ -212,7 +213,7 @@ def _remerge(store: Store, done: list[str], batch: list[ArticleEntity], keys: se
     in_batch = set(done)
     # Those holding the batch's articles or touched by a correction are always re-merged.
     must = {pid for pid, i in reached.items() if any(a in in_batch for a, _ in i.members) or pid in touched}
-    fragments = _fragments(reached, big, must, sizes, parse)
+    fragments = fragments_of(reached, big, must, sizes, parse.text)
     big = {pid: i for pid, i in big.items() if pid not in fragments}
     attached, rest = _attach_to_big({pid: i for pid, i in reached.items() if pid not in fragments}, big, batch,
                                     parse, sizes)
@@ -238,16 +239,17 @@ def _remerge(store: Store, done: list[str], batch: list[ArticleEntity], keys: se
     small = {i.id: i for i in store.people_by_ids(sorted(kept))}
     # A big identity is written when it gains members (the batch's, or a fragment's), or loses
     # those of re-analysed articles.
-    gained, gained_entities, absorbed = _absorb(store, fragments, attached)
+    gained, gained_entities, absorbed = absorb(store, fragments, attached)
     grown = [_stored(pid, big[pid], gained_entities, parse, gained=gained.get(pid, []))
              for pid in sorted(big) if pid in gained or any(a in in_batch for a, _ in big[pid].members)]
     held = {member: pid for pid, identity in small.items() for member in identity.members}
     around = sorted({aid for aid, _ in held if aid not in in_batch})
     # In article order: the neighbourhood's entities first, then the batch's (stored later).
     context = [f for f in store.entities_of(around, "PERSON", mentions=False)] + (others or []) + rest
+    # Merged: the neighbourhood's members and the batch's mentions not attached to a big one
+    # (``others``, the batch articles' mentions another shard assigns, are company only).
     mine = {(f.article_id, f.entity.id) for f in rest}
-    merged = [f for f in context if (f.article_id, f.entity.id) in held
-              or (f.article_id in in_batch if not sharded else (f.article_id, f.entity.id) in mine)]
+    merged = [f for f in context if (f.article_id, f.entity.id) in held or (f.article_id, f.entity.id) in mine]
     chosen = {(f.article_id, f.entity.id) for f in merged}
     # Those that joined a big identity still count as people co-mentioned in their articles.
     company = [(f.article_id, f.entity) for f in context if (f.article_id, f.entity.id) not in chosen]
@@ -263,62 +265,6 @@ def _remerge(store: Store, done: list[str], batch: list[ArticleEntity], keys: se
     persons = [_stored(ids[n], identity, entities, parse) for n, identity in enumerate(identities)
                if not _unchanged(small.get(ids[n]), identity, in_batch)]
     return persons, redirects, grown
-
-
-def _fragments(reached: dict[str, Identity], big: dict[str, Identity], must: set[str], sizes: dict[str, int],
-               parse: NameCache) -> dict[str, str]:
-    """The reached identities that are fragments of a big one ({fragment id: big id}): those
-    carrying a full name of a big identity bigger than they are, one such identity only (the
-    biggest owner of each of their full names). merge_people joins equal full names outright,
-    but a big identity is grown, never re-merged, so a piece split off before it grew big (a
-    batch whose neighbourhood was cut, tuning.NEIGHBOURHOOD_MEMBERS) stayed apart for good, and
-    new mentions of the name, reaching both, joined neither: at the 10k benchmark base "Ben
-    Carson" was 23 identities. A batch that reaches fragments hands them to their big
-    identity. Those holding the batch's articles or touched by a correction (``must``) are
-    re-merged instead."""
-    def rank(pid: str) -> tuple[int, str]:
-        return (-sizes.get(pid, 0), pid)
-
-    owner: dict[str, str] = {}  # full-name key -> the biggest big identity carrying it
-    for pid in sorted(big, key=rank):
-        for key in _full_keys(big[pid], parse):
-            owner.setdefault(key, pid)
-    out = {}
-    for pid, identity in reached.items():
-        if pid in must:
-            continue
-        homes = {owner[k] for k in _full_keys(identity, parse) if k in owner and owner[k] != pid}
-        if len(homes) == 1 and rank(home := homes.pop()) < rank(pid):
-            out[pid] = home
-    for pid in out:  # a home that is a fragment itself hands on to its own home
-        seen = {pid}
-        while out[pid] in out and out[out[pid]] not in seen:
-            seen.add(out[pid])
-            out[pid] = out[out[pid]]
-    return {pid: home for pid, home in out.items() if home not in out}
-
-
-def _full_keys(identity: Identity, parse: NameCache) -> set[str]:
-    return {n.key for t in (identity.name, *identity.aliases) if (n := parse.text(t)) is not None and n.kind == "full"}
-
-
-def _absorb(store: Store, fragments: dict[str, str], attached: dict[str, list[ArticleEntity]]
-            ) -> tuple[dict[str, list[tuple[str, str]]], dict[tuple[str, str], Entity], list[PersonRedirect]]:
-    """What each big identity gains ({id: members}: the batch's names attached to it, then the
-    members of its fragments), those members' entities, and the fragments' redirects."""
-    gained = {pid: [(f.article_id, f.entity.id) for f in found] for pid, found in attached.items()}
-    entities = {(f.article_id, f.entity.id): f.entity for found in attached.values() for f in found}
-    if not fragments:
-        return gained, entities, []
-    whole = store.people_by_ids(sorted(fragments))
-    articles = sorted({a for i in whole for a, _ in i.members})
-    entities.update({(f.article_id, f.entity.id): f.entity for f in store.entities_of(articles, "PERSON", mentions=False)})
-    redirects = []
-    for identity in whole:
-        members = [m for m in identity.members if m in entities]
-        gained.setdefault(fragments[identity.id], []).extend(members)
-        redirects.append(PersonRedirect(identity.id, fragments[identity.id]))
-    return gained, entities, redirects
 
 
 def _unchanged(old: Identity | None, new: Identity, in_batch: set[str]) -> bool:

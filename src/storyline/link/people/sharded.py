@@ -51,14 +51,14 @@ from __future__ import annotations
 import os
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from storyline.link.people import corrected
-from storyline.link.people.incremental import (PEOPLE_SOURCE, PEOPLE_VERSION, NameCache, assign_members,
-                                               assign_people, mentioned_surnames, name_keys)
-from storyline.records import Problem
+from storyline.link.people.incremental import (PEOPLE_SOURCE, PEOPLE_VERSION, NameCache, PeopleBatch,
+                                               assign_members, assign_people, mentioned_surnames, name_keys)
 from storyline.store import Store
 
+ARTICLE_BATCH = 50  # articles per batch of those done before (the people step's batch size)
 SHARD_BATCH = 1000  # mentions per batch of a shard (the article path's 50 articles held about 250-700)
 SHARDS = 16  # at most, whatever the executor: the plan must not depend on it
 SHARDS_ENV = "STORYLINE_PEOPLE_SHARDS"  # more shards for a bigger cluster (read by the planning process)
@@ -180,65 +180,62 @@ def _pack(groups: list[list[int]], members: list[Member], most: int) -> list[lis
     return [[members[n] for n in sorted(b)] for b in bins if b]
 
 
-def run_shard(store: Store, members: Sequence[Member]) -> tuple[int, dict[str, int], list[Problem]]:
-    """One shard's batches, in order; a batch whose entities an identity holds already (a shard
-    run again after a lost worker) is skipped. Returns (entities done, counts, problems)."""
-    done, counts, problems = 0, defaultdict(int), []
+def run_shard(store: Store, members: Sequence[Member]) -> PeopleBatch:
+    """One shard's batches, in order; the mentions an identity holds already (a shard run again
+    after a lost worker) are skipped. ``done`` is not counted here: articles are done when
+    every shard is (:func:`run_sharded`)."""
+    out = PeopleBatch()
     parse = NameCache()  # parsing names is most of a batch's CPU, and a shard's batches share them
     for start in range(0, len(members), SHARD_BATCH):
         batch = list(members[start:start + SHARD_BATCH])
         # A shard run again (its Ray task retried) skips what it committed: whole batches, and
         # the articles of a batch whose other article failed (the same failure comes again).
         assigned = store.assigned_members(batch)
-        done += len(assigned)
         batch = [m for m in batch if m not in assigned]
         if not batch:
             continue
         if parse.size() > SHARD_NAMES:
             parse = NameCache()
-        result = assign_members(store, batch, parse)
-        failed = {p.locator for p in result.problems}
-        done += sum(1 for aid, _ in batch if aid not in failed)
-        for name, n in result.counts.items():
-            counts[name] += n
-        problems += result.problems
-    return done, dict(counts), problems
+        _add(out, assign_members(store, batch, parse))
+    return out
+
+
+def _add(into: PeopleBatch, result: PeopleBatch) -> None:
+    into.done += result.done
+    for name, n in result.counts.items():
+        into.counts[name] = into.counts.get(name, 0) + n
+    into.problems += result.problems
 
 
 Mapper = Callable[[Callable, Sequence[tuple]], Sequence]
 
 
 def run_sharded(store: Store, article_ids: Sequence[str], store_mapper: Mapper,
-                progress: Callable[[int, int], None] | None = None) -> tuple[int, dict[str, int], list[Problem]]:
+                progress: Callable[[int, int], None] | None = None) -> PeopleBatch:
     """The people step over ``article_ids`` by shards (module docstring). ``store_mapper(fn,
     args)`` runs ``fn(store, *a)`` for each ``a``, with a store open where it runs, results in
-    order. Returns (articles done, counts, problems)."""
-    done, counts, problems = 0, defaultdict(int), []
+    order."""
+    out = PeopleBatch()
     # The articles done before first: the identities they write may join groups, so the
     # fresh articles are planned after them.
     before = store.people_done_among(list(article_ids))
     again = [a for a in article_ids if a in before]
-    for start in range(0, len(again), 50):
-        result = assign_people(store, again[start:start + 50])
-        done += result.done
-        problems += result.problems
-        for name, n in result.counts.items():
-            counts[name] += n
+    for start in range(0, len(again), ARTICLE_BATCH):
+        _add(out, assign_people(store, again[start:start + ARTICLE_BATCH]))
     work = plan(store, [a for a in article_ids if a not in before])
     total = sum(len(s) for s in work.shards)
     if progress:
         progress(0, total)
     finished = 0
-    for (n_done, found, trouble), shard in zip(store_mapper(run_shard, [(s,) for s in work.shards]), work.shards):
+    for result, shard in zip(store_mapper(run_shard, [(s,) for s in work.shards]), work.shards):
         finished += len(shard)
-        problems += trouble
-        for name, n in found.items():
-            counts[name] += n
+        _add(out, replace(result, done=0))
         if progress:
             progress(finished, total)
-    failed = {p.locator for p in problems if p.source == PEOPLE_SOURCE}
+    failed = {p.locator for p in out.problems if p.source == PEOPLE_SOURCE}
     fresh = [a for a in work.fresh if a not in failed]
     for start in range(0, len(fresh), PLAN_READ):
         store.mark_people_done(fresh[start:start + PLAN_READ], PEOPLE_VERSION)
-    counts["people shards"] = len(work.shards)
-    return done + len(fresh), dict(counts), problems
+    out.done += len(fresh)
+    out.counts["people shards"] = len(work.shards)
+    return out

@@ -78,10 +78,15 @@ def put_people(db: Connection, persons: Sequence[StoredPerson], redirects: Seque
             if r.new_id:
                 db.run("UPDATE persons SET merged_into = ? WHERE merged_into = ?", (r.new_id, r.old_id))
         _count(db, "people", _listed_in(db, written) - listed_before)
-        delete_in(db, "people_done", "article_id", done)
-        for chunk in chunks(done):
-            db.run("INSERT INTO people_done (article_id, version, analysed_at) SELECT article_id, ?, analysed_at "
-                   f"FROM analyses WHERE article_id IN ({marks(chunk)})", [version, *chunk])
+        mark_done(db, done, version)
+
+
+def mark_done(db: Connection, done: Sequence[str], version: str) -> None:
+    """Record ``done`` as done by ``version`` against their current analysis (inside a write)."""
+    delete_in(db, "people_done", "article_id", done)
+    for chunk in chunks(done):
+        db.run("INSERT INTO people_done (article_id, version, analysed_at) SELECT article_id, ?, analysed_at "
+               f"FROM analyses WHERE article_id IN ({marks(chunk)})", [version, *chunk])
 
 
 def _put_sources(db: Connection, p: StoredPerson) -> None:

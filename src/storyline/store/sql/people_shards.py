@@ -9,7 +9,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 
 from storyline.store.sql import people
-from storyline.store.sql.connection import Connection, chunks, marks
+from storyline.store.sql.connection import Connection
 
 
 def put_surnames(db: Connection, articles: Sequence[str], surnames: Mapping[str, Sequence[str]]) -> None:
@@ -38,7 +38,4 @@ def person_ids_by_key(db: Connection, keys: Sequence[str]) -> dict[str, set[str]
 
 def mark_people_done(db: Connection, article_ids: Sequence[str], version: str) -> None:
     with db.writing(f"marking {len(article_ids)} articles' people done"):
-        people.delete_in(db, "people_done", "article_id", article_ids)
-        for chunk in chunks(article_ids):
-            db.run("INSERT INTO people_done (article_id, version, analysed_at) SELECT article_id, ?, analysed_at "
-                   f"FROM analyses WHERE article_id IN ({marks(chunk)})", [version, *chunk])
+        people.mark_done(db, article_ids, version)
