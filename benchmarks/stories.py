@@ -509,7 +509,7 @@ def replay_labels(docs, workdir: Path, params) -> list[str]:
             due = scan.due_in_order(store, clusterer)
             with single_threaded_blas():
                 for start in range(0, len(due), scan.BATCH):
-                    clusterer.add_all(list(scan._items(store, due[start : start + scan.BATCH])))
+                    clusterer.add_all(list(scan.items_of(store, due[start : start + scan.BATCH])))
                     clusterer.settle()
             assignment = clusterer.assignments()
             by_url = {a.url: a.id for a in store.articles()}

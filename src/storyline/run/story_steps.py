@@ -7,17 +7,32 @@ from collections.abc import Mapping, Sequence
 
 from storyline.link.stories import scan
 from storyline.link.stories import steps as story
-from storyline.run.step import BatchResult, Step, named
+from storyline.link.stories.time_shards import run_sharded
+from storyline.run.common import Progress
+from storyline.run.step import BatchResult, Step, StoreMapper, named
 from storyline.store import Store
 
 
 def _run(store: Store, keys: Sequence[str]) -> BatchResult:
-    outcome = story.run(store, keys)
+    return _result(story.run(store, keys))
+
+
+def _shards(store: Store, keys: Sequence[str], store_mapper: StoreMapper, progress: Progress | None) -> BatchResult:
+    def moved(finished: int, total: int) -> None:
+        if progress:
+            progress(finished, total, "articles clustered")
+
+    return _result(run_sharded(store, keys, store_mapper, moved))
+
+
+def _result(outcome: story.BatchOutcome) -> BatchResult:
     result = BatchResult(done=outcome.clustered, problems=list(outcome.problems or ()))
     result.count("clustered", outcome.clustered)
     result.count("merged", outcome.merged)
     if outcome.restarted:
         result.count("restarted")
+    if outcome.shards:
+        result.count("story shards", outcome.shards)
     return result
 
 
@@ -37,6 +52,7 @@ def stories_step() -> Step:
         label="articles clustered",
         watches=("article",),
         due_among=_due_among,
+        shards=_shards,
     )
 
 

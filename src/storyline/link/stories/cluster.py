@@ -69,7 +69,7 @@ story was split; from a checkpoint: always).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 
@@ -172,6 +172,10 @@ class StoryClusterer(ScoringMixin, EvidenceMixin, SplitMixin):
         return {s.key: [self._ids[i] for i in s.members]
                 for s in sorted(self._stories.values(), key=lambda s: s.index)}
 
+    def active_keys(self) -> list[str]:
+        """The keys of the stories that can still take articles, oldest first."""
+        return [s.key for s in sorted(self._active.stories.values(), key=lambda s: s.index)]
+
     def active_members(self) -> dict[str, str]:
         """Article id -> story key of the active stories' members: the only articles a later
         merge can move (bounded by the window, unlike :meth:`assignments`)."""
@@ -208,6 +212,93 @@ class StoryClusterer(ScoringMixin, EvidenceMixin, SplitMixin):
     def story_count(self) -> int:
         """How many stories exist, those a checkpoint forgot included."""
         return len(self._stories) + self._retired
+
+    # ------------------------------------------------------------------ time shards
+    # link/stories/time_shards.py runs stretches of one stream in separate clusterers and joins
+    # their results; these three let it number arrivals as the whole stream does and hand the
+    # last stretch's state on under the stories' keys of the whole run.
+
+    @property
+    def next_arrival(self) -> int:
+        """The arrival index the next article gets."""
+        return self._next
+
+    def skip_to(self, seq: int) -> None:
+        """Number the next arrival ``seq``: the arrivals in between were placed by another
+        clusterer (an earlier time shard). Windows by arrival count then age as in one stream."""
+        if seq < self._next:
+            raise ValueError(f"arrival {seq} is before the next one here ({self._next})")
+        self._next = seq
+
+    def rekey(self, keys: Mapping[str, tuple[str, int]], why: dict | None = None) -> None:
+        """Give the held stories the keys (and ages: the arrival index of the key's first
+        article) of ``keys`` (story key -> (new key, index)); stories given one key are merged
+        first (the oldest survives, then takes the key). Stories not named keep theirs."""
+        self.forget_retired()  # a retired story is never held by a checkpoint: nothing to rename
+        groups: dict[str, list[Story]] = {}
+        for key, (new, _) in keys.items():
+            if key in self._stories:
+                groups.setdefault(new, []).append(self._stories[key])
+        renamed = []
+        for n, (new, stories) in enumerate(groups.items()):
+            stories.sort(key=lambda s: s.index)
+            story, index = stories[0], keys[stories[0].key][1]
+            for other in stories[1:]:
+                self._cur = other.members[0]
+                story = self._merge(story, other, why)
+            # Through a key no story holds: one story may take the key another gives up.
+            self._rename(story, f"\x00{n}", story.index)
+            renamed.append((story, new, index))
+        for story, new, index in renamed:
+            self._rename(story, new, index)
+
+    def hold_members(self, key: str, members: Sequence[tuple[int, str]]) -> None:
+        """Make ``members`` ((arrival index, article id), ascending) the members of the held
+        story ``key``: the joined story's every article, where this clusterer placed only some
+        (held by id, as a checkpoint holds members outside the profile). The profile is kept."""
+        story = self._stories[key]
+        for seq, aid in members:
+            self._ids[seq] = aid
+            self._seq_of[aid] = seq
+            self._story_of[seq] = key
+        story.members = sorted({seq for seq, _ in members} | set(story.members))
+        if story.members[-1] > story.last_seq:
+            story.last_seq = story.members[-1]
+            if key in self._active.stories:
+                self._active.touch(story)
+        self._dirty.add(key)
+
+    def set_doc_freqs(self, entities: tuple[int, Mapping[str, int]], terms: tuple[int, Mapping[str, int]]) -> None:
+        """Replace both document-frequency tables (count of items, key -> items naming it)."""
+        self._df.n, self._df.df = entities[0], dict(entities[1])
+        self._tdf.n, self._tdf.df = terms[0], dict(terms[1])
+
+    def doc_freqs(self) -> tuple[tuple[int, dict[str, int]], tuple[int, dict[str, int]]]:
+        """Both document-frequency tables, as :meth:`set_doc_freqs` takes them (copies)."""
+        return (self._df.n, dict(self._df.df)), (self._tdf.n, dict(self._tdf.df))
+
+    def _rename(self, story: Story, key: str, index: int) -> None:
+        if key == story.key and index == story.index:
+            return
+        if key != story.key and key in self._stories:
+            raise ValueError(f"story {key!r} is held already")
+        old = story.key
+        active = self._active.stories.pop(old, None) is not None
+        del self._stories[old]
+        for t in story.lex:
+            post = self._postings.get(t)
+            if post is not None:
+                post.discard(old)
+                post.add(key)
+        story.key, story.index = key, index
+        self._stories[key] = story
+        for seq in story.members:
+            self._story_of[seq] = key
+        if story.row >= 0:
+            self._centroids.owner[story.row] = key
+        if active:
+            self._active.touch(story)
+        self._dirty.add(key)
 
     @classmethod
     def restore(cls, items_in_order: Iterable[Item], assignment: Mapping[str, str],

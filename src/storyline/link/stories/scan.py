@@ -85,6 +85,7 @@ class BatchOutcome:
     merged: int = 0
     problems: list[Problem] | None = None
     restarted: bool = False  # the batch found the stories of another version and dropped them
+    shards: int = 0  # time shards it ran (link/stories/time_shards.py)
 
 
 def find_stories(store: Store, *, progress: Progress | None = None) -> StoriesReport:
@@ -132,7 +133,7 @@ def load_clusterer(store: Store, *, write: bool = True) -> tuple[StoryClusterer,
             store.clear_stories()
         members, restarted = [], True
     seen = [m.article_id for m in members]
-    clusterer = StoryClusterer.restore(_items(store, seen), {m.article_id: m.story_id for m in members})
+    clusterer = StoryClusterer.restore(items_of(store, seen), {m.article_id: m.story_id for m in members})
     if members and write:
         store.put_stories([], [], [], CLUSTER_VERSION, now(), clusterer.snapshot(CLUSTER_VERSION, delta=True))
     return clusterer, restarted
@@ -209,7 +210,7 @@ def cluster_batch(store: Store, clusterer: StoryClusterer, ids: Sequence[str]) -
     before = clusterer.active_members()
     clusterer.take_evidence()  # nothing of an earlier, unstored batch
     added = []
-    for item in _items(store, ids, outcome.problems):
+    for item in items_of(store, ids, outcome.problems):
         clusterer.add(item)
         added.append(item.id)
     clusterer.settle()  # the batch's lone articles old enough get their look (Params.settle_after)
@@ -235,7 +236,7 @@ def _json(value: dict | None) -> str | None:
     return None if value is None else json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def _items(store: Store, ids: Sequence[str], problems: list[Problem] | None = None) -> Iterator[Item]:
+def items_of(store: Store, ids: Sequence[str], problems: list[Problem] | None = None) -> Iterator[Item]:
     """The clusterer's items of the articles ``ids``, in that order, read a chunk at a time.
     With ``problems``, an article that is gone or fails is reported there and skipped."""
     for chunk in _chunks(ids):

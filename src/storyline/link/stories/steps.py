@@ -16,7 +16,7 @@ from storyline.link.stories.scan import (BATCH, CLUSTER_VERSION, BatchOutcome, c
                                          load_clusterer)
 from storyline.store import Store
 
-__all__ = ["BATCH", "CLUSTER_VERSION", "due", "due_among", "run"]
+__all__ = ["BATCH", "CLUSTER_VERSION", "BatchOutcome", "due", "due_among", "run"]
 
 
 def due(store: Store) -> list[str]:

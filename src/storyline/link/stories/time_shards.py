@@ -1,0 +1,371 @@
+"""The story step by time shards: a big run's articles clustered in stretches side by side, then
+joined in one merge step.
+
+The clusterer is online (link/stories/cluster.py): each article is placed against the stories of
+the articles before it, so one clusterer takes a run's articles one after another, which is
+what bounds a bulk load (about 80 articles a second on one core, docs/scale.md). A run with at
+least ``2 * shard_min`` articles due is cut instead, in the order the clusterer takes them
+(publication order), into consecutive *shards* of at least ``shard_min`` articles, at most
+``shards`` of them a *round*; each shard is clustered by a clusterer of its own, and the
+executor runs them side by side (Ray tasks; the local executor one after another: the plan
+depends only on the store and the due articles, so both store the same stories).
+
+How a shard starts and how the shards are joined:
+
+- Every shard starts from the stored checkpoint (the state before the round) and numbers its
+  arrivals as the whole round does (``StoryClusterer.skip_to``), so the windows by arrival
+  count age as in one stream and the stories of before that the round has left behind retire.
+- Shard k (after the first) first replays the *lead-in*: the last ``lead`` articles of shard
+  k - 1 (those within ``lead_s`` of its first article). Its clusterer then holds the stories
+  running at its start, and an article that continues one of them joins it instead of
+  founding a new one. The lead-in's placements are the previous shard's business: after the
+  replay each of the shard's stories stands for the stored story (or the previous shard's)
+  that most of its known members (held from before, or of the lead-in) belong to.
+- The merge step walks the shards in order. A shard's story that holds known members is that
+  story; one that came to hold the known members of two (a merge made by the shard's own
+  articles, after the lead-in) merges them, the older keeping its id (recorded with its
+  evidence, rule ``time shard``, as every merge is); a story of the shard's own articles only
+  is new, keyed by its first article.
+- The state to continue from is the last shard's, its stories given their keys in the joined
+  result (``StoryClusterer.rekey``), with both document-frequency tables replaced by the
+  round's exact counts (the stored ones plus every shard's own articles): the next run goes on
+  as if one clusterer had taken the round.
+
+A round is stored in one transaction (memberships, merges, the summaries of the stories it
+touched and the checkpoint), so a killed run loses at most its open round and the next run
+does it again; a shard writes nothing, so a shard retried on a lost Ray worker repeats
+exactly what it did. Runs with fewer due articles are clustered batch after batch as before.
+
+What this costs (benchmarks/scale_stories.py ``--shards``): a story quiet for longer than the
+lead-in at a shard's start is met by nobody in that shard, so the articles that return to it
+start a story of their own; a shard's first articles see the document frequencies of the
+stored stream and the lead-in, not of the shards before. The replays cost ``lead`` articles
+per shard.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+from storyline.link.stories import pinned
+from storyline.link.stories.cluster import StoryClusterer
+from storyline.link.stories.scan import (BATCH, CLUSTER_VERSION, BatchOutcome, cluster_batch, items_of, keep_warm,
+                                         load_clusterer, published_epoch, summaries)
+from storyline.records import Problem
+from storyline.store import Store
+from storyline.store.base import now
+from storyline.store.records import Membership, StoryCheckpoint, StoryMerge
+
+SHARDS = 16  # shards in a round at most (STORYLINE_STORY_SHARDS)
+SHARD_MIN = 5_000  # articles in a shard at least (STORYLINE_STORY_SHARD_MIN)
+SHARD_MAX = 20_000  # ... and at most: a round is one transaction of up to SHARDS * SHARD_MAX
+LEAD = 2_000  # articles of the shard before replayed at a shard's start (STORYLINE_STORY_LEAD)
+LEAD_S = 30 * 86_400.0  # ... published at most this long before its first article
+# Stories whose summaries are made at a time (each reads the texts of its recent members).
+SUMMARY_STORIES = 500
+
+Progress = Callable[[int, int], None]
+
+
+def settings() -> tuple[int, int, int]:
+    """(shards, shard_min, lead) as the environment sets them (a test forces small shards)."""
+    return (max(1, int(os.environ.get("STORYLINE_STORY_SHARDS", SHARDS))),
+            max(1, int(os.environ.get("STORYLINE_STORY_SHARD_MIN", SHARD_MIN))),
+            max(0, int(os.environ.get("STORYLINE_STORY_LEAD", LEAD))))
+
+
+@dataclass(frozen=True, slots=True)
+class Shard:
+    """One stretch of a round: replay ``lead`` from arrival ``first_seq`` on, then place ``own``
+    (arrival indexes follow on), starting from the checkpoint ``token`` ("" for none)."""
+
+    index: int
+    token: str
+    first_seq: int
+    lead: tuple[str, ...]
+    own: tuple[str, ...]
+    last: bool
+
+
+@dataclass(slots=True)
+class ShardResult:
+    """What a shard did, for the merge step: its story key of every article it held after the
+    lead-in (``after_lead``: held from before, and the lead-in's) and at its end (``final``:
+    the same and its own), why each own article was placed, its own articles' document
+    frequencies, the articles it could not read, and (the last shard only) its state."""
+
+    index: int
+    after_lead: dict[str, str]
+    final: dict[str, str]
+    why: dict[str, dict]
+    entity_df: tuple[int, dict[str, int]]
+    term_df: tuple[int, dict[str, int]]
+    problems: list[Problem] = field(default_factory=list)
+    state: StoryCheckpoint | None = None
+
+
+def plan_round(due: Sequence[str], first_seq: int, token: str, shards: int, shard_min: int,
+               lead: int, times: dict[str, float | None] | None = None) -> list[Shard]:
+    """The shards of one round over the start of ``due`` (in clusterer order), or [] when
+    fewer than two shards' worth are due: as many as ``shards`` of at least ``shard_min`` and at
+    most SHARD_MAX articles, of even size. ``times``: publication times, for the lead-in's
+    LEAD_S bound (an article without one counts as within it)."""
+    if len(due) < 2 * shard_min:
+        return []
+    count = min(shards, len(due) // shard_min)
+    total = min(len(due), count * SHARD_MAX)
+    cuts = [round(k * total / count) for k in range(count + 1)]
+    out = []
+    for k in range(count):
+        own = tuple(due[cuts[k]:cuts[k + 1]])
+        led = tuple(due[max(0, cuts[k] - lead):cuts[k]]) if k else ()
+        if led and times is not None and (t0 := times.get(own[0])) is not None:
+            led = tuple(a for a in led if (t := times.get(a)) is None or t >= t0 - LEAD_S)
+        out.append(Shard(k, token, first_seq + cuts[k] - len(led), led, own, k == count - 1))
+    return out
+
+
+def run_shard(store: Store, shard: Shard) -> ShardResult:
+    """Cluster one shard from the stored checkpoint it was planned on (module docstring).
+    Writes nothing, so running it again does the same."""
+    mark = store.story_checkpoint_token()
+    if (mark[1] if mark is not None and mark[0] == CLUSTER_VERSION else "") != shard.token:
+        raise RuntimeError("the stored stories changed since this run was planned; run it again")
+    clusterer = StoryClusterer.from_snapshot(store.story_checkpoint()) if shard.token else StoryClusterer()
+    held = set(clusterer.assignments())
+    seq = {a: shard.first_seq + n for n, a in enumerate(shard.lead + shard.own)}
+    _place(clusterer, items_of(store, [a for a in shard.lead if a not in held], []), seq)
+    after_lead = clusterer.assignments()
+    clusterer.take_evidence()  # the lead-in's evidence is its own shard's
+    problems: list[Problem] = []
+    entity_df, term_df = Counter(), Counter()
+    items = 0
+
+    def counted(found: Iterable) -> Iterable:
+        nonlocal items
+        for item in found:
+            items += 1
+            entity_df.update(item.entities.keys())
+            term_df.update(item.terms.keys())
+            yield item
+
+    why = _place(clusterer, counted(items_of(store, [a for a in shard.own if a not in held], problems)), seq)
+    own = set(shard.own)
+    return ShardResult(shard.index, after_lead, clusterer.assignments(), {a: w for a, w in why.items() if a in own},
+                       (items, dict(entity_df)), (items, dict(term_df)), problems,
+                       clusterer.snapshot(CLUSTER_VERSION) if shard.last else None)
+
+
+def _place(clusterer: StoryClusterer, items: Iterable, seq: dict[str, int]) -> dict[str, dict]:
+    """Add ``items`` at their arrival indexes, giving lone articles their look every BATCH
+    articles as the batch-by-batch step does; the evidence of the articles placed."""
+    why: dict[str, dict] = {}
+    placed = 0
+    for item in items:
+        clusterer.skip_to(seq[item.id])
+        clusterer.add(item)
+        placed += 1
+        if placed % BATCH == 0:
+            clusterer.settle()
+            why.update(clusterer.take_evidence()[0])
+    clusterer.settle()
+    why.update(clusterer.take_evidence()[0])
+    return why
+
+
+def run_sharded(store: Store, due: Sequence[str], store_mapper: Callable, progress: Progress | None = None
+                ) -> BatchOutcome:
+    """Cluster the due articles ``due`` (in clusterer order): round after round of shards
+    through ``store_mapper`` (``fn(store, *args)`` per call, wherever the executor runs work),
+    and what is left for less than a round batch after batch, as the step always did."""
+    shards, shard_min, lead = settings()
+    outcome = BatchOutcome(problems=[])
+    remaining = list(due)
+    done = 0
+    while remaining:
+        base, restarted = load_clusterer(store)
+        outcome.restarted = outcome.restarted or restarted
+        remaining = [a for a in remaining if base.story_of(a) is None]
+        if not remaining:
+            keep_warm(store, base)
+            break
+        plan = plan_round(remaining, base.next_arrival, base.token, shards, shard_min, lead,
+                          _lead_times(store, remaining, shards, shard_min, lead))
+        if not plan:
+            for start in range(0, len(remaining), BATCH):
+                clusterer = base if start == 0 else load_clusterer(store)[0]
+                step = cluster_batch(store, clusterer, remaining[start : start + BATCH])
+                keep_warm(store, clusterer)
+                _add(outcome, step)
+                done += len(remaining[start : start + BATCH])
+                if progress:
+                    progress(done, len(due))
+            break
+        results = store_mapper(run_shard, [(shard,) for shard in plan])
+        _add(outcome, store_round(store, base, plan, results))
+        taken = sum(len(s.own) for s in plan)
+        remaining = remaining[taken:]
+        done += taken
+        if progress:
+            progress(done, len(due))
+    return outcome
+
+
+def _add(outcome: BatchOutcome, step: BatchOutcome) -> None:
+    outcome.clustered += step.clustered
+    outcome.merged += step.merged
+    outcome.shards += step.shards
+    outcome.problems += step.problems or []
+
+
+def _lead_times(store: Store, due: Sequence[str], shards: int, shard_min: int, lead: int) -> dict[str, float | None]:
+    """Publication times of the articles a round's lead-ins can take (and the shards' first):
+    all of them for a small round, never more than a round's worth."""
+    wanted = due[: min(len(due), shards * SHARD_MAX)]
+    dates = {}
+    for start in range(0, len(wanted), 1000):
+        dates.update(store.publication_dates(list(wanted[start : start + 1000])))
+    return {a: published_epoch(dates.get(a)) for a in wanted}
+
+
+@dataclass(slots=True)
+class Joined:
+    """The shards of a round joined: every placed article's story (before redirects), the
+    redirects (absorbed -> surviving), the merges' evidence, and each story's age."""
+
+    story_of: dict[str, str] = field(default_factory=dict)
+    into: dict[str, str] = field(default_factory=dict)
+    merges: list[dict] = field(default_factory=list)
+    founder: dict[str, int] = field(default_factory=dict)
+    why: dict[str, dict] = field(default_factory=dict)
+    last: dict[str, str] = field(default_factory=dict)  # the last shard's story -> joined story
+
+    def resolve(self, key: str) -> str:
+        while key in self.into:
+            key = self.into[key]
+        return key
+
+
+def join(base: StoryClusterer, plan: Sequence[Shard], results: Sequence[ShardResult]) -> Joined:
+    """The merge step (module docstring): walk the shards in order and give each shard's stories
+    the joined result's keys."""
+    held = base.assignments()
+    out = Joined()
+
+    def age(key: str) -> int:
+        return out.founder[key] if key in out.founder else base.seq_of(key) if base.story_of(key) else -1
+
+    def known(article: str) -> str | None:
+        key = held.get(article, out.story_of.get(article))
+        return None if key is None else out.resolve(key)
+
+    for shard, result in zip(plan, results):
+        votes: dict[str, Counter] = {}
+        for article, local in result.after_lead.items():
+            if (key := known(article)) is not None:
+                votes.setdefault(local, Counter())[key] += 1
+        # Each story after the lead-in stands for the joined story most of its known members are in.
+        stands = {local: min(c, key=lambda k: (-c[k], age(k))) for local, c in votes.items()}
+        targets: dict[str, set[str]] = {}
+        for article, local in result.after_lead.items():
+            if local in stands:
+                targets.setdefault(result.final[article], set()).add(stands[local])
+        own: dict[str, list[str]] = {}
+        for article in shard.own:
+            if article in result.final:
+                own.setdefault(result.final[article], []).append(article)
+        mapping = {}
+        for local in list(targets) + [s for s in own if s not in targets]:
+            keys = sorted({out.resolve(k) for k in targets.get(local, ())}, key=age)
+            if not keys:  # a story of the shard's own articles: keyed by its first
+                key = own[local][0]
+                out.founder[key] = shard.first_seq + len(shard.lead) + shard.own.index(key)
+            else:
+                key = keys[0]
+                for other in keys[1:]:
+                    out.into[other] = key
+                    out.merges.append({"absorbed": other, "into": key, "by": own.get(local, [None])[0],
+                                       "rule": "time shard", "shard": shard.index})
+            mapping[local] = key
+        for local, articles in own.items():
+            for article in articles:
+                out.story_of[article] = mapping[local]
+        out.why.update(result.why)
+        if shard.last:
+            out.last = mapping
+    return out
+
+
+def store_round(store: Store, base: StoryClusterer, plan: Sequence[Shard], results: Sequence[ShardResult]
+                ) -> BatchOutcome:
+    """Join a round's shards and store the result in one transaction: the memberships of the
+    round's articles and of stored articles a merge moved, the merges, the summaries of the
+    stories touched and the state to continue from."""
+    joined = join(base, plan, results)
+    held = base.assignments()
+    seq = {a: s.first_seq + n for s in plan for n, a in enumerate(s.lead + s.own)}
+    rows = [Membership(a, joined.resolve(joined.story_of[a]), seq[a], _json(joined.why.get(a)))
+            for s in plan for a in s.own if a in joined.story_of]
+    moved = {a: joined.resolve(k) for a, k in held.items() if joined.resolve(k) != k}
+    rows += [Membership(a, key, base.seq_of(a), None) for a, key in moved.items()]
+    pinned_to = pinned.pins(store, [m.article_id for m in rows])
+    unpinned = {m.story_id for m in rows}
+    rows = [m._replace(story_id=pinned_to.get(m.article_id, m.story_id)) for m in rows]
+    members: dict[str, list[tuple[int, str]]] = {}
+    for article, key in held.items():
+        members.setdefault(joined.resolve(key), []).append((base.seq_of(article), article))
+    for article, key in joined.story_of.items():
+        members.setdefault(joined.resolve(key), []).append((seq[article], article))
+    for listed in members.values():
+        listed.sort()
+    final = _final_state(base, joined, results, members)
+    touched = {m.story_id for m in rows} | unpinned | {held[a] for a in moved}
+    corrected = pinned.corrected_members(store, sorted(touched),
+                                         lambda sid: [a for _, a in members[sid]] if sid in members else None)
+    removed = sorted(sid for sid, kept in corrected.items() if not kept)
+    kept = [(sid, ids) for sid, ids in corrected.items() if ids]
+    stories = [story for start in range(0, len(kept), SUMMARY_STORIES)
+               for story in summaries(store, dict(kept[start : start + SUMMARY_STORIES]))]
+    when = now()
+    merges = [StoryMerge(m["absorbed"], m["into"], when, _json(m)) for m in joined.merges]
+    store.put_stories(stories, rows, removed, CLUSTER_VERSION, when, final.snapshot(CLUSTER_VERSION), merges)
+    keep_warm(store, final)
+    problems = [p for r in results for p in r.problems]
+    return BatchOutcome(clustered=len(joined.story_of), merged=len(removed), problems=problems, shards=len(plan))
+
+
+def _final_state(base: StoryClusterer, joined: Joined, results: Sequence[ShardResult],
+                 members: dict[str, list[tuple[int, str]]]) -> StoryClusterer:
+    """The last shard's clusterer under the joined keys, its stories with every member of
+    theirs (``members``: joined key -> (arrival index, article id), ascending), and the round's
+    exact document frequencies (the stored ones and every shard's own articles')."""
+    last = next(r for r in results if r.state is not None)
+    final = StoryClusterer.from_snapshot(last.state)
+    founder = joined.founder
+
+    def age(key: str) -> int:
+        return founder[key] if key in founder else base.seq_of(key) if base.story_of(key) else -1
+
+    final.rekey({local: (joined.resolve(key), age(joined.resolve(key))) for local, key in joined.last.items()},
+                {"rule": "time shard"})
+    final.take_evidence()
+    for key in final.active_keys():
+        if key in members:
+            final.hold_members(key, members[key])
+    (n, df), (tn, tdf) = base.doc_freqs()
+    entity_df, term_df = Counter(df), Counter(tdf)
+    for r in results:
+        n += r.entity_df[0]
+        tn += r.term_df[0]
+        entity_df.update(r.entity_df[1])
+        term_df.update(r.term_df[1])
+    final.set_doc_freqs((n, entity_df), (tn, term_df))
+    return final
+
+
+def _json(value: dict | None) -> str | None:
+    return None if value is None else json.dumps(value, ensure_ascii=False, separators=(",", ":"))
