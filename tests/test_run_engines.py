@@ -45,9 +45,13 @@ def _run(db, *args: str) -> dict:
 @pytest.fixture(scope="module", autouse=True)
 def people_in_many_shards():
     """The seeds' people in as many name-key shards as they have groups (up to 16), so that
-    the Ray run assigns them in several Ray tasks side by side (link/people/sharded.py)."""
+    the Ray run assigns them in several Ray tasks side by side (link/people/sharded.py); and
+    the five seeds clustered in two time shards, the second replaying the first's last article
+    (link/stories/time_shards.py), as Ray tasks side by side too."""
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("STORYLINE_PEOPLE_SHARD_MIN", "1")
+        mp.setenv("STORYLINE_STORY_SHARD_MIN", "2")
+        mp.setenv("STORYLINE_STORY_LEAD", "1")
         yield
 
 
@@ -70,6 +74,7 @@ def test_ray_engine_stores_what_the_local_engine_stores(ray_available, local_db,
     assert list(steps) == ORDER
     assert steps["analyze"]["done"] == 5 and steps["people"]["done"] == 5 and steps["compare"]["done"] >= 1
     assert steps["people"]["counts"]["people shards"] > 2  # Ray tasks side by side
+    assert steps["stories"]["counts"]["story shards"] == 2
     ray_run, local_run = snapshot(db), snapshot(local_db)
     assert ray_run["rows"]["reuse_pairs"] >= 1 and ray_run["rows"]["quotes"] > 0 and ray_run["people"]
     for part in ("articles", "reuse", "stories", "people", "quotes", "rows"):
