@@ -38,7 +38,7 @@ def test_a_round_takes_every_due_article_once_in_order():
     shards = plan_round(due, 70, "tok", shards=4, shard_min=200, lead=30)
     assert [len(s.own) for s in shards] == [250, 250, 250, 250]
     assert [a for s in shards for a in s.own] == due
-    assert [s.last for s in shards] == [False, False, False, True]
+    assert shards[-1].keep and all(s.keep for s in shards)  # all within the window of the end
     assert shards[0].lead == () and shards[0].first_seq == 70
     for before, shard in zip(shards, shards[1:]):
         assert shard.lead == before.own[-30:]  # the lead-in: the end of the shard before
@@ -48,6 +48,13 @@ def test_a_round_takes_every_due_article_once_in_order():
     times = {a: n * 86_400.0 for n, a in enumerate(due)}
     dated = plan_round(due, 0, "", shards=4, shard_min=200, lead=60, times=times)
     assert [len(s.lead) for s in dated] == [0, 30, 30, 30]
+    # Only shards whose stories can still be active at the round's end hand back their state:
+    # here, of 100,000 articles ten minutes apart, the last (the one before ends 20,000
+    # arrivals and 139 days before the end: out of both windows).
+    many = [f"b{n}" for n in range(100_000)]
+    spread = plan_round(many, 0, "", shards=5, shard_min=20_000, lead=10,
+                        times={a: n * 600.0 for n, a in enumerate(many)})
+    assert [s.keep for s in spread] == [False, False, False, False, True]
 
 
 def test_shards_run_in_any_order_store_the_same_stories(small_shards):

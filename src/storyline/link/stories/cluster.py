@@ -172,9 +172,20 @@ class StoryClusterer(ScoringMixin, EvidenceMixin, SplitMixin):
         return {s.key: [self._ids[i] for i in s.members]
                 for s in sorted(self._stories.values(), key=lambda s: s.index)}
 
-    def active_keys(self) -> list[str]:
-        """The keys of the stories that can still take articles, oldest first."""
-        return [s.key for s in sorted(self._active.stories.values(), key=lambda s: s.index)]
+    def active_spans(self) -> list[tuple[str, float | None, float | None]]:
+        """(key, first time, last time over every member) of the stories that can still take
+        articles, oldest first."""
+        return [(s.key, s.first_time, s.last_time) for s in sorted(self._active.stories.values(), key=lambda s: s.index)]
+
+    def held_items(self) -> dict[int, tuple[Item, dict[str, float] | None]]:
+        """Arrival index -> (item, unit TF-IDF vector as of its arrival) of the profile members
+        held (see :meth:`assembled`)."""
+        return {seq: (item, self._lex.get(seq)) for seq, item in self._items.items()}
+
+    @property
+    def clock(self) -> float | None:
+        """The newest publication time seen (the time window's clock)."""
+        return self._active.now
 
     def active_members(self) -> dict[str, str]:
         """Article id -> story key of the active stories' members: the only articles a later
@@ -230,43 +241,38 @@ class StoryClusterer(ScoringMixin, EvidenceMixin, SplitMixin):
             raise ValueError(f"arrival {seq} is before the next one here ({self._next})")
         self._next = seq
 
-    def rekey(self, keys: Mapping[str, tuple[str, int]], why: dict | None = None) -> None:
-        """Give the held stories the keys (and ages: the arrival index of the key's first
-        article) of ``keys`` (story key -> (new key, index)); stories given one key are merged
-        first (the oldest survives, then takes the key). Stories not named keep theirs."""
-        self.forget_retired()  # a retired story is never held by a checkpoint: nothing to rename
-        groups: dict[str, list[Story]] = {}
-        for key, (new, _) in keys.items():
-            if key in self._stories:
-                groups.setdefault(new, []).append(self._stories[key])
-        renamed = []
-        for n, (new, stories) in enumerate(groups.items()):
-            stories.sort(key=lambda s: s.index)
-            story, index = stories[0], keys[stories[0].key][1]
-            for other in stories[1:]:
-                self._cur = other.members[0]
-                story = self._merge(story, other, why)
-            # Through a key no story holds: one story may take the key another gives up.
-            self._rename(story, f"\x00{n}", story.index)
-            renamed.append((story, new, index))
-        for story, new, index in renamed:
-            self._rename(story, new, index)
-
-    def hold_members(self, key: str, members: Sequence[tuple[int, str]]) -> None:
-        """Make ``members`` ((arrival index, article id), ascending) the members of the held
-        story ``key``: the joined story's every article, where this clusterer placed only some
-        (held by id, as a checkpoint holds members outside the profile). The profile is kept."""
-        story = self._stories[key]
-        for seq, aid in members:
-            self._ids[seq] = aid
-            self._seq_of[aid] = seq
-            self._story_of[seq] = key
-        story.members = sorted({seq for seq, _ in members} | set(story.members))
-        if story.members[-1] > story.last_seq:
-            story.last_seq = story.members[-1]
-            if key in self._active.stories:
-                self._active.touch(story)
-        self._dirty.add(key)
+    @classmethod
+    def assembled(cls, params: Params, next_seq: int, now: float | None,
+                  doc_freqs: tuple[tuple[int, Mapping[str, int]], tuple[int, Mapping[str, int]]],
+                  stories: Iterable[tuple[str, int, Sequence[tuple[int, str]], float | None, float | None]],
+                  items: Mapping[int, Item], lex: Mapping[int, Mapping[str, float]]) -> StoryClusterer:
+        """A clusterer holding ``stories`` as active ((key, index of its first article, every
+        member as (arrival index, article id) ascending, first and last time over every member)),
+        each profile folded from ``items`` and ``lex`` (an arrival index's item and unit TF-IDF
+        vector as of its arrival) by the profile rule, with document frequencies ``doc_freqs``,
+        the clock at ``now`` and the next arrival ``next_seq``. What time shards hand on
+        (link/stories/time_shards.py): the stories several clusterers of one stream ended with,
+        joined; a story out of the window retires at the next arrival, as in one clusterer."""
+        self = cls(params)
+        self._next = next_seq
+        self.set_doc_freqs(*doc_freqs)
+        for key, index, members, first, last in sorted(stories, key=lambda s: s[1]):
+            seqs = [seq for seq, _ in members]
+            story = rebuilt(key, index, seqs, items, lex, (first, last), params.profile_s, params.profile_members)
+            self._stories[key] = story
+            for seq, aid in members:
+                self._ids[seq] = aid
+                self._seq_of[aid] = seq
+                self._story_of[seq] = key
+            for seq in story.profile:
+                self._items[seq] = items[seq]
+                if seq in lex:
+                    self._lex[seq] = dict(lex[seq])
+            for t in story.lex:
+                self._postings.setdefault(t, set()).add(key)
+            self._changed(story)
+        self._active.now = now
+        return self
 
     def set_doc_freqs(self, entities: tuple[int, Mapping[str, int]], terms: tuple[int, Mapping[str, int]]) -> None:
         """Replace both document-frequency tables (count of items, key -> items naming it)."""
@@ -276,29 +282,6 @@ class StoryClusterer(ScoringMixin, EvidenceMixin, SplitMixin):
     def doc_freqs(self) -> tuple[tuple[int, dict[str, int]], tuple[int, dict[str, int]]]:
         """Both document-frequency tables, as :meth:`set_doc_freqs` takes them (copies)."""
         return (self._df.n, dict(self._df.df)), (self._tdf.n, dict(self._tdf.df))
-
-    def _rename(self, story: Story, key: str, index: int) -> None:
-        if key == story.key and index == story.index:
-            return
-        if key != story.key and key in self._stories:
-            raise ValueError(f"story {key!r} is held already")
-        old = story.key
-        active = self._active.stories.pop(old, None) is not None
-        del self._stories[old]
-        for t in story.lex:
-            post = self._postings.get(t)
-            if post is not None:
-                post.discard(old)
-                post.add(key)
-        story.key, story.index = key, index
-        self._stories[key] = story
-        for seq in story.members:
-            self._story_of[seq] = key
-        if story.row >= 0:
-            self._centroids.owner[story.row] = key
-        if active:
-            self._active.touch(story)
-        self._dirty.add(key)
 
     @classmethod
     def restore(cls, items_in_order: Iterable[Item], assignment: Mapping[str, str],

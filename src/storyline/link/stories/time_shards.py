@@ -26,10 +26,12 @@ How a shard starts and how the shards are joined:
   articles, after the lead-in) merges them, the older keeping its id (recorded with its
   evidence, rule ``time shard``, as every merge is); a story of the shard's own articles only
   is new, keyed by its first article.
-- The state to continue from is the last shard's, its stories given their keys in the joined
-  result (``StoryClusterer.rekey``), with both document-frequency tables replaced by the
-  round's exact counts (the stored ones plus every shard's own articles): the next run goes on
-  as if one clusterer had taken the round.
+- The state to continue from is assembled from the states the shards near the round's end
+  ended with (``StoryClusterer.assembled``): their active stories under the joined keys, each
+  with every member of its joined story and its profile folded again from its members' items
+  (the shard that placed an article gives its item), and both document-frequency tables as
+  the round's exact counts (the stored ones plus every shard's own articles). The next run
+  goes on as if one clusterer had made the joined stories.
 
 A round is stored in one transaction (memberships, merges, the summaries of the stories it
 touched and the checkpoint), so a killed run loses at most its open round and the next run
@@ -52,7 +54,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from storyline.link.stories import pinned
-from storyline.link.stories.cluster import StoryClusterer
+from storyline.link.stories.cluster import DEFAULT, StoryClusterer
 from storyline.link.stories.scan import (BATCH, CLUSTER_VERSION, BatchOutcome, cluster_batch, items_of, keep_warm,
                                          load_clusterer, published_epoch, summaries)
 from storyline.records import Problem
@@ -88,7 +90,7 @@ class Shard:
     first_seq: int
     lead: tuple[str, ...]
     own: tuple[str, ...]
-    last: bool
+    keep: bool  # hand back the state it ends with: its stories can still be active at the round's end
 
 
 @dataclass(slots=True)
@@ -96,7 +98,8 @@ class ShardResult:
     """What a shard did, for the merge step: its story key of every article it held after the
     lead-in (``after_lead``: held from before, and the lead-in's) and at its end (``final``:
     the same and its own), why each own article was placed, its own articles' document
-    frequencies, the articles it could not read, and (the last shard only) its state."""
+    frequencies, the articles it could not read, and (a shard whose stories can still be
+    active at the round's end: Shard.keep) the state it ended with."""
 
     index: int
     after_lead: dict[str, str]
@@ -125,8 +128,17 @@ def plan_round(due: Sequence[str], first_seq: int, token: str, shards: int, shar
         led = tuple(due[max(0, cuts[k] - lead):cuts[k]]) if k else ()
         if led and times is not None and (t0 := times.get(own[0])) is not None:
             led = tuple(a for a in led if (t := times.get(a)) is None or t >= t0 - LEAD_S)
-        out.append(Shard(k, token, first_seq + cuts[k] - len(led), led, own, k == count - 1))
+        out.append(Shard(k, token, first_seq + cuts[k] - len(led), led, own, _reaches_end(k, cuts, due, times)))
     return out
+
+
+def _reaches_end(k: int, cuts: list[int], due: Sequence[str], times: dict[str, float | None] | None) -> bool:
+    """Whether shard ``k``'s stories can still be active when the round ends: it is the last,
+    or its last article is within the clusterer's window (arrivals, or time) of the round's."""
+    if k == len(cuts) - 2 or cuts[-1] - cuts[k + 1] < DEFAULT.window_items or times is None:
+        return True
+    end, last = times.get(due[cuts[-1] - 1]), times.get(due[cuts[k + 1] - 1])
+    return end is None or last is None or last >= end - DEFAULT.window_s
 
 
 def run_shard(store: Store, shard: Shard) -> ShardResult:
@@ -157,7 +169,7 @@ def run_shard(store: Store, shard: Shard) -> ShardResult:
     own = set(shard.own)
     return ShardResult(shard.index, after_lead, clusterer.assignments(), {a: w for a, w in why.items() if a in own},
                        (items, dict(entity_df)), (items, dict(term_df)), problems,
-                       clusterer.snapshot(CLUSTER_VERSION) if shard.last else None)
+                       clusterer.snapshot(CLUSTER_VERSION) if shard.keep else None)
 
 
 def _place(clusterer: StoryClusterer, items: Iterable, seq: dict[str, int]) -> dict[str, dict]:
@@ -242,7 +254,8 @@ class Joined:
     merges: list[dict] = field(default_factory=list)
     founder: dict[str, int] = field(default_factory=dict)
     why: dict[str, dict] = field(default_factory=dict)
-    last: dict[str, str] = field(default_factory=dict)  # the last shard's story -> joined story
+    # Shard index -> its story key -> joined story, of the shards that hand back their state.
+    mappings: dict[int, dict[str, str]] = field(default_factory=dict)
 
     def resolve(self, key: str) -> str:
         while key in self.into:
@@ -295,8 +308,8 @@ def join(base: StoryClusterer, plan: Sequence[Shard], results: Sequence[ShardRes
             for article in articles:
                 out.story_of[article] = mapping[local]
         out.why.update(result.why)
-        if shard.last:
-            out.last = mapping
+        if shard.keep:
+            out.mappings[shard.index] = mapping
     return out
 
 
@@ -322,7 +335,7 @@ def store_round(store: Store, base: StoryClusterer, plan: Sequence[Shard], resul
         members.setdefault(joined.resolve(key), []).append((seq[article], article))
     for listed in members.values():
         listed.sort()
-    final = _final_state(base, joined, results, members)
+    final = _final_state(base, plan, joined, results, members)
     touched = {m.story_id for m in rows} | unpinned | {held[a] for a in moved}
     corrected = pinned.corrected_members(store, sorted(touched),
                                          lambda sid: [a for _, a in members[sid]] if sid in members else None)
@@ -338,24 +351,31 @@ def store_round(store: Store, base: StoryClusterer, plan: Sequence[Shard], resul
     return BatchOutcome(clustered=len(joined.story_of), merged=len(removed), problems=problems, shards=len(plan))
 
 
-def _final_state(base: StoryClusterer, joined: Joined, results: Sequence[ShardResult],
+def _final_state(base: StoryClusterer, plan: Sequence[Shard], joined: Joined, results: Sequence[ShardResult],
                  members: dict[str, list[tuple[int, str]]]) -> StoryClusterer:
-    """The last shard's clusterer under the joined keys, its stories with every member of
-    theirs (``members``: joined key -> (arrival index, article id), ascending), and the round's
-    exact document frequencies (the stored ones and every shard's own articles')."""
-    last = next(r for r in results if r.state is not None)
-    final = StoryClusterer.from_snapshot(last.state)
-    founder = joined.founder
-
-    def age(key: str) -> int:
-        return founder[key] if key in founder else base.seq_of(key) if base.story_of(key) else -1
-
-    final.rekey({local: (joined.resolve(key), age(joined.resolve(key))) for local, key in joined.last.items()},
-                {"rule": "time shard"})
-    final.take_evidence()
-    for key in final.active_keys():
-        if key in members:
-            final.hold_members(key, members[key])
+    """The state to continue from: the stories the shards that reach the round's end ended
+    with, under their joined keys, each with every member of its joined story and its profile
+    folded from the items of those members (the shard that placed an article gives its item),
+    and the round's exact document frequencies (the stored ones and every shard's own
+    articles')."""
+    items = dict(base.held_items())
+    spans: dict[str, tuple[float | None, float | None]] = {}
+    clock, fallback = base.clock, {}
+    for shard, result in zip(plan, results):
+        if result.state is None:
+            continue
+        ended = StoryClusterer.from_snapshot(result.state)
+        own = set(shard.own)
+        for seq, held in ended.held_items().items():
+            (items if held[0].id in own else fallback)[seq] = held
+        mapping = joined.mappings[shard.index]
+        for local, first, last in ended.active_spans():
+            key = joined.resolve(mapping.get(local, local))
+            before = spans.get(key, (first, last))
+            spans[key] = (_least(first, before[0], min), _least(last, before[1], max))
+        clock = _least(ended.clock, clock, max)
+    for seq, held in fallback.items():
+        items.setdefault(seq, held)  # a lead-in article whose own shard's state is not at hand
     (n, df), (tn, tdf) = base.doc_freqs()
     entity_df, term_df = Counter(df), Counter(tdf)
     for r in results:
@@ -363,8 +383,20 @@ def _final_state(base: StoryClusterer, joined: Joined, results: Sequence[ShardRe
         tn += r.term_df[0]
         entity_df.update(r.entity_df[1])
         term_df.update(r.term_df[1])
-    final.set_doc_freqs((n, entity_df), (tn, term_df))
-    return final
+
+    def age(key: str) -> int:
+        return joined.founder[key] if key in joined.founder else base.seq_of(key)
+
+    last = next(r for r in reversed(results) if r.state is not None)
+    stories = [(key, age(key), members[key], first, final) for key, (first, final) in spans.items() if key in members]
+    return StoryClusterer.assembled(base.params, last.state.next_seq, clock,
+                                    ((n, entity_df), (tn, term_df)), stories,
+                                    {seq: item for seq, (item, _) in items.items()},
+                                    {seq: lex for seq, (_, lex) in items.items() if lex is not None})
+
+
+def _least(a: float | None, b: float | None, pick) -> float | None:
+    return b if a is None else a if b is None else pick(a, b)
 
 
 def _json(value: dict | None) -> str | None:
