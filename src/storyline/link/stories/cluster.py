@@ -274,6 +274,26 @@ class StoryClusterer(ScoringMixin, EvidenceMixin, SplitMixin):
         self._active.now = now
         return self
 
+    def probe(self, item: Item) -> tuple[str, float, float] | None:
+        """The story ``item`` would join if it arrived now, as (key, score, cosine), or None when
+        it would start one; nothing changes (its TF-IDF vector is weighted by the document
+        frequencies as they are, without it). The merge step of time shards asks this of a
+        shard's new stories against the state the shard before ended with."""
+        seq, cur = self._next, self._cur
+        self._cur = seq
+        self._lex[seq] = self._tdf.unit(item.terms)
+        try:
+            scored = self._scored(item)
+        finally:
+            del self._lex[seq]
+            self._cur = cur
+            self._kept_out = []
+        bar = self.params.join_bar(item)
+        for score, story, cosine in scored:
+            if score >= bar or cosine >= self.params.duplicate_cosine:
+                return story.key, score, cosine
+        return None
+
     def set_doc_freqs(self, entities: tuple[int, Mapping[str, int]], terms: tuple[int, Mapping[str, int]]) -> None:
         """Replace both document-frequency tables (count of items, key -> items naming it)."""
         self._df.n, self._df.df = entities[0], dict(entities[1])

@@ -50,7 +50,7 @@ from __future__ import annotations
 import json
 import os
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from storyline.link.stories import pinned
@@ -109,6 +109,10 @@ class ShardResult:
     term_df: tuple[int, dict[str, int]]
     problems: list[Problem] = field(default_factory=list)
     state: StoryCheckpoint | None = None
+    # The first articles of its stories that hold no article from before the shard (the
+    # stored ones, the lead-in), published within LEAD_S of its first: the merge step asks
+    # the state the shard before ended with whether each continues one of its stories.
+    founders: list[str] = field(default_factory=list)
 
 
 def plan_round(due: Sequence[str], first_seq: int, token: str, shards: int, shard_min: int,
@@ -117,10 +121,10 @@ def plan_round(due: Sequence[str], first_seq: int, token: str, shards: int, shar
     fewer than two shards' worth are due: as many as ``shards`` of at least ``shard_min`` and at
     most SHARD_MAX articles, of even size. ``times``: publication times, for the lead-in's
     LEAD_S bound (an article without one counts as within it)."""
-    if len(due) < 2 * shard_min:
+    if shards < 2 or len(due) < 2 * shard_min:
         return []
     count = min(shards, len(due) // shard_min)
-    total = min(len(due), count * SHARD_MAX)
+    total = min(len(due), count * max(SHARD_MAX, shard_min))
     cuts = [round(k * total / count) for k in range(count + 1)]
     out = []
     for k in range(count):
@@ -156,20 +160,39 @@ def run_shard(store: Store, shard: Shard) -> ShardResult:
     problems: list[Problem] = []
     entity_df, term_df = Counter(), Counter()
     items = 0
+    times: dict[str, float | None] = {}
 
     def counted(found: Iterable) -> Iterable:
         nonlocal items
         for item in found:
             items += 1
+            times[item.id] = item.time
             entity_df.update(item.entities.keys())
             term_df.update(item.terms.keys())
             yield item
 
     why = _place(clusterer, counted(items_of(store, [a for a in shard.own if a not in held], problems)), seq)
     own = set(shard.own)
-    return ShardResult(shard.index, after_lead, clusterer.assignments(), {a: w for a, w in why.items() if a in own},
+    final = clusterer.assignments()
+    continued = {final[a] for a in after_lead if a in final}
+    start = next((t for a in shard.own if (t := times.get(a)) is not None), None)
+    founders = [key for key in dict.fromkeys(final[a] for a in shard.own if a in final)
+                if key not in continued and key in own
+                and (start is None or (t := times.get(key)) is None or t < start + LEAD_S)]
+    return ShardResult(shard.index, after_lead, final, {a: w for a, w in why.items() if a in own},
                        (items, dict(entity_df)), (items, dict(term_df)), problems,
-                       clusterer.snapshot(CLUSTER_VERSION) if shard.keep else None)
+                       clusterer.snapshot(CLUSTER_VERSION), founders)
+
+
+def stitch(store: Store, state: StoryCheckpoint, founders: Sequence[str]) -> dict[str, tuple[str, float, float]]:
+    """Founder -> (story, score, cosine) of the founders that would have joined a story of the
+    clusterer in ``state`` (the state the shard before ended with) had they arrived then."""
+    clusterer = StoryClusterer.from_snapshot(state)
+    out = {}
+    for item in items_of(store, founders, []):
+        if (found := clusterer.probe(item)) is not None:
+            out[item.id] = found
+    return out
 
 
 def _place(clusterer: StoryClusterer, items: Iterable, seq: dict[str, int]) -> dict[str, dict]:
@@ -218,7 +241,11 @@ def run_sharded(store: Store, due: Sequence[str], store_mapper: Callable, progre
                     progress(done, len(due))
             break
         results = store_mapper(run_shard, [(shard,) for shard in plan])
-        _add(outcome, store_round(store, base, plan, results))
+        stitched = store_mapper(stitch, [(before.state, after.founders) for before, after in zip(results, results[1:])])
+        for shard, result in zip(plan, results):
+            if not shard.keep:
+                result.state = None  # read by the stitching only
+        _add(outcome, store_round(store, base, plan, results, [{}, *stitched]))
         taken = sum(len(s.own) for s in plan)
         remaining = remaining[taken:]
         done += taken
@@ -263,9 +290,11 @@ class Joined:
         return key
 
 
-def join(base: StoryClusterer, plan: Sequence[Shard], results: Sequence[ShardResult]) -> Joined:
+def join(base: StoryClusterer, plan: Sequence[Shard], results: Sequence[ShardResult],
+         stitched: Sequence[Mapping[str, tuple[str, float, float]]] | None = None) -> Joined:
     """The merge step (module docstring): walk the shards in order and give each shard's stories
-    the joined result's keys."""
+    the joined result's keys. ``stitched``: per shard, its founders that continue a story of
+    the shard before (founder -> that shard's story, score, cosine; see :func:`stitch`)."""
     held = base.assignments()
     out = Joined()
 
@@ -294,7 +323,13 @@ def join(base: StoryClusterer, plan: Sequence[Shard], results: Sequence[ShardRes
         mapping = {}
         for local in list(targets) + [s for s in own if s not in targets]:
             keys = sorted({out.resolve(k) for k in targets.get(local, ())}, key=age)
-            if not keys:  # a story of the shard's own articles: keyed by its first
+            found = stitched[shard.index].get(own[local][0]) if stitched and not keys and local in own else None
+            if found is not None and found[0] in out.mappings.get(shard.index - 1, {}):
+                # A story of its own articles that continues one of the shard before.
+                key = out.resolve(out.mappings[shard.index - 1][found[0]])
+                out.why[own[local][0]] = {"kind": "time shard", "story": key, "score": round(found[1], 4),
+                                          "cosine": round(found[2], 4)}
+            elif not keys:  # a story of the shard's own articles: keyed by its first
                 key = own[local][0]
                 out.founder[key] = shard.first_seq + len(shard.lead) + shard.own.index(key)
             else:
@@ -307,18 +342,17 @@ def join(base: StoryClusterer, plan: Sequence[Shard], results: Sequence[ShardRes
         for local, articles in own.items():
             for article in articles:
                 out.story_of[article] = mapping[local]
-        out.why.update(result.why)
-        if shard.keep:
-            out.mappings[shard.index] = mapping
+        out.why = {**result.why, **out.why}
+        out.mappings[shard.index] = mapping
     return out
 
 
-def store_round(store: Store, base: StoryClusterer, plan: Sequence[Shard], results: Sequence[ShardResult]
-                ) -> BatchOutcome:
+def store_round(store: Store, base: StoryClusterer, plan: Sequence[Shard], results: Sequence[ShardResult],
+                stitched: Sequence[Mapping[str, tuple[str, float, float]]] | None = None) -> BatchOutcome:
     """Join a round's shards and store the result in one transaction: the memberships of the
     round's articles and of stored articles a merge moved, the merges, the summaries of the
     stories touched and the state to continue from."""
-    joined = join(base, plan, results)
+    joined = join(base, plan, results, stitched)
     held = base.assignments()
     seq = {a: s.first_seq + n for s in plan for n, a in enumerate(s.lead + s.own)}
     rows = [Membership(a, joined.resolve(joined.story_of[a]), seq[a], _json(joined.why.get(a)))
