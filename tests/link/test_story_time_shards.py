@@ -156,3 +156,44 @@ def test_a_shard_planned_on_another_checkpoint_refuses_to_run(small_shards):
     shard = Shard(0, "not-the-stored-one", 0, (), ("x",), True)
     with pytest.raises(RuntimeError, match="changed since this run was planned"):
         time_shards.run_shard(store, shard)
+
+
+def _bcubed_f1(found: dict[str, str], gold: dict[str, str]) -> float:
+    """BCubed F1 of ``found`` against ``gold`` (article -> story, the same articles)."""
+    def groups(of):
+        out: dict[str, set[str]] = {}
+        for a, k in of.items():
+            out.setdefault(k, set()).add(a)
+        return {a: out[k] for a, k in of.items()}
+
+    f, g = groups(found), groups(gold)
+    p = sum(len(f[a] & g[a]) / len(f[a]) for a in gold) / len(gold)
+    r = sum(len(f[a] & g[a]) / len(g[a]) for a in gold) / len(gold)
+    return 2 * p * r / (p + r)
+
+
+def test_a_story_quiet_at_the_cut_continues_through_the_stitching(monkeypatch):
+    """With no lead-in at all, every topic that runs on after a cut is still found by the
+    merge step: the first article of each new story of a shard is scored against the state the
+    shard before ended with, and joins the story it continues. Without that step every cut
+    splits every topic."""
+    monkeypatch.setenv("STORYLINE_STORY_SHARD_MIN", "150")
+    monkeypatch.setenv("STORYLINE_STORY_LEAD", "0")
+    rows = corpus(700)
+    serial = open_store("memory://")
+    store_batch(serial, rows)
+    scan.find_stories(serial)
+    gold = {m.article_id: m.story_id for m in serial.story_members()}
+
+    def sharded() -> dict[str, str]:
+        store = open_store("memory://")
+        store_batch(store, rows)
+        assert run_step(store, STORIES).counts["story shards"] == 4
+        return {m.article_id: m.story_id for m in store.story_members()}
+
+    stitched = sharded()
+    monkeypatch.setattr(time_shards, "stitch", lambda store, state, founders: {})
+    cut = sharded()
+    assert len(set(cut.values())) >= 3 * len(set(gold.values()))  # each of the 24 topics cut 3 times or so
+    assert _bcubed_f1(stitched, gold) > 0.95 > 0.7 > _bcubed_f1(cut, gold)
+    assert len(set(stitched.values())) <= len(set(gold.values())) + 2
