@@ -117,7 +117,7 @@ def test_the_merge_step_joins_two_stored_stories_a_shard_joined():
     shard = Shard(0, "t", 2, (), own, True)
     result = ShardResult(0, after_lead={a: "A", b: "B"},
                          final={a: "A", b: "A", own[0]: "A", own[1]: "X", own[2]: "X", own[3]: "A"},
-                         why={}, entity_df=(0, {}), term_df=(0, {}))
+                         why={})
     joined = join(base, [shard], [result])
     assert joined.into == {b: a}
     assert [(m["absorbed"], m["into"], m["rule"], m["by"]) for m in joined.merges] == [(b, a, "time shard", own[0])]
@@ -197,3 +197,30 @@ def test_a_story_quiet_at_the_cut_continues_through_the_stitching(monkeypatch):
     assert len(set(cut.values())) >= 3 * len(set(gold.values()))  # each of the 24 topics cut 3 times or so
     assert _bcubed_f1(stitched, gold) > 0.95 > 0.7 > _bcubed_f1(cut, gold)
     assert len(set(stitched.values())) <= len(set(gold.values())) + 2
+
+
+def test_every_shard_weighs_words_and_names_as_one_clusterer_at_its_place(small_shards):
+    """Each shard starts with the document frequencies of the round's articles before its
+    lead-in (counted side by side first), so at its end it holds exactly the counts one
+    clusterer holds after the same articles."""
+    store = open_store("memory://")
+    store_batch(store, corpus(700))
+    ended = []
+
+    def keeping(fn, args):
+        out = [fn(store, *a) for a in args]
+        if fn is time_shards.run_shard:
+            ended.extend((shard, StoryClusterer.from_snapshot(result.state).doc_freqs())
+                         for (shard, _), result in zip(args, out))
+        return out
+
+    run_step(store, STORIES, store_mapper=keeping)
+    assert len(ended) == 4
+    due = [m.article_id for m in store.story_members()]  # in arrival order
+    one = StoryClusterer()
+    placed = 0
+    for shard, counts in ended:
+        upto = due.index(shard.own[-1]) + 1
+        one.add_all(scan.items_of(store, due[placed:upto]))
+        placed = upto
+        assert counts == one.doc_freqs(), shard.index

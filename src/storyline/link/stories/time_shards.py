@@ -24,8 +24,12 @@ How a shard starts and how the shards are joined:
 - The merge step walks the shards in order. A shard's story that holds known members is that
   story; one that came to hold the known members of two (a merge made by the shard's own
   articles, after the lead-in) merges them, the older keeping its id (recorded with its
-  evidence, rule ``time shard``, as every merge is); a story of the shard's own articles only
-  is new, keyed by its first article.
+  evidence, rule ``time shard``, as every merge is). A story of the shard's own articles only
+  is *stitched*: its first article (if published within LEAD_S of the shard's first) is scored
+  against the state the shard before ended with (``StoryClusterer.probe``, the clusterer's own
+  rule, as if it had arrived then; :func:`stitch`, one Ray task per cut), and the story joins
+  the one it would have joined there; otherwise it is new, keyed by its first article. This is
+  what keeps a story that was quiet through the whole lead-in whole.
 - The state to continue from is assembled from the states the shards near the round's end
   ended with (``StoryClusterer.assembled``): their active stories under the joined keys, each
   with every member of its joined story and its profile folded again from its members' items
@@ -38,11 +42,12 @@ touched and the checkpoint), so a killed run loses at most its open round and th
 does it again; a shard writes nothing, so a shard retried on a lost Ray worker repeats
 exactly what it did. Runs with fewer due articles are clustered batch after batch as before.
 
-What this costs (benchmarks/scale_stories.py ``--shards``): a story quiet for longer than the
-lead-in at a shard's start is met by nobody in that shard, so the articles that return to it
-start a story of their own; a shard's first articles see the document frequencies of the
-stored stream and the lead-in, not of the shards before. The replays cost ``lead`` articles
-per shard.
+What this costs (benchmarks/scale_story_shards.py, docs/scale.md): a story quiet through the
+lead-in is seen by the stitching only as the shard before saw it (its members in that shard
+and its lead-in), so a thin one can fail the bar it would have passed in one stream, and its
+returning articles start a story of their own; a shard's first articles see the document
+frequencies of the stored stream and the lead-in, not of the shards before. The replays cost
+``lead`` articles per shard, the stitching one look per new story near a cut.
 """
 
 from __future__ import annotations
@@ -97,16 +102,13 @@ class Shard:
 class ShardResult:
     """What a shard did, for the merge step: its story key of every article it held after the
     lead-in (``after_lead``: held from before, and the lead-in's) and at its end (``final``:
-    the same and its own), why each own article was placed, its own articles' document
-    frequencies, the articles it could not read, and (a shard whose stories can still be
+    the same and its own), why each own article was placed, the articles it could not read, and (a shard whose stories can still be
     active at the round's end: Shard.keep) the state it ended with."""
 
     index: int
     after_lead: dict[str, str]
     final: dict[str, str]
     why: dict[str, dict]
-    entity_df: tuple[int, dict[str, int]]
-    term_df: tuple[int, dict[str, int]]
     problems: list[Problem] = field(default_factory=list)
     state: StoryCheckpoint | None = None
     # The first articles of its stories that hold no article from before the shard (the
@@ -129,7 +131,7 @@ def plan_round(due: Sequence[str], first_seq: int, token: str, shards: int, shar
     out = []
     for k in range(count):
         own = tuple(due[cuts[k]:cuts[k + 1]])
-        led = tuple(due[max(0, cuts[k] - lead):cuts[k]]) if k else ()
+        led = tuple(due[max(cuts[k - 1], cuts[k] - lead):cuts[k]]) if k else ()
         if led and times is not None and (t0 := times.get(own[0])) is not None:
             led = tuple(a for a in led if (t := times.get(a)) is None or t >= t0 - LEAD_S)
         out.append(Shard(k, token, first_seq + cuts[k] - len(led), led, own, _reaches_end(k, cuts, due, times)))
@@ -145,30 +147,55 @@ def _reaches_end(k: int, cuts: list[int], due: Sequence[str], times: dict[str, f
     return end is None or last is None or last >= end - DEFAULT.window_s
 
 
-def run_shard(store: Store, shard: Shard) -> ShardResult:
-    """Cluster one shard from the stored checkpoint it was planned on (module docstring).
-    Writes nothing, so running it again does the same."""
+DocFreqs = tuple[tuple[int, dict[str, int]], tuple[int, dict[str, int]]]  # (entity keys, terms): (items, counts)
+
+
+def count_doc_freqs(store: Store, head: Sequence[str], tail: Sequence[str]) -> tuple[DocFreqs, DocFreqs]:
+    """The document frequencies of the articles ``head`` and of the articles ``tail`` (a
+    shard's own articles, less the next shard's lead-in, and that lead-in): what the shards
+    after it add to the stored ones before they start, so that each weighs words and names as
+    one clusterer would at its place in the stream. Unreadable articles count in neither (the
+    shard leaves them out too)."""
+    return _doc_freqs(items_of(store, head, [])), _doc_freqs(items_of(store, tail, []))
+
+
+def _doc_freqs(items: Iterable) -> DocFreqs:
+    entities, terms, n = Counter(), Counter(), 0
+    for item in items:
+        n += 1
+        entities.update(item.entities.keys())
+        terms.update(item.terms.keys())
+    return (n, dict(entities)), (n, dict(terms))
+
+
+def _plus(a: DocFreqs, b: DocFreqs) -> DocFreqs:
+    return tuple((x[0] + y[0], dict(Counter(x[1]) + Counter(y[1]))) for x, y in zip(a, b))  # type: ignore[return-value]
+
+
+EMPTY: DocFreqs = ((0, {}), (0, {}))
+
+
+def run_shard(store: Store, shard: Shard, before: DocFreqs = EMPTY) -> ShardResult:
+    """Cluster one shard from the stored checkpoint it was planned on (module docstring), its
+    document frequencies raised by ``before`` (those of the round's articles before its
+    lead-in, :func:`count_doc_freqs`). Writes nothing, so running it again does the same."""
     mark = store.story_checkpoint_token()
     if (mark[1] if mark is not None and mark[0] == CLUSTER_VERSION else "") != shard.token:
         raise RuntimeError("the stored stories changed since this run was planned; run it again")
     clusterer = StoryClusterer.from_snapshot(store.story_checkpoint()) if shard.token else StoryClusterer()
+    if before[0][0]:
+        clusterer.set_doc_freqs(*_plus(clusterer.doc_freqs(), before))
     held = set(clusterer.assignments())
     seq = {a: shard.first_seq + n for n, a in enumerate(shard.lead + shard.own)}
     _place(clusterer, items_of(store, [a for a in shard.lead if a not in held], []), seq)
     after_lead = clusterer.assignments()
     clusterer.take_evidence()  # the lead-in's evidence is its own shard's
     problems: list[Problem] = []
-    entity_df, term_df = Counter(), Counter()
-    items = 0
     times: dict[str, float | None] = {}
 
     def counted(found: Iterable) -> Iterable:
-        nonlocal items
         for item in found:
-            items += 1
             times[item.id] = item.time
-            entity_df.update(item.entities.keys())
-            term_df.update(item.terms.keys())
             yield item
 
     why = _place(clusterer, counted(items_of(store, [a for a in shard.own if a not in held], problems)), seq)
@@ -180,8 +207,7 @@ def run_shard(store: Store, shard: Shard) -> ShardResult:
                 if key not in continued and key in own
                 and (start is None or (t := times.get(key)) is None or t < start + LEAD_S)]
     return ShardResult(shard.index, after_lead, final, {a: w for a, w in why.items() if a in own},
-                       (items, dict(entity_df)), (items, dict(term_df)), problems,
-                       clusterer.snapshot(CLUSTER_VERSION), founders)
+                       problems, clusterer.snapshot(CLUSTER_VERSION), founders)
 
 
 def stitch(store: Store, state: StoryCheckpoint, founders: Sequence[str]) -> dict[str, tuple[str, float, float]]:
@@ -240,12 +266,21 @@ def run_sharded(store: Store, due: Sequence[str], store_mapper: Callable, progre
                 if progress:
                     progress(done, len(due))
             break
-        results = store_mapper(run_shard, [(shard,) for shard in plan])
+        tails = [set(after.lead) for after in plan[1:]] + [set()]  # each shard's end, the next one's lead-in
+        counts = store_mapper(count_doc_freqs, [([a for a in shard.own if a not in tail], [a for a in shard.own if a in tail])
+                                                for shard, tail in zip(plan, tails)])
+        # A shard starts with the counts of every round article before its lead-in (the lead-in
+        # is counted as it is replayed); the round's total goes to the state handed on.
+        seeds, total = [EMPTY], EMPTY
+        for head, tail in counts:
+            seeds.append(_plus(total, head))
+            total = _plus(_plus(total, head), tail)
+        results = store_mapper(run_shard, [(shard, seed) for shard, seed in zip(plan, seeds)])
         stitched = store_mapper(stitch, [(before.state, after.founders) for before, after in zip(results, results[1:])])
         for shard, result in zip(plan, results):
             if not shard.keep:
                 result.state = None  # read by the stitching only
-        _add(outcome, store_round(store, base, plan, results, [{}, *stitched]))
+        _add(outcome, store_round(store, base, plan, results, [{}, *stitched], total))
         taken = sum(len(s.own) for s in plan)
         remaining = remaining[taken:]
         done += taken
@@ -348,7 +383,7 @@ def join(base: StoryClusterer, plan: Sequence[Shard], results: Sequence[ShardRes
 
 
 def store_round(store: Store, base: StoryClusterer, plan: Sequence[Shard], results: Sequence[ShardResult],
-                stitched: Sequence[Mapping[str, tuple[str, float, float]]] | None = None) -> BatchOutcome:
+                stitched: Sequence[Mapping[str, tuple[str, float, float]]], counts: DocFreqs) -> BatchOutcome:
     """Join a round's shards and store the result in one transaction: the memberships of the
     round's articles and of stored articles a merge moved, the merges, the summaries of the
     stories touched and the state to continue from."""
@@ -369,7 +404,7 @@ def store_round(store: Store, base: StoryClusterer, plan: Sequence[Shard], resul
         members.setdefault(joined.resolve(key), []).append((seq[article], article))
     for listed in members.values():
         listed.sort()
-    final = _final_state(base, plan, joined, results, members)
+    final = _final_state(base, plan, joined, results, members, counts)
     touched = {m.story_id for m in rows} | unpinned | {held[a] for a in moved}
     corrected = pinned.corrected_members(store, sorted(touched),
                                          lambda sid: [a for _, a in members[sid]] if sid in members else None)
@@ -386,7 +421,7 @@ def store_round(store: Store, base: StoryClusterer, plan: Sequence[Shard], resul
 
 
 def _final_state(base: StoryClusterer, plan: Sequence[Shard], joined: Joined, results: Sequence[ShardResult],
-                 members: dict[str, list[tuple[int, str]]]) -> StoryClusterer:
+                 members: dict[str, list[tuple[int, str]]], counts: DocFreqs) -> StoryClusterer:
     """The state to continue from: the stories the shards that reach the round's end ended
     with, under their joined keys, each with every member of its joined story and its profile
     folded from the items of those members (the shard that placed an article gives its item),
@@ -410,13 +445,6 @@ def _final_state(base: StoryClusterer, plan: Sequence[Shard], joined: Joined, re
         clock = _least(ended.clock, clock, max)
     for seq, held in fallback.items():
         items.setdefault(seq, held)  # a lead-in article whose own shard's state is not at hand
-    (n, df), (tn, tdf) = base.doc_freqs()
-    entity_df, term_df = Counter(df), Counter(tdf)
-    for r in results:
-        n += r.entity_df[0]
-        tn += r.term_df[0]
-        entity_df.update(r.entity_df[1])
-        term_df.update(r.term_df[1])
 
     def age(key: str) -> int:
         return joined.founder[key] if key in joined.founder else base.seq_of(key)
@@ -424,7 +452,7 @@ def _final_state(base: StoryClusterer, plan: Sequence[Shard], joined: Joined, re
     last = next(r for r in reversed(results) if r.state is not None)
     stories = [(key, age(key), members[key], first, final) for key, (first, final) in spans.items() if key in members]
     return StoryClusterer.assembled(base.params, last.state.next_seq, clock,
-                                    ((n, entity_df), (tn, term_df)), stories,
+                                    _plus(base.doc_freqs(), counts), stories,
                                     {seq: item for seq, (item, _) in items.items()},
                                     {seq: lex for seq, (_, lex) in items.items() if lex is not None})
 
