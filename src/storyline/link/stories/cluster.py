@@ -175,7 +175,8 @@ class StoryClusterer(ScoringMixin, EvidenceMixin, SplitMixin):
     def active_spans(self) -> list[tuple[str, float | None, float | None]]:
         """(key, first time, last time over every member) of the stories that can still take
         articles, oldest first."""
-        return [(s.key, s.first_time, s.last_time) for s in sorted(self._active.stories.values(), key=lambda s: s.index)]
+        stories = sorted(self._active.stories.values(), key=lambda s: s.index)
+        return [(s.key, s.first_time, s.last_time) for s in stories]
 
     def held_items(self) -> dict[int, tuple[Item, dict[str, float] | None]]:
         """Arrival index -> (item, unit TF-IDF vector as of its arrival) of the profile members

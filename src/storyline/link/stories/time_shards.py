@@ -95,15 +95,16 @@ class Shard:
     first_seq: int
     lead: tuple[str, ...]
     own: tuple[str, ...]
-    keep: bool  # hand back the state it ends with: its stories can still be active at the round's end
+    keep: bool  # its end state goes into the state handed on: its stories can still be active at the end
 
 
 @dataclass(slots=True)
 class ShardResult:
     """What a shard did, for the merge step: its story key of every article it held after the
     lead-in (``after_lead``: held from before, and the lead-in's) and at its end (``final``:
-    the same and its own), why each own article was placed, the articles it could not read, and (a shard whose stories can still be
-    active at the round's end: Shard.keep) the state it ended with."""
+    the same and its own), why each own article was placed, the articles it could not read,
+    and the state it ended with (kept for the merge step when its stories can still be active
+    at the round's end: Shard.keep)."""
 
     index: int
     after_lead: dict[str, str]
@@ -255,7 +256,7 @@ def run_sharded(store: Store, due: Sequence[str], store_mapper: Callable, progre
             keep_warm(store, base)
             break
         plan = plan_round(remaining, base.next_arrival, base.token, shards, shard_min, lead,
-                          _lead_times(store, remaining, shards, shard_min, lead))
+                          _times(store, remaining[: shards * max(SHARD_MAX, shard_min)]))
         if not plan:
             for start in range(0, len(remaining), BATCH):
                 clusterer = base if start == 0 else load_clusterer(store)[0]
@@ -266,21 +267,7 @@ def run_sharded(store: Store, due: Sequence[str], store_mapper: Callable, progre
                 if progress:
                     progress(done, len(due))
             break
-        tails = [set(after.lead) for after in plan[1:]] + [set()]  # each shard's end, the next one's lead-in
-        counts = store_mapper(count_doc_freqs, [([a for a in shard.own if a not in tail], [a for a in shard.own if a in tail])
-                                                for shard, tail in zip(plan, tails)])
-        # A shard starts with the counts of every round article before its lead-in (the lead-in
-        # is counted as it is replayed); the round's total goes to the state handed on.
-        seeds, total = [EMPTY], EMPTY
-        for head, tail in counts:
-            seeds.append(_plus(total, head))
-            total = _plus(_plus(total, head), tail)
-        results = store_mapper(run_shard, [(shard, seed) for shard, seed in zip(plan, seeds)])
-        stitched = store_mapper(stitch, [(before.state, after.founders) for before, after in zip(results, results[1:])])
-        for shard, result in zip(plan, results):
-            if not shard.keep:
-                result.state = None  # read by the stitching only
-        _add(outcome, store_round(store, base, plan, results, [{}, *stitched], total))
+        _add(outcome, run_round(store, base, plan, store_mapper))
         taken = sum(len(s.own) for s in plan)
         remaining = remaining[taken:]
         done += taken
@@ -296,14 +283,32 @@ def _add(outcome: BatchOutcome, step: BatchOutcome) -> None:
     outcome.problems += step.problems or []
 
 
-def _lead_times(store: Store, due: Sequence[str], shards: int, shard_min: int, lead: int) -> dict[str, float | None]:
-    """Publication times of the articles a round's lead-ins can take (and the shards' first):
-    all of them for a small round, never more than a round's worth."""
-    wanted = due[: min(len(due), shards * SHARD_MAX)]
+def run_round(store: Store, base: StoryClusterer, plan: Sequence[Shard], store_mapper: Callable) -> BatchOutcome:
+    """One round: the shards' document counts, the shards, the stitching at each cut (each
+    stage side by side through ``store_mapper``), then the merge step and its one transaction."""
+    tails = [set(after.lead) for after in plan[1:]] + [set()]  # a shard's end is the next one's lead-in
+    counts = store_mapper(count_doc_freqs, [([a for a in shard.own if a not in tail],
+                                             [a for a in shard.own if a in tail]) for shard, tail in zip(plan, tails)])
+    # A shard starts with the counts of every round article before its lead-in (the lead-in is
+    # counted as it is replayed); the round's total goes to the state handed on.
+    seeds, total = [EMPTY], EMPTY
+    for head, tail in counts:
+        seeds.append(_plus(total, head))
+        total = _plus(_plus(total, head), tail)
+    results = store_mapper(run_shard, [(shard, seed) for shard, seed in zip(plan, seeds)])
+    stitched = store_mapper(stitch, [(before.state, after.founders) for before, after in zip(results, results[1:])])
+    for shard, result in zip(plan, results):
+        if not shard.keep:
+            result.state = None  # read by the stitching only
+    return store_round(store, base, plan, results, [{}, *stitched], total)
+
+
+def _times(store: Store, ids: Sequence[str]) -> dict[str, float | None]:
+    """Publication times of ``ids`` (for the lead-ins' and the kept states' time bounds)."""
     dates = {}
-    for start in range(0, len(wanted), 1000):
-        dates.update(store.publication_dates(list(wanted[start : start + 1000])))
-    return {a: published_epoch(dates.get(a)) for a in wanted}
+    for start in range(0, len(ids), 1000):
+        dates.update(store.publication_dates(list(ids[start : start + 1000])))
+    return {a: published_epoch(dates.get(a)) for a in ids}
 
 
 @dataclass(slots=True)
@@ -316,7 +321,7 @@ class Joined:
     merges: list[dict] = field(default_factory=list)
     founder: dict[str, int] = field(default_factory=dict)
     why: dict[str, dict] = field(default_factory=dict)
-    # Shard index -> its story key -> joined story, of the shards that hand back their state.
+    # Shard index -> its story key -> joined story.
     mappings: dict[int, dict[str, str]] = field(default_factory=dict)
 
     def resolve(self, key: str) -> str:
