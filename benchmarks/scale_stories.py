@@ -308,17 +308,25 @@ def checkpoint_bytes(checkpoint) -> int:
             + sum(len(p.data) + len(p.blob) for p in checkpoint.parts))
 
 
-def run_size(n: int, docs: list[list[str]], pool: list[str], vectors: np.ndarray, per_day: float,
-             seed: int, events: list[str], params=None, checkpoints: Path | None = None,
-             checkpoint_every: int = 10, hubs: float = 0.0) -> dict:
+def planted(docs: list[list[str]], events: list[str], n: int, per_day: float, seed: int):
+    """The planted stream of ``n`` articles over the sentence pool ``docs``: (cores: each usable
+    document's pool sentence numbers, and per article in publication order: time, planted
+    story, core, real event)."""
     starts = [0]
     for d in docs:
         starts.append(starts[-1] + len(d))
     kept = [k for k, d in enumerate(docs) if len(d) >= MIN_CORE]
     cores = [list(range(starts[k], starts[k] + len(docs[k]))) for k in kept]
     times, story, core = plan(n, len(cores), per_day, seed)
-    gold = story.tolist()
     event = real_events(story, [events[kept[c]] for c in core.tolist()], times)
+    return cores, times, story, core, event
+
+
+def run_size(n: int, docs: list[list[str]], pool: list[str], vectors: np.ndarray, per_day: float,
+             seed: int, events: list[str], params=None, checkpoints: Path | None = None,
+             checkpoint_every: int = 10, hubs: float = 0.0) -> dict:
+    cores, times, story, core, event = planted(docs, events, n, per_day, seed)
+    gold = story.tolist()
     log(f"{n} articles: {len(set(gold))} planted stories over {n / per_day:.0f} days")
     clusterer = StoryClusterer(params) if params is not None else StoryClusterer()
     feature_s = 0.0

@@ -43,8 +43,8 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import corpus_synth  # noqa: E402
-from scale_stories import (MIN_CORE, VECTOR_SENTENCES, article_sentences, doc_events, plan, pool_vectors,  # noqa: E402
-                           real_events, synthetic_analysis)
+from scale_stories import (VECTOR_SENTENCES, article_sentences, doc_events, planted, pool_vectors,  # noqa: E402
+                           synthetic_analysis)
 from stories import bcubed, pair_counts  # noqa: E402
 
 import storyline  # noqa: E402
@@ -66,13 +66,7 @@ def build_store(db: Path, data: Path, n: int, per_day: float, seed: int, work: P
     events = doc_events(data, origins)
     pool = [s for d in docs for s in d]
     vectors = pool_vectors(pool, work)
-    starts = [0]
-    for d in docs:
-        starts.append(starts[-1] + len(d))
-    kept = [k for k, d in enumerate(docs) if len(d) >= MIN_CORE]
-    cores = [list(range(starts[k], starts[k] + len(docs[k]))) for k in kept]
-    times, story, core = plan(n, len(cores), per_day, seed)
-    event = real_events(story, [events[kept[c]] for c in core.tolist()], times)
+    cores, times, story, core, event = planted(docs, events, n, per_day, seed)
     rng = random.Random(seed + 1)
     gold: dict[str, tuple[int, int]] = {}
     with storyline.open(db) as desk:

@@ -14,7 +14,10 @@ How a shard starts and how the shards are joined:
 
 - Every shard starts from the stored checkpoint (the state before the round) and numbers its
   arrivals as the whole round does (``StoryClusterer.skip_to``), so the windows by arrival
-  count age as in one stream and the stories of before that the round has left behind retire.
+  count age as in one stream and the stories of before that the round has left behind retire;
+  its document frequencies are raised by those of the round's articles before its lead-in
+  (:func:`count_doc_freqs`, side by side first), so it weighs words and names as one
+  clusterer would at its place.
 - Shard k (after the first) first replays the *lead-in*: the last ``lead`` articles of shard
   k - 1 (those within ``lead_s`` of its first article). Its clusterer then holds the stories
   running at its start, and an article that continues one of them joins it instead of
@@ -45,9 +48,9 @@ exactly what it did. Runs with fewer due articles are clustered batch after batc
 What this costs (benchmarks/scale_story_shards.py, docs/scale.md): a story quiet through the
 lead-in is seen by the stitching only as the shard before saw it (its members in that shard
 and its lead-in), so a thin one can fail the bar it would have passed in one stream, and its
-returning articles start a story of their own; a shard's first articles see the document
-frequencies of the stored stream and the lead-in, not of the shards before. The replays cost
-``lead`` articles per shard, the stitching one look per new story near a cut.
+returning articles start a story of their own. The replays cost ``lead`` articles per shard,
+the document counts a second read of every article, the stitching one look per new story
+near a cut.
 """
 
 from __future__ import annotations
@@ -58,10 +61,10 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from storyline.link.stories import pinned
+from storyline.link.stories import pinned, steps
 from storyline.link.stories.cluster import DEFAULT, StoryClusterer
-from storyline.link.stories.scan import (BATCH, CLUSTER_VERSION, BatchOutcome, cluster_batch, items_of, keep_warm,
-                                         load_clusterer, published_epoch, summaries)
+from storyline.link.stories.scan import (BATCH, CLUSTER_VERSION, BatchOutcome, items_of, keep_warm, load_clusterer,
+                                         published_epoch, summaries)
 from storyline.records import Problem
 from storyline.store import Store
 from storyline.store.base import now
@@ -258,11 +261,9 @@ def run_sharded(store: Store, due: Sequence[str], store_mapper: Callable, progre
         plan = plan_round(remaining, base.next_arrival, base.token, shards, shard_min, lead,
                           _times(store, remaining[: shards * max(SHARD_MAX, shard_min)]))
         if not plan:
+            keep_warm(store, base)  # the batches take it up again
             for start in range(0, len(remaining), BATCH):
-                clusterer = base if start == 0 else load_clusterer(store)[0]
-                step = cluster_batch(store, clusterer, remaining[start : start + BATCH])
-                keep_warm(store, clusterer)
-                _add(outcome, step)
+                _add(outcome, steps.run(store, remaining[start : start + BATCH]))
                 done += len(remaining[start : start + BATCH])
                 if progress:
                     progress(done, len(due))
@@ -280,6 +281,7 @@ def _add(outcome: BatchOutcome, step: BatchOutcome) -> None:
     outcome.clustered += step.clustered
     outcome.merged += step.merged
     outcome.shards += step.shards
+    outcome.restarted = outcome.restarted or step.restarted
     outcome.problems += step.problems or []
 
 
@@ -329,6 +331,10 @@ class Joined:
             key = self.into[key]
         return key
 
+    def age(self, key: str, base: StoryClusterer) -> int:
+        """The arrival index of the story's first article (a stored story's: ``base`` holds it)."""
+        return self.founder[key] if key in self.founder else base.seq_of(key) if base.story_of(key) else -1
+
 
 def join(base: StoryClusterer, plan: Sequence[Shard], results: Sequence[ShardResult],
          stitched: Sequence[Mapping[str, tuple[str, float, float]]] | None = None) -> Joined:
@@ -339,7 +345,7 @@ def join(base: StoryClusterer, plan: Sequence[Shard], results: Sequence[ShardRes
     out = Joined()
 
     def age(key: str) -> int:
-        return out.founder[key] if key in out.founder else base.seq_of(key) if base.story_of(key) else -1
+        return out.age(key, base)
 
     def known(article: str) -> str | None:
         key = held.get(article, out.story_of.get(article))
@@ -356,10 +362,13 @@ def join(base: StoryClusterer, plan: Sequence[Shard], results: Sequence[ShardRes
         for article, local in result.after_lead.items():
             if local in stands:
                 targets.setdefault(result.final[article], set()).add(stands[local])
+        out.why.update(result.why)  # a stitched founder's evidence replaces its own below
         own: dict[str, list[str]] = {}
-        for article in shard.own:
+        first_seq: dict[str, int] = {}  # a shard story -> the arrival index of its first own article
+        for n, article in enumerate(shard.own):
             if article in result.final:
-                own.setdefault(result.final[article], []).append(article)
+                own.setdefault(local := result.final[article], []).append(article)
+                first_seq.setdefault(local, shard.first_seq + len(shard.lead) + n)
         mapping = {}
         for local in list(targets) + [s for s in own if s not in targets]:
             keys = sorted({out.resolve(k) for k in targets.get(local, ())}, key=age)
@@ -371,7 +380,7 @@ def join(base: StoryClusterer, plan: Sequence[Shard], results: Sequence[ShardRes
                                           "cosine": round(found[2], 4)}
             elif not keys:  # a story of the shard's own articles: keyed by its first
                 key = own[local][0]
-                out.founder[key] = shard.first_seq + len(shard.lead) + shard.own.index(key)
+                out.founder[key] = first_seq[local]
             else:
                 key = keys[0]
                 for other in keys[1:]:
@@ -382,7 +391,6 @@ def join(base: StoryClusterer, plan: Sequence[Shard], results: Sequence[ShardRes
         for local, articles in own.items():
             for article in articles:
                 out.story_of[article] = mapping[local]
-        out.why = {**result.why, **out.why}
         out.mappings[shard.index] = mapping
     return out
 
@@ -451,11 +459,8 @@ def _final_state(base: StoryClusterer, plan: Sequence[Shard], joined: Joined, re
     for seq, held in fallback.items():
         items.setdefault(seq, held)  # a lead-in article whose own shard's state is not at hand
 
-    def age(key: str) -> int:
-        return joined.founder[key] if key in joined.founder else base.seq_of(key)
-
     last = next(r for r in reversed(results) if r.state is not None)
-    stories = [(key, age(key), members[key], first, final) for key, (first, final) in spans.items() if key in members]
+    stories = [(key, joined.age(key, base), members[key], first, final) for key, (first, final) in spans.items() if key in members]
     return StoryClusterer.assembled(base.params, last.state.next_seq, clock,
                                     _plus(base.doc_freqs(), counts), stories,
                                     {seq: item for seq, (item, _) in items.items()},
