@@ -77,6 +77,31 @@ def test_obvious_pairs_are_decided_right(model):
     assert model.prob([], []).shape == (0,)
 
 
+def test_a_pairs_logit_is_the_same_whatever_is_scored_beside_it_and_remembered(model, monkeypatch):
+    from storyline.analyze import rewrite_onnx
+    from storyline.analyze.rewrite_onnx import OnnxRewriteModel
+
+    fresh = OnnxRewriteModel(rewrite_model.WEIGHTS_PATH)
+    a, b = (list(x) for x in zip(*REWRITES, *NOT_REWRITES))
+    together = fresh.logits(a, b)
+    assert len(fresh.memo) == len(a)
+    again = OnnxRewriteModel(rewrite_model.WEIGHTS_PATH)
+    alone = np.array([again.logits([x], [y])[0] for x, y in zip(a[::-1], b[::-1])])[::-1]
+    assert (alone == together).all()  # exactly: no batch, no padding
+    # From the memo: the same numbers, no model call (the session is not run again).
+    calls = []
+    real = fresh.session.run
+    monkeypatch.setattr(fresh.session, "run", lambda *x, **k: calls.append(1) or real(*x, **k), raising=False)
+    assert (fresh.logits(a[::-1], b[::-1])[::-1] == together).all() and not calls
+    # Repeats inside one call are scored once.
+    twice = fresh.logits(["A new first sentence."] * 3, ["A new second one."] * 3)
+    assert len(set(twice.tolist())) == 1 and len(calls) == 1
+    # Bounded: the oldest pairs leave first.
+    monkeypatch.setattr(rewrite_onnx, "MEMO_PAIRS", 4)
+    fresh.logits(["One more."], ["And its pair."])
+    assert len(fresh.memo) == 4 and ("One more.", "And its pair.") in fresh.memo
+
+
 def test_hostile_input_is_bounded(model):
     huge = "word " * 200_000  # a megabyte "sentence" with no full stop
     p = model.prob([huge, "\x00\ufeff<script>"], [REWRITES[0][1], ""])

@@ -19,6 +19,7 @@ from __future__ import annotations
 import functools
 import logging
 import os
+from collections import OrderedDict
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -29,9 +30,19 @@ from storyline.analyze.embed import on_onnx
 from storyline.analyze.embed_onnx import export_module, model_file, session
 from storyline.analyze.rewrite_model import MAX_CHARS, MAX_LENGTH, WEIGHTS_PATH, base_dir, merged
 
-# Pairs per call: 600 sentence pairs, one thread, pairs per CPU second: 4 -> 137, 8 -> 133-135,
-# 16 -> 122, 32 -> 109 (2026-12-04); torch keeps rewrite_model.BATCH.
-ONNX_BATCH = 8
+# Pairs per call: one. A pair's logit then depends on the pair alone: in a batch, padding and
+# the matrix shapes move it in the 7th digit (4.8e-7 measured), so the same pair scored in two
+# compares, or by two workers, could round apart and a stored result depend on what was scored
+# beside it. On the pairs the compare step re-scores (100 articles added to the incremental
+# benchmark's 10k store, 66 word pieces a pair on average) one a call runs as fast as batches
+# (48-50 pairs a CPU second against 46-47 at 8); on short pairs (33 pieces) about 12% slower
+# (90 against 102). Measured 2026-12-05, one thread; it is also what makes the memo exact.
+ONNX_BATCH = 1
+# Logits remembered per process (pairs of sentence texts): rewrites and copies of one story share
+# sentences, so one batch of compares scores the same sentence pair again and again (358 pairs,
+# 265 distinct in the benchmark's 100 articles; a wire story carried by ten outlets, far more).
+# Bounded: about 30 MB at the limit.
+MEMO_PAIRS = 50_000
 
 
 @functools.lru_cache(maxsize=2)
@@ -99,20 +110,37 @@ class OnnxRewriteModel:
         self.tokenizer.enable_padding(pad_id=0, pad_type_id=0, pad_token="[PAD]")  # to the longest
         self.session = session(path, threads or int(os.environ.get(TORCH_THREADS, "1")))
         self.path = path
+        self.memo: OrderedDict[tuple[str, str], float] = OrderedDict()
 
     def logits(self, a: Sequence[str], b: Sequence[str], batch: int = ONNX_BATCH) -> np.ndarray:
-        """One logit per pair (a[k], b[k]); positive means "b restates a". Empty in, empty out."""
+        """One logit per pair (a[k], b[k]); positive means "b restates a". Empty in, empty out.
+        With ``batch`` 1 (the default) a pair's logit does not depend on the others, and pairs
+        scored before in this process are taken from the memo (the same number)."""
         if len(a) != len(b):
             raise ValueError(f"{len(a)} first sentences for {len(b)} second ones")
         out = np.zeros(len(a), dtype=np.float32)
-        order = sorted(range(len(a)), key=lambda k: len(a[k]) + len(b[k]))
+        keys = [(x[:MAX_CHARS], y[:MAX_CHARS]) for x, y in zip(a, b)]
+        todo: dict[tuple[str, str], list[int]] = {}
+        for k, key in enumerate(keys):
+            known = self.memo.get(key) if batch == 1 else None
+            if known is None:
+                todo.setdefault(key, []).append(k)
+            else:
+                out[k] = known
+                self.memo.move_to_end(key)
+        order = sorted(todo, key=lambda key: len(key[0]) + len(key[1]))
         for start in range(0, len(order), batch):
-            idx = order[start : start + batch]
-            encoded = self.tokenizer.encode_batch([(a[k][:MAX_CHARS], b[k][:MAX_CHARS]) for k in idx])
+            chunk = order[start : start + batch]
+            encoded = self.tokenizer.encode_batch(chunk)
             feed = {"input_ids": np.array([e.ids for e in encoded], dtype=np.int64),
                     "attention_mask": np.array([e.attention_mask for e in encoded], dtype=np.int64),
                     "token_type_ids": np.array([e.type_ids for e in encoded], dtype=np.int64)}
-            out[idx] = self.session.run(None, feed)[0]
+            for key, z in zip(chunk, self.session.run(None, feed)[0]):
+                out[todo[key]] = z
+                if batch == 1:
+                    self.memo[key] = float(z)
+        while len(self.memo) > MEMO_PAIRS:
+            self.memo.popitem(last=False)
         return out
 
     def prob(self, a: Sequence[str], b: Sequence[str]) -> np.ndarray:
