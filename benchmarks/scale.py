@@ -4,7 +4,7 @@ executor with 1 and with 2 workers, in the same run.
 
 Usage::
 
-    python benchmarks/scale.py DATA_DIR [--articles 40] [--work DIR] [--seed N] [--cpus 2]
+    python benchmarks/scale.py DATA_DIR [--articles 40] [--work DIR] [--seed N] [--cpus 2] [--resume]
 
 e.g. ``PYTHONPATH=src .venv/bin/python benchmarks/scale.py ../shared/eval --articles 40``.
 Progress goes to stderr; the LAST stdout line is one JSON object.
@@ -20,6 +20,12 @@ one local cluster of ``--cpus`` CPUs, started once before them (its start-up, ab
 reported apart, not in any configuration's time); each step's time includes starting that
 step's actors and loading their models, which is the real cost of a run of this size.
 
+**Long runs** (20,000 articles are hours per configuration on 2 cores): each configuration's
+result is written to ``--work``/``result-NAME.json`` when it ends; with ``--resume`` (and the
+same ``--work``, ``--articles`` and ``--seed``) the configurations with a result are not run
+again, and one that was cut off starts again from an empty store, so every time reported is of
+one whole uninterrupted run.
+
 **Checks**: every configuration must store the same number of reuse pairs, stories and people
 (``same_results``), and the planted copies/rewrites found (``planted_found``) are reported
 for each, so a speed-up never hides a loss.
@@ -33,6 +39,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import sys
 import tempfile
 import time
@@ -77,24 +84,49 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=16)
     parser.add_argument("--cpus", type=int, default=2, help="CPUs of the local Ray cluster")
     parser.add_argument("--work", type=Path, default=None)
+    parser.add_argument("--resume", action="store_true",
+                        help="keep the configurations --work holds a result of (same --articles and --seed)")
     args = parser.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="storyline-scale-"))
     work.mkdir(parents=True, exist_ok=True)
     corpus = corpus_synth.build(args.data_dir, args.articles, args.seed)
     source = write_input(corpus, work)
-    results = {"local": measure("local", work / "local.db", source,
-                                lambda desk: run_steps(desk.store, desk.steps()))}
+    key = {"articles": args.articles, "seed": args.seed, "ray_cpus": args.cpus}
+
+    def done(name: str) -> dict | None:
+        path = work / f"result-{name}.json"
+        if not (args.resume and path.exists()):
+            return None
+        kept = json.loads(path.read_text(encoding="utf-8"))
+        return kept["result"] if kept.get("key") == key else None
+
+    def measured(name: str, label: str, db: Path, run) -> dict:
+        if (kept := done(name)) is not None:
+            print(f"{label}: kept from {work / f'result-{name}.json'}", file=sys.stderr)
+            return kept
+        for leftover in db.parent.glob(db.name + "*"):  # a run cut off: start it again, whole
+            shutil.rmtree(leftover) if leftover.is_dir() else leftover.unlink()
+        result = measure(label, db, source, run)
+        (work / f"result-{name}.json").write_text(json.dumps({"key": key, "result": result}), encoding="utf-8")
+        return result
+
+    results = {"local": measured("local", "local", work / "local.db",
+                                 lambda desk: run_steps(desk.store, desk.steps()))}
 
     from storyline.run.ray_exec import cluster, run_steps_ray
 
-    started = time.perf_counter()
-    with cluster(RayOptions(), num_cpus=args.cpus):
-        startup = time.perf_counter() - started
-        for workers in (1, 2):
-            options = RayOptions(workers=workers)
-            results[f"ray_{workers}"] = measure(
-                f"ray, {workers} worker(s)", work / f"ray{workers}.db", source,
-                lambda desk, options=options: run_steps_ray(desk.store, desk.steps(), options=options))
+    startup = None
+    if any(done(f"ray_{workers}") is None for workers in (1, 2)):
+        started = time.perf_counter()
+        with cluster(RayOptions(), num_cpus=args.cpus):
+            startup = time.perf_counter() - started
+            for workers in (1, 2):
+                options = RayOptions(workers=workers)
+                results[f"ray_{workers}"] = measured(
+                    f"ray_{workers}", f"ray, {workers} worker(s)", work / f"ray{workers}.db",
+                    lambda desk, options=options: run_steps_ray(desk.store, desk.steps(), options=options))
+    else:
+        results.update({f"ray_{workers}": done(f"ray_{workers}") for workers in (1, 2)})
 
     planted = {tuple(sorted((corpus.ids[a], corpus.ids[b]))) for a, b in corpus.planted}
     stored_ids = _stored_ids(work / "local.db", corpus)
@@ -103,7 +135,7 @@ def main() -> None:
         result["planted_found"] = round(len(planted & pairs) / len(planted), 3) if planted else None
     print(json.dumps({
         "benchmark": "scale", "articles": args.articles, "ray_cpus": args.cpus,
-        "ray_startup_seconds": round(startup, 2), **results,
+        "ray_startup_seconds": round(startup, 2) if startup is not None else None, **results,
         "same_results": len({json.dumps(r["stored"], sort_keys=True) for r in results.values()}) == 1,
         "local_over_ray_2": round(results["local"]["seconds"] / results["ray_2"]["seconds"], 2),
         "ray_1_over_ray_2": round(results["ray_1"]["seconds"] / results["ray_2"]["seconds"], 2),

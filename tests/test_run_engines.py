@@ -1,12 +1,11 @@
 """``storyline run`` on both engines: the local executor and a real local Ray cluster store the
 same articles, reuse pairs, stories, people and quotes from the seed articles; a Ray worker
-killed mid-run costs neither results nor duplicates; a store Ray workers cannot open is a clear
-error. Ray tests are few and small (five articles, 2 CPUs) and always shut their cluster down."""
+killed mid-run costs neither results nor duplicates, on PostgreSQL (the store of a cluster)
+against the local engine's SQLite file; a store Ray workers cannot open is a clear error. Ray tests are few and small (five articles, 2 CPUs) and always shut their cluster down."""
 
 from __future__ import annotations
 
 import json
-import sqlite3
 
 import pytest
 
@@ -30,9 +29,8 @@ def snapshot(db) -> dict:
             "stories": sorted((tuple(sorted(s.article_ids)), s.label, s.first, s.last) for s in store.stories()),
             "people": sorted((i.name, i.type, i.aliases, i.roles, tuple(sorted(i.members))) for i in store.people()),
             "quotes": sorted(repr(q) for q in store.quotes()),
+            "rows": {t: store.db.run(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES},  # noqa: S608
         }
-    with sqlite3.connect(db) as raw:
-        found["rows"] = {t: raw.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES}  # noqa: S608
     return found
 
 
@@ -104,11 +102,14 @@ def crashing_ray(ray_available, tmp_path, monkeypatch):
 
 
 @pytest.mark.slow
-def test_a_killed_worker_costs_no_results_and_no_duplicates(crashing_ray, local_db, seeds_dir, tmp_path):
+def test_a_killed_worker_costs_no_results_and_no_duplicates(crashing_ray, local_db, seeds_dir, tmp_path,
+                                                            postgres_url):
+    """On PostgreSQL: the store a cluster uses (every worker writes to it over the network),
+    against the local engine's SQLite file."""
     from storyline.run.common import RayOptions
     from storyline.run.ray_exec import run_steps_ray
 
-    db = tmp_path / "crashed.db"
+    db = postgres_url
     # A shard with bad records beside the seeds: each is skipped and reported, the job goes on.
     bad = tmp_path / "bad"
     bad.mkdir()

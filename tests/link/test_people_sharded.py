@@ -81,7 +81,7 @@ def test_shards_in_any_order_give_the_same_people_as_the_batch_merge(monkeypatch
 
     def reversed_map(store):
         run = local_store_map(store)
-        return lambda fn, args: list(reversed(run(fn, list(reversed(args)))))
+        return lambda fn, args, done=None: list(reversed(run(fn, list(reversed(args)))))
 
     step = replace(PEOPLE_STEP, shards=lambda store, keys, _, progress: PEOPLE_STEP.shards(
         store, keys, reversed_map(store), progress))

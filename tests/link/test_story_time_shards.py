@@ -62,13 +62,23 @@ def test_shards_run_in_any_order_store_the_same_stories(small_shards):
     forward, backward = open_store("memory://"), open_store("memory://")
     store_batch(forward, rows)
     store_batch(backward, rows)
-    report = run_step(forward, STORIES)
+    shown = []
+    report = run_step(forward, STORIES, progress=lambda n, total, label: shown.append((n, total)))
     assert report.done == 700 and report.counts["story shards"] == 4
+    # The bar moves as each shard ends, not only when the round is stored.
+    assert shown == [(175, 700), (350, 700), (525, 700), (700, 700), (700, 700)]
 
-    def reversed_map(fn, args):  # each shard on its own store, the last first
-        return [fn(backward, *a) for a in reversed(args)][::-1]
+    def reversed_map(fn, args, done=None):  # each shard on its own store, the last first
+        out = []
+        for k in reversed(range(len(args))):
+            out.append(fn(backward, *args[k]))
+            if done:
+                done(k)
+        return out[::-1]
 
-    run_step(backward, STORIES, store_mapper=reversed_map)
+    shown.clear()
+    run_step(backward, STORIES, store_mapper=reversed_map, progress=lambda n, total, label: shown.append(n))
+    assert shown == [175, 350, 525, 700, 700]  # shards ending in any order move it alike
     assert memberships(forward) == memberships(backward)
     assert summaries(forward) == summaries(backward)
     assert forward.story_checkpoint().state == backward.story_checkpoint().state
@@ -133,7 +143,7 @@ def test_a_round_that_fails_part_way_stores_nothing_and_is_done_whole_next_time(
     run_step(reference, STORIES)
     calls = []
 
-    def failing(fn, args):
+    def failing(fn, args, done=None):
         out = []
         for a in args:
             if len(calls) == 2:
@@ -207,7 +217,7 @@ def test_every_shard_weighs_words_and_names_as_one_clusterer_at_its_place(small_
     store_batch(store, corpus(700))
     ended = []
 
-    def keeping(fn, args):
+    def keeping(fn, args, done=None):
         out = [fn(store, *a) for a in args]
         if fn is time_shards.run_shard:
             ended.extend((shard, StoryClusterer.from_snapshot(result.state).doc_freqs())

@@ -382,9 +382,18 @@ def _ray_store_map(url: str, options: RayOptions) -> Callable[[Callable, Sequenc
     store by ``url``, ``cpus_per_worker`` CPUs each, retried when lost (a shard run again skips
     the batches it finished); results in order. A run has a few shards (sharded.SHARDS)."""
 
-    def run(fn: Callable, args: Sequence[tuple]) -> list:
+    def run(fn: Callable, args: Sequence[tuple], done: Callable[[int], None] | None = None) -> list:
         remote = ray.remote(_store_task).options(num_cpus=options.cpus_per_worker, max_retries=options.max_retries)
-        return ray.get([remote.remote(url, fn, *a) for a in args])
+        refs = [remote.remote(url, fn, *a) for a in args]
+        if done is None:
+            return ray.get(refs)
+        waiting = {ref: k for k, ref in enumerate(refs)}
+        while waiting:
+            ended, _ = ray.wait(list(waiting), num_returns=1)
+            for ref in ended:
+                ray.get(ref)  # a task that failed for good raises here, as ray.get(refs) would
+                done(waiting.pop(ref))
+        return ray.get(refs)
 
     return run
 

@@ -22,9 +22,11 @@ from storyline.store import Store
 
 # mapper(fn, args): fn(*a) for each a in args, wherever the executor runs work; results in order.
 Mapper = Callable[[Callable, Sequence[tuple]], Sequence]
-# store mapper(fn, args): fn(store, *a) for each a in args, each with a store open where it runs
-# (this process's store; a Ray task's own connection by URL); results in order.
-StoreMapper = Callable[[Callable, Sequence[tuple]], Sequence]
+# store mapper(fn, args, done=None): fn(store, *a) for each a in args, each with a store open
+# where it runs (this process's store; a Ray task's own connection by URL); results in order.
+# ``done(k)``, when given, is called as the k-th call ends (in whatever order they end), so a
+# sharded step can show its progress shard by shard.
+StoreMapper = Callable[..., Sequence]
 
 
 @dataclass(slots=True)
@@ -95,7 +97,16 @@ def local_map(fn: Callable, args: Sequence[tuple]) -> list:
 
 def local_store_map(store: Store) -> StoreMapper:
     """The local executor's store mapper (see ``Step.shards``): each call in turn, on ``store``."""
-    return lambda fn, args: [fn(store, *a) for a in args]
+
+    def run(fn: Callable, args: Sequence[tuple], done: Callable[[int], None] | None = None) -> list:
+        out = []
+        for k, a in enumerate(args):
+            out.append(fn(store, *a))
+            if done:
+                done(k)
+        return out
+
+    return run
 
 
 def named(changed: Mapping[str, Sequence[str]], pending: Sequence, *kinds: str) -> list:

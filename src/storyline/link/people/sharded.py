@@ -207,7 +207,7 @@ def _add(into: PeopleBatch, result: PeopleBatch) -> None:
     into.problems += result.problems
 
 
-Mapper = Callable[[Callable, Sequence[tuple]], Sequence]
+Mapper = Callable[..., Sequence]  # run/step.py StoreMapper
 
 
 def run_sharded(store: Store, article_ids: Sequence[str], store_mapper: Mapper,
@@ -227,11 +227,15 @@ def run_sharded(store: Store, article_ids: Sequence[str], store_mapper: Mapper,
     if progress:
         progress(0, total)
     finished = 0
-    for result, shard in zip(store_mapper(run_shard, [(s,) for s in work.shards]), work.shards):
-        finished += len(shard)
-        _add(out, replace(result, done=0))
+
+    def ended(k: int) -> None:  # a shard's batches are stored as it goes: shown as each ends
+        nonlocal finished
+        finished += len(work.shards[k])
         if progress:
             progress(finished, total)
+
+    for result in store_mapper(run_shard, [(s,) for s in work.shards], done=ended):
+        _add(out, replace(result, done=0))
     failed = {p.locator for p in out.problems if p.source == PEOPLE_SOURCE}
     fresh = [a for a in work.fresh if a not in failed]
     for start in range(0, len(fresh), PLAN_READ):

@@ -268,7 +268,17 @@ def run_sharded(store: Store, due: Sequence[str], store_mapper: Callable, progre
                 if progress:
                     progress(done, len(due))
             break
-        _add(outcome, run_round(store, base, plan, store_mapper))
+        placed = done
+
+        def ended(k: int, plan: Sequence[Shard] = plan) -> None:
+            # A shard has placed its articles (the round stores them all at its end): a round
+            # is up to 320,000 articles, so a bar moved only by rounds would stand for hours.
+            nonlocal placed
+            placed += len(plan[k].own)
+            if progress:
+                progress(placed, len(due))
+
+        _add(outcome, run_round(store, base, plan, store_mapper, ended))
         taken = sum(len(s.own) for s in plan)
         remaining = remaining[taken:]
         done += taken
@@ -285,9 +295,11 @@ def _add(outcome: BatchOutcome, step: BatchOutcome) -> None:
     outcome.problems += step.problems or []
 
 
-def run_round(store: Store, base: StoryClusterer, plan: Sequence[Shard], store_mapper: Callable) -> BatchOutcome:
+def run_round(store: Store, base: StoryClusterer, plan: Sequence[Shard], store_mapper: Callable,
+              ended: Callable[[int], None] | None = None) -> BatchOutcome:
     """One round: the shards' document counts, the shards, the stitching at each cut (each
-    stage side by side through ``store_mapper``), then the merge step and its one transaction."""
+    stage side by side through ``store_mapper``), then the merge step and its one transaction.
+    ``ended(k)`` is called as the k-th shard ends (the progress display)."""
     tails = [set(after.lead) for after in plan[1:]] + [set()]  # a shard's end is the next one's lead-in
     counts = store_mapper(count_doc_freqs, [([a for a in shard.own if a not in tail],
                                              [a for a in shard.own if a in tail]) for shard, tail in zip(plan, tails)])
@@ -297,7 +309,7 @@ def run_round(store: Store, base: StoryClusterer, plan: Sequence[Shard], store_m
     for head, tail in counts:
         seeds.append(_plus(total, head))
         total = _plus(_plus(total, head), tail)
-    results = store_mapper(run_shard, [(shard, seed) for shard, seed in zip(plan, seeds)])
+    results = store_mapper(run_shard, [(shard, seed) for shard, seed in zip(plan, seeds)], done=ended)
     stitched = store_mapper(stitch, [(before.state, after.founders) for before, after in zip(results, results[1:])])
     for shard, result in zip(plan, results):
         if not shard.keep:
