@@ -103,7 +103,7 @@ def crashing_ray(ray_available, tmp_path, monkeypatch):
 
 @pytest.mark.slow
 def test_a_killed_worker_costs_no_results_and_no_duplicates(crashing_ray, local_db, seeds_dir, tmp_path,
-                                                            postgres_url):
+                                                            postgres_url, monkeypatch):
     """On PostgreSQL: the store a cluster uses (every worker writes to it over the network),
     against the local engine's SQLite file."""
     from storyline.run.common import RayOptions
@@ -114,6 +114,8 @@ def test_a_killed_worker_costs_no_results_and_no_duplicates(crashing_ray, local_
     bad = tmp_path / "bad"
     bad.mkdir()
     (bad / "broken.jsonl").write_text('{"title": "no closing brace"\n{"title": "No text at all"}\n', encoding="utf-8")
+    # ... read in two parts side by side (a file over 20 bytes is cut), its lines numbered as one.
+    monkeypatch.setenv("STORYLINE_READ_PART_MB", str(20 / (1 << 20)))
     with storyline.open(db) as desk:
         # The cluster of the fixture is used as it is (Desk.run joins an initialised Ray).
         run = desk.run([seeds_dir, bad], engine="ray", ray=RayOptions(workers=2))
@@ -128,6 +130,39 @@ def test_a_killed_worker_costs_no_results_and_no_duplicates(crashing_ray, local_
     crashed, local_run = snapshot(db), snapshot(local_db)
     for part in ("articles", "reuse", "stories", "people", "quotes", "rows"):
         assert crashed[part] == local_run[part], part
+
+
+def test_a_big_jsonl_file_is_read_in_parts_as_one_reader_reads_it(ray_available, tmp_path):
+    from dataclasses import replace
+
+    import ray
+
+    from storyline.ingest.files import InputFile
+    from storyline.ingest.jsonl import line_parts
+    from storyline.run.common import RayOptions
+    from storyline.run.ingest import read_file
+    from storyline.run.ray_exec import file_reader
+
+    big = tmp_path / "big.jsonl"
+    rows = [json.dumps({"url": f"https://example.test/{n}", "title": f"Report {n}",
+                        "text": f"Report number {n} says the council met. " * (n % 5 + 1)}) for n in range(60)]
+    rows[17] = "{broken"
+    big.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    small = tmp_path / "small.jsonl"
+    small.write_text(rows[3] + "\n", encoding="utf-8")
+    files = [InputFile(big, "jsonl"), InputFile(small, "jsonl"), InputFile(big, "jsonl")]
+    assert len(line_parts(big, 1000)) > 5
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    try:
+        read = file_reader(RayOptions(workers=2), 1 << 20, part_bytes=1000)
+        got = [list(items) for items in read(files)]
+    finally:
+        ray.shutdown()
+    def timeless(items):  # an article says when it was cleaned; the rest must be equal
+        return [replace(x, ingested_at="") if hasattr(x, "ingested_at") else x for x in items]
+
+    assert [timeless(g) for g in got] == [timeless(read_file(f, 1 << 20)) for f in files]
+    assert [p.locator for p in got[0] if hasattr(p, "reason")] == ["line 18"]
 
 
 def test_ray_needs_a_store_other_processes_can_open(seeds_dir):

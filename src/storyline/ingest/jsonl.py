@@ -16,6 +16,7 @@ import json
 import re
 import zlib
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from storyline.ingest.files import InputError
@@ -36,28 +37,37 @@ FIELD_ALIASES: dict[str, tuple[str, ...]] = {
 _LOOKS_HTML = re.compile(r"\s*<(?:!--|!doctype\b|/?[a-z][a-z0-9-]*(?:\s[^<>]{0,200})?/?>)", re.IGNORECASE)
 
 
-def read_jsonl(path: Path, *, max_bytes: int) -> Iterator[RawDocument | Problem]:
+def read_jsonl(path: Path, *, max_bytes: int, part: LinePart | None = None) -> Iterator[RawDocument | Problem]:
     """Yield one raw document per valid line and a :class:`Problem` per bad one.
 
     A bad line (invalid JSON, not an object, no text, too long, not UTF-8) never stops the file.
+    ``part`` (see :func:`line_parts`) reads only the lines of one byte range of an uncompressed
+    file, numbered as in the whole file; an empty part is not reported (the file is not empty).
     """
     source = str(path)
-    opener = gzip.open if path.suffix.lower() == ".gz" else open
-    number = 0
-    empty = True  # no line with anything on it: reported, not passed over in silence
+    opener = gzip.open if path.suffix.lower() == ".gz" and part is None else open
+    number = part.lines_before if part else 0
+    empty = part is None  # no line with anything on it: reported, not passed over in silence
     try:
         with opener(path, "rb") as fh:
-            while True:
+            at = part.start if part else 0
+            if at:
+                fh.seek(at)
+            while part is None or at < part.end:
                 line = fh.readline(max_bytes + 1)
                 if not line:
                     break
+                at += len(line)
                 number += 1
                 where = f"line {number}"
                 if len(line) > max_bytes and not line.endswith(b"\n"):
                     empty = False
                     # Skip the rest of the overlong line without holding it in memory.
-                    while (rest := fh.readline(max_bytes)) and not rest.endswith(b"\n"):
-                        pass
+                    while True:
+                        rest = fh.readline(max_bytes)
+                        at += len(rest)
+                        if not rest or rest.endswith(b"\n"):
+                            break
                     yield Problem(source, f"line longer than the {max_bytes:,}-byte cap", where)
                     continue
                 if not line.strip():
@@ -75,6 +85,45 @@ def read_jsonl(path: Path, *, max_bytes: int) -> Iterator[RawDocument | Problem]
         yield Problem(source, f"corrupt gzip file ({exc})", f"after line {number}")
     except OSError as exc:
         yield Problem(source, f"cannot read ({exc.strerror or exc})")
+
+
+@dataclass(frozen=True, slots=True)
+class LinePart:
+    """Bytes ``start``..``end`` of a JSONL file: whole lines, ``lines_before`` of them before."""
+
+    start: int
+    end: int
+    lines_before: int
+
+
+def line_parts(path: Path, part_bytes: int, chunk: int = 1 << 24) -> list[LinePart]:
+    """An uncompressed JSONL file cut into parts of about ``part_bytes`` at line starts, with the
+    lines before each counted, so that several readers can read one big dump side by side and
+    still number its lines as one (run/ray_exec.py). One pass over the file, in ``chunk``
+    reads (``bytes.find`` and ``count``, at memory speed); no part for a file of at most
+    ``part_bytes`` or a compressed one (a gzip stream is read from its start): []."""
+    size = path.stat().st_size
+    if part_bytes <= 0 or size <= part_bytes or path.suffix.lower() == ".gz":
+        return []
+    parts: list[LinePart] = []
+    start = lines_at_start = lines = pos = 0
+    target = part_bytes
+    with open(path, "rb") as fh:
+        while block := fh.read(chunk):
+            while target < pos + len(block):
+                newline = block.find(b"\n", max(target - pos, 0))
+                if newline < 0:
+                    break  # the cut falls in a line that goes on in the next block
+                cut = pos + newline + 1
+                before = lines + block.count(b"\n", 0, newline + 1)
+                if cut < size:
+                    parts.append(LinePart(start, cut, lines_at_start))
+                    start, lines_at_start = cut, before
+                target = cut + part_bytes
+            lines += block.count(b"\n")
+            pos += len(block)
+    parts.append(LinePart(start, size, lines_at_start))
+    return parts
 
 
 def parse_line(data: bytes) -> dict:

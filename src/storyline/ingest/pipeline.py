@@ -13,7 +13,7 @@ from storyline.ingest.convert import to_article
 from storyline.ingest.feeds import read_feed
 from storyline.ingest.files import InputError, InputFile
 from storyline.ingest.html import read_html
-from storyline.ingest.jsonl import read_jsonl
+from storyline.ingest.jsonl import LinePart, read_jsonl
 from storyline.ingest.text import read_text
 from storyline.ingest.warc import read_warc
 from storyline.records import Article, Link, Problem, RawDocument
@@ -29,13 +29,19 @@ READERS: dict[str, Reader] = {
 }
 
 
-def documents(file: InputFile, *, max_bytes: int) -> Iterator[RawDocument | Link | Problem]:
-    """Everything one input file holds, or the problem that kept it from being read."""
+def documents(file: InputFile, *, max_bytes: int, part: LinePart | None = None) -> Iterator[RawDocument | Link | Problem]:
+    """Everything one input file holds, or the problem that kept it from being read; with
+    ``part``, what one part of a JSONL file holds (jsonl.line_parts)."""
     if file.format is None:
         yield Problem(str(file.path), "unsupported file type (expected text, HTML, feed, JSONL or WARC)")
         return
+    if part is not None and file.format != "jsonl":
+        raise ValueError(f"{file.path}: only JSONL files are read in parts, not {file.format}")
     try:
-        yield from READERS[file.format](Path(file.path), max_bytes=max_bytes)
+        if part is not None:
+            yield from read_jsonl(Path(file.path), max_bytes=max_bytes, part=part)
+        else:
+            yield from READERS[file.format](Path(file.path), max_bytes=max_bytes)
     except InputError as exc:
         yield Problem(str(file.path), str(exc))
     except Exception as exc:  # noqa: BLE001 - a reader's bug on one hostile file must not stop the run

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from storyline.ingest.fetch import Fetcher, FetchPolicy, fetch_link, private_allowed_by_env
 from storyline.ingest.files import DEFAULT_MAX_BYTES, InputFile, discover
-from storyline.ingest.jsonl import document_from_object
+from storyline.ingest.jsonl import LinePart, document_from_object
 from storyline.ingest.pipeline import articles as clean_articles
 from storyline.ingest.pipeline import documents
 from storyline.records import Article, Link, Problem, RawDocument, Sighting
@@ -22,14 +22,14 @@ from storyline.store import Store, StoreError
 
 
 # Reads and cleans files elsewhere: yields, per file in order, the file's articles, links and
-# problems (Ingesting.paths).
-FileReader = Callable[[Sequence[InputFile]], Iterator[list]]
+# problems (an iterable of them, in order: a big file comes in parts; Ingesting.paths).
+FileReader = Callable[[Sequence[InputFile]], Iterator[Iterable]]
 
 
-def read_file(file: InputFile, max_bytes: int) -> list:
-    """One file read and cleaned: its articles, links and problems, in order (what a Ray task
-    of run/ray_ingest.py does with a file)."""
-    return list(clean_articles(documents(file, max_bytes=max_bytes)))
+def read_file(file: InputFile, max_bytes: int, part: LinePart | None = None) -> list:
+    """One file (or one part of a big JSONL file) read and cleaned: its articles, links and
+    problems, in order (what a reader actor of run/ray_exec.py does with it)."""
+    return list(clean_articles(documents(file, max_bytes=max_bytes, part=part)))
 
 
 class Ingesting:

@@ -1,8 +1,8 @@
 """The Ray executor: the same Steps as run/local.py, spread over a Ray cluster (the only module
 that imports ray; it is loaded only for ``--engine ray``).
 
-Input files are read and cleaned by Ray tasks, a task a file (:func:`file_reader`); the driver
-stores the articles in order. How each step runs:
+Input files are read and cleaned by reader actors, a call a file or a part of a big JSONL file
+(:func:`file_reader`); the driver stores the articles in order. How each step runs:
 
 - per-article steps whose batches are independent and model-bound (analyze, embed,
   fingerprint): Ray Data ``map_batches`` over the due keys, with an actor pool; each actor
@@ -15,8 +15,9 @@ stores the articles in order. How each step runs:
 - the stories step runs on the driver through the local executor: the story clusterer is
   online (each article is placed against the stories made by the articles published before
   it, and its state, the checkpoint, is the result of every earlier batch), so its batches
-  cannot run side by side without changing the stories. Sharding it by time window with a
-  merge step is the follow-up;
+  cannot run side by side without changing the stories; a bulk load (10,000 articles due or
+  more) runs by time shards instead, each a Ray task, joined by a merge step on the driver
+  (link/stories/time_shards.py, through :func:`_ray_store_map`);
 - the people step plans its run by name-key shards (link/people/sharded.py: groups of
   mentions that no name key or identity joins) and runs each shard as a Ray task
   (:func:`_ray_store_map`); the plan does not depend on the executor, so both store the same
@@ -42,7 +43,7 @@ import logging
 import os
 import time
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -53,6 +54,7 @@ import ray.data
 
 from storyline.records import Problem
 from storyline.ingest.files import InputFile
+from storyline.ingest.jsonl import LinePart, line_parts
 from storyline.run.analyze import Analysing
 from storyline.run.common import EngineError, Progress, RayOptions, shared_url
 from storyline.run.due import claim, due, settle
@@ -73,6 +75,9 @@ TASK_STEPS = frozenset({"candidates", "compare", "story_facts"})
 # analysed entities and its own tables; stories and story facts touch neither, so the run's two
 # driver-bound stages overlap instead of adding up (docs/scale.md).
 BESIDE_STEPS = frozenset({"people"})
+
+# A JSONL file bigger than this many MiB is read in parts side by side (file_reader).
+READ_PART_MB = "STORYLINE_READ_PART_MB"
 
 # The environment a joined cluster's workers get from the driver.
 # STORYLINE_REWRITE_MODEL: the compare step's workers must decide as the driver versioned it.
@@ -163,41 +168,69 @@ def _run_beside(url: str, recipe: Step | _AnalysisRecipe, options: RayOptions) -
         store.close()
 
 
-def file_reader(options: RayOptions, max_bytes: int) -> Callable[[Sequence[InputFile]], Iterator[list]]:
+def file_reader(options: RayOptions, max_bytes: int, part_bytes: int | None = None
+                ) -> Callable[[Sequence[InputFile]], Iterator[Iterable]]:
     """Reading and cleaning input files on the cluster (text extraction from HTML and WARC is
     the costly part of ingest) by a pool of reader actors, which import the readers once (plain
     tasks paid it again whenever Ray recycled an idle worker: 5x slower than reading locally);
-    at most two files per actor in flight; each file's items handed back in the files' order,
+    at most two calls per actor in flight; each file's items handed back in the files' order,
     so the driver stores the same articles under the same ids as the local engine (run/ingest.py
-    ``Ingesting.paths``). A file is the unit: one big JSONL or WARC file is read by one actor
-    call. An actor that dies is restarted and its calls retried."""
+    ``Ingesting.paths``). An actor that dies is restarted and its calls retried.
 
-    def read(files: Sequence[InputFile]) -> Iterator[list]:
+    A call is a file, or a part of a big uncompressed JSONL file: one of more than
+    ``part_bytes`` (``STORYLINE_READ_PART_MB``, 64 MiB by default) is cut at line starts
+    (``jsonl.line_parts``, one pass on the driver) and its parts are read side by side, their
+    lines numbered as in the whole file. A file's items are handed on part by part, so the
+    driver holds a part, not a whole dump. Gzip-compressed JSONL and WARC files are read whole
+    (a compressed stream is read from its start): split those into several files."""
+    if part_bytes is None:
+        part_bytes = int(float(os.environ.get(READ_PART_MB, "64")) * (1 << 20))
+
+    def read(files: Sequence[InputFile]) -> Iterator[Iterable]:
         if not ray.is_initialized():
             raise EngineError("Ray is not initialised: run inside storyline.run.ray_exec.cluster()")
         workers = options.workers or max(1, int(ray.cluster_resources().get("CPU", 1)))
         reader = ray.remote(_Reader).options(num_cpus=options.cpus_per_worker, max_restarts=-1,
                                              max_task_retries=options.max_retries)
-        actors = [reader.remote(max_bytes) for _ in range(min(workers, max(1, len(files))))]
-        waiting = enumerate(files)
-        in_flight: deque = deque()
+        calls = [(k, file, part) for k, file in enumerate(files)
+                 for part in (_parts(file, part_bytes) or [None])]
+        actors = [reader.remote(max_bytes) for _ in range(min(workers, max(1, len(calls))))]
+        waiting = enumerate(calls)
+        in_flight: deque = deque()  # (file index, result ref), in the order of ``calls``
 
         def submit() -> None:
-            if (item := next(waiting, None)) is not None:
-                in_flight.append(actors[item[0] % len(actors)].read.remote(item[1]))
+            if (call := next(waiting, None)) is not None:
+                n, (k, file, part) = call
+                in_flight.append((k, actors[n % len(actors)].read.remote(file, part)))
+
+        def items(k: int) -> Iterator:
+            # The calls are taken in order, so file k's parts are at the head until it is done.
+            if in_flight and in_flight[0][0] < k:
+                raise EngineError(f"{files[in_flight[0][0]].path}: not read to its end before the next file")
+            while in_flight and in_flight[0][0] == k:
+                found = ray.get(in_flight.popleft()[1])
+                submit()
+                yield from found
 
         for _ in range(2 * len(actors)):
             submit()
         try:
-            while in_flight:
-                items = ray.get(in_flight.popleft())
-                submit()
-                yield items
+            for k in range(len(files)):
+                yield items(k)
         finally:
             for actor in actors:
                 ray.kill(actor)
 
     return read
+
+
+def _parts(file: InputFile, part_bytes: int) -> list[LinePart]:
+    if file.format != "jsonl":
+        return []
+    try:
+        return line_parts(Path(file.path), part_bytes)
+    except OSError:
+        return []  # read whole, where the reader reports why it cannot be read
 
 
 class _Reader:
@@ -206,8 +239,8 @@ class _Reader:
     def __init__(self, max_bytes: int):
         self.max_bytes = max_bytes
 
-    def read(self, file: InputFile) -> list:
-        items = read_file(file, self.max_bytes)
+    def read(self, file: InputFile, part: LinePart | None = None) -> list:
+        items = read_file(file, self.max_bytes, part)
         _crash_once("read")
         return items
 
