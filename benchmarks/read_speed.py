@@ -3,7 +3,7 @@
 
 Usage::
 
-    python benchmarks/read_speed.py HTML_DIR [--workers 2]
+    python benchmarks/read_speed.py HTML_DIR [--workers 2] [--jsonl ROWS [--part-mb 8]]
 
 e.g. ``PYTHONPATH=src .venv/bin/python benchmarks/read_speed.py ../shared/eval/extraction-zyte/html``.
 Progress goes to stderr; the LAST stdout line is one JSON object.
@@ -15,6 +15,12 @@ SQLite stores: once by ``Ingesting.paths`` on this process (the local engine), o
 ``ray_exec.file_reader`` on a local Ray cluster of ``--workers`` CPUs (the Ray engine: a task a
 file, the articles stored here in file order). Reported: wall seconds of each, the ratio, and
 whether both stores hold the same article ids in the same order (they must).
+
+``--jsonl ROWS``: the pages go into ONE JSONL dump instead (``{"url", "html"}`` rows, the pages
+taken round and round, each row's page told apart by its paragraphs naming the row, so nearly every
+row is a new article), and three runs are compared: the local engine, Ray reading the dump in one
+call (as before session 18), and Ray reading it in parts of ``--part-mb`` MiB side by side
+(``jsonl.line_parts``). Reported as well: the cut's own pass (``parts_s``).
 """
 
 from __future__ import annotations
@@ -39,6 +45,17 @@ def _inputs(source: Path, folder: Path) -> int:
     return len(files)
 
 
+def _dump(source: Path, path: Path, rows: int) -> int:
+    pages = [gzip.decompress(f.read_bytes()) if f.suffix == ".gz" else f.read_bytes()
+             for f in sorted([*source.glob("*.html"), *source.glob("*.html.gz")])]
+    with path.open("w", encoding="utf-8") as fh:
+        for n in range(rows):
+            html = pages[n % len(pages)].decode("utf-8", "replace")
+            html = html.replace("<p>", f"<p>Row {n}: ")  # in the text the cleaner keeps
+            fh.write(json.dumps({"url": f"https://example.test/row/{n}", "html": html}) + "\n")
+    return rows
+
+
 def _ids(db: Path) -> list[str]:
     with storyline.open(db) as desk:
         return [a.id for a in desk.store.articles()]
@@ -48,19 +65,32 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("html_dir", type=Path)
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--jsonl", type=int, default=0, metavar="ROWS", help="one JSONL dump of ROWS pages instead")
+    ap.add_argument("--part-mb", type=float, default=8.0, help="with --jsonl: the parts' size")
     args = ap.parse_args()
+    from storyline.ingest.jsonl import line_parts
     from storyline.run.common import RayOptions
     from storyline.run.ingest import Ingesting
     from storyline.run.ray_exec import cluster, file_reader
 
+    part_bytes = int(args.part_mb * (1 << 20))
+    engines = ("local", "ray_whole", "ray_parts") if args.jsonl else ("local", "ray")
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         inputs = work / "in"
         inputs.mkdir()
-        n = _inputs(args.html_dir, inputs)
-        print(f"{n} files", file=sys.stderr)
+        extra = {}
+        if args.jsonl:
+            n = _dump(args.html_dir, inputs / "dump.jsonl", args.jsonl)
+            started = time.perf_counter()
+            parts = line_parts(inputs / "dump.jsonl", part_bytes)
+            extra = {"rows": n, "dump_mb": round((inputs / "dump.jsonl").stat().st_size / (1 << 20), 1),
+                     "parts": len(parts), "parts_s": round(time.perf_counter() - started, 3)}
+        else:
+            n = _inputs(args.html_dir, inputs)
+        print(f"{n} {'rows' if args.jsonl else 'files'} {extra}", file=sys.stderr)
         seconds = {}
-        for engine in ("local", "ray"):
+        for engine in engines:
             db = work / f"{engine}.db"
             with storyline.open(db) as desk:
                 ingesting = Ingesting(desk.store, None)
@@ -71,15 +101,22 @@ def main() -> None:
                     options = RayOptions(workers=args.workers)
                     with cluster(options, num_cpus=args.workers):
                         started = time.perf_counter()  # the cluster's start is not reading
-                        report = ingesting.paths([inputs], read=file_reader(options, 2**22))
+                        read = file_reader(options, 2**22, part_bytes=0 if engine == "ray_whole" else part_bytes)
+                        report = ingesting.paths([inputs], read=read)
                 seconds[engine] = time.perf_counter() - started
             print(f"{engine}: {len(report.added)} added, {len(report.problems)} problems, "
                   f"{seconds[engine]:.1f} s", file=sys.stderr)
-        same = _ids(work / "local.db") == _ids(work / "ray.db")
+        ids = {engine: _ids(work / f"{engine}.db") for engine in engines}
+        same = len({tuple(v) for v in ids.values()}) == 1
         shutil.rmtree(inputs)
-    print(json.dumps({"benchmark": "read_speed", "files": n, "workers": args.workers,
-                      "local_s": round(seconds["local"], 2), "ray_s": round(seconds["ray"], 2),
-                      "speedup": round(seconds["local"] / seconds["ray"], 2), "same_articles": same}))
+    out = {"benchmark": "read_speed", "workers": args.workers, **extra,
+           **{f"{engine}_s": round(seconds[engine], 2) for engine in engines}, "same_articles": same}
+    if args.jsonl:
+        out.update(files=1, speedup_parts_over_whole=round(seconds["ray_whole"] / seconds["ray_parts"], 2),
+                   speedup_parts_over_local=round(seconds["local"] / seconds["ray_parts"], 2))
+    else:
+        out.update(files=n, speedup=round(seconds["local"] / seconds["ray"], 2))
+    print(json.dumps(out))
 
 
 if __name__ == "__main__":
