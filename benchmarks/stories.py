@@ -481,12 +481,18 @@ def product_labels(docs, workdir: Path) -> tuple[list[str], dict]:
                   "problems": len(report.problems)}
 
 
-def replay_labels(docs, workdir: Path, params) -> list[str]:
+def replay_labels(docs, workdir: Path, params, title_entities: bool = False) -> list[str]:
     """The product path's clustering again, with ``params``, on the features a ``--via cli``
     run stored in ``workdir`` (kept with ``--workdir``): the store's articles, analyses and
     article vectors, in the order and batches the story step takes them (``scan.due_in_order``,
     ``scan.BATCH``, each ending with ``settle``). Nothing is written to that store (a copy
-    has its stories cleared). Seconds instead of minutes, so CLI-path parameters can be tuned."""
+    has its stories cleared). Seconds instead of minutes, so CLI-path parameters can be tuned.
+
+    ``title_entities``: an experiment the product does not do (yet). The analysis reads the
+    body only, so a title the ingest cut from the text (a JSONL row without a title: its first
+    line) or was given apart loses its names to the story features. Here each item whose title
+    is not the start of its body gets the entity keys of its title (spaCy on the title alone),
+    a title mention adding to a key as one more mention does (features.entity_keys)."""
     import sqlite3
     import tempfile
 
@@ -509,7 +515,10 @@ def replay_labels(docs, workdir: Path, params) -> list[str]:
             due = scan.due_in_order(store, clusterer)
             with single_threaded_blas():
                 for start in range(0, len(due), scan.BATCH):
-                    clusterer.add_all(list(scan.items_of(store, due[start : start + scan.BATCH])))
+                    items = list(scan.items_of(store, due[start : start + scan.BATCH]))
+                    if title_entities:
+                        items = _with_title_entities(store, items)
+                    clusterer.add_all(items)
                     clusterer.settle()
             assignment = clusterer.assignments()
             by_url = {a.url: a.id for a in store.articles()}
@@ -519,6 +528,28 @@ def replay_labels(docs, workdir: Path, params) -> list[str]:
         aid = by_url.get(f"https://bench.invalid/{n}") or _stored_as(line)
         pred.append(assignment.get(aid, "dropped:" + d["id"]) if aid else "dropped:" + d["id"])
     return pred
+
+
+def _with_title_entities(store, items: list) -> list:
+    """``items`` with their titles' entity keys added (replay_labels ``title_entities``)."""
+    import math
+
+    from storyline.link.stories.features import article_text, entity_keys
+    from storyline.run.analyze import load_analyzer
+
+    articles = {a.id: a for a in store.articles(ids=[i.id for i in items])}
+    titled = [i for i in items if (a := articles.get(i.id)) is not None and a.title
+              and article_text(a.body, a.title) != a.body]
+    if not titled:
+        return items
+    found = load_analyzer().analyze_texts([articles[i.id].title for i in titled])
+    grown = {}
+    for item, analysis in zip(titled, found, strict=True):
+        keys = dict(item.entities)
+        for key, weight in entity_keys(analysis).items():
+            keys[key] = 1.0 + math.log(math.exp(keys[key] - 1.0) + 1.0) if key in keys else weight
+        grown[item.id] = replace(item, entities=keys)
+    return [grown.get(i.id, i) for i in items]
 
 
 def _stored_as(line: bytes) -> str | None:
@@ -594,6 +625,9 @@ def main(argv=None) -> dict:
     ap.add_argument("--workdir", type=Path, default=None,
                     help="where --via cli writes its JSONL and store (default: a temporary folder)")
     ap.add_argument("--no-baseline", action="store_true", help="skip the TF-IDF average-link peer")
+    ap.add_argument("--title-entities", action="store_true",
+                    help="with --via replay: add each cut or given title's entities to the story features "
+                         "(an experiment; see replay_labels)")
     args = ap.parse_args(argv)
 
     params = parse_overrides(args.set)
@@ -641,7 +675,7 @@ def main(argv=None) -> dict:
     if args.via == "replay":
         if args.workdir is None:
             raise SystemExit("--via replay needs --workdir (the folder a --via cli run kept)")
-        replay_pred = replay_labels(docs, args.workdir, params)
+        replay_pred = replay_labels(docs, args.workdir, params, args.title_entities)
         figures["replay"] = score(replay_pred, gold)
         _print_scores("replayed CLI store", figures["replay"])
         for line in worst(replay_pred, gold, args.errors):
