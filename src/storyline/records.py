@@ -202,6 +202,9 @@ class Analysis:
     entities: tuple[Entity, ...] = ()
     quotes: tuple[Quote, ...] = ()
     times: tuple[TimePoint, ...] = ()
+    # The names of a title that is text of its own (analyze/titles.py): read apart from the
+    # body, their mentions' offsets are the title's; only the story features read them.
+    title_entities: tuple[Entity, ...] = ()
     # What the analysis left out under its caps (storyline.analyze.bounds), in plain words; not
     # stored, reported by the run that made the analysis.
     truncated: tuple[str, ...] = ()

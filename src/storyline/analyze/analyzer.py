@@ -15,6 +15,7 @@ from storyline.analyze import quotes as quotes_mod
 from storyline.analyze import speakers as speakers_mod
 from storyline.analyze import timex as timex_mod
 from storyline.analyze.nlp import join_docs, pipeline
+from storyline.analyze.titles import MAX_TITLE_CHARS, separate_title
 from storyline.ingest.dates import published_time
 from storyline.records import Analysis, Article, TimePoint
 
@@ -36,9 +37,25 @@ class Analyzer:
         self.batch_size = batch_size
 
     def analyze(self, articles: Iterable[Article]) -> Iterator[Analysis]:
+        articles = list(articles)
+        titles = self._title_entities(articles)
         items = ((a.body, a.id, _anchor(a)) for a in articles)
         for doc, article_id, anchor, truncated in self._docs(items):
-            yield _with_truncated(analyze_doc(doc, article_id, anchor), truncated)
+            analysis = analyze_doc(doc, article_id, anchor)
+            if titles.get(article_id):
+                analysis = dataclasses.replace(analysis, title_entities=titles[article_id])
+            yield _with_truncated(analysis, truncated)
+
+    def _title_entities(self, articles: list[Article]) -> dict[str, tuple]:
+        """The entities of each title that is text of its own (analyze/titles.py), each title
+        parsed alone (a headline is one short sentence: a few ms in a batch of bodies)."""
+        own = [(a.id, title[:MAX_TITLE_CHARS]) for a in articles
+               if (title := separate_title(a.body, a.title)) is not None]
+        found = {}
+        for doc, article_id in self.nlp.pipe(((t, aid) for aid, t in own), as_tuples=True,
+                                              batch_size=self.batch_size):
+            found[article_id] = entities_mod.extract(doc, article_id).records()
+        return found
 
     def analyze_texts(self, texts: Iterable[str], ids: Iterable[str] | None = None) -> Iterator[Analysis]:
         texts = list(texts)

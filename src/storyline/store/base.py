@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any, Protocol
 
-from storyline.records import Analysis, Article, Link, Quote, ReusePair, Sighting, Story
+from storyline.records import Analysis, Article, Entity, Link, Quote, ReusePair, Sighting, Story
 from storyline.store.base_people import PeopleRecords
 from storyline.store.base_steps import StepRecords
 from storyline.store.records import (
@@ -181,6 +181,11 @@ class Store(StepRecords, PeopleRecords, Protocol):
         then the analyzer's order; unknown or unanalysed ids are passed over. ``mentions``
         False leaves each entity's mentions out (``()``): the people step reads names and roles
         only, and decoding the mentions was most of its reading."""
+        ...
+
+    def title_entities_of(self, article_ids: Sequence[str]) -> dict[str, tuple[Entity, ...]]:
+        """``Analysis.title_entities`` of those of ``article_ids`` whose title has any (the
+        story features read them with the body's entities)."""
         ...
 
     def quotes(self, speaker: str | None = None, *, people: Sequence[str] = (), limit: int | None = None,

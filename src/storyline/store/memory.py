@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from storyline.ingest.urls import url_key
-from storyline.records import Analysis, Article, Link, Quote, ReusePair, Sighting, Story
+from storyline.records import Analysis, Article, Entity, Link, Quote, ReusePair, Sighting, Story
 from storyline.store.base import (MEMORY_URL, AmbiguousIdError, StoreError, check_base, day_after, now, now_precise,
                                    speaker_key, storable)
 from storyline.store.memory_changes import ChangesMixin, only_among
@@ -289,6 +289,10 @@ class MemoryStore(SightingsMixin, ChangesMixin, FingerprintsMixin, CorrectionsMi
     def analysis(self, article_id: str) -> Analysis | None:
         found = self._t.analyses.get(article_id)
         return found.value if found else None
+
+    def title_entities_of(self, article_ids: Sequence[str]) -> dict[str, tuple[Entity, ...]]:
+        return {aid: found.value.title_entities for aid in dict.fromkeys(article_ids)
+                if (found := self._t.analyses.get(aid)) is not None and found.value.title_entities}
 
     def unanalysed(self, version: str | None = None, *, limit: int | None = None,
                     among: Sequence[str] | None = None) -> list[str]:

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from storyline.analyze.fingerprint import STOPWORDS
+from storyline.analyze.titles import separate_title
 from storyline.folding import fold
 from storyline.records import Analysis
 
@@ -114,11 +115,27 @@ def publication_years(time: float | None, margin: float = 0.0) -> set[str]:
 
 def article_keys(analysis: Analysis, body: str, title: str | None = None,
                  time: float | None = None) -> dict[str, float]:
-    """All the keys of one article: its entity keys, the number keys of its title and body (the
-    ingest may have cut a number-bearing first line into the title) and its publication year
-    (publication_years)."""
+    """All the keys of one article: its entity keys (the title's too: title_keys), the number
+    keys of its title and body (the ingest may have cut a number-bearing first line into the
+    title) and its publication year (publication_years)."""
     dated = dict.fromkeys(publication_years(time), 1.0)
-    return {**dated, **number_keys(article_text(body, title)), **entity_keys(analysis)}
+    return {**dated, **number_keys(article_text(body, title)), **title_keys(entity_keys(analysis), analysis)}
+
+
+def title_keys(keys: dict[str, float], analysis: Analysis) -> dict[str, float]:
+    """``keys`` (entity_keys of the body) with the names the title says: a title mention is
+    one more mention of its name (the weight 1 + log of the mentions), and a name only the
+    title says is a key of its own. The analysis reads the title apart from the body
+    (Analysis.title_entities: a title given or cut off as a headline, analyze/titles.py), and
+    a lede's names are often not said again ("Tara Reid checked into rehab ...", then "the
+    actress"): on the ECB+ CLI stores, replayed, train pair F1 0.853 -> 0.869 and dev 0.885 ->
+    0.889 with them (benchmarks/README.md, issue 18, session 18)."""
+    if not analysis.title_entities:
+        return keys
+    out = dict(keys)
+    for key, weight in entity_keys(Analysis(analysis.article_id, entities=analysis.title_entities)).items():
+        out[key] = 1.0 + math.log(math.exp(out[key] - 1.0) + 1.0) if key in out else weight
+    return out
 
 
 # Words of letters and digits (after folding); apostrophes end a word ("fed's" -> "fed").
@@ -156,26 +173,10 @@ def term_weights(text: str) -> dict[str, float]:
 
 def article_text(body: str, title: str | None) -> str:
     """Title and body as one text (the title once, when the body does not already start with
-    it). A title the ingest made from the body's first sentence (cut after 20 words with "…")
-    is the body's start too: prepended, its words would count twice and push the rest of the
-    first sentence out of the lead."""
-    if not title:
-        return body
-    head = title.strip().removesuffix("…").rstrip()
-    if _starts_with(body, head):
-        return body
-    return title + "\n" + body
-
-
-_WORDS = re.compile(r"\w+")
-
-
-def _starts_with(body: str, head: str) -> bool:
-    """Whether ``body`` opens with the words of ``head`` (case, spacing and punctuation aside)."""
-    words = _WORDS.findall(head.casefold())
-    if not words:
-        return True
-    return _WORDS.findall(body[: len(head) * 2 + 40].casefold())[: len(words)] == words
+    it, analyze/titles.py). A title the ingest made from the body's first sentence (cut after
+    20 words with "…") is the body's start too: prepended, its words would count twice and push
+    the rest of the first sentence out of the lead."""
+    return body if separate_title(body, title) is None else title + "\n" + body
 
 
 # The lead: the first LEAD_CHARS characters of title + body, whose terms get LEAD_BOOST added

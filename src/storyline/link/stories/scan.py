@@ -242,12 +242,13 @@ def items_of(store: Store, ids: Sequence[str], problems: list[Problem] | None = 
     for chunk in _chunks(ids):
         by_id = {a.id: a for a in store.articles(ids=chunk)}
         entities = _entities_by_article(store, chunk)
+        titles = store.title_entities_of(chunk)
         vectors = _vectors(store, chunk)
         for aid in chunk:
             try:
                 if aid not in by_id:
                     raise LookupError("the article is no longer stored")
-                item = _item(by_id[aid], entities, vectors)
+                item = _item(by_id[aid], entities, vectors, titles)
             except Exception as exc:  # one unreadable article must not stop its batch
                 if problems is None:
                     raise
@@ -272,8 +273,10 @@ def _vectors(store: Store, ids: Sequence[str]) -> dict[str, np.ndarray | None]:
     return {r.article_id: decode_vector(r.vector) for chunk in _chunks(ids) for r in store.fingerprint_blobs(chunk)}
 
 
-def _item(article: Article, entities: dict[str, list[Entity]], vectors: dict[str, np.ndarray | None]) -> Item:
-    analysis = Analysis(article.id, entities=tuple(entities.get(article.id, ())))
+def _item(article: Article, entities: dict[str, list[Entity]], vectors: dict[str, np.ndarray | None],
+          titles: dict[str, tuple[Entity, ...]] | None = None) -> Item:
+    analysis = Analysis(article.id, entities=tuple(entities.get(article.id, ())),
+                        title_entities=(titles or {}).get(article.id, ()))
     return item_from(article.id, article.body, analysis, vectors.get(article.id),
                      publication_time(article), article.title)
 

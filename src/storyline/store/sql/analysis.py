@@ -33,6 +33,7 @@ def put_analyses(db: Connection, analyses: Sequence[Analysis], version: str) -> 
             db.run("DELETE FROM times WHERE article_id = ?", (aid,))
             db.run("DELETE FROM quotes WHERE article_id = ?", (aid,))
             db.run("DELETE FROM entities WHERE article_id = ?", (aid,))
+            db.run("DELETE FROM title_entities WHERE article_id = ?", (aid,))
             db.run(
                 "INSERT INTO analyses (article_id, version, analysed_at) VALUES (?, ?, ?) "
                 "ON CONFLICT (article_id) DO UPDATE SET version = excluded.version, "
@@ -54,6 +55,10 @@ def put_analyses(db: Connection, analyses: Sequence[Analysis], version: str) -> 
                 f"INSERT INTO times ({TIME_COLUMNS}) VALUES ({marks(range(10))})",
                 [_time_row(aid, pos, t) for pos, t in enumerate(analysis.times)],
             )
+            db.run_many(
+                f"INSERT INTO title_entities ({ENTITY_COLUMNS}) VALUES ({marks(range(8))})",
+                [_entity_row(aid, pos, e) for pos, e in enumerate(analysis.title_entities)],
+            )
 
 
 def analysis(db: Connection, article_id: str) -> Analysis | None:
@@ -68,7 +73,17 @@ def analysis(db: Connection, article_id: str) -> Analysis | None:
         entities=tuple(_entity_from(row) for row in rows(ENTITY_COLUMNS, "entities")),
         quotes=tuple(_quote_from(row) for row in rows(QUOTE_COLUMNS, "quotes")),
         times=tuple(_time_from(row) for row in rows(TIME_COLUMNS, "times")),
+        title_entities=tuple(_entity_from(row) for row in rows(ENTITY_COLUMNS, "title_entities")),
     )
+
+
+def title_entities_of(db: Connection, ids: Sequence[str]) -> dict[str, tuple[Entity, ...]]:
+    """The title entities (Analysis.title_entities) of those of ``ids`` that have any."""
+    found: dict[str, list[Entity]] = {}
+    for row in sorted(db.rows_in(f"SELECT {ENTITY_COLUMNS} FROM title_entities WHERE article_id IN", list(ids)),
+                      key=lambda row: (row[0], row[1])):
+        found.setdefault(row[0], []).append(_entity_from(row))
+    return {aid: tuple(es) for aid, es in found.items()}
 
 
 def unanalysed(db: Connection, version: str | None = None, *, limit: int | None = None,

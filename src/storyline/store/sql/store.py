@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from storyline.records import Analysis, Article, Identity, Link, Quote, ReusePair, Sighting, Story
+from storyline.records import Analysis, Article, Entity, Identity, Link, Quote, ReusePair, Sighting, Story
 from storyline.store.records import (
     AnalysisStamp,
     ArticlePage,
@@ -134,6 +134,9 @@ class SQLStore:
     def entities_of(self, article_ids: Sequence[str], type: str | None = None, *,  # noqa: A002
                     mentions: bool = True) -> list[ArticleEntity]:
         return analysis.entities_of(self.db, article_ids, type, mentions=mentions)
+
+    def title_entities_of(self, article_ids: Sequence[str]) -> dict[str, tuple[Entity, ...]]:
+        return analysis.title_entities_of(self.db, article_ids)
 
     def quotes(self, speaker: str | None = None, *, people: Sequence[str] = (), limit: int | None = None,
                offset: int = 0) -> list[Quote]:

@@ -1,0 +1,33 @@
+"""Whether an article's title is text of its own or the start of its body.
+
+The ingest keeps a title apart from the body: one given with the article (a feed, a JSONL
+field, an HTML headline) or a first line it cut off as a headline. Such a title is read by
+nothing that reads the body (the analysis, the article vector), so the names it holds would be
+lost to the story features; a title the ingest made from the body's first sentence (cut after
+20 words with "…"), or a headline the body repeats, is the body's start and is read with it.
+"""
+
+from __future__ import annotations
+
+import re
+
+_WORDS = re.compile(r"\w+")
+# The most of a title the analysis reads (a headline is a line; anything longer is not one).
+MAX_TITLE_CHARS = 400
+
+
+def separate_title(body: str, title: str | None) -> str | None:
+    """``title`` when it is text of its own (the body does not open with its words, case,
+    spacing and punctuation aside), else None."""
+    if not title or not title.strip():
+        return None
+    head = title.strip().removesuffix("…").rstrip()
+    return None if starts_with(body, head) else title.strip()
+
+
+def starts_with(body: str, head: str) -> bool:
+    """Whether ``body`` opens with the words of ``head`` (case, spacing and punctuation aside)."""
+    words = _WORDS.findall(head.casefold())
+    if not words:
+        return True
+    return _WORDS.findall(body[: len(head) * 2 + 40].casefold())[: len(words)] == words
