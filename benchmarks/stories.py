@@ -488,11 +488,11 @@ def replay_labels(docs, workdir: Path, params, title_entities: bool = False) -> 
     ``scan.BATCH``, each ending with ``settle``). Nothing is written to that store (a copy
     has its stories cleared). Seconds instead of minutes, so CLI-path parameters can be tuned.
 
-    ``title_entities``: an experiment the product does not do (yet). The analysis reads the
-    body only, so a title the ingest cut from the text (a JSONL row without a title: its first
-    line) or was given apart loses its names to the story features. Here each item whose title
-    is not the start of its body gets the entity keys of its title (spaCy on the title alone),
-    a title mention adding to a key as one more mention does (features.entity_keys)."""
+    ``title_entities``: what the product does since session 18 (features.title_keys), for a
+    store analysed before it, whose analyses hold no title names: each item whose title is not
+    the start of its body gets the entity keys of its title (spaCy on the title alone), a title
+    mention adding to a key as one more mention does. Items with stored title names are left
+    as they are."""
     import sqlite3
     import tempfile
 
@@ -538,7 +538,8 @@ def _with_title_entities(store, items: list) -> list:
     from storyline.run.analyze import load_analyzer
 
     articles = {a.id: a for a in store.articles(ids=[i.id for i in items])}
-    titled = [i for i in items if (a := articles.get(i.id)) is not None and a.title
+    stored = store.title_entities_of([i.id for i in items])  # analysed since session 18: read already
+    titled = [i for i in items if (a := articles.get(i.id)) is not None and a.title and i.id not in stored
               and article_text(a.body, a.title) != a.body]
     if not titled:
         return items
@@ -626,8 +627,8 @@ def main(argv=None) -> dict:
                     help="where --via cli writes its JSONL and store (default: a temporary folder)")
     ap.add_argument("--no-baseline", action="store_true", help="skip the TF-IDF average-link peer")
     ap.add_argument("--title-entities", action="store_true",
-                    help="with --via replay: add each cut or given title's entities to the story features "
-                         "(an experiment; see replay_labels)")
+                    help="with --via replay on a store analysed before session 18: add each cut or given "
+                         "title's entities to the story features, as the product now does (see replay_labels)")
     args = ap.parse_args(argv)
 
     params = parse_overrides(args.set)
