@@ -255,6 +255,8 @@ def test_sub_heading_glued_to_a_paragraph_becomes_its_own_paragraph(line, text, 
     [
         "The vote was 31 to 19.",  # an ordinary sentence
         "He moved to the U.S.Navy base in 2019 and stayed.",  # an abbreviation, not a heading
+        "Hackers claim to publish evidence of fraud at Bitcoin exchange Mt.Gox",  # a name after one
+        "The ballpark is a short drive from downtown St.Louis",
         "Short one.Word",  # too short to be a paragraph with a lost break
     ],
 )

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 ABBREVIATIONS = frozenset(
-    "mr mrs ms dr prof sir st jr sr gen col lt sgt capt cmdr adm gov sen rep rev hon no nos vs "
+    "mr mrs ms dr prof sir st mt jr sr gen col lt sgt capt cmdr adm gov sen rep rev hon no nos vs "
     "inc ltd co corp dept est fig jan feb mar apr jun jul aug sep sept oct nov dec u.s u.k u.n e.g i.e".split()
 )
 

@@ -210,7 +210,10 @@ def _split_glued(lines: list[str]) -> list[str]:
             out += [text, f"By {glued['name']}"]
             continue
         glued = GLUED_HEADING.search(line, start)
-        if glued and len((text := line[: glued.start("heading")]).split()) >= 6:
+        # Not after an abbreviation: "... at BitCoin Exchange Mt.Gox" is a name, not a
+        # paragraph and a heading (a UCI headline lost its last word to the split).
+        if glued and len((text := line[: glued.start("heading")]).split()) >= 6 \
+                and not abbreviation_stop(line, 0, glued.start() + 1):
             out += [text, glued["heading"]]
             continue
         out.append(line)
