@@ -83,8 +83,9 @@ def test_ray_engine_stores_what_the_local_engine_stores(ray_available, local_db,
 def crashing_ray(ray_available, tmp_path, monkeypatch):
     """A local Ray cluster (2 CPUs) whose workers die once: after reading their first file (a
     Ray task), right after the first committed batch of analyze (a Ray Data actor) and of
-    compare (a Ray task), and after the first people shard committed its batches (a Ray task
-    retried: it skips what it stored)."""
+    compare (a Ray task), after the first story time shard ended (a Ray task that writes
+    nothing: retried, it does the same) and after the first people shard committed its batches
+    (a Ray task retried: it skips what it stored)."""
     import ray
 
     from storyline.run.ray_exec import CRASH_DIR, CRASH_STEPS
@@ -93,7 +94,7 @@ def crashing_ray(ray_available, tmp_path, monkeypatch):
     marks.mkdir()
     # Set before ray.init: the cluster's worker processes inherit this environment.
     monkeypatch.setenv(CRASH_DIR, str(marks))
-    monkeypatch.setenv(CRASH_STEPS, "read,analyze,compare,run_shard")
+    monkeypatch.setenv(CRASH_STEPS, "read,analyze,compare,run_time_shard,run_shard")
     ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
     try:
         yield marks
@@ -119,7 +120,8 @@ def test_a_killed_worker_costs_no_results_and_no_duplicates(crashing_ray, local_
     with storyline.open(db) as desk:
         # The cluster of the fixture is used as it is (Desk.run joins an initialised Ray).
         run = desk.run([seeds_dir, bad], engine="ray", ray=RayOptions(workers=2))
-        assert sorted(p.name for p in crashing_ray.iterdir()) == ["analyze", "compare", "read", "run_shard"]  # all died once
+        assert sorted(p.name for p in crashing_ray.iterdir()) == [
+            "analyze", "compare", "read", "run_shard", "run_time_shard"]  # all died once
         assert len(run.ingest.added) == 5
         assert [(p.source.endswith("broken.jsonl"), p.locator) for p in run.ingest.problems] == [
             (True, "line 1"), (True, "line 2")]

@@ -165,7 +165,7 @@ def test_a_shard_planned_on_another_checkpoint_refuses_to_run(small_shards):
     store_batch(store, corpus(50))
     shard = Shard(0, "not-the-stored-one", 0, (), ("x",), True)
     with pytest.raises(RuntimeError, match="changed since this run was planned"):
-        time_shards.run_shard(store, shard)
+        time_shards.run_time_shard(store, shard)
 
 
 def _bcubed_f1(found: dict[str, str], gold: dict[str, str]) -> float:
@@ -219,7 +219,7 @@ def test_every_shard_weighs_words_and_names_as_one_clusterer_at_its_place(small_
 
     def keeping(fn, args, done=None):
         out = [fn(store, *a) for a in args]
-        if fn is time_shards.run_shard:
+        if fn is time_shards.run_time_shard:
             ended.extend((shard, StoryClusterer.from_snapshot(result.state).doc_freqs())
                          for (shard, _), result in zip(args, out))
         return out

@@ -179,7 +179,7 @@ def _plus(a: DocFreqs, b: DocFreqs) -> DocFreqs:
 EMPTY: DocFreqs = ((0, {}), (0, {}))
 
 
-def run_shard(store: Store, shard: Shard, before: DocFreqs = EMPTY) -> ShardResult:
+def run_time_shard(store: Store, shard: Shard, before: DocFreqs = EMPTY) -> ShardResult:
     """Cluster one shard from the stored checkpoint it was planned on (module docstring), its
     document frequencies raised by ``before`` (those of the round's articles before its
     lead-in, :func:`count_doc_freqs`). Writes nothing, so running it again does the same."""
@@ -309,7 +309,7 @@ def run_round(store: Store, base: StoryClusterer, plan: Sequence[Shard], store_m
     for head, tail in counts:
         seeds.append(_plus(total, head))
         total = _plus(_plus(total, head), tail)
-    results = store_mapper(run_shard, [(shard, seed) for shard, seed in zip(plan, seeds)], done=ended)
+    results = store_mapper(run_time_shard, [(shard, seed) for shard, seed in zip(plan, seeds)], done=ended)
     stitched = store_mapper(stitch, [(before.state, after.founders) for before, after in zip(results, results[1:])])
     for shard, result in zip(plan, results):
         if not shard.keep:
