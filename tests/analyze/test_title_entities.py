@@ -59,3 +59,20 @@ def test_a_titles_names_are_story_keys_and_count_as_one_more_mention():
     assert keys["malibu"] == pytest.approx(1.0 + __import__("math").log(2))  # once in each
     assert "reid" not in article_keys(body_only, BODY, "Tara Reid checks into Malibu rehab")
     assert entity_keys(body_only) == {"malibu": 1.0}
+
+
+def test_a_title_that_fails_to_parse_costs_its_article_nothing_but_the_titles_names(analyzer, monkeypatch):
+    from storyline.analyze import entities as entities_mod
+
+    real = entities_mod.extract
+
+    def extract(doc, article_id):
+        if "Broken" in doc.text:
+            raise ValueError("a title the extractor cannot read")
+        return real(doc, article_id)
+
+    monkeypatch.setattr(entities_mod, "extract", extract)
+    good, bad = analyzer.analyze([article(BODY, "Tara Reid checks into Malibu rehab centre"),
+                                  article(BODY + " Again.", "Broken headline about Tara Reid")])
+    assert "Tara Reid" in {e.name for e in good.title_entities}
+    assert bad.title_entities == () and bad.entities  # the body analysed as ever

@@ -240,6 +240,9 @@ def test_byline_glued_to_the_last_sentence():
         ("Prices rose by 4.5% in the year to March, up from 3.9%.Outlook",
          "Prices rose by 4.5% in the year to March, up from 3.9%.",
          "Outlook"),
+        # An abbreviation that ends sentences too ("Inc.", "Jr.") still ends the paragraph.
+        ("The deal was announced on Monday by Apple Inc.Analysis",
+         "The deal was announced on Monday by Apple Inc.", "Analysis"),
     ],
 )
 def test_sub_heading_glued_to_a_paragraph_becomes_its_own_paragraph(line, text, heading):

@@ -51,8 +51,20 @@ class Analyzer:
         parsed alone (a headline is one short sentence: a few ms in a batch of bodies)."""
         own = [(a.id, title[:MAX_TITLE_CHARS]) for a in articles
                if (title := separate_title(a.body, a.title)) is not None]
+        try:
+            return self._title_docs(own)
+        except Exception:  # noqa: BLE001 - one title that fails must not cost its article (or batch) the body's analysis
+            found = {}
+            for one in own:
+                try:
+                    found.update(self._title_docs([one]))
+                except Exception:  # noqa: BLE001 - this title's names are left out
+                    continue
+            return found
+
+    def _title_docs(self, titles: list[tuple[str, str]]) -> dict[str, tuple]:
         found = {}
-        for doc, article_id in self.nlp.pipe(((t, aid) for aid, t in own), as_tuples=True,
+        for doc, article_id in self.nlp.pipe(((t, aid) for aid, t in titles), as_tuples=True,
                                               batch_size=self.batch_size):
             found[article_id] = entities_mod.extract(doc, article_id).records()
         return found

@@ -17,6 +17,7 @@ first sentence and 1 for the second.
 from __future__ import annotations
 
 import functools
+import hashlib
 import logging
 import os
 from collections import OrderedDict
@@ -38,10 +39,10 @@ from storyline.analyze.rewrite_model import MAX_CHARS, MAX_LENGTH, WEIGHTS_PATH,
 # (48-50 pairs a CPU second against 46-47 at 8); on short pairs (33 pieces) about 12% slower
 # (90 against 102). Measured 2026-12-05, one thread; it is also what makes the memo exact.
 ONNX_BATCH = 1
-# Logits remembered per process (pairs of sentence texts): rewrites and copies of one story share
-# sentences, so one batch of compares scores the same sentence pair again and again (358 pairs,
-# 265 distinct in the benchmark's 100 articles; a wire story carried by ten outlets, far more).
-# Bounded: about 30 MB at the limit.
+# Logits remembered per process, by a 16-byte digest of the pair of sentence texts: rewrites and
+# copies of one story share sentences, so one batch of compares scores the same sentence pair
+# again and again (358 pairs, 265 distinct in the benchmark's 100 articles; a wire story carried
+# by ten outlets, far more). Bounded: about 10 MB at the limit (digest, float, the dict's own).
 MEMO_PAIRS = 50_000
 
 
@@ -62,6 +63,11 @@ def load(path: str | Path | None = None):
             logging.getLogger(__name__).warning("rewrite cross-encoder on torch: ONNX Runtime unavailable (%s: %s)",
                                                 type(exc).__name__, exc)
     return rewrite_model.load(file)
+
+
+def _digest(first: str, second: str) -> bytes:
+    """The memo's key of a sentence pair (the first's length, so no two pairs join alike)."""
+    return hashlib.blake2b(f"{len(first)}:{first}{second}".encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
 def _metadata(weights: Path) -> dict[str, str]:
@@ -110,7 +116,7 @@ class OnnxRewriteModel:
         self.tokenizer.enable_padding(pad_id=0, pad_type_id=0, pad_token="[PAD]")  # to the longest
         self.session = session(path, threads or int(os.environ.get(TORCH_THREADS, "1")))
         self.path = path
-        self.memo: OrderedDict[tuple[str, str], float] = OrderedDict()
+        self.memo: OrderedDict[bytes, float] = OrderedDict()
 
     def logits(self, a: Sequence[str], b: Sequence[str], batch: int = ONNX_BATCH) -> np.ndarray:
         """One logit per pair (a[k], b[k]); positive means "b restates a". Empty in, empty out.
@@ -119,19 +125,22 @@ class OnnxRewriteModel:
         if len(a) != len(b):
             raise ValueError(f"{len(a)} first sentences for {len(b)} second ones")
         out = np.zeros(len(a), dtype=np.float32)
-        keys = [(x[:MAX_CHARS], y[:MAX_CHARS]) for x, y in zip(a, b)]
-        todo: dict[tuple[str, str], list[int]] = {}
-        for k, key in enumerate(keys):
+        todo: dict[bytes, list[int]] = {}
+        texts: dict[bytes, tuple[str, str]] = {}
+        for k, (x, y) in enumerate(zip(a, b)):
+            pair = (x[:MAX_CHARS], y[:MAX_CHARS])
+            key = _digest(*pair)
             known = self.memo.get(key) if batch == 1 else None
             if known is None:
                 todo.setdefault(key, []).append(k)
+                texts[key] = pair
             else:
                 out[k] = known
                 self.memo.move_to_end(key)
-        order = sorted(todo, key=lambda key: len(key[0]) + len(key[1]))
+        order = sorted(todo, key=lambda key: len(texts[key][0]) + len(texts[key][1]))
         for start in range(0, len(order), batch):
             chunk = order[start : start + batch]
-            encoded = self.tokenizer.encode_batch(chunk)
+            encoded = self.tokenizer.encode_batch([texts[key] for key in chunk])
             feed = {"input_ids": np.array([e.ids for e in encoded], dtype=np.int64),
                     "attention_mask": np.array([e.attention_mask for e in encoded], dtype=np.int64),
                     "token_type_ids": np.array([e.type_ids for e in encoded], dtype=np.int64)}
@@ -139,8 +148,8 @@ class OnnxRewriteModel:
                 out[todo[key]] = z
                 if batch == 1:
                     self.memo[key] = float(z)
-        while len(self.memo) > MEMO_PAIRS:
-            self.memo.popitem(last=False)
+                    while len(self.memo) > MEMO_PAIRS:
+                        self.memo.popitem(last=False)
         return out
 
     def prob(self, a: Sequence[str], b: Sequence[str]) -> np.ndarray:

@@ -7,9 +7,26 @@ from __future__ import annotations
 import re
 
 ABBREVIATIONS = frozenset(
-    "mr mrs ms dr prof sir st mt jr sr gen col lt sgt capt cmdr adm gov sen rep rev hon no nos vs "
+    "mr mrs ms dr prof sir st jr sr gen col lt sgt capt cmdr adm gov sen rep rev hon no nos vs "
     "inc ltd co corp dept est fig jan feb mar apr jun jul aug sep sept oct nov dec u.s u.k u.n e.g i.e".split()
 )
+
+
+# Abbreviations a name follows ("Dr.Gupta", "Mt.Gox", "St.Louis"): a capitalised word glued to
+# one of these is part of a name, not a sub-heading glued to a paragraph (clean._split_glued).
+# Kept apart from ABBREVIATIONS, which also splits sentences (analyze/sentences.py): "mt" there
+# would move sentence spans that stored fingerprints and alignments were made with.
+NAME_PREFIXES = frozenset(
+    "mr mrs ms dr prof sir st mt ft gen col lt sgt capt cmdr adm gov sen rep rev hon pres supt".split()
+)
+
+
+def before_a_name(text: str, stop: int) -> bool:
+    """Whether the full stop at ``text[stop]`` follows a NAME_PREFIXES word ("Mt." of "Mt.Gox")."""
+    if stop >= len(text) or text[stop] != ".":
+        return False
+    word = _WORD_BEFORE_STOP.search(text, max(0, stop - WORD_WINDOW), stop + 1)
+    return bool(word) and word.group(1).rstrip(".").lower() in NAME_PREFIXES
 
 
 # The word before a stop is looked for in this many characters before it, not in the whole

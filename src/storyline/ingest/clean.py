@@ -14,7 +14,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from storyline.ingest.abbreviations import abbreviation_stop
+from storyline.ingest.abbreviations import abbreviation_stop, before_a_name
 from storyline.ingest.dates import date_line, normalise_date
 from storyline.records import Cut, FieldSource
 
@@ -210,10 +210,11 @@ def _split_glued(lines: list[str]) -> list[str]:
             out += [text, f"By {glued['name']}"]
             continue
         glued = GLUED_HEADING.search(line, start)
-        # Not after an abbreviation: "... at BitCoin Exchange Mt.Gox" is a name, not a
-        # paragraph and a heading (a UCI headline lost its last word to the split).
+        # Not after a word a name follows: "... at BitCoin Exchange Mt.Gox" is a name, not a
+        # paragraph and a heading (a UCI headline lost its last word to the split); "... Apple
+        # Inc.Analysis" still splits.
         if glued and len((text := line[: glued.start("heading")]).split()) >= 6 \
-                and not abbreviation_stop(line, 0, glued.start() + 1):
+                and not before_a_name(line, glued.start()):
             out += [text, glued["heading"]]
             continue
         out.append(line)

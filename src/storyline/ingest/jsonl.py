@@ -110,17 +110,19 @@ def line_parts(path: Path, part_bytes: int, chunk: int = 1 << 24) -> list[LinePa
     target = part_bytes
     with open(path, "rb") as fh:
         while block := fh.read(chunk):
+            counted = 0  # the block's lines are counted once, up to each cut in turn
             while target < pos + len(block):
                 newline = block.find(b"\n", max(target - pos, 0))
                 if newline < 0:
                     break  # the cut falls in a line that goes on in the next block
                 cut = pos + newline + 1
-                before = lines + block.count(b"\n", 0, newline + 1)
+                lines += block.count(b"\n", counted, newline + 1)
+                counted = newline + 1
                 if cut < size:
                     parts.append(LinePart(start, cut, lines_at_start))
-                    start, lines_at_start = cut, before
+                    start, lines_at_start = cut, lines
                 target = cut + part_bytes
-            lines += block.count(b"\n")
+            lines += block.count(b"\n", counted)
             pos += len(block)
     parts.append(LinePart(start, size, lines_at_start))
     return parts

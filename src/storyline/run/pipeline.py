@@ -29,7 +29,7 @@ def analysis_step(analysing: Analysing) -> Step:
         return result
 
     return Step("analyze", analysing.version, "article", reads=("articles",),
-                writes=("analyses", "entities", "quotes", "times"), due=lambda store: analysing.due(),
+                writes=("analyses", "entities", "quotes", "times", "title_entities"), due=lambda store: analysing.due(),
                 run=run, batch_size=ANALYZE_BATCH, label="articles analysed", watches=("article",),
                 due_among=lambda store, changed, pending: analysing.due_among(named(changed, pending, "article")))
 

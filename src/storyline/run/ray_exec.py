@@ -192,9 +192,10 @@ def file_reader(options: RayOptions, max_bytes: int, part_bytes: int | None = No
         workers = options.workers or max(1, int(ray.cluster_resources().get("CPU", 1)))
         reader = ray.remote(_Reader).options(num_cpus=options.cpus_per_worker, max_restarts=-1,
                                              max_task_retries=options.max_retries)
-        calls = [(k, file, part) for k, file in enumerate(files)
-                 for part in (_parts(file, part_bytes) or [None])]
-        actors = [reader.remote(max_bytes) for _ in range(min(workers, max(1, len(calls))))]
+        # A file's parts are cut when its first call is due, not all files' before the first
+        # read (cutting is a pass over the file).
+        calls = ((k, file, part) for k, file in enumerate(files) for part in (_parts(file, part_bytes) or [None]))
+        actors = [reader.remote(max_bytes) for _ in range(min(workers, max(1, _calls_hint(files, part_bytes))))]
         waiting = enumerate(calls)
         in_flight: deque = deque()  # (file index, result ref), in the order of ``calls``
 
@@ -222,6 +223,18 @@ def file_reader(options: RayOptions, max_bytes: int, part_bytes: int | None = No
                 ray.kill(actor)
 
     return read
+
+
+def _calls_hint(files: Sequence[InputFile], part_bytes: int) -> int:
+    """About how many reader calls ``files`` make (a big JSONL file one a part), by size."""
+    calls = 0
+    for file in files:
+        try:
+            big = file.format == "jsonl" and part_bytes > 0 and not str(file.path).lower().endswith(".gz")
+            calls += max(1, -(-Path(file.path).stat().st_size // part_bytes)) if big else 1
+        except OSError:
+            calls += 1
+    return calls
 
 
 def _parts(file: InputFile, part_bytes: int) -> list[LinePart]:

@@ -44,7 +44,7 @@ def stories_step() -> Step:
         name="stories",
         version=scan.CLUSTER_VERSION,
         key="article",
-        reads=("articles", "entities", "fingerprints", "story_checkpoint"),
+        reads=("articles", "entities", "title_entities", "fingerprints", "story_checkpoint"),
         writes=("story_members", "story_merges", "stories", "story_checkpoint"),
         due=story.due,
         run=_run,
