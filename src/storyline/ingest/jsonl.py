@@ -96,6 +96,15 @@ class LinePart:
     lines_before: int
 
 
+def part_count(path: Path, part_bytes: int, size: int | None = None) -> int:
+    """About how many parts :func:`line_parts` cuts ``path`` into, by its size (``size``, or
+    read): 1 for a file read whole (at most ``part_bytes``, or compressed)."""
+    if part_bytes <= 0 or path.suffix.lower() == ".gz":
+        return 1
+    size = path.stat().st_size if size is None else size
+    return 1 if size <= part_bytes else -(-size // part_bytes)
+
+
 def line_parts(path: Path, part_bytes: int, chunk: int = 1 << 24) -> list[LinePart]:
     """An uncompressed JSONL file cut into parts of about ``part_bytes`` at line starts, with the
     lines before each counted, so that several readers can read one big dump side by side and
@@ -103,7 +112,7 @@ def line_parts(path: Path, part_bytes: int, chunk: int = 1 << 24) -> list[LinePa
     reads (``bytes.find`` and ``count``, at memory speed); no part for a file of at most
     ``part_bytes`` or a compressed one (a gzip stream is read from its start): []."""
     size = path.stat().st_size
-    if part_bytes <= 0 or size <= part_bytes or path.suffix.lower() == ".gz":
+    if part_count(path, part_bytes, size) == 1:
         return []
     parts: list[LinePart] = []
     start = lines_at_start = lines = pos = 0

@@ -54,7 +54,7 @@ import ray.data
 
 from storyline.records import Problem
 from storyline.ingest.files import InputFile
-from storyline.ingest.jsonl import LinePart, line_parts
+from storyline.ingest.jsonl import LinePart, line_parts, part_count
 from storyline.run.analyze import Analysing
 from storyline.run.common import EngineError, Progress, RayOptions, shared_url
 from storyline.run.due import claim, due, settle
@@ -230,8 +230,7 @@ def _calls_hint(files: Sequence[InputFile], part_bytes: int) -> int:
     calls = 0
     for file in files:
         try:
-            big = file.format == "jsonl" and part_bytes > 0 and not str(file.path).lower().endswith(".gz")
-            calls += max(1, -(-Path(file.path).stat().st_size // part_bytes)) if big else 1
+            calls += part_count(Path(file.path), part_bytes) if file.format == "jsonl" else 1
         except OSError:
             calls += 1
     return calls

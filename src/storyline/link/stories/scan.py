@@ -274,9 +274,9 @@ def _vectors(store: Store, ids: Sequence[str]) -> dict[str, np.ndarray | None]:
 
 
 def _item(article: Article, entities: dict[str, list[Entity]], vectors: dict[str, np.ndarray | None],
-          titles: dict[str, tuple[Entity, ...]] | None = None) -> Item:
+          titles: dict[str, tuple[Entity, ...]]) -> Item:
     analysis = Analysis(article.id, entities=tuple(entities.get(article.id, ())),
-                        title_entities=(titles or {}).get(article.id, ()))
+                        title_entities=titles.get(article.id, ()))
     return item_from(article.id, article.body, analysis, vectors.get(article.id),
                      publication_time(article), article.title)
 
