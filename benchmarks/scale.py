@@ -20,11 +20,18 @@ one local cluster of ``--cpus`` CPUs, started once before them (its start-up, ab
 reported apart, not in any configuration's time); each step's time includes starting that
 step's actors and loading their models, which is the real cost of a run of this size.
 
-**Long runs** (20,000 articles are hours per configuration on 2 cores): each configuration's
-result is written to ``--work``/``result-NAME.json`` when it ends; with ``--resume`` (and the
-same ``--work``, ``--articles`` and ``--seed``) the configurations with a result are not run
-again, and one that was cut off starts again from an empty store, so every time reported is of
-one whole uninterrupted run.
+**Long runs** (20,000 articles are hours per configuration on 2 cores, longer than one sitting
+of the machine): each configuration's result is written to ``--work``/``result-NAME.json`` when
+it ends, and while it runs a heartbeat (``--work``/``segments-NAME.json``, every 10 s and at
+each batch) records how long it has run and in which step. With ``--resume`` (and the same
+``--work``, ``--articles`` and ``--seed``) a configuration with a result is not run again, and
+one that was cut off (the process killed) goes on from its store, as ``storyline run`` does
+after a kill: its time is then the sum of its segments (each up to its last heartbeat, so at
+most the last 10 s of a killed segment are not counted, and each later segment pays its
+start-up again: model loading, reading the input to find nothing new). ``segments`` in the
+result says how many there were; in a killed segment, a step's time is the time up to each of its progress
+reports since the report before. Without ``--resume`` a configuration always
+starts from an empty store.
 
 **Checks**: every configuration must store the same number of reuse pairs, stories and people
 (``same_results``), and the planted copies/rewrites found (``planted_found``) are reported
@@ -42,6 +49,7 @@ import json
 import shutil
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -63,17 +71,80 @@ def write_input(corpus: corpus_synth.Corpus, folder: Path) -> Path:
     return path
 
 
-def measure(name: str, db: Path, source: Path, run) -> dict:
-    started = time.perf_counter()
-    with storyline.open(db) as desk:
+class Heartbeat:
+    """The time a configuration has run, in segments that survive a killed process: the
+    progress callback of its steps, and a thread that writes the segments every 10 s."""
+
+    def __init__(self, path: Path, key: dict, resume: bool) -> None:
+        kept = json.loads(path.read_text(encoding="utf-8")) if resume and path.exists() else {}
+        self.path, self.key = path, key
+        self.segments: list[dict] = kept.get("segments", []) if kept.get("key") == key else []
+        self.started = time.perf_counter()
+        self.steps: dict[str, float] = {}
+        self.since = self.started
+        self.names: dict[str, str] = {}  # a step's progress label -> its name
+        self.ingested = 0
+        self.lock = threading.Lock()
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._beat, daemon=True)
+
+    def __enter__(self) -> "Heartbeat":
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop.set()
+        self.thread.join()
+
+    def __call__(self, done: int, total: int, label: str) -> None:
+        """The steps' progress callback. A report ends a batch (or a shard) of the step it
+        names, so the time since the report before is that step's."""
+        with self.lock:
+            now, name = time.perf_counter(), self.names.get(label, label)
+            self.steps[name] = self.steps.get(name, 0.0) + now - self.since
+            self.since = now
+        self.write()
+
+    def segment(self, finished: dict | None = None) -> dict:
+        with self.lock:
+            now = time.perf_counter()
+            steps = {**self.steps, "after the last report": now - self.since}
+            return {"seconds": round(now - self.started, 2), "ingested": self.ingested,
+                    "steps": finished if finished is not None else {k: round(v, 2) for k, v in steps.items()},
+                    "finished": finished is not None}
+
+    def write(self, finished: dict | None = None) -> list[dict]:
+        segments = [*self.segments, self.segment(finished)]
+        tmp = self.path.with_suffix(".tmp")
+        tmp.write_text(json.dumps({"key": self.key, "segments": segments}), encoding="utf-8")
+        tmp.replace(self.path)  # atomic: a kill leaves the last whole heartbeat
+        return segments
+
+    def _beat(self) -> None:
+        while not self.stop.wait(10):
+            self.write()
+
+
+def measure(name: str, db: Path, source: Path, run, beat: Heartbeat) -> dict:
+    with beat, storyline.open(db) as desk:
         ingest = desk.ingest([source], analyze=False)
-        report = run(desk)
+        beat.ingested = len(ingest.added)
+        beat("", 0, "ingest")
+        beat.names = {step.describe(): step.name for step in desk.steps()}
+        report = run(desk, beat)
+        steps = {s.step: round(s.seconds, 2) for s in report.steps}
+        segments = beat.write(finished=steps)
         rows = [tuple(sorted((p.source_id, p.derived_id))) for p in desk.store.reuse()]
-        stored = {"reuse": len(rows), "stories": len(desk.store.stories()), "people": len(desk.store.people())}
-    seconds = time.perf_counter() - started
-    print(f"{name}: {seconds:.1f} s", file=sys.stderr)
-    return {"seconds": round(seconds, 2), "ingested": len(ingest.added),
-            "steps": {s.step: round(s.seconds, 2) for s in report.steps},
+        stored = {"articles": desk.store.count(), "reuse": len(rows),
+                  "stories": len(desk.store.stories()), "people": len(desk.store.people())}
+    seconds = sum(s["seconds"] for s in segments)
+    total: dict[str, float] = {}
+    for segment in segments:
+        for step, took in segment["steps"].items():
+            total[step] = round(total.get(step, 0.0) + took, 2)
+    print(f"{name}: {seconds:.1f} s in {len(segments)} segment(s)", file=sys.stderr)
+    return {"seconds": round(seconds, 2), "segments": len(segments),
+            "ingested": sum(s["ingested"] for s in segments), "steps": total,
             "failed": len(report.problems), "stored": stored, "pairs": rows}
 
 
@@ -104,14 +175,18 @@ def main() -> None:
         if (kept := done(name)) is not None:
             print(f"{label}: kept from {work / f'result-{name}.json'}", file=sys.stderr)
             return kept
-        for leftover in db.parent.glob(db.name + "*"):  # a run cut off: start it again, whole
-            shutil.rmtree(leftover) if leftover.is_dir() else leftover.unlink()
-        result = measure(label, db, source, run)
+        beat = Heartbeat(work / f"segments-{name}.json", key, args.resume)
+        if not beat.segments:  # not resuming this configuration: start from an empty store
+            for leftover in db.parent.glob(db.name + "*"):
+                shutil.rmtree(leftover) if leftover.is_dir() else leftover.unlink()
+        else:
+            print(f"{label}: going on after {len(beat.segments)} segment(s)", file=sys.stderr)
+        result = measure(label, db, source, run, beat)
         (work / f"result-{name}.json").write_text(json.dumps({"key": key, "result": result}), encoding="utf-8")
         return result
 
     results = {"local": measured("local", "local", work / "local.db",
-                                 lambda desk: run_steps(desk.store, desk.steps()))}
+                                 lambda desk, beat: run_steps(desk.store, desk.steps(), progress=beat))}
 
     from storyline.run.ray_exec import cluster, run_steps_ray
 
@@ -124,7 +199,8 @@ def main() -> None:
                 options = RayOptions(workers=workers)
                 results[f"ray_{workers}"] = measured(
                     f"ray_{workers}", f"ray, {workers} worker(s)", work / f"ray{workers}.db",
-                    lambda desk, options=options: run_steps_ray(desk.store, desk.steps(), options=options))
+                    lambda desk, beat, options=options: run_steps_ray(desk.store, desk.steps(), options=options,
+                                                                         progress=beat))
     else:
         results.update({f"ray_{workers}": done(f"ray_{workers}") for workers in (1, 2)})
 
