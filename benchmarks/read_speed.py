@@ -3,7 +3,7 @@
 
 Usage::
 
-    python benchmarks/read_speed.py HTML_DIR [--workers 2] [--jsonl ROWS [--part-mb 8]]
+    python benchmarks/read_speed.py HTML_DIR [--workers 2] [--jsonl ROWS [--part-mb 8] [--format jsonl.gz]]
 
 e.g. ``PYTHONPATH=src .venv/bin/python benchmarks/read_speed.py ../shared/eval/extraction-zyte/html``.
 Progress goes to stderr; the LAST stdout line is one JSON object.
@@ -20,7 +20,10 @@ whether both stores hold the same article ids in the same order (they must).
 taken round and round, each row's page told apart by its paragraphs naming the row, so nearly every
 row is a new article), and three runs are compared: the local engine, Ray reading the dump in one
 call (as before session 18), and Ray reading it in parts of ``--part-mb`` MiB side by side
-(``jsonl.line_parts``). Reported as well: the cut's own pass (``parts_s``).
+(``ingest/parts.py``). Reported as well: the cut's own pass on the driver (``parts_s``).
+``--format``: the same rows as ``jsonl`` (the default), ``jsonl.gz`` (one gzip stream), or a
+WARC archive (``warc``, ``warc.gz``: one response record a row, one gzip member each, as
+crawlers write them); a WARC part is ``--part-mb`` of the file, compressed or not.
 """
 
 from __future__ import annotations
@@ -45,14 +48,33 @@ def _inputs(source: Path, folder: Path) -> int:
     return len(files)
 
 
-def _dump(source: Path, path: Path, rows: int) -> int:
+def _dump(source: Path, path: Path, rows: int, form: str) -> int:
     pages = [gzip.decompress(f.read_bytes()) if f.suffix == ".gz" else f.read_bytes()
              for f in sorted([*source.glob("*.html"), *source.glob("*.html.gz")])]
-    with path.open("w", encoding="utf-8") as fh:
+
+    def row(n: int) -> tuple[str, str]:
+        html = pages[n % len(pages)].decode("utf-8", "replace")
+        return f"https://example.test/row/{n}", html.replace("<p>", f"<p>Row {n}: ")  # in the kept text
+
+    if form.startswith("warc"):
+        import io
+
+        from warcio.statusandheaders import StatusAndHeaders
+        from warcio.warcwriter import WARCWriter
+
+        with path.open("wb") as fh:
+            writer = WARCWriter(fh, gzip=form.endswith(".gz"))
+            for n in range(rows):
+                url, html = row(n)
+                headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")],
+                                           protocol="HTTP/1.1")
+                writer.write_record(writer.create_warc_record(
+                    url, "response", payload=io.BytesIO(html.encode("utf-8")), http_headers=headers))
+        return rows
+    with (gzip.open(path, "wt", encoding="utf-8") if form.endswith(".gz") else path.open("w", encoding="utf-8")) as fh:
         for n in range(rows):
-            html = pages[n % len(pages)].decode("utf-8", "replace")
-            html = html.replace("<p>", f"<p>Row {n}: ")  # in the text the cleaner keeps
-            fh.write(json.dumps({"url": f"https://example.test/row/{n}", "html": html}) + "\n")
+            url, html = row(n)
+            fh.write(json.dumps({"url": url, "html": html}) + "\n")
     return rows
 
 
@@ -67,8 +89,11 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--jsonl", type=int, default=0, metavar="ROWS", help="one JSONL dump of ROWS pages instead")
     ap.add_argument("--part-mb", type=float, default=8.0, help="with --jsonl: the parts' size")
+    ap.add_argument("--format", choices=("jsonl", "jsonl.gz", "warc", "warc.gz"), default="jsonl",
+                    help="with --jsonl: the dump's format")
     args = ap.parse_args()
-    from storyline.ingest.jsonl import line_parts
+    from storyline.ingest.files import InputFile
+    from storyline.ingest.parts import cut
     from storyline.run.common import RayOptions
     from storyline.run.ingest import Ingesting
     from storyline.run.ray_exec import cluster, file_reader
@@ -81,10 +106,11 @@ def main() -> None:
         inputs.mkdir()
         extra = {}
         if args.jsonl:
-            n = _dump(args.html_dir, inputs / "dump.jsonl", args.jsonl)
+            dump = inputs / f"dump.{args.format}"
+            n = _dump(args.html_dir, dump, args.jsonl, args.format)
             started = time.perf_counter()
-            parts = line_parts(inputs / "dump.jsonl", part_bytes)
-            extra = {"rows": n, "dump_mb": round((inputs / "dump.jsonl").stat().st_size / (1 << 20), 1),
+            parts = cut(InputFile(dump, args.format.removesuffix(".gz")), part_bytes).parts
+            extra = {"rows": n, "format": args.format, "dump_mb": round(dump.stat().st_size / (1 << 20), 1),
                      "parts": len(parts), "parts_s": round(time.perf_counter() - started, 3)}
         else:
             n = _inputs(args.html_dir, inputs)

@@ -134,26 +134,36 @@ def test_a_killed_worker_costs_no_results_and_no_duplicates(crashing_ray, local_
         assert crashed[part] == local_run[part], part
 
 
-def test_a_big_jsonl_file_is_read_in_parts_as_one_reader_reads_it(ray_available, tmp_path):
+def test_big_files_are_read_in_parts_as_one_reader_reads_them(ray_available, tmp_path):
+    """JSONL plain and gzip-compressed, and a WARC archive, each cut into parts read side by
+    side on a real cluster: the items (problems and their places included) are one reader's."""
+    import gzip
     from dataclasses import replace
 
     import ray
 
     from storyline.ingest.files import InputFile
-    from storyline.ingest.jsonl import line_parts
+    from storyline.ingest.parts import cut
     from storyline.run.common import RayOptions
     from storyline.run.ingest import read_file
     from storyline.run.ray_exec import file_reader
+
+    from ingest.builders import archive
 
     big = tmp_path / "big.jsonl"
     rows = [json.dumps({"url": f"https://example.test/{n}", "title": f"Report {n}",
                         "text": f"Report number {n} says the council met. " * (n % 5 + 1)}) for n in range(60)]
     rows[17] = "{broken"
     big.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    packed = tmp_path / "big.jsonl.gz"
+    packed.write_bytes(gzip.compress(big.read_bytes()))
+    crawl = tmp_path / "crawl.warc.gz"
+    crawl.write_bytes(archive(12, compress=True))
     small = tmp_path / "small.jsonl"
     small.write_text(rows[3] + "\n", encoding="utf-8")
-    files = [InputFile(big, "jsonl"), InputFile(small, "jsonl"), InputFile(big, "jsonl")]
-    assert len(line_parts(big, 1000)) > 5
+    files = [InputFile(big, "jsonl"), InputFile(small, "jsonl"), InputFile(packed, "jsonl"),
+             InputFile(crawl, "warc"), InputFile(big, "jsonl")]
+    assert [len(cut(f, 1000).parts) > 3 for f in files] == [True, False, True, True, True]
     ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
     try:
         read = file_reader(RayOptions(workers=2), 1 << 20, part_bytes=1000)
@@ -165,6 +175,8 @@ def test_a_big_jsonl_file_is_read_in_parts_as_one_reader_reads_it(ray_available,
 
     assert [timeless(g) for g in got] == [timeless(read_file(f, 1 << 20)) for f in files]
     assert [p.locator for p in got[0] if hasattr(p, "reason")] == ["line 18"]
+    assert [p.locator for p in got[2] if hasattr(p, "reason")] == ["line 18"]
+    assert len(got[3]) >= 8 and all(a.url for a in got[3])
 
 
 def test_ray_needs_a_store_other_processes_can_open(seeds_dir):

@@ -251,6 +251,24 @@ def warc(records: Iterable[dict], *, compress: bool = True) -> bytes:
     return buf.getvalue()
 
 
+def archive(pages: int, *, compress: bool) -> bytes:
+    """A WARC file of ``pages`` pages, each after its request record: HTML reports, every
+    seventh a 404 and every seventh (another) a plain-text report."""
+    records: list[dict] = []
+    for n in range(pages):
+        records.append({"uri": f"https://courier.example/p/{n}", "type": "request"})
+        if n % 7 == 3:
+            records.append({"uri": f"https://courier.example/gone/{n}", "status": "404 Not Found",
+                            "body": html_page("Not found", ["Nothing here."])})
+        elif n % 7 == 5:
+            records.append({"uri": f"https://courier.example/p/{n}.txt", "ctype": "text/plain; charset=utf-8",
+                            "body": text_article(f"Plain report {n}", LIBRARY_PARAGRAPHS[:2])})
+        else:
+            records.append({"uri": f"https://courier.example/p/{n}",
+                            "body": html_page(f"Council report number {n}", LIBRARY_PARAGRAPHS[: n % 4 + 1])})
+    return warc(records, compress=compress)
+
+
 # --- files -----------------------------------------------------------------------------------
 
 

@@ -15,7 +15,7 @@ from storyline.ingest.files import InputError, InputFile
 from storyline.ingest.html import read_html
 from storyline.ingest.jsonl import LinePart, read_jsonl
 from storyline.ingest.text import read_text
-from storyline.ingest.warc import read_warc
+from storyline.ingest.warc import RecordPart, read_warc
 from storyline.records import Article, Link, Problem, RawDocument
 
 Reader = Callable[..., Iterable[RawDocument | Link | Problem]]
@@ -29,17 +29,20 @@ READERS: dict[str, Reader] = {
 }
 
 
-def documents(file: InputFile, *, max_bytes: int, part: LinePart | None = None) -> Iterator[RawDocument | Link | Problem]:
+def documents(file: InputFile, *, max_bytes: int, part: LinePart | RecordPart | None = None,
+              index: bytes | None = None) -> Iterator[RawDocument | Link | Problem]:
     """Everything one input file holds, or the problem that kept it from being read; with
-    ``part``, what one part of a JSONL file holds (jsonl.line_parts)."""
+    ``part`` (and ``index``), what one part of a JSONL or WARC file holds (ingest/parts.py)."""
     if file.format is None:
         yield Problem(str(file.path), "unsupported file type (expected text, HTML, feed, JSONL or WARC)")
         return
-    if part is not None and file.format != "jsonl":
-        raise ValueError(f"{file.path}: only JSONL files are read in parts, not {file.format}")
+    if part is not None and (file.format, type(part)) not in (("jsonl", LinePart), ("warc", RecordPart)):
+        raise ValueError(f"{file.path}: a {file.format} file is not read by a {type(part).__name__}")
     try:
-        if part is not None:
-            yield from read_jsonl(Path(file.path), max_bytes=max_bytes, part=part)
+        if isinstance(part, LinePart):
+            yield from read_jsonl(Path(file.path), max_bytes=max_bytes, part=part, index=index)
+        elif isinstance(part, RecordPart):
+            yield from read_warc(Path(file.path), max_bytes=max_bytes, part=part)
         else:
             yield from READERS[file.format](Path(file.path), max_bytes=max_bytes)
     except InputError as exc:

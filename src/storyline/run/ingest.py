@@ -11,7 +11,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from storyline.ingest.fetch import Fetcher, FetchPolicy, fetch_link, private_allowed_by_env
 from storyline.ingest.files import DEFAULT_MAX_BYTES, InputFile, discover
-from storyline.ingest.jsonl import LinePart, document_from_object
+from storyline.ingest.jsonl import document_from_object
+from storyline.ingest.parts import Part
 from storyline.ingest.pipeline import articles as clean_articles
 from storyline.ingest.pipeline import documents
 from storyline.records import Article, Link, Problem, RawDocument, Sighting
@@ -26,10 +27,10 @@ from storyline.store import Store, StoreError
 FileReader = Callable[[Sequence[InputFile]], Iterator[Iterable]]
 
 
-def read_file(file: InputFile, max_bytes: int, part: LinePart | None = None) -> list:
-    """One file (or one part of a big JSONL file) read and cleaned: its articles, links and
-    problems, in order (what a reader actor of run/ray_exec.py does with it)."""
-    return list(clean_articles(documents(file, max_bytes=max_bytes, part=part)))
+def read_file(file: InputFile, max_bytes: int, part: Part | None = None, index: bytes | None = None) -> list:
+    """One file (or one part of a big JSONL or WARC file: ingest/parts.py) read and cleaned:
+    its articles, links and problems, in order (what a reader actor of run/ray_exec.py does)."""
+    return list(clean_articles(documents(file, max_bytes=max_bytes, part=part, index=index)))
 
 
 class Ingesting:

@@ -54,7 +54,7 @@ import ray.data
 
 from storyline.records import Problem
 from storyline.ingest.files import InputFile
-from storyline.ingest.jsonl import LinePart, line_parts, part_count
+from storyline.ingest.parts import Part, cut, expected_parts
 from storyline.run.analyze import Analysing
 from storyline.run.common import EngineError, Progress, RayOptions, shared_url
 from storyline.run.due import claim, due, settle
@@ -177,12 +177,12 @@ def file_reader(options: RayOptions, max_bytes: int, part_bytes: int | None = No
     so the driver stores the same articles under the same ids as the local engine (run/ingest.py
     ``Ingesting.paths``). An actor that dies is restarted and its calls retried.
 
-    A call is a file, or a part of a big uncompressed JSONL file: one of more than
-    ``part_bytes`` (``STORYLINE_READ_PART_MB``, 64 MiB by default) is cut at line starts
-    (``jsonl.line_parts``, one pass on the driver) and its parts are read side by side, their
-    lines numbered as in the whole file. A file's items are handed on part by part, so the
-    driver holds a part, not a whole dump. Gzip-compressed JSONL and WARC files are read whole
-    (a compressed stream is read from its start): split those into several files."""
+    A call is a file, or a part of a big JSONL or WARC file: one of more than ``part_bytes``
+    (``STORYLINE_READ_PART_MB``, 64 MiB by default; of the decompressed stream for gzip JSONL,
+    of the file for WARC) is cut at line or record starts (``ingest/parts.py``, one pass on the
+    driver) and its parts are read side by side, their lines or records numbered as in the
+    whole file (a gzip JSONL file's index is put in the object store once, for all its parts).
+    A file's items are handed on part by part, so the driver holds a part, not a whole dump."""
     if part_bytes is None:
         part_bytes = int(float(os.environ.get(READ_PART_MB, "64")) * (1 << 20))
 
@@ -194,15 +194,15 @@ def file_reader(options: RayOptions, max_bytes: int, part_bytes: int | None = No
                                              max_task_retries=options.max_retries)
         # A file's parts are cut when its first call is due, not all files' before the first
         # read (cutting is a pass over the file).
-        calls = ((k, file, part) for k, file in enumerate(files) for part in (_parts(file, part_bytes) or [None]))
+        calls = ((k, file, part, index) for k, file in enumerate(files) for part, index in _parts(file, part_bytes))
         actors = [reader.remote(max_bytes) for _ in range(min(workers, max(1, _calls_hint(files, part_bytes))))]
         waiting = enumerate(calls)
         in_flight: deque = deque()  # (file index, result ref), in the order of ``calls``
 
         def submit() -> None:
             if (call := next(waiting, None)) is not None:
-                n, (k, file, part) = call
-                in_flight.append((k, actors[n % len(actors)].read.remote(file, part)))
+                n, (k, file, part, index) = call
+                in_flight.append((k, actors[n % len(actors)].read.remote(file, part, index)))
 
         def items(k: int) -> Iterator:
             # The calls are taken in order, so file k's parts are at the head until it is done.
@@ -226,23 +226,16 @@ def file_reader(options: RayOptions, max_bytes: int, part_bytes: int | None = No
 
 
 def _calls_hint(files: Sequence[InputFile], part_bytes: int) -> int:
-    """About how many reader calls ``files`` make (a big JSONL file one a part), by size."""
-    calls = 0
-    for file in files:
-        try:
-            calls += part_count(Path(file.path), part_bytes) if file.format == "jsonl" else 1
-        except OSError:
-            calls += 1
-    return calls
+    """About how many reader calls ``files`` make (a big file one a part), by size."""
+    return sum(expected_parts(file, part_bytes) for file in files)
 
 
-def _parts(file: InputFile, part_bytes: int) -> list[LinePart]:
-    if file.format != "jsonl":
-        return []
-    try:
-        return line_parts(Path(file.path), part_bytes)
-    except OSError:
-        return []  # read whole, where the reader reports why it cannot be read
+def _parts(file: InputFile, part_bytes: int) -> Iterator[tuple[Part | None, Any]]:
+    """The reader calls of ``file``: (part, index or its object ref); (None, None) for a file
+    read whole."""
+    found = cut(file, part_bytes)
+    index = ray.put(found.index) if found.index is not None else None
+    yield from ((part, index) for part in found.parts) if found.parts else [(None, None)]
 
 
 class _Reader:
@@ -251,8 +244,8 @@ class _Reader:
     def __init__(self, max_bytes: int):
         self.max_bytes = max_bytes
 
-    def read(self, file: InputFile, part: LinePart | None = None) -> list:
-        items = read_file(file, self.max_bytes, part)
+    def read(self, file: InputFile, part: Part | None = None, index: bytes | None = None) -> list:
+        items = read_file(file, self.max_bytes, part, index)
         _crash_once("read")
         return items
 

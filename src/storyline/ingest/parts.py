@@ -1,0 +1,58 @@
+"""Big input files cut into parts that several readers read side by side (the Ray engine's
+reader pool, run/ray_exec.py). Each part numbers its lines or records as the whole file does,
+so a problem names the same place whoever reads it, and reading the parts one after another
+gives exactly what one reader of the whole file gives (tests/ingest/test_file_parts.py).
+
+What is cut: JSONL (plain, at line starts; gzip, at line starts of the decompressed stream,
+read through an index) and WARC (plain or one gzip member a record, at record starts). Other
+files, small files, and files that cannot be read to their end are read whole."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from storyline.ingest.files import InputFile
+from storyline.ingest.jsonl import LinePart, gzip_line_parts, line_parts, part_count
+from storyline.ingest.warc import RecordPart, record_parts
+
+Part = LinePart | RecordPart
+
+
+@dataclass(frozen=True, slots=True)
+class Cut:
+    """A file's parts, in order ([]: read it whole), and what each part's reader needs besides
+    its part: the index a part of a gzip JSONL file seeks by (shared by all its parts)."""
+
+    parts: list[Part] = field(default_factory=list)
+    index: bytes | None = None
+
+
+def cut(file: InputFile, part_bytes: int) -> Cut:
+    """``file`` cut into parts of about ``part_bytes`` (module docstring). A pass over the file
+    (decompressing it, if compressed) on the caller; none for a file read whole by its size."""
+    path = Path(file.path)
+    try:
+        if file.format == "jsonl":
+            if path.suffix.lower() == ".gz":
+                return Cut(*gzip_line_parts(path, part_bytes))
+            return Cut(line_parts(path, part_bytes))
+        if file.format == "warc":
+            return Cut(record_parts(path, part_bytes))
+    except OSError:
+        pass  # read whole, by the reader that reports why it cannot be read
+    return Cut()
+
+
+def expected_parts(file: InputFile, part_bytes: int) -> int:
+    """About how many parts :func:`cut` makes of ``file``, by its size only (no pass): a hint
+    for sizing a reader pool."""
+    path = Path(file.path)
+    try:
+        if file.format == "jsonl":
+            return part_count(path, part_bytes)
+        if file.format == "warc" and part_bytes > 0:
+            return max(1, -(-path.stat().st_size // part_bytes))
+    except OSError:
+        pass
+    return 1
