@@ -49,13 +49,13 @@ import json
 import shutil
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # corpus_synth beside this script
 
 import corpus_synth  # noqa: E402
+from segments import Heartbeat, total  # noqa: E402
 
 import storyline  # noqa: E402
 from storyline.run.common import RayOptions  # noqa: E402
@@ -71,60 +71,6 @@ def write_input(corpus: corpus_synth.Corpus, folder: Path) -> Path:
     return path
 
 
-class Heartbeat:
-    """The time a configuration has run, in segments that survive a killed process: the
-    progress callback of its steps, and a thread that writes the segments every 10 s."""
-
-    def __init__(self, path: Path, key: dict, resume: bool) -> None:
-        kept = json.loads(path.read_text(encoding="utf-8")) if resume and path.exists() else {}
-        self.path, self.key = path, key
-        self.segments: list[dict] = kept.get("segments", []) if kept.get("key") == key else []
-        self.started = time.perf_counter()
-        self.steps: dict[str, float] = {}
-        self.since = self.started
-        self.names: dict[str, str] = {}  # a step's progress label -> its name
-        self.ingested = 0
-        self.lock = threading.Lock()
-        self.stop = threading.Event()
-        self.thread = threading.Thread(target=self._beat, daemon=True)
-
-    def __enter__(self) -> "Heartbeat":
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.stop.set()
-        self.thread.join()
-
-    def __call__(self, done: int, total: int, label: str) -> None:
-        """The steps' progress callback. A report ends a batch (or a shard) of the step it
-        names, so the time since the report before is that step's."""
-        with self.lock:
-            now, name = time.perf_counter(), self.names.get(label, label)
-            self.steps[name] = self.steps.get(name, 0.0) + now - self.since
-            self.since = now
-        self.write()
-
-    def segment(self, finished: dict | None = None) -> dict:
-        with self.lock:
-            now = time.perf_counter()
-            steps = {**self.steps, "after the last report": now - self.since}
-            return {"seconds": round(now - self.started, 2), "ingested": self.ingested,
-                    "steps": finished if finished is not None else {k: round(v, 2) for k, v in steps.items()},
-                    "finished": finished is not None}
-
-    def write(self, finished: dict | None = None) -> list[dict]:
-        segments = [*self.segments, self.segment(finished)]
-        tmp = self.path.with_suffix(".tmp")
-        tmp.write_text(json.dumps({"key": self.key, "segments": segments}), encoding="utf-8")
-        tmp.replace(self.path)  # atomic: a kill leaves the last whole heartbeat
-        return segments
-
-    def _beat(self) -> None:
-        while not self.stop.wait(10):
-            self.write()
-
-
 def measure(name: str, db: Path, source: Path, run, beat: Heartbeat) -> dict:
     with beat, storyline.open(db) as desk:
         ingest = desk.ingest([source], analyze=False)
@@ -137,14 +83,9 @@ def measure(name: str, db: Path, source: Path, run, beat: Heartbeat) -> dict:
         rows = [tuple(sorted((p.source_id, p.derived_id))) for p in desk.store.reuse()]
         stored = {"articles": desk.store.count(), "reuse": len(rows),
                   "stories": len(desk.store.stories()), "people": len(desk.store.people())}
-    seconds = sum(s["seconds"] for s in segments)
-    total: dict[str, float] = {}
-    for segment in segments:
-        for step, took in segment["steps"].items():
-            total[step] = round(total.get(step, 0.0) + took, 2)
-    print(f"{name}: {seconds:.1f} s in {len(segments)} segment(s)", file=sys.stderr)
-    return {"seconds": round(seconds, 2), "segments": len(segments),
-            "ingested": sum(s["ingested"] for s in segments), "steps": total,
+    summed = total(segments)
+    print(f"{name}: {summed['seconds']:.1f} s in {len(segments)} segment(s)", file=sys.stderr)
+    return {**summed, "ingested": sum(s["ingested"] for s in segments),
             "failed": len(report.problems), "stored": stored, "pairs": rows}
 
 

@@ -7,7 +7,7 @@ Usage::
 
     PYTHONPATH=src .venv/bin/python benchmarks/scale_story_shards.py DATA_DIR [--size 20000]
         [--per-day 345] [--seed 0] [--workers 2] [--cpus 2] [--shards N] [--shard-min N] [--lead N]
-        [--work DIR] [--no-ray]
+        [--work DIR] [--no-ray] [--configs serial,local,ray] [--resume]
 
 ``DATA_DIR`` is the evaluation data folder (``../shared/eval``): the planted stream of
 ``scale_stories.py`` is made from its sentence pool at run time (nothing of it is written into
@@ -22,11 +22,23 @@ shards, stories stored, and pair and BCubed scores against the planted stories a
 events (``scale_stories.py`` says why the second is the one to read); then whether the local
 and Ray shards stored the same memberships (``same_results``), how close the sharded stories
 are to the one-clusterer ones (BCubed, one-clusterer stories as the gold), and the speed-ups.
+Each configuration's peak memory is that of this process and its children (a local Ray
+cluster's processes too), proportional set size, sampled every second (``segments.py``).
+
+**A million articles** (hours here): ``--configs ray`` runs the time shards on Ray alone, and
+``--resume`` makes the run span sittings of the machine. The planted store is built in batches
+of 1,000 articles, each batch's gold appended to ``planted-N-sS.gold.jsonl`` after it commits,
+so a killed build goes on from its last batch (the random stream is replayed to that point:
+the same articles as one uninterrupted build). A configuration cut off goes on from its store
+(the story step stores a round of shards in one transaction, so a kill costs the open round;
+``--shards`` = workers keeps rounds short), and its time is the sum of its segments; a
+finished configuration's result is kept in ``result-NAME.json``.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import os
@@ -43,6 +55,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import corpus_synth  # noqa: E402
+from segments import Heartbeat, total  # noqa: E402
 from scale_stories import (VECTOR_SENTENCES, article_sentences, doc_events, planted, pool_vectors,  # noqa: E402
                            synthetic_analysis)
 from stories import bcubed, pair_counts  # noqa: E402
@@ -60,7 +73,8 @@ def log(msg: str) -> None:
 
 
 def build_store(db: Path, data: Path, n: int, per_day: float, seed: int, work: Path) -> dict[str, tuple[int, int]]:
-    """Store the planted stream of ``n`` articles; returns article id -> (planted story, real event)."""
+    """Store the planted stream of ``n`` articles, going on from the batches a killed build
+    stored (module docstring); returns article id -> (planted story, real event)."""
     origins: list[tuple[str, int]] = []
     docs, _ = corpus_synth.sentence_pool(corpus_synth.load_documents(data), origins)
     events = doc_events(data, origins)
@@ -69,10 +83,23 @@ def build_store(db: Path, data: Path, n: int, per_day: float, seed: int, work: P
     cores, times, story, core, event = planted(docs, events, n, per_day, seed)
     rng = random.Random(seed + 1)
     gold: dict[str, tuple[int, int]] = {}
-    with storyline.open(db) as desk:
+    gold_path = db.with_suffix(".gold.jsonl")
+    stored: dict[int, dict] = {}  # first row of a stored batch -> its gold
+    if gold_path.exists():
+        for line in gold_path.read_text(encoding="utf-8").splitlines():
+            with contextlib.suppress(ValueError):  # a line cut by a kill: its batch is stored again
+                batch = json.loads(line)
+                stored[batch["start"]] = batch["gold"]
+        log(f"  going on after {len(stored)} stored batches")
+    with storyline.open(db) as desk, gold_path.open("a", encoding="utf-8") as out:
         store = desk.store
         for start in range(0, n, 1000):
-            articles, analyses, prints = [], [], []
+            if start in stored:
+                for row in range(start, min(n, start + 1000)):
+                    article_sentences(rng, cores[core[row]], len(pool))  # the same random stream
+                gold.update((a, tuple(g)) for a, g in stored[start].items())
+                continue
+            articles, analyses, prints, batch_gold = [], [], [], {}
             for row in range(start, min(n, start + 1000)):
                 numbers = article_sentences(rng, cores[core[row]], len(pool))
                 body = " ".join(pool[i] for i in numbers)
@@ -80,9 +107,9 @@ def build_store(db: Path, data: Path, n: int, per_day: float, seed: int, work: P
                 vec = (vec / np.linalg.norm(vec)).astype("<f4")
                 digest = content_hash(body)
                 aid = digest[:16]
-                if aid in gold:
+                if aid in gold or aid in batch_gold:
                     continue  # the same text twice: stored once
-                gold[aid] = (int(story[row]), int(event[row]))
+                batch_gold[aid] = (int(story[row]), int(event[row]))
                 when = dt.datetime.fromtimestamp(float(times[row]), dt.timezone.utc).isoformat()
                 articles.append(Article(id=aid, content_hash=digest, source=f"/planted/{row}.txt", body=body,
                                         title=body.split(". ")[0][:120], published=when,
@@ -94,6 +121,11 @@ def build_store(db: Path, data: Path, n: int, per_day: float, seed: int, work: P
             store.add_articles(articles)
             store.put_analyses(analyses, "planted")
             store.put_fingerprints(prints, [], "planted")
+            out.write(json.dumps({"start": start, "gold": batch_gold}) + "\n")
+            out.flush()
+            gold.update(batch_gold)
+            if (start + 1000) % 50_000 == 0:
+                log(f"  {start + 1000:,} of {n:,} rows stored")
     return gold
 
 
@@ -113,15 +145,17 @@ def scores(found: dict[str, str], gold: dict[str, tuple[int, int]]) -> dict:
     return {k: v for k, v in out.items() if not k.endswith(("_pairs", "true_pairs"))}
 
 
-def measure(name: str, db: Path, run) -> dict:
+def measure(name: str, db: Path, run, beat: Heartbeat) -> dict:
     log(name)
-    with storyline.open(db) as desk:
-        started, cpu = time.perf_counter(), time.process_time()
-        report = run(desk.store)
-        wall, cpu = time.perf_counter() - started, time.process_time() - cpu
-    step = report.of("stories")
-    out = {"wall_s": round(wall, 2), "driver_cpu_s": round(cpu, 2), "articles": step.done,
-           "shards": step.counts.get("story shards", 0), "failed": len(step.problems)}
+    with beat, storyline.open(db) as desk:
+        beat.names = {STORIES.describe(): "stories"}
+        report = run(desk.store, beat)
+        step = report.of("stories")
+        segments = beat.write(finished={"stories": round(step.seconds, 2)})
+    summed = total(segments)
+    out = {"wall_s": summed["seconds"], "driver_cpu_s": summed["cpu_s"], "peak_tree_mb": summed["peak_tree_mb"],
+           "segments": summed["segments"], "shards_last_segment": step.counts.get("story shards", 0),
+           "failed": len(step.problems)}
     log(f"  {out}")
     return out
 
@@ -139,6 +173,10 @@ def main() -> None:
     parser.add_argument("--lead", type=int, default=None, help="STORYLINE_STORY_LEAD")
     parser.add_argument("--work", type=Path, default=None)
     parser.add_argument("--no-ray", action="store_true", help="leave the Ray configuration out")
+    parser.add_argument("--configs", default="serial,local,ray",
+                        help="which of serial, local, ray to run (comma-separated)")
+    parser.add_argument("--resume", action="store_true",
+                        help="keep finished configurations and go on with one cut off (same --work and settings)")
     args = parser.parse_args()
     for value, name in ((args.shards, "STORYLINE_STORY_SHARDS"), (args.shard_min, "STORYLINE_STORY_SHARD_MIN"),
                         (args.lead, "STORYLINE_STORY_LEAD")):
@@ -147,25 +185,43 @@ def main() -> None:
     work = Path(args.work or tempfile.mkdtemp(prefix="scale-story-shards-"))
     work.mkdir(parents=True, exist_ok=True)
     base = work / f"planted-{args.size}-s{args.seed}.db"
-    gold_path = base.with_suffix(".gold.json")
-    if not base.exists() or not gold_path.exists():
+    built = base.with_suffix(".built")
+    if not built.exists():
         log(f"storing {args.size} planted articles in {base}")
-        scratch = base.with_suffix(".tmp")
-        scratch.unlink(missing_ok=True)
-        gold_path.write_text(json.dumps(build_store(scratch, args.data, args.size, args.per_day, args.seed, work)))
-        scratch.rename(base)
-    gold = {a: tuple(g) for a, g in json.loads(gold_path.read_text()).items()}
-    configs = ["serial", "local"] + ([] if args.no_ray else ["ray"])
+        gold = build_store(base, args.data, args.size, args.per_day, args.seed, work)
+        built.write_text(json.dumps(gold))
+    gold = {a: tuple(g) for a, g in json.loads(built.read_text()).items()}
+    configs = [c for c in args.configs.split(",") if c and not (args.no_ray and c == "ray")]
+    if unknown := set(configs) - {"serial", "local", "ray"}:
+        parser.error(f"unknown configuration(s): {', '.join(sorted(unknown))}")
     dbs = {c: work / f"{c}.db" for c in configs}
-    for db in dbs.values():
-        shutil.copy(base, db)
+    settings = {k: os.environ.get(k) for k in ("STORYLINE_STORY_SHARDS", "STORYLINE_STORY_SHARD_MIN",
+                                               "STORYLINE_STORY_LEAD")}
+    key = {"size": args.size, "seed": args.seed, "per_day": args.per_day, "settings": settings}
     out: dict = {"articles": len(gold), "per_day": args.per_day, "cores": os.cpu_count(),
-                 "load_avg_start": os.getloadavg(),
-                 "settings": {k: os.environ.get(k) for k in ("STORYLINE_STORY_SHARDS", "STORYLINE_STORY_SHARD_MIN",
-                                                             "STORYLINE_STORY_LEAD")}}
-    out["serial"] = measure("one clusterer, batch after batch", dbs["serial"],
-                            lambda store: run_steps(store, [replace(STORIES, shards=None)]))
-    out["local"] = measure("time shards, one after another", dbs["local"], lambda store: run_steps(store, [STORIES]))
+                 "load_avg_start": os.getloadavg(), "settings": settings}
+
+    def measured(config: str, label: str, run) -> None:
+        result = work / f"result-{config}.json"
+        if args.resume and result.exists() and (kept := json.loads(result.read_text()))["key"] == key:
+            log(f"{label}: kept from {result}")
+            out[config] = kept["result"]
+            return
+        beat = Heartbeat(work / f"segments-{config}.json", key, args.resume)
+        if beat.segments:
+            log(f"{label}: going on after {len(beat.segments)} segment(s)")
+        else:
+            for leftover in work.glob(dbs[config].name + "*"):
+                leftover.unlink()
+            shutil.copy(base, dbs[config])
+        out[config] = measure(label, dbs[config], run, beat)
+        result.write_text(json.dumps({"key": key, "result": out[config]}))
+
+    if "serial" in dbs:
+        measured("serial", "one clusterer, batch after batch",
+                 lambda store, beat: run_steps(store, [replace(STORIES, shards=None)], progress=beat))
+    if "local" in dbs:
+        measured("local", "time shards, one after another", lambda store, beat: run_steps(store, [STORIES], progress=beat))
     if "ray" in dbs:
         from storyline.run import ray_exec
         from storyline.run.common import RayOptions
@@ -174,19 +230,20 @@ def main() -> None:
         started = time.perf_counter()
         with ray_exec.cluster(options, num_cpus=args.cpus):
             out["ray_start_s"] = round(time.perf_counter() - started, 2)
-            out["ray"] = measure(f"time shards on Ray, {args.workers} workers", dbs["ray"],
-                                 lambda store: ray_exec.run_steps_ray(store, [STORIES], options=options))
+            measured("ray", f"time shards on Ray, {args.workers} workers",
+                     lambda store, beat: ray_exec.run_steps_ray(store, [STORIES], options=options, progress=beat))
     found = {c: memberships(db) for c, db in dbs.items()}
     for c in configs:
-        out[c].update(scores(found[c], gold))
-    serial_gold = {a: (s, s) for a, s in found["serial"].items()}
-    out["local_vs_serial_bcubed"] = {k: v for k, v in bcubed(
-        [found["local"].get(a, a) for a in sorted(serial_gold)], [found["serial"][a] for a in sorted(serial_gold)]
-    ).items()}
-    if "ray" in dbs:
+        out[c].update(scores(found[c], gold), articles=len(found[c]))
+    if "serial" in dbs and "local" in dbs:
+        serial_gold = sorted(found["serial"])
+        out["local_vs_serial_bcubed"] = bcubed([found["local"].get(a, a) for a in serial_gold],
+                                               [found["serial"][a] for a in serial_gold])
+    if "ray" in dbs and "local" in dbs:
         out["same_results"] = found["local"] == found["ray"]
-        out["speedup_serial_over_ray"] = round(out["serial"]["wall_s"] / out["ray"]["wall_s"], 2)
         out["speedup_local_over_ray"] = round(out["local"]["wall_s"] / out["ray"]["wall_s"], 2)
+    if "ray" in dbs and "serial" in dbs:
+        out["speedup_serial_over_ray"] = round(out["serial"]["wall_s"] / out["ray"]["wall_s"], 2)
     out["load_avg_end"] = os.getloadavg()
     print(json.dumps(out))
 
