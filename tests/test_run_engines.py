@@ -161,9 +161,11 @@ def test_big_files_are_read_in_parts_as_one_reader_reads_them(ray_available, tmp
     crawl.write_bytes(archive(12, compress=True))
     small = tmp_path / "small.jsonl"
     small.write_text(rows[3] + "\n", encoding="utf-8")
+    blank = tmp_path / "blank.jsonl"  # no part holds anything: "empty input", as one reader says
+    blank.write_text("\n" * 5000, encoding="utf-8")
     files = [InputFile(big, "jsonl"), InputFile(small, "jsonl"), InputFile(packed, "jsonl"),
-             InputFile(crawl, "warc"), InputFile(big, "jsonl")]
-    assert [len(cut(f, 1000).parts) > 3 for f in files] == [True, False, True, True, True]
+             InputFile(crawl, "warc"), InputFile(blank, "jsonl"), InputFile(big, "jsonl")]
+    assert [len(cut(f, 1000).parts) > 3 for f in files] == [True, False, True, True, True, True]
     ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
     try:
         read = file_reader(RayOptions(workers=2), 1 << 20, part_bytes=1000)
@@ -177,6 +179,7 @@ def test_big_files_are_read_in_parts_as_one_reader_reads_them(ray_available, tmp
     assert [p.locator for p in got[0] if hasattr(p, "reason")] == ["line 18"]
     assert [p.locator for p in got[2] if hasattr(p, "reason")] == ["line 18"]
     assert len(got[3]) >= 8 and all(a.url for a in got[3])
+    assert [p.reason for p in got[4]] == ["empty input"]
 
 
 def test_ray_needs_a_store_other_processes_can_open(seeds_dir):

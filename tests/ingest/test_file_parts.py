@@ -14,10 +14,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from builders import archive
+from builders import archive, warc
 from storyline.ingest.files import InputFile
 from storyline.ingest.jsonl import gzip_line_parts, line_parts, read_jsonl
-from storyline.ingest.parts import cut, expected_parts
+from storyline.ingest.parts import Cut, cut, expected_parts, nothing_found
 from storyline.ingest.pipeline import documents
 from storyline.ingest.warc import record_parts
 
@@ -30,10 +30,17 @@ LINES = st.lists(st.one_of(
 ), min_size=1, max_size=40)
 
 
+def in_parts(file: InputFile, found: Cut, max_bytes: int) -> list:
+    """The parts read one after another, as the Ray reader hands them on (run/ray_exec.py):
+    a file none of whose parts gives anything is reported as one reader reports it."""
+    items = [x for part in found.parts for x in documents(file, max_bytes=max_bytes, part=part, index=found.index)]
+    return items or [nothing_found(file, found)]
+
+
 def whole_and_parts(path, part_bytes, chunk):
     whole = list(read_jsonl(path, max_bytes=200))
     parts = line_parts(path, part_bytes, chunk=chunk)
-    return whole, parts, [x for part in parts for x in read_jsonl(path, max_bytes=200, part=part)]
+    return whole, parts, in_parts(InputFile(path, "jsonl"), Cut(parts), 200) if parts else []
 
 
 @settings(max_examples=150, deadline=None)
@@ -43,7 +50,7 @@ def test_parts_read_as_the_whole_file(tmp_path_factory, lines, part_bytes, chunk
     data = "\n".join(lines) + ("\n" if final_newline else "")
     path.write_bytes(data.encode("utf-8"))
     size = path.stat().st_size
-    whole, parts, in_parts = whole_and_parts(path, part_bytes, chunk)
+    whole, parts, read = whole_and_parts(path, part_bytes, chunk)
     if size <= part_bytes:
         assert parts == []
         return
@@ -53,8 +60,7 @@ def test_parts_read_as_the_whole_file(tmp_path_factory, lines, part_bytes, chunk
         assert before.end == after.start and raw[after.start - 1 : after.start] == b"\n"
     for part in parts:
         assert part.start < part.end and part.lines_before == raw[: part.start].count(b"\n")
-    # A file of nothing but blank lines is "empty input" read whole; its parts report nothing.
-    assert in_parts == [x for x in whole if getattr(x, "reason", None) != "empty input"]
+    assert read == whole  # a file of nothing but blank lines too: "empty input"
 
 
 def test_a_dump_is_cut_near_the_asked_size_and_a_compressed_one_not_at_all(tmp_path):
@@ -95,8 +101,7 @@ def test_gzip_parts_read_as_the_whole_file(tmp_path_factory, lines, part_bytes, 
         assert before.end == after.start and raw[after.start - 1 : after.start] == b"\n"
     for part in parts:
         assert part.start < part.end and part.lines_before == raw[: part.start].count(b"\n")
-    in_parts = [x for part in parts for x in read_jsonl(path, max_bytes=200, part=part, index=index)]
-    assert in_parts == [x for x in whole if getattr(x, "reason", None) != "empty input"]
+    assert in_parts(InputFile(path, "jsonl"), Cut(parts, index), 200) == whole
 
 
 def big_dump(rows: int = 6000) -> bytes:
@@ -145,8 +150,7 @@ def test_warc_parts_read_as_the_whole_file(tmp_path, compress):
         assert len(parts) > 2 and parts[0].start == 0 and parts[-1].end == size
         assert all(a.end == b.start and a.records_before < b.records_before for a, b in zip(parts, parts[1:]))
         assert expected_parts(file, part_bytes) >= len(parts) - 1
-        in_parts = [x for part in parts for x in documents(file, max_bytes=1 << 20, part=part)]
-        assert in_parts == whole and len(whole) > 30
+        assert in_parts(file, Cut(parts), 1 << 20) == whole and len(whole) > 30
     assert record_parts(path, size) == []  # small enough to read whole
 
 
@@ -174,3 +178,30 @@ def test_a_warc_that_cannot_be_cut_is_read_whole(tmp_path):
         else:
             assert [x.reason for x in whole if hasattr(x, "reason")] == [whole[0].reason]
             assert "single gzip" in whole[0].reason
+
+
+def test_an_archive_without_pages_is_reported_as_one_reader_reports_it(tmp_path):
+    path = tmp_path / "requests.warc.gz"
+    path.write_bytes(warc([{"uri": f"https://courier.example/{n}", "type": "request"} for n in range(60)]))
+    file = InputFile(path, "warc")
+    found = cut(file, 2000)
+    assert len(found.parts) > 3
+    whole = list(documents(file, max_bytes=1 << 20))
+    assert [x.reason for x in whole] == ["no HTML or text pages found (61 WARC records read)"]
+    assert in_parts(file, found, 1 << 20) == whole
+
+
+@pytest.mark.parametrize("name", ["dump.jsonl", "dump.jsonl.gz", "crawl.warc.gz"])
+def test_a_part_of_a_file_changed_since_its_cut_is_reported_not_read(tmp_path, name):
+    path = tmp_path / name
+    data = archive(30, compress=True) if name.endswith("warc.gz") else big_dump()
+    path.write_bytes(gzip.compress(data, mtime=0) if name == "dump.jsonl.gz" else data)
+    file = InputFile(path, name.split(".")[1])
+    found = cut(file, 1 << 14)
+    assert len(found.parts) > 2
+    with path.open("ab") as fh:  # a crawler still writing, a dump still being appended to
+        fh.write(b"\n")
+    for part in found.parts:
+        got = list(documents(file, max_bytes=1 << 20, part=part, index=found.index))
+        assert [x.locator for x in got] == [f"bytes {part.start}-{part.end}"]
+        assert "changed after it was cut" in got[0].reason

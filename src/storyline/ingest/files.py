@@ -77,6 +77,27 @@ def discover(paths: list[str | os.PathLike]) -> Iterator[InputFile | tuple[str, 
             yield (str(path), "no such file or folder")
 
 
+def stamp(path: Path) -> tuple[int, int]:
+    """What tells one state of a file from another: its size and modification time (ns). A file
+    cut into parts (ingest/parts.py) is read only while its stamp is the one it was cut with."""
+    st = path.stat()
+    return st.st_size, st.st_mtime_ns
+
+
+def changed_since_cut(path: Path, cut_stamp: tuple[int, int] | None) -> str | None:
+    """Why a part of ``path`` cut when its stamp was ``cut_stamp`` must not be read now, or None."""
+    if cut_stamp is None:
+        return None
+    try:
+        now = stamp(path)
+    except OSError as exc:
+        return f"cannot read ({exc.strerror or exc})"
+    if now == cut_stamp:
+        return None
+    return (f"the file changed after it was cut into parts to read ({cut_stamp[0]:,} bytes then, {now[0]:,} "
+            "now): these bytes were not read; ingest it again")
+
+
 def format_of(path: Path) -> str | None:
     """The input format named by a file's suffix (``.gz`` looked through), or None."""
     suffixes = [s.lower() for s in path.suffixes]

@@ -17,11 +17,11 @@ import json
 import re
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import BinaryIO
 
-from storyline.ingest.files import InputError
+from storyline.ingest.files import InputError, changed_since_cut, stamp
 from storyline.records import Problem, RawDocument
 
 STATED_KEYS = ("url", "title", "published", "outlet", "byline")
@@ -51,6 +51,9 @@ def read_jsonl(path: Path, *, max_bytes: int, part: LinePart | None = None,
     source = str(path)
     number = part.lines_before if part else 0
     empty = part is None  # no line with anything on it: reported, not passed over in silence
+    if part and (changed := changed_since_cut(path, part.stamp)):
+        yield Problem(source, changed, f"bytes {part.start}-{part.end}")
+        return
     try:
         with _open(path, part, index) as fh:
             at = part.start if part else 0
@@ -109,17 +112,24 @@ def _open(path: Path, part: LinePart | None, index: bytes | None) -> BinaryIO:
     import indexed_gzip
 
     fh = indexed_gzip.IndexedGzipFile(str(path))
-    fh.import_index(fileobj=io.BytesIO(index))
+    try:
+        fh.import_index(fileobj=io.BytesIO(index))
+    except BaseException:
+        fh.close()
+        raise
     return fh
 
 
 @dataclass(frozen=True, slots=True)
 class LinePart:
-    """Bytes ``start``..``end`` of a JSONL file: whole lines, ``lines_before`` of them before."""
+    """Bytes ``start``..``end`` of a JSONL file: whole lines, ``lines_before`` of them before;
+    ``stamp``: the file's when it was cut (files.stamp; a part of a file changed since is not
+    read, but reported)."""
 
     start: int
     end: int
     lines_before: int
+    stamp: tuple[int, int] | None = None
 
 
 # What a gzip file of JSONL news is guessed to grow to, decompressed (about 3-6 times; the
@@ -146,8 +156,12 @@ def line_parts(path: Path, part_bytes: int, chunk: int = 1 << 24) -> list[LinePa
     ``part_bytes`` or a compressed one (see :func:`gzip_line_parts`): []."""
     if _compressed(path) or part_count(path, part_bytes) == 1:
         return []
+    before = stamp(path)
     with open(path, "rb") as fh:
-        return _cut_lines(fh, part_bytes, chunk)
+        parts = _cut_lines(fh, part_bytes, chunk)
+    if stamp(path) != before:
+        return []  # written to while it was cut: read whole
+    return [replace(p, stamp=before) for p in parts]
 
 
 def gzip_line_parts(path: Path, part_bytes: int, chunk: int = 1 << 24) -> tuple[list[LinePart], bytes | None]:
@@ -156,12 +170,14 @@ def gzip_line_parts(path: Path, part_bytes: int, chunk: int = 1 << 24) -> tuple[
     (``read_jsonl(part=..., index=...)``). Two passes on the caller: the cut, with Python's
     gzip (so a cut-off or damaged stream raises here, and the file is read whole, by one
     reader that reports where it broke: ``([], None)``), then indexed_gzip's index, with a
-    seek point about every quarter part (a 32 KiB window each: about 0.2% of the stream at
-    the default part size). A stream of at most ``part_bytes``, or another file: ``([], None)``."""
+    seek point about every quarter part and at most 256 (a 32 KiB window each: about 0.2% of
+    the stream at the default part size, at most 8 MiB). A stream of at most ``part_bytes``,
+    or another file: ``([], None)``."""
     if not _compressed(path) or part_bytes <= 0:
         return [], None
     try:
-        if path.stat().st_size * GZIP_MAX_RATIO <= part_bytes:
+        before = stamp(path)
+        if before[0] * GZIP_MAX_RATIO <= part_bytes:
             return [], None
         with gzip.open(path, "rb") as fh:
             parts = _cut_lines(fh, part_bytes, chunk)
@@ -169,13 +185,18 @@ def gzip_line_parts(path: Path, part_bytes: int, chunk: int = 1 << 24) -> tuple[
             return [], None
         import indexed_gzip
 
-        with indexed_gzip.IndexedGzipFile(str(path), spacing=max(part_bytes // 4, 1 << 16)) as fh:
+        # A seek point every quarter part, but at most 256 in all: every part's reader imports
+        # the whole index, so with small parts of a huge stream it would grow as the parts do.
+        spacing = max(part_bytes // 4, parts[-1].end // 256, 1 << 16)
+        with indexed_gzip.IndexedGzipFile(str(path), spacing=spacing) as fh:
             fh.build_full_index()
             index = io.BytesIO()
             fh.export_index(fileobj=index)
+        if stamp(path) != before:
+            return [], None  # written to while it was cut: read whole
     except (OSError, EOFError, zlib.error):
         return [], None
-    return parts, index.getvalue()
+    return [replace(p, stamp=before) for p in parts], index.getvalue()
 
 
 def _cut_lines(fh: BinaryIO, part_bytes: int, chunk: int) -> list[LinePart]:

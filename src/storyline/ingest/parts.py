@@ -5,7 +5,10 @@ gives exactly what one reader of the whole file gives (tests/ingest/test_file_pa
 
 What is cut: JSONL (plain, at line starts; gzip, at line starts of the decompressed stream,
 read through an index) and WARC (plain or one gzip member a record, at record starts). Other
-files, small files, and files that cannot be read to their end are read whole."""
+files, small files, files that cannot be read to their end, and files written to while they
+are cut are read whole. A part of a file changed after its cut is not read but reported
+(files.changed_since_cut). A file none of whose parts holds anything is reported as one reader
+reports it (:func:`nothing_found`: the parts cannot know it of each other)."""
 
 from __future__ import annotations
 
@@ -15,6 +18,7 @@ from pathlib import Path
 from storyline.ingest.files import InputFile
 from storyline.ingest.jsonl import LinePart, gzip_line_parts, line_parts, part_count
 from storyline.ingest.warc import RecordPart, record_parts
+from storyline.records import Problem
 
 Part = LinePart | RecordPart
 
@@ -56,3 +60,13 @@ def expected_parts(file: InputFile, part_bytes: int) -> int:
     except OSError:
         pass
     return 1
+
+
+def nothing_found(file: InputFile, found: Cut) -> Problem:
+    """What one reader of the whole file reports when none of its parts gave anything (no
+    article, link or problem): a JSONL file of blank lines, an archive without pages."""
+    last = found.parts[-1]
+    if isinstance(last, RecordPart):
+        return Problem(str(file.path), f"no HTML or text pages found ({last.records_before + last.records} "
+                                       "WARC records read)")
+    return Problem(str(file.path), "empty input")

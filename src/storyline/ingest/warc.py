@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
+from storyline.ingest.files import changed_since_cut, stamp
 from storyline.records import Problem, RawDocument
 
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -21,12 +22,16 @@ def read_warc(path: Path, *, max_bytes: int, part: RecordPart | None = None) -> 
     Other records (warcinfo, request, metadata, redirects, images) are not articles and are
     passed over. A damaged or truncated archive keeps every record read before the damage.
     ``part`` (see :func:`record_parts`) reads only the records of one byte range, numbered as
-    in the whole file; a part without pages is not reported (the file has some).
+    in the whole file; a part without pages is not reported (ingest/parts.py ``nothing_found``
+    reports a file none of whose parts has any).
     """
     source = str(path)
     number = part.records_before if part else 0
     end = part.start if part else 0  # file offset where the last whole record ends
     found = False  # any page (or problem with one): a file with none is reported, not passed over
+    if part and (changed := changed_since_cut(path, part.stamp)):
+        yield Problem(source, changed, f"bytes {part.start}-{part.end}")
+        return
     try:
         with open(path, "rb") as fh:
             if part:
@@ -78,12 +83,14 @@ def read_warc(path: Path, *, max_bytes: int, part: RecordPart | None = None) -> 
 @dataclass(frozen=True, slots=True)
 class RecordPart:
     """Bytes ``start``..``end`` of a WARC file: ``records`` whole records (each its own gzip
-    member, in a compressed file), ``records_before`` of them before."""
+    member, in a compressed file), ``records_before`` of them before; ``stamp``: the file's when
+    it was cut (files.stamp; a part of a file changed since is not read, but reported)."""
 
     start: int
     end: int
     records_before: int
     records: int
+    stamp: tuple[int, int] | None = None
 
 
 def record_parts(path: Path, part_bytes: int) -> list[RecordPart]:
@@ -96,8 +103,10 @@ def record_parts(path: Path, part_bytes: int) -> list[RecordPart]:
     No part ([]) for a file of at most ``part_bytes``, for a compressed one whose records are
     not each their own gzip member (one stream is read from its start; the WARC standard and
     every crawler write a member a record), or for one that cannot be read to its end: one
-    reader reads it whole and reports where it broke."""
-    size = path.stat().st_size
+    reader reads it whole and reports where it broke. Only records that state a
+    ``Content-Length`` are cut between (an ARC file's ``length`` is read whole)."""
+    before = stamp(path)
+    size = before[0]
     if part_bytes <= 0 or size <= part_bytes:
         return []
     parts: list[RecordPart] = []
@@ -124,10 +133,10 @@ def record_parts(path: Path, part_bytes: int) -> list[RecordPart]:
                 number += 1
     except (ArchiveLoadFailed, EOFError, OSError, ValueError, AttributeError):
         return []
-    if not parts:
-        return []
+    if not parts or stamp(path) != before:
+        return []  # one part, or written to while it was cut: read whole
     parts.append(RecordPart(start, size, records_before, number - records_before))
-    return parts
+    return [replace(p, stamp=before) for p in parts]
 
 
 def _page(record, source: str, where: str, max_bytes: int) -> RawDocument | Problem | None:

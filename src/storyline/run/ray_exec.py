@@ -43,6 +43,7 @@ import logging
 import os
 import time
 from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -54,7 +55,7 @@ import ray.data
 
 from storyline.records import Problem
 from storyline.ingest.files import InputFile
-from storyline.ingest.parts import Part, cut, expected_parts
+from storyline.ingest.parts import Cut, Part, cut, expected_parts, nothing_found
 from storyline.run.analyze import Analysing
 from storyline.run.common import EngineError, Progress, RayOptions, shared_url
 from storyline.run.due import claim, due, settle
@@ -179,10 +180,11 @@ def file_reader(options: RayOptions, max_bytes: int, part_bytes: int | None = No
 
     A call is a file, or a part of a big JSONL or WARC file: one of more than ``part_bytes``
     (``STORYLINE_READ_PART_MB``, 64 MiB by default; of the decompressed stream for gzip JSONL,
-    of the file for WARC) is cut at line or record starts (``ingest/parts.py``, one pass on the
-    driver) and its parts are read side by side, their lines or records numbered as in the
-    whole file (a gzip JSONL file's index is put in the object store once, for all its parts).
-    A file's items are handed on part by part, so the driver holds a part, not a whole dump."""
+    of the file for WARC) is cut at line or record starts (``ingest/parts.py``: a pass over the
+    file on a thread of the driver, two for gzip JSONL, ahead of the readers: ``_Cutting``) and
+    its parts are read side by side, their lines or records numbered as in the whole file (a
+    gzip JSONL file's index is put in the object store once, for all its parts). A file's items
+    are handed on part by part, so the driver holds a part, not a whole dump."""
     if part_bytes is None:
         part_bytes = int(float(os.environ.get(READ_PART_MB, "64")) * (1 << 20))
 
@@ -192,26 +194,30 @@ def file_reader(options: RayOptions, max_bytes: int, part_bytes: int | None = No
         workers = options.workers or max(1, int(ray.cluster_resources().get("CPU", 1)))
         reader = ray.remote(_Reader).options(num_cpus=options.cpus_per_worker, max_restarts=-1,
                                              max_task_retries=options.max_retries)
-        # A file's parts are cut when its first call is due, not all files' before the first
-        # read (cutting is a pass over the file).
-        calls = ((k, file, part, index) for k, file in enumerate(files) for part, index in _parts(file, part_bytes))
+        cutting = _Cutting(files, part_bytes)
+        calls = (call for k, file in enumerate(files) for call in _calls(k, file, cutting.of(k)))
         actors = [reader.remote(max_bytes) for _ in range(min(workers, max(1, _calls_hint(files, part_bytes))))]
         waiting = enumerate(calls)
-        in_flight: deque = deque()  # (file index, result ref), in the order of ``calls``
+        in_flight: deque = deque()  # (file index, result ref, problem if nothing found), in call order
 
         def submit() -> None:
             if (call := next(waiting, None)) is not None:
-                n, (k, file, part, index) = call
-                in_flight.append((k, actors[n % len(actors)].read.remote(file, part, index)))
+                n, (k, file, part, index, on_empty) = call
+                in_flight.append((k, actors[n % len(actors)].read.remote(file, part, index), on_empty))
 
         def items(k: int) -> Iterator:
             # The calls are taken in order, so file k's parts are at the head until it is done.
             if in_flight and in_flight[0][0] < k:
                 raise EngineError(f"{files[in_flight[0][0]].path}: not read to its end before the next file")
+            seen = False
             while in_flight and in_flight[0][0] == k:
-                found = ray.get(in_flight.popleft()[1])
+                _, ref, on_empty = in_flight.popleft()
+                found = ray.get(ref)
                 submit()
+                seen = seen or bool(found)
                 yield from found
+                if on_empty is not None and not seen:
+                    yield on_empty  # no part of the file held anything: what one reader says
 
         for _ in range(2 * len(actors)):
             submit()
@@ -219,23 +225,53 @@ def file_reader(options: RayOptions, max_bytes: int, part_bytes: int | None = No
             for k in range(len(files)):
                 yield items(k)
         finally:
+            cutting.close()
             for actor in actors:
                 ray.kill(actor)
 
     return read
 
 
+class _Cutting:
+    """Files cut into parts (a pass over each big file, decompressing it if compressed) on a
+    thread of the driver, up to two files ahead of the one being handed out, so the readers
+    are not left idle while the driver cuts the next big file (zlib and file reads release
+    the GIL). A file too small to cut is not handed to the thread."""
+
+    AHEAD = 2
+
+    def __init__(self, files: Sequence[InputFile], part_bytes: int):
+        self.files, self.part_bytes = files, part_bytes
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="storyline-cut")
+        self.futures: dict[int, Future] = {}
+
+    def of(self, k: int) -> Cut:
+        for ahead in range(k, min(k + self.AHEAD + 1, len(self.files))):
+            if ahead not in self.futures and expected_parts(self.files[ahead], self.part_bytes) > 1:
+                self.futures[ahead] = self.pool.submit(cut, self.files[ahead], self.part_bytes)
+        future = self.futures.pop(k, None)
+        return future.result() if future is not None else Cut()
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _calls(k: int, file: InputFile, found: Cut) -> Iterator[tuple]:
+    """The reader calls of file ``k``: (k, file, part, index or its object ref, the problem to
+    report if no part gives anything: on the last part only); one call with no part for a
+    file read whole."""
+    if not found.parts:
+        yield k, file, None, None, None
+        return
+    index = ray.put(found.index) if found.index is not None else None
+    last = len(found.parts) - 1
+    for n, part in enumerate(found.parts):
+        yield k, file, part, index, nothing_found(file, found) if n == last else None
+
+
 def _calls_hint(files: Sequence[InputFile], part_bytes: int) -> int:
     """About how many reader calls ``files`` make (a big file one a part), by size."""
     return sum(expected_parts(file, part_bytes) for file in files)
-
-
-def _parts(file: InputFile, part_bytes: int) -> Iterator[tuple[Part | None, Any]]:
-    """The reader calls of ``file``: (part, index or its object ref); (None, None) for a file
-    read whole."""
-    found = cut(file, part_bytes)
-    index = ray.put(found.index) if found.index is not None else None
-    yield from ((part, index) for part in found.parts) if found.parts else [(None, None)]
 
 
 class _Reader:
