@@ -250,7 +250,10 @@ class _Cutting:
             if ahead not in self.futures and expected_parts(self.files[ahead], self.part_bytes) > 1:
                 self.futures[ahead] = self.pool.submit(cut, self.files[ahead], self.part_bytes)
         future = self.futures.pop(k, None)
-        return future.result() if future is not None else Cut()
+        try:
+            return future.result() if future is not None else Cut()
+        except Exception:  # noqa: BLE001 - a cutter's bug on one hostile file: read it whole
+            return Cut()  # (its one reader reports what is wrong with it), never stop the run
 
     def close(self) -> None:
         self.pool.shutdown(wait=False, cancel_futures=True)
