@@ -155,8 +155,8 @@ def due_in_order(store: Store, clusterer: StoryClusterer | Callable[[], StoryClu
     need its state (restoring it from the checkpoint is most of a dated batch's ordering cost)."""
     ids = store.unclustered(CLUSTER_VERSION, among=among)
     times: dict[str, float | None] = {}
-    for chunk in _chunks(ids):
-        times.update((a.id, publication_time(a)) for a in store.articles(ids=chunk))
+    for chunk in _chunks(ids):  # the stated dates only: a bulk load's bodies are gigabytes
+        times.update((aid, published_epoch(when)) for aid, when in store.publication_dates(chunk).items())
     ids = [a for a in ids if a in times]  # deleted meanwhile
     placed: dict[str, float] = {}
     if any(times[a] is None for a in ids):
