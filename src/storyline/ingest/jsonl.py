@@ -17,11 +17,11 @@ import json
 import re
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from storyline.ingest.files import InputError, changed_since_cut, stamp
+from storyline.ingest.files import InputError, changed_since_cut
 from storyline.records import Problem, RawDocument
 
 STATED_KEYS = ("url", "title", "published", "outlet", "byline")
@@ -123,8 +123,8 @@ def _open(path: Path, part: LinePart | None, index: bytes | None) -> BinaryIO:
 @dataclass(frozen=True, slots=True)
 class LinePart:
     """Bytes ``start``..``end`` of a JSONL file: whole lines, ``lines_before`` of them before;
-    ``stamp``: the file's when it was cut (files.stamp; a part of a file changed since is not
-    read, but reported)."""
+    ``stamp``: the file's when it was cut (set by parts.cut; a part of a file changed since is
+    not read, but reported)."""
 
     start: int
     end: int
@@ -156,12 +156,8 @@ def line_parts(path: Path, part_bytes: int, chunk: int = 1 << 24) -> list[LinePa
     ``part_bytes`` or a compressed one (see :func:`gzip_line_parts`): []."""
     if _compressed(path) or part_count(path, part_bytes) == 1:
         return []
-    before = stamp(path)
     with open(path, "rb") as fh:
-        parts = _cut_lines(fh, part_bytes, chunk)
-    if stamp(path) != before:
-        return []  # written to while it was cut: read whole
-    return [replace(p, stamp=before) for p in parts]
+        return _cut_lines(fh, part_bytes, chunk)
 
 
 def gzip_line_parts(path: Path, part_bytes: int, chunk: int = 1 << 24) -> tuple[list[LinePart], bytes | None]:
@@ -176,8 +172,7 @@ def gzip_line_parts(path: Path, part_bytes: int, chunk: int = 1 << 24) -> tuple[
     if not _compressed(path) or part_bytes <= 0:
         return [], None
     try:
-        before = stamp(path)
-        if before[0] * GZIP_MAX_RATIO <= part_bytes:
+        if path.stat().st_size * GZIP_MAX_RATIO <= part_bytes:
             return [], None
         with gzip.open(path, "rb") as fh:
             parts = _cut_lines(fh, part_bytes, chunk)
@@ -192,11 +187,9 @@ def gzip_line_parts(path: Path, part_bytes: int, chunk: int = 1 << 24) -> tuple[
             fh.build_full_index()
             index = io.BytesIO()
             fh.export_index(fileobj=index)
-        if stamp(path) != before:
-            return [], None  # written to while it was cut: read whole
     except (OSError, EOFError, zlib.error):
         return [], None
-    return [replace(p, stamp=before) for p in parts], index.getvalue()
+    return parts, index.getvalue()
 
 
 def _cut_lines(fh: BinaryIO, part_bytes: int, chunk: int) -> list[LinePart]:

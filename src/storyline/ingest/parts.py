@@ -12,10 +12,10 @@ reports it (:func:`nothing_found`: the parts cannot know it of each other)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from storyline.ingest.files import InputFile
+from storyline.ingest.files import InputFile, stamp
 from storyline.ingest.jsonl import LinePart, gzip_line_parts, line_parts, part_count
 from storyline.ingest.warc import RecordPart, record_parts
 from storyline.records import Problem
@@ -37,15 +37,21 @@ def cut(file: InputFile, part_bytes: int) -> Cut:
     (decompressing it, if compressed) on the caller; none for a file read whole by its size."""
     path = Path(file.path)
     try:
-        if file.format == "jsonl":
-            if path.suffix.lower() == ".gz":
-                return Cut(*gzip_line_parts(path, part_bytes))
-            return Cut(line_parts(path, part_bytes))
-        if file.format == "warc":
-            return Cut(record_parts(path, part_bytes))
+        before = stamp(path)
+        if file.format == "jsonl" and path.suffix.lower() == ".gz":
+            found = Cut(*gzip_line_parts(path, part_bytes))
+        elif file.format == "jsonl":
+            found = Cut(line_parts(path, part_bytes))
+        elif file.format == "warc":
+            found = Cut(record_parts(path, part_bytes))
+        else:
+            return Cut()
+        if not found.parts or stamp(path) != before:
+            return Cut()  # nothing to cut, or written to while it was cut: read whole
     except OSError:
-        pass  # read whole, by the reader that reports why it cannot be read
-    return Cut()
+        return Cut()  # read whole, by the reader that reports why it cannot be read
+    # Each part carries the stamp it was cut at: its reader reads it only if the file still has it.
+    return Cut([replace(part, stamp=before) for part in found.parts], found.index)
 
 
 def expected_parts(file: InputFile, part_bytes: int) -> int:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
-from storyline.ingest.files import changed_since_cut, stamp
+from storyline.ingest.files import changed_since_cut
 from storyline.records import Problem, RawDocument
 
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -84,7 +84,7 @@ def read_warc(path: Path, *, max_bytes: int, part: RecordPart | None = None) -> 
 class RecordPart:
     """Bytes ``start``..``end`` of a WARC file: ``records`` whole records (each its own gzip
     member, in a compressed file), ``records_before`` of them before; ``stamp``: the file's when
-    it was cut (files.stamp; a part of a file changed since is not read, but reported)."""
+    it was cut (set by parts.cut; a part of a file changed since is not read, but reported)."""
 
     start: int
     end: int
@@ -105,8 +105,7 @@ def record_parts(path: Path, part_bytes: int) -> list[RecordPart]:
     every crawler write a member a record), or for one that cannot be read to its end: one
     reader reads it whole and reports where it broke. Only records that state a
     ``Content-Length`` are cut between (an ARC file's ``length`` is read whole)."""
-    before = stamp(path)
-    size = before[0]
+    size = path.stat().st_size
     if part_bytes <= 0 or size <= part_bytes:
         return []
     parts: list[RecordPart] = []
@@ -133,10 +132,10 @@ def record_parts(path: Path, part_bytes: int) -> list[RecordPart]:
                 number += 1
     except (ArchiveLoadFailed, EOFError, OSError, ValueError, AttributeError):
         return []
-    if not parts or stamp(path) != before:
-        return []  # one part, or written to while it was cut: read whole
+    if not parts:
+        return []
     parts.append(RecordPart(start, size, records_before, number - records_before))
-    return [replace(p, stamp=before) for p in parts]
+    return parts
 
 
 def _page(record, source: str, where: str, max_bytes: int) -> RawDocument | Problem | None:
