@@ -21,6 +21,7 @@ from storyline.ingest.warc import RecordPart, record_parts
 from storyline.records import Problem
 
 Part = LinePart | RecordPart
+CUT_FORMATS = ("jsonl", "warc")  # the formats :func:`cut` may cut
 
 
 @dataclass(frozen=True, slots=True)

@@ -55,7 +55,7 @@ import ray.data
 
 from storyline.records import Problem
 from storyline.ingest.files import InputFile
-from storyline.ingest.parts import Cut, Part, cut, expected_parts, nothing_found
+from storyline.ingest.parts import CUT_FORMATS, Cut, Part, cut, expected_parts, nothing_found
 from storyline.run.analyze import Analysing
 from storyline.run.common import EngineError, Progress, RayOptions, shared_url
 from storyline.run.due import claim, due, settle
@@ -236,7 +236,7 @@ class _Cutting:
     """Files cut into parts (a pass over each big file, decompressing it if compressed) on a
     thread of the driver, up to two files ahead of the one being handed out, so the readers
     are not left idle while the driver cuts the next big file (zlib and file reads release
-    the GIL). A file too small to cut is not handed to the thread."""
+    the GIL). A file of a format never cut is not handed to the thread."""
 
     AHEAD = 2
 
@@ -247,7 +247,9 @@ class _Cutting:
 
     def of(self, k: int) -> Cut:
         for ahead in range(k, min(k + self.AHEAD + 1, len(self.files))):
-            if ahead not in self.futures and expected_parts(self.files[ahead], self.part_bytes) > 1:
+            # The cut itself decides (by a stat) whether a file is big enough: the pool-size hint
+            # guesses a gzip file's decompressed size, and would leave some cuttable ones whole.
+            if ahead not in self.futures and self.files[ahead].format in CUT_FORMATS:
                 self.futures[ahead] = self.pool.submit(cut, self.files[ahead], self.part_bytes)
         future = self.futures.pop(k, None)
         try:
