@@ -16,7 +16,7 @@ pytest.importorskip("httpx")
 from fastapi.testclient import TestClient  # noqa: E402
 
 import storyline  # noqa: E402
-from helpers import copy_store  # noqa: E402
+from helpers import copy_store, seeds_with_people  # noqa: E402
 from storyline.records import Analysis, Entity, Mention, Quote, ReusePair, Change, Story  # noqa: E402
 from storyline.store import open_store  # noqa: E402
 from storyline.store.records import Membership  # noqa: E402
@@ -309,6 +309,49 @@ def test_the_seed_story_page(seeds_site):
     # Every article of the story is listed and linked.
     for aid in story.article_ids:
         assert f'href="/articles/{aid}"' in page
+
+
+def test_a_story_names_the_people_the_store_knows(seeds_store, tmp_path):
+    """The story page's people and /api/stories/{id}'s are the people step's identities: each
+    links to a person page that answers, under the stored name (story-made ids led nowhere)."""
+    db = seeds_with_people(seeds_store, tmp_path / "people.db")
+    with storyline.open(db) as desk:
+        story = desk.stories()[0]
+        live = {p.id: p for p in desk.store.people_of(list(story.article_ids))}
+    with TestClient(create_app(db), base_url="http://127.0.0.1:8000") as client:
+        page = client.get(f"/stories/{story.id}").text
+        section = page[page.index('data-testid="people"'):].split("</ul>")[0]
+        linked = re.findall(r'href="/people/([^"]+)">([^<]+)</a>', section)
+        assert len(linked) == section.count("<li>") > 10  # every person shown is linked
+        for person_id, name in linked:
+            assert person_id in live and live[person_id].name == name
+            assert client.get(f"/people/{person_id}").status_code == 200
+        people = client.get(f"/api/stories/{story.id}").json()["people"]
+        assert people and all(p["id"] in live for p in people)
+        assert len({p["id"] for p in people}) == len(people)
+        starmer = next(p for p in people if p["name"] == "Keir Starmer")
+        assert client.get(f"/api/people/{starmer['id']}").json()["name"] == "Keir Starmer"
+    with storyline.open(db) as desk:  # quotes are told under the same names
+        assert "Keir Starmer" in desk.story(story.id).quotes
+
+
+def test_a_story_built_before_its_people_links_no_person(seeds_store, tmp_path):
+    """Facts built where the people step has not run hold ids of the story alone: the page
+    shows those people unlinked instead of linking to a 404."""
+    import sqlite3
+
+    db = copy_store(seeds_store, tmp_path / "no-people.db")
+    with sqlite3.connect(db) as con:  # a store whose people step never ran
+        for table in ("person_members", "person_aliases", "person_roles", "person_keys", "person_surnames", "persons"):
+            con.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed names
+        con.execute("DELETE FROM story_facts")
+    with storyline.open(db) as desk:
+        story = desk.stories()[0]
+    with TestClient(create_app(str(db)), base_url="http://127.0.0.1:8000") as client:
+        page = client.get(f"/stories/{story.id}").text
+    section = page[page.index('data-testid="people"'):].split("</ul>")[0]
+    assert section.count("<li>") > 10 and "Keir Starmer" in section
+    assert 'href="/people/' not in section
 
 
 def test_the_story_report_is_built_once_per_story_state(seeds_site):

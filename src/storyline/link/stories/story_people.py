@@ -1,0 +1,68 @@
+"""A story's people under the people step's identities, so that every person a story names is
+the person the rest of the product knows (its page, its quotes, the people list).
+
+The story report merges the PERSON mentions of its articles itself (``merge_people`` over the
+story: inside one story a bare "Okafor" is the story's Alina Okafor), and until session 20 it
+kept the ids that merge made: ids of the story alone, so every person link of a story page
+and every person id of ``/api/stories/{id}`` led nowhere (404). Here each merged person takes
+the id and the name of the stored identity holding most of its mentions; two merged people
+that the people step holds as one identity become one. The story's own merge still decides
+who is together in the story (it sees the story's context, and the people step's identities
+may be split more finely by a bare surname across the corpus); the store decides who it is.
+
+A person none of whose mentions has a stored identity (the people step has not run on those
+articles, or failed on them) keeps its story-made id; the story page links only ids the store
+knows. Later merges of identities do not rebuild a story's facts (that would rebuild every
+story of a famous person whenever the people step merges one more of its names): an absorbed
+id redirects to the identity that absorbed it, on the person page and in the API.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import replace
+
+from storyline.records import Identity
+from storyline.store import Store
+
+
+def canonical_people(store: Store, people: Sequence[Identity]) -> list[Identity]:
+    """``people`` (the story's merged PERSON identities) under the stored identities' ids and
+    names (module docstring), in their order, those that fall together joined into the first."""
+    members = [m for p in people for m in p.members]
+    if not members:
+        return list(people)
+    holder: dict[tuple[str, str], Identity] = {}
+    for identity in store.people_of(sorted({a for a, _ in members}), whole_below=0):
+        for m in identity.members:
+            holder[m] = identity
+    out: dict[str, Identity] = {}
+    for person in people:
+        votes = Counter(holder[m].id for m in person.members if m in holder)
+        if not votes:
+            out.setdefault(person.id, person)
+            continue
+        chosen = holder[next(m for m in person.members if m in holder and holder[m].id == _top(votes))]
+        named = replace(person, id=chosen.id, name=chosen.name,
+                        aliases=_unique([person.name, *person.aliases], drop=chosen.name))
+        if chosen.id in out:
+            named = _joined(out[chosen.id], named)
+        out[chosen.id] = named
+    return list(out.values())
+
+
+def _top(votes: Counter) -> str:
+    return min(votes, key=lambda pid: (-votes[pid], pid))
+
+
+def _joined(first: Identity, second: Identity) -> Identity:
+    """Two of the story's people that are one stored identity: the first with the second's
+    mentions, names, roles and merge reasons added."""
+    return replace(first, members=tuple(sorted(set(first.members) | set(second.members))),
+                   aliases=_unique([*first.aliases, second.name, *second.aliases], drop=first.name),
+                   roles=_unique([*first.roles, *second.roles]), merges=_unique([*first.merges, *second.merges]))
+
+
+def _unique(items: Sequence[str], drop: str | None = None) -> tuple[str, ...]:
+    return tuple(x for x in dict.fromkeys(items) if x != drop)
