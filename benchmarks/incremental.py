@@ -358,8 +358,11 @@ class SqliteBackend:
     def has(self, key: str) -> bool:
         return self.base_path(key).exists()
 
+    def fresh_path(self, label: str) -> str:
+        return str(self.work / "runs" / f"{label}.db")
+
     def fresh(self, label: str) -> str:
-        path = self.work / "runs" / f"{label}.db"
+        path = Path(self.fresh_path(label))
         path.parent.mkdir(parents=True, exist_ok=True)
         for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
             p.unlink(missing_ok=True)
@@ -455,6 +458,31 @@ def sidecar(backend, key: str) -> Path:
     return backend.work / f"{backend.name}-{key}.json"
 
 
+def _ingest_base(args, url: str, info: dict, prev: int | None, start: int, size: int, tmp: Path) -> None:
+    """Ingest a base's rows (and, for a base from nothing, the showcase) into ``url``, without
+    analysis; ``info`` gets the showcase ids and the times."""
+    import storyline
+
+    t1 = time.perf_counter()
+    files = []
+    if prev is None:
+        end = CORPUS_START + dt.timedelta(days=CORPUS_DAYS)
+        sc = showcase_rows(args.data_dir, args.seed, args.showcase, "showcase", end - dt.timedelta(days=5))
+        files.append(write_jsonl(sc, tmp / "showcase.jsonl"))
+    rows = base_rows(args.data_dir, args.seed, start, size - args.showcase, span_days(size, args.steady))
+    files.append(write_jsonl(rows, tmp / "rows.jsonl"))
+    info["corpus_s"] = round(time.perf_counter() - t1, 1)
+    with storyline.open(url) as desk:
+        t1 = time.perf_counter()
+        for f in files:
+            report = desk.ingest([str(f)], analyze=False)
+            if f.name == "showcase.jsonl":
+                info["showcase_ids"] = list(report.added)
+            log(f"  ingest {f.name}: {len(report.added)} added, {len(report.present)} present, "
+                f"{len(report.problems)} problems")
+        info["ingest_s"] = round(time.perf_counter() - t1, 1)
+
+
 def ensure_base(backend, args, size: int, encoder_box: dict) -> dict:
     key = base_key(args.seed, size, args.showcase, args.steady)
     side = sidecar(backend, key)
@@ -477,7 +505,15 @@ def ensure_base(backend, args, size: int, encoder_box: dict) -> dict:
             prev = n
     t0 = time.perf_counter()
     label = f"build-{size}"
-    if prev is not None:
+    # A SQLite build killed after its ingest goes on from its store (the linking steps resume
+    # where they stopped): a 50k base links for hours, longer than a sitting of the machine.
+    ingested = backend.work / "runs" / f"{label}-{key}.ingested.json"
+    resumed = backend.name == "sqlite" and ingested.exists() and Path(backend.fresh_path(label)).exists()
+    if resumed:
+        info = json.loads(ingested.read_text())
+        url, prev, start = backend.fresh_path(label), info["built_from"], info["start"]
+        log(f"{backend.name} base {size}: going on with the build killed after its ingest ({url})")
+    elif prev is not None:
         info = json.loads(sidecar(backend, base_key(args.seed, prev, args.showcase)).read_text())
         url = backend.copy_of(base_key(args.seed, prev, args.showcase), label)
         start = prev - args.showcase
@@ -486,34 +522,20 @@ def ensure_base(backend, args, size: int, encoder_box: dict) -> dict:
         info = {}
         url = backend.fresh(label)
         start = 0
-    info = {k: v for k, v in info.items() if k in ("showcase_ids",)}
-    info.update(size=size, seed=args.seed, showcase=args.showcase, built_from=prev, steady=args.steady,
-                span_days=round(span_days(size, args.steady), 1))
+    if not resumed:
+        info = {k: v for k, v in info.items() if k in ("showcase_ids",)}
+        info.update(size=size, seed=args.seed, showcase=args.showcase, built_from=prev, steady=args.steady,
+                    span_days=round(span_days(size, args.steady), 1))
 
     import storyline
     from storyline.analyze import embed as embed_mod
     from storyline.store import open_store
 
     with tempfile.TemporaryDirectory(prefix="incremental-", dir=args.work) as tmp:
-        t1 = time.perf_counter()
-        files = []
-        if prev is None:
-            end = CORPUS_START + dt.timedelta(days=CORPUS_DAYS)
-            sc = showcase_rows(args.data_dir, args.seed, args.showcase, "showcase", end - dt.timedelta(days=5))
-            files.append(write_jsonl(sc, Path(tmp) / "showcase.jsonl"))
-        rows = base_rows(args.data_dir, args.seed, start, size - args.showcase, span_days(size, args.steady))
-        files.append(write_jsonl(rows, Path(tmp) / "rows.jsonl"))
-        info["corpus_s"] = round(time.perf_counter() - t1, 1)
-        with storyline.open(url) as desk:
-            t1 = time.perf_counter()
-            for f in files:
-                report = desk.ingest([str(f)], analyze=False)
-                if f.name == "showcase.jsonl":
-                    info["showcase_ids"] = list(report.added)
-                log(f"  ingest {f.name}: {len(report.added)} added, {len(report.present)} present, "
-                    f"{len(report.problems)} problems")
-            info["ingest_s"] = round(time.perf_counter() - t1, 1)
-
+        if not resumed:
+            _ingest_base(args, url, info, prev, start, size, Path(tmp))
+            if backend.name == "sqlite":
+                ingested.write_text(json.dumps({**info, "start": start}))
         if "cached" not in encoder_box:
             encoder_box["real"] = embed_mod.encoder
             encoder_box["cached"] = CachedEncoder(embed_mod.encoder, args.work)
@@ -535,7 +557,9 @@ def ensure_base(backend, args, size: int, encoder_box: dict) -> dict:
         info["embed_hits"], info["embed_misses"] = cached.hits - hits0, cached.misses - misses0
     backend.keep(url, key)
     backend.drop(url)
-    info["build_s"] = round(time.perf_counter() - t0, 1)
+    ingested.unlink(missing_ok=True)
+    info["build_s"] = round(time.perf_counter() - t0, 1)  # the last sitting's, when resumed
+    info["resumed"] = resumed
     info["added_rows"] = size - args.showcase - start + (args.showcase if prev is None else 0)
     info["build_s_per_1k_added"] = round(info["build_s"] / max(1, info["added_rows"]) * 1000, 1)
     info["complete"] = True
