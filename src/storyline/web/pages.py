@@ -260,9 +260,10 @@ def add_pages(app: FastAPI, pool: DeskPool, reports: ReportCache) -> None:
             context = views.story_page(built)
             with pool.desk() as desk:  # the story's corrections, shown under its articles
                 context["corrections"] = correction_notes(desk.store, story=built.report.story)
-                # A person links to its page when the store knows the id (a story's facts
-                # built before the people step ran hold ids of the story alone).
-                known = desk.store.known_person_ids([p["id"] for p in context["people"]])
+                # A person links to its page when that page answers: facts built before the
+                # people step ran hold ids of the story alone, and an identity that lost all
+                # its members since is gone (an absorbed id redirects, and is linked).
+                known = {p["id"] for p in context["people"] if desk.store.person(p["id"], members=False) is not None}
             for p in context["people"]:
                 p["linked"] = p["id"] in known
             return templates.get_template("story.html").render(context)
