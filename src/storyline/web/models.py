@@ -376,7 +376,9 @@ class StoryOut(BaseModel):
     articles_offset: int
     events: list[EventOut]
     timeline: list[TimelineEntry]
-    people: list[PersonOut]
+    people: list[PersonOut] = Field(description="The people the story names, each under the id and name of the "
+                                    "stored person (/api/v1/people/{id}) holding most of its mentions; "
+                                    "members and roles as the story's articles give them.")
     quotes: dict[str, list[QuoteOut]] = Field(description="Quotes by speaker name.")
     reuse: list[PairOut]
     findings: list[FindingOut]
