@@ -195,3 +195,14 @@ def reuse_texts(n: int, seed: int = 3) -> list[str]:
     notice = "Subscribe to our newsletter for the latest local news and weather every morning."
     texts += [f"{notice} Edition {k}." for k in range(MAX_BUCKET + 20)]
     return texts
+
+
+def add_bodies(store, *bodies: str) -> list[str]:
+    """Store one article per body (ids from the content hash, as ingest makes them); their ids."""
+    from storyline.ingest.convert import content_hash
+    from storyline.records import Article
+
+    articles = [Article(id=content_hash(b)[:16], content_hash=content_hash(b), source="/in/a.txt", body=b)
+                for b in bodies]
+    store.add_articles(articles)
+    return [a.id for a in articles]

@@ -60,6 +60,16 @@ def test_a_split_holds_when_the_entities_are_renumbered():
     assert younger.name == "Ben Cole (the younger)" and younger.members == ((ids["a3"], "e7"),)
 
 
+def test_the_rest_of_a_split_person_keeps_its_id_whichever_part_is_older():
+    """Split off the mentions of the person's oldest article: the rest keeps the id (stories
+    and links naming the person keep naming the rest), the part split off gets a new one."""
+    store, ids = setup()
+    cole = holder(store, ids, "a2")
+    split_person(store, cole, articles=[ids["a2"]], name="Ben Cole (the elder)", author="ana", reason="a namesake")
+    assert holder(store, ids, "a3") == cole and holder(store, ids, "a2") != cole
+    assert store.person(cole).members == ((ids["a3"], "e1"),) and store.person(cole).name == "Ben Cole"
+
+
 def test_undo_of_a_merge_gives_each_its_id_back():
     store, ids = setup()
     ortiz, cole = holder(store, ids, "a1"), holder(store, ids, "a2")

@@ -7,8 +7,8 @@ from dataclasses import replace
 
 import pytest
 
-from storyline.ingest.convert import content_hash
-from storyline.records import Analysis, Article, Entity, Mention, Role
+from helpers import add_bodies
+from storyline.records import Analysis, Entity, Mention, Role
 from storyline.store import StoreError
 from storyline.store.records import (
     PersonAlias,
@@ -25,11 +25,7 @@ def store(any_store):
     return any_store
 
 
-def add(store, *bodies: str) -> list[str]:
-    articles = [Article(id=content_hash(b)[:16], content_hash=content_hash(b), source="/in/a.txt", body=b)
-                for b in bodies]
-    store.add_articles(articles)
-    return [a.id for a in articles]
+add = add_bodies
 
 
 def person(pid: str, name: str, *members: tuple[str, str], keys: tuple[str, ...] = ()) -> StoredPerson:

@@ -33,8 +33,11 @@ def people(report) -> tuple[list[Actor], list[Speaker]]:
     def actor(p) -> Actor:
         return Actor(p.name, tuple(p.roles[:MAX_ROLES]), len({a for a, _ in p.members}), len(report.quotes.get(p.name, ())))
 
-    listed = [p for p in persons if p.name in key or p.roles or report.quotes.get(p.name)]
-    actors = sorted((actor(p) for p in listed), key=lambda a: (a.name not in key, -a.articles, -a.quotes, a.name.casefold()))
+    # The story's key entities are names as its articles write them; a person is shown under
+    # the stored person's name, which may be another of its names ("Zelenskyy", "Zelensky").
+    keyed = {p.name for p in persons if p.name in key or any(alias in key for alias in p.aliases)}
+    listed = [p for p in persons if p.name in keyed or p.roles or report.quotes.get(p.name)]
+    actors = sorted((actor(p) for p in listed), key=lambda a: (a.name not in keyed, -a.articles, -a.quotes, a.name.casefold()))
     speakers_ranked = sorted((actor(p) for p in persons if report.quotes.get(p.name)),
                              key=lambda a: (-a.quotes, -a.articles, a.name.casefold()))
     quote_findings = [f for f in report.findings if f.kind == "quote"]

@@ -34,7 +34,9 @@ STORY_FACTS = Step(
     name="story_facts",
     version=FACTS_VERSION,
     key="story",
-    reads=("stories", "story_members", "articles", "analyses", "reuse_pairs"),
+    # The people: a story names its people as the stored persons (link/stories/story_people.py),
+    # so on Ray the facts wait for the people step instead of running beside it.
+    reads=("stories", "story_members", "articles", "analyses", "reuse_pairs", "persons", "person_members"),
     writes=("story_facts",),
     due=due_story_facts,
     run=_run_story_facts,

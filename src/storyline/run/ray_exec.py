@@ -21,9 +21,9 @@ Input files are read and cleaned by reader actors, a call a file or a part of a 
 - the people step plans its run by name-key shards (link/people/sharded.py: groups of
   mentions that no name key or identity joins) and runs each shard as a Ray task
   (:func:`_ray_store_map`); the plan does not depend on the executor, so both store the same
-  people. It touches other tables than stories and story facts, so its planning and its
-  shards run from one Ray task beside the driver's stories and story facts
-  (``BESIDE_STEPS``): the run waits for the longer of the two, not their sum.
+  people. It touches other tables than the stories, so its planning and its shards run from
+  one Ray task beside the driver's stories (``BESIDE_STEPS``): the run waits for the longer
+  of the two, not their sum. The story facts, which name the stored people, wait for it.
 
 Every batch, wherever it runs, is ``step.run(store, keys)``: one transaction with idempotent
 writes. A worker that dies mid-batch leaves nothing of that batch; one that dies after its

@@ -377,8 +377,10 @@ class StoryOut(BaseModel):
     events: list[EventOut]
     timeline: list[TimelineEntry]
     people: list[PersonOut] = Field(description="The people the story names, each under the id and name of the "
-                                    "stored person (/api/v1/people/{id}) holding most of its mentions; "
-                                    "members and roles as the story's articles give them.")
+                                    "stored person (/api/v1/people/{id}) that holds its mentions (one going by its "
+                                    "name first, then the one holding most); a person no stored identity holds "
+                                    "(the people step has not run on its articles) keeps an id of the story "
+                                    "alone. Members and roles as the story's articles give them.")
     quotes: dict[str, list[QuoteOut]] = Field(description="Quotes by speaker name.")
     reuse: list[PairOut]
     findings: list[FindingOut]

@@ -28,6 +28,9 @@ def merge_people(store: Store, keep_id: str, other_id: str, *, author: str | Non
                author, reason)
     _relink(store, min(keep.members, other.members, key=len))
     keep_ids(store, [(keep.members, keep.id)])  # the person merged into keeps its id
+    # A story names its people as the stored persons: those naming the absorbed one are built
+    # again (under the kept name; the absorbed id would redirect, its name would stay).
+    _stale_stories(store, other.members)
     return c
 
 
@@ -58,6 +61,11 @@ def split_person(store: Store, person_id: str, *, names: Sequence[str] = (), art
                "from_name": person.name}
     c = record(store, corrected.SPLIT, (person.id,), payload, _keys(apart, rest), author, reason)
     _relink(store, apart)
+    # The rest keeps the person's id (the people step gives it to the part with the oldest
+    # member, which may be the one split off): the stories naming the rest then stay right.
+    # Asked of one of its articles first: keep_ids reads every identity of the rest's articles.
+    if not any(rest[0] in i.members and i.id == person.id for i in store.people_of([rest[0][0]], whole_below=0)):
+        keep_ids(store, [(rest, person.id)])
     return c
 
 
@@ -79,6 +87,13 @@ def _relink(store: Store, members: Sequence[tuple[str, str]]) -> None:
         if done.problems:
             raise CorrectionError(f"the correction is stored, but the people of {len(done.problems)} articles could "
                                   f"not be assigned again ({done.problems[0].reason}); `storyline relink` will")
+    _stale_stories(store, members)
+
+
+def _stale_stories(store: Store, members: Sequence[tuple[str, str]]) -> None:
+    """Drop the facts of the stories of ``members``' articles: the next link builds them again
+    (a story's people honour the corrections)."""
+    articles = sorted({a for a, _ in members})
     stories = sorted({m.story_id for m in store.memberships_of(articles)})
     store.put_story_facts([], removed=stories)
 

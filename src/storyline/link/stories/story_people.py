@@ -5,10 +5,16 @@ The story report merges the PERSON mentions of its articles itself (``merge_peop
 story: inside one story a bare "Okafor" is the story's Alina Okafor), and until session 20 it
 kept the ids that merge made: ids of the story alone, so every person link of a story page
 and every person id of ``/api/stories/{id}`` led nowhere (404). Here each merged person takes
-the id and the name of the stored identity holding most of its mentions; two merged people
-that the people step holds as one identity become one. The story's own merge still decides
-who is together in the story (it sees the story's context, and the people step's identities
-may be split more finely by a bare surname across the corpus); the store decides who it is.
+the id and the name of a stored identity holding its mentions; two merged people that the
+people step holds as one identity become one. The story's own merge still decides who is
+together in the story (it sees the story's context, and the people step's identities may be
+split more finely by a bare surname across the corpus); the store decides who it is.
+
+Which stored identity: one that goes by the story person's name (its name or an alias) before
+one that does not, then the one holding most of its mentions, then the fuller name. An identity
+that does not go by the story person's name and has a shorter name (an unresolved "Okafor"
+holding a mention of the story's "Alina Okafor" and one of its "Chidi Okafor") is no one's:
+taking it would show one person under a bare surname and join two.
 
 A person none of whose mentions has a stored identity (the people step has not run on those
 articles, or failed on them) keeps its story-made id; the story page links only ids the store
@@ -39,11 +45,10 @@ def canonical_people(store: Store, people: Sequence[Identity]) -> list[Identity]
             holder[m] = identity
     out: dict[str, Identity] = {}
     for person in people:
-        votes = Counter(holder[m].id for m in person.members if m in holder)
-        if not votes:
+        chosen = _stored_as(person, [holder[m] for m in person.members if m in holder])
+        if chosen is None:
             out.setdefault(person.id, person)
             continue
-        chosen = holder[next(m for m in person.members if m in holder and holder[m].id == _top(votes))]
         named = replace(person, id=chosen.id, name=chosen.name,
                         aliases=_unique([person.name, *person.aliases], drop=chosen.name))
         if chosen.id in out:
@@ -52,8 +57,24 @@ def canonical_people(store: Store, people: Sequence[Identity]) -> list[Identity]
     return list(out.values())
 
 
-def _top(votes: Counter) -> str:
-    return min(votes, key=lambda pid: (-votes[pid], pid))
+def _stored_as(person: Identity, holders: list[Identity]) -> Identity | None:
+    """The stored identity ``person`` is shown as (module docstring), from the holders of its
+    mentions (one entry a mention), or None."""
+    votes = Counter(h.id for h in holders)
+    by_id = {h.id: h for h in holders}
+    name = _folded(person.name)
+
+    def goes_by(h: Identity) -> bool:
+        return name in {_folded(n) for n in (h.name, *h.aliases)}
+
+    fit = [h for h in by_id.values() if goes_by(h) or len(h.name.split()) >= len(person.name.split())]
+    if not fit:
+        return None
+    return min(fit, key=lambda h: (not goes_by(h), -votes[h.id], -len(h.name.split()), h.id))
+
+
+def _folded(name: str) -> str:
+    return " ".join(name.split()).casefold()
 
 
 def _joined(first: Identity, second: Identity) -> Identity:
