@@ -311,7 +311,7 @@ def test_quotes(analysed_db):
     table = cli("quotes", "--db", db, "--speaker", "Ben Cole")
     assert table.exit_code == 0
     assert "Ben Cole" in table.stdout and "tide was rising" in table.stdout and "Ana Ortiz" not in table.stdout
-    assert table.stdout.strip().endswith("1 quotes")
+    assert table.stdout.strip().endswith("1 quote")
 
 
 def test_people(analysed_db):

@@ -25,7 +25,7 @@ from storyline.cli.common import (
 )
 from storyline.ingest.files import DEFAULT_MAX_BYTES
 from storyline.report.json import analysis_json, analyze_report_json, identity_json, quote_json
-from storyline.report.words import quoted
+from storyline.report.words import counted, quoted
 from storyline.run.common import AnalysisUnavailable, AnalyzeAborted
 
 if TYPE_CHECKING:
@@ -183,4 +183,4 @@ def quotes_cli(
         table.add_row(quote.article_id, escape(who + (" (anonymous)" if quote.anonymous else "")), quote.kind,
                       escape(quoted(quote.text, quote.kind)))
     out.print(table)
-    out.print(f"{len(found)} quotes", markup=False)
+    out.print(counted(len(found), 'quote'), markup=False)

@@ -31,6 +31,7 @@ from storyline.cli.common import (
 )
 from storyline.ingest.files import DEFAULT_MAX_BYTES
 from storyline.report.json import article_json, ingest_report_json, link_json, public_source
+from storyline.report.words import counted
 from storyline.run.common import DEFAULT_BATCH, IngestAborted
 from storyline.store import AmbiguousIdError
 
@@ -141,7 +142,7 @@ def articles_cli(
     for a in found:
         table.add_row(a.id, a.published or "", a.outlet or "", a.title or "")
     out.print(table)
-    out.print(f"{len(found)} articles", markup=False)
+    out.print(counted(len(found), 'article'), markup=False)
 
 
 @app.command()
@@ -199,4 +200,4 @@ def links(db: DbOption = None, as_json: JsonOption = False) -> None:
     for link in found:
         table.add_row(link.published or "", link.title or "", link.url)
     out.print(table)
-    out.print(f"{len(found)} links", markup=False)
+    out.print(counted(len(found), 'link'), markup=False)

@@ -15,6 +15,7 @@ from rich.table import Table
 
 from storyline.cli.common import DbOption, JsonOption, LimitOption, OffsetOption, app, clip, fail, open_desk, out
 from storyline.report.json import correction_json, correction_summary
+from storyline.report.words import counted
 from storyline.store import StoreError
 
 if TYPE_CHECKING:
@@ -149,4 +150,4 @@ def corrections_cli(
         table.add_row(str(c.id), c.kind, c.created_at[:16], escape(c.author), escape(clip(correction_summary(c), 80)),
                       escape(clip(c.reason, 60)), escape(undone))
     out.print(table)
-    out.print(f"{len(made)} corrections", markup=False)
+    out.print(counted(len(made), 'correction'), markup=False)

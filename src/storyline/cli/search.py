@@ -12,6 +12,7 @@ from rich.table import Table
 
 from storyline.cli.common import DbOption, JsonOption, OffsetOption, app, clip, fail, open_desk, out
 from storyline.report.json import outlet_json, search_hit_json, snippet_parts
+from storyline.report.words import counted
 from storyline.store import AmbiguousIdError
 
 
@@ -48,7 +49,7 @@ def search_cli(
         snippet = "".join(f"[bold yellow]{escape(t)}[/]" if hit else escape(t)
                           for t, hit in snippet_parts(" ".join(hit.snippet.split())))
         out.print(f"  {snippet}\n", highlight=False)
-    out.print(f"{len(hits)} articles", markup=False)
+    out.print(counted(len(hits), 'article'), markup=False)
 
 
 @app.command("outlets")
@@ -70,7 +71,7 @@ def outlets_cli(db: DbOption = None, as_json: JsonOption = False) -> None:
                       o.last_published or "-",
                       str(o.copied_from_others), str(o.copied_by_others))
     out.print(table)
-    out.print(f"{len(found)} outlets", markup=False)
+    out.print(counted(len(found), 'outlet'), markup=False)
 
 
 @app.command("outlet")

@@ -12,7 +12,7 @@ from rich.table import Table
 
 from storyline.cli.common import DbOption, JsonOption, app, clip, err, fail, open_desk, out, progress_bar, warn
 from storyline.report.json import report_json, story_json
-from storyline.report.words import membership_reason, quoted
+from storyline.report.words import counted, membership_reason, quoted
 from storyline.store import AmbiguousIdError, StoreError
 
 if TYPE_CHECKING:
@@ -55,7 +55,7 @@ def stories_cli(
         span = _span(s.coverage_first, s.coverage_last) if s.coverage_first else _span(s.first, s.last)
         table.add_row(s.id[:12], f"{s.articles}{undated}", span, escape(clip(s.label, 100)))
     out.print(table)
-    out.print(f"{len(stories)} stories", markup=False)
+    out.print(counted(len(stories), 'story', 'stories'), markup=False)
 
 
 @app.command("story")

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable
 
 from storyline.report.briefing_records import Briefing, Source
-from storyline.report.words import quoted
+from storyline.report.words import counted, quoted
 
 KIND_NAMES = {
     "role_conflict": "role conflict", "number_conflict": "number conflict", "date_conflict": "date conflict",
@@ -62,7 +62,7 @@ def _md_ref(b: Briefing, aid: str) -> str:
 
 def to_markdown(b: Briefing) -> str:
     lines = [f"# Briefing: {_md(b.title)}", "",
-             f"Story `{b.story_id}`: {b.article_count} articles, published {_span(b.first, b.last)}.", ""]
+             f"Story `{b.story_id}`: {counted(b.article_count, 'article')}, published {_span(b.first, b.last)}.", ""]
     for note in b.notes:
         lines += [f"> {_md(note)}", ""]
 
@@ -85,7 +85,7 @@ def to_markdown(b: Briefing) -> str:
         lines += ["Key people:", ""]
         for a in b.actors:
             roles = f" ({_md('; '.join(a.roles))})" if a.roles else ""
-            lines.append(f"- **{_md(a.name)}**{roles}: {a.articles} articles, {a.quotes} quotes")
+            lines.append(f"- **{_md(a.name)}**{roles}: {counted(a.articles, 'article')}, {counted(a.quotes, 'quote')}")
         lines.append("")
     for s in b.speakers:
         roles = f" ({_md('; '.join(s.actor.roles))})" if s.actor.roles else ""
@@ -186,7 +186,7 @@ def to_html(b: Briefing) -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>Briefing: {_h(b.title)}</title>", f"<style>{CSS}</style></head><body>",
         f"<h1>{_h(b.title)}</h1>",
-        f'<p class="meta">Story <code>{_h(b.story_id)}</code>: {b.article_count} articles, published '
+        f'<p class="meta">Story <code>{_h(b.story_id)}</code>: {counted(b.article_count, "article")}, published '
         f"{_h(_span(b.first, b.last))}.</p>",
     ]
     p += [f'<p class="note">{_h(n)}</p>' for n in b.notes]
@@ -212,7 +212,7 @@ def to_html(b: Briefing) -> str:
         p.append("<p>Key people:</p><ul>")
         for a in b.actors:
             roles = f" ({_h('; '.join(a.roles))})" if a.roles else ""
-            p.append(f"<li><strong>{_h(a.name)}</strong>{roles}: {a.articles} articles, {a.quotes} quotes</li>")
+            p.append(f"<li><strong>{_h(a.name)}</strong>{roles}: {counted(a.articles, 'article')}, {counted(a.quotes, 'quote')}</li>")
         p.append("</ul>")
     for s in b.speakers:
         roles = f" <span class=\"meta\">({_h('; '.join(s.actor.roles))})</span>" if s.actor.roles else ""

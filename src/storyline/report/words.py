@@ -26,6 +26,11 @@ def word_ops(source: str, derived: str) -> list[tuple[Op, str, str]]:
     return ops
 
 
+def counted(n: int, noun: str, plural: str | None = None) -> str:
+    """"1 article", "3 articles": a count with its noun (``plural`` when not the noun + s)."""
+    return f"{n} {noun}" if n == 1 else f"{n} {plural or noun + 's'}"
+
+
 def quoted(text: str, kind: str) -> str:
     """A quote as a reader should see it: a direct quotation inside quotation marks; partial and
     indirect quotes as the reported speech they are ("that the bridge would reopen", with any
