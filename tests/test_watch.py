@@ -74,7 +74,7 @@ def test_watch_command_polls_and_feeds_lists_and_exports(site, tmp_path):
     (tmp_path / "feeds.opml").write_text(exported.stdout, encoding="utf-8")
     other = str(tmp_path / "other.db")
     imported = run_cli("feeds", "--db", other, "--import", str(tmp_path / "feeds.opml"), "--json")
-    assert imported.returncode == 0 and "1 feeds added" in imported.stderr
+    assert imported.returncode == 0 and "1 feed added" in imported.stderr
     assert [f["title"] for f in json.loads(imported.stdout)] == ["Port News"]
 
 

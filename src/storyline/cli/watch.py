@@ -113,7 +113,7 @@ def feeds_cli(
                 added = desk.add_feeds(read_feed_list(import_file))
             except InputError as exc:
                 fail(f"{import_file}: {exc}", code=2)
-            err.print(f"{added} feeds added from {import_file}", markup=False)
+            err.print(f"{counted(added, 'feed')} added from {import_file}", markup=False)
         found = desk.feeds()
     if export_file is not None:
         document = opml([(f.url, f.title) for f in found])
