@@ -19,6 +19,16 @@ def test_every_command_has_help():
         assert "Usage" in done.stdout and (command.callback.__doc__ or "").split("\n")[0][:30] in " ".join(done.stdout.split())
 
 
+def test_the_command_list_gives_each_command_a_flowing_summary():
+    """`storyline --help` lists each command with its docstring's first paragraph as one
+    flowing text (Typer kept the docstring's line breaks: ragged fragments)."""
+    listing = run_cli("--help", env={"COLUMNS": "200"}).stdout
+    rows = [line.strip("│ ").rstrip() for line in listing.splitlines() if line.startswith("│")]
+    story = next(r for r in rows if r.startswith("story "))
+    assert "events and timeline, people with their roles, quotes by speaker" in story
+    assert not any("``" in r for r in rows)
+
+
 def test_ingest_list_show_round_trip(store_url, tmp_path):
     write_text_articles(tmp_path / "in", 3)
     done = run_cli("ingest", str(tmp_path / "in"), "--db", store_url)

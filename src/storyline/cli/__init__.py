@@ -11,10 +11,26 @@ from __future__ import annotations
 
 import sys
 
+import inspect
+
 from storyline.cli import analysis, articles, brief, check, corrections, export, link, reuse, run, search, serve, stories, watch  # noqa: F401 - registers the commands
 from storyline.cli.common import app
 
 __all__ = ["app", "main"]
+
+
+def _one_line_summaries() -> None:
+    """Each command's line in ``storyline --help``: its docstring's first paragraph as one
+    flowing line. Typer keeps the docstring's line breaks there, so the list read as ragged
+    fragments ("people with" / "their roles, quotes by speaker"); a command's own ``--help``
+    already reflows its text."""
+    for command in app.registered_commands:
+        if command.short_help is None and command.help is None and command.callback is not None:
+            doc = inspect.getdoc(command.callback) or ""
+            command.short_help = " ".join(doc.split("\n\n", 1)[0].replace("``", "").split()) or None
+
+
+_one_line_summaries()
 
 
 def main() -> None:  # pragma: no cover - console entry point
