@@ -139,6 +139,10 @@ def test_every_article_says_why_it_joined_and_a_merged_away_id_resolves(story, t
             assert w["nearest_article"] != aid
     text = runner.invoke(app, ["story", sid, "--db", str(db)])
     assert text.exit_code == 0 and "Why these articles" in text.stdout and "joined with score" in text.stdout
+    # The head line gives the coverage, inferred dates included (one seed states its date), as
+    # the story list and the briefing do; counts read as English.
+    assert f"story {sid}; 5 articles from " in text.stdout and "; 2025-02-17 .. 2025-03-09\n" in text.stdout
+    assert " 1 articles" not in text.stdout
     from helpers import copy_store
 
     from storyline.store.records import StoryMerge

@@ -99,8 +99,11 @@ def _print_report(report) -> None:
     s = report.story
     out.print(f"[bold]{escape(s.label)}[/]")
     outlets = len(report.outlets)
-    out.print(f"story {s.id}; {len(s.article_ids)} articles from {outlets} outlet{'' if outlets == 1 else 's'}; "
-              f"{_span(s.first, s.last)}", markup=False)
+    # Coverage: the first and last day of its articles, inferred dates included (as the story
+    # list shows it); the stated span when the facts hold none.
+    span = _span(s.coverage_first, s.coverage_last) if s.coverage_first else _span(s.first, s.last)
+    named = f" from {counted(outlets, 'outlet')}" if outlets else ""
+    out.print(f"story {s.id}; {counted(len(s.article_ids), 'article')}{named}; {span}", markup=False)
     for note in report.notes:
         out.print(f"[dim]{escape(note)}[/]")
 
@@ -127,13 +130,13 @@ def _print_report(report) -> None:
     out.print("\n[bold]Timeline[/]")
     for e in report.timeline:
         mark = " (inferred)" if e.date_inferred else ""
-        out.print(f"{e.date}{mark}  {escape(clip(e.label, 110))}  [dim]{len(e.article_ids)} articles[/]")
+        out.print(f"{e.date}{mark}  {escape(clip(e.label, 110))}  [dim]{counted(len(e.article_ids), 'article')}[/]")
 
     out.print("\n[bold]People[/]")
     for p in report.people[:15]:
         roles = "; ".join(p.roles[:3])
         out.print(f"- {escape(p.name)}" + (f" ({escape(roles)})" if roles else "")
-                  + f" [dim]{len({a for a, _ in p.members})} articles[/]")
+                  + f" [dim]{counted(len({a for a, _ in p.members}), 'article')}[/]")
 
     out.print("\n[bold]Quotes by speaker[/]")
     for speaker, quotes in list(report.quotes.items())[:12]:
