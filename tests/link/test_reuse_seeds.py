@@ -116,18 +116,22 @@ def test_value_only_changes_are_the_value_changes_of_the_full_report(seeded):
     same ones in the same order, and nothing else."""
     from itertools import combinations
 
-    from storyline.link.reuse.align import default_scorer
+    from storyline.link.reuse.align import align_spans, default_scorer
     from storyline.link.reuse.compare import compare
+    from storyline.link.reuse.vectors import embed_spans
 
     db = seeded[0]
     with storyline.open(db) as desk:
         arts = list(desk.articles())
         analyses = {a.id: desk.store.analysis(a.id) for a in arts}
+    # Each seed's sentences embedded once (as the steps read them from the store), not in each compare.
+    vectors = {aid: sv.matrix for aid, sv in embed_spans([(a, align_spans(a.body)) for a in arts]).items()}
     scorer = default_scorer()
     seen = 0
     for a, b in combinations(arts, 2):
-        full = compare(a, b, analyses[a.id], analyses[b.id], scorer=scorer, always=True)
-        values = compare(a, b, analyses[a.id], analyses[b.id], scorer=scorer, always=True, values_only=True)
+        given = {"a_vectors": vectors[a.id], "b_vectors": vectors[b.id], "scorer": scorer, "always": True}
+        full = compare(a, b, analyses[a.id], analyses[b.id], **given)
+        values = compare(a, b, analyses[a.id], analyses[b.id], **given, values_only=True)
         assert (values.source_id, values.derived_id, values.aligned) == (full.source_id, full.derived_id, full.aligned)
         assert all(c.type.split("_")[0] in ("number", "date") for c in values.changes)
         assert list(values.changes) == [c for c in full.changes if c.type.split("_")[0] in ("number", "date")]
