@@ -17,10 +17,13 @@ holding a mention of the story's "Alina Okafor" and one of its "Chidi Okafor") i
 taking it would show one person under a bare surname and join two.
 
 A person none of whose mentions has a stored identity (the people step has not run on those
-articles, or failed on them) keeps its story-made id; the story page links only ids the store
-knows. Later merges of identities do not rebuild a story's facts (that would rebuild every
-story of a famous person whenever the people step merges one more of its names): an absorbed
-id redirects to the identity that absorbed it, on the person page and in the API.
+articles, or failed on them) keeps its story-made id; the story page links a person only when
+its page answers. The step that builds the facts runs after the people step (on Ray too: it
+declares the people's tables). Merges the people step makes later do not rebuild a story's
+facts (that would rebuild every story of a famous person whenever one more of its names
+joins): an absorbed id redirects to the identity that absorbed it, on the person page and in
+the API. A person corrected by hand does rebuild the stories that name it
+(link/corrections/people.py).
 """
 
 from __future__ import annotations
