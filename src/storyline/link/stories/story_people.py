@@ -43,12 +43,14 @@ def canonical_people(store: Store, people: Sequence[Identity]) -> list[Identity]
     if not members:
         return list(people)
     holder: dict[tuple[str, str], Identity] = {}
+    names: dict[str, frozenset[str]] = {}  # stored identity -> the names it goes by, folded
     for identity in store.people_of(sorted({a for a, _ in members}), whole_below=0):
+        names[identity.id] = frozenset(_folded(n) for n in (identity.name, *identity.aliases))
         for m in identity.members:
             holder[m] = identity
     out: dict[str, Identity] = {}
     for person in people:
-        chosen = _stored_as(person, [holder[m] for m in person.members if m in holder])
+        chosen = _stored_as(person, [holder[m] for m in person.members if m in holder], names)
         if chosen is None:
             out.setdefault(person.id, person)
             continue
@@ -60,15 +62,15 @@ def canonical_people(store: Store, people: Sequence[Identity]) -> list[Identity]
     return list(out.values())
 
 
-def _stored_as(person: Identity, holders: list[Identity]) -> Identity | None:
+def _stored_as(person: Identity, holders: list[Identity], names: dict[str, frozenset[str]]) -> Identity | None:
     """The stored identity ``person`` is shown as (module docstring), from the holders of its
-    mentions (one entry a mention), or None."""
+    mentions (one entry a mention; ``names``: the folded names each goes by), or None."""
     votes = Counter(h.id for h in holders)
     by_id = {h.id: h for h in holders}
     name = _folded(person.name)
 
     def goes_by(h: Identity) -> bool:
-        return name in {_folded(n) for n in (h.name, *h.aliases)}
+        return name in names[h.id]
 
     fit = [h for h in by_id.values() if goes_by(h) or len(h.name.split()) >= len(person.name.split())]
     if not fit:
