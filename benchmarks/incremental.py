@@ -59,7 +59,10 @@ encoder: each distinct sentence is embedded once for real and its vector kept (a
 ``--work/embed-cache.*`` so later builds reuse it); the vectors are the real ones. ``embed()``
 looks ``encoder`` up at call time, so every caller goes through the cache. A bigger base starts
 from a copy of the biggest smaller one that is cached (same seed and showcase) and adds the rows
-in between. SQLite: the base is a file, checkpointed and copied. PostgreSQL: a throwaway server
+in between. SQLite: the base is a file, checkpointed and copied; a build killed after its
+ingest goes on from its store when the script is run again (``runs/build-N.db`` and its
+``.ingested.json``: the linking steps resume where they stopped), so a 50k base, hours of
+linking here, can be built over several sittings. PostgreSQL: a throwaway server
 (``storyline.store.pgserver.ThrowawayPostgres``) for the run; each base is kept as a
 ``pg_dump -Fc`` file under ``--work`` and restored into a fresh database for each use.
 
