@@ -51,9 +51,7 @@ def stories_cli(
     table = Table("id", "articles", "coverage", "label", box=None, pad_edge=False)
     for s in stories:
         undated = f" ({s.undated} undated)" if s.undated else ""
-        # Coverage counts inferred publication days too; the stated span until facts are built.
-        span = _span(s.coverage_first, s.coverage_last) if s.coverage_first else _span(s.first, s.last)
-        table.add_row(s.id[:12], f"{s.articles}{undated}", span, escape(clip(s.label, 100)))
+        table.add_row(s.id[:12], f"{s.articles}{undated}", _coverage(s), escape(clip(s.label, 100)))
     out.print(table)
     out.print(counted(len(stories), 'story', 'stories'), markup=False)
 
@@ -95,15 +93,18 @@ def _span(first: str | None, last: str | None, inferred: bool = False) -> str:
     return text + (" (inferred)" if inferred else "")
 
 
+def _coverage(s) -> str:
+    """A story's days: the first and last of its articles, inferred publication days included;
+    the stated span until its facts are built."""
+    return _span(s.coverage_first, s.coverage_last) if s.coverage_first else _span(s.first, s.last)
+
+
 def _print_report(report) -> None:
     s = report.story
     out.print(f"[bold]{escape(s.label)}[/]")
     outlets = len(report.outlets)
-    # Coverage: the first and last day of its articles, inferred dates included (as the story
-    # list shows it); the stated span when the facts hold none.
-    span = _span(s.coverage_first, s.coverage_last) if s.coverage_first else _span(s.first, s.last)
     named = f" from {counted(outlets, 'outlet')}" if outlets else ""
-    out.print(f"story {s.id}; {counted(len(s.article_ids), 'article')}{named}; {span}", markup=False)
+    out.print(f"story {s.id}; {counted(len(s.article_ids), 'article')}{named}; {_coverage(s)}", markup=False)
     for note in report.notes:
         out.print(f"[dim]{escape(note)}[/]")
 
