@@ -9,9 +9,8 @@ the readers, the web framework) are imported inside the commands that use them, 
 
 from __future__ import annotations
 
-import sys
-
 import inspect
+import sys
 
 from storyline.cli import analysis, articles, brief, check, corrections, export, link, reuse, run, search, serve, stories, watch  # noqa: F401 - registers the commands
 from storyline.cli.common import app

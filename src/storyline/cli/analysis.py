@@ -183,4 +183,4 @@ def quotes_cli(
         table.add_row(quote.article_id, escape(who + (" (anonymous)" if quote.anonymous else "")), quote.kind,
                       escape(quoted(quote.text, quote.kind)))
     out.print(table)
-    out.print(counted(len(found), 'quote'), markup=False)
+    out.print(counted(len(found), "quote"), markup=False)

@@ -142,7 +142,7 @@ def articles_cli(
     for a in found:
         table.add_row(a.id, a.published or "", a.outlet or "", a.title or "")
     out.print(table)
-    out.print(counted(len(found), 'article'), markup=False)
+    out.print(counted(len(found), "article"), markup=False)
 
 
 @app.command()
@@ -200,4 +200,4 @@ def links(db: DbOption = None, as_json: JsonOption = False) -> None:
     for link in found:
         table.add_row(link.published or "", link.title or "", link.url)
     out.print(table)
-    out.print(counted(len(found), 'link'), markup=False)
+    out.print(counted(len(found), "link"), markup=False)

@@ -150,4 +150,4 @@ def corrections_cli(
         table.add_row(str(c.id), c.kind, c.created_at[:16], escape(c.author), escape(clip(correction_summary(c), 80)),
                       escape(clip(c.reason, 60)), escape(undone))
     out.print(table)
-    out.print(counted(len(made), 'correction'), markup=False)
+    out.print(counted(len(made), "correction"), markup=False)

@@ -49,7 +49,7 @@ def search_cli(
         snippet = "".join(f"[bold yellow]{escape(t)}[/]" if hit else escape(t)
                           for t, hit in snippet_parts(" ".join(hit.snippet.split())))
         out.print(f"  {snippet}\n", highlight=False)
-    out.print(counted(len(hits), 'article'), markup=False)
+    out.print(counted(len(hits), "article"), markup=False)
 
 
 @app.command("outlets")
@@ -71,7 +71,7 @@ def outlets_cli(db: DbOption = None, as_json: JsonOption = False) -> None:
                       o.last_published or "-",
                       str(o.copied_from_others), str(o.copied_by_others))
     out.print(table)
-    out.print(counted(len(found), 'outlet'), markup=False)
+    out.print(counted(len(found), "outlet"), markup=False)
 
 
 @app.command("outlet")

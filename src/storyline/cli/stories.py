@@ -53,7 +53,7 @@ def stories_cli(
         undated = f" ({s.undated} undated)" if s.undated else ""
         table.add_row(s.id[:12], f"{s.articles}{undated}", _coverage(s), escape(clip(s.label, 100)))
     out.print(table)
-    out.print(counted(len(stories), 'story', 'stories'), markup=False)
+    out.print(counted(len(stories), "story", "stories"), markup=False)
 
 
 @app.command("story")

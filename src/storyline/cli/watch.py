@@ -132,7 +132,7 @@ def feeds_cli(
         table.add_row(escape(clip(f.title or f.url, 50)), (f.last_success or "never")[:16], escape(clip(error, 50)),
                       str(f.entries), str(f.articles), f"{f.articles_7d / 7:.1f}")
     out.print(table)
-    out.print(counted(len(found), 'feed'), markup=False)
+    out.print(counted(len(found), "feed"), markup=False)
 
 
 def _feed_json(f: FeedRecord) -> dict:
