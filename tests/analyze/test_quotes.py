@@ -232,3 +232,20 @@ def test_a_possessive_title_is_the_person_the_article_names_with_it(analyzer):
     assert only(a, "talks had been useful").speaker == "Andriy Yermak"
     spokesman = only(a, "statement would follow")
     assert spokesman.anonymous and spokesman.speaker_id is None
+
+
+@pytest.mark.parametrize("text, ends", [
+    ("Mayor Ana Ortiz said the plan was “a serious mistake.” She did not elaborate.", "mistake.”"),
+    ("Andrea Holt said she and Marcus Bell had “discussed the budget and the timing of the vote,” and set a "
+     "meeting of council officials in the near future “to continue this important work.”\n\nThe council did not comment.",
+     "work.”"),
+])
+def test_a_partial_quote_closes_the_marks_it_opens(analyze, text, ends):
+    """The clause a partial quote is reported as stops before its last punctuation; the closing
+    mark after that punctuation belongs to the quote (it read “a serious mistake, mark open)."""
+    a = analyze(text)
+    partial = [q for q in a.quotes if q.kind == "partial"]
+    assert partial and partial[-1].text.endswith(ends)
+    for q in partial:
+        assert q.text.count("“") == q.text.count("”")
+    assert_offsets(text, a)

@@ -58,7 +58,28 @@ def extract(doc: Doc) -> list[Found]:
     found += from_cue_verbs(doc, paras, quoted_tokens, cues_used, claimed)
     found += from_according_to(doc, paras, quoted_tokens, claimed)
     found.sort(key=lambda f: f.start)
-    return join_split(doc, found)
+    return join_split(doc, close_partials(text, quoted, found))
+
+
+# At most this many characters (punctuation the parse left out) between a partial quote's end
+# and the closing mark of the quotation it holds.
+CLOSE_GAP = 3
+
+
+def close_partials(text: str, quoted: list[marks.Quoted], found: list[Found]) -> list[Found]:
+    """A partial quote ends with the closing mark of the quoted words it ends with: the parse's
+    clause stops before the punctuation, and the closing mark after it went too, so a quote
+    read "... in the near future “to continue this important work" with its mark left open.
+    Extended only over punctuation (at most CLOSE_GAP characters) up to that mark."""
+    for f in found:
+        if f.kind != "partial":
+            continue
+        for q in quoted:
+            if q.closed and f.start <= q.open < f.end <= q.end <= f.end + CLOSE_GAP \
+                    and all(not ch.isalnum() and not ch.isspace() for ch in text[f.end : q.end]):
+                f.end = q.end + 1
+                break
+    return found
 
 
 # At most this many characters between the two parts of a split quotation (the interruption:
