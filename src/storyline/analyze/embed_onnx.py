@@ -60,10 +60,10 @@ def cache_dir() -> Path:
 def model_file(source: Path, name: str = "all-minilm-l6-v2", *extra: Path) -> Path:
     """Where the export of the weights in ``source`` (and ``extra`` files) lives: named by what
     the weights files hold (:func:`content_stamp`) and the exporter's versions. Named by the
-    files' path and modification time, as it was, every new virtual environment or reinstall
-    of the same weights exported them again beside the old exports (53 files, 4.6 GB on the
-    development machine after a day of clones and CI runs); by content, every environment with the same weights and
-    exporter shares one file."""
+    files' path and modification time, as it was, every new virtual environment or reinstall of
+    the same weights exported them again beside the old exports (53 files, 4.6 GB on the
+    development machine after a day of clones and CI runs); by content, every environment with
+    the same weights and exporter shares one file."""
     from importlib.metadata import PackageNotFoundError, version
 
     stamps = [content_stamp(weights) for weights in (source / "model.safetensors", *extra)]
