@@ -91,3 +91,29 @@ def test_a_programme_named_after_its_host_is_not_a_person(analyze):
     a = analyze("David Lammy, speaking on ITV's Peston programme, said he was hopeful about the deal.")
     assert types_of(a).get("Peston") != "PERSON"
     assert types_of(a).get("David Lammy") == "PERSON"
+
+
+def test_clubs_companies_and_grounds_named_like_people_are_not_people(analyze):
+    """Names the small model has never seen come out as people; their last word says otherwise
+    (fictional names, as the demo corpus's)."""
+    a = analyze(
+        "Brackley Rovers beat Dunmore United 2-1 on Saturday. Supporters marched from Fennick Lane to "
+        "Tarrow Point before the match. Verity Anstruther, the club's chair, said the sale of the ground "
+        "to Pellbrook Holdings would go ahead. Nathan Lane, a fan, said he was sad."
+    )
+    types = types_of(a)
+    people = {n for n, t in types.items() if t == "PERSON"}
+    assert not people & {"Brackley Rovers", "Dunmore United", "Fennick Lane", "Tarrow Point", "Pellbrook Holdings"}
+    assert {"Verity Anstruther", "Nathan Lane"} <= people  # a known first name keeps "Lane" a surname
+
+
+def test_a_name_that_starts_a_company_name_is_that_company(analyze):
+    a = analyze(
+        "Calder Marsh Engineering Ltd was appointed in January. Calder Marsh warned on Monday that costs "
+        "would rise by £38m. Rosa Pellew said the work would start in May."
+    )
+    types = types_of(a)
+    assert types.get("Calder Marsh") == "ORG"  # the small model: PERSON
+    assert types.get("Calder Marsh Engineering Ltd") == "ORG" and types.get("Rosa Pellew") == "PERSON"
+    b = analyze("The contractor, Calder Marsh Engineering, said the gates would be late.")
+    assert types_of(b).get("Calder Marsh Engineering") == "ORG"  # the small model: PERSON
