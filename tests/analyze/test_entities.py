@@ -117,3 +117,18 @@ def test_a_name_that_starts_a_company_name_is_that_company(analyze):
     assert types.get("Calder Marsh Engineering Ltd") == "ORG" and types.get("Rosa Pellew") == "PERSON"
     b = analyze("The contractor, Calder Marsh Engineering, said the gates would be late.")
     assert types_of(b).get("Calder Marsh Engineering") == "ORG"  # the small model: PERSON
+
+
+def test_a_name_only_ever_after_the_is_not_a_person(analyze):
+    a = analyze(
+        "“Neither of those answers is acceptable,” Margaret Lindqvist told the Chronicle. Sediment could "
+        "stop reaching the Wend estuary, the trust said."
+    )
+    types = types_of(a)
+    assert types.get("Chronicle", "ORG") != "PERSON" and types.get("Wend", "ORG") != "PERSON"
+    assert types.get("Margaret Lindqvist") == "PERSON"
+
+
+def test_a_club_after_a_verb_that_is_also_a_title_stays_a_club(analyze):
+    a = analyze("Athletic are ninth in the league and host Castlebridge United on Saturday.")
+    assert types_of(a).get("Castlebridge United") == "ORG"  # "host" read as a title made it a person
