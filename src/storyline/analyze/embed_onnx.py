@@ -35,7 +35,7 @@ import os
 import tempfile
 import time
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -127,6 +127,16 @@ def ready(path: Path) -> None:
         pass
 
 
+def exported(path: Path, make: Callable[[Path], object]) -> Path:
+    """``path``, written by ``make(path)`` first when it is missing (then the same model's stale
+    exports pruned), and marked as loaded now: how every ONNX model here is found or made."""
+    if not path.exists():
+        make(path)
+        prune(path)
+    ready(path)
+    return path
+
+
 def export(source: Path, target: Path) -> Path:
     """Export the transformer of ``source`` (input ids, mask, token types -> last hidden state)
     to ``target``, atomically."""
@@ -197,11 +207,7 @@ class OnnxEncoder:
         from tokenizers import Tokenizer
 
         source = source or model_dir()
-        path = model_file(source)
-        if not path.exists():
-            export(source, path)
-            prune(path)
-        ready(path)
+        path = exported(model_file(source), lambda target: export(source, target))
         config = json.loads((source / "sentence_bert_config.json").read_text(encoding="utf-8"))
         self.tokenizer = Tokenizer.from_file(str(source / "tokenizer.json"))
         self.tokenizer.enable_truncation(max_length=int(config.get("max_seq_length", 256)))

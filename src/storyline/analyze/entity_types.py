@@ -55,6 +55,7 @@ PLACE_HEADS = {"point", "road", "avenue", "quay", "estuary", "harbour", "harbor"
                "village"}
 # Last words of places' names that are surnames too: a place only after no known first name.
 SURNAME_PLACE_HEADS = {"lane", "street", "fields", "park", "hill", "green", "bridge", "marsh", "gate", "wood"}
+HEADS = ORG_HEADS | PLACE_HEADS  # the words that end a name no surname could
 
 
 def _head_type(cluster: Cluster) -> str | None:
@@ -83,7 +84,7 @@ def _prefix_type(cluster: Cluster, others: list[Cluster]) -> str | None:
             continue
         theirs = other.full.tokens
         rest = theirs[len(mine):]
-        if len(theirs) > len(mine) and theirs[: len(mine)] == mine and rest[-1] in ORG_HEADS | PLACE_HEADS:
+        if len(theirs) > len(mine) and theirs[: len(mine)] == mine and rest[-1] in HEADS:
             return "PLACE" if rest[0] in PLACE_HEADS or rest[-1] == "council" else "ORG"
     return None
 
@@ -119,16 +120,17 @@ def _names_a_work(span: Span) -> bool:
     return root.dep_ in {"compound", "nmod", "poss"} and root.head.lemma_.lower() in MEDIA_NOUNS
 
 
-def _after_the(doc: Doc, cluster: Cluster) -> bool:
-    """Whether every mention comes right after a lower-case "the": "he told the Chronicle", "the
-    Wend estuary". No one is called "the Okafor"; a publication, a body or a river is."""
-    spans = _spans(doc, cluster)
+def _after_the(doc: Doc, spans: list[Span]) -> bool:
+    """Whether every mention (``spans``) comes right after a lower-case "the": "he told the
+    Chronicle", "the Wend estuary". No one is called "the Okafor"; a publication, a body or a
+    river is."""
     return bool(spans) and all(s.start > 0 and doc[s.start - 1].text == "the" for s in spans)
 
 
-def _person_evidence(doc: Doc, cluster: Cluster) -> bool:
-    """A title or an honorific at a mention, or a gender from one: a person whatever the name."""
-    return any(n.gender for n in cluster.names) or any(_titled(s) for s in _spans(doc, cluster))
+def _person_evidence(cluster: Cluster, spans: list[Span]) -> bool:
+    """A title or an honorific at a mention (``spans``: the cluster's), or a gender from one: a
+    person whatever the name."""
+    return any(n.gender for n in cluster.names) or any(_titled(s) for s in spans)
 
 
 def _vote(cluster: Cluster, type_: str) -> None:
@@ -138,6 +140,8 @@ def _vote(cluster: Cluster, type_: str) -> None:
 
 def correct(doc: Doc, clusters: list[Cluster]) -> None:
     """Correct each cluster's type in place from the evidence listed in the module docstring."""
+    spans_of = {cluster.id: _spans(doc, cluster) for cluster in clusters}
+    titled_of = {cluster.id: _person_evidence(cluster, spans_of[cluster.id]) for cluster in clusters}
     heads = {}
     for cluster in clusters:
         if cluster.type != "PERSON":
@@ -145,22 +149,22 @@ def correct(doc: Doc, clusters: list[Cluster]) -> None:
         head = _head_type(cluster)
         # A head no surname has outweighs a title before the name, which is then a misreading
         # ("Athletic host Castlebridge United on Saturday": a verb read as a title).
-        if head is not None and (cluster.full.tokens[-1] not in SURNAME_PLACE_HEADS or not _person_evidence(doc, cluster)):
+        if head is not None and (cluster.full.tokens[-1] not in SURNAME_PLACE_HEADS or not titled_of[cluster.id]):
             heads[cluster.id] = head
-        elif _after_the(doc, cluster) and not _person_evidence(doc, cluster):
+        elif _after_the(doc, spans_of[cluster.id]) and not titled_of[cluster.id]:
             heads[cluster.id] = "ORG"
     for cluster in clusters:
         if cluster.id in heads:
             _vote(cluster, heads[cluster.id])
     for cluster in clusters:
-        if cluster.type == "PERSON" and (kind := _prefix_type(cluster, clusters)) is not None \
-                and not _person_evidence(doc, cluster):
+        if cluster.type == "PERSON" and not titled_of[cluster.id] \
+                and (kind := _prefix_type(cluster, clusters)) is not None:
             _vote(cluster, kind)
     for cluster in clusters:
-        spans = _spans(doc, cluster)
+        spans = spans_of[cluster.id]
         if not spans or cluster.id in heads:  # decided by its name above
             continue
-        titled = any(_titled(s) for s in spans) or any(n.gender for n in cluster.names)
+        titled = titled_of[cluster.id]
         one_word = all(len(n.tokens) == 1 for n in cluster.names)
         if cluster.type == "PERSON":
             if one_word and not titled and all(is_place(n.text) for n in cluster.names):

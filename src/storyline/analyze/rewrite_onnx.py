@@ -28,7 +28,7 @@ import numpy as np
 
 from storyline.analyze import rewrite_model
 from storyline.analyze.embed import on_onnx
-from storyline.analyze.embed_onnx import export_module, model_file, prune, ready, session
+from storyline.analyze.embed_onnx import export_module, exported, model_file, session
 from storyline.analyze.rewrite_model import MAX_CHARS, MAX_LENGTH, WEIGHTS_PATH, base_dir, merged
 
 # Pairs per call: one. A pair's logit then depends on the pair alone: in a batch, padding and
@@ -108,11 +108,7 @@ class OnnxRewriteModel:
 
         source = base_dir()
         self.meta = _metadata(weights)
-        path = model_file(source, "rewrite-cross-encoder", weights)
-        if not path.exists():
-            export(weights, path)
-            prune(path)
-        ready(path)
+        path = exported(model_file(source, "rewrite-cross-encoder", weights), lambda target: export(weights, target))
         self.tokenizer = Tokenizer.from_file(str(source / "tokenizer.json"))
         self.tokenizer.enable_truncation(max_length=MAX_LENGTH, strategy="longest_first")
         self.tokenizer.enable_padding(pad_id=0, pad_type_id=0, pad_token="[PAD]")  # to the longest
