@@ -132,3 +132,43 @@ def test_a_name_only_ever_after_the_is_not_a_person(analyze):
 def test_a_club_after_a_verb_that_is_also_a_title_stays_a_club(analyze):
     a = analyze("Athletic are ninth in the league and host Castlebridge United on Saturday.")
     assert types_of(a).get("Castlebridge United") == "ORG"  # "host" read as a title made it a person
+
+
+def test_a_bare_surname_tagged_person_joins_its_full_name_tagged_org(analyze):
+    """The small model tags "Alina Okafor" ORG and the later "Okafor" PERSON: the bare name
+    waited for a full name that was a person's, found none, and the article held two Okafors
+    (the full name an organisation)."""
+    a = analyze("The council leader, Alina Okafor, said on Monday the barrier would be finished by 2030. "
+                "Opposition members want a review. The row is likely to overshadow the timetable, which "
+                "Okafor promised on Tuesday night.")
+    okafors = [e for e in a.entities if "Okafor" in e.name]
+    assert [(e.name, e.type) for e in okafors] == [("Alina Okafor", "PERSON")]
+    assert {m.text for m in okafors[0].mentions} == {"Alina Okafor", "Okafor"}
+
+
+def test_a_name_in_apposition_to_a_title_is_a_person_with_its_bare_surname(analyze):
+    """"The council leader, Alina Mbeki": the small model tags the name a place and the later
+    "Mbeki" an organisation; the title before the name (the name its apposition) makes her a
+    person, and the bare surname joins her once the types are corrected."""
+    a = analyze("The council leader, Alina Mbeki, said on Monday the barrier would be finished by 2030. "
+                "Later Mbeki told reporters the budget was safe.")
+    mbekis = [e for e in a.entities if "Mbeki" in e.name]
+    assert [(e.name, e.type) for e in mbekis] == [("Alina Mbeki", "PERSON")]
+    assert [m.text for m in mbekis[0].mentions] == ["Alina Mbeki", "Mbeki"]
+    b = analyze("The company's chief executive, Alina Mbeki, said profits fell. Mbeki said the firm would cut jobs.")
+    assert [(e.name, e.type, len(e.mentions)) for e in b.entities if "Mbeki" in e.name] == [("Alina Mbeki", "PERSON", 2)]
+
+
+def test_a_name_with_a_who_clause_and_a_first_name_is_a_person(analyze):
+    a = analyze("Profits fell at the carrier last year. Nadia Stone, who has run the carrier since 2019, "
+                "blamed fuel costs.")
+    assert types_of(a).get("Nadia Stone") == "PERSON"  # the small model: ORG
+
+
+def test_a_name_after_an_of_title_loses_the_title_s_last_word(analyze):
+    """"Secretary of State Daniel Ames" is tagged "State Daniel Ames", an organisation: the name
+    starts at the first name, and the bare "Ames" of the quote is the same person."""
+    a = analyze('Secretary of State Daniel Ames arrived in Cairo on Tuesday. "We will stay," Ames said.')
+    ames = [e for e in a.entities if "Ames" in e.name]
+    assert [(e.name, e.type, len(e.mentions)) for e in ames] == [("Daniel Ames", "PERSON", 2)]
+    assert [q.speaker for q in a.quotes] == ["Daniel Ames"]

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 from storyline.analyze import entity_types, gender
 from storyline.analyze import roles as roles_mod
 from storyline.analyze.clusters import HONORIFICS, PEERAGE, Cluster, Name, parse_name
+from storyline.analyze.places import is_place
 from storyline.folding import fold
 from storyline.records import Entity, Mention
 
@@ -102,13 +103,29 @@ def _mention_span(ent: Span) -> Span:
         # premodifier once the name starts after it.
         while end - start > 1 and (doc[start].lower_ in roles_mod.ROLE_HEADS or doc[start].lower_ in {"former", "ex", "deputy", "acting", "shadow"}):
             start += 1
-    return doc[start:end]
+    return doc[_after_title_of(doc, start, end):end]
+
+
+def _after_title_of(doc: Doc, start: int, end: int) -> int:
+    """Where the name starts in a span that took in the end of an "X of Y" title ("Secretary of
+    State Daniel Ames" is tagged "State Daniel Ames", an organisation): at its first known first
+    name when the span follows a title's "of" (or "of the") and leaves two words or more."""
+    before = start - 1
+    if before >= 0 and doc[before].lower_ == "the":
+        before -= 1
+    if before < 1 or doc[before].lower_ != "of" or doc[before - 1].lower_ not in roles_mod.ROLE_HEADS:
+        return start
+    for i in range(start + 1, end - 1):
+        if gender.of_first_name(doc[i].text) is not None:
+            return i
+    return start
 
 
 def extract(doc: Doc, article_id: str) -> People:
     clusters: list[Cluster] = []
     by_key: dict[tuple[str, tuple[str, ...]], Cluster] = {}
     pending_single: list[tuple[Span, Name, str]] = []
+    personal: set[int] = set()  # clusters opened as a person's name, whatever their votes say
 
     def new_cluster(type_: str) -> Cluster:
         prefix = {"PERSON": "p", "ORG": "o", "PLACE": "l"}[type_]
@@ -152,6 +169,7 @@ def extract(doc: Doc, article_id: str) -> People:
                 target = by_key.get(key)
             if target is None:
                 target = new_cluster("PERSON")
+                personal.add(id(target))
                 by_key[("name", name.tokens)] = target
             add(target, span, name, type_)
             continue
@@ -169,7 +187,12 @@ def extract(doc: Doc, article_id: str) -> People:
     # One-word names wait until all full names are known: "Starmer" early in an article
     # belongs with "Keir Starmer" named later.
     for span, name, type_ in pending_single:
-        persons = [c for c in clusters if c.type == "PERSON" and len(c.full.tokens) > 1 and c.accepts(name)]
+        # A bare name tagged PERSON also reaches a full name opened as a person's that the NER
+        # tagged ORG ("Alina Okafor" ORG, then "Okafor" PERSON): its vote may make it one, and
+        # entity_types.correct decides on the whole cluster. Left to itself it became a second
+        # "Okafor" beside Alina Okafor in the same article.
+        persons = [c for c in clusters if (c.type == "PERSON" or (type_ == "PERSON" and id(c) in personal))
+                   and len(c.full.tokens) > 1 and c.accepts(name)]
         if len(persons) > 1:
             # Ambiguous surname: prefer the nearest earlier full mention.
             earlier = [c for c in persons if min(m[0] for m in c.mentions) < span.start_char]
@@ -191,6 +214,7 @@ def extract(doc: Doc, article_id: str) -> People:
         add(target, span, name, type_)
 
     entity_types.correct(doc, clusters)
+    clusters[:] = _join_corrected_surnames(clusters)
     _renumber(clusters)
     for cluster in clusters:
         if cluster.type == "PERSON" and cluster.gender is None and len(cluster.full.tokens) > 1:
@@ -198,6 +222,28 @@ def extract(doc: Doc, article_id: str) -> People:
     _add_bare_surnames(doc, clusters)
     roles_mod.attach(doc, article_id, clusters)
     return People(article_id, clusters, doc)
+
+
+def _join_corrected_surnames(clusters: list[Cluster]) -> list[Cluster]:
+    """A one-word organisation that is the surname of exactly one person named in full, once
+    the types are corrected, is that person: "the chief executive, Alina Mbeki" (tagged a place,
+    a person by her title) and then "Mbeki said" (tagged an organisation) were two entities,
+    because bare names are matched to the full names that are people before the correction. A
+    known place is left alone (entity_types: "Jordan" is a country without a title)."""
+    full = [c for c in clusters if c.type == "PERSON" and len(c.full.tokens) > 1]
+    kept = []
+    for cluster in clusters:
+        if cluster.type == "ORG" and all(len(n.tokens) == 1 for n in cluster.names) \
+                and not any(is_place(n.text) for n in cluster.names):
+            owners = [c for c in full if all(c.accepts(n) for n in cluster.names)]
+            if len(owners) == 1:
+                owner = owners[0]
+                owner.names += cluster.names
+                owner.mentions = sorted(owner.mentions + cluster.mentions)
+                owner.labels["PERSON"] += len(cluster.mentions)
+                continue
+        kept.append(cluster)
+    return kept
 
 
 def _renumber(clusters: list[Cluster]) -> None:

@@ -99,10 +99,16 @@ def _spans(doc: Doc, cluster: Cluster) -> list[Span]:
 
 
 def _titled(span: Span) -> bool:
-    """A title or an honorific right before the name, or a title in apposition."""
+    """A title or an honorific right before the name, or a title in apposition: after the name
+    ("Alina Mbeki, the council leader") or before it ("the council leader, Alina Mbeki", where
+    the name is the apposition of the title)."""
     doc = span.doc
     before = doc[span.start - 1] if span.start > 0 else None
     if before is not None and (before.lower_ in ROLE_HEADS or before.lower_.rstrip(".") in HONORIFICS or before.lower_ in PEERAGE):
+        return True
+    root = span.root
+    if root.dep_ == "appos" and not span.start <= root.head.i < span.end \
+            and (root.head.lower_ in ROLE_HEADS or root.head.lemma_.lower() in ROLE_HEADS):
         return True
     return any(
         child.dep_ == "appos" and (child.lower_ in ROLE_HEADS or child.lemma_.lower() in ROLE_HEADS)
@@ -125,6 +131,19 @@ def _after_the(doc: Doc, spans: list[Span]) -> bool:
     Chronicle", "the Wend estuary". No one is called "the Okafor"; a publication, a body or a
     river is."""
     return bool(spans) and all(s.start > 0 and doc[s.start - 1].text == "the" for s in spans)
+
+
+def _who_follows(span: Span) -> bool:
+    """", who" right after the mention ("Nadia Stone, who has led the airline"): a relative
+    clause for a person. Clubs take "who" too in British English ("Castlebridge United, who are
+    ninth"), so it counts only beside a known first name (:func:`_known_first_name`)."""
+    doc = span.doc
+    return span.end + 1 < len(doc) and doc[span.end].text == "," and doc[span.end + 1].lower_ in {"who", "whose", "whom"}
+
+
+def _known_first_name(cluster: Cluster) -> bool:
+    full = cluster.full
+    return len(full.tokens) > 1 and gender.of_first_name(full.text.split(" ")[0]) is not None
 
 
 def _person_evidence(cluster: Cluster, spans: list[Span]) -> bool:
@@ -176,7 +195,8 @@ def correct(doc: Doc, clusters: list[Cluster]) -> None:
         if known_place or any(w in SEAT_WORDS for n in cluster.names for w in n.tokens):
             continue
         if cluster.type == "ORG":
-            if titled and len(cluster.full.tokens) <= 3 and all(t.pos_ == "PROPN" for s in spans for t in s) \
+            if (titled or _known_first_name(cluster) and any(_who_follows(s) for s in spans)) \
+                    and len(cluster.full.tokens) <= 3 and all(t.pos_ == "PROPN" for s in spans for t in s) \
                     and _head_type(cluster) is None:
                 _vote(cluster, "PERSON")
             continue
