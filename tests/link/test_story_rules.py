@@ -121,6 +121,37 @@ def test_a_year_one_member_names_in_passing_vetoes_nothing():
     assert c.add(item_with("s4", blend(v, basis(73), 0.95), names + ["#2025"])) == "s1"
 
 
+def test_years_an_undated_article_names_around_the_story_s_year_are_not_other_years():
+    """An undated report of a council vote says work starts in 2023 and ends by 2029; the
+    story's reports are dated 2026. Its years bracket the story's: it joins (year_ranges), where
+    the plain veto kept it out. Years that bracket nothing (2013 and 2014 against 2008) still
+    keep one out, and so does a report naming only 2027."""
+    v = basis(75)
+    names = ["harbourne", "okafor", "barrier"]
+    outcome = {}
+    for ranges in (True, False):
+        c = StoryClusterer(dataclasses.replace(DEFAULT, year_ranges=ranges))
+        c.add(dataclasses.replace(item_with("d1", v, names + ["#2026"]), time=_at("2026-03-12")))
+        c.add(dataclasses.replace(item_with("d2", blend(v, basis(76), 0.95), names + ["#2026"]), time=_at("2026-03-13")))
+        outcome[ranges] = [c.add(item_with("u1", blend(v, basis(77), 0.95), names + ["#2023", "#2029"])),
+                           c.add(item_with("u2", blend(v, basis(78), 0.95), names + ["#2027"]))]
+    assert outcome[True] == ["d1", "u2"]
+    assert outcome[False] == ["u1", "u2"]
+
+
+def test_an_undated_article_inside_the_span_of_an_undated_story_s_years_joins_it():
+    v = basis(80)
+    names = ["qeshm", "earthquake"]
+    outcome = {}
+    for ranges in (True, False):
+        c = StoryClusterer(dataclasses.replace(DEFAULT, year_ranges=ranges))
+        c.add(item_with("a", v, names + ["#2005", "#2008"]))
+        outcome[ranges] = [c.add(item_with("b", blend(v, basis(81), 0.95), names + ["#2006"])),
+                           c.add(item_with("c", blend(v, basis(82), 0.95), names + ["#2012"]))]
+    assert outcome[True] == ["a", "c"]
+    assert outcome[False] == ["b", "c"]
+
+
 def item_with(i: str, vec, keys) -> Item:
     return Item(i, vec, {k: 1.0 for k in keys}, None)
 

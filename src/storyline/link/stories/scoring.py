@@ -28,7 +28,7 @@ class ScoringMixin:
         for story, cos in self._candidates(item):
             if (_time_gap(item.time, story) or 0.0) > window:
                 continue
-            if _other_years(years, story):
+            if _other_years(years, story, self.params.year_ranges and item.time is None):
                 self._kept_out.append((cos, story))
                 continue
             out.append((self._score(item, story, cos), story, cos))
@@ -157,15 +157,26 @@ def _shares_entity(item: Item, story: Story) -> bool:
     return any(k in story.ent_docs for k in item.entities)
 
 
-def _other_years(years: set[str], story: Story) -> bool:
+def _other_years(years: set[str], story: Story, ranges: bool = False) -> bool:
     """Whether the article names years, none of them named in the story, while at least half
     of the story's members name one same year. Background years ("the 2014 Minsk deal") that
     one member of a story mentions never keep an article out. A shared year is found by
     lookups; only a story without one is scanned, so the cost is that of one pass over the
-    candidate's keys, as for its entity overlap."""
+    candidate's keys, as for its entity overlap. ``ranges`` (an undated article,
+    Params.year_ranges): years that bracket the story's majority years, or that fall within the
+    span of an undated story's, are not other years."""
     if not years or any(y in story.ent_docs for y in years):
         return False
-    return bool(majority_years(story))
+    majority = majority_years(story)
+    if not majority:
+        return False
+    if ranges:
+        low, high = min(years), max(years)  # "#2023" < "#2029": four digits sort as numbers
+        if any(low < m < high for m in majority):
+            return False
+        if story.first_time is None and majority[0] < low and high < majority[-1]:
+            return False
+    return True
 
 
 def _time_gap(t: float | None, story: Story) -> float | None:
