@@ -249,3 +249,27 @@ def test_a_partial_quote_closes_the_marks_it_opens(analyze, text, ends):
     for q in partial:
         assert q.text.count("“") == q.text.count("”")
     assert_offsets(text, a)
+
+
+def test_a_pronoun_goes_to_the_speaker_just_quoted_when_only_a_guessed_gender_disagrees(analyzer):
+    """"Femi" reads as a man's name; the text says "she". With no woman named before, the
+    speaker just quoted is the one, and she is a woman from then on (the quote went to no one)."""
+    text = ("Dr Femi Adeyemi, the trust's senior hydrologist, said the gates would close about 12 times a year. "
+            "\u201cThat might be right on day one,\u201d she said.")
+    a = analyzer.analyze_text(text)
+    assert only(a, "right on day one").speaker == "Femi Adeyemi"
+    # Where a first name does fit the pronoun, it decides:
+    # test_pronouns_agree_in_gender_with_the_first_name.
+
+
+def test_a_sum_in_millions_ends_its_sentence_and_the_quote_cued_in_it(analyzer):
+    """"£38m." was one abbreviation-like token: the full stop was lost, the next sentence was
+    parsed into the same one, and the reported speech ran on through it."""
+    text = ("The contractor warned last week that costs could rise by \u00a338m. The trust fears that monitoring, "
+            "budgeted at \u00a33.5m over ten years, could be cut.")
+    a = analyzer.analyze_text(text)
+    warned = only(a, "costs could rise")
+    assert warned.text == "that costs could rise by \u00a338m" or warned.text == "costs could rise by \u00a338m"
+    assert "trust" not in warned.text
+    assert only(a, "monitoring").speaker == "The trust"
+    assert_offsets(text, a)

