@@ -1,5 +1,7 @@
 """In-article identity, type voting and roles (texts written for these tests)."""
 
+import pytest
+
 
 def people(analysis):
     return {e.name: e for e in analysis.entities if e.type == "PERSON"}
@@ -172,3 +174,14 @@ def test_a_name_after_an_of_title_loses_the_title_s_last_word(analyze):
     ames = [e for e in a.entities if "Ames" in e.name]
     assert [(e.name, e.type, len(e.mentions)) for e in ames] == [("Daniel Ames", "PERSON", 2)]
     assert [q.speaker for q in a.quotes] == ["Daniel Ames"]
+
+
+@pytest.mark.parametrize("text, name, kind", [
+    ("The market leader, Tesco, said sales rose by 4% in the quarter.", "Tesco", "ORG"),
+    ("The club's new owner, Fenway Sports Group, said the stadium would be expanded.", "Fenway Sports Group", "ORG"),
+    ("Sir John Peace, chairman of the John Lewis Partnership, said profits fell.", "John Lewis Partnership", "ORG"),
+])
+def test_companies_after_a_title_stay_companies_and_whole(analyze, text, name, kind):
+    """The rules above read a title before a name and the end of an "X of Y" title; a company
+    stands in both places and keeps its type and its whole name."""
+    assert types_of(analyze(text)).get(name) == kind

@@ -273,3 +273,12 @@ def test_a_sum_in_millions_ends_its_sentence_and_the_quote_cued_in_it(analyzer):
     assert "trust" not in warned.text
     assert only(a, "monitoring").speaker == "The trust"
     assert_offsets(text, a)
+
+
+def test_a_pronoun_does_not_skip_back_past_someone_else_to_a_guessed_gender(analyzer):
+    """Past a new subject ("A local resident was less sure") the speaker just quoted is no
+    longer the one a disagreeing "she" goes to: the quote keeps no speaker."""
+    a = analyzer.analyze_text("Council leader Tom Harris said the scheme was affordable. A local resident was less "
+                              "sure. \u201cWe have heard this before,\u201d she said.")
+    assert only(a, "heard this before").speaker is None
+    assert only(a, "scheme was affordable").speaker == "Tom Harris"

@@ -146,10 +146,32 @@ def test_an_undated_article_inside_the_span_of_an_undated_story_s_years_joins_it
     for ranges in (True, False):
         c = StoryClusterer(dataclasses.replace(DEFAULT, year_ranges=ranges))
         c.add(item_with("a", v, names + ["#2005", "#2008"]))
+        c.add(item_with("a2", blend(v, basis(83), 0.97), names + ["#2005", "#2008"]))
         outcome[ranges] = [c.add(item_with("b", blend(v, basis(81), 0.95), names + ["#2006"])),
                            c.add(item_with("c", blend(v, basis(82), 0.95), names + ["#2012"]))]
     assert outcome[True] == ["a", "c"]
     assert outcome[False] == ["b", "c"]
+    # A one-member story's years are all its "majority": no span is read from them.
+    lone = StoryClusterer()
+    lone.add(item_with("x", v, names + ["#1979", "#2025"]))
+    assert lone.add(item_with("y", blend(v, basis(84), 0.95), names + ["#2006"])) == "y"
+
+
+def test_years_too_far_apart_or_a_dated_article_s_are_no_frame():
+    """Years more than YEAR_SPAN apart are background, not one event's frame (a 2014 quake's
+    report naming "the 2005 quake" and 2016 stays out of the 2008 quake's story); a dated
+    article is judged by its date as before (2006 and its own 2011 bracket 2008, yet it stays
+    out); 2013 and 2014 bracket no 2008."""
+    v = basis(85)
+    names = ["qeshm", "earthquake"]
+    c = StoryClusterer()
+    c.add(item_with("q1", v, names + ["#2008"]))
+    c.add(item_with("q2", blend(v, basis(86), 0.97), names + ["#2008"]))
+    assert c.add(item_with("w", blend(v, basis(87), 0.95), names + ["#2005", "#2016"])) == "w"
+    assert c.add(item_with("n", blend(v, basis(88), 0.95), names + ["#2013", "#2014"])) == "n"
+    dated = dataclasses.replace(item_with("d", blend(v, basis(89), 0.95), names + ["#2006"]),
+                                time=_at("2011-05-01"))
+    assert c.add(dated) == "d"
 
 
 def item_with(i: str, vec, keys) -> Item:

@@ -109,15 +109,22 @@ def _mention_span(ent: Span) -> Span:
 def _after_title_of(doc: Doc, start: int, end: int) -> int:
     """Where the name starts in a span that took in the end of an "X of Y" title ("Secretary of
     State Daniel Ames" is tagged "State Daniel Ames", an organisation): at its first known first
-    name when the span follows a title's "of" (or "of the") and leaves two words or more."""
+    name when the span follows a title's "of" (or "of the"), starts with no first name itself,
+    and leaves a name of two or three proper nouns with nothing else ("chairman of the John
+    Lewis Partnership" and "Prime Minister of Saint Vincent and the Grenadines" stay whole)."""
     before = start - 1
     if before >= 0 and doc[before].lower_ == "the":
         before -= 1
-    if before < 1 or doc[before].lower_ != "of" or doc[before - 1].lower_ not in roles_mod.ROLE_HEADS:
+    if before < 1 or doc[before].lower_ != "of" or doc[before - 1].lower_ not in roles_mod.ROLE_HEADS \
+            or gender.of_first_name(doc[start].text) is not None:
         return start
     for i in range(start + 1, end - 1):
         if gender.of_first_name(doc[i].text) is not None:
-            return i
+            rest = doc[i:end]
+            if len(rest) <= 3 and all(t.pos_ == "PROPN" and t.text[:1].isupper() for t in rest) \
+                    and not any(fold(t.text) in ORG_WORDS for t in rest):
+                return i
+            return start
     return start
 
 
@@ -125,7 +132,6 @@ def extract(doc: Doc, article_id: str) -> People:
     clusters: list[Cluster] = []
     by_key: dict[tuple[str, tuple[str, ...]], Cluster] = {}
     pending_single: list[tuple[Span, Name, str]] = []
-    personal: set[int] = set()  # clusters opened as a person's name, whatever their votes say
 
     def new_cluster(type_: str) -> Cluster:
         prefix = {"PERSON": "p", "ORG": "o", "PLACE": "l"}[type_]
@@ -169,7 +175,6 @@ def extract(doc: Doc, article_id: str) -> People:
                 target = by_key.get(key)
             if target is None:
                 target = new_cluster("PERSON")
-                personal.add(id(target))
                 by_key[("name", name.tokens)] = target
             add(target, span, name, type_)
             continue
@@ -187,12 +192,7 @@ def extract(doc: Doc, article_id: str) -> People:
     # One-word names wait until all full names are known: "Starmer" early in an article
     # belongs with "Keir Starmer" named later.
     for span, name, type_ in pending_single:
-        # A bare name tagged PERSON also reaches a full name opened as a person's that the NER
-        # tagged ORG ("Alina Okafor" ORG, then "Okafor" PERSON): its vote may make it one, and
-        # entity_types.correct decides on the whole cluster. Left to itself it became a second
-        # "Okafor" beside Alina Okafor in the same article.
-        persons = [c for c in clusters if (c.type == "PERSON" or (type_ == "PERSON" and id(c) in personal))
-                   and len(c.full.tokens) > 1 and c.accepts(name)]
+        persons = [c for c in clusters if c.type == "PERSON" and len(c.full.tokens) > 1 and c.accepts(name)]
         if len(persons) > 1:
             # Ambiguous surname: prefer the nearest earlier full mention.
             earlier = [c for c in persons if min(m[0] for m in c.mentions) < span.start_char]
@@ -226,22 +226,25 @@ def extract(doc: Doc, article_id: str) -> People:
 
 
 def _join_corrected_surnames(clusters: list[Cluster]) -> list[Cluster]:
-    """A one-word organisation that is the surname of exactly one person named in full, once
-    the types are corrected, is that person: "the chief executive, Alina Mbeki" (tagged a place,
-    a person by her title) and then "Mbeki said" (tagged an organisation) were two entities,
-    because bare names are matched to the full names that are people before the correction. A
-    known place is left alone (entity_types: "Jordan" is a country without a title)."""
+    """A one-word organisation or person that is the surname of exactly one person named in
+    full, once the types are corrected, is that person: "the chief executive, Alina Mbeki"
+    (tagged a place, a person by her title) and then "Mbeki said" (tagged an organisation) were
+    two entities, because bare names are matched to the full names that are people before the
+    correction ("Alina Okafor" tagged ORG and "Okafor" PERSON: two Okafors in one article). A
+    known place is left alone (entity_types: "Jordan" is a country without a title), and so is
+    a full name that stays an organisation ("Villa" beside "Aston Villa")."""
     full = [c for c in clusters if c.type == "PERSON" and len(c.full.tokens) > 1]
     kept = []
     for cluster in clusters:
-        if cluster.type == "ORG" and all(len(n.tokens) == 1 for n in cluster.names) \
+        if cluster.type in {"ORG", "PERSON"} and all(len(n.tokens) == 1 for n in cluster.names) \
                 and not any(is_place(n.text) for n in cluster.names):
-            owners = [c for c in full if all(c.accepts(n) for n in cluster.names)]
+            owners = [c for c in full if c is not cluster and all(c.accepts(n) for n in cluster.names)]
             if len(owners) == 1:
                 owner = owners[0]
                 owner.names += cluster.names
                 owner.mentions = sorted(owner.mentions + cluster.mentions)
                 owner.labels["PERSON"] += len(cluster.mentions)
+                owner.gender = owner.gender or cluster.gender  # "Mrs Okafor" says it
                 continue
         kept.append(cluster)
     return kept

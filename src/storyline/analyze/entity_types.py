@@ -101,14 +101,25 @@ def _spans(doc: Doc, cluster: Cluster) -> list[Span]:
 def _titled(span: Span) -> bool:
     """A title or an honorific right before the name, or a title in apposition: after the name
     ("Alina Mbeki, the council leader") or before it ("the council leader, Alina Mbeki", where
-    the name is the apposition of the title)."""
+    the name is the apposition of the title). Before it only for a name that starts with a
+    known first name: companies stand there too ("the market leader, Tesco"; "the club's
+    owner, Fenway Sports Group")."""
     doc = span.doc
     before = doc[span.start - 1] if span.start > 0 else None
     if before is not None and (before.lower_ in ROLE_HEADS or before.lower_.rstrip(".") in HONORIFICS or before.lower_ in PEERAGE):
         return True
+    # The end of an "X of Y" title ("Secretary of State Daniel Ames": the NER took "State" in,
+    # entities._after_title_of left it out).
+    i = span.start - 2
+    if i >= 1 and doc[i].lower_ == "the":
+        i -= 1
+    if before is not None and before.text[:1].isupper() and i >= 1 and doc[i].lower_ == "of" \
+            and doc[i - 1].lower_ in ROLE_HEADS:
+        return True
     root = span.root
     if root.dep_ == "appos" and not span.start <= root.head.i < span.end \
-            and (root.head.lower_ in ROLE_HEADS or root.head.lemma_.lower() in ROLE_HEADS):
+            and (root.head.lower_ in ROLE_HEADS or root.head.lemma_.lower() in ROLE_HEADS) \
+            and len(span) > 1 and gender.of_first_name(span[0].text) is not None:
         return True
     return any(
         child.dep_ == "appos" and (child.lower_ in ROLE_HEADS or child.lemma_.lower() in ROLE_HEADS)
@@ -138,7 +149,11 @@ def _who_follows(span: Span) -> bool:
     clause for a person. Clubs take "who" too in British English ("Castlebridge United, who are
     ninth"), so it counts only beside a known first name (:func:`_known_first_name`)."""
     doc = span.doc
-    return span.end + 1 < len(doc) and doc[span.end].text == "," and doc[span.end + 1].lower_ in {"who", "whose", "whom"}
+    if not (span.end + 1 < len(doc) and doc[span.end].text == "," and doc[span.end + 1].lower_ in {"who", "whose", "whom"}):
+        return False
+    # A team named for a town ("Charlotte Hornets, who are fifth") is plural.
+    after = doc[span.end + 2] if span.end + 2 < len(doc) else None
+    return not any(t.tag_ == "NNPS" for t in span) and not (after is not None and after.lower_ in {"are", "have", "were"})
 
 
 def _known_first_name(cluster: Cluster) -> bool:

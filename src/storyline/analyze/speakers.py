@@ -178,17 +178,31 @@ class Resolver:
         # else fits the pronoun, the speaker just quoted does ("Dr Femi Adeyemi ... said the
         # assessment assumed ...", then "“That might be right on day one,” she said": "Femi"
         # reads as a man's name, and the quote went to no one).
+        # Not past anyone else who was the subject of a sentence in between, named or not ("A
+        # local resident was less sure. “...,” she said").
         if recent and last is not None and last.cluster is not None and last.cluster.type == "PERSON" \
-                and last.cluster.gender_guessed and gender:
-            between = next(self._persons_before(head.i, True, None, limit=self._since(last, head)), None)
-            if between is None or between is last.cluster:
-                last.cluster.gender, last.cluster.gender_guessed = gender, False
-                return Speaker(last.name, last.cluster, False, span, paragraph)
+                and last.cluster.gender_guessed and gender and not self._subject_between(last, head):
+            last.cluster.gender, last.cluster.gender_guessed = gender, False
+            return Speaker(last.name, last.cluster, False, span, paragraph)
         return Speaker(None, None, False, span, paragraph)
+
+    def _subject_between(self, last: Speaker, head: Token) -> bool:
+        """Whether a noun or name other than the last speaker's is the subject of a sentence
+        between that speaker's mention and ``head`` (not of a clause inside one: "said the
+        assessment assumed the gates would close" names no one new)."""
+        lo = head.i - self._since(last, head)
+        for token in self.doc[max(0, lo):head.i]:
+            if token.dep_ in {"nsubj", "nsubjpass"} and token.pos_ in {"NOUN", "PROPN"} and token.head.dep_ == "ROOT":
+                cluster = self.people.cluster_at(token.i)
+                if cluster is not last.cluster:
+                    return True
+        return False
 
     def _learn(self, cluster: Cluster, gender: str | None) -> None:
         if gender and not cluster.gender:
             cluster.gender = gender
+        if gender and cluster.gender == gender:
+            cluster.gender_guessed = False  # the text has said it
 
     def _document(self, head: Token, span: Span, paragraph: int, depth: int) -> Speaker | None:
         """"A release from the institute said", "a Pentagon statement said", "the ministry's

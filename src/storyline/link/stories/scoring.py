@@ -157,6 +157,9 @@ def _shares_entity(item: Item, story: Story) -> bool:
     return any(k in story.ent_docs for k in item.entities)
 
 
+YEAR_SPAN = 8  # the widest span of years read as the frame of one event (Params.year_ranges)
+
+
 def _other_years(years: set[str], story: Story, ranges: bool = False) -> bool:
     """Whether the article names years, none of them named in the story, while at least half
     of the story's members name one same year. Background years ("the 2014 Minsk deal") that
@@ -172,9 +175,12 @@ def _other_years(years: set[str], story: Story, ranges: bool = False) -> bool:
         return False
     if ranges:
         low, high = min(years), max(years)  # "#2023" < "#2029": four digits sort as numbers
-        if any(low < m < high for m in majority):
+        # A span of more than YEAR_SPAN years is background ("the 1979 revolution ... 2025"),
+        # no frame of one event; a one-member story's years are all its "majority".
+        if int(high[1:]) - int(low[1:]) <= YEAR_SPAN and any(low < m < high for m in majority):
             return False
-        if story.first_time is None and majority[0] < low and high < majority[-1]:
+        if story.first_time is None and story.size > 1 and int(majority[-1][1:]) - int(majority[0][1:]) <= YEAR_SPAN \
+                and majority[0] < low and high < majority[-1]:
             return False
     return True
 
