@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -73,10 +74,12 @@ def anchor_day(article_date: ArticleDate, sentences: Sequence[DatedSentence]) ->
 
 def mentions(article: Article, sentences: Sequence[DatedSentence], anchor: dt.date | None,
              inferred: bool) -> list[Mention]:
-    """The event mentions of one article: its sentences naming a single day."""
+    """The event mentions of one article: its sentences naming a single day, said by the
+    article itself (not inside a quotation: :func:`quoted`)."""
     out = []
     for s in sentences:
-        if s.article_id != article.id or len(article.body[s.start : s.end].split()) < MIN_WORDS:
+        if s.article_id != article.id or len(article.body[s.start : s.end].split()) < MIN_WORDS \
+                or quoted(article.body, s.start, s.end):
             continue
         for point in s.times:
             if point.type not in ("DATE", "TIME"):
@@ -94,6 +97,22 @@ def mentions(article: Article, sentences: Sequence[DatedSentence], anchor: dt.da
                                from_inferred))
             break  # one event per sentence: its first day expression
     return out
+
+
+def quoted(body: str, start: int, end: int) -> bool:
+    """Whether the sentence at ``start``-``end`` is someone's words inside quotation marks: it
+    opens with a mark, or a mark opened earlier in its paragraph is still open there. Those
+    words made timeline entries of speech fragments ("“Today we have the vote, the money and
+    the builder.", "Tonight the council decided to stop hoping and start building.”"); the
+    day a speaker says "today" is the speech's, and the article tells that itself. A mark inside
+    the sentence (a partial quote) does not count. Linear in the paragraph."""
+    text = body[start:end].lstrip()
+    if text[:1] in "“\"":
+        return True
+    paragraph = body.rfind("\n", 0, start) + 1
+    before = body[paragraph:start]
+    curly = before.count("“") - before.count("”")
+    return curly > 0 or (curly == 0 and before.count('"') % 2 == 1)
 
 
 def group_events(story_id: str, found: Sequence[Mention], all_sentences: Sequence[DatedSentence],
@@ -153,6 +172,13 @@ def _event(story_id: str, day: dt.date, members: list[Mention], all_sentences: S
     )
 
 
+# A wire dateline opening the sentence: "HARBOURNE, March 17 (Meridian Press) - ", "LONDON
+# (Reuters) -". Bounded pieces, no nested repetition: linear time on any input.
+_DATELINE = re.compile(r"[A-Z][A-Z .'’-]{1,40},?(?: [A-Z][a-z]{2,8}\.? \d{1,2},?)?(?: \([^()]{1,40}\))? ?[-–—] +")
+
+
 def _label(sentence: str) -> str:
     text = " ".join(sentence.split())
+    if (dateline := _DATELINE.match(text)) is not None and dateline.end() < len(text):
+        text = text[dateline.end():]
     return text if len(text) <= LABEL_CHARS else text[: LABEL_CHARS - 1].rsplit(" ", 1)[0] + "…"
