@@ -8,8 +8,8 @@ from __future__ import annotations
 import pytest
 
 from helpers import add_bodies
-from storyline.link.stories.story_people import canonical_people
-from storyline.records import Identity
+from storyline.link.stories.story_people import canonical_people, named_as_places
+from storyline.records import Entity, Identity
 from storyline.store.records import PersonMember, StoredPerson
 
 
@@ -60,3 +60,19 @@ def test_one_stored_person_holding_two_story_people_makes_them_one(store):
     assert keir.members == tuple(sorted([(a, "e1"), (b, "e2")])) and keir.roles == ("Prime Minister", "Labour leader")
     assert shown[1] == lone
     assert canonical_people(store, []) == []
+
+
+def test_a_one_word_person_the_story_names_as_a_place_as_often_is_no_one():
+    """"Harbourne" tagged a person in two articles, a place in one and the start of a
+    council's name in another: not a person of the story. A surname used as a person more
+    often than as a company's first word, a titled one-word person and a full name stay."""
+    town = Identity("p1", "Harbourne", "PERSON", members=(("a1", "p1"), ("a2", "p1")))
+    surname = Identity("p2", "Okafor", "PERSON", members=(("a1", "p2"), ("a2", "p2"), ("a3", "p2")))
+    titled = Identity("p3", "Lindqvist", "PERSON", roles=("chair",), members=(("a1", "p3"),))
+    full = Identity("p4", "Calder Marsh", "PERSON", members=(("a1", "p4"),))
+    entities = [("a3", Entity("l1", "Harbourne", "PLACE")), ("a4", Entity("o1", "Harbourne City Council", "ORG")),
+                ("a4", Entity("o2", "Okafor Holdings", "ORG")), ("a2", Entity("o3", "Lindqvist", "ORG")),
+                ("a3", Entity("o4", "Calder Marsh", "ORG")), ("a4", Entity("o5", "Calder Marsh Engineering", "ORG"))]
+    assert named_as_places([town, surname, titled, full], entities) == {"p1"}
+    # One place article against two person articles is not enough.
+    assert named_as_places([town], entities[:1]) == set()

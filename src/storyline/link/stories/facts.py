@@ -88,7 +88,8 @@ def distinct_outlets(names: Iterable[str | None]) -> dict[str, str]:
 # 5: pieces of one quotation split around its attribution are the same wording (they made a
 # story's facts fail). 6: the people under the stored identities' ids and names
 # (link/stories/story_people.py): story-made ids led nowhere. 7: no event from a sentence inside
-# quotation marks, no dateline in an event's label (link/stories/events.py).
+# quotation marks, no dateline in an event's label (link/stories/events.py); a one-word "person" the
+# story's articles name as a place or organisation as often is left out (story_people.py).
 FACTS_VERSION = "7"
 
 

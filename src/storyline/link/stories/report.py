@@ -27,7 +27,7 @@ from storyline.link.stories.events import anchor_day, group_events, mentions
 from storyline.link.stories.facts import StoryReport, report_articles
 from storyline.link.people import corrected, merge_people
 from storyline.link.stories.scan import publication_time, published_epoch
-from storyline.link.stories.story_people import canonical_people
+from storyline.link.stories.story_people import canonical_people, named_as_places
 from storyline.link.stories.value_pairs import stamp, stored_pairs, value_pairs
 from storyline.records import (
     Analysis, Article, Quote, Story, TimePoint,
@@ -83,7 +83,8 @@ def build_report(store: Store, story: Story, previous: dict | None = None, *, st
     fixes = [c for c in store.corrections_by_keys([corrected.people_key(a) for a in analyses])
              if c.kind in corrected.KINDS]
     people = corrected.apply(people, fixes, {(aid, e.id): e for aid, e in entities}) if fixes else people
-    people = canonical_people(store, people)  # the ids and names the rest of the product knows
+    places = named_as_places(people, entities)  # a town the model took for a person
+    people = canonical_people(store, [p for p in people if p.id not in places])  # the ids and names the rest of the product knows
     speaker_of = {m: p.name for p in people for m in p.members}
     quotes: dict[str, list[Quote]] = defaultdict(list)
     for a in covered:

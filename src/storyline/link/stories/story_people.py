@@ -32,7 +32,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
 
-from storyline.records import Identity
+from storyline.records import Entity, Identity
 from storyline.store import Store
 
 
@@ -60,6 +60,29 @@ def canonical_people(store: Store, people: Sequence[Identity]) -> list[Identity]
             named = _joined(out[chosen.id], named)
         out[chosen.id] = named
     return list(out.values())
+
+
+def named_as_places(people: Sequence[Identity], entities: Sequence[tuple[str, Entity]]) -> set[str]:
+    """The ids of the story's "people" that its articles name as places or organisations: a
+    one-word name with no title and no merge behind it, which at least as many of the story's
+    articles (``entities``: (article id, entity), every type) give as a place or an
+    organisation, or as the first word of one ("Harbourne", "Harbourne City Council"), as give
+    it as a person. The small model tags a town it has never seen as a person in some articles
+    and as a place in others; the story sees them all (the people step, one article at a time,
+    does not), and a briefing listed the town among the story's key people."""
+    one_word = {p.id: _folded(p.name) for p in people
+                if not p.roles and not p.merges and all(len(n.split()) == 1 for n in (p.name, *p.aliases))}
+    if not one_word:
+        return set()
+    wanted = set(one_word.values())
+    elsewhere: dict[str, set[str]] = {}
+    for aid, e in entities:
+        if e.type in ("ORG", "PLACE"):
+            words = _folded(e.name).split()
+            for key in {" ".join(words), words[0] if words else ""} & wanted:
+                elsewhere.setdefault(key, set()).add(aid)
+    return {pid for p in people if (pid := p.id) in one_word
+            and len(elsewhere.get(one_word[pid], ())) >= len({a for a, _ in p.members})}
 
 
 def _stored_as(person: Identity, holders: list[Identity], names: dict[str, frozenset[str]]) -> Identity | None:
