@@ -237,3 +237,12 @@ def test_every_field_is_escaped_in_a_hand_built_report():
     md = to_markdown(b)
     assert SCRIPT not in md and IMG not in md
     json.dumps(to_json(b))
+
+
+def test_an_account_sentence_without_a_full_stop_gets_one():
+    from storyline.report.briefing_account import _ended
+
+    assert _ended("Plan clears the council by 31 votes to 19 despite warnings over cost") == \
+        "Plan clears the council by 31 votes to 19 despite warnings over cost."
+    for done in ("It passed.", "Did it pass?", "“It passed,” she said.", "It went on…", ""):
+        assert _ended(done) == done

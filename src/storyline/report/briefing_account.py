@@ -76,6 +76,12 @@ def _event_sentence(e: Event, derived: set[str], stated: set[str]) -> Citation:
     ))
 
 
+def _ended(text: str) -> str:
+    """A sentence of the account with the full stop a standfirst or a headline-like lead lacks
+    ("... despite warnings over cost"), so that the paragraph reads as sentences."""
+    return text if not text or text[-1] in ".!?…\"”’)]:;" else text + "."
+
+
 def what_happened(report, rep: Article | None, derived: set[str]) -> list[Sentence]:
     stated = {aid for aid, d in report.dates.items() if not d.inferred and d.first}
     out: list[Sentence] = []
@@ -83,7 +89,7 @@ def what_happened(report, rep: Article | None, derived: set[str]) -> list[Senten
     lead = _lead(rep) if rep else None
     if lead is not None:
         d = report.dates.get(rep.id)
-        out.append(Sentence(clip(lead.text, MAX_SENTENCE_CHARS), lead,
+        out.append(Sentence(_ended(clip(lead.text, MAX_SENTENCE_CHARS)), lead,
                             _supporters(lead, (), report.events, report.reuse),
                             date=(d.likely or d.first) if d else None, date_inferred=bool(d and d.inferred)))
         used.append(lead)
@@ -104,7 +110,7 @@ def what_happened(report, rep: Article | None, derived: set[str]) -> list[Senten
         covered |= set(best.article_ids)
     for e, c in chosen:
         sources = _supporters(c, [s.article_id for s in e.sentences], report.events, report.reuse)
-        out.append(Sentence(clip(c.text, MAX_SENTENCE_CHARS), c, sources, date=e.date, date_inferred=e.date_inferred))
+        out.append(Sentence(_ended(clip(c.text, MAX_SENTENCE_CHARS)), c, sources, date=e.date, date_inferred=e.date_inferred))
     # In date order, the lead included (dated by its article): an account reads as it happened.
     # Undated sentences keep their place at the end; equal dates keep the order chosen.
     out.sort(key=lambda s: (s.date is None, (s.date or "")[:10]))
