@@ -282,3 +282,11 @@ def test_a_pronoun_does_not_skip_back_past_someone_else_to_a_guessed_gender(anal
                               "sure. \u201cWe have heard this before,\u201d she said.")
     assert only(a, "heard this before").speaker is None
     assert only(a, "scheme was affordable").speaker == "Tom Harris"
+
+
+def test_a_relative_pronoun_is_not_what_was_promised(analyzer):
+    """"the timetable, which Okafor promised on Tuesday night": the object of the cue is
+    "which", and "which" was a quote of its own."""
+    a = analyzer.analyze_text("The row is likely to overshadow the timetable, which Alina Okafor promised on "
+                              "Tuesday night.")
+    assert not [q for q in a.quotes if q.text.strip().lower() in {"which", "what", "who"}]
