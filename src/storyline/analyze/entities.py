@@ -112,11 +112,7 @@ def _after_title_of(doc: Doc, start: int, end: int) -> int:
     name when the span follows a title's "of" (or "of the"), starts with no first name itself,
     and leaves a name of two or three proper nouns with nothing else ("chairman of the John
     Lewis Partnership" and "Prime Minister of Saint Vincent and the Grenadines" stay whole)."""
-    before = start - 1
-    if before >= 0 and doc[before].lower_ == "the":
-        before -= 1
-    if before < 1 or doc[before].lower_ != "of" or doc[before - 1].lower_ not in roles_mod.ROLE_HEADS \
-            or gender.of_first_name(doc[start].text) is not None:
+    if not roles_mod.ends_of_title(doc, start) or gender.of_first_name(doc[start].text) is not None:
         return start
     for i in range(start + 1, end - 1):
         if gender.of_first_name(doc[i].text) is not None:

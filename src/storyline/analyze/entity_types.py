@@ -34,7 +34,7 @@ from storyline.analyze import gender
 from storyline.analyze.clusters import HONORIFICS, PEERAGE, Cluster
 from storyline.analyze.places import is_place
 from storyline.analyze.quote_base import SPEECH_CUES
-from storyline.analyze.roles import ROLE_HEADS
+from storyline.analyze.roles import ROLE_HEADS, ends_of_title
 
 if TYPE_CHECKING:  # spaCy's types, for annotations only: spaCy loads with the pipeline
     from storyline.analyze.nlp import Doc, Span
@@ -69,7 +69,7 @@ def _head_type(cluster: Cluster) -> str | None:
         return "ORG"
     if last in PLACE_HEADS:
         return "PLACE"
-    if last in SURNAME_PLACE_HEADS and gender.of_first_name(full.text.split(" ")[0]) is None:
+    if last in SURNAME_PLACE_HEADS and not _known_first_name(cluster):
         return "PLACE"
     return None
 
@@ -110,11 +110,7 @@ def _titled(span: Span) -> bool:
         return True
     # The end of an "X of Y" title ("Secretary of State Daniel Ames": the NER took "State" in,
     # entities._after_title_of left it out).
-    i = span.start - 2
-    if i >= 1 and doc[i].lower_ == "the":
-        i -= 1
-    if before is not None and before.text[:1].isupper() and i >= 1 and doc[i].lower_ == "of" \
-            and doc[i - 1].lower_ in ROLE_HEADS:
+    if before is not None and before.text[:1].isupper() and ends_of_title(doc, before.i):
         return True
     root = span.root
     if root.dep_ == "appos" and not span.start <= root.head.i < span.end \

@@ -135,7 +135,6 @@ def _object_content(verb: Token) -> Span | None:
         return None
     if obj.tag_ in {"WDT", "WP", "WP$"}:
         return None  # "the timetable, which Okafor promised": the object is the relative pronoun
-
     span = trim(verb.doc[obj.left_edge.i : obj.right_edge.i + 1])
     if span is None or len([t for t in span if t.is_alpha]) < 1:
         return None

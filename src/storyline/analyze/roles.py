@@ -53,6 +53,14 @@ def _is_role_head(token: Token) -> bool:
     return token.lower_ in ROLE_HEADS or token.lemma_.lower() in ROLE_HEADS
 
 
+def ends_of_title(doc: Doc, i: int) -> bool:
+    """Whether token ``i`` comes right after a title's "of" (or "of the"): the "State" of
+    "Secretary of State", which the NER may take into the name after it."""
+    if i >= 1 and doc[i - 1].lower_ == "the":
+        i -= 1
+    return i >= 2 and doc[i - 1].lower_ == "of" and doc[i - 2].lower_ in ROLE_HEADS
+
+
 def role_key(title: str) -> tuple[str, ...]:
     """A comparison key for a title: lowercase words, "PM" spelled out, qualifiers of place
     ("UK", "Russia's", "British") and articles dropped, former-ness kept."""
