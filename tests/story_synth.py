@@ -71,7 +71,8 @@ def items(n: int, *, seed: int = 7, undated_every: int = 0) -> list[Item]:
         keys = {e.name.split()[-1].lower(): 1.0 for e in ents}
         terms = {w: 1.0 + float(rng.random()) for w in article.body.split()[:6]}
         when = dt.datetime.fromisoformat(article.published).timestamp() if article.published else None
-        out.append(Item(article.id, vector, keys, when, article.title, terms))
+        # The first name leads (Item.lead): checkpoints and restores carry it.
+        out.append(Item(article.id, vector, keys, when, article.title, terms, frozenset(list(keys)[:1])))
     return out
 
 

@@ -317,3 +317,76 @@ def test_the_average_link_of_a_story_with_an_empty_profile_is_zero():
 
     c = StoryClusterer(dataclasses.replace(DEFAULT, refine_threshold=0.4, refine_vector=1.0))
     assert c._link(Story("a", 0), Story("b", 1)) == 0.0
+
+
+# ------------------------------------------------------------------ protagonists (protagonist_min)
+
+def _led(item: Item, *people: str) -> Item:
+    return dataclasses.replace(item, lead=frozenset(people))
+
+
+def _two_stories_about(first: str, second: str, protagonist_min: int) -> StoryClusterer:
+    """Two stories of one kind, three reports each, whose leads name ``first`` and ``second``,
+    then a report naming both stories' names (it scores the merge bar with both)."""
+    c = StoryClusterer(dataclasses.replace(DEFAULT, protagonist_min=protagonist_min))
+    background(c)
+    a, b = basis(40), blend(basis(40), basis(41), 0.65)
+    for k in range(3):
+        c.add(_led(text_item(f"a{k}", blend(a, basis(42 + k), 0.95), f"warehouse fire Hollins Street crews Brannock depot {k}",
+                             ["Brannock", "Hollins"]), first))
+    for k in range(3):
+        c.add(_led(text_item(f"b{k}", blend(b, basis(52 + k), 0.95), f"Osterley mill blaze Quayside firefighters {k}",
+                             ["Osterley", "Quayside"]), second))
+    assert c.story_of("a2") == "a0" and c.story_of("b2") == "b0"
+    c.add(_led(text_item("hub", unit(basis(40) + blend(basis(40), basis(41), 0.65)),
+                         "warehouse fire Brannock depot Hollins Street crews Osterley mill blaze Quayside firefighters",
+                         ["Brannock", "Hollins", "Osterley", "Quayside"]), first))
+    return c
+
+
+def test_two_stories_about_different_people_do_not_merge():
+    """Two stories whose leads name different people (two players arrested weeks apart) stay
+    apart when a report scores the merge bar with both; with the rule off they merge, and two
+    stories whose leads name one person merge as before."""
+    assert _two_stories_about("jackson", "williams", 0).story_of("a0") == _two_stories_about(
+        "jackson", "williams", 0).story_of("b0")
+    kept = _two_stories_about("jackson", "williams", 3)
+    assert kept.story_of("a0") != kept.story_of("b0") and kept.story_of("hub") == "a0"
+    same = _two_stories_about("jackson", "jackson", 3)
+    assert same.story_of("a0") == same.story_of("b0")
+    why, merges = kept.take_evidence()
+    assert [m for m in merges if m.get("rule") == "converge"] == []
+    assert why["hub"]["not_merged"] == [{"story": "b0", "rule": "protagonists", "score": why["hub"]["not_merged"][0]["score"],
+                                         "people": ["jackson"], "other_people": ["williams"]}]
+    from storyline.report.words import membership_reason
+    assert "story b0 scored" in membership_reason(why["hub"])
+    assert "lead with williams, this story's with jackson" in membership_reason(why["hub"])
+
+
+def test_the_protagonists_rule_needs_a_main_person_on_one_side_missing_on_the_other():
+    from storyline.link.stories.cluster import _other_protagonists
+    from storyline.link.stories.state import Story
+
+    def story(key: str, size: int, leads: dict[str, int]) -> Story:
+        return Story(key, 0, list(range(size)), list(range(size)), lead_docs=leads)
+
+    jackson, williams = story("a", 4, {"jackson": 4}), story("b", 8, {"williams": 7, "jackson": 2})
+    assert _other_protagonists(jackson, williams, 3) == (["jackson"], ["williams"])  # williams: in no lead of a
+    assert _other_protagonists(jackson, story("c", 8, {"williams": 3, "jackson": 2}), 3) is None  # c: no main person
+    assert _other_protagonists(jackson, williams, 5) is None  # a is too small to tell
+    assert _other_protagonists(jackson, story("d", 6, {}), 3) is None  # no lead names anyone in d: no evidence
+    assert _other_protagonists(story("e", 3, {"obama": 2, "bush": 2}), story("f", 3, {"bush": 3}), 3) is None
+
+
+def test_lead_people_are_the_people_of_the_title_and_the_first_lines():
+    from storyline.link.stories.features import LEAD_CHARS, lead_people
+    from storyline.records import Analysis, Entity, Mention
+
+    def person(i: str, name: str, *starts: int) -> Entity:
+        return Entity(i, name, "PERSON", mentions=tuple(Mention("x", s, s + 5, name) for s in starts))
+
+    analysis = Analysis("x", entities=(person("p1", "Vincent Jackson", 10, 900), person("p2", "Jamal Williams", 700),
+                                       Entity("o1", "San Diego Chargers", "ORG", mentions=(Mention("x", 0, 5, "San"),))),
+                        title_entities=(person("t1", "Philip Rivers", 0),))
+    assert lead_people(analysis) == {"jackson", "rivers"}
+    assert 700 > LEAD_CHARS

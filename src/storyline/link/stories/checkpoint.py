@@ -6,11 +6,11 @@ its cost grows with the store. A checkpoint holds only what the next decision ca
 - both document-frequency tables (bounded by the vocabulary), the sequence counter and the
   newest time seen (the clock of the active window);
 - the active stories (bounded by the window): their profile sums (fixed-point vector sum,
-  entity document counts, summed TF-IDF vector and its squared norm), times, members, profile
-  and centroid row;
+  entity document counts, summed TF-IDF vector and its squared norm, the members whose lead
+  names each person), times, members, profile and centroid row;
 - the items of their profile members (bounded by Params.profile_s and profile_members): what a
   merge refolds and the nearest-member gain reads (id, entity weights, time, unit TF-IDF vector
-  as of arrival, article vector); the other members of active stories by id only.
+  as of arrival, article vector, the people of its lead); the other members of active stories by id only.
 
 Retired stories are left out: they can never be candidates again, so nothing reads them.
 
@@ -104,7 +104,7 @@ def _story_part(c: Any, s: Story) -> CheckpointPart:
     except OverflowError:  # a sum past int64: the format 3 way (module docstring)
         weights, lex = b"", s.lex
     data = [s.key, s.index, s.members, s.profile, s.ent_docs, lex, s.lex_sq, s.first_time, s.last_time,
-            s.last_seq, s.row, ids]
+            s.last_seq, s.row, ids, s.lead_docs]
     return CheckpointPart(STORY + s.key, _json(data), blob + weights)
 
 
@@ -115,7 +115,8 @@ def _item_part(c: Any, seq: int) -> CheckpointPart:
     terms = None if lex is None else list(lex)
     if lex:
         blob += np.fromiter(lex.values(), dtype="<f8", count=len(lex)).tobytes()
-    return CheckpointPart(ITEM + str(seq), _json([seq, c._ids[seq], item.time, dict(item.entities), terms]), blob)
+    return CheckpointPart(ITEM + str(seq), _json([seq, c._ids[seq], item.time, dict(item.entities), terms,
+                                                      sorted(item.lead)]), blob)
 
 
 def _weights(blob: bytes, terms: list[str] | dict | None, dtype: str) -> tuple[bytes, dict | None]:
@@ -145,21 +146,21 @@ def from_snapshot(cls: type, checkpoint: StoryCheckpoint, params: Any) -> Any:
     for part in checkpoint.parts:
         data = json.loads(part.data)
         if part.key.startswith(ITEM):
-            seq, aid, time, entities, terms = data
+            seq, aid, time, entities, terms, *lead = data  # no lead: written before it was kept
             blob, lex = _weights(part.blob, terms, "<f8")
             vector = np.frombuffer(blob, dtype="<f4").copy() if blob else None
             _hold(c, seq, aid)
-            c._items[seq] = Item(aid, vector, entities, time)
+            c._items[seq] = Item(aid, vector, entities, time, lead=frozenset(lead[0] if lead else ()))
             if lex is not None:
                 c._lex[seq] = lex
         elif part.key.startswith(STORY):
-            key, index, members, profile, ent_docs, terms, lex_sq, first, last, last_seq, crow, ids = data
+            key, index, members, profile, ent_docs, terms, lex_sq, first, last, last_seq, crow, ids, *lead = data
             blob, lex = _weights(part.blob, terms, "<i8")
             vsum = np.frombuffer(blob, dtype="<i8").copy() if blob else None
             for seq, aid in ids:
                 _hold(c, seq, aid)
             stories.append((Story(key, index, members, profile, vsum, ent_docs, lex, lex_sq, first, last,
-                                  last_seq, -1), crow))
+                                  last_seq, -1, lead[0] if lead else {}), crow))
         else:
             raise ValueError(f"story checkpoint part {part.key!r} is of no known kind")
     _activate(c, sorted(stories, key=lambda sc: sc[0].index), state)

@@ -410,6 +410,12 @@ class StoryClusterer(ScoringMixin, EvidenceMixin, SplitMixin):
             centroids = _cosine(story.centroid(), other.centroid())
             if centroids < p.merge_cosine:
                 continue
+            people = _other_protagonists(story, other, p.protagonist_min) if p.protagonist_min else None
+            if people is not None:  # two stories of one kind about different people (Params.protagonist_min)
+                self._why[item.id].setdefault("not_merged", []).append(
+                    {"story": other.key, "rule": "protagonists", "score": round(score, 4),
+                     "people": people[0], "other_people": people[1]})
+                continue
             shared = self._names_in_common(item, story, other)
             if p.bridge_overlap and shared is not None and shared < p.bridge_overlap:
                 continue  # a round-up bridging two stories by different names of its own
@@ -466,6 +472,24 @@ class StoryClusterer(ScoringMixin, EvidenceMixin, SplitMixin):
             post.discard(key)
             if not post:
                 del self._postings[term]
+
+
+def _other_protagonists(a: Story, b: Story, min_size: int) -> tuple[list[str], list[str]] | None:
+    """The main people of two stories (sorted surname keys), when the stories, of at least
+    ``min_size`` profile members each, are about different people; else None. A story's main
+    people are those the leads (Item.lead) of half or more of its members name; the stories
+    are about different people when one story's main people are named in no lead of the
+    other's (Params.protagonist_min). A story whose leads name no one in particular is no
+    evidence either way."""
+    if a.size < min_size or b.size < min_size:
+        return None
+    main_a = sorted(k for k, n in a.lead_docs.items() if 2 * n >= a.size)
+    main_b = sorted(k for k, n in b.lead_docs.items() if 2 * n >= b.size)
+    if not main_a or not main_b:
+        return None
+    if any(k in b.lead_docs for k in main_a) and any(k in a.lead_docs for k in main_b):
+        return None
+    return main_a, main_b
 
 
 def _min_time(a: float | None, b: float | None) -> float | None:

@@ -45,6 +45,9 @@ class Item:
     # Content-word term -> sublinear tf (1 + log count) of title + body (term_weights); empty
     # for items made without text, which then have no lexical evidence.
     terms: Mapping[str, float] = field(default_factory=dict)
+    # The surname keys of the people its headline and lead name (lead_people): whom the report
+    # is about, where its other names are often background.
+    lead: frozenset[str] = frozenset()
 
 
 def entity_key(name: str, entity_type: str) -> str | None:
@@ -199,12 +202,23 @@ def lead_weighted_terms(text: str) -> dict[str, float]:
     return terms
 
 
+def lead_people(analysis: Analysis) -> frozenset[str]:
+    """The surname keys (entity_key) of the people the title names (Analysis.title_entities)
+    and of those with a mention in the body's first LEAD_CHARS characters: whom the report is
+    about. A report of one footballer's arrest names the teammate arrested weeks before in its
+    background, never in its headline or first sentence (StoryClusterer._other_protagonists)."""
+    people = {entity_key(e.name, "PERSON") for e in analysis.title_entities if e.type == "PERSON"}
+    people |= {entity_key(e.name, "PERSON") for e in analysis.entities
+               if e.type == "PERSON" and any(m.start < LEAD_CHARS for m in e.mentions)}
+    return frozenset(people - {None})
+
+
 def item_from(article_id: str, body: str, analysis: Analysis, vector: np.ndarray | None,
               time: float | None = None, title: str | None = None) -> Item:
     """The item of one analysed article (vector: candidates.article_vector(body)); the lexical
     terms come from the title and the body, the lead's weighted up (lead_weighted_terms)."""
     return Item(article_id, vector, article_keys(analysis, body, title, time), time, title,
-                lead_weighted_terms(article_text(body, title)))
+                lead_weighted_terms(article_text(body, title)), lead_people(analysis))
 
 
 def analyse_texts(ids, bodies, *, analyzer=None) -> tuple[list[Analysis], list[np.ndarray | None]]:

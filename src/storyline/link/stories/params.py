@@ -227,6 +227,14 @@ class Params:
     # capitals, noisy enough that fragments of one story share few. Not a clear gain, so not
     # the default; every converge merge records its ``names_in_common`` either way.
     bridge_overlap: float = 0.0
+    # Protagonists (cluster.py ``_other_protagonists``): two stories of this many profile
+    # members or more do not merge by convergence when the person named in the headline or
+    # lead (features.lead_people) of half or more of one story's members is named in no lead of
+    # the other's (0: off): two footballers of one team arrested for drink-driving weeks apart,
+    # each story's reports naming the other arrest in their background. ECB+ dev through the
+    # CLI had exactly that glue (19 reports, 90 wrong pairs); on train no right converge merge
+    # met the rule (benchmarks/README.md, session 23).
+    protagonist_min: int = 3
 
     def __post_init__(self):
         if self.merge_threshold < self.join_threshold:

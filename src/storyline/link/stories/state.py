@@ -63,6 +63,7 @@ class Story:
     last_time: float | None = None
     last_seq: int = -1
     row: int = -1  # centroid matrix row while active, else -1
+    lead_docs: dict[str, int] = field(default_factory=dict)  # profile members whose lead names each person (Item.lead)
 
     @property
     def size(self) -> int:
@@ -100,12 +101,13 @@ class Story:
                 self.vsum = v if sign > 0 else -v
             else:
                 self.vsum = self.vsum + v if sign > 0 else self.vsum - v
-        for key in item.entities:
-            n = self.ent_docs.get(key, 0) + sign
-            if n:
-                self.ent_docs[key] = n
-            else:
-                del self.ent_docs[key]
+        for counts, keys in ((self.ent_docs, item.entities), (self.lead_docs, item.lead)):
+            for key in keys:
+                n = counts.get(key, 0) + sign
+                if n:
+                    counts[key] = n
+                else:
+                    del counts[key]
 
     def vector_sum(self) -> np.ndarray | None:
         """The profile's vector sum as float64 (None when no profile member has a vector)."""
