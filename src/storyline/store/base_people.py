@@ -32,7 +32,7 @@ class PeopleRecords(Protocol):
     def put_people(self, persons: Sequence[StoredPerson], redirects: Sequence[PersonRedirect],
                    done: Sequence[str], version: str, updated_at: str,
                    surnames: Mapping[str, Sequence[str]] | None = None,
-                   grown: Sequence[StoredPerson] = ()) -> None:
+                   grown: Sequence[StoredPerson] = (), places: Mapping[str, Sequence[str]] | None = None) -> None:
         """In one transaction: replace ``persons`` (rows, members, alias and role sources, name
         keys; a person keeps its creation time), mark each redirect's old identity absorbed by
         its new one (or gone), drop what earlier runs assigned to the entities of ``done``,
@@ -40,8 +40,11 @@ class PeopleRecords(Protocol):
         ones it gains; its shown name, aliases, roles and merges replaced, its article count made
         anew; nothing else of it read or rewritten), replace the people (surname keys) each done
         article mentions with ``surnames[id]`` (none if absent) and record those articles as
-        done by ``version`` against their current analysis. Re-running the same write changes
-        nothing."""
+        done by ``version`` against their current analysis. With ``places``, replace each done
+        article's place words with ``places[id]`` (link/people/places.py); then mark out of the
+        people lists every written identity, and every one under a place word whose count
+        moved, whose ``place_key`` as many articles give as a place as it has articles (and
+        clear the mark of the others). Re-running the same write changes nothing."""
         ...
 
     def mention_counts(self, keys: Sequence[str], excluding: Sequence[str] = ()) -> MentionCounts:
@@ -131,10 +134,12 @@ class PeopleRecords(Protocol):
 
     # --- the people step's sharded run (link/people/sharded.py) -------------------------------
 
-    def put_surnames(self, articles: Sequence[str], surnames: Mapping[str, Sequence[str]]) -> None:
+    def put_surnames(self, articles: Sequence[str], surnames: Mapping[str, Sequence[str]],
+                     places: Mapping[str, Sequence[str]] | None = None) -> None:
         """In one transaction: replace the people (surname keys) each of ``articles`` mentions
         with ``surnames[id]`` (none if absent), as :meth:`put_people` does for its done
-        articles, moving the count of articles that mention anybody (:meth:`mention_counts`)."""
+        articles, moving the count of articles that mention anybody (:meth:`mention_counts`);
+        with ``places``, their place words too, as :meth:`put_people` does."""
         ...
 
     def people_done_among(self, article_ids: Sequence[str]) -> set[str]:

@@ -101,6 +101,7 @@ class _Tables:
     person_keys: dict[str, frozenset[str]] = field(default_factory=dict)
     people_done: dict[str, tuple[str, str]] = field(default_factory=dict)
     person_surnames: dict[str, frozenset[str]] = field(default_factory=dict)
+    place_words: dict[str, frozenset[str]] = field(default_factory=dict)  # article id -> its place words
     # Fetching (store/memory_fetching.py), by normalised URL.
     fetches: dict[str, FetchRecord] = field(default_factory=dict)
     feeds: dict[str, FeedRecord] = field(default_factory=dict)

@@ -27,8 +27,10 @@ class PersonRow:
 class PeopleMixin:
     """Store methods over ``self._t.persons`` (id -> PersonRow), ``self._t.person_of``
     ((article id, entity id) -> person id), ``self._t.person_keys`` (name key -> ids) and
-    ``self._t.people_done`` (article id -> (version, analysed_at)) and ``self._t.person_surnames``
-    (article id -> the surname keys it mentions)."""
+    ``self._t.people_done`` (article id -> (version, analysed_at)), ``self._t.person_surnames``
+    (article id -> the surname keys it mentions) and ``self._t.place_words`` (article id -> its
+    place words: link/people/places.py; a person is out of the lists by them at read time here,
+    where the SQL stores keep a mark refreshed on write)."""
 
     _t: Any
 
@@ -50,10 +52,12 @@ class PeopleMixin:
     def put_people(self, persons: Sequence[StoredPerson], redirects: Sequence[PersonRedirect],
                    done: Sequence[str], version: str, updated_at: str,
                    surnames: Mapping[str, Sequence[str]] | None = None,
-                   grown: Sequence[StoredPerson] = ()) -> None:
+                   grown: Sequence[StoredPerson] = (), places: Mapping[str, Sequence[str]] | None = None) -> None:
         t = self._t
         with self._writing(f"writing {len(persons)} people"):  # type: ignore[attr-defined]
             self._set_surnames(done, surnames or {})
+            if places is not None:
+                self._set_places(done, places)
             for pid in [p.id for p in persons] + [r.old_id for r in redirects]:
                 self._drop_person_rows(pid)
             done_set = set(done)
@@ -76,7 +80,7 @@ class PeopleMixin:
                     self._require_article(m.article_id)  # type: ignore[attr-defined]
                     t.person_of[m.article_id, m.entity_id] = p.id
                 person = row.person._replace(
-                    name=p.name, aliases=p.aliases, roles=p.roles, merges=p.merges, members=members,
+                    name=p.name, aliases=p.aliases, roles=p.roles, merges=p.merges, members=members, place_key=p.place_key,
                     alias_sources=tuple(dict.fromkeys(row.person.alias_sources + p.alias_sources)),
                     role_sources=tuple(dict.fromkeys(row.person.role_sources + p.role_sources)),
                     keys=tuple(sorted(set(row.person.keys) | set(p.keys))))
@@ -93,17 +97,38 @@ class PeopleMixin:
                             t.persons[pid] = PersonRow(row.person, row.created_at, row.updated_at, r.new_id)
             self._mark_done(done, version)
 
-    def put_surnames(self, articles: Sequence[str], surnames: Mapping[str, Sequence[str]]) -> None:
+    def put_surnames(self, articles: Sequence[str], surnames: Mapping[str, Sequence[str]],
+                     places: Mapping[str, Sequence[str]] | None = None) -> None:
         with self._writing(f"writing the people of {len(articles)} articles"):  # type: ignore[attr-defined]
             self._set_surnames(articles, surnames)
+            if places is not None:
+                self._set_places(articles, places)
+
+    def _set_places(self, articles: Sequence[str], places: Mapping[str, Sequence[str]]) -> None:
+        self._set_words(self._t.place_words, articles, places)
+
+    def _listed(self, row: PersonRow) -> bool:
+        """Live, named in an article, and not a place the model tagged a person: its place key
+        given as a place by as many articles as it has (link/people/places.py)."""
+        if row.merged_into is not None or not row.person.members:
+            return False
+        key = row.person.place_key
+        if key is None:
+            return True
+        articles = len({m.article_id for m in row.person.members})
+        return sum(key in words for words in self._t.place_words.values()) < articles
 
     def _set_surnames(self, articles: Sequence[str], surnames: Mapping[str, Sequence[str]]) -> None:
-        t = self._t
+        self._set_words(self._t.person_surnames, articles, surnames)
+
+    def _set_words(self, table: dict[str, frozenset[str]], articles: Sequence[str],
+                   words: Mapping[str, Sequence[str]]) -> None:
+        """Replace each article's row of ``table`` (surnames or place words) with ``words[id]``."""
         for aid in articles:
-            t.person_surnames.pop(aid, None)
-            if surnames.get(aid):
+            table.pop(aid, None)
+            if words.get(aid):
                 self._require_article(aid)  # type: ignore[attr-defined]  # as the SQL foreign key
-                t.person_surnames[aid] = frozenset(surnames[aid])
+                table[aid] = frozenset(words[aid])
 
     def people_done_among(self, article_ids: Sequence[str]) -> set[str]:
         return {aid for aid in article_ids if aid in self._t.people_done}
@@ -143,20 +168,20 @@ class PeopleMixin:
             t.person_keys[key] = t.person_keys.get(key, frozenset()) - {pid}
 
     def people(self, *, limit: int | None = None, offset: int = 0) -> list[Identity]:
-        live = [self._identity(r) for r in self._t.persons.values() if r.merged_into is None and r.person.members]
+        live = [self._identity(r) for r in self._t.persons.values() if self._listed(r)]
         live.sort(key=lambda i: (-len({a for a, _ in i.members}), i.name, i.id))
         return live[offset:offset + limit] if limit is not None else live[offset:]
 
     def person_summaries(self, *, keys: Sequence[str] | None = None, limit: int | None = None,
                          offset: int = 0) -> list[PersonSummary]:
         if keys is not None:
-            found = [PersonSummary.of(i) for i in self.people_by_keys(keys)]
+            found = [PersonSummary.of(i) for i in self.people_by_keys(keys) if self._listed(self._t.persons[i.id])]
             found.sort(key=lambda p: (-p.articles, p.name, p.id))
             return found[offset:] if limit is None else found[offset:offset + limit]
         return [PersonSummary.of(i) for i in self.people(limit=limit, offset=offset)]
 
     def count_people(self) -> int:
-        return sum(r.merged_into is None and bool(r.person.members) for r in self._t.persons.values())
+        return sum(self._listed(r) for r in self._t.persons.values())
 
     def person(self, person_id: str, *, members: bool = True) -> Identity | None:
         seen = set()

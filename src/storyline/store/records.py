@@ -347,6 +347,8 @@ class StoredPerson(NamedTuple):
     alias_sources: tuple[PersonAlias, ...]
     role_sources: tuple[PersonRole, ...]
     keys: tuple[str, ...]
+    # The folded one-word name it would be a place by (link/people/places.place_key), or None.
+    place_key: str | None = None
 
 
 class PersonSummary(NamedTuple):

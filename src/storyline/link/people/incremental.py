@@ -58,6 +58,7 @@ from storyline.link.people.fragments import absorb, fragments_of
 from storyline.link.people.identities import merge_people
 from storyline.link.people.mentions import CorpusCounts
 from storyline.link.people.names import PersonName, best_person_name, parse_person_name, prominent
+from storyline.link.people.places import place_key, place_words
 from storyline.link.people.roles import grown_roles
 from storyline.link.people.tuning import GROWN_MEMBERS, NEIGHBOURHOOD_MEMBERS
 from storyline.records import Entity, Identity, Problem
@@ -65,7 +66,7 @@ from storyline.store import Store
 from storyline.store.base import now
 from storyline.store.records import ArticleEntity, PersonAlias, PersonMember, PersonRedirect, PersonRole, StoredPerson
 
-PEOPLE_VERSION = "people-3"  # 3: names lose swallowed words; prominent bearers take bare surnames
+PEOPLE_VERSION = "people-4"  # 4: place words and place keys (link/people/places.py); 3: names lose swallowed words
 PEOPLE_SOURCE = "people"  # the source named by a Problem of this step
 ID_HEX = 12
 
@@ -183,7 +184,7 @@ def _assign(store: Store, article_ids: list[str], chosen: dict[str, set[str]] | 
         return out
     if chosen is None:
         store.put_people(persons, redirects, done, PEOPLE_VERSION, now(), surnames=mentioned_surnames(batch, parse),
-                         grown=grown)
+                         grown=grown, places=places_of(store, done))
     else:
         store.put_people(persons, redirects, [], PEOPLE_VERSION, now(), grown=grown)
     out.done = len(done)
@@ -337,6 +338,15 @@ def _attach_to_big(reached: dict[str, Identity], big: dict[str, Identity], batch
     return attached, rest
 
 
+def places_of(store: Store, article_ids: Sequence[str]) -> dict[str, set[str]]:
+    """The place words (link/people/places.py) of each of ``article_ids``' organisations and places."""
+    found: dict[str, list[Entity]] = defaultdict(list)
+    for kind in ("ORG", "PLACE"):
+        for f in store.entities_of(article_ids, kind, mentions=False):
+            found[f.article_id].append(f.entity)
+    return {aid: words for aid, entities in found.items() if (words := place_words(entities))}
+
+
 def mentioned_surnames(found: list[ArticleEntity], parse: NameCache) -> dict[str, set[str]]:
     """The people (surname keys) each article mentions, parsed as merge_people parses them."""
     out: dict[str, set[str]] = defaultdict(set)
@@ -461,7 +471,8 @@ def _stored(pid: str, identity: Identity, entities: dict[tuple[str, str], Entity
         roles += [PersonRole(r.title.strip(), aid, eid, r.start, r.end) for r in entity.roles if r.title.strip()]
         keys.update(name_keys(entity, parse))
     return StoredPerson(pid, identity.name, identity.type, identity.aliases, identity.roles, identity.merges,
-                        tuple(members), tuple(aliases), tuple(roles), tuple(sorted(keys)))
+                        tuple(members), tuple(aliases), tuple(roles), tuple(sorted(keys)),
+                        place_key(identity.name, identity.aliases, identity.roles, identity.merges))
 
 
 def _reason(entity: Entity, merges: Sequence[str], parse: NameCache) -> str:

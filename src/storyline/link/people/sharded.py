@@ -55,7 +55,8 @@ from dataclasses import dataclass, field, replace
 
 from storyline.link.people import corrected
 from storyline.link.people.incremental import (PEOPLE_SOURCE, PEOPLE_VERSION, NameCache, PeopleBatch,
-                                               assign_members, assign_people, mentioned_surnames, name_keys)
+                                               assign_members, assign_people, mentioned_surnames, name_keys,
+                                               places_of)
 from storyline.store import Store
 
 ARTICLE_BATCH = 50  # articles per batch of those done before (the people step's batch size)
@@ -122,7 +123,7 @@ def plan(store: Store, article_ids: Sequence[str], most: int | None = None) -> P
                 if (f.article_id, f.entity.id) not in assigned:
                     members.append((f.article_id, f.entity.id))
                     keys_of.append(k)
-        store.put_surnames(chunk, surnames)
+        store.put_surnames(chunk, surnames, places_of(store, chunk))
     out.shards = _pack(_groups(store, members, keys_of), members, most or shards())
     return out
 

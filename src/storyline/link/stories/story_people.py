@@ -32,6 +32,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
 
+from storyline.link.people.places import place_key, place_words
 from storyline.records import Entity, Identity
 from storyline.store import Store
 
@@ -64,25 +65,22 @@ def canonical_people(store: Store, people: Sequence[Identity]) -> list[Identity]
 
 def named_as_places(people: Sequence[Identity], entities: Sequence[tuple[str, Entity]]) -> set[str]:
     """The ids of the story's "people" that its articles name as places or organisations: a
-    one-word name with no title and no merge behind it, which at least as many of the story's
-    articles (``entities``: (article id, entity), every type) give as a place or an
-    organisation, or as the first word of one ("Harbourne", "Harbourne City Council"), as give
-    it as a person. The small model tags a town it has never seen as a person in some articles
-    and as a place in others; the story sees them all (the people step, one article at a time,
-    does not), and a briefing listed the town among the story's key people."""
-    one_word = {p.id: _folded(p.name) for p in people
-                if not p.roles and not p.merges and all(len(n.split()) == 1 for n in (p.name, *p.aliases))}
-    if not one_word:
+    one-word name with no title and no merge behind it (places.place_key), which at least as
+    many of the story's articles (``entities``: (article id, entity), every type) give as a
+    place or an organisation, or as the first word of one ("Harbourne", "Harbourne City
+    Council"; places.place_words), as give it as a person. The small model tags a town it has
+    never seen as a person in some articles and as a place in others, and a briefing listed the
+    town among the story's key people. The people lists do the same over the whole store
+    (link/people/places.py)."""
+    keyed = {p.id: key for p in people if (key := place_key(p.name, p.aliases, p.roles, p.merges))}
+    if not keyed:
         return set()
-    wanted = set(one_word.values())
-    elsewhere: dict[str, set[str]] = {}
+    by_article: dict[str, list[Entity]] = {}
     for aid, e in entities:
-        if e.type in ("ORG", "PLACE"):
-            words = _folded(e.name).split()
-            for key in {" ".join(words), words[0] if words else ""} & wanted:
-                elsewhere.setdefault(key, set()).add(aid)
-    return {pid for p in people if (pid := p.id) in one_word
-            and len(elsewhere.get(one_word[pid], ())) >= len({a for a, _ in p.members})}
+        by_article.setdefault(aid, []).append(e)
+    elsewhere = Counter(w for found in by_article.values() for w in place_words(found) & set(keyed.values()))
+    return {pid for p in people if (pid := p.id) in keyed
+            and elsewhere[keyed[pid]] >= len({a for a, _ in p.members})}
 
 
 def _stored_as(person: Identity, holders: list[Identity], names: dict[str, frozenset[str]]) -> Identity | None:

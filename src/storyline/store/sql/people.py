@@ -27,7 +27,7 @@ LIVE = "merged_into IS NULL"
 _LIVE = LIVE
 _PERSON_COLUMNS = "id, name, type, aliases, roles, merges"
 _SUMMARY_COLUMNS = "id, name, type, aliases, roles, articles"
-_LISTED = f"{_LIVE} AND articles > 0"
+_LISTED = f"{_LIVE} AND articles > 0 AND place_like = 0"  # a place the model tagged a person is no one (migration 023)
 _LIST_ORDER = "ORDER BY articles DESC, name, id"
 
 
@@ -41,13 +41,17 @@ def people_due(db: Connection, version: str, limit: int | None = None,
 
 def put_people(db: Connection, persons: Sequence[StoredPerson], redirects: Sequence[PersonRedirect],
                done: Sequence[str], version: str, updated_at: str, surnames: Mapping[str, Sequence[str]],
-               grown: Sequence[StoredPerson] = ()) -> None:
+               grown: Sequence[StoredPerson] = (), places: Mapping[str, Sequence[str]] | None = None) -> None:
     with db.writing(f"writing {len(persons)} people"):
         put_surnames(db, done, surnames)
         touched = [p.id for p in persons] + [r.old_id for r in redirects]
+        # The identities whose place mark may change: those written, and those under a place
+        # word whose count this write changes.
+        words = _put_places(db, done, places) if places is not None else set()
+        words |= {p.place_key for p in (*persons, *grown) if p.place_key}
         # The list's running total moves by the written identities that are listed now, less
         # those that were before this write.
-        written = sorted({*touched, *(p.id for p in grown)})
+        written = sorted({*touched, *(p.id for p in grown), *_placed(db, words)})
         listed_before = _listed_in(db, written)
         for table in ("person_members", "person_aliases", "person_roles", "person_keys"):
             delete_in(db, table, "person_id", touched)
@@ -57,19 +61,19 @@ def put_people(db: Connection, persons: Sequence[StoredPerson], redirects: Seque
             articles = len({m.article_id for m in p.members})
             db.run(
                 "INSERT INTO persons (id, name, type, aliases, roles, merges, articles, created_at, "
-                "updated_at, merged_into) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL) ON CONFLICT (id) DO UPDATE SET "
-                "name = excluded.name, type = excluded.type, aliases = excluded.aliases, roles = excluded.roles, "
-                "merges = excluded.merges, articles = excluded.articles, updated_at = excluded.updated_at, "
-                "merged_into = NULL",
+                "updated_at, merged_into, place_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?) ON CONFLICT (id) "
+                "DO UPDATE SET name = excluded.name, type = excluded.type, aliases = excluded.aliases, "
+                "roles = excluded.roles, merges = excluded.merges, articles = excluded.articles, "
+                "updated_at = excluded.updated_at, merged_into = NULL, place_key = excluded.place_key",
                 (p.id, p.name, p.type, _json(p.aliases), _json(p.roles), _json(p.merges), articles,
-                 updated_at, updated_at))
+                 updated_at, updated_at, p.place_key))
             _put_sources(db, p)
         for p in grown:
             # Added to, never rewritten: a big identity's other rows are not read or touched.
             _put_sources(db, p)
-            db.run("UPDATE persons SET name = ?, aliases = ?, roles = ?, merges = ?, updated_at = ?, articles = "
-                   "(SELECT COUNT(DISTINCT article_id) FROM person_members WHERE person_id = ?) WHERE id = ?",
-                   (p.name, _json(p.aliases), _json(p.roles), _json(p.merges), updated_at, p.id, p.id))
+            db.run("UPDATE persons SET name = ?, aliases = ?, roles = ?, merges = ?, updated_at = ?, place_key = ?, "
+                   "articles = (SELECT COUNT(DISTINCT article_id) FROM person_members WHERE person_id = ?) WHERE id = ?",
+                   (p.name, _json(p.aliases), _json(p.roles), _json(p.merges), updated_at, p.place_key, p.id, p.id))
         for r in redirects:
             # A redirect to nothing ("" ) marks an identity that lost all its members: gone.
             db.run("UPDATE persons SET merged_into = ?, articles = 0, updated_at = ? WHERE id = ?",
@@ -77,6 +81,7 @@ def put_people(db: Connection, persons: Sequence[StoredPerson], redirects: Seque
             # Older redirects to the absorbed id now point at its absorber (chains stay short).
             if r.new_id:
                 db.run("UPDATE persons SET merged_into = ? WHERE merged_into = ?", (r.new_id, r.old_id))
+        _mark_places(db, written)
         _count(db, "people", _listed_in(db, written) - listed_before)
         mark_done(db, done, version)
 
@@ -108,6 +113,39 @@ def put_surnames(db: Connection, done: Sequence[str], surnames: Mapping[str, Seq
     db.run_many("INSERT INTO person_surnames (surname_key, article_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
                 [(key, aid) for aid in dict.fromkeys(done) for key in sorted(set(surnames.get(aid, ())))])
     _count(db, "articles", _articles_in(db, done) - before)
+
+
+def put_places(db: Connection, done: Sequence[str], places: Mapping[str, Sequence[str]]) -> None:
+    """Replace the place words of ``done`` (a sharded run writes every article's first) and
+    mark the identities under the words whose counts changed, the list's total with them."""
+    ids = _placed(db, _put_places(db, done, places))
+    before = _listed_in(db, ids)
+    _mark_places(db, ids)
+    _count(db, "people", _listed_in(db, ids) - before)
+
+
+def _put_places(db: Connection, done: Sequence[str], places: Mapping[str, Sequence[str]]) -> set[str]:
+    """Replace the place words of ``done`` with ``places[id]``; the words whose counts may
+    have changed (those the articles had and those they have now)."""
+    words = {r[0] for r in db.rows_in("SELECT word_key FROM place_words WHERE article_id IN", done)}
+    delete_in(db, "place_words", "article_id", done)
+    rows = [(word, aid) for aid in dict.fromkeys(done) for word in sorted(set(places.get(aid, ())))]
+    db.run_many("INSERT INTO place_words (word_key, article_id) VALUES (?, ?) ON CONFLICT DO NOTHING", rows)
+    return words | {word for word, _ in rows}
+
+
+def _placed(db: Connection, words: set[str]) -> list[str]:
+    """The identities whose place key is one of ``words``."""
+    return [r[0] for r in db.rows_in("SELECT id FROM persons WHERE place_key IN", sorted(words))]
+
+
+def _mark_places(db: Connection, ids: Sequence[str]) -> None:
+    """Mark each of ``ids`` a place (out of the lists) when as many articles name its place key
+    as a place as it has articles, or clear the mark (link/people/places.py)."""
+    for chunk in chunks(sorted(set(ids))):
+        db.run("UPDATE persons SET place_like = CASE WHEN place_key IS NOT NULL AND articles > 0 AND articles <= "
+               "(SELECT COUNT(*) FROM place_words w WHERE w.word_key = persons.place_key) THEN 1 ELSE 0 END "
+               f"WHERE id IN ({marks(chunk)})", chunk)
 
 
 def _count(db: Connection, name: str, change: int) -> None:

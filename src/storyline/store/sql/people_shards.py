@@ -12,9 +12,12 @@ from storyline.store.sql import people
 from storyline.store.sql.connection import Connection
 
 
-def put_surnames(db: Connection, articles: Sequence[str], surnames: Mapping[str, Sequence[str]]) -> None:
+def put_surnames(db: Connection, articles: Sequence[str], surnames: Mapping[str, Sequence[str]],
+                 places: Mapping[str, Sequence[str]] | None = None) -> None:
     with db.writing(f"writing the people of {len(articles)} articles"):
         people.put_surnames(db, articles, surnames)
+        if places is not None:
+            people.put_places(db, articles, places)
 
 
 def people_done_among(db: Connection, article_ids: Sequence[str]) -> set[str]:

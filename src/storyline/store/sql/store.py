@@ -288,8 +288,8 @@ class SQLStore:
     def put_people(self, persons: Sequence[StoredPerson], redirects: Sequence[PersonRedirect],
                    done: Sequence[str], version: str, updated_at: str,
                    surnames: Mapping[str, Sequence[str]] | None = None,
-                   grown: Sequence[StoredPerson] = ()) -> None:
-        people.put_people(self.db, persons, redirects, done, version, updated_at, surnames or {}, grown)
+                   grown: Sequence[StoredPerson] = (), places: Mapping[str, Sequence[str]] | None = None) -> None:
+        people.put_people(self.db, persons, redirects, done, version, updated_at, surnames or {}, grown, places)
 
     def mention_counts(self, keys: Sequence[str], excluding: Sequence[str] = ()) -> MentionCounts:
         return people.mention_counts(self.db, keys, excluding)
@@ -341,8 +341,9 @@ class SQLStore:
     def known_person_ids(self, ids: Sequence[str]) -> set[str]:
         return people.known_person_ids(self.db, ids)
 
-    def put_surnames(self, articles: Sequence[str], surnames: Mapping[str, Sequence[str]]) -> None:
-        people_shards.put_surnames(self.db, articles, surnames)
+    def put_surnames(self, articles: Sequence[str], surnames: Mapping[str, Sequence[str]],
+                     places: Mapping[str, Sequence[str]] | None = None) -> None:
+        people_shards.put_surnames(self.db, articles, surnames, places)
 
     def people_done_among(self, article_ids: Sequence[str]) -> set[str]:
         return people_shards.people_done_among(self.db, article_ids)
