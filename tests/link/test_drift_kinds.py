@@ -250,3 +250,32 @@ def test_an_attribution_cut_from_its_claim_is_dropped(new, dropped):
     assert bool(found) is dropped, pair.changes
     if dropped:
         assert found[0].subject == "Tom Reyes"
+
+
+def test_a_quotation_turned_into_reported_speech_is_no_claim_dropped(tmp_path):
+    """The demo corpus's rewrite of the barrier vote (examples/corpus/README.md): A1's last
+    direct quote (“People deserve to know what happens on their street and when,” she said)
+    is indirect speech in A2, merged into the sentence before it ("..., adding that people
+    deserved to know ..."). The alignment leaves the quote's sentence alone; reported as a claim
+    dropped it said the copy lost what the mayor said, when it only lost the marks."""
+    from pathlib import Path
+
+    import storyline
+    from storyline.analyze.analyzer import Analyzer
+
+    corpus = Path(__file__).resolve().parents[2] / "examples" / "corpus" / "text"
+    with storyline.open(tmp_path / "pair.db") as desk:
+        desk.ingest([corpus / "harbourne-chronicle-barrier-vote.txt", corpus / "harbournetoday-barrier-vote-rewrite.txt"])
+        by_source = {a.source.rsplit("/", 1)[-1]: a for a in desk.articles()}
+        src, copy = by_source["harbourne-chronicle-barrier-vote.txt"], by_source["harbournetoday-barrier-vote-rewrite.txt"]
+        pair = compare(src, copy, desk.analysis(src.id), desk.analysis(copy.id))
+    about = [c for c in pair.changes if "deserve to know" in c.source_text]
+    assert [c.type for c in about] == ["quote_to_paraphrase"], pair.changes
+    assert about[0].subject == "Alina Okafor" and "deserved to know" in about[0].derived_text
+    assert about[0].meaning and about[0].severity == "medium"
+    # A sentence removed with its quotation is still a claim dropped (the words are nowhere).
+    cut = dataclasses.replace(copy, body=copy.body.replace("adding that people deserved to know what would happen on"
+                                                           " their street and when", "the council said"))
+    with storyline.open(tmp_path / "pair.db") as desk:
+        cut_pair = compare(src, cut, desk.analysis(src.id), next(iter(Analyzer().analyze([cut]))))
+    assert [c.type for c in cut_pair.changes if "deserve to know" in c.source_text] == ["claim_dropped"], cut_pair.changes

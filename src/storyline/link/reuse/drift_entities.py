@@ -10,6 +10,7 @@ from storyline.analyze.clusters import FIRST_NAME_HONORIFICS, HONORIFICS
 from storyline.analyze.roles import ROLE_HEADS
 from storyline.folding import fold
 from storyline.link.reuse.drift_sides import Side, content_words, sentence_of, words
+from storyline.link.reuse.drift_speech import indirect_restatement
 from storyline.link.reuse.drift_spelling import alike_names, alike_words, name_words
 from storyline.records import Change, Entity, Mention
 
@@ -177,9 +178,12 @@ def claim_changes(s: Side, d: Side, links: list[tuple[int, int]]) -> list[Change
     for k, (a, b) in enumerate(s.sentences):
         text = s.article.body[a:b]
         if k not in s_linked and len(words(text)) >= CLAIM_MIN_WORDS:
-            near = _near_text(d, _partners(k, links, 0))
+            anchors = _partners(k, links, 0)
+            near = _near_text(d, anchors)
             if _covered(text, near):
                 out.append(Change("reworded", text, "", (a, b), None, kind="wording", severity="low"))
+            elif (told := indirect_restatement(s, d, a, b, _near_ids(d, anchors))) is not None:
+                out.append(told)  # its quotation went into reported speech: not a claim dropped
             else:
                 out.append(Change("claim_dropped", text, "", (a, b), None, severity="medium"))
     for k, (a, b) in enumerate(d.sentences):
@@ -203,9 +207,13 @@ def _partners(k: int, links: list[tuple[int, int]], side: int) -> list[int]:
     return [link[1 - side] for link in links if link[side] in anchors]
 
 
+def _near_ids(side: Side, anchors: list[int]) -> list[int]:
+    """The sentences within CLAIM_WINDOW of ``anchors``, in order."""
+    return sorted({i for a in anchors for i in range(a - CLAIM_WINDOW, a + CLAIM_WINDOW + 1) if 0 <= i < len(side.sentences)})
+
+
 def _near_text(side: Side, anchors: list[int]) -> str:
-    ids = {i for a in anchors for i in range(a - CLAIM_WINDOW, a + CLAIM_WINDOW + 1) if 0 <= i < len(side.sentences)}
-    return " ".join(side.article.body[slice(*side.sentences[i])] for i in sorted(ids))
+    return " ".join(side.article.body[slice(*side.sentences[i])] for i in _near_ids(side, anchors))
 
 
 def _covered(text: str, other: str) -> bool:

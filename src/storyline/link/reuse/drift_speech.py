@@ -20,7 +20,7 @@ from storyline.link.reuse.drift_sides import (
     words,
 )
 from storyline.link.reuse.drift_negation import NEGATOR
-from storyline.link.reuse.drift_spelling import alike_names, contains_with_slips, same_but_slips
+from storyline.link.reuse.drift_spelling import alike_names, contains_with_slips, same_but_slips, same_form, slip
 from storyline.link.reuse.drift_values import canonical
 from storyline.records import Change, Quote
 
@@ -75,6 +75,39 @@ def quote_changes(s: Side, d: Side, s_ids: set[int], d_ids: set[int]) -> list[Ch
                           severity="medium"))
     out += _phrase_changes(s, d, s_ids, d_near)
     return out
+
+
+# A quotation whose sentence the alignment left alone is restated as reported speech when a
+# nearby sentence of the copy holds this share of its content words (each the same word, one
+# slip away or another form of it: "deserve" / "deserved"): “People deserve to know ...,” she
+# said -> "... adding that people deserved to know ...".
+INDIRECT_COVERED = 0.7
+
+
+def indirect_restatement(s: Side, d: Side, start: int, end: int, near: list[int]) -> Change | None:
+    """quote_to_paraphrase for a source sentence (``start``..``end``) with no counterpart in the
+    alignment whose speech quotation a sentence of ``near`` (the copy's sentences around where
+    it would be) restates without marks, or None. Two sentences merged into one where the quote
+    became indirect speech ("Okafor said ..., adding that people deserved to know ...") leave
+    the quote's sentence unaligned; reported as a claim dropped it said the copy lost what the
+    speaker said, when it only lost the quotation marks."""
+    for a, b, owner in s.quoted:
+        if owner is None or not start <= a < end:
+            continue
+        mine = content_words(s.article.body[a:b])
+        if len(mine) < 3:
+            continue
+        best, best_share = None, 0.0
+        for k in near:
+            x, y = d.sentences[k]
+            theirs = set(content_words(d.article.body[x:y]))
+            share = sum(any(w == t or slip(w, t) or same_form(w, t) for t in theirs) for w in mine) / len(mine)
+            if share > best_share:
+                best, best_share = (x, y), share
+        if best is not None and best_share >= INDIRECT_COVERED:
+            return Change("quote_to_paraphrase", s.article.body[a:b], d.article.body[best[0]:best[1]], (a, b), best,
+                          owner.speaker, severity="medium")
+    return None
 
 
 def _starts_in(side: Side, ids: set[int], start: int) -> bool:

@@ -47,7 +47,7 @@ from storyline.store.records import CandidatePair, ComparedPair, FingerprintBlob
 
 # Bump when the comparison's output changes (alignment, kinds, direction, changes): stored
 # pairs of older versions are compared again.
-REUSE_VERSION = "6"  # 2: changes carry kind and severity; splits, merges, moves aligned; 3: the rewrite cross-encoder re-scores sentence pairs; 4: spelling slips are wording, first names tell people apart; 5: the cross-encoder retrained (rank 16, MRPC plus 1,000 PAN pairs); verbatim sentences skip it; numbers and dates added; a year-shaped amount, "3m" for "3 metres", "this Thursday", a negated hedge, acronyms and place adjectives are no change; 6: an attribution counts as kept only when a quote nearby has the same speaker (or one only referred to), not anyone's
+REUSE_VERSION = "7"  # 2: changes carry kind and severity; splits, merges, moves aligned; 3: the rewrite cross-encoder re-scores sentence pairs; 4: spelling slips are wording, first names tell people apart; 5: the cross-encoder retrained (rank 16, MRPC plus 1,000 PAN pairs); verbatim sentences skip it; numbers and dates added; a year-shaped amount, "3m" for "3 metres", "this Thursday", a negated hedge, acronyms and place adjectives are no change; 6: an attribution counts as kept only when a quote nearby has the same speaker (or one only referred to), not anyone's; 7: a quote whose sentence went unaligned and whose words a nearby sentence restates is quote_to_paraphrase, not claim_dropped
 # Appended to REUSE_VERSION when the cross-encoder is switched off (STORYLINE_REWRITE_MODEL=off):
 # its pairs are decided differently, so switching either way compares the stored pairs again.
 FEATURES_ONLY = "-features"
