@@ -27,6 +27,7 @@ def test_place_words_and_keys():
     assert place_key("Alina Okafor", (), (), ()) is None
     assert place_key("Okafor", ("Alina Okafor",), (), ()) is None
     assert place_key("Okafor", (), (), ("Okafor ~ Okafor: ...",)) is None
+    assert place_key("Jacob", (), (), ()) is None  # a known first name: a person named by it
 
 
 def test_a_town_tagged_a_person_leaves_the_people_list_and_comes_back_when_it_is_one(any_store):
