@@ -279,3 +279,16 @@ def test_a_quotation_turned_into_reported_speech_is_no_claim_dropped(tmp_path):
     with storyline.open(tmp_path / "pair.db") as desk:
         cut_pair = compare(src, cut, desk.analysis(src.id), next(iter(Analyzer().analyze([cut]))))
     assert [c.type for c in cut_pair.changes if "deserve to know" in c.source_text] == ["claim_dropped"], cut_pair.changes
+    # Reported speech that negates the quotation says something else: never a paraphrase alone.
+    negated = dataclasses.replace(copy, body=copy.body.replace("adding that people deserved to know",
+                                                               "adding that people did not deserve to know"))
+    with storyline.open(tmp_path / "pair.db") as desk:
+        neg_pair = compare(src, negated, desk.analysis(src.id), next(iter(Analyzer().analyze([negated]))))
+    kinds = {c.type for c in neg_pair.changes if "deserve to know" in c.source_text}
+    assert kinds & {"negation_changed", "claim_dropped"}, neg_pair.changes
+    # A claim beside the quotation that the copy does not say keeps the sentence a claim dropped.
+    fined = dataclasses.replace(src, body=src.body.replace("and when,” she said.", "and when,” she said, after the"
+                                                           " council was fined for late notices last year."))
+    with storyline.open(tmp_path / "pair.db") as desk:
+        fined_pair = compare(fined, copy, next(iter(Analyzer().analyze([fined]))), desk.analysis(copy.id))
+    assert [c.type for c in fined_pair.changes if "fined" in c.source_text] == ["claim_dropped"], fined_pair.changes

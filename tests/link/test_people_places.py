@@ -65,3 +65,17 @@ def test_re_doing_an_article_replaces_its_place_words(any_store):
     store.put_analyses([Analysis(ids["a2"], entities=(Entity("o1", "Wend Trust", "ORG"),))], "test2")
     assert not assign_people(store, people_due(store)).problems
     assert listed(store) == {"Harbourne"} and store.count_people() == 1
+
+
+def test_a_surname_a_person_goes_by_is_no_place(any_store):
+    """"Fairfax" tagged a person once and the start of "Fairfax County" twice is out of the list,
+    until people of that surname are stored ("Ann Fairfax", "Tom Fairfax": the bare
+    surname, which fits both, stays its own identity): then it is a surname, not a place."""
+    store = any_store
+    store_entities(store, [("a1", Entity("p1", "Fairfax", "PERSON")), ("a2", town("o1", "ORG", "Fairfax County")),
+                           ("a3", town("o1", "PLACE", "Fairfax County"))])
+    assert not assign_people(store, people_due(store)).problems
+    assert listed(store) == set() and store.count_people() == 0
+    store_entities(store, [("a4", Entity("p1", "Ann Fairfax", "PERSON")), ("a5", Entity("p1", "Tom Fairfax", "PERSON"))])
+    assert not assign_people(store, people_due(store)).problems
+    assert listed(store) == {"Fairfax", "Ann Fairfax", "Tom Fairfax"} and store.count_people() == 3

@@ -43,8 +43,9 @@ class PeopleRecords(Protocol):
         done by ``version`` against their current analysis. With ``places``, replace each done
         article's place words with ``places[id]`` (link/people/places.py); then mark out of the
         people lists every written identity, and every one under a place word whose count
-        moved, whose ``place_key`` as many articles give as a place as it has articles (and
-        clear the mark of the others). Re-running the same write changes nothing."""
+        moved or a surname a written person goes by, whose ``place_key`` as many articles give
+        as a place as it has articles while no other person goes by it as a surname (and clear
+        the mark of the others). Re-running the same write changes nothing."""
         ...
 
     def mention_counts(self, keys: Sequence[str], excluding: Sequence[str] = ()) -> MentionCounts:

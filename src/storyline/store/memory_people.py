@@ -109,14 +109,19 @@ class PeopleMixin:
 
     def _listed(self, row: PersonRow) -> bool:
         """Live, named in an article, and not a place the model tagged a person: its place key
-        given as a place by as many articles as it has (link/people/places.py)."""
+        given as a place by as many articles as it has, and no other live person without a
+        place key going by its surname key (link/people/places.py)."""
         if row.merged_into is not None or not row.person.members:
             return False
         key = row.person.place_key
         if key is None:
             return True
         articles = len({m.article_id for m in row.person.members})
-        return sum(key in words for words in self._t.place_words.values()) < articles
+        if sum(key in words for words in self._t.place_words.values()) < articles:
+            return True
+        mine = {k for k in row.person.keys if k.startswith("surname:")}
+        return any(other.merged_into is None and other.person.members and other.person.place_key is None
+                   and mine & set(other.person.keys) for pid, other in self._t.persons.items() if pid != row.person.id)
 
     def _set_surnames(self, articles: Sequence[str], surnames: Mapping[str, Sequence[str]]) -> None:
         self._set_words(self._t.person_surnames, articles, surnames)

@@ -341,9 +341,8 @@ def _attach_to_big(reached: dict[str, Identity], big: dict[str, Identity], batch
 def places_of(store: Store, article_ids: Sequence[str]) -> dict[str, set[str]]:
     """The place words (link/people/places.py) of each of ``article_ids``' organisations and places."""
     found: dict[str, list[Entity]] = defaultdict(list)
-    for kind in ("ORG", "PLACE"):
-        for f in store.entities_of(article_ids, kind, mentions=False):
-            found[f.article_id].append(f.entity)
+    for f in store.entities_of(article_ids, mentions=False):  # one read; place_words keeps ORG and PLACE
+        found[f.article_id].append(f.entity)
     return {aid: words for aid, entities in found.items() if (words := place_words(entities))}
 
 

@@ -182,7 +182,7 @@ def claim_changes(s: Side, d: Side, links: list[tuple[int, int]]) -> list[Change
             near = _near_text(d, anchors)
             if _covered(text, near):
                 out.append(Change("reworded", text, "", (a, b), None, kind="wording", severity="low"))
-            elif (told := indirect_restatement(s, d, a, b, _near_ids(d, anchors))) is not None:
+            elif (told := _told(s, d, a, b, _near_ids(d, anchors), near)) is not None:
                 out.append(told)  # its quotation went into reported speech: not a claim dropped
             else:
                 out.append(Change("claim_dropped", text, "", (a, b), None, severity="medium"))
@@ -195,6 +195,18 @@ def claim_changes(s: Side, d: Side, links: list[tuple[int, int]]) -> list[Change
             else:
                 out.append(Change("claim_added", "", text, None, (a, b), severity="medium"))
     return out
+
+
+def _told(s: Side, d: Side, a: int, b: int, near_ids: list[int], near: str) -> Change | None:
+    """The quote_to_paraphrase of an unaligned source sentence (a..b) whose quotation the copy
+    restates as reported speech nearby, when the rest of the sentence ("she said", and any
+    claim beside the quotation) is said nearby too; None otherwise (a claim dropped)."""
+    told = indirect_restatement(s, d, a, b, near_ids)
+    if told is None or told.source_span is None:
+        return None
+    qa, qb = told.source_span
+    rest = s.article.body[a:qa] + " " + s.article.body[qb:b]
+    return told if not content_words(rest) or _covered(rest, near) else None
 
 
 def _partners(k: int, links: list[tuple[int, int]], side: int) -> list[int]:

@@ -82,6 +82,7 @@ def quote_changes(s: Side, d: Side, s_ids: set[int], d_ids: set[int]) -> list[Ch
 # slip away or another form of it: "deserve" / "deserved"): “People deserve to know ...,” she
 # said -> "... adding that people deserved to know ...".
 INDIRECT_COVERED = 0.7
+_DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
 
 
 def indirect_restatement(s: Side, d: Side, start: int, end: int, near: list[int]) -> Change | None:
@@ -94,13 +95,19 @@ def indirect_restatement(s: Side, d: Side, start: int, end: int, near: list[int]
     for a, b, owner in s.quoted:
         if owner is None or not start <= a < end:
             continue
-        mine = content_words(s.article.body[a:b])
+        quote = s.article.body[a:b]
+        mine = content_words(quote)
         if len(mine) < 3:
             continue
+        negated, numbers = bool(NEGATOR.search(quote)), set(_DIGITS.findall(quote))
         best, best_share = None, 0.0
         for k in near:
             x, y = d.sentences[k]
-            theirs = set(content_words(d.article.body[x:y]))
+            told = d.article.body[x:y]
+            # Reported speech that negates the quote, or gives other numbers, says something else.
+            if bool(NEGATOR.search(told)) != negated or not numbers <= set(_DIGITS.findall(told)):
+                continue
+            theirs = set(content_words(told))
             share = sum(any(w == t or slip(w, t) or same_form(w, t) for t in theirs) for w in mine) / len(mine)
             if share > best_share:
                 best, best_share = (x, y), share

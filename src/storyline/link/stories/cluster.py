@@ -459,7 +459,7 @@ class StoryClusterer(ScoringMixin, EvidenceMixin, SplitMixin):
             self._items.pop(seq, None)
             self._lex.pop(seq, None)
         story.vsum = None
-        story.profile, story.ent_docs = [], {}
+        story.profile, story.ent_docs, story.lead_docs = [], {}, {}
         story.lex, story.lex_sq = {}, 0
 
     def _unpost(self, story: Story) -> None:

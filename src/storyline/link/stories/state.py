@@ -101,7 +101,7 @@ class Story:
                 self.vsum = v if sign > 0 else -v
             else:
                 self.vsum = self.vsum + v if sign > 0 else self.vsum - v
-        for counts, keys in ((self.ent_docs, item.entities), (self.lead_docs, item.lead)):
+        for counts, keys in ((self.ent_docs, item.entities), (self.lead_docs, sorted(item.lead))):
             for key in keys:
                 n = counts.get(key, 0) + sign
                 if n:

@@ -4,7 +4,7 @@ and which articles the people step has done (migration 008)."""
 from __future__ import annotations
 
 import json
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -49,9 +49,14 @@ def put_people(db: Connection, persons: Sequence[StoredPerson], redirects: Seque
         # word whose count this write changes.
         words = _put_places(db, done, places) if places is not None else set()
         words |= {p.place_key for p in (*persons, *grown) if p.place_key}
+        # ... and those whose surname a person written here, or one rewritten or absorbed here,
+        # goes by: a person of that surname makes a one-word name no place (_mark_places).
+        surnames = {k for p in (*persons, *grown) for k in p.keys if k.startswith("surname:")}
+        surnames |= {r[0] for r in db.rows_in("SELECT name_key FROM person_keys WHERE substr(name_key, 1, 8) = 'surname:' "
+                                              "AND person_id IN", touched)}
         # The list's running total moves by the written identities that are listed now, less
         # those that were before this write.
-        written = sorted({*touched, *(p.id for p in grown), *_placed(db, words)})
+        written = sorted({*touched, *(p.id for p in grown), *_placed(db, words), *_placed_under(db, surnames)})
         listed_before = _listed_in(db, written)
         for table in ("person_members", "person_aliases", "person_roles", "person_keys"):
             delete_in(db, table, "person_id", touched)
@@ -125,13 +130,20 @@ def put_places(db: Connection, done: Sequence[str], places: Mapping[str, Sequenc
 
 
 def _put_places(db: Connection, done: Sequence[str], places: Mapping[str, Sequence[str]]) -> set[str]:
-    """Replace the place words of ``done`` with ``places[id]``; the words whose counts may
-    have changed (those the articles had and those they have now)."""
-    words = {r[0] for r in db.rows_in("SELECT word_key FROM place_words WHERE article_id IN", done)}
+    """Replace the place words of ``done`` with ``places[id]``, moving each word's count
+    (place_word_counts, migration 024); the words whose counts may have changed (those the
+    articles had and those they have now)."""
+    moved: Counter[str] = Counter(r[0] for r in db.rows_in("SELECT word_key FROM place_words WHERE article_id IN", done))
+    for word in moved:
+        moved[word] = -moved[word]
     delete_in(db, "place_words", "article_id", done)
     rows = [(word, aid) for aid in dict.fromkeys(done) for word in sorted(set(places.get(aid, ())))]
     db.run_many("INSERT INTO place_words (word_key, article_id) VALUES (?, ?) ON CONFLICT DO NOTHING", rows)
-    return words | {word for word, _ in rows}
+    for word, _ in rows:
+        moved[word] = moved.get(word, 0) + 1
+    db.run_many("INSERT INTO place_word_counts (word_key, n) VALUES (?, ?) ON CONFLICT (word_key) "
+                "DO UPDATE SET n = place_word_counts.n + excluded.n", sorted((w, n) for w, n in moved.items() if n))
+    return set(moved)
 
 
 def _placed(db: Connection, words: set[str]) -> list[str]:
@@ -139,13 +151,28 @@ def _placed(db: Connection, words: set[str]) -> list[str]:
     return [r[0] for r in db.rows_in("SELECT id FROM persons WHERE place_key IN", sorted(words))]
 
 
+def _placed_under(db: Connection, surnames: set[str]) -> list[str]:
+    """The identities with a place key indexed under one of ``surnames`` ("surname:..." keys)."""
+    return [r[0] for r in db.rows_in("SELECT k.person_id FROM person_keys k JOIN persons p ON p.id = k.person_id "
+                                     "WHERE p.place_key IS NOT NULL AND k.name_key IN", sorted(surnames))]
+
+
+# A person (live, listed or not a one-word untitled name) who goes by the identity's surname key:
+# "Johnson" beside "Boris Johnson" is a surname, whatever "Johnson County" says.
+_SURNAME_BORNE = ("EXISTS (SELECT 1 FROM person_keys mine JOIN person_keys other ON other.name_key = mine.name_key "
+                  "JOIN persons q ON q.id = other.person_id WHERE mine.person_id = persons.id "
+                  "AND substr(mine.name_key, 1, 8) = 'surname:' AND q.id <> persons.id AND q.place_key IS NULL "
+                  "AND q.merged_into IS NULL AND q.articles > 0)")
+
+
 def _mark_places(db: Connection, ids: Sequence[str]) -> None:
     """Mark each of ``ids`` a place (out of the lists) when as many articles name its place key
-    as a place as it has articles, or clear the mark (link/people/places.py)."""
+    as a place as it has articles and no person goes by it as a surname, or clear the mark
+    (link/people/places.py)."""
     for chunk in chunks(sorted(set(ids))):
         db.run("UPDATE persons SET place_like = CASE WHEN place_key IS NOT NULL AND articles > 0 AND articles <= "
-               "(SELECT COUNT(*) FROM place_words w WHERE w.word_key = persons.place_key) THEN 1 ELSE 0 END "
-               f"WHERE id IN ({marks(chunk)})", chunk)
+               "COALESCE((SELECT n FROM place_word_counts c WHERE c.word_key = persons.place_key), 0) "
+               f"AND NOT {_SURNAME_BORNE} THEN 1 ELSE 0 END WHERE id IN ({marks(chunk)})", chunk)
 
 
 def _count(db: Connection, name: str, change: int) -> None:
