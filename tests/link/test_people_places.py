@@ -79,3 +79,34 @@ def test_a_surname_a_person_goes_by_is_no_place(any_store):
     store_entities(store, [("a4", Entity("p1", "Ann Fairfax", "PERSON")), ("a5", Entity("p1", "Tom Fairfax", "PERSON"))])
     assert not assign_people(store, people_due(store)).problems
     assert listed(store) == {"Fairfax", "Ann Fairfax", "Tom Fairfax"} and store.count_people() == 3
+
+
+def test_the_names_left_out_as_places_are_listed_with_their_counts(any_store):
+    """What `storyline people --places` shows: each identity the lists leave out, with its
+    articles as a person and as a place, so that a user can check the rule."""
+    store = any_store
+    store_entities(store, [("a1", town("p1", "PERSON")), ("a2", town("l1", "PLACE")),
+                           ("a3", town("o1", "ORG", "Harbourne Post")), ("a3", Entity("p2", "Alina Okafor", "PERSON"))])
+    assert not assign_people(store, people_due(store)).problems
+    found = store.place_people()
+    assert [(p.name, p.articles, n) for p, n in found] == [("Harbourne", 1, 2)]
+    assert store.place_people(offset=1) == [] and store.place_people(limit=0) == []
+    assert listed(store) == {"Alina Okafor"}
+
+
+def test_people_places_on_the_command_line(tmp_path):
+    import json
+
+    from typer.testing import CliRunner
+
+    import storyline
+    from storyline.cli import app
+
+    db = tmp_path / "s.db"
+    with storyline.open(db) as desk:
+        store_entities(desk.store, [("a1", town("p1", "PERSON")), ("a2", town("l1", "PLACE"))])
+    run = CliRunner().invoke(app, ["people", "--db", str(db), "--places", "--json"])
+    assert run.exit_code == 0, run.output
+    assert [(p["name"], p["articles"], p["named_as_place"]) for p in json.loads(run.stdout)] == [("Harbourne", 1, 1)]
+    table = CliRunner().invoke(app, ["people", "--db", str(db), "--places"])
+    assert table.exit_code == 0 and "Harbourne" in table.stdout and "1 names left out" in table.stdout

@@ -145,10 +145,15 @@ def _print_analyze_report(report: AnalyzeReport, *, as_json: bool) -> None:
 
 @app.command("people")
 def people_cli(db: DbOption = None, limit: LimitOption = None, offset: OffsetOption = 0,
-               as_json: JsonOption = False) -> None:
+               as_json: JsonOption = False,
+               places: Annotated[bool, typer.Option("--places", help="List instead the one-word names left out as places the "
+                                                    "tagger took for people, with how many articles name each as a place.")] = False) -> None:
     """List the people named in the stored articles, merged across articles, most articles
     first (--json: with the entities merged into each and why)."""
     with open_desk(db) as desk:
+        if places:
+            _places_cli(desk.place_people(limit=limit, offset=offset), as_json)
+            return
         if as_json:
             found = desk.people(limit=limit, offset=offset)
             print(json.dumps([identity_json(i) for i in found], ensure_ascii=False, indent=1))
@@ -161,6 +166,18 @@ def people_cli(db: DbOption = None, limit: LimitOption = None, offset: OffsetOpt
     out.print(table)
     shown = f"{offset + 1}-{offset + len(listed)} of " if listed and len(listed) < total else ""
     out.print(f"{shown}{total} people", markup=False)
+
+
+def _places_cli(found: list, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps([{"id": p.id, "name": p.name, "articles": p.articles, "named_as_place": n} for p, n in found],
+                         ensure_ascii=False, indent=1))
+        return
+    table = Table("name", "id", "as a person", "as a place", box=None, pad_edge=False)
+    for person, n in found:
+        table.add_row(escape(person.name), person.id, str(person.articles), str(n))
+    out.print(table)
+    out.print(f"{len(found)} names left out of the people list as places (link/people/places.py)", markup=False)
 
 
 @app.command("quotes")

@@ -109,6 +109,13 @@ class Reading:
         """How many people :meth:`people` lists (stored identities; nothing is assigned)."""
         return self.store.count_people()
 
+    def place_people(self, *, limit: int | None = None, offset: int = 0) -> list[tuple[PersonSummary, int]]:
+        """The identities :meth:`people` leaves out as places the model tagged people, each with
+        the number of articles naming its word as a place (link/people/places.py), after the
+        same assignment."""
+        self.link(["people"])
+        return self.store.place_people(limit=limit, offset=offset)
+
     def quotes(self, speaker: str | None = None, *, limit: int | None = None, offset: int = 0) -> list[Quote]:
         """Stored quotes in article order (then by position in the body); ``speaker`` keeps
         those of the person it names (full name, surname, alias or person id: see

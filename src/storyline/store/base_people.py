@@ -68,6 +68,12 @@ class PeopleRecords(Protocol):
         """How many identities :meth:`people` lists."""
         ...
 
+    def place_people(self, *, limit: int | None = None, offset: int = 0) -> list[tuple[PersonSummary, int]]:
+        """The identities the people lists leave out as places (link/people/places.py), each
+        with the number of articles that name its word as a place, most articles first (then
+        by name and id): what ``storyline people --places`` shows, so the rule can be checked."""
+        ...
+
     def people_named(self, part: str, *, limit: int = 20) -> list[PersonSummary]:
         """Up to ``limit`` live identities whose name or an alias contains ``part`` (case ignored;
         on SQLite, case folding covers ASCII letters only), most articles first, then by name:

@@ -185,6 +185,13 @@ class PeopleMixin:
             return found[offset:] if limit is None else found[offset:offset + limit]
         return [PersonSummary.of(i) for i in self.people(limit=limit, offset=offset)]
 
+    def place_people(self, *, limit: int | None = None, offset: int = 0) -> list[tuple[PersonSummary, int]]:
+        t = self._t
+        found = [(PersonSummary.of(self._identity(r)), sum(r.person.place_key in w for w in t.place_words.values()))
+                 for r in t.persons.values() if r.merged_into is None and r.person.members and not self._listed(r)]
+        found.sort(key=lambda x: (-x[0].articles, x[0].name, x[0].id))
+        return found[offset:] if limit is None else found[offset:offset + limit]
+
     def count_people(self) -> int:
         return sum(self._listed(r) for r in self._t.persons.values())
 

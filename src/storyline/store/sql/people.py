@@ -226,6 +226,14 @@ def person_summaries(db: Connection, *, keys: Sequence[str] | None = None, limit
     return [_summary(r) for r in db.run(sql, params).fetchall()]
 
 
+def place_people(db: Connection, *, limit: int | None = None, offset: int = 0) -> list[tuple[PersonSummary, int]]:
+    columns = ", ".join(f"p.{c}" for c in _SUMMARY_COLUMNS.split(", "))
+    sql, params = db.paged(f"SELECT {columns}, COALESCE(c.n, 0) FROM persons p LEFT JOIN place_word_counts c "
+                           "ON c.word_key = p.place_key WHERE p.merged_into IS NULL AND p.articles > 0 "
+                           "AND p.place_like = 1 ORDER BY p.articles DESC, p.name, p.id", [], limit, offset)
+    return [(_summary(r), int(r[6])) for r in db.run(sql, params).fetchall()]
+
+
 def count_people(db: Connection) -> int:
     row = db.run("SELECT value FROM people_stats WHERE name = 'people'").fetchone()
     return int(row[0]) if row else 0
