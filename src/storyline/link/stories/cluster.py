@@ -40,7 +40,9 @@ The algorithm (single pass, like Google News or Event Registry, after Miranda et
    keyed by its own id.
 5. Convergence: every other candidate that the article also scores at least ``merge_threshold``
    with, and whose centroid is at least ``merge_cosine`` from the joined story's, merges with it;
-   the oldest story's key survives.
+   the oldest story's key survives. Not two stories about different people
+   (``protagonist_min``: each has a main person its members' leads name, and one's is in no
+   lead of the other's; two players of one team arrested weeks apart).
 6. Rescue: ``rescue_after`` arrivals later, an article still alone in its story is scored
    again against the stories as they are then, and joins the best one at the lower
    ``rescue_threshold`` when that leads the runner-up (Params.rescue_after). Its own event's
