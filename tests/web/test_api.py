@@ -544,3 +544,25 @@ def test_story_articles_come_a_page_at_a_time(tmp_path, monkeypatch):
         html = c.get(f"/stories/{story['id']}").text
         assert "2 of 3 articles" in html and f'href="/articles?story={story["id"]}"' in html
         assert html.count('data-testid="member-why"') == 2  # two rows in the articles table
+
+
+def test_place_names_are_listed_apart_from_the_people(client, db):
+    """/api/v1/place-names: a one-word "person" that more articles name as a place is out of
+    /api/v1/people and listed here with its counts (link/people/places.py)."""
+    from storyline.records import Analysis, Article, Entity
+
+    store = open_store(db)
+    try:
+        bodies = ["Harbourne spoke first.", "Harbourne is a town.", "The Harbourne Post said so."]
+        ids = [f"{n:016x}" for n in range(1, 4)]
+        store.add_articles([Article(id=i, content_hash=i * 4, source=f"/in/{i}", body=b) for i, b in zip(ids, bodies)])
+        store.put_analyses([Analysis(ids[0], entities=(Entity("p1", "Harbourne", "PERSON"),)),
+                            Analysis(ids[1], entities=(Entity("l1", "Harbourne", "PLACE"),)),
+                            Analysis(ids[2], entities=(Entity("o1", "Harbourne Post", "ORG"),))], "test")
+    finally:
+        store.close()
+    assert client.get("/api/v1/people").json()["items"] == []
+    data = client.get("/api/v1/place-names").json()
+    assert [(p["name"], p["articles"], p["named_as_place"]) for p in data["items"]] == [("Harbourne", 1, 2)]
+    assert data["total"] == 1 and client.get("/api/v1/place-names", params={"offset": 1}).json()["items"] == []
+    assert "limit" in error_of(client.get("/api/v1/place-names", params={"limit": 0}), 422)

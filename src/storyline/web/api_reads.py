@@ -236,6 +236,16 @@ def add_reads(app: FastAPI, borrow, reports, link_people, index: dict) -> None:
             found, total = desk.store.person_summaries(limit=limit, offset=offset), desk.store.count_people()
         return page(request, [person_summary_json(i) for i in found], total, limit, offset)
 
+    @app.get(f"{V1}/place-names", summary="One-word names the people list leaves out as places the tagger took for people",
+             responses=doc(m.Page[m.PlaceName]))
+    def list_place_names(request: Request, limit: Limit = DEFAULT_LIMIT, offset: Offset = 0) -> Response:
+        with borrow() as desk:
+            link_people(desk)
+            every = desk.store.place_people()  # few: one-word names marked as places
+        found = every[offset:offset + limit]
+        return page(request, [person_summary_json(p) | {"named_as_place": n} for p, n in found], len(every), limit,
+                    offset)
+
     @app.get(f"{V1}/people/{{person_id}}", summary="One person: the entities merged and why",
              responses=doc(m.PersonPage))
     def get_person(request: Request, person_id: Annotated[str, Path(max_length=200, description="A person id.")],

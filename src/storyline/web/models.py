@@ -215,6 +215,13 @@ class PersonSummary(BaseModel):
     articles: int
 
 
+class PlaceName(PersonSummary):
+    """/api/v1/place-names: a one-word "person" the people list leaves out as a place the
+    tagger took for a person, with the articles naming its word as a place (link/people/places.py)."""
+
+    named_as_place: int
+
+
 class Member(BaseModel):
     article_id: str
     entity_id: str
