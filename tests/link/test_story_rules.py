@@ -364,18 +364,18 @@ def test_two_stories_about_different_people_do_not_merge():
 
 
 def test_the_protagonists_rule_needs_a_main_person_on_one_side_missing_on_the_other():
-    from storyline.link.stories.cluster import _other_protagonists
+    from storyline.link.stories.scoring import other_protagonists
     from storyline.link.stories.state import Story
 
     def story(key: str, size: int, leads: dict[str, int]) -> Story:
         return Story(key, 0, list(range(size)), list(range(size)), lead_docs=leads)
 
     jackson, williams = story("a", 4, {"jackson": 4}), story("b", 8, {"williams": 7, "jackson": 2})
-    assert _other_protagonists(jackson, williams, 3) == (["jackson"], ["williams"])  # williams: in no lead of a
-    assert _other_protagonists(jackson, story("c", 8, {"williams": 3, "jackson": 2}), 3) is None  # c: no main person
-    assert _other_protagonists(jackson, williams, 5) is None  # a is too small to tell
-    assert _other_protagonists(jackson, story("d", 6, {}), 3) is None  # no lead names anyone in d: no evidence
-    assert _other_protagonists(story("e", 3, {"obama": 2, "bush": 2}), story("f", 3, {"bush": 3}), 3) is None
+    assert other_protagonists(jackson, williams, 3) == (["jackson"], ["williams"])  # williams: in no lead of a
+    assert other_protagonists(jackson, story("c", 8, {"williams": 3, "jackson": 2}), 3) is None  # c: no main person
+    assert other_protagonists(jackson, williams, 5) is None  # a is too small to tell
+    assert other_protagonists(jackson, story("d", 6, {}), 3) is None  # no lead names anyone in d: no evidence
+    assert other_protagonists(story("e", 3, {"obama": 2, "bush": 2}), story("f", 3, {"bush": 3}), 3) is None
 
 
 def test_lead_people_are_the_people_of_the_title_and_the_first_lines():

@@ -107,6 +107,10 @@ class PeopleMixin:
     def _set_places(self, articles: Sequence[str], places: Mapping[str, Sequence[str]]) -> None:
         self._set_words(self._t.place_words, articles, places)
 
+    def _named_as_place(self, word: str | None) -> int:
+        """How many articles give ``word`` as a place (place_word_counts in the SQL stores)."""
+        return sum(word in words for words in self._t.place_words.values())
+
     def _listed(self, row: PersonRow) -> bool:
         """Live, named in an article, and not a place the model tagged a person: its place key
         given as a place by as many articles as it has, and no other live person without a
@@ -117,7 +121,7 @@ class PeopleMixin:
         if key is None:
             return True
         articles = len({m.article_id for m in row.person.members})
-        if sum(key in words for words in self._t.place_words.values()) < articles:
+        if self._named_as_place(key) < articles:
             return True
         mine = {k for k in row.person.keys if k.startswith("surname:")}
         return any(other.merged_into is None and other.person.members and other.person.place_key is None
@@ -187,7 +191,7 @@ class PeopleMixin:
 
     def place_people(self, *, limit: int | None = None, offset: int = 0) -> list[tuple[PersonSummary, int]]:
         t = self._t
-        found = [(PersonSummary.of(self._identity(r)), sum(r.person.place_key in w for w in t.place_words.values()))
+        found = [(PersonSummary.of(self._identity(r)), self._named_as_place(r.person.place_key))
                  for r in t.persons.values() if r.merged_into is None and r.person.members and not self._listed(r)]
         found.sort(key=lambda x: (-x[0].articles, x[0].name, x[0].id))
         return found[offset:] if limit is None else found[offset:offset + limit]

@@ -9,7 +9,7 @@ import re
 from storyline.analyze.clusters import FIRST_NAME_HONORIFICS, HONORIFICS
 from storyline.analyze.roles import ROLE_HEADS
 from storyline.folding import fold
-from storyline.link.reuse.drift_sides import Side, content_words, sentence_of, words
+from storyline.link.reuse.drift_sides import Side, content_words, sentence_of, text_of, words
 from storyline.link.reuse.drift_speech import indirect_restatement
 from storyline.link.reuse.drift_spelling import alike_names, alike_words, name_words
 from storyline.records import Change, Entity, Mention
@@ -178,18 +178,18 @@ def claim_changes(s: Side, d: Side, links: list[tuple[int, int]]) -> list[Change
     for k, (a, b) in enumerate(s.sentences):
         text = s.article.body[a:b]
         if k not in s_linked and len(words(text)) >= CLAIM_MIN_WORDS:
-            anchors = _partners(k, links, 0)
-            near = _near_text(d, anchors)
+            near_ids = _near_ids(d, _partners(k, links, 0))
+            near = text_of(d, near_ids)
             if _covered(text, near):
                 out.append(Change("reworded", text, "", (a, b), None, kind="wording", severity="low"))
-            elif (told := _told(s, d, a, b, _near_ids(d, anchors), near)) is not None:
+            elif (told := _told(s, d, a, b, near_ids, near)) is not None:
                 out.append(told)  # its quotation went into reported speech: not a claim dropped
             else:
                 out.append(Change("claim_dropped", text, "", (a, b), None, severity="medium"))
     for k, (a, b) in enumerate(d.sentences):
         text = d.article.body[a:b]
         if k not in d_linked and len(words(text)) >= CLAIM_MIN_WORDS:
-            near = _near_text(s, _partners(k, links, 1))
+            near = text_of(s, _near_ids(s, _partners(k, links, 1)))
             if _covered(text, near):
                 out.append(Change("reworded", "", text, None, (a, b), kind="wording", severity="low"))
             else:
@@ -222,10 +222,6 @@ def _partners(k: int, links: list[tuple[int, int]], side: int) -> list[int]:
 def _near_ids(side: Side, anchors: list[int]) -> list[int]:
     """The sentences within CLAIM_WINDOW of ``anchors``, in order."""
     return sorted({i for a in anchors for i in range(a - CLAIM_WINDOW, a + CLAIM_WINDOW + 1) if 0 <= i < len(side.sentences)})
-
-
-def _near_text(side: Side, anchors: list[int]) -> str:
-    return " ".join(side.article.body[slice(*side.sentences[i])] for i in _near_ids(side, anchors))
 
 
 def _covered(text: str, other: str) -> bool:

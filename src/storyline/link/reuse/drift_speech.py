@@ -112,7 +112,7 @@ def indirect_restatement(s: Side, d: Side, start: int, end: int, near: list[int]
             if share > best_share:
                 best, best_share = (x, y), share
         if best is not None and best_share >= INDIRECT_COVERED:
-            return Change("quote_to_paraphrase", s.article.body[a:b], d.article.body[best[0]:best[1]], (a, b), best,
+            return Change("quote_to_paraphrase", quote, d.article.body[best[0]:best[1]], (a, b), best,
                           owner.speaker, severity="medium")
     return None
 

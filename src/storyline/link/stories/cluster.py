@@ -55,8 +55,9 @@ The algorithm (single pass, like Google News or Event Registry, after Miranda et
    subjects (2-means over article vectors, centroids less than ``split_cosine`` alike) gives the
    part without its oldest member a story of its own (link/stories/split.py).
 
-Steps 2-3 (candidates and scores) live in link/stories/scoring.py, the evidence and the second
-looks in evidence.py, the split in split.py; this module holds the decisions and the state.
+Steps 2-3 (candidates and scores) and the checks of step 5 live in link/stories/scoring.py, the
+evidence and the second looks in evidence.py, the split in split.py; this module holds the
+decisions and the state.
 
 A story is judged by its *profile*, its members of the last ``profile_s`` (at most
 ``profile_members``; state.Story): the clusterer holds only their items, so what it holds is
@@ -87,7 +88,7 @@ from storyline.link.stories.features import (
 )
 from storyline.link.stories import checkpoint
 from storyline.link.stories.evidence import EvidenceMixin
-from storyline.link.stories.scoring import ScoringMixin
+from storyline.link.stories.scoring import ScoringMixin, other_protagonists
 from storyline.link.stories.split import SplitMixin
 from storyline.link.stories.params import DEFAULT, Params
 from storyline.link.stories.state import ActiveSet, Centroids, DocFreq, Story, rebuilt
@@ -412,7 +413,7 @@ class StoryClusterer(ScoringMixin, EvidenceMixin, SplitMixin):
             centroids = _cosine(story.centroid(), other.centroid())
             if centroids < p.merge_cosine:
                 continue
-            people = _other_protagonists(story, other, p.protagonist_min) if p.protagonist_min else None
+            people = other_protagonists(story, other, p.protagonist_min) if p.protagonist_min else None
             if people is not None:  # two stories of one kind about different people (Params.protagonist_min)
                 self._why[item.id].setdefault("not_merged", []).append(
                     {"story": other.key, "rule": "protagonists", "score": round(score, 4),
@@ -474,24 +475,6 @@ class StoryClusterer(ScoringMixin, EvidenceMixin, SplitMixin):
             post.discard(key)
             if not post:
                 del self._postings[term]
-
-
-def _other_protagonists(a: Story, b: Story, min_size: int) -> tuple[list[str], list[str]] | None:
-    """The main people of two stories (sorted surname keys), when the stories, of at least
-    ``min_size`` profile members each, are about different people; else None. A story's main
-    people are those the leads (Item.lead) of half or more of its members name; the stories
-    are about different people when one story's main people are named in no lead of the
-    other's (Params.protagonist_min). A story whose leads name no one in particular is no
-    evidence either way."""
-    if a.size < min_size or b.size < min_size:
-        return None
-    main_a = sorted(k for k, n in a.lead_docs.items() if 2 * n >= a.size)
-    main_b = sorted(k for k, n in b.lead_docs.items() if 2 * n >= b.size)
-    if not main_a or not main_b:
-        return None
-    if any(k in b.lead_docs for k in main_a) and any(k in a.lead_docs for k in main_b):
-        return None
-    return main_a, main_b
 
 
 def _min_time(a: float | None, b: float | None) -> float | None:

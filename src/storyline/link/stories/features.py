@@ -206,7 +206,7 @@ def lead_people(analysis: Analysis) -> frozenset[str]:
     """The surname keys (entity_key) of the people the title names (Analysis.title_entities)
     and of those with a mention in the body's first LEAD_CHARS characters: whom the report is
     about. A report of one footballer's arrest names the teammate arrested weeks before in its
-    background, never in its headline or first sentence (StoryClusterer._other_protagonists)."""
+    background, never in its headline or first sentence (scoring.other_protagonists)."""
     people = {entity_key(e.name, "PERSON") for e in analysis.title_entities if e.type == "PERSON"}
     people |= {entity_key(e.name, "PERSON") for e in analysis.entities
                if e.type == "PERSON" and any(m.start < LEAD_CHARS for m in e.mentions)}

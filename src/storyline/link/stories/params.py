@@ -227,7 +227,7 @@ class Params:
     # capitals, noisy enough that fragments of one story share few. Not a clear gain, so not
     # the default; every converge merge records its ``names_in_common`` either way.
     bridge_overlap: float = 0.0
-    # Protagonists (cluster.py ``_other_protagonists``): two stories of this many profile
+    # Protagonists (scoring.py ``other_protagonists``): two stories of this many profile
     # members or more do not merge by convergence when the person named in the headline or
     # lead (features.lead_people) of half or more of one story's members is named in no lead of
     # the other's (0: off): two footballers of one team arrested for drink-driving weeks apart,

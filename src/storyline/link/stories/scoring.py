@@ -1,6 +1,6 @@
 """How the story clusterer scores an article against the active stories (cluster.py's
-module docstring, steps 2-3 and the round-up check of step 5): the candidates, the score and
-its parts. Split from cluster.py to keep the decision core small: :class:`StoryClusterer`
+module docstring, steps 2-3 and the round-up and protagonist checks of step 5): the
+candidates, the score and its parts. Split from cluster.py to keep the decision core small: :class:`StoryClusterer`
 takes this as a mixin and it reads the clusterer's state directly.
 """
 
@@ -183,6 +183,24 @@ def _other_years(years: set[str], story: Story, ranges: bool = False) -> bool:
                 and majority[0] < low and high < majority[-1]:
             return False
     return True
+
+
+def other_protagonists(a: Story, b: Story, min_size: int) -> tuple[list[str], list[str]] | None:
+    """The main people of two stories (sorted surname keys), when the stories, of at least
+    ``min_size`` profile members each, are about different people; else None. A story's main
+    people are those the leads (Item.lead) of half or more of its members name; the stories
+    are about different people when one story's main people are named in no lead of the
+    other's (Params.protagonist_min). A story whose leads name no one in particular is no
+    evidence either way."""
+    if a.size < min_size or b.size < min_size:
+        return None
+    main_a = sorted(k for k, n in a.lead_docs.items() if 2 * n >= a.size)
+    main_b = sorted(k for k, n in b.lead_docs.items() if 2 * n >= b.size)
+    if not main_a or not main_b:
+        return None
+    if any(k in b.lead_docs for k in main_a) and any(k in a.lead_docs for k in main_b):
+        return None
+    return main_a, main_b
 
 
 def _time_gap(t: float | None, story: Story) -> float | None:

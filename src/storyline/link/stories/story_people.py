@@ -32,7 +32,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
 
-from storyline.link.people.places import place_key, place_words
+from storyline.link.people.places import folded, place_key, place_words
 from storyline.records import Entity, Identity
 from storyline.store import Store
 
@@ -46,7 +46,7 @@ def canonical_people(store: Store, people: Sequence[Identity]) -> list[Identity]
     holder: dict[tuple[str, str], Identity] = {}
     names: dict[str, frozenset[str]] = {}  # stored identity -> the names it goes by, folded
     for identity in store.people_of(sorted({a for a, _ in members}), whole_below=0):
-        names[identity.id] = frozenset(_folded(n) for n in (identity.name, *identity.aliases))
+        names[identity.id] = frozenset(folded(n) for n in (identity.name, *identity.aliases))
         for m in identity.members:
             holder[m] = identity
     out: dict[str, Identity] = {}
@@ -88,7 +88,7 @@ def _stored_as(person: Identity, holders: list[Identity], names: dict[str, froze
     mentions (one entry a mention; ``names``: the folded names each goes by), or None."""
     votes = Counter(h.id for h in holders)
     by_id = {h.id: h for h in holders}
-    name = _folded(person.name)
+    name = folded(person.name)
 
     def goes_by(h: Identity) -> bool:
         return name in names[h.id]
@@ -97,10 +97,6 @@ def _stored_as(person: Identity, holders: list[Identity], names: dict[str, froze
     if not fit:
         return None
     return min(fit, key=lambda h: (not goes_by(h), -votes[h.id], -len(h.name.split()), h.id))
-
-
-def _folded(name: str) -> str:
-    return " ".join(name.split()).casefold()
 
 
 def _joined(first: Identity, second: Identity) -> Identity:
