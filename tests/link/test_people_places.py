@@ -44,6 +44,7 @@ def test_a_town_tagged_a_person_leaves_the_people_list_and_comes_back_when_it_is
     more = store_entities(store, [("a4", town("o1", "ORG", "Harbourne City Council")), ("a4", Entity("p3", "Okafor", "PERSON"))])
     assert not assign_people(store, people_due(store)).problems
     assert listed(store) == {"Alina Okafor"} and store.count_people() == 1
+    assert store.count_place_people() == 1 == len(store.place_people())
     harbourne = next(i for i in store.people_of([ids["a1"]]) if i.name == "Harbourne")
     assert store.person(harbourne.id) is not None  # out of the lists, not gone: its page stays
     assert store.person_summaries(keys=["surname:harbourne"]) == []
@@ -51,6 +52,7 @@ def test_a_town_tagged_a_person_leaves_the_people_list_and_comes_back_when_it_is
     store_entities(store, [("a5", town("p1", "PERSON"))])
     assert not assign_people(store, people_due(store)).problems
     assert listed(store) == {"Harbourne", "Alina Okafor"} and store.count_people() == 2
+    assert store.count_place_people() == 0 == len(store.place_people())
     assert more  # the ids are stored
 
 

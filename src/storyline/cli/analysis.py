@@ -152,7 +152,7 @@ def people_cli(db: DbOption = None, limit: LimitOption = None, offset: OffsetOpt
     first (--json: with the entities merged into each and why)."""
     with open_desk(db) as desk:
         if places:
-            _places_cli(desk.place_people(limit=limit, offset=offset), as_json)
+            _places_cli(desk.place_people(limit=limit, offset=offset), desk.count_place_people(), offset, as_json)
             return
         if as_json:
             found = desk.people(limit=limit, offset=offset)
@@ -168,7 +168,7 @@ def people_cli(db: DbOption = None, limit: LimitOption = None, offset: OffsetOpt
     out.print(f"{shown}{total} people", markup=False)
 
 
-def _places_cli(found: list, as_json: bool) -> None:
+def _places_cli(found: list, total: int, offset: int, as_json: bool) -> None:
     if as_json:
         print(json.dumps([{"id": p.id, "name": p.name, "articles": p.articles, "named_as_place": n} for p, n in found],
                          ensure_ascii=False, indent=1))
@@ -177,7 +177,8 @@ def _places_cli(found: list, as_json: bool) -> None:
     for person, n in found:
         table.add_row(escape(person.name), person.id, str(person.articles), str(n))
     out.print(table)
-    out.print(f"{len(found)} names left out of the people list as places (link/people/places.py)", markup=False)
+    shown = f"{offset + 1}-{offset + len(found)} of " if found and len(found) < total else ""
+    out.print(f"{shown}{total} names left out of the people list as places (link/people/places.py)", markup=False)
 
 
 @app.command("quotes")

@@ -116,6 +116,10 @@ class Reading:
         self.link(["people"])
         return self.store.place_people(limit=limit, offset=offset)
 
+    def count_place_people(self) -> int:
+        """How many names :meth:`place_people` lists (stored; nothing is assigned)."""
+        return self.store.count_place_people()
+
     def quotes(self, speaker: str | None = None, *, limit: int | None = None, offset: int = 0) -> list[Quote]:
         """Stored quotes in article order (then by position in the body); ``speaker`` keeps
         those of the person it names (full name, surname, alias or person id: see

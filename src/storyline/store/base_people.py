@@ -74,6 +74,10 @@ class PeopleRecords(Protocol):
         by name and id): what ``storyline people --places`` shows, so the rule can be checked."""
         ...
 
+    def count_place_people(self) -> int:
+        """How many identities :meth:`place_people` lists (a stored total, as for :meth:`count_people`)."""
+        ...
+
     def people_named(self, part: str, *, limit: int = 20) -> list[PersonSummary]:
         """Up to ``limit`` live identities whose name or an alias contains ``part`` (case ignored;
         on SQLite, case folding covers ASCII letters only), most articles first, then by name:

@@ -196,6 +196,9 @@ class PeopleMixin:
         found.sort(key=lambda x: (-x[0].articles, x[0].name, x[0].id))
         return found[offset:] if limit is None else found[offset:offset + limit]
 
+    def count_place_people(self) -> int:
+        return len(self.place_people())
+
     def count_people(self) -> int:
         return sum(self._listed(r) for r in self._t.persons.values())
 

@@ -241,10 +241,8 @@ def add_reads(app: FastAPI, borrow, reports, link_people, index: dict) -> None:
     def list_place_names(request: Request, limit: Limit = DEFAULT_LIMIT, offset: Offset = 0) -> Response:
         with borrow() as desk:
             link_people(desk)
-            every = desk.store.place_people()  # few: one-word names marked as places
-        found = every[offset:offset + limit]
-        return page(request, [person_summary_json(p) | {"named_as_place": n} for p, n in found], len(every), limit,
-                    offset)
+            found, total = desk.store.place_people(limit=limit, offset=offset), desk.store.count_place_people()
+        return page(request, [person_summary_json(p) | {"named_as_place": n} for p, n in found], total, limit, offset)
 
     @app.get(f"{V1}/people/{{person_id}}", summary="One person: the entities merged and why",
              responses=doc(m.PersonPage))

@@ -57,7 +57,7 @@ def put_people(db: Connection, persons: Sequence[StoredPerson], redirects: Seque
         # The list's running total moves by the written identities that are listed now, less
         # those that were before this write.
         written = sorted({*touched, *(p.id for p in grown), *_placed(db, words), *_placed_under(db, surnames)})
-        listed_before = _listed_in(db, written)
+        listed_before, places_before = _listed_in(db, written), _marked_in(db, written)
         for table in ("person_members", "person_aliases", "person_roles", "person_keys"):
             delete_in(db, table, "person_id", touched)
         # A done article's entities are assigned afresh: drop what an earlier run gave them.
@@ -88,6 +88,7 @@ def put_people(db: Connection, persons: Sequence[StoredPerson], redirects: Seque
                 db.run("UPDATE persons SET merged_into = ? WHERE merged_into = ?", (r.new_id, r.old_id))
         _mark_places(db, written)
         _count(db, "people", _listed_in(db, written) - listed_before)
+        _count(db, "places", _marked_in(db, written) - places_before)
         mark_done(db, done, version)
 
 
@@ -124,9 +125,10 @@ def put_places(db: Connection, done: Sequence[str], places: Mapping[str, Sequenc
     """Replace the place words of ``done`` (a sharded run writes every article's first) and
     mark the identities under the words whose counts changed, the list's total with them."""
     ids = _placed(db, _put_places(db, done, places))
-    before = _listed_in(db, ids)
+    before, places_before = _listed_in(db, ids), _marked_in(db, ids)
     _mark_places(db, ids)
     _count(db, "people", _listed_in(db, ids) - before)
+    _count(db, "places", _marked_in(db, ids) - places_before)
 
 
 def _put_places(db: Connection, done: Sequence[str], places: Mapping[str, Sequence[str]]) -> set[str]:
@@ -185,6 +187,12 @@ def _listed_in(db: Connection, person_ids: Sequence[str]) -> int:
     return sum(int(r[0]) for r in db.rows_in(f"SELECT COUNT(*) FROM persons WHERE {_LISTED} AND id IN", person_ids))
 
 
+def _marked_in(db: Connection, person_ids: Sequence[str]) -> int:
+    """How many of ``person_ids`` are live identities marked places (the "places" total)."""
+    return sum(int(r[0]) for r in db.rows_in(f"SELECT COUNT(*) FROM persons WHERE {_LIVE} AND articles > 0 "
+                                             "AND place_like = 1 AND id IN", person_ids))
+
+
 def _articles_in(db: Connection, article_ids: Sequence[str]) -> int:
     return sum(int(r[0]) for r in db.rows_in("SELECT COUNT(DISTINCT article_id) FROM person_surnames "
                                              "WHERE article_id IN", article_ids))
@@ -232,6 +240,11 @@ def place_people(db: Connection, *, limit: int | None = None, offset: int = 0) -
                            "ON c.word_key = p.place_key WHERE p.merged_into IS NULL AND p.articles > 0 "
                            "AND p.place_like = 1 ORDER BY p.articles DESC, p.name, p.id", [], limit, offset)
     return [(_summary(r), int(r[6])) for r in db.run(sql, params).fetchall()]
+
+
+def count_place_people(db: Connection) -> int:
+    row = db.run("SELECT value FROM people_stats WHERE name = 'places'").fetchone()
+    return int(row[0]) if row else 0
 
 
 def count_people(db: Connection) -> int:

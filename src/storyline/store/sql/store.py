@@ -310,6 +310,9 @@ class SQLStore:
     def place_people(self, *, limit: int | None = None, offset: int = 0) -> list[tuple[PersonSummary, int]]:
         return people.place_people(self.db, limit=limit, offset=offset)
 
+    def count_place_people(self) -> int:
+        return people.count_place_people(self.db)
+
     def people_named(self, part: str, *, limit: int = 20) -> list[PersonSummary]:
         return people.people_named(self.db, part, limit)
 
