@@ -390,3 +390,69 @@ def test_lead_people_are_the_people_of_the_title_and_the_first_lines():
                         title_entities=(person("t1", "Philip Rivers", 0),))
     assert lead_people(analysis) == {"jackson", "rivers"}
     assert 700 > LEAD_CHARS
+
+
+# ------------------------------------------------------------------ casts (cast_min)
+
+def _cast(item: Item, *people: str) -> Item:
+    return dataclasses.replace(item, people=frozenset(people))
+
+
+def _two_casts(first: tuple[str, ...], second: tuple[str, ...], cast_min: int) -> StoryClusterer:
+    """Two stories of one kind, three reports each, whose reports name the people ``first``
+    and ``second`` (nobody in their leads), then a report scoring the merge bar with both."""
+    c = StoryClusterer(dataclasses.replace(DEFAULT, cast_min=cast_min))
+    background(c)
+    a, b = basis(40), blend(basis(40), basis(41), 0.65)
+    for k in range(3):
+        c.add(_cast(text_item(f"a{k}", blend(a, basis(42 + k), 0.95), f"warehouse fire Hollins Street crews Brannock depot {k}",
+                              ["Brannock", "Hollins"]), *first))
+    for k in range(3):
+        c.add(_cast(text_item(f"b{k}", blend(b, basis(52 + k), 0.95), f"Osterley mill blaze Quayside firefighters {k}",
+                              ["Osterley", "Quayside"]), *second))
+    assert c.story_of("a2") == "a0" and c.story_of("b2") == "b0"
+    c.add(text_item("hub", unit(basis(40) + blend(basis(40), basis(41), 0.65)),
+                    "warehouse fire Brannock depot Hollins Street crews Osterley mill blaze Quayside firefighters",
+                    ["Brannock", "Hollins", "Osterley", "Quayside"]))
+    return c
+
+
+def test_two_stories_whose_people_never_meet_do_not_merge():
+    """Two stories of one kind whose reports keep quoting different people, neither story
+    naming the other's (an emergency patch of 2008 with its spokesmen, one of 2013 with
+    others), stay apart when a report scores the merge bar with both; with the rule off they
+    merge, and one person named on both sides lets them merge as before."""
+    off = _two_casts(("budd", "ferguson"), ("childs", "kandek"), 0)
+    assert off.story_of("a0") == off.story_of("b0")
+    kept = _two_casts(("budd", "ferguson"), ("childs", "kandek"), 3)
+    assert kept.story_of("a0") != kept.story_of("b0") and kept.story_of("hub") == "a0"
+    met = _two_casts(("budd", "ferguson"), ("childs", "budd"), 3)
+    assert met.story_of("a0") == met.story_of("b0")
+    why, merges = kept.take_evidence()
+    assert [m for m in merges if m.get("rule") == "converge"] == []
+    assert why["hub"]["not_merged"] == [{"story": "b0", "rule": "casts", "score": why["hub"]["not_merged"][0]["score"],
+                                         "people": ["budd", "ferguson"], "other_people": ["childs", "kandek"]}]
+    from storyline.report.words import membership_reason
+    assert "keep naming childs, kandek, this story's budd, ferguson" in membership_reason(why["hub"])
+
+
+def test_the_cast_rule_needs_recurring_people_on_both_sides_and_none_shared():
+    from storyline.link.stories.scoring import other_casts
+
+    def items(*casts: tuple[str, ...]) -> list[Item]:
+        return [Item(f"x{n}", None, {}, None, people=frozenset(c)) for n, c in enumerate(casts)]
+
+    a = items(("budd",), ("budd", "reavey"), ("reavey",))
+    b = items(("childs",), ("childs",), ())
+    assert other_casts(a, b, 3) == (["budd", "reavey"], ["childs"])
+    assert other_casts(a, items(("childs",), ("childs",), ("budd",)), 3) is None  # b names a's budd once
+    assert other_casts(a, items(("childs",), ("kandek",), ()), 3) is None  # nobody recurs in b: no evidence
+    assert other_casts(a, b[:2], 3) is None  # b is too small to tell
+    assert other_casts(a, items((), (), ()), 3) is None  # nobody named in b
+
+
+def test_a_checkpoint_keeps_the_people_of_held_items():
+    c = _two_casts(("budd", "ferguson"), ("childs", "kandek"), 3)
+    restored = StoryClusterer.from_snapshot(c.snapshot("v"), c.params)
+    held = {item.id: item.people for item in restored._items.values()}
+    assert held["a1"] == frozenset({"budd", "ferguson"}) and held["b0"] == frozenset({"childs", "kandek"})

@@ -77,8 +77,12 @@ def membership_reason(why: dict | None) -> str:
         parts.append("words " + ", ".join(why["shared_terms"]))
     if why.get("nearest_article"):
         parts.append(f"nearest {why['nearest_article'][:10]} ({why.get('nearest_similarity') or 0:.2f})")
-    for kept in why.get("not_merged") or ():  # a merge the protagonists rule kept apart (Params.protagonist_min)
-        parts.append(f"story {str(kept.get('story', ''))[:12]} scored {kept.get('score', 0):.2f} too but was not"
-                     f" merged: its reports lead with {', '.join(kept.get('other_people') or ())}, this story's"
-                     f" with {', '.join(kept.get('people') or ())}")
+    for kept in why.get("not_merged") or ():  # a merge kept apart (Params.protagonist_min, cast_min)
+        theirs, ours = ", ".join(kept.get("other_people") or ()), ", ".join(kept.get("people") or ())
+        head = f"story {str(kept.get('story', ''))[:12]} scored {kept.get('score', 0):.2f} too but was not merged: "
+        if kept.get("rule") == "casts":
+            parts.append(head + f"its reports keep naming {theirs}, this story's {ours}, and neither names the"
+                                f" other's people")
+        else:
+            parts.append(head + f"its reports lead with {theirs}, this story's with {ours}")
     return "; ".join(parts)

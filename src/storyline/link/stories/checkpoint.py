@@ -116,7 +116,7 @@ def _item_part(c: Any, seq: int) -> CheckpointPart:
     if lex:
         blob += np.fromiter(lex.values(), dtype="<f8", count=len(lex)).tobytes()
     return CheckpointPart(ITEM + str(seq), _json([seq, c._ids[seq], item.time, dict(item.entities), terms,
-                                                      sorted(item.lead)]), blob)
+                                                      sorted(item.lead), sorted(item.people)]), blob)
 
 
 def _weights(blob: bytes, terms: list[str] | dict | None, dtype: str) -> tuple[bytes, dict | None]:
@@ -146,11 +146,13 @@ def from_snapshot(cls: type, checkpoint: StoryCheckpoint, params: Any) -> Any:
     for part in checkpoint.parts:
         data = json.loads(part.data)
         if part.key.startswith(ITEM):
-            seq, aid, time, entities, terms, *lead = data  # no lead: written before it was kept
+            # No lead, no people: written before they were kept.
+            seq, aid, time, entities, terms, *lead = data
             blob, lex = _weights(part.blob, terms, "<f8")
             vector = np.frombuffer(blob, dtype="<f4").copy() if blob else None
             _hold(c, seq, aid)
-            c._items[seq] = Item(aid, vector, entities, time, lead=frozenset(lead[0] if lead else ()))
+            c._items[seq] = Item(aid, vector, entities, time, lead=frozenset(lead[0] if lead else ()),
+                                 people=frozenset(lead[1] if len(lead) > 1 else ()))
             if lex is not None:
                 c._lex[seq] = lex
         elif part.key.startswith(STORY):

@@ -42,7 +42,10 @@ The algorithm (single pass, like Google News or Event Registry, after Miranda et
    with, and whose centroid is at least ``merge_cosine`` from the joined story's, merges with it;
    the oldest story's key survives. Not two stories about different people
    (``protagonist_min``: each has a main person its members' leads name, and one's is in no
-   lead of the other's; two players of one team arrested weeks apart).
+   lead of the other's; two players of one team arrested weeks apart), nor two whose casts
+   never meet (``cast_min``: each story's reports keep naming people, two or more of its
+   members each, whom no report of the other names; one emergency patch of 2008 with its
+   spokesmen, one of 2013 with others).
 6. Rescue: ``rescue_after`` arrivals later, an article still alone in its story is scored
    again against the stories as they are then, and joins the best one at the lower
    ``rescue_threshold`` when that leads the runner-up (Params.rescue_after). Its own event's
@@ -88,7 +91,7 @@ from storyline.link.stories.features import (
 )
 from storyline.link.stories import checkpoint
 from storyline.link.stories.evidence import EvidenceMixin
-from storyline.link.stories.scoring import ScoringMixin, other_protagonists
+from storyline.link.stories.scoring import ScoringMixin, other_casts, other_protagonists
 from storyline.link.stories.split import SplitMixin
 from storyline.link.stories.params import DEFAULT, Params
 from storyline.link.stories.state import ActiveSet, Centroids, DocFreq, Story, rebuilt
@@ -419,6 +422,14 @@ class StoryClusterer(ScoringMixin, EvidenceMixin, SplitMixin):
                     {"story": other.key, "rule": "protagonists", "score": round(score, 4),
                      "people": people[0], "other_people": people[1]})
                 continue
+            if p.cast_min:
+                casts = other_casts([self._items[q] for q in story.profile if q in self._items],
+                                    [self._items[q] for q in other.profile if q in self._items], p.cast_min)
+                if casts is not None:
+                    self._why[item.id].setdefault("not_merged", []).append(
+                        {"story": other.key, "rule": "casts", "score": round(score, 4),
+                         "people": casts[0], "other_people": casts[1]})
+                    continue
             shared = self._names_in_common(item, story, other)
             if p.bridge_overlap and shared is not None and shared < p.bridge_overlap:
                 continue  # a round-up bridging two stories by different names of its own

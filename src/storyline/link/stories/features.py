@@ -48,6 +48,8 @@ class Item:
     # The surname keys of the people its headline and lead name (lead_people): whom the report
     # is about, where its other names are often background.
     lead: frozenset[str] = frozenset()
+    # The surname keys of every person it names (anywhere): its cast (scoring.other_casts).
+    people: frozenset[str] = frozenset()
 
 
 def entity_key(name: str, entity_type: str) -> str | None:
@@ -213,12 +215,18 @@ def lead_people(analysis: Analysis) -> frozenset[str]:
     return frozenset(people - {None})
 
 
+def all_people(analysis: Analysis) -> frozenset[str]:
+    """The surname keys of every person the article names, title and body."""
+    named = [e for e in (*analysis.title_entities, *analysis.entities) if e.type == "PERSON"]
+    return frozenset({entity_key(e.name, "PERSON") for e in named} - {None})
+
+
 def item_from(article_id: str, body: str, analysis: Analysis, vector: np.ndarray | None,
               time: float | None = None, title: str | None = None) -> Item:
     """The item of one analysed article (vector: candidates.article_vector(body)); the lexical
     terms come from the title and the body, the lead's weighted up (lead_weighted_terms)."""
     return Item(article_id, vector, article_keys(analysis, body, title, time), time, title,
-                lead_weighted_terms(article_text(body, title)), lead_people(analysis))
+                lead_weighted_terms(article_text(body, title)), lead_people(analysis), all_people(analysis))
 
 
 def analyse_texts(ids, bodies, *, analyzer=None) -> tuple[list[Analysis], list[np.ndarray | None]]:

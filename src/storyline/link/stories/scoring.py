@@ -7,6 +7,7 @@ takes this as a mixin and it reads the clusterer's state directly.
 from __future__ import annotations
 
 import math
+from collections import Counter
 
 import numpy as np
 
@@ -201,6 +202,33 @@ def other_protagonists(a: Story, b: Story, min_size: int) -> tuple[list[str], li
     if any(k in b.lead_docs for k in main_a) and any(k in a.lead_docs for k in main_b):
         return None
     return main_a, main_b
+
+
+def other_casts(a: list[Item], b: list[Item], min_size: int) -> tuple[list[str], list[str]] | None:
+    """The recurring people of two stories, given their profile members' items ``a`` and
+    ``b``, when each story has ``min_size`` members or more and people two or more of its
+    members name (Item.people), and no recurring person of either is named by any member of the
+    other, as a person or as a word of any other entity key (the small model's tags of
+    headlines are loose, see _words_named); else None. Two
+    fragments of one event share its people; two events of one kind (the 2008 and 2013
+    emergency patches of one browser) are told by spokesmen and experts of their own."""
+    if len(a) < min_size or len(b) < min_size:
+        return None
+    ca, cb = Counter(k for i in a for k in i.people), Counter(k for i in b for k in i.people)
+    rec_a = sorted(k for k, n in ca.items() if n >= 2)
+    rec_b = sorted(k for k, n in cb.items() if n >= 2)
+    if not rec_a or not rec_b:
+        return None
+    named_a, named_b = _words_named(a), _words_named(b)
+    if any(w in named_b for k in rec_a for w in k.split()) or any(w in named_a for k in rec_b for w in k.split()):
+        return None
+    return rec_a, rec_b
+
+
+def _words_named(items: list[Item]) -> set[str]:
+    """Every word of the people and entity keys of ``items``: a headline's "Justin Bieber" may
+    come as an organisation ("justin bieber") and "Twitter" inside a person ("twitter blacks out")."""
+    return {w for i in items for k in (*i.people, *i.entities) for w in k.split()}
 
 
 def _time_gap(t: float | None, story: Story) -> float | None:
