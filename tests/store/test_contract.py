@@ -217,6 +217,18 @@ def test_analysis_round_trips_every_field(store):
     assert store.analysis("0000000000000000") is None
 
 
+def test_analyses_are_read_together_as_each_alone(store):
+    a, b, c = (make_article(f"An article about a wall, part {k}.") for k in range(3))
+    store.add_articles([a, b, c])
+    first = sample_analysis(a.id)
+    second = Analysis(b.id, entities=tuple(reversed(first.entities)), times=first.times[:1])
+    store.put_analyses([first, second], "v1")
+    found = store.analyses_of([c.id, b.id, a.id, b.id, "0000000000000000"])
+    assert found == {a.id: store.analysis(a.id), b.id: store.analysis(b.id)}
+    assert found[a.id] == first and [e.id for e in found[b.id].entities] == [e.id for e in reversed(first.entities)]
+    assert store.analyses_of([]) == {}
+
+
 def test_empty_analysis_counts_as_analysed(store):
     a, b = make_article("Nothing to find here."), make_article("Nor here.")
     store.add_articles([a, b])

@@ -271,3 +271,22 @@ def test_what_a_sharded_people_run_reads_and_writes(store):
     assert store.people_done_among([a]) == {a} and store.people_due("v2") == [a, b, c]
     store.put_analyses([Analysis(b)], "an1")  # re-analysed: due again, but done before
     assert store.people_due("v1") == [b, c] and store.people_done_among([b]) == {b}
+
+
+def test_hundreds_of_identities_are_written_in_bulk_and_a_member_twice_is_refused(store):
+    """A batch of many identities (PostgreSQL loads their sources with COPY past 256 rows)
+    stores every member, alias, role and key; in a SQL store an entity given to two identities
+    fails the write and leaves what was stored as it was."""
+    ids = add(store, *(f"Mayor Ana Ortiz spoke, part {k}." for k in range(6)))
+    people = [person(f"p{n}", f"Ana Ortiz{n}", *[(ids[k], f"e{n}") for k in range(6)]) for n in range(60)]
+    store.put_people(people, [], [], "v1", "2026-01-01T00:00:00+00:00")
+    assert store.person_article_counts([p.id for p in people]) == {p.id: 6 for p in people}
+    assert [len(store.person_members(p.id)) for p in people] == [6] * 60
+    assert store.person("p59").aliases == ("Mr Ortiz59",) and store.person("p59").roles == ("Mayor",)
+    assert {i.id for i in store.people_by_keys(["surname:ortiz7"])} == {"p7"}
+    if not hasattr(store, "db"):
+        return  # the memory store keeps an entity's last identity; the SQL stores' key refuses a second
+    clash = [person(f"q{n}", f"Ben Cole{n}", *[(ids[k], f"x{k}") for k in range(6)]) for n in range(50)]
+    with pytest.raises(StoreError):
+        store.put_people(clash, [], [], "v1", "2026-01-02T00:00:00+00:00")
+    assert store.person("q0") is None and len(store.person_members("p0")) == 6

@@ -164,6 +164,11 @@ class Store(StepRecords, PeopleRecords, Protocol):
         """The stored analysis of one article (exact id), or None if it was never analysed."""
         ...
 
+    def analyses_of(self, article_ids: Sequence[str]) -> dict[str, Analysis]:
+        """The stored analyses of ``article_ids`` ({id: analysis}; those never analysed are
+        left out), each as :meth:`analysis` gives it, in a few reads for all of them."""
+        ...
+
     def unanalysed(self, version: str | None = None, *, limit: int | None = None,
                     among: Sequence[str] | None = None) -> list[str]:
         """Ids of articles with no analysis (or, given ``version``, none by that version), in

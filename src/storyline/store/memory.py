@@ -291,6 +291,9 @@ class MemoryStore(SightingsMixin, ChangesMixin, FingerprintsMixin, CorrectionsMi
         found = self._t.analyses.get(article_id)
         return found.value if found else None
 
+    def analyses_of(self, article_ids: Sequence[str]) -> dict[str, Analysis]:
+        return {aid: found.value for aid in dict.fromkeys(article_ids) if (found := self._t.analyses.get(aid))}
+
     def title_entities_of(self, article_ids: Sequence[str]) -> dict[str, tuple[Entity, ...]]:
         return {aid: found.value.title_entities for aid in dict.fromkeys(article_ids)
                 if (found := self._t.analyses.get(aid)) is not None and found.value.title_entities}

@@ -205,7 +205,7 @@ def add_pages(app: FastAPI, pool: DeskPool, reports: ReportCache) -> None:
             listed = store.list_articles(person_id=person.id, limit=person_views.RECENT_ARTICLES)
             sources = store.person_sources(person.id, articles=[a.id for a in listed.articles])
             role_articles = {a.id: a for a in store.articles(ids=person_views.role_sources_wanted(sources))}
-            analyses = {a.id: found for a in listed.articles if (found := store.analysis(a.id)) is not None}
+            analyses = store.analyses_of([a.id for a in listed.articles])
             per_story = {}
             for a in listed.articles:
                 sid = store.story_of(a.id)

@@ -30,7 +30,7 @@ from storyline.link.stories.scan import publication_time, published_epoch
 from storyline.link.stories.story_people import canonical_people, named_as_places
 from storyline.link.stories.value_pairs import stamp, stored_pairs, value_pairs
 from storyline.records import (
-    Analysis, Article, Quote, Story, TimePoint,
+    Analysis, Article, Quote, ReusePair, Story, TimePoint,
 )
 from storyline.store import Store
 
@@ -61,7 +61,8 @@ def build_report(store: Store, story: Story, previous: dict | None = None, *, st
         notes.append(f"events, dates and findings cover the {MAX_ARTICLES} most recent of {len(stated)} articles")
     else:
         articles = covered = store.articles(ids=ids)
-    analyses = {a.id: store.analysis(a.id) or Analysis(a.id) for a in covered}
+    read = store.analyses_of([a.id for a in covered])
+    analyses = {a.id: read.get(a.id) or Analysis(a.id) for a in covered}
     bodies = {a.id: a for a in covered}
     vectors, quote_vectors = _vectors(store, covered, analyses)
     sentences = _dated_sentences(covered, analyses, vectors)
@@ -92,12 +93,7 @@ def build_report(store: Store, story: Story, previous: dict | None = None, *, st
             name = speaker_of.get((q.article_id, q.speaker_id)) if q.speaker_id and not q.anonymous else None
             quotes[name or q.speaker or "unattributed"].append(q)
 
-    members = set(story.article_ids)
-    reuse = {}
-    for a in covered:
-        for pair in store.reuse(article_id=a.id):
-            if pair.source_id in members and pair.derived_id in members:
-                reuse[(pair.source_id, pair.derived_id)] = pair
+    reuse = _member_reuse(store, story, covered)
     findings = quote_findings([q for qs in quotes.values() for q in qs], speaker_of, quote_vectors,
                               original_order(reuse.values(), covered))
     findings += role_findings(people, entities)
@@ -113,6 +109,28 @@ def build_report(store: Store, story: Story, previous: dict | None = None, *, st
         reuse=sorted(reuse.values(), key=lambda p: -p.coverage), findings=findings, notes=notes,
         values=values.document(),
     )
+
+
+def _member_reuse(store: Store, story: Story, covered: Sequence[Article]) -> dict[tuple[str, str], ReusePair]:
+    """The reuse pairs between members with a covered article in them, in the order a read per
+    covered article gives (by article, then as Store.reuse orders: coverage, then ids). A story
+    covered whole is read in one query (a read per article cost PostgreSQL more than the rows)."""
+    members = set(story.article_ids)
+    if len(covered) == len(members):
+        touching: dict[str, list[ReusePair]] = defaultdict(list)
+        for pair in store.reuse_among(sorted(members)):
+            touching[pair.source_id].append(pair)
+            touching[pair.derived_id].append(pair)
+        found = ((a, sorted(touching.get(a.id, ()), key=lambda p: (-p.coverage, *sorted((p.source_id, p.derived_id)))))
+                 for a in covered)
+    else:
+        found = ((a, store.reuse(article_id=a.id)) for a in covered)
+    reuse = {}
+    for _, pairs in found:
+        for pair in pairs:
+            if pair.source_id in members and pair.derived_id in members:
+                reuse[(pair.source_id, pair.derived_id)] = pair
+    return reuse
 
 
 def _stated_day(article: Article) -> dt.date | None:

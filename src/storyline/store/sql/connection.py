@@ -65,6 +65,12 @@ class Connection:
         if rows:
             self.raw.cursor().executemany(self.sql(sql), [tuple(storable(p) for p in row) for row in rows])
 
+    def insert_all(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+        """Insert rows; a key already stored is an error, as for one INSERT. Backends may load
+        in bulk (PostgreSQL: COPY); ``table`` and ``columns`` are ours, never input."""
+        if rows:
+            self.run_many(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks(columns)})", rows)
+
     def insert_new(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
         """Insert rows, skipping any whose key is already stored (``ON CONFLICT DO NOTHING``).
         Backends may load in bulk (PostgreSQL: COPY); ``table`` and ``columns`` are ours, never

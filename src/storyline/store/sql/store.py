@@ -124,6 +124,9 @@ class SQLStore:
     def analysis(self, article_id: str) -> Analysis | None:
         return analysis.analysis(self.db, article_id)
 
+    def analyses_of(self, article_ids: Sequence[str]) -> dict[str, Analysis]:
+        return analysis.analyses_of(self.db, article_ids)
+
     def unanalysed(self, version: str | None = None, *, limit: int | None = None,
                     among: Sequence[str] | None = None) -> list[str]:
         return analysis.unanalysed(self.db, version, limit=limit, among=among)
