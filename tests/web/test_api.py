@@ -566,3 +566,12 @@ def test_place_names_are_listed_apart_from_the_people(client, db):
     assert [(p["name"], p["articles"], p["named_as_place"]) for p in data["items"]] == [("Harbourne", 1, 2)]
     assert data["total"] == 1 and client.get("/api/v1/place-names", params={"offset": 1}).json()["items"] == []
     assert "limit" in error_of(client.get("/api/v1/place-names", params={"limit": 0}), 422)
+    # The web pages: the people list says how many names it leaves out and links to them.
+    people = client.get("/people").text
+    assert "1 one-word name is left out as a place" in people and 'href="/people/places"' in people
+    places = client.get("/people/places").text
+    row = places.split('data-testid="place-names"', 1)[1]
+    assert ">Harbourne</a>" in row and '<td class="num">1</td><td class="num">2</td>' in row
+    person = data["items"][0]["id"]
+    assert f'href="/people/{person}"' in row and client.get(f"/people/{person}").status_code == 200
+    assert "No name is left out." in client.get("/people/places", params={"offset": 5}).text

@@ -177,10 +177,25 @@ def add_pages(app: FastAPI, pool: DeskPool, reports: ReportCache) -> None:
         """People named across the articles, most articles first, a page at a time."""
         with pool.desk() as desk:
             found = desk.store.person_summaries(limit=list_views.PAGE_SIZE + 1, offset=offset)
+            places = desk.store.count_place_people()
         rows = [{"id": p.id, "name": p.name, "roles": list(p.roles)[:3], "articles": p.articles,
                  "aliases": [a for a in p.aliases if a != p.name][:3]} for p in found[:list_views.PAGE_SIZE]]
         return page(request, "people.html", {
-            "people": rows, "offset": offset,
+            "people": rows, "offset": offset, "places": places,
+            "prev": max(offset - list_views.PAGE_SIZE, 0) if offset else None,
+            "next": offset + list_views.PAGE_SIZE if len(found) > list_views.PAGE_SIZE else None})
+
+    @app.get("/people/places", response_class=HTMLResponse, include_in_schema=False)
+    def place_names(request: Request, offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0) -> HTMLResponse:
+        """The one-word names the people list leaves out as places (link/people/places.py), with
+        the articles naming each as a person and as a place, so a reader can check the rule.
+        Registered before /people/{person_id}, which would take "places" for an id."""
+        with pool.desk() as desk:
+            found = desk.store.place_people(limit=list_views.PAGE_SIZE + 1, offset=offset)
+        rows = [{"id": p.id, "name": p.name, "articles": p.articles, "as_place": n}
+                for p, n in found[:list_views.PAGE_SIZE]]
+        return page(request, "places.html", {
+            "places": rows, "offset": offset,
             "prev": max(offset - list_views.PAGE_SIZE, 0) if offset else None,
             "next": offset + list_views.PAGE_SIZE if len(found) > list_views.PAGE_SIZE else None})
 
