@@ -456,3 +456,16 @@ def test_a_checkpoint_keeps_the_people_of_held_items():
     restored = StoryClusterer.from_snapshot(c.snapshot("v"), c.params)
     held = {item.id: item.people for item in restored._items.values()}
     assert held["a1"] == frozenset({"budd", "ferguson"}) and held["b0"] == frozenset({"childs", "kandek"})
+
+
+# ------------------------------------------------------------------ entity keys
+
+def test_a_place_written_with_or_without_its_abbreviation_is_one_key():
+    """"Mt Cook", "Mt. Cook" and "Mount Cook" are one place (ECB+ dev: two stories of one
+    climbing accident stayed apart on it); an abbreviation alone, or a person's name, is left."""
+    from storyline.link.stories.features import entity_key
+
+    assert entity_key("Mt Cook", "LOC") == entity_key("Mt. Cook", "GPE") == entity_key("Mount Cook", "LOC") == "mount cook"
+    assert entity_key("Ft Worth", "GPE") == "fort worth" and entity_key("the Mt Cook", "LOC") == "mount cook"
+    assert entity_key("Mt", "LOC") == "mt" and entity_key("Cook Mt", "LOC") == "cook mt"
+    assert entity_key("Ft Smith", "PERSON") == "smith"

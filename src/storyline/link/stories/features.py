@@ -52,6 +52,11 @@ class Item:
     people: frozenset[str] = frozenset()
 
 
+# Abbreviations a place's name is written with or without ("Mt Cook", "Mount Cook"), spelled
+# out before a further word of the name (never alone, never a person's: "Mt" is nobody's name).
+_SPELLED = {"mt": "mount", "mtn": "mountain", "ft": "fort"}
+
+
 def entity_key(name: str, entity_type: str) -> str | None:
     """The cross-article key of one entity name (None for names too short to mean anything)."""
     text = _POSSESSIVE.sub("", name.strip(_EDGE)).strip(_EDGE)
@@ -60,6 +65,8 @@ def entity_key(name: str, entity_type: str) -> str | None:
         words = words[1:]
     if not words:
         return None
+    if entity_type != "PERSON" and len(words) > 1:
+        words = [_SPELLED.get(w.rstrip("."), w) for w in words[:-1]] + words[-1:]
     key = words[-1] if entity_type == "PERSON" else " ".join(words)
     if len(key) < 2 or not any(c.isalpha() for c in key):
         return None
