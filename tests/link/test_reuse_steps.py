@@ -92,6 +92,31 @@ def test_a_failing_article_is_reported_and_the_batch_goes_on(seeds_desk, monkeyp
     assert _outcome(store) == _outcome(whole.store)
 
 
+def test_an_unreadable_analysis_fails_its_own_pairs_only(seeds_desk, monkeypatch):
+    """The compare step reads its batch's analyses at once; when that read fails it reads each
+    pair's own, so only the pairs of the unreadable article are reported and left due."""
+    fresh, whole, _ = seeds_desk
+    store = fresh().store
+    run_steps(store, reuse_steps()[:-1])  # all but compare
+    due = steps.compare_due(store)
+    bad = due[0][0]
+    real = store.analysis
+
+    def unreadable(aid):
+        if aid == bad:
+            raise ValueError("bad stored analysis")
+        return real(aid)
+
+    monkeypatch.setattr(store, "analyses_of", lambda ids: (_ for _ in ()).throw(ValueError("one bad row")))
+    monkeypatch.setattr(store, "analysis", unreadable)
+    out = steps.compare_run(store, due)
+    hit = [p for p in due if bad in p]
+    assert len(out.problems) == len(hit) and all("bad stored analysis" in p.reason for p in out.problems)
+    assert out.done == len(due) - len(hit)
+    monkeypatch.undo()
+    assert sorted(steps.compare_due(store)) == sorted(hit)
+
+
 def test_without_vectors_no_vector_buckets_and_no_comparison():
     chosen = reuse_steps(vectors=False, compare=False)
     assert [s.name for s in chosen] == ["fingerprint"]

@@ -449,6 +449,8 @@ def test_the_cast_rule_needs_recurring_people_on_both_sides_and_none_shared():
     assert other_casts(a, items(("childs",), ("kandek",), ()), 3) is None  # nobody recurs in b: no evidence
     assert other_casts(a, b[:2], 3) is None  # b is too small to tell
     assert other_casts(a, items((), (), ()), 3) is None  # nobody named in b
+    crowd = items(tuple("cdefghi"), tuple("cdefghi"), ("i", "h"))  # seven recurring, i and h most named
+    assert other_casts(a, crowd, 3) == (["budd", "reavey"], ["h", "i", "c", "d", "e"])  # the evidence names five
 
 
 def test_a_checkpoint_keeps_the_people_of_held_items():

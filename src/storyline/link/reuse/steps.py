@@ -238,14 +238,19 @@ def compare_run(store: Store, pairs: Sequence[ComparedPair]) -> Outcome:
     # An article whose sentences cannot be embedded is a problem; its pairs stay due.
     vectors = dict(_batch_or_each(list(articles.values()), lambda batch: _sentence_vectors(store, batch),
                                   out, "embedding", lambda a: a.id))
-    analyses = store.analyses_of(ids)  # one read for the batch, not two per pair
+    try:
+        analyses: dict | None = store.analyses_of(ids)  # one read for the batch, not two per pair
+    except Exception:  # noqa: BLE001 - a bad stored analysis fails its own pairs only (read each below)
+        analyses = None
     results: list[ReusePair] = []
     for a_id, b_id in pairs:
         a, b = articles.get(a_id), articles.get(b_id)
         if a is None or b is None or a_id not in vectors or b_id not in vectors:
             continue
         try:
-            pair = compare(a, b, analyses.get(a_id), analyses.get(b_id),
+            a_an, b_an = ((analyses.get(a_id), analyses.get(b_id)) if analyses is not None
+                          else (store.analysis(a_id), store.analysis(b_id)))
+            pair = compare(a, b, a_an, b_an,
                            a_vectors=vectors[a_id], b_vectors=vectors[b_id])
         except Exception as exc:  # noqa: BLE001 - one bad pair must not stop the run
             out.problems.append(Problem(f"{a_id} {b_id}", f"comparison failed: {type(exc).__name__}: {exc}"))

@@ -222,7 +222,12 @@ def other_casts(a: list[Item], b: list[Item], min_size: int) -> tuple[list[str],
     named_a, named_b = _words_named(a), _words_named(b)
     if any(w in named_b for k in rec_a for w in k.split()) or any(w in named_a for k in rec_b for w in k.split()):
         return None
-    return rec_a, rec_b
+    # The evidence names each side's most named people, not every one of a big story's.
+    return ([k for k in sorted(rec_a, key=lambda k: (-ca[k], k))[:CAST_SHOWN]],
+            [k for k in sorted(rec_b, key=lambda k: (-cb[k], k))[:CAST_SHOWN]])
+
+
+CAST_SHOWN = 5  # recurring people of each side kept in a refused merge's evidence
 
 
 def _words_named(items: list[Item]) -> set[str]:
