@@ -15,6 +15,13 @@ from storyline.store.records import ArticlePage, PersonSummary
 PAGE_SIZE = 50
 
 
+def offset_pager(offset: int, fetched: int) -> dict:
+    """The offsets of a plain page's neighbours (``fetched``: rows read, PAGE_SIZE + 1 asked,
+    so one more than a page means there is a next): {"offset", "prev", "next"}."""
+    return {"offset": offset, "prev": max(offset - PAGE_SIZE, 0) if offset else None,
+            "next": offset + PAGE_SIZE if fetched > PAGE_SIZE else None}
+
+
 @dataclass(slots=True, frozen=True)
 class ArticleFilters:
     """The article list's filters as given in the query string (``person`` is what was typed:

@@ -180,10 +180,8 @@ def add_pages(app: FastAPI, pool: DeskPool, reports: ReportCache) -> None:
             places = desk.store.count_place_people()
         rows = [{"id": p.id, "name": p.name, "roles": list(p.roles)[:3], "articles": p.articles,
                  "aliases": [a for a in p.aliases if a != p.name][:3]} for p in found[:list_views.PAGE_SIZE]]
-        return page(request, "people.html", {
-            "people": rows, "offset": offset, "places": places,
-            "prev": max(offset - list_views.PAGE_SIZE, 0) if offset else None,
-            "next": offset + list_views.PAGE_SIZE if len(found) > list_views.PAGE_SIZE else None})
+        return page(request, "people.html", {"people": rows, "places": places,
+                                             **list_views.offset_pager(offset, len(found))})
 
     @app.get("/people/places", response_class=HTMLResponse, include_in_schema=False)
     def place_names(request: Request, offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0) -> HTMLResponse:
@@ -194,10 +192,7 @@ def add_pages(app: FastAPI, pool: DeskPool, reports: ReportCache) -> None:
             found = desk.store.place_people(limit=list_views.PAGE_SIZE + 1, offset=offset)
         rows = [{"id": p.id, "name": p.name, "articles": p.articles, "as_place": n}
                 for p, n in found[:list_views.PAGE_SIZE]]
-        return page(request, "places.html", {
-            "places": rows, "offset": offset,
-            "prev": max(offset - list_views.PAGE_SIZE, 0) if offset else None,
-            "next": offset + list_views.PAGE_SIZE if len(found) > list_views.PAGE_SIZE else None})
+        return page(request, "places.html", {"places": rows, **list_views.offset_pager(offset, len(found))})
 
     @app.get("/people/{person_id}", response_class=HTMLResponse, include_in_schema=False)
     def person_page(request: Request, person_id: str) -> HTMLResponse:

@@ -62,19 +62,7 @@ def put_analyses(db: Connection, analyses: Sequence[Analysis], version: str) -> 
 
 
 def analysis(db: Connection, article_id: str) -> Analysis | None:
-    if db.run("SELECT 1 FROM analyses WHERE article_id = ?", (article_id,)).fetchone() is None:
-        return None
-
-    def rows(columns: str, table: str) -> list[tuple]:
-        return db.run(f"SELECT {columns} FROM {table} WHERE article_id = ? ORDER BY pos", (article_id,)).fetchall()
-
-    return Analysis(
-        article_id=article_id,
-        entities=tuple(_entity_from(row) for row in rows(ENTITY_COLUMNS, "entities")),
-        quotes=tuple(_quote_from(row) for row in rows(QUOTE_COLUMNS, "quotes")),
-        times=tuple(_time_from(row) for row in rows(TIME_COLUMNS, "times")),
-        title_entities=tuple(_entity_from(row) for row in rows(ENTITY_COLUMNS, "title_entities")),
-    )
+    return analyses_of(db, [article_id]).get(article_id)
 
 
 def analyses_of(db: Connection, ids: Sequence[str]) -> dict[str, Analysis]:
