@@ -12,7 +12,7 @@ from __future__ import annotations
 import inspect
 import sys
 
-from storyline.cli import analysis, articles, brief, check, corrections, export, link, reuse, run, search, serve, stories, watch  # noqa: F401 - registers the commands
+from storyline.cli import analysis, articles, brief, check, copying, corrections, export, link, reuse, run, search, serve, stories, watch  # noqa: F401 - registers the commands
 from storyline.cli.common import app
 
 __all__ = ["app", "main"]

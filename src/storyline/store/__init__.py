@@ -14,7 +14,7 @@ from storyline.store.base import MEMORY_URL, AmbiguousIdError, Store, StoreError
 
 DEFAULT_DB = "storyline.db"
 
-__all__ = ["AmbiguousIdError", "DEFAULT_DB", "MEMORY_URL", "Store", "StoreError", "missing_store", "open_store"]
+__all__ = ["AmbiguousIdError", "DEFAULT_DB", "MEMORY_URL", "Store", "StoreError", "copy_store", "missing_store", "open_store"]
 
 
 def _target(db: str | os.PathLike | None) -> str:
@@ -51,3 +51,29 @@ def open_store(db: str | os.PathLike | None = None) -> Store:
     from storyline.store.sqlite import SQLiteStore
 
     return SQLiteStore(Path(target))
+
+
+def copy_store(source: str | os.PathLike | None, target: str | os.PathLike, *, progress=None):
+    """Copy the store ``source`` names (resolved as :func:`open_store` does) into ``target``,
+    which must be new or empty: a SQLite file into PostgreSQL or back (see
+    :mod:`storyline.store.sql.transfer`). Returns the
+    :class:`~storyline.store.sql.transfer.CopyReport` (rows per table)."""
+    from storyline.store.sql.transfer import copy_store as copy_sql
+
+    source, target = _target(source), str(target)
+    if MEMORY_URL in (source, target):
+        raise StoreError(f"{MEMORY_URL}: an in-memory store lives in one process and cannot be copied")
+    if missing_store(source):
+        raise StoreError(f"{source}: no such store")
+    if not missing_store(target) and not target.startswith(("postgresql://", "postgres://")) \
+            and Path(target).resolve() == Path(source).resolve():
+        raise StoreError(f"{target}: cannot copy a store into itself")
+    src = open_store(source)
+    try:
+        dst = open_store(target)
+        try:
+            return copy_sql(src.db, dst.db, progress=progress)
+        finally:
+            dst.close()
+    finally:
+        src.close()

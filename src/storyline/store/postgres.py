@@ -46,6 +46,38 @@ class PostgresConnection(Connection):
     def lock_for_migration(self) -> None:
         self.run("SELECT pg_advisory_xact_lock(?)", (_MIGRATION_LOCK,))
 
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        with self.raw.transaction():
+            self.run("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            yield
+
+    def stream(self, sql, size=1000):
+        # A server-side cursor: psycopg's client cursor would fetch the whole result at once.
+        with self.raw.transaction(), self.raw.cursor(name="storyline_stream") as cur:
+            cur.itersize = size
+            cur.execute(self.sql(sql))
+            while rows := cur.fetchmany(size):
+                yield rows
+
+    def columns(self, table):
+        return [row[0] for row in self.run(
+            "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() "
+            "AND table_name = ? ORDER BY ordinal_position", (table,)).fetchall()]
+
+    def after_bulk_load(self, tables):
+        # Rows copied with their serial keys leave each sequence where it was: the next
+        # nextval() would hand out a key already stored.
+        for table, column in self.run(
+                "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = "
+                "current_schema() AND column_default LIKE 'nextval(%%' ORDER BY table_name").fetchall():
+            if table in tables:
+                self.run(f"SELECT setval(pg_get_serial_sequence('{table}', '{column}'), "
+                         f"COALESCE((SELECT MAX({column}) FROM {table}), 0) + 1, false)")
+        # Planner statistics now, not when autovacuum gets round to it (see analyse_unanalysed).
+        for table in tables:
+            self.run(f"ANALYZE {table}")
+
     def errors(self):
         return (psycopg.Error,)
 

@@ -54,6 +54,25 @@ class SQLiteConnection(Connection):
                 self.raw.execute("ROLLBACK")
             raise
 
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        # A deferred BEGIN reads without taking the write lock; under WAL it sees the store as
+        # of its first read until it ends, whatever other processes commit meanwhile.
+        self.raw.execute("BEGIN")
+        try:
+            yield
+        finally:
+            if self.raw.in_transaction:
+                self.raw.execute("ROLLBACK")
+
+    def columns(self, table: str) -> list[str]:
+        return [row[1] for row in self.raw.execute(f"PRAGMA table_info({table})").fetchall()]
+
+    def after_bulk_load(self, tables) -> None:
+        # The external-content FTS index (migration 005) holds no row of a copied article.
+        if "articles" in tables and self.schema_version() >= 5:
+            self.run("INSERT INTO articles_fts (articles_fts) VALUES ('rebuild')")
+
     def errors(self):
         return (sqlite3.DatabaseError,)
 

@@ -129,6 +129,30 @@ class Connection:
         except self.errors() as exc:
             raise StoreError(f"{what} failed and was rolled back: {exc}") from exc
 
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """A read of several queries that all see one state of the store (a copy of the whole
+        store reads every table inside one). Backends open a read-only transaction."""
+        with self.transaction():
+            yield
+
+    def stream(self, sql: str, size: int = 1000) -> Iterator[list[tuple]]:
+        """The rows of ``sql``, ``size`` at a time, without holding the whole result: a table
+        of millions of rows is copied in constant memory."""
+        cur = self.raw.cursor()
+        cur.execute(self.sql(sql))
+        while rows := cur.fetchmany(size):
+            yield rows
+
+    def columns(self, table: str) -> list[str]:
+        """The names of ``table``'s columns, in their order (``table`` is ours, never input)."""
+        raise NotImplementedError
+
+    def after_bulk_load(self, tables: Sequence[str]) -> None:
+        """Bring what the backend derives from rows inserted with their keys up to date
+        (PostgreSQL: the serial sequences and the planner's statistics; SQLite: the search
+        index). Runs inside the write transaction of the load."""
+
     def schema_version(self) -> int:
         """The newest migration applied (0 for a store not migrated yet)."""
         row = self.run("SELECT MAX(version) FROM schema_migrations").fetchone()

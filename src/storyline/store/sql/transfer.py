@@ -1,0 +1,97 @@
+"""Copying a whole store into another (``storyline copy``): a laptop's SQLite file into
+PostgreSQL when the corpus outgrows it, or a server's store into a file to take away.
+
+Every table is copied row for row with its keys (article, story and person ids stay what they
+were, so links, bookmarks and corrections still point at the same things), in the order the
+migrations create the tables, so that a row's references are stored before it. The source is
+read in one snapshot (a store being written meanwhile is copied as of one moment) and the
+target written in one transaction: a copy that fails or is killed leaves the target as empty
+as it was, and running it again starts over. The target must be an empty store: copying into
+one that holds anything would mix two corpora's ids.
+
+Two tables are left out on purpose: the change log and the steps' cursors. Their positions
+mean different things on the two backends (a SQLite cursor is a log sequence number, a
+PostgreSQL one a transaction id: migration 016), so the target's steps start without cursors,
+and the first linking run on it scans each step's due work in full, once, with the same
+queries a cursor narrows: work the source had done is found done, work it had due is due.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from storyline.store.base import StoreError
+from storyline.store.sql.connection import Connection
+from storyline.store.sql.migrate import for_dialect, migrations
+
+# Their rows are positions in one backend's change log (see the module docstring).
+NOT_COPIED = ("changes", "step_cursors")
+# Rows the migrations themselves write into a new store (the people list's counters): replaced
+# by the source's.
+SEEDED = ("people_stats",)
+ROWS_PER_BATCH = 1000
+_CREATE = re.compile(r"^\s*CREATE TABLE (?:IF NOT EXISTS )?(\w+)", re.MULTILINE | re.IGNORECASE)
+
+
+@dataclass
+class CopyReport:
+    source: str
+    target: str
+    rows: dict[str, int] = field(default_factory=dict)  # table -> rows copied, in copy order
+    seconds: float = 0.0
+
+    @property
+    def total(self) -> int:
+        return sum(self.rows.values())
+
+
+def tables(dialect: str) -> list[str]:
+    """The store's tables in the order the migrations create them (references first)."""
+    names: list[str] = []
+    for _version, _name, template in migrations():
+        for name in _CREATE.findall(for_dialect(template, dialect)):
+            if name not in names:
+                names.append(name)
+    return names
+
+
+def copy_store(source: Connection, target: Connection, *,
+               progress: Callable[[int, int, str], None] | None = None) -> CopyReport:
+    """Copy every stored fact of ``source`` into ``target``, an empty store of the same schema
+    version (both migrated already: the stores open so). ``progress(done, total, table)`` is
+    called after each batch with the rows written so far and the rows to copy in all."""
+    if source.url == target.url:
+        raise StoreError(f"{target.url}: cannot copy a store into itself")
+    if source.schema_version() != target.schema_version():
+        raise StoreError(f"{source.url} (schema v{source.schema_version()}) and {target.url} "
+                         f"(v{target.schema_version()}) differ: open both with this Storyline to migrate them")
+    names = [t for t in tables(target.dialect) if t not in NOT_COPIED]
+    held = [t for t in names if t not in SEEDED and target.run(f"SELECT 1 FROM {t} LIMIT 1").fetchone()]
+    if held:
+        raise StoreError(f"{target.url}: not an empty store ({', '.join(held[:5])} hold rows); "
+                         "copy into a new database or file")
+    report = CopyReport(source.url, target.url)
+    t0 = time.perf_counter()
+    with source.snapshot(), target.writing(f"copy of {source.url}"):
+        total = sum(source.run(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in names)
+        done = 0
+        for table in names:
+            columns = target.columns(table)
+            missing = set(columns) - set(source.columns(table))
+            if missing:
+                raise StoreError(f"{source.url}: table {table} lacks {', '.join(sorted(missing))}")
+            if table in SEEDED:
+                target.run(f"DELETE FROM {table}")
+            report.rows[table] = 0
+            for rows in source.stream(f"SELECT {', '.join(columns)} FROM {table}", ROWS_PER_BATCH):
+                target.insert_all(table, columns, rows)
+                report.rows[table] += len(rows)
+                done += len(rows)
+                if progress:
+                    progress(done, total, table)
+        target.after_bulk_load(names)
+    report.seconds = round(time.perf_counter() - t0, 1)
+    return report
