@@ -33,6 +33,10 @@ NOT_COPIED = ("changes", "step_cursors")
 # by the source's.
 SEEDED = ("people_stats",)
 ROWS_PER_BATCH = 1000
+# Tables of big rows (raw pages of ~100 KB, article bodies, sentence vectors) go in smaller
+# batches, so a batch stays a few MB whatever the table.
+BATCH_OF = {"raw_documents": 50, "articles": 200, "sentence_vectors": 200, "analyses": 200, "story_facts": 50,
+            "story_checkpoint_parts": 200}
 _CREATE = re.compile(r"^\s*CREATE TABLE (?:IF NOT EXISTS )?(\w+)", re.MULTILINE | re.IGNORECASE)
 
 
@@ -86,7 +90,8 @@ def copy_store(source: Connection, target: Connection, *,
             if table in SEEDED:
                 target.run(f"DELETE FROM {table}")
             report.rows[table] = 0
-            for rows in source.stream(f"SELECT {', '.join(columns)} FROM {table}", ROWS_PER_BATCH):
+            for rows in source.stream(f"SELECT {', '.join(columns)} FROM {table}",
+                                      BATCH_OF.get(table, ROWS_PER_BATCH)):
                 target.insert_all(table, columns, rows)
                 report.rows[table] += len(rows)
                 done += len(rows)
