@@ -98,11 +98,11 @@ def test_an_interrupted_copy_leaves_the_target_empty_and_a_rerun_completes(seeds
     target_store.close()
     original = cls.insert_all
 
-    def failing(self, table, columns, rows):
+    def failing(self, table, columns, rows, **kw):
         calls["n"] += 1
         if table == "persons":
             raise StoreError("disk full (simulated)")
-        return original(self, table, columns, rows)
+        return original(self, table, columns, rows, **kw)
 
     monkeypatch.setattr(cls, "insert_all", failing)
     with pytest.raises(StoreError, match="simulated"):
@@ -129,3 +129,42 @@ def test_cli_copy(seeds_store, tmp_path):
     assert sqlite3.connect(target).execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     check = runner.invoke(app, ["check", "--db", str(target), "--json"])
     assert check.exit_code == 0, check.output
+
+
+def test_a_target_linked_once_while_empty_still_sees_the_copied_work(tmp_path):
+    from storyline.run.due import due
+
+    note = tmp_path / "note.txt"
+    note.write_text("Harbour vote\n\nCouncillors approved the barrier scheme on Tuesday after a long debate.\n")
+    source, target = tmp_path / "source.db", tmp_path / "target.db"
+    with storyline.open(source) as desk:
+        [added] = desk.ingest([note], analyze=False).added
+    with storyline.open(target) as desk:
+        desk.link(["analyze"])  # nothing to do: it leaves a cursor behind
+        assert desk.store.step_cursor("analyze") is not None
+    copy_store(source, target)
+    with storyline.open(target) as desk:
+        assert desk.store.step_cursor("analyze") is None
+        [analyze] = [s for s in desk.steps() if s.name == "analyze"]
+        assert due(desk.store, analyze).keys == [added]
+
+
+def test_copy_refuses_what_is_not_a_storyline_store_without_touching_it(seeds_store, tmp_path):
+    other = tmp_path / "other.db"
+    with sqlite3.connect(other) as raw:
+        raw.execute("CREATE TABLE ledger (entry TEXT)")
+        raw.execute("INSERT INTO ledger VALUES ('keep me')")
+    with pytest.raises(StoreError, match="not a Storyline store"):
+        copy_store(seeds_store, other)
+    tables_left = [r[0] for r in sqlite3.connect(other).execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    assert tables_left == ["ledger"]
+    for memory in (":memory:", "memory://"):
+        with pytest.raises(StoreError, match="in-memory"):
+            copy_store(seeds_store, memory)
+
+
+def test_passwords_never_shown():
+    from storyline.store.sql.transfer import shown
+
+    assert shown("postgresql://reader:s3cret@db.example:5432/news") == "postgresql://reader:***@db.example:5432/news"
+    assert shown("/data/storyline.db") == "/data/storyline.db"

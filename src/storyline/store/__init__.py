@@ -57,17 +57,25 @@ def copy_store(source: str | os.PathLike | None, target: str | os.PathLike, *, p
     """Copy the store ``source`` names (resolved as :func:`open_store` does) into ``target``,
     which must be new or empty: a SQLite file into PostgreSQL or back (see
     :mod:`storyline.store.sql.transfer`). Returns the
-    :class:`~storyline.store.sql.transfer.CopyReport` (rows per table)."""
+    :class:`~storyline.store.sql.transfer.CopyReport` (rows per table). A target that holds
+    anything (another program's tables, a store with articles) is refused before it is touched."""
     from storyline.store.sql.transfer import copy_store as copy_sql
+    from storyline.store.sql.transfer import shown
 
     source, target = _target(source), str(target)
-    if MEMORY_URL in (source, target):
-        raise StoreError(f"{MEMORY_URL}: an in-memory store lives in one process and cannot be copied")
+    for url in (source, target):
+        if url in (MEMORY_URL, ":memory:"):
+            raise StoreError(f"{url}: an in-memory store lives in one process and cannot be copied")
     if missing_store(source):
         raise StoreError(f"{source}: no such store")
-    if not missing_store(target) and not target.startswith(("postgresql://", "postgres://")) \
-            and Path(target).resolve() == Path(source).resolve():
+    if not missing_store(target) and not _is_server(target) and Path(target).resolve() == Path(source).resolve():
         raise StoreError(f"{target}: cannot copy a store into itself")
+    held = _held_tables(target)
+    if held and "schema_migrations" not in held:
+        raise StoreError(f"{shown(target)}: holds tables that are not a Storyline store's "
+                         f"({', '.join(sorted(held)[:5])}); copy into a new database or file")
+    if held.get("articles"):
+        raise StoreError(f"{shown(target)}: not an empty store (articles hold rows); copy into a new database or file")
     src = open_store(source)
     try:
         dst = open_store(target)
@@ -77,3 +85,21 @@ def copy_store(source: str | os.PathLike | None, target: str | os.PathLike, *, p
             dst.close()
     finally:
         src.close()
+
+
+def _is_server(url: str) -> bool:
+    return url.startswith(("postgresql://", "postgres://"))
+
+
+def _held_tables(url: str) -> dict[str, bool]:
+    """The tables already in the database ``url`` names, each with whether it holds a row (only
+    "articles" is looked into), read without migrating or creating anything."""
+    if _is_server(url):
+        from storyline.store.postgres import held_tables
+
+        return held_tables(url)
+    if missing_store(url):
+        return {}
+    from storyline.store.sqlite import held_tables
+
+    return held_tables(Path(url))

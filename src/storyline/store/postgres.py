@@ -84,9 +84,9 @@ class PostgresConnection(Connection):
     # Below this many rows a COPY's temporary table costs more than it saves.
     COPY_FROM = 256
 
-    def insert_all(self, table, columns, rows):
+    def insert_all(self, table, columns, rows, *, bulk=False):
         """COPY straight into the table (a stored key fails the COPY, as it fails an INSERT)."""
-        if len(rows) < self.COPY_FROM:
+        if not rows or (len(rows) < self.COPY_FROM and not bulk):
             super().insert_all(table, columns, rows)
             return
         with self.raw.cursor().copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
@@ -145,6 +145,19 @@ def analyse_unanalysed(db: Connection) -> list[str]:
         except psycopg.Error:
             continue
     return done
+
+
+def held_tables(url: str) -> dict[str, bool]:
+    """The tables of the database ``url`` names (its current schema), each with whether it holds
+    a row (looked into for "articles" only)."""
+    try:
+        with psycopg.connect(url, autocommit=True) as raw:
+            names = [r[0] for r in raw.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()").fetchall()]
+            return {n: n == "articles" and raw.execute("SELECT 1 FROM articles LIMIT 1").fetchone() is not None
+                    for n in names}
+    except psycopg.Error as exc:
+        raise StoreError(f"cannot read PostgreSQL at {_redact(url)} ({exc})") from exc
 
 
 def _redact(url: str) -> str:

@@ -87,3 +87,19 @@ class SQLiteStore(SQLStore):
     def __init__(self, path: str | Path):
         self.path = Path(path)
         super().__init__(SQLiteConnection(self.path))
+
+
+def held_tables(path: Path) -> dict[str, bool]:
+    """The tables of the SQLite file ``path`` (opened read-only), each with whether it holds a
+    row (looked into for "articles" only)."""
+    try:
+        raw = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            names = [r[0] for r in raw.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").fetchall()]
+            return {n: n == "articles" and raw.execute("SELECT 1 FROM articles LIMIT 1").fetchone() is not None
+                    for n in names}
+        finally:
+            raw.close()
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"{path}: not a SQLite store ({exc})") from exc

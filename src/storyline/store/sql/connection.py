@@ -65,9 +65,11 @@ class Connection:
         if rows:
             self.raw.cursor().executemany(self.sql(sql), [tuple(storable(p) for p in row) for row in rows])
 
-    def insert_all(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    def insert_all(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]], *,
+                   bulk: bool = False) -> None:
         """Insert rows; a key already stored is an error, as for one INSERT. Backends may load
-        in bulk (PostgreSQL: COPY); ``table`` and ``columns`` are ours, never input."""
+        in bulk (PostgreSQL: COPY, for many rows or whenever ``bulk``); ``table`` and
+        ``columns`` are ours, never input."""
         if rows:
             self.run_many(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks(columns)})", rows)
 

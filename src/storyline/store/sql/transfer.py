@@ -22,6 +22,7 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit, urlunsplit
 
 from storyline.store.base import StoreError
 from storyline.store.sql.connection import Connection
@@ -62,41 +63,57 @@ def tables(dialect: str) -> list[str]:
     return names
 
 
+def shown(url: str) -> str:
+    """``url`` as messages and reports show it: without a password."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.netloc.rsplit("@", 1)[1]
+    return urlunsplit(parts._replace(netloc=f"{parts.username or ''}:***@{host}"))
+
+
 def copy_store(source: Connection, target: Connection, *,
                progress: Callable[[int, int, str], None] | None = None) -> CopyReport:
     """Copy every stored fact of ``source`` into ``target``, an empty store of the same schema
     version (both migrated already: the stores open so). ``progress(done, total, table)`` is
     called after each batch with the rows written so far and the rows to copy in all."""
+    src, dst = shown(source.url), shown(target.url)
     if source.url == target.url:
-        raise StoreError(f"{target.url}: cannot copy a store into itself")
+        raise StoreError(f"{dst}: cannot copy a store into itself")
     if source.schema_version() != target.schema_version():
-        raise StoreError(f"{source.url} (schema v{source.schema_version()}) and {target.url} "
+        raise StoreError(f"{src} (schema v{source.schema_version()}) and {dst} "
                          f"(v{target.schema_version()}) differ: open both with this Storyline to migrate them")
     names = [t for t in tables(target.dialect) if t not in NOT_COPIED]
-    held = [t for t in names if t not in SEEDED and target.run(f"SELECT 1 FROM {t} LIMIT 1").fetchone()]
-    if held:
-        raise StoreError(f"{target.url}: not an empty store ({', '.join(held[:5])} hold rows); "
-                         "copy into a new database or file")
-    report = CopyReport(source.url, target.url)
+    report = CopyReport(src, dst)
     t0 = time.perf_counter()
-    with source.snapshot(), target.writing(f"copy of {source.url}"):
-        total = sum(source.run(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in names)
-        done = 0
-        for table in names:
-            columns = target.columns(table)
-            missing = set(columns) - set(source.columns(table))
-            if missing:
-                raise StoreError(f"{source.url}: table {table} lacks {', '.join(sorted(missing))}")
-            if table in SEEDED:
+    try:
+        with source.snapshot(), target.writing(f"copy of {src}"):
+            # Checked inside the write: on SQLite the transaction holds the lock from here on.
+            held = [t for t in names if t not in SEEDED and target.run(f"SELECT 1 FROM {t} LIMIT 1").fetchone()]
+            if held:
+                raise StoreError(f"{dst}: not an empty store ({', '.join(held[:5])} hold rows); "
+                                 "copy into a new database or file")
+            # A new store that was linked once (empty) holds cursors: left in place, they would
+            # hide the copied work from the steps, which then read a log that has none of it.
+            for table in (*NOT_COPIED, *SEEDED):
                 target.run(f"DELETE FROM {table}")
-            report.rows[table] = 0
-            for rows in source.stream(f"SELECT {', '.join(columns)} FROM {table}",
-                                      BATCH_OF.get(table, ROWS_PER_BATCH)):
-                target.insert_all(table, columns, rows)
-                report.rows[table] += len(rows)
-                done += len(rows)
-                if progress:
-                    progress(done, total, table)
-        target.after_bulk_load(names)
+            total = sum(source.run(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in names)
+            done = 0
+            for table in names:
+                columns = target.columns(table)
+                missing = set(columns) - set(source.columns(table))
+                if missing:
+                    raise StoreError(f"{src}: table {table} lacks {', '.join(sorted(missing))}")
+                report.rows[table] = 0
+                for rows in source.stream(f"SELECT {', '.join(columns)} FROM {table}",
+                                          BATCH_OF.get(table, ROWS_PER_BATCH)):
+                    target.insert_all(table, columns, rows, bulk=True)
+                    report.rows[table] += len(rows)
+                    done += len(rows)
+                    if progress:
+                        progress(done, total, table)
+            target.after_bulk_load(names)
+    except source.errors() as exc:  # the target's own errors are StoreError already (writing)
+        raise StoreError(f"{src}: reading the store to copy failed: {exc}") from exc
     report.seconds = round(time.perf_counter() - t0, 1)
     return report
