@@ -204,6 +204,12 @@ def test_present_tense_schedules_and_deadlines(nlp):
     # a copula or passive is not a schedule: the nearer day
     text = "The letter is dated Monday."
     assert one(text, doc=nlp(text)).value == "2025-02-24"
+    # a document's date has passed, even where the coming Monday is nearer (written on a Friday)
+    friday = dt.date(2026, 3, 13)
+    text = "The letter is dated Monday, the day before the council meeting."
+    assert one(text, anchor=friday, doc=nlp(text)).value == "2026-03-09"
+    text = "The report is published Monday."
+    assert one(text, anchor=friday, doc=nlp(text)).value == "2026-03-16"
     # a deadline: "until" puts a weekday ahead even in the past tense
     text = "The court extended the deadline until Tuesday."
     assert one(text, doc=nlp(text)).value == "2025-03-04"

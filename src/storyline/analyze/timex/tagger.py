@@ -68,6 +68,9 @@ _SAME_FORM_PAST = {"hurt", "cut", "put", "set", "hit", "cost", "let", "shut", "s
                    "broadcast", "slit", "shed"}
 _NOT_SCHEDULED = {"be", "say", "tell", "report", "show", "add", "note", "write", "claim",
                   "insist", "argue", "believe", "think", "know", "seem", "remain", "date"}
+# A document's date is the day it was made: "the letter is dated Monday" (present passive)
+# names a day that has passed, never the coming one.
+_DOCUMENT_DATING = {"date", "postmark", "timestamp"}
 _SENTENCE_END = re.compile(r"[.!?]\s|\n")
 _PROBE_ANCHOR = dt.date(2000, 1, 3)
 
@@ -253,6 +256,8 @@ def _verb_tense(verb, depth: int = 0) -> str:
         return _verb_tense(governor, depth + 1)
     if lowers & {"is", "are", "am", "'s", "'re"} and "to" in lowers and verb.tag_ == "VB":
         return FUTURE  # "is to resume trading Tuesday"
+    if verb.tag_ == "VBN" and verb.lemma_ in _DOCUMENT_DATING:
+        return PAST
     tags = {verb.tag_} | {a.tag_ for a in auxes}
     if verb.tag_ == "VBP" and verb.lower_ in _SAME_FORM_PAST and not auxes and any(
             c.dep_ == "nsubj" and c.tag_ in ("NN", "NNP") for c in verb.children):
