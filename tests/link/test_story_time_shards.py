@@ -234,3 +234,28 @@ def test_every_shard_weighs_words_and_names_as_one_clusterer_at_its_place(small_
         one.add_all(scan.items_of(store, due[placed:upto]))
         placed = upto
         assert counts == one.doc_freqs(), shard.index
+
+
+def test_a_sharded_round_hands_on_no_story_one_clusterer_would_have_retired(small_shards):
+    """Stories out of the window at the round's last arrival are not handed on: a bulk load of
+    two years kept every story a shard's end state held (the 50k benchmark base: items back to
+    ten months before its last article, 3.5x what a batch-built state holds), and every later
+    batch restored and scored them."""
+    rows = corpus(2600, step_hours=1.0)  # 108 days: stories quiet for 60 days and 2,000 arrivals retire
+    serial, sharded = open_store("memory://"), open_store("memory://")
+    for store in (serial, sharded):
+        store_batch(store, rows)
+    scan.find_stories(serial)
+    assert run_step(sharded, STORIES).counts["story shards"] > 1
+    one = scan.load_clusterer(serial, write=False)[0]
+    joined = scan.load_clusterer(sharded, write=False)[0]
+    params, last = joined.params, joined.next_arrival - 1
+
+    def stale(clusterer) -> list[str]:
+        now = max(s.last_time for s in clusterer._stories.values() if s.last_time is not None)
+        return [s.key for s in clusterer._stories.values()
+                if last - s.last_seq >= params.window_items
+                or (s.last_time is not None and s.last_time < now - params.window_s
+                    and last - s.last_seq >= params.hold_items)]
+
+    assert stale(one) == [] and stale(joined) == []

@@ -259,7 +259,10 @@ class StoryClusterer(ScoringMixin, EvidenceMixin, SplitMixin):
         vector as of its arrival) by the profile rule, with document frequencies ``doc_freqs``,
         the clock at ``now`` and the next arrival ``next_seq``. What time shards hand on
         (link/stories/time_shards.py): the stories several clusterers of one stream ended with,
-        joined; a story out of the window retires at the next arrival, as in one clusterer."""
+        joined; a story out of the window at the last arrival is retired here, as one
+        clusterer retired it then (a shard's end state still held the stories of the shards
+        before: a two-year bulk load handed on ten months of them, and every later batch
+        restored and scored them)."""
         self = cls(params)
         self._next = next_seq
         self.set_doc_freqs(*doc_freqs)
@@ -279,6 +282,9 @@ class StoryClusterer(ScoringMixin, EvidenceMixin, SplitMixin):
                 self._postings.setdefault(t, set()).add(key)
             self._changed(story)
         self._active.now = now
+        if next_seq > 0:
+            for story in self._active.stale(next_seq - 1, None):
+                self._retire(story)
         return self
 
     def probe(self, item: Item) -> tuple[str, float, float] | None:
