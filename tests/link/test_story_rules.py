@@ -471,3 +471,66 @@ def test_a_place_written_with_or_without_its_abbreviation_is_one_key():
     assert entity_key("Ft Worth", "GPE") == "fort worth" and entity_key("the Mt Cook", "LOC") == "mount cook"
     assert entity_key("Mt", "LOC") == "mt" and entity_key("Cook Mt", "LOC") == "cook mt"
     assert entity_key("Ft Smith", "PERSON") == "smith"
+
+
+# ------------------------------------------------------------------ near in time; exact scores
+
+def _dated(i: str, vec, keys, day: float | None) -> Item:
+    return Item(i, vec, {k: 1.0 for k in keys}, None if day is None else 1.7e9 + day * 86_400.0)
+
+
+def test_a_full_article_near_a_story_in_time_joins_it_at_the_lowered_bar():
+    """An article that shares half of a story's names and is loosely alike scores between
+    join_threshold - near_shift and join_threshold: published a day after the story's reports
+    it joins; ten days after (inside the window), undated, or with the shift off it starts its
+    own story."""
+    v = basis(40)
+    names = ["harbour", "barrier", "council", "vote"]
+
+    def place(day, shift):
+        c = StoryClusterer(dataclasses.replace(DEFAULT, near_shift=shift))
+        c.add(_dated("a1", v, names, 0.0))
+        c.add(_dated("a2", blend(v, basis(41), 0.9), names, 0.04))
+        article = _dated("x", blend(v, basis(42), 0.7), names[:2] + ["other1", "other2"], day)
+        c._cur = c._next
+        score = c._scored(article, 0.0)[0][0]
+        assert DEFAULT.join_threshold - shift <= score < DEFAULT.join_threshold or not shift
+        return c.add(article)
+
+    assert DEFAULT.near_shift > 0
+    assert place(1.0, DEFAULT.near_shift) == "a1"
+    assert place(10.0, DEFAULT.near_shift) == "x"
+    assert place(None, DEFAULT.near_shift) == "x"
+    assert place(1.0, 0.0) == "x"
+
+
+def test_two_stories_near_in_time_merge_at_the_lowered_merge_bar():
+    p = DEFAULT
+    c = StoryClusterer(p)
+    story = c._start(0, _dated("s", basis(1), ["a"], 0.0))
+    article = _dated("x", basis(1), ["a"], 1.0)
+    assert c._near_bar(article, story, p.merge_threshold) == p.merge_threshold - p.near_shift
+    assert c._near_bar(dataclasses.replace(article, time=1.7e9 + 9 * 86_400.0), story, p.merge_threshold) == p.merge_threshold
+    head = Item("h", basis(1), {"a": 1.0}, article.time, "A headline", {"headline": 1.0})
+    assert c._near_bar(head, story, p.merge_threshold) == p.merge_threshold  # short items: their own bar
+
+
+def test_a_lone_article_is_rescued_on_its_exact_score_not_on_a_bound():
+    """Below the join bar a candidate's score may be an upper bound (the story side of the
+    name overlap taken as 1, ScoringMixin._entity_overlap). The lone article here shares one
+    name of many with a story whose centroid is close: its bound passes the rescue bar, its
+    score does not, and it stays alone."""
+    v = basis(40)
+    names = ["harbour", "barrier"] + [f"k{j}" for j in range(10)]
+    c = StoryClusterer()
+    c.add(_dated("a1", v, names, None))
+    c.add(_dated("a2", blend(v, basis(41), 0.95), names, None))
+    lone = _dated("x", blend(v, basis(42), 0.8), ["harbour"] + [f"o{j}" for j in range(6)], None)
+    c._cur = c._next
+    bound = c._scored(lone)[0][0]
+    exact = c._scored(lone, 0.0)[0][0]
+    assert exact < DEFAULT.rescue_threshold <= bound < DEFAULT.join_threshold
+    assert c.add(lone) == "x"
+    for k in range(DEFAULT.rescue_after + 1):
+        c.add(_dated(f"bg{k}", basis(100 + k), [f"z{k}"], None))
+    assert c.story_of("x") == "x"
