@@ -182,7 +182,10 @@ def news_stream(docs, span_days: float, spread_days: float, seed: int):
     most documents (ties: the lower cluster id), each event given a day drawn uniformly from
     ``span_days`` and each of its documents a time drawn uniformly from the ``spread_days``
     after it; in time order, each document's time both its ``time`` (direct) and its
-    ``stated_time`` (written as ``published`` for the CLI path). Deterministic for a seed."""
+    ``stated_time`` (written as ``published`` for the CLI path). Deterministic for a seed.
+    Every time falls in the weeks after 2023-11-14, so every document carries that publication
+    year and the year veto cannot tell events apart here (their texts' own years all meet
+    2023): the stream measures the clusterer without its year evidence."""
     import random
 
     rng = random.Random(seed)

@@ -505,14 +505,43 @@ def test_a_full_article_near_a_story_in_time_joins_it_at_the_lowered_bar():
 
 
 def test_two_stories_near_in_time_merge_at_the_lowered_merge_bar():
-    p = DEFAULT
-    c = StoryClusterer(p)
-    story = c._start(0, _dated("s", basis(1), ["a"], 0.0))
-    article = _dated("x", basis(1), ["a"], 1.0)
-    assert c._near_bar(article, story, p.merge_threshold) == p.merge_threshold - p.near_shift
-    assert c._near_bar(dataclasses.replace(article, time=1.7e9 + 9 * 86_400.0), story, p.merge_threshold) == p.merge_threshold
-    head = Item("h", basis(1), {"a": 1.0}, article.time, "A headline", {"headline": 1.0})
-    assert c._near_bar(head, story, p.merge_threshold) == p.merge_threshold  # short items: their own bar
+    """An article joins story B (score above merge_threshold) and scores story A, whose
+    centroid is close to B's, between merge_threshold - near_shift and merge_threshold: with
+    everything within days A and B merge through it; dated ten days after them, or with the
+    shift off, they stay two stories."""
+    v = basis(60)
+    bv = blend(v, basis(61), 0.7)
+
+    def stories(day, shift):
+        c = StoryClusterer(dataclasses.replace(DEFAULT, near_shift=shift))
+        c.add(_dated("a1", v, ["quay", "harbour", "barrier", "tide"], 0.0))
+        c.add(_dated("a2", blend(v, basis(62), 0.95), ["quay", "harbour", "barrier", "tide"], 0.1))
+        c.add(_dated("b1", bv, ["quay", "flood", "gate", "storm"], 0.2))
+        c.add(_dated("b2", blend(bv, basis(63), 0.95), ["quay", "flood", "gate", "storm"], 0.3))
+        bridge = _dated("x", blend(v, bv, 0.5), ["quay", "tide", "storm", "u0", "u1"], day)
+        c._cur = c._next
+        scores = {st.key: s for s, st, _ in c._scored(bridge, 0.0)}
+        assert scores["b1"] >= DEFAULT.merge_threshold > scores["a1"] >= DEFAULT.merge_threshold - DEFAULT.near_shift
+        c.add(bridge)
+        return sorted(sorted(m) for m in c.stories().values())
+
+    assert stories(1.0, DEFAULT.near_shift) == [["a1", "a2", "b1", "b2", "x"]]
+    assert stories(10.0, DEFAULT.near_shift) == [["a1", "a2"], ["b1", "b2", "x"]]
+    assert stories(1.0, 0.0) == [["a1", "a2"], ["b1", "b2", "x"]]
+
+
+def test_a_probe_decides_as_add_does_near_in_time():
+    """Time shards stitch a shard's new story by probing the state the shard before ended with
+    (StoryClusterer.probe): it must take the near bar as add does."""
+    v = basis(40)
+    names = ["harbour", "barrier", "council", "vote"]
+    c = StoryClusterer()
+    c.add(_dated("a1", v, names, 0.0))
+    c.add(_dated("a2", blend(v, basis(41), 0.9), names, 0.04))
+    article = _dated("x", blend(v, basis(42), 0.7), names[:2] + ["other1", "other2"], 1.0)
+    probed = c.probe(article)
+    assert probed is not None and probed[0] == c.add(article) == "a1"
+    assert DEFAULT.join_threshold - DEFAULT.near_shift <= probed[1] < DEFAULT.join_threshold
 
 
 def test_a_lone_article_is_rescued_on_its_exact_score_not_on_a_bound():

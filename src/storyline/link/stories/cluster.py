@@ -305,8 +305,8 @@ class StoryClusterer(ScoringMixin, EvidenceMixin, SplitMixin):
             self._cur = cur
             self._kept_out = []
         bar = self.params.join_bar(item)
-        for score, story, cosine in scored:
-            if score >= bar or cosine >= self.params.duplicate_cosine:
+        for score, story, cosine in scored:  # add's rule, the near bar included
+            if score >= self._near_bar(item, story, bar) or cosine >= self.params.duplicate_cosine:
                 return story.key, score, cosine
         return None
 

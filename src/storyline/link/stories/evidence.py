@@ -116,9 +116,10 @@ class EvidenceMixin:
         """Evidence of an article that started a story: the nearest story it did not join."""
         why: dict = {"kind": "founded", "join_threshold": self.params.join_bar(item)}
         if scored:
-            _, story, cosine = scored[0]
-            # Scored again in full: below the bar the ranking may have used an upper bound.
-            score = self._score(item, story, cosine, float("-inf"))
+            # Scored again in full: below the bar the ranking used upper bounds (a founded
+            # article's candidates are all below it; at most 2 * Params.candidates of them).
+            score, story, cosine = max(((self._score(item, s, c, float("-inf")), s, c) for _, s, c in scored),
+                                       key=lambda t: (t[0], -t[1].index))
             why["join_threshold"] = self._near_bar(item, story, why["join_threshold"])
             why["nearest_story"] = story.key
             why["nearest_score"] = round(score, 4)
@@ -153,7 +154,7 @@ class EvidenceMixin:
             if c > near_cos:
                 nearest, near_cos = member.id, c
         return {"kind": "joined", "story": story.key, "score": round(score, 4),
-                "join_threshold": self.params.join_bar(item), "cosine": round(cosine, 4),
+                "join_threshold": self._near_bar(item, story, self.params.join_bar(item)), "cosine": round(cosine, 4),
                 "lexical": round(lex, 4),
                 "entities": round(self._entity_overlap(item, story, score, lex, exact=True), 4),
                 "shared_entities": ents, "shared_terms": words, "nearest_article": nearest,

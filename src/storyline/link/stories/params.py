@@ -248,9 +248,9 @@ class Params:
     # model tags loosely ("Twitter Blacks Out" a person), so the other side's names are
     # compared word by word. 2, 4 and 6 give the same figures (benchmarks/README.md, session 24).
     cast_min: int = 3
-    # Near in time: a full article (not a short item) and a story with a dated member within
-    # near_s of the article's date are held to near_shift less, for joining and for merging
-    # (ScoringMixin._near_bar; 0: off). join_threshold is high because ECB+ sets two events of
+    # Near in time: a full article (not a short item) and a story whose dated members span the
+    # article's date or come within near_s of it are held to near_shift less, for joining and
+    # for merging (ScoringMixin._near_bar; 0: off). join_threshold is high because ECB+ sets two events of
     # one kind side by side (two quakes, two arrests of one player), told apart by names alone;
     # such siblings mostly come months or years apart, while the reports of one event come
     # within days. On a dated stream of unrelated events (benchmarks/stories.py --news-stream:
@@ -274,6 +274,8 @@ class Params:
     def __post_init__(self):
         if self.merge_threshold < self.join_threshold:
             raise ValueError("merge_threshold must be at least join_threshold")
+        if self.near_shift < 0:
+            raise ValueError("near_shift must not be negative")
         if self.short_join_threshold > self.join_threshold:
             raise ValueError("short_join_threshold must be at most join_threshold")
 

@@ -76,10 +76,11 @@ class ScoringMixin:
         return float(np.asarray(item.vector, dtype=np.float64) @ c) if c is not None else 0.0
 
     def _near_bar(self, item: Item, story: Story, bar: float) -> float:
-        """``bar`` lowered by Params.near_shift for a full article and a story with a dated
-        member within Params.near_s of its date."""
+        """``bar`` lowered by Params.near_shift for a full article (not a short item; one
+        without text counts as full, as for the join bar) and a story whose dated members span
+        its date or come within Params.near_s of it."""
         p = self.params
-        if not p.near_shift or p.short_shift(len(item.terms)):
+        if not p.near_shift or 0 < len(item.terms) <= p.short_terms:
             return bar
         gap = _time_gap(item.time, story)
         return bar - p.near_shift if gap is not None and gap <= p.near_s else bar
