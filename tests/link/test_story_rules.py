@@ -471,3 +471,95 @@ def test_a_place_written_with_or_without_its_abbreviation_is_one_key():
     assert entity_key("Ft Worth", "GPE") == "fort worth" and entity_key("the Mt Cook", "LOC") == "mount cook"
     assert entity_key("Mt", "LOC") == "mt" and entity_key("Cook Mt", "LOC") == "cook mt"
     assert entity_key("Ft Smith", "PERSON") == "smith"
+
+
+# ------------------------------------------------------------------ near in time; exact scores
+
+def _dated(i: str, vec, keys, day: float | None) -> Item:
+    return Item(i, vec, {k: 1.0 for k in keys}, None if day is None else 1.7e9 + day * 86_400.0)
+
+
+def test_a_full_article_near_a_story_in_time_joins_it_at_the_lowered_bar():
+    """An article that shares half of a story's names and is loosely alike scores between
+    join_threshold - near_shift and join_threshold: published a day after the story's reports
+    it joins; ten days after (inside the window), undated, or with the shift off it starts its
+    own story."""
+    v = basis(40)
+    names = ["harbour", "barrier", "council", "vote"]
+
+    def place(day, shift):
+        c = StoryClusterer(dataclasses.replace(DEFAULT, near_shift=shift))
+        c.add(_dated("a1", v, names, 0.0))
+        c.add(_dated("a2", blend(v, basis(41), 0.9), names, 0.04))
+        article = _dated("x", blend(v, basis(42), 0.7), names[:2] + ["other1", "other2"], day)
+        c._cur = c._next
+        score = c._scored(article, 0.0)[0][0]
+        assert DEFAULT.join_threshold - shift <= score < DEFAULT.join_threshold or not shift
+        return c.add(article)
+
+    assert DEFAULT.near_shift > 0
+    assert place(1.0, DEFAULT.near_shift) == "a1"
+    assert place(10.0, DEFAULT.near_shift) == "x"
+    assert place(None, DEFAULT.near_shift) == "x"
+    assert place(1.0, 0.0) == "x"
+
+
+def test_two_stories_near_in_time_merge_at_the_lowered_merge_bar():
+    """An article joins story B (score above merge_threshold) and scores story A, whose
+    centroid is close to B's, between merge_threshold - near_shift and merge_threshold: with
+    everything within days A and B merge through it; dated ten days after them, or with the
+    shift off, they stay two stories."""
+    v = basis(60)
+    bv = blend(v, basis(61), 0.7)
+
+    def stories(day, shift):
+        c = StoryClusterer(dataclasses.replace(DEFAULT, near_shift=shift))
+        c.add(_dated("a1", v, ["quay", "harbour", "barrier", "tide"], 0.0))
+        c.add(_dated("a2", blend(v, basis(62), 0.95), ["quay", "harbour", "barrier", "tide"], 0.1))
+        c.add(_dated("b1", bv, ["quay", "flood", "gate", "storm"], 0.2))
+        c.add(_dated("b2", blend(bv, basis(63), 0.95), ["quay", "flood", "gate", "storm"], 0.3))
+        bridge = _dated("x", blend(v, bv, 0.5), ["quay", "tide", "storm", "u0", "u1"], day)
+        c._cur = c._next
+        scores = {st.key: s for s, st, _ in c._scored(bridge, 0.0)}
+        assert scores["b1"] >= DEFAULT.merge_threshold > scores["a1"] >= DEFAULT.merge_threshold - DEFAULT.near_shift
+        c.add(bridge)
+        return sorted(sorted(m) for m in c.stories().values())
+
+    assert stories(1.0, DEFAULT.near_shift) == [["a1", "a2", "b1", "b2", "x"]]
+    assert stories(10.0, DEFAULT.near_shift) == [["a1", "a2"], ["b1", "b2", "x"]]
+    assert stories(1.0, 0.0) == [["a1", "a2"], ["b1", "b2", "x"]]
+
+
+def test_a_probe_decides_as_add_does_near_in_time():
+    """Time shards stitch a shard's new story by probing the state the shard before ended with
+    (StoryClusterer.probe): it must take the near bar as add does."""
+    v = basis(40)
+    names = ["harbour", "barrier", "council", "vote"]
+    c = StoryClusterer()
+    c.add(_dated("a1", v, names, 0.0))
+    c.add(_dated("a2", blend(v, basis(41), 0.9), names, 0.04))
+    article = _dated("x", blend(v, basis(42), 0.7), names[:2] + ["other1", "other2"], 1.0)
+    probed = c.probe(article)
+    assert probed is not None and probed[0] == c.add(article) == "a1"
+    assert DEFAULT.join_threshold - DEFAULT.near_shift <= probed[1] < DEFAULT.join_threshold
+
+
+def test_a_lone_article_is_rescued_on_its_exact_score_not_on_a_bound():
+    """Below the join bar a candidate's score may be an upper bound (the story side of the
+    name overlap taken as 1, ScoringMixin._entity_overlap). The lone article here shares one
+    name of many with a story whose centroid is close: its bound passes the rescue bar, its
+    score does not, and it stays alone."""
+    v = basis(40)
+    names = ["harbour", "barrier"] + [f"k{j}" for j in range(10)]
+    c = StoryClusterer()
+    c.add(_dated("a1", v, names, None))
+    c.add(_dated("a2", blend(v, basis(41), 0.95), names, None))
+    lone = _dated("x", blend(v, basis(42), 0.8), ["harbour"] + [f"o{j}" for j in range(6)], None)
+    c._cur = c._next
+    bound = c._scored(lone)[0][0]
+    exact = c._scored(lone, 0.0)[0][0]
+    assert exact < DEFAULT.rescue_threshold <= bound < DEFAULT.join_threshold
+    assert c.add(lone) == "x"
+    for k in range(DEFAULT.rescue_after + 1):
+        c.add(_dated(f"bg{k}", basis(100 + k), [f"z{k}"], None))
+    assert c.story_of("x") == "x"

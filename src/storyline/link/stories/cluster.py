@@ -37,7 +37,10 @@ The algorithm (single pass, like Google News or Event Registry, after Miranda et
 4. The best candidate at or above ``join_threshold`` (``short_join_threshold`` for a headline
    or brief of at most ``short_terms`` terms; or a near-duplicate, cosine at least
    ``duplicate_cosine``, whatever the keys) takes the article; otherwise it starts a new story
-   keyed by its own id.
+   keyed by its own id. A full article and a story with a dated member within ``near_s`` of
+   its date are held to ``near_shift`` less, for joining and for step 5's merging: coverage of
+   one event comes within days, while the same kind of event told apart by names alone (the
+   bar's reason) comes in other months and years.
 5. Convergence: every other candidate that the article also scores at least ``merge_threshold``
    with, and whose centroid is at least ``merge_cosine`` from the joined story's, merges with it;
    the oldest story's key survives. Not two stories about different people
@@ -141,7 +144,7 @@ class StoryClusterer(ScoringMixin, EvidenceMixin, SplitMixin):
         scored = self._scored(item)
         p = self.params
         bar = p.join_bar(item)
-        passing = [t for t in scored if t[0] >= bar or t[2] >= p.duplicate_cosine]
+        passing = [t for t in scored if t[0] >= self._near_bar(item, t[1], bar) or t[2] >= p.duplicate_cosine]
         if not passing:
             self._why[item.id] = self._founded(item, scored)
             story = self._start(seq, item)
@@ -302,8 +305,8 @@ class StoryClusterer(ScoringMixin, EvidenceMixin, SplitMixin):
             self._cur = cur
             self._kept_out = []
         bar = self.params.join_bar(item)
-        for score, story, cosine in scored:
-            if score >= bar or cosine >= self.params.duplicate_cosine:
+        for score, story, cosine in scored:  # add's rule, the near bar included
+            if score >= self._near_bar(item, story, bar) or cosine >= self.params.duplicate_cosine:
                 return story.key, score, cosine
         return None
 
@@ -417,8 +420,8 @@ class StoryClusterer(ScoringMixin, EvidenceMixin, SplitMixin):
         on the UCI headlines it cost precision too.)"""
         p = self.params
         for score, other, _ in others:
-            if score < p.merge_threshold:
-                break
+            if score < self._near_bar(item, other, p.merge_threshold):
+                continue
             centroids = _cosine(story.centroid(), other.centroid())
             if centroids < p.merge_cosine:
                 continue

@@ -61,13 +61,15 @@ class EvidenceMixin:
         if story is None or item is None or len(story.members) != 1 or story.key not in self._active.stories:
             return
         self._cur = seq
-        scored = [t for t in self._scored(item) if t[1] is not story]
+        terms = len(self._lex.get(seq) or ())
+        bar = p.rescue_bar(terms)
+        # Scored exactly down to the rescue bar: below the join bar a score may otherwise be an
+        # upper bound (ScoringMixin._entity_overlap), and a bound is no evidence to act on.
+        scored = [t for t in self._scored(item, bar, near=False) if t[1] is not story]
         if not scored:
             return
         best, target, cosine = scored[0]
         runner = scored[1][0] if len(scored) > 1 else None
-        terms = len(self._lex.get(seq) or ())
-        bar = p.rescue_bar(terms)
         if best < bar or len(target.members) < p.rescue_min_size:
             return
         # Below the join bar (a full article's), the story must also be as close in kind as
@@ -114,7 +116,11 @@ class EvidenceMixin:
         """Evidence of an article that started a story: the nearest story it did not join."""
         why: dict = {"kind": "founded", "join_threshold": self.params.join_bar(item)}
         if scored:
-            score, story, cosine = scored[0]
+            # Scored again in full: below the bar the ranking used upper bounds (a founded
+            # article's candidates are all below it; at most 2 * Params.candidates of them).
+            score, story, cosine = max(((self._score(item, s, c, float("-inf")), s, c) for _, s, c in scored),
+                                       key=lambda t: (t[0], -t[1].index))
+            why["join_threshold"] = self._near_bar(item, story, why["join_threshold"])
             why["nearest_story"] = story.key
             why["nearest_score"] = round(score, 4)
             why["nearest_cosine"] = round(cosine, 4)
@@ -148,7 +154,7 @@ class EvidenceMixin:
             if c > near_cos:
                 nearest, near_cos = member.id, c
         return {"kind": "joined", "story": story.key, "score": round(score, 4),
-                "join_threshold": self.params.join_bar(item), "cosine": round(cosine, 4),
+                "join_threshold": self._near_bar(item, story, self.params.join_bar(item)), "cosine": round(cosine, 4),
                 "lexical": round(lex, 4),
                 "entities": round(self._entity_overlap(item, story, score, lex, exact=True), 4),
                 "shared_entities": ents, "shared_terms": words, "nearest_article": nearest,

@@ -18,11 +18,15 @@ from storyline.link.stories.state import Story, majority_years, sparse_dot
 class ScoringMixin:
     """Candidate search and scoring for :class:`~storyline.link.stories.cluster.StoryClusterer`."""
 
-    def _scored(self, item: Item) -> list[tuple[float, Story, float]]:
+    def _scored(self, item: Item, bar: float | None = None, near: bool = True) -> list[tuple[float, Story, float]]:
         """(score, story, cosine) of the candidates, best first (ties: older story first); a
         candidate out of the time window, or naming other years than the article's (see
-        Params.year_veto), is not scored."""
+        Params.year_veto), is not scored. ``bar`` is the lowest score the caller's decision
+        acts on (default: the article's join bar; with ``near``, lowered for a story near in
+        time, see ``_near_bar``): a candidate that cannot reach it may be given an upper bound
+        of its score instead of the score (``_entity_overlap``), never one that can."""
         window = self.params.window_s
+        bar = self.params.join_bar(item) if bar is None else bar
         years = year_keys(item.entities) | publication_years(item.time, window) if self.params.year_veto else set()
         self._kept_out = []
         out = []
@@ -32,7 +36,7 @@ class ScoringMixin:
             if _other_years(years, story, self.params.year_ranges and item.time is None):
                 self._kept_out.append((cos, story))
                 continue
-            out.append((self._score(item, story, cos), story, cos))
+            out.append((self._score(item, story, cos, self._near_bar(item, story, bar) if near else bar), story, cos))
         out.sort(key=lambda t: (-t[0], t[1].index))
         return out
 
@@ -71,14 +75,24 @@ class ScoringMixin:
         c = story.centroid()
         return float(np.asarray(item.vector, dtype=np.float64) @ c) if c is not None else 0.0
 
-    def _score(self, item: Item, story: Story, cosine: float) -> float:
+    def _near_bar(self, item: Item, story: Story, bar: float) -> float:
+        """``bar`` lowered by Params.near_shift for a full article (not a short item; one
+        without text counts as full, as for the join bar) and a story whose dated members span
+        its date or come within Params.near_s of it."""
+        p = self.params
+        if not p.near_shift or 0 < len(item.terms) <= p.short_terms:
+            return bar
+        gap = _time_gap(item.time, story)
+        return bar - p.near_shift if gap is not None and gap <= p.near_s else bar
+
+    def _score(self, item: Item, story: Story, cosine: float, bar: float | None = None) -> float:
         p = self.params
         vec = self._lex.get(self._cur) or {}
         lex = story.lex_cosine(vec)
         score = cosine + p.lexical_weight * lex
         if p.member_weight:
             score += p.member_weight * self._nearest_member_gain(item, vec, story, cosine, lex)
-        score += p.entity_weight * self._entity_overlap(item, story, score, lex)
+        score += p.entity_weight * self._entity_overlap(item, story, score, lex, bar=bar)
         gap = _time_gap(item.time, story)
         if gap is not None and p.time_weight:
             score -= p.time_weight * math.log1p(gap / p.time_scale_s)
@@ -101,7 +115,7 @@ class ScoringMixin:
         return (best_cos - cosine) + p.lexical_weight * (best_lex - lex)
 
     def _entity_overlap(self, item: Item, story: Story, score: float, lex: float = 0.0,
-                        exact: bool = False) -> float:
+                        exact: bool = False, bar: float | None = None) -> float:
         """Geometric mean of how much of the article's IDF-weighted key mass the story carries
         and how much of the story's the article carries (each story key counted by the share of
         members naming it): both sides must be about the same people, places and numbers.
@@ -128,7 +142,8 @@ class ScoringMixin:
             return 0.0
         forward = (shared + prior) / (mass + p.entity_mass_prior)
         bound = math.sqrt(forward)
-        if not exact and score + p.entity_weight * bound < p.join_bar(item) and score < p.duplicate_cosine:
+        bar = p.join_bar(item) if bar is None else bar
+        if not exact and score + p.entity_weight * bound < bar and score < p.duplicate_cosine:
             return bound
         # Summed with fsum: the profile's keys are in the order they (re)entered it, which
         # differs between a story grown one member at a time and the same story made by a
