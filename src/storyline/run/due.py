@@ -7,8 +7,11 @@ store (its version, the log position it read up to, the keys it left due) and it
 those keys only. The cost follows what changed, not the size of the store.
 
 A step scans in full when it has no cursor yet, when its version changed (``storyline relink``
-after an upgrade), when its cursor lies ahead of the log (a PostgreSQL store restored into
-another cluster, whose transaction ids start lower), or when it declares no ``watches``. The
+after an upgrade), when its cursor lies ahead of the log, or when it declares no ``watches``. A
+PostgreSQL store opened on another cluster than the one its cursors were written on (restored
+from a dump elsewhere) has them all dropped when it is opened (store/sql/changes.py, adopt):
+that cluster numbers its transactions afresh, so a cursor can lie behind the new numbering and
+still ahead of rows logged before it caught up. The
 cursor is written only after the step's last batch, with the keys still due then (failures), so
 a run killed anywhere reads the same changes again next time, and a key that failed stays due.
 

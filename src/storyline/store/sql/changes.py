@@ -21,6 +21,33 @@ from storyline.store.sql.connection import Connection, marks
 CHANGES_MIGRATION = 16
 
 
+def origin(db: Connection) -> str:
+    """Which cluster the log's positions come from: PostgreSQL's system identifier (the same for
+    every database of one cluster, another in a cluster made by initdb elsewhere); "" for SQLite,
+    whose positions are the file's own sequence and travel with the file."""
+    if db.dialect != "postgres":
+        return ""
+    return str(db.run("SELECT system_identifier FROM pg_control_system()").fetchone()[0])
+
+
+def adopt(db: Connection) -> bool:
+    """Make the steps' cursors this cluster's (migration 025 says why): when the store was last
+    opened on another PostgreSQL cluster (or never since the migration), drop every cursor, so
+    each step scans in full once, and record this cluster. Returns whether cursors were dropped.
+    Two processes opening a restored store at once may both drop them: one more full scan."""
+    if db.dialect != "postgres":
+        return False
+    here = origin(db)
+    row = db.run("SELECT origin FROM log_origin WHERE id = 1").fetchone()
+    if row is not None and row[0] == here:
+        return False
+    with db.writing("adopting the change log on this PostgreSQL cluster"):
+        dropped = db.run("DELETE FROM step_cursors").rowcount
+        db.run("INSERT INTO log_origin (id, origin) VALUES (1, ?) "
+               "ON CONFLICT (id) DO UPDATE SET origin = excluded.origin", (here,))
+    return bool(dropped and dropped > 0)
+
+
 def log(db: Connection, kind: str, keys: Iterable[str]) -> None:
     """Append one change of ``kind`` per distinct key (inside the caller's transaction). A
     store held at an older schema (only while it is being upgraded, or in the upgrade tests)

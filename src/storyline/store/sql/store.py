@@ -58,6 +58,7 @@ class SQLStore:
         self._decoded_pairs = reuse.DecodedPairs()
         self.warm: dict = {}
         migrate(db)
+        changes.adopt(db)
 
     # --- articles ----------------------------------------------------------------------------
     def check(self, *, analyzer_version: str, repair: bool = False) -> list[check.Finding]:

@@ -28,8 +28,9 @@ from storyline.store.base import StoreError
 from storyline.store.sql.connection import Connection
 from storyline.store.sql.migrate import for_dialect, migrations
 
-# Their rows are positions in one backend's change log (see the module docstring).
-NOT_COPIED = ("changes", "step_cursors")
+# Their rows are positions in one backend's change log (see the module docstring), or say which
+# cluster those come from (the target's own, recorded when it is next opened).
+NOT_COPIED = ("changes", "step_cursors", "log_origin")
 # Rows the migrations themselves write into a new store (the people list's counters): replaced
 # by the source's.
 SEEDED = ("people_stats",)
