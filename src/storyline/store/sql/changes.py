@@ -19,6 +19,8 @@ from storyline.store.sql.connection import Connection, marks
 
 # The migration that creates the log (016_changes.sql).
 CHANGES_MIGRATION = 16
+# The migration that records which cluster the cursors come from (025_log_origin.sql).
+ORIGIN_MIGRATION = 25
 
 
 def origin(db: Connection) -> str:
@@ -35,7 +37,7 @@ def adopt(db: Connection) -> bool:
     opened on another PostgreSQL cluster (or never since the migration), drop every cursor, so
     each step scans in full once, and record this cluster. Returns whether cursors were dropped.
     Two processes opening a restored store at once may both drop them: one more full scan."""
-    if db.dialect != "postgres":
+    if db.dialect != "postgres" or db.schema_version() < ORIGIN_MIGRATION:  # an upgrade test's old store
         return False
     here = origin(db)
     row = db.run("SELECT origin FROM log_origin WHERE id = 1").fetchone()
