@@ -122,11 +122,13 @@ def test_a_lone_article_is_rescued_once_its_story_has_grown():
     assert all(c.story_of(f"f{i}") == f"f{i}" for i in range(DEFAULT.rescue_after))
 
 
-def test_a_lone_article_nearer_than_any_story_ends_the_rescue():
+def test_a_lone_article_nearer_than_any_story_no_longer_ends_the_rescue():
     """y1's best second look is z1, another lone article, and the story x1 scores above the
-    rescue bar behind it: y1 stays alone. That guard keeps a look at the rescue bar from taking
-    unrelated articles into stories: without it (tried in session 15) the incremental
-    benchmark's 1k base, clustered from nothing, made 328 stories of 1,000 articles, not 705."""
+    rescue bar behind it: y1 joins x1 (the look picks among stories of rescue_min_size members
+    or more). Until session 26 the lone article on top ended the look; without that guard the
+    incremental benchmark's 1k base, clustered from nothing, made 328 stories of 1,000 where
+    it made 705 (session 15), but the scores under the join bar were then upper bounds; with
+    exact scores, 804 against 805."""
     a = basis(1)
     c = StoryClusterer(DEFAULT)
     c.add(item("x1", a, ["reid", "promises", "ketsoyan"]))
@@ -135,11 +137,11 @@ def test_a_lone_article_nearer_than_any_story_ends_the_rescue():
     c.add(item("x2", blend(a, basis(3), 0.95), ["reid", "promises", "ketsoyan"]))
     assert c.add(item("z1", blend(y, basis(9), 0.5), ["malibu"])) == "z1"
     c._cur = c.seq_of("y1")
-    first, second = [(s, st.key) for s, st, _ in c._scored(c._items[c.seq_of("y1")]) if st.key != "y1"][:2]
+    first, second = [(s, st.key) for s, st, _ in c._scored(c._items[c.seq_of("y1")], 0.0) if st.key != "y1"][:2]
     assert first[1] == "z1" and second[1] == "x1" and DEFAULT.rescue_threshold <= second[0] < first[0]
     for i in range(DEFAULT.rescue_after):
         c.add(item(f"f{i}", basis(100 + i), [f"n{i}"]))
-    assert c.story_of("y1") == "y1" and c.story_of("z1") == "z1"
+    assert c.story_of("y1") == "x1"
 
 
 def test_without_the_rescue_the_lone_article_stays_alone():

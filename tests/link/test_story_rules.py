@@ -563,3 +563,26 @@ def test_a_lone_article_is_rescued_on_its_exact_score_not_on_a_bound():
     for k in range(DEFAULT.rescue_after + 1):
         c.add(_dated(f"bg{k}", basis(100 + k), [f"z{k}"], None))
     assert c.story_of("x") == "x"
+
+
+def test_a_lone_article_is_rescued_into_the_best_story_of_two_or_more_past_a_lone_one():
+    """The second look picks among stories of rescue_min_size members or more: another lone
+    article scoring higher (a report of the same event that also missed its story) no longer
+    keeps it out of the story it scores the rescue bar with. The scores are set here (the rule,
+    not the scoring, is under test)."""
+    c = StoryClusterer()
+    v = basis(70)
+    c.add(_dated("s1", v, ["page", "pinup"], None))
+    c.add(_dated("s2", blend(v, basis(71), 0.95), ["page", "pinup"], None))
+    c.add(_dated("l0", basis(72), ["l0only"], None))
+    c.add(_dated("l1", basis(73), ["l1only"], None))
+    big, other_lone = c._stories["s1"], c._stories["l0"]
+    scored = [(1.45, other_lone, 0.9), (1.3, big, 0.8)]
+    c._scored = lambda item, bar=None, near=True: list(scored)
+    c._rescue(c.seq_of("l1"))
+    assert c.story_of("l1") == "s1"
+    why, _ = c.take_evidence()
+    assert why["l1"]["kind"] == "rescued" and why["l1"]["story"] == "s1"
+    scored[1] = (1.1, big, 0.8)  # under the rescue bar: it stays alone
+    c._rescue(c.seq_of("l0"))
+    assert c.story_of("l0") == "l0"
