@@ -179,7 +179,8 @@ class Params:
     # other out of their event's story. Now, with exact scores: news stream 20:3:0 via the
     # CLI 0.968 -> 0.977, ECB+ train via the CLI replayed 0.894 -> 0.900 (P 0.946 -> 0.941),
     # direct train / dev 0.914 / 0.887 -> 0.919 / 0.891, UCI and dev via the CLI unchanged,
-    # the planted 10k stream's real-event BCubed unchanged at 0.856.) rescue_after 0: off. Most recall lost on ECB+ was lone
+    # the planted 10k stream's real-event BCubed unchanged at 0.856.) rescue_after 0: off.
+    # Most recall lost on ECB+ was lone
     # articles whose own event's story grew only after they arrived (their nearest story
     # then scored 1.2-1.5 and was their own event's for 31 of the 42 train singletons).
     # A look at a fixed age, not at the end of a batch, so that a live feed taken one article
@@ -255,8 +256,8 @@ class Params:
     cast_min: int = 3
     # Near in time: a full article (not a short item) and a story whose dated members span the
     # article's date or come within near_s of it are held to near_shift less, for joining and
-    # for merging (ScoringMixin._near_bar; 0: off). join_threshold is high because ECB+ sets two events of
-    # one kind side by side (two quakes, two arrests of one player), told apart by names alone;
+    # for merging (ScoringMixin._near_bar; 0: off). join_threshold is high because ECB+ sets
+    # two events of one kind side by side (two quakes, two arrests of one player), told apart by names alone;
     # such siblings mostly come months or years apart, while the reports of one event come
     # within days. On a dated stream of unrelated events (benchmarks/stories.py --news-stream:
     # ECB+ with one event per topic, each on a random day, its reports over a few days; the
