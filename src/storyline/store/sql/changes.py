@@ -23,15 +23,6 @@ CHANGES_MIGRATION = 16
 ORIGIN_MIGRATION = 25
 
 
-def origin(db: Connection) -> str:
-    """Which cluster the log's positions come from: PostgreSQL's system identifier (the same for
-    every database of one cluster, another in a cluster made by initdb elsewhere); "" for SQLite,
-    whose positions are the file's own sequence and travel with the file."""
-    if db.dialect != "postgres":
-        return ""
-    return str(db.run("SELECT system_identifier FROM pg_control_system()").fetchone()[0])
-
-
 def adopt(db: Connection) -> bool:
     """Make the steps' cursors this cluster's (migration 025 says why): when the store was last
     opened on another PostgreSQL cluster (or never since the migration), drop every cursor, so
@@ -39,7 +30,9 @@ def adopt(db: Connection) -> bool:
     Two processes opening a restored store at once may both drop them: one more full scan."""
     if db.dialect != "postgres" or db.schema_version() < ORIGIN_MIGRATION:  # an upgrade test's old store
         return False
-    here = origin(db)
+    # The cluster's system identifier: the same for every database of one cluster, another for a
+    # cluster made by initdb elsewhere. (SQLite's positions are the file's own and travel with it.)
+    here = str(db.run("SELECT system_identifier FROM pg_control_system()").fetchone()[0])
     row = db.run("SELECT origin FROM log_origin WHERE id = 1").fetchone()
     if row is not None and row[0] == here:
         return False
