@@ -586,3 +586,82 @@ def test_a_lone_article_is_rescued_into_the_best_story_of_two_or_more_past_a_lon
     scored[1] = (1.1, big, 0.8)  # under the rescue bar: it stays alone
     c._rescue(c.seq_of("l0"))
     assert c.story_of("l0") == "l0"
+
+
+# ------------------------------------------------------------------ small pieces, a later look
+
+def _piece_then_fillers(params: Params, closeness: float) -> StoryClusterer:
+    """A story of three (x0-x2), then two reports (y1, y2) that find each other and score the
+    story under the join bar, then unrelated fillers past the pieces' second look."""
+    a = basis(1)
+    c = StoryClusterer(params)
+    for i in range(3):
+        c.add(Item(f"x{i}", blend(a, basis(10 + i), 0.95), {"reid": 1.0, "promises": 1.0, "ketsoyan": 1.0}, None))
+    y = blend(a, basis(2), closeness)
+    names = {"reid": 1.0, "malibu": 1.0}
+    c.add(Item("y1", y, names, None))
+    c.add(Item("y2", blend(y, basis(3), 0.97), names, None))
+    assert c.story_of("y2") == "y1"  # a piece of two, not a story the article joined
+    for i in range(params.rescue_after):
+        c.add(Item(f"f{i}", basis(100 + i), {f"n{i}": 1.0}, None))
+    return c
+
+
+def test_a_small_piece_joins_the_story_its_members_all_nearly_join():
+    """Two reports of one event that found each other before they found their event's story
+    are a piece of it (Params.rescue_piece): at the first one's look, each scores the story at
+    least its rescue bar and the two average piece_threshold; the merge is recorded with its
+    scores. As a lone article is, a piece that scores less stays, and so does every piece
+    with the rule off."""
+    c = _piece_then_fillers(DEFAULT, 0.9)
+    assert c.story_of("y1") == c.story_of("y2") == "x0"
+    merges = [m for m in c.take_evidence()[1] if m["rule"] == "piece rescue"]
+    assert [(m["absorbed"], m["into"], m["by"], m["absorbed_size"]) for m in merges] == [("y1", "x0", "y1", 2)]
+    assert DEFAULT.piece_threshold <= merges[0]["score"] < DEFAULT.join_threshold
+    assert merges[0]["centroid_cosine"] >= DEFAULT.merge_cosine
+    off = _piece_then_fillers(dataclasses.replace(DEFAULT, rescue_piece=1), 0.9)
+    assert off.story_of("y1") == off.story_of("y2") == "y1"
+    farther = _piece_then_fillers(DEFAULT, 0.8)  # scores about 1.33: under piece_threshold
+    assert farther.story_of("y1") == farther.story_of("y2") == "y1"
+
+
+def test_a_piece_bigger_than_the_bound_is_left_alone():
+    c = _piece_then_fillers(dataclasses.replace(DEFAULT, rescue_piece=1), 0.9)
+    c.params = dataclasses.replace(DEFAULT, rescue_piece=2)
+    c._rescue(c.seq_of("y1"))
+    assert c.story_of("y1") == "x0"  # two members: within the bound
+    c = _piece_then_fillers(dataclasses.replace(DEFAULT, rescue_piece=1), 0.9)
+    c.add(Item("y3", c._items[c.seq_of("y2")].vector, {"reid": 1.0, "malibu": 1.0}, None))
+    assert c.story_of("y3") == "y1"
+    c._rescue(c.seq_of("y1"))  # three members now, the bound of 1 holds
+    assert c.story_of("y1") == "y1"
+
+
+def test_a_lone_article_gets_a_second_look_later_when_its_story_grew_after_the_first():
+    """Params.rescue_again: a lone report whose event's story grew only after its first look
+    (rescue_after arrivals) gets one more at rescue_again arrivals."""
+    def run(params: Params) -> StoryClusterer:
+        c = StoryClusterer(params)
+        v = basis(80)
+        c.add(Item("e0", v, {"teixeira": 1.0, "sox": 1.0}, None))
+        c.add(Item("lone", blend(v, basis(81), 0.8), {"teixeira": 1.0, "angels": 1.0}, None))
+        for i in range(params.rescue_after + 5):  # past the lone report's first look
+            c.add(Item(f"f{i}", basis(200 + i), {f"n{i}": 1.0}, None))
+        assert c.story_of("lone") == "lone"
+        for k in range(1, 4):  # its event's story grows
+            c.add(Item(f"e{k}", blend(v, basis(90 + k), 0.95), {"teixeira": 1.0, "sox": 1.0}, None))
+        for i in range(params.rescue_again):
+            c.add(Item(f"g{i}", basis(400 + i), {f"m{i}": 1.0}, None))
+        return c
+
+    assert run(DEFAULT).story_of("lone") == "e0"
+    assert run(dataclasses.replace(DEFAULT, rescue_again=DEFAULT.rescue_after + 60)).story_of("lone") == "e0"
+    assert run(dataclasses.replace(DEFAULT, rescue_again=0)).story_of("lone") == "lone"
+
+
+def test_the_later_looks_refuse_settings_that_mean_nothing():
+    with pytest.raises(ValueError, match="rescue_piece"):
+        Params(rescue_piece=0)
+    with pytest.raises(ValueError, match="rescue_again"):
+        Params(rescue_after=50, rescue_again=50)
+    assert Params(rescue_after=0, rescue_again=0).rescue_again == 0

@@ -51,8 +51,11 @@ The algorithm (single pass, like Google News or Event Registry, after Miranda et
    spokesmen, one of 2013 with others).
 6. Rescue: ``rescue_after`` arrivals later, an article still alone in its story is scored
    again against the stories as they are then, and joins the best one at the lower
-   ``rescue_threshold`` when that leads the runner-up (Params.rescue_after). Its own event's
-   story has often grown only after it arrived. The look comes at a fixed age, inside
+   ``rescue_threshold`` when that leads the runner-up (Params.rescue_after), and once more
+   ``rescue_again`` arrivals later; a small story (at most ``rescue_piece`` articles) gets the
+   same looks with its first article and joins a story its members all nearly join
+   (Params.piece_threshold on average). Its own event's story has often grown only after it
+   arrived. The look comes at a fixed age, inside
    :meth:`add`, so what :meth:`add` decides is a function of the order alone, however the
    stream is cut into batches; the story step also calls :meth:`settle` at the end of each
    batch, which gives lone articles at least ``settle_after`` arrivals old their look early
@@ -80,8 +83,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-import numpy as np
-
 from storyline.store.records import StoryCheckpoint
 
 from storyline.link.stories.features import (
@@ -98,7 +99,7 @@ from storyline.link.stories.scoring import ScoringMixin, other_casts, other_prot
 from storyline.link.stories.shard_entry import TimeShardMixin
 from storyline.link.stories.split import SplitMixin
 from storyline.link.stories.params import DEFAULT, Params
-from storyline.link.stories.state import ActiveSet, Centroids, DocFreq, Story, rebuilt
+from storyline.link.stories.state import ActiveSet, Centroids, DocFreq, Story, centroid_cosine, rebuilt
 
 __all__ = ["DEFAULT", "Item", "Params", "StoryClusterer", "article_keys", "entity_keys", "item_from",
            "items_from_texts", "number_keys"]
@@ -157,6 +158,9 @@ class StoryClusterer(ScoringMixin, EvidenceMixin, SplitMixin, TimeShardMixin):
         story = self._refine(story, scored)
         if p.rescue_after and seq >= p.rescue_after:
             self._rescue(seq - p.rescue_after)
+            self._cur = seq
+        if p.rescue_again and seq >= p.rescue_again:
+            self._rescue(seq - p.rescue_again)
             self._cur = seq
         return self._story_of[seq]
 
@@ -338,7 +342,7 @@ class StoryClusterer(ScoringMixin, EvidenceMixin, SplitMixin, TimeShardMixin):
         for score, other, _ in others:
             if score < self._near_bar(item, other, p.merge_threshold):
                 continue
-            centroids = _cosine(story.centroid(), other.centroid())
+            centroids = centroid_cosine(story, other)
             if centroids < p.merge_cosine:
                 continue
             people = other_protagonists(story, other, p.protagonist_min) if p.protagonist_min else None
@@ -420,6 +424,3 @@ def _min_time(a: float | None, b: float | None) -> float | None:
 def _max_time(a: float | None, b: float | None) -> float | None:
     return b if a is None else a if b is None else max(a, b)
 
-
-def _cosine(a: np.ndarray | None, b: np.ndarray | None) -> float:
-    return float(np.dot(a, b)) if a is not None and b is not None else -1.0

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from storyline.link.stories.features import Item, publication_years, year_keys
-from storyline.link.stories.state import FIXED, Story, majority_years, sparse_dot
+from storyline.link.stories.state import FIXED, Story, centroid_cosine, majority_years, sparse_dot
 
 # Shared names and words listed in an article's membership evidence.
 EVIDENCE_KEYS = 6
@@ -58,7 +58,11 @@ class EvidenceMixin:
         p = self.params
         story = self._stories.get(self._story_of.get(seq, ""))
         item = self._items.get(seq)
-        if story is None or item is None or len(story.members) != 1 or story.key not in self._active.stories:
+        if story is None or item is None or story.key not in self._active.stories:
+            return
+        if len(story.members) != 1:
+            if len(story.members) <= p.rescue_piece and story.members[0] == seq:
+                self._rescue_piece(story)
             return
         self._cur = seq
         terms = len(self._lex.get(seq) or ())
@@ -88,6 +92,45 @@ class EvidenceMixin:
                               "rescue_threshold": bar}
         self._merge(story, target, {"rule": "rescue", "score": round(best, 4), "cosine": round(cosine, 4),
                                     "runner_up": None if runner is None else round(runner, 4)})
+
+    def _rescue_piece(self, story: Story) -> None:
+        """The second look for a small story (at most Params.rescue_piece members, looked at
+        when its founder is): it joins the story of at least as many members that each of its
+        members scores at least its rescue bar with and that leads the runner-up in the members'
+        summed scores by ``rescue_margin``, when the two centroids are merge_cosine close. Two or
+        three reports of one event that found each other before they found their event's story
+        are a piece of it, as a lone report is."""
+        p = self.params
+        members = [(seq, self._items.get(seq)) for seq in story.members]
+        if any(item is None for _, item in members):
+            return
+        size = len(members)
+        totals: dict[str, float] = {}
+        passed: dict[str, int] = {}
+        for seq, item in members:
+            self._cur = seq
+            bar = p.rescue_bar(len(self._lex.get(seq) or ()))
+            for score, other, _ in self._scored(item, bar, near=False):
+                if other is story or len(other.members) < max(size, p.rescue_min_size):
+                    continue
+                totals[other.key] = totals.get(other.key, 0.0) + score
+                passed[other.key] = passed.get(other.key, 0) + (score >= bar)
+        if not totals:
+            return
+        ranked = sorted(totals, key=lambda k: (-totals[k], self._stories[k].index))
+        best = ranked[0]
+        runner = totals[ranked[1]] if len(ranked) > 1 else None
+        if passed[best] < size or totals[best] / size < p.piece_threshold or (
+                runner is not None and (totals[best] - runner) / size < p.rescue_margin):
+            return
+        target = self._stories[best]
+        centroids = centroid_cosine(story, target)
+        if centroids < p.merge_cosine:
+            return
+        self._cur = story.members[0]  # the merge's "by": the piece's first article, whose look it is
+        self._merge(story, target, {"rule": "piece rescue", "score": round(totals[best] / size, 4),
+                                    "centroid_cosine": round(centroids, 4),
+                                    "runner_up": None if runner is None else round(runner / size, 4)})
 
     def _profile_cosine(self, a: Story, b: Story) -> float:
         """Cosine of the two stories' name profiles: each key weighted by its IDF and the share

@@ -336,3 +336,9 @@ class ActiveSet:
             story = self.stories.get(key)
             if story is not None and current(story) == value:
                 out[key] = self.stories.pop(key)
+
+
+def centroid_cosine(a: Story, b: Story) -> float:
+    """The cosine of two stories' unit centroids (-1 when either has none)."""
+    ca, cb = a.centroid(), b.centroid()
+    return float(np.dot(ca, cb)) if ca is not None and cb is not None else -1.0
