@@ -195,7 +195,21 @@ class Params:
     # same figures (1.3: 0.907 / 0.868); rescue_margin 0 and 0.01 the same (0.03: 0.917 /
     # 0.859, at rescue_after 0 in batches); the centroid floor costs 0.001 / 0.004 on ECB+
     # and keeps the synthetic stream's events apart (UCI unchanged: headlines are exempt).
-    rescue_threshold: float = 1.2
+    # Session 27: 1.2 -> 1.1. Those grids ran when the look took upper bounds for scores
+    # (fixed in session 26) and stopped at a lone article; with exact scores, the later look
+    # and the pieces below, a lower bar gains where 1.0-1.2 once tied (pair F1, 1.2 -> 1.1,
+    # direct): news streams train 60:30:0 0.985 -> 0.988, 20:3:0 0.988 -> 0.994, 10:5:1
+    # 0.971 -> 0.984, 40:2:2 0.980 -> 0.982, 90:20:3 0.988 -> 0.994; the siblings worst case
+    # 20:3:0 / 60:30:1 / 30:10:1 / 20:3:2 0.888 / 0.894 / 0.879 / 0.867 -> 0.896 / 0.902 /
+    # 0.885 / 0.872 (dev the same); ECB+ dev 0.908 -> 0.911, train and UCI the same. Via the
+    # CLI's stores replayed: train 0.902 -> 0.911 (P 0.927 -> 0.928), the news stream 20:3:0
+    # 0.977 -> 0.988 (the baseline 0.991), dev and UCI the same. The planted 10k stream
+    # (scale_stories.py), real events pair P / R 0.898 / 0.714 -> 0.862 / 0.732, BCubed 0.857
+    # -> 0.853: lone articles of its campaign cores (PolNeAR: the same people, each its own
+    # event) join one another's stories. 1.0 gained a little more on ECB+ (train via the CLI
+    # 0.913, the stream 0.990) and cost the planted stream far more (P 0.801, BCubed 0.833);
+    # 0.9 lost on the siblings stream too.
+    rescue_threshold: float = 1.1
     rescue_margin: float = 0.01
     rescue_min_size: int = 2
     rescue_after: int = 50
