@@ -159,7 +159,7 @@ class StoryClusterer(ScoringMixin, EvidenceMixin, SplitMixin, TimeShardMixin):
         if p.rescue_after and seq >= p.rescue_after:
             self._rescue(seq - p.rescue_after)
             self._cur = seq
-        if p.rescue_again and seq >= p.rescue_again:
+        if p.rescue_after and p.rescue_again and seq >= p.rescue_again:  # rescue_after 0: no look at all
             self._rescue(seq - p.rescue_again)
             self._cur = seq
         return self._story_of[seq]

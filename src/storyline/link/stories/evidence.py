@@ -40,10 +40,12 @@ class EvidenceMixin:
         return story
 
     def settle(self) -> None:
-        """Give the lone articles at least ``settle_after`` arrivals old (and not yet
-        ``rescue_after``, whose look comes in :meth:`add`) a look now: the story step calls this
-        at the end of each batch, so that a closed corpus's last articles are not left without
-        one (Params.settle_after)."""
+        """Give the lone articles and small pieces (by their first article) at least
+        ``settle_after`` arrivals old (and not yet ``rescue_after``, whose look comes in
+        :meth:`add`) a look now: the story step calls this at the end of each batch, so that a
+        closed corpus's last articles are not left without one (Params.settle_after). The
+        later look (``rescue_again``) has no such early turn: a closed corpus's last 150
+        articles get one look only."""
         p = self.params
         if not (p.settle_after and p.rescue_after):
             return
@@ -51,8 +53,8 @@ class EvidenceMixin:
             self._rescue(seq)
 
     def _rescue(self, seq: int) -> None:
-        """A second look at a lone article (see Params.rescue_after): if it is still the only
-        article of its story, it is scored again against the stories as they stand now and
+        """A second look at a lone article (see Params.rescue_after; a small story's first
+        article: _rescue_piece): if it is still the only article of its story, it is scored again against the stories as they stand now and
         joins the best one when that scores at least its rescue bar (Params.rescue_bar), holds
         at least ``rescue_min_size`` articles and leads the runner-up by ``rescue_margin``."""
         p = self.params
@@ -95,38 +97,46 @@ class EvidenceMixin:
 
     def _rescue_piece(self, story: Story) -> None:
         """The second look for a small story (at most Params.rescue_piece members, looked at
-        when its founder is): it joins the story of at least as many members that each of its
-        members scores at least its rescue bar with and that leads the runner-up in the members'
-        summed scores by ``rescue_margin``, when the two centroids are merge_cosine close. Two or
-        three reports of one event that found each other before they found their event's story
-        are a piece of it, as a lone report is."""
+        when its first member's look comes): it joins the story of at least as many members
+        that each of its members scores at least its rescue bar with, that they average
+        ``piece_threshold`` with, whose summed scores lead the runner-up's by ``rescue_margin``
+        a member, and whose centroid is merge_cosine close. Two or three reports of one event
+        that found each other before they found their event's story are a piece of it, as a
+        lone report is. Scored exactly (no upper bounds, see _entity_overlap): the runner-up's
+        total decides too. Each member's evidence becomes its score with the story it joins."""
         p = self.params
         members = [(seq, self._items.get(seq)) for seq in story.members]
         if any(item is None for _, item in members):
             return
         size = len(members)
         totals: dict[str, float] = {}
-        passed: dict[str, int] = {}
+        scores: dict[str, list[tuple[int, float, float, float]]] = {}  # key -> (seq, score, cosine, bar)
         for seq, item in members:
             self._cur = seq
             bar = p.rescue_bar(len(self._lex.get(seq) or ()))
-            for score, other, _ in self._scored(item, bar, near=False):
+            for score, other, cosine in self._scored(item, -math.inf, near=False):
                 if other is story or len(other.members) < max(size, p.rescue_min_size):
                     continue
                 totals[other.key] = totals.get(other.key, 0.0) + score
-                passed[other.key] = passed.get(other.key, 0) + (score >= bar)
-        if not totals:
+                if score >= bar:
+                    scores.setdefault(other.key, []).append((seq, score, cosine, bar))
+        eligible = [k for k, passed in scores.items() if len(passed) == size]
+        if not eligible:
             return
-        ranked = sorted(totals, key=lambda k: (-totals[k], self._stories[k].index))
-        best = ranked[0]
-        runner = totals[ranked[1]] if len(ranked) > 1 else None
-        if passed[best] < size or totals[best] / size < p.piece_threshold or (
+        best = min(eligible, key=lambda k: (-totals[k], self._stories[k].index))
+        runner = max((t for k, t in totals.items() if k != best), default=None)
+        if totals[best] / size < p.piece_threshold or (
                 runner is not None and (totals[best] - runner) / size < p.rescue_margin):
             return
         target = self._stories[best]
         centroids = centroid_cosine(story, target)
         if centroids < p.merge_cosine:
             return
+        for seq, score, cosine, bar in scores[best]:  # read before the merge, as a join's is
+            self._cur = seq
+            item = self._items[seq]
+            self._why[item.id] = {**self._evidence(item, score, target, cosine), "kind": "rescued",
+                                  "piece": story.key, "rescue_threshold": bar}
         self._cur = story.members[0]  # the merge's "by": the piece's first article, whose look it is
         self._merge(story, target, {"rule": "piece rescue", "score": round(totals[best] / size, 4),
                                     "centroid_cosine": round(centroids, 4),
