@@ -125,10 +125,13 @@ def plan(store: Store, article_ids: Sequence[str], most: int | None = None) -> P
                     keys_of.append(k)
         store.put_surnames(chunk, surnames, places_of(store, chunk))
     count = _shard_count(len(members), most or shards())
-    # One shard holds every member in the run's order whatever the groups are: no need to find
-    # them (at the 50k benchmark store, 0.9 of the people step's 5.2 CPU-s for 100 articles:
-    # common surnames reach hundreds of stored identities each).
-    out.shards = [] if not members else [members] if count == 1 else _pack(_groups(store, members, keys_of), members, count)
+    if count == 1:
+        # One shard holds every member in the run's order whatever the groups are: no need to
+        # find them (at the 50k benchmark store, 0.9 of the people step's 5.2 CPU-s for 100
+        # articles: common surnames reach hundreds of stored identities each).
+        out.shards = [members] if members else []
+    else:
+        out.shards = _pack(_groups(store, members, keys_of), members, count)
     return out
 
 

@@ -156,12 +156,11 @@ class StoryClusterer(ScoringMixin, EvidenceMixin, SplitMixin, TimeShardMixin):
             story = self._converge(item, story, [t for t in scored if t is not passing[0]])
             story = self._maybe_split(story)
         story = self._refine(story, scored)
-        if p.rescue_after and seq >= p.rescue_after:
-            self._rescue(seq - p.rescue_after)
-            self._cur = seq
-        if p.rescue_after and p.rescue_again and seq >= p.rescue_again:  # rescue_after 0: no look at all
-            self._rescue(seq - p.rescue_again)
-            self._cur = seq
+        # The second looks, at fixed ages (rescue_after 0: none at all, the later one included).
+        for age in (p.rescue_after, p.rescue_again) if p.rescue_after else ():
+            if age and seq >= age:
+                self._rescue(seq - age)
+                self._cur = seq
         return self._story_of[seq]
 
     def add_all(self, items: Iterable[Item]) -> None:

@@ -54,9 +54,10 @@ class EvidenceMixin:
 
     def _rescue(self, seq: int) -> None:
         """A second look at a lone article (see Params.rescue_after; a small story's first
-        article: _rescue_piece): if it is still the only article of its story, it is scored again against the stories as they stand now and
-        joins the best one when that scores at least its rescue bar (Params.rescue_bar), holds
-        at least ``rescue_min_size`` articles and leads the runner-up by ``rescue_margin``."""
+        article: _rescue_piece): if it is still the only article of its story, it is scored
+        again against the stories as they stand now and joins the best one when that scores at
+        least its rescue bar (Params.rescue_bar), holds at least ``rescue_min_size`` articles
+        and leads the runner-up by ``rescue_margin``."""
         p = self.params
         story = self._stories.get(self._story_of.get(seq, ""))
         item = self._items.get(seq)
