@@ -169,3 +169,14 @@ def test_a_shard_run_again_skips_what_it_stored(any_store, monkeypatch):
     again = sharded.run_shard(store, shard)
     assert people_of(store) == stored
     assert [p.locator for p in first.problems] == [p.locator for p in again.problems] and len(first.problems) == 1
+
+
+def test_a_shards_batches_are_about_the_batch_size_and_never_a_short_tail():
+    members = [(f"a{n:04d}", "e1") for n in range(1600)]
+    cut = sharded.batches(members[:1124], 1000)
+    assert [len(b) for b in cut] == [1124]  # not 1,000 + 124: each batch reads a whole neighbourhood
+    assert [m for b in cut for m in b] == members[:1124]  # in order, each once
+    assert [len(b) for b in sharded.batches(members, 1000)] == [800, 800]
+    assert [len(b) for b in sharded.batches(members[:10], 3)] == [3, 3, 4]
+    assert sharded.batches(members[:1], 1000) == [members[:1]]
+    assert sharded.batches([], 1000) == []

@@ -176,10 +176,7 @@ class EvidenceMixin:
         """Evidence of an article that started a story: the nearest story it did not join."""
         why: dict = {"kind": "founded", "join_threshold": self.params.join_bar(item)}
         if scored:
-            # Scored again in full: below the bar the ranking used upper bounds (a founded
-            # article's candidates are all below it; at most 2 * Params.candidates of them).
-            score, story, cosine = max(((self._score(item, s, c, float("-inf")), s, c) for _, s, c in scored),
-                                       key=lambda t: (t[0], -t[1].index))
+            score, story, cosine = self._nearest_exact(item, scored)
             why["join_threshold"] = self._near_bar(item, story, why["join_threshold"])
             why["nearest_story"] = story.key
             why["nearest_score"] = round(score, 4)
@@ -191,6 +188,24 @@ class EvidenceMixin:
                                                           | publication_years(item.time, 0.0)),
                                   "story_years": [k.lstrip("#") for k in majority_years(story)]}
         return why
+
+    def _nearest_exact(self, item: Item, scored: list[tuple[float, Story, float]]) -> tuple[float, Story, float]:
+        """The candidate of highest exact score (ties: the older story), as (score, story,
+        cosine). Below the bar, ``scored`` holds upper bounds for some scores
+        (ScoringMixin._entity_overlap), never less than the exact ones, best first: scoring
+        exactly down the list and stopping at the first listed score below the best exact one
+        found gives what scoring them all would (a founded article's candidates are all below
+        the bar: rescoring all 2 * Params.candidates was a seventh of the story step at 50k).
+        The slack covers a bound's last bits (its lexical cosine may round a hair above 1)."""
+        best: tuple[float, Story, float] | None = None
+        for listed, story, cosine in scored:
+            if best is not None and listed + 1e-9 < best[0]:
+                break
+            exact = self._score(item, story, cosine, float("-inf"))
+            if best is None or (exact, -story.index) > (best[0], -best[1].index):
+                best = (exact, story, cosine)
+        assert best is not None
+        return best
 
     def _evidence(self, item: Item, score: float, story: Story, cosine: float) -> dict:
         """Why an article joins ``story`` (read before it joins): the score and its parts, the
