@@ -580,7 +580,7 @@ def test_a_lone_article_is_rescued_into_the_best_story_of_two_or_more_past_a_lon
     c.add(_dated("l1", basis(73), ["l1only"], None))
     big, other_lone = c._stories["s1"], c._stories["l0"]
     scored = [(1.45, other_lone, 0.9), (1.3, big, 0.8)]
-    c._scored = lambda item, bar=None, near=True: list(scored)
+    c._scored = lambda item, bar=None, near=True, min_size=0: [t for t in scored if len(t[1].members) >= min_size]
     c._rescue(c.seq_of("l1"))
     assert c.story_of("l1") == "s1"
     why, _ = c.take_evidence()

@@ -77,8 +77,7 @@ class EvidenceMixin:
         # alone. (Tried in session 15 and reverted, when the scores below the join bar were
         # upper bounds: the 1k incremental base then made 328 stories where it made 705; with
         # exact scores 804 against 805.)
-        scored = [t for t in self._scored(item, bar, near=False)
-                  if t[1] is not story and len(t[1].members) >= p.rescue_min_size]
+        scored = [t for t in self._scored(item, bar, near=False, min_size=p.rescue_min_size) if t[1] is not story]
         if not scored:
             return
         best, target, cosine = scored[0]
@@ -115,8 +114,9 @@ class EvidenceMixin:
         for seq, item in members:
             self._cur = seq
             bar = p.rescue_bar(len(self._lex.get(seq) or ()))
-            for score, other, cosine in self._scored(item, -math.inf, near=False):
-                if other is story or len(other.members) < max(size, p.rescue_min_size):
+            for score, other, cosine in self._scored(item, -math.inf, near=False,
+                                                     min_size=max(size, p.rescue_min_size)):
+                if other is story:
                     continue
                 totals[other.key] = totals.get(other.key, 0.0) + score
                 if score >= bar:

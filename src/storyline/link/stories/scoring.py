@@ -18,19 +18,25 @@ from storyline.link.stories.state import Story, majority_years, sparse_dot
 class ScoringMixin:
     """Candidate search and scoring for :class:`~storyline.link.stories.cluster.StoryClusterer`."""
 
-    def _scored(self, item: Item, bar: float | None = None, near: bool = True) -> list[tuple[float, Story, float]]:
+    def _scored(self, item: Item, bar: float | None = None, near: bool = True,
+                min_size: int = 0) -> list[tuple[float, Story, float]]:
         """(score, story, cosine) of the candidates, best first (ties: older story first); a
         candidate out of the time window, or naming other years than the article's (see
         Params.year_veto), is not scored. ``bar`` is the lowest score the caller's decision
         acts on (default: the article's join bar; with ``near``, lowered for a story near in
         time, see ``_near_bar``): a candidate that cannot reach it may be given an upper bound
-        of its score instead of the score (``_entity_overlap``), never one that can."""
+        of its score instead of the score (``_entity_overlap``), never one that can. A
+        candidate of fewer than ``min_size`` members is left out unscored (the second looks
+        act on stories of some size only, and most candidates of a lone article are lone
+        articles too)."""
         window = self.params.window_s
         bar = self.params.join_bar(item) if bar is None else bar
         years = year_keys(item.entities) | publication_years(item.time, window) if self.params.year_veto else set()
         self._kept_out = []
         out = []
         for story, cos in self._candidates(item):
+            if len(story.members) < min_size:
+                continue
             if (_time_gap(item.time, story) or 0.0) > window:
                 continue
             if _other_years(years, story, self.params.year_ranges and item.time is None):
