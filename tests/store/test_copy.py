@@ -168,3 +168,18 @@ def test_passwords_never_shown():
 
     assert shown("postgresql://reader:s3cret@db.example:5432/news") == "postgresql://reader:***@db.example:5432/news"
     assert shown("/data/storyline.db") == "/data/storyline.db"
+    assert shown("/data/password-reset.db") == "/data/password-reset.db"
+    # The other places libpq takes a password: a URL parameter, a keyword string.
+    assert shown("postgresql://db.example/news?sslmode=require&password=s3cret") == \
+        "postgresql://db.example/news?sslmode=require&password=%2A%2A%2A"
+    keywords = shown("host=db.example dbname=news password='s3 cret' user=reader")
+    assert "s3" not in keywords and "cret" not in keywords and "host=db.example" in keywords
+    assert "s3cret" not in shown("host=db password=s3cret dbname='unclosed")
+
+
+def test_a_refused_postgres_connection_names_the_server_not_the_password():
+    from storyline.store import StoreError, open_store
+
+    with pytest.raises(StoreError, match="cannot connect to PostgreSQL") as caught:
+        open_store("postgresql://reader:s3cret@127.0.0.1:1/news?connect_timeout=2")
+    assert "s3cret" not in str(caught.value) and "127.0.0.1" in str(caught.value)

@@ -13,6 +13,7 @@ import psycopg
 from storyline.store.base import StoreError, storable
 from storyline.store.sql.connection import Connection
 from storyline.store.sql.store import SQLStore
+from storyline.store.sql.transfer import shown
 
 # Any constant works; it only has to be the same in every Storyline process.
 _MIGRATION_LOCK = 0x5707_1E
@@ -28,7 +29,7 @@ class PostgresConnection(Connection):
         try:
             raw = psycopg.connect(url, autocommit=True)
         except psycopg.Error as exc:
-            raise StoreError(f"cannot connect to PostgreSQL at {_redact(url)} ({exc})") from exc
+            raise StoreError(f"cannot connect to PostgreSQL at {shown(url)} ({exc})") from exc
         try:
             # Raw HTML pages are large: pglz compression made storing them cost ~2.5 ms per
             # article, lz4 ~0.9 ms at the same size (benchmarks/README.md). Servers built
@@ -157,14 +158,4 @@ def held_tables(url: str) -> dict[str, bool]:
             return {n: n == "articles" and raw.execute("SELECT 1 FROM articles LIMIT 1").fetchone() is not None
                     for n in names}
     except psycopg.Error as exc:
-        raise StoreError(f"cannot read PostgreSQL at {_redact(url)} ({exc})") from exc
-
-
-def _redact(url: str) -> str:
-    """The URL without its password, for error messages."""
-    try:
-        info = psycopg.conninfo.conninfo_to_dict(url)
-    except psycopg.Error:
-        return "the given URL"
-    info.pop("password", None)
-    return " ".join(f"{k}={v}" for k, v in info.items())
+        raise StoreError(f"cannot read PostgreSQL at {shown(url)} ({exc})") from exc

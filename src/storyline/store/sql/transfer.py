@@ -22,7 +22,7 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from storyline.store.base import StoreError
 from storyline.store.sql.connection import Connection
@@ -65,12 +65,31 @@ def tables(dialect: str) -> list[str]:
 
 
 def shown(url: str) -> str:
-    """``url`` as messages and reports show it: without a password."""
+    """``url`` as messages and reports show it: its password, if any, as ``***``. A store URL
+    (``postgresql://user:pw@host/db``, the password also as a ``?password=`` parameter), or a
+    libpq keyword string (``host=db password=pw``); a SQLite path is shown as it is."""
+    if "://" not in url:
+        return _shown_keywords(url) if "password" in url else url
     parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    host = parts.netloc.rsplit("@", 1)[1]
-    return urlunsplit(parts._replace(netloc=f"{parts.username or ''}:***@{host}"))
+    if parts.password is not None:
+        host = parts.netloc.rsplit("@", 1)[1]
+        parts = parts._replace(netloc=f"{parts.username or ''}:***@{host}")
+    if "password" in parts.query:
+        parts = parts._replace(query=urlencode([(k, "***" if k == "password" else v)
+                                                for k, v in parse_qsl(parts.query, keep_blank_values=True)]))
+    return urlunsplit(parts)
+
+
+def _shown_keywords(conninfo: str) -> str:
+    import psycopg  # only for a keyword string, which only PostgreSQL takes
+
+    try:
+        info = psycopg.conninfo.conninfo_to_dict(conninfo)
+    except psycopg.Error:  # not a keyword string after all (a file path), unless it names a password
+        return "the given connection string" if "password=" in conninfo else conninfo
+    if "password" in info:
+        info["password"] = "***"
+    return psycopg.conninfo.make_conninfo(**info)
 
 
 def copy_store(source: Connection, target: Connection, *,
