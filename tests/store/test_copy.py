@@ -183,3 +183,29 @@ def test_a_refused_postgres_connection_names_the_server_not_the_password():
     with pytest.raises(StoreError, match="cannot connect to PostgreSQL") as caught:
         open_store("postgresql://reader:s3cret@127.0.0.1:1/news?connect_timeout=2")
     assert "s3cret" not in str(caught.value) and "127.0.0.1" in str(caught.value)
+
+
+def test_a_store_name_open_store_cannot_open_is_refused_not_created(tmp_path, monkeypatch):
+    from storyline.store import StoreError, missing_store, open_store
+
+    monkeypatch.chdir(tmp_path)
+    for name, why in [("host=db.example dbname=news password=s3cret", "keyword string"),
+                      ("mysql://reader@db.example/news", "no store of that kind"),
+                      ("https://example.org/store.db", "no store of that kind")]:
+        with pytest.raises(StoreError, match=why) as caught:
+            open_store(name)
+        assert "s3cret" not in str(caught.value)
+        assert missing_store(name) is None  # the CLI then opens it and shows the refusal
+        with pytest.raises(StoreError, match=why):
+            copy_store(name, str(tmp_path / "copy.db"))
+    assert list(tmp_path.iterdir()) == []  # no file named after any of them
+    # SQLAlchemy's spelling of a SQLite file is that file.
+    store = open_store("sqlite:///relative.db")
+    store.close()
+    assert (tmp_path / "relative.db").is_file()
+    assert missing_store(f"sqlite:///{tmp_path / 'relative.db'}") is None
+    assert missing_store(f"sqlite:///{tmp_path / 'other.db'}") == str(tmp_path / "other.db")
+    # Through the CLI: exit 2, the reason on stderr, the password hidden, no file made.
+    result = CliRunner().invoke(app, ["stories", "--db", "host=db.example dbname=news password=s3cret"])
+    assert result.exit_code == 2 and "keyword string" in result.stderr and "s3cret" not in result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["relative.db"]

@@ -79,3 +79,33 @@ def test_a_store_opened_again_on_its_cluster_keeps_its_cursors(postgres_url):
         assert origin[0][0] == str(again.db.run("SELECT system_identifier FROM pg_control_system()").fetchone()[0])
     finally:
         again.close()
+
+
+def test_without_the_clusters_identity_only_cursors_ahead_of_it_are_dropped(postgres_url):
+    """A server that revokes pg_control_system() from its users (a managed service may): the
+    store, opened by a role that is not a superuser, drops the cursors ahead of the cluster's
+    snapshot (only another cluster's can be) and keeps those behind it."""
+    assert postgres_url.startswith("postgresql://storyline@")  # conftest's throwaway server
+    name = postgres_url.rsplit("/", 1)[1]
+    role = "plain_" + name[-8:]
+    with psycopg.connect(postgres_url, autocommit=True) as conn:
+        conn.execute(f"CREATE ROLE {role} LOGIN PASSWORD 'x'")
+        conn.execute(f"ALTER DATABASE {name} OWNER TO {role}")
+        conn.execute("REVOKE EXECUTE ON FUNCTION pg_control_system() FROM PUBLIC")
+    url = postgres_url.replace("postgresql://storyline@", f"postgresql://{role}:x@")
+    with psycopg.connect(url) as conn:
+        assert conn.execute("SELECT has_function_privilege('pg_control_system()', 'EXECUTE')").fetchone()[0] is False
+    store = open_store(url)
+    store.add_articles([_dated("A report.", 1)])
+    here = store.change_position()
+    behind = StepCursor(STORIES.name, STORIES.version, here, ())
+    ahead = StepCursor("people", "x", here + 1_000_000, ())
+    store.put_step_cursor(behind)
+    store.put_step_cursor(ahead)
+    store.close()
+    again = open_store(url)
+    try:
+        assert again.step_cursor(STORIES.name) == behind
+        assert again.step_cursor("people") is None
+    finally:
+        again.close()

@@ -8,6 +8,7 @@ implementations are ``sqlite`` and ``postgres`` (over the shared queries in ``sq
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from storyline.store.base import MEMORY_URL, AmbiguousIdError, Store, StoreError
@@ -17,15 +18,35 @@ DEFAULT_DB = "storyline.db"
 __all__ = ["AmbiguousIdError", "DEFAULT_DB", "MEMORY_URL", "Store", "StoreError", "copy_store", "missing_store", "open_store"]
 
 
+_SERVERS = ("postgresql://", "postgres://")
+# SQLAlchemy's spelling of a SQLite file (sqlite:///relative.db, sqlite:////absolute.db).
+_SQLITE_URL = "sqlite:///"
+# A libpq keyword string ("host=db dbname=news"): PostgreSQL's other way to name a database,
+# which would otherwise be taken for a SQLite file name and created as one.
+_KEYWORDS = re.compile(r"(?:host|hostaddr|port|dbname|user|password|service|sslmode)\s*=", re.IGNORECASE)
+
+
 def _target(db: str | os.PathLike | None) -> str:
-    return str(db) if db is not None else os.environ.get("STORYLINE_DB") or DEFAULT_DB
+    target = str(db) if db is not None else os.environ.get("STORYLINE_DB") or DEFAULT_DB
+    return target[len(_SQLITE_URL):] if target.startswith(_SQLITE_URL) else target
+
+
+def _refused(target: str) -> str | None:
+    """Why ``target`` names no store open_store can open (None when it does): another URL
+    scheme, or a libpq keyword string."""
+    if "://" in target and not target.startswith((*_SERVERS, MEMORY_URL)):
+        return "no store of that kind (a postgresql:// URL, memory://, or a SQLite file path)"
+    if _KEYWORDS.match(target.lstrip()):
+        return "a PostgreSQL keyword string: give the database as a URL (postgresql://user@host:port/dbname)"
+    return None
 
 
 def missing_store(db: str | os.PathLike | None = None) -> str | None:
     """The path of the SQLite file ``db`` names (as :func:`open_store` resolves it) when that
-    file does not exist; None for an existing file, a server URL or an in-memory store."""
+    file does not exist; None for an existing file, a server URL or an in-memory store (and
+    for a name open_store refuses: it says why)."""
     target = _target(db)
-    if target.startswith(("postgresql://", "postgres://")) or target in (MEMORY_URL, ":memory:"):
+    if target.startswith(_SERVERS) or target in (MEMORY_URL, ":memory:") or _refused(target):
         return None
     return None if Path(target).exists() else target
 
@@ -36,11 +57,17 @@ def open_store(db: str | os.PathLike | None = None) -> Store:
     A ``postgresql://`` or ``postgres://`` URL selects PostgreSQL; ``memory://`` a new, empty
     in-memory store (:class:`storyline.store.memory.MemoryStore`), private to this call and gone
     when it is dropped, so it cannot be shared between processes or reopened; anything else is
-    a SQLite file path (``:memory:`` included, which SQLite itself keeps in memory). Without
-    ``db``, ``$STORYLINE_DB`` and then ``storyline.db`` are used.
+    a SQLite file path (``:memory:`` included, which SQLite itself keeps in memory; also
+    SQLAlchemy's ``sqlite:///path``). Another URL scheme, or a PostgreSQL keyword string
+    (``host=... dbname=...``), is refused with a StoreError rather than taken for a file name.
+    Without ``db``, ``$STORYLINE_DB`` and then ``storyline.db`` are used.
     """
     target = _target(db)
-    if target.startswith(("postgresql://", "postgres://")):
+    if (why := _refused(target)) is not None:
+        from storyline.store.sql.transfer import shown
+
+        raise StoreError(f"{shown(target)}: {why}")
+    if target.startswith(_SERVERS):
         from storyline.store.postgres import PostgresStore
 
         return PostgresStore(target)
@@ -62,8 +89,10 @@ def copy_store(source: str | os.PathLike | None, target: str | os.PathLike, *, p
     from storyline.store.sql.transfer import copy_store as copy_sql
     from storyline.store.sql.transfer import shown
 
-    source, target = _target(source), str(target)
+    source, target = _target(source), _target(target)
     for url in (source, target):
+        if (why := _refused(url)) is not None:
+            raise StoreError(f"{shown(url)}: {why}")
         if url in (MEMORY_URL, ":memory:"):
             raise StoreError(f"{url}: an in-memory store lives in one process and cannot be copied")
     if missing_store(source):

@@ -30,6 +30,8 @@ def adopt(db: Connection) -> bool:
     Two processes opening a restored store at once may both drop them: one more full scan."""
     if db.dialect != "postgres" or db.schema_version() < ORIGIN_MIGRATION:  # an upgrade test's old store
         return False
+    if not db.run("SELECT has_function_privilege('pg_control_system()', 'EXECUTE')").fetchone()[0]:
+        return _drop_ahead(db)
     # The cluster's system identifier: the same for every database of one cluster, another for a
     # cluster made by initdb elsewhere. (SQLite's positions are the file's own and travel with it.)
     here = str(db.run("SELECT system_identifier FROM pg_control_system()").fetchone()[0])
@@ -40,6 +42,20 @@ def adopt(db: Connection) -> bool:
         dropped = db.run("DELETE FROM step_cursors").rowcount
         db.run("INSERT INTO log_origin (id, origin) VALUES (1, ?) "
                "ON CONFLICT (id) DO UPDATE SET origin = excluded.origin", (here,))
+    return bool(dropped and dropped > 0)
+
+
+def _drop_ahead(db: Connection) -> bool:
+    """adopt without the cluster's identity (a server that revokes pg_control_system from its
+    users, as a managed service may): drop the cursors ahead of this cluster's snapshot. Only
+    those can miss a change: they are another cluster's, and this one logs below them. A
+    cursor behind it reads every change logged here (their positions all come after it), so
+    it may stay, whichever cluster wrote it. Written only when there is one to drop."""
+    here = position(db)
+    if not db.run("SELECT COUNT(*) FROM step_cursors WHERE position > ?", (here,)).fetchone()[0]:
+        return False
+    with db.writing("dropping the change log cursors of another PostgreSQL cluster"):
+        dropped = db.run("DELETE FROM step_cursors WHERE position > ?", (here,)).rowcount
     return bool(dropped and dropped > 0)
 
 
