@@ -118,18 +118,19 @@ def test_init_creates_a_store_once(tmp_path):
 
 def test_progress_without_a_terminal_is_a_few_plain_lines(capsys):
     """stderr is no terminal here (captured): no bar, nothing in the first seconds, then a line
-    when a stage starts and at most every half minute within one."""
+    and another at most every half minute, however often the label changes (some labels are
+    one per item: a file name, a title)."""
     from storyline.cli.common import progress_bar
 
     now = [0.0]
     with progress_bar("stories", clock=lambda: now[0]) as advance:
         for t, done, label in [(1, 10, "articles clustered"), (6, 20, "articles clustered"),
-                               (7, 30, "articles clustered"), (40, 900, "articles clustered"),
-                               (41, 5, "story facts"), (42, 6, "story facts")]:
+                               (7, 30, "articles clustered"), (8, 31, "a.txt"), (9, 32, "b.txt"),
+                               (40, 900, "articles clustered"), (41, 5, "story facts"), (72, 6, "story facts")]:
             now[0] = t
             advance(done, 1000, label)
     assert capsys.readouterr().err.splitlines() == [
         "stories: articles clustered 20/1,000 (6 s)",
         "stories: articles clustered 900/1,000 (40 s)",
-        "stories: story facts 5/1,000 (41 s)",
+        "stories: story facts 6/1,000 (72 s)",
     ]

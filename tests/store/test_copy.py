@@ -175,6 +175,13 @@ def test_passwords_never_shown():
     keywords = shown("host=db.example dbname=news password='s3 cret' user=reader")
     assert "s3" not in keywords and "cret" not in keywords and "host=db.example" in keywords
     assert "s3cret" not in shown("host=db password=s3cret dbname='unclosed")
+    # A keyword string with "://" in a value is no URL; a malformed URL is still shown; a URL
+    # without a host keeps its "//".
+    assert "s3cret" not in shown("host=h options='-c a=b://c' password=s3cret")
+    assert shown("postgresql://u:s3cret@[::1/db") == "postgresql://u:***@[::1/db"
+    assert shown("postgresql:///news?host=/run/pg&password=s3cret") == \
+        "postgresql:///news?host=%2Frun%2Fpg&password=%2A%2A%2A"
+    assert shown("postgresql:///news?host=/run/pg") == "postgresql:///news?host=/run/pg"
 
 
 def test_a_refused_postgres_connection_names_the_server_not_the_password():
@@ -190,6 +197,9 @@ def test_a_store_name_open_store_cannot_open_is_refused_not_created(tmp_path, mo
 
     monkeypatch.chdir(tmp_path)
     for name, why in [("host=db.example dbname=news password=s3cret", "keyword string"),
+                      ("connect_timeout=10 host=db.example dbname=news", "keyword string"),
+                      ("application_name=a host=db.example", "keyword string"),
+                      ("memory://x", "no store of that kind"),
                       ("mysql://reader@db.example/news", "no store of that kind"),
                       ("https://example.org/store.db", "no store of that kind")]:
         with pytest.raises(StoreError, match=why) as caught:

@@ -107,5 +107,16 @@ def test_without_the_clusters_identity_only_cursors_ahead_of_it_are_dropped(post
     try:
         assert again.step_cursor(STORIES.name) == behind
         assert again.step_cursor("people") is None
+        # The cluster recorded before is forgotten: back on a server that can tell its
+        # identity, the cursors written here are all dropped.
+        assert again.db.run("SELECT COUNT(*) FROM log_origin").fetchone()[0] == 0
     finally:
         again.close()
+    with psycopg.connect(postgres_url, autocommit=True) as conn:
+        conn.execute("GRANT EXECUTE ON FUNCTION pg_control_system() TO PUBLIC")
+    back = open_store(url)
+    try:
+        assert back.step_cursor(STORIES.name) is None
+        assert back.db.run("SELECT COUNT(*) FROM log_origin").fetchone()[0] == 1
+    finally:
+        back.close()

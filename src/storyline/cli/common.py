@@ -122,9 +122,10 @@ def warn(label: str, message: str) -> None:
 
 
 # Progress when stderr is no terminal (a log file, a pipe, cron): nothing for work done within
-# QUIET_S seconds, then a plain line when a stage starts and at most every LOG_EVERY_S seconds
-# within one. A quick command stays quiet; a long one (the first `stories` after a clusterer
-# change re-clustered 2,000 articles in 4 minutes) says what it is doing.
+# QUIET_S seconds, then a plain line, and another at most every LOG_EVERY_S seconds. A quick
+# command stays quiet; a long one (the first `stories` after a clusterer change re-clustered
+# 2,000 articles in 4 minutes) says what it is doing. By time alone: some labels change with
+# every item (a file name, a title, a URL), so a line per new label would be a line per item.
 QUIET_S = 5.0
 LOG_EVERY_S = 30.0
 
@@ -132,8 +133,8 @@ LOG_EVERY_S = 30.0
 @contextmanager
 def progress_bar(description: str, clock: Callable[[], float] = time.monotonic) -> Iterator[Progress]:
     """A progress bar on stderr, as the ``progress`` callback that Desk methods take:
-    ``advance(done, total, label)``. Drawn when stderr is a terminal; otherwise a few plain
-    lines (QUIET_S, LOG_EVERY_S). ``clock``: seconds, for the plain lines (tests)."""
+    ``advance(done, total, label)``. Drawn when stderr is a terminal; otherwise a plain line
+    now and then (QUIET_S, LOG_EVERY_S). ``clock``: seconds, for the plain lines (tests)."""
     if not err.is_terminal:
         yield _logged(description, clock)
         return
@@ -155,13 +156,13 @@ def progress_bar(description: str, clock: Callable[[], float] = time.monotonic) 
 
 def _logged(description: str, clock: Callable[[], float]) -> Callable[[int, int, str], None]:
     started = clock()
-    last: dict = {"label": None, "at": started}
+    last: dict = {"printed": False, "at": started}
 
     def advance(done: int, total: int, label: str) -> None:
         now = clock()
-        if now - started < QUIET_S or (label == last["label"] and now - last["at"] < LOG_EVERY_S):
+        if now - started < QUIET_S or (last["printed"] and now - last["at"] < LOG_EVERY_S):
             return
-        last["label"], last["at"] = label, now
+        last["printed"], last["at"] = True, now
         err.print(f"{description}: {str(label)[:60]} {done:,}/{total:,} ({now - started:.0f} s)",
                   markup=False, highlight=False)
 

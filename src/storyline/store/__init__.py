@@ -23,7 +23,8 @@ _SERVERS = ("postgresql://", "postgres://")
 _SQLITE_URL = "sqlite:///"
 # A libpq keyword string ("host=db dbname=news"): PostgreSQL's other way to name a database,
 # which would otherwise be taken for a SQLite file name and created as one.
-_KEYWORDS = re.compile(r"(?:host|hostaddr|port|dbname|user|password|service|sslmode)\s*=", re.IGNORECASE)
+_KEYWORDS = re.compile(r"(?:^|\s)(?:host|hostaddr|port|dbname|user|password|passfile|service|sslmode|"
+                       r"connect_timeout|application_name|options|target_session_attrs)\s*=", re.IGNORECASE)
 
 
 def _target(db: str | os.PathLike | None) -> str:
@@ -34,9 +35,9 @@ def _target(db: str | os.PathLike | None) -> str:
 def _refused(target: str) -> str | None:
     """Why ``target`` names no store open_store can open (None when it does): another URL
     scheme, or a libpq keyword string."""
-    if "://" in target and not target.startswith((*_SERVERS, MEMORY_URL)):
+    if "://" in target and not (target.startswith(_SERVERS) or target == MEMORY_URL):
         return "no store of that kind (a postgresql:// URL, memory://, or a SQLite file path)"
-    if _KEYWORDS.match(target.lstrip()):
+    if _KEYWORDS.search(target):
         return "a PostgreSQL keyword string: give the database as a URL (postgresql://user@host:port/dbname)"
     return None
 

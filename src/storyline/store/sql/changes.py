@@ -50,12 +50,19 @@ def _drop_ahead(db: Connection) -> bool:
     users, as a managed service may): drop the cursors ahead of this cluster's snapshot. Only
     those can miss a change: they are another cluster's, and this one logs below them. A
     cursor behind it reads every change logged here (their positions all come after it), so
-    it may stay, whichever cluster wrote it. Written only when there is one to drop."""
-    here = position(db)
-    if not db.run("SELECT COUNT(*) FROM step_cursors WHERE position > ?", (here,)).fetchone()[0]:
+    it may stay, whichever cluster wrote it. The comparison is inside the statement, against
+    its own snapshot: a cursor another process commits meanwhile is at or below that
+    snapshot's xmin (a snapshot's xmin never goes back on one cluster). The recorded cluster
+    is forgotten too: back on a cluster that can tell its identity, every cursor written here
+    is then dropped. Written only when there is something to drop."""
+    xmin = "CAST(CAST(pg_snapshot_xmin(pg_current_snapshot()) AS text) AS bigint)"
+    ahead = db.run(f"SELECT COUNT(*) FROM step_cursors WHERE position > {xmin}").fetchone()[0]  # noqa: S608
+    recorded = db.run("SELECT COUNT(*) FROM log_origin").fetchone()[0]
+    if not ahead and not recorded:
         return False
     with db.writing("dropping the change log cursors of another PostgreSQL cluster"):
-        dropped = db.run("DELETE FROM step_cursors WHERE position > ?", (here,)).rowcount
+        dropped = db.run(f"DELETE FROM step_cursors WHERE position > {xmin}").rowcount  # noqa: S608
+        db.run("DELETE FROM log_origin")
     return bool(dropped and dropped > 0)
 
 

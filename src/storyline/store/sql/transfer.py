@@ -22,7 +22,7 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode
 
 from storyline.store.base import StoreError
 from storyline.store.sql.connection import Connection
@@ -67,17 +67,27 @@ def tables(dialect: str) -> list[str]:
 def shown(url: str) -> str:
     """``url`` as messages and reports show it: its password, if any, as ``***``. A store URL
     (``postgresql://user:pw@host/db``, the password also as a ``?password=`` parameter), or a
-    libpq keyword string (``host=db password=pw``); a SQLite path is shown as it is."""
-    if "://" not in url:
+    libpq keyword string (``host=db password=pw``); a SQLite path is shown as it is. Cut by
+    hand, not by urlsplit: a malformed URL (an unclosed ``[`` host) must still be shown, and a
+    URL without a host keeps its ``//``."""
+    if not _URL.match(url):
         return _shown_keywords(url) if "password" in url else url
-    parts = urlsplit(url)
-    if parts.password is not None:
-        host = parts.netloc.rsplit("@", 1)[1]
-        parts = parts._replace(netloc=f"{parts.username or ''}:***@{host}")
-    if "password" in parts.query:
-        parts = parts._replace(query=urlencode([(k, "***" if k == "password" else v)
-                                                for k, v in parse_qsl(parts.query, keep_blank_values=True)]))
-    return urlunsplit(parts)
+    scheme, _, rest = url.partition("://")
+    cut = min((i for i in (rest.find("/"), rest.find("?"), rest.find("#")) if i >= 0), default=len(rest))
+    netloc, tail = rest[:cut], rest[cut:]
+    if "@" in netloc:
+        userinfo, host = netloc.rsplit("@", 1)
+        if ":" in userinfo:
+            netloc = userinfo.split(":", 1)[0] + ":***@" + host
+    path, mark, query = tail.partition("?")
+    if mark and "password" in query:
+        query, hash_, fragment = query.partition("#")
+        query = urlencode([(k, "***" if k == "password" else v) for k, v in parse_qsl(query, keep_blank_values=True)])
+        query += hash_ + fragment
+    return f"{scheme}://{netloc}{path}{mark}{query}"
+
+
+_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
 
 
 def _shown_keywords(conninfo: str) -> str:
