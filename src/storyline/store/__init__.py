@@ -42,6 +42,14 @@ def _refused(target: str) -> str | None:
     return None
 
 
+def _check(target: str) -> None:
+    """Raise StoreError naming ``target`` (its password hidden) when open_store refuses it."""
+    if (why := _refused(target)) is not None:
+        from storyline.store.sql.transfer import shown
+
+        raise StoreError(f"{shown(target)}: {why}")
+
+
 def missing_store(db: str | os.PathLike | None = None) -> str | None:
     """The path of the SQLite file ``db`` names (as :func:`open_store` resolves it) when that
     file does not exist; None for an existing file, a server URL or an in-memory store (and
@@ -64,10 +72,7 @@ def open_store(db: str | os.PathLike | None = None) -> Store:
     Without ``db``, ``$STORYLINE_DB`` and then ``storyline.db`` are used.
     """
     target = _target(db)
-    if (why := _refused(target)) is not None:
-        from storyline.store.sql.transfer import shown
-
-        raise StoreError(f"{shown(target)}: {why}")
+    _check(target)
     if target.startswith(_SERVERS):
         from storyline.store.postgres import PostgresStore
 
@@ -92,8 +97,7 @@ def copy_store(source: str | os.PathLike | None, target: str | os.PathLike, *, p
 
     source, target = _target(source), _target(target)
     for url in (source, target):
-        if (why := _refused(url)) is not None:
-            raise StoreError(f"{shown(url)}: {why}")
+        _check(url)
         if url in (MEMORY_URL, ":memory:"):
             raise StoreError(f"{url}: an in-memory store lives in one process and cannot be copied")
     if missing_store(source):
