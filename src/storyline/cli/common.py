@@ -156,13 +156,14 @@ def progress_bar(description: str, clock: Callable[[], float] = time.monotonic) 
 
 def _logged(description: str, clock: Callable[[], float]) -> Callable[[int, int, str], None]:
     started = clock()
-    last: dict = {"printed": False, "at": started}
+    printed_at: float | None = None
 
     def advance(done: int, total: int, label: str) -> None:
+        nonlocal printed_at
         now = clock()
-        if now - started < QUIET_S or (last["printed"] and now - last["at"] < LOG_EVERY_S):
+        if now - started < QUIET_S or (printed_at is not None and now - printed_at < LOG_EVERY_S):
             return
-        last["printed"], last["at"] = True, now
+        printed_at = now
         err.print(f"{description}: {str(label)[:60]} {done:,}/{total:,} ({now - started:.0f} s)",
                   markup=False, highlight=False)
 

@@ -45,6 +45,10 @@ def adopt(db: Connection) -> bool:
     return bool(dropped and dropped > 0)
 
 
+# A PostgreSQL log position: the oldest transaction still running when the snapshot was taken.
+_XMIN = "pg_snapshot_xmin(pg_current_snapshot())"
+
+
 def _drop_ahead(db: Connection) -> bool:
     """adopt without the cluster's identity (a server that revokes pg_control_system from its
     users, as a managed service may): drop the cursors ahead of this cluster's snapshot. Only
@@ -55,7 +59,7 @@ def _drop_ahead(db: Connection) -> bool:
     snapshot's xmin (a snapshot's xmin never goes back on one cluster). The recorded cluster
     is forgotten too: back on a cluster that can tell its identity, every cursor written here
     is then dropped. Written only when there is something to drop."""
-    xmin = "CAST(CAST(pg_snapshot_xmin(pg_current_snapshot()) AS text) AS bigint)"
+    xmin = f"CAST(CAST({_XMIN} AS text) AS bigint)"
     ahead = db.run(f"SELECT COUNT(*) FROM step_cursors WHERE position > {xmin}").fetchone()[0]  # noqa: S608
     recorded = db.run("SELECT COUNT(*) FROM log_origin").fetchone()[0]
     if not ahead and not recorded:
@@ -81,7 +85,7 @@ def log(db: Connection, kind: str, keys: Iterable[str]) -> None:
 def position(db: Connection) -> int:
     """Where a step that reads the log now should read from next time."""
     if db.dialect == "postgres":
-        return int(db.run("SELECT pg_snapshot_xmin(pg_current_snapshot())::text").fetchone()[0])
+        return int(db.run(f"SELECT {_XMIN}::text").fetchone()[0])  # noqa: S608
     # The highest sequence number ever given, which a prune never lowers (MAX(seq) would drop
     # to 0 when the log is emptied, and every cursor would look ahead of the log).
     row = db.run("SELECT seq FROM sqlite_sequence WHERE name = 'changes'").fetchone()
