@@ -97,6 +97,7 @@ from storyline.link.stories import checkpoint
 from storyline.link.stories.evidence import EvidenceMixin
 from storyline.link.stories.scoring import ScoringMixin, other_casts, other_protagonists
 from storyline.link.stories.shard_entry import TimeShardMixin
+from storyline.link.stories.lexdots import LexDots
 from storyline.link.stories.split import SplitMixin
 from storyline.link.stories.params import DEFAULT, Params
 from storyline.link.stories.state import ActiveSet, Centroids, DocFreq, Story, centroid_cosine, rebuilt
@@ -122,6 +123,7 @@ class StoryClusterer(ScoringMixin, EvidenceMixin, SplitMixin, TimeShardMixin):
         self._tdf = DocFreq(params.idf_prior)  # term document frequencies (lexical IDF)
         self._lex: dict[int, dict[str, float]] = {}  # unit TF-IDF vectors of active stories' items
         self._postings: dict[str, set[str]] = {}  # term -> active stories whose members carry it
+        self._dots = LexDots()  # TF-IDF dot products in bulk (a cache: not state)
         self._active = ActiveSet(params.window_s, params.window_items, params.hold_items)
         self._centroids = Centroids()
         # Why each article was placed and which stories merged, since the last take_evidence()
@@ -281,6 +283,7 @@ class StoryClusterer(ScoringMixin, EvidenceMixin, SplitMixin, TimeShardMixin):
         self._df.add(item.entities)
         self._tdf.add(item.terms)
         self._lex[seq] = self._tdf.unit(item.terms)
+        self._dots.forget(self._lex, self._active.stories, len(self._lex) + len(self._active.stories))
         return seq
 
     def _start(self, seq: int, item: Item) -> Story:

@@ -12,7 +12,7 @@ from collections import Counter
 import numpy as np
 
 from storyline.link.stories.features import Item, publication_years, year_keys
-from storyline.link.stories.state import Story, majority_years, sparse_dot
+from storyline.link.stories.state import Story, majority_years
 
 
 class ScoringMixin:
@@ -33,7 +33,7 @@ class ScoringMixin:
         bar = self.params.join_bar(item) if bar is None else bar
         years = year_keys(item.entities) | publication_years(item.time, window) if self.params.year_veto else set()
         self._kept_out = []
-        out = []
+        kept = []
         for story, cos in self._candidates(item):
             if len(story.members) < min_size:
                 continue
@@ -42,7 +42,10 @@ class ScoringMixin:
             if _other_years(years, story, self.params.year_ranges and item.time is None):
                 self._kept_out.append((cos, story))
                 continue
-            out.append((self._score(item, story, cos, self._near_bar(item, story, bar) if near else bar), story, cos))
+            kept.append((story, cos))
+        lexes = self._lex_cosines([story for story, _ in kept])
+        out = [(self._score(item, story, cos, self._near_bar(item, story, bar) if near else bar, lex), story, cos)
+               for (story, cos), lex in zip(kept, lexes)]
         out.sort(key=lambda t: (-t[0], t[1].index))
         return out
 
@@ -70,10 +73,19 @@ class ScoringMixin:
         extra = [self._stories[k] for k in keys - seen]
         if not extra:
             return found
-        ranked = sorted(((s.lex_cosine(lex), s) for s in extra), key=lambda t: (-t[0], t[1].index))
+        ranked = sorted(zip(self._lex_cosines(extra), extra), key=lambda t: (-t[0], t[1].index))
         for _, story in ranked[: p.candidates]:
             found.append((story, self._vector_cosine(item, story)))
         return found
+
+    def _lex_cosines(self, stories: list[Story]) -> list[float]:
+        """``story.lex_cosine`` of the current article's TF-IDF vector, for each of ``stories``
+        (the same values, computed together: see lexdots.py)."""
+        vec = self._lex.get(self._cur)
+        if not vec:
+            return [0.0] * len(stories)
+        dots = self._dots.dots(self._dots.member(self._cur, vec), [self._dots.story(s) for s in stories])
+        return [d / math.sqrt(s.lex_sq) if s.lex_sq > 0 else 0.0 for d, s in zip(dots, stories)]
 
     def _vector_cosine(self, item: Item, story: Story) -> float:
         if item.vector is None or story.vsum is None:
@@ -91,10 +103,13 @@ class ScoringMixin:
         gap = _time_gap(item.time, story)
         return bar - p.near_shift if gap is not None and gap <= p.near_s else bar
 
-    def _score(self, item: Item, story: Story, cosine: float, bar: float | None = None) -> float:
+    def _score(self, item: Item, story: Story, cosine: float, bar: float | None = None,
+               lex: float | None = None) -> float:
+        """``lex``: the story's lexical cosine when the caller has it (``_lex_cosines``)."""
         p = self.params
         vec = self._lex.get(self._cur) or {}
-        lex = story.lex_cosine(vec)
+        if lex is None:
+            lex = story.lex_cosine(vec)
         score = cosine + p.lexical_weight * lex
         if p.member_weight:
             score += p.member_weight * self._nearest_member_gain(item, vec, story, cosine, lex)
@@ -109,15 +124,18 @@ class ScoringMixin:
         p = self.params
         best_cos, best_lex = cosine, lex
         q = None if item.vector is None else np.asarray(item.vector, dtype=np.float64)
+        lexed = []
         for seq in story.profile[-p.member_limit:]:
             member = self._items.get(seq)
             if member is None:
                 continue
             if q is not None and member.vector is not None:
-                best_cos = max(best_cos, float(q @ np.asarray(member.vector, dtype=np.float64)))
+                best_cos = max(best_cos, float(q @ self._dots.vector(seq, member.vector)))
             mlex = self._lex.get(seq)
             if mlex and vec:
-                best_lex = max(best_lex, sparse_dot(vec, mlex))
+                lexed.append(self._dots.member(seq, mlex))
+        if lexed:
+            best_lex = max(best_lex, *self._dots.dots(self._dots.member(self._cur, vec), lexed))
         return (best_cos - cosine) + p.lexical_weight * (best_lex - lex)
 
     def _entity_overlap(self, item: Item, story: Story, score: float, lex: float = 0.0,

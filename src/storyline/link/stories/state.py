@@ -64,6 +64,8 @@ class Story:
     last_seq: int = -1
     row: int = -1  # centroid matrix row while active, else -1
     lead_docs: dict[str, int] = field(default_factory=dict)  # profile members whose lead names each person (Item.lead)
+    # Counts the changes to lex (LexDots keeps a story's arrays while it is the same); not state.
+    lex_version: int = field(default=0, compare=False, repr=False)
 
     @property
     def size(self) -> int:
@@ -84,6 +86,7 @@ class Story:
     def fold(self, item: Item, lex: Mapping[str, float] | None, sign: int) -> None:
         """Add (sign 1) or subtract (sign -1) one profile member's vector, names and words."""
         if lex:
+            self.lex_version += 1
             for t, w in lex.items():
                 x = round(w * FIXED)
                 if not x:
@@ -186,21 +189,48 @@ class DocFreq:
 
     def __init__(self, prior: float):
         self.prior = prior
-        self.n = 0
-        self.df: dict[str, int] = {}
+        self._n = 0
+        self._df: dict[str, int] = {}
+        # idf by key since the counts last changed: placing one article asks for the same
+        # names' IDF once per candidate story (a tenth of the story step, computed each time).
+        self._idf: dict[str, float] = {}
+
+    @property
+    def n(self) -> int:
+        return self._n
+
+    @n.setter
+    def n(self, value: int) -> None:
+        self._n, self._idf = value, {}
+
+    @property
+    def df(self) -> dict[str, int]:
+        """Documents per key. Replace it, never change it in place (add() does that): the
+        IDFs remembered since the counts last changed would go stale."""
+        return self._df
+
+    @df.setter
+    def df(self, value: dict[str, int]) -> None:
+        self._df, self._idf = value, {}
 
     def add(self, keys) -> None:
-        self.n += 1
+        self._n += 1
+        self._idf = {}
+        df = self._df
         for key in keys:
-            self.df[key] = self.df.get(key, 0) + 1
+            df[key] = df.get(key, 0) + 1
 
     def idf(self, key: str) -> float:
-        # A year gets no pseudo-documents: it is not a name met for the first time but the
-        # date of much of a stream (every report of a 2014 stream names 2014 by its date), and
-        # with them the first articles of a stream took a shared year for rare evidence (UCI
-        # headlines, first half: pair F1 0.802 -> 0.782 with the publication year as a key).
-        prior = 0.0 if is_year_key(key) else self.prior
-        return max(0.0, math.log(max(self.n + prior, 1.0) / (self.df.get(key, 0) + 1)))
+        got = self._idf.get(key)
+        if got is None:
+            # A year gets no pseudo-documents: it is not a name met for the first time but the
+            # date of much of a stream (every report of a 2014 stream names 2014 by its date),
+            # and with them the first articles of a stream took a shared year for rare evidence
+            # (UCI headlines, first half: pair F1 0.802 -> 0.782 with the publication year as a
+            # key).
+            prior = 0.0 if is_year_key(key) else self.prior
+            got = self._idf[key] = max(0.0, math.log(max(self._n + prior, 1.0) / (self._df.get(key, 0) + 1)))
+        return got
 
     def unit(self, weights: Mapping[str, float]) -> dict[str, float]:
         """weights * idf, L2-normalised (empty when nothing is left)."""
