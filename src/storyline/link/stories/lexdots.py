@@ -44,7 +44,10 @@ class LexDots:
 
     def arrays(self, vec: Mapping[str, float | int]) -> Arrays:
         num = self._num
-        ids = np.fromiter((num.setdefault(t, len(num)) for t in vec), dtype=np.int64, count=len(vec))
+        try:  # most vectors hold known terms only: looked up in C
+            ids = np.fromiter(map(num.__getitem__, vec), dtype=np.int64, count=len(vec))
+        except KeyError:
+            ids = np.fromiter((num.setdefault(t, len(num)) for t in vec), dtype=np.int64, count=len(vec))
         return ids, np.fromiter(vec.values(), dtype=np.float64, count=len(vec))
 
     def member(self, seq: int, vec: Mapping[str, float]) -> Arrays:
