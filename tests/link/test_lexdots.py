@@ -38,6 +38,8 @@ def test_story_arrays_follow_its_changes_and_a_new_story_under_its_key():
     merged = Story("a", 0)  # what a merge leaves under the old key
     merged.add(0, Item("a", None, {}, None), {"storm": 1.0})
     assert dots.dots(q, [dots.story(merged)])[0] == first
+    merged.lex, merged.lex_sq = {}, 0  # what retiring a story leaves (a new, empty vector)
+    assert dots.dots(q, [dots.story(merged)]) == [0.0]
 
 
 def test_forgetting_keeps_what_is_held():

@@ -38,9 +38,10 @@ class LexDots:
         # is never changed in place, so the same object means the same arrays.
         self._members: dict[int, tuple[Mapping[str, float], Arrays]] = {}
         self._vectors: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # the same for article vectors
-        # A story's, with the story and its lex_version: its sums change in place, and a merge
-        # makes a new story under the old key.
-        self._stories: dict[str, tuple[Story, int, Arrays]] = {}
+        # A story's, with the story, its summed vector and lex_version: the sums change in place
+        # (lex_version counts that), a retired story's are replaced, and a merge makes a new
+        # story under the old key.
+        self._stories: dict[str, tuple[Story, dict, int, Arrays]] = {}
 
     def arrays(self, vec: Mapping[str, float | int]) -> Arrays:
         num = self._num
@@ -71,10 +72,10 @@ class LexDots:
     def story(self, story: Story) -> Arrays:
         """The arrays of ``story``'s summed TF-IDF vector as it is now."""
         held = self._stories.get(story.key)
-        if held is not None and held[0] is story and held[1] == story.lex_version:
-            return held[2]
+        if held is not None and held[0] is story and held[1] is story.lex and held[2] == story.lex_version:
+            return held[3]
         out = self.arrays(story.lex)
-        self._stories[story.key] = (story, story.lex_version, out)
+        self._stories[story.key] = (story, story.lex, story.lex_version, out)
         return out
 
     def forget(self, members: Container[int], stories: Container[str], held: int) -> None:
