@@ -94,7 +94,7 @@ def _nearest_member_gain_one_at_a_time(self, item, vec, story, cosine, lex):
 
 def _idf_every_time(self, key):
     prior = 0.0 if is_year_key(key) else self.prior
-    return max(0.0, math.log(max(self.n + prior, 1.0) / (self.df.get(key, 0) + 1)))
+    return max(0.0, math.log(max(self._n + prior, 1.0) / (self._df.get(key, 0) + 1)))  # no property calls
 
 
 @contextlib.contextmanager

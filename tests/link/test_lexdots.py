@@ -25,6 +25,26 @@ def test_bulk_dots_equal_one_at_a_time(query, others):
     assert got == [sparse_dot(query, v) for v in others]  # exact, not approximate
 
 
+@settings(max_examples=200, deadline=None)
+@given(query=vectors, sums=st.dictionaries(st.sampled_from(TERMS), st.integers(1, 2**70), max_size=25))
+def test_bulk_dots_with_a_storys_integer_sums_equal_one_at_a_time(query, sums):
+    # A story's summed vector is fixed-point integers, past 2**53 (and past int64) on a long
+    # profile: converted to float as Python's float * int converts them.
+    dots = LexDots()
+    assert dots.dots(dots.member(0, query), [dots.arrays(sums)]) == [sparse_dot(query, sums)]
+
+
+def test_numbering_starts_again_when_the_vocabulary_outgrows_the_active_terms():
+    dots = LexDots()
+    vecs = {seq: {f"w{seq}": 1.0, "shared": 0.5} for seq in range(70000)}
+    for seq, vec in vecs.items():
+        dots.member(seq, vec)
+    dots.forget(vecs, {}, len(vecs), terms=10)
+    assert not dots._num and not dots._members
+    query = dots.member(1, vecs[1])
+    assert dots.dots(query, [dots.member(2, vecs[2]), dots.member(1, vecs[1])]) == [0.25, 1.25]
+
+
 def test_story_arrays_follow_its_changes_and_a_new_story_under_its_key():
     dots = LexDots()
     query = {"storm": 0.6, "harbour": 0.8}
@@ -48,7 +68,7 @@ def test_forgetting_keeps_what_is_held():
     for seq, vec in vecs.items():
         dots.member(seq, vec)
     held = {4999: vecs[4999]}
-    dots.forget(held, {}, len(held))
+    dots.forget(held, {}, len(held), terms=1)
     assert list(dots._members) == [4999]
     assert dots.dots(dots.member(4999, vecs[4999]), [dots.member(4999, vecs[4999])]) == [1.0]
 

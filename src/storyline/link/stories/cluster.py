@@ -283,7 +283,8 @@ class StoryClusterer(ScoringMixin, EvidenceMixin, SplitMixin, TimeShardMixin):
         self._df.add(item.entities)
         self._tdf.add(item.terms)
         self._lex[seq] = self._tdf.unit(item.terms)
-        self._dots.forget(self._lex, self._active.stories, len(self._lex) + len(self._active.stories))
+        self._dots.forget(self._lex, self._active.stories, len(self._lex) + len(self._active.stories),
+                          len(self._postings))
         return seq
 
     def _start(self, seq: int, item: Item) -> Story:

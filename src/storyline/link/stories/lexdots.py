@@ -32,6 +32,9 @@ class LexDots:
     article vector they are compared with."""
 
     def __init__(self) -> None:
+        self._clear()
+
+    def _clear(self) -> None:
         self._num: dict[str, int] = {}
         self._dense = np.zeros(4096, dtype=np.float64)
         # A member's arrays, with the vector they were made from: a member's unit TF-IDF vector
@@ -78,10 +81,14 @@ class LexDots:
         self._stories[story.key] = (story, story.lex, story.lex_version, out)
         return out
 
-    def forget(self, members: Container[int], stories: Container[str], held: int) -> None:
+    def forget(self, members: Container[int], stories: Container[str], held: int, terms: int) -> None:
         """Drop the arrays of members and stories no longer ``held`` (``members``, ``stories``:
-        those that are) once the cache holds twice as many (memory bounded, cost amortised)."""
-        if len(self._members) + len(self._vectors) + len(self._stories) > 3 * held + 4096:
+        those that are) once the caches hold three times as many, and start the numbering
+        again once it holds four times the ``terms`` the active stories carry: memory bounded
+        on a stream of any length, the cost amortised (no result depends on the numbering)."""
+        if len(self._num) > 4 * terms + 65536:
+            self._clear()
+        elif len(self._members) + len(self._vectors) + len(self._stories) > 3 * held + 4096:
             self._members = {s: v for s, v in self._members.items() if s in members}
             self._vectors = {s: v for s, v in self._vectors.items() if s in members}
             self._stories = {k: v for k, v in self._stories.items() if k in stories}
