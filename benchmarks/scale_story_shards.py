@@ -23,7 +23,7 @@ events (``scale_stories.py`` says why the second is the one to read); then wheth
 and Ray shards stored the same memberships (``same_results``), how close the sharded stories
 are to the one-clusterer ones (BCubed, one-clusterer stories as the gold), and the speed-ups.
 Each configuration's peak memory is that of this process and its children (a local Ray
-cluster's processes too), proportional set size, sampled every second (``segments.py``).
+cluster's processes too), proportional set size, sampled about every second (``segments.py``).
 
 **A million articles** (hours here): ``--configs ray`` runs the time shards on Ray alone, and
 ``--resume`` makes the run span sittings of the machine. The planted store is built in batches
