@@ -10,9 +10,10 @@ Usage::
 ``WORK_DIR`` is a ``scale_story_shards.py --work`` folder: its planted gold
 (``planted-SIZE-sSEED.built``, article id -> planted story, real event, in stream order) and the
 store a configuration ran (``CONFIG.db``). The store is opened read-only, so a run still going
-can be scored: the clusterer is online and a round of time shards is stored whole, so the
-articles placed so far are clustered as a run of only those articles would cluster them (the
-rounds cut the stream at the same places), and they are scored as such (``placed``).
+can be scored: a round of time shards is stored whole, and the articles placed so far
+(``placed``) are scored with the stories they are in now. Those can still change: a later
+round that joins two stored stories moves the articles of one into the other (the merges of a
+story that keeps returning), so an early stretch's figures move as the run goes on.
 
 Reported: the scores of every placed article (pair and BCubed against the planted stories and
 against real events, as ``scale_story_shards.py`` reports them), and per consecutive ``--slice``
