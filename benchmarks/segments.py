@@ -15,11 +15,11 @@ from pathlib import Path
 
 class Heartbeat:
     """The time a configuration has run, in segments: the progress callback of its steps, and a
-    thread that samples the memory of this process and its children every second (or less
-    often where a sample is costly: :meth:`_beat`) and writes the segments every 10 s (and at each progress report), atomically. A segment holds its wall and
-    CPU seconds (CPU: this process's, not its children's), the peak memory of the process tree
-    (proportional set size, so pages shared by Ray's processes are counted once), and its
-    steps' seconds: from the run's report when it finished, else from the progress reports (a
+    thread that samples the memory of this process and its children every second (less often
+    where a sample is costly: :meth:`_beat`) and writes the segments every 10 s (and at each
+    progress report), atomically. A segment holds its wall and CPU seconds (CPU: this
+    process's, not its children's), the peak memory of the process tree (proportional set
+    size, so pages shared by Ray's processes are counted once), and its steps' seconds: from the run's report when it finished, else from the progress reports (a
     report ends a batch or shard of the step it names, so the time since the report before is
     that step's; the time after the last report is "after the last report")."""
 
@@ -77,16 +77,16 @@ class Heartbeat:
     def _beat(self) -> None:
         # Reading smaps_rollup walks every page of a process: on the million-article story run
         # (a 2 GB process tree) a sample a second was 5% of the run's CPU. So a sample waits at
-        # least 50 times what the one before took (a second at the least; about 1% of a core).
+        # least 50 times what the one before took (a second at the least; about 2% of a core).
         wait, written = 1.0, time.perf_counter()
         while not self.stop.wait(wait):
-            took = time.perf_counter()
+            start = time.perf_counter()
             self.peak_mb = max(self.peak_mb, tree_pss_mb(os.getpid()))
-            took = time.perf_counter() - took
-            wait = max(1.0, 50 * took)
-            if time.perf_counter() - written >= 10:
+            ended = time.perf_counter()
+            wait = max(1.0, 50 * (ended - start))
+            if ended - written >= 10:
                 self.write()
-                written = time.perf_counter()
+                written = ended
 
 
 def total(segments: list[dict]) -> dict:
