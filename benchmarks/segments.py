@@ -19,9 +19,10 @@ class Heartbeat:
     where a sample is costly: :meth:`_beat`) and writes the segments every 10 s (and at each
     progress report), atomically. A segment holds its wall and CPU seconds (CPU: this
     process's, not its children's), the peak memory of the process tree (proportional set
-    size, so pages shared by Ray's processes are counted once), and its steps' seconds: from the run's report when it finished, else from the progress reports (a
-    report ends a batch or shard of the step it names, so the time since the report before is
-    that step's; the time after the last report is "after the last report")."""
+    size, so pages shared by Ray's processes are counted once), and its steps' seconds: from
+    the run's report when it finished, else from the progress reports (a report ends a batch
+    or shard of the step it names, so the time since the report before is that step's; the
+    time after the last report is "after the last report")."""
 
     def __init__(self, path: Path, key: dict, resume: bool) -> None:
         kept = json.loads(path.read_text(encoding="utf-8")) if resume and path.exists() else {}
