@@ -27,7 +27,9 @@ PATH is a folder (or a .jsonl file); its format is detected from its contents:
   the shape of a multi-document news set (many unrelated stories, all dated, interleaved),
   where a batch clusterer that cuts one global threshold does well and an online one that
   keeps sibling events of one kind apart is tempted to split; the baseline is tuned on the
-  train stream. ``SPAN:SPREAD:SEED:siblings`` keeps both events of each topic, on one day: the
+  train stream. ``SPAN:SPREAD:SEED:events`` keeps every event, each on its own day (events
+  of one kind at unrelated times, as real news has them). ``SPAN:SPREAD:SEED:siblings`` keeps
+  both events of each topic, on one day: the
   worst case for trusting nearness in time.
 * ``*.csv`` (UCI News Aggregator): headlines with ``STORY`` (gold: Google News story id) and
   ``TIMESTAMP`` (ms). Body = title; fed in timestamp order (then ID). Malformed rows (the last
@@ -178,11 +180,14 @@ def load_ecb(folder: Path, times: str | None = None):
     return docs, 0
 
 
-def news_stream(docs, span_days: float, spread_days: float, seed: int, siblings: bool = False):
+def news_stream(docs, span_days: float, spread_days: float, seed: int, siblings: bool = False,
+                events: bool = False):
     """ECB+ as a dated stream (``--news-stream``): of each topic and split the event with the
     most documents (ties: the lower cluster id), or with ``siblings`` both events of each topic
     on one day (the worst case for a rule that trusts nearness in time: two events of one kind
-    running in the same days), each event given a day drawn uniformly from
+    running in the same days), or with ``events`` every event of every topic, each on its own
+    day (the shape of real news: events of one kind recur at unrelated times, and two may fall
+    close by chance), each event given a day drawn uniformly from
     ``span_days`` and each of its documents a time drawn uniformly from the ``spread_days``
     after it; in time order, each document's time both its ``time`` (direct) and its
     ``stated_time`` (written as ``published`` for the CLI path). Deterministic for a seed.
@@ -197,10 +202,10 @@ def news_stream(docs, span_days: float, spread_days: float, seed: int, siblings:
         by_event[(d["split"], d["group"])][d["gold"]].append(d)
     kept = []
     for key in sorted(by_event):
-        events = by_event[key]
-        biggest = max(sorted(events), key=lambda g: len(events[g]))  # max keeps the first of a tie
-        for g in sorted(events) if siblings else [biggest]:
-            kept.extend(events[g])
+        by_gold = by_event[key]
+        biggest = max(sorted(by_gold), key=lambda g: len(by_gold[g]))  # max keeps the first of a tie
+        for g in sorted(by_gold) if siblings or events else [biggest]:
+            kept.extend(by_gold[g])
     start = 1_700_000_000.0
     if siblings:
         topic_day = {t: rng.uniform(0.0, span_days) for t in sorted({d["group"] for d in kept})}
@@ -671,9 +676,10 @@ def main(argv=None) -> dict:
     ap.add_argument("--workdir", type=Path, default=None,
                     help="where --via cli writes its JSONL and store (default: a temporary folder)")
     ap.add_argument("--no-baseline", action="store_true", help="skip the TF-IDF average-link peer")
-    ap.add_argument("--news-stream", default=None, metavar="SPAN:SPREAD:SEED[:siblings]",
+    ap.add_argument("--news-stream", default=None, metavar="SPAN:SPREAD:SEED[:siblings|:events]",
                     help="ECB+ as a dated stream of unrelated events (see news_stream), e.g. 20:3:0; "
-                         ":siblings puts both events of each topic on one day")
+                         ":siblings puts both events of each topic on one day, :events keeps every event, "
+                         "each on its own day")
     ap.add_argument("--title-entities", action="store_true",
                     help="with --via replay on a store analysed before session 18: add each cut or given "
                          "title's entities to the story features, as the product now does (see replay_labels)")
@@ -686,9 +692,10 @@ def main(argv=None) -> dict:
         if fmt != "ecbplus":
             raise SystemExit("--news-stream takes ECB+ (a folder with docs.jsonl)")
         span, spread, seed, *mode = args.news_stream.split(":")
-        if mode not in ([], ["siblings"]):
-            raise SystemExit(f"--news-stream {args.news_stream}: SPAN:SPREAD:SEED, optionally :siblings")
-        all_docs = news_stream(all_docs, float(span), float(spread), int(seed), siblings=bool(mode))
+        if mode not in ([], ["siblings"], ["events"]):
+            raise SystemExit(f"--news-stream {args.news_stream}: SPAN:SPREAD:SEED, optionally :siblings or :events")
+        all_docs = news_stream(all_docs, float(span), float(spread), int(seed),
+                               siblings=mode == ["siblings"], events=mode == ["events"])
         fmt = f"ecbplus-stream-{args.news_stream}"
     docs = [d for d in all_docs if args.split == "all" or d.get("split") == args.split]
     if args.limit:
