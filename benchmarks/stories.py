@@ -29,8 +29,7 @@ PATH is a folder (or a .jsonl file); its format is detected from its contents:
   keeps sibling events of one kind apart is tempted to split; the baseline is tuned on the
   train stream. ``SPAN:SPREAD:SEED:events`` keeps every event, each on its own day (events
   of one kind at unrelated times, as real news has them). ``SPAN:SPREAD:SEED:siblings`` keeps
-  both events of each topic, on one day: the
-  worst case for trusting nearness in time.
+  both events of each topic, on one day: the worst case for trusting nearness in time.
 * ``*.csv`` (UCI News Aggregator): headlines with ``STORY`` (gold: Google News story id) and
   ``TIMESTAMP`` (ms). Body = title; fed in timestamp order (then ID). Malformed rows (the last
   line of the prefix is cut off) are skipped and counted.

@@ -134,7 +134,7 @@ class Params:
     profile_s: float = 30 * DAY
     profile_members: int = 400
     # Time penalty time_weight * log1p(gap / time_scale_s); off: the window already keeps old
-    # stories out. Tried in session 32, also with the first 3 or 7 days free of it: on ECB+
+    # stories out. Tried in session 32, also with the first 3, 7 or 14 days free of it: on ECB+
     # made a dated stream of every event, each on its own day (benchmarks/stories.py
     # --news-stream SPAN:SPREAD:SEED:events, sibling events days or weeks apart) 0.06-0.1 took
     # train pair F1 0.922-0.949 up to 0.941-0.972, but on the real datelines of ECB+ read
