@@ -179,22 +179,26 @@ def load_ecb(folder: Path, times: str | None = None):
     return docs, 0
 
 
-def news_stream(docs, span_days: float, spread_days: float, seed: int, siblings: bool = False,
-                events: bool = False):
+STREAM_MODES = ("", "siblings", "events")
+
+
+def news_stream(docs, span_days: float, spread_days: float, seed: int, mode: str = ""):
     """ECB+ as a dated stream (``--news-stream``): of each topic and split the event with the
-    most documents (ties: the lower cluster id), or with ``siblings`` both events of each topic
-    on one day (the worst case for a rule that trusts nearness in time: two events of one kind
-    running in the same days), or with ``events`` every event of every topic, each on its own
-    day (the shape of real news: events of one kind recur at unrelated times, and two may fall
-    close by chance), each event given a day drawn uniformly from
-    ``span_days`` and each of its documents a time drawn uniformly from the ``spread_days``
-    after it; in time order, each document's time both its ``time`` (direct) and its
-    ``stated_time`` (written as ``published`` for the CLI path). Deterministic for a seed.
-    Every time falls in the weeks after 2023-11-14, so every document carries that publication
-    year and the year veto cannot tell events apart here (their texts' own years all meet
-    2023): the stream measures the clusterer without its year evidence."""
+    most documents (ties: the lower cluster id); with mode ``siblings`` both events of each
+    topic on one day (the worst case for a rule that trusts nearness in time: two events of one
+    kind running in the same days); with mode ``events`` every event of every topic, each on
+    its own day (the shape of real news: events of one kind recur at unrelated times, and two
+    may fall close by chance). Each event is given a day drawn uniformly from ``span_days``
+    and each of its documents a time drawn uniformly from the ``spread_days`` after it; in
+    time order, each document's time both its ``time`` (direct) and its ``stated_time``
+    (written as ``published`` for the CLI path). Deterministic for a seed. Every time falls in
+    the weeks after 2023-11-14, so every document carries that publication year and the year
+    veto cannot tell events apart here (their texts' own years all meet 2023): the stream
+    measures the clusterer without its year evidence."""
     import random
 
+    if mode not in STREAM_MODES:
+        raise ValueError(f"news_stream: mode {mode!r} is not one of {STREAM_MODES}")
     rng = random.Random(seed)
     by_event: dict[tuple[str, str], dict[str, list]] = defaultdict(lambda: defaultdict(list))
     for d in docs:
@@ -203,10 +207,10 @@ def news_stream(docs, span_days: float, spread_days: float, seed: int, siblings:
     for key in sorted(by_event):
         by_gold = by_event[key]
         biggest = max(sorted(by_gold), key=lambda g: len(by_gold[g]))  # max keeps the first of a tie
-        for g in sorted(by_gold) if siblings or events else [biggest]:
+        for g in sorted(by_gold) if mode else [biggest]:
             kept.extend(by_gold[g])
     start = 1_700_000_000.0
-    if siblings:
+    if mode == "siblings":
         topic_day = {t: rng.uniform(0.0, span_days) for t in sorted({d["group"] for d in kept})}
         day = {d["gold"]: topic_day[d["group"]] for d in kept}
     else:
@@ -691,10 +695,9 @@ def main(argv=None) -> dict:
         if fmt != "ecbplus":
             raise SystemExit("--news-stream takes ECB+ (a folder with docs.jsonl)")
         span, spread, seed, *mode = args.news_stream.split(":")
-        if mode not in ([], ["siblings"], ["events"]):
+        if len(mode) > 1 or (mode and mode[0] not in STREAM_MODES[1:]):
             raise SystemExit(f"--news-stream {args.news_stream}: SPAN:SPREAD:SEED, optionally :siblings or :events")
-        all_docs = news_stream(all_docs, float(span), float(spread), int(seed),
-                               siblings=mode == ["siblings"], events=mode == ["events"])
+        all_docs = news_stream(all_docs, float(span), float(spread), int(seed), mode=mode[0] if mode else "")
         fmt = f"ecbplus-stream-{args.news_stream}"
     docs = [d for d in all_docs if args.split == "all" or d.get("split") == args.split]
     if args.limit:

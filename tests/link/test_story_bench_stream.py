@@ -48,16 +48,16 @@ def test_the_default_stream_keeps_the_larger_event_of_each_topic(bench):
 
 
 def test_the_events_stream_keeps_every_event_each_on_its_own_day(bench):
-    stream = bench.news_stream(_docs(), 365, 2, 1, events=True)
+    stream = bench.news_stream(_docs(), 365, 2, 1, mode="events")
     assert len(stream) == 15 and {d["gold"] for d in stream} == {f"{t}_{e}" for t in "123" for e in ("ecb", "ecbplus")}
     days = _days(stream)
     assert all(max(v) - min(v) <= 2 for v in days.values())
     # siblings get days of their own: with seed 1 no topic's two events land within the spread
     assert all(abs(min(days[f"{t}_ecb"]) - min(days[f"{t}_ecbplus"])) > 2 for t in "123")
-    assert stream == bench.news_stream(_docs(), 365, 2, 1, events=True)  # deterministic for a seed
+    assert stream == bench.news_stream(_docs(), 365, 2, 1, mode="events")  # deterministic for a seed
 
 
 def test_the_siblings_stream_puts_both_events_of_a_topic_on_one_day(bench):
-    days = _days(bench.news_stream(_docs(), 365, 1, 1, siblings=True))
+    days = _days(bench.news_stream(_docs(), 365, 1, 1, mode="siblings"))
     assert len(days) == 6
     assert all(abs(min(days[f"{t}_ecb"]) - min(days[f"{t}_ecbplus"])) <= 1 for t in "123")
