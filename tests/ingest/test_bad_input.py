@@ -158,7 +158,7 @@ def test_jsonl_bad_lines_are_skipped_and_good_lines_kept(sqlite_desk, tmp_path):
     lines = (
         "{not json at all\n"                                   # 1
         "[1, 2, 3]\n"                                          # 2
-        '{"title": "A headline with no body"}\n'               # 3
+        '{"url": "https://example.org/x", "summary": " "}\n'   # 3: nothing to read
         "\n"                                                   # 4: blank, passed over quietly
         + jsonl([good_line])                                   # 5
         + '{"text": ' + '"' + "x" * (CAP + 50) + '"}\n'        # 6: longer than the cap
@@ -179,9 +179,9 @@ def test_jsonl_bad_lines_are_skipped_and_good_lines_kept(sqlite_desk, tmp_path):
     reasons = dict(got)
     assert reasons["line 1"].startswith("invalid JSON (")
     assert reasons["line 2"] == "expected a JSON object, got list"
-    assert reasons["line 3"].startswith("no 'text' or 'html' field with content (nor 'maintext'")
+    assert reasons["line 3"].startswith("no 'text', 'html' or 'title' field with content (nor 'maintext'")
     assert reasons["line 6"] == "line longer than the 4,000-byte cap"
-    assert reasons["line 7"].startswith("no 'text' or 'html' field with content")
+    assert reasons["line 7"].startswith("no 'text', 'html' or 'title' field with content")
     assert reasons["line 8"] == "expected a JSON object, got NoneType"
     assert reasons["line 9"] == "not valid UTF-8"
 

@@ -331,10 +331,38 @@ def test_odd_jsonl_values_of_other_tools_fields_never_stop_the_file(desk, tmp_pa
 
 
 def test_a_jsonl_record_without_any_text_field_names_the_names_it_looked_for(desk, tmp_path):
-    report = desk.ingest([write(tmp_path, "no-text.jsonl", jsonl([{"url": FERRY_URL, "summary": "short"}]))])
+    report = desk.ingest([write(tmp_path, "no-text.jsonl", jsonl([{"url": FERRY_URL, "summary": "  ", "title": ""}]))])
     assert report.added == [] and len(report.problems) == 1
     reason = report.problems[0].reason
-    assert "'text'" in reason and "'maintext'" in reason and "'content'" in reason
+    assert all(f"'{name}'" in reason for name in ("text", "title", "maintext", "content", "summary", "description"))
+
+
+def test_a_jsonl_record_with_only_a_headline_or_a_teaser_is_kept_as_a_brief(desk, tmp_path):
+    """Headline dumps (GDELT, the UCI News Aggregator, NewsAPI without its content) give a
+    title, a teaser or both and no text: each record is kept, its teaser (else its headline)
+    as the body, and the article says the body stands in for a text it never had."""
+    lines = jsonl([
+        {"url": "https://wire.example/h", "title": "Port Selby shares rise", "publisher": "Meridian Wire",
+         "timestamp": 1772877600000},
+        {"url": "https://wire.example/t", "title": "Ferry crews vote to strike",
+         "description": "Crews on the Port Selby ferry voted on Monday to strike over the new rota.", "content": None},
+        {"link": "https://wire.example/s", "headline": "Harbour vote", "summary": "The harbour election is over."},
+        {"url": "https://wire.example/full", "title": "Port Selby votes", "text": "The harbour election is over in Port Selby.",
+         "description": "Not this one."},
+    ])
+    report = desk.ingest([write(tmp_path, "headlines.jsonl", lines)])
+    assert report.problems == [] and len(report.added) == 4
+    head, teaser, summary, full = desk.articles()
+    assert (head.title, head.body, head.outlet) == ("Port Selby shares rise", "Port Selby shares rise", "Meridian Wire")
+    assert head.published == "2026-03-07T10:00:00+00:00" and head.cuts == ()
+    assert head.fields["body"].origin == "inferred" and "'title'" in head.fields["body"].evidence
+    assert (teaser.title, teaser.body) == ("Ferry crews vote to strike",
+                                           "Crews on the Port Selby ferry voted on Monday to strike over the new rota.")
+    assert "'description'" in teaser.fields["body"].evidence
+    assert (summary.title, summary.body) == ("Harbour vote", "The harbour election is over.")
+    assert "'summary'" in summary.fields["body"].evidence
+    # A record with its own text is read as before: the teaser is not its body, nothing stands in.
+    assert full.body == "The harbour election is over in Port Selby." and "body" not in full.fields
 
 
 # --- WARC ------------------------------------------------------------------------------------

@@ -175,6 +175,20 @@ def test_the_article_page_highlights_quotes_and_people_and_links_copies(site):
     assert "source:" in copy and f'href="/articles/{ids["wall"]}"' in copy
 
 
+def test_a_headline_only_record_is_a_brief_and_its_page_says_so(site):
+    r = site.post("/api/articles", params={"analyze": "false"}, headers={"Content-Type": "application/json"},
+                  content=json.dumps([{"title": f"Harbour wall vote {SCRIPT}", "outlet": "Selby Post"}]))
+    assert r.status_code == 201, r.text
+    [brief] = r.json()["items"]
+    page = site.get(f"/articles/{brief['id']}").text
+    assert_inert(page)
+    assert any(tag == "p" and a.get("data-testid") == "brief-note" for tag, a in parse(page).tags)
+    assert "the record gives no text: its &#39;title&#39; stands for it" in page
+    body = page[page.index('data-testid="body"'):].split("</div>")[0]
+    assert "Harbour wall vote &lt;script&gt;" in body
+    assert 'data-testid="brief-note"' not in site.get(f"/articles/{site.ids['wall']}").text
+
+
 def test_the_compare_form_leads_to_the_diff_page(site):
     a, b = site.ids["wall"], site.ids["copy"]
     r = site.get("/diff", params={"a": a, "b": b[:8].upper()}, follow_redirects=False)

@@ -178,6 +178,8 @@ def show(
             out.print(f"  {x.outlet or 'unknown outlet'} · {x.published or 'undated'} · {where}",
                       markup=False, highlight=False)
     out.print()
+    if (brief := article.fields.get("body")) is not None:
+        out.print(f"[dim]a brief: {escape(brief.evidence or '')}[/]", highlight=False)
     out.print(article.body, markup=False)
     if article.cuts:
         out.print("\n[dim]cut on ingest:[/]")

@@ -11,7 +11,7 @@ from storyline.ingest.clean import Cleaned, clean_text, sanitize
 from storyline.ingest.decode import UndecodableError, decode_text
 from storyline.ingest.files import InputError
 from storyline.ingest.html import extract_html, fragment_text
-from storyline.ingest.jsonl import parse_line
+from storyline.ingest.jsonl import parse_record
 from storyline.ingest.outlets import canonical_outlet
 from storyline.records import Article, FieldSource, RawDocument
 
@@ -31,12 +31,15 @@ def to_article(raw: RawDocument) -> Article:
     elif raw.media_type == "text/html+fragment":
         cleaned = clean_text(fragment_text(_decode(raw.data)), stated=stated)
     elif raw.media_type == "application/json":
-        obj = parse_line(raw.data)
+        obj, stand_in = parse_record(raw.data)
         if isinstance(obj.get("html"), str) and obj["html"].strip():
             # JSON may escape lone surrogates ("\ud800"), which UTF-8 cannot encode.
             cleaned = extract_html(sanitize(obj["html"]).encode("utf-8"), url=stated.get("url"), stated=stated)
         else:
             cleaned = clean_text(obj["text"], stated=stated, structured=True)
+            if stand_in is not None:
+                cleaned.fields["body"] = FieldSource(
+                    "inferred", f"the record gives no text: its {stand_in!r} stands for it")
     else:
         raise InputError(f"unsupported media type {raw.media_type!r}")
     if not cleaned.body.strip():

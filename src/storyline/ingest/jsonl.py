@@ -36,6 +36,12 @@ FIELD_ALIASES: dict[str, tuple[str, ...]] = {
     "outlet": ("source_domain", "media_name", "source_name", "site_name", "publisher", "source", "domain"),
     "byline": ("authors", "author", "creator"),
 }
+# A record without a text still tells news when it has a teaser or a headline: headline dumps
+# (GDELT's, the UCI News Aggregator's, a feed exported without its pages) give nothing else,
+# and turning each line away lost the whole dump. Such a record is kept as a brief whose body
+# is the first of these (a teaser, as NewsAPI, feeds and schema.org name it), else the headline
+# (text_stand_in); the article says so (convert.to_article: the field "body", inferred).
+STAND_INS = ("description", "summary", "teaser", "snippet", "dek")
 _LOOKS_HTML = re.compile(r"\s*<(?:!--|!doctype\b|/?[a-z][a-z0-9-]*(?:\s[^<>]{0,200})?/?>)", re.IGNORECASE)
 
 
@@ -219,6 +225,12 @@ def _cut_lines(fh: BinaryIO, part_bytes: int, chunk: int) -> list[LinePart]:
 
 def parse_line(data: bytes) -> dict:
     """Parse one JSONL line into an article object, or raise :class:`InputError` saying why."""
+    return parse_record(data)[0]
+
+
+def parse_record(data: bytes) -> tuple[dict, str | None]:
+    """:func:`parse_line`, and the name of the field that stands for the record's text when it
+    gives none (text_stand_in; None when it gives its own text or page)."""
     try:
         obj = json.loads(data)
     except UnicodeDecodeError:
@@ -235,9 +247,26 @@ def parse_line(data: bytes) -> dict:
     obj = canonical_fields(obj)
     text, html = obj.get("text"), obj.get("html")
     if not (isinstance(text, str) and text.strip()) and not (isinstance(html, str) and html.strip()):
-        raise InputError("no 'text' or 'html' field with content (nor " + ", ".join(
-            repr(a) for a in FIELD_ALIASES["text"] + FIELD_ALIASES["html"]) + ")")
-    return obj
+        stand_in = text_stand_in(obj)
+        if stand_in is None:
+            raise InputError("no 'text', 'html' or 'title' field with content (nor " + ", ".join(
+                repr(a) for a in FIELD_ALIASES["text"] + FIELD_ALIASES["html"] + STAND_INS) + ")")
+        obj["text"], name = stand_in
+        return obj, name
+    return obj, None
+
+
+def text_stand_in(obj: dict) -> tuple[str, str] | None:
+    """What stands for the text of a record (canonical fields) that gives none, and the name of
+    the field it is: its teaser (the first of STAND_INS with content), else its headline; None
+    when it has neither. The headline is not put above a teaser: it is the stated title
+    already, and the cleaner would cut it again as a repeated headline."""
+    for name in STAND_INS:
+        value = _usable("text", obj.get(name))
+        if value is not None:
+            return value, name
+    title = _usable("title", obj.get("title"))
+    return (title, "title") if title is not None else None
 
 
 def canonical_fields(obj: dict) -> dict:
