@@ -500,6 +500,8 @@ def product_labels(docs, workdir: Path) -> tuple[list[str], dict]:
             row = {"url": url_of[d["id"]], "text": d["body"]}
             if d.get("title"):
                 row["title"] = d["title"]
+                if d["title"] == d["body"]:
+                    del row["text"]  # a headline dump's line: the title alone (ingest keeps it as a brief)
             if d.get("stated_time") is not None:
                 row["published"] = datetime.fromtimestamp(d["stated_time"], timezone.utc).isoformat()
             fh.write(json.dumps(row, ensure_ascii=False) + "\n")
