@@ -114,7 +114,7 @@ def test_a_killed_worker_costs_no_results_and_no_duplicates(crashing_ray, local_
     # A shard with bad records beside the seeds: each is skipped and reported, the job goes on.
     bad = tmp_path / "bad"
     bad.mkdir()
-    (bad / "broken.jsonl").write_text('{"title": "no closing brace"\n{"title": "No text at all"}\n', encoding="utf-8")
+    (bad / "broken.jsonl").write_text('{"title": "no closing brace"\n{"byline": "No text at all"}\n', encoding="utf-8")
     # ... read in two parts side by side (a file over 20 bytes is cut), its lines numbered as one.
     monkeypatch.setenv("STORYLINE_READ_PART_MB", str(20 / (1 << 20)))
     with storyline.open(db) as desk:

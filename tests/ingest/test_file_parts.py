@@ -25,7 +25,7 @@ LINES = st.lists(st.one_of(
     st.builds(lambda t: json.dumps({"title": t, "text": f"Body of {t}. " * 3}), st.text(min_size=1, max_size=30)),
     st.just(""),  # a blank line
     st.just("{not json"),
-    st.just('{"title": "no text"}'),
+    st.just('{"byline": "no text"}'),
     st.builds(lambda n: json.dumps({"text": "x" * n}), st.integers(150, 400)),  # over the cap below
 ), min_size=1, max_size=40)
 
