@@ -205,3 +205,37 @@ def test_people_runs_beside_the_stories_they_do_not_touch_and_before_the_story_f
     assert not ray_exec._conflict(STORIES, PEOPLE) and ray_exec._conflict(STORY_FACTS, PEOPLE)
     # A step that wrote what the people read would wait for them too.
     assert ray_exec._conflict(replace(STORIES, writes=(*STORIES.writes, "entities")), PEOPLE)
+
+
+@pytest.mark.slow
+def test_story_shard_tasks_each_run_in_a_worker_process_of_their_own(ray_available, tmp_path):
+    """A story time shard (and its stitching) holds a clusterer's window of state, and a worker
+    process kept for the next task keeps that memory: such tasks run in a process each, which
+    exits after it (ray_exec.FRESH_WORKER); other store tasks reuse their workers."""
+    import os
+
+    import ray
+
+    from storyline.run.common import RayOptions
+    from storyline.run.ray_exec import FRESH_WORKER, _ray_store_map
+
+    db = tmp_path / "empty.db"
+    storyline.open(str(db)).close()
+
+    def run_time_shard(store, n):  # named as the step's task: pickled by value for the workers
+        return os.getpid(), n
+
+    def count_doc_freqs(store, n):
+        return os.getpid(), n
+
+    assert {"run_time_shard", "stitch"} <= FRESH_WORKER and "count_doc_freqs" not in FRESH_WORKER
+    ray.init(num_cpus=1, include_dashboard=False, log_to_driver=False)
+    try:
+        mapper = _ray_store_map(str(db), RayOptions(workers=1, cpus_per_worker=1.0))
+        fresh = [mapper(run_time_shard, [(n,)])[0] for n in range(3)]
+        kept = [mapper(count_doc_freqs, [(n,)])[0] for n in range(3)]
+    finally:
+        ray.shutdown()
+    assert [n for _, n in fresh + kept] == [0, 1, 2, 0, 1, 2]
+    assert len({pid for pid, _ in fresh}) == 3
+    assert len({pid for pid, _ in kept}) < 3  # one process takes several

@@ -456,13 +456,22 @@ def _ray_map(options: RayOptions) -> Callable[[Callable, Sequence[tuple]], list]
     return run
 
 
+# Tasks that each hold a story clusterer's window of state (about 1 GB at the million): each
+# runs in a worker process of its own, which exits after it. A worker kept for the next task
+# keeps its high-water memory (the allocator does not hand it back), so two idle workers held
+# 2 GB while the driver joined the round, which set the run's peak (session 33).
+FRESH_WORKER = frozenset({"run_time_shard", "stitch"})
+
+
 def _ray_store_map(url: str, options: RayOptions) -> Callable[[Callable, Sequence[tuple]], list]:
     """A sharded step's store mapper (``Step.shards``): one Ray task a call, each opening the
     store by ``url``, ``cpus_per_worker`` CPUs each, retried when lost (a shard run again skips
     the batches it finished); results in order. A run has a few shards (sharded.SHARDS)."""
 
     def run(fn: Callable, args: Sequence[tuple], done: Callable[[int], None] | None = None) -> list:
-        remote = ray.remote(_store_task).options(num_cpus=options.cpus_per_worker, max_retries=options.max_retries)
+        task = ray.remote(max_calls=1)(_store_task) if getattr(fn, "__name__", "") in FRESH_WORKER \
+            else ray.remote(_store_task)  # (max_calls is not an .options() one)
+        remote = task.options(num_cpus=options.cpus_per_worker, max_retries=options.max_retries)
         refs = [remote.remote(url, fn, *a) for a in args]
         if done is None:
             return ray.get(refs)
