@@ -337,7 +337,7 @@ def _release_memory() -> None:
     the machine while the shards run beside this process. glibc's malloc_trim returns the free
     pages; elsewhere this does nothing. (60,000 planted articles on Ray, 2 workers: this
     process held 1,203 MB through round 2's shards, 563 MB with the clusterer dropped and
-    trimmed; the peak of the process tree fell 3,329 -> 2,640 MB, session 33.)"""
+    trimmed; the peak of the process tree fell 3,329 -> 2,548 MB, session 33.)"""
     import ctypes
     import gc
 
