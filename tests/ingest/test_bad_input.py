@@ -113,7 +113,8 @@ CASES = [
     # Named explicitly, a file with a suffix we do not read is refused by its type, unread.
     Bad("photo.png", PNG, "unsupported file type"),
     Bad("report.pdf", PDF, "unsupported file type"),
-    Bad("table.csv", b"name,votes\nOkafor,31\n", "unsupported file type"),
+    Bad("table.pdf", b"%PDF-1.7 not read", "unsupported file type"),
+    Bad("table.csv", b"name,votes\nOkafor,31\n", "no article fields in the header row"),
 ]
 
 

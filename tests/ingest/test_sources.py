@@ -88,7 +88,7 @@ def test_folder_is_read_recursively_without_hidden_or_unsupported_files(desk, tm
     write(root, ".git/objects/notes.txt", text_article("Git internals headline", ["Not an article at all. " * 3]))
     write(root, "2026/.cache/x.txt", "Cached copy.\nStill hidden, so never read.\n")
     write(root, "photos/cover.jpg", b"\xff\xd8\xff\xe0\x00\x10JFIF\x00")
-    write(root, "notes.csv", "a,b\n1,2\n")
+    write(root, "notes.xlsx", b"PK\x03\x04 a spreadsheet")
 
     report = desk.ingest([root])
     assert report.problems == []
@@ -363,6 +363,70 @@ def test_a_jsonl_record_with_only_a_headline_or_a_teaser_is_kept_as_a_brief(desk
     assert "'summary'" in summary.fields["body"].evidence
     # A record with its own text is read as before: the teaser is not its body, nothing stands in.
     assert full.body == "The harbour election is over in Port Selby." and "body" not in full.fields
+
+
+# --- CSV and TSV -----------------------------------------------------------------------------
+
+
+def test_a_headline_spreadsheet_is_read_row_by_row_as_briefs(desk, tmp_path):
+    """A headline dump in the UCI News Aggregator's shape (upper-case names, a Unix time in
+    milliseconds, no text) needs no conversion: each row is a brief with its outlet and date."""
+    rows = ("ID,TITLE,URL,PUBLISHER,CATEGORY,STORY,HOSTNAME,TIMESTAMP\r\n"
+            '1,"Port Selby shares rise, then fall",https://wire.example/1,Meridian Wire,b,s1,wire.example,1772877600000\r\n'
+            "2,Ferry crews vote to strike,https://courier.example/2,Millbrook Courier,b,s2,courier.example,1772881200000\r\n")
+    report = desk.ingest([write(tmp_path, "headlines.csv", rows)])
+    assert report.problems == [] and len(report.added) == 2
+    shares, ferry = desk.articles()
+    assert (shares.title, shares.body, shares.outlet) == (
+        "Port Selby shares rise, then fall", "Port Selby shares rise, then fall", "Meridian Wire")
+    assert shares.published == "2026-03-07T10:00:00+00:00" and shares.url == "https://wire.example/1"
+    assert shares.locator == "row 2" and shares.fields["body"].origin == "inferred"
+    assert (ferry.title, ferry.outlet, ferry.locator) == ("Ferry crews vote to strike", "Millbrook Courier", "row 3")
+
+
+@pytest.mark.parametrize("name,sep", [("wire.tsv", "\t"), ("wire.csv", ";"), ("wire.csv.gz", ",")])
+def test_article_rows_with_text_across_lines(desk, tmp_path, name, sep):
+    """A text field quoted over several lines is one article; a tab (.tsv) or the header's own
+    delimiter (here a semicolon) separates the fields; a gzip file is read through."""
+    text = "\n".join(FERRY_PARAGRAPHS).replace('"', '""')
+    data = (sep.join(["Title", "Body", "Published", "Source"]) + "\n"
+            + sep.join([FERRY_TITLE, f'"{text}"', "2026-03-05", "Meridian Wire"]) + "\n")
+    report = desk.ingest([write(tmp_path, name, gz(data) if name.endswith(".gz") else data)])
+    assert report.problems == [] and len(report.added) == 1
+    [ferry] = desk.articles()
+    assert ferry.title == FERRY_TITLE and ferry.body == body_of(FERRY_PARAGRAPHS)
+    assert (ferry.published, ferry.outlet) == ("2026-03-05", "Meridian Wire")
+
+
+def test_bad_csv_rows_are_skipped_and_reported_and_the_rest_kept(desk, tmp_path):
+    cap = 2_000
+    data = ("title,text,outlet\n"
+            "Harbour vote,The harbour election is over in Port Selby.,Selby Post\n"  # row 2
+            "Too,many,fields,here\n"                                                 # row 3
+            "\n"                                                                     # row 4: blank
+            f"Long one,{'word ' * 1_000},Selby Post\n"                               # line 5: over the cap
+            ",,Selby Post\n").encode() + b"Bad bytes,caf\xe9 au lait,\n" + (          # row 6, row 7
+            "Ferry strike,Ferry crews voted to strike over the new rota.,\n").encode()  # row 8
+    report = desk.ingest([write(tmp_path, "mixed.csv", data)], max_bytes=cap)
+    assert [(a.title, a.locator) for a in desk.articles()] == [("Harbour vote", "row 2"), ("Ferry strike", "row 8")]
+    got = [(p.locator, p.reason) for p in report.problems]
+    assert got[:3] == [("row 3", "4 fields where the header names 3"), ("line 5", "line longer than the 2,000-byte cap"),
+                       ("row 6", got[2][1])]
+    assert got[2][1].startswith("no 'text', 'html' or 'title' field")
+    assert got[3:] == [("row 7", "not valid UTF-8")]
+
+
+@pytest.mark.parametrize("data,reason", [
+    (b"", "empty input"),
+    (b"\n\n", "empty input"),
+    (b"title,text\n", "a header row and no rows"),
+    (b",,\nA,B,C\n", "no header row naming the fields"),
+    (b"name,votes\nOkafor,31\nLund,12\n", "no article fields in the header row ('name', 'votes'): none of "
+                                           "'text', 'title', 'html' or their other names"),
+])
+def test_a_csv_with_nothing_to_read_says_why(desk, tmp_path, data, reason):
+    report = desk.ingest([write(tmp_path, "nothing.csv", data)])
+    assert report.added == [] and [p.reason for p in report.problems] == [reason]
 
 
 # --- WARC ------------------------------------------------------------------------------------

@@ -29,6 +29,8 @@ _SUFFIXES = {
     ".ndjson": "jsonl",
     ".warc": "warc",
     ".arc": "warc",
+    ".csv": "csv",
+    ".tsv": "csv",
 }
 
 
@@ -66,9 +68,9 @@ def discover(paths: list[str | os.PathLike]) -> Iterator[InputFile | tuple[str, 
                     supported += 1
                     yield InputFile(sub, fmt)
             if not supported:
-                yield (str(path), "folder holds no supported files (text, HTML, feed, JSONL or WARC)")
+                yield (str(path), "folder holds no supported files (text, HTML, feed, JSONL, CSV or WARC)")
         elif path.is_file():
-            # A file without a suffix is sniffed; one with a suffix we do not know (.csv, .pdf)
+            # A file without a suffix is sniffed; one with a suffix we do not know (.pdf, .docx)
             # is not an article format, and reading it as text would store junk.
             yield InputFile(path, format_of(path) or (_sniff(path) if not path.suffix else None))
         elif path.is_symlink() or path.exists():

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from storyline.ingest.convert import to_article
+from storyline.ingest.csvfile import read_csv
 from storyline.ingest.feeds import read_feed
 from storyline.ingest.files import InputError, InputFile
 from storyline.ingest.html import read_html
@@ -25,6 +26,7 @@ READERS: dict[str, Reader] = {
     "html": read_html,
     "feed": read_feed,
     "jsonl": read_jsonl,
+    "csv": read_csv,
     "warc": read_warc,
 }
 
@@ -34,7 +36,7 @@ def documents(file: InputFile, *, max_bytes: int, part: LinePart | RecordPart | 
     """Everything one input file holds, or the problem that kept it from being read; with
     ``part`` (and ``index``), what one part of a JSONL or WARC file holds (ingest/parts.py)."""
     if file.format is None:
-        yield Problem(str(file.path), "unsupported file type (expected text, HTML, feed, JSONL or WARC)")
+        yield Problem(str(file.path), "unsupported file type (expected text, HTML, feed, JSONL, CSV or WARC)")
         return
     if part is not None and (file.format, type(part)) not in (("jsonl", LinePart), ("warc", RecordPart)):
         raise ValueError(f"{file.path}: a {file.format} file is not read by a {type(part).__name__}")
