@@ -20,7 +20,7 @@ from storyline.ingest.pipeline import articles, documents
 from storyline.records import Article, Link, Problem
 
 FORMATS = ("text", "html", "feed", "jsonl", "warc")
-SUFFIXES = {"text": ".txt", "html": ".html", "feed": ".rss", "jsonl": ".jsonl", "warc": ".warc"}
+SUFFIXES = {"text": ".txt", "html": ".html", "feed": ".rss", "jsonl": ".jsonl", "csv": ".csv", "warc": ".warc"}
 MAX_BYTES = 1_000_000
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 _LAST_RESORT = ("could not be read (", "could not be processed (")

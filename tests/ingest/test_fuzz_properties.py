@@ -91,6 +91,17 @@ def test_jsonl_reader(objects, hostile_line):
 
 
 @FAST
+@given(st.sampled_from(["title,text,published", "TITLE;BODY", "headline\tdescription\turl", "a,b", ""]),
+       st.lists(st.lists(TEXT, max_size=4), max_size=5),
+       st.sampled_from(["", '"' * 3 + "unclosed", "x" * 5000, "\xff,\xfe"]))
+def test_csv_reader(header, rows, hostile_line):
+    def field(text: str) -> str:
+        return '"' + text.replace('"', '""') + '"' if any(c in text for c in ',;\t"\n\r') else text
+    lines = [header] + [",".join(field(t) for t in row) for row in rows] + [hostile_line]
+    _read("csv", _encode("\n".join(lines)))
+
+
+@FAST
 @given(st.lists(st.tuples(TEXT, st.sampled_from(["text/html", "text/plain", "application/pdf"])), max_size=3),
        st.integers(min_value=0, max_value=400))
 def test_warc_reader(pages, cut):
