@@ -183,10 +183,7 @@ def run_time_shard(store: Store, shard: Shard, before: DocFreqs = EMPTY) -> Shar
     """Cluster one shard from the stored checkpoint it was planned on (module docstring), its
     document frequencies raised by ``before`` (those of the round's articles before its
     lead-in, :func:`count_doc_freqs`). Writes nothing, so running it again does the same."""
-    mark = store.story_checkpoint_token()
-    if (mark[1] if mark is not None and mark[0] == CLUSTER_VERSION else "") != shard.token:
-        raise RuntimeError("the stored stories changed since this run was planned; run it again")
-    clusterer = StoryClusterer.from_snapshot(store.story_checkpoint()) if shard.token else StoryClusterer()
+    clusterer = _planned_on(store, shard.token)
     if before[0][0]:
         clusterer.set_doc_freqs(*_plus(clusterer.doc_freqs(), before))
     held = set(clusterer.assignments())
@@ -324,7 +321,8 @@ def run_round(store: Store, plan: Sequence[Shard], store_mapper: Callable,
 
 def _planned_on(store: Store, token: str) -> StoryClusterer:
     """The clusterer in the stored state a round was planned on (checkpoint ``token``; "" for
-    none), or RuntimeError when the stored stories changed since, as a shard would raise."""
+    none), or RuntimeError when the stored stories changed since: what each shard starts from,
+    and what the merge step joins the shards on."""
     mark = store.story_checkpoint_token()
     if (mark[1] if mark is not None and mark[0] == CLUSTER_VERSION else "") != token:
         raise RuntimeError("the stored stories changed since this run was planned; run it again")
