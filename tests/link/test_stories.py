@@ -512,3 +512,22 @@ def test_a_story_that_chained_two_subjects_is_split_in_two():
         kept, near_a, _ = _chained(other)
         kept.add(item("a6", near_a, ["reid"]))
         assert len(kept.stories()) == 1
+
+
+def test_a_label_names_each_key_person_once_in_a_form_seen_often():
+    from storyline.link.stories.scan import _distinct, _key_names
+    from storyline.records import Entity
+
+    def person(name):
+        return Entity(id=name, name=name, type="PERSON")
+
+    # Headlines in Title Case: the tagger runs a verb into a name once in a while.
+    per_article = ([[person("Lindsay Lohan")]] * 6 + [[person("Lohan")]] * 3 + [[person("Lindsay")]] * 2
+                   + [[person("Oprah"), person("Watch Lindsay Lohan")]]
+                   + [[person("Oprah")]] * 3 + [[person("Edward Snowden Speaks")]] * 2 + [[person("Joe Biden")]])
+    ranked = _key_names(per_article, "PERSON")
+    assert ranked[0] == "Lindsay Lohan"  # not the longest form seen, which is one article's slip
+    assert _distinct(ranked, 3) == ["Lindsay Lohan", "Oprah", "Edward Snowden Speaks"]
+    assert _distinct(["Lindsay", "Lindsay Lohan", "Biden"], 2) == ["Lindsay", "Biden"]
+    assert _distinct(["Paris", "Texas"], 2, taken=["Paris Hilton"]) == ["Texas"]
+    assert _key_names([], "PERSON") == [] and _distinct([], 3) == []

@@ -29,6 +29,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import json
+import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -334,10 +335,10 @@ def summarise(story_id: str, member_ids: Sequence[str], by_id: dict[str, Article
     last SUMMARY_MEMBERS members) and its stated date span (over every member whose
     publication date ``published`` holds)."""
     articles = [by_id[a] for a in member_ids[-SUMMARY_MEMBERS:] if a in by_id]
-    people = _key_names((entities.get(a.id, ()) for a in articles), "PERSON", KEY_PEOPLE)
-    places = _key_names((entities.get(a.id, ()) for a in articles), "PLACE", KEY_PLACES)
+    people = _distinct(_key_names((entities.get(a.id, ()) for a in articles), "PERSON"), KEY_PEOPLE)
+    places = _distinct(_key_names((entities.get(a.id, ()) for a in articles), "PLACE"), KEY_PLACES, people)
     headline = representative_headline(articles, vectors)
-    key = tuple(dict.fromkeys(people + places))  # a name tagged both person and place once
+    key = tuple(people + places)
     label = (", ".join(key) + ": " if key else "") + (headline or "untitled")
     stated = [published[a] for a in member_ids if a in published]
     dates = sorted(_day(t) for t in (published_time(s) for s in stated) if t is not None)
@@ -346,22 +347,61 @@ def summarise(story_id: str, member_ids: Sequence[str], by_id: dict[str, Article
                  undated=len(stated) - len(dates))
 
 
-def _key_names(per_article: Iterable[Iterable[Entity]], type_: str, n: int) -> list[str]:
-    """The names in most articles. People are counted by surname so that "Starmer" in one
-    article and "Keir Starmer" in another add up; the fullest name seen is shown."""
+def _key_names(per_article: Iterable[Iterable[Entity]], type_: str) -> list[str]:
+    """The names of ``type_``, in most articles first. People are counted by surname so that
+    "Starmer" in one article and "Keir Starmer" in another add up; the fullest name seen often
+    enough is shown (:func:`_shown`)."""
     count: Counter[str] = Counter()
-    shown: dict[str, str] = {}
+    forms: dict[str, Counter[str]] = {}
     for entities in per_article:
-        keys = set()
+        seen: dict[str, set[str]] = {}
         for e in entities:
             if e.type != type_:
                 continue
             key = e.name.split()[-1].casefold() if type_ == "PERSON" and e.name.split() else e.name.casefold()
-            keys.add(key)
-            if len(e.name) > len(shown.get(key, "")):
-                shown[key] = e.name
-        count.update(keys)
-    return [shown[k] for k, _ in sorted(count.items(), key=lambda kv: (-kv[1], kv[0]))[:n]]
+            seen.setdefault(key, set()).add(e.name)
+        count.update(seen.keys())
+        for key, names in seen.items():
+            forms.setdefault(key, Counter()).update(names)
+    return [_shown(forms[k]) for k, _ in sorted(count.items(), key=lambda kv: (-kv[1], kv[0]))]
+
+
+def _distinct(names: Sequence[str], n: int, taken: Sequence[str] = ()) -> list[str]:
+    """The first ``n`` of ``names`` that are not one of ``taken`` or of each other written
+    longer or shorter: a name whose words hold another's, or are held in another's, is that one
+    ("Lohan" in "Lindsay Lohan"; "Edward Snowden Speaks", a headline's verb run into the name)."""
+    chosen: list[str] = []
+    seen = [_words(t) for t in taken]
+    for name in names:
+        if len(chosen) == n:
+            break
+        words = _words(name)
+        if words and not any(_within(words, other) or _within(other, words) for other in seen):
+            chosen.append(name)
+            seen.append(words)
+    return chosen
+
+
+def _words(name: str) -> tuple[str, ...]:
+    return tuple(w.casefold() for w in re.findall(r"\w+", name))
+
+
+def _within(part: tuple[str, ...], whole: tuple[str, ...]) -> bool:
+    """Whether ``part``'s words come in a row in ``whole``."""
+    return any(whole[k : k + len(part)] == part for k in range(len(whole) - len(part) + 1))
+
+
+# A form of a name is shown when it is in at least this share of the articles of its most common
+# form. The fullest form alone was shown before, and in a headline dump that is a tagger's slip
+# seen once ("Catherine Giudici Disses Juan Pablo" for "Juan Pablo Galavis", headlines in Title
+# Case fool the tagger); in full articles the full name is in as many articles as the surname.
+SHOWN_SHARE = 0.25
+
+
+def _shown(forms: Counter[str]) -> str:
+    """The longest of the forms seen in SHOWN_SHARE of the articles of the most common one."""
+    floor = max(forms.values()) * SHOWN_SHARE
+    return max((f for f, c in forms.items() if c >= floor), key=lambda f: (len(f), forms[f], f))
 
 
 def representative_headline(articles: Sequence[Article], vectors: dict[str, np.ndarray | None]) -> str | None:
