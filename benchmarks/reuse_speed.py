@@ -15,6 +15,11 @@ kind and direction do not need it), then ``find_reuse`` runs twice on the same S
 ``first_s`` (embedding, fingerprints, candidates, comparisons) and ``rerun_s`` (nothing due).
 It calls only ``storyline.open`` and ``Desk``, so it times any version of the code put first
 on PYTHONPATH. Prints one JSON line: articles, candidates, compared, reuse, by_source, times.
+
+``--headlines N`` takes instead the first N rows of the UCI News Aggregator's CSV
+(``DATA_DIR/stories-uci-headlines``, 0 for all), ingested as a user would (the product's CSV
+reader: each row a brief, its headline standing for the text): a headline dump, where same-story
+pairs are many and every text is one line.
 """
 
 from __future__ import annotations
@@ -46,17 +51,35 @@ def write_corpus(data_dir: Path, n: int, out: Path) -> Path:
     return path
 
 
+def write_headlines(data_dir: Path, n: int, out: Path) -> Path:
+    """The header and the first ``n`` rows (all for 0) of the UCI CSV, as a CSV file in ``out``."""
+    source = next((data_dir / "stories-uci-headlines").glob("*.csv"))
+    path = out / "headlines.csv"
+    with source.open(encoding="utf-8", errors="replace", newline="") as src, \
+            path.open("w", encoding="utf-8", newline="") as dst:
+        for k, line in enumerate(src):
+            if n and k > n:
+                break
+            dst.write(line)
+    return path
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("data_dir", type=Path, help="evaluation data folder (e.g. ../shared/eval)")
     ap.add_argument("--articles", type=int, default=120, help="ECB+ documents added (default 120)")
+    ap.add_argument("--headlines", type=int, default=None, metavar="N",
+                    help="the first N UCI headline rows instead of ECB+ (0: all)")
     ap.add_argument("--db-dir", type=Path, default=None, help="where the store is made (a temporary folder)")
     ap.add_argument("--json-only", action="store_true", help="print only the JSON line")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory(dir=args.db_dir) as tmp:
-        corpus = write_corpus(args.data_dir, args.articles, Path(tmp))
+        if args.headlines is None:
+            paths = [EXAMPLES, write_corpus(args.data_dir, args.articles, Path(tmp))]
+        else:
+            paths = [write_headlines(args.data_dir, args.headlines, Path(tmp))]
         with storyline.open(Path(tmp) / "reuse.db") as desk:
-            desk.ingest([EXAMPLES, corpus], analyze=False)
+            desk.ingest(paths, analyze=False)
             count = desk.store.count()
             start = time.perf_counter()
             report = desk.find_reuse()

@@ -87,8 +87,8 @@ CASES = [
     Bad("truncated.rss", FULL_FEED[: FULL_FEED.index("<item>") - 5], "broken feed"),
     Bad("no-entries.atom", '<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>T</title></feed>',
         "feed has no entries"),
-    Bad("entry-without-content.rss", rss_feed("Courier", [{"title": "A headline and nothing else"}]),
-        "entry has neither content nor a link", "entry 1"),
+    Bad("entry-without-content.rss", rss_feed("Courier", [{"pubDate": "Sat, 07 Mar 2026 10:00:00 GMT"}]),
+        "entry has no content, link, headline or teaser", "entry 1"),
     Bad("empty.jsonl", b"", "empty input"),
     Bad("blank-lines.jsonl", "\n\n   \n", "empty input"),
     Bad("truncated.jsonl.gz", gz(jsonl([{"title": LIBRARY_TITLE, "text": LIBRARY_PARAGRAPHS[0]},
@@ -205,7 +205,7 @@ def test_truncated_feed_keeps_the_entries_before_the_cut(sqlite_desk, tmp_path):
     assert article.title == FERRY_TITLE and article.locator == "entry 1"
     assert report.problems[0].reason.startswith("feed is not well-formed; read 2 entries anyway")
     assert report.problems[0].locator is None
-    assert [(p.locator, p.reason) for p in report.problems[1:]] == [("entry 2", "entry has neither content nor a link")]
+    assert [(p.locator, p.reason) for p in report.problems[1:]] == [("entry 2", "entry has no content, link, headline or teaser")]
 
 
 @pytest.mark.parametrize("compress", [True, False], ids=["warc.gz", "warc"])

@@ -365,6 +365,32 @@ def test_a_jsonl_record_with_only_a_headline_or_a_teaser_is_kept_as_a_brief(desk
     assert full.body == "The harbour election is over in Port Selby." and "body" not in full.fields
 
 
+def test_a_feed_entry_with_only_a_headline_or_a_teaser_is_kept_as_a_brief(desk, tmp_path):
+    """A wire ticker, or a feed exported without its pages: entries with no content and no
+    link. Each is a brief, as a JSONL record with no text is; an entry with nothing is reported."""
+    feed = rss_feed("Meridian Wire", [
+        {"title": "Port Selby shares rise", "pubDate": "Sat, 07 Mar 2026 10:00:00 GMT", "creator": "Desk"},
+        {"title": "Ferry crews vote to strike",
+         "description": "<p>Crews on the Port Selby ferry <b>voted</b> on Monday to strike over the new rota.</p>"},
+        {"description": "The harbour election is over."},
+        {"pubDate": "Sat, 07 Mar 2026 11:00:00 GMT"},
+        {"title": "A linked story", "link": "https://wire.example/linked", "description": "Only a teaser."},
+    ])
+    report = desk.ingest([write(tmp_path, "ticker.rss", feed)])
+    assert [(p.locator, p.reason) for p in report.problems] == [("entry 4", "entry has no content, link, headline or teaser")]
+    head, teaser, untitled = desk.articles()
+    assert (head.title, head.body, head.outlet, head.byline) == ("Port Selby shares rise", "Port Selby shares rise",
+                                                                 "Meridian Wire", "Desk")
+    assert head.published == "2026-03-07T10:00:00+00:00" and head.locator == "entry 1"
+    assert head.fields["body"].origin == "inferred" and "'title'" in head.fields["body"].evidence
+    assert teaser.title == "Ferry crews vote to strike"
+    assert teaser.body == "Crews on the Port Selby ferry voted on Monday to strike over the new rota."
+    assert "'summary'" in teaser.fields["body"].evidence
+    assert untitled.body == "The harbour election is over."
+    # The entry with a link is a link to fetch, as before, not a brief of its teaser.
+    assert [link.url for link in desk.store.links()] == ["https://wire.example/linked"]
+
+
 # --- CSV and TSV -----------------------------------------------------------------------------
 
 

@@ -2,11 +2,14 @@
 
 An entry whose content is in the feed becomes an article; an entry that only names an article
 by its link is recorded as a :class:`Link` and fetched only when the user asks (``--fetch``).
+An entry with neither, but a headline or a teaser (a wire ticker, a feed exported without its
+pages), is kept as a brief, as a JSONL record with no text is (:func:`brief`).
 """
 
 from __future__ import annotations
 
 import codecs
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -17,6 +20,8 @@ import feedparser
 from storyline.ingest.clean import sanitize
 from storyline.ingest.dates import normalise_date
 from storyline.ingest.files import InputError, read_capped
+from storyline.ingest.html import fragment_text
+from storyline.ingest.jsonl import document_from_object
 from storyline.records import Link, Problem, RawDocument
 
 # Many feeds put the whole article in <description>; a summary at least this long is taken as
@@ -37,7 +42,7 @@ def read_feed(path: Path, *, max_bytes: int) -> Iterator[RawDocument | Link | Pr
     data = read_capped(path, max_bytes)
     if not data.strip():
         raise InputError("empty input")
-    yield from feed_items(data, str(path))
+    yield from feed_items(data, str(path), max_bytes)
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +54,8 @@ class Entry:
     link: str | None
     html: str | None
     meta: dict[str, str]
+    teaser: str | None = None  # the text of a summary too short to be the article
+    whole: bool = True  # the feed was well-formed (in a broken one, an entry may be cut short)
 
 
 def feed_entries(data: bytes, source: str) -> Iterator[Entry | Problem]:
@@ -70,6 +77,7 @@ def feed_entries(data: bytes, source: str) -> Iterator[Entry | Problem]:
         yield Problem(source, "feed has no entries")
         return
     outlet = parsed.feed.get("title")
+    whole = not parsed.bozo
     for number, entry in enumerate(parsed.entries, start=1):
         link = sanitize(entry.get("link") or "").strip() or None
         meta = {
@@ -79,12 +87,27 @@ def feed_entries(data: bytes, source: str) -> Iterator[Entry | Problem]:
             "byline": entry.get("author"),
             "outlet": outlet,
         }
-        yield Entry(f"entry {number}", link, _content(entry), {k: v for k, v in meta.items() if v})
+        content = _content(entry)
+        teaser = None if content else " ".join(fragment_text(entry.get("summary") or "").split()) or None
+        yield Entry(f"entry {number}", link, content, {k: v for k, v in meta.items() if v}, teaser, whole)
 
 
-def feed_items(data: bytes, source: str) -> Iterator[RawDocument | Link | Problem]:
+def brief(entry: Entry, source: str, max_bytes: int) -> RawDocument | Problem | None:
+    """An entry with no content and no link as a brief: a JSONL record of its headline, its
+    teaser and what the feed states, whose body is the teaser, else the headline (the article
+    says so: ingest/jsonl.text_stand_in). None when it has neither, or when the feed is broken
+    (the entry may be cut inside its headline)."""
+    title = " ".join(sanitize(entry.meta.get("title") or "").split())
+    if not entry.whole or not (title or entry.teaser):
+        return None
+    record = {k: v for k, v in entry.meta.items() if k != "title"} | {"title": title or None, "summary": entry.teaser}
+    return document_from_object({k: v for k, v in record.items() if v}, source=source, where=entry.where,
+                                max_bytes=max_bytes)
+
+
+def feed_items(data: bytes, source: str, max_bytes: int) -> Iterator[RawDocument | Link | Problem]:
     """A feed read as a file is: an entry with content is an article, one with only a link is
-    recorded as a :class:`Link`."""
+    recorded as a :class:`Link`, one with only a headline or a teaser is a brief."""
     for entry in feed_entries(data, source):
         if isinstance(entry, Problem):
             yield entry
@@ -95,7 +118,10 @@ def feed_items(data: bytes, source: str) -> Iterator[RawDocument | Link | Proble
             title = " ".join(sanitize(entry.meta.get("title") or "").split()) or None
             yield Link(entry.link, source, title, normalise_date(published) or published, entry.where)
         else:
-            yield Problem(source, "entry has neither content nor a link", entry.where)
+            yield brief(entry, source, max_bytes) or Problem(source, NOTHING, entry.where)
+
+
+NOTHING = "entry has no content, link, headline or teaser"
 
 
 def _content(entry: dict) -> str | None:
