@@ -14,6 +14,7 @@ from storyline.analyze import entities as entities_mod
 from storyline.analyze import quotes as quotes_mod
 from storyline.analyze import speakers as speakers_mod
 from storyline.analyze import timex as timex_mod
+from storyline.analyze.headline_case import cut_run_ons
 from storyline.analyze.nlp import join_docs, pipeline
 from storyline.analyze.titles import MAX_TITLE_CHARS, separate_title
 from storyline.ingest.dates import published_time
@@ -41,7 +42,7 @@ class Analyzer:
         titles = self._title_entities(articles)
         items = ((a.body, a.id, _anchor(a)) for a in articles)
         for doc, article_id, anchor, truncated in self._docs(items):
-            analysis = analyze_doc(doc, article_id, anchor)
+            analysis = analyze_doc(cut_run_ons(doc, self.nlp), article_id, anchor)
             if titles.get(article_id):
                 analysis = dataclasses.replace(analysis, title_entities=titles[article_id])
             yield _with_truncated(analysis, truncated)
@@ -66,7 +67,7 @@ class Analyzer:
         found = {}
         for doc, article_id in self.nlp.pipe(((t, aid) for aid, t in titles), as_tuples=True,
                                               batch_size=self.batch_size):
-            found[article_id] = entities_mod.extract(doc, article_id).records()
+            found[article_id] = entities_mod.extract(cut_run_ons(doc, self.nlp), article_id).records()
         return found
 
     def analyze_texts(self, texts: Iterable[str], ids: Iterable[str] | None = None) -> Iterator[Analysis]:
@@ -74,7 +75,7 @@ class Analyzer:
         ids = list(ids) if ids is not None else [f"text{i}" for i in range(len(texts))]
         items = ((t, i, None) for t, i in zip(texts, ids, strict=True))
         for doc, article_id, _, truncated in self._docs(items):
-            yield _with_truncated(analyze_doc(doc, article_id), truncated)
+            yield _with_truncated(analyze_doc(cut_run_ons(doc, self.nlp), article_id), truncated)
 
     def analyze_text(self, text: str, article_id: str = "text") -> Analysis:
         return next(self.analyze_texts([text], [article_id]))

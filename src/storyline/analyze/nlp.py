@@ -32,7 +32,22 @@ def paragraph_breaks(doc: Doc) -> Doc:
             doc[token.i + 1].is_sent_start = True
     return doc
 
-__all__ = ["Doc", "Language", "Span", "Token", "MODEL_PACKAGES", "join_docs", "pipeline", "pipeline_at"]
+__all__ = ["Doc", "Language", "Span", "Token", "MODEL_PACKAGES", "join_docs", "new_span", "pipeline", "pipeline_at",
+           "words_doc"]
+
+
+def new_span(doc: Doc, start: int, end: int, label: str) -> Span:
+    """A span of tokens ``start`` to ``end`` of ``doc`` with the label ``label``."""
+    from spacy.tokens import Span as SpacySpan
+
+    return SpacySpan(doc, start, end, label=label)
+
+
+def words_doc(nlp: Language, words: list[str], spaces: list[bool]) -> Doc:
+    """An unparsed Doc of exactly these tokens (``spaces``: whether each is followed by one)."""
+    from spacy.tokens import Doc as SpacyDoc
+
+    return SpacyDoc(nlp.vocab, words=words, spaces=spaces)
 
 
 def join_docs(docs: list[Doc]) -> Doc:

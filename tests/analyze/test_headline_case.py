@@ -1,0 +1,49 @@
+"""Names in Title Case headlines are cut where the tagger ran them into a verb or a punctuation
+mark (analyze/headline_case.py), in a title read apart and in a brief whose body is a headline;
+names in sentence case, first names that are verbs and names of two words are left alone.
+Headlines written for these tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from storyline.analyze.headline_case import title_cased
+from storyline.ingest.convert import content_hash
+from storyline.records import Article
+
+
+def names(analysis, type_=None) -> set[str]:
+    return {e.name for e in analysis.entities if type_ is None or e.type == type_}
+
+
+@pytest.mark.parametrize("headline, person", [
+    ("Harriet Quill Wants Revenge After Council Vote", "Harriet Quill"),
+    ("Mayor Tobias Renfrew Defends Ferry Sale To Critics", "Tobias Renfrew"),
+    ("Harriet Quill - Harriet Quill Speaks At Port Selby Rally", "Harriet Quill"),
+    ("Harriet Quill Performing At The Harbour Festival", "Harriet Quill"),
+])
+def test_a_name_run_into_a_headlines_verb_is_cut_before_it(analyze, headline, person):
+    found = names(analyze(headline), "PERSON")
+    assert person in found, found
+    assert not any(name.startswith(person + " ") for name in found), found
+
+
+def test_a_first_name_that_is_a_verb_and_an_organisation_with_of_stay_whole(analyze):
+    assert "Grant Holloway" in names(analyze("Grant Holloway's New Ferry Timetable Revealed"), "PERSON")
+    assert "Bank Of England" in names(analyze("Bank Of England Record Keeping Has Shades Of Nixon"), "ORG")
+
+
+def test_sentence_case_is_left_as_the_model_reads_it(analyze, analyzer):
+    text = "Harriet Quill wants revenge after the council vote in Port Selby, her office said on Monday."
+    assert not title_cased(analyzer.nlp(text))
+    assert title_cased(analyzer.nlp("Harriet Quill Wants Revenge After Council Vote"))
+    assert "Harriet Quill" in names(analyze(text), "PERSON")
+
+
+def test_a_title_read_apart_gets_the_same_cut(analyzer):
+    body = "The former councillor said on Monday that she would stand again. She gave no date."
+    article = Article(id=content_hash(body)[:16], content_hash=content_hash(body), source="/in/a.txt", body=body,
+                      title="Harriet Quill Wants Revenge After Council Vote")
+    [analysis] = analyzer.analyze([article])
+    people = {e.name for e in analysis.title_entities if e.type == "PERSON"}
+    assert "Harriet Quill" in people and not any(p.startswith("Harriet Quill ") for p in people)
