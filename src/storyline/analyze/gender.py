@@ -28,3 +28,9 @@ def of_first_name(first: str) -> str | None:
     if len(first) < 2 or not first[:1].isupper() or first.endswith("."):
         return None
     return _BY_ANSWER.get(_detector().get_gender(first))
+
+
+@functools.lru_cache(maxsize=4096)
+def is_first_name(word: str) -> bool:
+    """Whether ``word`` is in the first-name dictionary at all (any answer but "unknown")."""
+    return len(word) >= 2 and word[:1].isupper() and _detector().get_gender(word) != "unknown"

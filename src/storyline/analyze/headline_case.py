@@ -7,20 +7,25 @@ words after it: "Katy Perry Wants Revenge" as one PERSON, "Edward Snowden Speaks
 the next headline, and a story label shows the run-on. In the UCI headline dump a fifth of the
 multi-word names were such run-ons.
 
-The cut: in a Title Case text (:func:`title_cased`), each PERSON or ORG name of three words or
+The cut: in a Title Case text (:func:`title_cased`), each PERSON or ORG name of two words or
 more is cut before its first word that, read in lower case, is an inflected verb ("wants",
 "defends", "revealed", "performing", a modal), a spaced punctuation mark (" - ", ": "), or
 for a person a function word ("and", "of", "the", "for"). The words are tagged in lower case
-(a copy of the text, the same tokens, run through the model's own tagger) because in Title
-Case the tagger calls them proper nouns too. Base-form verbs are no cut: "Grant", "Will" and
-"Mark" are first names. Names of one or two words, places and text in sentence case are left
-as the model found them.
+(a copy of the text, the same tokens, run through the model's own tagger; each name's first
+word, and a surname after a first name, as written) because in Title Case the tagger calls them
+proper nouns too. Base-form verbs are no cut: "Grant", "Will" and
+"Mark" are first names. Nor is the word after a first name (gender-guesser's dictionary): the
+tagger takes an unknown surname ending in -s for a verb ("Orson Welles", "Jessica Sells").
+Names of one word and places are left as the model found them, and so is text in sentence
+case, but for a name written twice across a dash ("Miley Cyrus - Miley Cyrus fan arrested", the
+way some aggregators put an article's subject before its headline), cut at the dash.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from storyline.analyze.gender import is_first_name
 from storyline.analyze.nlp import new_span, words_doc
 
 if TYPE_CHECKING:  # spaCy's types, for annotations only
@@ -31,7 +36,7 @@ if TYPE_CHECKING:  # spaCy's types, for annotations only
 TITLE_SHARE = 0.8
 TITLE_WORDS = 3
 # Names this long or longer are looked at: a run-on is a name and at least one word more.
-RUN_ON_TOKENS = 3
+RUN_ON_TOKENS = 2
 # Verb tags (Penn) that end a name: inflected forms, which no first name or surname takes.
 VERB_TAGS = frozenset({"VBZ", "VBD", "VBG", "VBN", "MD"})
 # Word classes that end a person's name (an organisation's may hold them: "Bank of England").
@@ -51,32 +56,43 @@ def title_cased(doc: Doc) -> bool:
 
 
 def cut_run_ons(doc: Doc, nlp: Language) -> Doc:
-    """``doc`` with its PERSON and ORG names cut where they run on (see the module docstring);
-    ``doc`` itself when it is not in Title Case, holds no long name, or ``nlp`` has no tagger."""
+    """``doc`` with its PERSON and ORG names cut where they run on (see the module docstring):
+    in Title Case, at a verb, a function word or a spaced punctuation mark; in any case, a name
+    written twice across a spaced mark ("Miley Cyrus - Miley Cyrus", an aggregator's "name -
+    headline") at the mark. ``doc`` itself when it holds no such name."""
     long = [e for e in doc.ents if e.label_ in ("PERSON", "ORG") and len(e) >= RUN_ON_TOKENS]
-    if not long or not title_cased(doc) or "tagger" not in nlp.pipe_names:
+    if not long:
         return doc
-    tags = _lower_case_tags(doc, nlp)
-    ents = []
+    tags = None
+    if title_cased(doc) and "tagger" in nlp.pipe_names:
+        tags = _lower_case_tags(doc, nlp, _kept_case(doc, long))
+    ents, changed = [], False
     for e in doc.ents:
-        if e not in long:
+        end = e.end
+        if e in long:
+            end = _cut(doc, e, tags) if tags is not None else _repeat_cut(doc, e)
+            while end > e.start and doc[end - 1].is_punct:
+                end -= 1
+        if end == e.end:
             ents.append(e)
-            continue
-        end = _cut(doc, e, tags)
-        while end > e.start and doc[end - 1].is_punct:
-            end -= 1
-        if end > e.start:
-            ents.append(e if end == e.end else new_span(doc, e.start, end, e.label_))
-    doc.ents = ents
+        else:
+            changed = True
+            if end > e.start:
+                ents.append(new_span(doc, e.start, end, e.label_))
+    if changed:
+        doc.ents = ents
     return doc
 
 
 def _cut(doc: Doc, ent, tags: list[tuple[str, str]]) -> int:
-    """Where ``ent`` ends once cut: before its first word that cannot be part of the name."""
+    """Where ``ent`` of a Title Case text ends once cut: before its first word that cannot be
+    part of the name."""
     for i in range(ent.start + 1, ent.end):
         token = doc[i]
         if not doc[i - 1].whitespace_:
             continue  # inside a word ("Crowd-Sourcing", "Docu-Series")
+        if i == ent.start + 1 and is_first_name(doc[ent.start].text):
+            continue  # a surname's place
         if token.is_punct:
             if token.text not in _QUOTES:
                 return i
@@ -84,15 +100,44 @@ def _cut(doc: Doc, ent, tags: list[tuple[str, str]]) -> int:
         if not token.text[:1].isupper():
             continue
         pos, tag = tags[i]
-        if tag in VERB_TAGS or (ent.label_ == "PERSON" and pos in PERSON_STOPS):
+        if tag in VERB_TAGS:
+            return i
+        # After a person's first two words, a plural noun is a verb the tagger could not tell
+        # ("Sheryl Sandberg Launches", "Zac Efron Shops") or not the name ("Taylor Swift Fans").
+        if ent.label_ == "PERSON" and (pos in PERSON_STOPS or (tag == "NNS" and i >= ent.start + 2)):
             return i
     return ent.end
 
 
-def _lower_case_tags(doc: Doc, nlp: Language) -> list[tuple[str, str]]:
-    """(coarse, fine) tags of each token of ``doc`` read in lower case, by ``nlp``'s tagger (and
-    the token-to-vector layer and attribute ruler it needs, when the pipeline has them)."""
-    lower = words_doc(nlp, [t.text.lower() for t in doc], [bool(t.whitespace_) for t in doc])
+def _repeat_cut(doc: Doc, ent) -> int:
+    """Where ``ent`` ends when it is a name, a spaced punctuation mark and the name again."""
+    for i in range(ent.start + 1, ent.end - 1):
+        if doc[i].is_punct and doc[i].text not in _QUOTES and doc[i - 1].whitespace_:
+            head = [t.lower_ for t in doc[ent.start : i]]
+            if [t.lower_ for t in doc[i + 1 : i + 1 + len(head)]] == head:
+                return i
+            return ent.end
+    return ent.end
+
+
+def _kept_case(doc: Doc, names) -> set[int]:
+    """The tokens read as written when tagging: each name's first word, and the word after it
+    when that is a first name (without them the tagger takes "tobias renfrew" for a verb and an
+    adjective, and the verb after them for a noun)."""
+    kept = set()
+    for e in names:
+        kept.add(e.start)
+        if is_first_name(doc[e.start].text):
+            kept.add(e.start + 1)
+    return kept
+
+
+def _lower_case_tags(doc: Doc, nlp: Language, kept: set[int] = frozenset()) -> list[tuple[str, str]]:
+    """(coarse, fine) tags of each token of ``doc`` read in lower case (but those in ``kept``),
+    by ``nlp``'s tagger (and the token-to-vector layer and attribute ruler it needs, when the
+    pipeline has them)."""
+    lower = words_doc(nlp, [t.text if t.i in kept else t.text.lower() for t in doc],
+                      [bool(t.whitespace_) for t in doc])
     for name in ("tok2vec", "tagger", "attribute_ruler"):
         if name in nlp.pipe_names:
             lower = nlp.get_pipe(name)(lower)
