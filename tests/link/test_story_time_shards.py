@@ -12,7 +12,8 @@ from story_synth import corpus, store_batch
 
 from storyline.link.stories import scan, time_shards
 from storyline.link.stories.cluster import StoryClusterer
-from storyline.link.stories.time_shards import Shard, ShardResult, join, plan_round
+from storyline.link.stories.shard_join import join
+from storyline.link.stories.shard_plan import Shard, ShardResult, plan_round
 from storyline.run.local import run_step
 from storyline.run.story_steps import STORIES
 from storyline.store import open_store
