@@ -180,6 +180,23 @@ def test_weekday_tense_from_spacy_doc(nlp):
     assert one(text, doc=nlp(text)).value == "2025-03-03"
 
 
+def test_a_stated_weekday_picks_the_year_of_a_month_day(nlp):
+    # Anchor Thursday 27 Feb 2025. A headline's present tense reads as the future, which would
+    # put a day just past into next year; the weekday says which year it is.
+    text = "Council votes to sell the ferry on Wednesday, February 26."
+    assert one(text, doc=nlp(text)).value == "2025-02-26"  # a Wednesday in 2025, a Thursday in 2026
+    text = "The council will vote on Wednesday, February 26."
+    assert one(text, doc=nlp(text)).value == "2025-02-26"
+    text = "The council will vote on February 26."  # no weekday: the tense decides, as before
+    assert one(text, doc=nlp(text)).value == "2026-02-26"
+    text = "The council votes on Thursday, 26 February."  # 2026's February 26 is a Thursday
+    assert one(text, doc=nlp(text)).value == "2026-02-26"
+    assert one("The vote was on Monday, March 3.").value == "2025-03-03"  # the year picked agrees
+    # The past tense does not move a date ahead: a weekday that agrees with no year before is a slip.
+    text = "The talks ended on Tuesday, March 3."
+    assert one(text, doc=nlp(text)).value == "2025-03-03"
+
+
 def test_planning_verbs(nlp):
     # a date on a planning verb in the simple past dates the decision
     text = "The council agreed in November to sell the site."

@@ -30,7 +30,7 @@ YEAR_WORDS_RE = (
 )
 ANY_YEAR_RE = rf"(?:{YEAR_RE}|(?i:{YEAR_WORDS_RE}))"
 
-_WD_PREFIX = rf"(?:{WEEKDAY_RE},?\s+)?"
+_WD_PREFIX = rf"(?:(?P<wd>{WEEKDAY_RE}),?\s+)?"
 _DAY_WORDS = "|".join(sorted(ORDINALS, key=len, reverse=True))
 _REL = r"(?i:last|next|this|past|coming|previous|current|following)"
 _TOD = r"(?i:morning|afternoon|evening|night|overnight)"

@@ -11,7 +11,8 @@ again. ``abs|2025-02-27`` does not depend on the anchor; every other kind does:
 ``month|N``, ``year|N``    month / year of the anchor shifted by N
 ``quarter|N``              quarter of the anchor shifted by N (also ``decade|N``, ``century|N``)
 ``mon|M|DIR``              month M of the year chosen by DIR (``t``, ``-1``, ``+1``, ``0``, ``yN``)
-``md|M|D|DIR|TOD``         month-day of the year chosen like ``mon``
+``md|M|D|DIR|TOD|WD``      month-day of the year chosen like ``mon``; a stated weekday WD (1 =
+                           Monday) moves it to the nearest year the day falls on that weekday
 ``season|S|DIR``           season (SP, SU, FA, WI) chosen like ``mon``
 ``q|N|DIR`` / ``h|N|DIR``  quarter / half N of the year chosen like ``mon``
 ``lq|N``                   the last completed quarter (the one news reports on) shifted by N
@@ -190,12 +191,23 @@ def _month_name(anchor, tense, month, direction):
     return f"{year:04d}-{int(month):02d}"
 
 
-def _month_day(anchor, tense, month, day, direction, tod=""):
+def _month_day(anchor, tense, month, day, direction, tod="", weekday=""):
     m, d = int(month), int(day)
     position = m * 31 + d
     year = _pick_year(anchor, position, anchor.month * 31 + anchor.day, 372, direction, tense)
+    if weekday and direction == "t":
+        # "Monday, March 10" says which year as well as the tense does: of the year picked and
+        # the years either side, the one where the day is that weekday (a headline's present
+        # tense, "Snowden speaks on Monday, March 10", read a day later, is not next year's).
+        # The past tense never moves it ahead: a weekday that does not agree is a slip then.
+        years = (year, year - 1) if tense == PAST else (year, year - 1, year + 1)
+        year = next((y for y in years if _is_weekday(y, m, d, int(weekday))), year)
     d = min(d, calendar.monthrange(year, m)[1])
     return _with_time(dt.date(year, m, d), tod)
+
+
+def _is_weekday(year: int, month: int, day: int, weekday: int) -> bool:
+    return day <= calendar.monthrange(year, month)[1] and dt.date(year, month, day).isoweekday() == weekday
 
 
 def _season(anchor, tense, season, direction):

@@ -6,7 +6,7 @@ import datetime as dt
 import re
 
 from storyline.analyze.timex.builders.common import DATE, POINT_RELATIONS, TIME, candidate, sentence_initial
-from storyline.analyze.timex.lexicon import MONTHS, ONES, SEASONS, TENS, parse_number, parse_ordinal_day
+from storyline.analyze.timex.lexicon import MONTHS, ONES, SEASONS, TENS, WEEKDAYS, parse_number, parse_ordinal_day
 
 # Words after a four-digit number that make it a count, not a year ("1990 people").
 COUNT_NOUNS = re.compile(
@@ -89,7 +89,9 @@ def build_month_day(m, text):
         return [candidate(m, 0, DATE, f"abs|{year:04d}-{month:02d}-{day:02d}")]
     rel = m.groupdict().get("rel")  # "last Oct. 23"; the day-month pattern has none
     direction = POINT_RELATIONS[rel.lower()] if rel else "t"
-    return [candidate(m, 0, DATE, f"md|{month}|{day}|{direction}")]
+    # A stated weekday ("Monday, March 10") picks the year it falls on (values._month_day).
+    weekday = WEEKDAYS.get((m["wd"] or "").lower().rstrip("."), "")
+    return [candidate(m, 0, DATE, f"md|{month}|{day}|{direction}" + (f"||{weekday}" if weekday else ""))]
 
 
 def build_month_year(m, text):
