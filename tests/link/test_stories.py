@@ -531,3 +531,24 @@ def test_a_label_names_each_key_person_once_in_a_form_seen_often():
     assert _distinct(["Lindsay", "Lindsay Lohan", "Biden"], 2) == ["Lindsay", "Biden"]
     assert _distinct(["Paris", "Texas"], 2, taken=["Paris Hilton"]) == ["Texas"]
     assert _key_names([], "PERSON") == [] and _distinct([], 3) == []
+
+
+def test_a_story_is_headed_and_told_by_whole_sentences_not_headlines_cut_with_dots():
+    from storyline.analyze.titles import cut_short
+    from storyline.link.stories.scan import representative_headline
+    from storyline.records import Article, Citation, Event
+    from storyline.report.briefing_account import _event_sentence
+
+    def art(aid, title):
+        return Article(id=aid, content_hash=aid, source="t", body=title, title=title)
+
+    cut = art("a", "Port Selby ferry sold to Northsea Shipping as islanders fear the winter ...")
+    whole = art("b", "Port Selby ferry sold to Northsea Shipping")
+    vectors = {"a": np.array([1.0, 0.0]), "b": np.array([0.6, 0.8])}
+    # "a" is nearer the centre of the two, but cut short by an aggregator
+    assert representative_headline([cut, whole, cut], vectors) == whole.title
+    assert representative_headline([cut], vectors) == cut.title  # no whole one: the cut one still heads it
+    assert cut_short("ends so ...") and cut_short("ends so…  ") and not cut_short("The end.")
+    event = Event("e", "s", whole.title, None, ("a", "b"),
+                  (Citation("a", 0, len(cut.title), cut.title), Citation("b", 0, len(whole.title), whole.title)))
+    assert _event_sentence(event, derived=set(), stated={"a", "b"}).article_id == "b"

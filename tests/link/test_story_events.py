@@ -46,3 +46,23 @@ def test_the_dateline_pattern_is_linear_on_hostile_input():
     started = time.perf_counter()
     _label(text)
     assert time.perf_counter() - started < 1.0
+
+
+def test_an_event_is_labelled_by_a_whole_sentence_not_a_headline_cut_with_dots():
+    import datetime as dt
+
+    import numpy as np
+
+    from storyline.link.stories.events import Mention, group_events
+    from storyline.records import Article
+
+    cut = "Port Selby ferry sold on Monday as islanders fear the winter ..."
+    whole = "Port Selby ferry sold on Monday."
+    bodies = {aid: Article(id=aid, content_hash=aid, source="t", body=text) for aid, text in
+              (("a", cut), ("b", cut), ("c", whole))}
+    day = dt.date(2026, 3, 2)
+    # "a" and "b" are the most central (two alike); "c" is a little apart
+    vectors = {"a": np.array([1.0, 0.0]), "b": np.array([1.0, 0.0]), "c": np.array([0.8, 0.6])}
+    found = [Mention(aid, 0, len(bodies[aid].body), vectors[aid], day, (18, 24, "Monday"), False) for aid in "abc"]
+    [event] = group_events("s", found, [], bodies)
+    assert event.label == whole and set(event.article_ids) == {"a", "b", "c"}

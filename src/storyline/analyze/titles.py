@@ -31,3 +31,8 @@ def starts_with(body: str, head: str) -> bool:
     if not words:
         return True
     return _WORDS.findall(body[: len(head) * 2 + 40].casefold())[: len(words)] == words
+
+
+def cut_short(text: str) -> bool:
+    """Whether ``text`` ends in an ellipsis: a headline or teaser cut by whoever passed it on."""
+    return text.rstrip().endswith(("...", "…"))

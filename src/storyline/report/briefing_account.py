@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from storyline.analyze.titles import cut_short
 from storyline.records import Article, Citation, Event, ReusePair
 from storyline.report.briefing_records import (
     MAX_LABEL_CHARS,
@@ -67,12 +68,12 @@ def _supporters(c: Citation, extra: Iterable[str], events: list[Event], reuse: l
 
 
 def _event_sentence(e: Event, derived: set[str], stated: set[str]) -> Citation:
-    """The sentence that tells the event: from an original (not a copy), a dated article, the
-    one the label was made from, of a readable length."""
+    """The sentence that tells the event: from an original (not a copy), whole (not a headline
+    cut with "..."), a dated article, the one the label was made from, of a readable length."""
     label = e.label.rstrip("…").strip()
     return min(e.sentences, key=lambda s: (
-        s.article_id in derived, s.article_id not in stated, not s.text.strip().startswith(label[:60]),
-        abs(len(s.text) - 200),
+        s.article_id in derived, cut_short(s.text), s.article_id not in stated,
+        not s.text.strip().startswith(label[:60]), abs(len(s.text) - 200),
     ))
 
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from storyline.analyze.timex import resolve
+from storyline.analyze.titles import cut_short
 from storyline.link.stories.dates import ArticleDate, DatedSentence, day_range, to_timex
 from storyline.records import Article, Citation, Event
 
@@ -159,7 +160,11 @@ def _event(story_id: str, day: dt.date, members: list[Mention], all_sentences: S
             support.append(s)
             spans.add((s.article_id, s.start, s.end))
     matrix = np.stack([m.vector for m in members])
-    central = members[int(np.argmax((matrix @ matrix.mean(axis=0))))]
+    centrality = matrix @ matrix.mean(axis=0)
+    # The label is the most central sentence, a whole one when there is any: aggregators cut
+    # long headlines with "...", and a brief's body is its headline.
+    whole = [k for k, m in enumerate(members) if not cut_short(bodies[m.article_id].body[m.start : m.end])]
+    central = members[max(whole, key=lambda k: centrality[k]) if whole else int(np.argmax(centrality))]
     label = _label(bodies[central.article_id].body[central.start : central.end])
     cites = [Citation(m.article_id, m.start, m.end, bodies[m.article_id].body[m.start : m.end]) for m in members]
     cites += [Citation(s.article_id, s.start, s.end, bodies[s.article_id].body[s.start : s.end]) for s in support]

@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from storyline.analyze.titles import cut_short
 from storyline.ingest.dates import published_time
 from storyline.link.reuse.candidates import VectorIndex, decode_vector
 from storyline.link.stories import pinned
@@ -405,10 +406,12 @@ def _shown(forms: Counter[str]) -> str:
 
 
 def representative_headline(articles: Sequence[Article], vectors: dict[str, np.ndarray | None]) -> str | None:
-    """The title of the member nearest the members' mean vector (the first title without vectors)."""
+    """The title of the member nearest the members' mean vector (the first title without
+    vectors), a whole one when the story has any: aggregators cut long headlines with "..."."""
     titled = [a for a in articles if a.title]
     if not titled:
         return None
+    titled = [a for a in titled if not cut_short(a.title)] or titled
     with_vec = [a for a in titled if vectors.get(a.id) is not None]
     if not with_vec:
         return titled[0].title
