@@ -157,7 +157,7 @@ def part_count(path: Path, part_bytes: int, size: int | None = None) -> int:
 def line_parts(path: Path, part_bytes: int, chunk: int = 1 << 24) -> list[LinePart]:
     """An uncompressed JSONL file cut into parts of about ``part_bytes`` at line starts, with the
     lines before each counted, so that several readers can read one big dump side by side and
-    still number its lines as one (run/ray_exec.py). One pass over the file, in ``chunk``
+    still number its lines as one (run/ray_read.py). One pass over the file, in ``chunk``
     reads (``bytes.find`` and ``count``, at memory speed); no part for a file of at most
     ``part_bytes`` or a compressed one (see :func:`gzip_line_parts`): []."""
     if _compressed(path) or part_count(path, part_bytes) == 1:

@@ -1,5 +1,5 @@
 """Big input files cut into parts that several readers read side by side (the Ray engine's
-reader pool, run/ray_exec.py). Each part numbers its lines or records as the whole file does,
+reader pool, run/ray_read.py). Each part numbers its lines or records as the whole file does,
 so a problem names the same place whoever reads it, and reading the parts one after another
 gives exactly what one reader of the whole file gives (tests/ingest/test_file_parts.py).
 

@@ -97,7 +97,7 @@ def record_parts(path: Path, part_bytes: int) -> list[RecordPart]:
     """A WARC file cut into parts of about ``part_bytes`` of the file (compressed bytes, for a
     ``.warc.gz``: a part then holds about four times as much HTML) at record starts, with the
     records before each counted, so that several readers read one big archive side by side and
-    number its records as one (run/ray_exec.py). One pass on the caller, through the records'
+    number its records as one (run/ray_read.py). One pass on the caller, through the records'
     headers (warcio, ``no_record_parse``; a compressed file is decompressed once).
 
     No part ([]) for a file of at most ``part_bytes``, for a compressed one whose records are

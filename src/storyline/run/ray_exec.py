@@ -1,8 +1,8 @@
-"""The Ray executor: the same Steps as run/local.py, spread over a Ray cluster (the only module
-that imports ray; it is loaded only for ``--engine ray``).
+"""The Ray executor: the same Steps as run/local.py, spread over a Ray cluster (with
+run/ray_read.py the only modules that import ray; loaded only for ``--engine ray``).
 
 Input files are read and cleaned by reader actors, a call a file or a part of a big JSONL file
-(:func:`file_reader`); the driver stores the articles in order. How each step runs:
+(run/ray_read.py ``file_reader``); the driver stores the articles in order. How each step runs:
 
 - per-article steps whose batches are independent and model-bound (analyze, embed,
   fingerprint): Ray Data ``map_batches`` over the due keys, with an actor pool; each actor
@@ -42,28 +42,28 @@ import json
 import logging
 import os
 import time
-from collections import deque
-from concurrent.futures import Future, ThreadPoolExecutor
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
-from pathlib import Path
 
 import ray
 import ray.data
 
 from storyline.records import Problem
-from storyline.ingest.files import InputFile
-from storyline.ingest.parts import CUT_FORMATS, Cut, Part, cut, expected_parts, nothing_found
 from storyline.run.analyze import Analysing
 from storyline.run.common import EngineError, Progress, RayOptions, shared_url
+from storyline.run.crash_hook import CRASH_DIR, CRASH_STEPS
+from storyline.run.crash_hook import crash_once as _crash_once
 from storyline.run.due import claim, due, settle
-from storyline.run.ingest import read_file
 from storyline.run.local import RunReport, StepReport, run_step
 from storyline.run.pipeline import analysis_step
+from storyline.run.ray_read import file_reader
 from storyline.run.step import BatchResult, Step
 from storyline.store import Store, open_store
+
+# Re-exported: the engine's entry points and its test hook's names are imported from here.
+__all__ = ["CRASH_DIR", "CRASH_STEPS", "cluster", "file_reader", "run_steps_ray"]
 
 # Steps whose batches are independent and load a model: Ray Data actor pools.
 ACTOR_STEPS = frozenset({"analyze", "embed", "fingerprint"})
@@ -77,22 +77,11 @@ TASK_STEPS = frozenset({"candidates", "compare", "story_facts"})
 # driver-bound stages overlap instead of adding up (docs/scale.md).
 BESIDE_STEPS = frozenset({"people"})
 
-# A JSONL file bigger than this many MiB is read in parts side by side (file_reader).
-READ_PART_MB = "STORYLINE_READ_PART_MB"
-
 # The environment a joined cluster's workers get from the driver.
 # STORYLINE_REWRITE_MODEL: the compare step's workers must decide as the driver versioned it.
 # STORYLINE_PEOPLE_SHARDS / _SHARD_MIN: the people step is planned in a Ray task (beside the stories).
 PASSED_ON = ("STORYLINE_DEVICE", "STORYLINE_TORCH_THREADS", "STORYLINE_REWRITE_MODEL", "STORYLINE_EMBEDDER",
              "STORYLINE_MODEL_CACHE", "STORYLINE_PEOPLE_SHARDS", "STORYLINE_PEOPLE_SHARD_MIN")
-
-# Test hook only: with both set, the first batch of each named step (comma-separated) makes
-# its worker process exit right after the batch committed, once per marker folder (a file per
-# step marks it done), so a test can show that a dead worker costs neither results nor
-# duplicates. Never set in normal use.
-CRASH_STEPS = "STORYLINE_RAY_CRASH_STEPS"
-CRASH_DIR = "STORYLINE_RAY_CRASH_DIR"
-
 
 @contextmanager
 def cluster(options: RayOptions = RayOptions(), *, num_cpus: int | None = None) -> Iterator[None]:
@@ -169,128 +158,6 @@ def _run_beside(url: str, recipe: Step | _AnalysisRecipe, options: RayOptions) -
         store.close()
 
 
-def file_reader(options: RayOptions, max_bytes: int, part_bytes: int | None = None
-                ) -> Callable[[Sequence[InputFile]], Iterator[Iterable]]:
-    """Reading and cleaning input files on the cluster (text extraction from HTML and WARC is
-    the costly part of ingest) by a pool of reader actors, which import the readers once (plain
-    tasks paid it again whenever Ray recycled an idle worker: 5x slower than reading locally);
-    at most two calls per actor in flight; each file's items handed back in the files' order,
-    so the driver stores the same articles under the same ids as the local engine (run/ingest.py
-    ``Ingesting.paths``). An actor that dies is restarted and its calls retried.
-
-    A call is a file, or a part of a big JSONL or WARC file: one of more than ``part_bytes``
-    (``STORYLINE_READ_PART_MB``, 64 MiB by default; of the decompressed stream for gzip JSONL,
-    of the file for WARC) is cut at line or record starts (``ingest/parts.py``: a pass over the
-    file on a thread of the driver, two for gzip JSONL, ahead of the readers: ``_Cutting``) and
-    its parts are read side by side, their lines or records numbered as in the whole file (a
-    gzip JSONL file's index is put in the object store once, for all its parts). A file's items
-    are handed on part by part, so the driver holds a part, not a whole dump."""
-    if part_bytes is None:
-        part_bytes = int(float(os.environ.get(READ_PART_MB, "64")) * (1 << 20))
-
-    def read(files: Sequence[InputFile]) -> Iterator[Iterable]:
-        if not ray.is_initialized():
-            raise EngineError("Ray is not initialised: run inside storyline.run.ray_exec.cluster()")
-        workers = options.workers or max(1, int(ray.cluster_resources().get("CPU", 1)))
-        reader = ray.remote(_Reader).options(num_cpus=options.cpus_per_worker, max_restarts=-1,
-                                             max_task_retries=options.max_retries)
-        cutting = _Cutting(files, part_bytes)
-        calls = (call for k, file in enumerate(files) for call in _calls(k, file, cutting.of(k)))
-        actors = [reader.remote(max_bytes) for _ in range(min(workers, max(1, _calls_hint(files, part_bytes))))]
-        waiting = enumerate(calls)
-        in_flight: deque = deque()  # (file index, result ref, problem if nothing found), in call order
-
-        def submit() -> None:
-            if (call := next(waiting, None)) is not None:
-                n, (k, file, part, index, on_empty) = call
-                in_flight.append((k, actors[n % len(actors)].read.remote(file, part, index), on_empty))
-
-        def items(k: int) -> Iterator:
-            # The calls are taken in order, so file k's parts are at the head until it is done.
-            if in_flight and in_flight[0][0] < k:
-                raise EngineError(f"{files[in_flight[0][0]].path}: not read to its end before the next file")
-            seen = False
-            while in_flight and in_flight[0][0] == k:
-                _, ref, on_empty = in_flight.popleft()
-                found = ray.get(ref)
-                submit()
-                seen = seen or bool(found)
-                yield from found
-                if on_empty is not None and not seen:
-                    yield on_empty  # no part of the file held anything: what one reader says
-
-        for _ in range(2 * len(actors)):
-            submit()
-        try:
-            for k in range(len(files)):
-                yield items(k)
-        finally:
-            cutting.close()
-            for actor in actors:
-                ray.kill(actor)
-
-    return read
-
-
-class _Cutting:
-    """Files cut into parts (a pass over each big file, decompressing it if compressed) on a
-    thread of the driver, up to two files ahead of the one being handed out, so the readers
-    are not left idle while the driver cuts the next big file (zlib and file reads release
-    the GIL). A file of a format never cut is not handed to the thread."""
-
-    AHEAD = 2
-
-    def __init__(self, files: Sequence[InputFile], part_bytes: int):
-        self.files, self.part_bytes = files, part_bytes
-        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="storyline-cut")
-        self.futures: dict[int, Future] = {}
-
-    def of(self, k: int) -> Cut:
-        for ahead in range(k, min(k + self.AHEAD + 1, len(self.files))):
-            # The cut itself decides (by a stat) whether a file is big enough: the pool-size hint
-            # guesses a gzip file's decompressed size, and would leave some cuttable ones whole.
-            if ahead not in self.futures and self.files[ahead].format in CUT_FORMATS:
-                self.futures[ahead] = self.pool.submit(cut, self.files[ahead], self.part_bytes)
-        future = self.futures.pop(k, None)
-        try:
-            return future.result() if future is not None else Cut()
-        except Exception:  # noqa: BLE001 - a cutter's bug on one hostile file: read it whole
-            return Cut()  # (its one reader reports what is wrong with it), never stop the run
-
-    def close(self) -> None:
-        self.pool.shutdown(wait=False, cancel_futures=True)
-
-
-def _calls(k: int, file: InputFile, found: Cut) -> Iterator[tuple]:
-    """The reader calls of file ``k``: (k, file, part, index or its object ref, the problem to
-    report if no part gives anything: on the last part only); one call with no part for a
-    file read whole."""
-    if not found.parts:
-        yield k, file, None, None, None
-        return
-    index = ray.put(found.index) if found.index is not None else None
-    last = len(found.parts) - 1
-    for n, part in enumerate(found.parts):
-        yield k, file, part, index, nothing_found(file, found) if n == last else None
-
-
-def _calls_hint(files: Sequence[InputFile], part_bytes: int) -> int:
-    """About how many reader calls ``files`` make (a big file one a part), by size."""
-    return sum(expected_parts(file, part_bytes) for file in files)
-
-
-class _Reader:
-    """A Ray actor that reads and cleans input files (run/ingest.py ``read_file``)."""
-
-    def __init__(self, max_bytes: int):
-        self.max_bytes = max_bytes
-
-    def read(self, file: InputFile, part: Part | None = None, index: bytes | None = None) -> list:
-        items = read_file(file, self.max_bytes, part, index)
-        _crash_once("read")
-        return items
-
-
 # --- what a worker runs ---------------------------------------------------------------------
 
 
@@ -312,17 +179,6 @@ def _bind(recipe: Step | _AnalysisRecipe, store: Store) -> tuple[Step, Analysing
         analysing = Analysing(store, version=recipe.version)
         return analysis_step(analysing), analysing
     return recipe, None
-
-
-def _crash_once(step: str) -> None:
-    folder, names = os.environ.get(CRASH_DIR), os.environ.get(CRASH_STEPS, "")
-    if not folder or step not in names.split(","):
-        return
-    try:
-        os.close(os.open(Path(folder) / step, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
-    except FileExistsError:
-        return
-    os._exit(1)
 
 
 class _StepWorker:
