@@ -22,6 +22,8 @@ def names(analysis, type_=None) -> set[str]:
     ("Harriet Quill - Harriet Quill Speaks At Port Selby Rally", "Harriet Quill"),
     ("Harriet Quill Performing At The Harbour Festival", "Harriet Quill"),
     ("Tobias Renfrew Resigns After Ferry Vote", "Tobias Renfrew"),
+    ("Harriet Quill  Wants Revenge After Council Vote", "Harriet Quill"),  # a scraped double space
+    ("Harriet Quill\tWants Revenge After Council Vote", "Harriet Quill"),
 ])
 def test_a_name_run_into_a_headlines_verb_is_cut_before_it(analyze, headline, person):
     found = names(analyze(headline), "PERSON")

@@ -391,6 +391,21 @@ def test_a_feed_entry_with_only_a_headline_or_a_teaser_is_kept_as_a_brief(desk, 
     assert [link.url for link in desk.store.links()] == ["https://wire.example/linked"]
 
 
+def test_briefs_of_a_feed_not_well_formed_but_its_possibly_cut_last_entry_are_kept(desk, tmp_path):
+    whole = rss_feed("Meridian Wire", [{"title": "Port Selby shares rise"}, {"title": "Ferry crews vote to strike"},
+                                       {"title": "Harbour election called for May"}])
+    # Cut inside the last entry's headline: the entries before it are whole.
+    cut = whole[: whole.index("Harbour election") + len("Harbour elec")]
+    report = desk.ingest([write(tmp_path, "cut.rss", cut)])
+    assert [a.body for a in desk.articles()] == ["Port Selby shares rise", "Ferry crews vote to strike"]
+    assert report.problems[-1].locator == "entry 3" and "may be cut" in report.problems[-1].reason
+    # A wrong encoding declaration breaks nothing inside: every entry is kept.
+    mislabelled = whole.replace('encoding="UTF-8"', 'encoding="us-ascii"').replace(
+        "Harbour election called for May", "Harbour élection called for May")
+    report = desk.ingest([write(tmp_path, "mislabelled.rss", mislabelled.encode("utf-8"))])
+    assert "Harbour élection called for May" in [a.body for a in desk.articles()]
+
+
 # --- CSV and TSV -----------------------------------------------------------------------------
 
 

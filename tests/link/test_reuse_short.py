@@ -98,3 +98,20 @@ def test_a_side_of_one_sentence_is_scored_by_the_feature_model_alone(models):
     ii, jj = np.nonzero(cosine >= 0.35)
     alone = default_scorer()([one[i] for i in ii], [two[j] for j in jj], v1[ii], v2[jj])
     np.testing.assert_allclose(scores[ii, jj], alone, rtol=1e-6)
+
+
+def test_one_source_sentence_split_over_four_is_not_restating_enough():
+    # A constant scorer links every pair: one source sentence restated over four derived ones
+    # (splits) is one sentence restated, whatever the number of links.
+    from storyline.link.reuse.align import align, align_spans
+    from storyline.link.reuse.compare import kind_of
+
+    src = ("The harbour board agreed on Tuesday to sell the Port Alder ferry line to Northsea Shipping for forty "
+           "million dollars, and the buyer promised to keep every winter sailing to the outer islands.")
+    der = ("The harbour board agreed to sell the ferry line on Tuesday. The Port Alder line goes to Northsea "
+           "Shipping. The price was forty million dollars. The buyer promised to keep every winter sailing.")
+    ns, nd = len(align_spans(src)), len(align_spans(der))
+    al = align(src, der, np.ones((ns, 4)) / 2, np.ones((nd, 4)) / 2,
+               scorer=lambda a, b, va, vb: np.full(len(a), 0.7, dtype=np.float32))
+    assert ns == 1 and len(al.pairs) >= 4 and al.restated_sentences == 1
+    assert kind_of(al) == "independent"

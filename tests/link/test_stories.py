@@ -529,7 +529,9 @@ def test_a_label_names_each_key_person_once_in_a_form_seen_often():
     assert ranked[0] == "Lindsay Lohan"  # not the longest form seen, which is one article's slip
     assert _distinct(ranked, 3) == ["Lindsay Lohan", "Oprah", "Edward Snowden Speaks"]
     assert _distinct(["Lindsay", "Lindsay Lohan", "Biden"], 2) == ["Lindsay", "Biden"]
-    assert _distinct(["Paris", "Texas"], 2, taken=["Paris Hilton"]) == ["Texas"]
+    assert _distinct(["Paris", "Texas"], 2, taken=["Paris Hilton"]) == ["Paris", "Texas"]
+    assert _distinct(["Paris Hilton", "Texas"], 2, taken=["Paris Hilton"]) == ["Texas"]
+    assert _distinct(["Donald Trump", "Donald Trump Jr.", "Trump"], 3) == ["Donald Trump", "Donald Trump Jr."]
     assert _key_names([], "PERSON") == [] and _distinct([], 3) == []
 
 
@@ -549,6 +551,7 @@ def test_a_story_is_headed_and_told_by_whole_sentences_not_headlines_cut_with_do
     assert representative_headline([cut, whole, cut], vectors) == whole.title
     assert representative_headline([cut], vectors) == cut.title  # no whole one: the cut one still heads it
     assert cut_short("ends so ...") and cut_short("ends so…  ") and not cut_short("The end.")
+    assert cut_short('He said "we will not ..."') and not cut_short('He said "no."')
     event = Event("e", "s", whole.title, None, ("a", "b"),
                   (Citation("a", 0, len(cut.title), cut.title), Citation("b", 0, len(whole.title), whole.title)))
     assert _event_sentence(event, derived=set(), stated={"a", "b"}).article_id == "b"

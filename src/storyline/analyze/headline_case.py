@@ -66,13 +66,12 @@ def cut_run_ons(doc: Doc, nlp: Language) -> Doc:
     tags = None
     if title_cased(doc) and "tagger" in nlp.pipe_names:
         tags = _lower_case_tags(doc, nlp, _kept_case(doc, long))
+    looked_at = {(e.start, e.end) for e in long}  # not `e in long`: quadratic on a body full of names
     ents, changed = [], False
     for e in doc.ents:
         end = e.end
-        if e in long:
-            end = _cut(doc, e, tags) if tags is not None else _repeat_cut(doc, e)
-            while end > e.start and doc[end - 1].is_punct:
-                end -= 1
+        if (e.start, e.end) in looked_at:
+            end = _trim_end(doc, e.start, _cut(doc, e, tags) if tags is not None else _repeat_cut(doc, e))
         if end == e.end:
             ents.append(e)
         else:
@@ -84,12 +83,33 @@ def cut_run_ons(doc: Doc, nlp: Language) -> Doc:
     return doc
 
 
+def _trim_end(doc: Doc, start: int, end: int) -> int:
+    """``end`` moved back over trailing spaces and punctuation, a quotation mark only when it
+    is left open ("Juan Pablo '" of "Juan Pablo 'The Bachelor'", not Dwayne "The Rock")."""
+    while end > start:
+        last = doc[end - 1]
+        if last.is_space or (last.is_punct and last.text not in _QUOTES):
+            end -= 1
+        elif last.text in _QUOTES and sum(t.text in _QUOTES for t in doc[start:end]) % 2 == 1:
+            end -= 1
+        else:
+            break
+    return end
+
+
+def _spaced(doc: Doc, i: int) -> bool:
+    """Whether token ``i`` starts a word of its own: space (or a space token) before it."""
+    return bool(doc[i - 1].whitespace_) or doc[i - 1].is_space
+
+
 def _cut(doc: Doc, ent, tags: list[tuple[str, str]]) -> int:
     """Where ``ent`` of a Title Case text ends once cut: before its first word that cannot be
     part of the name."""
     for i in range(ent.start + 1, ent.end):
         token = doc[i]
-        if not doc[i - 1].whitespace_:
+        if token.is_space:
+            return i  # a tab or a line break inside a name
+        if not _spaced(doc, i):
             continue  # inside a word ("Crowd-Sourcing", "Docu-Series")
         if i == ent.start + 1 and is_first_name(doc[ent.start].text):
             continue  # a surname's place
@@ -112,7 +132,7 @@ def _cut(doc: Doc, ent, tags: list[tuple[str, str]]) -> int:
 def _repeat_cut(doc: Doc, ent) -> int:
     """Where ``ent`` ends when it is a name, a spaced punctuation mark and the name again."""
     for i in range(ent.start + 1, ent.end - 1):
-        if doc[i].is_punct and doc[i].text not in _QUOTES and doc[i - 1].whitespace_:
+        if doc[i].is_punct and doc[i].text not in _QUOTES and _spaced(doc, i):
             head = [t.lower_ for t in doc[ent.start : i]]
             if [t.lower_ for t in doc[i + 1 : i + 1 + len(head)]] == head:
                 return i

@@ -35,4 +35,4 @@ def starts_with(body: str, head: str) -> bool:
 
 def cut_short(text: str) -> bool:
     """Whether ``text`` ends in an ellipsis: a headline or teaser cut by whoever passed it on."""
-    return text.rstrip().endswith(("...", "…"))
+    return text.rstrip().rstrip("\"'”’)]").rstrip().endswith(("...", "…"))

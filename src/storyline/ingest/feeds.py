@@ -9,7 +9,6 @@ pages), is kept as a brief, as a JSONL record with no text is (:func:`brief`).
 from __future__ import annotations
 
 import codecs
-import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -55,7 +54,7 @@ class Entry:
     html: str | None
     meta: dict[str, str]
     teaser: str | None = None  # the text of a summary too short to be the article
-    whole: bool = True  # the feed was well-formed (in a broken one, an entry may be cut short)
+    whole: bool = True  # False for the last entry of a feed cut or broken inside: it may be cut short
 
 
 def feed_entries(data: bytes, source: str) -> Iterator[Entry | Problem]:
@@ -77,7 +76,10 @@ def feed_entries(data: bytes, source: str) -> Iterator[Entry | Problem]:
         yield Problem(source, "feed has no entries")
         return
     outlet = parsed.feed.get("title")
-    whole = not parsed.bozo
+    # In a feed broken inside (cut off, a bad tag) the parser stops in the last entry it read,
+    # which may have lost the end of its headline; the entries before it are whole. A wrong
+    # encoding declaration or content type breaks nothing inside.
+    cut_risk = parsed.bozo and not isinstance(parsed.get("bozo_exception"), _WHOLE_ANYWAY)
     for number, entry in enumerate(parsed.entries, start=1):
         link = sanitize(entry.get("link") or "").strip() or None
         meta = {
@@ -89,17 +91,20 @@ def feed_entries(data: bytes, source: str) -> Iterator[Entry | Problem]:
         }
         content = _content(entry)
         teaser = None if content else " ".join(fragment_text(entry.get("summary") or "").split()) or None
-        yield Entry(f"entry {number}", link, content, {k: v for k, v in meta.items() if v}, teaser, whole)
+        yield Entry(f"entry {number}", link, content, {k: v for k, v in meta.items() if v}, teaser,
+                    not (cut_risk and number == len(parsed.entries)))
 
 
-def brief(entry: Entry, source: str, max_bytes: int) -> RawDocument | Problem | None:
+def brief(entry: Entry, source: str, max_bytes: int) -> RawDocument | Problem:
     """An entry with no content and no link as a brief: a JSONL record of its headline, its
     teaser and what the feed states, whose body is the teaser, else the headline (the article
-    says so: ingest/jsonl.text_stand_in). None when it has neither, or when the feed is broken
-    (the entry may be cut inside its headline)."""
+    says so: ingest/jsonl.text_stand_in). A Problem when it has neither, or when it is the last
+    entry of a broken feed (it may be cut inside its headline)."""
     title = " ".join(sanitize(entry.meta.get("title") or "").split())
-    if not entry.whole or not (title or entry.teaser):
-        return None
+    if not entry.whole:
+        return Problem(source, CUT, entry.where)
+    if not _has_words(title) and not _has_words(entry.teaser or ""):
+        return Problem(source, NOTHING, entry.where)
     record = {k: v for k, v in entry.meta.items() if k != "title"} | {"title": title or None, "summary": entry.teaser}
     return document_from_object({k: v for k, v in record.items() if v}, source=source, where=entry.where,
                                 max_bytes=max_bytes)
@@ -118,10 +123,17 @@ def feed_items(data: bytes, source: str, max_bytes: int) -> Iterator[RawDocument
             title = " ".join(sanitize(entry.meta.get("title") or "").split()) or None
             yield Link(entry.link, source, title, normalise_date(published) or published, entry.where)
         else:
-            yield brief(entry, source, max_bytes) or Problem(source, NOTHING, entry.where)
+            yield brief(entry, source, max_bytes)
 
 
 NOTHING = "entry has no content, link, headline or teaser"
+CUT = "entry has no content or link, and may be cut: it ends a feed that is not well-formed"
+_WHOLE_ANYWAY = (feedparser.CharacterEncodingOverride, feedparser.NonXMLContentType)
+
+
+def _has_words(text: str) -> bool:
+    """Whether ``text`` has a letter or digit (a headline of zero-width spaces is none)."""
+    return any(ch.isalnum() for ch in text)
 
 
 def _content(entry: dict) -> str | None:

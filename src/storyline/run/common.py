@@ -26,8 +26,9 @@ DEFAULT_BATCH = 100
 # analysed again (`storyline analyze --all`); their stories are found as before.
 # Nor for "the letter is dated Monday" read as the past Monday (session 25): one narrow timex
 # rule, TempEval-3 unchanged; `storyline analyze --all` brings older analyses up to it.
-# Nor for names cut in Title Case headlines (analyze/headline_case.py, session 34): titles and
-# briefs only, the same way: it shortens names that ran on into the words after them.
+# Nor for names cut where they run on (analyze/headline_case.py, session 34): in Title Case
+# text (titles, briefs) at a verb; in any text a name written twice across a dash, and trailing
+# punctuation; it only shortens names, and `storyline analyze --all` brings older analyses up.
 ANALYZER_VERSION = "4"
 
 # Articles analysed per store transaction. Parsing dominates (tens of ms per article with the

@@ -15,7 +15,7 @@ import datetime as dt
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from storyline.ingest.feeds import NOTHING, Entry, brief, feed_entries
+from storyline.ingest.feeds import Entry, brief, feed_entries
 from storyline.ingest.fetch import Fetched, Fetcher, FetchRequest, looks_like_feed
 from storyline.records import Problem, RawDocument
 from storyline.run.common import Progress
@@ -119,7 +119,7 @@ class WebSource:
                 if entry.html:
                     yield RawDocument(got.url, "text/html+fragment", entry.html.encode("utf-8"), entry.where, entry.meta)
                 else:
-                    yield brief(entry, got.url, self.fetcher.policy.max_bytes) or Problem(got.url, NOTHING, entry.where)
+                    yield brief(entry, got.url, self.fetcher.policy.max_bytes)
             elif record is None or (record.status == "failed" and (record.next_try or "") <= due_by):
                 to_fetch.append(entry)
         by_link = {e.link: e for e in to_fetch}

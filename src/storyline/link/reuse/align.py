@@ -81,6 +81,7 @@ class Alignment:
     longest_run: int  # most consecutive derived sentences aligned in order
     copied_words: int  # derived words inside a word 5-shingle the source has too (how much text is copied)
     restated_words: int  # words of the aligned sentences, the fewer of the two sides (how much is restated)
+    restated_sentences: int  # aligned sentences, the fewer of the two sides (a split or merge counts once)
     # The paraphrase probabilities of every sentence pair, kept so the reverse alignment (derived
     # as source) can reuse them: the features and the cosine are symmetric.
     scores: np.ndarray = field(default=None, repr=False, compare=False)
@@ -146,6 +147,7 @@ def align(
         copied_words=copied_words(der_all, src_all),
         restated_words=min(sum(len(s_tokens[i]) for i in {i for i, _ in links}),
                            sum(len(d_tokens[j]) for j in {j for _, j in links})),
+        restated_sentences=min(len({i for i, _ in links}), len({j for _, j in links})),
         scores=scores,
     )
 

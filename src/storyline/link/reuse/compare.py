@@ -64,7 +64,10 @@ def kind_of(al: Alignment) -> ReuseKind:
     if enough_copied and al.verbatim >= SYNDICATED_MIN and al.derived_coverage >= SYNDICATED_COVERAGE:
         return "syndicated"
     run_needed = min(REWRITE_RUN, max(MIN_RESTATED, short))
-    enough_restated = al.restated_words >= MIN_WORDS
+    # Both counted on each side: four derived sentences linked to one source sentence (splits)
+    # restate one sentence, and one side of a single sentence is never scored by the
+    # cross-encoder (align.score_matrix), so no restating kind may rest on it.
+    enough_restated = al.restated_words >= MIN_WORDS and al.restated_sentences >= MIN_RESTATED
     if (
         enough_restated
         and al.derived_coverage >= REWRITE_COVERAGE

@@ -368,19 +368,32 @@ def _key_names(per_article: Iterable[Iterable[Entity]], type_: str) -> list[str]
 
 
 def _distinct(names: Sequence[str], n: int, taken: Sequence[str] = ()) -> list[str]:
-    """The first ``n`` of ``names`` that are not one of ``taken`` or of each other written
-    longer or shorter: a name whose words hold another's, or are held in another's, is that one
-    ("Lohan" in "Lindsay Lohan"; "Edward Snowden Speaks", a headline's verb run into the name)."""
+    """The first ``n`` of ``names`` that are not one of ``taken`` (another kind's names: the same
+    name only, "Paris" is kept after "Paris Hilton") or of each other written longer or shorter:
+    a name whose words hold another's, or are held in another's, is that one ("Lohan" in "Lindsay
+    Lohan"; "Edward Snowden Speaks", a headline's verb run into the name), but for a generation
+    ("Donald Trump Jr.")."""
     chosen: list[str] = []
-    seen = [_words(t) for t in taken]
+    seen: list[tuple[str, ...]] = []
+    other_kind = {_words(t) for t in taken}  # a person's name: only the same name is that one
     for name in names:
         if len(chosen) == n:
             break
         words = _words(name)
-        if words and not any(_within(words, other) or _within(other, words) for other in seen):
+        if words and words not in other_kind and not any(_same(words, other) for other in seen):
             chosen.append(name)
             seen.append(words)
     return chosen
+
+
+# Words that make a longer name another person's ("Donald Trump Jr." is not "Donald Trump").
+_GENERATIONS = frozenset({"jr", "sr", "ii", "iii", "iv"})
+
+
+def _same(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """Whether one name's words come in a row in the other's, and the rest says no other person."""
+    short, long = (a, b) if len(a) <= len(b) else (b, a)
+    return _within(short, long) and not (_GENERATIONS & (set(long) - set(short)))
 
 
 def _words(name: str) -> tuple[str, ...]:

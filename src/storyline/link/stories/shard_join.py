@@ -48,7 +48,7 @@ def join(base: StoryClusterer, plan: Sequence[Shard], results: Sequence[ShardRes
          stitched: Sequence[Mapping[str, tuple[str, float, float]]] | None = None) -> Joined:
     """The merge step (module docstring): walk the shards in order and give each shard's stories
     the joined result's keys. ``stitched``: per shard, its founders that continue a story of
-    the shard before (founder -> that shard's story, score, cosine; see :func:`stitch`)."""
+    the shard before (founder -> that shard's story, score, cosine; see ``time_shards.stitch``)."""
     held = base.assignments()
     out = Joined()
 
