@@ -100,7 +100,7 @@ def brief(entry: Entry, source: str, max_bytes: int) -> RawDocument | Problem:
     teaser and what the feed states, whose body is the teaser, else the headline (the article
     says so: ingest/jsonl.text_stand_in). A Problem when it has neither, or when it is the last
     entry of a broken feed (it may be cut inside its headline)."""
-    title = " ".join(sanitize(entry.meta.get("title") or "").split())
+    title = _title(entry)
     if not entry.whole:
         return Problem(source, CUT, entry.where)
     if not _has_words(title) and not _has_words(entry.teaser or ""):
@@ -120,8 +120,7 @@ def feed_items(data: bytes, source: str, max_bytes: int) -> Iterator[RawDocument
             yield RawDocument(source, "text/html+fragment", entry.html.encode("utf-8"), entry.where, entry.meta)
         elif entry.link:
             published = entry.meta.get("published")
-            title = " ".join(sanitize(entry.meta.get("title") or "").split()) or None
-            yield Link(entry.link, source, title, normalise_date(published) or published, entry.where)
+            yield Link(entry.link, source, _title(entry) or None, normalise_date(published) or published, entry.where)
         else:
             yield brief(entry, source, max_bytes)
 
@@ -129,6 +128,11 @@ def feed_items(data: bytes, source: str, max_bytes: int) -> Iterator[RawDocument
 NOTHING = "entry has no content, link, headline or teaser"
 CUT = "entry has no content or link, and may be cut: it ends a feed that is not well-formed"
 _WHOLE_ANYWAY = (feedparser.CharacterEncodingOverride, feedparser.NonXMLContentType)
+
+
+def _title(entry: Entry) -> str:
+    """The entry's headline as one line of text ("" for none)."""
+    return " ".join(sanitize(entry.meta.get("title") or "").split())
 
 
 def _has_words(text: str) -> bool:

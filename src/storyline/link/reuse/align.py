@@ -120,13 +120,14 @@ def align(
         derived_vectors = embed(d_text) if derived_vectors is None else derived_vectors
     source_vectors, derived_vectors = source_vectors[: len(s_spans)], derived_vectors[: len(d_spans)]
     cosine = source_vectors @ derived_vectors.T
+    s_tokens = [_tokens(t) for t in s_text]
+    d_tokens = [_tokens(t) for t in d_text]
     if scores is None:
-        scores = score_matrix(s_text, d_text, source_vectors, derived_vectors, scorer=scorer, cosine=cosine)
+        scores = score_matrix(s_text, d_text, source_vectors, derived_vectors, scorer=scorer, cosine=cosine,
+                              tokens=(s_tokens, d_tokens))
     # Gap filling raises the scores of the links it adds: on a copy, so ``scores`` stays raw.
     linked = scores.copy()
     links, chain = _links(linked, cosine)
-    s_tokens = [_tokens(t) for t in s_text]
-    d_tokens = [_tokens(t) for t in d_text]
     links = _regroup(links, s_tokens, d_tokens, linked)
     pairs = tuple(
         SentencePair(s_spans[i], d_spans[j], round(float(linked[i, j]), 4), round(_copied(s_tokens[i], d_tokens[j]), 4))
@@ -134,20 +135,21 @@ def align(
     )
     src_all = [t for ts in s_tokens for t in ts]
     der_all = [t for ts in d_tokens for t in ts]
+    src_shingles, der_shingles = _shingles(src_all), _shingles(der_all)
+    s_linked, d_linked = {i for i, _ in links}, {j for _, j in links}
     return Alignment(
         source_sentences=tuple(s_spans),
         derived_sentences=tuple(d_spans),
         pairs=pairs,
-        source_coverage=_coverage(s_spans, {i for i, _ in links}),
-        derived_coverage=_coverage(d_spans, {j for _, j in links}),
-        verbatim=containment(der_all, src_all),
-        source_verbatim=containment(src_all, der_all),
+        source_coverage=_coverage(s_spans, s_linked),
+        derived_coverage=_coverage(d_spans, d_linked),
+        verbatim=_share(der_shingles, src_shingles),
+        source_verbatim=_share(src_shingles, der_shingles),
         ordered=len(chain) / len(links) if links else 0.0,
         longest_run=_longest_run(chain),
-        copied_words=copied_words(der_all, src_all),
-        restated_words=min(sum(len(s_tokens[i]) for i in {i for i, _ in links}),
-                           sum(len(d_tokens[j]) for j in {j for _, j in links})),
-        restated_sentences=min(len({i for i, _ in links}), len({j for _, j in links})),
+        copied_words=copied_words(der_all, src_all, grams=src_shingles),
+        restated_words=min(sum(len(s_tokens[i]) for i in s_linked), sum(len(d_tokens[j]) for j in d_linked)),
+        restated_sentences=min(len(s_linked), len(d_linked)),
         scores=scores,
     )
 
@@ -155,11 +157,13 @@ def align(
 def score_matrix(
     s_text: Sequence[str], d_text: Sequence[str], sv: np.ndarray, dv: np.ndarray, *,
     scorer: Scorer | None = None, cosine: np.ndarray | None = None,
+    tokens: tuple[Sequence[Sequence[str]], Sequence[Sequence[str]]] | None = None,
 ) -> np.ndarray:
     """Paraphrase probability for every (source, derived) sentence pair; pairs under the cosine
-    prefilter score 0. ``cosine`` is ``sv @ dv.T`` when the caller has it already. Without a
-    ``scorer``, the feature model scores every pair and the cross-encoder re-scores those that
-    can become links (:func:`storyline.link.reuse.rewrites.refine`)."""
+    prefilter score 0. ``cosine`` is ``sv @ dv.T`` and ``tokens`` each sentence's words (both
+    sides) when the caller has them already. Without a ``scorer``, the feature model scores
+    every pair and the cross-encoder re-scores those that can become links
+    (:func:`storyline.link.reuse.rewrites.refine`)."""
     scores = np.zeros((len(s_text), len(d_text)), dtype=np.float32)
     if not len(s_text) or not len(d_text):
         return scores
@@ -173,14 +177,16 @@ def score_matrix(
     # With one sentence, or under MIN_WORDS words, on a side there is no rewrite to decide
     # (compare.kind_of), so it is not run there: a headline dump's pairs are all such, and the
     # cross-encoder was three quarters of comparing them (UCI headlines, session 34).
-    if scorer is None and _enough_text(s_text) and _enough_text(d_text):
+    s_tokens, d_tokens = tokens or ([_tokens(t) for t in s_text], [_tokens(t) for t in d_text])
+    if scorer is None and _enough_text(s_tokens) and _enough_text(d_tokens):
         refine(scores, s_text, d_text)
     return scores
 
 
-def _enough_text(sentences: Sequence[str]) -> bool:
-    """Whether these sentences could be restated enough to be a rewrite (MIN_RESTATED, MIN_WORDS)."""
-    return len(sentences) >= MIN_RESTATED and sum(len(_tokens(t)) for t in sentences) >= MIN_WORDS
+def _enough_text(sentences: Sequence[Sequence[str]]) -> bool:
+    """Whether these sentences (their words) could be restated enough to be a rewrite
+    (MIN_RESTATED, MIN_WORDS)."""
+    return len(sentences) >= MIN_RESTATED and sum(len(words) for words in sentences) >= MIN_WORDS
 
 
 @functools.lru_cache(maxsize=1)
@@ -422,18 +428,18 @@ def _shingles(tokens: Sequence[str], k: int = SHINGLE) -> set[tuple[str, ...]]:
     return {tuple(tokens[i : i + k]) for i in range(len(tokens) - k + 1)}
 
 
-def containment(part: Sequence[str], whole: Sequence[str], k: int = SHINGLE) -> float:
-    """Share of ``part``'s word k-shingles that occur in ``whole``."""
-    a = _shingles(part, k)
-    return len(a & _shingles(whole, k)) / len(a) if a else 0.0
+def _share(part: set, whole: set) -> float:
+    """Share of the shingles ``part`` that are in ``whole`` (containment)."""
+    return len(part & whole) / len(part) if part else 0.0
 
 
-def copied_words(part: Sequence[str], whole: Sequence[str], k: int = SHINGLE) -> int:
+def copied_words(part: Sequence[str], whole: Sequence[str], k: int = SHINGLE, grams: set | None = None) -> int:
     """How many of ``part``'s words lie inside a word k-shingle that ``whole`` has too (a
-    ``part`` shorter than k counts whole when ``whole`` has it as a shingle)."""
+    ``part`` shorter than k counts whole when ``whole`` has it as a shingle). ``grams``:
+    ``whole``'s k-shingles, when the caller has them already."""
+    grams = _shingles(whole, k) if grams is None else grams
     if len(part) < k:
-        return len(part) if part and tuple(part) in _shingles(whole, k) else 0
-    grams = _shingles(whole, k)
+        return len(part) if part and tuple(part) in grams else 0
     covered = [False] * len(part)
     for i in range(len(part) - k + 1):
         if tuple(part[i : i + k]) in grams:
