@@ -66,7 +66,7 @@ def test_every_sentence_of_what_happened_cites_existing_sources(seeds_story):
     # In every rendering each sentence is followed by its references.
     md = to_markdown(b)
     section = md.split("## What happened", 1)[1].split("##", 1)[0]
-    assert len(re.findall(r"(?:\[\d+\])+", section)) == len(b.what_happened)
+    assert len(re.findall(r"(?:\[\d+(?:–\d+)?\])+", section)) == len(b.what_happened)
     for n in {n for s in b.what_happened for n in b.refs(s.sources)}:
         assert re.search(rf"^{n}\. ", md, re.M)
 
@@ -246,3 +246,46 @@ def test_an_account_sentence_without_a_full_stop_gets_one():
         "Plan clears the council by 31 votes to 19 despite warnings over cost."
     for done in ("It passed.", "Did it pass?", "“It passed,” she said.", "It went on…", ""):
         assert _ended(done) == done
+
+
+def test_consecutive_references_are_cited_as_a_range():
+    from storyline.report.render import ref_runs
+
+    assert ref_runs([]) == []
+    assert ref_runs([1, 2, 3, 4, 7]) == [(1, 4), (7, 7)]
+    assert ref_runs([4, 5, 9, 10, 11]) == [(4, 4), (5, 5), (9, 11)]  # two in a row stay two
+    assert ref_runs([2, 4, 6]) == [(2, 2), (4, 4), (6, 6)]
+
+
+def test_a_headline_repeated_by_many_outlets_cites_them_as_a_range():
+    """Eight outlets run one wire brief: its sentence cites all eight, as "[1–8]", and every one
+    of them is still in the numbered source list (Markdown) and linked at the range's ends (HTML).
+    Four more articles of the same day that nothing cites (ids sorting first) are numbered after
+    the cited ones: within a day, sources go in the order the briefing first cites them."""
+    body = "The council approved the new bridge on Tuesday by 31 votes to 19. Work starts in May."
+    arts = [Article(id=f"f{k:015x}", content_hash=f"f{k:063x}", source=f"/in/{k}.txt", body=body,
+                    title="Council approves bridge", outlet=f"Outlet {k}", published="2025-01-02")
+            for k in range(1, 9)]
+    uncited = [Article(id=f"0{k:015x}", content_hash=f"0{k:063x}", source=f"/in/0{k}.txt", title=f"Other {k}",
+                       body=f"Unrelated note number {k} about the weather.", published="2025-01-02") for k in range(4)]
+    end = body.index(".") + 1
+    ids = tuple(a.id for a in arts)
+    report = StoryReport(
+        story=Story(arts[0].id, "bridge", ids + tuple(a.id for a in uncited), "2025-01-02", "2025-01-02",
+                    headline="Council approves bridge"),
+        articles=arts + uncited,
+        dates={a.id: ArticleDate(a.id, "2025-01-02", "2025-01-02", False) for a in arts + uncited},
+        times={}, people=[], quotes={}, reuse=[], findings=[],
+        events=[Event("e1", arts[0].id, "bridge approved", "2025-01-02", ids,
+                      tuple(Citation(a.id, 0, end, body[:end]) for a in arts))],
+    )
+    b = build_briefing(report)
+    first = b.what_happened[0]
+    assert sorted(b.refs(first.sources)) == list(range(1, 9))
+    assert [src.id for src in b.sources[8:]] == [a.id for a in uncited]
+    md = to_markdown(b)
+    assert "[1–8]" in md and "[1][2]" not in md
+    assert all(re.search(rf"^{n}\. ", md, re.M) for n in range(1, 9))
+    page = to_html(b)
+    assert '[<a href="#src-1">1</a>–<a href="#src-8">8</a>]' in page
+    assert all(f'id="src-{n}"' in page for n in range(1, 9))

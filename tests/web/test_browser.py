@@ -309,3 +309,30 @@ def test_the_pages_work_without_javascript(browser, server):
         tab.screenshot(path=str(_artifact("no-script-articles-390.png")), full_page=True)
     finally:
         context.close()
+
+
+def test_a_long_source_list_folds_past_five_and_opens_in_place(browser):
+    """A sentence run by eight outlets shows five reference links and a "+3" that opens, in
+    place and with no script (a checkbox in a label, opened by CSS), onto the other three (the app's own template and stylesheet)."""
+    from storyline.web.pages import HERE, _templates
+
+    macro = _templates().env.from_string('{% from "_cites.html" import cites %}<p>Said. {{ cites(items) }} Next.</p>')
+    items = [{"id": f"{k:016x}", "number": k, "outlet": f"Outlet {k}", "title": None} for k in range(1, 9)]
+    css = (HERE / "static" / "storyline.css").read_text()
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        tab = context.new_page()
+        tab.set_content(f"<!DOCTYPE html><html><head><style>{css}</style></head><body>{macro.render(items=items)}</body></html>")
+        refs = tab.locator("a.ref")
+        assert refs.count() == 8
+        assert [refs.nth(k).is_visible() for k in range(8)] == [True] * 5 + [False] * 3
+        summary = tab.locator(".more-cites label")
+        assert summary.inner_text() == "+3"
+        # The fold sits inside the sentence's paragraph, on its line, not on a line of its own.
+        assert tab.locator("p a.ref").count() == 8 and tab.locator("p .more-cites label").count() == 1
+        fold, last = summary.bounding_box(), refs.nth(4).bounding_box()
+        assert fold["y"] < last["y"] + last["height"] and last["y"] < fold["y"] + fold["height"]
+        summary.click()
+        assert all(refs.nth(k).is_visible() for k in range(8)) and not summary.is_visible()
+    finally:
+        context.close()

@@ -70,7 +70,9 @@ def _cited(b: Briefing) -> list[str]:
 
 def _sources(report, b: Briefing) -> list[Source]:
     """Every cited article, then the story's other articles up to MAX_SOURCES, numbered in date
-    order."""
+    order, and within a day in the order the briefing first cites them: a sentence that every
+    copy of a wire headline supports then cites a run of numbers that renders as a range
+    ("[1–25]", render.ref_runs) instead of 25 scattered ones."""
     articles = {a.id: a for a in report.articles}
     cited = [a for a in _cited(b) if a in articles]
     rest = [a.id for a in report.articles if a.id not in set(cited)]
@@ -89,10 +91,12 @@ def _sources(report, b: Briefing) -> list[Source]:
             return d.first, False
         return f"inferred: {d.first}..{d.last}" if d.last and d.last != d.first else f"inferred: {d.first}", True
 
+    first_cited = {aid: k for k, aid in enumerate(chosen)}
+
     def key(aid: str):
         d = report.dates.get(aid)
         day = (d.likely or d.first) if d else (articles[aid].published or "")[:10]
-        return (not day, day or "", aid)
+        return (not day, day or "", first_cited[aid], aid)
 
     out = []
     for n, aid in enumerate(sorted(chosen, key=key), 1):

@@ -51,8 +51,26 @@ def _md_diff(text: str) -> str:
 _quoted = quoted  # a direct quotation in quotation marks; reported speech as it is
 
 
+def ref_runs(numbers: list[int]) -> list[tuple[int, int]]:
+    """Sorted reference numbers as runs ``(first, last)``, a run of three or more consecutive
+    numbers kept whole. A repeated headline is supported by every copy of it, and its copies are
+    numbered one after another: "[1–25]" says what twenty-five "[1][2]...[25]" said, citing each
+    source still (the list below numbers them all), as a printed bibliography's ranges do. Two in
+    a row stay two ("[4][5]"): a range saves nothing there."""
+    runs: list[tuple[int, int]] = []
+    for n in numbers:
+        if runs and n == runs[-1][1] + 1:
+            runs[-1] = (runs[-1][0], n)
+        else:
+            runs.append((n, n))
+    out: list[tuple[int, int]] = []
+    for first, last in runs:
+        out.extend([(first, first), (last, last)] if last == first + 1 else [(first, last)])
+    return out
+
+
 def _md_refs(b: Briefing, ids: Iterable[str]) -> str:
-    return "".join(f"[{n}]" for n in b.refs(ids))
+    return "".join(f"[{a}]" if a == z else f"[{a}–{z}]" for a, z in ref_runs(b.refs(ids)))
 
 
 def _md_ref(b: Briefing, aid: str) -> str:
@@ -172,7 +190,9 @@ def html_diff(text: str) -> str:
 
 
 def _h_refs(b: Briefing, ids: Iterable[str]) -> str:
-    return "".join(f'<sup class="ref"><a href="#src-{n}">[{n}]</a></sup>' for n in b.refs(ids))
+    return "".join(f'<sup class="ref"><a href="#src-{a}">[{a}]</a></sup>' if a == z else
+                   f'<sup class="ref">[<a href="#src-{a}">{a}</a>–<a href="#src-{z}">{z}</a>]</sup>'
+                   for a, z in ref_runs(b.refs(ids)))
 
 
 def _h_ref(b: Briefing, aid: str) -> str:
