@@ -290,3 +290,32 @@ def test_a_relative_pronoun_is_not_what_was_promised(analyzer):
     a = analyzer.analyze_text("The row is likely to overshadow the timetable, which Alina Okafor promised on "
                               "Tuesday night.")
     assert not [q for q in a.quotes if q.text.strip().lower() in {"which", "what", "who"}]
+
+
+def test_a_quote_keeps_the_single_mark_that_closes_it(analyze):
+    """Headlines quote titles and words in single marks; the parser hangs the closing one on the
+    verb, and trimming dropped it ("... to 'Bachelor"). An apostrophe opens nothing."""
+    text = "Dara Vell Says Tall & Quiet Men Need Not Apply to 'Lighthouse'"
+    a = analyze(text)
+    q = only(a, "Need Not Apply")
+    assert q.text.endswith("to 'Lighthouse'") and q.speaker == "Dara Vell"
+    assert_offsets(text, a)
+    text = "Mira Quell said students' fees would rise."
+    a = analyze(text)
+    assert only(a, "fees would rise").text == "students' fees would rise"
+
+
+@pytest.mark.parametrize("text, ends", [
+    ('Dara Vell Defends Harbour Joke, Tells People to "Open Your Mind ...', 'to "Open Your Mind ...'),
+    ("Mira Quell said the harbour talks would go on …\n\nThe council met later.", "would go on …"),
+])
+def test_a_quote_cut_by_an_aggregator_keeps_its_ellipsis(analyze, text, ends):
+    """A headline or teaser cut with an ellipsis: the quote that runs into the cut keeps it, so
+    it reads as cut rather than as the speaker's whole words; an ellipsis inside a paragraph is
+    the speaker's pause and is left out as before."""
+    a = analyze(text)
+    assert any(q.text.endswith(ends) for q in a.quotes), a.quotes
+    assert_offsets(text, a)
+    text = "Mira Quell said the deal was done… Then she left."
+    a = analyze(text)
+    assert only(a, "the deal was done").text == "the deal was done"

@@ -157,14 +157,40 @@ def noun_phrase(head: Token) -> Span:
 
 
 def trim(span: Span) -> Span | None:
-    """``span`` without the punctuation and spaces at its edges (quotation marks kept); None
-    when nothing is left."""
+    """``span`` without the punctuation and spaces at its edges (quotation marks kept, and a
+    single mark that closes one opened inside it, taken in when it is just outside); None when
+    nothing is left."""
     doc = span.doc
     start, end = span.start, span.end
     while start < end and (doc[start].is_punct and doc[start].text not in marks.ALL_MARKS or doc[start].is_space):
         start += 1
     while end > start and (doc[end - 1].is_punct and doc[end - 1].text not in marks.ALL_MARKS or doc[end - 1].is_space):
+        if _closes_single(doc, start, end - 1):
+            break
         end -= 1
     if start >= end:
         return None
+    if end < len(doc) and not doc[end - 1].whitespace_ and _closes_single(doc, start, end):
+        end += 1  # the parser hung the closing mark on the verb: "... Apply to 'Bachelor'"
     return doc[start:end]
+
+
+_SINGLE_OPEN = {"'", "‘"}
+_SINGLE_CLOSE = {"'", "’"}
+
+
+def _closes_single(doc, start: int, i: int) -> bool:
+    """Token ``i`` is a single quotation mark that closes one opened inside ``doc[start:i]``:
+    headlines quote titles and words in single marks ("... Need Not Apply to 'Bachelor'"), and
+    trimming the closing one as punctuation left the quote with its mark open. An opening mark
+    is one at the start of a word (no space after it); an apostrophe inside or after a word
+    ("Harrison's", "students'") opens nothing."""
+    if doc[i].text not in _SINGLE_CLOSE:
+        return False
+    opened = 0
+    for tok in doc[start:i]:
+        if tok.text in _SINGLE_OPEN and not tok.whitespace_ and (tok.i == 0 or doc[tok.i - 1].whitespace_):
+            opened += 1
+        elif tok.text in _SINGLE_CLOSE and opened and (tok.i == 0 or not doc[tok.i - 1].whitespace_):
+            opened -= 1
+    return opened > 0

@@ -23,6 +23,8 @@ in :mod:`storyline.analyze.quotes_indirect`.
 
 from __future__ import annotations
 
+import re
+
 from typing import TYPE_CHECKING
 
 from storyline.analyze import marks
@@ -58,7 +60,7 @@ def extract(doc: Doc) -> list[Found]:
     found += from_cue_verbs(doc, paras, quoted_tokens, cues_used, claimed)
     found += from_according_to(doc, paras, quoted_tokens, claimed)
     found.sort(key=lambda f: f.start)
-    return join_split(doc, close_partials(text, quoted, found))
+    return join_split(doc, reach_cuts(text, close_partials(text, quoted, found)))
 
 
 # At most this many characters (punctuation the parse left out) between a partial quote's end
@@ -79,6 +81,22 @@ def close_partials(text: str, quoted: list[marks.Quoted], found: list[Found]) ->
                     and all(not ch.isalnum() and not ch.isspace() for ch in text[f.end : q.end]):
                 f.end = q.end + 1
                 break
+    return found
+
+
+# An ellipsis that ends its paragraph (spaces or tabs around it): where an aggregator cut a
+# headline or a teaser. Linear: no nested repetition.
+_CUT = re.compile(r"[ \t]*(\.\.\.|…)[ \t]*(?:\n|$)")
+
+
+def reach_cuts(text: str, found: list[Found]) -> list[Found]:
+    """A quote that runs into a cut keeps the ellipsis: "Tells People to "Open Your Mind ..." is
+    reported as 'to "Open Your Mind ...', which reads as cut, not as the speaker's whole words
+    (the parse's clause stops before the punctuation)."""
+    for f in found:
+        m = _CUT.match(text, f.end)
+        if m:
+            f.end = m.end(1)
     return found
 
 
