@@ -7,6 +7,7 @@ Usage::
                                       [--set name=value ...] [--errors K]
                                       [--ecb-times none|file|published]
                                       [--via direct|cli|both|replay] [--workdir DIR] [--no-baseline]
+                                      [--shuffle SEED]
 
 e.g. ``.venv/bin/python benchmarks/stories.py ../shared/eval/stories-ecbplus``
 
@@ -685,6 +686,10 @@ def main(argv=None) -> dict:
                     help="ECB+ as a dated stream of unrelated events (see news_stream), e.g. 20:3:0; "
                          ":siblings puts both events of each topic on one day, :events keeps every event, "
                          "each on its own day")
+    ap.add_argument("--shuffle", type=int, default=None, metavar="SEED",
+                    help="feed the documents in a random order (seeded) instead of the file's: how much "
+                         "the online clusterer owes to the order it is given (undated documents are taken "
+                         "in the order given; dated ones are sorted by time by the product path anyway)")
     ap.add_argument("--title-entities", action="store_true",
                     help="with --via replay on a store analysed before session 18: add each cut or given "
                          "title's entities to the story features, as the product now does (see replay_labels)")
@@ -704,9 +709,15 @@ def main(argv=None) -> dict:
     docs = [d for d in all_docs if args.split == "all" or d.get("split") == args.split]
     if args.limit:
         docs = docs[: args.limit]
+    if args.shuffle is not None:
+        import random
+
+        docs = list(docs)
+        random.Random(args.shuffle).shuffle(docs)
     print(f"{fmt}: {len(docs)} items from {data_file} ({malformed} malformed rows skipped)", file=sys.stderr)
     gold = [d["gold"] for d in docs]
     figures = {"dataset": fmt, "items": len(docs), "malformed_rows": malformed, "split": args.split,
+               "shuffle": args.shuffle,
                "params": asdict(params)}
     if args.via in ("direct", "both"):
         items, feat_rate, cached = features(docs, file_docs, data_file, cache_dir(args.cache))
