@@ -412,3 +412,45 @@ def test_the_largest_stories_are_built_when_the_server_starts(seeds_store, tmp_p
         story = client.get("/api/stories").json()["items"][0]
         assert client.get(f"/stories/{story['id']}").status_code == 200
         assert app.state.reports.builds == 1
+
+
+ONCE = ["Ilse Varga", "Tomas Kreuz", "Petra Lindqvist", "Omar Haddad", "Greta Solberg", "Yusuf Demir",
+        "Lena Moravec", "Karim Bouzid", "Hanne Eikeland", "Marek Zielinski", "Saskia Brandt", "Diego Ferreyra"]
+
+
+def test_in_a_big_story_the_people_one_article_names_fold_below_the_rest(tmp_path):
+    """Twelve reports of one story: the mayor, named in three, stays in the people list; the
+    twelve people one report each names (a headline dump's misread words look like this) fold
+    into "12 more, each named in one article"."""
+    db = str(tmp_path / "big.db")
+    bodies = [{"title": f"Harbour wall report {k}", "outlet": f"Outlet {k}", "published": "2026-03-02",
+               "text": f"Mayor Ana Ortiz backed the harbour wall, and {name} said so too. Report {k}."}
+              for k, name in enumerate(ONCE)]
+    with TestClient(create_app(db), base_url="http://127.0.0.1:8000") as client:
+        r = client.post("/api/articles", params={"analyze": "false"}, content=json.dumps(bodies),
+                        headers={"Content-Type": "application/json"})
+        assert r.status_code == 201, r.text
+        ids = [i["id"] for i in r.json()["items"]]
+        store = open_store(db)
+        try:
+            analyses = []
+            for k, (aid, name) in enumerate(zip(ids, ONCE)):
+                body = store.article(aid).body
+                at = body.index(name)
+                people = [Entity(f"v{k}", name, "PERSON", mentions=(Mention(aid, at, at + len(name), name),))]
+                if k < 3:
+                    m = body.index("Ana Ortiz")
+                    people.append(Entity("p1", "Ana Ortiz", "PERSON", mentions=(Mention(aid, m, m + 9, "Ana Ortiz"),)))
+                analyses.append(Analysis(aid, entities=tuple(people)))
+            store.put_analyses(analyses, "test")
+            store.put_stories([Story(ids[0], "the harbour wall", tuple(ids), "2026-03-02", "2026-03-02")],
+                              [Membership(aid, ids[0], k) for k, aid in enumerate(ids)], [], "t", "2026-03-03")
+        finally:
+            store.close()
+        page = client.get(f"/stories/{ids[0]}").text
+    assert_inert(page)
+    shown = page[page.index('data-testid="people"'):].split("</ul>")[0]
+    folded = page[page.index('data-testid="people-once"'):].split("</details>")[0]
+    assert "Ana Ortiz" in shown and not any(name in shown for name in ONCE)
+    assert "12 more, each named in one article" in folded
+    assert all(name in folded for name in ONCE) and "Ana Ortiz" not in folded
