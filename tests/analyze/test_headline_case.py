@@ -59,3 +59,47 @@ def test_a_title_read_apart_gets_the_same_cut(analyzer):
     [analysis] = analyzer.analyze([article])
     people = {e.name for e in analysis.title_entities if e.type == "PERSON"}
     assert "Harriet Quill" in people and not any(p.startswith("Harriet Quill ") for p in people)
+
+
+def _cut_person(analyzer, text: str, name: str) -> str | None:
+    """The PERSON ``name`` of ``text`` (set by hand, whatever the model reads) after the cut."""
+    from storyline.analyze.headline_case import cut_run_ons
+    from storyline.analyze.nlp import new_span
+
+    doc = analyzer.nlp(text)
+    span = doc.char_span(text.index(name), text.index(name) + len(name))
+    doc.ents = [new_span(doc, span.start, span.end, "PERSON")]
+    cut = cut_run_ons(doc, analyzer.nlp)
+    return next((e.text for e in cut.ents if e.label_ == "PERSON"), None)
+
+
+@pytest.mark.parametrize("text, swallowed, person", [
+    ("Bachelor Juan Pablo Quellaro Picks His Winner Tonight", "Bachelor Juan Pablo Quellaro", "Juan Pablo Quellaro"),
+    ("Unpopular Harriet Jane Quill picks a winner on the show", "Unpopular Harriet Jane Quill", "Harriet Jane Quill"),
+    ("The Bachelor Juan Pablo 2014 Finale Spoilers Are Out", "Juan Pablo 2014", "Juan Pablo"),
+])
+def test_a_description_in_front_of_a_name_and_a_year_after_it_are_cut(analyzer, text, swallowed, person):
+    """A headline's describing word runs into the name ("Bachelor Juan Pablo Galavis", whose
+    first name "Bachelor" then meets no other report's "Juan Pablo Galavis"), in any case; and
+    in Title Case a number after it."""
+    assert _cut_person(analyzer, text, swallowed) == person
+
+
+@pytest.mark.parametrize("text, person", [
+    ("Pope Francis Tobias Visits The Harbour Today", "Pope Francis Tobias"),  # a title, kept
+    ("Sir Tobias Renfrew Opens The Harbour Today", "Sir Tobias Renfrew"),
+    ("Queen Elizabeth II Opens The Harbour Today", "Queen Elizabeth II"),  # a regnal number
+    ("Harbour Tobias Opens The Festival Today", "Harbour Tobias"),  # two words: only a first name would be left
+    ("Quellaro Juan Pablo was named in the report.", "Quellaro Juan"),
+])
+def test_titles_regnal_numbers_and_two_word_names_stay(analyzer, text, person):
+    assert _cut_person(analyzer, text, person) == person
+
+
+def test_a_spaced_dash_ends_a_persons_name_in_any_case(analyzer):
+    """An aggregator's dash runs two people together ("Juan Pablo Quellaro - Clare Renfrew");
+    a hyphenated surname has no spaces and stays whole."""
+    assert _cut_person(analyzer, "Juan Pablo Quellaro - Clare Renfrew split after the final rose",
+                       "Juan Pablo Quellaro - Clare Renfrew") == "Juan Pablo Quellaro"
+    assert _cut_person(analyzer, "Harriet Quill-Renfrew spoke at the harbour on Monday.",
+                       "Harriet Quill-Renfrew") == "Harriet Quill-Renfrew"

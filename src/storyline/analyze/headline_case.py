@@ -17,16 +17,22 @@ proper nouns too. Base-form verbs are no cut: "Grant", "Will" and
 "Mark" are first names. Nor is the word after a first name (gender-guesser's dictionary): the
 tagger takes an unknown surname ending in -s for a verb ("Orson Welles", "Jessica Sells").
 Names of one word and places are left as the model found them, and so is text in sentence
-case, but for a name written twice across a dash ("Miley Cyrus - Miley Cyrus fan arrested", the
+case, but for two cuts. A person's name of three words or more loses a describing word in front
+of a first name, in any case ("Bachelor Juan Pablo Galavis", "Unpopular Juan Pablo"; not a
+title: "Pope Francis", "Sir Elton John"), and in Title Case a number after the name ("Juan Pablo
+2014"). And a name written twice across a dash ("Miley Cyrus - Miley Cyrus fan arrested", the
 way some aggregators put an article's subject before its headline), cut at the dash.
 """
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
+from storyline.analyze.clusters import HONORIFICS, PEERAGE
 from storyline.analyze.gender import is_first_name
 from storyline.analyze.nlp import new_span, words_doc
+from storyline.analyze.roles import ROLE_HEADS
 
 if TYPE_CHECKING:  # spaCy's types, for annotations only
     from storyline.analyze.nlp import Doc, Language
@@ -43,6 +49,8 @@ VERB_TAGS = frozenset({"VBZ", "VBD", "VBG", "VBN", "MD"})
 PERSON_STOPS = frozenset({"ADP", "DET", "CCONJ", "SCONJ", "PRON", "PART", "AUX"})
 # Quotation marks and apostrophes belong to the name or its possessive, not to a cut.
 _QUOTES = frozenset("'\"\u2018\u2019\u201c\u201d")
+# A generation or regnal number, which belongs to the name.
+_ROMAN = re.compile(r"[IVX]{1,5}")
 # Texts longer than this are not headlines (a body in Title Case is not worth a second tagging).
 MAX_TOKENS = 80
 
@@ -69,15 +77,17 @@ def cut_run_ons(doc: Doc, nlp: Language) -> Doc:
     looked_at = {(e.start, e.end) for e in long}  # not `e in long`: quadratic on a body full of names
     ents, changed = [], False
     for e in doc.ents:
-        end = e.end
+        start, end = e.start, e.end
         if (e.start, e.end) in looked_at:
             end = _trim_end(doc, e.start, _cut(doc, e, tags) if tags is not None else _repeat_cut(doc, e))
-        if end == e.end:
+            if e.label_ == "PERSON":
+                start = _lead_cut(doc, start, end)
+        if (start, end) == (e.start, e.end):
             ents.append(e)
         else:
             changed = True
-            if end > e.start:
-                ents.append(new_span(doc, e.start, end, e.label_))
+            if end > start:
+                ents.append(new_span(doc, start, end, e.label_))
     if changed:
         doc.ents = ents
     return doc
@@ -105,18 +115,23 @@ def _spaced(doc: Doc, i: int) -> bool:
 def _cut(doc: Doc, ent, tags: list[tuple[str, str]]) -> int:
     """Where ``ent`` of a Title Case text ends once cut: before its first word that cannot be
     part of the name."""
+    first = _first_word(doc, ent.start)
     for i in range(ent.start + 1, ent.end):
         token = doc[i]
         if token.is_space:
             return i  # a tab or a line break inside a name
         if not _spaced(doc, i):
             continue  # inside a word ("Crowd-Sourcing", "Docu-Series")
-        if i == ent.start + 1 and is_first_name(doc[ent.start].text):
+        if i == first and is_first_name(token.text):
+            continue  # a first name after a title ("Sir Tobias": "tobias" reads as a verb)
+        if i == first + 1 and is_first_name(doc[first].text):
             continue  # a surname's place
         if token.is_punct:
             if token.text not in _QUOTES:
                 return i
             continue
+        if ent.label_ == "PERSON" and token.like_num and not _ROMAN.fullmatch(token.text):
+            return i  # "Juan Pablo 2014": a year or a count, not a name ("Elizabeth II" is kept)
         if not token.text[:1].isupper():
             continue
         pos, tag = tags[i]
@@ -129,15 +144,48 @@ def _cut(doc: Doc, ent, tags: list[tuple[str, str]]) -> int:
     return ent.end
 
 
+# Words before a first name that belong to the name, not to a description of the person: a
+# title ("Pope Francis", "Queen Elizabeth II", "Sir Elton John"), a peer's rank, a role.
+_NAME_LEADS = frozenset(HONORIFICS) | frozenset(PEERAGE) | frozenset(ROLE_HEADS)
+
+
+def _first_word(doc: Doc, start: int) -> int:
+    """Where the name proper starts: after a title that opens it ("Sir", "Pope", "Mayor")."""
+    return start + 1 if start + 1 < len(doc) and doc[start].lower_.rstrip(".") in _NAME_LEADS else start
+
+
+def _lead_cut(doc: Doc, start: int, end: int) -> int:
+    """Where a Title Case person's name starts once a describing word in front is cut: a word
+    that is no first name and no title, before a first name and a surname ("Bachelor Juan
+    Pablo Galavis", "Unpopular Juan Pablo"). The headline's description ran into the name, which
+    then met no other report's "Juan Pablo Galavis" (first names "Bachelor" and "Juan" are two
+    people). Two-word names are left alone: nothing would be left but a first name."""
+    if end - start < 3:
+        return start
+    lead, after = doc[start], doc[start + 1]
+    if (lead.text[:1].isupper() and lead.is_alpha and not is_first_name(lead.text)
+            and lead.lower_ not in _NAME_LEADS and is_first_name(after.text)):
+        return start + 1
+    return start
+
+
 def _repeat_cut(doc: Doc, ent) -> int:
-    """Where ``ent`` ends when it is a name, a spaced punctuation mark and the name again."""
+    """Where ``ent`` ends in text of any case: at a spaced punctuation mark that a person's name
+    never holds ("Juan Pablo Galavis - Clare Crawley", two people an aggregator's dash ran
+    together; hyphens and initials are unspaced), or at one between a name and the name again."""
     for i in range(ent.start + 1, ent.end - 1):
         if doc[i].is_punct and doc[i].text not in _QUOTES and _spaced(doc, i):
+            if ent.label_ == "PERSON" and doc[i].text in _NAME_BREAKS:
+                return i
             head = [t.lower_ for t in doc[ent.start : i]]
             if [t.lower_ for t in doc[i + 1 : i + 1 + len(head)]] == head:
                 return i
             return ent.end
     return ent.end
+
+
+# Spaced marks that end a person's name in any text: dashes, a colon, a semicolon, a bar.
+_NAME_BREAKS = frozenset({"-", "–", "—", ":", ";", "|"})
 
 
 def _kept_case(doc: Doc, names) -> set[int]:
@@ -146,9 +194,10 @@ def _kept_case(doc: Doc, names) -> set[int]:
     adjective, and the verb after them for a noun)."""
     kept = set()
     for e in names:
-        kept.add(e.start)
-        if is_first_name(doc[e.start].text):
-            kept.add(e.start + 1)
+        first = _first_word(doc, e.start)
+        kept.update({e.start, first})
+        if is_first_name(doc[first].text):
+            kept.add(first + 1)
     return kept
 
 
