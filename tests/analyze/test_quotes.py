@@ -308,6 +308,7 @@ def test_a_quote_keeps_the_single_mark_that_closes_it(analyze):
 @pytest.mark.parametrize("text, ends", [
     ('Dara Vell Defends Harbour Joke, Tells People to "Open Your Mind ...', 'to "Open Your Mind ...'),
     ("Mira Quell said the harbour talks would go on …\n\nThe council met later.", "would go on …"),
+    ("Mira Quell said the harbour talks would go on ...\r\nThe council met later.", "would go on ..."),
 ])
 def test_a_quote_cut_by_an_aggregator_keeps_its_ellipsis(analyze, text, ends):
     """A headline or teaser cut with an ellipsis: the quote that runs into the cut keeps it, so
@@ -319,3 +320,7 @@ def test_a_quote_cut_by_an_aggregator_keeps_its_ellipsis(analyze, text, ends):
     text = "Mira Quell said the deal was done… Then she left."
     a = analyze(text)
     assert only(a, "the deal was done").text == "the deal was done"
+    text = 'Mira Quell said the talks were "going well" ...'  # whole quoted words: the cut is after them
+    a = analyze(text)
+    assert not any(q.text.endswith("...") for q in a.quotes), a.quotes
+    assert_offsets(text, a)

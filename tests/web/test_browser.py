@@ -333,6 +333,14 @@ def test_a_long_source_list_folds_past_five_and_opens_in_place(browser):
         fold, last = summary.bounding_box(), refs.nth(4).bounding_box()
         assert fold["y"] < last["y"] + last["height"] and last["y"] < fold["y"] + fold["height"]
         summary.click()
-        assert all(refs.nth(k).is_visible() for k in range(8)) and not summary.is_visible()
+        assert all(refs.nth(k).is_visible() for k in range(8)) and summary.inner_text() == "−"
+        summary.click()  # and folds again
+        assert [refs.nth(k).is_visible() for k in range(8)] == [True] * 5 + [False] * 3
+        # From the keyboard: the fold is the next stop after the fifth link, and Space opens it.
+        refs.nth(4).focus()
+        tab.keyboard.press("Tab")
+        assert tab.evaluate("document.activeElement.type") == "checkbox"
+        tab.keyboard.press("Space")
+        assert refs.nth(7).is_visible()
     finally:
         context.close()

@@ -17,21 +17,24 @@ proper nouns too. Base-form verbs are no cut: "Grant", "Will" and
 "Mark" are first names. Nor is the word after a first name (gender-guesser's dictionary): the
 tagger takes an unknown surname ending in -s for a verb ("Orson Welles", "Jessica Sells").
 Names of one word and places are left as the model found them, and so is text in sentence
-case, but for two cuts. A person's name of three words or more loses a describing word in front
-of a first name, in any case ("Bachelor Juan Pablo Galavis", "Unpopular Juan Pablo"; not a
-title: "Pope Francis", "Sir Elton John"), and in Title Case a number after the name ("Juan Pablo
-2014"). And a name written twice across a dash ("Miley Cyrus - Miley Cyrus fan arrested", the
+case, but for two cuts in any text: a describing dictionary word in front of a first name
+("Bachelor Juan Pablo Galavis"; not a family name written first, "Aung San Suu Kyi"), and a
+person's name ending at a spaced dash, colon, semicolon or bar
+("Juan Pablo Galavis - Clare Crawley": an aggregator's dash ran two people together; hyphens
+and initials are unspaced). In Title Case a person's name also ends before a number ("Juan
+Pablo 2014"), and a first name after a title is read as written and never a cut ("Sir Tobias
+Renfrew": "tobias" reads as a verb), nor is the surname after it, but for titles said with a
+given name alone ("Prince William Says" is cut). And a name written twice across a dash ("Miley Cyrus - Miley Cyrus fan arrested", the
 way some aggregators put an article's subject before its headline), cut at the dash.
 """
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
 from storyline.analyze.clusters import HONORIFICS, PEERAGE
 from storyline.analyze.gender import is_first_name
-from storyline.analyze.nlp import new_span, words_doc
+from storyline.analyze.nlp import english_words, new_span, words_doc
 from storyline.analyze.roles import ROLE_HEADS
 
 if TYPE_CHECKING:  # spaCy's types, for annotations only
@@ -49,8 +52,6 @@ VERB_TAGS = frozenset({"VBZ", "VBD", "VBG", "VBN", "MD"})
 PERSON_STOPS = frozenset({"ADP", "DET", "CCONJ", "SCONJ", "PRON", "PART", "AUX"})
 # Quotation marks and apostrophes belong to the name or its possessive, not to a cut.
 _QUOTES = frozenset("'\"\u2018\u2019\u201c\u201d")
-# A generation or regnal number, which belongs to the name.
-_ROMAN = re.compile(r"[IVX]{1,5}")
 # Texts longer than this are not headlines (a body in Title Case is not worth a second tagging).
 MAX_TOKENS = 80
 
@@ -79,9 +80,13 @@ def cut_run_ons(doc: Doc, nlp: Language) -> Doc:
     for e in doc.ents:
         start, end = e.start, e.end
         if (e.start, e.end) in looked_at:
-            end = _trim_end(doc, e.start, _cut(doc, e, tags) if tags is not None else _repeat_cut(doc, e))
-            if e.label_ == "PERSON":
-                start = _lead_cut(doc, start, end)
+            # The describing word in front first, so that the cut after it knows the first name.
+            lead = _lead_cut(doc, e.start, e.end, english_words(nlp)) if e.label_ == "PERSON" else e.start
+            for start in dict.fromkeys((lead, e.start)):
+                span = e if start == e.start else new_span(doc, start, e.end, e.label_)
+                end = _trim_end(doc, start, _cut(doc, span, tags) if tags is not None else _repeat_cut(doc, span))
+                if end - start >= 2 or start == e.start:
+                    break  # a first name alone left: the word in front stays after all
         if (start, end) == (e.start, e.end):
             ents.append(e)
         else:
@@ -115,7 +120,7 @@ def _spaced(doc: Doc, i: int) -> bool:
 def _cut(doc: Doc, ent, tags: list[tuple[str, str]]) -> int:
     """Where ``ent`` of a Title Case text ends once cut: before its first word that cannot be
     part of the name."""
-    first = _first_word(doc, ent.start)
+    first, surname = _first_word(doc, ent.start), _surname_slot(doc, ent.start)
     for i in range(ent.start + 1, ent.end):
         token = doc[i]
         if token.is_space:
@@ -124,14 +129,14 @@ def _cut(doc: Doc, ent, tags: list[tuple[str, str]]) -> int:
             continue  # inside a word ("Crowd-Sourcing", "Docu-Series")
         if i == first and is_first_name(token.text):
             continue  # a first name after a title ("Sir Tobias": "tobias" reads as a verb)
-        if i == first + 1 and is_first_name(doc[first].text):
+        if i == surname:
             continue  # a surname's place
         if token.is_punct:
             if token.text not in _QUOTES:
                 return i
             continue
-        if ent.label_ == "PERSON" and token.like_num and not _ROMAN.fullmatch(token.text):
-            return i  # "Juan Pablo 2014": a year or a count, not a name ("Elizabeth II" is kept)
+        if ent.label_ == "PERSON" and token.text[:1].isdigit():
+            return i  # "Juan Pablo 2014": a year or a count, not a name ("Elizabeth II" is no digit)
         if not token.text[:1].isupper():
             continue
         pos, tag = tags[i]
@@ -144,9 +149,12 @@ def _cut(doc: Doc, ent, tags: list[tuple[str, str]]) -> int:
     return ent.end
 
 
-# Words before a first name that belong to the name, not to a description of the person: a
-# title ("Pope Francis", "Queen Elizabeth II", "Sir Elton John"), a peer's rank, a role.
+# Titles and roles that open a person's name ("Sir Tobias Renfrew", "Mayor Tobias Renfrew").
 _NAME_LEADS = frozenset(HONORIFICS) | frozenset(PEERAGE) | frozenset(ROLE_HEADS)
+# Titles said with a given name alone ("Prince William Says", "Pope Francis Meets"): the word
+# after the first name is no surname, so it may be a cut.
+_GIVEN_NAME_TITLES = frozenset({"king", "queen", "prince", "princess", "pope", "emperor", "empress", "sultan",
+                                "saint", "st"})
 
 
 def _first_word(doc: Doc, start: int) -> int:
@@ -154,17 +162,32 @@ def _first_word(doc: Doc, start: int) -> int:
     return start + 1 if start + 1 < len(doc) and doc[start].lower_.rstrip(".") in _NAME_LEADS else start
 
 
-def _lead_cut(doc: Doc, start: int, end: int) -> int:
-    """Where a Title Case person's name starts once a describing word in front is cut: a word
-    that is no first name and no title, before a first name and a surname ("Bachelor Juan
-    Pablo Galavis", "Unpopular Juan Pablo"). The headline's description ran into the name, which
-    then met no other report's "Juan Pablo Galavis" (first names "Bachelor" and "Juan" are two
-    people). Two-word names are left alone: nothing would be left but a first name."""
-    if end - start < 3:
+def _surname_slot(doc: Doc, start: int) -> int | None:
+    """The token that holds a surname when the name's first word (after a title) is a first
+    name ("Orson Welles", "Sir Tobias Renfrew"), None when there is none or the title is said
+    with a given name alone ("Prince William Says")."""
+    first = _first_word(doc, start)
+    if first + 1 >= len(doc) or not is_first_name(doc[first].text):
+        return None
+    if first > start and doc[start].lower_.rstrip(".") in _GIVEN_NAME_TITLES:
+        return None
+    return first + 1
+
+
+def _lead_cut(doc: Doc, start: int, end: int, words: frozenset[str]) -> int:
+    """Where a person's name starts once a describing word in front is cut: a dictionary word
+    (``words``, nlp.english_words) that is no first name and no title, before a first name and
+    a surname ("Bachelor Juan Pablo Galavis", "Unpopular Juan Pablo"). The description ran into
+    the name, which then met no other report's "Juan Pablo Galavis". Only a dictionary word: a
+    family name written first is none ("Aung San Suu Kyi", "Nguyen Xuan Phuc"). Never when the
+    first name is joined to the next word by a hyphen ("Park Geun-hye"), nor in a name of two
+    words (a first name would be left)."""
+    if len(doc[start:end].text.split()) < 3:
         return start
     lead, after = doc[start], doc[start + 1]
-    if (lead.text[:1].isupper() and lead.is_alpha and not is_first_name(lead.text)
-            and lead.lower_ not in _NAME_LEADS and is_first_name(after.text)):
+    if (lead.is_alpha and lead.text[:1].isupper() and lead.lower_ in words
+            and not is_first_name(lead.text) and lead.lower_ not in _NAME_LEADS
+            and is_first_name(after.text) and after.whitespace_ and lead.whitespace_):
         return start + 1
     return start
 
@@ -194,10 +217,9 @@ def _kept_case(doc: Doc, names) -> set[int]:
     adjective, and the verb after them for a noun)."""
     kept = set()
     for e in names:
-        first = _first_word(doc, e.start)
-        kept.update({e.start, first})
-        if is_first_name(doc[first].text):
-            kept.add(first + 1)
+        kept.update({e.start, _first_word(doc, e.start)})
+        if (surname := _surname_slot(doc, e.start)) is not None:
+            kept.add(surname)
     return kept
 
 

@@ -32,8 +32,22 @@ def paragraph_breaks(doc: Doc) -> Doc:
             doc[token.i + 1].is_sent_start = True
     return doc
 
-__all__ = ["Doc", "Language", "Span", "Token", "MODEL_PACKAGES", "join_docs", "new_span", "pipeline", "pipeline_at",
-           "words_doc"]
+__all__ = ["Doc", "Language", "Span", "Token", "MODEL_PACKAGES", "english_words", "join_docs", "new_span", "pipeline",
+           "pipeline_at", "words_doc"]
+
+
+@functools.lru_cache(maxsize=4)
+def english_words(nlp: Language) -> frozenset[str]:
+    """The English dictionary words the pipeline's rule lemmatizer knows (its WordNet
+    ``lemma_index``: about 90,000 nouns, verbs, adjectives and adverbs, lower case): "bachelor"
+    and "unpopular" are there, "aung", "nguyen" and "duterte" are not. Empty when the pipeline
+    has no such table. Cached per pipeline (reading the table takes a few hundred ms)."""
+    if "lemmatizer" not in nlp.pipe_names:
+        return frozenset()
+    lookups = getattr(nlp.get_pipe("lemmatizer"), "lookups", None)
+    if lookups is None or not lookups.has_table("lemma_index"):
+        return frozenset()
+    return frozenset(word for words in lookups.get_table("lemma_index").values() for word in words if "_" not in word)
 
 
 def new_span(doc: Doc, start: int, end: int, label: str) -> Span:

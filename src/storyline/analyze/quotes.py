@@ -86,7 +86,7 @@ def close_partials(text: str, quoted: list[marks.Quoted], found: list[Found]) ->
 
 # An ellipsis that ends its paragraph (spaces or tabs around it): where an aggregator cut a
 # headline or a teaser. Linear: no nested repetition.
-_CUT = re.compile(r"[ \t]*(\.\.\.|…)[ \t]*(?:\n|$)")
+_CUT = re.compile(r"[ \t]*(\.\.\.|…)[ \t]*(?:\r?\n|$)")
 
 
 def reach_cuts(text: str, found: list[Found]) -> list[Found]:
@@ -94,6 +94,8 @@ def reach_cuts(text: str, found: list[Found]) -> list[Found]:
     reported as 'to "Open Your Mind ...', which reads as cut, not as the speaker's whole words
     (the parse's clause stops before the punctuation)."""
     for f in found:
+        if f.end and text[f.end - 1] in marks.CLOSING | {marks.STRAIGHT, "’", "'"}:
+            continue  # the quoted words are whole: the cut is after them ('"going well" ...')
         m = _CUT.match(text, f.end)
         if m:
             f.end = m.end(1)
