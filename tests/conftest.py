@@ -20,6 +20,24 @@ SEEDS = SHARED / "seeds"
 REQUIRE_ALL = os.environ.get("STORYLINE_REQUIRE_ALL") == "1"
 
 
+def _utf8(text: str) -> str:
+    """``text`` with any lone surrogate written as an escape ("\\ud800")."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A test's report as UTF-8 can carry it. The fuzz tests feed readers text with lone
+    surrogates, which then shows up in captured output and logs; an xdist worker sends its
+    reports to the controller as UTF-8 (execnet), failed on such a report with an internal
+    error and lost the rest of its tests' results. The escape keeps the text readable."""
+    report = yield
+    report.sections = [(title, _utf8(content)) for title, content in report.sections]
+    if isinstance(report.longrepr, str):
+        report.longrepr = _utf8(report.longrepr)
+    return report
+
+
 def skip_or_fail(reason: str) -> None:
     if REQUIRE_ALL:
         pytest.fail(f"required in CI (STORYLINE_REQUIRE_ALL=1): {reason}", pytrace=False)
