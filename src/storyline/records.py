@@ -379,7 +379,10 @@ class Citation:
 class Event:
     """Something that happened inside a story (a meeting, a statement, a decision), with its
     date and the sentences that report it. ``date`` is a TIMEX3 date value (a day, a week, a
-    month) or None; ``date_inferred`` says it rests on an inferred publication date."""
+    month) or None; ``date_inferred`` says it rests on an inferred publication date.
+    ``date_source`` says where the date comes from: "text", a day its sentences name
+    (``date_evidence`` cites the expressions), or "published", the publication day of the
+    briefs whose headlines tell it (link/stories/events.py: no expression to cite)."""
 
     id: str
     story_id: str
@@ -389,6 +392,7 @@ class Event:
     sentences: tuple[Citation, ...] = ()
     date_inferred: bool = False
     date_evidence: tuple[Citation, ...] = ()
+    date_source: str = "text"
 
 
 @dataclass(slots=True, frozen=True)

@@ -66,3 +66,117 @@ def test_an_event_is_labelled_by_a_whole_sentence_not_a_headline_cut_with_dots()
     found = [Mention(aid, 0, len(bodies[aid].body), vectors[aid], day, (18, 24, "Monday"), False) for aid in "abc"]
     [event] = group_events("s", found, [], bodies)
     assert event.label == whole and set(event.article_ids) == {"a", "b", "c"}
+
+
+# --- headlines: a story told by briefs (a headline dump, feed entries without their pages) ------
+
+def _brief(aid: str, text: str, published: str | None = "2026-03-02"):
+    from storyline.records import Article, FieldSource
+
+    fields = {"body": FieldSource("inferred", "the headline stands for the body")}
+    return Article(id=aid, content_hash=aid, source="t", body=text, title=text, published=published, fields=fields)
+
+
+def _sentence(aid: str, text: str, vector):
+    import numpy as np
+
+    from storyline.link.stories.dates import DatedSentence
+
+    return DatedSentence(aid, 0, len(text), np.asarray(vector, dtype=np.float32), ())
+
+
+def test_a_brief_s_headline_is_an_event_mention_of_its_publication_day():
+    import datetime as dt
+
+    from storyline.link.stories.events import headline_mention
+    from storyline.records import Article
+
+    day = dt.date(2026, 3, 2)
+    head = "Harbourne council approves the tidal barrier"
+    brief = _brief("a", head)
+    got = headline_mention(brief, [_sentence("a", head, [1.0, 0.0])], day, inferred=False)
+    assert got is not None and (got.day, got.when, got.brief, got.start, got.end) == (day, None, True, 0, len(head))
+    assert headline_mention(brief, [_sentence("a", head, [1.0, 0.0])], None, inferred=False) is None  # undated
+    short = _brief("b", "Barrier review roundup")
+    assert headline_mention(short, [_sentence("b", short.body, [1.0, 0.0])], day, inferred=False) is None
+    full = Article(id="c", content_hash="c", source="t", body=head)  # a full article's sentence names no day
+    assert headline_mention(full, [_sentence("c", head, [1.0, 0.0])], day, inferred=False) is None
+
+
+def _headline(aid: str, vector, day):
+    import numpy as np
+
+    from storyline.link.stories.events import Mention
+
+    return Mention(aid, 0, 10, np.asarray(vector, dtype=np.float64) / np.linalg.norm(vector), day, None, False, True)
+
+
+def test_headlines_group_by_average_link_and_never_chain():
+    import datetime as dt
+
+    from storyline.link.stories.events import group_events
+
+    day = dt.date(2026, 3, 2)
+    # a ~ b (cosine 0.6) and b ~ c (0.8), a and c unrelated (0.0): single link would make one
+    # event of three headlines on two subjects; d restates a.
+    vectors = {"a": [1.0, 0.0, 0.0], "b": [0.6, 0.8, 0.0], "c": [0.0, 1.0, 0.0], "d": [0.98, 0.0, 0.2]}
+    bodies = {aid: _brief(aid, f"headline {aid} of the barrier story") for aid in vectors}
+    found = [_headline(aid, v, day) for aid, v in vectors.items()]
+    events = group_events("s", found, [], bodies)
+    groups = sorted(sorted(e.article_ids) for e in events)
+    assert ["a", "d"] in groups and not any({"a", "c"} <= set(g) for g in groups)
+    event = next(e for e in events if set(e.article_ids) == {"a", "d"})
+    assert event.date == "2026-03-02" and event.date_source == "published" and event.date_evidence == ()
+
+
+def test_one_brief_s_headline_alone_is_no_event_but_a_full_article_s_sentence_is():
+    import datetime as dt
+
+    import numpy as np
+
+    from storyline.link.stories.events import Mention, group_events
+    from storyline.records import Article
+
+    day = dt.date(2026, 3, 2)
+    bodies = {"a": _brief("a", "Harbourne council approves the tidal barrier"),
+              "f": Article(id="f", content_hash="f", source="t", body="The council met on Monday to vote.")}
+    lone = _headline("a", [1.0, 0.0], day)
+    assert group_events("s", [lone], [], bodies) == []
+    told = Mention("f", 0, len(bodies["f"].body), np.array([0.0, 1.0]), day, (16, 22, "Monday"), False)
+    [event] = group_events("s", [told], [], bodies)
+    assert event.date_source == "text" and event.date_evidence[0].text == "Monday"
+
+
+def test_a_headline_joins_the_event_the_day_s_articles_tell_without_joining_two():
+    import datetime as dt
+
+    import numpy as np
+
+    from storyline.link.stories.events import Mention, group_events
+    from storyline.records import Article
+
+    day = dt.date(2026, 3, 2)
+    vote = "The council voted for the barrier on Monday."
+    strike = "Ferry crews went on strike on Monday."
+    bodies = {"v": Article(id="v", content_hash="v", source="t", body=vote),
+              "s": Article(id="s", content_hash="s", source="t", body=strike),
+              "h": _brief("h", "Council backs barrier as ferry crews strike")}
+    found = [Mention("v", 0, len(vote), np.array([1.0, 0.0]), day, (36, 42, "Monday"), False),
+             Mention("s", 0, len(strike), np.array([0.0, 1.0]), day, (29, 35, "Monday"), False),
+             _headline("h", [0.8, 0.6], day)]  # close to both: joins the nearer, the vote
+    events = group_events("s", found, [], bodies)
+    assert sorted(sorted(e.article_ids) for e in events) == [["h", "v"], ["s"]]
+    joined = next(e for e in events if "h" in e.article_ids)
+    assert joined.date_source == "text" and [c.article_id for c in joined.date_evidence] == ["v"]
+
+
+def test_average_link_merges_by_mean_cosine():
+    import numpy as np
+
+    from storyline.link.stories.events import average_link
+
+    v = np.array([[1.0, 0.0], [0.96, 0.28], [0.0, 1.0], [0.28, 0.96]])
+    assert average_link(v, 0.9) == [[0, 1], [2, 3]]
+    assert average_link(v, 0.0) == [[0, 1, 2, 3]]
+    assert average_link(v, 0.99) == [[0], [1], [2], [3]]
+    assert average_link(np.zeros((0, 2)), 0.5) == []

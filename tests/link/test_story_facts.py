@@ -278,3 +278,27 @@ def test_a_story_without_a_document_reuses_the_stores_value_pairs(seeds_store, t
         assert calls and all(target in c for c in calls)
         assert redone.values == doc["values"]  # compared again, stored again as they were
         assert {(e.first_id, e.second_id): e for e in desk.store.value_pairs(pairs, VERSION)} == entries
+
+
+def test_a_story_told_by_headlines_has_the_events_of_its_days(tmp_path):
+    """A headline dump's rows (a title, a time, no text) are briefs whose sentences name no day:
+    the story's events are its headlines, dated by publication day, told apart by what they say."""
+    rows = [("Harbourne council approves Wend tidal barrier", "2026-03-02T09:00:00Z", "Estuary Post"),
+            ("Harbourne council approves the Wend tidal barrier plan", "2026-03-02T10:30:00Z", "Coast Courier"),
+            ("Wend tidal barrier approved by Harbourne council", "2026-03-02T12:00:00Z", "Marsh Daily"),
+            ("Wend tidal barrier costs double to 2 billion, Harbourne council says", "2026-03-03T08:00:00Z", "Estuary Post"),
+            ("Harbourne council says Wend tidal barrier costs doubled to 2 billion", "2026-03-03T09:15:00Z", "Coast Courier")]
+    records = [{"url": f"https://example.org/h{k}", "title": t, "published": when, "outlet": outlet}
+               for k, (t, when, outlet) in enumerate(rows)]
+    with storyline.open(tmp_path / "heads.db") as desk:
+        desk.ingest_objects(records, source="test")
+        desk.find_stories()
+        ids = {a.title: a.id for a in desk.articles()}
+        [story] = [s for s in desk.stories() if len(s.article_ids) > 1]
+        assert len(story.article_ids) == 5  # the clusterer's part: one story of five headlines
+        report = desk.story(story.id)
+    by_day = {}
+    for e in report.events:
+        assert e.date_source == "published" and e.date_evidence == () and not e.date_inferred
+        by_day.setdefault(e.date, []).append(set(e.article_ids))
+    assert by_day == {"2026-03-02": [{ids[t] for t, *_ in rows[:3]}], "2026-03-03": [{ids[t] for t, *_ in rows[3:]}]}

@@ -289,3 +289,27 @@ def test_a_headline_repeated_by_many_outlets_cites_them_as_a_range():
     page = to_html(b)
     assert '[<a href="#src-1">1</a>–<a href="#src-8">8</a>]' in page
     assert all(f'id="src-{n}"' in page for n in range(1, 9))
+
+
+def test_the_headline_s_article_outside_the_covered_ones_leads_on_its_own_day():
+    """A big story's report dates only its most recent articles; the headline's article, older
+    than those, is dated by its stated time and leads the account, not sorted last as undated."""
+    lead = Article(id="a" * 16, content_hash="a" * 64, source="/in/a.txt", title="Ferry sold to islanders",
+                   body="The Port Selby ferry was sold to an islanders' trust for one pound.",
+                   published="2025-01-01T08:00:00Z")
+    later = [Article(id=f"b{k:015x}", content_hash=f"b{k:063x}", source=f"/in/b{k}.txt", title="Trust takes the ferry",
+                     body="The islanders' trust took over the Port Selby ferry on Thursday.", published="2025-01-02")
+             for k in range(2)]
+    end = len(later[0].body)
+    report = StoryReport(
+        story=Story("s", "ferry", (lead.id, *[a.id for a in later]), "2025-01-01", "2025-01-02",
+                    headline="Ferry sold to islanders"),
+        articles=[lead, *later],
+        dates={a.id: ArticleDate(a.id, "2025-01-02", "2025-01-02", False) for a in later},
+        times={}, people=[], quotes={}, reuse=[], findings=[],
+        events=[Event("e1", "s", "trust takes the ferry", "2025-01-02", tuple(a.id for a in later),
+                      tuple(Citation(a.id, 0, end, a.body) for a in later))],
+    )
+    b = build_briefing(report)
+    assert [s.citation.article_id for s in b.what_happened][0] == lead.id
+    assert b.what_happened[0].date.startswith("2025-01-01") and len(b.what_happened) == 2

@@ -454,3 +454,26 @@ def test_in_a_big_story_the_people_one_article_names_fold_below_the_rest(tmp_pat
     assert "Ana Ortiz" in shown and not any(name in shown for name in ONCE)
     assert "12 more, each named in one article" in folded
     assert all(name in folded for name in ONCE) and "Ana Ortiz" not in folded
+
+
+def test_a_story_told_by_headlines_shows_their_events_on_the_page_and_in_the_api(tmp_path):
+    """Briefs (a title and a time, no text): their story's timeline is their headlines, each day's
+    marked as dated by the headlines' publication (no sentence names it)."""
+    rows = [("Harbourne council approves Wend tidal barrier", "2026-03-02T09:00:00Z", "Estuary Post"),
+            ("Harbourne council approves the Wend tidal barrier plan", "2026-03-02T10:30:00Z", "Coast Courier"),
+            ("Wend tidal barrier costs double to 2 billion, Harbourne council says", "2026-03-03T08:00:00Z", "Estuary Post"),
+            ("Harbourne council says Wend tidal barrier costs doubled to 2 billion", "2026-03-03T09:15:00Z", "Coast Courier")]
+    db = tmp_path / "heads.db"
+    with storyline.open(db) as desk:
+        desk.ingest_objects([{"url": f"https://example.org/h{k}", "title": t, "published": when, "outlet": o}
+                             for k, (t, when, o) in enumerate(rows)], source="test")
+        desk.find_stories()
+        [story] = [s for s in desk.stories() if len(s.article_ids) > 1]
+    with TestClient(create_app(db), base_url="http://127.0.0.1:8000") as client:
+        page = client.get(f"/stories/{story.id}").text
+        data = client.get(f"/api/v1/stories/{story.id}").json()
+    timeline = page[page.index('id="timeline"'):page.index('id="people"')]
+    assert timeline.count('data-testid="event-headlines"') == 2
+    assert "2026-03-02" in timeline and "2026-03-03" in timeline
+    assert [e["date_source"] for e in data["events"]] == ["published", "published"]
+    assert all(e["date_evidence"] == [] for e in data["events"])

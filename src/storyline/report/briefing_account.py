@@ -90,9 +90,11 @@ def what_happened(report, rep: Article | None, derived: set[str]) -> list[Senten
     lead = _lead(rep) if rep else None
     if lead is not None:
         d = report.dates.get(rep.id)
+        # A big story's report dates its covered (most recent) articles only: the headline's
+        # article, outside them, is dated by its stated time, not sorted last as undated.
         out.append(Sentence(_ended(clip(lead.text, MAX_SENTENCE_CHARS)), lead,
                             _supporters(lead, (), report.events, report.reuse),
-                            date=(d.likely or d.first) if d else None, date_inferred=bool(d and d.inferred)))
+                            date=(d.likely or d.first) if d else rep.published, date_inferred=bool(d and d.inferred)))
         used.append(lead)
     # Greedy: most supporting articles first, then events that bring in articles not yet cited.
     candidates = [e for e in report.events if e.sentences]

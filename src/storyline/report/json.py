@@ -280,7 +280,7 @@ def citation_json(c: Citation) -> dict:
 def event_json(e: Event) -> dict:
     return {"id": e.id, "date": e.date, "date_inferred": e.date_inferred, "label": e.label,
             "article_ids": list(e.article_ids), "sentences": [citation_json(c) for c in e.sentences],
-            "date_evidence": [citation_json(c) for c in e.date_evidence]}
+            "date_evidence": [citation_json(c) for c in e.date_evidence], "date_source": e.date_source}
 
 
 def finding_json(f: Finding) -> dict:

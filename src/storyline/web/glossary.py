@@ -21,6 +21,7 @@ GLOSSARY: dict[str, str] = {
     "indirect": "Reported speech: what the speaker said, in the writer's words (“she said that …”).",
     "direction": "Which article copied which, and how sure the evidence is.",
     "date inferred": "The article states no date; it was worked out from the dates the text gives (“last Thursday”).",
+    "headlines": "No sentence names the day: the headlines that tell it were published that day.",
     "log-odds": "How strongly the evidence points one way: positive for, negative against; 0 is a coin toss.",
 }
 

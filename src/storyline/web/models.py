@@ -313,6 +313,9 @@ class EventOut(BaseModel):
     article_ids: list[str]
     sentences: list[CitationOut]
     date_evidence: list[CitationOut]
+    date_source: Literal["text", "published"] = Field(
+        "text", description="Where the date comes from: a day the sentences name (text; date_evidence cites it) or "
+                            "the publication day of the briefs whose headlines tell the event (published).")
 
 
 class FindingOut(BaseModel):

@@ -149,7 +149,7 @@ def story_page(built: Built) -> dict:
         "summary": [{"text": s.text, "cites": cite(s.sources)} for s in b.what_happened],
         "timeline_svg": svg.timeline_svg(points, marks),
         "events": [{"number": p.number, "date": p.day.isoformat(), "inferred": p.inferred, "label": e.label,
-                    "cites": cite(e.article_ids)} for p, e in zip(points, timeline)],
+                    "headlines": e.date_source == "published", "cites": cite(e.article_ids)} for p, e in zip(points, timeline)],
         "people": [{"id": p.id, "name": p.name, "roles": list(p.roles)[:4], "articles": len({a for a, _ in p.members}),
                     "aliases": [x for x in p.aliases if x != p.name][:4]} for p in report.people[:MAX_PEOPLE]],
         "speakers": [{"name": name, "count": len(qs), "kinds": _kinds(qs),

@@ -90,7 +90,9 @@ def distinct_outlets(names: Iterable[str | None]) -> dict[str, str]:
 # (link/stories/story_people.py): story-made ids led nowhere. 7: no event from a sentence inside
 # quotation marks, no dateline in an event's label (link/stories/events.py); a one-word "person" the
 # story's articles name as a place or organisation as often is left out (story_people.py).
-FACTS_VERSION = "7"
+# 8: a brief's headline is an event of its publication day (events.headline_mention), an
+# event says where its date comes from (Event.date_source).
+FACTS_VERSION = "8"
 
 
 def encode_facts(report: StoryReport) -> dict:

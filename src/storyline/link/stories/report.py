@@ -23,7 +23,7 @@ from storyline.link.stories.crosscheck import (
     original_order, quote_findings, quoted_spans, role_findings, usable_quotes, value_findings,
 )
 from storyline.link.stories.dates import DatedSentence, infer_dates, to_timex
-from storyline.link.stories.events import anchor_day, group_events, mentions
+from storyline.link.stories.events import anchor_day, group_events, headline_mention, mentions
 from storyline.link.stories.facts import StoryReport, report_articles
 from storyline.link.people import corrected, merge_people
 from storyline.link.stories.scan import publication_time, published_epoch
@@ -71,10 +71,16 @@ def build_report(store: Store, story: Story, previous: dict | None = None, *, st
     anchors = {a.id: anchor_day(dates[a.id], sentences) for a in covered}
     dates = {aid: replace(d, likely=anchors[aid].isoformat() if anchors[aid] else None) for aid, d in dates.items()}
 
+    every_sentence = _all_sentences(covered, vectors)
+    own = defaultdict(list)
+    for s in every_sentence:
+        own[s.article_id].append(s)
     found = []
     for a in covered:
-        found += mentions(a, sentences, anchors[a.id], dates[a.id].inferred)
-    every_sentence = _all_sentences(covered, vectors)
+        told = mentions(a, sentences, anchors[a.id], dates[a.id].inferred)
+        if not told and (head := headline_mention(a, own[a.id], anchors[a.id], dates[a.id].inferred)) is not None:
+            told = [head]  # a brief that names no day reports its publication day's news
+        found += told
     events = group_events(story.id, found, every_sentence, bodies)
     times = {a.id: _resolved(analyses[a.id].times, anchors[a.id], dates[a.id].inferred) for a in covered}
 
