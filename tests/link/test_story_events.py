@@ -180,3 +180,33 @@ def test_average_link_merges_by_mean_cosine():
     assert average_link(v, 0.0) == [[0, 1, 2, 3]]
     assert average_link(v, 0.99) == [[0], [1], [2], [3]]
     assert average_link(np.zeros((0, 2)), 0.5) == []
+
+
+def test_a_story_of_one_brief_keeps_the_day_its_headline_names():
+    import datetime as dt
+
+    import numpy as np
+
+    from storyline.link.stories.events import Mention, group_events
+
+    day = dt.date(2026, 3, 2)
+    text = "Harbourne council votes on the barrier on Monday"
+    bodies = {"a": _brief("a", text)}
+    named = Mention("a", 0, len(text), np.array([1.0, 0.0]), day, (42, 48, "Monday"), False, True)
+    [event] = group_events("s", [named], [], bodies)
+    assert event.date_source == "text" and event.article_ids == ("a",)
+    # in a story of several, the same lone headline is no event (nothing restates it)
+    bodies["b"] = _brief("b", "Ferry crews walk out at Port Selby")
+    assert group_events("s", [named], [], bodies) == []
+
+
+def test_average_link_is_not_single_link_and_a_nan_merges_nothing():
+    import numpy as np
+
+    from storyline.link.stories.events import average_link
+
+    # 0 ~ 1 and 1 ~ 2 at 0.8, 0 and 2 at 0.28: single link at 0.7 chains all three, average
+    # link merges a pair and then stops (the pair's mean with 2 is (0.28 + 0.8) / 2 = 0.54).
+    v = np.array([[1.0, 0.0], [0.8, 0.6], [0.28, 0.96]])
+    assert average_link(v, 0.7) == [[0, 1], [2]]
+    assert average_link(np.array([[np.nan, 0.0], [1.0, 0.0]]), 0.5) == [[0], [1]]

@@ -130,7 +130,7 @@ def _print_report(report) -> None:
 
     out.print("\n[bold]Timeline[/]")
     for e in report.timeline:
-        mark = " (inferred)" if e.date_inferred else ""
+        mark = (" (inferred)" if e.date_inferred else "") + (" (headlines)" if e.date_source == "published" else "")
         out.print(f"{e.date}{mark}  {escape(clip(e.label, 110))}  [dim]{counted(len(e.article_ids), 'article')}[/]")
 
     out.print("\n[bold]People[/]")

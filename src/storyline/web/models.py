@@ -361,6 +361,7 @@ class StoryArticle(BaseModel):
 class TimelineEntry(BaseModel):
     date: str | None
     date_inferred: bool
+    date_source: Literal["text", "published"] = "text"
     event: str
     label: str
     article_ids: list[str]

@@ -11,7 +11,8 @@ as support. The timeline is the events in date order.
 A brief whose body is a headline or a teaser (a headline dump's row, a feed entry without its
 page: ``Article.fields["body"]``) rarely names a day: its headline is an event mention of its
 publication day (:func:`headline_mention`). Headlines group more strictly than sentences
-(:func:`group_events`), and one outlet's headline alone is no event of the story.
+(:func:`group_events`), and one article's headline that no other article restates is no event
+of a story of several articles.
 """
 
 from __future__ import annotations
@@ -164,10 +165,15 @@ def group_events(story_id: str, found: Sequence[Mention], all_sentences: Sequenc
     events = []
     for day, group in by_day.items():
         told = _single_link([m for m in group if not m.brief])
-        for members in told + _headline_events(told, [m for m in group if m.brief]):
+        told, headline_groups = _headline_events(told, [m for m in group if m.brief])
+        for members in told + headline_groups:
             event = _event(story_id, day, members, supporters, bodies)
-            if len(event.article_ids) > 1 or not all(m.brief for m in members):
-                events.append(event)  # one brief's headline that no other article restates is no event
+            # One brief's headline that no other article restates is no event of a story of
+            # several (a headline dump's story had 36 such: captions, "Daily Wrap of All
+            # Things"); a story of one brief keeps the day its headline names.
+            if len(event.article_ids) > 1 or not all(m.brief for m in members) \
+                    or (len(bodies) == 1 and members[0].when is not None):
+                events.append(event)
     events.sort(key=lambda e: (e.date or "", -len(e.article_ids), -len(e.sentences), e.id))
     return events
 
@@ -191,12 +197,14 @@ def _single_link(group: list[Mention]) -> list[list[Mention]]:
     return list(out.values())
 
 
-def _headline_events(told: list[list[Mention]], headlines: list[Mention]) -> list[list[Mention]]:
+def _headline_events(told: list[list[Mention]], headlines: list[Mention]
+                     ) -> tuple[list[list[Mention]], list[list[Mention]]]:
     """Mentions from briefs on one day (a headline, with or without a day of its own): each
-    joins the event that the day's full articles tell when it is SAME_EVENT close to one of that
-    event's sentences (the nearest such event; ``told`` grows in place, and a joined headline
-    draws no other in: headlines never chain), and the rest group among themselves by average
-    link (HEADLINE_SAME)."""
+    joins the event that the day's full articles tell (``told``) when it is SAME_EVENT close to
+    one of that event's sentences (the nearest such event; a joined headline draws no other in:
+    headlines never chain), and the rest group among themselves by average link
+    (HEADLINE_SAME). Returns ``told`` with the headlines that joined, and the headlines' own
+    groups."""
     sentences = [np.stack([m.vector for m in members]) for members in told]
     joins: list[list[Mention]] = [[] for _ in told]
     rest = []
@@ -207,10 +215,9 @@ def _headline_events(told: list[list[Mention]], headlines: list[Mention]) -> lis
             joins[best].append(h)
         else:
             rest.append(h)
-    for members, joined in zip(told, joins):
-        members += joined
-    return [[rest[i] for i in idx] for idx in average_link(np.stack([h.vector for h in rest]), HEADLINE_SAME)] \
+    own = [[rest[i] for i in idx] for idx in average_link(np.stack([h.vector for h in rest]), HEADLINE_SAME)] \
         if rest else []
+    return [members + joined for members, joined in zip(told, joins)], own
 
 
 def average_link(vectors: np.ndarray, threshold: float) -> list[list[int]]:
@@ -229,7 +236,7 @@ def average_link(vectors: np.ndarray, threshold: float) -> list[list[int]]:
         np.fill_diagonal(mean, -np.inf)
         k = int(np.argmax(mean))
         i, j = divmod(k, len(alive))
-        if mean[i, j] < threshold:
+        if not mean[i, j] >= threshold:  # a NaN (a zero vector) merges nothing
             break
         a, b = alive[min(i, j)], alive[max(i, j)]
         total[a, :] += total[b, :]
