@@ -535,6 +535,56 @@ def test_a_label_names_each_key_person_once_in_a_form_seen_often():
     assert _key_names([], "PERSON") == [] and _distinct([], 3) == []
 
 
+def test_a_label_names_only_names_sentence_case_members_write_and_enough_members_name():
+    """Headlines in Title Case fool the small model ("Carney Touts BOE Low-Rate", "Sbarro
+    Files"): in a story with members in sentence case, a key name is written so in one of them,
+    and a name that fewer than KEY_SHARE of the members name is no key name."""
+    from storyline.link.stories.scan import KEY_SHARE, _key_names, _said_in_sentence_case
+    from storyline.records import Article, Entity
+
+    def person(name):
+        return Entity(id=name, name=name, type="PERSON")
+
+    def article(k, body):
+        return Article(id=f"a{k}", content_hash=f"h{k}", source="t", body=body)
+
+    titles = ["Carney Touts BOE Low-Rate Policy To MPs", "Sbarro Files For Bankruptcy Again Today"]
+    plain = ["Mark Carney told MPs the Bank of England would act.", "Carney said rates stay low.",
+             "Sbarro files for bankruptcy again."]
+    said = _said_in_sentence_case([article(0, titles[0]), article(1, titles[1]), *[article(k, t) for k, t in
+                                                                                      enumerate(plain, 2)]])
+    assert said("Mark Carney") and said("Carney") and not said("Carney Touts BOE Low-Rate")
+    assert not said("Sbarro Files") and not said("Carn")  # written so only in Title Case; part of a word
+    assert _said_in_sentence_case([article(0, titles[0])]) is None  # nothing in sentence case to go by
+    assert _said_in_sentence_case([article(k, t) for k, t in enumerate(plain)]) is None  # all of it
+
+    per_article = ([[person("Mark Carney")]] * 6 + [[person("Carney")]] * 2 + [[person("Carney Touts BOE Low-Rate")]] * 3
+                   + [[person("Paul Fisher")]] + [[]] * 48)
+    assert KEY_SHARE * len(per_article) > 1  # one article naming Paul Fisher is too few
+    assert _key_names(per_article, "PERSON", said) == ["Mark Carney"]
+    assert _key_names(per_article, "PERSON") == ["Mark Carney", "Carney Touts BOE Low-Rate"]
+
+
+def test_a_headline_story_s_label_names_its_people_as_sentence_case_headlines_write_them():
+    """summarise on a story of headlines, most in sentence case: the Title Case run-on and a
+    person tagged as a place ("Carney" beside "Mark Carney") are not key names; "Paris" beside
+    "Paris Hilton" could be the city and stays."""
+    from storyline.link.stories.scan import summarise
+    from storyline.records import Article, Entity
+
+    def ent(name, type_="PERSON"):
+        return Entity(id=name, name=name, type=type_)
+
+    rows = [("Mark Carney says the Bank of England will act", [ent("Mark Carney"), ent("Carney", "PLACE"),
+                                                                ent("England", "PLACE")])] * 6 \
+        + [("Carney Touts BOE Low-Rate Policy Before MPs", [ent("Carney Touts BOE Low-Rate")])] * 4 \
+        + [("Paris Hilton visits Paris for the fashion week", [ent("Paris Hilton"), ent("Paris", "PLACE")])] * 3
+    arts = [Article(id=f"a{k}", content_hash=f"h{k}", source="t", body=b, title=b) for k, (b, _) in enumerate(rows)]
+    story = summarise("s", [a.id for a in arts], {a.id: a for a in arts}, {a.id: es for a, (_, es) in zip(arts, rows)},
+                      {}, {})
+    assert story.key_entities == ("Mark Carney", "Paris Hilton", "England", "Paris")
+
+
 def test_a_story_is_headed_and_told_by_whole_sentences_not_headlines_cut_with_dots():
     from storyline.analyze.titles import cut_short
     from storyline.link.stories.scan import representative_headline

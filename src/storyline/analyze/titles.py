@@ -36,3 +36,18 @@ def starts_with(body: str, head: str) -> bool:
 def cut_short(text: str) -> bool:
     """Whether ``text`` ends in an ellipsis: a headline or teaser cut by whoever passed it on."""
     return text.rstrip().rstrip("\"'”’)]").rstrip().endswith(("...", "…"))
+
+
+# Words of four letters or more (no digits), for :func:`title_case`.
+_LONG_WORDS = re.compile(r"[^\W\d_]{4,}")
+
+
+def title_case(text: str) -> bool:
+    """Whether ``text`` is a headline in Title Case: of its words of four letters or more, at
+    least three and four in five start with a capital (headline_case.title_cased reads a parsed
+    text so; this reads the string, for code that has no parse). The small model tags names in
+    such text loosely ("Carney Touts BOE Low-Rate", "Sbarro Files"); in sentence case it does not."""
+    if len(text) > MAX_TITLE_CHARS:
+        return False
+    words = _LONG_WORDS.findall(text)
+    return len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.8 * len(words)
