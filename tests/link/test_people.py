@@ -201,6 +201,52 @@ def test_partial_names_with_no_full_name_merge_with_each_other():
     assert len(identities) == 2
 
 
+def test_two_given_names_join_the_one_fuller_name_opening_with_them():
+    """Headlines call The Bachelor's Juan Pablo Galavis "Juan Pablo": parsed alone that is a first
+    name and a surname, and no other pass compares it with "Juan Pablo Galavis"."""
+    identities = merge_people(numbered(person("Juan Pablo Galavis"), person("Juan Pablo"), person("Juan Pablo"),
+                                       person("Galavis"), person("Nikki Ferrell"), person("Juan Pablo Galavis"),
+                                       person("Juan Pablo Stupid")))  # a headline's run-on, once
+    assert together(identities, "a1", "a2", "a3", "a4", "a6")
+    assert not together(identities, "a1", "a7")
+    galavis = identity_of(identities, "a2")
+    assert galavis.name == "Juan Pablo Galavis"  # though "Juan Pablo" is said more often
+    assert "Juan Pablo ~ Juan Pablo Galavis: the given names of one fuller name" in galavis.merges
+    assert len(identities) == 3
+
+
+def test_a_first_name_and_surname_never_join_a_run_on_of_them():
+    """"Carl Icahn" is a first name and a surname ("Icahn" is no given name): a headline's
+    "Carl Icahn Rift" must not take him. "Mike Tyson" (Tyson is a given name too) said 30 times
+    is not two given names of "Mike Tyson Mysteries" said twice."""
+    cast = [person("Carl Icahn")] * 3 + [person("Carl Icahn Rift")] * 2 + [person("Mike Tyson")] * 30 \
+        + [person("Mike Tyson Mysteries")] * 2
+    identities = merge_people(numbered(*cast))
+    assert not together(identities, "a1", "a4") and not together(identities, "a6", "a36")
+    assert identity_of(identities, "a1").name == "Carl Icahn" and identity_of(identities, "a6").name == "Mike Tyson"
+
+
+@pytest.mark.parametrize("others", [
+    [person("Juan Pablo Montoya")],  # two people it could be
+    [person("Maria Pablo")],  # "Pablo" is a surname here: Juan Pablo may be Maria's brother
+    [],  # no fuller name at all: stays as it is
+])
+def test_two_given_names_stay_alone_when_they_could_be_someone_else(others):
+    cast = [person("Juan Pablo")] + ([person("Juan Pablo Galavis")] * 2 if others else []) + others * 2
+    identities = merge_people(numbered(*cast))
+    assert len(identity_of(identities, "a1").members) == 1
+    assert identity_of(identities, "a1").name == "Juan Pablo"
+
+
+def test_two_given_names_never_join_across_a_suffix_or_within_one_article():
+    identities = merge_people(numbered(person("Martin Luther King Jr"), person("Martin Luther")))
+    # The guard keeps a name with a suffix apart from one without, as "Donald Trump" from "Donald
+    # Trump Jr" (Martin Luther the reformer is not Martin Luther King Jr).
+    assert not together(identities, "a1", "a2")
+    one_article = merge_people([("a1", person("Juan Pablo Galavis", id="e1")), ("a1", person("Juan Pablo", id="e2"))])
+    assert len(one_article) == 2  # the analysis kept them apart in one article
+
+
 def test_an_ambiguous_initial_does_not_resolve_a_surname():
     # "J. Healey" fits John and Jane; it must not become the one "Healey" that "Healey" joins.
     identities = merge_people(numbered(person("John Healey"), person("Jane Healey"), person("J. Healey"),

@@ -72,6 +72,11 @@ CASES = {
                                person("J. Healey"), person("J. Healey")),
     "ambiguous initial": numbered(person("John Healey"), person("Jane Healey"), person("J. Healey"),
                                   person("Healey")),
+    "given names": numbered(person("Juan Pablo"), person("Juan Pablo Galavis"), person("Juan Pablo"),
+                            person("Mary Kate"), person("Mary Kate Olsen"), person("Mary Kate Jones"),
+                            person("Galavis"), person("Juan Pablo Galavis"), person("Mary Kate Olsen"),
+                            person("Mary Kate Jones"), person("Carl Icahn"), person("Carl Icahn Rift"),
+                            person("Carl Icahn Rift")),
 }
 
 

@@ -20,6 +20,9 @@ applies its merges in sorted order, so the result does not depend on the input o
    (Zelensky/Zelenskyy, Sergei/Sergey, a middle name more or less) or the names are similar,
    one spelling is rare next to the other, and a shared role or people co-mentioned with both
    more often than chance back it up (a typo such as "Zelenksy").
+   Then a name of two given names alone ("Juan Pablo") joins the one cluster whose full names
+   open with them ("Juan Pablo Galavis"), unless its second word is another person's surname
+   here (``given_names``).
 3. Partial names: an initial and surname ("J. Healey"), then a surname alone ("Starmer"), join
    the one cluster with a compatible full name; when there are several ("Keir Starmer",
    "Victoria Starmer"), role and co-mention evidence must pick one, or the entity stays its own
@@ -41,7 +44,7 @@ linked.
 
 The package follows that flow: ``names`` (parsing and comparing names), ``roles`` (role titles),
 ``mentions`` (entities per article, co-mentions), ``clusters`` (union-find with its guard),
-``full_names`` and ``partial_names`` (the people passes), ``orgs`` (organisations and places),
+``full_names``, ``given_names`` and ``partial_names`` (the people passes), ``orgs`` (organisations and places),
 ``identities`` (the entry point and the Identity records); ``tuning`` holds the tuned numbers.
 """
 

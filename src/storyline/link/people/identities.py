@@ -11,6 +11,7 @@ from dataclasses import replace
 
 from storyline.link.people.clusters import Clusters
 from storyline.link.people.full_names import full_name_groups, merge_similar_full_names
+from storyline.link.people.given_names import attach_given_names
 from storyline.link.people.mentions import Comentions, CorpusCounts, Member, gather_members
 from storyline.link.people.names import (
     PersonName,
@@ -78,6 +79,7 @@ def _link_people(members: list[Member], people: list[int], clusters: Clusters, o
                             corpus)
     groups = full_name_groups(members, people, clusters)
     merge_similar_full_names(groups, clusters, comentions)
+    attach_given_names(members, people, clusters)
     ambiguous: set[int] = set()
     for kind in ("initial", "surname"):
         partial = [i for i in people if members[i].person and members[i].person.kind == kind]

@@ -55,9 +55,10 @@ from dataclasses import dataclass, field, replace
 
 from storyline.link.people import corrected
 from storyline.link.people.fragments import absorb, fragments_of
+from storyline.link.people.given_names import enough, given_pair, opening_pair
 from storyline.link.people.identities import merge_people
 from storyline.link.people.mentions import CorpusCounts
-from storyline.link.people.names import PersonName, best_person_name, parse_person_name, prominent
+from storyline.link.people.names import PersonName, best_person_name, first_name_relation, parse_person_name, prominent
 from storyline.link.people.places import place_key, place_words
 from storyline.link.people.roles import grown_roles
 from storyline.link.people.tuning import GROWN_MEMBERS, NEIGHBOURHOOD_MEMBERS
@@ -66,7 +67,7 @@ from storyline.store import Store
 from storyline.store.base import now
 from storyline.store.records import ArticleEntity, PersonAlias, PersonMember, PersonRedirect, PersonRole, StoredPerson
 
-PEOPLE_VERSION = "people-4"  # 4: place words and place keys (link/people/places.py); 3: names lose swallowed words
+PEOPLE_VERSION = "people-5"  # 5: two given names join the fuller name (given_names.py); 4: place words and place keys (link/people/places.py); 3: names lose swallowed words
 PEOPLE_SOURCE = "people"  # the source named by a Problem of this step
 ID_HEX = 12
 
@@ -121,6 +122,8 @@ def name_keys(entity: Entity, parse: Callable[[Entity], PersonName | None] = bes
     keys = [f"surname:{name.surname_key}", "letters:" + "".join(sorted(name.surname_key))]
     if name.kind == "full":
         keys += [f"name:{name.key}", f"first:{name.first_key}:{name.surname_key[:3]}"]
+    # Two given names alone and the full names opening with them meet here (given_names.py).
+    keys += [f"given:{pair[0]}:{pair[1]}" for pair in (given_pair(name), opening_pair(name)) if pair]
     return tuple(keys)
 
 
@@ -311,12 +314,17 @@ def _attach_to_big(reached: dict[str, Identity], big: dict[str, Identity], batch
     re-merged)."""
     full: dict[str, set[str]] = defaultdict(set)
     surname: dict[str, set[str]] = defaultdict(set)
+    opening: dict[tuple[str, str], set[str]] = defaultdict(set)  # given_names.opening_pair -> ids
+    firsts_of_surname: dict[str, set[str]] = defaultdict(set)
     for pid, identity in reached.items():
         for text in (identity.name, *identity.aliases):
             name = parse.text(text)
             if name is not None and name.kind == "full":
                 full[name.key].add(pid)
                 surname[name.surname_key].add(pid)
+                firsts_of_surname[name.surname].add(name.first)
+                if (pair := opening_pair(name)) is not None:
+                    opening[pair].add(pid)
     named_in_full = {(f.article_id, n.surname_key) for f in batch
                      if (n := parse(f.entity)) is not None and n.kind == "full"}
     attached: dict[str, list[ArticleEntity]] = defaultdict(list)
@@ -324,7 +332,15 @@ def _attach_to_big(reached: dict[str, Identity], big: dict[str, Identity], batch
     for f in batch:
         name = parse(f.entity)
         owners: set[str] = set()
-        if name is not None and name.kind == "full":
+        pair = given_pair(name)
+        own = 1 + max((sizes.get(pid, 0) for pid in full.get(name.key, ())), default=0) if pair else 0
+        fuller = {pid for pid in opening.get(pair, ()) if enough(sizes.get(pid, 0), own)} if pair else set()
+        if fuller and not any(first_name_relation(other, pair[0]) == "different" for other in firsts_of_surname[pair[1]]):
+            # Two given names: the fuller name they open, as given_names.attach_given_names picks it.
+            owners = fuller
+            if len(owners) > 1 and (top := prominent({pid: sizes.get(pid, 0) for pid in owners}, f.entity)) is not None:
+                owners = {top}
+        elif name is not None and name.kind == "full":
             owners = full.get(name.key, set())
         elif name is not None and name.kind == "surname" and (f.article_id, name.surname_key) not in named_in_full:
             owners = surname.get(name.surname_key, set())

@@ -285,5 +285,10 @@ def most_frequent(forms: list[str]) -> str:
 
 
 def identity_name(names: list[PersonName]) -> str:
-    full = [n.display for n in names if n.kind == "full"]
-    return most_frequent(full or [n.display for n in names])
+    """The most frequent full name, a name of two given names left out when a fuller name opens
+    with them ("Juan Pablo Galavis" over "Juan Pablo": link/people/given_names.py)."""
+    full = [n for n in names if n.kind == "full"]
+    openings = {(n.first, n.middle[0]) for n in full if n.middle}
+    fuller = [n.display for n in full
+              if not (not n.middle and not n.suffix and (n.first, n.surname) in openings)]
+    return most_frequent(fuller or [n.display for n in names])

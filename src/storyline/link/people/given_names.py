@@ -1,0 +1,101 @@
+"""Pass 2b over people: a name of two given names ("Juan Pablo", "Mary Kate") joins the one
+cluster whose full names open with them ("Juan Pablo Galavis", "Mary Kate Olsen").
+
+Parsed alone, "Juan Pablo" is a first name and a surname, so no pass compares it with "Juan Pablo
+Galavis" (another surname). Headlines and fans call some people by their given names (The
+Bachelor's Juan Pablo Galavis: 57 UCI headlines say "Juan Pablo", 51 the full name). The pair
+joins a fuller name when exactly one cluster holds full names opening with it, or one of several
+is mentioned by far the most (names.prominent, the rule for a bare surname: a headline's run-on
+"Juan Pablo Stupid" is no rival to 51 mentions of Juan Pablo Galavis), and no full name of
+another first name has its second word as a surname ("Maria Pablo" would make "Pablo" a surname
+in this corpus): "Juan Pablo" between Juan Pablo Galavis and Juan Pablo Montoya, each mentioned
+as often, stays alone, as a partial name between two full names does. Like a partial name it joins one cluster
+at most, so it never chains two people; the guard of Clusters (one article, first names,
+suffixes) holds as for every merge.
+
+The incremental step meets both through the name key ``given:first:second``
+(incremental.name_keys), and a batch's "Juan Pablo" joins a big fuller identity as here
+(incremental._attach_to_big). Two identities that both grew big apart (GROWN_MEMBERS each)
+before the fuller name was named twice stay two: a big identity is grown, never re-merged, and
+the new mentions go to the fuller one.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from storyline.analyze.gender import is_first_name
+from storyline.link.people.clusters import Clusters
+from storyline.link.people.mentions import Member
+from storyline.link.people.names import PersonName, first_name_relation, prominent
+
+
+def given_pair(name: PersonName | None) -> tuple[str, str] | None:
+    """(first, second) of a full name that may be two given names alone ("Juan Pablo"): no
+    middle name, no suffix, a one-word surname that the first-name dictionary holds ("Carl
+    Icahn" is no such name: joined to a headline's run-on "Carl Icahn Rift" it would lose his
+    name); else None."""
+    if name is None or name.kind != "full" or name.middle or name.suffix or " " in name.surname:
+        return None
+    words = name.display.split()
+    if len(words) != 2 or not is_first_name(words[1]):
+        return None
+    return name.first, name.surname
+
+
+def enough(fuller_size: int, pair_size: int) -> bool:
+    """Whether a fuller name mentioned ``fuller_size`` times may take two given names mentioned
+    ``pair_size`` times: in two articles at least, and a tenth as often (a headline's run-on,
+    "Mike Tyson Mysteries" once, takes no "Mike Tyson" said a hundred times)."""
+    return fuller_size >= 2 and FULLER_SHARE * pair_size <= fuller_size
+
+
+# See enough().
+FULLER_SHARE = 0.1
+
+
+def opening_pair(name: PersonName | None) -> tuple[str, str] | None:
+    """(first, first middle name) of a full name with a middle name ("Juan Pablo Galavis")."""
+    if name is None or name.kind != "full" or not name.middle:
+        return None
+    return name.first, name.middle[0]
+
+
+def attach_given_names(members: list[Member], people: list[int], clusters: Clusters) -> None:
+    """Pass 2b (module docstring): decided against the clusters as they stand when it begins,
+    applied afterwards in sorted order."""
+    fuller: dict[tuple[str, str], dict[int, int]] = defaultdict(dict)  # pair -> root -> a member
+    firsts_of_surname: dict[str, set[str]] = defaultdict(set)
+    pairs: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for i in people:
+        name = members[i].person
+        if (opening := opening_pair(name)) is not None:
+            fuller[opening].setdefault(clusters.find(i), i)
+        if name is not None and name.kind == "full":
+            firsts_of_surname[name.surname].add(name.first)
+        if (pair := given_pair(name)) is not None:
+            pairs[pair].append(i)
+    sizes = {root: clusters.size[root] for root in {clusters.find(i) for i in people}}  # as the pass begins
+    merges = []
+    for pair, indices in sorted(pairs.items()):
+        targets = fuller.get(pair, {})
+        first, second = pair
+        if not targets or any(first_name_relation(other, first) == "different" for other in firsts_of_surname[second]):
+            continue  # no fuller name, or the second word is someone else's surname here
+        for i in indices:
+            own = sizes[clusters.find(i)]
+            targets = {root: j for root, j in fuller[pair].items() if enough(sizes[root], own)}
+            if not targets:
+                continue
+            if len(targets) == 1:
+                (target,) = targets.values()
+                why = "the given names of one fuller name"
+            else:  # several: the one mentioned by far the most, as for a bare surname
+                top = prominent({root: sizes[root] for root in targets}, members[i].entity)
+                if top is None:
+                    continue
+                target = targets[top]
+                why = f"the given names of by far the most mentioned fuller name ({len(targets)} open with them)"
+            merges.append((target, i, f"{members[i].person.display} ~ {members[target].person.display}: {why}"))
+    for target, i, reason in merges:
+        clusters.union(target, i, reason)
