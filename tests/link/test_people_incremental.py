@@ -398,6 +398,28 @@ def test_a_big_identity_reports_a_conflicting_top_title_instead_of_listing_it(an
     assert any("conflicting titles" in m and "Labour leader" in m for m in starmer.merges)
 
 
+@pytest.mark.parametrize("later, joins", [
+    ([("b1", person("Juan Pablo"))], True),  # as the batch merge joins them
+    ([("b1", person("Martin Luther"))], False),  # a suffix: another person
+    ([("b1", person("Juan Pablo Galavis", id="e1")), ("b1", person("Juan Pablo", id="e2"))], False),  # kept apart
+])
+def test_two_given_names_join_a_big_fuller_identity_as_in_the_batch_merge(any_store, monkeypatch, later, joins):
+    """A batch's "Juan Pablo" joins the big Juan Pablo Galavis (grown, never re-merged) as the
+    batch merge joins them; never a big "Martin Luther King Jr" (a suffix), nor the fuller name
+    its own article names apart from it (the analysis kept them apart)."""
+    monkeypatch.setattr(incremental, "GROWN_MEMBERS", 3)
+    first = numbered(*[person("Juan Pablo Galavis")] * 4, *[person("Martin Luther King Jr")] * 4)
+    ids = store_entities(any_store, first)
+    run_step(any_store, PEOPLE_STEP)
+    more = store_entities(any_store, later)
+    ids.update(more)
+    assert not assign_people(any_store, [more["b1"]]).problems
+    pair = [(more["b1"], e.id) for _, e in later if e.name in ("Juan Pablo", "Martin Luther")]
+    holder = next(i for i in any_store.people() if pair[0] in i.members)
+    assert (len(holder.members) > 1) is joins
+    assert partition(any_store.people()) == partition(merge_people([(ids[a], e) for a, e in first + later]))
+
+
 def test_a_bare_surname_joins_the_prominent_big_identity_as_in_the_batch_merge(any_store, monkeypatch):
     monkeypatch.setattr(incremental, "GROWN_MEMBERS", 10)
     first = numbered(*[person("Donald Trump")] * 25, *[person("Ivanka Trump")] * 2)

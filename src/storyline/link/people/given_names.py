@@ -4,7 +4,8 @@ cluster whose full names open with them ("Juan Pablo Galavis", "Mary Kate Olsen"
 Parsed alone, "Juan Pablo" is a first name and a surname, so no pass compares it with "Juan Pablo
 Galavis" (another surname). Headlines and fans call some people by their given names (The
 Bachelor's Juan Pablo Galavis: 57 UCI headlines say "Juan Pablo", 51 the full name). The pair
-joins a fuller name when exactly one cluster holds full names opening with it, or one of several
+joins a fuller name (named in two articles and a quarter as often: enough()) when exactly one
+cluster holds full names opening with it, or one of several
 is mentioned by far the most (names.prominent, the rule for a bare surname: a headline's run-on
 "Juan Pablo Stupid" is no rival to 51 mentions of Juan Pablo Galavis), and no full name of
 another first name has its second word as a surname ("Maria Pablo" would make "Pablo" a surname
@@ -15,9 +16,9 @@ suffixes) holds as for every merge.
 
 The incremental step meets both through the name key ``given:first:second``
 (incremental.name_keys), and a batch's "Juan Pablo" joins a big fuller identity as here
-(incremental._attach_to_big). Two identities that both grew big apart (GROWN_MEMBERS each)
-before the fuller name was named twice stay two: a big identity is grown, never re-merged, and
-the new mentions go to the fuller one.
+(incremental._attach_to_big), unless a big identity holds its exact name. Two identities that
+both grew big apart (GROWN_MEMBERS each) before the fuller name was named twice stay two: a big
+identity is grown, never re-merged, and each new mention goes to the one holding its exact name.
 """
 
 from __future__ import annotations
@@ -45,13 +46,13 @@ def given_pair(name: PersonName | None) -> tuple[str, str] | None:
 
 def enough(fuller_size: int, pair_size: int) -> bool:
     """Whether a fuller name mentioned ``fuller_size`` times may take two given names mentioned
-    ``pair_size`` times: in two articles at least, and a tenth as often (a headline's run-on,
-    "Mike Tyson Mysteries" once, takes no "Mike Tyson" said a hundred times)."""
+    ``pair_size`` times: in two articles at least, and a quarter as often (a headline's run-on,
+    "Mike Tyson Mysteries" twice, takes no "Mike Tyson" said twenty times)."""
     return fuller_size >= 2 and FULLER_SHARE * pair_size <= fuller_size
 
 
-# See enough().
-FULLER_SHARE = 0.1
+# See enough(). At 0.1 "Mike Tyson" said 19 times took "Mike Tyson Mysteries" said twice.
+FULLER_SHARE = 0.25
 
 
 def opening_pair(name: PersonName | None) -> tuple[str, str] | None:
@@ -63,39 +64,47 @@ def opening_pair(name: PersonName | None) -> tuple[str, str] | None:
 
 def attach_given_names(members: list[Member], people: list[int], clusters: Clusters) -> None:
     """Pass 2b (module docstring): decided against the clusters as they stand when it begins,
-    applied afterwards in sorted order."""
+    one decision per cluster, applied afterwards in sorted order. A cluster takes part only when
+    every full name in it is the same two given names (pass 2 may have joined spellings, "Anna
+    Maria" and "Anna Mariya", or a middle name more or less, "Anna Scott" and "Anna Maria
+    Scott": such a cluster would join two fuller names through its two names) and it holds no
+    fuller name itself."""
     fuller: dict[tuple[str, str], dict[int, int]] = defaultdict(dict)  # pair -> root -> a member
     firsts_of_surname: dict[str, set[str]] = defaultdict(set)
-    pairs: dict[tuple[str, str], list[int]] = defaultdict(list)
+    full_names: dict[int, list[int]] = defaultdict(list)  # root -> its members with a full name
     for i in people:
         name = members[i].person
+        if name is None or name.kind != "full":
+            continue
+        root = clusters.find(i)
+        full_names[root].append(i)
+        firsts_of_surname[name.surname].add(name.first)
         if (opening := opening_pair(name)) is not None:
-            fuller[opening].setdefault(clusters.find(i), i)
-        if name is not None and name.kind == "full":
-            firsts_of_surname[name.surname].add(name.first)
-        if (pair := given_pair(name)) is not None:
-            pairs[pair].append(i)
+            fuller[opening].setdefault(root, i)
+    targets_anywhere = {root for found in fuller.values() for root in found}
     sizes = {root: clusters.size[root] for root in {clusters.find(i) for i in people}}  # as the pass begins
     merges = []
-    for pair, indices in sorted(pairs.items()):
-        targets = fuller.get(pair, {})
+    for root, indices in sorted(full_names.items()):
+        pairs = {given_pair(members[i].person) for i in indices}
+        if len(pairs) != 1 or None in pairs or root in targets_anywhere:
+            continue
+        (pair,) = pairs
         first, second = pair
-        if not targets or any(first_name_relation(other, first) == "different" for other in firsts_of_surname[second]):
-            continue  # no fuller name, or the second word is someone else's surname here
-        for i in indices:
-            own = sizes[clusters.find(i)]
-            targets = {root: j for root, j in fuller[pair].items() if enough(sizes[root], own)}
-            if not targets:
+        if any(first_name_relation(other, first) == "different" for other in firsts_of_surname[second]):
+            continue  # the second word is someone else's surname here
+        targets = {r: j for r, j in fuller.get(pair, {}).items() if enough(sizes[r], sizes[root])}
+        rep = indices[0]
+        if len(targets) == 1:
+            (target,) = targets.values()
+            why = "the given names of one fuller name"
+        elif targets:  # several: the one mentioned by far the most, as for a bare surname
+            top = prominent({r: sizes[r] for r in targets}, members[rep].entity)
+            if top is None:
                 continue
-            if len(targets) == 1:
-                (target,) = targets.values()
-                why = "the given names of one fuller name"
-            else:  # several: the one mentioned by far the most, as for a bare surname
-                top = prominent({root: sizes[root] for root in targets}, members[i].entity)
-                if top is None:
-                    continue
-                target = targets[top]
-                why = f"the given names of by far the most mentioned fuller name ({len(targets)} open with them)"
-            merges.append((target, i, f"{members[i].person.display} ~ {members[target].person.display}: {why}"))
-    for target, i, reason in merges:
-        clusters.union(target, i, reason)
+            target = targets[top]
+            why = f"the given names of by far the most mentioned fuller name ({len(targets)} open with them)"
+        else:
+            continue
+        merges.append((target, rep, f"{members[rep].person.display} ~ {members[target].person.display}: {why}"))
+    for target, rep, reason in merges:
+        clusters.union(target, rep, reason)
