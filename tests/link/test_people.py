@@ -225,8 +225,23 @@ def test_a_first_name_and_surname_never_join_a_run_on_of_them():
     identities = merge_people(numbered(*cast))
     assert not together(identities, "a1", "a4") and not together(identities, "a6", "a36")
     assert identity_of(identities, "a1").name == "Carl Icahn" and identity_of(identities, "a6").name == "Mike Tyson"
-    taken = merge_people(numbered(*[person("Mike Tyson")] * 19, *[person("Mike Tyson Mysteries")] * 5))
-    assert identity_of(taken, "a1").name == "Mike Tyson"  # the fuller name, under half as often, names nobody
+    for times in (5, 10):  # the fuller name, under three quarters as often, names nobody
+        taken = merge_people(numbered(*[person("Mike Tyson")] * 19, *[person("Mike Tyson Mysteries")] * times))
+        assert identity_of(taken, "a1").name == "Mike Tyson"
+
+
+@pytest.mark.parametrize("titled_first", [True, False])
+def test_a_courtesy_title_leaves_the_choice_between_fuller_names_open(titled_first):
+    """Between Anna Maria Smith (25 mentions) and Anna Maria Jones (2), "Anna Maria" would go to
+    the far more mentioned one, as a bare surname does, but not when one of them is "Mrs Anna
+    Maria" (maybe the other one), whichever article sorts first."""
+    pair = [person("Mrs Anna Maria"), person("Anna Maria")]
+    cast = (pair if titled_first else pair[::-1]) + [person("Anna Maria Smith")] * 25 + [person("Anna Maria Jones")] * 2
+    identities = merge_people(numbered(*cast))
+    assert len(identity_of(identities, "a1").members) == 2  # the pair, equal names, alone
+    plain = merge_people(numbered(person("Anna Maria"), *[person("Anna Maria Smith")] * 25,
+                                  *[person("Anna Maria Jones")] * 2))
+    assert together(plain, "a1", "a2")
 
 
 def test_a_cluster_of_two_spellings_or_a_middle_name_joins_no_fuller_name():

@@ -66,9 +66,12 @@ def test_the_copy_is_a_working_store(seeds_store, postgres_url, tmp_path):
         stories = [(s.id, sorted(s.article_ids)) for s in desk.stories()]
         people = sorted((p.id, p.name) for p in desk.people())
     with storyline.open(postgres_url) as desk:
-        # No cursor was copied: each step checks its work in full once, and finds none due.
+        # No cursor was copied: each step checks its work in full once, and finds none due. The
+        # story facts may be checked again (a story changed in the second its facts were built
+        # counts as changed: store/sql/facts.py), but nothing is built.
         report = desk.link()
-        assert {s.step: s.due for s in report.steps if s.due} == {}
+        assert {s.step: s.due for s in report.steps if s.due and s.step != "story_facts"} == {}
+        assert report.of("story_facts").counts.get("built", 0) == 0
         assert [(s.id, sorted(s.article_ids)) for s in desk.stories()] == stories
         assert sorted((p.id, p.name) for p in desk.people()) == people
         # Serial keys go on after the copied ones: a new article is stored, not refused.

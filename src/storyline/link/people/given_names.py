@@ -15,10 +15,12 @@ at most, so it never chains two people; the guard of Clusters (one article, firs
 suffixes) holds as for every merge.
 
 The incremental step meets both through the name key ``given:first:second``
-(incremental.name_keys), and a batch's "Juan Pablo" joins a big fuller identity as here
-(incremental._attach_to_big), unless a big identity holds its exact name. Two identities that
-both grew big apart (GROWN_MEMBERS each) before the fuller name was named twice stay two: a big
-identity is grown, never re-merged, and each new mention goes to the one holding its exact name.
+(incremental.name_keys) and re-merges them with this pass while both are small. A big identity
+(GROWN_MEMBERS) is grown, never re-merged, and takes new mentions of its exact names only
+(incremental._attach_to_big): a fuller name that grew big before two given names met it does not
+take them, and two such identities that grew big apart stay two. (Attaching each mention to the
+big fuller identity was tried: it decides per mention where this pass decides per cluster, and
+joined what the analysis had kept apart in one article.)
 """
 
 from __future__ import annotations
@@ -51,7 +53,7 @@ def enough(fuller_size: int, pair_size: int) -> bool:
     return fuller_size >= 2 and FULLER_SHARE * pair_size <= fuller_size
 
 
-# See enough(). At 0.1 "Mike Tyson" said 19 times took "Mike Tyson Mysteries" said twice.
+# See enough(). At 0.1, "Mike Tyson Mysteries" said twice took "Mike Tyson" said 19 times.
 FULLER_SHARE = 0.25
 
 
@@ -97,11 +99,12 @@ def attach_given_names(members: list[Member], people: list[int], clusters: Clust
         if len(targets) == 1:
             (target,) = targets.values()
             why = "the given names of one fuller name"
-        elif targets:  # several: the one mentioned by far the most, as for a bare surname
-            top = prominent({r: sizes[r] for r in targets}, members[rep].entity)
-            if top is None:
+        elif targets:  # several: the one mentioned by far the most, as for a bare surname,
+            # for every member alike (prominent() declines for one with a courtesy title)
+            tops = {prominent({r: sizes[r] for r in targets}, members[i].entity) for i in indices}
+            if len(tops) != 1 or None in tops:
                 continue
-            target = targets[top]
+            target = targets[tops.pop()]
             why = f"the given names of by far the most mentioned fuller name ({len(targets)} open with them)"
         else:
             continue

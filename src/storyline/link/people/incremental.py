@@ -55,10 +55,10 @@ from dataclasses import dataclass, field, replace
 
 from storyline.link.people import corrected
 from storyline.link.people.fragments import absorb, fragments_of
-from storyline.link.people.given_names import enough, given_pair, opening_pair
+from storyline.link.people.given_names import given_pair, opening_pair
 from storyline.link.people.identities import merge_people
 from storyline.link.people.mentions import CorpusCounts
-from storyline.link.people.names import PersonName, best_person_name, first_name_relation, parse_person_name, prominent
+from storyline.link.people.names import PersonName, best_person_name, parse_person_name, prominent
 from storyline.link.people.places import place_key, place_words
 from storyline.link.people.roles import grown_roles
 from storyline.link.people.tuning import GROWN_MEMBERS, NEIGHBOURHOOD_MEMBERS
@@ -314,23 +314,14 @@ def _attach_to_big(reached: dict[str, Identity], big: dict[str, Identity], batch
     re-merged)."""
     full: dict[str, set[str]] = defaultdict(set)
     surname: dict[str, set[str]] = defaultdict(set)
-    opening: dict[tuple[str, str], set[str]] = defaultdict(set)  # given_names.opening_pair -> ids
-    firsts_of_surname: dict[str, set[str]] = defaultdict(set)
-    suffixed: set[str] = set()
     for pid, identity in reached.items():
         for text in (identity.name, *identity.aliases):
             name = parse.text(text)
             if name is not None and name.kind == "full":
                 full[name.key].add(pid)
                 surname[name.surname_key].add(pid)
-                firsts_of_surname[name.surname].add(name.first)
-                if (pair := opening_pair(name)) is not None:
-                    opening[pair].add(pid)
-                if name.suffix:
-                    suffixed.add(pid)
     named_in_full = {(f.article_id, n.surname_key) for f in batch
                      if (n := parse(f.entity)) is not None and n.kind == "full"}
-    opened_here = {(f.article_id, pair) for f in batch if (pair := opening_pair(parse(f.entity))) is not None}
     attached: dict[str, list[ArticleEntity]] = defaultdict(list)
     rest = []
     for f in batch:
@@ -338,15 +329,6 @@ def _attach_to_big(reached: dict[str, Identity], big: dict[str, Identity], batch
         owners: set[str] = set()
         if name is not None and name.kind == "full":
             owners = full.get(name.key, set())
-            if not (len(owners) == 1 and next(iter(owners)) in big):
-                # Two given names ("Juan Pablo") whose own name no big identity holds: the big
-                # fuller identity they open, as given_names.attach_given_names picks it, unless
-                # it has a suffix or a member in this article (Clusters' guard).
-                pid = _given_owner(name, f, full, opening, firsts_of_surname, sizes)
-                if pid is not None and pid in big and pid not in suffixed \
-                        and (f.article_id, given_pair(name)) not in opened_here \
-                        and all(aid != f.article_id for aid, _ in reached[pid].members):
-                    owners = {pid}
         elif name is not None and name.kind == "surname" and (f.article_id, name.surname_key) not in named_in_full:
             owners = surname.get(name.surname_key, set())
             if len(owners) > 1 and (top := prominent({pid: sizes.get(pid, 0) for pid in owners},
@@ -357,22 +339,6 @@ def _attach_to_big(reached: dict[str, Identity], big: dict[str, Identity], batch
         else:
             rest.append(f)
     return attached, rest
-
-
-def _given_owner(name: PersonName, f: ArticleEntity, full: dict[str, set[str]],
-                 opening: dict[tuple[str, str], set[str]], firsts_of_surname: dict[str, set[str]],
-                 sizes: dict[str, int]) -> str | None:
-    """The reached identity whose fuller name two given names ``name`` join
-    (given_names.attach_given_names: named enough, the only one or by far the most mentioned,
-    the second word nobody else's surname), or None."""
-    pair = given_pair(name)
-    if pair is None or any(first_name_relation(other, pair[0]) == "different" for other in firsts_of_surname[pair[1]]):
-        return None
-    own = 1 + max((sizes.get(pid, 0) for pid in full.get(name.key, ())), default=0)
-    fuller = {pid for pid in opening.get(pair, ()) if enough(sizes.get(pid, 0), own)}
-    if len(fuller) > 1:
-        return prominent({pid: sizes.get(pid, 0) for pid in fuller}, f.entity)
-    return next(iter(fuller), None)
 
 
 def places_of(store: Store, article_ids: Sequence[str]) -> dict[str, set[str]]:

@@ -108,7 +108,7 @@ def _choose_cluster(members: list[Member], i: int, targets: _Targets, by_letters
     if len(roots) == 1 and not by_spelling_slip:
         root = roots[0]
         return root, (f"{name.display} ~ {evidence.display(root)}: the only person named "
-                      f"{name.display.split()[-1]} with a compatible name")
+                      f"{_surname_shown(name)} with a compatible name")
     own_roles = role_titles([member])
     own_people = evidence.comentions.by_article.get(member.article_id, set()) - {name.surname_key}
     role_matches = {root: shared_roles(own_roles, evidence.roles(root)) for root in roots}
@@ -146,7 +146,13 @@ def _most_mentioned(member: Member, scored: list, evidence: _ClusterEvidence) ->
     runner_up = max(n for root, n in mentions.items() if root != top)
     name = evidence.display(top)
     return top, (f"{member.person.display} ~ {name}: by far the most mentioned person named "
-                 f"{member.person.display.split()[-1]} ({mentions[top]} mentions, the next {runner_up})")
+                 f"{_surname_shown(member.person)} ({mentions[top]} mentions, the next {runner_up})")
+
+
+def _surname_shown(name: PersonName) -> str:
+    """The surname as the partial name writes it ("Trump" of "Trump Jr", "Healey" of "J. Healey")."""
+    words = name.display.split()
+    return words[-2] if name.suffix and len(words) > 1 else words[-1]
 
 
 def _compatible_roots(name: PersonName, candidates: dict[tuple[int, str, str], int],
