@@ -605,3 +605,19 @@ def test_a_story_is_headed_and_told_by_whole_sentences_not_headlines_cut_with_do
     event = Event("e", "s", whole.title, None, ("a", "b"),
                   (Citation("a", 0, len(cut.title), cut.title), Citation("b", 0, len(whole.title), whole.title)))
     assert _event_sentence(event, derived=set(), stated={"a", "b"}).article_id == "b"
+
+
+def test_a_name_is_looked_for_in_linear_time_on_hostile_text():
+    """The names and the texts are untrusted: a name that nearly matches everywhere in 800 kB
+    of sentence-case text is looked for by substring search, not a regex built from it."""
+    import time
+
+    from storyline.link.stories.scan import _said_in_sentence_case
+    from storyline.records import Article
+
+    arts = [Article(id=f"a{k}", content_hash=f"h{k}", source="t", body="a" * 2000) for k in range(400)]
+    arts.append(Article(id="t", content_hash="t", source="t", body="Carney Touts BOE Low-Rate Policy To MPs"))
+    said = _said_in_sentence_case(arts)
+    started = time.perf_counter()
+    assert not said("a" * 500 + "b") and not said("aa")  # inside a word, never a name of its own
+    assert time.perf_counter() - started < 2.0

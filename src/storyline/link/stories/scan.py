@@ -406,7 +406,15 @@ def _said_in_sentence_case(articles: Sequence[Article]) -> Callable[[str], bool]
     text = "\n".join(plain)
 
     def said(name: str) -> bool:
-        return re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text) is not None
+        # str.find, not a regex built from the name: the names and texts are untrusted, and
+        # CPython's substring search stays linear on any input.
+        start = text.find(name) if name else -1
+        while start >= 0:
+            end = start + len(name)
+            if (start == 0 or not text[start - 1].isalnum()) and (end == len(text) or not text[end].isalnum()):
+                return True
+            start = text.find(name, start + 1)
+        return False
 
     return said
 
