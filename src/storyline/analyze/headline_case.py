@@ -36,14 +36,11 @@ from storyline.analyze.clusters import HONORIFICS, PEERAGE
 from storyline.analyze.gender import is_first_name
 from storyline.analyze.nlp import english_words, new_span, words_doc
 from storyline.analyze.roles import ROLE_HEADS
+from storyline.analyze.titles import TITLE_SHARE, TITLE_WORDS
 
 if TYPE_CHECKING:  # spaCy's types, for annotations only
     from storyline.analyze.nlp import Doc, Language
 
-# A text is in Title Case when at least this share of its words of four letters or more start
-# with a capital, and it has at least TITLE_WORDS of them (sentence case: the first and the names).
-TITLE_SHARE = 0.8
-TITLE_WORDS = 3
 # Names this long or longer are looked at: a run-on is a name and at least one word more.
 RUN_ON_TOKENS = 2
 # Verb tags (Penn) that end a name: inflected forms, which no first name or surname takes.

@@ -38,6 +38,11 @@ def cut_short(text: str) -> bool:
     return text.rstrip().rstrip("\"'”’)]").rstrip().endswith(("...", "…"))
 
 
+# A text is in Title Case when at least this share of its words of four letters or more start
+# with a capital, and it has at least TITLE_WORDS of them (sentence case: the first and the names).
+# Read here from the string and by headline_case.title_cased from a parse.
+TITLE_SHARE = 0.8
+TITLE_WORDS = 3
 # Words of four letters or more (no digits), for :func:`title_case`.
 _LONG_WORDS = re.compile(r"[^\W\d_]{4,}")
 
@@ -50,4 +55,4 @@ def title_case(text: str) -> bool:
     if len(text) > MAX_TITLE_CHARS:
         return False
     words = _LONG_WORDS.findall(text)
-    return len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.8 * len(words)
+    return len(words) >= TITLE_WORDS and sum(w[0].isupper() for w in words) >= TITLE_SHARE * len(words)

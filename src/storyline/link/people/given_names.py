@@ -30,7 +30,7 @@ from collections import defaultdict
 from storyline.analyze.gender import is_first_name
 from storyline.link.people.clusters import Clusters
 from storyline.link.people.mentions import Member
-from storyline.link.people.names import PersonName, first_name_relation, prominent
+from storyline.link.people.names import PersonName, first_name_relation, opening_pair, prominent
 
 
 def given_pair(name: PersonName | None) -> tuple[str, str] | None:
@@ -57,13 +57,6 @@ def enough(fuller_size: int, pair_size: int) -> bool:
 FULLER_SHARE = 0.25
 
 
-def opening_pair(name: PersonName | None) -> tuple[str, str] | None:
-    """(first, first middle name) of a full name with a middle name ("Juan Pablo Galavis")."""
-    if name is None or name.kind != "full" or not name.middle:
-        return None
-    return name.first, name.middle[0]
-
-
 def attach_given_names(members: list[Member], people: list[int], clusters: Clusters) -> None:
     """Pass 2b (module docstring): decided against the clusters as they stand when it begins,
     one decision per cluster, applied afterwards in sorted order. A cluster takes part only when
@@ -83,13 +76,12 @@ def attach_given_names(members: list[Member], people: list[int], clusters: Clust
         firsts_of_surname[name.surname].add(name.first)
         if (opening := opening_pair(name)) is not None:
             fuller[opening].setdefault(root, i)
-    targets_anywhere = {root for found in fuller.values() for root in found}
     sizes = {root: clusters.size[root] for root in {clusters.find(i) for i in people}}  # as the pass begins
     merges = []
     for root, indices in sorted(full_names.items()):
         pairs = {given_pair(members[i].person) for i in indices}
-        if len(pairs) != 1 or None in pairs or root in targets_anywhere:
-            continue
+        if len(pairs) != 1 or None in pairs:
+            continue  # two pairs, or a fuller name (no pair of its own): it would join two people
         (pair,) = pairs
         first, second = pair
         if any(first_name_relation(other, first) == "different" for other in firsts_of_surname[second]):

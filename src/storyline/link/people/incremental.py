@@ -55,10 +55,10 @@ from dataclasses import dataclass, field, replace
 
 from storyline.link.people import corrected
 from storyline.link.people.fragments import absorb, fragments_of
-from storyline.link.people.given_names import given_pair, opening_pair
+from storyline.link.people.given_names import given_pair
 from storyline.link.people.identities import merge_people
 from storyline.link.people.mentions import CorpusCounts
-from storyline.link.people.names import PersonName, best_person_name, parse_person_name, prominent
+from storyline.link.people.names import PersonName, best_person_name, opening_pair, parse_person_name, prominent
 from storyline.link.people.places import place_key, place_words
 from storyline.link.people.roles import grown_roles
 from storyline.link.people.tuning import GROWN_MEMBERS, NEIGHBOURHOOD_MEMBERS

@@ -284,6 +284,14 @@ def most_frequent(forms: list[str]) -> str:
     return min(counts, key=lambda f: (-counts[f], -len(f), f))
 
 
+def opening_pair(name: PersonName | None) -> tuple[str, str] | None:
+    """(first, first middle name) of a full name with a middle name ("Juan Pablo Galavis"): the
+    two given names it opens with (link/people/given_names.py)."""
+    if name is None or name.kind != "full" or not name.middle:
+        return None
+    return name.first, name.middle[0]
+
+
 def identity_name(names: list[PersonName]) -> str:
     """The most frequent full name; two given names said alone give way to the fuller name they
     open when that is said at least three quarters as often ("Juan Pablo Galavis" 51 times over
@@ -297,7 +305,7 @@ def identity_name(names: list[PersonName]) -> str:
     shown = next(n for n in full if n.display == best)
     if shown.middle or shown.suffix:
         return best
-    longer = [n.display for n in full if n.middle and (n.first, n.middle[0]) == (shown.first, shown.surname)]
+    longer = [n.display for n in full if opening_pair(n) == (shown.first, shown.surname)]
     if longer and 4 * counts[(top := most_frequent(longer))] >= 3 * counts[best]:
         return top
     return best
