@@ -132,3 +132,13 @@ def test_publication_dates_and_heads_in_store_order_without_bodies(any_store):
     whole = any_store.articles(ids=[c, a])
     assert [h.id for h in heads] == [a, c] and all(h.body == "" for h in heads)
     assert [dataclasses.replace(h, body=w.body) for h, w in zip(heads, whole)] == whole
+
+
+def test_titled_finds_a_story_s_headline_article_in_store_order(any_store):
+    arts = [make_article("One.", title="Ferry sold "), make_article("Two.", title="Ferry sold to islanders"),
+            make_article("Three.", title=" Ferry sold"), make_article("Four.")]
+    any_store.add_articles(arts)
+    a, b, c, d = (x.id for x in arts)
+    # Surrounding whitespace ignored, the rest exact; asked in any order, given in store order.
+    assert any_store.titled([d, c, "unknown", b, a], "Ferry sold") == [a, c]
+    assert any_store.titled([a, b], "ferry sold") == [] and any_store.titled([d], "Ferry sold") == []

@@ -132,6 +132,12 @@ class Store(StepRecords, PeopleRecords, Protocol):
         report covers."""
         ...
 
+    def titled(self, article_ids: Sequence[str], title: str) -> list[str]:
+        """The ids among ``article_ids`` of the articles titled ``title`` (surrounding
+        whitespace ignored), in the order they were first stored. Reads titles only: which of a
+        big story's articles carries its headline."""
+        ...
+
     def links(self) -> list[Link]:
         """Link-only entries recorded from feeds, in the order first seen."""
         ...

@@ -212,6 +212,10 @@ class MemoryStore(SightingsMixin, ChangesMixin, FingerprintsMixin, CorrectionsMi
         wanted = set(article_ids)
         return {aid: a.published for aid, a in self._t.articles.items() if aid in wanted}
 
+    def titled(self, article_ids: Sequence[str], title: str) -> list[str]:
+        wanted, title = set(article_ids), title.strip()
+        return [aid for aid, a in self._t.articles.items() if aid in wanted and (a.title or "").strip() == title]
+
     def links(self) -> list[Link]:
         return list(self._t.links.values())
 

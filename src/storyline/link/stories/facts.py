@@ -91,8 +91,9 @@ def distinct_outlets(names: Iterable[str | None]) -> dict[str, str]:
 # quotation marks, no dateline in an event's label (link/stories/events.py); a one-word "person" the
 # story's articles name as a place or organisation as often is left out (story_people.py).
 # 8: a brief's headline is an event of its publication day (events.headline_mention), an
-# event says where its date comes from (Event.date_source).
-FACTS_VERSION = "8"
+# event says where its date comes from (Event.date_source). 9: a big story's report covers
+# articles spread over its days (coverage.py), not its most recent ones.
+FACTS_VERSION = "9"
 
 
 def encode_facts(report: StoryReport) -> dict:
@@ -135,8 +136,8 @@ def report_articles(store: Store, story: Story, covered: Collection[str]) -> lis
     """A report's article list: every member, in store order, with its body when the report
     covers it (its events, dates and findings cite it) or its title is the story's headline (the
     briefing leads with that article), and without otherwise. A story of more than
-    report.MAX_ARTICLES articles is covered by its most recent ones; a view of it reads those
-    bodies, not thousands. (The briefing's representative article, when no title is the
+    report.MAX_ARTICLES articles is covered by that many spread over its days (coverage.py); a
+    view of it reads those bodies, not thousands. (The briefing's representative article, when no title is the
     headline, is the one in most events, then the longest: among the covered ones.)"""
     ids = list(story.article_ids)
     if all(a in covered for a in ids):

@@ -5,8 +5,8 @@ pairs and the cross-source findings.
 Built by the story_facts step (link/stories/fact_steps.py) when a story changes and stored (facts.py),
 never on a read of fresh facts. It reads the span vectors stored for its articles' sentences and
 quotations, embedding (and storing) only those not stored yet; a story of more
-than MAX_ARTICLES articles is reported on its MAX_ARTICLES most recent ones for events, dates
-and findings (its article list stays whole), which bounds the work of one build.
+than MAX_ARTICLES articles is reported on MAX_ARTICLES of them spread over its days for events,
+dates and findings (coverage.py; its article list stays whole), which bounds the work of one build.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from dataclasses import replace
 
 from storyline.link.reuse.align import align_spans
 from storyline.link.reuse.vectors import matrix_of, span_vectors
+from storyline.link.stories.coverage import coverage_note, spread_over_days
 from storyline.link.stories.crosscheck import (
     original_order, quote_findings, quoted_spans, role_findings, usable_quotes, value_findings,
 )
@@ -26,7 +27,7 @@ from storyline.link.stories.dates import DatedSentence, infer_dates, to_timex
 from storyline.link.stories.events import anchor_day, group_events, headline_mention, mentions
 from storyline.link.stories.facts import StoryReport, report_articles
 from storyline.link.people import corrected, merge_people
-from storyline.link.stories.scan import publication_time, published_epoch
+from storyline.link.stories.scan import publication_time
 from storyline.link.stories.story_people import canonical_people, named_as_places
 from storyline.link.stories.value_pairs import stamp, stored_pairs, value_pairs
 from storyline.records import (
@@ -44,8 +45,9 @@ def build_report(store: Store, story: Story, previous: dict | None = None, *, st
     store's value pairs (``stored``; False builds from nothing, as a test's yardstick), see
     link/stories/value_pairs.py. The pairs compared are stored.
 
-    A story of more than MAX_ARTICLES articles is covered by its most recent ones, chosen by
-    their stated dates (no text read); only their bodies are read. ``whole`` False leaves the
+    A story of more than MAX_ARTICLES articles is covered by MAX_ARTICLES of them spread over its
+    days, chosen by their stated dates (no text read, coverage.spread_over_days), the article
+    that carries its headline among them; only their bodies are read. ``whole`` False leaves the
     others out of the report's article list too: the story_facts step stores what the covered
     articles give and never reads the list, so a build reads MAX_ARTICLES bodies however big
     the story grows. With ``whole``, the others are listed without their bodies, as a read of
@@ -54,11 +56,12 @@ def build_report(store: Store, story: Story, previous: dict | None = None, *, st
     notes = []
     stated = store.publication_dates(ids) if len(ids) > MAX_ARTICLES else {}  # in store order: ties keep it
     if len(stated) > MAX_ARTICLES:
-        recent = sorted(stated, key=lambda a: published_epoch(stated[a]) or 0.0)[-MAX_ARTICLES:]
-        found = {a.id: a for a in store.articles(ids=recent)}
-        covered = [found[a] for a in recent if a in found]
+        headline = store.titled(ids, story.headline)[:1] if story.headline else []
+        chosen, days = spread_over_days(stated, MAX_ARTICLES, keep=headline)
+        found = {a.id: a for a in store.articles(ids=chosen)}
+        covered = [found[a] for a in chosen if a in found]
         articles = report_articles(store, story, {a.id for a in covered}) if whole else covered
-        notes.append(f"events, dates and findings cover the {MAX_ARTICLES} most recent of {len(stated)} articles")
+        notes.append(coverage_note(len(covered), len(stated), days))
     else:
         articles = covered = store.articles(ids=ids)
     read = store.analyses_of([a.id for a in covered])

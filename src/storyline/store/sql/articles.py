@@ -148,6 +148,14 @@ def publication_dates(db: Connection, ids: Sequence[str]) -> dict[str, str | Non
     return {r[1]: r[2] for r in sorted(rows, key=lambda r: r[0])}
 
 
+def titled(db: Connection, ids: Sequence[str], title: str) -> list[str]:
+    # The titles are compared here, not in SQL: rows_in binds the id list only, and a story's
+    # titles are short.
+    rows = db.rows_in("SELECT seq, id, title FROM articles WHERE id IN", ids)
+    title = title.strip()
+    return [r[1] for r in sorted(rows, key=lambda r: r[0]) if (r[2] or "").strip() == title]
+
+
 def _where(db: Connection, *, outlet: str | None = None, since: str | None = None, until: str | None = None,
            story_id: str | None = None, person: str | None = None) -> tuple[str, list[Any]]:
     """The article list's filters as a WHERE clause over ``articles a`` (search's filters)."""

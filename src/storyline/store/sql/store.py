@@ -92,6 +92,9 @@ class SQLStore:
     def publication_dates(self, article_ids: Sequence[str]) -> dict[str, str | None]:
         return articles.publication_dates(self.db, article_ids)
 
+    def titled(self, article_ids: Sequence[str], title: str) -> list[str]:
+        return articles.titled(self.db, article_ids, title)
+
     def links(self) -> list[Link]:
         return articles.links(self.db)
 

@@ -1,0 +1,105 @@
+"""Which articles a big story's report covers (report.MAX_ARTICLES of them).
+
+A story's report (events, timeline, dates, cross-source findings) reads the bodies of the
+articles it covers, so a build is bounded by covering at most ``limit`` of a big story's
+articles. Until session 37 those were the most recent ones: a story that ran for three weeks had
+a timeline of its last day or two, and its first report, the one that broke the news, was never
+read. Now the seats are spread over the story's days: every day of coverage gets one (the days
+most written about first, when there are more days than seats), and the rest go to the days in
+proportion to how much was published on each (largest remainders), so a day of 200 reports
+still counts for more than a day of 5 in the events it yields. Within a day the seats are spread
+evenly over its articles in time order, starting with the day's first report. The article that
+carries the story's headline is covered whatever its day: the briefing leads with it.
+
+The choice reads publication dates only (no text). Undated members form one group of their own
+("a day" for the apportioning), in store order.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Collection, Mapping
+
+from storyline.link.stories.scan import published_epoch
+
+
+def spread_over_days(stated: Mapping[str, str | None], limit: int,
+                     keep: Collection[str] = ()) -> tuple[list[str], int]:
+    """The ids of ``stated`` (article id -> stored publication date, in store order) a report
+    covers, at most ``limit`` of them in time order (undated last, in store order), and the
+    number of days of coverage (the undated not counted) they were chosen from. The ids in
+    ``keep`` (the article that carries the story's headline, which the briefing leads with) are
+    covered first, each taking a seat from the others."""
+    kept = [a for a in stated if a in keep][:limit]
+    if kept and len(stated) > limit:
+        rest = {a: p for a, p in stated.items() if a not in keep}
+        chosen, _ = spread_over_days(rest, limit - len(kept))
+        times = {a: published_epoch(stated[a]) for a in (*kept, *chosen)}
+        order = {a: k for k, a in enumerate(stated)}
+        days = {_day(published_epoch(p)) for p in stated.values()}
+        return _in_time_order([*kept, *chosen], times, order), len(days - {None})
+    times = {a: published_epoch(p) for a, p in stated.items()}
+    days: dict[dt.date | None, list[str]] = defaultdict(list)
+    for a, t in times.items():
+        days[_day(t)].append(a)
+    dated_days = len(days) - (None in days)
+    if len(stated) <= limit:
+        return _in_time_order(list(stated), times), dated_days
+    order = {a: k for k, a in enumerate(stated)}
+    for members in days.values():
+        members.sort(key=lambda a: (times[a] if times[a] is not None else 0.0, order[a]))
+    # The days most written about first, then the latest (a tie between two quiet days goes to
+    # the newer news).
+    ranked = sorted(days, key=lambda d: (-len(days[d]), -(d.toordinal() if d else 0)))
+    seats = _apportion({d: len(days[d]) for d in ranked}, ranked, limit)
+    chosen = [a for d in ranked for a in _evenly(days[d], seats.get(d, 0))]
+    return _in_time_order(chosen, times, order), dated_days
+
+
+def _apportion(counts: Mapping, ranked: list, limit: int) -> dict:
+    """Seats per day: one each to the first ``limit`` days of ``ranked``, then the rest of
+    ``limit`` in proportion to each day's articles beyond its first (largest remainders, ties
+    to the earlier day in ``ranked``). No day gets more seats than articles: ``limit`` is below
+    the total, so each share of the rest is below the day's articles beyond its first."""
+    if len(ranked) >= limit:
+        return {d: 1 for d in ranked[:limit]}
+    spare = limit - len(ranked)
+    extra = {d: counts[d] - 1 for d in ranked}
+    total = sum(extra.values())
+    seats = {d: 1 + spare * extra[d] // total for d in ranked}
+    left = limit - sum(seats.values())
+    rank = {d: k for k, d in enumerate(ranked)}
+    by_remainder = sorted(ranked, key=lambda d: (-(spare * extra[d] % total), rank[d]))
+    for d in by_remainder[:left]:
+        seats[d] += 1
+    return seats
+
+
+def _evenly(members: list[str], k: int) -> list[str]:
+    """``k`` of ``members`` (in time order) spread evenly, the first one included."""
+    n = len(members)
+    return [members[i * n // k] for i in range(k)] if k < n else list(members)
+
+
+def _in_time_order(ids: list[str], times: Mapping[str, float | None],
+                   order: Mapping[str, int] | None = None) -> list[str]:
+    order = order or {a: k for k, a in enumerate(ids)}
+    return sorted(ids, key=lambda a: (times[a] is None, times[a] or 0.0, order[a]))
+
+
+def _day(t: float | None) -> dt.date | None:
+    return dt.datetime.fromtimestamp(t, dt.timezone.utc).date() if t is not None else None
+
+
+def coverage_note(covered: int, total: int, days: int) -> str:
+    """The report's note on what a big story's events, dates and findings cover (``days``: the
+    dated days they were chosen from, spread_over_days)."""
+    head = f"events, dates and findings cover {covered} of {total} articles"
+    if days == 0:
+        return f"{head}, spread over the story"
+    if days == 1:
+        return f"{head}, spread over its day"
+    if days <= covered:
+        return f"{head}, spread over its {days} days"
+    return f"{head}, one from each of the {covered} days most written about (of {days})"
