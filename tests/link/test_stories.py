@@ -565,6 +565,33 @@ def test_a_label_names_only_names_sentence_case_members_write_and_enough_members
     assert _key_names(per_article, "PERSON") == ["Mark Carney", "Carney Touts BOE Low-Rate"]
 
 
+def test_a_one_word_name_counts_as_written_so_inside_a_sentence_only():
+    """Sentence case capitalises whatever word opens a headline, a sentence or a subtitle
+    ("Recall probe widens", "Bill passes"): a one-word name must be capitalised inside one; a
+    name in capitals, or of two words, may open it; a period after "Dr" or "U.S." ends no
+    sentence. And a key name has a capital letter, two letters in capitals ("UK", not "Ch" of
+    "Ch. 11"), and no dash the model ran into it."""
+    from storyline.link.stories.scan import _key_names, _said_in_sentence_case
+    from storyline.records import Article, Entity
+
+    plain = ["Recall probe widens as GM faces inquiry", "Senate deal: Bill passes committee",
+             "US stocks dip on China data", "Britain's Prince Harry pays a visit to the people of Wales",
+             "A tribute to Dr. Seuss and the U.S. Senate. Rates rise", "Sbarro again files for Ch. 11 reorganization",
+             '"Flappy Bird" creator speaks; "Nguyen is back"']
+    arts = [Article(id=f"a{k}", content_hash=f"h{k}", source="t", body=b) for k, b in enumerate(plain)]
+    arts.append(Article(id="t", content_hash="t", source="t", body="Recall Probe Widens As GM Faces Inquiry"))
+    said = _said_in_sentence_case(arts)
+    assert not said("Recall") and not said("Bill") and not said("Rates") and not said("Nguyen")
+    assert said("GM") and said("US") and said("China") and said("Wales") and said("Prince Harry")
+    assert said("Seuss") and said("Senate") and said("Flappy Bird")
+    assert not said("Britain")  # only ever opening a headline: the rule's price
+
+    def ent(name):
+        return Entity(id=name, name=name, type="PLACE")
+    per_article = [[ent("New Jersey Herald -"), ent("Ch"), ent("marijuana"), ent("UK"), ent("iPhone")]] * 3
+    assert _key_names(per_article, "PLACE") == ["iPhone", "New Jersey Herald", "UK"]
+
+
 def test_a_headline_story_s_label_names_its_people_as_sentence_case_headlines_write_them():
     """summarise on a story of headlines, most in sentence case: the Title Case run-on and a
     person tagged as a place ("Carney" beside "Mark Carney") are not key names; "Paris" beside

@@ -375,10 +375,15 @@ def _key_names(per_article: Sequence[Iterable[Entity]], type_: str,
     for entities in per_article:
         seen: dict[str, set[str]] = {}
         for e in entities:
-            if e.type != type_:
+            # A name is capitalised somewhere ("iPhone" is one, "marijuana" is not), a word of
+            # two letters is one in capitals only ("UK", not "Ch" of "Ch. 11"), and a dash or
+            # colon the model ran into it is no part of it ("New Jersey Herald -").
+            name = e.name.strip().rstrip(_TRAILING)
+            if (e.type != type_ or not any(ch.isupper() for ch in name)
+                    or (len(name) <= 2 and not name.isupper())):
                 continue
-            key = e.name.split()[-1].casefold() if type_ == "PERSON" and e.name.split() else e.name.casefold()
-            seen.setdefault(key, set()).add(e.name)
+            key = name.split()[-1].casefold() if type_ == "PERSON" else name.casefold()
+            seen.setdefault(key, set()).add(name)
         count.update(seen.keys())
         for key, names in seen.items():
             forms.setdefault(key, Counter()).update(names)
@@ -395,6 +400,9 @@ def _key_names(per_article: Sequence[Iterable[Entity]], type_: str,
     return out
 
 
+_TRAILING = " -–—|:;,"
+
+
 def _said_in_sentence_case(articles: Sequence[Article]) -> Callable[[str], bool] | None:
     """When some members but not all are headlines in Title Case, where the small model runs
     names on ("Carney Touts BOE Low-Rate") and takes words for names ("Sbarro Files"): a test
@@ -406,17 +414,53 @@ def _said_in_sentence_case(articles: Sequence[Article]) -> Callable[[str], bool]
     text = "\n".join(plain)
 
     def said(name: str) -> bool:
+        # A one-word name must be written so inside a sentence: sentence case capitalises a
+        # headline's first word whatever it is ("Recall probe widens", "Bill passes Senate"),
+        # though not all its letters ("US stocks dip").
+        one_word = " " not in name.strip() and not name.isupper()
         # str.find, not a regex built from the name: the names and texts are untrusted, and
         # CPython's substring search stays linear on any input.
         start = text.find(name) if name else -1
         while start >= 0:
             end = start + len(name)
-            if (start == 0 or not text[start - 1].isalnum()) and (end == len(text) or not text[end].isalnum()):
+            if ((start == 0 or not text[start - 1].isalnum()) and (end == len(text) or not text[end].isalnum())
+                    and not (one_word and _opens_sentence(text, start))):
                 return True
             start = text.find(name, start + 1)
         return False
 
     return said
+
+
+def _opens_sentence(text: str, start: int) -> bool:
+    """Whether ``text[start:]`` opens a line, a sentence or a subtitle (after ". ", ": ", a
+    dash...), or a quotation there: where sentence case writes any word capitalised."""
+    k = start
+    while k > 0 and text[k - 1] in "\"'‘“(":  # an opening mark
+        k -= 1
+    k_space = k
+    while k > 0 and text[k - 1] == " ":
+        k -= 1
+    if k == 0 or text[k - 1] == "\n":
+        return True
+    if k == k_space or text[k - 1] not in ".:;!?-–—|":
+        return False
+    if text[k - 1] != ".":
+        return True
+    word_end = k - 1  # a period ends a sentence unless it ends an abbreviation ("Dr. Seuss", "U.S. Senate")
+    j = word_end
+    while j > 0 and text[j - 1].isalpha() and word_end - j < 6:
+        j -= 1
+    word = text[j:word_end].casefold()
+    return len(word) > 2 and word not in _ABBREVIATIONS
+
+
+# Words a period follows inside a sentence (of three letters or more: "Dr." and "U.S." are
+# told by their length).
+_ABBREVIATIONS = frozenset({
+    "mrs", "gov", "sen", "rep", "gen", "col", "sgt", "capt", "prof", "rev", "inc", "ltd", "corp", "bros",
+    "ave", "blvd", "jan", "feb", "mar", "apr", "aug", "sep", "sept", "oct", "nov", "dec", "est", "approx",
+})
 
 
 def _distinct(names: Sequence[str], n: int, taken: Sequence[str] = ()) -> list[str]:
