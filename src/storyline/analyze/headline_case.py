@@ -84,6 +84,8 @@ def cut_run_ons(doc: Doc, nlp: Language) -> Doc:
                 end = _trim_end(doc, start, _cut(doc, span, tags) if tags is not None else _repeat_cut(doc, span))
                 if end - start >= 2 or start == e.start:
                     break  # a first name alone left: the word in front stays after all
+            if tags is not None and e.label_ == "PERSON":
+                start, end = _common_words(doc, start, end, english_words(nlp))
         if (start, end) == (e.start, e.end):
             ents.append(e)
         else:
@@ -187,6 +189,51 @@ def _lead_cut(doc: Doc, start: int, end: int, words: frozenset[str]) -> int:
             and is_first_name(after.text) and after.whitespace_ and lead.whitespace_):
         return start + 1
     return start
+
+
+def _common_words(doc: Doc, start: int, end: int, words: frozenset[str]) -> tuple[int, int]:
+    """A person's name in Title Case without the headline's words the tagger took into it: a
+    "name" of two words or more, all dictionary words with no first name or title among them,
+    is none ("Nasty Weather", "Record Loss", "Twitter Down": (start, start)); else an inflected
+    dictionary word in front is cut ("Eliminates Clare Crawley", "Hires Bruce Gottlieb"). One
+    word is left as it is: "Trump" of "Trump Says" is a dictionary word too. A family name
+    that is a dictionary word before a given name that is not ("Xi Jinping", "Park Geun-hye")
+    is kept; "Tiger Woods" said in a Title Case headline is lost, the price of the rest."""
+    span = [t for t in doc[start:end] if t.is_alpha]
+    if len(span) >= 2 and all(_common(t, words) for t in span):
+        return start, start
+    while end - start >= 2 and _inflected(doc[start], words) and _spaced(doc, start + 1):
+        start += 1
+    return start, end
+
+
+def _common(token, words: frozenset[str]) -> bool:
+    """Whether ``token`` is a dictionary word (or an inflection of one) that is no first name
+    and no title."""
+    low = token.lower_
+    if is_first_name(token.text) or low.rstrip(".") in _NAME_LEADS:
+        return False
+    return low in words or any(stem in words for stem in _stems(low))
+
+
+def _inflected(token, words: frozenset[str]) -> bool:
+    """An inflected dictionary word ("gives", "eliminates", "parenting"), no first name or
+    title: the lemma index holds base forms only, so a real word that is not in it but whose
+    stem is."""
+    low = token.lower_
+    return (token.is_alpha and low not in words and not is_first_name(token.text)
+            and low not in _NAME_LEADS and any(stem in words for stem in _stems(low)))
+
+
+def _stems(word: str) -> list[str]:
+    """The base forms ``word`` may be an inflection of (English suffix rules, no dictionary):
+    "gives" give, "parties" party, "launches" launch, "hired" hire, "parenting" parent."""
+    out = []
+    for suffix, back in (("ies", "y"), ("es", ""), ("s", ""), ("ing", ""), ("ing", "e"), ("ed", ""), ("ed", "e"),
+                         ("d", "")):
+        if word.endswith(suffix) and len(word) > len(suffix) + 2:
+            out.append(word[: -len(suffix)] + back)
+    return out
 
 
 def _repeat_cut(doc: Doc, ent) -> int:
