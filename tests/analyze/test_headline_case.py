@@ -121,14 +121,10 @@ def test_a_spaced_dash_ends_a_persons_name_in_any_case(analyzer):
                        "Harriet Quill-Renfrew") == "Harriet Quill-Renfrew"
 
 
-@pytest.mark.parametrize("headline, person", [
-    ("Council Eliminates Harriet Quill From Ferry Shortlist", "Harriet Quill"),
-    ("Port Selby Hires Tobias Renfrew As Harbour Master", "Tobias Renfrew"),
-])
-def test_an_inflected_word_the_tagger_ran_in_front_of_a_name_is_cut(analyze, headline, person):
-    found = names(analyze(headline), "PERSON")
-    assert not any(n.endswith(" " + person) for n in found), found
-    assert person in found or not found, found  # the model may miss the name; never the verb with it
+def test_an_inflected_word_the_tagger_ran_in_front_of_a_name_is_cut(analyze):
+    # The small model reads "Eliminates Harriet Quill" as one person here (checked without the cut).
+    found = names(analyze("Council Eliminates Harriet Quill From Ferry Shortlist"), "PERSON")
+    assert "Harriet Quill" in found and not any(n.endswith(" Harriet Quill") for n in found), found
 
 
 def test_a_person_of_dictionary_words_in_a_title_case_headline_is_none(analyzer):
@@ -148,6 +144,13 @@ def test_a_person_of_dictionary_words_in_a_title_case_headline_is_none(analyzer)
     assert kept("Harriet Quill") == "Harriet Quill" and kept("Tobias Record") == "Tobias Record"  # a first name in it
     assert kept("Tiger Woods") == ""  # the price: said in a Title Case headline, lost there
     assert kept("Trump") == "Trump" and kept("Gives Harriet") == "Harriet"  # one word is left as it is
-    # Sentence case is left as the model found it, whatever its words.
-    doc = cut_run_ons(nlp("Nasty weather hits the coast as Harriet Quill visits Port Selby today."), nlp)
-    assert "Harriet Quill" in {e.text for e in doc.ents}
+    # Sentence case is left as the model found it, whatever its words: a "person" of dictionary
+    # words stays there (set by hand, as the model might).
+    from storyline.analyze.nlp import new_span
+
+    doc = nlp("Record loss hits the coast as Harriet Quill visits Port Selby today, the council said.")
+    doc.ents = [new_span(doc, 0, 2, "PERSON")]
+    assert [(e.text, e.label_) for e in cut_run_ons(doc, nlp).ents] == [("Record loss", "PERSON")]
+    doc = nlp("Record Loss Hits Coast As Harriet Quill Visits Port Selby")
+    doc.ents = [new_span(doc, 0, 2, "PERSON")]
+    assert list(cut_run_ons(doc, nlp).ents) == []  # the same words in a Title Case headline: none

@@ -561,3 +561,18 @@ def test_a_one_paragraph_brief_is_kept_as_its_body_and_a_bare_headline_is_not():
     cleaned = clean_text(brief)
     assert cleaned.title and paragraphs(cleaned) == [brief] and cleaned.cuts == []
     assert clean_text("Port Selby to build a sea wall").body == ""
+
+
+def test_a_stored_time_whose_utc_day_leaves_the_calendar_reads_as_undated():
+    """A stored date at the edge of the calendar ("0001-01-01T00:00+05:00" is 31 December of
+    year 0 in UTC) is no time: every day computed from it (a story's span, a report's days)
+    would raise."""
+    from storyline.ingest.dates import published_time
+    from storyline.link.stories.coverage import spread_over_days
+    from storyline.link.stories.scan import published_epoch
+
+    for edge in ("0001-01-01T00:00:00+05:00", "9999-12-31T23:00:00-05:00"):
+        assert published_time(edge) is None and published_epoch(edge) is None
+        assert spread_over_days({"a": edge, "b": "2025-01-01"}, 1).ids == ["b"]
+    assert published_time("0001-01-01T00:00:00+00:00").year == 1  # the edge itself is in the calendar
+    assert published_time("2025-03-01T12:00:00-05:00").isoformat() == "2025-03-01T12:00:00-05:00"

@@ -569,8 +569,8 @@ def test_a_one_word_name_counts_as_written_so_inside_a_sentence_only():
     """Sentence case capitalises whatever word opens a headline, a sentence or a subtitle
     ("Recall probe widens", "Bill passes"): a one-word name must be capitalised inside one; a
     name in capitals, or of two words, may open it; a period after "Dr" or "U.S." ends no
-    sentence. And a key name has a capital letter, two letters in capitals ("UK", not "Ch" of
-    "Ch. 11"), and no dash the model ran into it."""
+    sentence. And a key name has a capital letter, is no abbreviation ("Ch" of "Ch. 11"; "Xi"
+    is a name), and has no dash the model ran into it."""
     from storyline.link.stories.scan import _key_names, _said_in_sentence_case
     from storyline.records import Article, Entity
 
@@ -585,11 +585,18 @@ def test_a_one_word_name_counts_as_written_so_inside_a_sentence_only():
     assert said("GM") and said("US") and said("China") and said("Wales") and said("Prince Harry")
     assert said("Seuss") and said("Senate") and said("Flappy Bird")
     assert not said("Britain")  # only ever opening a headline: the rule's price
+    # A sentence ends after a number, a word in lower case, a closing mark or an ellipsis, and
+    # any space may follow it.
+    for before in ("Shares rose 5%.", "It was in 2014.", "Prices went up.", 'It was "over."', "(finally).",
+                   "More to come…", "The end.\u00a0", "The end.\t"):
+        ended = _said_in_sentence_case([Article(id="p", content_hash="p", source="t", body=before + ("" if before[-1].isspace() else " ") + "Recall widens"),
+                                        arts[-1]])
+        assert not ended("Recall"), before
 
     def ent(name):
         return Entity(id=name, name=name, type="PLACE")
-    per_article = [[ent("New Jersey Herald -"), ent("Ch"), ent("marijuana"), ent("UK"), ent("iPhone")]] * 3
-    assert _key_names(per_article, "PLACE") == ["iPhone", "New Jersey Herald", "UK"]
+    per_article = [[ent("New Jersey Herald -"), ent("Ch"), ent("marijuana"), ent("UK"), ent("iPhone"), ent("Xi")]] * 3
+    assert _key_names(per_article, "PLACE") == ["iPhone", "New Jersey Herald", "UK", "Xi"]
 
 
 def test_a_headline_story_s_label_names_its_people_as_sentence_case_headlines_write_them():

@@ -141,4 +141,9 @@ def published_time(published: str | None) -> dt.datetime | None:
             when = dt.datetime.combine(dt.date.fromisoformat(published[:10]), dt.time())
         except ValueError:
             return None
-    return when if when.tzinfo is not None else when.replace(tzinfo=dt.timezone.utc)
+    when = when if when.tzinfo is not None else when.replace(tzinfo=dt.timezone.utc)
+    try:  # a time at the edge of the calendar whose UTC day falls outside it ("0001-01-01T00:00+05:00")
+        when.astimezone(dt.timezone.utc)
+    except (OverflowError, ValueError):
+        return None
+    return when

@@ -9,10 +9,11 @@ most written about first, when there are more days than seats), and the rest go 
 proportion to how much was published on each (largest remainders), so a day of 200 reports
 still counts for more than a day of 5 in the events it yields. Within a day the seats are spread
 evenly over its articles in time order, starting with the day's first report. The article that
-carries the story's headline is covered whatever its day: the briefing leads with it.
+carries the story's headline is covered whatever its day (the briefing leads with it), in the
+place of one of its day's seats, that day seated first.
 
 The choice reads publication dates only (no text). Undated members form one group of their own
-("a day" for the apportioning), in store order.
+(a "day" for the apportioning, seated after every dated one), in store order.
 """
 
 from __future__ import annotations
@@ -20,41 +21,64 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Collection, Mapping
+from typing import NamedTuple
 
 from storyline.link.stories.scan import published_epoch
 
 
-def spread_over_days(stated: Mapping[str, str | None], limit: int,
-                     keep: Collection[str] = ()) -> tuple[list[str], int]:
+class Coverage(NamedTuple):
+    """What a report covers: ``ids`` in time order (undated last, in store order), the story's
+    days of coverage (``days``, the undated not counted) and how many of them ``ids`` reach."""
+
+    ids: list[str]
+    days: int
+    days_covered: int
+
+
+def spread_over_days(stated: Mapping[str, str | None], limit: int, keep: Collection[str] = ()) -> Coverage:
     """The ids of ``stated`` (article id -> stored publication date, in store order) a report
-    covers, at most ``limit`` of them in time order (undated last, in store order), and the
-    number of days of coverage (the undated not counted) they were chosen from. The ids in
-    ``keep`` (the article that carries the story's headline, which the briefing leads with) are
-    covered first, each taking a seat from the others."""
-    kept = [a for a in stated if a in keep][:limit]
-    if kept and len(stated) > limit:
-        rest = {a: p for a, p in stated.items() if a not in keep}
-        chosen, _ = spread_over_days(rest, limit - len(kept))
-        times = {a: published_epoch(stated[a]) for a in (*kept, *chosen)}
-        order = {a: k for k, a in enumerate(stated)}
-        days = {_day(published_epoch(p)) for p in stated.values()}
-        return _in_time_order([*kept, *chosen], times, order), len(days - {None})
+    covers, at most ``limit`` of them (module docstring). The ids in ``keep`` (the article that
+    carries the story's headline, which the briefing leads with) are covered, each in the place
+    of one of its day's seats, its day seated first."""
     times = {a: published_epoch(p) for a, p in stated.items()}
     days: dict[dt.date | None, list[str]] = defaultdict(list)
     for a, t in times.items():
         days[_day(t)].append(a)
-    dated_days = len(days) - (None in days)
-    if len(stated) <= limit:
-        return _in_time_order(list(stated), times), dated_days
     order = {a: k for k, a in enumerate(stated)}
-    for members in days.values():
-        members.sort(key=lambda a: (times[a] if times[a] is not None else 0.0, order[a]))
-    # The days most written about first, then the latest (a tie between two quiet days goes to
-    # the newer news).
-    ranked = sorted(days, key=lambda d: (-len(days[d]), -(d.toordinal() if d else 0)))
-    seats = _apportion({d: len(days[d]) for d in ranked}, ranked, limit)
-    chosen = [a for d in ranked for a in _evenly(days[d], seats.get(d, 0))]
-    return _in_time_order(chosen, times, order), dated_days
+    if len(stated) <= limit:
+        chosen = list(stated)
+    else:
+        for members in days.values():
+            members.sort(key=lambda a: (times[a] if times[a] is not None else 0.0, order[a]))
+        kept = [a for a in stated if a in keep][: max(limit, 0)]
+        kept_days = {_day(times[a]) for a in kept}
+        # The kept articles' days first, then the days most written about, then the latest (a
+        # tie between two quiet days goes to the newer news); the undated last of all.
+        ranked = sorted(days, key=lambda d: (d not in kept_days, d is None, -len(days[d]),
+                                             -(d.toordinal() if d else 0)))
+        seats = _apportion({d: len(days[d]) for d in ranked}, ranked, limit)
+        chosen = []
+        for d in ranked:
+            chosen += _with_kept(_evenly(days[d], seats.get(d, 0)), days[d], [a for a in kept if _day(times[a]) == d])
+    chosen = _in_time_order(chosen, times, order)
+    dated = len(days) - (None in days)
+    return Coverage(chosen, dated, len({_day(times[a]) for a in chosen} - {None}))
+
+
+def _with_kept(picks: list[str], members: list[str], kept: list[str]) -> list[str]:
+    """``picks`` of a day's ``members`` (in time order) with each of ``kept`` in the place of
+    the pick nearest it in time order (not of another kept one), as many as before."""
+    picks = list(picks)
+    position = {a: k for k, a in enumerate(members)}
+    for a in kept:
+        if a in picks:
+            continue
+        free = [k for k, p in enumerate(picks) if p not in kept]
+        if not free:
+            break
+        nearest = min(free, key=lambda k: (abs(position[picks[k]] - position[a]), k))
+        picks[nearest] = a
+    return picks
 
 
 def _apportion(counts: Mapping, ranked: list, limit: int) -> dict:
@@ -92,14 +116,14 @@ def _day(t: float | None) -> dt.date | None:
     return dt.datetime.fromtimestamp(t, dt.timezone.utc).date() if t is not None else None
 
 
-def coverage_note(covered: int, total: int, days: int) -> str:
-    """The report's note on what a big story's events, dates and findings cover (``days``: the
-    dated days they were chosen from, spread_over_days)."""
+def coverage_note(covered: int, total: int, days: int, days_covered: int) -> str:
+    """The report's note on what a big story's events, dates and findings cover (``days``: its
+    dated days, ``days_covered``: how many of them the covered articles reach)."""
     head = f"events, dates and findings cover {covered} of {total} articles"
     if days == 0:
         return f"{head}, spread over the story"
-    if days == 1:
+    if days == 1 and days_covered == 1:
         return f"{head}, spread over its day"
-    if days <= covered:
+    if days_covered == days:
         return f"{head}, spread over its {days} days"
-    return f"{head}, one from each of the {covered} days most written about (of {days})"
+    return f"{head}, from {days_covered} of its {days} days, those most written about"

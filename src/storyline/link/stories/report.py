@@ -57,11 +57,11 @@ def build_report(store: Store, story: Story, previous: dict | None = None, *, st
     stated = store.publication_dates(ids) if len(ids) > MAX_ARTICLES else {}  # in store order: ties keep it
     if len(stated) > MAX_ARTICLES:
         headline = store.titled(ids, story.headline)[:1] if story.headline else []
-        chosen, days = spread_over_days(stated, MAX_ARTICLES, keep=headline)
-        found = {a.id: a for a in store.articles(ids=chosen)}
-        covered = [found[a] for a in chosen if a in found]
+        chosen = spread_over_days(stated, MAX_ARTICLES, keep=headline)
+        found = {a.id: a for a in store.articles(ids=chosen.ids)}
+        covered = [found[a] for a in chosen.ids if a in found]
         articles = report_articles(store, story, {a.id for a in covered}) if whole else covered
-        notes.append(coverage_note(len(covered), len(stated), days))
+        notes.append(coverage_note(len(covered), len(stated), chosen.days, chosen.days_covered))
     else:
         articles = covered = store.articles(ids=ids)
     read = store.analyses_of([a.id for a in covered])

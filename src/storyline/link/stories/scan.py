@@ -375,12 +375,12 @@ def _key_names(per_article: Sequence[Iterable[Entity]], type_: str,
     for entities in per_article:
         seen: dict[str, set[str]] = {}
         for e in entities:
-            # A name is capitalised somewhere ("iPhone" is one, "marijuana" is not), a word of
-            # two letters is one in capitals only ("UK", not "Ch" of "Ch. 11"), and a dash or
-            # colon the model ran into it is no part of it ("New Jersey Herald -").
+            # A name is capitalised somewhere ("iPhone" is one, "marijuana" is not), is no
+            # abbreviation ("Ch" of "Ch. 11"; "Xi" is a name), and a dash or colon the model ran
+            # into it is no part of it ("New Jersey Herald -").
             name = e.name.strip().rstrip(_TRAILING)
             if (e.type != type_ or not any(ch.isupper() for ch in name)
-                    or (len(name) <= 2 and not name.isupper())):
+                    or name.casefold().rstrip(".") in _NOT_NAMES):
                 continue
             key = name.split()[-1].casefold() if type_ == "PERSON" else name.casefold()
             seen.setdefault(key, set()).add(name)
@@ -434,33 +434,49 @@ def _said_in_sentence_case(articles: Sequence[Article]) -> Callable[[str], bool]
 
 def _opens_sentence(text: str, start: int) -> bool:
     """Whether ``text[start:]`` opens a line, a sentence or a subtitle (after ". ", ": ", a
-    dash...), or a quotation there: where sentence case writes any word capitalised."""
+    dash, an ellipsis...), or a quotation there: where sentence case writes any word capitalised.
+    Looks back a bounded way (marks, spaces and one word): linear in all."""
     k = start
-    while k > 0 and text[k - 1] in "\"'‘“(":  # an opening mark
+    while k > 0 and text[k - 1] in _OPENERS:
         k -= 1
-    k_space = k
-    while k > 0 and text[k - 1] == " ":
+    gap = k
+    while k > 0 and text[k - 1].isspace() and text[k - 1] != "\n":
         k -= 1
     if k == 0 or text[k - 1] == "\n":
         return True
-    if k == k_space or text[k - 1] not in ".:;!?-–—|":
-        return False
-    if text[k - 1] != ".":
+    if k == gap:
+        return False  # no space before it: inside a word, or after a mark that joins ("Mid-East")
+    while k > 0 and text[k - 1] in _CLOSERS:  # 'was "over." Recall', "(finally). Recall"
+        k -= 1
+    if k == 0:
         return True
-    word_end = k - 1  # a period ends a sentence unless it ends an abbreviation ("Dr. Seuss", "U.S. Senate")
-    j = word_end
-    while j > 0 and text[j - 1].isalpha() and word_end - j < 6:
+    if text[k - 1] in ":;!?-–—|…":
+        return True
+    if text[k - 1] != ".":
+        return False
+    end = k - 1  # a period ends a sentence unless it ends an abbreviation ("Dr. Seuss", "U.S. Senate")
+    j = end
+    while j > 0 and text[j - 1].isalpha() and end - j < 6:
         j -= 1
-    word = text[j:word_end].casefold()
-    return len(word) > 2 and word not in _ABBREVIATIONS
+    word = text[j:end]
+    if not word or not word[0].isupper():
+        return True  # after a number, a mark or a word in lower case ("rose 5%.", "went up.")
+    if len(word) <= 2 or (j > 0 and text[j - 1] == "."):
+        return False  # "Dr.", "St.", the "S." of "U.S."
+    return word.casefold() not in _ABBREVIATIONS
 
 
-# Words a period follows inside a sentence (of three letters or more: "Dr." and "U.S." are
-# told by their length).
+# Marks that open a quotation or an aside before a word, and that close one before a space.
+_OPENERS = frozenset("\"'‘“(")
+_CLOSERS = frozenset("\"'’”)")
+# Capitalised words a period follows inside a sentence (of three letters or more: "Dr." and
+# "U.S." are told by their length).
 _ABBREVIATIONS = frozenset({
     "mrs", "gov", "sen", "rep", "gen", "col", "sgt", "capt", "prof", "rev", "inc", "ltd", "corp", "bros",
     "ave", "blvd", "jan", "feb", "mar", "apr", "aug", "sep", "sept", "oct", "nov", "dec", "est", "approx",
 })
+# Abbreviations the small model takes for a name of their own ("Ch" of "Ch. 11"): no key name.
+_NOT_NAMES = frozenset({"ch", "mr", "ms", "dr", "st", "mt", "jr", "sr", "no", "co", "vs", "pt", "ft"}) | _ABBREVIATIONS
 
 
 def _distinct(names: Sequence[str], n: int, taken: Sequence[str] = ()) -> list[str]:
