@@ -12,7 +12,9 @@ pytest.importorskip("fastapi")
 from test_pages import assert_inert, html_error, parse, site  # noqa: E402,F401 - the fixture is shared
 
 from storyline.records import Change, Mention, Quote, ReusePair, SentencePair  # noqa: E402
-from storyline.report.why import changes_phrase, membership_why, reuse_why, speaker_why  # noqa: E402
+from storyline.report.why import (  # noqa: E402
+    changes_phrase, join_why, member_why, membership_why, reuse_why, speaker_why,
+)
 from storyline.web.person_views import title_conflicts  # noqa: E402
 
 
@@ -95,6 +97,37 @@ def test_title_conflicts_name_former_and_current_titles_only():
     assert title_conflicts([("Prime Minister", 2), ("UK Prime Minister", 1)]) == []  # the same office
     assert title_conflicts([("Defence Secretary", 2), ("MP", 1)]) == []  # two offices, both may hold
     assert len(title_conflicts([("Chancellor", 1), ("ex-Chancellor", 1)])) == 1
+
+
+def test_why_an_article_joined_its_story_reads_the_clusterer_s_stored_evidence():
+    """The story page says how the clusterer placed each article, from the evidence it stored:
+    the score against the bar, the names, numbers and words it shares (stems shown as the
+    article writes them), and its nearest article by title."""
+    joined = {"kind": "joined", "story": "s", "score": 1.5521, "join_threshold": 1.5, "cosine": 0.6897,
+              "shared_entities": ["harriet quill", "#2.6", "Port Selby"], "shared_terms": ["robber", "pari", "zzz"],
+              "nearest_article": "n" * 16, "nearest_similarity": 0.6897}
+    text = "Robbers hit a Paris store. Harriet Quill said the robbery cost 2.6 million."
+    said = join_why(joined, text, {"n" * 16: "Ferry robbers caught"})
+    assert said == ("Joined as it arrived (score 1.55, 1.50 needed): alike in meaning 0.69; shares Harriet Quill, "
+                    "Port Selby and the number 2.6; the words robbers, paris, zzz; nearest “Ferry robbers caught” (0.69).")
+    assert "nearest article nnnnnnnnnn (0.69)" in join_why(joined, "", {})  # no title, no text: ids and stems
+    rescued = {**joined, "kind": "rescued", "rescue_threshold": 1.1, "shared_entities": [], "shared_terms": []}
+    assert join_why(rescued).startswith("Joined on a second look, once the story had grown (score 1.55, 1.10 needed)")
+    founded = {"kind": "founded", "join_threshold": 0.8, "nearest_story": "x", "nearest_score": 0.2912,
+               "other_years": {"story": "y", "article_years": ["2013"], "story_years": ["2008"]}}
+    assert join_why(founded) == ("Started this story: the nearest story it could join scored 0.29, below the 0.80 "
+                                 "needed; a story naming 2008 was left out, as this article names 2013.")
+    split = {"kind": "split", "from": "z", "centroid_cosine": 0.35, "moved": 5, "before": joined}
+    assert join_why(split).startswith("Moved here with the 5 articles on its subject") and "Before that: Joined" in join_why(split)
+    assert join_why({"kind": "time shard", "score": 1.7, "cosine": 0.8}).startswith(
+        "Joined when two stretches of the stream were put together (score 1.70): alike in meaning 0.80")
+    assert join_why(None) == join_why({"kind": "pinned"}) == ""
+    # On the page: how it was placed, then the copies and people it shares when it has any.
+    pair = ReusePair("s", "d", "rewrite", 0.93, 0.82)
+    assert member_why("d", joined, text, {}, [pair], [], {"s": "Selby Post"}).endswith(
+        "(0.69). In this story because it shares copied passages with Selby Post.")
+    assert member_why("d", None, text, {}, [], [], {}).startswith("Placed here by the similarity")
+    assert member_why("d", joined, text, {}, [], [], {}).startswith("Joined as it arrived")
 
 
 def test_the_reasons_are_plain_words_from_the_stored_numbers():

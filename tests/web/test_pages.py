@@ -316,6 +316,11 @@ def test_the_seed_story_page(seeds_site):
     assert "94% of the copy restates the source" in text and "9 quotes turned into paraphrase" in text
     assert "Given to Keir Starmer: named as “Starmer”" in text
     assert page.count('data-testid="member-why"') == len(story.article_ids)
+    # How the clusterer placed each one: the founder, then joins with their nearest article by title.
+    whys = re.findall(r'data-testid="member-why">(.*?)</div>', page)
+    assert sum(w.startswith("Started this story") for w in whys) == 1
+    assert all(w.startswith(("Started this story", "Joined ")) for w in whys), whys
+    assert sum("; nearest “" in w for w in whys) == len(whys) - 1, whys
     assert '<abbr title="How much of the copy restates the source' in page
     names = seeds_site.names
     assert f'href="/diff/{names["001"]}/{names["000"]}"' in page  # the rewrite, source first

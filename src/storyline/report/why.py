@@ -11,7 +11,7 @@ stored ones, so the sentence says what the decision was made from.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from storyline.records import Quote, ReusePair
 
@@ -41,6 +41,7 @@ KIND_WORDS = {
     "partial": "a partial copy",
     "independent": "independent reporting",
 }
+GENERIC_MEMBERSHIP = "Placed here by the similarity of its wording and dates to the story's articles."
 MAX_CHANGE_KINDS = 3  # change types named in a sentence (the rest as "…")
 PRONOUNS = frozenset({"he", "she", "they", "his", "her", "their", "him", "them", "it", "its", "we", "i"})
 VERBATIM_SENTENCE = 0.99  # an aligned sentence this verbatim counts as "word for word"
@@ -126,8 +127,90 @@ def membership_why(article_id: str, pairs: Sequence[ReusePair], shared_people: S
         shown = ", ".join(shared_people[:3]) + (", …" if len(shared_people) > 3 else "")
         parts.append(f"names {shown}, as other articles of the story do")
     if not parts:
-        return "Placed here by the similarity of its wording and dates to the story's articles."
+        return GENERIC_MEMBERSHIP
     return "In this story because it " + " and ".join(parts) + "."
+
+
+# How much of an article is read for the words its stored terms stand for (words_for).
+TERM_TEXT_CHARS = 5000
+# Names and words a joining reason shows (the clusterer stores the rarest first).
+SHOWN_EVIDENCE = 4
+
+
+def join_why(why: Mapping | None, text: str = "", titles: Mapping[str, str | None] | None = None) -> str:
+    """What the story clusterer saw when it placed the article, in plain words, from the
+    evidence it stored (story_members.evidence, link/stories/evidence.py): how it joined (as it
+    arrived, on a second look, with a part of a story cut in two), the score against the bar,
+    the names and words it shares with the story, and its nearest article. ``text``: the
+    article's title and body, to show the stored word stems as words; ``titles``: the story's
+    articles' titles, to name the nearest one. Empty when no evidence was stored."""
+    if not why:
+        return ""
+    kind = why.get("kind")
+    if kind == "founded":
+        text_ = "Started this story"
+        if why.get("nearest_story") is not None:
+            text_ += (f": the nearest story it could join scored {why.get('nearest_score', 0):.2f},"
+                      f" below the {why.get('join_threshold', 0):.2f} needed")
+        other = why.get("other_years")
+        if other:
+            text_ += (f"; a story naming {', '.join(other.get('story_years') or ())} was left out, as this"
+                      f" article names {', '.join(other.get('article_years') or ())}")
+        return text_ + "."
+    if kind == "split":
+        text_ = (f"Moved here with the {why.get('moved', 0)} articles on its subject when a story that had"
+                 f" joined two subjects was cut in two (the parts alike {why.get('centroid_cosine', 0):.2f}"
+                 f" in meaning).")
+        before = join_why(why.get("before"), text, titles)
+        return f"{text_} Before that: {before}" if before else text_
+    if kind not in ("joined", "rescued", "time shard"):
+        return ""
+    how = {"joined": "Joined as it arrived", "rescued": "Joined on a second look, once the story had grown",
+           "time shard": "Joined when two stretches of the stream were put together"}[kind]
+    bar = why.get("rescue_threshold") if kind == "rescued" else why.get("join_threshold")
+    head = f"{how} (score {why.get('score', 0):.2f}" + (f", {bar:.2f} needed)" if bar is not None else ")")
+    parts = []
+    if why.get("cosine") is not None:
+        parts.append(f"alike in meaning {why['cosine']:.2f}")
+    keys = list(why.get("shared_entities") or ())[:SHOWN_EVIDENCE]
+    names = [_key_name(k) for k in keys if not k.startswith("#")]
+    numbers = [k[1:] for k in keys if k.startswith("#")]
+    if names or numbers:
+        parts.append("shares " + " and ".join(filter(None, (", ".join(names),
+                                                               ("the numbers " if len(numbers) > 1 else "the number ")
+                                                               + ", ".join(numbers) if numbers else ""))))
+    stems = list(why.get("shared_terms") or ())[:SHOWN_EVIDENCE]
+    if stems:
+        from storyline.link.stories.features import words_for
+
+        shown = words_for(text[:TERM_TEXT_CHARS], stems) if text else {}
+        parts.append("the words " + ", ".join(shown.get(s, s) for s in stems))
+    nearest = why.get("nearest_article")
+    if nearest:
+        title = (titles or {}).get(nearest)
+        named = f"“{title}”" if title else f"article {nearest[:10]}"
+        parts.append(f"nearest {named} ({why.get('nearest_similarity') or 0:.2f})")
+    return head + (": " + "; ".join(parts) if parts else "") + "."
+
+
+def _key_name(key: str) -> str:
+    """An entity key as a name to read: a lower-case key with capitals ("harry winston" Harry
+    Winston); a key with capitals of its own as it is."""
+    if key != key.lower():
+        return key
+    return " ".join(w[:1].upper() + w[1:] for w in key.split(" "))
+
+
+def member_why(article_id: str, evidence: Mapping | None, text: str, titles: Mapping[str, str | None],
+               pairs: Sequence[ReusePair], shared_people: Sequence[str], names: dict[str, str]) -> str:
+    """Why an article is in its story on its page: how the clusterer placed it
+    (:func:`join_why`), then the copies and people it shares (:func:`membership_why`) when it
+    has any."""
+    placed = join_why(evidence, text, titles)
+    shared = membership_why(article_id, pairs, shared_people, names)
+    if not placed:
+        return shared
+    return placed if shared == GENERIC_MEMBERSHIP else f"{placed} {shared}"
 
 
 def speaker_why(quote: Quote) -> str:

@@ -133,6 +133,7 @@ def story_page(built: Built) -> dict:
 
     speakers = sorted(report.quotes.items(), key=lambda kv: (-len(kv[1]), kv[0].casefold()))[:MAX_SPEAKERS]
     names = {a.id: _name(a) for a in report.articles}
+    titles = {a.id: a.title for a in report.articles}
     chart = coverage_chart([(day, a.outlet or "") for a, day in
                             ((a, _chart_day(a, report.dates.get(a.id))) for a in report.articles) if day])
     outlets = report.outlets  # sightings' outlets included: the wire copy run by five outlets is five
@@ -172,10 +173,17 @@ def story_page(built: Built) -> dict:
                       "date": _article_day(a, report.dates.get(a.id)),
                       "inferred": bool(report.dates.get(a.id) and report.dates[a.id].inferred),
                       "number": sources[a.id].number if a.id in sources else None,
-                      "why": why.membership_why(a.id, report.reuse, _shared_people(a.id, report.people), names),
+                      "why": why.member_why(a.id, (report.why or {}).get(a.id), _text(a), titles, report.reuse,
+                                            _shared_people(a.id, report.people), names),
                       "also": sighting_rows(report.sightings.get(a.id, ()))}
                      for a in _table_rows(report.articles, sources)],
     }
+
+
+def _text(article: Article) -> str:
+    """An article's title and body (the body only when the report read it) for the words of
+    its joining reason."""
+    return f"{article.title or ''}\n{article.body or ''}"
 
 
 def _table_rows(articles: Sequence[Article], sources: dict) -> list[Article]:

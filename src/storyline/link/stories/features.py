@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -154,6 +154,21 @@ def title_keys(keys: dict[str, float], analysis: Analysis) -> dict[str, float]:
 _WORD = re.compile(r"[a-z0-9]+")
 # One inflectional suffix is stripped (no lexicon): "tapering"/"taper", "arrests"/"arrested".
 _SUFFIXES = (("ies", "y"), ("ing", ""), ("ed", ""), ("s", ""))
+
+
+def words_for(text: str, stems: Iterable[str]) -> dict[str, str]:
+    """For each of ``stems`` (term_weights' keys), the first word of ``text`` (folded, as
+    term_weights reads it) with that stem: how a stored term reads to a person ("robber" is
+    "robbery" there, "pari" is "paris"). Stems not in the text are left out."""
+    wanted = set(stems)
+    out: dict[str, str] = {}
+    for word in _WORD.findall(fold(text)):
+        stem = _stem(word)
+        if stem in wanted and stem not in out:
+            out[stem] = word
+            if len(out) == len(wanted):
+                break
+    return out
 
 
 def _stem(word: str) -> str:
