@@ -122,6 +122,13 @@ def test_why_an_article_joined_its_story_reads_the_clusterer_s_stored_evidence()
     assert join_why({"kind": "time shard", "score": 1.7, "cosine": 0.8}).startswith(
         "Joined when two stretches of the stream were put together (score 1.70): alike in meaning 0.80")
     assert join_why(None) == join_why({"kind": "pinned"}) == ""
+    # A founder of a story merged into this one later says so, and how.
+    merge = {"rule": "converge", "score": 1.5844, "by": "b" * 16}
+    assert join_why(founded, "", {"b" * 16: "Ferry sold"}, merge).startswith(
+        "Started a story of its own: the nearest story")
+    assert join_why(founded, "", {"b" * 16: "Ferry sold"}, merge).endswith(
+        "; that story joined this one later, when “Ferry sold” matched both (score 1.58).")
+    assert join_why(founded, "", {}, {"rule": "rescue", "score": 0.99}).endswith("later, on a second look (score 0.99).")
     # On the page: how it was placed, then the copies and people it shares when it has any.
     pair = ReusePair("s", "d", "rewrite", 0.93, 0.82)
     assert member_why("d", joined, text, {}, [pair], [], {"s": "Selby Post"}).endswith(

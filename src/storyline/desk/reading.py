@@ -237,6 +237,11 @@ class Reading:
             raise LookupError(f"no story {id_or_prefix!r}")
         report = story_report(self.store, story)
         report.why = {aid: json.loads(e) for aid, e in self.store.member_evidence(list(story.article_ids)).items()}
+        # A founder other than the story's own started a story merged into it later: one
+        # indexed lookup each (a story's own key is its founder's id).
+        for aid, why in report.why.items():
+            if why.get("kind") == "founded" and aid != story.id and (merge := self.store.story_merge(aid)) is not None:
+                report.merged[aid] = json.loads(merge.evidence)
         report.sightings = self.store.sightings(list(story.article_ids))
         for merge in absorbed:
             report.notes.insert(0, f"story {merge.absorbed_id} was merged into {merge.story_id} on {merge.merged_at[:10]}")

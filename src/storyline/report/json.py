@@ -318,6 +318,7 @@ def report_json(report: StoryReport, *, offset: int = 0, limit: int | None = Non
             {"id": a.id, "title": a.title, "outlet": a.outlet, "url": a.url, "published": a.published,
              "date": date_json(report.dates[a.id]) if a.id in report.dates else None,
              "why": report.why.get(a.id),
+             "merged": report.merged.get(a.id),
              "times": [time_json(t) for t in report.times.get(a.id, [])],
              "sightings": [member_sighting_json(x) for x in seen.get(a.id, ())]}
             for a in shown

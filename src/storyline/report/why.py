@@ -137,18 +137,20 @@ TERM_TEXT_CHARS = 5000
 SHOWN_EVIDENCE = 4
 
 
-def join_why(why: Mapping | None, text: str = "", titles: Mapping[str, str | None] | None = None) -> str:
+def join_why(why: Mapping | None, text: str = "", titles: Mapping[str, str | None] | None = None,
+             merged: Mapping | None = None) -> str:
     """What the story clusterer saw when it placed the article, in plain words, from the
     evidence it stored (story_members.evidence, link/stories/evidence.py): how it joined (as it
     arrived, on a second look, with a part of a story cut in two), the score against the bar,
     the names and words it shares with the story, and its nearest article. ``text``: the
     article's title and body, to show the stored word stems as words; ``titles``: the story's
-    articles' titles, to name the nearest one. Empty when no evidence was stored."""
+    articles' titles, to name the nearest one; ``merged``: for an article that started a story
+    merged into this one later, that merge's stored evidence. Empty when no evidence was stored."""
     if not why:
         return ""
     kind = why.get("kind")
     if kind == "founded":
-        text_ = "Started this story"
+        text_ = "Started a story of its own" if merged else "Started this story"
         if why.get("nearest_story") is not None:
             text_ += (f": the nearest story it could join scored {why.get('nearest_score', 0):.2f},"
                       f" below the {why.get('join_threshold', 0):.2f} needed")
@@ -156,6 +158,8 @@ def join_why(why: Mapping | None, text: str = "", titles: Mapping[str, str | Non
         if other:
             text_ += (f"; a story naming {', '.join(other.get('story_years') or ())} was left out, as this"
                       f" article names {', '.join(other.get('article_years') or ())}")
+        if merged:
+            text_ += "; that story joined this one later" + _merge_how(merged, titles or {})
         return text_ + "."
     if kind == "split":
         text_ = (f"Moved here with the {why.get('moved', 0)} articles on its subject when a story that had"
@@ -193,6 +197,24 @@ def join_why(why: Mapping | None, text: str = "", titles: Mapping[str, str | Non
     return head + (": " + "; ".join(parts) if parts else "") + "."
 
 
+def _merge_how(merge: Mapping, titles: Mapping[str, str | None]) -> str:
+    """How a story joined another, from the merge's stored evidence (link/stories/cluster.py
+    ``_converge``, evidence.py's rescues and average link, shard_join.py)."""
+    rule, score = merge.get("rule"), merge.get("score")
+    scored = f" (score {score:.2f})" if isinstance(score, (int, float)) else ""
+    if rule == "converge":
+        by = merge.get("by")
+        named = f"“{titles[by]}”" if by and titles.get(by) else "an article"
+        return f", when {named} matched both{scored}"
+    if rule in ("rescue", "piece rescue"):
+        return f", on a second look{scored}"
+    if rule == "average link":
+        return f", their articles alike on average ({merge.get('link', 0):.2f})"
+    if rule == "time shard":
+        return ", when two stretches of the stream were put together"
+    return ""
+
+
 def _key_name(key: str) -> str:
     """An entity key as a name to read: a lower-case key with capitals ("harry winston" Harry
     Winston); a key with capitals of its own as it is."""
@@ -202,11 +224,12 @@ def _key_name(key: str) -> str:
 
 
 def member_why(article_id: str, evidence: Mapping | None, text: str, titles: Mapping[str, str | None],
-               pairs: Sequence[ReusePair], shared_people: Sequence[str], names: dict[str, str]) -> str:
+               pairs: Sequence[ReusePair], shared_people: Sequence[str], names: dict[str, str],
+               merged: Mapping | None = None) -> str:
     """Why an article is in its story on its page: how the clusterer placed it
     (:func:`join_why`), then the copies and people it shares (:func:`membership_why`) when it
     has any."""
-    placed = join_why(evidence, text, titles)
+    placed = join_why(evidence, text, titles, merged)
     shared = membership_why(article_id, pairs, shared_people, names)
     if not placed:
         return shared

@@ -356,6 +356,11 @@ class StoryArticle(BaseModel):
     date: DateOut | None
     times: list[TimePointOut]
     sightings: list[MemberSighting] = Field(description="The same text run elsewhere, first seen first.")
+    why: dict | None = Field(None, description="How the story clusterer placed it, as stored when it did: kind "
+                             "(founded, joined, rescued, split, time shard), score and the bar, the parts of the "
+                             "score, shared names and words (stems), nearest article and its similarity.")
+    merged: dict | None = Field(None, description="For an article that started a story merged into this one "
+                                "later: how that story joined (rule, score, the article that matched both).")
 
 
 class TimelineEntry(BaseModel):

@@ -174,7 +174,7 @@ def story_page(built: Built) -> dict:
                       "inferred": bool(report.dates.get(a.id) and report.dates[a.id].inferred),
                       "number": sources[a.id].number if a.id in sources else None,
                       "why": why.member_why(a.id, (report.why or {}).get(a.id), _text(a), titles, report.reuse,
-                                            _shared_people(a.id, report.people), names),
+                                            _shared_people(a.id, report.people), names, report.merged.get(a.id)),
                       "also": sighting_rows(report.sightings.get(a.id, ()))}
                      for a in _table_rows(report.articles, sources)],
     }

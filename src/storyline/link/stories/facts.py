@@ -51,6 +51,10 @@ class StoryReport:
     # (link/stories/cluster.py ``_evidence``: kind, score and its parts, shared names and words,
     # nearest member); read with the story, not part of its facts.
     why: dict[str, dict] = field(default_factory=dict)
+    # For an article that started a story later merged into this one: how that story joined
+    # (store ``story_merges`` evidence: the rule, its scores, the article that showed it),
+    # read with the story like ``why``.
+    merged: dict[str, dict] = field(default_factory=dict)
     # Where else each article's text ran (store ``sightings``: same text, another URL or
     # outlet), read with the story like ``why``, not part of its facts.
     sightings: dict[str, list[Sighting]] = field(default_factory=dict)
