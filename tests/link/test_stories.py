@@ -115,9 +115,9 @@ def test_a_lone_article_is_rescued_once_its_story_has_grown():
     assert why["y1"]["kind"] == "rescued" and why["y1"]["story"] == "x1"
     assert DEFAULT.rescue_threshold <= why["y1"]["score"] < DEFAULT.join_threshold
     assert [(m["rule"], m["by"]) for m in merged] == [("rescue", "y1")]
-    from storyline.report.words import membership_reason
+    from storyline.report.why import join_why
 
-    assert membership_reason(why["y1"]).startswith("joined later, on a second look, with score")
+    assert join_why(why["y1"]).startswith("Joined on a second look, once the story had grown (score")
     # The unrelated articles were looked at too, and stay alone.
     assert all(c.story_of(f"f{i}") == f"f{i}" for i in range(DEFAULT.rescue_after))
 
@@ -488,7 +488,7 @@ def _chained(params):
 def test_a_story_that_chained_two_subjects_is_split_in_two():
     from dataclasses import replace
 
-    from storyline.report.words import membership_reason
+    from storyline.report.why import join_why
 
     params = replace(DEFAULT, split_every=12, split_min=4, split_cosine=0.4)
     c, near_a, near_b = _chained(params)
@@ -500,7 +500,7 @@ def test_a_story_that_chained_two_subjects_is_split_in_two():
     assert merged == []
     assert {k for k, w in why.items() if w["kind"] == "split"} == {"b0", "b1", "b2", "b3", "b4"}
     assert why["b2"]["from"] == "a0" and why["b2"]["moved"] == 5 and why["b2"]["centroid_cosine"] < 0.4
-    assert membership_reason(why["b2"]).startswith("split off story a0 with the 5 articles on its subject")
+    assert join_why(why["b2"]).startswith("Moved here with the 5 articles on its subject when story a0")
     # Each part is a story of its own from then on, sums and all.
     assert c.add(item("b5", near_b, ["kaling"])) == "b0"
     assert c._stories["a0"].ent_docs == {"reid": 7}

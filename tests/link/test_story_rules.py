@@ -86,7 +86,7 @@ def test_an_article_naming_other_years_than_a_story_starts_its_own():
 def test_an_article_kept_out_by_its_years_says_so():
     """The founded article's evidence names the story the veto kept it from and both sides'
     years, and the story page's line says it in words."""
-    from storyline.report.words import membership_reason
+    from storyline.report.why import join_why
 
     v = basis(55)
     names = ["turkmenistan", "majlis"]
@@ -98,8 +98,8 @@ def test_an_article_kept_out_by_its_years_says_so():
     kept = why["e2"]["other_years"]
     assert kept["story"] == "e1" and kept["article_years"] == ["2013", "2014"] and kept["story_years"] == ["2008"]
     assert kept["cosine"] > 0.9
-    line = membership_reason(why["e2"])
-    assert line.startswith("started the story") and "kept out of story e1: it names 2013, 2014, that story 2008" in line
+    line = join_why(why["e2"])
+    assert line.startswith("Started this story") and "story e1, which names 2008, was left out, as this article names 2013, 2014" in line
 
 
 def test_a_story_sharing_one_of_the_article_years_is_not_vetoed():
@@ -358,9 +358,9 @@ def test_two_stories_about_different_people_do_not_merge():
     assert [m for m in merges if m.get("rule") == "converge"] == []
     assert why["hub"]["not_merged"] == [{"story": "b0", "rule": "protagonists", "score": why["hub"]["not_merged"][0]["score"],
                                          "people": ["jackson"], "other_people": ["williams"]}]
-    from storyline.report.words import membership_reason
-    assert "story b0 scored" in membership_reason(why["hub"])
-    assert "lead with williams, this story's with jackson" in membership_reason(why["hub"])
+    from storyline.report.why import join_why
+    assert "Story b0 scored" in join_why(why["hub"])
+    assert "lead with williams, this story's with jackson" in join_why(why["hub"])
 
 
 def test_the_protagonists_rule_needs_a_main_person_on_one_side_missing_on_the_other():
@@ -432,8 +432,8 @@ def test_two_stories_whose_people_never_meet_do_not_merge():
     assert [m for m in merges if m.get("rule") == "converge"] == []
     assert why["hub"]["not_merged"] == [{"story": "b0", "rule": "casts", "score": why["hub"]["not_merged"][0]["score"],
                                          "people": ["budd", "ferguson"], "other_people": ["childs", "kandek"]}]
-    from storyline.report.words import membership_reason
-    assert "keep naming childs, kandek, this story's budd, ferguson" in membership_reason(why["hub"])
+    from storyline.report.why import join_why
+    assert "keep naming childs, kandek, this story's budd, ferguson" in join_why(why["hub"])
 
 
 def test_the_cast_rule_needs_recurring_people_on_both_sides_and_none_shared():

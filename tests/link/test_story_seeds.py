@@ -138,7 +138,7 @@ def test_every_article_says_why_it_joined_and_a_merged_away_id_resolves(story, t
             assert (w["shared_entities"] or w["shared_terms"]) and w["nearest_article"] in why
             assert w["nearest_article"] != aid
     text = runner.invoke(app, ["story", sid, "--db", str(db)])
-    assert text.exit_code == 0 and "Why these articles" in text.stdout and "joined with score" in text.stdout
+    assert text.exit_code == 0 and "Why these articles" in text.stdout and "Joined as it arrived (score" in text.stdout
     # The head line gives the coverage, inferred dates included (one seed states its date), as
     # the story list and the briefing do; counts read as English.
     assert f"story {sid}; 5 articles from " in text.stdout and "; 2025-02-17 .. 2025-03-09\n" in text.stdout

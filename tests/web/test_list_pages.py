@@ -116,7 +116,7 @@ def test_why_an_article_joined_its_story_reads_the_clusterer_s_stored_evidence()
     founded = {"kind": "founded", "join_threshold": 0.8, "nearest_story": "x", "nearest_score": 0.2912,
                "other_years": {"story": "y", "article_years": ["2013"], "story_years": ["2008"]}}
     assert join_why(founded) == ("Started this story: the nearest story it could join scored 0.29, below the 0.80 "
-                                 "needed; a story naming 2008 was left out, as this article names 2013.")
+                                 "needed; story y, which names 2008, was left out, as this article names 2013.")
     split = {"kind": "split", "from": "z", "centroid_cosine": 0.35, "moved": 5, "before": joined}
     assert join_why(split).startswith("Moved here with the 5 articles on its subject") and "Before that: Joined" in join_why(split)
     assert join_why({"kind": "time shard", "score": 1.7, "cosine": 0.8}).startswith(

@@ -12,7 +12,8 @@ from rich.table import Table
 
 from storyline.cli.common import DbOption, JsonOption, app, clip, err, fail, open_desk, out, progress_bar, warn
 from storyline.report.json import report_json, story_json
-from storyline.report.words import counted, membership_reason, quoted
+from storyline.report.why import join_why
+from storyline.report.words import counted, quoted
 from storyline.store import AmbiguousIdError, StoreError
 
 if TYPE_CHECKING:
@@ -121,7 +122,9 @@ def _print_report(report) -> None:
             for x in report.sightings.get(a.id, ()):
                 out.print(f"- {a.id[:10]} {x.outlet or 'unknown outlet'} · {x.published or 'undated'} · {x.url or ''}",
                           markup=False)
-    reasons = [(a.id, membership_reason(report.why.get(a.id))) for a in report.articles]
+    titles = {a.id: a.title for a in report.articles}
+    reasons = [(a.id, join_why(report.why.get(a.id), f"{a.title or ''}\n{a.body or ''}", titles, report.merged.get(a.id)))
+               for a in report.articles]
     if any(r for _, r in reasons):
         out.print("\n[bold]Why these articles[/]")
         for aid, reason in reasons:

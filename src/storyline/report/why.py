@@ -156,15 +156,16 @@ def join_why(why: Mapping | None, text: str = "", titles: Mapping[str, str | Non
                       f" below the {why.get('join_threshold', 0):.2f} needed")
         other = why.get("other_years")
         if other:
-            text_ += (f"; a story naming {', '.join(other.get('story_years') or ())} was left out, as this"
-                      f" article names {', '.join(other.get('article_years') or ())}")
+            text_ += (f"; story {str(other.get('story', ''))[:12]}, which names"
+                      f" {', '.join(other.get('story_years') or ())}, was left out, as this article names"
+                      f" {', '.join(other.get('article_years') or ())}")
         if merged:
             text_ += "; that story joined this one later" + _merge_how(merged, titles or {})
         return text_ + "."
     if kind == "split":
-        text_ = (f"Moved here with the {why.get('moved', 0)} articles on its subject when a story that had"
-                 f" joined two subjects was cut in two (the parts alike {why.get('centroid_cosine', 0):.2f}"
-                 f" in meaning).")
+        text_ = (f"Moved here with the {why.get('moved', 0)} articles on its subject when story"
+                 f" {str(why.get('from', ''))[:12]}, which had joined two subjects, was cut in two (the parts alike"
+                 f" {why.get('centroid_cosine', 0):.2f} in meaning).")
         before = join_why(why.get("before"), text, titles)
         return f"{text_} Before that: {before}" if before else text_
     if kind not in ("joined", "rescued", "time shard"):
@@ -194,7 +195,16 @@ def join_why(why: Mapping | None, text: str = "", titles: Mapping[str, str | Non
         title = (titles or {}).get(nearest)
         named = f"“{title}”" if title else f"article {nearest[:10]}"
         parts.append(f"nearest {named} ({why.get('nearest_similarity') or 0:.2f})")
-    return head + (": " + "; ".join(parts) if parts else "") + "."
+    text_ = head + (": " + "; ".join(parts) if parts else "") + "."
+    for kept in why.get("not_merged") or ():  # a merge it would have made, kept apart (Params.protagonist_min, cast_min)
+        theirs, ours = ", ".join(kept.get("other_people") or ()), ", ".join(kept.get("people") or ())
+        text_ += (f" Story {str(kept.get('story', ''))[:12]} scored {kept.get('score', 0):.2f} too but was not"
+                  f" merged: ")
+        if kept.get("rule") == "casts":
+            text_ += f"its reports keep naming {theirs}, this story's {ours}, and neither names the other's people."
+        else:
+            text_ += f"its reports lead with {theirs}, this story's with {ours}."
+    return text_
 
 
 def _merge_how(merge: Mapping, titles: Mapping[str, str | None]) -> str:
