@@ -595,8 +595,9 @@ def test_a_one_word_name_counts_as_written_so_inside_a_sentence_only():
 
     def ent(name):
         return Entity(id=name, name=name, type="PLACE")
-    per_article = [[ent("New Jersey Herald -"), ent("Ch"), ent("marijuana"), ent("UK"), ent("iPhone"), ent("Xi")]] * 3
-    assert _key_names(per_article, "PLACE") == ["iPhone", "New Jersey Herald", "UK", "Xi"]
+    per_article = [[ent("New Jersey Herald -"), ent("Ch"), ent("marijuana"), ent("UK"), ent("iPhone"), ent("Xi"),
+                    ent("U. S. Fish and"), ent("Bank of")]] * 3
+    assert _key_names(per_article, "PLACE") == ["Bank", "iPhone", "New Jersey Herald", "U. S. Fish", "UK", "Xi"]
 
 
 def test_a_headline_story_s_label_names_its_people_as_sentence_case_headlines_write_them():

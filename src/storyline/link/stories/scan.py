@@ -376,9 +376,10 @@ def _key_names(per_article: Sequence[Iterable[Entity]], type_: str,
         seen: dict[str, set[str]] = {}
         for e in entities:
             # A name is capitalised somewhere ("iPhone" is one, "marijuana" is not), is no
-            # abbreviation ("Ch" of "Ch. 11"; "Xi" is a name), and a dash or colon the model ran
-            # into it is no part of it ("New Jersey Herald -").
-            name = e.name.strip().rstrip(_TRAILING)
+            # abbreviation ("Ch" of "Ch. 11"; "Xi" is a name), and a dash, a colon or a function
+            # word the model ran into it or cut it at is no part of it ("New Jersey Herald -",
+            # "U. S. Fish and").
+            name = _untailed(e.name)
             if (e.type != type_ or not any(ch.isupper() for ch in name)
                     or name.casefold().rstrip(".") in _NOT_NAMES):
                 continue
@@ -401,6 +402,17 @@ def _key_names(per_article: Sequence[Iterable[Entity]], type_: str,
 
 
 _TRAILING = " -–—|:;,"
+# Words a name never ends with: the model cut it after one ("U. S. Fish and Wildlife Service").
+_TAIL_WORDS = frozenset({"and", "of", "the", "for", "&", "in", "at", "on", "to", "de"})
+
+
+def _untailed(name: str) -> str:
+    """``name`` without trailing marks and function words (_TRAILING, _TAIL_WORDS)."""
+    words = name.strip().rstrip(_TRAILING).split(" ")
+    while len(words) > 1 and words[-1].casefold() in _TAIL_WORDS:
+        words.pop()
+        words[-1] = words[-1].rstrip(_TRAILING)
+    return " ".join(words)
 
 
 def _said_in_sentence_case(articles: Sequence[Article]) -> Callable[[str], bool] | None:
