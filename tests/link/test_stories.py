@@ -596,7 +596,7 @@ def test_a_one_word_name_counts_as_written_so_inside_a_sentence_only():
     def ent(name):
         return Entity(id=name, name=name, type="PLACE")
     per_article = [[ent("New Jersey Herald -"), ent("Ch"), ent("marijuana"), ent("UK"), ent("iPhone"), ent("Xi"),
-                    ent("U. S. Fish and"), ent("Bank of")]] * 3
+                    ent("U. S. Fish and"), ent("Bank  of\tthe")]] * 3
     assert _key_names(per_article, "PLACE") == ["Bank", "iPhone", "New Jersey Herald", "U. S. Fish", "UK", "Xi"]
 
 

@@ -114,6 +114,7 @@ def test_membership_evidence_is_kept_when_a_merge_moves_the_member_and_merges_re
                           merges=[merge])
     assert any_store.member_evidence([a, b, c]) == {a: '{"kind":"founded"}', b: why_b, c: '{"kind":"founded"}'}
     assert any_store.story_merge(c) == merge and any_store.story_merge(a) is None
+    assert any_store.story_merges_of([a, c, "unknown", c]) == {c: merge} and any_store.story_merges_of([]) == {}
     assert any_store.story(c) is None and any_store.story_of(c) == a
     assert [m.evidence for m in any_store.story_members()] == [None, None, None]  # replay reads no JSON
     any_store.clear_stories()

@@ -129,12 +129,35 @@ def test_why_an_article_joined_its_story_reads_the_clusterer_s_stored_evidence()
     assert join_why(founded, "", {"b" * 16: "Ferry sold"}, merge).endswith(
         "; that story joined this one later, when “Ferry sold” matched both (score 1.58).")
     assert join_why(founded, "", {}, {"rule": "rescue", "score": 0.99}).endswith("later, on a second look (score 0.99).")
+    assert join_why(founded, "", {}, {"via": "c"}).endswith("; that story joined another, which this one absorbed later.")
+    assert join_why(founded, "", {}, {}).endswith("; that story joined this one later.")  # no merge row found
     # On the page: how it was placed, then the copies and people it shares when it has any.
     pair = ReusePair("s", "d", "rewrite", 0.93, 0.82)
     assert member_why("d", joined, text, {}, [pair], [], {"s": "Selby Post"}).endswith(
         "(0.69). In this story because it shares copied passages with Selby Post.")
     assert member_why("d", None, text, {}, [], [], {}).startswith("Placed here by the similarity")
     assert member_why("d", joined, text, {}, [], [], {}).startswith("Joined as it arrived")
+
+
+def test_evidence_of_another_version_or_shape_leaves_a_part_out_never_raises():
+    """The evidence is stored JSON, written by whichever version placed the article: a missing
+    part, a None, a string where a number was, a string where a list was, is left out."""
+    odd = [None, "x", 3, [], {}, {"kind": "joined"}, {"kind": "joined", "score": None, "join_threshold": "1.5"},
+           {"kind": "joined", "score": "0.8", "cosine": None, "nearest_similarity": "0.9", "nearest_article": 7},
+           {"kind": "joined", "shared_entities": "obama", "shared_terms": [1, None, "vote"], "not_merged": {"a": 1}},
+           {"kind": "joined", "not_merged": ["x", {"score": None, "people": "ab"}]},
+           {"kind": "rescued", "score": 1.2, "rescue_threshold": None},
+           {"kind": "founded", "nearest_story": "s", "nearest_score": None, "other_years": "2013"},
+           {"kind": "founded", "other_years": {"story_years": [2008], "article_years": None}},
+           {"kind": "split", "centroid_cosine": None, "moved": "5", "before": "x"},
+           {"kind": "time shard", "score": True}]
+    for why in odd:
+        said = join_why(why, "some text", {"n": "A title"}, None)
+        assert isinstance(said, str)
+        for merged in ({"rule": "average link", "link": None}, {"rule": "converge", "by": ["x"]}, {"via": 3}):
+            assert isinstance(join_why(why, "", None, merged), str)
+    assert join_why({"kind": "joined", "shared_entities": "obama"}) == "Joined as it arrived."  # a string is no list
+    assert join_why({"kind": "joined", "score": "0.8", "join_threshold": 1.5}) == "Joined as it arrived (1.50 needed)."
 
 
 def test_the_reasons_are_plain_words_from_the_stored_numbers():

@@ -123,3 +123,37 @@ def test_the_story_page_shows_a_sighting_recorded_after_it_was_rendered(client, 
                 ).json()["sightings"] == 1
     brief = client.get(f"/api/v1/stories/{first['id']}/brief").json()
     assert brief["sources"][0]["also_published"] == ["Late Ledger"]
+
+
+def test_an_article_that_started_a_story_merged_in_later_says_how_it_joined(client, db):
+    """The story page and /api/v1/stories/{id} read the merge that brought a founder's story in
+    (StoryReport.merged, one read for all such founders): the page's reason names the article
+    that matched both by its title, escaped."""
+    import json
+
+    from storyline.store.records import StoryMerge
+
+    first = post(client, HARBOUR).json()["items"][0]
+    second = post(client, HARBOUR | {"url": "https://bay.test/wall", "title": "Wall " + HOSTILE,
+                                     "text": HARBOUR["text"] + " Fishermen welcomed the plan."}).json()["items"][0]
+    a, b = first["id"], second["id"]
+    founded = json.dumps({"kind": "founded", "join_threshold": 1.5, "nearest_story": a, "nearest_score": 1.2})
+    merge = StoryMerge(b, a, "2026-03-04T00:00:00+00:00",
+                       json.dumps({"absorbed": b, "into": a, "by": b, "rule": "converge", "score": 1.5844}))
+    store = open_store(db)
+    try:
+        store.put_stories([Story(a, "Harbour wall", article_ids=(a, b), first="2026-03-02", last="2026-03-02")],
+                          [Membership(a, a, 0, json.dumps({"kind": "founded"})), Membership(b, a, 1, founded)],
+                          [b], "1", "2026-03-04", merges=[merge])
+    finally:
+        store.close()
+    answer = client.get(f"/api/v1/stories/{a}").json()
+    m.StoryOut.model_validate(answer)
+    rows = {x["id"]: x for x in answer["articles"]}
+    assert rows[b]["merged"]["rule"] == "converge" and rows[a]["merged"] is None
+    page = client.get(f"/stories/{a}").text
+    assert "Started this story." in page  # the story's own founder
+    assert ("Started a story of its own: the nearest story it could join scored 1.20, below the 1.50 needed; that "
+            "story joined this one later, when “Wall &lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;” matched both "
+            "(score 1.58).") in page
+    assert HOSTILE not in page

@@ -236,12 +236,18 @@ class Reading:
         if story is None:
             raise LookupError(f"no story {id_or_prefix!r}")
         report = story_report(self.store, story)
-        report.why = {aid: json.loads(e) for aid, e in self.store.member_evidence(list(story.article_ids)).items()}
-        # A founder other than the story's own started a story merged into it later: one
-        # indexed lookup each (a story's own key is its founder's id).
-        for aid, why in report.why.items():
-            if why.get("kind") == "founded" and aid != story.id and (merge := self.store.story_merge(aid)) is not None:
-                report.merged[aid] = json.loads(merge.evidence)
+        report.why = {aid: why for aid, e in self.store.member_evidence(list(story.article_ids)).items()
+                      if isinstance(why := _json_object(e), dict)}
+        # A founder other than the story's own started a story merged into it later (a story's
+        # key is its founder's id): how that story joined, in one read; "via" when it joined
+        # another that this one absorbed in turn.
+        founders = [aid for aid, why in report.why.items() if why.get("kind") == "founded" and aid != story.id]
+        merges = self.store.story_merges_of(founders) if founders else {}
+        for aid in founders:
+            merge = merges.get(aid)
+            evidence = _json_object(merge.evidence) if merge is not None else None
+            report.merged[aid] = {**(evidence if isinstance(evidence, dict) else {}),
+                                  **({"via": merge.story_id} if merge is not None and merge.story_id != story.id else {})}
         report.sightings = self.store.sightings(list(story.article_ids))
         for merge in absorbed:
             report.notes.insert(0, f"story {merge.absorbed_id} was merged into {merge.story_id} on {merge.merged_at[:10]}")
@@ -267,3 +273,11 @@ class Reading:
         pair = compare(found[0], found[1], analyses[0], analyses[1], always=True)
         by_id = {x.id: x for x in found}
         return by_id[pair.source_id], by_id[pair.derived_id], pair
+
+
+def _json_object(text: str | None):
+    """Stored JSON evidence, or None when it does not parse (written by another version)."""
+    try:
+        return json.loads(text) if text else None
+    except ValueError:
+        return None

@@ -145,61 +145,75 @@ def join_why(why: Mapping | None, text: str = "", titles: Mapping[str, str | Non
     the names and words it shares with the story, and its nearest article. ``text``: the
     article's title and body, to show the stored word stems as words; ``titles``: the story's
     articles' titles, to name the nearest one; ``merged``: for an article that started a story
-    merged into this one later, that merge's stored evidence. Empty when no evidence was stored."""
-    if not why:
+    merged into this one later, that merge's stored evidence. Empty when no evidence was stored.
+    Evidence written by another version may lack a part or hold another type: that part is left
+    out, never an error (a story's page reads every member's)."""
+    if not isinstance(why, Mapping):
         return ""
+    titles = titles if isinstance(titles, Mapping) else {}
     kind = why.get("kind")
     if kind == "founded":
-        text_ = "Started a story of its own" if merged else "Started this story"
-        if why.get("nearest_story") is not None:
-            text_ += (f": the nearest story it could join scored {why.get('nearest_score', 0):.2f},"
-                      f" below the {why.get('join_threshold', 0):.2f} needed")
+        own = isinstance(merged, Mapping)
+        text_ = "Started a story of its own" if own else "Started this story"
+        near, bar = _num(why.get("nearest_score")), _num(why.get("join_threshold"))
+        if why.get("nearest_story") is not None and near is not None and bar is not None:
+            text_ += f": the nearest story it could join scored {near:.2f}, below the {bar:.2f} needed"
         other = why.get("other_years")
-        if other:
-            text_ += (f"; story {str(other.get('story', ''))[:12]}, which names"
-                      f" {', '.join(other.get('story_years') or ())}, was left out, as this article names"
-                      f" {', '.join(other.get('article_years') or ())}")
-        if merged:
-            text_ += "; that story joined this one later" + _merge_how(merged, titles or {})
+        if isinstance(other, Mapping) and _strs(other.get("story_years")) and _strs(other.get("article_years")):
+            text_ += (f"; story {str(other.get('story', ''))[:12]}, which names {', '.join(_strs(other.get('story_years')))},"
+                      f" was left out, as this article names {', '.join(_strs(other.get('article_years')))}")
+        if own:
+            text_ += "; that story joined " + ("another, which this one absorbed" if merged.get("via") else "this one")
+            text_ += " later" + _merge_how(merged, titles)
         return text_ + "."
     if kind == "split":
-        text_ = (f"Moved here with the {why.get('moved', 0)} articles on its subject when story"
-                 f" {str(why.get('from', ''))[:12]}, which had joined two subjects, was cut in two (the parts alike"
-                 f" {why.get('centroid_cosine', 0):.2f} in meaning).")
-        before = join_why(why.get("before"), text, titles)
+        alike = _num(why.get("centroid_cosine"))
+        text_ = (f"Moved here with the {_count(int(_num(why.get('moved')) or 0), 'article', 'articles')} on its"
+                 f" subject when story {str(why.get('from', ''))[:12]}, which had joined two subjects, was cut in two"
+                 + (f" (the parts alike {alike:.2f} in meaning)" if alike is not None else "") + ".")
+        before = join_why(why.get("before"), text, titles) if isinstance(why.get("before"), Mapping) else ""
         return f"{text_} Before that: {before}" if before else text_
-    if kind not in ("joined", "rescued", "time shard"):
+    hows = {"joined": "Joined as it arrived", "rescued": "Joined on a second look, once the story had grown",
+            "time shard": "Joined when two stretches of the stream were put together"}
+    if kind not in hows:
         return ""
-    how = {"joined": "Joined as it arrived", "rescued": "Joined on a second look, once the story had grown",
-           "time shard": "Joined when two stretches of the stream were put together"}[kind]
-    bar = why.get("rescue_threshold") if kind == "rescued" else why.get("join_threshold")
-    head = f"{how} (score {why.get('score', 0):.2f}" + (f", {bar:.2f} needed)" if bar is not None else ")")
+    score = _num(why.get("score"))
+    bar = _num(why.get("rescue_threshold") if kind == "rescued" else why.get("join_threshold"))
+    numbers = ", ".join(x for x in (f"score {score:.2f}" if score is not None else "",
+                                    f"{bar:.2f} needed" if bar is not None else "") if x)
+    head = hows[kind] + (f" ({numbers})" if numbers else "")
     parts = []
-    if why.get("cosine") is not None:
-        parts.append(f"alike in meaning {why['cosine']:.2f}")
-    keys = list(why.get("shared_entities") or ())[:SHOWN_EVIDENCE]
+    if (cosine := _num(why.get("cosine"))) is not None:
+        parts.append(f"alike in meaning {cosine:.2f}")
+    keys = _strs(why.get("shared_entities"))[:SHOWN_EVIDENCE]
     names = [_key_name(k) for k in keys if not k.startswith("#")]
-    numbers = [k[1:] for k in keys if k.startswith("#")]
-    if names or numbers:
-        parts.append("shares " + " and ".join(filter(None, (", ".join(names),
-                                                               ("the numbers " if len(numbers) > 1 else "the number ")
-                                                               + ", ".join(numbers) if numbers else ""))))
-    stems = list(why.get("shared_terms") or ())[:SHOWN_EVIDENCE]
+    numbers_shared = [k[1:] for k in keys if k.startswith("#")]
+    if names or numbers_shared:
+        parts.append("shares " + " and ".join(filter(None, (
+            ", ".join(names),
+            ("the numbers " if len(numbers_shared) > 1 else "the number ") + ", ".join(numbers_shared)
+            if numbers_shared else ""))))
+    stems = _strs(why.get("shared_terms"))[:SHOWN_EVIDENCE]
     if stems:
         from storyline.link.stories.features import words_for
 
         shown = words_for(text[:TERM_TEXT_CHARS], stems) if text else {}
         parts.append("the words " + ", ".join(shown.get(s, s) for s in stems))
     nearest = why.get("nearest_article")
-    if nearest:
-        title = (titles or {}).get(nearest)
+    if isinstance(nearest, str) and nearest:
+        title = titles.get(nearest)
         named = f"“{title}”" if title else f"article {nearest[:10]}"
-        parts.append(f"nearest {named} ({why.get('nearest_similarity') or 0:.2f})")
+        similarity = _num(why.get("nearest_similarity"))
+        parts.append(f"nearest {named}" + (f" ({similarity:.2f})" if similarity is not None else ""))
     text_ = head + (": " + "; ".join(parts) if parts else "") + "."
-    for kept in why.get("not_merged") or ():  # a merge it would have made, kept apart (Params.protagonist_min, cast_min)
-        theirs, ours = ", ".join(kept.get("other_people") or ()), ", ".join(kept.get("people") or ())
-        text_ += (f" Story {str(kept.get('story', ''))[:12]} scored {kept.get('score', 0):.2f} too but was not"
-                  f" merged: ")
+    kept_apart = why.get("not_merged")
+    for kept in kept_apart if isinstance(kept_apart, list) else ():  # Params.protagonist_min, cast_min
+        if not isinstance(kept, Mapping):
+            continue
+        theirs, ours = ", ".join(_strs(kept.get("other_people"))), ", ".join(_strs(kept.get("people")))
+        scored = _num(kept.get("score"))
+        text_ += (f" Story {str(kept.get('story', ''))[:12]}" + (f" scored {scored:.2f} too but" if scored is not None else "")
+                  + " was not merged: ")
         if kept.get("rule") == "casts":
             text_ += f"its reports keep naming {theirs}, this story's {ours}, and neither names the other's people."
         else:
@@ -207,19 +221,29 @@ def join_why(why: Mapping | None, text: str = "", titles: Mapping[str, str | Non
     return text_
 
 
+def _num(value) -> float | None:
+    """A stored number as a float; None for anything else (a missing part, another type)."""
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def _strs(value) -> list[str]:
+    """A stored list of names or words as strings; [] for anything else (a string is no list)."""
+    return [str(x) for x in value if x is not None] if isinstance(value, list) else []
+
+
 def _merge_how(merge: Mapping, titles: Mapping[str, str | None]) -> str:
     """How a story joined another, from the merge's stored evidence (link/stories/cluster.py
     ``_converge``, evidence.py's rescues and average link, shard_join.py)."""
-    rule, score = merge.get("rule"), merge.get("score")
-    scored = f" (score {score:.2f})" if isinstance(score, (int, float)) else ""
+    rule, score = merge.get("rule"), _num(merge.get("score"))
+    scored = f" (score {score:.2f})" if score is not None else ""
     if rule == "converge":
         by = merge.get("by")
-        named = f"“{titles[by]}”" if by and titles.get(by) else "an article"
+        named = f"“{titles[by]}”" if isinstance(by, str) and titles.get(by) else "an article"
         return f", when {named} matched both{scored}"
     if rule in ("rescue", "piece rescue"):
         return f", on a second look{scored}"
-    if rule == "average link":
-        return f", their articles alike on average ({merge.get('link', 0):.2f})"
+    if rule == "average link" and (link := _num(merge.get("link"))) is not None:
+        return f", their articles alike on average ({link:.2f})"
     if rule == "time shard":
         return ", when two stretches of the stream were put together"
     return ""

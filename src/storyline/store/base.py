@@ -321,6 +321,11 @@ class Store(StepRecords, PeopleRecords, Protocol):
         """The merge that absorbed the story ``absorbed_id`` (exact id), or None."""
         ...
 
+    def story_merges_of(self, absorbed_ids: Sequence[str]) -> dict[str, StoryMerge]:
+        """The merges that absorbed these stories ({absorbed id: merge}; ids never absorbed
+        are left out), in one read."""
+        ...
+
     def stories(self, *, limit: int | None = None, offset: int = 0, query: str | None = None,
                 outlet: str | None = None, person: str | None = None, since: str | None = None,
                 until: str | None = None) -> list[Story]:

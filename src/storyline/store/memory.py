@@ -385,6 +385,9 @@ class MemoryStore(SightingsMixin, ChangesMixin, FingerprintsMixin, CorrectionsMi
     def story_merge(self, absorbed_id: str) -> StoryMerge | None:
         return self._t.merges.get(absorbed_id)
 
+    def story_merges_of(self, absorbed_ids: Sequence[str]) -> dict[str, StoryMerge]:
+        return {a: m for a in absorbed_ids if (m := self._t.merges.get(a)) is not None}
+
     def clear_stories(self) -> None:
         with self._writing("clearing the stories"):
             self._t.members.clear()

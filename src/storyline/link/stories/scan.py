@@ -408,7 +408,7 @@ _TAIL_WORDS = frozenset({"and", "of", "the", "for", "&", "in", "at", "on", "to",
 
 def _untailed(name: str) -> str:
     """``name`` without trailing marks and function words (_TRAILING, _TAIL_WORDS)."""
-    words = name.strip().rstrip(_TRAILING).split(" ")
+    words = name.strip().rstrip(_TRAILING).split()
     while len(words) > 1 and words[-1].casefold() in _TAIL_WORDS:
         words.pop()
         words[-1] = words[-1].rstrip(_TRAILING)

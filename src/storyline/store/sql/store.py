@@ -229,6 +229,9 @@ class SQLStore:
     def story_merge(self, absorbed_id: str) -> StoryMerge | None:
         return stories.story_merge(self.db, absorbed_id)
 
+    def story_merges_of(self, absorbed_ids: Sequence[str]) -> dict[str, StoryMerge]:
+        return stories.story_merges_of(self.db, absorbed_ids)
+
     def story_checkpoint(self) -> StoryCheckpoint | None:
         return stories.story_checkpoint(self.db)
 

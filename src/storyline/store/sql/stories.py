@@ -76,6 +76,12 @@ def story_merge(db: Connection, absorbed_id: str) -> StoryMerge | None:
     return StoryMerge(*row) if row else None
 
 
+def story_merges_of(db: Connection, absorbed_ids: Sequence[str]) -> dict[str, StoryMerge]:
+    rows = db.rows_in("SELECT absorbed_id, story_id, merged_at, evidence FROM story_merges WHERE absorbed_id IN",
+                      absorbed_ids)
+    return {r[0]: StoryMerge(*r) for r in rows}
+
+
 def _put_checkpoint(db: Connection, checkpoint: StoryCheckpoint) -> None:
     if not checkpoint.whole:
         row = db.run("SELECT token FROM story_checkpoint").fetchone()
