@@ -144,6 +144,8 @@ def test_a_person_of_dictionary_words_in_a_title_case_headline_is_none(analyzer)
     assert kept("Harriet Quill") == "Harriet Quill" and kept("Tobias Record") == "Tobias Record"  # a first name in it
     assert kept("Tiger Woods") == ""  # the price: said in a Title Case headline, lost there
     assert kept("Trump") == "Trump" and kept("Gives Harriet") == "Harriet"  # one word is left as it is
+    # The headline's verb after a name that starts with no first name, read as a plural noun.
+    assert kept("Northsea Gives") == "Northsea" and kept("Harriet Gives") == "Harriet Gives"  # a first name: a surname
     # Sentence case is left as the model found it, whatever its words: a "person" of dictionary
     # words stays there (set by hand, as the model might).
     from storyline.analyze.nlp import new_span

@@ -195,7 +195,8 @@ def _common_words(doc: Doc, start: int, end: int, words: frozenset[str]) -> tupl
     """A person's name in Title Case without the headline's words the tagger took into it: a
     "name" of two words or more, all dictionary words with no first name or title among them,
     is none ("Nasty Weather", "Record Loss", "Twitter Down": (start, start)); else an inflected
-    dictionary word in front is cut ("Eliminates Clare Crawley", "Hires Bruce Gottlieb"). One
+    dictionary word in front is cut ("Eliminates Clare Crawley", "Hires Bruce Gottlieb"), and
+    one after a first word that is no first name ("Sbarro Files", "Respawn Hopes"). One
     word is left as it is: "Trump" of "Trump Says" is a dictionary word too. A family name
     that is a dictionary word before a given name that is not ("Xi Jinping", "Park Geun-hye")
     is kept; "Tiger Woods" said in a Title Case headline is lost, the price of the rest."""
@@ -204,6 +205,11 @@ def _common_words(doc: Doc, start: int, end: int, words: frozenset[str]) -> tupl
         return start, start
     while end - start >= 2 and _inflected(doc[start], words) and _spaced(doc, start + 1):
         start += 1
+    # Two words, the first no first name, the second an inflected word: the headline's verb
+    # the tagger read as a plural noun ("Sbarro Files", "Carney Touts", "Respawn Hopes").
+    if (end - start == 2 and doc[start].is_alpha and not is_first_name(doc[start].text)
+            and _inflected(doc[start + 1], words) and _spaced(doc, start + 1)):
+        end -= 1
     return start, end
 
 
