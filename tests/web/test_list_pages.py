@@ -158,6 +158,9 @@ def test_evidence_of_another_version_or_shape_leaves_a_part_out_never_raises():
             assert isinstance(join_why(why, "", None, merged), str)
     assert join_why({"kind": "joined", "shared_entities": "obama"}) == "Joined as it arrived."  # a string is no list
     assert join_why({"kind": "joined", "score": "0.8", "join_threshold": 1.5}) == "Joined as it arrived (1.50 needed)."
+    # A name another shown name holds is said once, in full.
+    assert join_why({"kind": "joined", "shared_entities": ["helen varga", "varga", "calder marsh", "Calder Marsh Ltd"]}) \
+        == "Joined as it arrived: shares Helen Varga, Calder Marsh Ltd."
 
 
 def test_the_reasons_are_plain_words_from_the_stored_numbers():

@@ -186,7 +186,7 @@ def join_why(why: Mapping | None, text: str = "", titles: Mapping[str, str | Non
     if (cosine := _num(why.get("cosine"))) is not None:
         parts.append(f"alike in meaning {cosine:.2f}")
     keys = _strs(why.get("shared_entities"))[:SHOWN_EVIDENCE]
-    names = [_key_name(k) for k in keys if not k.startswith("#")]
+    names = _fullest([_key_name(k) for k in keys if not k.startswith("#")])
     numbers_shared = [k[1:] for k in keys if k.startswith("#")]
     if names or numbers_shared:
         parts.append("shares " + " and ".join(filter(None, (
@@ -219,6 +219,14 @@ def join_why(why: Mapping | None, text: str = "", titles: Mapping[str, str | Non
         else:
             text_ += f"its reports lead with {theirs}, this story's with {ours}."
     return text_
+
+
+def _fullest(names: list[str]) -> list[str]:
+    """``names`` without those whose words another holds ("Varga" beside "Helen Varga", "Calder
+    Marsh" beside "Calder Marsh Engineering"), in order."""
+    words = [set(n.casefold().split()) for n in names]
+    return [n for k, n in enumerate(names)
+            if not any(j != k and words[k] < words[j] for j in range(len(names)))]
 
 
 def _num(value) -> float | None:
