@@ -536,7 +536,7 @@ def test_a_label_names_each_key_person_once_in_a_form_seen_often():
 
 
 def test_a_label_names_only_names_sentence_case_members_write_and_enough_members_name():
-    """Headlines in Title Case fool the small model ("Carney Touts BOE Low-Rate", "Sbarro
+    """Headlines in Title Case fool the small model ("Carney Touts Selby Low-Rate", "Harbourco
     Files"): in a story with members in sentence case, a key name is written so in one of them,
     and a name that fewer than KEY_SHARE of the members name is no key name."""
     from storyline.link.stories.scan import KEY_SHARE, _key_names, _said_in_sentence_case
@@ -548,21 +548,21 @@ def test_a_label_names_only_names_sentence_case_members_write_and_enough_members
     def article(k, body):
         return Article(id=f"a{k}", content_hash=f"h{k}", source="t", body=body)
 
-    titles = ["Carney Touts BOE Low-Rate Policy To MPs", "Sbarro Files For Bankruptcy Again Today"]
+    titles = ["Carney Touts Selby Low-Rate Policy To MPs", "Harbourco Files For Bankruptcy Again Today"]
     plain = ["Mark Carney told MPs the Bank of England would act.", "Carney said rates stay low.",
-             "Sbarro files for bankruptcy again."]
+             "Harbourco files for court protection once more."]
     said = _said_in_sentence_case([article(0, titles[0]), article(1, titles[1]), *[article(k, t) for k, t in
                                                                                       enumerate(plain, 2)]])
-    assert said("Mark Carney") and said("Carney") and not said("Carney Touts BOE Low-Rate")
-    assert not said("Sbarro Files") and not said("Carn")  # written so only in Title Case; part of a word
+    assert said("Mark Carney") and said("Carney") and not said("Carney Touts Selby Low-Rate")
+    assert not said("Harbourco Files") and not said("Carn")  # written so only in Title Case; part of a word
     assert _said_in_sentence_case([article(0, titles[0])]) is None  # nothing in sentence case to go by
     assert _said_in_sentence_case([article(k, t) for k, t in enumerate(plain)]) is None  # all of it
 
-    per_article = ([[person("Mark Carney")]] * 6 + [[person("Carney")]] * 2 + [[person("Carney Touts BOE Low-Rate")]] * 3
+    per_article = ([[person("Mark Carney")]] * 6 + [[person("Carney")]] * 2 + [[person("Carney Touts Selby Low-Rate")]] * 3
                    + [[person("Paul Fisher")]] + [[]] * 48)
     assert KEY_SHARE * len(per_article) > 1  # one article naming Paul Fisher is too few
     assert _key_names(per_article, "PERSON", said) == ["Mark Carney"]
-    assert _key_names(per_article, "PERSON") == ["Mark Carney", "Carney Touts BOE Low-Rate"]
+    assert _key_names(per_article, "PERSON") == ["Mark Carney", "Carney Touts Selby Low-Rate"]
 
 
 def test_a_one_word_name_counts_as_written_so_inside_a_sentence_only():
@@ -576,7 +576,7 @@ def test_a_one_word_name_counts_as_written_so_inside_a_sentence_only():
 
     plain = ["Recall probe widens as GM faces inquiry", "Senate deal: Bill passes committee",
              "US stocks dip on China data", "Britain's Prince Harry pays a visit to the people of Wales",
-             "A tribute to Dr. Seuss and the U.S. Senate. Rates rise", "Sbarro again files for Ch. 11 reorganization",
+             "A tribute to Dr. Seuss and the U.S. Senate. Rates rise", "Harbour firm again files for Ch. 11 protection",
              '"Flappy Bird" creator speaks; "Nguyen is back"']
     arts = [Article(id=f"a{k}", content_hash=f"h{k}", source="t", body=b) for k, b in enumerate(plain)]
     arts.append(Article(id="t", content_hash="t", source="t", body="Recall Probe Widens As GM Faces Inquiry"))
@@ -612,7 +612,7 @@ def test_a_headline_story_s_label_names_its_people_as_sentence_case_headlines_wr
 
     rows = [("Mark Carney says the Bank of England will act", [ent("Mark Carney"), ent("Carney", "PLACE"),
                                                                 ent("England", "PLACE")])] * 6 \
-        + [("Carney Touts BOE Low-Rate Policy Before MPs", [ent("Carney Touts BOE Low-Rate")])] * 4 \
+        + [("Carney Touts Selby Low-Rate Policy Before MPs", [ent("Carney Touts Selby Low-Rate")])] * 4 \
         + [("Paris Hilton visits Paris for the fashion week", [ent("Paris Hilton"), ent("Paris", "PLACE")])] * 3
     arts = [Article(id=f"a{k}", content_hash=f"h{k}", source="t", body=b, title=b) for k, (b, _) in enumerate(rows)]
     story = summarise("s", [a.id for a in arts], {a.id: a for a in arts}, {a.id: es for a, (_, es) in zip(arts, rows)},
@@ -651,7 +651,7 @@ def test_a_name_is_looked_for_in_linear_time_on_hostile_text():
     from storyline.records import Article
 
     arts = [Article(id=f"a{k}", content_hash=f"h{k}", source="t", body="a" * 2000) for k in range(400)]
-    arts.append(Article(id="t", content_hash="t", source="t", body="Carney Touts BOE Low-Rate Policy To MPs"))
+    arts.append(Article(id="t", content_hash="t", source="t", body="Carney Touts Selby Low-Rate Policy To MPs"))
     said = _said_in_sentence_case(arts)
     started = time.perf_counter()
     assert not said("a" * 500 + "b") and not said("aa")  # inside a word, never a name of its own

@@ -115,8 +115,8 @@ def test_why_an_article_joined_its_story_reads_the_clusterer_s_stored_evidence()
     assert join_why(rescued).startswith("Joined on a second look, once the story had grown (score 1.55, 1.10 needed)")
     founded = {"kind": "founded", "join_threshold": 0.8, "nearest_story": "x", "nearest_score": 0.2912,
                "other_years": {"story": "y", "article_years": ["2013"], "story_years": ["2008"]}}
-    assert join_why(founded) == ("Started this story: the nearest story it could join scored 0.29, below the 0.80 "
-                                 "needed; story y, which names 2008, was left out, as this article names 2013.")
+    assert join_why(founded) == ("Started this story: the nearest story scored 0.29, below the 0.80 needed "
+                                 "to join it; story y, which names 2008, was left out, as this article names 2013.")
     split = {"kind": "split", "from": "z", "centroid_cosine": 0.35, "moved": 5, "before": joined}
     assert join_why(split).startswith("Moved here with the 5 articles on its subject") and "Before that: Joined" in join_why(split)
     assert join_why({"kind": "time shard", "score": 1.7, "cosine": 0.8}).startswith(
@@ -125,7 +125,7 @@ def test_why_an_article_joined_its_story_reads_the_clusterer_s_stored_evidence()
     # A founder of a story merged into this one later says so, and how.
     merge = {"rule": "converge", "score": 1.5844, "by": "b" * 16}
     assert join_why(founded, "", {"b" * 16: "Ferry sold"}, merge).startswith(
-        "Started a story of its own: the nearest story")
+        "Started a story of its own: the nearest story scored")
     assert join_why(founded, "", {"b" * 16: "Ferry sold"}, merge).endswith(
         "; that story joined this one later, when “Ferry sold” matched both (score 1.58).")
     assert join_why(founded, "", {}, {"rule": "rescue", "score": 0.99}).endswith("later, on a second look (score 0.99).")

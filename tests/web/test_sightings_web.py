@@ -153,7 +153,7 @@ def test_an_article_that_started_a_story_merged_in_later_says_how_it_joined(clie
     assert rows[b]["merged"]["rule"] == "converge" and rows[a]["merged"] is None
     page = client.get(f"/stories/{a}").text
     assert "Started this story." in page  # the story's own founder
-    assert ("Started a story of its own: the nearest story it could join scored 1.20, below the 1.50 needed; that "
+    assert ("Started a story of its own: the nearest story scored 1.20, below the 1.50 needed to join it; that "
             "story joined this one later, when “Wall &lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;” matched both "
             "(score 1.58).") in page
     assert HOSTILE not in page

@@ -157,7 +157,7 @@ def join_why(why: Mapping | None, text: str = "", titles: Mapping[str, str | Non
         text_ = "Started a story of its own" if own else "Started this story"
         near, bar = _num(why.get("nearest_score")), _num(why.get("join_threshold"))
         if why.get("nearest_story") is not None and near is not None and bar is not None:
-            text_ += f": the nearest story it could join scored {near:.2f}, below the {bar:.2f} needed"
+            text_ += f": the nearest story scored {near:.2f}, below the {bar:.2f} needed to join it"
         other = why.get("other_years")
         if isinstance(other, Mapping) and _strs(other.get("story_years")) and _strs(other.get("article_years")):
             text_ += (f"; story {str(other.get('story', ''))[:12]}, which names {', '.join(_strs(other.get('story_years')))},"
