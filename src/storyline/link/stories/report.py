@@ -27,7 +27,7 @@ from storyline.link.stories.dates import DatedSentence, infer_dates, to_timex
 from storyline.link.stories.events import anchor_day, group_events, headline_mention, mentions
 from storyline.link.stories.facts import StoryReport, report_articles
 from storyline.link.people import corrected, merge_people
-from storyline.link.stories.scan import publication_time
+from storyline.link.stories.scan import SUMMARY_MEMBERS, publication_time
 from storyline.link.stories.story_people import canonical_people, named_as_places
 from storyline.link.stories.value_pairs import stamp, stored_pairs, value_pairs
 from storyline.records import (
@@ -56,7 +56,9 @@ def build_report(store: Store, story: Story, previous: dict | None = None, *, st
     notes = []
     stated = store.publication_dates(ids) if len(ids) > MAX_ARTICLES else {}  # in store order: ties keep it
     if len(stated) > MAX_ARTICLES:
-        headline = store.titled(ids, story.headline)[:1] if story.headline else []
+        # The headline is chosen among the last SUMMARY_MEMBERS members (scan.summarise): their
+        # titles only are read, however big the story.
+        headline = store.titled(ids[-SUMMARY_MEMBERS:], story.headline)[:1] if story.headline else []
         chosen = spread_over_days(stated, MAX_ARTICLES, keep=headline)
         found = {a.id: a for a in store.articles(ids=chosen.ids)}
         covered = [found[a] for a in chosen.ids if a in found]
