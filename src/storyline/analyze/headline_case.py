@@ -226,9 +226,7 @@ def _inflected(token, words: frozenset[str]) -> bool:
     """An inflected dictionary word ("gives", "eliminates", "parenting"), no first name or
     title: the lemma index holds base forms only, so a real word that is not in it but whose
     stem is."""
-    low = token.lower_
-    return (token.is_alpha and low not in words and not is_first_name(token.text)
-            and low not in _NAME_LEADS and any(stem in words for stem in _stems(low)))
+    return token.is_alpha and token.lower_ not in words and _common(token, words)
 
 
 def _stems(word: str) -> list[str]:

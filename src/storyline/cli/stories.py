@@ -122,8 +122,11 @@ def _print_report(report) -> None:
             for x in report.sightings.get(a.id, ()):
                 out.print(f"- {a.id[:10]} {x.outlet or 'unknown outlet'} · {x.published or 'undated'} · {x.url or ''}",
                           markup=False)
+    from storyline.link.stories.features import article_text  # numpy: not on every command's start
+
     titles = {a.id: a.title for a in report.articles}
-    reasons = [(a.id, join_why(report.why.get(a.id), f"{a.title or ''}\n{a.body or ''}", titles, report.merged.get(a.id)))
+    reasons = [(a.id, join_why(report.why.get(a.id), article_text(a.body or "", a.title), titles,
+                                 report.merged.get(a.id)))
                for a in report.articles]
     if any(r for _, r in reasons):
         out.print("\n[bold]Why these articles[/]")

@@ -147,3 +147,10 @@ def published_time(published: str | None) -> dt.datetime | None:
     except (OverflowError, ValueError):
         return None
     return when
+
+
+def published_day(published: str | None) -> dt.date | None:
+    """The UTC day of a stored ``Article.published`` (the day a story's span, its report and
+    its briefing date an article by), or None."""
+    when = published_time(published)
+    return when.astimezone(dt.timezone.utc).date() if when is not None else None

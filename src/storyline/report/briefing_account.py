@@ -4,11 +4,10 @@ sentences, each with every article that restates it) and the key developments (t
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable
 
 from storyline.analyze.titles import cut_short
-from storyline.ingest.dates import published_time
+from storyline.ingest.dates import published_day
 from storyline.records import Article, Citation, Event, ReusePair
 from storyline.report.briefing_records import (
     MAX_LABEL_CHARS,
@@ -79,12 +78,6 @@ def _event_sentence(e: Event, derived: set[str], stated: set[str]) -> Citation:
     ))
 
 
-def _utc_day(published: str | None) -> str | None:
-    """The UTC day of a stored publication time, as the report's stated days are."""
-    when = published_time(published)
-    return when.astimezone(dt.timezone.utc).date().isoformat() if when is not None else None
-
-
 def _ended(text: str) -> str:
     """A sentence of the account with the full stop a standfirst or a headline-like lead lacks
     ("... despite warnings over cost"), so that the paragraph reads as sentences."""
@@ -98,11 +91,13 @@ def what_happened(report, rep: Article | None, derived: set[str]) -> list[Senten
     lead = _lead(rep) if rep else None
     if lead is not None:
         d = report.dates.get(rep.id)
-        # A big story's report dates its covered (most recent) articles only: the headline's
-        # article, outside them, is dated by its stated time, not sorted last as undated.
+        lead_day = published_day(rep.published)
+        # A big story's report dates its covered articles only: the headline's article, when
+        # outside them (not among the last members, or facts built before FACTS_VERSION 9), is
+        # dated by its stated time, not sorted last as undated.
         out.append(Sentence(_ended(clip(lead.text, MAX_SENTENCE_CHARS)), lead,
                             _supporters(lead, (), report.events, report.reuse),
-                            date=(d.likely or d.first) if d else _utc_day(rep.published),
+                            date=(d.likely or d.first) if d else (lead_day.isoformat() if lead_day else None),
                             date_inferred=bool(d and d.inferred)))
         used.append(lead)
     # Greedy: most supporting articles first, then events that bring in articles not yet cited.

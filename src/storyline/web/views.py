@@ -16,6 +16,7 @@ from urllib.parse import urlencode
 from markupsafe import Markup
 
 from storyline.analyze.sentences import sentence_spans
+from storyline.link.stories.features import article_text
 from storyline.records import Analysis, Article, Change, ReusePair, Sighting
 from storyline.report import why
 from storyline.report.text import clip
@@ -173,17 +174,11 @@ def story_page(built: Built) -> dict:
                       "date": _article_day(a, report.dates.get(a.id)),
                       "inferred": bool(report.dates.get(a.id) and report.dates[a.id].inferred),
                       "number": sources[a.id].number if a.id in sources else None,
-                      "why": why.member_why(a.id, (report.why or {}).get(a.id), _text(a), titles, report.reuse,
+                      "why": why.member_why(a.id, (report.why or {}).get(a.id), article_text(a.body or "", a.title), titles, report.reuse,
                                             _shared_people(a.id, report.people), names, report.merged.get(a.id)),
                       "also": sighting_rows(report.sightings.get(a.id, ()))}
                      for a in _table_rows(report.articles, sources)],
     }
-
-
-def _text(article: Article) -> str:
-    """An article's title and body (the body only when the report read it) for the words of
-    its joining reason."""
-    return f"{article.title or ''}\n{article.body or ''}"
 
 
 def _table_rows(articles: Sequence[Article], sources: dict) -> list[Article]:

@@ -23,6 +23,7 @@ from collections import defaultdict
 from collections.abc import Collection, Mapping
 from typing import NamedTuple
 
+from storyline.ingest.dates import published_day
 from storyline.link.stories.scan import published_epoch
 
 
@@ -41,9 +42,10 @@ def spread_over_days(stated: Mapping[str, str | None], limit: int, keep: Collect
     carries the story's headline, which the briefing leads with) are covered, each in the place
     of one of its day's seats, its day seated first."""
     times = {a: published_epoch(p) for a, p in stated.items()}
+    day = {a: published_day(p) for a, p in stated.items()}
     days: dict[dt.date | None, list[str]] = defaultdict(list)
-    for a, t in times.items():
-        days[_day(t)].append(a)
+    for a in stated:
+        days[day[a]].append(a)
     order = {a: k for k, a in enumerate(stated)}
     if len(stated) <= limit:
         chosen = list(stated)
@@ -51,7 +53,7 @@ def spread_over_days(stated: Mapping[str, str | None], limit: int, keep: Collect
         for members in days.values():
             members.sort(key=lambda a: (times[a] if times[a] is not None else 0.0, order[a]))
         kept = [a for a in stated if a in keep][: max(limit, 0)]
-        kept_days = {_day(times[a]) for a in kept}
+        kept_days = {day[a] for a in kept}
         # The kept articles' days first, then the days most written about, then the latest (a
         # tie between two quiet days goes to the newer news); the undated last of all.
         ranked = sorted(days, key=lambda d: (d not in kept_days, d is None, -len(days[d]),
@@ -59,10 +61,10 @@ def spread_over_days(stated: Mapping[str, str | None], limit: int, keep: Collect
         seats = _apportion({d: len(days[d]) for d in ranked}, ranked, limit)
         chosen = []
         for d in ranked:
-            chosen += _with_kept(_evenly(days[d], seats.get(d, 0)), days[d], [a for a in kept if _day(times[a]) == d])
+            chosen += _with_kept(_evenly(days[d], seats.get(d, 0)), days[d], [a for a in kept if day[a] == d])
     chosen = _in_time_order(chosen, times, order)
     dated = len(days) - (None in days)
-    return Coverage(chosen, dated, len({_day(times[a]) for a in chosen} - {None}))
+    return Coverage(chosen, dated, len({day[a] for a in chosen} - {None}))
 
 
 def _with_kept(picks: list[str], members: list[str], kept: list[str]) -> list[str]:
@@ -110,10 +112,6 @@ def _in_time_order(ids: list[str], times: Mapping[str, float | None],
                    order: Mapping[str, int] | None = None) -> list[str]:
     order = order or {a: k for k, a in enumerate(ids)}
     return sorted(ids, key=lambda a: (times[a] is None, times[a] or 0.0, order[a]))
-
-
-def _day(t: float | None) -> dt.date | None:
-    return dt.datetime.fromtimestamp(t, dt.timezone.utc).date() if t is not None else None
 
 
 def coverage_note(covered: int, total: int, days: int, days_covered: int) -> str:

@@ -17,6 +17,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import replace
 
+from storyline.ingest.dates import published_day
 from storyline.link.reuse.align import align_spans
 from storyline.link.reuse.vectors import matrix_of, span_vectors
 from storyline.link.stories.coverage import coverage_note, spread_over_days
@@ -27,7 +28,7 @@ from storyline.link.stories.dates import DatedSentence, infer_dates, to_timex
 from storyline.link.stories.events import anchor_day, group_events, headline_mention, mentions
 from storyline.link.stories.facts import StoryReport, report_articles
 from storyline.link.people import corrected, merge_people
-from storyline.link.stories.scan import SUMMARY_MEMBERS, publication_time
+from storyline.link.stories.scan import SUMMARY_MEMBERS
 from storyline.link.stories.story_people import canonical_people, named_as_places
 from storyline.link.stories.value_pairs import stamp, stored_pairs, value_pairs
 from storyline.records import (
@@ -71,7 +72,7 @@ def build_report(store: Store, story: Story, previous: dict | None = None, *, st
     bodies = {a.id: a for a in covered}
     vectors, quote_vectors = _vectors(store, covered, analyses)
     sentences = _dated_sentences(covered, analyses, vectors)
-    stated = {a.id: _stated_day(a) for a in covered}
+    stated = {a.id: published_day(a.published) for a in covered}
     dates = infer_dates(stated, sentences)
     anchors = {a.id: anchor_day(dates[a.id], sentences) for a in covered}
     dates = {aid: replace(d, likely=anchors[aid].isoformat() if anchors[aid] else None) for aid, d in dates.items()}
@@ -142,11 +143,6 @@ def _member_reuse(store: Store, story: Story, covered: Sequence[Article]) -> dic
             if pair.source_id in members and pair.derived_id in members:
                 reuse[(pair.source_id, pair.derived_id)] = pair
     return reuse
-
-
-def _stated_day(article: Article) -> dt.date | None:
-    t = publication_time(article)
-    return dt.datetime.fromtimestamp(t, dt.timezone.utc).date() if t is not None else None
 
 
 def _vectors(store: Store, articles: Sequence[Article], analyses: dict[str, Analysis]):

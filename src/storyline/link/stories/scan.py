@@ -27,7 +27,6 @@ checkpoint), so a killed run loses at most one batch and resumes without duplica
 from __future__ import annotations
 
 import bisect
-import datetime as dt
 import json
 import math
 import re
@@ -38,7 +37,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from storyline.analyze.titles import cut_short, title_case
-from storyline.ingest.dates import published_time
+from storyline.ingest.dates import published_day, published_time
 from storyline.link.reuse.candidates import VectorIndex, decode_vector
 from storyline.link.stories import pinned
 from storyline.link.stories.cluster import Item, StoryClusterer, item_from
@@ -348,7 +347,7 @@ def summarise(story_id: str, member_ids: Sequence[str], by_id: dict[str, Article
     key = tuple(people + places)
     label = (", ".join(key) + ": " if key else "") + (headline or "untitled")
     stated = [published[a] for a in member_ids if a in published]
-    dates = sorted(_day(t) for t in (published_time(s) for s in stated) if t is not None)
+    dates = sorted(d.isoformat() for d in map(published_day, stated) if d is not None)
     return Story(id=story_id, label=label, article_ids=tuple(member_ids), first=dates[0] if dates else None,
                  last=dates[-1] if dates else None, headline=headline, key_entities=key,
                  undated=len(stated) - len(dates))
@@ -557,5 +556,3 @@ def representative_headline(articles: Sequence[Article], vectors: dict[str, np.n
     return with_vec[int(np.argmax(matrix @ centre))].title
 
 
-def _day(when: dt.datetime) -> str:
-    return dt.datetime.fromtimestamp(when.timestamp(), dt.timezone.utc).date().isoformat()
