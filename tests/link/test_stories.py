@@ -515,7 +515,7 @@ def test_a_story_that_chained_two_subjects_is_split_in_two():
 
 
 def test_a_label_names_each_key_person_once_in_a_form_seen_often():
-    from storyline.link.stories.scan import _distinct, _key_names
+    from storyline.link.stories.labels import _distinct, _key_names
     from storyline.records import Entity
 
     def person(name):
@@ -539,7 +539,7 @@ def test_a_label_names_only_names_sentence_case_members_write_and_enough_members
     """Headlines in Title Case fool the small model ("Carney Touts Selby Low-Rate", "Harbourco
     Files"): in a story with members in sentence case, a key name is written so in one of them,
     and a name that fewer than KEY_SHARE of the members name is no key name."""
-    from storyline.link.stories.scan import KEY_SHARE, _key_names, _said_in_sentence_case
+    from storyline.link.stories.labels import KEY_SHARE, _key_names, _said_in_sentence_case
     from storyline.records import Article, Entity
 
     def person(name):
@@ -571,7 +571,7 @@ def test_a_one_word_name_counts_as_written_so_inside_a_sentence_only():
     name in capitals, or of two words, may open it; a period after "Dr" or "U.S." ends no
     sentence. And a key name has a capital letter, is no abbreviation ("Ch" of "Ch. 11"; "Xi"
     is a name), and has no dash the model ran into it."""
-    from storyline.link.stories.scan import _key_names, _said_in_sentence_case
+    from storyline.link.stories.labels import _key_names, _said_in_sentence_case
     from storyline.records import Article, Entity
 
     plain = ["Recall probe widens as GM faces inquiry", "Senate deal: Bill passes committee",
@@ -622,7 +622,7 @@ def test_a_headline_story_s_label_names_its_people_as_sentence_case_headlines_wr
 
 def test_a_story_is_headed_and_told_by_whole_sentences_not_headlines_cut_with_dots():
     from storyline.analyze.titles import cut_short
-    from storyline.link.stories.scan import representative_headline
+    from storyline.link.stories.labels import representative_headline
     from storyline.records import Article, Citation, Event
     from storyline.report.briefing_account import _event_sentence
 
@@ -647,7 +647,7 @@ def test_a_name_is_looked_for_in_linear_time_on_hostile_text():
     of sentence-case text is looked for by substring search, not a regex built from it."""
     import time
 
-    from storyline.link.stories.scan import _said_in_sentence_case
+    from storyline.link.stories.labels import _said_in_sentence_case
     from storyline.records import Article
 
     arts = [Article(id=f"a{k}", content_hash=f"h{k}", source="t", body="a" * 2000) for k in range(400)]
