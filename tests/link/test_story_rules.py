@@ -50,6 +50,62 @@ def test_a_headline_joins_the_story_of_its_headlines_at_the_short_threshold():
     assert outcome["off"] == ("h2", "h3")
 
 
+def _headline_stories(params: Params, first_a: str = "Sandberg campaign to ban bossy") -> StoryClusterer:
+    """Two stories of two headlines each, alike in meaning (centroid cosine 0.65), by other
+    names and words: one on a campaign, one on a video for it."""
+    v, bv = basis(70), blend(basis(70), basis(71), 0.65)
+    c = StoryClusterer(params)
+    background(c)
+    c.add(text_item("a1", v, first_a, ["sandberg"]))
+    c.add(text_item("a2", blend(v, basis(72), 0.95), "Sandberg wants ban on bossy", ["sandberg"]))
+    c.add(text_item("b1", bv, "Beyonce video for girls as leaders", ["beyonce"]))
+    c.add(text_item("b2", blend(bv, basis(73), 0.95), "Beyonce video urges girls to lead", ["beyonce"]))
+    return c
+
+
+def test_a_headline_merges_two_stories_of_headlines_at_the_short_merge_bar():
+    """A headline that joins one headline story and scores the other between
+    short_merge_threshold and merge_threshold makes them one story; with the short merge bar
+    at the full one they stay two (a headline seldom reaches the full bar, so two grown pieces
+    of one headline story never met). The merge's evidence keeps the bar it passed."""
+    bridge = text_item("x", blend(blend(basis(70), basis(71), 0.65), basis(70), 0.4), "Beyonce video backs bossy ban", ["beyonce"])
+    outcome = {}
+    for name, params in [("on", DEFAULT), ("off", dataclasses.replace(DEFAULT, short_merge_threshold=DEFAULT.merge_threshold))]:
+        c = _headline_stories(params)
+        c._cur = c._next
+        scores = {st.key: s for s, st, _ in c._scored(bridge, 0.0)}
+        assert scores["b1"] >= DEFAULT.merge_threshold > scores["a1"] >= DEFAULT.short_merge_threshold
+        c.add(bridge)
+        outcome[name] = sorted(sorted(m) for m in c.stories().values() if {"a1", "b1"} & set(m))
+        if name == "on":
+            (merge,) = c.take_evidence()[1]
+            assert merge["rule"] == "converge" and merge["bar"] == DEFAULT.short_merge_threshold
+    assert outcome["on"] == [["a1", "a2", "b1", "b2", "x"]]
+    assert outcome["off"] == [["a1", "a2"], ["b1", "b2", "x"]]
+
+
+def test_the_short_merge_bar_is_for_a_short_item_between_two_stories_of_headlines():
+    """A full article needs merge_threshold whatever the stories are; so does a headline when
+    one of the two stories is mostly full articles (a headline is too little to glue those)."""
+    long_text = " ".join(f"term{k}" for k in range(DEFAULT.short_terms + 3))
+    c = _headline_stories(DEFAULT)
+    headline = text_item("h", basis(80), "Beyonce video backs bossy ban")
+    article = text_item("f", basis(80), long_text)
+    a, b = c._stories["a1"], c._stories["b1"]
+    assert c._merge_bar(headline, b, a) == DEFAULT.short_merge_threshold
+    assert c._merge_bar(article, b, a) == DEFAULT.merge_threshold
+    full = _headline_stories(DEFAULT, first_a=long_text)
+    mixed = full._stories["a1"]  # a full article and a headline: not mostly headlines
+    assert len(mixed.profile) == 2
+    assert not full._of_headlines(mixed) and full._of_headlines(full._stories["b1"])
+    assert full._merge_bar(headline, full._stories["b1"], mixed) == DEFAULT.merge_threshold
+    low = _headline_stories(dataclasses.replace(DEFAULT, short_join_threshold=1.0))  # never under the join bar
+    assert low.params.short_merge_threshold < 1.0
+    assert low._merge_bar(headline, low._stories["b1"], low._stories["a1"]) == 1.0
+    with pytest.raises(ValueError, match="short_merge_threshold"):
+        Params(short_merge_threshold=DEFAULT.merge_threshold + 0.1)
+
+
 # ------------------------------------------------------------------ number keys
 
 def test_clock_times_are_not_number_keys():

@@ -242,8 +242,8 @@ def _strs(value) -> list[str]:
 def _merge_how(merge: Mapping, titles: Mapping[str, str | None]) -> str:
     """How a story joined another, from the merge's stored evidence (link/stories/cluster.py
     ``_converge``, evidence.py's rescues and average link, shard_join.py)."""
-    rule, score = merge.get("rule"), _num(merge.get("score"))
-    scored = f" (score {score:.2f})" if score is not None else ""
+    rule, score, bar = merge.get("rule"), _num(merge.get("score")), _num(merge.get("bar"))
+    scored = f" (score {score:.2f}{'' if bar is None else f', {bar:.2f} needed'})" if score is not None else ""
     if rule == "converge":
         by = merge.get("by")
         named = f"“{titles[by]}”" if isinstance(by, str) and titles.get(by) else "an article"

@@ -43,12 +43,13 @@ The algorithm (single pass, like Google News or Event Registry, after Miranda et
    bar's reason) comes in other months and years.
 5. Convergence: every other candidate that the article also scores at least ``merge_threshold``
    with, and whose centroid is at least ``merge_cosine`` from the joined story's, merges with it;
-   the oldest story's key survives. Not two stories about different people
-   (``protagonist_min``: each has a main person its members' leads name, and one's is in no
-   lead of the other's; two players of one team arrested weeks apart), nor two whose casts
-   never meet (``cast_min``: each story's reports keep naming people, two or more of its
-   members each, whom no report of the other names; one emergency patch of 2008 with its
-   spokesmen, one of 2013 with others).
+   the oldest story's key survives. A headline between two stories of headlines needs
+   ``short_merge_threshold`` instead, as it needs the short join bar to join. Not two stories
+   about different people (``protagonist_min``: each has a main person its members' leads
+   name, and one's is in no lead of the other's; two players of one team arrested weeks
+   apart), nor two whose casts never meet (``cast_min``: each story's reports keep naming
+   people, two or more of its members each, whom no report of the other names; one emergency
+   patch of 2008 with its spokesmen, one of 2013 with others).
 6. Rescue: ``rescue_after`` arrivals later, an article still alone in its story is scored
    again against the stories as they are then, and joins the best one at the lower
    ``rescue_threshold`` when that leads the runner-up (Params.rescue_after), and once more
@@ -81,6 +82,7 @@ story was split; from a checkpoint: always).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 
 from storyline.store.records import StoryCheckpoint
@@ -342,8 +344,12 @@ class StoryClusterer(ScoringMixin, EvidenceMixin, SplitMixin, TimeShardMixin):
         for every weighting tried, and no threshold gave precision above 0.97 with more recall;
         on the UCI headlines it cost precision too.)"""
         p = self.params
+        floor = min(p.merge_threshold - p.near_shift, self._short_merge_bar(item))  # no bar below it
         for score, other, _ in others:
-            if score < self._near_bar(item, other, p.merge_threshold):
+            if score < floor:
+                continue
+            bar = self._merge_bar(item, story, other)
+            if score < bar:
                 continue
             centroids = centroid_cosine(story, other)
             if centroids < p.merge_cosine:
@@ -365,10 +371,34 @@ class StoryClusterer(ScoringMixin, EvidenceMixin, SplitMixin, TimeShardMixin):
             shared = self._names_in_common(item, story, other)
             if p.bridge_overlap and shared is not None and shared < p.bridge_overlap:
                 continue  # a round-up bridging two stories by different names of its own
-            story = self._merge(story, other, {"rule": "converge", "score": round(score, 4),
+            story = self._merge(story, other, {"rule": "converge", "score": round(score, 4), "bar": round(bar, 4),
                                                "centroid_cosine": round(centroids, 4),
                                                **({} if shared is None else {"names_in_common": round(shared, 4)})})
         return story
+
+    def _merge_bar(self, item: Item, story: Story, other: Story) -> float:
+        """The score ``item`` needs with ``other`` to merge it with its own ``story``:
+        short_merge_threshold for a short item between two headline stories (Params.short_merge_threshold),
+        else merge_threshold (lowered when near in time, _near_bar)."""
+        p = self.params
+        bar = self._near_bar(item, other, p.merge_threshold)
+        short = self._short_merge_bar(item)
+        if short < bar and self._of_headlines(story) and self._of_headlines(other):
+            return short
+        return bar
+
+    def _short_merge_bar(self, item: Item) -> float:
+        """The short merge bar for a short item (never under its join bar), else infinity."""
+        p = self.params
+        return max(p.short_merge_threshold, p.short_join_threshold) if p.is_short(item) else math.inf
+
+    def _of_headlines(self, story: Story) -> bool:
+        """More than half of the story's profile are short items (headlines, one-line briefs).
+        A member's terms are counted in its TF-IDF vector, which a checkpoint keeps (its item's
+        terms it does not), as the rescue counts them."""
+        n = self.params.short_terms
+        short = sum(1 for q in story.profile if 0 < len(self._lex.get(q) or ()) <= n)
+        return 2 * short > len(story.profile)
 
     def _merge(self, a: Story, b: Story, why: dict | None = None) -> Story:
         """One story from two: the older key survives, sums refolded in arrival order."""
