@@ -778,3 +778,55 @@ def _stream_item(c: StoryClusterer, aid: str) -> Item:
         return Item(aid, y if aid == "y1" else blend(y, basis(3), 0.97), {"reid": 1.0, "malibu": 1.0}, None)
     i = int(aid[1:])
     return Item(aid, basis(100 + i), {f"n{i}": 1.0}, None)
+
+
+# ------------------------------------------------------------------ other languages
+
+# Made-up texts (not from any corpus): three Russian and two Portuguese, on unrelated subjects.
+RU_COOKING = ("Самые популярные кулинарные блоги этого года собрали рецепты домашних пирогов, супов и "
+              "салатов, которые читатели готовят каждые выходные вместе с детьми и друзьями.")
+RU_GAME = ("Игроки обсуждают новую версию компьютерной игры: разработчики изменили скорость бега героя, "
+           "добавили новые карты и обещают исправить ошибки до конца месяца.")
+RU_MODEL = ("Известная модель рассказала журналистам, что больше всего боится стареть, и поделилась "
+            "секретами ухода за кожей, которые помогают ей выглядеть моложе своих лет.")
+PT_SHOP = ("O professor apresenta neste vídeo uma loja incrível nos Estados Unidos, repleta de materiais "
+           "didáticos, livros e brinquedos educativos para crianças pequenas.")
+PT_MUSIC = ("Nunca ouviu as brincadeiras musicais do grupo de Belo Horizonte? Assista a um trecho da "
+            "apresentação e cante com as crianças as canções mais conhecidas.")
+
+
+def test_words_of_any_script_are_terms():
+    terms = term_weights(RU_COOKING + " Café")
+    assert {"кулинарные", "рецепты", "cafe"} <= set(terms)
+    assert len(terms) > DEFAULT.short_terms  # a Russian article is no headline
+
+
+def test_an_article_in_another_language_has_no_vector_but_its_words():
+    from storyline.link.stories.features import item_from
+    from storyline.records import Analysis
+
+    v = basis(90)
+    english = item_from("en", "Residents of the harbour town voted on Tuesday to build a new flood barrier "
+                              "after three winters of storms damaged the quay.", Analysis("en"), v)
+    russian = item_from("ru", RU_COOKING, Analysis("ru"), v)
+    headline = item_from("h", "Самые популярные блоги года", Analysis("h"), v)  # too short to judge
+    assert english.vector is v and headline.vector is v
+    assert russian.vector is None and "рецепты" in russian.terms
+
+
+def test_articles_in_another_language_are_placed_by_their_words_not_their_vectors():
+    """Unrelated Russian and Portuguese pages share nothing but a vector that an English sentence
+    model makes alike: each starts its own story; a copy of one joins it by its words."""
+    from storyline.link.stories.features import item_from
+    from storyline.records import Analysis
+
+    v = basis(91)
+    c = StoryClusterer(DEFAULT)
+    background(c)
+    placed = {}
+    # Each site's pages open with the same line, as the pages that glued did ("Tempo de leitura").
+    ru, pt = "Время чтения: две минуты. Редакция сайта. ", "Tempo de leitura: dois minutos. Redação do site. "
+    for n, text in enumerate([ru + RU_COOKING, ru + RU_GAME, ru + RU_MODEL, pt + PT_SHOP, pt + PT_MUSIC]):
+        placed[n] = c.add(item_from(f"a{n}", text, Analysis(f"a{n}"), blend(v, basis(92 + n), 0.95)))
+    assert len(set(placed.values())) == 5
+    assert c.add(item_from("copy", ru + RU_GAME + " Обновление уже доступно.", Analysis("copy"), v)) == placed[1]

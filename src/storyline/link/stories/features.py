@@ -150,8 +150,11 @@ def title_keys(keys: dict[str, float], analysis: Analysis) -> dict[str, float]:
     return out
 
 
-# Words of letters and digits (after folding); apostrophes end a word ("fed's" -> "fed").
-_WORD = re.compile(r"[a-z0-9]+")
+# Words of letters and digits of any script (after folding); apostrophes end a word ("fed's" ->
+# "fed"). Any script, so that an article in Russian or Greek has words to be matched by: with
+# ASCII words only, its profile was its numbers, and a text of one or two such terms counted as a
+# headline (Params.short_terms) with the headline's low join bar.
+_WORD = re.compile(r"[^\W_]+")
 # One inflectional suffix is stripped (no lexicon): "tapering"/"taper", "arrests"/"arrested".
 _SUFFIXES = (("ies", "y"), ("ing", ""), ("ed", ""), ("s", ""))
 
@@ -246,7 +249,19 @@ def all_people(analysis: Analysis) -> frozenset[str]:
 def item_from(article_id: str, body: str, analysis: Analysis, vector: np.ndarray | None,
               time: float | None = None, title: str | None = None) -> Item:
     """The item of one analysed article (vector: candidates.article_vector(body)); the lexical
-    terms come from the title and the body, the lead's weighted up (lead_weighted_terms)."""
+    terms come from the title and the body, the lead's weighted up (lead_weighted_terms).
+
+    An article written in another language than English (analyze/language.py: judged
+    confidently, on a text of 12 words or more) has no vector here: the article vector comes
+    from an English sentence model, and for other languages it is noise that still looks alike
+    (on the Zyte pages two unrelated Portuguese pages of one site had cosine 0.92, three Russian
+    ones 0.88, and each set made a story). Its words, names and numbers place it, so copies of
+    it still find each other. About a millisecond an article; the analysis step judges the
+    language too but stores no verdict, only the skip."""
+    from storyline.analyze.language import not_english
+
+    if vector is not None and not_english(body) is not None:
+        vector = None
     return Item(article_id, vector, article_keys(analysis, body, title, time), time, title,
                 lead_weighted_terms(article_text(body, title)), lead_people(analysis), all_people(analysis))
 

@@ -55,7 +55,7 @@ class ScoringMixin:
         ``lexical_terms`` heaviest terms (terms in more than ``posting_limit`` stories skipped)."""
         p = self.params
         if item.vector is None:  # no vector: entity evidence alone, over the active stories
-            found = [(s, 0.0) for s in self._active.stories.values() if _shares_entity(item, s)]
+            found = [(s, 0.0) for s in self._active.stories.values() if _shares_entity(item, s)] if item.entities else []
         else:
             near = self._centroids.nearest(item.vector, p.vector_floor, p.candidates)
             found = [(self._stories[self._centroids.owner[r]], c) for r, c in near]
