@@ -75,6 +75,23 @@ def test_capitals_and_cities_are_never_people(analyze):
     assert not any(e.type == "PERSON" for e in a.entities)
 
 
+def test_an_online_platform_is_never_a_person(analyze):
+    a = analyze(
+        "The tagline drew ridicule across Twitter on Monday. The singer took to Twitter to air her "
+        "grievances, and Twitter can make a joke of it, the governor said. Ann Whitlow posted a video "
+        "on Instagram."
+    )
+    types = types_of(a)
+    assert types.get("Twitter") == "ORG" and types.get("Instagram") != "PERSON"
+    assert set(people(a)) == {"Ann Whitlow"}
+
+
+def test_a_product_model_after_a_number_is_no_person(analyze):
+    a = analyze("The regulator grounded the 737 Max jet after two crashes. Airlines said the 737 Max "
+                "would fly again next year, Tom Ridley said. In 2016 Jack Whitcombe flew the plane to Paris.")
+    assert set(people(a)) == {"Tom Ridley", "Jack Whitcombe"}
+
+
 def test_a_titled_name_that_speaks_is_a_person_and_keeps_his_quote(analyze):
     text = (
         "Following the visit, Trump will host Ukrainian President Zelenskyy. Zelenskyy has indicated "

@@ -30,6 +30,8 @@ DEFAULT_BATCH = 100
 # text (titles, briefs) at a verb; in any text a name written twice across a dash, and trailing
 # punctuation; it only shortens names, and `storyline analyze --all` brings older analyses up.
 # Nor for the Title Case "persons" made of dictionary words (session 37): it only drops names.
+# Nor for online platforms and product models after a number typed as people (session 38):
+# they only retype names.
 ANALYZER_VERSION = "4"
 
 # Articles analysed per store transaction. Parsing dominates (tens of ms per article with the
