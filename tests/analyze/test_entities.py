@@ -92,6 +92,12 @@ def test_a_product_model_after_a_number_is_no_person(analyze):
     assert set(people(a)) == {"Tom Ridley", "Jack Whitcombe"}
 
 
+def test_a_name_after_a_day_of_the_month_stays_a_person(analyze):
+    a = analyze("On Feb. 24 Vladimir Putin ordered the invasion. On March 3 Joe Biden signed the bill, "
+                "and on March 4 Biden travelled to Ohio.")
+    assert {"Vladimir Putin", "Joe Biden"} <= set(people(a))
+
+
 def test_a_titled_name_that_speaks_is_a_person_and_keeps_his_quote(analyze):
     text = (
         "Following the visit, Trump will host Ukrainian President Zelenskyy. Zelenskyy has indicated "

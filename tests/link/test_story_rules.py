@@ -99,6 +99,7 @@ def test_the_short_merge_bar_is_for_a_short_item_between_two_stories_of_headline
     assert len(mixed.profile) == 2
     assert not full._of_headlines(mixed) and full._of_headlines(full._stories["b1"])
     assert full._merge_bar(headline, full._stories["b1"], mixed) == DEFAULT.merge_threshold
+    assert full._merge_bar(headline, mixed, full._stories["b1"]) == DEFAULT.merge_threshold  # either side
     low = _headline_stories(dataclasses.replace(DEFAULT, short_join_threshold=1.0))  # never under the join bar
     assert low.params.short_merge_threshold < 1.0
     assert low._merge_bar(headline, low._stories["b1"], low._stories["a1"]) == 1.0
@@ -830,3 +831,63 @@ def test_articles_in_another_language_are_placed_by_their_words_not_their_vector
         placed[n] = c.add(item_from(f"a{n}", text, Analysis(f"a{n}"), blend(v, basis(92 + n), 0.95)))
     assert len(set(placed.values())) == 5
     assert c.add(item_from("copy", ru + RU_GAME + " Обновление уже доступно.", Analysis("copy"), v)) == placed[1]
+
+
+# Made-up Chinese and Japanese texts: a clause is one run of characters, without spaces.
+ZH_STATS = "国家统计局今天发布了最新的经济数据，显示工业生产增长放缓。分析人士认为，消费需求依然疲软。"
+ZH_PANDA = "动物园今天为大熊猫庆祝生日，游客们排队观看，饲养员准备了特别的冰蛋糕和新鲜竹子。"
+JA_TOURISM = "東京都は今日、新しい観光政策を発表しました。外国人観光客の増加に対応するため、交通機関の案内を多言語化する予定です。"
+
+
+def test_a_script_without_spaces_is_read_as_pairs_of_characters():
+    from storyline.analyze.language import detect
+
+    terms = term_weights(ZH_STATS)
+    assert {"统计", "经济", "数据"} <= set(terms) and len(terms) > DEFAULT.short_terms  # an article, no headline
+    assert term_weights("iPhone11发布") == {"iphone11": 1.0, "发布": 1.0}
+    assert detect(JA_TOURISM)[0] == "ja"  # judged though it holds no 12 space-separated words
+    assert detect("国家统计局今天发布") is None  # a headline's length: not judged
+
+
+def test_two_unrelated_chinese_pages_of_one_site_stay_apart():
+    """The pages share the site's opening line and a vector an English model makes alike; read
+    as pairs of characters they are full articles with the full bar, and share too little."""
+    from storyline.link.stories.features import item_from
+    from storyline.records import Analysis
+
+    v = basis(95)
+    site = "新华网消息，记者报道。"
+    c = StoryClusterer(DEFAULT)
+    background(c)
+    first = c.add(item_from("z1", site + ZH_STATS, Analysis("z1"), v))
+    assert c.add(item_from("z2", site + ZH_PANDA, Analysis("z2"), blend(v, basis(96), 0.97))) != first
+    assert c.add(item_from("z3", site + ZH_STATS + "数据将于下月更新。", Analysis("z3"), v)) == first
+
+
+def test_two_stories_without_vectors_merge_on_the_score_alone():
+    """The centroid test needs vectors: between stories of articles in another language (no
+    vector) a score at the merge bar decides, as it decides their joins; two stories with
+    vectors far apart in kind still stay apart at that score."""
+    outcome = {}
+    for name, (va, vb) in {"none": (None, None), "far": (basis(97), basis(98))}.items():
+        c = StoryClusterer(DEFAULT)
+        background(c)
+        c.add(Item("a1", va, {"almeida": 1.0, "coimbra": 1.0}, None, None, term_weights("almeida coimbra obras rio")))
+        c.add(Item("b1", vb, {"vasco": 1.0, "lisboa": 1.0}, None, None, term_weights("vasco lisboa trafego")))
+        a, b = c._stories["a1"], c._stories["b1"]
+        bridge = Item("x", None, {"almeida": 1.0, "vasco": 1.0}, None, None, term_weights("almeida vasco ponte"))
+        c._cur = c._next - 1
+        merged = c._converge(bridge, a, [(DEFAULT.merge_threshold + 0.1, b, 0.0)])
+        outcome[name] = sorted(merged.members)
+    assert len(outcome["none"]) == 2 and len(outcome["far"]) == 1
+
+
+def test_an_item_without_a_vector_is_scored_against_the_stories_of_its_rarest_names_only():
+    c = StoryClusterer(DEFAULT)
+    for k in range(DEFAULT.candidates + 5):  # stories that all name the year, some a name too
+        keys = {"#2019": 1.0, f"own{k}": 1.0} | ({"coimbra": 1.0} if k < 3 else {})
+        c.add(Item(f"s{k}", basis(300 + k), keys, None))
+    item = Item("q", None, {"#2019": 1.0, "coimbra": 1.0}, None)
+    c._cur = c._next
+    found = c._sharing_names(item)
+    assert [s.key for s, _ in found] == ["s0", "s1", "s2"]  # the year alone brings no candidate

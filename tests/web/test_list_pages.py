@@ -129,6 +129,8 @@ def test_why_an_article_joined_its_story_reads_the_clusterer_s_stored_evidence()
     assert join_why(founded, "", {"b" * 16: "Ferry sold"}, merge).endswith(
         "; that story joined this one later, when “Ferry sold” matched both (score 1.58).")
     assert join_why(founded, "", {}, {"rule": "rescue", "score": 0.99}).endswith("later, on a second look (score 0.99).")
+    headlines = {"rule": "converge", "score": 0.95, "bar": 0.9, "by": "b" * 16}  # two stories of headlines
+    assert join_why(founded, "", {"b" * 16: "Ferry sold"}, headlines).endswith("matched both (score 0.95, 0.90 needed).")
     assert join_why(founded, "", {}, {"via": "c"}).endswith("; that story joined another, which this one absorbed later.")
     assert join_why(founded, "", {}, {}).endswith("; that story joined this one later.")  # no merge row found
     # On the page: how it was placed, then the copies and people it shares when it has any.
@@ -154,7 +156,8 @@ def test_evidence_of_another_version_or_shape_leaves_a_part_out_never_raises():
     for why in odd:
         said = join_why(why, "some text", {"n": "A title"}, None)
         assert isinstance(said, str)
-        for merged in ({"rule": "average link", "link": None}, {"rule": "converge", "by": ["x"]}, {"via": 3}):
+        for merged in ({"rule": "average link", "link": None}, {"rule": "converge", "by": ["x"]}, {"via": 3},
+                       {"rule": "converge", "score": 10**400, "bar": float("nan")}, {"rule": "converge", "score": 1.0, "bar": 10**400}):
             assert isinstance(join_why(why, "", None, merged), str)
     assert join_why({"kind": "joined", "shared_entities": "obama"}) == "Joined as it arrived."  # a string is no list
     assert join_why({"kind": "joined", "score": "0.8", "join_threshold": 1.5}) == "Joined as it arrived (1.50 needed)."

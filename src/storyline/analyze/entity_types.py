@@ -150,14 +150,20 @@ def _names_a_work(span: Span) -> bool:
 def _after_the(doc: Doc, spans: list[Span]) -> bool:
     """Whether every mention (``spans``) comes right after a lower-case "the": "he told the
     Chronicle", "the Wend estuary". No one is called "the Okafor"; a publication, a body or a
-    river is. Or right after a number written in digits that is no year: "the 737 Max jet",
-    "a 3 Series": a model of a product, not a person ("In 2016 Trump won" is a person)."""
-    return bool(spans) and all(s.start > 0 and (doc[s.start - 1].text == "the" or _model_number(doc[s.start - 1].text))
+    river is. Or right after a number that counts it: "the 737 Max jet", "128 GB": a model of a
+    product or a unit, not a person (:func:`_model_number`)."""
+    return bool(spans) and all(s.start > 0 and (doc[s.start - 1].text == "the" or _model_number(doc[s.start - 1], s))
                                for s in spans)
 
 
-def _model_number(word: str) -> bool:
-    return word.isdigit() and not (len(word) == 4 and 1800 <= int(word) <= 2100)
+def _model_number(token, span: Span) -> bool:
+    """A number in digits, no year and no day of a date, that modifies the mention or the noun
+    the mention modifies ("737" of "the 737 Max jet"). The parse decides: "On Feb. 24 Vladimir
+    Putin ordered" has its 24 modify the month, and "In 2016 Jack Whitcombe flew" a year."""
+    word = token.text
+    if not word.isdecimal() or token.ent_type_ == "DATE" or (len(word) == 4 and 1800 <= int(word) <= 2100):
+        return False
+    return token.dep_ == "nummod" and token.head.i in (span.root.i, span.root.head.i)
 
 
 def _who_follows(span: Span) -> bool:

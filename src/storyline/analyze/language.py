@@ -4,17 +4,23 @@ The analysis (spaCy's English pipeline, the English cue lexicon, the gazetteer o
 names) reads any other language as noise: a German article would come out with "people" such as
 "Die" and quotes on random verbs. ``py3langid`` (a maintained, numpy-only fork of langid.py,
 97 languages) names the language; its model loads once per process on first use (about a
-second). Short texts are not judged: below :data:`MIN_WORDS` words, or when the detector is
-unsure (:data:`MIN_CONFIDENCE`), the article is treated as English.
+second). Short texts are not judged: below :data:`MIN_WORDS` words (in a script written without
+spaces, two characters count as a word), or when the detector is unsure
+(:data:`MIN_CONFIDENCE`), the article is treated as English.
 """
 
 from __future__ import annotations
 
 import functools
+import re
 
 MIN_WORDS = 12
 MIN_CONFIDENCE = 0.90
 SAMPLE_CHARS = 4000  # the start of the body decides: enough for the detector, and bounded
+# Scripts written without spaces between words (Thai, Lao, Myanmar, Khmer, Japanese kana, Chinese
+# and Japanese ideographs): counted by characters, two to a word, since splitting on spaces finds
+# a clause or a whole paragraph as one "word".
+SPACELESS = re.compile(r"[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 
 
 @functools.lru_cache(maxsize=1)
@@ -27,7 +33,10 @@ def _identifier():
 def detect(text: str) -> tuple[str, float] | None:
     """(ISO 639-1 code, probability) of the text's language; None for a text too short to judge."""
     sample = text[:SAMPLE_CHARS]
-    if len(sample.split()) < MIN_WORDS:
+    words = len(sample.split())
+    if words < MIN_WORDS:
+        words += sum(len(run) for run in SPACELESS.findall(sample)) // 2
+    if words < MIN_WORDS:
         return None
     lang, prob = _identifier().classify(sample)
     return str(lang), float(prob)

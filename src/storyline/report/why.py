@@ -10,6 +10,8 @@ stored ones, so the sentence says what the decision was made from.
 
 from __future__ import annotations
 
+import math
+
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 
@@ -230,8 +232,15 @@ def _fullest(names: list[str]) -> list[str]:
 
 
 def _num(value) -> float | None:
-    """A stored number as a float; None for anything else (a missing part, another type)."""
-    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+    """A stored number as a float; None for anything else (a missing part, another type, a
+    number no float holds, NaN or an infinity)."""
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return None
+    try:
+        number = float(value)
+    except OverflowError:  # an integer past float's range, from a malformed stored evidence
+        return None
+    return number if math.isfinite(number) else None
 
 
 def _strs(value) -> list[str]:

@@ -336,7 +336,9 @@ class StoryClusterer(ScoringMixin, EvidenceMixin, SplitMixin, TimeShardMixin):
 
     def _converge(self, item: Item, story: Story, others: list[tuple[float, Story, float]]) -> Story:
         """Merge the joined story with every other candidate that the article also scores at
-        least merge_threshold with, when the two centroids are merge_cosine close. (Merging
+        least its merge bar with (:meth:`_merge_bar`: merge_threshold, or short_merge_threshold
+        for a headline between two stories of headlines), when the two centroids are
+        merge_cosine close (or either story has no vector). (Merging
         on the two stories' own profiles was tried, twice: on ECB+ it glues the two events of a
         topic long before it joins the fragments of one. Scoring every pair of final stories
         by centroid cosine + profile TF-IDF cosine + IDF-weighted key-profile overlap, the
@@ -352,7 +354,9 @@ class StoryClusterer(ScoringMixin, EvidenceMixin, SplitMixin, TimeShardMixin):
             if score < bar:
                 continue
             centroids = centroid_cosine(story, other)
-            if centroids < p.merge_cosine:
+            # Without a vector on a side (an article in another language: features.item_from)
+            # the centroids cannot speak; the score, from words and names alone, decides.
+            if centroids < p.merge_cosine and story.vsum is not None and other.vsum is not None:
                 continue
             people = other_protagonists(story, other, p.protagonist_min) if p.protagonist_min else None
             if people is not None:  # two stories of one kind about different people (Params.protagonist_min)

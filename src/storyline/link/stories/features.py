@@ -15,12 +15,13 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from storyline.analyze.fingerprint import STOPWORDS
+from storyline.analyze.language import SPACELESS
 from storyline.analyze.titles import separate_title
 from storyline.folding import fold
 from storyline.records import Analysis
@@ -191,14 +192,33 @@ def term_weights(text: str) -> dict[str, float]:
     or more digits stay ("2013"). Capitalised names are words like the others: the IDF, not the
     case, says what is distinctive ("Titanfall", "Plosser", "taper")."""
     counts: dict[str, int] = {}
-    for word in _WORD.findall(fold(text)):
-        if len(word) < 3 and not (len(word) == 2 and word.isdigit()):
+    for word in _words(fold(text)):
+        if len(word) < 3 and not (len(word) == 2 and (word.isdigit() or SPACELESS.match(word))):
             continue
         if word in STOPWORDS:
             continue
         stem = _stem(word)
         counts[stem] = counts.get(stem, 0) + 1
     return {t: 1.0 + math.log(n) for t, n in counts.items()}
+
+
+def _words(folded: str) -> Iterator[str]:
+    """The words of a folded text; a run of a script written without spaces (Chinese, Japanese,
+    Thai) as its overlapping pairs of characters, the usual index terms for such text (one
+    character alone when the run is one)."""
+    for word in _WORD.findall(folded):
+        if not SPACELESS.search(word):
+            yield word
+            continue
+        at = 0
+        for run in SPACELESS.finditer(word):
+            if run.start() > at:
+                yield word[at : run.start()]
+            chars = run.group()
+            yield from (chars[k : k + 2] for k in range(max(1, len(chars) - 1)))
+            at = run.end()
+        if at < len(word):
+            yield word[at:]
 
 
 def article_text(body: str, title: str | None) -> str:

@@ -43,10 +43,11 @@ class Params:
     # A short item (a headline, a one-line brief: 1..short_terms content terms) joins at
     # short_join_threshold instead. Its scores cannot reach those of a full article: a headline
     # names one or two of a story's names, so the story side of the entity overlap stays
-    # small, and its unit TF-IDF vector meets a story profile summed over many texts. It still
-    # needs merge_threshold to merge two stories (a short text is too little evidence to glue
-    # two: lowering that for short items too cost ECB+ train precision 0.979 -> 0.933, from
-    # its 1% of documents this short, for UCI pair F1 0.710 -> 0.727). Calibrated on the
+    # small, and its unit TF-IDF vector meets a story profile summed over many texts. It needs
+    # merge_threshold to merge two stories unless both are stories of headlines
+    # (short_merge_threshold: a short text is too little evidence to glue two stories of full
+    # articles; lowering the bar for short items everywhere cost ECB+ train precision 0.979 ->
+    # 0.933, from its 1% of documents this short, for UCI pair F1 0.710 -> 0.727). Calibrated on the
     # first half (by time) of the UCI headline prefix, the second half kept for checking:
     # first-half pair F1 0.777 at 0.7 (P 0.787), 0.769 at 0.8 (P 0.837), 0.766 at 0.9, 0.696
     # at 1.0; 0.8 keeps more precision for nearly the same F1. Second half at 0.8: P 0.960,

@@ -54,8 +54,8 @@ class ScoringMixin:
         ``candidates`` nearest by TF-IDF among the active stories sharing one of the article's
         ``lexical_terms`` heaviest terms (terms in more than ``posting_limit`` stories skipped)."""
         p = self.params
-        if item.vector is None:  # no vector: entity evidence alone, over the active stories
-            found = [(s, 0.0) for s in self._active.stories.values() if _shares_entity(item, s)] if item.entities else []
+        if item.vector is None:  # no vector (another language: features.item_from): the stories naming its names
+            found = self._sharing_names(item)
         else:
             near = self._centroids.nearest(item.vector, p.vector_floor, p.candidates)
             found = [(self._stories[self._centroids.owner[r]], c) for r, c in near]
@@ -77,6 +77,22 @@ class ScoringMixin:
         for _, story in ranked[: p.candidates]:
             found.append((story, self._vector_cosine(item, story)))
         return found
+
+    def _sharing_names(self, item: Item) -> list[tuple[Story, float]]:
+        """The ``candidates`` active stories that name most of the item's rare names (IDF
+        summed; numbers left out: every dated article names its year), for an item without a
+        vector."""
+        names = [k for k in item.entities if not k.startswith("#")]
+        if not names:
+            return []
+        idf = {k: self._df.idf(k) for k in names}
+        weighted = []
+        for story in self._active.stories.values():
+            w = sum(idf[k] for k in names if k in story.ent_docs)
+            if w > 0:
+                weighted.append((w, story))
+        weighted.sort(key=lambda t: (-t[0], t[1].index))
+        return [(story, 0.0) for _, story in weighted[: self.params.candidates]]
 
     def _lex_cosines(self, stories: list[Story]) -> list[float]:
         """``story.lex_cosine`` of the current article's TF-IDF vector, for each of ``stories``
@@ -193,8 +209,6 @@ class ScoringMixin:
         return math.fsum(weights[k] for k in in_joined & in_other) / min(a, b)
 
 
-def _shares_entity(item: Item, story: Story) -> bool:
-    return any(k in story.ent_docs for k in item.entities)
 
 
 YEAR_SPAN = 8  # the widest span of years read as the frame of one event (Params.year_ranges)
