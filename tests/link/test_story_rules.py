@@ -845,6 +845,8 @@ def test_a_script_without_spaces_is_read_as_pairs_of_characters():
     terms = term_weights(ZH_STATS)
     assert {"统计", "经济", "数据"} <= set(terms) and len(terms) > DEFAULT.short_terms  # an article, no headline
     assert term_weights("iPhone11发布") == {"iphone11": 1.0, "发布": 1.0}
+    hindi = term_weights("भारत के प्रधानमंत्री ने आज नई दिल्ली में किसानों के लिए नई योजना की घोषणा की।")
+    assert {"भारत", "किसानों", "योजना", "घोषणा"} <= set(hindi)  # words whole, vowel signs in them
     assert detect(JA_TOURISM)[0] == "ja"  # judged though it holds no 12 space-separated words
     assert detect("国家统计局今天发布") is None  # a headline's length: not judged
 

@@ -154,8 +154,10 @@ def title_keys(keys: dict[str, float], analysis: Analysis) -> dict[str, float]:
 # Words of letters and digits of any script (after folding); apostrophes end a word ("fed's" ->
 # "fed"). Any script, so that an article in Russian or Greek has words to be matched by: with
 # ASCII words only, its profile was its numbers, and a text of one or two such terms counted as a
-# headline (Params.short_terms) with the headline's low join bar.
-_WORD = re.compile(r"[^\W_]+")
+# headline (Params.short_terms) with the headline's low join bar. The Indic blocks (Devanagari to
+# Sinhala, their dandas left out) are word characters whole: Python's \w leaves out their vowel
+# signs, which cut "प्रधानमंत्री" into fragments.
+_WORD = re.compile(r"(?:[^\W_]|[\u0900-\u0963\u0966-\u0dff])+")
 # One inflectional suffix is stripped (no lexicon): "tapering"/"taper", "arrests"/"arrested".
 _SUFFIXES = (("ies", "y"), ("ing", ""), ("ed", ""), ("s", ""))
 
