@@ -210,3 +210,29 @@ def test_average_link_is_not_single_link_and_a_nan_merges_nothing():
     v = np.array([[1.0, 0.0], [0.8, 0.6], [0.28, 0.96]])
     assert average_link(v, 0.7) == [[0, 1], [2]]
     assert average_link(np.array([[np.nan, 0.0], [1.0, 0.0]]), 0.5) == [[0], [1]]
+
+
+def test_a_timestamp_line_is_no_event():
+    """"Tuesday 28 April 2009 22.34 BST" states a time (six words, one beside the date): no
+    event; a sentence that says what happened that day is one."""
+    import datetime as dt
+
+    import numpy as np
+
+    from storyline.link.stories.dates import DatedSentence
+    from storyline.link.stories.events import mentions
+    from storyline.records import Article, TimePoint
+
+    stamp = "Tuesday 28 April 2009 22.34 BST"
+    told = "The council voted on 28 April 2009 to build the barrier."
+    body = stamp + "\n" + told
+    article = Article(id="a", content_hash="a", source="t", body=body)
+    start = len(stamp) + 1
+    sentences = [
+        DatedSentence("a", 0, len(stamp), np.ones(2, dtype=np.float32),
+                      (TimePoint("a", "Tuesday 28 April 2009", 0, 21, "DATE", "2009-04-28"),)),
+        DatedSentence("a", start, len(body), np.ones(2, dtype=np.float32),
+                      (TimePoint("a", "28 April 2009", start + 21, start + 34, "DATE", "2009-04-28"),)),
+    ]
+    found = mentions(article, sentences, dt.date(2009, 4, 29), False)
+    assert [(m.start, m.day) for m in found] == [(start, dt.date(2009, 4, 28))]

@@ -38,6 +38,9 @@ SAME_EVENT = 0.45
 SUPPORTS = 0.7
 # Sentences shorter than this (datelines, captions) report no event.
 MIN_WORDS = 6
+# ... nor one with fewer words than this beside its time expressions: a timestamp line
+# ("Tuesday 28 April 2009 22.34 BST") states a time, not something that happened.
+MIN_OTHER_WORDS = 3
 # Headline mentions of one day group by average link at this cosine, not by single link: a
 # story's headlines chain (UCI: a 269-headline story's headlines of one day were one event).
 # Calibrated by benchmarks/headline_events.py: the first line of each ECB+ document as its
@@ -99,7 +102,7 @@ def mentions(article: Article, sentences: Sequence[DatedSentence], anchor: dt.da
     out = []
     for s in sentences:
         if s.article_id != article.id or len(article.body[s.start : s.end].split()) < MIN_WORDS \
-                or quoted(article.body, s.start, s.end):
+                or quoted(article.body, s.start, s.end) or _only_a_time(article.body, s):
             continue
         for point in s.times:
             if point.type not in ("DATE", "TIME"):
@@ -117,6 +120,19 @@ def mentions(article: Article, sentences: Sequence[DatedSentence], anchor: dt.da
                                from_inferred, "body" in article.fields))
             break  # one event per sentence: its first day expression
     return out
+
+
+def _only_a_time(body: str, s: DatedSentence) -> bool:
+    """Whether the sentence has fewer than MIN_OTHER_WORDS words with letters outside its time
+    expressions (a timestamp line; "22.34 BST" leaves one)."""
+    text, at = [], s.start
+    for t in sorted(s.times, key=lambda t: t.start):
+        if t.start >= at:
+            text.append(body[at : t.start])
+            at = max(at, t.end)
+    text.append(body[at : s.end])
+    words = [w for w in " ".join(text).split() if any(c.isalpha() for c in w)]
+    return len(words) < MIN_OTHER_WORDS
 
 
 def headline_mention(article: Article, own: Sequence[DatedSentence], anchor: dt.date | None,

@@ -96,8 +96,9 @@ def distinct_outlets(names: Iterable[str | None]) -> dict[str, str]:
 # story's articles name as a place or organisation as often is left out (story_people.py).
 # 8: a brief's headline is an event of its publication day (events.headline_mention), an
 # event says where its date comes from (Event.date_source). 9: a big story's report covers
-# articles spread over its days (coverage.py), not its most recent ones.
-FACTS_VERSION = "9"
+# articles spread over its days (coverage.py), not its most recent ones. 10: a timestamp line
+# is no event (events.MIN_OTHER_WORDS).
+FACTS_VERSION = "10"
 
 
 def encode_facts(report: StoryReport) -> dict:
