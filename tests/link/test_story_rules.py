@@ -849,6 +849,10 @@ def test_a_script_without_spaces_is_read_as_pairs_of_characters():
     assert {"भारत", "किसानों", "योजना", "घोषणा"} <= set(hindi)  # words whole, vowel signs in them
     assert detect(JA_TOURISM)[0] == "ja"  # judged though it holds no 12 space-separated words
     assert detect("国家统计局今天发布") is None  # a headline's length: not judged
+    from storyline.analyze.language import not_english
+
+    assert detect(ZH_STATS)[1] < 0.9 and not_english(ZH_STATS)  # unsure of the language, sure it is no English
+    assert not_english("The council voted on Tuesday to build the barrier after three winters of storms.") is None
 
 
 def test_two_unrelated_chinese_pages_of_one_site_stay_apart():

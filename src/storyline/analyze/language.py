@@ -43,8 +43,17 @@ def detect(text: str) -> tuple[str, float] | None:
 
 
 def not_english(text: str) -> str | None:
-    """Why the text will not be analysed ("written in de (p=1.00), not English"), or None."""
+    """Why the text will not be analysed ("written in de (p=1.00), not English"), or None. A
+    text mostly in letters outside the Latin script is not English whatever the detector's
+    confidence in its language (it hesitates between Chinese and Japanese: 0.82 for a
+    paragraph of Chinese)."""
     found = detect(text)
-    if found is None or found[0] == "en" or found[1] < MIN_CONFIDENCE:
+    if found is None or found[0] == "en" or found[1] < MIN_CONFIDENCE and not _mostly_other_script(text[:SAMPLE_CHARS]):
         return None
     return f"written in {found[0]} (p={found[1]:.2f}), not English: the analysis reads English only, so it was skipped"
+
+
+def _mostly_other_script(sample: str) -> bool:
+    """Whether most of the letters of ``sample`` are outside the Latin script (U+0000-U+024F)."""
+    letters = [c for c in sample if c.isalpha()]
+    return bool(letters) and 2 * sum(1 for c in letters if c > "\u024f") > len(letters)

@@ -31,7 +31,8 @@ DEFAULT_BATCH = 100
 # punctuation; it only shortens names, and `storyline analyze --all` brings older analyses up.
 # Nor for the Title Case "persons" made of dictionary words (session 37): it only drops names.
 # Nor for online platforms and product models after a number typed as people (session 38):
-# they only retype names.
+# they only retype names. Nor for a text mostly outside the Latin script read as no English
+# whatever the detector's confidence (session 38): such articles are skipped from then on.
 ANALYZER_VERSION = "4"
 
 # Articles analysed per store transaction. Parsing dominates (tens of ms per article with the
