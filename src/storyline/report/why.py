@@ -11,7 +11,6 @@ stored ones, so the sentence says what the decision was made from.
 from __future__ import annotations
 
 import math
-
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 

@@ -394,14 +394,13 @@ class StoryClusterer(ScoringMixin, EvidenceMixin, SplitMixin, TimeShardMixin):
     def _short_merge_bar(self, item: Item) -> float:
         """The short merge bar for a short item (never under its join bar), else infinity."""
         p = self.params
-        return max(p.short_merge_threshold, p.short_join_threshold) if p.is_short(item) else math.inf
+        return max(p.short_merge_threshold, p.short_join_threshold) if p.is_short(len(item.terms)) else math.inf
 
     def _of_headlines(self, story: Story) -> bool:
         """More than half of the story's profile are short items (headlines, one-line briefs).
         A member's terms are counted in its TF-IDF vector, which a checkpoint keeps (its item's
         terms it does not), as the rescue counts them."""
-        n = self.params.short_terms
-        short = sum(1 for q in story.profile if 0 < len(self._lex.get(q) or ()) <= n)
+        short = sum(1 for q in story.profile if self.params.is_short(len(self._lex.get(q) or ())))
         return 2 * short > len(story.profile)
 
     def _merge(self, a: Story, b: Story, why: dict | None = None) -> Story:

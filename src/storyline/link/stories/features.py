@@ -96,6 +96,11 @@ def number_keys(body: str) -> dict[str, float]:
     return {"#" + m.group(1).replace(",", ""): 1.0 for m in _NUMBER.finditer(_CLOCK.sub(" ", body))}
 
 
+def is_number_key(key: str) -> bool:
+    """Whether a key is a number's (number_keys: "#2013", "#33"), not a name's."""
+    return key.startswith("#")
+
+
 # A number key that reads as a year (1950-2039).
 _YEAR_KEY = re.compile(r"#(?:19[5-9]|20[0-3])\d")
 

@@ -365,14 +365,14 @@ class Params:
         bar, or rescue_threshold when that is lower."""
         return min(self.join_threshold - self.short_shift(terms), self.rescue_threshold)
 
-    def is_short(self, item: Item) -> bool:
-        """A headline or one-line brief: 1..short_terms content terms."""
-        return 0 < len(item.terms) <= self.short_terms
+    def is_short(self, terms: int) -> bool:
+        """Whether an item of ``terms`` content terms is a headline or one-line brief (1..short_terms;
+        none: no text, read as a full article)."""
+        return 0 < terms <= self.short_terms
 
     def short_shift(self, terms: int) -> float:
         """How much lower the join bar of an item of ``terms`` content terms is (a short one's)."""
-        short = 0 < terms <= self.short_terms
-        return self.join_threshold - self.short_join_threshold if short else 0.0
+        return self.join_threshold - self.short_join_threshold if self.is_short(terms) else 0.0
 
 
 DEFAULT = Params()

@@ -11,7 +11,7 @@ from collections import Counter
 
 import numpy as np
 
-from storyline.link.stories.features import Item, publication_years, year_keys
+from storyline.link.stories.features import Item, is_number_key, publication_years, year_keys
 from storyline.link.stories.state import Story, majority_years
 
 
@@ -82,7 +82,7 @@ class ScoringMixin:
         """The ``candidates`` active stories that name most of the item's rare names (IDF
         summed; numbers left out: every dated article names its year), for an item without a
         vector."""
-        names = [k for k in item.entities if not k.startswith("#")]
+        names = [k for k in item.entities if not is_number_key(k)]
         if not names:
             return []
         idf = {k: self._df.idf(k) for k in names}
@@ -114,7 +114,7 @@ class ScoringMixin:
         without text counts as full, as for the join bar) and a story whose dated members span
         its date or come within Params.near_s of it."""
         p = self.params
-        if not p.near_shift or 0 < len(item.terms) <= p.short_terms:
+        if not p.near_shift or p.is_short(len(item.terms)):
             return bar
         gap = _time_gap(item.time, story)
         return bar - p.near_shift if gap is not None and gap <= p.near_s else bar
@@ -207,8 +207,6 @@ class ScoringMixin:
         if a <= 0 or b <= 0:
             return None
         return math.fsum(weights[k] for k in in_joined & in_other) / min(a, b)
-
-
 
 
 YEAR_SPAN = 8  # the widest span of years read as the frame of one event (Params.year_ranges)
