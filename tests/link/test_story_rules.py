@@ -649,17 +649,20 @@ def test_a_lone_article_is_rescued_into_the_best_story_of_two_or_more_past_a_lon
 
 # ------------------------------------------------------------------ small pieces, a later look
 
-def _piece_then_fillers(params: Params, closeness: float) -> StoryClusterer:
+def _piece_then_fillers(params: Params, closeness: float,
+                        leads: tuple[frozenset[str], ...] = (frozenset(),) * 3) -> StoryClusterer:
     """A story of three (x0-x2), then two reports (y1, y2) that find each other and score the
-    story under the join bar, then unrelated fillers past the pieces' second look."""
+    story under the join bar, then unrelated fillers past the pieces' second look. ``leads``:
+    the people the story's, y1's and y2's leads name (Item.lead)."""
     a = basis(1)
     c = StoryClusterer(params)
     for i in range(3):
-        c.add(Item(f"x{i}", blend(a, basis(10 + i), 0.95), {"reid": 1.0, "promises": 1.0, "ketsoyan": 1.0}, None))
+        c.add(Item(f"x{i}", blend(a, basis(10 + i), 0.95), {"reid": 1.0, "promises": 1.0, "ketsoyan": 1.0}, None,
+                   lead=leads[0]))
     y = blend(a, basis(2), closeness)
     names = {"reid": 1.0, "malibu": 1.0}
-    c.add(Item("y1", y, names, None))
-    c.add(Item("y2", blend(y, basis(3), 0.97), names, None))
+    c.add(Item("y1", y, names, None, lead=leads[1]))
+    c.add(Item("y2", blend(y, basis(3), 0.97), names, None, lead=leads[2]))
     assert c.story_of("y2") == "y1"  # a piece of two, not a story the article joined
     for i in range(params.rescue_after):
         c.add(Item(f"f{i}", basis(100 + i), {f"n{i}": 1.0}, None))
@@ -686,6 +689,25 @@ def test_a_small_piece_joins_the_story_its_members_all_nearly_join():
     assert off.story_of("y1") == off.story_of("y2") == "y1"
     farther = _piece_then_fillers(DEFAULT, 0.8)  # scores about 1.33: under piece_threshold
     assert farther.story_of("y1") == farther.story_of("y2") == "y1"
+
+
+def test_a_piece_whose_every_lead_names_another_person_stays_out_of_the_story():
+    """Params.protagonist_min at the piece's look (scoring.piece_of_other_people): two reports
+    whose leads both name a person the story's leads never name, where the story's own main
+    person is named in none of theirs, are another event of its kind, and stay a piece however
+    well they score (as two stories do under other_protagonists: one of the piece's leads naming
+    the story's person too does not make them one event while the story never leads with the
+    piece's). One lead naming a bystander, a story whose leads name the piece's person too, or
+    a story leading with nobody in particular is no such evidence: the piece joins."""
+    reid, lohan = frozenset({"reid"}), frozenset({"lohan"})
+    apart = _piece_then_fillers(DEFAULT, 0.9, (reid, lohan, lohan))
+    assert apart.story_of("y1") == apart.story_of("y2") == "y1"
+    assert not [m for m in apart.take_evidence()[1] if m["rule"] == "piece rescue"]
+    assert _piece_then_fillers(dataclasses.replace(DEFAULT, protagonist_min=0), 0.9,
+                               (reid, lohan, lohan)).story_of("y1") == "x0"  # the rule off
+    assert _piece_then_fillers(DEFAULT, 0.9, (reid, lohan, lohan | reid)).story_of("y1") == "y1"
+    for leads in ((reid, lohan, frozenset()), (reid | lohan, lohan, lohan), (frozenset(), lohan, lohan)):
+        assert _piece_then_fillers(DEFAULT, 0.9, leads).story_of("y2") == "x0", leads
 
 
 def test_a_piece_bigger_than_the_bound_is_left_alone():

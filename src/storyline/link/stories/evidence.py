@@ -14,6 +14,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from storyline.link.stories.features import Item, publication_years, year_keys
+from storyline.link.stories.scoring import piece_of_other_people
 from storyline.link.stories.state import FIXED, Story, centroid_cosine, majority_years, sparse_dot
 
 # Shared names and words listed in an article's membership evidence.
@@ -132,6 +133,10 @@ class EvidenceMixin:
         target = self._stories[best]
         centroids = centroid_cosine(story, target)
         if centroids < p.merge_cosine:
+            return
+        # Another event of the story's kind, told about other people (no evidence is written:
+        # nothing moved, and each member keeps how it was placed).
+        if p.protagonist_min and piece_of_other_people(story, target, p.protagonist_min) is not None:
             return
         for seq, score, cosine, bar in scores[best]:  # read before the merge, as a join's is
             self._cur = seq

@@ -46,7 +46,7 @@ from storyline.store.records import Membership, StoryMerge
 
 # Bump when clustering decisions change: stored stories of another version are dropped and
 # the corpus is clustered again.
-CLUSTER_VERSION = "18"  # 18: a text mostly outside the Latin script is no English (no vector); 17: Indic words whole; 16: scripts without spaces read as pairs of characters, vector-less stories merge on the score; 15: words of any script, no English sentence vector for an article in another language; 14: two headline stories merge at Params.short_merge_threshold; 13: a later second look (Params.rescue_again), small pieces looked at (rescue_piece), the rescue bar 1.1; 12: near in time (Params.near_shift), rescue on exact scores; 11: casts (Params.cast_min), "Mt"/"Mount" one key; 10: protagonists (Params.protagonist_min); 9: year_ranges
+CLUSTER_VERSION = "19"  # 19: a small piece about other people than a story's does not join it (scoring.piece_of_other_people); 18: a text mostly outside the Latin script is no English (no vector); 17: Indic words whole; 16: scripts without spaces read as pairs of characters, vector-less stories merge on the score; 15: words of any script, no English sentence vector for an article in another language; 14: two headline stories merge at Params.short_merge_threshold; 13: a later second look (Params.rescue_again), small pieces looked at (rescue_piece), the rescue bar 1.1; 12: near in time (Params.near_shift), rescue on exact scores; 11: casts (Params.cast_min), "Mt"/"Mount" one key; 10: protagonists (Params.protagonist_min); 9: year_ranges
 BATCH = 200
 # Articles read at a time where a whole list of them is walked (ordering, replay).
 READ_CHUNK = 1000

@@ -246,8 +246,29 @@ def other_protagonists(a: Story, b: Story, min_size: int) -> tuple[list[str], li
     evidence either way."""
     if a.size < min_size or b.size < min_size:
         return None
-    main_a = sorted(k for k, n in a.lead_docs.items() if 2 * n >= a.size)
-    main_b = sorted(k for k, n in b.lead_docs.items() if 2 * n >= b.size)
+    return _strangers(a, _main_people(a, 2), b, _main_people(b, 2))
+
+
+def piece_of_other_people(piece: Story, story: Story, min_size: int) -> tuple[list[str], list[str]] | None:
+    """The protagonists' test (other_protagonists) for a small piece about to join ``story``
+    (EvidenceMixin._rescue_piece): a piece of two or more members every one of whose leads
+    names a person the story's leads never name, where the story (of ``min_size`` profile
+    members or more) has main people none of the piece's leads name, is another event of the
+    story's kind (ECB+ dev, fed shuffled: two reports of one Chargers player's drunk-driving
+    arrest joined the story of another's at 1.53). A piece's main people are named by all
+    its leads, not half: in a piece of two, one lead naming a bystander made a stranger of
+    an event's own piece."""
+    if piece.size < 2 or story.size < min_size:
+        return None
+    return _strangers(piece, _main_people(piece, 1), story, _main_people(story, 2))
+
+
+def _main_people(story: Story, share: int) -> list[str]:
+    """The people named by the leads of at least 1/``share`` of the story's profile members."""
+    return sorted(k for k, n in story.lead_docs.items() if share * n >= story.size)
+
+
+def _strangers(a: Story, main_a: list[str], b: Story, main_b: list[str]) -> tuple[list[str], list[str]] | None:
     if not main_a or not main_b:
         return None
     if any(k in b.lead_docs for k in main_a) and any(k in a.lead_docs for k in main_b):
