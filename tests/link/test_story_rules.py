@@ -650,19 +650,21 @@ def test_a_lone_article_is_rescued_into_the_best_story_of_two_or_more_past_a_lon
 # ------------------------------------------------------------------ small pieces, a later look
 
 def _piece_then_fillers(params: Params, closeness: float,
-                        leads: tuple[frozenset[str], ...] = (frozenset(),) * 3) -> StoryClusterer:
+                        leads: tuple[frozenset[str], ...] = (frozenset(),) * 3,
+                        times: tuple[float | None, float | None] = (None, None)) -> StoryClusterer:
     """A story of three (x0-x2), then two reports (y1, y2) that find each other and score the
     story under the join bar, then unrelated fillers past the pieces' second look. ``leads``:
-    the people the story's, y1's and y2's leads name (Item.lead)."""
+    the people the story's, y1's and y2's leads name (Item.lead); ``times``: the story's and
+    the piece's publication times."""
     a = basis(1)
     c = StoryClusterer(params)
     for i in range(3):
-        c.add(Item(f"x{i}", blend(a, basis(10 + i), 0.95), {"reid": 1.0, "promises": 1.0, "ketsoyan": 1.0}, None,
-                   lead=leads[0]))
+        c.add(Item(f"x{i}", blend(a, basis(10 + i), 0.95), {"reid": 1.0, "promises": 1.0, "ketsoyan": 1.0},
+                   times[0], lead=leads[0]))
     y = blend(a, basis(2), closeness)
     names = {"reid": 1.0, "malibu": 1.0}
-    c.add(Item("y1", y, names, None, lead=leads[1]))
-    c.add(Item("y2", blend(y, basis(3), 0.97), names, None, lead=leads[2]))
+    c.add(Item("y1", y, names, times[1], lead=leads[1]))
+    c.add(Item("y2", blend(y, basis(3), 0.97), names, times[1], lead=leads[2]))
     assert c.story_of("y2") == "y1"  # a piece of two, not a story the article joined
     for i in range(params.rescue_after):
         c.add(Item(f"f{i}", basis(100 + i), {f"n{i}": 1.0}, None))
@@ -689,6 +691,21 @@ def test_a_small_piece_joins_the_story_its_members_all_nearly_join():
     assert off.story_of("y1") == off.story_of("y2") == "y1"
     farther = _piece_then_fillers(DEFAULT, 0.8)  # scores about 1.33: under piece_threshold
     assert farther.story_of("y1") == farther.story_of("y2") == "y1"
+
+
+def test_a_piece_near_its_story_in_time_is_held_to_a_lower_bar():
+    """A piece whose members all come within Params.near_s of the story's dated members is held
+    to near_shift less than piece_threshold, as a join is (ScoringMixin._near_bar): the same
+    piece joins when published the story's day and stays a piece undated or three weeks later.
+    The merge records the bar it passed."""
+    day = 86400.0
+    near = _piece_then_fillers(DEFAULT, 0.84, times=(1.7e9, 1.7e9 + day))
+    assert near.story_of("y1") == near.story_of("y2") == "x0"
+    [merge] = [m for m in near.take_evidence()[1] if m["rule"] == "piece rescue"]
+    assert merge["bar"] == round(DEFAULT.piece_threshold - DEFAULT.near_shift, 4) <= merge["score"]
+    assert merge["score"] < DEFAULT.piece_threshold
+    for times in ((None, None), (1.7e9, 1.7e9 + 21 * day)):
+        assert _piece_then_fillers(DEFAULT, 0.84, times=times).story_of("y1") == "y1", times
 
 
 def test_a_piece_whose_every_lead_names_another_person_stays_out_of_the_story():

@@ -100,7 +100,8 @@ class EvidenceMixin:
         """The second look for a small story (at most Params.rescue_piece members, looked at
         when its first member's look comes): it joins the story of at least as many members
         that each of its members scores at least its rescue bar with, that they average
-        ``piece_threshold`` with, whose summed scores lead the runner-up's by ``rescue_margin``
+        ``piece_threshold`` with (near_shift less when every member is near it in time, as for
+        joining: _near_bar), whose summed scores lead the runner-up's by ``rescue_margin``
         a member, and whose centroid is merge_cosine close. Two or three reports of one event
         that found each other before they found their event's story are a piece of it, as a
         lone report is. Scored exactly (no upper bounds, see _entity_overlap): the runner-up's
@@ -127,10 +128,12 @@ class EvidenceMixin:
             return
         best = min(eligible, key=lambda k: (-totals[k], self._stories[k].index))
         runner = max((t for k, t in totals.items() if k != best), default=None)
-        if totals[best] / size < p.piece_threshold or (
-                runner is not None and (totals[best] - runner) / size < p.rescue_margin):
-            return
         target = self._stories[best]
+        piece_bar = p.piece_threshold
+        if all(self._near_bar(item, target, piece_bar) < piece_bar for _, item in members):
+            piece_bar -= p.near_shift
+        if totals[best] / size < piece_bar or (runner is not None and (totals[best] - runner) / size < p.rescue_margin):
+            return
         centroids = centroid_cosine(story, target)
         if centroids < p.merge_cosine:
             return
@@ -145,6 +148,7 @@ class EvidenceMixin:
                                   "piece": story.key, "rescue_threshold": bar}
         self._cur = story.members[0]  # the merge's "by": the piece's first article, whose look it is
         self._merge(story, target, {"rule": "piece rescue", "score": round(totals[best] / size, 4),
+                                    "bar": round(piece_bar, 4),
                                     "centroid_cosine": round(centroids, 4),
                                     "runner_up": None if runner is None else round(runner / size, 4)})
 
