@@ -10,6 +10,7 @@ from story_synth import basis, blend, unit
 
 from storyline.link.stories.cluster import DEFAULT, Item, Params, StoryClusterer
 from storyline.link.stories.features import number_keys, term_weights
+from storyline.link.stories.scoring import piece_of_other_people
 
 
 def text_item(i: str, vec, text: str, ents=()) -> Item:
@@ -651,11 +652,11 @@ def test_a_lone_article_is_rescued_into_the_best_story_of_two_or_more_past_a_lon
 
 def _piece_then_fillers(params: Params, closeness: float,
                         leads: tuple[frozenset[str], ...] = (frozenset(),) * 3,
-                        times: tuple[float | None, float | None] = (None, None)) -> StoryClusterer:
+                        times: tuple[float | None, ...] = (None, None, None)) -> StoryClusterer:
     """A story of three (x0-x2), then two reports (y1, y2) that find each other and score the
     story under the join bar, then unrelated fillers past the pieces' second look. ``leads``:
-    the people the story's, y1's and y2's leads name (Item.lead); ``times``: the story's and
-    the piece's publication times."""
+    the people the story's, y1's and y2's leads name (Item.lead); ``times``: the story's, y1's
+    and y2's publication times."""
     a = basis(1)
     c = StoryClusterer(params)
     for i in range(3):
@@ -664,7 +665,7 @@ def _piece_then_fillers(params: Params, closeness: float,
     y = blend(a, basis(2), closeness)
     names = {"reid": 1.0, "malibu": 1.0}
     c.add(Item("y1", y, names, times[1], lead=leads[1]))
-    c.add(Item("y2", blend(y, basis(3), 0.97), names, times[1], lead=leads[2]))
+    c.add(Item("y2", blend(y, basis(3), 0.97), names, times[2], lead=leads[2]))
     assert c.story_of("y2") == "y1"  # a piece of two, not a story the article joined
     for i in range(params.rescue_after):
         c.add(Item(f"f{i}", basis(100 + i), {f"n{i}": 1.0}, None))
@@ -696,15 +697,15 @@ def test_a_small_piece_joins_the_story_its_members_all_nearly_join():
 def test_a_piece_near_its_story_in_time_is_held_to_a_lower_bar():
     """A piece whose members all come within Params.near_s of the story's dated members is held
     to near_shift less than piece_threshold, as a join is (ScoringMixin._near_bar): the same
-    piece joins when published the story's day and stays a piece undated or three weeks later.
-    The merge records the bar it passed."""
-    day = 86400.0
-    near = _piece_then_fillers(DEFAULT, 0.84, times=(1.7e9, 1.7e9 + day))
+    piece joins when published the story's day and stays a piece undated, three weeks later, or
+    with one member near and the other three weeks later. The merge records the bar it passed."""
+    day, t = 86400.0, 1.7e9
+    near = _piece_then_fillers(DEFAULT, 0.84, times=(t, t + day, t + day))
     assert near.story_of("y1") == near.story_of("y2") == "x0"
     [merge] = [m for m in near.take_evidence()[1] if m["rule"] == "piece rescue"]
     assert merge["bar"] == round(DEFAULT.piece_threshold - DEFAULT.near_shift, 4) <= merge["score"]
     assert merge["score"] < DEFAULT.piece_threshold
-    for times in ((None, None), (1.7e9, 1.7e9 + 21 * day)):
+    for times in ((None, None, None), (t, t + 21 * day, t + 21 * day), (t, t + day, t + 21 * day)):
         assert _piece_then_fillers(DEFAULT, 0.84, times=times).story_of("y1") == "y1", times
 
 
@@ -723,6 +724,12 @@ def test_a_piece_whose_every_lead_names_another_person_stays_out_of_the_story():
     assert _piece_then_fillers(dataclasses.replace(DEFAULT, protagonist_min=0), 0.9,
                                (reid, lohan, lohan)).story_of("y1") == "x0"  # the rule off
     assert _piece_then_fillers(DEFAULT, 0.9, (reid, lohan, lohan | reid)).story_of("y1") == "y1"
+    # Either side's main people unnamed by the other's leads is enough: a story led by Reid
+    # whose one lead also names Lohan still refuses a piece about Lohan alone.
+    mostly_reid = _piece_then_fillers(DEFAULT, 0.9, (reid, lohan, lohan))
+    x0 = mostly_reid._stories["x0"]
+    x0.lead_docs["lohan"] = 1  # one of its three leads names Lohan too
+    assert piece_of_other_people(mostly_reid._stories["y1"], x0, DEFAULT.protagonist_min) == (["lohan"], ["reid"])
     for leads in ((reid, lohan, frozenset()), (reid | lohan, lohan, lohan), (frozenset(), lohan, lohan)):
         assert _piece_then_fillers(DEFAULT, 0.9, leads).story_of("y2") == "x0", leads
 

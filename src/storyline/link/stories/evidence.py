@@ -93,7 +93,8 @@ class EvidenceMixin:
             return
         self._why[item.id] = {**self._evidence(item, best, target, cosine), "kind": "rescued",
                               "rescue_threshold": bar}
-        self._merge(story, target, {"rule": "rescue", "score": round(best, 4), "cosine": round(cosine, 4),
+        self._merge(story, target, {"rule": "rescue", "score": round(best, 4), "bar": round(bar, 4),
+                                    "cosine": round(cosine, 4),
                                     "runner_up": None if runner is None else round(runner, 4)})
 
     def _rescue_piece(self, story: Story) -> None:
@@ -102,7 +103,9 @@ class EvidenceMixin:
         that each of its members scores at least its rescue bar with, that they average
         ``piece_threshold`` with (near_shift less when every member is near it in time, as for
         joining: _near_bar), whose summed scores lead the runner-up's by ``rescue_margin``
-        a member, and whose centroid is merge_cosine close. Two or three reports of one event
+        a member, and whose centroid is merge_cosine close, unless the piece's leads tell of other
+        people than the story's (scoring.piece_of_other_people, with Params.protagonist_min;
+        no evidence is written then: nothing moved). Two or three reports of one event
         that found each other before they found their event's story are a piece of it, as a
         lone report is. Scored exactly (no upper bounds, see _entity_overlap): the runner-up's
         total decides too. Each member's evidence becomes its score with the story it joins."""
@@ -137,8 +140,8 @@ class EvidenceMixin:
         centroids = centroid_cosine(story, target)
         if centroids < p.merge_cosine:
             return
-        # Another event of the story's kind, told about other people (no evidence is written:
-        # nothing moved, and each member keeps how it was placed).
+        # Another event of the story's kind, told about other people (each member keeps the
+        # evidence of how it was placed).
         if p.protagonist_min and piece_of_other_people(story, target, p.protagonist_min) is not None:
             return
         for seq, score, cosine, bar in scores[best]:  # read before the merge, as a join's is

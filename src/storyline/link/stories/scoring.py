@@ -251,13 +251,15 @@ def other_protagonists(a: Story, b: Story, min_size: int) -> tuple[list[str], li
 
 def piece_of_other_people(piece: Story, story: Story, min_size: int) -> tuple[list[str], list[str]] | None:
     """The protagonists' test (other_protagonists) for a small piece about to join ``story``
-    (EvidenceMixin._rescue_piece): a piece of two or more members every one of whose leads
-    names a person the story's leads never name, where the story (of ``min_size`` profile
-    members or more) has main people none of the piece's leads name, is another event of the
-    story's kind (ECB+ dev, fed shuffled: two reports of one Chargers player's drunk-driving
-    arrest joined the story of another's at 1.53). A piece's main people are named by all
-    its leads, not half: in a piece of two, one lead naming a bystander made a stranger of
-    an event's own piece."""
+    (EvidenceMixin._rescue_piece): (the piece's main people, the story's) when they tell of
+    other people, else None. A piece's main people are those named by every one of its leads
+    (not half, as for a story: in a piece of two, one lead naming a bystander made a stranger
+    of an event's own piece); a story's, by half its leads. As for two stories, either side's
+    main people named in no lead of the other's is enough; a piece of fewer than two members,
+    a story of fewer than ``min_size``, or a side whose leads name no one in particular is no
+    evidence. Found on ECB+ dev fed shuffled: two reports of one Chargers player's
+    drunk-driving arrest, both leads naming him, joined the six-report story of another
+    player's arrest weeks later at 1.53."""
     if piece.size < 2 or story.size < min_size:
         return None
     return _strangers(piece, _main_people(piece, 1), story, _main_people(story, 2))
