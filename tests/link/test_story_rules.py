@@ -537,6 +537,41 @@ def _dated(i: str, vec, keys, day: float | None) -> Item:
     return Item(i, vec, {k: 1.0 for k in keys}, None if day is None else 1.7e9 + day * 86_400.0)
 
 
+def _arrest_story_then(lead: frozenset[str], day: float | None, params: Params = DEFAULT) -> StoryClusterer:
+    """Three reports of one arrest (days 0-2, leads naming Jackson), then a like report on
+    ``day`` whose lead names ``lead``: it scores far above the join bar."""
+    v = basis(120)
+    names = {"chargers": 1.0, "dui": 1.0, "san diego": 1.0, "highway patrol": 1.0}
+    c = StoryClusterer(params)
+    for k in range(3):
+        c.add(dataclasses.replace(_dated(f"j{k}", blend(v, basis(121 + k), 0.95), names, k),
+                                  lead=frozenset({"jackson"})))
+    c.add(dataclasses.replace(_dated("w", blend(v, basis(125), 0.95), names, day), lead=lead))
+    return c
+
+
+def test_a_report_weeks_later_about_other_people_starts_its_own_story():
+    """Params.protagonist_min for one article (scoring.lead_of_other_people): more than near_s
+    after a story's dated reports, an article whose lead names none of the story's main people
+    is another event of its kind, however well it scores (a second player's arrest 50 days
+    after the first's); its evidence names both sides and the why line says so. Near in time,
+    undated, with the story's person in its lead too, or with the rule off, it joins."""
+    from storyline.report.why import join_why
+
+    williams = frozenset({"williams"})
+    apart = _arrest_story_then(williams, 50)
+    assert apart.story_of("w") == "w"
+    why = apart.take_evidence()[0]["w"]
+    assert why["kind"] == "founded"
+    assert why["other_people"] == {**why["other_people"], "story": "j0", "people": ["williams"],
+                                   "story_people": ["jackson"]}
+    assert "weeks apart and about Jackson, was left out, as this article leads with Williams" in join_why(why)
+    for c in (_arrest_story_then(williams, 3), _arrest_story_then(williams, None),
+              _arrest_story_then(williams | {"jackson"}, 50), _arrest_story_then(frozenset(), 50),
+              _arrest_story_then(williams, 50, dataclasses.replace(DEFAULT, protagonist_min=0))):
+        assert c.story_of("w") == "j0"
+
+
 def test_a_full_article_near_a_story_in_time_joins_it_at_the_lowered_bar():
     """An article that shares half of a story's names and is loosely alike scores between
     join_threshold - near_shift and join_threshold: published a day after the story's reports

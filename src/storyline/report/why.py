@@ -163,6 +163,11 @@ def join_why(why: Mapping | None, text: str = "", titles: Mapping[str, str | Non
         if isinstance(other, Mapping) and _strs(other.get("story_years")) and _strs(other.get("article_years")):
             text_ += (f"; story {str(other.get('story', ''))[:12]}, which names {', '.join(_strs(other.get('story_years')))},"
                       f" was left out, as this article names {', '.join(_strs(other.get('article_years')))}")
+        other = why.get("other_people")
+        if isinstance(other, Mapping) and _strs(other.get("story_people")) and _strs(other.get("people")):
+            text_ += (f"; story {str(other.get('story', ''))[:12]}, weeks apart and about"
+                      f" {', '.join(_key_name(k) for k in _strs(other.get('story_people')))}, was left out, as this"
+                      f" article leads with {', '.join(_key_name(k) for k in _strs(other.get('people')))}")
         if own:
             text_ += "; that story joined " + ("another, which this one absorbed" if merged.get("via") else "this one")
             text_ += " later" + _merge_how(merged, titles)

@@ -132,9 +132,9 @@ class StoryClusterer(ScoringMixin, EvidenceMixin, SplitMixin, TimeShardMixin):
         # (stored with the batch; not state: no decision reads it).
         self._why: dict[str, dict] = {}
         self._merged: list[dict] = []
-        # The candidates the year veto kept out of the current article's scoring (for its
-        # evidence; not state).
-        self._kept_out: list[tuple[float, Story]] = []
+        # The candidates the year veto ("years") or other people weeks apart ("people") kept
+        # out of the current article's scoring, with their cosines (for its evidence; not state).
+        self._kept_out: list[tuple[float, Story, str]] = []
         # What the last snapshot (or the checkpoint restored from) holds: the active stories'
         # keys and the held items' arrival indexes, None before any; and the stories changed
         # since (checkpoint.py writes a delta from these).

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from storyline.link.stories.features import Item, publication_years, year_keys
-from storyline.link.stories.scoring import piece_of_other_people
+from storyline.link.stories.scoring import lead_of_other_people, piece_of_other_people
 from storyline.link.stories.state import FIXED, Story, centroid_cosine, majority_years, sparse_dot
 
 # Shared names and words listed in an article's membership evidence.
@@ -193,12 +193,19 @@ class EvidenceMixin:
             why["nearest_story"] = story.key
             why["nearest_score"] = round(score, 4)
             why["nearest_cosine"] = round(cosine, 4)
-        if self._kept_out:  # the nearest story the year veto kept it from
-            cosine, story = min(self._kept_out, key=lambda t: (-t[0], t[1].index))
+        years = [t for t in self._kept_out if t[2] == "years"]
+        if years:  # the nearest story the year veto kept it from
+            cosine, story, _ = min(years, key=lambda t: (-t[0], t[1].index))
             why["other_years"] = {"story": story.key, "cosine": round(cosine, 4),
                                   "article_years": sorted(k.lstrip("#") for k in year_keys(item.entities)
                                                           | publication_years(item.time, 0.0)),
                                   "story_years": [k.lstrip("#") for k in majority_years(story)]}
+        people = [t for t in self._kept_out if t[2] == "people"]
+        if people:  # the nearest story weeks apart whose people its lead does not name
+            cosine, story, _ = min(people, key=lambda t: (-t[0], t[1].index))
+            told = lead_of_other_people(item, story, self.params.protagonist_min)
+            why["other_people"] = {"story": story.key, "cosine": round(cosine, 4),
+                                   "people": told[0] if told else [], "story_people": told[1] if told else []}
         return why
 
     def _nearest_exact(self, item: Item, scored: list[tuple[float, Story, float]]) -> tuple[float, Story, float]:
