@@ -565,11 +565,37 @@ def test_a_report_weeks_later_about_other_people_starts_its_own_story():
     assert why["kind"] == "founded"
     assert why["other_people"] == {**why["other_people"], "story": "j0", "people": ["williams"],
                                    "story_people": ["jackson"]}
-    assert "weeks apart and about Jackson, was left out, as this article leads with Williams" in join_why(why)
+    assert why["other_people"]["days"] == 48.0  # from the story's last report, two days after its first
+    assert "story j0, 48 days apart and about Jackson, was left out, as this article leads with Williams" in join_why(why)
     for c in (_arrest_story_then(williams, 3), _arrest_story_then(williams, None),
               _arrest_story_then(williams | {"jackson"}, 50), _arrest_story_then(frozenset(), 50),
               _arrest_story_then(williams, 50, dataclasses.replace(DEFAULT, protagonist_min=0))):
         assert c.story_of("w") == "j0"
+
+
+def test_two_stories_weeks_apart_about_other_people_do_not_merge_by_convergence():
+    """A later report naming both sides' people scores the merge bar with the story of the
+    first arrest and with the one the weeks-apart test kept from it: the two stay apart
+    (scoring.stories_apart_of_other_people; the gap taken without the report that bridges it),
+    the refusal in its evidence.""" 
+    def run(day: float) -> StoryClusterer:
+        c = _arrest_story_then(frozenset({"williams"}), day)
+        v = basis(120)
+        names = {"chargers": 1.0, "dui": 1.0, "san diego": 1.0, "highway patrol": 1.0}
+        c.add(dataclasses.replace(_dated("w2", blend(v, basis(126), 0.95), names, day + 0.2),
+                                  lead=frozenset({"williams"})))
+        c.add(dataclasses.replace(_dated("both", blend(v, basis(127), 0.97), names, day + 0.5),
+                                  lead=frozenset({"williams", "jackson"})))
+        return c
+
+    apart = run(20)  # within the story's profile (Params.profile_s): its reports still speak
+    assert apart.story_of("w") == apart.story_of("w2") != apart.story_of("j0")
+    assert apart.story_of("both") in (apart.story_of("j0"), apart.story_of("w"))
+    refused = [k for w in apart.take_evidence()[0].values() for k in w.get("not_merged", [])]
+    assert [k["rule"] for k in refused] == ["weeks apart"]
+    assert {tuple(refused[0]["people"]), tuple(refused[0]["other_people"])} == {("williams",), ("jackson",)}
+    # Four days after the story's last report (a day past near_s) the article is kept out too.
+    assert _arrest_story_then(frozenset({"williams"}), 6).story_of("w") == "w"
 
 
 def test_a_full_article_near_a_story_in_time_joins_it_at_the_lowered_bar():

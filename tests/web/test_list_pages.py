@@ -151,6 +151,9 @@ def test_evidence_of_another_version_or_shape_leaves_a_part_out_never_raises():
            {"kind": "rescued", "score": 1.2, "rescue_threshold": None},
            {"kind": "founded", "nearest_story": "s", "nearest_score": None, "other_years": "2013"},
            {"kind": "founded", "other_years": {"story_years": [2008], "article_years": None}},
+           {"kind": "founded", "other_people": {"story": ["a"], "people": ["x"], "story_people": ["y"]}},
+           {"kind": "founded", "other_people": {"story": "s", "people": [" "], "story_people": "y", "days": "x"}},
+           {"kind": "founded", "other_people": "williams"},
            {"kind": "split", "centroid_cosine": None, "moved": "5", "before": "x"},
            {"kind": "time shard", "score": True}]
     for why in odd:
@@ -160,6 +163,10 @@ def test_evidence_of_another_version_or_shape_leaves_a_part_out_never_raises():
                        {"rule": "converge", "score": 10**400, "bar": float("nan")}, {"rule": "converge", "score": 1.0, "bar": 10**400}):
             assert isinstance(join_why(why, "", None, merged), str)
     assert join_why({"kind": "joined", "shared_entities": "obama"}) == "Joined as it arrived."  # a string is no list
+    for other in ({"story": ["a"], "people": ["x"], "story_people": ["y"]}, {"story": "s", "people": [" "], "story_people": ["y"]}):
+        assert join_why({"kind": "founded", "other_people": other}) == "Started this story."  # no part half said
+    assert join_why({"kind": "founded", "other_people": {"story": "s", "people": ["x"], "story_people": ["y"], "days": "x"}}) \
+        == "Started this story; story s, apart in time and about Y, was left out, as this article leads with X."
     assert join_why({"kind": "joined", "score": "0.8", "join_threshold": 1.5}) == "Joined as it arrived (1.50 needed)."
     # A name another shown name holds is said once, in full.
     assert join_why({"kind": "joined", "shared_entities": ["helen varga", "varga", "calder marsh", "Calder Marsh Ltd"]}) \

@@ -164,10 +164,14 @@ def join_why(why: Mapping | None, text: str = "", titles: Mapping[str, str | Non
             text_ += (f"; story {str(other.get('story', ''))[:12]}, which names {', '.join(_strs(other.get('story_years')))},"
                       f" was left out, as this article names {', '.join(_strs(other.get('article_years')))}")
         other = why.get("other_people")
-        if isinstance(other, Mapping) and _strs(other.get("story_people")) and _strs(other.get("people")):
-            text_ += (f"; story {str(other.get('story', ''))[:12]}, weeks apart and about"
-                      f" {', '.join(_key_name(k) for k in _strs(other.get('story_people')))}, was left out, as this"
-                      f" article leads with {', '.join(_key_name(k) for k in _strs(other.get('people')))}")
+        if isinstance(other, Mapping) and isinstance(other.get("story"), str):
+            theirs = [_key_name(k) for k in _strs(other.get("story_people")) if k.strip()]
+            ours = [_key_name(k) for k in _strs(other.get("people")) if k.strip()]
+            days = _num(other.get("days"))
+            if theirs and ours:
+                text_ += (f"; story {other['story'][:12]}, "
+                          + (f"{days:.0f} days apart" if days is not None else "apart in time")
+                          + f" and about {', '.join(theirs)}, was left out, as this article leads with {', '.join(ours)}")
         if own:
             text_ += "; that story joined " + ("another, which this one absorbed" if merged.get("via") else "this one")
             text_ += " later" + _merge_how(merged, titles)

@@ -97,7 +97,8 @@ from storyline.link.stories.features import (
 )
 from storyline.link.stories import checkpoint
 from storyline.link.stories.evidence import EvidenceMixin
-from storyline.link.stories.scoring import ScoringMixin, other_casts, other_protagonists
+from storyline.link.stories.scoring import (ScoringMixin, other_casts, other_protagonists,
+                                            stories_apart_of_other_people)
 from storyline.link.stories.shard_entry import TimeShardMixin
 from storyline.link.stories.lexdots import LexDots
 from storyline.link.stories.split import SplitMixin
@@ -364,6 +365,13 @@ class StoryClusterer(ScoringMixin, EvidenceMixin, SplitMixin, TimeShardMixin):
                     {"story": other.key, "rule": "protagonists", "score": round(score, 4),
                      "people": people[0], "other_people": people[1]})
                 continue
+            apart = (stories_apart_of_other_people(story, self._span_without(story, self._cur), other, p.near_s,
+                                                   p.protagonist_min) if p.protagonist_min else None)
+            if apart is not None:  # weeks apart and about other people (ScoringMixin._later_of_other_people)
+                self._why[item.id].setdefault("not_merged", []).append(
+                    {"story": other.key, "rule": "weeks apart", "score": round(score, 4),
+                     "people": apart[0], "other_people": apart[1]})
+                continue
             if p.cast_min:
                 casts = other_casts([self._items[q] for q in story.profile if q in self._items],
                                     [self._items[q] for q in other.profile if q in self._items], p.cast_min)
@@ -379,6 +387,12 @@ class StoryClusterer(ScoringMixin, EvidenceMixin, SplitMixin, TimeShardMixin):
                                                "centroid_cosine": round(centroids, 4),
                                                **({} if shared is None else {"names_in_common": round(shared, 4)})})
         return story
+
+    def _span_without(self, story: Story, seq: int) -> tuple[float, float] | None:
+        """The first and last times of the story's dated profile members other than ``seq``
+        (None when it has none): where the story stood before the article at ``seq`` joined."""
+        times = [t for q in story.profile if q != seq and q in self._items and (t := self._items[q].time) is not None]
+        return (min(times), max(times)) if times else None
 
     def _merge_bar(self, item: Item, story: Story, other: Story) -> float:
         """The score ``item`` needs with ``other`` to merge it with its own ``story``:

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from storyline.link.stories.features import Item, publication_years, year_keys
-from storyline.link.stories.scoring import lead_of_other_people, piece_of_other_people
+from storyline.link.stories.scoring import lead_of_other_people, piece_of_other_people, time_gap
 from storyline.link.stories.state import FIXED, Story, centroid_cosine, majority_years, sparse_dot
 
 # Shared names and words listed in an article's membership evidence.
@@ -204,7 +204,9 @@ class EvidenceMixin:
         if people:  # the nearest story weeks apart whose people its lead does not name
             cosine, story, _ = min(people, key=lambda t: (-t[0], t[1].index))
             told = lead_of_other_people(item, story, self.params.protagonist_min)
+            gap = time_gap(item.time, story)
             why["other_people"] = {"story": story.key, "cosine": round(cosine, 4),
+                                   "days": None if gap is None else round(gap / 86400.0, 1),
                                    "people": told[0] if told else [], "story_people": told[1] if told else []}
         return why
 

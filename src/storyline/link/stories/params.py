@@ -324,8 +324,12 @@ class Params:
     # 39): a second player's arrest 50 days after the first's joined the first's story at 1.54
     # on the dated stream 180:5:1:events (dev pair F1 0.928 -> 0.973, P 0.909 -> 1.000; train
     # 0.927 -> 0.930; the worst case 60:30:1:siblings train 0.883 -> 0.880; every other stream,
-    # the undated sets, ECB+ through the CLI and UCI identical). Near in time or undated it is
-    # no veto (tried at every join in session 36: recall lost).
+    # the undated sets, ECB+ through the CLI and UCI identical). It keeps the article from
+    # joining, merging or a second look, and two such stories from merging by convergence
+    # (scoring.stories_apart_of_other_people). Near in time or undated it is no veto: the same
+    # test at every join cost ECB+ dev recall 0.901 -> 0.816 (session 39); reports of one event
+    # bring in new people. Its price: a follow-up weeks on whose lead names only a newcomer (a
+    # judge, a coach) starts a story of its own.
     protagonist_min: int = 3
     # Casts (scoring.py ``other_casts``): two stories of this many profile members or more do
     # not merge by convergence when each has recurring people (named anywhere by two or more of
