@@ -282,7 +282,7 @@ def piece_of_other_people(piece: Story, story: Story, min_size: int) -> tuple[li
     player's arrest weeks later at 1.53."""
     if piece.size < 2 or story.size < min_size:
         return None
-    return _strangers(piece, _main_people(piece, 1), story, _main_people(story, 2))
+    return _piece_strangers(piece, story)
 
 
 def lead_of_other_people(item: Item, story: Story, min_size: int) -> tuple[list[str], list[str]] | None:
@@ -292,8 +292,7 @@ def lead_of_other_people(item: Item, story: Story, min_size: int) -> tuple[list[
     article; else None."""
     if story.size < min_size or not item.lead:
         return None
-    lead = sorted(item.lead)
-    return _strangers_of(lead, set(item.lead), story, _main_people(story, 2))
+    return _strangers_of(sorted(item.lead), item.lead, story, _main_people(story, 2))
 
 
 def stories_apart_of_other_people(a: Story, a_span: tuple[float, float] | None, b: Story, near_s: float,
@@ -313,7 +312,7 @@ def stories_apart_of_other_people(a: Story, a_span: tuple[float, float] | None, 
     small, big = (a, b) if (a.size, b.index) < (b.size, a.index) else (b, a)
     if big.size < min_size:
         return None
-    apart = _strangers(small, _main_people(small, 1), big, _main_people(big, 2))
+    apart = _piece_strangers(small, big)
     return apart if apart is None or small is a else (apart[1], apart[0])
 
 
@@ -324,6 +323,12 @@ def _main_people(story: Story, share: int) -> list[str]:
 
 def _strangers(a: Story, main_a: list[str], b: Story, main_b: list[str]) -> tuple[list[str], list[str]] | None:
     return _strangers_of(main_a, a.lead_docs, b, main_b)
+
+
+def _piece_strangers(piece: Story, story: Story) -> tuple[list[str], list[str]] | None:
+    """The test of a small story against a bigger one: the piece's main people named by all its
+    leads, the story's by half (piece_of_other_people, stories_apart_of_other_people)."""
+    return _strangers(piece, _main_people(piece, 1), story, _main_people(story, 2))
 
 
 def _strangers_of(main_a: list[str], leads_a, b: Story, main_b: list[str]) -> tuple[list[str], list[str]] | None:
