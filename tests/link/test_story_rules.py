@@ -35,6 +35,12 @@ def test_short_items_are_held_to_the_short_threshold():
         Params(short_join_threshold=DEFAULT.join_threshold + 0.1)
 
 
+@pytest.mark.parametrize("bad", [{"people_split_share": 0.6}, {"people_split_share": -0.1}, {"people_split_cover": 1.5}])
+def test_the_people_split_refuses_shares_no_two_groups_can_have(bad):
+    with pytest.raises(ValueError, match=next(iter(bad))):
+        Params(**bad)
+
+
 def test_a_headline_joins_the_story_of_its_headlines_at_the_short_threshold():
     """Two headlines on one story share a rare word and a loosely related vector: too little
     for an article, enough for a headline. With the short threshold at the full one they stay
@@ -1004,3 +1010,86 @@ def test_an_item_without_a_vector_is_scored_against_the_stories_of_its_rarest_na
     c._cur = c._next
     found = c._sharing_names(item)
     assert [s.key for s, _ in found] == ["s0", "s1", "s2"]  # the year alone brings no candidate
+
+
+# ------------------------------------------------------------------ split by the people of the leads
+
+def test_people_parts_takes_two_groups_of_leads_each_leaving_out_the_others_person():
+    from storyline.link.stories.split import people_parts
+
+    bush, thomas = frozenset({"bush"}), frozenset({"thomas"})
+    # Reggie Bush's reports and Pierre Thomas's, one of Thomas's naming Bush too (background).
+    leads = [bush, thomas, bush | {"payton"}, thomas, bush, thomas | {"brees"}, bush, thomas, bush, thomas | bush,
+             thomas, bush, frozenset(), thomas]
+    found = people_parts(leads, 5, 0.25, 0.8)
+    assert found is not None
+    kept, gone, moved = found
+    # The group of the oldest lead stays, with the lead naming both and the one naming no one.
+    assert (kept, gone) == ("bush", "thomas")
+    assert moved == [1, 3, 5, 7, 10, 13]
+    # Which person stays follows the order: the first lead a Thomas report, Thomas stays.
+    swapped = people_parts([thomas, *leads], 5, 0.25, 0.8)
+    assert swapped is not None and swapped[:2] == ("thomas", "bush") and 0 not in swapped[2]
+
+
+@pytest.mark.parametrize("case", ["both", "share", "min_part", "cover", "one_person"])
+def test_people_parts_leaves_one_event_told_through_several_people_whole(case):
+    from storyline.link.stories.split import people_parts
+
+    a, b, c = frozenset({"klitschko"}), frozenset({"thompson"}), frozenset({"arum"})
+    leads = {
+        # A fight: the leads name both fighters as often as one (more than a quarter of a group).
+        "both": [a] * 6 + [b] * 6 + [a | b] * 2,
+        # One person's five reports in a story of 24 (under a quarter of it).
+        "share": [a] * 19 + [b] * 5,
+        # Four reports a side (under split_min).
+        "min_part": [a] * 4 + [b] * 4,
+        # The two people lead fewer than 0.8 of the reports; a third leads the rest.
+        "cover": [a] * 5 + [b] * 5 + [c] * 4,
+        # Every report about one person.
+        "one_person": [a] * 12,
+    }[case]
+    assert people_parts(leads, 5, 0.25, 0.8) is None
+    if case == "both":  # the bound is on the leads naming both: one is allowed
+        assert people_parts([a] * 6 + [b] * 6 + [a | b], 5, 0.25, 0.8) is not None
+
+
+def _glued(params: Params) -> StoryClusterer:
+    """One story (restored: no decision made) of eleven reports alike in meaning, six leading
+    with Felt and five with LaRue, two obituaries glued while both were small."""
+    leads = ["felt", "larue", "felt", "larue", "felt", "felt", "larue", "felt", "larue", "felt", "larue"]
+    items = [Item(f"{who}{k}", unit(basis(21) + 0.05 * basis(300 + k)), {who: 1.0, "watergate": 1.0}, None,
+                  lead=frozenset({who})) for k, who in enumerate(leads)]
+    return StoryClusterer.restore(items, {it.id: "felt0" for it in items}, params)
+
+
+def test_a_story_whose_leads_fall_into_two_peoples_groups_is_split_in_two():
+    from storyline.report.why import join_why
+
+    params = dataclasses.replace(DEFAULT, split_every=12, split_min=4, rescue_after=0)
+    c = _glued(params)
+    c.take_evidence()
+    late = Item("felt11", unit(basis(21) + 0.05 * basis(400)), {"felt": 1.0, "watergate": 1.0}, None,
+                lead=frozenset({"felt"}))
+    assert c.add(late) == "felt0"  # the twelfth member: the check is due
+    stories = c.stories()
+    assert stories == {"felt0": ["felt0", "felt2", "felt4", "felt5", "felt7", "felt9", "felt11"],
+                       "larue1": ["larue1", "larue3", "larue6", "larue8", "larue10"]}
+    why, _ = c.take_evidence()
+    moved = why["larue6"]
+    assert moved["kind"] == "split" and moved["from"] == "felt0" and moved["moved"] == 5
+    assert moved["people"] == ["felt"] and moved["other_people"] == ["larue"]
+    assert join_why(moved).startswith("Moved here with the 5 articles that lead with Larue, not with Felt,"
+                                      " when story felt0, whose reports led with one or the other, was cut in two.")
+    # The vectors did not part them: with the people's split off the story stays whole.
+    off = _glued(dataclasses.replace(params, people_split_share=0.0))
+    off.add(late)
+    assert len(off.stories()) == 1
+    # A later report about LaRue naming Felt in its background scores both past the merge bar
+    # and does not merge them back: LaRue's part never leads with Felt (the protagonists' test).
+    assert c.add(Item("larue12", unit(basis(21) + 0.05 * basis(401)), {"larue": 1.0, "felt": 1.0, "watergate": 1.0},
+                      None, lead=frozenset({"larue"}))) == "larue1"
+    assert len(c.stories()) == 2
+    kept = c.take_evidence()[0]["larue12"]["not_merged"]
+    assert [(k["story"], k["rule"]) for k in kept] == [("felt0", "protagonists")]
+    assert kept[0]["score"] >= params.merge_threshold

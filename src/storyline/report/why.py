@@ -178,9 +178,17 @@ def join_why(why: Mapping | None, text: str = "", titles: Mapping[str, str | Non
         return text_ + "."
     if kind == "split":
         alike = _num(why.get("centroid_cosine"))
-        text_ = (f"Moved here with the {_count(int(_num(why.get('moved')) or 0), 'article', 'articles')} on its"
-                 f" subject when story {str(why.get('from', ''))[:12]}, which had joined two subjects, was cut in two"
-                 + (f" (the parts alike {alike:.2f} in meaning)" if alike is not None else "") + ".")
+        ours = [_key_name(k) for k in _strs(why.get("other_people")) if k.strip()]
+        theirs = [_key_name(k) for k in _strs(why.get("people")) if k.strip()]
+        moved = _count(int(_num(why.get("moved")) or 0), "article", "articles")
+        if ours and theirs:  # split by the people its leads name (link/stories/split.py, people_parts)
+            text_ = (f"Moved here with the {moved} that lead with {', '.join(ours)}, not with {', '.join(theirs)},"
+                     f" when story {str(why.get('from', ''))[:12]}, whose reports led with one or the other,"
+                     " was cut in two.")
+        else:
+            text_ = (f"Moved here with the {moved} on its subject when story {str(why.get('from', ''))[:12]},"
+                     " which had joined two subjects, was cut in two"
+                     + (f" (the parts alike {alike:.2f} in meaning)" if alike is not None else "") + ".")
         before = join_why(why.get("before"), text, titles) if isinstance(why.get("before"), Mapping) else ""
         return f"{text_} Before that: {before}" if before else text_
     hows = {"joined": "Joined as it arrived", "rescued": "Joined on a second look, once the story had grown",

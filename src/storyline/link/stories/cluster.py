@@ -63,7 +63,9 @@ The algorithm (single pass, like Google News or Event Registry, after Miranda et
    (the last articles of a closed corpus would otherwise get none).
 7. Split: every ``split_every`` members, a story whose profile falls in two parts of different
    subjects (2-means over article vectors, centroids less than ``split_cosine`` alike) gives the
-   part without its oldest member a story of its own (link/stories/split.py).
+   part without its oldest member a story of its own; so does a story whose leads fall into
+   two groups about two people, each leaving the other's person out (few leads name both)
+   (``people_split_share``; link/stories/split.py).
 
 Steps 2-3 (candidates and scores) and the checks of step 5 live in link/stories/scoring.py, the
 evidence and the second looks in evidence.py, the split in split.py; this module holds the

@@ -5,7 +5,11 @@ a second subject through one bridging article ("Edward Snowden speaks at SXSW" t
 headlines into Snowden's story). Every ``split_every`` members, the story's profile is cut in two
 by 2-means over the members' article vectors; when both parts hold at least ``split_min``
 members and their centroids are less than ``split_cosine`` alike, the part without the story's
-oldest profile member leaves it and becomes a story of its own, keyed by its oldest member. The
+oldest profile member leaves it and becomes a story of its own, keyed by its oldest member.
+When the vectors do not part it, the people its leads name may (:func:`people_parts`): two
+events of one kind glued while both stories were small (two obituaries, two players put on
+injured reserve) read alike, but nearly every report leads with one of two people and leaves
+the other out. The
 check is made inside ``add`` at a fixed count of members, so what it decides is a function of
 the order alone, however the stream is cut into batches, and a clusterer restored from its
 checkpoint continues exactly. (The replay from memberships, StoryClusterer.restore, is exact only
@@ -18,12 +22,16 @@ mixin and it works on the clusterer's state directly.
 
 from __future__ import annotations
 
+from collections import Counter
+
 import numpy as np
 
 from storyline.link.stories.state import Story
 
 # 2-means iterations (the parts settle in 2-4 on the sets measured).
 ROUNDS = 10
+# The people (most named in the leads) whose pairs people_parts tries.
+PEOPLE_TRIED = 6
 
 
 class SplitMixin:
@@ -31,29 +39,55 @@ class SplitMixin:
 
     def _maybe_split(self, story: Story) -> Story:
         """Split ``story`` when it is due a check and its profile holds two subjects (module
-        docstring); returns the story the current article is in afterwards."""
+        docstring): by its vectors, else by the people its leads name (:func:`people_parts`);
+        returns the story the current article is in afterwards."""
         p = self.params
         if not p.split_every or len(story.members) % p.split_every:
             return story
+        parted = self._vector_parts(story)
+        if parted is None and p.people_split_share:
+            parted = self._people_parts(story)
+        if parted is None:
+            return story
+        moved, why = parted
+        new = self._split_off(story, moved, why)
+        return new if self._cur in moved else story
+
+    def _vector_parts(self, story: Story) -> tuple[list[int], dict] | None:
+        """The members to move and the split's evidence when 2-means cuts the profile's
+        vectors into two parts of split_min or more less than split_cosine alike."""
+        p = self.params
         seqs = [s for s in story.profile if self._items[s].vector is not None]
         if len(seqs) < 2 * p.split_min:
-            return story
+            return None
         matrix = np.stack([np.asarray(self._items[s].vector, dtype=np.float64) for s in seqs])
         norms = np.linalg.norm(matrix, axis=1, keepdims=True)
         matrix = matrix / np.where(norms > 0, norms, 1.0)
         labels, cosine = two_means(matrix)
         if labels is None or cosine >= p.split_cosine:
-            return story
+            return None
         # The part holding the oldest profile member keeps the story.
         moved = [s for s, label in zip(seqs, labels) if label != labels[0]]
         if min(len(moved), len(seqs) - len(moved)) < p.split_min:
-            return story
-        new = self._split_off(story, moved, round(cosine, 4))
-        return new if self._cur in moved else story
+            return None
+        return moved, {"centroid_cosine": round(cosine, 4)}
 
-    def _split_off(self, story: Story, moved: list[int], cosine: float) -> Story:
+    def _people_parts(self, story: Story) -> tuple[list[int], dict] | None:
+        """The members to move and the split's evidence when the profile's leads fall into
+        two groups, each about a person the other's leads do not name (:func:`people_parts`)."""
+        p = self.params
+        seqs = list(story.profile)
+        found = people_parts([self._items[s].lead for s in seqs], p.split_min, p.people_split_share,
+                             p.people_split_cover)
+        if found is None:
+            return None
+        kept, gone, moved = found
+        return [seqs[i] for i in moved], {"people": [kept], "other_people": [gone]}
+
+    def _split_off(self, story: Story, moved: list[int], evidence: dict) -> Story:
         """Move the members ``moved`` (profile members, ascending) of ``story`` to a new story
-        keyed by the first of them."""
+        keyed by the first of them; ``evidence`` (what tells the parts apart) goes into the
+        moved members' evidence."""
         gone = set(moved)
         self._active.remove(story)
         self._centroids.drop(story)
@@ -72,7 +106,7 @@ class SplitMixin:
         new = self._start(moved[0], self._items[moved[0]])
         for seq in moved[1:]:
             self._join(new, seq, self._items[seq])
-        why = {"kind": "split", "from": story.key, "centroid_cosine": cosine, "split_by": self._ids[self._cur],
+        why = {"kind": "split", "from": story.key, **evidence, "split_by": self._ids[self._cur],
                "kept": story.size, "moved": len(moved)}
         for seq in moved:
             aid = self._ids[seq]
@@ -105,3 +139,41 @@ def two_means(matrix: np.ndarray) -> tuple[list[int] | None, float]:
 def _unit(v: np.ndarray) -> np.ndarray:
     norm = float(np.linalg.norm(v))
     return v / norm if norm > 0 else v
+
+
+def people_parts(leads: list[frozenset[str]], min_part: int, share: float,
+                 cover: float) -> tuple[str, str, list[int]] | None:
+    """(the person of the part that stays, the person of the part that leaves, the indexes
+    of the members leaving) when the leads (Item.lead, one set a profile member, oldest
+    first) fall into two groups about different people, else None.
+
+    Two people A and B of the leads qualify when the leads naming A and not B and those
+    naming B and not A each number ``min_part`` or more and ``share`` or more of the profile,
+    the leads naming both are at most a quarter of the smaller group, and the leads naming
+    either are ``cover`` or more of the profile: nearly every report is about one of two
+    people, and those about one leave the other out. A story that glued two obituaries, two
+    players put on injured reserve, two arrests (ECB+'s two events of one topic, fed in
+    random order: each event's first reports joined a story of the other's before either
+    story was big enough for the protagonists' test) is of that shape; one event told
+    through two of its people is not: its leads name both, or one of them and nobody else
+    in particular, or a third person in most of them. The group holding the oldest member of
+    the two stays, with the leads naming both or neither: the part that leaves names only its
+    own person, so the protagonists' test (scoring.other_protagonists) keeps the two from
+    merging again. Candidates are the six people the most leads name, pairs tried in that
+    order (ties by key), the first that qualifies taken."""
+    n = len(leads)
+    need = max(min_part, share * n)
+    counts = Counter(k for lead in leads for k in lead)
+    top = [k for k, c in sorted(counts.items(), key=lambda t: (-t[1], t[0]))[:PEOPLE_TRIED] if c >= need]
+    for i, a in enumerate(top):
+        for b in top[i + 1:]:
+            only_a = [j for j, lead in enumerate(leads) if a in lead and b not in lead]
+            only_b = [j for j, lead in enumerate(leads) if b in lead and a not in lead]
+            both = counts[a] - len(only_a)
+            if (min(len(only_a), len(only_b)) < need or 4 * both > min(len(only_a), len(only_b))
+                    or len(only_a) + len(only_b) + both < cover * n):
+                continue
+            if only_a[0] > only_b[0]:
+                a, b, only_a, only_b = b, a, only_b, only_a
+            return a, b, only_b
+    return None
