@@ -166,6 +166,31 @@ def test_an_article_kept_out_by_its_years_says_so():
     assert line.startswith("Started this story") and "story e1, which names 2008, was left out, as this article names 2013, 2014" in line
 
 
+def test_an_article_that_joins_another_story_says_which_nearer_one_its_years_kept_it_from():
+    """A 2013 report nearer in meaning to the 2008 election's story than to the 2013 one's
+    joins the 2013 story; its evidence names the 2008 story the veto kept it from, and the why
+    line says so after how it joined. A kept-out story less alike than the one joined is not
+    named (it explains nothing)."""
+    from storyline.report.why import join_why
+
+    v = basis(55)
+    names = ["turkmenistan", "majlis"]
+    c = StoryClusterer()
+    c.add(item_with("e1", v, names + ["#2008"]))
+    v13 = blend(v, basis(56), 0.95)
+    c.add(item_with("e2", v13, names + ["#2013"]))
+    assert c.add(item_with("e3", blend(v, basis(57), 0.98), names + ["#2013"])) == "e2"
+    assert c.add(item_with("e4", blend(v13, basis(58), 0.99), names + ["#2013"])) == "e2"
+    why, _ = c.take_evidence()
+    assert why["e3"]["kind"] == "joined"
+    kept = why["e3"]["other_years"]
+    assert kept["story"] == "e1" and kept["story_years"] == ["2008"] and kept["cosine"] > why["e3"]["cosine"]
+    line = join_why(why["e3"])
+    assert line.startswith("Joined as it arrived")
+    assert line.endswith(". Story e1, which names 2008, was left out, as this article names 2013.")
+    assert why["e4"]["kind"] == "joined" and "other_years" not in why["e4"]
+
+
 def test_a_story_sharing_one_of_the_article_years_is_not_vetoed():
     v = basis(60)
     c = StoryClusterer()

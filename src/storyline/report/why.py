@@ -159,19 +159,7 @@ def join_why(why: Mapping | None, text: str = "", titles: Mapping[str, str | Non
         near, bar = _num(why.get("nearest_score")), _num(why.get("join_threshold"))
         if why.get("nearest_story") is not None and near is not None and bar is not None:
             text_ += f": the nearest story scored {near:.2f}, below the {bar:.2f} needed to join it"
-        other = why.get("other_years")
-        if isinstance(other, Mapping) and _strs(other.get("story_years")) and _strs(other.get("article_years")):
-            text_ += (f"; story {str(other.get('story', ''))[:12]}, which names {', '.join(_strs(other.get('story_years')))},"
-                      f" was left out, as this article names {', '.join(_strs(other.get('article_years')))}")
-        other = why.get("other_people")
-        if isinstance(other, Mapping) and isinstance(other.get("story"), str):
-            theirs = [_key_name(k) for k in _strs(other.get("story_people")) if k.strip()]
-            ours = [_key_name(k) for k in _strs(other.get("people")) if k.strip()]
-            days = _num(other.get("days"))
-            if theirs and ours:
-                text_ += (f"; story {other['story'][:12]}, "
-                          + (f"{days:.0f} days apart" if days is not None else "apart in time")
-                          + f" and about {', '.join(theirs)}, was left out, as this article leads with {', '.join(ours)}")
+        text_ += "".join(f"; {clause}" for clause in _left_out(why))
         if own:
             text_ += "; that story joined " + ("another, which this one absorbed" if merged.get("via") else "this one")
             text_ += " later" + _merge_how(merged, titles)
@@ -224,6 +212,7 @@ def join_why(why: Mapping | None, text: str = "", titles: Mapping[str, str | Non
         similarity = _num(why.get("nearest_similarity"))
         parts.append(f"nearest {named}" + (f" ({similarity:.2f})" if similarity is not None else ""))
     text_ = head + (": " + "; ".join(parts) if parts else "") + "."
+    text_ += "".join(f" {clause[:1].upper()}{clause[1:]}." for clause in _left_out(why))
     kept_apart = why.get("not_merged")
     for kept in kept_apart if isinstance(kept_apart, list) else ():  # Params.protagonist_min, cast_min
         if not isinstance(kept, Mapping):
@@ -237,6 +226,27 @@ def join_why(why: Mapping | None, text: str = "", titles: Mapping[str, str | Non
         else:
             text_ += f"its reports lead with {theirs}, this story's with {ours}."
     return text_
+
+
+def _left_out(why: Mapping) -> list[str]:
+    """The stories a rule kept the article from, each in a clause ("story …, which names 2008,
+    was left out, as this article names 2013"): the year veto's (``other_years``) and the
+    weeks-apart test's (``other_people``; link/stories/evidence.py ``_kept_out_evidence``)."""
+    clauses = []
+    other = why.get("other_years")
+    if isinstance(other, Mapping) and _strs(other.get("story_years")) and _strs(other.get("article_years")):
+        clauses.append(f"story {str(other.get('story', ''))[:12]}, which names {', '.join(_strs(other.get('story_years')))},"
+                       f" was left out, as this article names {', '.join(_strs(other.get('article_years')))}")
+    other = why.get("other_people")
+    if isinstance(other, Mapping) and isinstance(other.get("story"), str):
+        theirs = [_key_name(k) for k in _strs(other.get("story_people")) if k.strip()]
+        ours = [_key_name(k) for k in _strs(other.get("people")) if k.strip()]
+        days = _num(other.get("days"))
+        if theirs and ours:
+            clauses.append(f"story {other['story'][:12]}, "
+                           + (f"{days:.0f} days apart" if days is not None else "apart in time")
+                           + f" and about {', '.join(theirs)}, was left out, as this article leads with {', '.join(ours)}")
+    return clauses
 
 
 def _fullest(names: list[str]) -> list[str]:

@@ -158,7 +158,8 @@ class StoryClusterer(ScoringMixin, EvidenceMixin, SplitMixin, TimeShardMixin):
             self._why[item.id] = self._founded(item, scored)
             story = self._start(seq, item)
         else:
-            self._why[item.id] = self._evidence(item, *passing[0])
+            self._why[item.id] = {**self._evidence(item, *passing[0]),
+                                  **self._kept_out_evidence(item, passing[0][2])}
             story = self._join(passing[0][1], seq, item)
             story = self._converge(item, story, [t for t in scored if t is not passing[0]])
             story = self._maybe_split(story)

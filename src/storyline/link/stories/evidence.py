@@ -92,7 +92,7 @@ class EvidenceMixin:
         if runner is not None and best - runner < p.rescue_margin:
             return
         self._why[item.id] = {**self._evidence(item, best, target, cosine), "kind": "rescued",
-                              "rescue_threshold": bar}
+                              "rescue_threshold": bar, **self._kept_out_evidence(item, cosine)}
         self._merge(story, target, {"rule": "rescue", "score": round(best, 4), "bar": round(bar, 4),
                                     "cosine": round(cosine, 4),
                                     "runner_up": None if runner is None else round(runner, 4)})
@@ -193,14 +193,23 @@ class EvidenceMixin:
             why["nearest_story"] = story.key
             why["nearest_score"] = round(score, 4)
             why["nearest_cosine"] = round(cosine, 4)
-        years = [t for t in self._kept_out if t[2] == "years"]
+        return {**why, **self._kept_out_evidence(item)}
+
+    def _kept_out_evidence(self, item: Item, alike: float | None = None) -> dict:
+        """The nearest story the year veto kept the article from (``other_years``) and the
+        nearest the weeks-apart test did (``other_people``), from the last scoring's
+        ``_kept_out``; with ``alike`` (the cosine of the story it joined), only one at least as
+        alike in meaning: a story further off than the one joined explains nothing."""
+        why: dict = {}
+        kept = [t for t in self._kept_out if alike is None or t[0] >= alike]
+        years = [t for t in kept if t[2] == "years"]
         if years:  # the nearest story the year veto kept it from
             cosine, story, _ = min(years, key=lambda t: (-t[0], t[1].index))
             why["other_years"] = {"story": story.key, "cosine": round(cosine, 4),
                                   "article_years": sorted(k.lstrip("#") for k in year_keys(item.entities)
                                                           | publication_years(item.time, 0.0)),
                                   "story_years": [k.lstrip("#") for k in majority_years(story)]}
-        people = [t for t in self._kept_out if t[2] == "people"]
+        people = [t for t in kept if t[2] == "people"]
         if people:  # the nearest story weeks apart whose people its lead does not name
             cosine, story, _ = min(people, key=lambda t: (-t[0], t[1].index))
             told = lead_of_other_people(item, story, self.params.protagonist_min)
