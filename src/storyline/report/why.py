@@ -166,8 +166,8 @@ def join_why(why: Mapping | None, text: str = "", titles: Mapping[str, str | Non
         return text_ + "."
     if kind == "split":
         alike = _num(why.get("centroid_cosine"))
-        ours = [_key_name(k) for k in _strs(why.get("other_people")) if k.strip()]
-        theirs = [_key_name(k) for k in _strs(why.get("people")) if k.strip()]
+        ours = [_key_name(k) for k in _strs(why.get("people")) if k.strip()]
+        theirs = [_key_name(k) for k in _strs(why.get("other_people")) if k.strip()]
         moved = _count(int(_num(why.get("moved")) or 0), "article", "articles")
         if ours and theirs:  # split by the people its leads name (link/stories/split.py, people_parts)
             text_ = (f"Moved here with the {moved} that lead with {', '.join(ours)}, not with {', '.join(theirs)},"
@@ -217,7 +217,8 @@ def join_why(why: Mapping | None, text: str = "", titles: Mapping[str, str | Non
     for kept in kept_apart if isinstance(kept_apart, list) else ():  # Params.protagonist_min, cast_min
         if not isinstance(kept, Mapping):
             continue
-        theirs, ours = ", ".join(_strs(kept.get("other_people"))), ", ".join(_strs(kept.get("people")))
+        theirs = ", ".join(_key_name(k) for k in _strs(kept.get("other_people")) if k.strip())
+        ours = ", ".join(_key_name(k) for k in _strs(kept.get("people")) if k.strip())
         scored = _num(kept.get("score"))
         text_ += (f" Story {str(kept.get('story', ''))[:12]}" + (f" scored {scored:.2f} too but" if scored is not None else "")
                   + " was not merged: ")

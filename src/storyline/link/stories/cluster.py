@@ -49,7 +49,8 @@ The algorithm (single pass, like Google News or Event Registry, after Miranda et
    name, and one's is in no lead of the other's; two players of one team arrested weeks
    apart), nor two whose casts never meet (``cast_min``: each story's reports keep naming
    people, two or more of its members each, whom no report of the other names; one emergency
-   patch of 2008 with its spokesmen, one of 2013 with others).
+   patch of 2008 with its spokesmen, one of 2013 with others), nor two that step 7 would
+   split again by their people.
 6. Rescue: ``rescue_after`` arrivals later, an article still alone in its story is scored
    again against the stories as they are then, and joins the best one at the lower
    ``rescue_threshold`` when that leads the runner-up (Params.rescue_after), and once more
@@ -373,6 +374,12 @@ class StoryClusterer(ScoringMixin, EvidenceMixin, SplitMixin, TimeShardMixin):
             if apart is not None:  # weeks apart and about other people (ScoringMixin._later_of_other_people)
                 self._why[item.id].setdefault("not_merged", []).append(
                     {"story": other.key, "rule": "weeks apart", "score": round(score, 4),
+                     "people": apart[0], "other_people": apart[1]})
+                continue
+            apart = self._people_apart(story, other)
+            if apart is not None:  # merged, a split by people would part them again (split.people_parts)
+                self._why[item.id].setdefault("not_merged", []).append(
+                    {"story": other.key, "rule": "people split", "score": round(score, 4),
                      "people": apart[0], "other_people": apart[1]})
                 continue
             if p.cast_min:

@@ -294,8 +294,8 @@ class Params:
     # fall into two groups about two people, each group split_min or more members and
     # people_split_share or more of the profile, the two people together in the leads of
     # people_split_cover or more of it, and the leads naming both at most a quarter of the
-    # smaller group, gives the group without its oldest member a story of its own (share 0:
-    # off). Fed in random order, ECB+'s two events of a topic glue while both stories are
+    # smaller group, gives the group whose first lead is newer a story of its own (share 0:
+    # off); two stories that are such groups do not merge by convergence. Fed in random order, ECB+'s two events of a topic glue while both stories are
     # small, under the protagonists' test's size (protagonist_min): Mark Felt's obituaries and
     # Fred LaRue's, Reggie Bush and Pierre Thomas put on injured reserve, two Chargers' arrests
     # weeks apart. Direct, pair F1 off -> on (session 40): train shuffled, seeds 0-7, 0.846 /
@@ -306,7 +306,7 @@ class Params:
     # dev 0.853 -> 0.891; train in file order, the other streams, ECB+ and UCI through the CLI
     # (replayed) and UCI direct identical: nothing lost anywhere. Share 0.2-0.33, cover
     # 0.7-0.9 give the same figures. On the gold stories of ECB+ and UCI (post hoc) it splits
-    # none; at share 0 (any group of split_min) it split a Flappy Bird story of 73 headlines by
+    # none; with no share bound (split_min alone) it split a Flappy Bird story of 73 headlines by
     # its 5 naming the game's "creator" (a person to the small model), and at split_min 4 (cover
     # 0.7) two dev events each told through two people (a hit-and-run's victim and its driver;
     # a 76ers player and the coach who replaced the fired one).

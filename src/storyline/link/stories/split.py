@@ -9,7 +9,8 @@ oldest profile member leaves it and becomes a story of its own, keyed by its old
 When the vectors do not part it, the people its leads name may (:func:`people_parts`): two
 events of one kind glued while both stories were small (two obituaries, two players put on
 injured reserve) read alike, but nearly every report leads with one of two people and leaves
-the other out. The
+the other out. Only the profile's members are judged and moved (by either test): reports
+of the other subject that left the profile before the split stay where they are. The
 check is made inside ``add`` at a fixed count of members, so what it decides is a function of
 the order alone, however the stream is cut into batches, and a clusterer restored from its
 checkpoint continues exactly. (The replay from memberships, StoryClusterer.restore, is exact only
@@ -82,7 +83,39 @@ class SplitMixin:
         if found is None:
             return None
         kept, gone, moved = found
-        return [seqs[i] for i in moved], {"people": [kept], "other_people": [gone]}
+        # As not_merged's entries: "people" are the moved members' own story's, "other_people"
+        # the story's they left.
+        return [seqs[i] for i in moved], {"people": [gone], "other_people": [kept]}
+
+    def _people_apart(self, a: Story, b: Story) -> tuple[list[str], list[str]] | None:
+        """(a's person, b's) when the two stories' profiles together fall into two groups of
+        leads about two people (:func:`people_parts`) and the groups are the two stories: the
+        leads of one name the first person and never the second without the first, the other's
+        the other way round. Merged, they would be split again at the next check, so they do
+        not merge (cluster.py ``_converge``); else None. A story that holds both groups itself
+        (glued before, its split check not yet due) is no reason to keep a piece of one of them
+        out: the split will part it."""
+        p = self.params
+        if not (p.split_every and p.people_split_share):
+            return None
+        seqs = sorted(q for q in (*a.profile, *b.profile) if q in self._items)
+        found = people_parts([self._items[q].lead for q in seqs], p.split_min, p.people_split_share,
+                             p.people_split_cover)
+        if found is None:
+            return None
+        first, second = found[:2]
+
+        def sides(story: Story) -> tuple[bool, bool]:
+            leads = [self._items[q].lead for q in story.profile if q in self._items]
+            return (any(first in lead and second not in lead for lead in leads),
+                    any(second in lead and first not in lead for lead in leads))
+
+        (a_first, a_second), (b_first, b_second) = sides(a), sides(b)
+        if a_first and not a_second and b_second and not b_first:
+            return [first], [second]
+        if a_second and not a_first and b_first and not b_second:
+            return [second], [first]
+        return None
 
     def _split_off(self, story: Story, moved: list[int], evidence: dict) -> Story:
         """Move the members ``moved`` (profile members, ascending) of ``story`` to a new story
@@ -156,12 +189,16 @@ def people_parts(leads: list[frozenset[str]], min_part: int, share: float,
     random order: each event's first reports joined a story of the other's before either
     story was big enough for the protagonists' test) is of that shape; one event told
     through two of its people is not: its leads name both, or one of them and nobody else
-    in particular, or a third person in most of them. The group holding the oldest member of
-    the two stays, with the leads naming both or neither: the part that leaves names only its
-    own person, so the protagonists' test (scoring.other_protagonists) keeps the two from
-    merging again. Candidates are the six people the most leads name, pairs tried in that
-    order (ties by key), the first that qualifies taken."""
+    in particular, or a third person in most of them. Of the two groups, the one whose first
+    lead is older stays, with the leads naming both or neither; the part that leaves never
+    leads with the other person. Candidates are the six people the most leads name, pairs
+    tried in that order (ties by key), the first that qualifies taken. Two stories whose
+    profiles together qualify do not merge by convergence (SplitMixin._people_apart): the
+    protagonists' test alone would let the parts merge again whenever a third person is named
+    in half the leads of each (Nixon and "Deep Throat" in Felt's obituaries and in LaRue's)."""
     n = len(leads)
+    if n < 2 * min_part:
+        return None
     need = max(min_part, share * n)
     counts = Counter(k for lead in leads for k in lead)
     top = [k for k, c in sorted(counts.items(), key=lambda t: (-t[1], t[0]))[:PEOPLE_TRIED] if c >= need]
