@@ -191,6 +191,40 @@ def test_an_article_that_joins_another_story_says_which_nearer_one_its_years_kep
     assert why["e4"]["kind"] == "joined" and "other_years" not in why["e4"]
 
 
+def _fight_stories_then_a_report(params: Params) -> StoryClusterer:
+    """Klitschko's 2012 fight (two reports naming 2012) and his 2008 one (two naming no year),
+    then a report of the 2012 fight whose only year is a 2004 in its background: nearer the
+    2012 story, under the join bar with both; unrelated reports after it until its look."""
+    c = StoryClusterer(params)
+    for k in range(20):
+        c.add(item_with(f"bg{k}", basis(500 + k), [f"n{k}", "klitschko" if k % 4 == 0 else f"q{k}"]))
+    v12, v08 = basis(60), basis(61)
+    names = ["klitschko", "ibf", "mannheim"]
+    for k in (1, 2):
+        c.add(item_with(f"k{k}", blend(v12, basis(61 + k), 0.97), names + ["thompson", "#2012"]))
+    for k in (1, 2):
+        c.add(item_with(f"t{k}", blend(v08, basis(63 + k), 0.97), names + ["rahman"]))
+    c.add(item_with("late", unit(0.77 * v12 + 0.63 * v08 + 0.3 * basis(66)), ["klitschko", "ibf", "#2004"]))
+    for k in range(params.rescue_after + 1):
+        c.add(item_with(f"x{k}", basis(700 + k), [f"m{k}"]))
+    return c
+
+
+def test_a_story_its_years_kept_an_article_from_still_counts_as_the_runner_up_at_its_second_look():
+    """The year veto keeps the report from the 2012 story (it names 2004 only); at its second
+    look the 2008 story scores over the rescue bar, but the 2012 story, scored exactly, comes
+    within rescue_margin of it: no story stands out, and the report stays alone rather than
+    join the other fight's story. Without the veto it goes to its own."""
+    params = dataclasses.replace(DEFAULT, rescue_after=5, rescue_again=0, settle_after=0)
+    c = _fight_stories_then_a_report(params)
+    why = c.take_evidence()[0]["late"]
+    assert why["kind"] == "founded" and why["other_years"]["story"] == "k1"
+    assert why["nearest_story"] == "t1" and params.rescue_threshold < why["nearest_score"] < params.join_threshold
+    assert c.story_of("late") == "late"
+    free = _fight_stories_then_a_report(dataclasses.replace(params, year_veto=False))
+    assert free.story_of("late") == "k1"
+
+
 def test_a_story_sharing_one_of_the_article_years_is_not_vetoed():
     v = basis(60)
     c = StoryClusterer()

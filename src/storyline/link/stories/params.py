@@ -234,6 +234,12 @@ class Params:
     # event) join one another's stories. 1.0 gained a little more on ECB+ (train via the CLI
     # 0.913, the stream 0.990) and cost the planted stream far more (P 0.801, BCubed 0.833);
     # 0.9 lost on the siblings stream too.
+    # A story the year veto or the weeks-apart test kept out of the look's scoring counts as
+    # its runner-up (session 40, evidence.py _rescue): direct pair F1, ECB+ train in file
+    # order 0.919 -> 0.921, shuffled (seeds 0-7) up by 0.001-0.015 or the same, dev shuffled
+    # (seed 7) 0.933 -> 0.949, 60:30:1:siblings train 0.899 -> 0.901; train via the CLI
+    # (replayed) 0.911 -> 0.913 (P 0.928 -> 0.934); dev, the other streams and UCI the same.
+    # The same for a piece's look changed nothing.
     rescue_threshold: float = 1.1
     rescue_margin: float = 0.01
     rescue_min_size: int = 2
