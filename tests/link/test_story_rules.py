@@ -1119,6 +1119,26 @@ def test_people_parts_leaves_one_event_told_through_several_people_whole(case):
         assert people_parts([a] * 6 + [b] * 6 + [a | b], 5, 0.25, 0.8) is not None
 
 
+def test_two_stories_each_about_its_own_person_are_judged_each_on_its_own_leads():
+    """split.apart_by_people: the refusal that keeps a split's parts apart holds however the
+    other side grows, with a third person in every lead, a few leads naming both, or leads
+    naming neither; it ends when one side leads with the other's person alone, or is no longer
+    about its own."""
+    from storyline.link.stories.split import apart_by_people
+
+    felt, larue, nixon = frozenset({"felt"}), frozenset({"larue"}), frozenset({"nixon"})
+    a, b = [felt | nixon] * 8, [larue | nixon] * 40  # LaRue's side grown five times Felt's
+    assert apart_by_people(a, b, 5, 0.25) == ("felt", "larue")
+    assert apart_by_people(b, a, 5, 0.25) == ("larue", "felt")
+    assert apart_by_people(a + [frozenset()] * 4, b, 5, 0.25) == ("felt", "larue")  # leads naming no one
+    assert apart_by_people(a, b[:8] + [larue | felt] * 2, 5, 0.25) == ("felt", "larue")  # two of ten name both
+    assert apart_by_people(a, b[:8] + [larue | felt] * 3, 5, 0.25) is None  # three of eleven: over a quarter
+    assert apart_by_people(a + [larue], b, 5, 0.25) is None  # a lead of Felt's side with LaRue alone
+    assert apart_by_people(a[:4], b, 5, 0.25) is None  # four leads: too few to tell
+    assert apart_by_people(a + [frozenset()] * 25, b, 5, 0.25) is None  # Felt in 8 of 33: not about him
+    assert apart_by_people(a, a, 5, 0.25) is None  # the same person: no pair
+
+
 def _glued(params: Params, also: frozenset[str] = frozenset()) -> StoryClusterer:
     """One story (restored: no decision made) of eleven reports alike in meaning, six leading
     with Felt and five with LaRue (and with ``also``, each), two obituaries glued while both
@@ -1185,4 +1205,5 @@ def test_two_parts_split_by_people_do_not_merge_again_through_a_person_both_name
     assert kept == [{**kept[0], "story": "felt0", "rule": "people split", "people": ["larue"], "other_people": ["felt"]}]
     assert kept[0]["score"] >= params.merge_threshold
     assert join_why(why["larue12"]).endswith("Story felt0 scored %.2f too but was not merged: its reports lead with"
-                                             " Felt, this story's with Larue." % kept[0]["score"])
+                                             " Felt and this story's with Larue, never one with the other's person"
+                                             " alone: merged, they would be split again." % kept[0]["score"])

@@ -214,7 +214,7 @@ def join_why(why: Mapping | None, text: str = "", titles: Mapping[str, str | Non
     text_ = head + (": " + "; ".join(parts) if parts else "") + "."
     text_ += "".join(f" {clause[:1].upper()}{clause[1:]}." for clause in _left_out(why))
     kept_apart = why.get("not_merged")
-    for kept in kept_apart if isinstance(kept_apart, list) else ():  # Params.protagonist_min, cast_min
+    for kept in kept_apart if isinstance(kept_apart, list) else ():  # protagonist_min, cast_min, people_split_share
         if not isinstance(kept, Mapping):
             continue
         theirs = ", ".join(_key_name(k) for k in _strs(kept.get("other_people")) if k.strip())
@@ -224,6 +224,9 @@ def join_why(why: Mapping | None, text: str = "", titles: Mapping[str, str | Non
                   + " was not merged: ")
         if kept.get("rule") == "casts":
             text_ += f"its reports keep naming {theirs}, this story's {ours}, and neither names the other's people."
+        elif kept.get("rule") == "people split":  # split.apart_by_people
+            text_ += (f"its reports lead with {theirs} and this story's with {ours}, never one with the other's"
+                      " person alone: merged, they would be split again.")
         else:
             text_ += f"its reports lead with {theirs}, this story's with {ours}."
     return text_

@@ -49,12 +49,13 @@ The algorithm (single pass, like Google News or Event Registry, after Miranda et
    name, and one's is in no lead of the other's; two players of one team arrested weeks
    apart), nor two whose casts never meet (``cast_min``: each story's reports keep naming
    people, two or more of its members each, whom no report of the other names; one emergency
-   patch of 2008 with its spokesmen, one of 2013 with others), nor two that step 7 would
-   split again by their people.
+   patch of 2008 with its spokesmen, one of 2013 with others), nor two whose leads are each
+   about its own person, as step 7's split by people finds them (split.apart_by_people).
 6. Rescue: ``rescue_after`` arrivals later, an article still alone in its story is scored
    again against the stories as they are then, and joins the best one at the lower
    ``rescue_threshold`` when that leads the runner-up (Params.rescue_after), and once more
-   ``rescue_again`` arrivals later; a small story (at most ``rescue_piece`` articles) gets the
+   ``rescue_again`` arrivals later (a story a rule of step 2-3 kept out of its scoring counts
+   as a runner-up); a small story (at most ``rescue_piece`` articles) gets the
    same looks with its first article and joins a story its members all nearly join
    (Params.piece_threshold on average). Its own event's story has often grown only after it
    arrived. The look comes at a fixed age, inside

@@ -84,23 +84,24 @@ class EvidenceMixin:
             return
         best, target, cosine = scored[0]
         runner = scored[1][0] if len(scored) > 1 else None
-        # A story the year veto or the weeks-apart test kept out counts as a runner-up too,
-        # scored exactly: the look's low bar asks for a story that stands out among every story
-        # of the article's kind, and a rule's judgement can be wrong (a report of Klitschko's
-        # 2012 fight naming only 2004 and 2006 in its background was kept by its years from its
-        # own story, the nearer one, and rescued into his 2008 fight's story). Session 40: ECB+ train in file order 0.919 -> 0.921,
-        # through the CLI 0.911 -> 0.913 (P 0.928 -> 0.934), shuffled 0.847 -> 0.862 at worst;
-        # dev fed shuffled (seed 7) 0.933 -> 0.949; nothing lost (benchmarks/README.md).
-        for kept_cos, kept, _ in self._kept_out:
-            if kept is not story:
-                exact = self._score(item, kept, kept_cos, float("-inf"))
-                runner = exact if runner is None else max(runner, exact)
         if best < bar:
             return
         # Below the join bar (a full article's), the story must also be as close in kind as
         # two stories that merge: names and the nearest member alone do not take it there.
         if bar < p.join_threshold - p.short_shift(terms) and cosine < p.merge_cosine:
             return
+        # A story the year veto or the weeks-apart test kept out counts as a runner-up too,
+        # scored exactly: the look's low bar asks for a story that stands out among every
+        # story of the article's kind, and a rule's judgement can be wrong (a report of
+        # Klitschko's 2012 fight naming only 2004 and 2006 in its background was kept by its
+        # years from its own story, the nearer one, and rescued into his 2008 fight's story).
+        # Session 40: ECB+ train in file order 0.919 -> 0.921, through the CLI 0.911 -> 0.913
+        # (P 0.928 -> 0.934), shuffled seed 1 0.847 -> 0.862; dev fed shuffled (seed 7) 0.933
+        # -> 0.949; nothing lost (benchmarks/README.md).
+        for kept_cos, kept, _ in self._kept_out:
+            if kept is not story:
+                exact = self._score(item, kept, kept_cos, float("-inf"))
+                runner = exact if runner is None else max(runner, exact)
         if runner is not None and best - runner < p.rescue_margin:
             return
         self._why[item.id] = {**self._evidence(item, best, target, cosine), "kind": "rescued",
@@ -211,9 +212,12 @@ class EvidenceMixin:
         """The nearest story the year veto kept the article from (``other_years``) and the
         nearest the weeks-apart test did (``other_people``), from the last scoring's
         ``_kept_out``; with ``alike`` (the cosine of the story it joined), only one at least as
-        alike in meaning: a story further off than the one joined explains nothing."""
+        alike in meaning: a story further off than the one joined explains nothing (and for an
+        article without a vector, none)."""
         why: dict = {}
-        kept = [t for t in self._kept_out if alike is None or t[0] >= alike]
+        # An article without a vector (another language) has cosine 0 with every story: no
+        # kept-out story is nearer than the one it joined.
+        kept = [t for t in self._kept_out if alike is None or (item.vector is not None and t[0] >= alike)]
         years = [t for t in kept if t[2] == "years"]
         if years:  # the nearest story the year veto kept it from
             cosine, story, _ = min(years, key=lambda t: (-t[0], t[1].index))

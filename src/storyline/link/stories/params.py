@@ -301,8 +301,9 @@ class Params:
     # people_split_share or more of the profile, the two people together in the leads of
     # people_split_cover or more of it, and the leads naming both at most a quarter of the
     # smaller group, gives the group whose first lead is newer a story of its own (share 0:
-    # off); two stories that are such groups do not merge by convergence. Fed in random order, ECB+'s two events of a topic glue while both stories are
-    # small, under the protagonists' test's size (protagonist_min): Mark Felt's obituaries and
+    # off); two stories each about its own person that way do not merge by convergence
+    # (split.apart_by_people). Fed in random order, ECB+'s two events of a topic glue while
+    # both stories are small, under the protagonists' test's size (protagonist_min): Mark Felt's obituaries and
     # Fred LaRue's, Reggie Bush and Pierre Thomas put on injured reserve, two Chargers' arrests
     # weeks apart. Direct, pair F1 off -> on (session 40): train shuffled, seeds 0-7, 0.846 /
     # 0.810 / 0.907 / 0.874 / 0.851 / 0.816 / 0.877 / 0.896 -> 0.879 / 0.847 / 0.907 / 0.874 /

@@ -88,34 +88,16 @@ class SplitMixin:
         return [seqs[i] for i in moved], {"people": [gone], "other_people": [kept]}
 
     def _people_apart(self, a: Story, b: Story) -> tuple[list[str], list[str]] | None:
-        """(a's person, b's) when the two stories' profiles together fall into two groups of
-        leads about two people (:func:`people_parts`) and the groups are the two stories: the
-        leads of one name the first person and never the second without the first, the other's
-        the other way round. Merged, they would be split again at the next check, so they do
-        not merge (cluster.py ``_converge``); else None. A story that holds both groups itself
-        (glued before, its split check not yet due) is no reason to keep a piece of one of them
-        out: the split will part it."""
+        """(a's person, b's) when the two stories are each about its own person by their
+        leads (:func:`apart_by_people`): such stories, merged, are what a split by people
+        parts, so they do not merge (cluster.py ``_converge``); else None."""
         p = self.params
         if not (p.split_every and p.people_split_share):
             return None
-        seqs = sorted(q for q in (*a.profile, *b.profile) if q in self._items)
-        found = people_parts([self._items[q].lead for q in seqs], p.split_min, p.people_split_share,
-                             p.people_split_cover)
-        if found is None:
-            return None
-        first, second = found[:2]
-
-        def sides(story: Story) -> tuple[bool, bool]:
-            leads = [self._items[q].lead for q in story.profile if q in self._items]
-            return (any(first in lead and second not in lead for lead in leads),
-                    any(second in lead and first not in lead for lead in leads))
-
-        (a_first, a_second), (b_first, b_second) = sides(a), sides(b)
-        if a_first and not a_second and b_second and not b_first:
-            return [first], [second]
-        if a_second and not a_first and b_first and not b_second:
-            return [second], [first]
-        return None
+        found = apart_by_people([self._items[q].lead for q in a.profile if q in self._items],
+                                [self._items[q].lead for q in b.profile if q in self._items],
+                                p.split_min, p.people_split_share)
+        return None if found is None else ([found[0]], [found[1]])
 
     def _split_off(self, story: Story, moved: list[int], evidence: dict) -> Story:
         """Move the members ``moved`` (profile members, ascending) of ``story`` to a new story
@@ -192,10 +174,10 @@ def people_parts(leads: list[frozenset[str]], min_part: int, share: float,
     in particular, or a third person in most of them. Of the two groups, the one whose first
     lead is older stays, with the leads naming both or neither; the part that leaves never
     leads with the other person. Candidates are the six people the most leads name, pairs
-    tried in that order (ties by key), the first that qualifies taken. Two stories whose
-    profiles together qualify do not merge by convergence (SplitMixin._people_apart): the
-    protagonists' test alone would let the parts merge again whenever a third person is named
-    in half the leads of each (Nixon and "Deep Throat" in Felt's obituaries and in LaRue's)."""
+    tried in that order (ties by key), the first that qualifies taken. The parts do not
+    merge again by convergence (:func:`apart_by_people`): the protagonists' test alone would
+    let them whenever a third person is named in half the leads of each (Nixon and "Deep
+    Throat" in Felt's obituaries and in LaRue's)."""
     n = len(leads)
     if n < 2 * min_part:
         return None
@@ -213,4 +195,34 @@ def people_parts(leads: list[frozenset[str]], min_part: int, share: float,
             if only_a[0] > only_b[0]:
                 a, b, only_a, only_b = b, a, only_b, only_a
             return a, b, only_b
+    return None
+
+
+def apart_by_people(a: list[frozenset[str]], b: list[frozenset[str]], min_part: int,
+                    share: float) -> tuple[str, str] | None:
+    """(a's person, b's) when two stories' leads (Item.lead, one set a profile member) are
+    each about its own person, else None: a person whose leads on one side, not naming the
+    other side's person, number ``min_part`` or more and ``share`` or more of that side, with
+    the leads naming both at most a quarter of them, and no lead of that side naming the other
+    side's person alone. Each side is judged on its own profile, more loosely than
+    :func:`people_parts` judges a story (no cover): two parts of a split keep apart however
+    the other grows, as long as each stays about its person (judged on the two together, a
+    part that fell under a quarter of the whole, or took a few leads naming neither person,
+    merged back and was split again). Candidates are each side's six most named people,
+    pairs tried in that order, the first that qualifies taken."""
+
+    def named(leads: list[frozenset[str]]) -> list[str]:
+        counts = Counter(k for lead in leads for k in lead)
+        return [k for k, _ in sorted(counts.items(), key=lambda t: (-t[1], t[0]))[:PEOPLE_TRIED]]
+
+    def about(leads: list[frozenset[str]], own: str, other: str) -> bool:
+        only_own = sum(1 for lead in leads if own in lead and other not in lead)
+        only_other = sum(1 for lead in leads if other in lead and own not in lead)
+        both = sum(1 for lead in leads if own in lead and other in lead)
+        return only_other == 0 and only_own >= max(min_part, share * len(leads)) and 4 * both <= only_own
+
+    for x in named(a):
+        for y in named(b):
+            if x != y and about(a, x, y) and about(b, y, x):
+                return x, y
     return None
