@@ -1139,12 +1139,19 @@ def test_two_stories_each_about_its_own_person_are_judged_each_on_its_own_leads(
     assert apart_by_people(a, a, 5, 0.25) is None  # the same person: no pair
 
 
-def _glued(params: Params, also: frozenset[str] = frozenset()) -> StoryClusterer:
+def _obituary(who: str, noise: int, alike: bool = False):
+    """A report's vector: two Watergate figures' obituaries read alike (0.8 between the two
+    people's reports), or, ``alike``, the same."""
+    own = 0.0 if alike else 0.5
+    return unit(basis(21) + own * basis(22 if who == "felt" else 23) + 0.05 * basis(noise))
+
+
+def _glued(params: Params, also: frozenset[str] = frozenset(), alike: bool = False) -> StoryClusterer:
     """One story (restored: no decision made) of eleven reports alike in meaning, six leading
     with Felt and five with LaRue (and with ``also``, each), two obituaries glued while both
-    were small."""
+    were small (``alike``: reading the same, one story told through two people)."""
     leads = ["felt", "larue", "felt", "larue", "felt", "felt", "larue", "felt", "larue", "felt", "larue"]
-    items = [Item(f"{who}{k}", unit(basis(21) + 0.05 * basis(300 + k)), {who: 1.0, "watergate": 1.0}, None,
+    items = [Item(f"{who}{k}", _obituary(who, 300 + k, alike), {who: 1.0, "watergate": 1.0}, None,
                   lead=frozenset({who}) | also) for k, who in enumerate(leads)]
     return StoryClusterer.restore(items, {it.id: "felt0" for it in items}, params)
 
@@ -1155,7 +1162,7 @@ def test_a_story_whose_leads_fall_into_two_peoples_groups_is_split_in_two():
     params = dataclasses.replace(DEFAULT, split_every=12, split_min=4, rescue_after=0)
     c = _glued(params)
     c.take_evidence()
-    late = Item("felt11", unit(basis(21) + 0.05 * basis(400)), {"felt": 1.0, "watergate": 1.0}, None,
+    late = Item("felt11", _obituary("felt", 400), {"felt": 1.0, "watergate": 1.0}, None,
                 lead=frozenset({"felt"}))
     assert c.add(late) == "felt0"  # the twelfth member: the check is due
     stories = c.stories()
@@ -1166,14 +1173,18 @@ def test_a_story_whose_leads_fall_into_two_peoples_groups_is_split_in_two():
     assert moved["kind"] == "split" and moved["from"] == "felt0" and moved["moved"] == 5
     assert moved["people"] == ["larue"] and moved["other_people"] == ["felt"]  # as not_merged's: its own, the other's
     assert join_why(moved).startswith("Moved here with the 5 articles that lead with Larue, not with Felt,"
-                                      " when story felt0, whose reports led with one or the other, was cut in two.")
-    # The vectors did not part them: with the people's split off the story stays whole.
-    off = _glued(dataclasses.replace(params, people_split_share=0.0))
-    off.add(late)
-    assert len(off.stories()) == 1
+                                      " when story felt0, whose reports led with one or the other, was cut in two"
+                                      f" (the parts alike {moved['centroid_cosine']:.2f} in meaning).")
+    assert 0.7 < moved["centroid_cosine"] < params.people_split_cosine
+    # The vectors did not part them: with the people's split off the story stays whole; and a
+    # story whose two people's reports read the same (parts people_split_cosine alike or more)
+    # is one story told through two people.
+    for whole in (_glued(dataclasses.replace(params, people_split_share=0.0)), _glued(params, alike=True)):
+        whole.add(late)
+        assert len(whole.stories()) == 1
     # A later report about LaRue naming Felt in its background scores both past the merge bar
     # and does not merge them back: LaRue's part never leads with Felt (the protagonists' test).
-    assert c.add(Item("larue12", unit(basis(21) + 0.05 * basis(401)), {"larue": 1.0, "felt": 1.0, "watergate": 1.0},
+    assert c.add(Item("larue12", _obituary("larue", 401), {"larue": 1.0, "felt": 1.0, "watergate": 1.0},
                       None, lead=frozenset({"larue"}))) == "larue1"
     assert len(c.stories()) == 2
     kept = c.take_evidence()[0]["larue12"]["not_merged"]
@@ -1192,11 +1203,11 @@ def test_two_parts_split_by_people_do_not_merge_again_through_a_person_both_name
     params = dataclasses.replace(DEFAULT, split_every=12, split_min=4, rescue_after=0)
     nixon = frozenset({"nixon"})
     c = _glued(params, nixon)
-    c.add(Item("felt11", unit(basis(21) + 0.05 * basis(400)), {"felt": 1.0, "watergate": 1.0}, None,
+    c.add(Item("felt11", _obituary("felt", 400), {"felt": 1.0, "watergate": 1.0}, None,
                lead=frozenset({"felt"}) | nixon))
     assert len(c.stories()) == 2
     c.take_evidence()
-    assert c.add(Item("larue12", unit(basis(21) + 0.05 * basis(401)), {"larue": 1.0, "felt": 1.0, "watergate": 1.0},
+    assert c.add(Item("larue12", _obituary("larue", 401), {"larue": 1.0, "felt": 1.0, "watergate": 1.0},
                       None, lead=frozenset({"larue"}) | nixon)) == "larue1"
     assert len(c.stories()) == 2
     why, merged = c.take_evidence()

@@ -172,7 +172,7 @@ def join_why(why: Mapping | None, text: str = "", titles: Mapping[str, str | Non
         if ours and theirs:  # split by the people its leads name (link/stories/split.py, people_parts)
             text_ = (f"Moved here with the {moved} that lead with {', '.join(ours)}, not with {', '.join(theirs)},"
                      f" when story {str(why.get('from', ''))[:12]}, whose reports led with one or the other,"
-                     " was cut in two.")
+                     " was cut in two" + (f" (the parts alike {alike:.2f} in meaning)" if alike is not None else "") + ".")
         else:
             text_ = (f"Moved here with the {moved} on its subject when story {str(why.get('from', ''))[:12]},"
                      " which had joined two subjects, was cut in two"

@@ -27,7 +27,7 @@ from collections import Counter
 
 import numpy as np
 
-from storyline.link.stories.state import Story
+from storyline.link.stories.state import Story, centroid_cosine
 
 # 2-means iterations (the parts settle in 2-4 on the sets measured).
 ROUNDS = 10
@@ -83,9 +83,15 @@ class SplitMixin:
         if found is None:
             return None
         kept, gone, moved = found
+        moving = [seqs[i] for i in moved]
+        alike = _parts_cosine([self._items[q].vector for q in seqs if q not in set(moving)],
+                              [self._items[q].vector for q in moving])
+        if alike is not None and alike >= p.people_split_cosine:
+            return None  # one story told through two people: the parts read the same
         # As not_merged's entries: "people" are the moved members' own story's, "other_people"
         # the story's they left.
-        return [seqs[i] for i in moved], {"people": [gone], "other_people": [kept]}
+        return moving, {"people": [gone], "other_people": [kept],
+                        **({} if alike is None else {"centroid_cosine": round(alike, 4)})}
 
     def _people_apart(self, a: Story, b: Story) -> tuple[list[str], list[str]] | None:
         """(a's person, b's) when the two stories are each about its own person by their
@@ -94,6 +100,8 @@ class SplitMixin:
         p = self.params
         if not (p.split_every and p.people_split_share):
             return None
+        if a.vsum is not None and b.vsum is not None and centroid_cosine(a, b) >= p.people_split_cosine:
+            return None  # read the same: merged, the split would not part them either
         found = apart_by_people([self._items[q].lead for q in a.profile if q in self._items],
                                 [self._items[q].lead for q in b.profile if q in self._items],
                                 p.split_min, p.people_split_share)
@@ -149,6 +157,17 @@ def two_means(matrix: np.ndarray) -> tuple[list[int] | None, float]:
         ca = _unit(matrix[labels == 0].mean(axis=0))
         cb = _unit(matrix[labels == 1].mean(axis=0))
     return labels.tolist(), float(ca @ cb)
+
+
+def _parts_cosine(a: list, b: list) -> float | None:
+    """The cosine of the mean vectors of two groups of article vectors (members without one
+    left out); None when a group has none."""
+    a, b = [v for v in a if v is not None], [v for v in b if v is not None]
+    if not a or not b:
+        return None
+    ca = _unit(np.stack(a).astype(np.float64).mean(axis=0))
+    cb = _unit(np.stack(b).astype(np.float64).mean(axis=0))
+    return float(ca @ cb)
 
 
 def _unit(v: np.ndarray) -> np.ndarray:
