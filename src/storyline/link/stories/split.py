@@ -75,7 +75,8 @@ class SplitMixin:
 
     def _people_parts(self, story: Story) -> tuple[list[int], dict] | None:
         """The members to move and the split's evidence when the profile's leads fall into
-        two groups, each about a person the other's leads do not name (:func:`people_parts`)."""
+        two groups, each about a person the other's leads do not name (:func:`people_parts`),
+        and the two parts read less than Params.people_split_cosine alike."""
         p = self.params
         seqs = list(story.profile)
         found = people_parts([self._items[s].lead for s in seqs], p.split_min, p.people_split_share,
@@ -84,7 +85,8 @@ class SplitMixin:
             return None
         kept, gone, moved = found
         moving = [seqs[i] for i in moved]
-        alike = _parts_cosine([self._items[q].vector for q in seqs if q not in set(moving)],
+        leaving = set(moving)
+        alike = _parts_cosine([self._items[q].vector for q in seqs if q not in leaving],
                               [self._items[q].vector for q in moving])
         if alike is not None and alike >= p.people_split_cosine:
             return None  # one story told through two people: the parts read the same
