@@ -1218,3 +1218,16 @@ def test_two_parts_split_by_people_do_not_merge_again_through_a_person_both_name
     assert join_why(why["larue12"]).endswith("Story felt0 scored %.2f too but was not merged: its reports lead with"
                                              " Felt and this story's with Larue, never one with the other's person"
                                              " alone: merged, they would be split again." % kept[0]["score"])
+
+
+@pytest.mark.parametrize("alike", [False, True])
+def test_two_stories_that_read_the_same_are_not_kept_apart_by_their_people(alike):
+    """SplitMixin._people_apart: Felt's story and LaRue's, each about its own person, are kept
+    apart while they read like two obituaries (0.8 alike); two stories that read the same
+    (people_split_cosine or more) are one story told through two people, and their people keep
+    nothing apart, as the split would not part them either."""
+    items = [Item(f"{who}{k}", _obituary(who, 300 + k, alike), {who: 1.0}, None, lead=frozenset({who}))
+             for k, who in enumerate(["felt"] * 6 + ["larue"] * 6)]
+    c = StoryClusterer.restore(items, {it.id: ("felt0" if it.id.startswith("felt") else "larue6") for it in items})
+    apart = c._people_apart(c._stories["felt0"], c._stories["larue6"])
+    assert apart == (None if alike else (["felt"], ["larue"]))
