@@ -1231,3 +1231,45 @@ def test_two_stories_that_read_the_same_are_not_kept_apart_by_their_people(alike
     c = StoryClusterer.restore(items, {it.id: ("felt0" if it.id.startswith("felt") else "larue6") for it in items})
     apart = c._people_apart(c._stories["felt0"], c._stories["larue6"])
     assert apart == (None if alike else (["felt"], ["larue"]))
+
+
+@pytest.mark.parametrize("kept_score, scored_runner, rescued", [
+    (1.20, None, True),    # the kept-out story well behind: the look goes ahead
+    (1.295, None, False),  # within rescue_margin of the best: no story stands out
+    (1.20, 1.295, False),  # a scored runner-up that close stops it, whatever the kept-out one scores
+])
+@pytest.mark.parametrize("rule", ["years", "people"])
+def test_the_second_look_weighs_a_kept_out_story_as_a_runner_up(monkeypatch, kept_score, scored_runner, rescued, rule):
+    """EvidenceMixin._rescue on a lone article whose scores are set here: the best story scores
+    1.30 (over the rescue bar); a story the year veto or the weeks-apart test kept out is
+    scored exactly (the bar given is -inf, no upper bound) and the higher of it and the scored
+    runner-up must trail the best by rescue_margin. A rescued article's evidence names a
+    kept-out story at least as alike in meaning as the story it joined."""
+    v = basis(80)
+    items = [Item(i, blend(v, basis(81 + k), 0.95), {"x": 1.0}, None) for k, i in enumerate(["t1", "t2", "k1", "k2", "r1", "r2", "lone"])]
+    keys = {"t1": "t1", "t2": "t1", "k1": "k1", "k2": "k1", "r1": "r1", "r2": "r1", "lone": "lone"}
+    c = StoryClusterer.restore(items, keys, dataclasses.replace(DEFAULT, rescue_after=0))
+    target, kept, runner = c._stories["t1"], c._stories["k1"], c._stories["r1"]
+    lone = c.seq_of("lone")
+    bars = []
+
+    def scored(item, bar=None, near=True, min_size=0):
+        c._kept_out = [(0.95, kept, rule)]
+        return [(1.30, target, 0.9)] + ([] if scored_runner is None else [(scored_runner, runner, 0.8)])
+
+    def score(item, story, cosine, bar=None, lex=None):
+        assert story is kept
+        bars.append(bar)
+        return kept_score
+
+    monkeypatch.setattr(c, "_scored", scored)
+    monkeypatch.setattr(c, "_score", score)
+    monkeypatch.setattr(c, "_evidence", lambda item, s, story, cos: {"kind": "joined", "story": story.key, "cosine": cos})
+    monkeypatch.setattr(c, "_merge", lambda a, b, why=None: c._why.setdefault("merged", why))
+    c._rescue(lone)
+    assert bars == [float("-inf")]  # exact, never an upper bound
+    assert ("merged" in c._why) == rescued
+    if rescued:
+        assert c._why["merged"]["runner_up"] == kept_score
+        assert c._why["lone"]["kind"] == "rescued"
+        assert c._why["lone"][{"years": "other_years", "people": "other_people"}[rule]]["story"] == "k1"
