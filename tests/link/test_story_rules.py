@@ -1246,7 +1246,8 @@ def test_the_second_look_weighs_a_kept_out_story_as_a_runner_up(monkeypatch, kep
     runner-up must trail the best by rescue_margin. A rescued article's evidence names a
     kept-out story at least as alike in meaning as the story it joined."""
     v = basis(80)
-    items = [Item(i, blend(v, basis(81 + k), 0.95), {"x": 1.0}, None) for k, i in enumerate(["t1", "t2", "k1", "k2", "r1", "r2", "lone"])]
+    items = [Item(i, blend(v, basis(81 + k), 0.95), {"x": 1.0}, None)
+             for k, i in enumerate(["t1", "t2", "k1", "k2", "r1", "r2", "lone"])]
     keys = {"t1": "t1", "t2": "t1", "k1": "k1", "k2": "k1", "r1": "r1", "r2": "r1", "lone": "lone"}
     c = StoryClusterer.restore(items, keys, dataclasses.replace(DEFAULT, rescue_after=0))
     target, kept, runner = c._stories["t1"], c._stories["k1"], c._stories["r1"]
