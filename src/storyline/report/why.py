@@ -166,17 +166,17 @@ def join_why(why: Mapping | None, text: str = "", titles: Mapping[str, str | Non
         return text_ + "."
     if kind == "split":
         alike = _num(why.get("centroid_cosine"))
-        ours = [_key_name(k) for k in _strs(why.get("people")) if k.strip()]
-        theirs = [_key_name(k) for k in _strs(why.get("other_people")) if k.strip()]
+        ours = _people_names(why.get("people"))
+        theirs = _people_names(why.get("other_people"))
         moved = _count(int(_num(why.get("moved")) or 0), "article", "articles")
+        parts = f" (the parts alike {alike:.2f} in meaning)" if alike is not None else ""
         if ours and theirs:  # split by the people its leads name (link/stories/split.py, people_parts)
             text_ = (f"Moved here with the {moved} that lead with {', '.join(ours)}, not with {', '.join(theirs)},"
                      f" when story {str(why.get('from', ''))[:12]}, whose reports led with one or the other,"
-                     " was cut in two" + (f" (the parts alike {alike:.2f} in meaning)" if alike is not None else "") + ".")
+                     f" was cut in two{parts}.")
         else:
             text_ = (f"Moved here with the {moved} on its subject when story {str(why.get('from', ''))[:12]},"
-                     " which had joined two subjects, was cut in two"
-                     + (f" (the parts alike {alike:.2f} in meaning)" if alike is not None else "") + ".")
+                     f" which had joined two subjects, was cut in two{parts}.")
         before = join_why(why.get("before"), text, titles) if isinstance(why.get("before"), Mapping) else ""
         return f"{text_} Before that: {before}" if before else text_
     hows = {"joined": "Joined as it arrived", "rescued": "Joined on a second look, once the story had grown",
@@ -217,8 +217,8 @@ def join_why(why: Mapping | None, text: str = "", titles: Mapping[str, str | Non
     for kept in kept_apart if isinstance(kept_apart, list) else ():  # protagonist_min, cast_min, people_split_share
         if not isinstance(kept, Mapping):
             continue
-        theirs = ", ".join(_key_name(k) for k in _strs(kept.get("other_people")) if k.strip())
-        ours = ", ".join(_key_name(k) for k in _strs(kept.get("people")) if k.strip())
+        theirs = ", ".join(_people_names(kept.get("other_people")))
+        ours = ", ".join(_people_names(kept.get("people")))
         scored = _num(kept.get("score"))
         text_ += (f" Story {str(kept.get('story', ''))[:12]}" + (f" scored {scored:.2f} too but" if scored is not None else "")
                   + " was not merged: ")
@@ -243,8 +243,8 @@ def _left_out(why: Mapping) -> list[str]:
                        f" was left out, as this article names {', '.join(_strs(other.get('article_years')))}")
     other = why.get("other_people")
     if isinstance(other, Mapping) and isinstance(other.get("story"), str):
-        theirs = [_key_name(k) for k in _strs(other.get("story_people")) if k.strip()]
-        ours = [_key_name(k) for k in _strs(other.get("people")) if k.strip()]
+        theirs = _people_names(other.get("story_people"))
+        ours = _people_names(other.get("people"))
         days = _num(other.get("days"))
         if theirs and ours:
             clauses.append(f"story {other['story'][:12]}, "
@@ -294,6 +294,12 @@ def _merge_how(merge: Mapping, titles: Mapping[str, str | None]) -> str:
     if rule == "time shard":
         return ", when two stretches of the stream were put together"
     return ""
+
+
+def _people_names(value) -> list[str]:
+    """The people of an evidence list (surname keys, as the clusterer stores them) as names;
+    blank or non-string entries left out."""
+    return [_key_name(k) for k in _strs(value) if k.strip()]
 
 
 def _key_name(key: str) -> str:

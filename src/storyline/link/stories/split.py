@@ -204,7 +204,7 @@ def people_parts(leads: list[frozenset[str]], min_part: int, share: float,
         return None
     need = max(min_part, share * n)
     counts = Counter(k for lead in leads for k in lead)
-    top = [k for k, c in sorted(counts.items(), key=lambda t: (-t[1], t[0]))[:PEOPLE_TRIED] if c >= need]
+    top = [k for k in _most_named(counts) if counts[k] >= need]
     for i, a in enumerate(top):
         for b in top[i + 1:]:
             only_a = [j for j, lead in enumerate(leads) if a in lead and b not in lead]
@@ -232,18 +232,21 @@ def apart_by_people(a: list[frozenset[str]], b: list[frozenset[str]], min_part: 
     merged back and was split again). Candidates are each side's six most named people,
     pairs tried in that order, the first that qualifies taken."""
 
-    def named(leads: list[frozenset[str]]) -> list[str]:
-        counts = Counter(k for lead in leads for k in lead)
-        return [k for k, _ in sorted(counts.items(), key=lambda t: (-t[1], t[0]))[:PEOPLE_TRIED]]
-
     def about(leads: list[frozenset[str]], own: str, other: str) -> bool:
         only_own = sum(1 for lead in leads if own in lead and other not in lead)
         only_other = sum(1 for lead in leads if other in lead and own not in lead)
         both = sum(1 for lead in leads if own in lead and other in lead)
         return only_other == 0 and only_own >= max(min_part, share * len(leads)) and 4 * both <= only_own
 
-    for x in named(a):
-        for y in named(b):
+    theirs = _most_named(Counter(k for lead in b for k in lead))
+    for x in _most_named(Counter(k for lead in a for k in lead)):
+        for y in theirs:
             if x != y and about(a, x, y) and about(b, y, x):
                 return x, y
     return None
+
+
+def _most_named(counts: Counter) -> list[str]:
+    """The PEOPLE_TRIED people the most leads name (``counts``: leads naming each), most
+    first, ties by key."""
+    return [k for k, _ in sorted(counts.items(), key=lambda t: (-t[1], t[0]))[:PEOPLE_TRIED]]
