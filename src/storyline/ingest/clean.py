@@ -15,6 +15,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from storyline.ingest.abbreviations import abbreviation_stop, before_a_name
+from storyline.ingest.address_line import address_date, address_of
 from storyline.ingest.dates import date_line, normalise_date
 from storyline.records import Cut, FieldSource
 
@@ -124,6 +125,10 @@ class Cleaned:
     abstract: str | None = None
     fields: dict[str, FieldSource] = field(default_factory=dict)
     cuts: list[Cut] = field(default_factory=list)
+    # The web address the text opens with (address_line): its domain names the outlet when
+    # nothing else does (convert._article). Not the article's URL: two texts under one
+    # address (an updated copy) would then be one article, and the second one lost.
+    address: str | None = None
 
 
 def clean_text(text: str, *, stated: dict[str, str] | None = None, structured: bool = False) -> Cleaned:
@@ -163,6 +168,8 @@ def clean_text(text: str, *, stated: dict[str, str] | None = None, structured: b
         if name in ("title", "outlet", "published", "byline", "abstract"):
             setattr(out, name, value.strip() if isinstance(value, str) else value)
             out.fields[name] = FieldSource("stated", "structured input")
+    if out.published is None:
+        _date_from_address(stated.get("url"), out)
     if out.title is None and lines:
         _infer_title(lines[0], out)
     if out.title and out.outlet:
@@ -255,6 +262,7 @@ def _read_footer(lines: list[str], out: Cleaned) -> list[str]:
 
 def _read_header(lines: list[str], out: Cleaned, *, has_title: bool) -> list[str]:
     """Read headline, site line, date, source, abstract and byline lines from the top."""
+    lines = _cut_address(lines, out)
     i = 0
     if not has_title and lines and _is_headline(lines[0]) and not date_line(lines[0]):
         _set_headline(lines[0], out)
@@ -290,6 +298,25 @@ def _read_header(lines: list[str], out: Cleaned, *, has_title: bool) -> list[str
     ):
         _set(out, "abstract", lines[i], "inferred", "standfirst line under the headline")
     return lines[i:]
+
+
+def _cut_address(lines: list[str], out: Cleaned) -> list[str]:
+    """Cut the web address a text opens with (address_line.address_of), so that the headline
+    and the date line under it are read as if on top; kept as ``out.address``."""
+    if lines and (address := address_of(lines[0])):
+        out.cuts.append(Cut("address-line", lines[0]))
+        out.address = address
+        return lines[1:]
+    return lines
+
+
+def _date_from_address(url: str | None, out: Cleaned) -> None:
+    """When nothing states a publication date, the day the article's address holds (the
+    record's URL, else the address line on top): inferred, as a page's URL date is."""
+    for address in (url, out.address):
+        if iso := address_date(address):
+            _set(out, "published", iso, "inferred", f"the date in the address {address}")
+            return
 
 
 def _consume_header_line(line: str, out: Cleaned) -> bool:

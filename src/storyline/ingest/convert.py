@@ -66,7 +66,7 @@ def _article(raw: RawDocument, cleaned: Cleaned) -> Article:
     url = raw.meta.get("url") or (raw.source if raw.source.startswith(("http://", "https://")) else None)
     # A URL is printed and linked as it is: control characters (terminal escapes) never belong in one.
     url = "".join(sanitize(url).split()) or None if url else None
-    outlet, why = canonical_outlet(cleaned.outlet, url)
+    outlet, why = canonical_outlet(cleaned.outlet, url or cleaned.address)
     if why is not None:
         origin = cleaned.fields["outlet"].origin if cleaned.outlet and "outlet" in cleaned.fields else "inferred"
         cleaned.fields["outlet"] = FieldSource(origin, why)
