@@ -10,7 +10,7 @@ from story_synth import basis, blend, unit
 
 from storyline.link.stories.cluster import DEFAULT, Item, Params, StoryClusterer
 from storyline.link.stories.features import number_keys, term_weights
-from storyline.link.stories.scoring import piece_of_other_people
+from storyline.link.stories.scoring import Scored, piece_of_other_people
 
 
 def text_item(i: str, vec, text: str, ents=()) -> Item:
@@ -764,7 +764,7 @@ def test_a_lone_article_is_rescued_into_the_best_story_of_two_or_more_past_a_lon
     c.add(_dated("l1", basis(73), ["l1only"], None))
     big, other_lone = c._stories["s1"], c._stories["l0"]
     scored = [(1.45, other_lone, 0.9), (1.3, big, 0.8)]
-    c._scored = lambda item, bar=None, near=True, min_size=0: [t for t in scored if len(t[1].members) >= min_size]
+    c._scored = lambda item, bar=None, near=True, min_size=0: Scored([t for t in scored if len(t[1].members) >= min_size])
     c._rescue(c.seq_of("l1"))
     assert c.story_of("l1") == "s1"
     why, _ = c.take_evidence()
@@ -1255,8 +1255,8 @@ def test_the_second_look_weighs_a_kept_out_story_as_a_runner_up(monkeypatch, kep
     bars = []
 
     def scored(item, bar=None, near=True, min_size=0):
-        c._kept_out = [(0.95, kept, rule)]
-        return [(1.30, target, 0.9)] + ([] if scored_runner is None else [(scored_runner, runner, 0.8)])
+        return Scored([(1.30, target, 0.9)] + ([] if scored_runner is None else [(scored_runner, runner, 0.8)]),
+                      kept_out=[(0.95, kept, rule)])
 
     def score(item, story, cosine, bar=None, lex=None):
         assert story is kept
@@ -1274,3 +1274,20 @@ def test_the_second_look_weighs_a_kept_out_story_as_a_runner_up(monkeypatch, kep
         assert c._why["merged"]["runner_up"] == kept_score
         assert c._why["lone"]["kind"] == "rescued"
         assert c._why["lone"][{"years": "other_years", "people": "other_people"}[rule]]["story"] == "k1"
+
+
+def test_what_a_scoring_kept_out_travels_with_its_scores():
+    """Scored.kept_out: each scoring returns the stories its rules kept out with its own
+    scores, so a second scoring (a look at another article, a piece's members) between an
+    article's scoring and its evidence cannot replace them (the clusterer held them in one
+    attribute before, overwritten by every scoring)."""
+    v = basis(90)
+    y2008 = [Item(f"a{k}", blend(v, basis(91 + k), 0.97), {"#2008": 1.0, "harbour": 1.0}, None) for k in range(3)]
+    c = StoryClusterer.restore(y2008, {it.id: "a0" for it in y2008})
+    other = Item("b", blend(v, basis(99), 0.97), {"#2013": 1.0, "harbour": 1.0}, None)
+    same = Item("c", blend(v, basis(98), 0.97), {"#2008": 1.0, "harbour": 1.0}, None)
+    first = c._scored(other, 0.0)
+    second = c._scored(same, 0.0)
+    assert [(s.key, rule) for _, s, rule in first.kept_out] == [("a0", "years")] and not list(first)
+    assert second.kept_out == [] and [s.key for _, s, _ in second] == ["a0"]
+    assert first.kept_out[0][1] is c._stories["a0"]  # still there after the second scoring

@@ -137,9 +137,6 @@ class StoryClusterer(ScoringMixin, EvidenceMixin, SplitMixin, TimeShardMixin):
         # (stored with the batch; not state: no decision reads it).
         self._why: dict[str, dict] = {}
         self._merged: list[dict] = []
-        # The candidates the year veto ("years") or other people weeks apart ("people") kept
-        # out of the current article's scoring, with their cosines (for its evidence; not state).
-        self._kept_out: list[tuple[float, Story, str]] = []
         # What the last snapshot (or the checkpoint restored from) holds: the active stories'
         # keys and the held items' arrival indexes, None before any; and the stories changed
         # since (checkpoint.py writes a delta from these).
@@ -161,7 +158,7 @@ class StoryClusterer(ScoringMixin, EvidenceMixin, SplitMixin, TimeShardMixin):
             story = self._start(seq, item)
         else:
             self._why[item.id] = {**self._evidence(item, *passing[0]),
-                                  **self._kept_out_evidence(item, passing[0][2])}
+                                  **self._kept_out_evidence(item, scored.kept_out, passing[0][2])}
             story = self._join(passing[0][1], seq, item)
             story = self._converge(item, story, [t for t in scored if t is not passing[0]])
             story = self._maybe_split(story)

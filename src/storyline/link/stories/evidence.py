@@ -14,7 +14,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from storyline.link.stories.features import Item, publication_years, year_keys
-from storyline.link.stories.scoring import lead_of_other_people, piece_of_other_people, time_gap
+from storyline.link.stories.scoring import Scored, lead_of_other_people, piece_of_other_people, time_gap
 from storyline.link.stories.state import FIXED, Story, centroid_cosine, majority_years, sparse_dot
 
 # Shared names and words listed in an article's membership evidence.
@@ -79,7 +79,8 @@ class EvidenceMixin:
         # alone. (Tried in session 15 and reverted, when the scores below the join bar were
         # upper bounds: the 1k incremental base then made 328 stories where it made 705; with
         # exact scores 804 against 805.)
-        scored = [t for t in self._scored(item, bar, near=False, min_size=p.rescue_min_size) if t[1] is not story]
+        ranked = self._scored(item, bar, near=False, min_size=p.rescue_min_size)
+        scored = [t for t in ranked if t[1] is not story]
         if not scored:
             return
         best, target, cosine = scored[0]
@@ -98,14 +99,14 @@ class EvidenceMixin:
         # Session 40: ECB+ train in file order 0.919 -> 0.921, through the CLI 0.911 -> 0.913
         # (P 0.928 -> 0.934), shuffled seed 1 0.847 -> 0.862; dev fed shuffled (seed 7) 0.933
         # -> 0.949; nothing lost (benchmarks/README.md).
-        for kept_cos, kept, _ in self._kept_out:
+        for kept_cos, kept, _ in ranked.kept_out:
             if kept is not story:
                 exact = self._score(item, kept, kept_cos, float("-inf"))
                 runner = exact if runner is None else max(runner, exact)
         if runner is not None and best - runner < p.rescue_margin:
             return
         self._why[item.id] = {**self._evidence(item, best, target, cosine), "kind": "rescued",
-                              "rescue_threshold": bar, **self._kept_out_evidence(item, cosine)}
+                              "rescue_threshold": bar, **self._kept_out_evidence(item, ranked.kept_out, cosine)}
         self._merge(story, target, {"rule": "rescue", "score": round(best, 4), "bar": round(bar, 4),
                                     "cosine": round(cosine, 4),
                                     "runner_up": None if runner is None else round(runner, 4)})
@@ -197,7 +198,7 @@ class EvidenceMixin:
             vec = float(va @ vb) / pairs
         return self.params.refine_vector * vec + lex
 
-    def _founded(self, item: Item, scored: list[tuple[float, Story, float]]) -> dict:
+    def _founded(self, item: Item, scored: Scored) -> dict:
         """Evidence of an article that started a story: the nearest story it did not join."""
         why: dict = {"kind": "founded", "join_threshold": self.params.join_bar(item)}
         if scored:
@@ -206,18 +207,19 @@ class EvidenceMixin:
             why["nearest_story"] = story.key
             why["nearest_score"] = round(score, 4)
             why["nearest_cosine"] = round(cosine, 4)
-        return {**why, **self._kept_out_evidence(item)}
+        return {**why, **self._kept_out_evidence(item, scored.kept_out)}
 
-    def _kept_out_evidence(self, item: Item, alike: float | None = None) -> dict:
+    def _kept_out_evidence(self, item: Item, kept_out: list[tuple[float, Story, str]],
+                           alike: float | None = None) -> dict:
         """The nearest story the year veto kept the article from (``other_years``) and the
-        nearest the weeks-apart test did (``other_people``), from the last scoring's
-        ``_kept_out``; with ``alike`` (the cosine of the story it joined), only one at least as
+        nearest the weeks-apart test did (``other_people``), of the candidates its scoring kept
+        out (``Scored.kept_out``); with ``alike`` (the cosine of the story it joined), only one at least as
         alike in meaning: a story further off than the one joined explains nothing (and for an
         article without a vector, none)."""
         why: dict = {}
         # An article without a vector (another language) has cosine 0 with every story: no
         # kept-out story is nearer than the one it joined.
-        kept = [t for t in self._kept_out if alike is None or (item.vector is not None and t[0] >= alike)]
+        kept = [t for t in kept_out if alike is None or (item.vector is not None and t[0] >= alike)]
         years = [t for t in kept if t[2] == "years"]
         if years:  # the nearest story the year veto kept it from
             cosine, story, _ = min(years, key=lambda t: (-t[0], t[1].index))

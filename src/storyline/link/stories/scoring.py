@@ -15,15 +15,28 @@ from storyline.link.stories.features import Item, is_number_key, publication_yea
 from storyline.link.stories.state import Story, majority_years
 
 
+class Scored(list):
+    """The scored candidates of one article, (score, story, cosine) best first, and
+    ``kept_out``: the candidates the year veto ("years") or the weeks-apart test ("people")
+    kept out of the scoring, as (cosine, story, rule). Kept with the scores they go with (not
+    in the clusterer, where a later scoring would overwrite them before they are read)."""
+
+    __slots__ = ("kept_out",)
+
+    def __init__(self, scores=(), kept_out=()):
+        super().__init__(scores)
+        self.kept_out: list[tuple[float, Story, str]] = list(kept_out)
+
+
 class ScoringMixin:
     """Candidate search and scoring for :class:`~storyline.link.stories.cluster.StoryClusterer`."""
 
     def _scored(self, item: Item, bar: float | None = None, near: bool = True,
-                min_size: int = 0) -> list[tuple[float, Story, float]]:
+                min_size: int = 0) -> Scored:
         """(score, story, cosine) of the candidates, best first (ties: older story first); a
         candidate out of the time window, naming other years than the article's (see
         Params.year_veto), or of other people weeks apart (:meth:`_later_of_other_people`) is
-        not scored. ``bar`` is the lowest score the caller's decision
+        not scored (the last two are listed in the result's ``kept_out``). ``bar`` is the lowest score the caller's decision
         acts on (default: the article's join bar; with ``near``, lowered for a story near in
         time, see ``_near_bar``): a candidate that cannot reach it may be given an upper bound
         of its score instead of the score (``_entity_overlap``), never one that can. A
@@ -33,7 +46,7 @@ class ScoringMixin:
         window = self.params.window_s
         bar = self.params.join_bar(item) if bar is None else bar
         years = year_keys(item.entities) | publication_years(item.time, window) if self.params.year_veto else set()
-        self._kept_out = []
+        kept_out: list[tuple[float, Story, str]] = []
         kept = []
         for story, cos in self._candidates(item):
             if len(story.members) < min_size:
@@ -41,17 +54,17 @@ class ScoringMixin:
             if (time_gap(item.time, story) or 0.0) > window:
                 continue
             if _other_years(years, story, self.params.year_ranges and item.time is None):
-                self._kept_out.append((cos, story, "years"))
+                kept_out.append((cos, story, "years"))
                 continue
             if self._later_of_other_people(item, story):
-                self._kept_out.append((cos, story, "people"))
+                kept_out.append((cos, story, "people"))
                 continue
             kept.append((story, cos))
         lexes = self._lex_cosines([story for story, _ in kept])
         out = [(self._score(item, story, cos, self._near_bar(item, story, bar) if near else bar, lex), story, cos)
                for (story, cos), lex in zip(kept, lexes)]
         out.sort(key=lambda t: (-t[0], t[1].index))
-        return out
+        return Scored(out, kept_out)
 
     def _candidates(self, item: Item) -> list[tuple[Story, float]]:
         """The ``candidates`` stories nearest by vector (cosine at least vector_floor) and the

@@ -84,7 +84,6 @@ class TimeShardMixin:
         finally:
             del self._lex[seq]
             self._cur = cur
-            self._kept_out = []
         bar = self.params.join_bar(item)
         for score, story, cosine in scored:  # add's rule, the near bar included
             if score >= self._near_bar(item, story, bar) or cosine >= self.params.duplicate_cosine:
