@@ -115,3 +115,23 @@ def test_long_lines_are_no_addresses():
 def test_today_is_not_the_future():
     today = dt.date.today()
     assert address_date(f"http://x.example/{today:%Y/%m/%d}/a") == today.isoformat()
+
+
+def test_a_records_own_id_is_kept_in_its_locator_and_in_a_sightings(tmp_path):
+    """jsonl.record_id: a dataset's ids (ECB+'s doc_id) stay with the articles and with the
+    sighting of a record whose text was stored once already, so results join back to the rows."""
+    import storyline
+
+    text = dump(LEDE, MORE)
+    rows = [{"doc_id": "36_1ecb", "url": "https://a.example/1", "text": text},
+            {"doc_id": "36_2ecb\x1b[31m", "url": "https://b.example/2", "text": text},  # a copy; escapes dropped
+            {"id": True, "doc_id": 7, "text": dump(MORE, LEDE)},  # a flag is no id; a number is
+            {"id": "x" * 500, "text": dump("Other news entirely, told at some length for the test.", MORE)}]
+    path = tmp_path / "ids.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    with storyline.open(str(tmp_path / "s.db")) as desk:
+        desk.ingest([path])
+        by_locator = {a.locator: a for a in desk.articles()}
+        assert set(by_locator) == {"line 1, id 36_1ecb", "line 3, id 7", "line 4"}
+        first = by_locator["line 1, id 36_1ecb"]
+        assert [s.locator for s in desk.store.sightings([first.id])[first.id]] == ["line 2, id 36_2ecb[31m"]

@@ -421,8 +421,9 @@ def test_a_headline_spreadsheet_is_read_row_by_row_as_briefs(desk, tmp_path):
     assert (shares.title, shares.body, shares.outlet) == (
         "Port Selby shares rise, then fall", "Port Selby shares rise, then fall", "Meridian Wire")
     assert shares.published == "2026-03-07T10:00:00+00:00" and shares.url == "https://wire.example/1"
-    assert shares.locator == "row 2" and shares.fields["body"].origin == "inferred"
-    assert (ferry.title, ferry.outlet, ferry.locator) == ("Ferry crews vote to strike", "Millbrook Courier", "row 3")
+    # the row's own ID is kept where the row is named: results join back to the spreadsheet
+    assert shares.locator == "row 2, id 1" and shares.fields["body"].origin == "inferred"
+    assert (ferry.title, ferry.outlet, ferry.locator) == ("Ferry crews vote to strike", "Millbrook Courier", "row 3, id 2")
 
 
 @pytest.mark.parametrize("name,sep", [("wire.tsv", "\t"), ("wire.csv", ";"), ("wire.csv.gz", ",")])
