@@ -12,7 +12,7 @@ import pytest
 from storyline.ingest.address_line import MAX_ADDRESS, address_date, address_of
 from storyline.ingest.clean import clean_text
 from storyline.ingest.convert import to_article
-from storyline.records import RawDocument
+from storyline.ingest.jsonl import document_from_object
 
 LEDE = ("The council voted on Tuesday night to approve the new harbour wall, after a debate that "
         "ran for almost four hours.")
@@ -34,6 +34,11 @@ def dump(*lines: str) -> str:
     ("https://localhost/x", None),  # no dotted host
     ("ftp://files.portbayherald.co.uk/a.txt", None),
     ("Harbour wall approved", None),
+    # words after or around an address: a sentence or a headline, never cut (review, session 41)
+    ("https://t.co/x1 The council voted on Tuesday night.", None),
+    ("Www.Facebook.com is down for millions?", None),
+    ("www.example.com | Contact us", None),
+    ("https://user:pw@www.portbayherald.co.uk:8080/a/b", "https://user:pw@www.portbayherald.co.uk:8080/a/b"),
 ])
 def test_address_of(line, address):
     assert address_of(line) == address
@@ -49,6 +54,13 @@ def test_address_of(line, address):
     ("http://www.example.com/2099/01/01/x", None),  # in the future
     ("http://2026-03-11.example.com/x", None),  # a host is no path
     ("http://www.example.com/x?from=2026/03/11", None),  # nor a query
+    ("http://www.example.com/2026/marathon/15/results", None),  # words that start like months
+    ("http://www.example.com/2026/decision/12/x", None),
+    ("http://www.example.com/2026/sept/12/x", "2026-09-12"),
+    ("http://www.example.com/1913/mar/03/x", None),  # htmldate's years only
+    ("file:///crawl/2019/01/31/page.html", None),  # a crawl's path: the day it was stored
+    ("s3://bucket/2020/02/29/obj", None),
+    ("/var/dumps/2019/01/31/a.txt", None),
     (None, None),
 ])
 def test_address_date(url, day):
@@ -90,8 +102,7 @@ def test_a_records_url_dates_it_when_nothing_else_does():
 
 def test_a_jsonl_record_gets_its_outlet_from_the_address_but_not_its_url():
     row = {"text": dump("https://www.bbc.co.uk/news/uk-42", "Harbour wall approved", LEDE, MORE)}
-    article = to_article(RawDocument(source="dump.jsonl", media_type="application/json",
-                                     data=json.dumps(row).encode(), locator="1"))
+    article = to_article(document_from_object(row, source="dump.jsonl", where="line 1", max_bytes=1 << 20))
     assert article.outlet == "BBC News"
     assert article.url is None  # two texts under one address would otherwise be one article
     assert article.title == "Harbour wall approved"
@@ -126,12 +137,42 @@ def test_a_records_own_id_is_kept_in_its_locator_and_in_a_sightings(tmp_path):
     rows = [{"doc_id": "36_1ecb", "url": "https://a.example/1", "text": text},
             {"doc_id": "36_2ecb\x1b[31m", "url": "https://b.example/2", "text": text},  # a copy; escapes dropped
             {"id": True, "doc_id": 7, "text": dump(MORE, LEDE)},  # a flag is no id; a number is
-            {"id": "x" * 500, "text": dump("Other news entirely, told at some length for the test.", MORE)}]
+            {"id": "x" * 500, "text": dump("Other news entirely, told at some length for the test.", MORE)},
+            {"_id": {"$oid": "5f1a"}, "text": dump("A fifth record, with a MongoDB id, told at some length.", LEDE)}]
     path = tmp_path / "ids.jsonl"
     path.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
     with storyline.open(str(tmp_path / "s.db")) as desk:
         desk.ingest([path])
         by_locator = {a.locator: a for a in desk.articles()}
-        assert set(by_locator) == {"line 1, id 36_1ecb", "line 3, id 7", "line 4"}
+        assert set(by_locator) == {"line 1, id 36_1ecb", "line 3, id 7", "line 4", "line 5, id 5f1a"}
         first = by_locator["line 1, id 36_1ecb"]
         assert [s.locator for s in desk.store.sightings([first.id])[first.id]] == ["line 2, id 36_2ecb[31m"]
+
+
+def test_an_address_alone_stays_the_text_it_is():
+    """A record whose whole text is a link keeps it (the one-line text of a record is its body),
+    and the address still names the outlet."""
+    row = {"title": "Lohan is missing", "text": "http : / / nypost . com / 2013 / 05 / 02 / lohan /"}
+    article = to_article(document_from_object(row, source="dump.jsonl", where="line 1", max_bytes=1 << 20))
+    assert article.body == row["text"] and article.title == "Lohan is missing"
+    assert article.outlet == "nypost.com" and article.published == "2013-05-02"
+
+
+def test_a_line_that_starts_with_a_link_stays_in_the_body():
+    text = dump("https://t.co/x1 " + LEDE, MORE)
+    cleaned = clean_text(text, structured=True)
+    assert cleaned.address is None and "address-line" not in [c.kind for c in cleaned.cuts]
+    assert cleaned.body.split("\n\n") == ["https://t.co/x1 " + LEDE, MORE]
+
+
+def test_a_stated_title_repeated_under_the_address_is_cut_as_without_one():
+    lines = ("Harbour wall approved", LEDE, MORE)
+    plain = clean_text(dump(*lines), stated={"title": "Harbour wall approved"})
+    under = clean_text(dump("https://www.portbayherald.co.uk/news/wall", *lines), stated={"title": "Harbour wall approved"})
+    assert under.body == plain.body == "\n\n".join([LEDE, MORE])
+
+
+def test_the_address_names_the_outlet_when_the_records_url_is_no_web_address():
+    row = {"url": "doc-36_1ecb", "text": dump("https://nypost.com/2026/03/10/harbour-wall/", "Harbour wall approved", LEDE)}
+    article = to_article(document_from_object(row, source="dump.jsonl", where="line 1", max_bytes=1 << 20))
+    assert article.outlet == "nypost.com" and article.published == "2026-03-10"

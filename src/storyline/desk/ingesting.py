@@ -63,7 +63,7 @@ class Ingesting:
         """Store articles given in memory, each an object with the keys of a JSONL line (``url``,
         ``title``, ``text`` or ``html``, ``published``, ``outlet``, ``byline``), as :meth:`ingest`
         would from a JSONL file. Each article's source is ``source`` and its locator "item N"
-        (numbered from ``start``); an item that is not such an object, or is over ``max_bytes`` as JSON, is a
+        (numbered from ``start``; "item N, id X" with the item's own id, jsonl.record_id); an item that is not such an object, or is over ``max_bytes`` as JSON, is a
         problem naming it, and the others go on."""
         from storyline.run.ingest import Ingesting
 

@@ -18,13 +18,22 @@ from htmldate.extractors import COMPLETE_URL
 
 # A line longer than this is no address line (and is never scanned): real addresses stay far below.
 MAX_ADDRESS = 2048
-# The whole line, spaces taken out (a tokeniser puts them around "/", ":" and "."), is one
-# address: a scheme or "www.", a dotted host, then a path, query or fragment. No space may stay,
-# so a sentence mentioning an address never matches. Linear: no nested repetition.
-_ADDRESS = re.compile(r"(?:https?://|www\.)[^\s/?#.]+(?:\.[^\s/?#.]+)+(?:[/?#]\S*)?", re.IGNORECASE)
-# "/2013/may/03/": a month by name in the path, which htmldate's numeric pattern does not read.
+# A tokeniser puts spaces around "/", ":", "." and "-" of an address, never between two letters or
+# digits: a line with such a gap is words ("www.facebook.com is down"; "https://t.co/x1 Police
+# said ..."), whatever it starts with.
+_WORD_GAP = re.compile(r"[^\W_]\s+[^\W_]")
+# The whole line, those spaces taken out, is one address: a scheme (a user and password
+# allowed) or "www.", a dotted host of letters, digits and hyphens, a port, then a path, query or
+# fragment. Linear: no nested repetition, and the dot separates the host's repeated parts.
+_ADDRESS = re.compile(r"(?:https?://(?:[^\s/?#@]+@)?|www\.)[\w-]+(?:\.[\w-]+)+\.?(?::\d{1,5})?(?:[/?#]\S*)?",
+                      re.IGNORECASE)
+_WEB = re.compile(r"https?://", re.IGNORECASE)
+# "/2013/may/03/": a month by name in the path, which htmldate's numeric pattern does not read;
+# the names whole or in their usual short forms only ("/2013/marathon/15/" names no month), and
+# htmldate's years (1990-2039).
 _NAMED_MONTH = re.compile(
-    r"/((?:19|20)\d\d)/(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]{0,6}/([0-3]?\d)(?:/|$)",
+    r"/(199\d|20[0-3]\d)/(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)/([0-3]?\d)(?:/|$)",
     re.IGNORECASE)
 _MONTHS = {m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
                                         "nov", "dec"), start=1)}
@@ -33,7 +42,7 @@ _MONTHS = {m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun",
 def address_of(line: str) -> str | None:
     """The web address that ``line`` is, and nothing else (tokeniser spaces removed, "www."
     given its scheme); None for any other line."""
-    if len(line) > MAX_ADDRESS:
+    if len(line) > MAX_ADDRESS or _WORD_GAP.search(line):
         return None
     joined = "".join(line.split())
     if not _ADDRESS.fullmatch(joined):
@@ -43,11 +52,12 @@ def address_of(line: str) -> str | None:
 
 def address_date(url: str | None) -> str | None:
     """The day a news address's path states ("/2013/05/02/", "/2013/may/03/", "2013-05-02"),
-    as an ISO date; None when it states none, or an impossible or future one. A year and a
-    month alone are no date (a section's archive, not the article's day)."""
-    if not url or len(url) > MAX_ADDRESS:
+    as an ISO date; None when it states none, or an impossible or future one, and for anything
+    but a web (http, https) address: a crawl's file path or bucket key holds the day it was
+    stored. A year and a month alone are no date (a section's archive, not the article's day)."""
+    if not url or len(url) > MAX_ADDRESS or not _WEB.match(url):
         return None
-    path = url.split("://", 1)[-1].partition("/")[2]
+    path = url.split("://", 1)[1].partition("/")[2]
     if not path:
         return None
     path = "/" + path.split("?", 1)[0].split("#", 1)[0]
@@ -62,4 +72,5 @@ def address_date(url: str | None) -> str | None:
         day = dt.date(*parts)
     except ValueError:
         return None
-    return day.isoformat() if day <= dt.date.today() + dt.timedelta(days=1) else None
+    today = dt.datetime.now(dt.timezone.utc).date()
+    return day.isoformat() if day <= today + dt.timedelta(days=1) else None

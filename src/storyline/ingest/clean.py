@@ -145,6 +145,9 @@ def clean_text(text: str, *, stated: dict[str, str] | None = None, structured: b
     lines = _split_glued(_lines(text))
     out = Cleaned(body="")
     lines = _strip_boilerplate_anywhere(lines, out)
+    # First: the lines under the address are the text's first (a stated title repeated there,
+    # the footer's walk, the header), as they are on a page without one.
+    lines = _cut_address(lines, out)
     lines = _read_footer(lines, out)
     # The stated title repeated on top goes first, so the header lines under it are still read.
     if "title" in stated:
@@ -262,7 +265,6 @@ def _read_footer(lines: list[str], out: Cleaned) -> list[str]:
 
 def _read_header(lines: list[str], out: Cleaned, *, has_title: bool) -> list[str]:
     """Read headline, site line, date, source, abstract and byline lines from the top."""
-    lines = _cut_address(lines, out)
     i = 0
     if not has_title and lines and _is_headline(lines[0]) and not date_line(lines[0]):
         _set_headline(lines[0], out)
@@ -302,11 +304,13 @@ def _read_header(lines: list[str], out: Cleaned, *, has_title: bool) -> list[str
 
 def _cut_address(lines: list[str], out: Cleaned) -> list[str]:
     """Cut the web address a text opens with (address_line.address_of), so that the headline
-    and the date line under it are read as if on top; kept as ``out.address``."""
+    and the date line under it are read as if on top; kept as ``out.address``. An address that
+    is the whole text stays: a record whose text is a link is kept as it was, not emptied."""
     if lines and (address := address_of(lines[0])):
-        out.cuts.append(Cut("address-line", lines[0]))
         out.address = address
-        return lines[1:]
+        if len(lines) > 1:
+            out.cuts.append(Cut("address-line", lines[0]))
+            return lines[1:]
     return lines
 
 

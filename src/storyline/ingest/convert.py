@@ -12,7 +12,7 @@ from storyline.ingest.decode import UndecodableError, decode_text
 from storyline.ingest.files import InputError
 from storyline.ingest.html import extract_html, fragment_text
 from storyline.ingest.jsonl import parse_record
-from storyline.ingest.outlets import canonical_outlet
+from storyline.ingest.outlets import canonical_outlet, host_of
 from storyline.records import Article, FieldSource, RawDocument
 
 ID_LENGTH = 16  # hex digits of the content hash: 64 bits, no collision expected below ~10^8
@@ -66,7 +66,9 @@ def _article(raw: RawDocument, cleaned: Cleaned) -> Article:
     url = raw.meta.get("url") or (raw.source if raw.source.startswith(("http://", "https://")) else None)
     # A URL is printed and linked as it is: control characters (terminal escapes) never belong in one.
     url = "".join(sanitize(url).split()) or None if url else None
-    outlet, why = canonical_outlet(cleaned.outlet, url or cleaned.address)
+    # The record's own URL names the outlet; where it is no web address (an id, a path), the
+    # address the text opens with does.
+    outlet, why = canonical_outlet(cleaned.outlet, url if host_of(url) else cleaned.address or url)
     if why is not None:
         origin = cleaned.fields["outlet"].origin if cleaned.outlet and "outlet" in cleaned.fields else "inferred"
         cleaned.fields["outlet"] = FieldSource(origin, why)

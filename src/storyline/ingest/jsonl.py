@@ -385,6 +385,8 @@ def record_id(obj: dict) -> str | None:
     even where two records' texts were stored once."""
     for key in RECORD_ID_KEYS:
         value = obj.get(key)
+        if isinstance(value, dict) and len(value) == 1 and "$oid" in value:  # MongoDB's extended JSON
+            value = value["$oid"]
         if isinstance(value, bool) or not isinstance(value, (str, int)):
             continue
         text = " ".join(_ID_JUNK.sub("", str(value)).split())

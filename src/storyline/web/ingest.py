@@ -4,7 +4,8 @@ polite fetcher, public addresses only unless STORYLINE_ALLOW_PRIVATE=1).
 
 Each item is ingested on its own, so that its outcome (added, already present, skipped and
 why) is known per item. A stored article names ``SOURCE`` as its source and "item N" (its
-place in the request, from 1) as its locator.
+place in the request, from 1; "item N, id X" when the item gives its own id, jsonl.record_id)
+as its locator.
 """
 
 from __future__ import annotations
