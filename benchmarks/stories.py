@@ -7,7 +7,7 @@ Usage::
                                       [--set name=value ...] [--errors K]
                                       [--ecb-times none|file|published]
                                       [--via direct|cli|both|replay] [--workdir DIR] [--no-baseline]
-                                      [--shuffle SEED]
+                                      [--shuffle SEED] [--raw-text]
 
 e.g. ``.venv/bin/python benchmarks/stories.py ../shared/eval/stories-ecbplus``
 
@@ -22,6 +22,8 @@ PATH is a folder (or a .jsonl file); its format is detected from its contents:
   dateline ("May 03, 2013"); 186 of the 772 documents have one, all of them ecbplus (see
   ``load_ecb`` for why that loses recall).
   Documents are fed in file order. ``--split train|dev`` scores one split of the README.
+  ``--raw-text`` (with ``--via cli`` or ``replay``) feeds each text as the corpus gives it
+  instead, address line and tokenisation kept: what a user who ingests docs.jsonl gets.
   ``--news-stream SPAN:SPREAD:SEED`` makes ECB+ a dated news stream instead (see
   :func:`news_stream`): one event per topic, so no sibling events, each event on a random day
   of SPAN days with its reports published over SPREAD days after it, fed in time order. It is
@@ -172,7 +174,7 @@ def load_ecb(folder: Path, times: str | None = None):
         if lines and _URL_LINE.match(lines[0]):
             lines = lines[1:]
         body = "\n".join(detokenise(x) for x in lines if x.strip())
-        docs.append({"id": r["doc_id"], "gold": r["cluster_id"], "body": body,
+        docs.append({"id": r["doc_id"], "gold": r["cluster_id"], "body": body, "raw_text": r["text"],
                      "time": None if times == "none" else stated_time(r["doc_id"], body),
                      "title": None, "group": str(r["topic"]), "split": r["split"], "order": n})
     if times == "published":
@@ -690,6 +692,10 @@ def main(argv=None) -> dict:
                     help="feed the documents in a random order (seeded) instead of the file's: how much "
                          "the online clusterer owes to the order it is given (undated documents are taken "
                          "in the order given; dated ones are sorted by time by the product path anyway)")
+    ap.add_argument("--raw-text", action="store_true",
+                    help="ECB+ with --via cli or replay: each document's text as the corpus gives it (its "
+                         "address line and tokenisation kept), as a user feeding docs.jsonl would, instead "
+                         "of the prepared text (address dropped, detokenised)")
     ap.add_argument("--title-entities", action="store_true",
                     help="with --via replay on a store analysed before session 18: add each cut or given "
                          "title's entities to the story features, as the product now does (see replay_labels)")
@@ -707,6 +713,12 @@ def main(argv=None) -> dict:
         all_docs = news_stream(all_docs, float(span), float(spread), int(seed), mode=mode[0] if mode else "")
         fmt = f"ecbplus-stream-{args.news_stream}"
     docs = [d for d in all_docs if args.split == "all" or d.get("split") == args.split]
+    if args.raw_text:
+        if fmt != "ecbplus" or args.via not in ("cli", "replay"):
+            raise SystemExit("--raw-text takes ECB+ (not a stream) with --via cli or replay: the direct "
+                             "path's features are cached for the prepared text")
+        docs = [{**d, "body": d["raw_text"]} for d in docs]
+        fmt = "ecbplus-raw"
     if args.limit:
         docs = docs[: args.limit]
     if args.shuffle is not None:

@@ -61,3 +61,18 @@ def test_the_siblings_stream_puts_both_events_of_a_topic_on_one_day(bench):
     days = _days(bench.news_stream(_docs(), 365, 1, 1, mode="siblings"))
     assert len(days) == 6
     assert all(abs(min(days[f"{t}_ecb"]) - min(days[f"{t}_ecbplus"])) <= 1 for t in "123")
+
+
+def test_the_raw_text_is_kept_beside_the_prepared_body(bench, tmp_path):
+    """load_ecb prepares each text (address line dropped, detokenised) and keeps the corpus's own
+    beside it, for ``--raw-text`` (what a user feeding docs.jsonl gives the product)."""
+    import json
+
+    text = "http : / / www . x . com / 2013 / 05 / 02 / wall\nHarbour wall approved\nIt cost $ 40m , officials said ."
+    row = {"doc_id": "1_1ecbplus", "cluster_id": "1_ecbplus", "topic": 1, "split": "dev", "text": text}
+    (tmp_path / "docs.jsonl").write_text(json.dumps(row) + "\n", encoding="utf-8")
+    docs, _ = bench.load_ecb(tmp_path)
+    assert docs[0]["raw_text"] == text
+    assert docs[0]["body"] == "Harbour wall approved\nIt cost $40m, officials said."
+    with pytest.raises(SystemExit, match="--raw-text takes ECB"):
+        bench.main([str(tmp_path), "--raw-text"])  # the direct path's features are of the prepared text
