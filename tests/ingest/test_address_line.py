@@ -138,13 +138,16 @@ def test_a_records_own_id_is_kept_in_its_locator_and_in_a_sightings(tmp_path):
             {"doc_id": "36_2ecb\x1b[31m", "url": "https://b.example/2", "text": text},  # a copy; escapes dropped
             {"id": True, "doc_id": 7, "text": dump(MORE, LEDE)},  # a flag is no id; a number is
             {"id": "x" * 500, "text": dump("Other news entirely, told at some length for the test.", MORE)},
-            {"_id": {"$oid": "5f1a"}, "text": dump("A fifth record, with a MongoDB id, told at some length.", LEDE)}]
+            {"_id": {"$oid": "5f1a"}, "text": dump("A fifth record, with a MongoDB id, told at some length.", LEDE)},
+            {"id": 12.0, "text": dump(LEDE, "A sixth record's own paragraph: its id was written by a table tool.")},
+            {"id": 1.5, "text": dump(LEDE, "A seventh record's own paragraph: a fractional number is no id at all.")}]
     path = tmp_path / "ids.jsonl"
     path.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
     with storyline.open(str(tmp_path / "s.db")) as desk:
         desk.ingest([path])
         by_locator = {a.locator: a for a in desk.articles()}
-        assert set(by_locator) == {"line 1, id 36_1ecb", "line 3, id 7", "line 4", "line 5, id 5f1a"}
+        assert set(by_locator) == {"line 1, id 36_1ecb", "line 3, id 7", "line 4", "line 5, id 5f1a",
+                                   "line 6, id 12", "line 7"}
         first = by_locator["line 1, id 36_1ecb"]
         assert [s.locator for s in desk.store.sightings([first.id])[first.id]] == ["line 2, id 36_2ecb[31m"]
 

@@ -387,6 +387,8 @@ def record_id(obj: dict) -> str | None:
         value = obj.get(key)
         if isinstance(value, dict) and len(value) == 1 and "$oid" in value:  # MongoDB's extended JSON
             value = value["$oid"]
+        if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:  # 7.0: a table written by pandas
+            value = int(value)
         if isinstance(value, bool) or not isinstance(value, (str, int)):
             continue
         text = " ".join(_ID_JUNK.sub("", str(value)).split())
