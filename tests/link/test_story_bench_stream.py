@@ -76,3 +76,22 @@ def test_the_raw_text_is_kept_beside_the_prepared_body(bench, tmp_path):
     assert docs[0]["body"] == "Harbour wall approved\nIt cost $40m, officials said."
     with pytest.raises(SystemExit, match="--raw-text takes ECB"):
         bench.main([str(tmp_path), "--raw-text"])  # the direct path's features are of the prepared text
+
+
+def test_orders_scores_the_given_order_and_each_shuffle(bench):
+    """--orders N: the given order first, then the permutations --shuffle 0..N-1 makes, each
+    scored on its own; two stories far apart in meaning come out whole in every order."""
+    from story_synth import basis, blend
+
+    from storyline.link.stories.cluster import DEFAULT, Item
+
+    items, docs = [], []
+    for g, axis in (("a", 1), ("b", 2)):
+        for k in range(4):
+            items.append(Item(f"{g}{k}", blend(basis(axis), basis(10 + len(items)), 0.97), {f"name-{g}": 1.0}, None))
+            docs.append({"id": f"{g}{k}", "gold": g})
+    got = bench.orders_figures(docs, items, DEFAULT, 3)
+    assert got["shuffles"] == 3 and len(got["pair_f1"]) == len(got["bcubed_f1"]) == 4
+    assert got["pair_f1"] == [1.0] * 4 and got["mean_pair_f1"] == 1.0 and got["mean_bcubed_f1"] == 1.0
+    with pytest.raises(SystemExit, match="--orders takes the direct path"):
+        bench.main(["no-such-folder", "--orders", "2", "--shuffle", "1"])  # refused before any reading
