@@ -659,6 +659,17 @@ def parse_overrides(pairs: list[str]):
     return replace(DEFAULT, **changes)
 
 
+def cluster_direct(items, params) -> dict[str, str]:
+    """The clusterer on ``items`` in this order, in the story step's batches, each ending with
+    ``settle``: article id -> story key."""
+    clusterer = StoryClusterer(params)
+    with single_threaded_blas():
+        for start in range(0, len(items), BATCH):
+            clusterer.add_all(items[start : start + BATCH])
+            clusterer.settle()
+    return clusterer.assignments()
+
+
 def orders_figures(docs, items, params, shuffles: int) -> dict:
     """The direct clusterer on the documents in the order given and in ``shuffles`` random orders
     (seeds 0 to shuffles-1, the permutations ``--shuffle SEED`` makes): one order moves ECB+'s
@@ -671,12 +682,7 @@ def orders_figures(docs, items, params, shuffles: int) -> dict:
         order = list(range(len(docs)))
         if seed is not None:
             random.Random(seed).shuffle(order)
-        clusterer = StoryClusterer(params)
-        with single_threaded_blas():
-            for start in range(0, len(order), BATCH):
-                clusterer.add_all([items[k] for k in order[start : start + BATCH]])
-                clusterer.settle()
-        assignment = clusterer.assignments()
+        assignment = cluster_direct([items[k] for k in order], params)
         got = score([assignment[docs[k]["id"]] for k in order], [docs[k]["gold"] for k in order])
         pair.append(got["pair_f1"])
         bcubed.append(got["bcubed_f1"])
@@ -764,13 +770,8 @@ def main(argv=None) -> dict:
     if args.via in ("direct", "both"):
         items, feat_rate, cached = features(docs, file_docs, data_file, cache_dir(args.cache))
         t0 = time.perf_counter()
-        clusterer = StoryClusterer(params)
-        with single_threaded_blas():
-            for start in range(0, len(items), BATCH):  # batches as the story step takes them
-                clusterer.add_all(items[start : start + BATCH])
-                clusterer.settle()
+        assignment = cluster_direct(items, params)
         cluster_s = time.perf_counter() - t0
-        assignment = clusterer.assignments()
         pred = [assignment[d["id"]] for d in docs]
         figures.update(score(pred, gold))
         figures.update({"feature_articles_per_s": feat_rate, "feature_cached": cached,

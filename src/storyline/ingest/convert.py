@@ -68,7 +68,7 @@ def _article(raw: RawDocument, cleaned: Cleaned) -> Article:
     url = "".join(sanitize(url).split()) or None if url else None
     # The record's own URL names the outlet; where it is no web address (an id, a path), the
     # address the text opens with does.
-    outlet, why = canonical_outlet(cleaned.outlet, url if host_of(url) else cleaned.address or url)
+    outlet, why = canonical_outlet(cleaned.outlet, url if host_of(url) else cleaned.address)
     if why is not None:
         origin = cleaned.fields["outlet"].origin if cleaned.outlet and "outlet" in cleaned.fields else "inferred"
         cleaned.fields["outlet"] = FieldSource(origin, why)
