@@ -332,6 +332,11 @@ def test_dateline_lede_gives_an_inferred_title_and_stays_in_the_body():
          "Dr. Ana Lund, the harbour engineer, approved the new wall on Tuesday"),
         ("Gen. Tom Reyes met J. Doe at the U.S. embassy in Port Selby. The visit was brief.",
          "Gen. Tom Reyes met J. Doe at the U.S. embassy in Port Selby"),
+        # A dotted acronym, and an initial a tokeniser spaced from its stop (ECB+ text).
+        ("According to the L.A. Times, the Angels made an eight-year offer. The deal was big.",
+         "According to the L.A. Times, the Angels made an eight-year offer"),
+        ("Red Sox owner John W . Henry met the player in Texas on Thursday . The talks were long .",
+         "Red Sox owner John W . Henry met the player in Texas on Thursday"),
         ('The mayor said "no." Councillors then approved the wall anyway after a long debate.',
          'The mayor said "no."'),
     ],
