@@ -1291,3 +1291,39 @@ def test_what_a_scoring_kept_out_travels_with_its_scores():
     assert [(s.key, rule) for _, s, rule in first.kept_out] == [("a0", "years")] and not list(first)
     assert second.kept_out == [] and [s.key for _, s, _ in second] == ["a0"]
     assert first.kept_out[0][1] is c._stories["a0"]  # still there after the second scoring
+
+
+def test_the_part_a_split_moves_out_joins_the_story_of_its_own_person():
+    """Params.split_home: LaRue's reports, glued into Felt's story while both were small, are
+    split out by people; three LaRue reports the protagonists' test had kept apart from the
+    glued story meanwhile hold a story of his already, and the moved part joins it at once
+    (the second look a small piece gets), with the split's evidence kept under "before"."""
+    params = dataclasses.replace(DEFAULT, split_every=12, split_min=4, rescue_after=0)
+    own = [Item(f"lx{k}", _obituary("larue", 500 + k), {"larue": 1.0, "watergate": 1.0}, None,
+                lead=frozenset({"larue"})) for k in range(3)]
+    leads = ["felt", "larue", "felt", "larue", "felt", "felt", "larue", "felt", "larue", "felt", "larue"]
+    glued = [Item(f"{who}{k}", _obituary(who, 300 + k), {who: 1.0, "watergate": 1.0}, None,
+                  lead=frozenset({who})) for k, who in enumerate(leads)]
+    assignment = {**{it.id: "lx0" for it in own}, **{it.id: "felt0" for it in glued}}
+    late = Item("felt11", _obituary("felt", 400), {"felt": 1.0, "watergate": 1.0}, None, lead=frozenset({"felt"}))
+    outcomes = {}
+    for home in (True, False):
+        c = StoryClusterer.restore(own + glued, assignment, dataclasses.replace(params, split_home=home))
+        assert c.add(late) == "felt0"
+        outcomes[home] = (c.stories(), *c.take_evidence())
+    stories, why, merged = outcomes[True]
+    larue = ["larue1", "larue3", "larue6", "larue8", "larue10"]
+    assert stories == {"felt0": ["felt0", "felt2", "felt4", "felt5", "felt7", "felt9", "felt11"],
+                       "lx0": ["lx0", "lx1", "lx2", *larue]}
+    assert [(m["absorbed"], m["into"], m["rule"], m["by"]) for m in merged] == [("larue1", "lx0", "split home", "felt11")]
+    assert merged[0]["score"] >= params.piece_threshold - params.near_shift
+    for aid in larue:
+        assert why[aid]["kind"] == "rescued" and why[aid]["story"] == "lx0" and why[aid]["piece"] == "larue1"
+        assert why[aid]["before"]["kind"] == "split" and why[aid]["before"]["from"] == "felt0"
+    # Without the look the moved part stays a story of its own beside LaRue's.
+    assert outcomes[False][0] == {"felt0": stories["felt0"], "lx0": ["lx0", "lx1", "lx2"], "larue1": larue}
+    from storyline.report.why import join_why
+
+    line = join_why(why["larue6"])
+    assert line.startswith("Joined on a second look, once the story had grown (score ")
+    assert "Moved here with the 5 articles that lead with Larue, not with Felt, when story felt0" in line

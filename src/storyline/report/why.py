@@ -229,6 +229,10 @@ def join_why(why: Mapping | None, text: str = "", titles: Mapping[str, str | Non
                       " person alone: merged, they would be split again.")
         else:
             text_ += f"its reports lead with {theirs}, this story's with {ours}."
+    before = why.get("before")
+    if kind == "rescued" and isinstance(before, Mapping) and before.get("kind") == "split":
+        # A split's moved part that joined this story at once (Params.split_home).
+        text_ += " " + join_why(before, text, titles)
     return text_
 
 
@@ -289,6 +293,8 @@ def _merge_how(merge: Mapping, titles: Mapping[str, str | None]) -> str:
         return f", when {named} matched both{scored}"
     if rule in ("rescue", "piece rescue"):
         return f", on a second look{scored}"
+    if rule == "split home":
+        return f", when it was split out of another story{scored}"
     if rule == "average link" and (link := _num(merge.get("link"))) is not None:
         return f", their articles alike on average ({link:.2f})"
     if rule == "time shard":

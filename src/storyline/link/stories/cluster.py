@@ -67,7 +67,9 @@ The algorithm (single pass, like Google News or Event Registry, after Miranda et
    subjects (2-means over article vectors, centroids less than ``split_cosine`` alike) gives the
    part without its oldest member a story of its own; so does a story whose leads fall into
    two groups about two people, each leaving the other's person out (few leads name both)
-   (``people_split_share``; link/stories/split.py).
+   (``people_split_share``; link/stories/split.py). The part moved out gets a small piece's
+   second look at once (step 6, among stories of ``rescue_min_size`` or more other than the
+   one it left; ``split_home``): its own person's story may exist already.
 
 Steps 2-3 (candidates and scores) and the checks of step 5 live in link/stories/scoring.py, the
 evidence and the second looks in evidence.py, the split in split.py; this module holds the

@@ -112,6 +112,11 @@ class EvidenceMixin:
                                     "runner_up": None if runner is None else round(runner, 4)})
 
     def _rescue_piece(self, story: Story) -> None:
+        """The second look for a small story (see :meth:`_piece_look`)."""
+        self._piece_look(story, max(len(story.members), self.params.rescue_min_size), "piece rescue")
+
+    def _piece_look(self, story: Story, min_size: int, rule: str, exclude: Story | None = None,
+                    by: int | None = None) -> Story | None:
         """The second look for a small story (at most Params.rescue_piece members, looked at
         when its first member's look comes): it joins the story of at least as many members
         that each of its members scores at least its rescue bar with, that they average
@@ -122,27 +127,30 @@ class EvidenceMixin:
         no evidence is written then: nothing moved). Two or three reports of one event
         that found each other before they found their event's story are a piece of it, as a
         lone report is. Scored exactly (no upper bounds, see _entity_overlap): the runner-up's
-        total decides too. Each member's evidence becomes its score with the story it joins."""
+        total decides too. Each member's evidence becomes its score with the story it joins.
+        The stories looked at hold ``min_size`` members or more, ``exclude`` (the story a
+        split just parted this one from) aside; ``rule`` names the merge and ``by`` the arrival
+        whose look it is (the piece's first article unless given). Returns the merged story, or
+        None when the piece stays as it is."""
         p = self.params
         members = [(seq, self._items.get(seq)) for seq in story.members]
         if any(item is None for _, item in members):
-            return
+            return None
         size = len(members)
         totals: dict[str, float] = {}
         scores: dict[str, list[tuple[int, float, float, float]]] = {}  # key -> (seq, score, cosine, bar)
         for seq, item in members:
             self._cur = seq
             bar = p.rescue_bar(len(self._lex.get(seq) or ()))
-            for score, other, cosine in self._scored(item, -math.inf, near=False,
-                                                     min_size=max(size, p.rescue_min_size)):
-                if other is story:
+            for score, other, cosine in self._scored(item, -math.inf, near=False, min_size=min_size):
+                if other is story or other is exclude:
                     continue
                 totals[other.key] = totals.get(other.key, 0.0) + score
                 if score >= bar:
                     scores.setdefault(other.key, []).append((seq, score, cosine, bar))
         eligible = [k for k, passed in scores.items() if len(passed) == size]
         if not eligible:
-            return
+            return None
         best = min(eligible, key=lambda k: (-totals[k], self._stories[k].index))
         runner = max((t for k, t in totals.items() if k != best), default=None)
         target = self._stories[best]
@@ -150,21 +158,23 @@ class EvidenceMixin:
         if all(self._near_bar(item, target, piece_bar) < piece_bar for _, item in members):
             piece_bar -= p.near_shift
         if totals[best] / size < piece_bar or (runner is not None and (totals[best] - runner) / size < p.rescue_margin):
-            return
+            return None
         centroids = centroid_cosine(story, target)
         if centroids < p.merge_cosine:
-            return
+            return None
         # Another event of the story's kind, told about other people (each member keeps the
         # evidence of how it was placed).
         if p.protagonist_min and piece_of_other_people(story, target, p.protagonist_min) is not None:
-            return
+            return None
         for seq, score, cosine, bar in scores[best]:  # read before the merge, as a join's is
             self._cur = seq
             item = self._items[seq]
+            before = self._why.get(item.id) if rule != "piece rescue" else None
             self._why[item.id] = {**self._evidence(item, score, target, cosine), "kind": "rescued",
-                                  "piece": story.key, "rescue_threshold": bar}
-        self._cur = story.members[0]  # the merge's "by": the piece's first article, whose look it is
-        self._merge(story, target, {"rule": "piece rescue", "score": round(totals[best] / size, 4),
+                                  "piece": story.key, "rescue_threshold": bar,
+                                  **({"before": before} if before else {})}
+        self._cur = story.members[0] if by is None else by  # the merge's "by": whose look it is
+        return self._merge(story, target, {"rule": rule, "score": round(totals[best] / size, 4),
                                     "bar": round(piece_bar, 4),
                                     "centroid_cosine": round(centroids, 4),
                                     "runner_up": None if runner is None else round(runner / size, 4)})

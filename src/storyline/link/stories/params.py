@@ -276,6 +276,11 @@ class Params:
     rescue_again: int = 150
     rescue_piece: int = 3
     piece_threshold: float = 1.45
+    # The part a split moves out gets that look at once, whatever its size, among the stories
+    # of rescue_min_size members or more other than the one it left (split.SplitMixin): the
+    # members a people split takes from a story of another player's arrest may be a piece of
+    # a story of their own player that the protagonists' test founded meanwhile.
+    split_home: bool = True
     # At the end of each batch (the story step's transaction: scan.cluster_batch calls
     # StoryClusterer.settle), the lone articles at least settle_after arrivals old and not yet
     # rescue_after get that look early (0: off): the last rescue_after articles of a closed

@@ -51,8 +51,15 @@ class SplitMixin:
         if parted is None:
             return story
         moved, why = parted
+        cur = self._cur
         new = self._split_off(story, moved, why)
-        return new if self._cur in moved else story
+        if p.split_home:
+            # The part that left may be a piece of a story told apart from the one it left
+            # (Params.split_home): it gets the second look a small piece gets.
+            home = self._piece_look(new, p.rescue_min_size, "split home", exclude=story, by=cur)
+            self._cur = cur
+            new = home or new
+        return new if cur in moved else story
 
     def _vector_parts(self, story: Story) -> tuple[list[int], dict] | None:
         """The members to move and the split's evidence when 2-means cuts the profile's
