@@ -581,3 +581,27 @@ def test_a_stored_time_whose_utc_day_leaves_the_calendar_reads_as_undated():
         assert spread_over_days({"a": edge, "b": "2025-01-01"}, 1).ids == ["b"]
     assert published_time("0001-01-01T00:00:00+00:00").year == 1  # the edge itself is in the calendar
     assert published_time("2025-03-01T12:00:00-05:00").isoformat() == "2025-03-01T12:00:00-05:00"
+
+
+@pytest.mark.parametrize("date", [
+    "May 2 , 2013 , 1 : 12 PM",  # a tokeniser's spacing, which date_line does not read
+    "Posted 11 / 27 / 2005 7 : 21 AM",
+    "Updated : November 11 , 2011 20 : 09 IST",
+    "8 : 24am :",
+    "updated 8 : 41 p . m . EST , Tue March 3 , 2009",
+])
+def test_a_line_of_date_words_and_numbers_is_no_headline(date):
+    """A page's date or time in a form the date reader does not take is cut as a date fragment,
+    and the headline under it is read; its date is not guessed from it."""
+    headline = "Council approves new harbour wall after long debate"
+    cleaned = clean_text(dump(date, headline, P2))
+    assert cleaned.title == headline and cleaned.fields["title"].origin == "stated"
+    assert [(c.kind, c.text) for c in cleaned.cuts] == [("date-fragment", date), ("headline", headline)]
+    assert cleaned.published is None
+    assert paragraphs(cleaned) == [P2]
+
+
+@pytest.mark.parametrize("headline", ["9/11", "May Day 2014: marchers fill the square", "Apollo 11 at 50"])
+def test_a_headline_of_numbers_or_a_date_word_stays_a_headline(headline):
+    cleaned = clean_text(dump(headline, P2))
+    assert cleaned.title == headline

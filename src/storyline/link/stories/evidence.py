@@ -116,7 +116,7 @@ class EvidenceMixin:
         self._piece_look(story, max(len(story.members), self.params.rescue_min_size), "piece rescue")
 
     def _piece_look(self, story: Story, min_size: int, rule: str, exclude: Story | None = None,
-                    by: int | None = None) -> Story | None:
+                    by: int | None = None, threshold: float | None = None) -> Story | None:
         """The second look for a small story (at most Params.rescue_piece members, looked at
         when its first member's look comes): it joins the story of at least as many members
         that each of its members scores at least its rescue bar with, that they average
@@ -154,7 +154,7 @@ class EvidenceMixin:
         best = min(eligible, key=lambda k: (-totals[k], self._stories[k].index))
         runner = max((t for k, t in totals.items() if k != best), default=None)
         target = self._stories[best]
-        piece_bar = p.piece_threshold
+        piece_bar = p.piece_threshold if threshold is None else threshold
         if all(self._near_bar(item, target, piece_bar) < piece_bar for _, item in members):
             piece_bar -= p.near_shift
         if totals[best] / size < piece_bar or (runner is not None and (totals[best] - runner) / size < p.rescue_margin):

@@ -56,7 +56,8 @@ class SplitMixin:
         if p.split_home:
             # The part that left may be a piece of a story told apart from the one it left
             # (Params.split_home): it gets the second look a small piece gets.
-            home = self._piece_look(new, p.rescue_min_size, "split home", exclude=story, by=cur)
+            home = self._piece_look(new, p.rescue_min_size, "split home", exclude=story, by=cur,
+                                    threshold=p.split_home_threshold)
             self._cur = cur
             new = home or new
         return new if cur in moved else story
