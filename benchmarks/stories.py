@@ -539,7 +539,7 @@ def product_labels(docs, workdir: Path) -> tuple[list[str], dict]:
                   "problems": len(report.problems)}
 
 
-def replay_labels(docs, workdir: Path, params, title_entities: bool = False) -> list[str]:
+def replay_labels(docs, workdir: Path, params, title_entities: bool = False, batch: int = BATCH) -> list[str]:
     """The product path's clustering again, with ``params``, on the features a ``--via cli``
     run stored in ``workdir`` (kept with ``--workdir``): the store's articles, analyses and
     article vectors, in the order and batches the story step takes them (``scan.due_in_order``,
@@ -572,8 +572,8 @@ def replay_labels(docs, workdir: Path, params, title_entities: bool = False) -> 
             clusterer = StoryClusterer(params)
             due = scan.due_in_order(store, clusterer)
             with single_threaded_blas():
-                for start in range(0, len(due), scan.BATCH):
-                    items = list(scan.items_of(store, due[start : start + scan.BATCH]))
+                for start in range(0, len(due), batch):
+                    items = list(scan.items_of(store, due[start : start + batch]))
                     if title_entities:
                         items = _with_title_entities(store, items)
                     clusterer.add_all(items)
@@ -659,18 +659,18 @@ def parse_overrides(pairs: list[str]):
     return replace(DEFAULT, **changes)
 
 
-def cluster_direct(items, params) -> dict[str, str]:
-    """The clusterer on ``items`` in this order, in the story step's batches, each ending with
-    ``settle``: article id -> story key."""
+def cluster_direct(items, params, batch: int = BATCH) -> dict[str, str]:
+    """The clusterer on ``items`` in this order, in batches of ``batch`` (the story step's size
+    unless given; 1: a live feed's runs), each ending with ``settle``: article id -> story key."""
     clusterer = StoryClusterer(params)
     with single_threaded_blas():
-        for start in range(0, len(items), BATCH):
-            clusterer.add_all(items[start : start + BATCH])
+        for start in range(0, len(items), batch):
+            clusterer.add_all(items[start : start + batch])
             clusterer.settle()
     return clusterer.assignments()
 
 
-def orders_figures(docs, items, params, shuffles: int) -> dict:
+def orders_figures(docs, items, params, shuffles: int, batch: int = BATCH) -> dict:
     """The direct clusterer on the documents in the order given and in ``shuffles`` random orders
     (seeds 0 to shuffles-1, the permutations ``--shuffle SEED`` makes): one order moves ECB+'s
     pair F1 by up to 0.08 (one sibling event glued or not), so a change is judged on the mean.
@@ -682,7 +682,7 @@ def orders_figures(docs, items, params, shuffles: int) -> dict:
         order = list(range(len(docs)))
         if seed is not None:
             random.Random(seed).shuffle(order)
-        assignment = cluster_direct([items[k] for k in order], params)
+        assignment = cluster_direct([items[k] for k in order], params, batch)
         got = score([assignment[docs[k]["id"]] for k in order], [docs[k]["gold"] for k in order])
         pair.append(got["pair_f1"])
         bcubed.append(got["bcubed_f1"])
@@ -726,6 +726,10 @@ def main(argv=None) -> dict:
     ap.add_argument("--orders", type=int, default=0, metavar="N",
                     help="direct path: also cluster in N random orders (the permutations of --shuffle 0 to "
                          "N-1) and report each order's pair and BCubed F1 and their means")
+    ap.add_argument("--batch", type=int, default=BATCH, metavar="N",
+                    help=f"direct and replay paths: cluster in batches of N articles, each ending as the story "
+                         f"step's batch does (StoryClusterer.settle); default {BATCH}, the story step's; 1 is a live "
+                         f"feed whose every run brings one article")
     ap.add_argument("--raw-text", action="store_true",
                     help="ECB+ with --via cli or replay: each document's text as the corpus gives it (its "
                          "address line and tokenisation kept), as a user feeding docs.jsonl would, instead "
@@ -734,6 +738,8 @@ def main(argv=None) -> dict:
                     help="with --via replay on a store analysed before session 18: add each cut or given "
                          "title's entities to the story features, as the product now does (see replay_labels)")
     args = ap.parse_args(argv)
+    if args.batch < 1:
+        raise SystemExit("--batch: at least 1")
     if args.orders and (args.shuffle is not None or args.via not in ("direct", "both")):
         raise SystemExit("--orders takes the direct path in the given order (it makes its own shuffles)")
 
@@ -765,12 +771,12 @@ def main(argv=None) -> dict:
     print(f"{fmt}: {len(docs)} items from {data_file} ({malformed} malformed rows skipped)", file=sys.stderr)
     gold = [d["gold"] for d in docs]
     figures = {"dataset": fmt, "items": len(docs), "malformed_rows": malformed, "split": args.split,
-               "shuffle": args.shuffle,
+               "shuffle": args.shuffle, "batch": args.batch,
                "params": asdict(params)}
     if args.via in ("direct", "both"):
         items, feat_rate, cached = features(docs, file_docs, data_file, cache_dir(args.cache))
         t0 = time.perf_counter()
-        assignment = cluster_direct(items, params)
+        assignment = cluster_direct(items, params, args.batch)
         cluster_s = time.perf_counter() - t0
         pred = [assignment[d["id"]] for d in docs]
         figures.update(score(pred, gold))
@@ -782,7 +788,7 @@ def main(argv=None) -> dict:
         for line in worst(pred, gold, args.errors):
             print(line)
         if args.orders:
-            figures["orders"] = orders_figures(docs, items, params, args.orders)
+            figures["orders"] = orders_figures(docs, items, params, args.orders, args.batch)
             o = figures["orders"]
             print(f"orders  pair F1 over the given order and {args.orders} shuffles: mean {o['mean_pair_f1']:.4f}"
                   f" (min {min(o['pair_f1']):.4f}, max {max(o['pair_f1']):.4f}); BCubed mean {o['mean_bcubed_f1']:.4f}")
@@ -803,7 +809,7 @@ def main(argv=None) -> dict:
     if args.via == "replay":
         if args.workdir is None:
             raise SystemExit("--via replay needs --workdir (the folder a --via cli run kept)")
-        replay_pred = replay_labels(docs, args.workdir, params, args.title_entities)
+        replay_pred = replay_labels(docs, args.workdir, params, args.title_entities, args.batch)
         figures["replay"] = score(replay_pred, gold)
         _print_scores("replayed CLI store", figures["replay"])
         for line in worst(replay_pred, gold, args.errors):
