@@ -108,7 +108,7 @@ sys.path.insert(0, str(REPO / "src"))
 
 from storyline.link.reuse.candidates import VECTOR_SENTENCES  # noqa: E402
 from storyline.link.stories.cluster import DEFAULT, StoryClusterer  # noqa: E402
-from storyline.link.stories.scan import BATCH  # noqa: E402
+from storyline.link.stories.scan import BATCH, bulk_run  # noqa: E402
 from storyline.link.stories.features import analyse_texts, item_from  # noqa: E402
 from storyline.records import Analysis  # noqa: E402
 
@@ -577,7 +577,7 @@ def replay_labels(docs, workdir: Path, params, title_entities: bool = False, bat
                     if title_entities:
                         items = _with_title_entities(store, items)
                     clusterer.add_all(items)
-                    clusterer.settle()
+                    clusterer.settle(_tail(clusterer, start, batch, len(due)))
             assignment = clusterer.assignments()
             by_url = {a.url: a.id for a in store.articles()}
     pred = []
@@ -659,6 +659,16 @@ def parse_overrides(pairs: list[str]):
     return replace(DEFAULT, **changes)
 
 
+def _tail(clusterer, start: int, batch: int, total: int) -> bool:
+    """Whether the batch at ``start`` is the last of a run that brought a corpus
+    (scan.bulk_run): with the story step's batch size the whole input is one run, as one
+    `storyline stories` over a loaded corpus; with a smaller ``batch`` each batch is a run of
+    its own, as a feed's."""
+    if batch < BATCH:
+        return bulk_run(clusterer, min(batch, total - start))
+    return start + batch >= total and bulk_run(clusterer, total)
+
+
 def cluster_direct(items, params, batch: int = BATCH) -> dict[str, str]:
     """The clusterer on ``items`` in this order, in batches of ``batch`` (the story step's size
     unless given; 1: a live feed's runs), each ending with ``settle``: article id -> story key."""
@@ -666,7 +676,7 @@ def cluster_direct(items, params, batch: int = BATCH) -> dict[str, str]:
     with single_threaded_blas():
         for start in range(0, len(items), batch):
             clusterer.add_all(items[start : start + batch])
-            clusterer.settle()
+            clusterer.settle(_tail(clusterer, start, batch, len(items)))
     return clusterer.assignments()
 
 

@@ -84,6 +84,7 @@ def snapshot(clusterer: Any, version: str, delta: bool = False) -> StoryCheckpoi
     state = {
         "format": FORMAT,
         "next": c._next,
+        "settled": c._settled,
         "retired": c._retired + len(c._stories) - len(active),
         "now": c._active.now,
         "df": [c._df.n, c._df.df],
@@ -174,6 +175,7 @@ def _header(cls: type, checkpoint: StoryCheckpoint, state: dict, params: Any) ->
     c = cls(params)
     c.token = checkpoint.token
     c._next = int(state["next"])
+    c._settled = int(state.get("settled", c._next - 1))  # a checkpoint without it: every look given
     c._retired = int(state["retired"])
     c._df.n, c._df.df = state["df"][0], state["df"][1]
     c._tdf.n, c._tdf.df = state["tdf"][0], state["tdf"][1]

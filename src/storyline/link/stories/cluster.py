@@ -61,8 +61,9 @@ The algorithm (single pass, like Google News or Event Registry, after Miranda et
    arrived. The look comes at a fixed age, inside
    :meth:`add`, so what :meth:`add` decides is a function of the order alone, however the
    stream is cut into batches; the story step also calls :meth:`settle` at the end of each
-   batch, which gives lone articles at least ``settle_after`` arrivals old their look early
-   (the last articles of a closed corpus would otherwise get none).
+   batch, which gives lone articles at least ``settle_after`` arrivals old their look early,
+   each once, and at the end of a run that brought a corpus, every younger one too (the last
+   articles of a closed corpus would otherwise get none; scan.bulk_run).
 7. Split: every ``split_every`` members, a story whose profile falls in two parts of different
    subjects (2-means over article vectors, centroids less than ``split_cosine`` alike) gives the
    part without its oldest member a story of its own; so does a story whose leads fall into
@@ -124,6 +125,7 @@ class StoryClusterer(ScoringMixin, EvidenceMixin, SplitMixin, TimeShardMixin):
         self._next = 0  # the next arrival index
         self._cur = -1  # the arrival index of the article being placed (or rescued)
         self._retired = 0  # retired stories forgotten by a checkpoint (from_snapshot): counted, not held
+        self._settled = -1  # the last arrival index whose early look settle() has given (one each)
         self._seq_of: dict[str, int] = {}
         self._story_of: dict[int, str] = {}  # arrival index -> story key
         self._stories: dict[str, Story] = {}  # every story ever made that still exists

@@ -40,18 +40,22 @@ class EvidenceMixin:
                                                    "name_profile_cosine": round(ents, 4)})
         return story
 
-    def settle(self) -> None:
+    def settle(self, tail: bool = False) -> None:
         """Give the lone articles and small pieces (by their first article) at least
         ``settle_after`` arrivals old (and not yet ``rescue_after``, whose look comes in
-        :meth:`add`) a look now: the story step calls this at the end of each batch, so that a
-        closed corpus's last articles are not left without one (Params.settle_after). The
-        later look (``rescue_again``) has no such early turn: a closed corpus's last 150
-        articles get one look only."""
+        :meth:`add`) a look now, each once: the story step calls this at the end of each
+        batch, so that a closed corpus's last articles are not left without one
+        (Params.settle_after). With ``tail`` (the end of a run that brought a corpus, not a
+        feed's few new articles: scan.find_stories) the younger ones get theirs too. The later
+        look (``rescue_again``) has no such early turn: a closed corpus's last 150 articles get
+        one look only."""
         p = self.params
         if not (p.settle_after and p.rescue_after):
             return
-        for seq in range(max(0, self._next - p.rescue_after), self._next - p.settle_after):
+        end = self._next if tail else self._next - p.settle_after
+        for seq in range(max(0, self._next - p.rescue_after, self._settled + 1), end):
             self._rescue(seq)
+        self._settled = max(self._settled, end - 1)
 
     def _rescue(self, seq: int) -> None:
         """A second look at a lone article (see Params.rescue_after; a small story's first

@@ -46,7 +46,7 @@ from storyline.store.records import Membership, StoryMerge
 
 # Bump when clustering decisions change: stored stories of another version are dropped and
 # the corpus is clustered again.
-CLUSTER_VERSION = "26"  # 26: the part a split moves out gets a piece's second look at once (Params.split_home); 25: parts Params.people_split_cosine alike stay together; 24: two stories each about its own person by their leads do not merge (split.apart_by_people); 23: a story a rule kept out counts as a lone article's runner-up at its second look; 22: a story whose leads fall into two groups about two people is split (split.people_parts); 21: an article weeks from a story whose lead tells of other people is not scored with it (scoring.lead_of_other_people); 20: a piece near its story in time held to near_shift less; 19: a small piece about other people than a story's does not join it (scoring.piece_of_other_people); 18: a text mostly outside the Latin script is no English (no vector); 17: Indic words whole; 16: scripts without spaces read as pairs of characters, vector-less stories merge on the score; 15: words of any script, no English sentence vector for an article in another language; 14: two headline stories merge at Params.short_merge_threshold; 13: a later second look (Params.rescue_again), small pieces looked at (rescue_piece), the rescue bar 1.1; 12: near in time (Params.near_shift), rescue on exact scores; 11: casts (Params.cast_min), "Mt"/"Mount" one key; 10: protagonists (Params.protagonist_min); 9: year_ranges
+CLUSTER_VERSION = "27"  # 27: one early look each, the tail of a corpus's run looked at (StoryClusterer.settle, bulk_run); 26: the part a split moves out gets a piece's second look at once (Params.split_home); 25: parts Params.people_split_cosine alike stay together; 24: two stories each about its own person by their leads do not merge (split.apart_by_people); 23: a story a rule kept out counts as a lone article's runner-up at its second look; 22: a story whose leads fall into two groups about two people is split (split.people_parts); 21: an article weeks from a story whose lead tells of other people is not scored with it (scoring.lead_of_other_people); 20: a piece near its story in time held to near_shift less; 19: a small piece about other people than a story's does not join it (scoring.piece_of_other_people); 18: a text mostly outside the Latin script is no English (no vector); 17: Indic words whole; 16: scripts without spaces read as pairs of characters, vector-less stories merge on the score; 15: words of any script, no English sentence vector for an article in another language; 14: two headline stories merge at Params.short_merge_threshold; 13: a later second look (Params.rescue_again), small pieces looked at (rescue_piece), the rescue bar 1.1; 12: near in time (Params.near_shift), rescue on exact scores; 11: casts (Params.cast_min), "Mt"/"Mount" one key; 10: protagonists (Params.protagonist_min); 9: year_ranges
 BATCH = 200
 # Articles read at a time where a whole list of them is walked (ordering, replay).
 READ_CHUNK = 1000
@@ -94,7 +94,8 @@ def find_stories(store: Store, *, progress: Progress | None = None) -> StoriesRe
     clusterer, report.restarted = load_clusterer(store)
     due = due_in_order(store, clusterer)
     for start in range(0, len(due), BATCH):
-        outcome = cluster_batch(store, clusterer, due[start : start + BATCH])
+        outcome = cluster_batch(store, clusterer, due[start : start + BATCH],
+                                tail=start + BATCH >= len(due) and bulk_run(clusterer, len(due)))
         report.clustered += outcome.clustered
         report.merged += outcome.merged
         if progress:
@@ -199,10 +200,21 @@ def due_in_order(store: Store, clusterer: StoryClusterer | Callable[[], StoryClu
     return sorted(ids, key=key)
 
 
-def cluster_batch(store: Store, clusterer: StoryClusterer, ids: Sequence[str]) -> BatchOutcome:
+def bulk_run(clusterer: StoryClusterer, due: int) -> bool:
+    """Whether a run of ``due`` articles brought a corpus rather than a feed's latest few: at
+    least Params.rescue_after of them. Its last batch then gives every lone article its early
+    look (StoryClusterer.settle ``tail``): no later arrival will. A feed's next run brings the
+    look at the age settle_after; giving it at once, to articles whose event's story has not
+    grown yet, cost ECB+ dev pair F1 0.910 -> 0.878 fed one article a run (mean of eight
+    orders, benchmarks/README.md, session 42)."""
+    return due >= clusterer.params.rescue_after > 0
+
+
+def cluster_batch(store: Store, clusterer: StoryClusterer, ids: Sequence[str], tail: bool = False) -> BatchOutcome:
     """Add the articles ``ids`` (in this order) to ``clusterer`` and store, in one transaction,
     their memberships, the memberships merges moved, the summaries of the changed stories and
-    the checkpoint. An article that is gone or cannot be read is reported and left due."""
+    the checkpoint. An article that is gone or cannot be read is reported and left due.
+    ``tail``: the last batch of a run that brought a corpus (bulk_run)."""
     outcome = BatchOutcome(problems=[])
     ids = [a for a in ids if clusterer.story_of(a) is None]  # a repeated key is done already
     before = clusterer.active_members()
@@ -211,7 +223,7 @@ def cluster_batch(store: Store, clusterer: StoryClusterer, ids: Sequence[str]) -
     for item in items_of(store, ids, outcome.problems):
         clusterer.add(item)
         added.append(item.id)
-    clusterer.settle()  # the batch's lone articles old enough get their look (Params.settle_after)
+    clusterer.settle(tail)  # the batch's lone articles old enough get their look (Params.settle_after)
     why, merged = clusterer.take_evidence()
     moved = [a for a, key in before.items() if clusterer.story_of(a) != key]
     # A moved member keeps the evidence it joined with (None: the store keeps what it has).
