@@ -538,3 +538,35 @@ def test_a_split_is_stored_the_moved_members_with_their_evidence(any_store):
     restored = StoryClusterer.from_snapshot(any_store.story_checkpoint(), params)
     assert restored.story_of(b_ids[-1]) == b_ids[0] and restored.story_of(ids[-1]) == first
     assert np.isfinite(restored._stories[b_ids[0]].centroid()).all()
+
+
+def test_the_last_articles_of_a_corpus_get_their_look_through_the_step(monkeypatch):
+    """A run that brings a corpus (scan.bulk_run) ends with a look at the lone articles too young
+    for one at the last batch's end (steps.end_of_run, from the step's run): a rescued article
+    among the last 20; a feed's run of fewer articles does not look (the next run will). The
+    step stores what scan.find_stories does."""
+    import json
+
+    from storyline.link.stories import steps as story_steps
+
+    def rescued_in_tail(store):
+        last = [m.article_id for m in sorted(store.story_members(), key=lambda m: m.seq)[-20:]]
+        evidence = store.member_evidence(last)
+        return [a for a in last if json.loads(evidence.get(a) or "{}").get("kind") == "rescued"]
+
+    rows = corpus(80, undated_every=5)
+    stepped = open_store("memory://")
+    store_batch(stepped, rows)
+    run_steps(stepped, [STORIES])
+    assert len(rescued_in_tail(stepped)) == 1
+    reference = open_store("memory://")
+    store_batch(reference, rows)
+    scan.find_stories(reference)
+    assert _memberships(stepped) == _memberships(reference) and _summaries(stepped) == _summaries(reference)
+
+    monkeypatch.setattr(story_steps, "bulk_run", lambda clusterer, due: False)  # as a feed's run
+    feed = open_store("memory://")
+    store_batch(feed, rows)
+    run_steps(feed, [STORIES])
+    assert rescued_in_tail(feed) == []
+    assert len(feed.stories()) == len(stepped.stories()) + 1

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from storyline.link.stories.scan import (BATCH, CLUSTER_VERSION, BatchOutcome, cluster_batch, due_in_order, keep_warm,
-                                         load_clusterer)
+from storyline.link.stories.scan import (BATCH, CLUSTER_VERSION, BatchOutcome, bulk_run, cluster_batch, due_in_order,
+                                         keep_warm, load_clusterer)
 from storyline.store import Store
 
-__all__ = ["BATCH", "CLUSTER_VERSION", "BatchOutcome", "due", "due_among", "run"]
+__all__ = ["BATCH", "CLUSTER_VERSION", "BatchOutcome", "due", "due_among", "end_of_run", "run"]
 
 
 def due(store: Store) -> list[str]:
@@ -35,6 +35,21 @@ def run(store: Store, keys: Sequence[str]) -> BatchOutcome:
     """Cluster one batch of due articles, in the order given, from the stored checkpoint."""
     clusterer, restarted = load_clusterer(store)
     outcome = cluster_batch(store, clusterer, keys)
+    keep_warm(store, clusterer)
+    outcome.restarted = restarted
+    return outcome
+
+
+def end_of_run(store: Store, clustered: int) -> BatchOutcome | None:
+    """After a run that clustered ``clustered`` articles: when that was a corpus rather than a
+    feed's latest few (scan.bulk_run), the lone articles too young for a look at the last
+    batch's end get theirs now, stored as a batch of no new articles (StoryClusterer.settle
+    ``tail``: no later arrival would bring it). None when there is nothing to do."""
+    clusterer, restarted = load_clusterer(store)
+    if not bulk_run(clusterer, clustered):
+        keep_warm(store, clusterer)
+        return None
+    outcome = cluster_batch(store, clusterer, [], tail=True)
     keep_warm(store, clusterer)
     outcome.restarted = restarted
     return outcome

@@ -197,6 +197,8 @@ def run_sharded(store: Store, due: Sequence[str], store_mapper: Callable, progre
         done += taken
         if progress:
             progress(done, len(due))
+    if due and (tail := steps.end_of_run(store, len(due))) is not None:
+        _add(outcome, tail)  # a corpus's last articles get their look (scan.bulk_run)
     return outcome
 
 
