@@ -332,6 +332,9 @@ def test_dateline_lede_gives_an_inferred_title_and_stays_in_the_body():
          "Dr. Ana Lund, the harbour engineer, approved the new wall on Tuesday"),
         ("Gen. Tom Reyes met J. Doe at the U.S. embassy in Port Selby. The visit was brief.",
          "Gen. Tom Reyes met J. Doe at the U.S. embassy in Port Selby"),
+        # An acronym before a word that opens sentences ends the sentence.
+        ("The mayor spoke in Washington, D.C. He said the wall would be built soon.",
+         "The mayor spoke in Washington, D.C"),
         # A dotted acronym, and an initial a tokeniser spaced from its stop (ECB+ text).
         ("According to the L.A. Times, the Angels made an eight-year offer. The deal was big.",
          "According to the L.A. Times, the Angels made an eight-year offer"),
@@ -601,7 +604,8 @@ def test_a_line_of_date_words_and_numbers_is_no_headline(date):
     assert paragraphs(cleaned) == [P2]
 
 
-@pytest.mark.parametrize("headline", ["9/11", "May Day 2014: marchers fill the square", "Apollo 11 at 50"])
+@pytest.mark.parametrize("headline", ["9/11", "May Day 2014: marchers fill the square", "Apollo 11 at 50",
+                                      "Sun at 50", "March on 5"])
 def test_a_headline_of_numbers_or_a_date_word_stays_a_headline(headline):
     cleaned = clean_text(dump(headline, P2))
     assert cleaned.title == headline

@@ -100,8 +100,11 @@ _DATE_WORDS = frozenset(
     "saturday sunday mon tue tues wed thu thur thurs fri sat sun am pm a m p gmt utc est edt cst cdt "
     "mst mdt pst pdt ist bst cet cest aest aedt st nd rd th updated posted published last on at "
     "modified".split())
+_NAME = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?"
+# A month or weekday next to a day or year ("November 11", "9 September", "MON 22"), a time or
+# a numeric date: "Sun at 50" or "March on 5" (words that are also a name or a verb) are none.
 _DATE_NAMES = re.compile(
-    r"(?i)\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun)[a-z]*\b"
+    rf"(?i)\b{_NAME} ?,? ?\d{{1,4}}\b|\b\d{{1,2}}(?:st|nd|rd|th)? {_NAME}\b"
     r"|\d{1,2} ?: ?\d\d|\d{1,2} ?/ ?\d{1,2} ?/ ?\d{2,4}")
 _DATE_ONLY_CHARS = 80
 # A numeric date with a four-digit year glued to a headline by a bare hyphen.
@@ -469,7 +472,17 @@ def _no_sentence_end(text: str, end: int) -> bool:
     if abbreviation_stop(text, 0, end):
         return True
     start = max(0, end - 16)  # bounded: the longest acronym read is seven letters
-    return bool(_DOTTED_ACRONYM.search(text, start, end) or _SPACED_INITIAL.search(text, start, end))
+    if not (_DOTTED_ACRONYM.search(text, start, end) or _SPACED_INITIAL.search(text, start, end)):
+        return False
+    # "... in Washington, D.C. He said": a word that opens sentences after it ends the sentence.
+    following = _NEXT_WORD.match(text, end)
+    return not (following and following.group(1) in _SENTENCE_OPENERS)
+
+
+_NEXT_WORD = re.compile(r"\s+([A-Z][a-z]{0,9})\b")
+_SENTENCE_OPENERS = frozenset(
+    "The A An He She It They We I You This That These Those There But And So Yet In On At "
+    "After Before When While His Her Its Their Our".split())
 
 
 def _is_repeat(line: str, title: str) -> bool:

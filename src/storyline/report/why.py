@@ -293,8 +293,10 @@ def _merge_how(merge: Mapping, titles: Mapping[str, str | None]) -> str:
         return f", when {named} matched both{scored}"
     if rule in ("rescue", "piece rescue"):
         return f", on a second look{scored}"
-    if rule == "split home":
-        return f", when it was split out of another story{scored}"
+    if rule == "split home":  # the piece is the part a split moved out; it may be the older
+        if merge.get("absorbed") == merge.get("piece"):
+            return f", when it was split out of another story{scored}"
+        return f", when a part split out of another story joined it{scored}"
     if rule == "average link" and (link := _num(merge.get("link"))) is not None:
         return f", their articles alike on average ({link:.2f})"
     if rule == "time shard":

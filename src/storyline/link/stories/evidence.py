@@ -159,7 +159,8 @@ class EvidenceMixin:
         runner = max((t for k, t in totals.items() if k != best), default=None)
         target = self._stories[best]
         piece_bar = p.piece_threshold if threshold is None else threshold
-        if all(self._near_bar(item, target, piece_bar) < piece_bar for _, item in members):
+        # A given threshold (split_home_threshold) is a near-in-time bar already.
+        if threshold is None and all(self._near_bar(item, target, piece_bar) < piece_bar for _, item in members):
             piece_bar -= p.near_shift
         if totals[best] / size < piece_bar or (runner is not None and (totals[best] - runner) / size < p.rescue_margin):
             return None
@@ -178,7 +179,7 @@ class EvidenceMixin:
                                   "piece": story.key, "rescue_threshold": bar,
                                   **({"before": before} if before else {})}
         self._cur = story.members[0] if by is None else by  # the merge's "by": whose look it is
-        return self._merge(story, target, {"rule": rule, "score": round(totals[best] / size, 4),
+        return self._merge(story, target, {"rule": rule, "piece": story.key, "score": round(totals[best] / size, 4),
                                     "bar": round(piece_bar, 4),
                                     "centroid_cosine": round(centroids, 4),
                                     "runner_up": None if runner is None else round(runner / size, 4)})

@@ -49,6 +49,9 @@ class TimeShardMixin:
         restored and scored them)."""
         self = cls(params)
         self._next = next_seq
+        # The last shard ended with StoryClusterer.settle, which gave every lone article up to
+        # settle_after arrivals before the end its early look: none gets a second one.
+        self._settled = next_seq - params.settle_after - 1
         self.set_doc_freqs(*doc_freqs)
         for key, index, members, first, last in sorted(stories, key=lambda s: s[1]):
             seqs = [seq for seq, _ in members]
