@@ -542,12 +542,10 @@ def test_a_split_is_stored_the_moved_members_with_their_evidence(any_store):
 
 def test_the_last_articles_of_a_corpus_get_their_look_through_the_step(monkeypatch):
     """A run that brings a corpus (scan.bulk_run) ends with a look at the lone articles too young
-    for one at the last batch's end (steps.end_of_run, from the step's run): a rescued article
+    for one at the last batch's end (scan.end_of_run, from the step's run): a rescued article
     among the last 20; a feed's run of fewer articles does not look (the next run will). The
     step stores what scan.find_stories does."""
     import json
-
-    from storyline.link.stories import steps as story_steps
 
     def rescued_in_tail(store):
         last = [m.article_id for m in sorted(store.story_members(), key=lambda m: m.seq)[-20:]]
@@ -564,7 +562,7 @@ def test_the_last_articles_of_a_corpus_get_their_look_through_the_step(monkeypat
     scan.find_stories(reference)
     assert _memberships(stepped) == _memberships(reference) and _summaries(stepped) == _summaries(reference)
 
-    monkeypatch.setattr(story_steps, "bulk_run", lambda clusterer, due: False)  # as a feed's run
+    monkeypatch.setattr(scan, "bulk_run", lambda clusterer, due: False)  # as a feed's run
     feed = open_store("memory://")
     store_batch(feed, rows)
     run_steps(feed, [STORIES])

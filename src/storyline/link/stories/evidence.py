@@ -46,7 +46,7 @@ class EvidenceMixin:
         :meth:`add`) a look now, each once: the story step calls this at the end of each
         batch, so that a closed corpus's last articles are not left without one
         (Params.settle_after). With ``tail`` (the end of a run that brought a corpus, not a
-        feed's few new articles: scan.find_stories) the younger ones get theirs too. The later
+        feed's few new articles: scan.bulk_run, scan.end_of_run) the younger ones get theirs too. The later
         look (``rescue_again``) has no such early turn: a closed corpus's last 150 articles get
         one look only."""
         p = self.params

@@ -94,13 +94,15 @@ def find_stories(store: Store, *, progress: Progress | None = None) -> StoriesRe
     clusterer, report.restarted = load_clusterer(store)
     due = due_in_order(store, clusterer)
     for start in range(0, len(due), BATCH):
-        outcome = cluster_batch(store, clusterer, due[start : start + BATCH],
-                                tail=start + BATCH >= len(due) and bulk_run(clusterer, len(due)))
+        outcome = cluster_batch(store, clusterer, due[start : start + BATCH])
         report.clustered += outcome.clustered
         report.merged += outcome.merged
         if progress:
             progress(min(start + BATCH, len(due)), len(due), "articles clustered")
     keep_warm(store, clusterer)
+    if due and (tail := end_of_run(store, len(due))) is not None:
+        report.merged += tail.merged
+        clusterer = store.warm[WARM]
     report.stories = clusterer.story_count()
     return report
 
@@ -208,6 +210,22 @@ def bulk_run(clusterer: StoryClusterer, due: int) -> bool:
     grown yet, cost ECB+ dev pair F1 0.910 -> 0.878 fed one article a run (mean of eight
     orders, benchmarks/README.md, session 42)."""
     return due >= clusterer.params.rescue_after > 0
+
+
+def end_of_run(store: Store, clustered: int) -> BatchOutcome | None:
+    """After a run that clustered ``clustered`` articles: when that was a corpus rather than a
+    feed's latest few (bulk_run), the lone articles too young for a look at the last batch's
+    end get theirs now, stored as a batch of no new articles (StoryClusterer.settle ``tail``:
+    no later arrival would bring it). None when there is nothing to do. Called by the story
+    step's run (time_shards.run_sharded) and by find_stories."""
+    clusterer, restarted = load_clusterer(store)
+    if not bulk_run(clusterer, clustered):
+        keep_warm(store, clusterer)
+        return None
+    outcome = cluster_batch(store, clusterer, [], tail=True)
+    keep_warm(store, clusterer)
+    outcome.restarted = restarted
+    return outcome
 
 
 def cluster_batch(store: Store, clusterer: StoryClusterer, ids: Sequence[str], tail: bool = False) -> BatchOutcome:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from storyline.link.stories.scan import (BATCH, CLUSTER_VERSION, BatchOutcome, bulk_run, cluster_batch, due_in_order,
+from storyline.link.stories.scan import (BATCH, CLUSTER_VERSION, BatchOutcome, cluster_batch, due_in_order, end_of_run,
                                          keep_warm, load_clusterer)
 from storyline.store import Store
 
@@ -39,17 +39,3 @@ def run(store: Store, keys: Sequence[str]) -> BatchOutcome:
     outcome.restarted = restarted
     return outcome
 
-
-def end_of_run(store: Store, clustered: int) -> BatchOutcome | None:
-    """After a run that clustered ``clustered`` articles: when that was a corpus rather than a
-    feed's latest few (scan.bulk_run), the lone articles too young for a look at the last
-    batch's end get theirs now, stored as a batch of no new articles (StoryClusterer.settle
-    ``tail``: no later arrival would bring it). None when there is nothing to do."""
-    clusterer, restarted = load_clusterer(store)
-    if not bulk_run(clusterer, clustered):
-        keep_warm(store, clusterer)
-        return None
-    outcome = cluster_batch(store, clusterer, [], tail=True)
-    keep_warm(store, clusterer)
-    outcome.restarted = restarted
-    return outcome
